@@ -1,0 +1,1 @@
+"""Compiling graphs into callable functions: function, shared, config, modes and the evaluator."""

@@ -1,0 +1,119 @@
+"""`graphlens.config`: flags such as floatX, read from files, the environment and assignments.
+
+Precedence, strongest first:
+1. assignment at run time: `graphlens.config.floatX = 'float32'` (or `config.change_flags`)
+2. the environment: `GRAPHLENS_FLAGS="floatX=float32,layout=wasm"`
+3. `.graphlensrc` in the current directory
+4. `.graphlensrc` in the home directory (`~/.graphlensrc`)
+5. the defaults below
+
+A `.graphlensrc` reads like Theano's `.theanorc`:
+
+    [global]
+    floatX = float32
+"""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import os
+
+from graphlens.errors import ConfigError
+
+# name: (default, allowed values, what it does)
+FLAGS = {
+    "floatX": ("float64", ("float64", "float32", "float16"),
+               "dtype of T.scalar(), T.matrix(), ... and of Python float constants"),
+    "mode": ("FAST_RUN", ("FAST_RUN", "FAST_COMPILE", "NONE"),
+             "default compilation mode of function()"),
+    "layout": ("auto", ("auto", "system", "wasm"),
+               "Graphviz layout backend: system `dot`, the WebAssembly build, or auto"),
+}
+
+
+class Config:
+    """The flags; each source is read once, on the first look-up (never at import time)."""
+
+    def __init__(self):
+        object.__setattr__(self, "_assigned", {})
+        object.__setattr__(self, "_loaded", None)
+
+    def _load(self):
+        if self._loaded is None:
+            values, sources = {}, {}
+            for path in (os.path.expanduser("~/.graphlensrc"), os.path.abspath(".graphlensrc")):
+                for name, value in _read_rc(path).items():
+                    values[name], sources[name] = value, path
+            for name, value in _parse_flags(os.environ.get("GRAPHLENS_FLAGS", "")).items():
+                values[name], sources[name] = value, "GRAPHLENS_FLAGS"
+            for name, value in values.items():
+                _validate(name, value, sources[name])
+            object.__setattr__(self, "_loaded", values)
+        return self._loaded
+
+    def __getattr__(self, name):
+        if name not in FLAGS:
+            raise AttributeError(f"graphlens.config has no flag {name!r}; flags: {sorted(FLAGS)}")
+        if name in self._assigned:
+            return self._assigned[name]
+        return self._load().get(name, FLAGS[name][0])
+
+    def __setattr__(self, name, value):
+        _validate(name, value, "assignment")
+        self._assigned[name] = value
+
+    def reload(self):
+        """Forget what was read and assigned: the next look-up reads the files and environment."""
+        self._assigned.clear()
+        object.__setattr__(self, "_loaded", None)
+
+    @contextlib.contextmanager
+    def change_flags(self, **flags):
+        """Set flags inside a `with` block: `with config.change_flags(floatX='float32'): ...`."""
+        saved = dict(self._assigned)
+        try:
+            for name, value in flags.items():
+                setattr(self, name, value)
+            yield self
+        finally:
+            self._assigned.clear()
+            self._assigned.update(saved)
+
+    def __repr__(self):
+        return "config(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in FLAGS) + ")"
+
+
+def _validate(name, value, source):
+    if name not in FLAGS:
+        raise ConfigError(f"unknown graphlens flag {name!r} (from {source}); flags: "
+                          f"{', '.join(sorted(FLAGS))}")
+    allowed = FLAGS[name][1]
+    if value not in allowed:
+        raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not one of "
+                          f"{', '.join(allowed)}")
+
+
+def _parse_flags(text):
+    flags = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        if "=" not in item:
+            raise ConfigError(f"GRAPHLENS_FLAGS: {item!r} is not name=value")
+        name, value = (s.strip() for s in item.split("=", 1))
+        flags[name] = value
+    return flags
+
+
+def _read_rc(path):
+    if not os.path.isfile(path):
+        return {}
+    parser = configparser.ConfigParser()
+    parser.optionxform = str  # flag names are case-sensitive: floatX
+    try:
+        parser.read(path)
+    except configparser.Error as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return dict(parser["global"]) if parser.has_section("global") else {}
+
+
+config = Config()

@@ -1,0 +1,303 @@
+"""`function(inputs, outputs, givens=..., updates=...)`: a symbolic graph made callable.
+
+>>> x = T.dscalar('x'); y = T.dscalar('y')
+>>> f = function([x, y], x + y); float(f(2, 3))
+5.0
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
+                              UnusedInputError, describe)
+from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
+from graphlens.graph.fg import FunctionGraph
+from graphlens.compile.mode import get_mode
+from graphlens.compile.shared import SharedVariable
+from graphlens.compile.vm import VM
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable
+
+
+@dataclass
+class In:
+    """An input with options: `In(x, value=1.0, name='rate')` gives x a default and a keyword."""
+
+    variable: Variable
+    value: object = None
+    name: str | None = None
+    borrow: bool = False
+
+    def __post_init__(self):
+        self.name = self.name or self.variable.name
+
+
+@dataclass
+class Out:
+    """An output with options: `Out(y, borrow=True)` may return internal storage (no copy)."""
+
+    variable: Variable
+    borrow: bool = False
+
+
+_NO_DEFAULT = object()
+
+
+class Function:
+    """A compiled function; call it with values for its inputs, positionally or by name."""
+
+    def __init__(self, inputs, outputs, single_output, updates, fgraph_before, fgraph, log,
+                 shared_inputs, allow_input_downcast, name):
+        self.inputs = inputs
+        self.single_output = single_output
+        self.updates = updates
+        self.fgraph_before = fgraph_before
+        self.fgraph = fgraph
+        self.rewrite_log = log
+        self.shared_inputs = shared_inputs
+        self.allow_input_downcast = allow_input_downcast
+        self.name = name
+        self.maker = _Maker(fgraph, inputs)
+        self.outputs = outputs
+        n_outputs = len(outputs)
+        self._n_outputs = n_outputs
+        self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs)
+        aliased = [_may_alias_root(var) for var in fgraph.outputs]
+        self._copy_output = [alias and not (k < n_outputs and outputs[k].borrow)
+                             for k, alias in enumerate(aliased)]
+        self._by_name = {}
+        for position, item in enumerate(inputs):
+            if item.name:
+                self._by_name.setdefault(item.name, position)
+
+    def __call__(self, *args, **kwargs):
+        values = self._bind(args, kwargs)
+        results = self.vm.run(values + [s._value for s in self.shared_inputs])
+        results = [np.array(r, copy=True) if copy else r
+                   for r, copy in zip(results, self._copy_output)]
+        for (variable, _), value in zip(self.updates, results[self._n_outputs:]):
+            variable._value = value
+        outputs = results[:self._n_outputs]
+        return outputs[0] if self.single_output else outputs
+
+    def _bind(self, args, kwargs):
+        if len(args) > len(self.inputs):
+            raise ArgumentError(f"{self._title()} takes {len(self.inputs)} arguments "
+                                f"({self._signature()}), got {len(args)}")
+        values = list(args) + [_NO_DEFAULT] * (len(self.inputs) - len(args))
+        for key, value in kwargs.items():
+            if key not in self._by_name:
+                raise ArgumentError(f"{self._title()} has no input named {key!r}; inputs: "
+                                    f"{self._signature()}")
+            position = self._by_name[key]
+            if values[position] is not _NO_DEFAULT:
+                raise ArgumentError(f"{self._title()} got two values for input {key!r}")
+            values[position] = value
+        converted = []
+        for position, (item, value) in enumerate(zip(self.inputs, values)):
+            if value is _NO_DEFAULT:
+                if item.value is None:
+                    raise ArgumentError(f"{self._title()} is missing a value for input "
+                                        f"{position} ({describe(item.variable)}); it takes "
+                                        f"({self._signature()})")
+                value = item.value
+            converted.append(item.variable.type.filter(
+                value, allow_downcast=self.allow_input_downcast,
+                what=f"argument {position} for {describe(item.variable)}"))
+        return converted
+
+    def _title(self):
+        return f"function {self.name!r}" if self.name else "the function"
+
+    def _signature(self):
+        return ", ".join(f"{item.name or '<unnamed>'}: {item.variable.type}"
+                         for item in self.inputs)
+
+    def __repr__(self):
+        outs = ", ".join(repr(o) for o in self.fgraph_before.outputs[:self._n_outputs])
+        return f"<graphlens function ({self._signature()}) -> {outs}>"
+
+
+@dataclass
+class _Maker:
+    """Theano's `f.maker`: `f.maker.fgraph` is the optimized graph."""
+
+    fgraph: FunctionGraph
+    inputs: list
+
+
+def _may_alias_root(var) -> bool:
+    """True if `var`'s value may be a root's storage (input, shared, constant) or a view of it."""
+    while var.owner is not None:
+        view_map = getattr(var.owner.op, "view_map", {})
+        sources = view_map.get(var.index)
+        if not sources:
+            return False
+        var = var.owner.inputs[sources[0]]
+    return True
+
+
+def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
+             allow_input_downcast=False, on_unused_input="raise", name=None):
+    """Compile `outputs` as a function of `inputs`.
+
+    givens: {variable: expression} substituted before compiling (shared variables included).
+    updates: [(shared, expression)] computed from the values before the call and stored only
+    after the whole call succeeded.
+
+    >>> state = shared(0); inc = T.lscalar('inc')
+    >>> acc = function([inc], state, updates=[(state, state + inc)])
+    """
+    if on_unused_input not in ("raise", "warn", "ignore"):
+        raise ValueError("on_unused_input must be 'raise', 'warn' or 'ignore'")
+    ins = _normalize_inputs(inputs)
+    single = outputs is not None and not isinstance(outputs, (list, tuple))
+    output_items = [] if outputs is None else [
+        o if isinstance(o, Out) else Out(o) for o in ([outputs] if single else outputs)]
+    output_vars = [_as_output(o.variable) for o in output_items]
+    update_pairs = _normalize_updates(updates)
+    replace = _normalize_givens(givens)
+    for item in ins:
+        if item.variable.owner is not None:
+            # An input computed from other variables: cut the graph there.
+            fresh = item.variable.clone()
+            replace[item.variable] = fresh
+            item.variable = fresh
+    targets = output_vars + [expr for _, expr in update_pairs]
+    if replace:
+        cloned_givens, _ = clone_graph(list(replace.values()))
+        replace = dict(zip(replace.keys(), cloned_givens))
+    before_outputs, _ = clone_graph(targets, replace=replace)
+    explicit = [item.variable for item in ins]
+    shared_inputs = _check_roots(before_outputs, explicit, on_unused_input)
+    graph_ins = explicit + shared_inputs
+    fgraph_before = FunctionGraph(graph_ins, before_outputs)
+    optimized_outputs, _ = clone_graph(before_outputs)
+    fgraph = FunctionGraph(graph_ins, optimized_outputs)
+    log = get_mode(mode).rewrite(fgraph)
+    return Function(ins, output_items, single, update_pairs, fgraph_before, fgraph, log,
+                    shared_inputs, allow_input_downcast, name)
+
+
+def _normalize_inputs(inputs):
+    if not isinstance(inputs, (list, tuple)):
+        raise ArgumentError(f"function: inputs must be a list (even for one input), got "
+                            f"{inputs!r:.60}: write function([x], ...)")
+    items, seen = [], set()
+    for position, item in enumerate(inputs):
+        item = item if isinstance(item, In) else In(item)
+        var = item.variable
+        if not isinstance(var, TensorVariable):
+            raise GraphlensTypeError(f"function: input {position} must be a symbolic variable, "
+                                     f"got {var!r:.60}")
+        if isinstance(var, Constant):
+            raise GraphlensTypeError(f"function: input {position} is a constant ({var!r}); "
+                                     f"constants cannot be inputs")
+        if isinstance(var, SharedVariable):
+            raise GraphlensTypeError(f"function: input {position} is the shared variable "
+                                     f"{describe(var)}; shared variables are implicit inputs, "
+                                     f"leave it out (or replace it with givens)")
+        if var in seen:
+            raise ArgumentError(f"function: input {describe(var)} is listed twice")
+        seen.add(var)
+        if item.value is not None:
+            item.value = var.type.filter(item.value, what=f"the default value of {describe(var)}")
+        items.append(item)
+    return items
+
+
+def _as_output(value):
+    try:
+        return as_tensor_variable(value)
+    except GraphlensTypeError as exc:
+        raise GraphlensTypeError(f"function: an output must be a symbolic tensor: {exc}") from exc
+
+
+def _pairs(mapping, what):
+    if mapping is None:
+        return []
+    if isinstance(mapping, dict):
+        return list(mapping.items())
+    try:
+        pairs = [tuple(pair) for pair in mapping]
+    except TypeError as exc:
+        raise GraphlensTypeError(f"function: {what} must be a dict or a list of pairs") from exc
+    if any(len(pair) != 2 for pair in pairs):
+        raise GraphlensTypeError(f"function: {what} must be (variable, expression) pairs")
+    return pairs
+
+
+def _normalize_updates(updates):
+    result, seen = [], set()
+    for variable, expression in _pairs(updates, "updates"):
+        if not isinstance(variable, SharedVariable):
+            raise GraphlensTypeError(f"function: updates must be given to shared variables; "
+                                     f"{variable!r:.60} is not one")
+        if variable in seen:
+            raise GraphlensTypeError(f"function: two updates for {describe(variable)}")
+        seen.add(variable)
+        expression = as_tensor_variable(expression)
+        if getattr(expression, "weak", False) and expression.dtype != variable.dtype:
+            from graphlens.tensor.basic import cast
+            expression = cast(expression, variable.dtype)
+        if expression.dtype != variable.dtype or expression.ndim != variable.ndim:
+            raise GraphlensTypeError(
+                f"function: the update of {describe(variable)} is {describe(expression)}; it "
+                f"must keep dtype {variable.dtype} and rank {variable.ndim}"
+                + (f". Cast it: ({expression!r}).astype('{variable.dtype}')"
+                   if expression.ndim == variable.ndim else ""))
+        current = variable.get_value(borrow=True).shape
+        static = expression.type.shape
+        if any(s is not None and s != c for s, c in zip(static, current)):
+            raise ShapeError(f"function: the update of {describe(variable)} has static shape "
+                             f"{expression.type}, but the variable holds shape {current}")
+        result.append((variable, expression))
+    return result
+
+
+def _normalize_givens(givens):
+    replace = {}
+    for old, new in _pairs(givens, "givens"):
+        if not isinstance(old, Variable):
+            raise GraphlensTypeError(f"function: givens keys must be variables, got {old!r:.60}")
+        new = as_tensor_variable(new)
+        if getattr(new, "weak", False) and new.dtype != old.type.dtype:
+            from graphlens.tensor.basic import cast
+            new = cast(new, old.type.dtype)
+        if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
+            raise GraphlensTypeError(f"function: givens replace {describe(old)} by "
+                                     f"{describe(new)}: dtype and rank must be the same")
+        replace[old] = new
+    return replace
+
+
+def _check_roots(outputs, explicit, on_unused_input):
+    roots = graph_inputs(outputs)
+    explicit_set = set(explicit)
+    shared, missing = [], []
+    for var in roots:
+        if isinstance(var, SharedVariable):
+            shared.append(var)
+        elif not isinstance(var, Constant) and var not in explicit_set:
+            missing.append(var)
+    if missing:
+        var = missing[0]
+        raise MissingInputError(
+            f"function: an output depends on {describe(var)}, which is not among the inputs. "
+            f"Add it to the inputs list, or replace it with givens"
+            + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""))
+    used = set(roots)
+    for var in explicit:
+        if var not in used:
+            message = (f"function: input {describe(var)} is not used by any output. Pass "
+                       f"on_unused_input='ignore' (or 'warn') if that is intended")
+            if on_unused_input == "raise":
+                raise UnusedInputError(message)
+            if on_unused_input == "warn":
+                warnings.warn(message, stacklevel=3)
+    return shared
+
+

@@ -1,0 +1,192 @@
+"""Variables, constants and applies, the user's creation site, and iterative graph walks.
+
+Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the recursion limit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def creation_site() -> tuple[str, int] | None:
+    """The (file, line) of the innermost frame outside graphlens: where the user built a variable."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen"):
+            return (short_path(filename), frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def short_path(filename: str) -> str:
+    """`filename` relative to the working directory when below it, else as given."""
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:
+        return filename
+    return filename if relative.startswith("..") else relative
+
+
+class Variable:
+    """A symbolic value of a `type`: a graph input (`owner` None) or output `index` of an Apply."""
+
+    def __init__(self, type, owner=None, index=None, name=None, creation_site_=None):
+        self.type = type
+        self.owner = owner
+        self.index = index
+        self.name = name
+        self.creation_site = creation_site_ if creation_site_ is not None else creation_site()
+
+    def clone(self):
+        """A new variable of the same type, name and creation site, with no owner."""
+        return type(self)(self.type, None, None, self.name, self.creation_site)
+
+    def __repr__(self):
+        if self.name:
+            return self.name
+        if self.owner is not None:
+            return f"{self.owner.op.label}.out"
+        return f"<{self.type}>"
+
+
+class Constant(Variable):
+    """A variable with a fixed value `data`, a numpy array of the type's dtype."""
+
+    def __init__(self, type, data, name=None, creation_site_=None):
+        super().__init__(type, None, None, name, creation_site_)
+        self.data = data
+
+    def clone(self):
+        """A constant with the same data (shared, never copied: constants are immutable)."""
+        return type(self)(self.type, self.data, self.name, self.creation_site)
+
+    def signature(self):
+        """A hashable key: two constants with equal signatures are interchangeable."""
+        data = np.asarray(self.data)
+        return (self.type, data.shape, data.tobytes())
+
+    def __repr__(self):
+        if self.name:
+            return self.name
+        data = np.asarray(self.data)
+        if data.size <= 8:
+            return np.array2string(data, separator=", ")
+        return f"{self.type}"
+
+
+class Apply:
+    """One application of an `op` to `inputs`, producing `outputs` (whose owner is this node)."""
+
+    def __init__(self, op, inputs, outputs):
+        self.op = op
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        for index, output in enumerate(self.outputs):
+            output.owner = self
+            output.index = index
+
+    @property
+    def out(self):
+        """The single output of a one-output node."""
+        return self.outputs[0]
+
+    def clone_with_new_inputs(self, inputs):
+        """The same op on `inputs` (of the same types), outputs cloned with their names and sites."""
+        return Apply(self.op, inputs, [output.clone() for output in self.outputs])
+
+    def __repr__(self):
+        return f"{self.op.label}({', '.join(map(repr, self.inputs))})"
+
+
+def _as_list(outputs):
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
+def toposort(outputs) -> list[Apply]:
+    """The Apply nodes that `outputs` depend on, each after all of its inputs' owners.
+
+    Deterministic: inputs are visited in order, so the same graph gives the same list every run.
+
+    >>> x = T.dscalar('x'); [n.op.label for n in toposort([T.exp(x) + 1])]   # doctest: +SKIP
+    ['Exp', 'Add']
+    """
+    order = []
+    done = set()
+    for output in _as_list(outputs):
+        root = output.owner
+        if root is None or root in done:
+            continue
+        # Each stack entry is a node and the position of the next input to visit.
+        stack = [(root, 0)]
+        pending = {root}
+        while stack:
+            node, position = stack[-1]
+            inputs = node.inputs
+            while position < len(inputs):
+                owner = inputs[position].owner
+                position += 1
+                if owner is not None and owner not in done and owner not in pending:
+                    stack[-1] = (node, position)
+                    stack.append((owner, 0))
+                    pending.add(owner)
+                    break
+            else:
+                stack.pop()
+                pending.discard(node)
+                done.add(node)
+                order.append(node)
+    return order
+
+
+def ancestors(outputs) -> list[Variable]:
+    """Every variable `outputs` depend on, themselves included, in a stable order."""
+    seen = set()
+    result = []
+    stack = list(reversed(_as_list(outputs)))
+    while stack:
+        var = stack.pop()
+        if var in seen:
+            continue
+        seen.add(var)
+        result.append(var)
+        if var.owner is not None:
+            stack.extend(reversed(var.owner.inputs))
+    return result
+
+
+def graph_inputs(outputs) -> list[Variable]:
+    """The variables without an owner that `outputs` depend on (inputs, shared, constants)."""
+    return [var for var in ancestors(outputs) if var.owner is None]
+
+
+def clone_graph(outputs, replace=None) -> tuple[list[Variable], dict]:
+    """Copies of `outputs` with fresh Apply nodes; variables in `replace` are swapped first.
+
+    Root variables (inputs, shared variables, constants) are kept, not copied, so a clone reads
+    the same inputs. Returns the new outputs and the old-to-new map of every variable walked.
+    """
+    memo = dict(replace or {})
+    for node in toposort(outputs):
+        if node.outputs[0] in memo:
+            continue
+        new_node = _rebuild(node, [memo.get(var, var) for var in node.inputs])
+        for old, new in zip(node.outputs, new_node.outputs):
+            memo[old] = new
+    return [memo.get(var, var) for var in _as_list(outputs)], memo
+
+
+def _rebuild(node, new_inputs):
+    """Node on new inputs: a plain clone when the types are the same, else the op's make_node."""
+    if all(new.type == old.type for new, old in zip(new_inputs, node.inputs)):
+        return node.clone_with_new_inputs(new_inputs)
+    rebuilt = node.op.make_node(*new_inputs)
+    for old, new in zip(node.outputs, rebuilt.outputs):
+        new.name = old.name
+        new.creation_site = old.creation_site
+    return rebuilt

@@ -1,0 +1,168 @@
+"""Variable constructors by type prefix (T.dscalar, T.fmatrix, ...), casts, eye and arange."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError, describe
+from graphlens.graph.basic import Apply
+from graphlens.graph.markers import disconnected
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.graph.types import PREFIX_DTYPES, is_discrete, upcast
+from graphlens.tensor.elemwise import UnaryElemwise
+from graphlens.tensor.math import zeros_like
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+# Static shapes of the named ranks: a row is (1, ?), a col (?, 1).
+RANK_SHAPES = {
+    "scalar": (), "vector": (None,), "row": (1, None), "col": (None, 1),
+    "matrix": (None, None), "tensor3": (None,) * 3, "tensor4": (None,) * 4,
+    "tensor5": (None,) * 5,
+}
+
+
+def _float_x():
+    from graphlens.compile.config import config
+    return config.floatX
+
+
+def tensor(dtype=None, shape=(), name=None):
+    """A symbolic tensor of `dtype` (floatX by default) and static `shape`."""
+    return TensorType(dtype or _float_x(), shape)(name)
+
+
+def _constructor(rank, dtype):
+    def make(name=None, dtype=dtype):
+        return TensorType(dtype or _float_x(), RANK_SHAPES[rank])(name)
+    kind = dtype or "floatX"
+    make.__doc__ = (f"A symbolic {rank} of dtype {kind}: `x = T.{rank}('x')`." if dtype is None
+                    else f"A symbolic {dtype} {rank}.")
+    return make
+
+
+scalar, vector, row, col = (_constructor(r, None) for r in ("scalar", "vector", "row", "col"))
+matrix, tensor3, tensor4, tensor5 = (_constructor(r, None)
+                                     for r in ("matrix", "tensor3", "tensor4", "tensor5"))
+
+# bscalar, wvector, ivector, lmatrix, fmatrix, dscalar, ctensor3, ztensor4, ...
+PREFIXED_CONSTRUCTORS = {
+    prefix + rank: _constructor(rank, dtype)
+    for prefix, dtype in PREFIX_DTYPES.items() for rank in RANK_SHAPES
+}
+
+
+def _plural(single):
+    def make(*names):
+        return [single(name) for name in names]
+    make.__doc__ = "Several variables at once, one per name: `a, b = T.dscalars('a', 'b')`."
+    return make
+
+
+# Theano's plurals: T.dscalars('x', 'y'), T.fmatrices('a', 'b'), ...
+PREFIXED_CONSTRUCTORS.update({
+    (name[:-1] + "ces" if name.endswith("matrix") else name + "s"): _plural(make)
+    for name, make in list(PREFIXED_CONSTRUCTORS.items())
+})
+
+
+@dataclass(frozen=True)
+class Cast(UnaryElemwise):
+    """x converted to `dtype`. A cast to an integer or bool type stops the gradient."""
+
+    dtype: str
+    notation = Func("cast", params=("dtype",))
+
+    @property
+    def zero_gradient_reason(self):
+        if is_discrete(self.dtype):
+            return (f"a cast to {self.dtype} rounds to whole numbers: its derivative is 0 "
+                    f"(keep a float dtype where gradients must flow)")
+        return None
+
+    def output_dtype(self, dtype):
+        return self.dtype
+
+    def impl(self, x):
+        return x.astype(self.dtype)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        if is_discrete(self.dtype) or is_discrete(x.dtype):
+            return [zeros_like(x)]
+        return [cast(gz, x.dtype)]
+
+
+def cast(x, dtype):
+    """x as `dtype`: `T.cast(x, 'int32')`; a no-op when x already has it."""
+    x = as_tensor_variable(x)
+    dtype = str(np.dtype(dtype)) if dtype != "floatX" else _float_x()
+    return x if x.dtype == dtype else Cast(dtype)(x)
+
+
+@dataclass(frozen=True)
+class Eye(Op):
+    """An n x m matrix with ones on diagonal k."""
+
+    dtype: str
+    notation = Func("eye")
+
+    def make_node(self, n, m, k):
+        n, m, k = (_int_scalar(v, "eye") for v in (n, m, k))
+        return Apply(self, [n, m, k], [TensorType(self.dtype, (None, None))()])
+
+    def perform(self, node, inputs):
+        n, m, k = (int(v) for v in inputs)
+        return [np.eye(n, m, k, dtype=self.dtype)]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(v) for v in inputs]
+
+
+@dataclass(frozen=True)
+class ARange(Op):
+    """Evenly spaced values in [start, stop) with `step`, as numpy's arange."""
+
+    dtype: str
+    notation = Func("arange")
+
+    def make_node(self, start, stop, step):
+        start, stop, step = (as_tensor_variable(v) for v in (start, stop, step))
+        for v in (start, stop, step):
+            if v.ndim != 0:
+                raise GraphlensTypeError(f"arange takes scalars, got {describe(v)}")
+        return Apply(self, [start, stop, step], [TensorType(self.dtype, (None,))()])
+
+    def perform(self, node, inputs):
+        start, stop, step = inputs
+        return [np.arange(start, stop, step, dtype=self.dtype)]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(v) for v in inputs]
+
+
+def _int_scalar(value, what):
+    var = as_tensor_variable(value)
+    if var.ndim != 0 or not is_discrete(var.dtype):
+        raise GraphlensTypeError(f"{what} takes int scalars, got {describe(var)}")
+    return var
+
+
+def eye(n, m=None, k=0, dtype=None):
+    """Identity-like matrix: `T.eye(3)`."""
+    return Eye(dtype or _float_x())(n, n if m is None else m, k)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    """`T.arange(n)` or `T.arange(start, stop, step)`; int64 for int bounds, else floatX."""
+    if stop is None:
+        start, stop = 0, start
+    bounds = [as_tensor_variable(v) for v in (start, stop, step)]
+    if dtype is None:
+        dtype = upcast(*[b.dtype for b in bounds])
+        if not is_discrete(dtype):
+            dtype = _float_x() if all(getattr(b, "weak", False) for b in bounds) else dtype
+    return ARange(str(np.dtype(dtype)))(*bounds)

@@ -1,0 +1,74 @@
+"""Matrix products: `dot` of vectors and matrices, and of higher ranks through reshapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe
+from graphlens.graph.basic import Apply
+from graphlens.graph.notation import MUL, Infix
+from graphlens.graph.op import Op
+from graphlens.graph.types import upcast
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+
+@dataclass(frozen=True)
+class Dot(Op):
+    """x @ y for vectors and matrices (ranks 1 and 2), as numpy's dot."""
+
+    notation = Infix("@", MUL)
+
+    def make_node(self, x, y):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if x.ndim not in (1, 2) or y.ndim not in (1, 2):
+            raise ShapeError(f"Dot takes vectors and matrices, got {describe(x)} and {describe(y)}")
+        inner_x, inner_y = x.type.shape[-1], y.type.shape[0]
+        if inner_x is not None and inner_y is not None and inner_x != inner_y:
+            raise ShapeError(f"dot: inner lengths differ, {inner_x} and {inner_y}: "
+                             f"{describe(x)} @ {describe(y)}")
+        shape = x.type.shape[:-1] + y.type.shape[1:]
+        return Apply(self, [x, y], [TensorType(upcast(x.dtype, y.dtype), shape)()])
+
+    def perform(self, node, inputs):
+        x, y = inputs
+        if x.shape[-1] != y.shape[0]:
+            raise ShapeError(f"dot: inner lengths differ, x has shape {x.shape} and y "
+                             f"{y.shape}")
+        return [np.asarray(np.dot(x, y), dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        from graphlens.tensor.shape import shape_padleft, shape_padright
+        if x.ndim == 1 and y.ndim == 1:       # gz is a scalar
+            return [gz * y, gz * x]
+        if x.ndim == 2 and y.ndim == 1:       # gz: (m,)
+            return [dot(shape_padright(gz), shape_padleft(y)), dot(gz, x)]
+        if x.ndim == 1 and y.ndim == 2:       # gz: (n,)
+            return [dot(y, gz), dot(shape_padright(x), shape_padleft(gz))]
+        return [dot(gz, y.T), dot(x.T, gz)]
+
+
+def dot(x, y):
+    """Matrix product as numpy's dot: `T.dot(x, W)`; ranks above 2 go through reshapes."""
+    from graphlens.tensor.shape import reshape, transpose
+    x, y = as_tensor_variable(x), as_tensor_variable(y)
+    if x.ndim == 0 or y.ndim == 0:
+        return x * y
+    if x.ndim <= 2 and y.ndim <= 2:
+        return Dot()(x, y)
+    # numpy's rule: sum over the last axis of x and the second-to-last of y.
+    lead = [x.shape[i] for i in range(x.ndim - 1)]
+    x2 = reshape(x, (-1, x.shape[-1]), ndim=2) if x.ndim > 2 else x
+    if y.ndim > 2:
+        order = (y.ndim - 2,) + tuple(i for i in range(y.ndim) if i != y.ndim - 2)
+        rest = [y.shape[i] for i in order[1:]]
+        y2 = reshape(transpose(y, order), (y.shape[-2], -1), ndim=2)
+    else:
+        rest = [y.shape[i] for i in range(1, y.ndim)]
+        y2 = y
+    product = Dot()(x2, y2)
+    out_shape = lead + rest
+    return reshape(product, out_shape, ndim=len(out_shape))

@@ -1,0 +1,295 @@
+"""Comparisons, logic, choices (switch, maximum, clip) and piecewise-constant functions.
+
+Most of these have a zero gradient; each says why in `zero_gradient_reason`, which the gradient
+tracer reports next to the user's line that built the op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.graph.notation import COMPARE, Func, Infix, Prefix
+from graphlens.tensor.elemwise import BinaryElemwise, Elemwise, UnaryElemwise, unbroadcast
+from graphlens.tensor.math import zeros_like
+
+COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
+                     "wherever it exists")
+
+
+@dataclass(frozen=True)
+class Comparison(BinaryElemwise):
+    """Base of elementwise comparisons: a bool result and a zero gradient."""
+
+    zero_gradient_reason = COMPARISON_REASON
+
+    def output_dtype(self, dtype):
+        return "bool"
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(x) for x in inputs]
+
+
+def _comparison(name, nfunc, symbol):
+    cls = type(name, (Comparison,), {
+        "__doc__": f"x {symbol} y, elementwise.", "nfunc": staticmethod(nfunc),
+        "notation": Infix(symbol, COMPARE, associative=False),
+        "__module__": __name__, "__qualname__": name})
+    return dataclass(frozen=True)(cls)
+
+
+Lt = _comparison("Lt", np.less, "<")
+Gt = _comparison("Gt", np.greater, ">")
+Le = _comparison("Le", np.less_equal, "<=")
+Ge = _comparison("Ge", np.greater_equal, ">=")
+Eq = _comparison("Eq", np.equal, "==")
+Neq = _comparison("Neq", np.not_equal, "!=")
+
+
+@dataclass(frozen=True)
+class Logical(BinaryElemwise):
+    """Base of &, |, ^ on bool or integer tensors (bitwise on integers, as numpy)."""
+
+    zero_gradient_reason = "logical and bitwise operations have no derivative: 0"
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(x) for x in inputs]
+
+
+@dataclass(frozen=True)
+class And(Logical):
+    """x & y."""
+
+    nfunc = staticmethod(np.bitwise_and)
+    notation = Infix("&", COMPARE - 3)
+
+
+@dataclass(frozen=True)
+class Or(Logical):
+    """x | y."""
+
+    nfunc = staticmethod(np.bitwise_or)
+    notation = Infix("|", COMPARE - 5)
+
+
+@dataclass(frozen=True)
+class Xor(Logical):
+    """x ^ y."""
+
+    nfunc = staticmethod(np.bitwise_xor)
+    notation = Infix("^", COMPARE - 4)
+
+
+@dataclass(frozen=True)
+class Invert(UnaryElemwise):
+    """~x: logical not of bools, bitwise not of integers."""
+
+    nfunc = staticmethod(np.invert)
+    notation = Prefix("~")
+    zero_gradient_reason = "logical not has no derivative: 0"
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(inputs[0])]
+
+
+@dataclass(frozen=True)
+class PiecewiseConstant(UnaryElemwise):
+    """Base of sgn, round, floor, ceil: the derivative is 0 wherever it exists."""
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(inputs[0])]
+
+
+@dataclass(frozen=True)
+class Sgn(PiecewiseConstant):
+    """Sign of x: -1, 0 or 1."""
+
+    nfunc = staticmethod(np.sign)
+    notation = Func("sgn")
+    zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
+
+
+@dataclass(frozen=True)
+class Round(PiecewiseConstant):
+    """Round half to even (numpy's rule: round(0.5) == 0, round(1.5) == 2)."""
+
+    nfunc = staticmethod(np.round)
+    notation = Func("round")
+    zero_gradient_reason = "round is piecewise constant: its derivative is 0 wherever it exists"
+
+
+@dataclass(frozen=True)
+class Floor(PiecewiseConstant):
+    """Largest integer <= x (as a float for float x)."""
+
+    nfunc = staticmethod(np.floor)
+    notation = Func("floor")
+    zero_gradient_reason = "floor is piecewise constant: its derivative is 0 wherever it exists"
+
+
+@dataclass(frozen=True)
+class Ceil(PiecewiseConstant):
+    """Smallest integer >= x (as a float for float x)."""
+
+    nfunc = staticmethod(np.ceil)
+    notation = Func("ceil")
+    zero_gradient_reason = "ceil is piecewise constant: its derivative is 0 wherever it exists"
+
+
+@dataclass(frozen=True)
+class Maximum(BinaryElemwise):
+    """Elementwise larger of x and y. At ties the gradient goes to x."""
+
+    nfunc = staticmethod(np.maximum)
+    notation = Func("maximum")
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        chosen = ge(x, y)
+        return [unbroadcast(switch(chosen, gz, 0), x), unbroadcast(switch(chosen, 0, gz), y)]
+
+
+@dataclass(frozen=True)
+class Minimum(BinaryElemwise):
+    """Elementwise smaller of x and y. At ties the gradient goes to x."""
+
+    nfunc = staticmethod(np.minimum)
+    notation = Func("minimum")
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        chosen = le(x, y)
+        return [unbroadcast(switch(chosen, gz, 0), x), unbroadcast(switch(chosen, 0, gz), y)]
+
+
+@dataclass(frozen=True)
+class Clip(Elemwise):
+    """x limited to [low, high]. Inside (bounds included) the gradient goes to x."""
+
+    nin = 3
+    nfunc = staticmethod(np.clip)
+    notation = Func("clip")
+
+    def grad(self, inputs, output_grads):
+        (x, low, high), (gz,) = inputs, output_grads
+        inside = and_(ge(x, low), le(x, high))
+        return [unbroadcast(switch(inside, gz, 0), x),
+                unbroadcast(switch(lt(x, low), gz, 0), low),
+                unbroadcast(switch(gt(x, high), gz, 0), high)]
+
+
+@dataclass(frozen=True)
+class Switch(Elemwise):
+    """switch(cond, a, b): a where cond is true, b elsewhere."""
+
+    nin = 3
+    notation = Func("switch")
+    zero_gradient_reason = ("the condition of switch only selects between branches: its "
+                            "gradient is 0")
+
+    def make_node(self, cond, a, b):
+        node = super().make_node(cond, a, b)
+        # The dtype comes from the branches alone; the condition is only tested for truth.
+        from graphlens.tensor.elemwise import common_dtype
+        dtype = common_dtype(node.inputs[1:])
+        node.outputs[0].type = node.outputs[0].type.clone(dtype=dtype)
+        return node
+
+    def impl(self, cond, a, b):
+        return np.where(cond, a, b)
+
+    def grad(self, inputs, output_grads):
+        (cond, a, b), (gz,) = inputs, output_grads
+        return [zeros_like(cond), unbroadcast(switch(cond, gz, 0), a),
+                unbroadcast(switch(cond, 0, gz), b)]
+
+
+def lt(x, y):
+    """x < y, elementwise (bool)."""
+    return Lt()(x, y)
+
+
+def gt(x, y):
+    """x > y, elementwise (bool)."""
+    return Gt()(x, y)
+
+
+def le(x, y):
+    """x <= y, elementwise (bool)."""
+    return Le()(x, y)
+
+
+def ge(x, y):
+    """x >= y, elementwise (bool)."""
+    return Ge()(x, y)
+
+
+def eq(x, y):
+    """x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity."""
+    return Eq()(x, y)
+
+
+def neq(x, y):
+    """x != y, elementwise (bool)."""
+    return Neq()(x, y)
+
+
+def and_(x, y):
+    """x & y."""
+    return And()(x, y)
+
+
+def or_(x, y):
+    """x | y."""
+    return Or()(x, y)
+
+
+def xor(x, y):
+    """x ^ y."""
+    return Xor()(x, y)
+
+
+def invert(x):
+    """~x."""
+    return Invert()(x)
+
+
+def sgn(x):
+    """Sign of x: `T.sgn(x)`; its gradient is zero."""
+    return Sgn()(x)
+
+
+def round(x):
+    """Round half to even."""
+    return Round()(x)
+
+
+def floor(x):
+    """Floor."""
+    return Floor()(x)
+
+
+def ceil(x):
+    """Ceiling."""
+    return Ceil()(x)
+
+
+def maximum(x, y):
+    """Elementwise maximum."""
+    return Maximum()(x, y)
+
+
+def minimum(x, y):
+    """Elementwise minimum."""
+    return Minimum()(x, y)
+
+
+def clip(x, low, high):
+    """x limited to [low, high]."""
+    return Clip()(x, low, high)
+
+
+def switch(cond, if_true, if_false):
+    """Elementwise choice: `T.switch(x > 0, x, 0)`."""
+    return Switch()(cond, if_true, if_false)

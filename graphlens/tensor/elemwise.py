@@ -1,0 +1,210 @@
+"""Elementwise ops' common base: broadcasting, dtype upcasting, static shapes, unbroadcasting.
+
+A new elementwise op is a few facts (its numpy function, notation and gradient); this base does
+the rest once. Inputs of lower rank are padded on the left with broadcastable axes (DimShuffle),
+so every input of an Elemwise node has the output's rank and gradients only ever sum over axes
+that the input had with static length 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe, where
+from graphlens.graph.basic import Apply
+from graphlens.graph.op import Op
+from graphlens.graph.types import upcast, upcast_with_weak
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
+
+# Theano's rule for functions that need a float result of integer inputs (exp, log, /, ...).
+_FLOAT_OF = {"bool": "float32", "int8": "float32", "uint8": "float32", "int16": "float32",
+             "uint16": "float32", "int32": "float64", "uint32": "float64", "int64": "float64",
+             "uint64": "float64"}
+
+
+def float_dtype(dtype: str) -> str:
+    """The float dtype an integer input is computed in: int8/int16 -> float32, wider -> float64."""
+    return _FLOAT_OF.get(dtype, dtype)
+
+
+def broadcast_shapes(op, variables) -> tuple:
+    """The static output shape of broadcasting `variables` (all of one rank), or a ShapeError."""
+    shape = []
+    for axis in range(variables[0].ndim):
+        dims = {v.type.shape[axis] for v in variables} - {1}
+        known = dims - {None}
+        if len(known) > 1:
+            detail = ", ".join(describe(v) for v in variables)
+            raise ShapeError(f"{op.label}: the inputs cannot broadcast, axis {axis} has lengths "
+                             f"{sorted(known)}. Inputs: {detail}")
+        if known:
+            shape.append(known.pop())
+        elif None in dims:
+            shape.append(None)
+        else:
+            shape.append(1)
+    return tuple(shape)
+
+
+@dataclass(frozen=True)
+class Elemwise(Op):
+    """Base of elementwise ops: `nfunc` applied to broadcast inputs."""
+
+    nfunc = None
+    nin = 1
+
+    def output_dtype(self, dtype: str) -> str:
+        """The result dtype, given the common (upcast) dtype of the inputs."""
+        return dtype
+
+    def make_node(self, *inputs):
+        if len(inputs) != self.nin and self.nin != -1:
+            raise TypeError(f"{self.label} takes {self.nin} inputs, got {len(inputs)}")
+        variables = [as_tensor_variable(x) for x in inputs]
+        common = common_dtype(variables)
+        variables = [_adapt_weak(v, common) for v in variables]
+        ndim = max(v.ndim for v in variables)
+        variables = [pad_left(v, ndim) for v in variables]
+        shape = broadcast_shapes(self, variables)
+        out = TensorType(self.output_dtype(common), shape)()
+        return Apply(self, variables, [out])
+
+    def impl(self, *arrays):
+        """The numpy computation; `nfunc` unless an op overrides it."""
+        return self.nfunc(*arrays)
+
+    def perform(self, node, inputs):
+        out = node.outputs[0]
+        result = np.asarray(self.impl(*inputs), dtype=out.type.dtype)
+        if result.shape != inputs[0].shape or len(inputs) > 1:
+            check_runtime_broadcast(node, inputs, result.shape)
+        return [result]
+
+
+def check_runtime_broadcast(node, inputs, out_shape):
+    """Refuse numpy's silent broadcast of an axis that was not declared broadcastable.
+
+    The gradient of a broadcast input must sum over the broadcast axis; it can only do so for
+    axes whose length 1 is known when the graph is built.
+    """
+    for var, array in zip(node.inputs, inputs):
+        for axis, (length, static) in enumerate(zip(array.shape, var.type.shape)):
+            if length == 1 and static != 1 and out_shape[axis] != 1:
+                shapes = ", ".join(str(np.shape(a)) for a in inputs)
+                raise ShapeError(
+                    f"{node.op.label}: input {describe(var)} has length 1 on axis {axis} at run "
+                    f"time, but that axis was not declared broadcastable (input shapes {shapes}). "
+                    f"Declare it, e.g. T.row()/T.col() or x.dimshuffle('x', 0), built at "
+                    f"{where(node.outputs[0])}")
+
+
+def common_dtype(variables) -> str:
+    """The upcast dtype of `variables`, where Python-number constants only decide the kind."""
+    from graphlens.compile.config import config
+    strong = [v.dtype for v in variables if not getattr(v, "weak", False)]
+    weak = [v.dtype for v in variables if getattr(v, "weak", False)]
+    return upcast_with_weak(strong, weak, config.floatX) if weak else upcast(*strong)
+
+
+def _adapt_weak(var, dtype):
+    if isinstance(var, TensorConstant) and var.weak and var.dtype != dtype:
+        return constant(var.data.astype(dtype), name=var.name)
+    return var
+
+
+def pad_left(var, ndim):
+    """`var` with broadcastable axes added in front up to rank `ndim`."""
+    if var.ndim == ndim:
+        return var
+    return DimShuffle(var.ndim, ("x",) * (ndim - var.ndim) + tuple(range(var.ndim)))(var)
+
+
+@dataclass(frozen=True)
+class UnaryElemwise(Elemwise):
+    """An elementwise op of one input."""
+
+    nin = 1
+
+
+@dataclass(frozen=True)
+class FloatUnaryElemwise(UnaryElemwise):
+    """A unary function with a float result: integer inputs compute in float32 or float64."""
+
+    def output_dtype(self, dtype):
+        return float_dtype(dtype)
+
+    def impl(self, x):
+        return self.nfunc(x) if x.dtype.kind in "fc" else self.nfunc(x, dtype=float_dtype(
+            str(x.dtype)))
+
+
+@dataclass(frozen=True)
+class BinaryElemwise(Elemwise):
+    """An elementwise op of two inputs."""
+
+    nin = 2
+
+
+def unbroadcast(grad, var):
+    """`grad` (of an elementwise output) summed over the axes that `var` broadcast along."""
+    from graphlens.tensor.reduce import sum as tensor_sum
+    axes = tuple(axis for axis, (g, v) in enumerate(zip(grad.type.shape, var.type.shape))
+                 if v == 1 and g != 1)
+    if axes:
+        grad = tensor_sum(grad, axis=axes, keepdims=True)
+    return grad
+
+
+@dataclass(frozen=True)
+class DimShuffle(Op):
+    """Reorder, drop (length-1) or insert ('x') axes: `DimShuffle(2, (1, 'x', 0))`. A view."""
+
+    input_ndim: int
+    new_order: tuple
+    view_map = {0: [0]}
+
+    @property
+    def label(self):
+        return f"DimShuffle{{{','.join(str(i) for i in self.new_order)}}}"
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if x.ndim != self.input_ndim:
+            raise ShapeError(f"{self.label} expects rank {self.input_ndim}, got {describe(x)}")
+        kept = [i for i in self.new_order if i != "x"]
+        if sorted(set(kept)) != sorted(kept) or any(not 0 <= i < x.ndim for i in kept):
+            raise ShapeError(f"{self.label}: invalid pattern for {describe(x)}")
+        for axis in set(range(x.ndim)) - set(kept):
+            if x.type.shape[axis] != 1:
+                raise ShapeError(f"{self.label} drops axis {axis} of {describe(x)}, which is "
+                                 f"not known to have length 1")
+        shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
+        return Apply(self, [x], [TensorType(x.dtype, shape)()])
+
+    def perform(self, node, inputs):
+        (x,) = inputs
+        kept = [i for i in self.new_order if i != "x"]
+        dropped = tuple(i for i in range(self.input_ndim) if i not in kept)
+        if dropped:
+            x = x.reshape([d for i, d in enumerate(x.shape) if i not in dropped])
+            remaining = [i for i in range(self.input_ndim) if i not in dropped]
+            kept = [remaining.index(i) for i in kept]
+        if kept != sorted(kept):
+            x = x.transpose(kept)
+        if "x" in self.new_order:
+            x = x[tuple(None if i == "x" else slice(None) for i in self.new_order)]
+        return [np.asarray(x)]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        kept = [i for i in self.new_order if i != "x"]
+        # Drop the inserted axes, then undo the permutation, then re-insert dropped axes.
+        without_new = DimShuffle(gz.ndim, tuple(
+            position for position, i in enumerate(self.new_order) if i != "x"))(gz)
+        order = []
+        for axis in range(self.input_ndim):
+            order.append(kept.index(axis) if axis in kept else "x")
+        return [DimShuffle(len(kept), tuple(order))(without_new)]

@@ -1,0 +1,87 @@
+"""Joining tensors: concatenate (join) along an axis, and stack along a new one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe
+from graphlens.graph.basic import Apply
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.tensor.elemwise import common_dtype
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+
+@dataclass(frozen=True)
+class Join(Op):
+    """Concatenation of tensors of one rank along `axis`."""
+
+    axis: int
+    notation = Func("concatenate", params=("axis",))
+
+    def make_node(self, *tensors):
+        tensors = [as_tensor_variable(t) for t in tensors]
+        if not tensors:
+            raise ShapeError("concatenate needs at least one tensor")
+        ndim = tensors[0].ndim
+        if ndim == 0 or any(t.ndim != ndim for t in tensors):
+            raise ShapeError("concatenate: all tensors need one rank >= 1, got "
+                             + ", ".join(describe(t) for t in tensors))
+        if not 0 <= self.axis < ndim:
+            raise ShapeError(f"concatenate: axis {self.axis} is out of range for rank {ndim}")
+        dtype = common_dtype(tensors)
+        from graphlens.tensor.basic import cast
+        tensors = [t if t.dtype == dtype else cast(t, dtype) for t in tensors]
+        shape = []
+        for axis in range(ndim):
+            dims = [t.type.shape[axis] for t in tensors]
+            if axis == self.axis:
+                shape.append(None if None in dims else int(np.sum(dims)))
+                continue
+            known = set(dims) - {None}
+            if len(known) > 1:
+                raise ShapeError(f"concatenate: lengths {sorted(known)} differ on axis {axis}: "
+                                 + ", ".join(describe(t) for t in tensors))
+            shape.append(known.pop() if known else None)
+        return Apply(self, tensors, [TensorType(dtype, tuple(shape))()])
+
+    def perform(self, node, inputs):
+        return [np.concatenate(inputs, axis=self.axis)]
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        from graphlens.tensor.subtensor import getitem
+        grads, start = [], 0
+        for tensor in inputs:
+            length = tensor.type.shape[self.axis]
+            length = length if length is not None else tensor.shape[self.axis]
+            stop = start + length
+            index = (slice(None),) * self.axis + (slice(start, stop),)
+            grads.append(getitem(gz, index))
+            start = stop
+        return grads
+
+
+def concatenate(tensors, axis=0):
+    """Tensors joined along an existing axis: `T.concatenate([a, b], axis=1)`."""
+    tensors = [as_tensor_variable(t) for t in tensors]
+    ndim = tensors[0].ndim if tensors else 1
+    return Join(axis % ndim if ndim else axis)(*tensors)
+
+
+def join(axis, *tensors):
+    """Theano's spelling of concatenate: `T.join(0, a, b)`."""
+    return concatenate(tensors, axis=axis)
+
+
+def stack(tensors, axis=0):
+    """Tensors of one shape stacked along a new axis: `T.stack([x, y])`."""
+    from graphlens.tensor.shape import shape_padaxis
+    tensors = [as_tensor_variable(t) for t in tensors]
+    if not tensors:
+        raise ShapeError("stack needs at least one tensor")
+    axis = axis % (tensors[0].ndim + 1)
+    return Join(axis)(*[shape_padaxis(t, axis) for t in tensors])

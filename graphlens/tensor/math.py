@@ -1,0 +1,347 @@
+"""Arithmetic and smooth elementwise functions, each with its gradient beside its evaluation.
+
+>>> x = T.dvector('x'); y = T.exp(x) * 2 + T.log1p(x)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.graph.markers import disconnected
+from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
+from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, FloatUnaryElemwise,
+                                       UnaryElemwise, float_dtype, unbroadcast)
+from graphlens.tensor.variable import as_tensor_variable, constant
+
+
+@dataclass(frozen=True)
+class Add(Elemwise):
+    """x + y + ...: n-ary, so chains flatten into one node."""
+
+    nin = -1
+    nfunc = staticmethod(np.add)
+    notation = Infix("+", ADD)
+
+    def impl(self, *arrays):
+        result = arrays[0] + arrays[1] if len(arrays) > 1 else np.array(arrays[0], copy=True)
+        for array in arrays[2:]:
+            result = result + array
+        return result
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        return [unbroadcast(gz, x) for x in inputs]
+
+
+@dataclass(frozen=True)
+class Sub(BinaryElemwise):
+    """x - y."""
+
+    nfunc = staticmethod(np.subtract)
+    notation = Infix("-", ADD, associative=False)
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        return [unbroadcast(gz, x), unbroadcast(-gz, y)]
+
+
+@dataclass(frozen=True)
+class Mul(Elemwise):
+    """x * y * ...: n-ary."""
+
+    nin = -1
+    nfunc = staticmethod(np.multiply)
+    notation = Infix("*", MUL)
+
+    def impl(self, *arrays):
+        result = arrays[0] * arrays[1] if len(arrays) > 1 else np.array(arrays[0], copy=True)
+        for array in arrays[2:]:
+            result = result * array
+        return result
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        return [unbroadcast(mul(gz, *inputs[:i], *inputs[i + 1:]), x)
+                for i, x in enumerate(inputs)]
+
+
+@dataclass(frozen=True)
+class TrueDiv(BinaryElemwise):
+    """x / y; integers divide to a float (int8/int16 to float32, wider to float64)."""
+
+    notation = Infix("/", MUL, associative=False)
+
+    def output_dtype(self, dtype):
+        return float_dtype(dtype)
+
+    def impl(self, x, y):
+        return np.true_divide(x, y)
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        return [unbroadcast(gz / y, x), unbroadcast(-gz * x / sqr(y), y)]
+
+
+@dataclass(frozen=True)
+class IntDiv(BinaryElemwise):
+    """x // y, flooring."""
+
+    nfunc = staticmethod(np.floor_divide)
+    notation = Infix("//", MUL, associative=False)
+    zero_gradient_reason = "x // y is piecewise constant: its derivative is 0 wherever it exists"
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(x) for x in inputs]
+
+
+@dataclass(frozen=True)
+class Mod(BinaryElemwise):
+    """x % y, with the sign of y (numpy's and Python's rule)."""
+
+    nfunc = staticmethod(np.mod)
+    notation = Infix("%", MUL, associative=False)
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        # x % y = x - y * floor(x / y); floor's derivative is 0 away from its jumps.
+        return [unbroadcast(gz, x), unbroadcast(-gz * int_div(x, y), y)]
+
+
+@dataclass(frozen=True)
+class Pow(BinaryElemwise):
+    """x ** y. The gradient in y is log(x) * x ** y: NaN for x < 0, as in numpy."""
+
+    nfunc = staticmethod(np.power)
+    notation = Infix("**", POW, associative=False, right_assoc=True)
+
+    def impl(self, x, y):
+        if x.dtype.kind in "iu" and y.dtype.kind in "iu":
+            # numpy refuses negative integer powers of integers; the float result is honest.
+            return np.power(x, y) if not np.any(y < 0) else np.power(x.astype(float), y)
+        return np.power(x, y)
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        return [unbroadcast(gz * y * x ** (y - 1), x), unbroadcast(gz * log(x) * (x ** y), y)]
+
+
+@dataclass(frozen=True)
+class Neg(UnaryElemwise):
+    """-x."""
+
+    nfunc = staticmethod(np.negative)
+    notation = Prefix("-", NEG)
+
+    def grad(self, inputs, output_grads):
+        return [-output_grads[0]]
+
+
+@dataclass(frozen=True)
+class Abs(UnaryElemwise):
+    """|x|. Its gradient at 0 is taken as 0 (the subgradient sgn(0))."""
+
+    nfunc = staticmethod(np.abs)
+    notation = Func("abs")
+
+    def output_dtype(self, dtype):
+        return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
+
+    def grad(self, inputs, output_grads):
+        from graphlens.tensor.compare import sgn
+        return [output_grads[0] * sgn(inputs[0])]
+
+
+def _unary(name, nfunc, derivative, doc):
+    """A FloatUnaryElemwise class from its numpy function and derivative rule d(x, gz)."""
+    cls = type(name, (FloatUnaryElemwise,), {
+        "__doc__": doc, "nfunc": staticmethod(nfunc), "notation": Func(name.lower()),
+        "grad": lambda self, inputs, output_grads: [derivative(inputs[0], output_grads[0])],
+        "__module__": __name__, "__qualname__": name,
+    })
+    return dataclass(frozen=True)(cls)
+
+
+Exp = _unary("Exp", np.exp, lambda x, gz: gz * exp(x), "e ** x.")
+Log = _unary("Log", np.log, lambda x, gz: gz / x, "Natural logarithm.")
+Log1p = _unary("Log1p", np.log1p, lambda x, gz: gz / (1 + x), "log(1 + x), exact for small x.")
+Expm1 = _unary("Expm1", np.expm1, lambda x, gz: gz * exp(x), "exp(x) - 1, exact for small x.")
+Sqrt = _unary("Sqrt", np.sqrt, lambda x, gz: gz * 0.5 / sqrt(x), "Square root.")
+Sin = _unary("Sin", np.sin, lambda x, gz: gz * cos(x), "Sine.")
+Cos = _unary("Cos", np.cos, lambda x, gz: -gz * sin(x), "Cosine.")
+Tan = _unary("Tan", np.tan, lambda x, gz: gz * (1 + sqr(tan(x))), "Tangent.")
+Tanh = _unary("Tanh", np.tanh, lambda x, gz: gz * (1 - sqr(tanh(x))), "Hyperbolic tangent.")
+Sinh = _unary("Sinh", np.sinh, lambda x, gz: gz * cosh(x), "Hyperbolic sine.")
+Cosh = _unary("Cosh", np.cosh, lambda x, gz: gz * sinh(x), "Hyperbolic cosine.")
+Arcsin = _unary("Arcsin", np.arcsin, lambda x, gz: gz / sqrt(1 - sqr(x)), "Inverse sine.")
+Arccos = _unary("Arccos", np.arccos, lambda x, gz: -gz / sqrt(1 - sqr(x)), "Inverse cosine.")
+Arctan = _unary("Arctan", np.arctan, lambda x, gz: gz / (1 + sqr(x)), "Inverse tangent.")
+
+
+@dataclass(frozen=True)
+class Sqr(UnaryElemwise):
+    """x * x."""
+
+    nfunc = staticmethod(np.square)
+    notation = Func("sqr")
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * 2 * inputs[0]]
+
+
+@dataclass(frozen=True)
+class Second(BinaryElemwise):
+    """fill(x, y): y broadcast to the shape of x (and of y). Only x's shape matters, not its values."""
+
+    notation = Func("fill")
+
+    def make_node(self, x, y):
+        node = super().make_node(x, y)
+        out = node.outputs[0]
+        out.type = out.type.clone(dtype=node.inputs[1].dtype)
+        return node
+
+    def impl(self, x, y):
+        return np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)).copy()
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        return [disconnected(x), unbroadcast(gz, y)]
+
+
+def add(*terms):
+    """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""
+    return Add()(*terms) if len(terms) > 1 else as_tensor_variable(terms[0])
+
+
+def sub(x, y):
+    """x - y."""
+    return Sub()(x, y)
+
+
+def mul(*factors):
+    """Elementwise product of any number of tensors."""
+    return Mul()(*factors) if len(factors) > 1 else as_tensor_variable(factors[0])
+
+
+def true_div(x, y):
+    """x / y."""
+    return TrueDiv()(x, y)
+
+
+def int_div(x, y):
+    """x // y."""
+    return IntDiv()(x, y)
+
+
+def mod(x, y):
+    """x % y."""
+    return Mod()(x, y)
+
+
+def pow(x, y):
+    """x ** y."""
+    return Pow()(x, y)
+
+
+def neg(x):
+    """-x."""
+    return Neg()(x)
+
+
+def abs(x):
+    """|x|."""
+    return Abs()(x)
+
+
+def exp(x):
+    """e ** x: `T.exp(x)`."""
+    return Exp()(x)
+
+
+def log(x):
+    """Natural logarithm."""
+    return Log()(x)
+
+
+def log1p(x):
+    """log(1 + x)."""
+    return Log1p()(x)
+
+
+def expm1(x):
+    """exp(x) - 1."""
+    return Expm1()(x)
+
+
+def sqrt(x):
+    """Square root."""
+    return Sqrt()(x)
+
+
+def sqr(x):
+    """x * x."""
+    return Sqr()(x)
+
+
+def sin(x):
+    """Sine."""
+    return Sin()(x)
+
+
+def cos(x):
+    """Cosine."""
+    return Cos()(x)
+
+
+def tan(x):
+    """Tangent."""
+    return Tan()(x)
+
+
+def tanh(x):
+    """Hyperbolic tangent."""
+    return Tanh()(x)
+
+
+def sinh(x):
+    """Hyperbolic sine."""
+    return Sinh()(x)
+
+
+def cosh(x):
+    """Hyperbolic cosine."""
+    return Cosh()(x)
+
+
+def arcsin(x):
+    """Inverse sine."""
+    return Arcsin()(x)
+
+
+def arccos(x):
+    """Inverse cosine."""
+    return Arccos()(x)
+
+
+def arctan(x):
+    """Inverse tangent."""
+    return Arctan()(x)
+
+
+def fill(model, value):
+    """`value` broadcast to the shape of `model`: `T.fill(x, 0.0)`."""
+    return Second()(model, value)
+
+
+def zeros_like(x, dtype=None):
+    """Zeros of x's shape and (unless given) dtype."""
+    x = as_tensor_variable(x)
+    return fill(x, constant(0, dtype=dtype or x.dtype))
+
+
+def ones_like(x, dtype=None):
+    """Ones of x's shape and (unless given) dtype."""
+    x = as_tensor_variable(x)
+    return fill(x, constant(1, dtype=dtype or x.dtype))

@@ -1,0 +1,182 @@
+"""Neural-network functions: sigmoid, softplus, relu, softmax, log_softmax and cross-entropies.
+
+>>> p = T.nnet.softmax(T.dot(x, W) + b); cost = T.nnet.categorical_crossentropy(p, y).mean()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe
+from graphlens.graph.basic import Apply
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.graph.types import is_discrete
+from graphlens.tensor.elemwise import FloatUnaryElemwise, float_dtype
+from graphlens.tensor.math import log
+from graphlens.tensor.compare import gt, switch
+from graphlens.tensor.reduce import normalize_axes, sum
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+
+def _stable_sigmoid(x):
+    # exp of a large positive argument overflows; split by sign so neither branch does.
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+
+
+@dataclass(frozen=True)
+class Sigmoid(FloatUnaryElemwise):
+    """1 / (1 + exp(-x)), computed without overflow."""
+
+    notation = Func("sigmoid")
+
+    def impl(self, x):
+        if x.dtype.kind not in "fc":
+            x = x.astype(float_dtype(str(x.dtype)))
+        return _stable_sigmoid(x)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        s = sigmoid(x)
+        return [gz * s * (1 - s)]
+
+
+@dataclass(frozen=True)
+class Softplus(FloatUnaryElemwise):
+    """log(1 + exp(x)), computed without overflow."""
+
+    notation = Func("softplus")
+
+    def impl(self, x):
+        if x.dtype.kind not in "fc":
+            x = x.astype(float_dtype(str(x.dtype)))
+        return np.logaddexp(0, x).astype(x.dtype, copy=False)
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * sigmoid(inputs[0])]
+
+
+@dataclass(frozen=True)
+class Relu(FloatUnaryElemwise):
+    """max(x, 0). The gradient at 0 is taken as 0."""
+
+    notation = Func("relu")
+
+    def output_dtype(self, dtype):
+        return dtype
+
+    def impl(self, x):
+        return np.maximum(x, 0)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [switch(gt(x, 0), gz, 0)]
+
+
+@dataclass(frozen=True)
+class Softmax(Op):
+    """exp(x) / sum(exp(x)) over `axis`, shifted by the max so it never overflows."""
+
+    axis: int = -1
+    notation = Func("softmax")
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if x.ndim == 0:
+            raise ShapeError(f"softmax needs at least one axis, got {describe(x)}")
+        (axis,) = normalize_axes(self.axis, x.ndim, x, "softmax")
+        if axis != self.axis:
+            return type(self)(axis).make_node(x)
+        return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
+
+    def perform(self, node, inputs):
+        (x,) = inputs
+        shifted = x - np.max(x, axis=self.axis, keepdims=True)
+        e = np.exp(shifted)
+        e /= np.sum(e, axis=self.axis, keepdims=True)
+        return [np.asarray(e, dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        sm = type(self)(self.axis)(x)
+        return [(gz - sum(gz * sm, axis=self.axis, keepdims=True)) * sm]
+
+
+@dataclass(frozen=True)
+class LogSoftmax(Op):
+    """log(softmax(x)) over `axis`, exact where softmax underflows to 0."""
+
+    axis: int = -1
+    notation = Func("log_softmax")
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if x.ndim == 0:
+            raise ShapeError(f"log_softmax needs at least one axis, got {describe(x)}")
+        (axis,) = normalize_axes(self.axis, x.ndim, x, "log_softmax")
+        if axis != self.axis:
+            return type(self)(axis).make_node(x)
+        return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
+
+    def perform(self, node, inputs):
+        (x,) = inputs
+        shifted = x - np.max(x, axis=self.axis, keepdims=True)
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
+        return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        sm = Softmax(self.axis)(x)
+        return [gz - sm * sum(gz, axis=self.axis, keepdims=True)]
+
+
+def sigmoid(x):
+    """Logistic function: `T.nnet.sigmoid(x)`."""
+    return Sigmoid()(x)
+
+
+def softplus(x):
+    """log(1 + exp(x))."""
+    return Softplus()(x)
+
+
+def relu(x):
+    """max(x, 0): `T.nnet.relu(x)`."""
+    return Relu()(x)
+
+
+def softmax(x, axis=-1):
+    """Softmax over the last axis (or `axis`)."""
+    return Softmax(axis)(x)
+
+
+def log_softmax(x, axis=-1):
+    """log(softmax(x)), stable."""
+    return LogSoftmax(axis)(x)
+
+
+def binary_crossentropy(output, target):
+    """-(target * log(output) + (1 - target) * log(1 - output)), elementwise."""
+    return -(target * log(output) + (1 - target) * log(1 - output))
+
+
+def categorical_crossentropy(coding_dist, true_dist):
+    """Per-row cross-entropy: `true_dist` is one-hot (same shape) or int class labels.
+
+    >>> cost = T.nnet.categorical_crossentropy(T.nnet.softmax(z), y).mean()   # doctest: +SKIP
+    """
+    coding_dist = as_tensor_variable(coding_dist)
+    true_dist = as_tensor_variable(true_dist)
+    if is_discrete(true_dist.dtype) and true_dist.ndim == coding_dist.ndim - 1:
+        from graphlens.tensor.basic import arange
+        rows = arange(coding_dist.shape[0])
+        return -log(coding_dist[rows, true_dist])
+    if true_dist.ndim != coding_dist.ndim:
+        raise ShapeError(f"categorical_crossentropy: {describe(true_dist)} must be one-hot like "
+                         f"{describe(coding_dist)} or int labels of one rank less")
+    return -sum(true_dist * log(coding_dist), axis=-1)
+

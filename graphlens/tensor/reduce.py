@@ -1,0 +1,346 @@
+"""Reductions over axes: sum, prod, max, min, argmax, argmin, all, any, and mean, var, std.
+
+`keepdims=True` re-inserts the reduced axes with length 1 (a DimShuffle), so the ops themselves
+have only an `axis` parameter: a sorted tuple of axes, or None for all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import AxisError, describe
+from graphlens.graph.basic import Apply
+from graphlens.graph.op import Op
+from graphlens.graph.notation import Func
+from graphlens.tensor.compare import eq, switch
+from graphlens.tensor.elemwise import DimShuffle, float_dtype
+from graphlens.tensor.math import fill, sqr, sqrt
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+
+def normalize_axes(axis, ndim, var=None, op_name="reduction") -> tuple[int, ...]:
+    """`axis` (None, an int or a sequence, negative allowed) as a sorted tuple of axes.
+
+    >>> normalize_axes(-1, 3), normalize_axes(None, 2)
+    ((2,), (0, 1))
+    """
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    result = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+            what = describe(var) if var is not None else f"a tensor of rank {ndim}"
+            raise AxisError(f"{op_name}: axis {a} is out of range for {what}")
+        result.append(int(a) % ndim if ndim else int(a))
+    if len(set(result)) != len(result):
+        raise AxisError(f"{op_name}: repeated axis in {axis}")
+    return tuple(sorted(result))
+
+
+def expand_reduced(var, axes, ndim):
+    """`var` (a reduction result) with the reduced `axes` re-inserted as length-1 axes."""
+    order, position = [], 0
+    for axis in range(ndim):
+        if axis in axes:
+            order.append("x")
+        else:
+            order.append(position)
+            position += 1
+    return DimShuffle(var.ndim, tuple(order))(var)
+
+
+@dataclass(frozen=True)
+class Reduce(Op):
+    """Base of reductions over `axis` (a sorted tuple; normalised by the helper functions)."""
+
+    axis: tuple
+
+    def output_dtype(self, dtype):
+        return dtype
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        axes = normalize_axes(self.axis, x.ndim, x, self.label)
+        if axes != self.axis:
+            return type(self)(axes).make_node(x)
+        shape = tuple(d for i, d in enumerate(x.type.shape) if i not in axes)
+        return Apply(self, [x], [TensorType(self.output_dtype(x.dtype), shape)()])
+
+    @property
+    def label(self):
+        return f"{type(self).__name__}{{axis={self.axis}}}"
+
+    def perform(self, node, inputs):
+        out = node.outputs[0]
+        return [np.asarray(self.reduce(inputs[0], self.axis, out.type.dtype), out.type.dtype)]
+
+
+def _sum_dtype(dtype):
+    # numpy's rule: small integers and bools sum in the platform integer (int64 here).
+    if dtype in ("bool", "int8", "int16", "int32"):
+        return "int64"
+    if dtype in ("uint8", "uint16", "uint32"):
+        return "uint64"
+    return dtype
+
+
+@dataclass(frozen=True)
+class Sum(Reduce):
+    """Sum of x over `axis`."""
+
+    notation = Func("sum", params=("axis",))
+
+    def output_dtype(self, dtype):
+        return _sum_dtype(dtype)
+
+    def reduce(self, x, axis, dtype):
+        return np.sum(x, axis=axis, dtype=dtype)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [fill(x, expand_reduced(gz, self.axis, x.ndim))]
+
+
+@dataclass(frozen=True)
+class Prod(Reduce):
+    """Product of x over `axis`. Its gradient is exact at zeros too (not prod / x)."""
+
+    notation = Func("prod", params=("axis",))
+
+    def output_dtype(self, dtype):
+        return _sum_dtype(dtype)
+
+    def reduce(self, x, axis, dtype):
+        return np.prod(x, axis=axis, dtype=dtype)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        keep = dict(axis=self.axis, keepdims=True)
+        is_zero = eq(x, 0)
+        # The product of the other elements: prod/x away from zeros; at the single zero of a
+        # slice the product of the non-zeros; 0 where a slice holds two zeros or more.
+        product_of_nonzeros = prod(switch(is_zero, 1, x), **keep)
+        zeros_in_slice = sum(is_zero, **keep)
+        others = switch(is_zero, switch(eq(zeros_in_slice, 1), product_of_nonzeros, 0),
+                        prod(x, **keep) / x)
+        return [expand_reduced(gz, self.axis, x.ndim) * others]
+
+
+@dataclass(frozen=True)
+class MaxOrMin(Reduce):
+    """Base of max and min: at ties every tied element receives the full gradient."""
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        extreme = expand_reduced(self(x), self.axis, x.ndim)
+        return [expand_reduced(gz, self.axis, x.ndim) * eq(x, extreme)]
+
+
+@dataclass(frozen=True)
+class Max(MaxOrMin):
+    """Largest element of x over `axis`."""
+
+    notation = Func("max", params=("axis",))
+
+    def reduce(self, x, axis, dtype):
+        return np.max(x, axis=axis)
+
+
+@dataclass(frozen=True)
+class Min(MaxOrMin):
+    """Smallest element of x over `axis`."""
+
+    notation = Func("min", params=("axis",))
+
+    def reduce(self, x, axis, dtype):
+        return np.min(x, axis=axis)
+
+
+@dataclass(frozen=True)
+class Mean(Reduce):
+    """Mean of x over `axis`; integers average in float (int8/int16 in float32, wider float64)."""
+
+    notation = Func("mean", params=("axis",))
+
+    def output_dtype(self, dtype):
+        return float_dtype(dtype)
+
+    def reduce(self, x, axis, dtype):
+        return np.mean(x, axis=axis, dtype=dtype)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        from graphlens.tensor.basic import cast
+        count = cast(AxisSize(self.axis)(x), gz.dtype)
+        return [fill(x, expand_reduced(gz, self.axis, x.ndim)) / count]
+
+
+@dataclass(frozen=True)
+class AxisSize(Op):
+    """The number of elements of x over `axis` (int64 scalar): what a mean divides by."""
+
+    axis: tuple
+    notation = Func("size", params=("axis",))
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [TensorType("int64", ())()])
+
+    def perform(self, node, inputs):
+        shape = inputs[0].shape
+        return [np.asarray(int(np.prod([shape[a] for a in self.axis])), dtype="int64")]
+
+    def grad(self, inputs, output_grads):
+        from graphlens.graph.markers import disconnected
+        return [disconnected(inputs[0])]
+
+
+@dataclass(frozen=True)
+class DiscreteReduce(Reduce):
+    """Base of argmax, argmin, all, any: integer or bool results with a zero gradient."""
+
+    def grad(self, inputs, output_grads):
+        from graphlens.tensor.math import zeros_like
+        return [zeros_like(inputs[0])]
+
+
+@dataclass(frozen=True)
+class Argmax(DiscreteReduce):
+    """Index of the largest element over one `axis` (or of the flattened tensor for None)."""
+
+    notation = Func("argmax", params=("axis",))
+    zero_gradient_reason = ("argmax returns an index, piecewise constant in x: its derivative "
+                            "is 0")
+
+    def make_node(self, x):
+        return _arg_reduce_node(self, x, "int64")
+
+    def reduce(self, x, axis, dtype):
+        return np.argmax(x.reshape(-1) if len(axis) == x.ndim > 1 else x,
+                         axis=0 if len(axis) == x.ndim > 1 else (axis[0] if axis else None))
+
+
+@dataclass(frozen=True)
+class Argmin(DiscreteReduce):
+    """Index of the smallest element over one `axis` (or of the flattened tensor for None)."""
+
+    notation = Func("argmin", params=("axis",))
+    zero_gradient_reason = ("argmin returns an index, piecewise constant in x: its derivative "
+                            "is 0")
+
+    def make_node(self, x):
+        return _arg_reduce_node(self, x, "int64")
+
+    def reduce(self, x, axis, dtype):
+        return np.argmin(x.reshape(-1) if len(axis) == x.ndim > 1 else x,
+                         axis=0 if len(axis) == x.ndim > 1 else (axis[0] if axis else None))
+
+
+def _arg_reduce_node(op, x, dtype):
+    x = as_tensor_variable(x)
+    axes = normalize_axes(op.axis, x.ndim, x, op.label)
+    if len(axes) not in (1, x.ndim):
+        raise AxisError(f"{op.label}: give one axis or all of them (None), got {op.axis} for "
+                        f"{describe(x)}")
+    if axes != op.axis:
+        return type(op)(axes).make_node(x)
+    shape = tuple(d for i, d in enumerate(x.type.shape) if i not in axes)
+    return Apply(op, [x], [TensorType(dtype, shape)()])
+
+
+@dataclass(frozen=True)
+class All(DiscreteReduce):
+    """True where every element over `axis` is true."""
+
+    notation = Func("all", params=("axis",))
+    zero_gradient_reason = "all() is a logical test: its derivative is 0"
+
+    def output_dtype(self, dtype):
+        return "bool"
+
+    def reduce(self, x, axis, dtype):
+        return np.all(x, axis=axis)
+
+
+@dataclass(frozen=True)
+class Any(DiscreteReduce):
+    """True where some element over `axis` is true."""
+
+    notation = Func("any", params=("axis",))
+    zero_gradient_reason = "any() is a logical test: its derivative is 0"
+
+    def output_dtype(self, dtype):
+        return "bool"
+
+    def reduce(self, x, axis, dtype):
+        return np.any(x, axis=axis)
+
+
+def _reduction(op_class, x, axis, keepdims):
+    x = as_tensor_variable(x)
+    axes = normalize_axes(axis, x.ndim, x, op_class.__name__.lower())
+    result = op_class(axes)(x)
+    return expand_reduced(result, axes, x.ndim) if keepdims else result
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over `axis` (all axes by default): `T.sum(x, axis=1, keepdims=True)`."""
+    return _reduction(Sum, x, axis, keepdims)
+
+
+def prod(x, axis=None, keepdims=False):
+    """Product over `axis`."""
+    return _reduction(Prod, x, axis, keepdims)
+
+
+def max(x, axis=None, keepdims=False):
+    """Maximum over `axis`."""
+    return _reduction(Max, x, axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    """Minimum over `axis`."""
+    return _reduction(Min, x, axis, keepdims)
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the maximum over one axis (flattened for None): `T.argmax(p, axis=1)`."""
+    return _reduction(Argmax, x, axis, keepdims)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index of the minimum over one axis (flattened for None)."""
+    return _reduction(Argmin, x, axis, keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    """Logical and over `axis`."""
+    return _reduction(All, x, axis, keepdims)
+
+
+def any(x, axis=None, keepdims=False):
+    """Logical or over `axis`."""
+    return _reduction(Any, x, axis, keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Arithmetic mean over `axis`."""
+    return _reduction(Mean, x, axis, keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """Variance over `axis` (divides by n, as numpy's default)."""
+    x = as_tensor_variable(x)
+    deviation = x - mean(x, axis=axis, keepdims=True)
+    return mean(sqr(deviation), axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Standard deviation over `axis` (divides by n)."""
+    return sqrt(var(x, axis=axis, keepdims=keepdims))
+
+

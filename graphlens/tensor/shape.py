@@ -1,0 +1,231 @@
+"""Shapes: shape, reshape, flatten, transpose, dimshuffle, squeeze, padding, alloc, make_vector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe
+from graphlens.graph.basic import Apply, Constant, Variable
+from graphlens.graph.markers import disconnected
+from graphlens.graph.notation import Func, Special
+from graphlens.graph.op import Op
+from graphlens.graph.types import is_discrete
+from graphlens.tensor.elemwise import DimShuffle, pad_left, unbroadcast
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable, constant
+
+
+@dataclass(frozen=True)
+class Shape(Op):
+    """The shape of x as an int64 vector."""
+
+    notation = Special("shape")
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [TensorType("int64", (x.ndim,))()])
+
+    def perform(self, node, inputs):
+        return [np.asarray(inputs[0].shape, dtype="int64")]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(inputs[0])]
+
+
+@dataclass(frozen=True)
+class MakeVector(Op):
+    """A vector of scalars: `make_vector(n, 3)`; how symbolic shapes are built."""
+
+    dtype: str = "int64"
+    notation = Special("make_vector")
+
+    def make_node(self, *scalars):
+        scalars = [as_tensor_variable(s) for s in scalars]
+        for s in scalars:
+            if s.ndim != 0:
+                raise ShapeError(f"make_vector takes scalars, got {describe(s)}")
+        from graphlens.tensor.basic import cast
+        scalars = [s if s.dtype == self.dtype else cast(s, self.dtype) for s in scalars]
+        return Apply(self, scalars, [TensorType(self.dtype, (len(scalars),))()])
+
+    def perform(self, node, inputs):
+        return [np.array(inputs, dtype=self.dtype).reshape(len(inputs))]
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        return [gz[i] for i in range(len(inputs))]
+
+
+def _static_vector(var):
+    """The entries of an int vector known at build time: ints, or None where symbolic."""
+    if isinstance(var, Constant):
+        return [int(v) for v in np.asarray(var.data).reshape(-1)]
+    if var.owner is not None and isinstance(var.owner.op, MakeVector):
+        return [int(v.data) if isinstance(v, Constant) else None for v in var.owner.inputs]
+    if var.owner is not None and isinstance(var.owner.op, Shape):
+        return list(var.owner.inputs[0].type.shape)
+    return [None] * (var.type.shape[0] or 0)
+
+
+@dataclass(frozen=True)
+class Reshape(Op):
+    """x with a new shape given as an int vector (one entry may be -1). A view when possible."""
+
+    ndim: int
+    view_map = {0: [0]}
+    notation = Func("reshape")
+
+    def make_node(self, x, shape):
+        x = as_tensor_variable(x)
+        shape = as_tensor_variable(shape)
+        if shape.ndim != 1 or not is_discrete(shape.dtype) or shape.type.shape[0] != self.ndim:
+            raise ShapeError(f"reshape: the shape must be an int vector of length {self.ndim}, "
+                             f"got {describe(shape)}")
+        dims = _static_vector(shape)
+        if -1 in dims:
+            known = [d for d in dims if d != -1]
+            if None not in x.type.shape and None not in known and known:
+                total = int(np.prod(x.type.shape))
+                rest = int(np.prod(known))
+                if rest == 0 or total % rest:
+                    raise ShapeError(f"cannot reshape {describe(x)} to {tuple(dims)}")
+                dims = [total // rest if d == -1 else d for d in dims]
+            else:
+                dims = [None if d == -1 else d for d in dims]
+        if None not in x.type.shape and None not in dims:
+            if int(np.prod(x.type.shape)) != int(np.prod(dims)):
+                raise ShapeError(f"cannot reshape {describe(x)} to {tuple(dims)}")
+        return Apply(self, [x, shape], [TensorType(x.dtype, tuple(dims))()])
+
+    def perform(self, node, inputs):
+        x, shape = inputs
+        try:
+            return [np.reshape(x, tuple(int(s) for s in shape))]
+        except ValueError as exc:
+            raise ShapeError(f"cannot reshape an array of shape {x.shape} to "
+                             f"{tuple(int(s) for s in shape)}") from exc
+
+    def grad(self, inputs, output_grads):
+        (x, shape), (gz,) = inputs, output_grads
+        return [reshape(gz, Shape()(x), ndim=x.ndim), disconnected(shape)]
+
+
+@dataclass(frozen=True)
+class Alloc(Op):
+    """`value` broadcast into a new array of the given shape: `alloc(0.0, n, 3)`."""
+
+    notation = Func("alloc")
+
+    def make_node(self, value, *shape):
+        value = as_tensor_variable(value)
+        shape = [as_tensor_variable(s) for s in shape]
+        for s in shape:
+            if s.ndim != 0 or not is_discrete(s.dtype):
+                raise ShapeError(f"alloc: each length must be an int scalar, got {describe(s)}")
+        if value.ndim > len(shape):
+            raise ShapeError(f"alloc: {describe(value)} has more axes than the shape")
+        value = pad_left(value, len(shape))
+        dims = []
+        for s, v in zip(shape, value.type.shape):
+            dims.append(int(s.data) if isinstance(s, Constant) else (v if v not in (1,) else None))
+        return Apply(self, [value] + shape, [TensorType(value.dtype, tuple(dims))()])
+
+    def perform(self, node, inputs):
+        value, *shape = inputs
+        out = np.empty(tuple(int(s) for s in shape), dtype=node.outputs[0].type.dtype)
+        out[...] = value
+        return [out]
+
+    def grad(self, inputs, output_grads):
+        (value, *shape), (gz,) = inputs, output_grads
+        return [unbroadcast(gz, value)] + [disconnected(s) for s in shape]
+
+
+def shape(x):
+    """The symbolic shape of x (an int64 vector): `x.shape`."""
+    return Shape()(x)
+
+
+def make_vector(*scalars, dtype="int64"):
+    """A vector of the given scalars."""
+    return MakeVector(dtype)(*scalars)
+
+
+def _shape_vector(shape):
+    if isinstance(shape, Variable):
+        return shape
+    entries = list(shape)
+    if all(isinstance(s, (int, np.integer)) for s in entries):
+        return constant(np.asarray(entries, dtype="int64").reshape(len(entries)))
+    return make_vector(*entries)
+
+
+def reshape(x, shape, ndim=None):
+    """x with a new shape: `T.reshape(x, (n, -1))`; entries may be symbolic scalars."""
+    shape = _shape_vector(shape)
+    if ndim is None:
+        if shape.type.shape[0] is None:
+            raise ShapeError("reshape: the length of a symbolic shape vector is unknown; pass ndim")
+        ndim = shape.type.shape[0]
+    return Reshape(ndim)(x, shape)
+
+
+def flatten(x, ndim=1):
+    """x reshaped to `ndim` axes, the trailing ones merged: `T.flatten(images, 2)`."""
+    x = as_tensor_variable(x)
+    if not 1 <= ndim <= max(x.ndim, 1):
+        raise ShapeError(f"flatten: ndim={ndim} is out of range for {describe(x)}")
+    dims = [x.type.shape[i] if x.type.shape[i] is not None else x.shape[i]
+            for i in range(ndim - 1)]
+    return reshape(x, dims + [-1], ndim=ndim)
+
+
+def dimshuffle(x, pattern):
+    """Reorder axes and insert broadcastable ones ('x'): `T.dimshuffle(v, ('x', 0))`."""
+    x = as_tensor_variable(x)
+    return DimShuffle(x.ndim, tuple(pattern))(x)
+
+
+def transpose(x, axes=None):
+    """x with its axes permuted (reversed by default): `x.T`."""
+    x = as_tensor_variable(x)
+    order = tuple(reversed(range(x.ndim))) if axes is None else tuple(a % x.ndim for a in axes)
+    return DimShuffle(x.ndim, order)(x)
+
+
+def squeeze(x, axis=None):
+    """x without its length-1 axes (all static ones by default)."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        axes = [i for i, d in enumerate(x.type.shape) if d == 1]
+    else:
+        axes = [a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)]
+    return DimShuffle(x.ndim, tuple(i for i in range(x.ndim) if i not in axes))(x)
+
+
+def shape_padleft(x, n_ones=1):
+    """x with `n_ones` broadcastable axes in front."""
+    x = as_tensor_variable(x)
+    return DimShuffle(x.ndim, ("x",) * n_ones + tuple(range(x.ndim)))(x)
+
+
+def shape_padright(x, n_ones=1):
+    """x with `n_ones` broadcastable axes at the end."""
+    x = as_tensor_variable(x)
+    return DimShuffle(x.ndim, tuple(range(x.ndim)) + ("x",) * n_ones)(x)
+
+
+def shape_padaxis(x, axis):
+    """x with one broadcastable axis inserted at `axis`."""
+    x = as_tensor_variable(x)
+    axis = axis % (x.ndim + 1)
+    order = list(range(x.ndim))
+    order.insert(axis, "x")
+    return DimShuffle(x.ndim, tuple(order))(x)
+
+
+def alloc(value, *shape):
+    """A new array of `shape` filled with `value`: `T.alloc(0.0, n, 3)`."""
+    return Alloc()(value, *shape)

@@ -1,0 +1,266 @@
+"""Indexing: basic (`x[1:3, ::2]`, `x[i]`), advanced (`x[idx]`, `p[arange(n), y]`), and the
+functional updates `set_subtensor` / `inc_subtensor`.
+
+An op keeps the index's structure as plain data in its `idx` prop; literal ints and slice bounds
+stay in the prop (so `pp` prints `x[1:3]`), symbolic ones become inputs after x.
+Entries: ("int", k), ("sym",), ("slice", start, stop, step) with bounds None, an int or "sym",
+("new",) for None/newaxis, and ("adv",) for an index array.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.graph.basic import Apply, Variable
+from graphlens.graph.markers import disconnected
+from graphlens.graph.notation import Special
+from graphlens.graph.op import Op
+from graphlens.graph.types import is_discrete
+from graphlens.tensor.elemwise import pad_left, unbroadcast
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable
+
+
+def parse_index(x, index):
+    """(idx, inputs, advanced) for `x[index]`: the index structure and its symbolic parts."""
+    entries = index if isinstance(index, tuple) else (index,)
+    used = sum(1 for e in entries if e is not None and e is not Ellipsis and not (
+        isinstance(e, Variable) and e.dtype == "bool" and e.ndim > 1))
+    used += sum(e.ndim - 1 for e in entries if isinstance(e, Variable) and e.dtype == "bool"
+                and e.ndim > 1)
+    if used > x.ndim:
+        raise ShapeError(f"too many indices ({used}) for {describe(x)}")
+    idx, inputs, advanced = [], [], False
+    for entry in entries:
+        if entry is Ellipsis:
+            idx.extend([("slice", None, None, None)] * (x.ndim - used))
+            used = x.ndim
+        elif entry is None:
+            idx.append(("new",))
+        elif isinstance(entry, slice):
+            parts = []
+            for bound in (entry.start, entry.stop, entry.step):
+                if bound is None or isinstance(bound, (int, np.integer)):
+                    parts.append(None if bound is None else int(bound))
+                else:
+                    inputs.append(_int_scalar(bound))
+                    parts.append("sym")
+            idx.append(("slice", *parts))
+        elif isinstance(entry, (int, np.integer)) and not isinstance(entry, bool):
+            idx.append(("int", int(entry)))
+        else:
+            var = as_tensor_variable(entry)
+            if var.ndim == 0 and var.dtype != "bool":
+                inputs.append(_int_scalar(var))
+                idx.append(("sym",))
+            else:
+                if not is_discrete(var.dtype):
+                    raise GraphlensTypeError(f"an index array must be int or bool, got "
+                                             f"{describe(var)}")
+                inputs.append(var)
+                idx.append(("adv",))
+                advanced = True
+    return tuple(idx), inputs, advanced
+
+
+def _int_scalar(value):
+    var = as_tensor_variable(value)
+    if var.ndim != 0 or not is_discrete(var.dtype) or var.dtype == "bool":
+        raise GraphlensTypeError(f"an index must be an int scalar, got {describe(var)}")
+    return var
+
+
+def build_index(idx, values):
+    """The numpy index for `idx`, taking symbolic parts from `values` in order."""
+    values = iter(values)
+    index = []
+    for entry in idx:
+        kind = entry[0]
+        if kind == "int":
+            index.append(entry[1])
+        elif kind == "sym":
+            index.append(int(next(values)))
+        elif kind == "slice":
+            index.append(slice(*[int(next(values)) if b == "sym" else b for b in entry[1:]]))
+        elif kind == "new":
+            index.append(None)
+        else:
+            index.append(next(values))
+    return tuple(index)
+
+
+def _basic_shape(x_shape, idx):
+    shape, axis = [], 0
+    for entry in idx:
+        kind = entry[0]
+        if kind == "new":
+            shape.append(1)
+            continue
+        dim = x_shape[axis]
+        axis += 1
+        if kind == "int":
+            if dim is not None and not -dim <= entry[1] < dim:
+                raise ShapeError(f"index {entry[1]} is out of bounds for an axis of length {dim}")
+        elif kind == "slice":
+            if entry[1:] == (None, None, None):
+                shape.append(dim)
+            elif dim is not None and "sym" not in entry[1:]:
+                shape.append(len(range(*slice(*entry[1:]).indices(dim))))
+            else:
+                shape.append(None)
+    return tuple(shape) + tuple(x_shape[axis:])
+
+
+def _advanced_shape(x, idx, inputs):
+    # numpy decides where advanced axes land; ask it on dummies of the same ranks.
+    dummy = np.zeros([1 if d is None else max(d, 1) for d in x.type.shape])
+    values = [np.ones([1] * v.ndim, dtype=v.dtype) if v.dtype == "bool"
+              else np.zeros([1 if d is None else d for d in v.type.shape], dtype="int64")
+              for v in inputs]
+    try:
+        ndim = dummy[build_index(idx, values)].ndim
+    except IndexError as exc:
+        raise ShapeError(f"invalid index for {describe(x)}: {exc}") from exc
+    return (None,) * ndim
+
+
+@dataclass(frozen=True)
+class Subtensor(Op):
+    """x[idx] with ints, slices and None: a view of x."""
+
+    idx: tuple
+    view_map = {0: [0]}
+    notation = Special("index")
+
+    def make_node(self, x, *inputs):
+        x = as_tensor_variable(x)
+        shape = _basic_shape(x.type.shape, self.idx)
+        return Apply(self, [x, *inputs], [TensorType(x.dtype, shape)()])
+
+    def perform(self, node, inputs):
+        x, *values = inputs
+        return [np.asarray(x[build_index(self.idx, values)])]
+
+    def grad(self, inputs, output_grads):
+        (x, *values), (gz,) = inputs, output_grads
+        from graphlens.tensor.math import zeros_like
+        region = IncSubtensor(self.idx, False)(zeros_like(x), gz, *values)
+        return [region] + [disconnected(v) for v in values]
+
+
+@dataclass(frozen=True)
+class AdvancedSubtensor(Op):
+    """x[idx] where idx holds integer or bool arrays: a copy (numpy's advanced indexing)."""
+
+    idx: tuple
+    notation = Special("index")
+
+    def make_node(self, x, *inputs):
+        x = as_tensor_variable(x)
+        shape = _advanced_shape(x, self.idx, inputs)
+        return Apply(self, [x, *inputs], [TensorType(x.dtype, shape)()])
+
+    def perform(self, node, inputs):
+        x, *values = inputs
+        return [np.asarray(x[build_index(self.idx, values)])]
+
+    def grad(self, inputs, output_grads):
+        (x, *values), (gz,) = inputs, output_grads
+        from graphlens.tensor.math import zeros_like
+        region = AdvancedIncSubtensor(self.idx, False)(zeros_like(x), gz, *values)
+        return [region] + [disconnected(v) for v in values]
+
+
+@dataclass(frozen=True)
+class IncSubtensor(Op):
+    """A copy of x with x[idx] set to y (`set_instead_of_inc`) or increased by y."""
+
+    idx: tuple
+    set_instead_of_inc: bool
+    notation = Special("set_subtensor")
+    region_op = Subtensor
+
+    def make_node(self, x, y, *inputs):
+        x = as_tensor_variable(x)
+        y = as_tensor_variable(y)
+        region = self.region_op(self.idx).make_node(x, *inputs).outputs[0]
+        if y.ndim > region.ndim:
+            raise ShapeError(f"{self.label}: {describe(y)} has more axes than the region "
+                             f"{region.type} it goes into")
+        if y.dtype != x.dtype:
+            if not (getattr(y, "weak", False) or np.can_cast(y.dtype, x.dtype, "same_kind")):
+                raise GraphlensTypeError(f"{self.label}: cannot put {describe(y)} into "
+                                         f"{describe(x)}: cast it first")
+            from graphlens.tensor.basic import cast
+            y = cast(y, x.dtype)
+        y = pad_left(y, region.ndim)
+        return Apply(self, [x, y, *inputs], [TensorType(x.dtype, x.type.shape)()])
+
+    def perform(self, node, inputs):
+        x, y, *values = inputs
+        out = x.copy()
+        index = build_index(self.idx, values)
+        if self.set_instead_of_inc:
+            out[index] = y
+        else:
+            self.increment(out, index, y)
+        return [out]
+
+    def increment(self, out, index, y):
+        """Add y into out[index]; basic indices never repeat an element."""
+        out[index] += y
+
+    def grad(self, inputs, output_grads):
+        (x, y, *values), (gz,) = inputs, output_grads
+        from graphlens.tensor.math import zeros_like
+        region = self.region_op(self.idx)(gz, *values)
+        gx = type(self)(self.idx, True)(gz, zeros_like(y), *values) \
+            if self.set_instead_of_inc else gz
+        return [gx, unbroadcast(region, y)] + [disconnected(v) for v in values]
+
+
+@dataclass(frozen=True)
+class AdvancedIncSubtensor(IncSubtensor):
+    """IncSubtensor with index arrays; repeated indices accumulate (numpy's add.at)."""
+
+    region_op = AdvancedSubtensor
+
+    def increment(self, out, index, y):
+        np.add.at(out, index, y)
+
+
+def getitem(x, index):
+    """`x[index]`: basic or advanced indexing, chosen by the index."""
+    x = as_tensor_variable(x)
+    idx, inputs, advanced = parse_index(x, index)
+    op = AdvancedSubtensor(idx) if advanced else Subtensor(idx)
+    return op(x, *inputs)
+
+
+def _region_parts(region):
+    if not isinstance(region, TensorVariable) or region.owner is None or not isinstance(
+            region.owner.op, (Subtensor, AdvancedSubtensor)):
+        raise GraphlensTypeError(
+            f"set_subtensor/inc_subtensor take an indexed variable such as x[1:3], got "
+            f"{describe(region) if isinstance(region, Variable) else repr(region)}")
+    op = region.owner.op
+    x, *values = region.owner.inputs
+    inc_class = AdvancedIncSubtensor if isinstance(op, AdvancedSubtensor) else IncSubtensor
+    return inc_class, op.idx, x, values
+
+
+def set_subtensor(region, y):
+    """A copy of x with x[idx] = y: `T.set_subtensor(x[1:3], 0.0)`."""
+    inc_class, idx, x, values = _region_parts(region)
+    return inc_class(idx, True)(x, y, *values)
+
+
+def inc_subtensor(region, y):
+    """A copy of x with x[idx] += y: `T.inc_subtensor(x[idx], 1.0)`."""
+    inc_class, idx, x, values = _region_parts(region)
+    return inc_class(idx, False)(x, y, *values)
+
+

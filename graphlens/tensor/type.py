@@ -1,0 +1,127 @@
+"""`TensorType(dtype, shape)`: an n-dimensional array type with static shape information.
+
+A static dimension is an int (known length; 1 means broadcastable) or None (unknown). Theano's
+`broadcastable` tuples are accepted too: True means length 1, False means unknown.
+
+>>> TensorType('float32', (None, 784))
+TensorType(float32, (?, 784))
+>>> TensorType('float64', (True, False)).shape
+(1, None)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError, ShapeError
+from graphlens.graph.types import ALL_DTYPES, Type
+
+
+class TensorType(Type):
+    """The type of a tensor variable: dtype and static shape; compares by value."""
+
+    __slots__ = ("dtype", "shape", "_hash")
+
+    def __init__(self, dtype, shape=()):
+        dtype = str(np.dtype(dtype))
+        if dtype not in ALL_DTYPES:
+            raise GraphlensTypeError(f"unsupported dtype {dtype!r}; use one of {ALL_DTYPES}")
+        self.dtype = dtype
+        self.shape = tuple(_static_dim(d) for d in shape)
+        self._hash = hash((self.dtype, self.shape))
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return len(self.shape)
+
+    @property
+    def broadcastable(self) -> tuple[bool, ...]:
+        """Theano's view of the static shape: True where a dimension has length 1."""
+        return tuple(d == 1 for d in self.shape)
+
+    def __call__(self, name=None):
+        """A new symbolic variable of this type: `TensorType('float64', ())('x')`."""
+        from graphlens.tensor.variable import TensorVariable
+        return TensorVariable(self, name=name)
+
+    def clone(self, dtype=None, shape=None):
+        """This type with another dtype or shape."""
+        return TensorType(self.dtype if dtype is None else dtype,
+                          self.shape if shape is None else shape)
+
+    def __eq__(self, other):
+        return (type(other) is TensorType and self.dtype == other.dtype
+                and self.shape == other.shape)
+
+    def __hash__(self):
+        return self._hash
+
+    def __str__(self):
+        if not self.shape:
+            return self.dtype
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        return f"{self.dtype}[{dims}]"
+
+    def __repr__(self):
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        comma = "," if len(self.shape) == 1 else ""
+        return f"TensorType({self.dtype}, ({dims}{comma}))"
+
+    def is_compatible_shape(self, shape) -> bool:
+        """True when a concrete `shape` fits this type's rank and static dimensions."""
+        return len(shape) == len(self.shape) and all(
+            s is None or s == d for s, d in zip(self.shape, shape))
+
+    def filter(self, value, *, allow_downcast=False, what="value"):
+        """`value` as an ndarray of this type, or a clear error saying what does not fit.
+
+        Python numbers and lists are converted when the conversion keeps their values; arrays
+        are cast only when the cast is safe, unless `allow_downcast`.
+        """
+        array = _convert(value, self.dtype, allow_downcast, what)
+        if array.ndim != self.ndim:
+            raise GraphlensTypeError(
+                f"{what} has rank {array.ndim} (shape {array.shape}) but the variable is "
+                f"{self}, of rank {self.ndim}")
+        if not self.is_compatible_shape(array.shape):
+            raise ShapeError(f"{what} has shape {array.shape}, which does not fit {self}")
+        return array
+
+
+def _static_dim(dim):
+    if isinstance(dim, (bool, np.bool_)):
+        return 1 if dim else None
+    if dim is None:
+        return None
+    dim = int(dim)
+    if dim < 0:
+        raise ShapeError(f"a static dimension must be >= 0 or None, got {dim}")
+    return dim
+
+
+def _convert(value, dtype, allow_downcast, what):
+    if isinstance(value, np.ndarray) or np.isscalar(value) and isinstance(value, np.generic):
+        array = np.asarray(value)
+        if array.dtype == dtype:
+            return array
+        if allow_downcast or np.can_cast(array.dtype, dtype, "safe"):
+            return array.astype(dtype)
+        raise GraphlensTypeError(
+            f"{what} has dtype {array.dtype} but the variable is {dtype}: the cast could lose "
+            f"information. Pass `value.astype('{dtype}')`, or compile with "
+            f"allow_input_downcast=True")
+    try:
+        source = np.asarray(value)
+    except Exception as exc:  # ragged lists and the like: numpy's message is the useful part
+        raise GraphlensTypeError(f"{what} cannot be read as an array: {exc}") from exc
+    if source.dtype == object:
+        raise GraphlensTypeError(f"{what} cannot be read as an array of numbers: {value!r:.80}")
+    array = source.astype(dtype)
+    if not allow_downcast and source.dtype.kind in "biu" and dtype != str(source.dtype):
+        if not np.array_equal(array, source):
+            raise GraphlensTypeError(
+                f"{what} {value!r:.80} does not fit dtype {dtype} without changing its values")
+    if not allow_downcast and source.dtype.kind == "f" and np.dtype(dtype).kind in "biu":
+        raise GraphlensTypeError(f"{what} holds floats but the variable is {dtype}")
+    return array

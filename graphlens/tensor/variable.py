@@ -1,0 +1,265 @@
+"""`TensorVariable` (operators, indexing, methods) and `TensorConstant`; `as_tensor_variable`.
+
+`==` is identity, as in Theano, so variables stay usable as dict keys: use `T.eq(a, b)` for the
+elementwise comparison. `<`, `<=`, `>`, `>=` build comparisons.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError
+from graphlens.graph.basic import Constant, Variable
+from graphlens.tensor.type import TensorType
+
+
+def _ops():
+    # The op modules import this one; look them up when an operator is first used.
+    import graphlens.tensor as T
+    return T
+
+
+class TensorVariable(Variable):
+    """A symbolic tensor: `x = T.dmatrix('x'); (x * 2).sum(axis=1)`."""
+
+    @property
+    def dtype(self) -> str:
+        """The dtype, like numpy's: 'float64'."""
+        return self.type.dtype
+
+    @property
+    def ndim(self) -> int:
+        """The rank."""
+        return self.type.ndim
+
+    @property
+    def broadcastable(self):
+        """Theano's broadcast pattern: True where the static length is 1."""
+        return self.type.broadcastable
+
+    @property
+    def shape(self):
+        """The symbolic shape, an int64 vector; `x.shape[0]` is the symbolic length."""
+        return _ops().shape(self)
+
+    @property
+    def size(self):
+        """The symbolic number of elements."""
+        return _ops().prod(self.shape)
+
+    @property
+    def T(self):
+        """The transpose (axes reversed)."""
+        return _ops().transpose(self)
+
+    def __add__(self, other): return _ops().add(self, other)
+    def __radd__(self, other): return _ops().add(other, self)
+    def __sub__(self, other): return _ops().sub(self, other)
+    def __rsub__(self, other): return _ops().sub(other, self)
+    def __mul__(self, other): return _ops().mul(self, other)
+    def __rmul__(self, other): return _ops().mul(other, self)
+    def __truediv__(self, other): return _ops().true_div(self, other)
+    def __rtruediv__(self, other): return _ops().true_div(other, self)
+    def __floordiv__(self, other): return _ops().int_div(self, other)
+    def __rfloordiv__(self, other): return _ops().int_div(other, self)
+    def __mod__(self, other): return _ops().mod(self, other)
+    def __rmod__(self, other): return _ops().mod(other, self)
+    def __pow__(self, other): return _ops().pow(self, other)
+    def __rpow__(self, other): return _ops().pow(other, self)
+    def __matmul__(self, other): return _ops().dot(self, other)
+    def __rmatmul__(self, other): return _ops().dot(other, self)
+    def __neg__(self): return _ops().neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ops().abs(self)
+    def __lt__(self, other): return _ops().lt(self, other)
+    def __le__(self, other): return _ops().le(self, other)
+    def __gt__(self, other): return _ops().gt(self, other)
+    def __ge__(self, other): return _ops().ge(self, other)
+    def __and__(self, other): return _ops().and_(self, other)
+    def __rand__(self, other): return _ops().and_(other, self)
+    def __or__(self, other): return _ops().or_(self, other)
+    def __ror__(self, other): return _ops().or_(other, self)
+    def __xor__(self, other): return _ops().xor(self, other)
+    def __invert__(self): return _ops().invert(self)
+
+    __hash__ = Variable.__hash__
+
+    def __bool__(self):
+        raise GraphlensTypeError(
+            f"a symbolic variable has no truth value ({self!r}); use T.switch(cond, a, b) for "
+            f"a choice inside the graph, or evaluate it first")
+
+    def __iter__(self):
+        raise GraphlensTypeError(
+            f"a symbolic variable cannot be iterated ({self!r}); index it, e.g. x[0]")
+
+    def __len__(self):
+        raise GraphlensTypeError(f"len() of a symbolic variable is unknown; use {self!r}.shape[0]")
+
+    def __getitem__(self, index):
+        return _ops().getitem(self, index)
+
+    def sum(self, axis=None, keepdims=False):
+        """`T.sum(self, axis, keepdims)`."""
+        return _ops().sum(self, axis=axis, keepdims=keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        """`T.prod(self, axis, keepdims)`."""
+        return _ops().prod(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        """`T.mean(self, axis, keepdims)`."""
+        return _ops().mean(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, keepdims=False):
+        """`T.var(self, axis, keepdims)`."""
+        return _ops().var(self, axis=axis, keepdims=keepdims)
+
+    def std(self, axis=None, keepdims=False):
+        """`T.std(self, axis, keepdims)`."""
+        return _ops().std(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        """`T.max(self, axis, keepdims)`."""
+        return _ops().max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        """`T.min(self, axis, keepdims)`."""
+        return _ops().min(self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis=None, keepdims=False):
+        """`T.argmax(self, axis, keepdims)`."""
+        return _ops().argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        """`T.argmin(self, axis, keepdims)`."""
+        return _ops().argmin(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        """`T.all(self, axis, keepdims)`."""
+        return _ops().all(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis=None, keepdims=False):
+        """`T.any(self, axis, keepdims)`."""
+        return _ops().any(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape, ndim=None):
+        """`T.reshape(self, shape)`; `x.reshape((2, -1))` or `x.reshape(2, -1)`."""
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple, Variable)):
+            shape = shape[0]
+        return _ops().reshape(self, shape, ndim=ndim)
+
+    def dimshuffle(self, *pattern):
+        """Reorder axes and insert broadcastable ones: `x.dimshuffle(0, 'x', 1)`."""
+        if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+            pattern = pattern[0]
+        return _ops().dimshuffle(self, pattern)
+
+    def transpose(self, *axes):
+        """`T.transpose(self, axes)`."""
+        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
+            axes = axes[0]
+        return _ops().transpose(self, axes or None)
+
+    def flatten(self, ndim=1):
+        """`T.flatten(self, ndim)`."""
+        return _ops().flatten(self, ndim)
+
+    def squeeze(self, axis=None):
+        """`T.squeeze(self, axis)`."""
+        return _ops().squeeze(self, axis)
+
+    def astype(self, dtype):
+        """`T.cast(self, dtype)`."""
+        return _ops().cast(self, dtype)
+
+    def clip(self, low, high):
+        """`T.clip(self, low, high)`."""
+        return _ops().clip(self, low, high)
+
+    def dot(self, other):
+        """`T.dot(self, other)`."""
+        return _ops().dot(self, other)
+
+    def eval(self, inputs_to_values=None):
+        """Evaluate with `{variable: value}` for the inputs: `(x * 2).eval({x: 3.0})`."""
+        from graphlens.compile.function import function
+        inputs_to_values = inputs_to_values or {}
+        inputs = list(inputs_to_values)
+        return function(inputs, self, on_unused_input="ignore")(
+            *[inputs_to_values[var] for var in inputs])
+
+
+class TensorConstant(Constant, TensorVariable):
+    """A constant tensor. `weak` marks a Python number, whose dtype yields to arrays' dtypes."""
+
+    def __init__(self, type, data, name=None, creation_site_=None, weak=False):
+        super().__init__(type, data, name, creation_site_)
+        self.weak = weak
+
+    def clone(self):
+        """The same constant (data shared: constants are never mutated)."""
+        return TensorConstant(self.type, self.data, self.name, self.creation_site, self.weak)
+
+    def signature(self):
+        """Hashable key for merging equal constants."""
+        return super().signature() + (self.weak,)
+
+    __hash__ = Variable.__hash__
+
+
+def constant(value, dtype=None, name=None) -> TensorConstant:
+    """A constant tensor; Python floats become floatX unless a `dtype` is given.
+
+    >>> constant(2.0).dtype, constant([1, 2], dtype='int8').type    # doctest: +SKIP
+    ('float64', TensorType(int8, (2,)))
+    """
+    weak = dtype is None and isinstance(value, (int, float, complex)) and not isinstance(
+        value, (bool, np.generic))
+    if dtype is None:
+        dtype = _default_dtype(value)
+    data = np.asarray(value, dtype=dtype)
+    if not data.flags.writeable:
+        data = data.copy()
+    data.setflags(write=False)  # a constant is shared by every call: nothing may write to it
+    return TensorConstant(TensorType(data.dtype, data.shape), data, name=name, weak=weak)
+
+
+def _default_dtype(value):
+    from graphlens.compile.config import config
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        return value.dtype
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return config.floatX
+    if isinstance(value, complex):
+        return "complex128"
+    array = np.asarray(value)
+    if array.dtype == np.float64:
+        return config.floatX
+    return array.dtype
+
+
+def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
+    """`value` as a tensor variable: variables pass through, numbers and arrays become constants.
+
+    >>> as_tensor_variable(3).dtype
+    'int64'
+    """
+    if isinstance(value, TensorVariable):
+        result = value
+    elif isinstance(value, Variable):
+        raise GraphlensTypeError(f"{value!r} is a {value.type}, not a tensor")
+    elif isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
+        result = _ops().stack(list(value))
+    else:
+        try:
+            result = constant(value, name=name)
+        except (TypeError, ValueError) as exc:
+            raise GraphlensTypeError(f"cannot make a tensor of {value!r:.80}: {exc}") from exc
+    if ndim is not None and result.ndim != ndim:
+        raise GraphlensTypeError(f"expected a tensor of rank {ndim}, got {result.type}")
+    return result
