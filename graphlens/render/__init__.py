@@ -1,0 +1,1 @@
+"""Printers and pictures of graphs: pp, debugprint, DOT, SVG, HTML, terminal."""
