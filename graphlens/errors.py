@@ -88,3 +88,8 @@ def describe(var) -> str:
     if not name and owner is not None:
         label = f"the output of {owner.op.label}"
     return f"{label} ({var.type}, built at {where(var)})"
+
+
+class ModelError(GraphlensError):
+    """A model file given to the `graphlens` command is missing, does not compile, raises while
+    it runs, or defines nothing to draw; the message says which, at the model's own line."""

@@ -1,0 +1,41 @@
+"""Options and helpers every `graphlens` command on a model file shares.
+
+>>> @click.command()
+... @model_argument
+... @name_option
+... def show(model, names): ...                                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import click
+
+model_argument = click.argument("model", metavar="MODEL.py",
+                                type=click.Path(dir_okay=True, path_type=str))
+
+name_option = click.option(
+    "--name", "names", multiple=True, metavar="NAME",
+    help="Show this module-level name of the model (repeat for several); overrides the "
+         "model's __graphlens__ list.")
+
+
+@contextlib.contextmanager
+def progress(message: str):
+    """A rich spinner with `message` on stderr while the block runs, only when stderr is a
+    terminal: piped or captured output stays clean."""
+    from rich.console import Console
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(message):
+        yield
+
+
+def load(path: str, names=()):
+    """load_model(path, names) with a progress spinner: running a model may take a while."""
+    from graphlens.cli.model import load_model
+    with progress(f"running {path}"):
+        return load_model(path, names)

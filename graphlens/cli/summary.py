@@ -1,0 +1,98 @@
+"""What a model's graphs look like before and after the rewrites: node counts, rewrites by name.
+
+Shared by `graphlens show` (its short summary) and `graphlens diff` (the longer comparison).
+
+>>> stages = graph_stages(train)                                    # doctest: +SKIP
+>>> stages.nodes_before, stages.nodes_after, stages.rewrites
+(23, 17, {'merge': 3, 'log_softmax': 1})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class GraphStages:
+    """A graph as given (`before`) and as compiled (`after`), both FunctionGraphs, and the
+    RewriteLog of what turned one into the other."""
+
+    before: object
+    after: object
+    log: object
+
+    @property
+    def nodes_before(self) -> int:
+        """Apply nodes in the graph as given."""
+        return len(self.before.apply_nodes)
+
+    @property
+    def nodes_after(self) -> int:
+        """Apply nodes in the compiled graph."""
+        return len(self.after.apply_nodes)
+
+    @property
+    def rewrites(self) -> dict:
+        """{rule name: replacements}, in first-use order."""
+        return self.log.counts()
+
+    def op_counts(self, stage: str) -> dict:
+        """{op label without props: count} in the `stage` ('before' or 'after') graph."""
+        fgraph = self.before if stage == "before" else self.after
+        counts = {}
+        for node in fgraph.apply_nodes:
+            name = type(node.op).__name__
+            counts[name] = counts.get(name, 0) + 1
+        return counts
+
+
+def graph_stages(obj) -> GraphStages:
+    """The before and after graphs of a compiled function, an expression or a list of them.
+
+    An expression is compiled as `function(its inputs, it)` would compile it (shared variables
+    stay implicit), so its "after" graph is the one a function of it would run.
+    """
+    from graphlens.compile.function import Function, function
+    from graphlens.compile.shared import SharedVariable
+    from graphlens.graph.basic import Constant, graph_inputs
+
+    if not isinstance(obj, Function):
+        outputs = list(obj) if isinstance(obj, (list, tuple)) else [obj]
+        inputs = [var for var in graph_inputs(outputs)
+                  if not isinstance(var, (SharedVariable, Constant))]
+        obj = function(inputs, outputs, on_unused_input="ignore")
+    return GraphStages(obj.fgraph_before, obj.fgraph, obj.rewrite_log)
+
+
+def format_rewrites(rewrites: dict) -> str:
+    """`'merge ×3, log_softmax ×1'`, or `'none'`."""
+    if not rewrites:
+        return "none"
+    return ", ".join(f"{name} ×{count}" for name, count in rewrites.items())
+
+
+def short_summary(name: str, stages: GraphStages) -> list[str]:
+    """Lines for `graphlens show`: nodes before and after, and the rewrites applied."""
+    return [f"{name}: {stages.nodes_before} nodes before, {stages.nodes_after} after rewrites",
+            f"  rewrites applied: {format_rewrites(stages.rewrites)}"]
+
+
+def diff_report(name: str, stages: GraphStages) -> list[str]:
+    """Lines for `graphlens diff`: node counts, rewrites by name, and op counts that changed."""
+    lines = [f"{name}", f"  nodes: {stages.nodes_before} before -> {stages.nodes_after} after"]
+    if stages.rewrites:
+        lines.append("  rewrites:")
+        width = max(len(rule) for rule in stages.rewrites)
+        lines += [f"    {rule:<{width}}  ×{count}" for rule, count in stages.rewrites.items()]
+    else:
+        lines.append("  rewrites: none")
+    before, after = stages.op_counts("before"), stages.op_counts("after")
+    changed = [op for op in dict.fromkeys([*before, *after]) if before.get(op) != after.get(op)]
+    if changed:
+        lines.append("  ops that changed (before -> after):")
+        width = max(len(op) for op in changed)
+        lines += [f"    {op:<{width}}  {before.get(op, 0)} -> {after.get(op, 0)}"
+                  for op in changed]
+    else:
+        lines.append("  ops: the same before and after")
+    return lines
