@@ -76,8 +76,9 @@ def where(var) -> str:
     site = getattr(var, "creation_site", None)
     if not site:
         return "<unknown>"
+    from graphlens.graph.basic import short_path
     filename, lineno = site
-    return f"{filename}:{lineno}"
+    return f"{short_path(filename)}:{lineno}"
 
 
 def describe(var) -> str:

@@ -5,6 +5,7 @@ Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -14,20 +15,28 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.
 
 
 def creation_site() -> tuple[str, int] | None:
-    """The (file, line) of the innermost frame outside graphlens: where the user built a variable."""
+    """The (file, line) of the innermost frame outside graphlens: where the user built a variable.
+
+    The file is kept as Python reports it; `errors.where` shortens it when it is shown.
+    """
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen"):
-            return (short_path(filename), frame.f_lineno)
+            return (filename, frame.f_lineno)
         frame = frame.f_back
     return None
 
 
 def short_path(filename: str) -> str:
     """`filename` relative to the working directory when below it, else as given."""
+    return _short_path(filename, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_path(filename, cwd):
     try:
-        relative = os.path.relpath(filename)
+        relative = os.path.relpath(filename, cwd)
     except ValueError:
         return filename
     return filename if relative.startswith("..") else relative
@@ -122,25 +131,25 @@ def toposort(outputs) -> list[Apply]:
         root = output.owner
         if root is None or root in done:
             continue
-        # Each stack entry is a node and the position of the next input to visit.
-        stack = [(root, 0)]
-        pending = {root}
+        # A node is expanded once (its unfinished input owners pushed, first input on top) and
+        # emitted when it comes back to the top of the stack with all of them done.
+        stack = [root]
+        expanded = set()
         while stack:
-            node, position = stack[-1]
-            inputs = node.inputs
-            while position < len(inputs):
-                owner = inputs[position].owner
-                position += 1
-                if owner is not None and owner not in done and owner not in pending:
-                    stack[-1] = (node, position)
-                    stack.append((owner, 0))
-                    pending.add(owner)
-                    break
-            else:
+            node = stack[-1]
+            if node in done:
                 stack.pop()
-                pending.discard(node)
+                continue
+            if node in expanded:
+                stack.pop()
                 done.add(node)
                 order.append(node)
+                continue
+            expanded.add(node)
+            for var in reversed(node.inputs):
+                owner = var.owner
+                if owner is not None and owner not in done:
+                    stack.append(owner)
     return order
 
 
@@ -183,7 +192,7 @@ def clone_graph(outputs, replace=None) -> tuple[list[Variable], dict]:
 
 def _rebuild(node, new_inputs):
     """Node on new inputs: a plain clone when the types are the same, else the op's make_node."""
-    if all(new.type == old.type for new, old in zip(new_inputs, node.inputs)):
+    if all(new is old or new.type == old.type for new, old in zip(new_inputs, node.inputs)):
         return node.clone_with_new_inputs(new_inputs)
     rebuilt = node.op.make_node(*new_inputs)
     for old, new in zip(node.outputs, rebuilt.outputs):

@@ -8,6 +8,8 @@ refinements users of Theano rely on, written down in docs/upcasting.md:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 # Theano's type prefixes, as in T.dscalar, T.ivector, T.fmatrix.
@@ -42,6 +44,11 @@ def upcast(*dtypes: str) -> str:
     >>> upcast('int8', 'float32'), upcast('int32', 'float32'), upcast('int8', 'int16')
     ('float32', 'float64', 'int16')
     """
+    return _upcast(tuple(str(d) for d in dtypes))
+
+
+@functools.lru_cache(maxsize=4096)
+def _upcast(dtypes):
     return str(np.result_type(*[np.dtype(d) for d in dtypes]))
 
 

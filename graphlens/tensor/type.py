@@ -23,10 +23,12 @@ class TensorType(Type):
     __slots__ = ("dtype", "shape", "_hash")
 
     def __init__(self, dtype, shape=()):
-        dtype = str(np.dtype(dtype))
-        if dtype not in ALL_DTYPES:
-            raise GraphlensTypeError(f"unsupported dtype {dtype!r}; use one of {ALL_DTYPES}")
-        self.dtype = dtype
+        name = _DTYPE_NAMES.get(dtype)   # numpy's own name lookup is slow; graphs make many types
+        if name is None:
+            name = str(np.dtype(dtype))
+            if name not in ALL_DTYPES:
+                raise GraphlensTypeError(f"unsupported dtype {name!r}; use one of {ALL_DTYPES}")
+        self.dtype = name
         self.shape = tuple(_static_dim(d) for d in shape)
         self._hash = hash((self.dtype, self.shape))
 
@@ -87,6 +89,11 @@ class TensorType(Type):
         if not self.is_compatible_shape(array.shape):
             raise ShapeError(f"{what} has shape {array.shape}, which does not fit {self}")
         return array
+
+
+# Each dtype by its name, its numpy dtype and its scalar class, all mapped to the name.
+_DTYPE_NAMES = {key: name for name in ALL_DTYPES
+                for key in (name, np.dtype(name), np.dtype(name).type)}
 
 
 def _static_dim(dim):

@@ -1,0 +1,78 @@
+"""config: floatX and friends from .graphlensrc, GRAPHLENS_FLAGS and assignment, in that order."""
+
+import os
+
+import pytest
+
+import graphlens.tensor as T
+from graphlens import config
+from graphlens.errors import ConfigError
+
+
+def _write_rc(directory, float_x):
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / ".graphlensrc").write_text(f"[global]\nfloatX = {float_x}\n")
+
+
+def test_default_floatx_is_float64():
+    assert config.floatX == "float64"
+    assert T.matrix("x").dtype == "float64"
+
+
+def test_home_rc_file_sets_floatx(tmp_path, monkeypatch):
+    _write_rc(tmp_path / "home", "float32")
+    monkeypatch.chdir(tmp_path)
+    config.reload()
+    assert config.floatX == "float32"
+    assert T.vector("v").dtype == "float32"
+    assert T.constant(1.5).dtype == "float32"
+
+
+def test_current_directory_rc_beats_home_rc(tmp_path, monkeypatch):
+    _write_rc(tmp_path / "home", "float32")
+    _write_rc(tmp_path / "project", "float16")
+    monkeypatch.chdir(tmp_path / "project")
+    config.reload()
+    assert config.floatX == "float16"
+
+
+def test_environment_flags_beat_rc_files(tmp_path, monkeypatch):
+    _write_rc(tmp_path / "project", "float16")
+    monkeypatch.chdir(tmp_path / "project")
+    monkeypatch.setenv("GRAPHLENS_FLAGS", "floatX=float32,mode=NONE")
+    config.reload()
+    assert (config.floatX, config.mode) == ("float32", "NONE")
+
+
+def test_assignment_beats_environment(monkeypatch):
+    monkeypatch.setenv("GRAPHLENS_FLAGS", "floatX=float32")
+    config.reload()
+    config.floatX = "float64"
+    assert config.floatX == "float64"
+
+
+def test_change_flags_restores_the_previous_value():
+    with config.change_flags(floatX="float32"):
+        assert T.scalar().dtype == "float32"
+    assert config.floatX == "float64"
+
+
+def test_bad_flag_value_names_the_flag_source_and_choices(monkeypatch):
+    monkeypatch.setenv("GRAPHLENS_FLAGS", "floatX=float31")
+    config.reload()
+    with pytest.raises(ConfigError, match=r"floatX='float31' \(from GRAPHLENS_FLAGS\).*float32"):
+        config.floatX
+
+
+def test_unknown_flag_in_rc_file_names_the_file(tmp_path, monkeypatch):
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".graphlensrc").write_text("[global]\nfloatx = float32\n")
+    config.reload()
+    with pytest.raises(ConfigError, match=r"unknown graphlens flag 'floatx' \(from .*\.graphlensrc"):
+        config.mode
+    assert os.path.basename(str(tmp_path / "home" / ".graphlensrc")) == ".graphlensrc"
+
+
+def test_assigning_an_unknown_flag_is_refused():
+    with pytest.raises(ConfigError, match="unknown graphlens flag 'floatY'"):
+        config.floatY = "float32"
