@@ -93,6 +93,11 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
 
     Only nodes on a path from `wrt` to a seed are differentiated; gradient terms of a variable
     used several times are summed once, when all its consumers have been visited.
+
+    Integer and bool variables carry no float gradient: an op with such an output is piecewise
+    constant, so it is differentiated with a zero output gradient (its float inputs receive an
+    honest zero). An integer `wrt` gets float zeros, or the undefined marker an op gave it (an
+    index, say), which `grad` raises.
     """
     nodes = toposort(list(seeds))
     wanted = set(wrt)
@@ -109,20 +114,24 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
             terms.setdefault(var, []).append(g)
     results = {}
     for node in reversed(nodes):
-        outputs_with_grads = [out for out in node.outputs if out in terms]
-        if not outputs_with_grads:
+        if not any(out in terms for out in node.outputs):
             continue
-        output_grads = [_total(out, terms.pop(out, None)) for out in node.outputs]
-        for out, g in zip(node.outputs, output_grads):
-            if out in wanted:
-                results[out] = g
-        inputs_needing = [var in depends and not is_discrete(var.dtype) for var in node.inputs]
+        output_grads = []
+        for out in node.outputs:
+            total = _total(out, terms.pop(out, None))
+            if out in wanted and total is not None:
+                results[out] = total
+            output_grads.append(total)
+        inputs_needing = [var in depends for var in node.inputs]
         if not any(inputs_needing):
             continue
-        if any(g is not None and is_undefined(g) for g in output_grads):
-            input_grads = [g for g in output_grads if is_undefined(g)][:1] * len(node.inputs)
+        undefined_grads = [g for out, g in zip(node.outputs, output_grads)
+                           if g is not None and not is_discrete(out.dtype) and is_undefined(g)]
+        if undefined_grads:
+            input_grads = undefined_grads[:1] * len(node.inputs)
         else:
-            output_grads = [zeros_like(out) if g is None else g
+            # A discrete output's gradient is an honest zero, whatever its consumers sent.
+            output_grads = [zeros_like(out) if g is None or is_discrete(out.dtype) else g
                             for out, g in zip(node.outputs, output_grads)]
             input_grads = node.op.grad(list(node.inputs), output_grads)
             if len(input_grads) != len(node.inputs):
@@ -131,21 +140,32 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
         for var, needed, g in zip(node.inputs, inputs_needing, input_grads):
             if not needed or g is None or is_disconnected(g):
                 continue
-            if not is_undefined(g) and g.dtype != var.dtype:
+            if is_discrete(var.dtype) and not is_undefined(g):
+                g = _DISCRETE_ZERO          # no float gradient flows into an integer
+            elif not is_undefined(g) and g.dtype != var.dtype:
                 g = cast(g, var.dtype)
             terms.setdefault(var, []).append(g)
     for var in wrt:
         if var in terms:
             results[var] = _total(var, terms.pop(var))
+    for var, g in list(results.items()):
+        if g is _DISCRETE_ZERO:
+            results[var] = zeros_like(var, dtype=_float_x())
     return results
+
+
+# The gradient term of an integer variable: zero, never materialised unless asked for.
+_DISCRETE_ZERO = object()
 
 
 def _total(var, grad_terms):
     if not grad_terms:
         return None
-    undefined_terms = [g for g in grad_terms if is_undefined(g)]
+    undefined_terms = [g for g in grad_terms if g is not _DISCRETE_ZERO and is_undefined(g)]
     if undefined_terms:
         return undefined_terms[0]
+    if is_discrete(var.dtype):
+        return _DISCRETE_ZERO
     return grad_terms[0] if len(grad_terms) == 1 else add(*grad_terms)
 
 

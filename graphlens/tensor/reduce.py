@@ -12,10 +12,11 @@ import numpy as np
 
 from graphlens.errors import AxisError, describe
 from graphlens.graph.basic import Apply
-from graphlens.graph.op import Op
 from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.graph.types import is_discrete
 from graphlens.tensor.compare import eq, switch
-from graphlens.tensor.elemwise import DimShuffle, float_dtype
+from graphlens.tensor.elemwise import DimShuffle
 from graphlens.tensor.math import fill, sqr, sqrt
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
@@ -125,8 +126,9 @@ class Prod(Reduce):
         # slice the product of the non-zeros; 0 where a slice holds two zeros or more.
         product_of_nonzeros = prod(switch(is_zero, 1, x), **keep)
         zeros_in_slice = sum(is_zero, **keep)
+        # Divide by x only where x != 0 (1 elsewhere), so no 0/0 is ever computed.
         others = switch(is_zero, switch(eq(zeros_in_slice, 1), product_of_nonzeros, 0),
-                        prod(x, **keep) / x)
+                        prod(x, **keep) / switch(is_zero, 1, x))
         return [expand_reduced(gz, self.axis, x.ndim) * others]
 
 
@@ -162,12 +164,13 @@ class Min(MaxOrMin):
 
 @dataclass(frozen=True)
 class Mean(Reduce):
-    """Mean of x over `axis`; integers average in float (int8/int16 in float32, wider float64)."""
+    """Mean of x over `axis`; integers and bools average in float64 (as numpy and Theano)."""
 
     notation = Func("mean", params=("axis",))
 
     def output_dtype(self, dtype):
-        return float_dtype(dtype)
+        # Not float_dtype(): a sum of many int8s in float32 would lose exactness.
+        return "float64" if is_discrete(dtype) else dtype
 
     def reduce(self, x, axis, dtype):
         return np.mean(x, axis=axis, dtype=dtype)
