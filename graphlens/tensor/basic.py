@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.graph.basic import Apply, Constant
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
-from graphlens.graph.types import PREFIX_DTYPES, is_discrete, upcast
-from graphlens.tensor.elemwise import UnaryElemwise
+from graphlens.graph.types import PREFIX_DTYPES, is_discrete
+from graphlens.tensor.elemwise import UnaryElemwise, call_site, common_dtype
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
@@ -112,7 +112,8 @@ class Eye(Op):
 
     def make_node(self, n, m, k):
         n, m, k = (_int_scalar(v, "eye") for v in (n, m, k))
-        return Apply(self, [n, m, k], [TensorType(self.dtype, (None, None))()])
+        shape = tuple(int(v.data) if isinstance(v, Constant) else None for v in (n, m))
+        return Apply(self, [n, m, k], [TensorType(self.dtype, shape)()])
 
     def perform(self, node, inputs):
         n, m, k = (int(v) for v in inputs)
@@ -134,7 +135,12 @@ class ARange(Op):
         for v in (start, stop, step):
             if v.ndim != 0:
                 raise GraphlensTypeError(f"arange takes scalars, got {describe(v)}")
-        return Apply(self, [start, stop, step], [TensorType(self.dtype, (None,))()])
+        length = None
+        if all(isinstance(v, Constant) for v in (start, stop, step)):
+            if step.data == 0:
+                raise ShapeError(f"arange at {call_site()}: step is 0, so no length")
+            length = len(np.arange(start.data, stop.data, step.data, dtype=self.dtype))
+        return Apply(self, [start, stop, step], [TensorType(self.dtype, (length,))()])
 
     def perform(self, node, inputs):
         start, stop, step = inputs
@@ -157,12 +163,14 @@ def eye(n, m=None, k=0, dtype=None):
 
 
 def arange(start, stop=None, step=1, dtype=None):
-    """`T.arange(n)` or `T.arange(start, stop, step)`; int64 for int bounds, else floatX."""
+    """`T.arange(n)` or `T.arange(start, stop, step)`; the dtype follows the upcasting table.
+
+    Python ints give int64, a Python float floatX, and tensor bounds their own dtype:
+    `T.arange(T.iscalar())` is int32, `T.arange(0, T.fscalar(), 0.5)` float32.
+    """
     if stop is None:
         start, stop = 0, start
     bounds = [as_tensor_variable(v) for v in (start, stop, step)]
     if dtype is None:
-        dtype = upcast(*[b.dtype for b in bounds])
-        if not is_discrete(dtype):
-            dtype = _float_x() if all(getattr(b, "weak", False) for b in bounds) else dtype
+        dtype = common_dtype(bounds)
     return ARange(str(np.dtype(dtype)))(*bounds)

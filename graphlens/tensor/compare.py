@@ -11,8 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.graph.notation import COMPARE, Func, Infix, Prefix
-from graphlens.tensor.elemwise import BinaryElemwise, Elemwise, UnaryElemwise, unbroadcast
+from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, common_dtype,
+                                       unbroadcast)
 from graphlens.tensor.math import zeros_like
+from graphlens.tensor.variable import as_tensor_variable, constant
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
                      "wherever it exists")
@@ -52,6 +54,8 @@ class Logical(BinaryElemwise):
     """Base of &, |, ^ on bool or integer tensors (bitwise on integers, as numpy)."""
 
     zero_gradient_reason = "logical and bitwise operations have no derivative: 0"
+    kinds = "biu"
+    dtype_hint = "; compare first, e.g. (x > 0) & (y < 1)"
 
     def grad(self, inputs, output_grads):
         return [zeros_like(x) for x in inputs]
@@ -62,7 +66,7 @@ class And(Logical):
     """x & y."""
 
     nfunc = staticmethod(np.bitwise_and)
-    notation = Infix("&", COMPARE - 3)
+    notation = Infix("&", COMPARE + 4)   # Python: | < ^ < & < +, all above <
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Or(Logical):
     """x | y."""
 
     nfunc = staticmethod(np.bitwise_or)
-    notation = Infix("|", COMPARE - 5)
+    notation = Infix("|", COMPARE + 2)
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ class Xor(Logical):
     """x ^ y."""
 
     nfunc = staticmethod(np.bitwise_xor)
-    notation = Infix("^", COMPARE - 4)
+    notation = Infix("^", COMPARE + 3)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class Invert(UnaryElemwise):
     nfunc = staticmethod(np.invert)
     notation = Prefix("~")
     zero_gradient_reason = "logical not has no derivative: 0"
+    kinds = "biu"
+    dtype_hint = "; compare first, e.g. ~(x > 0)"
 
     def grad(self, inputs, output_grads):
         return [zeros_like(inputs[0])]
@@ -109,6 +115,10 @@ class Sgn(PiecewiseConstant):
     notation = Func("sgn")
     zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
 
+    def impl(self, x):
+        # numpy has no sign of bools; a bool is its own sign (False 0, True 1).
+        return x.copy() if x.dtype == np.bool_ else np.sign(x)
+
 
 @dataclass(frozen=True)
 class Round(PiecewiseConstant):
@@ -125,6 +135,7 @@ class Floor(PiecewiseConstant):
 
     nfunc = staticmethod(np.floor)
     notation = Func("floor")
+    kinds = "biuf"
     zero_gradient_reason = "floor is piecewise constant: its derivative is 0 wherever it exists"
 
 
@@ -134,6 +145,7 @@ class Ceil(PiecewiseConstant):
 
     nfunc = staticmethod(np.ceil)
     notation = Func("ceil")
+    kinds = "biuf"
     zero_gradient_reason = "ceil is piecewise constant: its derivative is 0 wherever it exists"
 
 
@@ -189,10 +201,13 @@ class Switch(Elemwise):
                             "gradient is 0")
 
     def make_node(self, cond, a, b):
-        node = super().make_node(cond, a, b)
-        # The dtype comes from the branches alone; the condition is only tested for truth.
-        from graphlens.tensor.elemwise import common_dtype
-        dtype = common_dtype(node.inputs[1:])
+        # The dtype comes from the branches alone (Python numbers in them stay weak); the
+        # condition is only tested for truth, so an int condition does not upcast them.
+        branches = [as_tensor_variable(a), as_tensor_variable(b)]
+        dtype = common_dtype(branches)
+        branches = [constant(v.data.astype(dtype)) if getattr(v, "weak", False) else v
+                    for v in branches]
+        node = super().make_node(cond, *branches)
         node.outputs[0].type = node.outputs[0].type.clone(dtype=dtype)
         return node
 

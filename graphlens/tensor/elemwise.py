@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import ShapeError, describe, where
-from graphlens.graph.basic import Apply
+from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
+from graphlens.graph.basic import Apply, creation_site
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast, upcast_with_weak
 from graphlens.tensor.type import TensorType
@@ -38,8 +38,8 @@ def broadcast_shapes(op, variables) -> tuple:
         known = dims - {None}
         if len(known) > 1:
             detail = ", ".join(describe(v) for v in variables)
-            raise ShapeError(f"{op.label}: the inputs cannot broadcast, axis {axis} has lengths "
-                             f"{sorted(known)}. Inputs: {detail}")
+            raise ShapeError(f"{op.label} at {call_site()}: the inputs cannot broadcast, axis "
+                             f"{axis} has lengths {sorted(known)}. Inputs: {detail}")
         if known:
             shape.append(known.pop())
         elif None in dims:
@@ -49,12 +49,22 @@ def broadcast_shapes(op, variables) -> tuple:
     return tuple(shape)
 
 
+def call_site() -> str:
+    """The user's line that is building a node right now, as `model.py:14`."""
+    site = creation_site()
+    return f"{site[0]}:{site[1]}" if site else "<unknown>"
+
+
 @dataclass(frozen=True)
 class Elemwise(Op):
     """Base of elementwise ops: `nfunc` applied to broadcast inputs."""
 
     nfunc = None
     nin = 1
+    # The numpy kinds (b bool, i/u integer, f float, c complex) of the common input dtype the op
+    # is defined for; others are refused when the graph is built, with `dtype_hint` as advice.
+    kinds = "biufc"
+    dtype_hint = ""
 
     def output_dtype(self, dtype: str) -> str:
         """The result dtype, given the common (upcast) dtype of the inputs."""
@@ -62,9 +72,13 @@ class Elemwise(Op):
 
     def make_node(self, *inputs):
         if len(inputs) != self.nin and self.nin != -1:
-            raise TypeError(f"{self.label} takes {self.nin} inputs, got {len(inputs)}")
+            raise GraphlensTypeError(f"{self.label} takes {self.nin} inputs, got {len(inputs)}")
         variables = [as_tensor_variable(x) for x in inputs]
         common = common_dtype(variables)
+        if np.dtype(common).kind not in self.kinds:
+            detail = ", ".join(describe(v) for v in variables)
+            raise GraphlensTypeError(f"{self.label} at {call_site()} is not defined for {common} "
+                                     f"inputs ({detail}){self.dtype_hint}")
         variables = [_adapt_weak(v, common) for v in variables]
         ndim = max(v.ndim for v in variables)
         variables = [pad_left(v, ndim) for v in variables]
@@ -102,11 +116,39 @@ def check_runtime_broadcast(node, inputs, out_shape):
 
 
 def common_dtype(variables) -> str:
-    """The upcast dtype of `variables`, where Python-number constants only decide the kind."""
+    """The upcast dtype of `variables`, where Python-number constants only decide the kind.
+
+    A Python int that the arrays' integer dtype cannot hold widens it (as in Theano), rather
+    than wrapping around: `bvector + 1` is int8, `bvector + 300` int16.
+    """
     from graphlens.compile.config import config
     strong = [v.dtype for v in variables if not getattr(v, "weak", False)]
-    weak = [v.dtype for v in variables if getattr(v, "weak", False)]
-    return upcast_with_weak(strong, weak, config.floatX) if weak else upcast(*strong)
+    weak = [v for v in variables if getattr(v, "weak", False)]
+    if not weak:
+        return upcast(*strong)
+    if not strong and any(np.dtype(v.dtype).kind == "f" for v in weak):
+        # Python numbers only (T.arange(2.5)): a float among them makes the result floatX,
+        # not numpy's float64 of int64 and float32.
+        return upcast(config.floatX, *[v.dtype for v in weak if v.dtype != "int64"])
+    result = upcast_with_weak(strong, [v.dtype for v in weak], config.floatX)
+    if np.dtype(result).kind in "iu":
+        wider = [_smallest_int_dtype(v.data) for v in weak
+                 if v.dtype != "bool" and not _fits(v.data, result)]
+        if wider:
+            result = upcast(result, *wider)
+    return result
+
+
+def _fits(value, dtype) -> bool:
+    limits = np.iinfo(dtype)
+    return bool(np.all((value >= limits.min) & (value <= limits.max)))
+
+
+def _smallest_int_dtype(value) -> str:
+    for dtype in ("int8", "int16", "int32"):
+        if _fits(value, dtype):
+            return dtype
+    return "int64"
 
 
 def _adapt_weak(var, dtype):
@@ -119,6 +161,12 @@ def pad_left(var, ndim):
     """`var` with broadcastable axes added in front up to rank `ndim`."""
     if var.ndim == ndim:
         return var
+    if isinstance(var, TensorConstant):
+        # A constant is padded in place: `x * 2` stays two inputs, not a DimShuffle node.
+        data = var.data.reshape((1,) * (ndim - var.ndim) + var.data.shape)
+        padded = constant(data, name=var.name)
+        padded.weak = var.weak
+        return padded
     return DimShuffle(var.ndim, ("x",) * (ndim - var.ndim) + tuple(range(var.ndim)))(var)
 
 

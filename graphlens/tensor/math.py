@@ -41,6 +41,8 @@ class Sub(BinaryElemwise):
 
     nfunc = staticmethod(np.subtract)
     notation = Infix("-", ADD, associative=False)
+    kinds = "iufc"      # numpy refuses bool - bool
+    dtype_hint = "; for bools use x ^ y (xor), or cast to an integer dtype first"
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -90,6 +92,7 @@ class IntDiv(BinaryElemwise):
 
     nfunc = staticmethod(np.floor_divide)
     notation = Infix("//", MUL, associative=False)
+    kinds = "biuf"
     zero_gradient_reason = "x // y is piecewise constant: its derivative is 0 wherever it exists"
 
     def grad(self, inputs, output_grads):
@@ -102,6 +105,7 @@ class Mod(BinaryElemwise):
 
     nfunc = staticmethod(np.mod)
     notation = Infix("%", MUL, associative=False)
+    kinds = "biuf"
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -133,6 +137,8 @@ class Neg(UnaryElemwise):
 
     nfunc = staticmethod(np.negative)
     notation = Prefix("-", NEG)
+    kinds = "iufc"      # numpy refuses -bool
+    dtype_hint = "; for bools use ~x (logical not), or cast to an integer dtype first"
 
     def grad(self, inputs, output_grads):
         return [-output_grads[0]]

@@ -94,7 +94,8 @@ class Softmax(Op):
         return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
 
     def perform(self, node, inputs):
-        (x,) = inputs
+        # Integer and bool inputs compute in the output's float dtype (numpy cannot subtract bools).
+        x = inputs[0].astype(node.outputs[0].type.dtype, copy=False)
         shifted = x - np.max(x, axis=self.axis, keepdims=True)
         e = np.exp(shifted)
         e /= np.sum(e, axis=self.axis, keepdims=True)
@@ -123,7 +124,8 @@ class LogSoftmax(Op):
         return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
 
     def perform(self, node, inputs):
-        (x,) = inputs
+        # Integer and bool inputs compute in the output's float dtype (numpy cannot subtract bools).
+        x = inputs[0].astype(node.outputs[0].type.dtype, copy=False)
         shifted = x - np.max(x, axis=self.axis, keepdims=True)
         out = shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
         return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
