@@ -50,7 +50,7 @@ class Function:
     """A compiled function; call it with values for its inputs, positionally or by name."""
 
     def __init__(self, inputs, outputs, single_output, updates, fgraph_before, fgraph, log,
-                 shared_inputs, allow_input_downcast, name):
+                 shared_inputs, allow_input_downcast, name, nan_guard=False):
         self.inputs = inputs
         self.single_output = single_output
         self.updates = updates
@@ -64,10 +64,14 @@ class Function:
         self.outputs = outputs
         n_outputs = len(outputs)
         self._n_outputs = n_outputs
-        self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs)
+        self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
+                     nan_guard=nan_guard)
         aliased = [_may_alias_root(var) for var in fgraph.outputs]
         self._copy_output = [alias and not (k < n_outputs and outputs[k].borrow)
                              for k, alias in enumerate(aliased)]
+        # Descriptions for argument errors, made once: a call must not pay for its error text.
+        self._arg_labels = [f"argument {position} for {describe(item.variable)}"
+                            for position, item in enumerate(inputs)]
         self._by_name = {}
         for position, item in enumerate(inputs):
             if item.name:
@@ -106,7 +110,7 @@ class Function:
                 value = item.value
             converted.append(item.variable.type.filter(
                 value, allow_downcast=self.allow_input_downcast,
-                what=f"argument {position} for {describe(item.variable)}"))
+                what=self._arg_labels[position]))
         return converted
 
     def _title(self):
@@ -141,12 +145,14 @@ def _may_alias_root(var) -> bool:
 
 
 def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
-             allow_input_downcast=False, on_unused_input="raise", name=None):
+             allow_input_downcast=False, on_unused_input="raise", name=None, nan_guard=False):
     """Compile `outputs` as a function of `inputs`.
 
     givens: {variable: expression} substituted before compiling (shared variables included).
     updates: [(shared, expression)] computed from the values before the call and stored only
     after the whole call succeeded.
+    nan_guard: stop at the first node producing NaN or Inf with a NaNError naming the op, its
+    inputs' values and the line that built it (graphlens.trace.nan).
 
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
@@ -179,7 +185,7 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     fgraph = FunctionGraph(graph_ins, optimized_outputs)
     log = get_mode(mode).rewrite(fgraph)
     return Function(ins, output_items, single, update_pairs, fgraph_before, fgraph, log,
-                    shared_inputs, allow_input_downcast, name)
+                    shared_inputs, allow_input_downcast, name, nan_guard)
 
 
 def _normalize_inputs(inputs):

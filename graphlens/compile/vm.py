@@ -15,8 +15,13 @@ from graphlens.graph.basic import Constant
 class VM:
     """Runs `fgraph` on values of `input_vars` (explicit inputs, then shared variables)."""
 
-    def __init__(self, fgraph, input_vars, output_vars):
+    def __init__(self, fgraph, input_vars, output_vars, nan_guard=False):
         nodes = fgraph.toposort()
+        # nan_guard: stop at the first node whose output holds NaN or Inf (graphlens.trace.nan).
+        self.check = None
+        if nan_guard:
+            from graphlens.trace.nan import check_finite
+            self.check = check_finite
         self.nodes = nodes
         position = {}
         for var in input_vars:
@@ -60,6 +65,8 @@ class VM:
         try:
             for step, (perform, node, inputs, outputs, frees) in enumerate(self.program):
                 results = perform(node, [storage[i] for i in inputs])
+                if self.check is not None:
+                    self.check(node, [storage[i] for i in inputs], results)
                 for slot, value in zip(outputs, results):
                     storage[slot] = value
                 for slot in frees:

@@ -1,0 +1,119 @@
+"""Reading trace reports: plain text for `str(report)` and rich renderables for the terminal.
+
+Text is wrapped at 100 columns with hanging indents and contains only ASCII, so it reads the
+same in a terminal, a log file and a test's golden string.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+WIDTH = 100
+
+# status: (word, explanation for one parameter, for several)
+_STATUS_TEXT = {
+    "blocked": ("BLOCKED", "its gradient is identically zero. Every path from the cost is "
+                "blocked by:", "their gradients are identically zero. Every path from the cost "
+                "is blocked by:"),
+    "partly_blocked": ("PARTLY BLOCKED", "its gradient flows along some paths, but these block "
+                       "the others:", "their gradients flow along some paths, but these block "
+                       "the others:"),
+    "disconnected": ("DISCONNECTED", "the cost does not depend on it at all.",
+                     "the cost does not depend on them at all."),
+    "integer": ("INTEGER", "an integer variable never receives a gradient.",
+                "integer variables never receive a gradient."),
+}
+_STATUS_STYLE = {"blocked": "bold red", "partly_blocked": "bold yellow",
+                 "disconnected": "bold magenta", "integer": "bold magenta"}
+
+
+def _wrap(text: str, indent: str, label: str = "") -> list[str]:
+    first = indent + label
+    return textwrap.wrap(text, WIDTH, initial_indent=first,
+                         subsequent_indent=" " * len(first), break_on_hyphens=False) or [first]
+
+
+def format_vanishing(report) -> str:
+    """The text of a VanishingReport (what `str(report)` returns)."""
+    head = f"Vanishing gradients of {report.cost} (cost built at {report.cost_where})"
+    lines = [head]
+    count = len(report.parameters)
+    if report.clean:
+        names = ", ".join(report.parameters)
+        reached = f"all {count} parameters" if count != 1 else "its parameter"
+        lines += _wrap(f"clean: the gradient reaches {reached} along every path ({names}).", "")
+        return "\n".join(lines)
+    by_status = {}
+    for finding in report.findings:
+        by_status[finding.status] = by_status.get(finding.status, 0) + 1
+    summary = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in by_status.items())
+    lines.append(f"{count} parameter{'s' if count != 1 else ''}: {summary}, "
+                 f"{len(report.flowing)} clean")
+    for group in _grouped(report.findings):
+        lines.append("")
+        lines += _finding_lines(group)
+    if report.flowing:
+        lines.append("")
+        lines += _wrap(", ".join(report.flowing), "", "Gradient flows on every path to: ")
+    return "\n".join(lines)
+
+
+def _grouped(findings) -> list[list]:
+    """Findings with the same status and blockers, together: `w, b` blocked by one cast."""
+    groups, index = [], {}
+    for finding in findings:
+        key = (finding.status, tuple(blocker.node for blocker in finding.blockers),
+               finding.remedy)
+        if key not in index:
+            index[key] = len(groups)
+            groups.append([])
+        groups[index[key]].append(finding)
+    return groups
+
+
+def _finding_lines(group) -> list[str]:
+    finding = group[0]
+    word, one, several = _STATUS_TEXT[finding.status]
+    explanation = one if len(group) == 1 else several
+    lines = []
+    for member in group:
+        lines += _wrap(f"{member.parameter} ({member.type}, built at {member.where})", "")
+    lines += _wrap(f"{word}: {explanation}", "  ")
+    for number, blocker in enumerate(finding.blockers, 1):
+        lines += _wrap(f"{blocker.title} at {blocker.where}, in {blocker.expression}",
+                       "  ", f"{number}. ")
+        lines += _wrap(blocker.reason, "     ", "why: ")
+        lines += _wrap(blocker.remedy, "     ", "fix: ")
+    if finding.remedy:
+        lines += _wrap(finding.remedy, "  ", "fix: ")
+    return lines
+
+
+def rich_vanishing(report):
+    """A rich Tree of a VanishingReport: findings in colour, blockers with why and fix."""
+    from rich.text import Text
+    from rich.tree import Tree
+    title = Text.assemble(("Vanishing gradients", "bold"), f" of {report.cost} ",
+                          (f"(cost built at {report.cost_where})", "dim"))
+    tree = Tree(title)
+    if report.clean:
+        tree.add(Text(f"clean: the gradient reaches {', '.join(report.parameters)} along every "
+                      f"path", style="green"))
+        return tree
+    for finding in report.findings:
+        word, explanation, _ = _STATUS_TEXT[finding.status]
+        branch = tree.add(Text.assemble((finding.parameter, "bold"),
+                                        (f" {finding.type} at {finding.where} ", "dim"),
+                                        (word, _STATUS_STYLE[finding.status]),
+                                        f" {explanation}"))
+        for blocker in finding.blockers:
+            item = branch.add(Text.assemble((blocker.title, "bold red"), " at ",
+                                            (blocker.where, "cyan"), f" in {blocker.expression}"))
+            item.add(Text.assemble(("why ", "dim"), blocker.reason))
+            item.add(Text.assemble(("fix ", "green"), blocker.remedy))
+        if finding.remedy:
+            branch.add(Text.assemble(("fix ", "green"), finding.remedy))
+    if report.flowing:
+        tree.add(Text(f"gradient flows on every path to {', '.join(report.flowing)}",
+                      style="green"))
+    return tree
