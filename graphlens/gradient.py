@@ -116,12 +116,13 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
     for node in reversed(nodes):
         if not any(out in terms for out in node.outputs):
             continue
-        output_grads = []
+        output_totals = []
         for out in node.outputs:
             total = _total(out, terms.pop(out, None))
             if out in wanted and total is not None:
                 results[out] = total
-            output_grads.append(total)
+            output_totals.append(total)
+        output_grads = output_totals
         inputs_needing = [var in depends for var in node.inputs]
         if not any(inputs_needing):
             continue
@@ -137,9 +138,16 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
             if len(input_grads) != len(node.inputs):
                 raise GraphlensTypeError(f"{node.op.label}.grad returned {len(input_grads)} "
                                          f"gradients for {len(node.inputs)} inputs")
+        # An undefined integer output (a shape, an index) leaves its integer inputs undefined
+        # too; its float inputs still get the op's honest zero.
+        undefined_discrete = [g for out, g in zip(node.outputs, output_totals)
+                              if is_discrete(out.dtype) and g is not _DISCRETE_ZERO
+                              and g is not None and is_undefined(g)]
         for var, needed, g in zip(node.inputs, inputs_needing, input_grads):
             if not needed or g is None or is_disconnected(g):
                 continue
+            if undefined_discrete and is_discrete(var.dtype):
+                g = undefined_discrete[0]
             if is_discrete(var.dtype) and not is_undefined(g):
                 g = _DISCRETE_ZERO          # no float gradient flows into an integer
             elif not is_undefined(g) and g.dtype != var.dtype:

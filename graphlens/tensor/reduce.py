@@ -6,6 +6,7 @@ have only an `axis` parameter: a sorted tuple of axes, or None for all of them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,7 +196,7 @@ class AxisSize(Op):
 
     def perform(self, node, inputs):
         shape = inputs[0].shape
-        return [np.asarray(int(np.prod([shape[a] for a in self.axis])), dtype="int64")]
+        return [np.asarray(math.prod(shape[a] for a in self.axis), dtype="int64")]
 
     def grad(self, inputs, output_grads):
         from graphlens.graph.markers import disconnected

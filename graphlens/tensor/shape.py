@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import ShapeError, describe
+from graphlens.errors import ShapeError, describe, where
 from graphlens.graph.basic import Apply, Constant, Variable
-from graphlens.graph.markers import disconnected
+from graphlens.graph.markers import disconnected, undefined
 from graphlens.graph.notation import Func, Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
@@ -84,18 +85,21 @@ class Reshape(Op):
             raise ShapeError(f"reshape: the shape must be an int vector of length {self.ndim}, "
                              f"got {describe(shape)}")
         dims = _static_vector(shape)
+        if dims.count(-1) > 1 or any(d is not None and d < -1 for d in dims):
+            raise ShapeError(f"reshape: invalid shape {tuple(dims)} for {describe(x)}: lengths "
+                             f"are >= 0, with at most one -1")
         if -1 in dims:
             known = [d for d in dims if d != -1]
-            if None not in x.type.shape and None not in known and known:
-                total = int(np.prod(x.type.shape))
-                rest = int(np.prod(known))
+            if None not in x.type.shape and None not in known:
+                total = math.prod(x.type.shape)
+                rest = math.prod(known)
                 if rest == 0 or total % rest:
                     raise ShapeError(f"cannot reshape {describe(x)} to {tuple(dims)}")
                 dims = [total // rest if d == -1 else d for d in dims]
             else:
                 dims = [None if d == -1 else d for d in dims]
         if None not in x.type.shape and None not in dims:
-            if int(np.prod(x.type.shape)) != int(np.prod(dims)):
+            if math.prod(x.type.shape) != math.prod(dims):
                 raise ShapeError(f"cannot reshape {describe(x)} to {tuple(dims)}")
         return Apply(self, [x, shape], [TensorType(x.dtype, tuple(dims))()])
 
@@ -109,7 +113,12 @@ class Reshape(Op):
 
     def grad(self, inputs, output_grads):
         (x, shape), (gz,) = inputs, output_grads
-        return [reshape(gz, Shape()(x), ndim=x.ndim), disconnected(shape)]
+        return [reshape(gz, Shape()(x), ndim=x.ndim), _length_gradient(self, shape)]
+
+
+def _length_gradient(op, var):
+    return undefined(var, f"it is used as a length by {type(op).__name__}; a derivative with "
+                          f"respect to a length does not exist")
 
 
 @dataclass(frozen=True)
@@ -128,19 +137,34 @@ class Alloc(Op):
             raise ShapeError(f"alloc: {describe(value)} has more axes than the shape")
         value = pad_left(value, len(shape))
         dims = []
-        for s, v in zip(shape, value.type.shape):
-            dims.append(int(s.data) if isinstance(s, Constant) else (v if v not in (1,) else None))
+        for axis, (s, v) in enumerate(zip(shape, value.type.shape)):
+            length = int(s.data) if isinstance(s, Constant) else None
+            if length is not None and v is not None and v not in (1, length):
+                raise ShapeError(f"alloc: {describe(value)} cannot fill length {length} on axis "
+                                 f"{axis}")
+            dims.append(length if length is not None else (v if v != 1 else None))
         return Apply(self, [value] + shape, [TensorType(value.dtype, tuple(dims))()])
 
     def perform(self, node, inputs):
         value, *shape = inputs
         out = np.empty(tuple(int(s) for s in shape), dtype=node.outputs[0].type.dtype)
-        out[...] = value
+        static = node.inputs[0].type.shape
+        for axis, (d, s, n) in enumerate(zip(value.shape, static, out.shape)):
+            # Broadcasting an axis not declared length 1 would leave its gradient unsummed.
+            if d == 1 and s != 1 and n != 1:
+                raise ShapeError(f"alloc: {describe(node.inputs[0])} has length 1 on axis "
+                                 f"{axis} at run time, which was not declared broadcastable; "
+                                 f"built at {where(node.outputs[0])}")
+        try:
+            out[...] = value
+        except ValueError as exc:
+            raise ShapeError(f"alloc: a value of shape {value.shape} cannot fill shape "
+                             f"{out.shape}") from exc
         return [out]
 
     def grad(self, inputs, output_grads):
         (value, *shape), (gz,) = inputs, output_grads
-        return [unbroadcast(gz, value)] + [disconnected(s) for s in shape]
+        return [unbroadcast(gz, value)] + [_length_gradient(self, s) for s in shape]
 
 
 def shape(x):

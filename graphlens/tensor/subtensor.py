@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe
-from graphlens.graph.basic import Apply, Variable
-from graphlens.graph.markers import disconnected
+from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
+from graphlens.graph.basic import Apply, Constant, Variable
+from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
@@ -92,7 +92,8 @@ def build_index(idx, values):
     return tuple(index)
 
 
-def _basic_shape(x_shape, idx):
+def _basic_shape(x, idx):
+    x_shape = x.type.shape
     shape, axis = [], 0
     for entry in idx:
         kind = entry[0]
@@ -103,28 +104,100 @@ def _basic_shape(x_shape, idx):
         axis += 1
         if kind == "int":
             if dim is not None and not -dim <= entry[1] < dim:
-                raise ShapeError(f"index {entry[1]} is out of bounds for an axis of length {dim}")
+                raise ShapeError(f"index {entry[1]} is out of bounds for axis {axis - 1} of "
+                                 f"{describe(x)}")
         elif kind == "slice":
-            if entry[1:] == (None, None, None):
-                shape.append(dim)
-            elif dim is not None and "sym" not in entry[1:]:
-                shape.append(len(range(*slice(*entry[1:]).indices(dim))))
-            else:
-                shape.append(None)
+            shape.append(_slice_length(dim, entry))
     return tuple(shape) + tuple(x_shape[axis:])
 
 
+def _slice_length(dim, entry):
+    bounds = entry[1:]
+    if bounds == (None, None, None):
+        return dim
+    if bounds[2] == 0:
+        raise ShapeError("slice step cannot be zero")
+    if dim is None or "sym" in bounds:
+        return None
+    return len(range(*slice(*bounds).indices(dim)))
+
+
+def _broadcast_static(op_name, shapes):
+    """The static broadcast of index-array shapes (numpy's rule), None where unknown."""
+    ndim = max((len(s) for s in shapes), default=0)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    result = []
+    for dims in zip(*padded):
+        known = {d for d in dims if d is not None and d != 1}
+        if len(known) > 1:
+            raise ShapeError(f"{op_name}: the index arrays cannot broadcast together, lengths "
+                             f"{sorted(known)}")
+        result.append(known.pop() if known else (None if None in dims else 1))
+    return tuple(result)
+
+
 def _advanced_shape(x, idx, inputs):
-    # numpy decides where advanced axes land; ask it on dummies of the same ranks.
-    dummy = np.zeros([1 if d is None else max(d, 1) for d in x.type.shape])
-    values = [np.ones([1] * v.ndim, dtype=v.dtype) if v.dtype == "bool"
-              else np.zeros([1 if d is None else d for d in v.type.shape], dtype="int64")
-              for v in inputs]
-    try:
-        ndim = dummy[build_index(idx, values)].ndim
-    except IndexError as exc:
-        raise ShapeError(f"invalid index for {describe(x)}: {exc}") from exc
-    return (None,) * ndim
+    """The static shape of x[idx] under numpy's rule for advanced indexing.
+
+    The index arrays (and ints, which count as 0-d arrays here) broadcast to one shape B. If they
+    sit next to each other in the index, B replaces them in place; otherwise B comes first.
+    """
+    inputs = iter(inputs)
+    parts, axis = [], 0           # ("basic", dim) or ("adv", static shape), in index order
+    for entry in idx:
+        kind = entry[0]
+        if kind == "new":
+            parts.append(("basic", 1))
+            continue
+        if axis >= x.ndim:
+            raise ShapeError(f"too many indices for {describe(x)}")
+        dim = x.type.shape[axis]
+        if kind == "slice":
+            for bound in entry[1:]:
+                if bound == "sym":
+                    next(inputs)
+            parts.append(("basic", _slice_length(dim, entry)))
+            axis += 1
+        elif kind in ("int", "sym"):
+            if kind == "sym":
+                next(inputs)
+            elif dim is not None and not -dim <= entry[1] < dim:
+                raise ShapeError(f"index {entry[1]} is out of bounds for axis {axis} of "
+                                 f"{describe(x)}")
+            parts.append(("adv", ()))
+            axis += 1
+        else:
+            var = next(inputs)
+            if var.dtype == "bool":
+                axes = x.type.shape[axis:axis + var.ndim]
+                for offset, (m, d) in enumerate(zip(var.type.shape, axes)):
+                    if m is not None and d is not None and m != d:
+                        raise ShapeError(f"boolean index {describe(var)} does not fit axis "
+                                         f"{axis + offset} of {describe(x)} (length {d})")
+                count = None
+                if isinstance(var, Constant):
+                    count = int(np.count_nonzero(var.data))
+                parts.append(("adv", (count,)))
+                axis += var.ndim
+            else:
+                parts.append(("adv", var.type.shape))
+                axis += 1
+    positions = [i for i, (kind, _) in enumerate(parts) if kind == "adv"]
+    broadcast = _broadcast_static("index", [shape for kind, shape in parts if kind == "adv"])
+    basic = [dim for kind, dim in parts if kind == "basic"]
+    if positions == list(range(positions[0], positions[-1] + 1)):
+        before = sum(1 for kind, _ in parts[:positions[0]] if kind == "basic")
+        shape = basic[:before] + list(broadcast) + basic[before:]
+    else:
+        shape = list(broadcast) + basic
+    return tuple(shape) + tuple(x.type.shape[axis:])
+
+
+def index_gradients(op, values):
+    """Undefined-gradient markers for the symbolic indices and slice bounds of an indexing op."""
+    reason = (f"it is used as an integer index or slice bound (by {type(op).__name__}); a "
+              f"derivative with respect to a position does not exist")
+    return [undefined(v, reason) for v in values]
 
 
 @dataclass(frozen=True)
@@ -137,7 +210,7 @@ class Subtensor(Op):
 
     def make_node(self, x, *inputs):
         x = as_tensor_variable(x)
-        shape = _basic_shape(x.type.shape, self.idx)
+        shape = _basic_shape(x, self.idx)
         return Apply(self, [x, *inputs], [TensorType(x.dtype, shape)()])
 
     def perform(self, node, inputs):
@@ -148,7 +221,7 @@ class Subtensor(Op):
         (x, *values), (gz,) = inputs, output_grads
         from graphlens.tensor.math import zeros_like
         region = IncSubtensor(self.idx, False)(zeros_like(x), gz, *values)
-        return [region] + [disconnected(v) for v in values]
+        return [region] + index_gradients(self, values)
 
 
 @dataclass(frozen=True)
@@ -171,7 +244,7 @@ class AdvancedSubtensor(Op):
         (x, *values), (gz,) = inputs, output_grads
         from graphlens.tensor.math import zeros_like
         region = AdvancedIncSubtensor(self.idx, False)(zeros_like(x), gz, *values)
-        return [region] + [disconnected(v) for v in values]
+        return [region] + index_gradients(self, values)
 
 
 @dataclass(frozen=True)
@@ -197,17 +270,37 @@ class IncSubtensor(Op):
             from graphlens.tensor.basic import cast
             y = cast(y, x.dtype)
         y = pad_left(y, region.ndim)
+        for axis, (dy, dr) in enumerate(zip(y.type.shape, region.type.shape)):
+            if dy is not None and dr is not None and dy not in (1, dr):
+                raise ShapeError(f"{self.label}: {describe(y)} does not fit the region "
+                                 f"{region.type} on axis {axis} ({dy} vs {dr})")
         return Apply(self, [x, y, *inputs], [TensorType(x.dtype, x.type.shape)()])
 
     def perform(self, node, inputs):
         x, y, *values = inputs
         out = x.copy()
         index = build_index(self.idx, values)
+        self._check_runtime_broadcast(node, x, y, index)
         if self.set_instead_of_inc:
             out[index] = y
         else:
             self.increment(out, index, y)
         return [out]
+
+    def _check_runtime_broadcast(self, node, x, y, index):
+        # Like Elemwise: y may only broadcast along axes declared length 1, or its gradient
+        # (the region of the output gradient) could not be summed back to y's shape.
+        static = node.inputs[1].type.shape
+        if not any(d == 1 and s != 1 for d, s in zip(y.shape, static)):
+            return
+        region = np.broadcast_to(np.empty((), x.dtype), x.shape)[index].shape
+        for axis, (d, s, r) in enumerate(zip(y.shape, static, region)):
+            if d == 1 and s != 1 and r != 1:
+                raise ShapeError(
+                    f"{self.label}: the value {describe(node.inputs[1])} has length 1 on axis "
+                    f"{axis} at run time but the region has {r}, and that axis was not declared "
+                    f"broadcastable. Declare it (T.row(), x.dimshuffle('x', 0)), built at "
+                    f"{where(node.outputs[0])}")
 
     def increment(self, out, index, y):
         """Add y into out[index]; basic indices never repeat an element."""
@@ -219,7 +312,7 @@ class IncSubtensor(Op):
         region = self.region_op(self.idx)(gz, *values)
         gx = type(self)(self.idx, True)(gz, zeros_like(y), *values) \
             if self.set_instead_of_inc else gz
-        return [gx, unbroadcast(region, y)] + [disconnected(v) for v in values]
+        return [gx, unbroadcast(region, y)] + index_gradients(self, values)
 
 
 @dataclass(frozen=True)
