@@ -52,23 +52,35 @@ class Dot(Op):
 
 
 def dot(x, y):
-    """Matrix product as numpy's dot: `T.dot(x, W)`; ranks above 2 go through reshapes."""
+    """Matrix product as numpy's dot: `T.dot(x, W)`; ranks above 2 go through reshapes.
+
+    For ranks above 2 it sums over the last axis of x and the second-to-last of y, like numpy.
+    """
     from graphlens.tensor.shape import reshape, transpose
     x, y = as_tensor_variable(x), as_tensor_variable(y)
     if x.ndim == 0 or y.ndim == 0:
         return x * y
     if x.ndim <= 2 and y.ndim <= 2:
         return Dot()(x, y)
-    # numpy's rule: sum over the last axis of x and the second-to-last of y.
-    lead = [x.shape[i] for i in range(x.ndim - 1)]
-    x2 = reshape(x, (-1, x.shape[-1]), ndim=2) if x.ndim > 2 else x
+    inner_x, inner_y = x.type.shape[-1], y.type.shape[-2 if y.ndim > 1 else 0]
+    if inner_x is not None and inner_y is not None and inner_x != inner_y:
+        raise ShapeError(f"dot: inner lengths differ, {inner_x} and {inner_y}: "
+                         f"{describe(x)} @ {describe(y)}")
+    lead = [_length(x, i) for i in range(x.ndim - 1)]
+    x2 = reshape(x, (-1, _length(x, -1)), ndim=2) if x.ndim > 2 else x
     if y.ndim > 2:
         order = (y.ndim - 2,) + tuple(i for i in range(y.ndim) if i != y.ndim - 2)
-        rest = [y.shape[i] for i in order[1:]]
-        y2 = reshape(transpose(y, order), (y.shape[-2], -1), ndim=2)
+        rest = [_length(y, i) for i in order[1:]]
+        y2 = reshape(transpose(y, order), (_length(y, -2), -1), ndim=2)
     else:
-        rest = [y.shape[i] for i in range(1, y.ndim)]
+        rest = [_length(y, i) for i in range(1, y.ndim)]
         y2 = y
     product = Dot()(x2, y2)
     out_shape = lead + rest
     return reshape(product, out_shape, ndim=len(out_shape))
+
+
+def _length(x, axis):
+    """The static length of an axis when known (keeps static shapes), else the symbolic one."""
+    static = x.type.shape[axis]
+    return static if static is not None else x.shape[axis]

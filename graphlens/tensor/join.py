@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import ShapeError, describe
+from graphlens.errors import AxisError, ShapeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
@@ -31,7 +31,7 @@ class Join(Op):
             raise ShapeError("concatenate: all tensors need one rank >= 1, got "
                              + ", ".join(describe(t) for t in tensors))
         if not 0 <= self.axis < ndim:
-            raise ShapeError(f"concatenate: axis {self.axis} is out of range for rank {ndim}")
+            raise AxisError(f"concatenate: axis {self.axis} is out of range for rank {ndim}")
         dtype = common_dtype(tensors)
         from graphlens.tensor.basic import cast
         tensors = [t if t.dtype == dtype else cast(t, dtype) for t in tensors]
@@ -60,16 +60,35 @@ class Join(Op):
             length = length if length is not None else tensor.shape[self.axis]
             stop = start + length
             index = (slice(None),) * self.axis + (slice(start, stop),)
-            grads.append(getitem(gz, index))
+            grads.append(_with_static_shape(getitem(gz, index), tensor))
             start = stop
         return grads
+
+
+def _with_static_shape(grad, tensor):
+    """`grad` reshaped to carry `tensor`'s static lengths, which symbolic slice bounds lose.
+
+    A later DimShuffle gradient may need to know that an axis has length 1 (a stacked scalar).
+    """
+    if all(g is not None or t is None for g, t in zip(grad.type.shape, tensor.type.shape)):
+        return grad
+    from graphlens.tensor.shape import reshape
+    lengths = [t if t is not None else tensor.shape[i] for i, t in enumerate(tensor.type.shape)]
+    return reshape(grad, lengths, ndim=tensor.ndim)
+
+
+def _axis_in(axis, ndim, what):
+    if not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+        raise AxisError(f"{what}: axis {axis} is out of range for rank {ndim}")
+    return int(axis) % ndim
 
 
 def concatenate(tensors, axis=0):
     """Tensors joined along an existing axis: `T.concatenate([a, b], axis=1)`."""
     tensors = [as_tensor_variable(t) for t in tensors]
-    ndim = tensors[0].ndim if tensors else 1
-    return Join(axis % ndim if ndim else axis)(*tensors)
+    if not tensors or tensors[0].ndim == 0:
+        return Join(axis)(*tensors)          # make_node says what is wrong
+    return Join(_axis_in(axis, tensors[0].ndim, "concatenate"))(*tensors)
 
 
 def join(axis, *tensors):
@@ -83,5 +102,5 @@ def stack(tensors, axis=0):
     tensors = [as_tensor_variable(t) for t in tensors]
     if not tensors:
         raise ShapeError("stack needs at least one tensor")
-    axis = axis % (tensors[0].ndim + 1)
+    axis = _axis_in(axis, tensors[0].ndim + 1, "stack")
     return Join(axis)(*[shape_padaxis(t, axis) for t in tensors])
