@@ -1,8 +1,8 @@
 """A deep sigmoid network whose units saturate: weights drawn too large push every sigmoid to 0 or 1.
 
-A saturated sigmoid s has derivative s (1 - s) close to 0, and the product of six of them makes
-the first layers' gradients vanish: `graphlens.trace.gradient_stats(cost, params,
-example_inputs)` reports the saturated sigmoids, layer by layer, and the tiny gradients of W0, W1.
+A saturated sigmoid s has derivative s (1 - s) close to 0, so most units pass almost no gradient
+and the loss barely moves: `graphlens.trace.gradient_stats(cost, params, example_inputs)` reports
+the fraction of saturated sigmoid outputs layer by layer.
 
 Gallery model contract (every file in gallery/ follows it):
 - plain Python using `import graphlens.tensor as T` and `from graphlens import function, shared,

@@ -17,11 +17,6 @@ class VM:
 
     def __init__(self, fgraph, input_vars, output_vars, nan_guard=False):
         nodes = fgraph.toposort()
-        # nan_guard: stop at the first node whose output holds NaN or Inf (graphlens.trace.nan).
-        self.check = None
-        if nan_guard:
-            from graphlens.trace.nan import check_finite
-            self.check = check_finite
         self.nodes = nodes
         position = {}
         for var in input_vars:
@@ -55,6 +50,10 @@ class VM:
         self.program = [(node.op.perform, node, tuple(position[v] for v in node.inputs),
                          tuple(position[v] for v in node.outputs), tuple(frees[step]))
                         for step, node in enumerate(nodes)]
+        if nan_guard:
+            # Each perform checks its outputs and stops at the first NaN or Inf (trace/nan.py).
+            from graphlens.trace.nan import guarded_perform
+            self.program = [(guarded_perform(step[1]),) + step[1:] for step in self.program]
 
     def run(self, input_values):
         """The output values, given values for the input variables in order."""
@@ -65,8 +64,6 @@ class VM:
         try:
             for step, (perform, node, inputs, outputs, frees) in enumerate(self.program):
                 results = perform(node, [storage[i] for i in inputs])
-                if self.check is not None:
-                    self.check(node, [storage[i] for i in inputs], results)
                 for slot, value in zip(outputs, results):
                     storage[slot] = value
                 for slot in frees:

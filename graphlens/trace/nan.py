@@ -1,7 +1,7 @@
 """NaN/Inf origin: the first node whose output is not finite, its inputs' values, the user's line.
 
-Compile with `function(..., nan_guard=True)`: after each node runs, the evaluator calls
-`check_finite`, which raises `NaNError` at the first float output holding NaN or Inf. The error's
+Compile with `function(..., nan_guard=True)`: the evaluator runs each node through
+`guarded_perform`, which raises `NaNError` at the first float output holding NaN or Inf. The error's
 `origin` attribute is a `NaNOrigin` (data); its text names the op, summarises each input
 (min, max, zeros, NaN and Inf counts) and gives the line of the user's code that built the op.
 
@@ -105,19 +105,70 @@ class NaNOrigin:
         return "\n".join(lines)
 
 
+def guarded_perform(node):
+    """`node.op.perform` followed by a check of its outputs: what `nan_guard=True` runs.
+
+    An op that may overwrite its inputs (`destroy_map`) gets copies, so the report shows the
+    values it read; a fused op (with `inner_inputs` and `inner_nodes()`) is re-run op by op on a
+    failure, so the report names the inner op (Log, not Composite) and the line that built it.
+    """
+    perform = node.op.perform
+    destroys = bool(node.op.destroy_map)
+
+    def run(node, inputs):
+        originals = [np.array(value, copy=True) for value in inputs] if destroys else inputs
+        results = perform(node, inputs)
+        if not all(_finite(value) for value in results):
+            raise _nan_error(_localize(node, originals, results))
+        return results
+    return run
+
+
 def check_finite(node, input_values, output_values):
-    """Raise NaNError if a float output of `node` holds NaN or Inf (the evaluator's guard)."""
-    for out, value in zip(node.outputs, output_values):
-        array = np.asarray(value)
-        if array.dtype.kind in "fc" and not np.isfinite(array).all():
-            origin = NaNOrigin(
-                op=node.op.label, expression=short_expression(out), where=where(out),
-                output=summarize(out, array),
-                inputs=tuple(summarize(var, v) for var, v in zip(node.inputs, input_values)),
-                node=node)
-            error = NaNError(str(origin))
-            error.origin = origin
-            raise error
+    """Raise NaNError if a float output of `node` holds NaN or Inf."""
+    if not all(_finite(value) for value in output_values):
+        raise _nan_error(_localize(node, input_values, output_values))
+
+
+def _finite(value) -> bool:
+    array = np.asarray(value)
+    return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())
+
+
+def _nan_error(origin):
+    error = NaNError(str(origin))
+    error.origin = origin
+    return error
+
+
+def _localize(node, input_values, output_values) -> NaNOrigin:
+    """The origin inside a fused node when it has an inner graph, else the node itself."""
+    inner_inputs = getattr(node.op, "inner_inputs", None)
+    inner_nodes = getattr(node.op, "inner_nodes", None)
+    if inner_inputs is not None and callable(inner_nodes):
+        values = dict(zip(inner_inputs, input_values))
+        for inner in inner_nodes():
+            arguments = [values[var] if var in values else var.data for var in inner.inputs]
+            results = inner.op.perform(inner, arguments)
+            if not all(_finite(value) for value in results):
+                # Inner inputs were made when fusing; the outer inputs carry the user's lines.
+                outer = dict(zip(inner_inputs, node.inputs))
+                return _origin(inner, arguments, results, fallback=node,
+                               shown=[outer.get(var, var) for var in inner.inputs])
+            values.update(zip(inner.outputs, results))
+    return _origin(node, input_values, output_values)
+
+
+def _origin(node, input_values, output_values, fallback=None, shown=None) -> NaNOrigin:
+    out = node.outputs[0]
+    site = where(out)
+    if site == "<unknown>" and fallback is not None:
+        site = where(fallback.outputs[0])
+    return NaNOrigin(op=node.op.label, expression=short_expression(out), where=site,
+                     output=summarize(out, output_values[0]),
+                     inputs=tuple(summarize(var, value)
+                                  for var, value in zip(shown or node.inputs, input_values)),
+                     node=node)
 
 
 def nan_origin(inputs, outputs, values, *, givens=None, mode=None) -> NaNOrigin | None:

@@ -117,3 +117,108 @@ def rich_vanishing(report):
         tree.add(Text(f"gradient flows on every path to {', '.join(report.flowing)}",
                       style="green"))
     return tree
+
+
+# Ops shown in the node table of a stats report: the layers a person reads a network by.
+_LAYER_OPS = ("Sigmoid", "Tanh", "Relu", "Softplus", "Softmax", "LogSoftmax", "Dot", "Log", "Exp",
+              "Maximum")
+
+
+def _is_layer(item) -> bool:
+    return item.op.split("{")[0] in _LAYER_OPS
+
+
+def _number(value) -> str:
+    return "-" if value is None else f"{value:.3g}"
+
+
+def _percent(fraction) -> str:
+    """0.997 -> '>99%', 0.001 -> '<1%': a rounded 100% or 0% would hide the rest."""
+    if fraction is None:
+        return "-"
+    if 0.99 < fraction < 1:
+        return ">99%"
+    if 0 < fraction < 0.01:
+        return "<1%"
+    return f"{fraction:.0%}"
+
+
+def _table(header, rows) -> list[str]:
+    """Columns left-aligned for the first, right-aligned for the others, two spaces apart."""
+    widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
+    lines = []
+    for row in [header] + rows:
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width)
+                                             for cell, width in zip(row[1:], widths[1:])]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return lines
+
+
+def _stats_rows(report):
+    params = [[p.name, _number(p.gradient.norm if p.gradient else None),
+               _number(p.gradient.max_abs if p.gradient else None),
+               _percent(p.gradient.zero_fraction if p.gradient else None),
+               _number(p.value.norm)] for p in report.parameters]
+    layers = [[_shorten(n.name, 40), n.where, _number(n.value.norm),
+               _number(n.gradient.norm if n.gradient else None),
+               _percent(n.gradient.zero_fraction if n.gradient else None), _percent(n.saturated),
+               "-" if n.dead_units is None else f"{n.dead_units}/{n.units}"]
+              for n in report.nodes if _is_layer(n)]
+    return params, layers
+
+
+def _shorten(text, limit):
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+_PARAM_HEADER = ["parameter", "grad norm", "max |grad|", "grad zeros", "value norm"]
+_LAYER_HEADER = ["node", "built at", "value norm", "grad norm", "grad zeros", "saturated", "dead"]
+
+
+def format_stats(report) -> str:
+    """The text of a GradientStats report (what `str(report)` returns)."""
+    batch = ", ".join(f"{name} {shape}" for name, shape in report.batch.items())
+    lines = [f"Gradient statistics of {report.cost} = {report.cost_value:.6g}"
+             + (f", on {batch}" if batch else "")]
+    lines.append("")
+    if report.suspects:
+        lines.append("Suspects, most serious first:")
+        for number, suspect in enumerate(report.suspects, 1):
+            lines += _wrap(str(suspect), "  ", f"{number}. ")
+    else:
+        lines.append("No suspects: no NaN/Inf, no zero, vanishing or exploding gradient, no "
+                     "saturated or dead units.")
+    params, layers = _stats_rows(report)
+    lines.append("")
+    lines += _table(_PARAM_HEADER, params)
+    if layers:
+        lines.append("")
+        lines += _table(_LAYER_HEADER, layers)
+    return "\n".join(lines)
+
+
+def rich_stats(report):
+    """Rich renderables of a GradientStats report: suspects, then parameter and layer tables."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+    parts = [Text.assemble(("Gradient statistics", "bold"),
+                           f" of {report.cost} = {report.cost_value:.6g}")]
+    styles = {"nonfinite": "bold red", "zero_gradient": "bold red", "exploding": "red",
+              "vanishing": "yellow", "dead_units": "yellow", "saturated": "yellow"}
+    for number, suspect in enumerate(report.suspects, 1):
+        parts.append(Text.assemble(f"{number}. ", (suspect.kind.replace("_", " "),
+                                                   styles[suspect.kind]),
+                                   f" {suspect.subject} ", (suspect.where, "cyan"),
+                                   f": {suspect.message}"))
+    if not report.suspects:
+        parts.append(Text("no suspects", style="green"))
+    params, layers = _stats_rows(report)
+    for header, rows in ((_PARAM_HEADER, params), (_LAYER_HEADER, layers)):
+        if not rows:
+            continue
+        table = Table(*header, box=None, header_style="bold")
+        for row in rows:
+            table.add_row(*row)
+        parts.append(table)
+    return Group(*parts)

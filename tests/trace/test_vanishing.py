@@ -10,7 +10,7 @@ from graphlens import function, grad, shared
 from graphlens.errors import ShapeError
 from graphlens.gradient import disconnected_grad, straight_through, zero_grad
 from graphlens.trace import Blocker, Finding, vanishing
-from tests.trace.gallery_models import line_of, load
+from gallery_models import line_of, load
 
 
 def test_sgn_autoencoder_report_names_sgn_its_line_and_the_straight_through_fix():
