@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
-from graphlens.graph.basic import Apply, creation_site
+from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast, upcast_with_weak
 from graphlens.tensor.type import TensorType
@@ -52,7 +52,7 @@ def broadcast_shapes(op, variables) -> tuple:
 def call_site() -> str:
     """The user's line that is building a node right now, as `model.py:14`."""
     site = creation_site()
-    return f"{site[0]}:{site[1]}" if site else "<unknown>"
+    return f"{short_path(site[0])}:{site[1]}" if site else "<unknown>"
 
 
 @dataclass(frozen=True)

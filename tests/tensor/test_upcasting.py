@@ -49,16 +49,15 @@ def test_the_table_has_every_rule():
     assert rules == {"1", "2", "3", "4", "5", "ops"}
 
 
-@pytest.mark.parametrize("float_x", ["float64", "float32"])
 @pytest.mark.parametrize("expression, dtype64, dtype32", ROWS, ids=[r[0] for r in ROWS])
-def test_upcasting_table_row(expression, dtype64, dtype32, float_x):
-    expected = dtype64 if float_x == "float64" else dtype32
-    with config.change_flags(floatX=float_x):
-        result = eval(expression, namespace())
-        assert result.dtype == expected, f"{expression} under floatX={float_x}"
-        inputs = [v for v in graph_inputs([result]) if not isinstance(v, Constant)]
-        value = function(inputs, result)(*[sample(v) for v in inputs])
-    assert value.dtype == np.dtype(expected)
+def test_upcasting_table_row(expression, dtype64, dtype32):
+    for float_x, expected in (("float64", dtype64), ("float32", dtype32)):
+        with config.change_flags(floatX=float_x):
+            result = eval(expression, namespace())
+            assert result.dtype == expected, f"{expression} under floatX={float_x}"
+            inputs = [v for v in graph_inputs([result]) if not isinstance(v, Constant)]
+            value = function(inputs, result)(*[sample(v) for v in inputs])
+        assert value.dtype == np.dtype(expected), f"{expression} under floatX={float_x}"
 
 
 def test_weak_python_int_widens_instead_of_wrapping():
