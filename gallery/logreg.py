@@ -28,9 +28,11 @@ train = function([x, y], [prediction, xent],
                  updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)], name="train")
 predict = function([x], prediction, name="predict")
 
+data_x = rng.standard_normal((n_examples, n_features))
+data_y = (data_x[:, 0] > 0).astype("float64")
+example_inputs = {x: data_x, y: data_y}
+
 if __name__ == "__main__":
-    data_x = rng.standard_normal((n_examples, n_features))
-    data_y = (data_x[:, 0] > 0).astype("float64")
     for step in range(100):
         pred, err = train(data_x, data_y)
     print("final training error:", float(np.mean(predict(data_x) != data_y)))

@@ -31,9 +31,11 @@ train = function([x, y], cost,
                  name="train")
 predict = function([x], T.argmax(p_y, axis=1), name="predict")
 
+data_x = rng.standard_normal((200, n_in))
+data_y = np.argmax(data_x[:, :n_out], axis=1).astype("int32")
+example_inputs = {x: data_x, y: data_y}
+
 if __name__ == "__main__":
-    data_x = rng.standard_normal((200, n_in))
-    data_y = (np.argmax(data_x[:, :n_out], axis=1)).astype("int32")
     for step in range(200):
         loss = train(data_x, data_y)
     print(f"loss {float(loss):.3f}, accuracy {float(np.mean(predict(data_x) == data_y)):.2f}")

@@ -22,6 +22,8 @@ logits = T.dot(x, W)
 p_y = T.nnet.softmax(logits)
 cost = -T.log(p_y)[T.arange(y.shape[0]), y].mean()
 loss = function([x, y], cost, name="loss")
+example_inputs = {x: rng.standard_normal((8, n_in)),
+                  y: rng.integers(0, n_classes, 8, dtype="int32")}
 
 if __name__ == "__main__":
     from graphlens.compile.mode import Mode

@@ -19,6 +19,7 @@ EXIT_FINDINGS, EXIT_USER_ERROR, EXIT_INTERNAL_ERROR = 1, 2, 3
 # (module, command object): each command loads only when the group is built, not on import.
 COMMANDS = (
     ("graphlens.cli.diff", "diff_command"),
+    ("graphlens.cli.trace", "trace_command"),
 )
 
 

@@ -1,0 +1,48 @@
+"""The command as a real process: `python -m graphlens.cli.main` and the `graphlens` script."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import graphlens
+
+from tests.cli.conftest import SGN
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(args, cwd):
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "graphlens.cli.main", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_module_entry_point_runs_diff_on_a_model(write_model, tmp_path):
+    path = write_model(SGN)
+    result = run(["diff", path], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "cost"
+    assert result.stderr == ""
+
+
+def test_broken_model_in_a_process_is_a_message_and_status_2_not_a_traceback(write_model,
+                                                                            tmp_path):
+    path = write_model("import graphlens.tensor as T\nx = T.dmatrix('x')\ny = T.sum(x, axis=3)\n")
+    result = run(["diff", path], tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0] == ("error: model.py raised an error while graphlens "
+                                             "ran it:")
+    assert 'File "model.py", line 3, in <module>' in result.stderr
+    assert os.path.join("graphlens", "tensor") not in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("graphlens") is None, reason="the console script is not on PATH")
+def test_console_script_prints_the_version(tmp_path):
+    result = subprocess.run(["graphlens", "--version"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout == f"graphlens {graphlens.__version__}\n"
