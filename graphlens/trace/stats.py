@@ -160,7 +160,7 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
             raise GraphlensTypeError(f"gradient_stats: wrt must be symbolic tensors, got "
                                      f"{var!r:.60}")
     explicit, values, givens = _split_inputs(inputs)
-    watched = _watched(cost, params)
+    watched = watched_variables(cost, params)
     gradients = grad(cost, params + watched, disconnected_inputs="ignore",
                      return_disconnected="None")
     outputs = [cost] + params + watched + [g for g in gradients if g is not None]
@@ -200,8 +200,13 @@ def _input_name(var) -> str:
     return var.name or f"<{var.type}>"
 
 
-def _watched(cost, params) -> list:
-    """Float node outputs that depend on a parameter, in topological order (one pass)."""
+def watched_variables(cost, params) -> list:
+    """The float node outputs that depend on a parameter, in topological order: the nodes
+    `gradient_stats` reports on. One forward pass.
+
+    >>> [v.owner.op.label for v in watched_variables(T.sum(T.tanh(w)), [w])]   # doctest: +SKIP
+    ['Tanh', 'Sum{axis=(0,)}']
+    """
     nodes = toposort([cost])
     depends = _dependency_masks(nodes, params)
     chosen = set(params)
