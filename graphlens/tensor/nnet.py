@@ -94,8 +94,10 @@ class Softmax(Op):
         return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
 
     def perform(self, node, inputs):
-        # Integer and bool inputs compute in the output's float dtype (numpy cannot subtract bools).
+        # Integer and bool inputs compute in the output's float dtype (numpy has no bool minus).
         x = inputs[0].astype(node.outputs[0].type.dtype, copy=False)
+        if x.size == 0:
+            return [np.empty_like(x)]      # numpy's max() has no answer for an empty axis
         shifted = x - np.max(x, axis=self.axis, keepdims=True)
         e = np.exp(shifted)
         e /= np.sum(e, axis=self.axis, keepdims=True)
@@ -124,8 +126,10 @@ class LogSoftmax(Op):
         return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
 
     def perform(self, node, inputs):
-        # Integer and bool inputs compute in the output's float dtype (numpy cannot subtract bools).
+        # Integer and bool inputs compute in the output's float dtype (numpy has no bool minus).
         x = inputs[0].astype(node.outputs[0].type.dtype, copy=False)
+        if x.size == 0:
+            return [np.empty_like(x)]      # numpy's max() has no answer for an empty axis
         shifted = x - np.max(x, axis=self.axis, keepdims=True)
         out = shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
         return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
