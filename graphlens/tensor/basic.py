@@ -99,8 +99,13 @@ class Cast(UnaryElemwise):
 def cast(x, dtype):
     """x as `dtype`: `T.cast(x, 'int32')`; a no-op when x already has it."""
     x = as_tensor_variable(x)
-    dtype = str(np.dtype(dtype)) if dtype != "floatX" else _float_x()
+    dtype = dtype_name(dtype)
     return x if x.dtype == dtype else Cast(dtype)(x)
+
+
+def dtype_name(dtype) -> str:
+    """A dtype given as a name, numpy dtype or type, or 'floatX', as its name: 'float32'."""
+    return _float_x() if isinstance(dtype, str) and dtype == "floatX" else str(np.dtype(dtype))
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,8 @@ class ARange(Op):
 
     def perform(self, node, inputs):
         start, stop, step = inputs
+        if step == 0:
+            raise ShapeError("arange: step is 0, so no length")
         return [np.arange(start, stop, step, dtype=self.dtype)]
 
     def grad(self, inputs, output_grads):
@@ -159,7 +166,7 @@ def _int_scalar(value, what):
 
 def eye(n, m=None, k=0, dtype=None):
     """Identity-like matrix: `T.eye(3)`."""
-    return Eye(dtype or _float_x())(n, n if m is None else m, k)
+    return Eye(dtype_name(dtype or "floatX"))(n, n if m is None else m, k)
 
 
 def arange(start, stop=None, step=1, dtype=None):
@@ -173,4 +180,4 @@ def arange(start, stop=None, step=1, dtype=None):
     bounds = [as_tensor_variable(v) for v in (start, stop, step)]
     if dtype is None:
         dtype = common_dtype(bounds)
-    return ARange(str(np.dtype(dtype)))(*bounds)
+    return ARange(dtype_name(dtype))(*bounds)
