@@ -93,6 +93,7 @@ class VanishingReport:
     flowing: list
     blocked_variables: set = field(default_factory=set, repr=False)
     reachable_variables: set = field(default_factory=set, repr=False)
+    cost_variable: object = field(default=None, compare=False, repr=False)
 
     @property
     def clean(self) -> bool:
@@ -150,7 +151,7 @@ def vanishing(cost, wrt, consider_constant=None) -> VanishingReport:
     return VanishingReport(cost=short_expression(cost), cost_where=where(cost),
                            parameters=[_param_name(v, i) for i, v in enumerate(params)],
                            findings=findings, flowing=flowing, blocked_variables=blocked,
-                           reachable_variables=reachable)
+                           reachable_variables=reachable, cost_variable=cost)
 
 
 def _dependency_masks(nodes, params) -> dict:
