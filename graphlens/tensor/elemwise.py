@@ -71,8 +71,10 @@ class Elemwise(Op):
         return dtype
 
     def make_node(self, *inputs):
-        if len(inputs) != self.nin and self.nin != -1:
-            raise GraphlensTypeError(f"{self.label} takes {self.nin} inputs, got {len(inputs)}")
+        if len(inputs) != self.nin and self.nin != -1 or not inputs:
+            wanted = self.nin if self.nin != -1 else "at least 1"
+            raise GraphlensTypeError(f"{self.label} at {call_site()} takes {wanted} inputs, got "
+                                     f"{len(inputs)}")
         variables = [as_tensor_variable(x) for x in inputs]
         common = common_dtype(variables)
         if np.dtype(common).kind not in self.kinds:
@@ -221,14 +223,17 @@ class DimShuffle(Op):
     def make_node(self, x):
         x = as_tensor_variable(x)
         if x.ndim != self.input_ndim:
-            raise ShapeError(f"{self.label} expects rank {self.input_ndim}, got {describe(x)}")
+            raise ShapeError(f"{self.label} at {call_site()} expects rank {self.input_ndim}, "
+                             f"got {describe(x)}")
         kept = [i for i in self.new_order if i != "x"]
-        if sorted(set(kept)) != sorted(kept) or any(not 0 <= i < x.ndim for i in kept):
-            raise ShapeError(f"{self.label}: invalid pattern for {describe(x)}")
-        for axis in set(range(x.ndim)) - set(kept):
+        if (any(not isinstance(i, (int, np.integer)) or not 0 <= i < x.ndim for i in kept)
+                or len(set(kept)) != len(kept)):
+            raise ShapeError(f"{self.label} at {call_site()}: invalid pattern for {describe(x)}; "
+                             f"use each axis 0..{x.ndim - 1} at most once, and 'x' for new axes")
+        for axis in sorted(set(range(x.ndim)) - set(kept)):
             if x.type.shape[axis] != 1:
-                raise ShapeError(f"{self.label} drops axis {axis} of {describe(x)}, which is "
-                                 f"not known to have length 1")
+                raise ShapeError(f"{self.label} at {call_site()} drops axis {axis} of "
+                                 f"{describe(x)}, which is not known to have length 1")
         shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
         return Apply(self, [x], [TensorType(x.dtype, shape)()])
 

@@ -218,7 +218,7 @@ class Second(BinaryElemwise):
 
 def add(*terms):
     """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""
-    return Add()(*terms) if len(terms) > 1 else as_tensor_variable(terms[0])
+    return Add()(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
 
 
 def sub(x, y):
@@ -228,7 +228,7 @@ def sub(x, y):
 
 def mul(*factors):
     """Elementwise product of any number of tensors."""
-    return Mul()(*factors) if len(factors) > 1 else as_tensor_variable(factors[0])
+    return Mul()(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
 def true_div(x, y):
