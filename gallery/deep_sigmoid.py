@@ -1,4 +1,4 @@
-"""A deep sigmoid network whose units saturate: weights drawn too large push every sigmoid to 0 or 1.
+"""A deep sigmoid network whose units saturate: weights drawn too large push sigmoids to 0 or 1.
 
 A saturated sigmoid s has derivative s (1 - s) close to 0, so most units pass almost no gradient
 and the loss barely moves: `graphlens.trace.gradient_stats(cost, params, example_inputs)` reports

@@ -124,12 +124,6 @@ def guarded_perform(node):
     return run
 
 
-def check_finite(node, input_values, output_values):
-    """Raise NaNError if a float output of `node` holds NaN or Inf."""
-    if not all(_finite(value) for value in output_values):
-        raise _nan_error(_localize(node, input_values, output_values))
-
-
 def _finite(value) -> bool:
     array = np.asarray(value)
     return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())

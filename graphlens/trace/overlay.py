@@ -3,9 +3,10 @@
 An `Overlay` is plain data keyed by the graph's own objects: `nodes` {Apply: style},
 `variables` {input or shared Variable: style}, `edges` {(Apply, input position): style} and a
 `legend`. A style is a dict of Graphviz attributes (`color`, `penwidth`, `style`, `fillcolor`)
-plus `tooltip_lines` and `label_lines`, lines appended to the picture's own tooltip and label. `vanishing_overlay` draws
-blocked paths in red and marks zero-gradient ops; `stats_overlay` colours nodes by saturation,
-dead units and gradient trouble, with the numbers in tooltips; `trace_dot` draws both.
+plus `tooltip_lines` and `label_lines`, lines appended to the picture's own tooltip and label.
+`vanishing_overlay` draws blocked paths in red and marks zero-gradient ops; `stats_overlay`
+colours nodes by saturation, dead units and gradient trouble, with the numbers in tooltips;
+`trace_dot` draws both.
 
 >>> dot_text = trace_dot(cost, params, inputs={x: batch})          # doctest: +SKIP
 """
