@@ -112,6 +112,9 @@ def _convert(value, dtype, allow_downcast, what):
         array = np.asarray(value)
         if array.dtype == dtype:
             return array
+        if array.dtype.kind not in "biufc":
+            raise GraphlensTypeError(f"{what} has dtype {array.dtype}, not numbers; the "
+                                     f"variable is {dtype}")
         if allow_downcast or np.can_cast(array.dtype, dtype, "safe"):
             return array.astype(dtype)
         raise GraphlensTypeError(
@@ -122,8 +125,10 @@ def _convert(value, dtype, allow_downcast, what):
         source = np.asarray(value)
     except Exception as exc:  # ragged lists and the like: numpy's message is the useful part
         raise GraphlensTypeError(f"{what} cannot be read as an array: {exc}") from exc
-    if source.dtype == object:
+    if source.dtype.kind not in "biufc":
         raise GraphlensTypeError(f"{what} cannot be read as an array of numbers: {value!r:.80}")
+    if not allow_downcast and source.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        raise GraphlensTypeError(f"{what} holds complex numbers but the variable is {dtype}")
     array = source.astype(dtype)
     if not allow_downcast and source.dtype.kind in "biu" and dtype != str(source.dtype):
         if not np.array_equal(array, source):
