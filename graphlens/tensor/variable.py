@@ -218,9 +218,9 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
         value, (bool, np.generic))
     if dtype is None:
         dtype = _default_dtype(value)
-    data = np.asarray(value, dtype=dtype)
-    if not data.flags.writeable:
-        data = data.copy()
+    # A copy: the constant must not change when the caller's array does, and marking the
+    # caller's own array read-only would break their code.
+    data = np.array(value, dtype=dtype)
     data.setflags(write=False)  # a constant is shared by every call: nothing may write to it
     return TensorConstant(TensorType(data.dtype, data.shape), data, name=name, weak=weak)
 
@@ -258,7 +258,7 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     else:
         try:
             result = constant(value, name=name)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise GraphlensTypeError(f"cannot make a tensor of {value!r:.80}: {exc}") from exc
     if ndim is not None and result.ndim != ndim:
         raise GraphlensTypeError(f"expected a tensor of rank {ndim}, got {result.type}")
