@@ -1,4 +1,5 @@
-"""graphlens/tensor/basic.py: the constructors by prefix and rank, cast, eye and arange."""
+"""graphlens/tensor/basic.py (named apart from tests/graph/test_basic.py: pytest needs unique
+basenames without __init__.py files): constructors by prefix and rank, cast, eye, arange."""
 
 import numpy as np
 import pytest
@@ -136,7 +137,7 @@ def test_eye_of_symbolic_sizes():
 def test_eye_refuses_float_sizes_naming_them():
     with pytest.raises(GraphlensTypeError, match=r"eye takes int scalars, got an unnamed "
                                                  r"variable \(float64, built at "
-                                                 r"tests/tensor/test_basic.py:\d+\)"):
+                                                 r"tests/tensor/test_tensor_basic.py:\d+\)"):
         T.eye(2.5)
     with pytest.raises(GraphlensTypeError, match=r"eye takes int scalars, got 'v' \(int64\[\?\]"):
         T.eye(T.lvector("v"))
@@ -171,11 +172,11 @@ def test_arange_of_symbolic_bounds_in_their_dtype():
 
 
 def test_arange_with_a_zero_step_is_refused():
-    with pytest.raises(ShapeError, match=r"arange at tests/tensor/test_basic.py:\d+: step is 0"):
+    with pytest.raises(ShapeError, match=r"arange at tests/tensor/test_tensor_basic.py:\d+: step is 0"):
         T.arange(0, 5, 0)
     step = T.lscalar("step")
     f = function([step], T.arange(0, 5, step))
-    with pytest.raises(EvaluationError, match=r"ARange.* failed at tests/tensor/test_basic.py:"
+    with pytest.raises(EvaluationError, match=r"ARange.* failed at tests/tensor/test_tensor_basic.py:"
                                               r"\d+: ShapeError: arange: step is 0"):
         f(0)
 
