@@ -39,6 +39,11 @@ class GraphlensGroup(click.Group):
         except GraphlensError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_USER_ERROR)
+        except OSError as exc:
+            # A file we could not write (or read): the user's folder or permissions.
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
         except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, briefly
             if ctx.params.get("show_traceback"):
                 raise

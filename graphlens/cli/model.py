@@ -8,6 +8,7 @@ folder first on `sys.path`, `sys.argv == [path]`) with one difference: `__name__
 - compiled functions (`train = function([x, y], cost, updates=...)`),
 - symbolic expressions (`cost = ...`: a variable computed from others, or a list of them),
 - `cost` (a scalar expression) and `params` (a list of shared variables): for gradient findings,
+- `example_inputs` ({symbolic input: numpy value}): a batch for runtime gradient statistics,
 - `__graphlens__ = ['train', 'cost']`: the names to show, in that order.
 
 Without `__graphlens__` (or `--name`), the compiled functions are shown if there are any, else
@@ -55,6 +56,7 @@ class Model:
     params: list | None = None
     no_gradient_reason: str | None = None
     doc: str | None = None
+    example_inputs: dict | None = None
 
 
 def load_model(path: str, names=(), *, display_path: str | None = None) -> Model:
@@ -71,7 +73,7 @@ def load_model(path: str, names=(), *, display_path: str | None = None) -> Model
     cost, params, reason = _gradient_inputs(namespace)
     doc = namespace.get("__doc__")
     return Model(display, drawable, chosen, found, cost, params, reason,
-                 doc if isinstance(doc, str) else None)
+                 doc if isinstance(doc, str) else None, _example_inputs(namespace))
 
 
 def _display(path):
@@ -245,6 +247,16 @@ def _look_up(display, name, namespace, drawable, found):
         raise ModelError(f"{display}: {name!r} is a {kind}, not something to draw (a compiled "
                          f"function or an expression); drawable names: {names}")
     raise ModelError(f"{display} defines no {name!r}; drawable names: {names}")
+
+
+def _example_inputs(namespace):
+    """The model's `example_inputs` ({symbolic input: value}) when it has a valid one, else None."""
+    from graphlens.graph.basic import Variable
+
+    inputs = namespace.get("example_inputs")
+    if isinstance(inputs, dict) and inputs and all(isinstance(k, Variable) for k in inputs):
+        return inputs
+    return None
 
 
 def _gradient_inputs(namespace):

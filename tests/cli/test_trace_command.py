@@ -26,3 +26,47 @@ def test_trace_without_cost_and_params_says_what_is_missing(write_model, run_cli
         "error: graphlens trace needs a module-level `cost` (a scalar expression) and `params` "
         "(a list of shared variables) in model.py: the model defines no module-level cost and "
         "params.\nIt found: x (input float64[?]), y (expression float64[?])\n")
+
+
+DEAD_RELU = """\
+    import numpy as np
+    import graphlens.tensor as T
+    from graphlens import shared
+
+    x = T.dmatrix("x")
+    W = shared(np.ones((3, 4)), name="W")
+    b = shared(np.array([-100.0, -100.0, -100.0, 0.0]), name="b")
+    params = [W, b]
+    hidden = T.nnet.relu(T.dot(x, W) + b)
+    cost = T.sqr(hidden).mean()
+    example_inputs = {x: np.ones((5, 3))}
+"""
+
+
+def test_trace_stats_reports_dead_units_on_example_inputs(write_model, run_cli):
+    result = run_cli("trace", "--stats", write_model(DEAD_RELU))
+    assert result.exit_code == 0, result.stderr
+    assert "clean: the gradient reaches all 2 parameters along every path (W, b)." \
+        in result.stdout
+    assert "1. dead units: relu((x @ W) + b) at model.py:9: 3 of 4 units (75%) are 0" \
+        in " ".join(result.stdout.split())
+
+
+def test_trace_strict_counts_runtime_suspects_only_with_stats(write_model, run_cli):
+    path = write_model(DEAD_RELU)
+    assert run_cli("trace", "--strict", path).exit_code == 0
+    assert run_cli("trace", "--strict", "--stats", path).exit_code == 1
+
+
+def test_trace_stats_without_example_inputs_says_what_to_define(write_model, run_cli):
+    result = run_cli("trace", "--stats", write_model(SGN))
+    assert result.exit_code == 2
+    assert result.stderr == ("error: graphlens trace --stats needs a module-level "
+                             "`example_inputs` in model.py: a dict {symbolic input: numpy value}, "
+                             "like example_inputs = {x: data_x, y: data_y}\n")
+
+
+def test_trace_output_with_an_unknown_ending_is_a_usage_error(write_model, run_cli):
+    result = run_cli("trace", write_model(SGN), "-o", "trace.jpeg")
+    assert result.exit_code == 2
+    assert "'trace.jpeg' does not end in one of .svg, .dot, .png, .pdf" in result.stderr
