@@ -1,0 +1,221 @@
+"""`debugprint(obj)`: Theano's indented tree of ops, with ids, names and types.
+
+>>> x = T.fmatrix('x'); W = T.fmatrix('W')
+>>> print(debugprint(T.tanh(x @ W), file='str'))             # doctest: +SKIP
+Tanh [id A] float32[?, ?]
+└─ Dot [id B] float32[?, ?]
+   ├─ x [id C] float32[?, ?]
+   └─ W [id D] float32[?, ?]
+
+A node reached a second time keeps its id and is not expanded again (`Tanh [id E] ···`), so a
+gradient prints in lines proportional to its size. Past `FOLD_DEPTH` levels a subtree continues
+as its own block below (`Add [id Q] ↓`, later `Add [id Q]` at the margin): indentation stays
+bounded, and printing a 100,000-node chain stays linear. The walk uses an explicit stack.
+"""
+
+from __future__ import annotations
+
+from graphlens.graph.basic import Constant
+from graphlens.render.forms import inner_formula_text, inner_graph
+from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
+                                     reserved_names, type_text)
+from graphlens.render.pp import printable_targets
+from graphlens.render.styled import Rope, plain_lines
+
+# Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
+FOLD_DEPTH = 32
+ID_STYLES = ("CHAR", "int", "")
+
+
+def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: str = "CHAR",
+               stage: str = "after"):
+    """Print `obj` (a variable, a list of them, a FunctionGraph or a compiled function) as a tree.
+
+    file: None prints to stdout (in colour on a terminal), 'str' returns the text, a file
+    object is written to (and returned). depth: levels to show (-1: all). ids: 'CHAR' (A, B,
+    ..., Z, BA), 'int' (0, 1, ...) or '' (none). stage: for a compiled function, the graph
+    'after' its rewrites or 'before' them; updates are listed as `W <- tree`.
+
+    >>> text = debugprint(f, file='str', stage='before')      # doctest: +SKIP
+    """
+    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage)
+    if file == "str":
+        return plain_lines(lines) + "\n"
+    if file is None:
+        from graphlens.render.terminal import emit
+        emit(lines)
+        return None
+    file.write(plain_lines(lines) + "\n")
+    return file
+
+
+def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> list[Rope]:
+    """The lines of `debugprint(obj)` as styled ropes."""
+    if ids not in ID_STYLES:
+        raise ValueError(f"ids must be one of {ID_STYLES}, got {ids!r} (graphlens never prints "
+                         f"Python's id(): it changes from run to run)")
+    if not isinstance(depth, int) or depth == 0 or depth < -1:
+        raise ValueError(f"depth must be -1 (everything) or a positive number of levels, "
+                         f"got {depth!r}")
+    targets, inputs = printable_targets(obj, stage)
+    names = NameTable(reserved_names([var for _, var in targets] + inputs))
+    for var in inputs:
+        names.name(var)
+    printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
+    for kind, var in targets:
+        head = None
+        if kind not in ("expr", "output"):
+            head = Rope(names.name(kind), "name").add(" <- ", "keyword")
+        printer.add_tree(var, head)
+    printer.flush_folded()
+    return printer.lines
+
+
+def char_id(number: int) -> str:
+    """Theano's letter ids: 0 -> 'A', 25 -> 'Z', 26 -> 'BA', 27 -> 'BB'."""
+    letters = ""
+    while True:
+        letters = chr(ord("A") + number % 26) + letters
+        number //= 26
+        if number == 0:
+            return letters
+
+
+class TreePrinter:
+    """Accumulates the lines of one debugprint; ids and expanded nodes are shared by its trees."""
+
+    def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR"):
+        self.names = names
+        self.depth = depth
+        self.print_type = print_type
+        self.id_style = ids
+        self.ids = {}
+        self.expanded = set()
+        self.folded = []
+        self.lines = []
+        self.inner_names = {}
+        self.inner_blocks = {}     # the 'inner graph' line of a fused node -> inner outputs
+        self.labels = {}           # op -> label: ops repeat, their labels are computed once
+        self.type_texts = {}       # type -> ' float32[?, 784]'
+
+    def add_tree(self, root, head=None):
+        """Print the tree of `root`; `head` (like `W <- `) goes in front of its first line."""
+        # Stack entries: (variable or a text rope, guide prefix, connector, level).
+        stack = [(root, "", "", 1)]
+        while stack:
+            item, prefix, connector, level = stack.pop()
+            line = Rope()
+            line.add(prefix + connector, "guide")
+            if head is not None:
+                line.add_rope(head)
+                head = None
+            if isinstance(item, Rope):
+                self.lines.append(line.add_rope(item))
+                children = self._inner_children(item)
+            else:
+                children = self._describe(item, line, level)
+                self.lines.append(line)
+            if not children:
+                continue
+            child_prefix = prefix + ("" if not connector else
+                                     "   " if connector.startswith("└") else "│  ")
+            last = len(children) - 1
+            for position in range(last, -1, -1):
+                stack.append((children[position], child_prefix,
+                              "└─ " if position == last else "├─ ", level + 1))
+
+    def flush_folded(self):
+        """Print the subtrees folded away for depth, each as a block of its own."""
+        position = 0
+        while position < len(self.folded):
+            var = self.folded[position]
+            position += 1
+            self.expanded.discard(var.owner)
+            self.lines.append(Rope())
+            self.add_tree(var)
+
+    def _describe(self, var, line, level) -> list:
+        """Write `var`'s line into `line`; return the children to print under it."""
+        node = var.owner
+        if node is None:
+            line.add_rope(self._leaf_label(var))
+            self._add_id(line, var)
+            self._add_type(line, var)
+            if is_shared(var):
+                line.add(" shared", "mark")
+            return []
+        label = self._label(node.op)
+        if len(node.outputs) > 1:
+            label += f".{var.index}"
+        line.add(label, "op")
+        self._add_id(line, var)
+        if var.name:
+            line.add(f" '{var.name}'", "name")
+        self._add_type(line, var)
+        if node in self.expanded:
+            line.add(" ···", "mark")
+            return []
+        if self.depth != -1 and level >= self.depth:
+            if node.inputs:
+                line.add(" …", "mark")
+            return []
+        self.expanded.add(node)
+        if level > FOLD_DEPTH and node.inputs:
+            line.add(" ↓", "mark")
+            self.folded.append(var)
+            return []
+        children = list(node.inputs)
+        inner = inner_graph(node.op)
+        if inner is not None:
+            children.append(self._inner_block(inner))
+        return children
+
+    def _label(self, op) -> str:
+        """`Sum{axis=1}`; a fused op shows its inner formula: `Composite{i0 * exp(i1)}`."""
+        label = self.labels.get(op)
+        if label is None:
+            label = op_label(op)
+            if inner_graph(op) is not None:
+                name = type(op).__name__
+                label = f"{name}{{{inner_formula_text(op)}}}{label[len(name):]}"
+            self.labels[op] = label
+        return label
+
+    def _leaf_label(self, var) -> Rope:
+        if var in self.inner_names:
+            return Rope(self.inner_names[var], "name")
+        if isinstance(var, Constant):
+            text = constant_text(var)
+            return Rope("constant" if text == type_text(var) else text, "const")
+        if var.name or hasattr(var.type, "dtype"):
+            return Rope(self.names.name(var), "name")
+        return Rope(f"<{var.type}>", "mark")
+
+    def _add_id(self, line, var):
+        if not self.id_style:
+            return
+        text = self.ids.get(var)
+        if text is None:
+            number = len(self.ids)
+            text = f" [id {char_id(number) if self.id_style == 'CHAR' else number}]"
+            self.ids[var] = text
+        line.add(text, "id")
+
+    def _add_type(self, line, var):
+        if self.print_type:
+            text = self.type_texts.get(var.type)
+            if text is None:
+                text = self.type_texts[var.type] = " " + type_text(var)
+            line.add(text, "type")
+
+    def _inner_block(self, inner):
+        inputs, outputs = inner
+        for position, var in enumerate(inputs):
+            self.inner_names.setdefault(var, f"i{position}")
+        block = Rope("inner graph", "mark")
+        self.inner_blocks[block] = outputs
+        return block
+
+    def _inner_children(self, rope):
+        return self.inner_blocks.pop(rope, [])
+

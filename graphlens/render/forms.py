@@ -1,0 +1,256 @@
+"""How each op prints, looked up by its class: the op's own `notation` first, then the forms
+registered here for classes that need one (DimShuffle, ARange), then `OpName{props}(a, b)`.
+
+A new op declares `notation = Func("name", params=(...))`, `Infix(...)` or `Prefix(...)` in its
+class and never touches this file. `Special(form)` names one of the forms in `SPECIAL_FORMS`
+(indexing, `x.shape`, ...). A fused op that exposes its inner graph as `inner_inputs` and
+`inner_outputs` prints its inner formula with the outer arguments substituted.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from graphlens.graph.basic import Constant
+from graphlens.graph.notation import Func, Infix, Prefix, Special
+from graphlens.render.formula import Shown
+from graphlens.render.naming import index_entries, op_label, scalar_text, value_text
+from graphlens.render.styled import Rope
+
+
+def show_apply(printer, node, args: list[Shown]) -> Shown:
+    """The formula of `node` given its inputs' Shown pieces."""
+    op = node.op
+    form, elementwise, may_fuse = _dispatch(type(op))
+    if may_fuse and inner_graph(op) is not None:
+        return show_inner_graph(printer, node, args)
+    if elementwise:
+        args = [_as_scalar(printer, var, shown) if isinstance(var, Constant) else shown
+                for var, shown in zip(node.inputs, args)]
+    shown = form(printer, node, args) if form is not None else None
+    return shown if shown is not None else show_fallback(printer, node, args)
+
+
+@functools.lru_cache(maxsize=None)
+def _dispatch(op_class):
+    # Once per op class: its printing function, whether it is elementwise, and whether its
+    # instances may carry an inner graph (asking every op for a missing attribute is slow).
+    return (find_form(op_class), issubclass(op_class, _class_forms()["elemwise"]),
+            may_have_inner_graph(op_class))
+
+
+@functools.lru_cache(maxsize=None)
+def may_have_inner_graph(op_class) -> bool:
+    """True if ops of `op_class` may expose `inner_inputs` and `inner_outputs`."""
+    fields = getattr(op_class, "__dataclass_fields__", None)
+    if fields is None:
+        return True       # not a dataclass: only the instance can tell
+    return all(name in fields or hasattr(op_class, name)
+               for name in ("inner_inputs", "inner_outputs"))
+
+
+def find_form(op_class):
+    """The printing function for `op_class`: most specific class first, None for the fallback."""
+    class_forms = _class_forms()
+    for cls in op_class.__mro__:
+        if cls in class_forms:
+            return class_forms[cls]
+        notation = cls.__dict__.get("notation")
+        if notation is not None:
+            return _notation_form(notation)
+    return None
+
+
+def _notation_form(notation):
+    if isinstance(notation, Infix):
+        return functools.partial(show_infix, notation)
+    if isinstance(notation, Prefix):
+        return functools.partial(show_prefix, notation)
+    if isinstance(notation, Func):
+        return functools.partial(show_func, notation)
+    if isinstance(notation, Special):
+        return SPECIAL_FORMS.get(notation.form)
+    return None
+
+
+def show_fallback(printer, node, args):
+    """`OpName{props}(a, b)`: nothing is ever unprintable."""
+    return printer.syntax.call(op_label(node.op), args)
+
+
+def show_infix(notation, printer, node, args):
+    """`a + b + c`; an infix op with fewer than two inputs falls back to call syntax."""
+    return printer.syntax.infix(notation, args) if len(args) >= 2 else None
+
+
+def show_prefix(notation, printer, node, args):
+    """`-x`."""
+    return printer.syntax.prefix(notation, args[0]) if len(args) == 1 else None
+
+
+def show_func(notation, printer, node, args):
+    """`exp(x)`, `sum(x, axis=1)`: params print as keywords; an axis covering every axis of
+    the input is left out (`sum(x)`)."""
+    keywords = []
+    for param in notation.params:
+        value = getattr(node.op, param, None)
+        if value is None:
+            continue
+        if param == "axis" and node.inputs and _all_axes(value, node.inputs[0]):
+            continue
+        keywords.append((param, repr(value) if isinstance(value, str) else value_text(value)))
+    return printer.syntax.call(notation.name, args, keywords)
+
+
+def _all_axes(axis, var):
+    ndim = getattr(var.type, "ndim", None)
+    return isinstance(axis, tuple) and ndim is not None and axis == tuple(range(ndim))
+
+
+def _as_scalar(printer, var, shown):
+    """A one-element constant in an elementwise op prints as its number: `1.0 - x`, not
+    `[[1.0]] - x`; elementwise broadcasting treats both alike."""
+    if not var.name and var.data.ndim and var.data.size == 1:
+        return printer.syntax.leaf(scalar_text(var.data.reshape(())), "const")
+    return shown
+
+
+def _index_ropes(idx, symbolic: list[Shown]) -> list[Rope]:
+    ropes = []
+    for pieces in index_entries(idx, [s.rope for s in symbolic]):
+        rope = Rope()
+        for piece in pieces:
+            if isinstance(piece, Rope):
+                rope.add_rope(piece)
+            else:
+                rope.add(piece, "const" if piece not in (":", "None") else None)
+        ropes.append(rope)
+    return ropes
+
+
+def show_index(printer, node, args):
+    """`x[1:3, ::2]`, `x[i]`, `p[arange(n), y]`: the `idx` prop, symbolic parts from inputs."""
+    return printer.syntax.index(args[0], _index_ropes(node.op.idx, args[1:]))
+
+
+def show_set_subtensor(printer, node, args):
+    """`set_subtensor(x[1:3], y)` or `inc_subtensor(x[idx], y)`."""
+    region = printer.syntax.index(args[0], _index_ropes(node.op.idx, args[2:]))
+    name = "set_subtensor" if getattr(node.op, "set_instead_of_inc", True) else "inc_subtensor"
+    return printer.syntax.call(name, [region, args[1]])
+
+
+def show_shape(printer, node, args):
+    """`x.shape`."""
+    return printer.syntax.attribute(args[0], "shape")
+
+
+def show_make_vector(printer, node, args):
+    """`[n, 3]`."""
+    return printer.syntax.vector(args)
+
+
+SPECIAL_FORMS = {
+    "index": show_index,
+    "set_subtensor": show_set_subtensor,
+    "shape": show_shape,
+    "make_vector": show_make_vector,
+}
+
+
+def show_dimshuffle(printer, node, args):
+    """`x.T`; `b[None, :]` for broadcasting; `x.transpose(1, 0, 2)`; else `x.dimshuffle(...)`.
+
+    A scalar given broadcastable axes prints as itself: numpy broadcasts it the same way.
+    """
+    op, (x,) = node.op, args
+    order, ndim = tuple(op.new_order), op.input_ndim
+    kept = [axis for axis in order if axis != "x"]
+    if ndim == 0:
+        return x
+    if kept == sorted(kept):
+        entries, next_axis = [], 0
+        for axis in order:
+            if axis == "x":
+                entries.append("None")
+                continue
+            entries.extend("0" for _ in range(next_axis, axis))  # dropped length-1 axes
+            entries.append(":")
+            next_axis = axis + 1
+        entries.extend("0" for _ in range(next_axis, ndim))
+        return printer.syntax.broadcast(x, [Rope(entry) for entry in entries])
+    if len(kept) == ndim and "x" not in order:
+        if kept == list(reversed(range(ndim))):
+            return printer.syntax.attribute(x, "T")
+        return printer.syntax.method(x, "transpose", [str(axis) for axis in kept])
+    return printer.syntax.method(x, "dimshuffle", [repr(axis) for axis in order])
+
+
+def show_arange(printer, node, args):
+    """`arange(n)` when it starts at 0 with step 1, else `arange(start, stop, step)`."""
+    start, _, step = node.inputs
+    if _is_value(start, 0) and _is_value(step, 1):
+        return printer.syntax.call("arange", [args[1]])
+    return printer.syntax.call("arange", args)
+
+
+def _is_value(var, value):
+    return isinstance(var, Constant) and var.data.ndim == 0 and var.data == value
+
+
+@functools.lru_cache(maxsize=None)
+def _class_forms():
+    # Looked up on first use: the printers import no op module until they print.
+    from graphlens.tensor.basic import ARange
+    from graphlens.tensor.elemwise import DimShuffle, Elemwise
+    return {DimShuffle: show_dimshuffle, ARange: show_arange, "elemwise": Elemwise}
+
+
+def inner_graph(op):
+    """(inner_inputs, inner_outputs) of a fused op that exposes its inner graph, else None."""
+    if not may_have_inner_graph(type(op)):
+        return None
+    inputs = getattr(op, "inner_inputs", None)
+    outputs = getattr(op, "inner_outputs", None)
+    if inputs is None or outputs is None:
+        return None
+    return list(inputs), list(outputs)
+
+
+def show_inner_graph(printer, node, args):
+    """A fused op's inner formula with the outer arguments substituted: `x * exp(y)`.
+
+    When an inner sub-expression is used more than once, substituting would repeat it; the
+    formula then prints as `Composite{%1 = exp(i0); %1 * %1}(x)` with inner inputs `i0, i1, ...`.
+    """
+    from graphlens.render.pp import FormulaPrinter, count_uses
+    from graphlens.graph.basic import toposort
+    inputs, outputs = inner_graph(node.op)
+    inner_nodes = toposort(outputs)
+    uses = count_uses(inner_nodes)
+    repeated = any(uses.get(out, 0) > 1 for n in inner_nodes for out in n.outputs)
+    if len(outputs) == 1 and not repeated and len(inputs) == len(args):
+        inner = FormulaPrinter(printer.syntax, printer.names, dict(zip(inputs, args)))
+        inner.print_targets([("expr", outputs[0])])
+        return inner.show(outputs[0])
+    syntax = printer.syntax
+    placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
+    inner = FormulaPrinter(syntax, printer.names, placeholders)
+    kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
+        ("output", out) for out in outputs]
+    lines, _ = inner.print_targets(kinds)
+    return syntax.inner_formula(type(node.op).__name__, lines, args)
+
+
+def inner_formula_text(op) -> str:
+    """The inner graph of a fused op as one line, inputs named by position: `i0 * exp(i1)`."""
+    from graphlens.render.formula import TextSyntax
+    from graphlens.render.naming import NameTable
+    from graphlens.render.pp import FormulaPrinter
+    inputs, outputs = inner_graph(op)
+    syntax = TextSyntax()
+    placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
+    printer = FormulaPrinter(syntax, NameTable(), placeholders)
+    kinds = [("expr", out) for out in outputs]
+    lines, _ = printer.print_targets(kinds)
+    return "; ".join(rope.plain() for rope in syntax.lines(lines))

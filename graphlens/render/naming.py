@@ -1,0 +1,209 @@
+"""Stable display names and compact labels, shared by every printer (pp, debugprint, DOT, SVG).
+
+Names come from a deterministic walk, never from `id()` or set order, so the same graph prints
+the same way in every run and every process:
+- a variable the user named keeps its name; a second, different variable with the same name
+  becomes `x_2` (then `x_3`, ...), so two things never print alike;
+- an unnamed input is `v1`, `v2`, ... and an unnamed shared variable `s1`, `s2`, ... in the
+  order the walk meets them, skipping every name the user gave;
+- a constant prints its value: `2.0`, `[1, 2, 3]`, or its type `float32[3, 4]` when large.
+
+>>> names = NameTable(reserved={'x'})
+>>> x, nameless = T.dvector('x'), T.dvector()         # doctest: +SKIP
+>>> names.name(x), names.name(nameless)               # doctest: +SKIP
+('x', 'v1')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.graph.basic import Constant, Variable, ancestors
+
+# Constants with at most this many elements print in full; larger ones print as their type.
+MAX_CONSTANT_ELEMENTS = 8
+
+
+def is_shared(var) -> bool:
+    """True for a shared variable (state kept between calls of compiled functions)."""
+    return getattr(var, "is_shared", False) and var.owner is None
+
+
+def reserved_names(outputs) -> set:
+    """Every name the user gave to a variable that `outputs` depend on."""
+    return {var.name for var in ancestors(outputs) if var.name}
+
+
+class NameTable:
+    """Unique display names for one printout, handed out in the order they are first asked for.
+
+    `reserved` holds the user's names found in the graph, so that a generated name (`v1`) never
+    takes one a user chose for a variable printed later.
+    """
+
+    def __init__(self, reserved=()):
+        self._reserved = set(reserved)
+        self._by_var = {}
+        self._taken = set()
+        self._counters = {}
+
+    def name(self, var) -> str:
+        """The display name of `var`: its own name made unique, or a generated one."""
+        known = self._by_var.get(var)
+        if known is not None:
+            return known
+        if var.name:
+            name = var.name if var.name not in self._taken else self._next(var.name + "_", 2)
+        else:
+            name = self._next("s" if is_shared(var) else "v", 1)
+        self._by_var[var] = name
+        self._taken.add(name)
+        return name
+
+    def has_name(self, var) -> bool:
+        """True if `var` was already given a name in this table."""
+        return var in self._by_var
+
+    def fresh(self, prefix: str) -> str:
+        """A new name `prefix1`, `prefix2`, ... that no user name and no earlier name uses."""
+        name = self._next(prefix, 1)
+        self._taken.add(name)
+        return name
+
+    def _next(self, prefix, start):
+        number = self._counters.get(prefix, start)
+        while f"{prefix}{number}" in self._taken or f"{prefix}{number}" in self._reserved:
+            number += 1
+        self._counters[prefix] = number + 1
+        return f"{prefix}{number}"
+
+
+def scalar_text(value) -> str:
+    """A numpy scalar as a plain number: `2.0`, `0.1` (float32's shortest form), `3`, `True`."""
+    value = np.asarray(value)
+    if value.dtype == bool:
+        return "True" if value else "False"
+    return str(value[()])
+
+
+def array_text(data) -> str:
+    """A small array in full, as nested lists: `[[1, 2], [3, 4]]`."""
+    data = np.asarray(data)
+    if data.ndim == 0:
+        return scalar_text(data)
+    # Recursion here is over the array's rank, never over the graph.
+    return "[" + ", ".join(array_text(row) for row in data) + "]"
+
+
+def constant_text(const) -> str:
+    """A constant as printed in formulas: its name, its value if small, else its type.
+
+    >>> constant_text(T.constant(2.0)), constant_text(T.constant(np.zeros((3, 4), 'float32')))
+    ('2.0', 'float32[3, 4]')                                   # doctest: +SKIP
+    """
+    if const.name:
+        return const.name
+    data = np.asarray(const.data)
+    if data.size <= MAX_CONSTANT_ELEMENTS:
+        return array_text(data)
+    return str(const.type)
+
+
+def type_text(var) -> str:
+    """The type with its static shape: `float32[?, 784]`, `int64` for a scalar."""
+    return str(var.type)
+
+
+def index_entries(idx, symbolic) -> list[list]:
+    """The entries of an index (a Subtensor's `idx` prop), each a list of pieces: strings, and
+    the items of `symbolic` (texts or ropes of symbolic bounds and index arrays) in order.
+
+    >>> index_entries((("slice", 1, 3, None), ("slice", None, None, 2)), [])
+    [['1', ':', '3'], [':', '', ':', '2']]
+    """
+    parts = iter(symbolic)
+    entries = []
+    for entry in idx:
+        kind = entry[0]
+        if kind == "int":
+            entries.append([str(entry[1])])
+        elif kind in ("sym", "adv"):
+            entries.append([next(parts)])
+        elif kind == "new":
+            entries.append(["None"])
+        else:
+            start, stop, step = (("" if b is None else next(parts) if b == "sym" else str(b))
+                                 for b in entry[1:])
+            pieces = [start, ":", stop]
+            if step != "":
+                pieces += [":", step]
+            entries.append(pieces)
+    return entries
+
+
+def index_text(idx, symbolic_texts) -> list[str]:
+    """The entries of an index as texts: `['1:3', '::2']`; symbolic parts from `symbolic_texts`."""
+    return ["".join(pieces) for pieces in index_entries(idx, symbolic_texts)]
+
+
+def _shown_prop(value) -> bool:
+    # An empty tuple says nothing; variables (a fused op's inner graph) are drawn, not labelled.
+    if isinstance(value, tuple):
+        return bool(value) and not any(isinstance(v, Variable) for v in value)
+    return not isinstance(value, Variable)
+
+
+def _prop_text(key, value) -> str:
+    if key == "idx":
+        return ", ".join(index_text(value, _symbolic_marks(value)))
+    if key == "set_instead_of_inc":
+        return "set" if value else "inc"
+    return f"{key}={value_text(value)}"
+
+
+def _symbolic_marks(idx):
+    marks = []
+    for entry in idx:
+        if entry[0] == "sym":
+            marks.append("?")
+        elif entry[0] == "adv":
+            marks.append("adv")
+        elif entry[0] == "slice":
+            marks.extend("?" for b in entry[1:] if b == "sym")
+    return marks
+
+
+def value_text(value) -> str:
+    """A prop value, compact and deterministic: `1` for the axis tuple `(1,)`, `float32` for a
+    dtype string, the class name for an object without a plain-data form."""
+    if isinstance(value, tuple):
+        if len(value) == 1:
+            return value_text(value[0])
+        return "(" + ", ".join(value_text(v) for v in value) + ")"
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return str(value)
+    # Objects (an inner graph, say) would print their id(): name their kind instead.
+    return type(value).__name__
+
+
+def op_label(op) -> str:
+    """A short label for an op in trees and pictures: `Sum{axis=1}`, `Subtensor{1:3, ::2}`,
+    `Cast{dtype=float32}`, `DimShuffle{x,0}`.
+
+    >>> op_label(Sum(axis=(1,)))        # doctest: +SKIP
+    'Sum{axis=1}'
+    """
+    new_order = getattr(op, "new_order", None)
+    if new_order is not None and hasattr(op, "input_ndim"):
+        return f"{type(op).__name__}{{{','.join(str(i) for i in new_order)}}}"
+    props = getattr(op, "props", {})
+    parts = [_prop_text(key, value) for key, value in props.items() if _shown_prop(value)]
+    name = type(op).__name__
+    return f"{name}{{{', '.join(parts)}}}" if parts else name
+
+
+def is_constant(var) -> bool:
+    """True for a constant (a fixed value in the graph)."""
+    return isinstance(var, Constant)

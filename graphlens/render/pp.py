@@ -1,0 +1,242 @@
+"""`pp(expr)`: formulas a person can read, with shared sub-expressions named once.
+
+>>> x, y, z = T.dscalars('x', 'y', 'z')
+>>> pp(x + y * z), pp((x + y) * z)
+('x + y * z', '(x + y) * z')
+
+The walk is one pass over the iterative toposort. Every printed piece is a rope (`styled.py`), so
+the work and the output are linear in the graph's size. A sub-expression used more than once is
+bound once (`%1 = tanh(x @ W1 + b1[None, :])`) and referred to by that name, unless its text is
+short (`W.T`, `x.shape[0]`); a variable the user named is bound under its own name. How each op
+prints is looked up by its class in `forms.py`.
+"""
+
+from __future__ import annotations
+
+from graphlens.graph.basic import Constant, Variable, toposort
+from graphlens.graph.notation import POSTFIX
+from graphlens.render.formula import Shown, TextSyntax
+from graphlens.render.naming import NameTable, constant_text, reserved_names
+from graphlens.render.styled import Rope, join_ropes, plain_lines
+
+
+def pp(obj, *, latex: bool = False, stage: str = "after") -> str:
+    """A readable formula of a variable, a list of them, a FunctionGraph or a compiled function.
+
+    For a compiled function: its outputs (`out1 = ...`, or the output's name) and its updates
+    (`W <- W - 0.1 * %4`), after the rewrites (`stage='before'`: the graph as given).
+    `latex=True` writes LaTeX instead.
+
+    >>> pp(T.exp(x) * 2), pp(T.sum(m, axis=1))              # doctest: +SKIP
+    ('exp(x) * 2.0', 'sum(m, axis=1)')
+    """
+    return plain_lines(formula_lines(obj, latex=latex, stage=stage))
+
+
+def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rope]:
+    """The lines of `pp(obj)` as styled ropes (for colour in a terminal)."""
+    if latex:
+        from graphlens.render.latex import LatexSyntax
+        syntax = LatexSyntax()
+    else:
+        syntax = TextSyntax()
+    targets, inputs = printable_targets(obj, stage)
+    names = NameTable(reserved_names([var for _, var in targets] + inputs))
+    for var in inputs:
+        names.name(var)
+    printer = FormulaPrinter(syntax, names)
+    lines, _ = printer.print_targets(targets)
+    return syntax.document(lines)
+
+
+def printable_targets(obj, stage: str = "after"):
+    """([(kind, variable)], inputs) for what `obj` computes; kind is 'expr', 'output' or an
+    update's shared variable. `inputs` come first in naming order (a function's signature)."""
+    from graphlens.compile.function import Function
+    from graphlens.graph.fg import FunctionGraph
+    if stage not in ("after", "before"):
+        raise ValueError(f"stage must be 'after' or 'before', got {stage!r}")
+    if isinstance(obj, Function):
+        fgraph = obj.fgraph if stage == "after" else obj.fgraph_before
+        count = len(obj.outputs)
+        targets = [("output", var) for var in fgraph.outputs[:count]]
+        targets += [(shared, var) for (shared, _), var in zip(obj.updates, fgraph.outputs[count:])]
+        return targets, list(fgraph.inputs)
+    if isinstance(obj, FunctionGraph):
+        return [("output", var) for var in obj.outputs], list(obj.inputs)
+    if isinstance(obj, Variable):
+        return [("expr", obj)], []
+    if isinstance(obj, (list, tuple)) and all(isinstance(v, Variable) for v in obj) and obj:
+        return [("output", var) for var in obj], []
+    raise TypeError(f"pp prints a variable, a list of variables, a FunctionGraph or a compiled "
+                    f"function; got {type(obj).__name__} {obj!r:.60}")
+
+
+class FormulaPrinter:
+    """Prints the graph of some target variables as binding lines plus their formulas.
+
+    `overrides` maps variables to ready-made Shown pieces: a fused op's inner inputs stand for
+    the outer arguments that way.
+    """
+
+    def __init__(self, syntax, names: NameTable, overrides=None):
+        self.syntax = syntax
+        self.names = names
+        self.overrides = dict(overrides or {})
+        self.shown = dict(self.overrides)
+        self.bound = set()       # variables printed by a name bound on an earlier line
+
+    def print_targets(self, targets):
+        """(lines, shown) for `targets` [(kind, var)]: lines are (target, arrow, rhs) triples.
+
+        Bindings come in topological order, then the targets in their order: the formula of an
+        'expr', `label = formula` for an 'output', `W <- formula` for an update of W.
+        """
+        nodes = toposort([var for _, var in targets])
+        uses = count_uses(nodes)
+        labels = self._labels(targets)
+        # The first output of each computed variable is defined as `label = formula`.
+        defined = {}
+        for (kind, var), label in zip(targets, labels):
+            if kind == "output" and var.owner is not None and var not in defined:
+                defined[var] = label
+        syntax = self.syntax
+        lines, deferred = [], {}
+        for node in nodes:
+            if len(node.outputs) > 1:
+                self._bind_outputs(node, lines)
+                continue
+            var = node.outputs[0]
+            shown = self._show_within_width(node, uses, lines)
+            if var in defined:
+                if uses.get(var, 0):
+                    # An output other nodes use too: defined where it is first needed.
+                    lines.append((defined[var], "=", shown.rope))
+                    shown = defined[var]
+                    self.bound.add(var)
+                else:
+                    deferred[var] = shown.rope
+            elif uses.get(var, 0) > 1 and not _repeatable(node, shown, syntax):
+                shown = self._bind(var, shown, lines)
+            self.shown[var] = shown
+        claimed = set()
+        for (kind, var), label in zip(targets, labels):
+            if kind == "output" and var in defined and var not in claimed:
+                claimed.add(var)
+                if var in deferred:
+                    lines.append((label, "=", deferred.pop(var)))
+                    self.shown[var] = label
+                continue
+            shown = self.show(var)
+            if kind == "expr":
+                lines.append((None, "=", shown.rope))
+            elif kind == "output":
+                lines.append((label, "=", shown.rope))
+            else:
+                lines.append((syntax.name(self.names.name(kind)), "<-", shown.rope))
+        return lines, self.shown
+
+    def _bind(self, var, shown, lines) -> Shown:
+        """Emit `%k = formula` (or `name = formula` for a named variable); return the name."""
+        syntax = self.syntax
+        target = (syntax.name(self.names.name(var)) if var.name
+                  else syntax.name(self.names.fresh("%"), "bind"))
+        lines.append((target, "=", shown.rope))
+        self.bound.add(var)
+        return target
+
+    def _show_within_width(self, node, uses, lines) -> Shown:
+        """The node's formula; while it is wider than the syntax's width, its widest inline
+        sub-expression is bound to a name first, so no line runs off the screen."""
+        shown = self.show_node(node)
+        # The budget leaves room for the `%12 = ` in front.
+        while shown.rope.length > self.syntax.width - 8:
+            widest = None
+            for var in node.inputs:
+                if var.owner is None or var in self.bound or var in self.overrides:
+                    continue
+                length = self.shown[var].rope.length
+                if length > self.syntax.short_length and (
+                        widest is None or length > self.shown[widest].rope.length):
+                    widest = var
+            if widest is None:
+                break
+            self.shown[widest] = self._bind(widest, self.shown[widest], lines)
+            shown = self.show_node(node)
+        return shown
+
+    def _labels(self, targets):
+        """The label of each target, in order: an output's own name, else `out1`, `out2`, ...;
+        None for an 'expr' or an update."""
+        labels = []
+        for kind, var in targets:
+            if kind != "output":
+                labels.append(None)
+            elif var.name and var.owner is not None and not self.names.has_name(var):
+                labels.append(self.syntax.name(self.names.name(var)))
+            else:
+                labels.append(self.syntax.name(self.names.fresh("out"), "bind"))
+        return labels
+
+    def show(self, var) -> Shown:
+        """The Shown piece of a variable already walked, or of a root."""
+        shown = self.shown.get(var)
+        if shown is not None:
+            return shown
+        if var.owner is not None:
+            raise ValueError(f"internal: {var!r} printed before its node")
+        if isinstance(var, Constant):
+            shown = self.syntax.leaf(constant_text(var), "const")
+        elif var.name or hasattr(var.type, "dtype"):
+            shown = self.syntax.name(self.names.name(var))
+        else:
+            shown = self.syntax.leaf(f"<{var.type}>", "mark")
+        self.shown[var] = shown
+        return shown
+
+    def show_node(self, node) -> Shown:
+        """The formula of a one-output node, its inputs already shown."""
+        from graphlens.render.forms import show_apply
+        return show_apply(self, node, [self.show(var) for var in node.inputs])
+
+    def _bind_outputs(self, node, lines):
+        """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
+        from graphlens.render.forms import show_apply
+        shown = show_apply(self, node, [self.show(var) for var in node.inputs])
+        targets = [self.syntax.name(self.names.fresh("%"), "bind") for _ in node.outputs]
+        lines.append((Shown(join_ropes([t.rope for t in targets], ", ")), "=", shown.rope))
+        for var, target in zip(node.outputs, targets):
+            self.shown[var] = target
+
+
+def _repeatable(node, shown, syntax) -> bool:
+    """True for a short postfix piece (`W.T`, `b[None, :]`, `x.shape[0]`) or a short formula
+    of constants (`1.0 * 0.01`): cheaper to read twice than to look up. Anything else used
+    twice is bound to a name."""
+    if shown.rope.length > syntax.short_length:
+        return False
+    return shown.precedence == POSTFIX or all(isinstance(v, Constant) for v in node.inputs)
+
+
+def count_uses(nodes) -> dict:
+    """{variable: number of references by `nodes`}; a fused op's input counts once per use
+    inside its inner graph, since substituting the inner formula repeats it that often."""
+    from graphlens.render.forms import inner_graph
+    uses = {}
+    for node in nodes:
+        inner = inner_graph(node.op)
+        for position, var in enumerate(node.inputs):
+            weight = 1
+            if inner is not None and position < len(inner[0]):
+                weight = max(1, inner_uses(inner, inner[0][position]))
+            uses[var] = uses.get(var, 0) + weight
+    return uses
+
+
+def inner_uses(inner, var) -> int:
+    """How often `var` (an inner input) is referenced in the inner graph `inner`."""
+    inputs, outputs = inner
+    count = sum(1 for out in outputs if out is var)
+    for node in toposort(outputs):
+        count += sum(1 for inp in node.inputs if inp is var)
+    return count

@@ -1,0 +1,84 @@
+"""Styled text built in pieces: printers assemble `Rope`s and flatten each one once, at the end.
+
+A formula of a 100,000-node chain nests 100,000 levels deep; joining child strings at every level
+would copy the text over and over (quadratic time). A Rope keeps references to its pieces and
+`segments()` walks them once with an explicit stack, so printing stays linear in the output size.
+Each piece carries a style name (`'op'`, `'name'`, ...) that `terminal.py` turns into colour;
+plain text ignores it.
+
+>>> rope = Rope(); rope.add('exp', 'op'); rope.add('(x)'); rope.plain()
+'exp(x)'
+"""
+
+from __future__ import annotations
+
+# The style names printers use; terminal.py maps each to a rich style.
+STYLES = ("op", "name", "const", "bind", "type", "id", "mark", "guide", "keyword")
+
+
+class Rope:
+    """A sequence of `(text, style)` pieces and nested Ropes, with its total length."""
+
+    __slots__ = ("parts", "length")
+
+    def __init__(self, text=None, style=None):
+        self.parts = []
+        self.length = 0
+        if text is not None:
+            self.add(text, style)
+
+    def add(self, text: str, style: str | None = None) -> "Rope":
+        """Append `text` (with a style name, or None for plain punctuation)."""
+        if text:
+            self.parts.append((text, style))
+            self.length += len(text)
+        return self
+
+    def add_rope(self, rope: "Rope") -> "Rope":
+        """Append another rope by reference (it is not copied)."""
+        if rope.length:
+            self.parts.append(rope)
+            self.length += rope.length
+        return self
+
+    def segments(self):
+        """The `(text, style)` pieces in order, nested ropes expanded (iteratively)."""
+        stack = [iter(self.parts)]
+        while stack:
+            for part in stack[-1]:
+                if isinstance(part, Rope):
+                    stack.append(iter(part.parts))
+                    break
+                yield part
+            else:
+                stack.pop()
+
+    def plain(self) -> str:
+        """The text without styles."""
+        texts = []
+        stack = [iter(self.parts)]
+        while stack:
+            for part in stack[-1]:
+                if type(part) is tuple:
+                    texts.append(part[0])
+                else:
+                    stack.append(iter(part.parts))
+                    break
+            else:
+                stack.pop()
+        return "".join(texts)
+
+
+def join_ropes(ropes, separator: str) -> Rope:
+    """One rope of `ropes` separated by `separator`: `a, b, c`."""
+    result = Rope()
+    for position, rope in enumerate(ropes):
+        if position:
+            result.add(separator)
+        result.add_rope(rope)
+    return result
+
+
+def plain_lines(lines) -> str:
+    """Ropes, one per line, as plain text."""
+    return "\n".join(line.plain() for line in lines)
