@@ -1,0 +1,180 @@
+"""graphlens benchmarks: ratios against hand-written numpy and against the previous version.
+
+    python bench/run.py            # run, print ratios, compare with bench/results.json
+    python bench/run.py --save     # ... and store these figures as the new previous version
+
+Each line: the graphlens time, the hand-written numpy time, their ratio (lower is better; 1.00
+means as fast as numpy), and the ratio's change against the stored previous run. Sections that
+other modules of bench/ provide (rewrites, printing, pictures) are run when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import timeit
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import graphlens.tensor as T  # noqa: E402
+from graphlens import function, grad, shared  # noqa: E402
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.json")
+SIZES = (784, 256, 256, 10)
+BATCH = 256
+
+
+def best_time(call, number, repeat=7):
+    """The best per-call time of `call` over `repeat` rounds of `number` calls."""
+    return min(timeit.repeat(call, number=number, repeat=repeat)) / number
+
+
+def call_overhead():
+    """f(x, y) = x + y on two float64 scalars, against numpy's own add of two scalars."""
+    x, y = T.dscalars("x", "y")
+    f = function([x, y], x + y)
+    a, b = np.float64(1.5), np.float64(2.5)
+    ours = best_time(lambda: f(a, b), 20000)
+    numpy = best_time(lambda: np.add(a, b), 20000)
+    return ours, numpy
+
+
+def _mlp_params(rng):
+    weights, biases = [], []
+    for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
+        weights.append((rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)).astype("float32"))
+        biases.append(np.zeros(n_out, dtype="float32"))
+    return weights, biases
+
+
+def mlp_forward():
+    """One forward pass of a 784-256-256-10 tanh MLP, batch 256, float32."""
+    rng = np.random.default_rng(0)
+    weights, biases = _mlp_params(rng)
+    data = rng.standard_normal((BATCH, SIZES[0])).astype("float32")
+    x = T.fmatrix("x")
+    h = x
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        h = T.dot(h, shared(w, name=f"W{i}")) + shared(b, name=f"b{i}")
+        if i < len(weights) - 1:
+            h = T.tanh(h)
+    f = function([x], h)
+
+    def numpy_forward():
+        out = data
+        for i, (w, b) in enumerate(zip(weights, biases)):
+            out = out @ w + b
+            if i < len(weights) - 1:
+                out = np.tanh(out)
+        return out
+
+    np.testing.assert_allclose(f(data), numpy_forward(), rtol=1e-4, atol=1e-5)
+    return best_time(lambda: f(data), 20), best_time(numpy_forward, 20)
+
+
+def mlp_sgd_step():
+    """One SGD step (softmax cross-entropy) of the MLP, against hand-written numpy backprop."""
+    rng = np.random.default_rng(1)
+    weights, biases = _mlp_params(rng)
+    data = rng.standard_normal((BATCH, SIZES[0])).astype("float32")
+    labels = rng.integers(0, SIZES[-1], BATCH).astype("int64")
+    rate = np.float32(0.01)
+    params = [shared(w.copy(), name=f"W{i}") for i, w in enumerate(weights)]
+    params += [shared(b.copy(), name=f"b{i}") for i, b in enumerate(biases)]
+    x, y = T.fmatrix("x"), T.lvector("y")
+    h = x
+    for i in range(len(weights)):
+        h = T.dot(h, params[i]) + params[len(weights) + i]
+        if i < len(weights) - 1:
+            h = T.tanh(h)
+    cost = T.nnet.categorical_crossentropy(T.nnet.softmax(h), y).mean()
+    grads = grad(cost, params)
+    step = function([x, y], cost, updates=[(p, p - rate * g) for p, g in zip(params, grads)])
+    np_weights = [w.copy() for w in weights]
+    np_biases = [b.copy() for b in biases]
+
+    def numpy_step():
+        activations = [data]
+        out = data
+        for i, (w, b) in enumerate(zip(np_weights, np_biases)):
+            out = out @ w + b
+            if i < len(np_weights) - 1:
+                out = np.tanh(out)
+            activations.append(out)
+        shifted = out - out.max(axis=1, keepdims=True)
+        probs = np.exp(shifted)
+        probs /= probs.sum(axis=1, keepdims=True)
+        loss = -np.log(probs[np.arange(BATCH), labels]).mean()
+        delta = probs
+        delta[np.arange(BATCH), labels] -= 1
+        delta /= BATCH
+        for i in reversed(range(len(np_weights))):
+            grad_w = activations[i].T @ delta
+            grad_b = delta.sum(axis=0)
+            if i > 0:
+                delta = (delta @ np_weights[i].T) * (1 - activations[i] ** 2)
+            np_weights[i] -= rate * grad_w
+            np_biases[i] -= rate * grad_b
+        return loss
+
+    first_ours, first_numpy = float(step(data, labels)), float(numpy_step())
+    assert abs(first_ours - first_numpy) < 1e-4, (first_ours, first_numpy)
+    return best_time(lambda: step(data, labels), 10), best_time(numpy_step, 10)
+
+
+CORE = {
+    "call overhead, f(x, y) = x + y on scalars": call_overhead,
+    "MLP 784-256-256-10 forward, batch 256, float32": mlp_forward,
+    "MLP 784-256-256-10 SGD step, batch 256, float32": mlp_sgd_step,
+}
+# Other bench modules contribute sections with a `benchmarks()` -> {name: callable} function,
+# each callable returning (graphlens seconds, reference seconds).
+SECTIONS = ("rewrites", "printing", "pictures")
+
+
+def collect():
+    """{name: benchmark} of the core and every section module present in bench/."""
+    benchmarks = dict(CORE)
+    for section in SECTIONS:
+        try:
+            module = importlib.import_module(section)
+        except ImportError:
+            continue
+        if hasattr(module, "benchmarks"):
+            benchmarks.update(module.benchmarks())
+    return benchmarks
+
+
+def main():
+    """Run every benchmark and print its ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--save", action="store_true", help="store results as the baseline")
+    parser.add_argument("--only", default="", help="run benchmarks whose name has this text")
+    args = parser.parse_args()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    previous = json.load(open(RESULTS)) if os.path.exists(RESULTS) else {}
+    results = {}
+    print(f"{'benchmark':58} {'graphlens':>11} {'reference':>11} {'ratio':>7} {'vs prev':>8}")
+    for name, benchmark in collect().items():
+        if args.only not in name:
+            continue
+        ours, reference = benchmark()
+        ratio = ours / reference
+        before = previous.get(name, {}).get("ratio")
+        change = f"{ratio / before:7.2f}x" if before else "    new"
+        print(f"{name:58} {ours * 1e3:9.3f}ms {reference * 1e3:9.3f}ms {ratio:7.2f} {change}")
+        results[name] = {"ours_s": ours, "reference_s": reference, "ratio": ratio}
+    if args.save:
+        previous.update(results)
+        with open(RESULTS, "w") as handle:
+            json.dump(previous, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+
+
+if __name__ == "__main__":
+    main()
