@@ -18,16 +18,16 @@ import numpy as np
 import graphlens.tensor as T
 from graphlens import function, grad, shared
 
-rng = np.random.default_rng(0)
-n_examples, n_visible, n_code = 64, 8, 4
+rng = np.random.default_rng(3)
+n_examples, n_visible, n_code = 64, 8, 3
 
-# Toy data with a 4-bit structure: each row is a random sign code mixed by a fixed matrix.
+# Toy data with a 3-bit structure: each row is a random sign code mixed by a fixed matrix.
 mixing = rng.standard_normal((n_code, n_visible))
 data_x = np.sign(rng.standard_normal((n_examples, n_code))) @ mixing / 2
 
 X = T.dmatrix("X")
 W1 = shared(rng.standard_normal((n_visible, n_code)) * 0.5, name="W1")
-W2 = shared(rng.standard_normal((n_code, n_visible)) * 0.5, name="W2")
+W2 = shared(rng.standard_normal((n_code, n_visible)) * 0.1, name="W2")
 params = [W1, W2]
 
 code = T.sgn(T.dot(X, W1))                     # the binary code: its gradient is zero
@@ -35,7 +35,7 @@ reconstruction = T.dot(code, W2)
 cost = T.sqr(reconstruction - X).sum(axis=1).mean()
 grads = grad(cost, params)
 
-learning_rate = 0.05
+learning_rate = 0.02
 train = function([X], cost, updates=[(p, p - learning_rate * g) for p, g in zip(params, grads)],
                  name="train")
 example_inputs = {X: data_x}

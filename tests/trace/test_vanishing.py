@@ -59,8 +59,16 @@ def test_fixed_autoencoder_is_clean_and_training_lowers_the_loss_and_moves_the_e
                                 "(W1, W2).")
     w1_before = model.W1.get_value()
     losses = [float(model.train(model.data_x)) for _ in range(100)]
-    assert losses[-1] < 0.1 * losses[0]
+    # A code bit near its threshold may flip back for a step (the estimator is biased), so the
+    # typical loss of the last ten steps is compared, not the last one.
+    settled = np.median(losses[-10:])
+    assert settled < 0.01 * losses[0]
     assert np.abs(model.W1.get_value() - w1_before).max() > 1e-3
+    # The decoder alone (the broken model, same data and initial weights) stalls far higher.
+    broken = load("sgn_autoencoder")
+    broken_losses = [float(broken.train(broken.data_x)) for _ in range(100)]
+    assert broken_losses[0] == pytest.approx(losses[0], rel=1e-12)
+    assert settled < 0.1 * np.median(broken_losses[-10:])
 
 
 def test_broken_autoencoder_never_moves_its_encoder():
