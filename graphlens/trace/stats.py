@@ -160,6 +160,7 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
             raise GraphlensTypeError(f"gradient_stats: wrt must be symbolic tensors, got "
                                      f"{var!r:.60}")
     explicit, values, givens = _split_inputs(inputs)
+    _check_complete(cost, explicit)
     watched = watched_variables(cost, params)
     gradients = grad(cost, params + watched, disconnected_inputs="ignore",
                      return_disconnected="None")
@@ -194,6 +195,18 @@ def _split_inputs(inputs):
             explicit.append(var)
             values.append(value)
     return explicit, values, givens
+
+
+def _check_complete(cost, explicit):
+    from graphlens.errors import MissingInputError
+    from graphlens.graph.basic import graph_inputs
+    given = set(explicit)
+    missing = [var for var in graph_inputs([cost]) if var not in given
+               and not isinstance(var, Constant) and not getattr(var, "is_shared", False)]
+    if missing:
+        raise MissingInputError(f"gradient_stats: the cost depends on "
+                                f"{', '.join(describe(var) for var in missing)}; give a value "
+                                f"for each in inputs ({{variable: value}})")
 
 
 def _input_name(var) -> str:

@@ -154,3 +154,11 @@ def test_watched_variables_walks_a_100000_node_chain(long_chain):
     # sgn, the 100,000 tanh and the sum, in graph order.
     assert len(watched) == 100_002
     assert watched[0].owner.op.label == "Sgn" and watched[-1] is cost
+
+
+def test_a_missing_input_is_named():
+    from graphlens.errors import MissingInputError
+    model = load("dead_relu")
+    with pytest.raises(MissingInputError, match=r"gradient_stats: the cost depends on 'y' "
+                                                 r"\(float64\[\?, \?\], built at .*dead_relu.py:"):
+        gradient_stats(model.cost, model.params, {model.x: model.data_x})
