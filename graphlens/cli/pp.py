@@ -1,0 +1,34 @@
+"""`graphlens pp MODEL.py`: each chosen function or expression as a readable formula."""
+
+from __future__ import annotations
+
+import click
+
+from graphlens.cli.options import load, model_argument, name_option
+
+
+@click.command("pp", short_help="Print the model's graphs as formulas.")
+@model_argument
+@name_option
+@click.option("--stage", type=click.Choice(["after", "before"]), default="after",
+              show_default=True,
+              help="For compiled functions: the graph after the rewrites, or as given.")
+@click.option("--latex", is_flag=True, help="Write LaTeX instead of plain formulas.")
+def pp_command(model, names, stage, latex):
+    """Print what MODEL.py defines as formulas, a sub-expression used twice named once
+    (`%1 = ...`); compiled functions after their rewrites, with their updates (`w <- ...`).
+    In colour on a terminal.
+
+    \b
+    Examples:
+      graphlens pp gallery/logreg.py
+      graphlens pp gallery/mlp.py --name cost --latex
+      graphlens pp gallery/mlp.py --name train --stage before
+    """
+    from graphlens.render.pp import formula_lines
+    from graphlens.render.terminal import emit
+
+    loaded = load(model, names)
+    for position, (name, obj) in enumerate(loaded.chosen):
+        click.echo(("\n" if position else "") + f"# {name}")
+        emit(formula_lines(obj, latex=latex, stage=stage))
