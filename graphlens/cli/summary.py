@@ -46,22 +46,30 @@ class GraphStages:
         return counts
 
 
-def graph_stages(obj) -> GraphStages:
-    """The before and after graphs of a compiled function, an expression or a list of them.
+def as_function(obj, name=None):
+    """`obj` itself if it is a compiled function; an expression (or list of them) compiled as
+    `function(its inputs, it)` would compile it, shared variables staying implicit, so that it
+    has an "after" graph to draw and count.
 
-    An expression is compiled as `function(its inputs, it)` would compile it (shared variables
-    stay implicit), so its "after" graph is the one a function of it would run.
+    >>> as_function(T.exp(x)).fgraph_before.outputs                   # doctest: +SKIP
+    [Exp.out]
     """
     from graphlens.compile.function import Function, function
     from graphlens.compile.shared import SharedVariable
     from graphlens.graph.basic import Constant, graph_inputs
 
-    if not isinstance(obj, Function):
-        outputs = list(obj) if isinstance(obj, (list, tuple)) else [obj]
-        inputs = [var for var in graph_inputs(outputs)
-                  if not isinstance(var, (SharedVariable, Constant))]
-        obj = function(inputs, outputs, on_unused_input="ignore")
-    return GraphStages(obj.fgraph_before, obj.fgraph, obj.rewrite_log)
+    if isinstance(obj, Function):
+        return obj
+    outputs = list(obj) if isinstance(obj, (list, tuple)) else [obj]
+    inputs = [var for var in graph_inputs(outputs)
+              if not isinstance(var, (SharedVariable, Constant))]
+    return function(inputs, outputs, on_unused_input="ignore", name=name)
+
+
+def graph_stages(obj) -> GraphStages:
+    """The before and after graphs of a compiled function, an expression or a list of them."""
+    compiled = as_function(obj)
+    return GraphStages(compiled.fgraph_before, compiled.fgraph, compiled.rewrite_log)
 
 
 def format_rewrites(rewrites: dict) -> str:
@@ -73,8 +81,11 @@ def format_rewrites(rewrites: dict) -> str:
 
 def short_summary(name: str, stages: GraphStages) -> list[str]:
     """Lines for `graphlens show`: nodes before and after, and the rewrites applied."""
+    import textwrap
     return [f"{name}: {stages.nodes_before} nodes before, {stages.nodes_after} after rewrites",
-            f"  rewrites applied: {format_rewrites(stages.rewrites)}"]
+            *textwrap.wrap(f"rewrites applied: {format_rewrites(stages.rewrites)}", width=96,
+                           initial_indent="  ", subsequent_indent="    ",
+                           break_on_hyphens=False)]
 
 
 def diff_report(name: str, stages: GraphStages) -> list[str]:
