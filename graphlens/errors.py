@@ -94,3 +94,8 @@ def describe(var) -> str:
 class ModelError(GraphlensError):
     """A model file given to the `graphlens` command is missing, does not compile, raises while
     it runs, or defines nothing to draw; the message says which, at the model's own line."""
+
+
+class GradientCheckError(GraphlensError, AssertionError):
+    """`verify_grad` found the symbolic and the finite-difference gradients apart; the message
+    shows both gradients and the worst element."""

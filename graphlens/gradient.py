@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
-                              UndefinedGradientError, describe)
+from graphlens.errors import (DisconnectedInputError, GradientCheckError, GraphlensTypeError,
+                              ShapeError, UndefinedGradientError, describe)
 from graphlens.graph.basic import Apply, toposort
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
@@ -27,6 +27,12 @@ from graphlens.tensor.variable import TensorVariable, as_tensor_variable, consta
 def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_grads=None,
          return_disconnected="zero"):
     """Symbolic gradient of a scalar `cost` with respect to `wrt` (a variable or a list).
+
+    consider_constant: variables whose value is used but not differentiated through.
+    disconnected_inputs: 'raise' (default), 'warn' or 'ignore' when the cost does not depend on
+    a `wrt`; such a gradient is then zeros, None or a `disconnected` marker (return_disconnected
+    'zero', 'None' or 'disconnected'). known_grads: {variable: its gradient} to start from, with
+    or without a cost.
 
     >>> x = T.dscalar('x'); g = grad(x ** 2, x)        # a graph: 2 * x
     """
@@ -50,7 +56,11 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
                                      f"gradient is zero everywhere. Cast it to a float first")
         seeds[cost] = constant(1, dtype=cost.dtype)
     for var, g in (known_grads or {}).items():
-        seeds[var] = as_tensor_variable(g)
+        g = as_tensor_variable(g)
+        if g.ndim != var.ndim:
+            raise ShapeError(f"grad: known_grads gives {describe(var)} a gradient of rank "
+                             f"{g.ndim}; it needs rank {var.ndim}")
+        seeds[var] = add(seeds[var], g) if var in seeds else g
     if not seeds:
         raise ValueError("grad needs a cost or known_grads")
     grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
@@ -62,16 +72,18 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
                                                 return_disconnected))
         elif is_undefined(g):
             raise UndefinedGradientError(
-                f"the gradient with respect to {describe(var)} is undefined: {g.type.reason}")
+                f"grad: the gradient with respect to {describe(var)} is undefined: "
+                f"{g.type.reason}")
         else:
             results.append(g)
     return results[0] if single else results
 
 
 def _disconnected_result(var, cost, policy, return_disconnected):
-    message = (f"grad: the cost {describe(cost) if cost is not None else ''} does not depend on "
-               f"{describe(var)}. If that is expected, pass disconnected_inputs='ignore' or "
-               f"'warn'")
+    what = (f"the cost, {describe(cost)}," if cost is not None
+            else "none of the variables in known_grads")
+    message = (f"grad: {what} does not depend on {describe(var)}. If that is expected, pass "
+               f"disconnected_inputs='ignore' or 'warn'")
     if policy == "raise":
         raise DisconnectedInputError(message)
     if policy == "warn":
@@ -104,55 +116,28 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
     # Forward: which variables depend on some wrt through non-constant paths.
     depends = {var for var in wanted if var not in constants}
     for node in nodes:
-        if any(var in depends for var in node.inputs):
-            for out in node.outputs:
-                if out not in constants:
-                    depends.add(out)
+        for var in node.inputs:
+            if var in depends:
+                depends.update(out for out in node.outputs if out not in constants)
+                break
     terms = {}
     for var, g in seeds.items():
         if var in depends:
             terms.setdefault(var, []).append(g)
     results = {}
     for node in reversed(nodes):
-        if not any(out in terms for out in node.outputs):
+        totals = [_total(out, terms.pop(out)) if out in terms else None for out in node.outputs]
+        if totals.count(None) == len(totals):
             continue
-        output_totals = []
-        for out in node.outputs:
-            total = _total(out, terms.pop(out, None))
-            if out in wanted and total is not None:
+        for out, total in zip(node.outputs, totals):
+            if total is not None and out in wanted:
                 results[out] = total
-            output_totals.append(total)
-        output_grads = output_totals
-        inputs_needing = [var in depends for var in node.inputs]
-        if not any(inputs_needing):
+        needing = [var in depends for var in node.inputs]
+        if True not in needing:
             continue
-        undefined_grads = [g for out, g in zip(node.outputs, output_grads)
-                           if g is not None and not is_discrete(out.dtype) and is_undefined(g)]
-        if undefined_grads:
-            input_grads = undefined_grads[:1] * len(node.inputs)
-        else:
-            # A discrete output's gradient is an honest zero, whatever its consumers sent.
-            output_grads = [zeros_like(out) if g is None or is_discrete(out.dtype) else g
-                            for out, g in zip(node.outputs, output_grads)]
-            input_grads = node.op.grad(list(node.inputs), output_grads)
-            if len(input_grads) != len(node.inputs):
-                raise GraphlensTypeError(f"{node.op.label}.grad returned {len(input_grads)} "
-                                         f"gradients for {len(node.inputs)} inputs")
-        # An undefined integer output (a shape, an index) leaves its integer inputs undefined
-        # too; its float inputs still get the op's honest zero.
-        undefined_discrete = [g for out, g in zip(node.outputs, output_totals)
-                              if is_discrete(out.dtype) and g is not _DISCRETE_ZERO
-                              and g is not None and is_undefined(g)]
-        for var, needed, g in zip(node.inputs, inputs_needing, input_grads):
-            if not needed or g is None or is_disconnected(g):
-                continue
-            if undefined_discrete and is_discrete(var.dtype):
-                g = undefined_discrete[0]
-            if is_discrete(var.dtype) and not is_undefined(g):
-                g = _DISCRETE_ZERO          # no float gradient flows into an integer
-            elif not is_undefined(g) and g.dtype != var.dtype:
-                g = cast(g, var.dtype)
-            terms.setdefault(var, []).append(g)
+        for var, g in zip(node.inputs, _input_gradients(node, totals, needing)):
+            if g is not None:
+                terms.setdefault(var, []).append(g)
     for var in wrt:
         if var in terms:
             results[var] = _total(var, terms.pop(var))
@@ -160,6 +145,45 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
         if g is _DISCRETE_ZERO:
             results[var] = zeros_like(var, dtype=_float_x())
     return results
+
+
+def _input_gradients(node, totals, needing):
+    """The gradient terms `node` sends to its inputs (None where nothing flows)."""
+    inputs = node.inputs
+    undefined_float = [g for out, g in zip(node.outputs, totals) if g is not None
+                       and g is not _DISCRETE_ZERO and is_undefined(g)
+                       and not is_discrete(out.dtype)]
+    if undefined_float:
+        grads = undefined_float[:1] * len(inputs)
+    else:
+        # A discrete output's gradient is an honest zero, whatever its consumers sent.
+        output_grads = [zeros_like(out) if g is None or g is _DISCRETE_ZERO
+                        or is_discrete(out.dtype) else g
+                        for out, g in zip(node.outputs, totals)]
+        grads = node.op.grad(list(inputs), output_grads)
+        if len(grads) != len(inputs):
+            raise GraphlensTypeError(f"{node.op.label}.grad returned {len(grads)} gradients "
+                                     f"for {len(inputs)} inputs")
+    # An undefined integer output (a shape, an index) leaves its integer inputs undefined too;
+    # its float inputs still get the op's honest zero.
+    undefined_discrete = [g for out, g in zip(node.outputs, totals) if g is not None
+                          and g is not _DISCRETE_ZERO and is_discrete(out.dtype)
+                          and is_undefined(g)]
+    result = []
+    for var, needed, g in zip(inputs, needing, grads):
+        if not needed or g is None or is_disconnected(g):
+            result.append(None)
+        elif is_discrete(var.dtype):
+            # No float gradient flows into an integer.
+            if undefined_discrete:
+                result.append(undefined_discrete[0])
+            else:
+                result.append(g if is_undefined(g) else _DISCRETE_ZERO)
+        elif not is_undefined(g) and g.type.dtype != var.type.dtype:
+            result.append(cast(g, var.type.dtype))
+        else:
+            result.append(g)
+    return result
 
 
 # The gradient term of an integer variable: zero, never materialised unless asked for.
@@ -304,12 +328,12 @@ class Jacobian(Op):
 class JacobianGraph:
     """The gradient graph of `expression` w.r.t. `wrt` under a seed; compared by identity."""
 
-    def __init__(self, expression, wrt):
+    def __init__(self, expression, wrt, consider_constant=None):
         self.expression = expression
         self.wrt = wrt
         self.seed = expression.type("seed")
-        self.gradient = grad(None, wrt, known_grads={expression: self.seed},
-                             disconnected_inputs="ignore")
+        self.gradient = grad(None, wrt, consider_constant=consider_constant,
+                             known_grads={expression: self.seed}, disconnected_inputs="ignore")
         from graphlens.graph.basic import graph_inputs
         self.roots = [v for v in graph_inputs([self.gradient])
                       if v is not self.seed and not _is_constant_or_shared(v)]
@@ -345,7 +369,7 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
             if disconnected_inputs == "raise":
                 raise DisconnectedInputError(f"jacobian: {describe(expression)} does not depend "
                                              f"on {describe(var)}")
-        inner = JacobianGraph(expression, var)
+        inner = JacobianGraph(expression, var, consider_constant)
         results.append(Jacobian(inner)(expression, *inner.roots))
     return results[0] if single else results
 
@@ -372,15 +396,13 @@ _EPS = {"float64": 1e-7, "float32": 3e-4, "float16": 1e-1}
 _TOL = {"float64": 1e-4, "float32": 1e-2, "float16": 5e-2}
 
 
-class GradientCheckError(AssertionError):
-    """verify_grad found the symbolic and the numeric gradient apart."""
-
-
 def verify_grad(fn, points, eps=None, rel_tol=None, abs_tol=None, rng=None):
     """Check `grad` of `fn` against finite differences at `points`, along a random direction.
 
-    `fn` takes symbolic tensors and returns a tensor; the cost is its sum weighted by a random
-    projection. A failure shows both gradients and the worst element.
+    `fn` takes symbolic tensors (one per point) and returns a tensor; the cost is its sum
+    weighted by a random projection. Integer and bool points are held fixed (indices, say).
+    The step and tolerances follow the least precise float dtype involved. A failure raises
+    GradientCheckError showing both gradients and the worst element.
 
     >>> verify_grad(lambda x: T.tanh(x) * 2, [np.array([0.1, -0.3])])
     """
@@ -389,29 +411,41 @@ def verify_grad(fn, points, eps=None, rel_tol=None, abs_tol=None, rng=None):
     points = [np.asarray(p) for p in points]
     inputs = [TensorType(p.dtype, (None,) * p.ndim)(f"input{i}") for i, p in enumerate(points)]
     output = as_tensor_variable(fn(*inputs))
-    dtype = output.dtype
-    eps = eps or _EPS.get(dtype, 1e-7)
-    rel_tol = rel_tol or _TOL.get(dtype, 1e-4)
-    abs_tol = abs_tol or _TOL.get(dtype, 1e-4)
+    checked = [i for i, p in enumerate(points) if p.dtype.kind == "f"]
+    if not checked:
+        raise GraphlensTypeError("verify_grad needs at least one float point to perturb")
+    coarsest = max([str(points[i].dtype) for i in checked]
+                   + ([output.dtype] if output.dtype in _EPS else []),
+                   key=lambda dtype: _EPS.get(dtype, 1e-7))
+    eps = eps or _EPS.get(coarsest, 1e-7)
+    rel_tol = rel_tol or _TOL.get(coarsest, 1e-4)
+    abs_tol = abs_tol or _TOL.get(coarsest, 1e-4)
     f_out = function(inputs, output, on_unused_input="ignore")
-    projection = rng.uniform(0.5, 1.5, size=np.shape(f_out(*points))).astype(dtype)
-    cost = (output * constant(projection)).sum() if output.ndim else output * float(projection)
-    grads = grad(cost, inputs, disconnected_inputs="ignore")
+    projection = rng.uniform(0.5, 1.5, size=np.shape(f_out(*points)))
+    # The cost is summed in float64, so float32 rounding of a long sum does not drown the
+    # difference between the two shifted costs.
+    cost = (cast(output, "float64") * constant(projection, dtype="float64")).sum()
+    grads = grad(cost, [inputs[i] for i in checked], disconnected_inputs="ignore")
     f_cost = function(inputs, cost, on_unused_input="ignore")
     f_grad = function(inputs, grads, on_unused_input="ignore")
     analytic = [np.asarray(g, dtype=np.float64) for g in f_grad(*points)]
-    for i, point in enumerate(points):
+    for i, symbolic_grad in zip(checked, analytic):
+        point = points[i]
         direction = rng.standard_normal(point.shape)
-        shifted = [p.copy() for p in points]
-        shifted[i] = (point + eps * direction).astype(point.dtype)
+        shifted = list(points)
+        plus_point = (point + eps * direction).astype(point.dtype)
+        minus_point = (point - eps * direction).astype(point.dtype)
+        shifted[i] = plus_point
         plus = float(f_cost(*shifted))
-        shifted[i] = (point - eps * direction).astype(point.dtype)
+        shifted[i] = minus_point
         minus = float(f_cost(*shifted))
+        # Per unit step, measured on the points actually evaluated (after dtype rounding).
+        step = plus_point.astype(np.float64) - minus_point.astype(np.float64)
         numeric = (plus - minus) / (2 * eps)
-        symbolic = float(np.sum(analytic[i] * direction))
+        symbolic = float(np.sum(symbolic_grad * step)) / (2 * eps)
         error = abs(numeric - symbolic)
         if error > abs_tol and error > rel_tol * max(abs(numeric), abs(symbolic)):
-            raise GradientCheckError(_explain(f_cost, points, i, analytic[i], eps, numeric,
+            raise GradientCheckError(_explain(f_cost, points, i, symbolic_grad, eps, numeric,
                                               symbolic))
 
 
@@ -420,19 +454,19 @@ def _explain(f_cost, points, index, analytic, eps, numeric, symbolic):
     point = points[index]
     elementwise = np.zeros(point.shape)
     for position in np.ndindex(point.shape):
-        shifted = [p.copy() for p in points]
+        shifted = list(points)
+        shifted[index] = point.copy()
         shifted[index][position] += eps
         plus = float(f_cost(*shifted))
         shifted[index][position] -= 2 * eps
         minus = float(f_cost(*shifted))
         elementwise[position] = (plus - minus) / (2 * eps)
-    worst = np.unravel_index(np.argmax(np.abs(elementwise - analytic)), point.shape) \
-        if point.size else ()
+    if point.size:
+        worst = np.unravel_index(np.argmax(np.abs(elementwise - analytic)), point.shape)
+        worst_text = (f"worst element {tuple(int(i) for i in worst)}: symbolic "
+                      f"{analytic[worst]:.6g} vs numeric {elementwise[worst]:.6g}")
+    else:
+        worst_text = f"symbolic {float(analytic):.6g} vs numeric {float(elementwise):.6g}"
     return (f"verify_grad: the symbolic gradient of input {index} disagrees with finite "
             f"differences (directional derivative {symbolic:.6g} vs {numeric:.6g}).\n"
-            f"symbolic gradient:\n{analytic}\nnumeric gradient:\n{elementwise}\n"
-            f"worst element {tuple(int(i) for i in worst)}: symbolic "
-            f"{analytic[worst] if point.size else analytic} vs numeric "
-            f"{elementwise[worst] if point.size else elementwise}")
-
-
+            f"symbolic gradient:\n{analytic}\nnumeric gradient:\n{elementwise}\n{worst_text}")

@@ -1,0 +1,367 @@
+"""The gradient machinery (graphlens/gradient.py): grad's options and errors, gradient stops,
+known_grads, accumulation, jacobian/hessian, a 100,000-node chain, and verify_grad itself."""
+
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+from graphlens.compile.function import function
+from graphlens.compile.shared import shared
+from graphlens.errors import (DisconnectedInputError, GradientCheckError, GraphlensTypeError,
+                              ShapeError, UndefinedGradientError)
+from graphlens.gradient import (disconnected_grad, grad, hessian, jacobian, straight_through,
+                                verify_grad, zero_grad)
+from graphlens.graph.basic import Apply, toposort
+from graphlens.graph.markers import is_disconnected, undefined
+from graphlens.graph.op import Op
+from graphlens.tensor.math import Add, Exp
+
+
+def evaluate(inputs, outputs, *values):
+    return function(inputs, outputs, on_unused_input="ignore")(*values)
+
+
+# ---- grad's contract -------------------------------------------------------------------------
+
+def test_cost_must_be_a_scalar_with_a_clear_message():
+    x = T.dvector("x")
+    with pytest.raises(ShapeError, match=r"the cost must be a scalar, got .*float64\[\?\].*"
+                                         r"cost.sum\(\)"):
+        grad(x ** 2, x)
+    with pytest.raises(GraphlensTypeError, match="is an integer"):
+        grad(T.lscalar("n") * 2, T.lscalar("m"))
+
+
+def test_wrt_single_returns_a_variable_and_a_list_returns_a_list():
+    x, y = T.dscalars("x", "y")
+    cost = x * y ** 2
+    single = grad(cost, x)
+    pair = grad(cost, [x, y])
+    assert isinstance(single, T.TensorVariable) and isinstance(pair, list) and len(pair) == 2
+    assert evaluate([x, y], single, 2.0, 3.0) == 9.0
+    assert [float(v) for v in evaluate([x, y], pair, 2.0, 3.0)] == [9.0, 12.0]
+    assert isinstance(grad(cost, (x,)), list)
+    with pytest.raises(GraphlensTypeError, match="wrt must be symbolic"):
+        grad(cost, 3.0)
+
+
+def test_disconnected_wrt_raises_naming_the_variable_and_its_line():
+    x = T.dvector("x")
+    w = T.dvector("w")
+    cost = (x ** 2).sum()
+    with pytest.raises(DisconnectedInputError,
+                       match=r"does not depend on 'w' \(float64\[\?\], built at "
+                             r"tests/test_gradient.py:\d+\)"):
+        grad(cost, [x, w])
+
+
+def test_disconnected_wrt_warn_and_ignore_return_zeros_of_its_shape():
+    x, w = T.dvector("x"), T.dmatrix("w")
+    cost = (x ** 2).sum()
+    with pytest.warns(UserWarning, match="does not depend on 'w'"):
+        gw = grad(cost, w, disconnected_inputs="warn")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gx, gw_ignored = grad(cost, [x, w], disconnected_inputs="ignore")
+    values = evaluate([x, w], [gw, gw_ignored, gx], np.ones(2), np.ones((2, 3)))
+    np.testing.assert_array_equal(values[0], np.zeros((2, 3)))
+    np.testing.assert_array_equal(values[1], np.zeros((2, 3)))
+    np.testing.assert_array_equal(values[2], [2.0, 2.0])
+    with pytest.raises(ValueError, match="'raise', 'warn' or 'ignore'"):
+        grad(cost, w, disconnected_inputs="silently")
+
+
+def test_return_disconnected_none_and_marker():
+    x, w = T.dscalars("x", "w")
+    cost = x * 3.0
+    assert grad(cost, [x, w], disconnected_inputs="ignore", return_disconnected="None")[1] is None
+    marker = grad(cost, w, disconnected_inputs="ignore", return_disconnected="disconnected")
+    assert is_disconnected(marker)
+
+
+@dataclass(frozen=True)
+class ScaleBy(Op):
+    """x * k where the gradient in k is declared undefined (a test op)."""
+
+    def make_node(self, x, k):
+        x, k = T.as_tensor_variable(x), T.as_tensor_variable(k)
+        return Apply(self, [x, k], [x.type()])
+
+    def perform(self, node, inputs):
+        return [np.asarray(inputs[0] * inputs[1], dtype=node.outputs[0].dtype)]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * inputs[1],
+                undefined(inputs[1], "k is a hyper-parameter of the test op")]
+
+
+def test_undefined_gradient_raises_only_when_that_gradient_is_asked_for():
+    x, k = T.dscalars("x", "k")
+    cost = ScaleBy()(x ** 2, k)
+    gx = grad(cost, x)
+    assert evaluate([x, k], gx, 3.0, 2.0) == 12.0
+    with pytest.raises(UndefinedGradientError,
+                       match=r"respect to 'k' \(float64, built at tests/test_gradient.py:\d+\) "
+                             r"is undefined: k is a hyper-parameter of the test op"):
+        grad(cost, [x, k])
+    # Undefined flows to what k was computed from, and stops nothing else.
+    j = T.dscalar("j")
+    with pytest.raises(UndefinedGradientError, match="hyper-parameter"):
+        grad(ScaleBy()(x, j * 2.0), j)
+
+
+def test_no_float_gradient_flows_into_integer_variables():
+    x = T.dvector("x")
+    n = T.iscalar("n")
+    cost = (x * n).sum() + T.cast(T.floor(x * 3.0), "int32").sum() * 1.0
+    gx, gn = grad(cost, [x, n])
+    assert gn.dtype == "float64"             # floatX zeros, not a truncated int gradient
+    gx_value, gn_value = evaluate([x, n], [gx, gn], np.array([0.3, 0.7]), 5)
+    np.testing.assert_array_equal(gx_value, [5.0, 5.0])
+    assert gn_value == 0.0
+    # A gradient that only reaches x through integers is an honest zero, not "disconnected".
+    only_int = T.cast(T.argmax(x) * 2 + n, "float64")
+    np.testing.assert_array_equal(evaluate([x, n], grad(only_int, x), np.ones(2), 1), [0, 0])
+    nodes = toposort([gx, gn])
+    assert all(not out.dtype.startswith("int") or node.op.__class__.__name__ in
+               ("Shape", "Cast", "Subtensor", "Second", "DimShuffle")
+               for node in nodes for out in node.outputs)
+
+
+def test_consider_constant_treats_a_subexpression_as_a_constant():
+    x = T.dscalar("x")
+    h = x ** 2
+    cost = h * x
+    assert evaluate([x], grad(cost, x), 2.0) == 12.0
+    assert evaluate([x], grad(cost, x, consider_constant=[h]), 2.0) == 4.0
+    with pytest.raises(DisconnectedInputError):
+        grad(h * 2.0, x, consider_constant=[h])
+
+
+def test_zero_grad_keeps_the_value_and_gives_exact_zeros():
+    x = T.dvector("x")
+    out = zero_grad(T.exp(x)) * x
+    value, g = evaluate([x], [out, grad(out.sum(), x)], np.array([0.0, 1.0]))
+    np.testing.assert_allclose(value, [0.0, np.e])
+    np.testing.assert_allclose(g, [1.0, np.e])           # only the direct path of x
+    only = grad(zero_grad(x ** 2).sum(), x)
+    zeros = evaluate([x], only, np.array([3.0, -1.0]))
+    assert zeros.tolist() == [0.0, 0.0] and zeros.dtype == np.float64
+    assert "on purpose" in zero_grad(x).owner.op.zero_gradient_reason
+
+
+def test_disconnected_grad_makes_its_input_a_constant():
+    x = T.dvector("x")
+    out = disconnected_grad(x ** 2) * x
+    value, g = evaluate([x], [out, grad(out.sum(), x)], np.array([2.0, 3.0]))
+    np.testing.assert_array_equal(value, [8.0, 27.0])
+    np.testing.assert_array_equal(g, [4.0, 9.0])
+    with pytest.raises(DisconnectedInputError):
+        grad(disconnected_grad(x).sum(), x)
+
+
+def test_straight_through_has_the_forward_value_and_the_surrogate_gradient():
+    h = T.dvector("h")
+    out = straight_through(T.sgn(h), h)
+    weights = np.array([1.0, 2.0, 3.0])
+    value, g = evaluate([h], [out, grad((out * weights).sum(), h)], np.array([-0.5, 0.0, 2.0]))
+    np.testing.assert_array_equal(value, [-1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(g, weights)
+    hard_tanh = T.clip(h, -1.0, 1.0)
+    g_clip = evaluate([h], grad(straight_through(T.sgn(h), hard_tanh).sum(), h),
+                      np.array([-3.0, 0.5, 2.0]))
+    np.testing.assert_array_equal(g_clip, [0.0, 1.0, 0.0])
+    with pytest.raises(ShapeError, match="need one rank"):
+        straight_through(T.sgn(h), T.dmatrix("m"))
+
+
+def test_known_grads_start_the_backward_pass_with_or_without_a_cost():
+    x = T.dvector("x")
+    y = T.exp(x)
+    upstream = T.dvector("upstream")
+    g = grad(None, x, known_grads={y: upstream})
+    point = np.array([0.0, 1.0])
+    np.testing.assert_allclose(evaluate([x, upstream], g, point, np.array([2.0, 3.0])),
+                               [2.0, 3.0 * np.e])
+    both = grad(x.sum(), x, known_grads={y: np.ones(2)})
+    np.testing.assert_allclose(evaluate([x], both, point), 1.0 + np.exp(point))
+    with pytest.raises(ShapeError, match="needs rank 1"):
+        grad(None, x, known_grads={y: 1.0})
+
+
+def test_a_shared_subexpression_gradient_is_accumulated_once():
+    x = T.dvector("x")
+    y = T.exp(x)
+    cost = (y * 2.0 + y * 3.0 + y * 4.0).sum()
+    g = grad(cost, x)
+    # Exp's gradient (gz * exp(x)) is built once, for the summed gradient of y, not per use;
+    # the three terms of y's gradient meet in one Add.
+    forward = set(toposort([cost]))
+    backward = [node for node in toposort([g]) if node not in forward]
+    assert sum(isinstance(node.op, Exp) for node in backward) == 1
+    assert sum(isinstance(node.op, Add) for node in backward) == 1
+    np.testing.assert_allclose(evaluate([x], g, np.array([0.0, 1.0])), 9.0 * np.exp([0.0, 1.0]))
+
+
+def test_a_diamond_chain_gradient_stays_linear_in_size():
+    x = T.dscalar("x")
+    y = x
+    for _ in range(60):
+        y = y * 1.0 + y         # each y used twice: naive expansion would be 2**60 terms
+    g = grad(y, x)
+    assert len(toposort([g])) < 10 * 60
+    assert evaluate([x], g, 1.0) == 2.0 ** 60
+
+
+def test_gradients_through_shared_variables_and_updates():
+    w = shared(np.array([1.0, -2.0]), name="w")
+    x = T.dvector("x")
+    cost = ((T.dot(x, w) - 1.0) ** 2)
+    gw = grad(cost, w)
+    step = function([x], cost, updates=[(w, w - 0.1 * gw)])
+    costs = [float(step(np.array([1.0, 0.5]))) for _ in range(20)]
+    assert costs[-1] < 1e-3 * costs[0]
+
+
+# ---- jacobian and hessian (Theano tutorial examples) -----------------------------------------
+
+def test_jacobian_of_x_squared_is_diag_2x():
+    x = T.dvector("x")
+    J = jacobian(x ** 2, x)
+    value = evaluate([x], J, np.array([4.0, 4.0, -1.5]))
+    np.testing.assert_array_equal(value, np.diag([8.0, 8.0, -3.0]))
+    assert J.type.shape == (None, None)
+
+
+def test_hessian_of_sum_of_squares_is_2_identity():
+    x = T.dvector("x")
+    H = hessian(T.sum(x ** 2), x)
+    np.testing.assert_array_equal(evaluate([x], H, np.array([4.0, 4.0, 2.0])), 2 * np.eye(3))
+
+
+def test_jacobian_and_hessian_of_nonlinear_functions_equal_the_analytic_ones():
+    x = T.dvector("x")
+    point = np.array([0.3, -1.2, 2.0])
+    outputs = T.stack([x[0] * x[1], T.sin(x[2]) * x[0], T.exp(x[1])])
+    analytic_jacobian = np.array([[point[1], point[0], 0.0],
+                                  [np.sin(point[2]), 0.0, point[0] * np.cos(point[2])],
+                                  [0.0, np.exp(point[1]), 0.0]])
+    np.testing.assert_allclose(evaluate([x], jacobian(outputs, x), point), analytic_jacobian,
+                               rtol=1e-12)
+    # log-sum-exp: H = diag(p) - p p^T with p = softmax(x).
+    lse = T.log(T.sum(T.exp(x)))
+    p = np.exp(point) / np.exp(point).sum()
+    np.testing.assert_allclose(evaluate([x], hessian(lse, x), point),
+                               np.diag(p) - np.outer(p, p), atol=1e-12)
+    cubic = T.sum(x ** 3) + x[0] * x[1]
+    expected = np.diag(6 * point)
+    expected[0, 1] = expected[1, 0] = 1.0
+    np.testing.assert_allclose(evaluate([x], hessian(cubic, x), point), expected, rtol=1e-12)
+
+
+def test_jacobian_of_a_matrix_function_and_of_a_list_of_wrt():
+    W = T.dmatrix("W")
+    v = T.dvector("v")
+    Jw, Jv = jacobian(T.dot(W, v), [W, v])
+    W_value, v_value = np.arange(6.0).reshape(2, 3), np.array([1.0, -1.0, 2.0])
+    jw, jv = evaluate([W, v], [Jw, Jv], W_value, v_value)
+    assert jw.shape == (2, 2, 3)
+    expected_jw = np.zeros((2, 2, 3))
+    expected_jw[0, 0], expected_jw[1, 1] = v_value, v_value
+    np.testing.assert_array_equal(jw, expected_jw)
+    np.testing.assert_array_equal(jv, W_value)
+    scalar = jacobian(T.sum(v ** 2), v)
+    np.testing.assert_array_equal(evaluate([v], scalar, v_value), 2 * v_value)
+
+
+def test_jacobian_respects_consider_constant_and_disconnection():
+    x = T.dvector("x")
+    h = x ** 2
+    J = jacobian(h * x, x, consider_constant=[h])
+    np.testing.assert_array_equal(evaluate([x], J, np.array([2.0, 3.0])), np.diag([4.0, 9.0]))
+    with pytest.raises(DisconnectedInputError, match="does not depend on 'y'"):
+        jacobian(x * 2.0, T.dvector("y"))
+    with pytest.raises(ShapeError, match="wrt must be a vector"):
+        hessian(T.sum(T.dmatrix("m") ** 2), T.dmatrix("m"))
+
+
+def test_differentiating_a_jacobian_again_is_undefined_with_a_reason():
+    x = T.dvector("x")
+    J = jacobian(x ** 3, x)
+    with pytest.raises(UndefinedGradientError, match="does not differentiate a jacobian again"):
+        grad(J.sum(), x)
+
+
+# ---- deep graphs -----------------------------------------------------------------------------
+
+def test_a_100000_node_chain_differentiates_and_evaluates():
+    limit = sys.getrecursionlimit()
+    x = T.dscalar("x")
+    y = x
+    for _ in range(50_000):                   # two nodes per step: 100,000 nodes
+        y = y * 1.0001 + 0.0
+    assert len(toposort([y])) == 100_000
+    start = time.perf_counter()
+    g = grad(y, x)
+    # mode NONE: the evaluator itself runs all 150,000 nodes (rewrites would fold the slope).
+    value, slope = function([x], [y, g], mode="NONE")(1.0)
+    elapsed = time.perf_counter() - start
+    assert sys.getrecursionlimit() == limit
+    assert value == pytest.approx(1.0001 ** 50_000, rel=1e-9)
+    assert slope == pytest.approx(1.0001 ** 50_000, rel=1e-9)
+    assert elapsed < 120
+
+
+# ---- verify_grad -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cube(Op):
+    """x ** 3 with a gradient that is right (`wrong=False`) or off by one element."""
+
+    wrong: bool = False
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs):
+        return [inputs[0] ** 3]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        right = gz * 3.0 * x ** 2
+        if not self.wrong:
+            return [right]
+        return [T.inc_subtensor(right[1], 5.0)]       # element 1 is off by 5
+
+
+def test_verify_grad_accepts_a_right_gradient_in_float64_and_float32():
+    for dtype in ("float64", "float32"):
+        verify_grad(Cube(), [np.array([0.5, -1.0, 2.0], dtype=dtype)])
+        verify_grad(lambda a, b: T.tanh(a) * b, [np.array([0.2, -0.4], dtype=dtype),
+                                                  np.array(1.5, dtype=dtype)])
+
+
+def test_verify_grad_fails_with_both_gradients_and_the_worst_element():
+    point = np.array([0.5, -1.0, 2.0])
+    with pytest.raises(GradientCheckError) as failure:
+        verify_grad(Cube(wrong=True), [point])
+    message = str(failure.value)
+    assert "symbolic gradient of input 0 disagrees" in message
+    assert "symbolic gradient:" in message and "numeric gradient:" in message
+    assert "worst element (1,)" in message
+    weights = np.random.default_rng(42).uniform(0.5, 1.5, size=3)   # verify_grad's projection
+    assert f"symbolic {weights[1] * 3.0 + 5.0:.6g} vs numeric {weights[1] * 3.0:.5g}" in message
+    assert isinstance(failure.value, AssertionError)
+
+
+def test_verify_grad_holds_integer_points_fixed():
+    matrix = np.arange(6.0).reshape(2, 3) / 7.0
+    verify_grad(lambda m, i: m[T.arange(2), i] ** 2, [matrix, np.array([2, 0])])
+    with pytest.raises(GraphlensTypeError, match="at least one float point"):
+        verify_grad(lambda i: i * 2, [np.array([1, 2])])
