@@ -96,3 +96,44 @@ def test_unknown_name_option_is_exit_2(write_model, run_cli):
     result = run_cli("diff", write_model(LOGREG), "--name", "nope")
     assert result.exit_code == 2
     assert "defines no 'nope'; drawable names: p_1, cost, gw, gb, train, predict" in result.stderr
+
+
+def _group_with_a_failing_command(error):
+    """The real graphlens group with one extra command that raises `error`."""
+    import click
+
+    cli = build_cli()
+
+    @cli.command("explode")
+    def explode():
+        raise error
+    return cli
+
+
+def test_an_internal_error_is_one_message_and_status_3_without_traceback():
+    from click.testing import CliRunner
+
+    cli = _group_with_a_failing_command(KeyError("lost"))
+    result = CliRunner().invoke(cli, ["explode"], catch_exceptions=False)
+    assert result.exit_code == 3
+    assert result.output == (
+        "error: graphlens failed inside its own code (KeyError: 'lost'). This is a bug in "
+        "graphlens; rerun with `graphlens --traceback ...` to see where, and report it.\n")
+
+
+def test_traceback_flag_lets_an_internal_error_through():
+    from click.testing import CliRunner
+
+    cli = _group_with_a_failing_command(KeyError("lost"))
+    result = CliRunner().invoke(cli, ["--traceback", "explode"])
+    assert isinstance(result.exception, KeyError)
+
+
+def test_a_graphlens_error_from_a_command_is_status_2():
+    from click.testing import CliRunner
+
+    from graphlens.errors import LayoutBackendError
+
+    cli = _group_with_a_failing_command(LayoutBackendError("no Graphviz backend"))
+    result = CliRunner().invoke(cli, ["explode"], catch_exceptions=False)
+    assert (result.exit_code, result.output) == (2, "error: no Graphviz backend\n")

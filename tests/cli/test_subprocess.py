@@ -46,3 +46,35 @@ def test_console_script_prints_the_version(tmp_path):
                             text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout == f"graphlens {graphlens.__version__}\n"
+
+
+def test_progress_shows_on_a_terminal_and_never_in_a_pipe(write_model, tmp_path):
+    import pty
+    import select
+
+    path = write_model(SGN)
+    piped = run(["diff", path], tmp_path)
+    assert "running" not in piped.stdout + piped.stderr
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               TERM="xterm", COLUMNS="100")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "graphlens.cli.main", "diff", path],
+                               cwd=tmp_path, env=env, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:     # the process closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=60)
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"running model.py" in seen      # the spinner, on the terminal only
+    assert b"nodes:" in seen
