@@ -18,9 +18,9 @@ from __future__ import annotations
 from graphlens.graph.basic import Constant
 from graphlens.render.forms import inner_formula_text, inner_graph
 from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
-                                     reserved_names, type_text)
+                                     printable, reserved_names, type_text)
 from graphlens.render.pp import printable_targets
-from graphlens.render.styled import Rope, plain_lines
+from graphlens.render.styled import Rope, collector_paused, plain_lines
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
 FOLD_DEPTH = 32
@@ -40,7 +40,8 @@ def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: st
     """
     lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage)
     if file == "str":
-        return plain_lines(lines) + "\n"
+        with collector_paused():
+            return plain_lines(lines) + "\n"
     if file is None:
         from graphlens.render.terminal import emit
         emit(lines)
@@ -58,17 +59,18 @@ def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> 
         raise ValueError(f"depth must be -1 (everything) or a positive number of levels, "
                          f"got {depth!r}")
     targets, inputs = printable_targets(obj, stage)
-    names = NameTable(reserved_names([var for _, var in targets] + inputs))
-    for var in inputs:
-        names.name(var)
-    printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
-    for kind, var in targets:
-        head = None
-        if kind not in ("expr", "output"):
-            head = Rope(names.name(kind), "name").add(" <- ", "keyword")
-        printer.add_tree(var, head)
-    printer.flush_folded()
-    return printer.lines
+    with collector_paused():
+        names = NameTable(reserved_names([var for _, var in targets] + inputs))
+        for var in inputs:
+            names.name(var)
+        printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
+        for kind, var in targets:
+            head = None
+            if kind not in ("expr", "output"):
+                head = Rope(names.name(kind), "name").add(" <- ", "keyword")
+            printer.add_tree(var, head)
+        printer.flush_folded()
+        return printer.lines
 
 
 def char_id(number: int) -> str:
@@ -150,7 +152,7 @@ class TreePrinter:
         line.add(label, "op")
         self._add_id(line, var)
         if var.name:
-            line.add(f" '{var.name}'", "name")
+            line.add(f" '{printable(var.name)}'", "name")
         self._add_type(line, var)
         if node in self.expanded:
             line.add(" ···", "mark")

@@ -53,7 +53,8 @@ class NameTable:
         if known is not None:
             return known
         if var.name:
-            name = var.name if var.name not in self._taken else self._next(var.name + "_", 2)
+            base = printable(var.name)
+            name = base if base not in self._taken else self._next(base + "_", 2)
         else:
             name = self._next("s" if is_shared(var) else "v", 1)
         self._by_var[var] = name
@@ -76,6 +77,17 @@ class NameTable:
             number += 1
         self._counters[prefix] = number + 1
         return f"{prefix}{number}"
+
+
+def printable(text: str) -> str:
+    """`text` on one line: newlines, tabs and other control characters as Python escapes.
+
+    >>> printable('a\\nb')
+    'a\\\\nb'
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def scalar_text(value) -> str:
@@ -102,7 +114,7 @@ def constant_text(const) -> str:
     ('2.0', 'float32[3, 4]')                                   # doctest: +SKIP
     """
     if const.name:
-        return const.name
+        return printable(const.name)
     data = np.asarray(const.data)
     if data.size <= MAX_CONSTANT_ELEMENTS:
         return array_text(data)

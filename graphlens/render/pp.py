@@ -13,11 +13,11 @@ prints is looked up by its class in `forms.py`.
 
 from __future__ import annotations
 
-from graphlens.graph.basic import Constant, Variable, toposort
+from graphlens.graph.basic import Apply, Constant, Variable, toposort
 from graphlens.graph.notation import POSTFIX
 from graphlens.render.formula import Shown, TextSyntax
 from graphlens.render.naming import NameTable, constant_text, reserved_names
-from graphlens.render.styled import Rope, join_ropes, plain_lines
+from graphlens.render.styled import Rope, collector_paused, join_ropes, plain_lines
 
 
 def pp(obj, *, latex: bool = False, stage: str = "after") -> str:
@@ -30,7 +30,9 @@ def pp(obj, *, latex: bool = False, stage: str = "after") -> str:
     >>> pp(T.exp(x) * 2), pp(T.sum(m, axis=1))              # doctest: +SKIP
     ('exp(x) * 2.0', 'sum(m, axis=1)')
     """
-    return plain_lines(formula_lines(obj, latex=latex, stage=stage))
+    lines = formula_lines(obj, latex=latex, stage=stage)
+    with collector_paused():
+        return plain_lines(lines)
 
 
 def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rope]:
@@ -41,12 +43,13 @@ def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rop
     else:
         syntax = TextSyntax()
     targets, inputs = printable_targets(obj, stage)
-    names = NameTable(reserved_names([var for _, var in targets] + inputs))
-    for var in inputs:
-        names.name(var)
-    printer = FormulaPrinter(syntax, names)
-    lines, _ = printer.print_targets(targets)
-    return syntax.document(lines)
+    with collector_paused():
+        names = NameTable(reserved_names([var for _, var in targets] + inputs))
+        for var in inputs:
+            names.name(var)
+        printer = FormulaPrinter(syntax, names)
+        lines, _ = printer.print_targets(targets)
+        return syntax.document(lines)
 
 
 def printable_targets(obj, stage: str = "after"):
@@ -66,10 +69,14 @@ def printable_targets(obj, stage: str = "after"):
         return [("output", var) for var in obj.outputs], list(obj.inputs)
     if isinstance(obj, Variable):
         return [("expr", obj)], []
+    if isinstance(obj, Apply):
+        obj = obj.outputs if len(obj.outputs) > 1 else obj.outputs[0]
+        return printable_targets(obj, stage)
     if isinstance(obj, (list, tuple)) and all(isinstance(v, Variable) for v in obj) and obj:
         return [("output", var) for var in obj], []
-    raise TypeError(f"pp prints a variable, a list of variables, a FunctionGraph or a compiled "
-                    f"function; got {type(obj).__name__} {obj!r:.60}")
+    raise TypeError(f"pp and debugprint print a variable, a list of variables, an Apply node, a "
+                    f"FunctionGraph or a compiled function; got {type(obj).__name__} "
+                    f"{obj!r:.60}")
 
 
 class FormulaPrinter:

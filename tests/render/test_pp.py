@@ -1,6 +1,7 @@
 """Tests for graphlens/render/pp.py (with formula.py, forms.py, latex.py and naming.py)."""
 
 from dataclasses import dataclass
+import gc
 import re
 
 import numpy as np
@@ -13,6 +14,7 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.notation import ADD, Func, Infix
 from graphlens.graph.op import Op
 from graphlens.render.pp import pp
+from graphlens.render.styled import collector_paused
 from graphlens.tensor.elemwise import BinaryElemwise
 from graphlens.tensor.type import TensorType
 
@@ -212,8 +214,40 @@ def test_outputs_are_labelled_by_name_or_position():
     assert pp([loss, v, T.exp(v)]) == "loss = sum(v ** 2.0)\nout1 = v\nout2 = exp(v)"
 
 
+def test_an_output_listed_twice_refers_to_its_first_label():
+    e = T.exp(T.dvector("v"))
+    assert pp([e, e, e + 1]) == "out1 = exp(v)\nout2 = out1\nout3 = out1 + 1.0"
+
+
+def test_an_apply_node_prints_its_output():
+    v = T.dvector("v")
+    assert pp(T.exp(v).owner) == "exp(v)"
+
+
+def test_names_with_control_characters_stay_on_one_line():
+    v = T.dvector("two\nlines")
+    assert pp(T.exp(v)) == "exp(two\\nlines)"
+
+
+def test_printing_leaves_the_garbage_collector_as_it_was():
+    v = T.dvector("v")
+    gc.enable()
+    pp(T.exp(v))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        pp(T.exp(v))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError):
+        with collector_paused():
+            raise RuntimeError("inside")
+    assert gc.isenabled()
+
+
 def test_pp_refuses_what_it_cannot_print_with_a_clear_message():
-    with pytest.raises(TypeError, match="pp prints a variable.*got int"):
+    with pytest.raises(TypeError, match="pp and debugprint print a variable.*got int"):
         pp(3)
 
 
