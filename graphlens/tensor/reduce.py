@@ -336,15 +336,18 @@ def mean(x, axis=None, keepdims=False):
     return _reduction(Mean, x, axis, keepdims)
 
 
-def var(x, axis=None, keepdims=False):
-    """Variance over `axis` (divides by n, as numpy's default)."""
+def var(x, axis=None, keepdims=False, ddof=0):
+    """Variance over `axis`, dividing by n - ddof (n by default): `T.var(x, 0, ddof=1)`."""
     x = as_tensor_variable(x)
     deviation = x - mean(x, axis=axis, keepdims=True)
-    return mean(sqr(deviation), axis=axis, keepdims=keepdims)
+    if ddof == 0:
+        return mean(sqr(deviation), axis=axis, keepdims=keepdims)
+    from graphlens.tensor.basic import cast
+    squares = sqr(deviation)
+    count = AxisSize(normalize_axes(axis, x.ndim, x, "var"))(x) - ddof
+    return sum(squares, axis=axis, keepdims=keepdims) / cast(count, squares.dtype)
 
 
-def std(x, axis=None, keepdims=False):
-    """Standard deviation over `axis` (divides by n)."""
-    return sqrt(var(x, axis=axis, keepdims=keepdims))
-
-
+def std(x, axis=None, keepdims=False, ddof=0):
+    """Standard deviation over `axis`, dividing by n - ddof."""
+    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))

@@ -215,7 +215,12 @@ def dimshuffle(x, pattern):
 def transpose(x, axes=None):
     """x with its axes permuted (reversed by default): `x.T`."""
     x = as_tensor_variable(x)
-    order = tuple(reversed(range(x.ndim))) if axes is None else tuple(a % x.ndim for a in axes)
+    if axes is None:
+        return DimShuffle(x.ndim, tuple(reversed(range(x.ndim))))(x)
+    order = tuple(int(a) % x.ndim if -x.ndim <= a < x.ndim else a for a in axes)
+    if sorted(order) != list(range(x.ndim)):
+        raise ShapeError(f"transpose: axes {tuple(axes)} are not a permutation of the "
+                         f"{x.ndim} axes of {describe(x)}")
     return DimShuffle(x.ndim, order)(x)
 
 

@@ -52,6 +52,8 @@ def parse_index(x, index):
         elif isinstance(entry, (int, np.integer)) and not isinstance(entry, bool):
             idx.append(("int", int(entry)))
         else:
+            if isinstance(entry, (list, tuple)) and len(entry) == 0:
+                entry = np.zeros(0, dtype="int64")      # numpy reads [] as no positions
             var = as_tensor_variable(entry)
             if var.ndim == 0 and var.dtype != "bool":
                 inputs.append(_int_scalar(var))

@@ -107,6 +107,21 @@ def test_mean_var_std_of_integers_are_float64_like_numpy():
         assert value == pytest.approx(expected, rel=1e-15)
 
 
+def test_var_and_std_with_ddof_match_numpy():
+    array = sample((3, 4), "float64")
+    for axis in (None, 0, -1):
+        for ddof in (0, 1):
+            out, value = run(lambda x: T.var(x, axis=axis, ddof=ddof, keepdims=True), array,
+                             static=False)
+            assert_like_numpy(out, value, np.var(array, axis=axis, ddof=ddof, keepdims=True))
+            out, value = run(lambda x: T.std(x, axis=axis, ddof=ddof), array, static=True)
+            assert_like_numpy(out, value, np.std(array, axis=axis, ddof=ddof))
+    ints = np.array([1, 2, 4], dtype="int16")
+    out, value = run(lambda x: T.var(x, ddof=1), ints, static=False)
+    assert_like_numpy(out, value, np.var(ints, ddof=1))
+    verify_grad(lambda v: T.std(v, axis=1, ddof=1), [point((3, 4), "float64")])
+
+
 def test_sum_of_int8_does_not_overflow():
     x = T.bvector("x")
     assert function([x], x.sum())(np.full(1000, 127, dtype="int8")) == 127000

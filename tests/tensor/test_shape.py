@@ -89,6 +89,8 @@ def test_transpose_and_T_match_numpy(dtype):
     check(lambda x: x.transpose(2, 0, 1), lambda a: a.transpose(2, 0, 1), array)
     check(lambda x: x.transpose(-1, 0, 1), lambda a: a.transpose(-1, 0, 1), array)
     check(lambda x: x[0].T, lambda a: a[0].T, array)
+    with pytest.raises(ShapeError, match=r"axes \(0, 1\) are not a permutation of the 3 axes"):
+        T.transpose(T.dtensor3("t"), (0, 1))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

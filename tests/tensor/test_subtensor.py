@@ -89,6 +89,7 @@ ADVANCED_INDICES = [
     lambda a: a[np.array([True, False, True, False])],
     lambda a: a[np.array([[True, False, True]] * 4)],
     lambda a: a[:, np.array([False, True, True])], lambda a: a[1, np.array([True, False, True])],
+    lambda a: a[[]], lambda a: a[:, [], 1],
 ]
 
 
