@@ -115,7 +115,8 @@ class Mod(BinaryElemwise):
 
 @dataclass(frozen=True)
 class Pow(BinaryElemwise):
-    """x ** y. The gradient in y is log(x) * x ** y: NaN for x < 0, as in numpy."""
+    """x ** y. The gradient in y is log(x) * x ** y: NaN for x < 0, as in numpy, and 0 at x == 0
+    (the limit for y > 0), so a power of relu outputs, say, does not turn its gradient into NaN."""
 
     nfunc = staticmethod(np.power)
     notation = Infix("**", POW, associative=False, right_assoc=True)
@@ -127,8 +128,10 @@ class Pow(BinaryElemwise):
         return np.power(x, y)
 
     def grad(self, inputs, output_grads):
+        from graphlens.tensor.compare import eq, switch
         (x, y), (gz,) = inputs, output_grads
-        return [unbroadcast(gz * y * x ** (y - 1), x), unbroadcast(gz * log(x) * (x ** y), y)]
+        log_x = log(switch(eq(x, 0), 1, x))       # log(1) = 0 where x is 0: no -inf * 0
+        return [unbroadcast(gz * y * x ** (y - 1), x), unbroadcast(gz * log_x * (x ** y), y)]
 
 
 @dataclass(frozen=True)

@@ -75,9 +75,10 @@ def test_comparison_values_are_bool_over_dtypes_and_broadcast_patterns(name):
         with case(x_shape, y_shape, x_dtype, y_dtype):
             out, value = run(build, x, y)
             assert out.dtype == "bool" and value.dtype == np.bool_
-            assert out.type.shape == tuple(None if d != 1 else 1
-                                           for d in np.broadcast_shapes(x_shape, y_shape))
             np.testing.assert_array_equal(value, reference(x, y))
+            xs, ys = T.TensorType(x_dtype, x_shape)(), T.TensorType(y_dtype, y_shape)()
+            static = build(xs, ys)
+            assert static.type.shape == np.broadcast_shapes(x_shape, y_shape) == value.shape
 
 
 def test_comparisons_with_python_numbers_on_either_side():
@@ -109,6 +110,8 @@ def test_logical_ops_on_bools_and_bitwise_on_integers(name):
                 assert out.dtype == dtype
                 np.testing.assert_array_equal(value, reference(x, y).astype(dtype))
                 assert value.dtype == np.dtype(dtype)
+                xs, ys = T.TensorType(x_dtype, x_shape)(), T.TensorType(y_dtype, y_shape)()
+                assert build(xs, ys).type.shape == value.shape
 
 
 def test_logical_ops_with_python_operands_keep_the_tensor_dtype():

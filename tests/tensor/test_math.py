@@ -250,6 +250,10 @@ def test_fill_broadcasts_a_row_value_to_the_models_shape():
     x, r = T.dmatrix("x"), T.drow("r")
     value = function([x, r], T.fill(x, r))(np.zeros((3, 2)), np.array([[1.0, 2.0]]))
     np.testing.assert_array_equal(value, [[1, 2], [1, 2], [1, 2]])
+    xs, rs = T.TensorType("float64", (3, 2))(), T.TensorType("float64", (1, 2))()
+    static = T.fill(xs, rs)
+    assert static.type.shape == (3, 2)
+    assert function([xs, rs], static)(np.zeros((3, 2)), np.ones((1, 2))).shape == (3, 2)
 
 
 def test_integer_pow_and_division_by_zero_follow_numpy():
@@ -335,6 +339,13 @@ def test_abs_gradient_at_zero_is_exactly_zero():
     x = T.dvector("x")
     g = function([x], grad(abs(x).sum(), x))(np.array([-2.0, 0.0, 3.0, -0.0]))
     np.testing.assert_array_equal(g, [-1.0, 0.0, 1.0, 0.0])
+
+
+def test_pow_gradient_in_the_exponent_is_zero_where_the_base_is_zero():
+    x, y = T.dvector("x"), T.dvector("y")
+    gy = function([x, y], grad((x ** y).sum(), y))(np.array([0.0, 0.0, 2.0]),
+                                                    np.array([1.5, 2.0, 3.0]))
+    np.testing.assert_allclose(gy, [0.0, 0.0, np.log(2) * 8], rtol=1e-15)
 
 
 def test_int_div_gradient_is_exactly_zero_and_says_why():
