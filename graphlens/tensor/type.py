@@ -24,6 +24,9 @@ class TensorType(Type):
 
     def __init__(self, dtype, shape=()):
         name = _DTYPE_NAMES.get(dtype)   # numpy's own name lookup is slow; graphs make many types
+        if name is None and isinstance(dtype, str) and dtype == "floatX":
+            from graphlens.compile.config import config
+            name = config.floatX          # Theano's spelling: TensorType('floatX', (False,))
         if name is None:
             name = str(np.dtype(dtype))
             if name not in ALL_DTYPES:

@@ -209,7 +209,7 @@ class TensorConstant(Constant, TensorVariable):
 
 
 def constant(value, dtype=None, name=None) -> TensorConstant:
-    """A constant tensor; Python floats become floatX unless a `dtype` is given.
+    """A constant tensor; Python floats become floatX unless a `dtype` ('floatX' too) is given.
 
     >>> constant(2.0).dtype, constant([1, 2], dtype='int8').type    # doctest: +SKIP
     ('float64', TensorType(int8, (2,)))
@@ -218,6 +218,9 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
         value, (bool, np.generic))
     if dtype is None:
         dtype = _default_dtype(value)
+    elif isinstance(dtype, str) and dtype == "floatX":
+        from graphlens.compile.config import config
+        dtype = config.floatX
     # A copy: the constant must not change when the caller's array does, and marking the
     # caller's own array read-only would break their code.
     data = np.array(value, dtype=dtype)

@@ -36,6 +36,13 @@ def test_type_properties_and_clone():
     assert var.type is t and var.name == "v" and var.owner is None
 
 
+def test_floatx_is_accepted_as_a_dtype_name():
+    from graphlens import config
+    with config.change_flags(floatX="float32"):
+        assert TensorType("floatX", (False,)) == TensorType("float32", (None,))
+    assert TensorType("floatX", ()).dtype == "float64"
+
+
 def test_invalid_types_are_refused_with_reasons():
     with pytest.raises(GraphlensTypeError, match=r"unsupported dtype 'object'; use one of"):
         TensorType(object, ())

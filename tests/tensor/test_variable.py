@@ -112,6 +112,10 @@ def test_constants_dtypes_and_weakness(float_x):
             assert (c.dtype, c.weak) == (dtype, weak), value
             assert c.type.shape == np.shape(value)
     assert T.constant(2.0, dtype="float32").weak is False
+    with config.change_flags(floatX=float_x):
+        assert T.constant(1, dtype="floatX").dtype == float_x
+        assert T.zeros_like(T.bvector(), dtype="floatX").dtype == float_x
+        assert T.ones_like(T.dvector(), "floatX").dtype == float_x
 
 
 def test_constant_data_is_read_only_and_not_shared_with_the_callers_array():
