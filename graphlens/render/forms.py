@@ -1,5 +1,6 @@
-"""How each op prints, looked up by its class: the op's own `notation` first, then the forms
-registered here for classes that need one (DimShuffle, ARange), then `OpName{props}(a, b)`.
+"""How each op prints, looked up by its class, most specific first: at each class of the op's
+MRO, a form registered here (DimShuffle, ARange) or the class's own `notation`; when none
+matches, `OpName{props}(a, b)`.
 
 A new op declares `notation = Func("name", params=(...))`, `Infix(...)` or `Prefix(...)` in its
 class and never touches this file. `Special(form)` names one of the forms in `SPECIAL_FORMS`
@@ -223,14 +224,13 @@ def show_inner_graph(printer, node, args):
     When an inner sub-expression is used more than once, substituting would repeat it; the
     formula then prints as `Composite{%1 = exp(i0); %1 * %1}(x)` with inner inputs `i0, i1, ...`.
     """
-    from graphlens.render.pp import FormulaPrinter, count_uses
-    from graphlens.graph.basic import toposort
+    from graphlens.render.pp import FormulaPrinter, inner_references
     inputs, outputs = inner_graph(node.op)
-    inner_nodes = toposort(outputs)
-    uses = count_uses(inner_nodes)
-    repeated = any(uses.get(out, 0) > 1 for n in inner_nodes for out in n.outputs)
+    references = inner_references((inputs, outputs))
+    repeated = any(count > 1 for var, count in references.items() if var.owner is not None)
     if len(outputs) == 1 and not repeated and len(inputs) == len(args):
-        inner = FormulaPrinter(printer.syntax, printer.names, dict(zip(inputs, args)))
+        inner = FormulaPrinter(printer.syntax, printer.names, dict(zip(inputs, args)),
+                               split=False)
         inner.print_targets([("expr", outputs[0])])
         return inner.show(outputs[0])
     syntax = printer.syntax

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from graphlens.graph.basic import Apply, Constant, Variable, toposort
 from graphlens.graph.notation import POSTFIX
+from graphlens.render.forms import inner_graph, show_apply
 from graphlens.render.formula import Shown, TextSyntax
 from graphlens.render.naming import NameTable, constant_text, reserved_names
 from graphlens.render.styled import Rope, collector_paused, join_ropes, plain_lines
@@ -83,12 +84,14 @@ class FormulaPrinter:
     """Prints the graph of some target variables as binding lines plus their formulas.
 
     `overrides` maps variables to ready-made Shown pieces: a fused op's inner inputs stand for
-    the outer arguments that way.
+    the outer arguments that way. `split=False` never binds a name to shorten a line (for a
+    formula substituted into another one, whose lines would be lost).
     """
 
-    def __init__(self, syntax, names: NameTable, overrides=None):
+    def __init__(self, syntax, names: NameTable, overrides=None, split=True):
         self.syntax = syntax
         self.names = names
+        self.split = split
         self.overrides = dict(overrides or {})
         self.shown = dict(self.overrides)
         self.bound = set()       # variables printed by a name bound on an earlier line
@@ -114,7 +117,7 @@ class FormulaPrinter:
                 self._bind_outputs(node, lines)
                 continue
             var = node.outputs[0]
-            shown = self._show_within_width(node, uses, lines)
+            shown = self._show_within_width(node, lines)
             if var in defined:
                 if uses.get(var, 0):
                     # An output other nodes use too: defined where it is first needed.
@@ -152,12 +155,12 @@ class FormulaPrinter:
         self.bound.add(var)
         return target
 
-    def _show_within_width(self, node, uses, lines) -> Shown:
+    def _show_within_width(self, node, lines) -> Shown:
         """The node's formula; while it is wider than the syntax's width, its widest inline
         sub-expression is bound to a name first, so no line runs off the screen."""
         shown = self.show_node(node)
         # The budget leaves room for the `%12 = ` in front.
-        while shown.rope.length > self.syntax.width - 8:
+        while self.split and shown.rope.length > self.syntax.width - 8:
             widest = None
             for var in node.inputs:
                 if var.owner is None or var in self.bound or var in self.overrides:
@@ -203,12 +206,10 @@ class FormulaPrinter:
 
     def show_node(self, node) -> Shown:
         """The formula of a one-output node, its inputs already shown."""
-        from graphlens.render.forms import show_apply
         return show_apply(self, node, [self.show(var) for var in node.inputs])
 
     def _bind_outputs(self, node, lines):
         """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
-        from graphlens.render.forms import show_apply
         shown = show_apply(self, node, [self.show(var) for var in node.inputs])
         targets = [self.syntax.name(self.names.fresh("%"), "bind") for _ in node.outputs]
         lines.append((Shown(join_ropes([t.rope for t in targets], ", ")), "=", shown.rope))
@@ -228,22 +229,25 @@ def _repeatable(node, shown, syntax) -> bool:
 def count_uses(nodes) -> dict:
     """{variable: number of references by `nodes`}; a fused op's input counts once per use
     inside its inner graph, since substituting the inner formula repeats it that often."""
-    from graphlens.render.forms import inner_graph
     uses = {}
     for node in nodes:
         inner = inner_graph(node.op)
+        weights = inner_references(inner) if inner is not None else None
         for position, var in enumerate(node.inputs):
             weight = 1
-            if inner is not None and position < len(inner[0]):
-                weight = max(1, inner_uses(inner, inner[0][position]))
+            if weights is not None and position < len(inner[0]):
+                weight = max(1, weights.get(inner[0][position], 0))
             uses[var] = uses.get(var, 0) + weight
     return uses
 
 
-def inner_uses(inner, var) -> int:
-    """How often `var` (an inner input) is referenced in the inner graph `inner`."""
-    inputs, outputs = inner
-    count = sum(1 for out in outputs if out is var)
+def inner_references(inner) -> dict:
+    """{variable: references} in the inner graph `inner` = (inputs, outputs), outputs included."""
+    _, outputs = inner
+    references = {}
+    for var in outputs:
+        references[var] = references.get(var, 0) + 1
     for node in toposort(outputs):
-        count += sum(1 for inp in node.inputs if inp is var)
-    return count
+        for var in node.inputs:
+            references[var] = references.get(var, 0) + 1
+    return references

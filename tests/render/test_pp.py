@@ -332,6 +332,17 @@ def test_fused_op_prints_its_inner_formula_with_the_arguments_substituted():
     assert pp(fused.T) == "((m @ n) * exp(m) + 1.0).T"
 
 
+def test_wide_fused_formula_is_split_at_its_outer_arguments():
+    m = T.dmatrix("matrix")
+    first, second, third = T.exp(m) @ T.tanh(m) @ m, T.sin(m) @ T.cos(m) @ m, T.sqrt(m) @ m.T
+    fused = _fused(lambda p, q, r: T.sqrt(p * 2 + 1) / (T.exp(q) + T.log1p(r + 3)),
+                   first, second, third)
+    assert pp(fused).splitlines() == [
+        "%1 = exp(matrix) @ tanh(matrix) @ matrix",
+        "%2 = sin(matrix) @ cos(matrix) @ matrix",
+        "sqrt(%1 * 2.0 + 1.0) / (exp(%2) + log1p(sqrt(matrix) @ matrix.T + 3.0))"]
+
+
 def test_fused_op_argument_used_several_times_inside_is_bound_first():
     m = T.dmatrix("m")
     fused = _fused(lambda p: T.tanh(p * 2) * T.tanh(p * 2) + p, T.exp(m) @ m)
