@@ -201,7 +201,7 @@ class Sqr(UnaryElemwise):
 
 @dataclass(frozen=True)
 class Second(BinaryElemwise):
-    """fill(x, y): y broadcast to the shape of x (and of y). Only x's shape matters, not its values."""
+    """fill(x, y): y broadcast to the shape of x (and of y), in y's dtype; x's values are unused."""
 
     notation = Func("fill")
 

@@ -172,12 +172,14 @@ def test_arange_of_symbolic_bounds_in_their_dtype():
 
 
 def test_arange_with_a_zero_step_is_refused():
-    with pytest.raises(ShapeError, match=r"arange at tests/tensor/test_tensor_basic.py:\d+: step is 0"):
+    with pytest.raises(ShapeError, match=r"arange at tests/tensor/test_tensor_basic.py:\d+: "
+                                         r"step is 0"):
         T.arange(0, 5, 0)
     step = T.lscalar("step")
     f = function([step], T.arange(0, 5, step))
-    with pytest.raises(EvaluationError, match=r"ARange.* failed at tests/tensor/test_tensor_basic.py:"
-                                              r"\d+: ShapeError: arange: step is 0"):
+    with pytest.raises(EvaluationError, match=r"ARange.* failed at tests/tensor/"
+                                              r"test_tensor_basic.py:\d+: ShapeError: arange: "
+                                              r"step is 0"):
         f(0)
 
 
