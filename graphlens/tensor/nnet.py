@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import ShapeError, describe
+from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
-from graphlens.tensor.elemwise import FloatUnaryElemwise, float_dtype
+from graphlens.tensor.elemwise import FloatUnaryElemwise, call_site, float_dtype
 from graphlens.tensor.math import log
 from graphlens.tensor.compare import gt, switch
 from graphlens.tensor.reduce import normalize_axes, sum
@@ -33,6 +33,7 @@ class Sigmoid(FloatUnaryElemwise):
     """1 / (1 + exp(-x)), computed without overflow."""
 
     notation = Func("sigmoid")
+    kinds = "biuf"      # the split by sign has no meaning for complex numbers
 
     def impl(self, x):
         if x.dtype.kind not in "fc":
@@ -50,6 +51,7 @@ class Softplus(FloatUnaryElemwise):
     """log(1 + exp(x)), computed without overflow."""
 
     notation = Func("softplus")
+    kinds = "biuf"
 
     def impl(self, x):
         if x.dtype.kind not in "fc":
@@ -65,6 +67,7 @@ class Relu(FloatUnaryElemwise):
     """max(x, 0). The gradient at 0 is taken as 0."""
 
     notation = Func("relu")
+    kinds = "biuf"
 
     def output_dtype(self, dtype):
         return dtype
@@ -89,6 +92,7 @@ class Softmax(Op):
         if x.ndim == 0:
             raise ShapeError(f"softmax needs at least one axis, got {describe(x)}")
         (axis,) = normalize_axes(self.axis, x.ndim, x, "softmax")
+        _refuse_complex(x, "softmax")
         if axis != self.axis:
             return type(self)(axis).make_node(x)
         return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
@@ -121,6 +125,7 @@ class LogSoftmax(Op):
         if x.ndim == 0:
             raise ShapeError(f"log_softmax needs at least one axis, got {describe(x)}")
         (axis,) = normalize_axes(self.axis, x.ndim, x, "log_softmax")
+        _refuse_complex(x, "log_softmax")
         if axis != self.axis:
             return type(self)(axis).make_node(x)
         return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
@@ -138,6 +143,12 @@ class LogSoftmax(Op):
         (x,), (gz,) = inputs, output_grads
         sm = Softmax(self.axis)(x)
         return [gz - sm * sum(gz, axis=self.axis, keepdims=True)]
+
+
+def _refuse_complex(x, name):
+    if x.dtype.startswith("complex"):
+        raise GraphlensTypeError(f"{name} at {call_site()} is not defined for complex inputs "
+                                 f"({describe(x)})")
 
 
 def sigmoid(x):

@@ -9,7 +9,7 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens import function, grad
-from graphlens.errors import AxisError, ShapeError
+from graphlens.errors import AxisError, GraphlensTypeError, ShapeError
 from graphlens.gradient import verify_grad
 from graphlens.tensor import nnet
 
@@ -205,3 +205,12 @@ def test_sigmoid_gradient_stays_finite_at_extremes():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         g = function([x], grad(nnet.sigmoid(x).sum(), x))(np.array([-800.0, 0.0, 800.0]))
     np.testing.assert_allclose(g, [0, 0.25, 0], atol=1e-300)
+
+
+@pytest.mark.parametrize("build", [nnet.sigmoid, nnet.softplus, nnet.relu, nnet.softmax,
+                                   nnet.log_softmax])
+def test_complex_inputs_are_refused_naming_the_line(build):
+    z = T.cvector("z")
+    with pytest.raises(GraphlensTypeError, match=r"at tests/tensor/test_nnet.py:\d+ is not "
+                                                 r"defined for complex.* \('z' \(complex64"):
+        build(z)
