@@ -15,7 +15,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
-from graphlens.graph.types import upcast, upcast_with_weak
+from graphlens.graph.types import ALL_DTYPES, upcast, upcast_with_weak
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
 
@@ -23,6 +23,10 @@ from graphlens.tensor.variable import TensorConstant, as_tensor_variable, consta
 _FLOAT_OF = {"bool": "float32", "int8": "float32", "uint8": "float32", "int16": "float32",
              "uint16": "float32", "int32": "float64", "uint32": "float64", "int64": "float64",
              "uint64": "float64"}
+
+
+# numpy's kind letter of every dtype name (b, i, u, f, c), looked up once: np.dtype() is slow.
+DTYPE_KINDS = {name: np.dtype(name).kind for name in ALL_DTYPES}
 
 
 def float_dtype(dtype: str) -> str:
@@ -77,7 +81,7 @@ class Elemwise(Op):
                                      f"{len(inputs)}")
         variables = [as_tensor_variable(x) for x in inputs]
         common = common_dtype(variables)
-        if np.dtype(common).kind not in self.kinds:
+        if DTYPE_KINDS[common] not in self.kinds:
             detail = ", ".join(describe(v) for v in variables)
             raise GraphlensTypeError(f"{self.label} at {call_site()} is not defined for {common} "
                                      f"inputs ({detail}){self.dtype_hint}")
@@ -128,12 +132,12 @@ def common_dtype(variables) -> str:
     weak = [v for v in variables if getattr(v, "weak", False)]
     if not weak:
         return upcast(*strong)
-    if not strong and any(np.dtype(v.dtype).kind == "f" for v in weak):
+    if not strong and any(DTYPE_KINDS[v.dtype] == "f" for v in weak):
         # Python numbers only (T.arange(2.5)): a float among them makes the result floatX,
         # not numpy's float64 of int64 and float32.
         return upcast(config.floatX, *[v.dtype for v in weak if v.dtype != "int64"])
     result = upcast_with_weak(strong, [v.dtype for v in weak], config.floatX)
-    if np.dtype(result).kind in "iu":
+    if DTYPE_KINDS[result] in "iu":
         wider = [_smallest_int_dtype(v.data) for v in weak
                  if v.dtype != "bool" and not _fits(v.data, result)]
         if wider:
