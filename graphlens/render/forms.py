@@ -10,6 +10,7 @@ class and never touches this file. `Special(form)` names one of the forms in `SP
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from graphlens.graph.basic import Constant
@@ -93,14 +94,24 @@ def show_func(notation, printer, node, args):
     """`exp(x)`, `sum(x, axis=1)`: params print as keywords; an axis covering every axis of
     the input is left out (`sum(x)`)."""
     keywords = []
+    defaults = _defaults(type(node.op))
     for param in notation.params:
         value = getattr(node.op, param, None)
-        if value is None:
+        if value is None or (param in defaults and value == defaults[param]):
             continue
         if param == "axis" and node.inputs and _all_axes(value, node.inputs[0]):
             continue
         keywords.append((param, repr(value) if isinstance(value, str) else value_text(value)))
     return printer.syntax.call(notation.name, args, keywords)
+
+
+@functools.lru_cache(maxsize=None)
+def _defaults(op_class) -> dict:
+    """{prop: default value} of an op class's dataclass fields that have a default: a param
+    left at its default says nothing (`dot(x, W)`, not `dot(x, W, transpose_a=False)`)."""
+    fields = getattr(op_class, "__dataclass_fields__", {})
+    return {name: field.default for name, field in fields.items()
+            if field.default is not dataclasses.MISSING}
 
 
 def _all_axes(axis, var):
@@ -222,7 +233,8 @@ def show_inner_graph(printer, node, args):
     """A fused op's inner formula with the outer arguments substituted: `x * exp(y)`.
 
     When an inner sub-expression is used more than once, substituting would repeat it; the
-    formula then prints as `Composite{%1 = exp(i0); %1 * %1}(x)` with inner inputs `i0, i1, ...`.
+    formula then prints as `Composite{u1 = exp(i0); u1 * u1}(x)`, its inputs named `i0, i1, ...`
+    and its own bindings `u1, u2, ...` (a scope of its own, apart from the outer `%1, %2`).
     """
     from graphlens.render.pp import FormulaPrinter, inner_references
     inputs, outputs = inner_graph(node.op)
@@ -233,24 +245,26 @@ def show_inner_graph(printer, node, args):
                                split=False)
         inner.print_targets([("expr", outputs[0])])
         return inner.show(outputs[0])
-    syntax = printer.syntax
-    placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
-    inner = FormulaPrinter(syntax, printer.names, placeholders)
-    kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
-        ("output", out) for out in outputs]
-    lines, _ = inner.print_targets(kinds)
-    return syntax.inner_formula(type(node.op).__name__, lines, args)
+    return printer.syntax.inner_formula(type(node.op).__name__,
+                                        inner_lines(node.op, printer.syntax), args)
 
 
-def inner_formula_text(op) -> str:
-    """The inner graph of a fused op as one line, inputs named by position: `i0 * exp(i1)`."""
-    from graphlens.render.formula import TextSyntax
+def inner_lines(op, syntax) -> list:
+    """The lines of a fused op's inner graph: inputs `i0, i1, ...`, bindings `u1, u2, ...`."""
     from graphlens.render.naming import NameTable
     from graphlens.render.pp import FormulaPrinter
     inputs, outputs = inner_graph(op)
-    syntax = TextSyntax()
     placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
-    printer = FormulaPrinter(syntax, NameTable(), placeholders)
-    kinds = [("expr", out) for out in outputs]
+    names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
+    printer = FormulaPrinter(syntax, names, placeholders, bind_prefix="u")
+    kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
+        ("output", out) for out in outputs]
     lines, _ = printer.print_targets(kinds)
-    return "; ".join(rope.plain() for rope in syntax.lines(lines))
+    return lines
+
+
+def inner_formula_text(op) -> str:
+    """The inner graph of a fused op as one line: `i0 * exp(i1)`, `u1 = exp(i0); u1 * u1`."""
+    from graphlens.render.formula import TextSyntax
+    syntax = TextSyntax()
+    return "; ".join(rope.plain() for rope in syntax.lines(inner_lines(op, syntax)))

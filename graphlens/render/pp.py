@@ -85,13 +85,15 @@ class FormulaPrinter:
 
     `overrides` maps variables to ready-made Shown pieces: a fused op's inner inputs stand for
     the outer arguments that way. `split=False` never binds a name to shorten a line (for a
-    formula substituted into another one, whose lines would be lost).
+    formula substituted into another one, whose lines would be lost). Bound names are
+    `bind_prefix` and a number: `%1`, or `u1` inside a fused op's own scope.
     """
 
-    def __init__(self, syntax, names: NameTable, overrides=None, split=True):
+    def __init__(self, syntax, names: NameTable, overrides=None, split=True, bind_prefix="%"):
         self.syntax = syntax
         self.names = names
         self.split = split
+        self.bind_prefix = bind_prefix
         self.overrides = dict(overrides or {})
         self.shown = dict(self.overrides)
         self.bound = set()       # variables printed by a name bound on an earlier line
@@ -150,7 +152,7 @@ class FormulaPrinter:
         """Emit `%k = formula` (or `name = formula` for a named variable); return the name."""
         syntax = self.syntax
         target = (syntax.name(self.names.name(var)) if var.name
-                  else syntax.name(self.names.fresh("%"), "bind"))
+                  else syntax.name(self.names.fresh(self.bind_prefix), "bind"))
         lines.append((target, "=", shown.rope))
         self.bound.add(var)
         return target
@@ -211,7 +213,8 @@ class FormulaPrinter:
     def _bind_outputs(self, node, lines):
         """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
         shown = show_apply(self, node, [self.show(var) for var in node.inputs])
-        targets = [self.syntax.name(self.names.fresh("%"), "bind") for _ in node.outputs]
+        targets = [self.syntax.name(self.names.fresh(self.bind_prefix), "bind")
+                   for _ in node.outputs]
         lines.append((Shown(join_ropes([t.rope for t in targets], ", ")), "=", shown.rope))
         for var, target in zip(node.outputs, targets):
             self.shown[var] = target

@@ -288,6 +288,15 @@ class ShiftLeft(BinaryElemwise):
 
 
 @dataclass(frozen=True)
+class Scale(BinaryElemwise):
+    """x * factor, optionally clipped: params with defaults print only when changed."""
+
+    factor: float = 1.0
+    clip: bool = False
+    notation = Func("scale", params=("factor", "clip"))
+
+
+@dataclass(frozen=True)
 class Blur(Op):
     """An op without any notation: printed by the fallback."""
 
@@ -303,6 +312,12 @@ def test_a_new_op_prints_from_its_notation_without_printer_changes():
     assert pp(ShiftLeft()(i + 1, j) < j) == "i + 1 << j < j"
     assert pp(ShiftLeft()(i, j) * 2) == "(i << j) * 2"
     assert pp(ShiftLeft()(i, ShiftLeft()(i, j))) == "i << (i << j)"
+
+
+def test_params_left_at_their_defaults_are_not_printed():
+    assert pp(Scale()(x, y)) == "scale(x, y)"
+    assert pp(Scale(2.5)(x, y)) == "scale(x, y, factor=2.5)"
+    assert pp(Scale(clip=True)(x, y)) == "scale(x, y, clip=True)"
 
 
 def test_an_op_without_notation_prints_by_the_fallback():
@@ -354,7 +369,19 @@ def test_fused_op_with_a_repeated_inner_value_prints_its_inner_graph():
     shared_inner = T.dmatrix()
     product = T.tanh(shared_inner) @ m
     repeated = Fused((shared_inner,), (product * product,))(T.exp(m))
-    assert pp(repeated) == "Fused{%1 = tanh(i0) @ m; %1 * %1}(exp(m))"
+    assert pp(repeated) == "Fused{u1 = tanh(i0) @ m; u1 * u1}(exp(m))"
+
+
+def test_wide_fused_inner_graph_keeps_the_outer_numbering_in_order():
+    m = T.dmatrix("matrix")
+    inner_x, inner_y = T.dmatrix(), T.dmatrix()
+    product = T.tanh(inner_x) @ inner_y
+    op = Fused((inner_x, inner_y), (product * product,))
+    wide = T.exp(m) @ T.tanh(m) @ T.sin(m) @ T.cos(m)
+    text = pp(op(wide, T.sqrt(m) @ T.sqrt(m) @ m.T) * 2)
+    assert text.splitlines() == [
+        "%1 = exp(matrix) @ tanh(matrix) @ sin(matrix) @ cos(matrix)",
+        "Fused{u1 = tanh(i0) @ i1; u1 * u1}(%1, sqrt(matrix) @ sqrt(matrix) @ matrix.T) * 2.0"]
 
 
 def test_100k_node_graph_prints_each_node_once():
