@@ -63,6 +63,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
         seeds[var] = add(seeds[var], g) if var in seeds else g
     if not seeds:
         raise ValueError("grad needs a cost or known_grads")
+    if isinstance(consider_constant, TensorVariable):
+        consider_constant = [consider_constant]
     grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
     results = []
     for var in wrt_list:
