@@ -33,7 +33,8 @@ RICH_STYLES = {
 def rich_text(lines):
     """Printer lines (ropes) as one rich `Text`, styled."""
     from rich.text import Text
-    text = Text(no_wrap=True, overflow="ignore")
+    # Folded, never cropped, when rich prints it in a narrower console: no text is lost.
+    text = Text(overflow="fold")
     for position, line in enumerate(lines):
         if position:
             text.append("\n")
