@@ -21,11 +21,21 @@ def creation_site() -> tuple[str, int] | None:
     """
     frame = sys._getframe(1)
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen"):
-            return (filename, frame.f_lineno)
+        code = frame.f_code
+        internal = _INTERNAL_CODE.get(code)
+        if internal is None:
+            filename = code.co_filename
+            internal = filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
+            _INTERNAL_CODE[code] = internal
+        if not internal:
+            return (code.co_filename, frame.f_lineno)
         frame = frame.f_back
     return None
+
+
+# Whether a code object belongs to graphlens: a dict look-up per frame instead of two string
+# tests, since every variable walks the stack. Keys are code objects: a cache, not state.
+_INTERNAL_CODE = {}
 
 
 def short_path(filename: str) -> str:
