@@ -36,10 +36,16 @@ def axes_for(ndim):
 
 def run(build, array, static):
     """(symbolic result, its value) for `build` applied to an input holding `array`."""
+    (out, value), = run_many([build], array, static)
+    return out, value
+
+
+def run_many(builds, array, static):
+    """[(symbolic result, value)] of several builds, compiled as one function (fast)."""
     shape = array.shape if static else (None,) * array.ndim
     x = T.TensorType(array.dtype, shape)("x")
-    out = build(x)
-    return out, function([x], out)(array)
+    outs = [build(x) for build in builds]
+    return list(zip(outs, function([x], outs)(array)))
 
 
 def assert_like_numpy(out, value, expected):
@@ -62,11 +68,11 @@ def assert_like_numpy(out, value, expected):
 @pytest.mark.parametrize("shape", SHAPES)
 def test_reduction_value_and_dtype_match_numpy_for_every_axis_and_keepdims(name, dtype, shape):
     array = sample(shape, dtype)
-    for axis in axes_for(len(shape)):
-        for keepdims in (False, True):
-            static = keepdims        # half the cases with fully static input shapes
-            out, value = run(lambda x: getattr(T, name)(x, axis=axis, keepdims=keepdims),
-                             array, static)
+    for static in (False, True):
+        cases = [(axis, keepdims) for axis in axes_for(len(shape)) for keepdims in (False, True)]
+        builds = [lambda x, a=axis, k=keepdims: getattr(T, name)(x, axis=a, keepdims=k)
+                  for axis, keepdims in cases]
+        for (axis, keepdims), (out, value) in zip(cases, run_many(builds, array, static)):
             expected = getattr(np, name)(array, axis=axis, keepdims=keepdims)
             assert_like_numpy(out, value, expected)
             if static:
@@ -78,12 +84,12 @@ def test_reduction_value_and_dtype_match_numpy_for_every_axis_and_keepdims(name,
 @pytest.mark.parametrize("shape", SHAPES)
 def test_argmax_argmin_match_numpy_including_ties_and_keepdims(name, dtype, shape):
     array = sample(shape, dtype)
-    for axis in (None, 0, -1) + ((1,) if len(shape) > 1 else ()):
-        for keepdims in (False, True):
-            out, value = run(lambda x: getattr(T, name)(x, axis=axis, keepdims=keepdims),
-                             array, static=True)
-            expected = getattr(np, name)(array, axis=axis, keepdims=keepdims)
-            assert_like_numpy(out, value, expected)
+    cases = [(axis, keepdims) for axis in (None, 0, -1) + ((1,) if len(shape) > 1 else ())
+             for keepdims in (False, True)]
+    builds = [lambda x, a=axis, k=keepdims: getattr(T, name)(x, axis=a, keepdims=k)
+              for axis, keepdims in cases]
+    for (axis, keepdims), (out, value) in zip(cases, run_many(builds, array, static=True)):
+        assert_like_numpy(out, value, getattr(np, name)(array, axis=axis, keepdims=keepdims))
 
 
 def test_sum_and_prod_dtypes_follow_numpy_accumulators():
