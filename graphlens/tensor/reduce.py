@@ -302,12 +302,12 @@ def prod(x, axis=None, keepdims=False):
 
 
 def max(x, axis=None, keepdims=False):
-    """Maximum over `axis`."""
+    """Maximum over `axis`. Gradient at ties: every tied element receives the full gradient."""
     return _reduction(Max, x, axis, keepdims)
 
 
 def min(x, axis=None, keepdims=False):
-    """Minimum over `axis`."""
+    """Minimum over `axis`. Gradient at ties: every tied element receives the full gradient."""
     return _reduction(Min, x, axis, keepdims)
 
 
