@@ -1,8 +1,11 @@
 """Compilation modes: which rewrites run when a function is built.
 
 `function(..., mode='FAST_RUN')` (the default) runs every phase; 'FAST_COMPILE' only the cheap,
-always-safe ones; 'NONE' none. A `Mode` includes or excludes rewrites by name or tag:
-`Mode('FAST_RUN', exclude=('fusion',))`.
+always-safe rules (merge, constant folding, canonical forms, dead code); 'NONE' none. A `Mode`
+includes or excludes rewrites by name or tag: `Mode('FAST_RUN', exclude=('fusion',))`,
+`Mode('NONE', include=('stability',))`. Tags are the phase names (merge, canonicalize,
+stabilize, specialize, fusion, inplace) and themes (fast_compile, constant_fold, shape, dce,
+stability, xent, blas).
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
 
 @dataclass(frozen=True)
 class Mode:
-    """A named set of rewrites, adjusted by `include` / `exclude` (rewrite names or tags)."""
+    """A named set of rewrites, adjusted by `include` / `exclude` (rewrite names or tags).
+
+    >>> Mode('FAST_RUN', exclude=('inplace',))
+    Mode(name='FAST_RUN', include=(), exclude=('inplace',))
+    """
 
     name: str = "FAST_RUN"
     include: tuple = ()
@@ -25,26 +32,42 @@ class Mode:
     def __post_init__(self):
         if self.name not in MODE_NAMES:
             raise ConfigError(f"unknown mode {self.name!r}; modes: {', '.join(MODE_NAMES)}")
+        for option in ("include", "exclude"):
+            words = getattr(self, option)
+            if isinstance(words, str):
+                object.__setattr__(self, option, (words,))
+            else:
+                object.__setattr__(self, option, tuple(words))
 
-    def rewrite(self, fgraph):
-        """Rewrite `fgraph` in place; returns the RewriteLog of what was replaced."""
+    def including(self, *words) -> "Mode":
+        """This mode with more rewrites or tags included."""
+        return Mode(self.name, self.include + words, self.exclude)
+
+    def excluding(self, *words) -> "Mode":
+        """This mode with rewrites or tags excluded: `get_mode('FAST_RUN').excluding('fusion')`."""
+        return Mode(self.name, self.include, self.exclude + words)
+
+    def rewrite(self, fgraph, initial=None):
+        """Rewrite `fgraph` in place; returns the RewriteLog of what was replaced.
+
+        `initial` maps each node of `fgraph` to the node of the user's graph it was cloned from,
+        so that the log can tell where every optimized node came from.
+        """
         from graphlens.graph.provenance import RewriteLog
+        from graphlens.rewrite.db import optimize
+        log = RewriteLog(initial=dict(initial or {}))
         if self.name == "NONE" and not self.include:
-            return RewriteLog()
-        try:
-            from graphlens.rewrite.db import optimize
-        except ImportError:
-            return RewriteLog()
-        return optimize(fgraph, self)
+            return log
+        return optimize(fgraph, self, log)
 
 
 def get_mode(mode) -> Mode:
-    """A Mode from a name, a Mode, or None (config.mode)."""
+    """A Mode from a name (any case), a Mode, or None (config.mode)."""
     if isinstance(mode, Mode):
         return mode
     if mode is None:
         from graphlens.compile.config import config
         mode = config.mode
     if isinstance(mode, str):
-        return Mode(mode)
+        return Mode(mode.upper())
     raise ConfigError(f"mode must be a name ({', '.join(MODE_NAMES)}) or a Mode, got {mode!r}")

@@ -1,7 +1,8 @@
 """`FunctionGraph`: a graph with fixed inputs and outputs, a client map, and `replace`.
 
 The graph owns its Apply nodes (callers pass clones); `replace` keeps the client map exact and
-drops nodes nothing uses any more, so every pass stays linear in the graph's size.
+drops nodes nothing uses any more, so every pass stays linear in the graph's size: it imports only
+the nodes that are new, and removing a client costs O(1) even for a constant used 10,000 times.
 """
 
 from __future__ import annotations
@@ -10,6 +11,33 @@ from graphlens.errors import RewriteError, describe
 from graphlens.graph.basic import toposort
 
 OUTPUT = "output"  # the client "node" of a graph output, with the output's position
+
+
+class Clients(dict):
+    """The (node, position) pairs that read a variable, in the order they were added.
+
+    Iterates, counts and tests like the list it replaces (`for node, position in clients`),
+    but removing one pair is O(1): a high fan-out variable never makes rewriting quadratic.
+    """
+
+    def append(self, pair):
+        """Add a (node, position) pair."""
+        self[pair] = None
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return list(self)[key]
+        return super().__getitem__(key)
+
+    def __eq__(self, other):
+        if isinstance(other, list):
+            return list(self) == other
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Clients({list(self)!r})"
 
 
 class FunctionGraph:
@@ -21,19 +49,19 @@ class FunctionGraph:
         self.clients = {}
         self.apply_nodes = {}     # an ordered set: insertion order is a topological order
         for var in self.inputs:
-            self.clients.setdefault(var, [])
+            self.clients.setdefault(var, Clients())
         for node in toposort(self.outputs):
             self._import_node(node)
         for position, var in enumerate(self.outputs):
-            self.clients.setdefault(var, []).append((OUTPUT, position))
+            self.clients.setdefault(var, Clients()).append((OUTPUT, position))
         self._order = None
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
         for position, var in enumerate(node.inputs):
-            self.clients.setdefault(var, []).append((node, position))
+            self.clients.setdefault(var, Clients()).append((node, position))
         for var in node.outputs:
-            self.clients.setdefault(var, [])
+            self.clients.setdefault(var, Clients())
 
     def toposort(self):
         """The nodes in a stable topological order (cached until the graph changes)."""
@@ -55,6 +83,31 @@ class FunctionGraph:
                     result.append(var)
         return result
 
+    def nodes_to_import(self, var) -> list:
+        """The nodes `var` depends on that are not in the graph yet, inputs before clients.
+
+        The walk stops at nodes the graph already has, so its cost is the size of the new part.
+        """
+        root = var.owner
+        if root is None or root in self.apply_nodes:
+            return []
+        order, done, stack = [], {root}, [(root, 0)]
+        while stack:
+            node, position = stack[-1]
+            inputs = node.inputs
+            while position < len(inputs):
+                owner = inputs[position].owner
+                position += 1
+                if owner is not None and owner not in done and owner not in self.apply_nodes:
+                    stack[-1] = (node, position)
+                    stack.append((owner, 0))
+                    done.add(owner)
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+        return order
+
     def replace(self, old, new, reason=None):
         """Make every client of `old` use `new`; `old` must be in the graph.
 
@@ -72,17 +125,16 @@ class FunctionGraph:
                     getattr(old_type, "ndim", None) != getattr(new_type, "ndim", None):
                 raise RewriteError(f"replace ({reason}): {describe(new)} cannot stand for "
                                    f"{describe(old)}: the types differ")
-        for node in toposort([new]):
-            if node not in self.apply_nodes:
-                self._import_node(node)
-        self.clients.setdefault(new, [])
+        for node in self.nodes_to_import(new):
+            self._import_node(node)
+        self.clients.setdefault(new, Clients())
         for client, position in list(self.clients[old]):
             if client == OUTPUT:
                 self.outputs[position] = new
             else:
                 client.inputs[position] = new
             self.clients[new].append((client, position))
-        self.clients[old] = []
+        self.clients[old] = Clients()
         self._order = None
         return self._prune(old)
 
@@ -102,8 +154,10 @@ class FunctionGraph:
             for out in node.outputs:
                 self.clients.pop(out, None)
             for position, inp in enumerate(node.inputs):
-                clients = self.clients.get(inp, [])
-                clients[:] = [(c, p) for c, p in clients if not (c is node and p == position)]
+                clients = self.clients.get(inp)
+                if clients is None:
+                    continue
+                clients.pop((node, position), None)
                 if not clients:
                     stack.append(inp)
         return removed

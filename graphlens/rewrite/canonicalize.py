@@ -1,0 +1,122 @@
+"""Canonical forms: identities removed (x*1, x+0, x-0, x/1, --x, x-x), chains of + and * made one
+n-ary node with their constants folded together, and DimShuffles composed (a double transpose is
+no transpose). Later phases then match one shape of each expression, not every spelling of it.
+"""
+
+from __future__ import annotations
+
+from graphlens.rewrite.pattern import (Const, Pat, Var, constant_value, fits, is_constant_equal,
+                                       rewrite)
+from graphlens.tensor.basic import Cast
+from graphlens.tensor.elemwise import DimShuffle
+from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv, zeros_like
+
+FAST = ("fast_compile",)
+
+
+def _without_identity(terms, identity, old, combine):
+    kept = [t for t in terms if not is_constant_equal(t, identity)]
+    if len(kept) == len(terms) or not kept:
+        return None
+    return fits(combine(*kept) if len(kept) > 1 else kept[0], old)
+
+
+@rewrite("canonicalize", Pat(Mul, rest="factors", name="old"), tags=FAST)
+def mul_by_one(factors, old):
+    """x * 1 -> x (kept when the 1 is what gives the product its shape or dtype)."""
+    return _without_identity(factors, 1, old, lambda *xs: Mul()(*xs))
+
+
+@rewrite("canonicalize", Pat(Add, rest="terms", name="old"), tags=FAST)
+def add_zero(terms, old):
+    """x + 0 -> x."""
+    return _without_identity(terms, 0, old, lambda *xs: Add()(*xs))
+
+
+@rewrite("canonicalize", Pat(Sub, Var("x"), Const(value=0), name="old"), tags=FAST)
+def sub_zero(x, old):
+    """x - 0 -> x."""
+    return fits(x, old)
+
+
+@rewrite("canonicalize", Pat(Sub, Const(value=0), Var("x"), name="old"), tags=FAST)
+def zero_sub(x, old):
+    """0 - x -> -x."""
+    return fits(Neg()(x), old)
+
+
+@rewrite("canonicalize", Pat(TrueDiv, Var("x"), Const(value=1), name="old"), tags=FAST)
+def div_by_one(x, old):
+    """x / 1 -> x."""
+    return fits(x, old)
+
+
+@rewrite("canonicalize", Pat(Sub, Var("x"), Var("x"), name="old"), tags=FAST)
+def sub_self(x, old):
+    """x - x -> zeros shaped like x (for finite x; an infinite x gave NaN, read as a bug)."""
+    return fits(zeros_like(x, dtype=old.dtype), old)
+
+
+@rewrite("canonicalize", Pat(Neg, Pat(Neg, Var("x")), name="old"), tags=FAST)
+def neg_neg(x, old):
+    """-(-x) -> x."""
+    return fits(x, old)
+
+
+@rewrite("canonicalize", Pat(Cast, Var("x"), name="old"), tags=FAST)
+def cast_to_own_dtype(x, old):
+    """A cast to the dtype x already has (left by another rewrite) -> x."""
+    return fits(x, old) if x.dtype == old.dtype else None
+
+
+def _single_client(fgraph, var) -> bool:
+    return len(fgraph.clients.get(var, ())) == 1
+
+
+def _flatten(op_class, items, old, fgraph):
+    flat, changed = [], False
+    for item in items:
+        owner = item.owner
+        if owner is not None and type(owner.op) is op_class and item.dtype == old.dtype \
+                and _single_client(fgraph, item):
+            flat.extend(owner.inputs)
+            changed = True
+        else:
+            flat.append(item)
+    constants = [t for t in flat if constant_value(t) is not None]
+    if len(constants) > 1:
+        # Fold the constants into one (their product or sum is computed by constant folding).
+        others = [t for t in flat if constant_value(t) is None]
+        flat = others + [op_class()(*constants)]
+        changed = True
+    if not changed:
+        return None
+    return fits(op_class()(*flat), old)
+
+
+@rewrite("canonicalize", Pat(Add, rest="terms", name="old"), tags=FAST)
+def flatten_add(terms, old, fgraph):
+    """(a + b) + c -> add(a, b, c) when a + b is used only there; x + 1 + 2 -> x + 3."""
+    return _flatten(Add, terms, old, fgraph)
+
+
+@rewrite("canonicalize", Pat(Mul, rest="factors", name="old"), tags=FAST)
+def flatten_mul(factors, old, fgraph):
+    """(a * b) * c -> mul(a, b, c) when a * b is used only there; 2 * x * 3 -> x * 6."""
+    return _flatten(Mul, factors, old, fgraph)
+
+
+@rewrite("canonicalize", Pat(DimShuffle, Pat(DimShuffle, Var("x"), op_name="inner"),
+                             op_name="outer", name="old"), tags=FAST)
+def compose_dimshuffles(x, inner, outer, old):
+    """x.T.T -> x; any DimShuffle of a DimShuffle -> one DimShuffle."""
+    order = tuple("x" if axis == "x" else inner.new_order[axis] for axis in outer.new_order)
+    if order == tuple(range(x.ndim)):
+        return fits(x, old)
+    return fits(DimShuffle(x.ndim, order)(x), old)
+
+
+@rewrite("canonicalize", Pat(DimShuffle, Var("x"), op_name="op", name="old"), tags=FAST)
+def identity_dimshuffle(x, op, old):
+    """A DimShuffle that keeps every axis in place -> its input."""
+    return fits(x, old) if op.new_order == tuple(range(x.ndim)) else None

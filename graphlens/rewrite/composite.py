@@ -1,0 +1,223 @@
+"""`Composite`: several elementwise ops fused into one node that holds their graph.
+
+It evaluates its inner graph with numpy ufuncs writing into arrays it owns (`out=`), so a chain of
+200 operations needs one or two arrays, not 200; `destroyed` lets it reuse an input's array once the
+in-place rewrite has proved nothing else reads it. Every step is one vectorised numpy call over the
+whole array: there is never a Python loop over elements. The inner graph is public
+(`inner_inputs`, `inner_output`, `inner_nodes()`) so printers and pictures can show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError
+from graphlens.graph.basic import Apply, Constant, toposort
+from graphlens.graph.notation import Func, Infix, Prefix
+from graphlens.graph.op import Op
+from graphlens.rewrite.kernels import kernel_for
+from graphlens.tensor.elemwise import check_runtime_broadcast
+from graphlens.tensor.variable import as_tensor_variable
+
+
+@dataclass(frozen=True)
+class _Step:
+    node: object            # the inner Apply (its op, and its types for perform)
+    kernel: object          # run(arrays, out), or None: the op's perform computes the step
+    inputs: tuple           # value slots read
+    output: int             # value slot written
+    dtype: object
+    dying: tuple            # slots last read by this step
+    full: bool              # the result has the Composite's shape (known from static shapes)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    template: list          # slot values before a call: constants filled in
+    steps: tuple
+    output: int
+    constant_shapes: list   # the inner constants broadcast with the inputs too
+
+
+@dataclass(frozen=True)
+class Composite(Op):
+    """Elementwise ops fused into one node: `inner_output` computed from `inner_inputs`.
+
+    `destroyed`: positions of inputs whose arrays it may overwrite (set by the in-place rewrite).
+    """
+
+    inner_inputs: tuple
+    inner_output: object
+    destroyed: tuple = ()
+    notation = Func("composite")
+
+    @property
+    def destroy_map(self):
+        return {0: list(self.destroyed)} if self.destroyed else {}
+
+    def inner_nodes(self) -> list:
+        """The fused nodes, inputs first."""
+        return toposort([self.inner_output])
+
+    @property
+    def inner_outputs(self) -> tuple:
+        """The inner graph's outputs (one)."""
+        return (self.inner_output,)
+
+    @cached_property
+    def label(self):
+        text = formula(self.inner_inputs, self.inner_output)
+        suffix = f"{{inplace={','.join(map(str, self.destroyed))}}}" if self.destroyed else ""
+        return f"Composite{{{text}}}{suffix}"
+
+    def make_node(self, *inputs):
+        inputs = [as_tensor_variable(v) for v in inputs]
+        if len(inputs) != len(self.inner_inputs) or any(
+                a.dtype != b.dtype or a.ndim != b.ndim for a, b in zip(inputs, self.inner_inputs)):
+            raise GraphlensTypeError(f"{self.label} takes {len(self.inner_inputs)} inputs of "
+                                     f"types {[str(v.type) for v in self.inner_inputs]}")
+        return Apply(self, inputs, [self.inner_output.type()])
+
+    @cached_property
+    def _plan(self):
+        slot = {var: i for i, var in enumerate(self.inner_inputs)}
+        template = [None] * len(slot)
+        nodes = self.inner_nodes()
+        for node in nodes:
+            for var in node.inputs:
+                if isinstance(var, Constant) and var not in slot:
+                    slot[var] = len(template)
+                    template.append(var.data)
+        for node in nodes:
+            slot[node.outputs[0]] = len(template)
+            template.append(None)
+        last_read = {}
+        for step, node in enumerate(nodes):
+            for var in node.inputs:
+                last_read[slot[var]] = step
+        output = slot[self.inner_output]
+        dying = [[] for _ in nodes]
+        for index, step in last_read.items():
+            if index != output and not isinstance(template[index], np.ndarray):
+                dying[step].append(index)
+        final = self.inner_output.type.shape
+        steps = tuple(_Step(node, kernel_for(node), tuple(slot[v] for v in node.inputs),
+                            slot[node.outputs[0]], np.dtype(node.outputs[0].type.dtype),
+                            tuple(dying[i]), _same_lengths(node.outputs[0].type.shape, final))
+                      for i, node in enumerate(nodes))
+        shapes = [np.shape(value) for value in template if value is not None]
+        return _Plan(template, steps, output, shapes)
+
+    def perform(self, node, inputs):
+        plan = self._plan
+        values = plan.template.copy()
+        values[:len(inputs)] = inputs
+        shapes = [np.shape(array) for array in inputs]
+        final = broadcast_shape(shapes + plan.constant_shapes)
+        if any(shape != final for shape in shapes):
+            check_runtime_broadcast(node, inputs, final)
+        owned = [False] * len(values)
+        for position in self.destroyed:
+            array = inputs[position]
+            owned[position] = isinstance(array, np.ndarray) and array.flags.writeable
+        spare = {}          # (shape, dtype) -> arrays no longer read, ready for reuse
+        for step in plan.steps:
+            arrays = [values[i] for i in step.inputs]
+            shape = final if step.full else broadcast_shape([a.shape for a in arrays])
+            if step.kernel is not None:
+                result = _reusable(step, values, owned, shape)
+                if result is None:
+                    result = _spare(spare, shape, step.dtype)
+                step.kernel(arrays, result)
+                owned[step.output] = True
+            else:
+                result = np.asarray(step.node.op.perform(step.node, arrays)[0])
+                owned[step.output] = not any(np.may_share_memory(result, a) for a in arrays)
+            values[step.output] = result
+            for index in step.dying:
+                array = values[index]
+                if owned[index] and array is not result:
+                    spare.setdefault((array.shape, array.dtype), []).append(array)
+                values[index] = None
+                owned[index] = False
+        return [values[plan.output]]
+
+    def grad(self, inputs, output_grads):
+        from graphlens.gradient import grad
+        from graphlens.graph.basic import clone_graph
+        (output,), _ = clone_graph([self.inner_output],
+                                   replace=dict(zip(self.inner_inputs, inputs)))
+        return grad(None, list(inputs), known_grads={output: output_grads[0]},
+                    disconnected_inputs="ignore", return_disconnected="disconnected")
+
+
+def _same_lengths(shape, final) -> bool:
+    """True when a result of static `shape` has the `final` result's lengths at run time: it
+    can differ only on an axis where it is declared of length 1 and the final one is not."""
+    return len(shape) == len(final) and all(
+        dim != 1 or last == 1 for dim, last in zip(shape, final))
+
+
+def broadcast_shape(shapes):
+    """numpy's broadcast of `shapes` (all of one rank here, as Elemwise pads them), fast for the
+    common case of equal shapes; a mismatch raises numpy's own error."""
+    first = shapes[0]
+    if all(shape == first for shape in shapes):
+        return first
+    if any(len(shape) != len(first) for shape in shapes):
+        return np.broadcast_shapes(*shapes)
+    result = []
+    for lengths in zip(*shapes):
+        longest = max(lengths)
+        if any(length != longest and length != 1 for length in lengths):
+            return np.broadcast_shapes(*shapes)     # raises, naming the shapes
+        result.append(longest)
+    return tuple(result)
+
+
+def _reusable(step, values, owned, shape):
+    """An array this step's inputs leave behind, of the result's shape and dtype, or None."""
+    for index in step.dying:
+        array = values[index]
+        if owned[index] and array.shape == shape and array.dtype == step.dtype:
+            owned[index] = False
+            return array
+    return None
+
+
+def _spare(spare, shape, dtype):
+    arrays = spare.get((shape, dtype))
+    return arrays.pop() if arrays else np.empty(shape, dtype=dtype)
+
+
+# Longest inner formula shown in a label; bigger composites show their size instead.
+MAX_LABEL = 60
+
+
+def formula(inner_inputs, output) -> str:
+    """The inner graph as one line, `tanh(i0 + i1) * i2`, or `204 ops` when that is too long."""
+    text = {var: f"i{i}" for i, var in enumerate(inner_inputs)}
+    nodes = toposort([output])
+    for node in nodes:
+        args = []
+        for var in node.inputs:
+            if var not in text:
+                data = np.asarray(getattr(var, "data", np.nan))
+                text[var] = repr(data.item()) if data.size == 1 else "c"
+            args.append(text[var])
+        notation = node.op.notation
+        if isinstance(notation, Infix):
+            shown = f"({f' {notation.symbol} '.join(args)})"
+        elif isinstance(notation, Prefix):
+            shown = f"{notation.symbol}{args[0]}"
+        else:
+            name = notation.name if isinstance(notation, Func) else type(node.op).__name__
+            shown = f"{name}({', '.join(args)})"
+        if len(shown) > MAX_LABEL:
+            return f"{len(nodes)} ops"
+        text[node.outputs[0]] = shown
+    result = text[output]
+    return result[1:-1] if result.startswith("(") and result.endswith(")") else result

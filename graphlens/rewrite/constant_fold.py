@@ -1,0 +1,44 @@
+"""Constant folding: a node whose inputs are all constants becomes the constant it computes.
+
+Folding runs the op's own `perform` once, at compile time, so the folded value is exactly what the
+unoptimized function would compute. Ops that make big arrays out of small constants (alloc, eye,
+arange of a large length) are left alone: folding them would move work into memory for nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.graph.basic import Constant
+from graphlens.graph.op import Op
+from graphlens.rewrite.pattern import Pat, rewrite
+
+# A folded value larger than this (in elements) and than its inputs together stays computed.
+MAX_FOLDED_SIZE = 4096
+
+
+def _all_inputs_constant(node) -> bool:
+    return bool(node.inputs) and all(isinstance(var, Constant) for var in node.inputs)
+
+
+@rewrite("canonicalize", Pat(Op, where=_all_inputs_constant, name="out"),
+         tags=("fast_compile", "constant_fold"))
+def constant_fold(out, node):
+    """An op of constants, computed once: `2 * 3` becomes `6`, `exp(0.0)` becomes `1.0`."""
+    from graphlens.tensor.variable import TensorConstant
+    if getattr(node.op, "destroy_map", None) or not hasattr(out.type, "dtype"):
+        return None
+    inputs = [np.asarray(var.data) for var in node.inputs]
+    try:
+        (value,) = node.op.perform(node, inputs)
+    except Exception:       # an error at run time is the user's to see, with their line
+        return None
+    value = np.asarray(value, dtype=out.type.dtype)
+    if value.size > MAX_FOLDED_SIZE and value.size > sum(v.size for v in inputs):
+        return None
+    if not out.type.is_compatible_shape(value.shape):
+        return None
+    if any(np.shares_memory(value, v) for v in inputs):
+        value = value.copy()
+    value.setflags(write=False)     # a constant is shared by every call: nothing may write it
+    return TensorConstant(out.type, value)

@@ -1,0 +1,212 @@
+"""The rewrite database by phase, and the driver: the only code that calls `fgraph.replace`.
+
+Phases run in order; each runs its rules to a fixed point, with a bounded number of passes. A pass
+visits the nodes once in topological order (inputs first), so a chain of rewrites up a graph
+converges in one pass; the next pass only confirms nothing changed. The merge rule runs after each
+pass of every local phase, so duplicates made by one rewrite are shared before the next pass.
+Each replacement appends a RewriteRecord to the log: the rule, where it is written, the phase,
+the nodes it removed and added, and the nodes its pattern matched.
+
+>>> log = optimize(fgraph, Mode('FAST_RUN'))     # doctest: +SKIP
+>>> log.counts()                                 # doctest: +SKIP
+{'merge': 3, 'log_sigmoid_to_softplus': 1, 'fusion': 2}
+"""
+
+from __future__ import annotations
+
+from graphlens.errors import ConfigError, RewriteError, describe
+from graphlens.graph.provenance import RewriteLog, RewriteRecord
+from graphlens.graph.fg import OUTPUT
+from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
+
+# The order phases run in. A rule names one of them.
+PHASES = ("merge", "canonicalize", "stabilize", "specialize", "fusion", "inplace")
+# Passes per phase before the driver stops looking for a fixed point.
+MAX_PASSES = 6
+
+
+def all_rules() -> list:
+    """Every rule graphlens knows, by phase order, then module, then source line."""
+    from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge,
+                                   shapes, specialize, stabilize, xent)
+    rules = []
+    for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
+                   fusion, inplace):
+        rules.extend(module_rules(module))
+    return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
+
+
+def select_rules(mode) -> list:
+    """The rules `mode` runs: its name's set (FAST_RUN all, FAST_COMPILE those tagged
+    'fast_compile', NONE none), plus `include`, minus `exclude` (rule names or tags)."""
+    rules = all_rules()
+    known = {rule.name for rule in rules} | {tag for rule in rules for tag in rule.tags}
+    for word in tuple(mode.include) + tuple(mode.exclude):
+        if word not in known:
+            raise ConfigError(f"Mode: no rewrite or tag is named {word!r}; tags: "
+                              f"{', '.join(sorted({t for r in rules for t in r.tags}))}")
+    if mode.name == "FAST_RUN":
+        chosen = list(rules)
+    elif mode.name == "FAST_COMPILE":
+        chosen = [rule for rule in rules if "fast_compile" in rule.tags]
+    else:
+        chosen = []
+
+    def named(rule, words):
+        return rule.name in words or bool(rule.tags & set(words))
+
+    chosen += [rule for rule in rules if rule not in chosen and named(rule, mode.include)]
+    chosen = [rule for rule in chosen if not named(rule, mode.exclude)]
+    return sorted(chosen, key=lambda rule: rules.index(rule))
+
+
+def optimize(fgraph, mode, log=None) -> RewriteLog:
+    """Rewrite `fgraph` in place with the rules `mode` selects; returns the RewriteLog."""
+    log = log if log is not None else RewriteLog()
+    driver = Driver(fgraph, log)
+    rules = select_rules(mode)
+    merges = [rule for rule in rules if rule.phase == "merge"]
+    for phase in PHASES:
+        phase_rules = [rule for rule in rules if rule.phase == phase]
+        if not phase_rules:
+            continue
+        local = [rule for rule in phase_rules if rule.pattern is not None]
+        whole = [rule for rule in phase_rules if rule.pattern is None]
+        if not local:
+            for rule in whole:
+                driver.run_whole(rule, phase)
+            continue
+        driver.start_phase(local)
+        for _ in range(MAX_PASSES):
+            changes = sum(driver.run_whole(rule, phase) for rule in whole)
+            changes += driver.run_local(local, phase)
+            if changes:
+                changes += sum(driver.run_whole(rule, phase) for rule in merges)
+            if not changes:
+                break
+    return log
+
+
+class Driver:
+    """Applies rules to one FunctionGraph and records every replacement in a RewriteLog."""
+
+    def __init__(self, fgraph, log):
+        self.fgraph = fgraph
+        self.log = log
+        self._by_type = {}
+        # Nodes whose surroundings changed since the last pass; None: visit every node.
+        self._seeds = None
+        self._reach = 1
+
+    def start_phase(self, rules):
+        """The next pass visits every node: new rules may match anywhere."""
+        self._seeds = None
+        self._reach = max(pattern_depth(rule.pattern) for rule in rules)
+
+    def _nodes_to_visit(self):
+        """All nodes (first pass of a phase), or those a rule could now match differently: the
+        nodes within a pattern's depth above a node that changed. Topological order."""
+        order = self.fgraph.toposort()
+        seeds, self._seeds = self._seeds, []
+        if seeds is None:
+            return list(order)
+        clients = self.fgraph.clients
+        frontier = {node for node in seeds if node in self.fgraph.apply_nodes}
+        dirty = set(frontier)
+        for _ in range(self._reach):
+            above = set()
+            for node in frontier:
+                for client, _ in clients.get(node.outputs[0], ()):
+                    if client != OUTPUT and client not in dirty:
+                        above.add(client)
+            dirty |= above
+            frontier = above
+        return [node for node in order if node in dirty]
+
+    def run_whole(self, rule, phase) -> int:
+        """Apply every Replacement a whole-graph rule yields; the number applied."""
+        return sum(1 for replacement in rule.run(self.fgraph)
+                   if self.apply(rule, replacement, phase) is not None)
+
+    def run_local(self, rules, phase) -> int:
+        """One pass of the local `rules` over the graph in topological order; changes made."""
+        fgraph = self.fgraph
+        nodes = fgraph.apply_nodes
+        # A bound on rewrites per pass: rules that undo each other must not loop forever.
+        budget = 4 * len(nodes) + 1000
+        changes = 0
+        for start in self._nodes_to_visit():
+            stack = [start]
+            while stack:
+                node = stack.pop()
+                if node not in nodes:
+                    continue
+                for rule in self._rules_for(node.op, rules, phase):
+                    replacement = rule.apply(node.outputs[0], fgraph)
+                    if replacement is None:
+                        continue
+                    added = self.apply(rule, replacement, phase)
+                    if added is None:
+                        continue
+                    changes += 1
+                    if changes > budget:
+                        return changes
+                    # The new nodes may match further rules; try them before moving on.
+                    stack.extend(reversed(added))
+                    break
+        return changes
+
+    def _rules_for(self, op, rules, phase):
+        key = (type(op), phase)
+        found = self._by_type.get(key)
+        if found is None:
+            found = [rule for rule in rules if isinstance(op, rule.pattern.root_classes())]
+            self._by_type[key] = found
+        return found
+
+    def apply(self, rule, replacement, phase):
+        """Replace, check and record; the nodes added, or None if nothing changed."""
+        old, new = replacement.old, replacement.new
+        if new is old:
+            return None
+        _check(rule, old, new)
+        fgraph = self.fgraph
+        added = fgraph.nodes_to_import(new)
+        for node in added:
+            if any(var is old for var in node.inputs):
+                raise RewriteError(f"rewrite {rule.name} ({rule.location}) replaced "
+                                   f"{describe(old)} by an expression of itself")
+            for out in node.outputs:
+                # What a rewrite builds stands for what the user wrote on that line.
+                out.creation_site = old.creation_site
+        if new.owner is not None and new.owner in added and new.name is None:
+            new.name = old.name
+        readers = [client for client, _ in fgraph.clients[old] if client != OUTPUT]
+        removed = fgraph.replace(old, new, reason=rule.name)
+        if self._seeds is not None:
+            # What a rule may now see differently: the new nodes, the nodes that read the new
+            # value, and the last reader of a value that just lost its other readers.
+            self._seeds.extend(added)
+            self._seeds.extend(readers)
+            for node in removed:
+                for var in node.inputs:
+                    left = fgraph.clients.get(var)
+                    if left is not None and len(left) == 1:
+                        self._seeds.extend(c for c, _ in left if c != OUTPUT)
+        self.log.append(RewriteRecord(rule.name, rule.location, phase, tuple(removed),
+                                      tuple(added), old, new, tuple(replacement.matched)))
+        return added
+
+
+def _check(rule, old, new):
+    old_type, new_type = old.type, getattr(new, "type", None)
+    problem = None
+    if getattr(new_type, "dtype", None) != old_type.dtype:
+        problem = "the dtypes differ"
+    elif new_type.ndim != old_type.ndim:
+        problem = "the ranks differ"
+    elif not compatible_shapes(old_type.shape, new_type.shape):
+        problem = "the static shapes differ"
+    if problem:
+        raise RewriteError(f"rewrite {rule.name} ({rule.location}) would replace "
+                           f"{describe(old)} by {describe(new)}: {problem}")

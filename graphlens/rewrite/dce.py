@@ -1,0 +1,62 @@
+"""Dead-code removal: computations whose values cannot matter are cut out of the graph.
+
+The driver's `replace` already drops every node nothing reads any more; the rules here make more
+values unread: the branch a constant condition never takes, the gradient-only half of a gradient
+stop, and the `x` that `fill(x, y)` reads only for its shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.gradient import DisconnectedGrad, StraightThrough, ZeroGrad
+from graphlens.rewrite.pattern import Pat, Var, constant_value, fits, rewrite
+from graphlens.rewrite.shapes import shape_source
+from graphlens.tensor.compare import Switch
+from graphlens.tensor.math import Second
+
+FAST = ("fast_compile", "dce")
+
+
+@rewrite("canonicalize", Pat(Switch, Var("cond"), Var("a"), Var("b"), name="old"), tags=FAST)
+def switch_constant_condition(cond, a, b, old):
+    """switch(True, a, b) -> a and switch(False, a, b) -> b: the other branch is never read."""
+    value = constant_value(cond)
+    if value is None or value.size == 0:
+        return None
+    if np.all(value):
+        return fits(a, old)
+    if not np.any(value):
+        return fits(b, old)
+    return None
+
+
+@rewrite("canonicalize", Pat((ZeroGrad, DisconnectedGrad), Var("x"), name="old"), tags=FAST)
+def remove_gradient_stop(x, old):
+    """zero_grad(x), disconnected_grad(x) -> x: gradients are built, only the value is left."""
+    return fits(x, old)
+
+
+@rewrite("canonicalize", Pat(StraightThrough, Var("forward"), Var("surrogate"), name="old"),
+         tags=FAST)
+def remove_straight_through(forward, surrogate, old):
+    """straight_through(forward, surrogate) -> forward: the surrogate only carried a gradient."""
+    return fits(forward, old)
+
+
+@rewrite("canonicalize", Pat(Second, Var("x"), Var("y"), name="old"), tags=FAST)
+def fill_without_broadcast(x, y, old):
+    """fill(x, y) -> y when y already has the result's shape: x was read for nothing."""
+    if y.ndim != old.ndim or any(dim == 1 and out != 1
+                                 for dim, out in zip(y.type.shape, old.type.shape)):
+        return None
+    return fits(y, old)
+
+
+@rewrite("specialize", Pat(Second, Var("x"), Var("y"), name="old"), tags=("dce", "shape"))
+def fill_shape_from_input(x, y, old):
+    """fill(f(a, b), y) -> fill(a, y) (elementwise f, a of the same shape): f(a, b) may then go."""
+    source = shape_source(x)
+    if source is None:
+        return None
+    return fits(Second()(source, y), old)

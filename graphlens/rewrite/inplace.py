@@ -1,0 +1,107 @@
+"""In-place evaluation: an elementwise node may write its result into an input's array when
+nothing reads that array afterwards.
+
+The rule decides on the schedule the evaluator will run (the graph's topological order, which
+replacing a node by its in-place twin does not change). An input's array is reused only if it is
+not an input, shared variable or constant of the graph (nor a view of one), not an output, and
+every other reader of it, or of any view of the same array, runs earlier.
+"""
+
+from __future__ import annotations
+
+from graphlens.gradient import GradientStop, StraightThrough
+from graphlens.rewrite.composite import Composite
+from graphlens.rewrite.pattern import Replacement, graph_rewrite
+from graphlens.tensor.elemwise import Elemwise
+
+
+def aliased_input(node):
+    """The position of the input whose array `node`'s output may be (a view of), or None."""
+    view_map = getattr(node.op, "view_map", None) or {}
+    if view_map.get(0):
+        return view_map[0][0]
+    if isinstance(node.op, (GradientStop, StraightThrough)):
+        return 0        # returns its input itself
+    return None
+
+
+class ArrayOwners:
+    """For each variable, the variable whose array it lives in (itself, unless it is a view)."""
+
+    def __init__(self):
+        self.base = {}
+
+    def __call__(self, var):
+        chain = []
+        while var not in self.base:
+            node = var.owner
+            position = aliased_input(node) if node is not None else None
+            if position is None:
+                self.base[var] = var
+                break
+            chain.append(var)
+            var = node.inputs[position]
+        base = self.base[var]
+        for link in chain:
+            self.base[link] = base
+        return base
+
+
+def destroyable_inputs(fgraph) -> list:
+    """[(node, input position)] of elementwise nodes that may overwrite that input's array."""
+    order = fgraph.toposort()
+    step = {node: i for i, node in enumerate(order)}
+    never = len(order) + 1
+    owner_of = ArrayOwners()
+    # For each array: the last step that reads it, and how many reads happen at that step.
+    last = {}
+
+    def read(base, at):
+        latest, count = last.get(base, (-1, 0))
+        if at > latest:
+            last[base] = (at, 1)
+        elif at == latest:
+            last[base] = (latest, count + 1)
+
+    for node in order:
+        for var in node.inputs:
+            read(owner_of(var), step[node])
+    for var in fgraph.outputs:
+        read(owner_of(var), never)
+    chosen = []
+    for node in order:
+        if not isinstance(node.op, (Elemwise, Composite)) or getattr(node.op, "destroyed", ()):
+            continue
+        out = node.outputs[0]
+        for position, var in enumerate(node.inputs):
+            base = owner_of(var)
+            if base.owner is None or var.dtype != out.dtype or var.ndim != out.ndim:
+                continue
+            if any(dim == 1 and out_dim != 1 for dim, out_dim in zip(var.type.shape,
+                                                                        out.type.shape)):
+                continue        # it broadcasts: its array is smaller than the result
+            if sum(1 for other in node.inputs if other is var) > 1:
+                continue
+            if last.get(base) == (step[node], 1):
+                chosen.append((node, position))
+                break
+    return chosen
+
+
+def inplace_twin(node, position):
+    """`node` as a Composite that may overwrite input `position`."""
+    op = node.op
+    if isinstance(op, Composite):
+        inner_inputs, inner_output = op.inner_inputs, op.inner_output
+    else:
+        inner_inputs = tuple(var.type(var.name) for var in node.inputs)
+        inner_output = node.clone_with_new_inputs(list(inner_inputs)).outputs[0]
+    return Composite(inner_inputs, inner_output, (position,))(*node.inputs)
+
+
+@graph_rewrite("inplace", tags=("inplace",))
+def elementwise_inplace(fgraph):
+    """An elementwise result written into an input's array that nothing reads any more."""
+    for node, position in destroyable_inputs(fgraph):
+        yield Replacement(node.outputs[0], inplace_twin(node, position), (node,))
+

@@ -1,0 +1,39 @@
+"""Merge: equal constants become one constant, and equal computations one node (CSE).
+
+Two constants are equal when their signatures (type, shape, bytes) are; two nodes when their ops
+are equal and their inputs are the same variables. One walk in topological order suffices: by the
+time a node is reached its inputs have already been merged.
+"""
+
+from __future__ import annotations
+
+from graphlens.graph.basic import Constant
+from graphlens.rewrite.pattern import Replacement, graph_rewrite
+
+
+@graph_rewrite("merge", tags=("fast_compile",))
+def merge(fgraph):
+    """Common sub-expressions and equal constants, computed once.
+
+    >>> f = function([x], T.exp(x) + T.exp(x))     # one Exp node after merging
+    """
+    kept_constants = {}
+    for var in list(fgraph.clients):
+        if not isinstance(var, Constant) or not fgraph.clients.get(var):
+            continue
+        key = var.signature()
+        kept = kept_constants.setdefault(key, var)
+        if kept is not var:
+            yield Replacement(var, kept)
+    kept_nodes = {}
+    nodes = fgraph.apply_nodes
+    for node in list(fgraph.toposort()):
+        if node not in nodes:
+            continue
+        key = (node.op, tuple(node.inputs))
+        try:
+            kept = kept_nodes.setdefault(key, node)
+        except TypeError:
+            continue        # an op with unhashable props is never merged
+        if kept is not node and kept in nodes:
+            yield Replacement(node.outputs[0], kept.outputs[0], (node,))

@@ -1,0 +1,281 @@
+"""The rewrite language: patterns over the graph, and named rules that replace what they match.
+
+A rule is a pattern, a function that builds the replacement (or returns None to decline) and a
+phase. The decorator records the rule's file and line, so every replacement in a RewriteLog points
+at the code that made it. Rules never edit the graph: they return a replacement and the driver in
+`rewrite/db.py` applies it and records it.
+
+>>> @rewrite("stabilize", Pat(Log, Pat(Sigmoid, Var("x"))))
+... def log_sigmoid_to_softplus(x):
+...     '''log(sigmoid(x)) underflows to -inf for x << 0; -softplus(-x) does not.'''
+...     return -softplus(-x)
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graphlens.graph.basic import Constant, Variable
+
+
+@dataclass(frozen=True)
+class Var:
+    """Matches any variable and binds it to `name`; a name used twice must bind one variable.
+
+    `where` is an optional test of the variable: `Var("y", where=is_integer)`.
+    """
+
+    name: str
+    where: object = None
+
+
+@dataclass(frozen=True)
+class Const:
+    """Matches a constant (also one broadcast by DimShuffle), binding its value array to `name`.
+
+    With `value`, every element must equal it: `Const(value=1)` matches 1, [1, 1], [[1.0]].
+    """
+
+    name: str | None = None
+    value: object = None
+
+
+@dataclass(frozen=True)
+class Pat:
+    """Matches the output of a node whose op is an instance of `op` (a class or a tuple of them).
+
+    The input patterns match the node's inputs in order; `rest` binds the remaining inputs as a
+    tuple (for n-ary ops), and without input patterns or `rest` any inputs match. `name` binds the
+    matched variable, `op_name` the op itself (to read its props).
+
+    >>> Pat(Mul, rest="factors", name="product")            # any product
+    >>> Pat(Sub, Pat(Exp, Var("x")), Const(value=1))          # exp(x) - 1
+    """
+
+    op: object
+    inputs: tuple = ()
+    rest: str | None = None
+    name: str | None = None
+    op_name: str | None = None
+    where: object = None
+
+    def __init__(self, op, *inputs, rest=None, name=None, op_name=None, where=None):
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "inputs", tuple(inputs))
+        object.__setattr__(self, "rest", rest)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "op_name", op_name)
+        object.__setattr__(self, "where", where)
+
+    def root_classes(self) -> tuple:
+        """The op classes a matching node's op must be an instance of."""
+        return self.op if isinstance(self.op, tuple) else (self.op,)
+
+
+def constant_value(var):
+    """The value of `var` if it is a constant, or a DimShuffle of one; otherwise None.
+
+    >>> constant_value(T.constant(2.0))
+    array(2.)
+    """
+    from graphlens.tensor.elemwise import DimShuffle
+    while var.owner is not None and isinstance(var.owner.op, DimShuffle):
+        var = var.owner.inputs[0]
+    if isinstance(var, Constant):
+        return np.asarray(var.data)
+    return None
+
+
+def is_constant_equal(var, value) -> bool:
+    """True when `var` is a constant whose every element equals `value`."""
+    data = constant_value(var)
+    return data is not None and data.size > 0 and bool(np.all(data == value))
+
+
+def pattern_depth(pattern) -> int:
+    """How many nodes deep `pattern` looks below the node it matches (1 for `Pat(Op)`)."""
+    if not isinstance(pattern, Pat):
+        return 0
+    depth, stack = 0, [(pattern, 1)]
+    while stack:
+        pat, level = stack.pop()
+        depth = max(depth, level)
+        stack.extend((sub, level + 1) for sub in pat.inputs if isinstance(sub, Pat))
+    return depth
+
+
+def match(pattern, var, bindings, nodes) -> bool:
+    """Try `pattern` on `var`, filling `bindings` and the list of matched `nodes`.
+
+    Iterative (an explicit stack), so deep patterns cost no recursion. On failure the caller
+    discards `bindings` and `nodes`.
+    """
+    stack = [(pattern, var)]
+    while stack:
+        pat, current = stack.pop()
+        if isinstance(pat, Var):
+            if not _bind(bindings, pat.name, current):
+                return False
+            if pat.where is not None and not pat.where(current):
+                return False
+            continue
+        if isinstance(pat, Const):
+            data = constant_value(current)
+            if data is None:
+                return False
+            if pat.value is not None and not (data.size and np.all(data == pat.value)):
+                return False
+            if pat.name is not None and not _bind(bindings, pat.name, current):
+                return False
+            continue
+        node = current.owner
+        if node is None or not isinstance(node.op, pat.root_classes()):
+            return False
+        inputs = node.inputs
+        if pat.rest is None and pat.inputs and len(inputs) != len(pat.inputs):
+            return False
+        if pat.rest is not None and len(inputs) < len(pat.inputs):
+            return False
+        if pat.where is not None and not pat.where(node):
+            return False
+        if pat.name is not None and not _bind(bindings, pat.name, current):
+            return False
+        if pat.op_name is not None and not _bind(bindings, pat.op_name, node.op):
+            return False
+        if pat.rest is not None:
+            if not _bind(bindings, pat.rest, tuple(inputs[len(pat.inputs):])):
+                return False
+        nodes.append(node)
+        for sub, inp in zip(reversed(pat.inputs), reversed(inputs[:len(pat.inputs)])):
+            stack.append((sub, inp))
+    return True
+
+
+def _bind(bindings, name, value) -> bool:
+    if name in bindings:
+        bound = bindings[name]
+        if isinstance(bound, tuple):
+            return isinstance(value, tuple) and len(bound) == len(value) and all(
+                a is b for a, b in zip(bound, value))
+        return bound is value
+    bindings[name] = value
+    return True
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A rule's answer: `old` (a variable of the graph) is to become `new`; `matched` lists the
+    nodes of the graph the rule read to decide (they are what the new nodes came from)."""
+
+    old: Variable
+    new: Variable
+    matched: tuple = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """A named rewrite: `phase`, `pattern` (None for a rule over the whole graph), the function
+    `fn`, its `location` ('graphlens/rewrite/stabilize.py:31') and `tags` for modes."""
+
+    name: str
+    phase: str
+    pattern: Pat | None
+    fn: object
+    location: str
+    tags: frozenset = field(default_factory=frozenset)
+    params: tuple = ()       # the names the function takes; it is given only those
+
+    def apply(self, var, fgraph):
+        """The Replacement this local rule proposes for `var`, or None."""
+        bindings, nodes = {}, []
+        if not match(self.pattern, var, bindings, nodes):
+            return None
+        extra = {"fgraph": fgraph, "node": var.owner, "old": var}
+        arguments = {name: bindings[name] if name in bindings else extra[name]
+                     for name in self.params}
+        new = self.fn(**arguments)
+        if new is None:
+            return None
+        if isinstance(new, Replacement):
+            return new
+        return Replacement(var, new, tuple(nodes))
+
+    def run(self, fgraph):
+        """The Replacements this whole-graph rule proposes, one at a time (a generator)."""
+        return self.fn(fgraph)
+
+    def __repr__(self):
+        return f"<rewrite {self.name} ({self.phase}) at {self.location}>"
+
+
+def _location(fn) -> str:
+    code = fn.__code__
+    filename = code.co_filename
+    package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    if filename.startswith(package + os.sep):
+        filename = os.path.relpath(filename, package)
+    return f"{filename.replace(os.sep, '/')}:{code.co_firstlineno}"
+
+
+def _params(fn) -> tuple:
+    return tuple(inspect.signature(fn).parameters)
+
+
+def rewrite(phase, pattern, *, name=None, tags=()):
+    """Decorator: a local rule of `phase` that replaces what `pattern` matches.
+
+    The function receives, by name, the pattern's bindings it asks for (and `fgraph`, `node`,
+    `old`: the graph, the matched node and its output) and returns the replacement variable,
+    or None to decline.
+    """
+    def decorate(fn):
+        return Rule(name or fn.__name__, phase, pattern, fn, _location(fn),
+                    frozenset(tags) | {phase}, _params(fn))
+    return decorate
+
+
+def graph_rewrite(phase, *, name=None, tags=()):
+    """Decorator: a rule of `phase` over the whole graph; the function takes the FunctionGraph
+    and yields Replacements, which the driver applies one by one (the graph changes between)."""
+    def decorate(fn):
+        return Rule(name or fn.__name__, phase, None, fn, _location(fn),
+                    frozenset(tags) | {phase})
+    return decorate
+
+
+def fits(new, old):
+    """`new`, cast to `old`'s dtype if needed, or None if it cannot stand for `old`.
+
+    A replacement must keep the rank, and keep every axis that `old` declares broadcastable
+    (length 1) broadcastable, or the ops reading it would broadcast differently.
+    """
+    from graphlens.tensor.basic import cast
+    from graphlens.tensor.variable import as_tensor_variable
+    new = as_tensor_variable(new)
+    if new.ndim != old.ndim:
+        return None
+    if not compatible_shapes(old.type.shape, new.type.shape):
+        return None
+    if new.dtype != old.dtype:
+        new = cast(new, old.dtype)
+    return new
+
+
+def compatible_shapes(old_shape, new_shape) -> bool:
+    """True when a value of static shape `new_shape` may stand where `old_shape` was declared."""
+    for before, after in zip(old_shape, new_shape):
+        if before == 1 and after != 1:
+            return False
+        if before is not None and after is not None and before != after:
+            return False
+    return True
+
+
+def module_rules(module) -> list:
+    """The Rule objects defined in `module`, in the order of their source lines."""
+    rules = [value for value in vars(module).values() if isinstance(value, Rule)]
+    return sorted(rules, key=lambda rule: int(rule.location.rsplit(":", 1)[1]))

@@ -1,0 +1,123 @@
+"""Folding of shape computations: shapes known when the graph is built become constants, and the
+shape of an elementwise result is read from an input of the same shape instead.
+
+The second kind matters beyond speed: a value needed only for its shape (the `x` in a gradient's
+`fill(x, g)` or `x.shape[0]`) stops being needed, and dead-code removal drops its computation.
+Lifting runs in 'specialize', after the stabilizing rewrites have matched the forms
+(`arange(p.shape[0])`) that users' code produces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.rewrite.pattern import Pat, Var, fits, rewrite
+from graphlens.tensor.blas import Dot
+from graphlens.tensor.elemwise import Elemwise
+from graphlens.tensor.nnet import LogSoftmax, Softmax
+from graphlens.tensor.reduce import AxisSize
+from graphlens.tensor.shape import Shape
+from graphlens.tensor.subtensor import Subtensor
+from graphlens.tensor.variable import constant
+
+FAST = ("fast_compile", "shape")
+
+
+def _entry_index(node):
+    idx = node.op.idx
+    return len(idx) == 1 and idx[0][0] == "int" and len(node.inputs) == 1
+
+
+def _int64(value):
+    return constant(np.asarray(value, dtype="int64"))
+
+
+@rewrite("canonicalize", Pat(Shape, Var("x"), name="old"), tags=FAST)
+def static_shape(x, old):
+    """x.shape -> a constant when every length of x is known: float32[256, 784] gives [256, 784]."""
+    if None in x.type.shape:
+        return None
+    return fits(_int64(list(x.type.shape)), old)
+
+
+@rewrite("canonicalize", Pat(Subtensor, Pat(Shape, Var("x")), where=_entry_index, op_name="op",
+                             name="old"), tags=FAST)
+def static_shape_entry(x, op, old):
+    """x.shape[k] -> a constant when the length of axis k is known."""
+    length = x.type.shape[op.idx[0][1]] if -x.ndim <= op.idx[0][1] < x.ndim else None
+    return None if length is None else fits(_int64(length), old)
+
+
+@rewrite("canonicalize", Pat(AxisSize, Var("x"), op_name="op", name="old"), tags=FAST)
+def static_axis_size(x, op, old):
+    """size(x, axis) (what a mean divides by) -> a constant when those lengths are known."""
+    lengths = [x.type.shape[axis] for axis in op.axis]
+    if None in lengths:
+        return None
+    return fits(_int64(int(np.prod(lengths, dtype="int64"))), old)
+
+
+def same_shape_input(var, axes=None):
+    """An input of `var`'s elementwise (or softmax) node whose lengths on `axes` (all by default)
+    equal `var`'s at run time, or None.
+
+    An input equals the output on an axis unless it broadcasts there, and it can only broadcast
+    on an axis it declares of length 1: the evaluator refuses undeclared broadcasting.
+    """
+    node = var.owner
+    if node is None or not isinstance(node.op, (Elemwise, Softmax, LogSoftmax)):
+        return None
+    axes = range(var.ndim) if axes is None else axes
+    for inp in node.inputs:
+        if inp.ndim == var.ndim and all(inp.type.shape[a] != 1 or var.type.shape[a] == 1
+                                        for a in axes):
+            return inp
+    return None
+
+
+# How far one lift walks down a chain of elementwise ops; a bound keeps every rewrite O(1).
+MAX_LIFT = 64
+
+
+def shape_source(var, axes=None):
+    """The deepest variable below `var`, through elementwise (and softmax) inputs, whose lengths
+    on `axes` equal `var`'s at run time; None if not even `var`'s own inputs qualify."""
+    found = None
+    for _ in range(MAX_LIFT):
+        source = same_shape_input(var, axes)
+        if source is None:
+            break
+        found = var = source
+    return found
+
+
+@rewrite("specialize", Pat(Shape, Var("x"), name="old"), tags=("shape",))
+def lift_shape(x, old):
+    """shape(f(a, b)) -> shape(a) for elementwise f when a does not broadcast."""
+    source = shape_source(x)
+    return None if source is None else fits(Shape()(source), old)
+
+
+@rewrite("specialize", Pat(Subtensor, Pat(Shape, Var("x")), where=_entry_index, op_name="op",
+                           name="old"), tags=("shape",))
+def lift_shape_entry(x, op, old):
+    """f(a, b).shape[k] -> a.shape[k] (elementwise f, a not broadcast on k); dot(a, b).shape[0]
+    -> a.shape[0]."""
+    axis = op.idx[0][1] % x.ndim if x.ndim else None
+    if axis is None:
+        return None
+    source = shape_source(x, (axis,))
+    node = x.owner
+    if source is None and node is not None and isinstance(node.op, Dot):
+        a, b = node.inputs
+        source, axis = (a, axis) if axis < a.ndim - 1 else (b, axis - a.ndim + 2)
+    if source is None:
+        return None
+    return fits(Subtensor(((("int", axis),)))(Shape()(source)), old)
+
+
+@rewrite("specialize", Pat(AxisSize, Var("x"), op_name="op", name="old"), tags=("shape",))
+def lift_axis_size(x, op, old):
+    """size(f(a, b), axis) -> size(a, axis) for elementwise f, a not broadcast on those axes."""
+    source = shape_source(x, op.axis)
+    return None if source is None else fits(AxisSize(op.axis)(source), old)

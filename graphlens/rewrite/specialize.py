@@ -1,0 +1,136 @@
+"""Specialization: general ops replaced by cheaper ones for the cases at hand.
+
+x ** 2 is a multiplication, not a call to pow; dot(x, W) + b is one matrix product written into
+its own result, not a product and then a second array for the sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe, where
+from graphlens.graph.basic import Apply
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.graph.types import upcast
+from graphlens.rewrite.pattern import Const, Pat, Var, constant_value, fits, rewrite
+from graphlens.tensor.blas import Dot, dot
+from graphlens.tensor.elemwise import DimShuffle
+from graphlens.tensor.math import Add, Pow, sqr, sqrt
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+SPECIAL = ("specialize",)
+
+
+@rewrite("specialize", Pat(Pow, Var("x"), Const("exponent"), name="old"), tags=SPECIAL)
+def pow_to_arithmetic(x, exponent, old):
+    """x ** 2 -> sqr(x), x ** 0.5 -> sqrt(x), x ** 1 -> x: no call to pow for the usual powers."""
+    value = constant_value(exponent)
+    if value.size != 1 or x.dtype != old.dtype:
+        return None
+    value = value.reshape(()).item()
+    replacement = {2: lambda: sqr(x), 0.5: lambda: sqrt(x), 1: lambda: x}.get(value)
+    return None if replacement is None else fits(replacement(), old)
+
+
+@dataclass(frozen=True)
+class Dot22(Op):
+    """A product of matrices, each maybe read transposed, plus maybe a bias row added in place:
+    `Dot22(True, False, True)(a, b, v)` is a.T @ b + v[None, :], with one array for the result."""
+
+    transpose_a: bool = False
+    transpose_b: bool = False
+    bias: bool = False
+    notation = Func("dot22", params=("transpose_a", "transpose_b", "bias"))
+
+    @property
+    def label(self):
+        layout = ("T" if self.transpose_a else "N") + ("T" if self.transpose_b else "N")
+        return f"Dot22{{{layout}{', bias' if self.bias else ''}}}"
+
+    def make_node(self, a, b, *bias):
+        a, b = as_tensor_variable(a), as_tensor_variable(b)
+        bias = [as_tensor_variable(v) for v in bias]
+        if a.ndim != 2 or b.ndim != 2 or len(bias) != int(self.bias) or any(
+                v.ndim != 1 for v in bias):
+            raise ShapeError(f"{self.label} takes two matrices" + (" and a bias vector"
+                             if self.bias else "") + f", got {describe(a)}, {describe(b)}")
+        left = a.type.shape[::-1] if self.transpose_a else a.type.shape
+        right = b.type.shape[::-1] if self.transpose_b else b.type.shape
+        if None not in (left[1], right[0]) and left[1] != right[0]:
+            raise ShapeError(f"{self.label}: inner lengths differ, {left[1]} and {right[0]}")
+        columns = right[1] if right[1] is not None else (bias[0].type.shape[0] if bias else None)
+        dtype = upcast(a.dtype, b.dtype, *(v.dtype for v in bias))
+        return Apply(self, [a, b, *bias], [TensorType(dtype, (left[0], columns))()])
+
+    def perform(self, node, inputs):
+        a, b, *bias = inputs
+        left = a.T if self.transpose_a else a
+        right = b.T if self.transpose_b else b
+        if left.shape[1] != right.shape[0]:
+            raise ShapeError(f"dot: inner lengths differ, x has shape {left.shape} and y "
+                             f"{right.shape}")
+        out = np.dot(left, right)
+        out = np.asarray(out, dtype=node.outputs[0].type.dtype)
+        if bias:
+            (vector,) = bias
+            if vector.shape != out.shape[1:]:
+                raise ShapeError(f"{self.label}: a bias of shape {vector.shape} for a product "
+                                 f"of shape {out.shape}, built at {where(node.outputs[0])}")
+            out += vector
+        return [out]
+
+    def grad(self, inputs, output_grads):
+        (a, b, *bias), (gz,) = inputs, output_grads
+        left = a.T if self.transpose_a else a
+        right = b.T if self.transpose_b else b
+        grad_left, grad_right = dot(gz, right.T), dot(left.T, gz)
+        grads = [grad_left.T if self.transpose_a else grad_left,
+                 grad_right.T if self.transpose_b else grad_right]
+        return grads + [gz.sum(axis=0)] * len(bias)
+
+
+def _matrix_transpose(var):
+    """x if var is x.T (a DimShuffle{1,0} of a matrix), else None."""
+    node = var.owner
+    if node is not None and isinstance(node.op, DimShuffle) and node.op.new_order == (1, 0):
+        return node.inputs[0]
+    return None
+
+
+@rewrite("specialize", Pat(Dot, Var("a"), Var("b"), name="old"), tags=SPECIAL + ("blas",))
+def dot_of_matrices(a, b, old):
+    """dot(a.T, b) of matrices -> dot22(a, b, transpose_a=True): BLAS reads a transposed in
+    place, and no node is spent on the transpose."""
+    if a.ndim != 2 or b.ndim != 2:
+        return None
+    base_a, base_b = _matrix_transpose(a), _matrix_transpose(b)
+    op = Dot22(base_a is not None, base_b is not None)
+    return fits(op(base_a if base_a is not None else a, base_b if base_b is not None else b),
+                old)
+
+
+def _row_of_vector(var):
+    """v if var is v[None, :] (a DimShuffle{x,0} of a vector), else None."""
+    node = var.owner
+    if node is not None and isinstance(node.op, DimShuffle) and node.op.new_order == ("x", 0):
+        return node.inputs[0]
+    return None
+
+
+@rewrite("specialize", Pat(Add, rest="terms", name="old"), tags=SPECIAL + ("blas",))
+def dot_plus_bias(terms, old):
+    """dot(x, W) + b[None, :] -> dot22(x, W, b, bias=True): the bias is added in place."""
+    if len(terms) != 2 or old.ndim != 2:
+        return None
+    for product, row in (terms, terms[::-1]):
+        node = product.owner
+        vector = _row_of_vector(row)
+        if node is not None and isinstance(node.op, Dot22) and not node.op.bias \
+                and vector is not None and vector.dtype == product.dtype:
+            op = Dot22(node.op.transpose_a, node.op.transpose_b, True)
+            return fits(op(*node.inputs, vector), old)
+    return None
