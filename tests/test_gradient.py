@@ -181,6 +181,15 @@ def test_straight_through_has_the_forward_value_and_the_surrogate_gradient():
         straight_through(T.sgn(h), T.dmatrix("m"))
 
 
+def test_gradient_stops_declare_that_they_return_their_input():
+    x = T.dvector("x")
+    value = np.ones(2)
+    for out in (straight_through(x, x * 2.0), zero_grad(x), disconnected_grad(x)):
+        assert out.owner.op.view_map == {0: [0]}
+        result = function([x], out, mode="NONE")(value)
+        assert not np.shares_memory(result, value)    # the caller's array is not handed back
+
+
 def test_known_grads_start_the_backward_pass_with_or_without_a_cost():
     x = T.dvector("x")
     y = T.exp(x)
