@@ -319,7 +319,11 @@ class IncSubtensor(Op):
 
 @dataclass(frozen=True)
 class AdvancedIncSubtensor(IncSubtensor):
-    """IncSubtensor with index arrays; repeated indices accumulate (numpy's add.at)."""
+    """IncSubtensor with index arrays; repeated indices accumulate (numpy's add.at).
+
+    When setting with a repeated index, numpy keeps the last value; the gradient with respect
+    to y still reaches every repeated entry of y (as in Theano).
+    """
 
     region_op = AdvancedSubtensor
 
