@@ -199,25 +199,27 @@ MAX_LABEL = 60
 
 def formula(inner_inputs, output) -> str:
     """The inner graph as one line, `tanh(i0 + i1) * i2`, or `204 ops` when that is too long."""
-    text = {var: f"i{i}" for i, var in enumerate(inner_inputs)}
+    # Each value's text, and that text as an operand: infix results get parentheses there.
+    text = {var: (f"i{i}", f"i{i}") for i, var in enumerate(inner_inputs)}
     nodes = toposort([output])
     for node in nodes:
-        args = []
         for var in node.inputs:
             if var not in text:
                 data = np.asarray(getattr(var, "data", np.nan))
-                text[var] = repr(data.item()) if data.size == 1 else "c"
-            args.append(text[var])
+                shown = repr(data.item()) if data.size == 1 else "c"
+                text[var] = (shown, shown)
         notation = node.op.notation
         if isinstance(notation, Infix):
-            shown = f"({f' {notation.symbol} '.join(args)})"
+            body = f" {notation.symbol} ".join(text[var][1] for var in node.inputs)
+            shown = (body, f"({body})")
         elif isinstance(notation, Prefix):
-            shown = f"{notation.symbol}{args[0]}"
+            body = f"{notation.symbol}{text[node.inputs[0]][1]}"
+            shown = (body, body)
         else:
             name = notation.name if isinstance(notation, Func) else type(node.op).__name__
-            shown = f"{name}({', '.join(args)})"
-        if len(shown) > MAX_LABEL:
+            body = f"{name}({', '.join(text[var][0] for var in node.inputs)})"
+            shown = (body, body)
+        if len(body) > MAX_LABEL:
             return f"{len(nodes)} ops"
         text[node.outputs[0]] = shown
-    result = text[output]
-    return result[1:-1] if result.startswith("(") and result.endswith(")") else result
+    return text[output][0]

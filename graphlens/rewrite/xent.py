@@ -8,6 +8,8 @@ that `grad` built from the original formula to `crossentropy_softmax_grad(g, sof
 
 from __future__ import annotations
 
+import numpy as np
+
 from graphlens.graph.basic import Constant
 from graphlens.rewrite.pattern import Const, Pat, Var, fits, is_constant_equal, rewrite
 from graphlens.rewrite.stable_ops import CrossentropySoftmax, CrossentropySoftmaxGrad
@@ -46,6 +48,10 @@ def _length_source(stop):
 def is_row_range(rows, z) -> bool:
     """True when `rows` is arange(0, n, 1) with n the number of rows of the matrix `z` (read
     from z, or from softmax(z) or log_softmax(z), which have the same rows)."""
+    if isinstance(rows, Constant):       # arange(n) folded, the length n being static
+        data = np.asarray(rows.data)
+        return z.type.shape[0] is not None and data.ndim == 1 and np.array_equal(
+            data, np.arange(z.type.shape[0]))
     node = rows.owner
     if node is None or not isinstance(node.op, ARange):
         return False
@@ -88,7 +94,7 @@ def _softmax_grad(g_pattern, sm_pattern):
 
 _SOFTMAX = Pat(Softmax, Var("z"), where=_on_rows, name="sm")
 _PICKED_GRAD = Pat(AdvancedIncSubtensor,
-                   Pat(Second, Var("sm"), Const(value=0)),
+                   Pat(Second, Var("shape_of"), Const(value=0)),
                    Pat(TrueDiv, Var("a"), Pat(AdvancedSubtensor, Var("sm"), Var("rows"),
                                                Var("y"), where=_row_and_label)),
                    Var("rows"), Var("y"), where=_row_and_label, op_name="inc", name="g")
@@ -99,10 +105,12 @@ def _sums_rows(sum_op, keep) -> bool:
 
 
 @rewrite("stabilize", _softmax_grad(_PICKED_GRAD, _SOFTMAX), tags=STABLE)
-def crossentropy_softmax_gradient(z, sm, a, rows, y, inc, sum_op, keep, old):
+def crossentropy_softmax_gradient(z, sm, a, rows, y, inc, sum_op, keep, shape_of, old):
     """The gradient grad() builds through softmax(z)[arange(n), y] divides by that probability
     (inf * 0 = NaN where it underflows) -> crossentropy_softmax_grad(-a, softmax(z), y)."""
     if inc.set_instead_of_inc or y.ndim != 1 or not _sums_rows(sum_op, keep):
+        return None
+    if shape_of is not sm and shape_of is not z:      # the zeros must have softmax's shape
         return None
     if not is_row_range(rows, z) or a.ndim != 1:
         return None

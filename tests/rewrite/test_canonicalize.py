@@ -1,0 +1,140 @@
+"""Merge, constant folding, canonical forms, folding of shape computations and dead code: the
+optimized graph is smaller and computes the same values as the unoptimized one."""
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+from graphlens import function, grad
+from graphlens.compile.mode import Mode
+from graphlens.errors import EvaluationError
+
+# Canonical forms alone: no fusion, so the graphs show each op.
+CANONICAL = Mode("FAST_COMPILE")
+
+
+def _labels(f):
+    return [node.op.label for node in f.fgraph.toposort()]
+
+
+def _agree(inputs, outputs, values, mode=CANONICAL):
+    fast = function(inputs, outputs, mode=mode)
+    slow = function(inputs, outputs, mode="NONE")
+    for got, want in zip(fast(*values), slow(*values)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        assert np.asarray(got).dtype == np.asarray(want).dtype
+    return fast
+
+
+def test_merge_computes_a_repeated_expression_once():
+    x = T.dvector("x")
+    f = _agree([x], [T.exp(x) * 2 + T.exp(x) * 2], [np.array([0.5, 1.0])])
+    assert _labels(f).count("Exp") == 1 and len(f.fgraph.apply_nodes) == 3
+    assert f.rewrite_log.counts()["merge"] == 3       # the constant 2, the Exp, the Mul
+
+
+def test_equal_constants_merge_by_signature():
+    x = T.dvector("x")
+    f = function([x], [x + np.float64(2.5), x * np.float64(2.5)], mode=Mode("NONE",
+                                                                            include=("merge",)))
+    (add,), (mul,) = (f.fgraph.outputs[0].owner.inputs[1:], f.fgraph.outputs[1].owner.inputs[1:])
+    assert add is mul
+
+
+def test_constant_folding_computes_constant_subgraphs_at_compile_time():
+    x = T.dvector("x")
+    two = T.constant(2.0)
+    f = _agree([x], [x * T.exp(two * 0.5)], [np.array([1.0, 2.0])])
+    assert _labels(f) == ["Mul"] and f.rewrite_log.counts()["constant_fold"] >= 2
+
+
+@pytest.mark.parametrize("build, expected", [
+    (lambda x: x * 1, []),
+    (lambda x: 1 * x * 1, []),
+    (lambda x: x + 0, []),
+    (lambda x: x - 0, []),
+    (lambda x: x / 1, []),
+    (lambda x: -(-x), []),
+    (lambda x: 0 - x, ["Neg"]),
+    (lambda x: x.T.T, []),
+    (lambda x: (x + 1) + 2, ["Add"]),
+    (lambda x: (x * 2) * (x * 3), ["Mul"]),
+])
+def test_identities_and_chains_take_their_canonical_form(build, expected):
+    x = T.dmatrix("x")
+    f = _agree([x], [build(x)], [np.arange(6.0).reshape(2, 3)])
+    assert _labels(f) == expected
+
+
+def test_x_minus_x_is_zeros_of_the_shape_of_x():
+    x = T.dmatrix("x")
+    f = _agree([x], [x - x], [np.ones((2, 3))])
+    assert "Sub" not in _labels(f)
+
+
+def test_multiplying_by_a_one_that_broadcasts_keeps_the_shape():
+    x = T.row("x")
+    ones = np.ones((3, 1))
+    f = _agree([x], [x * ones], [np.array([[1.0, 2.0]])])
+    assert f(np.array([[1.0, 2.0]]))[0].shape == (3, 2)
+
+
+def test_flattening_keeps_an_inner_sum_used_twice():
+    x, y = T.dvectors("x", "y")
+    inner = x + y
+    f = _agree([x, y], [inner + 1, inner * 2], [np.ones(2), np.ones(2)])
+    assert _labels(f).count("Add") == 2
+
+
+def test_static_shapes_fold_to_constants():
+    x = T.tensor("float64", (3, 4), "x")
+    f = _agree([x], [T.cast(x.shape[1], "float64") * x.sum(), x.shape], [np.ones((3, 4))])
+    assert "Shape" not in " ".join(_labels(f))
+
+
+def test_mean_divides_by_a_folded_count_when_the_shape_is_static():
+    x = T.tensor("float64", (5,), "x")
+    f = _agree([x], [grad(x.mean(), x)], [np.arange(5.0)])
+    assert not any(label.startswith("AxisSize") for label in _labels(f))
+
+
+def test_shape_of_an_elementwise_result_is_read_from_its_input():
+    x, y = T.dmatrices("x", "y")
+    big = T.exp(T.tanh(x) * 2)
+    f = _agree([x, y], [T.alloc(0.0, big.shape[0], big.shape[1]) + y, big.shape],
+               [np.ones((2, 3)), np.ones((2, 3))], mode="FAST_RUN")
+    assert not any("Exp" in label or "Tanh" in label or "tanh" in label for label in _labels(f))
+
+
+def test_shape_lifting_stops_at_a_broadcast_axis():
+    x, r = T.dmatrix("x"), T.row("r")
+    f = _agree([x, r], [(r + x).shape], [np.ones((3, 2)), np.ones((1, 2))], mode="FAST_RUN")
+    assert f(np.ones((3, 2)), np.ones((1, 2)))[0].tolist() == [3, 2]
+
+
+def test_switch_on_a_constant_drops_the_other_branch():
+    x = T.dvector("x")
+    f = _agree([x], [T.switch(True, x * 2, T.exp(x))], [np.ones(2)])
+    assert _labels(f) == ["Mul"]
+
+
+def test_gradient_stops_are_removed_once_gradients_are_built():
+    from graphlens.gradient import disconnected_grad, straight_through, zero_grad
+    x = T.dvector("x")
+    f = _agree([x], [zero_grad(x) + disconnected_grad(x) * straight_through(T.sgn(x), T.exp(x))],
+               [np.array([-1.0, 2.0])])
+    assert not any(label in ("ZeroGrad", "DisconnectedGrad", "StraightThrough", "Exp")
+                   for label in _labels(f))
+
+
+def test_fill_of_a_value_of_full_shape_is_that_value():
+    x, y = T.dvectors("x", "y")
+    f = _agree([x, y], [T.fill(T.exp(x), y)], [np.ones(3), np.arange(3.0)])
+    assert _labels(f) == []
+
+
+def test_a_runtime_broadcast_error_is_still_raised_after_rewriting():
+    x, y = T.dvectors("x", "y")
+    f = function([x, y], (x * 1 + y) * 2)
+    with pytest.raises(EvaluationError, match="not declared broadcastable"):
+        f(np.ones(1), np.ones(3))

@@ -1,0 +1,120 @@
+"""Elementwise fusion: connected elementwise ops become one Composite whose inner graph is public,
+which evaluates with few arrays, and which differentiates like the ops it holds."""
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+from graphlens import function, verify_grad
+from graphlens.compile.mode import Mode
+from graphlens.rewrite.composite import Composite, broadcast_shape
+from graphlens.rewrite.fusion import build_composite
+
+NO_INPLACE = Mode("FAST_RUN", exclude=("inplace",))
+
+
+def test_a_chain_of_elementwise_ops_becomes_one_composite():
+    x, y = T.dvectors("x", "y")
+    f = function([x, y], T.tanh(x * 2 + y) - x, mode=NO_INPLACE)
+    (node,) = f.fgraph.toposort()
+    assert isinstance(node.op, Composite)
+    assert node.op.label == "Composite{tanh((i0 * 2.0) + i1) - i0}"
+    assert [n.op.label for n in node.op.inner_nodes()] == ["Mul", "Add", "Tanh", "Sub"]
+    assert node.op.inner_inputs[0].name == "x" and len(node.op.inner_inputs) == 2
+    data = np.array([0.5, -1.0]), np.array([2.0, 3.0])
+    np.testing.assert_allclose(f(*data), np.tanh(data[0] * 2 + data[1]) - data[0])
+
+
+def test_fusion_stops_where_a_value_is_needed_elsewhere():
+    x = T.dvector("x")
+    shared_part = T.exp(x) * 2
+    f = function([x], [shared_part + 1, T.sum(shared_part)], mode=NO_INPLACE)
+    kinds = [type(node.op).__name__ for node in f.fgraph.toposort()]
+    assert kinds == ["Composite", "Add", "Sum"]          # exp(x) * 2 fused, computed once
+
+
+def test_fusion_joins_a_diamond_whose_readers_are_all_inside():
+    x = T.dvector("x")
+    e = T.exp(x)
+    f = function([x], e * T.sin(e) + e, mode=NO_INPLACE)
+    (node,) = f.fgraph.toposort()
+    assert len(node.op.inner_nodes()) == 4
+    value = np.array([0.1, 0.7])
+    np.testing.assert_allclose(f(value), np.exp(value) * np.sin(np.exp(value)) + np.exp(value))
+
+
+def test_a_composite_broadcasts_like_its_ops():
+    x, r = T.dmatrix("x"), T.row("r")
+    f = function([x, r], T.exp(r) * x + r, mode=NO_INPLACE)
+    assert len(f.fgraph.apply_nodes) == 1
+    a, b = np.arange(6.0).reshape(3, 2), np.array([[1.0, 2.0]])
+    np.testing.assert_allclose(f(a, b), np.exp(b) * a + b)
+
+
+def test_a_composite_computes_mixed_dtypes_through_the_ops_own_rules():
+    i, x = T.ivector("i"), T.fvector("x")
+    f = function([i, x], T.exp(i) * 2 + x, mode=NO_INPLACE)
+    slow = function([i, x], T.exp(i) * 2 + x, mode="NONE")
+    args = np.array([1, 2], dtype="int32"), np.array([0.5, 1.5], dtype="float32")
+    assert f(*args).dtype == slow(*args).dtype == np.float64
+    np.testing.assert_allclose(f(*args), slow(*args))
+
+
+def test_a_long_chain_runs_in_two_arrays_and_never_writes_its_input(monkeypatch):
+    x = T.dvector("x")
+    y = x
+    for _ in range(50):
+        y = T.tanh(y) * 1.5 + 0.25
+    f = function([x], y)
+    value = np.linspace(-1, 1, 7)
+    kept = value.copy()
+    expected = kept.copy()
+    for _ in range(50):
+        expected = np.tanh(expected) * 1.5 + 0.25
+    np.testing.assert_allclose(f(value), expected, rtol=1e-13)
+    np.testing.assert_array_equal(value, kept)
+    (node,) = f.fgraph.toposort()
+    arrays = []
+    original_empty = np.empty
+
+    def counting_empty(*args, **kwargs):
+        arrays.append(args)
+        return original_empty(*args, **kwargs)
+
+    monkeypatch.setattr(np, "empty", counting_empty)
+    node.op.perform(node, [value])
+    assert len(arrays) <= 2
+
+
+def test_composite_gradient_matches_finite_differences():
+    x, y = T.dvectors("x", "y")
+    product = x * y
+    composite = build_composite([product.owner, T.tanh(product).owner]).owner.op
+
+    def fused(a, b):
+        return composite(a, b)
+
+    verify_grad(fused, [np.array([0.3, -0.4]), np.array([1.2, 0.5])])
+
+
+def test_composite_refuses_inputs_of_the_wrong_type():
+    x = T.dvector("x")
+    composite = build_composite([T.exp(x).owner]).owner.op
+    with pytest.raises(TypeError, match="takes 1 inputs"):
+        composite(T.ivector())
+
+
+def test_broadcast_shape_is_numpys():
+    assert broadcast_shape([(3, 1), (1, 4)]) == (3, 4)
+    assert broadcast_shape([(2, 5), (2, 5)]) == (2, 5)
+    with pytest.raises(ValueError):
+        broadcast_shape([(3,), (4,)])
+
+
+def test_the_label_of_a_big_composite_gives_its_size():
+    x = T.dvector("x")
+    y = x
+    for _ in range(40):
+        y = T.sin(y)
+    f = function([x], y, mode=NO_INPLACE)
+    assert f.fgraph.toposort()[0].op.label == "Composite{40 ops}"

@@ -1,0 +1,102 @@
+"""In-place evaluation: an elementwise node writes into an input's array only when nothing can
+tell: never an input, a constant or a shared variable, a value read later, an output, or the
+base of a view that is read later."""
+
+import numpy as np
+
+import graphlens.tensor as T
+from graphlens import function, shared
+from graphlens.compile.mode import Mode
+
+NO_FUSION = Mode("FAST_RUN", exclude=("fusion",))
+
+
+def _destroyers(f):
+    return [node for node in f.fgraph.toposort() if getattr(node.op, "destroyed", ())]
+
+
+def _same_as_none(inputs, outputs, values, mode=NO_FUSION):
+    f = function(inputs, outputs, mode=mode)
+    expected = function(inputs, outputs, mode="NONE")(*values)
+    for got, want in zip(f(*values), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    return f
+
+
+def test_the_result_of_a_product_is_reused_for_the_next_elementwise_op():
+    x, w = T.dmatrices("x", "w")
+    f = _same_as_none([x, w], [T.tanh(T.dot(x, w))], [np.ones((2, 3)), np.ones((3, 4))])
+    (node,) = _destroyers(f)
+    assert node.op.label == "Composite{tanh(i0)}{inplace=0}"
+
+
+def test_inputs_constants_and_shared_values_are_never_written():
+    x = T.dvector("x")
+    w = shared(np.array([1.0, 2.0]), name="w")
+    c = np.array([3.0, 4.0])
+    f = function([x], [T.exp(x) + T.tanh(w) * c], updates=[(w, w * 2)])
+    value, before = np.array([0.5, -0.5]), w.get_value(borrow=True)
+    kept_value, kept_before = value.copy(), before.copy()
+    f(value)
+    np.testing.assert_array_equal(value, kept_value)
+    np.testing.assert_array_equal(before, kept_before)
+    np.testing.assert_array_equal(w.get_value(), kept_before * 2)
+    assert all(node.inputs[i].owner is not None
+               for node in _destroyers(f) for i in node.op.destroyed)
+
+
+def test_a_value_read_later_is_not_overwritten():
+    x, w = T.dmatrices("x", "w")
+    product = T.dot(x, w)
+    f = _same_as_none([x, w], [T.tanh(product), T.exp(product)],
+                      [np.ones((2, 2)) * 0.3, np.eye(2)])
+    # Only the last reader of the product may write into it.
+    assert len(_destroyers(f)) == 1
+
+
+def test_an_output_is_not_overwritten():
+    x, w = T.dmatrices("x", "w")
+    product = T.dot(x, w)
+    f = _same_as_none([x, w], [product, T.tanh(product)], [np.ones((2, 2)) * 0.3, np.eye(2)])
+    assert _destroyers(f) == []
+
+
+def test_the_base_of_a_view_read_later_is_not_overwritten():
+    x, w = T.dmatrices("x", "w")
+    product = T.dot(x, w)
+    outputs = [T.tanh(product.T), product[0] + 1]       # the transpose is a view of product
+    f = _same_as_none([x, w], outputs, [np.arange(4.0).reshape(2, 2), np.eye(2)])
+    assert all(node.op.inner_nodes()[0].op.label != "Tanh" for node in _destroyers(f))
+
+
+def test_a_view_of_a_dead_value_may_be_overwritten():
+    x, w = T.dmatrices("x", "w")
+    f = _same_as_none([x, w], [T.tanh(T.dot(x, w).T)], [np.arange(6.0).reshape(2, 3),
+                                                          np.ones((3, 2))])
+    assert len(_destroyers(f)) == 1
+
+
+def test_an_input_read_twice_by_one_node_is_not_overwritten():
+    x, w = T.dmatrices("x", "w")
+    product = T.dot(x, w)
+    f = _same_as_none([x, w], [product * product], [np.ones((2, 2)) * 2, np.eye(2)])
+    assert _destroyers(f) == []
+
+
+def test_updates_of_shared_variables_stay_correct_over_many_calls():
+    w = shared(np.ones((2, 2)), name="w")
+    x = T.dmatrix("x")
+    step = function([x], T.sum(T.dot(x, w)), updates=[(w, w - 0.1 * T.dot(x.T, x))])
+    data = np.array([[1.0, 0.0], [0.0, 2.0]])
+    expected = np.ones((2, 2))
+    for _ in range(3):
+        assert float(step(data)) == np.sum(data @ expected)
+        expected = expected - 0.1 * data.T @ data
+    np.testing.assert_allclose(w.get_value(), expected)
+
+
+def test_the_schedule_is_the_one_the_analysis_saw():
+    x, w = T.dmatrices("x", "w")
+    product = T.dot(x, w)
+    f = function([x, w], [T.tanh(product) + T.exp(product), T.sin(product).sum()])
+    assert f.vm.nodes == f.fgraph.toposort()
