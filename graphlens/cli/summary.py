@@ -79,13 +79,28 @@ def format_rewrites(rewrites: dict) -> str:
     return ", ".join(f"{name} ×{count}" for name, count in rewrites.items())
 
 
+def wrap_items(head: str, items: list, width: int = 96, indent: str = "    ") -> list[str]:
+    """`head` then the items joined by ', ', wrapped between items (never inside one).
+
+    >>> wrap_items("  rewrites applied: ", ["merge ×3", "fold ×1"], width=30)
+    ['  rewrites applied: merge ×3,', '    fold ×1']
+    """
+    lines, line = [], head
+    for position, item in enumerate(items):
+        piece = item + ("," if position < len(items) - 1 else "")
+        if line not in (head, indent) and len(line) + len(piece) > width:
+            lines.append(line.rstrip())
+            line = indent
+        line += piece + " "
+    lines.append(line.rstrip())
+    return lines
+
+
 def short_summary(name: str, stages: GraphStages) -> list[str]:
     """Lines for `graphlens show`: nodes before and after, and the rewrites applied."""
-    import textwrap
+    items = [f"{rule} ×{count}" for rule, count in stages.rewrites.items()] or ["none"]
     return [f"{name}: {stages.nodes_before} nodes before, {stages.nodes_after} after rewrites",
-            *textwrap.wrap(f"rewrites applied: {format_rewrites(stages.rewrites)}", width=96,
-                           initial_indent="  ", subsequent_indent="    ",
-                           break_on_hyphens=False)]
+            *wrap_items("  rewrites applied: ", items)]
 
 
 def diff_report(name: str, stages: GraphStages) -> list[str]:
