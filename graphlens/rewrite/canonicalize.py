@@ -8,7 +8,7 @@ from __future__ import annotations
 from graphlens.rewrite.pattern import (Const, Pat, Var, constant_value, fits, is_constant_equal,
                                        rewrite)
 from graphlens.tensor.basic import Cast
-from graphlens.tensor.elemwise import DimShuffle
+from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv, zeros_like
 
 FAST = ("fast_compile",)
@@ -120,3 +120,19 @@ def compose_dimshuffles(x, inner, outer, old):
 def identity_dimshuffle(x, op, old):
     """A DimShuffle that keeps every axis in place -> its input."""
     return fits(x, old) if op.new_order == tuple(range(x.ndim)) else None
+
+
+def _only_adds_or_drops_axes(op) -> bool:
+    kept = [axis for axis in op.new_order if axis != "x"]
+    return kept == sorted(kept)
+
+
+@rewrite("canonicalize", Pat(DimShuffle, Pat(Elemwise, rest="inputs", op_name="elemwise"),
+                             op_name="op", name="old"), tags=FAST)
+def lift_dimshuffle(inputs, elemwise, op, old, fgraph):
+    """f(a, b)[None] -> f(a[None], b[None]) for elementwise f used only there: the broadcast
+    axis moves to the inputs, and f can join the elementwise ops around it in one Composite."""
+    value = old.owner.inputs[0]
+    if not _only_adds_or_drops_axes(op) or not _single_client(fgraph, value):
+        return None
+    return fits(elemwise(*[DimShuffle(var.ndim, op.new_order)(var) for var in inputs]), old)

@@ -40,6 +40,10 @@ class _Plan:
     steps: tuple
     output: int
     constant_shapes: list   # the inner constants broadcast with the inputs too
+    # When every step has a kernel and the result's shape, arrays are assigned once, here:
+    # (kernel, input slots, output slot, array number, dtype) per step; None otherwise.
+    fixed: tuple | None
+    n_arrays: int
 
 
 @dataclass(frozen=True)
@@ -108,27 +112,77 @@ class Composite(Op):
                             slot[node.outputs[0]], np.dtype(node.outputs[0].type.dtype),
                             tuple(dying[i]), _same_lengths(node.outputs[0].type.shape, final))
                       for i, node in enumerate(nodes))
-        shapes = [np.shape(value) for value in template if value is not None]
-        return _Plan(template, steps, output, shapes)
+        # Only a constant longer than 1 on some axis can make the result longer than the inputs.
+        shapes = [np.shape(value) for value in template
+                  if value is not None and any(length != 1 for length in np.shape(value))]
+        fixed, n_arrays = self._assign_arrays(steps)
+        return _Plan(template, steps, output, shapes, fixed, n_arrays)
+
+    def _assign_arrays(self, steps):
+        """Which array each step writes, decided once: the array of an input read for the last
+        time (a destroyed input, or an earlier result), else a free one, else a new one."""
+        if not all(step.kernel is not None and step.full for step in steps):
+            return None, 0
+        holder = {position: i for i, position in enumerate(self.destroyed)}
+        dtype_of = {i: np.dtype(self.inner_inputs[p].type.dtype)
+                    for p, i in holder.items()}
+        free, fixed = {}, []
+        for step in steps:
+            chosen = None
+            for index in step.dying:
+                array = holder.get(index)
+                if array is not None and dtype_of[array] == step.dtype:
+                    chosen = holder.pop(index)
+                    break
+            if chosen is None:
+                chosen = free[step.dtype].pop() if free.get(step.dtype) else len(dtype_of)
+                dtype_of[chosen] = step.dtype
+            for index in step.dying:
+                array = holder.pop(index, None)
+                if array is not None:
+                    free.setdefault(dtype_of[array], []).append(array)
+            holder[step.output] = chosen
+            fixed.append((step.kernel, step.inputs, step.output, chosen, step.dtype))
+        return tuple(fixed), len(dtype_of)
 
     def perform(self, node, inputs):
         plan = self._plan
         values = plan.template.copy()
         values[:len(inputs)] = inputs
-        shapes = [np.shape(array) for array in inputs]
-        final = broadcast_shape(shapes + plan.constant_shapes)
-        if any(shape != final for shape in shapes):
-            check_runtime_broadcast(node, inputs, final)
+        shapes = [array.shape for array in inputs]
+        final = broadcast_shape(shapes + plan.constant_shapes if plan.constant_shapes else shapes)
+        for shape in shapes:
+            if shape != final:
+                check_runtime_broadcast(node, inputs, final)
+                break
+        usable = [type(inputs[p]) is np.ndarray and inputs[p].flags.writeable
+                  and inputs[p].shape == final for p in self.destroyed]
+        if plan.fixed is not None and False not in usable:
+            arrays = [None] * plan.n_arrays
+            arrays[:len(self.destroyed)] = [inputs[p] for p in self.destroyed]
+            for kernel, reads, write, number, dtype in plan.fixed:
+                out = arrays[number]
+                if out is None:
+                    out = arrays[number] = np.empty(final, dtype=dtype)
+                kernel([values[i] for i in reads], out)
+                values[write] = out
+            return [values[plan.output]]
         owned = [False] * len(values)
-        for position in self.destroyed:
-            array = inputs[position]
-            owned[position] = isinstance(array, np.ndarray) and array.flags.writeable
+        for position, ok in zip(self.destroyed, usable):
+            owned[position] = ok
         spare = {}          # (shape, dtype) -> arrays no longer read, ready for reuse
         for step in plan.steps:
             arrays = [values[i] for i in step.inputs]
             shape = final if step.full else broadcast_shape([a.shape for a in arrays])
             if step.kernel is not None:
-                result = _reusable(step, values, owned, shape)
+                result = None
+                for index in step.dying:      # reuse an array this step reads for the last time
+                    if owned[index]:
+                        array = values[index]
+                        if array.shape == shape and array.dtype == step.dtype:
+                            owned[index] = False
+                            result = array
+                            break
                 if result is None:
                     result = _spare(spare, shape, step.dtype)
                 step.kernel(arrays, result)
@@ -138,11 +192,11 @@ class Composite(Op):
                 owned[step.output] = not any(np.may_share_memory(result, a) for a in arrays)
             values[step.output] = result
             for index in step.dying:
-                array = values[index]
-                if owned[index] and array is not result:
+                if owned[index]:
+                    array = values[index]
                     spare.setdefault((array.shape, array.dtype), []).append(array)
+                    owned[index] = False
                 values[index] = None
-                owned[index] = False
         return [values[plan.output]]
 
     def grad(self, inputs, output_grads):
@@ -165,7 +219,10 @@ def broadcast_shape(shapes):
     """numpy's broadcast of `shapes` (all of one rank here, as Elemwise pads them), fast for the
     common case of equal shapes; a mismatch raises numpy's own error."""
     first = shapes[0]
-    if all(shape == first for shape in shapes):
+    for shape in shapes:
+        if shape != first:
+            break
+    else:
         return first
     if any(len(shape) != len(first) for shape in shapes):
         return np.broadcast_shapes(*shapes)
@@ -176,16 +233,6 @@ def broadcast_shape(shapes):
             return np.broadcast_shapes(*shapes)     # raises, naming the shapes
         result.append(longest)
     return tuple(result)
-
-
-def _reusable(step, values, owned, shape):
-    """An array this step's inputs leave behind, of the result's shape and dtype, or None."""
-    for index in step.dying:
-        array = values[index]
-        if owned[index] and array.shape == shape and array.dtype == step.dtype:
-            owned[index] = False
-            return array
-    return None
 
 
 def _spare(spare, shape, dtype):

@@ -69,10 +69,10 @@ def kernel_for(node):
         return _fill if in_dtypes[1] == out_dtype else None
     if not same and not (isinstance(op, Comparison) and out_dtype == "bool"):
         return None
-    if isinstance(op, Add):
-        return _nary(np.add)
-    if isinstance(op, Mul):
-        return _nary(np.multiply)
+    if isinstance(op, (Add, Mul)):
+        ufunc = np.add if isinstance(op, Add) else np.multiply
+        # One call of a binary ufunc reads each element before writing it: any aliasing is fine.
+        return _ufunc(ufunc) if len(node.inputs) == 2 else _nary(ufunc)
     if isinstance(op, TrueDiv):
         return _ufunc(np.true_divide) if floating else None
     if isinstance(op, Pow):

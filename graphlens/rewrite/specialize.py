@@ -73,7 +73,7 @@ class Dot22(Op):
         if left.shape[1] != right.shape[0]:
             raise ShapeError(f"dot: inner lengths differ, x has shape {left.shape} and y "
                              f"{right.shape}")
-        out = np.dot(left, right)
+        out = np.matmul(left, right)     # BLAS as np.dot, a little faster on transposes
         out = np.asarray(out, dtype=node.outputs[0].type.dtype)
         if bias:
             (vector,) = bias

@@ -3,6 +3,7 @@
 `LogSumExp` is log(sum(exp(x))) shifted by the maximum; `CrossentropySoftmax` is
 -log(softmax(z)[i, y[i]]) computed from z without forming the probabilities, and
 `CrossentropySoftmaxGrad` its gradient, (softmax(z) - onehot(y)) * g, without dividing by them.
+Both read the scores z, so a softmax computed only for the gradient drops out of the graph.
 """
 
 from __future__ import annotations
@@ -92,35 +93,40 @@ class CrossentropySoftmax(Op):
 
     def grad(self, inputs, output_grads):
         (z, y), (gz,) = inputs, output_grads
-        from graphlens.tensor.nnet import softmax
-        return [CrossentropySoftmaxGrad()(gz, softmax(z, axis=1), y), disconnected(y)]
+        return [CrossentropySoftmaxGrad()(gz, z, y), disconnected(y)]
 
 
 @dataclass(frozen=True)
 class CrossentropySoftmaxGrad(Op):
-    """g[i] * (sm[i] - onehot(y[i])): the gradient of crossentropy_softmax in z, given its
-    gradient g, the softmax sm and the labels y; it never divides by a probability."""
+    """g[i] * (softmax(z)[i] - onehot(y[i])): the gradient of crossentropy_softmax in the
+    scores z, given its gradient g and the labels y; it never divides by a probability."""
 
     notation = Func("crossentropy_softmax_grad")
 
-    def make_node(self, g, sm, y):
-        g, sm, y = (as_tensor_variable(v) for v in (g, sm, y))
-        _check_logits_and_labels(sm, y, "crossentropy_softmax_grad")
+    def make_node(self, g, z, y):
+        g, z, y = (as_tensor_variable(v) for v in (g, z, y))
+        _check_logits_and_labels(z, y, "crossentropy_softmax_grad")
         if g.ndim != 1:
             raise ShapeError(f"crossentropy_softmax_grad: the gradient must be a vector, got "
                              f"{describe(g)}")
-        return Apply(self, [g, sm, y], [TensorType(sm.dtype, sm.type.shape)()])
+        dtype = float_dtype(z.dtype)
+        return Apply(self, [g, z, y], [TensorType(dtype, z.type.shape)()])
 
     def perform(self, node, inputs):
-        g, sm, y = inputs
-        out = np.multiply(sm, g[:, None], dtype=node.outputs[0].type.dtype)
-        out[np.arange(sm.shape[0]), y] -= g
+        g, z, y = inputs
+        out = np.subtract(z, np.max(z, axis=1, keepdims=True), dtype=node.outputs[0].type.dtype)
+        np.exp(out, out=out)
+        out *= (g / np.sum(out, axis=1))[:, None]        # softmax(z) * g, one pass
+        out[np.arange(z.shape[0]), y] -= g
         return [out]
 
     def grad(self, inputs, output_grads):
-        (g, sm, y), (gz,) = inputs, output_grads
+        (g, z, y), (gz,) = inputs, output_grads
         from graphlens.tensor.basic import arange
+        from graphlens.tensor.nnet import softmax
         from graphlens.tensor.reduce import sum as tensor_sum
-        picked = gz[arange(sm.shape[0]), y]
-        return [tensor_sum(gz * sm, axis=1) - picked, gz * g.dimshuffle(0, "x"),
-                disconnected(y)]
+        sm = softmax(z, axis=1)
+        picked = gz[arange(z.shape[0]), y]
+        weighted = gz * g.dimshuffle(0, "x")
+        grad_z = (weighted - tensor_sum(weighted * sm, axis=1, keepdims=True)) * sm
+        return [tensor_sum(gz * sm, axis=1) - picked, grad_z, disconnected(y)]

@@ -3,7 +3,7 @@
 `T.nnet.categorical_crossentropy(softmax(z), y)` builds -log(p[arange(n), y]) with p = softmax(z).
 Where a probability underflows to 0 that is inf, and its gradient divides by p: inf * 0 = NaN.
 The rules here rewrite the forward graph to `crossentropy_softmax(z, y)` and the gradient graph
-that `grad` built from the original formula to `crossentropy_softmax_grad(g, softmax(z), y)`.
+that `grad` built from the original formula to `crossentropy_softmax_grad(g, z, y)`.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def _sums_rows(sum_op, keep) -> bool:
 @rewrite("stabilize", _softmax_grad(_PICKED_GRAD, _SOFTMAX), tags=STABLE)
 def crossentropy_softmax_gradient(z, sm, a, rows, y, inc, sum_op, keep, shape_of, old):
     """The gradient grad() builds through softmax(z)[arange(n), y] divides by that probability
-    (inf * 0 = NaN where it underflows) -> crossentropy_softmax_grad(-a, softmax(z), y)."""
+    (inf * 0 = NaN where it underflows) -> crossentropy_softmax_grad(-a, z, y)."""
     if inc.set_instead_of_inc or y.ndim != 1 or not _sums_rows(sum_op, keep):
         return None
     if shape_of is not sm and shape_of is not z:      # the zeros must have softmax's shape
@@ -115,7 +115,7 @@ def crossentropy_softmax_gradient(z, sm, a, rows, y, inc, sum_op, keep, shape_of
     if not is_row_range(rows, z) or a.ndim != 1:
         return None
     loss_grad = a.owner.inputs[0] if a.owner is not None and isinstance(a.owner.op, Neg) else -a
-    return fits(CrossentropySoftmaxGrad()(loss_grad, sm, y), old)
+    return fits(CrossentropySoftmaxGrad()(loss_grad, z, y), old)
 
 
 @rewrite("stabilize", _softmax_grad(Var("g"), Var("sm")), tags=STABLE)

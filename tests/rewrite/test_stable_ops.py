@@ -40,13 +40,13 @@ def test_crossentropy_softmax_values_and_gradient():
 
 
 def test_crossentropy_softmax_grad_values_and_gradient():
-    g, sm = RNG.standard_normal(3), RNG.uniform(0.1, 1.0, (3, 4))
-    out = CrossentropySoftmaxGrad()(T.dvector("g"), T.dmatrix("sm"), T.constant(LABELS))
-    value = function(out.owner.inputs[:2], out, mode="NONE")(g, sm)
-    expected = sm * g[:, None]
+    g, z = RNG.standard_normal(3), RNG.standard_normal((3, 4))
+    out = CrossentropySoftmaxGrad()(T.dvector("g"), T.dmatrix("z"), T.constant(LABELS))
+    value = function(out.owner.inputs[:2], out, mode="NONE")(g, z)
+    expected = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True) * g[:, None]
     expected[np.arange(3), LABELS] -= g
     np.testing.assert_allclose(value, expected)
-    verify_grad(lambda a, b: CrossentropySoftmaxGrad()(a, b, T.constant(LABELS)), [g, sm])
+    verify_grad(lambda a, b: CrossentropySoftmaxGrad()(a, b, T.constant(LABELS)), [g, z])
 
 
 def test_crossentropy_ops_refuse_labels_of_the_wrong_rank():
