@@ -18,7 +18,9 @@ b'<?xml'
 
 from __future__ import annotations
 
+import atexit
 import functools
+import gc
 import importlib.util
 import os
 import re
@@ -221,7 +223,15 @@ class _WasmGraphviz:
 @functools.cache
 def _wasm_graphviz() -> _WasmGraphviz:
     # Compiling the ~1 MB module takes ~1 s, so it happens once, on the first wasm render.
+    atexit.register(_release_wasm_graphviz)
     return _WasmGraphviz()
+
+
+def _release_wasm_graphviz():
+    # wasmtime's finalizers call into its own module; at interpreter teardown that module may be
+    # gone first ("Exception ignored in Managed.__del__"). Free every instance while it exists.
+    _wasm_graphviz.cache_clear()
+    gc.collect()
 
 
 def _render_with_wasm(dot_text: str, format: str) -> bytes:
