@@ -35,7 +35,8 @@ class Var:
 
 @dataclass(frozen=True)
 class Const:
-    """Matches a constant (also one broadcast by DimShuffle), binding its value array to `name`.
+    """Matches a constant (also one broadcast by DimShuffle) and binds that variable to `name`
+    (read its value with `constant_value`).
 
     With `value`, every element must equal it: `Const(value=1)` matches 1, [1, 1], [[1.0]].
     """
@@ -50,7 +51,7 @@ class Pat:
 
     The input patterns match the node's inputs in order; `rest` binds the remaining inputs as a
     tuple (for n-ary ops), and without input patterns or `rest` any inputs match. `name` binds the
-    matched variable, `op_name` the op itself (to read its props).
+    matched variable, `op_name` the op itself (to read its props); `where` tests the node.
 
     >>> Pat(Mul, rest="factors", name="product")            # any product
     >>> Pat(Sub, Pat(Exp, Var("x")), Const(value=1))          # exp(x) - 1

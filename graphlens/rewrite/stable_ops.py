@@ -27,14 +27,18 @@ from graphlens.tensor.variable import as_tensor_variable
 def _shifted_logsumexp(x, axis):
     """log(sum(exp(x), axis, keepdims=True)), shifted by the maximum so exp never overflows."""
     peak = np.max(x, axis=axis, keepdims=True)
-    if not np.isfinite(peak).all():
+    finite = np.isfinite(peak).all()
+    if not finite:
         # An all -inf (or inf) slice has no finite shift: shift it by 0; log/exp say -inf/inf.
         peak = np.where(np.isfinite(peak), peak, 0)
     shifted = np.subtract(x, peak)
     np.exp(shifted, out=shifted)
     total = np.sum(shifted, axis=axis, keepdims=True)
-    with np.errstate(divide="ignore"):
-        np.log(total, out=total)
+    if finite:
+        np.log(total, out=total)        # each sum holds exp(0) = 1: never log(0)
+    else:
+        with np.errstate(divide="ignore"):
+            np.log(total, out=total)
     total += peak
     return total
 
