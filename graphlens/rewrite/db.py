@@ -1,15 +1,17 @@
 """The rewrite database by phase, and the driver: the only code that calls `fgraph.replace`.
 
-Phases run in order; each runs its rules to a fixed point, with a bounded number of passes. A pass
-visits the nodes once in topological order (inputs first), so a chain of rewrites up a graph
-converges in one pass; the next pass only confirms nothing changed. The merge rule runs after each
-pass of every local phase, so duplicates made by one rewrite are shared before the next pass.
+Phases run in order; each runs its rules to a fixed point, with a bounded number of passes. The
+first pass visits every node once in topological order (inputs first), so a chain of rewrites up
+a graph converges in one pass; later passes visit only the nodes near a change (within a
+pattern's depth above it), so a phase costs time in proportion to the graph plus the changes.
+The merge rule runs after each pass that changed something, so duplicates made by one rewrite
+are shared before the next pass.
 Each replacement appends a RewriteRecord to the log: the rule, where it is written, the phase,
 the nodes it removed and added, and the nodes its pattern matched.
 
 >>> log = optimize(fgraph, Mode('FAST_RUN'))     # doctest: +SKIP
 >>> log.counts()                                 # doctest: +SKIP
-{'merge': 3, 'log_sigmoid_to_softplus': 1, 'fusion': 2}
+{'merge': 3, 'log_sigmoid_to_softplus': 1, 'fuse_elementwise': 1}
 """
 
 from __future__ import annotations
