@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import EvaluationError, GraphlensError, where
+from graphlens.errors import EvaluationError, where
 from graphlens.graph.basic import Constant
 
 
@@ -47,8 +47,9 @@ class VM:
         for slot, step in last_use.items():
             if slot not in keep:
                 frees[step].append(slot)
+        # Every op has one output, so a step is (perform, node, input slots, output slot, frees).
         self.program = [(node.op.perform, node, tuple(position[v] for v in node.inputs),
-                         tuple(position[v] for v in node.outputs), tuple(frees[step]))
+                         position[node.outputs[0]], tuple(frees[step]))
                         for step, node in enumerate(nodes)]
         if nan_guard:
             # Each perform checks its outputs and stops at the first NaN or Inf (trace/nan.py).
@@ -60,18 +61,18 @@ class VM:
         storage = self.template.copy()
         for slot, value in zip(self.input_positions, input_values):
             storage[slot] = value
-        step = 0
+        step = None
         try:
-            for step, (perform, node, inputs, outputs, frees) in enumerate(self.program):
-                results = perform(node, [storage[i] for i in inputs])
-                for slot, value in zip(outputs, results):
-                    storage[slot] = value
+            # The hot loop: per step one call, one store and the frees; nothing else.
+            for step in self.program:
+                perform, node, inputs, output, frees = step
+                storage[output] = perform(node, [storage[i] for i in inputs])[0]
                 for slot in frees:
                     storage[slot] = None
         except EvaluationError:
             raise
         except Exception as exc:
-            _, node, inputs, _, _ = self.program[step]
+            _, node, inputs, _, _ = step
             raise EvaluationError(describe_failure(node, [storage[i] for i in inputs], exc)) \
                 from exc
         return [storage[slot] for slot in self.output_positions]
@@ -79,8 +80,7 @@ class VM:
 
 def describe_failure(node, values, exc) -> str:
     """What failed, with the node, its inputs' types and run-time shapes, and the user's line."""
-    kind = type(exc).__name__ if not isinstance(exc, GraphlensError) else type(exc).__name__
-    lines = [f"{node.op.label} failed at {where(node.outputs[0])}: {kind}: {exc}"]
+    lines = [f"{node.op.label} failed at {where(node.outputs[0])}: {type(exc).__name__}: {exc}"]
     for i, (var, value) in enumerate(zip(node.inputs, values)):
         shown = f"shape {np.shape(value)}, dtype {getattr(value, 'dtype', type(value).__name__)}"
         label = var.name or (var.owner.op.label if var.owner is not None else "input")
