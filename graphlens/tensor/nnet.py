@@ -81,31 +81,43 @@ class Relu(FloatUnaryElemwise):
 
 
 @dataclass(frozen=True)
-class Softmax(Op):
-    """exp(x) / sum(exp(x)) over `axis`, shifted by the max so it never overflows."""
+class AxisNormalization(Op):
+    """Base of softmax and log_softmax over `axis`: one make_node, one overflow-free shift."""
 
     axis: int = -1
-    notation = Func("softmax")
 
     def make_node(self, x):
+        name = self.notation.name
         x = as_tensor_variable(x)
         if x.ndim == 0:
-            raise ShapeError(f"softmax needs at least one axis, got {describe(x)}")
-        (axis,) = normalize_axes(self.axis, x.ndim, x, "softmax")
-        _refuse_complex(x, "softmax")
+            raise ShapeError(f"{name} needs at least one axis, got {describe(x)}")
+        (axis,) = normalize_axes(self.axis, x.ndim, x, name)
+        _refuse_complex(x, name)
         if axis != self.axis:
             return type(self)(axis).make_node(x)
         return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
 
     def perform(self, node, inputs):
         # Integer and bool inputs compute in the output's float dtype (numpy has no bool minus).
-        x = inputs[0].astype(node.outputs[0].type.dtype, copy=False)
+        dtype = node.outputs[0].type.dtype
+        x = inputs[0].astype(dtype, copy=False)
         if x.size == 0:
             return [np.empty_like(x)]      # numpy's max() has no answer for an empty axis
         shifted = x - np.max(x, axis=self.axis, keepdims=True)
+        return [np.asarray(self.normalize(shifted), dtype=dtype)]
+
+
+@dataclass(frozen=True)
+class Softmax(AxisNormalization):
+    """exp(x) / sum(exp(x)) over `axis`, shifted by the max so it never overflows."""
+
+    notation = Func("softmax")
+
+    def normalize(self, shifted):
+        """Softmax of x - max(x)."""
         e = np.exp(shifted)
         e /= np.sum(e, axis=self.axis, keepdims=True)
-        return [np.asarray(e, dtype=node.outputs[0].type.dtype)]
+        return e
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -114,30 +126,14 @@ class Softmax(Op):
 
 
 @dataclass(frozen=True)
-class LogSoftmax(Op):
+class LogSoftmax(AxisNormalization):
     """log(softmax(x)) over `axis`, exact where softmax underflows to 0."""
 
-    axis: int = -1
     notation = Func("log_softmax")
 
-    def make_node(self, x):
-        x = as_tensor_variable(x)
-        if x.ndim == 0:
-            raise ShapeError(f"log_softmax needs at least one axis, got {describe(x)}")
-        (axis,) = normalize_axes(self.axis, x.ndim, x, "log_softmax")
-        _refuse_complex(x, "log_softmax")
-        if axis != self.axis:
-            return type(self)(axis).make_node(x)
-        return Apply(self, [x], [TensorType(float_dtype(x.dtype), x.type.shape)()])
-
-    def perform(self, node, inputs):
-        # Integer and bool inputs compute in the output's float dtype (numpy has no bool minus).
-        x = inputs[0].astype(node.outputs[0].type.dtype, copy=False)
-        if x.size == 0:
-            return [np.empty_like(x)]      # numpy's max() has no answer for an empty axis
-        shifted = x - np.max(x, axis=self.axis, keepdims=True)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
-        return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
+    def normalize(self, shifted):
+        """log_softmax of x - max(x)."""
+        return shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads

@@ -203,16 +203,15 @@ def index_gradients(op, values):
 
 
 @dataclass(frozen=True)
-class Subtensor(Op):
-    """x[idx] with ints, slices and None: a view of x."""
+class Indexing(Op):
+    """Base of x[idx]: the index structure as data, symbolic parts as inputs after x."""
 
     idx: tuple
-    view_map = {0: [0]}
     notation = Special("index")
 
     def make_node(self, x, *inputs):
         x = as_tensor_variable(x)
-        shape = _basic_shape(x, self.idx)
+        shape = self.static_shape(x, inputs)
         return Apply(self, [x, *inputs], [TensorType(x.dtype, shape)()])
 
     def perform(self, node, inputs):
@@ -222,31 +221,36 @@ class Subtensor(Op):
     def grad(self, inputs, output_grads):
         (x, *values), (gz,) = inputs, output_grads
         from graphlens.tensor.math import zeros_like
-        region = IncSubtensor(self.idx, False)(zeros_like(x), gz, *values)
+        region = self.increment_op()(self.idx, False)(zeros_like(x), gz, *values)
         return [region] + index_gradients(self, values)
 
 
 @dataclass(frozen=True)
-class AdvancedSubtensor(Op):
+class Subtensor(Indexing):
+    """x[idx] with ints, slices and None: a view of x."""
+
+    view_map = {0: [0]}
+
+    def static_shape(self, x, inputs):
+        """Known lengths of x[idx] from x's static shape and the literal parts of idx."""
+        return _basic_shape(x, self.idx)
+
+    def increment_op(self):
+        """The op that adds into x[idx] (the gradient's shape)."""
+        return IncSubtensor
+
+
+@dataclass(frozen=True)
+class AdvancedSubtensor(Indexing):
     """x[idx] where idx holds integer or bool arrays: a copy (numpy's advanced indexing)."""
 
-    idx: tuple
-    notation = Special("index")
+    def static_shape(self, x, inputs):
+        """Known lengths of x[idx], by numpy's rule for where indexed axes land."""
+        return _advanced_shape(x, self.idx, inputs)
 
-    def make_node(self, x, *inputs):
-        x = as_tensor_variable(x)
-        shape = _advanced_shape(x, self.idx, inputs)
-        return Apply(self, [x, *inputs], [TensorType(x.dtype, shape)()])
-
-    def perform(self, node, inputs):
-        x, *values = inputs
-        return [np.asarray(x[build_index(self.idx, values)])]
-
-    def grad(self, inputs, output_grads):
-        (x, *values), (gz,) = inputs, output_grads
-        from graphlens.tensor.math import zeros_like
-        region = AdvancedIncSubtensor(self.idx, False)(zeros_like(x), gz, *values)
-        return [region] + index_gradients(self, values)
+    def increment_op(self):
+        """The op that adds into x[idx], accumulating repeated indices."""
+        return AdvancedIncSubtensor
 
 
 @dataclass(frozen=True)
