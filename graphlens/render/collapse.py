@@ -1,0 +1,89 @@
+"""Keeping big pictures drawable: which ops to draw, and which long edges to cut.
+
+Two rules, both documented for users in `pydotprint`:
+
+- over `max_nodes` ops, only the `max_nodes` ops nearest the outputs (breadth-first from the
+  outputs and updates) are drawn; one dashed box stands for the rest, counted by op;
+- in a picture of more than LARGE_GRAPH ops, an edge that would cross more than MAX_SPAN
+  levels is cut: the op reading the value gets a small dashed box naming where the value is
+  drawn (`Tanh  see a_n12`). A gradient graph reads forward values near its far end; drawn in
+  full, those edges run in parallel down the whole picture, cannot be followed by eye, and make
+  Graphviz's layout time grow with (edges x levels): a 1,000-op MLP step took over a minute.
+
+>>> levels(toposort([T.exp(T.exp(x))]))                      # doctest: +SKIP
+{Exp: 1, Exp: 2}
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+LARGE_GRAPH = 150
+MAX_SPAN = 8
+
+
+def visible_nodes(view, nodes, max_nodes) -> set:
+    """The ops to draw: all of `nodes`, or the `max_nodes` nearest the view's outputs."""
+    if max_nodes is None or len(nodes) <= max_nodes:
+        return set(nodes)
+    ends = list(view.outputs) + [value for _, value in view.updates]
+    queue = deque(var.owner for var in ends if var.owner is not None)
+    chosen = set()
+    while queue and len(chosen) < max_nodes:
+        node = queue.popleft()
+        if node in chosen:
+            continue
+        chosen.add(node)
+        queue.extend(var.owner for var in node.inputs
+                     if var.owner is not None and var.owner not in chosen)
+    return chosen
+
+
+def summary_text(nodes, visible, max_nodes) -> tuple[str, str, dict]:
+    """(label, tooltip, {op name: count}) of the box standing for the ops not drawn."""
+    counts = {}
+    for node in nodes:
+        if node not in visible:
+            name = type(node.op).__name__
+            counts[name] = counts.get(name, 0) + 1
+    hidden = sum(counts.values())
+    top = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    kinds = ", ".join(f"{name} x{count:,}" for name, count in list(top.items())[:4])
+    if len(top) > 4:
+        kinds += ", ..."
+    label = f"... {hidden:,} more ops not drawn\n{kinds}\n(max_nodes={max_nodes:,})"
+    tooltip = (f"This graph has {len(nodes):,} ops; the {len(visible):,} nearest the outputs "
+               f"are drawn. Pass max_nodes=None to draw every op.")
+    return label, tooltip, top
+
+
+def levels(nodes) -> dict:
+    """{node or root variable: level} for `nodes` in topological order, close to the ranks
+    Graphviz will give them: a node is 1 + the highest level among the nodes that feed it, then
+    moves down to just above its first reader (as Graphviz's shortest edges put it: `b`'s
+    broadcast sits by the Add reading it, not at the top); a root variable (input, shared) sits
+    just above its first reader."""
+    level, readers = {}, {}
+    for node in nodes:
+        level[node] = 1 + max((level.get(var.owner, 0) for var in node.inputs), default=0)
+        for var in node.inputs:
+            source = var if var.owner is None else var.owner
+            readers.setdefault(source, []).append(node)
+    for node in reversed(nodes):
+        first = min((level[reader] for reader in readers.get(node, ())), default=None)
+        if first is not None and first - 1 > level[node]:
+            level[node] = first - 1
+    for source, reading in readers.items():
+        if source not in level:
+            level[source] = min(level[reader] for reader in reading) - 1
+    return level
+
+
+def cuts_long_edges(drawn_ops: int) -> bool:
+    """True when a picture of `drawn_ops` ops cuts its long edges."""
+    return drawn_ops > LARGE_GRAPH
+
+
+def is_long(source_level: int, target_level: int) -> bool:
+    """True when an edge between these levels crosses more than MAX_SPAN of them."""
+    return target_level - source_level > MAX_SPAN

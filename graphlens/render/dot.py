@@ -1,0 +1,124 @@
+"""DOT text of a graph or a compiled function, before and/or after its rewrites.
+
+`to_dot(obj, stage='after')` builds the scene (`scene.py`) and writes it as Graphviz DOT. Every
+string is a quoted DOT string, escaped here and only here: backslashes and quotes for DOT, `&`
+as `&amp;` so that Graphviz shows `&lt;` as typed instead of reading it as an entity (Graphviz
+itself escapes `<`, `>` and quotes when it writes SVG). No HTML-like labels (`label=<...>`): the
+WebAssembly Graphviz cannot lay them out.
+
+>>> import graphlens.tensor as T
+>>> x = T.dvector('x')
+>>> print(to_dot(T.exp(x)).splitlines()[0])
+digraph graphlens {
+"""
+
+from __future__ import annotations
+
+from graphlens.render.scene import build_scene
+from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, GRAPH_ATTRS,
+                                    KIND_ATTRS, NODE_ATTRS)
+from graphlens.render.subject import views
+
+RANKDIRS = ("TB", "LR", "BT", "RL")
+
+
+def quote(text: str) -> str:
+    """`text` as a quoted DOT string showing exactly that text; '\\n' starts a new line.
+
+    >>> quote('a"b&c')
+    '"a\\\\"b&amp;c"'
+    """
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+               .replace("\r", "").replace("\n", "\\n"))
+    return f'"{escaped}"'
+
+
+def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
+           title: str | None = None) -> str:
+    """Graphviz DOT text for `obj`: a variable, a list of them, a FunctionGraph or a compiled
+    function; `stage` is 'after' (the optimized graph), 'before' (as given) or 'both'.
+
+    Deterministic: the same graph gives the same text in every run and process.
+
+    >>> to_dot(f, stage='both').count('subgraph cluster_')               # doctest: +SKIP
+    3
+    """
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
+    return scene_to_dot(scene, rankdir=rankdir)
+
+
+def scene_to_dot(scene, *, rankdir: str = "TB") -> str:
+    """Write a built scene as DOT text (nodes inside their clusters, then every edge)."""
+    lines = ["digraph graphlens {"]
+    graph_attrs = dict(GRAPH_ATTRS, rankdir=rankdir)
+    if scene.title:
+        graph_attrs["label"] = scene.title
+    lines.append(f"  graph [{_attrs(graph_attrs)}];")
+    lines.append(f"  node [{_attrs(NODE_ATTRS)}];")
+    lines.append(f"  edge [{_attrs(EDGE_ATTRS)}];")
+    members = {}
+    for node in scene.nodes:
+        members.setdefault(node.cluster, []).append(node)
+    children = {}
+    for cluster in scene.clusters:
+        children.setdefault(cluster.parent, []).append(cluster)
+    _write_members(lines, None, members, children, "  ")
+    # The fixed attributes of each kind are written once, not once per edge.
+    edge_styles = {kind: _attrs(dict(attrs, **{"class": kind}))
+                   for kind, attrs in EDGE_KIND_ATTRS.items()}
+    for number, edge in enumerate(scene.edges):
+        style = edge_styles[edge.kind]
+        extra = ""
+        if edge.label is not None:
+            extra = f", headlabel={quote(edge.label)}, labeldistance=\"1.4\", labelangle=\"40\""
+        if edge.tooltip is not None:
+            extra += f", tooltip={quote(edge.tooltip)}"
+        lines.append(f"  {edge.tail} -> {edge.head} [{style}{', ' if style else ''}"
+                     f"id=\"e{number}\"{extra}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_members(lines, root, members, children, indent):
+    # An explicit stack of (cluster or None, indent, phase): scopes nest, but never recurse.
+    # Each kind's fixed attributes, written once: with its own fill, and without (for a node
+    # whose fill is a rewrite's colour).
+    node_styles = {kind: (_attrs(attrs), _attrs({name: value for name, value in attrs.items()
+                                                 if name != "fillcolor"}))
+                   for kind, attrs in KIND_ATTRS.items()}
+    stack = [(root, indent, "open")]
+    clusters = {cluster.key: cluster for group in children.values() for cluster in group}
+    while stack:
+        key, pad, phase = stack.pop()
+        if phase == "close":
+            lines.append(f"{pad}}}")
+            continue
+        inner = pad
+        if key is not None:
+            cluster = clusters[key]
+            attrs = dict(CLUSTER_ATTRS[cluster.kind], label=cluster.label, id=key)
+            if cluster.tooltip:
+                attrs["tooltip"] = cluster.tooltip
+            if cluster.fill:
+                attrs["fillcolor"] = cluster.fill
+            lines.append(f"{pad}subgraph {key} {{")
+            lines.append(f"{pad}  graph [{_attrs(attrs)}];")
+            inner = pad + "  "
+            stack.append((key, pad, "close"))
+        for node in members.get(key, ()):
+            lines.append(f"{inner}{node.key} [{_node_attrs(node, node_styles[node.kind])}];")
+        for child in reversed(children.get(key, ())):
+            stack.append((child.key, inner, "open"))
+
+
+def _node_attrs(node, styles) -> str:
+    own_fill, without_fill = styles
+    style = f"{without_fill}, fillcolor={quote(node.fill)}" if node.fill else own_fill
+    return (f"{style}, label={quote(node.label)}, tooltip={quote(node.tooltip)}, "
+            f"id={quote(node.key)}, class={quote(node.kind)}")
+
+
+def _attrs(attrs: dict) -> str:
+    return ", ".join(f"{name}={quote(str(value))}" for name, value in attrs.items())

@@ -1,0 +1,63 @@
+"""Where each node of an optimized graph came from: the rewrite that made it, and its originals.
+
+Pictures colour a node by the rewrite that added it and list, in its tooltip and the HTML panel,
+every rewrite in its ancestry and the nodes of the graph as given ("before") it descends from.
+The facts come from the compiled function's RewriteLog (`graph/provenance.py`): each record
+names its rule and the nodes it removed and added, and `origin_of` follows them back.
+
+>>> origins_of(f)[node].rule              # a node made by a rewrite    # doctest: +SKIP
+'log_sigmoid_to_softplus'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphlens.graph.provenance import origin_of
+
+
+@dataclass(frozen=True)
+class NodeOrigin:
+    """How a node of the optimized graph came to be.
+
+    rule, location: the rewrite whose replacement added this node and where that rule is
+    defined; None and '' for a node no rewrite added (it is a copy of a before-graph node, or
+    survived a merge). When a later rewrite only swapped the node for a variant of the same op
+    class (an in-place version), `rule` stays the one that introduced it.
+    rules: the rewrites in the node's ancestry, each once, in log order.
+    sources: the nodes of the graph as given that it descends from, in their walk order.
+    """
+
+    rule: str | None
+    location: str
+    rules: tuple
+    sources: tuple
+
+
+def origins_of(function) -> dict:
+    """{Apply of `function.fgraph`: NodeOrigin} for every node of the optimized graph.
+
+    >>> {origin.rule for origin in origins_of(f).values()}             # doctest: +SKIP
+    {None, 'local_fusion', 'merge'}
+    """
+    if function is None:
+        return {}
+    log = function.rewrite_log
+    added_by = {}
+    for record in log:
+        # A rewrite that swaps a node for a variant of the same op class (in place, say) keeps
+        # the colour of the rewrite that introduced that node: a fused op stays "fusion".
+        variant_of = {type(node.op): added_by[node] for node in record.removed
+                      if node in added_by}
+        for node in record.added:
+            added_by[node] = variant_of.get(type(node.op), record)
+    provenance = getattr(function, "provenance", None)
+    result = {}
+    for node in function.fgraph.toposort():
+        found = provenance(node) if provenance is not None else origin_of(node, log)
+        rules = tuple(dict.fromkeys(record.rule for record in found.rewrites))
+        record = added_by.get(node)
+        rule = record.rule if record is not None else None
+        location = (record.location or "") if record is not None else ""
+        result[node] = NodeOrigin(rule, location, rules, tuple(found.before))
+    return result

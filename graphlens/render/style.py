@@ -1,0 +1,85 @@
+"""How pictures look: shapes and colours by kind of node, and one stable colour per rewrite rule.
+
+Kinds, chosen so that a reader tells them apart at a glance (and in greyscale, by shape):
+
+- op: a rounded box, light grey; a box coloured by the rewrite that made it after rewrites;
+- input: a green ellipse; output: a blue ellipse with a double border;
+- shared variable: an orange cylinder (state kept between calls);
+- constant: a small grey octagon;
+- reference: a small dashed box standing for a node drawn far above (large pictures only).
+
+Updates are dashed orange edges from the new value to its shared variable.
+
+>>> rule_colors(['fusion', 'merge']) == rule_colors(['merge', 'fusion'])
+True
+"""
+
+from __future__ import annotations
+
+import zlib
+
+FONT = "Helvetica"
+
+GRAPH_ATTRS = {"fontname": FONT, "fontsize": "13", "nodesep": "0.25", "ranksep": "0.4",
+               "labelloc": "t", "newrank": "true"}
+NODE_ATTRS = {"fontname": FONT, "fontsize": "11", "penwidth": "0.8", "margin": "0.08,0.04"}
+EDGE_ATTRS = {"fontname": FONT, "fontsize": "9", "color": "#555555", "arrowsize": "0.6",
+              "fontcolor": "#555555", "penwidth": "0.8"}
+
+OP_FILL = "#f2f2f2"
+
+KIND_ATTRS = {
+    "op": {"shape": "box", "style": "rounded,filled", "fillcolor": OP_FILL},
+    "input": {"shape": "ellipse", "style": "filled", "fillcolor": "#c7e9c0"},
+    "output": {"shape": "ellipse", "style": "filled", "fillcolor": "#c6dbef",
+               "peripheries": "2"},
+    "shared": {"shape": "cylinder", "style": "filled", "fillcolor": "#fdd49e"},
+    "constant": {"shape": "octagon", "style": "filled", "fillcolor": "#ececec",
+                 "fontsize": "9", "color": "#888888", "margin": "0.02,0.02"},
+    "summary": {"shape": "box", "style": "dashed,filled", "fillcolor": "#ffffff",
+                "fontcolor": "#444444", "color": "#888888"},
+    "legend": {"shape": "box", "style": "rounded,filled", "fontsize": "10"},
+    "reference": {"shape": "box", "style": "rounded,dashed", "fontsize": "9",
+                  "color": "#888888", "fontcolor": "#444444", "margin": "0.04,0.02"},
+}
+
+EDGE_KIND_ATTRS = {
+    "data": {},
+    # No edge label: Graphviz lays a label out as an extra node on every rank the edge crosses,
+    # and an update edge crosses the whole graph (a 200-op graph took 50x longer with them).
+    "update": {"style": "dashed", "color": "#e6550d", "constraint": "false"},
+    "update_tag": {"style": "dashed", "color": "#e6550d"},
+    "summary": {"style": "dotted", "color": "#888888"},
+}
+
+CLUSTER_ATTRS = {
+    "stage": {"style": "rounded", "color": "#999999", "fontsize": "14"},
+    "scope": {"style": "rounded,dashed", "color": "#6a51a3", "fontcolor": "#6a51a3",
+              "fontsize": "11"},
+    "fused": {"style": "rounded,filled", "color": "#666666", "fontsize": "10"},
+    "legend": {"style": "rounded", "color": "#bbbbbb", "fontsize": "11"},
+}
+
+# Light colours that keep black text readable; the semantic colours above (green, blue, orange)
+# are left out so a rewritten op is never mistaken for an input, an output or a shared variable.
+RULE_PALETTE = (
+    "#f4a6a6", "#d9c6f0", "#f9e79f", "#a8ddd4", "#f7c9a9", "#d8e8a0",
+    "#f8bbd0", "#c9d4f5", "#e6ccb3", "#b9e3e8", "#e8b4e0", "#d5d5a5",
+)
+
+
+def rule_colors(rules) -> dict:
+    """{rule name: fill colour}: a colour keyed by the rule's name (a CRC of it), stable across
+    runs and pictures; when two rules of one picture land on one colour, the later in
+    alphabetical order takes the next free one."""
+    colors, taken = {}, set()
+    for rule in sorted(set(rules)):
+        start = zlib.crc32(rule.encode("utf-8")) % len(RULE_PALETTE)
+        for step in range(len(RULE_PALETTE)):
+            color = RULE_PALETTE[(start + step) % len(RULE_PALETTE)]
+            if color not in taken or step == len(RULE_PALETTE) - 1:
+                break
+        # With more rules than colours, colours repeat; the legend still names each rule.
+        taken.add(color)
+        colors[rule] = color
+    return colors

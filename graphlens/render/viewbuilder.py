@@ -1,0 +1,274 @@
+"""One view (a graph before or after its rewrites) added to a scene: its roots, ops, outputs,
+updates and provenance, each with stable keys from the walk (`a_n12`: the 12th op of "after").
+
+`scene.py` says what a picture shows; this is the walk that does it, once, over the view's
+iterative toposort. `fused.py` (fused ops drawn open), `scopes.py` (name scopes) and
+`collapse.py` (max_nodes, long edges) each handle one part of it.
+
+>>> ViewBuilder(scene, view, 1000, {}, {}, {}, in_cluster=False).build()   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from graphlens.render import labels
+from graphlens.render.collapse import (LARGE_GRAPH, MAX_SPAN, cuts_long_edges, is_long, levels,
+                                       summary_text, visible_nodes)
+from graphlens.render.scene import (STAGE_TITLES, SceneCluster, SceneEdge, SceneNode,
+                                    order_matters)
+from graphlens.render.scopes import assign_scopes
+
+
+class ViewBuilder:
+    """Adds one view's nodes, edges and clusters to a scene."""
+
+    def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster):
+        self.scene, self.view, self.max_nodes = scene, view, max_nodes
+        self.origins, self.colors, self.before_keys = origins, colors, before_keys
+        self.prefix = {"before": "b", "after": "a", "graph": "g"}[view.stage]
+        self.cluster = f"cluster_{self.prefix}" if in_cluster else None
+        self.op_keys = {}        # Apply -> key of its box (or of its fused cluster's output)
+        self.root_keys = {}      # input or shared variable -> key
+        self.summary_key = None
+        self.constant_count = 0
+        self.reference_count = 0
+        self.scopes = {}
+        self.levels = None           # {node: level} when long edges are cut, else None
+        self.consumer_level = None   # level of the op whose inputs are being drawn
+        self.scene_titles = {}       # node key -> short title, for reference tags
+        # Many nodes share an op or a type: their texts are made once per picture.
+        self._op_texts = {}
+        self._type_texts = {}
+
+    def op_text(self, op) -> str:
+        """`labels.op_text(op)`, computed once per distinct op."""
+        text = self._op_texts.get(op)
+        if text is None:
+            text = self._op_texts[op] = labels.op_text(op)
+        return text
+
+    def type_info(self, var) -> dict:
+        """`_type_info(var)`, computed once per distinct type (a fresh dict each call)."""
+        info = self._type_texts.get(var.type)
+        if info is None:
+            info = self._type_texts[var.type] = _type_info(var)
+        return dict(info)
+
+    def build(self):
+        """Add the view's stage cluster, scopes, roots, ops, outputs and updates."""
+        nodes = self.view.nodes()
+        visible = visible_nodes(self.view, nodes, self.max_nodes)
+        shown = [node for node in nodes if node in visible]
+        self.scopes = assign_scopes(shown, self.view, self.prefix, self.cluster, self.scene)
+        if cuts_long_edges(len(shown)):
+            self.levels = levels(shown)
+        if self.cluster:
+            self._add_stage_cluster(nodes)
+        for var in self.view.inputs:
+            self._root_key(var)
+        if len(shown) < len(nodes):
+            self._add_summary(nodes, visible)
+        numbers = {node: number for number, node in enumerate(nodes)}
+        for node in shown:
+            if self.levels is not None:
+                self.consumer_level = self.levels[node]
+            key = f"{self.prefix}_n{numbers[node]}"
+            self._add_op(node, key, self.scopes.get(node, self.cluster), self._outer_source)
+        self.consumer_level = None
+        for position, var in enumerate(self.view.outputs):
+            self._add_output(position, var)
+        for shared, value in self.view.updates:
+            tail = self._outer_source(value, self.cluster)
+            head, kind = self._root_key(shared), "update"
+            if self.levels is not None and is_long(self.levels.get(shared, 0),
+                                                   self.levels.get(value.owner, 0)):
+                # The arrow ends at a tag just below the op computing the new value (an
+                # ordinary edge: a tag held only by a non-ranking edge would float to the top).
+                head, kind = self._reference(shared, head, self.cluster), "update_tag"
+            name = labels.printable(shared.name) if shared.name else "a shared variable"
+            self.scene.edges.append(SceneEdge(tail, head, kind,
+                                              tooltip=f"update: the new value of {name}"))
+
+    def _add_stage_cluster(self, nodes):
+        stage = self.view.stage
+        label = f"{STAGE_TITLES[stage]}: {len(nodes)} ops"
+        if stage == "after" and self.view.function is not None:
+            label += f", {len(self.view.function.rewrite_log)} replacements"
+        self.scene.clusters.append(SceneCluster(self.cluster, "stage", label))
+
+    def _add_summary(self, nodes, visible):
+        label, tooltip, counts = summary_text(nodes, visible, self.max_nodes)
+        self.summary_key = self.scene.add_node(SceneNode(
+            f"{self.prefix}_more", "summary", label, tooltip, self.cluster,
+            info={"kind": "summary", "title": label.split("\n")[0][4:], "counts": counts}))
+        drawn_roots = set()
+        for node in nodes:
+            if node in visible:
+                continue
+            for var in node.inputs:
+                if var.owner is None and not labels.is_constant(var) and var not in drawn_roots:
+                    drawn_roots.add(var)
+                    self.scene.edges.append(SceneEdge(self._root_key(var), self.summary_key,
+                                                      "summary"))
+
+    def _outer_source(self, var, cluster):
+        """The key of the node that draws `var`'s value for a reader in `cluster`: its own
+        node, or in a large picture a reference tag when that node is too far above."""
+        if var.owner is None:
+            if labels.is_constant(var):
+                return self._constant_node(var, cluster)
+            key = self._root_key(var)
+        else:
+            key = self.op_keys.get(var.owner)
+            if key is None:
+                key = self.summary_key
+        source = var if var.owner is None else var.owner
+        if self.consumer_level is not None and is_long(self.levels.get(source, 0),
+                                                       self.consumer_level):
+            return self._reference(var, key, cluster)
+        return key
+
+    def _reference(self, var, target, cluster):
+        """A small dashed tag standing for node `target` (which draws `var`) far away."""
+        title = self.scene_titles.get(target, target)
+        key = f"{self.prefix}_r{self.reference_count}"
+        self.reference_count += 1
+        tooltip = (f"{title}: drawn at {target}, too far above to draw the edge from there "
+                   f"(pictures over {LARGE_GRAPH} ops cut edges crossing over {MAX_SPAN} "
+                   f"levels)")
+        return self.scene.add_node(SceneNode(
+            key, "reference", f"{title}\nsee {target}", tooltip, cluster,
+            info={"kind": "reference", "title": title, "refers_to": target}))
+
+    def _constant_node(self, var, cluster):
+        key = f"{self.prefix}_c{self.constant_count}"
+        self.constant_count += 1
+        text = labels.constant_text(var)
+        tooltip = f"constant {text}\n{labels.type_text(var)}"
+        return self.scene.add_node(SceneNode(
+            key, "constant", text, tooltip, cluster,
+            info={"kind": "constant", "title": text, **_type_info(var)}))
+
+    def _root_key(self, var):
+        key = self.root_keys.get(var)
+        if key is not None:
+            return key
+        key = f"{self.prefix}_v{len(self.root_keys)}"
+        self.root_keys[var] = key
+        kind = "shared" if labels.is_shared(var) else "input"
+        name = self.display_name(var, var)
+        label = labels.variable_text(var, name or f"<{kind}>")
+        info = {"kind": kind, "title": labels.printable(var.name) if var.name else
+                f"unnamed {kind}", **_type_info(var),
+                "source": labels.source_text(var)}
+        tooltip = f"{kind} {info['title']}: {labels.type_text(var)}"
+        value_shape = labels.shared_value_shape(var) if kind == "shared" else None
+        if value_shape is not None and value_shape != "()":
+            label += f"\nvalue shape {value_shape}"
+            info["value_shape"] = value_shape
+            tooltip += f", value shape {value_shape}"
+        tooltip += f"\nbuilt at {info['source']}"
+        self.scene.add_node(SceneNode(key, kind, label, tooltip,
+                                      self.scopes.get(var, self.cluster), info=info))
+        self.scene_titles[key] = info["title"]
+        return key
+
+    def _add_output(self, position, var):
+        key = f"{self.prefix}_o{position}"
+        name = labels.printable(var.name) if var.name else f"output {position}"
+        label = labels.variable_text(var, name)
+        tooltip = f"output {position}: {name if var.name else '(unnamed)'}, {labels.type_text(var)}"
+        info = {"kind": "output", "title": name, "position": position, **_type_info(var),
+                "source": labels.source_text(var)}
+        self.scene.add_node(SceneNode(key, "output", label, tooltip, self.cluster, info=info))
+        self.scene.edges.append(SceneEdge(self._outer_source(var, self.cluster), key))
+
+    def count_rule(self, rule):
+        """Count one more drawn node (or fused cluster) made by `rule`, for the legend."""
+        self.scene.rule_counts[rule] = self.scene.rule_counts.get(rule, 0) + 1
+
+    def display_name(self, var, item) -> str | None:
+        """`var`'s name as drawn: inside its scope's box, without the scope (`W`, not
+        `layer1/W`: the box says `layer1`). `item` is what the scope was assigned to."""
+        if not var.name:
+            return None
+        if item in self.scopes:
+            return labels.printable(var.name.rsplit("/", 1)[1])
+        return labels.printable(var.name)
+
+    def _add_op(self, node, key, cluster, source_of, extra_info=None):
+        """Draw `node` as a box (or, for a fused op, as a cluster of its inner ops)."""
+        origin = self.origins.get(node)
+        inner_outputs = getattr(node.op, "inner_outputs", None)
+        if inner_outputs is not None and getattr(node.op, "inner_inputs", None) is not None:
+            # Nesting of fused ops inside fused ops is shallow (a few levels), never graph depth.
+            from graphlens.render.fused import add_fused
+            self.op_keys[node] = add_fused(self, node, key, cluster, source_of, origin)
+            return
+        out = node.outputs[0]
+        op_text = self.op_text(node.op)
+        type_facts = self.type_info(out)
+        type_line = type_facts["type"]
+        if out.name:
+            type_line = f"{self.display_name(out, node)}: {type_line}"
+        label = "\n".join(labels.wrap(op_text) + [type_line])
+        info = {"kind": "op", "title": op_text, **type_facts,
+                "source": labels.source_text(out)}
+        if out.name:
+            info["name"] = labels.printable(out.name)
+        if extra_info:
+            info.update(extra_info)
+        tooltip = [op_text, f"output: {type_line}", f"built at {info['source']}"]
+        fill = None
+        if origin is not None:
+            tooltip.extend(self._origin_lines(origin, info))
+            if origin.rule is not None:
+                fill = self.colors.get(origin.rule)
+                self.count_rule(origin.rule)
+        if extra_info and "fused_in" in extra_info:
+            tooltip.append(f"inside fused op {extra_info['fused_in']}")
+        self.scene.add_node(SceneNode(key, "op", label, "\n".join(tooltip), cluster, fill, info))
+        self.op_keys[node] = key
+        self.scene_titles[key] = op_text
+        ordered = order_matters(node.op) and len(node.inputs) > 1
+        for position, var in enumerate(node.inputs):
+            tail = source_of(var, cluster)
+            self.scene.edges.append(SceneEdge(tail, key, "data",
+                                              str(position) if ordered else None))
+
+    def _origin_lines(self, origin, info) -> list:
+        """Tooltip lines for a node's provenance; fills the HTML facts in `info` on the way."""
+        sources = [f"{self.op_text(node.op)} ({self.before_keys.get(node, '?')})"
+                   for node in origin.sources]
+        info["sources"] = [self.before_keys[node] for node in origin.sources
+                           if node in self.before_keys]
+        info["from_before"] = sources
+        if origin.rule is None and not origin.rules:
+            return [f"unchanged from before-graph node {_shortened(sources)}"] if sources else []
+        lines = []
+        rules = [labels.printable(rule) for rule in origin.rules]
+        if origin.rule is not None:
+            info["rule"] = labels.printable(origin.rule)
+            info["rule_location"] = labels.printable(origin.location, limit=200)
+            lines.append(f"made by rewrite {info['rule']}"
+                         + (f" ({info['rule_location']})" if origin.location else ""))
+        info["rules"] = rules
+        if rules and rules != [info.get("rule")]:
+            lines.append("rewrites in its ancestry: " + _shortened(rules))
+        if sources:
+            lines.append("from before-graph nodes: " + _shortened(sources))
+        return lines
+
+
+def _type_info(var) -> dict:
+    shape = getattr(var.type, "shape", None)
+    info = {"type": labels.type_text(var)}
+    if shape is not None:
+        info["dtype"] = labels.printable(getattr(var.type, "dtype", var.type))
+        info["shape"] = "(" + ", ".join("?" if d is None else str(d) for d in shape) + (
+            ",)" if len(shape) == 1 else ")")
+    return info
+
+
+def _shortened(items, limit: int = 8) -> str:
+    text = ", ".join(items[:limit])
+    return text + (f", ... ({len(items) - limit} more)" if len(items) > limit else "")

@@ -1,0 +1,216 @@
+"""Tests for graphlens/render/dot.py (and the scene it writes): DOT text of graphs and functions."""
+
+import re
+import time
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+from graphlens import function, grad, shared
+from graphlens.graph.basic import Apply
+from graphlens.graph.fg import FunctionGraph
+from graphlens.render.dot import quote, to_dot
+from graphlens.tensor.math import Exp
+
+NODE_LINE = re.compile(r'^\s+(\w+) \[(.*)\];$')
+EDGE_LINE = re.compile(r'^\s+(\w+) -> (\w+) \[(.*)\];$')
+ATTR = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+
+
+def parse(dot_text):
+    """({key: {attr: value}} of nodes, [(tail, head, attrs)] of edges), values still DOT-escaped."""
+    nodes, edges = {}, []
+    for line in dot_text.splitlines():
+        edge = EDGE_LINE.match(line)
+        if edge:
+            edges.append((edge.group(1), edge.group(2), dict(ATTR.findall(edge.group(3)))))
+            continue
+        node = NODE_LINE.match(line)
+        if node and node.group(1) not in ("graph", "node", "edge"):
+            nodes[node.group(1)] = dict(ATTR.findall(node.group(2)))
+    return nodes, edges
+
+
+def by_label(nodes, first_line):
+    """The keys of the nodes whose label starts with `first_line`."""
+    return [key for key, attrs in nodes.items()
+            if attrs["label"].split("\\n")[0] == first_line]
+
+
+def logistic_regression(mode="NONE"):
+    """The Theano tutorial's logistic regression training step (3 features)."""
+    x, y = T.dmatrix("x"), T.dvector("y")
+    w = shared(np.linspace(-1.0, 1.0, 3), name="w")
+    b = shared(0.0, name="b")
+    p_1 = T.sigmoid(T.dot(x, w) + b)
+    xent = -y * T.log(p_1) - (1 - y) * T.log(1 - p_1)
+    cost = xent.mean() + 0.01 * (w ** 2).sum()
+    gw, gb = grad(cost, [w, b])
+    return function([x, y], [p_1 > 0.5, xent], updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)],
+                    name="train", mode=mode)
+
+
+def exp_chain(length):
+    """exp(exp(...exp(x))) with `length` Exp nodes, built directly (fast for 100,000 nodes)."""
+    x = T.dvector("x")
+    op, var = Exp(), x
+    for _ in range(length):
+        var = Apply(op, [var], [var.type()]).outputs[0]
+    return x, var
+
+
+def test_kinds_get_distinct_shapes_and_colours():
+    nodes, _ = parse(to_dot(logistic_regression(), stage="before"))
+    kinds = {attrs["class"]: (attrs["shape"], attrs["fillcolor"]) for attrs in nodes.values()}
+    assert kinds == {
+        "input": ("ellipse", "#c7e9c0"), "shared": ("cylinder", "#fdd49e"),
+        "constant": ("octagon", "#ececec"), "op": ("box", "#f2f2f2"),
+        "output": ("ellipse", "#c6dbef"),
+    }
+    assert all(attrs.get("peripheries") == "2" for attrs in nodes.values()
+               if attrs["class"] == "output")
+
+
+def test_variables_show_name_type_and_shape_and_ops_show_their_output_type():
+    x = T.dmatrix("x")
+    W = shared(np.zeros((3, 4)), name="W")
+    h = T.tanh(T.dot(x, W))
+    h.name = "h"
+    nodes, _ = parse(to_dot(h))
+    labels = sorted(attrs["label"] for attrs in nodes.values())
+    assert labels == ["Dot\\nfloat64[?, ?]", "Tanh\\nh: float64[?, ?]",
+                      "W\\nfloat64[?, ?]\\nvalue shape (3, 4)", "h\\nfloat64[?, ?]",
+                      "x\\nfloat64[?, ?]"]
+
+
+def test_argument_positions_label_edges_of_non_commutative_ops_only():
+    a, b = T.dvector("a"), T.dvector("b")
+    nodes, edges = parse(to_dot([a - b, a + b]))
+    (sub,), (add,) = by_label(nodes, "Sub"), by_label(nodes, "Add")
+    (a_key,), (b_key,) = by_label(nodes, "a"), by_label(nodes, "b")
+    into_sub = {(tail, attrs.get("headlabel")) for tail, head, attrs in edges if head == sub}
+    into_add = {(tail, attrs.get("headlabel")) for tail, head, attrs in edges if head == add}
+    assert into_sub == {(a_key, "0"), (b_key, "1")}
+    assert into_add == {(a_key, None), (b_key, None)}
+
+
+def test_updates_are_dashed_edges_back_to_their_shared_variable():
+    nodes, edges = parse(to_dot(logistic_regression(), stage="before"))
+    updates = [(tail, head, attrs) for tail, head, attrs in edges if attrs["class"] == "update"]
+    heads = sorted(nodes[head]["label"].split("\\n")[0] for _, head, _ in updates)
+    assert heads == ["b", "w"]
+    assert all(attrs["style"] == "dashed" and attrs["tooltip"].startswith("update: the new value")
+               for _, _, attrs in updates)
+    # Each update comes out of the op computing the new value: w - 0.1 * gw is a Sub.
+    assert {nodes[tail]["label"].split("\\n")[0] for tail, _, _ in updates} == {"Sub"}
+
+
+def test_outputs_are_numbered_and_fed_by_the_ops_computing_them():
+    nodes, edges = parse(to_dot(logistic_regression(), stage="before"))
+    outputs = {key: attrs["label"] for key, attrs in nodes.items() if attrs["class"] == "output"}
+    assert outputs == {"b_o0": "output 0\\nbool[?]", "b_o1": "output 1\\nfloat64[?]"}
+    feeders = {head: nodes[tail]["label"].split("\\n")[0] for tail, head, _ in edges
+               if head in outputs}
+    assert feeders == {"b_o0": "Gt", "b_o1": "Sub"}
+
+
+def test_constants_are_drawn_once_per_use_with_their_value():
+    x = T.dvector("x")
+    nodes, edges = parse(to_dot([x * 2.0, x ** 2.0]))
+    constants = [key for key, attrs in nodes.items() if attrs["class"] == "constant"]
+    assert len(constants) == 2
+    assert all(sum(1 for tail, _, _ in edges if tail == key) == 1 for key in constants)
+
+
+def test_same_graph_built_twice_gives_identical_text():
+    assert to_dot(logistic_regression(), stage="before") == to_dot(logistic_regression(),
+                                                                   stage="before")
+
+
+def test_keys_follow_walk_order_not_object_identity():
+    nodes, _ = parse(to_dot(exp_chain(3)[1]))
+    assert sorted(nodes) == ["g_n0", "g_n1", "g_n2", "g_o0", "g_v0"]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("<script>alert(1)</script>", '"<script>alert(1)</script>"'),
+    ('a"b&c', '"a\\"b&amp;c"'),
+    ("back\\slash", '"back\\\\slash"'),
+    ("two\nlines", '"two\\nlines"'),
+    ("&lt;", '"&amp;lt;"'),
+])
+def test_quote_escapes_quotes_backslashes_ampersands_and_newlines(name, expected):
+    assert quote(name) == expected
+
+
+def test_user_names_with_control_characters_stay_on_one_line():
+    x = T.dvector("evil\nname\\n\x00")
+    nodes, _ = parse(to_dot(T.exp(x)))
+    # The newline and the NUL print as Python escapes; the DOT text doubles every backslash.
+    assert nodes["g_v0"]["label"] == "evil\\\\nname\\\\n\\\\x00\\nfloat64[?]"
+
+
+def test_name_scopes_become_nested_clusters_that_pull_in_unnamed_ops():
+    x = T.dmatrix("x")
+    W1 = shared(np.zeros((3, 4)), name="net/layer1/W")
+    W2 = shared(np.zeros((4, 2)), name="net/layer2/W")
+    h = T.tanh(T.dot(x, W1))
+    h.name = "net/layer1/h"
+    out = T.dot(h, W2)
+    out.name = "net/layer2/out"
+    dot_text = to_dot(T.sum(out))
+    clusters = re.findall(r'subgraph (\w+) \{\n\s+graph \[[^\n]*label="([^"]*)"', dot_text)
+    assert [label for _, label in clusters] == ["net", "layer1", "layer2"]
+    layer1 = dot_text.split("subgraph cluster_g_s1 {")[1].split("}")[0]
+    assert sorted(re.findall(r'label="(\w+)\\n', layer1)) == ["Dot", "Tanh", "W"]
+    # The Sum reads layer2's result but is unnamed and is the graph's output: it stays outside.
+    outside = dot_text.split("subgraph cluster_g_s0")[0]
+    assert 'label="Sum{' in outside and 'label="x\\n' in outside
+
+
+def test_graphs_over_max_nodes_draw_the_ops_nearest_the_outputs_and_count_the_rest():
+    x, chain = exp_chain(50)
+    nodes, edges = parse(to_dot(T.sum(chain), max_nodes=10))
+    ops = [key for key, attrs in nodes.items() if attrs["class"] == "op"]
+    assert len(ops) == 10
+    assert [attrs["label"] for attrs in nodes.values() if attrs["label"].startswith("Sum")]
+    summary = nodes["g_more"]
+    assert summary["label"] == "... 41 more ops not drawn\\nExp x41\\n(max_nodes=10)"
+    # The input x now feeds only hidden ops: it is drawn, pointing at the summary.
+    (x_key,) = by_label(nodes, "x")
+    assert (x_key, "g_more") in {(tail, head) for tail, head, _ in edges}
+
+
+def test_stage_both_of_a_variable_says_to_compile_it():
+    with pytest.raises(ValueError, match=r"stage='both' draws a compiled function.*function\("):
+        to_dot(T.exp(T.dvector("x")), stage="both")
+
+
+def test_invalid_options_are_refused_with_the_allowed_values():
+    x = T.dvector("x")
+    with pytest.raises(ValueError, match="stage must be one of 'after', 'before', 'both'"):
+        to_dot(x, stage="middle")
+    with pytest.raises(ValueError, match="max_nodes must be a positive int or None"):
+        to_dot(x, max_nodes=0)
+    with pytest.raises(ValueError, match="rankdir must be one of TB, LR, BT, RL"):
+        to_dot(x, rankdir="up")
+    with pytest.raises(TypeError, match=r"cannot draw 3 \(item 1 of the list\)"):
+        to_dot([x, 3])
+
+
+def test_a_function_graph_is_drawn_with_its_inputs_and_outputs():
+    x = T.dvector("x")
+    nodes, _ = parse(to_dot(FunctionGraph([x], [T.exp(x)])))
+    assert sorted(attrs["class"] for attrs in nodes.values()) == ["input", "op", "output"]
+
+
+def test_100k_node_graph_collapses_and_is_written_in_linear_time():
+    _, chain = exp_chain(100_000)
+    start = time.perf_counter()
+    dot_text = to_dot(chain)
+    elapsed = time.perf_counter() - start
+    nodes, _ = parse(dot_text)
+    assert sum(1 for attrs in nodes.values() if attrs["class"] == "op") == 1000
+    assert nodes["g_more"]["label"].startswith("... 99,000 more ops not drawn\\nExp x99,000")
+    assert elapsed < 5.0
