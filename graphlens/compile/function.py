@@ -137,6 +137,16 @@ class Function:
         outs = ", ".join(repr(o) for o in self.fgraph_before.outputs[:self._n_outputs])
         return f"<graphlens function ({self._signature()}) -> {outs}>"
 
+    def _repr_svg_(self):
+        """Jupyter: the picture of the optimized graph, coloured by the rewrites that made it."""
+        from graphlens.render.jupyter import repr_svg
+        return repr_svg(self)
+
+    def _repr_html_(self):
+        """Jupyter: the picture of the optimized graph, in a scrollable box."""
+        from graphlens.render.jupyter import repr_html
+        return repr_html(self)
+
 
 @dataclass
 class _Maker:

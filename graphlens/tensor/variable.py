@@ -189,6 +189,16 @@ class TensorVariable(Variable):
         return function(inputs, self, on_unused_input="ignore")(
             *[inputs_to_values[var] for var in inputs])
 
+    def _repr_svg_(self):
+        """Jupyter: the picture of this variable's graph."""
+        from graphlens.render.jupyter import repr_svg
+        return repr_svg(self)
+
+    def _repr_html_(self):
+        """Jupyter: the picture of this variable's graph, in a scrollable box."""
+        from graphlens.render.jupyter import repr_html
+        return repr_html(self)
+
 
 class TensorConstant(Constant, TensorVariable):
     """A constant tensor. `weak` marks a Python number, whose dtype yields to arrays' dtypes."""

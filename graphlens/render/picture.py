@@ -1,0 +1,87 @@
+"""`pydotprint`: Theano's picture of a graph, plus the before/after view with provenance.
+
+What a picture shows:
+- ops as rounded boxes, with the op and its output's type (`float64[?, 10]`: dtype and static
+  shape, `?` where unknown), and the output's name when it has one;
+- inputs as green ellipses, outputs as blue double ellipses, shared variables as orange
+  cylinders (with the shape of their current value), constants as small grey octagons, one per
+  use; each shows its name, type and shape;
+- argument positions (0, 1, ...) on the edges into ops whose input order matters (Sub, Dot,
+  TrueDiv, ...; not Add or Mul); updates as dashed orange edges back to their shared variable;
+- after rewrites, each op a rewrite made is filled with that rule's colour (a legend names
+  them) and its tooltip lists the rewrites and the nodes they replaced; fused ops open up as a
+  box of their inner ops; names with a '/' (`layer1/W`) group into a box per scope;
+- beyond `max_nodes` ops, the ones nearest the outputs are drawn and one dashed box counts the
+  rest by op.
+
+>>> pydotprint(f, 'train.svg', stage='both')                              # doctest: +SKIP
+'train.svg'
+"""
+
+from __future__ import annotations
+
+import os
+
+from graphlens.render.dot import to_dot
+from graphlens.render.svg import render
+
+FORMATS = ("svg", "dot", "png", "pdf", "html")
+
+# File name endings that name a format, for `pydotprint(f, 'model.png')`.
+SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf",
+                  ".html": "html", ".htm": "html"}
+
+
+def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
+               max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
+               backend: str | None = None):
+    """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
+
+    format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
+    zoom and a panel of node facts); when None, taken from `outfile`'s ending, else 'svg'.
+    png and pdf need the system Graphviz (`dot` on PATH); svg works everywhere.
+    stage: 'after' (the optimized graph), 'before' (as given) or 'both' (side by side).
+    max_nodes: draw at most this many ops (None: all). rankdir: 'TB' (top to bottom) or 'LR'.
+    backend: Graphviz layout backend, 'auto', 'system' or 'wasm' (see graphlens.render.svg).
+
+    Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
+    None; otherwise writes it to `outfile` and returns that path.
+
+    >>> svg = pydotprint(T.exp(T.dvector('x')))                            # doctest: +SKIP
+    >>> pydotprint(train, 'train.png', stage='both')                      # doctest: +SKIP
+    'train.png'
+    """
+    chosen = _format(format, outfile)
+    options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title)
+    if chosen == "dot":
+        picture = to_dot(obj, **options)
+    elif chosen == "html":
+        from graphlens.render.html import to_html
+        picture = to_html(obj, backend=backend, **options)
+    else:
+        picture = render(to_dot(obj, **options), chosen, backend)
+        if chosen == "svg":
+            picture = picture.decode("utf-8")
+    if outfile is None:
+        return picture
+    if isinstance(picture, str):
+        with open(outfile, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(picture)
+    else:
+        with open(outfile, "wb") as stream:
+            stream.write(picture)
+    return outfile
+
+
+def _format(format, outfile) -> str:
+    suffix_format = None
+    if outfile is not None:
+        suffix_format = SUFFIX_FORMATS.get(os.path.splitext(os.fspath(outfile))[1].lower())
+    if format is None:
+        return suffix_format or "svg"
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}")
+    if suffix_format is not None and suffix_format != format:
+        raise ValueError(f"format={format!r} but the file name {os.fspath(outfile)!r} ends like "
+                         f"a {suffix_format} file; drop format= or rename the file")
+    return format
