@@ -28,10 +28,12 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     name = type(op).__name__
     count = len(inner_nodes)
     label = f"{labels.printable(name)}: {count} op{'s' if count != 1 else ''} fused"
-    tooltip = [f"{labels.op_text(op)}", f"output: {labels.type_text(node.outputs[0])}",
-               f"built at {labels.source_text(node.outputs[0])}"]
+    source = builder.source_line(node, origin)
+    # The op's own label spells its inner formula: `Composite{(i0 * 2.0) + exp(i1)}`.
+    formula = labels.printable(node.op.label, limit=200)
+    tooltip = [formula, f"output: {labels.type_text(node.outputs[0])}", f"built at {source}"]
     fill = None
-    info = {}
+    info = {"source": source}
     if origin is not None:
         tooltip.extend(builder._origin_lines(origin, info))
         if origin.rule is not None:
@@ -50,7 +52,7 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
             return builder._constant_node(var, inner_cluster)
         return inner_keys[var.owner]
 
-    fused_info = {"fused_in": labels.op_text(op), **info}
+    fused_info = {"fused_in": formula, **info}
     for number, inner in enumerate(inner_nodes):
         inner_key = f"{key}_{number}"
         builder._add_op(inner, inner_key, cluster_key, inner_source, extra_info=fused_info)

@@ -98,6 +98,9 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
     """
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+    # viewbuilder.py builds on this module's classes: import it when first needed.
+    from graphlens.render.viewbuilder import ViewBuilder
+
     scene = Scene(title=title if title is not None else _default_title(views))
     colors = {}
     for view in views:
@@ -109,7 +112,6 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
         if origins:
             before_keys = {node: f"b_n{number}" for number, node
                            in enumerate(view.function.fgraph_before.toposort())}
-        from graphlens.render.viewbuilder import ViewBuilder
         builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
                                in_cluster=len(views) > 1)
         builder.build()
@@ -139,8 +141,9 @@ def _add_legend(scene, colors, views):
     for number, rule in enumerate(sorted(scene.rule_counts)):
         count = scene.rule_counts[rule]
         label = f"{labels.printable(rule)}\n{count} node{'s' if count != 1 else ''}"
+        total = replacements.get(rule, 0)
         tooltip = (f"rewrite {labels.printable(rule)}: made {count} of the drawn nodes; "
-                   f"{replacements.get(rule, 0)} replacements in all")
+                   f"{total} replacement{'' if total == 1 else 's'} in all")
         scene.add_node(SceneNode(f"legend{number}", "legend", label, tooltip,
                                  "cluster_legend", colors.get(rule),
                                  {"kind": "legend", "title": labels.printable(rule)}))

@@ -90,9 +90,9 @@ class ViewBuilder:
 
     def _add_stage_cluster(self, nodes):
         stage = self.view.stage
-        label = f"{STAGE_TITLES[stage]}: {len(nodes)} ops"
+        label = f"{STAGE_TITLES[stage]}: {_plural(len(nodes), 'op')}"
         if stage == "after" and self.view.function is not None:
-            label += f", {len(self.view.function.rewrite_log)} replacements"
+            label += f", {_plural(len(self.view.function.rewrite_log), 'replacement')}"
         self.scene.clusters.append(SceneCluster(self.cluster, "stage", label))
 
     def _add_summary(self, nodes, visible):
@@ -212,7 +212,7 @@ class ViewBuilder:
             type_line = f"{self.display_name(out, node)}: {type_line}"
         label = "\n".join(labels.wrap(op_text) + [type_line])
         info = {"kind": "op", "title": op_text, **type_facts,
-                "source": labels.source_text(out)}
+                "source": self.source_line(node, origin)}
         if out.name:
             info["name"] = labels.printable(out.name)
         if extra_info:
@@ -234,6 +234,15 @@ class ViewBuilder:
             tail = source_of(var, cluster)
             self.scene.edges.append(SceneEdge(tail, key, "data",
                                               str(position) if ordered else None))
+
+    def source_line(self, node, origin) -> str:
+        """The user's line(s) behind `node`: where its output was built, or, for a node a
+        rewrite made (while compiling), where the nodes it replaced were built."""
+        if origin is None or origin.rule is None or not origin.sources:
+            return labels.source_text(node.outputs[0])
+        lines = list(dict.fromkeys(labels.source_text(source.outputs[0])
+                                   for source in origin.sources))
+        return _shortened(lines, limit=4)
 
     def _origin_lines(self, origin, info) -> list:
         """Tooltip lines for a node's provenance; fills the HTML facts in `info` on the way."""
@@ -272,3 +281,7 @@ def _type_info(var) -> dict:
 def _shortened(items, limit: int = 8) -> str:
     text = ", ".join(items[:limit])
     return text + (f", ... ({len(items) - limit} more)" if len(items) > limit else "")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

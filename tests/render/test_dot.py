@@ -2,6 +2,7 @@
 
 import re
 import time
+import zlib
 
 import numpy as np
 import pytest
@@ -9,8 +10,11 @@ import pytest
 import graphlens.tensor as T
 from graphlens import function, grad, shared
 from graphlens.graph.basic import Apply
+from graphlens.compile.mode import Mode
 from graphlens.graph.fg import FunctionGraph
+from graphlens.render.collapse import LARGE_GRAPH
 from graphlens.render.dot import quote, to_dot
+from graphlens.render.style import RULE_PALETTE, rule_colors
 from graphlens.tensor.math import Exp
 
 NODE_LINE = re.compile(r'^\s+(\w+) \[(.*)\];$')
@@ -30,6 +34,15 @@ def parse(dot_text):
         if node and node.group(1) not in ("graph", "node", "edge"):
             nodes[node.group(1)] = dict(ATTR.findall(node.group(2)))
     return nodes, edges
+
+
+def cluster_body(dot_text, key):
+    """The DOT lines inside `subgraph key { ... }`, nested clusters included."""
+    lines = dot_text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"subgraph {key} {{")
+    indent = lines[start][:len(lines[start]) - len(lines[start].lstrip())]
+    end = next(i for i in range(start + 1, len(lines)) if lines[i] == indent + "}")
+    return "\n".join(lines[start + 1:end])
 
 
 def by_label(nodes, first_line):
@@ -162,7 +175,7 @@ def test_name_scopes_become_nested_clusters_that_pull_in_unnamed_ops():
     dot_text = to_dot(T.sum(out))
     clusters = re.findall(r'subgraph (\w+) \{\n\s+graph \[[^\n]*label="([^"]*)"', dot_text)
     assert [label for _, label in clusters] == ["net", "layer1", "layer2"]
-    layer1 = dot_text.split("subgraph cluster_g_s1 {")[1].split("}")[0]
+    layer1 = cluster_body(dot_text, "cluster_g_s1")
     assert sorted(re.findall(r'label="(\w+)\\n', layer1)) == ["Dot", "Tanh", "W"]
     # The Sum reads layer2's result but is unnamed and is the graph's output: it stays outside.
     outside = dot_text.split("subgraph cluster_g_s0")[0]
@@ -214,3 +227,89 @@ def test_100k_node_graph_collapses_and_is_written_in_linear_time():
     assert sum(1 for attrs in nodes.values() if attrs["class"] == "op") == 1000
     assert nodes["g_more"]["label"].startswith("... 99,000 more ops not drawn\\nExp x99,000")
     assert elapsed < 5.0
+
+
+def log_sigmoid(mode=None):
+    x = T.dvector("x")
+    return function([x], T.log(T.nnet.sigmoid(x)), mode=mode)
+
+
+def test_stage_both_draws_before_and_after_side_by_side_with_a_legend():
+    dot_text = to_dot(log_sigmoid(), stage="both")
+    clusters = re.findall(r'^  subgraph (\w+) \{', dot_text, re.M)
+    assert clusters == ["cluster_b", "cluster_a", "cluster_legend"]
+    assert 'label="before rewrites: 2 ops"' in dot_text
+    assert re.search(r'label="after rewrites: \d+ ops?, \d+ replacements?"', dot_text)
+
+
+def test_nodes_a_rewrite_made_take_its_colour_and_name_it_and_their_originals():
+    no_fusion = Mode("FAST_RUN", exclude=("fusion", "inplace"))
+    f = log_sigmoid(no_fusion)
+    nodes, _ = parse(to_dot(f, stage="both"))
+    color = rule_colors(["log_sigmoid_to_softplus"])["log_sigmoid_to_softplus"]
+    after_ops = {key: attrs for key, attrs in nodes.items()
+                 if key.startswith("a_n") and attrs["class"] == "op"}
+    assert sorted(attrs["label"].split("\\n")[0] for attrs in after_ops.values()) == [
+        "Neg", "Neg", "Softplus"]
+    for attrs in after_ops.values():
+        assert attrs["fillcolor"] == color
+        assert "made by rewrite log_sigmoid_to_softplus (graphlens/rewrite/" in attrs["tooltip"]
+        assert "from before-graph nodes: Sigmoid (b_n0), Log (b_n1)" in attrs["tooltip"]
+        # Made while compiling: the line shown is the one that built the replaced nodes.
+        assert "built at tests/render/test_dot.py:" in attrs["tooltip"]
+    assert nodes["legend0"]["label"] == "log_sigmoid_to_softplus\\n3 nodes"
+    assert nodes["legend0"]["fillcolor"] == color
+
+
+def test_untouched_nodes_stay_grey_and_point_at_their_before_node():
+    x = T.dvector("x")
+    f = function([x], T.exp(x), mode="FAST_COMPILE")
+    nodes, _ = parse(to_dot(f, stage="after"))
+    assert nodes["a_n0"]["fillcolor"] == "#f2f2f2"
+    assert nodes["a_n0"]["tooltip"].endswith("unchanged from before-graph node Exp (b_n0)")
+
+
+def test_fused_ops_open_up_as_a_cluster_of_their_inner_ops():
+    x = T.dvector("x")
+    f = function([x], T.exp(x) * 2.0 + T.tanh(x))
+    dot_text = to_dot(f)
+    fused = re.search(r'subgraph (cluster_a_n\d+) \{\n\s+graph \[[^\n]*label="([^"]*)"',
+                      dot_text)
+    assert fused, dot_text
+    body = cluster_body(dot_text, fused.group(1))
+    inner = sorted(re.findall(r'label="(\w+)\\n', body))
+    assert inner == ["Add", "Exp", "Mul", "Tanh"]
+    assert fused.group(2) == "Composite: 4 ops fused"
+    nodes, edges = parse(dot_text)
+    (x_key,) = by_label(nodes, "x")
+    # The input feeds the inner ops that read it; the output reads the inner Add.
+    assert sorted(nodes[head]["label"].split("\\n")[0] for tail, head, _ in edges
+                  if tail == x_key) == ["Exp", "Tanh"]
+    (add_key,) = [key for key in by_label(nodes, "Add") if key.startswith("a_n")]
+    assert (add_key, "a_o0") in {(tail, head) for tail, head, _ in edges}
+
+
+def test_rule_colours_are_stable_and_distinct_within_a_picture():
+    rules = ["merge", "constant_fold", "fuse_elementwise", "log_sigmoid_to_softplus"]
+    colors = rule_colors(rules)
+    assert colors == rule_colors(list(reversed(rules)))
+    assert len(set(colors.values())) == len(rules)
+    # Alone, a rule takes the colour its name's CRC picks: the same in every picture.
+    alone = rule_colors(["merge"])["merge"]
+    assert alone == RULE_PALETTE[zlib.crc32(b"merge") % len(RULE_PALETTE)]
+
+
+def test_large_pictures_cut_long_edges_into_reference_tags():
+    x = T.dvector("x")
+    var = x
+    for _ in range(LARGE_GRAPH + 10):
+        var = T.exp(var)
+    nodes, edges = parse(to_dot(var + x))
+    references = {key: attrs for key, attrs in nodes.items() if attrs["class"] == "reference"}
+    # x is read at the top and again by the last Add, far below: that read becomes a tag.
+    assert [attrs["label"] for attrs in references.values()] == ["x\\nsee g_v0"]
+    (tag,) = references
+    (add_key,) = by_label(nodes, "Add")
+    assert (tag, add_key) in {(tail, head) for tail, head, _ in edges}
+    small = parse(to_dot(T.exp(T.exp(x)) + x))[0]
+    assert not any(attrs["class"] == "reference" for attrs in small.values())
