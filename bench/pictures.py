@@ -3,6 +3,7 @@
 Run from the repository root:
 
     PYTHONPATH=. python bench/pictures.py
+    PYTHONPATH=. python bench/pictures.py --samples docs/images   # redraw the sample pictures
 
 Two graphs of about 1,000 ops, every op drawn (max_nodes=None):
 - the training step of a 48-layer MLP as given (forward pass, gradients, 96 updates): the
@@ -13,13 +14,20 @@ For each it prints the time to build the DOT text and the median of three SVG re
 backend, as wall time and CPU time (the CPU time is what to compare on a busy machine). The wasm
 backend compiles its WebAssembly module once per process; the first render is also shown with
 that one-off cost included, as a fresh `python -c` would see it.
+
+`--samples DIR` instead writes the sample pictures of the gallery's logistic regression and MLP
+training steps (before, after, both; SVG with the wasm backend, so the bytes are the same on
+every machine, and one HTML viewer each) into DIR.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import resource
+import runpy
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -124,6 +132,21 @@ def time_graph(name: str, obj, backends) -> None:
         print(f"  system SVG {wall:.3f} s (CPU {cpu:.3f} s)")
 
 
+def write_samples(directory: str) -> None:
+    """Draw gallery/logreg.py's and gallery/mlp.py's `train` into `directory`."""
+    from graphlens.render.picture import pydotprint
+    os.makedirs(directory, exist_ok=True)
+    for model in ("logreg", "mlp"):
+        train = runpy.run_path(os.path.join("gallery", f"{model}.py"))["train"]
+        for stage in ("before", "after", "both"):
+            path = os.path.join(directory, f"{model}_{stage}.svg")
+            pydotprint(train, path, stage=stage, backend="wasm")
+            print(path)
+        path = os.path.join(directory, f"{model}.html")
+        pydotprint(train, path, stage="both", backend="wasm")
+        print(path)
+
+
 def main() -> None:
     """Print the timings of both graphs."""
     backends = available_backends()
@@ -134,4 +157,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--samples"] and len(sys.argv) == 3:
+        write_samples(sys.argv[2])
+    else:
+        main()

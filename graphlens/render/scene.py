@@ -120,16 +120,17 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
 
 
 def _default_title(views) -> str:
-    if len(views) != 1 or views[0].function is None:
+    function = views[0].function
+    if function is None:
         return ""
-    view = views[0]
-    function = view.function
     name = f"function {labels.printable(function.name)!r}" if function.name else "function"
-    count = len(function.fgraph.apply_nodes) if view.stage == "after" else None
-    if count is None:
-        return f"{name}: before rewrites, {len(function.fgraph_before.apply_nodes)} ops"
-    return (f"{name}: after rewrites, {count} ops (from {len(function.fgraph_before.apply_nodes)}"
-            f"), {len(function.rewrite_log)} replacements")
+    before, after = len(function.fgraph_before.apply_nodes), len(function.fgraph.apply_nodes)
+    if len(views) > 1:
+        return f"{name}: before and after rewrites ({before} ops -> {after})"
+    if views[0].stage == "before":
+        return f"{name}: before rewrites, {before} ops"
+    return (f"{name}: after rewrites, {after} ops (from {before}), "
+            f"{len(function.rewrite_log)} replacements")
 
 
 def _add_legend(scene, colors, views):
