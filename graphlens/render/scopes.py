@@ -3,9 +3,9 @@
 The convention is the one TensorFlow made familiar: the scope of a name is everything before its
 last '/', and scopes nest (`enc/layer1/W` is in `layer1`, inside `enc`). Each scope part must be
 a plain word (letters, digits, '_', '-', '.'), so a name like `a</b` or `x / y` is just a name.
-An unnamed op joins a scope when every drawn op that uses its result is in that scope, so
-`tanh(dot(x, W) + b)` named `layer1/h` pulls its Dot, Add and DimShuffle into `layer1`; graph
-outputs stay outside.
+An unnamed op joins a scope when the drawn ops using its result that are in a scope are all in
+that one scope, so `tanh(dot(x, W) + b)` named `layer1/h` pulls its Dot, Add and DimShuffle into
+`layer1` (even when a gradient also reads the Add); graph outputs stay outside.
 
 >>> scope_path('enc/layer1/W'), scope_path('W'), scope_path('/W'), scope_path('x / y')
 ('enc/layer1', None, None, None)
@@ -49,7 +49,8 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene) -> dict:
     for node in reversed(nodes):
         path = scope_path(node.outputs[0].name)
         if path is None and node not in ends:
-            user_paths = {path_of.get(user) for user in users.get(node, ())}
+            # Unscoped readers (a gradient, say) neither pull the op out nor into a scope.
+            user_paths = {path_of[user] for user in users.get(node, ()) if user in path_of}
             if len(user_paths) == 1:
                 path = user_paths.pop()
         if path is not None:

@@ -313,3 +313,15 @@ def test_large_pictures_cut_long_edges_into_reference_tags():
     assert (tag, add_key) in {(tail, head) for tail, head, _ in edges}
     small = parse(to_dot(T.exp(T.exp(x)) + x))[0]
     assert not any(attrs["class"] == "reference" for attrs in small.values())
+
+
+def test_a_gradient_reading_a_scoped_op_does_not_pull_it_out_of_its_scope():
+    x = T.dmatrix("x")
+    W = shared(np.ones((3, 3)), name="layer1/W")
+    h = T.tanh(T.dot(x, W))
+    h.name = "layer1/h"
+    cost = T.sum(h)
+    dot_text = to_dot(grad(cost, W), max_nodes=None)
+    layer1 = cluster_body(dot_text, "cluster_g_s0")
+    # The gradient reads Dot's result again (it rebuilds tanh's derivative from it).
+    assert sorted(re.findall(r'label="(\w+)\\n', layer1)) == ["Dot", "Tanh", "W"]
