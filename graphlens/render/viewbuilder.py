@@ -15,7 +15,7 @@ from graphlens.render.collapse import (LARGE_GRAPH, MAX_SPAN, cuts_long_edges, i
                                        summary_text, visible_nodes)
 from graphlens.render.scene import (STAGE_TITLES, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
-from graphlens.render.scopes import assign_scopes
+from graphlens.render.scopes import assign_scopes, scope_path
 
 
 class ViewBuilder:
@@ -32,6 +32,7 @@ class ViewBuilder:
         self.constant_count = 0
         self.reference_count = 0
         self.scopes = {}
+        self.scope_paths = set()     # the scopes drawn as boxes
         self.levels = None           # {node: level} when long edges are cut, else None
         self.consumer_level = None   # level of the op whose inputs are being drawn
         self.scene_titles = {}       # node key -> short title, for reference tags
@@ -59,6 +60,7 @@ class ViewBuilder:
         visible = visible_nodes(self.view, nodes, self.max_nodes)
         shown = [node for node in nodes if node in visible]
         self.scopes = assign_scopes(shown, self.view, self.prefix, self.cluster, self.scene)
+        self.scope_paths = {scope_path(_name_of(item)) for item in self.scopes} - {None}
         if cuts_long_edges(len(shown)):
             self.levels = levels(shown)
         if self.cluster:
@@ -155,7 +157,7 @@ class ViewBuilder:
         key = f"{self.prefix}_v{len(self.root_keys)}"
         self.root_keys[var] = key
         kind = "shared" if labels.is_shared(var) else "input"
-        name = self.display_name(var, var)
+        name = self.display_name(var)
         label = labels.variable_text(var, name or f"<{kind}>")
         info = {"kind": kind, "title": labels.printable(var.name) if var.name else
                 f"unnamed {kind}", **_type_info(var),
@@ -186,12 +188,13 @@ class ViewBuilder:
         """Count one more drawn node (or fused cluster) made by `rule`, for the legend."""
         self.scene.rule_counts[rule] = self.scene.rule_counts.get(rule, 0) + 1
 
-    def display_name(self, var, item) -> str | None:
+    def display_name(self, var) -> str | None:
         """`var`'s name as drawn: inside its scope's box, without the scope (`W`, not
-        `layer1/W`: the box says `layer1`). `item` is what the scope was assigned to."""
+        `layer1/W`: the box says `layer1`)."""
         if not var.name:
             return None
-        if item in self.scopes:
+        path = scope_path(var.name)
+        if path is not None and path in self.scope_paths:
             return labels.printable(var.name.rsplit("/", 1)[1])
         return labels.printable(var.name)
 
@@ -209,7 +212,7 @@ class ViewBuilder:
         type_facts = self.type_info(out)
         type_line = type_facts["type"]
         if out.name:
-            type_line = f"{self.display_name(out, node)}: {type_line}"
+            type_line = f"{self.display_name(out)}: {type_line}"
         label = "\n".join(labels.wrap(op_text) + [type_line])
         info = {"kind": "op", "title": op_text, **type_facts,
                 "source": self.source_line(node, origin)}
@@ -285,3 +288,8 @@ def _shortened(items, limit: int = 8) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _name_of(item) -> str | None:
+    """The name that put a scoped item (an Apply or a root variable) in its scope."""
+    return item.outputs[0].name if hasattr(item, "outputs") else item.name
