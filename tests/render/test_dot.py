@@ -9,10 +9,10 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens import function, grad, shared
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, toposort
 from graphlens.compile.mode import Mode
 from graphlens.graph.fg import FunctionGraph
-from graphlens.render.collapse import LARGE_GRAPH
+from graphlens.render.collapse import LARGE_GRAPH, levels
 from graphlens.render.dot import quote, to_dot
 from graphlens.render.style import RULE_PALETTE, rule_colors
 from graphlens.tensor.math import Exp
@@ -325,3 +325,10 @@ def test_a_gradient_reading_a_scoped_op_does_not_pull_it_out_of_its_scope():
     layer1 = cluster_body(dot_text, "cluster_g_s0")
     # The gradient reads Dot's result again (it rebuilds tanh's derivative from it).
     assert sorted(re.findall(r'label="(\w+)\\n', layer1)) == ["Dot", "Tanh", "W"]
+
+
+def test_levels_of_a_100k_node_chain_are_computed_without_recursion():
+    x, chain = exp_chain(100_000)
+    nodes = toposort([chain])
+    level = levels(nodes)
+    assert level[nodes[0]] == 1 and level[nodes[-1]] == 100_000 and level[x] == 0
