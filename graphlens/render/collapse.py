@@ -9,6 +9,8 @@ Two rules, both documented for users in `pydotprint`:
   drawn (`Tanh  see a_n12`). A gradient graph reads forward values near its far end; drawn in
   full, those edges run in parallel down the whole picture, cannot be followed by eye, and make
   Graphviz's layout time grow with (edges x levels): a 1,000-op MLP step took over a minute.
+  In any picture, a fused op's box reads far-away inputs and shared variables through such tags
+  (`fused.py`), or the box would stretch from the weights at the top to the update at the bottom.
 
 >>> levels(toposort([T.exp(T.exp(x))]))                      # doctest: +SKIP
 {Exp: 1, Exp: 2}
@@ -17,6 +19,8 @@ Two rules, both documented for users in `pydotprint`:
 from __future__ import annotations
 
 from collections import deque
+
+from graphlens.graph.basic import toposort
 
 LARGE_GRAPH = 150
 MAX_SPAN = 8
@@ -62,10 +66,12 @@ def levels(nodes) -> dict:
     Graphviz will give them: a node is 1 + the highest level among the nodes that feed it, then
     moves down to just above its first reader (as Graphviz's shortest edges put it: `b`'s
     broadcast sits by the Add reading it, not at the top); a root variable (input, shared) sits
-    just above its first reader."""
+    just above its first reader. A fused op is drawn open, as tall as its inner graph: it counts
+    that many levels."""
     level, readers = {}, {}
     for node in nodes:
-        level[node] = 1 + max((level.get(var.owner, 0) for var in node.inputs), default=0)
+        above = max((level.get(var.owner, 0) for var in node.inputs), default=0)
+        level[node] = above + _height(node.op)
         for var in node.inputs:
             source = var if var.owner is None else var.owner
             readers.setdefault(source, []).append(node)
@@ -77,6 +83,17 @@ def levels(nodes) -> dict:
         if source not in level:
             level[source] = min(level[reader] for reader in reading) - 1
     return level
+
+
+def _height(op) -> int:
+    inner_outputs = getattr(op, "inner_outputs", None)
+    if inner_outputs is None:
+        return 1
+    # The longest chain of inner ops (fused ops nested inside count as one level each).
+    depth = {}
+    for node in toposort(list(inner_outputs)):
+        depth[node] = 1 + max((depth.get(var.owner, 0) for var in node.inputs), default=0)
+    return max(depth.values(), default=1)
 
 
 def cuts_long_edges(drawn_ops: int) -> bool:

@@ -4,7 +4,8 @@ A fused op (from the fusion rewrite) carries its own small graph: `op.inner_inpu
 the node's inputs, in order, and `op.inner_outputs` for its outputs. The picture draws a box
 labelled with the op's name around the inner ops; edges from the outer inputs go straight to the
 inner ops that read them, and the users of the fused node's result connect to the inner op that
-computes it.
+computes it. A root (a weight, an input) that the box reads but that is drawn far above enters
+through a small tag inside the box, so the box stays as tall as its ops, not as the graph.
 
 >>> add_fused(builder, node, 'a_n3', None, builder._outer_source, origin)   # doctest: +SKIP
 'a_n3_2'
@@ -47,16 +48,19 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
 
     def inner_source(var, inner_cluster):
         if var in outer_of_inner:
-            return source_of(outer_of_inner[var], cluster)
+            # Outer values keep their own nodes; a tag standing for one goes inside the box.
+            return source_of(outer_of_inner[var], inner_cluster)
         if var.owner is None:
             return builder._constant_node(var, inner_cluster)
         return inner_keys[var.owner]
 
     fused_info = {"fused_in": formula, **info}
+    outer_flag, builder.inside_fused = builder.inside_fused, True
     for number, inner in enumerate(inner_nodes):
         inner_key = f"{key}_{number}"
         builder._add_op(inner, inner_key, cluster_key, inner_source, extra_info=fused_info)
         inner_keys[inner] = builder.op_keys[inner]
+    builder.inside_fused = outer_flag
     result = inner_outputs[0]
     if result.owner is not None:
         return inner_keys[result.owner]

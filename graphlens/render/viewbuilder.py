@@ -33,8 +33,11 @@ class ViewBuilder:
         self.reference_count = 0
         self.scopes = {}
         self.scope_paths = set()     # the scopes drawn as boxes
-        self.levels = None           # {node: level} when long edges are cut, else None
+        self.levels = {}             # {drawn node or root: level}, see collapse.levels
+        self.cut_long_edges = False  # a large picture: long edges become tags
         self.consumer_level = None   # level of the op whose inputs are being drawn
+        self.inside_fused = False    # drawing the inner ops of a fused op
+        self.fused_tags = {}         # (target key, fused cluster) -> its tag
         self.scene_titles = {}       # node key -> short title, for reference tags
         # Many nodes share an op or a type: their texts are made once per picture.
         self._op_texts = {}
@@ -61,8 +64,8 @@ class ViewBuilder:
         shown = [node for node in nodes if node in visible]
         self.scopes = assign_scopes(shown, self.view, self.prefix, self.cluster, self.scene)
         self.scope_paths = {scope_path(_name_of(item)) for item in self.scopes} - {None}
-        if cuts_long_edges(len(shown)):
-            self.levels = levels(shown)
+        self.levels = levels(shown)
+        self.cut_long_edges = cuts_long_edges(len(shown))
         if self.cluster:
             self._add_stage_cluster(nodes)
         for var in self.view.inputs:
@@ -71,8 +74,7 @@ class ViewBuilder:
             self._add_summary(nodes, visible)
         numbers = {node: number for number, node in enumerate(nodes)}
         for node in shown:
-            if self.levels is not None:
-                self.consumer_level = self.levels[node]
+            self.consumer_level = self.levels[node]
             key = f"{self.prefix}_n{numbers[node]}"
             self._add_op(node, key, self.scopes.get(node, self.cluster), self._outer_source)
         self.consumer_level = None
@@ -81,8 +83,8 @@ class ViewBuilder:
         for shared, value in self.view.updates:
             tail = self._outer_source(value, self.cluster)
             head, kind = self._root_key(shared), "update"
-            if self.levels is not None and is_long(self.levels.get(shared, 0),
-                                                   self.levels.get(value.owner, 0)):
+            if self.cut_long_edges and is_long(self.levels.get(shared, 0),
+                                               self.levels.get(value.owner, 0)):
                 # The arrow ends at a tag just below the op computing the new value (an
                 # ordinary edge: a tag held only by a non-ranking edge would float to the top).
                 head, kind = self._reference(shared, head, self.cluster), "update_tag"
@@ -123,23 +125,32 @@ class ViewBuilder:
             key = self.op_keys.get(var.owner)
             if key is None:
                 key = self.summary_key
+        # A fused op's box reads roots from far above through tags too, in any picture:
+        # otherwise the box stretches from the weights at the top to the gradient at the bottom.
+        cut = self.cut_long_edges or (self.inside_fused and var.owner is None)
         source = var if var.owner is None else var.owner
-        if self.consumer_level is not None and is_long(self.levels.get(source, 0),
-                                                       self.consumer_level):
+        if cut and self.consumer_level is not None and is_long(self.levels.get(source, 0),
+                                                               self.consumer_level):
             return self._reference(var, key, cluster)
         return key
 
     def _reference(self, var, target, cluster):
-        """A small dashed tag standing for node `target` (which draws `var`) far away."""
+        """A small dashed tag standing for node `target` (which draws `var`) far away; inside
+        a fused op's box, one tag per target serves every inner op reading it."""
+        if self.inside_fused and (target, cluster) in self.fused_tags:
+            return self.fused_tags[target, cluster]
         title = self.scene_titles.get(target, target)
         key = f"{self.prefix}_r{self.reference_count}"
         self.reference_count += 1
         tooltip = (f"{title}: drawn at {target}, too far above to draw the edge from there "
-                   f"(pictures over {LARGE_GRAPH} ops cut edges crossing over {MAX_SPAN} "
-                   f"levels)")
-        return self.scene.add_node(SceneNode(
+                   f"(edges crossing over {MAX_SPAN} levels are cut in pictures over "
+                   f"{LARGE_GRAPH} ops, and into fused ops from inputs and shared variables)")
+        self.scene.add_node(SceneNode(
             key, "reference", f"{title}\nsee {target}", tooltip, cluster,
             info={"kind": "reference", "title": title, "refers_to": target}))
+        if self.inside_fused:
+            self.fused_tags[target, cluster] = key
+        return key
 
     def _constant_node(self, var, cluster):
         key = f"{self.prefix}_c{self.constant_count}"

@@ -332,3 +332,17 @@ def test_levels_of_a_100k_node_chain_are_computed_without_recursion():
     nodes = toposort([chain])
     level = levels(nodes)
     assert level[nodes[0]] == 1 and level[nodes[-1]] == 100_000 and level[x] == 0
+
+
+def test_a_fused_update_reads_its_far_away_weight_through_one_tag_inside_its_box():
+    dot_text = to_dot(logistic_regression(mode="FAST_RUN"))
+    nodes, edges = parse(dot_text)
+    (w_key,) = [key for key in by_label(nodes, "w") if nodes[key]["class"] == "shared"]
+    tags = [key for key, attrs in nodes.items()
+            if attrs["class"] == "reference" and attrs["label"] == f"w\\nsee {w_key}"]
+    assert len(tags) == 1
+    fused = re.findall(r"subgraph (cluster_a_n\d+) \{", dot_text)
+    holders = [key for key in fused if f"  {tags[0]} [" in cluster_body(dot_text, key)]
+    assert len(holders) == 1
+    # Every inner op reading w inside that box reads the one tag.
+    assert sum(1 for tail, _, _ in edges if tail == tags[0]) >= 2
