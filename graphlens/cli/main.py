@@ -18,10 +18,12 @@ EXIT_FINDINGS, EXIT_USER_ERROR, EXIT_INTERNAL_ERROR = 1, 2, 3
 
 # (module, command object): each command loads only when the group is built, not on import.
 COMMANDS = (
+    ("graphlens.cli.show", "show_command"),
     ("graphlens.cli.pp", "pp_command"),
     ("graphlens.cli.debugprint", "debugprint_command"),
     ("graphlens.cli.trace", "trace_command"),
     ("graphlens.cli.diff", "diff_command"),
+    ("graphlens.cli.gallery", "gallery_command"),
 )
 
 

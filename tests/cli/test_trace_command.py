@@ -70,3 +70,15 @@ def test_trace_output_with_an_unknown_ending_is_a_usage_error(write_model, run_c
     result = run_cli("trace", write_model(SGN), "-o", "trace.jpeg")
     assert result.exit_code == 2
     assert "'trace.jpeg' does not end in one of .svg, .dot, .png, .pdf" in result.stderr
+
+
+def test_trace_output_draws_the_blocked_path(write_model, run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHLENS_LAYOUT", "wasm")
+    result = run_cli("trace", write_model(SGN), "-o", "pictures/trace.svg")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "wrote pictures/trace.svg"
+    svg = (tmp_path / "pictures" / "trace.svg").read_text()
+    assert svg.startswith("<?xml") and "W_enc blocked" in svg
+    dot = run_cli("trace", "model.py", "-o", "trace.dot")
+    assert dot.exit_code == 0
+    assert (tmp_path / "trace.dot").read_text().startswith("digraph")

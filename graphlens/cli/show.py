@@ -1,0 +1,126 @@
+"""`graphlens show MODEL.py`: draw what a model defines, say where the picture went, summarize.
+
+The summary gives, for each graph drawn, its nodes before and after the rewrites and the rewrites
+applied (by name, with counts), then the gradient findings when the model has `cost` and `params`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from graphlens.cli.options import load, model_argument, name_option, progress
+
+FORMATS = {".svg": "svg", ".html": "html", ".dot": "dot", ".png": "png", ".pdf": "pdf"}
+
+
+def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, str]:
+    """([one path per name], format). Default: next to the model, `model.svg`; with several
+    names, `model.NAME.svg` each (and likewise `OUT.NAME.ext` for `-o OUT.ext`).
+
+    >>> output_paths("gallery/mlp.py", ["train", "predict"], None)
+    (['gallery/mlp.train.svg', 'gallery/mlp.predict.svg'], 'svg')
+    """
+    if out is None:
+        stem, extension = os.path.splitext(model_path)[0], ".svg"
+    else:
+        stem, extension = os.path.splitext(out)
+        if extension.lower() not in FORMATS:
+            raise click.BadParameter(
+                f"{out!r} does not end in one of {', '.join(FORMATS)}: the ending picks the "
+                f"format", param_hint="'-o' / '--output'")
+    if len(names) == 1:
+        return [stem + extension], FORMATS[extension.lower()]
+    return [f"{stem}.{name}{extension}" for name in names], FORMATS[extension.lower()]
+
+
+@click.command("show", short_help="Draw the model's graphs; summarize nodes, rewrites, gradients.")
+@model_argument
+@click.option("-o", "--output", "out", metavar="OUT.svg|.html|.dot|.png|.pdf",
+              help="Where to write the picture; the ending picks the format. "
+                   "[default: next to the model, MODEL.svg]")
+@click.option("--stage", type=click.Choice(["both", "after", "before"]), default="both",
+              show_default=True,
+              help="The graph as given (before), as compiled (after), or side by side.")
+@name_option
+@click.option("--open", "open_file", is_flag=True, help="Open the picture when it is written.")
+def show_command(model, out, stage, names, open_file):
+    """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
+
+    graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
+    that __name__ is "__graphlens_model__", so a training loop under
+    `if __name__ == "__main__":` does not run. It then draws the module-level names:
+
+    \b
+      - the compiled functions (train = function(...)) if there are any,
+      - else `cost`, else every symbolic expression (a variable computed from others);
+      - __graphlens__ = ['train', 'cost'] in the model, or --name, picks others.
+
+    With a scalar `cost` and `params` (a list of shared variables), the summary also lists
+    where the gradient of cost vanishes (see `graphlens trace`).
+
+    The picture goes next to the model (MODEL.svg; MODEL.NAME.svg each when several names are
+    drawn) unless -o says otherwise.
+
+    \b
+    Examples:
+      graphlens show gallery/sgn_autoencoder.py
+      graphlens show gallery/mlp.py -o mlp.html --name train --stage after
+    """
+    from graphlens.cli.summary import as_function, graph_stages, short_summary
+    from graphlens.render.picture import pydotprint
+
+    loaded = load(model, names)
+    chosen_names = [name for name, _ in loaded.chosen]
+    paths, fmt = output_paths(model, chosen_names, out)
+    lines, summaries = [], []
+    for (name, obj), path in zip(loaded.chosen, paths):
+        with progress(f"rendering {name} to {path}"):
+            # An expression is drawn as the function of it would run: it then has an "after".
+            compiled = as_function(obj, name)
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            pydotprint(compiled, outfile=path, format=fmt, stage=stage)
+        lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
+        summaries += short_summary(name, graph_stages(compiled))
+    lines += summaries
+    lines += gradient_summary(loaded)
+    click.echo("\n".join(lines))
+    if open_file:
+        for path in paths:
+            click.launch(path)
+
+
+def _stage_words(stage):
+    return {"both": "before and after rewrites", "after": "after rewrites",
+            "before": "as given, before rewrites"}[stage]
+
+
+def gradient_summary(loaded) -> list[str]:
+    """Lines on where the gradient of the model's cost vanishes, from `trace.vanishing`."""
+    if loaded.cost is None:
+        return [f"gradient findings: not checked ({loaded.no_gradient_reason}; define `cost` "
+                f"and `params` to check them)"]
+    from graphlens.trace.vanishing import vanishing
+    with progress("tracing gradients"):
+        report = vanishing(loaded.cost, loaded.params)
+    if not report.findings:
+        return [f"gradient findings: none (the gradient of cost reaches "
+                f"{', '.join(report.flowing)})"]
+    lines = [f"gradient findings: {len(report.findings)}"]
+    lines += [f"  {finding_line(finding)}" for finding in report.findings]
+    lines.append(f"  the full report, with remedies: graphlens trace {loaded.path}")
+    return lines
+
+
+_STATUS_WORDS = {"blocked": "no gradient", "partly_blocked": "gradient blocked on some paths",
+                 "disconnected": "not used by the cost", "integer": "an integer: no gradient"}
+
+
+def finding_line(finding) -> str:
+    """One line for a trace Finding: `W_enc: no gradient, blocked by sgn at model.py:21`."""
+    line = f"{finding.parameter}: {_STATUS_WORDS.get(finding.status, finding.status)}"
+    if finding.blockers:
+        line += ", blocked by " + ", ".join(f"{blocker.title} at {blocker.where}"
+                                            for blocker in finding.blockers)
+    return line

@@ -1,0 +1,106 @@
+"""`graphlens show`: where the picture goes, which format, and the summary it prints."""
+
+import pytest
+
+from graphlens.cli.model import load_model
+from graphlens.cli.show import output_paths
+from graphlens.cli.summary import graph_stages
+
+from tests.cli.conftest import LOGREG, SGN
+
+
+@pytest.fixture(autouse=True)
+def wasm_layout(monkeypatch):
+    # The same layout on every machine, with or without a system Graphviz.
+    monkeypatch.setenv("GRAPHLENS_LAYOUT", "wasm")
+
+
+def test_default_output_is_the_model_path_with_svg(write_model, run_cli, tmp_path):
+    path = write_model(SGN)
+    result = run_cli("show", path)
+    assert result.exit_code == 0, result.stderr
+    svg = (tmp_path / "model.svg").read_text()
+    assert svg.startswith("<?xml") and "</svg>" in svg
+    stages = graph_stages(load_model(path).chosen[0][1])
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["wrote model.svg (cost, before and after rewrites)",
+                         f"cost: {stages.nodes_before} nodes before, {stages.nodes_after} after "
+                         f"rewrites"]
+    assert lines[-3:] == ["gradient findings: 1",
+                          "  W_enc: no gradient, blocked by sgn at model.py:9",
+                          "  the full report, with remedies: graphlens trace model.py"]
+
+
+def test_summary_names_each_rewrite_with_its_count(write_model, run_cli):
+    path = write_model(SGN)
+    stages = graph_stages(load_model(path).chosen[0][1])
+    stdout = run_cli("show", path).stdout
+    assert stages.rewrites, "the sgn model is rewritten by at least one rule"
+    flat = " ".join(stdout.split())
+    for rule, count in stages.rewrites.items():
+        assert f"{rule} ×{count}" in flat
+
+
+def test_several_functions_go_to_one_file_each(write_model, run_cli, tmp_path):
+    result = run_cli("show", write_model(LOGREG), "--stage", "after")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        "wrote model.train.svg (train, after rewrites)",
+        "wrote model.predict.svg (predict, after rewrites)"]
+    assert (tmp_path / "model.train.svg").read_bytes() != (tmp_path / "model.predict.svg"
+                                                           ).read_bytes()
+    assert result.stdout.splitlines()[-1] == ("gradient findings: none (the gradient of cost "
+                                              "reaches w, b)")
+
+
+def test_output_ending_picks_the_format(write_model, run_cli, tmp_path):
+    path = write_model(SGN)
+    assert run_cli("show", path, "-o", "out/pic.dot").exit_code == 0
+    assert (tmp_path / "out" / "pic.dot").read_text().startswith("digraph")
+    assert run_cli("show", path, "-o", "pic.html", "--stage", "before").exit_code == 0
+    html = (tmp_path / "pic.html").read_text()
+    assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_name_option_chooses_an_expression(write_model, run_cli, tmp_path):
+    result = run_cli("show", write_model(LOGREG), "--name", "p_1", "-o", "p.svg")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "wrote p.svg (p_1, before and after rewrites)"
+
+
+def test_unknown_output_ending_is_a_usage_error(write_model, run_cli, tmp_path):
+    result = run_cli("show", write_model(SGN), "-o", "pic.jpeg")
+    assert result.exit_code == 2
+    assert "'pic.jpeg' does not end in one of .svg, .html, .dot, .png, .pdf" in result.stderr
+    assert not (tmp_path / "pic.jpeg").exists()
+
+
+def test_png_without_a_system_graphviz_is_a_clear_error(write_model, run_cli):
+    result = run_cli("show", write_model(SGN), "-o", "pic.png")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert "png" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_model_without_cost_says_gradients_were_not_checked(write_model, run_cli):
+    result = run_cli("show", write_model("import graphlens.tensor as T\nx = T.dvector('x')\n"
+                                         "y = T.exp(x)\n"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "gradient findings: not checked (the model defines no module-level cost and params; "
+        "define `cost` and `params` to check them)")
+
+
+def test_output_paths_for_one_and_several_names():
+    assert output_paths("m/model.py", ["train"], None) == (["m/model.svg"], "svg")
+    assert output_paths("model.py", ["a", "b"], "x.HTML") == (["x.a.HTML", "x.b.HTML"], "html")
+
+
+def test_rewrite_lists_wrap_between_items_never_inside_one():
+    from graphlens.cli.summary import wrap_items
+
+    items = [f"rule_{k} ×{k}" for k in range(30)]
+    lines = wrap_items("  rewrites applied: ", items, width=60)
+    assert all(len(line) <= 60 for line in lines)
+    assert " ".join(" ".join(lines).split()) == "rewrites applied: " + ", ".join(items)
+    assert all(line.startswith("    rule_") for line in lines[1:])
