@@ -116,6 +116,10 @@ def constant_text(const) -> str:
     if const.name:
         return printable(const.name)
     data = np.asarray(const.data)
+    if data.size == 1:
+        # Broadcasting pads constants with length-1 axes (`x * 2` holds a [[2.0]] for a matrix
+        # x); the value is what a reader wants, the type printed beside it keeps the rank.
+        return scalar_text(data.reshape(()))
     if data.size <= MAX_CONSTANT_ELEMENTS:
         return array_text(data)
     return str(const.type)

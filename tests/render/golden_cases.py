@@ -2,8 +2,8 @@
 
 The Theano tutorial models (logistic regression, the deeplearning.net MLP, the sgn autoencoder of
 the seed notes), their gradients and their compiled functions, plus one case per printing form.
-Functions are compiled with mode='NONE' so the goldens show the graphs as built; FAST_RUN cases
-can be added once the rewrites have settled.
+Most functions are compiled with mode='NONE' so the goldens show the graphs as built; the
+`*_fast_run` cases show the same training functions after the default rewrites.
 
 Each case is a function returning what to print; `CASES` lists them by name. `LATEX_CASES` are
 printed by pp with latex=True only.
@@ -248,6 +248,29 @@ def sgn_train():
 @case
 def sgn_straight_through_grad_W1():
     return sgn_autoencoder()["fixed_grad"]
+
+
+# -- the training functions after the default rewrites (FAST_RUN) ---------------------------------
+
+@case
+def logreg_train_fast_run():
+    m = logreg()
+    return function([m["x"], m["y"]], [m["prediction"], m["xent"]],
+                    updates=[(m["w"], m["w"] - 0.1 * m["gw"]), (m["b"], m["b"] - 0.1 * m["gb"])])
+
+
+@case
+def mlp_train_fast_run():
+    m = mlp()
+    updates = [(p, p - 0.01 * g) for p, g in zip(m["params"], m["grads"])]
+    return function([m["x"], m["y"]], m["cost"], updates=updates)
+
+
+@case
+def sgn_train_fast_run():
+    m = sgn_autoencoder()
+    updates = [(p, p - 0.05 * g) for p, g in zip([m["W1"], m["W2"]], m["grads"])]
+    return function([m["X"]], m["cost"], updates=updates)
 
 
 # -- one case per printing form -------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_tree_shows_ops_ids_names_and_static_types():
         "   ├─ Dot [id C] float32[?, ?]\n"
         "   │  ├─ x [id D] float32[?, ?]\n"
         "   │  └─ W [id E] float32[?, ?] shared\n"
-        "   └─ [[1.0]] [id F] float32[1, 1]\n")
+        "   └─ 1.0 [id F] float32[1, 1]\n")
 
 
 def test_a_node_reached_twice_keeps_its_id_and_is_not_expanded_again():
@@ -57,7 +57,7 @@ def test_ids_types_and_depth_options():
         "└─ Exp [id 1]\n"
         "   └─ Mul [id 2]\n"
         "      ├─ v [id 3]\n"
-        "      └─ [2.0] [id 4]\n")
+        "      └─ 2.0 [id 4]\n")
     assert debugprint(expr, file="str", ids="", depth=2) == (
         "Sum{axis=0} float64\n"
         "└─ Exp float64[?] …\n")
@@ -80,7 +80,7 @@ def test_a_list_prints_one_tree_per_variable_with_shared_ids():
         "└─ v [id B] float64[?]\n"
         "Add [id C] float64[?]\n"
         "├─ Exp [id A] float64[?] ···\n"
-        "└─ [1.0] [id D] float64[1]\n")
+        "└─ 1.0 [id D] float64[1]\n")
 
 
 def test_compiled_function_lists_updates_and_both_stages():
