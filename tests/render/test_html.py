@@ -74,7 +74,6 @@ def test_every_drawn_node_has_facts_with_its_type_shape_and_source_line():
     assert sorted(drawn) == sorted(facts)
     x_key = next(key for key, fact in facts.items() if fact["title"] == "x")
     assert facts[x_key]["dtype"] == "float64" and facts[x_key]["shape"] == "(?, ?)"
-    assert facts[x_key]["source"].endswith(".py:" + facts[x_key]["source"].split(":")[-1])
     assert "test_html.py:" in facts[x_key]["source"]
 
 
