@@ -34,11 +34,12 @@ def quote(text: str) -> str:
 
 
 def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None) -> str:
+           title: str | None = None, overlay=None) -> str:
     """Graphviz DOT text for `obj`: a variable, a list of them, a FunctionGraph or a compiled
     function; `stage` is 'after' (the optimized graph), 'before' (as given) or 'both'.
 
-    Deterministic: the same graph gives the same text in every run and process.
+    Deterministic: the same graph gives the same text in every run and process. `overlay`
+    (a `graphlens.trace.Overlay`) adds styles keyed by the graph's own nodes and variables.
 
     >>> to_dot(f, stage='both').count('subgraph cluster_')               # doctest: +SKIP
     3
@@ -46,6 +47,9 @@ def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: 
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
+    if overlay is not None:
+        from graphlens.render.overlay import apply_overlay
+        apply_overlay(scene, overlay)
     return scene_to_dot(scene, rankdir=rankdir)
 
 
@@ -75,6 +79,8 @@ def scene_to_dot(scene, *, rankdir: str = "TB") -> str:
             extra = f", headlabel={quote(edge.label)}, labeldistance=\"1.4\", labelangle=\"40\""
         if edge.tooltip is not None:
             extra += f", tooltip={quote(edge.tooltip)}"
+        if edge.attrs:
+            extra += ", " + _attrs(edge.attrs)
         lines.append(f"  {edge.tail} -> {edge.head} [{style}{', ' if style else ''}"
                      f"id=\"e{number}\"{extra}];")
     lines.append("}")
@@ -116,8 +122,9 @@ def _write_members(lines, root, members, children, indent):
 def _node_attrs(node, styles) -> str:
     own_fill, without_fill = styles
     style = f"{without_fill}, fillcolor={quote(node.fill)}" if node.fill else own_fill
-    return (f"{style}, label={quote(node.label)}, tooltip={quote(node.tooltip)}, "
+    text = (f"{style}, label={quote(node.label)}, tooltip={quote(node.tooltip)}, "
             f"id={quote(node.key)}, class={quote(node.kind)}")
+    return f"{text}, {_attrs(node.attrs)}" if node.attrs else text
 
 
 def _attrs(attrs: dict) -> str:

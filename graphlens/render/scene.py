@@ -40,6 +40,8 @@ class SceneNode:
     cluster: str | None = None
     fill: str | None = None
     info: dict = field(default_factory=dict)
+    subject: object = None      # the Apply or root Variable drawn (what overlays are keyed by)
+    attrs: dict = field(default_factory=dict)   # extra DOT attributes, written last
 
 
 @dataclass
@@ -51,6 +53,8 @@ class SceneEdge:
     kind: str = "data"
     label: str | None = None
     tooltip: str | None = None
+    subject: object = None      # (Apply, input position) of a data edge into an op
+    attrs: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -181,7 +181,8 @@ class ViewBuilder:
             tooltip += f", value shape {value_shape}"
         tooltip += f"\nbuilt at {info['source']}"
         self.scene.add_node(SceneNode(key, kind, label, tooltip,
-                                      self.scopes.get(var, self.cluster), info=info))
+                                      self.scopes.get(var, self.cluster), info=info,
+                                      subject=var))
         self.scene_titles[key] = info["title"]
         return key
 
@@ -240,14 +241,16 @@ class ViewBuilder:
                 self.count_rule(origin.rule)
         if extra_info and "fused_in" in extra_info:
             tooltip.append(f"inside fused op {extra_info['fused_in']}")
-        self.scene.add_node(SceneNode(key, "op", label, "\n".join(tooltip), cluster, fill, info))
+        self.scene.add_node(SceneNode(key, "op", label, "\n".join(tooltip), cluster, fill, info,
+                                      subject=node))
         self.op_keys[node] = key
         self.scene_titles[key] = op_text
         ordered = order_matters(node.op) and len(node.inputs) > 1
         for position, var in enumerate(node.inputs):
             tail = source_of(var, cluster)
             self.scene.edges.append(SceneEdge(tail, key, "data",
-                                              str(position) if ordered else None))
+                                              str(position) if ordered else None,
+                                              subject=(node, position)))
 
     def source_line(self, node, origin) -> str:
         """The user's line(s) behind `node`: where its output was built, or, for a node a

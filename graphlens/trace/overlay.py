@@ -207,7 +207,7 @@ def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=Non
 
     >>> svg = render_dot(trace_dot(cost, params), format='svg')       # doctest: +SKIP
     """
-    from graphlens.trace.dot_hook import overlay_to_dot
+    from graphlens.render.dot import to_dot
     from graphlens.trace.stats import gradient_stats
     from graphlens.trace.vanishing import vanishing
     report = vanishing(cost, wrt)
@@ -224,4 +224,4 @@ def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=Non
                                               for kind, n in kinds.items()) or "no suspects"))
     if title is None:
         title = "gradient trace: " + "; ".join(parts)
-    return overlay_to_dot(cost, overlay, max_nodes=max_nodes, title=title)
+    return to_dot(cost, max_nodes=max_nodes, title=title, overlay=overlay)
