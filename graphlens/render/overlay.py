@@ -34,8 +34,9 @@ def apply_overlay(scene, overlay) -> None:
         key = "cluster_overlay_legend"
         scene.clusters.append(SceneCluster(key, "legend", "gradient trace"))
         for number, (label, style) in enumerate(overlay.legend):
+            # A swatch without its own fill stays white: only its border shows the style.
             node = SceneNode(f"overlay_legend{number}", "legend", label, label, key,
-                             info={"kind": "legend", "title": label})
+                             fill="#ffffff", info={"kind": "legend", "title": label})
             _style_node(node, style)
             scene.nodes.append(node)
 
