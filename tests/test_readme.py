@@ -1,0 +1,20 @@
+"""The README's REPL session prints what graphlens prints today."""
+
+import doctest
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_session_runs_as_shown(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)       # the session writes grad.svg
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    session = "\n".join(block for block in blocks if ">>>" in block)
+    assert session.count(">>>") >= 10, "the README shows a ten-line session"
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(session, {}, "README", str(README), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0, f"{runner.failures} README examples print something else"
+    assert (tmp_path / "grad.svg").read_text().startswith("<?xml")
