@@ -4,13 +4,9 @@ A unit that outputs 0 for the whole batch passes no gradient to its weights, so 
 back to life: `graphlens.trace.gradient_stats(cost, params, example_inputs)` counts the dead
 units of each relu layer and the exact zeros of their weights' gradients.
 
-Gallery model contract (every file in gallery/ follows it):
-- plain Python using `import graphlens.tensor as T` and `from graphlens import function, shared,
-  grad`; importing it is fast (it builds and compiles, but trains only under __main__);
-- module level: the symbolic inputs, a scalar `cost`, `params` (a list of shared variables),
-  compiled functions (`train` takes one step and returns the cost), and `example_inputs`, a dict
-  {symbolic input: numpy batch} to evaluate the graph on real values;
-- `python gallery/<model>.py` trains briefly and prints the loss.
+A gallery model follows the model-file contract of the README ("What a model file is"):
+module-level `cost`, `params`, compiled `train` and `example_inputs`; training only under
+__main__.
 """
 
 import numpy as np

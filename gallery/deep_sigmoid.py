@@ -4,13 +4,9 @@ A saturated sigmoid s has derivative s (1 - s) close to 0, so most units pass al
 and the loss barely moves: `graphlens.trace.gradient_stats(cost, params, example_inputs)` reports
 the fraction of saturated sigmoid outputs layer by layer.
 
-Gallery model contract (every file in gallery/ follows it):
-- plain Python using `import graphlens.tensor as T` and `from graphlens import function, shared,
-  grad`; importing it is fast (it builds and compiles, but trains only under __main__);
-- module level: the symbolic inputs, a scalar `cost`, `params` (a list of shared variables),
-  compiled functions (`train` takes one step and returns the cost), and `example_inputs`, a dict
-  {symbolic input: numpy batch} to evaluate the graph on real values;
-- `python gallery/<model>.py` trains briefly and prints the loss.
+A gallery model follows the model-file contract of the README ("What a model file is"):
+module-level `cost`, `params`, compiled `train` and `example_inputs`; training only under
+__main__.
 """
 
 import numpy as np

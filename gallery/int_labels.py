@@ -4,13 +4,9 @@ The labels are int32, so the author cast the predicted probabilities to int32 "t
 taking the squared error. The cast rounds to whole numbers, its derivative is 0, and neither w nor
 b ever learns: `graphlens.trace.vanishing(cost, params)` names the cast and its line.
 
-Gallery model contract (every file in gallery/ follows it):
-- plain Python using `import graphlens.tensor as T` and `from graphlens import function, shared,
-  grad`; importing it is fast (it builds and compiles, but trains only under __main__);
-- module level: the symbolic inputs, a scalar `cost`, `params` (a list of shared variables),
-  compiled functions (`train` takes one step and returns the cost), and `example_inputs`, a dict
-  {symbolic input: numpy batch} to evaluate the graph on real values;
-- `python gallery/<model>.py` trains briefly and prints the loss.
+A gallery model follows the model-file contract of the README ("What a model file is"):
+module-level `cost`, `params`, compiled `train` and `example_inputs`; training only under
+__main__.
 """
 
 import numpy as np

@@ -5,13 +5,9 @@ computes log(0) = -inf and 0 * -inf = NaN, and the loss is NaN from the first st
 `function(..., nan_guard=True)`, the call stops at the log below and names its line and the
 zeros of its input.
 
-Gallery model contract (every file in gallery/ follows it):
-- plain Python using `import graphlens.tensor as T` and `from graphlens import function, shared,
-  grad`; importing it is fast (it builds and compiles, but trains only under __main__);
-- module level: the symbolic inputs, a scalar `cost`, `params` (a list of shared variables),
-  compiled functions (`train` takes one step and returns the cost), and `example_inputs`, a dict
-  {symbolic input: numpy batch} to evaluate the graph on real values;
-- `python gallery/<model>.py` trains briefly and prints the loss.
+A gallery model follows the model-file contract of the README ("What a model file is"):
+module-level `cost`, `params`, compiled `train` and `example_inputs`; training only under
+__main__.
 """
 
 import numpy as np

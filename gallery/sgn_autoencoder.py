@@ -4,13 +4,9 @@ The encoder never learns: sgn is piecewise constant, so dL/dW1 is exactly zero a
 decoder W2 moves. `graphlens.trace.vanishing(cost, params)` names the sgn below, points at its
 line and suggests the straight-through estimator, which `gallery/sgn_autoencoder_fixed.py` applies.
 
-Gallery model contract (every file in gallery/ follows it):
-- plain Python using `import graphlens.tensor as T` and `from graphlens import function, shared,
-  grad`; importing it is fast (it builds and compiles, but trains only under __main__);
-- module level: the symbolic inputs, a scalar `cost`, `params` (a list of shared variables),
-  compiled functions (`train` takes one step and returns the cost), and `example_inputs`, a dict
-  {symbolic input: numpy batch} to evaluate the graph on real values;
-- `python gallery/<model>.py` trains briefly and prints the loss.
+A gallery model follows the model-file contract of the README ("What a model file is"):
+module-level `cost`, `params`, compiled `train` and `example_inputs`; training only under
+__main__.
 """
 
 import numpy as np
