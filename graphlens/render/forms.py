@@ -10,13 +10,13 @@ class and never touches this file. `Special(form)` names one of the forms in `SP
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 from graphlens.graph.basic import Constant
 from graphlens.graph.notation import Func, Infix, Prefix, Special
 from graphlens.render.formula import Shown
-from graphlens.render.naming import index_entries, op_label, scalar_text, value_text
+from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
+                                     value_text)
 from graphlens.render.styled import Rope
 
 
@@ -94,7 +94,7 @@ def show_func(notation, printer, node, args):
     """`exp(x)`, `sum(x, axis=1)`: params print as keywords; an axis covering every axis of
     the input is left out (`sum(x)`)."""
     keywords = []
-    defaults = _defaults(type(node.op))
+    defaults = prop_defaults(type(node.op))
     for param in notation.params:
         value = getattr(node.op, param, None)
         if value is None or (param in defaults and value == defaults[param]):
@@ -103,15 +103,6 @@ def show_func(notation, printer, node, args):
             continue
         keywords.append((param, repr(value) if isinstance(value, str) else value_text(value)))
     return printer.syntax.call(notation.name, args, keywords)
-
-
-@functools.lru_cache(maxsize=None)
-def _defaults(op_class) -> dict:
-    """{prop: default value} of an op class's dataclass fields that have a default: a param
-    left at its default says nothing (`dot(x, W)`, not `dot(x, W, transpose_a=False)`)."""
-    fields = getattr(op_class, "__dataclass_fields__", {})
-    return {name: field.default for name, field in fields.items()
-            if field.default is not dataclasses.MISSING}
 
 
 def _all_axes(axis, var):

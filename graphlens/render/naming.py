@@ -16,6 +16,9 @@ the same way in every run and every process:
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 import numpy as np
 
 from graphlens.graph.basic import Constant, Variable, ancestors
@@ -215,9 +218,20 @@ def op_label(op) -> str:
     if new_order is not None and hasattr(op, "input_ndim"):
         return f"{type(op).__name__}{{{','.join(str(i) for i in new_order)}}}"
     props = getattr(op, "props", {})
-    parts = [_prop_text(key, value) for key, value in props.items() if _shown_prop(value)]
+    defaults = prop_defaults(type(op))
+    parts = [_prop_text(key, value) for key, value in props.items()
+             if _shown_prop(value) and not (key in defaults and value == defaults[key])]
     name = type(op).__name__
     return f"{name}{{{', '.join(parts)}}}" if parts else name
+
+
+@functools.lru_cache(maxsize=None)
+def prop_defaults(op_class) -> dict:
+    """{prop: default value} of an op class's dataclass fields that have a default: a param
+    left at its default says nothing (`Dot22`, not `Dot22{transpose_a=False, ...}`)."""
+    fields = getattr(op_class, "__dataclass_fields__", {})
+    return {name: field.default for name, field in fields.items()
+            if field.default is not dataclasses.MISSING}
 
 
 def is_constant(var) -> bool:

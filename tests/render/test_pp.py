@@ -320,8 +320,10 @@ def test_params_left_at_their_defaults_are_not_printed():
     assert pp(Scale(clip=True)(x, y)) == "scale(x, y, clip=True)"
 
 
-def test_an_op_without_notation_prints_by_the_fallback():
-    assert pp(Blur()(T.dvector("v")) + 1) == "Blur{radius=2}(v) + 1.0"
+def test_an_op_without_notation_prints_by_the_fallback_with_its_non_default_params():
+    v = T.dvector("v")
+    assert pp(Blur(radius=3)(v) + 1) == "Blur{radius=3}(v) + 1.0"
+    assert pp(Blur()(v) + 1) == "Blur(v) + 1.0", "a param at its default says nothing"
 
 
 @dataclass(frozen=True)
