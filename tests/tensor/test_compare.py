@@ -1,9 +1,7 @@
 """graphlens/tensor/compare.py: comparisons, logic, sgn/round/floor/ceil, maximum/minimum, clip
 and switch against numpy; their dtypes, static shapes, gradients and honest zeros."""
 
-import contextlib
 import operator
-import sys
 
 import numpy as np
 import pytest
@@ -13,6 +11,7 @@ from graphlens import function, grad
 from graphlens.errors import GraphlensTypeError, ShapeError
 from graphlens.gradient import verify_grad
 from graphlens.tensor import compare
+from loop_cases import case, this_line
 
 RNG_SEED = 7
 
@@ -38,19 +37,6 @@ def run(build, *arrays):
     variables = [symbol(a) for a in arrays]
     out = build(*variables)
     return out, function(variables, out)(*arrays)
-
-
-def this_line():
-    return sys._getframe(1).f_lineno
-
-
-@contextlib.contextmanager
-def case(*label):
-    """Name the case of a loop inside a test in its failure message."""
-    try:
-        yield
-    except AssertionError as exc:
-        raise AssertionError(f"case {label}: {exc}") from exc
 
 
 COMPARISONS = {

@@ -1,8 +1,6 @@
 """graphlens/tensor/elemwise.py: the Elemwise base (rank padding, static broadcasting, dtypes,
 run-time broadcast checks, unbroadcast) and DimShuffle."""
 
-import sys
-
 import numpy as np
 import pytest
 
@@ -14,10 +12,7 @@ from graphlens.tensor.compare import Maximum
 from graphlens.tensor.elemwise import (DimShuffle, broadcast_shapes, common_dtype, float_dtype,
                                        pad_left, unbroadcast)
 from graphlens.tensor.math import Add
-
-
-def this_line():
-    return sys._getframe(1).f_lineno
+from loop_cases import this_line
 
 
 def typed(dtype, *shape):

@@ -1,9 +1,7 @@
 """graphlens/tensor/math.py: arithmetic and smooth functions against numpy, their dtypes, static
 shapes, finite-difference gradients and the errors users see."""
 
-import contextlib
 import operator
-import sys
 
 import numpy as np
 import pytest
@@ -13,6 +11,7 @@ from graphlens import function, grad
 from graphlens.errors import EvaluationError, GraphlensTypeError, ShapeError
 from graphlens.gradient import verify_grad
 from graphlens.tensor.math import IntDiv
+from loop_cases import case, this_line
 
 RNG_SEED = 20240
 
@@ -43,19 +42,6 @@ def assert_values(actual, expected, dtype):
     assert actual.dtype == np.dtype(dtype)
     tol = {"float32": 1e-5, "float16": 1e-2}.get(str(dtype), 1e-12)
     np.testing.assert_allclose(actual, expected.astype(dtype), rtol=tol, atol=tol)
-
-
-def this_line():
-    return sys._getframe(1).f_lineno
-
-
-@contextlib.contextmanager
-def case(*label):
-    """Name the case of a loop inside a test in its failure message."""
-    try:
-        yield
-    except AssertionError as exc:
-        raise AssertionError(f"case {label}: {exc}") from exc
 
 
 # name: (symbolic, numpy, domain of x, domain of y)

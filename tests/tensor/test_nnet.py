@@ -1,9 +1,6 @@
 """graphlens/tensor/nnet.py: sigmoid, softplus, relu, softmax, log_softmax and the
 cross-entropies against numpy; dtypes, static shapes, stability, gradients and errors."""
 
-import contextlib
-import sys
-
 import numpy as np
 import pytest
 
@@ -12,21 +9,9 @@ from graphlens import function, grad
 from graphlens.errors import AxisError, GraphlensTypeError, ShapeError
 from graphlens.gradient import verify_grad
 from graphlens.tensor import nnet
+from loop_cases import case
 
 RNG_SEED = 11
-
-
-def this_line():
-    return sys._getframe(1).f_lineno
-
-
-@contextlib.contextmanager
-def case(*label):
-    """Name the case of a loop inside a test in its failure message."""
-    try:
-        yield
-    except AssertionError as exc:
-        raise AssertionError(f"case {label}: {exc}") from exc
 
 
 def np_softmax(x, axis):
