@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import click
 
-from graphlens.cli.options import load, model_argument, name_option
+from graphlens.cli.options import load, model_argument, name_option, print_stage_option
 
 
 @click.command("debugprint", short_help="Print the model's graphs as indented trees.")
 @model_argument
 @name_option
-@click.option("--stage", type=click.Choice(["after", "before"]), default="after",
-              show_default=True,
-              help="For compiled functions: the graph after the rewrites, or as given.")
+@print_stage_option
 @click.option("--depth", type=int, default=-1, show_default=True, metavar="N",
               help="Expand at most N levels below each output (-1: all).")
 def debugprint_command(model, names, stage, depth):

@@ -20,6 +20,11 @@ name_option = click.option(
     help="Show this module-level name of the model (repeat for several); overrides the "
          "model's __graphlens__ list.")
 
+# For the printers (pp, debugprint): which graph of a compiled function to print.
+print_stage_option = click.option(
+    "--stage", type=click.Choice(["after", "before"]), default="after", show_default=True,
+    help="For compiled functions: the graph after the rewrites, or as given.")
+
 
 @contextlib.contextmanager
 def progress(message: str):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import click
 
-from graphlens.cli.options import load, model_argument, name_option
+from graphlens.cli.options import load, model_argument, name_option, print_stage_option
 
 
 @click.command("pp", short_help="Print the model's graphs as formulas.")
 @model_argument
 @name_option
-@click.option("--stage", type=click.Choice(["after", "before"]), default="after",
-              show_default=True,
-              help="For compiled functions: the graph after the rewrites, or as given.")
+@print_stage_option
 @click.option("--latex", is_flag=True, help="Write LaTeX instead of plain formulas.")
 def pp_command(model, names, stage, latex):
     """Print what MODEL.py defines as formulas, a sub-expression used twice named once
