@@ -3,8 +3,9 @@
     python bench/run.py            # run, print ratios, compare with bench/results.json
     python bench/run.py --save     # ... and store these figures as the new previous version
 
-Each line: the graphlens time, the hand-written numpy time, their ratio (lower is better; 1.00
-means as fast as numpy), and the ratio's change against the stored previous run. Sections that
+Each line: the graphlens time, the hand-written numpy time (medians per call), their ratio (lower
+is better; 1.00 means as fast as numpy: the median of the ratios of alternating rounds, see
+timing.py), and the ratio's change against the stored previous run. Sections that
 other modules of bench/ provide (rewrites, printing, pictures) are run when present.
 """
 
@@ -15,30 +16,20 @@ import importlib
 import json
 import os
 import sys
-import timeit
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import graphlens.tensor as T  # noqa: E402
 from graphlens import function, grad, shared  # noqa: E402
+from timing import compare  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.json")
 SIZES = (784, 256, 256, 10)
 BATCH = 256
-
-
-def best_times(ours, reference, number, repeat=9):
-    """Best per-call times of `ours` and `reference`, their rounds interleaved.
-
-    Interleaving means a burst of load on the machine slows both sides, not only one.
-    """
-    best_ours = best_reference = float("inf")
-    for _ in range(repeat):
-        best_ours = min(best_ours, timeit.timeit(ours, number=number) / number)
-        best_reference = min(best_reference, timeit.timeit(reference, number=number) / number)
-    return best_ours, best_reference
+RATE = np.float32(0.01)
 
 
 def call_overhead():
@@ -46,7 +37,7 @@ def call_overhead():
     x, y = T.dscalars("x", "y")
     f = function([x, y], x + y)
     a, b = np.float64(1.5), np.float64(2.5)
-    return best_times(lambda: f(a, b), lambda: np.add(a, b), 20000)
+    return compare(lambda: f(a, b), lambda: np.add(a, b), number=2000)
 
 
 def _mlp_params(rng):
@@ -79,27 +70,40 @@ def mlp_forward():
         return out
 
     np.testing.assert_allclose(f(data), numpy_forward(), rtol=1e-4, atol=1e-5)
-    return best_times(lambda: f(data), numpy_forward, 20)
+    return compare(lambda: f(data), numpy_forward, number=5)
+
+
+def _sgd_step(params, mode="FAST_RUN"):
+    """The compiled SGD step (softmax cross-entropy, rate 0.01) of the MLP on `params`."""
+    n_layers = len(params) // 2
+    x, y = T.fmatrix("x"), T.lvector("y")
+    h = x
+    for i in range(n_layers):
+        h = T.dot(h, params[i]) + params[n_layers + i]
+        if i < n_layers - 1:
+            h = T.tanh(h)
+    cost = T.nnet.categorical_crossentropy(T.nnet.softmax(h), y).mean()
+    grads = grad(cost, params)
+    return function([x, y], cost, updates=[(p, p - RATE * g) for p, g in zip(params, grads)],
+                    mode=mode)
+
+
+def _shared_params(weights, biases):
+    return ([shared(w.copy(), name=f"W{i}") for i, w in enumerate(weights)]
+            + [shared(b.copy(), name=f"b{i}") for i, b in enumerate(biases)])
+
+
+def _batch(rng):
+    return (rng.standard_normal((BATCH, SIZES[0])).astype("float32"),
+            rng.integers(0, SIZES[-1], BATCH).astype("int64"))
 
 
 def mlp_sgd_step():
     """One SGD step (softmax cross-entropy) of the MLP, against hand-written numpy backprop."""
     rng = np.random.default_rng(1)
     weights, biases = _mlp_params(rng)
-    data = rng.standard_normal((BATCH, SIZES[0])).astype("float32")
-    labels = rng.integers(0, SIZES[-1], BATCH).astype("int64")
-    rate = np.float32(0.01)
-    params = [shared(w.copy(), name=f"W{i}") for i, w in enumerate(weights)]
-    params += [shared(b.copy(), name=f"b{i}") for i, b in enumerate(biases)]
-    x, y = T.fmatrix("x"), T.lvector("y")
-    h = x
-    for i in range(len(weights)):
-        h = T.dot(h, params[i]) + params[len(weights) + i]
-        if i < len(weights) - 1:
-            h = T.tanh(h)
-    cost = T.nnet.categorical_crossentropy(T.nnet.softmax(h), y).mean()
-    grads = grad(cost, params)
-    step = function([x, y], cost, updates=[(p, p - rate * g) for p, g in zip(params, grads)])
+    data, labels = _batch(rng)
+    step = _sgd_step(_shared_params(weights, biases))
     np_weights = [w.copy() for w in weights]
     np_biases = [b.copy() for b in biases]
 
@@ -123,22 +127,34 @@ def mlp_sgd_step():
             grad_b = delta.sum(axis=0)
             if i > 0:
                 delta = (delta @ np_weights[i].T) * (1 - activations[i] ** 2)
-            np_weights[i] -= rate * grad_w
-            np_biases[i] -= rate * grad_b
+            np_weights[i] -= RATE * grad_w
+            np_biases[i] -= RATE * grad_b
         return loss
 
     first_ours, first_numpy = float(step(data, labels)), float(numpy_step())
     assert abs(first_ours - first_numpy) < 1e-4, (first_ours, first_numpy)
-    return best_times(lambda: step(data, labels), numpy_step, 10)
+    return compare(lambda: step(data, labels), numpy_step, number=5, rounds=61)
+
+
+def mlp_step_modes():
+    """The same SGD step compiled in FAST_RUN against mode NONE (no rewrites)."""
+    rng = np.random.default_rng(1)
+    weights, biases = _mlp_params(rng)
+    data, labels = _batch(rng)
+    fast = _sgd_step(_shared_params(weights, biases))
+    plain = _sgd_step(_shared_params(weights, biases), mode="NONE")
+    assert abs(float(fast(data, labels)) - float(plain(data, labels))) < 1e-5
+    return compare(lambda: fast(data, labels), lambda: plain(data, labels), number=5)
 
 
 CORE = {
     "call overhead, f(x, y) = x + y on scalars": call_overhead,
     "MLP 784-256-256-10 forward, batch 256, float32": mlp_forward,
     "MLP 784-256-256-10 SGD step, batch 256, float32": mlp_sgd_step,
+    "MLP SGD step, FAST_RUN vs NONE": mlp_step_modes,
 }
 # Other bench modules contribute sections with a `benchmarks()` -> {name: callable} function,
-# each callable returning (graphlens seconds, reference seconds).
+# each callable returning a timing.Comparison, or (graphlens seconds, reference seconds).
 SECTIONS = ("rewrites", "printing", "pictures")
 
 
@@ -161,15 +177,15 @@ def main():
     parser.add_argument("--save", action="store_true", help="store results as the baseline")
     parser.add_argument("--only", default="", help="run benchmarks whose name has this text")
     args = parser.parse_args()
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     previous = json.load(open(RESULTS)) if os.path.exists(RESULTS) else {}
     results = {}
     print(f"{'benchmark':58} {'graphlens':>11} {'reference':>11} {'ratio':>7} {'vs prev':>8}")
     for name, benchmark in collect().items():
         if args.only not in name:
             continue
-        ours, reference = benchmark()
-        ratio = ours / reference
+        result = benchmark()
+        ours, reference = result[0], result[1]
+        ratio = result.ratio if hasattr(result, "ratio") else ours / reference
         before = previous.get(name, {}).get("ratio")
         change = f"{ratio / before:7.2f}x" if before else "    new"
         print(f"{name:58} {ours * 1e3:9.3f}ms {reference * 1e3:9.3f}ms {ratio:7.2f} {change}")

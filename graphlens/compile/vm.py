@@ -16,7 +16,7 @@ class VM:
     """Runs `fgraph` on values of `input_vars` (explicit inputs, then shared variables)."""
 
     def __init__(self, fgraph, input_vars, output_vars, nan_guard=False):
-        nodes = fgraph.toposort()
+        nodes = fgraph.schedule()
         self.nodes = nodes
         position = {}
         for var in input_vars:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from graphlens.errors import RewriteError, describe
 from graphlens.graph.basic import toposort
+from graphlens.graph.schedule import schedule
 
 OUTPUT = "output"  # the client "node" of a graph output, with the output's position
 
@@ -55,6 +56,7 @@ class FunctionGraph:
         for position, var in enumerate(self.outputs):
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
         self._order = None
+        self._schedule = None
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
@@ -68,6 +70,13 @@ class FunctionGraph:
         if self._order is None:
             self._order = toposort(self.outputs)
         return self._order
+
+    def schedule(self):
+        """The order the evaluator runs the nodes in: topological, each node's consumers soon
+        after it (graph/schedule.py). In-place decisions are made on this order."""
+        if self._schedule is None:
+            self._schedule = schedule(self.toposort())
+        return self._schedule
 
     def variables(self):
         """Every variable of the graph, in a stable order."""
@@ -135,7 +144,7 @@ class FunctionGraph:
                 client.inputs[position] = new
             self.clients[new].append((client, position))
         self.clients[old] = Clients()
-        self._order = None
+        self._order = self._schedule = None
         return self._prune(old)
 
     def _prune(self, var):

@@ -41,9 +41,13 @@ class _Plan:
     output: int
     constant_shapes: list   # the inner constants broadcast with the inputs too
     # When every step has a kernel and the result's shape, arrays are assigned once, here:
-    # (kernel, input slots, output slot, array number, dtype) per step; None otherwise.
+    # (run(values, out), output slot, array number, dtype, full) per step, full False for a
+    # one-element result; None otherwise.
     fixed: tuple | None
     n_arrays: int
+    # `template` for the fixed path: one-element constants as numpy scalars, which ufuncs
+    # take faster than one-element arrays (the output array gives the shape there).
+    fixed_template: list
 
 
 @dataclass(frozen=True)
@@ -116,57 +120,59 @@ class Composite(Op):
         shapes = [np.shape(value) for value in template
                   if value is not None and any(length != 1 for length in np.shape(value))]
         fixed, n_arrays = self._assign_arrays(steps)
-        return _Plan(template, steps, output, shapes, fixed, n_arrays)
+        fixed_template = [value.reshape(())[()] if isinstance(value, np.ndarray)
+                          and value.size == 1 else value for value in template]
+        return _Plan(template, steps, output, shapes, fixed, n_arrays, fixed_template)
 
     def _assign_arrays(self, steps):
         """Which array each step writes, decided once: the array of an input read for the last
-        time (a destroyed input, or an earlier result), else a free one, else a new one."""
-        if not all(step.kernel is not None and step.full for step in steps):
+        time (a destroyed input, or an earlier result), else a free one, else a new one.
+
+        An array's kind is its dtype and whether it holds the result's shape or one element (a
+        step on single-value inputs, like the count a mean divides by); arrays are reused only
+        within a kind."""
+        if not all(step.kernel is not None and (step.full or _single(step)) for step in steps):
             return None, 0
         holder = {position: i for i, position in enumerate(self.destroyed)}
-        dtype_of = {i: np.dtype(self.inner_inputs[p].type.dtype)
-                    for p, i in holder.items()}
+        kind_of = {i: (np.dtype(self.inner_inputs[p].type.dtype), False)
+                   for p, i in holder.items()}
         free, fixed = {}, []
         for step in steps:
+            kind = (step.dtype, not step.full)
             chosen = None
             for index in step.dying:
                 array = holder.get(index)
-                if array is not None and dtype_of[array] == step.dtype:
+                if array is not None and kind_of[array] == kind:
                     chosen = holder.pop(index)
                     break
             if chosen is None:
-                chosen = free[step.dtype].pop() if free.get(step.dtype) else len(dtype_of)
-                dtype_of[chosen] = step.dtype
+                chosen = free[kind].pop() if free.get(kind) else len(kind_of)
+                kind_of[chosen] = kind
             for index in step.dying:
                 array = holder.pop(index, None)
                 if array is not None:
-                    free.setdefault(dtype_of[array], []).append(array)
+                    free.setdefault(kind_of[array], []).append(array)
             holder[step.output] = chosen
-            fixed.append((step.kernel, step.inputs, step.output, chosen, step.dtype))
-        return tuple(fixed), len(dtype_of)
+            fixed.append((_reading(step.kernel, step.inputs), step.output, chosen, step.dtype,
+                          step.full))
+        return tuple(fixed), len(kind_of)
 
     def perform(self, node, inputs):
         plan = self._plan
-        values = plan.template.copy()
-        values[:len(inputs)] = inputs
         shapes = [array.shape for array in inputs]
         final = broadcast_shape(shapes + plan.constant_shapes if plan.constant_shapes else shapes)
         for shape in shapes:
             if shape != final:
                 check_runtime_broadcast(node, inputs, final)
                 break
+        if plan.fixed is not None:
+            result = self._perform_fixed(plan, inputs, final)
+            if result is not None:
+                return [result]
+        values = plan.template.copy()
+        values[:len(inputs)] = inputs
         usable = [type(inputs[p]) is np.ndarray and inputs[p].flags.writeable
                   and inputs[p].shape == final for p in self.destroyed]
-        if plan.fixed is not None and False not in usable:
-            arrays = [None] * plan.n_arrays
-            arrays[:len(self.destroyed)] = [inputs[p] for p in self.destroyed]
-            for kernel, reads, write, number, dtype in plan.fixed:
-                out = arrays[number]
-                if out is None:
-                    out = arrays[number] = np.empty(final, dtype=dtype)
-                kernel([values[i] for i in reads], out)
-                values[write] = out
-            return [values[plan.output]]
         owned = [False] * len(values)
         for position, ok in zip(self.destroyed, usable):
             owned[position] = ok
@@ -199,6 +205,27 @@ class Composite(Op):
                 values[index] = None
         return [values[plan.output]]
 
+    def _perform_fixed(self, plan, inputs, final):
+        """The result computed along the arrays fixed at compile time, or None when a
+        destroyed input cannot be overwritten (not an ndarray of the result's shape, or
+        read-only): the general path then decides array by array."""
+        arrays = [None] * plan.n_arrays
+        for number, position in enumerate(self.destroyed):
+            array = inputs[position]
+            if type(array) is not np.ndarray or array.shape != final \
+                    or not array.flags.writeable:
+                return None
+            arrays[number] = array
+        values = plan.fixed_template.copy()
+        values[:len(inputs)] = inputs
+        for run, write, number, dtype, full in plan.fixed:
+            out = arrays[number]
+            if out is None:
+                out = arrays[number] = np.empty(final if full else (1,) * len(final), dtype)
+            run(values, out)
+            values[write] = out
+        return values[plan.output]
+
     def grad(self, inputs, output_grads):
         from graphlens.gradient import grad
         from graphlens.graph.basic import clone_graph
@@ -206,6 +233,23 @@ class Composite(Op):
                                    replace=dict(zip(self.inner_inputs, inputs)))
         return grad(None, list(inputs), known_grads={output: output_grads[0]},
                     disconnected_inputs="ignore", return_disconnected="disconnected")
+
+
+def _reading(kernel, slots):
+    """`kernel` as run(values, out), reading its arrays from `slots` of the value list."""
+    if len(slots) == 1:
+        (a,) = slots
+        return lambda values, out: kernel([values[a]], out)
+    if len(slots) == 2:
+        a, b = slots
+        return lambda values, out: kernel([values[a], values[b]], out)
+    return lambda values, out: kernel([values[i] for i in slots], out)
+
+
+def _single(step) -> bool:
+    """True for a step whose result is one element whatever the inputs' lengths (every axis
+    declared of length 1): it computes on single values, like a count."""
+    return all(length == 1 for length in step.node.outputs[0].type.shape)
 
 
 def _same_lengths(shape, final) -> bool:

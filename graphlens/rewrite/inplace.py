@@ -1,8 +1,8 @@
 """In-place evaluation: an elementwise node may write its result into an input's array when
 nothing reads that array afterwards.
 
-The rule decides on the schedule the evaluator will run (the graph's topological order, which
-replacing a node by its in-place twin does not change). An input's array is reused only if it is
+The rule decides on the schedule the evaluator will run (`fgraph.schedule()`, which replacing
+a node by its in-place twin does not change: the twin has the same inputs and clients). An input's array is reused only if it is
 not an input, shared variable or constant of the graph (nor a view of one), not an output, and
 every other reader of it, or of any view of the same array, runs earlier.
 """
@@ -49,7 +49,7 @@ class ArrayOwners:
 
 def destroyable_inputs(fgraph) -> list:
     """[(node, input position)] of elementwise nodes that may overwrite that input's array."""
-    order = fgraph.toposort()
+    order = fgraph.schedule()
     step = {node: i for i, node in enumerate(order)}
     never = len(order) + 1
     owner_of = ArrayOwners()

@@ -26,14 +26,14 @@ from graphlens.tensor.variable import as_tensor_variable
 
 def _shifted_logsumexp(x, axis):
     """log(sum(exp(x), axis, keepdims=True)), shifted by the maximum so exp never overflows."""
-    peak = np.max(x, axis=axis, keepdims=True)
+    peak = np.maximum.reduce(x, axis=axis, keepdims=True)
     finite = np.isfinite(peak).all()
     if not finite:
         # An all -inf (or inf) slice has no finite shift: shift it by 0; log/exp say -inf/inf.
         peak = np.where(np.isfinite(peak), peak, 0)
     shifted = np.subtract(x, peak)
     np.exp(shifted, out=shifted)
-    total = np.sum(shifted, axis=axis, keepdims=True)
+    total = np.add.reduce(shifted, axis=axis, keepdims=True)
     if finite:
         np.log(total, out=total)        # each sum holds exp(0) = 1: never log(0)
     else:
@@ -118,9 +118,10 @@ class CrossentropySoftmaxGrad(Op):
 
     def perform(self, node, inputs):
         g, z, y = inputs
-        out = np.subtract(z, np.max(z, axis=1, keepdims=True), dtype=node.outputs[0].type.dtype)
+        out = np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True),
+                          dtype=node.outputs[0].type.dtype)
         np.exp(out, out=out)
-        out *= (g / np.sum(out, axis=1))[:, None]        # softmax(z) * g, one pass
+        out *= (g / np.add.reduce(out, axis=1))[:, None]        # softmax(z) * g, one pass
         out[np.arange(z.shape[0]), y] -= g
         return [out]
 

@@ -100,7 +100,8 @@ class Sum(Reduce):
         return _sum_dtype(dtype)
 
     def reduce(self, x, axis, dtype):
-        return np.sum(x, axis=axis, dtype=dtype)
+        # The ufunc's own reduce: np.sum's Python wrapper costs more than a small sum.
+        return np.add.reduce(x, axis=axis, dtype=dtype)
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -117,7 +118,7 @@ class Prod(Reduce):
         return _sum_dtype(dtype)
 
     def reduce(self, x, axis, dtype):
-        return np.prod(x, axis=axis, dtype=dtype)
+        return np.multiply.reduce(x, axis=axis, dtype=dtype)
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -150,7 +151,7 @@ class Max(MaxOrMin):
     notation = Func("max", params=("axis",))
 
     def reduce(self, x, axis, dtype):
-        return np.max(x, axis=axis)
+        return np.maximum.reduce(x, axis=axis)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class Min(MaxOrMin):
     notation = Func("min", params=("axis",))
 
     def reduce(self, x, axis, dtype):
-        return np.min(x, axis=axis)
+        return np.minimum.reduce(x, axis=axis)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,10 @@ class Mean(Reduce):
         return "float64" if is_discrete(dtype) else dtype
 
     def reduce(self, x, axis, dtype):
-        return np.mean(x, axis=axis, dtype=dtype)
+        count = math.prod(x.shape[a] for a in axis)
+        if count == 0:
+            return np.mean(x, axis=axis, dtype=dtype)     # NaN, with numpy's own warning
+        return np.add.reduce(x, axis=axis, dtype=dtype) / count
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads

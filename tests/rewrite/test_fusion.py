@@ -86,6 +86,20 @@ def test_a_long_chain_runs_in_two_arrays_and_never_writes_its_input(monkeypatch)
     assert len(arrays) <= 2
 
 
+def test_a_composite_with_a_single_value_step_runs_on_arrays_fixed_in_advance(monkeypatch):
+    # The gradient of a mean: fill(v, 1) / cast(len(v)); the cast is of a one-element value.
+    v = T.fvector("v")
+    f = function([v], T.grad(T.mean(v * v), v))
+    (composite,) = [n for n in f.fgraph.toposort() if isinstance(n.op, Composite)]
+    assert composite.op._plan.fixed is not None
+    value = np.arange(4, dtype="float32")
+    np.testing.assert_allclose(f(value), 2 * value / 4, rtol=1e-6)
+    assert f(value).dtype == np.float32
+    monkeypatch.setattr(Composite, "_perform_fixed", lambda *args: None)   # the general path
+    np.testing.assert_allclose(function([v], T.grad(T.mean(v * v), v))(value), 2 * value / 4,
+                               rtol=1e-6)
+
+
 def test_composite_gradient_matches_finite_differences():
     x, y = T.dvectors("x", "y")
     product = x * y

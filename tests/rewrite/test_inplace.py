@@ -98,5 +98,13 @@ def test_updates_of_shared_variables_stay_correct_over_many_calls():
 def test_the_schedule_is_the_one_the_analysis_saw():
     x, w = T.dmatrices("x", "w")
     product = T.dot(x, w)
-    f = function([x, w], [T.tanh(product) + T.exp(product), T.sin(product).sum()])
-    assert f.vm.nodes == f.fgraph.toposort()
+    # The long branch comes first depth-first; the schedule runs the short one (the sum) first.
+    long_branch = T.tanh(T.exp(T.tanh(product) * 2.0).dot(w))
+    f = function([x, w], [long_branch, T.sin(product).sum()])
+    assert f.vm.nodes == f.fgraph.schedule() != f.fgraph.toposort()
+    rng = np.random.default_rng(0)
+    xv, wv = rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
+    p = xv @ wv
+    long_value, short_value = f(xv, wv)
+    np.testing.assert_allclose(long_value, np.tanh(np.exp(np.tanh(p) * 2.0) @ wv), rtol=1e-12)
+    np.testing.assert_allclose(short_value, np.sin(p).sum(), rtol=1e-12)
