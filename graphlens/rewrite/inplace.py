@@ -1,18 +1,22 @@
-"""In-place evaluation: an elementwise node may write its result into an input's array when
-nothing reads that array afterwards.
+"""In-place evaluation: an elementwise node, or a set/inc_subtensor, may write its result into
+an input's array when nothing reads that array afterwards.
 
-The rule decides on the schedule the evaluator will run (`fgraph.schedule()`, which replacing
-a node by its in-place twin does not change: the twin has the same inputs and clients). An input's array is reused only if it is
-not an input, shared variable or constant of the graph (nor a view of one), not an output, and
-every other reader of it, or of any view of the same array, runs earlier.
+The rule decides on the schedule the evaluator will run (`fgraph.schedule()`, which replacing a
+node by its in-place twin does not change: the twin has the same inputs and clients). An input's
+array is reused only if it is not an input, shared variable or constant of the graph (nor a view
+of one), not an output, and every other reader of it, or of any view of the same array, runs
+earlier.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from graphlens.gradient import GradientStop, StraightThrough
 from graphlens.rewrite.composite import Composite
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise
+from graphlens.tensor.subtensor import IncSubtensor
 
 
 def aliased_input(node):
@@ -47,8 +51,19 @@ class ArrayOwners:
         return base
 
 
+def _candidates(node):
+    """The input positions whose array `node` could take over for its result."""
+    op = node.op
+    if isinstance(op, IncSubtensor):
+        return () if op.inplace else (0,)
+    if isinstance(op, (Elemwise, Composite)) and not getattr(op, "destroyed", ()):
+        return range(len(node.inputs))
+    return ()
+
+
 def destroyable_inputs(fgraph) -> list:
-    """[(node, input position)] of elementwise nodes that may overwrite that input's array."""
+    """[(node, input position)] of nodes that may overwrite that input's array: elementwise
+    nodes (any input of the result's dtype and shape) and set/inc_subtensor (the x it copies)."""
     order = fgraph.schedule()
     step = {node: i for i, node in enumerate(order)}
     never = len(order) + 1
@@ -70,10 +85,9 @@ def destroyable_inputs(fgraph) -> list:
         read(owner_of(var), never)
     chosen = []
     for node in order:
-        if not isinstance(node.op, (Elemwise, Composite)) or getattr(node.op, "destroyed", ()):
-            continue
         out = node.outputs[0]
-        for position, var in enumerate(node.inputs):
+        for position in _candidates(node):
+            var = node.inputs[position]
             base = owner_of(var)
             if base.owner is None or var.dtype != out.dtype or var.ndim != out.ndim:
                 continue
@@ -89,8 +103,11 @@ def destroyable_inputs(fgraph) -> list:
 
 
 def inplace_twin(node, position):
-    """`node` as a Composite that may overwrite input `position`."""
+    """`node` as its in-place twin: a set/inc_subtensor writing into x, or a Composite that may
+    overwrite input `position`."""
     op = node.op
+    if isinstance(op, IncSubtensor):
+        return dataclasses.replace(op, inplace=True)(*node.inputs)
     if isinstance(op, Composite):
         inner_inputs, inner_output = op.inner_inputs, op.inner_output
     else:
@@ -101,7 +118,7 @@ def inplace_twin(node, position):
 
 @graph_rewrite("inplace", tags=("inplace",))
 def elementwise_inplace(fgraph):
-    """An elementwise result written into an input's array that nothing reads any more."""
+    """An elementwise or set/inc_subtensor result written into an input's array that nothing
+    reads any more."""
     for node, position in destroyable_inputs(fgraph):
         yield Replacement(node.outputs[0], inplace_twin(node, position), (node,))
-

@@ -255,12 +255,21 @@ class AdvancedSubtensor(Indexing):
 
 @dataclass(frozen=True)
 class IncSubtensor(Op):
-    """A copy of x with x[idx] set to y (`set_instead_of_inc`) or increased by y."""
+    """A copy of x with x[idx] set to y (`set_instead_of_inc`) or increased by y.
+
+    `inplace`: write into x's own array instead of a copy. Only the in-place rewrite sets it,
+    once it has proved that nothing reads x afterwards (rewrite/inplace.py).
+    """
 
     idx: tuple
     set_instead_of_inc: bool
+    inplace: bool = False
     notation = Special("set_subtensor")
     region_op = Subtensor
+
+    @property
+    def destroy_map(self):
+        return {0: [0]} if self.inplace else {}
 
     def make_node(self, x, y, *inputs):
         x = as_tensor_variable(x)
@@ -284,7 +293,8 @@ class IncSubtensor(Op):
 
     def perform(self, node, inputs):
         x, y, *values = inputs
-        out = x.copy()
+        # A read-only x (a broadcast, a borrowed constant) is copied even when in place.
+        out = x if self.inplace and x.flags.writeable else x.copy()
         index = build_index(self.idx, values)
         self._check_runtime_broadcast(node, x, y, index)
         if self.set_instead_of_inc:

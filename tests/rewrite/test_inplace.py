@@ -1,12 +1,13 @@
-"""In-place evaluation: an elementwise node writes into an input's array only when nothing can
-tell: never an input, a constant or a shared variable, a value read later, an output, or the
-base of a view that is read later."""
+"""In-place evaluation: an elementwise node or a set/inc_subtensor writes into an input's array
+only when nothing can tell: never an input, a constant or a shared variable, a value read later,
+an output, or the base of a view that is read later."""
 
 import numpy as np
 
 import graphlens.tensor as T
 from graphlens import function, shared
 from graphlens.compile.mode import Mode
+from graphlens.render.naming import op_label
 
 NO_FUSION = Mode("FAST_RUN", exclude=("fusion",))
 
@@ -108,3 +109,71 @@ def test_the_schedule_is_the_one_the_analysis_saw():
     long_value, short_value = f(xv, wv)
     np.testing.assert_allclose(long_value, np.tanh(np.exp(np.tanh(p) * 2.0) @ wv), rtol=1e-12)
     np.testing.assert_allclose(short_value, np.sin(p).sum(), rtol=1e-12)
+
+
+def _subtensor_writers(f):
+    return [node for node in f.fgraph.toposort() if getattr(node.op, "inplace", False)]
+
+
+def test_the_gradient_of_a_slice_adds_into_its_zeros_in_place():
+    x = T.dvector("x")
+    f = function([x], T.grad(T.sum(x[1:3] ** 2), x))
+    value = np.array([1.0, 2.0, 3.0, 4.0])
+    kept = value.copy()
+    np.testing.assert_array_equal(f(value), [0.0, 4.0, 6.0, 0.0])
+    np.testing.assert_array_equal(value, kept)
+    (node,) = _subtensor_writers(f)
+    assert op_label(node.op) == "IncSubtensor{1:3, inc, inplace=True}"
+    assert node.op.destroy_map == {0: [0]} and node.inputs[0].owner is not None
+
+
+def test_an_embedding_gradient_accumulates_repeated_rows_in_place():
+    table = shared(np.arange(12.0).reshape(4, 3), name="table")
+    ids = T.lvector("ids")
+    cost = T.sum(table[ids] * np.array([1.0, 2.0, 3.0]))
+    f = function([ids], T.grad(cost, table))
+    got = f(np.array([1, 3, 1]))
+    expected = np.zeros((4, 3))
+    expected[1] = 2 * np.array([1.0, 2.0, 3.0])
+    expected[3] = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(got, expected)
+    (node,) = _subtensor_writers(f)
+    assert type(node.op).__name__ == "AdvancedIncSubtensor"
+    np.testing.assert_array_equal(table.get_value(), np.arange(12.0).reshape(4, 3))
+
+
+def test_set_subtensor_never_writes_an_input_a_shared_value_or_a_value_read_later():
+    x = T.dvector("x")
+    w = shared(np.array([1.0, 2.0, 3.0]), name="w")
+    doubled = x * 2
+    outputs = [T.set_subtensor(x[0], 9.0), T.set_subtensor(w[1], 9.0),
+               T.set_subtensor(doubled[2], 9.0), doubled]
+    f = _same_as_none([x], outputs, [np.array([1.0, 2.0, 3.0])])
+    value = np.array([1.0, 2.0, 3.0])
+    first, second, third, fourth = f(value)
+    np.testing.assert_array_equal(value, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(w.get_value(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(third, [2.0, 4.0, 9.0])
+    np.testing.assert_array_equal(fourth, [2.0, 4.0, 6.0])
+    assert _subtensor_writers(f) == []
+
+
+def test_a_chain_of_set_subtensors_writes_one_array():
+    x = T.dvector("x")
+    y = x * 1.5
+    for i in range(4):
+        y = T.set_subtensor(y[i], float(i))
+    f = _same_as_none([x], [y], [np.ones(6)])
+    assert len(_subtensor_writers(f)) == 4
+    np.testing.assert_array_equal(f(np.ones(6))[0], [0.0, 1.0, 2.0, 3.0, 1.5, 1.5])
+
+
+def test_an_inplace_subtensor_copies_a_read_only_array():
+    from graphlens.tensor.subtensor import IncSubtensor
+    x = T.dvector("x")
+    node = IncSubtensor((("int", 0),), True, inplace=True)(x, 5.0).owner
+    frozen = np.zeros(3)
+    frozen.flags.writeable = False
+    (result,) = node.op.perform(node, [frozen, np.asarray(5.0)])
+    np.testing.assert_array_equal(result, [5.0, 0.0, 0.0])
+    np.testing.assert_array_equal(frozen, [0.0, 0.0, 0.0])
