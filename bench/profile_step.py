@@ -1,0 +1,101 @@
+"""Where the MLP SGD step spends its time: each node of the compiled step, against the parts of
+the hand-written numpy step, in the same process and interleaved.
+
+    OPENBLAS_NUM_THREADS=1 python bench/profile_step.py [steps]
+
+Each node's `perform` is timed (mean µs per step); the numpy step is timed in three parts
+(forward, cross-entropy with its gradient, backward with the updates). Small nodes cost more
+here than run alone: the matrix products between them evict the interpreter's working set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import run  # noqa: E402
+
+CROSS_ENTROPY = ("Crossentropy", "Mean", "AxisSize", "DimShuffle", "Composite{fill")
+
+
+def _timed_program(program, totals):
+    """The VM program with each perform timed into `totals[i]`."""
+    def timed(i, perform):
+        def perform_and_time(node, inputs):
+            start = time.perf_counter()
+            result = perform(node, inputs)
+            totals[i] += time.perf_counter() - start
+            return result
+        return perform_and_time
+    return [(timed(i, step[0]),) + step[1:] for i, step in enumerate(program)]
+
+
+def numpy_step_in_parts(params, data, labels, parts):
+    """The hand-written step of bench/run.py, adding each part's seconds into `parts`."""
+    n_layers = len(params) // 2
+    weights, biases = params[:n_layers], params[n_layers:]
+    start = time.perf_counter()
+    activations, out = [data], data
+    for i in range(n_layers):
+        out = out @ weights[i] + biases[i]
+        if i < n_layers - 1:
+            out = np.tanh(out)
+        activations.append(out)
+    middle = time.perf_counter()
+    parts["forward"] += middle - start
+    probs = np.exp(out - out.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    rows = np.arange(len(labels))
+    loss = -np.log(probs[rows, labels]).mean()
+    delta = probs
+    delta[rows, labels] -= 1
+    delta /= len(labels)
+    start, middle = middle, time.perf_counter()
+    parts["cross-entropy"] += middle - start
+    for i in reversed(range(n_layers)):
+        grad_w, grad_b = activations[i].T @ delta, delta.sum(axis=0)
+        if i > 0:
+            delta = (delta @ weights[i].T) * (1 - activations[i] ** 2)
+        weights[i] -= run.RATE * grad_w
+        biases[i] -= run.RATE * grad_b
+    parts["backward and updates"] += time.perf_counter() - middle
+    return loss
+
+
+def main(steps=300):
+    """Print each node's mean time per step and the numpy parts'."""
+    rng = np.random.default_rng(1)
+    weights, biases = run._mlp_params(rng)
+    data, labels = run._batch(rng)
+    step = run._sgd_step(run._shared_params(weights, biases))
+    params = [w.copy() for w in weights] + [b.copy() for b in biases]
+    program = list(step.vm.program)
+    totals = [0.0] * len(program)
+    step.vm.program = _timed_program(program, totals)
+    parts = dict.fromkeys(("forward", "cross-entropy", "backward and updates"), 0.0)
+    for _ in range(steps):
+        step(data, labels)
+        numpy_step_in_parts(params, data, labels, parts)
+    step.vm.program = program
+    print(f"{'µs/step':>8}  node of the compiled step, in the order it runs")
+    cross_entropy = 0.0
+    for seconds, (_, node, *_) in zip(totals, program):
+        print(f"{seconds / steps * 1e6:8.1f}  {node.op.label}")
+        if node.op.label.startswith(CROSS_ENTROPY):
+            cross_entropy += seconds
+    print(f"{sum(totals) / steps * 1e6:8.1f}  all nodes "
+          f"(cross-entropy nodes: {cross_entropy / steps * 1e6:.1f})")
+    print(f"\n{'µs/step':>8}  part of the hand-written numpy step")
+    for name, seconds in parts.items():
+        print(f"{seconds / steps * 1e6:8.1f}  {name}")
+    print(f"{sum(parts.values()) / steps * 1e6:8.1f}  all parts")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
