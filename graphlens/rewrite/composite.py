@@ -40,9 +40,9 @@ class _Plan:
     steps: tuple
     output: int
     constant_shapes: list   # the inner constants broadcast with the inputs too
-    # When every step has a kernel and the result's shape, arrays are assigned once, here:
-    # (run(values, out), output slot, array number, dtype, full) per step, full False for a
-    # one-element result; None otherwise.
+    # When every step has a kernel and gives the result's shape or one element, arrays are
+    # assigned once, here: (run(values, out), output slot, array number, dtype, full) per step,
+    # full False for a one-element result; None otherwise.
     fixed: tuple | None
     n_arrays: int
     # `template` for the fixed path: one-element constants as numpy scalars, which ufuncs
