@@ -7,10 +7,10 @@ Hand-written numpy does layer by layer instead: weight gradient, update, then th
 
 `schedule` gets that order from the graph alone. It runs nodes from a stack (Kahn's algorithm,
 last ready first): a node's consumers run right after it, while its result is still in the
-cache. Among nodes that become ready together, the one with the shortest path to an output runs
-first, so short branches (a weight's gradient and its update) finish and free their arrays before
-a long one (the next delta) starts. Ties go to the depth-first order, so the schedule is a
-function of the graph's structure: the same graph gives the same schedule every run.
+cache. Among nodes that one node's result makes ready, the one with the shortest path to an
+output runs first, so short branches (a weight's gradient and its update) finish and free their
+arrays before a long one (the next delta) starts. Ties go to the depth-first order, so the
+schedule is a function of the graph's structure: the same graph gives the same schedule every run.
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ def schedule(nodes) -> list:
         # The stack pops its last element: the shortest height, then the earliest position.
         return (-height[node], -position[node])
 
-    ready = sorted((node for node in nodes if waiting[node] == 0), key=priority)
+    # Nodes that read only the graph's inputs start on the stack in depth-first order, the
+    # first on top: each then runs when the work above it has drained, close to where its
+    # result is needed, rather than early and held (a height would rank one read only at the
+    # end of a long chain first).
+    ready = [node for node in reversed(nodes) if waiting[node] == 0]
     order = []
     while ready:
         node = ready.pop()

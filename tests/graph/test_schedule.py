@@ -81,3 +81,11 @@ def test_the_schedule_is_the_same_on_every_build_and_gives_numpy_values():
     back = (delta @ w1.T) * (1 - hidden ** 2)
     np.testing.assert_allclose(params[0].get_value(), w0 - 0.1 * data.T @ back, rtol=1e-12)
 
+
+
+def test_a_value_of_the_inputs_alone_is_computed_when_needed_not_first():
+    x, w = T.dvectors("x", "w")
+    late = T.exp(w)                 # read only by the last node of a long chain
+    chain = T.tanh(T.tanh(T.tanh(x)))
+    order = schedule(toposort([chain * late]))
+    assert [n.op.label for n in order] == ["Tanh", "Tanh", "Tanh", "Exp", "Mul"]
