@@ -91,6 +91,10 @@ class Function:
         return outputs[0] if self.single_output else outputs
 
     def _bind(self, args, kwargs):
+        if not kwargs and len(args) == len(self.inputs):      # every argument, by position
+            return [item.variable.type.filter(value, allow_downcast=self.allow_input_downcast,
+                                              what=label)
+                    for item, value, label in zip(self.inputs, args, self._arg_labels)]
         if len(args) > len(self.inputs):
             raise ArgumentError(f"{self._title()} takes {len(self.inputs)} arguments "
                                 f"({self._signature()}), got {len(args)}")

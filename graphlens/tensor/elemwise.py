@@ -97,10 +97,12 @@ class Elemwise(Op):
         return self.nfunc(*arrays)
 
     def perform(self, node, inputs):
-        out = node.outputs[0]
-        result = np.asarray(self.impl(*inputs), dtype=out.type.dtype)
-        if result.shape != inputs[0].shape or len(inputs) > 1:
-            check_runtime_broadcast(node, inputs, result.shape)
+        result = np.asarray(self.impl(*inputs), dtype=node.outputs[0].type.numpy_dtype)
+        shape = result.shape
+        for array in inputs:
+            if array.shape != shape:        # someone broadcast: was it declared?
+                check_runtime_broadcast(node, inputs, shape)
+                break
         return [result]
 
 

@@ -20,7 +20,7 @@ from graphlens.graph.types import ALL_DTYPES, Type
 class TensorType(Type):
     """The type of a tensor variable: dtype and static shape; compares by value."""
 
-    __slots__ = ("dtype", "shape", "_hash")
+    __slots__ = ("dtype", "shape", "_hash", "numpy_dtype", "_fixed_lengths")
 
     def __init__(self, dtype, shape=()):
         name = _DTYPE_NAMES.get(dtype)   # numpy's own name lookup is slow; graphs make many types
@@ -32,7 +32,9 @@ class TensorType(Type):
             if name not in ALL_DTYPES:
                 raise GraphlensTypeError(f"unsupported dtype {name!r}; use one of {ALL_DTYPES}")
         self.dtype = name
+        self.numpy_dtype = _NUMPY_DTYPES[name]
         self.shape = tuple(_static_dim(d) for d in shape)
+        self._fixed_lengths = any(d is not None for d in self.shape)
         self._hash = hash((self.dtype, self.shape))
 
     @property
@@ -84,6 +86,14 @@ class TensorType(Type):
         Python numbers and lists are converted when the conversion keeps their values; arrays
         are cast only when the cast is safe, unless `allow_downcast`.
         """
+        # The common case first, cheaply: an array of the right dtype and rank, every length
+        # free (a compiled function checks each argument on every call).
+        kind = type(value)
+        if kind is np.ndarray and value.dtype is self.numpy_dtype \
+                and value.ndim == len(self.shape) and not self._fixed_lengths:
+            return value
+        if kind is self.numpy_dtype.type and not self.shape:       # np.float64(1.5) for a dscalar
+            return np.asarray(value)
         array = _convert(value, self.dtype, allow_downcast, what)
         if array.ndim != self.ndim:
             raise GraphlensTypeError(
@@ -97,6 +107,9 @@ class TensorType(Type):
 # Each dtype by its name, its numpy dtype and its scalar class, all mapped to the name.
 _DTYPE_NAMES = {key: name for name in ALL_DTYPES
                 for key in (name, np.dtype(name), np.dtype(name).type)}
+
+
+_NUMPY_DTYPES = {name: np.dtype(name) for name in ALL_DTYPES}
 
 
 def _static_dim(dim):
