@@ -11,7 +11,7 @@ from graphlens import function, grad
 from graphlens.errors import GraphlensTypeError, ShapeError
 from graphlens.gradient import verify_grad
 from graphlens.tensor import compare
-from loop_cases import case, this_line
+from loop_cases import case, run, this_line
 
 RNG_SEED = 7
 
@@ -25,18 +25,6 @@ def sample(shape, dtype, low, high, rng):
         return rng.integers(int(np.ceil(low)), int(np.floor(high)) + 1, size=shape).astype(dtype)
     # Multiples of 0.5 so comparisons, ties and rounding halves really happen.
     return (rng.integers(int(2 * low), int(2 * high) + 1, size=shape) / 2).astype(dtype)
-
-
-def symbol(array):
-    """A variable for `array`: its dtype and rank, length-1 axes broadcastable."""
-    return T.TensorType(array.dtype, tuple(1 if d == 1 else None for d in array.shape))()
-
-
-def run(build, *arrays):
-    """Compile build(*variables) for variables shaped like `arrays`; return (output, value)."""
-    variables = [symbol(a) for a in arrays]
-    out = build(*variables)
-    return out, function(variables, out)(*arrays)
 
 
 COMPARISONS = {

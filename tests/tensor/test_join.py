@@ -8,6 +8,7 @@ import graphlens.tensor as T
 from graphlens.compile.function import function
 from graphlens.errors import AxisError, EvaluationError, ShapeError
 from graphlens.gradient import grad, verify_grad
+from loop_cases import FLOATS, point
 
 DTYPES = ["float64", "float32", "int8", "int64", "bool"]
 
@@ -101,12 +102,6 @@ def test_join_errors_name_the_problem():
 
 
 # ---- gradients -------------------------------------------------------------------------------
-
-FLOATS = ["float64", "float32"]
-
-
-def point(shape, dtype, seed=1):
-    return np.random.default_rng(seed).uniform(-2, 2, size=shape).astype(dtype)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

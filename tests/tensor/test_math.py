@@ -11,7 +11,7 @@ from graphlens import function, grad
 from graphlens.errors import EvaluationError, GraphlensTypeError, ShapeError
 from graphlens.gradient import verify_grad
 from graphlens.tensor.math import IntDiv
-from loop_cases import case, this_line
+from loop_cases import case, run, this_line
 
 RNG_SEED = 20240
 
@@ -24,18 +24,6 @@ def sample(shape, dtype, low, high, rng):
         low = max(low, 0) if np.dtype(dtype).kind == "u" else low
         return rng.integers(int(np.ceil(low)), int(np.floor(high)) + 1, size=shape).astype(dtype)
     return rng.uniform(low, high, size=shape).astype(dtype)
-
-
-def symbol(array):
-    """A variable for `array`: its dtype and rank, length-1 axes broadcastable (T.row, T.col)."""
-    return T.TensorType(array.dtype, tuple(1 if d == 1 else None for d in array.shape))()
-
-
-def run(build, *arrays):
-    """Compile build(*variables) as a function of variables shaped like `arrays`; call it."""
-    variables = [symbol(a) for a in arrays]
-    out = build(*variables)
-    return out, function(variables, out)(*arrays)
 
 
 def assert_values(actual, expected, dtype):

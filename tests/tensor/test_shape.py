@@ -8,6 +8,7 @@ import graphlens.tensor as T
 from graphlens.compile.function import function
 from graphlens.errors import EvaluationError, ShapeError, UndefinedGradientError
 from graphlens.gradient import grad, verify_grad
+from loop_cases import FLOATS, point
 
 DTYPES = ["float64", "float32", "int8", "int64", "bool"]
 
@@ -187,12 +188,6 @@ def test_make_vector_builds_a_vector_of_scalars():
 
 
 # ---- gradients -------------------------------------------------------------------------------
-
-FLOATS = ["float64", "float32"]
-
-
-def point(shape, dtype, seed=1):
-    return np.random.default_rng(seed).uniform(-2, 2, size=shape).astype(dtype)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

@@ -9,6 +9,7 @@ from graphlens.compile.function import function
 from graphlens.errors import (EvaluationError, GraphlensTypeError, ShapeError,
                               UndefinedGradientError)
 from graphlens.gradient import grad, verify_grad
+from loop_cases import FLOATS, point
 
 DTYPES = ["float64", "float32", "int16", "uint8", "bool"]
 
@@ -232,12 +233,6 @@ def test_inc_subtensor_refuses_an_undeclared_runtime_broadcast():
 
 
 # ---- gradients -------------------------------------------------------------------------------
-
-FLOATS = ["float64", "float32"]
-
-
-def point(shape, dtype, seed=1):
-    return np.random.default_rng(seed).uniform(-2, 2, size=shape).astype(dtype)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
