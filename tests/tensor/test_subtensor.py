@@ -28,14 +28,17 @@ def check(array, index_fn, static=True, extra=()):
     out = index_fn(x, *[var for var, _ in extra])
     value = function([x] + [var for var, _ in extra], out, on_unused_input="ignore")(
         array, *[v for _, v in extra])
-    expected = index_fn(array, *[v for _, v in extra])
-    expected = np.asarray(expected)
+    _assert_matches(out, value, np.asarray(index_fn(array, *[v for _, v in extra])))
+    return out
+
+
+def _assert_matches(out, value, expected):
+    """The compiled value equals numpy's, and the static shape of `out` allows it."""
     assert value.dtype == expected.dtype and value.shape == expected.shape
     np.testing.assert_array_equal(value, expected)
     assert len(out.type.shape) == value.ndim, (out.type, value.shape)
     assert all(s is None or s == d for s, d in zip(out.type.shape, value.shape)), \
         (out.type, value.shape)
-    return out
 
 
 def check_many(array, index_fns, static):
@@ -43,12 +46,7 @@ def check_many(array, index_fns, static):
     x = T.TensorType(array.dtype, array.shape if static else (None,) * array.ndim)("x")
     outs = [index_fn(x) for index_fn in index_fns]
     for index_fn, out, value in zip(index_fns, outs, function([x], outs)(array)):
-        expected = np.asarray(index_fn(array))
-        assert value.dtype == expected.dtype and value.shape == expected.shape
-        np.testing.assert_array_equal(value, expected)
-        assert len(out.type.shape) == value.ndim, (out.type, value.shape)
-        assert all(s is None or s == d for s, d in zip(out.type.shape, value.shape)), \
-            (out.type, value.shape)
+        _assert_matches(out, value, np.asarray(index_fn(array)))
     return outs
 
 
