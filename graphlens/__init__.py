@@ -7,7 +7,7 @@
 9.0
 """
 
-from graphlens.compile.config import config
+from graphlens.config import config
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.shared import shared
 from graphlens.gradient import grad, jacobian, hessian, verify_grad

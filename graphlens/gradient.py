@@ -23,6 +23,7 @@ from graphlens.tensor.basic import cast
 from graphlens.tensor.math import add, zeros_like
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
+from graphlens.config import config
 
 
 def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_grads=None,
@@ -99,7 +100,6 @@ def _disconnected_result(var, cost, policy, return_disconnected):
 
 
 def _float_x():
-    from graphlens.compile.config import config
     return config.floatX
 
 

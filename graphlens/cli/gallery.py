@@ -15,6 +15,7 @@ import sys
 import click
 
 from graphlens.cli.options import progress
+from graphlens.config import config
 
 INTRO = """\
 # Gallery
@@ -46,7 +47,6 @@ def gallery_order(filenames) -> list:
 
 def render_gallery(directory: str) -> tuple[dict, list]:
     """({path: text} of every image and the README, [error messages of models that failed])."""
-    from graphlens.compile.config import config
     from graphlens.errors import GraphlensError
 
     folder = os.path.basename(os.path.abspath(directory))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphlens.errors import ConfigError
+from graphlens.config import config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
 
@@ -66,7 +67,6 @@ def get_mode(mode) -> Mode:
     if isinstance(mode, Mode):
         return mode
     if mode is None:
-        from graphlens.compile.config import config
         mode = config.mode
     if isinstance(mode, str):
         return Mode(mode.upper())

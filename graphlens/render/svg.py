@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from graphlens.render.dot import to_dot
 from graphlens.render.layout import render_dot
+from graphlens.config import config
 
 
 def chosen_backend(backend: str | None) -> str | None:
     """The backend to ask `render_dot` for: the argument, else a non-'auto' `config.layout`."""
     if backend is not None:
         return backend
-    from graphlens.compile.config import config
     configured = getattr(config, "layout", "auto")
     return None if configured == "auto" else configured
 

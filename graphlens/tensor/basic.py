@@ -16,6 +16,7 @@ from graphlens.tensor.elemwise import UnaryElemwise, call_site, common_dtype
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.config import config
 
 # Static shapes of the named ranks: a row is (1, ?), a col (?, 1).
 RANK_SHAPES = {
@@ -26,7 +27,6 @@ RANK_SHAPES = {
 
 
 def _float_x():
-    from graphlens.compile.config import config
     return config.floatX
 
 

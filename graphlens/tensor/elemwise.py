@@ -18,6 +18,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast, upcast_with_weak
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
+from graphlens.config import config
 
 # Theano's rule for functions that need a float result of integer inputs (exp, log, /, ...).
 _FLOAT_OF = {"bool": "float32", "int8": "float32", "uint8": "float32", "int16": "float32",
@@ -129,7 +130,6 @@ def common_dtype(variables) -> str:
     A Python int that the arrays' integer dtype cannot hold widens it (as in Theano), rather
     than wrapping around: `bvector + 1` is int8, `bvector + 300` int16.
     """
-    from graphlens.compile.config import config
     strong = [v.dtype for v in variables if not getattr(v, "weak", False)]
     weak = [v for v in variables if getattr(v, "weak", False)]
     if not weak:

@@ -15,6 +15,7 @@ import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError
 from graphlens.graph.types import ALL_DTYPES, Type
+from graphlens.config import config
 
 
 class TensorType(Type):
@@ -25,7 +26,6 @@ class TensorType(Type):
     def __init__(self, dtype, shape=()):
         name = _DTYPE_NAMES.get(dtype)   # numpy's own name lookup is slow; graphs make many types
         if name is None and isinstance(dtype, str) and dtype == "floatX":
-            from graphlens.compile.config import config
             name = config.floatX          # Theano's spelling: TensorType('floatX', (False,))
         if name is None:
             name = str(np.dtype(dtype))

@@ -11,6 +11,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.type import TensorType
+from graphlens.config import config
 
 
 def _ops():
@@ -229,7 +230,6 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
     if dtype is None:
         dtype = _default_dtype(value)
     elif isinstance(dtype, str) and dtype == "floatX":
-        from graphlens.compile.config import config
         dtype = config.floatX
     # A copy: the constant must not change when the caller's array does, and marking the
     # caller's own array read-only would break their code.
@@ -239,7 +239,6 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
 
 
 def _default_dtype(value):
-    from graphlens.compile.config import config
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         return value.dtype
     if isinstance(value, bool):
