@@ -162,30 +162,172 @@ class Abs(UnaryElemwise):
         return [output_grads[0] * sgn(inputs[0])]
 
 
-def _unary(name, nfunc, derivative, doc):
-    """A FloatUnaryElemwise class from its numpy function and derivative rule d(x, gz)."""
-    cls = type(name, (FloatUnaryElemwise,), {
-        "__doc__": doc, "nfunc": staticmethod(nfunc), "notation": Func(name.lower()),
-        "grad": lambda self, inputs, output_grads: [derivative(inputs[0], output_grads[0])],
-        "__module__": __name__, "__qualname__": name,
-    })
-    return dataclass(frozen=True)(cls)
+@dataclass(frozen=True)
+class Exp(FloatUnaryElemwise):
+    """e ** x."""
+
+    nfunc = staticmethod(np.exp)
+    notation = Func("exp")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * exp(x)]
 
 
-Exp = _unary("Exp", np.exp, lambda x, gz: gz * exp(x), "e ** x.")
-Log = _unary("Log", np.log, lambda x, gz: gz / x, "Natural logarithm.")
-Log1p = _unary("Log1p", np.log1p, lambda x, gz: gz / (1 + x), "log(1 + x), exact for small x.")
-Expm1 = _unary("Expm1", np.expm1, lambda x, gz: gz * exp(x), "exp(x) - 1, exact for small x.")
-Sqrt = _unary("Sqrt", np.sqrt, lambda x, gz: gz * 0.5 / sqrt(x), "Square root.")
-Sin = _unary("Sin", np.sin, lambda x, gz: gz * cos(x), "Sine.")
-Cos = _unary("Cos", np.cos, lambda x, gz: -gz * sin(x), "Cosine.")
-Tan = _unary("Tan", np.tan, lambda x, gz: gz * (1 + sqr(tan(x))), "Tangent.")
-Tanh = _unary("Tanh", np.tanh, lambda x, gz: gz * (1 - sqr(tanh(x))), "Hyperbolic tangent.")
-Sinh = _unary("Sinh", np.sinh, lambda x, gz: gz * cosh(x), "Hyperbolic sine.")
-Cosh = _unary("Cosh", np.cosh, lambda x, gz: gz * sinh(x), "Hyperbolic cosine.")
-Arcsin = _unary("Arcsin", np.arcsin, lambda x, gz: gz / sqrt(1 - sqr(x)), "Inverse sine.")
-Arccos = _unary("Arccos", np.arccos, lambda x, gz: -gz / sqrt(1 - sqr(x)), "Inverse cosine.")
-Arctan = _unary("Arctan", np.arctan, lambda x, gz: gz / (1 + sqr(x)), "Inverse tangent.")
+@dataclass(frozen=True)
+class Log(FloatUnaryElemwise):
+    """Natural logarithm."""
+
+    nfunc = staticmethod(np.log)
+    notation = Func("log")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / x]
+
+
+@dataclass(frozen=True)
+class Log1p(FloatUnaryElemwise):
+    """log(1 + x), exact for small x."""
+
+    nfunc = staticmethod(np.log1p)
+    notation = Func("log1p")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (1 + x)]
+
+
+@dataclass(frozen=True)
+class Expm1(FloatUnaryElemwise):
+    """exp(x) - 1, exact for small x."""
+
+    nfunc = staticmethod(np.expm1)
+    notation = Func("expm1")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * exp(x)]
+
+
+@dataclass(frozen=True)
+class Sqrt(FloatUnaryElemwise):
+    """Square root."""
+
+    nfunc = staticmethod(np.sqrt)
+    notation = Func("sqrt")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * 0.5 / sqrt(x)]
+
+
+@dataclass(frozen=True)
+class Sin(FloatUnaryElemwise):
+    """Sine."""
+
+    nfunc = staticmethod(np.sin)
+    notation = Func("sin")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * cos(x)]
+
+
+@dataclass(frozen=True)
+class Cos(FloatUnaryElemwise):
+    """Cosine."""
+
+    nfunc = staticmethod(np.cos)
+    notation = Func("cos")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz * sin(x)]
+
+
+@dataclass(frozen=True)
+class Tan(FloatUnaryElemwise):
+    """Tangent."""
+
+    nfunc = staticmethod(np.tan)
+    notation = Func("tan")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * (1 + sqr(tan(x)))]
+
+
+@dataclass(frozen=True)
+class Tanh(FloatUnaryElemwise):
+    """Hyperbolic tangent."""
+
+    nfunc = staticmethod(np.tanh)
+    notation = Func("tanh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * (1 - sqr(tanh(x)))]
+
+
+@dataclass(frozen=True)
+class Sinh(FloatUnaryElemwise):
+    """Hyperbolic sine."""
+
+    nfunc = staticmethod(np.sinh)
+    notation = Func("sinh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * cosh(x)]
+
+
+@dataclass(frozen=True)
+class Cosh(FloatUnaryElemwise):
+    """Hyperbolic cosine."""
+
+    nfunc = staticmethod(np.cosh)
+    notation = Func("cosh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * sinh(x)]
+
+
+@dataclass(frozen=True)
+class Arcsin(FloatUnaryElemwise):
+    """Inverse sine."""
+
+    nfunc = staticmethod(np.arcsin)
+    notation = Func("arcsin")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / sqrt(1 - sqr(x))]
+
+
+@dataclass(frozen=True)
+class Arccos(FloatUnaryElemwise):
+    """Inverse cosine."""
+
+    nfunc = staticmethod(np.arccos)
+    notation = Func("arccos")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz / sqrt(1 - sqr(x))]
+
+
+@dataclass(frozen=True)
+class Arctan(FloatUnaryElemwise):
+    """Inverse tangent."""
+
+    nfunc = staticmethod(np.arctan)
+    notation = Func("arctan")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (1 + sqr(x))]
 
 
 @dataclass(frozen=True)
