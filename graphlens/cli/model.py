@@ -22,6 +22,7 @@ Without `__graphlens__` (or `--name`), the compiled functions are shown if there
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import sys
 import sysconfig
@@ -111,29 +112,63 @@ def run_model_file(path: str, display: str) -> dict:
     module = types.ModuleType(RUN_NAME)
     module.__file__ = os.path.abspath(path)
     module.__builtins__ = builtins
+    with _process_state_kept(path):
+        sys.modules[RUN_NAME] = module
+        try:
+            exec(code, module.__dict__)
+        except KeyboardInterrupt:
+            raise
+        except (SystemExit, _HardExit) as exc:
+            call = "os._exit" if isinstance(exc, _HardExit) else "sys.exit"
+            raise ModelError(f"{display} called {call}({exc.code!r}) while graphlens ran it; "
+                             f"keep exits under `if __name__ == \"__main__\":`") from None
+        except BaseException as exc:  # noqa: BLE001 - any error of the model's is reported
+            raise ModelError(f"{display} raised an error while graphlens ran it:\n"
+                             f"{format_user_traceback(exc)}") from None
+    return module.__dict__
+
+
+class _HardExit(BaseException):
+    """Raised in place of `os._exit` while a model runs: the process must live to report."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def _hard_exit(code=0):
+    raise _HardExit(code)
+
+
+@contextlib.contextmanager
+def _process_state_kept(path):
+    """Run a model without letting it change what graphlens relies on afterwards.
+
+    Scripts commonly `os.chdir(...)` at their top, replace `sys.stdout` (a logger), or call
+    `os._exit` at the end. Each of these would otherwise move the picture to another folder,
+    swallow the report, or end graphlens silently with status 0, so each is put back (and
+    `os._exit` becomes an error that names the model) once the model's code has run.
+    """
+    saved_cwd = os.getcwd()
     saved_argv, saved_path = sys.argv, list(sys.path)
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
     saved_module = sys.modules.get(RUN_NAME)
+    saved_exit = os._exit
     sys.argv = [path]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    sys.modules[RUN_NAME] = module
+    os._exit = _hard_exit
     try:
-        exec(code, module.__dict__)
-    except KeyboardInterrupt:
-        raise
-    except SystemExit as exc:
-        raise ModelError(f"{display} called sys.exit({exc.code!r}) while graphlens ran it; keep "
-                         f"exits under `if __name__ == \"__main__\":`") from None
-    except BaseException as exc:  # noqa: BLE001 - any error of the model's is reported as such
-        raise ModelError(f"{display} raised an error while graphlens ran it:\n"
-                         f"{format_user_traceback(exc)}") from None
+        yield
     finally:
+        os._exit = saved_exit
+        os.chdir(saved_cwd)
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
         sys.argv = saved_argv
         sys.path[:] = saved_path
         if saved_module is None:
             sys.modules.pop(RUN_NAME, None)
         else:
             sys.modules[RUN_NAME] = saved_module
-    return module.__dict__
 
 
 def is_user_file(filename: str) -> bool:

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -78,3 +79,29 @@ def test_progress_shows_on_a_terminal_and_never_in_a_pipe(write_model, tmp_path)
     assert process.returncode == 0
     assert b"running model.py" in seen      # the spinner, on the terminal only
     assert b"nodes:" in seen
+
+
+def test_model_calling_os_exit_is_an_error_not_a_silent_status_0(write_model, tmp_path):
+    path = write_model(textwrap.dedent(SGN) + "import os\nos._exit(0)\n")
+    result = run(["diff", path], tmp_path)
+    assert result.returncode == 2
+    assert "model.py called os._exit(0) while graphlens ran it" in result.stderr
+
+
+def test_model_replacing_stdout_does_not_swallow_the_report(write_model, tmp_path):
+    path = write_model(textwrap.dedent(SGN) + "import io, sys\nsys.stdout = io.StringIO()\n"
+                       "sys.stderr = io.StringIO()\n")
+    result = run(["diff", path], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "cost"
+
+
+def test_model_changing_folder_gets_its_picture_where_show_says(write_model, tmp_path):
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "net.py").write_text(textwrap.dedent(SGN) + "import os\nos.chdir('/')\n")
+    result = run(["show", os.path.join("models", "net.py"), "-o", "out/net.dot"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("wrote out/net.dot ")
+    assert (tmp_path / "out" / "net.dot").read_text().startswith("digraph")
+    assert not os.path.exists("/out/net.dot")
