@@ -127,7 +127,8 @@ def _default_title(views) -> str:
     function = views[0].function
     if function is None:
         return ""
-    name = f"function {labels.printable(function.name)!r}" if function.name else "function"
+    # Quoted by hand: repr() would double a backslash, and DOT's own escaping doubles it again.
+    name = f"function '{labels.printable(function.name)}'" if function.name else "function"
     before, after = len(function.fgraph_before.apply_nodes), len(function.fgraph.apply_nodes)
     if len(views) > 1:
         return f"{name}: before and after rewrites ({before} ops -> {after})"

@@ -96,3 +96,10 @@ def test_mlp_after_rewrites_renders_with_the_wasm_backend():
     svg = to_svg(train, stage="both", backend="wasm")
     assert svg.count('class="cluster"') >= 2
     assert '<title>cluster_b</title>' in svg and '<title>cluster_a</title>' in svg
+
+
+def test_function_name_with_a_backslash_shows_one_backslash_in_the_title():
+    x = T.dvector("x")
+    svg = to_svg(function([x], x * 2, name="a\\b"), stage="after", backend="wasm")
+    titles = re.findall(r"function &#39;(.*?)&#39;", svg)
+    assert titles == ["a\\b"]
