@@ -67,6 +67,10 @@ class Function:
         self.outputs = outputs
         n_outputs = len(outputs)
         self._n_outputs = n_outputs
+        # A call with updates is atomic for the variables it updates: concurrent calls (threads)
+        # never lose an update. Calls without updates take no lock and run side by side.
+        self._update_locks = tuple(variable.update_lock for variable in sorted(
+            {variable for variable, _ in updates}, key=lambda variable: variable.lock_order))
         self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
                      nan_guard=nan_guard)
         aliased = [_may_alias_root(var) for var in fgraph.outputs]
@@ -82,6 +86,18 @@ class Function:
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
+        locks = self._update_locks
+        if not locks:
+            return self._run(values)
+        for lock in locks:
+            lock.acquire()
+        try:
+            return self._run(values)
+        finally:
+            for lock in reversed(locks):
+                lock.release()
+
+    def _run(self, values):
         results = self.vm.run(values + [s._value for s in self.shared_inputs])
         results = [np.array(r, copy=True) if copy else r
                    for r, copy in zip(results, self._copy_output)]

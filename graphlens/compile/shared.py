@@ -6,10 +6,16 @@ array(0)
 
 from __future__ import annotations
 
+import itertools
+import threading
+
 import numpy as np
 
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, _default_dtype
+
+
+_CREATION_ORDER = itertools.count()
 
 
 class SharedVariable(TensorVariable):
@@ -20,6 +26,10 @@ class SharedVariable(TensorVariable):
     def __init__(self, type, value, name=None, creation_site_=None):
         super().__init__(type, None, None, name, creation_site_)
         self._value = value
+        # Held by a call that updates this variable, from reading its value to writing the new
+        # one; functions take their locks in `lock_order` (creation order), so never deadlock.
+        self.update_lock = threading.Lock()
+        self.lock_order = next(_CREATION_ORDER)
 
     def get_value(self, borrow=False):
         """The current value; a copy unless `borrow=True` (then do not modify it)."""
@@ -29,6 +39,16 @@ class SharedVariable(TensorVariable):
         """Replace the value (same dtype and rank); copied unless `borrow=True`."""
         array = self.type.filter(value, what=f"the new value of shared variable {self!r}")
         self._value = array if borrow and array is value else array.copy()
+
+    def __getstate__(self):
+        # A lock cannot be pickled, and an unpickled variable is a new one with a lock of its own.
+        state = dict(self.__dict__)
+        del state["update_lock"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.update_lock = threading.Lock()
 
     def clone(self):
         """Shared variables are never copied: the clone is the variable itself."""

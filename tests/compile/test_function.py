@@ -274,3 +274,32 @@ def test_user_graph_is_never_changed_by_compiling():
     node_inputs = list(y.owner.inputs)
     function([x], y)
     assert y.owner.inputs == node_inputs and y.owner.op.label == "Log"
+
+
+def test_concurrent_calls_with_updates_lose_no_update():
+    import threading
+    counter = shared(np.int64(0), name="counter")
+    step = function([], [], updates=[(counter, counter + 1)])
+    other = function([], [], updates=[(counter, counter + 2)])
+
+    def work():
+        for _ in range(2000):
+            step()
+            other()
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert int(counter.get_value()) == 4 * 2000 * 3
+
+
+def test_shared_variable_pickles_with_its_value():
+    import pickle
+    w = shared(np.arange(3.0), name="w")
+    restored = pickle.loads(pickle.dumps(w))
+    assert restored.name == "w"
+    np.testing.assert_array_equal(restored.get_value(), [0.0, 1.0, 2.0])
+    f = function([], [], updates=[(restored, restored * 2)])
+    f()
+    np.testing.assert_array_equal(restored.get_value(), [0.0, 2.0, 4.0])
