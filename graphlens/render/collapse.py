@@ -24,20 +24,51 @@ from graphlens.graph.basic import toposort
 
 LARGE_GRAPH = 150
 MAX_SPAN = 8
+# A fused op with more inner ops than this is drawn closed, as one box: a box hundreds of ops
+# tall cannot be read, and Graphviz's cluster code recurses once per op inside a cluster (the
+# WebAssembly build exhausts its stack at about 3,270).
+MAX_OPEN_FUSED = 200
+
+
+def inner_count(op) -> int:
+    """How many ops a fused op holds (0 for an op that is not fused)."""
+    inner_outputs = getattr(op, "inner_outputs", None)
+    if inner_outputs is None or getattr(op, "inner_inputs", None) is None:
+        return 0
+    return len(toposort(list(inner_outputs)))
+
+
+def drawn_open(node, max_nodes) -> bool:
+    """True when fused `node` is drawn as a box of its inner ops, not as one closed box."""
+    count = inner_count(node.op)
+    limit = MAX_OPEN_FUSED if max_nodes is None else min(MAX_OPEN_FUSED, max_nodes)
+    return 0 < count <= limit
+
+
+def weight(node, max_nodes) -> int:
+    """How many boxes `node` costs in the picture: its inner ops when drawn open, else one."""
+    return inner_count(node.op) if drawn_open(node, max_nodes) else 1
 
 
 def visible_nodes(view, nodes, max_nodes) -> set:
-    """The ops to draw: all of `nodes`, or the `max_nodes` nearest the view's outputs."""
-    if max_nodes is None or len(nodes) <= max_nodes:
+    """The ops to draw: all of `nodes`, or those nearest the view's outputs whose boxes (a
+    fused op drawn open counts its inner ops) add up to at most `max_nodes`."""
+    if max_nodes is None:
+        return set(nodes)
+    weights = {node: weight(node, max_nodes) for node in nodes}
+    if sum(weights.values()) <= max_nodes:
         return set(nodes)
     ends = list(view.outputs) + [value for _, value in view.updates]
     queue = deque(var.owner for var in ends if var.owner is not None)
-    chosen = set()
-    while queue and len(chosen) < max_nodes:
+    chosen, spent = set(), 0
+    while queue:
         node = queue.popleft()
         if node in chosen:
             continue
+        if chosen and spent + weights[node] > max_nodes:
+            break
         chosen.add(node)
+        spent += weights[node]
         queue.extend(var.owner for var in node.inputs
                      if var.owner is not None and var.owner not in chosen)
     return chosen
@@ -61,17 +92,17 @@ def summary_text(nodes, visible, max_nodes) -> tuple[str, str, dict]:
     return label, tooltip, top
 
 
-def levels(nodes) -> dict:
+def levels(nodes, max_nodes=None) -> dict:
     """{node or root variable: level} for `nodes` in topological order, close to the ranks
     Graphviz will give them: a node is 1 + the highest level among the nodes that feed it, then
     moves down to just above its first reader (as Graphviz's shortest edges put it: `b`'s
     broadcast sits by the Add reading it, not at the top); a root variable (input, shared) sits
-    just above its first reader. A fused op is drawn open, as tall as its inner graph: it counts
-    that many levels."""
+    just above its first reader. A fused op drawn open is as tall as its inner graph: it counts
+    that many levels (one when drawn closed)."""
     level, readers = {}, {}
     for node in nodes:
         above = max((level.get(var.owner, 0) for var in node.inputs), default=0)
-        level[node] = above + _height(node.op)
+        level[node] = above + _height(node, max_nodes)
         for var in node.inputs:
             source = var if var.owner is None else var.owner
             readers.setdefault(source, []).append(node)
@@ -85,10 +116,10 @@ def levels(nodes) -> dict:
     return level
 
 
-def _height(op) -> int:
-    inner_outputs = getattr(op, "inner_outputs", None)
-    if inner_outputs is None:
+def _height(node, max_nodes) -> int:
+    if not drawn_open(node, max_nodes):
         return 1
+    inner_outputs = node.op.inner_outputs
     # The longest chain of inner ops (fused ops nested inside count as one level each).
     depth = {}
     for node in toposort(list(inner_outputs)):

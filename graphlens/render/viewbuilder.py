@@ -11,8 +11,9 @@ iterative toposort. `fused.py` (fused ops drawn open), `scopes.py` (name scopes)
 from __future__ import annotations
 
 from graphlens.render import labels
-from graphlens.render.collapse import (LARGE_GRAPH, MAX_SPAN, cuts_long_edges, is_long, levels,
-                                       summary_text, visible_nodes)
+from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
+                                       drawn_open, inner_count, is_long, levels, summary_text,
+                                       visible_nodes)
 from graphlens.render.scene import (STAGE_TITLES, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
 from graphlens.render.scopes import assign_scopes, scope_path
@@ -64,7 +65,7 @@ class ViewBuilder:
         shown = [node for node in nodes if node in visible]
         self.scopes = assign_scopes(shown, self.view, self.prefix, self.cluster, self.scene)
         self.scope_paths = {scope_path(_name_of(item)) for item in self.scopes} - {None}
-        self.levels = levels(shown)
+        self.levels = levels(shown, self.max_nodes)
         self.cut_long_edges = cuts_long_edges(len(shown))
         if self.cluster:
             self._add_stage_cluster(nodes)
@@ -213,14 +214,19 @@ class ViewBuilder:
     def _add_op(self, node, key, cluster, source_of, extra_info=None):
         """Draw `node` as a box (or, for a fused op, as a cluster of its inner ops)."""
         origin = self.origins.get(node)
-        inner_outputs = getattr(node.op, "inner_outputs", None)
-        if inner_outputs is not None and getattr(node.op, "inner_inputs", None) is not None:
+        if drawn_open(node, self.max_nodes):
             # Nesting of fused ops inside fused ops is shallow (a few levels), never graph depth.
             from graphlens.render.fused import add_fused
             self.op_keys[node] = add_fused(self, node, key, cluster, source_of, origin)
             return
         out = node.outputs[0]
         op_text = self.op_text(node.op)
+        closed = inner_count(node.op)
+        if closed:
+            # Too many inner ops to draw open: one box, its formula in the tooltip.
+            extra_info = {**(extra_info or {}),
+                          "fused_closed": labels.printable(node.op.label, limit=200)}
+            op_text = f"{labels.printable(type(node.op).__name__)}: {closed:,} ops fused"
         type_facts = self.type_info(out)
         type_line = type_facts["type"]
         if out.name:
@@ -241,6 +247,10 @@ class ViewBuilder:
                 self.count_rule(origin.rule)
         if extra_info and "fused_in" in extra_info:
             tooltip.append(f"inside fused op {extra_info['fused_in']}")
+        if closed:
+            limit = min(MAX_OPEN_FUSED, self.max_nodes or MAX_OPEN_FUSED)
+            tooltip += [extra_info["fused_closed"],
+                        f"drawn closed: more than {limit:,} fused ops do not fit in one box"]
         self.scene.add_node(SceneNode(key, "op", label, "\n".join(tooltip), cluster, fill, info,
                                       subject=node))
         self.op_keys[node] = key

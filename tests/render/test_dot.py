@@ -346,3 +346,34 @@ def test_a_fused_update_reads_its_far_away_weight_through_one_tag_inside_its_box
     assert len(holders) == 1
     # Every inner op reading w inside that box reads the one tag.
     assert sum(1 for tail, _, _ in edges if tail == tags[0]) >= 2
+
+
+def tanh_chain(length):
+    x = T.dvector("x")
+    y = x
+    for _ in range(length):
+        y = T.tanh(y)
+    return function([x], y)
+
+
+def test_a_fused_op_too_big_to_read_is_drawn_closed_with_its_count():
+    nodes, edges = parse(to_dot(tanh_chain(3300)))
+    assert "subgraph cluster_a_n" not in to_dot(tanh_chain(3300))
+    (fused,) = by_label(nodes, "Composite: 3,300 ops fused")
+    assert "drawn closed: more than 200 fused ops" in nodes[fused]["tooltip"]
+    assert len(nodes) == 4          # the input, the fused op, the output, one legend entry
+
+
+def test_max_nodes_counts_the_inner_ops_of_a_fused_op_drawn_open():
+    chain = tanh_chain(150)
+    assert "subgraph cluster_a_n0" in to_dot(chain, max_nodes=None)
+    closed = to_dot(chain, max_nodes=100)
+    assert "subgraph cluster_a_n" not in closed
+    assert by_label(parse(closed)[0], "Composite: 150 ops fused")
+
+
+def test_a_picture_of_a_3300_op_fused_chain_lays_out_in_webassembly():
+    from graphlens.render.svg import to_svg
+    svg = to_svg(tanh_chain(3300), stage="both", backend="wasm")
+    assert svg.count("Composite: 3,300 ops fused</text>") == 1      # the after half
+    assert svg.count("<g id=\"b_n") == 1000      # the before half: max_nodes of the 3,300
