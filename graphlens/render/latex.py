@@ -54,6 +54,14 @@ def latex_name(name: str) -> str:
     return rf"\mathrm{{{escape(name)}}}"
 
 
+def _keyword_value(value: str) -> str:
+    """A keyword's value as LaTeX: a quoted string upright without its quotes (a `'` in math
+    mode is a prime), anything else escaped as it is."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return rf"\mathrm{{{escape(value[1:-1])}}}"
+    return escape(value)
+
+
 def _power_of_ten(match) -> str:
     mantissa, sign, exponent = match.groups()
     power = f"10^{{{'-' if sign == '-' else ''}{exponent}}}"
@@ -115,7 +123,8 @@ class LatexSyntax(TextSyntax):
             return Shown(Rope("{").add_rope(base_rope).add("}^{2}"), POW)
         head = "\\" + name if name in KNOWN_FUNCTIONS else rf"\operatorname{{{escape(name)}}}"
         parts = [shown.rope for shown in args]
-        parts += [Rope(rf"\mathrm{{{escape(key)}}}={escape(value)}") for key, value in keywords]
+        parts += [Rope(rf"\mathrm{{{escape(key)}}}={_keyword_value(value)}")
+                  for key, value in keywords]
         rope = Rope(head).add(r"\left(").add_rope(join_ropes(parts, ", ")).add(r"\right)")
         return Shown(rope, ATOM)
 
@@ -140,10 +149,18 @@ class LatexSyntax(TextSyntax):
         return Shown(rope.add(r"\right]"), ATOM)
 
     def inner_formula(self, label, lines, args):
-        body = join_ropes(TextSyntax.lines(self, lines), "; ")
+        # Inner lines sit inside \left\{ ... \right\}, not in the aligned block: no `&`.
+        body = join_ropes([self.inline(*line) for line in lines], "; ")
         rope = Rope(rf"\operatorname{{{escape(label)}}}\left\{{").add_rope(body)
         rope.add(r"\right\}\left(").add_rope(join_ropes([s.rope for s in args], ", "))
         return Shown(rope.add(r"\right)"), ATOM)
+
+    def inline(self, target, arrow, rhs):
+        """A line inside a formula: `u_{1} = rhs`, with no alignment mark."""
+        if target is None:
+            return rhs
+        relation = r" \leftarrow " if arrow == "<-" else " = "
+        return Rope().add_rope(target.rope).add(relation).add_rope(rhs)
 
     def line(self, target, arrow, rhs):
         if target is None:
