@@ -5,6 +5,7 @@ no transpose). Later phases then match one shape of each expression, not every s
 
 from __future__ import annotations
 
+from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.pattern import (Const, Pat, Var, constant_value, fits, is_constant_equal,
                                        rewrite)
 from graphlens.tensor.basic import Cast
@@ -73,13 +74,26 @@ def _single_client(fgraph, var) -> bool:
     return len(fgraph.clients.get(var, ())) == 1
 
 
+def _absorbed(op_class, item, dtype, fgraph) -> bool:
+    """True when `item` is a sum (product) that the sum (product) reading it takes apart."""
+    owner = item.owner
+    return (owner is not None and type(owner.op) is op_class and item.dtype == dtype
+            and _single_client(fgraph, item))
+
+
 def _flatten(op_class, items, old, fgraph):
+    clients = fgraph.clients.get(old, ())
+    if len(clients) == 1 and clients[0][0] != OUTPUT and \
+            type(clients[0][0].op) is op_class and clients[0][0].outputs[0].dtype == old.dtype:
+        # The sum reading this one will take the whole chain apart in one step: flattening
+        # here first would rebuild the chain once per link (quadratic in its length).
+        return None
     flat, changed = [], False
-    for item in items:
-        owner = item.owner
-        if owner is not None and type(owner.op) is op_class and item.dtype == old.dtype \
-                and _single_client(fgraph, item):
-            flat.extend(owner.inputs)
+    stack = list(reversed(items))
+    while stack:        # the leaves of the chain, left to right, without recursion
+        item = stack.pop()
+        if _absorbed(op_class, item, old.dtype, fgraph):
+            stack.extend(reversed(item.owner.inputs))
             changed = True
         else:
             flat.append(item)

@@ -100,8 +100,9 @@ def test_model_changing_folder_gets_its_picture_where_show_says(write_model, tmp
     models = tmp_path / "models"
     models.mkdir()
     (models / "net.py").write_text(textwrap.dedent(SGN) + "import os\nos.chdir('/')\n")
-    result = run(["show", os.path.join("models", "net.py"), "-o", "out/net.dot"], tmp_path)
+    picture = f"out/{tmp_path.name}.dot"      # a name no other run leaves under /
+    result = run(["show", os.path.join("models", "net.py"), "-o", picture], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith("wrote out/net.dot ")
-    assert (tmp_path / "out" / "net.dot").read_text().startswith("digraph")
-    assert not os.path.exists("/out/net.dot")
+    assert result.stdout.splitlines()[0].startswith(f"wrote {picture} ")
+    assert (tmp_path / picture).read_text().startswith("digraph")
+    assert not os.path.exists("/" + picture)

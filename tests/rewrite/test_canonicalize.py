@@ -8,6 +8,7 @@ import graphlens.tensor as T
 from graphlens import function, grad
 from graphlens.compile.mode import Mode
 from graphlens.errors import EvaluationError
+from graphlens.tensor.math import Add
 
 # Canonical forms alone: no fusion, so the graphs show each op.
 CANONICAL = Mode("FAST_COMPILE")
@@ -138,3 +139,32 @@ def test_a_runtime_broadcast_error_is_still_raised_after_rewriting():
     f = function([x, y], (x * 1 + y) * 2)
     with pytest.raises(EvaluationError, match="not declared broadcastable"):
         f(np.ones(1), np.ones(3))
+
+
+@pytest.mark.parametrize("op", ["+", "*"])
+def test_a_long_chain_flattens_in_one_rewrite_building_one_node(op):
+    # Flattening link by link rebuilt the chain once per link: n rewrites, n^2/2 inputs.
+    xs = T.dvectors(*[f"x{i}" for i in range(300)])
+    chain = xs[0]
+    for x in xs[1:]:
+        chain = chain + x if op == "+" else chain * x
+    f = function(xs, chain, mode=Mode("FAST_RUN", exclude=("fusion",)))
+    rule = "flatten_add" if op == "+" else "flatten_mul"
+    records = [record for record in f.rewrite_log if record.rule == rule]
+    assert len(records) == 1
+    assert [len(node.inputs) for node in records[0].added] == [300]
+    values = [np.full(2, 1.0 + i / 1000) for i in range(300)]
+    expected = np.sum(values, axis=0) if op == "+" else np.prod(values, axis=0)
+    np.testing.assert_allclose(f(*values), expected, rtol=1e-12)
+
+
+def test_a_chain_with_a_link_used_twice_flattens_around_it():
+    a, b, c, d = T.dvectors("a", "b", "c", "d")
+    shared_link = a + b
+    f = function([a, b, c, d], [(shared_link + c) + d, shared_link * 2],
+                 mode=Mode("FAST_RUN", exclude=("fusion",)))
+    adds = sorted(len(node.inputs) for node in f.fgraph.apply_nodes
+                  if isinstance(node.op, Add))
+    assert adds == [2, 3]           # a + b kept (read twice); (a + b) + c + d in one Add
+    ones = [np.ones(2)] * 4
+    np.testing.assert_allclose(f(*ones)[0], [4.0, 4.0])
