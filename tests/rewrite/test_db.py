@@ -1,6 +1,8 @@
 """The rewrite database and driver: modes select rules, passes are bounded, every replacement is
 checked and recorded, the user's graph is never touched, and 100,000-node graphs are fine."""
 
+import inspect
+
 import pytest
 
 import graphlens.tensor as T
@@ -91,8 +93,9 @@ def test_a_replacement_built_on_the_replaced_variable_is_refused():
 
 def test_each_replacement_is_recorded_with_its_nodes():
     x = T.dvector("x")
-    f = function([x], T.log(T.nnet.sigmoid(x)),
-                 mode=Mode("FAST_RUN", exclude=("fusion", "inplace")))
+    out = T.log(T.nnet.sigmoid(x))
+    built_on = inspect.currentframe().f_lineno - 1
+    f = function([x], out, mode=Mode("FAST_RUN", exclude=("fusion", "inplace")))
     (record,) = [r for r in f.rewrite_log if r.rule == "log_sigmoid_to_softplus"]
     assert record.phase == "stabilize"
     assert record.location.startswith("graphlens/rewrite/stabilize.py:")
@@ -100,8 +103,10 @@ def test_each_replacement_is_recorded_with_its_nodes():
     assert [n.op.label for n in record.added] == ["Neg", "Softplus", "Neg"]
     assert [n.op.label for n in record.matched] == ["Log", "Sigmoid"]
     assert record.by is f.fgraph.outputs[0] and record.replaced.owner.op.label == "Log"
-    # What a rewrite builds carries the user's line and name.
-    assert record.by.creation_site == record.replaced.creation_site
+    # What a rewrite builds carries the user's line (the graph's, not the `function` call's).
+    assert record.by.creation_site == (__file__, built_on)
+    assert all(var.creation_site == (__file__, built_on)
+               for node in record.added for var in node.outputs)
 
 
 def test_compiling_never_changes_the_users_graph():
