@@ -176,6 +176,14 @@ def test_png_from_wasm_names_the_format_and_the_backend_that_can(no_system_dot):
     )
 
 
+def test_a_pip_only_install_lays_out_svg_with_the_wasm_backend(no_system_dot):
+    # No Graphviz on PATH (CI installs one): 'auto' must still draw, through WebAssembly.
+    assert available_backends() == ["wasm"]
+    svg = render_dot(SMALL_DOT)
+    assert svg == render_dot(SMALL_DOT, backend="wasm")
+    assert b">Sum{axis=(1,)}</text>" in svg
+
+
 def test_unknown_format_is_refused_before_graphviz_runs():
     with pytest.raises(LayoutBackendError, match="format 'bmp' is not supported by any layout"):
         render_dot(SMALL_DOT, format="bmp", backend="wasm")
