@@ -19,6 +19,7 @@ from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputErr
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
+from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
 from graphlens.compile.shared import SharedVariable
 from graphlens.compile.vm import VM
@@ -68,7 +69,7 @@ class Function:
         n_outputs = len(outputs)
         self._n_outputs = n_outputs
         self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
-                     nan_guard=nan_guard)
+                     wrap_perform=perform_wrapper("nan_guard") if nan_guard else None)
         aliased = [_may_alias_root(var) for var in fgraph.outputs]
         self._copy_output = [alias and not (k < n_outputs and outputs[k].borrow)
                              for k, alias in enumerate(aliased)]

@@ -20,6 +20,8 @@ class Op:
     zero_gradient_reason = None
     # {output index: [input indices]} of inputs the op overwrites; empty for almost every op.
     destroy_map = {}
+    # True when swapping inputs never changes the result (pictures then draw no positions).
+    commutative = False
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""

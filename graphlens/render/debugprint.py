@@ -16,10 +16,10 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 from __future__ import annotations
 
 from graphlens.graph.basic import Constant
-from graphlens.render.forms import inner_formula_text, inner_graph
+from graphlens.render.forms import inner_graph
 from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
                                      printable, reserved_names, type_text)
-from graphlens.render.pp import printable_targets
+from graphlens.render.pp import inner_formula_text, printable_targets
 from graphlens.render.styled import Rope, collector_paused, plain_lines
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.

@@ -14,7 +14,7 @@ digraph graphlens {
 
 from __future__ import annotations
 
-from graphlens.render.scene import build_scene
+from graphlens.render.viewbuilder import build_scene
 from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, GRAPH_ATTRS,
                                     KIND_ATTRS, NODE_ATTRS)
 from graphlens.render.subject import views

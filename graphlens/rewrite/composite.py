@@ -14,8 +14,9 @@ from functools import cached_property
 
 import numpy as np
 
+from graphlens.backprop import grad
 from graphlens.errors import GraphlensTypeError
-from graphlens.graph.basic import Apply, Constant, toposort
+from graphlens.graph.basic import Apply, Constant, clone_graph, toposort
 from graphlens.graph.notation import Func, Infix, Prefix
 from graphlens.graph.op import Op
 from graphlens.rewrite.kernels import kernel_for
@@ -227,8 +228,6 @@ class Composite(Op):
         return values[plan.output]
 
     def grad(self, inputs, output_grads):
-        from graphlens.gradient import grad
-        from graphlens.graph.basic import clone_graph
         (output,), _ = clone_graph([self.inner_output],
                                    replace=dict(zip(self.inner_inputs, inputs)))
         return grad(None, list(inputs), known_grads={output: output_grads[0]},

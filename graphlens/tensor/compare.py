@@ -33,9 +33,10 @@ class Comparison(BinaryElemwise):
         return [zeros_like(x) for x in inputs]
 
 
-def _comparison(name, nfunc, symbol):
+def _comparison(name, nfunc, symbol, commutative=False):
     cls = type(name, (Comparison,), {
         "__doc__": f"x {symbol} y, elementwise.", "nfunc": staticmethod(nfunc),
+        "commutative": commutative,
         "notation": Infix(symbol, COMPARE, associative=False),
         "__module__": __name__, "__qualname__": name})
     return dataclass(frozen=True)(cls)
@@ -45,8 +46,8 @@ Lt = _comparison("Lt", np.less, "<")
 Gt = _comparison("Gt", np.greater, ">")
 Le = _comparison("Le", np.less_equal, "<=")
 Ge = _comparison("Ge", np.greater_equal, ">=")
-Eq = _comparison("Eq", np.equal, "==")
-Neq = _comparison("Neq", np.not_equal, "!=")
+Eq = _comparison("Eq", np.equal, "==", commutative=True)
+Neq = _comparison("Neq", np.not_equal, "!=", commutative=True)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class And(Logical):
 
     nfunc = staticmethod(np.bitwise_and)
     notation = Infix("&", COMPARE + 4)   # Python: | < ^ < & < +, all above <
+    commutative = True
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Or(Logical):
 
     nfunc = staticmethod(np.bitwise_or)
     notation = Infix("|", COMPARE + 2)
+    commutative = True
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Xor(Logical):
 
     nfunc = staticmethod(np.bitwise_xor)
     notation = Infix("^", COMPARE + 3)
+    commutative = True
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class Maximum(BinaryElemwise):
 
     nfunc = staticmethod(np.maximum)
     notation = Func("maximum")
+    commutative = True
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -168,6 +173,7 @@ class Minimum(BinaryElemwise):
 
     nfunc = staticmethod(np.minimum)
     notation = Func("minimum")
+    commutative = True
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads

@@ -21,6 +21,7 @@ class Add(Elemwise):
     """x + y + ...: n-ary, so chains flatten into one node."""
 
     nin = -1
+    commutative = True
     nfunc = staticmethod(np.add)
     notation = Infix("+", ADD)
 
@@ -54,6 +55,7 @@ class Mul(Elemwise):
     """x * y * ...: n-ary."""
 
     nin = -1
+    commutative = True
     nfunc = staticmethod(np.multiply)
     notation = Infix("*", MUL)
 

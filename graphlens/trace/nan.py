@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from graphlens.compile.hooks import plug_perform_wrapper
 from graphlens.errors import NaNError, where
 from graphlens.trace.naming import short_expression, variable_title
 
@@ -122,6 +123,10 @@ def guarded_perform(node):
             raise _nan_error(_localize(node, originals, results))
         return results
     return run
+
+
+# The evaluator runs this wrapper for `function(..., nan_guard=True)` (compile/hooks.py).
+plug_perform_wrapper("nan_guard", guarded_perform)
 
 
 def _finite(value) -> bool:

@@ -10,7 +10,7 @@ make it flow again. Lookup follows the class's MRO, most specific class first, s
 
 from __future__ import annotations
 
-from graphlens.gradient import DisconnectedGrad, StraightThrough, ZeroGrad
+from graphlens.backprop import DisconnectedGrad, StraightThrough, ZeroGrad
 from graphlens.tensor.basic import Cast
 from graphlens.tensor.compare import (Ceil, Comparison, Floor, Invert, Logical, Round, Sgn,
                                       Switch)

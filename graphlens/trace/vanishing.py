@@ -22,7 +22,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Constant, toposort
 from graphlens.graph.types import is_discrete
-from graphlens.gradient import DisconnectedGrad, StraightThrough, ZeroGrad
+from graphlens.backprop import DisconnectedGrad, StraightThrough, ZeroGrad
 from graphlens.tensor.compare import Comparison, Invert, Logical, Switch
 from graphlens.tensor.math import Mul, Second
 from graphlens.tensor.reduce import All, Any, Argmax, Argmin, AxisSize

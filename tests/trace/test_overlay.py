@@ -3,7 +3,7 @@
 import time
 
 from graphlens.trace import vanishing
-from graphlens.trace.overlay import (BLOCKER_STYLE, FRONTIER_STYLE, PATH_STYLE, RED, Overlay,
+from graphlens.render.trace_overlay import (BLOCKER_STYLE, FRONTIER_STYLE, PATH_STYLE, RED, Overlay,
                                      stats_overlay, trace_dot, vanishing_overlay)
 from graphlens.trace.stats import gradient_stats
 from gallery_models import load
