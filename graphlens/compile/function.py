@@ -23,6 +23,7 @@ from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
 from graphlens.compile.shared import SharedVariable
 from graphlens.compile.vm import VM
+from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 
 
@@ -296,7 +297,6 @@ def _normalize_updates(updates):
         seen.add(variable)
         expression = as_tensor_variable(expression)
         if getattr(expression, "weak", False) and expression.dtype != variable.dtype:
-            from graphlens.tensor.basic import cast
             expression = cast(expression, variable.dtype)
         if expression.dtype != variable.dtype or expression.ndim != variable.ndim:
             raise GraphlensTypeError(
@@ -320,7 +320,6 @@ def _normalize_givens(givens):
             raise GraphlensTypeError(f"function: givens keys must be variables, got {old!r:.60}")
         new = as_tensor_variable(new)
         if getattr(new, "weak", False) and new.dtype != old.type.dtype:
-            from graphlens.tensor.basic import cast
             new = cast(new, old.type.dtype)
         if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
             raise GraphlensTypeError(f"function: givens replace {describe(old)} by "

@@ -1,8 +1,8 @@
 """A picture as plain data: nodes, edges and clusters with stable keys, before any format.
 
 `build_scene(views, max_nodes=...)` (in `viewbuilder.py`) walks each GraphView once (its
-iterative toposort) and decides everything a picture shows; `dot.py` only writes it out, `html.py` reads `info` for the
-click panel. Keys come from walk order (`a_n12` is the 12th op of the "after" graph), never from
+iterative toposort) and decides everything a picture shows; `dot.py` only writes it out,
+`html.py` reads `info` for the click panel. Keys come from walk order (`a_n12` is the 12th op of the "after" graph), never from
 `id()` or set order, so one graph always gives one scene.
 
 Conventions, documented for users in `pydotprint`:

@@ -2,8 +2,9 @@
 updates and provenance, each with stable keys from the walk (`a_n12`: the 12th op of "after").
 
 `scene.py` says what a picture shows; this is the walk that does it, once, over the view's
-iterative toposort, and `build_scene` puts one or two views side by side. `fused.py` (fused ops drawn open), `scopes.py` (name scopes) and
-`collapse.py` (max_nodes, long edges) each handle one part of it.
+iterative toposort, and `build_scene` puts one or two views side by side. `fused.py` (fused
+ops drawn open), `scopes.py` (name scopes) and `collapse.py` (max_nodes, long edges) each
+handle one part of it.
 
 >>> ViewBuilder(scene, view, 1000, {}, {}, {}, in_cluster=False).build()   # doctest: +SKIP
 """

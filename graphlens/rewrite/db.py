@@ -19,6 +19,8 @@ from __future__ import annotations
 from graphlens.errors import ConfigError, RewriteError, describe
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
+from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge, shapes,
+                               specialize, stabilize, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 
 # The order phases run in. A rule names one of them.
@@ -29,8 +31,6 @@ MAX_PASSES = 6
 
 def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
-    from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge,
-                                   shapes, specialize, stabilize, xent)
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
                    fusion, inplace):

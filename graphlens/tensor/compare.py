@@ -15,6 +15,7 @@ from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, 
                                        unbroadcast)
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.kernels import ufunc_kernel
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
                      "wherever it exists")
@@ -25,6 +26,10 @@ class Comparison(BinaryElemwise):
     """Base of elementwise comparisons: a bool result and a zero gradient."""
 
     zero_gradient_reason = COMPARISON_REASON
+
+    def kernel(self, node):
+        """The ufunc into a bool `out`, whatever the input dtypes."""
+        return ufunc_kernel(self.nfunc) if isinstance(self.nfunc, np.ufunc) else None
 
     def output_dtype(self, dtype):
         return "bool"

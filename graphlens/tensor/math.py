@@ -14,6 +14,8 @@ from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
 from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, FloatUnaryElemwise,
                                        UnaryElemwise, float_dtype, unbroadcast)
 from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.kernels import (copy_kernel, floating, nary_kernel, same_dtypes,
+                                      ufunc_kernel)
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,12 @@ class Add(Elemwise):
     commutative = True
     nfunc = staticmethod(np.add)
     notation = Infix("+", ADD)
+
+    def kernel(self, node):
+        """One ufunc call for two inputs; a fold for more (n-ary)."""
+        if not same_dtypes(node):
+            return None
+        return ufunc_kernel(self.nfunc) if len(node.inputs) == 2 else nary_kernel(self.nfunc)
 
     def impl(self, *arrays):
         result = arrays[0] + arrays[1] if len(arrays) > 1 else np.array(arrays[0], copy=True)
@@ -59,6 +67,12 @@ class Mul(Elemwise):
     nfunc = staticmethod(np.multiply)
     notation = Infix("*", MUL)
 
+    def kernel(self, node):
+        """One ufunc call for two inputs; a fold for more (n-ary)."""
+        if not same_dtypes(node):
+            return None
+        return ufunc_kernel(self.nfunc) if len(node.inputs) == 2 else nary_kernel(self.nfunc)
+
     def impl(self, *arrays):
         result = arrays[0] * arrays[1] if len(arrays) > 1 else np.array(arrays[0], copy=True)
         for array in arrays[2:]:
@@ -76,6 +90,10 @@ class TrueDiv(BinaryElemwise):
     """x / y; integers divide to a float (int8/int16 to float32, wider to float64)."""
 
     notation = Infix("/", MUL, associative=False)
+
+    def kernel(self, node):
+        """Float division into `out`; integer inputs take `perform`'s upcast."""
+        return ufunc_kernel(np.true_divide) if same_dtypes(node) and floating(node) else None
 
     def output_dtype(self, dtype):
         return float_dtype(dtype)
@@ -122,6 +140,10 @@ class Pow(BinaryElemwise):
 
     nfunc = staticmethod(np.power)
     notation = Infix("**", POW, associative=False, right_assoc=True)
+
+    def kernel(self, node):
+        """np.power into `out` for floats; integer powers take `perform`'s checks."""
+        return ufunc_kernel(np.power) if same_dtypes(node) and floating(node) else None
 
     def impl(self, x, y):
         if x.dtype.kind in "iu" and y.dtype.kind in "iu":
@@ -348,6 +370,11 @@ class Second(BinaryElemwise):
     """fill(x, y): y broadcast to the shape of x (and of y), in y's dtype; x's values are unused."""
 
     notation = Func("fill")
+
+    def kernel(self, node):
+        """A copy of the value into `out` when it already has the result's dtype."""
+        same = node.inputs[1].type.dtype == node.outputs[0].type.dtype
+        return copy_kernel(1) if same else None
 
     def make_node(self, x, y):
         node = super().make_node(x, y)

@@ -13,6 +13,7 @@ import numpy as np
 
 from graphlens.errors import AxisError, describe
 from graphlens.graph.basic import Apply
+from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
@@ -203,7 +204,6 @@ class AxisSize(Op):
         return [np.asarray(math.prod(shape[a] for a in self.axis), dtype="int64")]
 
     def grad(self, inputs, output_grads):
-        from graphlens.graph.markers import disconnected
         return [disconnected(inputs[0])]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from graphlens.compile.function import function
 from graphlens.compile.hooks import plug_perform_wrapper
 from graphlens.errors import NaNError, where
 from graphlens.trace.naming import short_expression, variable_title
@@ -176,7 +177,6 @@ def nan_origin(inputs, outputs, values, *, givens=None, mode=None) -> NaNOrigin 
     >>> origin = nan_origin([x], cost, [np.zeros(3)]); origin.op      # doctest: +SKIP
     'Log'
     """
-    from graphlens.compile.function import function
     guarded = function(list(inputs), outputs, givens=givens, mode=mode, nan_guard=True,
                        on_unused_input="ignore")
     try:

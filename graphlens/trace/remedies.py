@@ -11,6 +11,7 @@ make it flow again. Lookup follows the class's MRO, most specific class first, s
 from __future__ import annotations
 
 from graphlens.backprop import DisconnectedGrad, StraightThrough, ZeroGrad
+from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import Cast
 from graphlens.tensor.compare import (Ceil, Comparison, Floor, Invert, Logical, Round, Sgn,
                                       Switch)
@@ -79,5 +80,4 @@ def remedy_for(op) -> str:
 
 def _has_discrete_output(op) -> bool:
     dtype = getattr(op, "dtype", None)
-    from graphlens.graph.types import is_discrete
     return isinstance(dtype, str) and is_discrete(dtype)

@@ -30,6 +30,7 @@ from graphlens.tensor.shape import Shape
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 from graphlens.trace.naming import op_title, short_expression
 from graphlens.trace.remedies import KIND_REMEDIES, remedy_for
+from graphlens.trace.report import format_vanishing, rich_vanishing
 
 # Ops whose result only chooses or tests (a mask, an index): next to a path that carries the
 # gradient they are how relu masks and max-pooling are built, so they are reported only when
@@ -108,11 +109,9 @@ class VanishingReport:
         return None
 
     def __str__(self):
-        from graphlens.trace.report import format_vanishing
         return format_vanishing(self)
 
     def __rich__(self):
-        from graphlens.trace.report import rich_vanishing
         return rich_vanishing(self)
 
 
