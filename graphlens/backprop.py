@@ -224,30 +224,38 @@ class ZeroGrad(GradientStop):
     """zero_grad(x): the value of x, a gradient of exactly zero."""
 
     notation = Func("zero_grad")
+    gradient_remedy = "remove zero_grad() if this parameter should learn through this path"
     zero_gradient_reason = "zero_grad() sets the gradient to 0 on purpose"
     view_map = {0: [0]}
 
     def grad(self, inputs, output_grads):
         return [zeros_like(inputs[0])]
 
+    def gradient_block(self, node, index):
+        return "gradient_stop", self.zero_gradient_reason
 
 @dataclass(frozen=True)
 class DisconnectedGrad(GradientStop):
     """disconnected_grad(x): the value of x; gradients treat x as a constant."""
 
     notation = Func("disconnected_grad")
+    gradient_remedy = "remove disconnected_grad() if this parameter should learn through this path"
     zero_gradient_reason = "disconnected_grad() treats its input as a constant on purpose"
     view_map = {0: [0]}
 
     def grad(self, inputs, output_grads):
         return [disconnected(inputs[0])]
 
+    def gradient_block(self, node, index):
+        return "gradient_stop", self.zero_gradient_reason
 
 @dataclass(frozen=True)
 class StraightThrough(Op):
     """straight_through(forward, surrogate): forward's value, surrogate's gradient."""
 
     notation = Func("straight_through")
+    gradient_remedy = ("straight_through(forward, surrogate) sends gradients only into its "
+                       "surrogate; make the parameter reach the surrogate argument")
     view_map = {0: [0]}          # perform returns forward itself
 
     def make_node(self, forward, surrogate):
@@ -270,6 +278,11 @@ class StraightThrough(Op):
     def grad(self, inputs, output_grads):
         return [disconnected(inputs[0]), output_grads[0]]
 
+    def gradient_block(self, node, index):
+        if index == 0:
+            return ("straight_through", "straight_through(forward, surrogate) takes only the "
+                    "surrogate's gradient; its forward argument gets none")
+        return None
 
 def zero_grad(x):
     """x in value; its gradient is exactly zero (the tracer reports it as a block)."""

@@ -25,6 +25,9 @@ COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its de
 class Comparison(BinaryElemwise):
     """Base of elementwise comparisons: a bool result and a zero gradient."""
 
+    gradient_remedy = ("a comparison is true or false; if it must feed the cost, use a smooth "
+                       "surrogate: T.nnet.sigmoid(k * (a - b)) instead of a > b")
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = COMPARISON_REASON
 
     def kernel(self, node):
@@ -59,6 +62,8 @@ Neq = _comparison("Neq", np.not_equal, "!=", commutative=True)
 class Logical(BinaryElemwise):
     """Base of &, |, ^ on bool or integer tensors (bitwise on integers, as numpy)."""
 
+    gradient_remedy = "combine soft masks (floats in [0, 1]) by multiplication instead of & | ^"
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = "logical and bitwise operations have no derivative: 0"
     kinds = "biu"
     dtype_hint = "; compare first, e.g. (x > 0) & (y < 1)"
@@ -100,6 +105,8 @@ class Invert(UnaryElemwise):
 
     nfunc = staticmethod(np.invert)
     notation = Prefix("~")
+    gradient_remedy = "use 1 - m on a soft mask m (floats in [0, 1]) instead of ~m"
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = "logical not has no derivative: 0"
     kinds = "biu"
     dtype_hint = "; compare first, e.g. ~(x > 0)"
@@ -122,6 +129,10 @@ class Sgn(PiecewiseConstant):
 
     nfunc = staticmethod(np.sign)
     notation = Func("sgn")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.sgn(h), h) (from "
+                       "graphlens.gradient) keeps sgn's value in the forward pass and passes "
+                       "the gradient of h backward; or a smooth surrogate such as T.tanh(k * h) "
+                       "with k around 5")
     zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
 
     def impl(self, x):
@@ -135,6 +146,9 @@ class Round(PiecewiseConstant):
 
     nfunc = staticmethod(np.round)
     notation = Func("round")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.round(x), x) "
+                       "(from graphlens.gradient) keeps round's value in the forward pass and "
+                       "passes the gradient of x backward")
     zero_gradient_reason = "round is piecewise constant: its derivative is 0 wherever it exists"
 
 
@@ -144,6 +158,9 @@ class Floor(PiecewiseConstant):
 
     nfunc = staticmethod(np.floor)
     notation = Func("floor")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.floor(x), x) "
+                       "(from graphlens.gradient) keeps floor's value in the forward pass and "
+                       "passes the gradient of x backward")
     kinds = "biuf"
     zero_gradient_reason = "floor is piecewise constant: its derivative is 0 wherever it exists"
 
@@ -154,6 +171,9 @@ class Ceil(PiecewiseConstant):
 
     nfunc = staticmethod(np.ceil)
     notation = Func("ceil")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.ceil(x), x) "
+                       "(from graphlens.gradient) keeps ceil's value in the forward pass and "
+                       "passes the gradient of x backward")
     kinds = "biuf"
     zero_gradient_reason = "ceil is piecewise constant: its derivative is 0 wherever it exists"
 
@@ -208,6 +228,9 @@ class Switch(Elemwise):
 
     nin = 3
     notation = Func("switch")
+    gradient_remedy = ("gradients flow only into the two branches of switch; to learn the "
+                       "condition, blend smoothly: g = T.nnet.sigmoid(k * c); g * a + (1 - g) * "
+                       "b")
     zero_gradient_reason = ("the condition of switch only selects between branches: its "
                             "gradient is 0")
 
@@ -230,6 +253,8 @@ class Switch(Elemwise):
         return [zeros_like(cond), unbroadcast(switch(cond, gz, 0), a),
                 unbroadcast(switch(cond, 0, gz), b)]
 
+    def gradient_block(self, node, index):
+        return ("switch_condition", self.zero_gradient_reason) if index == 0 else None
 
 def lt(x, y):
     """x < y, elementwise (bool)."""

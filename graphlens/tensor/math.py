@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphlens.graph.basic import Constant
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
+from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, FloatUnaryElemwise,
                                        UnaryElemwise, float_dtype, unbroadcast)
 from graphlens.tensor.variable import as_tensor_variable, constant
@@ -84,6 +86,14 @@ class Mul(Elemwise):
         return [unbroadcast(mul(gz, *inputs[:i], *inputs[i + 1:]), x)
                 for i, x in enumerate(inputs)]
 
+    def gradient_block(self, node, index):
+        """Another factor that is the constant 0 zeroes this input's gradient."""
+        if is_discrete(node.inputs[index].dtype):
+            return None
+        if any(isinstance(other, Constant) and not np.any(np.asarray(other.data))
+               for position, other in enumerate(node.inputs) if position != index):
+            return "constant_zero", "multiplied by the constant 0: the product's gradient is 0"
+        return None
 
 @dataclass(frozen=True)
 class TrueDiv(BinaryElemwise):
@@ -112,6 +122,7 @@ class IntDiv(BinaryElemwise):
 
     nfunc = staticmethod(np.floor_divide)
     notation = Infix("//", MUL, associative=False)
+    gradient_remedy = "use true division x / y where gradients must flow"
     kinds = "biuf"
     zero_gradient_reason = "x // y is piecewise constant: its derivative is 0 wherever it exists"
 
@@ -370,6 +381,8 @@ class Second(BinaryElemwise):
     """fill(x, y): y broadcast to the shape of x (and of y), in y's dtype; x's values are unused."""
 
     notation = Func("fill")
+    gradient_remedy = ("fill(x, v) reads only the shape of x; use x itself if its values should "
+                       "matter")
 
     def kernel(self, node):
         """A copy of the value into `out` when it already has the result's dtype."""
@@ -389,6 +402,8 @@ class Second(BinaryElemwise):
         (x, y), (gz,) = inputs, output_grads
         return [disconnected(x), unbroadcast(gz, y)]
 
+    def gradient_block(self, node, index):
+        return ("shape", "fill(x, v) reads only the shape of x") if index == 0 else None
 
 def add(*terms):
     """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""
