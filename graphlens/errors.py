@@ -14,6 +14,18 @@ class GraphlensError(Exception):
     """Base of every error graphlens raises on purpose."""
 
 
+class GraphlensWarning(UserWarning):
+    """Base of every warning graphlens gives: something was given up on or took a slower path.
+
+    A silent give-up is a bug, so each says what happened; `warnings.simplefilter('error',
+    GraphlensWarning)` turns them into errors.
+    """
+
+
+class RewriteBudgetWarning(GraphlensWarning):
+    """A rewrite phase stopped at its pass budget while a rule was still firing."""
+
+
 class GraphlensTypeError(GraphlensError, TypeError):
     """A value or variable has the wrong dtype or rank: `x = T.fvector(); f(np.zeros(3))`."""
 

@@ -71,7 +71,7 @@ MUTATIONS = (
     Mutation("constant_fold_declines", "rewrite", "graphlens/rewrite/constant_fold.py",
              'if getattr(node.op, "destroy_map", None) or not hasattr(out.type, "dtype"):',
              "if True:",
-             ("tests/rewrite/test_canonicalize.py", "tests/rewrite/test_db.py")),
+             ("tests/rewrite/test_canonicalize.py",)),
     Mutation("crossentropy_gradient_rule_dropped", "rewrite", "graphlens/rewrite/xent.py",
              '@rewrite("stabilize", _softmax_grad(_PICKED_GRAD, _SOFTMAX), tags=STABLE)',
              "",
@@ -118,6 +118,9 @@ MUTATIONS = (
 # out keeps a run to minutes and its verdicts free of timing noise on a busy machine.
 SKIP_SIZE_TESTS = "not 100000 and not 100k and not one_hundred_thousand"
 
+# A mutation that makes the tests hang counts as caught, and the table says it timed out.
+TIMEOUT = 600
+
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 _IGNORED = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
                                   ".hypothesis")
@@ -128,7 +131,11 @@ def run_tests(copy: Path, tests) -> tuple[bool, list]:
     env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
     command = [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider",
                "-k", SKIP_SIZE_TESTS, *tests]
-    done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)
+    try:
+        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, [f"(timed out after {TIMEOUT} s)"]
     return done.returncode == 0, _FAILED.findall(done.stdout)
 
 
