@@ -11,6 +11,8 @@ from graphlens.config import config
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.shared import shared
 from graphlens.gradient import grad, jacobian, hessian, verify_grad
+# Plugs the NaN guard into the evaluator (compile/hooks.py), so compile/ never imports trace/.
+import graphlens.trace.nan  # noqa: E402,F401
 
 __version__ = "0.1.0"
 

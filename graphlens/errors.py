@@ -6,9 +6,24 @@ the user's own code. Each type below is a `GraphlensError`, so `except Graphlens
 
 from __future__ import annotations
 
+import functools
+import os
+
 
 class GraphlensError(Exception):
     """Base of every error graphlens raises on purpose."""
+
+
+class GraphlensWarning(UserWarning):
+    """Base of every warning graphlens gives: something was given up on or took a slower path.
+
+    A silent give-up is a bug, so each says what happened; `warnings.simplefilter('error',
+    GraphlensWarning)` turns them into errors.
+    """
+
+
+class RewriteBudgetWarning(GraphlensWarning):
+    """A rewrite phase stopped at its pass budget while a rule was still firing."""
 
 
 class GraphlensTypeError(GraphlensError, TypeError):
@@ -67,6 +82,20 @@ class ConfigError(GraphlensError, ValueError):
     """A config flag has an unknown name or an invalid value."""
 
 
+def short_path(filename: str) -> str:
+    """`filename` relative to the working directory when below it, else as given."""
+    return _short_path(filename, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_path(filename, cwd):
+    try:
+        relative = os.path.relpath(filename, cwd)
+    except ValueError:
+        return filename
+    return filename if relative.startswith("..") else relative
+
+
 def where(var) -> str:
     """The user's source line that built `var`, as `model.py:14`, or '<unknown>'.
 
@@ -76,7 +105,6 @@ def where(var) -> str:
     site = getattr(var, "creation_site", None)
     if not site:
         return "<unknown>"
-    from graphlens.graph.basic import short_path
     filename, lineno = site
     return f"{short_path(filename)}:{lineno}"
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphlens.backprop import grad
+from graphlens.compile.function import function
 from graphlens.errors import GradientCheckError, GraphlensTypeError
 from graphlens.tensor.basic import cast
 from graphlens.tensor.type import TensorType
@@ -27,8 +29,6 @@ def verify_grad(fn, points, eps=None, rel_tol=None, abs_tol=None, rng=None):
 
     >>> verify_grad(lambda x: T.tanh(x) * 2, [np.array([0.1, -0.3])])
     """
-    from graphlens.compile.function import function
-    from graphlens.gradient import grad
     rng = rng if rng is not None else np.random.default_rng(42)
     points = [np.asarray(p) for p in points]
     inputs = [TensorType(p.dtype, (None,) * p.ndim)(f"input{i}") for i, p in enumerate(points)]

@@ -371,6 +371,42 @@ def test_verify_grad_fails_with_both_gradients_and_the_worst_element():
     assert isinstance(failure.value, AssertionError)
 
 
+@dataclass(frozen=True)
+class Product(Op):
+    """x * y * z (elementwise) with the gradient of input `wrong` (if any) off by its sign."""
+
+    wrong: int = -1
+
+    def make_node(self, x, y, z):
+        x, y, z = (T.as_tensor_variable(v) for v in (x, y, z))
+        return Apply(self, [x, y, z], [x.type()])
+
+    def perform(self, node, inputs):
+        x, y, z = inputs
+        return [x * y * z]
+
+    def grad(self, inputs, output_grads):
+        (x, y, z), (gz,) = inputs, output_grads
+        grads = [gz * y * z, gz * x * z, gz * x * y]
+        if self.wrong >= 0:
+            grads[self.wrong] = -grads[self.wrong]
+        return grads
+
+
+@pytest.mark.parametrize("wrong", [1, 2])
+def test_verify_grad_checks_every_input_not_only_the_first(wrong):
+    points = [np.array([0.5, -1.0]), np.array([1.5, 2.0]), np.array([-0.7, 0.3])]
+    verify_grad(Product(), points)
+    with pytest.raises(GradientCheckError, match=f"symbolic gradient of input {wrong} disagrees"):
+        verify_grad(Product(wrong=wrong), points)
+
+
+def test_verify_grad_names_a_wrong_input_by_its_position_past_integer_points():
+    points = [np.array([1, 2]), np.array([1.5, 2.0]), np.array([-0.7, 0.3])]
+    with pytest.raises(GradientCheckError, match="symbolic gradient of input 2 disagrees"):
+        verify_grad(lambda i, y, z: Product(wrong=2)(T.cast(i, "float64"), y, z), points)
+
+
 def test_verify_grad_holds_integer_points_fixed():
     matrix = np.arange(6.0).reshape(2, 3) / 7.0
     verify_grad(lambda m, i: m[T.arange(2), i] ** 2, [matrix, np.array([2, 0])])

@@ -82,7 +82,7 @@ def trace_picture(loaded, fmt: str, backend: str | None = None):
     import numpy as np
 
     from graphlens.render.layout import render_dot
-    from graphlens.trace.overlay import trace_dot
+    from graphlens.render.trace_overlay import trace_dot
 
     with np.errstate(all="ignore"):
         dot = trace_dot(loaded.cost, loaded.params, inputs=loaded.example_inputs)

@@ -19,9 +19,11 @@ from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputErr
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
+from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
 from graphlens.compile.shared import SharedVariable
 from graphlens.compile.vm import VM
+from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 
 
@@ -72,7 +74,7 @@ class Function:
         self._update_locks = tuple(variable.update_lock for variable in sorted(
             {variable for variable, _ in updates}, key=lambda variable: variable.lock_order))
         self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
-                     nan_guard=nan_guard)
+                     wrap_perform=perform_wrapper("nan_guard") if nan_guard else None)
         aliased = [_may_alias_root(var) for var in fgraph.outputs]
         self._copy_output = [alias and not (k < n_outputs and outputs[k].borrow)
                              for k, alias in enumerate(aliased)]
@@ -311,7 +313,6 @@ def _normalize_updates(updates):
         seen.add(variable)
         expression = as_tensor_variable(expression)
         if getattr(expression, "weak", False) and expression.dtype != variable.dtype:
-            from graphlens.tensor.basic import cast
             expression = cast(expression, variable.dtype)
         if expression.dtype != variable.dtype or expression.ndim != variable.ndim:
             raise GraphlensTypeError(
@@ -335,7 +336,6 @@ def _normalize_givens(givens):
             raise GraphlensTypeError(f"function: givens keys must be variables, got {old!r:.60}")
         new = as_tensor_variable(new)
         if getattr(new, "weak", False) and new.dtype != old.type.dtype:
-            from graphlens.tensor.basic import cast
             new = cast(new, old.type.dtype)
         if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
             raise GraphlensTypeError(f"function: givens replace {describe(old)} by "

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphlens.errors import ConfigError
+from graphlens.graph.provenance import RewriteLog
+from graphlens.rewrite.db import optimize
 from graphlens.config import config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
@@ -54,8 +56,6 @@ class Mode:
         `initial` maps each node of `fgraph` to the node of the user's graph it was cloned from,
         so that the log can tell where every optimized node came from.
         """
-        from graphlens.graph.provenance import RewriteLog
-        from graphlens.rewrite.db import optimize
         log = RewriteLog(initial=dict(initial or {}))
         if self.name == "NONE" and not self.include:
             return log

@@ -13,9 +13,12 @@ from graphlens.graph.basic import Constant
 
 
 class VM:
-    """Runs `fgraph` on values of `input_vars` (explicit inputs, then shared variables)."""
+    """Runs `fgraph` on values of `input_vars` (explicit inputs, then shared variables).
 
-    def __init__(self, fgraph, input_vars, output_vars, nan_guard=False):
+    `wrap_perform(node)`, when given, returns what runs instead of `node.op.perform`.
+    """
+
+    def __init__(self, fgraph, input_vars, output_vars, wrap_perform=None):
         nodes = fgraph.schedule()
         self.nodes = nodes
         position = {}
@@ -51,10 +54,10 @@ class VM:
         self.program = [(node.op.perform, node, tuple(position[v] for v in node.inputs),
                          position[node.outputs[0]], tuple(frees[step]))
                         for step, node in enumerate(nodes)]
-        if nan_guard:
-            # Each perform checks its outputs and stops at the first NaN or Inf (trace/nan.py).
-            from graphlens.trace.nan import guarded_perform
-            self.program = [(guarded_perform(step[1]),) + step[1:] for step in self.program]
+        if wrap_perform is not None:
+            # A hook from a room above (the NaN guard of trace/nan.py, via compile/hooks.py)
+            # runs instead of each perform; the VM itself never imports trace/.
+            self.program = [(wrap_perform(step[1]),) + step[1:] for step in self.program]
 
     def run(self, input_values):
         """The output values, given values for the input variables in order."""

@@ -5,11 +5,13 @@ Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 
 import numpy as np
+
+# Where a path is shortened for display: errors.py, which reports the user's lines.
+from graphlens.errors import short_path  # noqa: F401
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -36,20 +38,6 @@ def creation_site() -> tuple[str, int] | None:
 # Whether a code object belongs to graphlens: a dict look-up per frame instead of two string
 # tests, since every variable walks the stack. Keys are code objects: a cache, not state.
 _INTERNAL_CODE = {}
-
-
-def short_path(filename: str) -> str:
-    """`filename` relative to the working directory when below it, else as given."""
-    return _short_path(filename, os.getcwd())
-
-
-@functools.lru_cache(maxsize=1024)
-def _short_path(filename, cwd):
-    try:
-        relative = os.path.relpath(filename, cwd)
-    except ValueError:
-        return filename
-    return filename if relative.startswith("..") else relative
 
 
 class Variable:

@@ -18,8 +18,20 @@ class Op:
     # Class-level facts (not dataclass fields): how the op prints and why its gradient may be 0.
     notation = None
     zero_gradient_reason = None
+    # What to do when this op blocks a gradient the user wants (the tracer shows it as the fix).
+    gradient_remedy = None
+    # The result only chooses or tests (a mask, an index): next to a path that carries the
+    # gradient it is how relu masks and max-pooling are built, so the tracer reports it only
+    # when it blocks a parameter completely.
+    selector = False
+    # The result depends on the input's shape only, never its values (x.shape, fill's x).
+    reads_only_shape = False
+    # What a person calls the op in a message ('cast to int32'); None: from its notation.
+    title = None
     # {output index: [input indices]} of inputs the op overwrites; empty for almost every op.
     destroy_map = {}
+    # True when swapping inputs never changes the result (pictures then draw no positions).
+    commutative = False
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""
@@ -53,3 +65,11 @@ class Op:
 
     def __str__(self):
         return self.label
+
+    def gradient_block(self, node, index):
+        """(kind, reason) when this op never passes its output's gradient into input `index`
+        of `node` by its structure (a gradient stop, the condition of switch), else None.
+
+        Ops whose gradient is zero for every input say so with `zero_gradient_reason`.
+        """
+        return None

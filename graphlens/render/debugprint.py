@@ -16,10 +16,11 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 from __future__ import annotations
 
 from graphlens.graph.basic import Constant
-from graphlens.render.forms import inner_formula_text, inner_graph
+from graphlens.render.console import emit
+from graphlens.render.forms import inner_graph
 from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
                                      printable, reserved_names, type_text)
-from graphlens.render.pp import printable_targets
+from graphlens.render.pp import inner_formula_text, printable_targets
 from graphlens.render.styled import Rope, collector_paused, plain_lines
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
@@ -43,7 +44,6 @@ def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: st
         with collector_paused():
             return plain_lines(lines) + "\n"
     if file is None:
-        from graphlens.render.terminal import emit
         emit(lines)
         return None
     file.write(plain_lines(lines) + "\n")

@@ -14,7 +14,8 @@ digraph graphlens {
 
 from __future__ import annotations
 
-from graphlens.render.scene import build_scene
+from graphlens.render.overlay import apply_overlay
+from graphlens.render.viewbuilder import build_scene
 from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, GRAPH_ATTRS,
                                     KIND_ATTRS, NODE_ATTRS)
 from graphlens.render.subject import views
@@ -48,7 +49,6 @@ def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: 
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
     if overlay is not None:
-        from graphlens.render.overlay import apply_overlay
         apply_overlay(scene, overlay)
     return scene_to_dot(scene, rankdir=rankdir)
 

@@ -5,7 +5,8 @@ matches, `OpName{props}(a, b)`.
 A new op declares `notation = Func("name", params=(...))`, `Infix(...)` or `Prefix(...)` in its
 class and never touches this file. `Special(form)` names one of the forms in `SPECIAL_FORMS`
 (indexing, `x.shape`, ...). A fused op that exposes its inner graph as `inner_inputs` and
-`inner_outputs` prints its inner formula with the outer arguments substituted.
+`inner_outputs` prints its inner formula with the outer arguments substituted; the formula
+printer (`pp.py`) does that, since an inner graph is printed by a printer of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from graphlens.render.formula import Shown
 from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
                                      value_text)
 from graphlens.render.styled import Rope
+from graphlens.tensor.basic import ARange
+from graphlens.tensor.elemwise import DimShuffle, Elemwise
 
 
 def show_apply(printer, node, args: list[Shown]) -> Shown:
@@ -25,7 +28,7 @@ def show_apply(printer, node, args: list[Shown]) -> Shown:
     op = node.op
     form, elementwise, may_fuse = _dispatch(type(op))
     if may_fuse and inner_graph(op) is not None:
-        return show_inner_graph(printer, node, args)
+        return printer.show_inner_graph(node, args)       # the printer knows inner scopes
     if elementwise:
         args = [_as_scalar(printer, var, shown) if isinstance(var, Constant) else shown
                 for var, shown in zip(node.inputs, args)]
@@ -37,7 +40,7 @@ def show_apply(printer, node, args: list[Shown]) -> Shown:
 def _dispatch(op_class):
     # Once per op class: its printing function, whether it is elementwise, and whether its
     # instances may carry an inner graph (asking every op for a missing attribute is slow).
-    return (find_form(op_class), issubclass(op_class, _class_forms()["elemwise"]),
+    return (find_form(op_class), issubclass(op_class, Elemwise),
             may_have_inner_graph(op_class))
 
 
@@ -53,10 +56,9 @@ def may_have_inner_graph(op_class) -> bool:
 
 def find_form(op_class):
     """The printing function for `op_class`: most specific class first, None for the fallback."""
-    class_forms = _class_forms()
     for cls in op_class.__mro__:
-        if cls in class_forms:
-            return class_forms[cls]
+        if cls in CLASS_FORMS:
+            return CLASS_FORMS[cls]
         notation = cls.__dict__.get("notation")
         if notation is not None:
             return _notation_form(notation)
@@ -201,12 +203,9 @@ def _is_value(var, value):
     return isinstance(var, Constant) and var.data.ndim == 0 and var.data == value
 
 
-@functools.lru_cache(maxsize=None)
-def _class_forms():
-    # Looked up on first use: the printers import no op module until they print.
-    from graphlens.tensor.basic import ARange
-    from graphlens.tensor.elemwise import DimShuffle, Elemwise
-    return {DimShuffle: show_dimshuffle, ARange: show_arange, "elemwise": Elemwise}
+# Forms registered by op class (most specific class first), for ops whose printing depends on
+# their props beyond what a `notation` says.
+CLASS_FORMS = {DimShuffle: show_dimshuffle, ARange: show_arange}
 
 
 def inner_graph(op):
@@ -218,44 +217,3 @@ def inner_graph(op):
     if inputs is None or outputs is None:
         return None
     return list(inputs), list(outputs)
-
-
-def show_inner_graph(printer, node, args):
-    """A fused op's inner formula with the outer arguments substituted: `x * exp(y)`.
-
-    When an inner sub-expression is used more than once, substituting would repeat it; the
-    formula then prints as `Composite{u1 = exp(i0); u1 * u1}(x)`, its inputs named `i0, i1, ...`
-    and its own bindings `u1, u2, ...` (a scope of its own, apart from the outer `%1, %2`).
-    """
-    from graphlens.render.pp import FormulaPrinter, inner_references
-    inputs, outputs = inner_graph(node.op)
-    references = inner_references((inputs, outputs))
-    repeated = any(count > 1 for var, count in references.items() if var.owner is not None)
-    if len(outputs) == 1 and not repeated and len(inputs) == len(args):
-        inner = FormulaPrinter(printer.syntax, printer.names, dict(zip(inputs, args)),
-                               split=False)
-        inner.print_targets([("expr", outputs[0])])
-        return inner.show(outputs[0])
-    return printer.syntax.inner_formula(type(node.op).__name__,
-                                        inner_lines(node.op, printer.syntax), args)
-
-
-def inner_lines(op, syntax) -> list:
-    """The lines of a fused op's inner graph: inputs `i0, i1, ...`, bindings `u1, u2, ...`."""
-    from graphlens.render.naming import NameTable
-    from graphlens.render.pp import FormulaPrinter
-    inputs, outputs = inner_graph(op)
-    placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
-    names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
-    printer = FormulaPrinter(syntax, names, placeholders, bind_prefix="u")
-    kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
-        ("output", out) for out in outputs]
-    lines, _ = printer.print_targets(kinds)
-    return lines
-
-
-def inner_formula_text(op) -> str:
-    """The inner graph of a fused op as one line: `i0 * exp(i1)`, `u1 = exp(i0); u1 * u1`."""
-    from graphlens.render.formula import TextSyntax
-    syntax = TextSyntax()
-    return "; ".join(rope.plain() for rope in syntax.lines(inner_lines(op, syntax)))

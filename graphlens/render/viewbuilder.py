@@ -2,8 +2,9 @@
 updates and provenance, each with stable keys from the walk (`a_n12`: the 12th op of "after").
 
 `scene.py` says what a picture shows; this is the walk that does it, once, over the view's
-iterative toposort. `fused.py` (fused ops drawn open), `scopes.py` (name scopes) and
-`collapse.py` (max_nodes, long edges) each handle one part of it.
+iterative toposort, and `build_scene` puts one or two views side by side. `fused.py` (fused
+ops drawn open), `scopes.py` (name scopes) and `collapse.py` (max_nodes, long edges) each
+handle one part of it.
 
 >>> ViewBuilder(scene, view, 1000, {}, {}, {}, in_cluster=False).build()   # doctest: +SKIP
 """
@@ -14,9 +15,12 @@ from graphlens.render import labels
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
                                        drawn_open, inner_count, is_long, levels, summary_text,
                                        visible_nodes)
-from graphlens.render.scene import (STAGE_TITLES, SceneCluster, SceneEdge, SceneNode,
+from graphlens.render.fused import add_fused
+from graphlens.render.origins import origins_of
+from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
 from graphlens.render.scopes import assign_scopes, scope_path
+from graphlens.render.style import rule_colors
 
 
 class ViewBuilder:
@@ -216,7 +220,6 @@ class ViewBuilder:
         origin = self.origins.get(node)
         if drawn_open(node, self.max_nodes):
             # Nesting of fused ops inside fused ops is shallow (a few levels), never graph depth.
-            from graphlens.render.fused import add_fused
             self.op_keys[node] = add_fused(self, node, key, cluster, source_of, origin)
             return
         out = node.outputs[0]
@@ -317,3 +320,62 @@ def _plural(count: int, noun: str) -> str:
 def _name_of(item) -> str | None:
     """The name that put a scoped item (an Apply or a root variable) in its scope."""
     return item.outputs[0].name if hasattr(item, "outputs") else item.name
+
+
+def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None) -> Scene:
+    """The scene for one or two views (side by side, each in its own cluster when two).
+
+    >>> scene = build_scene(views(T.exp(x), 'after'))                     # doctest: +SKIP
+    >>> [node.kind for node in scene.nodes]
+    ['input', 'op', 'output']
+    """
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+    scene = Scene(title=title if title is not None else _default_title(views))
+    colors = {}
+    for view in views:
+        origins = origins_of(view.function) if view.stage == "after" else {}
+        colors = rule_colors(origin.rule for origin in origins.values() if origin.rule)
+        # Before-graph nodes are named by their walk position (b_n5) whether or not the before
+        # picture is drawn, so a tooltip's "from Log (b_n5)" means the same in every picture.
+        before_keys = {}
+        if origins:
+            before_keys = {node: f"b_n{number}" for number, node
+                           in enumerate(view.function.fgraph_before.toposort())}
+        builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
+                               in_cluster=len(views) > 1)
+        builder.build()
+    _add_legend(scene, colors, views)
+    return scene
+
+
+def _default_title(views) -> str:
+    function = views[0].function
+    if function is None:
+        return ""
+    # Quoted by hand: repr() would double a backslash, and DOT's own escaping doubles it again.
+    name = f"function '{labels.printable(function.name)}'" if function.name else "function"
+    before, after = len(function.fgraph_before.apply_nodes), len(function.fgraph.apply_nodes)
+    if len(views) > 1:
+        return f"{name}: before and after rewrites ({before} ops -> {after})"
+    if views[0].stage == "before":
+        return f"{name}: before rewrites, {before} ops"
+    return (f"{name}: after rewrites, {after} ops (from {before}), "
+            f"{len(function.rewrite_log)} replacements")
+
+
+def _add_legend(scene, colors, views):
+    if not scene.rule_counts:
+        return
+    scene.clusters.append(SceneCluster("cluster_legend", "legend",
+                                       "colour = the rewrite that made the node"))
+    replacements = views[-1].function.rewrite_log.counts()
+    for number, rule in enumerate(sorted(scene.rule_counts)):
+        count = scene.rule_counts[rule]
+        label = f"{labels.printable(rule)}\n{count} node{'s' if count != 1 else ''}"
+        total = replacements.get(rule, 0)
+        tooltip = (f"rewrite {labels.printable(rule)}: made {count} of the drawn nodes; "
+                   f"{total} replacement{'' if total == 1 else 's'} in all")
+        scene.add_node(SceneNode(f"legend{number}", "legend", label, tooltip,
+                                 "cluster_legend", colors.get(rule),
+                                 {"kind": "legend", "title": labels.printable(rule)}))

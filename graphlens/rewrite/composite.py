@@ -14,11 +14,11 @@ from functools import cached_property
 
 import numpy as np
 
+from graphlens.backprop import grad
 from graphlens.errors import GraphlensTypeError
-from graphlens.graph.basic import Apply, Constant, toposort
+from graphlens.graph.basic import Apply, Constant, clone_graph, toposort
 from graphlens.graph.notation import Func, Infix, Prefix
 from graphlens.graph.op import Op
-from graphlens.rewrite.kernels import kernel_for
 from graphlens.tensor.elemwise import check_runtime_broadcast
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -112,7 +112,7 @@ class Composite(Op):
             if index != output and not isinstance(template[index], np.ndarray):
                 dying[step].append(index)
         final = self.inner_output.type.shape
-        steps = tuple(_Step(node, kernel_for(node), tuple(slot[v] for v in node.inputs),
+        steps = tuple(_Step(node, _kernel_of(node), tuple(slot[v] for v in node.inputs),
                             slot[node.outputs[0]], np.dtype(node.outputs[0].type.dtype),
                             tuple(dying[i]), _same_lengths(node.outputs[0].type.shape, final))
                       for i, node in enumerate(nodes))
@@ -227,12 +227,16 @@ class Composite(Op):
         return values[plan.output]
 
     def grad(self, inputs, output_grads):
-        from graphlens.gradient import grad
-        from graphlens.graph.basic import clone_graph
         (output,), _ = clone_graph([self.inner_output],
                                    replace=dict(zip(self.inner_inputs, inputs)))
         return grad(None, list(inputs), known_grads={output: output_grads[0]},
                     disconnected_inputs="ignore", return_disconnected="disconnected")
+
+
+def _kernel_of(node):
+    """The op's own kernel for `node` (tensor/kernels.py), None when only `perform` can."""
+    kernel = getattr(node.op, "kernel", None)
+    return kernel(node) if kernel is not None else None
 
 
 def _reading(kernel, slots):

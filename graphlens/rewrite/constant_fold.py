@@ -12,6 +12,7 @@ import numpy as np
 from graphlens.graph.basic import Constant
 from graphlens.graph.op import Op
 from graphlens.rewrite.pattern import Pat, rewrite
+from graphlens.tensor.variable import TensorConstant
 
 # A folded value larger than this (in elements) and than its inputs together stays computed.
 MAX_FOLDED_SIZE = 4096
@@ -25,7 +26,6 @@ def _all_inputs_constant(node) -> bool:
          tags=("fast_compile", "constant_fold"))
 def constant_fold(out, node):
     """An op of constants, computed once: `2 * 3` becomes `6`, `exp(0.0)` becomes `1.0`."""
-    from graphlens.tensor.variable import TensorConstant
     if getattr(node.op, "destroy_map", None) or not hasattr(out.type, "dtype"):
         return None
     inputs = [np.asarray(var.data) for var in node.inputs]

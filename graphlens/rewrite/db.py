@@ -16,9 +16,13 @@ the nodes it removed and added, and the nodes its pattern matched.
 
 from __future__ import annotations
 
-from graphlens.errors import ConfigError, RewriteError, describe
+import warnings
+
+from graphlens.errors import ConfigError, RewriteBudgetWarning, RewriteError, describe
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
+from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge, shapes,
+                               specialize, stabilize, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 
 # The order phases run in. A rule names one of them.
@@ -29,8 +33,6 @@ MAX_PASSES = 6
 
 def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
-    from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge,
-                                   shapes, specialize, stabilize, xent)
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
                    fusion, inplace):
@@ -80,13 +82,25 @@ def optimize(fgraph, mode, log=None) -> RewriteLog:
             continue
         driver.start_phase(local)
         for _ in range(MAX_PASSES):
+            driver.fired.clear()
             changes = sum(driver.run_whole(rule, phase) for rule in whole)
             changes += driver.run_local(local, phase)
             if changes:
                 changes += sum(driver.run_whole(rule, phase) for rule in merges)
             if not changes:
                 break
+        else:
+            _warn_budget(phase, driver.fired)
     return log
+
+
+def _warn_budget(phase, fired):
+    """Say that `phase` stopped at its pass budget, and which rules were still firing."""
+    still = ", ".join(f"{name} ({count}x)" for name, count in fired.items())
+    warnings.warn(f"rewrite phase {phase!r} stopped after {MAX_PASSES} passes without reaching "
+                  f"a fixed point; still firing in the last pass: {still}. The function is "
+                  f"correct but may be less optimized; rules that undo each other cause this.",
+                  RewriteBudgetWarning, stacklevel=3)
 
 
 class Driver:
@@ -99,6 +113,8 @@ class Driver:
         # Nodes whose surroundings changed since the last pass; None: visit every node.
         self._seeds = None
         self._reach = 1
+        # {rule name: replacements} in the current pass, for the pass-budget warning.
+        self.fired = {}
 
     def start_phase(self, rules):
         """The next pass visits every node: new rules may match anywhere."""
@@ -152,6 +168,11 @@ class Driver:
                         continue
                     changes += 1
                     if changes > budget:
+                        warnings.warn(f"rewrite phase {phase!r}: one pass made {changes} "
+                                      f"replacements, more than its budget of {budget}, and "
+                                      f"stopped early; rule {rule.name} ({rule.location}) "
+                                      f"was the last to fire", RewriteBudgetWarning,
+                                      stacklevel=3)
                         return changes
                     # The new nodes may match further rules; try them before moving on.
                     stack.extend(reversed(added))
@@ -195,6 +216,7 @@ class Driver:
                     left = fgraph.clients.get(var)
                     if left is not None and len(left) == 1:
                         self._seeds.extend(c for c, _ in left if c != OUTPUT)
+        self.fired[rule.name] = self.fired.get(rule.name, 0) + 1
         self.log.append(RewriteRecord(rule.name, rule.location, phase, tuple(removed),
                                       tuple(added), old, new, tuple(replacement.matched)))
         return added

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.gradient import DisconnectedGrad, StraightThrough, ZeroGrad
+from graphlens.backprop import DisconnectedGrad, StraightThrough, ZeroGrad
 from graphlens.rewrite.pattern import Pat, Var, constant_value, fits, rewrite
 from graphlens.rewrite.shapes import shape_source
 from graphlens.tensor.compare import Switch

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from graphlens.gradient import GradientStop, StraightThrough
+from graphlens.backprop import GradientStop, StraightThrough
 from graphlens.rewrite.composite import Composite
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise

@@ -7,6 +7,9 @@ time a node is reached its inputs have already been merged.
 
 from __future__ import annotations
 
+import warnings
+
+from graphlens.errors import GraphlensWarning
 from graphlens.graph.basic import Constant
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 
@@ -26,6 +29,7 @@ def merge(fgraph):
         if kept is not var:
             yield Replacement(var, kept)
     kept_nodes = {}
+    unhashable = set()
     nodes = fgraph.apply_nodes
     for node in list(fgraph.toposort()):
         if node not in nodes:
@@ -33,7 +37,13 @@ def merge(fgraph):
         key = (node.op, tuple(node.inputs))
         try:
             kept = kept_nodes.setdefault(key, node)
-        except TypeError:
-            continue        # an op with unhashable props is never merged
+        except TypeError as exc:
+            # Never merged, and said once per op class: the op's props should be hashable.
+            if type(node.op) not in unhashable:
+                unhashable.add(type(node.op))
+                warnings.warn(f"merge: {type(node.op).__name__} cannot be hashed ({exc}), so "
+                              f"its duplicate nodes are not merged; make its props hashable "
+                              f"(tuples, not lists)", GraphlensWarning, stacklevel=2)
+            continue
         if kept is not node and kept in nodes:
             yield Replacement(node.outputs[0], kept.outputs[0], (node,))

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphlens.graph.basic import Constant, Variable
+from graphlens.tensor.basic import cast
+from graphlens.tensor.elemwise import DimShuffle
+from graphlens.tensor.variable import as_tensor_variable
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,6 @@ def constant_value(var):
     >>> constant_value(T.constant(2.0))
     array(2.)
     """
-    from graphlens.tensor.elemwise import DimShuffle
     while var.owner is not None and isinstance(var.owner.op, DimShuffle):
         var = var.owner.inputs[0]
     if isinstance(var, Constant):
@@ -254,8 +256,6 @@ def fits(new, old):
     A replacement must keep the rank, and keep every axis that `old` declares broadcastable
     (length 1) broadcastable, or the ops reading it would broadcast differently.
     """
-    from graphlens.tensor.basic import cast
-    from graphlens.tensor.variable import as_tensor_variable
     new = as_tensor_variable(new)
     if new.ndim != old.ndim:
         return None

@@ -17,6 +17,7 @@ from graphlens.tensor.math import zeros_like
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
+from graphlens.tensor.kernels import copy_kernel
 
 # Static shapes of the named ranks: a row is (1, ?), a col (?, 1).
 RANK_SHAPES = {
@@ -75,6 +76,17 @@ class Cast(UnaryElemwise):
 
     dtype: str
     notation = Func("cast", params=("dtype",))
+    gradient_remedy = ("keep a float dtype: drop the cast (or cast to config.floatX) where "
+                       "gradients must flow, and convert to integers only to evaluate, outside "
+                       "the cost")
+
+    def kernel(self, node):
+        """Into `out`, converting as numpy's astype does."""
+        return copy_kernel(0, casting="unsafe")
+
+    @property
+    def title(self):
+        return f"cast to {self.dtype}"
 
     @property
     def zero_gradient_reason(self):

@@ -15,6 +15,7 @@ from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, 
                                        unbroadcast)
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.kernels import ufunc_kernel
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
                      "wherever it exists")
@@ -24,7 +25,14 @@ COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its de
 class Comparison(BinaryElemwise):
     """Base of elementwise comparisons: a bool result and a zero gradient."""
 
+    gradient_remedy = ("a comparison is true or false; if it must feed the cost, use a smooth "
+                       "surrogate: T.nnet.sigmoid(k * (a - b)) instead of a > b")
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = COMPARISON_REASON
+
+    def kernel(self, node):
+        """The ufunc into a bool `out`, whatever the input dtypes."""
+        return ufunc_kernel(self.nfunc) if isinstance(self.nfunc, np.ufunc) else None
 
     def output_dtype(self, dtype):
         return "bool"
@@ -33,9 +41,10 @@ class Comparison(BinaryElemwise):
         return [zeros_like(x) for x in inputs]
 
 
-def _comparison(name, nfunc, symbol):
+def _comparison(name, nfunc, symbol, commutative=False):
     cls = type(name, (Comparison,), {
         "__doc__": f"x {symbol} y, elementwise.", "nfunc": staticmethod(nfunc),
+        "commutative": commutative,
         "notation": Infix(symbol, COMPARE, associative=False),
         "__module__": __name__, "__qualname__": name})
     return dataclass(frozen=True)(cls)
@@ -45,14 +54,16 @@ Lt = _comparison("Lt", np.less, "<")
 Gt = _comparison("Gt", np.greater, ">")
 Le = _comparison("Le", np.less_equal, "<=")
 Ge = _comparison("Ge", np.greater_equal, ">=")
-Eq = _comparison("Eq", np.equal, "==")
-Neq = _comparison("Neq", np.not_equal, "!=")
+Eq = _comparison("Eq", np.equal, "==", commutative=True)
+Neq = _comparison("Neq", np.not_equal, "!=", commutative=True)
 
 
 @dataclass(frozen=True)
 class Logical(BinaryElemwise):
     """Base of &, |, ^ on bool or integer tensors (bitwise on integers, as numpy)."""
 
+    gradient_remedy = "combine soft masks (floats in [0, 1]) by multiplication instead of & | ^"
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = "logical and bitwise operations have no derivative: 0"
     kinds = "biu"
     dtype_hint = "; compare first, e.g. (x > 0) & (y < 1)"
@@ -67,6 +78,7 @@ class And(Logical):
 
     nfunc = staticmethod(np.bitwise_and)
     notation = Infix("&", COMPARE + 4)   # Python: | < ^ < & < +, all above <
+    commutative = True
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ class Or(Logical):
 
     nfunc = staticmethod(np.bitwise_or)
     notation = Infix("|", COMPARE + 2)
+    commutative = True
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ class Xor(Logical):
 
     nfunc = staticmethod(np.bitwise_xor)
     notation = Infix("^", COMPARE + 3)
+    commutative = True
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,8 @@ class Invert(UnaryElemwise):
 
     nfunc = staticmethod(np.invert)
     notation = Prefix("~")
+    gradient_remedy = "use 1 - m on a soft mask m (floats in [0, 1]) instead of ~m"
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = "logical not has no derivative: 0"
     kinds = "biu"
     dtype_hint = "; compare first, e.g. ~(x > 0)"
@@ -113,6 +129,10 @@ class Sgn(PiecewiseConstant):
 
     nfunc = staticmethod(np.sign)
     notation = Func("sgn")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.sgn(h), h) (from "
+                       "graphlens.gradient) keeps sgn's value in the forward pass and passes "
+                       "the gradient of h backward; or a smooth surrogate such as T.tanh(k * h) "
+                       "with k around 5")
     zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
 
     def impl(self, x):
@@ -126,6 +146,9 @@ class Round(PiecewiseConstant):
 
     nfunc = staticmethod(np.round)
     notation = Func("round")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.round(x), x) "
+                       "(from graphlens.gradient) keeps round's value in the forward pass and "
+                       "passes the gradient of x backward")
     zero_gradient_reason = "round is piecewise constant: its derivative is 0 wherever it exists"
 
 
@@ -135,6 +158,9 @@ class Floor(PiecewiseConstant):
 
     nfunc = staticmethod(np.floor)
     notation = Func("floor")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.floor(x), x) "
+                       "(from graphlens.gradient) keeps floor's value in the forward pass and "
+                       "passes the gradient of x backward")
     kinds = "biuf"
     zero_gradient_reason = "floor is piecewise constant: its derivative is 0 wherever it exists"
 
@@ -145,6 +171,9 @@ class Ceil(PiecewiseConstant):
 
     nfunc = staticmethod(np.ceil)
     notation = Func("ceil")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.ceil(x), x) "
+                       "(from graphlens.gradient) keeps ceil's value in the forward pass and "
+                       "passes the gradient of x backward")
     kinds = "biuf"
     zero_gradient_reason = "ceil is piecewise constant: its derivative is 0 wherever it exists"
 
@@ -155,6 +184,7 @@ class Maximum(BinaryElemwise):
 
     nfunc = staticmethod(np.maximum)
     notation = Func("maximum")
+    commutative = True
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -168,6 +198,7 @@ class Minimum(BinaryElemwise):
 
     nfunc = staticmethod(np.minimum)
     notation = Func("minimum")
+    commutative = True
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
@@ -197,6 +228,9 @@ class Switch(Elemwise):
 
     nin = 3
     notation = Func("switch")
+    gradient_remedy = ("gradients flow only into the two branches of switch; to learn the "
+                       "condition, blend smoothly: g = T.nnet.sigmoid(k * c); g * a + (1 - g) * "
+                       "b")
     zero_gradient_reason = ("the condition of switch only selects between branches: its "
                             "gradient is 0")
 
@@ -219,6 +253,8 @@ class Switch(Elemwise):
         return [zeros_like(cond), unbroadcast(switch(cond, gz, 0), a),
                 unbroadcast(switch(cond, 0, gz), b)]
 
+    def gradient_block(self, node, index):
+        return ("switch_condition", self.zero_gradient_reason) if index == 0 else None
 
 def lt(x, y):
     """x < y, elementwise (bool)."""

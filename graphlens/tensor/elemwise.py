@@ -16,6 +16,7 @@ from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast, upcast_with_weak
+from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
 from graphlens.config import config
@@ -96,6 +97,15 @@ class Elemwise(Op):
     def impl(self, *arrays):
         """The numpy computation; `nfunc` unless an op overrides it."""
         return self.nfunc(*arrays)
+
+    def kernel(self, node):
+        """run(arrays, out) computing `node` into a given array (tensor/kernels.py), or None
+        when only `perform` can: `nfunc` itself when it is a ufunc the op does not wrap."""
+        if not same_dtypes(node) or not isinstance(self.nfunc, np.ufunc):
+            return None
+        if type(self).impl not in (Elemwise.impl, FloatUnaryElemwise.impl):
+            return None
+        return ufunc_kernel(self.nfunc)
 
     def perform(self, node, inputs):
         result = np.asarray(self.impl(*inputs), dtype=node.outputs[0].type.numpy_dtype)

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphlens.graph.basic import Constant
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
+from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, FloatUnaryElemwise,
                                        UnaryElemwise, float_dtype, unbroadcast)
 from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.kernels import (copy_kernel, floating, nary_kernel, same_dtypes,
+                                      ufunc_kernel)
 
 
 @dataclass(frozen=True)
@@ -21,8 +25,15 @@ class Add(Elemwise):
     """x + y + ...: n-ary, so chains flatten into one node."""
 
     nin = -1
+    commutative = True
     nfunc = staticmethod(np.add)
     notation = Infix("+", ADD)
+
+    def kernel(self, node):
+        """One ufunc call for two inputs; a fold for more (n-ary)."""
+        if not same_dtypes(node):
+            return None
+        return ufunc_kernel(self.nfunc) if len(node.inputs) == 2 else nary_kernel(self.nfunc)
 
     def impl(self, *arrays):
         result = arrays[0] + arrays[1] if len(arrays) > 1 else np.array(arrays[0], copy=True)
@@ -54,8 +65,15 @@ class Mul(Elemwise):
     """x * y * ...: n-ary."""
 
     nin = -1
+    commutative = True
     nfunc = staticmethod(np.multiply)
     notation = Infix("*", MUL)
+
+    def kernel(self, node):
+        """One ufunc call for two inputs; a fold for more (n-ary)."""
+        if not same_dtypes(node):
+            return None
+        return ufunc_kernel(self.nfunc) if len(node.inputs) == 2 else nary_kernel(self.nfunc)
 
     def impl(self, *arrays):
         result = arrays[0] * arrays[1] if len(arrays) > 1 else np.array(arrays[0], copy=True)
@@ -68,12 +86,24 @@ class Mul(Elemwise):
         return [unbroadcast(mul(gz, *inputs[:i], *inputs[i + 1:]), x)
                 for i, x in enumerate(inputs)]
 
+    def gradient_block(self, node, index):
+        """Another factor that is the constant 0 zeroes this input's gradient."""
+        if is_discrete(node.inputs[index].dtype):
+            return None
+        if any(isinstance(other, Constant) and not np.any(np.asarray(other.data))
+               for position, other in enumerate(node.inputs) if position != index):
+            return "constant_zero", "multiplied by the constant 0: the product's gradient is 0"
+        return None
 
 @dataclass(frozen=True)
 class TrueDiv(BinaryElemwise):
     """x / y; integers divide to a float (int8/int16 to float32, wider to float64)."""
 
     notation = Infix("/", MUL, associative=False)
+
+    def kernel(self, node):
+        """Float division into `out`; integer inputs take `perform`'s upcast."""
+        return ufunc_kernel(np.true_divide) if same_dtypes(node) and floating(node) else None
 
     def output_dtype(self, dtype):
         return float_dtype(dtype)
@@ -92,6 +122,7 @@ class IntDiv(BinaryElemwise):
 
     nfunc = staticmethod(np.floor_divide)
     notation = Infix("//", MUL, associative=False)
+    gradient_remedy = "use true division x / y where gradients must flow"
     kinds = "biuf"
     zero_gradient_reason = "x // y is piecewise constant: its derivative is 0 wherever it exists"
 
@@ -120,6 +151,10 @@ class Pow(BinaryElemwise):
 
     nfunc = staticmethod(np.power)
     notation = Infix("**", POW, associative=False, right_assoc=True)
+
+    def kernel(self, node):
+        """np.power into `out` for floats; integer powers take `perform`'s checks."""
+        return ufunc_kernel(np.power) if same_dtypes(node) and floating(node) else None
 
     def impl(self, x, y):
         if x.dtype.kind in "iu" and y.dtype.kind in "iu":
@@ -346,6 +381,13 @@ class Second(BinaryElemwise):
     """fill(x, y): y broadcast to the shape of x (and of y), in y's dtype; x's values are unused."""
 
     notation = Func("fill")
+    gradient_remedy = ("fill(x, v) reads only the shape of x; use x itself if its values should "
+                       "matter")
+
+    def kernel(self, node):
+        """A copy of the value into `out` when it already has the result's dtype."""
+        same = node.inputs[1].type.dtype == node.outputs[0].type.dtype
+        return copy_kernel(1) if same else None
 
     def make_node(self, x, y):
         node = super().make_node(x, y)
@@ -360,6 +402,8 @@ class Second(BinaryElemwise):
         (x, y), (gz,) = inputs, output_grads
         return [disconnected(x), unbroadcast(gz, y)]
 
+    def gradient_block(self, node, index):
+        return ("shape", "fill(x, v) reads only the shape of x") if index == 0 else None
 
 def add(*terms):
     """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""

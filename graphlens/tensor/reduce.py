@@ -13,6 +13,7 @@ import numpy as np
 
 from graphlens.errors import AxisError, describe
 from graphlens.graph.basic import Apply
+from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
@@ -193,6 +194,8 @@ class AxisSize(Op):
 
     axis: tuple
     notation = Func("size", params=("axis",))
+    gradient_remedy = "the cost reads only the size of this value, never its entries"
+    reads_only_shape = True
 
     def make_node(self, x):
         x = as_tensor_variable(x)
@@ -203,7 +206,6 @@ class AxisSize(Op):
         return [np.asarray(math.prod(shape[a] for a in self.axis), dtype="int64")]
 
     def grad(self, inputs, output_grads):
-        from graphlens.graph.markers import disconnected
         return [disconnected(inputs[0])]
 
 
@@ -221,6 +223,9 @@ class Argmax(DiscreteReduce):
     """Index of the largest element over one `axis` (or of the flattened tensor for None)."""
 
     notation = Func("argmax", params=("axis",))
+    gradient_remedy = ("use a soft choice in the cost, T.nnet.softmax(x) (or its expected "
+                       "index); keep argmax for evaluation")
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = ("argmax returns an index, piecewise constant in x: its derivative "
                             "is 0")
 
@@ -237,6 +242,9 @@ class Argmin(DiscreteReduce):
     """Index of the smallest element over one `axis` (or of the flattened tensor for None)."""
 
     notation = Func("argmin", params=("axis",))
+    gradient_remedy = ("use a soft choice in the cost, T.nnet.softmax(-x); keep argmin for "
+                       "evaluation")
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = ("argmin returns an index, piecewise constant in x: its derivative "
                             "is 0")
 
@@ -265,6 +273,8 @@ class All(DiscreteReduce):
     """True where every element over `axis` is true."""
 
     notation = Func("all", params=("axis",))
+    gradient_remedy = "use a smooth surrogate of all(): T.min(x) or T.prod(x) on values in [0, 1]"
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = "all() is a logical test: its derivative is 0"
 
     def output_dtype(self, dtype):
@@ -279,6 +289,9 @@ class Any(DiscreteReduce):
     """True where some element over `axis` is true."""
 
     notation = Func("any", params=("axis",))
+    gradient_remedy = ("use a smooth surrogate of any(): T.max(x) or 1 - T.prod(1 - x) on "
+                       "values in [0, 1]")
+    selector = True      # the result only chooses or tests: a mask, an index
     zero_gradient_reason = "any() is a logical test: its derivative is 0"
 
     def output_dtype(self, dtype):

@@ -23,6 +23,8 @@ class Shape(Op):
     """The shape of x as an int64 vector."""
 
     notation = Special("shape")
+    gradient_remedy = "the cost reads only the shape of this value, never its entries"
+    reads_only_shape = True
 
     def make_node(self, x):
         x = as_tensor_variable(x)

@@ -6,17 +6,16 @@
   exploding values per node of the evaluated gradient graph, with ranked `suspects`.
 - `function(..., nan_guard=True)` / `nan_origin(inputs, outputs, values)`: the first node that
   produced NaN or Inf, its inputs' values and its line.
-- `trace_dot(cost, wrt, inputs=...)`, `vanishing_overlay`, `stats_overlay`: the same, drawn.
+- drawn: `graphlens.render.trace_overlay` (`trace_dot`, `vanishing_overlay`, `stats_overlay`),
+  since pictures are `render/`'s job and `trace/` never imports it.
 
 >>> from graphlens.trace import vanishing
 >>> print(vanishing(cost, [W1, W2]))      # doctest: +SKIP
 """
 
 from graphlens.trace.nan import NaNOrigin, nan_origin
-from graphlens.trace.overlay import Overlay, stats_overlay, trace_dot, vanishing_overlay
 from graphlens.trace.stats import GradientStats, NodeStats, Suspect, gradient_stats
 from graphlens.trace.vanishing import Blocker, Finding, VanishingReport, vanishing
 
 __all__ = ["vanishing", "VanishingReport", "Finding", "Blocker", "gradient_stats",
-           "GradientStats", "NodeStats", "Suspect", "nan_origin", "NaNOrigin", "Overlay",
-           "vanishing_overlay", "stats_overlay", "trace_dot"]
+           "GradientStats", "NodeStats", "Suspect", "nan_origin", "NaNOrigin"]

@@ -11,6 +11,8 @@ import numpy as np
 
 from graphlens.graph.basic import Constant
 from graphlens.graph.notation import Func, Infix, Prefix
+from graphlens.tensor.basic import Cast
+from graphlens.tensor.elemwise import DimShuffle
 
 _CUT = "..."
 
@@ -21,8 +23,8 @@ def op_title(op) -> str:
     >>> op_title(Sgn()), op_title(Cast('int32'))       # doctest: +SKIP
     ('sgn', 'cast to int32')
     """
-    if type(op).__name__ == "Cast":
-        return f"cast to {op.dtype}"
+    if op.title is not None:
+        return op.title
     notation = getattr(op, "notation", None)
     if isinstance(notation, Func):
         return notation.name
@@ -61,7 +63,7 @@ def short_expression(var, depth: int = 3) -> str:
 
 def _through_views(var):
     # Broadcast padding (DimShuffle) is noise in a one-line formula: print what it pads.
-    while var.owner is not None and type(var.owner.op).__name__ == "DimShuffle" and \
+    while var.owner is not None and isinstance(var.owner.op, DimShuffle) and \
             var.owner.op.input_ndim < var.ndim and var.name is None:
         var = var.owner.inputs[0]
     return var
@@ -84,7 +86,7 @@ def _apply_text(op, children) -> str:
     if isinstance(notation, Prefix) and len(children) == 1:
         return f"{notation.symbol}{children[0]}"
     arguments = [_strip_parentheses(child) for child in children]
-    if type(op).__name__ == "Cast":
+    if isinstance(op, Cast):
         return f"cast({', '.join(arguments)}, '{op.dtype}')"
     name = notation.name if isinstance(notation, Func) else type(op).__name__
     return f"{name}({', '.join(arguments)})"

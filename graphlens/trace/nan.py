@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from graphlens.compile.function import function
+from graphlens.compile.hooks import plug_perform_wrapper
 from graphlens.errors import NaNError, where
 from graphlens.trace.naming import short_expression, variable_title
 
@@ -124,6 +126,10 @@ def guarded_perform(node):
     return run
 
 
+# The evaluator runs this wrapper for `function(..., nan_guard=True)` (compile/hooks.py).
+plug_perform_wrapper("nan_guard", guarded_perform)
+
+
 def _finite(value) -> bool:
     array = np.asarray(value)
     return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())
@@ -171,7 +177,6 @@ def nan_origin(inputs, outputs, values, *, givens=None, mode=None) -> NaNOrigin 
     >>> origin = nan_origin([x], cost, [np.zeros(3)]); origin.op      # doctest: +SKIP
     'Log'
     """
-    from graphlens.compile.function import function
     guarded = function(list(inputs), outputs, givens=givens, mode=mode, nan_guard=True,
                        on_unused_input="ignore")
     try:

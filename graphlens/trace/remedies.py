@@ -1,8 +1,9 @@
-"""What to do about a blocked gradient: one remedy per op class, as data.
+"""What to do about a blocked gradient.
 
-The analysis (`vanishing.py`) finds where a gradient stops; this table says how people usually
-make it flow again. Lookup follows the class's MRO, most specific class first, so `Lt` finds the
-`Comparison` entry and a new piecewise-constant op inherits its base's advice.
+The analysis (`vanishing.py`) finds where a gradient stops; the op that stops it says how people
+usually make it flow again, in its class's `gradient_remedy` (so `Lt` inherits `Comparison`'s
+advice, and a new piecewise-constant op brings its own). This module adds the remedies of
+blocks that are no single op's fault (a constant, an integer parameter, ...).
 
 >>> remedy_for(Sgn())       # doctest: +SKIP
 'use the straight-through estimator: ...'
@@ -10,46 +11,7 @@ make it flow again. Lookup follows the class's MRO, most specific class first, s
 
 from __future__ import annotations
 
-from graphlens.gradient import DisconnectedGrad, StraightThrough, ZeroGrad
-from graphlens.tensor.basic import Cast
-from graphlens.tensor.compare import (Ceil, Comparison, Floor, Invert, Logical, Round, Sgn,
-                                      Switch)
-from graphlens.tensor.math import IntDiv, Second
-from graphlens.tensor.reduce import All, Any, Argmax, Argmin, AxisSize
-from graphlens.tensor.shape import Shape
-
-_STRAIGHT_THROUGH = ("use the straight-through estimator: straight_through({call}, {arg}) (from "
-                     "graphlens.gradient) keeps {name}'s value in the forward pass and passes the "
-                     "gradient of {arg} backward")
-
-REMEDIES = {
-    Sgn: _STRAIGHT_THROUGH.format(call="T.sgn(h)", arg="h", name="sgn")
-    + "; or a smooth surrogate such as T.tanh(k * h) with k around 5",
-    Round: _STRAIGHT_THROUGH.format(call="T.round(x)", arg="x", name="round"),
-    Floor: _STRAIGHT_THROUGH.format(call="T.floor(x)", arg="x", name="floor"),
-    Ceil: _STRAIGHT_THROUGH.format(call="T.ceil(x)", arg="x", name="ceil"),
-    Comparison: ("a comparison is true or false; if it must feed the cost, use a smooth "
-                 "surrogate: T.nnet.sigmoid(k * (a - b)) instead of a > b"),
-    Logical: "combine soft masks (floats in [0, 1]) by multiplication instead of & | ^",
-    Invert: "use 1 - m on a soft mask m (floats in [0, 1]) instead of ~m",
-    Switch: ("gradients flow only into the two branches of switch; to learn the condition, blend "
-             "smoothly: g = T.nnet.sigmoid(k * c); g * a + (1 - g) * b"),
-    Cast: ("keep a float dtype: drop the cast (or cast to config.floatX) where gradients must "
-           "flow, and convert to integers only to evaluate, outside the cost"),
-    Argmax: ("use a soft choice in the cost, T.nnet.softmax(x) (or its expected index); keep "
-             "argmax for evaluation"),
-    Argmin: ("use a soft choice in the cost, T.nnet.softmax(-x); keep argmin for evaluation"),
-    All: "use a smooth surrogate of all(): T.min(x) or T.prod(x) on values in [0, 1]",
-    Any: "use a smooth surrogate of any(): T.max(x) or 1 - T.prod(1 - x) on values in [0, 1]",
-    IntDiv: "use true division x / y where gradients must flow",
-    ZeroGrad: "remove zero_grad() if this parameter should learn through this path",
-    DisconnectedGrad: "remove disconnected_grad() if this parameter should learn through this path",
-    StraightThrough: ("straight_through(forward, surrogate) sends gradients only into its "
-                      "surrogate; make the parameter reach the surrogate argument"),
-    Shape: "the cost reads only the shape of this value, never its entries",
-    AxisSize: "the cost reads only the size of this value, never its entries",
-    Second: "fill(x, v) reads only the shape of x; use x itself if its values should matter",
-}
+from graphlens.graph.types import is_discrete
 
 # Remedies of blocks that are not one op's fault.
 KIND_REMEDIES = {
@@ -64,14 +26,14 @@ KIND_REMEDIES = {
 
 
 def remedy_for(op) -> str:
-    """The remedy for a block by `op`, from the most specific class with an entry.
+    """The remedy for a block by `op`: its class's `gradient_remedy`, else a general one.
 
     >>> remedy_for(Argmax((1,))).startswith('use a soft choice')
     True
     """
-    for cls in type(op).__mro__:
-        if cls in REMEDIES:
-            return REMEDIES[cls]
+    remedy = getattr(op, "gradient_remedy", None)
+    if remedy:
+        return remedy
     return KIND_REMEDIES["dtype"] if _has_discrete_output(op) else (
         f"{type(op).__name__} has a zero gradient here; replace it by a differentiable "
         f"expression, or by straight_through(forward, surrogate)")
@@ -79,5 +41,4 @@ def remedy_for(op) -> str:
 
 def _has_discrete_output(op) -> bool:
     dtype = getattr(op, "dtype", None)
-    from graphlens.graph.types import is_discrete
     return isinstance(dtype, str) and is_discrete(dtype)

@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
-from graphlens.graph.basic import Constant, toposort
+from graphlens.backprop import grad
+from graphlens.compile.function import function
+from graphlens.errors import GraphlensTypeError, MissingInputError, ShapeError, describe, where
+from graphlens.graph.basic import Constant, graph_inputs, toposort
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.compare import Maximum
 from graphlens.tensor.math import Tanh
 from graphlens.tensor.nnet import Relu, Sigmoid
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
 from graphlens.trace.naming import op_title, short_expression
+from graphlens.trace.report import format_stats, rich_stats
 from graphlens.trace.vanishing import _dependency_masks
 
 # Suspect kinds, most serious first: the rank orders the report.
@@ -127,11 +130,9 @@ class GradientStats:
         return None
 
     def __str__(self):
-        from graphlens.trace.report import format_stats
         return format_stats(self)
 
     def __rich__(self):
-        from graphlens.trace.report import rich_stats
         return rich_stats(self)
 
 
@@ -147,8 +148,6 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
     >>> [s.kind for s in stats.suspects]                        # doctest: +SKIP
     ['vanishing', 'saturated']
     """
-    from graphlens.compile.function import function
-    from graphlens.gradient import grad
     thresholds = Thresholds(saturation, saturated_fraction, dead_fraction, exploding, vanishing,
                             vanishing_ratio)
     cost = as_tensor_variable(cost)
@@ -198,8 +197,6 @@ def _split_inputs(inputs):
 
 
 def _check_complete(cost, explicit):
-    from graphlens.errors import MissingInputError
-    from graphlens.graph.basic import graph_inputs
     given = set(explicit)
     missing = [var for var in graph_inputs([cost]) if var not in given
                and not isinstance(var, Constant) and not getattr(var, "is_shared", False)]

@@ -17,24 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
-from graphlens.graph.basic import Constant, toposort
+from graphlens.graph.basic import toposort
 from graphlens.graph.types import is_discrete
-from graphlens.gradient import DisconnectedGrad, StraightThrough, ZeroGrad
-from graphlens.tensor.compare import Comparison, Invert, Logical, Switch
-from graphlens.tensor.math import Mul, Second
-from graphlens.tensor.reduce import All, Any, Argmax, Argmin, AxisSize
-from graphlens.tensor.shape import Shape
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 from graphlens.trace.naming import op_title, short_expression
 from graphlens.trace.remedies import KIND_REMEDIES, remedy_for
+from graphlens.trace.report import format_vanishing, rich_vanishing
 
-# Ops whose result only chooses or tests (a mask, an index): next to a path that carries the
-# gradient they are how relu masks and max-pooling are built, so they are reported only when
-# they block a parameter completely.
-_SELECTORS = (Comparison, Logical, Invert, Argmax, Argmin, All, Any)
+# Blocks that only choose or test (see `Op.selector`): reported only when they block a parameter
+# completely.
 _SELECTING_KINDS = ("switch_condition", "shape", "straight_through")
 
 
@@ -108,11 +100,9 @@ class VanishingReport:
         return None
 
     def __str__(self):
-        from graphlens.trace.report import format_vanishing
         return format_vanishing(self)
 
     def __rich__(self):
-        from graphlens.trace.report import rich_vanishing
         return rich_vanishing(self)
 
 
@@ -200,38 +190,29 @@ def _reverse_reachability(cost, nodes, depends, constants):
 
 
 def _edge_block(node, index, var, constants):
-    """(kind, reason) if the gradient of `node`'s output cannot enter input `index`, else None."""
+    """(kind, reason) if the gradient of `node`'s output cannot enter input `index`, else None.
+
+    The op says so itself: `gradient_block` for a block by its structure (a gradient stop, the
+    condition of switch, a zero factor), `zero_gradient_reason` for a zero derivative.
+    """
     op = node.op
     if var in constants:
         return "constant", "listed in consider_constant: gradients treat it as a constant"
-    if isinstance(op, (ZeroGrad, DisconnectedGrad)):
-        return "gradient_stop", op.zero_gradient_reason
-    if isinstance(op, Switch):
-        return ("switch_condition", op.zero_gradient_reason) if index == 0 else None
-    if isinstance(op, StraightThrough):
-        return ("straight_through", "straight_through(forward, surrogate) takes only the "
-                "surrogate's gradient; its forward argument gets none") if index == 0 else None
-    if isinstance(op, Second) and index == 0:
-        return "shape", "fill(x, v) reads only the shape of x"
+    block = op.gradient_block(node, index)
+    if block is not None:
+        return block
     if is_discrete(var.dtype):
         return None
     reason = op.zero_gradient_reason   # read from the instance: Cast's depends on its dtype
     if reason:
         return "zero_gradient", reason
-    if isinstance(op, Mul) and _other_factor_is_zero(node, index):
-        return "constant_zero", "multiplied by the constant 0: the product's gradient is 0"
     return None
-
-
-def _other_factor_is_zero(node, index) -> bool:
-    return any(isinstance(other, Constant) and not np.any(np.asarray(other.data))
-               for position, other in enumerate(node.inputs) if position != index)
 
 
 def _conversion(node):
     """(kind, reason) for an op that turns a float input into an integer or bool output."""
     op = node.op
-    if isinstance(op, (Shape, AxisSize)):
+    if op.reads_only_shape:
         return "shape", f"{op_title(op)} reads only the shape of its input, never its values"
     reason = op.zero_gradient_reason
     if reason:
@@ -248,7 +229,7 @@ def _blocker(node, index, kind, reason) -> Blocker:
         remedy = KIND_REMEDIES["constant_zero"]
     else:
         remedy = remedy_for(op)
-    selects = kind in _SELECTING_KINDS or (kind == "zero_gradient" and isinstance(op, _SELECTORS))
+    selects = kind in _SELECTING_KINDS or (kind == "zero_gradient" and op.selector)
     title = "the condition of switch" if kind == "switch_condition" else op_title(op)
     return Blocker(op=op.label, title=title, kind=kind, input_index=index,
                    expression=short_expression(node.outputs[0]), where=where(node.outputs[0]),

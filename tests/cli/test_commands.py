@@ -57,8 +57,7 @@ def test_diff_counts_match_the_function_graphs(write_model, run_cli):
 
 @pytest.mark.parametrize("command", ["show", "pp", "debugprint", "trace", "diff"])
 def test_missing_model_file_is_exit_2_with_one_line(run_cli, write_model, command):
-    if command not in build_cli().commands:
-        pytest.skip(f"{command} is not wired")
+    assert command in build_cli().commands, f"the {command} command is not wired"
     result = run_cli(command, "absent.py")
     assert result.exit_code == 2
     assert result.stdout == ""

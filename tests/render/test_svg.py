@@ -83,6 +83,14 @@ def test_config_layout_chooses_the_backend_unless_one_is_given():
         assert chosen_backend("auto") == "auto"
 
 
+def test_config_layout_wasm_draws_through_webassembly_even_with_dot_on_path():
+    y = T.exp(T.dvector("x"))
+    with config.change_flags(layout="wasm"):
+        forced = to_svg(y)
+    assert forced == to_svg(y, backend="wasm")
+    assert forced.startswith("<?xml") and ">Exp</text>" in forced
+
+
 def test_mlp_after_rewrites_renders_with_the_wasm_backend():
     rng = np.random.default_rng(0)
     x, t = T.dmatrix("x"), T.dmatrix("t")

@@ -1,13 +1,17 @@
 """Merge, constant folding, canonical forms, folding of shape computations and dead code: the
 optimized graph is smaller and computes the same values as the unoptimized one."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
 import graphlens.tensor as T
 from graphlens import function, grad
 from graphlens.compile.mode import Mode
-from graphlens.errors import EvaluationError
+from graphlens.errors import EvaluationError, GraphlensWarning
+from graphlens.graph.basic import Apply
+from graphlens.graph.op import Op
 from graphlens.tensor.math import Add
 
 # Canonical forms alone: no fusion, so the graphs show each op.
@@ -32,6 +36,29 @@ def test_merge_computes_a_repeated_expression_once():
     f = _agree([x], [T.exp(x) * 2 + T.exp(x) * 2], [np.array([0.5, 1.0])])
     assert _labels(f).count("Exp") == 1 and len(f.fgraph.apply_nodes) == 3
     assert f.rewrite_log.counts()["merge"] == 3       # the constant 2, the Exp, the Mul
+
+
+@dataclass(frozen=True)
+class Scale(Op):
+    """x * sum(factors): an op whose prop is a list, so it cannot be hashed."""
+
+    factors: list
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs):
+        return [inputs[0] * float(sum(self.factors))]
+
+
+def test_merge_says_so_when_an_op_cannot_be_hashed_and_keeps_both_nodes():
+    x = T.dvector("x")
+    with pytest.warns(GraphlensWarning, match=r"merge: Scale cannot be hashed \(unhashable "
+                      r"type: 'list'\), so its duplicate nodes are not merged"):
+        f = function([x], Scale([2.0])(x) + Scale([2.0])(x), mode="FAST_COMPILE")
+    assert [node.op.label for node in f.fgraph.toposort()].count("Scale{factors=[2.0]}") == 2
+    np.testing.assert_allclose(f([1.0, 3.0]), [4.0, 12.0])
 
 
 def test_equal_constants_merge_by_signature():

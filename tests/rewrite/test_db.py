@@ -1,19 +1,22 @@
 """The rewrite database and driver: modes select rules, passes are bounded, every replacement is
 checked and recorded, the user's graph is never touched, and 100,000-node graphs are fine."""
 
+import inspect
+
 import pytest
 
 import graphlens.tensor as T
 from graphlens import function
 from graphlens.compile.mode import Mode
-from graphlens.errors import ConfigError, RewriteError
+from graphlens.errors import ConfigError, RewriteBudgetWarning, RewriteError
 from graphlens.graph.basic import Apply, clone_graph, toposort
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import RewriteLog, origin_of
+from graphlens.rewrite import db
 from graphlens.rewrite.db import Driver, optimize, select_rules
 from graphlens.rewrite.fusion import fusion_groups
 from graphlens.rewrite.inplace import destroyable_inputs
-from graphlens.rewrite.pattern import Pat, Var, rewrite
+from graphlens.rewrite.pattern import Pat, Replacement, Var, graph_rewrite, rewrite
 from graphlens.tensor.math import Cos, Exp, Neg, Sin
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable
@@ -65,8 +68,32 @@ def test_rules_that_undo_each_other_stop_at_the_pass_budget():
         return T.sin(x)
 
     fg = _fgraph(T.sin(T.dvector("x")))
-    changes = Driver(fg, RewriteLog()).run_local([sin_to_cos, cos_to_sin], "canonicalize")
+    with pytest.warns(RewriteBudgetWarning, match=r"rewrite phase 'canonicalize': one pass "
+                      r"made 1005 replacements, more than its budget of 1004.*rule sin_to_cos "
+                      r"\(tests/rewrite/test_db.py:\d+\) was the last to fire"):
+        changes = Driver(fg, RewriteLog()).run_local([sin_to_cos, cos_to_sin], "canonicalize")
     assert changes == 4 * 1 + 1000 + 1      # the budget of one pass over one node, then stop
+
+
+def test_a_phase_that_never_settles_warns_naming_the_phase_and_the_rule(monkeypatch):
+    @graph_rewrite("canonicalize")
+    def swap_sin_and_cos(fgraph):
+        """One swap per pass, forever: the phase can only stop at its pass budget."""
+        node = next(iter(fgraph.apply_nodes))
+        twin = T.cos if isinstance(node.op, Sin) else T.sin
+        yield Replacement(node.outputs[0], twin(node.inputs[0]), (node,))
+
+    @rewrite("canonicalize", Pat(Neg, Pat(Neg, Var("x"))))
+    def drop_double_negation(x):
+        return x
+
+    monkeypatch.setattr(db, "all_rules", lambda: [swap_sin_and_cos, drop_double_negation])
+    fg = _fgraph(T.sin(T.dvector("x")))
+    with pytest.warns(RewriteBudgetWarning, match=r"rewrite phase 'canonicalize' stopped after "
+                      r"6 passes without reaching a fixed point; still firing in the last "
+                      r"pass: swap_sin_and_cos \(1x\)"):
+        log = optimize(fg, Mode("FAST_RUN"))
+    assert log.counts() == {"swap_sin_and_cos": db.MAX_PASSES}
 
 
 def test_a_replacement_of_another_dtype_is_refused_naming_the_rule():
@@ -91,8 +118,9 @@ def test_a_replacement_built_on_the_replaced_variable_is_refused():
 
 def test_each_replacement_is_recorded_with_its_nodes():
     x = T.dvector("x")
-    f = function([x], T.log(T.nnet.sigmoid(x)),
-                 mode=Mode("FAST_RUN", exclude=("fusion", "inplace")))
+    out = T.log(T.nnet.sigmoid(x))
+    built_on = inspect.currentframe().f_lineno - 1
+    f = function([x], out, mode=Mode("FAST_RUN", exclude=("fusion", "inplace")))
     (record,) = [r for r in f.rewrite_log if r.rule == "log_sigmoid_to_softplus"]
     assert record.phase == "stabilize"
     assert record.location.startswith("graphlens/rewrite/stabilize.py:")
@@ -100,8 +128,10 @@ def test_each_replacement_is_recorded_with_its_nodes():
     assert [n.op.label for n in record.added] == ["Neg", "Softplus", "Neg"]
     assert [n.op.label for n in record.matched] == ["Log", "Sigmoid"]
     assert record.by is f.fgraph.outputs[0] and record.replaced.owner.op.label == "Log"
-    # What a rewrite builds carries the user's line and name.
-    assert record.by.creation_site == record.replaced.creation_site
+    # What a rewrite builds carries the user's line (the graph's, not the `function` call's).
+    assert record.by.creation_site == (__file__, built_on)
+    assert all(var.creation_site == (__file__, built_on)
+               for node in record.added for var in node.outputs)
 
 
 def test_compiling_never_changes_the_users_graph():

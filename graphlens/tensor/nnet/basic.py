@@ -20,6 +20,8 @@ from graphlens.tensor.compare import gt, switch
 from graphlens.tensor.reduce import normalize_axes, sum
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.kernels import (floating, same_dtypes, ufunc_kernel,
+                                      ufunc_with_scalar_kernel)
 
 
 def _stable_sigmoid(x):
@@ -53,6 +55,10 @@ class Softplus(FloatUnaryElemwise):
     notation = Func("softplus")
     kinds = "biuf"
 
+    def kernel(self, node):
+        """log(1 + exp(x)) as np.logaddexp(0, x), into `out`."""
+        return ufunc_kernel(np.logaddexp, 0) if same_dtypes(node) and floating(node) else None
+
     def impl(self, x):
         if x.dtype.kind not in "fc":
             x = x.astype(float_dtype(str(x.dtype)))
@@ -68,6 +74,10 @@ class Relu(FloatUnaryElemwise):
 
     notation = Func("relu")
     kinds = "biuf"
+
+    def kernel(self, node):
+        """max(x, 0) into `out`."""
+        return ufunc_with_scalar_kernel(np.maximum, 0) if same_dtypes(node) else None
 
     def output_dtype(self, dtype):
         return dtype

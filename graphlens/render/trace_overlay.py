@@ -1,4 +1,7 @@
-"""Overlays: what the tracers found, as styles laid over a picture of the graph.
+"""Overlays: what the tracers (`trace/`) found, as styles laid over a picture of the graph.
+
+The tracers keep their facts as data (findings, blockers, statistics); drawing them (colours,
+Graphviz attributes, legends) is this module's job, so `trace/` never imports `render/`.
 
 An `Overlay` is plain data keyed by the graph's own objects: `nodes` {Apply: style},
 `variables` {input or shared Variable: style}, `edges` {(Apply, input position): style} and a
@@ -16,6 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphlens.graph.basic import toposort
+from graphlens.render.dot import to_dot
+from graphlens.trace.stats import gradient_stats
+from graphlens.trace.vanishing import vanishing
 
 RED = "#d62728"
 ORANGE = "#ff7f0e"
@@ -207,9 +213,6 @@ def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=Non
 
     >>> svg = render_dot(trace_dot(cost, params), format='svg')       # doctest: +SKIP
     """
-    from graphlens.render.dot import to_dot
-    from graphlens.trace.stats import gradient_stats
-    from graphlens.trace.vanishing import vanishing
     report = vanishing(cost, wrt)
     overlay = vanishing_overlay(report)
     parts = [", ".join(f"{f.parameter} {f.status.replace('_', ' ')}" for f in report.findings)

@@ -1,0 +1,307 @@
+"""Reverse-mode differentiation: `grad` and the gradient stops (`zero_grad`, `disconnected_grad`,
+`straight_through`).
+
+Gradients are ordinary graphs, so they print, rewrite and draw like any other expression. The
+walk is iterative (100,000-node graphs) and visits only nodes between the cost and `wrt`.
+This module sits below `rewrite/` (a fused op's gradient, the rules that drop gradient stops)
+and imports nothing of `compile/`; what must compile a function to work (`jacobian`, `hessian`,
+`verify_grad`) lives above, and `graphlens/gradient.py` gathers them all at Theano's path.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
+                              UndefinedGradientError, describe)
+from graphlens.graph.basic import Apply, toposort
+from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.graph.types import is_discrete
+from graphlens.tensor.basic import cast
+from graphlens.tensor.math import add, zeros_like
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
+from graphlens.config import config
+
+
+def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_grads=None,
+         return_disconnected="zero"):
+    """Symbolic gradient of a scalar `cost` with respect to `wrt` (a variable or a list).
+
+    consider_constant: variables whose value is used but not differentiated through.
+    disconnected_inputs: 'raise' (default), 'warn' or 'ignore' when the cost does not depend on
+    a `wrt`; such a gradient is then zeros, None or a `disconnected` marker (return_disconnected
+    'zero', 'None' or 'disconnected'). known_grads: {variable: its gradient} to start from, with
+    or without a cost.
+
+    >>> x = T.dscalar('x'); g = grad(x ** 2, x)        # a graph: 2 * x
+    """
+    if disconnected_inputs not in ("raise", "warn", "ignore"):
+        raise ValueError("disconnected_inputs must be 'raise', 'warn' or 'ignore'")
+    if return_disconnected not in ("zero", "None", "disconnected"):
+        raise ValueError("return_disconnected must be 'zero', 'None' or 'disconnected'")
+    single = not isinstance(wrt, (list, tuple))
+    wrt_list = [wrt] if single else list(wrt)
+    for var in wrt_list:
+        if not isinstance(var, TensorVariable):
+            raise GraphlensTypeError(f"grad: wrt must be symbolic tensors, got {var!r:.60}")
+    seeds = {}
+    if cost is not None:
+        cost = as_tensor_variable(cost)
+        if cost.ndim != 0:
+            raise ShapeError(f"grad: the cost must be a scalar, got {describe(cost)}. Reduce it "
+                             f"first, e.g. cost.sum() or cost.mean()")
+        if is_discrete(cost.dtype):
+            raise GraphlensTypeError(f"grad: the cost {describe(cost)} is an integer; its "
+                                     f"gradient is zero everywhere. Cast it to a float first")
+        seeds[cost] = constant(1, dtype=cost.dtype)
+    for var, g in (known_grads or {}).items():
+        g = as_tensor_variable(g)
+        if g.ndim != var.ndim:
+            raise ShapeError(f"grad: known_grads gives {describe(var)} a gradient of rank "
+                             f"{g.ndim}; it needs rank {var.ndim}")
+        seeds[var] = add(seeds[var], g) if var in seeds else g
+    if not seeds:
+        raise ValueError("grad needs a cost or known_grads")
+    if isinstance(consider_constant, TensorVariable):
+        consider_constant = [consider_constant]
+    grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
+    results = []
+    for var in wrt_list:
+        g = grads.get(var)
+        if g is None:
+            results.append(_disconnected_result(var, cost, disconnected_inputs,
+                                                return_disconnected))
+        elif is_undefined(g):
+            raise UndefinedGradientError(
+                f"grad: the gradient with respect to {describe(var)} is undefined: "
+                f"{g.type.reason}")
+        else:
+            results.append(g)
+    return results[0] if single else results
+
+
+def _disconnected_result(var, cost, policy, return_disconnected):
+    what = (f"the cost, {describe(cost)}," if cost is not None
+            else "none of the variables in known_grads")
+    message = (f"grad: {what} does not depend on {describe(var)}. If that is expected, pass "
+               f"disconnected_inputs='ignore' or 'warn'")
+    if policy == "raise":
+        raise DisconnectedInputError(message)
+    if policy == "warn":
+        warnings.warn(message, stacklevel=3)
+    if return_disconnected == "None":
+        return None
+    if return_disconnected == "disconnected":
+        return disconnected(var)
+    return zeros_like(var, dtype=var.dtype if not is_discrete(var.dtype) else _float_x())
+
+
+def _float_x():
+    return config.floatX
+
+
+def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
+    """{variable: gradient} for `wrt`, given the gradients `seeds` of some outputs.
+
+    Only nodes on a path from `wrt` to a seed are differentiated; gradient terms of a variable
+    used several times are summed once, when all its consumers have been visited.
+
+    Integer and bool variables carry no float gradient: an op with such an output is piecewise
+    constant, so it is differentiated with a zero output gradient (its float inputs receive an
+    honest zero). An integer `wrt` gets float zeros, or the undefined marker an op gave it (an
+    index, say), which `grad` raises.
+    """
+    nodes = toposort(list(seeds))
+    wanted = set(wrt)
+    # Forward: which variables depend on some wrt through non-constant paths.
+    depends = {var for var in wanted if var not in constants}
+    for node in nodes:
+        for var in node.inputs:
+            if var in depends:
+                depends.update(out for out in node.outputs if out not in constants)
+                break
+    terms = {}
+    for var, g in seeds.items():
+        if var in depends:
+            terms.setdefault(var, []).append(g)
+    results = {}
+    for node in reversed(nodes):
+        totals = [_total(out, terms.pop(out)) if out in terms else None for out in node.outputs]
+        if totals.count(None) == len(totals):
+            continue
+        for out, total in zip(node.outputs, totals):
+            if total is not None and out in wanted:
+                results[out] = total
+        needing = [var in depends for var in node.inputs]
+        if True not in needing:
+            continue
+        for var, g in zip(node.inputs, _input_gradients(node, totals, needing)):
+            if g is not None:
+                terms.setdefault(var, []).append(g)
+    for var in wrt:
+        if var in terms:
+            results[var] = _total(var, terms.pop(var))
+    for var, g in list(results.items()):
+        if g is _DISCRETE_ZERO:
+            results[var] = zeros_like(var, dtype=_float_x())
+    return results
+
+
+def _input_gradients(node, totals, needing):
+    """The gradient terms `node` sends to its inputs (None where nothing flows)."""
+    inputs = node.inputs
+    undefined_float = [g for out, g in zip(node.outputs, totals) if g is not None
+                       and g is not _DISCRETE_ZERO and is_undefined(g)
+                       and not is_discrete(out.dtype)]
+    if undefined_float:
+        grads = undefined_float[:1] * len(inputs)
+    else:
+        # A discrete output's gradient is an honest zero, whatever its consumers sent.
+        output_grads = [zeros_like(out) if g is None or g is _DISCRETE_ZERO
+                        or is_discrete(out.dtype) else g
+                        for out, g in zip(node.outputs, totals)]
+        grads = node.op.grad(list(inputs), output_grads)
+        if len(grads) != len(inputs):
+            raise GraphlensTypeError(f"{node.op.label}.grad returned {len(grads)} gradients "
+                                     f"for {len(inputs)} inputs")
+    # An undefined integer output (a shape, an index) leaves its integer inputs undefined too;
+    # its float inputs still get the op's honest zero.
+    undefined_discrete = [g for out, g in zip(node.outputs, totals) if g is not None
+                          and g is not _DISCRETE_ZERO and is_discrete(out.dtype)
+                          and is_undefined(g)]
+    result = []
+    for var, needed, g in zip(inputs, needing, grads):
+        if not needed or g is None or is_disconnected(g):
+            result.append(None)
+        elif is_discrete(var.dtype):
+            # No float gradient flows into an integer.
+            if undefined_discrete:
+                result.append(undefined_discrete[0])
+            else:
+                result.append(g if is_undefined(g) else _DISCRETE_ZERO)
+        elif not is_undefined(g) and g.type.dtype != var.type.dtype:
+            result.append(cast(g, var.type.dtype))
+        else:
+            result.append(g)
+    return result
+
+
+# The gradient term of an integer variable: zero, never materialised unless asked for.
+_DISCRETE_ZERO = object()
+
+
+def _total(var, grad_terms):
+    if not grad_terms:
+        return None
+    undefined_terms = [g for g in grad_terms if g is not _DISCRETE_ZERO and is_undefined(g)]
+    if undefined_terms:
+        return undefined_terms[0]
+    if is_discrete(var.dtype):
+        return _DISCRETE_ZERO
+    return grad_terms[0] if len(grad_terms) == 1 else add(*grad_terms)
+
+
+@dataclass(frozen=True)
+class GradientStop(Op):
+    """Identity in value; base of ops that change only how gradients flow through them."""
+
+    view_map = {0: [0]}          # perform returns its input itself
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs):
+        return [inputs[0]]
+
+
+@dataclass(frozen=True)
+class ZeroGrad(GradientStop):
+    """zero_grad(x): the value of x, a gradient of exactly zero."""
+
+    notation = Func("zero_grad")
+    gradient_remedy = "remove zero_grad() if this parameter should learn through this path"
+    zero_gradient_reason = "zero_grad() sets the gradient to 0 on purpose"
+    view_map = {0: [0]}
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(inputs[0])]
+
+    def gradient_block(self, node, index):
+        return "gradient_stop", self.zero_gradient_reason
+
+@dataclass(frozen=True)
+class DisconnectedGrad(GradientStop):
+    """disconnected_grad(x): the value of x; gradients treat x as a constant."""
+
+    notation = Func("disconnected_grad")
+    gradient_remedy = "remove disconnected_grad() if this parameter should learn through this path"
+    zero_gradient_reason = "disconnected_grad() treats its input as a constant on purpose"
+    view_map = {0: [0]}
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(inputs[0])]
+
+    def gradient_block(self, node, index):
+        return "gradient_stop", self.zero_gradient_reason
+
+@dataclass(frozen=True)
+class StraightThrough(Op):
+    """straight_through(forward, surrogate): forward's value, surrogate's gradient."""
+
+    notation = Func("straight_through")
+    gradient_remedy = ("straight_through(forward, surrogate) sends gradients only into its "
+                       "surrogate; make the parameter reach the surrogate argument")
+    view_map = {0: [0]}          # perform returns forward itself
+
+    def make_node(self, forward, surrogate):
+        forward, surrogate = as_tensor_variable(forward), as_tensor_variable(surrogate)
+        if forward.ndim != surrogate.ndim:
+            raise ShapeError(f"straight_through: {describe(forward)} and {describe(surrogate)} "
+                             f"need one rank")
+        dtype = surrogate.dtype if not is_discrete(surrogate.dtype) else forward.dtype
+        if forward.dtype != dtype:
+            forward = cast(forward, dtype)
+        return Apply(self, [forward, surrogate], [TensorType(dtype, forward.type.shape)()])
+
+    def perform(self, node, inputs):
+        forward, surrogate = inputs
+        if forward.shape != surrogate.shape:
+            raise ShapeError(f"straight_through: forward has shape {forward.shape}, surrogate "
+                             f"{surrogate.shape}")
+        return [forward]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(inputs[0]), output_grads[0]]
+
+    def gradient_block(self, node, index):
+        if index == 0:
+            return ("straight_through", "straight_through(forward, surrogate) takes only the "
+                    "surrogate's gradient; its forward argument gets none")
+        return None
+
+def zero_grad(x):
+    """x in value; its gradient is exactly zero (the tracer reports it as a block)."""
+    return ZeroGrad()(x)
+
+
+def disconnected_grad(x):
+    """x in value; gradients do not flow into it (it acts as a constant)."""
+    return DisconnectedGrad()(x)
+
+
+def consider_constant(x):
+    """Theano's name for disconnected_grad."""
+    return disconnected_grad(x)
+
+
+def straight_through(forward, surrogate):
+    """The value of `forward` with the gradient of `surrogate`: `straight_through(T.sgn(h), h)`.
+
+    The classic remedy when a piecewise-constant op (sgn, round) blocks the gradient.
+    """
+    return StraightThrough()(forward, surrogate)

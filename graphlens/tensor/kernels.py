@@ -1,0 +1,74 @@
+"""Kernels: an elementwise op computed into an array given by the caller (numpy's `out=`).
+
+A fused op (rewrite/composite.py) runs its inner graph through these, so a step reuses an array
+that is no longer needed instead of allocating a new one. Each op says which kernel computes it
+in its own `kernel(node)` method, next to its `nfunc` and `impl`, so the kernel never restates
+an op's numpy somewhere else; these are the shapes such kernels take. Where the op's numpy
+function would compute in another dtype than the node's (an integer input of exp, a mixed-dtype
+sum), the op returns no kernel and its own `perform` runs.
+
+>>> ufunc_kernel(np.exp)([np.zeros(2)], np.empty(2))      # writes [1., 1.] into the out array
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def ufunc_kernel(ufunc, *leading):
+    """run(arrays, out): `ufunc(*leading, *arrays, out=out)`, e.g. logaddexp(0, x) for softplus.
+
+    One call of a ufunc reads each element before writing it, so `out` may be an input.
+    """
+    def run(arrays, out):
+        ufunc(*leading, *arrays, out=out)
+    return run
+
+
+def ufunc_with_scalar_kernel(ufunc, value):
+    """run(arrays, out): `ufunc(array, value, out=out)`, e.g. maximum(x, 0) for relu."""
+    def run(arrays, out):
+        ufunc(arrays[0], value, out=out)
+    return run
+
+
+def nary_kernel(ufunc):
+    """run(arrays, out) folding a commutative binary `ufunc` over several arrays into `out`."""
+    def run(arrays, out):
+        aliased = [i for i, array in enumerate(arrays) if array is out]
+        if len(aliased) > 1 and len(arrays) > 2:
+            # out is read twice; writing it early would change the second read.
+            total = ufunc(arrays[0], arrays[1])
+            for array in arrays[2:]:
+                ufunc(total, array, out=total)
+            np.copyto(out, total)
+            return
+        if aliased:     # read the array that is also the result first (the op commutes)
+            first = aliased[0]
+            arrays = [arrays[first]] + [a for i, a in enumerate(arrays) if i != first]
+        if len(arrays) == 1:
+            np.copyto(out, arrays[0])
+            return
+        ufunc(arrays[0], arrays[1], out=out)
+        for array in arrays[2:]:
+            ufunc(out, array, out=out)
+    return run
+
+
+def copy_kernel(position, casting="same_kind"):
+    """run(arrays, out) copying input `position` into `out` (a fill, or a cast when `casting`
+    is 'unsafe')."""
+    def run(arrays, out):
+        np.copyto(out, arrays[position], casting=casting)
+    return run
+
+
+def same_dtypes(node) -> bool:
+    """True when every input has the output's dtype: numpy then computes in that dtype."""
+    dtype = node.outputs[0].type.dtype
+    return all(var.type.dtype == dtype for var in node.inputs)
+
+
+def floating(node) -> bool:
+    """True when the node's output is a float or complex array."""
+    return np.dtype(node.outputs[0].type.dtype).kind in "fc"

@@ -1,0 +1,200 @@
+"""Break the library on purpose, one change at a time, and check that the tests notice.
+
+Each mutation is a one-line edit of graphlens's source (a gradient's sign, a rewrite that
+declines, a precedence, a shortcut in the evaluator or in `verify_grad`) and the test files that
+promise to catch it. The script copies the project into a temporary directory, applies one
+mutation there, runs those test files with pytest, restores the line and goes on; the working tree
+is never edited. It prints a table (mutation, caught, by which tests) and exits 1 if any mutation
+survived or no longer applies to the source (its `old` text must occur exactly once).
+
+It is not collected by pytest (the name does not start with `test_`). Run it from the project
+root, in the project's virtual environment:
+
+    python tests/mutation_check.py              # every mutation (a few minutes on 2 cores)
+    python tests/mutation_check.py neg_neg ...  # only the named ones
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """Replace `old` (which must occur once in `path`) by `new`; `tests` must go red."""
+
+    name: str
+    area: str
+    path: str
+    old: str
+    new: str
+    tests: tuple
+
+
+MUTATIONS = (
+    # ---- gradients ---------------------------------------------------------------------------
+    Mutation("mod_grad_y_sign", "gradient", "graphlens/tensor/math.py",
+             "unbroadcast(-gz * int_div(x, y), y)", "unbroadcast(gz * int_div(x, y), y)",
+             ("tests/tensor/test_math.py",)),
+    Mutation("sigmoid_grad_sign", "gradient", "graphlens/tensor/nnet/basic.py",
+             "return [gz * s * (1 - s)]", "return [gz * s * (1 + s)]",
+             ("tests/tensor/test_nnet.py",)),
+    Mutation("vector_dot_grads_swapped", "gradient", "graphlens/tensor/blas.py",
+             "return [gz * y, gz * x]", "return [gz * x, gz * y]",
+             ("tests/tensor/test_blas.py",)),
+    Mutation("grad_keeps_first_term_only", "gradient", "graphlens/backprop.py",
+             "return grad_terms[0] if len(grad_terms) == 1 else add(*grad_terms)",
+             "return grad_terms[0]",
+             ("tests/test_gradient.py",)),
+    Mutation("verify_grad_first_input_only", "gradient", "graphlens/gradient_check.py",
+             "for i, symbolic_grad in zip(checked, analytic):",
+             "for i, symbolic_grad in list(zip(checked, analytic))[:1]:",
+             ("tests/test_gradient.py",)),
+    # ---- rewrites ----------------------------------------------------------------------------
+    Mutation("neg_neg_declines", "rewrite", "graphlens/rewrite/canonicalize.py",
+             '    """-(-x) -> x."""\n    return fits(x, old)',
+             '    """-(-x) -> x."""\n    return None',
+             ("tests/rewrite/test_canonicalize.py",)),
+    Mutation("merge_never_merges_nodes", "rewrite", "graphlens/rewrite/merge.py",
+             "if kept is not node and kept in nodes:", "if False:",
+             ("tests/rewrite/test_db.py", "tests/rewrite/test_provenance.py")),
+    Mutation("constant_fold_declines", "rewrite", "graphlens/rewrite/constant_fold.py",
+             'if getattr(node.op, "destroy_map", None) or not hasattr(out.type, "dtype"):',
+             "if True:",
+             ("tests/rewrite/test_canonicalize.py",)),
+    Mutation("crossentropy_gradient_rule_dropped", "rewrite", "graphlens/rewrite/xent.py",
+             '@rewrite("stabilize", _softmax_grad(_PICKED_GRAD, _SOFTMAX), tags=STABLE)',
+             "",
+             ("tests/rewrite/test_xent.py",)),
+    Mutation("inplace_ignores_later_readers", "rewrite", "graphlens/rewrite/inplace.py",
+             "if last.get(base) == (step[node], 1):", "if True:",
+             ("tests/rewrite/test_inplace.py",)),
+    Mutation("rewrite_forgets_users_line", "rewrite", "graphlens/rewrite/db.py",
+             "out.creation_site = old.creation_site", "pass",
+             ("tests/rewrite/test_db.py",)),
+    Mutation("origin_of_ignores_record_order", "rewrite", "graphlens/graph/provenance.py",
+             "if index >= limit or index in used:", "if index in used:",
+             ("tests/graph/test_origin_of.py", "tests/rewrite/test_provenance.py")),
+    # ---- printers ----------------------------------------------------------------------------
+    Mutation("mul_binds_like_add", "printer", "graphlens/graph/notation.py",
+             "MUL = 30 ", "MUL = 20 ",
+             ("tests/render/test_pp.py",)),
+    Mutation("non_associative_right_side_unwrapped", "printer", "graphlens/render/formula.py",
+             "wrap = not (notation.right_assoc or same_associative) or precedence == COMPARE",
+             "wrap = precedence == COMPARE",
+             ("tests/render/test_pp.py",)),
+    Mutation("double_negation_unwrapped", "printer", "graphlens/render/formula.py",
+             "if operand.precedence <= notation.precedence:",
+             "if operand.precedence < notation.precedence:",
+             ("tests/render/test_pp.py",)),
+    Mutation("pow_groups_from_the_left", "printer", "graphlens/tensor/math.py",
+             'notation = Infix("**", POW, associative=False, right_assoc=True)',
+             'notation = Infix("**", POW, associative=False)',
+             ("tests/render/test_pp.py",)),
+    # ---- evaluator ---------------------------------------------------------------------------
+    Mutation("vm_walks_graph_every_call", "evaluator", "graphlens/compile/vm.py",
+             "        storage = self.template.copy()\n",
+             "        __import__('graphlens.graph.basic').graph.basic.toposort(\n"
+             "            [node.outputs[0] for node in self.nodes])\n"
+             "        storage = self.template.copy()\n",
+             ("tests/compile/test_vm.py",)),
+    Mutation("out_borrow_ignored", "evaluator", "graphlens/compile/function.py",
+             "alias and not (k < n_outputs and outputs[k].borrow)",
+             "alias and not (k < n_outputs and False)",
+             ("tests/compile/test_function.py",)),
+)
+
+# The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them
+# out keeps a run to minutes and its verdicts free of timing noise on a busy machine.
+SKIP_SIZE_TESTS = "not 100000 and not 100k and not one_hundred_thousand"
+
+# A mutation that makes the tests hang counts as caught, and the table says it timed out.
+TIMEOUT = 600
+
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+_IGNORED = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
+                                  ".hypothesis")
+
+
+def run_tests(copy: Path, tests) -> tuple[bool, list]:
+    """(all passed, [failing test ids]) for `tests` run in `copy`."""
+    env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider",
+               "-k", SKIP_SIZE_TESTS, *tests]
+    try:
+        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, [f"(timed out after {TIMEOUT} s)"]
+    return done.returncode == 0, _FAILED.findall(done.stdout)
+
+
+def check(mutation: Mutation, copy: Path) -> tuple[str, list]:
+    """('caught' | 'SURVIVED' | 'NOT APPLIED', failing tests) for one mutation."""
+    target = copy / mutation.path
+    source = target.read_text(encoding="utf-8")
+    if source.count(mutation.old) != 1:
+        return "NOT APPLIED", [f"{mutation.old!r} occurs {source.count(mutation.old)} times"]
+    target.write_text(source.replace(mutation.old, mutation.new), encoding="utf-8")
+    try:
+        passed, failing = run_tests(copy, mutation.tests)
+    finally:
+        target.write_text(source, encoding="utf-8")
+    return ("SURVIVED" if passed else "caught"), failing
+
+
+def _shown(failing, limit=3) -> str:
+    names = [name.split("::", 1)[-1] for name in failing]
+    more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def main(names) -> int:
+    chosen = [m for m in MUTATIONS if not names or m.name in names]
+    unknown = set(names) - {m.name for m in MUTATIONS}
+    if unknown:
+        print(f"no mutation named {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="graphlens-mutation-") as scratch:
+        copy = Path(scratch) / "project"
+        shutil.copytree(ROOT, copy, ignore=_IGNORED)
+        where = subprocess.run([sys.executable, "-c", "import graphlens; print(graphlens.__file__)"],
+                               cwd=copy, env=dict(os.environ, PYTHONPATH=str(copy)),
+                               capture_output=True, text=True).stdout.strip()
+        if not where.startswith(str(copy)):
+            print(f"the copy's graphlens is not the one imported ({where})", file=sys.stderr)
+            return 2
+        files = sorted({path for m in chosen for path in m.tests})
+        passed, failing = run_tests(copy, files)
+        if not passed:
+            print(f"the unmutated tests fail, so no mutation can be judged: {failing}",
+                  file=sys.stderr)
+            return 2
+        rows, bad = [], 0
+        for mutation in chosen:
+            start = time.perf_counter()
+            verdict, failing = check(mutation, copy)
+            bad += verdict != "caught"
+            rows.append((mutation.name, mutation.area, verdict, _shown(failing),
+                         f"{time.perf_counter() - start:.0f}s"))
+            print(f"{mutation.name}: {verdict}", file=sys.stderr, flush=True)
+    print("| mutation | area | caught | by which tests | time |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\n{len(rows) - bad} of {len(rows)} mutations caught")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
