@@ -11,7 +11,7 @@ from graphlens.graph.basic import Apply, Constant
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
-from graphlens.graph.types import PREFIX_DTYPES, is_discrete
+from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import UnaryElemwise, call_site, common_dtype
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.type import TensorType
@@ -47,27 +47,6 @@ def _constructor(rank, dtype):
 scalar, vector, row, col = (_constructor(r, None) for r in ("scalar", "vector", "row", "col"))
 matrix, tensor3, tensor4, tensor5 = (_constructor(r, None)
                                      for r in ("matrix", "tensor3", "tensor4", "tensor5"))
-
-# bscalar, wvector, ivector, lmatrix, fmatrix, dscalar, ctensor3, ztensor4, ...
-PREFIXED_CONSTRUCTORS = {
-    prefix + rank: _constructor(rank, dtype)
-    for prefix, dtype in PREFIX_DTYPES.items() for rank in RANK_SHAPES
-}
-
-
-def _plural(single):
-    def make(*names):
-        return [single(name) for name in names]
-    make.__doc__ = "Several variables at once, one per name: `a, b = T.dscalars('a', 'b')`."
-    return make
-
-
-# Theano's plurals: T.dscalars('x', 'y'), T.fmatrices('a', 'b'), ...
-PREFIXED_CONSTRUCTORS.update({
-    (name[:-1] + "ces" if name.endswith("matrix") else name + "s"): _plural(make)
-    for name, make in list(PREFIXED_CONSTRUCTORS.items())
-})
-
 
 @dataclass(frozen=True)
 class Cast(UnaryElemwise):
