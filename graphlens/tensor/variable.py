@@ -85,10 +85,22 @@ class TensorVariable(Variable):
 
     __hash__ = Variable.__hash__
 
+    # numpy on the left of an operator (`np.ones(3) * x`, `TARGET * T.log(p)`) defers to the
+    # variable's reflected operator, so the result is a graph, not an object array of variables.
+    __array_priority__ = 1000
+    __array_ufunc__ = None
+
     def __bool__(self):
-        raise GraphlensTypeError(
-            f"a symbolic variable has no truth value ({self!r}); use T.switch(cond, a, b) for "
-            f"a choice inside the graph, or evaluate it first")
+        # As in Theano, a variable is truthy (`if not W: W = shared(...)` works), except the
+        # result of a comparison or a logical op: `a < b < c` means `(a < b) and (b < c)` in
+        # Python, which would silently drop the first comparison.
+        if self.owner is not None and self.dtype == "bool":
+            raise GraphlensTypeError(
+                f"a symbolic comparison has no truth value ({self!r}): `a < b < c` and "
+                f"`if a < b:` cannot be decided when the graph is built. Use "
+                f"(a < b) & (b < c) for a chain, T.switch(cond, a, b) for a choice inside the "
+                f"graph, or evaluate it first")
+        return True
 
     def __iter__(self):
         raise GraphlensTypeError(
