@@ -149,14 +149,17 @@ def eye(n, m=None, k=0, dtype=None):
 
 
 def arange(start, stop=None, step=1, dtype=None):
-    """`T.arange(n)` or `T.arange(start, stop, step)`; the dtype follows the upcasting table.
+    """`T.arange(n)` or `T.arange(start, stop, step)`; the dtype is Theano's.
 
-    Python ints give int64, a Python float floatX, and tensor bounds their own dtype:
-    `T.arange(T.iscalar())` is int32, `T.arange(0, T.fscalar(), 0.5)` float32.
+    The bounds' upcast dtype, widened to int64 (uint64) when it is an integer, as in Theano:
+    `T.arange(5)` and `T.arange(T.iscalar())` are int64, `T.arange(2.5)` float32 (2.5 is
+    exact in float32), `T.arange(0, T.fscalar(), 0.5)` float32.
     """
     if stop is None:
         start, stop = 0, start
     bounds = [as_tensor_variable(v) for v in (start, stop, step)]
     if dtype is None:
         dtype = common_dtype(bounds)
+        # Theano: narrow integer ranges overflow too easily; count in 64 bits.
+        dtype = {"i": "int64", "u": "uint64"}.get(np.dtype(dtype).kind, dtype)
     return ARange(dtype_name(dtype))(*bounds)

@@ -11,8 +11,9 @@ import numpy as np
 
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
-from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, FloatUnaryElemwise,
-                                       UnaryElemwise, float_dtype, unbroadcast)
+from graphlens.config import config
+from graphlens.tensor.elemwise import (DTYPE_KINDS, BinaryElemwise, Elemwise, FloatUnaryElemwise,
+                                       UnaryElemwise, unbroadcast)
 from graphlens.tensor.variable import as_tensor_variable, constant
 
 
@@ -71,12 +72,12 @@ class Mul(Elemwise):
 
 @dataclass(frozen=True)
 class TrueDiv(BinaryElemwise):
-    """x / y; integers divide to a float (int8/int16 to float32, wider to float64)."""
+    """x / y; integers (and bools) divide to floatX, as in Theano."""
 
     notation = Infix("/", MUL, associative=False)
 
     def output_dtype(self, dtype):
-        return float_dtype(dtype)
+        return config.floatX if DTYPE_KINDS[dtype] in "biu" else dtype
 
     def impl(self, x, y):
         return np.true_divide(x, y)

@@ -10,6 +10,7 @@ import numpy as np
 
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
+from graphlens.graph.types import autocast_float, autocast_int
 from graphlens.tensor.type import TensorType
 from graphlens.config import config
 
@@ -232,10 +233,13 @@ class TensorConstant(Constant, TensorVariable):
 
 
 def constant(value, dtype=None, name=None) -> TensorConstant:
-    """A constant tensor; Python floats become floatX unless a `dtype` ('floatX' too) is given.
+    """A constant tensor. Unless a `dtype` ('floatX' too) is given, a Python number takes
+    Theano's literal dtype (see graph/types.py: `autocast_float`, `autocast_int`).
 
-    >>> constant(2.0).dtype, constant([1, 2], dtype='int8').type    # doctest: +SKIP
-    ('float64', TensorType(int8, (2,)))
+    >>> constant(2.5).dtype, constant(0.1).dtype, constant(2).dtype    # doctest: +SKIP
+    ('float32', 'float64', 'int8')
+    >>> constant([1, 2], dtype='int8').type    # doctest: +SKIP
+    TensorType(int8, (2,))
     """
     weak = dtype is None and isinstance(value, (int, float, complex)) and not isinstance(
         value, (bool, np.generic))
@@ -256,9 +260,9 @@ def _default_dtype(value):
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
-        return "int64"
+        return autocast_int(value)
     if isinstance(value, float):
-        return config.floatX
+        return autocast_float(value, config.floatX)
     if isinstance(value, complex):
         return "complex128"
     array = np.asarray(value)

@@ -102,7 +102,9 @@ def test_using_a_symbol_as_a_value_explains_what_to_do(use, message):
 @pytest.mark.parametrize("float_x", ["float64", "float32"])
 def test_constants_dtypes_and_weakness(float_x):
     with config.change_flags(floatX=float_x):
-        cases = [(2.0, float_x, True), (2, "int64", True), (1j, "complex128", True),
+        inexact = "float64" if float_x == "float64" else float_x
+        cases = [(2.0, "float32", True), (0.1, inexact, True), (2, "int8", True),
+                 (300, "int16", True), (2**40, "int64", True), (1j, "complex128", True),
                  (True, "bool", False), (np.float64(2.0), "float64", False),
                  (np.int8(3), "int8", False), ([1, 2], "int64", False),
                  ([1.5, 2.5], float_x, False), (np.zeros(2, "float32"), "float32", False)]
