@@ -400,3 +400,7 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
 # verify_grad lives in its own module (finite differences are a room of their own); Theano users
 # find it here, as T.verify_grad and graphlens.verify_grad.
 from graphlens.gradient_check import verify_grad  # noqa: E402,F401
+
+
+# Theano's theano.gradient.Rop / Lop: the Jacobian products live in their own module.
+from graphlens.directional import Lop, Rop  # noqa: E402  (directional.py imports grad lazily)

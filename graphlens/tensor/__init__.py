@@ -7,6 +7,7 @@ from graphlens.tensor import nnet
 from graphlens.tensor.basic import (arange, cast, col, eye, matrix, row,
                                     scalar, tensor, tensor3, tensor4, tensor5, vector)
 from graphlens.tensor.blas import dot
+from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast
 from graphlens.tensor.compare import (and_, ceil, clip, eq, floor, ge, gt, invert, le, lt,
                                       maximum, minimum, neq, or_, round, sgn, switch, xor)
 from graphlens.tensor.join import concatenate, join, stack
@@ -66,6 +67,6 @@ def __getattr__(name):
     # T.grad, T.jacobian, ...: Theano users find them here; gradient.py imports this package.
     from graphlens import gradient
     if name in ("grad", "jacobian", "hessian", "zero_grad", "disconnected_grad",
-                "consider_constant", "straight_through", "verify_grad"):
+                "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
         return getattr(gradient, name)
     raise AttributeError(f"module 'graphlens.tensor' has no attribute {name!r}")
