@@ -14,11 +14,18 @@ from graphlens.gradient import grad, jacobian, hessian, verify_grad
 # Plugs the NaN guard into the evaluator (compile/hooks.py), so compile/ never imports trace/.
 import graphlens.trace.nan  # noqa: E402,F401
 
+from graphlens.compile.function import Param
+from graphlens.compile.mode import Mode
+from graphlens.directional import Lop, Rop
+from graphlens.graph.clone import clone
+from graphlens import tensor
+
 __version__ = "0.1.0"
 
 __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
     "pp", "debugprint", "pydotprint",
+    "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor",
 ]
 
 
@@ -27,6 +34,9 @@ def __getattr__(name):
     if name in ("pp", "debugprint"):
         from graphlens.render import pp as pp_module, debugprint as dp_module
         return {"pp": pp_module.pp, "debugprint": dp_module.debugprint}[name]
+    if name == "printing":                # Theano's path: graphlens.printing.pp, ...
+        import importlib
+        return importlib.import_module("graphlens.printing")
     if name == "pydotprint":
         from graphlens.render.picture import pydotprint
         return pydotprint

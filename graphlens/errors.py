@@ -51,7 +51,54 @@ class ArgumentError(GraphlensError, TypeError):
 
 
 class EvaluationError(GraphlensError):
-    """An op failed while a compiled function ran; the message names the node and the user's line."""
+    """An op failed while a compiled function ran; the message names the node and the user's line.
+
+    Build one with `EvaluationError.caused_by(message, exc)`: the error is then also an instance
+    of the built-in class `exc` belongs to (`ValueError` for a shape mismatch, `IndexError` for
+    an index out of bounds, ...), so `except ValueError:` written for Theano still catches it.
+    """
+
+    @staticmethod
+    def caused_by(message: str, cause: BaseException) -> "EvaluationError":
+        """An EvaluationError with `message` that is also of the built-in class of `cause`.
+
+        >>> isinstance(EvaluationError.caused_by("Dot failed", ValueError("shapes")), ValueError)
+        True
+        """
+        for builtin, error_class in _EVALUATION_ERRORS:
+            if isinstance(cause, builtin):
+                return error_class(message)
+        return EvaluationError(message)
+
+
+class EvaluationValueError(EvaluationError, ValueError):
+    """A run-time failure numpy reports as ValueError: shapes that do not broadcast, a dot of
+    mismatched lengths, a reshape to the wrong size."""
+
+
+class EvaluationIndexError(EvaluationError, IndexError):
+    """A run-time index out of bounds."""
+
+
+class EvaluationTypeError(EvaluationError, TypeError):
+    """A run-time value of the wrong type for an op."""
+
+
+class EvaluationArithmeticError(EvaluationError, ArithmeticError):
+    """A run-time arithmetic failure (integer division by zero, overflow)."""
+
+
+class EvaluationMemoryError(EvaluationError, MemoryError):
+    """A run-time allocation that did not fit in memory."""
+
+
+# Most specific first: numpy's AxisError is both an IndexError and a ValueError, and user code
+# written for numpy catches it as IndexError.
+_EVALUATION_ERRORS = (
+    (IndexError, EvaluationIndexError), (ValueError, EvaluationValueError),
+    (TypeError, EvaluationTypeError), (ArithmeticError, EvaluationArithmeticError),
+    (MemoryError, EvaluationMemoryError),
+)
 
 
 class DisconnectedInputError(GraphlensError):

@@ -15,3 +15,4 @@ from graphlens.errors import (DisconnectedInputError, GradientCheckError,  # noq
                               UndefinedGradientError)
 from graphlens.gradient_check import verify_grad  # noqa: F401
 from graphlens.jacobian import Jacobian, JacobianGraph, hessian, jacobian  # noqa: F401
+from graphlens.directional import Lop, Rop  # noqa: F401

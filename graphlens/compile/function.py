@@ -371,3 +371,12 @@ def _check_roots(outputs, explicit, on_unused_input):
     return shared
 
 
+
+
+def Param(variable, default=None, name=None, borrow=False):
+    """Theano's older name for an input with options: `Param(x, default=1.0)` is
+    `In(x, value=1.0)`.
+
+    >>> f = function([x, Param(y, default=1.0)], x + y)      # doctest: +SKIP
+    """
+    return In(variable, value=default, name=name, borrow=borrow)

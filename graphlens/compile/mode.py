@@ -10,7 +10,7 @@ stability, xent, blas).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphlens.errors import ConfigError
 from graphlens.graph.provenance import RewriteLog
@@ -19,20 +19,69 @@ from graphlens.config import config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
 
+# Theano's linkers. graphlens has one evaluator (compile/vm.py, numpy), so every linker name is
+# accepted and runs on it: no C code is generated.
+THEANO_LINKERS = ("py", "c", "c|py", "c|py_nogc", "vm", "vm_nogc", "cvm", "cvm_nogc")
+
+# Theano's optimizer names as (mode name, include, exclude). Theano's 'stabilize' and 'o2'/'o3'
+# stop at a position in its rewrite sequence; here they are the phases up to that point.
+THEANO_OPTIMIZERS = {
+    None: ("NONE", (), ()),
+    "None": ("NONE", (), ()),
+    "merge": ("NONE", ("merge",), ()),
+    "fast_compile": ("FAST_COMPILE", (), ()),
+    "o1": ("FAST_COMPILE", (), ()),
+    "o2": ("FAST_COMPILE", (), ()),
+    "stabilize": ("NONE", ("merge", "canonicalize", "stabilize"), ()),
+    "fast_run": ("FAST_RUN", (), ()),
+    "fast_run_stable": ("FAST_RUN", (), ()),
+    "o3": ("FAST_RUN", (), ("inplace",)),
+    "o4": ("FAST_RUN", (), ()),
+    "default": ("FAST_RUN", (), ()),
+}
+
+_UNSET = "<unset>"
+
 
 @dataclass(frozen=True)
 class Mode:
     """A named set of rewrites, adjusted by `include` / `exclude` (rewrite names or tags).
 
+    Theano's keywords work too: `Mode(linker='py', optimizer='fast_compile')` (see
+    THEANO_OPTIMIZERS for how each optimizer name maps onto a mode; every linker runs on
+    graphlens's one evaluator).
+
     >>> Mode('FAST_RUN', exclude=('inplace',))
-    Mode(name='FAST_RUN', include=(), exclude=('inplace',))
+    Mode(name='FAST_RUN', include=(), exclude=('inplace',), linker=None)
+    >>> Mode(optimizer=None).name
+    'NONE'
     """
 
     name: str = "FAST_RUN"
     include: tuple = ()
     exclude: tuple = ()
+    linker: str | None = None
+    optimizer: object = field(default=_UNSET, repr=False, compare=False)
 
     def __post_init__(self):
+        if self.name in THEANO_LINKERS:           # Theano's positional Mode('py', 'fast_run')
+            optimizer = self.include if isinstance(self.include, str) else self.optimizer
+            object.__setattr__(self, "linker", self.name)
+            object.__setattr__(self, "name", "FAST_RUN")
+            object.__setattr__(self, "include", ())
+            object.__setattr__(self, "optimizer", optimizer)
+        if self.linker is not None and self.linker not in THEANO_LINKERS:
+            raise ConfigError(f"unknown linker {self.linker!r}; linkers: "
+                              f"{', '.join(THEANO_LINKERS)} (all run graphlens's evaluator)")
+        if self.optimizer is not _UNSET:
+            if self.optimizer not in THEANO_OPTIMIZERS:
+                names = ", ".join(repr(k) for k in THEANO_OPTIMIZERS)
+                raise ConfigError(f"unknown optimizer {self.optimizer!r}; optimizers: {names}")
+            name, include, exclude = THEANO_OPTIMIZERS[self.optimizer]
+            object.__setattr__(self, "name", name)
+            object.__setattr__(self, "include", tuple(include) + tuple(self.include))
+            object.__setattr__(self, "exclude", tuple(exclude) + tuple(self.exclude))
+            object.__setattr__(self, "optimizer", _UNSET)
         if self.name not in MODE_NAMES:
             raise ConfigError(f"unknown mode {self.name!r}; modes: {', '.join(MODE_NAMES)}")
         for option in ("include", "exclude"):
@@ -44,11 +93,11 @@ class Mode:
 
     def including(self, *words) -> "Mode":
         """This mode with more rewrites or tags included."""
-        return Mode(self.name, self.include + words, self.exclude)
+        return Mode(self.name, self.include + words, self.exclude, self.linker)
 
     def excluding(self, *words) -> "Mode":
         """This mode with rewrites or tags excluded: `get_mode('FAST_RUN').excluding('fusion')`."""
-        return Mode(self.name, self.include, self.exclude + words)
+        return Mode(self.name, self.include, self.exclude + words, self.linker)
 
     def rewrite(self, fgraph, initial=None):
         """Rewrite `fgraph` in place; returns the RewriteLog of what was replaced.

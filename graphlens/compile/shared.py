@@ -11,6 +11,7 @@ import threading
 
 import numpy as np
 
+from graphlens.config import config
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, _default_dtype
 
@@ -67,7 +68,15 @@ def shared(value, name=None, borrow=False, dtype=None):
     later `set_value` may change the lengths (not the rank or dtype).
     """
     if dtype is None:
-        dtype = _default_dtype(value)
+        # A value, not a literal in an expression: a Python int is int64 as in Theano's shared
+        # (not the narrowest int a literal would take); a Python float floatX.
+        literal = not isinstance(value, (bool, np.generic))
+        if literal and isinstance(value, int):
+            dtype = "int64"
+        elif literal and isinstance(value, float):
+            dtype = config.floatX
+        else:
+            dtype = _default_dtype(value)
     array = np.asarray(value, dtype=dtype)
     if not borrow or array is not value:
         array = array.copy()

@@ -76,8 +76,8 @@ class VM:
             raise
         except Exception as exc:
             _, node, inputs, _, _ = step
-            raise EvaluationError(describe_failure(node, [storage[i] for i in inputs], exc)) \
-                from exc
+            raise EvaluationError.caused_by(
+                describe_failure(node, [storage[i] for i in inputs], exc), exc) from exc
         return [storage[slot] for slot in self.output_positions]
 
 

@@ -1,9 +1,8 @@
 """The dtype table and upcasting rules, and the `Type` base of variable types.
 
-Upcasting follows numpy's promotion of array dtypes (Theano's rule for arrays), with two
-refinements users of Theano rely on, written down in docs/upcasting.md:
-- Python numbers are *weak*: `fvector + 2.0` stays float32, `bvector + 1` stays int8.
-- True division of integers gives floatX, not always float64.
+Upcasting follows numpy's promotion of array dtypes (Theano's rule), and Python number literals
+take Theano 1.0's dtypes first (`autocast_float`, `autocast_int`), so `fvector + 2.0` stays
+float32 and `bvector + 1` int8: docs/upcasting.md has the rules and the table.
 """
 
 from __future__ import annotations
@@ -52,29 +51,39 @@ def _upcast(dtypes):
     return str(np.result_type(*[np.dtype(d) for d in dtypes]))
 
 
-def upcast_with_weak(strong: list[str], weak: list[str], float_x: str) -> str:
-    """Result dtype when some operands are Python numbers (`weak`: their dtypes as constants).
+def autocast_float(value: float, float_x: str) -> str:
+    """The dtype of a Python float literal, as Theano 1.0's `autocast_float`.
 
-    A weak operand only decides the *kind*: an int array with a Python float becomes floatX,
-    a bool array with a Python int becomes int64; otherwise the arrays' dtype wins.
+    With floatX float32 (or float16) a literal is floatX. With floatX float64 it is float32
+    when float32 holds it exactly and float64 otherwise, so `fvector * 2.5` stays float32
+    while `fvector * 0.1` is float64 (0.1 is not exact in float32).
 
-    >>> upcast_with_weak(['float32'], ['float64'], 'float64')
-    'float32'
-    >>> upcast_with_weak(['int8'], ['float64'], 'float32')
+    >>> autocast_float(2.5, 'float64'), autocast_float(0.1, 'float64')
+    ('float32', 'float64')
+    >>> autocast_float(0.1, 'float32')
     'float32'
     """
-    if not strong:
-        return upcast(*weak)
-    result = upcast(*strong)
-    kinds = {np.dtype(d).kind for d in weak}
-    kind = np.dtype(result).kind
-    if "c" in kinds and kind != "c":
-        return upcast(result, "complex64") if kind == "f" else "complex128"
-    if "f" in kinds and kind in "biu":
+    if float_x != "float64":
         return float_x
-    if kinds & set("iu") and kind == "b":
-        return "int64"
-    return result
+    # Compared as Python floats: numpy would compare a float32 with a Python float in float32.
+    # NaN is never equal to itself, so it is float64, as in Theano.
+    with np.errstate(over="ignore"):
+        exact = float(np.float32(value)) == value
+    return "float32" if exact else "float64"
+
+
+def autocast_int(value: int) -> str:
+    """The dtype of a Python int literal, as Theano 1.0's `autocast_int`: the narrowest of int8,
+    int16, int32, int64 that holds it (uint64 beyond int64).
+
+    >>> autocast_int(1), autocast_int(300), autocast_int(2**40)
+    ('int8', 'int16', 'int64')
+    """
+    for dtype in ("int8", "int16", "int32", "int64"):
+        limits = np.iinfo(dtype)
+        if limits.min <= value <= limits.max:
+            return dtype
+    return "uint64"
 
 
 class Type:

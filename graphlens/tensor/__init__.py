@@ -4,9 +4,10 @@
 """
 
 from graphlens.tensor import nnet
-from graphlens.tensor.basic import (PREFIXED_CONSTRUCTORS, arange, cast, col, eye, matrix, row,
+from graphlens.tensor.basic import (arange, cast, col, eye, matrix, row,
                                     scalar, tensor, tensor3, tensor4, tensor5, vector)
 from graphlens.tensor.blas import dot
+from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast
 from graphlens.tensor.compare import (and_, ceil, clip, eq, floor, ge, gt, invert, le, lt,
                                       maximum, minimum, neq, or_, round, sgn, switch, xor)
 from graphlens.tensor.join import concatenate, join, stack
@@ -23,7 +24,23 @@ from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)
 
-globals().update(PREFIXED_CONSTRUCTORS)   # bscalar, ivector, fmatrix, dtensor3, ...
+# Theano's constructors by prefix and rank, each a TensorType (T.dmatrix('x'), x.type == T.dmatrix),
+# and the plurals (T.dscalars('a', 'b'), T.matrices('a', 'b') in floatX).
+from graphlens.tensor.constructors import (
+    bscalar, wscalar, iscalar, lscalar, fscalar, dscalar, cscalar, zscalar, scalars, bscalars,
+    wscalars, iscalars, lscalars, fscalars, dscalars, cscalars, zscalars, bvector, wvector,
+    ivector, lvector, fvector, dvector, cvector, zvector, vectors, bvectors, wvectors,
+    ivectors, lvectors, fvectors, dvectors, cvectors, zvectors, brow, wrow, irow, lrow, frow,
+    drow, crow, zrow, rows, brows, wrows, irows, lrows, frows, drows, crows, zrows, bcol, wcol,
+    icol, lcol, fcol, dcol, ccol, zcol, cols, bcols, wcols, icols, lcols, fcols, dcols, ccols,
+    zcols, bmatrix, wmatrix, imatrix, lmatrix, fmatrix, dmatrix, cmatrix, zmatrix, matrices,
+    bmatrices, wmatrices, imatrices, lmatrices, fmatrices, dmatrices, cmatrices, zmatrices,
+    btensor3, wtensor3, itensor3, ltensor3, ftensor3, dtensor3, ctensor3, ztensor3, tensor3s,
+    btensor3s, wtensor3s, itensor3s, ltensor3s, ftensor3s, dtensor3s, ctensor3s, ztensor3s,
+    btensor4, wtensor4, itensor4, ltensor4, ftensor4, dtensor4, ctensor4, ztensor4, tensor4s,
+    btensor4s, wtensor4s, itensor4s, ltensor4s, ftensor4s, dtensor4s, ctensor4s, ztensor4s,
+    btensor5, wtensor5, itensor5, ltensor5, ftensor5, dtensor5, ctensor5, ztensor5, tensor5s,
+    btensor5s, wtensor5s, itensor5s, ltensor5s, ftensor5s, dtensor5s, ctensor5s, ztensor5s)
 
 as_tensor = as_tensor_variable
 concat = concatenate
@@ -50,6 +67,6 @@ def __getattr__(name):
     # T.grad, T.jacobian, ...: Theano users find them here; gradient.py imports this package.
     from graphlens import gradient
     if name in ("grad", "jacobian", "hessian", "zero_grad", "disconnected_grad",
-                "consider_constant", "straight_through", "verify_grad"):
+                "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
         return getattr(gradient, name)
     raise AttributeError(f"module 'graphlens.tensor' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from graphlens.graph.basic import Apply, Constant
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
-from graphlens.graph.types import PREFIX_DTYPES, is_discrete
+from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import UnaryElemwise, call_site, common_dtype
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.type import TensorType
@@ -48,27 +48,6 @@ def _constructor(rank, dtype):
 scalar, vector, row, col = (_constructor(r, None) for r in ("scalar", "vector", "row", "col"))
 matrix, tensor3, tensor4, tensor5 = (_constructor(r, None)
                                      for r in ("matrix", "tensor3", "tensor4", "tensor5"))
-
-# bscalar, wvector, ivector, lmatrix, fmatrix, dscalar, ctensor3, ztensor4, ...
-PREFIXED_CONSTRUCTORS = {
-    prefix + rank: _constructor(rank, dtype)
-    for prefix, dtype in PREFIX_DTYPES.items() for rank in RANK_SHAPES
-}
-
-
-def _plural(single):
-    def make(*names):
-        return [single(name) for name in names]
-    make.__doc__ = "Several variables at once, one per name: `a, b = T.dscalars('a', 'b')`."
-    return make
-
-
-# Theano's plurals: T.dscalars('x', 'y'), T.fmatrices('a', 'b'), ...
-PREFIXED_CONSTRUCTORS.update({
-    (name[:-1] + "ces" if name.endswith("matrix") else name + "s"): _plural(make)
-    for name, make in list(PREFIXED_CONSTRUCTORS.items())
-})
-
 
 @dataclass(frozen=True)
 class Cast(UnaryElemwise):
@@ -182,14 +161,17 @@ def eye(n, m=None, k=0, dtype=None):
 
 
 def arange(start, stop=None, step=1, dtype=None):
-    """`T.arange(n)` or `T.arange(start, stop, step)`; the dtype follows the upcasting table.
+    """`T.arange(n)` or `T.arange(start, stop, step)`; the dtype is Theano's.
 
-    Python ints give int64, a Python float floatX, and tensor bounds their own dtype:
-    `T.arange(T.iscalar())` is int32, `T.arange(0, T.fscalar(), 0.5)` float32.
+    The bounds' upcast dtype, widened to int64 (uint64) when it is an integer, as in Theano:
+    `T.arange(5)` and `T.arange(T.iscalar())` are int64, `T.arange(2.5)` float32 (2.5 is
+    exact in float32), `T.arange(0, T.fscalar(), 0.5)` float32.
     """
     if stop is None:
         start, stop = 0, start
     bounds = [as_tensor_variable(v) for v in (start, stop, step)]
     if dtype is None:
         dtype = common_dtype(bounds)
+        # Theano: narrow integer ranges overflow too easily; count in 64 bits.
+        dtype = {"i": "int64", "u": "uint64"}.get(np.dtype(dtype).kind, dtype)
     return ARange(dtype_name(dtype))(*bounds)

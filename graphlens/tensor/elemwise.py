@@ -15,11 +15,10 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
-from graphlens.graph.types import ALL_DTYPES, upcast, upcast_with_weak
+from graphlens.graph.types import ALL_DTYPES, upcast
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
-from graphlens.config import config
 
 # Theano's rule for functions that need a float result of integer inputs (exp, log, /, ...).
 _FLOAT_OF = {"bool": "float32", "int8": "float32", "uint8": "float32", "int16": "float32",
@@ -135,38 +134,13 @@ def check_runtime_broadcast(node, inputs, out_shape):
 
 
 def common_dtype(variables) -> str:
-    """The upcast dtype of `variables`, where Python-number constants only decide the kind.
+    """numpy's promotion of the dtypes of `variables`, as Theano's `upcast`.
 
-    A Python int that the arrays' integer dtype cannot hold widens it (as in Theano), rather
-    than wrapping around: `bvector + 1` is int8, `bvector + 300` int16.
+    Python number literals already carry Theano's literal dtype (`fvector + 2.5`: 2.5 is a
+    float32 constant, so float32; `bvector + 300`: 300 is int16, so int16): see
+    docs/upcasting.md.
     """
-    strong = [v.dtype for v in variables if not getattr(v, "weak", False)]
-    weak = [v for v in variables if getattr(v, "weak", False)]
-    if not weak:
-        return upcast(*strong)
-    if not strong and any(DTYPE_KINDS[v.dtype] == "f" for v in weak):
-        # Python numbers only (T.arange(2.5)): a float among them makes the result floatX,
-        # not numpy's float64 of int64 and float32.
-        return upcast(config.floatX, *[v.dtype for v in weak if v.dtype != "int64"])
-    result = upcast_with_weak(strong, [v.dtype for v in weak], config.floatX)
-    if DTYPE_KINDS[result] in "iu":
-        wider = [_smallest_int_dtype(v.data) for v in weak
-                 if v.dtype != "bool" and not _fits(v.data, result)]
-        if wider:
-            result = upcast(result, *wider)
-    return result
-
-
-def _fits(value, dtype) -> bool:
-    limits = np.iinfo(dtype)
-    return bool(np.all((value >= limits.min) & (value <= limits.max)))
-
-
-def _smallest_int_dtype(value) -> str:
-    for dtype in ("int8", "int16", "int32"):
-        if _fits(value, dtype):
-            return dtype
-    return "int64"
+    return upcast(*[v.dtype for v in variables])
 
 
 def _adapt_weak(var, dtype):

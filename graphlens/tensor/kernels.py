@@ -37,8 +37,11 @@ def nary_kernel(ufunc):
     def run(arrays, out):
         aliased = [i for i, array in enumerate(arrays) if array is out]
         if len(aliased) > 1 and len(arrays) > 2:
-            # out is read twice; writing it early would change the second read.
-            total = ufunc(arrays[0], arrays[1])
+            # out is read twice; writing it early would change the second read. The partial
+            # total is an array of out's kind: a ufunc without out= returns a numpy scalar for
+            # 0-d inputs, which cannot be written into.
+            total = np.empty_like(out)
+            ufunc(arrays[0], arrays[1], out=total)
             for array in arrays[2:]:
                 ufunc(total, array, out=total)
             np.copyto(out, total)

@@ -13,8 +13,9 @@ from graphlens.graph.basic import Constant
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
 from graphlens.graph.types import is_discrete
-from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, FloatUnaryElemwise,
-                                       UnaryElemwise, float_dtype, unbroadcast)
+from graphlens.config import config
+from graphlens.tensor.elemwise import (DTYPE_KINDS, BinaryElemwise, Elemwise, FloatUnaryElemwise,
+                                       UnaryElemwise, unbroadcast)
 from graphlens.tensor.variable import as_tensor_variable, constant
 from graphlens.tensor.kernels import (copy_kernel, floating, nary_kernel, same_dtypes,
                                       ufunc_kernel)
@@ -97,7 +98,7 @@ class Mul(Elemwise):
 
 @dataclass(frozen=True)
 class TrueDiv(BinaryElemwise):
-    """x / y; integers divide to a float (int8/int16 to float32, wider to float64)."""
+    """x / y; integers (and bools) divide to floatX, as in Theano."""
 
     notation = Infix("/", MUL, associative=False)
 
@@ -106,7 +107,7 @@ class TrueDiv(BinaryElemwise):
         return ufunc_kernel(np.true_divide) if same_dtypes(node) and floating(node) else None
 
     def output_dtype(self, dtype):
-        return float_dtype(dtype)
+        return config.floatX if DTYPE_KINDS[dtype] in "biu" else dtype
 
     def impl(self, x, y):
         return np.true_divide(x, y)

@@ -50,7 +50,11 @@ class MakeVector(Op):
             if s.ndim != 0:
                 raise ShapeError(f"make_vector takes scalars, got {describe(s)}")
         from graphlens.tensor.basic import cast
-        scalars = [s if s.dtype == self.dtype else cast(s, self.dtype) for s in scalars]
+        # A literal (`(n, 3)`: 3 is an int8 constant) is converted here, not by a Cast node,
+        # so the static shape still sees the 3.
+        scalars = [s if s.dtype == self.dtype else
+                   constant(s.data.astype(self.dtype)) if _is_exact_literal(s, self.dtype)
+                   else cast(s, self.dtype) for s in scalars]
         return Apply(self, scalars, [TensorType(self.dtype, (len(scalars),))()])
 
     def perform(self, node, inputs):
@@ -59,6 +63,11 @@ class MakeVector(Op):
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
         return [gz[i] for i in range(len(inputs))]
+
+
+def _is_exact_literal(var, dtype) -> bool:
+    """True for a constant whose value `dtype` holds exactly."""
+    return isinstance(var, Constant) and np.array_equal(var.data.astype(dtype), var.data)
 
 
 def _static_vector(var):

@@ -21,9 +21,14 @@ from graphlens.config import config
 class TensorType(Type):
     """The type of a tensor variable: dtype and static shape; compares by value."""
 
-    __slots__ = ("dtype", "shape", "_hash", "numpy_dtype", "_fixed_lengths")
+    __slots__ = ("dtype", "shape", "_hash", "numpy_dtype", "_fixed_lengths", "name")
 
-    def __init__(self, dtype, shape=()):
+    def __init__(self, dtype, shape=(), name=None, *, broadcastable=None):
+        # Theano's signature too: TensorType(dtype, broadcastable, name), broadcastable= by
+        # keyword. `name` only labels the type (Theano's too); it takes no part in equality.
+        if broadcastable is not None:
+            shape = tuple(bool(b) for b in broadcastable)
+        self.name = name
         name = _DTYPE_NAMES.get(dtype)   # numpy's own name lookup is slow; graphs make many types
         if name is None and isinstance(dtype, str) and dtype == "floatX":
             name = config.floatX          # Theano's spelling: TensorType('floatX', (False,))
@@ -52,8 +57,10 @@ class TensorType(Type):
         from graphlens.tensor.variable import TensorVariable
         return TensorVariable(self, name=name)
 
-    def clone(self, dtype=None, shape=None):
-        """This type with another dtype or shape."""
+    def clone(self, dtype=None, shape=None, *, broadcastable=None):
+        """This type with another dtype or shape (or Theano's `broadcastable` pattern)."""
+        if broadcastable is not None:
+            shape = tuple(bool(b) for b in broadcastable)
         return TensorType(self.dtype if dtype is None else dtype,
                           self.shape if shape is None else shape)
 

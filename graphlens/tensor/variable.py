@@ -10,6 +10,7 @@ import numpy as np
 
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
+from graphlens.graph.types import autocast_float, autocast_int
 from graphlens.tensor.type import TensorType
 from graphlens.config import config
 
@@ -85,10 +86,22 @@ class TensorVariable(Variable):
 
     __hash__ = Variable.__hash__
 
+    # numpy on the left of an operator (`np.ones(3) * x`, `TARGET * T.log(p)`) defers to the
+    # variable's reflected operator, so the result is a graph, not an object array of variables.
+    __array_priority__ = 1000
+    __array_ufunc__ = None
+
     def __bool__(self):
-        raise GraphlensTypeError(
-            f"a symbolic variable has no truth value ({self!r}); use T.switch(cond, a, b) for "
-            f"a choice inside the graph, or evaluate it first")
+        # As in Theano, a variable is truthy (`if not W: W = shared(...)` works), except the
+        # result of a comparison or a logical op: `a < b < c` means `(a < b) and (b < c)` in
+        # Python, which would silently drop the first comparison.
+        if self.owner is not None and self.dtype == "bool":
+            raise GraphlensTypeError(
+                f"a symbolic comparison has no truth value ({self!r}): `a < b < c` and "
+                f"`if a < b:` cannot be decided when the graph is built. Use "
+                f"(a < b) & (b < c) for a chain, T.switch(cond, a, b) for a choice inside the "
+                f"graph, or evaluate it first")
+        return True
 
     def __iter__(self):
         raise GraphlensTypeError(
@@ -220,10 +233,13 @@ class TensorConstant(Constant, TensorVariable):
 
 
 def constant(value, dtype=None, name=None) -> TensorConstant:
-    """A constant tensor; Python floats become floatX unless a `dtype` ('floatX' too) is given.
+    """A constant tensor. Unless a `dtype` ('floatX' too) is given, a Python number takes
+    Theano's literal dtype (see graph/types.py: `autocast_float`, `autocast_int`).
 
-    >>> constant(2.0).dtype, constant([1, 2], dtype='int8').type    # doctest: +SKIP
-    ('float64', TensorType(int8, (2,)))
+    >>> constant(2.5).dtype, constant(0.1).dtype, constant(2).dtype    # doctest: +SKIP
+    ('float32', 'float64', 'int8')
+    >>> constant([1, 2], dtype='int8').type    # doctest: +SKIP
+    TensorType(int8, (2,))
     """
     weak = dtype is None and isinstance(value, (int, float, complex)) and not isinstance(
         value, (bool, np.generic))
@@ -244,9 +260,9 @@ def _default_dtype(value):
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
-        return "int64"
+        return autocast_int(value)
     if isinstance(value, float):
-        return config.floatX
+        return autocast_float(value, config.floatX)
     if isinstance(value, complex):
         return "complex128"
     array = np.asarray(value)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 import graphlens.tensor as T
-from graphlens import function, grad, hessian, shared
+from graphlens import config, function, grad, hessian, shared
 from graphlens.gradient import straight_through
 
 CASES = {}
@@ -115,6 +115,13 @@ def logreg_predict():
 @functools.lru_cache(maxsize=None)
 def mlp():
     """tanh hidden layer, softmax output, NLL of int labels, L1 and L2 penalties."""
+    # Built under floatX=float32, as the tutorial runs: its Python float literals (0.0001, the
+    # learning rate) are then float32 and the updates keep the parameters' dtype.
+    with config.change_flags(floatX="float32"):
+        return _mlp_float32()
+
+
+def _mlp_float32():
     rng = np.random.RandomState(1234)
     x = T.fmatrix("x")
     y = T.ivector("y")
@@ -134,6 +141,12 @@ def mlp():
     grads = grad(cost, params)
     return dict(x=x, y=y, params=params, hidden=hidden, p_y_given_x=p_y_given_x,
                 y_pred=y_pred, nll=nll, errors=errors, cost=cost, grads=grads)
+
+
+def _mlp_updates(m):
+    """SGD with learning rate 0.01, a float32 literal under the tutorial's floatX=float32."""
+    with config.change_flags(floatX="float32"):
+        return [(p, p - 0.01 * g) for p, g in zip(m["params"], m["grads"])]
 
 
 @case
@@ -189,7 +202,7 @@ def mlp_grads():
 @case
 def mlp_train():
     m = mlp()
-    updates = [(p, p - 0.01 * g) for p, g in zip(m["params"], m["grads"])]
+    updates = _mlp_updates(m)
     return function([m["x"], m["y"]], m["cost"], updates=updates, mode="NONE")
 
 
@@ -262,7 +275,7 @@ def logreg_train_fast_run():
 @case
 def mlp_train_fast_run():
     m = mlp()
-    updates = [(p, p - 0.01 * g) for p, g in zip(m["params"], m["grads"])]
+    updates = _mlp_updates(m)
     return function([m["x"], m["y"]], m["cost"], updates=updates)
 
 

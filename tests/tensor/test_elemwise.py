@@ -106,25 +106,30 @@ def test_float_dtype_of_integers():
     assert {d: float_dtype(d) for d in expected} == expected
 
 
-def test_common_dtype_with_weak_python_numbers():
-    f32, i8 = T.fvector(), T.bvector()
+def test_common_dtype_with_python_literals_as_theano_autocast():
+    f32, i8, u8 = T.fvector(), T.bvector(), T.vector(dtype="uint8")
     assert common_dtype([f32, T.constant(2.0)]) == "float32"
+    assert common_dtype([f32, T.constant(0.1)]) == "float64"      # 0.1 is not exact in float32
     assert common_dtype([i8, T.constant(1)]) == "int8"
     assert common_dtype([i8, T.constant(1000)]) == "int16"
-    assert common_dtype([i8, T.constant(2.5)]) == "float64"
+    assert common_dtype([u8, T.constant(2)]) == "int16"            # uint8 with an int8 literal
+    assert common_dtype([i8, T.constant(2.5)]) == "float32"
+    assert common_dtype([i8, T.constant(0.3)]) == "float64"
     with config.change_flags(floatX="float32"):
         assert common_dtype([i8, T.constant(2.5)]) == "float32"
+        assert common_dtype([f32, T.constant(0.1)]) == "float32"
         assert common_dtype([T.constant(1), T.constant(2.5)]) == "float32"
-    assert common_dtype([T.constant(1), T.constant(2)]) == "int64"
-    assert common_dtype([f32, T.constant(np.float64(2.0))]) == "float64"   # numpy: not weak
+    assert common_dtype([T.constant(1), T.constant(2)]) == "int8"
+    assert common_dtype([f32, T.constant(np.float64(2.0))]) == "float64"   # numpy: as typed
 
 
-def test_weak_constants_are_converted_once_to_the_result_dtype():
-    x = T.fvector("x")
-    node = (x * 2.5).owner
-    constant = node.inputs[1]       # padded to rank 1 in place: no DimShuffle node
-    assert constant.dtype == "float32" and not constant.weak
+def test_literals_are_converted_once_to_the_result_dtype():
+    x, d = T.fvector("x"), T.dvector("d")
+    constant = (x * 2.5).owner.inputs[1]    # padded to rank 1 in place: no DimShuffle node
+    assert constant.dtype == "float32"
     assert constant.type.shape == (1,) and constant.data.tolist() == [2.5]
+    widened = (d * 2.5).owner.inputs[1]     # a float32 literal, stored as float64 for the op
+    assert widened.dtype == "float64" and widened.data.tolist() == [2.5]
 
 
 def test_unbroadcast_sums_only_over_axes_the_variable_broadcast():

@@ -51,11 +51,11 @@ DTYPE_PAIRS = [
     ("float32", "float32", "float32", "float32"),
     ("float32", "int8", "float32", "float32"),
     ("int32", "float32", "float64", "float64"),
-    ("int8", "int16", "int16", "float32"),
+    ("int8", "int16", "int16", "float64"),     # integers divide to floatX, as Theano's
     ("int32", "int64", "int64", "float64"),
-    ("uint8", "int8", "int16", "float32"),
-    ("uint8", "uint8", "uint8", "float32"),
-    ("bool", "int8", "int8", "float32"),
+    ("uint8", "int8", "int16", "float64"),
+    ("uint8", "uint8", "uint8", "float64"),
+    ("bool", "int8", "int8", "float64"),
 ]
 
 # Broadcast patterns: shapes of x and y, and the numpy-style result.
@@ -112,8 +112,9 @@ def test_binary_values_and_static_shapes_over_broadcast_patterns(name):
 PYTHON_OPERANDS = [
     (lambda x: x + 2, "int8", lambda x: x + np.int8(2), "int8"),
     (lambda x: 2 - x, "int8", lambda x: np.int8(2) - x, "int8"),
-    (lambda x: x * 2.5, "int8", lambda x: x * 2.5, "float64"),
-    (lambda x: x / 2, "int8", lambda x: x / np.float32(2), "float32"),
+    (lambda x: x * 2.5, "int8", lambda x: x * np.float32(2.5), "float32"),
+    (lambda x: x * 0.1, "int8", lambda x: x * 0.1, "float64"),
+    (lambda x: x / 2, "int8", lambda x: x / 2, "float64"),
     (lambda x: 3 / x, "int32", lambda x: 3 / x, "float64"),
     (lambda x: x // 2, "int16", lambda x: x // np.int16(2), "int16"),
     (lambda x: x % 3, "int16", lambda x: x % np.int16(3), "int16"),
@@ -123,13 +124,15 @@ PYTHON_OPERANDS = [
     (lambda x: x * 3, "float32", lambda x: x * np.float32(3), "float32"),
     (lambda x: 1 / x, "float32", lambda x: np.float32(1) / x, "float32"),
     (lambda x: x ** 0.5, "float32", lambda x: x ** np.float32(0.5), "float32"),
+    (lambda x: x * 0.1, "float32", lambda x: x.astype("float64") * 0.1, "float64"),
     (lambda x: 2 ** x, "float32", lambda x: np.float32(2) ** x, "float32"),
     (lambda x: 7.5 // x, "float64", lambda x: 7.5 // x, "float64"),
     (lambda x: 7.5 % x, "float64", lambda x: 7.5 % x, "float64"),
     (lambda x: -x, "uint8", lambda x: -x, "uint8"),
     (lambda x: x + 300, "int8", lambda x: x.astype("int16") + 300, "int16"),
-    (lambda x: x + 1, "bool", lambda x: x.astype("int64") + 1, "int64"),
-    (lambda x: x * 1.5, "bool", lambda x: x * 1.5, "float64"),
+    (lambda x: x + 1, "bool", lambda x: x.astype("int8") + np.int8(1), "int8"),
+    (lambda x: x * 1.5, "bool", lambda x: x * np.float32(1.5), "float32"),
+    (lambda x: x * 2, "uint8", lambda x: x.astype("int16") * 2, "int16"),
 ]
 
 

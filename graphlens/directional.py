@@ -1,0 +1,85 @@
+"""Jacobian products: `Lop` (vector times Jacobian) and `Rop` (Jacobian times vector), Theano's
+`theano.gradient.Lop` / `Rop`, also at `T.Lop` / `T.Rop`.
+
+For f(wrt) with Jacobian J: `Lop(f, wrt, v)` is v^T J (what backpropagation computes, one graph
+of the size of f's), and `Rop(f, wrt, v)` is J v (the directional derivative of f along v).
+
+>>> x = T.dvector('x'); W = T.dmatrix('W'); y = T.dot(W, x)
+>>> jv = Rop(y, x, T.dvector('v'))        # W v, without building J
+"""
+
+from __future__ import annotations
+
+from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.backprop import grad
+from graphlens.graph.basic import ancestors, clone_graph
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable
+
+
+def _listed(value):
+    return (list(value), False) if isinstance(value, (list, tuple)) else ([value], True)
+
+
+def _pairs(outputs, points, what):
+    if len(outputs) != len(points):
+        raise ShapeError(f"{what}: {len(outputs)} expressions but {len(points)} eval_points; "
+                         f"give one point per expression")
+    pairs = []
+    for out, point in zip(outputs, points):
+        out, point = as_tensor_variable(out), as_tensor_variable(point)
+        if point.ndim != out.ndim:
+            raise ShapeError(f"{what}: the eval_point {describe(point)} must have the rank of "
+                             f"{describe(out)}")
+        pairs.append((out, point))
+    return pairs
+
+
+def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"):
+    """v^T J: the gradient of sum(f * eval_points) with respect to `wrt`, as Theano's Lop.
+
+    `f` and `eval_points` are a variable each or lists of the same length; the result has the
+    structure of `wrt` (a variable or a list).
+
+    >>> g = Lop(T.tanh(x), x, T.ones_like(x))     # (1 - tanh(x)**2) elementwise
+    """
+
+    outputs, _ = _listed(f)
+    points, _ = _listed(eval_points)
+    known = dict(_pairs(outputs, points, "Lop"))
+    return grad(None, wrt, consider_constant=consider_constant,
+                disconnected_inputs=disconnected_inputs, known_grads=known)
+
+
+def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
+    """J v: the derivative of `f` along the direction `eval_points` of `wrt`, as Theano's Rop.
+
+    `wrt` and `eval_points` are a variable each or lists of the same length; the result has the
+    structure of `f`. Built from two Lops: g(u) = u^T J is linear in a stand-in u, and its
+    gradient with respect to u along v is J v, which no longer depends on u.
+
+    >>> jv = Rop(T.dot(W, x), x, v)               # equals T.dot(W, v)
+    """
+
+    outputs, single_output = _listed(f)
+    wrt_list, _ = _listed(wrt)
+    points, _ = _listed(eval_points)
+    for var in wrt_list:
+        if not isinstance(var, TensorVariable):
+            raise GraphlensTypeError(f"Rop: wrt must be symbolic tensors, got {var!r:.60}")
+    directions = dict(_pairs(wrt_list, points, "Rop"))
+    outputs = [as_tensor_variable(out) for out in outputs]
+    stand_ins = [out.type() for out in outputs]
+    pulled = grad(None, wrt_list, known_grads=dict(zip(outputs, stand_ins)),
+                  disconnected_inputs="ignore", return_disconnected="None")
+    connected = [(g, directions[var]) for g, var in zip(pulled, wrt_list) if g is not None]
+    if not connected:
+        raise GraphlensTypeError(f"Rop: {describe(outputs[0])} does not depend on any of wrt")
+    results = grad(None, stand_ins, known_grads=dict(connected),
+                   disconnected_inputs="ignore" if disconnected_outputs != "raise" else "raise")
+    # J v does not depend on the stand-ins' values; if one still appears (an op whose gradient
+    # reads its input without needing it), zeros of the output's shape take its place.
+    used = set(ancestors(results))
+    leftovers = {u: out * 0 for u, out in zip(stand_ins, outputs) if u in used}
+    if leftovers:
+        results, _ = clone_graph(results, replace=leftovers)
+    return results[0] if single_output else list(results)

@@ -1,0 +1,17 @@
+"""Theano's `theano.printing` path: `from graphlens.printing import pp, debugprint, pydotprint`.
+
+A thin re-export; the printers live in `graphlens/render/`. `pprint` is Theano's other name for
+`pp`.
+
+>>> import graphlens.tensor as T
+>>> x = T.dscalar('x'); pp(x * 2)
+'x * 2.0'
+"""
+
+from graphlens.render.debugprint import debugprint
+from graphlens.render.picture import pydotprint
+from graphlens.render.pp import pp
+
+pprint = pp
+
+__all__ = ["pp", "pprint", "debugprint", "pydotprint"]

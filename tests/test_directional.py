@@ -1,0 +1,71 @@
+"""graphlens/directional.py: Rop (J v) and Lop (v^T J) against explicit Jacobians and finite
+differences, at Theano's paths (T.Rop, graphlens.gradient.Rop, graphlens.Rop)."""
+
+import numpy as np
+import pytest
+
+import graphlens
+import graphlens.tensor as T
+from graphlens import function
+from graphlens.gradient import Lop, Rop
+
+W_VALUE = np.array([[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]])
+X_VALUE = np.array([0.4, -1.2, 0.3])
+V_VALUE = np.array([1.0, -2.0, 0.5])
+
+
+def _model(x, W):
+    return T.tanh(T.dot(W, x)) * T.exp(x[0])
+
+
+def _numeric(x):
+    return np.tanh(W_VALUE @ x) * np.exp(x[0])
+
+
+def test_rop_is_the_jacobian_times_a_vector_and_matches_finite_differences():
+    x, W, v = T.dvector("x"), T.dmatrix("W"), T.dvector("v")
+    y = _model(x, W)
+    jv = function([x, W, v], Rop(y, x, v))(X_VALUE, W_VALUE, V_VALUE)
+    jacobian = function([x, W], graphlens.jacobian(y, x))(X_VALUE, W_VALUE)
+    np.testing.assert_allclose(jv, jacobian @ V_VALUE, rtol=1e-12)
+    eps = 1e-6
+    central = (_numeric(X_VALUE + eps * V_VALUE) - _numeric(X_VALUE - eps * V_VALUE)) / (2 * eps)
+    np.testing.assert_allclose(jv, central, rtol=1e-7)
+
+
+def test_lop_is_a_vector_times_the_jacobian():
+    x, W, u = T.dvector("x"), T.dmatrix("W"), T.dvector("u")
+    y = _model(x, W)
+    u_value = np.array([0.3, -1.1])
+    vj = function([x, W, u], Lop(y, x, u))(X_VALUE, W_VALUE, u_value)
+    jacobian = function([x, W], graphlens.jacobian(y, x))(X_VALUE, W_VALUE)
+    np.testing.assert_allclose(vj, u_value @ jacobian, rtol=1e-12)
+
+
+def test_rop_with_lists_sums_the_directions_of_every_wrt():
+    x, W, v, dW = T.dvector("x"), T.dmatrix("W"), T.dvector("v"), T.dmatrix("dW")
+    y = T.dot(W, x)
+    jv, jv_twice = Rop([y, 2 * y], [x, W], [v, dW])
+    dW_value = np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 0.5]])
+    got = function([x, W, v, dW], [jv, jv_twice])(X_VALUE, W_VALUE, V_VALUE, dW_value)
+    expected = W_VALUE @ V_VALUE + dW_value @ X_VALUE       # the product rule
+    np.testing.assert_allclose(got[0], expected, rtol=1e-12)
+    np.testing.assert_allclose(got[1], 2 * expected, rtol=1e-12)
+
+
+def test_rop_of_a_function_linear_in_a_matrix_reads_no_stand_in():
+    W, dW = T.dmatrix("W"), T.dmatrix("dW")
+    y = (W ** 2).sum(axis=0)
+    f = function([W, dW], Rop(y, W, dW))
+    np.testing.assert_allclose(f(W_VALUE, np.ones((2, 3))), (2 * W_VALUE).sum(axis=0))
+
+
+def test_rop_and_lop_live_at_theano_paths():
+    assert T.Rop is graphlens.gradient.Rop is graphlens.Rop is Rop
+    assert T.Lop is graphlens.gradient.Lop is graphlens.Lop is Lop
+
+
+def test_rop_refuses_mismatched_eval_points():
+    x = T.dvector("x")
+    with pytest.raises(ValueError, match="eval_point.*rank"):
+        Rop(x * 2, x, T.dmatrix("v"))
