@@ -53,3 +53,18 @@ def __getattr__(name):
                 "consider_constant", "straight_through", "verify_grad"):
         return getattr(gradient, name)
     raise AttributeError(f"module 'graphlens.tensor' has no attribute {name!r}")
+
+
+# Theano's names beyond the basics (issue 13): special functions, extra_ops, sorting, products.
+from graphlens.tensor import extra_ops  # noqa: E402  (theano.tensor.extra_ops)
+from graphlens.tensor.compare import RoundHalfAwayFromZero  # noqa: E402,F401
+from graphlens.tensor.diagonal import diag, diagonal  # noqa: E402,F401
+from graphlens.tensor.extra_ops import (bincount, cumprod, cumsum, diff,  # noqa: E402,F401
+                                        repeat)
+from graphlens.tensor.nonzero import flatnonzero, nonzero, nonzero_values  # noqa: E402,F401
+from graphlens.tensor.rearrange import roll, tile  # noqa: E402,F401
+from graphlens.tensor.sort import argsort, sort  # noqa: E402,F401
+from graphlens.tensor.special import (erf, erfc, erfinv, gammaln, log2,  # noqa: E402,F401
+                                      log10, polygamma, psi)
+from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa: E402,F401
+                                        outer, tensordot)

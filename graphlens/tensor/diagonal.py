@@ -1,0 +1,123 @@
+"""Diagonals: `diag` as Theano's (vector -> matrix, matrix -> vector) and `diagonal`.
+
+>>> d = T.diag(m)          # m's main diagonal, a vector
+>>> D = T.diag(v, k=1)     # a matrix with v just above its main diagonal
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import InvalidArgumentError, ShapeError, describe
+from graphlens.graph.basic import Apply
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.tensor.elemwise import call_site
+from graphlens.tensor.reduce import normalize_axes
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+
+def _diagonal_length(rows, cols, offset):
+    """The length of the diagonal `offset` of a rows x cols block (None where unknown)."""
+    if rows is None or cols is None:
+        return None
+    return max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
+
+
+@dataclass(frozen=True)
+class ExtractDiag(Op):
+    """The diagonal `offset` of x over axes `axis1` and `axis2` (a copy), as numpy.diagonal:
+    those axes are removed and the diagonal becomes the last axis."""
+
+    offset: int = 0
+    axis1: int = 0
+    axis2: int = 1
+    notation = Func("diagonal", params=("offset", "axis1", "axis2"))
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if x.ndim < 2:
+            raise InvalidArgumentError(f"diagonal at {call_site()} needs at least 2 axes, got "
+                                       f"{describe(x)}")
+        (axis1,) = normalize_axes(self.axis1, x.ndim, x, "diagonal")
+        (axis2,) = normalize_axes(self.axis2, x.ndim, x, "diagonal")
+        if axis1 == axis2:
+            raise InvalidArgumentError(f"diagonal at {call_site()}: axis1 and axis2 are both "
+                                       f"axis {axis1} of {describe(x)}")
+        if (axis1, axis2) != (self.axis1, self.axis2):
+            return ExtractDiag(self.offset, axis1, axis2).make_node(x)
+        rest = tuple(d for i, d in enumerate(x.type.shape) if i not in (axis1, axis2))
+        length = _diagonal_length(x.type.shape[axis1], x.type.shape[axis2], self.offset)
+        return Apply(self, [x], [TensorType(x.dtype, rest + (length,))()])
+
+    def perform(self, node, inputs):
+        # numpy returns a read-only view; a copy keeps later in-place ops free to write.
+        return [np.diagonal(inputs[0], self.offset, self.axis1, self.axis2).copy()]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        from graphlens.tensor.basic import arange
+        from graphlens.tensor.math import zeros_like
+        from graphlens.tensor.subtensor import inc_subtensor
+        # Move the two axes last, add gz on the diagonal's positions, move them back.
+        order = [i for i in range(x.ndim) if i not in (self.axis1, self.axis2)]
+        order += [self.axis1, self.axis2]
+        steps = arange(gz.shape[-1])
+        rows, cols = steps + max(-self.offset, 0), steps + max(self.offset, 0)
+        moved = zeros_like(x).transpose(order)
+        filled = inc_subtensor(moved[..., rows, cols], gz)
+        return [filled.transpose(list(np.argsort(order)))]
+
+
+@dataclass(frozen=True)
+class AllocDiag(Op):
+    """A square matrix of zeros with the vector v on its diagonal `offset` (as numpy.diag)."""
+
+    offset: int = 0
+    notation = Func("alloc_diag", params=("offset",))
+
+    def make_node(self, v):
+        v = as_tensor_variable(v)
+        if v.ndim != 1:
+            raise ShapeError(f"alloc_diag at {call_site()} takes a vector, got {describe(v)}")
+        n = v.type.shape[0]
+        side = None if n is None else n + abs(self.offset)
+        return Apply(self, [v], [TensorType(v.dtype, (side, side))()])
+
+    def perform(self, node, inputs):
+        return [np.diag(inputs[0], self.offset)]
+
+    def grad(self, inputs, output_grads):
+        return [ExtractDiag(self.offset)(output_grads[0])]
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """The diagonal `offset` of a over `axis1` and `axis2`, as numpy.diagonal."""
+    _check_offset(offset, "diagonal")
+    return ExtractDiag(int(offset), axis1, axis2)(a)
+
+
+def diag(v, k=0):
+    """Theano's and numpy's diag: a vector gives a matrix with v on its diagonal `k`; a matrix
+    (or more axes) gives its diagonal `k` as a vector.
+
+    >>> T.diag(T.dvector('v')).ndim, T.diag(T.dmatrix('m')).ndim
+    (2, 1)
+    """
+    v = as_tensor_variable(v)
+    _check_offset(k, "diag")
+    if v.ndim == 1:
+        return AllocDiag(int(k))(v)
+    if v.ndim >= 2:
+        return ExtractDiag(int(k))(v)
+    raise InvalidArgumentError(f"diag at {call_site()} takes a vector or a matrix, got "
+                               f"{describe(v)}")
+
+
+def _check_offset(offset, name):
+    if not isinstance(offset, (int, np.integer)) or isinstance(offset, bool):
+        raise InvalidArgumentError(f"{name} at {call_site()}: the offset must be an int, got "
+                                   f"{offset!r}")

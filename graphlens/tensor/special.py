@@ -1,0 +1,177 @@
+"""Special functions: erf, erfc, erfinv, gammaln, psi (and its derivatives), log2, log10.
+
+numpy has no vectorised error or gamma functions; scipy.special's are numpy ufuncs, so each op
+here is a one-line fact like exp or log, and fuses with its neighbours the same way.
+
+>>> x = T.dvector('x'); y = T.erf(x) + T.gammaln(x)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.special
+
+from graphlens.errors import InvalidArgumentError
+from graphlens.graph.notation import Func
+from graphlens.tensor.elemwise import FloatUnaryElemwise, float_dtype
+from graphlens.tensor.math import exp, sqr
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+@dataclass(frozen=True)
+class RealFloatUnaryElemwise(FloatUnaryElemwise):
+    """A real function with a float result: complex inputs are refused when the graph is built."""
+
+    kinds = "biuf"
+    dtype_hint = "; it is defined for real inputs only"
+
+
+@dataclass(frozen=True)
+class Erf(RealFloatUnaryElemwise):
+    """The error function, 2 / sqrt(pi) * integral of exp(-t**2) from 0 to x."""
+
+    nfunc = staticmethod(scipy.special.erf)
+    notation = Func("erf")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * _TWO_OVER_SQRT_PI * exp(-sqr(x))]
+
+
+@dataclass(frozen=True)
+class Erfc(RealFloatUnaryElemwise):
+    """1 - erf(x), exact where erf(x) is close to 1."""
+
+    nfunc = staticmethod(scipy.special.erfc)
+    notation = Func("erfc")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz * _TWO_OVER_SQRT_PI * exp(-sqr(x))]
+
+
+@dataclass(frozen=True)
+class Erfinv(RealFloatUnaryElemwise):
+    """The inverse of erf on (-1, 1); +-inf at +-1 and NaN outside."""
+
+    nfunc = staticmethod(scipy.special.erfinv)
+    notation = Func("erfinv")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / _TWO_OVER_SQRT_PI * exp(sqr(erfinv(x)))]
+
+
+@dataclass(frozen=True)
+class Gammaln(RealFloatUnaryElemwise):
+    """log(|gamma(x)|)."""
+
+    nfunc = staticmethod(scipy.special.gammaln)
+    notation = Func("gammaln")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * psi(x)]
+
+
+@dataclass(frozen=True)
+class Psi(RealFloatUnaryElemwise):
+    """The digamma function, the derivative of gammaln."""
+
+    nfunc = staticmethod(scipy.special.psi)
+    notation = Func("psi")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * polygamma(1, x)]
+
+
+@dataclass(frozen=True)
+class Polygamma(RealFloatUnaryElemwise):
+    """The `order`-th derivative of psi: `polygamma(1, x)` is the trigamma function."""
+
+    order: int = 1
+    notation = Func("polygamma", params=("order",))
+
+    def impl(self, x):
+        dtype = float_dtype(str(x.dtype))
+        # scipy's polygamma is vectorised numpy (through its zeta ufunc), in float64.
+        return scipy.special.polygamma(self.order, x).astype(dtype, copy=False)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * Polygamma(self.order + 1)(x)]
+
+
+@dataclass(frozen=True)
+class Log2(FloatUnaryElemwise):
+    """Base-2 logarithm."""
+
+    nfunc = staticmethod(np.log2)
+    notation = Func("log2")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (x * math.log(2.0))]
+
+
+@dataclass(frozen=True)
+class Log10(FloatUnaryElemwise):
+    """Base-10 logarithm."""
+
+    nfunc = staticmethod(np.log10)
+    notation = Func("log10")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (x * math.log(10.0))]
+
+
+def erf(x):
+    """The error function: `T.erf(x)`."""
+    return Erf()(x)
+
+
+def erfc(x):
+    """The complementary error function 1 - erf(x)."""
+    return Erfc()(x)
+
+
+def erfinv(x):
+    """The inverse error function, defined on [-1, 1]."""
+    return Erfinv()(x)
+
+
+def gammaln(x):
+    """log(|gamma(x)|): `T.gammaln(x)`."""
+    return Gammaln()(x)
+
+
+def psi(x):
+    """The digamma function d/dx gammaln(x)."""
+    return Psi()(x)
+
+
+def polygamma(order, x):
+    """The `order`-th derivative of psi (order >= 1): `polygamma(1, x)` is trigamma."""
+    if not isinstance(order, (int, np.integer)) or order < 1:
+        raise InvalidArgumentError(f"polygamma: order must be an int >= 1 (psi is order 0), "
+                                   f"got {order!r}")
+    return Polygamma(int(order))(x)
+
+
+def log2(x):
+    """Base-2 logarithm."""
+    return Log2()(x)
+
+
+def log10(x):
+    """Base-10 logarithm."""
+    return Log10()(x)
+
+
+__all__ = ["erf", "erfc", "erfinv", "gammaln", "psi", "polygamma", "log2", "log10"]
