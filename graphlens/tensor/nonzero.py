@@ -26,6 +26,8 @@ class Nonzero(Op):
     notation = Func("nonzero")
     zero_gradient_reason = ("nonzero returns positions, piecewise constant in x: its derivative "
                             "is 0")
+    remedy = ("let the gradient flow through values, not positions: T.nonzero_values(x), or x "
+              "indexed by the positions (x[T.nonzero(mask)]), reaches the selected elements")
 
     def make_node(self, x):
         x = as_tensor_variable(x)

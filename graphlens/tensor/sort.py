@@ -70,6 +70,8 @@ class Argsort(Op):
     notation = Func("argsort", params=("axis", "kind"))
     zero_gradient_reason = ("argsort returns positions, piecewise constant in x: its derivative "
                             "is 0")
+    remedy = ("let the gradient flow through values, not positions: T.sort(x), or x indexed by "
+              "the positions (x[T.argsort(x)]), reaches each element")
 
     def make_node(self, x):
         x = as_tensor_variable(x)

@@ -68,7 +68,13 @@ def remedy_for(op) -> str:
 
     >>> remedy_for(Argmax((1,))).startswith('use a soft choice')
     True
+
+    An op may carry its own advice as a class attribute `remedy` (the op's facts live on its
+    class); that comes first.
     """
+    own = getattr(op, "remedy", None)
+    if own:
+        return own
     for cls in type(op).__mro__:
         if cls in REMEDIES:
             return REMEDIES[cls]
