@@ -18,7 +18,7 @@ CUBE = np.random.default_rng(6).uniform(0.5, 1.5, size=(2, 3, 4))
 def test_extra_ops_is_at_theanos_path_and_in_T():
     from graphlens.tensor.extra_ops import bincount, cumprod, cumsum, diff, repeat  # noqa: F401
     assert T.extra_ops.cumsum is T.cumsum is cumsum and T.repeat is repeat
-    assert T.extra_ops.bincount is T.bincount and T.diff is diff and T.cumprod is cumprod
+    assert T.extra_ops.bincount is T.bincount is bincount and T.diff is diff and T.cumprod is cumprod
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1, -1, 2])
@@ -123,7 +123,8 @@ def test_repeat_errors_name_the_problem():
     f = function([m, counts], T.repeat(m, counts, axis=0))
     # EvaluationError carries the op's message and the user's line (a ValueError once issue 13's
     # runtime errors land).
-    with pytest.raises((EvaluationError, ValueError), match="cannot repeat an array of shape \\(3, 4\\)"):
+    with pytest.raises((EvaluationError, ValueError),
+                       match="cannot repeat an array of shape \\(3, 4\\)"):
         f(MATRIX, np.array([1, 2]))
 
 

@@ -77,7 +77,7 @@ def test_gradient_of_the_mean_loss_is_softmax_minus_one_hot():
 
 
 def test_arguments_are_checked_as_theano_did_with_clear_messages():
-    x, b, y = T.dmatrix("x"), T.dvector("b"), T.lvector("y")
+    x, y = T.dmatrix("x"), T.lvector("y")
     with pytest.raises(InvalidArgumentError, match="x must be a matrix of floats"):
         T.nnet.crossentropy_softmax_1hot(T.dvector("v"), y)
     with pytest.raises(InvalidArgumentError, match="y_idx must be a vector of int class labels"):
