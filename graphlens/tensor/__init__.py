@@ -64,7 +64,7 @@ from graphlens.tensor.extra_ops import (bincount, cumprod, cumsum, diff,  # noqa
 from graphlens.tensor.nonzero import flatnonzero, nonzero, nonzero_values  # noqa: E402,F401
 from graphlens.tensor.rearrange import roll, tile  # noqa: E402,F401
 from graphlens.tensor.sort import argsort, sort  # noqa: E402,F401
-from graphlens.tensor.special import (erf, erfc, erfinv, gammaln, log2,  # noqa: E402,F401
-                                      log10, polygamma, psi)
+from graphlens.tensor.special import (erf, erfc, erfcinv, erfcx, erfinv,  # noqa: E402,F401
+                                      gamma, gammaln, log2, log10, polygamma, psi)
 from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa: E402,F401
                                         outer, tensordot)

@@ -1,4 +1,5 @@
-"""Special functions: erf, erfc, erfinv, gammaln, psi (and its derivatives), log2, log10.
+"""Special functions: erf, erfc, erfcx, erfinv, erfcinv, gamma, gammaln, psi (and its
+derivatives), log2, log10.
 
 numpy has no vectorised error or gamma functions; scipy.special's are numpy ufuncs, so each op
 here is a one-line fact like exp or log, and fuses with its neighbours the same way.
@@ -64,6 +65,42 @@ class Erfinv(RealFloatUnaryElemwise):
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
         return [gz / _TWO_OVER_SQRT_PI * exp(sqr(erfinv(x)))]
+
+
+@dataclass(frozen=True)
+class Erfcx(RealFloatUnaryElemwise):
+    """The scaled complementary error function exp(x**2) * erfc(x), finite for large x."""
+
+    nfunc = staticmethod(scipy.special.erfcx)
+    notation = Func("erfcx")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * (2 * x * erfcx(x) - _TWO_OVER_SQRT_PI)]
+
+
+@dataclass(frozen=True)
+class Erfcinv(RealFloatUnaryElemwise):
+    """The inverse of erfc on (0, 2); +-inf at 0 and 2 and NaN outside."""
+
+    nfunc = staticmethod(scipy.special.erfcinv)
+    notation = Func("erfcinv")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz / _TWO_OVER_SQRT_PI * exp(sqr(erfcinv(x)))]
+
+
+@dataclass(frozen=True)
+class Gamma(RealFloatUnaryElemwise):
+    """The gamma function (factorial shifted by one: gamma(n + 1) == n!)."""
+
+    nfunc = staticmethod(scipy.special.gamma)
+    notation = Func("gamma")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * gamma(x) * psi(x)]
 
 
 @dataclass(frozen=True)
@@ -146,6 +183,21 @@ def erfinv(x):
     return Erfinv()(x)
 
 
+def erfcx(x):
+    """exp(x ** 2) * erfc(x), without overflow for large x."""
+    return Erfcx()(x)
+
+
+def erfcinv(x):
+    """The inverse complementary error function, defined on [0, 2]."""
+    return Erfcinv()(x)
+
+
+def gamma(x):
+    """The gamma function: `T.gamma(x)`."""
+    return Gamma()(x)
+
+
 def gammaln(x):
     """log(|gamma(x)|): `T.gammaln(x)`."""
     return Gammaln()(x)
@@ -174,4 +226,4 @@ def log10(x):
     return Log10()(x)
 
 
-__all__ = ["erf", "erfc", "erfinv", "gammaln", "psi", "polygamma", "log2", "log10"]
+__all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma", "log2", "log10"]

@@ -17,6 +17,9 @@ FUNCTIONS = {
     "erf": (T.erf, scipy.special.erf, (-3, 3)),
     "erfc": (T.erfc, scipy.special.erfc, (-3, 3)),
     "erfinv": (T.erfinv, scipy.special.erfinv, (-0.95, 0.95)),
+    "erfcx": (T.erfcx, scipy.special.erfcx, (-2, 8)),
+    "erfcinv": (T.erfcinv, scipy.special.erfcinv, (0.05, 1.95)),
+    "gamma": (T.gamma, scipy.special.gamma, (0.2, 5)),
     "gammaln": (T.gammaln, scipy.special.gammaln, (0.2, 6)),
     "psi": (T.psi, scipy.special.psi, (0.2, 6)),
     "log2": (T.log2, np.log2, (0.2, 6)),
@@ -47,7 +50,7 @@ def test_integer_inputs_give_theanos_float_dtype(name, dtype, result):
     build, reference, _ = FUNCTIONS[name]
     if dtype == "bool":
         x = np.ones((2, 2), dtype=bool)     # False (0) is outside the domain of log and gamma
-    elif name == "erfinv":
+    elif name in ("erfinv", "erfcinv"):
         x = np.array([[0, 1], [1, 0]], dtype=dtype)
     else:
         x = np.array([[1, 2], [3, 5]], dtype=dtype)
@@ -81,7 +84,8 @@ def test_second_derivative_of_psi_is_tetragamma():
 
 def test_each_prints_under_its_own_name():
     x = T.dvector("x")
-    for name in ["erf", "erfc", "erfinv", "gammaln", "psi", "log2", "log10"]:
+    for name in ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi",
+                 "log2", "log10"]:
         assert pp(getattr(T, name)(x)) == f"{name}(x)"
     assert pp(T.polygamma(2, x)) == "polygamma(x, order=2)"
 
