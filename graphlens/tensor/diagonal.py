@@ -121,3 +121,40 @@ def _check_offset(offset, name):
     if not isinstance(offset, (int, np.integer)) or isinstance(offset, bool):
         raise InvalidArgumentError(f"{name} at {call_site()}: the offset must be an int, got "
                                    f"{offset!r}")
+
+
+def fill_diagonal(a, val):
+    """A copy of a with its main diagonal set to the scalar `val`, as numpy.fill_diagonal
+    (which works in place); for more than 2 axes, positions (i, i, ..., i).
+
+    Its gradient reaches a off the diagonal and val from every diagonal entry.
+    """
+    from graphlens.tensor.basic import arange
+    from graphlens.tensor.reduce import min as tensor_min
+    from graphlens.tensor.subtensor import set_subtensor
+    from graphlens.tensor.shape import shape
+    a, val = as_tensor_variable(a), as_tensor_variable(val)
+    if a.ndim < 2:
+        raise InvalidArgumentError(f"fill_diagonal at {call_site()}: a needs at least 2 axes, "
+                                   f"got {describe(a)}")
+    if val.ndim != 0:
+        raise InvalidArgumentError(f"fill_diagonal at {call_site()}: val must be a scalar, got "
+                                   f"{describe(val)}")
+    steps = arange(tensor_min(shape(a)))
+    return set_subtensor(a[(steps,) * a.ndim], val)
+
+
+def fill_diagonal_offset(a, val, offset):
+    """A copy of the matrix a with its diagonal `offset` set to the scalar `val`."""
+    from graphlens.tensor.basic import arange
+    from graphlens.tensor.subtensor import set_subtensor
+    a, val = as_tensor_variable(a), as_tensor_variable(val)
+    if a.ndim != 2:
+        raise InvalidArgumentError(f"fill_diagonal_offset at {call_site()}: a must be a matrix, "
+                                   f"got {describe(a)}")
+    _check_offset(offset, "fill_diagonal_offset")
+    from graphlens.tensor.compare import maximum, minimum
+    rows, cols = a.shape[0], a.shape[1]
+    length = minimum(rows, cols - offset) if offset >= 0 else minimum(rows + offset, cols)
+    steps = arange(maximum(length, 0))
+    return set_subtensor(a[steps + max(-offset, 0), steps + max(offset, 0)], val)

@@ -261,3 +261,32 @@ def bincount(x, weights=None, minlength=None, assert_nonneg=False):
                                    f"got {minlength!r}")
     op = Bincount(None if minlength is None else int(minlength))
     return op(x) if weights is None else op(x, weights)
+
+
+def to_one_hot(y, nb_class, dtype=None):
+    """One row per label of the int vector y, with 1 in column y[i] and 0 elsewhere; `dtype`
+    defaults to floatX, as Theano's.
+
+    >>> to_one_hot(T.ivector('y'), 10)      # float matrix of shape (n, 10)      # doctest: +SKIP
+    """
+    from graphlens.config import config
+    from graphlens.tensor.basic import arange, cast
+    from graphlens.tensor.compare import eq
+    y = as_tensor_variable(y)
+    if y.ndim != 1 or not is_discrete(y.dtype) or y.dtype == "bool":
+        raise GraphlensTypeError(f"to_one_hot at {call_site()}: y must be a vector of int "
+                                 f"labels, got {describe(y)}")
+    return cast(eq(y.dimshuffle(0, "x"), arange(nb_class).dimshuffle("x", 0)),
+                dtype or config.floatX)
+
+
+def __getattr__(name):
+    # Theano's extra_ops also holds these; their code lives in its theme's module (looked up
+    # when asked for: sort.py imports this module). import_module, because the package's own
+    # attributes `T.sort`, `T.diagonal`, `T.shape` are the functions of those names.
+    from importlib import import_module
+    homes = {"searchsorted": "sort", "fill_diagonal": "diagonal",
+             "fill_diagonal_offset": "diagonal", "squeeze": "shape"}
+    if name in homes:
+        return getattr(import_module(f"graphlens.tensor.{homes[name]}"), name)
+    raise AttributeError(f"module 'graphlens.tensor.extra_ops' has no attribute {name!r}")

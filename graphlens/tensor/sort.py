@@ -192,3 +192,48 @@ def argsort(a, axis=-1, kind="quicksort", order=None):
     _check_kind(kind, order, "argsort")
     a, axis = _flattened(a, axis)
     return Argsort(single_axis(axis, a, "argsort"), kind)(a)
+
+
+@dataclass(frozen=True)
+class Searchsorted(Op):
+    """Where each value of v would be inserted into the sorted vector x to keep it sorted, as
+    numpy.searchsorted (int64 positions); an optional `sorter` gives the order of an unsorted x."""
+
+    side: str = "left"
+    notation = Func("searchsorted", params=("side",))
+    zero_gradient_reason = ("searchsorted returns positions, piecewise constant in its inputs: "
+                            "its derivative is 0")
+
+    def make_node(self, x, v, sorter=None):
+        x, v = as_tensor_variable(x), as_tensor_variable(v)
+        if x.ndim != 1:
+            raise ShapeError(f"searchsorted at {call_site()}: x must be a sorted vector, got "
+                             f"{describe(x)}")
+        inputs = [x, v]
+        if sorter is not None:
+            sorter = as_tensor_variable(sorter)
+            _check_positions(self, x, sorter, "searchsorted")
+            inputs.append(sorter)
+        return Apply(self, inputs, [TensorType("int64", v.type.shape)()])
+
+    def perform(self, node, inputs):
+        x, v, *sorter = inputs
+        positions = np.searchsorted(x, v, side=self.side, sorter=sorter[0] if sorter else None)
+        return [np.asarray(positions, dtype="int64")]
+
+    def grad(self, inputs, output_grads):
+        from graphlens.tensor.math import zeros_like
+        x, v, *sorter = inputs
+        return [zeros_like(x), zeros_like(v)] + [_position_gradient(self, s) for s in sorter]
+
+
+def searchsorted(x, v, side="left", sorter=None):
+    """Insertion positions of v's values in the sorted vector x, as numpy.searchsorted.
+
+    >>> T.extra_ops.searchsorted([1, 2, 3], [2.5, 0])     # [2, 0]      # doctest: +SKIP
+    """
+    if side not in ("left", "right"):
+        raise InvalidArgumentError(f"searchsorted at {call_site()}: side must be 'left' or "
+                                   f"'right', got {side!r}")
+    op = Searchsorted(side)
+    return op(x, v) if sorter is None else op(x, v, sorter)

@@ -72,3 +72,34 @@ def test_errors_are_clear():
     with pytest.raises(AxisError):
         T.diagonal(T.dmatrix("m"), 0, 0, 2)
     assert isinstance(InvalidArgumentError("x"), ValueError)   # Theano raised ValueError
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4), (4, 2), (3, 3, 3)])
+def test_fill_diagonal_matches_numpy_and_differentiates(shape):
+    from graphlens.tensor.extra_ops import fill_diagonal
+
+    def reference(a):
+        out = a.copy()
+        np.fill_diagonal(out, 7.0)
+        return out
+
+    values = np.arange(float(np.prod(shape))).reshape(shape)
+    check(lambda x: fill_diagonal(x, 7.0), reference, values)
+    check_grad(lambda x, v: fill_diagonal(x, v) ** 2, values, np.array(0.5))
+    m = T.dmatrix("m")
+    g = grad(fill_diagonal(m, 7.0).sum(), m).eval({m: np.ones((2, 3))})
+    np.testing.assert_array_equal(g, 1 - np.eye(2, 3))
+
+
+@pytest.mark.parametrize("offset", [0, 1, -2, 4])
+def test_fill_diagonal_offset_matches_numpy(offset):
+    from graphlens.tensor.extra_ops import fill_diagonal_offset
+
+    def reference(a):
+        out = a.copy()
+        rows = np.arange(out.shape[0])[:, None]
+        out[np.arange(out.shape[1])[None, :] - rows == offset] = -1.0
+        return out
+
+    check(lambda x: fill_diagonal_offset(x, -1.0, offset), reference, MATRIX)
+    check_grad(lambda x: fill_diagonal_offset(x, -1.0, offset) ** 2, MATRIX)

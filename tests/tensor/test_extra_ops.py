@@ -158,3 +158,19 @@ def test_bincount_refuses_negative_values_and_non_integer_input():
     x = T.lvector("x")
     with pytest.raises((EvaluationError, ValueError), match="negative value -2"):
         function([x], T.bincount(x))(np.array([1, -2]))
+
+
+def test_to_one_hot_is_a_floatx_matrix_of_indicators():
+    check(lambda y: extra_ops.to_one_hot(y, 4), lambda a: np.eye(4)[a], np.array([3, 0, 1]),
+          dtype="float64")
+    check(lambda y: extra_ops.to_one_hot(y, 3, dtype="int8"), lambda a: np.eye(3)[a],
+          np.array([2, 2]).astype("int32"), dtype="int8")
+    with pytest.raises(GraphlensTypeError, match="y must be a vector of int labels"):
+        extra_ops.to_one_hot(T.dvector(), 3)
+
+
+def test_theanos_other_extra_ops_names_are_found_at_its_path():
+    from graphlens.tensor.extra_ops import fill_diagonal, searchsorted, squeeze  # noqa: F401
+    assert extra_ops.squeeze is T.squeeze
+    with pytest.raises(AttributeError, match="no attribute 'unique'"):
+        extra_ops.unique          # noqa: B018  (not built: the message names it)

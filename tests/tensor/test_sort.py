@@ -93,3 +93,27 @@ def test_errors_name_the_argument():
     with pytest.raises(AxisError):
         T.sort(T.dscalar("s"))
     assert T.sort(T.dscalar("s"), axis=None).ndim == 1       # flattened, as numpy
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_matches_numpy_and_has_a_zero_gradient(side):
+    from graphlens.tensor.extra_ops import searchsorted
+    from graphlens.tensor.sort import Searchsorted
+    haystack = np.array([1.0, 2.0, 2.0, 5.0])
+    needles = np.array([[2.0, 0.0], [6.0, 1.5]])
+    check(lambda x, v: searchsorted(x, v, side), lambda x, v: np.searchsorted(x, v, side),
+          haystack, needles, dtype="int64")
+    order = np.array([2, 0, 3, 1])
+    unsorted = haystack[np.argsort(order)]
+    check(lambda x, v, s: searchsorted(x, v, side, sorter=s),
+          lambda x, v, s: np.searchsorted(x, v, side, sorter=s), unsorted, needles,
+          np.argsort(unsorted), dtype="int64")
+    v = T.dvector("v")
+    positions = searchsorted(T.constant(haystack), v, side)
+    assert pp(positions) == (f"searchsorted({pp(positions.owner.inputs[0])}, v, side='right')"
+                             if side == "right" else
+                             f"searchsorted({pp(positions.owner.inputs[0])}, v)")
+    (finding,) = vanishing(T.sum(positions * 1.0), [v]).findings
+    assert finding.blockers[0].reason == Searchsorted.zero_gradient_reason
+    with pytest.raises(InvalidArgumentError, match="side must be 'left' or 'right'"):
+        searchsorted(T.dvector(), v, "middle")
