@@ -88,3 +88,25 @@ def test_arguments_are_checked_as_theano_did_with_clear_messages():
         T.nnet.crossentropy_softmax_1hot_with_bias(T.TensorType("float64", (None, 3))("x"),
                                                    T.TensorType("float64", (4,))("b"), y)
     assert isinstance(InvalidArgumentError("x"), ValueError)      # Theano raised ValueError
+
+
+def test_a_softmax_classifier_trained_on_the_1hot_loss_learns_its_classes():
+    from graphlens import shared
+    rng = np.random.default_rng(31)
+    centers = np.array([[2.0, 0.0], [-2.0, 1.0], [0.0, -2.5]])
+    labels = rng.integers(0, 3, size=150)
+    data = centers[labels] + rng.normal(scale=0.6, size=(150, 2))
+    W = shared(np.zeros((2, 3)), name="W")
+    b = shared(np.zeros(3), name="b")
+    x, y = T.dmatrix("x"), T.lvector("y")
+    loss, probabilities = T.nnet.crossentropy_softmax_1hot_with_bias(T.dot(x, W), b, y)
+    cost = loss.mean()
+    g_W, g_b = grad(cost, [W, b])
+    train = function([x, y], [cost, T.argmax(probabilities, axis=1)],
+                     updates=[(W, W - 0.5 * g_W), (b, b - 0.5 * g_b)])
+    first, _ = train(data, labels)
+    for _ in range(60):
+        last, guesses = train(data, labels)
+    assert first == pytest.approx(np.log(3))          # zero weights: uniform probabilities
+    assert last < 0.3 * first
+    assert np.mean(guesses == labels) > 0.95
