@@ -158,3 +158,42 @@ def roll(x, shift, axis=None):
         from graphlens.tensor.shape import flatten, reshape
         return reshape(Roll(0)(flatten(x), shift), x.shape, ndim=x.ndim)
     return Roll(single_axis(axis, x, "roll"))(x, shift)
+
+
+def swapaxes(x, axis1, axis2):
+    """x with axes `axis1` and `axis2` exchanged (a view), as numpy.swapaxes."""
+    x = as_tensor_variable(x)
+    order = list(range(x.ndim))
+    first, second = single_axis(axis1, x, "swapaxes"), single_axis(axis2, x, "swapaxes")
+    order[first], order[second] = order[second], order[first]
+    return x.transpose(order)
+
+
+TAKE_MODES = ("raise", "wrap", "clip")
+
+
+def take(a, indices, axis=None, mode="raise"):
+    """a's elements at `indices` along `axis` (of the flattened a for None), as numpy.take.
+
+    mode: 'raise' refuses an index out of range when the function runs, 'wrap' wraps it around,
+    'clip' moves it to the nearest end. The gradient reaches the elements taken.
+    """
+    a = as_tensor_variable(a)
+    if mode not in TAKE_MODES:
+        raise InvalidArgumentError(f"take at {call_site()}: mode must be one of {TAKE_MODES}, "
+                                   f"got {mode!r}")
+    if axis is None:
+        from graphlens.tensor.shape import flatten
+        a, axis = (flatten(a) if a.ndim != 1 else a), 0
+    axis = single_axis(axis, a, "take")
+    indices = as_tensor_variable(indices)
+    if not is_discrete(indices.dtype) or indices.dtype == "bool":
+        raise GraphlensTypeError(f"take at {call_site()}: indices must be integers, got "
+                                 f"{describe(indices)}")
+    length = length_of(a, axis)
+    if mode == "wrap":
+        indices = indices % length
+    elif mode == "clip":
+        from graphlens.tensor.compare import clip
+        indices = clip(indices, 0, length - 1)
+    return a[(slice(None),) * axis + (indices,)]

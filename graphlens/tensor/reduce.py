@@ -355,3 +355,8 @@ def var(x, axis=None, keepdims=False, ddof=0):
 def std(x, axis=None, keepdims=False, ddof=0):
     """Standard deviation over `axis`, dividing by n - ddof."""
     return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
+
+
+def ptp(x, axis=None, keepdims=False):
+    """Peak to peak: max - min over `axis` (all axes for None), as numpy.ptp and Theano's."""
+    return max(x, axis=axis, keepdims=keepdims) - min(x, axis=axis, keepdims=keepdims)

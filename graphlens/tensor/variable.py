@@ -227,6 +227,38 @@ class TensorVariable(Variable):
         from graphlens.tensor.norm import norm
         return norm(self, L, axis=axis, keepdims=keepdims)
 
+    def zeros_like(self, dtype=None):
+        """`T.zeros_like(self, dtype)`."""
+        return _ops().zeros_like(self, dtype)
+
+    def ones_like(self, dtype=None):
+        """`T.ones_like(self, dtype)`."""
+        return _ops().ones_like(self, dtype)
+
+    def ravel(self):
+        """`T.flatten(self)`: a vector."""
+        return _ops().flatten(self)
+
+    def swapaxes(self, axis1, axis2):
+        """`T.swapaxes(self, axis1, axis2)`."""
+        return _ops().swapaxes(self, axis1, axis2)
+
+    def trace(self):
+        """The sum of the main diagonal: `T.diagonal(self).sum()`."""
+        return _ops().diagonal(self).sum()
+
+    def ptp(self, axis=None, keepdims=False):
+        """`T.ptp(self, axis)`: max - min."""
+        return _ops().ptp(self, axis, keepdims)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        """`T.extra_ops.searchsorted(self, v, side, sorter)`."""
+        return _ops().extra_ops.searchsorted(self, v, side, sorter)
+
+    def take(self, indices, axis=None, mode="raise"):
+        """`T.take(self, indices, axis, mode)`."""
+        return _ops().take(self, indices, axis, mode)
+
     def eval(self, inputs_to_values=None):
         """Evaluate with `{variable: value}` for the inputs: `(x * 2).eval({x: 3.0})`."""
         from graphlens.compile.function import function

@@ -84,3 +84,31 @@ def test_norm_keepdims_dtype_and_gradient():
     check_grad(lambda x: x.norm(np.inf, axis=1), nonzero)
     with pytest.raises(InvalidArgumentError, match="L must be a number"):
         T.dvector().norm("fro")
+
+
+def test_more_of_theanos_methods_match_numpy():
+    cube = np.arange(24.0).reshape(2, 3, 4) - 7
+    check(lambda x: x.zeros_like(), np.zeros_like, cube)
+    check(lambda x: x.ones_like(dtype="int8"), lambda a: np.ones_like(a, dtype="int8"), cube)
+    check(lambda x: x.ravel(), np.ravel, cube)
+    check(lambda x: x.swapaxes(0, 2), lambda a: a.swapaxes(0, 2), cube)
+    check(lambda x: T.swapaxes(x, -1, 1), lambda a: a.swapaxes(-1, 1), cube)
+    check(lambda x: x.trace(), np.trace, MATRIX)
+    check(lambda x: x.ptp(), np.ptp, cube)
+    check(lambda x: x.ptp(axis=1, keepdims=True), lambda a: np.ptp(a, axis=1, keepdims=True),
+          cube)
+    check(lambda x: x.searchsorted(np.array([0.0, 9.5])),
+          lambda a: np.searchsorted(a, [0.0, 9.5]), np.sort(cube.reshape(-1)), dtype="int64")
+    check_grad(lambda x: x.swapaxes(0, 1) * np.arange(6.0).reshape(3, 2), MATRIX[:, :3])
+
+
+@pytest.mark.parametrize("mode", ["raise", "wrap", "clip"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+def test_take_matches_numpy_in_each_mode(mode, axis):
+    positions = np.array([[0, 1], [1, 1]]) if mode == "raise" else np.array([[-5, 1], [7, 2]])
+    check(lambda x: x.take(positions, axis, mode), lambda a: np.take(a, positions, axis,
+                                                                    mode=mode), MATRIX)
+    check(lambda x: T.take(x, 1, axis), lambda a: np.take(a, 1, axis), MATRIX)
+    check_grad(lambda x: T.take(x, positions, axis, mode) ** 2, MATRIX)
+    with pytest.raises(InvalidArgumentError, match="mode must be one of"):
+        T.take(T.dvector(), [0], mode="nearest")
