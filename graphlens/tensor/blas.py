@@ -107,6 +107,11 @@ class BatchedDot(Op):
         shape = (batch,) + x.type.shape[1:-1] + y.type.shape[2:]
         return Apply(self, [x, y], [TensorType(upcast(x.dtype, y.dtype), shape)()])
 
+    def infer_shape(self, node, input_shapes):
+        """The batch, x's rows (for a batch of matrices), y's columns (likewise)."""
+        x_lengths, y_lengths = input_shapes
+        return [tuple(x_lengths[:-1]) + tuple(y_lengths[2:])]
+
     def perform(self, node, inputs):
         x, y = inputs
         if x.shape[0] != y.shape[0] or x.shape[-1] != y.shape[1]:

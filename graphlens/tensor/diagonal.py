@@ -27,6 +27,15 @@ def _diagonal_length(rows, cols, offset):
     return max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
 
 
+def _symbolic_diagonal_length(rows, cols, offset):
+    """_diagonal_length for lengths that may be int scalar variables."""
+    if isinstance(rows, int) and isinstance(cols, int):
+        return _diagonal_length(rows, cols, offset)
+    from graphlens.tensor.compare import maximum, minimum
+    shortest = minimum(rows, cols - offset) if offset >= 0 else minimum(rows + offset, cols)
+    return maximum(shortest, 0)
+
+
 @dataclass(frozen=True)
 class ExtractDiag(Op):
     """The diagonal `offset` of x over axes `axis1` and `axis2` (a copy), as numpy.diagonal:
@@ -52,6 +61,13 @@ class ExtractDiag(Op):
         rest = tuple(d for i, d in enumerate(x.type.shape) if i not in (axis1, axis2))
         length = _diagonal_length(x.type.shape[axis1], x.type.shape[axis2], self.offset)
         return Apply(self, [x], [TensorType(x.dtype, rest + (length,))()])
+
+    def infer_shape(self, node, input_shapes):
+        """x's other lengths, then the diagonal's length from the two axes' lengths."""
+        lengths = input_shapes[0]
+        rest = tuple(n for i, n in enumerate(lengths) if i not in (self.axis1, self.axis2))
+        return [rest + (_symbolic_diagonal_length(lengths[self.axis1], lengths[self.axis2],
+                                                  self.offset),)]
 
     def perform(self, node, inputs):
         # numpy returns a read-only view; a copy keeps later in-place ops free to write.
@@ -86,6 +102,11 @@ class AllocDiag(Op):
         n = v.type.shape[0]
         side = None if n is None else n + abs(self.offset)
         return Apply(self, [v], [TensorType(v.dtype, (side, side))()])
+
+    def infer_shape(self, node, input_shapes):
+        """A square of side len(v) + |offset|."""
+        side = input_shapes[0][0] + abs(self.offset)
+        return [(side, side)]
 
     def perform(self, node, inputs):
         return [np.diag(inputs[0], self.offset)]

@@ -36,6 +36,19 @@ def length_of(x, axis):
     return static if static is not None else x.shape[axis]
 
 
+def static_or_symbolic(var):
+    """An int scalar's value when it is a constant, else the variable itself."""
+    return int(var.data) if isinstance(var, Constant) else var
+
+
+def same_shape_as_input(position):
+    """An `infer_shape` for ops whose one output has the shape of input `position`."""
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[position]]
+    infer_shape.__doc__ = f"The output has the shape of input {position}."
+    return infer_shape
+
+
 def reverse(x, axis):
     """x reversed along `axis`: x[..., ::-1, ...]."""
     return x[(slice(None),) * axis + (slice(None, None, -1),)]
@@ -59,6 +72,8 @@ class CumOp(Op):
         if axis != self.axis:
             return type(self)(axis).make_node(x)
         return Apply(self, [x], [x.type()])
+
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         (x,) = inputs
@@ -148,6 +163,19 @@ class Repeat(Op):
         shape = list(x.type.shape)
         shape[axis] = _repeated_length(shape[axis], repeats)
         return Apply(self, [x, repeats], [TensorType(x.dtype, tuple(shape))()])
+
+    def infer_shape(self, node, input_shapes):
+        """x's lengths, the repeated axis multiplied (one count) or the counts' sum."""
+        repeats = node.inputs[1]
+        lengths = list(input_shapes[0])
+        if repeats.ndim == 0 or repeats.type.shape == (1,):
+            count = static_or_symbolic(repeats if repeats.ndim == 0 else repeats[0]) \
+                if not isinstance(repeats, Constant) else int(np.asarray(repeats.data).sum())
+            lengths[self.axis] = lengths[self.axis] * count
+        else:
+            lengths[self.axis] = repeats.sum() if not isinstance(repeats, Constant) \
+                else int(np.asarray(repeats.data).sum())
+        return [tuple(lengths)]
 
     def perform(self, node, inputs):
         x, repeats = inputs

@@ -15,7 +15,8 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import call_site
-from graphlens.tensor.extra_ops import integer_gradient, length_of, single_axis
+from graphlens.tensor.extra_ops import (integer_gradient, length_of, same_shape_as_input,
+                                        single_axis, static_or_symbolic)
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -50,6 +51,12 @@ class Tile(Op):
                                            f"{known}")
             shape.append(None if known is None or length is None else length * known)
         return Apply(self, [x, *reps], [TensorType(x.dtype, tuple(shape))()])
+
+    def infer_shape(self, node, input_shapes):
+        """Each length of x (1 for the padded axes) times its count."""
+        reps = [static_or_symbolic(r) for r in node.inputs[1:]]
+        lengths = (1,) * (len(reps) - node.inputs[0].ndim) + tuple(input_shapes[0])
+        return [tuple(length * count for length, count in zip(lengths, reps))]
 
     def perform(self, node, inputs):
         x, *reps = inputs
@@ -135,6 +142,8 @@ class Roll(Op):
         if axis != self.axis:
             return Roll(axis).make_node(x, shift)
         return Apply(self, [x, shift], [x.type()])
+
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         x, shift = inputs

@@ -19,7 +19,7 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import call_site
-from graphlens.tensor.extra_ops import single_axis
+from graphlens.tensor.extra_ops import same_shape_as_input, single_axis
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -50,6 +50,8 @@ class Sort(Op):
             return Sort(axis, self.kind).make_node(x)
         return Apply(self, [x], [x.type()])
 
+    infer_shape = same_shape_as_input(0)
+
     def perform(self, node, inputs):
         return [np.sort(inputs[0], axis=self.axis, kind=self.kind)]
 
@@ -79,6 +81,8 @@ class Argsort(Op):
         if axis != self.axis:
             return Argsort(axis, self.kind).make_node(x)
         return Apply(self, [x], [TensorType("int64", x.type.shape)()])
+
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         return [np.argsort(inputs[0], axis=self.axis, kind=self.kind).astype("int64",
@@ -115,6 +119,8 @@ class TakeAlongAxis(Op):
         _check_positions(self, x, positions, "take_along_axis")
         return Apply(self, [x, positions], [TensorType(x.dtype, positions.type.shape)()])
 
+    infer_shape = same_shape_as_input(1)
+
     def perform(self, node, inputs):
         x, positions = inputs
         try:
@@ -146,6 +152,8 @@ class ScatterAlongAxis(Op):
             raise ShapeError(f"scatter_along_axis at {call_site()}: values {describe(values)} "
                              f"must have the rank of the positions {describe(positions)}")
         return Apply(self, [x, positions, values], [x.type()])
+
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         x, positions, values = inputs
@@ -215,6 +223,8 @@ class Searchsorted(Op):
             _check_positions(self, x, sorter, "searchsorted")
             inputs.append(sorter)
         return Apply(self, inputs, [TensorType("int64", v.type.shape)()])
+
+    infer_shape = same_shape_as_input(1)
 
     def perform(self, node, inputs):
         x, v, *sorter = inputs
