@@ -226,4 +226,5 @@ def log10(x):
     return Log10()(x)
 
 
-__all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma", "log2", "log10"]
+__all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma",
+           "log2", "log10"]
