@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, InvalidArgumentError, ShapeError, describe
+from graphlens.errors import (GraphlensTypeError, InvalidArgumentError, ShapeError, describe,
+                              where)
 from graphlens.graph.basic import Apply, Constant
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
@@ -179,6 +180,13 @@ class Repeat(Op):
 
     def perform(self, node, inputs):
         x, repeats = inputs
+        if repeats.ndim == 1 and len(repeats) == 1 != x.shape[self.axis] and \
+                node.inputs[1].type.shape != (1,):
+            # As elementwise ops: a length 1 broadcasts only where declared, so the result's
+            # length (infer_shape: the counts' sum) never depends on a run-time broadcast.
+            raise ShapeError(f"repeat: 1 count for an axis of length {x.shape[self.axis]}; pass "
+                             f"a scalar count, or a vector declared of length 1, built at "
+                             f"{where(node.outputs[0])}")
         try:
             return [np.repeat(x, repeats, axis=self.axis)]
         except ValueError as exc:

@@ -178,3 +178,13 @@ def test_theanos_other_extra_ops_names_are_found_at_its_path():
     assert searchsorted is searchsorted_home
     with pytest.raises(AttributeError, match="no attribute 'unique'"):
         extra_ops.unique          # noqa: B018  (not built: the message names it)
+
+
+def test_repeat_refuses_an_undeclared_broadcast_of_one_count():
+    m, counts = T.dmatrix("m"), T.lvector("counts")
+    f = function([m, counts], T.repeat(m, counts, axis=0))
+    with pytest.raises((EvaluationError, ValueError), match="1 count for an axis of length 3"):
+        f(MATRIX, np.array([2]))
+    one = T.TensorType("int64", (1,))("one")
+    value = function([m, one], T.repeat(m, one, axis=0))(MATRIX, np.array([2]))
+    np.testing.assert_array_equal(value, np.repeat(MATRIX, 2, axis=0))
