@@ -100,6 +100,18 @@ def _full_index(indices, axis):
     return tuple(grids)
 
 
+def _other_lengths(shape, axis):
+    return tuple(shape[:axis]) + tuple(shape[axis + 1:])
+
+
+def _check_run_time_positions(op, x, positions):
+    """numpy would broadcast positions against x's other axes; the ops here declare the
+    positions' shape as their result's, so the other lengths must agree exactly."""
+    if _other_lengths(positions.shape, op.axis) != _other_lengths(x.shape, op.axis):
+        raise ShapeError(f"{op.notation.name}: positions of shape {positions.shape} do not fit "
+                         f"x of shape {x.shape}: all lengths but axis {op.axis} must agree")
+
+
 def _check_positions(op, x, positions, name):
     if not is_discrete(positions.dtype) or positions.dtype == "bool" or \
             positions.ndim != x.ndim:
@@ -123,6 +135,7 @@ class TakeAlongAxis(Op):
 
     def perform(self, node, inputs):
         x, positions = inputs
+        _check_run_time_positions(self, x, positions)
         try:
             return [np.take_along_axis(x, positions, axis=self.axis)]
         except (IndexError, ValueError) as exc:
@@ -157,6 +170,7 @@ class ScatterAlongAxis(Op):
 
     def perform(self, node, inputs):
         x, positions, values = inputs
+        _check_run_time_positions(self, x, positions)
         out = np.array(x, dtype=node.outputs[0].type.numpy_dtype, copy=True)
         try:
             np.add.at(out, _full_index(positions, self.axis), values)

@@ -6,7 +6,7 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens import function, grad, pp
-from graphlens.errors import AxisError, InvalidArgumentError
+from graphlens.errors import AxisError, EvaluationError, InvalidArgumentError
 from graphlens.tensor.sort import Argsort, ScatterAlongAxis, TakeAlongAxis
 from graphlens.trace import vanishing
 from op_checks import check, check_grad
@@ -117,3 +117,10 @@ def test_searchsorted_matches_numpy_and_has_a_zero_gradient(side):
     assert finding.blockers[0].reason == Searchsorted.zero_gradient_reason
     with pytest.raises(InvalidArgumentError, match="side must be 'left' or 'right'"):
         searchsorted(T.dvector(), v, "middle")
+
+
+def test_take_along_axis_refuses_to_broadcast_positions():
+    x, p = T.dmatrix("x"), T.lmatrix("p")
+    f = function([x, p], TakeAlongAxis(1)(x, p))
+    with pytest.raises((EvaluationError, ValueError), match="all lengths but axis 1 must agree"):
+        f(np.zeros((3, 4)), np.zeros((1, 2), dtype="int64"))
