@@ -69,3 +69,12 @@ from graphlens.tensor.special import (erf, erfc, erfcinv, erfcx, erfinv,  # noqa
                                       gamma, gammaln, log2, log10, polygamma, psi)
 from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa: E402,F401
                                         outer, tensordot)
+from graphlens.tensor.diagonal import identity_like, tri, tril, triu  # noqa: E402,F401
+from graphlens.tensor.float_checks import allclose, isclose, isinf, isnan  # noqa: E402,F401
+from graphlens.tensor.join import horizontal_stack, vertical_stack  # noqa: E402,F401
+from graphlens.tensor.reduce import largest, max_and_argmax, smallest  # noqa: E402,F401
+from graphlens.tensor.special import (arccosh, arcsinh, arctanh, deg2rad,  # noqa: E402,F401
+                                      exp2, inv, rad2deg)
+
+abs_ = abs                # Theano's names for abs and switch
+where = switch

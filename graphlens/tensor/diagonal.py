@@ -179,3 +179,48 @@ def fill_diagonal_offset(a, val, offset):
     length = minimum(rows, cols - offset) if offset >= 0 else minimum(rows + offset, cols)
     steps = arange(maximum(length, 0))
     return set_subtensor(a[steps + max(-offset, 0), steps + max(offset, 0)], val)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    """An N x M matrix with ones at and below the diagonal k, zeros above, as numpy.tri;
+    dtype floatX by default."""
+    from graphlens.config import config
+    from graphlens.tensor.basic import arange, cast
+    from graphlens.tensor.compare import ge
+    rows = arange(N).dimshuffle(0, "x")
+    cols = arange(N if M is None else M).dimshuffle("x", 0)
+    return cast(ge(rows + k, cols), dtype or config.floatX)
+
+
+def _triangle(m, k, below, name):
+    from graphlens.tensor.basic import arange
+    from graphlens.tensor.compare import ge, le, switch
+    m = as_tensor_variable(m)
+    if m.ndim < 2:
+        raise InvalidArgumentError(f"{name} at {call_site()} needs a matrix, got {describe(m)}")
+    _check_offset(k, name)
+    rows = arange(m.shape[-2]).dimshuffle(0, "x")
+    cols = arange(m.shape[-1]).dimshuffle("x", 0)
+    keep = ge(rows + k, cols) if below else le(rows + k, cols)
+    # A choice, not a product with a 0/1 mask, so an inf on the other side gives 0, not NaN.
+    return switch(keep, m, 0)
+
+
+def tril(m, k=0):
+    """m with the elements above the diagonal k set to 0, as numpy.tril (on the last two axes)."""
+    return _triangle(m, k, True, "tril")
+
+
+def triu(m, k=0):
+    """m with the elements below the diagonal k set to 0, as numpy.triu (on the last two axes)."""
+    return _triangle(m, k, False, "triu")
+
+
+def identity_like(x):
+    """Ones on the main diagonal of a matrix of x's shape and dtype, zeros elsewhere."""
+    from graphlens.tensor.basic import eye
+    x = as_tensor_variable(x)
+    if x.ndim != 2:
+        raise InvalidArgumentError(f"identity_like at {call_site()} takes a matrix, got "
+                                   f"{describe(x)}")
+    return eye(x.shape[0], x.shape[1], 0, dtype=x.dtype)

@@ -104,3 +104,22 @@ def stack(tensors, axis=0):
         raise ShapeError("stack needs at least one tensor")
     axis = _axis_in(axis, tensors[0].ndim + 1, "stack")
     return Join(axis)(*[shape_padaxis(t, axis) for t in tensors])
+
+
+def horizontal_stack(*matrices):
+    """Matrices side by side (joined along axis 1), as Theano's horizontal_stack."""
+    return _stack_matrices(matrices, 1, "horizontal_stack")
+
+
+def vertical_stack(*matrices):
+    """Matrices one above the other (joined along axis 0), as Theano's vertical_stack."""
+    return _stack_matrices(matrices, 0, "vertical_stack")
+
+
+def _stack_matrices(matrices, axis, name):
+    from graphlens.errors import describe
+    matrices = [as_tensor_variable(m) for m in matrices]
+    for m in matrices:
+        if m.ndim != 2:
+            raise ShapeError(f"{name} joins matrices, got {describe(m)}")
+    return concatenate(matrices, axis=axis)

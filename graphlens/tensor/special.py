@@ -1,5 +1,5 @@
 """Special functions: erf, erfc, erfcx, erfinv, erfcinv, gamma, gammaln, psi (and its
-derivatives), log2, log10.
+derivatives), log2, log10, and inv, exp2, the inverse hyperbolic functions, deg2rad, rad2deg.
 
 numpy has no vectorised error or gamma functions; scipy.special's are numpy ufuncs, so each op
 here is a one-line fact like exp or log, and fuses with its neighbours the same way.
@@ -18,7 +18,7 @@ import scipy.special
 from graphlens.errors import InvalidArgumentError
 from graphlens.graph.notation import Func
 from graphlens.tensor.elemwise import FloatUnaryElemwise, float_dtype
-from graphlens.tensor.math import exp, sqr
+from graphlens.tensor.math import exp, sqr, sqrt
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -168,6 +168,101 @@ class Log10(FloatUnaryElemwise):
         return [gz / (x * math.log(10.0))]
 
 
+@dataclass(frozen=True)
+class Inv(FloatUnaryElemwise):
+    """1 / x (Theano's `inv`), a float for integer x."""
+
+    nfunc = staticmethod(np.reciprocal)
+    notation = Func("inv")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz / sqr(x)]
+
+
+@dataclass(frozen=True)
+class Exp2(FloatUnaryElemwise):
+    """2 ** x."""
+
+    nfunc = staticmethod(np.exp2)
+    notation = Func("exp2")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * exp2(x) * math.log(2.0)]
+
+
+@dataclass(frozen=True)
+class Arcsinh(FloatUnaryElemwise):
+    """Inverse hyperbolic sine."""
+
+    nfunc = staticmethod(np.arcsinh)
+    notation = Func("arcsinh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / sqrt(sqr(x) + 1)]
+
+
+@dataclass(frozen=True)
+class Arccosh(FloatUnaryElemwise):
+    """Inverse hyperbolic cosine, defined for x >= 1."""
+
+    nfunc = staticmethod(np.arccosh)
+    notation = Func("arccosh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / sqrt(sqr(x) - 1)]
+
+
+@dataclass(frozen=True)
+class Arctanh(FloatUnaryElemwise):
+    """Inverse hyperbolic tangent, defined on (-1, 1)."""
+
+    nfunc = staticmethod(np.arctanh)
+    notation = Func("arctanh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (1 - sqr(x))]
+
+
+def inv(x):
+    """1 / x: `T.inv(x)`."""
+    return Inv()(x)
+
+
+def exp2(x):
+    """2 ** x."""
+    return Exp2()(x)
+
+
+def arcsinh(x):
+    """Inverse hyperbolic sine."""
+    return Arcsinh()(x)
+
+
+def arccosh(x):
+    """Inverse hyperbolic cosine."""
+    return Arccosh()(x)
+
+
+def arctanh(x):
+    """Inverse hyperbolic tangent."""
+    return Arctanh()(x)
+
+
+def deg2rad(x):
+    """Degrees to radians: x * pi / 180."""
+    return x * (math.pi / 180.0)
+
+
+def rad2deg(x):
+    """Radians to degrees: x * 180 / pi."""
+    return x * (180.0 / math.pi)
+
+
 def erf(x):
     """The error function: `T.erf(x)`."""
     return Erf()(x)
@@ -227,4 +322,5 @@ def log10(x):
 
 
 __all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma",
-           "log2", "log10"]
+           "log2", "log10", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad",
+           "rad2deg"]

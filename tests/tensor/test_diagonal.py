@@ -103,3 +103,26 @@ def test_fill_diagonal_offset_matches_numpy(offset):
 
     check(lambda x: fill_diagonal_offset(x, -1.0, offset), reference, MATRIX)
     check_grad(lambda x: fill_diagonal_offset(x, -1.0, offset) ** 2, MATRIX)
+
+
+@pytest.mark.parametrize("k", [0, 1, -1, 5])
+def test_tril_triu_and_tri_match_numpy(k):
+    check(lambda x: T.tril(x, k), lambda a: np.tril(a, k), MATRIX)
+    check(lambda x: T.triu(x, k), lambda a: np.triu(a, k), CUBE)
+    check_grad(lambda x: T.tril(x, k) ** 2, MATRIX)
+    check_grad(lambda x: T.triu(x, k) ** 2, MATRIX)
+    assert np.array_equal(T.tri(3, 4, k).eval(), np.tri(3, 4, k))
+    assert T.tri(2).dtype == "float64" and T.tri(2, dtype="int8").dtype == "int8"
+
+
+def test_triangles_keep_infinities_off_their_side_out_of_the_result():
+    m = T.dmatrix("m")
+    value = T.tril(m).eval({m: np.array([[1.0, np.inf], [2.0, 3.0]])})
+    np.testing.assert_array_equal(value, [[1.0, 0.0], [2.0, 3.0]])   # not NaN (inf * 0)
+
+
+def test_identity_like_has_the_shape_and_dtype_of_its_model():
+    check(T.identity_like, lambda a: np.eye(*a.shape, dtype=a.dtype),
+          np.zeros((2, 3), dtype="float32"))
+    with pytest.raises(InvalidArgumentError, match="identity_like at .* takes a matrix"):
+        T.identity_like(T.dvector())

@@ -24,6 +24,11 @@ FUNCTIONS = {
     "psi": (T.psi, scipy.special.psi, (0.2, 6)),
     "log2": (T.log2, np.log2, (0.2, 6)),
     "log10": (T.log10, np.log10, (0.2, 6)),
+    "inv": (T.inv, np.reciprocal, (0.5, 3)),
+    "exp2": (T.exp2, np.exp2, (-3, 3)),
+    "arcsinh": (T.arcsinh, np.arcsinh, (-3, 3)),
+    "arccosh": (T.arccosh, np.arccosh, (1.2, 4)),
+    "arctanh": (T.arctanh, np.arctanh, (-0.9, 0.9)),
     "trigamma": (lambda x: T.polygamma(1, x), lambda x: scipy.special.polygamma(1, x),
                  (0.2, 6)),
 }
@@ -48,7 +53,9 @@ def test_values_match_scipy_in_the_input_float_dtype(name, dtype):
                                            ("int64", "float64"), ("bool", "float32")])
 def test_integer_inputs_give_theanos_float_dtype(name, dtype, result):
     build, reference, _ = FUNCTIONS[name]
-    if dtype == "bool":
+    if name == "arctanh":
+        x = np.zeros((2, 2), dtype=dtype)     # the only integer inside its domain (-1, 1)
+    elif dtype == "bool":
         x = np.ones((2, 2), dtype=bool)     # False (0) is outside the domain of log and gamma
     elif name in ("erfinv", "erfcinv"):
         x = np.array([[0, 1], [1, 0]], dtype=dtype)
@@ -85,7 +92,7 @@ def test_second_derivative_of_psi_is_tetragamma():
 def test_each_prints_under_its_own_name():
     x = T.dvector("x")
     for name in ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi",
-                 "log2", "log10"]:
+                 "log2", "log10", "inv", "exp2", "arcsinh", "arccosh", "arctanh"]:
         assert pp(getattr(T, name)(x)) == f"{name}(x)"
     assert pp(T.polygamma(2, x)) == "polygamma(x, order=2)"
 
@@ -113,3 +120,9 @@ def test_erfinv_edges_follow_scipy():
     x = T.dvector("x")
     value = function([x], T.erfinv(x))(np.array([-1.0, 1.0, 1.5]))
     assert value[0] == -np.inf and value[1] == np.inf and np.isnan(value[2])
+
+
+def test_degrees_and_radians():
+    check(T.deg2rad, np.deg2rad, np.array([0.0, 90.0, -270.0]))
+    check(T.rad2deg, np.rad2deg, np.array([0.0, np.pi, -1.0]))
+    check(T.deg2rad, np.deg2rad, np.array([0.0, 90.0], dtype="float32"), dtype="float32")

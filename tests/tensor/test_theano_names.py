@@ -11,7 +11,10 @@ NAMES = {
         "outer", "tensordot", "batched_dot", "batched_tensordot", "tile", "roll", "swapaxes",
         "take", "ptp", "diag", "diagonal", "sort", "argsort", "nonzero", "flatnonzero",
         "nonzero_values", "cumsum", "cumprod", "repeat", "diff", "bincount", "round",
-        "extra_ops"],
+        "extra_ops", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
+        "isnan", "isinf", "isclose", "allclose", "tri", "tril", "triu", "identity_like",
+        "max_and_argmax", "largest", "smallest", "horizontal_stack", "vertical_stack", "abs_",
+        "where"],
     "graphlens.tensor.extra_ops": [
         "cumsum", "cumprod", "diff", "repeat", "bincount", "to_one_hot", "searchsorted",
         "fill_diagonal", "fill_diagonal_offset", "squeeze"],
