@@ -96,9 +96,14 @@ def join(axis, *tensors):
     return concatenate(tensors, axis=axis)
 
 
-def stack(tensors, axis=0):
-    """Tensors of one shape stacked along a new axis: `T.stack([x, y])`."""
+def stack(*tensors, axis=0):
+    """Tensors of one shape stacked along a new axis: `T.stack([x, y])`, `T.stack([x, y], 1)`,
+    or Theano's older `T.stack(x, y, z)` (tensors as arguments, stacked along axis 0)."""
     from graphlens.tensor.shape import shape_padaxis
+    if tensors and isinstance(tensors[0], (list, tuple)):
+        if len(tensors) > 2:
+            raise ShapeError("stack takes a list of tensors and an axis: stack([x, y], axis)")
+        tensors, axis = tensors[0], (tensors[1] if len(tensors) == 2 else axis)
     tensors = [as_tensor_variable(t) for t in tensors]
     if not tensors:
         raise ShapeError("stack needs at least one tensor")

@@ -40,3 +40,15 @@ def test_horizontal_and_vertical_stack_join_matrices():
 def test_theanos_aliases():
     assert T.abs_ is T.abs and T.where is T.switch
     check(lambda x: T.where(x > 0, x, 0.0), lambda a: np.where(a > 0, a, 0.0), MATRIX)
+
+
+def test_stack_takes_theanos_older_argument_form_too():
+    x, y = T.dvectors("x", "y")
+    a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    f = function([x, y], [T.stack(x, y), T.stack([x, y], 1), T.stack([x, y], axis=1),
+                          T.stack(x)])
+    by_arguments, by_position, by_keyword, single = f(a, b)
+    np.testing.assert_array_equal(by_arguments, np.stack([a, b]))
+    np.testing.assert_array_equal(by_position, np.stack([a, b], 1))
+    np.testing.assert_array_equal(by_keyword, np.stack([a, b], 1))
+    np.testing.assert_array_equal(single, a[None])
