@@ -169,13 +169,14 @@ class Repeat(Op):
         """x's lengths, the repeated axis multiplied (one count) or the counts' sum."""
         repeats = node.inputs[1]
         lengths = list(input_shapes[0])
-        if repeats.ndim == 0 or repeats.type.shape == (1,):
-            count = static_or_symbolic(repeats if repeats.ndim == 0 else repeats[0]) \
-                if not isinstance(repeats, Constant) else int(np.asarray(repeats.data).sum())
-            lengths[self.axis] = lengths[self.axis] * count
+        one_count = repeats.ndim == 0 or repeats.type.shape == (1,)
+        if isinstance(repeats, Constant):
+            counts = np.asarray(repeats.data).reshape(-1)
+            total = int(counts.sum())
         else:
-            lengths[self.axis] = repeats.sum() if not isinstance(repeats, Constant) \
-                else int(np.asarray(repeats.data).sum())
+            total = repeats if repeats.ndim == 0 else (repeats[0] if one_count
+                                                         else repeats.sum())
+        lengths[self.axis] = lengths[self.axis] * total if one_count else total
         return [tuple(lengths)]
 
     def perform(self, node, inputs):
