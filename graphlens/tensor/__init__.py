@@ -78,3 +78,11 @@ from graphlens.tensor.special import (arccosh, arcsinh, arctanh, deg2rad,  # noq
 
 abs_ = abs                # Theano's names for abs and switch
 where = switch
+from graphlens.tensor.compare import (iround, round_half_away_from_zero,  # noqa: E402,F401
+                                      round_half_to_even, trunc)
+from graphlens.tensor.join import split, stacklists  # noqa: E402,F401
+from graphlens.tensor.special import arctan2  # noqa: E402,F401
+
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert   # Theano's names
+floor_div = int_div
+second = fill

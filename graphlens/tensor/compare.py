@@ -148,6 +148,19 @@ class RoundHalfAwayFromZero(Round):
 
 
 @dataclass(frozen=True)
+class Trunc(PiecewiseConstant):
+    """x rounded towards zero (as a float for float x)."""
+
+    nfunc = staticmethod(np.trunc)
+    notation = Func("trunc")
+    kinds = "biuf"
+    zero_gradient_reason = "trunc is piecewise constant: its derivative is 0 wherever it exists"
+    remedy = ("use the straight-through estimator: straight_through(T.trunc(x), x) (from "
+              "graphlens.gradient) keeps trunc's value in the forward pass and passes the "
+              "gradient of x backward")
+
+
+@dataclass(frozen=True)
 class Floor(PiecewiseConstant):
     """Largest integer <= x (as a float for float x)."""
 
@@ -305,6 +318,27 @@ def round(x, mode=None):
         return RoundHalfAwayFromZero()(x)
     from graphlens.errors import InvalidArgumentError
     raise InvalidArgumentError(f"round: mode must be one of {ROUND_MODES}, got {mode!r}")
+
+
+def round_half_to_even(x):
+    """Round halves to even: round(0.5) == 0, round(1.5) == 2."""
+    return Round()(x)
+
+
+def round_half_away_from_zero(x):
+    """Round halves away from zero: round(0.5) == 1, round(-0.5) == -1."""
+    return RoundHalfAwayFromZero()(x)
+
+
+def iround(x, mode=None):
+    """round(x, mode) as int64 (Theano's iround)."""
+    from graphlens.tensor.basic import cast
+    return cast(round(x, mode), "int64")
+
+
+def trunc(x):
+    """x rounded towards zero."""
+    return Trunc()(x)
 
 
 def floor(x):

@@ -128,3 +128,43 @@ def _stack_matrices(matrices, axis, name):
         if m.ndim != 2:
             raise ShapeError(f"{name} joins matrices, got {describe(m)}")
     return concatenate(matrices, axis=axis)
+
+
+def split(x, splits_size, n_splits, axis=0):
+    """x cut along `axis` into `n_splits` consecutive pieces of the lengths in `splits_size`
+    (ints or an int vector), as Theano's split: a list of tensors.
+
+    >>> a, b = T.split(x, [2, 3], 2, axis=1)      # x[:, :2], x[:, 2:5]      # doctest: +SKIP
+    """
+    from graphlens.errors import InvalidArgumentError
+    from graphlens.tensor.extra_ops import cumsum
+    x = as_tensor_variable(x)
+    axis = _axis_in(axis, x.ndim, "split")
+    if not isinstance(n_splits, (int, np.integer)) or n_splits < 1:
+        raise InvalidArgumentError(f"split: n_splits must be an int >= 1, got {n_splits!r}")
+    sizes = as_tensor_variable(splits_size)
+    if sizes.ndim != 1 or sizes.dtype.startswith(("float", "complex", "bool")):
+        raise InvalidArgumentError(f"split: splits_size must be a vector of ints, got "
+                                   f"{sizes.type}")
+    if sizes.type.shape[0] not in (None, n_splits):
+        raise InvalidArgumentError(f"split: {sizes.type.shape[0]} sizes for n_splits={n_splits}")
+    if isinstance(splits_size, (list, tuple)) and all(
+            isinstance(n, (int, np.integer)) for n in splits_size):
+        ends = [int(n) for n in np.cumsum(splits_size)]     # literal sizes: static lengths
+    else:
+        ends = cumsum(sizes)
+    before = (slice(None),) * axis
+    pieces = []
+    for i in range(int(n_splits)):
+        start = 0 if i == 0 else ends[i - 1]
+        pieces.append(x[before + (slice(start, ends[i]),)])
+    return pieces
+
+
+def stacklists(arg):
+    """A tensor from nested lists of tensors (or numbers) of one shape, as Theano's stacklists:
+    `stacklists([[a, b], [c, d]])` is a 2 x 2 grid of a's shape."""
+    if isinstance(arg, (list, tuple)):
+        # The nesting is the user's Python lists, not the graph: its depth is small.
+        return stack([stacklists(item) for item in arg])
+    return as_tensor_variable(arg)

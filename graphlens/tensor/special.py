@@ -17,7 +17,8 @@ import scipy.special
 
 from graphlens.errors import InvalidArgumentError
 from graphlens.graph.notation import Func
-from graphlens.tensor.elemwise import FloatUnaryElemwise, float_dtype
+from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, float_dtype,
+                                       unbroadcast)
 from graphlens.tensor.math import exp, sqr, sqrt
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -228,6 +229,32 @@ class Arctanh(FloatUnaryElemwise):
         return [gz / (1 - sqr(x))]
 
 
+@dataclass(frozen=True)
+class Arctan2(BinaryElemwise):
+    """The angle of the point (x, y) from the x axis, in (-pi, pi]: arctan2(y, x)."""
+
+    nfunc = staticmethod(np.arctan2)
+    notation = Func("arctan2")
+    kinds = "biuf"
+
+    def output_dtype(self, dtype):
+        return float_dtype(dtype)
+
+    def impl(self, y, x):
+        dtype = float_dtype(str(np.result_type(y, x)))
+        return np.arctan2(y, x, dtype=dtype)
+
+    def grad(self, inputs, output_grads):
+        (y, x), (gz,) = inputs, output_grads
+        radius = sqr(x) + sqr(y)
+        return [unbroadcast(gz * x / radius, y), unbroadcast(-gz * y / radius, x)]
+
+
+def arctan2(y, x):
+    """The angle of (x, y), elementwise, as numpy.arctan2(y, x)."""
+    return Arctan2()(y, x)
+
+
 def inv(x):
     """1 / x: `T.inv(x)`."""
     return Inv()(x)
@@ -322,5 +349,5 @@ def log10(x):
 
 
 __all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma",
-           "log2", "log10", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad",
+           "log2", "log10", "arctan2", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad",
            "rad2deg"]

@@ -14,7 +14,9 @@ NAMES = {
         "extra_ops", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
         "isnan", "isinf", "isclose", "allclose", "tri", "tril", "triu", "identity_like",
         "max_and_argmax", "largest", "smallest", "horizontal_stack", "vertical_stack", "abs_",
-        "where"],
+        "where", "arctan2", "trunc", "iround", "round_half_to_even", "round_half_away_from_zero",
+        "split", "stacklists", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+        "floor_div", "second"],
     "graphlens.tensor.extra_ops": [
         "cumsum", "cumprod", "diff", "repeat", "bincount", "to_one_hot", "searchsorted",
         "fill_diagonal", "fill_diagonal_offset", "squeeze"],
