@@ -86,3 +86,4 @@ from graphlens.tensor.special import arctan2  # noqa: E402,F401
 bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert   # Theano's names
 floor_div = int_div
 second = fill
+from graphlens.tensor.bessel import i0, i1, iv, j0, j1, jv  # noqa: E402,F401
