@@ -87,3 +87,4 @@ bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert   # T
 floor_div = int_div
 second = fill
 from graphlens.tensor.bessel import i0, i1, iv, j0, j1, jv  # noqa: E402,F401
+from graphlens.tensor.distributions import chi2sf  # noqa: E402,F401

@@ -1,5 +1,5 @@
-"""graphlens/tensor/bessel.py: j0, j1, jv, i0, i1, iv against scipy; dtypes, gradients in x,
-the undefined gradient in the order, printing."""
+"""graphlens/tensor/bessel.py (j0, j1, jv, i0, i1, iv) and distributions.py (chi2sf) against
+scipy; dtypes, gradients in x, the undefined gradient in the order, printing."""
 
 import numpy as np
 import pytest
@@ -40,3 +40,12 @@ def test_the_order_has_no_gradient_and_says_so():
     v, x = T.dscalar("v"), T.dscalar("x")
     with pytest.raises(UndefinedGradientError, match="with respect to its order v"):
         grad(T.jv(v, x), v)
+
+
+def test_chi2sf_matches_scipy_and_differentiates_in_x():
+    from scipy import stats
+    check(lambda x: T.chi2sf(x, 3), lambda a: stats.chi2.sf(a, 3), POINTS)
+    check(lambda x, k: T.chi2sf(x, k), lambda a, k: stats.chi2.sf(a, k), POINTS,
+          np.array([[1.0, 2.0, 5.0]]))
+    check_grad(lambda x: T.chi2sf(x, 4.5), POINTS)
+    assert pp(T.chi2sf(T.dvector("x"), T.dscalar("k"))) == "chi2sf(x, k)"

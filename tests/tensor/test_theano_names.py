@@ -16,7 +16,8 @@ NAMES = {
         "max_and_argmax", "largest", "smallest", "horizontal_stack", "vertical_stack", "abs_",
         "where", "arctan2", "trunc", "iround", "round_half_to_even", "round_half_away_from_zero",
         "split", "stacklists", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
-        "floor_div", "second", "j0", "j1", "jv", "i0", "i1", "iv"],
+        "floor_div", "second", "j0", "j1", "jv", "i0", "i1", "iv",
+        "chi2sf"],
     "graphlens.tensor.extra_ops": [
         "cumsum", "cumprod", "diff", "repeat", "bincount", "to_one_hot", "searchsorted",
         "fill_diagonal", "fill_diagonal_offset", "squeeze"],
