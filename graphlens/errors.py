@@ -174,3 +174,8 @@ class ModelError(GraphlensError):
 class GradientCheckError(GraphlensError, AssertionError):
     """`verify_grad` found the symbolic and the finite-difference gradients apart; the message
     shows both gradients and the worst element."""
+
+
+class InvalidArgumentError(GraphlensError, ValueError):
+    """An argument has a value the function refuses where Theano raised ValueError: a float
+    `reps` for `T.tile`, `T.diag` of a scalar, a tensordot axis out of range."""

@@ -66,7 +66,10 @@ def verify_grad(fn, points, eps=None, rel_tol=None, abs_tol=None, rng=None):
         numeric = (plus - minus) / (2 * eps)
         symbolic = float(np.sum(symbolic_grad * step)) / (2 * eps)
         error = abs(numeric - symbolic)
-        if error > abs_tol and error > rel_tol * max(abs(numeric), abs(symbolic)):
+        # A NaN or inf fails every comparison, so it would pass the one below: a check that
+        # cannot compare the two gradients is a failure, not a success.
+        if not np.isfinite(error) or (
+                error > abs_tol and error > rel_tol * max(abs(numeric), abs(symbolic))):
             raise GradientCheckError(_explain(f_cost, points, i, symbolic_grad, eps, numeric,
                                               symbolic))
 

@@ -121,3 +121,40 @@ def lift_axis_size(x, op, old):
     """size(f(a, b), axis) -> size(a, axis) for elementwise f, a not broadcast on those axes."""
     source = shape_source(x, op.axis)
     return None if source is None else fits(AxisSize(op.axis)(source), old)
+
+
+def inferred_lengths(var):
+    """`var`'s lengths from its op's `infer_shape` (ints or int scalars computed from the
+    inputs' lengths, never from their values), or None when the op has none."""
+    node = var.owner
+    infer = getattr(node.op, "infer_shape", None) if node is not None else None
+    if infer is None:
+        return None
+    from graphlens.tensor.extra_ops import length_of
+    input_shapes = [tuple(length_of(inp, axis) for axis in range(inp.ndim))
+                    for inp in node.inputs]
+    return infer(node, input_shapes)[node.outputs.index(var)]
+
+
+@rewrite("specialize", Pat(Shape, Var("x"), name="old"), tags=("shape",))
+def infer_shape(x, old):
+    """shape(op(a)) -> the lengths the op's `infer_shape` computes from a's lengths:
+    sort(a).shape is a.shape, found without sorting."""
+    lengths = inferred_lengths(x)
+    if lengths is None:
+        return None
+    from graphlens.tensor.shape import make_vector
+    return fits(make_vector(*lengths) if lengths else _int64(np.zeros(0)), old)
+
+
+@rewrite("specialize", Pat(Subtensor, Pat(Shape, Var("x")), where=_entry_index, op_name="op",
+                           name="old"), tags=("shape",))
+def infer_shape_entry(x, op, old):
+    """op(a).shape[k] -> the k-th length of the op's `infer_shape`."""
+    lengths = inferred_lengths(x)
+    if lengths is None or not -x.ndim <= op.idx[0][1] < x.ndim:
+        return None
+    from graphlens.tensor.basic import cast
+    from graphlens.tensor.variable import as_tensor_variable
+    length = as_tensor_variable(lengths[op.idx[0][1]])
+    return fits(length if length.dtype == "int64" else cast(length, "int64"), old)

@@ -70,3 +70,38 @@ def __getattr__(name):
                 "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
         return getattr(gradient, name)
     raise AttributeError(f"module 'graphlens.tensor' has no attribute {name!r}")
+
+
+# Theano's names beyond the basics (issue 13): special functions, extra_ops, sorting, products.
+from graphlens.tensor import extra_ops  # noqa: E402  (theano.tensor.extra_ops)
+from graphlens.tensor.compare import RoundHalfAwayFromZero  # noqa: E402,F401
+from graphlens.tensor.diagonal import diag, diagonal  # noqa: E402,F401
+from graphlens.tensor.extra_ops import (bincount, cumprod, cumsum, diff,  # noqa: E402,F401
+                                        repeat)
+from graphlens.tensor.nonzero import flatnonzero, nonzero, nonzero_values  # noqa: E402,F401
+from graphlens.tensor.rearrange import roll, swapaxes, take, tile  # noqa: E402,F401
+from graphlens.tensor.reduce import ptp  # noqa: E402,F401
+from graphlens.tensor.sort import argsort, sort  # noqa: E402,F401
+from graphlens.tensor.special import (erf, erfc, erfcinv, erfcx, erfinv,  # noqa: E402,F401
+                                      gamma, gammaln, log2, log10, polygamma, psi)
+from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa: E402,F401
+                                        outer, tensordot)
+from graphlens.tensor.diagonal import identity_like, tri, tril, triu  # noqa: E402,F401
+from graphlens.tensor.float_checks import allclose, isclose, isinf, isnan  # noqa: E402,F401
+from graphlens.tensor.join import horizontal_stack, vertical_stack  # noqa: E402,F401
+from graphlens.tensor.reduce import largest, max_and_argmax, smallest  # noqa: E402,F401
+from graphlens.tensor.special import (arccosh, arcsinh, arctanh, deg2rad,  # noqa: E402,F401
+                                      exp2, inv, rad2deg)
+
+abs_ = abs                # Theano's names for abs and switch
+where = switch
+from graphlens.tensor.compare import (iround, round_half_away_from_zero,  # noqa: E402,F401
+                                      round_half_to_even, trunc)
+from graphlens.tensor.join import split, stacklists  # noqa: E402,F401
+from graphlens.tensor.special import arctan2  # noqa: E402,F401
+
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert   # Theano's names
+floor_div = int_div
+second = fill
+from graphlens.tensor.bessel import i0, i1, iv, j0, j1, jv  # noqa: E402,F401
+from graphlens.tensor.distributions import chi2sf  # noqa: E402,F401

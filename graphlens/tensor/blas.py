@@ -8,7 +8,7 @@ import numpy as np
 
 from graphlens.errors import ShapeError, describe
 from graphlens.graph.basic import Apply
-from graphlens.graph.notation import MUL, Infix
+from graphlens.graph.notation import MUL, Func, Infix
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
 from graphlens.tensor.type import TensorType
@@ -84,3 +84,56 @@ def _length(x, axis):
     """The static length of an axis when known (keeps static shapes), else the symbolic one."""
     static = x.type.shape[axis]
     return static if static is not None else x.shape[axis]
+
+
+@dataclass(frozen=True)
+class BatchedDot(Op):
+    """dot(x[i], y[i]) for each i of the first (batch) axis, for x and y of rank 2 or 3:
+    batches of vectors (rank 2) and of matrices (rank 3)."""
+
+    notation = Func("batched_dot")
+
+    def make_node(self, x, y):
+        x, y = as_tensor_variable(x), as_tensor_variable(y)
+        if x.ndim not in (2, 3) or y.ndim not in (2, 3):
+            raise ShapeError(f"BatchedDot takes batches of vectors or matrices (ranks 2 and 3), "
+                             f"got {describe(x)} and {describe(y)}")
+        for what, a, b in (("batch", x.type.shape[0], y.type.shape[0]),
+                           ("inner", x.type.shape[-1], y.type.shape[1])):
+            if a is not None and b is not None and a != b:
+                raise ShapeError(f"batched_dot: {what} lengths differ, {a} and {b}: "
+                                 f"{describe(x)} and {describe(y)}")
+        batch = x.type.shape[0] if x.type.shape[0] is not None else y.type.shape[0]
+        shape = (batch,) + x.type.shape[1:-1] + y.type.shape[2:]
+        return Apply(self, [x, y], [TensorType(upcast(x.dtype, y.dtype), shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        """The batch, x's rows (for a batch of matrices), y's columns (likewise)."""
+        x_lengths, y_lengths = input_shapes
+        return [tuple(x_lengths[:-1]) + tuple(y_lengths[2:])]
+
+    def perform(self, node, inputs):
+        x, y = inputs
+        if x.shape[0] != y.shape[0] or x.shape[-1] != y.shape[1]:
+            raise ShapeError(f"batched_dot: x of shape {x.shape} and y of shape {y.shape} do "
+                             f"not fit: the batch lengths and x's last and y's second length "
+                             f"must agree")
+        # Vectors become 1-row or 1-column matrices; matmul runs the batch in one call.
+        product = np.matmul(x if x.ndim == 3 else x[:, None, :], y if y.ndim == 3 else y[..., None])
+        out_shape = x.shape[:-1] + y.shape[2:]
+        return [np.asarray(product.reshape(out_shape), dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x, y), (gz,) = inputs, output_grads
+        batched = BatchedDot()
+        if x.ndim == 3:
+            gx = batched(gz, y.dimshuffle(0, 2, 1)) if y.ndim == 3 else \
+                gz.dimshuffle(0, 1, "x") * y.dimshuffle(0, "x", 1)
+        else:
+            gx = batched(y, gz) if y.ndim == 3 else gz.dimshuffle(0, "x") * y
+        if y.ndim == 3:
+            gy = batched(x.dimshuffle(0, 2, 1), gz) if x.ndim == 3 else \
+                x.dimshuffle(0, 1, "x") * gz.dimshuffle(0, "x", 1)
+        else:
+            gy = batched(x.dimshuffle(0, 2, 1), gz) if x.ndim == 3 else gz.dimshuffle(0, "x") * x
+        return [gx, gy]

@@ -153,6 +153,37 @@ class Round(PiecewiseConstant):
 
 
 @dataclass(frozen=True)
+class RoundHalfAwayFromZero(Round):
+    """Round halves away from zero (round(0.5) == 1, round(-2.5) == -3): Theano's
+    `round(x, mode='half_away_from_zero')`."""
+
+    nfunc = None
+    notation = Func("round_half_away_from_zero")
+
+    def impl(self, x):
+        if x.dtype.kind not in "fc":
+            return x.copy()          # integers are already whole
+        whole = np.trunc(x)
+        # x - trunc(x) is exact; floor(|x| + 0.5) would round 0.49999999999999994 up.
+        with np.errstate(invalid="ignore"):          # inf - inf: NaN, and inf stays inf
+            half_or_more = np.abs(x - whole) >= 0.5
+        return whole + np.where(half_or_more, np.sign(x), 0).astype(x.dtype)
+
+
+@dataclass(frozen=True)
+class Trunc(PiecewiseConstant):
+    """x rounded towards zero (as a float for float x)."""
+
+    nfunc = staticmethod(np.trunc)
+    notation = Func("trunc")
+    kinds = "biuf"
+    zero_gradient_reason = "trunc is piecewise constant: its derivative is 0 wherever it exists"
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.trunc(x), x) (from "
+              "graphlens.gradient) keeps trunc's value in the forward pass and passes the "
+              "gradient of x backward")
+
+
+@dataclass(frozen=True)
 class Floor(PiecewiseConstant):
     """Largest integer <= x (as a float for float x)."""
 
@@ -311,9 +342,39 @@ def sgn(x):
     return Sgn()(x)
 
 
-def round(x):
-    """Round half to even."""
+ROUND_MODES = ("half_to_even", "half_away_from_zero")
+
+
+def round(x, mode=None):
+    """Round to whole numbers: halves to even by default (numpy's and Theano 1.0's rule), or
+    `mode='half_away_from_zero'`."""
+    if mode is None or mode == "half_to_even":
+        return Round()(x)
+    if mode == "half_away_from_zero":
+        return RoundHalfAwayFromZero()(x)
+    from graphlens.errors import InvalidArgumentError
+    raise InvalidArgumentError(f"round: mode must be one of {ROUND_MODES}, got {mode!r}")
+
+
+def round_half_to_even(x):
+    """Round halves to even: round(0.5) == 0, round(1.5) == 2."""
     return Round()(x)
+
+
+def round_half_away_from_zero(x):
+    """Round halves away from zero: round(0.5) == 1, round(-0.5) == -1."""
+    return RoundHalfAwayFromZero()(x)
+
+
+def iround(x, mode=None):
+    """round(x, mode) as int64 (Theano's iround)."""
+    from graphlens.tensor.basic import cast
+    return cast(round(x, mode), "int64")
+
+
+def trunc(x):
+    """x rounded towards zero."""
+    return Trunc()(x)
 
 
 def floor(x):

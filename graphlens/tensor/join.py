@@ -96,11 +96,75 @@ def join(axis, *tensors):
     return concatenate(tensors, axis=axis)
 
 
-def stack(tensors, axis=0):
-    """Tensors of one shape stacked along a new axis: `T.stack([x, y])`."""
+def stack(*tensors, axis=0):
+    """Tensors of one shape stacked along a new axis: `T.stack([x, y])`, `T.stack([x, y], 1)`,
+    or Theano's older `T.stack(x, y, z)` (tensors as arguments, stacked along axis 0)."""
     from graphlens.tensor.shape import shape_padaxis
+    if tensors and isinstance(tensors[0], (list, tuple)):
+        if len(tensors) > 2:
+            raise ShapeError("stack takes a list of tensors and an axis: stack([x, y], axis)")
+        tensors, axis = tensors[0], (tensors[1] if len(tensors) == 2 else axis)
     tensors = [as_tensor_variable(t) for t in tensors]
     if not tensors:
         raise ShapeError("stack needs at least one tensor")
     axis = _axis_in(axis, tensors[0].ndim + 1, "stack")
     return Join(axis)(*[shape_padaxis(t, axis) for t in tensors])
+
+
+def horizontal_stack(*matrices):
+    """Matrices side by side (joined along axis 1), as Theano's horizontal_stack."""
+    return _stack_matrices(matrices, 1, "horizontal_stack")
+
+
+def vertical_stack(*matrices):
+    """Matrices one above the other (joined along axis 0), as Theano's vertical_stack."""
+    return _stack_matrices(matrices, 0, "vertical_stack")
+
+
+def _stack_matrices(matrices, axis, name):
+    from graphlens.errors import describe
+    matrices = [as_tensor_variable(m) for m in matrices]
+    for m in matrices:
+        if m.ndim != 2:
+            raise ShapeError(f"{name} joins matrices, got {describe(m)}")
+    return concatenate(matrices, axis=axis)
+
+
+def split(x, splits_size, n_splits, axis=0):
+    """x cut along `axis` into `n_splits` consecutive pieces of the lengths in `splits_size`
+    (ints or an int vector), as Theano's split: a list of tensors.
+
+    >>> a, b = T.split(x, [2, 3], 2, axis=1)      # x[:, :2], x[:, 2:5]      # doctest: +SKIP
+    """
+    from graphlens.errors import InvalidArgumentError
+    from graphlens.tensor.extra_ops import cumsum
+    x = as_tensor_variable(x)
+    axis = _axis_in(axis, x.ndim, "split")
+    if not isinstance(n_splits, (int, np.integer)) or n_splits < 1:
+        raise InvalidArgumentError(f"split: n_splits must be an int >= 1, got {n_splits!r}")
+    sizes = as_tensor_variable(splits_size)
+    if sizes.ndim != 1 or sizes.dtype.startswith(("float", "complex", "bool")):
+        raise InvalidArgumentError(f"split: splits_size must be a vector of ints, got "
+                                   f"{sizes.type}")
+    if sizes.type.shape[0] not in (None, n_splits):
+        raise InvalidArgumentError(f"split: {sizes.type.shape[0]} sizes for n_splits={n_splits}")
+    if isinstance(splits_size, (list, tuple)) and all(
+            isinstance(n, (int, np.integer)) for n in splits_size):
+        ends = [int(n) for n in np.cumsum(splits_size)]     # literal sizes: static lengths
+    else:
+        ends = cumsum(sizes)
+    before = (slice(None),) * axis
+    pieces = []
+    for i in range(int(n_splits)):
+        start = 0 if i == 0 else ends[i - 1]
+        pieces.append(x[before + (slice(start, ends[i]),)])
+    return pieces
+
+
+def stacklists(arg):
+    """A tensor from nested lists of tensors (or numbers) of one shape, as Theano's stacklists:
+    `stacklists([[a, b], [c, d]])` is a 2 x 2 grid of a's shape."""
+    if isinstance(arg, (list, tuple)):
+        # The nesting is the user's Python lists, not the graph: its depth is small.
+        return stack([stacklists(item) for item in arg])
+    return as_tensor_variable(arg)

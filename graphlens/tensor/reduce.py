@@ -368,3 +368,31 @@ def var(x, axis=None, keepdims=False, ddof=0):
 def std(x, axis=None, keepdims=False, ddof=0):
     """Standard deviation over `axis`, dividing by n - ddof."""
     return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
+
+
+def ptp(x, axis=None, keepdims=False):
+    """Peak to peak: max - min over `axis` (all axes for None), as numpy.ptp and Theano's."""
+    return max(x, axis=axis, keepdims=keepdims) - min(x, axis=axis, keepdims=keepdims)
+
+
+def max_and_argmax(a, axis=None, keepdims=False):
+    """(max, argmax) of a over `axis`, as Theano's."""
+    return max(a, axis=axis, keepdims=keepdims), argmax(a, axis=axis, keepdims=keepdims)
+
+
+def largest(*tensors):
+    """The elementwise largest of the tensors: maximum(a, maximum(b, c))."""
+    from graphlens.tensor.compare import maximum
+    result = tensors[0]
+    for other in tensors[1:]:
+        result = maximum(result, other)
+    return as_tensor_variable(result)
+
+
+def smallest(*tensors):
+    """The elementwise smallest of the tensors."""
+    from graphlens.tensor.compare import minimum
+    result = tensors[0]
+    for other in tensors[1:]:
+        result = minimum(result, other)
+    return as_tensor_variable(result)

@@ -195,6 +195,83 @@ class TensorVariable(Variable):
         """`T.dot(self, other)`."""
         return _ops().dot(self, other)
 
+    def round(self, mode=None):
+        """`T.round(self, mode)`: halves to even unless mode='half_away_from_zero'."""
+        return _ops().round(self, mode)
+
+    def sort(self, axis=-1, kind="quicksort", order=None):
+        """`T.sort(self, axis, kind, order)`: a sorted copy."""
+        return _ops().sort(self, axis, kind, order)
+
+    def argsort(self, axis=-1, kind="quicksort", order=None):
+        """`T.argsort(self, axis, kind, order)`: the positions that sort self."""
+        return _ops().argsort(self, axis, kind, order)
+
+    def nonzero(self, return_matrix=False):
+        """`T.nonzero(self, return_matrix)`: one int64 vector of positions per axis."""
+        return _ops().nonzero(self, return_matrix)
+
+    def nonzero_values(self):
+        """`T.nonzero_values(self)`: the non-zero elements, flattened."""
+        return _ops().nonzero_values(self)
+
+    def repeat(self, repeats, axis=None):
+        """`T.repeat(self, repeats, axis)`."""
+        return _ops().repeat(self, repeats, axis)
+
+    def cumsum(self, axis=None):
+        """`T.cumsum(self, axis)`."""
+        return _ops().cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        """`T.cumprod(self, axis)`."""
+        return _ops().cumprod(self, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        """`T.diagonal(self, offset, axis1, axis2)`."""
+        return _ops().diagonal(self, offset, axis1, axis2)
+
+    def norm(self, L, axis=None, keepdims=False):
+        """The L-norm over `axis` (all axes for None): (sum |x| ** L) ** (1 / L), as Theano's.
+
+        L=inf gives max |x|, L=-inf min |x|, and L=0 the number of non-zero elements.
+        >>> v.norm(2)       # sqrt(sum(v ** 2))          # doctest: +SKIP
+        """
+        from graphlens.tensor.norm import norm
+        return norm(self, L, axis=axis, keepdims=keepdims)
+
+    def zeros_like(self, dtype=None):
+        """`T.zeros_like(self, dtype)`."""
+        return _ops().zeros_like(self, dtype)
+
+    def ones_like(self, dtype=None):
+        """`T.ones_like(self, dtype)`."""
+        return _ops().ones_like(self, dtype)
+
+    def ravel(self):
+        """`T.flatten(self)`: a vector."""
+        return _ops().flatten(self)
+
+    def swapaxes(self, axis1, axis2):
+        """`T.swapaxes(self, axis1, axis2)`."""
+        return _ops().swapaxes(self, axis1, axis2)
+
+    def trace(self):
+        """The sum of the main diagonal: `T.diagonal(self).sum()`."""
+        return _ops().diagonal(self).sum()
+
+    def ptp(self, axis=None, keepdims=False):
+        """`T.ptp(self, axis)`: max - min."""
+        return _ops().ptp(self, axis, keepdims)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        """`T.extra_ops.searchsorted(self, v, side, sorter)`."""
+        return _ops().extra_ops.searchsorted(self, v, side, sorter)
+
+    def take(self, indices, axis=None, mode="raise"):
+        """`T.take(self, indices, axis, mode)`."""
+        return _ops().take(self, indices, axis, mode)
+
     def eval(self, inputs_to_values=None):
         """Evaluate with `{variable: value}` for the inputs: `(x * 2).eval({x: 3.0})`."""
         from graphlens.compile.function import function

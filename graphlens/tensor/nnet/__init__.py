@@ -6,3 +6,13 @@
 from graphlens.tensor.nnet.basic import (  # noqa: F401  (re-exported at Theano's path)
     AxisNormalization, LogSoftmax, Relu, Sigmoid, Softmax, Softplus, binary_crossentropy,
     categorical_crossentropy, log_softmax, relu, sigmoid, softmax, softplus)
+from graphlens.tensor.nnet import sigm  # noqa: F401,E402  (theano.tensor.nnet.sigm)
+from graphlens.tensor.nnet.crossentropy import (  # noqa: F401,E402
+    crossentropy_categorical_1hot, crossentropy_softmax_1hot, crossentropy_softmax_1hot_with_bias,
+    crossentropy_softmax_argmax_1hot_with_bias, crossentropy_softmax_max_and_argmax_1hot,
+    crossentropy_softmax_max_and_argmax_1hot_with_bias, softmax_with_bias)
+from graphlens.tensor.nnet.sigm import hard_sigmoid, ultra_fast_sigmoid  # noqa: F401,E402
+from graphlens.tensor.nnet.activations import elu, selu, softsign  # noqa: F401,E402
+from graphlens.tensor.nnet.crossentropy import sigmoid_binary_crossentropy  # noqa: F401,E402
+
+logsoftmax = log_softmax          # Theano 1.0's name

@@ -167,9 +167,13 @@ def softplus(x):
     return Softplus()(x)
 
 
-def relu(x):
-    """max(x, 0): `T.nnet.relu(x)`."""
-    return Relu()(x)
+def relu(x, alpha=0):
+    """max(x, 0): `T.nnet.relu(x)`; with a slope `alpha` for x < 0 (a leaky relu), x where
+    x > 0 and alpha * x elsewhere, as Theano's `relu(x, alpha)`."""
+    if isinstance(alpha, (int, float, np.integer, np.floating)) and alpha == 0:
+        return Relu()(x)
+    x = as_tensor_variable(x)
+    return switch(gt(x, 0), x, alpha * x)
 
 
 def softmax(x, axis=-1):

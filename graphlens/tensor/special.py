@@ -1,0 +1,353 @@
+"""Special functions: erf, erfc, erfcx, erfinv, erfcinv, gamma, gammaln, psi (and its
+derivatives), log2, log10, and inv, exp2, the inverse hyperbolic functions, deg2rad, rad2deg.
+
+numpy has no vectorised error or gamma functions; scipy.special's are numpy ufuncs, so each op
+here is a one-line fact like exp or log, and fuses with its neighbours the same way.
+
+>>> x = T.dvector('x'); y = T.erf(x) + T.gammaln(x)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.special
+
+from graphlens.errors import InvalidArgumentError
+from graphlens.graph.notation import Func
+from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, float_dtype,
+                                       unbroadcast)
+from graphlens.tensor.math import exp, sqr, sqrt
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+@dataclass(frozen=True)
+class RealFloatUnaryElemwise(FloatUnaryElemwise):
+    """A real function with a float result: complex inputs are refused when the graph is built."""
+
+    kinds = "biuf"
+    dtype_hint = "; it is defined for real inputs only"
+
+
+@dataclass(frozen=True)
+class Erf(RealFloatUnaryElemwise):
+    """The error function, 2 / sqrt(pi) * integral of exp(-t**2) from 0 to x."""
+
+    nfunc = staticmethod(scipy.special.erf)
+    notation = Func("erf")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * _TWO_OVER_SQRT_PI * exp(-sqr(x))]
+
+
+@dataclass(frozen=True)
+class Erfc(RealFloatUnaryElemwise):
+    """1 - erf(x), exact where erf(x) is close to 1."""
+
+    nfunc = staticmethod(scipy.special.erfc)
+    notation = Func("erfc")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz * _TWO_OVER_SQRT_PI * exp(-sqr(x))]
+
+
+@dataclass(frozen=True)
+class Erfinv(RealFloatUnaryElemwise):
+    """The inverse of erf on (-1, 1); +-inf at +-1 and NaN outside."""
+
+    nfunc = staticmethod(scipy.special.erfinv)
+    notation = Func("erfinv")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / _TWO_OVER_SQRT_PI * exp(sqr(erfinv(x)))]
+
+
+@dataclass(frozen=True)
+class Erfcx(RealFloatUnaryElemwise):
+    """The scaled complementary error function exp(x**2) * erfc(x), finite for large x."""
+
+    nfunc = staticmethod(scipy.special.erfcx)
+    notation = Func("erfcx")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * (2 * x * erfcx(x) - _TWO_OVER_SQRT_PI)]
+
+
+@dataclass(frozen=True)
+class Erfcinv(RealFloatUnaryElemwise):
+    """The inverse of erfc on (0, 2); +-inf at 0 and 2 and NaN outside."""
+
+    nfunc = staticmethod(scipy.special.erfcinv)
+    notation = Func("erfcinv")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz / _TWO_OVER_SQRT_PI * exp(sqr(erfcinv(x)))]
+
+
+@dataclass(frozen=True)
+class Gamma(RealFloatUnaryElemwise):
+    """The gamma function (factorial shifted by one: gamma(n + 1) == n!)."""
+
+    nfunc = staticmethod(scipy.special.gamma)
+    notation = Func("gamma")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * gamma(x) * psi(x)]
+
+
+@dataclass(frozen=True)
+class Gammaln(RealFloatUnaryElemwise):
+    """log(|gamma(x)|)."""
+
+    nfunc = staticmethod(scipy.special.gammaln)
+    notation = Func("gammaln")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * psi(x)]
+
+
+@dataclass(frozen=True)
+class Psi(RealFloatUnaryElemwise):
+    """The digamma function, the derivative of gammaln."""
+
+    nfunc = staticmethod(scipy.special.psi)
+    notation = Func("psi")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * polygamma(1, x)]
+
+
+@dataclass(frozen=True)
+class Polygamma(RealFloatUnaryElemwise):
+    """The `order`-th derivative of psi: `polygamma(1, x)` is the trigamma function."""
+
+    order: int = 1
+    notation = Func("polygamma", params=("order",))
+
+    def impl(self, x):
+        dtype = float_dtype(str(x.dtype))
+        # scipy's polygamma is vectorised numpy (through its zeta ufunc), in float64.
+        return scipy.special.polygamma(self.order, x).astype(dtype, copy=False)
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * Polygamma(self.order + 1)(x)]
+
+
+@dataclass(frozen=True)
+class Log2(FloatUnaryElemwise):
+    """Base-2 logarithm."""
+
+    nfunc = staticmethod(np.log2)
+    notation = Func("log2")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (x * math.log(2.0))]
+
+
+@dataclass(frozen=True)
+class Log10(FloatUnaryElemwise):
+    """Base-10 logarithm."""
+
+    nfunc = staticmethod(np.log10)
+    notation = Func("log10")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (x * math.log(10.0))]
+
+
+@dataclass(frozen=True)
+class Inv(FloatUnaryElemwise):
+    """1 / x (Theano's `inv`), a float for integer x."""
+
+    nfunc = staticmethod(np.reciprocal)
+    notation = Func("inv")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz / sqr(x)]
+
+
+@dataclass(frozen=True)
+class Exp2(FloatUnaryElemwise):
+    """2 ** x."""
+
+    nfunc = staticmethod(np.exp2)
+    notation = Func("exp2")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * exp2(x) * math.log(2.0)]
+
+
+@dataclass(frozen=True)
+class Arcsinh(FloatUnaryElemwise):
+    """Inverse hyperbolic sine."""
+
+    nfunc = staticmethod(np.arcsinh)
+    notation = Func("arcsinh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / sqrt(sqr(x) + 1)]
+
+
+@dataclass(frozen=True)
+class Arccosh(FloatUnaryElemwise):
+    """Inverse hyperbolic cosine, defined for x >= 1."""
+
+    nfunc = staticmethod(np.arccosh)
+    notation = Func("arccosh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / sqrt(sqr(x) - 1)]
+
+
+@dataclass(frozen=True)
+class Arctanh(FloatUnaryElemwise):
+    """Inverse hyperbolic tangent, defined on (-1, 1)."""
+
+    nfunc = staticmethod(np.arctanh)
+    notation = Func("arctanh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (1 - sqr(x))]
+
+
+@dataclass(frozen=True)
+class Arctan2(BinaryElemwise):
+    """The angle of the point (x, y) from the x axis, in (-pi, pi]: arctan2(y, x)."""
+
+    nfunc = staticmethod(np.arctan2)
+    notation = Func("arctan2")
+    kinds = "biuf"
+
+    def output_dtype(self, dtype):
+        return float_dtype(dtype)
+
+    def impl(self, y, x):
+        dtype = float_dtype(str(np.result_type(y, x)))
+        return np.arctan2(y, x, dtype=dtype)
+
+    def grad(self, inputs, output_grads):
+        (y, x), (gz,) = inputs, output_grads
+        radius = sqr(x) + sqr(y)
+        return [unbroadcast(gz * x / radius, y), unbroadcast(-gz * y / radius, x)]
+
+
+def arctan2(y, x):
+    """The angle of (x, y), elementwise, as numpy.arctan2(y, x)."""
+    return Arctan2()(y, x)
+
+
+def inv(x):
+    """1 / x: `T.inv(x)`."""
+    return Inv()(x)
+
+
+def exp2(x):
+    """2 ** x."""
+    return Exp2()(x)
+
+
+def arcsinh(x):
+    """Inverse hyperbolic sine."""
+    return Arcsinh()(x)
+
+
+def arccosh(x):
+    """Inverse hyperbolic cosine."""
+    return Arccosh()(x)
+
+
+def arctanh(x):
+    """Inverse hyperbolic tangent."""
+    return Arctanh()(x)
+
+
+def deg2rad(x):
+    """Degrees to radians: x * pi / 180."""
+    return x * (math.pi / 180.0)
+
+
+def rad2deg(x):
+    """Radians to degrees: x * 180 / pi."""
+    return x * (180.0 / math.pi)
+
+
+def erf(x):
+    """The error function: `T.erf(x)`."""
+    return Erf()(x)
+
+
+def erfc(x):
+    """The complementary error function 1 - erf(x)."""
+    return Erfc()(x)
+
+
+def erfinv(x):
+    """The inverse error function, defined on [-1, 1]."""
+    return Erfinv()(x)
+
+
+def erfcx(x):
+    """exp(x ** 2) * erfc(x), without overflow for large x."""
+    return Erfcx()(x)
+
+
+def erfcinv(x):
+    """The inverse complementary error function, defined on [0, 2]."""
+    return Erfcinv()(x)
+
+
+def gamma(x):
+    """The gamma function: `T.gamma(x)`."""
+    return Gamma()(x)
+
+
+def gammaln(x):
+    """log(|gamma(x)|): `T.gammaln(x)`."""
+    return Gammaln()(x)
+
+
+def psi(x):
+    """The digamma function d/dx gammaln(x)."""
+    return Psi()(x)
+
+
+def polygamma(order, x):
+    """The `order`-th derivative of psi (order >= 1): `polygamma(1, x)` is trigamma."""
+    if not isinstance(order, (int, np.integer)) or order < 1:
+        raise InvalidArgumentError(f"polygamma: order must be an int >= 1 (psi is order 0), "
+                                   f"got {order!r}")
+    return Polygamma(int(order))(x)
+
+
+def log2(x):
+    """Base-2 logarithm."""
+    return Log2()(x)
+
+
+def log10(x):
+    """Base-10 logarithm."""
+    return Log10()(x)
+
+
+__all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma",
+           "log2", "log10", "arctan2", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad",
+           "rad2deg"]

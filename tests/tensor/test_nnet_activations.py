@@ -1,0 +1,55 @@
+"""graphlens/tensor/nnet/activations.py and relu's alpha: Theano's leaky relu, elu, selu,
+softsign and sigmoid_binary_crossentropy against numpy; dtypes, gradients, printing."""
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+from graphlens import function, pp
+from op_checks import check, check_grad
+
+POINTS = np.array([[-3.0, -0.7, -0.1, 0.2], [0.9, 1.5, 4.0, -8.0]])
+ALPHA, SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_values_and_dtypes_match_theanos_formulas(dtype):
+    values = POINTS.astype(dtype)
+    check(lambda x: T.nnet.relu(x, 0.1), lambda a: np.where(a > 0, a, 0.1 * a), values)
+    check(lambda x: T.nnet.relu(x), lambda a: np.maximum(a, 0), values)
+    check(lambda x: T.nnet.elu(x), lambda a: np.where(a > 0, a, np.expm1(a)), values)
+    check(lambda x: T.nnet.elu(x, 0.5), lambda a: np.where(a > 0, a, 0.5 * np.expm1(a)),
+          values)
+    check(T.nnet.selu, lambda a: SCALE * np.where(a > 0, a, ALPHA * np.expm1(a)), values,
+          dtype=dtype if dtype == "float32" else None, rtol=1e-6 if dtype == "float32" else None)
+    check(T.nnet.softsign, lambda a: a / (1 + np.abs(a)), values)
+
+
+def test_softsign_of_integers_is_float_and_prints_by_name():
+    check(T.nnet.softsign, lambda a: a / (1 + np.abs(a)), np.array([-3, 0, 2], dtype="int8"),
+          dtype="float32")
+    assert pp(T.nnet.softsign(T.dvector("v"))) == "softsign(v)"
+
+
+def test_gradients_agree_with_finite_differences():
+    for build in (lambda x: T.nnet.relu(x, 0.2), T.nnet.elu, T.nnet.selu, T.nnet.softsign):
+        check_grad(build, POINTS)
+
+
+def test_relu_alpha_may_be_symbolic():
+    x, a = T.dvector("x"), T.dscalar("a")
+    value = function([x, a], T.nnet.relu(x, a))(np.array([-2.0, 3.0]), 0.25)
+    np.testing.assert_array_equal(value, [-0.5, 3.0])
+
+
+def test_sigmoid_binary_crossentropy_is_the_stable_form_of_binary_crossentropy():
+    targets = np.array([[1.0, 0.0, 0.3, 1.0], [0.0, 1.0, 0.5, 0.0]])
+    sigmoid = 1 / (1 + np.exp(-POINTS))
+    check(T.nnet.sigmoid_binary_crossentropy,
+          lambda o, t: -(t * np.log(sigmoid) + (1 - t) * np.log(1 - sigmoid)), POINTS, targets)
+    check_grad(T.nnet.sigmoid_binary_crossentropy, POINTS, targets)
+    o, t = T.dvector("o"), T.dvector("t")
+    far = function([o, t], T.nnet.sigmoid_binary_crossentropy(o, t))(np.array([800.0, -800.0]),
+                                                                      np.array([0.0, 1.0]))
+    np.testing.assert_allclose(far, [800.0, 800.0])      # log(sigmoid) would give inf
+    assert T.nnet.logsoftmax is T.nnet.log_softmax
