@@ -16,6 +16,9 @@ class SharedVariable(TensorVariable):
     """A variable with a value, read by every function that uses it and changed by updates."""
 
     is_shared = True
+    # The update every function applies unless told otherwise (compile/default_updates.py):
+    # a random stream's state moves to its next draw; `v.default_update = v + 1` counts calls.
+    default_update = None
 
     def __init__(self, type, value, name=None, creation_site_=None):
         super().__init__(type, None, None, name, creation_site_)

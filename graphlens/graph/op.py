@@ -20,6 +20,11 @@ class Op:
     zero_gradient_reason = None
     # {output index: [input indices]} of inputs the op overwrites; empty for almost every op.
     destroy_map = {}
+    # What to do where the gradient is zero (the tracer's "fix:"), when the op knows best.
+    zero_gradient_remedy = None
+    # A random draw: equal inputs give independent samples, so constant folding and merge
+    # leave the node alone, and pictures draw it in its own shape.
+    draws_random = False
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""

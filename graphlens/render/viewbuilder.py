@@ -241,7 +241,11 @@ class ViewBuilder:
                 self.count_rule(origin.rule)
         if extra_info and "fused_in" in extra_info:
             tooltip.append(f"inside fused op {extra_info['fused_in']}")
-        self.scene.add_node(SceneNode(key, "op", label, "\n".join(tooltip), cluster, fill, info,
+        # A random draw keeps the op's facts but its own shape: a reader spots the noise.
+        kind = "random" if node.op.draws_random else "op"
+        if kind == "random":
+            tooltip.insert(1, "random draw: new samples on every call")
+        self.scene.add_node(SceneNode(key, kind, label, "\n".join(tooltip), cluster, fill, info,
                                       subject=node))
         self.op_keys[node] = key
         self.scene_titles[key] = op_text
