@@ -80,8 +80,8 @@ rows = np.eye(side)[data_rng.randint(side, size=n_examples)]
 cols = np.eye(side)[data_rng.randint(side, size=n_examples)]
 images = np.maximum(rows[:, :, None], cols[:, None, :]).reshape(n_examples, side * side)
 images = np.clip(images + 0.1 * data_rng.rand(n_examples, side * side), 0, 1)
-train_set_x = graphlens.shared(np.asarray(images, dtype=graphlens.config.floatX), name='train_set_x',
-                               borrow=True)
+train_set_x = graphlens.shared(np.asarray(images, dtype=graphlens.config.floatX),
+                               name='train_set_x', borrow=True)
 
 index = T.lscalar('index')
 x = T.matrix('x')

@@ -73,6 +73,8 @@ def _leaf(var) -> str:
         if data.size == 1:
             value = data.reshape(()).item()
             return f"{value:g}" if isinstance(value, float) else repr(value)
+        if data.ndim == 1 and data.size <= 4 and data.dtype.kind in "iu":
+            return repr(data.tolist())     # a short size or index: [5, 3]
         return var.name or f"<constant {data.dtype}{list(data.shape)}>"
     return var.name or f"<{var.type}>"
 
