@@ -71,6 +71,21 @@ class Binomial(RandomDraw):
 
 
 @dataclass(frozen=True)
+class Poisson(RandomDraw):
+    """Counts of events at rate `lam`."""
+
+    param_names = ("lam",)
+    broadcast_params = 1
+    notation = Func("poisson", keywords=(None, "size", "lam"),
+                    defaults=(("size", _EMPTY_SIZE), ("lam", 1.0)))
+    zero_gradient_reason = f"{SAMPLED}: a count of events has no derivative in its rate"
+    zero_gradient_remedy = "use the mean lam in place of the sample where lam must learn"
+
+    def sample(self, numpy_generator, shape, lam):
+        return numpy_generator.poisson(lam, shape)
+
+
+@dataclass(frozen=True)
 class RandomIntegers(RandomDraw):
     """Integers drawn uniformly from [low, high], both ends included (Theano's rule)."""
 

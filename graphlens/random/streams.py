@@ -23,7 +23,7 @@ from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Variable
 from graphlens.graph.types import upcast
 from graphlens.random.distributions import (Binomial, Choice, Multinomial, Normal, Permutation,
-                                            RandomIntegers, Uniform)
+                                            Poisson, RandomIntegers, Uniform)
 from graphlens.random.draw import NextDraw
 from graphlens.random.state import check_state, fresh_seed, seeded_state
 from graphlens.tensor.basic import dtype_name
@@ -99,6 +99,11 @@ class RandomStreams:
         p = as_tensor_variable(p)
         return self.gen(Binomial(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
                         _int_param(n, "binomial", "n"), p)
+
+    def poisson(self, size=None, lam=1.0, ndim=None, dtype="int64"):
+        """Counts of events at rate `lam`."""
+        return self.gen(Poisson(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
+                        as_tensor_variable(lam))
 
     def random_integers(self, size=None, low=0, high=1, ndim=None, dtype="int64"):
         """Integers uniform in [low, high], both included."""

@@ -51,6 +51,12 @@ def test_binomial_mask_in_floatx_keeps_about_p_of_the_entries():
     check_moments(values, 0.7, np.sqrt(0.7 * 0.3))
 
 
+def test_poisson_has_mean_and_variance_lam():
+    values = draw(RandomStreams(19).poisson((N,), lam=4.0))
+    assert values.dtype == np.int64
+    check_moments(values, 4.0, 2.0)
+
+
 def test_random_integers_include_both_ends_uniformly():
     values = draw(RandomStreams(5).random_integers((N,), low=-2, high=3))
     counts = np.bincount(values + 2)
@@ -100,6 +106,7 @@ def test_parameters_broadcast_when_size_is_left_out():
 @pytest.mark.parametrize("method, kwargs", [
     ("uniform", {}), ("normal", {}), ("binomial", {"p": 0.5}), ("random_integers", {"high": 4}),
     ("choice", {"a": 3}), ("permutation", {"n": 4}), ("multinomial", {"pvals": [0.5, 0.5]}),
+    ("poisson", {"lam": 2.0}),
 ])
 def test_static_shape_and_dtype_agree_with_the_drawn_values(method, kwargs):
     x = T.dmatrix("x")
