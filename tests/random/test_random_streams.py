@@ -37,10 +37,13 @@ def test_each_call_advances_the_state_by_one_draw():
     srng = RandomStreams(seed=1)
     u = srng.uniform((3,))
     before = u.rng.get_value()
+    held = u.rng.get_value(borrow=True)
     function([], u)()
     after = u.rng.get_value()
     np.testing.assert_array_equal(after[:2], before[:2])
     assert int(after[2]) == int(before[2]) + 1
+    # The update made a new array: the old one, which a caller may still hold, is unchanged.
+    np.testing.assert_array_equal(held, before)
 
 
 def test_same_seed_gives_same_draws_and_reseeding_restarts_every_stream():
@@ -60,6 +63,13 @@ def test_same_seed_gives_same_draws_and_reseeding_restarts_every_stream():
         np.testing.assert_array_equal(a, b)
     srng_a.seed(43)
     assert not np.array_equal(first[0], f_a()[0])
+
+
+def test_two_streams_of_one_seed_draw_different_numbers():
+    srng = RandomStreams(seed=12)
+    first, second = function([], [srng.uniform((8,)), srng.uniform((8,))])()
+    assert not np.allclose(first, second)
+    assert srng.state_updates[0][0].get_value()[0] != srng.state_updates[1][0].get_value()[0]
 
 
 def test_streams_of_different_seeds_differ():
