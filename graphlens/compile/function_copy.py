@@ -28,7 +28,6 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
         # The update expressions are still computed (the graph is shared), their values dropped.
         vm.output_positions = vm.output_positions[:function._n_outputs]
     duplicate.vm = vm
-    duplicate.share_memory = share_memory
     return duplicate
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from graphlens.graph.basic import Constant
 from graphlens.graph.notation import Func
 from graphlens.random.draw import SAMPLED, RandomDraw
+from graphlens.random.state import generator
 
 _EMPTY_SIZE = ()      # the size left out: the parameters' broadcast shape
 
@@ -167,3 +168,56 @@ class Multinomial(RandomDraw):
 
     def sample(self, numpy_generator, shape, n, pvals):
         return numpy_generator.multinomial(n, np.asarray(pvals, dtype="float64"), shape)
+
+
+@dataclass(frozen=True)
+class TruncatedNormal(RandomDraw):
+    """Normal samples of mean `avg`, cut at two standard deviations `std` on each side (the
+    samples' own standard deviation is then 0.8796 * std), as Theano's `truncate=True`."""
+
+    param_names = ("avg", "std")
+    notation = Func("truncated_normal", keywords=(None, "size", "avg", "std"),
+                    defaults=(("size", _EMPTY_SIZE), ("avg", 0.0), ("std", 1.0)))
+    zero_gradient_reason = Normal.zero_gradient_reason
+    zero_gradient_remedy = Normal.zero_gradient_remedy
+
+    def sample(self, numpy_generator, shape, avg, std):
+        if shape is None:
+            shape = np.broadcast_shapes(np.shape(avg), np.shape(std))
+        count = int(np.prod(shape, dtype=np.int64))
+        # One call almost always: 95.4% of normal samples fall within two standard deviations,
+        # so 5% more than needed (and 16 spare) suffice; a short fill-up loop covers the rest.
+        kept = np.empty(0)
+        while kept.size < count:
+            candidates = numpy_generator.standard_normal(int((count - kept.size) * 1.05) + 16)
+            kept = np.concatenate([kept, candidates[np.abs(candidates) <= 2.0]])
+        return avg + std * kept[:count].reshape(shape)
+
+
+@dataclass(frozen=True)
+class ChoiceRows(RandomDraw):
+    """For each row of probabilities `p` (a matrix), `k` distinct category indices drawn
+    without replacement: shape (rows, k), as Theano's `MRG_RandomStreams.choice`."""
+
+    param_names = ("k", "p")
+    notation = Func("choice", keywords=(None, None, "size", "p"))
+    zero_gradient_reason = Choice.zero_gradient_reason
+    zero_gradient_remedy = Choice.zero_gradient_remedy
+
+    def output_shape(self, size, params):
+        k, p = params
+        return (p.type.shape[0], int(k.data) if isinstance(k, Constant) else None)
+
+    def perform(self, node, inputs):
+        state, _, k, p = inputs
+        return [np.asarray(self.sample(generator(state), None, k, p), dtype=self.dtype)]
+
+    def sample(self, numpy_generator, shape, k, p):
+        k, p = int(k), np.asarray(p, dtype="float64")
+        if k > p.shape[1]:
+            raise ValueError(f"choice: cannot draw {k} distinct categories out of {p.shape[1]}")
+        # Gumbel-top-k: the k largest of log(p) + Gumbel noise, in order, are distributed as k
+        # categories drawn one after the other without replacement.
+        with np.errstate(divide="ignore"):
+            scores = np.log(p) + numpy_generator.gumbel(size=p.shape)
+        return np.argsort(-scores, axis=1, kind="stable")[:, :k]

@@ -2,8 +2,10 @@
 
 The draws are the same as `RandomStreams`' (numpy's Philox, not Theano's MRG31k3p: the numbers
 differ from Theano's, the distributions do not). The seed defaults to 12345, `nstreams` (how
-many parallel generators Theano ran on a GPU) is accepted and has nothing to change here, and
-`multinomial` takes one distribution per row of `pvals`.
+many parallel generators Theano ran on a GPU) is accepted and has nothing to change here,
+`multinomial` takes one distribution per row of `pvals`, `choice` draws distinct categories from
+each row of `p`, and `normal(truncate=True)` and `truncated_normal` cut at two standard
+deviations.
 
 >>> srng = MRG_RandomStreams(seed=42)
 >>> mask = srng.binomial(size=(3, 4), p=0.8, dtype='float32')
@@ -11,7 +13,14 @@ many parallel generators Theano ran on a GPU) is accepted and has nothing to cha
 
 from __future__ import annotations
 
-from graphlens.random.streams import RandomStreams
+from graphlens.errors import ShapeError, describe
+from graphlens.random.distributions import ChoiceRows, TruncatedNormal
+from graphlens.random.streams import RandomStreams, _float_dtype, _int_param, _ndim, _size
+from graphlens.tensor.basic import dtype_name
+from graphlens.tensor.variable import as_tensor_variable
+
+# The standard deviation of a standard normal cut at -2 and 2.
+TRUNCATED_STD = 0.87962566103423978
 
 
 class MRG_RandomStreams(RandomStreams):  # noqa: N801  (Theano's name)
@@ -25,9 +34,39 @@ class MRG_RandomStreams(RandomStreams):  # noqa: N801  (Theano's name)
         """Samples uniform in [low, high); `size` is required, as in Theano."""
         return super().uniform(size, low, high, ndim=ndim, dtype=dtype)
 
-    def normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None, **kwargs):
-        """Normal samples of mean `avg` and standard deviation `std`; `size` is required."""
-        return super().normal(size, avg, std, ndim=ndim, dtype=dtype)
+    def normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
+               truncate=False, **kwargs):
+        """Normal samples of mean `avg` and standard deviation `std`; `size` is required.
+        `truncate=True` cuts them at two standard deviations from the mean."""
+        if not truncate:
+            return super().normal(size, avg, std, ndim=ndim, dtype=dtype)
+        avg, std = as_tensor_variable(avg), as_tensor_variable(std)
+        return self.gen(TruncatedNormal(_float_dtype(dtype, [avg, std]), ndim=_ndim(ndim)),
+                        _size(size, ndim), avg, std)
+
+    def truncated_normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
+                         **kwargs):
+        """Normal samples cut at two standard deviations, scaled so that their standard
+        deviation is `std` (Theano's rule: the cut normal's is 0.8796 of the uncut one's)."""
+        return self.normal(size, avg, as_tensor_variable(std) / TRUNCATED_STD, ndim=ndim,
+                           dtype=dtype, truncate=True)
+
+    def choice(self, size=1, a=None, replace=True, p=None, ndim=None, dtype="int64",
+               nstreams=None, **kwargs):
+        """For each row of `p` (a matrix of probabilities), `size` distinct category indices:
+        shape (rows, size). As in Theano, only `a=None` and `replace=False` are meaningful."""
+        if a is not None or p is None:
+            raise ShapeError("MRG_RandomStreams.choice draws category indices from the rows of "
+                             "p: pass a=None and p (a matrix of probabilities)")
+        if replace:
+            raise ShapeError("MRG_RandomStreams.choice draws without replacement: pass "
+                             "replace=False (or draw with replacement through multinomial)")
+        p = as_tensor_variable(p)
+        if p.ndim != 2:
+            raise ShapeError(f"MRG_RandomStreams.choice: p must be a matrix (one distribution "
+                             f"per row), got {describe(p)}")
+        return self.gen(ChoiceRows(dtype_name(dtype)), _size(None, None),
+                        _int_param(size, "choice", "size"), p)
 
     def binomial(self, size=None, n=1, p=None, ndim=None, dtype="int64", nstreams=None,
                  **kwargs):

@@ -7,6 +7,7 @@ import pytest
 import graphlens.tensor as T
 from graphlens import config, function, pp
 from graphlens.errors import ShapeError
+from graphlens.sandbox.rng_mrg import MRG_RandomStreams
 from graphlens.tensor.shared_randomstreams import RandomStreams
 
 N = 200_000      # large enough for the moment checks below, small enough to draw in ~10 ms
@@ -158,3 +159,29 @@ def test_draws_in_latex_name_their_keywords():
 def test_binomial_needs_an_integer_n():
     with pytest.raises(TypeError, match="n must be an integer"):
         RandomStreams(18).binomial((2,), n=1.5, p=0.5)
+
+
+def test_mrg_truncated_normal_stays_within_two_standard_deviations():
+    srng = MRG_RandomStreams(seed=20)
+    cut = draw(srng.normal((N,), avg=1.0, std=2.0, truncate=True))
+    assert cut.min() >= 1.0 - 4.0 and cut.max() <= 1.0 + 4.0
+    check_moments(cut, 1.0, 2.0 * 0.8796)
+    scaled = draw(srng.truncated_normal((N,), avg=1.0, std=2.0))
+    assert scaled.max() <= 1.0 + 2 * 2.0 / 0.8796
+    check_moments(scaled, 1.0, 2.0)
+
+
+def test_mrg_choice_draws_distinct_categories_per_row_by_their_probabilities():
+    p = T.dmatrix("p")
+    picks = MRG_RandomStreams(seed=21).choice(size=2, a=None, replace=False, p=p)
+    assert picks.type.shape == (None, 2)
+    rows = 50_000
+    values = draw(picks, (p, np.tile([0.5, 0.3, 0.2, 0.0], (rows, 1))))
+    assert values.shape == (rows, 2) and np.all(values[:, 0] != values[:, 1])
+    assert not np.any(values == 3)          # probability 0: never drawn
+    np.testing.assert_allclose(np.bincount(values[:, 0]) / rows, [0.5, 0.3, 0.2], atol=0.01)
+    # The second pick, given the first: P(second = 1) = 0.5 * 0.3/0.5 + 0.2 * 0.3/0.8.
+    assert abs(np.mean(values[:, 1] == 1) - (0.3 + 0.075)) < 0.01
+    assert pp(picks) == "choice(size=2, p=p)"
+    with pytest.raises(ShapeError, match="replace=False"):
+        MRG_RandomStreams(seed=21).choice(size=2, p=p)

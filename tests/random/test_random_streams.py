@@ -261,3 +261,11 @@ def test_default_updates_are_found_below_a_100000_node_chain_and_along_long_chai
     counters[-1].default_update = counters[-1] + 1
     pairs = default_update_pairs([counters[0]], [], False)
     assert [var for var, _ in pairs] == counters
+
+
+def test_theano_paths_reach_the_same_classes():
+    import graphlens.random as random_room
+    import graphlens.tensor as tensor_module
+    assert tensor_module.shared_randomstreams.RandomStreams is random_room.RandomStreams
+    assert issubclass(MRG_RandomStreams, RandomStreams)
+    assert MRG_RandomStreams is random_room.MRG_RandomStreams
