@@ -29,13 +29,12 @@ class MRG_RandomStreams(RandomStreams):  # noqa: N801  (Theano's name)
     def __init__(self, seed=12345):
         super().__init__(seed)
 
-    def uniform(self, size, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None,
-                **kwargs):
+    def uniform(self, size, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None):
         """Samples uniform in [low, high); `size` is required, as in Theano."""
         return super().uniform(size, low, high, ndim=ndim, dtype=dtype)
 
     def normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
-               truncate=False, **kwargs):
+               truncate=False):
         """Normal samples of mean `avg` and standard deviation `std`; `size` is required.
         `truncate=True` cuts them at two standard deviations from the mean."""
         if not truncate:
@@ -44,15 +43,14 @@ class MRG_RandomStreams(RandomStreams):  # noqa: N801  (Theano's name)
         return self.gen(TruncatedNormal(_float_dtype(dtype, [avg, std]), ndim=_ndim(ndim)),
                         _size(size, ndim), avg, std)
 
-    def truncated_normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None,
-                         **kwargs):
+    def truncated_normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None):
         """Normal samples cut at two standard deviations, scaled so that their standard
         deviation is `std` (Theano's rule: the cut normal's is 0.8796 of the uncut one's)."""
         return self.normal(size, avg, as_tensor_variable(std) / TRUNCATED_STD, ndim=ndim,
                            dtype=dtype, truncate=True)
 
     def choice(self, size=1, a=None, replace=True, p=None, ndim=None, dtype="int64",
-               nstreams=None, **kwargs):
+               nstreams=None):
         """For each row of `p` (a matrix of probabilities), `size` distinct category indices:
         shape (rows, size). As in Theano, only `a=None` and `replace=False` are meaningful."""
         if a is not None or p is None:
@@ -69,16 +67,16 @@ class MRG_RandomStreams(RandomStreams):  # noqa: N801  (Theano's name)
                         _int_param(size, "choice", "size"), p)
 
     def binomial(self, size=None, n=1, p=None, ndim=None, dtype="int64", nstreams=None,
-                 **kwargs):
+                 prob=None):
         """Successes in `n` trials of probability `p` (p is required)."""
         if p is None:
-            p = kwargs.pop("prob", None)
+            p = prob
         if p is None:
             raise TypeError("MRG_RandomStreams.binomial: p is required")
         return super().binomial(size, n, p, ndim=ndim, dtype=dtype)
 
     def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64",
-                    nstreams=None, **kwargs):
+                    nstreams=None):
         """One-hot counts of `n` draws for each row of `pvals` (a matrix): shape pvals.shape."""
         if pvals is None:
             raise TypeError("MRG_RandomStreams.multinomial: pvals is required")

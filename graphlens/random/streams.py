@@ -79,19 +79,19 @@ class RandomStreams:
         self.state_updates.append((state, following))
         return draw
 
-    def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None, **kwargs):
+    def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None):
         """Samples uniform in [low, high): `srng.uniform((n, 3), low=-1, high=1)`."""
         low, high = as_tensor_variable(low), as_tensor_variable(high)
         dtype = _float_dtype(dtype, [low, high])
         return self.gen(Uniform(dtype, ndim=_ndim(ndim)), _size(size, ndim), low, high)
 
-    def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None, **kwargs):
+    def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None):
         """Normal samples of mean `avg` and standard deviation `std`."""
         avg, std = as_tensor_variable(avg), as_tensor_variable(std)
         dtype = _float_dtype(dtype, [avg, std])
         return self.gen(Normal(dtype, ndim=_ndim(ndim)), _size(size, ndim), avg, std)
 
-    def binomial(self, size=None, n=1, p=0.5, ndim=None, dtype="int64", prob=None, **kwargs):
+    def binomial(self, size=None, n=1, p=0.5, ndim=None, dtype="int64", prob=None):
         """Successes in `n` trials of probability `p`; `n=1` gives a 0/1 mask, as the dropout
         and denoising masks `srng.binomial(size=x.shape, p=0.8, dtype=floatX) * x`."""
         if prob is not None:
@@ -125,8 +125,7 @@ class RandomStreams:
         return self.gen(Permutation(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
                         _int_param(n, "permutation", "n"))
 
-    def multinomial(self, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype="int64",
-                    **kwargs):
+    def multinomial(self, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype="int64"):
         """Counts of `n` draws among the categories of `pvals` (its last axis)."""
         pvals = as_tensor_variable(pvals)
         if pvals.ndim == 0:
