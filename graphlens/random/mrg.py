@@ -1,6 +1,6 @@
 """`MRG_RandomStreams`: Theano's other stream factory, with its defaults and signatures.
 
-The draws are the same as `RandomStreams`' (numpy's Philox, not Theano's MRG31k3p: the numbers
+The draws are the same as `RandomStreams`' (numpy's PCG64, not Theano's MRG31k3p: the numbers
 differ from Theano's, the distributions do not). The seed defaults to 12345, `nstreams` (how
 many parallel generators Theano ran on a GPU) is accepted and has nothing to change here,
 `multinomial` takes one distribution per row of `pvals`, `choice` draws distinct categories from

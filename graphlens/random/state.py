@@ -1,15 +1,15 @@
 """A random stream's state as a small array, and the numpy generator it stands for.
 
-A state is three uint64 words: the two words of a Philox key and the number of the next draw.
-A draw reads the state and never changes it; the stream's update moves on to the next draw
-number (`next_state`). Philox is a counter-based generator: the key with the draw number in the
-top word of its 256-bit counter names a block of 2**192 random words that no other draw of the
-stream touches, so the draws of a stream never overlap, and the same seed gives the same draws
-in every process, on every machine (numpy's `Generator` on an explicit bit generator; the global
-`np.random` state is never read).
+A state is five uint64 words: the 128-bit state and the 128-bit increment of a PCG64 generator
+(high word first), then the number of the next draw. A draw reads the state and never changes
+it; the stream's update moves on to the next draw number (`next_state`). Draw number k starts
+k * 2**64 steps into the stream (PCG64 jumps there in a few dozen operations), so the draws of
+a stream never overlap, and the same seed gives the same draws in every process, on every
+machine (numpy's `Generator` on an explicit bit generator; the global `np.random` state is never
+read).
 
 >>> state = seeded_state(1234, 0); state.dtype, state.shape
-(dtype('uint64'), (3,))
+(dtype('uint64'), (5,))
 >>> float(generator(state).random()) == float(generator(state).random())
 True
 """
@@ -21,18 +21,23 @@ import threading
 import numpy as np
 
 STATE_DTYPE = "uint64"
-STATE_LENGTH = 3          # key word 0, key word 1, draw number
-_DRAW = 2
+STATE_LENGTH = 5          # PCG64 state (2 words), increment (2 words), draw number
+DRAW = STATE_LENGTH - 1
+_WORD = 64
+_MASK = (1 << _WORD) - 1
 
 
 def seeded_state(seed, stream: int) -> np.ndarray:
     """The first state of stream number `stream` of a RandomStreams seeded with `seed`.
 
-    Streams get independent keys from one seed through numpy's SeedSequence (its spawn key is
-    the stream's number), so reseeding gives every stream a fresh key in one deterministic way.
+    Streams get independent generators from one seed through numpy's SeedSequence (its spawn
+    key is the stream's number), so reseeding gives every stream a fresh generator in one
+    deterministic way.
     """
-    key = np.random.SeedSequence(seed, spawn_key=(stream,)).generate_state(2, np.uint64)
-    return np.array([key[0], key[1], 0], dtype=STATE_DTYPE)
+    words = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream,))).state["state"]
+    state, increment = words["state"], words["inc"]
+    return np.array([state >> _WORD, state & _MASK, increment >> _WORD, increment & _MASK, 0],
+                    dtype=STATE_DTYPE)
 
 
 def fresh_seed() -> int:
@@ -41,7 +46,7 @@ def fresh_seed() -> int:
 
 
 def check_state(value, what: str) -> None:
-    """Raise ValueError unless `value` is a state array (uint64, three words)."""
+    """Raise ValueError unless `value` is a state array (uint64, five words)."""
     value = np.asarray(value)
     if value.dtype != np.uint64 or value.shape != (STATE_LENGTH,):
         raise ValueError(f"{what} must be a random stream state (uint64 array of shape "
@@ -49,15 +54,15 @@ def check_state(value, what: str) -> None:
 
 
 def next_state(state: np.ndarray) -> np.ndarray:
-    """The state of the draw after `state`'s: the same key, the next draw number."""
+    """The state of the draw after `state`'s: the same generator, the next draw number."""
     following = np.array(state, dtype=STATE_DTYPE, copy=True)
-    following[_DRAW] += np.uint64(1)
+    following[DRAW] += np.uint64(1)
     return following
 
 
-# One Philox generator per thread, set to a draw's whole state before every use: a reusable
-# buffer, not state (nothing of one draw survives into the next). Building a new Philox per
-# draw costs ~50 us, setting the state of this one ~6 us.
+# One PCG64 generator per thread, set to a draw's whole state before every use: a reusable
+# buffer, not state (nothing of one draw survives into the next). Building a new generator per
+# draw costs ~50 us, setting this one's state ~6 us.
 _GENERATORS = threading.local()
 
 
@@ -66,14 +71,15 @@ def generator(state: np.ndarray) -> np.random.Generator:
     in this thread)."""
     pair = getattr(_GENERATORS, "pair", None)
     if pair is None:
-        bits = np.random.Philox(key=np.zeros(2, np.uint64))
+        bits = np.random.PCG64(0)
         pair = _GENERATORS.pair = (bits, np.random.Generator(bits))
     bits, numpy_generator = pair
+    words = [int(word) for word in state]
     bits.state = {
-        "bit_generator": "Philox",
-        "state": {"counter": np.array([0, 0, 0, state[_DRAW]], dtype=np.uint64),
-                  "key": np.array(state[:_DRAW], dtype=np.uint64)},
-        "buffer": np.zeros(4, dtype=np.uint64), "buffer_pos": 4,
+        "bit_generator": "PCG64",
+        "state": {"state": (words[0] << _WORD) | words[1],
+                  "inc": (words[2] << _WORD) | words[3]},
         "has_uint32": 0, "uinteger": 0,
     }
+    bits.advance(words[DRAW] << _WORD)
     return numpy_generator
