@@ -24,7 +24,6 @@ _EMPTY_SIZE = ()      # the size left out: the parameters' broadcast shape
 class Uniform(RandomDraw):
     """Samples uniform in [low, high)."""
 
-    param_names = ("low", "high")
     notation = Func("uniform", keywords=(None, "size", "low", "high"),
                     defaults=(("size", _EMPTY_SIZE), ("low", 0.0), ("high", 1.0)))
     zero_gradient_reason = (f"{SAMPLED}: use the reparameterisation "
@@ -40,7 +39,6 @@ class Uniform(RandomDraw):
 class Normal(RandomDraw):
     """Samples from the normal distribution of mean `avg` and standard deviation `std`."""
 
-    param_names = ("avg", "std")
     notation = Func("normal", keywords=(None, "size", "avg", "std"),
                     defaults=(("size", _EMPTY_SIZE), ("avg", 0.0), ("std", 1.0)))
     zero_gradient_reason = f"{SAMPLED}: use the reparameterisation mu + sigma * normal(0, 1)"
@@ -59,7 +57,6 @@ class Binomial(RandomDraw):
     is the mask itself; only p gets none.
     """
 
-    param_names = ("n", "p")
     notation = Func("binomial", keywords=(None, "size", "n", "p"),
                     defaults=(("size", _EMPTY_SIZE), ("n", 1)))
     zero_gradient_reason = (f"{SAMPLED}: a count of successes has no reparameterisation in "
@@ -80,7 +77,6 @@ class Binomial(RandomDraw):
 class Poisson(RandomDraw):
     """Counts of events at rate `lam`."""
 
-    param_names = ("lam",)
     broadcast_params = 1
     notation = Func("poisson", keywords=(None, "size", "lam"),
                     defaults=(("size", _EMPTY_SIZE), ("lam", 1.0)))
@@ -95,7 +91,6 @@ class Poisson(RandomDraw):
 class RandomIntegers(RandomDraw):
     """Integers drawn uniformly from [low, high], both ends included (Theano's rule)."""
 
-    param_names = ("low", "high")
     notation = Func("random_integers", keywords=(None, "size", "low", "high"),
                     defaults=(("size", _EMPTY_SIZE), ("low", 0), ("high", 1)))
 
@@ -109,7 +104,6 @@ class Choice(RandomDraw):
     probabilities `p` when given (a fourth input)."""
 
     replace: bool = True
-    param_names = ("a", "p")
     broadcast_params = 0
     notation = Func("choice", keywords=(None, "size", "a", "p"),
                     defaults=(("size", _EMPTY_SIZE), ("a", 2)), params=("replace",))
@@ -126,7 +120,6 @@ class Choice(RandomDraw):
 class Permutation(RandomDraw):
     """Permutations of 0 .. n-1, one per entry of `size`: shape size + (n,)."""
 
-    param_names = ("n",)
     broadcast_params = 0
     notation = Func("permutation", keywords=(None, "size", "n"),
                     defaults=(("size", _EMPTY_SIZE),))
@@ -146,7 +139,6 @@ class Multinomial(RandomDraw):
     """Counts of `n` draws among categories of probabilities `pvals` (its last axis): shape
     size + (categories,); with size left out, the shape of pvals (one row per distribution)."""
 
-    param_names = ("n", "pvals")
     broadcast_params = 0
     notation = Func("multinomial", keywords=(None, "size", "n", "pvals"),
                     defaults=(("size", _EMPTY_SIZE), ("n", 1)))
@@ -180,7 +172,6 @@ class TruncatedNormal(RandomDraw):
     """Normal samples of mean `avg`, cut at two standard deviations `std` on each side (the
     samples' own standard deviation is then 0.8796 * std), as Theano's `truncate=True`."""
 
-    param_names = ("avg", "std")
     notation = Func("truncated_normal", keywords=(None, "size", "avg", "std"),
                     defaults=(("size", _EMPTY_SIZE), ("avg", 0.0), ("std", 1.0)))
     zero_gradient_reason = Normal.zero_gradient_reason
@@ -204,7 +195,6 @@ class ChoiceRows(RandomDraw):
     """For each row of probabilities `p` (a matrix), `k` distinct category indices drawn
     without replacement: shape (rows, k), as Theano's `MRG_RandomStreams.choice`."""
 
-    param_names = ("k", "p")
     notation = Func("choice", keywords=(None, None, "size", "p"))
     zero_gradient_reason = Choice.zero_gradient_reason
     zero_gradient_remedy = Choice.zero_gradient_remedy

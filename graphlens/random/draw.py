@@ -65,14 +65,13 @@ class RandomDraw(Op):
     """Base of the draws: inputs (state, size, *params), one output of `dtype`.
 
     `size` is an int64 vector; an empty size with parameters of rank > 0 means the parameters'
-    broadcast shape (Theano's `size=None`). A subclass names its parameters (`param_names`),
+    broadcast shape (Theano's `size=None`). A subclass names its parameters in its `notation`,
     adds the axes it appends to `size` (`extra_axes`) and makes the samples (`sample`).
     """
 
     dtype: str
     ndim: int | None = None      # rank of a symbolic size whose length is not known (Theano's)
     draws_random = True
-    param_names: tuple = ()
     notation = Func("draw")
     zero_gradient_reason = SAMPLED
     zero_gradient_remedy = ("a draw is a constant to grad: to learn a distribution's "
