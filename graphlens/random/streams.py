@@ -42,14 +42,16 @@ class RandomStreams:
         self.state_updates = []
 
     def seed(self, seed=None):
-        """Reseed every stream made so far (and those made later) from `seed`.
+        """Reseed every stream made so far from `seed` (None: the seed given when this
+        RandomStreams was made, which restarts every stream), as Theano's `seed`.
 
         Stream k's new state depends only on `seed` and k, so two RandomStreams built the same
-        way and seeded alike draw the same numbers.
+        way and seeded alike draw the same numbers. Streams made later start from the
+        constructor's seed, as in Theano.
         """
-        self.default_instance_seed = fresh_seed() if seed is None else _seed_value(seed)
+        base = self.default_instance_seed if seed is None else _seed_value(seed)
         for number, (state, _) in enumerate(self.state_updates):
-            state.set_value(seeded_state(self.default_instance_seed, number), borrow=True)
+            state.set_value(seeded_state(base, number), borrow=True)
 
     def updates(self) -> list:
         """[(state, its next state)] of every stream: Theano's `srng.updates()`."""

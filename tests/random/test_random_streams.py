@@ -63,6 +63,9 @@ def test_same_seed_gives_same_draws_and_reseeding_restarts_every_stream():
         np.testing.assert_array_equal(a, b)
     srng_a.seed(43)
     assert not np.array_equal(first[0], f_a()[0])
+    srng_a.seed()                   # no seed: back to the constructor's, streams restarted
+    for a, b in zip(first, f_a()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_two_streams_of_one_seed_draw_different_numbers():
