@@ -17,7 +17,6 @@ import numbers
 
 import numpy as np
 
-from graphlens.compile.shared import shared
 from graphlens.config import config
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Variable
@@ -25,6 +24,7 @@ from graphlens.graph.types import upcast
 from graphlens.random.distributions import (Binomial, Choice, Multinomial, Normal, Permutation,
                                             Poisson, RandomIntegers, Uniform)
 from graphlens.random.draw import NextDraw
+from graphlens.random.shared_state import RandomStateSharedVariable
 from graphlens.random.state import check_state, fresh_seed, seeded_state
 from graphlens.tensor.basic import dtype_name
 from graphlens.tensor.shape import _shape_vector
@@ -71,8 +71,9 @@ class RandomStreams:
 
         >>> u = srng.gen(Uniform('float64'), (2, 3), 0.0, 1.0)        # doctest: +SKIP
         """
-        state = shared(seeded_state(self.default_instance_seed, len(self.state_updates)),
-                       name=f"rng_{op.notation.name}")
+        state = RandomStateSharedVariable(
+            seeded_state(self.default_instance_seed, len(self.state_updates)),
+            name=f"rng_{op.notation.name}")
         following = NextDraw()(state)
         state.default_update = following
         draw = op(state, size, *params)

@@ -272,3 +272,42 @@ def test_theano_paths_reach_the_same_classes():
     assert tensor_module.shared_randomstreams.RandomStreams is random_room.RandomStreams
     assert issubclass(MRG_RandomStreams, RandomStreams)
     assert MRG_RandomStreams is random_room.MRG_RandomStreams
+
+
+def test_theano_tutorial_reseeds_and_rewinds_one_stream_through_its_value():
+    srng = RandomStreams(seed=234)
+    rv_u = srng.uniform((2, 2))
+    f = function([], rv_u)
+    nearly_zeros = function([], rv_u + rv_u - 2 * rv_u)
+    rng_val = rv_u.rng.get_value(borrow=True)
+    rng_val.seed(89234)                         # reseeds this stream only, in place
+    rv_u.rng.set_value(rng_val, borrow=True)
+    reseeded = f()
+    rv_u.rng.get_value(borrow=True).seed(89234)
+    np.testing.assert_array_equal(f(), reseeded)
+    state_after_v0 = rv_u.rng.get_value().get_state()
+    nearly_zeros()                              # advances rv_u's stream
+    v1 = f()
+    rng = rv_u.rng.get_value(borrow=True)
+    rng.set_state(state_after_v0)
+    rv_u.rng.set_value(rng, borrow=True)
+    v2 = f()
+    v3 = f()
+    assert not np.allclose(v1, v2)
+    np.testing.assert_array_equal(v1, v3)
+    with pytest.raises(ValueError, match="random stream state"):
+        rng.set_state(np.zeros(5))
+
+
+def test_theano_tutorial_copies_random_state_between_graphs():
+    class Graph:
+        def __init__(self, seed):
+            self.rng = RandomStreams(seed)
+            self.y = self.rng.uniform(size=(1,))
+
+    g1, g2 = Graph(seed=123), Graph(seed=987)
+    f1, f2 = function([], g1.y), function([], g2.y)
+    assert f1() != f2()
+    for (su1, su2) in zip(g1.rng.state_updates, g2.rng.state_updates):
+        su2[0].set_value(su1[0].get_value())
+    np.testing.assert_array_equal(f1(), f2())
