@@ -185,3 +185,17 @@ def test_mrg_choice_draws_distinct_categories_per_row_by_their_probabilities():
     assert pp(picks) == "choice(size=2, p=p)"
     with pytest.raises(ShapeError, match="replace=False"):
         MRG_RandomStreams(seed=21).choice(size=2, p=p)
+
+
+def test_a_bad_size_names_the_size_and_the_users_line():
+    sizes = T.dvector("sizes")
+    with pytest.raises(ShapeError, match=r"size must be a vector of ints, got 'sizes' "
+                                         r"\(float64\[\?\], built at .*test_random_draws.py:\d+\)"):
+        RandomStreams(22).uniform(size=sizes)
+
+
+def test_a_draw_needs_a_stream_state():
+    from graphlens.errors import GraphlensTypeError
+    from graphlens.random.distributions import Uniform
+    with pytest.raises(GraphlensTypeError, match="needs a stream state"):
+        Uniform("float64")(T.dvector("not_a_state"), np.array([2]), 0.0, 1.0)
