@@ -16,13 +16,15 @@ from graphlens.errors import GraphlensTypeError, describe
 
 def copy_function(function, *, share_memory=False, swap=None, delete_updates=False, name=None):
     """A copy of `function`: shared variables read and updated through `swap` ({old: new},
-    same types), and without updates when `delete_updates`."""
+    same types), and without updates when `delete_updates`. The copy's graph (its pictures)
+    still names the original shared variables; its values come from the swapped ones."""
     swap = _checked_swap(function, swap or {})
     duplicate = copy.copy(function)
     duplicate.shared_inputs = [swap.get(var, var) for var in function.shared_inputs]
     duplicate.updates = [] if delete_updates else [(swap.get(var, var), expression)
                                                    for var, expression in function.updates]
-    duplicate.name = name if name is not None else function.name
+    # Theano's rule: without a name, a named function's copy is called "NAME copy".
+    duplicate.name = name if name else (f"{function.name} copy" if function.name else None)
     vm = copy.copy(function.vm)
     if delete_updates:
         # The update expressions are still computed (the graph is shared), their values dropped.

@@ -200,7 +200,7 @@ def test_copy_swaps_shared_variables_and_deletes_updates():
     frozen = f.copy(delete_updates=True)
     assert float(frozen(np.ones(2))) == 2.0
     np.testing.assert_array_equal(W.get_value(), [1.0, 1.0])
-    assert swapped.name == "g" and frozen.name == "f"
+    assert swapped.name == "g" and frozen.name == "f copy"
     assert float(f(np.ones(2))) == 2.0 and float(f(np.ones(2))) == 4.0
     with pytest.raises(GraphlensTypeError, match="same type"):
         f.copy(swap={W: shared(np.ones((2, 2)))})
