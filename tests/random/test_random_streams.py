@@ -11,7 +11,6 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens import function, shared
-from graphlens.compile.default_updates import default_update_pairs
 from graphlens.errors import EvaluationError, GraphlensTypeError
 from graphlens.random.distributions import Uniform
 from graphlens.sandbox.rng_mrg import MRG_RandomStreams
@@ -126,10 +125,6 @@ def test_no_default_updates_list_keeps_only_those_streams():
     np.testing.assert_array_equal(first[1], second[1])
 
 
-def test_no_default_updates_rejects_other_values():
-    with pytest.raises(GraphlensTypeError, match="no_default_updates"):
-        function([], RandomStreams(5).uniform(), no_default_updates="yes")
-
 
 def test_explicit_update_wins_over_the_default_one():
     srng = RandomStreams(seed=6)
@@ -138,26 +133,6 @@ def test_explicit_update_wins_over_the_default_one():
     np.testing.assert_array_equal(f(), f())
 
 
-def test_user_shared_variable_default_update_counts_calls():
-    counter = shared(0, name="counter")
-    counter.default_update = counter + 1
-    x = T.dscalar("x")
-    f = function([x], x * counter)
-    assert [float(f(2.0)) for _ in range(3)] == [0.0, 2.0, 4.0]
-    assert int(counter.get_value()) == 3
-    g = function([x], x * counter, no_default_updates=True)
-    g(1.0)
-    assert int(counter.get_value()) == 3
-
-
-def test_default_updates_that_read_other_defaults_are_followed():
-    step = shared(1, name="step")
-    step.default_update = step * 2
-    total = shared(0, name="total")
-    total.default_update = total + step
-    f = function([], total)
-    f(), f(), f()
-    assert int(total.get_value()) == 1 + 2 + 4 and int(step.get_value()) == 8
 
 
 def test_failed_call_leaves_every_state_and_shared_value_unchanged():
@@ -189,28 +164,6 @@ def test_state_can_be_read_and_restored_to_repeat_a_draw():
         srng[u] = np.zeros(5)
 
 
-def test_copy_swaps_shared_variables_and_deletes_updates():
-    W, W2 = shared(np.ones(2), name="W"), shared(np.full(2, 10.0), name="W2")
-    x = T.dvector("x")
-    f = function([x], (x * W).sum(), updates=[(W, W + 1)], name="f")
-    swapped = f.copy(swap={W: W2}, name="g")
-    assert float(swapped(np.ones(2))) == 20.0
-    np.testing.assert_array_equal(W2.get_value(), [11.0, 11.0])
-    np.testing.assert_array_equal(W.get_value(), [1.0, 1.0])
-    frozen = f.copy(delete_updates=True)
-    assert float(frozen(np.ones(2))) == 2.0
-    np.testing.assert_array_equal(W.get_value(), [1.0, 1.0])
-    assert swapped.name == "g" and frozen.name == "f copy"
-    assert float(f(np.ones(2))) == 2.0 and float(f(np.ones(2))) == 4.0
-    with pytest.raises(GraphlensTypeError, match="same type"):
-        f.copy(swap={W: shared(np.ones((2, 2)))})
-
-
-def test_copy_without_updates_repeats_the_draw():
-    srng = RandomStreams(seed=9)
-    u = srng.uniform((3,))
-    frozen = function([], u).copy(delete_updates=True, share_memory=True)
-    np.testing.assert_array_equal(frozen(), frozen())
 
 
 def test_merge_and_constant_folding_keep_two_draws_of_equal_inputs():
@@ -248,22 +201,6 @@ def test_seed_must_be_a_non_negative_int():
     with pytest.raises(GraphlensTypeError, match="seed"):
         RandomStreams(seed="abc")
 
-
-def test_default_updates_are_found_below_a_100000_node_chain_and_along_long_chains():
-    u = RandomStreams(seed=11).uniform((2,))
-    y = u
-    for _ in range(100_000):
-        y = T.exp(y)
-    (pair,) = default_update_pairs([y], [], False)
-    assert pair[0] is u.rng and pair[1] is u.update[1]
-    # Each default update reads the next variable, which has one too: 1,000 rounds, each
-    # looking only at what the round before added.
-    counters = [shared(0, name=f"c{i}") for i in range(1_000)]
-    for current, following in zip(counters, counters[1:]):
-        current.default_update = following + 1
-    counters[-1].default_update = counters[-1] + 1
-    pairs = default_update_pairs([counters[0]], [], False)
-    assert [var for var, _ in pairs] == counters
 
 
 def test_theano_paths_reach_the_same_classes():
