@@ -72,8 +72,11 @@ def test_pictures_draw_random_nodes_as_hexagons_with_the_state_update():
     f = function([x], srng.binomial(size=x.shape, p=0.7, dtype="float64") * x)
     dot = to_dot(f, stage="after")
     random_lines = [line for line in dot.splitlines() if 'class="random"' in line]
-    assert len(random_lines) == 1
-    assert 'shape="hexagon"' in random_lines[0] and "Binomial" in random_lines[0]
-    assert "random draw: new samples on every call" in random_lines[0]
+    assert len(random_lines) == 2            # the draw, and its key in the legend
+    draw_line, key_line = random_lines
+    assert 'shape="hexagon"' in draw_line and "Binomial" in draw_line
+    assert "random draw: new samples on every call" in draw_line
+    assert 'id="legend_random"' in key_line and "1 random draw drawn" in key_line
+    assert 'class="random"' not in to_dot(function([x], x * 2), stage="after")
     update_lines = [line for line in dot.splitlines() if 'class="update"' in line]
     assert len(update_lines) == 1 and "rng_binomial" in update_lines[0]

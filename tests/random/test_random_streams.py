@@ -1,6 +1,6 @@
 """RandomStreams as compiled functions use it: fresh draws per call through default updates,
 seeding, reproducibility across processes, no_default_updates, all-or-nothing state updates,
-Function.copy, and draws that rewrites never fold or merge."""
+and draws that rewrites never fold or merge."""
 
 import os
 import subprocess
