@@ -21,7 +21,8 @@ from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
 from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
-from graphlens.compile.shared import SharedVariable
+from graphlens.compile.default_updates import default_update_pairs
+from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.vm import VM
 from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
@@ -51,6 +52,7 @@ class Out:
 _NO_DEFAULT = object()
 
 
+
 class Function:
     """A compiled function; call it with values for its inputs, positionally or by name."""
 
@@ -71,8 +73,7 @@ class Function:
         self._n_outputs = n_outputs
         # A call with updates is atomic for the variables it updates: concurrent calls (threads)
         # never lose an update. Calls without updates take no lock and run side by side.
-        self._update_locks = tuple(variable.update_lock for variable in sorted(
-            {variable for variable, _ in updates}, key=lambda variable: variable.lock_order))
+        self._update_locks = update_locks(updates)
         self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
                      wrap_perform=perform_wrapper("nan_guard") if nan_guard else None)
         aliased = [_may_alias_root(var) for var in fgraph.outputs]
@@ -145,6 +146,18 @@ class Function:
         return ", ".join(f"{item.name or '<unnamed>'}: {item.variable.type}"
                          for item in self.inputs)
 
+    def copy(self, share_memory=False, swap=None, delete_updates=False, name=None,
+             profile=None):
+        """A copy of this function: `swap` ({old shared: new shared}) reads and updates other
+        shared variables, `delete_updates=True` drops the updates (graphlens.compile.
+        function_copy). `profile` is accepted for Theano's signature and ignored.
+
+        >>> f_eval = f_train.copy(delete_updates=True)                 # doctest: +SKIP
+        """
+        from graphlens.compile.function_copy import copy_function
+        return copy_function(self, share_memory=share_memory, swap=swap,
+                             delete_updates=delete_updates, name=name)
+
     def provenance(self, node):
         """Where a node (or variable) of the optimized graph `f.fgraph` came from: the rewrites
         that made it and the nodes of `f.fgraph_before` it descends from.
@@ -210,7 +223,8 @@ def _without_gc_pauses(compile_function):
 
 @_without_gc_pauses
 def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
-             allow_input_downcast=False, on_unused_input="raise", name=None, nan_guard=False):
+             allow_input_downcast=False, on_unused_input="raise", name=None, nan_guard=False,
+             no_default_updates=False):
     """Compile `outputs` as a function of `inputs`.
 
     givens: {variable: expression} substituted before compiling (shared variables included).
@@ -218,6 +232,8 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     after the whole call succeeded.
     nan_guard: stop at the first node producing NaN or Inf with a NaNError naming the op, its
     inputs' values and the line that built it (graphlens.trace.nan).
+    no_default_updates: True skips the default updates of shared variables (a random stream's
+    state, say: the same draws on every call); a list skips those variables' only.
 
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
@@ -230,6 +246,8 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
         o if isinstance(o, Out) else Out(o) for o in ([outputs] if single else outputs)]
     output_vars = [_as_output(o.variable) for o in output_items]
     update_pairs = _normalize_updates(updates)
+    update_pairs += _normalize_updates(default_update_pairs(
+        output_vars + [expr for _, expr in update_pairs], update_pairs, no_default_updates))
     replace = _normalize_givens(givens)
     for item in ins:
         if item.variable.owner is not None:

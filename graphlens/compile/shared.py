@@ -23,6 +23,9 @@ class SharedVariable(TensorVariable):
     """A variable with a value, read by every function that uses it and changed by updates."""
 
     is_shared = True
+    # The update every function applies unless told otherwise (compile/default_updates.py):
+    # a random stream's state moves to its next draw; `v.default_update = v + 1` counts calls.
+    default_update = None
 
     def __init__(self, type, value, name=None, creation_site_=None):
         super().__init__(type, None, None, name, creation_site_)
@@ -82,3 +85,10 @@ def shared(value, name=None, borrow=False, dtype=None):
         array = array.copy()
     var = SharedVariable(TensorType(array.dtype, (None,) * array.ndim), array, name=name)
     return var
+
+
+def update_locks(updates) -> tuple:
+    """The locks a call holds for `updates` [(shared, expression)]: one per updated variable,
+    in creation order, so two functions updating the same variables never deadlock."""
+    return tuple(variable.update_lock for variable in sorted(
+        {variable for variable, _ in updates}, key=lambda variable: variable.lock_order))

@@ -43,6 +43,11 @@ class Func:
 
     name: str
     params: tuple[str, ...] = ()
+    # Inputs printed as keywords, by position: a name prints `name=value`, None hides the input
+    # (a random draw's stream state): `binomial(size=x.shape, p=0.7)`.
+    keywords: tuple = ()
+    # (keyword, value) pairs: a keyword input that is a constant equal to `value` is left out.
+    defaults: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ class Op:
     destroy_map = {}
     # True when swapping inputs never changes the result (pictures then draw no positions).
     commutative = False
+    # A random draw: equal inputs give independent samples, so constant folding and merge
+    # leave the node alone, and pictures draw it in its own shape.
+    draws_random = False
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from graphlens.graph.basic import Constant
 from graphlens.graph.notation import Func, Infix, Prefix, Special
 from graphlens.render.formula import Shown
@@ -95,6 +97,8 @@ def show_prefix(notation, printer, node, args):
 def show_func(notation, printer, node, args):
     """`exp(x)`, `sum(x, axis=1)`: params print as keywords; an axis covering every axis of
     the input is left out (`sum(x)`)."""
+    if notation.keywords:
+        args = _keyword_inputs(notation, printer, node, args)
     keywords = []
     defaults = prop_defaults(type(node.op))
     for param in notation.params:
@@ -105,6 +109,25 @@ def show_func(notation, printer, node, args):
             continue
         keywords.append((param, repr(value) if isinstance(value, str) else value_text(value)))
     return printer.syntax.call(notation.name, args, keywords)
+
+
+def _keyword_inputs(notation, printer, node, args):
+    """Inputs named by `notation.keywords` as `name=value`, hidden ones (None) and constants
+    equal to their default left out: `binomial(size=x.shape, p=0.7)`."""
+    defaults = dict(notation.defaults)
+    shown = []
+    for position, (var, piece) in enumerate(zip(node.inputs, args)):
+        if position >= len(notation.keywords):
+            shown.append(piece)
+            continue
+        name = notation.keywords[position]
+        if name is None:
+            continue
+        if name in defaults and isinstance(var, Constant) and np.shape(var.data) == np.shape(
+                defaults[name]) and np.array_equal(var.data, defaults[name]):
+            continue
+        shown.append(printer.syntax.keyword(name, piece))
+    return shown
 
 
 def _all_axes(axis, var):

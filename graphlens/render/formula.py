@@ -96,6 +96,10 @@ class TextSyntax:
         rope = Rope(name, style).add("(").add_rope(join_ropes(parts, ", ")).add(")")
         return Shown(rope, ATOM)
 
+    def keyword(self, name: str, value: Shown) -> Shown:
+        """`size=x.shape`: an input passed by keyword."""
+        return Shown(Rope(f"{name}=").add_rope(value.rope), ATOM)
+
     def postfix_base(self, base: Shown) -> Rope:
         """`base` before `.T` or `[...]`: wrapped unless it binds at least as tightly."""
         return base.rope if base.precedence >= POSTFIX else self.parenthesized(base.rope)

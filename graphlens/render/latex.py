@@ -128,6 +128,9 @@ class LatexSyntax(TextSyntax):
         rope = Rope(head).add(r"\left(").add_rope(join_ropes(parts, ", ")).add(r"\right)")
         return Shown(rope, ATOM)
 
+    def keyword(self, name, value):
+        return Shown(Rope(rf"\mathrm{{{escape(name)}}}=").add_rope(value.rope), ATOM)
+
     def index(self, base, entries):
         rope = Rope().add_rope(self.postfix_base(base)).add(r"\left[")
         rope.add_rope(join_ropes(entries, ", ")).add(r"\right]")

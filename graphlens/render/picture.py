@@ -5,7 +5,8 @@ What a picture shows:
   shape, `?` where unknown), and the output's name when it has one;
 - inputs as green ellipses, outputs as blue double ellipses, shared variables as orange
   cylinders (with the shape of their current value), constants as small grey octagons, one per
-  use; each shows its name, type and shape;
+  use; each shows its name, type and shape; random draws (uniform, binomial, ...) as violet
+  hexagons, their stream's state a shared variable with its update like any other;
 - argument positions (0, 1, ...) on the edges into ops whose input order matters (Sub, Dot,
   TrueDiv, ...; not Add or Mul); updates as dashed orange edges back to their shared variable;
 - after rewrites, each op a rewrite made is filled with that rule's colour (a legend names

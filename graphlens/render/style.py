@@ -6,6 +6,8 @@ Kinds, chosen so that a reader tells them apart at a glance (and in greyscale, b
 - input: a green ellipse; output: a blue ellipse with a double border;
 - shared variable: an orange cylinder (state kept between calls);
 - constant: a small grey octagon;
+- random draw (uniform, normal, binomial, ...): a dark violet hexagon, white text, fresh
+  samples on every call; its stream's state is a shared variable updated like any other;
 - reference: a small dashed box standing for a node drawn far above (large pictures only).
 
 Updates are dashed orange edges from the new value to its shared variable.
@@ -34,6 +36,8 @@ KIND_ATTRS = {
     "output": {"shape": "ellipse", "style": "filled", "fillcolor": "#c6dbef",
                "peripheries": "2"},
     "shared": {"shape": "cylinder", "style": "filled", "fillcolor": "#fdd49e"},
+    "random": {"shape": "hexagon", "style": "filled,bold", "fillcolor": "#6a51a3",
+               "fontcolor": "#ffffff", "color": "#3f007d", "penwidth": "1.6"},
     "constant": {"shape": "octagon", "style": "filled", "fillcolor": "#ececec",
                  "fontsize": "9", "color": "#888888", "margin": "0.02,0.02"},
     "summary": {"shape": "box", "style": "dashed,filled", "fillcolor": "#ffffff",

@@ -254,7 +254,11 @@ class ViewBuilder:
             limit = min(MAX_OPEN_FUSED, self.max_nodes or MAX_OPEN_FUSED)
             tooltip += [extra_info["fused_closed"],
                         f"drawn closed: more than {limit:,} fused ops do not fit in one box"]
-        self.scene.add_node(SceneNode(key, "op", label, "\n".join(tooltip), cluster, fill, info,
+        # A random draw keeps the op's facts but its own shape: a reader spots the noise.
+        kind = "random" if node.op.draws_random else "op"
+        if kind == "random":
+            tooltip.insert(1, "random draw: new samples on every call")
+        self.scene.add_node(SceneNode(key, kind, label, "\n".join(tooltip), cluster, fill, info,
                                       subject=node))
         self.op_keys[node] = key
         self.scene_titles[key] = op_text
@@ -346,6 +350,7 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
                                in_cluster=len(views) > 1)
         builder.build()
     _add_legend(scene, colors, views)
+    _add_random_legend(scene)
     return scene
 
 
@@ -379,3 +384,17 @@ def _add_legend(scene, colors, views):
         scene.add_node(SceneNode(f"legend{number}", "legend", label, tooltip,
                                  "cluster_legend", colors.get(rule),
                                  {"kind": "legend", "title": labels.printable(rule)}))
+
+
+def _add_random_legend(scene):
+    """A key for the random draws' hexagon, in pictures that have one: a reader who meets a
+    shape of its own should not have to guess it."""
+    count = sum(1 for node in scene.nodes if node.kind == "random")
+    if not count:
+        return
+    scene.clusters.append(SceneCluster("cluster_random_legend", "legend", "shape"))
+    tooltip = (f"{count} random draw{'s' if count != 1 else ''} drawn: fresh samples on every "
+               f"call; each stream's state is a shared variable whose update moves it on")
+    scene.add_node(SceneNode("legend_random", "random", "random draw\nnew samples every call",
+                             tooltip, "cluster_random_legend",
+                             info={"kind": "legend", "title": "random draw"}))

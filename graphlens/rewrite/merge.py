@@ -32,8 +32,8 @@ def merge(fgraph):
     unhashable = set()
     nodes = fgraph.apply_nodes
     for node in list(fgraph.toposort()):
-        if node not in nodes:
-            continue
+        if node not in nodes or node.op.draws_random:
+            continue     # two draws are two independent samples, even of equal inputs
         key = (node.op, tuple(node.inputs))
         try:
             kept = kept_nodes.setdefault(key, node)

@@ -69,6 +69,9 @@ def __getattr__(name):
     if name in ("grad", "jacobian", "hessian", "zero_grad", "disconnected_grad",
                 "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
         return getattr(gradient, name)
+    if name == "shared_randomstreams":       # T.shared_randomstreams.RandomStreams, as Theano's
+        import importlib
+        return importlib.import_module("graphlens.tensor.shared_randomstreams")
     raise AttributeError(f"module 'graphlens.tensor' has no attribute {name!r}")
 
 

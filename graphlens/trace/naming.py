@@ -57,7 +57,7 @@ def short_expression(var, depth: int = 3) -> str:
             count = len(current.owner.inputs)
             children = texts[len(texts) - count:]
             del texts[len(texts) - count:]
-            texts.append(_apply_text(current.owner.op, children))
+            texts.append(_apply_text(current.owner.op, children, current.owner.inputs))
     return _strip_parentheses(texts[-1])
 
 
@@ -75,12 +75,16 @@ def _leaf(var) -> str:
         if data.size == 1:
             value = data.reshape(()).item()
             return f"{value:g}" if isinstance(value, float) else repr(value)
+        if data.ndim == 1 and data.size <= 4 and data.dtype.kind in "iu":
+            return repr(data.tolist())     # a short size or index: [5, 3]
         return var.name or f"<constant {data.dtype}{list(data.shape)}>"
     return var.name or f"<{var.type}>"
 
 
-def _apply_text(op, children) -> str:
+def _apply_text(op, children, inputs=()) -> str:
     notation = getattr(op, "notation", None)
+    if isinstance(notation, Func) and notation.keywords:
+        children = _keyword_children(notation, children, inputs)
     if isinstance(notation, Infix) and len(children) >= 2:
         return "(" + f" {notation.symbol} ".join(children) + ")"
     if isinstance(notation, Prefix) and len(children) == 1:
@@ -90,6 +94,21 @@ def _apply_text(op, children) -> str:
         return f"cast({', '.join(arguments)}, '{op.dtype}')"
     name = notation.name if isinstance(notation, Func) else type(op).__name__
     return f"{name}({', '.join(arguments)})"
+
+
+def _keyword_children(notation, children, inputs) -> list:
+    """`size=x.shape, p=0.7`: keyword inputs named, hidden ones and defaults left out."""
+    defaults = dict(notation.defaults)
+    shown = []
+    for position, (child, var) in enumerate(zip(children, inputs)):
+        name = notation.keywords[position] if position < len(notation.keywords) else ""
+        if name is None:
+            continue
+        if name in defaults and isinstance(var, Constant) and np.shape(var.data) == np.shape(
+                defaults[name]) and np.array_equal(var.data, defaults[name]):
+            continue
+        shown.append(f"{name}={_strip_parentheses(child)}" if name else child)
+    return shown
 
 
 def _strip_parentheses(text: str) -> str:

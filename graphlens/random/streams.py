@@ -1,0 +1,180 @@
+"""`RandomStreams`: symbolic random variables whose streams advance on every call.
+
+Each draw (`srng.uniform((2, 2))`) gets a stream of its own: a shared state variable (`u.rng`)
+whose default update moves it to the next draw, so a compiled function draws fresh numbers on
+each call (`function(..., no_default_updates=True)` repeats them). `seed(n)` reseeds every
+stream; the same seed gives the same draws in every process and on every machine.
+
+>>> srng = RandomStreams(seed=234)
+>>> u = srng.uniform((2, 2)); f = function([], u)
+>>> bool((f() != f()).all())
+True
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from graphlens.config import config
+from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.graph.basic import Variable
+from graphlens.graph.types import upcast
+from graphlens.random.distributions import (Binomial, Choice, Multinomial, Normal, Permutation,
+                                            Poisson, RandomIntegers, Uniform)
+from graphlens.random.draw import NextDraw
+from graphlens.random.shared_state import RandomStateSharedVariable
+from graphlens.random.state import check_state, fresh_seed, seeded_state
+from graphlens.tensor.basic import dtype_name
+from graphlens.tensor.shape import _shape_vector
+from graphlens.tensor.variable import as_tensor_variable, constant
+
+
+class RandomStreams:
+    """A factory of random draws that share one seed: Theano's `RandomStreams(seed)`.
+
+    `state_updates` lists (state, update) of every stream made so far; `updates()` returns it.
+    """
+
+    def __init__(self, seed=None):
+        self.default_instance_seed = fresh_seed() if seed is None else _seed_value(seed)
+        self.state_updates = []
+
+    def seed(self, seed=None):
+        """Reseed every stream made so far from `seed` (None: the seed given when this
+        RandomStreams was made, which restarts every stream), as Theano's `seed`.
+
+        Stream k's new state depends only on `seed` and k, so two RandomStreams built the same
+        way and seeded alike draw the same numbers. Streams made later start from the
+        constructor's seed, as in Theano.
+        """
+        base = self.default_instance_seed if seed is None else _seed_value(seed)
+        for number, (state, _) in enumerate(self.state_updates):
+            state.set_value(seeded_state(base, number), borrow=True)
+
+    def updates(self) -> list:
+        """[(state, its next state)] of every stream: Theano's `srng.updates()`."""
+        return list(self.state_updates)
+
+    def __getitem__(self, draw):
+        """The current state of `draw`'s stream."""
+        return draw.rng.get_value()
+
+    def __setitem__(self, draw, value):
+        """Set the state of `draw`'s stream (a value read earlier with `srng[draw]`)."""
+        check_state(value, f"the state of {describe(draw)}")
+        draw.rng.set_value(np.asarray(value), borrow=False)
+
+    def gen(self, op, size, *params):
+        """The draw of `op` (a RandomDraw) with `size` and `params`, on a new stream.
+
+        >>> u = srng.gen(Uniform('float64'), (2, 3), 0.0, 1.0)        # doctest: +SKIP
+        """
+        state = RandomStateSharedVariable(
+            seeded_state(self.default_instance_seed, len(self.state_updates)),
+            name=f"rng_{op.notation.name}")
+        following = NextDraw()(state)
+        state.default_update = following
+        draw = op(state, size, *params)
+        draw.rng = state                    # Theano's attributes: the stream and its update
+        draw.update = (state, following)
+        self.state_updates.append((state, following))
+        return draw
+
+    def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None):
+        """Samples uniform in [low, high): `srng.uniform((n, 3), low=-1, high=1)`."""
+        low, high = as_tensor_variable(low), as_tensor_variable(high)
+        dtype = _float_dtype(dtype, [low, high])
+        return self.gen(Uniform(dtype, ndim=_ndim(ndim)), _size(size, ndim), low, high)
+
+    def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None):
+        """Normal samples of mean `avg` and standard deviation `std`."""
+        avg, std = as_tensor_variable(avg), as_tensor_variable(std)
+        dtype = _float_dtype(dtype, [avg, std])
+        return self.gen(Normal(dtype, ndim=_ndim(ndim)), _size(size, ndim), avg, std)
+
+    def binomial(self, size=None, n=1, p=0.5, ndim=None, dtype="int64", prob=None):
+        """Successes in `n` trials of probability `p`; `n=1` gives a 0/1 mask, as the dropout
+        and denoising masks `srng.binomial(size=x.shape, p=0.8, dtype=floatX) * x`."""
+        if prob is not None:
+            p = prob
+        p = as_tensor_variable(p)
+        return self.gen(Binomial(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
+                        _int_param(n, "binomial", "n"), p)
+
+    def poisson(self, size=None, lam=1.0, ndim=None, dtype="int64"):
+        """Counts of events at rate `lam`."""
+        return self.gen(Poisson(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
+                        as_tensor_variable(lam))
+
+    def random_integers(self, size=None, low=0, high=1, ndim=None, dtype="int64"):
+        """Integers uniform in [low, high], both included."""
+        return self.gen(RandomIntegers(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
+                        _int_param(low, "random_integers", "low"),
+                        _int_param(high, "random_integers", "high"))
+
+    def choice(self, size=None, a=2, replace=True, p=None, ndim=None, dtype="int64"):
+        """Entries of `a` (an int n: of arange(n)), with probabilities `p` if given."""
+        a = as_tensor_variable(a)
+        if a.ndim > 1:
+            raise ShapeError(f"choice: a must be an int or a vector, got {describe(a)}")
+        params = [a] if p is None else [a, as_tensor_variable(p)]
+        return self.gen(Choice(dtype_name(dtype), ndim=_ndim(ndim), replace=bool(replace)),
+                        _size(size, ndim), *params)
+
+    def permutation(self, size=None, n=1, ndim=None, dtype="int64"):
+        """Permutations of 0 .. n-1, one per entry of `size`: shape size + (n,)."""
+        return self.gen(Permutation(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
+                        _int_param(n, "permutation", "n"))
+
+    def multinomial(self, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype="int64"):
+        """Counts of `n` draws among the categories of `pvals` (its last axis)."""
+        pvals = as_tensor_variable(pvals)
+        if pvals.ndim == 0:
+            raise ShapeError(f"multinomial: pvals must have an axis of categories, got "
+                             f"{describe(pvals)}")
+        return self.gen(Multinomial(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
+                        _int_param(n, "multinomial", "n"), pvals)
+
+
+def _seed_value(seed) -> int:
+    if isinstance(seed, (numbers.Integral, np.integer)) and int(seed) >= 0:
+        return int(seed)
+    raise GraphlensTypeError(f"RandomStreams: a seed is an int >= 0, got {seed!r:.60}")
+
+
+def _ndim(ndim):
+    return None if ndim is None else int(ndim)
+
+
+def _size(size, ndim):
+    """`size` as an int64 vector: None (the parameters' shape), an int, a tuple of ints and
+    symbolic scalars, or a symbolic vector (`x.shape`)."""
+    if size is None:
+        return constant(np.zeros(0, dtype="int64"))
+    if isinstance(size, (numbers.Integral, np.integer)):
+        size = (int(size),)
+    if isinstance(size, Variable) and size.ndim == 0:
+        size = (size,)
+    vector = _shape_vector(size)
+    if ndim is not None and vector.type.shape[0] is not None and vector.type.shape[0] != ndim:
+        raise ShapeError(f"random draw: ndim={ndim} but size {describe(vector)} has "
+                         f"{vector.type.shape[0]} entries")
+    return vector
+
+
+def _float_dtype(dtype, params) -> str:
+    """Theano's rule: the given dtype, else floatX upcast with the parameters' own float
+    dtypes (Python numbers do not count)."""
+    if dtype is not None:
+        return dtype_name(dtype)
+    strong = [p.dtype for p in params if not getattr(p, "weak", False)]
+    return upcast(config.floatX, *strong) if strong else config.floatX
+
+
+def _int_param(value, draw, name):
+    var = as_tensor_variable(value)
+    if var.dtype not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"):
+        raise GraphlensTypeError(f"{draw}: {name} must be an integer, got {describe(var)}")
+    return var

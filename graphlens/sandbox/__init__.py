@@ -1,0 +1,1 @@
+"""`graphlens.sandbox`, as Theano's: only `rng_mrg` lives here."""
