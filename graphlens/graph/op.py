@@ -33,6 +33,11 @@ class Op:
         """Symbolic gradients with respect to each input, given the gradients of the outputs."""
         raise NotImplementedError(f"{type(self).__name__} must define grad")
 
+    def L_op(self, inputs, outputs, output_grads):
+        """The gradients given the node's `outputs` too (Theano's name); an op whose gradient
+        reads its own results (a loop's saved states) overrides this, the rest define grad."""
+        return self.grad(inputs, output_grads)
+
     def __call__(self, *inputs):
         node = self.make_node(*inputs)
         return node.outputs[0] if len(node.outputs) == 1 else node.outputs

@@ -1,0 +1,92 @@
+"""The forward loop of a `Scan` node: one run of the compiled step per step.
+
+The step reads sequence elements and earlier state values as views (no copies); its results are
+copied once, into the output arrays, which are allocated after the first step tells their shapes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.errors import ShapeError, where
+from graphlens.scan.op import check_step_shape
+
+
+def run_loop(op, node, inputs):
+    """The outputs of `node` (a Scan) for the input values `inputs`."""
+    n_steps, sequences, initials, non_sequences = op.outer_slices(inputs)
+    n = int(n_steps)
+    if n < 0:
+        raise ShapeError(f"scan: n_steps is {n} at run time; it must be >= 0 (scan built at "
+                         f"{where(node.outputs[0])})")
+    for position, sequence in enumerate(sequences):
+        if sequence.shape[0] < n:
+            raise ShapeError(f"scan: sequence {position} has {sequence.shape[0]} elements, "
+                             f"fewer than the {n} steps asked for (scan built at "
+                             f"{where(node.outputs[0])})")
+    lags = op.lags()
+    for state, (initial, lag) in enumerate(zip(initials, lags)):
+        if initial.shape[0] < lag:
+            raise ShapeError(f"scan: the initial value of state {state} holds "
+                             f"{initial.shape[0]} steps, but its taps reach back {lag}")
+        initials[state] = initial[:lag]     # as Theano: the first -min(taps) entries
+    run = op.program
+    n_states, n_per_step = op.n_states, op.n_per_step
+    finals, taps = op.finals, op.taps
+    traces = [None] * (n_states + n_per_step)      # (n, ...) arrays, made at step 0
+    shapes = [tuple(initial.shape[1:]) for initial in initials] + [None] * n_per_step
+    last = [initial[-1] for initial in initials]   # the latest value of each state
+    condition = op.n_states + n_per_step if op.has_condition else None
+    done = n
+    for t in range(n):
+        args = [sequence[t] for sequence in sequences]
+        for state in range(n_states):
+            if finals[state]:
+                args.append(last[state])           # final-only states read tap -1 only
+                continue
+            trace, initial, lag = traces[state], initials[state], lags[state]
+            for tap in taps[state]:
+                at = t + tap
+                args.append(trace[at] if at >= 0 else initial[lag + at])
+        args.extend(non_sequences)
+        results = run(args)
+        for position in range(n_states + n_per_step):
+            value = results[position]
+            expected = shapes[position]
+            if expected is None:
+                expected = shapes[position] = value.shape
+            if value.shape != expected:
+                check_step_shape(value, expected, _output_title(op, position), t)
+            if position < n_states and finals[position]:
+                last[position] = value
+                continue
+            trace = traces[position]
+            if trace is None:
+                trace = traces[position] = np.empty((n,) + expected,
+                                                    dtype=node.outputs[position].dtype)
+            trace[t] = value
+            if position < n_states:
+                last[position] = trace[t]
+        if condition is not None and results[condition]:
+            done = t + 1
+            break
+    outputs = []
+    for position, out in enumerate(node.outputs):
+        if position < n_states and finals[position]:
+            # A copy: the last value may be the initial array or a view of an input.
+            outputs.append(np.array(last[position], dtype=out.dtype, copy=True))
+            continue
+        trace = traces[position]
+        if trace is None:
+            shape = shapes[position]
+            if shape is None:
+                shape = tuple(0 if d is None else d for d in out.type.shape[1:])
+            trace = np.empty((0,) + shape, dtype=out.dtype)
+        outputs.append(trace[:done] if done < n else trace)
+    return outputs
+
+
+def _output_title(op, position):
+    if position < op.n_states:
+        return f"state {position}" + (f" of scan {op.name!r}" if op.name else "")
+    return f"output {position}" + (f" of scan {op.name!r}" if op.name else "")
