@@ -17,6 +17,9 @@ class InnerGraph:
     title: the name the cluster and the tree show ('scan rnn', 'Composite').
     substitutable: True when the outer arguments may be written in place of the inner inputs
     (an elementwise kernel); False for a loop, whose inner inputs are per-step values.
+    name: how a formula calls it ('scan'); keywords: (keyword, node input position) for node
+    inputs no inner input stands for (('steps', 0)); output_names: how the inner outputs print
+    ('h[t]').
     """
 
     inputs: tuple
@@ -24,6 +27,9 @@ class InnerGraph:
     sources: tuple
     title: str = ""
     substitutable: bool = True
+    name: str = ""
+    keywords: tuple = ()
+    output_names: tuple = ()
 
 
 def inner_graphs(op) -> tuple:

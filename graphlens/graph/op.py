@@ -20,6 +20,8 @@ class Op:
     zero_gradient_reason = None
     # {output index: [input indices]} of inputs the op overwrites; empty for almost every op.
     destroy_map = {}
+    # Graphs the op carries inside (graph/inner.py): a fused kernel, a loop's step function.
+    inner_graphs = ()
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import deque
 
 from graphlens.graph.basic import toposort
+from graphlens.render.forms import inner_graph
 
 LARGE_GRAPH = 150
 MAX_SPAN = 8
@@ -86,9 +87,10 @@ def levels(nodes) -> dict:
 
 
 def _height(op) -> int:
-    inner_outputs = getattr(op, "inner_outputs", None)
-    if inner_outputs is None:
+    graph = inner_graph(op)
+    if graph is None:
         return 1
+    inner_outputs = graph.outputs
     # The longest chain of inner ops (fused ops nested inside count as one level each).
     depth = {}
     for node in toposort(list(inner_outputs)):

@@ -4,8 +4,9 @@ matches, `OpName{props}(a, b)`.
 
 A new op declares `notation = Func("name", params=(...))`, `Infix(...)` or `Prefix(...)` in its
 class and never touches this file. `Special(form)` names one of the forms in `SPECIAL_FORMS`
-(indexing, `x.shape`, ...). A fused op that exposes its inner graph as `inner_inputs` and
-`inner_outputs` prints its inner formula with the outer arguments substituted.
+(indexing, `x.shape`, ...). An op with an inner graph (`op.inner_graphs`, see graph/inner.py)
+prints its inner formula: with the outer arguments substituted for a fused kernel, as
+`scan(fn={h[t] = ...}, steps=n)(x, h0, W)` for a loop, whose inner inputs are per-step values.
 """
 
 from __future__ import annotations
@@ -13,18 +14,22 @@ from __future__ import annotations
 import functools
 
 from graphlens.graph.basic import Constant
+from graphlens.graph.inner import inner_graphs
 from graphlens.graph.notation import Func, Infix, Prefix, Special
 from graphlens.render.formula import Shown
 from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
                                      value_text)
-from graphlens.render.styled import Rope
+from graphlens.render.styled import Rope, join_ropes
 
 
 def show_apply(printer, node, args: list[Shown]) -> Shown:
     """The formula of `node` given its inputs' Shown pieces."""
     op = node.op
     form, elementwise, may_fuse = _dispatch(type(op))
-    if may_fuse and inner_graph(op) is not None:
+    graph = inner_graph(op) if may_fuse else None
+    if graph is not None:
+        if not graph.substitutable:
+            return show_closed_inner_graph(printer, node, args, graph)
         return show_inner_graph(printer, node, args)
     if elementwise:
         args = [_as_scalar(printer, var, shown) if isinstance(var, Constant) else shown
@@ -43,12 +48,9 @@ def _dispatch(op_class):
 
 @functools.lru_cache(maxsize=None)
 def may_have_inner_graph(op_class) -> bool:
-    """True if ops of `op_class` may expose `inner_inputs` and `inner_outputs`."""
-    fields = getattr(op_class, "__dataclass_fields__", None)
-    if fields is None:
-        return True       # not a dataclass: only the instance can tell
-    return all(name in fields or hasattr(op_class, name)
-               for name in ("inner_inputs", "inner_outputs"))
+    """True if ops of `op_class` may expose inner graphs (`inner_graphs` defined below Op)."""
+    from graphlens.graph.op import Op
+    return any("inner_graphs" in vars(cls) for cls in op_class.__mro__ if cls is not Op)
 
 
 def find_form(op_class):
@@ -210,14 +212,11 @@ def _class_forms():
 
 
 def inner_graph(op):
-    """(inner_inputs, inner_outputs) of a fused op that exposes its inner graph, else None."""
+    """The first InnerGraph `op` exposes (graph/inner.py), else None."""
     if not may_have_inner_graph(type(op)):
         return None
-    inputs = getattr(op, "inner_inputs", None)
-    outputs = getattr(op, "inner_outputs", None)
-    if inputs is None or outputs is None:
-        return None
-    return list(inputs), list(outputs)
+    graphs = inner_graphs(op)
+    return graphs[0] if graphs else None
 
 
 def show_inner_graph(printer, node, args):
@@ -228,7 +227,8 @@ def show_inner_graph(printer, node, args):
     and its own bindings `u1, u2, ...` (a scope of its own, apart from the outer `%1, %2`).
     """
     from graphlens.render.pp import FormulaPrinter, inner_references
-    inputs, outputs = inner_graph(node.op)
+    graph = inner_graph(node.op)
+    inputs, outputs = list(graph.inputs), list(graph.outputs)
     references = inner_references((inputs, outputs))
     repeated = any(count > 1 for var, count in references.items() if var.owner is not None)
     if len(outputs) == 1 and not repeated and len(inputs) == len(args):
@@ -240,14 +240,42 @@ def show_inner_graph(printer, node, args):
                                         inner_lines(node.op, printer.syntax), args)
 
 
-def inner_lines(op, syntax) -> list:
-    """The lines of a fused op's inner graph: inputs `i0, i1, ...`, bindings `u1, u2, ...`."""
+def show_closed_inner_graph(printer, node, args, graph):
+    """A loop: `scan(fn={h[t] = tanh(x[t] @ W + h[t-1])}, steps=n)(x, h0[None, :], W)`.
+
+    The step's inputs print under their own names (`x[t]`, `h[t-1]`), its outputs as
+    `name = formula`; node inputs that no inner input stands for are keywords (`steps=`)."""
+    syntax = printer.syntax
+    body = join_ropes(syntax.lines(inner_lines(node.op, syntax, graph)), "; ")
+    parts = [Shown(Rope("fn={").add_rope(body).add("}"))]
+    keyword_positions = {position for _, position in graph.keywords}
+    for key, position in graph.keywords:
+        parts.append(Shown(Rope(f"{key}=").add_rope(args[position].rope)))
+    head = syntax.call(graph.name or type(node.op).__name__.lower(), parts)
+    rest = [shown.rope for position, shown in enumerate(args)
+            if position not in keyword_positions]
+    return Shown(Rope().add_rope(head.rope).add("(").add_rope(join_ropes(rest, ", ")).add(")"))
+
+
+def inner_lines(op, syntax, graph=None) -> list:
+    """The lines of an op's inner graph. A fused kernel's inputs print as `i0, i1, ...`, its
+    bindings `u1, u2, ...`; a loop's inputs and outputs under their own names (`h[t-1]`)."""
     from graphlens.render.naming import NameTable
     from graphlens.render.pp import FormulaPrinter
-    inputs, outputs = inner_graph(op)
-    placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
-    names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
+    graph = graph or inner_graph(op)
+    inputs, outputs = list(graph.inputs), list(graph.outputs)
+    if graph.substitutable:
+        placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
+        names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
+    else:
+        names = NameTable(reserved={var.name for var in inputs if var.name})
+        placeholders = {var: syntax.name(names.name(var)) for var in inputs}
     printer = FormulaPrinter(syntax, names, placeholders, bind_prefix="u")
+    if not graph.substitutable and graph.output_names:
+        lines, _ = printer.print_targets([("expr", out) for out in outputs])
+        head, tail = lines[:-len(outputs)], lines[-len(outputs):]
+        return head + [(syntax.name(name, "bind"), "=", rhs)
+                       for name, (_, _, rhs) in zip(graph.output_names, tail)]
     kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
         ("output", out) for out in outputs]
     lines, _ = printer.print_targets(kinds)

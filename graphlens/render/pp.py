@@ -235,11 +235,13 @@ def count_uses(nodes) -> dict:
     uses = {}
     for node in nodes:
         inner = inner_graph(node.op)
-        weights = inner_references(inner) if inner is not None else None
+        if inner is not None and not inner.substitutable:
+            inner = None        # a loop prints its step apart: each argument once
+        weights = inner_references((inner.inputs, inner.outputs)) if inner is not None else None
         for position, var in enumerate(node.inputs):
             weight = 1
-            if weights is not None and position < len(inner[0]):
-                weight = max(1, weights.get(inner[0][position], 0))
+            if weights is not None and position < len(inner.inputs):
+                weight = max(1, weights.get(inner.inputs[position], 0))
             uses[var] = uses.get(var, 0) + weight
     return uses
 

@@ -11,6 +11,7 @@ iterative toposort. `fused.py` (fused ops drawn open), `scopes.py` (name scopes)
 from __future__ import annotations
 
 from graphlens.render import labels
+from graphlens.render.forms import inner_graph
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_SPAN, cuts_long_edges, is_long, levels,
                                        summary_text, visible_nodes)
 from graphlens.render.scene import (STAGE_TITLES, SceneCluster, SceneEdge, SceneNode,
@@ -213,8 +214,7 @@ class ViewBuilder:
     def _add_op(self, node, key, cluster, source_of, extra_info=None):
         """Draw `node` as a box (or, for a fused op, as a cluster of its inner ops)."""
         origin = self.origins.get(node)
-        inner_outputs = getattr(node.op, "inner_outputs", None)
-        if inner_outputs is not None and getattr(node.op, "inner_inputs", None) is not None:
+        if inner_graph(node.op) is not None:
             # Nesting of fused ops inside fused ops is shallow (a few levels), never graph depth.
             from graphlens.render.fused import add_fused
             self.op_keys[node] = add_fused(self, node, key, cluster, source_of, origin)

@@ -16,6 +16,7 @@ import numpy as np
 
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Apply, Constant, toposort
+from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func, Infix, Prefix
 from graphlens.graph.op import Op
 from graphlens.rewrite.kernels import kernel_for
@@ -74,6 +75,12 @@ class Composite(Op):
     def inner_outputs(self) -> tuple:
         """The inner graph's outputs (one)."""
         return (self.inner_output,)
+
+    @property
+    def inner_graphs(self) -> tuple:
+        """The fused graph for printers and pictures: inner input i stands for input i."""
+        return (InnerGraph(self.inner_inputs, (self.inner_output,),
+                           tuple(range(len(self.inner_inputs))), title="Composite"),)
 
     @cached_property
     def label(self):

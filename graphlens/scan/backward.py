@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from graphlens.graph.basic import clone_graph, graph_inputs
+from graphlens.graph.basic import clone_graph, graph_inputs, toposort
 from graphlens.graph.markers import disconnected
 from graphlens.graph.types import is_discrete
 from graphlens.scan.op import Scan
@@ -73,7 +73,9 @@ def scan_grad(op, inputs, outputs, output_grads):
     forward_graph, _ = clone_graph(list(op.inner_outputs),
                                    replace=dict(zip(seq_in + tap_in + ns_in,
                                                     x_now + tap_now + ns_now)))
-    saved = [out.type(f"{_title(out)}") for out in forward_graph[:n_states + n_per_step]]
+    names = op.output_names()
+    bases = [name[:-len("[t]")] if name.endswith("[t]") else name for name in names]
+    saved = [out.type(names[k]) for k, out in enumerate(forward_graph[:n_states + n_per_step])]
 
     seeds = {}
     pending = []                  # per state: [pending_1, ..., pending_L] or None (integer)
@@ -84,11 +86,12 @@ def scan_grad(op, inputs, outputs, output_grads):
             pending.append(None)
             continue
         element = tap_in[_first_tap(op, k)].type
-        sums = [element(f"d{_title(out)}[{-j}]") for j in range(1, lags[k] + 1)]
+        sums = [element(f"carry_d{bases[k]}[t{1 - j:+d}]" if j > 1 else f"carry_d{bases[k]}[t]")
+                for j in range(1, lags[k] + 1)]
         pending.append(sums)
         total = sums[0]
         if not op.finals[k]:
-            g_now = element(f"d{_title(out)}")
+            g_now = element(f"d{bases[k]}[t]")
             out_grads_now.append((g_now, _as_dtype(output_grads[k], out.dtype)))
             total = g_now + total
         seeds[out] = add(seeds[out], total) if out in seeds else total
@@ -96,7 +99,7 @@ def scan_grad(op, inputs, outputs, output_grads):
         out = forward_graph[n_states + p]
         if is_discrete(out.dtype):
             continue
-        g_now = out.type(f"d{_title(out)}")
+        g_now = out.type(f"d{bases[n_states + p]}[t]")
         out_grads_now.append((g_now, _as_dtype(output_grads[n_states + p], out.dtype)))
         seeds[out] = add(seeds[out], g_now) if out in seeds else g_now
 
@@ -110,7 +113,8 @@ def scan_grad(op, inputs, outputs, output_grads):
     reuse = {out: stand_in for out, stand_in in zip(forward_graph, saved)
              if out.owner is not None}
     present = [g for g in grads if g is not None]
-    present, _ = clone_graph(present, replace=reuse)
+    present, _ = clone_graph(present, replace=_shared_with_forward(present, forward_graph,
+                                                                   reuse))
     values = iter(present)
     grad_of = {var: (next(values) if g is not None else None) for var, g in zip(wrt, grads)}
 
@@ -213,12 +217,31 @@ def scan_grad(op, inputs, outputs, output_grads):
     return gradients
 
 
+def _shared_with_forward(gradients, forward_graph, reuse) -> dict:
+    """{gradient variable: saved stand-in} for gradient nodes that recompute a forward output
+    (tanh's gradient builds `1 - tanh(x) ** 2` anew): the backward step reads the saved value."""
+    forward_nodes = {}
+    for node in toposort(forward_graph):
+        try:
+            forward_nodes.setdefault((node.op, tuple(node.inputs)), node)
+        except TypeError:
+            continue            # an op with unhashable props is never shared
+    replace = dict(reuse)
+    for node in toposort(gradients):
+        try:
+            twin = forward_nodes.get((node.op, tuple(node.inputs)))
+        except TypeError:
+            continue
+        if twin is None or twin is node:
+            continue
+        for out, twin_out in zip(node.outputs, twin.outputs):
+            if twin_out in reuse:
+                replace[out] = reuse[twin_out]
+    return replace
+
+
 def _first_tap(op, state):
     return sum(len(taps) for taps in op.taps[:state])
-
-
-def _title(var):
-    return var.name or "out"
 
 
 def _as_dtype(value, dtype):

@@ -203,8 +203,18 @@ def _output_spec(item, position):
                 f"scan: output {position} has taps {taps}, so its initial value needs the "
                 f"{-min(taps)} earlier values on its first axis; got the scalar "
                 f"{describe(initial)}")
-    return {"initial": initial, "taps": taps, "name": initial.name or f"out{position}",
+    return {"initial": initial, "taps": taps, "name": _state_name(initial.name) or f"out{position}",
             "buffered": taps != [-1]}
+
+
+def _state_name(name):
+    """The name a state's steps show: `h` for an initial value named `h0` or `h_0`."""
+    if not name:
+        return None
+    for suffix in ("_0", "0"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
 
 
 def _tap_text(tap):

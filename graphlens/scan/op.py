@@ -102,7 +102,23 @@ class Scan(Op):
         sources += [first + i for i in range(self.n_non_sequences)]
         return (InnerGraph(self.inner_inputs, self.inner_outputs, tuple(sources),
                            title=f"scan {self.name}" if self.name else "scan",
-                           substitutable=False),)
+                           substitutable=False, name="scan", keywords=(("steps", 0),),
+                           output_names=self.output_names()),)
+
+    def output_names(self) -> tuple:
+        """How the step's outputs print: `h[t]` for a state read as `h[t-1]`, `out1[t]`."""
+        names, position = [], self.n_sequences
+        for taps in self.taps:
+            base = (self.inner_inputs[position].name or "").split("[")[0]
+            names.append(f"{base or f'out{len(names)}'}[t]")
+            position += len(taps)
+        for p in range(self.n_per_step):
+            out = self.inner_outputs[self.n_states + p]
+            names.append(f"out{len(names)}[t]" if not out.name or "[" in out.name
+                         else f"{out.name}[t]")
+        if self.has_condition:
+            names.append("until")
+        return tuple(names)
 
     # -- the op ---------------------------------------------------------------------------
     def make_node(self, n_steps, *inputs):
