@@ -47,7 +47,8 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
         if origin.rule is not None:
             fill = builder.colors.get(origin.rule)
             builder.count_rule(origin.rule)
-    builder.scene.clusters.append(SceneCluster(cluster_key, "fused", label, cluster,
+    kind = "fused" if graph.substitutable else "loop"
+    builder.scene.clusters.append(SceneCluster(cluster_key, kind, label, cluster,
                                                "\n".join(tooltip), fill))
     # Inner inputs stand for the node's inputs: their drawn source is the outer one.
     outer_of_inner = {var: node.inputs[position]

@@ -104,6 +104,12 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     if implicit:
         inner_outputs, _ = clone_graph(inner_outputs, replace=implicit)
     used = set(graph_inputs(inner_outputs))
+    # Per-step outputs print as `out2[t]`, numbered as fn returned them.
+    first_per_step = len(state_outputs) + len(update_outputs)
+    per_step_positions = [p for p, spec in enumerate(out_specs) if spec["initial"] is None]
+    for position, var in zip(per_step_positions, inner_outputs[first_per_step:]):
+        if var.owner is not None and var.name is None:
+            var.name = f"out{position}"
     kept = [(outer, inner) for outer, inner in zip(ns_outer, ns_inner) if inner in used]
 
     op = Scan(inner_inputs=tuple(seq_args + state_args + update_args + [i for _, i in kept]),

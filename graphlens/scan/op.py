@@ -14,6 +14,7 @@ updates of shared variables and the accumulators of a gradient, only its final v
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -159,6 +160,27 @@ class Scan(Op):
         compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=mode,
                             on_unused_input="ignore", name=self.name)
         return compiled.vm.run
+
+    @cached_property
+    def hoist_plan(self):
+        """How `scan_hoist_invariants` moves this loop's invariant work out, worked out once
+        per op (scan/rewrites.py), so every function compiled from it gets the same new op."""
+        from graphlens.scan.rewrites import hoist_plan
+        return hoist_plan(self)
+
+    @cached_property
+    def rewritten_twin(self) -> "Scan":
+        """This loop with its step graph rewritten and compiled, once: what the rewrite
+        `scan_rewrite_inner_graph` puts in compiled functions. `step_function` on the twin is
+        the compiled step (its `fgraph_before`, `fgraph` and `rewrite_log`)."""
+        from graphlens.compile.function import function
+        compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=self.mode,
+                            on_unused_input="ignore", name=self.name)
+        twin = dataclasses.replace(self, inner_inputs=tuple(compiled.fgraph.inputs),
+                                   inner_outputs=tuple(compiled.fgraph.outputs), rewritten=True)
+        twin.__dict__["program"] = compiled.vm.run
+        twin.__dict__["step_function"] = compiled
+        return twin
 
     def perform(self, node, inputs):
         from graphlens.scan.loop import run_loop
