@@ -162,6 +162,12 @@ class Scan(Op):
         return compiled.vm.run
 
     @cached_property
+    def rewrite_cache(self) -> dict:
+        """What rewrites derived from this op, kept so every function compiled from the same
+        loop gets the same new op (and so the same compiled step)."""
+        return {}
+
+    @cached_property
     def hoist_plan(self):
         """How `scan_hoist_invariants` moves this loop's invariant work out, worked out once
         per op (scan/rewrites.py), so every function compiled from it gets the same new op."""

@@ -21,7 +21,7 @@ def _scan_nodes(fgraph):
 
 def _replace_node(fgraph, node, new_outputs):
     for old, new in zip(node.outputs, new_outputs):
-        if fgraph.clients.get(old):
+        if new is not None and fgraph.clients.get(old):
             yield Replacement(old, new, (node,))
 
 
@@ -100,3 +100,177 @@ def scan_rewrite_inner_graph(fgraph):
             continue
         yield from _replace_node(fgraph, node, node.op.rewritten_twin.make_node(
             *node.inputs).outputs)
+
+
+@graph_rewrite("canonicalize", tags=("scan", "scan_dead_outputs"))
+def scan_drop_unused_outputs(fgraph):
+    """Loop outputs nothing reads are not computed: a per-step output without readers, or a
+    final-only state (a gradient's running sum, say) that only feeds itself. Gradients through
+    time compute every input's gradient; those not asked for go here."""
+    for node in _scan_nodes(fgraph):
+        if node not in fgraph.apply_nodes or node.op.rewritten:
+            continue
+        read = [bool(fgraph.clients.get(out)) for out in node.outputs]
+        if all(read):
+            continue
+        key = ("unread", tuple(read))
+        if key not in node.op.rewrite_cache:
+            node.op.rewrite_cache[key] = without_outputs(node, read)
+        smaller = _on_node(node, node.op.rewrite_cache[key])
+        if smaller is not None:
+            yield from _replace_node(fgraph, node, smaller)
+
+
+def _on_node(node, plan):
+    """The new node's outputs aligned with node.outputs (None where dropped), or None."""
+    if plan is None:
+        return None
+    new_op, seq_keep, keep_states, ns_outer_keep, old_positions = plan
+    outer, n_seq = node.inputs, node.op.n_sequences
+    new_outputs = new_op.make_node(
+        outer[0], *([outer[1 + i] for i in seq_keep] + [outer[1 + n_seq + k] for k in keep_states]
+                    + [outer[i] for i in ns_outer_keep])).outputs
+    aligned = [None] * len(node.outputs)
+    for new, old in zip(new_outputs, old_positions):
+        aligned[old] = new
+    return aligned
+
+
+def without_outputs(node, read):
+    """How to rebuild a Scan node like `node` without the unread outputs it can drop: (new op,
+    sequences kept, states kept, outer positions of non-sequences kept, old output positions
+    of the new outputs), or None when none can go."""
+    op = node.op
+    n_seq, n_states = op.n_sequences, op.n_states
+    tap_start = [n_seq + sum(len(taps) for taps in op.taps[:k]) for k in range(n_states)]
+    ns_start = n_seq + op.n_tap_inputs
+    # A state can go when unread outside and no other inner output reads its earlier values.
+    droppable = set()
+    for k in range(n_states):
+        if read[k] or not op.finals[k]:
+            continue
+        own = set(op.inner_inputs[tap_start[k]:tap_start[k] + len(op.taps[k])])
+        others = [out for j, out in enumerate(op.inner_outputs) if j != k]
+        if not own & set(graph_inputs(others)):
+            droppable.add(k)
+    per_step_drop = {n_states + p for p in range(op.n_per_step) if not read[n_states + p]}
+    if not droppable and not per_step_drop:
+        return None
+    keep_states = [k for k in range(n_states) if k not in droppable]
+    keep_per_step = [j for j in range(n_states, n_states + op.n_per_step)
+                     if j not in per_step_drop]
+    outputs = [op.inner_outputs[j] for j in keep_states + keep_per_step]
+    if op.has_condition:
+        outputs.append(op.inner_outputs[-1])
+    tap_inputs = [var for k in keep_states
+                  for var in op.inner_inputs[tap_start[k]:tap_start[k] + len(op.taps[k])]]
+    used = set(graph_inputs(outputs))
+    seq_keep = [i for i in range(n_seq) if op.inner_inputs[i] in used]
+    ns_keep = [i for i in range(ns_start, len(op.inner_inputs)) if op.inner_inputs[i] in used]
+    new_op = dataclasses.replace(
+        op, inner_inputs=tuple([op.inner_inputs[i] for i in seq_keep] + tap_inputs
+                               + [op.inner_inputs[i] for i in ns_keep]),
+        inner_outputs=tuple(outputs), n_sequences=len(seq_keep),
+        taps=tuple(op.taps[k] for k in keep_states),
+        finals=tuple(op.finals[k] for k in keep_states), n_per_step=len(keep_per_step))
+    ns_outer_keep = [1 + n_seq + n_states + (i - ns_start) for i in ns_keep]
+    return new_op, seq_keep, keep_states, ns_outer_keep, keep_states + keep_per_step
+
+
+@graph_rewrite("canonicalize", tags=("scan", "scan_hoist_sequences"))
+def scan_hoist_sequence_work(fgraph):
+    """Step work that reads only sequence elements and non-sequences, like `x[t] @ W_in` or
+    `c[t] * z ** p[t]`, runs once over the whole sequence before the loop (one large product
+    instead of n small ones); the step reads its result as a sequence."""
+    for node in _scan_nodes(fgraph):
+        if node not in fgraph.apply_nodes or node.op.rewritten:
+            continue
+        hoisted = hoist_sequence_work(node)
+        if hoisted is not None:
+            yield from _replace_node(fgraph, node, hoisted)
+
+
+def _over_steps(inner, outer_inputs, per_step):
+    """`inner` (a step node) applied to whole sequences: `outer_inputs` carry a leading steps
+    axis where `per_step` is True. None for ops that are not known to map over that axis."""
+    from graphlens.tensor.blas import Dot, dot
+    from graphlens.tensor.elemwise import Elemwise
+    op = inner.op
+    if isinstance(op, Elemwise):
+        step_ndim = inner.outputs[0].ndim
+        # Values read whole broadcast against the steps axis from the left (numpy's rule)
+        # only when they have the step's full rank; pad lower ranks the same way.
+        return op.make_node(*outer_inputs).outputs[0] if all(
+            per or var.ndim == step_ndim or var.ndim == 0
+            for var, per in zip(inner.inputs, per_step)) else None
+    if isinstance(op, Dot) and per_step[0] and not per_step[1]:
+        return dot(*outer_inputs)
+    return None
+
+
+def hoist_sequence_work(node):
+    """The outputs of a Scan node like `node` whose sequence-only step work runs before the
+    loop, or None when there is none."""
+    from graphlens.errors import GraphlensError
+    op = node.op
+    n_seq = op.n_sequences
+    ns_start = n_seq + op.n_tap_inputs
+    steps = node.inputs[0]
+    outer_of = {}
+    for i in range(n_seq):
+        outer_of[op.inner_inputs[i]] = node.inputs[1 + i][:steps]
+    for i in range(ns_start, len(op.inner_inputs)):
+        outer_of[op.inner_inputs[i]] = node.inputs[1 + n_seq + op.n_states + (i - ns_start)]
+    per_step = {op.inner_inputs[i] for i in range(n_seq)}
+    whole = {op.inner_inputs[i] for i in range(ns_start, len(op.inner_inputs))}
+    moved = {}
+    inner_nodes = toposort(list(op.inner_outputs))
+    for inner in inner_nodes:
+        flags = [var in per_step or var in moved for var in inner.inputs]
+        if not any(flags) or not all(
+                flag or var in whole or isinstance(var, Constant)
+                for flag, var in zip(flags, inner.inputs)):
+            continue
+        if len(inner.outputs) != 1 or getattr(inner.op, "destroy_map", None):
+            continue
+        outer_inputs = [moved.get(var, outer_of.get(var, var)) for var in inner.inputs]
+        try:
+            outer = _over_steps(inner, outer_inputs, flags)
+        except GraphlensError:
+            outer = None
+        if outer is not None:
+            moved[inner.outputs[0]] = outer
+    wanted = []
+    for inner in inner_nodes:
+        if inner.outputs[0] in moved:
+            continue
+        wanted += [var for var in inner.inputs if var in moved and var not in wanted]
+    wanted += [var for var in op.inner_outputs if var in moved and var not in wanted]
+    if not wanted:
+        return None
+    key = ("sequences", tuple(wanted))
+    if key not in op.rewrite_cache:
+        op.rewrite_cache[key] = _sequence_twin(op, wanted)
+    new_op, seq_keep, ns_keep = op.rewrite_cache[key]
+    outer = node.inputs
+    return new_op.make_node(
+        steps, *([outer[1 + i] for i in seq_keep] + [moved[var] for var in wanted]
+                 + list(outer[1 + n_seq:1 + n_seq + op.n_states])
+                 + [outer[1 + n_seq + op.n_states + (i - ns_start)] for i in ns_keep])).outputs
+
+
+def _sequence_twin(op, wanted):
+    """(the op reading `wanted` as new sequences, sequences kept, non-sequences kept)."""
+    n_seq = op.n_sequences
+    ns_start = n_seq + op.n_tap_inputs
+    stand_ins = [var.type(var.name) for var in wanted]
+    new_outputs, _ = clone_graph(list(op.inner_outputs), replace=dict(zip(wanted, stand_ins)))
+    used = set(graph_inputs(new_outputs))
+    seq_keep = [i for i in range(n_seq) if op.inner_inputs[i] in used]
+    ns_keep = [i for i in range(ns_start, len(op.inner_inputs)) if op.inner_inputs[i] in used]
+    new_op = dataclasses.replace(
+        op, inner_inputs=tuple([op.inner_inputs[i] for i in seq_keep] + stand_ins
+                               + list(op.inner_inputs[n_seq:ns_start])
+                               + [op.inner_inputs[i] for i in ns_keep]),
+        inner_outputs=tuple(new_outputs), n_sequences=len(seq_keep) + len(stand_ins))
+    return new_op, seq_keep, ns_keep

@@ -60,7 +60,9 @@ def test_picture_draws_the_step_as_a_cluster_before_and_after_rewrites():
     f = function([x, h0, U], h[-1].sum())
     dot = pydotprint(f, format="dot", stage="both")
     assert dot.count("label=\"scan rnn: 4 ops per step\"") == 1        # before
-    assert dot.count("label=\"scan rnn: 3 ops per step\"") == 1        # after: add+tanh fused
+    # After: x[t] @ U runs before the loop over all of x; add+tanh fused: 2 ops per step.
+    assert dot.count("label=\"scan rnn: 2 ops per step\"") == 1
+    assert pp(f).splitlines()[0] == "%1 = dot22(x[:x.shape[0]], U)"
     assert dot.count("Scan{name=rnn}") >= 2
     assert 'headlabel="h[t]"' in dot and 'headlabel="steps"' in dot
 
@@ -103,3 +105,28 @@ def test_without_rewrites_the_step_still_runs_and_prints_as_written():
         state = np.tanh(row @ np.eye(3) + state @ (np.eye(3) * 0.5))
         expected.append(state)
     np.testing.assert_allclose(f(value, np.zeros(3), np.eye(3)), expected)
+
+
+def test_unread_gradients_are_not_computed_and_sequence_work_runs_before_the_loop():
+    x, h0, U, W, h = _rnn()
+    cost = (h ** 2).sum()
+    f = function([x, h0, U], graphlens.grad(cost, W))
+    counts = f.rewrite_log.counts()
+    assert counts["scan_drop_unused_outputs"] >= 1 and counts["scan_hoist_sequence_work"] >= 1
+    loops = [n for n in f.fgraph.apply_nodes if isinstance(n.op, Scan)]
+    backward = [n for n in loops if n.op.name == "grad_of_rnn"]
+    # Only W's running sum is read: no per-step gradient of x, no sums for U or h0.
+    assert len(backward) == 1 and backward[0].op.n_per_step == 0
+    assert backward[0].op.n_states == 2          # the carried dh and dW
+    value, u = np.ones((4, 3)) * 0.3, np.eye(3)
+    eps, base = 1e-6, W.get_value()
+    numeric = np.zeros((3, 3))
+    cost_f = function([x, h0, U], cost)
+    for index in np.ndindex(3, 3):
+        for sign in (1, -1):
+            shifted = base.copy()
+            shifted[index] += sign * eps
+            W.set_value(shifted)
+            numeric[index] += sign * cost_f(value, np.zeros(3), u) / (2 * eps)
+    W.set_value(base)
+    np.testing.assert_allclose(f(value, np.zeros(3), u), numeric, rtol=1e-6, atol=1e-9)
