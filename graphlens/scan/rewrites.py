@@ -274,3 +274,115 @@ def _sequence_twin(op, wanted):
                                + [op.inner_inputs[i] for i in ns_keep]),
         inner_outputs=tuple(new_outputs), n_sequences=len(seq_keep) + len(stand_ins))
     return new_op, seq_keep, ns_keep
+
+
+@graph_rewrite("canonicalize", tags=("scan", "scan_sum_of_products"))
+def scan_sum_of_products_after_loop(fgraph):
+    """A running sum of products `acc + x[t].T @ v[t]` (how a gradient through time adds up a
+    weight's gradient) becomes one product after the loop, X.T @ V over every step at once: the
+    step only emits v[t]. Theano's scan did the same ("push out dot")."""
+    for node in _scan_nodes(fgraph):
+        if node not in fgraph.apply_nodes or node.op.rewritten:
+            continue
+        key = ("sum_of_products",)
+        if key not in node.op.rewrite_cache:
+            node.op.rewrite_cache[key] = sum_of_products_plan(node.op)
+        plan = node.op.rewrite_cache[key]
+        if plan is not None:
+            yield from _replace_node(fgraph, node, _sum_after_loop(node, plan))
+
+
+def _product_operands(var, sequences):
+    """(sequence stand-in s, per-step value v) when `var` is s.T @ v (matrices) or the outer
+    product s[:, None] @ v[None, :] (vectors), with s one of `sequences`; else None."""
+    from graphlens.tensor.blas import Dot
+    from graphlens.tensor.elemwise import DimShuffle
+    node = var.owner
+    if node is None or not isinstance(node.op, Dot):
+        return None
+    left, right = node.inputs
+    shuffle = left.owner
+    if shuffle is None or not isinstance(shuffle.op, DimShuffle):
+        return None
+    s = shuffle.inputs[0]
+    if s not in sequences:
+        return None
+    if shuffle.op.new_order == (1, 0) and s.ndim == 2 and right.ndim == 2:
+        return s, right
+    pad = right.owner
+    if shuffle.op.new_order == (0, "x") and s.ndim == 1 and pad is not None and isinstance(
+            pad.op, DimShuffle) and pad.op.new_order == ("x", 0):
+        return s, pad.inputs[0]
+    return None
+
+
+def sum_of_products_plan(op):
+    """(new op, {state: (sequence position, per-step output position)}, old output positions
+    of the new op's outputs) for the running sums of products of a Scan op, or None."""
+    from graphlens.tensor.math import Add
+    n_seq, n_states = op.n_sequences, op.n_states
+    tap_start = [n_seq + sum(len(taps) for taps in op.taps[:k]) for k in range(n_states)]
+    sequences = set(op.inner_inputs[:n_seq])
+    references = {}
+    for inner in toposort(list(op.inner_outputs)):
+        for var in inner.inputs:
+            references[var] = references.get(var, 0) + 1
+    found = {}
+    for k in range(n_states):
+        out = op.inner_outputs[k]
+        if not op.finals[k] or op.taps[k] != (-1,) or out.owner is None \
+                or not isinstance(out.owner.op, Add) or len(out.owner.inputs) != 2:
+            continue
+        running = op.inner_inputs[tap_start[k]]
+        first, second = out.owner.inputs
+        product = second if first is running else first if second is running else None
+        if product is None or references.get(running, 0) != 1 or running in op.inner_outputs:
+            continue
+        operands = _product_operands(product, sequences)
+        if operands is not None:
+            found[k] = operands
+    if not found:
+        return None
+    keep_states = [k for k in range(n_states) if k not in found]
+    per_step = list(op.inner_outputs[n_states:n_states + op.n_per_step])
+    emitted = []            # each per-step value once, though several sums may read it
+    for k in sorted(found):
+        if found[k][1] not in emitted:
+            emitted.append(found[k][1])
+    outputs = [op.inner_outputs[k] for k in keep_states] + per_step + emitted
+    if op.has_condition:
+        outputs.append(op.inner_outputs[-1])
+    tap_inputs = [var for k in keep_states
+                  for var in op.inner_inputs[tap_start[k]:tap_start[k] + len(op.taps[k])]]
+    new_op = dataclasses.replace(
+        op, inner_inputs=tuple(op.inner_inputs[:n_seq]) + tuple(tap_inputs)
+        + tuple(op.inner_inputs[n_seq + op.n_tap_inputs:]), inner_outputs=tuple(outputs),
+        taps=tuple(op.taps[k] for k in keep_states),
+        finals=tuple(op.finals[k] for k in keep_states), n_per_step=len(per_step) + len(emitted))
+    sums = {k: (list(op.inner_inputs).index(found[k][0]),
+                len(keep_states) + len(per_step) + emitted.index(found[k][1]))
+            for k in sorted(found)}
+    old_positions = keep_states + list(range(n_states, n_states + op.n_per_step))
+    return new_op, keep_states, sums, old_positions
+
+
+def _sum_after_loop(node, plan):
+    """The node's outputs with each running sum of products computed after the loop."""
+    from graphlens.tensor.blas import dot
+    from graphlens.tensor.shape import reshape
+    new_op, keep_states, sums, old_positions = plan
+    op, outer = node.op, node.inputs
+    n_seq, n_states = op.n_sequences, op.n_states
+    new_outputs = new_op.make_node(
+        outer[0], *(outer[1:1 + n_seq] + [outer[1 + n_seq + k] for k in keep_states]
+                    + outer[1 + n_seq + n_states:])).outputs
+    aligned = [None] * len(node.outputs)
+    for new, old in zip(new_outputs, old_positions):
+        aligned[old] = new
+    for k, (sequence, emitted) in sums.items():
+        values = new_outputs[emitted]
+        steps = outer[1 + sequence][:values.shape[0]]
+        left = reshape(steps, (-1, steps.shape[-1]))
+        right = reshape(values, (-1, values.shape[-1]))
+        aligned[k] = outer[1 + n_seq + k][0] + dot(left.T, right)
+    return aligned

@@ -107,17 +107,19 @@ def test_without_rewrites_the_step_still_runs_and_prints_as_written():
     np.testing.assert_allclose(f(value, np.zeros(3), np.eye(3)), expected)
 
 
-def test_unread_gradients_are_not_computed_and_sequence_work_runs_before_the_loop():
+def test_unread_gradients_go_sequence_work_and_weight_sums_run_outside_the_loop():
     x, h0, U, W, h = _rnn()
     cost = (h ** 2).sum()
     f = function([x, h0, U], graphlens.grad(cost, W))
     counts = f.rewrite_log.counts()
     assert counts["scan_drop_unused_outputs"] >= 1 and counts["scan_hoist_sequence_work"] >= 1
+    assert counts["scan_sum_of_products_after_loop"] >= 1
     loops = [n for n in f.fgraph.apply_nodes if isinstance(n.op, Scan)]
     backward = [n for n in loops if n.op.name == "grad_of_rnn"]
-    # Only W's running sum is read: no per-step gradient of x, no sums for U or h0.
-    assert len(backward) == 1 and backward[0].op.n_per_step == 0
-    assert backward[0].op.n_states == 2          # the carried dh and dW
+    # Only W's running sum is read: no per-step gradient of x, no sums for U or h0; and the
+    # sum of h[t-1] outer dz[t] is one product after the loop: the step emits dz[t] only.
+    assert len(backward) == 1 and backward[0].op.n_per_step == 1
+    assert backward[0].op.n_states == 1          # the carried dh
     value, u = np.ones((4, 3)) * 0.3, np.eye(3)
     eps, base = 1e-6, W.get_value()
     numeric = np.zeros((3, 3))
