@@ -19,7 +19,8 @@ class InnerGraph:
     (an elementwise kernel); False for a loop, whose inner inputs are per-step values.
     name: how a formula calls it ('scan'); keywords: (keyword, node input position) for node
     inputs no inner input stands for (('steps', 0)); output_names: how the inner outputs print
-    ('h[t]').
+    ('h[t]'). function: the compiled function whose optimized graph this is, when it went
+    through rewrites of its own (its RewriteLog gives the inner nodes' provenance).
     """
 
     inputs: tuple
@@ -30,6 +31,7 @@ class InnerGraph:
     name: str = ""
     keywords: tuple = ()
     output_names: tuple = ()
+    function: object = None
 
 
 def inner_graphs(op) -> tuple:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphlens.render import labels
-from graphlens.render.origins import origins_of
+from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.style import rule_colors
 
 # Ops whose inputs can be swapped without changing the result: their edges carry no position.
@@ -109,6 +109,9 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
     colors = {}
     for view in views:
         origins = origins_of(view.function) if view.stage == "after" else {}
+        if origins:
+            # Inner graphs rewritten on their own (a loop's step) keep their provenance too.
+            origins = {**inner_origins(view.nodes()), **origins}
         colors = rule_colors(origin.rule for origin in origins.values() if origin.rule)
         # Before-graph nodes are named by their walk position (b_n5) whether or not the before
         # picture is drawn, so a tooltip's "from Log (b_n5)" means the same in every picture.

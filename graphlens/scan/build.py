@@ -172,7 +172,8 @@ def _sequence_spec(item, position, go_backwards):
     if isinstance(item, dict):
         if "input" not in item:
             raise GraphlensTypeError(f"scan: sequence {position} is a dict without 'input'")
-        var, taps = item["input"], item.get("taps", [0])
+        var, taps = item["input"], item.get("taps")
+        taps = [0] if taps is None else taps
     else:
         var, taps = item, [0]
     var = as_tensor_variable(var)
@@ -193,7 +194,8 @@ def _output_spec(item, position):
         initial = item.get("initial")
         if initial is None:
             return {"initial": None, "taps": [], "name": f"out{position}"}
-        taps = item.get("taps", [-1])
+        taps = item.get("taps")
+        taps = [-1] if taps is None else taps
         taps = [int(t) for t in (taps if isinstance(taps, (list, tuple)) else [taps])]
     else:
         initial, taps = item, [-1]

@@ -104,7 +104,8 @@ class Scan(Op):
         return (InnerGraph(self.inner_inputs, self.inner_outputs, tuple(sources),
                            title=f"scan {self.name}" if self.name else "scan",
                            substitutable=False, name="scan", keywords=(("steps", 0),),
-                           output_names=self.output_names()),)
+                           output_names=self.output_names(),
+                           function=self.__dict__.get("step_function")),)
 
     def output_names(self) -> tuple:
         """How the step's outputs print: `h[t]` for a state read as `h[t-1]`, `out1[t]`."""

@@ -182,3 +182,25 @@ def test_a_step_changing_its_output_shape_names_the_output_and_step():
 def test_without_sequences_and_n_steps_scan_asks_for_n_steps():
     with pytest.raises(ValueError, match="n_steps is needed"):
         scan(lambda h: h + 1, outputs_info=T.constant(0.0))
+
+
+def test_a_negative_constant_n_steps_runs_backwards_as_theano_does():
+    x = T.dvector("x")
+    out, _ = scan(lambda x_t: x_t * 1.0, sequences=x, n_steps=-2)
+    np.testing.assert_allclose(function([x], out)(np.array([1.0, 2.0, 3.0])), [3.0, 2.0])
+
+
+def test_taps_none_mean_the_defaults():
+    x = T.dvector("x")
+    out, _ = scan(lambda x_t, h: h + x_t, sequences=dict(input=x, taps=None),
+                  outputs_info=dict(initial=T.constant(0.0), taps=None))
+    np.testing.assert_allclose(function([x], out)(np.array([1.0, 2.0])), [1.0, 3.0])
+
+
+def test_strict_asks_for_shared_variables_in_non_sequences():
+    w = shared(np.array(2.0), name="w")
+    x = T.dvector("x")
+    with pytest.raises(GraphlensTypeError, match="strict=True.*'w'"):
+        scan(lambda x_t: x_t * w, sequences=x, strict=True)
+    out, _ = scan(lambda x_t, w: x_t * w, sequences=x, non_sequences=w, strict=True)
+    np.testing.assert_allclose(function([x], out)(np.array([1.0, 2.0])), [2.0, 4.0])

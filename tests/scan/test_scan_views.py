@@ -132,3 +132,14 @@ def test_unread_gradients_go_sequence_work_and_weight_sums_run_outside_the_loop(
             numeric[index] += sign * cost_f(value, np.zeros(3), u) / (2 * eps)
     W.set_value(base)
     np.testing.assert_allclose(f(value, np.zeros(3), u), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_the_after_picture_colours_the_steps_own_rewrites():
+    x, h0, U, W, h = _rnn()
+    f = function([x, h0, U], h[-1].sum())
+    dot = pydotprint(f, format="dot", stage="after")
+    # tanh(a + b) inside the loop was fused by the step's own rewrites: its box is coloured
+    # and the legend names the rule.
+    fused_cluster = [line for line in dot.splitlines() if "Composite: 2 ops fused" in line]
+    assert fused_cluster and "fillcolor=" in fused_cluster[0]
+    assert "fuse_elementwise" in dot.split("colour = the rewrite")[1]
