@@ -143,3 +143,18 @@ def test_the_after_picture_colours_the_steps_own_rewrites():
     fused_cluster = [line for line in dot.splitlines() if "Composite: 2 ops fused" in line]
     assert fused_cluster and "fillcolor=" in fused_cluster[0]
     assert "fuse_elementwise" in dot.split("colour = the rewrite")[1]
+
+
+def test_a_shared_running_sum_of_products_keeps_its_starting_value():
+    # acc <- acc + x[t].T @ tanh(x[t]) at every step: after the rewrite one product after the
+    # loop, plus the value acc had before.
+    acc = shared(np.ones((2, 2)), name="acc")
+    x = T.dtensor3("x")
+    _, updates = graphlens.scan(lambda x_t: [(acc, acc + T.dot(x_t.T, T.tanh(x_t)))],
+                                sequences=x)
+    f = function([x], [], updates=updates)
+    assert f.rewrite_log.counts().get("scan_sum_of_products_after_loop") == 1
+    value = np.arange(12.0).reshape(3, 2, 2) / 10
+    f(value)
+    expected = np.ones((2, 2)) + sum(step.T @ np.tanh(step) for step in value)
+    np.testing.assert_allclose(acc.get_value(), expected)
