@@ -158,3 +158,16 @@ def test_a_shared_running_sum_of_products_keeps_its_starting_value():
     f(value)
     expected = np.ones((2, 2)) + sum(step.T @ np.tanh(step) for step in value)
     np.testing.assert_allclose(acc.get_value(), expected)
+
+
+def test_two_equal_loops_merge_into_one_with_every_output():
+    v = T.dvector("v")
+    (doubled, total), _ = graphlens.scan(lambda x, acc: [x * 2, acc + x], sequences=v,
+                                         outputs_info=[None, T.constant(0.0)])
+    twin = total.owner.op.make_node(*total.owner.inputs).outputs     # the same loop again
+    f = function([v], [doubled, total, twin[0], twin[1]], mode=Mode("FAST_COMPILE"))
+    assert sum(isinstance(n.op, Scan) for n in f.fgraph.apply_nodes) == 1
+    got = f(np.array([1.0, 2.0]))
+    np.testing.assert_allclose(got[1], [1.0, 3.0])
+    np.testing.assert_allclose(got[2], [1.0, 3.0])
+    np.testing.assert_allclose(got[3], [2.0, 4.0])
