@@ -10,7 +10,10 @@ import graphlens
 import graphlens.tensor as T
 from graphlens import function, scan, shared
 from graphlens.errors import EvaluationError, GraphlensTypeError, ShapeError
+from graphlens.graph.basic import Apply
 from graphlens.scan_module import until
+from graphlens.tensor.math import Tanh
+from graphlens.tensor.variable import TensorVariable
 
 
 def test_power_of_a_vector_with_symbolic_n_steps_matches_numpy():
@@ -204,3 +207,31 @@ def test_strict_asks_for_shared_variables_in_non_sequences():
         scan(lambda x_t: x_t * w, sequences=x, strict=True)
     out, _ = scan(lambda x_t, w: x_t * w, sequences=x, non_sequences=w, strict=True)
     np.testing.assert_allclose(function([x], out)(np.array([1.0, 2.0])), [2.0, 4.0])
+
+
+def test_static_shapes_of_the_outputs_agree_with_their_values():
+    x = T.dmatrix("x")
+    h0 = T.zeros((3,), dtype="float64")
+    (h, y), _ = scan(lambda x_t, h: [h + x_t.sum(), T.stack([x_t.sum(), x_t.max()])],
+                     sequences=x, outputs_info=[h0, None])
+    assert h.type.shape == (None, 3) and y.type.shape == (None, 2)
+    got_h, got_y = function([x], [h, y])(np.ones((4, 5)))
+    assert h.type.is_compatible_shape(got_h.shape) and got_h.shape == (4, 3)
+    assert y.type.is_compatible_shape(got_y.shape) and got_y.shape == (4, 2)
+
+
+def test_a_step_of_100000_nodes_builds_and_plans_its_rewrites():
+    # The chain is made as Apply nodes directly, with one creation site (looking up the user's
+    # line for each of 100,000 variables is what makes building them slow); scan's own walks
+    # (the step's free variables, the rewrite plans) read it.
+    site, op = None, Tanh()
+
+    def long_step(h):
+        for _ in range(100_000):
+            h = Apply(op, [h], [TensorVariable(h.type, creation_site_=site or ("m.py", 1))])
+            h = h.outputs[0]
+        return h
+    out, _ = scan(long_step, outputs_info=T.constant(0.5), n_steps=2)
+    loop = out.owner.op
+    assert loop.hoist_plan is None and len(loop.inner_graphs[0].outputs) == 1
+    assert loop.inner_inputs[0].name == "out0[t-1]" and loop.n_non_sequences == 0
