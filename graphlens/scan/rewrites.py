@@ -80,7 +80,8 @@ def hoist_plan(op):
             wanted.append(var)
     if not wanted:
         return None
-    stand_ins = [var.type(var.name) for var in wanted]
+    # Named for what they are: computed once before the loop (`pre1`), or per step (`pre1[t]`).
+    stand_ins = [var.type(var.name or f"pre{k}") for k, var in enumerate(wanted)]
     new_outputs, _ = clone_graph(list(op.inner_outputs), replace=dict(zip(wanted, stand_ins)))
     used = set(graph_inputs(new_outputs))
     kept = [k for k, inner in enumerate(ns_inner + stand_ins) if inner in used]
@@ -263,7 +264,7 @@ def _sequence_twin(op, wanted):
     """(the op reading `wanted` as new sequences, sequences kept, non-sequences kept)."""
     n_seq = op.n_sequences
     ns_start = n_seq + op.n_tap_inputs
-    stand_ins = [var.type(var.name) for var in wanted]
+    stand_ins = [var.type(f"{var.name or f'seq_pre{k}'}[t]") for k, var in enumerate(wanted)]
     new_outputs, _ = clone_graph(list(op.inner_outputs), replace=dict(zip(wanted, stand_ins)))
     used = set(graph_inputs(new_outputs))
     seq_keep = [i for i in range(n_seq) if op.inner_inputs[i] in used]
