@@ -43,9 +43,11 @@ def scan_grad(op, inputs, outputs, output_grads):
     # Final-only states keep no trace; the backward loop needs every step's value, so it reads
     # them from a twin of the loop that keeps them all.
     forward = list(outputs)
+    buffers = [shape_padleft(initial) if final else initial
+               for initial, final in zip(initials, op.finals)]
     if any(op.finals):
         twin = dataclasses.replace(op, finals=(False,) * n_states)
-        forward = twin.make_node(*inputs).outputs
+        forward = twin.make_node(n_steps, *(sequences + buffers + non_sequences)).outputs
     traces = forward[:n_states]
     per_step = forward[n_states:]
     if op.has_condition:
@@ -141,12 +143,11 @@ def scan_grad(op, inputs, outputs, output_grads):
                 new = later + sent
             state_in.append(sums[j - 1])
             state_out.append(new)
-            element_zero = zeros_like(initials[k][0])
             if j == 1 and op.finals[k]:
                 start_value = _as_dtype(output_grads[k], traces[k].dtype)
             else:
-                start_value = element_zero
-            state_init.append(shape_padleft(start_value))
+                start_value = zeros_like(buffers[k][0])
+            state_init.append(start_value)
     ns_sums = []
     for var, outer in zip(ns_now, non_sequences):
         if is_discrete(var.dtype) or grad_of.get(var) is None:
@@ -156,7 +157,7 @@ def scan_grad(op, inputs, outputs, output_grads):
         ns_sums.append(running)
         state_in.append(running)
         state_out.append(running + grad_of[var])
-        state_init.append(shape_padleft(zeros_like(outer)))
+        state_init.append(zeros_like(outer))
     seq_grads = [grad_of.get(var) for var in x_now]
 
     # Backward sequences: forward values and output gradients, last step first.
@@ -166,7 +167,7 @@ def scan_grad(op, inputs, outputs, output_grads):
         back_seq_outer.append(backwards(outer))
     tap_position = 0
     for k in range(n_states):
-        full = concatenate([initials[k][:lags[k]], traces[k]])
+        full = concatenate([buffers[k][:lags[k]], traces[k]])
         for i, tap in enumerate(op.taps[k]):
             back_seq_in.append(tap_now[tap_position + i])
             back_seq_outer.append(backwards(full, lags[k] + tap))
@@ -206,6 +207,11 @@ def scan_grad(op, inputs, outputs, output_grads):
             gradients.append(disconnected(initials[k]))
             continue
         sums = [next(finals) for _ in range(lags[k])]
+        if op.finals[k]:
+            # A final-only state started from its value itself: pending_1 is its gradient.
+            gradients.append(sums[0] if start is None else
+                             switch(ge(n_back, n), sums[0], zeros_like(sums[0])))
+            continue
         buffer = stack(sums[::-1])          # initial[L - j] receives pending_j
         if start is not None:
             buffer = switch(ge(n_back, n), buffer, zeros_like(buffer))

@@ -122,7 +122,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     outer_sequences = [_tap_slice(spec, tap) for spec in seq_specs for tap in spec["taps"]]
     steps = _number_of_steps(n_steps, outer_sequences)
     initials = [_initial_buffer(spec) for spec, _ in states]
-    initials += [shape_padleft(var) for var in updated]
+    initials += updated              # final-only states start from the value itself
     results = op.make_node(steps, *(outer_sequences + initials + [o for o, _ in kept])).outputs
     n_states = len(states)
     user_outputs, state_iter = [], iter(results[:n_states])

@@ -25,17 +25,21 @@ def run_loop(op, node, inputs):
                              f"fewer than the {n} steps asked for (scan built at "
                              f"{where(node.outputs[0])})")
     lags = op.lags()
+    finals, taps = op.finals, op.taps
     for state, (initial, lag) in enumerate(zip(initials, lags)):
+        if finals[state]:
+            continue                              # the value itself, not a buffer
         if initial.shape[0] < lag:
             raise ShapeError(f"scan: the initial value of state {state} holds "
                              f"{initial.shape[0]} steps, but its taps reach back {lag}")
         initials[state] = initial[:lag]     # as Theano: the first -min(taps) entries
     run = op.program
     n_states, n_per_step = op.n_states, op.n_per_step
-    finals, taps = op.finals, op.taps
     traces = [None] * (n_states + n_per_step)      # (n, ...) arrays, made at step 0
-    shapes = [tuple(initial.shape[1:]) for initial in initials] + [None] * n_per_step
-    last = [initial[-1] for initial in initials]   # the latest value of each state
+    shapes = [_shape(initial) if final else tuple(initial.shape[1:])
+              for initial, final in zip(initials, finals)] + [None] * n_per_step
+    # The latest value of each state.
+    last = [initial if final else initial[-1] for initial, final in zip(initials, finals)]
     condition = op.n_states + n_per_step if op.has_condition else None
     done = n
     for t in range(n):
@@ -54,8 +58,8 @@ def run_loop(op, node, inputs):
             value = results[position]
             expected = shapes[position]
             if expected is None:
-                expected = shapes[position] = value.shape
-            if value.shape != expected:
+                expected = shapes[position] = _shape(value)
+            if expected is not _ANY and np.shape(value) != expected:
                 check_step_shape(value, expected, _output_title(op, position), t)
             if position < n_states and finals[position]:
                 last[position] = value
@@ -74,7 +78,9 @@ def run_loop(op, node, inputs):
     for position, out in enumerate(node.outputs):
         if position < n_states and finals[position]:
             # A copy: the last value may be the initial array or a view of an input.
-            outputs.append(np.array(last[position], dtype=out.dtype, copy=True))
+            value = last[position]
+            outputs.append(np.array(value, dtype=out.type.dtype, copy=True)
+                           if isinstance(value, np.ndarray) else value)
             continue
         trace = traces[position]
         if trace is None:
@@ -84,6 +90,16 @@ def run_loop(op, node, inputs):
             trace = np.empty((0,) + shape, dtype=out.dtype)
         outputs.append(trace[:done] if done < n else trace)
     return outputs
+
+
+# The shape of a value that is not an array (a generator's state): never checked.
+_ANY = object()
+
+
+def _shape(value):
+    if isinstance(value, (np.ndarray, np.generic, int, float, complex)):
+        return np.shape(value)
+    return _ANY
 
 
 def _output_title(op, position):

@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Variable
 from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
@@ -37,7 +37,8 @@ class Scan(Op):
     inner_outputs: one per state (its new value), one per per-step output, then the stop
     condition if `has_condition`.
     taps: per state, the (negative) offsets of the earlier values a step reads.
-    finals: per state, True when only its last value is kept (shared-variable updates).
+    finals: per state, True when only its last value is kept (shared-variable updates); such a
+    state reads tap -1 only and starts from its value itself, not from a buffer of steps.
     """
 
     inner_inputs: tuple
@@ -128,7 +129,8 @@ class Scan(Op):
         if n_steps.ndim != 0 or n_steps.dtype[:3] not in ("int", "uin"):
             raise GraphlensTypeError(f"scan: n_steps must be an integer scalar, got "
                                      f"{describe(n_steps)}")
-        inputs = [as_tensor_variable(v) for v in inputs]
+        # Tensors, or any variable for a final-only state (a random generator's state, say).
+        inputs = [v if isinstance(v, Variable) else as_tensor_variable(v) for v in inputs]
         _, sequences, initials, non_sequences = self.outer_slices([n_steps] + inputs)
         n_inner = self.n_sequences + self.n_states + self.n_non_sequences
         if len(inputs) != n_inner:
@@ -138,15 +140,17 @@ class Scan(Op):
         for outer, element in zip(sequences, inner[:self.n_sequences]):
             _check_matches(outer, element, "sequence", leading=True)
         position = self.n_sequences
-        for outer, taps in zip(initials, self.taps):
-            _check_matches(outer, inner[position], "initial state", leading=True)
+        for outer, taps, final in zip(initials, self.taps, self.finals):
+            # A final-only state starts from its value itself, a traced one from a buffer of
+            # its earlier steps.
+            _check_matches(outer, inner[position], "initial state", leading=not final)
             position += len(taps)
         for outer, element in zip(non_sequences, inner[position:]):
             _check_matches(outer, element, "non-sequence", leading=False)
         outputs = []
         for state, (out, final) in enumerate(zip(self.inner_outputs, self.finals)):
-            shape = out.type.shape if final else (None,) + out.type.shape
-            outputs.append(TensorType(out.dtype, shape)())
+            outputs.append(out.type() if final
+                           else TensorType(out.dtype, (None,) + out.type.shape)())
         for out in self.inner_outputs[self.n_states:self.n_states + self.n_per_step]:
             outputs.append(TensorType(out.dtype, (None,) + out.type.shape)())
         return Apply(self, [n_steps] + inputs, outputs)
@@ -207,6 +211,11 @@ _DEFAULTS = {"name": None, "truncate_gradient": -1}
 def _check_matches(outer, element, what, leading):
     """An outer input must carry the inner input's dtype, with one more axis for a sequence
     or an initial buffer (its steps)."""
+    if not hasattr(element.type, "dtype"):
+        if outer.type != element.type:
+            raise GraphlensTypeError(f"scan: the {what} {describe(outer)} does not fit the "
+                                     f"step function's input {describe(element)}")
+        return
     ndim = element.ndim + (1 if leading else 0)
     if outer.dtype != element.dtype or outer.ndim != ndim:
         raise GraphlensTypeError(
@@ -220,7 +229,3 @@ def check_step_shape(value, expected, what, step):
         raise ShapeError(f"scan: {what} has shape {value.shape} at step {step}, but "
                          f"{expected} before: every step must give the same shape")
 
-
-def empty_like_steps(n, out_var, element_shape):
-    """An array for `n` steps of `out_var`'s values of `element_shape`."""
-    return np.empty((n,) + tuple(element_shape), dtype=out_var.dtype)

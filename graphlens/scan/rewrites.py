@@ -385,5 +385,5 @@ def _sum_after_loop(node, plan):
         steps = outer[1 + sequence][:values.shape[0]]
         left = reshape(steps, (-1, steps.shape[-1]))
         right = reshape(values, (-1, values.shape[-1]))
-        aligned[k] = outer[1 + n_seq + k][0] + dot(left.T, right)
+        aligned[k] = outer[1 + n_seq + k] + dot(left.T, right)    # the starting value + sum
     return aligned
