@@ -16,7 +16,7 @@ import functools
 from graphlens.graph.basic import Constant
 from graphlens.graph.inner import inner_graphs
 from graphlens.graph.notation import Func, Infix, Prefix, Special
-from graphlens.render.formula import Shown
+from graphlens.render.formula import Shown, TextSyntax
 from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
                                      value_text)
 from graphlens.render.styled import Rope, join_ropes
@@ -246,8 +246,10 @@ def show_closed_inner_graph(printer, node, args, graph):
     The step's inputs print under their own names (`x[t]`, `h[t-1]`), its outputs as
     `name = formula`; node inputs that no inner input stands for are keywords (`steps=`)."""
     syntax = printer.syntax
-    body = join_ropes(syntax.lines(inner_lines(node.op, syntax, graph)), "; ")
-    parts = [Shown(Rope("fn={").add_rope(body).add("}"))]
+    # The step's lines joined on one line, never aligned (LaTeX's `&=` would break the call).
+    body = join_ropes([TextSyntax.line(syntax, target, arrow, rhs)
+                       for target, arrow, rhs in inner_lines(node.op, syntax, graph)], "; ")
+    parts = [Shown(Rope("fn=").add_rope(syntax.braces(body)))]
     keyword_positions = {position for _, position in graph.keywords}
     for key, position in graph.keywords:
         parts.append(Shown(Rope(f"{key}=").add_rope(args[position].rope)))

@@ -145,6 +145,9 @@ class LatexSyntax(TextSyntax):
         rope.add(r"\right\}\left(").add_rope(join_ropes([s.rope for s in args], ", "))
         return Shown(rope.add(r"\right)"), ATOM)
 
+    def braces(self, rope):
+        return Rope(r"\{").add_rope(rope).add(r"\}")
+
     def line(self, target, arrow, rhs):
         if target is None:
             return Rope("& ").add_rope(rhs)

@@ -171,3 +171,10 @@ def test_two_equal_loops_merge_into_one_with_every_output():
     np.testing.assert_allclose(got[1], [1.0, 3.0])
     np.testing.assert_allclose(got[2], [1.0, 3.0])
     np.testing.assert_allclose(got[3], [2.0, 4.0])
+
+
+def test_latex_writes_the_step_in_escaped_braces_without_alignment():
+    x, h0, U, W, h = _rnn()
+    text = pp(h[-1], latex=True)
+    assert text.startswith(r"\operatorname{scan}\left(fn=\{\mathrm{h[t]} = \tanh")
+    assert "&" not in text
