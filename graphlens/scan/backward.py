@@ -253,5 +253,3 @@ def _first_tap(op, state):
 def _as_dtype(value, dtype):
     return value if value.dtype == dtype else cast(value, dtype)
 
-
-__all__ = ["scan_grad", "Scan"]

@@ -1,7 +1,7 @@
 """`map`, `reduce`, `foldl`, `foldr`: the common loops, each one `scan` (Theano's helpers).
 
 >>> squares, _ = map(lambda x: x ** 2, sequences=v)                     # doctest: +SKIP
->>> total, _ = reduce(lambda x, acc: acc + x, sequences=v, outputs_info=T.zeros(()))  # doctest: +SKIP
+>>> total, _ = reduce(lambda x, acc: acc + x, v, T.zeros(()))          # doctest: +SKIP
 """
 
 from __future__ import annotations
