@@ -199,11 +199,11 @@ def _over_steps(inner, outer_inputs, per_step):
     op = inner.op
     if isinstance(op, Elemwise):
         step_ndim = inner.outputs[0].ndim
-        # Values read whole broadcast against the steps axis from the left (numpy's rule)
-        # only when they have the step's full rank; pad lower ranks the same way.
-        return op.make_node(*outer_inputs).outputs[0] if all(
-            per or var.ndim == step_ndim or var.ndim == 0
-            for var, per in zip(inner.inputs, per_step)) else None
+        # Broadcasting aligns trailing axes: a per-step value must have the step's full rank
+        # (so the steps axis lands in front), a value read whole any rank up to it.
+        fits = all(var.ndim == step_ndim if per else var.ndim <= step_ndim
+                   for var, per in zip(inner.inputs, per_step))
+        return op.make_node(*outer_inputs).outputs[0] if fits else None
     if isinstance(op, Dot) and per_step[0] and not per_step[1]:
         return dot(*outer_inputs)
     return None

@@ -235,3 +235,12 @@ def test_a_step_of_100000_nodes_builds_and_plans_its_rewrites():
     loop = out.owner.op
     assert loop.hoist_plan is None and len(loop.inner_graphs[0].outputs) == 1
     assert loop.inner_inputs[0].name == "out0[t-1]" and loop.n_non_sequences == 0
+
+
+def test_sequence_work_of_a_lower_rank_than_the_step_keeps_its_broadcasting():
+    x = T.dmatrix("x")             # steps of (3,)
+    m = T.dmatrix("m")             # (2, 3), read whole
+    out, _ = scan(lambda x_t, m: T.exp(x_t) + m, sequences=x, non_sequences=m)
+    value, whole = np.arange(12.0).reshape(4, 3) / 10, np.ones((2, 3))
+    np.testing.assert_allclose(function([x, m], out)(value, whole),
+                               [np.exp(row) + whole for row in value])
