@@ -51,6 +51,11 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                                        and not outputs_info)
     out_specs = None if no_info else [
         _output_spec(item, position) for position, item in enumerate(_as_list(outputs_info))]
+    if out_specs is not None and name:
+        # Unnamed states take the loop's name: `rnn[t-1]`, or `lstm0[t-1]`, `lstm1[t-1]`.
+        for position, spec in enumerate(out_specs):
+            if spec["initial"] is not None and not spec["initial"].name:
+                spec["name"] = name if len(out_specs) == 1 else f"{name}{position}"
 
     # Stand-ins for one step's values, in the order fn receives them.
     seq_args = [_element(spec["input"], tap, spec["name"])
