@@ -16,8 +16,27 @@ from graphlens.tensor.variable import as_tensor_variable
 class OrderedUpdates(OrderedDict):
     """The updates `scan` returns: {shared variable: its value after the loop}, in order.
 
-    Pass them on: `function(inputs, outputs, updates=updates)`.
+    Pass them on: `function(inputs, outputs, updates=updates)`; combine them as Theano's
+    allowed, `scan_updates + other_updates` (two different updates of one variable raise).
     """
+
+    def update(self, other=(), **kwargs):
+        """Add `other`'s pairs; a variable given two different new values is an error."""
+        pairs = list(other.items()) if isinstance(other, dict) else list(other)
+        for key, value in pairs + list(kwargs.items()):
+            if key in self and self[key] is not value:
+                raise KeyError(f"two different updates of {key!r}")
+            self[key] = value
+
+    def __add__(self, other):
+        merged = OrderedUpdates(self)
+        merged.update(other)
+        return merged
+
+    def __radd__(self, other):
+        merged = OrderedUpdates(other)
+        merged.update(self)
+        return merged
 
 
 class until:  # noqa: N801 -- Theano's name: theano.scan_module.until

@@ -244,3 +244,15 @@ def test_sequence_work_of_a_lower_rank_than_the_step_keeps_its_broadcasting():
     value, whole = np.arange(12.0).reshape(4, 3) / 10, np.ones((2, 3))
     np.testing.assert_allclose(function([x, m], out)(value, whole),
                                [np.exp(row) + whole for row in value])
+
+
+def test_scan_updates_add_up_as_theanos_ordered_updates():
+    a, b = shared(np.int64(0), name="a"), shared(np.int64(0), name="b")
+    _, first = scan(lambda: {a: a + 1}, n_steps=2)
+    _, second = scan(lambda: {b: b + 2}, n_steps=3)
+    both = first + second
+    assert list(both.keys()) == [a, b]
+    function([], [], updates=both)()
+    assert (int(a.get_value()), int(b.get_value())) == (2, 6)
+    with pytest.raises(KeyError, match="two different updates"):
+        first + {a: a * 2}
