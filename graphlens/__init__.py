@@ -19,6 +19,7 @@ from graphlens.compile.mode import Mode
 from graphlens.directional import Lop, Rop
 from graphlens.graph.clone import clone
 from graphlens import tensor
+from graphlens.scan import scan, map, reduce, foldl, foldr  # noqa: A004 (Theano's names)
 
 __version__ = "0.1.0"
 
@@ -26,6 +27,7 @@ __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor",
+    "scan", "map", "reduce", "foldl", "foldr",
 ]
 
 

@@ -164,7 +164,7 @@ def _input_gradients(node, totals, needing):
         output_grads = [zeros_like(out) if g is None or g is _DISCRETE_ZERO
                         or is_discrete(out.dtype) else g
                         for out, g in zip(node.outputs, totals)]
-        grads = node.op.grad(list(inputs), output_grads)
+        grads = node.op.L_op(list(inputs), node.outputs, output_grads)
         if len(grads) != len(inputs):
             raise GraphlensTypeError(f"{node.op.label}.grad returned {len(grads)} gradients "
                                      f"for {len(inputs)} inputs")

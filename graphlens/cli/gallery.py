@@ -32,7 +32,7 @@ To draw one model yourself: `graphlens show gallery/NAME.py` (writes `gallery/NA
 
 # The story the README tells, first to last; models not listed follow in alphabetical order.
 ORDER = ("logreg", "mlp", "softmax_xent", "sgn_autoencoder", "sgn_autoencoder_fixed",
-         "int_labels", "deep_sigmoid", "dead_relu", "nan_log")
+         "int_labels", "deep_sigmoid", "dead_relu", "nan_log", "elman_rnn")
 
 
 def gallery_order(filenames) -> list:
@@ -121,10 +121,16 @@ def _trace_section(loaded, stem, images) -> str:
                      f"({', '.join(report.flowing)}).\n")
     if loaded.example_inputs is not None:
         with np.errstate(all="ignore"):
-            suspects = gradient_stats(loaded.cost, loaded.params, loaded.example_inputs).suspects
+            stats = gradient_stats(loaded.cost, loaded.params, loaded.example_inputs)
+        suspects = stats.suspects
         if suspects:
             lines.append(f"\nOn `example_inputs` (`graphlens trace --stats {loaded.path}`):\n\n"
                          + "".join(f"- {suspect}\n" for suspect in suspects))
+        for loop in stats.steps:
+            # A loop's gradient through time, step by step (trace/steps.py).
+            lines.append(f"\n`graphlens trace --stats {loaded.path}` plots each loop's "
+                         f"gradient norm per step:\n\n```\n" + "\n".join(loop.plot())
+                         + "\n```\n")
     return "".join(lines)
 
 

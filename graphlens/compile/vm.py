@@ -50,7 +50,7 @@ class VM:
         for slot, step in last_use.items():
             if slot not in keep:
                 frees[step].append(slot)
-        # Every op has one output, so a step is (perform, node, input slots, output slot, frees).
+        # A step is (perform, node, input slots, output slot, frees).
         self.program = [(node.op.perform, node, tuple(position[v] for v in node.inputs),
                          position[node.outputs[0]], tuple(frees[step]))
                         for step, node in enumerate(nodes)]
@@ -58,6 +58,8 @@ class VM:
             # A hook from a room above (the NaN guard of trace/nan.py, via compile/hooks.py)
             # runs instead of each perform; the VM itself never imports trace/.
             self.program = [(wrap_perform(step[1]),) + step[1:] for step in self.program]
+        if any(len(node.outputs) > 1 for node in nodes):
+            self.program = several_output_steps(self.program, position, self.template)
 
     def run(self, input_values):
         """The output values, given values for the input variables in order."""
@@ -79,6 +81,37 @@ class VM:
             raise EvaluationError.caused_by(
                 describe_failure(node, [storage[i] for i in inputs], exc), exc) from exc
         return [storage[slot] for slot in self.output_positions]
+
+
+def several_output_steps(program, position, template) -> list:
+    """`program` with each several-output node (a loop) run as one step that keeps its list of
+    results in a slot of its own, then one step per output taking its value from that list.
+    The hot loop stays one call and one store per step."""
+    result = []
+    for perform, node, inputs, output, frees in program:
+        if len(node.outputs) == 1:
+            result.append((perform, node, inputs, output, frees))
+            continue
+        results_slot = len(template)
+        template.append(None)
+        result.append((_keep_all(perform), node, inputs, results_slot, frees))
+        last = len(node.outputs) - 1
+        for index, var in enumerate(node.outputs):
+            result.append((_take(index), node, (results_slot,), position[var],
+                           (results_slot,) if index == last else ()))
+    return result
+
+
+def _keep_all(perform):
+    def run(node, inputs):
+        return [perform(node, inputs)]
+    return run
+
+
+def _take(index):
+    def run(node, inputs):
+        return [inputs[0][index]]
+    return run
 
 
 def describe_failure(node, values, exc) -> str:

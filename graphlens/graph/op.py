@@ -35,6 +35,8 @@ class Op:
     # A random draw: equal inputs give independent samples, so constant folding and merge
     # leave the node alone, and pictures draw it in its own shape.
     draws_random = False
+    # Graphs the op carries inside (graph/inner.py): a fused kernel, a loop's step function.
+    inner_graphs = ()
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""
@@ -47,6 +49,11 @@ class Op:
     def grad(self, inputs, output_grads):
         """Symbolic gradients with respect to each input, given the gradients of the outputs."""
         raise NotImplementedError(f"{type(self).__name__} must define grad")
+
+    def L_op(self, inputs, outputs, output_grads):
+        """The gradients given the node's `outputs` too (Theano's name); an op whose gradient
+        reads its own results (a loop's saved states) overrides this, the rest define grad."""
+        return self.grad(inputs, output_grads)
 
     def __call__(self, *inputs):
         node = self.make_node(*inputs)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import deque
 
 from graphlens.graph.basic import toposort
+from graphlens.render.forms import inner_graph
 
 LARGE_GRAPH = 150
 MAX_SPAN = 8
@@ -31,15 +32,13 @@ MAX_OPEN_FUSED = 200
 
 
 def inner_count(op) -> int:
-    """How many ops a fused op holds (0 for an op that is not fused)."""
-    inner_outputs = getattr(op, "inner_outputs", None)
-    if inner_outputs is None or getattr(op, "inner_inputs", None) is None:
-        return 0
-    return len(toposort(list(inner_outputs)))
+    """How many ops an op's inner graph holds (a fused kernel's, a loop's step; else 0)."""
+    graph = inner_graph(op)
+    return 0 if graph is None else len(toposort(list(graph.outputs)))
 
 
 def drawn_open(node, max_nodes) -> bool:
-    """True when fused `node` is drawn as a box of its inner ops, not as one closed box."""
+    """True when `node` (a fused op, a loop) is drawn as a box of its inner ops, not closed."""
     count = inner_count(node.op)
     limit = MAX_OPEN_FUSED if max_nodes is None else min(MAX_OPEN_FUSED, max_nodes)
     return 0 < count <= limit
@@ -119,7 +118,7 @@ def levels(nodes, max_nodes=None) -> dict:
 def _height(node, max_nodes) -> int:
     if not drawn_open(node, max_nodes):
         return 1
-    inner_outputs = node.op.inner_outputs
+    inner_outputs = inner_graph(node.op).outputs
     # The longest chain of inner ops (fused ops nested inside count as one level each).
     depth = {}
     for node in toposort(list(inner_outputs)):

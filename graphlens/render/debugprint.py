@@ -177,7 +177,8 @@ class TreePrinter:
         label = self.labels.get(op)
         if label is None:
             label = op_label(op)
-            if inner_graph(op) is not None:
+            inner = inner_graph(op)
+            if inner is not None and inner.substitutable:
                 name = type(op).__name__
                 label = f"{name}{{{inner_formula_text(op)}}}{label[len(name):]}"
             self.labels[op] = label
@@ -211,11 +212,18 @@ class TreePrinter:
             line.add(text, "type")
 
     def _inner_block(self, inner):
-        inputs, outputs = inner
-        for position, var in enumerate(inputs):
-            self.inner_names.setdefault(var, f"i{position}")
-        block = Rope("inner graph", "mark")
-        self.inner_blocks[block] = outputs
+        """The 'inner graph' line under a node; the inner trees print below it. A fused
+        kernel's inputs show as i0, i1, ...; a loop's under their own names (h[t-1])."""
+        for position, var in enumerate(inner.inputs):
+            if inner.substitutable or not var.name:
+                self.inner_names.setdefault(var, f"i{position}")
+            else:
+                self.inner_names.setdefault(var, printable(var.name))
+        title = "inner graph" if inner.substitutable else f"inner graph of {inner.title}"
+        if inner.output_names:
+            title += f" -> {', '.join(inner.output_names)}"
+        block = Rope(title, "mark")
+        self.inner_blocks[block] = list(inner.outputs)
         return block
 
     def _inner_children(self, rope):

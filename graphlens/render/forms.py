@@ -4,9 +4,9 @@ matches, `OpName{props}(a, b)`.
 
 A new op declares `notation = Func("name", params=(...))`, `Infix(...)` or `Prefix(...)` in its
 class and never touches this file. `Special(form)` names one of the forms in `SPECIAL_FORMS`
-(indexing, `x.shape`, ...). A fused op that exposes its inner graph as `inner_inputs` and
-`inner_outputs` prints its inner formula with the outer arguments substituted; the formula
-printer (`pp.py`) does that, since an inner graph is printed by a printer of its own.
+(indexing, `x.shape`, ...). An op with an inner graph (`op.inner_graphs`, see graph/inner.py)
+prints its inner formula: with the outer arguments substituted for a fused kernel, as
+`scan(fn={h[t] = ...}, steps=n)(x, h0, W)` for a loop, whose inner inputs are per-step values.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import functools
 import numpy as np
 
 from graphlens.graph.basic import Constant
+from graphlens.graph.inner import inner_graphs
 from graphlens.graph.notation import Func, Infix, Prefix, Special
 from graphlens.render.formula import Shown
 from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
@@ -29,8 +30,11 @@ def show_apply(printer, node, args: list[Shown]) -> Shown:
     """The formula of `node` given its inputs' Shown pieces."""
     op = node.op
     form, elementwise, may_fuse = _dispatch(type(op))
-    if may_fuse and inner_graph(op) is not None:
-        return printer.show_inner_graph(node, args)       # the printer knows inner scopes
+    graph = inner_graph(op) if may_fuse else None
+    if graph is not None:       # the printer knows inner scopes
+        if not graph.substitutable:
+            return printer.show_closed_inner_graph(node, args, graph)
+        return printer.show_inner_graph(node, args)
     if elementwise:
         args = [_as_scalar(printer, var, shown) if isinstance(var, Constant) else shown
                 for var, shown in zip(node.inputs, args)]
@@ -48,12 +52,9 @@ def _dispatch(op_class):
 
 @functools.lru_cache(maxsize=None)
 def may_have_inner_graph(op_class) -> bool:
-    """True if ops of `op_class` may expose `inner_inputs` and `inner_outputs`."""
-    fields = getattr(op_class, "__dataclass_fields__", None)
-    if fields is None:
-        return True       # not a dataclass: only the instance can tell
-    return all(name in fields or hasattr(op_class, name)
-               for name in ("inner_inputs", "inner_outputs"))
+    """True if ops of `op_class` may expose inner graphs (`inner_graphs` defined below Op)."""
+    from graphlens.graph.op import Op
+    return any("inner_graphs" in vars(cls) for cls in op_class.__mro__ if cls is not Op)
 
 
 def find_form(op_class):
@@ -232,11 +233,8 @@ CLASS_FORMS = {DimShuffle: show_dimshuffle, ARange: show_arange}
 
 
 def inner_graph(op):
-    """(inner_inputs, inner_outputs) of a fused op that exposes its inner graph, else None."""
+    """The first InnerGraph `op` exposes (graph/inner.py), else None."""
     if not may_have_inner_graph(type(op)):
         return None
-    inputs = getattr(op, "inner_inputs", None)
-    outputs = getattr(op, "inner_outputs", None)
-    if inputs is None or outputs is None:
-        return None
-    return list(inputs), list(outputs)
+    graphs = inner_graphs(op)
+    return graphs[0] if graphs else None

@@ -135,6 +135,10 @@ class TextSyntax:
         rope.add_rope(join_ropes([s.rope for s in args], ", ")).add(")")
         return Shown(rope, ATOM)
 
+    def braces(self, rope: Rope) -> Rope:
+        """`{rope}`: a loop's step written inside its call, `scan(fn={h[t] = ...})`."""
+        return Rope("{").add_rope(rope).add("}")
+
     def line(self, target, arrow: str, rhs: Rope) -> Rope:
         """`%1 = rhs`, `W <- rhs`, or `rhs` alone when there is no target."""
         if target is None:

@@ -1,10 +1,12 @@
-"""Fused composite ops drawn open: a cluster holding the inner ops, wired to the outer graph.
+"""Ops with an inner graph drawn open: a cluster holding the inner ops, wired to the outer graph.
 
-A fused op (from the fusion rewrite) carries its own small graph: `op.inner_inputs` stand for
-the node's inputs, in order, and `op.inner_outputs` for its outputs. The picture draws a box
-labelled with the op's name around the inner ops; edges from the outer inputs go straight to the
-inner ops that read them, and the users of the fused node's result connect to the inner op that
-computes it. A root (a weight, an input) that the box reads but that is drawn far above enters
+An op exposes its inner graphs as `op.inner_graphs` (graph/inner.py): inner input i stands for
+the node's input `sources[i]`. The picture draws a box labelled with the graph's title around the
+inner ops; edges from the outer inputs go straight to the inner ops that read them. For a fused
+kernel, the users of the node's result connect to the inner op that computes it. For a loop,
+a box for the node itself closes the cluster: the inner results flow into it (labelled `h[t]`),
+the inputs no inner input stands for (the number of steps) enter it, and the node's users read
+from it. A root (a weight, an input) that the box reads but that is drawn far above enters
 through a small tag inside the box, so the box stays as tall as its ops, not as the graph.
 
 >>> add_fused(builder, node, 'a_n3', None, builder._outer_source, origin)   # doctest: +SKIP
@@ -15,22 +17,27 @@ from __future__ import annotations
 
 from graphlens.graph.basic import toposort
 from graphlens.render import labels
-from graphlens.render.scene import SceneCluster
+from graphlens.render.forms import inner_graph
+from graphlens.render.scene import SceneCluster, SceneEdge, SceneNode
 
 
 def add_fused(builder, node, key, cluster, source_of, origin) -> str:
-    """Draw fused `node` as cluster `cluster_<key>` inside `cluster`; returns the key of the node
-    that carries its result (the inner op computing the first inner output)."""
+    """Draw `node` as cluster `cluster_<key>` inside `cluster`; returns the key of the node
+    that carries its result (the inner op computing the first inner output, or for a loop the
+    box closing the cluster)."""
     op = node.op
-    inner_inputs, inner_outputs = list(op.inner_inputs), list(op.inner_outputs)
+    graph = inner_graph(op)
+    inner_inputs, inner_outputs = list(graph.inputs), list(graph.outputs)
     inner_nodes = toposort(inner_outputs)
     cluster_key = f"cluster_{key}"
-    name = type(op).__name__
+    name = graph.title or type(op).__name__
     count = len(inner_nodes)
-    label = f"{labels.printable(name)}: {count} op{'s' if count != 1 else ''} fused"
+    ops = f"{count} op{'s' if count != 1 else ''}"
+    label = (f"{labels.printable(name)}: {ops} fused" if graph.substitutable
+             else f"{labels.printable(name)}: {ops} per step")
     source = builder.source_line(node, origin)
-    # The op's own label spells its inner formula: `Composite{(i0 * 2.0) + exp(i1)}`.
-    formula = labels.printable(node.op.label, limit=200)
+    # A fused op's label spells its inner formula: `Composite{(i0 * 2.0) + exp(i1)}`.
+    formula = labels.printable(op.label, limit=200)
     tooltip = [formula, f"output: {labels.type_text(node.outputs[0])}", f"built at {source}"]
     fill = None
     info = {"source": source}
@@ -39,10 +46,12 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
         if origin.rule is not None:
             fill = builder.colors.get(origin.rule)
             builder.count_rule(origin.rule)
-    builder.scene.clusters.append(SceneCluster(cluster_key, "fused", label, cluster,
+    kind = "fused" if graph.substitutable else "loop"
+    builder.scene.clusters.append(SceneCluster(cluster_key, kind, label, cluster,
                                                "\n".join(tooltip), fill))
     # Inner inputs stand for the node's inputs: their drawn source is the outer one.
-    outer_of_inner = dict(zip(inner_inputs, node.inputs))
+    outer_of_inner = {var: node.inputs[position]
+                      for var, position in zip(inner_inputs, graph.sources)}
     inner_keys = {}
 
     def inner_source(var, inner_cluster):
@@ -59,8 +68,27 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
         inner_key = f"{key}_{number}"
         builder._add_op(inner, inner_key, cluster_key, inner_source, extra_info=fused_info)
         inner_keys[inner] = builder.op_keys[inner]
+    if graph.substitutable:
+        builder.inside_fused = outer_flag
+        result = inner_outputs[0]
+        if result.owner is not None:
+            return inner_keys[result.owner]
+        return inner_source(result, cluster_key)
+    # A loop: one box stands for the node; its step's results flow into it.
+    result_key = f"{key}_out"
+    text = builder.op_text(op)
+    types = ", ".join(labels.type_text(out) for out in node.outputs)
+    builder.scene.add_node(SceneNode(
+        result_key, "op", "\n".join(labels.wrap(text) + [types]),
+        "\n".join([text, f"outputs: {types}", f"built at {source}"]), cluster_key, fill,
+        {"kind": "op", "title": text, "type": types, "source": source}, subject=node))
+    builder.scene_titles[result_key] = text
+    names = list(graph.output_names) or [None] * len(inner_outputs)
+    for var, title in zip(inner_outputs, names):
+        builder.scene.edges.append(SceneEdge(inner_source(var, cluster_key), result_key, "data",
+                                             labels.printable(title) if title else None))
     builder.inside_fused = outer_flag
-    result = inner_outputs[0]
-    if result.owner is not None:
-        return inner_keys[result.owner]
-    return inner_source(result, cluster_key)
+    for keyword, position in graph.keywords:
+        builder.scene.edges.append(SceneEdge(source_of(node.inputs[position], cluster),
+                                             result_key, "data", keyword))
+    return result_key

@@ -164,6 +164,8 @@ class LatexSyntax(TextSyntax):
             return rhs
         relation = r" \leftarrow " if arrow == "<-" else " = "
         return Rope().add_rope(target.rope).add(relation).add_rope(rhs)
+    def braces(self, rope):
+        return Rope(r"\{").add_rope(rope).add(r"\}")
 
     def line(self, target, arrow, rhs):
         if target is None:

@@ -219,8 +219,11 @@ def op_label(op) -> str:
         return f"{type(op).__name__}{{{','.join(str(i) for i in new_order)}}}"
     props = getattr(op, "props", {})
     defaults = prop_defaults(type(op))
+    # An op may name props that are drawn rather than spelled (a loop's inner graph).
+    hidden = getattr(type(op), "hidden_props", ())
     parts = [_prop_text(key, value) for key, value in props.items()
-             if _shown_prop(value) and not (key in defaults and value == defaults[key])]
+             if key not in hidden and _shown_prop(value)
+             and not (key in defaults and value == defaults[key])]
     name = type(op).__name__
     return f"{name}{{{', '.join(parts)}}}" if parts else name
 

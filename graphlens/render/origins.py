@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphlens.graph.basic import toposort
 from graphlens.graph.provenance import origin_of
 
 
@@ -60,4 +61,22 @@ def origins_of(function) -> dict:
         rule = record.rule if record is not None else None
         location = (record.location or "") if record is not None else ""
         result[node] = NodeOrigin(rule, location, rules, tuple(found.before))
+    return result
+
+
+def inner_origins(nodes) -> dict:
+    """{inner Apply: NodeOrigin} for the inner graphs of `nodes` that went through rewrites of
+    their own (graph/inner.py `InnerGraph.function`), nested ones included: a loop's rewritten
+    step is coloured by its own rewrites too."""
+    from graphlens.render.forms import inner_graph
+    result = {}
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        graph = inner_graph(node.op)
+        if graph is None:
+            continue
+        if graph.function is not None:
+            result.update(origins_of(graph.function))
+        stack.extend(toposort(list(graph.outputs)))
     return result

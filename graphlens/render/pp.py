@@ -214,7 +214,8 @@ class FormulaPrinter:
         formula then prints as `Composite{u1 = exp(i0); u1 * u1}(x)`, its inputs named `i0, i1,
         ...` and its own bindings `u1, u2, ...` (a scope apart from the outer `%1, %2`).
         """
-        inputs, outputs = inner_graph(node.op)
+        graph = inner_graph(node.op)
+        inputs, outputs = list(graph.inputs), list(graph.outputs)
         references = inner_references((inputs, outputs))
         repeated = any(count > 1 for var, count in references.items() if var.owner is not None)
         if len(outputs) == 1 and not repeated and len(inputs) == len(args):
@@ -223,6 +224,25 @@ class FormulaPrinter:
             return inner.show(outputs[0])
         return self.syntax.inner_formula(type(node.op).__name__,
                                          inner_lines(node.op, self.syntax), args)
+
+    def show_closed_inner_graph(self, node, args, graph) -> Shown:
+        """A loop: `scan(fn={h[t] = tanh(x[t] @ W + h[t-1])}, steps=n)(x, h0[None, :], W)`.
+
+        The step's inputs print under their own names (`x[t]`, `h[t-1]`), its outputs as
+        `name = formula`; node inputs that no inner input stands for are keywords (`steps=`)."""
+        syntax = self.syntax
+        # The step's lines joined on one line, never aligned (LaTeX's `&=` would break the call).
+        body = join_ropes([TextSyntax.line(syntax, target, arrow, rhs)
+                           for target, arrow, rhs in inner_lines(node.op, syntax, graph)], "; ")
+        parts = [Shown(Rope("fn=").add_rope(syntax.braces(body)))]
+        keyword_positions = {position for _, position in graph.keywords}
+        for key, position in graph.keywords:
+            parts.append(Shown(Rope(f"{key}=").add_rope(args[position].rope)))
+        head = syntax.call(graph.name or type(node.op).__name__.lower(), parts)
+        rest = [shown.rope for position, shown in enumerate(args)
+                if position not in keyword_positions]
+        return Shown(Rope().add_rope(head.rope).add("(").add_rope(join_ropes(rest, ", "))
+                     .add(")"))
 
     def _bind_outputs(self, node, lines):
         """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
@@ -249,11 +269,13 @@ def count_uses(nodes) -> dict:
     uses = {}
     for node in nodes:
         inner = inner_graph(node.op)
-        weights = inner_references(inner) if inner is not None else None
+        if inner is not None and not inner.substitutable:
+            inner = None        # a loop prints its step apart: each argument once
+        weights = inner_references((inner.inputs, inner.outputs)) if inner is not None else None
         for position, var in enumerate(node.inputs):
             weight = 1
-            if weights is not None and position < len(inner[0]):
-                weight = max(1, weights.get(inner[0][position], 0))
+            if weights is not None and position < len(inner.inputs):
+                weight = max(1, weights.get(inner.inputs[position], 0))
             uses[var] = uses.get(var, 0) + weight
     return uses
 
@@ -270,12 +292,23 @@ def inner_references(inner) -> dict:
     return references
 
 
-def inner_lines(op, syntax) -> list:
-    """The lines of a fused op's inner graph: inputs `i0, i1, ...`, bindings `u1, u2, ...`."""
-    inputs, outputs = inner_graph(op)
-    placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
-    names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
+def inner_lines(op, syntax, graph=None) -> list:
+    """The lines of an op's inner graph. A fused kernel's inputs print as `i0, i1, ...`, its
+    bindings `u1, u2, ...`; a loop's inputs and outputs under their own names (`h[t-1]`)."""
+    graph = graph or inner_graph(op)
+    inputs, outputs = list(graph.inputs), list(graph.outputs)
+    if graph.substitutable:
+        placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
+        names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
+    else:
+        names = NameTable(reserved={var.name for var in inputs if var.name})
+        placeholders = {var: syntax.name(names.name(var)) for var in inputs}
     printer = FormulaPrinter(syntax, names, placeholders, bind_prefix="u")
+    if not graph.substitutable and graph.output_names:
+        lines, _ = printer.print_targets([("expr", out) for out in outputs])
+        head, tail = lines[:-len(outputs)], lines[-len(outputs):]
+        return head + [(syntax.name(name, "bind"), "=", rhs)
+                       for name, (_, _, rhs) in zip(graph.output_names, tail)]
     kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
         ("output", out) for out in outputs]
     lines, _ = printer.print_targets(kinds)

@@ -61,6 +61,9 @@ CLUSTER_ATTRS = {
     "scope": {"style": "rounded,dashed", "color": "#6a51a3", "fontcolor": "#6a51a3",
               "fontsize": "11"},
     "fused": {"style": "rounded,filled", "color": "#666666", "fontsize": "10"},
+    # A loop's step function: a pale box, so its ops read like the rest of the picture.
+    "loop": {"style": "rounded,filled", "color": "#3182bd", "fillcolor": "#eef4fb",
+             "fontcolor": "#08519c", "fontsize": "10"},
     "legend": {"style": "rounded", "color": "#bbbbbb", "fontsize": "11"},
 }
 

@@ -15,8 +15,9 @@ from graphlens.render import labels
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
                                        drawn_open, inner_count, is_long, levels, summary_text,
                                        visible_nodes)
+from graphlens.render.forms import inner_graph
 from graphlens.render.fused import add_fused
-from graphlens.render.origins import origins_of
+from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
 from graphlens.render.scopes import assign_scopes, scope_path
@@ -229,7 +230,10 @@ class ViewBuilder:
             # Too many inner ops to draw open: one box, its formula in the tooltip.
             extra_info = {**(extra_info or {}),
                           "fused_closed": labels.printable(node.op.label, limit=200)}
-            op_text = f"{labels.printable(type(node.op).__name__)}: {closed:,} ops fused"
+            graph = inner_graph(node.op)
+            what = "ops fused" if graph.substitutable else "ops per step"
+            title = labels.printable(graph.title or type(node.op).__name__)
+            op_text = f"{title}: {closed:,} {what}"
         type_facts = self.type_info(out)
         type_line = type_facts["type"]
         if out.name:
@@ -339,6 +343,9 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
     colors = {}
     for view in views:
         origins = origins_of(view.function) if view.stage == "after" else {}
+        if origins:
+            # Inner graphs rewritten on their own (a loop's step) keep their provenance too.
+            origins = {**inner_origins(view.nodes()), **origins}
         colors = rule_colors(origin.rule for origin in origins.values() if origin.rule)
         # Before-graph nodes are named by their walk position (b_n5) whether or not the before
         # picture is drawn, so a tooltip's "from Log (b_n5)" means the same in every picture.

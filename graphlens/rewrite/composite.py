@@ -17,6 +17,7 @@ import numpy as np
 from graphlens.backprop import grad
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Apply, Constant, clone_graph, toposort
+from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func, Infix, Prefix
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import check_runtime_broadcast
@@ -74,6 +75,12 @@ class Composite(Op):
     def inner_outputs(self) -> tuple:
         """The inner graph's outputs (one)."""
         return (self.inner_output,)
+
+    @property
+    def inner_graphs(self) -> tuple:
+        """The fused graph for printers and pictures: inner input i stands for input i."""
+        return (InnerGraph(self.inner_inputs, (self.inner_output,),
+                           tuple(range(len(self.inner_inputs))), title="Composite"),)
 
     @cached_property
     def label(self):

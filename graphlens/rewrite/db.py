@@ -24,6 +24,7 @@ from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge, shapes,
                                specialize, stabilize, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
+from graphlens.scan import rewrites as scan_rewrites
 
 # The order phases run in. A rule names one of them.
 PHASES = ("merge", "canonicalize", "stabilize", "specialize", "fusion", "inplace")
@@ -35,7 +36,7 @@ def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace):
+                   fusion, inplace, scan_rewrites):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 

@@ -46,4 +46,7 @@ def merge(fgraph):
                               f"(tuples, not lists)", GraphlensWarning, stacklevel=2)
             continue
         if kept is not node and kept in nodes:
-            yield Replacement(node.outputs[0], kept.outputs[0], (node,))
+            # Every output of a several-output node (a loop) moves to the kept twin.
+            for old, new in zip(node.outputs, kept.outputs):
+                if fgraph.clients.get(old):
+                    yield Replacement(old, new, (node,))

@@ -64,10 +64,12 @@ def ones(shape, dtype=None):
 
 
 def __getattr__(name):
-    # T.grad, T.jacobian, ...: Theano users find them here; gradient.py imports this package.
-    from graphlens import gradient
+    # T.grad, T.jacobian, ...: Theano users find them here; gradient.py imports this package,
+    # so it loads on first use (and only for these names: `from graphlens.tensor import
+    # extra_ops` asks this function first, while the package is still loading).
     if name in ("grad", "jacobian", "hessian", "zero_grad", "disconnected_grad",
                 "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
+        from graphlens import gradient
         return getattr(gradient, name)
     if name == "shared_randomstreams":       # T.shared_randomstreams.RandomStreams, as Theano's
         import importlib

@@ -194,6 +194,9 @@ def format_stats(report) -> str:
     if layers:
         lines.append("")
         lines += _table(_LAYER_HEADER, layers)
+    for loop in getattr(report, "steps", ()):
+        lines.append("")
+        lines += loop.plot()
     return "\n".join(lines)
 
 
@@ -221,4 +224,6 @@ def rich_stats(report):
         for row in rows:
             table.add_row(*row)
         parts.append(table)
+    for loop in getattr(report, "steps", ()):
+        parts.append(Text("\n".join(loop.plot())))
     return Group(*parts)

@@ -28,6 +28,7 @@ from graphlens.tensor.nnet import Relu, Sigmoid
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
 from graphlens.trace.naming import op_title, short_expression
 from graphlens.trace.report import format_stats, rich_stats
+from graphlens.trace.steps import step_gradients
 from graphlens.trace.vanishing import _dependency_masks
 
 # Suspect kinds, most serious first: the rank orders the report.
@@ -121,6 +122,7 @@ class GradientStats:
     nodes: list
     suspects: list
     thresholds: Thresholds
+    steps: list = field(default_factory=list)    # StepGradients per loop state (trace/steps.py)
 
     def node(self, variable) -> NodeStats | None:
         """The NodeStats of a variable (or parameter), or None if it was not watched."""
@@ -176,11 +178,31 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
     node_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds)
                   for var in watched]
     suspects = _suspects(param_stats, node_stats, thresholds)
+    # Loops: the gradient norm of each state at each step, back through time.
+    steps = step_gradients(cost, dict(zip(explicit, values)), givens=givens, mode=mode)
+    rank = {kind: position for position, kind in enumerate(SUSPECT_KINDS)}
+    suspects = sorted(_step_suspects(steps, thresholds) + suspects,
+                      key=lambda suspect: rank[suspect.kind])
     return GradientStats(cost=short_expression(cost), cost_value=float(cost_value),
                          batch={_input_name(var): tuple(np.shape(value))
                                 for var, value in zip(explicit, values)},
                          parameters=param_stats, nodes=node_stats, suspects=suspects,
-                         thresholds=thresholds)
+                         thresholds=thresholds, steps=steps)
+
+
+def _step_suspects(steps, thresholds) -> list:
+    """A loop state whose gradient falls below `vanishing_ratio` of its largest, steps back."""
+    found = []
+    for loop in steps:
+        back = loop.vanishes_after(thresholds.vanishing_ratio)
+        if back is None:
+            continue
+        found.append(Suspect(
+            "vanishing", loop.name, loop.where,
+            f"its gradient through time falls below {thresholds.vanishing_ratio:g} of its "
+            f"largest {back} steps back ({len(loop.norms)} steps ran): earlier steps barely "
+            f"learn (see the per-step plot)", float(back), loop.variable))
+    return found
 
 
 def _split_inputs(inputs):

@@ -82,3 +82,31 @@ def test_trace_output_draws_the_blocked_path(write_model, run_cli, tmp_path, mon
     dot = run_cli("trace", "model.py", "-o", "trace.dot")
     assert dot.exit_code == 0
     assert (tmp_path / "trace.dot").read_text().startswith("digraph")
+
+
+TANH_RNN = """\
+    import numpy as np
+    import graphlens
+    import graphlens.tensor as T
+    from graphlens import shared
+
+    rng = np.random.default_rng(0)
+    W = shared(rng.normal(size=(6, 6)) * 0.3, name="W")
+    U = shared(rng.normal(size=(2, 6)), name="U")
+    params = [W, U]
+    x = T.dmatrix("x")
+    h, _ = graphlens.scan(lambda x_t, h: T.tanh(T.dot(x_t, U) + T.dot(h, W)), sequences=x,
+                          outputs_info=T.zeros((6,), dtype="float64"), name="rnn")
+    cost = (h[-1] ** 2).sum()
+    example_inputs = {x: rng.normal(size=(30, 2))}
+"""
+
+
+def test_trace_stats_plots_a_loops_gradient_per_step_and_flags_it_vanishing(write_model,
+                                                                             run_cli):
+    result = run_cli("trace", "--stats", write_model(TANH_RNN))
+    assert result.exit_code == 0
+    assert "vanishing: rnn: rnn[t] at model.py:11: its gradient through time falls below" \
+        in result.stdout
+    assert "gradient norm per step of rnn: rnn[t]" in result.stdout
+    assert "step 0" in result.stdout and result.stdout.rstrip().endswith("29")

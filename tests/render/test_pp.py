@@ -11,6 +11,7 @@ import graphlens
 import graphlens.tensor as T
 from graphlens import function, grad, shared
 from graphlens.graph.basic import Apply
+from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import ADD, Func, Infix
 from graphlens.graph.op import Op
 from graphlens.render.pp import pp
@@ -332,6 +333,11 @@ class Fused(Op):
 
     inner_inputs: tuple
     inner_outputs: tuple
+
+    @property
+    def inner_graphs(self):
+        return (InnerGraph(self.inner_inputs, self.inner_outputs,
+                           tuple(range(len(self.inner_inputs)))),)
 
     def make_node(self, *inputs):
         return Apply(self, list(inputs), [self.inner_outputs[0].type()])

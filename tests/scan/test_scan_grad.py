@@ -1,0 +1,165 @@
+"""Backpropagation through time (graphlens/scan/backward.py) against finite differences: taps on
+sequences and outputs, non-sequences, symbolic n_steps, truncation, scan inside scan, until,
+shared weights, and jacobian/hessian of graphs with a scan."""
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+from graphlens import function, grad, hessian, jacobian, scan, shared, verify_grad
+from graphlens.scan_module import until
+
+RNG = np.random.default_rng(7)
+
+
+def test_gradient_through_sequence_taps_output_taps_and_a_non_sequence():
+    def model(x, h0, w):
+        def step(x_prev2, x_now, x_next, h1, h3, w):
+            return T.tanh(x_prev2 * w + x_now - 0.5 * x_next + 0.3 * h1 - 0.2 * h3)
+        out, _ = scan(step, sequences=dict(input=x, taps=[-2, 0, 1]),
+                      outputs_info=dict(initial=h0, taps=[-1, -3]), non_sequences=w)
+        return out
+    verify_grad(model, [RNG.normal(size=(9, 3)), RNG.normal(size=(3, 3)),
+                        RNG.normal(size=(3,))])
+
+
+def test_gradient_of_a_tanh_rnn_with_symbolic_n_steps_and_matrix_weights():
+    n = T.lscalar("n")
+
+    def model(x, h0, W, U):
+        out, _ = scan(lambda x_t, h, W, U: T.tanh(T.dot(x_t, U) + T.dot(h, W)),
+                      sequences=x, outputs_info=h0, non_sequences=[W, U], n_steps=n)
+        return out
+    points = [RNG.normal(size=(6, 2)), RNG.normal(size=(4,)), 0.5 * RNG.normal(size=(4, 4)),
+              RNG.normal(size=(2, 4))]
+    x, h0, W, U = [T.TensorType("float64", (None,) * p.ndim)(f"p{i}")
+                   for i, p in enumerate(points)]
+    cost = (model(x, h0, W, U) ** 2).sum()
+    grads = function([x, h0, W, U, n], grad(cost, [x, h0, W, U]))
+    f = function([x, h0, W, U, n], cost)
+    got = grads(*points, 4)
+    eps = 1e-6
+    for position, (point, g) in enumerate(zip(points, got)):
+        numeric = np.zeros_like(point)
+        for index in np.ndindex(point.shape):
+            shifted = [p.copy() for p in points]
+            shifted[position][index] += eps
+            up = f(*shifted, 4)
+            shifted[position][index] -= 2 * eps
+            numeric[index] = (up - f(*shifted, 4)) / (2 * eps)
+        np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-7)
+    # Steps past n_steps do not reach the cost: their inputs get no gradient.
+    assert np.all(got[0][4:] == 0) and np.any(got[0][:4] != 0)
+
+
+def test_gradient_of_a_per_step_output_and_a_state_together():
+    def model(x, h0):
+        h, y = scan(lambda x_t, h: [h * x_t + 1, T.sin(h) * x_t], sequences=x,
+                    outputs_info=[h0, None])[0]
+        return h.sum() + 2 * y.sum()
+    verify_grad(model, [RNG.normal(size=(5,)), np.array(0.3)])
+
+
+def test_gradient_through_go_backwards():
+    def model(x, h0):
+        out, _ = scan(lambda x_t, h: T.tanh(h + x_t), sequences=x, outputs_info=h0,
+                      go_backwards=True)
+        return out * T.arange(1, 5)
+    verify_grad(model, [RNG.normal(size=(4,)), np.array(0.1)])
+
+
+def test_gradient_through_a_scan_inside_a_scan():
+    def model(m, w):
+        def row_step(row, acc, w):
+            inner, _ = scan(lambda x, a, w: T.tanh(a * w + x), sequences=row,
+                            outputs_info=acc, non_sequences=w)
+            return inner[-1]
+        out, _ = scan(row_step, sequences=m, outputs_info=T.constant(0.1),
+                      non_sequences=w)
+        return out
+    verify_grad(model, [RNG.normal(size=(3, 4)), np.array(0.7)])
+
+
+def test_gradient_through_a_shared_weight_the_step_reads_implicitly():
+    W = shared(0.4 * RNG.normal(size=(3, 3)), name="W")
+    x = T.dmatrix("x")
+    out, _ = scan(lambda x_t, h: T.tanh(T.dot(h, W) + x_t), sequences=x,
+                  outputs_info=T.zeros((3,), dtype="float64"))
+    cost = (out[-1] ** 2).sum()
+    gW = function([x], grad(cost, W))
+    value = RNG.normal(size=(5, 3))
+    f = function([x], cost)
+    numeric = np.zeros((3, 3))
+    base = W.get_value()
+    for index in np.ndindex(3, 3):
+        for sign in (1, -1):
+            shifted = base.copy()
+            shifted[index] += sign * 1e-6
+            W.set_value(shifted)
+            numeric[index] += sign * f(value) / 2e-6
+    W.set_value(base)
+    np.testing.assert_allclose(gW(value), numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_truncate_gradient_keeps_only_the_last_steps():
+    x = T.dvector("x")
+    h0 = T.dscalar("h0")
+    out, _ = scan(lambda x_t, h: h * 0.9 + x_t, sequences=x, outputs_info=h0,
+                  truncate_gradient=2)
+    gx, gh0 = function([x, h0], grad(out[-1], [x, h0]))(np.ones(5), 1.0)
+    # Only the last two steps carry gradient: x[4] directly, x[3] through one step.
+    np.testing.assert_allclose(gx, [0.0, 0.0, 0.0, 0.9, 1.0])
+    assert float(gh0) == 0.0
+    full, _ = scan(lambda x_t, h: h * 0.9 + x_t, sequences=x, outputs_info=h0)
+    gx_full = function([x, h0], grad(full[-1], x))(np.ones(5), 1.0)
+    np.testing.assert_allclose(gx_full, 0.9 ** np.arange(4, -1, -1))
+
+
+def test_gradient_through_until_uses_the_steps_that_ran():
+    h0 = T.dscalar("h0")
+
+    def step(h):
+        new = h * 1.5
+        return new, until(T.gt(new, 5.0))
+    out, _ = scan(step, outputs_info=h0, n_steps=50)
+    g = function([h0], grad(out.sum(), h0))
+    steps = function([h0], out)(1.0).shape[0]
+    assert steps == 4                              # 1.5, 2.25, 3.375, 5.06
+    assert float(g(1.0)) == pytest.approx(sum(1.5 ** k for k in range(1, 5)))
+
+
+def test_jacobian_and_hessian_of_a_scan():
+    x = T.dvector("x")
+    out, _ = scan(lambda x_t, h: h * x_t + x_t ** 2, sequences=x,
+                  outputs_info=T.constant(0.0, dtype="float64"))
+    cost = out[-1]
+    value = np.array([0.5, -1.0, 2.0])
+    H = function([x], hessian(cost, x))(value)
+    J = function([x], jacobian(out, x))(value)
+
+    def final(v):
+        h = 0.0
+        trace = []
+        for item in v:
+            h = h * item + item ** 2
+            trace.append(h)
+        return np.array(trace)
+    eps = 1e-5
+    numeric_J = np.stack([(final(value + eps * e) - final(value - eps * e)) / (2 * eps)
+                          for e in np.eye(3)], axis=1)
+    np.testing.assert_allclose(J, numeric_J, rtol=1e-6, atol=1e-8)
+    gcost = function([x], grad(cost, x))
+    numeric_H = np.stack([(gcost(value + eps * e) - gcost(value - eps * e)) / (2 * eps)
+                          for e in np.eye(3)], axis=1)
+    np.testing.assert_allclose(H, numeric_H, rtol=1e-5, atol=1e-7)
+
+
+def test_gradient_of_a_float32_rnn_keeps_float32():
+    x = T.fmatrix("x")
+    W = shared(np.eye(2, dtype="float32") * 0.5, name="W")
+    out, _ = scan(lambda x_t, h: T.tanh(T.dot(h, W) + x_t), sequences=x,
+                  outputs_info=T.zeros((2,), dtype="float32"))
+    g = grad(out.sum(), [x, W])
+    assert [v.dtype for v in g] == ["float32", "float32"]
+    values = function([x], g)(np.ones((3, 2), dtype="float32"))
+    assert all(v.dtype == np.float32 for v in values)
