@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
                               UndefinedGradientError, describe)
 from graphlens.graph.basic import Apply, toposort
-from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
+from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete

@@ -101,13 +101,25 @@ MUTATIONS = (
              'notation = Infix("**", POW, associative=False, right_assoc=True)',
              'notation = Infix("**", POW, associative=False)',
              ("tests/render/test_pp.py",)),
+    Mutation("commutative_edges_numbered", "printer", "graphlens/render/scene.py",
+             'return not getattr(op, "commutative", False)', "return True",
+             ("tests/render/test_dot.py",)),
     # ---- evaluator ---------------------------------------------------------------------------
+    Mutation("nan_guard_not_plugged_in", "evaluator", "graphlens/compile/function.py",
+             'wrap_perform=perform_wrapper("nan_guard") if nan_guard else None',
+             "wrap_perform=None",
+             ("tests/trace/test_nan.py",)),
     Mutation("vm_walks_graph_every_call", "evaluator", "graphlens/compile/vm.py",
              "        storage = self.template.copy()\n",
              "        __import__('graphlens.graph.basic').graph.basic.toposort(\n"
              "            [node.outputs[0] for node in self.nodes])\n"
              "        storage = self.template.copy()\n",
              ("tests/compile/test_vm.py",)),
+    Mutation("vm_imports_trace_in_a_function", "structure", "graphlens/compile/vm.py",
+             "        storage = self.template.copy()\n",
+             "        from graphlens.trace.nan import guarded_perform  # noqa: F401\n"
+             "        storage = self.template.copy()\n",
+             ("tests/test_imports.py",)),
     Mutation("out_borrow_ignored", "evaluator", "graphlens/compile/function.py",
              "alias and not (k < n_outputs and outputs[k].borrow)",
              "alias and not (k < n_outputs and False)",

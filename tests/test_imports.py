@@ -6,6 +6,7 @@ function still ties the two modules together, it only hides the tie from a reade
 """
 
 import ast
+import functools
 from pathlib import Path
 
 import graphlens
@@ -43,9 +44,10 @@ def _modules() -> set:
     return {_module_name(path) for path in PACKAGE.rglob("*.py")}
 
 
-def imports() -> list:
-    """[(importing module, imported module, enclosing function or '', line)] for every
-    import statement in graphlens (relative imports resolved)."""
+@functools.lru_cache(maxsize=1)
+def imports() -> tuple:
+    """((importing module, imported module, enclosing function or '', line), ...) for every
+    import statement in graphlens (relative imports resolved); parsed once per session."""
     known = _modules()
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -75,7 +77,7 @@ def imports() -> list:
             if named:
                 functions.pop()
         visit(ast.parse(path.read_text(encoding="utf-8")))
-    return found
+    return tuple(found)
 
 
 def _unit(module: str) -> str:
@@ -161,6 +163,6 @@ def test_imports_inside_functions_are_only_the_documented_kinds():
 
 def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function():
     # The checks above are only as good as this: an import inside a function is an edge.
-    found = imports() + [("graphlens.graph.basic", "graphlens.render.pp", "walk", 1)]
+    found = imports() + (("graphlens.graph.basic", "graphlens.render.pp", "walk", 1),)
     cycle = _cycle(unit_graph(found))
     assert cycle is not None and "graphlens.graph" in cycle and "graphlens.render" in cycle

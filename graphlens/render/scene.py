@@ -2,8 +2,8 @@
 
 `build_scene(views, max_nodes=...)` (in `viewbuilder.py`) walks each GraphView once (its
 iterative toposort) and decides everything a picture shows; `dot.py` only writes it out,
-`html.py` reads `info` for the click panel. Keys come from walk order (`a_n12` is the 12th op of the "after" graph), never from
-`id()` or set order, so one graph always gives one scene.
+`html.py` reads `info` for the click panel. Keys come from walk order (`a_n12` is the 12th op
+of the "after" graph), never from `id()` or set order, so one graph always gives one scene.
 
 Conventions, documented for users in `pydotprint`:
 - ops are boxes showing the op and its output's type (and name, when the user named it);

@@ -98,8 +98,8 @@ def _flatten(op_class, items, old, fgraph):
         else:
             flat.append(item)
     constants = [t for t in flat if constant_value(t) is not None]
-    if len(constants) > 1:
-        # Fold the constants into one (their product or sum is computed by constant folding).
+    if 1 < len(constants) < len(flat):
+        # Group the constants (constant folding computes them); all-constant: already grouped.
         others = [t for t in flat if constant_value(t) is None]
         flat = others + [op_class()(*constants)]
         changed = True

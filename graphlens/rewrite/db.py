@@ -114,6 +114,7 @@ class Driver:
         # Nodes whose surroundings changed since the last pass; None: visit every node.
         self._seeds = None
         self._reach = 1
+        self._budget = None
         # {rule name: replacements} in the current pass, for the pass-budget warning.
         self.fired = {}
 
@@ -121,6 +122,7 @@ class Driver:
         """The next pass visits every node: new rules may match anywhere."""
         self._seeds = None
         self._reach = max(pattern_depth(rule.pattern) for rule in rules)
+        self._budget = 4 * len(self.fgraph.apply_nodes) + 1000
 
     def _nodes_to_visit(self):
         """All nodes (first pass of a phase), or those a rule could now match differently: the
@@ -151,8 +153,10 @@ class Driver:
         """One pass of the local `rules` over the graph in topological order; changes made."""
         fgraph = self.fgraph
         nodes = fgraph.apply_nodes
-        # A bound on rewrites per pass: rules that undo each other must not loop forever.
-        budget = 4 * len(nodes) + 1000
+        # A bound on rewrites per pass: rules that undo each other must not loop forever. It is
+        # taken from the graph as the phase began: a rule that grows the graph must not raise
+        # its own bound pass after pass.
+        budget = self._budget if self._budget is not None else 4 * len(nodes) + 1000
         changes = 0
         for start in self._nodes_to_visit():
             stack = [start]

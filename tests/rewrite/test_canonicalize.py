@@ -1,6 +1,7 @@
 """Merge, constant folding, canonical forms, folding of shape computations and dead code: the
 optimized graph is smaller and computes the same values as the unoptimized one."""
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,6 +75,18 @@ def test_constant_folding_computes_constant_subgraphs_at_compile_time():
     two = T.constant(2.0)
     f = _agree([x], [x * T.exp(two * 0.5)], [np.array([1.0, 2.0])])
     assert _labels(f) == ["Mul"] and f.rewrite_log.counts()["constant_fold"] >= 2
+
+
+def test_products_of_constants_settle_when_constant_folding_is_off():
+    # Found by tests/mutation_check.py: flatten_mul regrouped an all-constant product on every
+    # pass, and the graph grew fivefold per pass until compiling seemed to hang.
+    x = T.dvector("x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GraphlensWarning)
+        f = function([x], x * T.exp(T.constant(2.0) * 0.5),
+                     mode=Mode("FAST_RUN", exclude=("constant_fold",)))
+    assert len(f.fgraph.apply_nodes) <= 3
+    np.testing.assert_allclose(f([1.0, 2.0]), np.array([1.0, 2.0]) * np.e)
 
 
 @pytest.mark.parametrize("build, expected", [
