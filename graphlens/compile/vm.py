@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from graphlens.errors import EvaluationError, where
+from graphlens.compile import lazy
 from graphlens.graph.basic import Constant
+from graphlens.graph.schedule import conditional_nodes
 
 
 class VM:
@@ -39,6 +41,10 @@ class VM:
         self.input_positions = [position[var] for var in input_vars]
         self.output_positions = [position[var] for var in output_vars]
         keep = set(self.output_positions) | {position[var] for var in constants}
+        conditional = conditional_nodes(nodes, output_vars)
+        if conditional:
+            self._build_lazy(nodes, conditional, position, keep, nan_guard)
+            return
         last_use = {}
         for step, node in enumerate(nodes):
             for var in node.inputs:
@@ -55,6 +61,53 @@ class VM:
             # Each perform checks its outputs and stops at the first NaN or Inf (trace/nan.py).
             from graphlens.trace.nan import guarded_perform
             self.program = [(guarded_perform(step[1]),) + step[1:] for step in self.program]
+
+    def _build_lazy(self, nodes, conditional, position, keep, nan_guard):
+        """The program of a graph with lazy ops: eager nodes in order, the rest on demand
+        (compile/lazy.py)."""
+        perform_of = _performs(nodes, nan_guard)
+        steps = {node: (perform_of[node], node, tuple(position[v] for v in node.inputs),
+                        position[node.outputs[0]], [], bool(node.op.lazy_inputs))
+                 for node in nodes}
+        main = [node for node in nodes if node not in conditional]
+        main_step = {node: i for i, node in enumerate(main)}
+        deadline = lazy.deadlines(nodes, conditional, main_step)
+        last_use = {}
+        for node in nodes:
+            at = main_step[node] if node not in conditional else deadline[node]
+            for slot in steps[node][2] + (steps[node][3],):
+                last_use[slot] = max(last_use.get(slot, -1), at)
+        for slot, at in last_use.items():
+            if slot not in keep:
+                steps[main[at]][4].append(slot)
+        self.nodes = main
+        self.program = [steps[node] for node in main]
+        self.branches = lazy.Branches(nodes, conditional, steps)
+        self.run = self._run_lazy
+
+    def _run_lazy(self, input_values):
+        """`run` for graphs with lazy ops: a lazy op's step evaluates its demanded branches."""
+        storage = self.template.copy()
+        for slot, value in zip(self.input_positions, input_values):
+            storage[slot] = value
+        step = None
+        try:
+            for step in self.program:
+                perform, node, inputs, output, frees, is_lazy = step
+                if is_lazy:
+                    storage[output] = lazy.run_conditional(step, storage, self.branches,
+                                                           describe_failure)
+                else:
+                    storage[output] = perform(node, [storage[i] for i in inputs])[0]
+                for slot in frees:
+                    storage[slot] = None
+        except EvaluationError:
+            raise
+        except Exception as exc:
+            node, inputs = step[1], step[2]
+            raise EvaluationError(describe_failure(node, [storage[i] for i in inputs], exc)) \
+                from exc
+        return [storage[slot] for slot in self.output_positions]
 
     def run(self, input_values):
         """The output values, given values for the input variables in order."""
@@ -76,6 +129,14 @@ class VM:
             raise EvaluationError(describe_failure(node, [storage[i] for i in inputs], exc)) \
                 from exc
         return [storage[slot] for slot in self.output_positions]
+
+
+def _performs(nodes, nan_guard):
+    """{node: the function its step calls}: the op's perform, or one checking for NaN/Inf."""
+    if not nan_guard:
+        return {node: node.op.perform for node in nodes}
+    from graphlens.trace.nan import guarded_perform
+    return {node: guarded_perform(node) for node in nodes}
 
 
 def describe_failure(node, values, exc) -> str:

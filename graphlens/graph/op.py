@@ -20,6 +20,10 @@ class Op:
     zero_gradient_reason = None
     # {output index: [input indices]} of inputs the op overwrites; empty for almost every op.
     destroy_map = {}
+    # Positions of inputs evaluated only on demand (ifelse's two branches): the evaluator first
+    # computes the other inputs, asks `demand` which lazy ones this call needs, and computes only
+    # those (docs/architecture.md, "Lazy inputs"). Empty for almost every op.
+    lazy_inputs = ()
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""
@@ -32,6 +36,11 @@ class Op:
     def grad(self, inputs, output_grads):
         """Symbolic gradients with respect to each input, given the gradients of the outputs."""
         raise NotImplementedError(f"{type(self).__name__} must define grad")
+
+    def demand(self, node, values) -> tuple:
+        """The lazy input positions this call needs, given the values of the eager inputs
+        (`values` has None at every lazy position). Only ops with `lazy_inputs` are asked."""
+        return tuple(self.lazy_inputs)
 
     def __call__(self, *inputs):
         node = self.make_node(*inputs)
