@@ -153,3 +153,17 @@ def test_bad_arguments_and_shapes_are_named():
     f = function([x, w], T.nnet.conv2d(x, w))
     with pytest.raises(EvaluationError, match="input has 3 channels but the filters expect 2"):
         f(np.zeros((1, 3, 5, 5)), np.zeros((1, 2, 3, 3)))
+
+
+def test_shape_hints_make_the_gradients_static_for_shared_filters():
+    from graphlens import shared
+    w = shared(point((3, 2, 3, 3), "float64"), name="w")
+    x = T.TensorType("float64", (None, 2, None, None))("x")
+    out = T.nnet.conv2d(x, w, input_shape=(4, 2, 6, 6), filter_shape=(3, 2, 3, 3))
+    gx, gw = grad(out.sum(), [x, w])
+    assert gw.type.shape == (3, 2, 3, 3) and gx.type.shape == (4, None, 6, 6)
+    xv = point((4, 2, 6, 6), "float64", 3)
+    # d sum(out) / d w[o, c, u, v]: the sum of the input window the flipped tap (2-u, 2-v) reads.
+    expected = np.array([[[[xv[:, c, 2 - u:6 - u, 2 - v:6 - v].sum() for v in range(3)]
+                           for u in range(3)] for c in range(2)]] * 3)
+    np.testing.assert_allclose(function([x], gw)(xv), expected, rtol=1e-12)

@@ -110,8 +110,10 @@ class Conv2d(ConvBase):
     def grad(self, inputs, output_grads):
         (x, w), (gz,) = inputs, output_grads
         props = _shared_props(self)
-        gx = Conv2dGradInputs(**props)(w, gz, _spatial(x))
-        gw = Conv2dGradWeights(**props)(x, gz, _spatial(w))
+        # The call's shape hints make the gradients' shapes static too (shared filters have
+        # none of their own).
+        gx = Conv2dGradInputs(**props)(w, gz, _spatial(x, self.imshp))
+        gw = Conv2dGradWeights(**props)(x, gz, _spatial(w, self.kshp))
         return [gx, gw]
 
 
@@ -186,10 +188,12 @@ def _shared_props(op):
             "filter_flip": op.filter_flip, "filter_dilation": op.filter_dilation}
 
 
-def _spatial(var):
-    """var's (rows, cols) as an int vector: a constant when both are known statically."""
-    return _shape_vector([length if length is not None else var.shape[axis]
-                          for axis, length in ((2, var.type.shape[2]), (3, var.type.shape[3]))])
+def _spatial(var, hint=None):
+    """var's (rows, cols) as an int vector: a constant when both are known statically (from
+    its type, or else from the call's shape hint)."""
+    static = _merge_hint(var.type.shape, hint)
+    return _shape_vector([static[axis] if static[axis] is not None else var.shape[axis]
+                          for axis in (2, 3)])
 
 
 def _merge_hint(static, hint):
