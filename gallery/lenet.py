@@ -1,7 +1,9 @@
-"""LeNet, as the convolutional-network tutorial writes it: two convolution + max-pooling layers
-(LeNetConvPoolLayer), a tanh hidden layer and a softmax output, trained by gradient descent on
-mini-batches picked from shared data through `givens`. Small here (4 and 8 filters of 5x5, 32
-hidden units) and fed a synthetic digit set, so it draws and trains in seconds.
+"""LeNet, as the convolutional-network tutorial writes it.
+
+Two convolution + max-pooling layers (LeNetConvPoolLayer), a tanh hidden layer and a softmax
+output, trained by gradient descent on mini-batches picked from shared data through `givens`.
+Small here (4 and 8 filters of 5x5, 32 hidden units) and fed a synthetic digit set, so it draws
+and trains in seconds.
 """
 
 import numpy
