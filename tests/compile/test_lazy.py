@@ -211,3 +211,22 @@ def test_a_hundred_thousand_node_branch_compiles_and_runs_on_demand():
     f = function([c, x], ifelse(c, y, x), mode="NONE")
     assert f(0, 2.0) == 2.0
     assert f(1, 0.0) == 100_000.0
+
+
+def test_nan_guard_checks_the_branch_taken_and_names_its_op():
+    from graphlens.errors import NaNError
+    c, x = T.iscalar("c"), T.dvector("x")
+    f = function([c, x], ifelse(c, T.log(x), x * 2), nan_guard=True)
+    np.testing.assert_allclose(f(0, [-1.0]), [-2.0])       # log(-1) is never computed
+    with pytest.raises(NaNError, match="Log"), np.errstate(invalid="ignore"):
+        f(1, [-1.0])
+
+
+def test_static_shape_is_what_both_branches_agree_on():
+    c = T.iscalar("c")
+    a = T.TensorType("float64", (3, 4))("a")
+    b = T.TensorType("float64", (3, None))("b")
+    assert ifelse(c, a, b).type.shape == (3, None)
+    assert ifelse(c, a, a * 2).type.shape == (3, 4)
+    value = function([c, a], ifelse(c, a, a * 2))(0, np.ones((3, 4)))
+    assert value.shape == (3, 4) and value.sum() == 24.0

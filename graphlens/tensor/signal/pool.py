@@ -150,6 +150,10 @@ class AveragePoolGrad(PoolBase):
         return [zeros_like(x), Pool(**self.props)(ggx)]
 
 
+# Theano's name for the gradient of the max-pooling gradient.
+DownsampleFactorMaxGradGrad = MaxPoolGradGrad
+
+
 def _pair(value, what):
     if isinstance(value, (int, np.integer)):
         return (int(value), int(value))
