@@ -141,6 +141,9 @@ def test_bad_arguments_and_shapes_are_named():
     x, w = T.tensor4("x"), T.tensor4("w")
     with pytest.raises(ValueError, match="border_mode must be"):
         T.nnet.conv2d(x, w, border_mode="same-ish")
+    with pytest.raises(ValueError, match="num_groups=1 and unshared=False only"):
+        T.nnet.conv2d(x, w, num_groups=2)
+    assert T.nnet.conv2d(x, w, num_groups=1, unshared=False).ndim == 4
     with pytest.raises(ShapeError, match="filters must be 4-d"):
         T.nnet.conv2d(x, T.matrix("m"))
     xs = T.TensorType("float64", (1, 3, 8, 8))("xs")
@@ -161,7 +164,7 @@ def test_shape_hints_make_the_gradients_static_for_shared_filters():
     x = T.TensorType("float64", (None, 2, None, None))("x")
     out = T.nnet.conv2d(x, w, input_shape=(4, 2, 6, 6), filter_shape=(3, 2, 3, 3))
     gx, gw = grad(out.sum(), [x, w])
-    assert gw.type.shape == (3, 2, 3, 3) and gx.type.shape == (4, None, 6, 6)
+    assert gw.type.shape == (3, 2, 3, 3) and gx.type.shape == (4, 2, 6, 6)
     xv = point((4, 2, 6, 6), "float64", 3)
     # d sum(out) / d w[o, c, u, v]: the sum of the input window the flipped tap (2-u, 2-v) reads.
     expected = np.array([[[[xv[:, c, 2 - u:6 - u, 2 - v:6 - v].sum() for v in range(3)]

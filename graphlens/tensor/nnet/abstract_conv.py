@@ -112,16 +112,17 @@ class Conv2d(ConvBase):
         props = _shared_props(self)
         # The call's shape hints make the gradients' shapes static too (shared filters have
         # none of their own).
-        gx = Conv2dGradInputs(**props)(w, gz, _spatial(x, self.imshp))
-        gw = Conv2dGradWeights(**props)(x, gz, _spatial(w, self.kshp))
+        gx = Conv2dGradInputs(**props, imshp=self.imshp)(w, gz, _spatial(x, self.imshp))
+        gw = Conv2dGradWeights(**props, kshp=self.kshp)(x, gz, _spatial(w, self.kshp))
         return [gx, gw]
 
 
 @dataclass(frozen=True)
 class Conv2dGradWeights(ConvBase):
     """The filters' gradient of conv2d: from the images x, the output gradient gz and the
-    filters' spatial shape (kh, kw)."""
+    filters' spatial shape (kh, kw). `kshp` is the filters' static shape hint, if any."""
 
+    kshp: tuple | None = None
     notation = Func("conv2d_grad_weights", params=_PARAMS)
 
     def make_node(self, x, gz, kernel_hw):
@@ -129,7 +130,7 @@ class Conv2dGradWeights(ConvBase):
         x, gz = _four_d(x, "input", name), _four_d(gz, "output gradient", name)
         kernel_hw = as_tensor_variable(kernel_hw)
         static = tuple(_static_vector(kernel_hw))
-        shape = (gz.type.shape[1], x.type.shape[1]) + static
+        shape = _merge_hint((gz.type.shape[1], x.type.shape[1]) + static, self.kshp)
         return Apply(self, [x, gz, kernel_hw], [TensorType(upcast(x.dtype, gz.dtype), shape)()])
 
     def perform(self, node, inputs):
@@ -137,6 +138,7 @@ class Conv2dGradWeights(ConvBase):
         kernel = tuple(int(k) for k in kernel_hw)
         gw = kernels.weights_gradient(x, gz, kernel, self.padding(kernel), self.subsample,
                                       self.filter_dilation, self.filter_flip)
+        _check_hint(gw.shape, self.kshp, "filter_shape", node.outputs[0])
         return [np.asarray(gw, dtype=node.outputs[0].type.dtype)]
 
     def grad(self, inputs, output_grads):
@@ -150,8 +152,9 @@ class Conv2dGradWeights(ConvBase):
 @dataclass(frozen=True)
 class Conv2dGradInputs(ConvBase):
     """The images' gradient of conv2d: from the filters w, the output gradient gz and the
-    images' spatial shape (rows, cols)."""
+    images' spatial shape (rows, cols). `imshp` is the images' static shape hint, if any."""
 
+    imshp: tuple | None = None
     notation = Func("conv2d_grad_inputs", params=_PARAMS)
 
     def make_node(self, w, gz, image_hw):
@@ -159,7 +162,7 @@ class Conv2dGradInputs(ConvBase):
         w, gz = _four_d(w, "filters", name), _four_d(gz, "output gradient", name)
         image_hw = as_tensor_variable(image_hw)
         static = tuple(_static_vector(image_hw))
-        shape = (gz.type.shape[0], w.type.shape[1]) + static
+        shape = _merge_hint((gz.type.shape[0], w.type.shape[1]) + static, self.imshp)
         return Apply(self, [w, gz, image_hw], [TensorType(upcast(w.dtype, gz.dtype), shape)()])
 
     def perform(self, node, inputs):
@@ -167,6 +170,7 @@ class Conv2dGradInputs(ConvBase):
         image = tuple(int(k) for k in image_hw)
         gx = kernels.inputs_gradient(w, gz, image, self.padding(w.shape[2:]), self.subsample,
                                      self.filter_dilation, self.filter_flip)
+        _check_hint(gx.shape, self.imshp, "input_shape", node.outputs[0])
         return [np.asarray(gx, dtype=node.outputs[0].type.dtype)]
 
     def grad(self, inputs, output_grads):
@@ -250,7 +254,7 @@ def _shape_hint(shape, what):
 
 def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="valid",
            subsample=(1, 1), filter_flip=True, image_shape=None, filter_dilation=(1, 1),
-           **kwargs):
+           num_groups=1, unshared=False, **kwargs):
     """Convolve 4-d images (batch, channels, rows, cols) with 4-d filters (out, channels, kh,
     kw), as Theano's `T.nnet.conv2d`: border_mode 'valid', 'full', 'half' or explicit padding
     (an int or a pair); `subsample` is the stride; filters are flipped (a true convolution)
@@ -260,6 +264,11 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     """
     if kwargs:
         raise TypeError(f"conv2d() got unexpected keyword arguments {sorted(kwargs)}")
+    if num_groups != 1 or unshared:
+        # Grouped and unshared convolutions (Theano 1.0's newest options) are not built yet.
+        raise ValueError(f"conv2d at {call_site()}: graphlens convolves with num_groups=1 and "
+                         f"unshared=False only; got num_groups={num_groups}, "
+                         f"unshared={unshared}")
     if image_shape is not None and input_shape is None:     # Theano's deprecated spelling
         input_shape = image_shape
     subsample = _pair(subsample, "subsample")

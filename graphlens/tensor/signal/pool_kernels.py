@@ -119,7 +119,9 @@ def max_pool_grad(x, maxout, gz, geometry):
 
 def max_pool_grad_grad(x, maxout, ggx, geometry):
     """The output-gradient's gradient of max_pool_grad: each window's ggx summed over the
-    elements that equal its max (the transpose of max_pool_grad's scatter)."""
+    elements that equal its max (the transpose of max_pool_grad's scatter). Theano's
+    DownsampleFactorMaxGradGrad kept one tied element's ggx instead of the sum; the sum is the
+    exact derivative of a gradient that sends gz to every tie."""
     if 0 in geometry.out:
         return np.zeros(x.shape[:-2] + geometry.out, dtype=ggx.dtype)
     mask = max_mask(x, maxout, geometry)
