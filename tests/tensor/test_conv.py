@@ -128,6 +128,9 @@ def test_old_conv_module_is_a_flipped_convolution_with_theanos_argument_names():
     assert out.type.shape == (1, 2, 7, 7)
     with pytest.raises(ValueError, match="'valid' or 'full'"):
         conv.conv2d(x, w, border_mode="half")
+    # Theano's positional order: image_shape, then filter_shape.
+    positional = conv.conv2d(x, w, (1, 1, 5, 5), (2, 1, 3, 3), "full")
+    assert positional.type.shape == (1, 2, 7, 7)
 
 
 def test_conv2d_prints_as_the_call():

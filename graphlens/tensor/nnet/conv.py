@@ -1,5 +1,5 @@
 """`graphlens.tensor.nnet.conv`, Theano's older convolution module, as the LeNet tutorial imports
-it: `from theano.tensor.nnet import conv; conv.conv2d(input, filters, filter_shape, image_shape)`.
+it: `from theano.tensor.nnet import conv; conv.conv2d(input, filters, image_shape, filter_shape)`.
 
 It builds the same op as `T.nnet.conv2d` (a true convolution: the filters are flipped), with the
 older argument order and names.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from graphlens.tensor.nnet.abstract_conv import conv2d as _abstract_conv2d
 
 
-def conv2d(input, filters, filter_shape=None, image_shape=None, border_mode="valid",
+def conv2d(input, filters, image_shape=None, filter_shape=None, border_mode="valid",
            subsample=(1, 1), **kargs):
     """Convolve images (batch, channels, rows, cols) with filters (out, channels, kh, kw);
     border_mode 'valid' or 'full'. `image_shape` and `filter_shape` are static hints.
