@@ -121,22 +121,32 @@ def numpy_step(values, x, y):
     return [cost] + conv_grads + [g2, gb2, g3, gb3]
 
 
+def lenet_step(dtype="float32", rounds=21):
+    """The LeNet comparison after checking both sides agree: a timing.Comparison."""
+    rng = np.random.default_rng(0)
+    values = make_params(rng, dtype)
+    images = rng.standard_normal((BATCH, 1, 28, 28)).astype(dtype)
+    labels = rng.integers(0, CLASSES, BATCH).astype("int64")
+    step = graphlens_step(values, dtype)
+    ours, reference = step(images, labels), numpy_step(values, images, labels)
+    tol = 2e-3 if dtype == "float32" else 1e-9
+    for mine, theirs in zip(ours, reference):
+        np.testing.assert_allclose(mine, theirs, rtol=tol, atol=tol * 1e-2)
+    return compare(lambda: step(images, labels), lambda: numpy_step(values, images, labels),
+                   number=3, rounds=rounds)
+
+
+def benchmarks():
+    """{name: callable returning a timing.Comparison} for bench/run.py."""
+    return {"LeNet-5 forward + gradient, batch 64, float32, vs numpy im2col": lenet_step}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     parser.add_argument("--rounds", type=int, default=21)
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    values = make_params(rng, args.dtype)
-    images = rng.standard_normal((BATCH, 1, 28, 28)).astype(args.dtype)
-    labels = rng.integers(0, CLASSES, BATCH).astype("int64")
-    step = graphlens_step(values, args.dtype)
-    ours, reference = step(images, labels), numpy_step(values, images, labels)
-    tol = 2e-3 if args.dtype == "float32" else 1e-9
-    for mine, theirs in zip(ours, reference):
-        np.testing.assert_allclose(mine, theirs, rtol=tol, atol=tol * 1e-2)
-    result = compare(lambda: step(images, labels), lambda: numpy_step(values, images, labels),
-                     number=3, rounds=args.rounds)
+    result = lenet_step(args.dtype, args.rounds)
     print(f"LeNet-5 forward + gradient, batch {BATCH}, {args.dtype}: graphlens "
           f"{result.ours * 1e3:.1f} ms, numpy im2col {result.reference * 1e3:.1f} ms, "
           f"ratio {result.ratio:.2f} (target <= 1.3)")
