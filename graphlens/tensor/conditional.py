@@ -31,6 +31,7 @@ class IfElse(Op):
     name: str | None = None
     notation = Func("ifelse")
     lazy_inputs = (1, 2)
+    input_labels = ("cond", "then", "else")      # what pictures write on the three edges
     zero_gradient_reason = ("the condition only picks a branch: a small change of it changes "
                             "nothing, so its gradient is zero")
 

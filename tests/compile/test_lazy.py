@@ -171,6 +171,8 @@ def test_pp_debugprint_and_picture_show_the_condition_and_both_branches():
     assert "IfElse" in dot
     for name in ("a", "b", "x", "y"):
         assert f'label="{name}' in dot, name
+    for edge in ("cond", "then", "else"):      # the three inputs' edges say which is which
+        assert f'label="{edge}"' in dot, edge
 
 
 def test_conditionals_tutorial_ifelse_and_switch_agree_and_switch_stays_eager():
