@@ -31,9 +31,10 @@ def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
     from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge,
                                    shapes, specialize, stabilize, xent)
+    from graphlens.rewrite import conditional
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace):
+                   fusion, inplace, conditional):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 

@@ -232,3 +232,16 @@ def test_static_shape_is_what_both_branches_agree_on():
     assert ifelse(c, a, a * 2).type.shape == (3, 4)
     value = function([c, a], ifelse(c, a, a * 2))(0, np.ones((3, 4)))
     assert value.shape == (3, 4) and value.sum() == 24.0
+
+
+def test_a_constant_condition_or_equal_branches_leave_no_ifelse():
+    from graphlens.tensor.conditional import IfElse
+    c, x = T.iscalar("c"), T.dvector("x")
+    chosen = function([x], ifelse(np.int8(0), Counted("then")(x), T.exp(x)))
+    same = function([c, x], ifelse(c, T.exp(x), T.exp(x)))
+    for f in (chosen, same):
+        assert [node.op.label for node in f.fgraph.toposort()] == ["Exp"]
+        assert not any(isinstance(node.op, IfElse) for node in f.fgraph.toposort())
+    np.testing.assert_allclose(chosen([0.0, 1.0]), np.exp([0.0, 1.0]))
+    np.testing.assert_allclose(same(1, [1.0]), np.exp([1.0]))
+    assert RUNS == {}
