@@ -86,8 +86,11 @@ def numpy_step(values, x, y):
         cols, (oh, ow) = _im2col(h, 5)
         conv = (cols @ flipped.reshape(w.shape[0], -1).T).reshape(BATCH, oh, ow, -1)
         conv = conv.transpose(0, 3, 1, 2)
+        # 2x2 max pooling as the maximum of the four strided quarters (much faster than a
+        # max over the blocks' axes), and the mask of each block's maxima for the gradient.
+        pooled = np.maximum(np.maximum(conv[:, :, 0::2, 0::2], conv[:, :, 0::2, 1::2]),
+                            np.maximum(conv[:, :, 1::2, 0::2], conv[:, :, 1::2, 1::2]))
         blocks = conv.reshape(BATCH, w.shape[0], oh // 2, 2, ow // 2, 2)
-        pooled = blocks.max(axis=(3, 5))
         mask = blocks == pooled[:, :, :, None, :, None]
         out = np.tanh(pooled + b[None, :, None, None])
         caches.append((h, cols, (oh, ow), mask, out, flipped))

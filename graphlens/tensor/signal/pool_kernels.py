@@ -1,18 +1,21 @@
 """The numpy arithmetic of 2-d pooling over the last two axes, shared by the pooling op and its
-gradient ops: whole-array windows (a strided view of the padded input), reduced at once.
+gradient ops.
 
 Which elements a window covers follows Theano's `Pool`: windows start every `stride` from the
 padded input's first row; with ignore_border=False the last windows may stick out past the end
 (they cover only what is there); 'max', 'sum' and 'average_exc_pad' leave the padding out,
 'average_inc_pad' counts it (but not what sticks out past the padded end).
-Only the gradients scatter back with a loop over the window's offsets (ws[0] * ws[1] whole-array
-adds, 4 for 2x2 pooling), as the convolution's input gradient does.
+
+Every function loops over the window's taps (ws[0] * ws[1] iterations, 4 for 2x2 pooling), each
+a whole-array operation on the strided view of that tap's elements of every window. That loop
+measured 25x faster than reducing a (..., rows, cols, ws, ws) window view over its last two axes
+(1 ms against 26 ms for 2x2 max pooling of a (64, 20, 24, 24) float32 array), and the
+gradient's scatter 1.5-2x faster (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 
 def output_length(length, ws, stride, pad, ignore_border):
@@ -48,11 +51,12 @@ class Geometry:
         out[..., ph:ph + h, pw:pw + w] = x
         return out
 
-    def windows(self, padded):
-        """(..., out rows, out cols, ws rows, ws cols): a view, no copy."""
-        view = sliding_window_view(padded, self.ws, axis=(-2, -1))
+    def taps(self):
+        """For each tap (u, v) of the window: the index of that tap's element in every window,
+        as a pair of strided slices of the padded extent (a (..., out rows, out cols) view)."""
         (oh, ow), (sh, sw) = self.out, self.stride
-        return view[..., :(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw, :, :]
+        return [(slice(u, u + (oh - 1) * sh + 1, sh), slice(v, v + (ow - 1) * sw + 1, sw))
+                for u in range(self.ws[0]) for v in range(self.ws[1])]
 
     def counts(self, include_padding):
         """How many elements each window averages over: (out rows, out cols)."""
@@ -66,16 +70,8 @@ class Geometry:
             lengths.append(np.maximum(end - start, 0))
         return np.outer(lengths[0], lengths[1])
 
-    def scatter(self, columns, dtype):
-        """The inverse of `windows` for gradients: each window's (ws rows, ws cols) values added
-        back where that window reads; returns the unpadded (..., rows, cols) part."""
-        lead = columns.shape[:-4]
-        total = np.zeros(lead + self.extent, dtype=dtype)
-        (oh, ow), (sh, sw) = self.out, self.stride
-        for u in range(self.ws[0]):
-            for v in range(self.ws[1]):
-                total[..., u:u + (oh - 1) * sh + 1:sh, v:v + (ow - 1) * sw + 1:sw] += \
-                    columns[..., u, v]
+    def unpadded(self, total):
+        """The part of a padded-extent array that lies over the input."""
         (ph, pw), (h, w) = self.pad, self.hw
         return total[..., ph:ph + h, pw:pw + w]
 
@@ -94,27 +90,27 @@ def pool(x, geometry, mode):
     """The pooled array (..., out rows, out cols)."""
     if 0 in geometry.out:
         return np.zeros(x.shape[:-2] + geometry.out, dtype=x.dtype)
-    if mode == "max":
-        return geometry.windows(geometry.padded(x, lowest(x.dtype))).max(axis=(-2, -1))
-    sums = geometry.windows(geometry.padded(x, 0)).sum(axis=(-2, -1))
-    if mode == "sum":
-        return sums.astype(x.dtype, copy=False)
-    return (sums / geometry.counts(mode == "average_inc_pad")).astype(x.dtype, copy=False)
-
-
-def max_mask(x, maxout, geometry):
-    """(..., out rows, out cols, ws rows, ws cols): True where a window's element equals its
-    max. Every tied element is marked, as Theano's MaxPoolGrad gives each the gradient."""
-    windows = geometry.windows(geometry.padded(x, lowest(x.dtype)))
-    return windows == maxout[..., None, None]
+    combine = np.maximum if mode == "max" else np.add
+    padded = geometry.padded(x, lowest(x.dtype) if mode == "max" else 0)
+    taps = geometry.taps()
+    out = padded[(Ellipsis,) + taps[0]].copy()
+    for rows, cols in taps[1:]:
+        combine(out, padded[..., rows, cols], out=out)
+    if mode in ("max", "sum"):
+        return out
+    return (out / geometry.counts(mode == "average_inc_pad")).astype(x.dtype, copy=False)
 
 
 def max_pool_grad(x, maxout, gz, geometry):
-    """The input's gradient of max pooling: gz sent to every element equal to its window's max."""
+    """The input's gradient of max pooling: gz sent to every element equal to its window's max
+    (every tied element, as Theano's MaxPoolGrad)."""
     if 0 in geometry.out:
         return np.zeros_like(x, dtype=gz.dtype)
-    mask = max_mask(x, maxout, geometry)
-    return geometry.scatter(mask * gz[..., None, None], gz.dtype)
+    padded = geometry.padded(x, lowest(x.dtype))
+    total = np.zeros(x.shape[:-2] + geometry.extent, dtype=gz.dtype)
+    for rows, cols in geometry.taps():
+        total[..., rows, cols] += np.where(padded[..., rows, cols] == maxout, gz, 0)
+    return geometry.unpadded(total)
 
 
 def max_pool_grad_grad(x, maxout, ggx, geometry):
@@ -124,9 +120,12 @@ def max_pool_grad_grad(x, maxout, ggx, geometry):
     exact derivative of a gradient that sends gz to every tie."""
     if 0 in geometry.out:
         return np.zeros(x.shape[:-2] + geometry.out, dtype=ggx.dtype)
-    mask = max_mask(x, maxout, geometry)
-    windows = geometry.windows(geometry.padded(ggx, 0))
-    return np.where(mask, windows, 0).sum(axis=(-2, -1)).astype(ggx.dtype, copy=False)
+    padded = geometry.padded(x, lowest(x.dtype))
+    padded_ggx = geometry.padded(ggx, 0)
+    out = np.zeros(x.shape[:-2] + geometry.out, dtype=ggx.dtype)
+    for rows, cols in geometry.taps():
+        out += np.where(padded[..., rows, cols] == maxout, padded_ggx[..., rows, cols], 0)
+    return out
 
 
 def average_pool_grad(gz, geometry, mode):
@@ -134,5 +133,7 @@ def average_pool_grad(gz, geometry, mode):
     window averaged over, spread over the window."""
     if mode != "sum":
         gz = gz / geometry.counts(mode == "average_inc_pad")
-    spread = np.broadcast_to(gz[..., None, None], gz.shape + geometry.ws)
-    return geometry.scatter(spread, gz.dtype)
+    total = np.zeros(gz.shape[:-2] + geometry.extent, dtype=gz.dtype)
+    for rows, cols in geometry.taps():
+        total[..., rows, cols] += gz
+    return geometry.unpadded(total)
