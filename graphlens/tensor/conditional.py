@@ -32,8 +32,6 @@ class IfElse(Op):
     notation = Func("ifelse")
     lazy_inputs = (1, 2)
     input_labels = ("cond", "then", "else")      # what pictures write on the three edges
-    zero_gradient_reason = ("the condition only picks a branch: a small change of it changes "
-                            "nothing, so its gradient is zero")
 
     def make_node(self, condition, then_branch, else_branch):
         condition = as_tensor_variable(condition)
@@ -63,7 +61,9 @@ class IfElse(Op):
     def grad(self, inputs, output_grads):
         (condition, then_branch, else_branch), (gz,) = inputs, output_grads
         # The gradient follows the branch taken; the other gets zeros of its own shape, asked
-        # for lazily too (it is the untaken side of the gradient's own ifelse).
+        # for lazily too (it is the untaken side of the gradient's own ifelse). The condition
+        # only picks a branch, so its gradient is an honest zero. (No `zero_gradient_reason`:
+        # the tracer reads that as "no input gets a gradient", and the branches do.)
         return [zeros_like(condition, dtype=_float_dtype(gz)),
                 IfElse(self.name)(condition, gz, zeros_like(then_branch)),
                 IfElse(self.name)(condition, zeros_like(else_branch), gz)]

@@ -245,3 +245,14 @@ def test_a_constant_condition_or_equal_branches_leave_no_ifelse():
     np.testing.assert_allclose(chosen([0.0, 1.0]), np.exp([0.0, 1.0]))
     np.testing.assert_allclose(same(1, [1.0]), np.exp([1.0]))
     assert RUNS == {}
+
+
+def test_the_gradient_tracer_does_not_call_ifelse_a_blocker():
+    from graphlens.trace.vanishing import vanishing
+    x = T.dmatrix("x")
+    c = T.iscalar("c")
+    w = T.dmatrix("w")
+    h = T.dot(x, w)
+    cost = ifelse(c, abs(h).mean(), (h ** 2).mean())
+    report = vanishing(cost, [w])
+    assert report.findings == [] and len(report.flowing) == 1

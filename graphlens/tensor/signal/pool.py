@@ -86,8 +86,6 @@ class MaxPoolGrad(PoolBase):
     gradient: each window's gradient goes to every element equal to the window's max."""
 
     notation = Func("max_pool_2d_grad", params=_PARAMS)
-    zero_gradient_reason = ("where each window's maximum sits is piecewise constant in x: "
-                            "moving x a little moves no gradient")
 
     def make_node(self, x, maxout, gz):
         x = self.check_rank(x, "max_pool_2d_grad")
@@ -101,6 +99,9 @@ class MaxPoolGrad(PoolBase):
 
     def grad(self, inputs, output_grads):
         (x, maxout, gz), (ggx,) = inputs, output_grads
+        # Where each window's maximum sits is piecewise constant in x (and in maxout): honest
+        # zeros for those; gz gets the transpose of the scatter. (No zero_gradient_reason: the
+        # tracer would read it as blocking gz too.)
         return [zeros_like(x), zeros_like(maxout), MaxPoolGradGrad(**self.props)(x, maxout, ggx)]
 
 
@@ -110,7 +111,6 @@ class MaxPoolGradGrad(PoolBase):
     DownsampleFactorMaxGradGrad): each window's ggx summed over its maxima."""
 
     notation = Func("max_pool_2d_grad_grad", params=_PARAMS)
-    zero_gradient_reason = MaxPoolGrad.zero_gradient_reason
 
     def make_node(self, x, maxout, ggx):
         x = self.check_rank(x, "max_pool_2d_grad_grad")
@@ -133,7 +133,6 @@ class AveragePoolGrad(PoolBase):
     output's gradient."""
 
     notation = Func("average_pool_2d_grad", params=_PARAMS)
-    zero_gradient_reason = "sum and average pooling are linear: their gradient ignores x's values"
 
     def make_node(self, x, gz):
         x = self.check_rank(x, "average_pool_2d_grad")
@@ -147,6 +146,7 @@ class AveragePoolGrad(PoolBase):
 
     def grad(self, inputs, output_grads):
         (x, gz), (ggx,) = inputs, output_grads
+        # Sum and average pooling are linear: their gradient reads only x's shape.
         return [zeros_like(x), Pool(**self.props)(ggx)]
 
 
