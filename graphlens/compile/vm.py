@@ -82,7 +82,7 @@ class VM:
                 steps[main[at]][4].append(slot)
         self.nodes = main
         self.program = [steps[node] for node in main]
-        self.branches = lazy.Branches(nodes, conditional, steps)
+        self.branches = lazy.Branches(nodes, conditional, steps, position)
         self.run = self._run_lazy
 
     def _run_lazy(self, input_values):

@@ -256,3 +256,21 @@ def test_the_gradient_tracer_does_not_call_ifelse_a_blocker():
     cost = ifelse(c, abs(h).mean(), (h ** 2).mean())
     report = vanishing(cost, [w])
     assert report.findings == [] and len(report.flowing) == 1
+
+
+def test_a_long_branch_drops_its_intermediates_as_it_goes():
+    c, x = T.iscalar("c"), T.dvector("x")
+    y = x
+    for _ in range(5):
+        y = T.exp(Counted("step")(y)) * 0.5
+    f = function([c, x], ifelse(c, y, x), mode="NONE")
+    branch = f.vm.branches.of(f.fgraph.outputs[0].owner.inputs[1])
+    assert len(branch) == 15
+    # Every intermediate but the branch's result is dropped by its reader inside the branch.
+    assert sum(len(step[4]) for step in branch) == 14
+    expected = np.array([0.1, -0.2])
+    for _ in range(5):
+        expected = np.exp(expected) * 0.5
+    np.testing.assert_allclose(f(1, [0.1, -0.2]), expected)
+    np.testing.assert_allclose(f(1, [0.1, -0.2]), expected)
+    assert RUNS == {"step": 10}
