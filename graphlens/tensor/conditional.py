@@ -20,7 +20,8 @@ from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.type import TensorType
-from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
+                                       constant)
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class IfElse(Op):
         if condition.ndim != 0:
             raise ShapeError(f"ifelse at {call_site()}: the condition must be a scalar (0 is "
                              f"False, anything else True), got {describe(condition)}")
-        then_branch = as_tensor_variable(then_branch)
-        else_branch = as_tensor_variable(else_branch)
+        then_branch = _yielding(as_tensor_variable(then_branch), else_branch)
+        else_branch = _yielding(as_tensor_variable(else_branch), then_branch)
         if then_branch.dtype != else_branch.dtype or then_branch.ndim != else_branch.ndim:
             raise GraphlensTypeError(
                 f"ifelse at {call_site()}: the two branches must have the same type; they are "
@@ -67,6 +68,15 @@ class IfElse(Op):
         return [zeros_like(condition, dtype=_float_dtype(gz)),
                 IfElse(self.name)(condition, gz, zeros_like(then_branch)),
                 IfElse(self.name)(condition, zeros_like(else_branch), gz)]
+
+
+def _yielding(branch, other):
+    """A Python number (a weak constant) takes the other branch's dtype: ifelse(c, x, 0.0)."""
+    other = other if isinstance(other, TensorVariable) else None
+    if (other is not None and isinstance(branch, TensorConstant) and branch.weak
+            and branch.ndim == other.ndim and branch.dtype != other.dtype):
+        return constant(branch.data, dtype=other.dtype)
+    return branch
 
 
 def _float_dtype(var):

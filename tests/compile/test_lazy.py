@@ -274,3 +274,12 @@ def test_a_long_branch_drops_its_intermediates_as_it_goes():
     np.testing.assert_allclose(f(1, [0.1, -0.2]), expected)
     np.testing.assert_allclose(f(1, [0.1, -0.2]), expected)
     assert RUNS == {"step": 10}
+
+
+def test_a_python_number_branch_takes_the_other_branchs_dtype():
+    c, s = T.iscalar("c"), T.fscalar("s")
+    out = ifelse(c, s * 2, 0.0)
+    assert out.dtype == "float32"
+    f = function([c, s], [out, ifelse(c, 1, s)])
+    assert [float(v) for v in f(1, 1.5)] == [3.0, 1.0]
+    assert [float(v) for v in f(0, 1.5)] == [0.0, 1.5]
