@@ -11,12 +11,14 @@ from graphlens.config import config
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.shared import shared
 from graphlens.gradient import grad, jacobian, hessian, verify_grad
+from graphlens.compile.mode import Mode
 
 __version__ = "0.1.0"
 
 __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
     "pp", "debugprint", "pydotprint",
+    "Mode",
 ]
 
 

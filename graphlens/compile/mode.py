@@ -10,12 +10,18 @@ stability, xent, blas).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphlens.errors import ConfigError
 from graphlens.config import config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
+# Theano's linkers: graphlens has one evaluator, which runs every graph (lazy ifelse included),
+# so `Mode(linker='vm')` is accepted and changes nothing.
+LINKERS = ("vm", "cvm", "py", "c", "c|py", "c|py_nogc", "vm_nogc", "cvm_nogc")
+# Theano's optimizer names, as the rewrite sets they select.
+OPTIMIZERS = {"default": None, "fast_run": "FAST_RUN", "fast_compile": "FAST_COMPILE",
+              "merge": "FAST_COMPILE", "None": "NONE", None: "NONE"}
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,20 @@ class Mode:
     name: str = "FAST_RUN"
     include: tuple = ()
     exclude: tuple = ()
+    # Theano's spelling, `Mode(linker='vm', optimizer='fast_run')`, as the conditionals
+    # tutorial writes it; keyword only in effect (they follow the graphlens fields).
+    linker: str | None = field(default=None, repr=False, compare=False)
+    optimizer: str | None = field(default="default", repr=False, compare=False)
 
     def __post_init__(self):
+        if self.linker is not None and self.linker not in LINKERS:
+            raise ConfigError(f"unknown linker {self.linker!r}; Theano's linkers: "
+                              f"{', '.join(LINKERS)} (all run on graphlens's one evaluator)")
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError(f"unknown optimizer {self.optimizer!r}; use one of "
+                              f"{', '.join(map(str, OPTIMIZERS))}")
+        if OPTIMIZERS[self.optimizer] is not None:
+            object.__setattr__(self, "name", OPTIMIZERS[self.optimizer])
         if self.name not in MODE_NAMES:
             raise ConfigError(f"unknown mode {self.name!r}; modes: {', '.join(MODE_NAMES)}")
         for option in ("include", "exclude"):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+import graphlens
 import graphlens.tensor as T
 from graphlens import debugprint, function, grad, pp, verify_grad
 from graphlens.errors import EvaluationError
@@ -183,8 +184,8 @@ def test_conditionals_tutorial_ifelse_and_switch_agree_and_switch_stays_eager():
     x, y = T.matrix("x"), T.matrix("y")
     z_switch = T.switch(T.lt(a, b), T.mean(x), T.mean(y))
     z_lazy = ifelse(T.lt(a, b), T.mean(x), T.mean(y))
-    f_switch = function([a, b, x, y], z_switch)
-    f_lazy = function([a, b, x, y], z_lazy)
+    f_switch = graphlens.function([a, b, x, y], z_switch, mode=graphlens.Mode(linker='vm'))
+    f_lazy = graphlens.function([a, b, x, y], z_lazy, mode=graphlens.Mode(linker='vm'))
     big_mat1 = np.ones((100, 50), dtype=x.dtype)
     big_mat2 = np.zeros((100, 50), dtype=x.dtype)
     for val1, val2, expected in ((0.0, 1.0, 1.0), (1.0, 0.0, 0.0)):
