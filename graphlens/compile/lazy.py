@@ -141,8 +141,10 @@ def run_conditional(step, storage, branches, describe_failure):
                       for i, slot in enumerate(inputs)]
             storage[lazy_step[3]] = lazy_step[0](node, values)[0]
             stack.pop()
-            if stack:       # a lazy op inside a branch drops its private inputs (the main
-                for slot in lazy_step[4]:      # program frees the outermost one's)
+            # A lazy op inside a branch drops its private inputs; the main program frees the
+            # outermost one's.
+            if stack:
+                for slot in lazy_step[4]:
                     storage[slot] = None
     except EvaluationError:
         raise
