@@ -284,3 +284,16 @@ def test_a_python_number_branch_takes_the_other_branchs_dtype():
     f = function([c, s], [out, ifelse(c, 1, s)])
     assert [float(v) for v in f(1, 1.5)] == [3.0, 1.0]
     assert [float(v) for v in f(0, 1.5)] == [0.0, 1.5]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_ifelse_whose_condition_is_computed_inside_a_branch(mode):
+    c, x = T.iscalar("c"), T.dvector("x")
+    inner_condition = T.gt(Counted("inner_condition")(x * 2).sum(), 0)
+    inner = ifelse(inner_condition, T.exp(x), -x)
+    f = function([c, x], ifelse(c, inner * 3, x), mode=mode)
+    for _ in range(2):
+        np.testing.assert_allclose(f(1, [1.0, 2.0]), np.exp([1.0, 2.0]) * 3)
+        np.testing.assert_allclose(f(1, [-1.0, -2.0]), [3.0, 6.0])
+        np.testing.assert_allclose(f(0, [-1.0, -2.0]), [-1.0, -2.0])
+    assert RUNS == {"inner_condition": 4}
