@@ -155,7 +155,7 @@ CORE = {
 }
 # Other bench modules contribute sections with a `benchmarks()` -> {name: callable} function,
 # each callable returning a timing.Comparison, or (graphlens seconds, reference seconds).
-SECTIONS = ("rewrites", "printing", "pictures")
+SECTIONS = ("rewrites", "printing", "pictures", "lenet")
 
 
 def collect():

@@ -1,8 +1,14 @@
 """Shared fixtures: every test starts from the default config (no user rc file or flags)."""
 
-import pytest
+import os
 
-from graphlens import config
+# One BLAS thread, set before numpy loads: on the shared 2-core machine two BLAS thread pools
+# spin against each other and made the convolution tests 10x slower in CPU time (as bench/ does).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+
+from graphlens import config  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ from graphlens.rewrite.db import optimize
 from graphlens.config import config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
-
 # Theano's linkers. graphlens has one evaluator (compile/vm.py, numpy), so every linker name is
 # accepted and runs on it: no C code is generated.
 THEANO_LINKERS = ("py", "c", "c|py", "c|py_nogc", "vm", "vm_nogc", "cvm", "cvm_nogc")

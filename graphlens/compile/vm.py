@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import EvaluationError, where
+from graphlens.errors import EvaluationError, GraphlensError, where
+from graphlens.compile import lazy
 from graphlens.graph.basic import Constant
+from graphlens.graph.schedule import conditional_nodes
 
 
 class VM:
@@ -42,6 +44,16 @@ class VM:
         self.input_positions = [position[var] for var in input_vars]
         self.output_positions = [position[var] for var in output_vars]
         keep = set(self.output_positions) | {position[var] for var in constants}
+        conditional = conditional_nodes(nodes, output_vars)
+        if conditional:
+            several = [node for node in nodes if len(node.outputs) > 1]
+            if several:
+                raise GraphlensError(
+                    f"a function with a lazy ifelse cannot also hold {several[0].op.label} (an op "
+                    f"with several outputs, built at {where(several[0].outputs[0])}) yet; "
+                    f"compile the loop and the ifelse as two functions")
+            self._build_lazy(nodes, conditional, position, keep, wrap_perform)
+            return
         last_use = {}
         for step, node in enumerate(nodes):
             for var in node.inputs:
@@ -60,6 +72,54 @@ class VM:
             self.program = [(wrap_perform(step[1]),) + step[1:] for step in self.program]
         if any(len(node.outputs) > 1 for node in nodes):
             self.program = several_output_steps(self.program, position, self.template)
+
+    def _build_lazy(self, nodes, conditional, position, keep, wrap_perform):
+        """The program of a graph with lazy ops: eager nodes in order, the rest on demand
+        (compile/lazy.py)."""
+        perform_of = {node: node.op.perform if wrap_perform is None else wrap_perform(node)
+                      for node in nodes}
+        steps = {node: (perform_of[node], node, tuple(position[v] for v in node.inputs),
+                        position[node.outputs[0]], [], bool(node.op.lazy_inputs))
+                 for node in nodes}
+        main = [node for node in nodes if node not in conditional]
+        main_step = {node: i for i, node in enumerate(main)}
+        deadline = lazy.deadlines(nodes, conditional, main_step)
+        last_use = {}
+        for node in nodes:
+            at = main_step[node] if node not in conditional else deadline[node]
+            for slot in steps[node][2] + (steps[node][3],):
+                last_use[slot] = max(last_use.get(slot, -1), at)
+        for slot, at in last_use.items():
+            if slot not in keep:
+                steps[main[at]][4].append(slot)
+        self.nodes = main
+        self.program = [steps[node] for node in main]
+        self.branches = lazy.Branches(nodes, conditional, steps, position)
+        self.run = self._run_lazy
+
+    def _run_lazy(self, input_values):
+        """`run` for graphs with lazy ops: a lazy op's step evaluates its demanded branches."""
+        storage = self.template.copy()
+        for slot, value in zip(self.input_positions, input_values):
+            storage[slot] = value
+        step = None
+        try:
+            for step in self.program:
+                perform, node, inputs, output, frees, is_lazy = step
+                if is_lazy:
+                    storage[output] = lazy.run_conditional(step, storage, self.branches,
+                                                           describe_failure)
+                else:
+                    storage[output] = perform(node, [storage[i] for i in inputs])[0]
+                for slot in frees:
+                    storage[slot] = None
+        except EvaluationError:
+            raise
+        except Exception as exc:
+            node, inputs = step[1], step[2]
+            raise EvaluationError.caused_by(
+                describe_failure(node, [storage[i] for i in inputs], exc), exc) from exc
+        return [storage[slot] for slot in self.output_positions]
 
     def run(self, input_values):
         """The output values, given values for the input variables in order."""
@@ -112,6 +172,7 @@ def _take(index):
     def run(node, inputs):
         return [inputs[0][index]]
     return run
+
 
 
 def describe_failure(node, values, exc) -> str:

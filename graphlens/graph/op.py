@@ -37,6 +37,10 @@ class Op:
     draws_random = False
     # Graphs the op carries inside (graph/inner.py): a fused kernel, a loop's step function.
     inner_graphs = ()
+    # Positions of inputs evaluated only on demand (ifelse's two branches): the evaluator first
+    # computes the other inputs, asks `demand` which lazy ones this call needs, and computes only
+    # those (docs/architecture.md, "Lazy inputs"). Empty for almost every op.
+    lazy_inputs = ()
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""
@@ -54,6 +58,11 @@ class Op:
         """The gradients given the node's `outputs` too (Theano's name); an op whose gradient
         reads its own results (a loop's saved states) overrides this, the rest define grad."""
         return self.grad(inputs, output_grads)
+
+    def demand(self, node, values) -> tuple:
+        """The lazy input positions this call needs, given the values of the eager inputs
+        (`values` has None at every lazy position). Only ops with `lazy_inputs` are asked."""
+        return tuple(self.lazy_inputs)
 
     def __call__(self, *inputs):
         node = self.make_node(*inputs)

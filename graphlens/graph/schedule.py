@@ -57,3 +57,28 @@ def schedule(nodes) -> list:
         released.sort(key=priority)
         ready.extend(released)
     return order
+
+
+def conditional_nodes(nodes, outputs) -> set:
+    """The nodes of `nodes` whose value is needed only through some op's lazy inputs (an
+    ifelse's branches): the evaluator runs them on demand, never in the schedule's order.
+
+    Empty, after one pass over the ops, for a graph without lazy ops.
+
+    >>> conditional_nodes(toposort([y]), [y])     # y = ifelse(c, exp(x), log(x))  # doctest: +SKIP
+    {<Apply Exp>, <Apply Log>}
+    """
+    if not any(getattr(node.op, "lazy_inputs", ()) for node in nodes):
+        return set()
+    eager = set()
+    stack = [var.owner for var in outputs if var.owner is not None]
+    while stack:
+        node = stack.pop()
+        if node in eager:
+            continue
+        eager.add(node)
+        lazy = getattr(node.op, "lazy_inputs", ())
+        for position, var in enumerate(node.inputs):
+            if position not in lazy and var.owner is not None and var.owner not in eager:
+                stack.append(var.owner)
+    return {node for node in nodes if node not in eager}

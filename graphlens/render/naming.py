@@ -165,6 +165,11 @@ def index_text(idx, symbolic_texts) -> list[str]:
     return ["".join(pieces) for pieces in index_entries(idx, symbolic_texts)]
 
 
+def _call_value(value) -> str:
+    # As pp's call form prints a keyword: strings quoted, everything else compact.
+    return repr(value) if isinstance(value, str) else value_text(value)
+
+
 def _shown_prop(value) -> bool:
     # An empty tuple says nothing; variables (a fused op's inner graph) are drawn, not labelled.
     if isinstance(value, tuple):
@@ -221,6 +226,12 @@ def op_label(op) -> str:
     defaults = prop_defaults(type(op))
     # An op may name props that are drawn rather than spelled (a loop's inner graph).
     hidden = getattr(type(op), "hidden_props", ())
+    if getattr(type(op), "labelled_as_call", False):
+        # The op reads as the call that built it: conv2d(border_mode='valid').
+        notation = op.notation
+        parts = [f"{key}={_call_value(props[key])}" for key in notation.params
+                 if not (key in defaults and props[key] == defaults[key])]
+        return f"{notation.name}({', '.join(parts)})"
     parts = [_prop_text(key, value) for key, value in props.items()
              if key not in hidden and _shown_prop(value)
              and not (key in defaults and value == defaults[key])]

@@ -266,11 +266,14 @@ class ViewBuilder:
                                       subject=node))
         self.op_keys[node] = key
         self.scene_titles[key] = op_text
-        ordered = order_matters(node.op) and len(node.inputs) > 1
+        # An op may name its inputs for pictures (ifelse: cond, then, else); else positions
+        # are shown where order matters.
+        names = getattr(node.op, "input_labels", None)
+        ordered = names is not None or (order_matters(node.op) and len(node.inputs) > 1)
         for position, var in enumerate(node.inputs):
             tail = source_of(var, cluster)
-            self.scene.edges.append(SceneEdge(tail, key, "data",
-                                              str(position) if ordered else None,
+            label = (names[position] if names else str(position)) if ordered else None
+            self.scene.edges.append(SceneEdge(tail, key, "data", label,
                                               subject=(node, position)))
 
     def source_line(self, node, origin) -> str:

@@ -21,8 +21,8 @@ import warnings
 from graphlens.errors import ConfigError, RewriteBudgetWarning, RewriteError, describe
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
-from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge, shapes,
-                               specialize, stabilize, xent)
+from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fusion, inplace,
+                               merge, shapes, specialize, stabilize, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 from graphlens.scan import rewrites as scan_rewrites
 
@@ -36,7 +36,7 @@ def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace, scan_rewrites):
+                   fusion, inplace, scan_rewrites, conditional):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from graphlens.backprop import GradientStop, StraightThrough
+from graphlens.graph.schedule import conditional_nodes
 from graphlens.rewrite.composite import Composite
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise
@@ -78,13 +79,20 @@ def destroyable_inputs(fgraph) -> list:
         elif at == latest:
             last[base] = (latest, count + 1)
 
+    # A node an ifelse runs on demand runs when that ifelse does, not at its place in the
+    # schedule: its reads count as last (nothing before may overwrite what it reads) and it
+    # overwrites nothing itself (compile/lazy.py).
+    conditional = conditional_nodes(order, fgraph.outputs)
     for node in order:
+        at = never if node in conditional else step[node]
         for var in node.inputs:
-            read(owner_of(var), step[node])
+            read(owner_of(var), at)
     for var in fgraph.outputs:
         read(owner_of(var), never)
     chosen = []
     for node in order:
+        if node in conditional:
+            continue
         out = node.outputs[0]
         for position in _candidates(node):
             var = node.inputs[position]

@@ -58,3 +58,15 @@ def test_including_stability_rewrites_in_none_mode():
     f = function([x], T.log(T.nnet.sigmoid(x)), mode=Mode("NONE", include=("stability",)))
     assert float(f(-800.0)) == -800.0
     assert list(f.rewrite_log.counts()) == ["log_sigmoid_to_softplus"]
+
+
+def test_theanos_mode_spelling_linker_and_optimizer():
+    import graphlens
+    from graphlens.errors import ConfigError
+    assert graphlens.Mode(linker="vm").name == "FAST_RUN"
+    assert graphlens.Mode(linker="cvm", optimizer=None).name == "NONE"
+    assert graphlens.Mode(optimizer="fast_compile").name == "FAST_COMPILE"
+    with pytest.raises(ConfigError, match="unknown linker 'jit'"):
+        graphlens.Mode(linker="jit")
+    with pytest.raises(ConfigError, match="unknown optimizer"):
+        graphlens.Mode(optimizer="o3")

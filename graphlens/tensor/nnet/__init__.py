@@ -16,3 +16,5 @@ from graphlens.tensor.nnet.activations import elu, selu, softsign  # noqa: F401,
 from graphlens.tensor.nnet.crossentropy import sigmoid_binary_crossentropy  # noqa: F401,E402
 
 logsoftmax = log_softmax          # Theano 1.0's name
+from graphlens.tensor.nnet.abstract_conv import conv2d  # noqa: E402,F401
+from graphlens.tensor.nnet import conv  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""`graphlens.tensor.signal`, as Theano's `theano.tensor.signal`: `pool` and `downsample`."""
