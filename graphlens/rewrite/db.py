@@ -22,7 +22,9 @@ from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 
 # The order phases run in. A rule names one of them.
-PHASES = ("merge", "canonicalize", "stabilize", "specialize", "fusion", "inplace")
+# "cancel" follows "stabilize": quotients cancel once the stabilize rules wrote their factors
+# in one form (1 - sigmoid(z) as sigmoid(-z)), and after the patterns of xent.py had their turn.
+PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "fusion", "inplace")
 # Passes per phase before the driver stops looking for a fixed point.
 MAX_PASSES = 6
 
@@ -31,9 +33,10 @@ def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
     from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge,
                                    shapes, specialize, stabilize, xent)
+    from graphlens.rewrite import stable_grads
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace):
+                   fusion, inplace, stable_grads):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 
