@@ -18,11 +18,14 @@ import numpy as np
 from graphlens.graph.basic import Constant
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.pattern import fits, is_constant_equal
-from graphlens.tensor.math import Add, Mul, Neg, Sqr, Sub, TrueDiv, fill, mul, neg, sub
+from graphlens.tensor.elemwise import DimShuffle
+from graphlens.tensor.math import Add, Mul, Neg, Second, Sqr, Sub, TrueDiv, fill, mul, neg, sub
 from graphlens.tensor.variable import as_tensor_variable
 
-# The ops a product is read through; anything else is a factor.
-PRODUCT_OPS = (Mul, TrueDiv, Neg, Sqr)
+# The ops a product is read through; anything else is a factor. A DimShuffle that only inserts
+# broadcast axes is read through too (its factors get the axes), and fill(x, y) as y: the
+# gradient of a sum is such a broadcast, and what it divides by must meet what multiplies it.
+PRODUCT_OPS = (Mul, TrueDiv, Neg, Sqr, DimShuffle, Second)
 # How many product nodes one reading may walk: each rule reads from every product node, so a
 # bound keeps a pass linear on long chains (a longer product is simplified in its parts).
 MAX_WALK = 64
@@ -37,36 +40,73 @@ class Product:
     sign: int = 1
     num: list = field(default_factory=list)
     den: list = field(default_factory=list)
+    # Variables whose shapes the product broadcasts to (the x of fill(x, y)); not factors.
+    shapes: list = field(default_factory=list)
+
+
+def _inserts_axes_only(op) -> bool:
+    kept = [axis for axis in op.new_order if axis != "x"]
+    return kept == list(range(op.input_ndim))
 
 
 def _walkable(var) -> bool:
     node = var.owner
-    return node is not None and isinstance(node.op, PRODUCT_OPS) and var.dtype.startswith(
-        ("float", "complex"))
+    if node is None or not isinstance(node.op, PRODUCT_OPS):
+        return False
+    if isinstance(node.op, DimShuffle) and not _inserts_axes_only(node.op):
+        return False
+    return var.dtype.startswith(("float", "complex"))
+
+
+def _compose(inner, outer):
+    """The order doing DimShuffle `inner`, then `outer` (None is no DimShuffle)."""
+    if outer is None:
+        return inner
+    return tuple("x" if axis == "x" else inner[axis] for axis in outer)
+
+
+def _shuffled(var, order, rank):
+    """`var` (broadcast against rank `rank`, aligned right) with the axes of `order` inserted."""
+    if order is None:
+        return var
+    pad = rank - var.ndim
+    own = tuple("x" if axis == "x" or axis < pad else axis - pad for axis in order)
+    if own == tuple(range(var.ndim)):
+        return var
+    return DimShuffle(var.ndim, own)(var)
 
 
 def collect(var) -> Product:
-    """`var` read as a product, through at most MAX_WALK nodes of *, /, unary - and sqr.
+    """`var` read as a product, through at most MAX_WALK nodes of *, /, unary -, sqr, fill and
+    axis-inserting DimShuffles.
 
     Integer products are factors, never walked: regrouping them could change where they wrap.
     """
-    product, stack, walked = Product(), [(var, False)], 0
+    product, walked = Product(), 0
+    # (variable, in the denominator, DimShuffle order its factors get, rank that order reads)
+    stack = [(var, False, None, var.ndim)]
     while stack:
-        current, below = stack.pop()
+        current, below, order, rank = stack.pop()
         if walked < MAX_WALK and _walkable(current):
             walked += 1
             op, inputs = current.owner.op, current.owner.inputs
             if isinstance(op, Mul):
-                stack.extend((inp, below) for inp in reversed(inputs))
+                stack.extend((inp, below, order, rank) for inp in reversed(inputs))
             elif isinstance(op, TrueDiv):
-                stack.extend([(inputs[1], not below), (inputs[0], below)])
+                stack.extend([(inputs[1], not below, order, rank),
+                              (inputs[0], below, order, rank)])
             elif isinstance(op, Sqr):
-                stack.extend([(inputs[0], below), (inputs[0], below)])
+                stack.extend([(inputs[0], below, order, rank)] * 2)
+            elif isinstance(op, DimShuffle):
+                stack.append((inputs[0], below, _compose(op.new_order, order), op.input_ndim))
+            elif isinstance(op, Second):
+                product.shapes.append(_shuffled(inputs[0], order, rank))
+                stack.append((inputs[1], below, order, rank))
             else:
                 product.sign = -product.sign
-                stack.append((inputs[0], below))
+                stack.append((inputs[0], below, order, rank))
             continue
-        (product.den if below else product.num).append(current)
+        (product.den if below else product.num).append(_shuffled(current, order, rank))
     return product
 
 
@@ -142,8 +182,8 @@ def build(product, old, dropped=()):
     num = [f for f in product.num if not is_constant_equal(f, 1)]
     den = [f for f in product.den if not is_constant_equal(f, 1)]
     kept = num + den
-    dropped = list(dropped) + [f for f in product.num + product.den
-                               if not any(f is k for k in kept)]
+    dropped = list(dropped) + product.shapes + [f for f in product.num + product.den
+                                                if not any(f is k for k in kept)]
     top = mul(*num) if num else as_tensor_variable(np.asarray(1, dtype=old.dtype))
     new = top / mul(*den) if den else top
     if product.sign < 0:

@@ -64,7 +64,7 @@ def sigmoid_forms_in_product(old, fgraph):
     product = _product_of(old, fgraph)
     if product is None:
         return None
-    result, dropped = Product(product.sign), []
+    result, dropped = Product(product.sign, shapes=product.shapes), []
     for factors, below in ((product.num, False), (product.den, True)):
         for factor in factors:
             u = _one_plus_exp(factor) if below else None
@@ -118,7 +118,7 @@ def exp_times_sigmoid(old, fgraph):
     if num is None and den is None:
         return None
     joined = Product(product.sign, num if num is not None else product.num,
-                     den if den is not None else product.den)
+                     den if den is not None else product.den, product.shapes)
     return build(joined, old, product.num + product.den)
 
 
@@ -137,7 +137,7 @@ def _cancel(product):
     if not any(cancelled):
         return None
     den = [f for f, gone in zip(product.den, cancelled) if not gone]
-    return Product(product.sign, num, den)
+    return Product(product.sign, num, den, product.shapes)
 
 
 @rewrite("cancel", PRODUCT, tags=STABLE)
@@ -185,6 +185,6 @@ def distribute_to_cancel(old, fgraph):
         total = scaled[0][1] if scaled[0][0] > 0 else -scaled[0][1]
         for sign, term in scaled[1:]:
             total = add(total, term) if sign > 0 else sub(total, term)
-        return build(Product(product.sign, [total], list(product.den)), old,
+        return build(Product(product.sign, [total], list(product.den), product.shapes), old,
                      product.num + product.den)
     return None
