@@ -22,7 +22,7 @@ from graphlens.tensor.reduce import Sum, expand_reduced
 STABLE = ("stability",)
 
 
-def _expanded_sum_of_exp(var):
+def expanded_sum_of_exp(var):
     """(x, axes) when `var` is sum(exp(x), axes) with the axes put back as length 1."""
     node = var.owner
     if node is None or not isinstance(node.op, DimShuffle):
@@ -55,7 +55,7 @@ def exp_over_sum_of_exp(old, fgraph):
         return None
     product = collect(old)
     for j, divisor in enumerate(product.den):
-        found = _expanded_sum_of_exp(divisor)
+        found = expanded_sum_of_exp(divisor)
         if found is None:
             continue
         x, axes = found

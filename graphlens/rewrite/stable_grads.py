@@ -9,9 +9,9 @@ sigmoid(z) underflows to 0. The rules here read each product as one list of fact
   `sigmoid(z)`), and `1 - sigmoid(u)` is `sigmoid(-u)`;
 - `exp(u) * sigmoid(-u)` is `sigmoid(u)` (exp overflows where the product is 1).
 
-In the later "cancel" phase a factor divided by itself cancels, and a sum of quotients multiplied
-by their divisors is distributed first: (a / p + b / (1 - p)) * p * (1 - p) becomes
-a * (1 - p) + b * p. So the gradient above becomes `g * sigmoid(-z)`, finite everywhere.
+A sum of quotients multiplied by their divisors is distributed, (a / p + b / (1 - p)) * p *
+(1 - p) becoming a * p / p * (1 - p) + ..., and in the later "cancel" phase a factor divided by
+itself cancels, leaving a * (1 - p) + b * p. So the gradient above becomes `g * sigmoid(-z)`, finite everywhere.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from __future__ import annotations
 from graphlens.rewrite.pattern import Pat, is_constant_equal, rewrite
 from graphlens.rewrite.products import (Product, build, collect, factor_key, is_negation,
                                         negate, read_by_parent_product)
-from graphlens.tensor.math import Add, Exp, Mul, Neg, Sub, TrueDiv, add, mul, sub
+from graphlens.rewrite.softmax_forms import expanded_sum_of_exp
+from graphlens.tensor.math import Add, Exp, Mul, Neg, Sub, TrueDiv, add, exp, mul, sub
 from graphlens.tensor.nnet import Sigmoid, sigmoid
 
 STABLE = ("stability",)
@@ -165,11 +166,20 @@ def _terms(var):
     return None
 
 
-@rewrite("cancel", PRODUCT, tags=STABLE)
+def _pairing_key(divisor):
+    """The key of the factor `divisor` cancels against: itself, or exp(x) for the broadcast sum
+    of exp(x) (the pair is a softmax)."""
+    found = expanded_sum_of_exp(divisor)
+    return factor_key(divisor) if found is None else factor_key(exp(found[0]))
+
+
+@rewrite("stabilize", PRODUCT, tags=STABLE)
 def distribute_to_cancel(old, fgraph):
     """(a / p + b / q) * p * q -> a * q + b * p, when some term's divisor is among the other
     factors: the gradient of a shared probability p is such a sum, and p * (a / p) is 0 * inf
-    where p underflows. Only sums whose distribution lets a factor cancel are distributed."""
+    where p underflows. Only sums whose distribution lets a factor cancel (or make a softmax)
+    are distributed. It runs in the stabilize phase, after the cross-entropy patterns of
+    xent.py (which read these sums whole) had their turn at the node."""
     product = _product_of(old, fgraph)
     if product is None:
         return None
@@ -179,7 +189,7 @@ def distribute_to_cancel(old, fgraph):
             continue
         rest = product.num[:index] + product.num[index + 1:]
         rest_keys = {factor_key(f) for f in rest}
-        if not any(factor_key(d) in rest_keys for _, term in terms for d in collect(term).den):
+        if not any(_pairing_key(d) in rest_keys for _, term in terms for d in collect(term).den):
             continue
         scaled = [(sign, mul(term, *rest)) for sign, term in terms]
         total = scaled[0][1] if scaled[0][0] > 0 else -scaled[0][1]
