@@ -165,3 +165,34 @@ def test_fast_compile_and_none_leave_gradients_unstabilized_as_documented(mode):
     f = function([z], grad(T.log(sig(z)).sum(), z), mode=mode)
     with np.errstate(all="ignore"):
         assert np.isnan(f(np.array([-800.0]))[0])
+
+
+def test_theano_tutorial_logistic_regression_with_randn_weights_trains_without_nan():
+    # The tutorial as written: w = randn(784) makes |x.w| reach ~100, where p_1 rounds to 0 or 1.
+    from graphlens import shared
+    rng = np.random.RandomState(0)
+    n, feats = 400, 784
+    data_x, data_y = rng.randn(n, feats), rng.randint(size=n, low=0, high=2).astype("float64")
+    x, y = T.dmatrix("x"), T.dvector("y")
+    w0 = rng.randn(feats)
+    w, b = shared(w0.copy(), name="w"), shared(0.0, name="b")
+    p_1 = 1 / (1 + T.exp(-T.dot(x, w) - b))
+    prediction = p_1 > 0.5
+    xent = -y * T.log(p_1) - (1 - y) * T.log(1 - p_1)
+    cost = xent.mean() + 0.01 * (w ** 2).sum()
+    gw, gb = grad(cost, [w, b])
+    train = function([x, y], [prediction, xent],
+                     updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)])
+    scores = data_x @ w0
+    assert np.abs(scores).max() > 40        # deep in the region where p_1 rounds to 0 or 1
+    _, first_xent = train(data_x, data_y)
+    # One step against the closed form: dcost/dw = x.T (sigmoid(s) - y) / n + 0.02 w.
+    residual = 1 / (1 + np.exp(-scores)) - data_y
+    np.testing.assert_allclose(w.get_value(), w0 - 0.1 * (data_x.T @ residual / n + 0.02 * w0),
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(first_xent, np.logaddexp(0, -scores) * data_y
+                               + np.logaddexp(0, scores) * (1 - data_y), rtol=1e-12)
+    for _ in range(9):
+        _, xent_values = train(data_x, data_y)
+    assert np.isfinite(w.get_value()).all() and np.isfinite(b.get_value())
+    assert np.isfinite(xent_values).all() and xent_values.mean() < 0.95 * first_xent.mean()
