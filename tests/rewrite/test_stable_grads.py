@@ -196,3 +196,37 @@ def test_theano_tutorial_logistic_regression_with_randn_weights_trains_without_n
         _, xent_values = train(data_x, data_y)
     assert np.isfinite(w.get_value()).all() and np.isfinite(b.get_value())
     assert np.isfinite(xent_values).all() and xent_values.mean() < 0.95 * first_xent.mean()
+
+
+def _product_chain(length):
+    """sigmoid(v) followed by `length` nodes alternating -h and h / v, made as Apply nodes
+    directly (building 100,000 through the API spends its time finding the user's line)."""
+    from graphlens.graph.basic import Apply
+    from graphlens.tensor.math import Neg, TrueDiv
+    from graphlens.tensor.variable import TensorVariable
+    v = T.dvector("v")
+    h = sig(v)
+    site = h.creation_site
+    for step in range(length):
+        op, inputs = (Neg(), [h]) if step % 2 else (TrueDiv(), [h, v])
+        h = Apply(op, inputs, [TensorVariable(h.type, creation_site_=site)]).outputs[0]
+    return v, h
+
+
+def test_reading_a_100000_node_product_chain_is_bounded_and_iterative():
+    from graphlens.rewrite.products import MAX_WALK, collect, factor_key
+    v, h = _product_chain(100_000)
+    product = collect(h)
+    assert len(product.den) == MAX_WALK // 2 and product.num[0].owner is not None
+    assert factor_key(h) == factor_key(h) and factor_key(h) != factor_key(h.owner.inputs[0])
+
+
+def test_stability_rules_over_a_long_product_chain_cancel_at_its_end():
+    from graphlens.compile.mode import Mode
+    from graphlens.graph.fg import FunctionGraph
+    from graphlens.rewrite.db import optimize
+    v, h = _product_chain(10_000)
+    fgraph = FunctionGraph([v], [h * sig(v) / sig(v)])
+    log = optimize(fgraph, Mode("NONE", include=("stability",)))
+    assert log.counts() == {"cancel_common_factors": 1}
+    assert len(fgraph.apply_nodes) <= 10_002       # the end of the chain, read as one product
