@@ -95,12 +95,15 @@ def _squeezed(factor, axes, ndim):
 
 @rewrite("stabilize", Pat(Sum, Var("x"), op_name="op", name="old"), tags=STABLE)
 def divisor_out_of_sum(x, op, old):
-    """sum(a / c, axis) -> sum(a, axis) / c when c is constant along `axis`: the gradient of a
-    hand-written softmax divides by the broadcast sum inside a sum, where it cannot meet the
-    exp(z) it must cancel against outside."""
+    """sum(a / c, axis) -> sum(a, axis) / c for c = sum(exp(z)) broadcast along `axis`: the
+    gradient of a hand-written softmax divides by c inside a sum, where it cannot meet the
+    exp(z) it must pair with outside."""
     product = collect(x)
     axes = tuple(op.axis)
-    pulled = [f for f in product.den if _constant_along(f, axes, x.ndim)]
+    # Only the broadcast sums of exp are moved: moving every constant divisor (a mean's n)
+    # would only make graphs larger.
+    pulled = [f for f in product.den if expanded_sum_of_exp(f) is not None
+              and _constant_along(f, axes, x.ndim)]
     if not pulled or not product.num:
         return None
     den = [f for f in product.den if not any(f is p for p in pulled)]

@@ -60,8 +60,9 @@ def _product_of(old, fgraph):
 
 @rewrite("stabilize", PRODUCT, tags=STABLE)
 def sigmoid_forms_in_product(old, fgraph):
-    """x / (1 + exp(u)) -> x * sigmoid(-u), and 1 - sigmoid(u) -> sigmoid(-u): 1 + exp(u)
-    overflows for u > 709 and 1 - sigmoid(u) rounds to 0 for u > 37; the sigmoids are exact."""
+    """x / (1 + exp(u)) -> x * sigmoid(-u), and in a quotient 1 - sigmoid(u) -> sigmoid(-u):
+    1 + exp(u) overflows for u > 709 and 1 - sigmoid(u) rounds to 0 for u > 37; the sigmoids
+    are exact."""
     product = _product_of(old, fgraph)
     if product is None:
         return None
@@ -73,7 +74,10 @@ def sigmoid_forms_in_product(old, fgraph):
                 result.num.append(sigmoid(negate(u)))
                 dropped.append(factor)
                 continue
-            u = _one_minus_sigmoid(factor)
+            # A quotient is where 1 - sigmoid(u) rounding to 0 hurts: as a divisor (0 / 0), or as
+            # what is left when the quotient cancels (the gradient of log(sigmoid(u))). A plain
+            # product such as sigmoid's own gradient keeps the cheaper subtraction.
+            u = _one_minus_sigmoid(factor) if product.den else None
             if u is not None:
                 factor = sigmoid(negate(u))
             (result.den if below else result.num).append(factor)
