@@ -60,12 +60,14 @@ def _product_of(old, fgraph):
 
 @rewrite("stabilize", PRODUCT, tags=STABLE)
 def sigmoid_forms_in_product(old, fgraph):
-    """x / (1 + exp(u)) -> x * sigmoid(-u), and in a quotient 1 - sigmoid(u) -> sigmoid(-u):
+    """x / (1 + exp(u)) -> x * sigmoid(-u), and by sigmoid divisors 1 - sigmoid(u) -> sigmoid(-u):
     1 + exp(u) overflows for u > 709 and 1 - sigmoid(u) rounds to 0 for u > 37; the sigmoids
     are exact."""
     product = _product_of(old, fgraph)
     if product is None:
         return None
+    quotient = any(_sigmoid_input(f) is not None or _one_minus_sigmoid(f) is not None
+                   or _one_plus_exp(f) is not None for f in product.den)
     result, dropped = Product(product.sign, shapes=product.shapes), []
     for factors, below in ((product.num, False), (product.den, True)):
         for factor in factors:
@@ -74,10 +76,11 @@ def sigmoid_forms_in_product(old, fgraph):
                 result.num.append(sigmoid(negate(u)))
                 dropped.append(factor)
                 continue
-            # A quotient is where 1 - sigmoid(u) rounding to 0 hurts: as a divisor (0 / 0), or as
-            # what is left when the quotient cancels (the gradient of log(sigmoid(u))). A plain
-            # product such as sigmoid's own gradient keeps the cheaper subtraction.
-            u = _one_minus_sigmoid(factor) if product.den else None
+            # A divisor 1 - sigmoid(u) that rounds to 0 is a 0 / 0; a factor 1 - sigmoid(u) is
+            # what is left when a sigmoid divisor cancels (the gradient of log(sigmoid(u))) and
+            # must then be exact. Other products (sigmoid's own gradient, a mean's) keep the
+            # cheaper subtraction.
+            u = _one_minus_sigmoid(factor) if quotient else None
             if u is not None:
                 factor = sigmoid(negate(u))
             (result.den if below else result.num).append(factor)
@@ -107,7 +110,9 @@ def _join_exp_and_sigmoid(factors):
             w = _sigmoid_input(other)
             if w is not None and is_negation(u, w):
                 joined = [f for k, f in enumerate(factors) if k not in (i, j)]
-                return joined + [sigmoid(u)]
+                # sigmoid(-w), not sigmoid(u): written from the sigmoid's side, it is the very
+                # node 1 - sigmoid(w) becomes, so the two cancel (-a - b and -(a + b) would not).
+                return joined + [sigmoid(negate(w))]
     return None
 
 

@@ -153,6 +153,18 @@ def test_a_shared_probability_is_distributed_so_both_terms_cancel():
                                [-1.0, 1.0, 1.0])
 
 
+def test_tutorial_xent_with_a_bias_has_a_finite_gradient_where_p_underflows():
+    # -z - b and -(z + b) are two spellings of one negation; the factors must still cancel.
+    z, t = T.dvectors("z", "t")
+    b = T.dscalar("b")
+    p = 1 / (1 + T.exp(-z - b))
+    cost = (-t * T.log(p) - (1 - t) * T.log(1 - p)).sum()
+    f = function([z, t, b], [grad(cost, z), grad(cost, b)])
+    gz, gb = f(np.array([-800.0, -40.0, 40.0, 800.0]), np.array([0.0, 1.0, 1.0, 1.0]), 0.0)
+    np.testing.assert_allclose(gz, [0.0, -1.0, -np.exp(-40.0), 0.0], rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(gb, gz.sum(), rtol=1e-12)
+
+
 def test_cancelling_a_factor_keeps_the_shape_it_gave():
     x, v = T.dscalar("x"), T.dvector("v")
     f = function([x, v], x * v / v)
