@@ -33,10 +33,10 @@ def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
     from graphlens.rewrite import (canonicalize, constant_fold, dce, fusion, inplace, merge,
                                    shapes, specialize, stabilize, xent)
-    from graphlens.rewrite import softmax_forms, stable_grads
+    from graphlens.rewrite import sigmoid_xent, softmax_forms, stable_grads
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace, stable_grads, softmax_forms):
+                   fusion, inplace, stable_grads, softmax_forms, sigmoid_xent):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 

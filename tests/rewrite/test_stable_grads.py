@@ -242,3 +242,14 @@ def test_stability_rules_over_a_long_product_chain_cancel_at_its_end():
     log = optimize(fgraph, Mode("NONE", include=("stability",)))
     assert log.counts() == {"cancel_common_factors": 1}
     assert len(fgraph.apply_nodes) <= 10_002       # the end of the chain, read as one product
+
+
+@pytest.mark.parametrize("write", [
+    lambda z, t: T.nnet.binary_crossentropy(sig(z), t),
+    lambda z, t: -t * T.log(1 / (1 + T.exp(-z))) - (1 - t) * T.log(1 - 1 / (1 + T.exp(-z))),
+])
+def test_binary_crossentropy_of_a_sigmoid_is_fused_into_one_op(write):
+    z, t = T.dvectors("z", "t")
+    f = function([z, t], write(z, t))
+    assert pp(f.fgraph.outputs[0]) == "sigmoid_binary_crossentropy(z, t)"
+    assert "sigmoid_binary_crossentropy_of_scores" in f.rewrite_log.counts()

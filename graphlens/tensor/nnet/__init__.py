@@ -6,3 +6,5 @@
 from graphlens.tensor.nnet.basic import (  # noqa: F401  (re-exported at Theano's path)
     AxisNormalization, LogSoftmax, Relu, Sigmoid, Softmax, Softplus, binary_crossentropy,
     categorical_crossentropy, log_softmax, relu, sigmoid, softmax, softplus)
+from graphlens.tensor.nnet.basic import (  # noqa: F401
+    SigmoidBinaryCrossentropy, sigmoid_binary_crossentropy)
