@@ -33,6 +33,8 @@ def expanded_sum_of_exp(var):
     values = total.owner.inputs[0]
     if values.owner is None or not isinstance(values.owner.op, Exp):
         return None
+    if not values.owner.inputs[0].dtype.startswith("float"):
+        return None         # softmax is real; integer scores keep their written form too
     axes = tuple(total.owner.op.axis)
     expected = expand_reduced(total, axes, values.ndim).owner.op
     if node.op != expected:

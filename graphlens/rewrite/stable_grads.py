@@ -35,7 +35,9 @@ def _one_plus_exp(var):
     for one, other in (node.inputs, node.inputs[::-1]):
         if is_constant_equal(one, 1) and other.owner is not None \
                 and isinstance(other.owner.op, Exp) and one.ndim <= other.ndim:
-            return other.owner.inputs[0]
+            u = other.owner.inputs[0]
+            # sigmoid is real; -u is refused for bools: those keep their written form.
+            return u if u.dtype.startswith(("float", "int", "uint")) else None
     return None
 
 

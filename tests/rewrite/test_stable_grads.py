@@ -253,3 +253,16 @@ def test_binary_crossentropy_of_a_sigmoid_is_fused_into_one_op(write):
     f = function([z, t], write(z, t))
     assert pp(f.fgraph.outputs[0]) == "sigmoid_binary_crossentropy(z, t)"
     assert "sigmoid_binary_crossentropy_of_scores" in f.rewrite_log.counts()
+
+
+def test_complex_and_bool_forms_keep_their_written_form_and_values():
+    zc = T.zvector("zc")
+    f = function([zc], [1 / (1 + T.exp(-zc)), T.exp(zc) / T.exp(zc).sum(keepdims=True)])
+    data = np.array([0.5 + 1j, -2 + 0.25j])
+    np.testing.assert_allclose(f(data)[0], 1 / (1 + np.exp(-data)), rtol=1e-14)
+    np.testing.assert_allclose(f(data)[1], np.exp(data) / np.exp(data).sum(), rtol=1e-14)
+    v = T.dvector("v")
+    flags = T.gt(v, 0)                                  # bool: -flags is refused, so it stays
+    g = function([v], 1 / (1 + T.exp(flags)))
+    np.testing.assert_allclose(g(np.array([-1.0, 1.0])), 1 / (1 + np.exp([0.0, 1.0])),
+                               rtol=1e-6)
