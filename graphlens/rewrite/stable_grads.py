@@ -6,12 +6,13 @@ sigmoid(z) underflows to 0. The rules here read each product as one list of fact
 (`products.py`) and, in the stabilize phase, write its sigmoid forms exactly:
 
 - a divisor `1 + exp(u)` is a factor `sigmoid(-u)` (this is also how `1 / (1 + exp(-z))` becomes
-  `sigmoid(z)`), and `1 - sigmoid(u)` is `sigmoid(-u)`;
+  `sigmoid(z)`), and beside sigmoid divisors `1 - sigmoid(u)` is `sigmoid(-u)`;
 - `exp(u) * sigmoid(-u)` is `sigmoid(u)` (exp overflows where the product is 1).
 
 A sum of quotients multiplied by their divisors is distributed, (a / p + b / (1 - p)) * p *
 (1 - p) becoming a * p / p * (1 - p) + ..., and in the later "cancel" phase a factor divided by
-itself cancels, leaving a * (1 - p) + b * p. So the gradient above becomes `g * sigmoid(-z)`, finite everywhere.
+itself cancels, leaving a * (1 - p) + b * p. So the gradient above becomes `g * sigmoid(-z)`,
+finite everywhere.
 """
 
 from __future__ import annotations
