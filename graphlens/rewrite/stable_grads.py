@@ -137,6 +137,8 @@ def exp_times_sigmoid(old, fgraph):
 
 def _cancel(product):
     """`product` with every factor that divides itself removed, or None if none does."""
+    if not product.den or not product.num:
+        return None
     den_keys = [factor_key(f) for f in product.den]
     num, cancelled = [], [False] * len(product.den)
     for factor in product.num:
@@ -199,9 +201,12 @@ def distribute_to_cancel(old, fgraph):
         terms = _terms(factor)
         if terms is None or len(terms) < 2:
             continue
+        divisors = [d for _, term in terms for d in collect(term).den]
+        if not divisors:
+            continue        # the common case, decided before any key is computed
         rest = product.num[:index] + product.num[index + 1:]
         rest_keys = {factor_key(f) for f in rest}
-        if not any(_pairing_key(d) in rest_keys for _, term in terms for d in collect(term).den):
+        if not any(_pairing_key(d) in rest_keys for d in divisors):
             continue
         scaled = [(sign, mul(term, *rest)) for sign, term in terms]
         total = scaled[0][1] if scaled[0][0] > 0 else -scaled[0][1]
