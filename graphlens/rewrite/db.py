@@ -22,12 +22,15 @@ from graphlens.errors import ConfigError, RewriteBudgetWarning, RewriteError, de
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fusion, inplace,
-                               merge, shapes, specialize, stabilize, xent)
+                               merge, shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
+                               stable_grads, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 from graphlens.scan import rewrites as scan_rewrites
 
 # The order phases run in. A rule names one of them.
-PHASES = ("merge", "canonicalize", "stabilize", "specialize", "fusion", "inplace")
+# "cancel" follows "stabilize": quotients cancel once the stabilize rules wrote their factors
+# in one form (1 - sigmoid(z) as sigmoid(-z)), and after the patterns of xent.py had their turn.
+PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "fusion", "inplace")
 # Passes per phase before the driver stops looking for a fixed point.
 MAX_PASSES = 6
 
@@ -36,7 +39,8 @@ def all_rules() -> list:
     """Every rule graphlens knows, by phase order, then module, then source line."""
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace, scan_rewrites, conditional):
+                   fusion, inplace, stable_grads, softmax_forms, sigmoid_xent, scan_rewrites,
+                   conditional):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 

@@ -25,20 +25,34 @@ from graphlens.tensor.variable import as_tensor_variable
 
 
 def _shifted_logsumexp(x, axis):
-    """log(sum(exp(x), axis, keepdims=True)), shifted by the maximum so exp never overflows."""
+    """log(sum(exp(x), axis, keepdims=True)), shifted by the maximum so exp never overflows.
+
+    The maximum's own term, exp(0) = 1, is left out of the sum and added back by log1p: log(1 +
+    4e-18) is 0 in floating point, log1p(4e-18) is 4e-18, so logsumexp([-40, 0]) keeps its bits.
+    """
     peak = np.maximum.reduce(x, axis=axis, keepdims=True)
     finite = np.isfinite(peak).all()
     if not finite:
         # An all -inf (or inf) slice has no finite shift: shift it by 0; log/exp say -inf/inf.
         peak = np.where(np.isfinite(peak), peak, 0)
+        shifted = np.exp(np.subtract(x, peak))
+        with np.errstate(divide="ignore"):
+            return np.log(np.add.reduce(shifted, axis=axis, keepdims=True)) + peak
     shifted = np.subtract(x, peak)
     np.exp(shifted, out=shifted)
+    if shifted.size:
+        flat_axis = axis if isinstance(axis, int) else None
+        if flat_axis is None and len(tuple(axis)) == 1:
+            flat_axis = tuple(axis)[0]
+        if flat_axis is not None:
+            top = np.expand_dims(np.argmax(x, axis=flat_axis), flat_axis)
+            np.put_along_axis(shifted, top, 0, axis=flat_axis)
+            total = np.add.reduce(shifted, axis=axis, keepdims=True)
+            np.log1p(total, out=total)
+            total += peak
+            return total
     total = np.add.reduce(shifted, axis=axis, keepdims=True)
-    if finite:
-        np.log(total, out=total)        # each sum holds exp(0) = 1: never log(0)
-    else:
-        with np.errstate(divide="ignore"):
-            np.log(total, out=total)
+    np.log(total, out=total)        # each sum holds exp(0) = 1: never log(0)
     total += peak
     return total
 

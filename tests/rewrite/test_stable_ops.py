@@ -74,3 +74,25 @@ def test_dot22_names_both_shapes_when_they_do_not_fit():
     f = function([x, w], Dot22(True, False)(x, w), mode="NONE")
     with pytest.raises(EvaluationError, match=r"\(3, 2\).*\(4, 5\)"):
         f(np.ones((2, 3)), np.ones((4, 5)))
+
+
+def test_sigmoid_binary_crossentropy_values_shape_and_gradient():
+    from graphlens.tensor.nnet import sigmoid_binary_crossentropy
+    z = T.TensorType("float64", (3, 4))("z")
+    t = T.TensorType("float64", (1, 4))("t")        # broadcast along the rows
+    scores = RNG.standard_normal((3, 4)) * 3
+    targets = RNG.uniform(size=(1, 4))
+    value = _static_shape_agrees(sigmoid_binary_crossentropy(z, t), scores, targets)
+    p = 1 / (1 + np.exp(-scores))
+    np.testing.assert_allclose(value, -(targets * np.log(p) + (1 - targets) * np.log(1 - p)),
+                               rtol=1e-12)
+    verify_grad(sigmoid_binary_crossentropy, [scores, np.repeat(targets, 3, axis=0)])
+    assert value.dtype == np.float64
+
+
+def test_sigmoid_binary_crossentropy_is_exact_where_the_linear_part_cancels():
+    from graphlens.tensor.nnet import sigmoid_binary_crossentropy
+    z, t = T.dvectors("z", "t")
+    f = function([z, t], sigmoid_binary_crossentropy(z, t), mode="NONE")
+    np.testing.assert_allclose(f(np.array([40.0, -40.0, 800.0]), np.array([1.0, 0.0, 1.0])),
+                               [np.exp(-40.0), np.exp(-40.0), 0.0], rtol=1e-15)

@@ -13,8 +13,9 @@ from graphlens.tensor.nnet.crossentropy import (  # noqa: F401,E402
     crossentropy_softmax_max_and_argmax_1hot_with_bias, softmax_with_bias)
 from graphlens.tensor.nnet.sigm import hard_sigmoid, ultra_fast_sigmoid  # noqa: F401,E402
 from graphlens.tensor.nnet.activations import elu, selu, softsign  # noqa: F401,E402
-from graphlens.tensor.nnet.crossentropy import sigmoid_binary_crossentropy  # noqa: F401,E402
 
 logsoftmax = log_softmax          # Theano 1.0's name
 from graphlens.tensor.nnet.abstract_conv import conv2d  # noqa: E402,F401
 from graphlens.tensor.nnet import conv  # noqa: E402,F401
+from graphlens.tensor.nnet.basic import (  # noqa: F401,E402
+    SigmoidBinaryCrossentropy, sigmoid_binary_crossentropy)

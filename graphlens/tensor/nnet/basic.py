@@ -14,7 +14,8 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
-from graphlens.tensor.elemwise import FloatUnaryElemwise, call_site, float_dtype
+from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, call_site,
+                                       float_dtype, unbroadcast)
 from graphlens.tensor.math import log
 from graphlens.tensor.compare import gt, switch
 from graphlens.tensor.reduce import normalize_axes, sum
@@ -66,6 +67,33 @@ class Softplus(FloatUnaryElemwise):
 
     def grad(self, inputs, output_grads):
         return [output_grads[0] * sigmoid(inputs[0])]
+
+
+@dataclass(frozen=True)
+class SigmoidBinaryCrossentropy(BinaryElemwise):
+    """-(t * log(sigmoid(z)) + (1 - t) * log(1 - sigmoid(z))) from the scores z, never forming
+    the probability: t * softplus(-z) + (1 - t) * softplus(z), finite for every finite z.
+
+    >>> cost = T.nnet.sigmoid_binary_crossentropy(T.dot(x, w) + b, y).mean()  # doctest: +SKIP
+    """
+
+    notation = Func("sigmoid_binary_crossentropy")
+    kinds = "biuf"
+
+    def output_dtype(self, dtype):
+        return float_dtype(dtype)
+
+    def impl(self, z, t):
+        dtype = np.result_type(float_dtype(str(np.result_type(z, t))))
+        z, t = np.asarray(z, dtype=dtype), np.asarray(t, dtype=dtype)
+        # (1 - t) * z + softplus(-z) for z >= 0 and -t * z + softplus(z) for z < 0: both equal
+        # the loss, and log1p(exp(-|z|)) keeps the bits where the linear part cancels.
+        linear = np.where(z >= 0, (1 - t) * z, -t * z)
+        return linear + np.log1p(np.exp(-np.abs(z)))
+
+    def grad(self, inputs, output_grads):
+        (z, t), (gz,) = inputs, output_grads
+        return [unbroadcast(gz * (sigmoid(z) - t), z), unbroadcast(-gz * z, t)]
 
 
 @dataclass(frozen=True)
@@ -165,6 +193,11 @@ def sigmoid(x):
 def softplus(x):
     """log(1 + exp(x))."""
     return Softplus()(x)
+
+
+def sigmoid_binary_crossentropy(scores, target):
+    """binary_crossentropy(sigmoid(scores), target), computed from the scores without overflow."""
+    return SigmoidBinaryCrossentropy()(scores, target)
 
 
 def relu(x, alpha=0):

@@ -92,11 +92,3 @@ def softmax_with_bias(x, b):
     """softmax(x + b) with b added to every row."""
     scores, _ = _checked(x, b, None, "softmax_with_bias")
     return softmax(scores)
-
-
-def sigmoid_binary_crossentropy(output, target):
-    """binary_crossentropy(sigmoid(output), target), computed from the scores `output` without
-    ever forming log(0): softplus(-output) * target + softplus(output) * (1 - target)."""
-    from graphlens.tensor.nnet.basic import softplus
-    output, target = as_tensor_variable(output), as_tensor_variable(target)
-    return target * softplus(-output) + (1 - target) * softplus(output)
