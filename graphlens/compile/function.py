@@ -22,6 +22,7 @@ from graphlens.graph.provenance import clone_origins, origin_of
 from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
 from graphlens.compile.default_updates import default_update_pairs
+from graphlens.compile.function_copy import copy_function
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.vm import VM
 from graphlens.tensor.basic import cast
@@ -154,7 +155,6 @@ class Function:
 
         >>> f_eval = f_train.copy(delete_updates=True)                 # doctest: +SKIP
         """
-        from graphlens.compile.function_copy import copy_function
         return copy_function(self, share_memory=share_memory, swap=swap,
                              delete_updates=delete_updates, name=name)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from graphlens.errors import ConfigError
 from graphlens.graph.provenance import RewriteLog
 from graphlens.rewrite.db import optimize
+from graphlens.scan import rewrites as scan_rewrites
 from graphlens.config import config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
@@ -89,6 +90,11 @@ class Mode:
                 object.__setattr__(self, option, (words,))
             else:
                 object.__setattr__(self, option, tuple(words))
+
+    @property
+    def rule_modules(self) -> tuple:
+        """The rule modules of rooms above rewrite/ that this mode runs too (loops' rules)."""
+        return (scan_rewrites,)
 
     def including(self, *words) -> "Mode":
         """This mode with more rewrites or tags included."""

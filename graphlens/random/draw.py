@@ -30,6 +30,7 @@ from graphlens.tensor.math import zeros_like
 from graphlens.tensor.shape import _static_vector
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.basic import cast
 
 SAMPLED = "sampled, not differentiable"
 
@@ -84,7 +85,6 @@ class RandomDraw(Op):
             raise ShapeError(f"{self.notation.name}: size must be a vector of ints, got "
                              f"{describe(size)}")
         if size.dtype != "int64":
-            from graphlens.tensor.basic import cast
             size = cast(size, "int64")
         params = [as_tensor_variable(p) for p in params]
         shape = self.output_shape(size, params)

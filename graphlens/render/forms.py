@@ -18,6 +18,7 @@ import numpy as np
 from graphlens.graph.basic import Constant
 from graphlens.graph.inner import inner_graphs
 from graphlens.graph.notation import Func, Infix, Prefix, Special
+from graphlens.graph.op import Op
 from graphlens.render.formula import Shown
 from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
                                      value_text)
@@ -53,7 +54,6 @@ def _dispatch(op_class):
 @functools.lru_cache(maxsize=None)
 def may_have_inner_graph(op_class) -> bool:
     """True if ops of `op_class` may expose inner graphs (`inner_graphs` defined below Op)."""
-    from graphlens.graph.op import Op
     return any("inner_graphs" in vars(cls) for cls in op_class.__mro__ if cls is not Op)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from graphlens.graph.basic import toposort
 from graphlens.graph.provenance import origin_of
+from graphlens.render.forms import inner_graph
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,6 @@ def inner_origins(nodes) -> dict:
     """{inner Apply: NodeOrigin} for the inner graphs of `nodes` that went through rewrites of
     their own (graph/inner.py `InnerGraph.function`), nested ones included: a loop's rewritten
     step is coloured by its own rewrites too."""
-    from graphlens.render.forms import inner_graph
     result = {}
     stack = list(nodes)
     while stack:

@@ -25,7 +25,6 @@ from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fu
                                merge, shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
                                stable_grads, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
-from graphlens.scan import rewrites as scan_rewrites
 
 # The order phases run in. A rule names one of them.
 # "cancel" follows "stabilize": quotients cancel once the stabilize rules wrote their factors
@@ -35,12 +34,16 @@ PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "fusion"
 MAX_PASSES = 6
 
 
-def all_rules() -> list:
-    """Every rule graphlens knows, by phase order, then module, then source line."""
+def all_rules(extra_modules=()) -> list:
+    """Every rule graphlens knows, by phase order, then module, then source line.
+
+    `extra_modules` hold the rules of rooms above rewrite/ (a loop's rules live with the loop,
+    in scan/); the compiler passes them (`Mode.rule_modules`), so rewrite/ imports nothing above.
+    """
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace, stable_grads, softmax_forms, sigmoid_xent, scan_rewrites,
-                   conditional):
+                   fusion, inplace, stable_grads, softmax_forms, sigmoid_xent, conditional,
+                   *extra_modules):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 
@@ -48,7 +51,7 @@ def all_rules() -> list:
 def select_rules(mode) -> list:
     """The rules `mode` runs: its name's set (FAST_RUN all, FAST_COMPILE those tagged
     'fast_compile', NONE none), plus `include`, minus `exclude` (rule names or tags)."""
-    rules = all_rules()
+    rules = all_rules(getattr(mode, "rule_modules", ()))
     known = {rule.name for rule in rules} | {tag for rule in rules for tag in rule.tags}
     for word in tuple(mode.include) + tuple(mode.exclude):
         if word not in known:

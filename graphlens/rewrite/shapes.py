@@ -16,9 +16,11 @@ from graphlens.tensor.blas import Dot
 from graphlens.tensor.elemwise import Elemwise
 from graphlens.tensor.nnet import LogSoftmax, Softmax
 from graphlens.tensor.reduce import AxisSize
-from graphlens.tensor.shape import Shape
+from graphlens.tensor.shape import Shape, make_vector
 from graphlens.tensor.subtensor import Subtensor
-from graphlens.tensor.variable import constant
+from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.basic import cast
+from graphlens.tensor.extra_ops import length_of
 
 FAST = ("fast_compile", "shape")
 
@@ -130,7 +132,6 @@ def inferred_lengths(var):
     infer = getattr(node.op, "infer_shape", None) if node is not None else None
     if infer is None:
         return None
-    from graphlens.tensor.extra_ops import length_of
     input_shapes = [tuple(length_of(inp, axis) for axis in range(inp.ndim))
                     for inp in node.inputs]
     return infer(node, input_shapes)[node.outputs.index(var)]
@@ -143,7 +144,6 @@ def infer_shape(x, old):
     lengths = inferred_lengths(x)
     if lengths is None:
         return None
-    from graphlens.tensor.shape import make_vector
     return fits(make_vector(*lengths) if lengths else _int64(np.zeros(0)), old)
 
 
@@ -154,7 +154,5 @@ def infer_shape_entry(x, op, old):
     lengths = inferred_lengths(x)
     if lengths is None or not -x.ndim <= op.idx[0][1] < x.ndim:
         return None
-    from graphlens.tensor.basic import cast
-    from graphlens.tensor.variable import as_tensor_variable
     length = as_tensor_variable(lengths[op.idx[0][1]])
     return fits(length if length.dtype == "int64" else cast(length, "int64"), old)

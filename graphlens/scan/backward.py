@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from graphlens.backprop import grad
 from graphlens.graph.basic import clone_graph, graph_inputs, toposort
 from graphlens.graph.markers import disconnected
 from graphlens.graph.types import is_discrete
@@ -33,7 +34,6 @@ from graphlens.tensor.variable import constant
 
 def scan_grad(op, inputs, outputs, output_grads):
     """The gradients of a Scan node's inputs given its outputs' gradients (one backward Scan)."""
-    from graphlens.gradient import grad
     n_steps, sequences, initials, non_sequences = op.outer_slices(inputs)
     n_seq, n_states, n_per_step = op.n_sequences, op.n_states, op.n_per_step
     n_taps = op.n_tap_inputs

@@ -11,7 +11,6 @@ then every fed-back output's taps, then the non-sequences (as given, not copies)
 
 from __future__ import annotations
 
-from graphlens.compile.shared import SharedVariable
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.scan.op import Scan
@@ -98,7 +97,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     for var in graph_inputs(inner_outputs):
         if var in own or isinstance(var, Constant):
             continue
-        if strict and isinstance(var, SharedVariable):
+        if strict and getattr(var, "is_shared", False):
             raise GraphlensTypeError(
                 f"scan(strict=True): fn uses the shared variable {describe(var)} without it "
                 f"being given in non_sequences")
@@ -276,7 +275,7 @@ def _fit_state_output(out, spec, args):
 
 
 def _fit_update(var, expr):
-    if not isinstance(var, SharedVariable):
+    if not getattr(var, "is_shared", False):
         raise GraphlensTypeError(f"scan: fn returned an update of {var!r:.60}, which is not a "
                                  f"shared variable")
     expr = as_tensor_variable(expr)

@@ -160,8 +160,7 @@ class Scan(Op):
         """The compiled step: a function of the inner inputs' values returning the inner
         outputs' values. Built once per op, the first time a node of it runs."""
         from graphlens.compile.function import function
-        from graphlens.compile.mode import Mode
-        mode = Mode("NONE") if self.rewritten else self.mode
+        mode = "NONE" if self.rewritten else self.mode
         compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=mode,
                             on_unused_input="ignore", name=self.name)
         return compiled.vm.run

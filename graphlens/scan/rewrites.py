@@ -13,6 +13,11 @@ import dataclasses
 from graphlens.graph.basic import Constant, clone_graph, graph_inputs, toposort
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.scan.op import Scan
+from graphlens.errors import GraphlensError
+from graphlens.tensor.blas import Dot, dot
+from graphlens.tensor.elemwise import DimShuffle, Elemwise
+from graphlens.tensor.math import Add
+from graphlens.tensor.shape import reshape
 
 
 def _scan_nodes(fgraph):
@@ -194,8 +199,6 @@ def scan_hoist_sequence_work(fgraph):
 def _over_steps(inner, outer_inputs, per_step):
     """`inner` (a step node) applied to whole sequences: `outer_inputs` carry a leading steps
     axis where `per_step` is True. None for ops that are not known to map over that axis."""
-    from graphlens.tensor.blas import Dot, dot
-    from graphlens.tensor.elemwise import Elemwise
     op = inner.op
     if isinstance(op, Elemwise):
         step_ndim = inner.outputs[0].ndim
@@ -212,7 +215,6 @@ def _over_steps(inner, outer_inputs, per_step):
 def hoist_sequence_work(node):
     """The outputs of a Scan node like `node` whose sequence-only step work runs before the
     loop, or None when there is none."""
-    from graphlens.errors import GraphlensError
     op = node.op
     n_seq = op.n_sequences
     ns_start = n_seq + op.n_tap_inputs
@@ -296,8 +298,6 @@ def scan_sum_of_products_after_loop(fgraph):
 def _product_operands(var, sequences):
     """(sequence stand-in s, per-step value v) when `var` is s.T @ v (matrices) or the outer
     product s[:, None] @ v[None, :] (vectors), with s one of `sequences`; else None."""
-    from graphlens.tensor.blas import Dot
-    from graphlens.tensor.elemwise import DimShuffle
     node = var.owner
     if node is None or not isinstance(node.op, Dot):
         return None
@@ -320,7 +320,6 @@ def _product_operands(var, sequences):
 def sum_of_products_plan(op):
     """(new op, {state: (sequence position, per-step output position)}, old output positions
     of the new op's outputs) for the running sums of products of a Scan op, or None."""
-    from graphlens.tensor.math import Add
     n_seq, n_states = op.n_sequences, op.n_states
     tap_start = [n_seq + sum(len(taps) for taps in op.taps[:k]) for k in range(n_states)]
     sequences = set(op.inner_inputs[:n_seq])
@@ -369,8 +368,6 @@ def sum_of_products_plan(op):
 
 def _sum_after_loop(node, plan):
     """The node's outputs with each running sum of products computed after the loop."""
-    from graphlens.tensor.blas import dot
-    from graphlens.tensor.shape import reshape
     new_op, keep_states, sums, old_positions = plan
     op, outer = node.op, node.inputs
     n_seq, n_states = op.n_sequences, op.n_states

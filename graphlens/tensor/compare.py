@@ -16,6 +16,7 @@ from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, 
 from graphlens.tensor.math import zeros_like
 from graphlens.tensor.variable import as_tensor_variable, constant
 from graphlens.tensor.kernels import ufunc_kernel
+from graphlens.errors import InvalidArgumentError
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
                      "wherever it exists")
@@ -352,7 +353,6 @@ def round(x, mode=None):
         return Round()(x)
     if mode == "half_away_from_zero":
         return RoundHalfAwayFromZero()(x)
-    from graphlens.errors import InvalidArgumentError
     raise InvalidArgumentError(f"round: mode must be one of {ROUND_MODES}, got {mode!r}")
 
 

@@ -18,6 +18,7 @@ from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.reduce import normalize_axes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.config import config
 
 
 def _diagonal_length(rows, cols, offset):
@@ -184,7 +185,6 @@ def fill_diagonal_offset(a, val, offset):
 def tri(N, M=None, k=0, dtype=None):
     """An N x M matrix with ones at and below the diagonal k, zeros above, as numpy.tri;
     dtype floatX by default."""
-    from graphlens.config import config
     from graphlens.tensor.basic import arange, cast
     from graphlens.tensor.compare import ge
     rows = arange(N).dimshuffle(0, "x")

@@ -21,6 +21,7 @@ from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.reduce import normalize_axes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.config import config
 
 
 def single_axis(axis, x, name) -> int:
@@ -306,7 +307,6 @@ def to_one_hot(y, nb_class, dtype=None):
 
     >>> to_one_hot(T.ivector('y'), 10)      # float matrix of shape (n, 10)      # doctest: +SKIP
     """
-    from graphlens.config import config
     from graphlens.tensor.basic import arange, cast
     from graphlens.tensor.compare import eq
     y = as_tensor_variable(y)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import AxisError, ShapeError, describe
+from graphlens.errors import AxisError, InvalidArgumentError, ShapeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
@@ -122,7 +122,6 @@ def vertical_stack(*matrices):
 
 
 def _stack_matrices(matrices, axis, name):
-    from graphlens.errors import describe
     matrices = [as_tensor_variable(m) for m in matrices]
     for m in matrices:
         if m.ndim != 2:
@@ -136,7 +135,6 @@ def split(x, splits_size, n_splits, axis=0):
 
     >>> a, b = T.split(x, [2, 3], 2, axis=1)      # x[:, :2], x[:, 2:5]      # doctest: +SKIP
     """
-    from graphlens.errors import InvalidArgumentError
     from graphlens.tensor.extra_ops import cumsum
     x = as_tensor_variable(x)
     axis = _axis_in(axis, x.ndim, "split")

@@ -16,6 +16,8 @@ from graphlens.errors import where
 from graphlens.graph.basic import clone_graph, toposort
 from graphlens.scan.op import Scan
 from graphlens.scan.probe import probed_loop, probed_states
+from graphlens.compile.function import function
+from graphlens.backprop import grad
 
 # Rows of the plot; each is one decade when the norms span at most that many.
 PLOT_HEIGHT = 8
@@ -81,8 +83,6 @@ def step_gradients(cost, inputs, *, givens=None, mode=None) -> list[StepGradient
 
     inputs: {symbolic input: value} for the cost's inputs.
     """
-    from graphlens.compile.function import function
-    from graphlens.gradient import grad
     loops = [node for node in toposort([cost]) if isinstance(node.op, Scan)
              and probed_states(node.op)]
     if not loops:
