@@ -69,4 +69,4 @@ def test_theanos_mode_spelling_linker_and_optimizer():
     with pytest.raises(ConfigError, match="unknown linker 'jit'"):
         graphlens.Mode(linker="jit")
     with pytest.raises(ConfigError, match="unknown optimizer"):
-        graphlens.Mode(optimizer="o3")
+        graphlens.Mode(optimizer="o9")

@@ -138,5 +138,6 @@ def test_polynomial_from_coefficients():
     assert float(calculate_polynomial(test_coefficients, 3)) == 19.0
     polynomial_sum, _ = graphlens.reduce(
         lambda coefficient, power, prior, free: prior + coefficient * free ** power,
-        sequences=[coefficients, full_range], outputs_info=T.constant(0.0), non_sequences=x)
+        sequences=[coefficients, full_range], outputs_info=T.constant(0.0, dtype="float64"),
+        non_sequences=x)
     assert float(function([coefficients, x], polynomial_sum)(test_coefficients, 3)) == 19.0

@@ -71,7 +71,7 @@ def test_several_outputs_with_none_and_a_state_in_theano_argument_order():
         h = h_prev * w + x_t
         return [h * 2, h]
 
-    doubled, h = scan(step, sequences=x, outputs_info=[None, T.constant(0.0)],
+    doubled, h = scan(step, sequences=x, outputs_info=[None, T.constant(0.0, dtype="float64")],
                       non_sequences=w)[0]
     assert seen == [("x[t]", "out1[t-1]", "w")]
     f = function([x, w], [doubled, h])
@@ -88,7 +88,7 @@ def test_several_outputs_with_none_and_a_state_in_theano_argument_order():
 def test_go_backwards_reads_sequences_from_the_end():
     x = T.dvector("x")
     out, _ = scan(lambda x_t, acc: acc * 10 + x_t, sequences=x,
-                  outputs_info=T.constant(0.0), go_backwards=True)
+                  outputs_info=T.constant(0.0, dtype="float64"), go_backwards=True)
     np.testing.assert_allclose(function([x], out)(np.array([1.0, 2.0, 3.0])),
                                [3.0, 32.0, 321.0])
 
@@ -131,11 +131,11 @@ def test_map_reduce_foldl_foldr_values():
     v = T.dvector("v")
     squares, _ = graphlens.map(lambda x: x ** 2, sequences=v)
     total, _ = graphlens.reduce(lambda x, acc: acc + x, sequences=v,
-                                outputs_info=T.constant(0.0))
+                                outputs_info=T.constant(0.0, dtype="float64"))
     left, _ = graphlens.foldl(lambda x, acc: acc * 10 + x, sequences=v,
-                              outputs_info=T.constant(0.0))
+                              outputs_info=T.constant(0.0, dtype="float64"))
     right, _ = graphlens.foldr(lambda x, acc: acc * 10 + x, sequences=v,
-                               outputs_info=T.constant(0.0))
+                               outputs_info=T.constant(0.0, dtype="float64"))
     f = function([v], [squares, total, left, right])
     got = f(np.array([1.0, 2.0, 3.0]))
     np.testing.assert_allclose(got[0], [1.0, 4.0, 9.0])
@@ -154,7 +154,8 @@ def test_scan_inside_scan_computes_a_nested_sum():
     m = T.dmatrix("m")
 
     def row_total(row):
-        inner, _ = scan(lambda x, acc: acc + x, sequences=row, outputs_info=T.constant(0.0))
+        inner, _ = scan(lambda x, acc: acc + x, sequences=row,
+                        outputs_info=T.constant(0.0, dtype="float64"))
         return inner[-1]
     totals, _ = scan(row_total, sequences=m)
     value = np.arange(12.0).reshape(3, 4)
@@ -196,7 +197,7 @@ def test_a_negative_constant_n_steps_runs_backwards_as_theano_does():
 def test_taps_none_mean_the_defaults():
     x = T.dvector("x")
     out, _ = scan(lambda x_t, h: h + x_t, sequences=dict(input=x, taps=None),
-                  outputs_info=dict(initial=T.constant(0.0), taps=None))
+                  outputs_info=dict(initial=T.constant(0.0, dtype="float64"), taps=None))
     np.testing.assert_allclose(function([x], out)(np.array([1.0, 2.0])), [1.0, 3.0])
 
 

@@ -32,7 +32,7 @@ def test_pp_prints_the_step_formula_the_steps_and_the_outer_arguments():
 def test_pp_binds_every_output_of_a_loop_with_several():
     v = T.dvector("v")
     (doubled, total), _ = graphlens.scan(lambda x, acc: [x * 2, acc + x], sequences=v,
-                                         outputs_info=[None, T.constant(0.0)])
+                                         outputs_info=[None, T.constant(0.0, dtype="float64")])
     assert pp([doubled, total]) == (
         "%1, %2 = scan(fn={out1[t] = out1[t-1] + v[t]; out0[t] = v[t] * 2.0}, "
         "steps=v.shape[0])(v, 0.0)")
@@ -163,7 +163,7 @@ def test_a_shared_running_sum_of_products_keeps_its_starting_value():
 def test_two_equal_loops_merge_into_one_with_every_output():
     v = T.dvector("v")
     (doubled, total), _ = graphlens.scan(lambda x, acc: [x * 2, acc + x], sequences=v,
-                                         outputs_info=[None, T.constant(0.0)])
+                                         outputs_info=[None, T.constant(0.0, dtype="float64")])
     twin = total.owner.op.make_node(*total.owner.inputs).outputs     # the same loop again
     f = function([v], [doubled, total, twin[0], twin[1]], mode=Mode("FAST_COMPILE"))
     assert sum(isinstance(n.op, Scan) for n in f.fgraph.apply_nodes) == 1
