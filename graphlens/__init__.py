@@ -17,18 +17,24 @@ from graphlens.compile.mode import Mode
 from graphlens.directional import Lop, Rop
 from graphlens.graph.clone import clone
 from graphlens import tensor
+from graphlens.tensor.blas import dot
+
+change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
 
 __version__ = "0.1.0"
 
 __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
     "pp", "debugprint", "pydotprint",
-    "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor",
+    "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
+    "pprint",
 ]
 
 
 def __getattr__(name):
     # The printers and pictures load only when first asked for: importing graphlens stays cheap.
+    if name == "pprint":                  # Theano's other name for pp
+        name = "pp"
     if name in ("pp", "debugprint"):
         from graphlens.render import pp as pp_module, debugprint as dp_module
         return {"pp": pp_module.pp, "debugprint": dp_module.debugprint}[name]
