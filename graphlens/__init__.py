@@ -20,19 +20,24 @@ from graphlens.directional import Lop, Rop
 from graphlens.graph.clone import clone
 from graphlens import tensor
 from graphlens.scan import scan, map, reduce, foldl, foldr  # noqa: A004 (Theano's names)
+from graphlens.tensor.blas import dot
+
+change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
 
 __version__ = "0.1.0"
 
 __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
     "pp", "debugprint", "pydotprint",
-    "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor",
-    "scan", "map", "reduce", "foldl", "foldr",
+    "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
+    "pprint", "scan", "map", "reduce", "foldl", "foldr",
 ]
 
 
 def __getattr__(name):
     # The printers and pictures load only when first asked for: importing graphlens stays cheap.
+    if name == "pprint":                  # Theano's other name for pp
+        name = "pp"
     if name in ("pp", "debugprint"):
         from graphlens.render import pp as pp_module, debugprint as dp_module
         return {"pp": pp_module.pp, "debugprint": dp_module.debugprint}[name]

@@ -33,9 +33,10 @@ from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 class In:
     """An input with options: `In(x, value=1.0, name='rate')` gives x a default and a keyword."""
 
+    # Theano's order: In(x, 'rate', 1.0) is In(x, name='rate', value=1.0).
     variable: Variable
-    value: object = None
     name: str | None = None
+    value: object = None
     borrow: bool = False
 
     def __post_init__(self):
