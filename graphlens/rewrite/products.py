@@ -110,6 +110,32 @@ def collect(var) -> Product:
     return product
 
 
+def _walk_finds(var, found) -> bool:
+    """True when `found(node)` holds for a node that reading `var` as a product reaches (its
+    product nodes and the factors' nodes), without building the product."""
+    stack, walked = [var], 0
+    while stack:
+        current = stack.pop()
+        node = current.owner
+        if node is not None and found(node):
+            return True
+        if walked >= MAX_WALK or not _walkable(current):
+            continue
+        walked += 1
+        stack.extend(node.inputs[1:] if isinstance(node.op, Second) else node.inputs)
+    return False
+
+
+def has_divisor(var) -> bool:
+    """True when reading `var` as a product finds a division."""
+    return _walk_finds(var, lambda node: isinstance(node.op, TrueDiv))
+
+
+def has_sum_factor(var) -> bool:
+    """True when reading `var` as a product finds a factor that is a sum or a difference."""
+    return _walk_finds(var, lambda node: isinstance(node.op, (Add, Sub)))
+
+
 def read_by_parent_product(var, fgraph) -> bool:
     """True when `var`'s only reader is a product node, which reads `var`'s factors itself:
     rules then start from that reader, so a chain of products is read once, not once per link."""

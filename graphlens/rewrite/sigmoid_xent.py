@@ -38,6 +38,20 @@ def _signed_terms(var):
     return terms
 
 
+def _near_softplus(term) -> bool:
+    """True when a softplus is among the inputs of `term` or of their inputs (t * -softplus(z)
+    is as deep as the forms this rule reads go)."""
+    node = term.owner
+    if node is None:
+        return False
+    for inp in node.inputs:
+        inner = inp.owner
+        if inner is not None and (isinstance(inner.op, Softplus) or any(
+                v.owner is not None and isinstance(v.owner.op, Softplus) for v in inner.inputs)):
+            return True
+    return False
+
+
 def _scaled_softplus(sign, term):
     """(coefficient, softplus input) when the term is +coefficient * softplus(u), else None."""
     product = collect(term)
@@ -69,8 +83,8 @@ def sigmoid_binary_crossentropy_of_scores(old):
     """t * softplus(-z) + (1 - t) * softplus(z) -> sigmoid_binary_crossentropy(z, t): what
     binary_crossentropy(sigmoid(z), t) becomes once its logs are stable, in one op."""
     terms = _signed_terms(old)
-    if len(terms) < 2:
-        return None
+    if sum(1 for _, term in terms if _near_softplus(term)) < 2:
+        return None         # most sums: decided without reading their terms as products
     scaled = [_scaled_softplus(sign, term) for sign, term in terms]
     for i, first in enumerate(scaled):
         for j in range(i + 1, len(scaled)):

@@ -11,7 +11,7 @@ divisor a hand-written softmax's gradient puts inside a sum meets the exp(z) out
 from __future__ import annotations
 
 from graphlens.rewrite.pattern import Pat, Var, fits, rewrite
-from graphlens.rewrite.products import (Product, build, collect, factor_key,
+from graphlens.rewrite.products import (Product, build, collect, factor_key, has_divisor,
                                         read_by_parent_product)
 from graphlens.rewrite.stable_ops import LogSumExp
 from graphlens.tensor.elemwise import DimShuffle
@@ -53,7 +53,7 @@ def _normalized_exp(x, axes):
 def exp_over_sum_of_exp(old, fgraph):
     """exp(z) / sum(exp(z), axis, keepdims) -> softmax(z, axis): inf / inf = NaN for z > 709
     written out; the softmax op shifts by the maximum first."""
-    if read_by_parent_product(old, fgraph):
+    if read_by_parent_product(old, fgraph) or not has_divisor(old):
         return None
     product = collect(old)
     for j, divisor in enumerate(product.den):

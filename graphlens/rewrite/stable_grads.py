@@ -9,6 +9,9 @@ sigmoid(z) underflows to 0. The rules here read each product as one list of fact
   `sigmoid(z)`), and beside sigmoid divisors `1 - sigmoid(u)` is `sigmoid(-u)`;
 - `exp(u) * sigmoid(-u)` is `sigmoid(u)` (exp overflows where the product is 1).
 
+All three are one rule, `sigmoid_forms_in_product`: each rule reads the product anew, and a
+compile reads every product of the graph once per rule.
+
 A sum of quotients multiplied by their divisors is distributed, (a / p + b / (1 - p)) * p *
 (1 - p) becoming a * p / p * (1 - p) + ..., and in the later "cancel" phase a factor divided by
 itself cancels, leaving a * (1 - p) + b * p. So the gradient above becomes `g * sigmoid(-z)`,
@@ -18,8 +21,9 @@ finite everywhere.
 from __future__ import annotations
 
 from graphlens.rewrite.pattern import Pat, is_constant_equal, rewrite
-from graphlens.rewrite.products import (Product, build, collect, factor_key, is_negation,
-                                        negate, read_by_parent_product)
+from graphlens.rewrite.products import (Product, build, collect, factor_key, has_divisor,
+                                        has_sum_factor, is_negation, negate,
+                                        read_by_parent_product)
 from graphlens.rewrite.softmax_forms import expanded_sum_of_exp
 from graphlens.tensor.math import Add, Exp, Mul, Neg, Sub, TrueDiv, add, exp, mul, sub
 from graphlens.tensor.nnet import Sigmoid, sigmoid
@@ -55,17 +59,19 @@ def _one_minus_sigmoid(var):
 
 
 def _product_of(old, fgraph):
-    """`old` read as a product, or None when its only reader reads it as part of its own."""
-    if read_by_parent_product(old, fgraph):
+    """`old` read as a product, or None when its only reader reads it as part of its own, or
+    when it divides by nothing: every form these rules rewrite is a quotient (a gradient through
+    a log or a 1 / (1 + exp)), and most products are not, so they are passed over cheaply."""
+    if read_by_parent_product(old, fgraph) or not has_divisor(old):
         return None
     return collect(old)
 
 
 @rewrite("stabilize", PRODUCT, tags=STABLE)
 def sigmoid_forms_in_product(old, fgraph):
-    """x / (1 + exp(u)) -> x * sigmoid(-u), and by sigmoid divisors 1 - sigmoid(u) -> sigmoid(-u):
-    1 + exp(u) overflows for u > 709 and 1 - sigmoid(u) rounds to 0 for u > 37; the sigmoids
-    are exact."""
+    """x / (1 + exp(u)) -> x * sigmoid(-u); by sigmoid divisors 1 - sigmoid(u) -> sigmoid(-u);
+    exp(u) * sigmoid(-u) -> sigmoid(u). 1 + exp(u) overflows for u > 709, 1 - sigmoid(u) rounds
+    to 0 for u > 37 and exp(u) * sigmoid(-u) is inf * 0 for u > 745; the sigmoids are exact."""
     product = _product_of(old, fgraph)
     if product is None:
         return None
@@ -87,10 +93,15 @@ def sigmoid_forms_in_product(old, fgraph):
             if u is not None:
                 factor = sigmoid(negate(u))
             (result.den if below else result.num).append(factor)
-    if len(dropped) == 0 and all(a is b for a, b in zip(result.num + result.den,
-                                                        product.num + product.den)):
+    # exp(u) * sigmoid(-u) -> sigmoid(u): exp(u) is inf and sigmoid(-u) is 0 for u > 745, and
+    # the product, 1, becomes NaN; the gradient of 1 / (1 + exp(-z)) holds exactly this.
+    num, den = _join_exp_and_sigmoid(result.num), _join_exp_and_sigmoid(result.den)
+    if num is None and den is None and not dropped and all(
+            a is b for a, b in zip(result.num + result.den, product.num + product.den)):
         return None
-    return build(result, old, dropped)
+    result.num = result.num if num is None else num
+    result.den = result.den if den is None else den
+    return build(result, old, dropped + product.num + product.den)
 
 
 def _sigmoid_input(var):
@@ -117,22 +128,6 @@ def _join_exp_and_sigmoid(factors):
                 # node 1 - sigmoid(w) becomes, so the two cancel (-a - b and -(a + b) would not).
                 return joined + [sigmoid(negate(w))]
     return None
-
-
-@rewrite("stabilize", PRODUCT, tags=STABLE)
-def exp_times_sigmoid(old, fgraph):
-    """exp(u) * sigmoid(-u) -> sigmoid(u): exp(u) is inf and sigmoid(-u) is 0 for u > 745, and
-    the product, 1, becomes NaN; the gradient of 1 / (1 + exp(-z)) holds exactly this."""
-    product = _product_of(old, fgraph)
-    if product is None:
-        return None
-    num = _join_exp_and_sigmoid(product.num)
-    den = _join_exp_and_sigmoid(product.den)
-    if num is None and den is None:
-        return None
-    joined = Product(product.sign, num if num is not None else product.num,
-                     den if den is not None else product.den, product.shapes)
-    return build(joined, old, product.num + product.den)
 
 
 def _cancel(product):
@@ -194,16 +189,16 @@ def distribute_to_cancel(old, fgraph):
     where p underflows. Only sums whose distribution lets a factor cancel (or make a softmax)
     are distributed. It runs in the stabilize phase, after the cross-entropy patterns of
     xent.py (which read these sums whole) had their turn at the node."""
-    product = _product_of(old, fgraph)
-    if product is None:
+    if read_by_parent_product(old, fgraph) or not has_sum_factor(old):
         return None
+    product = collect(old)      # its divisors are inside the sums, not in the product
     for index, factor in enumerate(product.num):
         terms = _terms(factor)
         if terms is None or len(terms) < 2:
             continue
+        if not any(has_divisor(term) for _, term in terms):
+            continue        # the common case, decided before reading any term
         divisors = [d for _, term in terms for d in collect(term).den]
-        if not divisors:
-            continue        # the common case, decided before any key is computed
         rest = product.num[:index] + product.num[index + 1:]
         rest_keys = {factor_key(f) for f in rest}
         if not any(_pairing_key(d) in rest_keys for d in divisors):
