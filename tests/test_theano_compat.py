@@ -13,30 +13,7 @@ ROW = re.compile(r"^\| `(?P<name>theano(?:\.\w+)+)` \| (?P<status>same|differs|m
 # Names built in parallel branches (theano-ops, scan, random streams, conv/pool, ifelse). They
 # are marked "same" in the table; the lead empties this list when merging those branches, and
 # test_same_names_exist_at_their_graphlens_path then checks them like every other name.
-PENDING_FROM_OTHER_BRANCHES = [
-    # theano-ops branch
-    "theano.tensor.outer", "theano.tensor.tile", "theano.tensor.repeat", "theano.tensor.roll",
-    "theano.tensor.tensordot", "theano.tensor.batched_dot", "theano.tensor.diag",
-    "theano.tensor.nonzero", "theano.tensor.sort", "theano.tensor.argsort",
-    "theano.tensor.cumsum", "theano.tensor.cumprod", "theano.tensor.erf", "theano.tensor.erfc",
-    "theano.tensor.erfinv", "theano.tensor.gammaln", "theano.tensor.psi", "theano.tensor.log2",
-    "theano.tensor.log10", "theano.tensor.nnet.ultra_fast_sigmoid",
-    "theano.tensor.nnet.hard_sigmoid", "theano.tensor.nnet.crossentropy_softmax_1hot",
-    "theano.tensor.TensorVariable.round", "theano.tensor.TensorVariable.sort",
-    "theano.tensor.TensorVariable.nonzero", "theano.tensor.TensorVariable.norm",
-    "theano.tensor.TensorVariable.repeat",
-    # scan issue
-    "theano.scan", "theano.map", "theano.reduce", "theano.foldl", "theano.foldr",
-    # random streams issue
-    "theano.sandbox.rng_mrg.MRG_RandomStreams",
-    "theano.tensor.shared_randomstreams.RandomStreams",
-    # conv/pool and ifelse issues
-    "theano.tensor.nnet.conv2d", "theano.tensor.nnet.conv.conv2d",
-    "theano.tensor.signal.pool.pool_2d", "theano.ifelse.ifelse",
-]
 
-PARALLEL_ISSUES = ("(theano-ops branch)", "(scan issue)", "(random streams issue)",
-                   "(conv/pool issue)", "(ifelse issue)")
 
 
 def table():
@@ -67,7 +44,7 @@ def resolve(theano_name):
 
 ROWS = table()
 SAME = sorted(name for name, (status, _) in ROWS.items()
-              if status == "same" and name not in PENDING_FROM_OTHER_BRANCHES)
+              if status == "same")
 
 
 def test_the_table_covers_every_theano_module_the_issue_names():
@@ -87,18 +64,6 @@ def test_the_table_covers_every_theano_module_the_issue_names():
 @pytest.mark.parametrize("name", SAME)
 def test_same_names_exist_at_their_graphlens_path(name):
     assert resolve(name) is not None
-
-
-def test_pending_names_are_marked_same_and_belong_to_a_parallel_issue():
-    # Keeps the pending list honest: only names another branch is building, each in the
-    # table as "same" with its issue named; nothing of this branch may hide here.
-    for name in PENDING_FROM_OTHER_BRANCHES:
-        assert name in ROWS, f"{name} is pending but not in the table"
-        status, line = ROWS[name]
-        assert status == "same" and any(issue in line for issue in PARALLEL_ISSUES), line
-    marked = {name for name, (status, line) in ROWS.items()
-              if any(issue in line for issue in PARALLEL_ISSUES) and status == "same"}
-    assert marked <= set(PENDING_FROM_OTHER_BRANCHES) | set(SAME)
 
 
 def test_a_name_that_is_not_there_fails_to_resolve():
