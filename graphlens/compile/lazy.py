@@ -100,7 +100,7 @@ def deadlines(nodes, conditional, main_step) -> dict:
     return result
 
 
-def run_conditional(step, storage, branches, describe_failure):
+def run_conditional(step, storage, branches, step_failure):
     """The value of a lazy op's step: its demanded branches run first, on an explicit stack."""
     stack = [[step, None, None, 0]]        # [step, demanded positions, branch steps, next]
     current = step
@@ -150,6 +150,5 @@ def run_conditional(step, storage, branches, describe_failure):
         raise
     except Exception as exc:
         node, inputs = current[1], current[2]
-        raise EvaluationError.caused_by(
-            describe_failure(node, [storage[i] for i in inputs], exc), exc) from exc
+        raise step_failure(node, storage, inputs, exc) from exc
     return storage[step[3]]

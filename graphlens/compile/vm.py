@@ -108,7 +108,7 @@ class VM:
                 perform, node, inputs, output, frees, is_lazy = step
                 if is_lazy:
                     storage[output] = lazy.run_conditional(step, storage, self.branches,
-                                                           describe_failure)
+                                                           step_failure)
                 else:
                     storage[output] = perform(node, [storage[i] for i in inputs])[0]
                 for slot in frees:
@@ -116,9 +116,7 @@ class VM:
         except EvaluationError:
             raise
         except Exception as exc:
-            node, inputs = step[1], step[2]
-            raise EvaluationError.caused_by(
-                describe_failure(node, [storage[i] for i in inputs], exc), exc) from exc
+            raise step_failure(step[1], storage, step[2], exc) from exc
         return [storage[slot] for slot in self.output_positions]
 
     def run(self, input_values):
@@ -137,9 +135,7 @@ class VM:
         except EvaluationError:
             raise
         except Exception as exc:
-            _, node, inputs, _, _ = step
-            raise EvaluationError.caused_by(
-                describe_failure(node, [storage[i] for i in inputs], exc), exc) from exc
+            raise step_failure(step[1], storage, step[2], exc) from exc
         return [storage[slot] for slot in self.output_positions]
 
 
@@ -173,6 +169,13 @@ def _take(index):
         return [inputs[0][index]]
     return run
 
+
+
+def step_failure(node, storage, input_slots, exc) -> EvaluationError:
+    """The error for `node` failing with `exc`, its inputs read from `storage`: graphlens's
+    message, and the built-in class of the cause (`except ValueError:` still catches it)."""
+    values = [storage[slot] for slot in input_slots]
+    return EvaluationError.caused_by(describe_failure(node, values, exc), exc)
 
 
 def describe_failure(node, values, exc) -> str:
