@@ -21,7 +21,7 @@ from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
 from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
-from graphlens.compile.default_updates import default_update_pairs
+from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.vm import VM

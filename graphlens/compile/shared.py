@@ -23,7 +23,7 @@ class SharedVariable(TensorVariable):
     """A variable with a value, read by every function that uses it and changed by updates."""
 
     is_shared = True
-    # The update every function applies unless told otherwise (compile/default_updates.py):
+    # The update every function applies unless told otherwise (graph/default_updates.py):
     # a random stream's state moves to its next draw; `v.default_update = v + 1` counts calls.
     default_update = None
 

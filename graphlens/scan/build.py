@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
+from graphlens.graph.default_updates import default_update_pairs
 from graphlens.scan.op import Scan
 from graphlens.scan.returns import OrderedUpdates, split_returns
 from graphlens.tensor.basic import cast
@@ -64,6 +65,12 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                   for tap in spec["taps"]]
     returned = fn(*(seq_args + state_args + non_sequences))
     outputs, updates, condition = split_returns(returned)
+    # Shared variables the step reads that have a default update (a random stream's state) move
+    # on every step, as in Theano: each step draws new numbers, and the loop returns the update.
+    step_graph = list(outputs) + list(updates.values()) + ([condition] if condition is not None
+                                                          else [])
+    for var, update in default_update_pairs(step_graph, list(updates.items()), False):
+        updates[var] = update
     if out_specs is None:
         out_specs = [_output_spec(None, position) for position in range(len(outputs))]
     if len(outputs) != len(out_specs):

@@ -4,7 +4,7 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens import function, shared
-from graphlens.compile.default_updates import default_update_pairs
+from graphlens.graph.default_updates import default_update_pairs
 from graphlens.errors import GraphlensTypeError
 from graphlens.tensor.shared_randomstreams import RandomStreams
 
