@@ -150,6 +150,9 @@ class Alloc(Op):
         dims = []
         for axis, (s, v) in enumerate(zip(shape, value.type.shape)):
             length = int(s.data) if isinstance(s, Constant) else None
+            if length is not None and length < 0:
+                raise ShapeError(f"alloc: the length on axis {axis} is {length}; lengths must "
+                                 f"be >= 0")
             if length is not None and v is not None and v not in (1, length):
                 raise ShapeError(f"alloc: {describe(value)} cannot fill length {length} on axis "
                                  f"{axis}")
