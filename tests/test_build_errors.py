@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 
+import graphlens
 import graphlens.tensor as T
 from graphlens import function, shared
 from graphlens.errors import (AxisError, GraphlensError, GraphlensTypeError,
@@ -43,6 +44,21 @@ ROWS = [
     (lambda: function(["x"], x), GraphlensTypeError, TypeError,
      "function: input 0 must be a symbolic variable, got 'x'"),
     (lambda: x + "a", GraphlensTypeError, TypeError, "cannot make a tensor of 'a'"),
+    (lambda: x.flatten(1.5), GraphlensTypeError, TypeError, "flatten: ndim must be an int"),
+    (lambda: x.transpose("ab"), GraphlensTypeError, TypeError, "transpose: axes must be an int"),
+    (lambda: T.shape_padleft(x, 1.5), GraphlensTypeError, TypeError,
+     "shape_padleft: n_ones must be an int, got 1.5"),
+    (lambda: T.shape_padright(x, 2**100), ShapeError, ValueError,
+     "shape_padright: n_ones must be between 0 and 64"),
+    (lambda: T.addbroadcast(x, "a"), GraphlensTypeError, TypeError, "each axis must be an int"),
+    (lambda: T.reshape(x, 6.0), GraphlensTypeError, TypeError,
+     "reshape: the shape must be a tuple or a vector, got 6.0"),
+    (lambda: T.reshape(x, (2**100,)), ShapeError, ValueError, "does not fit int64"),
+    (lambda: shared(2**100), GraphlensTypeError, TypeError, "shared: cannot hold"),
+    (lambda: T.tensor([1.5], (None,)), GraphlensTypeError, TypeError, "unsupported dtype"),
+    (lambda: T.arange(np.nan), ShapeError, ValueError, "arange: start, stop and step must be"),
+    (lambda: graphlens.grad(None, x), InvalidArgumentError, ValueError,
+     "grad needs a cost or known_grads"),
 ]
 
 
@@ -110,3 +126,8 @@ def test_allow_input_downcast_still_lets_the_user_choose_overflow():
     f = function([fx], fx * 1, allow_input_downcast=True)
     with np.errstate(over="ignore"):
         assert np.isinf(f([1e300])[0])
+
+
+def test_zeros_and_ones_take_one_length_as_theano_did():
+    np.testing.assert_array_equal(T.zeros(3).eval(), np.zeros(3, dtype=T.zeros(3).dtype))
+    np.testing.assert_array_equal(T.ones(2, dtype="int32").eval(), np.ones(2, dtype="int32"))

@@ -138,6 +138,9 @@ class ARange(Op):
         if all(isinstance(v, Constant) for v in (start, stop, step)):
             if step.data == 0:
                 raise ShapeError(f"arange at {call_site()}: step is 0, so no length")
+            if not all(np.isfinite(v.data) for v in (start, stop, step)):
+                raise ShapeError(f"arange: start, stop and step must be finite, got "
+                                 f"{start.data}, {stop.data}, {step.data}")
             length = len(np.arange(start.data, stop.data, step.data, dtype=self.dtype))
         return Apply(self, [start, stop, step], [TensorType(self.dtype, (length,))()])
 

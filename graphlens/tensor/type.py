@@ -29,7 +29,8 @@ class TensorType(Type):
         if broadcastable is not None:
             shape = tuple(bool(b) for b in broadcastable)
         self.name = name
-        name = _DTYPE_NAMES.get(dtype)   # numpy's own name lookup is slow; graphs make many types
+        # numpy's own name lookup is slow and graphs make many types; a list is no dtype at all.
+        name = _DTYPE_NAMES.get(dtype) if getattr(type(dtype), "__hash__", None) else None
         if name is None and isinstance(dtype, str) and dtype == "floatX":
             name = config.floatX          # Theano's spelling: TensorType('floatX', (False,))
         if name is None:
