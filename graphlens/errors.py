@@ -200,11 +200,45 @@ def with_user_line(message: str) -> str:
     >>> with_user_line("concatenate needs at least one tensor")    # doctest: +SKIP
     'concatenate needs at least one tensor (at model.py:14)'
     """
-    site = creation_site()
+    site = _user_frame_site()
     if site is None:
         return message
     line = f"{short_path(site[0])}:{site[1]}"
     return message if line in message else f"{message} (at {line})"
+
+
+def _user_frame_site() -> tuple[str, int] | None:
+    """The innermost frame that is neither graphlens's nor Python's nor an installed library's.
+
+    Unlike `creation_site`, library frames are skipped: an error raised by the `graphlens`
+    command's own option handling would otherwise name a line of click as the user's.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        user = _USER_CODE.get(code)
+        if user is None:
+            filename = code.co_filename
+            user = not (filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
+                        or os.path.abspath(filename).startswith(_library_dirs()))
+            _USER_CODE[code] = user
+        if user:
+            return (code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+_USER_CODE = {}     # code object -> whether it is the user's: a cache, as _INTERNAL_CODE
+
+
+@functools.lru_cache(maxsize=1)
+def _library_dirs() -> tuple[str, ...]:
+    # Python's own modules, installed libraries and console scripts (the `graphlens` script).
+    import sysconfig
+    paths = sysconfig.get_paths()
+    return tuple(sorted({os.path.abspath(paths[key]) + os.sep
+                         for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts")
+                         if paths.get(key)}))
 
 
 def where(var) -> str:

@@ -42,3 +42,19 @@ def test_show_with_an_empty_layout_exits_2_and_writes_no_empty_svg(
     assert "the wasm layout backend returned an empty svg" in result.stderr
     assert not (tmp_path / "model.svg").exists()
     layout._wasm_graphviz.cache_clear()
+
+
+def test_the_commands_own_errors_name_no_line_of_click_or_of_the_script(write_model, tmp_path):
+    # A graphlens error raised by the command's option handling has no user line: the frames
+    # outside graphlens are click's and Python's, and those are never named as the user's.
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, GRAPHLENS_LAYOUT="cairo", PYTHONPATH=root)
+    result = subprocess.run([sys.executable, "-m", "graphlens.cli.main", "show",
+                             write_model(SGN)], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr == ("error: unknown layout backend 'cairo' (from the GRAPHLENS_LAYOUT "
+                             "environment variable); expected one of: auto, system, wasm\n")
