@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import sysconfig
 
 
 class GraphlensError(Exception):
@@ -234,7 +235,6 @@ _USER_CODE = {}     # code object -> whether it is the user's: a cache, as _INTE
 @functools.lru_cache(maxsize=1)
 def _library_dirs() -> tuple[str, ...]:
     # Python's own modules, installed libraries and console scripts (the `graphlens` script).
-    import sysconfig
     paths = sysconfig.get_paths()
     return tuple(sorted({os.path.abspath(paths[key]) + os.sep
                          for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts")
