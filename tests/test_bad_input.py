@@ -110,6 +110,9 @@ CALL_ROWS = [
     Row("hostile name, arity", lambda m: m.f(), ArgumentError, TypeError,
         r"missing a value for input 0 \('\"; rm -rf /'",
         name=HOSTILE[0]),
+    Row("an update fails after another was computed", lambda m: function(
+        [m.x], m.x.sum(), updates=[(m.calls, m.calls + 1), (m.w, m.w + m.x[:, :2])])(
+        _ones((2, 3))), EvaluationValueError, ValueError, r"Add failed at .*input 0: w "),
     # Rows that must work, with the right values.
     Row("Python list", lambda m: m.f([[1.0, 2.0, 3.0]]), None, expect=_sum_dot([[1, 2, 3]])),
     Row("ordinary Python floats", lambda m: m.f([[0.1, 0.2, 0.3]]), None,
