@@ -32,13 +32,9 @@ def normalize_axes(axis, ndim, var=None, op_name="reduction") -> tuple[int, ...]
     """
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, (int, np.integer)):
-        axes = (axis,)
-    elif isinstance(axis, (list, tuple, np.ndarray)):
-        axes = tuple(np.asarray(axis).ravel().tolist()) if isinstance(axis, np.ndarray) \
-            else tuple(axis)
-    else:
-        axes = (axis,)
+    if isinstance(axis, np.ndarray):
+        axis = axis.ravel().tolist()
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
     result = []
     for a in axes:
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
