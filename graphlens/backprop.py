@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
                               UndefinedGradientError, describe)
+from graphlens.errors import InvalidArgumentError
 from graphlens.graph.basic import Apply, toposort
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
 from graphlens.graph.notation import Func
@@ -65,7 +66,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
                              f"{g.ndim}; it needs rank {var.ndim}")
         seeds[var] = add(seeds[var], g) if var in seeds else g
     if not seeds:
-        raise ValueError("grad needs a cost or known_grads")
+        raise InvalidArgumentError("grad needs a cost or known_grads, got cost=None and no "
+                                   "known_grads")
     if isinstance(consider_constant, TensorVariable):
         consider_constant = [consider_constant]
     grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))

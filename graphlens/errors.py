@@ -8,10 +8,26 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+import sysconfig
 
 
 class GraphlensError(Exception):
-    """Base of every error graphlens raises on purpose."""
+    """Base of every error graphlens raises on purpose.
+
+    A message that does not name the user's own line gets it appended, found on the stack when
+    the error is made: `concatenate needs at least one tensor (at model.py:14)`. One mechanism
+    for every error raised while a graph is built or a function is called, instead of each
+    message having to remember. Errors that report a site of their own (a node that failed while
+    running, a model file, Graphviz) set `adds_user_line = False`.
+    """
+
+    adds_user_line = True
+
+    def __init__(self, *args):
+        if self.adds_user_line and len(args) == 1 and isinstance(args[0], str):
+            args = (with_user_line(args[0]),)
+        super().__init__(*args)
 
 
 class GraphlensWarning(UserWarning):
@@ -53,6 +69,8 @@ class ArgumentError(GraphlensError, TypeError):
 class EvaluationError(GraphlensError):
     """An op failed while a compiled function ran; the message names the node and the user's line.
 
+    The line is the one that built the failing node (the caller's line would mislead).
+
     Build one with `EvaluationError.caused_by(message, exc)`: the error is then also an instance
     of the built-in class `exc` belongs to (`ValueError` for a shape mismatch, `IndexError` for
     an index out of bounds, ...), so `except ValueError:` written for Theano still catches it.
@@ -69,6 +87,8 @@ class EvaluationError(GraphlensError):
             if isinstance(cause, builtin):
                 return error_class(message)
         return EvaluationError(message)
+
+    adds_user_line = False
 
 
 class EvaluationValueError(EvaluationError, ValueError):
@@ -118,11 +138,16 @@ class RewriteError(GraphlensError):
 
 
 class LayoutBackendError(GraphlensError):
-    """No Graphviz layout backend is available for the requested render."""
+    """No Graphviz layout backend works for the requested render; the message says why and how
+    to get one (install Graphviz's `dot`, or `layout='system'`)."""
+
+    adds_user_line = False
 
 
 class LayoutError(GraphlensError):
     """Graphviz refused the DOT text (a syntax error, say)."""
+
+    adds_user_line = False
 
 
 class ConfigError(GraphlensError, ValueError):
@@ -141,6 +166,79 @@ def _short_path(filename, cwd):
     except ValueError:
         return filename
     return filename if relative.startswith("..") else relative
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def creation_site() -> tuple[str, int] | None:
+    """The (file, line) of the innermost frame outside graphlens: where the user built a variable.
+
+    The file is kept as Python reports it; `where` shortens it when it is shown.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        internal = _INTERNAL_CODE.get(code)
+        if internal is None:
+            filename = code.co_filename
+            internal = filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
+            _INTERNAL_CODE[code] = internal
+        if not internal:
+            return (code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+# Whether a code object belongs to graphlens: a dict look-up per frame instead of two string
+# tests, since every variable walks the stack. Keys are code objects: a cache, not state.
+_INTERNAL_CODE = {}
+
+
+def with_user_line(message: str) -> str:
+    """`message` ending with the user's line on the stack now, unless it already names it.
+
+    >>> with_user_line("concatenate needs at least one tensor")    # doctest: +SKIP
+    'concatenate needs at least one tensor (at model.py:14)'
+    """
+    site = _user_frame_site()
+    if site is None:
+        return message
+    line = f"{short_path(site[0])}:{site[1]}"
+    return message if line in message else f"{message} (at {line})"
+
+
+def _user_frame_site() -> tuple[str, int] | None:
+    """The innermost frame that is neither graphlens's nor Python's nor an installed library's.
+
+    Unlike `creation_site`, library frames are skipped: an error raised by the `graphlens`
+    command's own option handling would otherwise name a line of click as the user's.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        user = _USER_CODE.get(code)
+        if user is None:
+            filename = code.co_filename
+            user = not (filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
+                        or os.path.abspath(filename).startswith(_library_dirs()))
+            _USER_CODE[code] = user
+        if user:
+            return (code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+_USER_CODE = {}     # code object -> whether it is the user's: a cache, as _INTERNAL_CODE
+
+
+@functools.lru_cache(maxsize=1)
+def _library_dirs() -> tuple[str, ...]:
+    # Python's own modules, installed libraries and console scripts (the `graphlens` script).
+    paths = sysconfig.get_paths()
+    return tuple(sorted({os.path.abspath(paths[key]) + os.sep
+                         for key in ("stdlib", "platstdlib", "purelib", "platlib", "scripts")
+                         if paths.get(key)}))
 
 
 def where(var) -> str:
@@ -169,6 +267,8 @@ def describe(var) -> str:
 class ModelError(GraphlensError):
     """A model file given to the `graphlens` command is missing, does not compile, raises while
     it runs, or defines nothing to draw; the message says which, at the model's own line."""
+
+    adds_user_line = False
 
 
 class GradientCheckError(GraphlensError, AssertionError):

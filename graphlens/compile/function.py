@@ -16,6 +16,7 @@ import numpy as np
 
 from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
                               UnusedInputError, describe)
+from graphlens.errors import InvalidArgumentError
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
@@ -240,7 +241,8 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     >>> acc = function([inc], state, updates=[(state, state + inc)])
     """
     if on_unused_input not in ("raise", "warn", "ignore"):
-        raise ValueError("on_unused_input must be 'raise', 'warn' or 'ignore'")
+        raise InvalidArgumentError(f"function: on_unused_input must be 'raise', 'warn' or "
+                                   f"'ignore', got {on_unused_input!r:.40}")
     ins = _normalize_inputs(inputs)
     single = outputs is not None and not isinstance(outputs, (list, tuple))
     output_items = [] if outputs is None else [
@@ -279,11 +281,11 @@ def _normalize_inputs(inputs):
                             f"{inputs!r:.60}: write function([x], ...)")
     items, seen = [], set()
     for position, item in enumerate(inputs):
-        item = item if isinstance(item, In) else In(item)
-        var = item.variable
+        var = item.variable if isinstance(item, In) else item
         if not isinstance(var, TensorVariable):
             raise GraphlensTypeError(f"function: input {position} must be a symbolic variable, "
                                      f"got {var!r:.60}")
+        item = item if isinstance(item, In) else In(item)
         if isinstance(var, Constant):
             raise GraphlensTypeError(f"function: input {position} is a constant ({var!r}); "
                                      f"constants cannot be inputs")

@@ -12,6 +12,7 @@ import threading
 import numpy as np
 
 from graphlens.config import config
+from graphlens.errors import GraphlensTypeError
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, _default_dtype
 
@@ -80,7 +81,11 @@ def shared(value, name=None, borrow=False, dtype=None):
             dtype = config.floatX
         else:
             dtype = _default_dtype(value)
-    array = np.asarray(value, dtype=dtype)
+    try:
+        array = np.asarray(value, dtype=dtype)
+    except (OverflowError, ValueError, TypeError) as exc:
+        raise GraphlensTypeError(f"shared: cannot hold {value!r:.60} as a {dtype} array: "
+                                 f"{exc}") from exc
     if not borrow or array is not value:
         array = array.copy()
     var = SharedVariable(TensorType(array.dtype, (None,) * array.ndim), array, name=name)

@@ -5,39 +5,12 @@ Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the
 
 from __future__ import annotations
 
-import os
-import sys
-
 import numpy as np
 
 # Where a path is shortened for display: errors.py, which reports the user's lines.
 from graphlens.errors import short_path  # noqa: F401
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
-def creation_site() -> tuple[str, int] | None:
-    """The (file, line) of the innermost frame outside graphlens: where the user built a variable.
-
-    The file is kept as Python reports it; `errors.where` shortens it when it is shown.
-    """
-    frame = sys._getframe(1)
-    while frame is not None:
-        code = frame.f_code
-        internal = _INTERNAL_CODE.get(code)
-        if internal is None:
-            filename = code.co_filename
-            internal = filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
-            _INTERNAL_CODE[code] = internal
-        if not internal:
-            return (code.co_filename, frame.f_lineno)
-        frame = frame.f_back
-    return None
-
-
-# Whether a code object belongs to graphlens: a dict look-up per frame instead of two string
-# tests, since every variable walks the stack. Keys are code objects: a cache, not state.
-_INTERNAL_CODE = {}
+# The user's line that built a variable: errors.py walks the stack the same way for messages.
+from graphlens.errors import creation_site
 
 
 class Variable:

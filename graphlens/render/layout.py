@@ -48,6 +48,10 @@ _GRAPHVIZ_INSTALL = (
     "`brew install graphviz` or `conda install graphviz`)"
 )
 
+# The way out when the wasm backend cannot work on this machine.
+_SYSTEM_FIX = (f"{_GRAPHVIZ_INSTALL} so that Graphviz's `dot` is on PATH, and use "
+               f"layout='system' (GRAPHLENS_FLAGS=layout=system, or backend='system')")
+
 # The wasm wrapper overwrites Graphviz's own message with this fixed text on a parse failure.
 _WASM_PARSE_FAILURE = "Failed to parse DOT source"
 
@@ -147,6 +151,16 @@ def render_dot(dot_text: str, format: str = "svg", backend: str | None = None) -
         )
     else:
         picture = _render_with_wasm(dot_text, format)
+    if not picture or not picture.strip():
+        # Written out, an empty picture looks like success; it never is.
+        if chosen == "wasm":
+            _wasm_graphviz.cache_clear()     # its state is unknown: start afresh next time
+        fix = (_SYSTEM_FIX if chosen == "wasm"
+               else f"{_GRAPHVIZ_INSTALL} again, or use backend='wasm'")
+        raise LayoutBackendError(
+            f"the {chosen} layout backend returned an empty {format} for a graph of "
+            f"{len(dot_text)} characters of DOT. Fix: {fix}."
+        )
     return _normalize(picture, format)
 
 
@@ -185,12 +199,18 @@ def _render_with_system_dot(dot_text: str, format: str) -> bytes:
             f"Graphviz's `dot` program is no longer on PATH. Fix: {_GRAPHVIZ_INSTALL}, "
             "or use backend='wasm'."
         )
-    completed = subprocess.run(
-        [dot_program, f"-T{format}"],
-        input=dot_text.encode("utf-8"),
-        capture_output=True,
-        check=False,
-    )
+    try:
+        completed = subprocess.run(
+            [dot_program, f"-T{format}"],
+            input=dot_text.encode("utf-8"),
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:  # not executable, built for another machine, ...
+        raise LayoutBackendError(
+            f"Graphviz's `dot` ({dot_program}) could not be run: {_first_line(exc)}. Fix: "
+            f"{_GRAPHVIZ_INSTALL} again, or use backend='wasm'."
+        ) from exc
     # dot also prints warnings (an unknown shape, say) with exit status 0; those are not errors.
     if completed.returncode == 0:
         return completed.stdout
@@ -215,13 +235,32 @@ class _WasmGraphviz:
                 f"layout backend 'wasm' could not load: {exc}. Fix: `{_WASM_INSTALL}`, "
                 f"or {_GRAPHVIZ_INSTALL} and use backend='system'."
             ) from exc
-        self._backend = _backend_with_cached_compile(WasmtimeBackend)
+        except Exception as exc:  # noqa: BLE001 — wasmtime refusing this machine, say
+            raise _wasm_start_error(exc) from exc
+        try:
+            self._backend = _backend_with_cached_compile(WasmtimeBackend)
+        except Exception as exc:  # noqa: BLE001 — a WasmtimeError, an OSError loading the lib
+            raise _wasm_start_error(exc) from exc
         # One wasm store is one C heap: two threads rendering at once would corrupt it.
         self._lock = threading.Lock()
 
     def render(self, dot_text: str, format: str) -> bytes:
         with self._lock:
             return self._backend.render(dot_text, format=format, engine="dot")
+
+
+def _wasm_start_error(exc: Exception) -> LayoutBackendError:
+    # Anything but a missing package: wasmtime refusing the CPU (RuntimeError), a module that
+    # does not load (WasmtimeError), a shared library that does not (OSError).
+    return LayoutBackendError(
+        f"layout backend 'wasm' could not start: {_first_line(exc)}. Fix: {_SYSTEM_FIX}, "
+        f"or reinstall the wasm backend (`{_WASM_INSTALL}`)."
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:300]}" if text else type(exc).__name__
 
 
 def _backend_with_cached_compile(backend_class):

@@ -54,12 +54,14 @@ softmax = nnet.softmax
 def zeros(shape, dtype=None):
     """A tensor of zeros: `T.zeros((n, 3))`."""
     from graphlens.tensor.basic import _float_x
+    shape = shape if isinstance(shape, (list, tuple, TensorVariable)) else [shape]  # Theano's
     return alloc(constant(0, dtype=dtype or _float_x()), *shape)
 
 
 def ones(shape, dtype=None):
     """A tensor of ones: `T.ones((n, 3))`."""
     from graphlens.tensor.basic import _float_x
+    shape = shape if isinstance(shape, (list, tuple, TensorVariable)) else [shape]  # Theano's
     return alloc(constant(1, dtype=dtype or _float_x()), *shape)
 
 

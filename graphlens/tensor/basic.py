@@ -14,7 +14,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import UnaryElemwise, call_site, common_dtype
 from graphlens.tensor.math import zeros_like
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import TensorType, checked_dtype
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
 from graphlens.tensor.kernels import copy_kernel
@@ -90,13 +90,16 @@ class Cast(UnaryElemwise):
 def cast(x, dtype):
     """x as `dtype`: `T.cast(x, 'int32')`; a no-op when x already has it."""
     x = as_tensor_variable(x)
-    dtype = dtype_name(dtype)
+    try:
+        dtype = dtype_name(dtype)
+    except GraphlensTypeError as exc:
+        raise GraphlensTypeError(f"cast of {describe(x)}: {exc}") from None
     return x if x.dtype == dtype else Cast(dtype)(x)
 
 
 def dtype_name(dtype) -> str:
     """A dtype given as a name, numpy dtype or type, or 'floatX', as its name: 'float32'."""
-    return _float_x() if isinstance(dtype, str) and dtype == "floatX" else str(np.dtype(dtype))
+    return _float_x() if isinstance(dtype, str) and dtype == "floatX" else checked_dtype(dtype)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,9 @@ class ARange(Op):
         if all(isinstance(v, Constant) for v in (start, stop, step)):
             if step.data == 0:
                 raise ShapeError(f"arange at {call_site()}: step is 0, so no length")
+            if not all(np.isfinite(v.data) for v in (start, stop, step)):
+                raise ShapeError(f"arange: start, stop and step must be finite, got "
+                                 f"{start.data}, {stop.data}, {step.data}")
             length = len(np.arange(start.data, stop.data, step.data, dtype=self.dtype))
         return Apply(self, [start, stop, step], [TensorType(self.dtype, (length,))()])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphlens.errors import ShapeError, describe, where
+from graphlens.tensor.arguments import int_arguments
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
@@ -65,6 +66,7 @@ class Rebroadcast(Op):
 
 
 def _axes(x, axes):
+    axes = int_arguments(axes, "addbroadcast/unbroadcast", "each axis")
     return [axis % x.ndim if -x.ndim <= axis < 0 else axis for axis in axes]
 
 

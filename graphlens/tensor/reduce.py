@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import AxisError, describe
+from graphlens.errors import AxisError, GraphlensTypeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
@@ -32,10 +32,16 @@ def normalize_axes(axis, ndim, var=None, op_name="reduction") -> tuple[int, ...]
     """
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(axis, np.ndarray):
+        axis = axis.ravel().tolist()
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
     result = []
     for a in axes:
-        if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+            what = describe(var) if var is not None else f"a tensor of rank {ndim}"
+            raise GraphlensTypeError(f"{op_name}: axis must be an int, a list of ints or None, "
+                                     f"got {a!r:.40} for {what}")
+        if not -ndim <= a < ndim:
             what = describe(var) if var is not None else f"a tensor of rank {ndim}"
             raise AxisError(f"{op_name}: axis {a} is out of range for {what}")
         result.append(int(a) % ndim if ndim else int(a))

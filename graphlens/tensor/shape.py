@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import ShapeError, describe, where
+from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
+from graphlens.tensor.arguments import int_argument, int_arguments
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected, undefined
 from graphlens.graph.notation import Func, Special
@@ -150,6 +151,9 @@ class Alloc(Op):
         dims = []
         for axis, (s, v) in enumerate(zip(shape, value.type.shape)):
             length = int(s.data) if isinstance(s, Constant) else None
+            if length is not None and length < 0:
+                raise ShapeError(f"alloc: the length on axis {axis} is {length}; lengths must "
+                                 f"be >= 0")
             if length is not None and v is not None and v not in (1, length):
                 raise ShapeError(f"alloc: {describe(value)} cannot fill length {length} on axis "
                                  f"{axis}")
@@ -191,8 +195,14 @@ def make_vector(*scalars, dtype="int64"):
 def _shape_vector(shape):
     if isinstance(shape, Variable):
         return shape
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise GraphlensTypeError(f"reshape: the shape must be a tuple or a vector, got "
+                                 f"{shape!r:.40}")
     entries = list(shape)
     if all(isinstance(s, (int, np.integer)) for s in entries):
+        too_big = [s for s in entries if not -2**63 <= s < 2**63]
+        if too_big:
+            raise ShapeError(f"reshape: length {too_big[0]} does not fit int64")
         return constant(np.asarray(entries, dtype="int64").reshape(len(entries)))
     return make_vector(*entries)
 
@@ -210,6 +220,7 @@ def reshape(x, shape, ndim=None):
 def flatten(x, ndim=1):
     """x reshaped to `ndim` axes, the trailing ones merged: `T.flatten(images, 2)`."""
     x = as_tensor_variable(x)
+    ndim = int_argument(ndim, "flatten", "ndim")
     if not 1 <= ndim <= max(x.ndim, 1):
         raise ShapeError(f"flatten: ndim={ndim} is out of range for {describe(x)}")
     dims = [x.type.shape[i] if x.type.shape[i] is not None else x.shape[i]
@@ -228,6 +239,7 @@ def transpose(x, axes=None):
     x = as_tensor_variable(x)
     if axes is None:
         return DimShuffle(x.ndim, tuple(reversed(range(x.ndim))))(x)
+    axes = int_arguments(axes, "transpose", "axes")
     order = tuple(int(a) % x.ndim if -x.ndim <= a < x.ndim else a for a in axes)
     if sorted(order) != list(range(x.ndim)):
         raise ShapeError(f"transpose: axes {tuple(axes)} are not a permutation of the "
@@ -248,22 +260,31 @@ def squeeze(x, axis=None):
 def shape_padleft(x, n_ones=1):
     """x with `n_ones` broadcastable axes in front."""
     x = as_tensor_variable(x)
+    n_ones = _count(n_ones, "shape_padleft")
     return DimShuffle(x.ndim, ("x",) * n_ones + tuple(range(x.ndim)))(x)
 
 
 def shape_padright(x, n_ones=1):
     """x with `n_ones` broadcastable axes at the end."""
     x = as_tensor_variable(x)
+    n_ones = _count(n_ones, "shape_padright")
     return DimShuffle(x.ndim, tuple(range(x.ndim)) + ("x",) * n_ones)(x)
 
 
 def shape_padaxis(x, axis):
     """x with one broadcastable axis inserted at `axis`."""
     x = as_tensor_variable(x)
-    axis = axis % (x.ndim + 1)
+    axis = int_argument(axis, "shape_padaxis", "axis") % (x.ndim + 1)
     order = list(range(x.ndim))
     order.insert(axis, "x")
     return DimShuffle(x.ndim, tuple(order))(x)
+
+
+def _count(n_ones, function):
+    n_ones = int_argument(n_ones, function, "n_ones")
+    if not 0 <= n_ones <= 64:      # numpy's arrays have at most 64 axes
+        raise ShapeError(f"{function}: n_ones must be between 0 and 64, got {n_ones}")
+    return n_ones
 
 
 def alloc(value, *shape):

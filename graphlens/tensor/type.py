@@ -29,15 +29,18 @@ class TensorType(Type):
         if broadcastable is not None:
             shape = tuple(bool(b) for b in broadcastable)
         self.name = name
-        name = _DTYPE_NAMES.get(dtype)   # numpy's own name lookup is slow; graphs make many types
+        # numpy's own name lookup is slow and graphs make many types; a list is no dtype at all.
+        name = _DTYPE_NAMES.get(dtype) if getattr(type(dtype), "__hash__", None) else None
         if name is None and isinstance(dtype, str) and dtype == "floatX":
             name = config.floatX          # Theano's spelling: TensorType('floatX', (False,))
         if name is None:
-            name = str(np.dtype(dtype))
-            if name not in ALL_DTYPES:
-                raise GraphlensTypeError(f"unsupported dtype {name!r}; use one of {ALL_DTYPES}")
+            name = checked_dtype(dtype)
         self.dtype = name
         self.numpy_dtype = _NUMPY_DTYPES[name]
+        if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+            raise GraphlensTypeError(
+                f"a tensor's shape must be a tuple of lengths (int or None) or of booleans "
+                f"(Theano's broadcastable), got {shape!r:.60}")
         self.shape = tuple(_static_dim(d) for d in shape)
         self._fixed_lengths = any(d is not None for d in self.shape)
         self._hash = hash((self.dtype, self.shape))
@@ -55,6 +58,8 @@ class TensorType(Type):
     def __call__(self, name=None):
         """A new symbolic variable of this type: `TensorType('float64', ())('x')`."""
         from graphlens.tensor.variable import TensorVariable
+        if name is not None and not isinstance(name, str):
+            raise GraphlensTypeError(f"a variable's name must be a string, got {name!r:.40}")
         return TensorVariable(self, name=name)
 
     def clone(self, dtype=None, shape=None, *, broadcastable=None):
@@ -119,11 +124,30 @@ _DTYPE_NAMES = {key: name for name in ALL_DTYPES
 _NUMPY_DTYPES = {name: np.dtype(name) for name in ALL_DTYPES}
 
 
+def checked_dtype(dtype) -> str:
+    """The name of `dtype` when graphlens supports it, else a clear GraphlensTypeError.
+
+    >>> checked_dtype(np.float32), checked_dtype('int8')
+    ('float32', 'int8')
+    """
+    try:
+        name = str(np.dtype(dtype))
+    except (TypeError, ValueError):
+        name = None
+    if name not in ALL_DTYPES:
+        shown = dtype if isinstance(dtype, str) else name or dtype
+        raise GraphlensTypeError(f"unsupported dtype {shown!r:.40}; use one of {ALL_DTYPES}")
+    return name
+
+
 def _static_dim(dim):
     if isinstance(dim, (bool, np.bool_)):
         return 1 if dim else None
     if dim is None:
         return None
+    if not isinstance(dim, (int, np.integer)):
+        raise GraphlensTypeError(f"a static length must be an int, None or a boolean, got "
+                                 f"{dim!r:.40}")
     dim = int(dim)
     if dim < 0:
         raise ShapeError(f"a static dimension must be >= 0 or None, got {dim}")
@@ -152,11 +176,28 @@ def _convert(value, dtype, allow_downcast, what):
         raise GraphlensTypeError(f"{what} cannot be read as an array of numbers: {value!r:.80}")
     if not allow_downcast and source.dtype.kind == "c" and np.dtype(dtype).kind != "c":
         raise GraphlensTypeError(f"{what} holds complex numbers but the variable is {dtype}")
-    array = source.astype(dtype)
+    with np.errstate(over="ignore", under="ignore"):   # overflow is refused below, not warned
+        array = source.astype(dtype)
     if not allow_downcast and source.dtype.kind in "biu" and dtype != str(source.dtype):
         if not np.array_equal(array, source):
             raise GraphlensTypeError(
                 f"{what} {value!r:.80} does not fit dtype {dtype} without changing its values")
     if not allow_downcast and source.dtype.kind == "f" and np.dtype(dtype).kind in "biu":
         raise GraphlensTypeError(f"{what} holds floats but the variable is {dtype}")
+    if not allow_downcast and source.dtype.kind in "fc" and array.dtype.kind in "fc" \
+            and array.dtype.itemsize < source.dtype.itemsize:
+        _refuse_lost_floats(source, array, what)
     return array
+
+
+def _refuse_lost_floats(source, array, what):
+    """Python floats narrowed to float32 (say) may round, as Theano allows, but not overflow
+    to inf nor underflow to 0: that would silently compute with different numbers."""
+    overflow = np.isfinite(source) & ~np.isfinite(array)
+    underflow = (source != 0) & (array == 0)
+    for lost, verb in ((overflow, "overflows to inf"), (underflow, "underflows to 0")):
+        if lost.any():
+            bad = source[lost].ravel()[0].item() if source.ndim else source.item()
+            raise GraphlensTypeError(
+                f"{what}: the number {bad!r} does not fit {array.dtype}, the variable's dtype "
+                f"(it {verb}). Use a float64 variable, or scale the value")

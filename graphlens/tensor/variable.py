@@ -326,7 +326,12 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
         dtype = config.floatX
     # A copy: the constant must not change when the caller's array does, and marking the
     # caller's own array read-only would break their code.
-    data = np.array(value, dtype=dtype)
+    try:
+        data = np.array(value, dtype=dtype)
+    except (OverflowError, ValueError, TypeError) as exc:
+        # 2**100, '1.5x' for a float, a ragged list: say which value, not numpy's internals.
+        raise GraphlensTypeError(f"constant: cannot make a {dtype} tensor of {value!r:.60}: "
+                                 f"{exc}") from exc
     data.setflags(write=False)  # a constant is shared by every call: nothing may write to it
     return TensorConstant(TensorType(data.dtype, data.shape), data, name=name, weak=weak)
 

@@ -91,7 +91,8 @@ def test_model_that_raises_shows_only_the_users_frames(write_model):
                               "out):\n  File \"model.py\", line 7, in <module>\n")
     assert '  File "model.py", line 4, in layer\n    return T.sum(x, axis=5)\n' in message
     assert message.splitlines()[-1] == ("graphlens.errors.AxisError: sum: axis 5 is out of "
-                                        "range for 'x' (float64[?, ?], built at model.py:6)")
+                                        "range for 'x' (float64[?, ?], built at model.py:6) "
+                                            "(at model.py:4)")
     assert "graphlens" + os.sep not in message.replace("graphlens.errors", "")
 
 

@@ -94,7 +94,7 @@ def test_unknown_backend_name_is_named_with_the_valid_ones():
         render_dot(SMALL_DOT, backend="cairo")
     assert str(caught.value) == (
         "unknown layout backend 'cairo' (from the backend argument); "
-        "expected one of: auto, system, wasm"
+        "expected one of: auto, system, wasm (at tests/render/test_layout.py:94)"
     )
 
 

@@ -153,7 +153,8 @@ def test_wrong_rank_through_a_function_names_the_input_and_both_ranks():
     message = str(info.value)
     assert message.startswith("argument 1 for 'y' (float64[?], built at "
                               "tests/tensor/test_type.py:")
-    assert message.endswith("has rank 2 (shape (2, 3)) but the variable is float64[?], of rank 1")
+    assert message.endswith("has rank 2 (shape (2, 3)) but the variable is float64[?], of rank 1 "
+                            "(at tests/tensor/test_type.py:152)")
 
 
 def test_static_length_mismatch_through_a_function_names_the_input():
