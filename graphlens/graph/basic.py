@@ -54,6 +54,21 @@ class Variable:
         """A new variable of the same type, name and creation site, with no owner."""
         return type(self)(self.type, None, None, self.name, self.creation_site)
 
+    @property
+    def tag(self):
+        """Theano's scratchpad: notes, and `tag.test_value` (graph/test_value.py). Made on
+        first use, so building a graph without test values costs nothing for it."""
+        tag = self.__dict__.get("_tag")
+        if tag is None:
+            from graphlens.graph.test_value import Tag
+            tag = self.__dict__["_tag"] = Tag(self)
+        return tag
+
+    def implicit_test_value(self):
+        """The value that serves as this variable's test value without a tag: None for a
+        symbolic variable; a constant's data, a shared variable's current value."""
+        return None
+
     def __repr__(self):
         if self.name:
             return self.name
@@ -72,6 +87,10 @@ class Constant(Variable):
     def clone(self):
         """A constant with the same data (shared, never copied: constants are immutable)."""
         return type(self)(self.type, self.data, self.name, self.creation_site)
+
+    def implicit_test_value(self):
+        """A constant's test value is its data."""
+        return self.data
 
     def signature(self):
         """A hashable key: two constants with equal signatures are interchangeable."""
