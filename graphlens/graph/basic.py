@@ -12,6 +12,7 @@ import numpy as np
 
 # Where a path is shortened for display: errors.py, which reports the user's lines.
 from graphlens.errors import short_path  # noqa: F401
+from graphlens.graph.test_value import Tag
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -60,7 +61,6 @@ class Variable:
         first use, so building a graph without test values costs nothing for it."""
         tag = self.__dict__.get("_tag")
         if tag is None:
-            from graphlens.graph.test_value import Tag
             tag = self.__dict__["_tag"] = Tag(self)
         return tag
 
