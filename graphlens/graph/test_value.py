@@ -104,6 +104,13 @@ def test_value_of(variable):
 test_value_of.__test__ = False  # pytest: a function, not a test
 
 
+def tagged_test_value(variable):
+    """The test value set or computed on `variable`'s tag, or None: a shared variable's or a
+    constant's own value does not count (printers show these only where one was given)."""
+    tag = variable.__dict__.get("_tag")
+    return None if tag is None else tag.__dict__.get("test_value")
+
+
 def compute_test_values(node, mode):
     """Evaluate `node` on its inputs' test values and store each output's `tag.test_value`.
 
