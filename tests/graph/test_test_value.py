@@ -249,3 +249,17 @@ def test_the_flag_is_settable_like_every_flag(monkeypatch, tmp_path):
     assert config.compute_test_value == "ignore"
     with pytest.raises(ConfigError, match="compute_test_value"):
         config.compute_test_value = "sometimes"
+
+
+def test_constructors_take_a_test_value():
+    x = T.dmatrix("x", test_value=np.ones((2, 3)))
+    m = T.matrix("m", test_value=[[1.0, 2.0]])
+    t = T.tensor("float32", (None, 4), name="t", test_value=np.zeros((1, 4), dtype="float32"))
+    assert x.tag.test_value.shape == (2, 3) and x.tag.test_value.dtype == np.float64
+    assert m.tag.test_value.dtype == np.dtype(config.floatX)
+    assert t.tag.test_value.shape == (1, 4)
+    with pytest.raises(GraphlensTypeError, match="'v'.*rank 2"):
+        T.dvector("v", test_value=np.zeros((2, 2)))
+    with config.change_flags(compute_test_value="raise"):
+        product = T.dot(x, T.dmatrix("w", test_value=np.ones((3, 4))))
+    np.testing.assert_array_equal(product.tag.test_value, np.full((2, 4), 3.0))
