@@ -1,4 +1,5 @@
-"""Variables, constants and applies, the user's creation site, and iterative graph walks.
+"""Variables (with their `tag` scratchpad), constants and applies, the user's creation site, and
+iterative graph walks.
 
 Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the recursion limit.
 """
@@ -11,8 +12,8 @@ import sys
 import numpy as np
 
 # Where a path is shortened for display: errors.py, which reports the user's lines.
-from graphlens.errors import short_path  # noqa: F401
-from graphlens.graph.test_value import Tag
+# short_path is also imported from here by rooms that show the user's lines.
+from graphlens.errors import TestValueError, describe, short_path
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -75,6 +76,56 @@ class Variable:
         if self.owner is not None:
             return f"{self.owner.op.label}.out"
         return f"<{self.type}>"
+
+
+class Tag:
+    """Theano's scratchpad on every variable (`var.tag`): user notes, and `test_value`.
+
+    Assigning `test_value` checks it against the variable's type and converts it, so a wrong
+    shape or dtype is reported where it is assigned, naming the variable and its line. Reading
+    it on a variable without one raises AttributeError (`hasattr(x.tag, 'test_value')` is
+    False), except on shared variables and constants, whose value is their test value.
+
+    >>> x = T.dvector('x'); x.tag.test_value = [1, 2]; x.tag.test_value    # doctest: +SKIP
+    array([1., 2.])
+    """
+
+    def __init__(self, variable):
+        object.__setattr__(self, "_variable", variable)
+
+    def __setattr__(self, name, value):
+        if name == "test_value":
+            value = _checked(self._variable, value)
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        # Only called for attributes never set. Private names (pickle's look-ups on a tag not
+        # yet filled in) must not reach `_variable`.
+        if name == "test_value" and not name.startswith("_"):
+            value = self._variable.implicit_test_value()
+            if value is not None:
+                return value
+        raise AttributeError(f"{self._describe()} has no tag.{name}")
+
+    def _describe(self):
+        variable = self.__dict__.get("_variable")
+        return "a variable" if variable is None else describe(variable)
+
+    def __repr__(self):
+        notes = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        return f"Tag({', '.join(f'{k}=...' if k == 'test_value' else f'{k}={v!r}' for k, v in notes.items())})"
+
+
+def _checked(variable, value):
+    """`value` converted to `variable`'s type, or an error naming the variable and its line."""
+    try:
+        return variable.type.filter(value, what=f"the test value of {describe(variable)}")
+    except TestValueError:
+        raise
+    except Exception as exc:
+        site = creation_site()
+        assigned = "" if site is None else f" (assigned at {short_path(site[0])}:{site[1]})"
+        raise type(exc)(f"{exc}{assigned}") from exc
 
 
 class Constant(Variable):

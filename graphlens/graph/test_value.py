@@ -6,6 +6,7 @@ then on is evaluated on its inputs' test values as it is built, its outputs get
 `tag.test_value`, and an op that fails (a `dot` of mismatched shapes) raises at once, naming the
 op, its inputs' shapes and the user's line, instead of failing later inside a compiled function.
 
+`Tag` itself, with the check of an assigned test value, lives on the variable (graph/basic.py).
 Shared variables and constants need no tag: their value is their test value. The modes differ
 only in what a *missing* test value on an input does: 'ignore' skips the node silently, 'warn'
 warns once per node naming the input, 'raise' raises naming the input and its line.
@@ -28,62 +29,6 @@ from graphlens.errors import (MissingTestValueError, TestValueError, TestValueWa
 # Marks a variable whose test value could not be computed (an input upstream had none), so a
 # later node finds that out in one look-up instead of walking its ancestors again.
 _MISSING_BELOW = "_test_value_missing_input"
-
-
-class Tag:
-    """Theano's scratchpad on every variable (`var.tag`): user notes, and `test_value`.
-
-    Assigning `test_value` checks it against the variable's type and converts it, so a wrong
-    shape or dtype is reported where it is assigned, naming the variable and its line. Reading
-    it on a variable without one raises AttributeError (`hasattr(x.tag, 'test_value')` is
-    False), except on shared variables and constants, whose value is their test value.
-
-    >>> x = T.dvector('x'); x.tag.test_value = [1, 2]; x.tag.test_value    # doctest: +SKIP
-    array([1., 2.])
-    """
-
-    def __init__(self, variable):
-        object.__setattr__(self, "_variable", variable)
-
-    def __setattr__(self, name, value):
-        if name == "test_value":
-            value = _checked(self._variable, value)
-        object.__setattr__(self, name, value)
-
-    def __getattr__(self, name):
-        # Only called for attributes never set. Private names (pickle's look-ups on a tag not
-        # yet filled in) must not reach `_variable`.
-        if name == "test_value" and not name.startswith("_"):
-            value = self._variable.implicit_test_value()
-            if value is not None:
-                return value
-        raise AttributeError(f"{self._describe()} has no tag.{name}")
-
-    def _describe(self):
-        variable = self.__dict__.get("_variable")
-        return "a variable" if variable is None else describe(variable)
-
-    def __repr__(self):
-        notes = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
-        return f"Tag({', '.join(f'{k}=...' if k == 'test_value' else f'{k}={v!r}' for k, v in notes.items())})"
-
-
-def _checked(variable, value):
-    """`value` converted to `variable`'s type, or an error naming the variable and its line."""
-    from graphlens.graph.basic import creation_site
-    try:
-        return variable.type.filter(value, what=f"the test value of {describe(variable)}")
-    except TestValueError:
-        raise
-    except Exception as exc:
-        site = creation_site()
-        assigned = "" if site is None else f" (assigned at {_short(site)})"
-        raise type(exc)(f"{exc}{assigned}") from exc
-
-
-def _short(site):
-    from graphlens.errors import short_path
-    return f"{short_path(site[0])}:{site[1]}"
 
 
 def test_value_of(variable):
