@@ -112,8 +112,10 @@ class Tag:
         return "a variable" if variable is None else describe(variable)
 
     def __repr__(self):
-        notes = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
-        return f"Tag({', '.join(f'{k}=...' if k == 'test_value' else f'{k}={v!r}' for k, v in notes.items())})"
+        # A test value may be a large array: its shape says enough.
+        notes = [f"test_value=<shape {np.shape(v)}>" if k == "test_value" else f"{k}={v!r}"
+                 for k, v in self.__dict__.items() if not k.startswith("_")]
+        return f"Tag({', '.join(notes)})"
 
 
 def _checked(variable, value):
