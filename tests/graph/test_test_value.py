@@ -263,3 +263,17 @@ def test_constructors_take_a_test_value():
     with config.change_flags(compute_test_value="raise"):
         product = T.dot(x, T.dmatrix("w", test_value=np.ones((3, 4))))
     np.testing.assert_array_equal(product.tag.test_value, np.full((2, 4), 3.0))
+
+
+def test_rewrites_evaluate_nothing_and_the_function_still_runs():
+    x = T.dvector("x", test_value=np.array([0.5, -1.0, 2.0]))
+    with config.change_flags(compute_test_value="raise"):
+        y = T.log(T.nnet.sigmoid(x)).sum()        # stabilize rewrites it into softplus
+        f = graphlens.function([x], [y, T.grad(y, x)])
+    assert not any(hasattr(out.tag, "test_value")
+                   for node in f.fgraph.toposort() for out in node.outputs)
+    value, gradient = f(np.array([0.5, -1.0, 2.0]))
+    expected = np.log(1 / (1 + np.exp(-np.array([0.5, -1.0, 2.0]))))
+    np.testing.assert_allclose(value, expected.sum(), rtol=1e-12)
+    np.testing.assert_allclose(gradient, 1 - 1 / (1 + np.exp(-np.array([0.5, -1.0, 2.0]))),
+                               rtol=1e-12)
