@@ -277,3 +277,15 @@ def test_rewrites_evaluate_nothing_and_the_function_still_runs():
     np.testing.assert_allclose(value, expected.sum(), rtol=1e-12)
     np.testing.assert_allclose(gradient, 1 - 1 / (1 + np.exp(-np.array([0.5, -1.0, 2.0]))),
                                rtol=1e-12)
+
+
+def test_a_chain_built_with_the_flag_off_is_evaluated_iteratively_when_it_is_turned_on():
+    x = T.dvector("x", test_value=np.array([1.0, 2.0]))
+    y = x
+    for _ in range(10_000):                       # deeper than the recursion limit
+        y = y + 1.0
+    assert not hasattr(y.tag, "test_value")
+    with config.change_flags(compute_test_value="raise"):
+        z = y * 2.0
+    np.testing.assert_array_equal(z.tag.test_value, [20_002.0, 20_004.0])
+    np.testing.assert_array_equal(y.tag.test_value, [10_001.0, 10_002.0])
