@@ -289,3 +289,15 @@ def test_a_chain_built_with_the_flag_off_is_evaluated_iteratively_when_it_is_tur
         z = y * 2.0
     np.testing.assert_array_equal(z.tag.test_value, [20_002.0, 20_004.0])
     np.testing.assert_array_equal(y.tag.test_value, [10_001.0, 10_002.0])
+
+
+def test_test_values_survive_pickling():
+    import pickle
+    x = T.dvector("x", test_value=[1.0, 2.0])
+    with config.change_flags(compute_test_value="raise"):
+        y = T.exp(x)
+    copy = pickle.loads(pickle.dumps(y))
+    np.testing.assert_allclose(copy.tag.test_value, np.exp([1.0, 2.0]), rtol=1e-15)
+    source = copy.owner.inputs[0]
+    with pytest.raises(GraphlensTypeError, match="'x'"):
+        source.tag.test_value = np.zeros((1, 1))  # still checked after a round trip
