@@ -11,9 +11,9 @@ import sys
 
 import numpy as np
 
-# Where a path is shortened for display: errors.py, which reports the user's lines.
-# short_path is also imported from here by rooms that show the user's lines.
-from graphlens.errors import TestValueError, describe, short_path
+# Where a path is shortened for display: errors.py, which reports the user's lines (rooms that
+# show those lines import short_path from here too).
+from graphlens.errors import describe, short_path
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -99,9 +99,9 @@ class Tag:
         object.__setattr__(self, name, value)
 
     def __getattr__(self, name):
-        # Only called for attributes never set. Private names (pickle's look-ups on a tag not
-        # yet filled in) must not reach `_variable`.
-        if name == "test_value" and not name.startswith("_"):
+        # Only called for attributes never set; pickle asks a tag not yet filled in for
+        # `__setstate__`, so the message must not need `_variable` (see _describe).
+        if name == "test_value":
             value = self._variable.implicit_test_value()
             if value is not None:
                 return value
@@ -122,9 +122,8 @@ def _checked(variable, value):
     """`value` converted to `variable`'s type, or an error naming the variable and its line."""
     try:
         return variable.type.filter(value, what=f"the test value of {describe(variable)}")
-    except TestValueError:
-        raise
     except Exception as exc:
+        # The same class (GraphlensTypeError, ShapeError), with the line of the assignment.
         site = creation_site()
         assigned = "" if site is None else f" (assigned at {short_path(site[0])}:{site[1]})"
         raise type(exc)(f"{exc}{assigned}") from exc
