@@ -121,6 +121,70 @@ _EVALUATION_ERRORS = (
 )
 
 
+class TestValueError(GraphlensError):
+    """An op failed on its inputs' test values while the graph was built
+    (`config.compute_test_value` not 'off'); the message names the op, its inputs' shapes and
+    dtypes, and the user's line that built the node.
+
+    Build one with `TestValueError.caused_by(message, exc)`: like `EvaluationError`, it is then
+    also an instance of the built-in class of `exc` (a numpy shape mismatch is a `ValueError`,
+    and a `ShapeError` too), so Theano-era `except ValueError:` still catches it.
+    """
+
+    __test__ = False  # not a pytest test class, despite its Theano name
+
+    @staticmethod
+    def caused_by(message: str, cause: BaseException) -> "TestValueError":
+        """A TestValueError with `message` that is also of the built-in class of `cause`.
+
+        >>> isinstance(TestValueError.caused_by("Dot failed", ValueError("shapes")), ShapeError)
+        True
+        """
+        for builtin, error_class in _TEST_VALUE_ERRORS:
+            if isinstance(cause, builtin):
+                return error_class(message)
+        return TestValueError(message)
+
+
+class TestValueShapeError(TestValueError, ShapeError):
+    """An op's test-value evaluation failed with a ValueError: shapes that do not agree."""
+
+
+class TestValueIndexError(TestValueError, IndexError):
+    """An op's test-value evaluation indexed out of bounds."""
+
+
+class TestValueTypeError(TestValueError, TypeError):
+    """An op's test-value evaluation got a value of the wrong type."""
+
+
+class TestValueArithmeticError(TestValueError, ArithmeticError):
+    """An op's test-value evaluation failed arithmetically (integer division by zero)."""
+
+
+class TestValueMemoryError(TestValueError, MemoryError):
+    """An op's test-value evaluation did not fit in memory."""
+
+
+class MissingTestValueError(TestValueError, ValueError):
+    """`compute_test_value='raise'` and an input of a new node has no test value (Theano raised
+    ValueError here); the message names the input and the line that built it."""
+
+
+class TestValueWarning(GraphlensWarning):
+    """`compute_test_value='warn'` and an input of a new node has no test value: the node and
+    everything built on it get none."""
+
+    __test__ = False
+
+
+_TEST_VALUE_ERRORS = (
+    (IndexError, TestValueIndexError), (ValueError, TestValueShapeError),
+    (TypeError, TestValueTypeError), (ArithmeticError, TestValueArithmeticError),
+    (MemoryError, TestValueMemoryError),
+)
+
+
 class DisconnectedInputError(GraphlensError):
     """`grad(cost, wrt)`: the cost does not depend on `wrt`."""
 

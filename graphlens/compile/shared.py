@@ -40,6 +40,11 @@ class SharedVariable(TensorVariable):
         """The current value; a copy unless `borrow=True` (then do not modify it)."""
         return self._value if borrow else self._value.copy()
 
+    def implicit_test_value(self):
+        """A shared variable's test value is its current value (not copied: test-value
+        evaluation copies what an op overwrites)."""
+        return self._value
+
     def set_value(self, value, borrow=False):
         """Replace the value (same dtype and rank); copied unless `borrow=True`."""
         array = self.type.filter(value, what=f"the new value of shared variable {self!r}")

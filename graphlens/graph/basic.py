@@ -1,4 +1,5 @@
-"""Variables, constants and applies, the user's creation site, and iterative graph walks.
+"""Variables (with their `tag` scratchpad), constants and applies, the user's creation site, and
+iterative graph walks.
 
 Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the recursion limit.
 """
@@ -7,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# Where a path is shortened for display: errors.py, which reports the user's lines.
-from graphlens.errors import short_path  # noqa: F401
+# Where a path is shortened for display: errors.py, which reports the user's lines (rooms that
+# show those lines import short_path from here too).
+from graphlens.errors import describe, short_path  # noqa: F401
 # The user's line that built a variable: errors.py walks the stack the same way for messages.
 from graphlens.errors import creation_site
 
@@ -27,12 +29,77 @@ class Variable:
         """A new variable of the same type, name and creation site, with no owner."""
         return type(self)(self.type, None, None, self.name, self.creation_site)
 
+    @property
+    def tag(self):
+        """Theano's scratchpad: notes, and `tag.test_value` (graph/test_value.py). Made on
+        first use, so building a graph without test values costs nothing for it."""
+        tag = self.__dict__.get("_tag")
+        if tag is None:
+            tag = self.__dict__["_tag"] = Tag(self)
+        return tag
+
+    def implicit_test_value(self):
+        """The value that serves as this variable's test value without a tag: None for a
+        symbolic variable; a constant's data, a shared variable's current value."""
+        return None
+
     def __repr__(self):
         if self.name:
             return self.name
         if self.owner is not None:
             return f"{self.owner.op.label}.out"
         return f"<{self.type}>"
+
+
+class Tag:
+    """Theano's scratchpad on every variable (`var.tag`): user notes, and `test_value`.
+
+    Assigning `test_value` checks it against the variable's type and converts it, so a wrong
+    shape or dtype is reported where it is assigned, naming the variable and its line. Reading
+    it on a variable without one raises AttributeError (`hasattr(x.tag, 'test_value')` is
+    False), except on shared variables and constants, whose value is their test value.
+
+    >>> x = T.dvector('x'); x.tag.test_value = [1, 2]; x.tag.test_value    # doctest: +SKIP
+    array([1., 2.])
+    """
+
+    def __init__(self, variable):
+        object.__setattr__(self, "_variable", variable)
+
+    def __setattr__(self, name, value):
+        if name == "test_value":
+            value = _checked(self._variable, value)
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        # Only called for attributes never set; pickle asks a tag not yet filled in for
+        # `__setstate__`, so the message must not need `_variable` (see _describe).
+        if name == "test_value":
+            value = self._variable.implicit_test_value()
+            if value is not None:
+                return value
+        raise AttributeError(f"{self._describe()} has no tag.{name}")
+
+    def _describe(self):
+        variable = self.__dict__.get("_variable")
+        return "a variable" if variable is None else describe(variable)
+
+    def __repr__(self):
+        # A test value may be a large array: its shape says enough.
+        notes = [f"test_value=<shape {np.shape(v)}>" if k == "test_value" else f"{k}={v!r}"
+                 for k, v in self.__dict__.items() if not k.startswith("_")]
+        return f"Tag({', '.join(notes)})"
+
+
+def _checked(variable, value):
+    """`value` converted to `variable`'s type, or an error naming the variable and its line."""
+    try:
+        return variable.type.filter(value, what=f"the test value of {describe(variable)}")
+    except Exception as exc:
+        # The same class (GraphlensTypeError, ShapeError), with the line of the assignment.
+        site = creation_site()
+        assigned = "" if site is None else f" (assigned at {short_path(site[0])}:{site[1]})"
+        raise type(exc)(f"{exc}{assigned}") from exc
 
 
 class Constant(Variable):
@@ -45,6 +112,10 @@ class Constant(Variable):
     def clone(self):
         """A constant with the same data (shared, never copied: constants are immutable)."""
         return type(self)(self.type, self.data, self.name, self.creation_site)
+
+    def implicit_test_value(self):
+        """A constant's test value is its data."""
+        return self.data
 
     def signature(self):
         """A hashable key: two constants with equal signatures are interchangeable."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from graphlens.config import config
+from graphlens.graph.test_value import compute_test_values
+
 
 @dataclass(frozen=True)
 class Op:
@@ -66,6 +69,10 @@ class Op:
 
     def __call__(self, *inputs):
         node = self.make_node(*inputs)
+        # The one cost of test values when they are off: reading the flag.
+        mode = config.compute_test_value
+        if mode != "off":
+            compute_test_values(node, mode)
         return node.outputs[0] if len(node.outputs) == 1 else node.outputs
 
     @property

@@ -15,7 +15,10 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 
 from __future__ import annotations
 
+import numpy as np
+
 from graphlens.graph.basic import Constant
+from graphlens.graph.test_value import tagged_test_value
 from graphlens.render.console import emit
 from graphlens.render.forms import inner_graph
 from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
@@ -210,6 +213,10 @@ class TreePrinter:
             if text is None:
                 text = self.type_texts[var.type] = " " + type_text(var)
             line.add(text, "type")
+        value = tagged_test_value(var)
+        if value is not None:
+            # The concrete shape the static type leaves open: float64[?, ?] test value (5, 20).
+            line.add(f" test value {np.shape(value)}", "type")
 
     def _inner_block(self, inner):
         """The 'inner graph' line under a node; the inner trees print below it. A fused

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 
+from graphlens.config import config
 from graphlens.errors import ConfigError, RewriteBudgetWarning, RewriteError, describe
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
@@ -74,6 +75,13 @@ def select_rules(mode) -> list:
 
 def optimize(fgraph, mode, log=None) -> RewriteLog:
     """Rewrite `fgraph` in place with the rules `mode` selects; returns the RewriteLog."""
+    # Rules build nodes through Op.__call__; test values are for the user's own lines, so
+    # (as Theano's compute_test_value_opt='off') rewriting evaluates nothing.
+    with config.change_flags(compute_test_value="off"):
+        return _optimize(fgraph, mode, log)
+
+
+def _optimize(fgraph, mode, log):
     log = log if log is not None else RewriteLog()
     driver = Driver(fgraph, log)
     rules = select_rules(mode)

@@ -31,14 +31,15 @@ def _float_x():
     return config.floatX
 
 
-def tensor(dtype=None, shape=(), name=None):
-    """A symbolic tensor of `dtype` (floatX by default) and static `shape`."""
-    return TensorType(dtype or _float_x(), shape)(name)
+def tensor(dtype=None, shape=(), name=None, test_value=None):
+    """A symbolic tensor of `dtype` (floatX by default) and static `shape`; `test_value` sets
+    its `tag.test_value`."""
+    return TensorType(dtype or _float_x(), shape)(name, test_value)
 
 
 def _constructor(rank, dtype):
-    def make(name=None, dtype=dtype):
-        return TensorType(dtype or _float_x(), RANK_SHAPES[rank])(name)
+    def make(name=None, dtype=dtype, test_value=None):
+        return TensorType(dtype or _float_x(), RANK_SHAPES[rank])(name, test_value)
     kind = dtype or "floatX"
     make.__doc__ = (f"A symbolic {rank} of dtype {kind}: `x = T.{rank}('x')`." if dtype is None
                     else f"A symbolic {dtype} {rank}.")

@@ -55,12 +55,19 @@ class TensorType(Type):
         """Theano's view of the static shape: True where a dimension has length 1."""
         return tuple(d == 1 for d in self.shape)
 
-    def __call__(self, name=None):
-        """A new symbolic variable of this type: `TensorType('float64', ())('x')`."""
+    def __call__(self, name=None, test_value=None):
+        """A new symbolic variable of this type: `TensorType('float64', ())('x')`; with
+        `test_value`, that is its `tag.test_value` (checked against this type).
+
+        >>> x = T.dmatrix('x', test_value=np.zeros((2, 3)))      # doctest: +SKIP
+        """
         from graphlens.tensor.variable import TensorVariable
         if name is not None and not isinstance(name, str):
             raise GraphlensTypeError(f"a variable's name must be a string, got {name!r:.40}")
-        return TensorVariable(self, name=name)
+        variable = TensorVariable(self, name=name)
+        if test_value is not None:
+            variable.tag.test_value = test_value
+        return variable
 
     def clone(self, dtype=None, shape=None, *, broadcastable=None):
         """This type with another dtype or shape (or Theano's `broadcastable` pattern)."""
