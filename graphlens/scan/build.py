@@ -11,9 +11,11 @@ then every fed-back output's taps, then the non-sequences (as given, not copies)
 
 from __future__ import annotations
 
+from graphlens.config import config
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.default_updates import default_update_pairs
+from graphlens.graph.test_value import test_value_of
 from graphlens.scan.op import Scan
 from graphlens.scan.returns import OrderedUpdates, split_returns
 from graphlens.tensor.basic import cast
@@ -58,9 +60,11 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                 spec["name"] = name if len(out_specs) == 1 else f"{name}{position}"
 
     # Stand-ins for one step's values, in the order fn receives them.
-    seq_args = [_element(spec["input"], tap, spec["name"])
+    seq_args = [_seeded(_element(spec["input"], tap, spec["name"]), spec["input"],
+                        tap - min(spec["taps"]))
                 for spec in seq_specs for tap in spec["taps"]]
-    state_args = [_state_element(spec, tap)
+    state_args = [_seeded(_state_element(spec, tap), spec["initial"],
+                          _state_index(spec, tap))
                   for spec in (out_specs or []) if spec["initial"] is not None
                   for tap in spec["taps"]]
     returned = fn(*(seq_args + state_args + non_sequences))
@@ -134,7 +138,9 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     steps = _number_of_steps(n_steps, outer_sequences)
     initials = [_initial_buffer(spec) for spec, _ in states]
     initials += updated              # final-only states start from the value itself
-    results = op.make_node(steps, *(outer_sequences + initials + [o for o, _ in kept])).outputs
+    # Called, not make_node: the loop node gets its test values like any other node.
+    made = op(steps, *(outer_sequences + initials + [o for o, _ in kept]))
+    results = made if isinstance(made, list) else [made]
     n_states = len(states)
     user_outputs, state_iter = [], iter(results[:n_states])
     per_step_iter = iter(results[n_states + len(updated):])
@@ -251,6 +257,24 @@ def _state_element(spec, tap):
     initial = spec["initial"]
     shape = initial.type.shape[1:] if spec["buffered"] else initial.type.shape
     return TensorType(initial.dtype, shape)(f"{spec['name']}[{_tap_text(tap)}]")
+
+
+def _state_index(spec, tap):
+    """Where the first step's value at `tap` sits in a fed-back output's initial value: a row
+    counted from the end of the buffer of past values (taps -1, -3: tap -1 is the last row), or
+    None for the whole value (a single tap -1)."""
+    return tap if spec["buffered"] else None
+
+
+def _seeded(placeholder, outer, index):
+    """`placeholder` with the first step's test value, as Theano's scan gave its stand-ins, so
+    that with `config.compute_test_value` on the step's nodes are checked as they are built."""
+    if config.compute_test_value == "off":
+        return placeholder
+    value = test_value_of(outer)
+    if value is not None and (index is None or -len(value) <= index < len(value)):
+        placeholder.tag.test_value = value if index is None else value[index]
+    return placeholder
 
 
 def _group(state_args, states):

@@ -257,3 +257,21 @@ def test_scan_updates_add_up_as_theanos_ordered_updates():
     assert (int(a.get_value()), int(b.get_value())) == (2, 6)
     with pytest.raises(KeyError, match="two different updates"):
         first + {a: a * 2}
+
+
+def test_test_values_flow_into_the_step_and_a_bad_step_raises_at_its_line():
+    import graphlens
+    from graphlens.errors import ShapeError
+    x = T.dmatrix("x")
+    x.tag.test_value = np.ones((4, 3))
+    W = graphlens.shared(np.ones((3, 2)), name="W")
+    h0 = T.dvector("h0")
+    h0.tag.test_value = np.zeros(2)
+    with graphlens.config.change_flags(compute_test_value="raise"):
+        h, _ = scan(lambda x_t, h_prev: T.tanh(T.dot(x_t, W) + h_prev), sequences=x,
+                    outputs_info=h0)
+        assert h.tag.test_value.shape == (4, 2)
+        bad = graphlens.shared(np.ones((5, 2)), name="bad")
+        with pytest.raises(ShapeError, match=r"test_scan_forward.py:\d+") as caught:
+            scan(lambda x_t, h_prev: T.dot(x_t, bad) + h_prev, sequences=x, outputs_info=h0)
+        assert "(3,)" in str(caught.value) and "(5, 2)" in str(caught.value)
