@@ -32,7 +32,8 @@ def apply_overlay(scene, overlay) -> None:
                                          + list(style["tooltip_lines"]))
     if overlay.legend:
         key = "cluster_overlay_legend"
-        scene.clusters.append(SceneCluster(key, "legend", "gradient trace"))
+        scene.clusters.append(SceneCluster(key, "legend",
+                                           getattr(overlay, "title", "gradient trace")))
         for number, (label, style) in enumerate(overlay.legend):
             # A swatch without its own fill stays white: only its border shows the style.
             node = SceneNode(f"overlay_legend{number}", "legend", label, label, key,

@@ -45,11 +45,13 @@ class Overlay:
     variables: dict = field(default_factory=dict)
     edges: dict = field(default_factory=dict)
     legend: list = field(default_factory=list)
+    title: str = "gradient trace"     # the legend box's heading
 
     def merged(self, other: "Overlay") -> "Overlay":
         """Both overlays: `other`'s attributes win, tooltip lines are kept from both."""
         result = Overlay(dict(self.nodes), dict(self.variables), dict(self.edges),
-                         self.legend + [item for item in other.legend if item not in self.legend])
+                         self.legend + [item for item in other.legend if item not in self.legend],
+                         self.title)
         for mine, theirs in ((result.nodes, other.nodes), (result.variables, other.variables),
                              (result.edges, other.edges)):
             for key, style in theirs.items():
@@ -104,7 +106,11 @@ def vanishing_overlay(report) -> Overlay:
             overlay.nodes[node] = _styled(ZERO_GRADIENT_STYLE, f"zero gradient: {reason}")
             marked += 1
     if frontier:
-        overlay.legend.append(("blocks the gradient", BLOCKER_STYLE))
+        overlay.legend.append(("blocks the gradient (op);\nits parameter gets none",
+                               BLOCKER_STYLE))
+    if any(style.get("style") == PATH_STYLE["style"] for style in overlay.edges.values()):
+        overlay.legend.append(("dashed red edges: the dead path\nfrom the parameter to the block",
+                               PATH_STYLE))
     if marked:
         overlay.legend.append(("zero-gradient op, not blocking a parameter", ZERO_GRADIENT_STYLE))
     return overlay
