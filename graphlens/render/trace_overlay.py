@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from graphlens.graph.basic import toposort
 from graphlens.render.dot import to_dot
+from graphlens.trace.nanflow import nan_flow
 from graphlens.trace.stats import gradient_stats
 from graphlens.trace.vanishing import vanishing
 
@@ -160,16 +161,19 @@ def _depends_on(nodes, params) -> set:
     return result
 
 
-def stats_overlay(stats) -> Overlay:
+def stats_overlay(stats, drawn_apart=()) -> Overlay:
     """Nodes filled by saturation (orange) or dead units (purple), suspects outlined in red, and
-    every watched node's value and gradient statistics in its tooltip.
+    every watched node's value and gradient statistics in its tooltip. Suspects of the kinds in
+    `drawn_apart` (say 'nonfinite', drawn by `nan_overlay`) keep their tooltip, not the border.
 
     >>> overlay = stats_overlay(gradient_stats(cost, params, inputs))   # doctest: +SKIP
     """
     overlay = Overlay()
-    suspects = {}
+    suspects, bordered = {}, set()
     for suspect in stats.suspects:
         suspects.setdefault(suspect.variable, []).append(suspect)
+        if suspect.kind not in drawn_apart:
+            bordered.add(suspect.variable)
     for item in stats.parameters + stats.nodes:
         var = item.variable
         style = {}
@@ -179,7 +183,7 @@ def stats_overlay(stats) -> Overlay:
         if item.dead_units and item.units:
             style["fillcolor"] = _ramp(DEAD_COLOR, item.dead_units / item.units)
             style["label_lines"] = [f"{item.dead_units}/{item.units} units dead"]
-        if var in suspects:
+        if var in bordered:
             style.update(SUSPECT_BORDER)
         lines = [f"value: {item.value}",
                  f"gradient: {item.gradient}" if item.gradient is not None else "no gradient"]
@@ -201,7 +205,7 @@ def stats_overlay(stats) -> Overlay:
     if any(item.dead_units for item in items):
         overlay.legend.append(("dead relu units (darker: more)",
                                {"fillcolor": _ramp(DEAD_COLOR, 1.0)}))
-    if suspects:
+    if bordered:
         overlay.legend.append(("suspect (see the tooltip)", SUSPECT_BORDER))
     return overlay
 
@@ -213,19 +217,38 @@ def _ramp(color, fraction) -> str:
     return "#" + "".join(f"{c:02x}" for c in channels)
 
 
+def _drop_unused_suspect_key(overlay) -> None:
+    """The suspect border may be drawn over by the NaN styles: then its key would explain
+    nothing on the picture."""
+    styles = list(overlay.nodes.values()) + list(overlay.variables.values())
+    if not any(style.get("color") == SUSPECT_BORDER["color"]
+               and style.get("penwidth") == SUSPECT_BORDER["penwidth"] for style in styles):
+        overlay.legend = [item for item in overlay.legend if item[1] is not SUSPECT_BORDER]
+
+
 def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=None) -> str:
     """DOT text of the cost's graph with the vanishing overlay, plus the runtime statistics
     overlay when `inputs` ({variable: value}) are given.
 
     >>> svg = render_dot(trace_dot(cost, params), format='svg')       # doctest: +SKIP
     """
+    from graphlens.render.nan_overlay import nan_overlay     # it builds on this module
+
     report = vanishing(cost, wrt)
     overlay = vanishing_overlay(report)
     parts = [", ".join(f"{f.parameter} {f.status.replace('_', ' ')}" for f in report.findings)
              or "every parameter gets a gradient"]
     if inputs is not None:
         stats = gradient_stats(cost, wrt, inputs)
-        overlay = overlay.merged(stats_overlay(stats))
+        flow = None
+        if any(suspect.kind == "nonfinite" for suspect in stats.suspects):
+            # Where the NaN was born, drawn apart from where it only travels.
+            flow = nan_flow(cost, inputs, stats)
+        drawn_apart = ("nonfinite",) if flow else ()
+        overlay = overlay.merged(stats_overlay(stats, drawn_apart))
+        if flow:
+            overlay = overlay.merged(nan_overlay(flow))
+            _drop_unused_suspect_key(overlay)
         kinds = {}
         for suspect in stats.suspects:
             kinds[suspect.kind] = kinds.get(suspect.kind, 0) + 1

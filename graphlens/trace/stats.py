@@ -160,7 +160,7 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
         if not isinstance(var, TensorVariable):
             raise GraphlensTypeError(f"gradient_stats: wrt must be symbolic tensors, got "
                                      f"{var!r:.60}")
-    explicit, values, givens = _split_inputs(inputs)
+    explicit, values, givens = split_inputs(inputs)
     _check_complete(cost, explicit)
     watched = watched_variables(cost, params)
     gradients = grad(cost, params + watched, disconnected_inputs="ignore",
@@ -205,7 +205,8 @@ def _step_suspects(steps, thresholds) -> list:
     return found
 
 
-def _split_inputs(inputs):
+def split_inputs(inputs):
+    """(explicit inputs, their values, givens replacing shared variables by given values)."""
     if not isinstance(inputs, dict):
         raise GraphlensTypeError("gradient_stats: inputs must be a dict {symbolic input: value}")
     explicit, values, givens = [], [], {}
