@@ -177,7 +177,8 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
                    for position, var in enumerate(params)]
     node_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds)
                   for var in watched]
-    suspects = _suspects(param_stats, node_stats, thresholds)
+    causes = _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats)
+    suspects = _suspects(param_stats, node_stats, thresholds, causes)
     # Loops: the gradient norm of each state at each step, back through time.
     steps = step_gradients(cost, dict(zip(explicit, values)), givens=givens, mode=mode)
     rank = {kind: position for position, kind in enumerate(SUSPECT_KINDS)}
@@ -287,18 +288,40 @@ def _dead_units(array):
     return int(alive.size - np.count_nonzero(alive)), int(alive.size)
 
 
-def _suspects(param_stats, node_stats, thresholds) -> list:
+def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats) -> dict:
+    """{parameter: ZeroCause} for the parameters whose gradient is all zeros: an op that
+    blocks it (structural) or the batch's values (trace/zeros.py)."""
+    zero = [position for position, item in enumerate(param_stats) if _is_zero(item.gradient)]
+    if not zero:
+        return {}
+    from graphlens.trace.vanishing import vanishing
+    from graphlens.trace.zeros import ZeroContext, zero_gradient_cause
+
+    nodes = toposort([cost])
+    context = ZeroContext(nodes, _dependency_masks(nodes, params), value_of, grad_of,
+                          {item.variable: item for item in node_stats},
+                          vanishing(cost, params))
+    return {params[position]: zero_gradient_cause(params[position], position, context)
+            for position in zero}
+
+
+def _is_zero(gradient) -> bool:
+    return gradient is None or (gradient.zero_fraction == 1.0 and not gradient.nonfinite)
+
+
+def _suspects(param_stats, node_stats, thresholds, causes=None) -> list:
     suspects = []
     largest = max((p.gradient.norm for p in param_stats if p.gradient is not None), default=0.0)
     for item in param_stats + node_stats:
-        suspects.extend(_item_suspects(item, thresholds, largest))
+        suspects.extend(_item_suspects(item, thresholds, largest, (causes or {}).get(
+            item.variable)))
     rank = {kind: position for position, kind in enumerate(SUSPECT_KINDS)}
     ordered = sorted(enumerate(suspects),
                      key=lambda item: (rank[item[1].kind], -item[1].score, item[0]))
     return [suspect for _, suspect in ordered]
 
 
-def _item_suspects(item, thresholds, largest):
+def _item_suspects(item, thresholds, largest, cause=None):
     subject, site, var = item.name, item.where, item.variable
     found = []
     if item.value.nonfinite or (item.gradient is not None and item.gradient.nonfinite):
@@ -309,10 +332,10 @@ def _item_suspects(item, thresholds, largest):
                              float(count), var))
     gradient = item.gradient
     if item.is_parameter:
-        if gradient is None or (gradient.zero_fraction == 1.0 and not gradient.nonfinite):
-            found.append(Suspect("zero_gradient", subject, site, "its gradient is exactly 0 "
-                                 "(graphlens.trace.vanishing names the op that blocks it)",
-                                 1.0, var))
+        if _is_zero(gradient):
+            why = f": {cause}" if cause is not None else ""
+            found.append(Suspect("zero_gradient", subject, site,
+                                 f"its gradient is exactly 0{why}", 1.0, var))
         elif gradient.norm < thresholds.vanishing or \
                 gradient.norm < thresholds.vanishing_ratio * largest:
             found.append(Suspect("vanishing", subject, site, f"gradient norm {gradient.norm:.3g}"
