@@ -20,7 +20,8 @@ from __future__ import annotations
 from graphlens.graph.basic import toposort
 from graphlens.render.forms import inner_graph
 from graphlens.render.origins import origins_of
-from graphlens.render.trace_overlay import Overlay, vanishing_overlay
+from graphlens.render.overlay import Overlay
+from graphlens.render.trace_overlay import vanishing_overlay
 
 
 def function_findings_overlay(function, report) -> Overlay:

@@ -13,7 +13,7 @@ which.
 
 from __future__ import annotations
 
-from graphlens.render.trace_overlay import Overlay, _merge_style
+from graphlens.render.overlay import Overlay, merge_style
 
 BIRTH_STYLE = {"fillcolor": "#ef3b2c", "color": "#67000d", "penwidth": "3.4"}
 CARRIED_STYLE = {"fillcolor": "#fee0d2"}
@@ -59,4 +59,4 @@ def nan_overlay(flow) -> Overlay:
 def _add(overlay, var, style) -> None:
     """Key `style` by what the picture draws for `var`: its op, or the root itself."""
     table, key = (overlay.variables, var) if var.owner is None else (overlay.nodes, var.owner)
-    table[key] = _merge_style(table.get(key), style)
+    table[key] = merge_style(table.get(key), style)

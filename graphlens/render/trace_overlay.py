@@ -16,10 +16,10 @@ colours nodes by saturation, dead units and gradient trouble, with the numbers i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from graphlens.graph.basic import toposort
 from graphlens.render.dot import to_dot
+from graphlens.render.nan_overlay import nan_overlay
+from graphlens.render.overlay import Overlay
 from graphlens.trace.nanflow import nan_flow
 from graphlens.trace.stats import gradient_stats
 from graphlens.trace.vanishing import vanishing
@@ -36,39 +36,6 @@ PARTLY_STYLE = {"color": ORANGE, "penwidth": "2.6"}
 SATURATED_COLOR = (253, 141, 60)      # orange
 DEAD_COLOR = (158, 154, 200)          # purple
 SUSPECT_BORDER = {"color": RED, "penwidth": "2.2"}
-
-
-@dataclass
-class Overlay:
-    """Styles keyed by graph objects; `legend` is [(label, style)] explaining the colours."""
-
-    nodes: dict = field(default_factory=dict)
-    variables: dict = field(default_factory=dict)
-    edges: dict = field(default_factory=dict)
-    legend: list = field(default_factory=list)
-    title: str = "gradient trace"     # the legend box's heading
-
-    def merged(self, other: "Overlay") -> "Overlay":
-        """Both overlays: `other`'s attributes win, tooltip lines are kept from both."""
-        result = Overlay(dict(self.nodes), dict(self.variables), dict(self.edges),
-                         self.legend + [item for item in other.legend if item not in self.legend],
-                         self.title)
-        for mine, theirs in ((result.nodes, other.nodes), (result.variables, other.variables),
-                             (result.edges, other.edges)):
-            for key, style in theirs.items():
-                mine[key] = _merge_style(mine.get(key), style)
-        return result
-
-
-def _merge_style(first, second) -> dict:
-    if first is None:
-        return dict(second)
-    lines = ("tooltip_lines", "label_lines")
-    merged = dict(first, **{k: v for k, v in second.items() if k not in lines})
-    for key in lines:
-        if key in first or key in second:
-            merged[key] = first.get(key, []) + second.get(key, [])
-    return merged
 
 
 def _styled(base: dict, *lines: str) -> dict:
@@ -232,8 +199,6 @@ def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=Non
 
     >>> svg = render_dot(trace_dot(cost, params), format='svg')       # doctest: +SKIP
     """
-    from graphlens.render.nan_overlay import nan_overlay     # it builds on this module
-
     report = vanishing(cost, wrt)
     overlay = vanishing_overlay(report)
     parts = [", ".join(f"{f.parameter} {f.status.replace('_', ' ')}" for f in report.findings)

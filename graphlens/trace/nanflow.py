@@ -24,6 +24,7 @@ from graphlens.graph.basic import Constant, toposort
 from graphlens.graph.types import is_discrete
 from graphlens.trace.nan import summarize
 from graphlens.trace.naming import short_expression
+from graphlens.trace.stats import split_inputs
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,6 @@ class NaNFlow:
 def nan_flow(cost, inputs, stats=None) -> NaNFlow:
     """The NaN flow of `cost` on `inputs` ({variable: value}, as for `gradient_stats`); the
     backward half from `stats` (a GradientStats of the same cost and inputs) when given."""
-    from graphlens.trace.stats import split_inputs
-
     explicit, values, givens = split_inputs(inputs)
     nodes = toposort([cost])
     watched = [out for node in nodes for out in node.outputs if not is_discrete(out.dtype)]

@@ -26,10 +26,11 @@ from graphlens.tensor.compare import Maximum
 from graphlens.tensor.math import Tanh
 from graphlens.tensor.nnet import Relu, Sigmoid
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
-from graphlens.trace.naming import op_title, short_expression
+from graphlens.trace.naming import op_title, parameter_names, short_expression
 from graphlens.trace.report import format_stats, rich_stats
 from graphlens.trace.steps import step_gradients
-from graphlens.trace.vanishing import _dependency_masks
+from graphlens.trace.vanishing import _dependency_masks, vanishing
+from graphlens.trace.zeros import ZeroContext, zero_gradient_cause
 
 # Suspect kinds, most serious first: the rank orders the report.
 SUSPECT_KINDS = ("nonfinite", "zero_gradient", "exploding", "vanishing", "dead_units",
@@ -173,8 +174,8 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
     grad_values = iter(rest[len(params) + len(watched):])
     grad_of = {var: (next(grad_values) if g is not None else None)
                for var, g in zip(params + watched, gradients)}
-    param_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, position)
-                   for position, var in enumerate(params)]
+    param_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, name)
+                   for name, var in zip(parameter_names(params), params)]
     node_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds)
                   for var in watched]
     causes = _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats)
@@ -253,10 +254,10 @@ def watched_variables(cost, params) -> list:
     return watched
 
 
-def _node_stats(var, value, gradient, thresholds, position=None) -> NodeStats:
+def _node_stats(var, value, gradient, thresholds, parameter_name=None) -> NodeStats:
     owner = var.owner
-    is_parameter = position is not None
-    name = var.name or (f"wrt[{position}]" if is_parameter else short_expression(var))
+    is_parameter = parameter_name is not None
+    name = parameter_name if is_parameter else (var.name or short_expression(var))
     saturated = dead = units = None
     op = owner.op if owner is not None and not is_parameter else None
     array = np.asarray(value)
@@ -294,9 +295,6 @@ def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats) -> di
     zero = [position for position, item in enumerate(param_stats) if _is_zero(item.gradient)]
     if not zero:
         return {}
-    from graphlens.trace.vanishing import vanishing
-    from graphlens.trace.zeros import ZeroContext, zero_gradient_cause
-
     nodes = toposort([cost])
     context = ZeroContext(nodes, _dependency_masks(nodes, params), value_of, grad_of,
                           {item.variable: item for item in node_stats},
