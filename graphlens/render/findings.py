@@ -72,6 +72,10 @@ def _carry_to_after(overlay, base, function, before_of, var_map):
         hits = [source for source in origin.sources if source in wanted]
         if hits:
             sources[node] = hits
+    home = {}            # inner op of a fused after node -> that node
+    for after in sources:
+        for drawn, _ in _drawn_nodes(after)[1:]:
+            home[drawn] = after
     for after, hits in sources.items():
         drawn_nodes = _drawn_nodes(after)
         for drawn, inputs in drawn_nodes:
@@ -84,23 +88,28 @@ def _carry_to_after(overlay, base, function, before_of, var_map):
                 if user in base.nodes:
                     overlay.nodes[drawn] = base.nodes[user]
                 for position, var in enumerate(inputs):
-                    style = _edge_style(base, user, var, var_map, sources)
+                    style = _edge_style(base, user, var, var_map, sources, home)
                     if style is not None:
                         overlay.edges[(drawn, position)] = style
 
 
-def _edge_style(base, user, after_input, var_map, sources):
+def _edge_style(base, user, after_input, var_map, sources, home):
     """The style of the user's edge into `user` whose source the after-graph input
-    `after_input` stands for, or None."""
+    `after_input` stands for, or None. An inner op of a fused node stands for a before node
+    when it runs the same op and its fused node descends from that node (`home`)."""
     for (node, position), style in base.edges.items():
         if node is not user:
             continue
         before_input = var_map.get(node.inputs[position], node.inputs[position])
         if after_input is before_input:
             return style
-        owner = after_input.owner
-        if (before_input.owner is not None and owner is not None
-                and before_input.owner in sources.get(owner, ())):
+        owner, source = after_input.owner, before_input.owner
+        if source is None or owner is None:
+            continue
+        if owner in home:
+            if owner.op == source.op and source in sources.get(home[owner], ()):
+                return style
+        elif source in sources.get(owner, ()):
             return style
     return None
 

@@ -82,3 +82,22 @@ def test_no_findings_no_overlay_marks():
     overlay = function_findings_overlay(train, vanishing(cost, [w]))
     assert not overlay.nodes and not overlay.edges and not overlay.legend
     assert BLOCKED_FILL not in to_dot(train, stage="both", overlay=overlay)
+
+
+def test_the_dead_path_runs_through_fused_ops_as_in_the_before_half():
+    # round-to-int labels: the path w -> dot -> add -> sigmoid -> add -> cast lies partly
+    # inside fused ops after the rewrites; each of its edges is dashed there too.
+    x, y = T.dmatrix("x"), T.ivector("y")
+    w, b = shared(np.zeros(5), name="w"), shared(0.0, name="b")
+    labels = T.cast(T.nnet.sigmoid(T.dot(x, w) + b) + 0.5, "int32")
+    cost = T.sqr(labels - y).mean()
+    gw, gb = grad(cost, [w, b], disconnected_inputs="ignore")
+    train = function([x, y], cost, updates=[(w, w - 0.5 * gw), (b, b - 0.5 * gb)])
+    overlay = function_findings_overlay(train, vanishing(cost, [w, b]))
+    text = to_dot(train, stage="both", overlay=overlay)
+    dashed = re.findall(r"^\s*(\w+) -> (\w+) \[.*style=\"dashed\", penwidth=\"1.6\"", text, re.M)
+    before = [edge for edge in dashed if edge[1].startswith("b_")]
+    after = [edge for edge in dashed if edge[1].startswith("a_")]
+    assert len(before) == 6 and len(after) == 6, (before, after)
+    frontier = re.findall(r"^\s*\w+ -> (\w+) \[.*color=\"#d62728\", penwidth=\"2.6\"", text, re.M)
+    assert sorted(head[0] for head in frontier) == ["a", "b"]
