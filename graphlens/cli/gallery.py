@@ -71,6 +71,7 @@ def render_gallery(directory: str) -> tuple[dict, list]:
 
 def _render_model(path, display):
     from graphlens.cli.model import load_model
+    from graphlens.cli.show import findings_overlay, gradient_report
     from graphlens.cli.summary import as_function, graph_stages, short_summary
     from graphlens.render.picture import pydotprint
 
@@ -78,10 +79,13 @@ def _render_model(path, display):
     stem = os.path.splitext(os.path.basename(path))[0]
     several = len(loaded.chosen) > 1
     images, pictures, summary = {}, [], []
+    report = gradient_report(loaded)
     for name, obj in loaded.chosen:
         image = f"images/{stem}.{name}.svg" if several else f"images/{stem}.svg"
         compiled = as_function(obj, name)
-        svg = pydotprint(compiled, format="svg", stage="both", backend="wasm")
+        # The gallery's pictures are `graphlens show`'s: the findings drawn on them.
+        svg = pydotprint(compiled, format="svg", stage="both", backend="wasm",
+                         overlay=findings_overlay(compiled, report))
         images[image] = svg if isinstance(svg, str) else svg.decode("utf-8")
         pictures.append(f"![{stem}: {name}, before and after the rewrites]({image})\n\n")
         summary += short_summary(name, graph_stages(compiled))

@@ -75,16 +75,18 @@ def show_command(model, out, stage, names, open_file):
     chosen_names = [name for name, _ in loaded.chosen]
     paths, fmt = output_paths(model, chosen_names, out)
     lines, summaries = [], []
+    report = gradient_report(loaded)
     for (name, obj), path in zip(loaded.chosen, paths):
         with progress(f"rendering {name} to {path}"):
             # An expression is drawn as the function of it would run: it then has an "after".
             compiled = as_function(obj, name)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            pydotprint(compiled, outfile=path, format=fmt, stage=stage)
+            pydotprint(compiled, outfile=path, format=fmt, stage=stage,
+                       overlay=findings_overlay(compiled, report))
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
         summaries += short_summary(name, graph_stages(compiled))
     lines += summaries
-    lines += gradient_summary(loaded)
+    lines += gradient_summary(loaded, report)
     click.echo("\n".join(lines))
     if open_file:
         for path in paths:
@@ -96,14 +98,31 @@ def _stage_words(stage):
             "before": "as given, before rewrites"}[stage]
 
 
-def gradient_summary(loaded) -> list[str]:
+def gradient_report(loaded):
+    """`trace.vanishing(cost, params)` of the model, or None when it has no cost and params."""
+    if loaded.cost is None:
+        return None
+    from graphlens.trace.vanishing import vanishing
+    with progress("tracing gradients"):
+        return vanishing(loaded.cost, loaded.params)
+
+
+def findings_overlay(compiled, report):
+    """The gradient findings as an overlay on `compiled`'s picture (blockers and dead paths
+    in both halves), or None when there are none to draw."""
+    if report is None or not report.findings:
+        return None
+    from graphlens.render.findings import function_findings_overlay
+    return function_findings_overlay(compiled, report)
+
+
+def gradient_summary(loaded, report=None) -> list[str]:
     """Lines on where the gradient of the model's cost vanishes, from `trace.vanishing`."""
     if loaded.cost is None:
         return [f"gradient findings: not checked ({loaded.no_gradient_reason}; define `cost` "
                 f"and `params` to check them)"]
-    from graphlens.trace.vanishing import vanishing
-    with progress("tracing gradients"):
-        report = vanishing(loaded.cost, loaded.params)
+    if report is None:
+        report = gradient_report(loaded)
     if not report.findings:
         return [f"gradient findings: none (the gradient of cost reaches "
                 f"{', '.join(report.flowing)})"]

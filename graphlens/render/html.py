@@ -17,6 +17,7 @@ import json
 
 from graphlens.render.dot import scene_to_dot
 from graphlens.render.html_assets import SCRIPT, STYLE
+from graphlens.render.overlay import apply_overlay
 from graphlens.render.viewbuilder import build_scene
 from graphlens.render.subject import views
 from graphlens.render.svg import render
@@ -27,12 +28,14 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
 
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-            title: str | None = None, backend: str | None = None) -> str:
+            title: str | None = None, backend: str | None = None, overlay=None) -> str:
     """A complete HTML page showing `obj` (same options as `to_svg`).
 
     >>> open('model.html', 'w').write(to_html(f, stage='both'))          # doctest: +SKIP
     """
     scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
+    if overlay is not None:
+        apply_overlay(scene, overlay)
     svg = render(scene_to_dot(scene, rankdir=rankdir), "svg", backend).decode("utf-8")
     return page(scene, svg)
 

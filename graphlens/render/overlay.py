@@ -6,10 +6,46 @@ an overlay needs no knowledge of how the picture numbers its nodes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from graphlens.render.scene import SceneCluster, SceneNode
 
 # Overlay style keys written as DOT attributes; fill, tooltip and label lines are merged instead.
 DOT_KEYS = ("color", "penwidth", "style")
+
+
+@dataclass
+class Overlay:
+    """Styles keyed by graph objects; `legend` is [(label, style)] explaining the colours."""
+
+    nodes: dict = field(default_factory=dict)
+    variables: dict = field(default_factory=dict)
+    edges: dict = field(default_factory=dict)
+    legend: list = field(default_factory=list)
+    title: str = "gradient trace"     # the legend box's heading
+
+    def merged(self, other: "Overlay") -> "Overlay":
+        """Both overlays: `other`'s attributes win, tooltip lines are kept from both."""
+        result = Overlay(dict(self.nodes), dict(self.variables), dict(self.edges),
+                         self.legend + [item for item in other.legend if item not in self.legend],
+                         self.title)
+        for mine, theirs in ((result.nodes, other.nodes), (result.variables, other.variables),
+                             (result.edges, other.edges)):
+            for key, style in theirs.items():
+                mine[key] = merge_style(mine.get(key), style)
+        return result
+
+
+def merge_style(first, second) -> dict:
+    """`first` with `second` laid over it: its attributes win, tooltip and label lines add up."""
+    if first is None:
+        return dict(second)
+    lines = ("tooltip_lines", "label_lines")
+    merged = dict(first, **{k: v for k, v in second.items() if k not in lines})
+    for key in lines:
+        if key in first or key in second:
+            merged[key] = first.get(key, []) + second.get(key, [])
+    return merged
 
 
 def apply_overlay(scene, overlay) -> None:
@@ -32,7 +68,8 @@ def apply_overlay(scene, overlay) -> None:
                                          + list(style["tooltip_lines"]))
     if overlay.legend:
         key = "cluster_overlay_legend"
-        scene.clusters.append(SceneCluster(key, "legend", "gradient trace"))
+        scene.clusters.append(SceneCluster(key, "legend",
+                                           getattr(overlay, "title", "gradient trace")))
         for number, (label, style) in enumerate(overlay.legend):
             # A swatch without its own fill stays white: only its border shows the style.
             node = SceneNode(f"overlay_legend{number}", "legend", label, label, key,

@@ -37,7 +37,7 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
-               backend: str | None = None):
+               backend: str | None = None, overlay=None):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
@@ -46,6 +46,8 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     stage: 'after' (the optimized graph), 'before' (as given) or 'both' (side by side).
     max_nodes: draw at most this many ops (None: all). rankdir: 'TB' (top to bottom) or 'LR'.
     backend: Graphviz layout backend, 'auto', 'system' or 'wasm' (see graphlens.render.svg).
+    overlay: styles laid over the picture (`render.findings.function_findings_overlay`: the
+    gradient findings), keyed by the graph's own nodes.
 
     Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
     None; otherwise writes it to `outfile` and returns that path.
@@ -55,7 +57,8 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     'train.png'
     """
     chosen = _format(format, outfile)
-    options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title)
+    options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
+                   overlay=overlay)
     if chosen == "dot":
         picture = to_dot(obj, **options)
     elif chosen == "html":

@@ -16,10 +16,11 @@ colours nodes by saturation, dead units and gradient trouble, with the numbers i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from graphlens.graph.basic import toposort
 from graphlens.render.dot import to_dot
+from graphlens.render.nan_overlay import nan_overlay
+from graphlens.render.overlay import Overlay
+from graphlens.trace.nanflow import nan_flow
 from graphlens.trace.stats import gradient_stats
 from graphlens.trace.vanishing import vanishing
 
@@ -35,37 +36,6 @@ PARTLY_STYLE = {"color": ORANGE, "penwidth": "2.6"}
 SATURATED_COLOR = (253, 141, 60)      # orange
 DEAD_COLOR = (158, 154, 200)          # purple
 SUSPECT_BORDER = {"color": RED, "penwidth": "2.2"}
-
-
-@dataclass
-class Overlay:
-    """Styles keyed by graph objects; `legend` is [(label, style)] explaining the colours."""
-
-    nodes: dict = field(default_factory=dict)
-    variables: dict = field(default_factory=dict)
-    edges: dict = field(default_factory=dict)
-    legend: list = field(default_factory=list)
-
-    def merged(self, other: "Overlay") -> "Overlay":
-        """Both overlays: `other`'s attributes win, tooltip lines are kept from both."""
-        result = Overlay(dict(self.nodes), dict(self.variables), dict(self.edges),
-                         self.legend + [item for item in other.legend if item not in self.legend])
-        for mine, theirs in ((result.nodes, other.nodes), (result.variables, other.variables),
-                             (result.edges, other.edges)):
-            for key, style in theirs.items():
-                mine[key] = _merge_style(mine.get(key), style)
-        return result
-
-
-def _merge_style(first, second) -> dict:
-    if first is None:
-        return dict(second)
-    lines = ("tooltip_lines", "label_lines")
-    merged = dict(first, **{k: v for k, v in second.items() if k not in lines})
-    for key in lines:
-        if key in first or key in second:
-            merged[key] = first.get(key, []) + second.get(key, [])
-    return merged
 
 
 def _styled(base: dict, *lines: str) -> dict:
@@ -104,7 +74,11 @@ def vanishing_overlay(report) -> Overlay:
             overlay.nodes[node] = _styled(ZERO_GRADIENT_STYLE, f"zero gradient: {reason}")
             marked += 1
     if frontier:
-        overlay.legend.append(("blocks the gradient", BLOCKER_STYLE))
+        overlay.legend.append(("blocks the gradient (op);\nits parameter gets none",
+                               BLOCKER_STYLE))
+    if any(style.get("style") == PATH_STYLE["style"] for style in overlay.edges.values()):
+        overlay.legend.append(("dashed red edges: the dead path\nfrom the parameter to the block",
+                               PATH_STYLE))
     if marked:
         overlay.legend.append(("zero-gradient op, not blocking a parameter", ZERO_GRADIENT_STYLE))
     return overlay
@@ -154,16 +128,19 @@ def _depends_on(nodes, params) -> set:
     return result
 
 
-def stats_overlay(stats) -> Overlay:
+def stats_overlay(stats, drawn_apart=()) -> Overlay:
     """Nodes filled by saturation (orange) or dead units (purple), suspects outlined in red, and
-    every watched node's value and gradient statistics in its tooltip.
+    every watched node's value and gradient statistics in its tooltip. Suspects of the kinds in
+    `drawn_apart` (say 'nonfinite', drawn by `nan_overlay`) keep their tooltip, not the border.
 
     >>> overlay = stats_overlay(gradient_stats(cost, params, inputs))   # doctest: +SKIP
     """
     overlay = Overlay()
-    suspects = {}
+    suspects, bordered = {}, set()
     for suspect in stats.suspects:
         suspects.setdefault(suspect.variable, []).append(suspect)
+        if suspect.kind not in drawn_apart:
+            bordered.add(suspect.variable)
     for item in stats.parameters + stats.nodes:
         var = item.variable
         style = {}
@@ -173,7 +150,7 @@ def stats_overlay(stats) -> Overlay:
         if item.dead_units and item.units:
             style["fillcolor"] = _ramp(DEAD_COLOR, item.dead_units / item.units)
             style["label_lines"] = [f"{item.dead_units}/{item.units} units dead"]
-        if var in suspects:
+        if var in bordered:
             style.update(SUSPECT_BORDER)
         lines = [f"value: {item.value}",
                  f"gradient: {item.gradient}" if item.gradient is not None else "no gradient"]
@@ -195,7 +172,7 @@ def stats_overlay(stats) -> Overlay:
     if any(item.dead_units for item in items):
         overlay.legend.append(("dead relu units (darker: more)",
                                {"fillcolor": _ramp(DEAD_COLOR, 1.0)}))
-    if suspects:
+    if bordered:
         overlay.legend.append(("suspect (see the tooltip)", SUSPECT_BORDER))
     return overlay
 
@@ -205,6 +182,15 @@ def _ramp(color, fraction) -> str:
     fraction = min(max(float(fraction), 0.0), 1.0)
     channels = (round(255 + (c - 255) * fraction) for c in color)
     return "#" + "".join(f"{c:02x}" for c in channels)
+
+
+def _drop_unused_suspect_key(overlay) -> None:
+    """The suspect border may be drawn over by the NaN styles: then its key would explain
+    nothing on the picture."""
+    styles = list(overlay.nodes.values()) + list(overlay.variables.values())
+    if not any(style.get("color") == SUSPECT_BORDER["color"]
+               and style.get("penwidth") == SUSPECT_BORDER["penwidth"] for style in styles):
+        overlay.legend = [item for item in overlay.legend if item[1] is not SUSPECT_BORDER]
 
 
 def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=None) -> str:
@@ -219,7 +205,15 @@ def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=Non
              or "every parameter gets a gradient"]
     if inputs is not None:
         stats = gradient_stats(cost, wrt, inputs)
-        overlay = overlay.merged(stats_overlay(stats))
+        flow = None
+        if any(suspect.kind == "nonfinite" for suspect in stats.suspects):
+            # Where the NaN was born, drawn apart from where it only travels.
+            flow = nan_flow(cost, inputs, stats)
+        drawn_apart = ("nonfinite",) if flow else ()
+        overlay = overlay.merged(stats_overlay(stats, drawn_apart))
+        if flow:
+            overlay = overlay.merged(nan_overlay(flow))
+            _drop_unused_suspect_key(overlay)
         kinds = {}
         for suspect in stats.suspects:
             kinds[suspect.kind] = kinds.get(suspect.kind, 0) + 1

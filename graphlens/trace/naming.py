@@ -126,3 +126,24 @@ def _strip_parentheses(text: str) -> str:
 def variable_title(var) -> str:
     """A variable's name, or the short formula that computes it: `W1`, `sigmoid(X @ W)`."""
     return var.name or short_expression(var)
+
+
+def parameter_names(params) -> list:
+    """One distinct name per parameter, told apart as pp tells them apart: a name used
+    before becomes `W_2`, `W_3`, ...; an unnamed one is `<parameter 2>` (its position).
+
+    >>> parameter_names([W, b, W_other, b_other])                     # doctest: +SKIP
+    ['W', 'b', 'W_2', 'b_2']
+    """
+    taken = {var.name for var in params if var.name}
+    seen, names = set(), []
+    for position, var in enumerate(params):
+        name = var.name or f"<parameter {position}>"
+        if name in seen:
+            number = 2
+            while f"{name}_{number}" in taken or f"{name}_{number}" in seen:
+                number += 1
+            name = f"{name}_{number}"
+        seen.add(name)
+        names.append(name)
+    return names

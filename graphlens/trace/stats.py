@@ -26,10 +26,11 @@ from graphlens.tensor.compare import Maximum
 from graphlens.tensor.math import Tanh
 from graphlens.tensor.nnet import Relu, Sigmoid
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
-from graphlens.trace.naming import op_title, short_expression
+from graphlens.trace.naming import op_title, parameter_names, short_expression
 from graphlens.trace.report import format_stats, rich_stats
 from graphlens.trace.steps import step_gradients
-from graphlens.trace.vanishing import _dependency_masks
+from graphlens.trace.vanishing import _dependency_masks, vanishing
+from graphlens.trace.zeros import ZeroContext, zero_gradient_cause
 
 # Suspect kinds, most serious first: the rank orders the report.
 SUSPECT_KINDS = ("nonfinite", "zero_gradient", "exploding", "vanishing", "dead_units",
@@ -160,7 +161,7 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
         if not isinstance(var, TensorVariable):
             raise GraphlensTypeError(f"gradient_stats: wrt must be symbolic tensors, got "
                                      f"{var!r:.60}")
-    explicit, values, givens = _split_inputs(inputs)
+    explicit, values, givens = split_inputs(inputs)
     _check_complete(cost, explicit)
     watched = watched_variables(cost, params)
     gradients = grad(cost, params + watched, disconnected_inputs="ignore",
@@ -173,11 +174,12 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
     grad_values = iter(rest[len(params) + len(watched):])
     grad_of = {var: (next(grad_values) if g is not None else None)
                for var, g in zip(params + watched, gradients)}
-    param_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, position)
-                   for position, var in enumerate(params)]
+    param_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, name)
+                   for name, var in zip(parameter_names(params), params)]
     node_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds)
                   for var in watched]
-    suspects = _suspects(param_stats, node_stats, thresholds)
+    causes = _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats)
+    suspects = _suspects(param_stats, node_stats, thresholds, causes)
     # Loops: the gradient norm of each state at each step, back through time.
     steps = step_gradients(cost, dict(zip(explicit, values)), givens=givens, mode=mode)
     rank = {kind: position for position, kind in enumerate(SUSPECT_KINDS)}
@@ -205,7 +207,8 @@ def _step_suspects(steps, thresholds) -> list:
     return found
 
 
-def _split_inputs(inputs):
+def split_inputs(inputs):
+    """(explicit inputs, their values, givens replacing shared variables by given values)."""
     if not isinstance(inputs, dict):
         raise GraphlensTypeError("gradient_stats: inputs must be a dict {symbolic input: value}")
     explicit, values, givens = [], [], {}
@@ -251,10 +254,10 @@ def watched_variables(cost, params) -> list:
     return watched
 
 
-def _node_stats(var, value, gradient, thresholds, position=None) -> NodeStats:
+def _node_stats(var, value, gradient, thresholds, parameter_name=None) -> NodeStats:
     owner = var.owner
-    is_parameter = position is not None
-    name = var.name or (f"wrt[{position}]" if is_parameter else short_expression(var))
+    is_parameter = parameter_name is not None
+    name = parameter_name if is_parameter else (var.name or short_expression(var))
     saturated = dead = units = None
     op = owner.op if owner is not None and not is_parameter else None
     array = np.asarray(value)
@@ -286,18 +289,37 @@ def _dead_units(array):
     return int(alive.size - np.count_nonzero(alive)), int(alive.size)
 
 
-def _suspects(param_stats, node_stats, thresholds) -> list:
+def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats) -> dict:
+    """{parameter: ZeroCause} for the parameters whose gradient is all zeros: an op that
+    blocks it (structural) or the batch's values (trace/zeros.py)."""
+    zero = [position for position, item in enumerate(param_stats) if _is_zero(item.gradient)]
+    if not zero:
+        return {}
+    nodes = toposort([cost])
+    context = ZeroContext(nodes, _dependency_masks(nodes, params), value_of, grad_of,
+                          {item.variable: item for item in node_stats},
+                          vanishing(cost, params))
+    return {params[position]: zero_gradient_cause(params[position], position, context)
+            for position in zero}
+
+
+def _is_zero(gradient) -> bool:
+    return gradient is None or (gradient.zero_fraction == 1.0 and not gradient.nonfinite)
+
+
+def _suspects(param_stats, node_stats, thresholds, causes=None) -> list:
     suspects = []
     largest = max((p.gradient.norm for p in param_stats if p.gradient is not None), default=0.0)
     for item in param_stats + node_stats:
-        suspects.extend(_item_suspects(item, thresholds, largest))
+        suspects.extend(_item_suspects(item, thresholds, largest, (causes or {}).get(
+            item.variable)))
     rank = {kind: position for position, kind in enumerate(SUSPECT_KINDS)}
     ordered = sorted(enumerate(suspects),
                      key=lambda item: (rank[item[1].kind], -item[1].score, item[0]))
     return [suspect for _, suspect in ordered]
 
 
-def _item_suspects(item, thresholds, largest):
+def _item_suspects(item, thresholds, largest, cause=None):
     subject, site, var = item.name, item.where, item.variable
     found = []
     if item.value.nonfinite or (item.gradient is not None and item.gradient.nonfinite):
@@ -308,10 +330,10 @@ def _item_suspects(item, thresholds, largest):
                              float(count), var))
     gradient = item.gradient
     if item.is_parameter:
-        if gradient is None or (gradient.zero_fraction == 1.0 and not gradient.nonfinite):
-            found.append(Suspect("zero_gradient", subject, site, "its gradient is exactly 0 "
-                                 "(graphlens.trace.vanishing names the op that blocks it)",
-                                 1.0, var))
+        if _is_zero(gradient):
+            why = f": {cause}" if cause is not None else ""
+            found.append(Suspect("zero_gradient", subject, site,
+                                 f"its gradient is exactly 0{why}", 1.0, var))
         elif gradient.norm < thresholds.vanishing or \
                 gradient.norm < thresholds.vanishing_ratio * largest:
             found.append(Suspect("vanishing", subject, site, f"gradient norm {gradient.norm:.3g}"

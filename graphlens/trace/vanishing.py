@@ -21,7 +21,7 @@ from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import toposort
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
-from graphlens.trace.naming import op_title, short_expression
+from graphlens.trace.naming import op_title, parameter_names, short_expression
 from graphlens.trace.remedies import KIND_REMEDIES, remedy_for
 from graphlens.trace.report import format_vanishing, rich_vanishing
 
@@ -129,17 +129,18 @@ def vanishing(cost, wrt, consider_constant=None) -> VanishingReport:
     blockers = [(_blocker(node, index, kind, reason), depends[node.inputs[index]])
                 for node, index, kind, reason in frontier]
     cost_mask = depends.get(cost, 0)
+    names = parameter_names(params)
     findings, flowing = [], []
     for position, var in enumerate(params):
         bit = 1 << position
-        finding = _finding(var, position, bit, cost_mask, var in reachable, blockers)
+        finding = _finding(var, names[position], bit, cost_mask, var in reachable, blockers)
         if finding is None:
-            flowing.append(_param_name(var, position))
+            flowing.append(names[position])
         else:
             findings.append(finding)
     blocked = {node.inputs[index] for node, index, _, _ in frontier}
     return VanishingReport(cost=short_expression(cost), cost_where=where(cost),
-                           parameters=[_param_name(v, i) for i, v in enumerate(params)],
+                           parameters=names,
                            findings=findings, flowing=flowing, blocked_variables=blocked,
                            reachable_variables=reachable, cost_variable=cost)
 
@@ -236,12 +237,8 @@ def _blocker(node, index, kind, reason) -> Blocker:
                    reason=reason, remedy=remedy, selects=selects, node=node)
 
 
-def _param_name(var, position) -> str:
-    return var.name or f"wrt[{position}]"
-
-
-def _finding(var, position, bit, cost_mask, reached, blockers) -> Finding | None:
-    name, kind, site = _param_name(var, position), str(var.type), where(var)
+def _finding(var, name, bit, cost_mask, reached, blockers) -> Finding | None:
+    kind, site = str(var.type), where(var)
     if is_discrete(var.dtype):
         return Finding(name, kind, site, "integer", remedy=KIND_REMEDIES["integer_parameter"],
                        variable=var)

@@ -104,3 +104,16 @@ def test_rewrite_lists_wrap_between_items_never_inside_one():
     assert all(len(line) <= 60 for line in lines)
     assert " ".join(" ".join(lines).split()) == "rewrites applied: " + ", ".join(items)
     assert all(line.startswith("    rule_") for line in lines[1:])
+
+
+def test_show_draws_the_blocking_op_on_its_own_picture(write_model, run_cli, tmp_path):
+    # The finding the summary prints ("blocked by sgn") is on the picture, in both halves.
+    from graphlens.render.trace_overlay import BLOCKED_FILL
+    path = write_model(SGN)
+    result = run_cli("show", path, "-o", "model.dot")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "model.dot").read_text()
+    marked = [line.split(" [")[0].strip() for line in text.splitlines()
+              if f'fillcolor="{BLOCKED_FILL}"' in line and 'class="op"' in line]
+    assert sorted(key[0] for key in marked) == ["a", "b"], marked
+    assert "subgraph cluster_overlay_legend" in text and "gradient findings" in text

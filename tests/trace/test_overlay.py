@@ -28,7 +28,9 @@ def test_vanishing_overlay_marks_the_blocker_the_blocked_path_and_the_parameter(
     assert overlay.edges[(dot_node, 1)]["style"] == PATH_STYLE["style"]
     assert (dot_node, 0) not in overlay.edges
     assert overlay.variables[model.W1]["color"] == RED and model.W2 not in overlay.variables
-    assert [label for label, _ in overlay.legend] == ["blocks the gradient"]
+    assert [label for label, _ in overlay.legend] == [
+        "blocks the gradient (op);\nits parameter gets none",
+        "dashed red edges: the dead path\nfrom the parameter to the block"]
 
 
 def test_trace_dot_draws_the_sgn_in_red_with_its_fix_in_the_tooltip():
