@@ -83,10 +83,7 @@ class EvaluationError(GraphlensError):
         >>> isinstance(EvaluationError.caused_by("Dot failed", ValueError("shapes")), ValueError)
         True
         """
-        for builtin, error_class in _EVALUATION_ERRORS:
-            if isinstance(cause, builtin):
-                return error_class(message)
-        return EvaluationError(message)
+        return _of_cause(_EVALUATION_ERRORS, EvaluationError, message, cause)
 
     adds_user_line = False
 
@@ -140,10 +137,7 @@ class TestValueError(GraphlensError):
         >>> isinstance(TestValueError.caused_by("Dot failed", ValueError("shapes")), ShapeError)
         True
         """
-        for builtin, error_class in _TEST_VALUE_ERRORS:
-            if isinstance(cause, builtin):
-                return error_class(message)
-        return TestValueError(message)
+        return _of_cause(_TEST_VALUE_ERRORS, TestValueError, message, cause)
 
 
 class TestValueShapeError(TestValueError, ShapeError):
@@ -343,3 +337,12 @@ class GradientCheckError(GraphlensError, AssertionError):
 class InvalidArgumentError(GraphlensError, ValueError):
     """An argument has a value the function refuses where Theano raised ValueError: a float
     `reps` for `T.tile`, `T.diag` of a scalar, a tensordot axis out of range."""
+
+
+def _of_cause(classes, fallback, message, cause):
+    """The error of `classes` [(built-in class, our class)] whose built-in class `cause` is an
+    instance of (most specific first), else `fallback`, made with `message`."""
+    for builtin, error_class in classes:
+        if isinstance(cause, builtin):
+            return error_class(message)
+    return fallback(message)
