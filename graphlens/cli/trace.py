@@ -68,12 +68,27 @@ def trace_command(ctx, model, strict, stats, out):
             runtime = gradient_stats(loaded.cost, loaded.params, loaded.example_inputs)
         click.echo("\n" + str(runtime).rstrip("\n"))
         suspects = runtime.suspects
+        if any(suspect.kind == "nonfinite" for suspect in suspects):
+            click.echo("\n" + nan_birthplaces(loaded, runtime))
     if out is not None:
         with progress(f"drawing {out}"):
             write_trace_picture(loaded, out)
         click.echo(f"wrote {out}")
     if strict and (report.findings or suspects):
         ctx.exit(1)
+
+
+def nan_birthplaces(loaded, runtime) -> str:
+    """Where the model's NaN/Inf values and gradients are born (trace/nanflow.py), as lines:
+    the first op to make them from finite inputs, not every node that carries them on."""
+    import numpy as np
+
+    from graphlens.trace.nanflow import nan_flow
+    with progress("finding where the NaN/Inf is born"), np.errstate(all="ignore"):
+        flow = nan_flow(loaded.cost, loaded.example_inputs, runtime)
+    lines = ["where the NaN/Inf is born:"]
+    lines += [f"  {birth}" for birth in flow.births] or ["  nowhere found: the inputs carry it"]
+    return "\n".join(lines)
 
 
 def trace_picture(loaded, fmt: str, backend: str | None = None):

@@ -326,7 +326,8 @@ def _item_suspects(item, thresholds, largest, cause=None):
         which = "value" if item.value.nonfinite else "gradient"
         count = item.value.nonfinite if item.value.nonfinite else item.gradient.nonfinite
         found.append(Suspect("nonfinite", subject, site, f"its {which} has {count} NaN/Inf "
-                             f"entries (compile with nan_guard=True to find the first node)",
+                             f"entries (where it is born: trace.nan_flow, or `graphlens "
+                             f"trace --stats`)",
                              float(count), var))
     gradient = item.gradient
     if item.is_parameter:

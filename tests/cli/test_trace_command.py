@@ -110,3 +110,27 @@ def test_trace_stats_plots_a_loops_gradient_per_step_and_flags_it_vanishing(writ
         in result.stdout
     assert "gradient norm per step of rnn: rnn[t]" in result.stdout
     assert "step 0" in result.stdout and result.stdout.rstrip().endswith("29")
+
+
+LOG_OF_ZERO = """\
+    import numpy as np
+    import graphlens.tensor as T
+    from graphlens import shared
+
+    x = T.dmatrix("x")
+    w = shared(np.array([1.0, -1.0]), name="w")
+    params = [w]
+    p = T.nnet.relu(T.dot(x, w))
+    cost = (T.log(p) * p).mean()
+    example_inputs = {x: np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 0.0]])}
+"""
+
+
+def test_trace_stats_names_where_the_nan_is_born_not_only_that_it_is_there(write_model,
+                                                                          run_cli):
+    result = run_cli("trace", "--stats", write_model(LOG_OF_ZERO))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "where the NaN/Inf is born:\n  forward: Log produced 1 -inf (of 3 values) in " \
+           "log(relu(x @ w)) at model.py:9, from finite inputs" in text
+    assert "backward: the gradient of relu(x @ w) (built at model.py:8) has 1 NaN/Inf" in text

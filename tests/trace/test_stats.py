@@ -85,7 +85,7 @@ def test_nan_values_are_the_most_serious_suspects():
         warnings.simplefilter("ignore", RuntimeWarning)
         report = gradient_stats(model.cost, model.params, model.example_inputs)
     assert report.suspects[0].kind == "nonfinite"
-    assert "nan_guard=True" in report.suspects[0].message
+    assert "where it is born: trace.nan_flow" in report.suspects[0].message
 
 
 def test_exploding_gradient_and_its_threshold():
