@@ -234,23 +234,7 @@ def creation_site() -> tuple[str, int] | None:
 
     The file is kept as Python reports it; `where` shortens it when it is shown.
     """
-    frame = sys._getframe(1)
-    while frame is not None:
-        code = frame.f_code
-        internal = _INTERNAL_CODE.get(code)
-        if internal is None:
-            filename = code.co_filename
-            internal = filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
-            _INTERNAL_CODE[code] = internal
-        if not internal:
-            return (code.co_filename, frame.f_lineno)
-        frame = frame.f_back
-    return None
-
-
-# Whether a code object belongs to graphlens: a dict look-up per frame instead of two string
-# tests, since every variable walks the stack. Keys are code objects: a cache, not state.
-_INTERNAL_CODE = {}
+    return _innermost_frame(sys._getframe(1), _is_graphlens_file, _GRAPHLENS_CODE)
 
 
 def with_user_line(message: str) -> str:
@@ -272,22 +256,42 @@ def _user_frame_site() -> tuple[str, int] | None:
     Unlike `creation_site`, library frames are skipped: an error raised by the `graphlens`
     command's own option handling would otherwise name a line of click as the user's.
     """
-    frame = sys._getframe(1)
+    return _innermost_frame(sys._getframe(1), _is_not_user_file, _NOT_USER_CODE)
+
+
+def is_user_file(filename: str) -> bool:
+    """False for graphlens's own files and Python's, an installed library's or a console
+    script's files: what tracebacks and error lines leave out as not the user's code."""
+    return not _is_not_user_file(filename)
+
+
+def _is_graphlens_file(filename: str) -> bool:
+    return filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
+
+
+def _is_not_user_file(filename: str) -> bool:
+    absolute = os.path.abspath(filename)
+    return (_is_graphlens_file(filename) or absolute.startswith(_PACKAGE_DIR)
+            or absolute.startswith(_library_dirs()))
+
+
+def _innermost_frame(frame, skipped, cache) -> tuple[str, int] | None:
+    """(file, line) of the innermost frame from `frame` outwards whose file `skipped` refuses;
+    `cache` keeps the answer per code object (every variable walks the stack)."""
     while frame is not None:
         code = frame.f_code
-        user = _USER_CODE.get(code)
-        if user is None:
-            filename = code.co_filename
-            user = not (filename.startswith(_PACKAGE_DIR) or filename.startswith("<frozen")
-                        or os.path.abspath(filename).startswith(_library_dirs()))
-            _USER_CODE[code] = user
-        if user:
+        skip = cache.get(code)
+        if skip is None:
+            skip = cache[code] = skipped(code.co_filename)
+        if not skip:
             return (code.co_filename, frame.f_lineno)
         frame = frame.f_back
     return None
 
 
-_USER_CODE = {}     # code object -> whether it is the user's: a cache, as _INTERNAL_CODE
+# Code object -> whether its frames are skipped: a cache, not state (one per kind of walk).
+_GRAPHLENS_CODE = {}
+_NOT_USER_CODE = {}
 
 
 @functools.lru_cache(maxsize=1)

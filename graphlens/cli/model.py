@@ -25,22 +25,16 @@ import builtins
 import contextlib
 import os
 import sys
-import sysconfig
 import tokenize
 import traceback
 import types
 from dataclasses import dataclass, field
 
-from graphlens.errors import ModelError
+from graphlens.errors import ModelError, is_user_file
 
 RUN_NAME = "__graphlens_model__"
 CHOICE_NAME = "__graphlens__"
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-# Frames in these folders are Python's or an installed library's, never the user's own code.
-_LIBRARY_DIRS = tuple(sorted({os.path.abspath(p) + os.sep for key in ("stdlib", "platstdlib",
-                                                                      "purelib", "platlib")
-                              if (p := sysconfig.get_paths().get(key))}))
 _MAX_LISTED = 20
 
 
@@ -172,14 +166,6 @@ def _process_state_kept(path):
             sys.modules.pop(RUN_NAME, None)
         else:
             sys.modules[RUN_NAME] = saved_module
-
-
-def is_user_file(filename: str) -> bool:
-    """False for graphlens's own files and Python's or installed libraries' files."""
-    if filename.startswith("<frozen"):
-        return False
-    absolute = os.path.abspath(filename)
-    return not absolute.startswith(_PACKAGE_DIR) and not absolute.startswith(_LIBRARY_DIRS)
 
 
 def format_user_traceback(exc: BaseException) -> str:
