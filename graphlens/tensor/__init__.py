@@ -8,12 +8,13 @@ from graphlens.tensor.basic import (arange, cast, col, eye, matrix, row,
                                     scalar, tensor, tensor3, tensor4, tensor5, vector)
 from graphlens.tensor.blas import dot
 from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast
-from graphlens.tensor.compare import (and_, ceil, clip, eq, floor, ge, gt, invert, le, lt,
-                                      maximum, minimum, neq, or_, round, sgn, switch, xor)
+from graphlens.tensor.compare import (and_, clip, eq, ge, gt, invert, le, lt, maximum, minimum,
+                                      neq, or_, switch, xor)
 from graphlens.tensor.join import concatenate, join, stack
-from graphlens.tensor.math import (abs, add, arccos, arcsin, arctan, cos, cosh, exp, expm1, fill,
-                                   int_div, log, log1p, mod, mul, neg, ones_like, pow, sin, sinh,
-                                   sqr, sqrt, sub, tan, tanh, true_div, zeros_like)
+from graphlens.tensor.math import (abs, add, exp, expm1, fill, int_div, log, log1p, mod, mul, neg,
+                                   ones_like, pow, sqr, sqrt, sub, tanh, true_div, zeros_like)
+from graphlens.tensor.rounding import ceil, floor, round, sgn
+from graphlens.tensor.trig import arccos, arcsin, arctan, cos, cosh, sin, sinh, tan
 from graphlens.tensor.reduce import (all, any, argmax, argmin, max, mean, min, prod, std, sum,
                                      var)
 from graphlens.tensor.shape import (alloc, dimshuffle, flatten, make_vector, reshape, shape,
@@ -81,7 +82,7 @@ def __getattr__(name):
 
 # Theano's names beyond the basics (issue 13): special functions, extra_ops, sorting, products.
 from graphlens.tensor import extra_ops  # noqa: E402  (theano.tensor.extra_ops)
-from graphlens.tensor.compare import RoundHalfAwayFromZero  # noqa: E402,F401
+from graphlens.tensor.rounding import RoundHalfAwayFromZero  # noqa: E402,F401
 from graphlens.tensor.diagonal import diag, diagonal  # noqa: E402,F401
 from graphlens.tensor.extra_ops import (bincount, cumprod, cumsum, diff,  # noqa: E402,F401
                                         repeat)
@@ -102,8 +103,8 @@ from graphlens.tensor.special import (arccosh, arcsinh, arctanh, deg2rad,  # noq
 
 abs_ = abs                # Theano's names for abs and switch
 where = switch
-from graphlens.tensor.compare import (iround, round_half_away_from_zero,  # noqa: E402,F401
-                                      round_half_to_even, trunc)
+from graphlens.tensor.rounding import (iround, round_half_away_from_zero,  # noqa: E402,F401
+                                       round_half_to_even, trunc)
 from graphlens.tensor.join import split, stacklists  # noqa: E402,F401
 from graphlens.tensor.special import arctan2  # noqa: E402,F401
 

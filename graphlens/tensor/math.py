@@ -194,7 +194,7 @@ class Abs(UnaryElemwise):
         return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
 
     def grad(self, inputs, output_grads):
-        from graphlens.tensor.compare import sgn
+        from graphlens.tensor.rounding import sgn
         return [output_grads[0] * sgn(inputs[0])]
 
 
@@ -259,42 +259,6 @@ class Sqrt(FloatUnaryElemwise):
 
 
 @dataclass(frozen=True)
-class Sin(FloatUnaryElemwise):
-    """Sine."""
-
-    nfunc = staticmethod(np.sin)
-    notation = Func("sin")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [gz * cos(x)]
-
-
-@dataclass(frozen=True)
-class Cos(FloatUnaryElemwise):
-    """Cosine."""
-
-    nfunc = staticmethod(np.cos)
-    notation = Func("cos")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [-gz * sin(x)]
-
-
-@dataclass(frozen=True)
-class Tan(FloatUnaryElemwise):
-    """Tangent."""
-
-    nfunc = staticmethod(np.tan)
-    notation = Func("tan")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [gz * (1 + sqr(tan(x)))]
-
-
-@dataclass(frozen=True)
 class Tanh(FloatUnaryElemwise):
     """Hyperbolic tangent."""
 
@@ -304,66 +268,6 @@ class Tanh(FloatUnaryElemwise):
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
         return [gz * (1 - sqr(tanh(x)))]
-
-
-@dataclass(frozen=True)
-class Sinh(FloatUnaryElemwise):
-    """Hyperbolic sine."""
-
-    nfunc = staticmethod(np.sinh)
-    notation = Func("sinh")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [gz * cosh(x)]
-
-
-@dataclass(frozen=True)
-class Cosh(FloatUnaryElemwise):
-    """Hyperbolic cosine."""
-
-    nfunc = staticmethod(np.cosh)
-    notation = Func("cosh")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [gz * sinh(x)]
-
-
-@dataclass(frozen=True)
-class Arcsin(FloatUnaryElemwise):
-    """Inverse sine."""
-
-    nfunc = staticmethod(np.arcsin)
-    notation = Func("arcsin")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [gz / sqrt(1 - sqr(x))]
-
-
-@dataclass(frozen=True)
-class Arccos(FloatUnaryElemwise):
-    """Inverse cosine."""
-
-    nfunc = staticmethod(np.arccos)
-    notation = Func("arccos")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [-gz / sqrt(1 - sqr(x))]
-
-
-@dataclass(frozen=True)
-class Arctan(FloatUnaryElemwise):
-    """Inverse tangent."""
-
-    nfunc = staticmethod(np.arctan)
-    notation = Func("arctan")
-
-    def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [gz / (1 + sqr(x))]
 
 
 @dataclass(frozen=True)
@@ -481,49 +385,9 @@ def sqr(x):
     return Sqr()(x)
 
 
-def sin(x):
-    """Sine."""
-    return Sin()(x)
-
-
-def cos(x):
-    """Cosine."""
-    return Cos()(x)
-
-
-def tan(x):
-    """Tangent."""
-    return Tan()(x)
-
-
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)
-
-
-def sinh(x):
-    """Hyperbolic sine."""
-    return Sinh()(x)
-
-
-def cosh(x):
-    """Hyperbolic cosine."""
-    return Cosh()(x)
-
-
-def arcsin(x):
-    """Inverse sine."""
-    return Arcsin()(x)
-
-
-def arccos(x):
-    """Inverse cosine."""
-    return Arccos()(x)
-
-
-def arctan(x):
-    """Inverse tangent."""
-    return Arctan()(x)
 
 
 def fill(model, value):

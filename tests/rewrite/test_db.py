@@ -17,7 +17,8 @@ from graphlens.rewrite.db import Driver, optimize, select_rules
 from graphlens.rewrite.fusion import fusion_groups
 from graphlens.rewrite.inplace import destroyable_inputs
 from graphlens.rewrite.pattern import Pat, Replacement, Var, graph_rewrite, rewrite
-from graphlens.tensor.math import Cos, Exp, Neg, Sin
+from graphlens.tensor.math import Exp, Neg
+from graphlens.tensor.trig import Cos, Sin
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable
 

@@ -10,7 +10,7 @@ import graphlens.tensor as T
 from graphlens import function, grad
 from graphlens.errors import GraphlensTypeError, ShapeError
 from graphlens.gradient import verify_grad
-from graphlens.tensor import compare
+from graphlens.tensor import compare, rounding
 from loop_cases import case, run, this_line
 
 RNG_SEED = 7
@@ -295,8 +295,8 @@ def test_zero_gradient_ops_give_exactly_zero(name):
 
 @pytest.mark.parametrize("op", [compare.Lt(), compare.Gt(), compare.Le(), compare.Ge(),
                                 compare.Eq(), compare.Neq(), compare.And(), compare.Or(),
-                                compare.Xor(), compare.Invert(), compare.Sgn(), compare.Round(),
-                                compare.Floor(), compare.Ceil(), compare.Switch()],
+                                compare.Xor(), compare.Invert(), rounding.Sgn(), rounding.Round(),
+                                rounding.Floor(), rounding.Ceil(), compare.Switch()],
                          ids=lambda op: op.label)
 def test_zero_gradient_ops_say_why(op):
     reason = op.zero_gradient_reason

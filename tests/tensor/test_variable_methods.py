@@ -7,7 +7,7 @@ import pytest
 import graphlens.tensor as T
 from graphlens import grad, pp
 from graphlens.errors import InvalidArgumentError
-from graphlens.tensor.compare import Round, RoundHalfAwayFromZero
+from graphlens.tensor.rounding import Round, RoundHalfAwayFromZero
 from graphlens.trace import vanishing
 from op_checks import check, check_grad
 

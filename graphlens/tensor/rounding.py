@@ -1,0 +1,162 @@
+"""Piecewise-constant functions: sgn, round, trunc, floor, ceil.
+
+Their derivative is 0 wherever it exists, so a gradient through them vanishes; each says why in
+`zero_gradient_reason` and offers a `gradient_remedy` (the straight-through estimator or a smooth
+surrogate), which the gradient tracer reports next to the user's line that built the op.
+
+>>> h = T.dvector('h'); code = T.sgn(h)        # forward: -1, 0, 1; backward: zero
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.graph.notation import Func
+from graphlens.errors import InvalidArgumentError
+from graphlens.tensor.elemwise import UnaryElemwise
+from graphlens.tensor.math import zeros_like
+
+
+@dataclass(frozen=True)
+class PiecewiseConstant(UnaryElemwise):
+    """Base of sgn, round, floor, ceil: the derivative is 0 wherever it exists."""
+
+    def grad(self, inputs, output_grads):
+        return [zeros_like(inputs[0])]
+
+
+@dataclass(frozen=True)
+class Sgn(PiecewiseConstant):
+    """Sign of x: -1, 0 or 1."""
+
+    nfunc = staticmethod(np.sign)
+    notation = Func("sgn")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.sgn(h), h) (from "
+                       "graphlens.gradient) keeps sgn's value in the forward pass and passes "
+                       "the gradient of h backward; or a smooth surrogate such as T.tanh(k * h) "
+                       "with k around 5")
+    zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
+
+    def impl(self, x):
+        # numpy has no sign of bools; a bool is its own sign (False 0, True 1).
+        return x.copy() if x.dtype == np.bool_ else np.sign(x)
+
+
+@dataclass(frozen=True)
+class Round(PiecewiseConstant):
+    """Round half to even (numpy's rule: round(0.5) == 0, round(1.5) == 2)."""
+
+    nfunc = staticmethod(np.round)
+    notation = Func("round")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.round(x), x) "
+                       "(from graphlens.gradient) keeps round's value in the forward pass and "
+                       "passes the gradient of x backward")
+    zero_gradient_reason = "round is piecewise constant: its derivative is 0 wherever it exists"
+
+
+@dataclass(frozen=True)
+class RoundHalfAwayFromZero(Round):
+    """Round halves away from zero (round(0.5) == 1, round(-2.5) == -3): Theano's
+    `round(x, mode='half_away_from_zero')`."""
+
+    nfunc = None
+    notation = Func("round_half_away_from_zero")
+
+    def impl(self, x):
+        if x.dtype.kind not in "fc":
+            return x.copy()          # integers are already whole
+        whole = np.trunc(x)
+        # x - trunc(x) is exact; floor(|x| + 0.5) would round 0.49999999999999994 up.
+        with np.errstate(invalid="ignore"):          # inf - inf: NaN, and inf stays inf
+            half_or_more = np.abs(x - whole) >= 0.5
+        return whole + np.where(half_or_more, np.sign(x), 0).astype(x.dtype)
+
+
+@dataclass(frozen=True)
+class Trunc(PiecewiseConstant):
+    """x rounded towards zero (as a float for float x)."""
+
+    nfunc = staticmethod(np.trunc)
+    notation = Func("trunc")
+    kinds = "biuf"
+    zero_gradient_reason = "trunc is piecewise constant: its derivative is 0 wherever it exists"
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.trunc(x), x) (from "
+              "graphlens.gradient) keeps trunc's value in the forward pass and passes the "
+              "gradient of x backward")
+
+
+@dataclass(frozen=True)
+class Floor(PiecewiseConstant):
+    """Largest integer <= x (as a float for float x)."""
+
+    nfunc = staticmethod(np.floor)
+    notation = Func("floor")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.floor(x), x) "
+                       "(from graphlens.gradient) keeps floor's value in the forward pass and "
+                       "passes the gradient of x backward")
+    kinds = "biuf"
+    zero_gradient_reason = "floor is piecewise constant: its derivative is 0 wherever it exists"
+
+
+@dataclass(frozen=True)
+class Ceil(PiecewiseConstant):
+    """Smallest integer >= x (as a float for float x)."""
+
+    nfunc = staticmethod(np.ceil)
+    notation = Func("ceil")
+    gradient_remedy = ("use the straight-through estimator: straight_through(T.ceil(x), x) "
+                       "(from graphlens.gradient) keeps ceil's value in the forward pass and "
+                       "passes the gradient of x backward")
+    kinds = "biuf"
+    zero_gradient_reason = "ceil is piecewise constant: its derivative is 0 wherever it exists"
+
+
+def sgn(x):
+    """Sign of x: `T.sgn(x)`; its gradient is zero."""
+    return Sgn()(x)
+
+
+ROUND_MODES = ("half_to_even", "half_away_from_zero")
+
+
+def round(x, mode=None):
+    """Round to whole numbers: halves to even by default (numpy's and Theano 1.0's rule), or
+    `mode='half_away_from_zero'`."""
+    if mode is None or mode == "half_to_even":
+        return Round()(x)
+    if mode == "half_away_from_zero":
+        return RoundHalfAwayFromZero()(x)
+    raise InvalidArgumentError(f"round: mode must be one of {ROUND_MODES}, got {mode!r}")
+
+
+def round_half_to_even(x):
+    """Round halves to even: round(0.5) == 0, round(1.5) == 2."""
+    return Round()(x)
+
+
+def round_half_away_from_zero(x):
+    """Round halves away from zero: round(0.5) == 1, round(-0.5) == -1."""
+    return RoundHalfAwayFromZero()(x)
+
+
+def iround(x, mode=None):
+    """round(x, mode) as int64 (Theano's iround)."""
+    from graphlens.tensor.basic import cast
+    return cast(round(x, mode), "int64")
+
+
+def trunc(x):
+    """x rounded towards zero."""
+    return Trunc()(x)
+
+
+def floor(x):
+    """Floor."""
+    return Floor()(x)
+
+
+def ceil(x):
+    """Ceiling."""
+    return Ceil()(x)

@@ -1,0 +1,151 @@
+"""Trigonometric functions, their inverses, and the hyperbolic sine and cosine (tanh, the one
+networks use, is in math.py), each with its gradient beside its evaluation.
+
+>>> x = T.dvector('x'); y = T.sin(x) * T.cosh(x)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.graph.notation import Func
+from graphlens.tensor.elemwise import FloatUnaryElemwise
+from graphlens.tensor.math import sqr, sqrt
+
+
+@dataclass(frozen=True)
+class Sin(FloatUnaryElemwise):
+    """Sine."""
+
+    nfunc = staticmethod(np.sin)
+    notation = Func("sin")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * cos(x)]
+
+
+@dataclass(frozen=True)
+class Cos(FloatUnaryElemwise):
+    """Cosine."""
+
+    nfunc = staticmethod(np.cos)
+    notation = Func("cos")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz * sin(x)]
+
+
+@dataclass(frozen=True)
+class Tan(FloatUnaryElemwise):
+    """Tangent."""
+
+    nfunc = staticmethod(np.tan)
+    notation = Func("tan")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * (1 + sqr(tan(x)))]
+
+
+@dataclass(frozen=True)
+class Sinh(FloatUnaryElemwise):
+    """Hyperbolic sine."""
+
+    nfunc = staticmethod(np.sinh)
+    notation = Func("sinh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * cosh(x)]
+
+
+@dataclass(frozen=True)
+class Cosh(FloatUnaryElemwise):
+    """Hyperbolic cosine."""
+
+    nfunc = staticmethod(np.cosh)
+    notation = Func("cosh")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * sinh(x)]
+
+
+@dataclass(frozen=True)
+class Arcsin(FloatUnaryElemwise):
+    """Inverse sine."""
+
+    nfunc = staticmethod(np.arcsin)
+    notation = Func("arcsin")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / sqrt(1 - sqr(x))]
+
+
+@dataclass(frozen=True)
+class Arccos(FloatUnaryElemwise):
+    """Inverse cosine."""
+
+    nfunc = staticmethod(np.arccos)
+    notation = Func("arccos")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [-gz / sqrt(1 - sqr(x))]
+
+
+@dataclass(frozen=True)
+class Arctan(FloatUnaryElemwise):
+    """Inverse tangent."""
+
+    nfunc = staticmethod(np.arctan)
+    notation = Func("arctan")
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz / (1 + sqr(x))]
+
+
+def sin(x):
+    """Sine."""
+    return Sin()(x)
+
+
+def cos(x):
+    """Cosine."""
+    return Cos()(x)
+
+
+def tan(x):
+    """Tangent."""
+    return Tan()(x)
+
+
+def sinh(x):
+    """Hyperbolic sine."""
+    return Sinh()(x)
+
+
+def cosh(x):
+    """Hyperbolic cosine."""
+    return Cosh()(x)
+
+
+def arcsin(x):
+    """Inverse sine."""
+    return Arcsin()(x)
+
+
+def arccos(x):
+    """Inverse cosine."""
+    return Arccos()(x)
+
+
+def arctan(x):
+    """Inverse tangent."""
+    return Arctan()(x)
