@@ -22,7 +22,8 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
-from graphlens.tensor.math import add, zeros_like
+from graphlens.tensor.math import add
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
 from graphlens.config import config

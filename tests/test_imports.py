@@ -159,16 +159,10 @@ def test_imports_inside_functions_are_only_the_documented_kinds():
                     if function and not _is_upward_call(source, target, function)
                     and not target.startswith(HEAVY_OPTIONAL)
                     and not (source == "graphlens" or source.startswith(LAZY_BY_DESIGN[1]))
-                    # tensor/'s own modules still import each other inside functions
-                    # (docs/architecture.md says why and what would undo it).
-                    and not (source.startswith("graphlens.tensor")
-                             and target.startswith("graphlens.tensor"))
                     # scan/'s op and its gradient and rewrites refer to each other: the op
                     # builds its backward loop and hoisting plan on demand.
                     and not (source.startswith("graphlens.scan")
-                             and target.startswith("graphlens.scan"))
-                    # rewrite/stable_ops.py is being reworked on another branch.
-                    and source != "graphlens.rewrite.stable_ops")
+                             and target.startswith("graphlens.scan")))
     assert hidden == []
 
 

@@ -26,7 +26,7 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.random.state import STATE_DTYPE, STATE_LENGTH, generator, next_state
-from graphlens.tensor.math import zeros_like
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.shape import _static_vector
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable

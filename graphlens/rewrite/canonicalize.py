@@ -10,7 +10,8 @@ from graphlens.rewrite.pattern import (Const, Pat, Var, constant_value, fits, is
                                        rewrite)
 from graphlens.tensor.basic import Cast
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
-from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv, zeros_like
+from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv
+from graphlens.tensor.fill import zeros_like
 
 FAST = ("fast_compile",)
 

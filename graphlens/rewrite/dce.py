@@ -13,7 +13,7 @@ from graphlens.backprop import DisconnectedGrad, StraightThrough, ZeroGrad
 from graphlens.rewrite.pattern import Pat, Var, constant_value, fits, rewrite
 from graphlens.rewrite.shapes import shape_source
 from graphlens.tensor.compare import Switch
-from graphlens.tensor.math import Second
+from graphlens.tensor.fill import Second
 
 FAST = ("fast_compile", "dce")
 

@@ -19,7 +19,8 @@ from graphlens.graph.basic import Constant
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.pattern import fits, is_constant_equal
 from graphlens.tensor.elemwise import DimShuffle
-from graphlens.tensor.math import Add, Mul, Neg, Second, Sqr, Sub, TrueDiv, fill, mul, neg, sub
+from graphlens.tensor.math import Add, Mul, Neg, Sqr, Sub, TrueDiv, mul, neg, sub
+from graphlens.tensor.fill import Second, fill
 from graphlens.tensor.variable import as_tensor_variable
 
 # The ops a product is read through; anything else is a factor. A DimShuffle that only inserts

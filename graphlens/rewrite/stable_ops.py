@@ -19,9 +19,12 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import float_dtype
-from graphlens.tensor.reduce import expand_reduced, normalize_axes
+from graphlens.tensor.reduce import expand_reduced, normalize_axes, sum as tensor_sum
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.basic import arange
+from graphlens.tensor.math import exp
+from graphlens.tensor.nnet import softmax
 
 
 def _shifted_logsumexp(x, axis):
@@ -80,7 +83,6 @@ class LogSumExp(Op):
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
-        from graphlens.tensor.math import exp
         total = expand_reduced(self(x), self.axis, x.ndim)
         return [expand_reduced(gz, self.axis, x.ndim) * exp(x - total)]
 
@@ -141,9 +143,6 @@ class CrossentropySoftmaxGrad(Op):
 
     def grad(self, inputs, output_grads):
         (g, z, y), (gz,) = inputs, output_grads
-        from graphlens.tensor.basic import arange
-        from graphlens.tensor.nnet import softmax
-        from graphlens.tensor.reduce import sum as tensor_sum
         sm = softmax(z, axis=1)
         picked = gz[arange(z.shape[0]), y]
         weighted = gz * g.dimshuffle(0, "x")

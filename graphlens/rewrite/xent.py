@@ -15,7 +15,8 @@ from graphlens.rewrite.pattern import Const, Pat, Var, fits, is_constant_equal, 
 from graphlens.rewrite.stable_ops import CrossentropySoftmax, CrossentropySoftmaxGrad
 from graphlens.tensor.basic import ARange
 from graphlens.tensor.elemwise import DimShuffle
-from graphlens.tensor.math import Log, Mul, Neg, Second, Sub, TrueDiv
+from graphlens.tensor.math import Log, Mul, Neg, Sub, TrueDiv
+from graphlens.tensor.fill import Second
 from graphlens.tensor.nnet import LogSoftmax, Softmax
 from graphlens.tensor.reduce import Sum, expand_reduced
 from graphlens.tensor.reduce import sum as tensor_sum

@@ -26,7 +26,8 @@ from graphlens.scan.op import Scan
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import ge, minimum, switch
 from graphlens.tensor.join import concatenate, stack
-from graphlens.tensor.math import add, zeros_like
+from graphlens.tensor.math import add
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.shape import shape_padleft
 from graphlens.tensor.subtensor import inc_subtensor
 from graphlens.tensor.variable import constant

@@ -4,15 +4,17 @@
 """
 
 from graphlens.tensor import nnet
-from graphlens.tensor.basic import (arange, cast, col, eye, matrix, row,
+from graphlens.tensor import norm  # noqa: F401  (x.norm(L) calls norm.norm)
+from graphlens.tensor.basic import (_float_x, arange, cast, col, eye, matrix, row,
                                     scalar, tensor, tensor3, tensor4, tensor5, vector)
 from graphlens.tensor.blas import dot
 from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast
 from graphlens.tensor.compare import (and_, clip, eq, ge, gt, invert, le, lt, maximum, minimum,
                                       neq, or_, switch, xor)
 from graphlens.tensor.join import concatenate, join, stack
-from graphlens.tensor.math import (abs, add, exp, expm1, fill, int_div, log, log1p, mod, mul, neg,
-                                   ones_like, pow, sqr, sqrt, sub, tanh, true_div, zeros_like)
+from graphlens.tensor.math import (abs, add, exp, expm1, int_div, log, log1p, mod, mul, neg, pow,
+                                   sqr, sqrt, sub, tanh, true_div)
+from graphlens.tensor.fill import fill, ones_like, zeros_like
 from graphlens.tensor.rounding import ceil, floor, round, sgn
 from graphlens.tensor.trig import arccos, arcsin, arctan, cos, cosh, sin, sinh, tan
 from graphlens.tensor.reduce import (all, any, argmax, argmin, max, mean, min, prod, std, sum,
@@ -54,14 +56,12 @@ softmax = nnet.softmax
 
 def zeros(shape, dtype=None):
     """A tensor of zeros: `T.zeros((n, 3))`."""
-    from graphlens.tensor.basic import _float_x
     shape = shape if isinstance(shape, (list, tuple, TensorVariable)) else [shape]  # Theano's
     return alloc(constant(0, dtype=dtype or _float_x()), *shape)
 
 
 def ones(shape, dtype=None):
     """A tensor of ones: `T.ones((n, 3))`."""
-    from graphlens.tensor.basic import _float_x
     shape = shape if isinstance(shape, (list, tuple, TensorVariable)) else [shape]  # Theano's
     return alloc(constant(1, dtype=dtype or _float_x()), *shape)
 

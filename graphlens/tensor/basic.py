@@ -13,7 +13,7 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import UnaryElemwise, call_site, common_dtype
-from graphlens.tensor.math import zeros_like
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.type import TensorType, checked_dtype
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config

@@ -13,6 +13,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.shape import reshape, shape_padleft, shape_padright, transpose
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,6 @@ class Dot(Op):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        from graphlens.tensor.shape import shape_padleft, shape_padright
         if x.ndim == 1 and y.ndim == 1:       # gz is a scalar
             return [gz * y, gz * x]
         if x.ndim == 2 and y.ndim == 1:       # gz: (m,)
@@ -56,7 +56,6 @@ def dot(x, y):
 
     For ranks above 2 it sums over the last axis of x and the second-to-last of y, like numpy.
     """
-    from graphlens.tensor.shape import reshape, transpose
     x, y = as_tensor_variable(x), as_tensor_variable(y)
     if x.ndim == 0 or y.ndim == 0:
         return x * y

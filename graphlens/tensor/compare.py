@@ -13,7 +13,7 @@ import numpy as np
 from graphlens.graph.notation import COMPARE, Func, Infix, Prefix
 from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, common_dtype,
                                        unbroadcast)
-from graphlens.tensor.math import zeros_like
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.variable import as_tensor_variable, constant
 from graphlens.tensor.kernels import ufunc_kernel
 

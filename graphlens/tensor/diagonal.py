@@ -15,10 +15,15 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
-from graphlens.tensor.reduce import normalize_axes
+from graphlens.tensor.reduce import min as tensor_min, normalize_axes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
+from graphlens.tensor.basic import arange, cast, eye
+from graphlens.tensor.compare import ge, le, maximum, minimum, switch
+from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.shape import shape
+from graphlens.tensor.subtensor import inc_subtensor, set_subtensor
 
 
 def _diagonal_length(rows, cols, offset):
@@ -32,7 +37,6 @@ def _symbolic_diagonal_length(rows, cols, offset):
     """_diagonal_length for lengths that may be int scalar variables."""
     if isinstance(rows, int) and isinstance(cols, int):
         return _diagonal_length(rows, cols, offset)
-    from graphlens.tensor.compare import maximum, minimum
     shortest = minimum(rows, cols - offset) if offset >= 0 else minimum(rows + offset, cols)
     return maximum(shortest, 0)
 
@@ -76,9 +80,6 @@ class ExtractDiag(Op):
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
-        from graphlens.tensor.basic import arange
-        from graphlens.tensor.math import zeros_like
-        from graphlens.tensor.subtensor import inc_subtensor
         # Move the two axes last, add gz on the diagonal's positions, move them back.
         order = [i for i in range(x.ndim) if i not in (self.axis1, self.axis2)]
         order += [self.axis1, self.axis2]
@@ -151,10 +152,6 @@ def fill_diagonal(a, val):
 
     Its gradient reaches a off the diagonal and val from every diagonal entry.
     """
-    from graphlens.tensor.basic import arange
-    from graphlens.tensor.reduce import min as tensor_min
-    from graphlens.tensor.subtensor import set_subtensor
-    from graphlens.tensor.shape import shape
     a, val = as_tensor_variable(a), as_tensor_variable(val)
     if a.ndim < 2:
         raise InvalidArgumentError(f"fill_diagonal at {call_site()}: a needs at least 2 axes, "
@@ -168,14 +165,11 @@ def fill_diagonal(a, val):
 
 def fill_diagonal_offset(a, val, offset):
     """A copy of the matrix a with its diagonal `offset` set to the scalar `val`."""
-    from graphlens.tensor.basic import arange
-    from graphlens.tensor.subtensor import set_subtensor
     a, val = as_tensor_variable(a), as_tensor_variable(val)
     if a.ndim != 2:
         raise InvalidArgumentError(f"fill_diagonal_offset at {call_site()}: a must be a matrix, "
                                    f"got {describe(a)}")
     _check_offset(offset, "fill_diagonal_offset")
-    from graphlens.tensor.compare import maximum, minimum
     rows, cols = a.shape[0], a.shape[1]
     length = minimum(rows, cols - offset) if offset >= 0 else minimum(rows + offset, cols)
     steps = arange(maximum(length, 0))
@@ -185,16 +179,12 @@ def fill_diagonal_offset(a, val, offset):
 def tri(N, M=None, k=0, dtype=None):
     """An N x M matrix with ones at and below the diagonal k, zeros above, as numpy.tri;
     dtype floatX by default."""
-    from graphlens.tensor.basic import arange, cast
-    from graphlens.tensor.compare import ge
     rows = arange(N).dimshuffle(0, "x")
     cols = arange(N if M is None else M).dimshuffle("x", 0)
     return cast(ge(rows + k, cols), dtype or config.floatX)
 
 
 def _triangle(m, k, below, name):
-    from graphlens.tensor.basic import arange
-    from graphlens.tensor.compare import ge, le, switch
     m = as_tensor_variable(m)
     if m.ndim < 2:
         raise InvalidArgumentError(f"{name} at {call_site()} needs a matrix, got {describe(m)}")
@@ -218,7 +208,6 @@ def triu(m, k=0):
 
 def identity_like(x):
     """Ones on the main diagonal of a matrix of x's shape and dtype, zeros elsewhere."""
-    from graphlens.tensor.basic import eye
     x = as_tensor_variable(x)
     if x.ndim != 2:
         raise InvalidArgumentError(f"identity_like at {call_site()} takes a matrix, got "

@@ -19,6 +19,8 @@ from graphlens.graph.types import ALL_DTYPES, upcast
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
+# reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
+import graphlens.tensor as T
 
 # Theano's rule for functions that need a float result of integer inputs (exp, log, /, ...).
 _FLOAT_OF = {"bool": "float32", "int8": "float32", "uint8": "float32", "int16": "float32",
@@ -190,11 +192,10 @@ class BinaryElemwise(Elemwise):
 
 def unbroadcast(grad, var):
     """`grad` (of an elementwise output) summed over the axes that `var` broadcast along."""
-    from graphlens.tensor.reduce import sum as tensor_sum
     axes = tuple(axis for axis, (g, v) in enumerate(zip(grad.type.shape, var.type.shape))
                  if v == 1 and g != 1)
     if axes:
-        grad = tensor_sum(grad, axis=axes, keepdims=True)
+        grad = T.sum(grad, axis=axes, keepdims=True)
     return grad
 
 

@@ -22,6 +22,11 @@ from graphlens.tensor.reduce import normalize_axes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
+from graphlens.tensor.basic import arange, cast
+from graphlens.tensor.compare import eq
+from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.shape import flatten, reshape
+from graphlens.tensor.subtensor import inc_subtensor
 
 
 def single_axis(axis, x, name) -> int:
@@ -112,7 +117,6 @@ class CumProd(CumOp):
 def _cumulative(op_class, x, axis):
     x = as_tensor_variable(x)
     if axis is None:
-        from graphlens.tensor.shape import flatten
         return op_class(0)(flatten(x)) if x.ndim != 1 else op_class(0)(x)
     return op_class(single_axis(axis, x, op_class.notation.name))(x)
 
@@ -198,9 +202,6 @@ class Repeat(Op):
 
     def grad(self, inputs, output_grads):
         (x, repeats), (gz,) = inputs, output_grads
-        from graphlens.tensor.math import zeros_like
-        from graphlens.tensor.shape import reshape
-        from graphlens.tensor.subtensor import inc_subtensor
         axis = self.axis
         if repeats.ndim == 0 or repeats.type.shape == (1,):
             count = repeats if repeats.ndim == 0 else repeats[0]
@@ -209,7 +210,6 @@ class Repeat(Op):
             lengths.insert(axis + 1, count)
             gx = reshape(gz, lengths, ndim=x.ndim + 1).sum(axis=axis + 1)
         else:
-            from graphlens.tensor.basic import arange
             source = Repeat(0)(arange(length_of(x, axis)), repeats)   # each copy's element
             region = zeros_like(x)[(slice(None),) * axis + (source,)]
             gx = inc_subtensor(region, gz)
@@ -241,7 +241,6 @@ def repeat(x, repeats, axis=None):
     """
     x = as_tensor_variable(x)
     if axis is None:
-        from graphlens.tensor.shape import flatten
         x = flatten(x) if x.ndim != 1 else x
         axis = 0
     return Repeat(single_axis(axis, x, "repeat"))(x, repeats)
@@ -307,8 +306,6 @@ def to_one_hot(y, nb_class, dtype=None):
 
     >>> to_one_hot(T.ivector('y'), 10)      # float matrix of shape (n, 10)      # doctest: +SKIP
     """
-    from graphlens.tensor.basic import arange, cast
-    from graphlens.tensor.compare import eq
     y = as_tensor_variable(y)
     if y.ndim != 1 or not is_discrete(y.dtype) or y.dtype == "bool":
         raise GraphlensTypeError(f"to_one_hot at {call_site()}: y must be a vector of int "

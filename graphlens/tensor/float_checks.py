@@ -13,7 +13,7 @@ from graphlens.graph.notation import Func
 from graphlens.tensor.compare import and_, eq, invert, le, or_, switch
 from graphlens.tensor.elemwise import UnaryElemwise
 from graphlens.tensor.math import abs as tensor_abs
-from graphlens.tensor.math import zeros_like
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.reduce import all as tensor_all
 from graphlens.tensor.variable import as_tensor_variable
 

@@ -13,6 +13,10 @@ from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import common_dtype
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.basic import cast
+from graphlens.tensor.extra_ops import cumsum
+from graphlens.tensor.shape import reshape, shape_padaxis
+from graphlens.tensor.subtensor import getitem
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,6 @@ class Join(Op):
         if not 0 <= self.axis < ndim:
             raise AxisError(f"concatenate: axis {self.axis} is out of range for rank {ndim}")
         dtype = common_dtype(tensors)
-        from graphlens.tensor.basic import cast
         tensors = [t if t.dtype == dtype else cast(t, dtype) for t in tensors]
         shape = []
         for axis in range(ndim):
@@ -53,7 +56,6 @@ class Join(Op):
 
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
-        from graphlens.tensor.subtensor import getitem
         grads, start = [], 0
         for tensor in inputs:
             length = tensor.type.shape[self.axis]
@@ -72,7 +74,6 @@ def _with_static_shape(grad, tensor):
     """
     if all(g is not None or t is None for g, t in zip(grad.type.shape, tensor.type.shape)):
         return grad
-    from graphlens.tensor.shape import reshape
     lengths = [t if t is not None else tensor.shape[i] for i, t in enumerate(tensor.type.shape)]
     return reshape(grad, lengths, ndim=tensor.ndim)
 
@@ -99,7 +100,6 @@ def join(axis, *tensors):
 def stack(*tensors, axis=0):
     """Tensors of one shape stacked along a new axis: `T.stack([x, y])`, `T.stack([x, y], 1)`,
     or Theano's older `T.stack(x, y, z)` (tensors as arguments, stacked along axis 0)."""
-    from graphlens.tensor.shape import shape_padaxis
     if tensors and isinstance(tensors[0], (list, tuple)):
         if len(tensors) > 2:
             raise ShapeError("stack takes a list of tensors and an axis: stack([x, y], axis)")
@@ -135,7 +135,6 @@ def split(x, splits_size, n_splits, axis=0):
 
     >>> a, b = T.split(x, [2, 3], 2, axis=1)      # x[:, :2], x[:, 2:5]      # doctest: +SKIP
     """
-    from graphlens.tensor.extra_ops import cumsum
     x = as_tensor_variable(x)
     axis = _axis_in(axis, x.ndim, "split")
     if not isinstance(n_splits, (int, np.integer)) or n_splits < 1:

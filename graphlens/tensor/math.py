@@ -10,14 +10,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.graph.basic import Constant
-from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
 from graphlens.graph.types import is_discrete
 from graphlens.config import config
 from graphlens.tensor.elemwise import (DTYPE_KINDS, BinaryElemwise, Elemwise, FloatUnaryElemwise,
                                        UnaryElemwise, unbroadcast)
-from graphlens.tensor.variable import as_tensor_variable, constant
-from graphlens.tensor.kernels import (copy_kernel, floating, nary_kernel, same_dtypes,
+from graphlens.tensor.compare import eq, switch
+from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.rounding import sgn
+from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.kernels import (floating, nary_kernel, same_dtypes,
                                       ufunc_kernel)
 
 
@@ -164,7 +166,6 @@ class Pow(BinaryElemwise):
         return np.power(x, y)
 
     def grad(self, inputs, output_grads):
-        from graphlens.tensor.compare import eq, switch
         (x, y), (gz,) = inputs, output_grads
         log_x = log(switch(eq(x, 0), 1, x))       # log(1) = 0 where x is 0: no -inf * 0
         return [unbroadcast(gz * y * x ** (y - 1), x), unbroadcast(gz * log_x * (x ** y), y)]
@@ -194,7 +195,6 @@ class Abs(UnaryElemwise):
         return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
 
     def grad(self, inputs, output_grads):
-        from graphlens.tensor.rounding import sgn
         return [output_grads[0] * sgn(inputs[0])]
 
 
@@ -281,35 +281,6 @@ class Sqr(UnaryElemwise):
         return [output_grads[0] * 2 * inputs[0]]
 
 
-@dataclass(frozen=True)
-class Second(BinaryElemwise):
-    """fill(x, y): y broadcast to the shape of x (and of y), in y's dtype; x's values are unused."""
-
-    notation = Func("fill")
-    gradient_remedy = ("fill(x, v) reads only the shape of x; use x itself if its values should "
-                       "matter")
-
-    def kernel(self, node):
-        """A copy of the value into `out` when it already has the result's dtype."""
-        same = node.inputs[1].type.dtype == node.outputs[0].type.dtype
-        return copy_kernel(1) if same else None
-
-    def make_node(self, x, y):
-        node = super().make_node(x, y)
-        out = node.outputs[0]
-        out.type = out.type.clone(dtype=node.inputs[1].dtype)
-        return node
-
-    def impl(self, x, y):
-        return np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)).copy()
-
-    def grad(self, inputs, output_grads):
-        (x, y), (gz,) = inputs, output_grads
-        return [disconnected(x), unbroadcast(gz, y)]
-
-    def gradient_block(self, node, index):
-        return ("shape", "fill(x, v) reads only the shape of x") if index == 0 else None
-
 def add(*terms):
     """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""
     return Add()(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
@@ -388,20 +359,3 @@ def sqr(x):
 def tanh(x):
     """Hyperbolic tangent."""
     return Tanh()(x)
-
-
-def fill(model, value):
-    """`value` broadcast to the shape of `model`: `T.fill(x, 0.0)`."""
-    return Second()(model, value)
-
-
-def zeros_like(x, dtype=None):
-    """Zeros of x's shape and (unless given) dtype."""
-    x = as_tensor_variable(x)
-    return fill(x, constant(0, dtype=dtype or x.dtype))
-
-
-def ones_like(x, dtype=None):
-    """Ones of x's shape and (unless given) dtype."""
-    x = as_tensor_variable(x)
-    return fill(x, constant(1, dtype=dtype or x.dtype))

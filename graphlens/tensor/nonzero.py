@@ -16,6 +16,8 @@ from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.shape import flatten
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,6 @@ class Nonzero(Op):
         return [np.stack(positions).astype("int64", copy=False).reshape(x.ndim, -1)]
 
     def grad(self, inputs, output_grads):
-        from graphlens.tensor.math import zeros_like
         return [zeros_like(inputs[0])]
 
 
@@ -64,7 +65,6 @@ def flatnonzero(a):
     if a.ndim == 0:
         raise InvalidArgumentError(f"flatnonzero at {call_site()}: a must have at least one "
                                    f"axis, got {describe(a)}")
-    from graphlens.tensor.shape import flatten
     return Nonzero()(flatten(a) if a.ndim != 1 else a)[0]
 
 
@@ -75,5 +75,4 @@ def nonzero_values(a):
     """
     a = as_tensor_variable(a)
     positions = flatnonzero(a)
-    from graphlens.tensor.shape import flatten
     return (flatten(a) if a.ndim != 1 else a)[positions]

@@ -19,6 +19,8 @@ from graphlens.tensor.extra_ops import (integer_gradient, length_of, same_shape_
                                         single_axis, static_or_symbolic)
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.compare import clip, lt, maximum, switch
+from graphlens.tensor.shape import flatten, reshape
 
 
 def _int_scalar(value, what):
@@ -68,7 +70,6 @@ class Tile(Op):
 
     def grad(self, inputs, output_grads):
         (x, *reps), (gz,) = inputs, output_grads
-        from graphlens.tensor.shape import reshape
         padding = len(reps) - x.ndim
         lengths = [1] * padding + [length_of(x, axis) for axis in range(x.ndim)]
         # Axis i of the result is reps[i] copies of x's axis: split it in two, sum the copies.
@@ -122,7 +123,6 @@ def _reps_entries(reps, ndim):
     if ndim is None:
         raise InvalidArgumentError(f"tile at {call_site()}: reps {describe(reps)} is a vector "
                                    f"of unknown length; pass ndim, the rank of the result")
-    from graphlens.tensor.compare import lt, maximum, switch
     # The vector fills the last axes; the axes before it are tiled once.
     offset = ndim - reps.shape[0]
     return [switch(lt(i, offset), 1, reps[maximum(i - offset, 0)]) for i in range(ndim)]
@@ -164,7 +164,6 @@ def roll(x, shift, axis=None):
     if axis is None:
         if x.ndim <= 1:
             return Roll(0)(x, shift) if x.ndim else x
-        from graphlens.tensor.shape import flatten, reshape
         return reshape(Roll(0)(flatten(x), shift), x.shape, ndim=x.ndim)
     return Roll(single_axis(axis, x, "roll"))(x, shift)
 
@@ -192,7 +191,6 @@ def take(a, indices, axis=None, mode="raise"):
         raise InvalidArgumentError(f"take at {call_site()}: mode must be one of {TAKE_MODES}, "
                                    f"got {mode!r}")
     if axis is None:
-        from graphlens.tensor.shape import flatten
         a, axis = (flatten(a) if a.ndim != 1 else a), 0
     axis = single_axis(axis, a, "take")
     indices = as_tensor_variable(indices)
@@ -203,6 +201,5 @@ def take(a, indices, axis=None, mode="raise"):
     if mode == "wrap":
         indices = indices % length
     elif mode == "clip":
-        from graphlens.tensor.compare import clip
         indices = clip(indices, 0, length - 1)
     return a[(slice(None),) * axis + (indices,)]

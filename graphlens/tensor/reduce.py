@@ -17,11 +17,13 @@ from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
-from graphlens.tensor.compare import eq, switch
+from graphlens.tensor.compare import eq, maximum, minimum, switch
 from graphlens.tensor.elemwise import DimShuffle
-from graphlens.tensor.math import fill, sqr, sqrt
+from graphlens.tensor.math import sqr, sqrt
+from graphlens.tensor.fill import fill, zeros_like
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.basic import cast
 
 
 def normalize_axes(axis, ndim, var=None, op_name="reduction") -> tuple[int, ...]:
@@ -189,7 +191,6 @@ class Mean(Reduce):
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
-        from graphlens.tensor.basic import cast
         count = cast(AxisSize(self.axis)(x), gz.dtype)
         return [fill(x, expand_reduced(gz, self.axis, x.ndim)) / count]
 
@@ -220,7 +221,6 @@ class DiscreteReduce(Reduce):
     """Base of argmax, argmin, all, any: integer or bool results with a zero gradient."""
 
     def grad(self, inputs, output_grads):
-        from graphlens.tensor.math import zeros_like
         return [zeros_like(inputs[0])]
 
 
@@ -365,7 +365,6 @@ def var(x, axis=None, keepdims=False, ddof=0):
     deviation = x - mean(x, axis=axis, keepdims=True)
     if ddof == 0:
         return mean(sqr(deviation), axis=axis, keepdims=keepdims)
-    from graphlens.tensor.basic import cast
     squares = sqr(deviation)
     count = AxisSize(normalize_axes(axis, x.ndim, x, "var"))(x) - ddof
     return sum(squares, axis=axis, keepdims=keepdims) / cast(count, squares.dtype)
@@ -388,7 +387,6 @@ def max_and_argmax(a, axis=None, keepdims=False):
 
 def largest(*tensors):
     """The elementwise largest of the tensors: maximum(a, maximum(b, c))."""
-    from graphlens.tensor.compare import maximum
     result = tensors[0]
     for other in tensors[1:]:
         result = maximum(result, other)
@@ -397,7 +395,6 @@ def largest(*tensors):
 
 def smallest(*tensors):
     """The elementwise smallest of the tensors."""
-    from graphlens.tensor.compare import minimum
     result = tensors[0]
     for other in tensors[1:]:
         result = minimum(result, other)

@@ -16,7 +16,8 @@ import numpy as np
 from graphlens.graph.notation import Func
 from graphlens.errors import InvalidArgumentError
 from graphlens.tensor.elemwise import UnaryElemwise
-from graphlens.tensor.math import zeros_like
+from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.basic import cast
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,6 @@ def round_half_away_from_zero(x):
 
 def iround(x, mode=None):
     """round(x, mode) as int64 (Theano's iround)."""
-    from graphlens.tensor.basic import cast
     return cast(round(x, mode), "int64")
 
 

@@ -17,6 +17,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import DimShuffle, pad_left, unbroadcast
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.basic import cast
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,6 @@ class MakeVector(Op):
         for s in scalars:
             if s.ndim != 0:
                 raise ShapeError(f"make_vector takes scalars, got {describe(s)}")
-        from graphlens.tensor.basic import cast
         # A literal (`(n, 3)`: 3 is an int8 constant) is converted here, not by a Cast node,
         # so the static shape still sees the 3.
         scalars = [s if s.dtype == self.dtype else

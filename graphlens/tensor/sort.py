@@ -22,6 +22,8 @@ from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.extra_ops import same_shape_as_input, single_axis
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.shape import flatten
 
 SORT_KINDS = ("quicksort", "mergesort", "heapsort", "stable")
 
@@ -57,7 +59,6 @@ class Sort(Op):
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
-        from graphlens.tensor.math import zeros_like
         # sorted = x taken at argsort(x): each gradient goes back to its element's position.
         positions = Argsort(self.axis, self.kind)(x)
         return [ScatterAlongAxis(self.axis)(zeros_like(x), positions, gz)]
@@ -89,7 +90,6 @@ class Argsort(Op):
                                                                                copy=False)]
 
     def grad(self, inputs, output_grads):
-        from graphlens.tensor.math import zeros_like
         return [zeros_like(inputs[0])]
 
 
@@ -144,7 +144,6 @@ class TakeAlongAxis(Op):
 
     def grad(self, inputs, output_grads):
         (x, positions), (gz,) = inputs, output_grads
-        from graphlens.tensor.math import zeros_like
         return [ScatterAlongAxis(self.axis)(zeros_like(x), positions, gz),
                 _position_gradient(self, positions)]
 
@@ -194,7 +193,6 @@ def _position_gradient(op, var):
 def _flattened(a, axis):
     a = as_tensor_variable(a)
     if axis is None:
-        from graphlens.tensor.shape import flatten
         return (flatten(a) if a.ndim != 1 else a), 0
     return a, axis
 
@@ -246,7 +244,6 @@ class Searchsorted(Op):
         return [np.asarray(positions, dtype="int64")]
 
     def grad(self, inputs, output_grads):
-        from graphlens.tensor.math import zeros_like
         x, v, *sorter = inputs
         return [zeros_like(x), zeros_like(v)] + [_position_gradient(self, s) for s in sorter]
 

@@ -22,6 +22,8 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import pad_left, unbroadcast
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
+from graphlens.tensor.basic import cast
+from graphlens.tensor.fill import zeros_like
 
 
 def parse_index(x, index):
@@ -220,7 +222,6 @@ class Indexing(Op):
 
     def grad(self, inputs, output_grads):
         (x, *values), (gz,) = inputs, output_grads
-        from graphlens.tensor.math import zeros_like
         region = self.increment_op()(self.idx, False)(zeros_like(x), gz, *values)
         return [region] + index_gradients(self, values)
 
@@ -282,7 +283,6 @@ class IncSubtensor(Op):
             if not (getattr(y, "weak", False) or np.can_cast(y.dtype, x.dtype, "same_kind")):
                 raise GraphlensTypeError(f"{self.label}: cannot put {describe(y)} into "
                                          f"{describe(x)}: cast it first")
-            from graphlens.tensor.basic import cast
             y = cast(y, x.dtype)
         y = pad_left(y, region.ndim)
         for axis, (dy, dr) in enumerate(zip(y.type.shape, region.type.shape)):
@@ -324,7 +324,6 @@ class IncSubtensor(Op):
 
     def grad(self, inputs, output_grads):
         (x, y, *values), (gz,) = inputs, output_grads
-        from graphlens.tensor.math import zeros_like
         region = self.region_op(self.idx)(gz, *values)
         gx = type(self)(self.idx, True)(gz, zeros_like(y), *values) \
             if self.set_instead_of_inc else gz

@@ -23,6 +23,11 @@ class TensorType(Type):
 
     __slots__ = ("dtype", "shape", "_hash", "numpy_dtype", "_fixed_lengths", "name")
 
+    # The class of this type's variables. tensor/variable.py sets it to TensorVariable when it
+    # defines it: a variable's operators build ops, and ops build variables of this type, so
+    # this module cannot import that one (Theano's arrangement too).
+    variable_class = None
+
     def __init__(self, dtype, shape=(), name=None, *, broadcastable=None):
         # Theano's signature too: TensorType(dtype, broadcastable, name), broadcastable= by
         # keyword. `name` only labels the type (Theano's too); it takes no part in equality.
@@ -61,10 +66,9 @@ class TensorType(Type):
 
         >>> x = T.dmatrix('x', test_value=np.zeros((2, 3)))      # doctest: +SKIP
         """
-        from graphlens.tensor.variable import TensorVariable
         if name is not None and not isinstance(name, str):
             raise GraphlensTypeError(f"a variable's name must be a string, got {name!r:.40}")
-        variable = TensorVariable(self, name=name)
+        variable = self.variable_class(self, name=name)
         if test_value is not None:
             variable.tag.test_value = test_value
         return variable

@@ -13,12 +13,11 @@ from graphlens.graph.basic import Constant, Variable
 from graphlens.graph.types import autocast_float, autocast_int
 from graphlens.tensor.type import TensorType
 from graphlens.config import config
+# The op modules import this one, so the operators read them from the package when called
+# (`x + y` is `T.add(x, y)`); the package is partly built while this module loads.
+import graphlens.tensor as T
 
 
-def _ops():
-    # The op modules import this one; look them up when an operator is first used.
-    import graphlens.tensor as T
-    return T
 
 
 class TensorVariable(Variable):
@@ -42,47 +41,47 @@ class TensorVariable(Variable):
     @property
     def shape(self):
         """The symbolic shape, an int64 vector; `x.shape[0]` is the symbolic length."""
-        return _ops().shape(self)
+        return T.shape(self)
 
     @property
     def size(self):
         """The symbolic number of elements."""
-        return _ops().prod(self.shape)
+        return T.prod(self.shape)
 
     @property
     def T(self):
         """The transpose (axes reversed)."""
-        return _ops().transpose(self)
+        return T.transpose(self)
 
-    def __add__(self, other): return _ops().add(self, other)
-    def __radd__(self, other): return _ops().add(other, self)
-    def __sub__(self, other): return _ops().sub(self, other)
-    def __rsub__(self, other): return _ops().sub(other, self)
-    def __mul__(self, other): return _ops().mul(self, other)
-    def __rmul__(self, other): return _ops().mul(other, self)
-    def __truediv__(self, other): return _ops().true_div(self, other)
-    def __rtruediv__(self, other): return _ops().true_div(other, self)
-    def __floordiv__(self, other): return _ops().int_div(self, other)
-    def __rfloordiv__(self, other): return _ops().int_div(other, self)
-    def __mod__(self, other): return _ops().mod(self, other)
-    def __rmod__(self, other): return _ops().mod(other, self)
-    def __pow__(self, other): return _ops().pow(self, other)
-    def __rpow__(self, other): return _ops().pow(other, self)
-    def __matmul__(self, other): return _ops().dot(self, other)
-    def __rmatmul__(self, other): return _ops().dot(other, self)
-    def __neg__(self): return _ops().neg(self)
+    def __add__(self, other): return T.add(self, other)
+    def __radd__(self, other): return T.add(other, self)
+    def __sub__(self, other): return T.sub(self, other)
+    def __rsub__(self, other): return T.sub(other, self)
+    def __mul__(self, other): return T.mul(self, other)
+    def __rmul__(self, other): return T.mul(other, self)
+    def __truediv__(self, other): return T.true_div(self, other)
+    def __rtruediv__(self, other): return T.true_div(other, self)
+    def __floordiv__(self, other): return T.int_div(self, other)
+    def __rfloordiv__(self, other): return T.int_div(other, self)
+    def __mod__(self, other): return T.mod(self, other)
+    def __rmod__(self, other): return T.mod(other, self)
+    def __pow__(self, other): return T.pow(self, other)
+    def __rpow__(self, other): return T.pow(other, self)
+    def __matmul__(self, other): return T.dot(self, other)
+    def __rmatmul__(self, other): return T.dot(other, self)
+    def __neg__(self): return T.neg(self)
     def __pos__(self): return self
-    def __abs__(self): return _ops().abs(self)
-    def __lt__(self, other): return _ops().lt(self, other)
-    def __le__(self, other): return _ops().le(self, other)
-    def __gt__(self, other): return _ops().gt(self, other)
-    def __ge__(self, other): return _ops().ge(self, other)
-    def __and__(self, other): return _ops().and_(self, other)
-    def __rand__(self, other): return _ops().and_(other, self)
-    def __or__(self, other): return _ops().or_(self, other)
-    def __ror__(self, other): return _ops().or_(other, self)
-    def __xor__(self, other): return _ops().xor(self, other)
-    def __invert__(self): return _ops().invert(self)
+    def __abs__(self): return T.abs(self)
+    def __lt__(self, other): return T.lt(self, other)
+    def __le__(self, other): return T.le(self, other)
+    def __gt__(self, other): return T.gt(self, other)
+    def __ge__(self, other): return T.ge(self, other)
+    def __and__(self, other): return T.and_(self, other)
+    def __rand__(self, other): return T.and_(other, self)
+    def __or__(self, other): return T.or_(self, other)
+    def __ror__(self, other): return T.or_(other, self)
+    def __xor__(self, other): return T.xor(self, other)
+    def __invert__(self): return T.invert(self)
 
     __hash__ = Variable.__hash__
 
@@ -111,125 +110,125 @@ class TensorVariable(Variable):
         raise GraphlensTypeError(f"len() of a symbolic variable is unknown; use {self!r}.shape[0]")
 
     def __getitem__(self, index):
-        return _ops().getitem(self, index)
+        return T.getitem(self, index)
 
     def sum(self, axis=None, keepdims=False):
         """`T.sum(self, axis, keepdims)`."""
-        return _ops().sum(self, axis=axis, keepdims=keepdims)
+        return T.sum(self, axis=axis, keepdims=keepdims)
 
     def prod(self, axis=None, keepdims=False):
         """`T.prod(self, axis, keepdims)`."""
-        return _ops().prod(self, axis=axis, keepdims=keepdims)
+        return T.prod(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
         """`T.mean(self, axis, keepdims)`."""
-        return _ops().mean(self, axis=axis, keepdims=keepdims)
+        return T.mean(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis=None, keepdims=False):
         """`T.var(self, axis, keepdims)`."""
-        return _ops().var(self, axis=axis, keepdims=keepdims)
+        return T.var(self, axis=axis, keepdims=keepdims)
 
     def std(self, axis=None, keepdims=False):
         """`T.std(self, axis, keepdims)`."""
-        return _ops().std(self, axis=axis, keepdims=keepdims)
+        return T.std(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
         """`T.max(self, axis, keepdims)`."""
-        return _ops().max(self, axis=axis, keepdims=keepdims)
+        return T.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
         """`T.min(self, axis, keepdims)`."""
-        return _ops().min(self, axis=axis, keepdims=keepdims)
+        return T.min(self, axis=axis, keepdims=keepdims)
 
     def argmax(self, axis=None, keepdims=False):
         """`T.argmax(self, axis, keepdims)`."""
-        return _ops().argmax(self, axis=axis, keepdims=keepdims)
+        return T.argmax(self, axis=axis, keepdims=keepdims)
 
     def argmin(self, axis=None, keepdims=False):
         """`T.argmin(self, axis, keepdims)`."""
-        return _ops().argmin(self, axis=axis, keepdims=keepdims)
+        return T.argmin(self, axis=axis, keepdims=keepdims)
 
     def all(self, axis=None, keepdims=False):
         """`T.all(self, axis, keepdims)`."""
-        return _ops().all(self, axis=axis, keepdims=keepdims)
+        return T.all(self, axis=axis, keepdims=keepdims)
 
     def any(self, axis=None, keepdims=False):
         """`T.any(self, axis, keepdims)`."""
-        return _ops().any(self, axis=axis, keepdims=keepdims)
+        return T.any(self, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape, ndim=None):
         """`T.reshape(self, shape)`; `x.reshape((2, -1))` or `x.reshape(2, -1)`."""
         if len(shape) == 1 and isinstance(shape[0], (list, tuple, Variable)):
             shape = shape[0]
-        return _ops().reshape(self, shape, ndim=ndim)
+        return T.reshape(self, shape, ndim=ndim)
 
     def dimshuffle(self, *pattern):
         """Reorder axes and insert broadcastable ones: `x.dimshuffle(0, 'x', 1)`."""
         if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
             pattern = pattern[0]
-        return _ops().dimshuffle(self, pattern)
+        return T.dimshuffle(self, pattern)
 
     def transpose(self, *axes):
         """`T.transpose(self, axes)`."""
         if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
             axes = axes[0]
-        return _ops().transpose(self, axes or None)
+        return T.transpose(self, axes or None)
 
     def flatten(self, ndim=1):
         """`T.flatten(self, ndim)`."""
-        return _ops().flatten(self, ndim)
+        return T.flatten(self, ndim)
 
     def squeeze(self, axis=None):
         """`T.squeeze(self, axis)`."""
-        return _ops().squeeze(self, axis)
+        return T.squeeze(self, axis)
 
     def astype(self, dtype):
         """`T.cast(self, dtype)`."""
-        return _ops().cast(self, dtype)
+        return T.cast(self, dtype)
 
     def clip(self, low, high):
         """`T.clip(self, low, high)`."""
-        return _ops().clip(self, low, high)
+        return T.clip(self, low, high)
 
     def dot(self, other):
         """`T.dot(self, other)`."""
-        return _ops().dot(self, other)
+        return T.dot(self, other)
 
     def round(self, mode=None):
         """`T.round(self, mode)`: halves to even unless mode='half_away_from_zero'."""
-        return _ops().round(self, mode)
+        return T.round(self, mode)
 
     def sort(self, axis=-1, kind="quicksort", order=None):
         """`T.sort(self, axis, kind, order)`: a sorted copy."""
-        return _ops().sort(self, axis, kind, order)
+        return T.sort(self, axis, kind, order)
 
     def argsort(self, axis=-1, kind="quicksort", order=None):
         """`T.argsort(self, axis, kind, order)`: the positions that sort self."""
-        return _ops().argsort(self, axis, kind, order)
+        return T.argsort(self, axis, kind, order)
 
     def nonzero(self, return_matrix=False):
         """`T.nonzero(self, return_matrix)`: one int64 vector of positions per axis."""
-        return _ops().nonzero(self, return_matrix)
+        return T.nonzero(self, return_matrix)
 
     def nonzero_values(self):
         """`T.nonzero_values(self)`: the non-zero elements, flattened."""
-        return _ops().nonzero_values(self)
+        return T.nonzero_values(self)
 
     def repeat(self, repeats, axis=None):
         """`T.repeat(self, repeats, axis)`."""
-        return _ops().repeat(self, repeats, axis)
+        return T.repeat(self, repeats, axis)
 
     def cumsum(self, axis=None):
         """`T.cumsum(self, axis)`."""
-        return _ops().cumsum(self, axis)
+        return T.cumsum(self, axis)
 
     def cumprod(self, axis=None):
         """`T.cumprod(self, axis)`."""
-        return _ops().cumprod(self, axis)
+        return T.cumprod(self, axis)
 
     def diagonal(self, offset=0, axis1=0, axis2=1):
         """`T.diagonal(self, offset, axis1, axis2)`."""
-        return _ops().diagonal(self, offset, axis1, axis2)
+        return T.diagonal(self, offset, axis1, axis2)
 
     def norm(self, L, axis=None, keepdims=False):
         """The L-norm over `axis` (all axes for None): (sum |x| ** L) ** (1 / L), as Theano's.
@@ -237,40 +236,39 @@ class TensorVariable(Variable):
         L=inf gives max |x|, L=-inf min |x|, and L=0 the number of non-zero elements.
         >>> v.norm(2)       # sqrt(sum(v ** 2))          # doctest: +SKIP
         """
-        from graphlens.tensor.norm import norm
-        return norm(self, L, axis=axis, keepdims=keepdims)
+        return T.norm.norm(self, L, axis=axis, keepdims=keepdims)
 
     def zeros_like(self, dtype=None):
         """`T.zeros_like(self, dtype)`."""
-        return _ops().zeros_like(self, dtype)
+        return T.zeros_like(self, dtype)
 
     def ones_like(self, dtype=None):
         """`T.ones_like(self, dtype)`."""
-        return _ops().ones_like(self, dtype)
+        return T.ones_like(self, dtype)
 
     def ravel(self):
         """`T.flatten(self)`: a vector."""
-        return _ops().flatten(self)
+        return T.flatten(self)
 
     def swapaxes(self, axis1, axis2):
         """`T.swapaxes(self, axis1, axis2)`."""
-        return _ops().swapaxes(self, axis1, axis2)
+        return T.swapaxes(self, axis1, axis2)
 
     def trace(self):
         """The sum of the main diagonal: `T.diagonal(self).sum()`."""
-        return _ops().diagonal(self).sum()
+        return T.diagonal(self).sum()
 
     def ptp(self, axis=None, keepdims=False):
         """`T.ptp(self, axis)`: max - min."""
-        return _ops().ptp(self, axis, keepdims)
+        return T.ptp(self, axis, keepdims)
 
     def searchsorted(self, v, side="left", sorter=None):
         """`T.extra_ops.searchsorted(self, v, side, sorter)`."""
-        return _ops().extra_ops.searchsorted(self, v, side, sorter)
+        return T.extra_ops.searchsorted(self, v, side, sorter)
 
     def take(self, indices, axis=None, mode="raise"):
         """`T.take(self, indices, axis, mode)`."""
-        return _ops().take(self, indices, axis, mode)
+        return T.take(self, indices, axis, mode)
 
     def eval(self, inputs_to_values=None):
         """Evaluate with `{variable: value}` for the inputs: `(x * 2).eval({x: 3.0})`."""
@@ -289,6 +287,9 @@ class TensorVariable(Variable):
         """Jupyter: the picture of this variable's graph, in a scrollable box."""
         from graphlens.render.jupyter import repr_html
         return repr_html(self)
+
+
+TensorType.variable_class = TensorVariable
 
 
 class TensorConstant(Constant, TensorVariable):
@@ -364,7 +365,7 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     elif isinstance(value, Variable):
         raise GraphlensTypeError(f"{value!r} is a {value.type}, not a tensor")
     elif isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
-        result = _ops().stack(list(value))
+        result = T.stack(list(value))
     else:
         try:
             result = constant(value, name=name)

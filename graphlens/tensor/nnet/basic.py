@@ -23,6 +23,7 @@ from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.kernels import (floating, same_dtypes, ufunc_kernel,
                                       ufunc_with_scalar_kernel)
+from graphlens.tensor.basic import arange
 
 
 def _stable_sigmoid(x):
@@ -232,7 +233,6 @@ def categorical_crossentropy(coding_dist, true_dist):
     coding_dist = as_tensor_variable(coding_dist)
     true_dist = as_tensor_variable(true_dist)
     if is_discrete(true_dist.dtype) and true_dist.ndim == coding_dist.ndim - 1:
-        from graphlens.tensor.basic import arange
         rows = arange(coding_dist.shape[0])
         return -log(coding_dist[rows, true_dist])
     if true_dist.ndim != coding_dist.ndim:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from graphlens.errors import InvalidArgumentError, ShapeError, describe
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import call_site
-from graphlens.tensor.nnet.basic import log_softmax, softmax
-from graphlens.tensor.reduce import argmax
-from graphlens.tensor.reduce import max as tensor_max
+from graphlens.tensor.nnet.basic import categorical_crossentropy, log_softmax, softmax
+from graphlens.tensor.reduce import argmax, max as tensor_max
 from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.basic import arange
 
 
 def _checked(x, b, y_idx, name):
@@ -41,7 +41,6 @@ def _checked(x, b, y_idx, name):
 
 
 def _label_nll(scores, y_idx):
-    from graphlens.tensor.basic import arange
     return -log_softmax(scores)[arange(scores.shape[0]), y_idx]
 
 
@@ -82,7 +81,6 @@ def crossentropy_softmax_max_and_argmax_1hot(x, y_idx):
 def crossentropy_categorical_1hot(coding_dist, true_one_of_n):
     """-log(coding_dist[i, true_one_of_n[i]]) per row: the cross-entropy of probabilities with
     int labels (Theano's op behind categorical_crossentropy)."""
-    from graphlens.tensor.nnet.basic import categorical_crossentropy
     coding_dist, labels = _checked(coding_dist, None, true_one_of_n,
                                    "crossentropy_categorical_1hot")
     return categorical_crossentropy(coding_dist, labels)

@@ -17,7 +17,7 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
-from graphlens.tensor.math import zeros_like
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.signal import pool_kernels as kernels
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
