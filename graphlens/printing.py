@@ -1,7 +1,7 @@
 """Theano's `theano.printing` path: `from graphlens.printing import pp, debugprint, pydotprint`.
 
 A thin re-export; the printers live in `graphlens/render/`. `pprint` is Theano's other name for
-`pp`.
+`pp`. `Print('x')(x)` prints x's value each time a compiled function computes it.
 
 >>> import graphlens.tensor as T
 >>> x = T.dscalar('x'); pp(x * 2)
@@ -11,7 +11,8 @@ A thin re-export; the printers live in `graphlens/render/`. `pprint` is Theano's
 from graphlens.render.debugprint import debugprint
 from graphlens.render.picture import pydotprint
 from graphlens.render.pp import pp
+from graphlens.tensor.print_op import Print
 
 pprint = pp
 
-__all__ = ["pp", "pprint", "debugprint", "pydotprint"]
+__all__ = ["pp", "pprint", "debugprint", "pydotprint", "Print"]

@@ -38,6 +38,9 @@ class Op:
     # A random draw: equal inputs give independent samples, so constant folding and merge
     # leave the node alone, and pictures draw it in its own shape.
     draws_random = False
+    # The node does something besides computing its value (Print writes to stdout): constant
+    # folding leaves it alone, so the effect happens when the function runs, not when it compiles.
+    has_side_effect = False
     # Graphs the op carries inside (graph/inner.py): a fused kernel, a loop's step function.
     inner_graphs = ()
     # Positions of inputs evaluated only on demand (ifelse's two branches): the evaluator first

@@ -8,7 +8,7 @@ from __future__ import annotations
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.pattern import (Const, Pat, Var, constant_value, fits, is_constant_equal,
                                        rewrite)
-from graphlens.tensor.basic import Cast
+from graphlens.tensor.basic import Cast, cast
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv
 from graphlens.tensor.fill import zeros_like
@@ -101,7 +101,10 @@ def _flatten(op_class, items, old, fgraph):
     constants = [t for t in flat if constant_value(t) is not None]
     if 1 < len(constants) < len(flat):
         # Group the constants (constant folding computes them); all-constant: already grouped.
+        # In the result's dtype: two float32 constants beside a float64 x were multiplied in
+        # float64 before, and folding them in float32 would round their product to float32.
         others = [t for t in flat if constant_value(t) is None]
+        constants = [c if c.dtype == old.dtype else cast(c, old.dtype) for c in constants]
         flat = others + [op_class()(*constants)]
         changed = True
     if not changed:

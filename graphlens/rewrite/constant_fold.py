@@ -28,8 +28,8 @@ def constant_fold(out, node):
     """An op of constants, computed once: `2 * 3` becomes `6`, `exp(0.0)` becomes `1.0`."""
     if getattr(node.op, "destroy_map", None) or not hasattr(out.type, "dtype"):
         return None
-    if node.op.draws_random:       # a draw's value changes every call: never fold it
-        return None
+    if node.op.draws_random or node.op.has_side_effect:
+        return None     # a draw changes every call; a Print must print when the function runs
     inputs = [np.asarray(var.data) for var in node.inputs]
     try:
         (value,) = node.op.perform(node, inputs)

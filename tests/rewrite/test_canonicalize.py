@@ -208,3 +208,15 @@ def test_a_chain_with_a_link_used_twice_flattens_around_it():
     assert adds == [2, 3]           # a + b kept (read twice); (a + b) + c + d in one Add
     ones = [np.ones(2)] * 4
     np.testing.assert_allclose(f(*ones)[0], [4.0, 4.0])
+
+
+def test_constants_grouped_beside_a_wider_variable_are_multiplied_in_its_dtype():
+    # e * (x * e) with float32 constants e and float64 x: the unrewritten graph multiplies in
+    # float64; folding e * e in float32 would round the product (a 5e-9 relative error).
+    x = T.dvector("x")
+    e = T.exp(T.tanh(T.constant(np.float32(0.5)))) - 1
+    out = e * (x * e)
+    data = np.array([-2.5, -0.3, 0.7, 3.0])
+    fast = function([x], out)(data)
+    slow = function([x], out, mode="NONE")(data)
+    np.testing.assert_allclose(fast, slow, rtol=1e-14)
