@@ -31,18 +31,27 @@ FOLD_DEPTH = 32
 ID_STYLES = ("CHAR", "int", "")
 
 
-def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: str = "CHAR",
-               stage: str = "after"):
+def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: str = "CHAR",
+               stop_on_name: bool = False, done=None, print_storage: bool = False,
+               print_clients: bool = False, used_ids=None, *, stage: str = "after"):
     """Print `obj` (a variable, a list of them, a FunctionGraph or a compiled function) as a tree.
 
     file: None prints to stdout (in colour on a terminal), 'str' returns the text, a file
     object is written to (and returned). depth: levels to show (-1: all). ids: 'CHAR' (A, B,
-    ..., Z, BA), 'int' (0, 1, ...) or '' (none). stage: for a compiled function, the graph
+    ..., Z, BA), 'int' (0, 1, ...) or '' (none); Theano's 'id' (Python's id(), different every
+    run) gives the same stable letters as 'CHAR'. stage: for a compiled function, the graph
     'after' its rewrites or 'before' them; updates are listed as `W <- tree`.
+
+    The positional order is Theano's (obj, depth, print_type, file, ids), and Theano's other
+    keywords are accepted: `stop_on_name` prints nothing below a named variable (as Theano);
+    `done`, `print_storage`, `print_clients` and `used_ids` change nothing here (a node printed
+    twice is always shown once, by its id).
 
     >>> text = debugprint(f, file='str', stage='before')      # doctest: +SKIP
     """
-    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage)
+    ids = "CHAR" if ids == "id" else ids
+    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage,
+                       stop_on_name=stop_on_name)
     if file == "str":
         with collector_paused():
             return plain_lines(lines) + "\n"
@@ -53,7 +62,8 @@ def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: st
     return file
 
 
-def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> list[Rope]:
+def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after",
+               stop_on_name=False) -> list[Rope]:
     """The lines of `debugprint(obj)` as styled ropes."""
     if ids not in ID_STYLES:
         raise ValueError(f"ids must be one of {ID_STYLES}, got {ids!r} (graphlens never prints "
@@ -66,7 +76,8 @@ def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> 
         names = NameTable(reserved_names([var for _, var in targets] + inputs))
         for var in inputs:
             names.name(var)
-        printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
+        printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
+                              stop_on_name=stop_on_name)
         for kind, var in targets:
             head = None
             if kind not in ("expr", "output"):
@@ -89,8 +100,9 @@ def char_id(number: int) -> str:
 class TreePrinter:
     """Accumulates the lines of one debugprint; ids and expanded nodes are shared by its trees."""
 
-    def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR"):
+    def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR", stop_on_name=False):
         self.names = names
+        self.stop_on_name = stop_on_name
         self.depth = depth
         self.print_type = print_type
         self.id_style = ids
@@ -159,6 +171,8 @@ class TreePrinter:
         self._add_type(line, var)
         if node in self.expanded:
             line.add(" ···", "mark")
+            return []
+        if self.stop_on_name and var.name:
             return []
         if self.depth != -1 and level >= self.depth:
             if node.inputs:

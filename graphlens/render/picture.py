@@ -37,7 +37,8 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
-               backend: str | None = None, overlay=None):
+               backend: str | None = None, overlay=None, print_output_file: bool = True,
+               return_image: bool = False, **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
@@ -50,12 +51,23 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     gradient findings), keyed by the graph's own nodes.
 
     Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
-    None; otherwise writes it to `outfile` and returns that path.
+    None or `return_image` is true; otherwise writes it to `outfile` and returns that path
+    (printing "The output file is available at ..." with `print_output_file`, as Theano did).
+
+    Theano's styling keywords are accepted so Theano code runs unchanged (THEANO_STYLE_OPTIONS:
+    `compact`, `with_ids`, `high_contrast`, `colorCodes`, `cond_highlight`, `scan_graphs`,
+    `var_with_name_simple`, `max_label_size`); graphlens's picture already is what they ask
+    for or says it its own way (a legend for colours, loop bodies as clusters).
 
     >>> svg = pydotprint(T.exp(T.dvector('x')))                            # doctest: +SKIP
     >>> pydotprint(train, 'train.png', stage='both')                      # doctest: +SKIP
     'train.png'
     """
+    unknown = sorted(set(theano_options) - set(THEANO_STYLE_OPTIONS))
+    if unknown:
+        raise TypeError(f"pydotprint() got unexpected keyword argument(s) {', '.join(unknown)}; "
+                        f"graphlens's are format, stage, max_nodes, rankdir, title, backend, "
+                        f"overlay, and Theano's {', '.join(THEANO_STYLE_OPTIONS)}")
     chosen = _format(format, outfile)
     options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
                    overlay=overlay)
@@ -67,7 +79,7 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
         picture = render(to_dot(obj, **options), chosen, backend)
         if chosen == "svg":
             picture = picture.decode("utf-8")
-    if outfile is None:
+    if outfile is None or return_image:
         return picture
     if isinstance(picture, str):
         with open(outfile, "w", encoding="utf-8", newline="\n") as stream:
@@ -75,7 +87,16 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     else:
         with open(outfile, "wb") as stream:
             stream.write(picture)
+    if print_output_file:
+        print("The output file is available at", outfile)
     return outfile
+
+
+# Theano's pydotprint styling keywords, accepted and left to graphlens's own picture: it is
+# always compact (variables are edges, not nodes), names variables, colours by a legend, and
+# draws a loop's body inside its node.
+THEANO_STYLE_OPTIONS = ("compact", "with_ids", "high_contrast", "colorCodes", "cond_highlight",
+                        "scan_graphs", "var_with_name_simple", "max_label_size")
 
 
 def _format(format, outfile) -> str:

@@ -61,8 +61,8 @@ def test_ids_types_and_depth_options():
     assert debugprint(expr, file="str", ids="", depth=2) == (
         "Sum{axis=0} float64\n"
         "└─ Exp float64[?] …\n")
-    with pytest.raises(ValueError, match="id\\(\\)"):
-        debugprint(expr, file="str", ids="id")
+    with pytest.raises(ValueError, match="ids must be one of"):
+        debugprint(expr, file="str", ids="ID")
     with pytest.raises(ValueError, match="depth"):
         debugprint(expr, file="str", depth=0)
 
@@ -195,3 +195,18 @@ def test_100k_node_graph_prints_each_node_once():
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_debugprint_golden(name):
     check_golden("debugprint", name, debugprint(CASES[name](), file="str"))
+
+
+def test_theano_positional_order_and_keywords():
+    # Theano's debugprint(obj, depth, print_type, file, ids, stop_on_name, ...).
+    x = T.dvector("x")
+    h = T.tanh(x * 2)
+    h.name = "h"
+    cost = (h + 1).sum()
+    full = debugprint(cost, -1, False, "str")
+    assert "Tanh" in full and "Mul" in full
+    stopped = debugprint(cost, file="str", stop_on_name=True, done=None, print_storage=False,
+                         print_clients=False, used_ids=None)
+    assert "'h'" in stopped and "Tanh" in stopped and "Mul" not in stopped
+    assert debugprint(cost, file="str", ids="id") == debugprint(cost, file="str", ids="CHAR")
+    assert debugprint(cost, 1, file="str").count("\n") < full.count("\n")

@@ -106,3 +106,20 @@ def test_formats_listed_in_the_docstring_are_the_supported_ones():
     assert picture.FORMATS == ("svg", "dot", "png", "pdf", "html")
     for format in picture.FORMATS:
         assert f"'{format}'" in pydotprint.__doc__
+
+
+def test_theano_pydotprint_keywords_are_accepted(tmp_path, capsys):
+    # theano.printing.pydotprint(f, outfile=..., var_with_name_simple=True, ...) runs unchanged.
+    target = str(tmp_path / "f.svg")
+    assert pydotprint(small_function(), outfile=target, compact=True, with_ids=False,
+                      high_contrast=True, colorCodes=None, cond_highlight=None,
+                      scan_graphs=False, var_with_name_simple=True, max_label_size=70,
+                      print_output_file=True, backend="wasm") == target
+    assert capsys.readouterr().out == f"The output file is available at {target}\n"
+    with open(target, encoding="utf-8") as stream:
+        assert stream.read().startswith("<?xml")
+    image = pydotprint(small_function(), outfile=str(tmp_path / "g.svg"), return_image=True,
+                       backend="wasm")
+    assert image.startswith("<?xml") and not (tmp_path / "g.svg").exists()
+    with pytest.raises(TypeError, match="with_idz"):
+        pydotprint(small_function(), with_idz=True)
