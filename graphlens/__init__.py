@@ -41,10 +41,12 @@ def __getattr__(name):
     if name in ("pp", "debugprint"):
         from graphlens.render import pp as pp_module, debugprint as dp_module
         return {"pp": pp_module.pp, "debugprint": dp_module.debugprint}[name]
-    if name == "printing":                # Theano's path: graphlens.printing.pp, ...
-        import importlib
-        return importlib.import_module("graphlens.printing")
     if name == "pydotprint":
         from graphlens.render.picture import pydotprint
         return pydotprint
+    # `import theano` gave theano.printing, theano.scan_module.until, theano.ifelse, ... without
+    # importing them: a submodule is imported the first time it is asked for by name.
+    import importlib.util
+    if not name.startswith("_") and importlib.util.find_spec(f"graphlens.{name}") is not None:
+        return importlib.import_module(f"graphlens.{name}")
     raise AttributeError(f"module 'graphlens' has no attribute {name!r}")

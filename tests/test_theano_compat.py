@@ -84,3 +84,20 @@ def test_missing_names_are_really_missing(name):
     # is there: the table must say "same" (or "differs") once it exists.
     with pytest.raises((ImportError, AttributeError)):
         resolve(name)
+
+
+def test_subpackages_are_reached_from_import_graphlens_alone():
+    # Theano code writes theano.scan_module.until(...) after only `import theano`; a fresh
+    # interpreter, so no other test has imported them already.
+    import subprocess
+    import sys
+    paths = ["printing", "scan_module", "ifelse", "sandbox", "gradient", "tensor"]
+    code = "import graphlens; " + "; ".join(f"print(graphlens.{p}.__name__)" for p in paths)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [f"graphlens.{p}" for p in paths]
+
+
+def test_an_unknown_attribute_still_raises_attribute_error():
+    import graphlens
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        graphlens.no_such_thing
