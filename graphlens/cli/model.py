@@ -7,7 +7,9 @@ folder first on `sys.path`, `sys.argv == [path]`) with one difference: `__name__
 
 - compiled functions (`train = function([x, y], cost, updates=...)`),
 - symbolic expressions (`cost = ...`: a variable computed from others, or a list of them),
-- `cost` (a scalar expression) and `params` (a list of shared variables): for gradient findings,
+- `cost` (a scalar expression) and `params` (a list of shared variables, or a dict of them such
+  as the LSTM tutorial's `tparams`): for gradient findings; without `params`, the float shared
+  variables of rank >= 1 that `cost` reads (weights, not flags or learning rates),
 - `example_inputs` ({symbolic input: numpy value}): a batch for runtime gradient statistics,
 - `__graphlens__ = ['train', 'cost']`: the names to show, in that order.
 
@@ -50,6 +52,7 @@ class Model:
     cost: object = None
     params: list | None = None
     no_gradient_reason: str | None = None
+    params_inferred: bool = False
     doc: str | None = None
     example_inputs: dict | None = None
 
@@ -69,8 +72,9 @@ def load_model(path: str, names=(), *, display_path: str | None = None) -> Model
     drawable, found = collect(namespace)
     chosen = choose(display, namespace, drawable, found, tuple(names))
     cost, params, reason = _gradient_inputs(namespace)
+    inferred = cost is not None and not _given_params(namespace)
     doc = namespace.get("__doc__")
-    return Model(display, drawable, chosen, found, cost, params, reason,
+    return Model(display, drawable, chosen, found, cost, params, reason, inferred,
                  doc if isinstance(doc, str) else None, _example_inputs(namespace))
 
 
@@ -283,17 +287,30 @@ def _example_inputs(namespace):
     return None
 
 
+def _given_params(namespace):
+    """The model's own `params`: a list of shared variables, or a dict's values (`tparams`)."""
+    params = namespace.get("params")
+    return list(params.values()) if isinstance(params, dict) else params
+
+
 def _gradient_inputs(namespace):
     """(cost, params, None), or (None, None, why there are no gradient findings)."""
     from graphlens.compile.shared import SharedVariable
+    from graphlens.graph.basic import graph_inputs
     from graphlens.tensor.variable import TensorVariable
 
-    cost, params = namespace.get("cost"), namespace.get("params")
-    if cost is None or params is None:
-        missing = " and ".join(n for n, v in (("cost", cost), ("params", params)) if v is None)
-        return None, None, f"the model defines no module-level {missing}"
+    cost, params = namespace.get("cost"), _given_params(namespace)
+    if cost is None:
+        return None, None, "the model defines no module-level cost"
     if not isinstance(cost, TensorVariable) or cost.ndim != 0:
         return None, None, "`cost` is not a scalar expression"
+    if params is None:
+        # What a Theano model trains: its float weights and biases. Scalars (a learning rate,
+        # a dropout switch like the LSTM tutorial's use_noise) and integer state are left out.
+        params = [v for v in graph_inputs([cost]) if isinstance(v, SharedVariable)
+                  and v.ndim >= 1 and v.dtype.startswith("float")]
+        if not params:
+            return None, None, "the model defines no `params` and cost reads no float weights"
     if not isinstance(params, (list, tuple)) or not params or \
             not all(isinstance(p, SharedVariable) for p in params):
         return None, None, "`params` is not a list of shared variables"

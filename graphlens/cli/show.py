@@ -123,10 +123,12 @@ def gradient_summary(loaded, report=None) -> list[str]:
                 f"and `params` to check them)"]
     if report is None:
         report = gradient_report(loaded)
+    chose = (f" (params: the {len(loaded.params)} float shared variables of rank >= 1 that cost "
+             f"reads; define `params` to choose)" if loaded.params_inferred else "")
     if not report.findings:
         return [f"gradient findings: none (the gradient of cost reaches "
-                f"{', '.join(report.flowing)})"]
-    lines = [f"gradient findings: {len(report.findings)}"]
+                f"{', '.join(report.flowing)}){chose}"]
+    lines = [f"gradient findings: {len(report.findings)}{chose}"]
     lines += [f"  {finding_line(finding)}" for finding in report.findings]
     lines.append(f"  the full report, with remedies: graphlens trace {loaded.path}")
     return lines

@@ -201,8 +201,9 @@ class Switch(Elemwise):
     gradient_remedy = ("gradients flow only into the two branches of switch; to learn the "
                        "condition, blend smoothly: g = T.nnet.sigmoid(k * c); g * a + (1 - g) * "
                        "b")
-    zero_gradient_reason = ("the condition of switch only selects between branches: its "
-                            "gradient is 0")
+    # Only the condition gets no gradient; the branches do, so this is a `gradient_block`
+    # of input 0, not a `zero_gradient_reason` (which says every input gets none).
+    condition_reason = "the condition of switch only selects between branches: its gradient is 0"
 
     def make_node(self, cond, a, b):
         # The dtype comes from the branches alone (Python numbers in them stay weak); the
@@ -224,7 +225,7 @@ class Switch(Elemwise):
                 unbroadcast(switch(cond, 0, gz), b)]
 
     def gradient_block(self, node, index):
-        return ("switch_condition", self.zero_gradient_reason) if index == 0 else None
+        return ("switch_condition", self.condition_reason) if index == 0 else None
 
 def lt(x, y):
     """x < y, elementwise (bool)."""

@@ -296,7 +296,7 @@ def test_zero_gradient_ops_give_exactly_zero(name):
 @pytest.mark.parametrize("op", [compare.Lt(), compare.Gt(), compare.Le(), compare.Ge(),
                                 compare.Eq(), compare.Neq(), compare.And(), compare.Or(),
                                 compare.Xor(), compare.Invert(), rounding.Sgn(), rounding.Round(),
-                                rounding.Floor(), rounding.Ceil(), compare.Switch()],
+                                rounding.Floor(), rounding.Ceil()],
                          ids=lambda op: op.label)
 def test_zero_gradient_ops_say_why(op):
     reason = op.zero_gradient_reason

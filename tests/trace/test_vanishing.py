@@ -217,3 +217,22 @@ def test_a_100000_node_chain_is_analysed_in_linear_time(long_chain):
     elapsed = time.perf_counter() - start
     (blocker,) = report.findings[0].blockers
     assert blocker.title == "sgn" and elapsed < 5
+
+
+def test_switch_passes_the_gradient_into_its_branches():
+    # The LSTM tutorial's dropout: switch(use_noise, h * mask, h * 0.5) with a float scalar
+    # shared flag. Only the condition is blocked; W learns through both branches.
+    W = shared(np.ones((3, 3)), name="W")
+    x = T.dmatrix("x")
+    use_noise = shared(np.asarray(0.0), name="use_noise")
+    h = T.dot(x, W)
+    cost = T.switch(use_noise, h * 2, h * 0.5).sum()
+    report = vanishing(cost, [W])
+    assert report.clean and report.flowing == ["W"]
+    np.testing.assert_allclose(function([x], grad(cost, W))(np.ones((2, 3))),
+                               np.full((3, 3), 1.0))
+    # The condition itself, when it is what the cost depends on, is blocked, with its reason.
+    c = shared(np.asarray(0.3), name="c")
+    blocked = vanishing(T.switch(c > 0, x, -x).sum() + T.switch(c, 1.0, 2.0), [c])
+    assert not blocked.clean
+    assert any("condition of switch" in b.title for b in blocked.finding(c).blockers)
