@@ -48,8 +48,9 @@ def trace_command(ctx, model, strict, stats, out):
                                  param_hint="'-o' / '--output'")
     loaded = load(model)
     if loaded.cost is None:
-        raise ModelError(f"graphlens trace needs a module-level `cost` (a scalar expression) and "
-                         f"`params` (a list of shared variables) in {loaded.path}: "
+        raise ModelError(f"graphlens trace needs a module-level `cost` (a scalar expression; "
+                         f"`params`, a list of shared variables, chooses what to check) in "
+                         f"{loaded.path}: "
                          f"{loaded.no_gradient_reason}.\nIt found: {listing(loaded.found)}")
     if stats and loaded.example_inputs is None:
         raise ModelError(f"graphlens trace --stats needs a module-level `example_inputs` in "

@@ -31,7 +31,7 @@ def test_every_expression_is_chosen_without_functions_or_cost(write_model):
     """)
     model = load_model(path)
     assert [name for name, _ in model.chosen] == ["h", "pair"]
-    assert model.no_gradient_reason == "the model defines no module-level cost and params"
+    assert model.no_gradient_reason == "the model defines no module-level cost"
 
 
 def test_graphlens_list_in_the_model_chooses_names_in_its_order(write_model):
@@ -138,3 +138,24 @@ def test_loading_leaves_sys_state_as_it_was(write_model):
     argv, path = list(sys.argv), list(sys.path)
     load_model(write_model(LOGREG))
     assert sys.argv == argv and sys.path == path and "__graphlens_model__" not in sys.modules
+
+
+def test_params_are_the_float_weights_cost_reads_when_the_model_names_none(write_model):
+    # The LSTM tutorial keeps its weights in a dict (tparams) and a float scalar flag
+    # (use_noise); without `params`, the weights are checked and the flag is not.
+    path = write_model(
+        "import numpy as np\nimport graphlens, graphlens.tensor as T\n"
+        "W = graphlens.shared(np.ones((3, 2)), name='W')\n"
+        "b = graphlens.shared(np.zeros(2), name='b')\n"
+        "steps = graphlens.shared(np.int64(0), name='steps')\n"
+        "use_noise = graphlens.shared(np.asarray(0.0), name='use_noise')\n"
+        "x = T.dmatrix('x')\n"
+        "cost = T.switch(use_noise, T.dot(x, W) + b, (T.dot(x, W) + b) * 0.5).sum() + steps\n")
+    model = load_model(path)
+    assert [p.name for p in model.params] == ["W", "b"] and model.params_inferred
+    tparams = write_model(
+        "import numpy as np\nimport graphlens, graphlens.tensor as T\n"
+        "tparams = {'U': graphlens.shared(np.ones((3, 2)), name='U')}\n"
+        "params = tparams\nx = T.dmatrix('x')\ncost = T.dot(x, tparams['U']).sum()\n")
+    model = load_model(tparams)
+    assert [p.name for p in model.params] == ["U"] and not model.params_inferred

@@ -87,7 +87,7 @@ def test_model_without_cost_says_gradients_were_not_checked(write_model, run_cli
                                          "y = T.exp(x)\n"))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        "gradient findings: not checked (the model defines no module-level cost and params; "
+        "gradient findings: not checked (the model defines no module-level cost; "
         "define `cost` and `params` to check them)")
 
 

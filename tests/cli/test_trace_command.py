@@ -23,9 +23,9 @@ def test_trace_without_cost_and_params_says_what_is_missing(write_model, run_cli
                                           "y = x * 2\n"))
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: graphlens trace needs a module-level `cost` (a scalar expression) and `params` "
-        "(a list of shared variables) in model.py: the model defines no module-level cost and "
-        "params.\nIt found: x (input float64[?]), y (expression float64[?])\n")
+        "error: graphlens trace needs a module-level `cost` (a scalar expression; `params`, a "
+        "list of shared variables, chooses what to check) in model.py: the model defines no "
+        "module-level cost.\nIt found: x (input float64[?]), y (expression float64[?])\n")
 
 
 DEAD_RELU = """\
