@@ -22,6 +22,7 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
+from graphlens.tensor.compare import clip
 from graphlens.tensor.math import add
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.type import TensorType
@@ -287,6 +288,35 @@ class StraightThrough(Op):
                     "surrogate's gradient; its forward argument gets none")
         return None
 
+@dataclass(frozen=True)
+class GradClip(GradientStop):
+    """grad_clip(x, lower, upper): the value of x; the gradient reaching x clipped to
+    [lower, upper], elementwise (Theano's, for exploding gradients in recurrent nets)."""
+
+    lower: float = -1.0
+    upper: float = 1.0
+    notation = Func("grad_clip", params=("lower", "upper"))
+
+    def __post_init__(self):
+        if not self.lower <= self.upper:
+            raise InvalidArgumentError(f"grad_clip: lower bound {self.lower} is above the upper "
+                                       f"bound {self.upper}")
+
+    def grad(self, inputs, output_grads):
+        return [clip(output_grads[0], self.lower, self.upper)]
+
+
+@dataclass(frozen=True)
+class GradScale(GradientStop):
+    """grad_scale(x, multiplier): the value of x; the gradient reaching x times `multiplier`."""
+
+    multiplier: float = 1.0
+    notation = Func("grad_scale", params=("multiplier",))
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * self.multiplier]
+
+
 def zero_grad(x):
     """x in value; its gradient is exactly zero (the tracer reports it as a block)."""
     return ZeroGrad()(x)
@@ -300,6 +330,22 @@ def disconnected_grad(x):
 def consider_constant(x):
     """Theano's name for disconnected_grad."""
     return disconnected_grad(x)
+
+
+def grad_clip(x, lower_bound, upper_bound):
+    """x in value; its gradient clipped elementwise to [lower_bound, upper_bound].
+
+    >>> h = grad_clip(T.dot(h_prev, U), -1.0, 1.0)                # doctest: +SKIP
+    """
+    return GradClip(float(lower_bound), float(upper_bound))(x)
+
+
+def grad_scale(x, multiplier):
+    """x in value; its gradient multiplied by `multiplier` (a number).
+
+    >>> y = grad_scale(x, 0.1)          # the gradient into x is a tenth  # doctest: +SKIP
+    """
+    return GradScale(float(multiplier))(x)
 
 
 def straight_through(forward, surrogate):

@@ -21,7 +21,25 @@ import os
 
 from graphlens.errors import ConfigError
 
-# name: (default, allowed values, what it does)
+# Theano's optimizer names as (mode name, include, exclude), read by compile/mode.py. Theano's
+# 'stabilize' and 'o2'/'o3' stop at a position in its rewrite sequence; here they are the phases
+# up to that point.
+THEANO_OPTIMIZERS = {
+    None: ("NONE", (), ()),
+    "None": ("NONE", (), ()),
+    "merge": ("NONE", ("merge",), ()),
+    "fast_compile": ("FAST_COMPILE", (), ()),
+    "o1": ("FAST_COMPILE", (), ()),
+    "o2": ("FAST_COMPILE", (), ()),
+    "stabilize": ("NONE", ("merge", "canonicalize", "stabilize"), ()),
+    "fast_run": ("FAST_RUN", (), ()),
+    "fast_run_stable": ("FAST_RUN", (), ()),
+    "o3": ("FAST_RUN", (), ("inplace",)),
+    "o4": ("FAST_RUN", (), ()),
+    "default": ("FAST_RUN", (), ()),
+}
+
+# name: (default, allowed values or None for any text, what it does)
 FLAGS = {
     "floatX": ("float64", ("float64", "float32", "float16"),
                "dtype of T.scalar(), T.matrix(), ... and of Python float constants"),
@@ -33,7 +51,29 @@ FLAGS = {
                            "evaluate every new node on its inputs' `tag.test_value` as it is "
                            "built (Theano's flag); a missing test value is skipped, warned "
                            "about or an error"),
+    # Theano's flags that Theano programs set, with Theano's meaning where graphlens has one.
+    "optimizer": ("default", tuple(name for name in THEANO_OPTIMIZERS if name is not None),
+                  "Theano's optimizer for functions compiled without a mode: 'default' follows "
+                  "`mode`; 'None' rewrites nothing, 'fast_compile' the cheap rules (the "
+                  "mapping is THEANO_OPTIMIZERS)"),
+    "optimizer_including": ("", None,
+                            "rewrite names or tags, ':'-separated, added to the default mode"),
+    "optimizer_excluding": ("", None,
+                            "rewrite names or tags, ':'-separated, left out of the default "
+                            "mode: 'fusion:inplace'"),
+    "on_unused_input": ("raise", ("raise", "warn", "ignore"),
+                        "default of function(on_unused_input=...): an input no output uses"),
+    "exception_verbosity": ("low", ("low", "high"),
+                            "Theano's; graphlens's run-time errors always name the op, its "
+                            "inputs' shapes and the user's line, whichever is set"),
+    "allow_gc": (True, (True, False, "True", "False"),
+                 "Theano's; the evaluator always frees an intermediate after its last use"),
+    "warn_float64": ("ignore", ("ignore", "warn", "raise"),
+                     "what to do when a float64 tensor type is made (keeps a float32 model "
+                     "float32): nothing, a warning or an error naming the user's line"),
+    "device": ("cpu", ("cpu",), "Theano's; graphlens computes with numpy on the CPU"),
 }
+
 
 
 class Config:
@@ -106,6 +146,10 @@ def _validate(name, value, source):
         raise ConfigError(f"unknown graphlens flag {name!r} (from {source}); flags: "
                           f"{', '.join(sorted(FLAGS))}")
     allowed = FLAGS[name][1]
+    if allowed is None:          # any text
+        if not isinstance(value, str):
+            raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) must be text")
+        return
     if value not in allowed:
         raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not one of "
                           f"{', '.join(allowed)}")

@@ -8,9 +8,10 @@ functions, so they sit above `compile/`). This module only gathers them, for use
 >>> from graphlens.gradient import grad, verify_grad
 """
 
-from graphlens.backprop import (DisconnectedGrad, GradientStop, StraightThrough,  # noqa: F401
-                                ZeroGrad, backpropagate, consider_constant, disconnected_grad,
-                                grad, straight_through, zero_grad)
+from graphlens.backprop import (DisconnectedGrad, GradClip, GradScale,  # noqa: F401
+                                GradientStop, StraightThrough, ZeroGrad, backpropagate,
+                                consider_constant, disconnected_grad, grad, grad_clip,
+                                grad_scale, straight_through, zero_grad)
 from graphlens.errors import (DisconnectedInputError, GradientCheckError,  # noqa: F401
                               UndefinedGradientError)
 from graphlens.gradient_check import verify_grad  # noqa: F401

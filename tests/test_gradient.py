@@ -13,6 +13,7 @@ import graphlens.tensor as T
 from graphlens.compile.function import function
 from graphlens.compile.shared import shared
 from graphlens.errors import (DisconnectedInputError, GradientCheckError, GraphlensTypeError,
+                              InvalidArgumentError,
                               ShapeError, UndefinedGradientError)
 from graphlens.gradient import (disconnected_grad, grad, hessian, jacobian, straight_through,
                                 verify_grad, zero_grad)
@@ -412,3 +413,28 @@ def test_verify_grad_holds_integer_points_fixed():
     verify_grad(lambda m, i: m[T.arange(2), i] ** 2, [matrix, np.array([2, 0])])
     with pytest.raises(GraphlensTypeError, match="at least one float point"):
         verify_grad(lambda i: i * 2, [np.array([1, 2])])
+
+
+def test_grad_clip_clips_the_gradient_and_keeps_the_value():
+    from graphlens.gradient import grad_clip
+    v = T.dvector("v")
+    clipped = grad_clip(v * 3, -1, 1)
+    g = grad(T.sum(clipped ** 2), v)
+    f = function([v], [clipped, g])
+    value, gradient = f(np.array([1.0, 0.1, -2.0]))
+    np.testing.assert_allclose(value, [3.0, 0.3, -6.0])
+    # d/dv = 3 * clip(2 * 3v, -1, 1)
+    np.testing.assert_allclose(gradient, [3.0, 1.8, -3.0])
+    assert "GradClip" not in [type(n.op).__name__ for n in f.maker.fgraph.toposort()]
+    with pytest.raises(InvalidArgumentError, match="lower bound 2.0 is above"):
+        grad_clip(v, 2, 1)
+
+
+def test_grad_scale_scales_the_gradient_and_keeps_the_value():
+    from graphlens.gradient import grad_scale
+    v = T.dvector("v")
+    g = grad(T.sum(grad_scale(T.sqr(v), 0.5)), v)
+    np.testing.assert_allclose(function([v], g)(np.array([1.0, -3.0])), [1.0, -3.0])
+    # Finite differences see the value, the identity scaled: at multiplier 1 they agree.
+    verify_grad(lambda a: T.tanh(grad_scale(a, 1.0)), [np.array([0.2, -0.4])],
+                rng=np.random.default_rng(1))

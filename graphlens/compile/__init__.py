@@ -1,1 +1,12 @@
-"""Compiling graphs into callable functions: function, shared, config, modes and the evaluator."""
+"""Compiling graphs into callable functions: function, shared, config, modes and the evaluator.
+
+Theano's `theano.compile` names are found here: `function`, `In`, `Out`, `shared`,
+`SharedVariable`, `Mode`, `get_mode`, `get_default_mode`, `FAST_RUN`, `FAST_COMPILE`.
+"""
+
+from graphlens.compile.function import In, Out, function
+from graphlens.compile.mode import FAST_COMPILE, FAST_RUN, Mode, get_default_mode, get_mode
+from graphlens.compile.shared import SharedVariable, shared
+
+__all__ = ["function", "In", "Out", "shared", "SharedVariable", "Mode", "get_mode",
+           "get_default_mode", "FAST_RUN", "FAST_COMPILE"]

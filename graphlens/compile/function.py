@@ -28,6 +28,7 @@ from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.vm import VM
 from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
+from graphlens.config import config
 
 
 @dataclass
@@ -225,7 +226,7 @@ def _without_gc_pauses(compile_function):
 
 @_without_gc_pauses
 def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
-             allow_input_downcast=False, on_unused_input="raise", name=None, nan_guard=False,
+             allow_input_downcast=False, on_unused_input=None, name=None, nan_guard=False,
              no_default_updates=False):
     """Compile `outputs` as a function of `inputs`.
 
@@ -240,6 +241,8 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
     """
+    if on_unused_input is None:
+        on_unused_input = config.on_unused_input
     if on_unused_input not in ("raise", "warn", "ignore"):
         raise InvalidArgumentError(f"function: on_unused_input must be 'raise', 'warn' or "
                                    f"'ignore', got {on_unused_input!r:.40}")

@@ -16,29 +16,12 @@ from graphlens.errors import ConfigError
 from graphlens.graph.provenance import RewriteLog
 from graphlens.rewrite.db import optimize
 from graphlens.scan import rewrites as scan_rewrites
-from graphlens.config import config
+from graphlens.config import THEANO_OPTIMIZERS, config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
 # Theano's linkers. graphlens has one evaluator (compile/vm.py, numpy), so every linker name is
 # accepted and runs on it: no C code is generated.
 THEANO_LINKERS = ("py", "c", "c|py", "c|py_nogc", "vm", "vm_nogc", "cvm", "cvm_nogc")
-
-# Theano's optimizer names as (mode name, include, exclude). Theano's 'stabilize' and 'o2'/'o3'
-# stop at a position in its rewrite sequence; here they are the phases up to that point.
-THEANO_OPTIMIZERS = {
-    None: ("NONE", (), ()),
-    "None": ("NONE", (), ()),
-    "merge": ("NONE", ("merge",), ()),
-    "fast_compile": ("FAST_COMPILE", (), ()),
-    "o1": ("FAST_COMPILE", (), ()),
-    "o2": ("FAST_COMPILE", (), ()),
-    "stabilize": ("NONE", ("merge", "canonicalize", "stabilize"), ()),
-    "fast_run": ("FAST_RUN", (), ()),
-    "fast_run_stable": ("FAST_RUN", (), ()),
-    "o3": ("FAST_RUN", (), ("inplace",)),
-    "o4": ("FAST_RUN", (), ()),
-    "default": ("FAST_RUN", (), ()),
-}
 
 _UNSET = "<unset>"
 
@@ -104,6 +87,10 @@ class Mode:
         """This mode with rewrites or tags excluded: `get_mode('FAST_RUN').excluding('fusion')`."""
         return Mode(self.name, self.include, self.exclude + words, self.linker)
 
+    def requiring(self, *words) -> "Mode":
+        """Theano's name for a mode that must run these rewrites: here, `including` them."""
+        return self.including(*words)
+
     def rewrite(self, fgraph, initial=None):
         """Rewrite `fgraph` in place; returns the RewriteLog of what was replaced.
 
@@ -116,12 +103,38 @@ class Mode:
         return optimize(fgraph, self, log)
 
 
+def _default_mode() -> Mode:
+    """config.mode, or Theano's config.optimizer when set, with config.optimizer_including and
+    optimizer_excluding (':'-separated, as Theano wrote them)."""
+    optimizer = config.optimizer
+    base = Mode(config.mode.upper()) if optimizer == "default" else Mode(optimizer=optimizer)
+    including = tuple(filter(None, config.optimizer_including.split(":")))
+    excluding = tuple(filter(None, config.optimizer_excluding.split(":")))
+    if not (including or excluding):
+        return base
+    return Mode(base.name, base.include + including, base.exclude + excluding, base.linker)
+
+
+# Theano's predefined modes, as values (`theano.compile.mode.FAST_RUN`).
+FAST_RUN = Mode("FAST_RUN")
+FAST_COMPILE = Mode("FAST_COMPILE")
+
+
+def get_default_mode() -> Mode:
+    """The mode functions compile with when given none: `config.mode` (Theano's name).
+
+    >>> get_default_mode().excluding('fusion')              # doctest: +SKIP
+    Mode(name='FAST_RUN', include=(), exclude=('fusion',), linker=None)
+    """
+    return get_mode(None)
+
+
 def get_mode(mode) -> Mode:
     """A Mode from a name (any case), a Mode, or None (config.mode)."""
     if isinstance(mode, Mode):
         return mode
     if mode is None:
-        mode = config.mode
+        return _default_mode()
     if isinstance(mode, str):
         return Mode(mode.upper())
     raise ConfigError(f"mode must be a name ({', '.join(MODE_NAMES)}) or a Mode, got {mode!r}")

@@ -36,8 +36,12 @@ class SharedVariable(TensorVariable):
         self.update_lock = threading.Lock()
         self.lock_order = next(_CREATION_ORDER)
 
-    def get_value(self, borrow=False):
-        """The current value; a copy unless `borrow=True` (then do not modify it)."""
+    def get_value(self, borrow=False, return_internal_type=False):
+        """The current value; a copy unless `borrow=True` (then do not modify it).
+
+        `return_internal_type` is Theano's (a GPU array instead of numpy's): here the value
+        always is a numpy array, so it changes nothing.
+        """
         return self._value if borrow else self._value.copy()
 
     def implicit_test_value(self):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.backprop import DisconnectedGrad, StraightThrough, ZeroGrad
+from graphlens.backprop import GradientStop, StraightThrough
 from graphlens.rewrite.pattern import Pat, Var, constant_value, fits, rewrite
 from graphlens.rewrite.shapes import shape_source
 from graphlens.tensor.compare import Switch
@@ -31,9 +31,10 @@ def switch_constant_condition(cond, a, b, old):
     return None
 
 
-@rewrite("canonicalize", Pat((ZeroGrad, DisconnectedGrad), Var("x"), name="old"), tags=FAST)
+@rewrite("canonicalize", Pat(GradientStop, Var("x"), name="old"), tags=FAST)
 def remove_gradient_stop(x, old):
-    """zero_grad(x), disconnected_grad(x) -> x: gradients are built, only the value is left."""
+    """zero_grad(x), disconnected_grad(x), grad_clip(x, ...) -> x: gradients are built, only
+    the value is left."""
     return fits(x, old)
 
 

@@ -1,0 +1,6 @@
+"""Theano's `theano.compile.sharedvalue` path: `from graphlens.compile.sharedvalue import
+SharedVariable, shared`. A re-export; the code is `graphlens/compile/shared.py`."""
+
+from graphlens.compile.shared import SharedVariable, shared
+
+__all__ = ["SharedVariable", "shared"]

@@ -1,0 +1,75 @@
+"""Theano's config flags that Theano programs set: optimizer, optimizer_including/excluding,
+on_unused_input, warn_float64, exception_verbosity, allow_gc, device."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import graphlens
+import graphlens.tensor as T
+from graphlens import config, function
+from graphlens.errors import ConfigError, GraphlensWarning, UnusedInputError
+
+
+def _ops(f):
+    return [type(node.op).__name__ for node in f.maker.fgraph.toposort()]
+
+
+def test_optimizer_none_compiles_without_rewrites_and_change_flags_restores():
+    x = T.dvector("x")
+    expr = T.exp(x) * 2 + 1
+    assert _ops(function([x], expr)) == ["Composite"]              # fused by default
+    with config.change_flags(optimizer="None"):
+        assert graphlens.compile.get_default_mode().name == "NONE"
+        assert _ops(function([x], expr)) == ["Exp", "Mul", "Add"]
+    assert _ops(function([x], expr)) == ["Composite"]
+
+
+def test_optimizer_excluding_takes_theano_colon_lists():
+    x = T.dvector("x")
+    expr = T.exp(x) * 2 + 1
+    with config.change_flags(optimizer_excluding="fusion:inplace"):
+        assert graphlens.compile.get_default_mode().exclude == ("fusion", "inplace")
+        assert "Composite" not in _ops(function([x], expr))
+    with config.change_flags(optimizer="fast_compile", optimizer_including="fusion"):
+        mode = graphlens.compile.get_default_mode()
+        assert (mode.name, mode.include) == ("FAST_COMPILE", ("fusion",))
+
+
+def test_on_unused_input_flag_is_function_s_default():
+    x, y = T.dvectors("x", "y")
+    with pytest.raises(UnusedInputError):
+        function([x, y], x * 2)
+    with config.change_flags(on_unused_input="ignore"):
+        np.testing.assert_array_equal(function([x, y], x * 2)([1.0], [5.0]), [2.0])
+    with config.change_flags(on_unused_input="ignore"):      # an explicit argument wins
+        with pytest.raises(UnusedInputError):
+            function([x, y], x * 2, on_unused_input="raise")
+
+
+def test_warn_float64_warns_or_raises_at_the_user_line():
+    with config.change_flags(floatX="float32", warn_float64="warn"):
+        x = T.fvector("x")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y = x * 2.5                                    # float32: no warning
+            T.constant(np.float64(1.0))                    # constants are exempt, as in Theano
+            z = T.cast(x, "float64")
+        assert y.dtype == "float32" and z.dtype == "float64"
+        messages = [str(w.message) for w in caught if issubclass(w.category, GraphlensWarning)]
+        assert len(messages) == 1 and "float64" in messages[0]
+        assert "test_theano_flags.py:" in messages[0]
+    with config.change_flags(warn_float64="raise"):
+        with pytest.raises(TypeError, match=r"float64 tensor was made.*test_theano_flags\.py:"):
+            T.dvector("d")
+
+
+def test_theano_only_flags_are_accepted_with_their_values():
+    with config.change_flags(exception_verbosity="high", allow_gc=False, device="cpu"):
+        assert (config.exception_verbosity, config.allow_gc, config.device) == ("high", False,
+                                                                                "cpu")
+    with pytest.raises(ConfigError, match="device='cuda'.*cpu"):
+        config.device = "cuda"
+    with pytest.raises(ConfigError, match="optimizer='fast_runn'"):
+        config.optimizer = "fast_runn"
