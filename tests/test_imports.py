@@ -15,14 +15,12 @@ PACKAGE = Path(graphlens.__file__).parent
 ROOMS = ("graph", "tensor", "compile", "rewrite", "trace", "render")
 
 # Calls that go up the import order by nature, each documented in docs/architecture.md:
-# Theano's `x.eval()` compiles, Jupyter's `_repr_svg_`/`_repr_html_` draw, and `T.grad` & co.
+# Theano's `x.eval()` compiles, Jupyter's `_repr_mimebundle_` draws, and `T.grad` & co.
 # are found on `graphlens.tensor` as Theano users expect.
 UPWARD_CALLS = {
     ("graphlens.tensor.variable", "eval"): "graphlens.compile.function",
-    ("graphlens.tensor.variable", "_repr_svg_"): "graphlens.render.jupyter",
-    ("graphlens.tensor.variable", "_repr_html_"): "graphlens.render.jupyter",
-    ("graphlens.compile.function", "_repr_svg_"): "graphlens.render.jupyter",
-    ("graphlens.compile.function", "_repr_html_"): "graphlens.render.jupyter",
+    ("graphlens.tensor.variable", "_repr_mimebundle_"): "graphlens.render.jupyter",
+    ("graphlens.compile.function", "_repr_mimebundle_"): "graphlens.render.jupyter",
     ("graphlens.tensor", "__getattr__"): "graphlens.gradient",
     # A loop's op compiles its step function when first run, as x.eval() compiles.
     ("graphlens.scan.op", "program"): "graphlens.compile.function",

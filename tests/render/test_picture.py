@@ -1,4 +1,4 @@
-"""Tests for graphlens/render/picture.py (pydotprint) and jupyter.py (inline pictures)."""
+"""Tests for graphlens/render/picture.py (pydotprint); Jupyter's pictures are in test_jupyter.py."""
 
 import shutil
 
@@ -90,16 +90,6 @@ def test_options_are_keyword_only():
 def test_stage_before_shows_the_function_as_given():
     dot_text = pydotprint(small_function(), format="dot", stage="before")
     assert "before rewrites" in dot_text and 'id="b_n0"' in dot_text
-
-
-def test_variables_and_functions_display_inline_in_jupyter():
-    x = T.dvector("x")
-    expr = T.exp(x)
-    svg = expr._repr_svg_()
-    assert svg.startswith("<?xml") and 'class="node op"' in svg
-    html = small_function()._repr_html_()
-    assert html.startswith('<div class="graphlens-picture"') and "<svg" in html
-    assert "<?xml" not in html and html.endswith("</svg>\n</div>")
 
 
 def test_formats_listed_in_the_docstring_are_the_supported_ones():
