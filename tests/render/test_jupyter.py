@@ -15,6 +15,7 @@ from graphlens import function, shared
 from graphlens.errors import GraphlensWarning, LayoutBackendError
 from graphlens.render import html as html_module
 from graphlens.render import jupyter
+from graphlens.render.svg import to_svg
 
 ALL_THREE = {"text/plain", "text/html", "image/svg+xml"}
 
@@ -44,21 +45,27 @@ def page_parts(cell_html):
 
 def test_a_variable_gives_the_formula_the_svg_and_the_viewer_once():
     x = T.dvector("x")
-    bundle = T.exp(x)._repr_mimebundle_()
+    expr = T.exp(x)
+    bundle = expr._repr_mimebundle_()
     assert set(bundle) == ALL_THREE
     assert bundle["text/plain"] == "exp(x)"
+    svg = to_svg(expr, backend="wasm")
+    # The fallback is the picture less the hover texts an image cannot show.
+    assert bundle["image/svg+xml"] == jupyter.without_hover_text(svg)
     assert bundle["image/svg+xml"].startswith("<?xml")
     assert bundle["image/svg+xml"].count('class="node op"') == 1
+    assert "xlink:title" not in bundle["image/svg+xml"] and "<!--" not in bundle["image/svg+xml"]
+    assert len(bundle["image/svg+xml"]) < 0.9 * len(svg)
     cell = bundle["text/html"]
-    # The SVG is stored once in the HTML, without its XML prolog, and is the same picture.
+    # The SVG is stored once in the HTML, without its XML prolog, hover texts kept.
     assert cell.count("<svg") == 1 and "<?xml" not in cell
-    assert html_module.inline_svg(bundle["image/svg+xml"]) in cell
+    assert html_module.inline_svg(svg) in cell and 'xlink:title="input x: float64[?]' in cell
 
 
 def test_the_cell_page_around_the_svg_is_the_viewer_page():
     f = small_function()
     bundle = f._repr_mimebundle_()
-    svg = bundle["image/svg+xml"]
+    svg = to_svg(f, backend="wasm")
     parts = page_parts(bundle["text/html"])
     assert set(parts) == {"head", "tail"}          # the SVG is not carried a second time
     rebuilt = parts["head"] + html_module.inline_svg(svg) + parts["tail"]
