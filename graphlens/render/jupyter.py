@@ -134,10 +134,17 @@ def frame_height(svg: str) -> int:
 
 
 # Runs once where the cell's scripts run. The iframe is sandboxed with scripts only: the viewer
-# cannot reach the notebook, and its Content Security Policy forbids any fetch.
+# cannot reach the notebook, and its Content Security Policy forbids any fetch. The box is
+# looked up beside the script first: a frontend may run the script before the output is in the
+# page (then `document` does not find it yet), and ids stay a fallback where `currentScript`
+# is not set (scripts evaluated as text, as the classic notebook does).
 _UPGRADE = """(function () {
-  var box = document.getElementById("__ID__");
-  var data = document.getElementById("__ID__-page");
+  var here = document.currentScript && document.currentScript.parentNode;
+  function find(id) {
+    return (here && here.querySelector("[id='" + id + "']")) || document.getElementById(id);
+  }
+  var box = find("__ID__");
+  var data = find("__ID__-page");
   if (!box || !data || box.getAttribute("data-viewer")) return;
   var svg = box.querySelector("svg");
   var parts = JSON.parse(data.textContent);

@@ -134,12 +134,34 @@ def test_without_scripts_the_cell_is_the_static_picture():
     assert static.count('class="node op"') == 1 and "overflow:auto" in static
 
 
+# As JupyterLab shows HTML output: markup set on a node not yet in the page, each script
+# replaced by a fresh one (so that it runs), and the node attached afterwards.
+JUPYTERLAB_LIKE = """<!DOCTYPE html><html><body><script type="application/json" id="cell">%s</script>
+<script>
+var host = document.createElement("div");
+host.innerHTML = JSON.parse(document.getElementById("cell").textContent);
+host.querySelectorAll("script").forEach(function (old) {
+  var fresh = document.createElement("script");
+  if (old.type) fresh.type = old.type;
+  if (old.id) fresh.id = old.id;
+  fresh.textContent = old.textContent;
+  old.replaceWith(fresh);
+});
+document.body.appendChild(host);
+</script></body></html>"""
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_the_cell_becomes_the_viewer_where_scripts_run(tmp_path):
+@pytest.mark.parametrize("frontend", ["inline", "jupyterlab-like"])
+def test_the_cell_becomes_the_viewer_where_scripts_run(tmp_path, frontend):
     x = T.dvector("x")
     cell = jupyter.mimebundle(T.exp(x))["text/html"]
     path = tmp_path / "cell.html"
-    path.write_text(f"<!DOCTYPE html><html><body>{cell}</body></html>", encoding="utf-8")
+    if frontend == "inline":
+        page = f"<!DOCTYPE html><html><body>{cell}</body></html>"
+    else:
+        page = JUPYTERLAB_LIKE % html_module.script_json(cell)
+    path.write_text(page, encoding="utf-8")
     command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", path.as_uri()]
