@@ -44,5 +44,8 @@ def report_patterns() -> list:
 
 
 def emit_report(text: str, file=None):
-    """Print a trace report's text: coloured on a terminal, plain in a pipe or a file."""
+    """Print a trace report's text: coloured on a terminal, plain in a pipe or a file.
+
+    >>> emit_report(str(vanishing(cost, params)))     # BLOCKED in red on a tty  # doctest: +SKIP
+    """
     emit_text(text, report_patterns(), file)
