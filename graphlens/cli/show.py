@@ -7,6 +7,9 @@ applied (by name, with counts), then the gradient findings when the model has `c
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 
 import click
 
@@ -44,8 +47,11 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
               show_default=True,
               help="The graph as given (before), as compiled (after), or side by side.")
 @name_option
-@click.option("--open", "open_file", is_flag=True, help="Open the picture when it is written.")
-def show_command(model, out, stage, names, open_file):
+@click.option("--open", "open_file", is_flag=True,
+              help="Open the picture when it is written (exit status 2 when nothing can open "
+                   "it, e.g. no graphical display).")
+@click.pass_context
+def show_command(ctx, model, out, stage, names, open_file):
     """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
 
     graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
@@ -90,7 +96,51 @@ def show_command(model, out, stage, names, open_file):
     click.echo("\n".join(lines))
     if open_file:
         for path in paths:
-            click.launch(path)
+            problem = open_picture(path)
+            if problem is not None:
+                click.echo(f"error: --open could not open {path}: {problem}. The picture is "
+                           f"written; open it with a viewer of your own.", err=True)
+                ctx.exit(2)
+
+
+# How long an opener may run before it counts as started: xdg-open and `open` return at once
+# when they hand the file over, and with an error status when nothing takes it.
+OPENER_WAIT = 10
+
+
+def open_picture(path: str) -> str | None:
+    """Open `path` with the desktop's viewer; None when that worked, else why it could not.
+
+    >>> open_picture("model.svg")     # over ssh, no DISPLAY                # doctest: +SKIP
+    'no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)'
+    """
+    if sys.platform.startswith("win"):
+        try:
+            os.startfile(path)          # noqa: S606 — the user asked for exactly this
+        except OSError as exc:
+            return f"Windows could not open it ({exc.strerror or exc})"
+        return None
+    if sys.platform == "darwin":
+        command = ["open", path]
+    else:
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            return "no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)"
+        if shutil.which("xdg-open") is None:
+            return "xdg-open, which opens files on Linux desktops, is not on PATH"
+        command = ["xdg-open", path]
+    try:
+        opener = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except OSError as exc:
+        return f"{command[0]} could not be run ({exc.strerror or exc})"
+    try:
+        _, stderr = opener.communicate(timeout=OPENER_WAIT)
+    except subprocess.TimeoutExpired:
+        return None                     # still running: it is the viewer, showing the picture
+    if opener.returncode != 0:
+        said = stderr.decode("utf-8", "replace").strip().splitlines()
+        return (f"{command[0]} exited with status {opener.returncode}"
+                + (f" ({said[-1][:200]})" if said else ""))
+    return None
 
 
 def _stage_words(stage):

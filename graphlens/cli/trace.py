@@ -41,6 +41,7 @@ def trace_command(ctx, model, strict, stats, out):
       graphlens trace --strict gallery/sgn_autoencoder_fixed.py   # exit 1 on findings
     """
     from graphlens.cli.model import listing
+    from graphlens.render.trace_text import emit_report
     from graphlens.trace.vanishing import vanishing
 
     if out is not None and os.path.splitext(out)[1].lower() not in PICTURE_FORMATS:
@@ -58,7 +59,7 @@ def trace_command(ctx, model, strict, stats, out):
                          f"example_inputs = {{x: data_x, y: data_y}}")
     with progress("tracing gradients"):
         report = vanishing(loaded.cost, loaded.params)
-    click.echo(str(report).rstrip("\n"))
+    emit_report(str(report).rstrip("\n"))
     suspects = []
     if stats:
         import numpy as np
@@ -67,10 +68,10 @@ def trace_command(ctx, model, strict, stats, out):
         # NaN and overflow are what the statistics report: numpy's warnings would say it twice.
         with progress("evaluating the gradient on example_inputs"), np.errstate(all="ignore"):
             runtime = gradient_stats(loaded.cost, loaded.params, loaded.example_inputs)
-        click.echo("\n" + str(runtime).rstrip("\n"))
+        emit_report("\n" + str(runtime).rstrip("\n"))
         suspects = runtime.suspects
         if any(suspect.kind == "nonfinite" for suspect in suspects):
-            click.echo("\n" + nan_birthplaces(loaded, runtime))
+            emit_report("\n" + nan_birthplaces(loaded, runtime))
     if out is not None:
         with progress(f"drawing {out}"):
             write_trace_picture(loaded, out)

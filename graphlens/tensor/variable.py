@@ -287,15 +287,11 @@ class TensorVariable(Variable):
         return function(inputs, self, on_unused_input="ignore")(
             *[inputs_to_values[var] for var in inputs])
 
-    def _repr_svg_(self):
-        """Jupyter: the picture of this variable's graph."""
-        from graphlens.render.jupyter import repr_svg
-        return repr_svg(self)
-
-    def _repr_html_(self):
-        """Jupyter: the picture of this variable's graph, in a scrollable box."""
-        from graphlens.render.jupyter import repr_html
-        return repr_html(self)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Jupyter: the graph laid out once, as the interactive viewer (text/html), a static
+        SVG (image/svg+xml) and the `pp` formula (text/plain)."""
+        from graphlens.render.jupyter import mimebundle
+        return mimebundle(self, include, exclude)
 
 
 TensorType.variable_class = TensorVariable

@@ -25,6 +25,18 @@ _STATUS_TEXT = {
 }
 _STATUS_STYLE = {"blocked": "bold red", "partly_blocked": "bold yellow",
                  "disconnected": "bold magenta", "integer": "bold magenta"}
+# The rich style of each suspect kind of a GradientStats report, worst in red.
+SUSPECT_STYLE = {"nonfinite": "bold red", "zero_gradient": "bold red", "exploding": "red",
+                 "vanishing": "yellow", "dead_units": "yellow", "saturated": "yellow"}
+
+
+def status_styles() -> dict:
+    """{status word as the text prints it: rich style}, for colouring the plain report.
+
+    >>> status_styles()['BLOCKED']
+    'bold red'
+    """
+    return {_STATUS_TEXT[status][0]: style for status, style in _STATUS_STYLE.items()}
 
 
 def _wrap(text: str, indent: str, label: str = "") -> list[str]:
@@ -207,11 +219,9 @@ def rich_stats(report):
     from rich.text import Text
     parts = [Text.assemble(("Gradient statistics", "bold"),
                            f" of {report.cost} = {report.cost_value:.6g}")]
-    styles = {"nonfinite": "bold red", "zero_gradient": "bold red", "exploding": "red",
-              "vanishing": "yellow", "dead_units": "yellow", "saturated": "yellow"}
     for number, suspect in enumerate(report.suspects, 1):
         parts.append(Text.assemble(f"{number}. ", (suspect.kind.replace("_", " "),
-                                                   styles[suspect.kind]),
+                                                   SUSPECT_STYLE[suspect.kind]),
                                    f" {suspect.subject} ", (suspect.where, "cyan"),
                                    f": {suspect.message}"))
     if not report.suspects:

@@ -1,5 +1,7 @@
 """`graphlens show`: where the picture goes, which format, and the summary it prints."""
 
+import sys
+
 import pytest
 
 from graphlens.cli.model import load_model
@@ -75,11 +77,58 @@ def test_unknown_output_ending_is_a_usage_error(write_model, run_cli, tmp_path):
     assert not (tmp_path / "pic.jpeg").exists()
 
 
-def test_png_without_a_system_graphviz_is_a_clear_error(write_model, run_cli):
-    result = run_cli("show", write_model(SGN), "-o", "pic.png")
+def test_pdf_without_typst_names_the_one_command_that_adds_it(write_model, run_cli, tmp_path,
+                                                             monkeypatch):
+    monkeypatch.setitem(sys.modules, "typst", None)      # `import typst` fails, as without it
+    result = run_cli("show", write_model(SGN), "-o", "pic.pdf")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: PDF without the system Graphviz needs Typst")
+    assert 'Fix: `pip install "graphlens[pdf]"`' in result.stderr
+    assert not (tmp_path / "pic.pdf").exists()
+
+
+def test_open_with_no_display_says_so_and_exits_non_zero(write_model, run_cli, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    result = run_cli("show", write_model(SGN), "-o", "pic.svg", "--open")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: ")
-    assert "png" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == ("error: --open could not open pic.svg: no graphical display "
+                             "(DISPLAY and WAYLAND_DISPLAY are unset). The picture is written; "
+                             "open it with a viewer of your own.\n")
+    assert (tmp_path / "pic.svg").read_text().startswith("<?xml")
+    assert result.stdout.startswith("wrote pic.svg")
+
+
+def test_open_whose_opener_fails_reports_its_status(write_model, run_cli, tmp_path,
+                                                    monkeypatch):
+    # A desktop with no viewer for the file: xdg-open exits 3 ("no method available").
+    opener = tmp_path / "bin" / "xdg-open"
+    opener.parent.mkdir()
+    opener.write_text("#!/bin/sh\necho 'xdg-open: no method available for opening' >&2\nexit 3\n")
+    opener.chmod(0o755)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setenv("PATH", str(opener.parent))
+    result = run_cli("show", write_model(SGN), "-o", "pic.svg", "--open")
+    assert result.exit_code == 2
+    assert ("could not open pic.svg: xdg-open exited with status 3 (xdg-open: no method "
+            "available for opening)") in result.stderr
+
+
+def test_open_that_works_exits_zero(write_model, run_cli, tmp_path, monkeypatch):
+    opened = tmp_path / "opened.txt"
+    opener = tmp_path / "bin" / "xdg-open"
+    opener.parent.mkdir()
+    opener.write_text(f"#!/bin/sh\necho \"$1\" > {opened}\n")
+    opener.chmod(0o755)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setenv("PATH", str(opener.parent))
+    result = run_cli("show", write_model(SGN), "-o", "pic.svg", "--open")
+    assert result.exit_code == 0, result.stderr
+    assert opened.read_text() == "pic.svg\n"
 
 
 def test_model_without_cost_says_gradients_were_not_checked(write_model, run_cli):

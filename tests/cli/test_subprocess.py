@@ -1,6 +1,7 @@
 """The command as a real process: `python -m graphlens.cli.main` and the `graphlens` script."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,3 +107,40 @@ def test_model_changing_folder_gets_its_picture_where_show_says(write_model, tmp
     assert result.stdout.splitlines()[0].startswith(f"wrote {picture} ")
     assert (tmp_path / picture).read_text().startswith("digraph")
     assert not os.path.exists("/" + picture)
+
+
+def _read_terminal(args, cwd):
+    """Run the command with stdout on a pseudo-terminal; what it printed there."""
+    import pty
+    import select
+
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               TERM="xterm", COLUMNS="120")
+    env.pop("NO_COLOR", None)
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "graphlens.cli.main", *args], cwd=cwd,
+                               env=env, stdout=follower, stderr=subprocess.DEVNULL)
+    os.close(follower)
+    seen = b""
+    while select.select([leader], [], [], 60)[0]:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:                 # the process closed its end
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=60)
+    os.close(leader)
+    return seen.decode("utf-8").replace("\r\n", "\n")
+
+
+def test_trace_is_coloured_on_a_terminal_and_plain_in_a_pipe(write_model, tmp_path):
+    path = write_model(SGN)
+    piped = run(["trace", path], tmp_path)
+    assert piped.returncode == 0 and "\x1b[" not in piped.stdout
+    assert "  BLOCKED: its gradient is identically zero." in piped.stdout
+    terminal = _read_terminal(["trace", path], tmp_path)
+    assert "  \x1b[1;31mBLOCKED\x1b[0m: its gradient is identically zero." in terminal
+    # The same words, only coloured.
+    assert re.sub(r"\x1b\[[0-9;]*m", "", terminal) == piped.stdout

@@ -164,16 +164,18 @@ def test_dot_syntax_error_from_system_dot_carries_graphviz_message():
     assert message.endswith("syntax error in line 2 near ';'")
 
 
-def test_png_from_wasm_names_the_format_and_the_backend_that_can(no_system_dot):
+def test_png_without_a_system_graphviz_comes_from_the_wasm_svg(no_system_dot):
+    # 'auto' picks wasm; its SVG goes through resvg (render/convert.py).
+    png = render_dot(SMALL_DOT, format="png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png == render_dot(SMALL_DOT, format="png")
+
+
+def test_a_format_no_backend_renders_names_the_ones_that_exist(no_system_dot):
     with pytest.raises(LayoutBackendError) as caught:
-        render_dot(SMALL_DOT, format="png")
+        render_dot(SMALL_DOT, format="gif")
     assert str(caught.value) == (
-        "format 'png' is not available from the wasm backend (system renders svg, png, pdf; "
-        "wasm renders svg). Backend 'auto' chose wasm because Graphviz's `dot` is not on PATH. "
-        "Fix: install Graphviz (https://graphviz.org/download/: `apt-get install graphviz`, "
-        "`brew install graphviz` or `conda install graphviz`) and use backend='system', "
-        "or ask for svg."
-    )
+        "format 'gif' is not supported by any layout backend: system renders svg, png, pdf; "
+        "wasm renders svg, png, pdf.")
 
 
 def test_a_pip_only_install_lays_out_svg_with_the_wasm_backend(no_system_dot):
