@@ -20,6 +20,7 @@ from graphlens.directional import Lop, Rop
 from graphlens.graph.clone import clone
 from graphlens import tensor
 from graphlens.scan import scan, map, reduce, foldl, foldr  # noqa: A004 (Theano's names)
+from graphlens.updates import OrderedUpdates
 from graphlens.tensor.blas import dot
 
 change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
@@ -30,7 +31,7 @@ __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
-    "pprint", "scan", "map", "reduce", "foldl", "foldr",
+    "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates",
 ]
 
 

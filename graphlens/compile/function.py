@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
+from graphlens.errors import (ArgumentError, GraphlensTypeError, GraphlensWarning,
+                              MissingInputError, ShapeError, with_user_line,
                               UnusedInputError, describe)
 from graphlens.errors import InvalidArgumentError
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
@@ -221,9 +222,10 @@ def _without_gc_pauses(compile_function):
 
 
 @_without_gc_pauses
-def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
-             allow_input_downcast=False, on_unused_input=None, name=None, nan_guard=False,
-             no_default_updates=False):
+def function(inputs, outputs=None, mode=None, updates=None, givens=None,
+             no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
+             allow_input_downcast=None, profile=None, on_unused_input=None, *,
+             nan_guard=False):
     """Compile `outputs` as a function of `inputs`.
 
     givens: {variable: expression} substituted before compiling (shared variables included).
@@ -234,11 +236,19 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     no_default_updates: True skips the default updates of shared variables (a random stream's
     state, say: the same draws on every call); a list skips those variables' only.
 
+    The positional order and the other keywords are Theano's: `accept_inplace` and
+    `rebuild_strict` change nothing (graphs hold no in-place ops until the in-place rewrite, and
+    givens keep dtype and rank); `profile` warns that graphlens profiles with `graphlens trace`.
+
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
     """
     if on_unused_input is None:
         on_unused_input = config.on_unused_input
+    if profile:
+        warnings.warn(with_user_line("function(profile=...) collects nothing in graphlens: "
+                                     "`graphlens trace --stats MODEL.py` times and measures "
+                                     "each node"), GraphlensWarning, stacklevel=2)
     if on_unused_input not in ("raise", "warn", "ignore"):
         raise InvalidArgumentError(f"function: on_unused_input must be 'raise', 'warn' or "
                                    f"'ignore', got {on_unused_input!r:.40}")

@@ -83,7 +83,7 @@ def __getattr__(name):
 # Theano's names beyond the basics (issue 13): special functions, extra_ops, sorting, products.
 from graphlens.tensor import extra_ops  # noqa: E402  (theano.tensor.extra_ops)
 from graphlens.tensor.rounding import RoundHalfAwayFromZero  # noqa: E402,F401
-from graphlens.tensor.diagonal import diag, diagonal  # noqa: E402,F401
+from graphlens.tensor.diagonal import diag, diagonal, fill_diagonal  # noqa: E402,F401
 from graphlens.tensor.extra_ops import (bincount, cumprod, cumsum, diff,  # noqa: E402,F401
                                         repeat)
 from graphlens.tensor.nonzero import flatnonzero, nonzero, nonzero_values  # noqa: E402,F401

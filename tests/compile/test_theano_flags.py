@@ -73,3 +73,16 @@ def test_theano_only_flags_are_accepted_with_their_values():
         config.device = "cuda"
     with pytest.raises(ConfigError, match="optimizer='fast_runn'"):
         config.optimizer = "fast_runn"
+
+
+def test_function_takes_theano_s_positional_order_and_keywords():
+    # theano.function(inputs, outputs, mode, updates, givens, no_default_updates,
+    # accept_inplace, name, rebuild_strict, allow_input_downcast, profile, on_unused_input)
+    x = T.dscalar("x")
+    s = graphlens.shared(0.0, name="s")
+    f = function([x], x * 2, None, [(s, s + x)], None, False, False, "f", True, None, None,
+                 "raise")
+    assert f(3.0) == 6.0 and s.get_value() == 3.0 and f.name == "f"
+    with pytest.warns(GraphlensWarning, match=r"profile=.*graphlens trace.*test_theano_flags"):
+        g = function([x], x + 1, profile=True, accept_inplace=True, rebuild_strict=False)
+    assert g(1.0) == 2.0
