@@ -106,6 +106,7 @@ where = switch
 from graphlens.tensor.rounding import (iround, round_half_away_from_zero,  # noqa: E402,F401
                                        round_half_to_even, trunc)
 from graphlens.tensor.join import split, stacklists  # noqa: E402,F401
+from graphlens.tensor.specify_shape import specify_shape  # noqa: E402,F401
 from graphlens.tensor.special import arctan2  # noqa: E402,F401
 
 bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert   # Theano's names

@@ -279,3 +279,68 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     op = Conv2d(normalize_border_mode(border_mode), subsample, bool(filter_flip), dilation,
                 _shape_hint(input_shape, "input_shape"), _shape_hint(filter_shape, "filter_shape"))
     return op(input, filters)
+
+
+def _options(border_mode, subsample, filter_flip, filter_dilation, what):
+    subsample = _pair(subsample, what)
+    dilation = _pair(filter_dilation, "filter_dilation")
+    if min(subsample) < 1 or min(dilation) < 1:
+        raise ValueError(f"conv2d at {call_site()}: {what} and filter_dilation must be >= 1, "
+                         f"got {subsample} and {dilation}")
+    return {"border_mode": normalize_border_mode(border_mode), "subsample": subsample,
+            "filter_flip": bool(filter_flip), "filter_dilation": dilation}
+
+
+def _given_shape(shape, what):
+    """A 4-entry shape whose last two entries (rows, cols) must be given: ints or symbolic."""
+    if shape is None or len(shape) != 4 or shape[2] is None or shape[3] is None:
+        raise ValueError(f"conv2d at {call_site()}: {what} must have 4 entries, the last two "
+                         f"(rows, cols) given, got {shape!r}")
+    hint = tuple(int(s) if isinstance(s, (int, np.integer)) else None for s in shape)
+    return hint, _shape_vector(list(shape[2:]))
+
+
+def conv2d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None,
+                           border_mode="valid", subsample=(1, 1), filter_flip=True,
+                           filter_dilation=(1, 1), num_groups=1, unshared=False):
+    """The gradient of conv2d with respect to its images, given the gradient of its output
+    (Theano's): `input_shape` is the images' (batch, channels, rows, cols), rows and cols
+    required (ints or symbolic), the rest may be None.
+
+    >>> gx = conv2d_grad_wrt_inputs(gz, W, (None, 3, 32, 32))        # doctest: +SKIP
+    """
+    if num_groups != 1 or unshared:
+        raise ValueError(f"conv2d at {call_site()}: graphlens convolves with num_groups=1 and "
+                         f"unshared=False only")
+    imshp, image_hw = _given_shape(input_shape, "input_shape")
+    op = Conv2dGradInputs(**_options(border_mode, subsample, filter_flip, filter_dilation,
+                                     "subsample"), imshp=imshp)
+    return op(filters, output_grad, image_hw)
+
+
+def conv2d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None,
+                            border_mode="valid", subsample=(1, 1), filter_flip=True,
+                            filter_dilation=(1, 1), num_groups=1, unshared=False):
+    """The gradient of conv2d with respect to its filters, given the gradient of its output
+    (Theano's): `filter_shape` is the filters' (out, channels, rows, cols), rows and cols
+    required."""
+    if num_groups != 1 or unshared:
+        raise ValueError(f"conv2d at {call_site()}: graphlens convolves with num_groups=1 and "
+                         f"unshared=False only")
+    kshp, kernel_hw = _given_shape(filter_shape, "filter_shape")
+    op = Conv2dGradWeights(**_options(border_mode, subsample, filter_flip, filter_dilation,
+                                      "subsample"), kshp=kshp)
+    return op(input, output_grad, kernel_hw)
+
+
+def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mode="valid",
+                     input_dilation=(1, 1), filter_flip=True, filter_dilation=(1, 1),
+                     num_groups=1, unshared=False):
+    """The transpose of conv2d (a "deconvolution", as in DCGAN decoders): the gradient of a
+    conv2d of stride `input_dilation` with respect to images of `output_shape` (Theano's).
+
+    >>> up = conv2d_transpose(h, W, output_shape=(None, 3, 32, 32), input_dilation=(2, 2))  # doctest: +SKIP
+    """
+    return conv2d_grad_wrt_inputs(input, filters, output_shape, filter_shape, border_mode,
+                                  input_dilation, filter_flip, filter_dilation, num_groups,
+                                  unshared)
