@@ -20,6 +20,10 @@ from graphlens.render import naming
 # Longest label line before wrapping, and longest user text before it is shortened.
 LINE_WIDTH = 34
 MAX_TEXT = 80
+# Longest op text a box shows (two wrapped lines); the full text stays in the tooltip and the
+# HTML panel. A fused op's formula can run to hundreds of characters: drawn whole, its box
+# would be wider than the rest of the picture.
+MAX_LABEL = 68
 
 
 def printable(text: object, limit: int = MAX_TEXT) -> str:
@@ -33,6 +37,15 @@ def printable(text: object, limit: int = MAX_TEXT) -> str:
     if len(text) > limit:
         text = text[:limit - 3] + "..."
     return text
+
+
+def cut(text: str, limit: int = MAX_LABEL) -> str:
+    """`text` cut to at most `limit` characters for a picture's label, ending in '...' when cut.
+
+    >>> cut('Composite{(i0 * 2.0) + exp(i1)}', 20)
+    'Composite{(i0 * ...'
+    """
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def wrap(text: str, width: int = LINE_WIDTH) -> list[str]:

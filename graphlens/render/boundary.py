@@ -1,0 +1,101 @@
+"""The edge of a focused picture: small dashed boxes standing for what the focus leaves out.
+
+A focus (`focus.py`) keeps part of a view. An op it keeps may read values computed outside it,
+and its result may be read by ops outside it; drawn as is, those edges would simply vanish and
+the picture would lie about the graph. So each kept op with inputs from outside gets one box
+"... 2 more inputs" (its edges carry the argument positions), and each kept op read outside gets
+one box "... read by 3 more ops"; their tooltips name those ops and the user's lines.
+
+>>> input_stub(builder, node, 'a_n4', {0: x_T}, None)                    # doctest: +SKIP
+'a_f0'
+"""
+
+from __future__ import annotations
+
+from graphlens.graph.basic import Constant
+from graphlens.render import labels
+from graphlens.render.scene import SceneEdge, SceneNode
+
+# Ops listed by name in a box's tooltip; the rest are counted.
+MAX_LISTED = 12
+
+
+def is_cut(selection, var) -> bool:
+    """True when `var`'s value comes from outside the focus `selection`."""
+    if var.owner is not None:
+        return var.owner not in selection.nodes
+    if isinstance(var, Constant):
+        return False            # drawn beside each reader, never part of a walk
+    return selection.roots is not None and var not in selection.roots
+
+
+def cut_inputs(selection, node) -> dict:
+    """{input position: variable} of `node`'s inputs that come from outside the focus."""
+    return {position: var for position, var in enumerate(node.inputs)
+            if is_cut(selection, var)}
+
+
+def input_stub(builder, node, key, cut, cluster) -> str:
+    """Add the box standing for op `key`'s inputs `cut` ({position: var}); returns its key."""
+    distinct = list(dict.fromkeys(cut.values()))
+    count = len(distinct)
+    lines = [f"input {position}: {_what(builder, var)}" for position, var in cut.items()]
+    tooltip = "\n".join([f"{count} input{'s' if count != 1 else ''} of {key} computed "
+                         f"outside the focus:"] + _listed(lines))
+    return _add(builder, f"... {count} more input{'s' if count != 1 else ''}", tooltip,
+                cluster, {"feeds": key})
+
+
+def variable_stub(builder, var, cluster) -> str:
+    """A box standing for one value computed outside the focus (read inside a fused op's box,
+    or a graph output); one per value and cluster."""
+    known = builder.stub_keys.get((var, cluster))
+    if known is None:
+        known = builder.stub_keys[(var, cluster)] = _add(
+            builder, "... 1 more input", f"computed outside the focus: {_what(builder, var)}",
+            cluster, {})
+    return known
+
+
+def reader_stub(builder, node, key, cluster) -> None:
+    """Add a box below op `key` when ops outside the focus read its result."""
+    outside = []
+    for out in node.outputs:
+        outside += [reader for reader in builder.selection.readers.get(out, ())
+                    if reader not in builder.selection.nodes]
+    outside = list(dict.fromkeys(outside))
+    if not outside:
+        return
+    count = len(outside)
+    lines = [_what(builder, reader.outputs[0]) for reader in outside]
+    tooltip = "\n".join([f"{key}'s result is also read by {count} op"
+                         f"{'s' if count != 1 else ''} outside the focus:"] + _listed(lines))
+    stub = _add(builder, f"... read by {count} more op{'s' if count != 1 else ''}", tooltip,
+                cluster, {"reads": key})
+    builder.scene.edges.append(SceneEdge(key, stub, "stub"))
+
+
+def _add(builder, label, tooltip, cluster, facts) -> str:
+    key = f"{builder.prefix}_f{builder.stub_count}"
+    builder.stub_count += 1
+    builder.scene.add_node(SceneNode(key, "stub", label, tooltip, cluster,
+                                     info={"kind": "stub", "title": label, "tooltip": tooltip,
+                                           **facts}))
+    return key
+
+
+def _what(builder, var) -> str:
+    """`Dot at model.py:21` for a computed value, `X (input)` for a root."""
+    if var.owner is None:
+        name = labels.printable(var.name) if var.name else "unnamed"
+        return f"{name} ({'shared variable' if labels.is_shared(var) else 'input'})"
+    text = labels.cut(builder.op_text(var.owner.op))
+    if var.name:
+        text = f"{labels.printable(var.name)} = {text}"
+    return f"{text} at {labels.source_text(var)}"
+
+
+def _listed(lines) -> list:
+    if len(lines) <= MAX_LISTED:
+        return lines
+    return lines[:MAX_LISTED] + [f"... and {len(lines) - MAX_LISTED} more"]
