@@ -15,9 +15,12 @@ from __future__ import annotations
 from graphlens.graph.basic import Constant
 from graphlens.render import labels
 from graphlens.render.scene import SceneEdge, SceneNode
+from graphlens.trace.naming import short_expression
 
 # Ops listed by name in a box's tooltip; the rest are counted.
 MAX_LISTED = 12
+# A cut-off input is named in its box (as a short formula) up to this many characters.
+LABEL_WIDTH = 30
 
 
 def is_cut(selection, var) -> bool:
@@ -26,7 +29,7 @@ def is_cut(selection, var) -> bool:
         return var.owner not in selection.nodes
     if isinstance(var, Constant):
         return False            # drawn beside each reader, never part of a walk
-    return selection.roots is not None and var not in selection.roots
+    return var not in selection.roots
 
 
 def cut_inputs(selection, node) -> dict:
@@ -42,8 +45,11 @@ def input_stub(builder, node, key, cut, cluster) -> str:
     lines = [f"input {position}: {_what(builder, var)}" for position, var in cut.items()]
     tooltip = "\n".join([f"{count} input{'s' if count != 1 else ''} of {key} computed "
                          f"outside the focus:"] + _listed(lines))
-    return _add(builder, f"... {count} more input{'s' if count != 1 else ''}", tooltip,
-                cluster, {"feeds": key})
+    label = [f"... {count} more input{'s' if count != 1 else ''}"]
+    if count <= 2:
+        # What they are, briefly: `b3`, `X.T`; the tooltip has the ops and the lines.
+        label += [labels.cut(short_expression(var, depth=2), LABEL_WIDTH) for var in distinct]
+    return _add(builder, "\n".join(label), tooltip, cluster, {"feeds": key})
 
 
 def variable_stub(builder, var, cluster) -> str:
@@ -52,7 +58,9 @@ def variable_stub(builder, var, cluster) -> str:
     known = builder.stub_keys.get((var, cluster))
     if known is None:
         known = builder.stub_keys[(var, cluster)] = _add(
-            builder, "... 1 more input", f"computed outside the focus: {_what(builder, var)}",
+            builder, "... 1 more input\n" + labels.cut(short_expression(var, depth=2),
+                                                       LABEL_WIDTH),
+            f"computed outside the focus: {_what(builder, var)}",
             cluster, {})
     return known
 

@@ -7,7 +7,9 @@ Three questions, each a `Focus`:
 - `Focus.route(cost, W1)`: the gradient's route, every op on a path from the parameter to the
   cost (the forward graph) or to the parameter's new value (the gradient graph of a training
   function); where the gradient dies is marked from `trace.vanishing`'s findings;
-- `Focus.path(a, b)`: every op on a path between two variables (either may be the upstream one).
+- `Focus.path(a, b)`: every op on a path between two variables (either may be the upstream one);
+  when neither is computed from the other (two weights), the paths from both down to the first
+  ops that read both.
 
 What a focused picture leaves out is never silent: an op whose inputs come from outside the
 focus gets a small dashed "... 2 more inputs" box, and one whose result is read outside it a
@@ -105,12 +107,12 @@ class Focus:
 
 @dataclass
 class Selection:
-    """The part of one view a focus keeps: `nodes` (Apply) and `roots` (input and shared
-    variables drawn; None: every root a kept op reads), `readers` ({variable: its readers in
-    the view}) for the boundary boxes, and `found` (the located targets)."""
+    """The part of one view a focus keeps: `nodes` (Apply) and `roots` (the input and shared
+    variables drawn), `readers` ({variable: its readers in the view}) for the boundary boxes,
+    and `found` (the located targets)."""
 
     nodes: set
-    roots: set | None
+    roots: set
     readers: dict
     found: list
 
@@ -136,16 +138,29 @@ def select(focus: Focus, view, what: str = "the graph") -> Selection:
         if not kept:
             raise FocusError(f"{focus.names()[1]} is on no path to {focus.names()[0]} in "
                              f"{what}: the cost does not depend on it")
-        return Selection(kept, None, readers, found)
+        return Selection(kept, _leaves(kept, found), readers, found)
     first, second = found
     if first is second:
         raise FocusError(f"--path needs two different variables; both name "
                          f"{focus.names()[0]}")
     kept = _between(nodes, [first], [second]) or _between(nodes, [second], [first])
     if not kept:
+        # Neither is computed from the other (two weights, say): draw both paths down to the
+        # ops where they first meet, i.e. that read both.
+        kept = _meeting(nodes, first, second)
+    if not kept:
         raise FocusError(f"no path joins {focus.names()[0]} and {focus.names()[1]} in {what}: "
-                         f"neither is computed from the other")
-    return Selection(kept, None, readers, found)
+                         f"neither is computed from the other, and no op reads both")
+    return Selection(kept, _leaves(kept, found), readers, found)
+
+
+def _leaves(kept, found) -> set:
+    """The inputs and shared variables a route or path draws: the targets, and those its ops
+    read (one node each; they say what a `dot` multiplies)."""
+    roots = {var for var in found if var.owner is None}
+    roots.update(var for node in kept for var in node.inputs
+                 if var.owner is None and not isinstance(var, Constant))
+    return roots
 
 
 def _resolve(target, focus, view, members, what):
@@ -174,12 +189,7 @@ def _readers(nodes) -> dict:
 def _between(nodes, sources, ends) -> set:
     """The ops on a path from a variable of `sources` to one of `ends`: one forward pass marks
     what depends on the sources, one backward pass what the ends depend on."""
-    downstream = set(sources)
-    below = set()
-    for node in nodes:
-        if any(var in downstream for var in node.inputs):
-            below.add(node)
-            downstream.update(node.outputs)
+    below = set().union(*(_below(nodes, source) for source in sources))
     needed = set(ends)
     kept = set()
     for node in reversed(nodes):
@@ -188,6 +198,28 @@ def _between(nodes, sources, ends) -> set:
             if node in below:
                 kept.add(node)
     return kept
+
+
+def _meeting(nodes, first, second) -> set:
+    """The ops on paths from `first` and from `second` to the first ops depending on both."""
+    of_first, of_second = _below(nodes, first), _below(nodes, second)
+    both = of_first & of_second
+    meets = [node for node in nodes if node in both
+             and not any(var.owner in both for var in node.inputs)]
+    if not meets:
+        return set()
+    ends = [node.outputs[0] for node in meets]
+    return _between(nodes, [first], ends) | _between(nodes, [second], ends)
+
+
+def _below(nodes, var) -> set:
+    """The ops that depend on `var`, in one forward pass."""
+    downstream, below = {var}, set()
+    for node in nodes:
+        if any(source in downstream for source in node.inputs):
+            below.add(node)
+            downstream.update(node.outputs)
+    return below
 
 
 def _around(var, hops, readers) -> tuple[set, set]:

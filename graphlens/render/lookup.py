@@ -113,8 +113,9 @@ def view_variables(view) -> set:
 def locate(var, view, members=None):
     """`var` (of the user's graph) as drawn in `view`, or None when the view lacks it.
 
-    A compiled function draws copies: the graph as given is a clone (matched node by node, as
-    `render/findings.py` does), the graph as compiled is rewritten (a function output or update
+    A compiled function draws copies: its outputs and update values keep their positions; other
+    variables of the graph as given are matched node by node (as `render/findings.py` does);
+    the graph as compiled is rewritten (a function output or update
     keeps its position; another variable is the first compiled node descending from its
     original and running the same op class, else the first descending from it at all).
     """
@@ -124,6 +125,14 @@ def locate(var, view, members=None):
     function = view.function
     if function is None:
         return None
+    graph = function.fgraph_before if view.stage == "before" else function.fgraph
+    # The user's outputs and update values keep their positions in both graphs (even when
+    # givens changed what they are computed from).
+    targets = ([getattr(out, "variable", out) for out in function.outputs]
+               + [value for _, value in function.updates])
+    for position, target in enumerate(targets):
+        if target is var:
+            return graph.outputs[position]
     before_graph = function.fgraph_before
     before_var = var
     if var.owner is not None and var.owner not in before_graph.apply_nodes:

@@ -117,7 +117,10 @@ class ViewBuilder:
 
     def _what(self) -> str:
         """The drawn graph, for messages: `the graph after rewrites`."""
-        return f"the graph {STAGE_TITLES[self.view.stage]}".replace("the graph graph", "the graph")
+        function = self.view.function
+        name = (f"function {labels.printable(function.name)!r}" if function is not None
+                and function.name else "the graph")
+        return name if self.view.stage == "graph" else f"{name} {STAGE_TITLES[self.view.stage]}"
 
     def _drawn(self, var) -> bool:
         """False for a root or value the focus leaves out (always True without a focus)."""
