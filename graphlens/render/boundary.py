@@ -38,6 +38,23 @@ def cut_inputs(selection, node) -> dict:
             if is_cut(selection, var)}
 
 
+def positions_text(cut, names=None) -> str:
+    """The argument positions a box stands for, runs shortened: `0, 2-5`; or their names.
+
+    >>> positions_text({0: 'a', 2: 'b', 3: 'c', 4: 'd'})
+    '0, 2-4'
+    """
+    if names:
+        return ", ".join(names[position] for position in sorted(cut))
+    runs = []
+    for position in sorted(cut):
+        if runs and position == runs[-1][1] + 1:
+            runs[-1][1] = position
+        else:
+            runs.append([position, position])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def input_stub(builder, node, key, cut, cluster) -> str:
     """Add the box standing for op `key`'s inputs `cut` ({position: var}); returns its key."""
     distinct = list(dict.fromkeys(cut.values()))

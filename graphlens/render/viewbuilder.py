@@ -251,7 +251,12 @@ class ViewBuilder:
     def _add_op(self, node, key, cluster, source_of, extra_info=None):
         """Draw `node` as a box (or, for a fused op, as a cluster of its inner ops)."""
         origin = self.origins.get(node)
-        if drawn_open(node, self.max_nodes):
+        # In a focused picture a loop stays closed: its step's ops are not the focus, and each
+        # value the step reads from outside would need a box of its own.
+        graph = inner_graph(node.op)
+        loop_in_focus = (self.selection is not None and graph is not None
+                         and not graph.substitutable)
+        if drawn_open(node, self.max_nodes) and not loop_in_focus:
             # Nesting of fused ops inside fused ops is shallow (a few levels), never graph depth.
             self.op_keys[node] = add_fused(self, node, key, cluster, source_of, origin)
             return
@@ -288,8 +293,9 @@ class ViewBuilder:
             tooltip.append(f"inside fused op {extra_info['fused_in']}")
         if closed:
             limit = min(MAX_OPEN_FUSED, self.max_nodes or MAX_OPEN_FUSED)
-            tooltip += [extra_info["fused_closed"],
-                        f"drawn closed: more than {limit:,} fused ops do not fit in one box"]
+            why = (f"more than {limit:,} fused ops do not fit in one box" if not loop_in_focus
+                   else "a loop is drawn closed in a focused picture")
+            tooltip += [extra_info["fused_closed"], f"drawn closed: {why}"]
         # A random draw keeps the op's facts but its own shape: a reader spots the noise.
         kind = "random" if node.op.draws_random else "op"
         if kind == "random":
@@ -307,8 +313,13 @@ class ViewBuilder:
             cut = boundary.cut_inputs(self.selection, node)
         stub = boundary.input_stub(self, node, key, cut, cluster) if cut else None
         for position, var in enumerate(node.inputs):
-            tail = stub if position in cut else source_of(var, cluster)
             label = (names[position] if names else str(position)) if ordered else None
+            if position in cut:
+                if position != min(cut):
+                    continue
+                # One edge from the box for all the inputs it stands for: `0, 2-14`.
+                label = boundary.positions_text(cut, names) if ordered else None
+            tail = stub if position in cut else source_of(var, cluster)
             self.scene.edges.append(SceneEdge(tail, key, "data", label,
                                               subject=(node, position)))
 
