@@ -114,7 +114,9 @@ def show_command(model, out, stage, names, focus_name, hops, path, max_nodes, ra
                            max_nodes=max_nodes, rankdir=rankdir, backend=backend, focus=focus,
                            overlay=findings_overlay(compiled, report))
             except FocusError as exc:
-                raise FocusError(f"{name}: {exc}") from None
+                if f"'{name}'" in str(exc):
+                    raise
+                raise FocusError(f"{name}: {exc}") from None    # the function has no name
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
         if focus is not None:
             lines.append(f"  {describe(focus)}")

@@ -34,6 +34,7 @@ from graphlens.errors import FocusError
 from graphlens.graph.basic import Constant, Variable
 from graphlens.render import labels
 from graphlens.render.lookup import find_variable, locate, view_variables
+from graphlens.trace.naming import short_expression
 
 KINDS = ("around", "route", "path")
 HOPS = 2
@@ -88,7 +89,8 @@ class Focus:
     def names(self) -> list[str]:
         """The targets as a person reads them: `['cost', 'W1']`."""
         return [target if isinstance(target, str) else
-                (labels.printable(target.name) if target.name else "an unnamed variable")
+                labels.printable(target.name) if target.name else
+                labels.cut(short_expression(target, depth=2), 40)
                 for target in self.targets]
 
     def describe(self) -> str:
@@ -117,15 +119,16 @@ class Selection:
     found: list
 
 
-def select(focus: Focus, view, what: str = "the graph") -> Selection:
-    """The part of `view` (a `subject.GraphView`) that `focus` keeps.
+def select(focus: Focus, view, what: str = "the graph", nodes=None) -> Selection:
+    """The part of `view` (a `subject.GraphView`) that `focus` keeps; `nodes` is the view's
+    topological order when the caller has it already.
 
     Raises FocusError when a target is not in the view or, for `path` and `route`, when no
     path joins the two.
     """
-    members = view_variables(view)
-    found = [_resolve(target, focus, view, members, what) for target in focus.targets]
-    nodes = view.nodes()
+    nodes = view.nodes() if nodes is None else nodes
+    members = view_variables(view, nodes)
+    found = [_resolve(target, focus, view, members, what, nodes) for target in focus.targets]
     readers = _readers(nodes)
     if focus.kind == "around":
         kept, roots = _around(found[0], focus.hops, readers)
@@ -144,10 +147,14 @@ def select(focus: Focus, view, what: str = "the graph") -> Selection:
         raise FocusError(f"--path needs two different variables; both name "
                          f"{focus.names()[0]}")
     kept = _between(nodes, [first], [second]) or _between(nodes, [second], [first])
-    if not kept:
+    if kept:
+        # The op computing the upstream variable belongs to the path too.
+        kept.update(var.owner for var in found if var.owner is not None)
+    else:
         # Neither is computed from the other (two weights, say): draw both paths down to the
         # ops where they first meet, i.e. that read both.
         kept = _meeting(nodes, first, second)
+        kept.update(var.owner for var in found if var.owner is not None and kept)
     if not kept:
         raise FocusError(f"no path joins {focus.names()[0]} and {focus.names()[1]} in {what}: "
                          f"neither is computed from the other, and no op reads both")
@@ -163,9 +170,9 @@ def _leaves(kept, found) -> set:
     return roots
 
 
-def _resolve(target, focus, view, members, what):
+def _resolve(target, focus, view, members, what, nodes):
     if isinstance(target, str):
-        return find_variable(target, view, focus.bindings, what)
+        return find_variable(target, view, focus.bindings, what, nodes)
     if not isinstance(target, Variable):
         raise FocusError(f"a focus names a variable or its name, got {target!r:.60}")
     located = locate(target, view, members)

@@ -24,8 +24,9 @@ _NUMBERED = re.compile(r"(.+)_(\d+)$")
 _MAX_LISTED = 20
 
 
-def named_variables(view) -> dict:
-    """{name: [the distinct variables of `view` carrying it, in walk order]}."""
+def named_variables(view, nodes=None) -> dict:
+    """{name: [the distinct variables of `view` carrying it, in walk order]}; `nodes`: the
+    view's topological order, when the caller has it."""
     found = {}
     seen = set()
 
@@ -36,7 +37,7 @@ def named_variables(view) -> dict:
 
     for var in view.inputs:
         meet(var)
-    for node in view.nodes():
+    for node in view.nodes() if nodes is None else nodes:
         for var in node.inputs:
             meet(var)
         for var in node.outputs:
@@ -46,7 +47,7 @@ def named_variables(view) -> dict:
     return found
 
 
-def find_variable(name: str, view, bindings=None, what: str = "the graph"):
+def find_variable(name: str, view, bindings=None, what: str = "the graph", nodes=None):
     """The variable of `view` that `name` means: its own name, `W_2` for the second variable
     named `W`, or a name the model file binds (`bindings`: {name: Variable}).
 
@@ -55,7 +56,7 @@ def find_variable(name: str, view, bindings=None, what: str = "the graph"):
     >>> find_variable("W1", view).name                                    # doctest: +SKIP
     'W1'
     """
-    named = named_variables(view)
+    named = named_variables(view, nodes)
     candidates = named.get(name)
     if candidates is not None:
         if len(candidates) == 1:
@@ -73,7 +74,7 @@ def find_variable(name: str, view, bindings=None, what: str = "the graph"):
             return same[number - 1]
     bound = (bindings or {}).get(name)
     if isinstance(bound, Variable):
-        located = locate(bound, view)
+        located = locate(bound, view, view_variables(view, nodes))
         if located is not None:
             return located
         raise FocusError(f"{name!r} (the model's {name}, built at {where(bound)}) is not part "
@@ -99,11 +100,11 @@ def _known_names(named, bindings) -> str:
     return text
 
 
-def view_variables(view) -> set:
+def view_variables(view, nodes=None) -> set:
     """Every variable `view` draws: its inputs, the inputs and outputs of its ops, and the
-    shared variables it updates."""
+    shared variables it updates (`nodes`: the view's topological order, when known)."""
     variables = set(view.inputs)
-    for node in view.nodes():
+    for node in view.nodes() if nodes is None else nodes:
         variables.update(node.inputs)
         variables.update(node.outputs)
     variables.update(shared for shared, _ in view.updates)

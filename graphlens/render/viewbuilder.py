@@ -73,7 +73,7 @@ class ViewBuilder:
         """Add the view's stage cluster, scopes, roots, ops, outputs and updates."""
         nodes = all_nodes = self.view.nodes()
         if self.focus is not None:
-            self.selection = select(self.focus, self.view, self._what())
+            self.selection = select(self.focus, self.view, self._what(), all_nodes)
             nodes = [node for node in nodes if node in self.selection.nodes]
         visible = visible_nodes(self.view, nodes, self.max_nodes)
         shown = [node for node in nodes if node in visible]
