@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import click
 
-from graphlens.render.focus import HOPS, Focus
+from graphlens.errors import FocusError
+from graphlens.render.focus import HOPS, Focus, select
+from graphlens.render.subject import views
 
 
 def check_options(focus_name, hops, path) -> None:
@@ -59,6 +61,23 @@ def _is_parameter(model, name) -> bool:
     if base and number.isdigit():
         return 2 <= int(number) <= len([p for p in model.params if p.name == base])
     return False
+
+
+def focus_in(function, focus, name, stage) -> tuple:
+    """(the focus to draw `function` with, [summary lines]). A route that cannot run through
+    this function (a `predict` computes neither the cost nor an update) becomes the parameter's
+    neighbourhood, and the lines say so. Errors name the function."""
+    try:
+        for view in views(function, stage):
+            select(focus, view)
+    except FocusError as exc:
+        if focus.kind != "route" or "no gradient's route" not in str(exc):
+            # An unnamed function's message says "the graph": name it by its model binding.
+            raise exc if f"'{name}'" in str(exc) else FocusError(f"{name}: {exc}") from None
+        around = Focus.around(focus.targets[1], HOPS, bindings=focus.bindings)
+        return around, [f"  {around.describe()}: {name} computes neither "
+                        f"{focus.names()[0]} nor an update of {focus.names()[1]}"]
+    return focus, [f"  {describe(focus)}"]
 
 
 def describe(focus) -> str:

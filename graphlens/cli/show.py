@@ -92,8 +92,7 @@ def show_command(model, out, stage, names, focus_name, hops, path, max_nodes, ra
       graphlens show gallery/lenet.py --focus W_conv1 --hops 3 --rankdir LR
       graphlens show gallery/sgn_autoencoder.py --path cost W1
     """
-    from graphlens.cli.focus import check_options, describe, focus_for
-    from graphlens.errors import FocusError
+    from graphlens.cli.focus import check_options, focus_for, focus_in
     from graphlens.cli.summary import as_function, graph_stages, short_summary
     from graphlens.render.picture import pydotprint
 
@@ -109,17 +108,14 @@ def show_command(model, out, stage, names, focus_name, hops, path, max_nodes, ra
             # An expression is drawn as the function of it would run: it then has an "after".
             compiled = as_function(obj, name)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            try:
-                pydotprint(compiled, outfile=path, format=fmt, stage=stage,
-                           max_nodes=max_nodes, rankdir=rankdir, backend=backend, focus=focus,
-                           overlay=findings_overlay(compiled, report))
-            except FocusError as exc:
-                if f"'{name}'" in str(exc):
-                    raise
-                raise FocusError(f"{name}: {exc}") from None    # the function has no name
+            drawn, focus_lines = focus, []
+            if focus is not None:
+                drawn, focus_lines = focus_in(compiled, focus, name, stage)
+            pydotprint(compiled, outfile=path, format=fmt, stage=stage, max_nodes=max_nodes,
+                       rankdir=rankdir, backend=backend, focus=drawn,
+                       overlay=findings_overlay(compiled, report))
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
-        if focus is not None:
-            lines.append(f"  {describe(focus)}")
+        lines += focus_lines
         summaries += short_summary(name, graph_stages(compiled))
     lines += summaries
     lines += gradient_summary(loaded, report)

@@ -119,29 +119,26 @@ class Selection:
     found: list
 
 
-def select(focus: Focus, view, what: str = "the graph", nodes=None) -> Selection:
+def select(focus: Focus, view, what: str | None = None, nodes=None) -> Selection:
     """The part of `view` (a `subject.GraphView`) that `focus` keeps; `nodes` is the view's
-    topological order when the caller has it already.
+    topological order when the caller has it already. `what` names the view in messages
+    (default: `describe_view`).
 
     Raises FocusError when a target is not in the view or, for `path` and `route`, when no
-    path joins the two.
+    path joins the two. A route's cost may be missing from the view (a training function that
+    returns other values than the cost): the route then ends at the parameter's new value, and
+    `found[0]` is None.
     """
     nodes = view.nodes() if nodes is None else nodes
+    what = describe_view(view) if what is None else what
     members = view_variables(view, nodes)
-    found = [_resolve(target, focus, view, members, what, nodes) for target in focus.targets]
     readers = _readers(nodes)
+    if focus.kind == "route":
+        return _route(focus, view, what, nodes, members, readers)
+    found = [_resolve(target, focus, view, members, what, nodes) for target in focus.targets]
     if focus.kind == "around":
         kept, roots = _around(found[0], focus.hops, readers)
         return Selection(kept, roots, readers, found)
-    if focus.kind == "route":
-        cost, param = found
-        new_value = {shared: value for shared, value in view.updates}.get(param)
-        ends = [var for var in (cost, new_value) if var is not None]
-        kept = _between(nodes, [param], ends)
-        if not kept:
-            raise FocusError(f"{focus.names()[1]} is on no path to {focus.names()[0]} in "
-                             f"{what}: the cost does not depend on it")
-        return Selection(kept, _leaves(kept, found), readers, found)
     first, second = found
     if first is second:
         raise FocusError(f"--path needs two different variables; both name "
@@ -161,10 +158,39 @@ def select(focus: Focus, view, what: str = "the graph", nodes=None) -> Selection
     return Selection(kept, _leaves(kept, found), readers, found)
 
 
+def _route(focus, view, what, nodes, members, readers) -> Selection:
+    cost_name, param_name = focus.names()
+    param = _resolve(focus.targets[1], focus, view, members, what, nodes)
+    try:
+        cost = _resolve(focus.targets[0], focus, view, members, what, nodes)
+    except FocusError:
+        cost = None
+    new_value = {shared: value for shared, value in view.updates}.get(param)
+    ends = [var for var in (cost, new_value) if var is not None]
+    if not ends:
+        raise FocusError(f"neither {cost_name} nor a new value of {param_name} is computed in "
+                         f"{what}, so no gradient's route runs through it")
+    kept = _between(nodes, [param], ends)
+    if not kept:
+        raise FocusError(f"{param_name} is on no path to {cost_name} in {what}: the cost does "
+                         f"not depend on it")
+    found = [cost, param]
+    return Selection(kept, _leaves(kept, found), readers, found)
+
+
+def describe_view(view) -> str:
+    """The drawn graph, for messages: `function 'train' before rewrites`, `the graph`."""
+    function = view.function
+    name = (f"function {labels.printable(function.name)!r}" if function is not None
+            and function.name else "the graph")
+    titles = {"before": "before rewrites", "after": "after rewrites"}
+    return f"{name} {titles[view.stage]}" if view.stage in titles else name
+
+
 def _leaves(kept, found) -> set:
     """The inputs and shared variables a route or path draws: the targets, and those its ops
     read (one node each; they say what a `dot` multiplies)."""
-    roots = {var for var in found if var.owner is None}
+    roots = {var for var in found if var is not None and var.owner is None}
     roots.update(var for node in kept for var in node.inputs
                  if var.owner is None and not isinstance(var, Constant))
     return roots

@@ -28,8 +28,13 @@ def route_overlay(obj, focus):
         return None
     view = views(obj, "before" if is_compiled_function(obj) else "after")[0]
     cost, param = select(focus, view).found
-    if getattr(cost, "ndim", None) != 0 or not str(cost.dtype).startswith("float") \
-            or param.owner is not None:
+    if cost is None:
+        # Not computed by the function (only its gradient is): the user's own cost still says
+        # where the gradient dies, and `function_findings_overlay` finds those ops' copies.
+        target = focus.targets[0]
+        cost = target if not isinstance(target, str) else focus.bindings.get(target)
+    if getattr(cost, "ndim", None) != 0 or not str(getattr(cost, "dtype", "")).startswith(
+            "float") or param.owner is not None:
         return None
     report = vanishing(cost, [param])
     overlay = (function_findings_overlay(obj, report) if is_compiled_function(obj)

@@ -73,7 +73,7 @@ class ViewBuilder:
         """Add the view's stage cluster, scopes, roots, ops, outputs and updates."""
         nodes = all_nodes = self.view.nodes()
         if self.focus is not None:
-            self.selection = select(self.focus, self.view, self._what(), all_nodes)
+            self.selection = select(self.focus, self.view, nodes=all_nodes)
             nodes = [node for node in nodes if node in self.selection.nodes]
         visible = visible_nodes(self.view, nodes, self.max_nodes)
         shown = [node for node in nodes if node in visible]
@@ -114,13 +114,6 @@ class ViewBuilder:
             name = labels.printable(shared.name) if shared.name else "a shared variable"
             self.scene.edges.append(SceneEdge(tail, head, kind,
                                               tooltip=f"update: the new value of {name}"))
-
-    def _what(self) -> str:
-        """The drawn graph, for messages: `the graph after rewrites`."""
-        function = self.view.function
-        name = (f"function {labels.printable(function.name)!r}" if function is not None
-                and function.name else "the graph")
-        return name if self.view.stage == "graph" else f"{name} {STAGE_TITLES[self.view.stage]}"
 
     def _drawn(self, var) -> bool:
         """False for a root or value the focus leaves out (always True without a focus)."""
