@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from graphlens.graph.basic import Constant
 from graphlens.render import labels
+from graphlens.render.forms import inner_graph
 from graphlens.render.scene import SceneEdge, SceneNode
 from graphlens.trace.naming import short_expression
 
@@ -103,8 +104,10 @@ def reader_stub(builder, node, key, cluster) -> None:
 def _add(builder, label, tooltip, cluster, facts) -> str:
     key = f"{builder.prefix}_f{builder.stub_count}"
     builder.stub_count += 1
+    # The HTML panel lists what the box stands for (the tooltip's lines after its heading).
     builder.scene.add_node(SceneNode(key, "stub", label, tooltip, cluster,
-                                     info={"kind": "stub", "title": label, "tooltip": tooltip,
+                                     info={"kind": "stub", "title": label.split("\n")[0],
+                                           "outside": tooltip.split("\n")[1:] or [tooltip],
                                            **facts}))
     return key
 
@@ -114,7 +117,10 @@ def _what(builder, var) -> str:
     if var.owner is None:
         name = labels.printable(var.name) if var.name else "unnamed"
         return f"{name} ({'shared variable' if labels.is_shared(var) else 'input'})"
-    text = labels.cut(builder.op_text(var.owner.op))
+    op = var.owner.op
+    # A fused op is named by its formula (`Composite{i1 - (0.02 * i0)}`), not its props.
+    text = labels.cut(labels.printable(op.label, limit=200) if inner_graph(op) is not None
+                      else builder.op_text(op))
     if var.name:
         text = f"{labels.printable(var.name)} = {text}"
     return f"{text} at {labels.source_text(var)}"
