@@ -66,9 +66,14 @@ def wrap(text: str, width: int = LINE_WIDTH) -> list[str]:
     return lines
 
 
+# Longest op text kept for tooltips and the HTML panel (a box shows MAX_LABEL of it).
+MAX_TOOLTIP = 1000
+
+
 def op_text(op) -> str:
-    """The op as the printers name it: `Sum{axis=1}`, `Dot`, `DimShuffle{x,0}`."""
-    return printable(naming.op_label(op), limit=200)
+    """The op as the printers name it: `Sum{axis=1}`, `Dot`, `DimShuffle{x,0}` (whole, up to
+    MAX_TOOLTIP characters: a box's label cuts it further with `cut`)."""
+    return printable(naming.op_label(op), limit=MAX_TOOLTIP)
 
 
 def type_text(var) -> str:

@@ -228,7 +228,7 @@ class Tagged(Op):
 
 
 def test_long_labels_are_cut_in_the_picture_and_kept_whole_in_the_tooltip():
-    long_text = "a" * 150
+    long_text = "a" * 500
     out = Tagged(long_text)(T.dvector("v"))
     text = to_dot(out)
     label = re.search(r'g_n0 \[.*?label="([^"]*)"', text).group(1)
