@@ -23,7 +23,11 @@ from graphlens.render.subject import views
 
 
 def check_options(focus_name, hops, path) -> None:
-    """Refuse combinations that say two things at once, naming the options."""
+    """Refuse combinations that say two things at once, naming the options.
+
+    >>> check_options(None, 2, None)                                      # doctest: +SKIP
+    click.exceptions.UsageError: --hops counts steps around the --focus variable; ...
+    """
     if focus_name is not None and path:
         raise click.UsageError("--focus and --path each choose what to draw; give one of them")
     if hops is not None and focus_name is None:
@@ -32,7 +36,11 @@ def check_options(focus_name, hops, path) -> None:
 
 
 def focus_for(model, focus_name, hops, path):
-    """The `Focus` the options ask for on `model` (a loaded model file), or None."""
+    """The `Focus` the options ask for on `model` (a loaded model file), or None.
+
+    >>> focus_for(model, None, None, ('cost', 'W1')).describe()           # doctest: +SKIP
+    'focus: the path between cost and W1'
+    """
     if not focus_name and not path:
         return None
     bindings = dict(model.variables)
@@ -66,7 +74,11 @@ def _is_parameter(model, name) -> bool:
 def focus_in(function, focus, name, stage) -> tuple:
     """(the focus to draw `function` with, [summary lines]). A route that cannot run through
     this function (a `predict` computes neither the cost nor an update) becomes the parameter's
-    neighbourhood, and the lines say so. Errors name the function."""
+    neighbourhood, and the lines say so. Errors name the function.
+
+    >>> focus_in(predict, Focus.route('cost', 'w'), 'predict', 'both')[0].kind  # doctest: +SKIP
+    'around'
+    """
     try:
         for view in views(function, stage):
             select(focus, view)
@@ -81,7 +93,11 @@ def focus_in(function, focus, name, stage) -> tuple:
 
 
 def describe(focus) -> str:
-    """The summary line for a focused `show`, with how to widen it."""
+    """The summary line for a focused `show`, with how to widen it.
+
+    >>> describe(Focus.around('W1', hops=1))
+    'focus: within 1 hop of W1'
+    """
     if focus.kind == "route":
         return (f"{focus.describe()} (forward and gradient graph); --hops N draws its "
                 f"neighbourhood instead")

@@ -25,7 +25,11 @@ LABEL_WIDTH = 30
 
 
 def is_cut(selection, var) -> bool:
-    """True when `var`'s value comes from outside the focus `selection`."""
+    """True when `var`'s value comes from outside the focus `selection`.
+
+    >>> is_cut(select(Focus.around(a, hops=0), view), x)                  # doctest: +SKIP
+    True
+    """
     if var.owner is not None:
         return var.owner not in selection.nodes
     if isinstance(var, Constant):
@@ -34,7 +38,11 @@ def is_cut(selection, var) -> bool:
 
 
 def cut_inputs(selection, node) -> dict:
-    """{input position: variable} of `node`'s inputs that come from outside the focus."""
+    """{input position: variable} of `node`'s inputs that come from outside the focus.
+
+    >>> cut_inputs(selection, mul_node)                                   # doctest: +SKIP
+    {1: y}
+    """
     return {position: var for position, var in enumerate(node.inputs)
             if is_cut(selection, var)}
 
@@ -72,7 +80,11 @@ def input_stub(builder, node, key, cut, cluster) -> str:
 
 def variable_stub(builder, var, cluster) -> str:
     """A box standing for one value computed outside the focus (read inside a fused op's box,
-    or a graph output); one per value and cluster."""
+    or a graph output); one per value and cluster.
+
+    >>> variable_stub(builder, x_T, 'cluster_a_n9')                       # doctest: +SKIP
+    'a_f3'
+    """
     known = builder.stub_keys.get((var, cluster))
     if known is None:
         known = builder.stub_keys[(var, cluster)] = _add(
@@ -84,7 +96,11 @@ def variable_stub(builder, var, cluster) -> str:
 
 
 def reader_stub(builder, node, key, cluster) -> None:
-    """Add a box below op `key` when ops outside the focus read its result."""
+    """Add a box below op `key` when ops outside the focus read its result: "... read by 3
+    more ops", its tooltip naming them.
+
+    >>> reader_stub(builder, sgn_node, 'b_n1', 'cluster_b')               # doctest: +SKIP
+    """
     outside = []
     for out in node.outputs:
         outside += [reader for reader in builder.selection.readers.get(out, ())

@@ -128,6 +128,10 @@ def select(focus: Focus, view, what: str | None = None, nodes=None) -> Selection
     path joins the two. A route's cost may be missing from the view (a training function that
     returns other values than the cost): the route then ends at the parameter's new value, and
     `found[0]` is None.
+
+    >>> x = T.dvector('x'); out = T.log(T.exp(x)); view = views(out, 'after')[0]
+    >>> sorted(type(n.op).__name__ for n in select(Focus.path(x, out), view).nodes)
+    ['Exp', 'Log']                                                       # doctest: +SKIP
     """
     nodes = view.nodes() if nodes is None else nodes
     what = describe_view(view) if what is None else what
@@ -179,7 +183,11 @@ def _route(focus, view, what, nodes, members, readers) -> Selection:
 
 
 def describe_view(view) -> str:
-    """The drawn graph, for messages: `function 'train' before rewrites`, `the graph`."""
+    """The drawn graph, for messages: `function 'train' before rewrites`, `the graph`.
+
+    >>> describe_view(views(train, 'before')[0])                          # doctest: +SKIP
+    "function 'train' before rewrites"
+    """
     function = view.function
     name = (f"function {labels.printable(function.name)!r}" if function is not None
             and function.name else "the graph")

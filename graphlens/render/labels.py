@@ -43,7 +43,7 @@ def cut(text: str, limit: int = MAX_LABEL) -> str:
     """`text` cut to at most `limit` characters for a picture's label, ending in '...' when cut.
 
     >>> cut('Composite{(i0 * 2.0) + exp(i1)}', 20)
-    'Composite{(i0 * ...'
+    'Composite{(i0 * 2...'
     """
     return text if len(text) <= limit else text[:limit - 3] + "..."
 

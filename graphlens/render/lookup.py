@@ -26,7 +26,11 @@ _MAX_LISTED = 20
 
 def named_variables(view, nodes=None) -> dict:
     """{name: [the distinct variables of `view` carrying it, in walk order]}; `nodes`: the
-    view's topological order, when the caller has it."""
+    view's topological order, when the caller has it.
+
+    >>> named_variables(views(T.dvector('W') + T.dvector('W'), 'after')[0])  # doctest: +SKIP
+    {'W': [W, W]}
+    """
     found = {}
     seen = set()
 
@@ -102,7 +106,11 @@ def _known_names(named, bindings) -> str:
 
 def view_variables(view, nodes=None) -> set:
     """Every variable `view` draws: its inputs, the inputs and outputs of its ops, and the
-    shared variables it updates (`nodes`: the view's topological order, when known)."""
+    shared variables it updates (`nodes`: the view's topological order, when known).
+
+    >>> x = T.dvector('x'); len(view_variables(views(T.exp(x), 'after')[0]))  # doctest: +SKIP
+    2
+    """
     variables = set(view.inputs)
     for node in view.nodes() if nodes is None else nodes:
         variables.update(node.inputs)
