@@ -34,6 +34,7 @@ from graphlens.errors import FocusError
 from graphlens.graph.basic import Constant, Variable
 from graphlens.render import labels
 from graphlens.render.lookup import find_variable, locate, view_variables
+from graphlens.render.subject import views
 from graphlens.trace.naming import short_expression
 
 KINDS = ("around", "route", "path")
@@ -206,7 +207,18 @@ def _leaves(kept, found) -> set:
 
 def _resolve(target, focus, view, members, what, nodes):
     if isinstance(target, str):
-        return find_variable(target, view, focus.bindings, what, nodes)
+        try:
+            return find_variable(target, view, focus.bindings, what, nodes)
+        except FocusError:
+            if view.stage != "after" or view.function is None:
+                raise
+            # A name the rewrites dropped (its op fused away): found in the graph as given,
+            # then located among the compiled ops descending from it.
+            before = find_variable(target, _before_view(view), focus.bindings, what)
+            located = locate(before, view, members)
+            if located is None:
+                raise
+            return located
     if not isinstance(target, Variable):
         raise FocusError(f"a focus names a variable or its name, got {target!r:.60}")
     located = locate(target, view, members)
@@ -214,6 +226,10 @@ def _resolve(target, focus, view, members, what, nodes):
         name = labels.printable(target.name) if target.name else "the variable"
         raise FocusError(f"{name} is not part of {what}")
     return located
+
+
+def _before_view(view):
+    return views(view.function, "before")[0]
 
 
 def _readers(nodes) -> dict:

@@ -237,3 +237,15 @@ def test_long_labels_are_cut_in_the_picture_and_kept_whole_in_the_tooltip():
     assert "".join(op_lines).endswith("...")
     tooltip = re.search(r'g_n0 \[.*?tooltip="([^"]*)"', text).group(1)
     assert f"text={long_text}" in tooltip
+
+
+def test_a_name_the_rewrites_fused_away_is_found_through_its_fused_op():
+    x = T.dvector("x")
+    e = T.exp(x)
+    e.name = "e"
+    f = function([x], T.log(e * 2 + 1), name="f")
+    after = views(f, "after")[0]
+    assert not any(node.outputs[0].name == "e" for node in after.nodes())
+    selection = select(Focus.around("e", hops=0), after)
+    assert [type(node.op).__name__ for node in selection.nodes] == ["Composite"]
+    assert _ops(select(Focus.around("e", hops=0), views(f, "before")[0])) == {"Exp"}
