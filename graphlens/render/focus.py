@@ -148,7 +148,7 @@ def select(focus: Focus, view, what: str | None = None, nodes=None) -> Selection
     if first is second:
         raise FocusError(f"--path needs two different variables; both name "
                          f"{focus.names()[0]}")
-    kept = _between(nodes, [first], [second]) or _between(nodes, [second], [first])
+    kept = ops_between(nodes, [first], [second]) or ops_between(nodes, [second], [first])
     if kept:
         # The op computing the upstream variable belongs to the path too.
         kept.update(var.owner for var in found if var.owner is not None)
@@ -175,7 +175,7 @@ def _route(focus, view, what, nodes, members, readers) -> Selection:
     if not ends:
         raise FocusError(f"neither {cost_name} nor a new value of {param_name} is computed in "
                          f"{what}, so no gradient's route runs through it")
-    kept = _between(nodes, [param], ends)
+    kept = ops_between(nodes, [param], ends)
     if not kept:
         raise FocusError(f"{param_name} is on no path to {cost_name} in {what}: the cost does "
                          f"not depend on it")
@@ -243,9 +243,14 @@ def _readers(nodes) -> dict:
     return readers
 
 
-def _between(nodes, sources, ends) -> set:
-    """The ops on a path from a variable of `sources` to one of `ends`: one forward pass marks
-    what depends on the sources, one backward pass what the ends depend on."""
+def ops_between(nodes, sources, ends) -> set:
+    """The ops of `nodes` (a topological order) on a path from a variable of `sources` to one
+    of `ends`: one forward pass marks what depends on the sources, one backward pass what the
+    ends depend on.
+
+    >>> ops_between(toposort([out]), [x], [out])                          # doctest: +SKIP
+    {Exp(x), Log(Exp.out)}
+    """
     below = set().union(*(_below(nodes, source) for source in sources))
     needed = set(ends)
     kept = set()
@@ -266,7 +271,7 @@ def _meeting(nodes, first, second) -> set:
     if not meets:
         return set()
     ends = [node.outputs[0] for node in meets]
-    return _between(nodes, [first], ends) | _between(nodes, [second], ends)
+    return ops_between(nodes, [first], ends) | ops_between(nodes, [second], ends)
 
 
 def _below(nodes, var) -> set:

@@ -15,10 +15,13 @@ other: `to_dot(f, focus=focus, overlay=route_overlay(f, focus))`).
 from __future__ import annotations
 
 from graphlens.render.findings import function_findings_overlay
-from graphlens.render.focus import select
+from graphlens.render.focus import ops_between, select
 from graphlens.render.subject import is_compiled_function, views
 from graphlens.render.trace_overlay import vanishing_overlay
 from graphlens.trace.vanishing import vanishing
+
+# The first op of a dead gradient graph: red-bordered like a blocker, dashed, not filled.
+DEAD_GRADIENT_STYLE = {"color": "#d62728", "penwidth": "2.2", "style": "rounded,dashed,filled"}
 
 
 def route_overlay(obj, focus):
@@ -40,7 +43,35 @@ def route_overlay(obj, focus):
     overlay = (function_findings_overlay(obj, report) if is_compiled_function(obj)
                else vanishing_overlay(report))
     overlay.notes.append(route_note(report, focus.names()))
+    if report.findings and report.findings[0].status == "blocked" \
+            and is_compiled_function(obj):
+        _mark_dead_gradient(overlay, obj, focus, focus.names()[1])
     return overlay
+
+
+def _mark_dead_gradient(overlay, function, focus, param_name):
+    """In each graph of a training function whose parameter gets no gradient, mark where its
+    gradient graph starts: the first ops of the route to the parameter's new value that are
+    not on the way to the cost (`zeros_like(h)` below a sgn). They compute the "gradient"
+    from forward values alone, so it is the zero the blocker leaves."""
+    for view in views(function, "both"):
+        nodes = view.nodes()
+        selection = select(focus, view, nodes=nodes)
+        cost, param = selection.found
+        new_value = {shared: value for shared, value in view.updates}.get(param)
+        if cost is None or new_value is None:
+            continue
+        forward = ops_between(nodes, [param], [cost])
+        gradient = ops_between(nodes, [param], [new_value]) - forward
+        for node in nodes:
+            if node in gradient and node not in overlay.nodes and not any(
+                    var.owner in gradient for var in node.inputs):
+                overlay.nodes[node] = dict(
+                    DEAD_GRADIENT_STYLE, tooltip_lines=[
+                        f"{param_name}'s gradient starts here, computed from forward values "
+                        f"without the cost: it is zero"])
+    overlay.legend.append((f"where the gradient graph makes\n{param_name}'s zero gradient",
+                           DEAD_GRADIENT_STYLE))
 
 
 def with_route(obj, focus, overlay):
