@@ -89,7 +89,7 @@ def show_command(model, out, stage, names, focus_name, hops, path, max_nodes, ra
       graphlens show gallery/sgn_autoencoder.py
       graphlens show gallery/mlp.py -o mlp.html --name train --stage after
       graphlens show gallery/sgn_autoencoder.py --focus W1
-      graphlens show gallery/lenet.py --focus W_conv1 --hops 3 --rankdir LR
+      graphlens show gallery/lenet.py --name train_model --focus W2 --hops 3 --rankdir LR
       graphlens show gallery/sgn_autoencoder.py --path cost W1
     """
     from graphlens.cli.focus import check_options, focus_for, focus_in

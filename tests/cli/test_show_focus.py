@@ -151,3 +151,20 @@ def test_backend_is_passed_to_the_layout(write_model, run_cli, monkeypatch):
     assert refused.exit_code == 2
     assert "format 'png' is not available from the wasm backend" in refused.stderr
     assert run_cli("show", path, "--backend", "cairo").exit_code == 2
+
+
+def test_the_focus_examples_of_the_help_run(run_cli, tmp_path, monkeypatch):
+    import shlex
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)
+    examples = run_cli("show", "--help").stdout.split("Examples:\n", 1)[1].split("\n\n")[0]
+    focused = [line.split() for line in examples.splitlines()
+               if "--focus" in line or "--path" in line]
+    assert len(focused) == 3
+    for number, words in enumerate(focused):
+        out = str(tmp_path / f"example{number}.dot")
+        result = run_cli(*words[1:], "-o", out)
+        assert result.exit_code == 0, (shlex.join(words), result.stderr)
+        assert "focus: " in open(out).read()
