@@ -79,9 +79,12 @@ def focus_in(function, focus, name, stage) -> tuple:
     >>> focus_in(predict, Focus.route('cost', 'w'), 'predict', 'both')[0].kind  # doctest: +SKIP
     'around'
     """
+    counts = []
     try:
         for view in views(function, stage):
-            select(focus, view)
+            nodes = view.nodes()
+            kept = len(select(focus, view, nodes=nodes).nodes)
+            counts.append(f"{kept:,} of {len(nodes):,} ops {view.stage}")
     except FocusError as exc:
         if focus.kind != "route" or "no gradient's route" not in str(exc):
             # An unnamed function's message says "the graph": name it by its model binding.
@@ -89,7 +92,7 @@ def focus_in(function, focus, name, stage) -> tuple:
         around = Focus.around(focus.targets[1], HOPS, bindings=focus.bindings)
         return around, [f"  {around.describe()}: {name} computes neither "
                         f"{focus.names()[0]} nor an update of {focus.names()[1]}"]
-    return focus, [f"  {describe(focus)}"]
+    return focus, [f"  {describe(focus)}", f"    drawn: {', '.join(counts)}"]
 
 
 def describe(focus) -> str:

@@ -51,6 +51,7 @@ def test_focus_on_a_parameter_draws_the_gradients_route_with_the_blocking_sgn(wr
     assert result.stdout.splitlines()[1] == (
         "  focus: the gradient's route from cost to W_enc (forward and gradient graph); "
         "--hops N draws its neighbourhood instead")
+    assert result.stdout.splitlines()[2] == "    drawn: 6 of 6 ops before"
     text = open("pic.dot").read()
     assert _ops(text) == ["Dot", "Dot", "Mean{axis=(0, 1)}", "Sgn", "Sqr", "Sub"]
     assert _title(text).split("\\n")[1:] == [
@@ -65,7 +66,8 @@ def test_hops_draw_the_neighbourhood_instead(write_model, run_cli):
     result = run_cli("show", path, "--focus", "W_enc", "--hops", "1", "--stage", "before",
                      "-o", "pic.dot")
     assert result.exit_code == 0, result.stderr
-    assert "  focus: within 1 hop of W_enc" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[1:3] == ["  focus: within 1 hop of W_enc",
+                                               "    drawn: 1 of 6 ops before"]
     text = open("pic.dot").read()
     assert _ops(text) == ["Dot"]
     assert "... read by 1 more op" in text and "... 1 more input\\nX" in text
