@@ -338,6 +338,13 @@ class GradientCheckError(GraphlensError, AssertionError):
     shows both gradients and the worst element."""
 
 
+class FocusError(GraphlensError, ValueError):
+    """A focused picture cannot be drawn as asked: no variable has that name, the name means
+    several (the message lists them as `W`, `W_2`), or no path joins the two variables."""
+
+    adds_user_line = False
+
+
 class InvalidArgumentError(GraphlensError, ValueError):
     """An argument has a value the function refuses where Theano raised ValueError: a float
     `reps` for `T.tile`, `T.diag` of a scalar, a tensordot axis out of range."""

@@ -55,6 +55,7 @@ class Model:
     params_inferred: bool = False
     doc: str | None = None
     example_inputs: dict | None = None
+    variables: dict = field(default_factory=dict)   # {module-level name: Variable}, for --focus
 
 
 def load_model(path: str, names=(), *, display_path: str | None = None) -> Model:
@@ -74,8 +75,14 @@ def load_model(path: str, names=(), *, display_path: str | None = None) -> Model
     cost, params, reason = _gradient_inputs(namespace)
     inferred = cost is not None and not _given_params(namespace)
     doc = namespace.get("__doc__")
+<<<<<<< HEAD
     return Model(display, drawable, chosen, found, cost, params, reason, inferred,
                  doc if isinstance(doc, str) else None, _example_inputs(namespace))
+=======
+    return Model(display, drawable, chosen, found, cost, params, reason,
+                 doc if isinstance(doc, str) else None, _example_inputs(namespace),
+                 _variables(namespace))
+>>>>>>> focus
 
 
 def _display(path):
@@ -275,6 +282,14 @@ def _look_up(display, name, namespace, drawable, found):
         raise ModelError(f"{display}: {name!r} is a {kind}, not something to draw (a compiled "
                          f"function or an expression); drawable names: {names}")
     raise ModelError(f"{display} defines no {name!r}; drawable names: {names}")
+
+
+def _variables(namespace) -> dict:
+    """{name: Variable} bound at module level (`cost = ...`, `X = T.dmatrix()`), in order."""
+    from graphlens.graph.basic import Variable
+
+    return {name: value for name, value in namespace.items()
+            if not name.startswith("_") and isinstance(value, Variable)}
 
 
 def _example_inputs(namespace):

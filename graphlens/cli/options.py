@@ -26,6 +26,25 @@ print_stage_option = click.option(
     help="For compiled functions: the graph after the rewrites, or as given.")
 
 
+class MaxNodes(click.ParamType):
+    """A positive number of ops, or `all` (None: no limit)."""
+
+    name = "max_nodes"
+
+    def convert(self, value, param, ctx):
+        if value is None or isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "all":
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            self.fail(f"{value!r} is not a positive number of ops or 'all'", param, ctx)
+        return number
+
+
 @contextlib.contextmanager
 def progress(message: str):
     """A rich spinner with `message` on stderr while the block runs, only when stderr is a

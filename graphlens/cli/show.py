@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from graphlens.cli.options import load, model_argument, name_option, progress
+from graphlens.cli.options import MaxNodes, load, model_argument, name_option, progress
 
 FORMATS = {".svg": "svg", ".html": "html", ".dot": "dot", ".png": "png", ".pdf": "pdf"}
 
@@ -47,11 +47,29 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
               show_default=True,
               help="The graph as given (before), as compiled (after), or side by side.")
 @name_option
+@click.option("--focus", "focus_name", metavar="NAME",
+              help="Draw only around this variable: for a parameter of `cost`, the gradient's "
+                   "route from the cost to it (where it dies marked); else, or with --hops, "
+                   "its neighbourhood. NAME: a variable's name (W_2: the second named W) or "
+                   "a module-level name of the model.")
+@click.option("--hops", type=click.IntRange(min=0), metavar="N",
+              help="With --focus: draw everything within N steps of the variable. [default: 2]")
+@click.option("--path", nargs=2, metavar="FROM TO", default=None,
+              help="Draw only the ops on a path between two variables (e.g. --path cost W1).")
+@click.option("--max-nodes", type=MaxNodes(), default="1000", show_default=True, metavar="N|all",
+              help="Draw at most N ops (those nearest the outputs); one box counts the rest.")
+@click.option("--rankdir", type=click.Choice(["TB", "LR"]), default="TB", show_default=True,
+              help="Lay the graph out top to bottom or left to right.")
+@click.option("--backend", type=click.Choice(["auto", "wasm", "system"]), default=None,
+              help="Graphviz to lay out with: the system `dot`, the WebAssembly build "
+                   "pip installs, or auto (system when `dot` is on PATH). [default: the "
+                   "`layout` flag, else auto]")
 @click.option("--open", "open_file", is_flag=True,
               help="Open the picture when it is written (exit status 2 when nothing can open "
                    "it, e.g. no graphical display).")
 @click.pass_context
-def show_command(ctx, model, out, stage, names, open_file):
+def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_nodes, rankdir,
+                 backend, open_file):
     """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
 
     graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
@@ -63,21 +81,30 @@ def show_command(ctx, model, out, stage, names, open_file):
       - else `cost`, else every symbolic expression (a variable computed from others);
       - __graphlens__ = ['train', 'cost'] in the model, or --name, picks others.
 
-    With a scalar `cost` and `params` (a list of shared variables), the summary also lists
+    With a scalar `cost` (and `params`, else the float weights cost reads), the summary lists
     where the gradient of cost vanishes (see `graphlens trace`).
 
     The picture goes next to the model (MODEL.svg; MODEL.NAME.svg each when several names are
     drawn) unless -o says otherwise.
 
+    --focus and --path draw part of the graph; what they leave out is counted in small
+    dashed boxes ("... 2 more inputs").
+
     \b
     Examples:
       graphlens show gallery/sgn_autoencoder.py
       graphlens show gallery/mlp.py -o mlp.html --name train --stage after
+      graphlens show gallery/sgn_autoencoder.py --focus W1
+      graphlens show gallery/lenet.py --name train_model --focus W2 --hops 3 --rankdir LR
+      graphlens show gallery/sgn_autoencoder.py --path cost W1
     """
+    from graphlens.cli.focus import check_options, focus_for, focus_in
     from graphlens.cli.summary import as_function, graph_stages, short_summary
     from graphlens.render.picture import pydotprint
 
+    check_options(focus_name, hops, path)
     loaded = load(model, names)
+    focus = focus_for(loaded, focus_name, hops, path)
     chosen_names = [name for name, _ in loaded.chosen]
     paths, fmt = output_paths(model, chosen_names, out)
     lines, summaries = [], []
@@ -87,9 +114,14 @@ def show_command(ctx, model, out, stage, names, open_file):
             # An expression is drawn as the function of it would run: it then has an "after".
             compiled = as_function(obj, name)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            pydotprint(compiled, outfile=path, format=fmt, stage=stage,
+            drawn, focus_lines = focus, []
+            if focus is not None:
+                drawn, focus_lines = focus_in(compiled, focus, name, stage)
+            pydotprint(compiled, outfile=path, format=fmt, stage=stage, max_nodes=max_nodes,
+                       rankdir=rankdir, backend=backend, focus=drawn,
                        overlay=findings_overlay(compiled, report), print_output_file=False)
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
+        lines += focus_lines
         summaries += short_summary(name, graph_stages(compiled))
     lines += summaries
     lines += gradient_summary(loaded, report)

@@ -1,10 +1,14 @@
 """Printers and pictures of graphs: pp, debugprint, DOT, SVG, HTML, terminal.
 
-`to_dot`, `to_svg`, `to_html` and `pydotprint` load on first use: importing graphlens.render
-stays cheap.
+`to_dot`, `to_svg`, `to_html`, `pydotprint` and `Focus` (draw part of a graph) load on first
+use: importing graphlens.render stays cheap.
+
+>>> from graphlens.render import Focus, pydotprint
+>>> svg = pydotprint(train, focus=Focus.route(cost, W1))                 # doctest: +SKIP
 """
 
-_PICTURES = {"to_dot": "dot", "to_svg": "svg", "to_html": "html", "pydotprint": "picture"}
+_PICTURES = {"to_dot": "dot", "to_svg": "svg", "to_html": "html", "pydotprint": "picture",
+             "Focus": "focus"}
 
 
 def __getattr__(name):

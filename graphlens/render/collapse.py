@@ -58,7 +58,11 @@ def visible_nodes(view, nodes, max_nodes) -> set:
     if sum(weights.values()) <= max_nodes:
         return set(nodes)
     ends = list(view.outputs) + [value for _, value in view.updates]
-    queue = deque(var.owner for var in ends if var.owner is not None)
+    queue = deque(var.owner for var in ends if var.owner in weights)
+    if not queue:
+        # A focus may keep none of the view's ends: start from the ops nothing kept reads.
+        read = {var.owner for node in nodes for var in node.inputs}
+        queue.extend(node for node in reversed(nodes) if node not in read)
     chosen, spent = set(), 0
     while queue:
         node = queue.popleft()
@@ -69,7 +73,7 @@ def visible_nodes(view, nodes, max_nodes) -> set:
         chosen.add(node)
         spent += weights[node]
         queue.extend(var.owner for var in node.inputs
-                     if var.owner is not None and var.owner not in chosen)
+                     if var.owner in weights and var.owner not in chosen)
     return chosen
 
 

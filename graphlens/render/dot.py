@@ -35,19 +35,22 @@ def quote(text: str) -> str:
 
 
 def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None, overlay=None) -> str:
+           title: str | None = None, overlay=None, focus=None) -> str:
     """Graphviz DOT text for `obj`: a variable, a list of them, a FunctionGraph or a compiled
     function; `stage` is 'after' (the optimized graph), 'before' (as given) or 'both'.
 
     Deterministic: the same graph gives the same text in every run and process. `overlay`
     (a `graphlens.trace.Overlay`) adds styles keyed by the graph's own nodes and variables.
+    `focus` (a `render.focus.Focus`) draws only part of the graph: a neighbourhood, the
+    gradient's route from the cost to a parameter, or the path between two variables.
 
     >>> to_dot(f, stage='both').count('subgraph cluster_')               # doctest: +SKIP
     3
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
+    stage_views = views(obj, stage)
+    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus)
     if overlay is not None:
         apply_overlay(scene, overlay)
     return scene_to_dot(scene, rankdir=rankdir)

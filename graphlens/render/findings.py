@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from graphlens.graph.basic import toposort
 from graphlens.render.forms import inner_graph
-from graphlens.render.origins import origins_of
+# match_clones lives beside origins_of (both map a function's graphs onto each other); it is
+# imported here too, where the findings' callers have always found it.
+from graphlens.render.origins import match_clones, origins_of  # noqa: F401
 from graphlens.render.overlay import Overlay
 from graphlens.render.trace_overlay import vanishing_overlay
 
@@ -42,24 +44,6 @@ def function_findings_overlay(function, report) -> Overlay:
             overlay.edges[(before_of[node], position)] = style
     _carry_to_after(overlay, base, function, before_of, var_map)
     return overlay
-
-
-def match_clones(nodes, clones) -> tuple[dict, dict]:
-    """({node: its clone}, {variable: its clone}) for `nodes` (in topological order) among
-    `clones`: a clone runs an equal op on the clones of the node's inputs. Roots match
-    themselves. One pass each way."""
-    index = {}
-    for clone in clones:
-        index.setdefault((clone.op, tuple(map(id, clone.inputs))), clone)
-    node_map, var_map = {}, {}
-    for node in nodes:
-        inputs = tuple(id(var_map.get(var, var)) for var in node.inputs)
-        clone = index.get((node.op, inputs))
-        if clone is None:
-            continue
-        node_map[node] = clone
-        var_map.update(zip(node.outputs, clone.outputs))
-    return node_map, var_map
 
 
 def _carry_to_after(overlay, base, function, before_of, var_map):

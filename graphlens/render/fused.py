@@ -79,7 +79,7 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     text = builder.op_text(op)
     types = ", ".join(labels.type_text(out) for out in node.outputs)
     builder.scene.add_node(SceneNode(
-        result_key, "op", "\n".join(labels.wrap(text) + [types]),
+        result_key, "op", "\n".join(labels.wrap(labels.cut(text)) + [types]),
         "\n".join([text, f"outputs: {types}", f"built at {source}"]), cluster_key, fill,
         {"kind": "op", "title": text, "type": types, "source": source}, subject=node))
     builder.scene_titles[result_key] = text

@@ -16,6 +16,7 @@ import html
 import json
 
 from graphlens.render.dot import scene_to_dot
+from graphlens.render.focus_findings import with_route
 from graphlens.render.html_assets import SCRIPT, STYLE
 from graphlens.render.overlay import apply_overlay
 from graphlens.render.viewbuilder import build_scene
@@ -28,12 +29,15 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
 
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-            title: str | None = None, backend: str | None = None, overlay=None) -> str:
+            title: str | None = None, backend: str | None = None, overlay=None,
+            focus=None) -> str:
     """A complete HTML page showing `obj` (same options as `to_svg`).
 
     >>> open('model.html', 'w').write(to_html(f, stage='both'))          # doctest: +SKIP
     """
-    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
+    stage_views = views(obj, stage)
+    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus)
+    overlay = with_route(obj, focus, overlay)
     if overlay is not None:
         apply_overlay(scene, overlay)
     svg = render(scene_to_dot(scene, rankdir=rankdir), "svg", backend).decode("utf-8")

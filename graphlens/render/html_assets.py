@@ -124,6 +124,7 @@ SCRIPT = r"""
     row(list, "built at", facts.source);
     row(list, "inside fused op", facts.fused_in);
     row(list, "drawn at", facts.refers_to);
+    row(list, "outside the focus", facts.outside);
     row(list, "made by rewrite", facts.rule &&
         (facts.rule + (facts.rule_location ? "  (" + facts.rule_location + ")" : "")));
     row(list, "rewrites in its ancestry", facts.rules);

@@ -20,6 +20,10 @@ from graphlens.render import naming
 # Longest label line before wrapping, and longest user text before it is shortened.
 LINE_WIDTH = 34
 MAX_TEXT = 80
+# Longest op text a box shows (two wrapped lines); the full text stays in the tooltip and the
+# HTML panel. A fused op's formula can run to hundreds of characters: drawn whole, its box
+# would be wider than the rest of the picture.
+MAX_LABEL = 68
 
 
 def printable(text: object, limit: int = MAX_TEXT) -> str:
@@ -33,6 +37,15 @@ def printable(text: object, limit: int = MAX_TEXT) -> str:
     if len(text) > limit:
         text = text[:limit - 3] + "..."
     return text
+
+
+def cut(text: str, limit: int = MAX_LABEL) -> str:
+    """`text` cut to at most `limit` characters for a picture's label, ending in '...' when cut.
+
+    >>> cut('Composite{(i0 * 2.0) + exp(i1)}', 20)
+    'Composite{(i0 * 2...'
+    """
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def wrap(text: str, width: int = LINE_WIDTH) -> list[str]:
@@ -53,9 +66,14 @@ def wrap(text: str, width: int = LINE_WIDTH) -> list[str]:
     return lines
 
 
+# Longest op text kept for tooltips and the HTML panel (a box shows MAX_LABEL of it).
+MAX_TOOLTIP = 1000
+
+
 def op_text(op) -> str:
-    """The op as the printers name it: `Sum{axis=1}`, `Dot`, `DimShuffle{x,0}`."""
-    return printable(naming.op_label(op), limit=200)
+    """The op as the printers name it: `Sum{axis=1}`, `Dot`, `DimShuffle{x,0}` (whole, up to
+    MAX_TOOLTIP characters: a box's label cuts it further with `cut`)."""
+    return printable(naming.op_label(op), limit=MAX_TOOLTIP)
 
 
 def type_text(var) -> str:

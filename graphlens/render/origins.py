@@ -80,3 +80,21 @@ def inner_origins(nodes) -> dict:
             result.update(origins_of(graph.function))
         stack.extend(toposort(list(graph.outputs)))
     return result
+
+
+def match_clones(nodes, clones) -> tuple[dict, dict]:
+    """({node: its clone}, {variable: its clone}) for `nodes` (in topological order) among
+    `clones`: a clone runs an equal op on the clones of the node's inputs. Roots match
+    themselves. One pass each way."""
+    index = {}
+    for clone in clones:
+        index.setdefault((clone.op, tuple(map(id, clone.inputs))), clone)
+    node_map, var_map = {}, {}
+    for node in nodes:
+        inputs = tuple(id(var_map.get(var, var)) for var in node.inputs)
+        clone = index.get((node.op, inputs))
+        if clone is None:
+            continue
+        node_map[node] = clone
+        var_map.update(zip(node.outputs, clone.outputs))
+    return node_map, var_map

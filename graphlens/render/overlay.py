@@ -23,12 +23,13 @@ class Overlay:
     edges: dict = field(default_factory=dict)
     legend: list = field(default_factory=list)
     title: str = "gradient trace"     # the legend box's heading
+    notes: list = field(default_factory=list)    # lines added to the picture's title
 
     def merged(self, other: "Overlay") -> "Overlay":
         """Both overlays: `other`'s attributes win, tooltip lines are kept from both."""
         result = Overlay(dict(self.nodes), dict(self.variables), dict(self.edges),
                          self.legend + [item for item in other.legend if item not in self.legend],
-                         self.title)
+                         self.title, self.notes + [n for n in other.notes if n not in self.notes])
         for mine, theirs in ((result.nodes, other.nodes), (result.variables, other.variables),
                              (result.edges, other.edges)):
             for key, style in theirs.items():
@@ -53,6 +54,9 @@ def apply_overlay(scene, overlay) -> None:
 
     >>> apply_overlay(scene, vanishing_overlay(cost, [W1]))        # doctest: +SKIP
     """
+    notes = getattr(overlay, "notes", ())
+    if notes:
+        scene.title = "\n".join([scene.title, *notes] if scene.title else notes)
     for node in scene.nodes:
         if node.subject is None:
             continue

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 
 from graphlens.render.dot import to_dot
+from graphlens.render.focus_findings import with_route
 from graphlens.render.html import to_html
 from graphlens.render.svg import render
 
@@ -37,8 +38,8 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
-               backend: str | None = None, overlay=None, print_output_file: bool = True,
-               return_image: bool = False, **theano_options):
+               backend: str | None = None, overlay=None, focus=None,
+               print_output_file: bool = True, return_image: bool = False, **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
@@ -51,6 +52,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     backend: Graphviz layout backend, 'auto', 'system' or 'wasm' (see graphlens.render.svg).
     overlay: styles laid over the picture (`render.findings.function_findings_overlay`: the
     gradient findings), keyed by the graph's own nodes.
+    focus: draw only part of the graph (`graphlens.render.focus.Focus`): `Focus.around(W1,
+    hops=2)`, `Focus.route(cost, W1)` (the gradient's route, where it dies marked) or
+    `Focus.path(a, b)`; what it leaves out is counted in small dashed boxes.
 
     Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
     None or `return_image` is true; otherwise writes it to `outfile` and returns that path
@@ -69,10 +73,11 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     if unknown:
         raise TypeError(f"pydotprint() got unexpected keyword argument(s) {', '.join(unknown)}; "
                         f"graphlens's are format, stage, max_nodes, rankdir, title, backend, "
-                        f"overlay, and Theano's {', '.join(THEANO_STYLE_OPTIONS)}")
+                        f"overlay, focus, and Theano's {', '.join(THEANO_STYLE_OPTIONS)}")
     chosen = _format(format, outfile)
+    overlay = with_route(obj, focus, overlay)
     options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
-                   overlay=overlay)
+                   overlay=overlay, focus=focus)
     if chosen == "dot":
         picture = to_dot(obj, **options)
     elif chosen == "html":

@@ -8,7 +8,8 @@ Kinds, chosen so that a reader tells them apart at a glance (and in greyscale, b
 - constant: a small grey octagon;
 - random draw (uniform, normal, binomial, ...): a dark violet hexagon, white text, fresh
   samples on every call; its stream's state is a shared variable updated like any other;
-- reference: a small dashed box standing for a node drawn far above (large pictures only).
+- reference: a small dashed box standing for a node drawn far above (large pictures only);
+- stub: a small dashed box standing for what a focused picture leaves out.
 
 Updates are dashed orange edges from the new value to its shared variable.
 
@@ -45,6 +46,9 @@ KIND_ATTRS = {
     "legend": {"shape": "box", "style": "rounded,filled", "fontsize": "10"},
     "reference": {"shape": "box", "style": "rounded,dashed", "fontsize": "9",
                   "color": "#888888", "fontcolor": "#444444", "margin": "0.04,0.02"},
+    # What a focused picture leaves out: "... 2 more inputs", "... read by 3 more ops".
+    "stub": {"shape": "box", "style": "dashed", "fontsize": "9", "color": "#999999",
+             "fontcolor": "#666666", "margin": "0.04,0.02", "height": "0.2"},
 }
 
 EDGE_KIND_ATTRS = {
@@ -54,6 +58,7 @@ EDGE_KIND_ATTRS = {
     "update": {"style": "dashed", "color": "#e6550d", "constraint": "false"},
     "update_tag": {"style": "dashed", "color": "#e6550d"},
     "summary": {"style": "dotted", "color": "#888888"},
+    "stub": {"style": "dotted", "color": "#999999", "arrowhead": "none"},
 }
 
 CLUSTER_ATTRS = {

@@ -13,6 +13,7 @@ for pictures that must be byte-identical on every machine (docs, golden files).
 from __future__ import annotations
 
 from graphlens.render.dot import to_dot
+from graphlens.render.focus_findings import with_route
 from graphlens.render.layout import render_dot
 from graphlens.config import config
 
@@ -31,12 +32,13 @@ def render(dot_text: str, format: str = "svg", backend: str | None = None) -> by
 
 
 def to_svg(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None, backend: str | None = None) -> str:
+           title: str | None = None, backend: str | None = None, focus=None) -> str:
     """SVG text of `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     Same options as `to_dot`, plus the layout `backend` ('auto', 'system' or 'wasm').
 
     >>> svg = to_svg(f, stage='both', backend='wasm')                   # doctest: +SKIP
     """
-    dot_text = to_dot(obj, stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title)
+    dot_text = to_dot(obj, stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
+                      focus=focus, overlay=with_route(obj, focus, None))
     return render(dot_text, "svg", backend).decode("utf-8")

@@ -11,10 +11,11 @@ handle one part of it.
 
 from __future__ import annotations
 
-from graphlens.render import labels
+from graphlens.render import boundary, labels
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
                                        drawn_open, inner_count, is_long, levels, summary_text,
                                        visible_nodes)
+from graphlens.render.focus import select
 from graphlens.render.forms import inner_graph
 from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
@@ -27,8 +28,13 @@ from graphlens.render.style import rule_colors
 class ViewBuilder:
     """Adds one view's nodes, edges and clusters to a scene."""
 
-    def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster):
+    def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster,
+                 focus=None):
         self.scene, self.view, self.max_nodes = scene, view, max_nodes
+        self.focus = focus           # a focus.Focus: draw only part of the view
+        self.selection = None        # what the focus keeps (focus.Selection)
+        self.stub_count = 0          # boxes standing for what the focus leaves out
+        self.stub_keys = {}
         self.origins, self.colors, self.before_keys = origins, colors, before_keys
         self.prefix = {"before": "b", "after": "a", "graph": "g"}[view.stage]
         self.cluster = f"cluster_{self.prefix}" if in_cluster else None
@@ -65,7 +71,10 @@ class ViewBuilder:
 
     def build(self):
         """Add the view's stage cluster, scopes, roots, ops, outputs and updates."""
-        nodes = self.view.nodes()
+        nodes = all_nodes = self.view.nodes()
+        if self.focus is not None:
+            self.selection = select(self.focus, self.view, nodes=all_nodes)
+            nodes = [node for node in nodes if node in self.selection.nodes]
         visible = visible_nodes(self.view, nodes, self.max_nodes)
         shown = [node for node in nodes if node in visible]
         self.scopes = assign_scopes(shown, self.view, self.prefix, self.cluster, self.scene)
@@ -75,18 +84,26 @@ class ViewBuilder:
         if self.cluster:
             self._add_stage_cluster(nodes)
         for var in self.view.inputs:
-            self._root_key(var)
+            if self._drawn(var):
+                self._root_key(var)
         if len(shown) < len(nodes):
             self._add_summary(nodes, visible)
-        numbers = {node: number for number, node in enumerate(nodes)}
+        # Keys number the whole view's walk, focused or not: `b_n5` is one node everywhere.
+        numbers = {node: number for number, node in enumerate(all_nodes)}
         for node in shown:
             self.consumer_level = self.levels[node]
             key = f"{self.prefix}_n{numbers[node]}"
             self._add_op(node, key, self.scopes.get(node, self.cluster), self._outer_source)
+            if self.selection is not None:
+                boundary.reader_stub(self, node, self.op_keys[node],
+                                     self.scopes.get(node, self.cluster))
         self.consumer_level = None
         for position, var in enumerate(self.view.outputs):
-            self._add_output(position, var)
+            if self._drawn(var):
+                self._add_output(position, var)
         for shared, value in self.view.updates:
+            if not (self._drawn(value) and self._drawn(shared)):
+                continue
             tail = self._outer_source(value, self.cluster)
             head, kind = self._root_key(shared), "update"
             if self.cut_long_edges and is_long(self.levels.get(shared, 0),
@@ -98,9 +115,15 @@ class ViewBuilder:
             self.scene.edges.append(SceneEdge(tail, head, kind,
                                               tooltip=f"update: the new value of {name}"))
 
+    def _drawn(self, var) -> bool:
+        """False for a root or value the focus leaves out (always True without a focus)."""
+        return self.selection is None or not boundary.is_cut(self.selection, var)
+
     def _add_stage_cluster(self, nodes):
         stage = self.view.stage
         label = f"{STAGE_TITLES[stage]}: {_plural(len(nodes), 'op')}"
+        if self.selection is not None:
+            label += " in the focus"
         if stage == "after" and self.view.function is not None:
             label += f", {_plural(len(self.view.function.rewrite_log), 'replacement')}"
         self.scene.clusters.append(SceneCluster(self.cluster, "stage", label))
@@ -123,6 +146,8 @@ class ViewBuilder:
     def _outer_source(self, var, cluster):
         """The key of the node that draws `var`'s value for a reader in `cluster`: its own
         node, or in a large picture a reference tag when that node is too far above."""
+        if self.selection is not None and boundary.is_cut(self.selection, var):
+            return boundary.variable_stub(self, var, cluster)
         if var.owner is None:
             if labels.is_constant(var):
                 return self._constant_node(var, cluster)
@@ -219,7 +244,12 @@ class ViewBuilder:
     def _add_op(self, node, key, cluster, source_of, extra_info=None):
         """Draw `node` as a box (or, for a fused op, as a cluster of its inner ops)."""
         origin = self.origins.get(node)
-        if drawn_open(node, self.max_nodes):
+        # In a focused picture a loop stays closed: its step's ops are not the focus, and each
+        # value the step reads from outside would need a box of its own.
+        graph = inner_graph(node.op)
+        loop_in_focus = (self.selection is not None and graph is not None
+                         and not graph.substitutable)
+        if drawn_open(node, self.max_nodes) and not loop_in_focus:
             # Nesting of fused ops inside fused ops is shallow (a few levels), never graph depth.
             self.op_keys[node] = add_fused(self, node, key, cluster, source_of, origin)
             return
@@ -238,7 +268,7 @@ class ViewBuilder:
         type_line = type_facts["type"]
         if out.name:
             type_line = f"{self.display_name(out)}: {type_line}"
-        label = "\n".join(labels.wrap(op_text) + [type_line])
+        label = "\n".join(labels.wrap(labels.cut(op_text)) + [type_line])
         info = {"kind": "op", "title": op_text, **type_facts,
                 "source": self.source_line(node, origin)}
         if out.name:
@@ -256,8 +286,9 @@ class ViewBuilder:
             tooltip.append(f"inside fused op {extra_info['fused_in']}")
         if closed:
             limit = min(MAX_OPEN_FUSED, self.max_nodes or MAX_OPEN_FUSED)
-            tooltip += [extra_info["fused_closed"],
-                        f"drawn closed: more than {limit:,} fused ops do not fit in one box"]
+            why = (f"more than {limit:,} fused ops do not fit in one box" if not loop_in_focus
+                   else "a loop is drawn closed in a focused picture")
+            tooltip += [extra_info["fused_closed"], f"drawn closed: {why}"]
         # A random draw keeps the op's facts but its own shape: a reader spots the noise.
         kind = "random" if node.op.draws_random else "op"
         if kind == "random":
@@ -270,9 +301,18 @@ class ViewBuilder:
         # are shown where order matters.
         names = getattr(node.op, "input_labels", None)
         ordered = names is not None or (order_matters(node.op) and len(node.inputs) > 1)
+        cut = {}
+        if self.selection is not None and not self.inside_fused:
+            cut = boundary.cut_inputs(self.selection, node)
+        stub = boundary.input_stub(self, node, key, cut, cluster) if cut else None
         for position, var in enumerate(node.inputs):
-            tail = source_of(var, cluster)
             label = (names[position] if names else str(position)) if ordered else None
+            if position in cut:
+                if position != min(cut):
+                    continue
+                # One edge from the box for all the inputs it stands for: `0, 2-14`.
+                label = boundary.positions_text(cut, names) if ordered else None
+            tail = stub if position in cut else source_of(var, cluster)
             self.scene.edges.append(SceneEdge(tail, key, "data", label,
                                               subject=(node, position)))
 
@@ -333,7 +373,8 @@ def _name_of(item) -> str | None:
     return item.outputs[0].name if hasattr(item, "outputs") else item.name
 
 
-def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None) -> Scene:
+def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None,
+                focus=None) -> Scene:
     """The scene for one or two views (side by side, each in its own cluster when two).
 
     >>> scene = build_scene(views(T.exp(x), 'after'))                     # doctest: +SKIP
@@ -343,6 +384,8 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
     scene = Scene(title=title if title is not None else _default_title(views))
+    if focus is not None:
+        scene.title = "\n".join(filter(None, [scene.title, focus.describe()]))
     colors = {}
     for view in views:
         origins = origins_of(view.function) if view.stage == "after" else {}
@@ -357,7 +400,7 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
             before_keys = {node: f"b_n{number}" for number, node
                            in enumerate(view.function.fgraph_before.toposort())}
         builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
-                               in_cluster=len(views) > 1)
+                               in_cluster=len(views) > 1, focus=focus)
         builder.build()
     _add_legend(scene, colors, views)
     _add_random_legend(scene)
