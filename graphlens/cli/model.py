@@ -75,14 +75,9 @@ def load_model(path: str, names=(), *, display_path: str | None = None) -> Model
     cost, params, reason = _gradient_inputs(namespace)
     inferred = cost is not None and not _given_params(namespace)
     doc = namespace.get("__doc__")
-<<<<<<< HEAD
     return Model(display, drawable, chosen, found, cost, params, reason, inferred,
-                 doc if isinstance(doc, str) else None, _example_inputs(namespace))
-=======
-    return Model(display, drawable, chosen, found, cost, params, reason,
                  doc if isinstance(doc, str) else None, _example_inputs(namespace),
                  _variables(namespace))
->>>>>>> focus
 
 
 def _display(path):
