@@ -144,14 +144,16 @@ def test_max_nodes_is_honoured(write_model, run_cli):
     assert refused.exit_code == 2 and "not a positive number of ops or 'all'" in refused.stderr
 
 
-def test_backend_is_passed_to_the_layout(write_model, run_cli, monkeypatch):
-    monkeypatch.setenv("GRAPHLENS_LAYOUT", "system")
+def test_backend_is_passed_to_the_layout(write_model, run_cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("GRAPHLENS_LAYOUT", "wasm")
+    monkeypatch.setenv("PATH", str(tmp_path))          # no system `dot` anywhere
     path = write_model(SGN)
-    # The wasm build draws svg only: asking it for png says so (exit 2), so the flag, not the
-    # environment's `system`, chose the backend.
-    refused = run_cli("show", path, "--backend", "wasm", "-o", "pic.png")
+    # The environment says wasm, which would draw; --backend system must be the one asked,
+    # and with no `dot` on PATH it says so (exit 2).
+    refused = run_cli("show", path, "--backend", "system")
     assert refused.exit_code == 2
-    assert "format 'png' is not available from the wasm backend" in refused.stderr
+    assert "dot" in refused.stderr
+    assert run_cli("show", path, "--backend", "wasm").exit_code == 0
     assert run_cli("show", path, "--backend", "cairo").exit_code == 2
 
 
