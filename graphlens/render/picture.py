@@ -39,7 +39,7 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
                backend: str | None = None, overlay=None, focus=None,
-               print_output_file: bool = True, return_image: bool = False, **theano_options):
+               print_output_file: bool = False, return_image: bool = False, **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
