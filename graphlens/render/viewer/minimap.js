@@ -19,9 +19,12 @@ function drawMinimap() {
   copy.setAttribute("width", String(width));
   copy.setAttribute("height", String(height));
   copy.removeAttribute("class");
-  // Tooltips and ids are of no use to a picture this small, and make the copy bigger.
+  // Tooltips are of no use to a picture this small, and the viewer's marks (classes) do not
+  // show in an image: without them, one picture always gives one image.
   var titles = copy.querySelectorAll("title");
   for (var i = 0; i < titles.length; i++) { titles[i].remove(); }
+  var classed = copy.querySelectorAll("[class]");
+  for (var j = 0; j < classed.length; j++) { classed[j].removeAttribute("class"); }
   var text = new XMLSerializer().serializeToString(copy);
   minimapImage.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
   minimapImage.width = width;

@@ -58,6 +58,7 @@ function recolour(root) {
       var mapped = dark ? darkColour(value) : null;
       item.style[name] = mapped || "";
     });
+    if (!dark && item.getAttribute("style") === "") { item.removeAttribute("style"); }
   }
 }
 
