@@ -140,8 +140,10 @@ def viewer_data(scene, *, rankdir: str = "TB") -> dict:
         if cluster.kind in FOLDABLE_KINDS:
             count = members.get(cluster.key, 0)
             what = f"{count} op{'' if count == 1 else 's'} inside"
+            # A fused op's label already counts its ops ("Composite: 3 ops fused").
+            label = first_line if cluster.kind != "scope" else f"{first_line}\n{what}"
             folds[cluster.key] = SceneNode(
-                f"{cluster.key}_fold", "folded", f"{first_line}\n{what}",
+                f"{cluster.key}_fold", "folded", label,
                 f"{cluster.tooltip or first_line}\nfolded: {what}; double-click to open",
                 cluster.parent, fill=cluster.fill)
     foldable = sorted({cluster.kind for cluster in scene.clusters} & set(FOLDABLE_KINDS))

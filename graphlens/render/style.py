@@ -66,7 +66,10 @@ CLUSTER_ATTRS = {
     "stage": {"style": "rounded", "color": "#999999", "fontsize": "14"},
     "scope": {"style": "rounded,dashed", "color": "#6a51a3", "fontcolor": "#6a51a3",
               "fontsize": "11"},
-    "fused": {"style": "rounded,filled", "color": "#666666", "fontsize": "10"},
+    # Its own font colour: a cluster inherits its parent's, and a scope's violet is hard to
+    # read on a rewrite's fill.
+    "fused": {"style": "rounded,filled", "color": "#666666", "fontcolor": "#000000",
+              "fontsize": "10"},
     # A loop's step function: a pale box, so its ops read like the rest of the picture.
     "loop": {"style": "rounded,filled", "color": "#3182bd", "fillcolor": "#eef4fb",
              "fontcolor": "#08519c", "fontsize": "10"},

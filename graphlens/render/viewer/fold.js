@@ -245,9 +245,13 @@ function unfoldAround(key) {
 }
 
 function foldAll() {
-  // Fold the outermost foldable boxes: one box per scope (or fused op outside any scope).
+  // Fold the outermost name scopes (one box per layer); a picture without scopes folds its
+  // outermost fused ops and loops instead. Small fused ops outside any scope stay open:
+  // folded, they would save nothing and hide their formula.
+  var keys = Object.keys(data.dot.folds);
+  var scopes = keys.filter(function (key) { return data.clusters[key].kind === "scope"; });
   var next = new Set();
-  Object.keys(data.dot.folds).forEach(function (key) {
+  (scopes.length ? scopes : keys).forEach(function (key) {
     var above = ancestors(data.clusters[key].parent);
     if (!above.some(function (cluster) { return cluster in data.dot.folds; })) { next.add(key); }
   });

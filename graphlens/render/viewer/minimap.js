@@ -13,7 +13,9 @@ var minimapScale = 1;
 function drawMinimap() {
   var copy = svg.cloneNode(true);
   copy.setAttribute("viewBox", full.join(" "));
-  var scale = MINIMAP_SIZE / Math.max(full[2], full[3]);
+  // At most a quarter of a small viewport: on a phone the picture comes first.
+  var room = Math.min(MINIMAP_SIZE, viewport.clientWidth / 4, viewport.clientHeight / 4);
+  var scale = Math.max(room, 40) / Math.max(full[2], full[3]);
   var width = Math.max(24, Math.round(full[2] * scale));
   var height = Math.max(24, Math.round(full[3] * scale));
   copy.setAttribute("width", String(width));
