@@ -100,7 +100,8 @@ def _picture_legends(scene) -> list:
         attrs = dict(KIND_ATTRS["legend"], **node.attrs)
         if node.fill:
             attrs["fillcolor"] = node.fill
-        words = node.tooltip if group == "rewrites" else ""
+        # The tooltip starts "rewrite NAME: made ..."; the label already names the rule.
+        words = node.tooltip.split(": ", 1)[-1] if group == "rewrites" else ""
         entries.append({"group": group, "label": label, "words": words,
                         "swatch": _node_swatch(attrs)})
     return entries

@@ -206,3 +206,38 @@ def test_panel_never_shows_the_pictures_internal_keys(browser, scene):
         assert title.split("/")[0] in text
         assert not any(word.startswith(("a_v", "a_n", "b_n", "a_c", "cluster_"))
                        for word in text.replace("(", " ").split())
+
+
+def test_pinch_two_fingers_spreading_apart_zoom_in_about_their_midpoint(browser):
+    seen = check(browser, "pinch")
+    before, after = seen["before"], seen["after"]
+    assert after[2] == pytest.approx(before[2] / 2, rel=1e-6)
+    centre = (before[0] + before[2] / 2, before[1] + before[3] / 2)
+    assert (after[0] + after[2] / 2, after[1] + after[3] / 2) == pytest.approx(centre, abs=1e-3)
+
+
+def test_provenance_and_trace_marks_are_brought_into_view(browser, tmp_path):
+    """On the sgn autoencoder before and after its rewrites, with the gradient findings laid
+    over it (a separate page, in the same browser, opened last)."""
+    from graphlens.render.findings import function_findings_overlay
+    from graphlens.render.html import to_html
+    from graphlens.trace.vanishing import vanishing
+    from tests.render.test_legend import sgn_model
+
+    cost, params, train = sgn_model()
+    overlay = function_findings_overlay(train, vanishing(cost, params))
+    page_file = tmp_path / "sgn.html"
+    page_file.write_text(to_html(train, stage="both", backend="wasm", overlay=overlay).replace(
+        "</body>", f"<script>{DRIVER.read_text()}</script>\n</body>"), encoding="utf-8")
+    browser.open(page_file)
+    scene = build_scene(views(train, "both"))
+    made = next(node for node in scene.nodes
+                if node.info.get("rule") and len(node.info.get("sources", [])) >= 2)
+    seen = check(browser, "selectShows", made.key)
+    assert sorted(seen["outlined"]) == sorted(made.info["sources"])
+    assert not all(seen["before"])             # some were off screen before the click
+    assert all(seen["inView"]) and seen["selectedInView"]
+    # The trace marks: listed by name with the reason; a click selects and centres the node.
+    marks = check(browser, "clickMark", 0)
+    assert any("blocks the gradient" in text for text in marks["texts"])
+    assert marks["selected"] is not None and marks["title"].split("{")[0] in marks["texts"][0]

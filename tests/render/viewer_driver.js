@@ -96,6 +96,55 @@ window.viewerChecks = (function () {
           return b.textContent; });
       return result;
     },
-    panelText: function () { return document.getElementById("panel").innerText; }
+    panelText: function () { return document.getElementById("panel").innerText; },
+    pinch: function () {
+      // Two fingers 100 px apart move to 200 px apart: twice as close, about their midpoint.
+      V.fit();
+      var v = document.getElementById("viewport").getBoundingClientRect();
+      var x = v.left + v.width / 2, y = v.top + v.height / 2, before = V.visible();
+      function touch(type, id, atX) {
+        document.getElementById("viewport").dispatchEvent(new PointerEvent(type, {
+          pointerId: id, pointerType: "touch", isPrimary: id === 1, clientX: atX, clientY: y,
+          bubbles: true, button: 0}));
+      }
+      touch("pointerdown", 1, x - 50);
+      touch("pointerdown", 2, x + 50);
+      touch("pointermove", 2, x + 100);
+      touch("pointermove", 1, x - 100);
+      touch("pointerup", 1, x - 100);
+      touch("pointerup", 2, x + 100);
+      return {before: before, after: V.visible()};
+    },
+    selectShows: function (key) {
+      // Select a node at a close zoom, then report the view and where its origins are.
+      // Close in on the node first, so that its origins are off screen.
+      V.fit();
+      V.jumpTo(key);
+      V.zoom(0.2);
+      var svg = document.querySelector("#viewport svg");
+      function inView(id) {
+        var r = document.getElementById(id).getBoundingClientRect();
+        var s = svg.getBoundingClientRect();
+        return r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom;
+      }
+      var sources = (window.graphlensViewer && JSON.parse(
+        document.getElementById("graphlens-data").textContent).nodes[key].sources) || [];
+      var before = sources.map(inView);
+      V.select(key);
+      var outlined = Array.prototype.map.call(document.querySelectorAll("#viewport g.origin"),
+                                              function (g) { return g.id; });
+      return {outlined: outlined, before: before, inView: outlined.map(inView),
+              selectedInView: inView(key)};
+    },
+    clickMark: function (index) {
+      V.fit();
+      var links = document.querySelectorAll("#marks a.jump");
+      var texts = Array.prototype.map.call(document.querySelectorAll("#marks li"),
+                                           function (li) { return li.innerText; });
+      links[index].click();
+      var selected = document.querySelector("#viewport g.node.selected");
+      return {texts: texts, selected: selected && selected.id,
+              title: document.getElementById("panel-title").textContent};
+    }
   };
 })();

@@ -8,7 +8,7 @@ var KEYS = [
   ["arrow keys", "pan"],
   ["0", "fit the whole picture"],
   ["click", "a node or a box: its facts in the panel"],
-  ["double-click, Enter", "fold or unfold the box (name scope, fused op)"],
+  ["double-click, Enter", "fold or unfold the box (name scope, fused op); on a tag: go there"],
   ["c  e", "fold everything / unfold everything"],
   ["Backspace", "fold the box around the selected node"],
   ["g", "go to the selected node (centre it)"],
@@ -39,6 +39,9 @@ viewport.addEventListener("dblclick", function (event) {
   if (!svg.contains(event.target)) { return; }
   var key = keyOfTarget(event.target);
   if (key && isFoldable(key)) { event.preventDefault(); toggleFold(key); }
+  else if (key && data.nodes[key] && data.nodes[key].refers_to) {
+    jumpTo(data.nodes[key].refers_to);        // a reference tag: go to what it stands for
+  }
 });
 
 function enclosingFoldable(key) {
