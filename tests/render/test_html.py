@@ -22,11 +22,11 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 CLICK_AND_ZOOM = """
 <script>
 (function () {
-  var svg = document.querySelector("#viewport svg");
-  var before = svg.getAttribute("viewBox");
+  var viewer = window.graphlensViewer;
+  var before = viewer.viewBox().join(" ");
   document.getElementById("viewport").dispatchEvent(new WheelEvent("wheel",
       {deltaY: -120, clientX: 300, clientY: 200, bubbles: true, cancelable: true}));
-  document.body.setAttribute("data-zoom", before + "|" + svg.getAttribute("viewBox"));
+  document.body.setAttribute("data-zoom", before + "|" + viewer.viewBox().join(" "));
   var shape = document.getElementById("%s").querySelector("polygon, ellipse, path");
   shape.dispatchEvent(new MouseEvent("click", {bubbles: true}));
   var origins = document.querySelectorAll("g.origin");

@@ -214,6 +214,11 @@ def test_pinch_two_fingers_spreading_apart_zoom_in_about_their_midpoint(browser)
     assert after[2] == pytest.approx(before[2] / 2, rel=1e-6)
     centre = (before[0] + before[2] / 2, before[1] + before[3] / 2)
     assert (after[0] + after[2] / 2, after[1] + after[3] / 2) == pytest.approx(centre, abs=1e-3)
+    # While the fingers move, the painted picture is scaled (no repaint); when they lift, the
+    # picture is drawn anew at the new view.
+    assert seen["during"]["transform"].endswith("scale(2)")
+    assert seen["settled"]["transform"] == ""
+    assert [float(v) for v in seen["settled"]["viewBox"].split()] == pytest.approx(seen["box"])
 
 
 def test_provenance_and_trace_marks_are_brought_into_view(browser, tmp_path):

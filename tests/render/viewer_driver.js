@@ -111,9 +111,13 @@ window.viewerChecks = (function () {
       touch("pointerdown", 2, x + 50);
       touch("pointermove", 2, x + 100);
       touch("pointermove", 1, x - 100);
+      var svg = document.querySelector("#viewport svg");
+      var during = {transform: svg.style.transform, viewBox: svg.getAttribute("viewBox")};
       touch("pointerup", 1, x - 100);
       touch("pointerup", 2, x + 100);
-      return {before: before, after: V.visible()};
+      return {before: before, after: V.visible(), during: during,
+              settled: {transform: svg.style.transform, viewBox: svg.getAttribute("viewBox")},
+              box: V.viewBox()};
     },
     selectShows: function (key) {
       // Select a node at a close zoom, then report the view and where its origins are.

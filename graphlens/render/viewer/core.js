@@ -3,6 +3,11 @@
 // The SVG keeps Graphviz's coordinates; the view is its viewBox. `box` is the viewBox asked
 // for, `visible()` what actually shows (preserveAspectRatio "meet" widens one side).
 // Other files listen for "adopted" (a new picture, after a fold) and "changed" (the view moved).
+//
+// A new viewBox repaints the whole picture, which for a big graph takes longer than a frame.
+// So while a finger, the mouse or the wheel moves the view, `preview` only shifts and scales
+// the picture already painted (a CSS transform, done by the compositor) and `settle` sets the
+// viewBox once the gesture ends.
 
 var data = JSON.parse(document.getElementById("graphlens-data").textContent);
 var viewport = document.getElementById("viewport");
@@ -26,7 +31,37 @@ function adopt(element) {
   show();
 }
 
-function show() { svg.setAttribute("viewBox", box.join(" ")); emit("changed"); }
+var drawnBox = null, previewing = false, settleTimer = null;
+
+function show() {
+  // Draw the view now: set the viewBox (and drop any preview transform).
+  clearTimeout(settleTimer);
+  previewing = false;
+  svg.style.transform = "";
+  svg.setAttribute("viewBox", box.join(" "));
+  drawnBox = box.slice();
+  emit("changed");
+}
+
+function preview() {
+  // Move the painted picture to where `box` would draw it; settle() draws it properly.
+  if (!drawnBox) { show(); return; }
+  var rect = viewport.getBoundingClientRect();
+  var was = visibleOf(drawnBox, rect), now = visibleOf(box, rect);
+  var scale = was[2] / now[2];
+  var dx = (was[0] - now[0]) * rect.width / now[2], dy = (was[1] - now[1]) * rect.height / now[3];
+  svg.style.transform = "translate(" + dx + "px," + dy + "px) scale(" + scale + ")";
+  previewing = true;
+  emit("changed");
+}
+
+function settle() { if (previewing) { show(); } }
+
+function settleSoon() {
+  clearTimeout(settleTimer);
+  settleTimer = setTimeout(settle, 150);
+}
+
 function fit() { box = full.slice(); show(); }
 
 function scaleOf(rect) {
@@ -34,21 +69,25 @@ function scaleOf(rect) {
   return Math.max(box[2] / rect.width, box[3] / rect.height);
 }
 
+function visibleOf(view, rect) {
+  var scale = Math.max(view[2] / rect.width, view[3] / rect.height);
+  return [view[0] + view[2] / 2 - rect.width * scale / 2,
+          view[1] + view[3] / 2 - rect.height * scale / 2, rect.width * scale, rect.height * scale];
+}
+
 function visible() {
-  // [x, y, width, height] of the part of the picture on screen, in SVG units.
-  var rect = svg.getBoundingClientRect();
-  var scale = scaleOf(rect);
-  return [box[0] + box[2] / 2 - rect.width * scale / 2,
-          box[1] + box[3] / 2 - rect.height * scale / 2, rect.width * scale, rect.height * scale];
+  // [x, y, width, height] of the part of the picture on screen, in SVG units. (The SVG fills
+  // the viewport; the viewport's rectangle is not moved by a preview.)
+  return visibleOf(box, viewport.getBoundingClientRect());
 }
 
 function toViewBox(clientX, clientY) {
-  var rect = svg.getBoundingClientRect(), seen = visible();
+  var rect = viewport.getBoundingClientRect(), seen = visible();
   var scale = scaleOf(rect);
   return [seen[0] + (clientX - rect.left) * scale, seen[1] + (clientY - rect.top) * scale];
 }
 
-function zoom(factor, cx, cy) {
+function zoom(factor, cx, cy, live) {
   // Keep the point (cx, cy), in SVG units, where it is on screen.
   if (cx === undefined) { cx = box[0] + box[2] / 2; cy = box[1] + box[3] / 2; }
   var width = box[2] * factor, height = box[3] * factor;
@@ -56,18 +95,24 @@ function zoom(factor, cx, cy) {
   if (factor < 1 && width < Math.min(full[2], 60)) { return; }
   if (factor > 1 && width > largest * 20) { return; }
   box = [cx - (cx - box[0]) * factor, cy - (cy - box[1]) * factor, width, height];
-  show();
+  if (live) { preview(); } else { show(); }
 }
 
-function panBy(dx, dy) { box = [box[0] + dx, box[1] + dy, box[2], box[3]]; show(); }
+function panBy(dx, dy) {
+  // Arrow keys repeat fast: move the painted picture, draw anew when they stop.
+  box = [box[0] + dx, box[1] + dy, box[2], box[3]];
+  preview();
+  settleSoon();
+}
 
-function centreAt(x, y) {
+function centreAt(x, y, live) {
   box = [x - box[2] / 2, y - box[3] / 2, box[2], box[3]];
-  show();
+  if (live) { preview(); } else { show(); }
 }
 
 function boxOf(element) {
   // The element's bounding box in SVG (viewBox) units, whatever transforms Graphviz added.
+  settle();
   var inner = element.getBBox();
   var matrix = svg.getScreenCTM().inverse().multiply(element.getScreenCTM());
   var xs = [], ys = [];
@@ -100,7 +145,7 @@ function showBoxes(boxes, always) {
   var inside = target[0] >= seen[0] && target[1] >= seen[1] &&
       target[0] + target[2] <= seen[0] + seen[2] && target[1] + target[3] <= seen[1] + seen[3];
   if (inside && !always) { return; }
-  var rect = svg.getBoundingClientRect();
+  var rect = viewport.getBoundingClientRect();
   var readable = Math.min(scaleOf(rect), 1.25);
   var needed = Math.max(target[2] * 1.3 / rect.width, target[3] * 1.3 / rect.height);
   var scale = Math.max(readable, needed);
@@ -125,7 +170,7 @@ function startGesture() {
   moved = moved && list.length > 0;
   if (list.length === 1) {
     gesture = {kind: "pan", x: list[0].x, y: list[0].y, box: box.slice(),
-               scale: scaleOf(svg.getBoundingClientRect())};
+               scale: scaleOf(viewport.getBoundingClientRect())};
   } else if (list.length === 2) {
     var mid = [(list[0].x + list[1].x) / 2, (list[0].y + list[1].y) / 2];
     gesture = {kind: "pinch", distance: Math.hypot(list[0].x - list[1].x,
@@ -153,7 +198,7 @@ window.addEventListener("pointermove", function (event) {
     if (moved) {
       box = [gesture.box[0] - dx * gesture.scale, gesture.box[1] - dy * gesture.scale,
              box[2], box[3]];
-      show();
+      preview();
     }
   } else if (gesture.kind === "pinch" && list.length === 2) {
     moved = true;
@@ -167,7 +212,7 @@ window.addEventListener("pointermove", function (event) {
     box = [a[0] - (a[0] - box[0]) * factor, a[1] - (a[1] - box[1]) * factor, width, height];
     var now = toViewBox(mid[0], mid[1]);
     box[0] += a[0] - now[0]; box[1] += a[1] - now[1];
-    show();
+    preview();
   }
 });
 function pointerEnd(event) {
@@ -175,6 +220,7 @@ function pointerEnd(event) {
   delete pointers[event.pointerId];
   viewport.classList.remove("dragging");
   startGesture();
+  if (!gesture) { settle(); }
 }
 window.addEventListener("pointerup", pointerEnd);
 window.addEventListener("pointercancel", pointerEnd);
@@ -185,5 +231,6 @@ viewport.addEventListener("wheel", function (event) {
   var point = toViewBox(event.clientX, event.clientY);
   // Trackpads send many small deltas (ctrlKey set for a pinch): zoom by how far they moved.
   var step = Math.max(-1, Math.min(1, event.deltaY / (event.deltaMode ? 3 : 100)));
-  zoom(Math.pow(1.2, step), point[0], point[1]);
+  zoom(Math.pow(1.2, step), point[0], point[1], true);
+  settleSoon();
 }, {passive: false});

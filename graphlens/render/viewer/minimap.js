@@ -49,10 +49,10 @@ function frameMinimap() {
   minimapView.style.height = Math.max(2, y1 - y0) + "px";
 }
 
-function minimapMoveTo(event) {
+function minimapMoveTo(event, live) {
   var rect = minimap.getBoundingClientRect();
   centreAt(full[0] + (event.clientX - rect.left) / minimapScale,
-           full[1] + (event.clientY - rect.top) / minimapScale);
+           full[1] + (event.clientY - rect.top) / minimapScale, live);
 }
 
 var minimapDragging = false;
@@ -66,10 +66,10 @@ minimap.addEventListener("pointerdown", function (event) {
   minimapMoveTo(event);
 });
 minimap.addEventListener("pointermove", function (event) {
-  if (minimapDragging) { minimapMoveTo(event); }
+  if (minimapDragging) { minimapMoveTo(event, true); }
 });
-minimap.addEventListener("pointerup", function () { minimapDragging = false; });
-minimap.addEventListener("pointercancel", function () { minimapDragging = false; });
+minimap.addEventListener("pointerup", function () { minimapDragging = false; settle(); });
+minimap.addEventListener("pointercancel", function () { minimapDragging = false; settle(); });
 
 function toggleMinimap() { minimap.hidden = !minimap.hidden; if (!minimap.hidden) { frameMinimap(); } }
 
