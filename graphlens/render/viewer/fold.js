@@ -245,13 +245,10 @@ function unfoldAround(key) {
 }
 
 function foldAll() {
-  // Fold the outermost name scopes (one box per layer); a picture without scopes folds its
-  // outermost fused ops and loops instead. Small fused ops outside any scope stay open:
-  // folded, they would save nothing and hide their formula.
-  var keys = Object.keys(data.dot.folds);
-  var scopes = keys.filter(function (key) { return data.clusters[key].kind === "scope"; });
+  // Fold the outermost boxes: one per name scope, and each fused op outside any scope (open,
+  // a gradient's fused ops stretch down the picture to the forward values they read).
   var next = new Set();
-  (scopes.length ? scopes : keys).forEach(function (key) {
+  Object.keys(data.dot.folds).forEach(function (key) {
     var above = ancestors(data.clusters[key].parent);
     if (!above.some(function (cluster) { return cluster in data.dot.folds; })) { next.add(key); }
   });
