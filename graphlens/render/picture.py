@@ -40,8 +40,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
                backend: str | None = None, overlay=None):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
-    format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
-    zoom and a panel of node facts); when None, taken from `outfile`'s ending, else 'svg'.
+    format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer: pan, zoom,
+    search, folding, a minimap, a panel of node facts and a legend; `render/html.py`); when
+    None, taken from `outfile`'s ending, else 'svg'.
     png and pdf need the system Graphviz (`dot` on PATH); svg works everywhere.
     stage: 'after' (the optimized graph), 'before' (as given) or 'both' (side by side).
     max_nodes: draw at most this many ops (None: all). rankdir: 'TB' (top to bottom) or 'LR'.

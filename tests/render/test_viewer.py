@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from graphlens.render.dot import scene_to_dot
@@ -245,3 +246,30 @@ def test_provenance_and_trace_marks_are_brought_into_view(browser, tmp_path):
     marks = check(browser, "clickMark", 0)
     assert any("blocks the gradient" in text for text in marks["texts"])
     assert marks["selected"] is not None and marks["title"].split("{")[0] in marks["texts"][0]
+
+
+def test_nasty_names_stay_text_after_the_page_lays_the_picture_out_again(browser, tmp_path):
+    import graphlens.tensor as T
+    from graphlens import function, shared
+    from graphlens.render.html import to_html
+
+    nasty = '<img src=x onerror="window.owned=1">&amp;"\\'
+    x = T.dvector(nasty)
+    weight = shared(np.ones(3), name="enc/W")
+    hidden = T.tanh(x * weight)
+    hidden.name = "enc/h"
+    out = hidden + 1
+    out.name = nasty + "2"
+    page_file = tmp_path / "nasty.html"
+    page_file.write_text(to_html(function([x], out), backend="wasm").replace(
+        "</body>", f"<script>{DRIVER.read_text()}</script>\n</body>"), encoding="utf-8")
+    browser.open(page_file)
+    browser.evaluate("graphlensViewer.foldAll()")
+    seen = browser.evaluate("""(function () {
+        var svg = document.querySelector('#viewport svg');
+        return {folded: graphlensViewer.folded().length, owned: window.owned || 0,
+                images: document.querySelectorAll('img:not(#minimap-image)').length,
+                text: svg.textContent};
+    })()""")
+    assert seen["folded"] >= 1 and seen["owned"] == 0 and seen["images"] == 0
+    assert nasty in seen["text"]
