@@ -116,9 +116,11 @@ def viewer_data(scene, *, rankdir: str = "TB") -> dict:
     members = {}
     for node in scene.nodes:
         info = dict(node.info)
-        scope = _scope_of(node.cluster, clusters)
+        scope, stage = _scope_of(node.cluster, clusters), _stage_of(node.cluster, clusters)
         if scope:
             info["scope"] = scope
+        if stage:
+            info["stage"] = stage
         if info.get("from_before"):
             info["from_before"] = [_KEY_SUFFIX.sub("", text) for text in info["from_before"]]
         info["cluster"] = node.cluster
@@ -163,6 +165,16 @@ def _scope_of(cluster_key, clusters) -> str:
             parts.append(cluster.label)
         cluster_key = cluster.parent
     return "/".join(reversed(parts))
+
+
+def _stage_of(cluster_key, clusters) -> str:
+    """'before rewrites' or 'after rewrites' in a side-by-side picture, else ''."""
+    while cluster_key is not None:
+        cluster = clusters[cluster_key]
+        if cluster.kind == "stage":
+            return cluster.label.split(":")[0]
+        cluster_key = cluster.parent
+    return ""
 
 
 def inline_svg(svg: str) -> str:

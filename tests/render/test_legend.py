@@ -85,6 +85,12 @@ def test_the_page_lists_trace_marks_with_their_reasons_and_user_names():
     data = viewer_data(scene)
     marked = {data["nodes"][key]["title"]: data["nodes"][key]["marks"] for key in data["marks"]}
     assert any(title.startswith("Sgn") for title in marked)
+    assert "stage" not in data["nodes"][data["marks"][0]]     # one stage drawn: no need
+    both = build_scene(views(train, "both"))
+    apply_overlay(both, function_findings_overlay(train, vanishing(cost, params)))
+    both_data = viewer_data(both)
+    assert sorted(both_data["nodes"][key]["stage"] for key in both_data["marks"]) == [
+        "after rewrites", "after rewrites", "before rewrites", "before rewrites"]
     assert any("blocks the gradient" in line for lines in marked.values() for line in lines)
     assert data["nodes"][next(key for key, facts in data["nodes"].items()
                               if facts["title"] == "enc/W1")]["scope"] == "enc"

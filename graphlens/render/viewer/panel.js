@@ -25,7 +25,10 @@ function row(term, value) {
 
 function titleOf(key) {
   var facts = data.nodes[key];
-  if (facts) { return facts.title + (facts.scope ? "  (in " + facts.scope + ")" : ""); }
+  if (facts) {
+    return facts.title + (facts.scope ? "  (in " + facts.scope + ")" : "") +
+        (facts.stage ? "  \u00b7 " + facts.stage : "");
+  }
   var cluster = data.clusters[key];
   return cluster ? cluster.title : "?";
 }
@@ -90,6 +93,7 @@ function select(key, options) {
     row("kind", facts.kind === "op" ? "op" : facts.kind);
     row("name", facts.name);
     row("scope", facts.scope);
+    row("drawn in", facts.stage);
     row("type", facts.dtype || facts.type);
     row("shape", facts.shape);
     row("value shape", facts.value_shape);
