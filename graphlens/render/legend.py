@@ -49,6 +49,9 @@ VIEWER_MARKS = [
     {"group": "viewer", "label": "came from", "words": "before-graph nodes the selected "
      "node was rewritten from", "swatch": {"shape": "box", "fill": "#ffffff",
                                            "stroke": "#9467bd", "width": 3, "dash": "4 2"}},
+    {"group": "viewer", "label": "into / out of the selected node",
+     "words": "edges bringing its inputs blue, edges to its readers pink",
+     "swatch": {"edge": True, "stroke": "#1f77b4", "width": 2.4}},
     {"group": "viewer", "label": "search match", "words": "a node matching the search; the "
      "current one glows", "swatch": {"shape": "box", "fill": "#ffffff", "stroke": "#f0b400",
                                      "width": 4}},

@@ -81,6 +81,10 @@ def test_search_finds_highlights_selects_and_centres_a_node(browser, scene):
     assert found["hits"] == [key_of(scene, "layer5/h")]
     assert found["selected"] and found["current"] == 1 and found["highlighted"] == 1
     assert found["title"] == "Tanh" and found["count"] == "1 / 1"
+    # Its edges stand out: the one bringing its input, and those to each reader.
+    key = found["hits"][0]
+    assert found["incoming"] == sum(edge.head == key for edge in scene.edges) == 1
+    assert found["outgoing"] == sum(edge.tail == key for edge in scene.edges) >= 2
     # Centred in the viewport (within a few pixels), zoomed in from the whole picture to a
     # size that reads.
     x, y, width, height = found["box"]

@@ -35,6 +35,8 @@ window.viewerChecks = (function () {
               selected: !!key && document.getElementById(key).classList.contains("selected"),
               current: count("#viewport g.node.current"),
               highlighted: count("#viewport g.node.match"),
+              incoming: count("#viewport g.edge.incoming"),
+              outgoing: count("#viewport g.edge.outgoing"),
               title: document.getElementById("panel-title").textContent,
               count: document.getElementById("search-count").textContent};
     },

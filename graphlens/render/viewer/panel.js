@@ -70,10 +70,14 @@ function select(key, options) {
     return true;
   }
   selected = key;
-  clearMarks(["selected", "origin"]);
+  clearMarks(["selected", "origin", "incoming", "outgoing"]);
   var shape = element(key) || element(key + "_fold");
   var shown = [];
-  if (shape) { shape.classList.add("selected"); shown.push(boxOf(shape)); }
+  if (shape) {
+    shape.classList.add("selected");
+    shown.push(boxOf(shape));
+    markEdges(shape.id);
+  }
   panelBody.textContent = "";
   panelActions.textContent = "";
   if (cluster) {
@@ -127,11 +131,22 @@ function select(key, options) {
   return true;
 }
 
+function markEdges(id) {
+  // The edges into and out of the selected node, so its inputs and readers can be followed.
+  // Graphviz titles each edge "tail->head".
+  var edges = svg.querySelectorAll("g.edge > title");
+  for (var i = 0; i < edges.length; i++) {
+    var ends = edges[i].textContent.split("->");
+    if (ends[1] === id) { edges[i].parentNode.classList.add("incoming"); }
+    else if (ends[0] === id) { edges[i].parentNode.classList.add("outgoing"); }
+  }
+}
+
 function jumpTo(key) { return select(key, {reveal: true}); }
 
 function unselect() {
   selected = null;
-  clearMarks(["selected", "origin"]);
+  clearMarks(["selected", "origin", "incoming", "outgoing"]);
   panelTitle.textContent = "Click a node";
   panelBody.textContent = "";
   panelActions.textContent = "";
