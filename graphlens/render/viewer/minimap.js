@@ -71,7 +71,10 @@ minimap.addEventListener("pointermove", function (event) {
 minimap.addEventListener("pointerup", function () { minimapDragging = false; settle(); });
 minimap.addEventListener("pointercancel", function () { minimapDragging = false; settle(); });
 
-function toggleMinimap() { minimap.hidden = !minimap.hidden; if (!minimap.hidden) { frameMinimap(); } }
+function toggleMinimap() {
+  minimap.hidden = !minimap.hidden;
+  if (!minimap.hidden) { frameMinimap(); }
+}
 
 on("adopted", drawMinimap);
 on("changed", frameMinimap);

@@ -10,7 +10,9 @@ var panelActions = document.getElementById("panel-actions");
 
 function clearMarks(names) {
   var marked = document.querySelectorAll("#viewport ." + names.join(", #viewport ."));
-  for (var i = 0; i < marked.length; i++) { marked[i].classList.remove.apply(marked[i].classList, names); }
+  for (var i = 0; i < marked.length; i++) {
+    marked[i].classList.remove.apply(marked[i].classList, names);
+  }
 }
 
 function row(term, value) {
@@ -111,7 +113,11 @@ function select(key, options) {
     var origins = [];
     (facts.sources || []).forEach(function (source) {
       var origin = element(source);
-      if (origin) { origin.classList.add("origin"); origins.push(source); shown.push(boxOf(origin)); }
+      if (origin) {
+        origin.classList.add("origin");
+        origins.push(source);
+        shown.push(boxOf(origin));
+      }
     });
     if (origins.length) { linkRow("from before-graph nodes", origins); }
     else { row("from before-graph nodes", facts.from_before); }
