@@ -146,6 +146,19 @@ def test_a_search_hit_inside_a_folded_box_opens_the_box(browser, scene):
                             ".classList.contains('selected')")
 
 
+def test_selecting_a_box_hidden_in_a_folded_box_opens_the_outer_one(browser, scene):
+    layer3 = scope_key(scene, "layer3")
+    fused = next(c.key for c in scene.clusters if c.kind == "fused" and c.parent == layer3)
+    browser.evaluate(f"graphlensViewer.toggleFold({json.dumps(layer3)})")
+    assert check(browser, "drawn", [fused])["shown"] == {fused: False}
+    browser.evaluate(f"graphlensViewer.select({json.dumps(fused)}); "
+                     "graphlensViewer.layoutDone()")
+    seen = check(browser, "drawn", [fused])
+    assert seen["shown"] == {fused: True} and seen["folded"] == []
+    assert browser.evaluate(f"document.getElementById({json.dumps(fused)})"
+                            ".classList.contains('selected')")
+
+
 def test_fold_all_folds_each_outermost_box_and_unfold_all_restores(browser, scene):
     clusters = {cluster.key: cluster for cluster in scene.clusters}
     foldable = {key for key, cluster in clusters.items() if cluster.kind in FOLDABLE_KINDS}

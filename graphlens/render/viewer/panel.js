@@ -66,7 +66,7 @@ function select(key, options) {
   options = options || {};
   var facts = data.nodes[key], cluster = data.clusters[key];
   if (!facts && !cluster) { return false; }
-  if (facts && !element(key) && hiddenIn(key)) {
+  if (!element(key) && !element(key + "_fold") && hiddenIn(key)) {
     // Drawn inside a folded box: open it first, then select.
     unfoldAround(key).then(function () { select(key, options); });
     return true;
