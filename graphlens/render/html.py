@@ -57,9 +57,16 @@ def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir:
     return page(scene, svg, rankdir=rankdir)
 
 
-def page(scene, svg: str, *, rankdir: str = "TB") -> str:
-    """The HTML page for a built scene and its SVG (laid out from `scene_to_dot(scene)`)."""
-    data = viewer_data(scene, rankdir=rankdir)
+def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True) -> str:
+    """The HTML page for a built scene and its SVG (laid out from `scene_to_dot(scene)`).
+
+    `fold=False` leaves out what folding needs (the WebAssembly Graphviz, about 500 kB, and
+    the DOT in pieces), for a page that must stay small, such as a notebook cell's view; the
+    page then pans, zooms, searches and shows facts as before, and draws every box open.
+
+    >>> small = page(scene, svg, fold=False)                              # doctest: +SKIP
+    """
+    data = viewer_data(scene, rankdir=rankdir, fold=fold)
     heading = scene.title or "graphlens picture"
     wasm = ""
     if data["dot"]["folds"]:
@@ -108,9 +115,10 @@ def page(scene, svg: str, *, rankdir: str = "TB") -> str:
     ])
 
 
-def viewer_data(scene, *, rankdir: str = "TB") -> dict:
+def viewer_data(scene, *, rankdir: str = "TB", fold: bool = True) -> dict:
     """What the page's scripts read: node and cluster facts, the drawing order, the trace
-    marks, the legend, and the DOT in pieces for laying the picture out again when folded."""
+    marks, the legend, and (with `fold`) the DOT in pieces for laying the picture out again
+    when folded."""
     clusters = {cluster.key: cluster for cluster in scene.clusters}
     nodes, order, marks = {}, [], []
     members = {}
@@ -139,7 +147,7 @@ def viewer_data(scene, *, rankdir: str = "TB") -> dict:
             "kind": cluster.kind, "title": first_line, "parent": cluster.parent,
             "tooltip": cluster.tooltip, "ops": members.get(cluster.key, 0),
             "scope": _scope_of(cluster.key, clusters)}
-        if cluster.kind in FOLDABLE_KINDS:
+        if fold and cluster.kind in FOLDABLE_KINDS:
             count = members.get(cluster.key, 0)
             what = f"{count} op{'' if count == 1 else 's'} inside"
             # A fused op's label already counts its ops ("Composite: 3 ops fused").
@@ -150,10 +158,11 @@ def viewer_data(scene, *, rankdir: str = "TB") -> dict:
                 cluster.parent, fill=cluster.fill)
     foldable = sorted({cluster.kind for cluster in scene.clusters} & set(FOLDABLE_KINDS))
     return {"nodes": nodes, "order": order, "clusters": cluster_facts, "marks": marks,
-            "legend": legend_entries(scene, foldable),
+            "legend": legend_entries(scene, foldable if folds else ()),
             "folded": [cluster.key for cluster in scene.clusters
                        if getattr(cluster, "folded", False)],
-            "dot": dot_parts(scene, rankdir=rankdir, folds=folds)}
+            # Without folds the page never lays out again: the pieces would be dead weight.
+            "dot": dot_parts(scene, rankdir=rankdir, folds=folds) if folds else {"folds": {}}}
 
 
 def _scope_of(cluster_key, clusters) -> str:

@@ -134,3 +134,23 @@ def test_clicking_a_node_in_chromium_shows_its_facts_and_outlines_its_origins(ch
     if made:
         assert html_module.unescape(panel["made by rewrite"]).startswith(facts[key]["rule"])
         assert outlined and all(origin.startswith("b_n") for origin in outlined)
+
+
+def test_a_page_without_folding_carries_neither_graphviz_nor_the_dot_pieces():
+    from graphlens.render.html import page
+    from graphlens.render.subject import views
+    from graphlens.render.svg import render
+    from graphlens.render.dot import scene_to_dot
+    from graphlens.render.viewbuilder import build_scene
+    from tests.render.deep_mlp_model import build
+
+    train, _ = build(n_layers=2)
+    scene = build_scene(views(train, "after"))
+    svg = render(scene_to_dot(scene), "svg", "wasm").decode("utf-8")
+    full, small = page(scene, svg), page(scene, svg, fold=False)
+    assert 'id="graphlens-wasm"' in full and 'id="graphlens-wasm"' not in small
+    assert len(full) - len(small) > 400_000
+    data = json.loads(re.search(r'id="graphlens-data">(.*?)</script>', small, re.S).group(1))
+    assert data["dot"] == {"folds": {}}
+    assert "folded box" not in [entry["label"] for entry in data["legend"]]
+    assert facts_of(small) == facts_of(full)

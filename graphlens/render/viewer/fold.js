@@ -10,7 +10,10 @@ var folded = new Set(data.folded);
 var graphviz = null;         // a Promise of the running WebAssembly Graphviz
 var status = document.getElementById("status");
 
-function isFoldable(key) { return key in data.dot.folds; }
+function isFoldable(key) {
+  // A page made with fold=False carries no Graphviz and no folds: every box stays open.
+  return key in data.dot.folds && !!document.getElementById("graphlens-wasm");
+}
 
 function ancestors(cluster) {
   var chain = [];

@@ -111,7 +111,7 @@ document.getElementById("unfold-all").addEventListener("click", function () { un
 document.getElementById("theme").addEventListener("click", switchTheme);
 document.getElementById("toggle-panel").addEventListener("click", function () { togglePanel(); });
 
-if (!Object.keys(data.dot.folds).length) {
+if (!Object.keys(data.dot.folds).length || !document.getElementById("graphlens-wasm")) {
   document.getElementById("fold-all").hidden = true;
   document.getElementById("unfold-all").hidden = true;
 }
