@@ -93,6 +93,18 @@ def test_search_finds_highlights_selects_and_centres_a_node(browser, scene):
     assert width > 40
 
 
+def test_typing_a_search_counts_at_once_then_shows_the_first_match_and_enter_walks_on(
+        browser, scene):
+    seen = check(browser, "typeSearch", "line:deep_mlp_model.py:19")
+    biases = [node.key for node in scene.nodes if node.kind == "shared"
+              and "deep_mlp_model.py:19" in node.info["source"]]
+    assert len(biases) == 8
+    first, second = seen[2].split()[-1], seen[3].split()[-1]
+    assert seen[:2] == ["8 matches", "1 / 8"] and seen[2] == f"2 / 8 {first}"
+    assert seen[3] == f"3 / 8 {second}" and seen[4] == f"2 / 8 {first}"
+    assert {first, second} <= set(biases)
+
+
 def test_search_by_source_line_op_and_scope(browser, scene):
     # Each layer's W is built on line 18 of the model: eight of them.
     assert len(check(browser, "searchCount", "line:deep_mlp_model.py:18")["hits"]) == 8

@@ -40,6 +40,26 @@ window.viewerChecks = (function () {
               title: document.getElementById("panel-title").textContent,
               count: document.getElementById("search-count").textContent};
     },
+    typeSearch: function (query) {
+      // Type into the search box as a reader would, then press Enter twice and Shift+Enter.
+      V.fit();
+      var input = document.getElementById("search"), seen = [];
+      input.value = query;
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+      seen.push(document.getElementById("search-count").textContent);
+      return new Promise(function (done) { setTimeout(done, 400); }).then(function () {
+        seen.push(document.getElementById("search-count").textContent);
+        ["Enter", "Enter", "Shift"].forEach(function (key) {
+          input.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter",
+                                                            shiftKey: key === "Shift",
+                                                            bubbles: true}));
+          var selected = document.querySelector("#viewport g.node.selected");
+          seen.push(document.getElementById("search-count").textContent + " " +
+                    (selected && selected.id));
+        });
+        return seen;
+      });
+    },
     searchCount: function (query) {
       return {hits: V.search(query),
               text: document.getElementById("search-count").textContent};

@@ -128,7 +128,7 @@ if (hashMatch) { jumpTo(decodeURIComponent(hashMatch[1])); }
 // For tests and for scripting the page from a console.
 window.graphlensViewer = {
   select: select, jumpTo: jumpTo, zoom: zoom, fit: fit, search: function (query) {
-    searchInput.value = query; runSearch(); if (matches.length) { current = -1; step(1); }
+    searchInput.value = query; runSearch(); if (matches.length) { step(1); }
     return matches.slice();
   }, next: function () { step(1); }, toggleFold: toggleFold, foldAll: foldAll,
   unfoldAll: unfoldAll, assembleDot: function (keys) { return assembleDot(new Set(keys || [])); },

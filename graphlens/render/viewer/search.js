@@ -66,20 +66,23 @@ function markMatches() {
     if (index === current) { shape.classList.add("current"); }
   });
   searchCount.textContent = !searchInput.value.trim() ? "" :
-      matches.length ? (current + 1) + " / " + matches.length : "no match";
+      !matches.length ? "no match" :
+      current < 0 ? matches.length + (matches.length === 1 ? " match" : " matches") :
+      (current + 1) + " / " + matches.length;
   searchCount.classList.toggle("none", !!searchInput.value.trim() && !matches.length);
 }
 
 function runSearch() {
   matches = findMatches(searchInput.value);
-  current = matches.length ? 0 : -1;
+  current = -1;                    // none visited yet: the first step goes to the first match
   markMatches();
 }
 
 function step(direction) {
   if (!matches.length) { runSearch(); }
   if (!matches.length) { return; }
-  current = (current + direction + matches.length) % matches.length;
+  var count = matches.length;
+  current = current < 0 ? (direction > 0 ? 0 : count - 1) : (current + direction + count) % count;
   var key = matches[current];
   markMatches();
   if (element(key)) {
@@ -91,13 +94,22 @@ function step(direction) {
 
 function focusSearch() { searchInput.focus(); searchInput.select(); }
 
+var typingTimer = null;
 searchInput.addEventListener("input", function () {
   runSearch();
-  // Typing shows the first match at once; Enter walks on from there.
-  if (matches.length) { current = -1; step(1); }
+  // The count follows every key; the view jumps to the first match once typing pauses, not
+  // to every prefix on the way. Enter walks on from there.
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(function () {
+    if (matches.length && current < 0) { step(1); }
+  }, 250);
 });
 searchInput.addEventListener("keydown", function (event) {
-  if (event.key === "Enter") { event.preventDefault(); step(event.shiftKey ? -1 : 1); }
+  if (event.key === "Enter") {
+    event.preventDefault();
+    clearTimeout(typingTimer);
+    step(event.shiftKey ? -1 : 1);
+  }
   else if (event.key === "Escape") {
     searchInput.value = ""; runSearch(); searchInput.blur(); viewport.focus();
   }
