@@ -15,6 +15,7 @@ digraph graphlens {
 from __future__ import annotations
 
 from graphlens.render.overlay import apply_overlay
+from graphlens.render.scene import Scene
 from graphlens.render.viewbuilder import build_scene
 from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, GRAPH_ATTRS,
                                     KIND_ATTRS, NODE_ATTRS)
@@ -72,31 +73,58 @@ def scene_to_dot(scene, *, rankdir: str = "TB") -> str:
     for cluster in scene.clusters:
         children.setdefault(cluster.parent, []).append(cluster)
     _write_members(lines, None, members, children, "  ")
-    # The fixed attributes of each kind are written once, not once per edge.
-    edge_styles = {kind: _attrs(dict(attrs, **{"class": kind}))
-                   for kind, attrs in EDGE_KIND_ATTRS.items()}
-    for number, edge in enumerate(scene.edges):
-        style = edge_styles[edge.kind]
-        extra = ""
-        if edge.label is not None:
-            extra = f", headlabel={quote(edge.label)}, labeldistance=\"1.4\", labelangle=\"40\""
-        if edge.tooltip is not None:
-            extra += f", tooltip={quote(edge.tooltip)}"
-        if edge.attrs:
-            extra += ", " + _attrs(edge.attrs)
-        lines.append(f"  {edge.tail} -> {edge.head} [{style}{', ' if style else ''}"
-                     f"id=\"e{number}\"{extra}];")
+    edge_styles = edge_kind_styles()
+    lines.extend(_edge_line(number, edge, edge_styles) for number, edge in enumerate(scene.edges))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+def dot_parts(scene, *, rankdir: str = "TB", folds=None) -> dict:
+    """`scene_to_dot(scene)` in pieces, for the HTML viewer to put together again with some
+    clusters folded (`viewer/fold.js`): the header lines; each node as [key, cluster, attrs];
+    each cluster as [key, parent, attrs]; each edge as [tail, head, kind, its whole line]; and
+    each edge kind's own attributes, for the one edge drawn in place of several into a fold;
+    and for each cluster in `folds` ({cluster key: SceneNode}) the node drawn when it is folded.
+    Put together with nothing folded, the pieces give exactly `scene_to_dot`'s text.
+    """
+    lines = scene_to_dot(Scene(title=scene.title), rankdir=rankdir).splitlines()[:-1]
+    styles = _node_styles()
+    edge_styles = edge_kind_styles()
+    return {
+        "head": lines,
+        "nodes": [[node.key, node.cluster, _node_attrs(node, styles[node.kind])]
+                  for node in scene.nodes],
+        "clusters": [[cluster.key, cluster.parent, _cluster_attrs(cluster)]
+                     for cluster in scene.clusters],
+        "edges": [[edge.tail, edge.head, edge.kind, _edge_line(number, edge, edge_styles)]
+                  for number, edge in enumerate(scene.edges)],
+        "edge_styles": edge_styles,
+        "folds": {key: _node_attrs(node, styles[node.kind])
+                  for key, node in (folds or {}).items()},
+    }
+
+
+def edge_kind_styles() -> dict:
+    """{edge kind: its fixed DOT attributes}: written once, not once per edge."""
+    return {kind: _attrs(dict(attrs, **{"class": kind})) for kind, attrs in EDGE_KIND_ATTRS.items()}
+
+
+def _edge_line(number, edge, edge_styles) -> str:
+    style = edge_styles[edge.kind]
+    extra = ""
+    if edge.label is not None:
+        extra = f", headlabel={quote(edge.label)}, labeldistance=\"1.4\", labelangle=\"40\""
+    if edge.tooltip is not None:
+        extra += f", tooltip={quote(edge.tooltip)}"
+    if edge.attrs:
+        extra += ", " + _attrs(edge.attrs)
+    return (f"  {edge.tail} -> {edge.head} [{style}{', ' if style else ''}"
+            f"id=\"e{number}\"{extra}];")
+
+
 def _write_members(lines, root, members, children, indent):
     # An explicit stack of (cluster or None, indent, phase): scopes nest, but never recurse.
-    # Each kind's fixed attributes, written once: with its own fill, and without (for a node
-    # whose fill is a rewrite's colour).
-    node_styles = {kind: (_attrs(attrs), _attrs({name: value for name, value in attrs.items()
-                                                 if name != "fillcolor"}))
-                   for kind, attrs in KIND_ATTRS.items()}
+    node_styles = _node_styles()
     stack = [(root, indent, "open")]
     clusters = {cluster.key: cluster for group in children.values() for cluster in group}
     while stack:
@@ -106,20 +134,31 @@ def _write_members(lines, root, members, children, indent):
             continue
         inner = pad
         if key is not None:
-            cluster = clusters[key]
-            attrs = dict(CLUSTER_ATTRS[cluster.kind], label=cluster.label, id=key)
-            if cluster.tooltip:
-                attrs["tooltip"] = cluster.tooltip
-            if cluster.fill:
-                attrs["fillcolor"] = cluster.fill
             lines.append(f"{pad}subgraph {key} {{")
-            lines.append(f"{pad}  graph [{_attrs(attrs)}];")
+            lines.append(f"{pad}  graph [{_cluster_attrs(clusters[key])}];")
             inner = pad + "  "
             stack.append((key, pad, "close"))
         for node in members.get(key, ()):
             lines.append(f"{inner}{node.key} [{_node_attrs(node, node_styles[node.kind])}];")
         for child in reversed(children.get(key, ())):
             stack.append((child.key, inner, "open"))
+
+
+def _node_styles() -> dict:
+    # Each kind's fixed attributes, written once: with its own fill, and without (for a node
+    # whose fill is a rewrite's colour).
+    return {kind: (_attrs(attrs), _attrs({name: value for name, value in attrs.items()
+                                          if name != "fillcolor"}))
+            for kind, attrs in KIND_ATTRS.items()}
+
+
+def _cluster_attrs(cluster) -> str:
+    attrs = dict(CLUSTER_ATTRS[cluster.kind], label=cluster.label, id=cluster.key)
+    if cluster.tooltip:
+        attrs["tooltip"] = cluster.tooltip
+    if cluster.fill:
+        attrs["fillcolor"] = cluster.fill
+    return _attrs(attrs)
 
 
 def _node_attrs(node, styles) -> str:

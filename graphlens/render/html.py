@@ -1,9 +1,16 @@
-"""A self-contained HTML viewer: the SVG picture, pan and zoom, and a panel of node facts.
+"""A self-contained HTML viewer: the SVG picture with search, folding, a minimap and a panel.
 
-One file, no network: the SVG, the stylesheet, the script and the facts of every node (type,
-shape, the user's source line, the rewrites it came from) are all inside it, and a Content
-Security Policy forbids fetching anything else. Names from the graph reach the page only as
-text Graphviz escaped inside the SVG, or as JSON read with `textContent`: never as markup.
+One file, no network: the SVG, the stylesheet, the scripts (`render/viewer/`), the facts of
+every node (type, shape, the user's source line, the rewrites it came from, its scope), the
+legend, and, when the picture has boxes to fold, the WebAssembly Graphviz that lays the picture
+out again in the browser. A Content Security Policy forbids fetching anything. Names from the
+graph reach the page only as text Graphviz escaped inside the SVG, or as JSON read with
+`textContent`: never as markup.
+
+What the page does: pan (drag, one finger), zoom (wheel, pinch, + - 0), search by name, op,
+scope or source line (`/`, Enter for the next match), fold and unfold name scopes and fused ops
+in place (double-click, or select and press Enter), a minimap (`m`), a panel of facts that
+hides (`p`), dark mode following the system (`d` to switch), and `?` lists every key.
 
 >>> page = to_html(f, stage='both', backend='wasm')                     # doctest: +SKIP
 >>> page.startswith('<!DOCTYPE html>')
@@ -14,18 +21,28 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
-from graphlens.render.dot import scene_to_dot
+from graphlens.render.dot import dot_parts, scene_to_dot
 from graphlens.render.focus_findings import with_route
-from graphlens.render.html_assets import SCRIPT, STYLE
+from graphlens.render.html_assets import graphviz_wasm_base64, viewer_script, viewer_style
+from graphlens.render.legend import legend_entries
 from graphlens.render.overlay import apply_overlay
-from graphlens.render.viewbuilder import build_scene
+from graphlens.render.scene import SceneNode
 from graphlens.render.subject import views
 from graphlens.render.svg import render
+from graphlens.render.viewbuilder import build_scene
 
-# Nothing may load from anywhere: inline style and script only, images only as data URIs.
+# Nothing may load from anywhere: inline style and script only, images only as data URIs;
+# 'wasm-unsafe-eval' lets the page compile the Graphviz it carries (and nothing else).
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
-                           "script-src 'unsafe-inline'; img-src data:")
+                           "script-src 'unsafe-inline' 'wasm-unsafe-eval'; img-src data:")
+
+# Boxes a reader may fold into one node and open again.
+FOLDABLE_KINDS = ("scope", "fused", "loop")
+
+# "Exp (b_n5)": the before-graph key the tooltip names, which the panel leaves out.
+_KEY_SUFFIX = re.compile(r" \([a-z]_[a-z]\w*\)$")
 
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
@@ -41,32 +58,136 @@ def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir:
     if overlay is not None:
         apply_overlay(scene, overlay)
     svg = render(scene_to_dot(scene, rankdir=rankdir), "svg", backend).decode("utf-8")
-    return page(scene, svg)
+    return page(scene, svg, rankdir=rankdir)
 
 
-def page(scene, svg: str) -> str:
-    """The HTML page for a built scene and its SVG."""
-    facts = {"nodes": {node.key: node.info for node in scene.nodes}}
+def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True) -> str:
+    """The HTML page for a built scene and its SVG (laid out from `scene_to_dot(scene)`).
+
+    `fold=False` leaves out what folding needs (the WebAssembly Graphviz, about 500 kB, and
+    the DOT in pieces), for a page that must stay small, such as a notebook cell's view; the
+    page then pans, zooms, searches and shows facts as before, and draws every box open.
+
+    >>> small = page(scene, svg, fold=False)                              # doctest: +SKIP
+    """
+    data = viewer_data(scene, rankdir=rankdir, fold=fold)
     heading = scene.title or "graphlens picture"
+    wasm = ""
+    if data["dot"]["folds"]:
+        wasm = ("<script type=\"application/octet-stream\" id=\"graphlens-wasm\">"
+                + graphviz_wasm_base64() + "</script>\n")
     return "".join([
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n",
-        f"<title>{html.escape(heading)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        "<div id=\"toolbar\">",
-        f"<h1>{html.escape(heading)}</h1>",
-        "<button id=\"fit\" title=\"show everything (key 0)\">Fit</button>",
-        "<button id=\"zoom-in\" title=\"zoom in (key +)\">+</button>",
-        "<button id=\"zoom-out\" title=\"zoom out (key -)\">&minus;</button>",
-        "<span class=\"hint\">drag to pan &middot; wheel to zoom &middot; "
-        "click a node for its facts</span></div>\n",
-        "<div id=\"main\">\n<div id=\"viewport\">\n",
+        f"<title>{html.escape(heading)}</title>\n<style>{viewer_style()}</style>\n</head>\n",
+        "<body>\n<div id=\"toolbar\">",
+        f"<h1 title=\"{html.escape(heading)}\">{html.escape(heading)}</h1>",
+        "<div id=\"search-box\"><input id=\"search\" type=\"search\" autocomplete=\"off\" "
+        "spellcheck=\"false\" placeholder=\"search name, op, scope, line  ( / )\" "
+        "aria-label=\"search the graph\">",
+        "<span id=\"search-count\" aria-live=\"polite\"></span>",
+        "<button id=\"search-prev\" title=\"previous match (Shift+Enter, N)\">&#8593;</button>",
+        "<button id=\"search-next\" title=\"next match (Enter, n)\">&#8595;</button></div>",
+        "<button id=\"fit\" title=\"show everything (0)\">Fit</button>",
+        "<button id=\"zoom-in\" title=\"zoom in (+)\">+</button>",
+        "<button id=\"zoom-out\" title=\"zoom out (-)\">&minus;</button>",
+        "<button id=\"fold-all\" title=\"fold every scope and fused op (c)\">Fold all</button>",
+        "<button id=\"unfold-all\" title=\"open every folded box (e)\">Unfold all</button>",
+        "<button id=\"theme\" title=\"switch light / dark (d)\">&#9680;</button>",
+        "<button id=\"toggle-panel\" title=\"show or hide the panel (p)\" "
+        "aria-controls=\"panel\">Panel</button>",
+        "<button id=\"help\" title=\"keyboard shortcuts (?)\">?</button></div>\n",
+        "<div id=\"main\">\n<div id=\"viewport\" tabindex=\"0\">\n",
         inline_svg(svg),
-        "</div>\n<aside id=\"panel\"><h2 id=\"panel-title\">Click a node</h2>",
-        "<dl id=\"panel-body\"></dl></aside>\n</div>\n",
+        "<div id=\"minimap\" title=\"the whole picture: click or drag to move the view (m)\">"
+        "<img id=\"minimap-image\" alt=\"\"><div id=\"minimap-view\"></div></div>",
+        "<div id=\"status\" role=\"status\"></div>",
+        "</div>\n<aside id=\"panel\" aria-label=\"details\">",
+        "<h2 id=\"panel-title\">Click a node</h2><dl id=\"panel-body\"></dl>",
+        "<div id=\"panel-actions\"></div>",
+        "<details id=\"marks-section\" open><summary>Trace marks</summary>"
+        "<ul id=\"marks\"></ul></details>",
+        "<details id=\"legend-section\" open><summary>Legend</summary>"
+        "<div id=\"legend\"></div></details></aside>\n</div>\n",
+        "<div id=\"help-overlay\" hidden><div id=\"help-card\" role=\"dialog\" "
+        "aria-label=\"keyboard shortcuts\"><h2>Keyboard and mouse</h2><dl id=\"help-keys\">"
+        "</dl><p>Press any key or click to close.</p></div></div>\n",
         "<script type=\"application/json\" id=\"graphlens-data\">",
-        script_json(facts),
-        "</script>\n<script>", SCRIPT, "</script>\n</body>\n</html>\n",
+        script_json(data),
+        "</script>\n", wasm, "<script>", viewer_script(), "</script>\n</body>\n</html>\n",
     ])
+
+
+def viewer_data(scene, *, rankdir: str = "TB", fold: bool = True) -> dict:
+    """What the page's scripts read: node and cluster facts, the drawing order, the trace
+    marks, the legend, and (with `fold`) the DOT in pieces for laying the picture out again
+    when folded."""
+    clusters = {cluster.key: cluster for cluster in scene.clusters}
+    nodes, order, marks = {}, [], []
+    members = {}
+    for node in scene.nodes:
+        info = dict(node.info)
+        scope, stage = _scope_of(node.cluster, clusters), _stage_of(node.cluster, clusters)
+        if scope:
+            info["scope"] = scope
+        if stage:
+            info["stage"] = stage
+        if info.get("from_before"):
+            info["from_before"] = [_KEY_SUFFIX.sub("", text) for text in info["from_before"]]
+        info["cluster"] = node.cluster
+        nodes[node.key] = info
+        order.append(node.key)
+        if "marks" in info and info.get("kind") != "legend":
+            marks.append(node.key)
+        cluster = node.cluster
+        while cluster is not None and node.kind in ("op", "random"):
+            members[cluster] = members.get(cluster, 0) + 1
+            cluster = clusters[cluster].parent
+    folds, cluster_facts = {}, {}
+    for cluster in scene.clusters:
+        first_line = cluster.label.split("\n")[0]
+        cluster_facts[cluster.key] = {
+            "kind": cluster.kind, "title": first_line, "parent": cluster.parent,
+            "tooltip": cluster.tooltip, "ops": members.get(cluster.key, 0),
+            "scope": _scope_of(cluster.key, clusters)}
+        if fold and cluster.kind in FOLDABLE_KINDS:
+            count = members.get(cluster.key, 0)
+            what = f"{count} op{'' if count == 1 else 's'} inside"
+            # A fused op's label already counts its ops ("Composite: 3 ops fused").
+            label = first_line if cluster.kind != "scope" else f"{first_line}\n{what}"
+            folds[cluster.key] = SceneNode(
+                f"{cluster.key}_fold", "folded", label,
+                f"{cluster.tooltip or first_line}\nfolded: {what}; double-click to open",
+                cluster.parent, fill=cluster.fill)
+    foldable = sorted({cluster.kind for cluster in scene.clusters} & set(FOLDABLE_KINDS))
+    return {"nodes": nodes, "order": order, "clusters": cluster_facts, "marks": marks,
+            "legend": legend_entries(scene, foldable if folds else ()),
+            "folded": [cluster.key for cluster in scene.clusters
+                       if getattr(cluster, "folded", False)],
+            # Without folds the page never lays out again: the pieces would be dead weight.
+            "dot": dot_parts(scene, rankdir=rankdir, folds=folds) if folds else {"folds": {}}}
+
+
+def _scope_of(cluster_key, clusters) -> str:
+    """The name scope a cluster sits in, as the user wrote it (`enc/layer1`)."""
+    parts = []
+    while cluster_key is not None:
+        cluster = clusters[cluster_key]
+        if cluster.kind == "scope":
+            parts.append(cluster.label)
+        cluster_key = cluster.parent
+    return "/".join(reversed(parts))
+
+
+def _stage_of(cluster_key, clusters) -> str:
+    """'before rewrites' or 'after rewrites' in a side-by-side picture, else ''."""
+    while cluster_key is not None:
+        cluster = clusters[cluster_key]
+        if cluster.kind == "stage":
+            return cluster.label.split(":")[0]
+        cluster_key = cluster.parent
+    return ""
 
 
 def inline_svg(svg: str) -> str:

@@ -83,6 +83,8 @@ def apply_overlay(scene, overlay) -> None:
 
 
 def _style_node(node, style) -> None:
+    # The viewer lists marked nodes (and why) so a mark far down a big picture is found.
+    node.info.setdefault("marks", []).extend(style.get("tooltip_lines") or ())
     if style.get("fillcolor"):
         node.fill = style["fillcolor"]
     if style.get("tooltip_lines"):

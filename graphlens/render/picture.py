@@ -42,8 +42,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
                print_output_file: bool = False, return_image: bool = False, **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
-    format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
-    zoom and a panel of node facts); when None, taken from `outfile`'s ending, else 'svg'.
+    format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer: pan, zoom,
+    search, folding, a minimap, a panel of node facts and a legend; `render/html.py`); when
+    None, taken from `outfile`'s ending, else 'svg'.
     Every format works after `pip install graphlens` alone: without the system Graphviz, png
     comes from the SVG through resvg, pdf through Typst (`pip install "graphlens[pdf]"`), both
     drawing text in a font with the metrics the layout measured (render/convert.py).

@@ -10,6 +10,7 @@ Kinds, chosen so that a reader tells them apart at a glance (and in greyscale, b
   samples on every call; its stream's state is a shared variable updated like any other;
 - reference: a small dashed box standing for a node drawn far above (large pictures only);
 - stub: a small dashed box standing for what a focused picture leaves out.
+- a name scope or fused op folded in the HTML viewer: a 3-D box with the scope's violet border.
 
 Updates are dashed orange edges from the new value to its shared variable.
 
@@ -31,6 +32,10 @@ EDGE_ATTRS = {"fontname": FONT, "fontsize": "9", "color": "#555555", "arrowsize"
 
 OP_FILL = "#f2f2f2"
 
+# A cluster folded in the HTML viewer is drawn as one box of this kind (`viewer/fold.js`).
+FOLDED_ATTRS = {"shape": "box3d", "style": "filled", "fillcolor": "#ffffff",
+                "color": "#6a51a3", "penwidth": "1.2"}
+
 KIND_ATTRS = {
     "op": {"shape": "box", "style": "rounded,filled", "fillcolor": OP_FILL},
     "input": {"shape": "ellipse", "style": "filled", "fillcolor": "#c7e9c0"},
@@ -49,6 +54,7 @@ KIND_ATTRS = {
     # What a focused picture leaves out: "... 2 more inputs", "... read by 3 more ops".
     "stub": {"shape": "box", "style": "dashed", "fontsize": "9", "color": "#999999",
              "fontcolor": "#666666", "margin": "0.04,0.02", "height": "0.2"},
+    "folded": FOLDED_ATTRS,
 }
 
 EDGE_KIND_ATTRS = {
@@ -65,19 +71,26 @@ CLUSTER_ATTRS = {
     "stage": {"style": "rounded", "color": "#999999", "fontsize": "14"},
     "scope": {"style": "rounded,dashed", "color": "#6a51a3", "fontcolor": "#6a51a3",
               "fontsize": "11"},
-    "fused": {"style": "rounded,filled", "color": "#666666", "fontsize": "10"},
+    # Its own font colour: a cluster inherits its parent's, and a scope's violet is hard to
+    # read on a rewrite's fill.
+    "fused": {"style": "rounded,filled", "color": "#666666", "fontcolor": "#000000",
+              "fontsize": "10"},
     # A loop's step function: a pale box, so its ops read like the rest of the picture.
     "loop": {"style": "rounded,filled", "color": "#3182bd", "fillcolor": "#eef4fb",
              "fontcolor": "#08519c", "fontsize": "10"},
     "legend": {"style": "rounded", "color": "#bbbbbb", "fontsize": "11"},
 }
 
-# Light colours that keep black text readable; the semantic colours above (green, blue, orange)
-# are left out so a rewritten op is never mistaken for an input, an output or a shared variable.
+# Light colours that keep black text readable, each at least RULE_COLOR_DISTANCE (CIE76 ΔE)
+# from every kind's fill and every trace mark's colour (tests/render/test_style.py checks it):
+# a rewritten op is never mistaken for an input, an output, a shared variable or a trace mark.
+# Green, blue and orange belong to the kinds, so eight colours is what stays apart; with more
+# rules than that colours repeat, and the legend still names each rule.
 RULE_PALETTE = (
-    "#f4a6a6", "#d9c6f0", "#f9e79f", "#a8ddd4", "#f7c9a9", "#d8e8a0",
-    "#f8bbd0", "#c9d4f5", "#e6ccb3", "#b9e3e8", "#e8b4e0", "#d5d5a5",
+    "#f4a6a6", "#f2ee8c", "#c5e87a", "#f7a8c8", "#6eeaf7", "#e5bbfb", "#88f2c7", "#81c3f8",
 )
+RULE_COLOR_DISTANCE = 20
+
 
 
 def rule_colors(rules) -> dict:

@@ -22,11 +22,11 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 CLICK_AND_ZOOM = """
 <script>
 (function () {
-  var svg = document.querySelector("#viewport svg");
-  var before = svg.getAttribute("viewBox");
+  var viewer = window.graphlensViewer;
+  var before = viewer.viewBox().join(" ");
   document.getElementById("viewport").dispatchEvent(new WheelEvent("wheel",
       {deltaY: -120, clientX: 300, clientY: 200, bubbles: true, cancelable: true}));
-  document.body.setAttribute("data-zoom", before + "|" + svg.getAttribute("viewBox"));
+  document.body.setAttribute("data-zoom", before + "|" + viewer.viewBox().join(" "));
   var shape = document.getElementById("%s").querySelector("polygon, ellipse, path");
   shape.dispatchEvent(new MouseEvent("click", {bubbles: true}));
   var origins = document.querySelectorAll("g.origin");
@@ -134,3 +134,23 @@ def test_clicking_a_node_in_chromium_shows_its_facts_and_outlines_its_origins(ch
     if made:
         assert html_module.unescape(panel["made by rewrite"]).startswith(facts[key]["rule"])
         assert outlined and all(origin.startswith("b_n") for origin in outlined)
+
+
+def test_a_page_without_folding_carries_neither_graphviz_nor_the_dot_pieces():
+    from graphlens.render.html import page
+    from graphlens.render.subject import views
+    from graphlens.render.svg import render
+    from graphlens.render.dot import scene_to_dot
+    from graphlens.render.viewbuilder import build_scene
+    from tests.render.deep_mlp_model import build
+
+    train, _ = build(n_layers=2)
+    scene = build_scene(views(train, "after"))
+    svg = render(scene_to_dot(scene), "svg", "wasm").decode("utf-8")
+    full, small = page(scene, svg), page(scene, svg, fold=False)
+    assert 'id="graphlens-wasm"' in full and 'id="graphlens-wasm"' not in small
+    assert len(full) - len(small) > 400_000
+    data = json.loads(re.search(r'id="graphlens-data">(.*?)</script>', small, re.S).group(1))
+    assert data["dot"] == {"folds": {}}
+    assert "folded box" not in [entry["label"] for entry in data["legend"]]
+    assert facts_of(small) == facts_of(full)
