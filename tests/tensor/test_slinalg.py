@@ -170,6 +170,13 @@ def test_gaussian_process_lengthscale_climbs_the_log_marginal_likelihood():
     alpha = slinalg.solve_lower_triangular(L, y)
     log_likelihood = (-0.5 * T.dot(alpha, alpha) - T.sum(T.log(T.diag(L)))
                       - 0.5 * X.shape[0] * np.log(2 * np.pi))
+    # The gradient the steps follow is the slope of the numpy reference.
+    slope = function([X, y], grad(log_likelihood, log_lengthscale))(inputs, targets)
+    h = 1e-6
+    above, below = (_numpy_log_marginal_likelihood(inputs, targets, 0.2 * np.exp(step))
+                    for step in (h, -h))
+    reference_slope = (above - below) / (2 * h)
+    np.testing.assert_allclose(slope, reference_slope, rtol=1e-6)
     step = function([X, y], log_likelihood, updates={
         log_lengthscale: log_lengthscale + 0.01 * grad(log_likelihood, log_lengthscale)})
     history = [step(inputs, targets) for _ in range(15)]
