@@ -444,6 +444,86 @@ def norm(x, ord=None):
     raise ShapeError(f"norm at {call_site()} takes a vector or a matrix, got {describe(x)}")
 
 
+@dataclass(frozen=True)
+class Lstsq(Op):
+    """numpy.linalg.lstsq(a, b, rcond): the least-squares solution x of a x = b, the
+    residuals, the rank of a (int64) and its singular values, as Theano's four outputs."""
+
+    notation = Func("lstsq")
+
+    def make_node(self, a, b, rcond=-1):
+        a, b = matrix_input(a, "lstsq", square=False), as_tensor_variable(b)
+        rcond = as_tensor_variable(rcond)
+        if b.ndim not in (1, 2):
+            raise ShapeError(f"lstsq at {call_site()}: b must be a vector or a matrix, got "
+                             f"{describe(b)}")
+        dtype = float_dtype(a)
+        return Apply(self, [a, b, rcond], [
+            TensorType(dtype, a.type.shape[1:] + b.type.shape[1:])(),
+            TensorType(dtype, (None,))(), TensorType("int64", ())(),
+            TensorType(dtype, (_shorter(*a.type.shape),))()])
+
+    def perform(self, node, inputs):
+        a, b, rcond = inputs
+        # rcond < 0 means machine precision, as in Theano's days (numpy still takes -1).
+        results = np.linalg.lstsq(a, b, rcond=float(rcond))
+        return [np.asarray(r, dtype=out.dtype) for r, out in zip(results, node.outputs)]
+
+    def grad(self, inputs, output_grads):
+        reason = ("lstsq has no gradient here (Theano's had none either); pinv(a).dot(b) is "
+                  "the same solution for a of full column rank, and differentiable")
+        return [undefined(v, reason) for v in inputs]
+
+
+lstsq = Lstsq()
+
+
+def _product(lengths):
+    total = 1
+    for length in lengths:
+        total = total * length
+    return total
+
+
+def tensorinv(a, ind=2):
+    """The inverse of a under tensordot over its first `ind` axes, as numpy.linalg.tensorinv:
+    tensordot(tensorinv(a, ind), a, ind) is the identity. Built from reshapes around
+    matrix_inverse, so it is differentiable.
+
+    >>> nlinalg.tensorinv(T.dtensor4('a'))       # shape a.shape[2:] + a.shape[:2]      # doctest: +SKIP
+    """
+    from graphlens.tensor.shape import reshape
+    a = as_tensor_variable(a)
+    if isinstance(ind, bool) or not isinstance(ind, (int, np.integer)) or not 0 < ind < a.ndim:
+        raise InvalidArgumentError(f"tensorinv at {call_site()}: ind must be an int between 1 "
+                                   f"and {a.ndim - 1} for {describe(a)}, got {ind!r}")
+    front = [a.shape[i] for i in range(ind)]
+    back = [a.shape[i] for i in range(ind, a.ndim)]
+    square = reshape(a, (_product(front), _product(back)))
+    return reshape(matrix_inverse(square), back + front)
+
+
+def tensorsolve(a, b, axes=None):
+    """x with tensordot(a, x, x.ndim) = b, as numpy.linalg.tensorsolve: `axes` of a move to
+    the end first. Built from reshapes around slinalg.solve, so it is differentiable.
+
+    >>> x = nlinalg.tensorsolve(a, b)        # a: (6, 2, 3), b: (6,) gives x: (2, 3)      # doctest: +SKIP
+    """
+    from graphlens.tensor.shape import reshape
+    from graphlens.tensor.slinalg import solve
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if axes is not None:
+        moved = [axis % a.ndim for axis in axes]
+        a = a.transpose([i for i in range(a.ndim) if i not in moved] + moved)
+    if a.ndim <= b.ndim:
+        raise ShapeError(f"tensorsolve at {call_site()}: a {describe(a)} needs more axes than "
+                         f"b {describe(b)}")
+    solution = [a.shape[i] for i in range(b.ndim, a.ndim)]
+    rows = _product([a.shape[i] for i in range(b.ndim)])
+    x = solve(reshape(a, (rows, _product(solution))), reshape(b, (rows,)))
+    return reshape(x, solution)
+
+
 matrix_inverse = MatrixInverse()
 det = Det()
 pinv = MatrixPinv()

@@ -103,7 +103,40 @@ def test_diagonal_names_are_theanos():
     check(nlinalg.alloc_diag, np.diag, np.arange(3.0))
 
 
+FOUR = (RNG.normal(size=(6, 6)) + 4 * np.eye(6)).reshape(2, 3, 2, 3)
+THREE = (RNG.normal(size=(6, 6)) + 4 * np.eye(6)).reshape(6, 2, 3)
+
+
+@pytest.mark.parametrize("b", [TALL[:, 0], TALL[:, :2] * 3], ids=["vector", "matrix"])
+def test_lstsq_gives_numpys_four_outputs(b):
+    a = RNG.normal(size=(5, 2))
+    expected = np.linalg.lstsq(a, b, rcond=-1)
+    for i, part in enumerate(expected):
+        check(lambda x, y: nlinalg.lstsq(x, y, -1)[i], lambda x, y: part, a, b,
+              dtype="int64" if i == 2 else None)
+
+
+def test_lstsq_gradient_is_undefined_and_names_the_way_around():
+    a, b = T.dmatrix("a"), T.dvector("b")
+    with pytest.raises(UndefinedGradientError, match="pinv"):
+        grad(nlinalg.lstsq(a, b)[0].sum(), a)
+
+
+def test_tensorinv_and_tensorsolve_match_numpy():
+    check(nlinalg.tensorinv, np.linalg.tensorinv, FOUR)
+    check(lambda a: nlinalg.tensorinv(a, 1), lambda a: np.linalg.tensorinv(a, 1),
+          FOUR.reshape(6, 2, 3))
+    check(nlinalg.tensorsolve, np.linalg.tensorsolve, THREE, np.linspace(-1, 2, 6))
+    moved = THREE.transpose(1, 0, 2)
+    check(lambda a, b: nlinalg.tensorsolve(a, b, axes=(0,)),
+          lambda a, b: np.linalg.tensorsolve(a, b, axes=(0,)), moved, np.arange(6.0))
+    with pytest.raises(InvalidArgumentError, match="ind must be an int between 1 and 3"):
+        nlinalg.tensorinv(T.dtensor4("a"), 4)
+
+
 GRADIENTS = {
+    "tensorinv": (nlinalg.tensorinv, [FOUR]),
+    "tensorsolve": (nlinalg.tensorsolve, [THREE, np.arange(6.0)]),
     "matrix_inverse": (nlinalg.matrix_inverse, [SQUARE]),
     "det": (nlinalg.det, [SQUARE]),
     "pinv_tall": (nlinalg.pinv, [TALL]),
