@@ -490,7 +490,7 @@ def tensorinv(a, ind=2):
     tensordot(tensorinv(a, ind), a, ind) is the identity. Built from reshapes around
     matrix_inverse, so it is differentiable.
 
-    >>> nlinalg.tensorinv(T.dtensor4('a'))       # shape a.shape[2:] + a.shape[:2]      # doctest: +SKIP
+    >>> nlinalg.tensorinv(T.dtensor4('a'))   # a.shape[2:] + a.shape[:2]     # doctest: +SKIP
     """
     from graphlens.tensor.shape import reshape
     a = as_tensor_variable(a)
@@ -507,7 +507,7 @@ def tensorsolve(a, b, axes=None):
     """x with tensordot(a, x, x.ndim) = b, as numpy.linalg.tensorsolve: `axes` of a move to
     the end first. Built from reshapes around slinalg.solve, so it is differentiable.
 
-    >>> x = nlinalg.tensorsolve(a, b)        # a: (6, 2, 3), b: (6,) gives x: (2, 3)      # doctest: +SKIP
+    >>> x = nlinalg.tensorsolve(a, b)    # a (6, 2, 3), b (6,): x (2, 3)     # doctest: +SKIP
     """
     from graphlens.tensor.shape import reshape
     from graphlens.tensor.slinalg import solve
