@@ -22,6 +22,7 @@ from graphlens.tensor.basic import eye
 from graphlens.tensor.blas import dot
 from graphlens.tensor.diagonal import AllocDiag, ExtractDiag, diag, tril, triu
 from graphlens.tensor.elemwise import call_site
+from graphlens.tensor.extra_ops import same_shape_as_input
 from graphlens.tensor.math import abs as tensor_abs
 from graphlens.tensor.math import sqrt
 from graphlens.tensor.reduce import max as tensor_max
@@ -58,11 +59,6 @@ def check_square(array, name):
         raise ShapeError(f"{name} takes a square matrix, got one of shape {array.shape}")
 
 
-def square_side(node, input_shapes):
-    """The side of the square input: the static one when known, else the symbolic row count."""
-    return input_shapes[0][0]
-
-
 def fold_onto_triangle(g, lower):
     """The gradient for an op that reads only one triangle of its symmetric input: the entry
     (i, j) stands for both (i, j) and (j, i), so it gets both gradients; the other triangle 0."""
@@ -81,8 +77,7 @@ class MatrixInverse(Op):
         x = matrix_input(x, "matrix_inverse")
         return Apply(self, [x], [TensorType(float_dtype(x), x.type.shape)()])
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         check_square(inputs[0], "matrix_inverse")

@@ -21,6 +21,7 @@ from graphlens.graph.types import upcast
 from graphlens.tensor.blas import dot
 from graphlens.tensor.diagonal import diag, tril, triu
 from graphlens.tensor.elemwise import call_site
+from graphlens.tensor.extra_ops import same_shape_as_input
 from graphlens.tensor.nlinalg import (check_square, float_dtype, fold_onto_triangle,
                                       matrix_input)
 from graphlens.tensor.shape import reshape
@@ -46,8 +47,7 @@ class Cholesky(Op):
         x = matrix_input(x, "cholesky")
         return Apply(self, [x], [TensorType(float_dtype(x), x.type.shape)()])
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         check_square(inputs[0], "cholesky")
@@ -236,8 +236,7 @@ class Expm(Op):
         x = matrix_input(x, "expm")
         return Apply(self, [x], [TensorType(float_dtype(x), x.type.shape)()])
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         check_square(inputs[0], "expm")
@@ -258,8 +257,7 @@ class ExpmGrad(Op):
         x, g = as_tensor_variable(x), as_tensor_variable(g)
         return Apply(self, [x, g], [TensorType(float_dtype(x), x.type.shape)()])
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0]]
+    infer_shape = same_shape_as_input(0)
 
     def perform(self, node, inputs):
         x, g = inputs
