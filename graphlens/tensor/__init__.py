@@ -114,3 +114,4 @@ floor_div = int_div
 second = fill
 from graphlens.tensor.bessel import i0, i1, iv, j0, j1, jv  # noqa: E402,F401
 from graphlens.tensor.distributions import chi2sf  # noqa: E402,F401
+from graphlens.tensor import nlinalg  # noqa: E402,F401  (T.nlinalg, as Theano's tensor package)
