@@ -22,8 +22,8 @@ from graphlens.tensor.blas import dot
 from graphlens.tensor.diagonal import diag, tril, triu
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.extra_ops import same_shape_as_input
-from graphlens.tensor.nlinalg import (check_square, float_dtype, fold_onto_triangle,
-                                      matrix_input)
+from graphlens.tensor.linalg_base import (check_square, float_dtype, fold_onto_triangle,
+                                          matrix_input)
 from graphlens.tensor.shape import reshape
 from graphlens.tensor.tensordot import outer
 from graphlens.tensor.type import TensorType
