@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 
 from graphlens.render.dot import dot_parts, scene_to_dot
 from graphlens.render.focus_findings import with_route
@@ -40,10 +39,6 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
 
 # Boxes a reader may fold into one node and open again.
 FOLDABLE_KINDS = ("scope", "fused", "loop")
-
-# "Exp (b_n5)": the before-graph key the tooltip names, which the panel leaves out.
-_KEY_SUFFIX = re.compile(r" \([a-z]_[a-z]\w*\)$")
-
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
             title: str | None = None, backend: str | None = None, overlay=None,
@@ -133,8 +128,6 @@ def viewer_data(scene, *, rankdir: str = "TB", fold: bool = True) -> dict:
             info["scope"] = scope
         if stage:
             info["stage"] = stage
-        if info.get("from_before"):
-            info["from_before"] = [_KEY_SUFFIX.sub("", text) for text in info["from_before"]]
         info["cluster"] = node.cluster
         nodes[node.key] = info
         order.append(node.key)

@@ -14,7 +14,7 @@ What a picture shows:
   box of their inner ops; names with a '/' (`layer1/W`) group into a box per scope;
 - beyond `max_nodes` ops, the ones nearest the outputs are drawn and one dashed box counts the
   rest by op; in pictures of over 150 ops, an edge crossing more than 8 levels becomes a small
-  dashed "see a_n12" tag next to its reader (so do weights read by a fused op far below them).
+  dashed "W (drawn above)" tag next to its reader (so do weights read by a fused op far below them).
 
 >>> pydotprint(f, 'train.svg', stage='both')                              # doctest: +SKIP
 'train.svg'

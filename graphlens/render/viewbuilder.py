@@ -173,11 +173,11 @@ class ViewBuilder:
         title = self.scene_titles.get(target, target)
         key = f"{self.prefix}_r{self.reference_count}"
         self.reference_count += 1
-        tooltip = (f"{title}: drawn at {target}, too far above to draw the edge from there "
+        tooltip = (f"{title}: drawn far above; the edge from there is cut "
                    f"(edges crossing over {MAX_SPAN} levels are cut in pictures over "
                    f"{LARGE_GRAPH} ops, and into fused ops from inputs and shared variables)")
         self.scene.add_node(SceneNode(
-            key, "reference", f"{title}\nsee {target}", tooltip, cluster,
+            key, "reference", f"{title}\n(drawn above)", tooltip, cluster,
             info={"kind": "reference", "title": title, "refers_to": target}))
         if self.inside_fused:
             self.fused_tags[target, cluster] = key
@@ -325,10 +325,15 @@ class ViewBuilder:
                                    for source in origin.sources))
         return _shortened(lines, limit=4)
 
+    def _before_text(self, node) -> str:
+        """`Exp at model.py:12`: a before-graph node as its op and the user's line."""
+        line = labels.source_text(node.outputs[0])
+        return self.op_text(node.op) + ("" if line == "<unknown>" else f" at {line}")
+
     def _origin_lines(self, origin, info) -> list:
         """Tooltip lines for a node's provenance; fills the HTML facts in `info` on the way."""
-        sources = [f"{self.op_text(node.op)} ({self.before_keys.get(node, '?')})"
-                   for node in origin.sources]
+        # Named as a user knows them: the op and the line that built it, never a picture key.
+        sources = [self._before_text(node) for node in origin.sources]
         info["sources"] = [self.before_keys[node] for node in origin.sources
                            if node in self.before_keys]
         info["from_before"] = sources
