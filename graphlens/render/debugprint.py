@@ -15,16 +15,14 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 
 from __future__ import annotations
 
-import numpy as np
-
 from graphlens.graph.basic import Constant
-from graphlens.graph.test_value import tagged_test_value
 from graphlens.render.console import emit
 from graphlens.render.forms import inner_graph
 from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
                                      printable, reserved_names, type_text)
 from graphlens.render.pp import inner_formula_text, printable_targets
 from graphlens.render.styled import Rope, collector_paused, plain_lines
+from graphlens.tensor.static_shape import static_shapes
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
 FOLD_DEPTH = 32
@@ -66,7 +64,8 @@ def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> 
         names = NameTable(reserved_names([var for _, var in targets] + inputs))
         for var in inputs:
             names.name(var)
-        printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
+        printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
+                              shapes=static_shapes([var for _, var in targets]))
         for kind, var in targets:
             head = None
             if kind not in ("expr", "output"):
@@ -89,8 +88,10 @@ def char_id(number: int) -> str:
 class TreePrinter:
     """Accumulates the lines of one debugprint; ids and expanded nodes are shared by its trees."""
 
-    def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR"):
+    def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR", shapes=None):
         self.names = names
+        # Known shapes (declared, refined by test values and shared values): tensor/static_shape.py
+        self.shapes = shapes if shapes is not None else static_shapes([])
         self.depth = depth
         self.print_type = print_type
         self.id_style = ids
@@ -101,7 +102,7 @@ class TreePrinter:
         self.inner_names = {}
         self.inner_blocks = {}     # the 'inner graph' line of a fused node -> inner outputs
         self.labels = {}           # op -> label: ops repeat, their labels are computed once
-        self.type_texts = {}       # type -> ' float32[?, 784]'
+        self.type_texts = {}       # (type, known shape) -> ' float32[256, 784]'
 
     def add_tree(self, root, head=None):
         """Print the tree of `root`; `head` (like `W <- `) goes in front of its first line."""
@@ -209,14 +210,11 @@ class TreePrinter:
 
     def _add_type(self, line, var):
         if self.print_type:
-            text = self.type_texts.get(var.type)
+            key = (var.type, self.shapes.shape(var))
+            text = self.type_texts.get(key)
             if text is None:
-                text = self.type_texts[var.type] = " " + type_text(var)
+                text = self.type_texts[key] = " " + self.shapes.type_text(var)
             line.add(text, "type")
-        value = tagged_test_value(var)
-        if value is not None:
-            # The concrete shape the static type leaves open: float64[?, ?] test value (5, 20).
-            line.add(f" test value {np.shape(value)}", "type")
 
     def _inner_block(self, inner):
         """The 'inner graph' line under a node; the inner trees print below it. A fused

@@ -35,7 +35,7 @@ def quote(text: str) -> str:
 
 
 def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None, overlay=None) -> str:
+           title: str | None = None, overlay=None, example_inputs=None) -> str:
     """Graphviz DOT text for `obj`: a variable, a list of them, a FunctionGraph or a compiled
     function; `stage` is 'after' (the optimized graph), 'before' (as given) or 'both'.
 
@@ -47,7 +47,8 @@ def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: 
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
+    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title,
+                        example_inputs=example_inputs)
     if overlay is not None:
         apply_overlay(scene, overlay)
     return scene_to_dot(scene, rankdir=rankdir)

@@ -19,6 +19,7 @@ from graphlens.graph.basic import toposort
 from graphlens.render import labels
 from graphlens.render.forms import inner_graph
 from graphlens.render.scene import SceneCluster, SceneEdge, SceneNode
+from graphlens.tensor.static_shape import static_shapes
 
 
 def add_fused(builder, node, key, cluster, source_of, origin) -> str:
@@ -38,7 +39,15 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     source = builder.source_line(node, origin)
     # A fused op's label spells its inner formula: `Composite{(i0 * 2.0) + exp(i1)}`.
     formula = labels.printable(op.label, limit=200)
-    tooltip = [formula, f"output: {labels.type_text(node.outputs[0])}", f"built at {source}"]
+    tooltip = [formula, f"output: {builder.type_text(node.outputs[0])}", f"built at {source}"]
+    if graph.substitutable:
+        # The inner ops run on the outer arguments: they take those arguments' known lengths.
+        outer_shapes = {var: builder.shapes.shape(node.inputs[position])
+                        for var, position in zip(inner_inputs, graph.sources)}
+        outer_shapes = {var: shape for var, shape in outer_shapes.items() if shape is not None
+                        and len(shape) == len(getattr(var.type, "shape", ()) or ())}
+        builder.shapes.shapes.update(static_shapes(inner_outputs,
+                                                   known_shapes=outer_shapes).shapes)
     fill = None
     info = {"source": source}
     if origin is not None:
@@ -77,7 +86,7 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     # A loop: one box stands for the node; its step's results flow into it.
     result_key = f"{key}_out"
     text = builder.op_text(op)
-    types = ", ".join(labels.type_text(out) for out in node.outputs)
+    types = ", ".join(builder.type_text(out) for out in node.outputs)
     builder.scene.add_node(SceneNode(
         result_key, "op", "\n".join(labels.wrap(text) + [types]),
         "\n".join([text, f"outputs: {types}", f"built at {source}"]), cluster_key, fill,

@@ -28,12 +28,14 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
 
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-            title: str | None = None, backend: str | None = None, overlay=None) -> str:
+            title: str | None = None, backend: str | None = None, overlay=None,
+            example_inputs=None) -> str:
     """A complete HTML page showing `obj` (same options as `to_svg`).
 
     >>> open('model.html', 'w').write(to_html(f, stage='both'))          # doctest: +SKIP
     """
-    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
+    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title,
+                        example_inputs=example_inputs)
     if overlay is not None:
         apply_overlay(scene, overlay)
     svg = render(scene_to_dot(scene, rankdir=rankdir), "svg", backend).decode("utf-8")

@@ -37,7 +37,7 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
-               backend: str | None = None, overlay=None):
+               backend: str | None = None, overlay=None, example_inputs=None):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
@@ -47,7 +47,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     max_nodes: draw at most this many ops (None: all). rankdir: 'TB' (top to bottom) or 'LR'.
     backend: Graphviz layout backend, 'auto', 'system' or 'wasm' (see graphlens.render.svg).
     overlay: styles laid over the picture (`render.findings.function_findings_overlay`: the
-    gradient findings), keyed by the graph's own nodes.
+    gradient findings), keyed by the graph's own nodes. example_inputs ({input: value}, a
+    model's `example_inputs`): the inputs' lengths, so types read `float64[200, 16]` (test
+    values and shared variables' current values count without it).
 
     Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
     None; otherwise writes it to `outfile` and returns that path.
@@ -58,7 +60,7 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     """
     chosen = _format(format, outfile)
     options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
-                   overlay=overlay)
+                   overlay=overlay, example_inputs=example_inputs)
     if chosen == "dot":
         picture = to_dot(obj, **options)
     elif chosen == "html":
