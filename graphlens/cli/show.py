@@ -82,7 +82,8 @@ def show_command(model, out, stage, names, open_file):
             compiled = as_function(obj, name)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             pydotprint(compiled, outfile=path, format=fmt, stage=stage,
-                       overlay=findings_overlay(compiled, report))
+                       overlay=findings_overlay(compiled, report),
+                       example_inputs=loaded.example_inputs)
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
         summaries += short_summary(name, graph_stages(compiled))
     lines += summaries

@@ -145,6 +145,8 @@ class _Walk:
                   or (shape is not None and shape != var.type.shape)
                   for var, shape in zip(node.inputs, known)]
         found = self.remake(node, known) if any(better) else None
+        if any(better) and found is not None:
+            found = self.through_inner_graph(node, known, found)
         for position, (out, shape) in enumerate(zip(node.outputs, declared)):
             if shape is not None:
                 result.shapes[out] = _refined(shape, found[position] if found else shape)
@@ -169,6 +171,23 @@ class _Walk:
                 f"{node.op.label} built at {where(node.outputs[0])}: its inputs' known shapes "
                 f"do not fit it ({shown})")
         return found
+
+    def through_inner_graph(self, node, known, found):
+        """`found` refined by the op's inner graph when the outer arguments stand in for its
+        inputs (a fused kernel declares its inner output's type: its lengths follow its
+        arguments'). Loops are left alone: their inner inputs are one step's values."""
+        graphs = node.op.inner_graphs
+        if len(graphs) != 1 or not graphs[0].substitutable \
+                or len(graphs[0].outputs) != len(node.outputs):
+            return found
+        graph = graphs[0]
+        outer = {var: known[position] for var, position in zip(graph.inputs, graph.sources)
+                 if known[position] is not None
+                 and len(known[position]) == len(getattr(var.type, "shape", ()) or ())}
+        inner = static_shapes(list(graph.outputs), known_shapes=outer)
+        return tuple(shape if shape is None or inner.shape(out) is None
+                     or len(inner.shape(out)) != len(shape) else _refined(shape, inner.shape(out))
+                     for shape, out in zip(found, graph.outputs))
 
     def remake_key(self, node, known):
         """What make_node's answer depends on: the op, each input's type and known shape (a

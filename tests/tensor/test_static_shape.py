@@ -88,3 +88,13 @@ def test_a_hundred_thousand_node_chain_is_walked_without_recursion():
     for _ in range(100_000):
         y = -y
     assert static_shapes(y).shape(y) == (3,)
+
+
+def test_a_fused_op_takes_its_lengths_from_its_arguments():
+    x = T.dmatrix("x")
+    W = graphlens.shared(np.ones((4, 3)), name="W")
+    f = graphlens.function([x], T.tanh(T.dot(x, W)) * 2)
+    (fused,) = [n for n in f.fgraph.toposort() if n.op.inner_graphs]
+    assert fused.outputs[0].type.shape == (None, None)
+    known = static_shapes(f.fgraph.outputs, {x: np.ones((5, 4))})
+    assert known.shape(fused.outputs[0]) == (5, 3)
