@@ -44,8 +44,11 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
               show_default=True,
               help="The graph as given (before), as compiled (after), or side by side.")
 @name_option
+@click.option("--values", "values", is_flag=True,
+              help="Evaluate once on the model's example_inputs (else its inputs' test values) "
+                   "and write each node's min, max, mean, zeros and NaN count on it.")
 @click.option("--open", "open_file", is_flag=True, help="Open the picture when it is written.")
-def show_command(model, out, stage, names, open_file):
+def show_command(model, out, stage, names, values, open_file):
     """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
 
     graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
@@ -61,12 +64,15 @@ def show_command(model, out, stage, names, open_file):
     where the gradient of cost vanishes (see `graphlens trace`).
 
     The picture goes next to the model (MODEL.svg; MODEL.NAME.svg each when several names are
-    drawn) unless -o says otherwise.
+    drawn) unless -o says otherwise. Types show the lengths that the model's `example_inputs`
+    ({input: value}), test values and shared variables' values give (`float64[200, 16]`);
+    --values adds each node's value summary from one evaluation on them.
 
     \b
     Examples:
       graphlens show gallery/sgn_autoencoder.py
       graphlens show gallery/mlp.py -o mlp.html --name train --stage after
+      graphlens show gallery/mlp.py --name predict --values
     """
     from graphlens.cli.summary import as_function, graph_stages, short_summary
     from graphlens.render.picture import pydotprint
@@ -83,8 +89,9 @@ def show_command(model, out, stage, names, open_file):
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             pydotprint(compiled, outfile=path, format=fmt, stage=stage,
                        overlay=findings_overlay(compiled, report),
-                       example_inputs=loaded.example_inputs)
-        lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
+                       example_inputs=loaded.example_inputs, values=values)
+        lines.append(f"wrote {path} ({name}, {_stage_words(stage)}"
+                     + (", with values" if values else "") + ")")
         summaries += short_summary(name, graph_stages(compiled))
     lines += summaries
     lines += gradient_summary(loaded, report)

@@ -27,6 +27,7 @@ import os
 from graphlens.render.dot import to_dot
 from graphlens.render.html import to_html
 from graphlens.render.svg import render
+from graphlens.render.values_overlay import values_overlay
 
 FORMATS = ("svg", "dot", "png", "pdf", "html")
 
@@ -37,7 +38,8 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
-               backend: str | None = None, overlay=None, example_inputs=None):
+               backend: str | None = None, overlay=None, example_inputs=None,
+               values: bool = False):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer with pan,
@@ -49,7 +51,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     overlay: styles laid over the picture (`render.findings.function_findings_overlay`: the
     gradient findings), keyed by the graph's own nodes. example_inputs ({input: value}, a
     model's `example_inputs`): the inputs' lengths, so types read `float64[200, 16]` (test
-    values and shared variables' current values count without it).
+    values and shared variables' current values count without it). values: evaluate the
+    graph once on example_inputs (else the inputs' test values) and write each node's min,
+    max, mean, zeros and NaN count under it (render/values_overlay.py).
 
     Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
     None; otherwise writes it to `outfile` and returns that path.
@@ -59,6 +63,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     'train.png'
     """
     chosen = _format(format, outfile)
+    if values:
+        summaries = values_overlay(obj, example_inputs)
+        overlay = summaries if overlay is None else overlay.merged(summaries)
     options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
                    overlay=overlay, example_inputs=example_inputs)
     if chosen == "dot":

@@ -228,7 +228,9 @@ class _Walk:
     def evaluate_small(self, node):
         """Evaluate a node computing a small value from known ones (shape arithmetic)."""
         op = node.op
-        if op.draws_random or op.lazy_inputs or len(node.outputs) != 1:
+        # Lengths are integers: float values never decide a shape, so they are not computed.
+        if op.draws_random or op.lazy_inputs or len(node.outputs) != 1 \
+                or getattr(node.outputs[0].type, "dtype", "float")[0] not in "biu":
             return
         shape = self.result.shapes.get(node.outputs[0])
         if shape is None or None in shape or math.prod(shape) > SMALL_VALUE:
@@ -244,7 +246,8 @@ class _Walk:
             # x.shape of a known shape: a zero-strided array of that shape costs nothing.
             arguments.append(np.broadcast_to(np.zeros((), var.type.dtype), known))
         try:
-            (value,) = op.perform(node, arguments)
+            with np.errstate(all="ignore"):
+                (value,) = op.perform(node, arguments)
         except Exception:  # noqa: BLE001 — a value we cannot compute is simply not known
             return
         self.values[node.outputs[0]] = np.asarray(value)
