@@ -158,6 +158,9 @@ class TreePrinter:
         if var.name:
             line.add(f" '{printable(var.name)}'", "name")
         self._add_type(line, var)
+        if node in self.shapes.conflicts and node not in self.expanded:
+            # Known shapes (test values, shared values) that this op refuses: the call fails here.
+            line.add(" ✗ its inputs' known shapes do not fit", "mark")
         if node in self.expanded:
             line.add(" ···", "mark")
             return []

@@ -42,3 +42,16 @@ def test_debugprint_without_test_values_is_unchanged():
     text = debugprint(T.exp(x), file="str")
     assert "test value" not in text
     assert text.splitlines() == ["Exp [id A] float64[?, ?]", "└─ x [id B] float64[?, ?]"]
+
+
+def test_a_node_whose_known_shapes_do_not_fit_is_marked_where_the_call_will_fail():
+    # Test values off: nothing raised while building, but the views see the misfit.
+    x = T.dmatrix("x", test_value=np.ones((5, 20)))
+    W2 = graphlens.shared(np.ones((30, 10)), name="W2")
+    out = T.tanh(T.dot(x, W2))
+    assert debugprint(out, file="str").splitlines() == [
+        "Tanh [id A] float64[?, ?]",
+        "└─ Dot [id B] float64[?, ?] ✗ its inputs' known shapes do not fit",
+        "   ├─ x [id C] float64[5, 20]",
+        "   └─ W2 [id D] float64[30, 10] shared",
+    ]
