@@ -30,17 +30,20 @@ ID_STYLES = ("CHAR", "int", "")
 
 
 def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: str = "CHAR",
-               stage: str = "after"):
+               stage: str = "after", example_inputs=None):
     """Print `obj` (a variable, a list of them, a FunctionGraph or a compiled function) as a tree.
 
     file: None prints to stdout (in colour on a terminal), 'str' returns the text, a file
     object is written to (and returned). depth: levels to show (-1: all). ids: 'CHAR' (A, B,
     ..., Z, BA), 'int' (0, 1, ...) or '' (none). stage: for a compiled function, the graph
-    'after' its rewrites or 'before' them; updates are listed as `W <- tree`.
+    'after' its rewrites or 'before' them; updates are listed as `W <- tree`. Types show
+    the lengths known from declarations, test values, shared variables' current values and
+    `example_inputs` ({input: value}): `float64[256, 784]`.
 
     >>> text = debugprint(f, file='str', stage='before')      # doctest: +SKIP
     """
-    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage)
+    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage,
+                       example_inputs=example_inputs)
     if file == "str":
         with collector_paused():
             return plain_lines(lines) + "\n"
@@ -51,7 +54,8 @@ def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: st
     return file
 
 
-def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> list[Rope]:
+def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after",
+               example_inputs=None) -> list[Rope]:
     """The lines of `debugprint(obj)` as styled ropes."""
     if ids not in ID_STYLES:
         raise ValueError(f"ids must be one of {ID_STYLES}, got {ids!r} (graphlens never prints "
@@ -65,7 +69,8 @@ def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> 
         for var in inputs:
             names.name(var)
         printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
-                              shapes=static_shapes([var for _, var in targets]))
+                              shapes=static_shapes([var for _, var in targets],
+                                                   example_inputs))
         for kind, var in targets:
             head = None
             if kind not in ("expr", "output"):

@@ -55,3 +55,15 @@ def test_a_node_whose_known_shapes_do_not_fit_is_marked_where_the_call_will_fail
         "   ├─ x [id C] float64[5, 20]",
         "   └─ W2 [id D] float64[30, 10] shared",
     ]
+
+
+def test_example_inputs_give_the_inputs_lengths_without_touching_the_types():
+    x = T.dmatrix("x")
+    W = graphlens.shared(np.ones((3, 2)), name="W")
+    y = T.dot(x, W)
+    assert debugprint(y, file="str", example_inputs={x: np.ones((7, 3))}).splitlines() == [
+        "Dot [id A] float64[7, 2]",
+        "├─ x [id B] float64[7, 3]",
+        "└─ W [id C] float64[3, 2] shared",
+    ]
+    assert debugprint(y, file="str").splitlines()[0] == "Dot [id A] float64[?, 2]"
