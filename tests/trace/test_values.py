@@ -73,3 +73,16 @@ def test_the_picture_writes_the_numbers_under_each_node_and_marks_nan_red():
     assert "value on the example: min 0, max 0, mean 0, zeros 50%, NaN 1" in log_line
     x_line = next(line for line in dot_text.splitlines() if 'label="x' in line)
     assert "min -1 max 1 mean 0" in x_line
+
+
+def test_an_op_that_overwrites_its_input_never_touches_the_users_example():
+    import dataclasses
+    x = T.dvector("x")
+    written = T.set_subtensor(x[0], 5.0)
+    inplace = dataclasses.replace(written.owner.op, inplace=True)
+    assert inplace.destroy_map
+    result = inplace(*written.owner.inputs)
+    example = np.array([1.0, 2.0, 3.0])
+    summaries = value_summaries([result, x * 1.0], {x: example})
+    np.testing.assert_array_equal(example, [1.0, 2.0, 3.0])
+    assert summaries[result].max == 5.0 and summaries[x].max == 3.0
