@@ -121,6 +121,7 @@ SCRIPT = r"""
     row(list, "type", facts.dtype || facts.type);
     row(list, "shape", facts.shape);
     row(list, "value shape", facts.value_shape);
+    row(list, "shapes do not fit", facts.shape_conflict);
     row(list, "built at", facts.source);
     row(list, "inside fused op", facts.fused_in);
     row(list, "drawn at", facts.refers_to);
