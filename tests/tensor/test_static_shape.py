@@ -7,6 +7,7 @@ import graphlens
 import graphlens.tensor as T
 from graphlens import config
 from graphlens.tensor.static_shape import static_shapes
+from graphlens.scan_module import until
 from graphlens.tensor.type import TensorType
 
 
@@ -98,3 +99,27 @@ def test_a_fused_op_takes_its_lengths_from_its_arguments():
     assert fused.outputs[0].type.shape == (None, None)
     known = static_shapes(f.fgraph.outputs, {x: np.ones((5, 4))})
     assert known.shape(fused.outputs[0]) == (5, 3)
+
+
+def test_a_loop_knows_its_steps_and_each_steps_lengths_from_its_inputs():
+    x = T.dmatrix("x", test_value=np.zeros((12, 4)))
+    U = graphlens.shared(np.zeros((4, 3)), name="U")
+    W = graphlens.shared(np.zeros((3, 3)), name="W")
+    h, _ = graphlens.scan(lambda x_t, h: T.tanh(T.dot(x_t, U) + T.dot(h, W)),
+                          sequences=x, outputs_info=T.zeros(3))
+    assert static_shapes(h).shape(h) == (12, 3)
+    assert static_shapes(h, {x: np.zeros((7, 4))}).shape(h) == (7, 3)
+
+
+def test_a_loop_that_may_stop_early_keeps_its_length_open():
+    h0 = T.dscalar("h0")
+    out, _ = graphlens.scan(lambda h: (h * 1.5, until(T.gt(h, 5.0))),
+                            outputs_info=h0, n_steps=50)
+    assert static_shapes(out, {h0: 1.0}).shape(out) == (None,)
+
+
+def test_a_slice_up_to_a_known_length_keeps_it():
+    x = T.dmatrix("x", test_value=np.zeros((12, 5)))
+    head = x[:x.shape[0] - 2]
+    assert static_shapes(head).shape(head) == (10, 5)
+    assert head.type.shape == (None, None)
