@@ -40,14 +40,16 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     # A fused op's label spells its inner formula: `Composite{(i0 * 2.0) + exp(i1)}`.
     formula = labels.printable(op.label, limit=200)
     tooltip = [formula, f"output: {builder.type_text(node.outputs[0])}", f"built at {source}"]
-    if graph.substitutable:
-        # The inner ops run on the outer arguments: they take those arguments' known lengths.
-        outer_shapes = {var: builder.shapes.shape(node.inputs[position])
-                        for var, position in zip(inner_inputs, graph.sources)}
-        outer_shapes = {var: shape for var, shape in outer_shapes.items() if shape is not None
-                        and len(shape) == len(getattr(var.type, "shape", ()) or ())}
-        builder.shapes.shapes.update(static_shapes(inner_outputs,
-                                                   known_shapes=outer_shapes).shapes)
+    # The inner ops run on the outer arguments (a kernel) or on one step of them (a loop: x[t]
+    # of a sequence x, h[t-1] of a state's buffer, one axis less): they take those lengths.
+    outer_shapes = {}
+    for var, position in zip(inner_inputs, graph.sources):
+        shape = builder.shapes.shape(node.inputs[position])
+        rank = len(getattr(var.type, "shape", ()) or ())
+        if shape is not None and (len(shape) == rank or not graph.substitutable
+                                  and len(shape) == rank + 1):
+            outer_shapes[var] = shape[len(shape) - rank:]
+    builder.shapes.shapes.update(static_shapes(inner_outputs, known_shapes=outer_shapes).shapes)
     fill = None
     info = {"source": source}
     if origin is not None:
