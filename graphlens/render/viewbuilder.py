@@ -282,6 +282,8 @@ class ViewBuilder:
         if conflict is not None:
             info["shape_conflict"] = labels.printable(conflict, limit=300)
             tooltip.append(f"SHAPES DO NOT FIT: {info['shape_conflict']}")
+            # The label says it too: a red border alone has no legend to explain it.
+            label += "\nshapes do not fit"
         self.scene.add_node(SceneNode(key, kind, label, "\n".join(tooltip), cluster, fill, info,
                                       subject=node,
                                       attrs=dict(CONFLICT_STYLE) if conflict else {}))

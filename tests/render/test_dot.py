@@ -109,6 +109,7 @@ def test_a_node_whose_known_shapes_do_not_fit_is_drawn_red_with_both_shapes():
     nodes, _ = parse(to_dot(y))
     (dot,) = [attrs for attrs in nodes.values() if attrs["label"].startswith("Dot")]
     assert dot["color"] == "#d62728"
+    assert dot["label"] == "Dot\\nfloat64[?, ?]\\nshapes do not fit"
     line = next(n for n, text in enumerate(open(__file__), 1) if text.rstrip().endswith("# MISFIT"))
     assert f"test_dot.py:{line}" in dot["tooltip"]
     assert "float64[5, 3], float64[4, 2]" in dot["tooltip"]
