@@ -4,7 +4,9 @@ the flag off and then evaluating it once (compile in mode NONE, plus one call).
     OPENBLAS_NUM_THREADS=1 python bench/test_values.py [n_nodes]
 
 The graph is a deep tanh network on a (16, 32) batch, three nodes a layer (dot, add, tanh),
-so `n_nodes` / 3 layers. The ratio printed last is the issue's target: at most 1.
+so `n_nodes` / 3 layers. The ratio printed last is the issue's target: at most 1. Also printed:
+what the views pay on the same graph for its static shapes (`static_shapes`, read by
+debugprint, pp and pictures) and for `show --values` (`value_summaries`, one evaluation).
 """
 
 import sys
@@ -15,6 +17,8 @@ import numpy as np
 import graphlens
 import graphlens.tensor as T
 from graphlens import config
+from graphlens.tensor.static_shape import static_shapes
+from graphlens.trace.values import value_summaries
 
 
 def build(n_nodes, x, W, b):
@@ -57,12 +61,19 @@ def main(n_nodes=10_000):
     built_on, y_tv = best_cpu(build_with_test_values)
     np.testing.assert_allclose(y_tv.tag.test_value, expected, rtol=1e-10)
 
+    shapes_time, known = best_cpu(lambda: static_shapes(y))
+    assert known.shape(y) == (16, 32)
+    values_time, summaries = best_cpu(lambda: value_summaries(y))
+    assert summaries[y].mean == float(np.mean(expected))
+
     print(f"{n_nodes} nodes (CPU seconds, best of 3)")
     print(f"  build, compute_test_value='off'            {built_off:7.3f}")
     print(f"  compile (mode NONE) + one call             {evaluated:7.3f}")
     print(f"  build, compute_test_value='raise'          {built_on:7.3f}")
     print(f"  ratio test values / (build + evaluate)     "
           f"{built_on / (built_off + evaluated):7.2f}")
+    print(f"  views: static shapes of the graph          {shapes_time:7.3f}")
+    print(f"  show --values: summaries, one evaluation   {values_time:7.3f}")
 
 
 if __name__ == "__main__":

@@ -141,6 +141,28 @@ MUTATIONS = (
              "alias and not (k < n_outputs and outputs[k].borrow)",
              "alias and not (k < n_outputs and False)",
              ("tests/compile/test_function.py",)),
+    # ---- static shapes and value summaries (#18) ---------------------------------------------
+    Mutation("static_shapes_ignore_example_inputs", "shapes", "graphlens/tensor/static_shape.py",
+             "value = self.given[var] if var in self.given else test_value_of(var)",
+             "value = test_value_of(var)",
+             ("tests/tensor/test_static_shape.py",)),
+    Mutation("static_shapes_remake_cache_ignores_lengths", "shapes",
+             "graphlens/tensor/static_shape.py",
+             "parts.append((var.type, shape))", "parts.append((var.type,))",
+             ("tests/tensor/test_static_shape.py",)),
+    Mutation("static_shapes_no_conflicts", "shapes", "graphlens/tensor/static_shape.py",
+             "        if found is None:\n            # The op's own",
+             "        if False:\n            # The op's own",
+             ("tests/tensor/test_static_shape.py", "tests/render/test_dot.py")),
+    Mutation("scan_length_ignores_until", "shapes", "graphlens/scan/op.py",
+             "and not self.has_condition else None", "else None",
+             ("tests/tensor/test_static_shape.py",)),
+    Mutation("value_summary_counts_nonzeros", "values", "graphlens/trace/values.py",
+             "np.count_nonzero(array == 0)", "np.count_nonzero(array)",
+             ("tests/trace/test_values.py",)),
+    Mutation("value_summaries_overwrite_the_example", "values", "graphlens/trace/values.py",
+             "arguments[position] = np.array(arguments[position], copy=True)", "pass",
+             ("tests/trace/test_values.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

@@ -29,4 +29,4 @@ def debugprint_command(model, names, stage, depth):
     loaded = load(model, names)
     for position, (name, obj) in enumerate(loaded.chosen):
         click.echo(("\n" if position else "") + f"# {name}")
-        emit(tree_lines(obj, depth=depth, stage=stage))
+        emit(tree_lines(obj, depth=depth, stage=stage, example_inputs=loaded.example_inputs))

@@ -85,7 +85,8 @@ def _render_model(path, display):
         compiled = as_function(obj, name)
         # The gallery's pictures are `graphlens show`'s: the findings drawn on them.
         svg = pydotprint(compiled, format="svg", stage="both", backend="wasm",
-                         overlay=findings_overlay(compiled, report))
+                         overlay=findings_overlay(compiled, report),
+                         example_inputs=loaded.example_inputs)
         images[image] = svg if isinstance(svg, str) else svg.decode("utf-8")
         pictures.append(f"![{stem}: {name}, before and after the rewrites]({image})\n\n")
         summary += short_summary(name, graph_stages(compiled))

@@ -67,9 +67,12 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
 @click.option("--open", "open_file", is_flag=True,
               help="Open the picture when it is written (exit status 2 when nothing can open "
                    "it, e.g. no graphical display).")
+@click.option("--values", "values", is_flag=True,
+              help="Evaluate once on the model's example_inputs (else its inputs' test values) "
+                   "and write each node's min, max, mean, zeros and NaN count on it.")
 @click.pass_context
 def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_nodes, rankdir,
-                 backend, open_file):
+                 backend, open_file, values):
     """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
 
     graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
@@ -85,7 +88,9 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
     where the gradient of cost vanishes (see `graphlens trace`).
 
     The picture goes next to the model (MODEL.svg; MODEL.NAME.svg each when several names are
-    drawn) unless -o says otherwise.
+    drawn) unless -o says otherwise. Types show the lengths that the model's `example_inputs`
+    ({input: value}), test values and shared variables' values give (`float64[200, 16]`);
+    --values adds each node's value summary from one evaluation on them.
 
     --focus and --path draw part of the graph; what they leave out is counted in small
     dashed boxes ("... 2 more inputs").
@@ -97,6 +102,7 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
       graphlens show gallery/sgn_autoencoder.py --focus W1
       graphlens show gallery/lenet.py --name train_model --focus W2 --hops 3 --rankdir LR
       graphlens show gallery/sgn_autoencoder.py --path cost W1
+      graphlens show gallery/mlp.py --name predict --values
     """
     from graphlens.cli.focus import check_options, focus_for, focus_in
     from graphlens.cli.summary import as_function, graph_stages, short_summary
@@ -119,8 +125,10 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
                 drawn, focus_lines = focus_in(compiled, focus, name, stage)
             pydotprint(compiled, outfile=path, format=fmt, stage=stage, max_nodes=max_nodes,
                        rankdir=rankdir, backend=backend, focus=drawn,
-                       overlay=findings_overlay(compiled, report), print_output_file=False)
-        lines.append(f"wrote {path} ({name}, {_stage_words(stage)})")
+                       overlay=findings_overlay(compiled, report), print_output_file=False,
+                       example_inputs=loaded.example_inputs, values=values)
+        lines.append(f"wrote {path} ({name}, {_stage_words(stage)}"
+                     + (", with values" if values else "") + ")")
         lines += focus_lines
         summaries += short_summary(name, graph_stages(compiled))
     lines += summaries

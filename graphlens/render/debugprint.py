@@ -15,16 +15,14 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 
 from __future__ import annotations
 
-import numpy as np
-
 from graphlens.graph.basic import Constant
-from graphlens.graph.test_value import tagged_test_value
 from graphlens.render.console import emit
 from graphlens.render.forms import inner_graph
 from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
                                      printable, reserved_names, type_text)
 from graphlens.render.pp import inner_formula_text, printable_targets
 from graphlens.render.styled import Rope, collector_paused, plain_lines
+from graphlens.tensor.static_shape import static_shapes
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
 FOLD_DEPTH = 32
@@ -33,14 +31,17 @@ ID_STYLES = ("CHAR", "int", "")
 
 def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: str = "CHAR",
                stop_on_name: bool = False, done=None, print_storage: bool = False,
-               print_clients: bool = False, used_ids=None, *, stage: str = "after"):
+               print_clients: bool = False, used_ids=None, *, stage: str = "after",
+               example_inputs=None):
     """Print `obj` (a variable, a list of them, a FunctionGraph or a compiled function) as a tree.
 
     file: None prints to stdout (in colour on a terminal), 'str' returns the text, a file
     object is written to (and returned). depth: levels to show (-1: all). ids: 'CHAR' (A, B,
     ..., Z, BA), 'int' (0, 1, ...) or '' (none); Theano's 'id' (Python's id(), different every
     run) gives the same stable letters as 'CHAR'. stage: for a compiled function, the graph
-    'after' its rewrites or 'before' them; updates are listed as `W <- tree`.
+    'after' its rewrites or 'before' them; updates are listed as `W <- tree`. Types show
+    the lengths known from declarations, test values, shared variables' current values and
+    `example_inputs` ({input: value}): `float64[256, 784]`.
 
     The positional order is Theano's (obj, depth, print_type, file, ids), and Theano's other
     keywords are accepted: `stop_on_name` prints nothing below a named variable (as Theano);
@@ -51,7 +52,7 @@ def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: st
     """
     ids = "CHAR" if ids == "id" else ids
     lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage,
-                       stop_on_name=stop_on_name)
+                       stop_on_name=stop_on_name, example_inputs=example_inputs)
     if file == "str":
         with collector_paused():
             return plain_lines(lines) + "\n"
@@ -63,7 +64,7 @@ def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: st
 
 
 def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after",
-               stop_on_name=False) -> list[Rope]:
+               stop_on_name=False, example_inputs=None) -> list[Rope]:
     """The lines of `debugprint(obj)` as styled ropes."""
     if ids not in ID_STYLES:
         raise ValueError(f"ids must be one of {ID_STYLES}, got {ids!r} (graphlens never prints "
@@ -77,7 +78,9 @@ def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after",
         for var in inputs:
             names.name(var)
         printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
-                              stop_on_name=stop_on_name)
+                              stop_on_name=stop_on_name,
+                              shapes=static_shapes([var for _, var in targets],
+                                                   example_inputs))
         for kind, var in targets:
             head = None
             if kind not in ("expr", "output"):
@@ -100,9 +103,12 @@ def char_id(number: int) -> str:
 class TreePrinter:
     """Accumulates the lines of one debugprint; ids and expanded nodes are shared by its trees."""
 
-    def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR", stop_on_name=False):
+    def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR", stop_on_name=False,
+                 shapes=None):
         self.names = names
         self.stop_on_name = stop_on_name
+        # Known shapes (declared, refined by test values and shared values): tensor/static_shape.py
+        self.shapes = shapes if shapes is not None else static_shapes([])
         self.depth = depth
         self.print_type = print_type
         self.id_style = ids
@@ -113,7 +119,7 @@ class TreePrinter:
         self.inner_names = {}
         self.inner_blocks = {}     # the 'inner graph' line of a fused node -> inner outputs
         self.labels = {}           # op -> label: ops repeat, their labels are computed once
-        self.type_texts = {}       # type -> ' float32[?, 784]'
+        self.type_texts = {}       # (type, known shape) -> ' float32[256, 784]'
 
     def add_tree(self, root, head=None):
         """Print the tree of `root`; `head` (like `W <- `) goes in front of its first line."""
@@ -169,6 +175,9 @@ class TreePrinter:
         if var.name:
             line.add(f" '{printable(var.name)}'", "name")
         self._add_type(line, var)
+        if node in self.shapes.conflicts and node not in self.expanded:
+            # Known shapes (test values, shared values) that this op refuses: the call fails here.
+            line.add(" ✗ its inputs' known shapes do not fit", "mark")
         if node in self.expanded:
             line.add(" ···", "mark")
             return []
@@ -223,14 +232,11 @@ class TreePrinter:
 
     def _add_type(self, line, var):
         if self.print_type:
-            text = self.type_texts.get(var.type)
+            key = (var.type, self.shapes.shape(var))
+            text = self.type_texts.get(key)
             if text is None:
-                text = self.type_texts[var.type] = " " + type_text(var)
+                text = self.type_texts[key] = " " + self.shapes.type_text(var)
             line.add(text, "type")
-        value = tagged_test_value(var)
-        if value is not None:
-            # The concrete shape the static type leaves open: float64[?, ?] test value (5, 20).
-            line.add(f" test value {np.shape(value)}", "type")
 
     def _inner_block(self, inner):
         """The 'inner graph' line under a node; the inner trees print below it. A fused

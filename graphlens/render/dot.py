@@ -36,7 +36,7 @@ def quote(text: str) -> str:
 
 
 def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None, overlay=None, focus=None) -> str:
+           title: str | None = None, overlay=None, focus=None, example_inputs=None) -> str:
     """Graphviz DOT text for `obj`: a variable, a list of them, a FunctionGraph or a compiled
     function; `stage` is 'after' (the optimized graph), 'before' (as given) or 'both'.
 
@@ -51,7 +51,8 @@ def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: 
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     stage_views = views(obj, stage)
-    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus)
+    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus,
+                        example_inputs=example_inputs)
     if overlay is not None:
         apply_overlay(scene, overlay)
     return scene_to_dot(scene, rankdir=rankdir)

@@ -19,6 +19,7 @@ from graphlens.graph.basic import toposort
 from graphlens.render import labels
 from graphlens.render.forms import inner_graph
 from graphlens.render.scene import SceneCluster, SceneEdge, SceneNode
+from graphlens.tensor.static_shape import static_shapes
 
 
 def add_fused(builder, node, key, cluster, source_of, origin) -> str:
@@ -38,7 +39,17 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     source = builder.source_line(node, origin)
     # A fused op's label spells its inner formula: `Composite{(i0 * 2.0) + exp(i1)}`.
     formula = labels.printable(op.label, limit=200)
-    tooltip = [formula, f"output: {labels.type_text(node.outputs[0])}", f"built at {source}"]
+    tooltip = [formula, f"output: {builder.type_text(node.outputs[0])}", f"built at {source}"]
+    # The inner ops run on the outer arguments (a kernel) or on one step of them (a loop: x[t]
+    # of a sequence x, h[t-1] of a state's buffer, one axis less): they take those lengths.
+    outer_shapes = {}
+    for var, position in zip(inner_inputs, graph.sources):
+        shape = builder.shapes.shape(node.inputs[position])
+        rank = len(getattr(var.type, "shape", ()) or ())
+        if shape is not None and (len(shape) == rank or not graph.substitutable
+                                  and len(shape) == rank + 1):
+            outer_shapes[var] = shape[len(shape) - rank:]
+    builder.shapes.shapes.update(static_shapes(inner_outputs, known_shapes=outer_shapes).shapes)
     fill = None
     info = {"source": source}
     if origin is not None:
@@ -77,7 +88,7 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     # A loop: one box stands for the node; its step's results flow into it.
     result_key = f"{key}_out"
     text = builder.op_text(op)
-    types = ", ".join(labels.type_text(out) for out in node.outputs)
+    types = ", ".join(builder.type_text(out) for out in node.outputs)
     builder.scene.add_node(SceneNode(
         result_key, "op", "\n".join(labels.wrap(labels.cut(text)) + [types]),
         "\n".join([text, f"outputs: {types}", f"built at {source}"]), cluster_key, fill,

@@ -42,13 +42,14 @@ FOLDABLE_KINDS = ("scope", "fused", "loop")
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
             title: str | None = None, backend: str | None = None, overlay=None,
-            focus=None) -> str:
+            focus=None, example_inputs=None) -> str:
     """A complete HTML page showing `obj` (same options as `to_svg`).
 
     >>> open('model.html', 'w').write(to_html(f, stage='both'))          # doctest: +SKIP
     """
     stage_views = views(obj, stage)
-    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus)
+    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus,
+                        example_inputs=example_inputs)
     overlay = with_route(obj, focus, overlay)
     if overlay is not None:
         apply_overlay(scene, overlay)

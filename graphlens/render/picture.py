@@ -28,6 +28,7 @@ from graphlens.render.dot import to_dot
 from graphlens.render.focus_findings import with_route
 from graphlens.render.html import to_html
 from graphlens.render.svg import render
+from graphlens.render.values_overlay import values_overlay
 
 FORMATS = ("svg", "dot", "png", "pdf", "html")
 
@@ -38,8 +39,9 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
-               backend: str | None = None, overlay=None, focus=None,
-               print_output_file: bool = False, return_image: bool = False, **theano_options):
+               backend: str | None = None, overlay=None, focus=None, example_inputs=None,
+               values: bool = False, print_output_file: bool = False,
+               return_image: bool = False, **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer: pan, zoom,
@@ -56,6 +58,11 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     focus: draw only part of the graph (`graphlens.render.focus.Focus`): `Focus.around(W1,
     hops=2)`, `Focus.route(cost, W1)` (the gradient's route, where it dies marked) or
     `Focus.path(a, b)`; what it leaves out is counted in small dashed boxes.
+    example_inputs ({input: value}, a model's `example_inputs`): the inputs' lengths, so
+    types read `float64[200, 16]` (test values and shared variables' current values count
+    without it). values: evaluate the graph once on example_inputs (else the inputs' test
+    values) and write each node's min, max, mean, zeros and NaN count under it
+    (render/values_overlay.py).
 
     Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
     None or `return_image` is true; otherwise writes it to `outfile` and returns that path
@@ -74,11 +81,15 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     if unknown:
         raise TypeError(f"pydotprint() got unexpected keyword argument(s) {', '.join(unknown)}; "
                         f"graphlens's are format, stage, max_nodes, rankdir, title, backend, "
-                        f"overlay, focus, and Theano's {', '.join(THEANO_STYLE_OPTIONS)}")
+                        f"overlay, focus, example_inputs, values, and Theano's "
+                        f"{', '.join(THEANO_STYLE_OPTIONS)}")
     chosen = _format(format, outfile)
     overlay = with_route(obj, focus, overlay)
+    if values:
+        summaries = values_overlay(obj, example_inputs)
+        overlay = summaries if overlay is None else overlay.merged(summaries)
     options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
-                   overlay=overlay, focus=focus)
+                   overlay=overlay, focus=focus, example_inputs=example_inputs)
     if chosen == "dot":
         picture = to_dot(obj, **options)
     elif chosen == "html":

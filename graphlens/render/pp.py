@@ -21,26 +21,35 @@ from graphlens.render.forms import inner_graph, show_apply
 from graphlens.render.formula import Shown, TextSyntax
 from graphlens.render.latex import LatexSyntax
 from graphlens.render.naming import NameTable, constant_text, reserved_names
+from graphlens.render.pp_shapes import shape_annotated
 from graphlens.render.styled import Rope, collector_paused, join_ropes, plain_lines
 
 
-def pp(obj, *, latex: bool = False, stage: str = "after") -> str:
+def pp(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
+       example_inputs=None) -> str:
     """A readable formula of a variable, a list of them, a FunctionGraph or a compiled function.
 
     For a compiled function: its outputs (`out1 = ...`, or the output's name) and its updates
     (`W <- W - 0.1 * %4`), after the rewrites (`stage='before'`: the graph as given).
-    `latex=True` writes LaTeX instead.
+    `latex=True` writes LaTeX instead. `shapes=True` ends each line with the known type of
+    what it defines (`  # float64[256, 100]`: declared, test values, shared values);
+    `example_inputs` ({input: value}) gives the inputs' lengths too.
 
     >>> pp(T.exp(x) * 2), pp(T.sum(m, axis=1))              # doctest: +SKIP
     ('exp(x) * 2.0', 'sum(m, axis=1)')
     """
-    lines = formula_lines(obj, latex=latex, stage=stage)
+    lines = formula_lines(obj, latex=latex, stage=stage, shapes=shapes,
+                          example_inputs=example_inputs)
     with collector_paused():
         return plain_lines(lines)
 
 
-def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rope]:
+def formula_lines(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
+                  example_inputs=None) -> list[Rope]:
     """The lines of `pp(obj)` as styled ropes (for colour in a terminal)."""
+    if shapes and latex:
+        raise ValueError("pp(shapes=True) annotates text lines; LaTeX has no comments to hold "
+                         "them: use latex=False")
     syntax = LatexSyntax() if latex else TextSyntax()
     targets, inputs = printable_targets(obj, stage)
     with collector_paused():
@@ -48,7 +57,10 @@ def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rop
         for var in inputs:
             names.name(var)
         printer = FormulaPrinter(syntax, names)
-        lines, _ = printer.print_targets(targets)
+        lines, shown = printer.print_targets(targets)
+        if shapes:
+            return shape_annotated(syntax.document(lines), lines, shown, targets,
+                                   example_inputs)
         return syntax.document(lines)
 
 

@@ -221,4 +221,4 @@ def trace_dot(cost, wrt, *, inputs=None, max_nodes: int | None = 1000, title=Non
                                               for kind, n in kinds.items()) or "no suspects"))
     if title is None:
         title = "gradient trace: " + "; ".join(parts)
-    return to_dot(cost, max_nodes=max_nodes, title=title, overlay=overlay)
+    return to_dot(cost, max_nodes=max_nodes, title=title, overlay=overlay, example_inputs=inputs)

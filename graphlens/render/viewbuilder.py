@@ -23,18 +23,26 @@ from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge
                                     order_matters)
 from graphlens.render.scopes import assign_scopes, scope_path
 from graphlens.render.style import rule_colors
+from graphlens.tensor.static_shape import static_shapes
+
+# A node whose inputs' known shapes do not fit its op: the picture marks where a call will fail.
+CONFLICT_STYLE = {"color": "#d62728", "penwidth": "2.6"}
 
 
 class ViewBuilder:
     """Adds one view's nodes, edges and clusters to a scene."""
 
     def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster,
-                 focus=None):
+                 focus=None, example_inputs=None):
         self.scene, self.view, self.max_nodes = scene, view, max_nodes
         self.focus = focus           # a focus.Focus: draw only part of the view
         self.selection = None        # what the focus keeps (focus.Selection)
         self.stub_count = 0          # boxes standing for what the focus leaves out
         self.stub_keys = {}
+        # Each variable's known shape: declared, refined by example inputs, test values and
+        # shared variables' current values (tensor/static_shape.py); types stay as declared.
+        self.shapes = static_shapes(list(view.outputs) + [value for _, value in view.updates],
+                                    example_inputs)
         self.origins, self.colors, self.before_keys = origins, colors, before_keys
         self.prefix = {"before": "b", "after": "a", "graph": "g"}[view.stage]
         self.cluster = f"cluster_{self.prefix}" if in_cluster else None
@@ -63,11 +71,17 @@ class ViewBuilder:
         return text
 
     def type_info(self, var) -> dict:
-        """`_type_info(var)`, computed once per distinct type (a fresh dict each call)."""
-        info = self._type_texts.get(var.type)
+        """`_type_info(var)`, computed once per distinct type and known shape (a fresh dict
+        each call)."""
+        key = (var.type, self.shapes.shape(var))
+        info = self._type_texts.get(key)
         if info is None:
-            info = self._type_texts[var.type] = _type_info(var)
+            info = self._type_texts[key] = _type_info(var, self.shapes)
         return dict(info)
+
+    def type_text(self, var) -> str:
+        """`float64[256, 784]`: the variable's type with its known shape."""
+        return self.type_info(var)["type"]
 
     def build(self):
         """Add the view's stage cluster, scopes, roots, ops, outputs and updates."""
@@ -187,10 +201,10 @@ class ViewBuilder:
         key = f"{self.prefix}_c{self.constant_count}"
         self.constant_count += 1
         text = labels.constant_text(var)
-        tooltip = f"constant {text}\n{labels.type_text(var)}"
+        tooltip = f"constant {text}\n{self.type_text(var)}"
         return self.scene.add_node(SceneNode(
             key, "constant", text, tooltip, cluster,
-            info={"kind": "constant", "title": text, **_type_info(var)}))
+            info={"kind": "constant", "title": text, **self.type_info(var)}))
 
     def _root_key(self, var):
         key = self.root_keys.get(var)
@@ -200,14 +214,15 @@ class ViewBuilder:
         self.root_keys[var] = key
         kind = "shared" if labels.is_shared(var) else "input"
         name = self.display_name(var)
-        label = labels.variable_text(var, name or f"<{kind}>")
+        label = f"{name or f'<{kind}>'}\n{self.type_text(var)}"
         info = {"kind": kind, "title": labels.printable(var.name) if var.name else
-                f"unnamed {kind}", **_type_info(var),
+                f"unnamed {kind}", **self.type_info(var),
                 "source": labels.source_text(var)}
-        tooltip = f"{kind} {info['title']}: {labels.type_text(var)}"
+        tooltip = f"{kind} {info['title']}: {self.type_text(var)}"
+        # The label's type already shows the current value's lengths; the tooltip says that
+        # they are the current value's (set_value may change them), not declared.
         value_shape = labels.shared_value_shape(var) if kind == "shared" else None
         if value_shape is not None and value_shape != "()":
-            label += f"\nvalue shape {value_shape}"
             info["value_shape"] = value_shape
             tooltip += f", value shape {value_shape}"
         tooltip += f"\nbuilt at {info['source']}"
@@ -220,9 +235,9 @@ class ViewBuilder:
     def _add_output(self, position, var):
         key = f"{self.prefix}_o{position}"
         name = labels.printable(var.name) if var.name else f"output {position}"
-        label = labels.variable_text(var, name)
-        tooltip = f"output {position}: {name if var.name else '(unnamed)'}, {labels.type_text(var)}"
-        info = {"kind": "output", "title": name, "position": position, **_type_info(var),
+        label = f"{name}\n{self.type_text(var)}"
+        tooltip = f"output {position}: {name if var.name else '(unnamed)'}, {self.type_text(var)}"
+        info = {"kind": "output", "title": name, "position": position, **self.type_info(var),
                 "source": labels.source_text(var)}
         self.scene.add_node(SceneNode(key, "output", label, tooltip, self.cluster, info=info))
         self.scene.edges.append(SceneEdge(self._outer_source(var, self.cluster), key))
@@ -293,8 +308,15 @@ class ViewBuilder:
         kind = "random" if node.op.draws_random else "op"
         if kind == "random":
             tooltip.insert(1, "random draw: new samples on every call")
+        conflict = self.shapes.conflicts.get(node)
+        if conflict is not None:
+            info["shape_conflict"] = labels.printable(conflict, limit=300)
+            tooltip.append(f"SHAPES DO NOT FIT: {info['shape_conflict']}")
+            # The label says it too: a red border alone has no legend to explain it.
+            label += "\nshapes do not fit"
         self.scene.add_node(SceneNode(key, kind, label, "\n".join(tooltip), cluster, fill, info,
-                                      subject=node))
+                                      subject=node,
+                                      attrs=dict(CONFLICT_STYLE) if conflict else {}))
         self.op_keys[node] = key
         self.scene_titles[key] = op_text
         # An op may name its inputs for pictures (ifelse: cond, then, else); else positions
@@ -354,9 +376,9 @@ class ViewBuilder:
         return lines
 
 
-def _type_info(var) -> dict:
-    shape = getattr(var.type, "shape", None)
-    info = {"type": labels.type_text(var)}
+def _type_info(var, shapes) -> dict:
+    shape = shapes.shape(var)
+    info = {"type": labels.printable(shapes.type_text(var), limit=200)}
     if shape is not None:
         info["dtype"] = labels.printable(getattr(var.type, "dtype", var.type))
         info["shape"] = "(" + ", ".join("?" if d is None else str(d) for d in shape) + (
@@ -379,8 +401,11 @@ def _name_of(item) -> str | None:
 
 
 def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None,
-                focus=None) -> Scene:
+                focus=None, example_inputs=None) -> Scene:
     """The scene for one or two views (side by side, each in its own cluster when two).
+
+    `example_inputs` ({input: value}) gives the inputs' lengths, so the types drawn read
+    `float64[200, 16]`; test values and shared variables' values count too.
 
     >>> scene = build_scene(views(T.exp(x), 'after'))                     # doctest: +SKIP
     >>> [node.kind for node in scene.nodes]
@@ -405,7 +430,8 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
             before_keys = {node: f"b_n{number}" for number, node
                            in enumerate(view.function.fgraph_before.toposort())}
         builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
-                               in_cluster=len(views) > 1, focus=focus)
+                               in_cluster=len(views) > 1, focus=focus,
+                               example_inputs=example_inputs)
         builder.build()
     _add_legend(scene, colors, views)
     _add_random_legend(scene)

@@ -21,10 +21,11 @@ from functools import cached_property
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
-from graphlens.graph.basic import Apply, Variable
+from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
+from graphlens.tensor.static_shape import static_shapes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -147,13 +148,38 @@ class Scan(Op):
             position += len(taps)
         for outer, element in zip(non_sequences, inner[position:]):
             _check_matches(outer, element, "non-sequence", leading=False)
+        steps = self.step_shapes(sequences, initials, non_sequences)
+        # A loop with a stop condition may run fewer steps than n_steps: its length is open.
+        length = int(n_steps.data) if isinstance(n_steps, Constant) \
+            and not self.has_condition else None
         outputs = []
         for state, (out, final) in enumerate(zip(self.inner_outputs, self.finals)):
-            outputs.append(out.type() if final
-                           else TensorType(out.dtype, (None,) + out.type.shape)())
+            if not hasattr(out.type, "shape"):
+                outputs.append(out.type())
+            else:
+                shape = steps.shape(out) if final else (length,) + steps.shape(out)
+                outputs.append(TensorType(out.dtype, shape)())
         for out in self.inner_outputs[self.n_states:self.n_states + self.n_per_step]:
-            outputs.append(TensorType(out.dtype, (None,) + out.type.shape)())
+            outputs.append(TensorType(out.dtype, (length,) + steps.shape(out))())
         return Apply(self, [n_steps] + inputs, outputs)
+
+    def step_shapes(self, sequences, initials, non_sequences):
+        """The step's inner graph's known lengths when its inputs have those of the outer ones
+        (a sequence's and a traced state's buffer's without their leading steps axis), so a
+        loop over declared or example lengths (tensor/static_shape.py) knows its outputs'."""
+        inner = list(self.inner_inputs)
+        pairs = [(outer.type, element, 1) for outer, element in zip(sequences, inner)]
+        position = self.n_sequences
+        for outer, taps, final in zip(initials, self.taps, self.finals):
+            pairs += [(outer.type, element, 0 if final else 1)
+                      for element in inner[position:position + len(taps)]]
+            position += len(taps)
+        pairs += [(outer.type, element, 0) for outer, element in zip(non_sequences,
+                                                                     inner[position:])]
+        known = {element: getattr(outer, "shape", ())[leading:] for outer, element, leading
+                 in pairs if hasattr(element.type, "shape") and hasattr(outer, "shape")
+                 and len(outer.shape) == element.ndim + leading}
+        return static_shapes(list(self.inner_outputs), known_shapes=known)
 
     @cached_property
     def program(self):

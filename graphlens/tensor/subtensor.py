@@ -115,6 +115,28 @@ def _basic_shape(x, idx):
     return tuple(shape) + tuple(x_shape[axis:])
 
 
+def _constant_bounds(idx, inputs):
+    """idx with each symbolic slice bound that is an integer constant written as its value
+    (an int or a symbolic index itself stays as it is: only lengths are read from this)."""
+    values = iter(inputs)
+    resolved = []
+    for entry in idx:
+        if entry[0] == "sym":
+            next(values, None)
+        elif entry[0] == "slice" and "sym" in entry[1:]:
+            bounds = []
+            for bound in entry[1:]:
+                if bound == "sym":
+                    var = next(values, None)
+                    data = getattr(var, "data", None)
+                    bound = int(data) if data is not None and np.ndim(data) == 0 \
+                        and np.asarray(data).dtype.kind in "iu" else "sym"
+                bounds.append(bound)
+            entry = ("slice", *bounds)
+        resolved.append(entry)
+    return tuple(resolved)
+
+
 def _slice_length(dim, entry):
     bounds = entry[1:]
     if bounds == (None, None, None):
@@ -233,8 +255,9 @@ class Subtensor(Indexing):
     view_map = {0: [0]}
 
     def static_shape(self, x, inputs):
-        """Known lengths of x[idx] from x's static shape and the literal parts of idx."""
-        return _basic_shape(x, self.idx)
+        """Known lengths of x[idx] from x's static shape, the literal parts of idx, and the
+        symbolic slice bounds that are constants (`x[:n]` once n's value is known)."""
+        return _basic_shape(x, _constant_bounds(self.idx, inputs))
 
     def increment_op(self):
         """The op that adds into x[idx] (the gradient's shape)."""

@@ -8,14 +8,14 @@ from tests.cli.conftest import LOGREG, SGN
 
 SGN_TREE = """\
 Mean{axis=(0, 1)} [id A] float64
-└─ Sqr [id B] float64[?, ?]
-   └─ Sub [id C] float64[?, ?]
-      ├─ Dot [id D] float64[?, ?]
-      │  ├─ Sgn [id E] float64[?, ?]
-      │  │  └─ Dot [id F] float64[?, ?]
+└─ Sqr [id B] float64[?, 3]
+   └─ Sub [id C] float64[?, 3]
+      ├─ Dot [id D] float64[?, 3]
+      │  ├─ Sgn [id E] float64[?, 2]
+      │  │  └─ Dot [id F] float64[?, 2]
       │  │     ├─ X [id G] float64[?, ?]
-      │  │     └─ W_enc [id H] float64[?, ?] shared
-      │  └─ W_dec [id I] float64[?, ?] shared
+      │  │     └─ W_enc [id H] float64[3, 2] shared
+      │  └─ W_dec [id I] float64[2, 3] shared
       └─ X [id G] float64[?, ?]
 """
 
@@ -25,7 +25,7 @@ Gt [id A] bool[?]
 │  └─ Add [id C] float64[?]
 │     ├─ Dot [id D] float64[?]
 │     │  ├─ x [id E] float64[?, ?]
-│     │  └─ w [id F] float64[?] shared
+│     │  └─ w [id F] float64[3] shared
 │     └─ DimShuffle{x} [id G] float64[1]
 │        └─ b [id H] float64 shared
 └─ 0.5 [id I] float64[1]
@@ -35,7 +35,7 @@ PREDICT_AFTER = """\
 Composite{sigmoid(i0 + i1) > 0.5} [id A] bool[?]
 ├─ Dot [id B] float64[?]
 │  ├─ x [id C] float64[?, ?]
-│  └─ w [id D] float64[?] shared
+│  └─ w [id D] float64[3] shared
 ├─ DimShuffle{x} [id E] float64[1]
 │  └─ b [id F] float64 shared
 └─ inner graph

@@ -166,3 +166,37 @@ def test_show_draws_the_blocking_op_on_its_own_picture(write_model, run_cli, tmp
               if f'fillcolor="{BLOCKED_FILL}"' in line and 'class="op"' in line]
     assert sorted(key[0] for key in marked) == ["a", "b"], marked
     assert "subgraph cluster_overlay_legend" in text and "gradient findings" in text
+
+
+VALUES_MODEL = """\
+    import numpy as np
+    import graphlens.tensor as T
+    from graphlens import function, shared
+
+    x = T.dmatrix("x")
+    W = shared(np.array([[1.0, -1.0], [2.0, 0.0]]), name="W")
+    relu = function([x], T.maximum(T.dot(x, W), 0), name="relu")
+    example_inputs = {x: np.array([[1.0, 1.0], [-1.0, 0.0]])}
+"""
+
+
+def test_values_writes_each_nodes_summary_from_the_example_inputs(write_model, run_cli,
+                                                                   tmp_path):
+    result = run_cli("show", write_model(VALUES_MODEL), "--values", "-o", "pic.dot",
+                     "--stage", "before")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "wrote pic.dot (relu, as given, before rewrites, " \
+                                            "with values)"
+    dot_text = (tmp_path / "pic.dot").read_text()
+    # x @ W = [[3, -1], [-1, 1]]; its relu [[3, 0], [0, 1]]; the shapes from the example.
+    assert "Dot\\nfloat64[2, 2]\\nmin -1 max 3 mean 0.5" in dot_text
+    assert "Maximum\\nfloat64[2, 2]\\nmin 0 max 3 mean 1\\nzeros 50%" in dot_text
+    assert "x\\nfloat64[2, 2]\\nmin -1 max 1 mean 0.25\\nzeros 25%" in dot_text
+    without = run_cli("show", write_model(VALUES_MODEL), "-o", "plain.dot", "--stage", "before")
+    assert without.exit_code == 0 and "mean" not in (tmp_path / "plain.dot").read_text()
+
+
+def test_values_without_example_inputs_or_test_values_names_the_input(write_model, run_cli):
+    result = run_cli("show", write_model(SGN), "--values", "-o", "pic.dot")
+    assert result.exit_code != 0
+    assert "'X'" in result.stderr and "example_inputs" in result.stderr

@@ -23,16 +23,18 @@ def test_debugprint_is_the_lazy_top_level_name():
 
 
 def test_tree_shows_ops_ids_names_and_static_types():
+    # W's current value gives its lengths (not its type: a shared value may change shape).
     x = T.fmatrix("x")
     W = shared(np.zeros((784, 10), "float32"), name="W")
     h = T.tanh(T.dot(x, W) + 1)
     h.name = "h"
+    assert W.type.shape == (None, None)
     assert debugprint(h, file="str") == (
-        "Tanh [id A] 'h' float32[?, ?]\n"
-        "└─ Add [id B] float32[?, ?]\n"
-        "   ├─ Dot [id C] float32[?, ?]\n"
+        "Tanh [id A] 'h' float32[?, 10]\n"
+        "└─ Add [id B] float32[?, 10]\n"
+        "   ├─ Dot [id C] float32[?, 10]\n"
         "   │  ├─ x [id D] float32[?, ?]\n"
-        "   │  └─ W [id E] float32[?, ?] shared\n"
+        "   │  └─ W [id E] float32[784, 10] shared\n"
         "   └─ 1.0 [id F] float32[1, 1]\n")
 
 
@@ -89,16 +91,16 @@ def test_compiled_function_lists_updates_and_both_stages():
     f = function([data], (data * w).sum(), updates=[(w, w + data)], mode="NONE")
     assert debugprint(f, file="str") == (
         "Sum{axis=0} [id A] float64\n"
-        "└─ Mul [id B] float64[?]\n"
+        "└─ Mul [id B] float64[3]\n"
         "   ├─ data [id C] float64[?]\n"
-        "   └─ w [id D] float64[?] shared\n"
-        "w <- Add [id E] float64[?]\n"
-        "├─ w [id D] float64[?] shared\n"
+        "   └─ w [id D] float64[3] shared\n"
+        "w <- Add [id E] float64[3]\n"
+        "├─ w [id D] float64[3] shared\n"
         "└─ data [id C] float64[?]\n")
     f.fgraph.replace(f.fgraph.outputs[0], T.exp(f.fgraph.inputs[0]).sum(), reason="test")
     assert debugprint(f, file="str").splitlines()[1] == "└─ Exp [id B] float64[?]"
     assert debugprint(f, file="str", stage="before").splitlines()[1] == \
-        "└─ Mul [id B] float64[?]"
+        "└─ Mul [id B] float64[3]"
 
 
 def test_fused_node_shows_its_inner_graph_under_it():

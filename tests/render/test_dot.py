@@ -87,15 +87,33 @@ def test_kinds_get_distinct_shapes_and_colours():
 
 
 def test_variables_show_name_type_and_shape_and_ops_show_their_output_type():
+    # W's current value gives its lengths; x's rows stay unknown until an example says them.
     x = T.dmatrix("x")
     W = shared(np.zeros((3, 4)), name="W")
     h = T.tanh(T.dot(x, W))
     h.name = "h"
     nodes, _ = parse(to_dot(h))
     labels = sorted(attrs["label"] for attrs in nodes.values())
-    assert labels == ["Dot\\nfloat64[?, ?]", "Tanh\\nh: float64[?, ?]",
-                      "W\\nfloat64[?, ?]\\nvalue shape (3, 4)", "h\\nfloat64[?, ?]",
-                      "x\\nfloat64[?, ?]"]
+    assert labels == ["Dot\\nfloat64[?, 4]", "Tanh\\nh: float64[?, 4]",
+                      "W\\nfloat64[3, 4]", "h\\nfloat64[?, 4]", "x\\nfloat64[?, ?]"]
+    nodes, _ = parse(to_dot(h, example_inputs={x: np.ones((7, 3))}))
+    labels = sorted(attrs["label"] for attrs in nodes.values())
+    assert labels == ["Dot\\nfloat64[7, 4]", "Tanh\\nh: float64[7, 4]",
+                      "W\\nfloat64[3, 4]", "h\\nfloat64[7, 4]", "x\\nfloat64[7, 3]"]
+    assert x.type.shape == (None, None) and W.type.shape == (None, None)
+
+
+def test_a_node_whose_known_shapes_do_not_fit_is_drawn_red_with_both_shapes():
+    x = T.dmatrix("x", test_value=np.ones((5, 3)))
+    W = shared(np.zeros((4, 2)), name="W")
+    y = T.dot(x, W)  # MISFIT
+    nodes, _ = parse(to_dot(y))
+    (dot,) = [attrs for attrs in nodes.values() if attrs["label"].startswith("Dot")]
+    assert dot["color"] == "#d62728"
+    assert dot["label"] == "Dot\\nfloat64[?, ?]\\nshapes do not fit"
+    line = next(n for n, text in enumerate(open(__file__), 1) if text.rstrip().endswith("# MISFIT"))
+    assert f"test_dot.py:{line}" in dot["tooltip"]
+    assert "float64[5, 3], float64[4, 2]" in dot["tooltip"]
 
 
 def test_argument_positions_label_edges_of_non_commutative_ops_only():

@@ -41,7 +41,8 @@ def test_pp_binds_every_output_of_a_loop_with_several():
 def test_debugprint_shows_the_step_tree_under_the_scan_node():
     x, h0, U, W, h = _rnn()
     text = debugprint(h, file="str")
-    assert text.splitlines()[0] == "Scan{name=rnn} [id A] 'rnn' float64[?, ?]"
+    # W's current (3, 3) value gives each step's h[t] its length; the steps stay open.
+    assert text.splitlines()[0] == "Scan{name=rnn} [id A] 'rnn' float64[?, 3]"
     assert "└─ inner graph of scan rnn -> h[t]" in text
     tail = text.split("inner graph of scan rnn -> h[t]\n")[1].splitlines()
     assert [line.strip(" │├└─") for line in tail] == [

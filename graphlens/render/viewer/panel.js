@@ -107,6 +107,7 @@ function select(key, options) {
     row("inside fused op", facts.fused_in);
     row("formula (drawn closed)", facts.fused_closed);
     row("outside the focus", facts.outside);
+    row("shapes do not fit", facts.shape_conflict);
     row("made by rewrite", facts.rule &&
         (facts.rule + (facts.rule_location ? "  (" + facts.rule_location + ")" : "")));
     row("rewrites in its ancestry", facts.rules);

@@ -233,7 +233,13 @@ def categorical_crossentropy(coding_dist, true_dist):
     coding_dist = as_tensor_variable(coding_dist)
     true_dist = as_tensor_variable(true_dist)
     if is_discrete(true_dist.dtype) and true_dist.ndim == coding_dist.ndim - 1:
-        rows = arange(coding_dist.shape[0])
+        rows, labels = coding_dist.type.shape[0], true_dist.type.shape[0]
+        if rows is not None and labels is not None and rows != labels:
+            raise ShapeError(f"categorical_crossentropy: {rows} rows of probabilities but "
+                             f"{labels} labels: {describe(coding_dist)} and "
+                             f"{describe(true_dist)}")
+        # A declared number of rows keeps its length (arange(5), not arange(p.shape[0])).
+        rows = arange(rows if rows is not None else coding_dist.shape[0])
         return -log(coding_dist[rows, true_dist])
     if true_dist.ndim != coding_dist.ndim:
         raise ShapeError(f"categorical_crossentropy: {describe(true_dist)} must be one-hot like "

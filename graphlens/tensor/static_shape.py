@@ -1,0 +1,253 @@
+"""Every variable's known shape, for the views: declared lengths refined by example values.
+
+A `TensorType` holds only what is *declared* (`T.TensorType('float64', (None, 784))`, a
+broadcastable axis): a function must accept every input that fits its types, so nothing learned
+from an example may go into a type. The views want more: `float64[256, 784]` where an input has a
+test value, a model has `example_inputs`, or a shared variable holds a (256, 784) array now.
+`static_shapes(outputs)` works that out in one walk over the graph, inputs first:
+
+- a leaf's shape is its declared one, refined by the value given in `inputs`, else its test
+  value, else a shared variable's current value or a constant's data;
+- a node whose outputs carry test values takes their shapes (already computed, and exact);
+- any other node whose inputs are known better than declared is made again by its own op's
+  `make_node` on stand-ins of those shapes, so each op's static-shape rule, written once in
+  `make_node`, is the only rule: nothing here knows an op. A node whose inputs have known small
+  values (constants, `x.shape` of a known shape, arithmetic on these) is evaluated by its
+  `perform`, so `reshape(x, (x.shape[0], -1))` keeps its lengths.
+- when the stand-ins do not fit (`make_node` refuses them: a shared weight of the wrong shape),
+  the node goes into `conflicts` with the op's message; its outputs keep their declared shapes.
+
+>>> x = T.dmatrix('x', test_value=np.zeros((256, 784)))                 # doctest: +SKIP
+>>> static_shapes([T.tanh(x)]).type_text(x)                              # doctest: +SKIP
+'float64[256, 784]'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graphlens.config import config
+from graphlens.errors import where
+from graphlens.graph.basic import Constant, toposort
+from graphlens.graph.test_value import tagged_test_value, test_value_of
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import TensorVariable, constant
+
+# Values at most this many elements are carried along to evaluate shape arithmetic (a shape
+# vector, an axis length); larger ones would cost what the graph itself costs.
+SMALL_VALUE = 32
+
+
+@dataclass
+class StaticShapes:
+    """The result of `static_shapes`: `shapes` {variable: shape tuple with None where unknown}
+    and `conflicts` {Apply: why its inputs' known shapes do not fit the op}."""
+
+    shapes: dict = field(default_factory=dict)
+    conflicts: dict = field(default_factory=dict)
+
+    def shape(self, var):
+        """The known shape of `var` (its declared one when the walk did not reach it), or None
+        for a variable that is not a tensor."""
+        found = self.shapes.get(var)
+        if found is not None:
+            return found
+        return getattr(var.type, "shape", None)
+
+    def type_text(self, var) -> str:
+        """`var`'s type with its known shape: `float64[256, 784]` (`float64` for a scalar).
+
+        >>> StaticShapes().type_text(T.dmatrix())                        # doctest: +SKIP
+        'float64[?, ?]'
+        """
+        shape = self.shape(var)
+        if shape is None or not shape:
+            return str(var.type)
+        dims = ", ".join("?" if d is None else str(d) for d in shape)
+        return f"{var.type.dtype}[{dims}]"
+
+
+def static_shapes(outputs, inputs=None, *, known_shapes=None) -> StaticShapes:
+    """The known shape of every tensor variable in the graph of `outputs` (a variable or a list).
+
+    `inputs` ({variable: value}, e.g. a model's `example_inputs`) gives example values that
+    count before test values; `known_shapes` ({variable: shape}) gives lengths without values
+    (a fused op's inner inputs, from the outer ones). Linear in the graph's size; evaluates only
+    tiny shape arithmetic.
+
+    >>> x = T.dmatrix('x'); W = shared(np.zeros((784, 10)))                 # doctest: +SKIP
+    >>> static_shapes(T.dot(x, W), {x: np.zeros((5, 784))}).shape(T.dot(x, W))  # doctest: +SKIP
+    (5, 10)
+    """
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    walk = _Walk(dict(inputs or {}), StaticShapes(shapes=dict(known_shapes or {})))
+    # Stand-ins are built by make_node: nothing may be evaluated on test values meanwhile.
+    with config.change_flags(compute_test_value="off"):
+        for node in toposort(list(outputs)):
+            for var in node.inputs:
+                walk.add_leaf(var)
+            walk.add_node(node)
+        for var in outputs:
+            walk.add_leaf(var)
+    return walk.result
+
+
+def _refined(declared, concrete):
+    """`declared` with its unknown lengths taken from `concrete` (when the ranks agree)."""
+    if len(concrete) != len(declared):
+        return declared
+    return tuple(c if d is None else d for d, c in zip(declared, concrete))
+
+
+class _Walk:
+    """One pass of `static_shapes`: the result, the small values known so far, and the
+    output shapes of each (op, input shapes) already remade: the layers of a deep network
+    repeat, so most nodes cost a dictionary look-up."""
+
+    def __init__(self, given, result):
+        self.given, self.result = given, result
+        self.values = {}
+        self.remade = {}
+
+    def add_leaf(self, var):
+        result, values = self.result, self.values
+        if var.owner is not None or var in result.shapes:
+            return
+        declared = getattr(var.type, "shape", None)
+        if declared is None:
+            return
+        value = self.given[var] if var in self.given else test_value_of(var)
+        if value is None:
+            result.shapes[var] = declared
+            return
+        result.shapes[var] = _refined(declared, np.shape(value))
+        if np.size(value) <= SMALL_VALUE and (isinstance(var, Constant) or var in self.given):
+            values[var] = np.asarray(value)
+
+    def add_node(self, node):
+        result, values = self.result, self.values
+        declared = [getattr(out.type, "shape", None) for out in node.outputs]
+        tagged = [tagged_test_value(out) for out in node.outputs]
+        if all(value is not None for value in tagged):
+            for out, shape, value in zip(node.outputs, declared, tagged):
+                if shape is not None:
+                    result.shapes[out] = _refined(shape, np.shape(value))
+                if np.size(value) <= SMALL_VALUE:
+                    values[out] = np.asarray(value)
+            return
+        known = [result.shape(var) for var in node.inputs]
+        # A constant is seen by make_node as it is; anything else known better needs a remake.
+        better = [(var in values and not isinstance(var, Constant))
+                  or (shape is not None and shape != var.type.shape)
+                  for var, shape in zip(node.inputs, known)]
+        found = self.remake(node, known) if any(better) else None
+        if any(better) and found is not None:
+            found = self.through_inner_graph(node, known, found)
+        for position, (out, shape) in enumerate(zip(node.outputs, declared)):
+            if shape is not None:
+                result.shapes[out] = _refined(shape, found[position] if found else shape)
+        if node not in result.conflicts:
+            self.evaluate_small(node)
+
+    def remake(self, node, known):
+        """The output shapes the op's make_node gives for stand-ins of the inputs as known;
+        None (and a conflict noted) when the op refuses them."""
+        key = self.remake_key(node, known)
+        if key is not None and key in self.remade:
+            found = self.remade[key]
+        else:
+            found = self.make(node, known)
+            if key is not None:
+                self.remade[key] = found
+        if found is None:
+            # The op's own message would name the line calling this walk, not the node's:
+            # say it with the node's line and the shapes that do not fit.
+            shown = ", ".join(self.result.type_text(var) for var in node.inputs)
+            self.result.conflicts[node] = (
+                f"{node.op.label} built at {where(node.outputs[0])}: its inputs' known shapes "
+                f"do not fit it ({shown})")
+        return found
+
+    def through_inner_graph(self, node, known, found):
+        """`found` refined by the op's inner graph when the outer arguments stand in for its
+        inputs (a fused kernel declares its inner output's type: its lengths follow its
+        arguments'). Loops are left alone: their inner inputs are one step's values."""
+        graphs = node.op.inner_graphs
+        if len(graphs) != 1 or not graphs[0].substitutable \
+                or len(graphs[0].outputs) != len(node.outputs):
+            return found
+        graph = graphs[0]
+        outer = {var: known[position] for var, position in zip(graph.inputs, graph.sources)
+                 if known[position] is not None
+                 and len(known[position]) == len(getattr(var.type, "shape", ()) or ())}
+        inner = static_shapes(list(graph.outputs), known_shapes=outer)
+        return tuple(shape if shape is None or inner.shape(out) is None
+                     or len(inner.shape(out)) != len(shape) else _refined(shape, inner.shape(out))
+                     for shape, out in zip(found, graph.outputs))
+
+    def remake_key(self, node, known):
+        """What make_node's answer depends on: the op, each input's type and known shape (a
+        constant by itself: its data may count); None when a value is known (not cached)."""
+        parts = [node.op]
+        for var, shape in zip(node.inputs, known):
+            if isinstance(var, Constant):
+                parts.append(var)
+            elif var in self.values:
+                return None
+            else:
+                parts.append((var.type, shape))
+        try:
+            hash(tuple(parts))
+        except TypeError:         # an op holding an unhashable field: remake every time
+            return None
+        return tuple(parts)
+
+    def make(self, node, known):
+        stand_ins = []
+        for var, shape in zip(node.inputs, known):
+            if var in self.values and not isinstance(var, Constant):
+                stand_ins.append(constant(self.values[var], dtype=var.type.dtype))
+            elif shape is not None and shape != var.type.shape:
+                # Named and placed as the original, so a message names the user's variable.
+                stand_ins.append(TensorVariable(TensorType(var.type.dtype, shape), None, None,
+                                                var.name, var.creation_site))
+            else:
+                stand_ins.append(var)
+        try:
+            made = node.op.make_node(*stand_ins)
+        except Exception:  # noqa: BLE001 — any refusal is the finding the views show
+            return None
+        if len(made.outputs) != len(node.outputs):
+            return None
+        return tuple(getattr(out.type, "shape", None) for out in made.outputs)
+
+    def evaluate_small(self, node):
+        """Evaluate a node computing a small value from known ones (shape arithmetic)."""
+        op = node.op
+        # Lengths are integers: float values never decide a shape, so they are not computed.
+        if op.draws_random or op.lazy_inputs or len(node.outputs) != 1 \
+                or getattr(node.outputs[0].type, "dtype", "float")[0] not in "biu":
+            return
+        shape = self.result.shapes.get(node.outputs[0])
+        if shape is None or None in shape or math.prod(shape) > SMALL_VALUE:
+            return
+        arguments = []
+        for var in node.inputs:
+            if var in self.values:
+                arguments.append(self.values[var])
+                continue
+            known = self.result.shape(var)
+            if not op.reads_only_shape or known is None or None in known:
+                return
+            # x.shape of a known shape: a zero-strided array of that shape costs nothing.
+            arguments.append(np.broadcast_to(np.zeros((), var.type.dtype), known))
+        try:
+            with np.errstate(all="ignore"):
+                (value,) = op.perform(node, arguments)
+        except Exception:  # noqa: BLE001 — a value we cannot compute is simply not known
+            return
+        self.values[node.outputs[0]] = np.asarray(value)
