@@ -106,6 +106,26 @@ class Elemwise(Op):
             return None
         return ufunc_kernel(self.nfunc)
 
+    def direct_perform(self, node):
+        """On scalars (rank 0, where nothing can broadcast): the numpy function and the cast
+        to the output's dtype, without perform's broadcast check."""
+        if type(self).perform is not Elemwise.perform or any(v.ndim for v in node.inputs):
+            return None
+        compute = self.numpy_function(node)
+        dtype = node.outputs[0].type.numpy_dtype
+        asarray = np.asarray
+
+        def perform_on_scalars(*scalars):
+            return asarray(compute(*scalars), dtype=dtype)
+        return perform_on_scalars
+
+    def numpy_function(self, node):
+        """What computes `node` from its inputs' arrays: `nfunc` itself where `impl` would only
+        call it (every input already of the output's dtype), else `impl`."""
+        if same_dtypes(node) and type(self).impl in (Elemwise.impl, FloatUnaryElemwise.impl):
+            return self.nfunc
+        return self.impl
+
     def perform(self, node, inputs):
         result = np.asarray(self.impl(*inputs), dtype=node.outputs[0].type.numpy_dtype)
         shape = result.shape
