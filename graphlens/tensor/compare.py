@@ -136,6 +136,10 @@ class Sgn(PiecewiseConstant):
                        "with k around 5")
     zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
 
+    def kernel(self, node):
+        """np.sign into `out` (a fused sgn needs no array of its own); bools take perform."""
+        return None if node.inputs[0].dtype == "bool" else ufunc_kernel(np.sign)
+
     def impl(self, x):
         # numpy has no sign of bools; a bool is its own sign (False 0, True 1).
         return x.copy() if x.dtype == np.bool_ else np.sign(x)

@@ -31,12 +31,29 @@ def _stable_sigmoid(x):
     return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
 
 
+def _sigmoid_kernel(arrays, out):
+    (x,) = arrays
+    nonneg = x >= 0                     # read before `out`, which may be x, is written
+    e = np.abs(x, out=out)
+    np.negative(e, out=e)
+    np.exp(e, out=e)                    # exp(-|x|) in (0, 1]: never overflows
+    r = np.add(e, 1, out=np.empty_like(e))
+    np.reciprocal(r, out=r)             # sigmoid(|x|)
+    np.multiply(e, r, out=e)            # sigmoid(-|x|), without 1 - sigmoid(|x|)'s cancellation
+    np.copyto(e, r, where=nonneg)
+
+
 @dataclass(frozen=True)
 class Sigmoid(FloatUnaryElemwise):
     """1 / (1 + exp(-x)), computed without overflow."""
 
     notation = Func("sigmoid")
     kinds = "biuf"      # the split by sign has no meaning for complex numbers
+
+    def kernel(self, node):
+        """The overflow-free sigmoid written into `out` (which may be x's own array), so a
+        fused node holding a sigmoid keeps its arrays planned once."""
+        return _sigmoid_kernel if same_dtypes(node) and floating(node) else None
 
     def impl(self, x):
         if x.dtype.kind not in "fc":
@@ -87,9 +104,17 @@ class SigmoidBinaryCrossentropy(BinaryElemwise):
         dtype = np.result_type(float_dtype(str(np.result_type(z, t))))
         z, t = np.asarray(z, dtype=dtype), np.asarray(t, dtype=dtype)
         # (1 - t) * z + softplus(-z) for z >= 0 and -t * z + softplus(z) for z < 0: both equal
-        # the loss, and log1p(exp(-|z|)) keeps the bits where the linear part cancels.
-        linear = np.where(z >= 0, (1 - t) * z, -t * z)
-        return linear + np.log1p(np.exp(-np.abs(z)))
+        # the loss, and log1p(exp(-|z|)) keeps the bits where the linear part cancels. The
+        # linear part is max(z, 0) - t * z on both sides; every step after the first writes
+        # into an array already made (a third fewer passes than np.where's two branches).
+        loss = np.abs(z, out=np.empty_like(z))     # an array even for a 0-d z
+        np.negative(loss, out=loss)
+        np.exp(loss, out=loss)
+        np.log1p(loss, out=loss)
+        linear = np.maximum(z, 0, out=np.empty_like(z))
+        linear -= t * z
+        loss += linear
+        return loss
 
     def grad(self, inputs, output_grads):
         (z, t), (gz,) = inputs, output_grads
