@@ -155,7 +155,9 @@ CORE = {
 }
 # Other bench modules contribute sections with a `benchmarks()` -> {name: callable} function,
 # each callable returning a timing.Comparison, or (graphlens seconds, reference seconds).
-SECTIONS = ("rewrites", "printing", "pictures", "lenet")
+# "steps": the issue's small training steps (logistic regression, the sgn autoencoder's
+# gradient); "dag": the 10,000-node random DAG and its phases.
+SECTIONS = ("steps", "dag", "rewrites", "printing", "pictures", "lenet")
 
 
 def collect():
@@ -169,6 +171,11 @@ def collect():
         if hasattr(module, "benchmarks"):
             benchmarks.update(module.benchmarks())
     return benchmarks
+
+
+def _shown(seconds) -> str:
+    """A time in 11 columns: microseconds below a millisecond (a call's overhead), else ms."""
+    return f"{seconds * 1e6:9.2f}us" if seconds < 1e-3 else f"{seconds * 1e3:9.3f}ms"
 
 
 def main():
@@ -188,7 +195,7 @@ def main():
         ratio = result.ratio if hasattr(result, "ratio") else ours / reference
         before = previous.get(name, {}).get("ratio")
         change = f"{ratio / before:7.2f}x" if before else "    new"
-        print(f"{name:58} {ours * 1e3:9.3f}ms {reference * 1e3:9.3f}ms {ratio:7.2f} {change}")
+        print(f"{name:58} {_shown(ours)} {_shown(reference)} {ratio:7.2f} {change}")
         results[name] = {"ours_s": ours, "reference_s": reference, "ratio": ratio}
     if args.save:
         previous.update(results)

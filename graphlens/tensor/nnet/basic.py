@@ -26,21 +26,21 @@ from graphlens.tensor.kernels import (floating, same_dtypes, ufunc_kernel,
 
 
 def _stable_sigmoid(x):
-    # exp of a large positive argument overflows; split by sign so neither branch does.
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+    out = np.empty_like(x)
+    _sigmoid_kernel([x], out)
+    return out
 
 
 def _sigmoid_kernel(arrays, out):
+    """1 / (1 + exp(-x)) into `out` (which may be x's own array), in four passes. exp(-x)
+    overflows to inf for x below -709, and 1 / (1 + inf) is the right 0: the formula has no
+    cancellation anywhere, so only the overflow warning needs silencing, not a split by sign."""
     (x,) = arrays
-    nonneg = x >= 0                     # read before `out`, which may be x, is written
-    e = np.abs(x, out=out)
-    np.negative(e, out=e)
-    np.exp(e, out=e)                    # exp(-|x|) in (0, 1]: never overflows
-    r = np.add(e, 1, out=np.empty_like(e))
-    np.reciprocal(r, out=r)             # sigmoid(|x|)
-    np.multiply(e, r, out=e)            # sigmoid(-|x|), without 1 - sigmoid(|x|)'s cancellation
-    np.copyto(e, r, where=nonneg)
+    with np.errstate(over="ignore"):
+        np.negative(x, out=out)
+        np.exp(out, out=out)
+    np.add(out, 1, out=out)
+    np.reciprocal(out, out=out)
 
 
 @dataclass(frozen=True)
