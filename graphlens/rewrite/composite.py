@@ -337,20 +337,22 @@ def broadcast_shape(shapes):
     """numpy's broadcast of `shapes` (all of one rank here, as Elemwise pads them), fast for the
     common case of equal shapes; a mismatch raises numpy's own error."""
     first = shapes[0]
+    result = None
     for shape in shapes:
-        if shape != first:
-            break
-    else:
-        return first
-    if any(len(shape) != len(first) for shape in shapes):
-        return np.broadcast_shapes(*shapes)
-    result = []
-    for lengths in zip(*shapes):
-        longest = max(lengths)
-        if any(length != longest and length != 1 for length in lengths):
-            return np.broadcast_shapes(*shapes)     # raises, naming the shapes
-        result.append(longest)
-    return tuple(result)
+        if shape == first:
+            continue
+        if len(shape) != len(first):
+            return np.broadcast_shapes(*shapes)
+        if result is None:
+            result = list(first)
+        for axis, length in enumerate(shape):
+            current = result[axis]
+            if length != current:
+                if current == 1:
+                    result[axis] = length
+                elif length != 1:
+                    return np.broadcast_shapes(*shapes)     # raises, naming the shapes
+    return first if result is None else tuple(result)
 
 
 def _spare(spare, shape, dtype):

@@ -143,6 +143,8 @@ def check_runtime_broadcast(node, inputs, out_shape):
     axes whose length 1 is known when the graph is built.
     """
     for var, array in zip(node.inputs, inputs):
+        if array.shape == out_shape:
+            continue
         for axis, (length, static) in enumerate(zip(array.shape, var.type.shape)):
             if length == 1 and static != 1 and out_shape[axis] != 1:
                 shapes = ", ".join(str(np.shape(a)) for a in inputs)
