@@ -65,7 +65,7 @@ def logreg_step_functions(n_examples=LOGREG_EXAMPLES, n_features=LOGREG_FEATURES
 def logreg_step():
     """The tutorial's logistic-regression SGD step, 4000x784 float64, vs numpy."""
     train, numpy_train, args = logreg_step_functions()
-    return compare(lambda: train(*args), lambda: numpy_train(*args), number=3, rounds=31)
+    return compare(lambda: train(*args), lambda: numpy_train(*args), number=1, rounds=61)
 
 
 def sgn_autoencoder_functions():
@@ -96,7 +96,7 @@ def sgn_autoencoder_functions():
 def sgn_autoencoder_grad():
     """Cost and gradients of the gallery's sgn autoencoder (64x8, code of 3), vs numpy."""
     gradient, numpy_gradient, data = sgn_autoencoder_functions()
-    return compare(lambda: gradient(data), lambda: numpy_gradient(data), number=200, rounds=31)
+    return compare(lambda: gradient(data), lambda: numpy_gradient(data), number=20, rounds=151)
 
 
 def benchmarks():

@@ -249,6 +249,18 @@ class DimShuffle(Op):
         shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
         return Apply(self, [x], [TensorType(x.dtype, shape)()])
 
+    def direct_perform(self, node):
+        """The two common shuffles with their indexing fixed in advance: only inserting
+        broadcast axes (a view through one index tuple), or only permuting (a transpose)."""
+        kept = [i for i in self.new_order if i != "x"]
+        if kept != list(range(self.input_ndim)):
+            if "x" in self.new_order or sorted(kept) != list(range(self.input_ndim)):
+                return None
+            permutation = tuple(kept)
+            return lambda x: x.transpose(permutation)
+        index = tuple(None if i == "x" else slice(None) for i in self.new_order)
+        return lambda x: x[index]
+
     def perform(self, node, inputs):
         (x,) = inputs
         kept = [i for i in self.new_order if i != "x"]

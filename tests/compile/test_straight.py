@@ -130,3 +130,19 @@ def test_a_new_program_is_run_after_rebuilding_the_call():
     f._build_call()
     np.testing.assert_allclose(f(np.zeros(2)), [2.0, 2.0])
     assert calls == ["Exp", "Add"]
+
+
+def test_direct_steps_of_dimshuffles_give_the_same_views_as_perform():
+    x, v = T.dmatrix("x"), T.dvector("v")
+    outputs = [x.T, v.dimshuffle(0, "x") * x[:, :1], v.dimshuffle("x", 0, "x")]
+    f = function([x, v], outputs, mode="NONE")
+    directs = [step for step in f.vm.program
+               if step[1].op.direct_perform(step[1]) is not None]
+    assert len(directs) == 3, "the transpose and both axis insertions run directly"
+    data, vector = np.arange(6.0).reshape(2, 3), np.array([1.0, 2.0])
+    transposed, column, padded = f(data, vector)
+    np.testing.assert_array_equal(transposed, data.T)
+    np.testing.assert_array_equal(column, vector[:, None] * data[:, :1])
+    assert padded.shape == (1, 2, 1) and padded.ravel().tolist() == [1.0, 2.0]
+    transposed[0, 0] = 99.0
+    assert data[0, 0] == 0.0, "an output viewing an input is still copied"
