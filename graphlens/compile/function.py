@@ -105,6 +105,17 @@ class Function:
         after changing any of them (`copy`, a profiler's timed program)."""
         self._call = straight_call(self)
 
+    def __getstate__(self):
+        # The written-out call is code made in this process: a pickle (or deepcopy) carries
+        # the graph and evaluator, and the call is written again where it is loaded.
+        state = dict(self.__dict__)
+        del state["_call"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._build_call()
+
     def _bind(self, args, kwargs):
         if not kwargs and len(args) == len(self.inputs):      # every argument, by position
             return [item.variable.type.filter(value, allow_downcast=self.allow_input_downcast,

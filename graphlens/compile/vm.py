@@ -88,6 +88,18 @@ class VM:
         else:
             self.__dict__.pop("run", None)
 
+    def __getstate__(self):
+        # The straight-line `run` is code made in this process; it is written again on load.
+        state = dict(self.__dict__)
+        if self.inline:
+            state.pop("run", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.inline:
+            self.set_program(self.program)
+
     def keep_outputs(self, count):
         """Return only the first `count` outputs from now on (a copy without updates)."""
         self.output_positions = self.output_positions[:count]

@@ -146,3 +146,16 @@ def test_direct_steps_of_dimshuffles_give_the_same_views_as_perform():
     assert padded.shape == (1, 2, 1) and padded.ravel().tolist() == [1.0, 2.0]
     transposed[0, 0] = 99.0
     assert data[0, 0] == 0.0, "an output viewing an input is still copied"
+
+
+def test_a_function_pickles_and_deep_copies_with_its_call_written_again():
+    import copy
+    import pickle
+    w = shared(np.array([1.0, 2.0]), name="w")
+    x = T.dvector("x")
+    f = function([x], (w * x).sum() + T.exp(x).sum())
+    expected = float(f(np.array([0.0, 1.0])))
+    for duplicate in (pickle.loads(pickle.dumps(f)), copy.deepcopy(f)):
+        assert float(duplicate(np.array([0.0, 1.0]))) == expected == 3.0 + np.e
+        with pytest.raises(GraphlensTypeError, match="argument 0 for 'x'"):
+            duplicate(np.ones((2, 2)))
