@@ -22,6 +22,8 @@ after the whole call succeeded, under the variables' locks.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from graphlens.errors import EvaluationError
@@ -159,6 +161,9 @@ def _direct(perform, node):
 
 
 def _compiled(lines, namespace, name):
-    code = compile("\n".join(lines) + "\n", f"<graphlens {name}>", "exec")
+    # The code's file name lies inside the package, so the walk that finds the user's line
+    # for an error (errors.creation_site) passes over these frames as graphlens's own.
+    filename = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<written {name}>")
+    code = compile("\n".join(lines) + "\n", filename, "exec")
     exec(code, namespace)
     return namespace[name]
