@@ -22,6 +22,7 @@ after the whole call succeeded, under the variables' locks.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -36,10 +37,10 @@ MAX_STEPS = 400
 
 def straight_run(program, input_positions, output_positions, template, step_failure):
     """run(input_values) -> output values: `program` written out as one function."""
-    namespace, lines = _namespace(step_failure), ["def run(input_values):"]
+    namespace, lines = {}, ["def run(input_values):"]
     for index, slot in enumerate(input_positions):
         lines.append(f"    s{slot} = input_values[{index}]")
-    lines += _program_lines(program, template, namespace, indent="    ")
+    lines += _program_lines(program, template, namespace, "    ", step_failure, len(lines))
     lines.append(f"    return [{', '.join(f's{slot}' for slot in output_positions)}]")
     return _compiled(lines, namespace, "run")
 
@@ -47,8 +48,7 @@ def straight_run(program, input_positions, output_positions, template, step_fail
 def straight_call(function):
     """call(*args) for the `Function` `function`: binding, evaluation and updates in one."""
     vm = function.vm
-    namespace = _namespace(vm.step_failure_of)
-    namespace.update(ndarray=np.ndarray, asarray=np.asarray, array=np.array,
+    namespace = dict(ndarray=np.ndarray, asarray=np.asarray, array=np.array,
                      bind=function._bind, run=vm.run)
     lines = ["def call(*args, **kwargs):",
              f"    if kwargs or len(args) != {len(function.inputs)}:",
@@ -70,7 +70,8 @@ def straight_call(function):
     if getattr(vm, "inline", False) and len(vm.program) <= MAX_STEPS:
         for slot, value in zip(vm.input_positions, values):
             lines.append(f"{indent}s{slot} = {value}")
-        lines += _program_lines(vm.program, vm.template, namespace, indent)
+        lines += _program_lines(vm.program, vm.template, namespace, indent, vm.step_failure_of,
+                                len(lines))
         results = [f"s{slot}" for slot in vm.output_positions]
     else:
         lines.append(f"{indent}results = run([{', '.join(values)}])")
@@ -89,10 +90,6 @@ def straight_call(function):
         lines.append("    finally:")
         lines += [f"        lock{i}.release()" for i in reversed(range(len(locks)))]
     return _compiled(lines, namespace, "call")
-
-
-def _namespace(step_failure):
-    return {"EvaluationError": EvaluationError, "fail": step_failure}
 
 
 def _check_lines(i, tensor_type, function, namespace):
@@ -120,9 +117,11 @@ def _filter(tensor_type, function, position):
     return filter_argument
 
 
-def _program_lines(program, template, namespace, indent):
+def _program_lines(program, template, namespace, indent, step_failure, first_line):
     """The steps of `program` as lines: constants bound once, one call per step, the frees,
-    and an except clause that names the failing step."""
+    and an except clause that names the failing step. Lines are numbered from `first_line`
+    (the lines before them); the failing step is found from the line its call is on, so no
+    line per step records which step runs."""
     lines = []
     for slot, value in enumerate(template):
         if value is not None:
@@ -130,14 +129,13 @@ def _program_lines(program, template, namespace, indent):
             lines.append(f"{indent}s{slot} = c{slot}")
     if not program:
         return lines
-    lines.append(f"{indent}step = 0")
     lines.append(f"{indent}try:")
     inner = indent + "    "
+    step_of_line = {}
     for k, (perform, node, inputs, output, frees) in enumerate(program):
         arguments = ", ".join(f"s{slot}" for slot in inputs)
         direct = _direct(perform, node)
-        if k:
-            lines.append(f"{inner}step = {k}")
+        step_of_line[first_line + len(lines) + 1] = k       # code lines count from 1
         if direct is not None:
             namespace[f"d{k}"] = direct
             lines.append(f"{inner}s{output} = d{k}({arguments})")
@@ -146,9 +144,13 @@ def _program_lines(program, template, namespace, indent):
             lines.append(f"{inner}s{output} = p{k}(n{k}, [{arguments}])[0]")
         if frees:
             lines.append(f"{inner}{' = '.join(f's{slot}' for slot in frees)} = None")
+
+    def fail(line, local_values, exc):
+        return step_failure(step_of_line[line], local_values, exc)
+    namespace.update(EvaluationError=EvaluationError, fail=fail)
     lines += [f"{indent}except EvaluationError:", f"{inner}raise",
               f"{indent}except Exception as exc:",
-              f"{inner}raise fail(step, locals(), exc) from exc"]
+              f"{inner}raise fail(exc.__traceback__.tb_lineno, locals(), exc) from exc"]
     return lines
 
 
@@ -161,9 +163,17 @@ def _direct(perform, node):
 
 
 def _compiled(lines, namespace, name):
+    exec(_code("\n".join(lines) + "\n", name), namespace)
+    return namespace[name]
+
+
+@functools.lru_cache(maxsize=256)
+def _code(source, name):
+    """Python's compilation of `source` (about 20 µs a line, most of the writing's cost),
+    shared by every function written the same way: the source names the graph's values by
+    slot and step number, the namespace binds them, so the same graph compiled again (or a
+    loop's step function, per loop) compiles no code."""
     # The code's file name lies inside the package, so the walk that finds the user's line
     # for an error (errors.creation_site) passes over these frames as graphlens's own.
     filename = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<written {name}>")
-    code = compile("\n".join(lines) + "\n", filename, "exec")
-    exec(code, namespace)
-    return namespace[name]
+    return compile(source, filename, "exec")

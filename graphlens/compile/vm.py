@@ -83,10 +83,16 @@ class VM:
         is written for it, or the loop kept when it is long."""
         self.program = program
         if len(program) <= MAX_STEPS:
-            self.run = straight_run(program, self.input_positions, self.output_positions,
-                                    self.template, self.step_failure_of)
+            # Written on the first call of `run` (a function's own call inlines the program
+            # and never needs it; a loop's step function does, many times).
+            self.run = self._write_run
         else:
             self.__dict__.pop("run", None)
+
+    def _write_run(self, input_values):
+        self.run = straight_run(self.program, self.input_positions, self.output_positions,
+                                self.template, self.step_failure_of)
+        return self.run(input_values)
 
     def __getstate__(self):
         # The straight-line `run` is code made in this process; it is written again on load.
