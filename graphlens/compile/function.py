@@ -13,7 +13,6 @@ import operator
 import warnings
 from dataclasses import dataclass
 
-import numpy as np
 
 from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
                               UnusedInputError, describe)
