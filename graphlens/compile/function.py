@@ -13,7 +13,6 @@ import operator
 import warnings
 from dataclasses import dataclass
 
-
 from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
                               UnusedInputError, describe)
 from graphlens.errors import InvalidArgumentError
