@@ -161,3 +161,18 @@ def test_a_function_pickles_and_deep_copies_with_its_call_written_again():
         assert float(duplicate(np.array([0.0, 1.0]))) == expected == 3.0 + np.e
         with pytest.raises(GraphlensTypeError, match="argument 0 for 'x'"):
             duplicate(np.ones((2, 2)))
+
+
+def test_direct_matrix_products_read_transposes_and_name_a_length_mismatch():
+    a, b = T.dmatrices("a", "b")
+    line = sys._getframe().f_lineno + 1
+    f = function([a, b], [T.dot(a.T, b), T.dot(a, b.T)])
+    assert [step[1].op.label for step in f.vm.program] == ["Dot22{TN}", "Dot22{NT}"]
+    assert all(step[1].op.direct_perform(step[1]) is not None for step in f.vm.program)
+    left, right = np.arange(6.0).reshape(2, 3), np.arange(6.0, 12.0).reshape(2, 3)
+    product_tn, product_nt = f(left, right)
+    np.testing.assert_array_equal(product_tn, left.T @ right)
+    np.testing.assert_array_equal(product_nt, left @ right.T)
+    with pytest.raises(EvaluationError, match=rf"Dot22{{NT}} failed at .*test_straight.py:{line}"
+                                              r": ShapeError: dot: inner lengths differ"):
+        f(left, np.ones((2, 4)))
