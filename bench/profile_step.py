@@ -2,6 +2,7 @@
 the hand-written numpy step, in the same process and interleaved.
 
     OPENBLAS_NUM_THREADS=1 python bench/profile_step.py [steps]
+    OPENBLAS_NUM_THREADS=1 python bench/profile_step.py [steps] --logreg   # bench/steps.py's
 
 Each node's `perform` is timed (mean µs per step); the numpy step is timed in three parts
 (forward, cross-entropy with its gradient, backward with the updates). Small nodes cost more
@@ -20,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import run  # noqa: E402
+import steps  # noqa: E402
 
 CROSS_ENTROPY = ("Crossentropy", "Mean", "AxisSize", "DimShuffle", "Composite{fill")
 
@@ -68,34 +70,74 @@ def numpy_step_in_parts(params, data, labels, parts):
     return loss
 
 
-def main(steps=300):
-    """Print each node's mean time per step and the numpy parts'."""
+def logreg_numpy_in_parts(state, x, y, parts):
+    """bench/steps.py's numpy logistic-regression step, adding each part's seconds to `parts`."""
+    start = time.perf_counter()
+    scores = x @ state["w"]
+    middle = time.perf_counter()
+    parts["x @ w"] += middle - start
+    p = 1 / (1 + np.exp(-scores - state["b"]))
+    xent = -y * np.log(p) - (1 - y) * np.log(1 - p)
+    delta = (p - y) / len(y)
+    prediction = p > 0.5
+    start, middle = middle, time.perf_counter()
+    parts["sigmoid, cross-entropy, its gradient"] += middle - start
+    grad_w = x.T @ delta
+    start, middle = middle, time.perf_counter()
+    parts["x.T @ delta"] += middle - start
+    state["w"] = state["w"] - steps.LOGREG_RATE * (grad_w + 0.02 * state["w"])
+    state["b"] = state["b"] - steps.LOGREG_RATE * delta.sum()
+    parts["updates"] += time.perf_counter() - middle
+    return prediction, xent
+
+
+def _profile(step, args, numpy_in_parts, part_names, steps_count, marked=()):
+    """Print each node's mean µs per step, interleaved with the numpy step's parts."""
+    program = list(step.vm.program)
+    totals = [0.0] * len(program)
+    step.vm.set_program(_timed_program(program, totals))
+    step._build_call()
+    parts = dict.fromkeys(part_names, 0.0)
+    for _ in range(steps_count):
+        step(*args)
+        numpy_in_parts(parts)
+    step.vm.set_program(program)
+    step._build_call()
+    print(f"{'µs/step':>8}  node of the compiled step, in the order it runs")
+    in_marked = 0.0
+    for seconds, (_, node, *_) in zip(totals, program):
+        print(f"{seconds / steps_count * 1e6:8.1f}  {node.op.label}")
+        if marked and node.op.label.startswith(marked):
+            in_marked += seconds
+    print(f"{sum(totals) / steps_count * 1e6:8.1f}  all nodes" + (
+        f" (cross-entropy nodes: {in_marked / steps_count * 1e6:.1f})" if marked else ""))
+    print(f"\n{'µs/step':>8}  part of the hand-written numpy step")
+    for name, seconds in parts.items():
+        print(f"{seconds / steps_count * 1e6:8.1f}  {name}")
+    print(f"{sum(parts.values()) / steps_count * 1e6:8.1f}  all parts")
+
+
+def main(steps_count=300, model="mlp"):
+    """Print each node's mean time per step and the numpy parts', for the MLP SGD step or
+    (model 'logreg') the tutorial's logistic-regression step of bench/steps.py."""
+    if model == "logreg":
+        step, _, args = steps.logreg_step_functions()
+        state = {"w": step.shared_inputs[0].get_value(), "b": 0.0}
+        names = ("x @ w", "sigmoid, cross-entropy, its gradient", "x.T @ delta", "updates")
+        _profile(step, args, lambda parts: logreg_numpy_in_parts(state, *args, parts), names,
+                 steps_count)
+        return
     rng = np.random.default_rng(1)
     weights, biases = run._mlp_params(rng)
     data, labels = run._batch(rng)
     step = run._sgd_step(run._shared_params(weights, biases))
     params = [w.copy() for w in weights] + [b.copy() for b in biases]
-    program = list(step.vm.program)
-    totals = [0.0] * len(program)
-    step.vm.program = _timed_program(program, totals)
-    parts = dict.fromkeys(("forward", "cross-entropy", "backward and updates"), 0.0)
-    for _ in range(steps):
-        step(data, labels)
-        numpy_step_in_parts(params, data, labels, parts)
-    step.vm.program = program
-    print(f"{'µs/step':>8}  node of the compiled step, in the order it runs")
-    cross_entropy = 0.0
-    for seconds, (_, node, *_) in zip(totals, program):
-        print(f"{seconds / steps * 1e6:8.1f}  {node.op.label}")
-        if node.op.label.startswith(CROSS_ENTROPY):
-            cross_entropy += seconds
-    print(f"{sum(totals) / steps * 1e6:8.1f}  all nodes "
-          f"(cross-entropy nodes: {cross_entropy / steps * 1e6:.1f})")
-    print(f"\n{'µs/step':>8}  part of the hand-written numpy step")
-    for name, seconds in parts.items():
-        print(f"{seconds / steps * 1e6:8.1f}  {name}")
-    print(f"{sum(parts.values()) / steps * 1e6:8.1f}  all parts")
+    _profile(step, (data, labels),
+             lambda parts: numpy_step_in_parts(params, data, labels, parts),
+             ("forward", "cross-entropy", "backward and updates"), steps_count, CROSS_ENTROPY)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(arguments[0]) if arguments else 300,
+         "logreg" if "--logreg" in sys.argv[1:] else "mlp")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import operator
 import warnings
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from graphlens.compile.mode import get_mode
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.shared import SharedVariable, update_locks
+from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
 from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
@@ -91,28 +93,30 @@ class Function:
         for position, item in enumerate(inputs):
             if item.name:
                 self._by_name.setdefault(item.name, position)
+        self._build_call()
 
-    def __call__(self, *args, **kwargs):
-        values = self._bind(args, kwargs)
-        locks = self._update_locks
-        if not locks:
-            return self._run(values)
-        for lock in locks:
-            lock.acquire()
-        try:
-            return self._run(values)
-        finally:
-            for lock in reversed(locks):
-                lock.release()
+    # Everything a call does is one function written for this graph (compile/straight.py):
+    # argument checks, the program, copies of aliased outputs and the updates, under the
+    # updated variables' locks. `f(...)` calls it with no frame of its own in between: Python
+    # finds `__call__` on the class, and this property hands over the instance's function.
+    __call__ = property(operator.attrgetter("_call"),
+                        doc="Call the function: `f(x_value, y_value)` or by input name.")
 
-    def _run(self, values):
-        results = self.vm.run(values + [s._value for s in self.shared_inputs])
-        results = [np.array(r, copy=True) if copy else r
-                   for r, copy in zip(results, self._copy_output)]
-        for (variable, _), value in zip(self.updates, results[self._n_outputs:]):
-            variable._value = value
-        outputs = results[:self._n_outputs]
-        return outputs[0] if self.single_output else outputs
+    def _build_call(self):
+        """Write the call for the current evaluator, shared variables and updates; run again
+        after changing any of them (`copy`, a profiler's timed program)."""
+        self._call = straight_call(self)
+
+    def __getstate__(self):
+        # The written-out call is code made in this process: a pickle (or deepcopy) carries
+        # the graph and evaluator, and the call is written again where it is loaded.
+        state = dict(self.__dict__)
+        del state["_call"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._build_call()
 
     def _bind(self, args, kwargs):
         if not kwargs and len(args) == len(self.inputs):      # every argument, by position

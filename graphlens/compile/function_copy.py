@@ -31,8 +31,9 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
     vm = copy.copy(function.vm)
     if delete_updates:
         # The update expressions are still computed (the graph is shared), their values dropped.
-        vm.output_positions = vm.output_positions[:function._n_outputs]
+        vm.keep_outputs(function._n_outputs)
     duplicate.vm = vm
+    duplicate._build_call()
     return duplicate
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from graphlens.errors import EvaluationError, GraphlensError, where
 from graphlens.compile import lazy
+from graphlens.compile.straight import MAX_STEPS, straight_run
 from graphlens.graph.basic import Constant
 from graphlens.graph.schedule import conditional_nodes
 
@@ -72,6 +73,51 @@ class VM:
             self.program = [(wrap_perform(step[1]),) + step[1:] for step in self.program]
         if any(len(node.outputs) > 1 for node in nodes):
             self.program = several_output_steps(self.program, position, self.template)
+        self.set_program(self.program)
+
+    # A program without lazy steps may be written out as straight-line code (compile/straight.py).
+    inline = True
+
+    def set_program(self, program):
+        """Run `program` from now on (a profiler's timed steps, say): the straight-line `run`
+        is written for it, or the loop kept when it is long."""
+        self.program = program
+        if len(program) <= MAX_STEPS:
+            # Written on the first call of `run` (a function's own call inlines the program
+            # and never needs it; a loop's step function does, many times).
+            self.run = self._write_run
+        else:
+            self.__dict__.pop("run", None)
+
+    def _write_run(self, input_values):
+        self.run = straight_run(self.program, self.input_positions, self.output_positions,
+                                self.template, self.step_failure_of)
+        return self.run(input_values)
+
+    def __getstate__(self):
+        # The straight-line `run` is code made in this process; it is written again on load.
+        state = dict(self.__dict__)
+        if self.inline:
+            state.pop("run", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.inline:
+            self.set_program(self.program)
+
+    def keep_outputs(self, count):
+        """Return only the first `count` outputs from now on (a copy without updates)."""
+        self.output_positions = self.output_positions[:count]
+        if self.inline:
+            self.set_program(self.program)
+
+    def step_failure_of(self, step, local_values, exc) -> EvaluationError:
+        """The error of step number `step` failing with `exc` in straight-line code, whose
+        locals `s<slot>` hold the storage."""
+        _, node, input_slots, _, _ = self.program[step]
+        storage = {slot: local_values.get(f"s{slot}") for slot in input_slots}
+        return step_failure(node, storage, input_slots, exc)
 
     def _build_lazy(self, nodes, conditional, position, keep, wrap_perform):
         """The program of a graph with lazy ops: eager nodes in order, the rest on demand
@@ -96,6 +142,7 @@ class VM:
         self.program = [steps[node] for node in main]
         self.branches = lazy.Branches(nodes, conditional, steps, position)
         self.run = self._run_lazy
+        self.inline = False
 
     def _run_lazy(self, input_values):
         """`run` for graphs with lazy ops: a lazy op's step evaluates its demanded branches."""
@@ -120,7 +167,8 @@ class VM:
         return [storage[slot] for slot in self.output_positions]
 
     def run(self, input_values):
-        """The output values, given values for the input variables in order."""
+        """The output values, given values for the input variables in order (the loop; a
+        program of at most MAX_STEPS steps runs as straight-line code instead)."""
         storage = self.template.copy()
         for slot, value in zip(self.input_positions, input_values):
             storage[slot] = value

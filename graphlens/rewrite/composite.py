@@ -21,6 +21,7 @@ from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func, Infix, Prefix
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import check_runtime_broadcast
+from graphlens.tensor.math import Second
 from graphlens.tensor.variable import as_tensor_variable
 
 
@@ -33,6 +34,7 @@ class _Step:
     dtype: object
     dying: tuple            # slots last read by this step
     full: bool              # the result has the Composite's shape (known from static shapes)
+    single: bool            # the result is one element whatever the inputs' lengths
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,24 @@ class Composite(Op):
     def _plan(self):
         slot = {var: i for i, var in enumerate(self.inner_inputs)}
         template = [None] * len(slot)
-        nodes = self.inner_nodes()
+        final = self.inner_output.type.shape
+        nodes, alias = _without_fills(self.inner_nodes(), self.inner_output)
+        lengths = _static_lengths(self.inner_inputs, nodes, alias)
+        if alias and not _same_lengths(lengths[self.inner_output], final):
+            # Without its fills the result would come out shorter than the node's shape.
+            nodes, alias = self.inner_nodes(), {}
+            lengths = _static_lengths(self.inner_inputs, nodes, alias)
         for node in nodes:
             for var in node.inputs:
+                var = alias.get(var, var)
                 if isinstance(var, Constant) and var not in slot:
                     slot[var] = len(template)
                     template.append(var.data)
         for node in nodes:
             slot[node.outputs[0]] = len(template)
             template.append(None)
+        for filled, value in alias.items():
+            slot[filled] = slot[value]
         last_read = {}
         for step, node in enumerate(nodes):
             for var in node.inputs:
@@ -118,10 +129,10 @@ class Composite(Op):
         for index, step in last_read.items():
             if index != output and not isinstance(template[index], np.ndarray):
                 dying[step].append(index)
-        final = self.inner_output.type.shape
         steps = tuple(_Step(node, _kernel_of(node), tuple(slot[v] for v in node.inputs),
                             slot[node.outputs[0]], np.dtype(node.outputs[0].type.dtype),
-                            tuple(dying[i]), _same_lengths(node.outputs[0].type.shape, final))
+                            tuple(dying[i]), _same_lengths(lengths[node.outputs[0]], final),
+                            all(length == 1 for length in lengths[node.outputs[0]]))
                       for i, node in enumerate(nodes))
         # Only a constant longer than 1 on some axis can make the result longer than the inputs.
         shapes = [np.shape(value) for value in template
@@ -138,7 +149,7 @@ class Composite(Op):
         An array's kind is its dtype and whether it holds the result's shape or one element (a
         step on single-value inputs, like the count a mean divides by); arrays are reused only
         within a kind."""
-        if not all(step.kernel is not None and (step.full or _single(step)) for step in steps):
+        if not all(step.kernel is not None and (step.full or step.single) for step in steps):
             return None, 0
         holder = {position: i for i, position in enumerate(self.destroyed)}
         kind_of = {i: (np.dtype(self.inner_inputs[p].type.dtype), False)
@@ -257,10 +268,62 @@ def _reading(kernel, slots):
     return lambda values, out: kernel([values[i] for i in slots], out)
 
 
-def _single(step) -> bool:
-    """True for a step whose result is one element whatever the inputs' lengths (every axis
-    declared of length 1): it computes on single values, like a count."""
-    return all(length == 1 for length in step.node.outputs[0].type.shape)
+def _without_fills(nodes, output):
+    """The inner nodes without the fills a kernel can do itself, and {fill's result: value}.
+
+    fill(x, v) only broadcasts v to x's shape. Inside a fused node every value is broadcast to
+    the node's shape in the end, and x's shape is already part of it (x is an input or made
+    from inputs), so where every step writes into an array of its result's shape with numpy's
+    `out=` (a kernel broadcasts its inputs there), the fill can read as v: the gradient of a
+    mean, fill(x, fill(s, 1.0) / n) * g, is then 1.0 / n * g, one element and one full step,
+    not two arrays of x's shape. The fill of the result itself is kept (it gives the shape).
+    """
+    if not all(_kernel_of(node) is not None for node in nodes):
+        return nodes, {}
+    alias = {}
+    for node in nodes:
+        if isinstance(node.op, Second) and node.outputs[0] is not output \
+                and node.inputs[1].dtype == node.outputs[0].dtype:
+            value = node.inputs[1]
+            alias[node.outputs[0]] = alias.get(value, value)
+    if not alias:
+        return nodes, alias
+    # A step whose value only gave a fill its shape is no longer read: drop it too.
+    needed, kept = {output}, []
+    for node in reversed(nodes):
+        if node.outputs[0] in needed and node.outputs[0] not in alias:
+            kept.append(node)
+            needed.update(alias.get(var, var) for var in node.inputs)
+        elif node.outputs[0] in needed:
+            needed.add(alias[node.outputs[0]])
+    return kept[::-1], alias
+
+
+def _static_lengths(inner_inputs, nodes, alias) -> dict:
+    """{inner value: its static lengths}, a fill read as its value: from the inputs' types and
+    the constants' shapes, each step's the broadcast of its inputs' (None: known at run time)."""
+    lengths = {var: var.type.shape for var in inner_inputs}
+
+    def of(var):
+        var = alias.get(var, var)
+        if var not in lengths:          # a constant
+            lengths[var] = np.shape(var.data) if isinstance(var, Constant) else var.type.shape
+        return lengths[var]
+
+    for node in nodes:
+        shapes = [of(var) for var in node.inputs]
+        if len({len(shape) for shape in shapes}) != 1:
+            lengths[node.outputs[0]] = node.outputs[0].type.shape
+            continue
+        broadcast = []
+        for axis_lengths in zip(*shapes):
+            known = [length for length in axis_lengths if length != 1]
+            broadcast.append(1 if not known else (
+                None if None in known else max(known)))
+        lengths[node.outputs[0]] = tuple(broadcast) if shapes else node.outputs[0].type.shape
+    for filled, value in alias.items():
+        lengths[filled] = of(value)
+    return lengths
 
 
 def _same_lengths(shape, final) -> bool:
@@ -274,20 +337,22 @@ def broadcast_shape(shapes):
     """numpy's broadcast of `shapes` (all of one rank here, as Elemwise pads them), fast for the
     common case of equal shapes; a mismatch raises numpy's own error."""
     first = shapes[0]
+    result = None
     for shape in shapes:
-        if shape != first:
-            break
-    else:
-        return first
-    if any(len(shape) != len(first) for shape in shapes):
-        return np.broadcast_shapes(*shapes)
-    result = []
-    for lengths in zip(*shapes):
-        longest = max(lengths)
-        if any(length != longest and length != 1 for length in lengths):
-            return np.broadcast_shapes(*shapes)     # raises, naming the shapes
-        result.append(longest)
-    return tuple(result)
+        if shape == first:
+            continue
+        if len(shape) != len(first):
+            return np.broadcast_shapes(*shapes)
+        if result is None:
+            result = list(first)
+        for axis, length in enumerate(shape):
+            current = result[axis]
+            if length != current:
+                if current == 1:
+                    result[axis] = length
+                elif length != 1:
+                    return np.broadcast_shapes(*shapes)     # raises, naming the shapes
+    return first if result is None else tuple(result)
 
 
 def _spare(spare, shape, dtype):

@@ -83,6 +83,23 @@ class Dot22(Op):
             out += vector
         return [out]
 
+    def direct_perform(self, node):
+        """A product without bias whose inputs have the output's dtype: matmul of the two
+        arrays as read (transposed where the op says), the lengths checked as perform does."""
+        dtype = node.outputs[0].type.dtype
+        if self.bias or any(var.dtype != dtype for var in node.inputs):
+            return None
+        transpose_a, transpose_b, matmul = self.transpose_a, self.transpose_b, np.matmul
+
+        def product(a, b):
+            left = a.T if transpose_a else a
+            right = b.T if transpose_b else b
+            if left.shape[1] != right.shape[0]:
+                raise ShapeError(f"dot: inner lengths differ, x has shape {left.shape} and y "
+                                 f"{right.shape}")
+            return matmul(left, right)
+        return product
+
     def grad(self, inputs, output_grads):
         (a, b, *bias), (gz,) = inputs, output_grads
         left = a.T if self.transpose_a else a

@@ -108,6 +108,26 @@ class Elemwise(Op):
             return None
         return ufunc_kernel(self.nfunc)
 
+    def direct_perform(self, node):
+        """On scalars (rank 0, where nothing can broadcast): the numpy function and the cast
+        to the output's dtype, without perform's broadcast check."""
+        if type(self).perform is not Elemwise.perform or any(v.ndim for v in node.inputs):
+            return None
+        compute = self.numpy_function(node)
+        dtype = node.outputs[0].type.numpy_dtype
+        asarray = np.asarray
+
+        def perform_on_scalars(*scalars):
+            return asarray(compute(*scalars), dtype=dtype)
+        return perform_on_scalars
+
+    def numpy_function(self, node):
+        """What computes `node` from its inputs' arrays: `nfunc` itself where `impl` would only
+        call it (every input already of the output's dtype), else `impl`."""
+        if same_dtypes(node) and type(self).impl in (Elemwise.impl, FloatUnaryElemwise.impl):
+            return self.nfunc
+        return self.impl
+
     def perform(self, node, inputs):
         result = np.asarray(self.impl(*inputs), dtype=node.outputs[0].type.numpy_dtype)
         shape = result.shape
@@ -125,6 +145,8 @@ def check_runtime_broadcast(node, inputs, out_shape):
     axes whose length 1 is known when the graph is built.
     """
     for var, array in zip(node.inputs, inputs):
+        if array.shape == out_shape:
+            continue
         for axis, (length, static) in enumerate(zip(array.shape, var.type.shape)):
             if length == 1 and static != 1 and out_shape[axis] != 1:
                 shapes = ", ".join(str(np.shape(a)) for a in inputs)
@@ -227,6 +249,18 @@ class DimShuffle(Op):
                                  f"{describe(x)}, which is not known to have length 1")
         shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
         return Apply(self, [x], [TensorType(x.dtype, shape)()])
+
+    def direct_perform(self, node):
+        """The two common shuffles with their indexing fixed in advance: only inserting
+        broadcast axes (a view through one index tuple), or only permuting (a transpose)."""
+        kept = [i for i in self.new_order if i != "x"]
+        if kept != list(range(self.input_ndim)):
+            if "x" in self.new_order or sorted(kept) != list(range(self.input_ndim)):
+                return None
+            permutation = tuple(kept)
+            return lambda x: x.transpose(permutation)
+        index = tuple(None if i == "x" else slice(None) for i in self.new_order)
+        return lambda x: x[index]
 
     def perform(self, node, inputs):
         (x,) = inputs

@@ -38,6 +38,12 @@ class Add(Elemwise):
             return None
         return ufunc_kernel(self.nfunc) if len(node.inputs) == 2 else nary_kernel(self.nfunc)
 
+    def numpy_function(self, node):
+        """np.add itself for two inputs of the output's dtype (impl's general case is n-ary)."""
+        if same_dtypes(node) and len(node.inputs) == 2:
+            return self.nfunc
+        return self.impl
+
     def impl(self, *arrays):
         result = arrays[0] + arrays[1] if len(arrays) > 1 else np.array(arrays[0], copy=True)
         for array in arrays[2:]:

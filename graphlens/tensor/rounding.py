@@ -16,6 +16,7 @@ import numpy as np
 from graphlens.graph.notation import Func
 from graphlens.errors import InvalidArgumentError
 from graphlens.tensor.elemwise import UnaryElemwise
+from graphlens.tensor.kernels import ufunc_kernel
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.basic import cast
 
@@ -39,6 +40,10 @@ class Sgn(PiecewiseConstant):
                        "the gradient of h backward; or a smooth surrogate such as T.tanh(k * h) "
                        "with k around 5")
     zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
+
+    def kernel(self, node):
+        """np.sign into `out` (a fused sgn needs no array of its own); bools take perform."""
+        return None if node.inputs[0].dtype == "bool" else ufunc_kernel(np.sign)
 
     def impl(self, x):
         # numpy has no sign of bools; a bool is its own sign (False 0, True 1).

@@ -132,3 +132,21 @@ def test_the_label_of_a_big_composite_gives_its_size():
         y = T.sin(y)
     f = function([x], y, mode=NO_INPLACE)
     assert f.fgraph.toposort()[0].op.label == "Composite{40 ops}"
+
+
+def test_fills_inside_a_composite_read_as_their_value_and_keep_the_result_shape():
+    # The gradient of a row-sum's mean: fill(e, fill(s, 1.0) / n) * 2.0 * e, where s is the
+    # column of row sums; without its fills it is 1.0 / n (one element) times e.
+    e = T.dmatrix("e")
+    f = function([e], T.grad(T.sqr(e).sum(axis=1).mean(), e))
+    (composite,) = [n for n in f.fgraph.toposort() if isinstance(n.op, Composite)]
+    assert "fill" in composite.op.label
+    plan = composite.op._plan
+    assert [s.node.op.label for s in plan.steps if s.node.op.label == "Second"] == []
+    assert plan.fixed is not None
+    value = np.arange(6.0).reshape(3, 2)
+    np.testing.assert_allclose(f(value), 2 * value / 3, rtol=1e-15)
+    # A fill that gives the result its length is kept: here fill(x, 1.0) * c is (n, 3).
+    x = T.dmatrix("x")
+    g = function([x], T.fill(x, 1.0) * np.array([[1.0, 2.0, 3.0]]), mode=NO_INPLACE)
+    np.testing.assert_array_equal(g(np.zeros((2, 3))), [[1.0, 2.0, 3.0]] * 2)

@@ -307,3 +307,14 @@ def test_zero_gradient_ops_say_why(op):
                          ids=lambda op: op.label)
 def test_differentiable_choices_claim_no_zero_gradient(op):
     assert op.zero_gradient_reason is None
+
+
+def test_sgn_fused_with_other_ops_writes_into_its_input_with_the_same_values():
+    x = T.dmatrix("x")
+    f = function([x], T.sgn(x * 2.0) * 3.0)
+    assert "Composite{sgn(i0 * 2.0) * 3.0}" in f.fgraph.outputs[0].owner.op.label
+    values = np.array([[-2.5, 0.0, 4.0], [-0.0, 1e-300, -np.inf]])
+    np.testing.assert_array_equal(f(values), np.sign(values) * 3.0)
+    b = T.bmatrix("b")
+    np.testing.assert_array_equal(function([b], T.sgn(b) * 2)(np.array([[0, 1]], "int8")),
+                                  [[0, 2]])

@@ -2,6 +2,7 @@
 softsign and sigmoid_binary_crossentropy against numpy; dtypes, gradients, printing."""
 
 import numpy as np
+import scipy.special
 import pytest
 
 import graphlens.tensor as T
@@ -56,3 +57,17 @@ def test_sigmoid_binary_crossentropy_is_the_stable_form_of_binary_crossentropy()
                                                                       np.array([0.0, 1.0]))
     np.testing.assert_allclose(far, [800.0, 800.0])      # log(sigmoid) would give inf
     assert T.nnet.logsoftmax is T.nnet.log_softmax
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_fused_sigmoid_writing_into_its_own_input_stays_overflow_free(dtype):
+    x = T.TensorType(dtype, (None,))("x")
+    f = function([x], T.nnet.sigmoid(x * 2.0) * 2)      # sigmoid writes into x * 2's array
+    assert "sigmoid" in f.fgraph.outputs[0].owner.op.label
+    values = np.array([-800, -50, -1e-30, 0, 3, 50, 800, np.nan], dtype=dtype)
+    with np.errstate(over="raise", divide="raise"):     # exp's underflow to 0 is fine
+        result = f(values)
+    expected = 2 * scipy.special.expit(values.astype("float64") * 2)
+    assert result.dtype == dtype
+    np.testing.assert_allclose(result, expected.astype(dtype), rtol=2e-7 if dtype == "float32"
+                               else 1e-15, atol=np.finfo(dtype).tiny)   # subnormals round

@@ -1,0 +1,178 @@
+"""The straight-line call (compile/straight.py): the fast path keeps every behaviour of a call."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+from graphlens import In, Out, function, shared
+from graphlens.compile.straight import MAX_STEPS
+from graphlens.errors import EvaluationError, GraphlensTypeError
+from graphlens.trace.nan import NaNError
+
+
+def test_scalars_of_the_inputs_dtype_give_a_zero_rank_array_of_that_dtype():
+    x, y = T.dscalars("x", "y")
+    f = function([x, y], x + y)
+    for args in [(np.float64(1.5), np.float64(2.5)), (np.array(1.5), np.array(2.5)), (1.5, 2.5),
+                 (np.float32(1.5), 2.5), (np.int64(1), 3)]:
+        result = f(*args)
+        assert type(result) is np.ndarray and result.dtype == np.float64 and result.ndim == 0
+        assert float(result) == float(args[0]) + float(args[1])
+
+
+def test_wrong_dtype_of_a_scalar_is_refused_naming_the_input_and_line():
+    x, y = T.fscalars("x", "y")
+    line = sys._getframe().f_lineno - 1
+    f = function([x, y], x * y)
+    assert f(np.float32(2), np.float32(3)).dtype == np.float32
+    with pytest.raises(GraphlensTypeError) as info:
+        f(np.float32(2), np.float64(3))
+    message = str(info.value)
+    assert "argument 1 for 'y'" in message and "float64" in message
+    assert f"test_straight.py:{line}" in message
+    with pytest.raises(GraphlensTypeError, match="complex"):
+        f(np.float32(2), 1j)
+
+
+def test_wrong_rank_is_refused_by_the_same_error_as_before():
+    x, y = T.dscalars("x", "y")
+    f = function([x, y], x + y)
+    with pytest.raises(GraphlensTypeError, match=r"argument 0 for 'x'.* has rank 1 \(shape \(2,\)"):
+        f(np.ones(2), 1.0)
+    m = T.dmatrix("m")
+    g = function([m], m * 2)
+    with pytest.raises(GraphlensTypeError, match=r"rank 3 \(shape \(1, 2, 2\)\)"):
+        g(np.ones((1, 2, 2)))
+
+
+def test_keywords_and_defaults_take_the_binding_path():
+    x, y = T.dscalars("x", "y")
+    f = function([x, In(y, value=10.0)], x - y)
+    assert float(f(1.0)) == -9.0
+    assert float(f(y=1.0, x=5.0)) == 4.0
+    assert float(f(np.float64(3), y=np.float64(1))) == 2.0
+
+
+def test_a_later_failing_step_names_its_node_and_its_inputs_run_time_shapes():
+    x = T.dmatrix("x")
+    y = T.exp(x)
+    line = sys._getframe().f_lineno + 1
+    z = T.reshape(y, (5, -1))
+    f = function([x], z * 2, mode="NONE")
+    with pytest.raises(EvaluationError) as info:
+        f(np.ones((2, 3)))
+    message = str(info.value)
+    assert message.startswith("Reshape")
+    assert "input 0: Exp (float64[?, ?]" in message and "shape (2, 3), dtype float64" in message
+    assert f"test_straight.py:{line}" in message
+    assert isinstance(info.value, ValueError)
+
+
+def test_updates_apply_after_the_call_from_values_before_it():
+    total, count = shared(0.0, name="total"), shared(0, name="count")
+    x = T.dscalar("x")
+    f = function([x], total + x, updates=[(total, total + x), (count, count + 1)])
+    assert float(f(np.float64(2.0))) == 2.0
+    assert float(f(np.float64(3.0))) == 5.0, "reads total from before the call"
+    assert (float(total.get_value()), int(count.get_value())) == (5.0, 2)
+    frozen = f.copy(delete_updates=True)
+    assert float(frozen(1.0)) == 6.0 and float(total.get_value()) == 5.0
+
+
+def test_outputs_are_copies_unless_borrowed():
+    x = T.dvector("x")
+    data = np.arange(3.0)
+    copied, borrowed = function([x], x)(data), function([x], Out(x, borrow=True))(data)
+    assert not np.shares_memory(copied, data)
+    assert borrowed is data, "borrow=True hands back the argument itself"
+    w = shared(np.ones(2), name="w")
+    value = function([], w)()
+    value[0] = 7.0
+    assert w.get_value()[0] == 1.0
+
+
+def test_nan_guard_still_wraps_every_step_of_a_scalar_graph():
+    x = T.dscalar("x")
+    assert np.isnan(function([x], T.log(x) * 2)(np.float64(-1.0)))
+    guarded = function([x], T.log(x) * 2, nan_guard=True, mode="NONE")
+    with pytest.raises(NaNError, match="Log produced 1 NaN"):
+        guarded(np.float64(-1.0))
+
+
+def test_long_programs_keep_the_loop_with_the_same_results_and_errors():
+    x = T.dvector("x")
+    y = x
+    for _ in range(MAX_STEPS + 10):
+        y = y * 1.0 + 0.5
+    f = function([x], y, mode="NONE")
+    assert len(f.vm.program) > MAX_STEPS and "run" not in f.vm.__dict__
+    np.testing.assert_allclose(f(np.zeros(2)), [0.5 * (MAX_STEPS + 10)] * 2)
+    short = function([x], x * 1.0 + 0.5, mode="NONE")
+    assert "run" in short.vm.__dict__, "a short program runs as straight-line code"
+    v = T.dvector("v")
+    with pytest.raises(EvaluationError, match=r"Add failed .*\n.*shape \(2,\)"):
+        function([x, v], y + v, mode="NONE")(np.zeros(2), np.zeros(3))
+
+
+def test_a_new_program_is_run_after_rebuilding_the_call():
+    x = T.dvector("x")
+    f = function([x], T.exp(x) + 1, mode="NONE")
+    calls = []
+
+    def counted(perform):
+        def run(node, inputs):
+            calls.append(node.op.label)
+            return perform(node, inputs)
+        return run
+    f.vm.set_program([(counted(step[0]),) + step[1:] for step in f.vm.program])
+    f._build_call()
+    np.testing.assert_allclose(f(np.zeros(2)), [2.0, 2.0])
+    assert calls == ["Exp", "Add"]
+
+
+def test_direct_steps_of_dimshuffles_give_the_same_views_as_perform():
+    x, v = T.dmatrix("x"), T.dvector("v")
+    outputs = [x.T, v.dimshuffle(0, "x") * x[:, :1], v.dimshuffle("x", 0, "x")]
+    f = function([x, v], outputs, mode="NONE")
+    directs = [step for step in f.vm.program
+               if step[1].op.direct_perform(step[1]) is not None]
+    assert len(directs) == 3, "the transpose and both axis insertions run directly"
+    data, vector = np.arange(6.0).reshape(2, 3), np.array([1.0, 2.0])
+    transposed, column, padded = f(data, vector)
+    np.testing.assert_array_equal(transposed, data.T)
+    np.testing.assert_array_equal(column, vector[:, None] * data[:, :1])
+    assert padded.shape == (1, 2, 1) and padded.ravel().tolist() == [1.0, 2.0]
+    transposed[0, 0] = 99.0
+    assert data[0, 0] == 0.0, "an output viewing an input is still copied"
+
+
+def test_a_function_pickles_and_deep_copies_with_its_call_written_again():
+    import copy
+    import pickle
+    w = shared(np.array([1.0, 2.0]), name="w")
+    x = T.dvector("x")
+    # mode NONE: a fused node's planned kernels are closures, which pickle cannot carry (as
+    # before this change, once the plan was made by a first call).
+    f = function([x], (w * x).sum() + T.exp(x).sum(), mode="NONE")
+    expected = float(f(np.array([0.0, 1.0])))
+    for duplicate in (pickle.loads(pickle.dumps(f)), copy.deepcopy(f)):
+        assert float(duplicate(np.array([0.0, 1.0]))) == expected == 3.0 + np.e
+        with pytest.raises(GraphlensTypeError, match="argument 0 for 'x'"):
+            duplicate(np.ones((2, 2)))
+
+
+def test_direct_matrix_products_read_transposes_and_name_a_length_mismatch():
+    a, b = T.dmatrices("a", "b")
+    line = sys._getframe().f_lineno + 1
+    f = function([a, b], [T.dot(a.T, b), T.dot(a, b.T)])
+    assert [step[1].op.label for step in f.vm.program] == ["Dot22{TN}", "Dot22{NT}"]
+    assert all(step[1].op.direct_perform(step[1]) is not None for step in f.vm.program)
+    left, right = np.arange(6.0).reshape(2, 3), np.arange(6.0, 12.0).reshape(2, 3)
+    product_tn, product_nt = f(left, right)
+    np.testing.assert_array_equal(product_tn, left.T @ right)
+    np.testing.assert_array_equal(product_nt, left @ right.T)
+    with pytest.raises(EvaluationError, match=rf"Dot22{{NT}} failed at .*test_straight.py:{line}"
+                                              r": ShapeError: dot: inner lengths differ"):
+        f(left, np.ones((2, 4)))
