@@ -13,8 +13,6 @@ import operator
 import warnings
 from dataclasses import dataclass
 
-import numpy as np
-
 from graphlens.errors import (ArgumentError, GraphlensTypeError, GraphlensWarning,
                               MissingInputError, ShapeError, with_user_line,
                               UnusedInputError, describe)

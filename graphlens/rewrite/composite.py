@@ -21,7 +21,7 @@ from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func, Infix, Prefix
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import check_runtime_broadcast
-from graphlens.tensor.math import Second
+from graphlens.tensor.fill import Second
 from graphlens.tensor.variable import as_tensor_variable
 
 
