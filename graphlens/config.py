@@ -33,6 +33,14 @@ FLAGS = {
                            "evaluate every new node on its inputs' `tag.test_value` as it is "
                            "built (Theano's flag); a missing test value is skipped, warned "
                            "about or an error"),
+    # Numbers: the allowed values are a type, and text from files or the environment is
+    # converted to it.
+    "fold_threshold": (300, int,
+                       "pictures of more ops than this are drawn folded (a box per scope, "
+                       "repeats once with a count); expand=['all'] draws every op"),
+    "layout_time_budget": (10.0, float,
+                           "seconds a picture's Graphviz layout may take before it is "
+                           "abandoned for the folded summary (0: no limit)"),
 }
 
 
@@ -52,7 +60,7 @@ class Config:
             for name, value in _parse_flags(os.environ.get("GRAPHLENS_FLAGS", "")).items():
                 values[name], sources[name] = value, "GRAPHLENS_FLAGS"
             for name, value in values.items():
-                _validate(name, value, sources[name])
+                values[name] = _validate(name, value, sources[name])
             object.__setattr__(self, "_loaded", values)
         return self._loaded
 
@@ -70,7 +78,7 @@ class Config:
         return value
 
     def __setattr__(self, name, value):
-        _validate(name, value, "assignment")
+        value = _validate(name, value, "assignment")
         self._assigned[name] = value
         self.__dict__[name] = value
 
@@ -106,9 +114,19 @@ def _validate(name, value, source):
         raise ConfigError(f"unknown graphlens flag {name!r} (from {source}); flags: "
                           f"{', '.join(sorted(FLAGS))}")
     allowed = FLAGS[name][1]
+    if isinstance(allowed, type):
+        try:
+            number = allowed(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number < 0 or isinstance(value, bool):
+            raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not a "
+                              f"non-negative {allowed.__name__}")
+        return number
     if value not in allowed:
         raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not one of "
                           f"{', '.join(allowed)}")
+    return value
 
 
 def _parse_flags(text):

@@ -208,6 +208,11 @@ class LayoutError(GraphlensError):
     adds_user_line = False
 
 
+class LayoutTimeoutError(LayoutError):
+    """Graphviz's layout ran past its time budget (`time_budget=`, the `layout_time_budget`
+    flag) and was stopped; pictures then fall back to the folded summary."""
+
+
 class ConfigError(GraphlensError, ValueError):
     """A config flag has an unknown name or an invalid value."""
 

@@ -210,6 +210,15 @@ def is_backward(item) -> bool:
     return tag is not None and tag.backward
 
 
+def is_inferred(item) -> bool:
+    """True when the scope of `item` was inferred from the function that built it (no
+    name_scope, no `a/b` name): pictures treat it as a weaker hint than one the user wrote."""
+    var = item.outputs[0] if hasattr(item, "outputs") else item
+    tag = getattr(var, "scope", None)
+    return (tag is not None and tag.path is None and tag.name is not None
+            and name_scope_path(getattr(var, "name", None)) is None)
+
+
 def scope_code(item):
     """The user code object an inferred scope comes from (None for explicit or no scope)."""
     var = item.outputs[0] if hasattr(item, "outputs") else item

@@ -14,11 +14,9 @@ digraph graphlens {
 
 from __future__ import annotations
 
-from graphlens.render.overlay import apply_overlay
-from graphlens.render.viewbuilder import build_scene
+from graphlens.render.framing import scene_of
 from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, GRAPH_ATTRS,
                                     KIND_ATTRS, NODE_ATTRS)
-from graphlens.render.subject import views
 
 RANKDIRS = ("TB", "LR", "BT", "RL")
 
@@ -35,21 +33,23 @@ def quote(text: str) -> str:
 
 
 def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None, overlay=None) -> str:
+           title: str | None = None, overlay=None, fold=None, expand=(), fold_rules=()) -> str:
     """Graphviz DOT text for `obj`: a variable, a list of them, a FunctionGraph or a compiled
     function; `stage` is 'after' (the optimized graph), 'before' (as given) or 'both'.
 
     Deterministic: the same graph gives the same text in every run and process. `overlay`
     (a `graphlens.trace.Overlay`) adds styles keyed by the graph's own nodes and variables.
+    Above the `fold_threshold` flag's op count (or with `fold=True`) scopes fold into boxes;
+    `expand=['encoder']` opens one, `expand=['all']` draws every op; `fold_rules=[('Dense',
+    ['Dot', 'Add', 'Tanh'])]` folds each such chain into a block (render/fold.py).
 
     >>> to_dot(f, stage='both').count('subgraph cluster_')               # doctest: +SKIP
     3
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
-    if overlay is not None:
-        apply_overlay(scene, overlay)
+    scene = scene_of(obj, stage=stage, max_nodes=max_nodes, title=title, overlay=overlay,
+                     fold=fold, expand=expand, fold_rules=fold_rules)
     return scene_to_dot(scene, rankdir=rankdir)
 
 
@@ -67,7 +67,8 @@ def scene_to_dot(scene, *, rankdir: str = "TB") -> str:
         members.setdefault(node.cluster, []).append(node)
     children = {}
     for cluster in scene.clusters:
-        children.setdefault(cluster.parent, []).append(cluster)
+        if not cluster.folded:      # a fold is drawn as its one node (render/fold.py)
+            children.setdefault(cluster.parent, []).append(cluster)
     _write_members(lines, None, members, children, "  ")
     # The fixed attributes of each kind are written once, not once per edge.
     edge_styles = {kind: _attrs(dict(attrs, **{"class": kind}))

@@ -15,12 +15,8 @@ from __future__ import annotations
 import html
 import json
 
-from graphlens.render.dot import scene_to_dot
+from graphlens.render.guard import draw
 from graphlens.render.html_assets import SCRIPT, STYLE
-from graphlens.render.overlay import apply_overlay
-from graphlens.render.viewbuilder import build_scene
-from graphlens.render.subject import views
-from graphlens.render.svg import render
 
 # Nothing may load from anywhere: inline style and script only, images only as data URIs.
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
@@ -28,16 +24,17 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
 
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-            title: str | None = None, backend: str | None = None, overlay=None) -> str:
+            title: str | None = None, backend: str | None = None, overlay=None, fold=None,
+            expand=(), fold_rules=(), time_budget: float | None = None) -> str:
     """A complete HTML page showing `obj` (same options as `to_svg`).
 
     >>> open('model.html', 'w').write(to_html(f, stage='both'))          # doctest: +SKIP
     """
-    scene = build_scene(views(obj, stage), max_nodes=max_nodes, title=title)
-    if overlay is not None:
-        apply_overlay(scene, overlay)
-    svg = render(scene_to_dot(scene, rankdir=rankdir), "svg", backend).decode("utf-8")
-    return page(scene, svg)
+    picture, scene = draw(obj, format="svg", stage=stage, max_nodes=max_nodes,
+                          rankdir=rankdir, title=title, backend=backend, overlay=overlay,
+                          fold=fold, expand=expand, fold_rules=fold_rules,
+                          time_budget=time_budget)
+    return page(scene, picture.decode("utf-8"))
 
 
 def page(scene, svg: str) -> str:

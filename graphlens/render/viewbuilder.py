@@ -20,6 +20,7 @@ from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
+from graphlens.render.fold import add_fold_note, draw_folds, plan_for, wire_folds
 from graphlens.render.scopes import assign_scopes, scope_path
 from graphlens.render.style import rule_colors
 
@@ -27,8 +28,10 @@ from graphlens.render.style import rule_colors
 class ViewBuilder:
     """Adds one view's nodes, edges and clusters to a scene."""
 
-    def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster):
+    def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster,
+                 folds=None):
         self.scene, self.view, self.max_nodes = scene, view, max_nodes
+        self.folds = folds           # fold.FoldOptions, or None: every op drawn
         self.origins, self.colors, self.before_keys = origins, colors, before_keys
         self.prefix = {"before": "b", "after": "a", "graph": "g"}[view.stage]
         self.cluster = f"cluster_{self.prefix}" if in_cluster else None
@@ -66,29 +69,39 @@ class ViewBuilder:
     def build(self):
         """Add the view's stage cluster, scopes, roots, ops, outputs and updates."""
         nodes = self.view.nodes()
-        visible = visible_nodes(self.view, nodes, self.max_nodes)
-        shown = [node for node in nodes if node in visible]
-        self.scopes = assign_scopes(shown, self.view, self.prefix, self.cluster, self.scene)
-        self.scope_paths = {scope_path(_name_of(item)) for item in self.scopes} - {None}
+        plan = plan_for(self.view, nodes, self.folds)
+        candidates = [node for node in nodes if node not in plan.unit_of]
+        visible = visible_nodes(self.view, candidates, self.max_nodes)
+        shown = [node for node in candidates if node in visible]
+        self.scopes, scope_clusters = assign_scopes(
+            shown, self.view, self.prefix, self.cluster, self.scene,
+            extra_paths={unit.parent for unit in plan.units if unit.parent},
+            folded=plan.unit_of)
+        self.scope_paths = set(scope_clusters)
         self.levels = levels(shown, self.max_nodes)
         self.cut_long_edges = cuts_long_edges(len(shown))
         if self.cluster:
             self._add_stage_cluster(nodes)
+        numbers = {node: number for number, node in enumerate(nodes)}
+        # Folded boxes first: the ops and roots they stand for then resolve to them.
+        draw_folds(self, plan, numbers, scope_clusters)
         for var in self.view.inputs:
             self._root_key(var)
-        if len(shown) < len(nodes):
-            self._add_summary(nodes, visible)
-        numbers = {node: number for number, node in enumerate(nodes)}
+        if len(shown) < len(candidates):
+            self._add_summary(candidates, visible)
         for node in shown:
             self.consumer_level = self.levels[node]
             key = f"{self.prefix}_n{numbers[node]}"
             self._add_op(node, key, self.scopes.get(node, self.cluster), self._outer_source)
         self.consumer_level = None
+        wire_folds(self, plan)
         for position, var in enumerate(self.view.outputs):
             self._add_output(position, var)
         for shared, value in self.view.updates:
             tail = self._outer_source(value, self.cluster)
             head, kind = self._root_key(shared), "update"
+            if head == tail:
+                continue        # a folded layer's own step: inside its box
             if self.cut_long_edges and is_long(self.levels.get(shared, 0),
                                                self.levels.get(value.owner, 0)):
                 # The arrow ends at a tag just below the op computing the new value (an
@@ -328,13 +341,10 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _name_of(item) -> str | None:
-    """The name that put a scoped item (an Apply or a root variable) in its scope."""
-    return item.outputs[0].name if hasattr(item, "outputs") else item.name
-
-
-def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None) -> Scene:
-    """The scene for one or two views (side by side, each in its own cluster when two).
+def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None,
+                folds=None) -> Scene:
+    """The scene for one or two views (side by side, each in its own cluster when two);
+    `folds` (a fold.FoldOptions) folds scopes into boxes, None draws every op.
 
     >>> scene = build_scene(views(T.exp(x), 'after'))                     # doctest: +SKIP
     >>> [node.kind for node in scene.nodes]
@@ -357,8 +367,9 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
             before_keys = {node: f"b_n{number}" for number, node
                            in enumerate(view.function.fgraph_before.toposort())}
         builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
-                               in_cluster=len(views) > 1)
+                               in_cluster=len(views) > 1, folds=folds)
         builder.build()
+    add_fold_note(scene)
     _add_legend(scene, colors, views)
     _add_random_legend(scene)
     return scene

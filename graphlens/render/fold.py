@@ -1,0 +1,442 @@
+"""Folding: a scope drawn as one box, repeats drawn once with a count, op patterns as blocks.
+
+What `plan_folds` decides, for one view:
+
+- each scope (graph/scopes.py `scope_of`: a `name_scope`, a `layer1/W` name, or the function
+  that built the op, `HiddenLayer_3`) folds into one box labelled with its name, its op count
+  (forward and backward: `grad` builds a layer's gradient in the layer's scope), the shapes
+  entering and leaving it and its parameters; a scope named in `expand` opens, showing its
+  own ops in a scope box and its sub-scopes folded; `expand=['all']` opens everything;
+- sibling scopes of one family (`HiddenLayer`, `HiddenLayer_2`, ...) with identical structure
+  (the same ops, types and wiring, in order) are drawn once, `HiddenLayer ×8`;
+- an op used only to compute a scoped shared variable's update (`W - lr * gW`) belongs to
+  that variable's scope: a layer's step folds with it;
+- `fold_rules=[("Dense", ["Dot", "Add", "Tanh"])]` folds each chain of ops of those classes
+  (each op the only reader of the one before; helpers reading only roots, such as the bias's
+  DimShuffle, go with it) into one block labelled "Dense", in the parts still drawn.
+
+The scene keeps a fold as a `SceneCluster` of kind 'fold' (`folded=True`, a stable key, the
+walk keys of its member ops and roots) and one `SceneNode` of kind 'fold' drawing it; a viewer
+can open it in place. Everything is decided in one pass over the view's toposort.
+
+>>> plan = plan_folds(view, view.nodes(), expand=())                     # doctest: +SKIP
+>>> [unit.title for unit in plan.units]
+['HiddenLayer ×8', 'LogisticRegression']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graphlens.graph.scopes import SEPARATOR, is_backward, scope_of
+from graphlens.render import labels
+from graphlens.render.scene import SceneCluster, SceneEdge, SceneNode
+
+EXPAND_ALL = "all"
+_NUMBER_SUFFIX = re.compile(r"_\d+$")
+# The most shapes and parameter names a box lists before "...".
+_LIST_LIMIT = 3
+
+
+@dataclass
+class FoldUnit:
+    """One box of a folded picture: the ops and roots it stands for."""
+
+    title: str
+    scopes: list                 # the scope paths folded here (several for a repeat)
+    members: list = field(default_factory=list)      # Apply nodes, in toposort order
+    roots: list = field(default_factory=list)        # shared variables (parameters) inside
+    kind: str = "scope"          # 'scope' or 'rule' (a user fold rule)
+    parent: str | None = None    # the expanded scope path drawn around it, if any
+
+    @property
+    def count(self) -> int:
+        """How many identical scopes the box stands for (1 unless a repeat)."""
+        return len(self.scopes) if self.kind == "scope" else 1
+
+
+@dataclass
+class FoldPlan:
+    """`unit_of`: {Apply or root variable: its FoldUnit}, for everything folded."""
+
+    units: list
+    unit_of: dict
+
+
+def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
+    """The folds of `view` (its `nodes` in toposort order); see the module's docstring."""
+    expand = set(expand)
+    path_of = _paths(view, nodes)
+    units, unit_of = [], {}
+    if EXPAND_ALL not in expand:
+        expand |= _lone_scopes(path_of, nodes, expand)
+        by_path = {}
+        # Items in walk order: ops in toposort order (the signatures read inputs first).
+        order = {node: number for number, node in enumerate(nodes)}
+        items = sorted(path_of, key=lambda item: order.get(item, -1))
+        for item in items:
+            path = path_of[item]
+            folded = _fold_path(path, expand)
+            if folded is not None:
+                by_path.setdefault(folded, []).append(item)
+        for path in sorted(by_path):
+            items = by_path[path]
+            unit = FoldUnit(path, [path], [i for i in items if hasattr(i, "op")],
+                            [i for i in items if not hasattr(i, "op")],
+                            parent=_parent(path))
+            units.append(unit)
+        units = _merge_repeats(units, nodes)
+        for unit in units:
+            for item in unit.members + unit.roots:
+                unit_of[item] = unit
+    if fold_rules:
+        drawn = [node for node in nodes if node not in unit_of]
+        for unit in _rule_units(drawn, fold_rules):
+            units.append(unit)
+            for item in unit.members:
+                unit_of[item] = unit
+    return FoldPlan(units, unit_of)
+
+
+def _paths(view, nodes) -> dict:
+    """{Apply or shared root: scope path} for the scoped ones; graph inputs stay drawn."""
+    path_of = {}
+    for node in nodes:
+        path = scope_of(node)
+        if path is not None:
+            path_of[node] = path
+    inputs = set(view.inputs)
+    for node in nodes:
+        for var in node.inputs:
+            if var.owner is None and var not in inputs and var not in path_of \
+                    and not labels.is_constant(var):
+                path = scope_of(var)
+                if path is not None:
+                    path_of[var] = path
+    for shared, _ in view.updates:
+        if shared not in path_of and scope_of(shared) is not None:
+            path_of[shared] = scope_of(shared)
+    _adopt_update_steps(view, nodes, path_of)
+    return path_of
+
+
+def _adopt_update_steps(view, nodes, path_of):
+    """Unscoped ops that only compute a scoped shared variable's new value join its scope."""
+    readers = {}
+    for node in nodes:
+        for var in node.inputs:
+            if var.owner is not None:
+                readers.setdefault(var.owner, []).append(node)
+    ends = {var.owner for var in list(view.outputs) + [value for _, value in view.updates]
+            if var.owner is not None}
+    for shared, value in view.updates:
+        path = path_of.get(shared)
+        if path is None or value.owner is None or value.owner in path_of:
+            continue
+        stack, private = [value.owner], set()
+        while stack:
+            node = stack.pop()
+            if node in private or node in path_of or (node in ends and node is not value.owner):
+                continue
+            if node is not value.owner and any(r not in private for r in readers.get(node, ())):
+                continue
+            private.add(node)
+            stack.extend(var.owner for var in node.inputs if var.owner is not None)
+        for node in private:
+            path_of[node] = path
+
+
+def _lone_scopes(path_of, nodes, expand) -> set:
+    """Scopes to open because folding them would draw one box standing for every op: a
+    model built inside one function folds by the layers it calls instead, and a graph with
+    no smaller scope is drawn as it is."""
+    opened = set()
+    if any(node not in path_of for node in nodes):
+        return opened
+    paths = {path_of[node] for node in nodes}
+    while True:
+        tops = {_fold_path(path, expand | opened) for path in paths}
+        if len(tops) != 1 or None in tops:
+            return opened
+        opened |= tops
+
+
+def _fold_path(path, expand) -> str | None:
+    """The outermost scope of `path` that is not expanded (None: every level is open)."""
+    parts = path.split(SEPARATOR)
+    for depth in range(1, len(parts) + 1):
+        prefix = SEPARATOR.join(parts[:depth])
+        if prefix not in expand:
+            return prefix
+    return None
+
+
+def _parent(path) -> str | None:
+    return path.rsplit(SEPARATOR, 1)[0] if SEPARATOR in path else None
+
+
+def family(path) -> str:
+    """`HiddenLayer` for `HiddenLayer_3` (and for `HiddenLayer`): what repeats are named by."""
+    last = path.rsplit(SEPARATOR, 1)[-1]
+    return _NUMBER_SUFFIX.sub("", last)
+
+
+def _merge_repeats(units, nodes) -> list:
+    """Sibling units of one family with identical structure become one unit with a count."""
+    position = {node: number for number, node in enumerate(nodes)}
+    groups = {}
+    for unit in units:
+        key = (unit.parent, family(unit.scopes[0]), _signature(unit, position))
+        groups.setdefault(key, []).append(unit)
+    merged = []
+    for unit in units:
+        group = groups[(unit.parent, family(unit.scopes[0]), _signature(unit, position))]
+        if len(group) < 2:
+            merged.append(unit)
+        elif group[0] is unit:
+            members = sorted((n for u in group for n in u.members), key=position.__getitem__)
+            title = f"{family(unit.scopes[0])} ×{len(group)}"
+            merged.append(FoldUnit(title, [u.scopes[0] for u in group], members,
+                                   [r for u in group for r in u.roots], parent=unit.parent))
+    return merged
+
+
+def _signature(unit, position) -> tuple:
+    """The unit's structure, whatever order its ops were walked in: the multiset of its ops,
+    each labelled by its op, output types, direction and, recursively, where each input comes
+    from (an op of the unit by its label, one of its roots by type, a constant, or outside)."""
+    cached = getattr(unit, "_signature", None)
+    if cached is not None:
+        return cached
+    roots = set(unit.roots)
+    label = {}
+    for node in unit.members:           # in toposort order: inputs are labelled first
+        sources = []
+        for var in node.inputs:
+            if var.owner in label:
+                sources.append(("op", label[var.owner], var.index))
+            elif var in roots:
+                sources.append(("root", str(var.type)))
+            elif labels.is_constant(var):
+                sources.append(("const", str(var.type)))
+            else:
+                sources.append(("in", str(var.type)))
+        label[node] = hash((node.op, tuple(str(out.type) for out in node.outputs),
+                            is_backward(node), tuple(sources)))
+    signature = (tuple(sorted(label.values())), tuple(sorted(str(r.type) for r in roots)))
+    unit._signature = signature
+    return signature
+
+
+def _rule_units(nodes, fold_rules) -> list:
+    """A unit for each chain of ops matching a rule (op class names, first to last)."""
+    readers = {}
+    for node in nodes:
+        for var in node.inputs:
+            if var.owner is not None:
+                readers.setdefault(var.owner, []).append(node)
+    drawn = set(nodes)
+    taken, units = set(), []
+    for title, pattern in fold_rules:
+        pattern = list(pattern)
+        if not pattern:
+            raise ValueError(f"fold rule {title!r} has no op names")
+        for node in nodes:
+            chain = _match_chain(node, pattern, readers, drawn, taken)
+            if chain is None:
+                continue
+            members = set(chain)
+            # Helpers that only feed the chain and read only roots (the bias's DimShuffle).
+            for member in chain:
+                for var in member.inputs:
+                    helper = var.owner
+                    if helper is not None and helper in drawn and helper not in taken \
+                            and helper not in members \
+                            and all(r in members for r in readers.get(helper, ())) \
+                            and all(v.owner is None for v in helper.inputs):
+                        members.add(helper)
+            ordered = [n for n in nodes if n in members]
+            taken |= members
+            units.append(FoldUnit(str(title), [], ordered, kind="rule"))
+    return units
+
+
+def _match_chain(last, pattern, readers, drawn, taken):
+    """[op, ..., last] whose classes are `pattern`, each the only reader of the one before."""
+    if type(last.op).__name__ != pattern[-1] or last in taken:
+        return None
+    chain = [last]
+    for name in reversed(pattern[:-1]):
+        found = None
+        for var in chain[-1].inputs:
+            owner = var.owner
+            if owner is not None and owner in drawn and owner not in taken \
+                    and type(owner.op).__name__ == name and readers.get(owner) == [chain[-1]]:
+                found = owner
+                break
+        if found is None:
+            return None
+        chain.append(found)
+    return chain[::-1]
+
+
+def unit_label(unit, inputs, outputs) -> str:
+    """The box's text: name, op counts, shapes in and out, parameters."""
+    backward = sum(1 for node in unit.members if is_backward(node))
+    forward = len(unit.members) - backward
+    each = unit.count
+    lines = [labels.printable(unit.title.rsplit(SEPARATOR, 1)[-1])]
+    if each > 1:
+        first, last = (labels.printable(path.rsplit(SEPARATOR, 1)[-1])
+                       for path in (unit.scopes[0], unit.scopes[-1]))
+        lines.append(f"{first}, ..., {last}" if each > 2 else f"{first}, {last}")
+    if unit.kind == "rule":
+        lines.append(" -> ".join(type(node.op).__name__ for node in unit.members[:4])
+                     + (" ..." if len(unit.members) > 4 else ""))
+    else:
+        ops = f"{forward // each:,} op{'s' if forward // each != 1 else ''}"
+        if backward:
+            ops += f" + {backward // each:,} backward"
+        lines.append(ops + (" each" if each > 1 else ""))
+    if inputs:
+        lines.append("in: " + _listed(inputs))
+    if outputs:
+        lines.append("out: " + _listed(outputs))
+    names = list(dict.fromkeys(labels.printable(root.name.rsplit(SEPARATOR, 1)[-1])
+                               for root in unit.roots if root.name))
+    if names:
+        lines.append("params: " + _listed(names))
+    return "\n".join(lines)
+
+
+def _listed(items) -> str:
+    items = list(dict.fromkeys(items))
+    text = ", ".join(items[:_LIST_LIMIT])
+    return text + (", ..." if len(items) > _LIST_LIMIT else "")
+
+
+@dataclass
+class FoldOptions:
+    """How a picture folds: `fold` True, False or None (above `threshold` ops), the scopes to
+    `expand` ('all' for everything), and the user's `fold_rules` [(label, [op class, ...])]."""
+
+    fold: bool | None = None
+    expand: tuple = ()
+    fold_rules: tuple = ()
+    threshold: int = 300
+
+    def folds(self, op_count: int) -> bool:
+        """True when a view of `op_count` ops is drawn folded."""
+        if self.fold is None:
+            return op_count > self.threshold
+        return self.fold
+
+
+def plan_for(view, nodes, options) -> FoldPlan:
+    """The fold plan of `view` under `options` (an empty plan when it is drawn whole)."""
+    if options is None:
+        return FoldPlan([], {})
+    rules = tuple(options.fold_rules)
+    if not options.folds(len(nodes)):
+        return plan_folds(view, nodes, (EXPAND_ALL,), rules) if rules else FoldPlan([], {})
+    return plan_folds(view, nodes, options.expand, rules)
+
+
+def draw_folds(builder, plan, numbers, scope_clusters):
+    """Add each unit's folded cluster and its box to the builder's scene; every op and root a
+    unit stands for then draws as (and wires to) that box."""
+    scene, prefix = builder.scene, builder.prefix
+    ins, outs = _boundary(builder.view, numbers, plan)
+    for number, unit in enumerate(plan.units):
+        cluster_key = f"cluster_{prefix}_fold{number}"
+        node_key = f"{prefix}_f{number}"
+        parent = scope_clusters.get(unit.parent, builder.cluster)
+        in_types = [labels.type_text(var) for var in ins.get(number, ())]
+        out_types = [labels.type_text(var) for var in outs.get(number, ())]
+        label = unit_label(unit, in_types, out_types)
+        what = "fold rule" if unit.kind == "rule" else "scope"
+        names = ", ".join(labels.printable(path) for path in unit.scopes[:8])
+        tooltip = (f"{what} {labels.printable(unit.title)}: {len(unit.members):,} ops folded"
+                   + (f" ({names}{', ...' if len(unit.scopes) > 8 else ''})"
+                      if unit.count > 1 else "")
+                   + "\nexpand: --expand " + (labels.printable(unit.scopes[0])
+                                              if unit.scopes else "all"))
+        member_keys = [f"{prefix}_n{numbers[node]}" for node in unit.members]
+        scene.clusters.append(SceneCluster(
+            cluster_key, "fold", labels.printable(unit.title), parent, tooltip, folded=True,
+            members=member_keys, count=unit.count, node=node_key))
+        backward = sum(1 for node in unit.members if is_backward(node))
+        scene.add_node(SceneNode(node_key, "fold", label, tooltip, parent, info={
+            "kind": "fold", "title": labels.printable(unit.title), "fold": cluster_key,
+            "scopes": [labels.printable(path) for path in unit.scopes], "count": unit.count,
+            "ops": len(unit.members), "backward_ops": backward, "members": member_keys,
+            "inputs": in_types, "outputs": out_types}))
+        builder.scene_titles[node_key] = labels.printable(unit.title)
+        for node in unit.members:
+            builder.op_keys[node] = node_key
+        for root in unit.roots:
+            builder.root_keys[root] = node_key
+
+
+def _boundary(view, numbers, plan) -> tuple:
+    """({unit number: [variables entering]}, {unit number: [variables leaving]})."""
+    index = {id(unit): number for number, unit in enumerate(plan.units)}
+    unit_of = plan.unit_of
+    ins, outs = {}, {}
+    for node in numbers:
+        unit = unit_of.get(node)
+        here = None if unit is None else index[id(unit)]
+        for var in node.inputs:
+            if labels.is_constant(var):
+                continue
+            source_unit = unit_of.get(var.owner if var.owner is not None else var)
+            there = None if source_unit is None else index[id(source_unit)]
+            if there == here:
+                continue
+            if here is not None:
+                ins.setdefault(here, {}).setdefault(var, None)
+            if there is not None:
+                outs.setdefault(there, {}).setdefault(var, None)
+    ends = [(None, var) for var in view.outputs] + list(view.updates)
+    for shared, var in ends:
+        unit = unit_of.get(var.owner)
+        # A layer's own parameter step stays inside its box.
+        if unit is not None and unit_of.get(shared) is not unit:
+            outs.setdefault(index[id(unit)], {}).setdefault(var, None)
+    return ({k: list(v) for k, v in ins.items()}, {k: list(v) for k, v in outs.items()})
+
+
+def wire_folds(builder, plan):
+    """The edges into each folded box from what it reads outside itself (once per source)."""
+    drawn = set()
+    for unit in plan.units:
+        members = set(unit.members) | set(unit.roots)
+        head = builder.op_keys[unit.members[0]] if unit.members else builder.root_keys[
+            unit.roots[0]]
+        cluster = None      # sources are never constants here, so no node is made in it
+        for node in unit.members:
+            for var in node.inputs:
+                source = var.owner if var.owner is not None else var
+                if source in members or labels.is_constant(var):
+                    continue
+                tail = builder._outer_source(var, cluster)
+                if tail == head or (tail, head) in drawn:
+                    continue
+                drawn.add((tail, head))
+                builder.scene.edges.append(SceneEdge(tail, head, "data"))
+
+
+def add_fold_note(scene):
+    """Say in the picture's title, and in `scene.notes` (the command line prints them), what
+    was folded and how to open it."""
+    folds = [cluster for cluster in scene.clusters if cluster.folded]
+    if not folds:
+        return
+    ops = sum(len(cluster.members) for cluster in folds)
+    first = next((c for c in folds if c.kind == "fold"), folds[0])
+    scope = first.tooltip.rsplit("--expand ", 1)[-1]
+    note = (f"folded: {ops:,} ops in {len(folds)} box{'es' if len(folds) != 1 else ''}; "
+            f"open one with --expand {scope} (expand=['{scope}']), all with --expand all")
+    scene.notes.append(note)
+    scene.title = f"{scene.title}\n{note}" if scene.title else note
