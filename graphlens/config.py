@@ -35,7 +35,7 @@ FLAGS = {
                            "about or an error"),
     # Numbers: the allowed values are a type, and text from files or the environment is
     # converted to it.
-    "fold_threshold": (300, int,
+    "fold_threshold": (150, int,
                        "pictures of more ops than this are drawn folded (a box per scope, "
                        "repeats once with a count); expand=['all'] draws every op"),
     "layout_time_budget": (10.0, float,

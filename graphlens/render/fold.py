@@ -185,13 +185,14 @@ def family(path) -> str:
 def _merge_repeats(units, nodes) -> list:
     """Sibling units of one family with identical structure become one unit with a count."""
     position = {node: number for number, node in enumerate(nodes)}
+    op_labels = {}      # op -> label, computed once per distinct op
     groups = {}
     for unit in units:
-        key = (unit.parent, family(unit.scopes[0]), _signature(unit, position))
+        key = (unit.parent, family(unit.scopes[0]), _signature(unit, op_labels))
         groups.setdefault(key, []).append(unit)
     merged = []
     for unit in units:
-        group = groups[(unit.parent, family(unit.scopes[0]), _signature(unit, position))]
+        group = groups[(unit.parent, family(unit.scopes[0]), _signature(unit, op_labels))]
         if len(group) < 2:
             merged.append(unit)
         elif group[0] is unit:
@@ -202,7 +203,7 @@ def _merge_repeats(units, nodes) -> list:
     return merged
 
 
-def _signature(unit, position) -> tuple:
+def _signature(unit, op_labels) -> tuple:
     """The unit's structure, whatever order its ops were walked in: the multiset of its ops,
     each labelled by its op, output types, direction and, recursively, where each input comes
     from (an op of the unit by its label, one of its roots by type, a constant, or outside)."""
@@ -222,7 +223,11 @@ def _signature(unit, position) -> tuple:
                 sources.append(("const", str(var.type)))
             else:
                 sources.append(("in", str(var.type)))
-        label[node] = hash((node.op, tuple(str(out.type) for out in node.outputs),
+        # By the op's label: two fused ops of one formula are distinct objects but the same.
+        op_label = op_labels.get(node.op)
+        if op_label is None:
+            op_label = op_labels[node.op] = node.op.label
+        label[node] = hash((op_label, tuple(str(out.type) for out in node.outputs),
                             is_backward(node), tuple(sources)))
     signature = (tuple(sorted(label.values())), tuple(sorted(str(r.type) for r in roots)))
     unit._signature = signature

@@ -54,6 +54,9 @@ def draw(obj, *, format="svg", stage="after", max_nodes=1000, rankdir="TB", titl
     options = dict(stage=stage, title=title, overlay=overlay, fold_rules=fold_rules)
     scene = scene_of(obj, max_nodes=max_nodes, fold=fold, expand=expand, **options)
     say(_scene_line(scene, start))
+    tell = getattr(report, "note", say)
+    for note in scene.notes:
+        tell(note)
     try:
         return _laid_out(scene, format, rankdir, backend, budget, say), scene
     except LayoutTimeoutError:
@@ -67,6 +70,8 @@ def draw(obj, *, format="svg", stage="after", max_nodes=1000, rankdir="TB", titl
     summary.notes.append(note)
     summary.title = f"{summary.title}\n{note}" if summary.title else note
     say(_scene_line(summary, start))
+    for line in summary.notes:
+        tell(line)
     return _laid_out(summary, format, rankdir, backend, budget, say), summary
 
 

@@ -11,6 +11,8 @@ handle one part of it.
 
 from __future__ import annotations
 
+import dataclasses
+
 from graphlens.render import labels
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
                                        drawn_open, inner_count, is_long, levels, summary_text,
@@ -353,6 +355,10 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
     scene = Scene(title=title if title is not None else _default_title(views))
+    if folds is not None and folds.fold is None:
+        # One decision for the picture: side by side, both halves fold or neither does.
+        folds = dataclasses.replace(folds, fold=folds.folds(max(len(view.nodes())
+                                                                for view in views)))
     colors = {}
     for view in views:
         origins = origins_of(view.function) if view.stage == "after" else {}
