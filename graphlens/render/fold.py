@@ -58,16 +58,19 @@ class FoldUnit:
 
 @dataclass
 class FoldPlan:
-    """`unit_of`: {Apply or root variable: its FoldUnit}, for everything folded."""
+    """`unit_of`: {Apply or root variable: its FoldUnit}, for everything folded; `steps`: the
+    ops computing a parameter's update (`W - lr * gW`), folded with the parameter."""
 
     units: list
     unit_of: dict
+    steps: dict = field(default_factory=dict)    # {update-step op: its parameter's scope}
 
 
 def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
     """The folds of `view` (its `nodes` in toposort order); see the module's docstring."""
     expand = set(expand)
-    path_of = _paths(view, nodes)
+    steps = {}
+    path_of = _paths(view, nodes, steps)
     units, unit_of = [], {}
     if EXPAND_ALL not in expand:
         expand |= _lone_scopes(path_of, nodes, expand)
@@ -96,10 +99,10 @@ def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
             units.append(unit)
             for item in unit.members:
                 unit_of[item] = unit
-    return FoldPlan(units, unit_of)
+    return FoldPlan(units, unit_of, steps)
 
 
-def _paths(view, nodes) -> dict:
+def _paths(view, nodes, steps) -> dict:
     """{Apply or shared root: scope path} for the scoped ones; graph inputs stay drawn."""
     path_of = {}
     for node in nodes:
@@ -117,11 +120,11 @@ def _paths(view, nodes) -> dict:
     for shared, _ in view.updates:
         if shared not in path_of and scope_of(shared) is not None:
             path_of[shared] = scope_of(shared)
-    _adopt_update_steps(view, nodes, path_of)
+    _adopt_update_steps(view, nodes, path_of, steps)
     return path_of
 
 
-def _adopt_update_steps(view, nodes, path_of):
+def _adopt_update_steps(view, nodes, path_of, steps):
     """Unscoped ops that only compute a scoped shared variable's new value join its scope."""
     readers = {}
     for node in nodes:
@@ -144,7 +147,7 @@ def _adopt_update_steps(view, nodes, path_of):
             private.add(node)
             stack.extend(var.owner for var in node.inputs if var.owner is not None)
         for node in private:
-            path_of[node] = path
+            path_of[node] = steps[node] = path
 
 
 def _lone_scopes(path_of, nodes, expand) -> set:
@@ -286,10 +289,12 @@ def _match_chain(last, pattern, readers, drawn, taken):
     return chain[::-1]
 
 
-def unit_label(unit, inputs, outputs) -> str:
-    """The box's text: name, op counts, shapes in and out, parameters."""
+def unit_label(unit, inputs, outputs, steps=()) -> str:
+    """The box's text: name, op counts (forward, backward, update steps), shapes in and out,
+    parameters."""
     backward = sum(1 for node in unit.members if is_backward(node))
-    forward = len(unit.members) - backward
+    stepping = sum(1 for node in unit.members if node in steps)
+    forward = len(unit.members) - backward - stepping
     each = unit.count
     lines = [labels.printable(unit.title.rsplit(SEPARATOR, 1)[-1])]
     if each > 1:
@@ -303,6 +308,8 @@ def unit_label(unit, inputs, outputs) -> str:
         ops = f"{forward // each:,} op{'s' if forward // each != 1 else ''}"
         if backward:
             ops += f" + {backward // each:,} backward"
+        if stepping:
+            ops += f" + {stepping // each:,} update"
         lines.append(ops + (" each" if each > 1 else ""))
     if inputs:
         lines.append("in: " + _listed(inputs))
@@ -348,6 +355,12 @@ def plan_for(view, nodes, options) -> FoldPlan:
     return plan_folds(view, nodes, options.expand, rules)
 
 
+def open_step_scopes(plan) -> dict:
+    """{update-step op: scope} for the steps drawn open (their scope expanded): they sit in
+    their parameter's scope box as they would in its folded box."""
+    return {node: path for node, path in plan.steps.items() if node not in plan.unit_of}
+
+
 def draw_folds(builder, plan, numbers, scope_clusters):
     """Add each unit's folded cluster and its box to the builder's scene; every op and root a
     unit stands for then draws as (and wires to) that box."""
@@ -359,7 +372,7 @@ def draw_folds(builder, plan, numbers, scope_clusters):
         parent = scope_clusters.get(unit.parent, builder.cluster)
         in_types = [labels.type_text(var) for var in ins.get(number, ())]
         out_types = [labels.type_text(var) for var in outs.get(number, ())]
-        label = unit_label(unit, in_types, out_types)
+        label = unit_label(unit, in_types, out_types, plan.steps)
         what = "fold rule" if unit.kind == "rule" else "scope"
         names = ", ".join(labels.printable(path) for path in unit.scopes[:8])
         tooltip = (f"{what} {labels.printable(unit.title)}: {len(unit.members):,} ops folded"
@@ -372,10 +385,12 @@ def draw_folds(builder, plan, numbers, scope_clusters):
             cluster_key, "fold", labels.printable(unit.title), parent, tooltip, folded=True,
             members=member_keys, count=unit.count, node=node_key))
         backward = sum(1 for node in unit.members if is_backward(node))
+        stepping = sum(1 for node in unit.members if node in plan.steps)
         scene.add_node(SceneNode(node_key, "fold", label, tooltip, parent, info={
             "kind": "fold", "title": labels.printable(unit.title), "fold": cluster_key,
             "scopes": [labels.printable(path) for path in unit.scopes], "count": unit.count,
-            "ops": len(unit.members), "backward_ops": backward, "members": member_keys,
+            "ops": len(unit.members), "backward_ops": backward, "update_ops": stepping,
+            "members": member_keys,
             "inputs": in_types, "outputs": out_types}))
         builder.scene_titles[node_key] = labels.printable(unit.title)
         for node in unit.members:

@@ -25,11 +25,12 @@ from graphlens.render.scene import SceneCluster
 
 
 def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
-                  folded=()) -> tuple:
+                  folded=None, steps=None) -> tuple:
     """({Apply or root variable: cluster key}, {scope path: cluster key}) for the scoped ones
     among `nodes` (drawn, in topological order) and the view's roots; adds the scope clusters
-    to `scene`. `extra_paths` are scopes drawn open around folded boxes, and `folded` the
-    roots drawn inside those boxes (fold.py)."""
+    to `scene`. `extra_paths` are scopes drawn open around folded boxes, `folded` the
+    roots drawn inside those boxes, and `steps` the update steps in a parameter's scope
+    (fold.py)."""
     ends = {var.owner for var in list(view.outputs) + [value for _, value in view.updates]
             if var.owner is not None}
     drawn = set(nodes)
@@ -40,9 +41,10 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
                 users.setdefault(var.owner, []).append(node)
     path_of, weak = {}, {}
     # Users come after their inputs, so the reversed order meets every user first.
+    steps = steps or {}
     for node in reversed(nodes):
-        path = scope_of(node)
-        if path is not None and is_inferred(node):
+        path = steps.get(node) or scope_of(node)
+        if path is not None and is_inferred(node) and node not in steps:
             weak[node], path = path, None
         if path is None and node not in ends:
             # Unscoped readers (a gradient, say) neither pull the op out nor into a scope.
@@ -63,13 +65,14 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
             seen.add(var)
             roots.append(var)
     for var in roots:
-        path = None if is_constant(var) or var in folded else scope_of(var)
+        path = None if is_constant(var) or var in (folded or ()) else scope_of(var)
         if path is not None and is_inferred(var):
             weak[var], path = path, None
         if path is not None:
             path_of[var] = path
     weak = {item: path for item, path in weak.items() if item not in path_of}
-    if len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:
+    # In a folded picture every open scope is drawn as a box: it was opened by name.
+    if folded or len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:
         path_of.update(weak)
     if not path_of and not extra_paths:
         return {}, {}
