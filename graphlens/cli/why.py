@@ -116,8 +116,11 @@ def describe_node(var, graph_name, graphs, asked=None) -> list[str]:
             else "input" if owner is None else "op output")
     title = qualified_name(var) if var.name or asked is None else asked
     scope = scope_of(var)
+    unnamed = f"{owner.op.label} output" if owner is not None else str(var)
     if not var.name and asked is None:
-        title = f"{owner.op.label} output" if owner is not None else str(var)
+        title = unnamed
+    elif not var.name and _KEY.match(asked):
+        title = f"{asked}: {unnamed}"
     lines = [f"{title}  ({kind})"]
     if owner is not None:
         inputs = ", ".join(qualified_name(v) if v.name else v.owner.op.label if v.owner

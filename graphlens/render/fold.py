@@ -83,7 +83,7 @@ def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
             folded = _fold_path(path, expand)
             if folded is not None:
                 by_path.setdefault(folded, []).append(item)
-        for path in sorted(by_path):
+        for path in sorted(by_path, key=natural_key):
             items = by_path[path]
             unit = FoldUnit(path, [path], [i for i in items if hasattr(i, "op")],
                             [i for i in items if not hasattr(i, "op")],
@@ -177,6 +177,12 @@ def _fold_path(path, expand) -> str | None:
 
 def _parent(path) -> str | None:
     return path.rsplit(SEPARATOR, 1)[0] if SEPARATOR in path else None
+
+
+def natural_key(path) -> tuple:
+    """Sort key putting `HiddenLayer_2` before `HiddenLayer_10`."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in re.split(r"(\d+)", path))
 
 
 def family(path) -> str:
