@@ -88,17 +88,17 @@ def show_command(model, out, stage, names, expand, time_budget, open_file):
     from graphlens.cli.summary import as_function, graph_stages, short_summary
     from graphlens.render.picture import pydotprint
 
-    loaded = load(model, names)
+    steps = StepReport()
+    loaded = steps.timed(f"ran {model}", lambda: load(model, names), _model_counts)
     chosen_names = [name for name, _ in loaded.chosen]
     paths, fmt = output_paths(model, chosen_names, out)
     lines, summaries = [], []
     report = gradient_report(loaded)
     for (name, obj), path in zip(loaded.chosen, paths):
-        steps = StepReport()
+        steps.notes = []
         with progress(f"rendering {name} to {path}"):
             # An expression is drawn as the function of it would run: it then has an "after".
-            compiled = steps.timed(f"compiled {name}", lambda: as_function(obj, name),
-                                   _compile_counts)
+            compiled = steps.timed(name, lambda: as_function(obj, name), _compile_counts)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             pydotprint(compiled, outfile=path, format=fmt, stage=stage,
                        overlay=findings_overlay(compiled, report), expand=expand,
@@ -147,8 +147,14 @@ class StepReport:
 
 def _compile_counts(compiled):
     before, after = len(compiled.fgraph_before.apply_nodes), len(compiled.fgraph.apply_nodes)
-    return (f"{before:,} ops -> {after:,} after {len(compiled.rewrite_log):,} rewrites",
-            before)
+    return (f"{before:,} ops as given -> {after:,} after {len(compiled.rewrite_log):,} "
+            f"rewrites", before)
+
+
+def _model_counts(loaded):
+    ops = sum(len(obj.fgraph_before.apply_nodes) for _, obj in loaded.chosen
+              if hasattr(obj, "fgraph_before"))
+    return f"{len(loaded.chosen)} graph{'s' if len(loaded.chosen) != 1 else ''} to draw", ops
 
 
 def _stage_words(stage):

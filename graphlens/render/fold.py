@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graphlens.graph.scopes import SEPARATOR, is_backward, scope_of
+from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, scope_of
 from graphlens.render import labels
 from graphlens.render.scene import SceneCluster, SceneEdge, SceneNode
 
@@ -125,7 +125,9 @@ def _paths(view, nodes, steps) -> dict:
 
 
 def _adopt_update_steps(view, nodes, path_of, steps):
-    """Unscoped ops that only compute a scoped shared variable's new value join its scope."""
+    """Ops that only compute a scoped shared variable's new value (`W - lr * gW`) join its
+    scope, when they have none or only the one inferred from the function building the
+    updates (a `build_train()`): a layer's step folds with the layer."""
     readers = {}
     for node in nodes:
         for var in node.inputs:
@@ -133,14 +135,19 @@ def _adopt_update_steps(view, nodes, path_of, steps):
                 readers.setdefault(var.owner, []).append(node)
     ends = {var.owner for var in list(view.outputs) + [value for _, value in view.updates]
             if var.owner is not None}
+    def settled(node):
+        return node in path_of and (node in steps or not is_inferred(node)
+                                    or is_backward(node))
+
     for shared, value in view.updates:
         path = path_of.get(shared)
-        if path is None or value.owner is None or value.owner in path_of:
+        if path is None or value.owner is None or settled(value.owner) \
+                or path_of.get(value.owner) == path:
             continue
         stack, private = [value.owner], set()
         while stack:
             node = stack.pop()
-            if node in private or node in path_of or (node in ends and node is not value.owner):
+            if node in private or settled(node) or (node in ends and node is not value.owner):
                 continue
             if node is not value.owner and any(r not in private for r in readers.get(node, ())):
                 continue

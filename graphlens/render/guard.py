@@ -6,10 +6,10 @@
 1. the scene is built whole when the graph is small, folded (render/fold.py) above the
    `fold_threshold` flag, or as asked (`fold=`, `expand=`, `fold_rules=`);
 2. Graphviz lays it out within `time_budget` seconds (the `layout_time_budget` flag; 0 or None
-   for no limit). A layout still running then is stopped, and the folded summary (every
-   scope closed, at most FALLBACK_MAX_NODES ops drawn) is laid out instead, with a note in
-   the picture saying so. It never hangs: the summary has the same budget, and a second
-   overrun is an error saying what to do;
+   for no limit). A layout still running then is stopped (or one Graphviz gives up on), and
+   the folded summary (every scope closed, at most FALLBACK_MAX_NODES ops drawn) is laid out
+   instead, with a note in the picture saying so. It never hangs: the summary has the same
+   budget, and a second failure is an error saying what to do;
 3. `report(message)` (the command line prints it on stderr) is told the counts and the
    elapsed time of each step: ops walked, boxes drawn, nodes and edges laid out.
 
@@ -23,13 +23,19 @@ from __future__ import annotations
 import time
 
 from graphlens.config import config
-from graphlens.errors import LayoutTimeoutError
+from graphlens.errors import LayoutError, LayoutTimeoutError
 from graphlens.render.dot import RANKDIRS, scene_to_dot
 from graphlens.render.framing import scene_of
+from graphlens.render.fold import EXPAND_ALL
 from graphlens.render.layout import render_dot
+from graphlens.render.subject import views
 
 # The fallback summary draws at most this many ops besides its folded boxes.
 FALLBACK_MAX_NODES = 300
+# What Graphviz lays out in a second, roughly (docs/performance.md: 1,000-op training steps in
+# 0.7 s, 10,000-node trees in 4 s): a picture asking for many times its budget's worth is not
+# built at all, the summary is drawn at once.
+OPS_PER_SECOND = 2_000
 
 
 def chosen_backend(backend: str | None) -> str | None:
@@ -50,29 +56,51 @@ def draw(obj, *, format="svg", stage="after", max_nodes=1000, rankdir="TB", titl
     budget = config.layout_time_budget if time_budget is None else time_budget
     budget = float(budget) or None
     say = report or (lambda message: None)
+    tell = getattr(report, "note", say)
     start = time.perf_counter()
     options = dict(stage=stage, title=title, overlay=overlay, fold_rules=fold_rules)
-    scene = scene_of(obj, max_nodes=max_nodes, fold=fold, expand=expand, **options)
-    say(_scene_line(scene, start))
-    tell = getattr(report, "note", say)
-    for note in scene.notes:
-        tell(note)
-    try:
-        return _laid_out(scene, format, rankdir, backend, budget, say), scene
-    except LayoutTimeoutError:
-        if _is_summary(scene, fold, expand, max_nodes):
-            raise
-    say(f"layout passed its time budget of {budget:g} s: drawing the folded summary instead")
+    asked = _asked_ops(obj, stage, max_nodes, fold, expand)
+    if budget is not None and asked > budget * OPS_PER_SECOND:
+        # Far more than Graphviz places in the budget: building that scene alone takes long.
+        reason = (f"has {asked:,} ops, more than a {budget:g} s layout can place (about "
+                  f"{OPS_PER_SECOND:,} ops a second)")
+        fix = "--time-budget SECONDS, or max_nodes, to draw more"
+    else:
+        scene = scene_of(obj, max_nodes=max_nodes, fold=fold, expand=expand, **options)
+        say(_scene_line(scene, start))
+        for note in scene.notes:
+            tell(note)
+        try:
+            return _laid_out(scene, format, rankdir, backend, budget, say), scene
+        except LayoutError as exc:
+            # A layout past its budget, or one Graphviz gives up on (the wasm build exhausts
+            # its stack on some huge pictures): the summary is small enough for both.
+            if _is_summary(scene, fold, expand, max_nodes):
+                raise
+            if isinstance(exc, LayoutTimeoutError):
+                reason = f"did not lay out within {budget:g} s"
+                fix = "--time-budget SECONDS gives more time"
+            else:
+                reason = "could not be laid out by Graphviz"
+                fix = f"Graphviz said: {str(exc)[:120]}"
+    say(f"the full picture {reason}: drawing the folded summary instead")
     summary = scene_of(obj, max_nodes=_fallback_max(max_nodes), fold=True, expand=(),
                        **options)
-    note = (f"the full picture did not lay out within {budget:g} s: this is the folded "
-            f"summary (--time-budget SECONDS gives more time)")
+    note = f"the full picture {reason}: this is the folded summary ({fix})"
     summary.notes.append(note)
     summary.title = f"{summary.title}\n{note}" if summary.title else note
     say(_scene_line(summary, start))
     for line in summary.notes:
         tell(line)
     return _laid_out(summary, format, rankdir, backend, budget, say), summary
+
+
+def _asked_ops(obj, stage, max_nodes, fold, expand) -> int:
+    """How many ops a picture drawn with every scope open would draw (0 when it folds)."""
+    if fold is not False and EXPAND_ALL not in (expand or ()):
+        return 0
+    total = sum(view.op_count() for view in views(obj, stage))
+    return total if max_nodes is None else min(total, max_nodes * (2 if stage == "both" else 1))
 
 
 def _laid_out(scene, format, rankdir, backend, budget, say) -> bytes:

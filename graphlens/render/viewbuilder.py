@@ -100,11 +100,13 @@ class ViewBuilder:
         wire_folds(self, plan)
         for position, var in enumerate(self.view.outputs):
             self._add_output(position, var)
+        drawn_updates = set()
         for shared, value in self.view.updates:
             tail = self._outer_source(value, self.cluster)
             head, kind = self._root_key(shared), "update"
-            if head == tail:
-                continue        # a folded layer's own step: inside its box
+            if head == tail or (tail, head) in drawn_updates:
+                continue        # a folded layer's own step, or one already drawn between boxes
+            drawn_updates.add((tail, head))
             if self.cut_long_edges and is_long(self.levels.get(shared, 0),
                                                self.levels.get(value.owner, 0)):
                 # The arrow ends at a tag just below the op computing the new value (an
@@ -358,7 +360,7 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
     scene = Scene(title=title if title is not None else _default_title(views))
     if folds is not None and folds.fold is None:
         # One decision for the picture: side by side, both halves fold or neither does.
-        folds = dataclasses.replace(folds, fold=folds.folds(max(len(view.nodes())
+        folds = dataclasses.replace(folds, fold=folds.folds(max(view.op_count()
                                                                 for view in views)))
     colors = {}
     for view in views:

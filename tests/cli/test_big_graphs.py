@@ -44,7 +44,8 @@ def test_show_folds_a_big_model_and_says_how_to_expand(write_model, run_cli, tmp
     svg = (tmp_path / "model.svg").read_text()
     assert "HiddenLayer ×11" in svg and "HiddenLayer_2, ..., HiddenLayer_12" in svg
     # Progress with counts and times on stderr, for a graph over the threshold.
-    assert "compiled train: " in result.stderr and " ops -> " in result.stderr
+    assert "] ran model.py: 1 graph to draw in " in result.stderr
+    assert "] train: 248 ops as given -> " in result.stderr
     assert "laid out " in result.stderr and " nodes and " in result.stderr
 
 
