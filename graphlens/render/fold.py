@@ -457,7 +457,12 @@ def wire_folds(builder, plan):
                 if tail == head or (tail, head) in drawn:
                     continue
                 drawn.add((tail, head))
-                builder.scene.edges.append(SceneEdge(tail, head, "data"))
+                # Between boxes, a gradient flows up against the forward data: say which.
+                if is_backward(var):
+                    builder.scene.edges.append(SceneEdge(
+                        tail, head, "gradient", tooltip="gradient (the backward pass)"))
+                else:
+                    builder.scene.edges.append(SceneEdge(tail, head, "data"))
 
 
 def add_fold_note(scene):

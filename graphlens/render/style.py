@@ -57,6 +57,8 @@ EDGE_KIND_ATTRS = {
     "update": {"style": "dashed", "color": "#e6550d", "constraint": "false"},
     "update_tag": {"style": "dashed", "color": "#e6550d"},
     "summary": {"style": "dotted", "color": "#888888"},
+    # Into a folded box (render/fold.py): a gradient, in the scopes' violet.
+    "gradient": {"color": "#6a51a3", "arrowhead": "empty"},
 }
 
 CLUSTER_ATTRS = {
