@@ -23,6 +23,8 @@ from graphlens.graph.scopes import name_scope_path as scope_path   # noqa: F401 
 from graphlens.render.labels import is_constant, printable
 from graphlens.render.scene import SceneCluster
 
+__all__ = ["assign_scopes", "scope_path"]
+
 
 def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
                   folded=None, steps=None) -> tuple:

@@ -22,8 +22,8 @@ from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
-from graphlens.render.fold import (add_fold_note, draw_folds, open_step_scopes, plan_for,
-                                  wire_folds)
+from graphlens.render.fold import open_step_scopes, plan_for
+from graphlens.render.fold_boxes import add_fold_note, draw_folds, wire_folds
 from graphlens.render.scopes import assign_scopes, scope_path
 from graphlens.render.style import rule_colors
 
