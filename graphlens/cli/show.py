@@ -114,14 +114,18 @@ def show_command(model, out, stage, names, expand, time_budget, open_file):
             click.launch(path)
 
 
+# Graphs of more ops than this get their steps' counts and times on stderr (so does any
+# command once it has taken 2 s).
+LOUD_OPS = 2_000
+
+
 class StepReport:
     """Progress of a big picture on stderr: each step's counts and elapsed time (ops
     compiled and rewritten, ops drawn and folded, nodes laid out), printed once the graph is
     big or the work slow; notes (what was folded, how to expand) are kept for stdout."""
 
     def __init__(self, big_ops: int | None = None):
-        from graphlens.config import config
-        self.big_ops = int(config.fold_threshold) if big_ops is None else big_ops
+        self.big_ops = LOUD_OPS if big_ops is None else big_ops
         self.start = time.perf_counter()
         self.loud = False
         self.notes = []

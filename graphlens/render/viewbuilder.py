@@ -359,8 +359,9 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
     scene = Scene(title=title if title is not None else _default_title(views))
     if folds is not None and folds.fold is None:
-        # One decision for the picture: side by side, both halves fold or neither does.
-        folds = dataclasses.replace(folds, fold=folds.folds(max(view.op_count()
+        # One decision for the picture, by all it would draw: side by side, both halves fold
+        # or neither does.
+        folds = dataclasses.replace(folds, fold=folds.folds(sum(view.op_count()
                                                                 for view in views)))
     colors = {}
     for view in views:
