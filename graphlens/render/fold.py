@@ -60,6 +60,8 @@ class FoldPlan:
     units: list
     unit_of: dict
     steps: dict = field(default_factory=dict)    # {update-step op: its parameter's scope}
+    unknown: list = field(default_factory=list)  # names in `expand` that are no scope here
+    scopes: list = field(default_factory=list)   # the outermost scopes, for that message
 
 
 def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
@@ -68,8 +70,10 @@ def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
     steps = {}
     path_of = _paths(view, nodes, steps)
     units, unit_of = [], {}
+    opened_alone = set()
     if EXPAND_ALL not in expand:
-        expand |= _lone_scopes(path_of, nodes, expand)
+        opened_alone = _lone_scopes(path_of, nodes, expand)
+        expand |= opened_alone
         by_path = {}
         # Items in walk order: ops in toposort order (the signatures read inputs first).
         order = {node: number for number, node in enumerate(nodes)}
@@ -95,7 +99,13 @@ def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
             units.append(unit)
             for item in unit.members:
                 unit_of[item] = unit
-    return FoldPlan(units, unit_of, steps)
+    known = {SEPARATOR.join(path.split(SEPARATOR)[:depth])
+             for path in set(path_of.values())
+             for depth in range(1, path.count(SEPARATOR) + 2)}
+    unknown = sorted(name for name in expand if name not in known and name != EXPAND_ALL
+                     and name not in opened_alone)
+    tops = sorted({path.split(SEPARATOR)[0] for path in known}, key=natural_key)
+    return FoldPlan(units, unit_of, steps, unknown, tops)
 
 
 def _paths(view, nodes, steps) -> dict:

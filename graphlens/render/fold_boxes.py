@@ -63,6 +63,13 @@ def draw_folds(builder, plan, numbers, scope_clusters):
     """Add each unit's folded cluster and its box to the builder's scene; every op and root a
     unit stands for then draws as (and wires to) that box."""
     scene, prefix = builder.scene, builder.prefix
+    for name in plan.unknown:
+        # A misspelt --expand would otherwise just draw the summary again, silently.
+        listed = ", ".join(plan.scopes[:8]) + (", ..." if len(plan.scopes) > 8 else "")
+        note = (f"--expand {name}: no scope of that name in this graph"
+                + (f" (its scopes: {listed})" if listed else " (it has no scopes)"))
+        if note not in scene.notes:
+            scene.notes.append(note)
     ins, outs = _boundary(builder.view, numbers, plan)
     for number, unit in enumerate(plan.units):
         cluster_key = f"cluster_{prefix}_fold{number}"

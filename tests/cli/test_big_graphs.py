@@ -119,3 +119,12 @@ def test_why_of_an_ambiguous_or_unknown_name(write_model, run_cli):
     assert many.stdout.startswith("12 variables are named 'W': HiddenLayer/W, HiddenLayer_2/W,")
     missing = run_cli("why", path, "nowhere")
     assert missing.exit_code == 2 and "'nowhere' names no node of model.py" in missing.stderr
+
+
+def test_expand_of_a_misspelt_scope_says_so_and_lists_the_scopes(write_model, run_cli):
+    result = run_cli("show", write_model(DEEP), "--stage", "before", "--expand", "Hidden")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == (
+        "  --expand Hidden: no scope of that name in this graph (its scopes: HiddenLayer, "
+        "HiddenLayer_2, HiddenLayer_3, HiddenLayer_4, HiddenLayer_5, HiddenLayer_6, "
+        "HiddenLayer_7, HiddenLayer_8, ...)")
