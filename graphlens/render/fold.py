@@ -205,23 +205,33 @@ def family(path) -> str:
 
 
 def _merge_repeats(units, nodes) -> list:
-    """Sibling units of one family with identical structure become one unit with a count."""
+    """Runs of consecutive sibling units of one family with identical structure become one
+    unit with a count. Consecutive in data order (where each unit's first op sits in the
+    toposort): layers 2 to 5 before an odd layer and 7 to 15 after it stay two boxes, so the
+    picture's arrows still follow the data."""
     position = {node: number for number, node in enumerate(nodes)}
     op_labels = {}      # op -> label, computed once per distinct op
-    groups = {}
-    for unit in units:
+
+    def start(unit):
+        return min((position[node] for node in unit.members), default=len(position))
+
+    runs = []
+    for unit in sorted(units, key=start):
         key = (unit.parent, family(unit.scopes[0]), _signature(unit, op_labels))
-        groups.setdefault(key, []).append(unit)
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(unit)
+        else:
+            runs.append((key, [unit]))
     merged = []
-    for unit in units:
-        group = groups[(unit.parent, family(unit.scopes[0]), _signature(unit, op_labels))]
+    for _, group in runs:
         if len(group) < 2:
-            merged.append(unit)
-        elif group[0] is unit:
-            members = sorted((n for u in group for n in u.members), key=position.__getitem__)
-            title = f"{family(unit.scopes[0])} ×{len(group)}"
-            merged.append(FoldUnit(title, [u.scopes[0] for u in group], members,
-                                   [r for u in group for r in u.roots], parent=unit.parent))
+            merged.append(group[0])
+            continue
+        first = group[0]
+        members = sorted((n for u in group for n in u.members), key=position.__getitem__)
+        title = f"{family(first.scopes[0])} ×{len(group)}"
+        merged.append(FoldUnit(title, [u.scopes[0] for u in group], members,
+                               [r for u in group for r in u.roots], parent=first.parent))
     return merged
 
 

@@ -88,7 +88,8 @@ def draw_folds(builder, plan, numbers, scope_clusters):
         member_keys = [f"{prefix}_n{numbers[node]}" for node in unit.members]
         scene.clusters.append(SceneCluster(
             cluster_key, "fold", labels.printable(unit.title), parent, tooltip, folded=True,
-            members=member_keys, count=unit.count, node=node_key))
+            members=member_keys, count=unit.count, node=node_key,
+            subjects=list(unit.members) + list(unit.roots)))
         backward = sum(1 for node in unit.members if is_backward(node))
         stepping = sum(1 for node in unit.members if node in plan.steps)
         scene.add_node(SceneNode(node_key, "fold", label, tooltip, parent, info={

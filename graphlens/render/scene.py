@@ -69,6 +69,7 @@ class SceneCluster:
     members: list = field(default_factory=list)
     count: int = 1
     node: str | None = None
+    subjects: list = field(default_factory=list)   # the Applies and roots it stands for
 
 
 @dataclass

@@ -186,3 +186,60 @@ def test_a_real_layout_past_its_budget_is_stopped_not_waited_for():
     assert time.perf_counter() - start < 3
     # The next picture lays out normally.
     assert render_dot("digraph { a -> b }", backend="wasm").startswith(b"<?xml")
+
+
+ODD_LAYER = """
+import numpy as np
+import graphlens.tensor as T
+from graphlens import function, grad, shared
+
+class SgnLayer:
+    def __init__(self, inp):
+        self.W = shared(np.full((4, 4), 0.1), name="W")
+        self.output = T.sgn(T.dot(inp, self.W))
+
+class TanhLayer:
+    def __init__(self, inp):
+        self.W = shared(np.full((4, 4), 0.1), name="W")
+        self.output = T.tanh(T.dot(inp, self.W))
+
+x = T.dmatrix("x")
+h, layers = x, []
+for k in range(12):
+    layers.append((SgnLayer if k == 5 else TanhLayer)(h))
+    h = layers[-1].output
+cost = T.sqr(h).mean()
+params = [layer.W for layer in layers]
+train = function([x], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grad(cost, params))])
+"""
+
+
+def odd_layer_model():
+    namespace = {}
+    exec(compile(ODD_LAYER, "odd_layer.py", "exec"), namespace)
+    return namespace
+
+
+def test_repeats_merge_only_in_runs_so_arrows_follow_the_data():
+    scene = scene_of(odd_layer_model()["train"], stage="before", fold=True)
+    boxes = [node for node in scene.nodes if node.kind == "fold"]
+    assert [(n.info["title"], n.info["scopes"][0], n.info["scopes"][-1]) for n in boxes] == [
+        ("TanhLayer", "TanhLayer", "TanhLayer"),
+        ("TanhLayer ×4", "TanhLayer_2", "TanhLayer_5"),
+        ("SgnLayer", "SgnLayer", "SgnLayer"),
+        ("TanhLayer_6", "TanhLayer_6", "TanhLayer_6"),
+        ("TanhLayer ×5", "TanhLayer_7", "TanhLayer_11")]
+
+
+def test_a_blocking_op_inside_a_folded_layer_styles_the_layers_box():
+    from graphlens.render.findings import function_findings_overlay
+    from graphlens.trace.vanishing import vanishing
+
+    model = odd_layer_model()
+    overlay = function_findings_overlay(model["train"], vanishing(model["cost"],
+                                                                  model["params"]))
+    scene = scene_of(model["train"], stage="before", fold=True, overlay=overlay)
+    styled = {node.info["title"]: node.attrs.get("color") for node in scene.nodes
+              if node.kind == "fold"}
+    assert styled["SgnLayer"] is not None
+    assert [title for title, color in styled.items() if color] == ["SgnLayer"]
