@@ -31,8 +31,9 @@ def why_command(model, node, names):
     rewrite provenance.
 
     NODE is a module-level name of the model (`hidden`), a variable's name (`W`, or
-    `HiddenLayer_3/W` to pick one by scope), or a node key from a picture's tooltip
-    (`b_n12` before rewrites, `a_n7` after).
+    `HiddenLayer_3/W` to pick one by scope), a node key from a picture's tooltip
+    (`b_n12` before rewrites, `a_n7` after), or a scope (a folded box's name:
+    `HiddenLayer_3`), which is summarized.
 
     \b
     Examples:
@@ -43,6 +44,10 @@ def why_command(model, node, names):
     graphs = _graphs(loaded)
     matches = find(node, loaded, graphs)
     if not matches:
+        scope_lines = describe_scope(node, graphs, model)
+        if scope_lines:
+            click.echo("\n".join(scope_lines))
+            return
         raise click.BadParameter(
             f"{node!r} names no node of {model}: give a module-level name, a variable's name "
             f"(W, or SCOPE/W) or a picture's node key (b_n12, a_n7)", param_hint="NODE")
@@ -194,3 +199,39 @@ def _provenance_lines(var, function, graph_name) -> list[str]:
              for key, origin in became[:6]]
     return [f"  rewrites:  {before_keys[owner]} in {graph_name} as given; after rewrites "
             f"part of {', '.join(parts)}{', ...' if len(became) > 6 else ''}"]
+
+
+def describe_scope(path, graphs, model="MODEL.py") -> list[str]:
+    """Lines summarizing scope `path` in the chosen graphs (as given), or [] if none has it:
+    its ops forward and backward, its parameters, and the code that built it."""
+    from collections import Counter
+
+    from graphlens.errors import where
+    from graphlens.graph.basic import ancestors
+    from graphlens.graph.scopes import SEPARATOR, is_backward, scope_of
+
+    def inside(item):
+        scope = scope_of(item)
+        return scope is not None and (scope == path or scope.startswith(path + SEPARATOR))
+
+    for graph_name, function in graphs.items():
+        nodes = [node for node in function.fgraph_before.toposort() if inside(node)]
+        if not nodes:
+            continue
+        backward = [node for node in nodes if is_backward(node)]
+        forward = [node for node in nodes if not is_backward(node)]
+        roots = [var for var in ancestors(list(function.fgraph_before.outputs))
+                 if var.owner is None and var.name and inside(var)]
+        ops = Counter(type(node.op).__name__ for node in forward)
+        lines = [f"{path}  (scope, in {graph_name} as given)",
+                 f"  ops:       {len(forward)} forward "
+                 f"({', '.join(f'{name} ×{n}' if n > 1 else name for name, n in ops.items())})"
+                 f", {len(backward)} built by grad"]
+        if roots:
+            lines.append("  params:    " + ", ".join(
+                f"{var.name.rsplit(SEPARATOR, 1)[-1]} {var.type}" for var in roots))
+        sites = list(dict.fromkeys(where(node.outputs[0]) for node in forward))
+        lines.append(f"  built at:  {', '.join(sites[:4])}{', ...' if len(sites) > 4 else ''}")
+        lines.append(f"  open it:   graphlens show {model} --expand {path}")
+        return lines
+    return []

@@ -128,3 +128,15 @@ def test_expand_of_a_misspelt_scope_says_so_and_lists_the_scopes(write_model, ru
         "  --expand Hidden: no scope of that name in this graph (its scopes: HiddenLayer, "
         "HiddenLayer_2, HiddenLayer_3, HiddenLayer_4, HiddenLayer_5, HiddenLayer_6, "
         "HiddenLayer_7, HiddenLayer_8, ...)")
+
+
+def test_why_of_a_scope_summarizes_the_folded_box(write_model, run_cli):
+    result = run_cli("why", write_model(DEEP), "HiddenLayer_4")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "HiddenLayer_4  (scope, in train as given)"
+    assert lines[1].startswith("  ops:       4 forward (Dot, DimShuffle, Add, Tanh), ")
+    assert lines[1].endswith(" built by grad")
+    assert lines[2:] == ["  params:    W float64[?, ?], b float64[?]",
+                         "  built at:  model.py:9",
+                         "  open it:   graphlens show model.py --expand HiddenLayer_4"]
