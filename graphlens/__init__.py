@@ -18,6 +18,7 @@ from graphlens.compile.function import Param
 from graphlens.compile.mode import Mode
 from graphlens.directional import Lop, Rop
 from graphlens.graph.clone import clone
+from graphlens.graph.scopes import name_scope, scope_of
 from graphlens import tensor
 from graphlens.scan import scan, map, reduce, foldl, foldr  # noqa: A004 (Theano's names)
 from graphlens.updates import OrderedUpdates
@@ -31,7 +32,8 @@ __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
-    "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates",
+    "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
+    "scope_of",
 ]
 
 

@@ -19,6 +19,7 @@ from graphlens.errors import InvalidArgumentError
 from graphlens.graph.basic import Apply, toposort
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
 from graphlens.graph.notation import Func
+from graphlens.graph import scopes
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
@@ -134,25 +135,40 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
             terms.setdefault(var, []).append(g)
     results = {}
     for node in reversed(nodes):
-        totals = [_total(out, terms.pop(out)) if out in terms else None for out in node.outputs]
-        if totals.count(None) == len(totals):
+        if not any(out in terms for out in node.outputs):
             continue
-        for out, total in zip(node.outputs, totals):
-            if total is not None and out in wanted:
-                results[out] = total
-        needing = [var in depends for var in node.inputs]
-        if True not in needing:
-            continue
-        for var, g in zip(node.inputs, _input_gradients(node, totals, needing)):
-            if g is not None:
-                terms.setdefault(var, []).append(g)
+        # The gradient of a node is built in its scope, marked backward (graph/scopes.py):
+        # a folded layer then holds its own backward ops.
+        scopes.push(scopes.backward_tag(node))
+        try:
+            _differentiate(node, terms, wanted, depends, results)
+        finally:
+            scopes.pop()
     for var in wrt:
         if var in terms:
-            results[var] = _total(var, terms.pop(var))
+            scopes.push(scopes.backward_tag(var))
+            try:
+                results[var] = _total(var, terms.pop(var))
+            finally:
+                scopes.pop()
     for var, g in list(results.items()):
         if g is _DISCRETE_ZERO:
             results[var] = zeros_like(var, dtype=_float_x())
     return results
+
+
+def _differentiate(node, terms, wanted, depends, results):
+    """Sum the gradient terms of `node`'s outputs and send its inputs their terms."""
+    totals = [_total(out, terms.pop(out)) if out in terms else None for out in node.outputs]
+    for out, total in zip(node.outputs, totals):
+        if total is not None and out in wanted:
+            results[out] = total
+    needing = [var in depends for var in node.inputs]
+    if True not in needing:
+        return
+    for var, g in zip(node.inputs, _input_gradients(node, totals, needing)):
+        if g is not None:
+            terms.setdefault(var, []).append(g)
 
 
 def _input_gradients(node, totals, needing):

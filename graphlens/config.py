@@ -72,6 +72,14 @@ FLAGS = {
                      "what to do when a float64 tensor type is made (keeps a float32 model "
                      "float32): nothing, a warning or an error naming the user's line"),
     "device": ("cpu", ("cpu",), "Theano's; graphlens computes with numpy on the CPU"),
+    # Numbers: the allowed values are a type, and text from files or the environment is
+    # converted to it.
+    "fold_threshold": (150, int,
+                       "pictures of more ops than this are drawn folded (a box per scope, "
+                       "repeats once with a count); expand=['all'] draws every op"),
+    "layout_time_budget": (10.0, float,
+                           "seconds a picture's Graphviz layout may take before it is "
+                           "abandoned for the folded summary (0: no limit)"),
 }
 
 
@@ -92,7 +100,7 @@ class Config:
             for name, value in _parse_flags(os.environ.get("GRAPHLENS_FLAGS", "")).items():
                 values[name], sources[name] = value, "GRAPHLENS_FLAGS"
             for name, value in values.items():
-                _validate(name, value, sources[name])
+                values[name] = _validate(name, value, sources[name])
             object.__setattr__(self, "_loaded", values)
         return self._loaded
 
@@ -110,7 +118,7 @@ class Config:
         return value
 
     def __setattr__(self, name, value):
-        _validate(name, value, "assignment")
+        value = _validate(name, value, "assignment")
         self._assigned[name] = value
         self.__dict__[name] = value
 
@@ -149,10 +157,20 @@ def _validate(name, value, source):
     if allowed is None:          # any text
         if not isinstance(value, str):
             raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) must be text")
-        return
+        return value
+    if isinstance(allowed, type):
+        try:
+            number = allowed(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number < 0 or isinstance(value, bool):
+            raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not a "
+                              f"non-negative {allowed.__name__}")
+        return number
     if value not in allowed:
         raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not one of "
-                          f"{', '.join(allowed)}")
+                          f"{', '.join(map(str, allowed))}")
+    return value
 
 
 def _parse_flags(text):

@@ -208,6 +208,11 @@ class LayoutError(GraphlensError):
     adds_user_line = False
 
 
+class LayoutTimeoutError(LayoutError):
+    """Graphviz's layout ran past its time budget (`time_budget=`, the `layout_time_budget`
+    flag) and was stopped; pictures then fall back to the folded summary."""
+
+
 class ConfigError(GraphlensError, ValueError):
     """A config flag has an unknown name or an invalid value."""
 
@@ -234,7 +239,17 @@ def creation_site() -> tuple[str, int] | None:
 
     The file is kept as Python reports it; `where` shortens it when it is shown.
     """
-    return _innermost_frame(sys._getframe(1), _is_graphlens_file, _GRAPHLENS_CODE)
+    frame = _innermost_user_frame(sys._getframe(1), _is_graphlens_file, _GRAPHLENS_CODE)
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+
+
+def creation_frame():
+    """The innermost frame outside graphlens (the user's code building a variable), or None.
+
+    One walk serves both facts a variable records: its site (file, line) and its inferred
+    scope (graph/scopes.py reads the frame's code and identity).
+    """
+    return _innermost_user_frame(sys._getframe(1), _is_graphlens_file, _GRAPHLENS_CODE)
 
 
 def with_user_line(message: str) -> str:
@@ -278,13 +293,19 @@ def _is_not_user_file(filename: str) -> bool:
 def _innermost_frame(frame, skipped, cache) -> tuple[str, int] | None:
     """(file, line) of the innermost frame from `frame` outwards whose file `skipped` refuses;
     `cache` keeps the answer per code object (every variable walks the stack)."""
+    frame = _innermost_user_frame(frame, skipped, cache)
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+
+
+def _innermost_user_frame(frame, skipped, cache):
+    """The innermost frame from `frame` outwards whose file `skipped` refuses, or None."""
     while frame is not None:
         code = frame.f_code
         skip = cache.get(code)
         if skip is None:
             skip = cache[code] = skipped(code.co_filename)
         if not skip:
-            return (code.co_filename, frame.f_lineno)
+            return frame
         frame = frame.f_back
     return None
 

@@ -42,6 +42,23 @@ class Mutation:
 
 
 MUTATIONS = (
+    # ---- scopes and folding (#20) ---------------------------------------------------------
+    Mutation("scope_one_tag_for_every_call", "scopes", "graphlens/graph/scopes.py",
+             "if known is not None and known[0] is frame:", "if known is not None:",
+             ("tests/graph/test_scopes.py",)),
+    Mutation("gradient_outside_its_scope", "scopes", "graphlens/backprop.py",
+             "        scopes.push(scopes.backward_tag(node))", "        scopes.push(None)",
+             ("tests/graph/test_scopes.py",)),
+    Mutation("repeats_ignore_structure", "folding", "graphlens/render/fold.py",
+             "    signature = (tuple(sorted(label.values())), tuple(sorted(str(r.type) for r "
+             "in roots)))", "    signature = ()",
+             ("tests/render/test_fold.py",)),
+    Mutation("no_fallback_on_layout_timeout", "folding", "graphlens/render/guard.py",
+             "        if _is_summary(scene, fold, expand, max_nodes):", "        if True:",
+             ("tests/render/test_fold.py",)),
+    Mutation("wasm_layout_never_interrupted", "folding", "graphlens/render/layout.py",
+             "                    timer.start()", "                    pass",
+             ("tests/render/test_fold.py",)),
     # ---- gradients ---------------------------------------------------------------------------
     Mutation("mod_grad_y_sign", "gradient", "graphlens/tensor/math.py",
              "unbroadcast(-gz * int_div(x, y), y)", "unbroadcast(gz * int_div(x, y), y)",

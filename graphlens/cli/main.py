@@ -22,6 +22,7 @@ COMMANDS = (
     ("graphlens.cli.pp", "pp_command"),
     ("graphlens.cli.debugprint", "debugprint_command"),
     ("graphlens.cli.trace", "trace_command"),
+    ("graphlens.cli.why", "why_command"),
     ("graphlens.cli.diff", "diff_command"),
     ("graphlens.cli.gallery", "gallery_command"),
 )

@@ -10,10 +10,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import click
 
 from graphlens.cli.options import MaxNodes, load, model_argument, name_option, progress
+from graphlens.cli.summary import wrap_items
 
 FORMATS = {".svg": "svg", ".html": "html", ".dot": "dot", ".png": "png", ".pdf": "pdf"}
 
@@ -70,9 +72,16 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
 @click.option("--values", "values", is_flag=True,
               help="Evaluate once on the model's example_inputs (else its inputs' test values) "
                    "and write each node's min, max, mean, zeros and NaN count on it.")
+@click.option("--expand", "expand", multiple=True, metavar="SCOPE",
+              help="Big graphs are drawn folded, a box per scope (layer); open this scope "
+                   "(repeat for several), or `--expand all` to draw every op.")
+@click.option("--time-budget", "time_budget", type=click.FloatRange(min=0), default=None,
+              metavar="SECONDS",
+              help="Seconds the layout may take before the folded summary is drawn instead "
+                   "(0: no limit). [default: the layout_time_budget flag, 10]")
 @click.pass_context
 def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_nodes, rankdir,
-                 backend, open_file, values):
+                 backend, open_file, values, expand, time_budget):
     """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
 
     graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
@@ -95,6 +104,13 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
     --focus and --path draw part of the graph; what they leave out is counted in small
     dashed boxes ("... 2 more inputs").
 
+    Graphs of more than 150 ops (the fold_threshold flag) are drawn folded: one box per scope
+    (`graphlens.name_scope`, or the class or function that built the ops: HiddenLayer_3),
+    identical layers once with a count (HiddenLayer ×20), each layer's gradient inside its
+    box. --expand opens one; --expand all draws every op. A layout that passes its time budget
+    is stopped and the folded summary drawn instead; on big graphs each step's counts and
+    time are printed on stderr.
+
     \b
     Examples:
       graphlens show gallery/sgn_autoencoder.py
@@ -103,22 +119,25 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
       graphlens show gallery/lenet.py --name train_model --focus W2 --hops 3 --rankdir LR
       graphlens show gallery/sgn_autoencoder.py --path cost W1
       graphlens show gallery/mlp.py --name predict --values
+      graphlens show gallery/deep_mlp.py --expand HiddenLayer_2
     """
     from graphlens.cli.focus import check_options, focus_for, focus_in
     from graphlens.cli.summary import as_function, graph_stages, short_summary
     from graphlens.render.picture import pydotprint
 
     check_options(focus_name, hops, path)
-    loaded = load(model, names)
+    steps = StepReport()
+    loaded = steps.timed(f"ran {model}", lambda: load(model, names), _model_counts)
     focus = focus_for(loaded, focus_name, hops, path)
     chosen_names = [name for name, _ in loaded.chosen]
     paths, fmt = output_paths(model, chosen_names, out)
     lines, summaries = [], []
     report = gradient_report(loaded)
     for (name, obj), path in zip(loaded.chosen, paths):
+        steps.notes = []
         with progress(f"rendering {name} to {path}"):
             # An expression is drawn as the function of it would run: it then has an "after".
-            compiled = as_function(obj, name)
+            compiled = steps.timed(name, lambda: as_function(obj, name), _compile_counts)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             drawn, focus_lines = focus, []
             if focus is not None:
@@ -126,10 +145,12 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
             pydotprint(compiled, outfile=path, format=fmt, stage=stage, max_nodes=max_nodes,
                        rankdir=rankdir, backend=backend, focus=drawn,
                        overlay=findings_overlay(compiled, report), print_output_file=False,
-                       example_inputs=loaded.example_inputs, values=values)
+                       example_inputs=loaded.example_inputs, values=values, expand=expand,
+                       time_budget=time_budget, report=steps)
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)}"
                      + (", with values" if values else "") + ")")
         lines += focus_lines
+        lines += [f"  {note}" for note in steps.notes]
         summaries += short_summary(name, graph_stages(compiled))
     lines += summaries
     lines += gradient_summary(loaded, report)
@@ -183,6 +204,53 @@ def open_picture(path: str) -> str | None:
     return None
 
 
+# Graphs of more ops than this get their steps' counts and times on stderr (so does any
+# command once it has taken 2 s).
+LOUD_OPS = 2_000
+
+
+class StepReport:
+    """Progress of a big picture on stderr: each step's counts and elapsed time (ops
+    compiled and rewritten, ops drawn and folded, nodes laid out), printed once the graph is
+    big or the work slow; notes (what was folded, how to expand) are kept for stdout."""
+
+    def __init__(self, big_ops: int | None = None):
+        self.big_ops = LOUD_OPS if big_ops is None else big_ops
+        self.start = time.perf_counter()
+        self.loud = False
+        self.notes = []
+
+    def __call__(self, message: str):
+        elapsed = time.perf_counter() - self.start
+        if self.loud or elapsed > 2.0:
+            click.echo(f"[{elapsed:6.1f} s] {message}", err=True)
+
+    def note(self, message: str):
+        """A fact about the picture for the summary (stdout)."""
+        self.notes.append(message)
+
+    def timed(self, what, work, counts):
+        """Run `work()`, then report `what` with `counts(result)` and the time it took."""
+        start = time.perf_counter()
+        result = work()
+        text, ops = counts(result)
+        self.loud = self.loud or ops > self.big_ops
+        self(f"{what}: {text} in {time.perf_counter() - start:.1f} s")
+        return result
+
+
+def _compile_counts(compiled):
+    before, after = len(compiled.fgraph_before.apply_nodes), len(compiled.fgraph.apply_nodes)
+    return (f"{before:,} ops as given -> {after:,} after {len(compiled.rewrite_log):,} "
+            f"rewrites", before)
+
+
+def _model_counts(loaded):
+    ops = sum(len(obj.fgraph_before.apply_nodes) for _, obj in loaded.chosen
+              if hasattr(obj, "fgraph_before"))
+    return f"{len(loaded.chosen)} graph{'s' if len(loaded.chosen) != 1 else ''} to draw", ops
+
+
 def _stage_words(stage):
     return {"both": "before and after rewrites", "after": "after rewrites",
             "before": "as given, before rewrites"}[stage]
@@ -216,8 +284,11 @@ def gradient_summary(loaded, report=None) -> list[str]:
     chose = (f" (params: the {len(loaded.params)} float shared variables of rank >= 1 that cost "
              f"reads; define `params` to choose)" if loaded.params_inferred else "")
     if not report.findings:
-        return [f"gradient findings: none (the gradient of cost reaches "
-                f"{', '.join(report.flowing)}){chose}"]
+        reached = grouped_names(loaded.params, report.parameters, report.flowing)
+        grouped = any(":" in item for item in reached)
+        return wrap_items("gradient findings: none (the gradient of cost reaches ",
+                          reached[:-1] + [reached[-1] + ")" + chose],
+                          separator=";" if grouped else ",")
     lines = [f"gradient findings: {len(report.findings)}{chose}"]
     lines += [f"  {finding_line(finding)}" for finding in report.findings]
     lines.append(f"  the full report, with remedies: graphlens trace {loaded.path}")
@@ -226,6 +297,39 @@ def gradient_summary(loaded, report=None) -> list[str]:
 
 _STATUS_WORDS = {"blocked": "no gradient", "partly_blocked": "gradient blocked on some paths",
                  "disconnected": "not used by the cost", "integer": "an integer: no gradient"}
+
+
+def grouped_names(params, names, chosen, plain_up_to: int = 8) -> list[str]:
+    """The `chosen` parameter names (of `names`, one per `params`), grouped by scope when
+    there are many: `HiddenLayer ×20: W, b` instead of forty names on one line.
+
+    >>> grouped_names(layers_params, names, names)                     # doctest: +SKIP
+    ['HiddenLayer ×20: W, b', 'LogisticRegression: W, b']
+    """
+    from graphlens.graph.scopes import scope_of
+    from graphlens.render.fold import family
+
+    wanted = set(chosen)
+    picked = [(var, name) for var, name in zip(params, names) if name in wanted]
+    if len(picked) <= plain_up_to:
+        return [name for _, name in picked]
+    by_scope = {}
+    for var, name in picked:
+        scope = scope_of(var)
+        short = (var.name or name).rsplit("/", 1)[-1]
+        by_scope.setdefault(scope, []).append(name if scope is None else short)
+    groups = {}
+    for scope, members in by_scope.items():
+        if scope is None:
+            continue
+        key = (family(scope), tuple(members))
+        groups.setdefault(key, []).append(scope)
+    items = []
+    for (base, members), scopes in groups.items():
+        title = f"{base} ×{len(scopes)}" if len(scopes) > 1 else scopes[0]
+        items.append(f"{title}: {', '.join(members)}")
+    items += by_scope.get(None, [])
+    return items
 
 
 def finding_line(finding) -> str:

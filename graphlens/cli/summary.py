@@ -79,15 +79,17 @@ def format_rewrites(rewrites: dict) -> str:
     return ", ".join(f"{name} ×{count}" for name, count in rewrites.items())
 
 
-def wrap_items(head: str, items: list, width: int = 96, indent: str = "    ") -> list[str]:
-    """`head` then the items joined by ', ', wrapped between items (never inside one).
+def wrap_items(head: str, items: list, width: int = 96, indent: str = "    ",
+               separator: str = ",") -> list[str]:
+    """`head` then the items joined by `separator` and a space, wrapped between items (never
+    inside one).
 
     >>> wrap_items("  rewrites applied: ", ["merge ×3", "fold ×1"], width=30)
     ['  rewrites applied: merge ×3,', '    fold ×1']
     """
     lines, line = [], head
     for position, item in enumerate(items):
-        piece = item + ("," if position < len(items) - 1 else "")
+        piece = item + (separator if position < len(items) - 1 else "")
         if line not in (head, indent) and len(line) + len(piece) > width:
             lines.append(line.rstrip())
             line = indent

@@ -12,7 +12,8 @@ import numpy as np
 # show those lines import short_path from here too).
 from graphlens.errors import describe, short_path  # noqa: F401
 # The user's line that built a variable: errors.py walks the stack the same way for messages.
-from graphlens.errors import creation_site
+from graphlens.errors import creation_frame, creation_site  # noqa: F401
+from graphlens.graph.scopes import tag_at
 
 
 class Variable:
@@ -23,11 +24,21 @@ class Variable:
         self.owner = owner
         self.index = index
         self.name = name
-        self.creation_site = creation_site_ if creation_site_ is not None else creation_site()
+        if creation_site_ is not None:
+            self.creation_site = creation_site_
+            self.scope = tag_at(None)
+        else:
+            # One stack walk gives both the user's line and the scope (graph/scopes.py).
+            frame = creation_frame()
+            self.creation_site = (None if frame is None
+                                  else (frame.f_code.co_filename, frame.f_lineno))
+            self.scope = tag_at(frame)
 
     def clone(self):
-        """A new variable of the same type, name and creation site, with no owner."""
-        return type(self)(self.type, None, None, self.name, self.creation_site)
+        """A new variable of the same type, name, creation site and scope, with no owner."""
+        copy = type(self)(self.type, None, None, self.name, self.creation_site)
+        copy.scope = self.scope
+        return copy
 
     @property
     def tag(self):
@@ -111,7 +122,9 @@ class Constant(Variable):
 
     def clone(self):
         """A constant with the same data (shared, never copied: constants are immutable)."""
-        return type(self)(self.type, self.data, self.name, self.creation_site)
+        copy = type(self)(self.type, self.data, self.name, self.creation_site)
+        copy.scope = self.scope
+        return copy
 
     def implicit_test_value(self):
         """A constant's test value is its data."""
@@ -240,4 +253,5 @@ def _rebuild(node, new_inputs):
     for old, new in zip(node.outputs, rebuilt.outputs):
         new.name = old.name
         new.creation_site = old.creation_site
+        new.scope = old.scope
     return rebuilt

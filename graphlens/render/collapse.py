@@ -68,10 +68,12 @@ def visible_nodes(view, nodes, max_nodes) -> set:
         node = queue.popleft()
         if node in chosen:
             continue
-        if chosen and spent + weights[node] > max_nodes:
+        # An op not in `nodes` (folded into a box, fold.py) costs nothing: the walk passes it.
+        cost = weights.get(node, 0)
+        if chosen and spent + cost > max_nodes:
             break
         chosen.add(node)
-        spent += weights[node]
+        spent += cost
         queue.extend(var.owner for var in node.inputs
                      if var.owner in weights and var.owner not in chosen)
     return chosen

@@ -14,12 +14,10 @@ digraph graphlens {
 
 from __future__ import annotations
 
-from graphlens.render.overlay import apply_overlay
+from graphlens.render.framing import scene_of
 from graphlens.render.scene import Scene
-from graphlens.render.viewbuilder import build_scene
 from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, GRAPH_ATTRS,
                                     KIND_ATTRS, NODE_ATTRS)
-from graphlens.render.subject import views
 
 RANKDIRS = ("TB", "LR", "BT", "RL")
 
@@ -36,7 +34,8 @@ def quote(text: str) -> str:
 
 
 def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None, overlay=None, focus=None, example_inputs=None) -> str:
+           title: str | None = None, overlay=None, focus=None, example_inputs=None,
+           fold=None, expand=(), fold_rules=()) -> str:
     """Graphviz DOT text for `obj`: a variable, a list of them, a FunctionGraph or a compiled
     function; `stage` is 'after' (the optimized graph), 'before' (as given) or 'both'.
 
@@ -44,17 +43,18 @@ def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: 
     (a `graphlens.trace.Overlay`) adds styles keyed by the graph's own nodes and variables.
     `focus` (a `render.focus.Focus`) draws only part of the graph: a neighbourhood, the
     gradient's route from the cost to a parameter, or the path between two variables.
+    Above the `fold_threshold` flag's op count (or with `fold=True`) scopes fold into boxes;
+    `expand=['encoder']` opens one, `expand=['all']` draws every op; `fold_rules=[('Dense',
+    ['Dot', 'Add', 'Tanh'])]` folds each such chain into a block (render/fold.py).
 
     >>> to_dot(f, stage='both').count('subgraph cluster_')               # doctest: +SKIP
     3
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    stage_views = views(obj, stage)
-    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus,
-                        example_inputs=example_inputs)
-    if overlay is not None:
-        apply_overlay(scene, overlay)
+    scene = scene_of(obj, stage=stage, max_nodes=max_nodes, title=title, overlay=overlay,
+                     fold=fold, expand=expand, fold_rules=fold_rules, focus=focus,
+                     example_inputs=example_inputs)
     return scene_to_dot(scene, rankdir=rankdir)
 
 
@@ -72,7 +72,8 @@ def scene_to_dot(scene, *, rankdir: str = "TB") -> str:
         members.setdefault(node.cluster, []).append(node)
     children = {}
     for cluster in scene.clusters:
-        children.setdefault(cluster.parent, []).append(cluster)
+        if not cluster.folded:      # a fold is drawn as its one node (render/fold.py)
+            children.setdefault(cluster.parent, []).append(cluster)
     _write_members(lines, None, members, children, "  ")
     edge_styles = edge_kind_styles()
     lines.extend(_edge_line(number, edge, edge_styles) for number, edge in enumerate(scene.edges))

@@ -22,15 +22,12 @@ from __future__ import annotations
 import html
 import json
 
-from graphlens.render.dot import dot_parts, scene_to_dot
+from graphlens.render.dot import dot_parts
 from graphlens.render.focus_findings import with_route
 from graphlens.render.html_assets import graphviz_wasm_base64, viewer_script, viewer_style
 from graphlens.render.legend import legend_entries
-from graphlens.render.overlay import apply_overlay
 from graphlens.render.scene import SceneNode
-from graphlens.render.subject import views
-from graphlens.render.svg import render
-from graphlens.render.viewbuilder import build_scene
+from graphlens.render.guard import draw
 
 # Nothing may load from anywhere: inline style and script only, images only as data URIs;
 # 'wasm-unsafe-eval' lets the page compile the Graphviz it carries (and nothing else).
@@ -42,19 +39,18 @@ FOLDABLE_KINDS = ("scope", "fused", "loop")
 
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
             title: str | None = None, backend: str | None = None, overlay=None,
-            focus=None, example_inputs=None) -> str:
+            focus=None, example_inputs=None, fold=None, expand=(), fold_rules=(),
+            time_budget: float | None = None) -> str:
     """A complete HTML page showing `obj` (same options as `to_svg`).
 
     >>> open('model.html', 'w').write(to_html(f, stage='both'))          # doctest: +SKIP
     """
-    stage_views = views(obj, stage)
-    scene = build_scene(stage_views, max_nodes=max_nodes, title=title, focus=focus,
-                        example_inputs=example_inputs)
     overlay = with_route(obj, focus, overlay)
-    if overlay is not None:
-        apply_overlay(scene, overlay)
-    svg = render(scene_to_dot(scene, rankdir=rankdir), "svg", backend).decode("utf-8")
-    return page(scene, svg, rankdir=rankdir)
+    picture, scene = draw(obj, format="svg", stage=stage, max_nodes=max_nodes,
+                          rankdir=rankdir, title=title, backend=backend, overlay=overlay,
+                          fold=fold, expand=expand, fold_rules=fold_rules,
+                          time_budget=time_budget, focus=focus, example_inputs=example_inputs)
+    return page(scene, picture.decode("utf-8"), rankdir=rankdir)
 
 
 def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True) -> str:

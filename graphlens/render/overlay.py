@@ -63,6 +63,7 @@ def apply_overlay(scene, overlay) -> None:
         style = overlay.nodes.get(node.subject) or overlay.variables.get(node.subject)
         if style:
             _style_node(node, style)
+    _style_folds(scene, overlay)
     for edge in scene.edges:
         style = overlay.edges.get(edge.subject) if edge.subject is not None else None
         if style:
@@ -80,6 +81,34 @@ def apply_overlay(scene, overlay) -> None:
                              fill="#ffffff", info={"kind": "legend", "title": label})
             _style_node(node, style)
             scene.nodes.append(node)
+
+
+# A folded box lists at most this many of its members' overlay lines.
+_FOLD_LINES = 4
+
+
+def _style_folds(scene, overlay) -> None:
+    """A folded box (render/fold_boxes.py) takes the styles of the ops inside it, so a
+    blocked gradient or a NaN inside a folded layer still shows on the layer's box. Styles of
+    its parameters do not: a box of identical layers holds some that are fine."""
+    nodes = {node.key: node for node in scene.nodes}
+    for cluster in scene.clusters:
+        if not cluster.folded or cluster.node not in nodes:
+            continue
+        merged = None
+        for subject in cluster.subjects:
+            style = overlay.nodes.get(subject)
+            if style:
+                merged = merge_style(merged, style)
+        if merged is None:
+            continue
+        for key in ("tooltip_lines", "label_lines"):
+            lines = list(dict.fromkeys(merged.get(key, ())))
+            if len(lines) > _FOLD_LINES:
+                lines = lines[:_FOLD_LINES] + [f"... ({len(lines) - _FOLD_LINES} more inside)"]
+            if lines:
+                merged[key] = lines
+        _style_node(nodes[cluster.node], merged)
 
 
 def _style_node(node, style) -> None:

@@ -12,6 +12,7 @@ What a picture shows:
 - after rewrites, each op a rewrite made is filled with that rule's colour (a legend names
   them) and its tooltip lists the rewrites and the nodes they replaced; fused ops open up as a
   box of their inner ops; names with a '/' (`layer1/W`) group into a box per scope;
+- above the `fold_threshold` flag's op count, scopes fold into boxes (see `fold` below);
 - beyond `max_nodes` ops, the ones nearest the outputs are drawn and one dashed box counts the
   rest by op; in pictures of over 150 ops, an edge crossing more than 8 levels becomes a small
   dashed "W (drawn above)" tag next to its reader (so do weights read by a fused op far below them).
@@ -26,8 +27,8 @@ import os
 
 from graphlens.render.dot import to_dot
 from graphlens.render.focus_findings import with_route
-from graphlens.render.html import to_html
-from graphlens.render.svg import render
+from graphlens.render.guard import draw
+from graphlens.render.html import page
 from graphlens.render.values_overlay import values_overlay
 
 FORMATS = ("svg", "dot", "png", "pdf", "html")
@@ -40,7 +41,8 @@ SUFFIX_FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".p
 def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "after",
                max_nodes: int | None = 1000, rankdir: str = "TB", title: str | None = None,
                backend: str | None = None, overlay=None, focus=None, example_inputs=None,
-               values: bool = False, print_output_file: bool = False,
+               values: bool = False, fold=None, expand=(), fold_rules=(),
+               time_budget: float | None = None, report=None, print_output_file: bool = False,
                return_image: bool = False, **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
@@ -63,6 +65,15 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     without it). values: evaluate the graph once on example_inputs (else the inputs' test
     values) and write each node's min, max, mean, zeros and NaN count under it
     (render/values_overlay.py).
+    fold, expand, fold_rules: big graphs (over the `fold_threshold` flag's ops, or with
+    fold=True) are drawn folded: a box per scope (`graphlens.name_scope`, or the function or
+    method that built the ops: `HiddenLayer_3`), identical repeats once with a count
+    (`HiddenLayer ×8`), a scope's gradient inside its box. expand=['encoder'] opens a scope,
+    expand=['all'] draws every op; fold_rules=[('Dense', ['Dot', 'Add', 'Tanh'])] folds each
+    such chain of ops into one block (render/fold.py).
+    time_budget: seconds Graphviz may spend on the layout (the `layout_time_budget` flag when
+    None, 0 for no limit); on an overrun the folded summary is drawn instead, with a note.
+    report: called with progress lines (counts and elapsed time), as `graphlens show` prints.
 
     Returns the picture (str for svg, dot and html; bytes for png and pdf) when `outfile` is
     None or `return_image` is true; otherwise writes it to `outfile` and returns that path
@@ -81,7 +92,8 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     if unknown:
         raise TypeError(f"pydotprint() got unexpected keyword argument(s) {', '.join(unknown)}; "
                         f"graphlens's are format, stage, max_nodes, rankdir, title, backend, "
-                        f"overlay, focus, example_inputs, values, and Theano's "
+                        f"overlay, focus, example_inputs, values, fold, expand, fold_rules, "
+                        f"time_budget, report, and Theano's "
                         f"{', '.join(THEANO_STYLE_OPTIONS)}")
     chosen = _format(format, outfile)
     overlay = with_route(obj, focus, overlay)
@@ -89,13 +101,17 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
         summaries = values_overlay(obj, example_inputs)
         overlay = summaries if overlay is None else overlay.merged(summaries)
     options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
-                   overlay=overlay, focus=focus, example_inputs=example_inputs)
+                   overlay=overlay, focus=focus, example_inputs=example_inputs, fold=fold,
+                   expand=expand, fold_rules=fold_rules)
     if chosen == "dot":
         picture = to_dot(obj, **options)
     elif chosen == "html":
-        picture = to_html(obj, backend=backend, **options)
+        laid_out, scene = draw(obj, format="svg", backend=backend, time_budget=time_budget,
+                               report=report, **options)
+        picture = page(scene, laid_out.decode("utf-8"), rankdir=rankdir)
     else:
-        picture = render(to_dot(obj, **options), chosen, backend)
+        picture, _ = draw(obj, format=chosen, backend=backend, time_budget=time_budget,
+                          report=report, **options)
         if chosen == "svg":
             picture = picture.decode("utf-8")
     if outfile is None or return_image:

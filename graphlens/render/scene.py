@@ -10,6 +10,7 @@ Conventions, documented for users in `pydotprint`:
   inputs, shared variables, constants and outputs get their own ellipse-like nodes;
 - a constant is drawn once per use, next to the op using it, so it draws no long edges;
 - name scopes (`layer1/W`) cluster (`scopes.py`); fused ops open up (`fused.py`);
+- big graphs fold: a scope is one box, repeats one box with a count (`fold.py`);
 - big graphs are cut down to `max_nodes` ops, and long edges in large pictures become
   reference tags (`collapse.py`).
 The walk itself is `viewbuilder.py`.
@@ -61,6 +62,14 @@ class SceneCluster:
     parent: str | None = None
     tooltip: str = ""
     fill: str | None = None
+    # A fold (render/fold.py, kind 'fold'): drawn closed as the one node `node`, standing for
+    # the ops keyed `members` (their keys in the unfolded picture) and `count` identical
+    # repeats. A viewer may open it in place; DOT writes only its node.
+    folded: bool = False
+    members: list = field(default_factory=list)
+    count: int = 1
+    node: str | None = None
+    subjects: list = field(default_factory=list)   # the Applies and roots it stands for
 
 
 @dataclass
@@ -72,6 +81,7 @@ class Scene:
     edges: list = field(default_factory=list)
     clusters: list = field(default_factory=list)
     rule_counts: dict = field(default_factory=dict)    # rule -> drawn nodes it made
+    notes: list = field(default_factory=list)   # what was folded and how to expand it
 
     def add_node(self, node: SceneNode) -> str:
         """Append `node`; returns its key."""

@@ -1,11 +1,16 @@
-"""Name scopes: variables named `layer1/W` are drawn inside a box labelled `layer1`.
+"""Scope boxes: the drawn ops and roots of a scope sit inside a box labelled with its name.
 
-The convention is the one TensorFlow made familiar: the scope of a name is everything before its
-last '/', and scopes nest (`enc/layer1/W` is in `layer1`, inside `enc`). Each scope part must be
-a plain word (letters, digits, '_', '-', '.'), so a name like `a</b` or `x / y` is just a name.
-An unnamed op joins a scope when the drawn ops using its result that are in a scope are all in
-that one scope, so `tanh(dot(x, W) + b)` named `layer1/h` pulls its Dot, Add and DimShuffle into
-`layer1` (even when a gradient also reads the Add); graph outputs stay outside.
+The scope of a node is `graph.scopes.scope_of` (the one rule): a `name_scope`, a name with a
+'/' (`layer1/W`, TensorFlow's convention: everything before the last '/'; each part a plain
+word, so `x / y` is just a name), or the function that built it (`HiddenLayer_3`). Scopes
+nest (`enc/layer1/W` is in `layer1`, inside `enc`).
+
+Scopes the user wrote (name_scope, names) are strong: an unnamed op without one joins a scope
+when the drawn ops using its result that are in a strong scope are all in that one scope, so
+`tanh(dot(x, W) + b)` named `layer1/h` pulls its Dot, Add and DimShuffle into `layer1` (even
+when a gradient also reads the Add); graph outputs stay outside. Inferred scopes are drawn as
+boxes only when the picture holds two or more of them: a graph built in one function draws no
+box around everything.
 
 >>> scope_path('enc/layer1/W'), scope_path('W'), scope_path('/W'), scope_path('x / y')
 ('enc/layer1', None, None, None)
@@ -13,28 +18,21 @@ that one scope, so `tanh(dot(x, W) + b)` named `layer1/h` pulls its Dot, Add and
 
 from __future__ import annotations
 
-import re
-
+from graphlens.graph.scopes import SEPARATOR, is_inferred, scope_of
+from graphlens.graph.scopes import name_scope_path as scope_path   # noqa: F401 (the name rule)
 from graphlens.render.labels import is_constant, printable
 from graphlens.render.scene import SceneCluster
 
-SEPARATOR = "/"
-_SCOPE_PART = re.compile(r"[\w.-]+")
+__all__ = ["assign_scopes", "scope_path"]
 
 
-def scope_path(name) -> str | None:
-    """The scope part of a variable name (before the last '/'), or None when it has none."""
-    if not name or SEPARATOR not in name:
-        return None
-    path = name.rsplit(SEPARATOR, 1)[0]
-    if not all(_SCOPE_PART.fullmatch(part) for part in path.split(SEPARATOR)):
-        return None
-    return path
-
-
-def assign_scopes(nodes, view, prefix, parent_cluster, scene) -> dict:
-    """{Apply or root variable: cluster key} for the scoped ones among `nodes` (drawn, in
-    topological order) and the view's roots; adds the scope clusters to `scene`."""
+def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
+                  folded=None, steps=None) -> tuple:
+    """({Apply or root variable: cluster key}, {scope path: cluster key}) for the scoped ones
+    among `nodes` (drawn, in topological order) and the view's roots; adds the scope clusters
+    to `scene`. `extra_paths` are scopes drawn open around folded boxes, `folded` the
+    roots drawn inside those boxes, and `steps` the update steps in a parameter's scope
+    (fold.py)."""
     ends = {var.owner for var in list(view.outputs) + [value for _, value in view.updates]
             if var.owner is not None}
     drawn = set(nodes)
@@ -43,10 +41,13 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene) -> dict:
         for var in node.inputs:
             if var.owner in drawn:
                 users.setdefault(var.owner, []).append(node)
-    path_of = {}
+    path_of, weak = {}, {}
     # Users come after their inputs, so the reversed order meets every user first.
+    steps = steps or {}
     for node in reversed(nodes):
-        path = scope_path(node.outputs[0].name)
+        path = steps.get(node) or scope_of(node)
+        if path is not None and is_inferred(node) and node not in steps:
+            weak[node], path = path, None
         if path is None and node not in ends:
             # Unscoped readers (a gradient, say) neither pull the op out nor into a scope.
             user_paths = {path_of[user] for user in users.get(node, ()) if user in path_of}
@@ -66,13 +67,19 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene) -> dict:
             seen.add(var)
             roots.append(var)
     for var in roots:
-        path = None if is_constant(var) else scope_path(var.name)
+        path = None if is_constant(var) or var in (folded or ()) else scope_of(var)
+        if path is not None and is_inferred(var):
+            weak[var], path = path, None
         if path is not None:
             path_of[var] = path
-    if not path_of:
-        return {}
+    weak = {item: path for item, path in weak.items() if item not in path_of}
+    # In a folded picture every open scope is drawn as a box: it was opened by name.
+    if folded or len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:
+        path_of.update(weak)
+    if not path_of and not extra_paths:
+        return {}, {}
     cluster_of_path = {}
-    for path in sorted(set(path_of.values())):
+    for path in sorted(set(path_of.values()) | set(extra_paths)):
         parts = path.split(SEPARATOR)
         for depth in range(1, len(parts) + 1):
             sub = SEPARATOR.join(parts[:depth])
@@ -83,4 +90,4 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene) -> dict:
             parent = cluster_of_path.get(SEPARATOR.join(parts[:depth - 1]), parent_cluster)
             scene.clusters.append(SceneCluster(key, "scope", printable(parts[depth - 1]), parent,
                                                tooltip=f"name scope {printable(sub)}"))
-    return {item: cluster_of_path[path] for item, path in path_of.items()}
+    return ({item: cluster_of_path[path] for item, path in path_of.items()}, cluster_of_path)

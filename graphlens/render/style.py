@@ -49,6 +49,9 @@ KIND_ATTRS = {
     "summary": {"shape": "box", "style": "dashed,filled", "fillcolor": "#ffffff",
                 "fontcolor": "#444444", "color": "#888888"},
     "legend": {"shape": "box", "style": "rounded,filled", "fontsize": "10"},
+    # A folded scope (render/fold.py): a box standing for a layer, in the scopes' violet.
+    "fold": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#ece7f6",
+             "color": "#6a51a3", "penwidth": "1.4", "margin": "0.14,0.08"},
     "reference": {"shape": "box", "style": "rounded,dashed", "fontsize": "9",
                   "color": "#888888", "fontcolor": "#444444", "margin": "0.04,0.02"},
     # What a focused picture leaves out: "... 2 more inputs", "... read by 3 more ops".
@@ -65,6 +68,8 @@ EDGE_KIND_ATTRS = {
     "update_tag": {"style": "dashed", "color": "#e6550d"},
     "summary": {"style": "dotted", "color": "#888888"},
     "stub": {"style": "dotted", "color": "#999999", "arrowhead": "none"},
+    # Into a folded box (render/fold.py): a gradient, in the scopes' violet.
+    "gradient": {"color": "#6a51a3", "arrowhead": "empty"},
 }
 
 CLUSTER_ATTRS = {

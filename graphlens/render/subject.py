@@ -34,6 +34,12 @@ class GraphView:
     function: object = None
     fgraph: object = None
 
+    def op_count(self) -> int:
+        """How many Apply nodes the view draws, without walking it when it has a graph."""
+        if self.fgraph is not None:
+            return len(self.fgraph.apply_nodes)
+        return len(self.nodes())
+
     def nodes(self) -> list:
         """The Apply nodes to draw, in a stable topological order (the FunctionGraph's own, when
         the view has one, so node numbers agree with every other view of that graph)."""

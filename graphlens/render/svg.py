@@ -12,18 +12,9 @@ for pictures that must be byte-identical on every machine (docs, golden files).
 
 from __future__ import annotations
 
-from graphlens.render.dot import to_dot
 from graphlens.render.focus_findings import with_route
+from graphlens.render.guard import chosen_backend, draw
 from graphlens.render.layout import render_dot
-from graphlens.config import config
-
-
-def chosen_backend(backend: str | None) -> str | None:
-    """The backend to ask `render_dot` for: the argument, else a non-'auto' `config.layout`."""
-    if backend is not None:
-        return backend
-    configured = getattr(config, "layout", "auto")
-    return None if configured == "auto" else configured
 
 
 def render(dot_text: str, format: str = "svg", backend: str | None = None) -> bytes:
@@ -32,13 +23,18 @@ def render(dot_text: str, format: str = "svg", backend: str | None = None) -> by
 
 
 def to_svg(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
-           title: str | None = None, backend: str | None = None, focus=None) -> str:
+           title: str | None = None, backend: str | None = None, focus=None,
+           example_inputs=None, fold=None, expand=(), fold_rules=(),
+           time_budget: float | None = None) -> str:
     """SVG text of `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
-    Same options as `to_dot`, plus the layout `backend` ('auto', 'system' or 'wasm').
+    Same options as `to_dot`, plus the layout `backend` ('auto', 'system' or 'wasm') and its
+    `time_budget` in seconds (the `layout_time_budget` flag when None; render/guard.py).
 
     >>> svg = to_svg(f, stage='both', backend='wasm')                   # doctest: +SKIP
     """
-    dot_text = to_dot(obj, stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
-                      focus=focus, overlay=with_route(obj, focus, None))
-    return render(dot_text, "svg", backend).decode("utf-8")
+    picture, _ = draw(obj, format="svg", stage=stage, max_nodes=max_nodes, rankdir=rankdir,
+                      title=title, backend=backend, fold=fold, expand=expand,
+                      fold_rules=fold_rules, time_budget=time_budget, focus=focus,
+                      overlay=with_route(obj, focus, None), example_inputs=example_inputs)
+    return picture.decode("utf-8")

@@ -11,6 +11,8 @@ handle one part of it.
 
 from __future__ import annotations
 
+import dataclasses
+
 from graphlens.render import boundary, labels
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
                                        drawn_open, inner_count, is_long, levels, summary_text,
@@ -21,6 +23,8 @@ from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
+from graphlens.render.fold import open_step_scopes, plan_for
+from graphlens.render.fold_boxes import add_fold_note, draw_folds, wire_folds
 from graphlens.render.scopes import assign_scopes, scope_path
 from graphlens.render.style import rule_colors
 from graphlens.tensor.static_shape import static_shapes
@@ -33,12 +37,13 @@ class ViewBuilder:
     """Adds one view's nodes, edges and clusters to a scene."""
 
     def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster,
-                 focus=None, example_inputs=None):
+                 focus=None, example_inputs=None, folds=None):
         self.scene, self.view, self.max_nodes = scene, view, max_nodes
         self.focus = focus           # a focus.Focus: draw only part of the view
         self.selection = None        # what the focus keeps (focus.Selection)
         self.stub_count = 0          # boxes standing for what the focus leaves out
         self.stub_keys = {}
+        self.folds = folds           # fold.FoldOptions, or None: every op drawn
         # Each variable's known shape: declared, refined by example inputs, test values and
         # shared variables' current values (tensor/static_shape.py); types stay as declared.
         self.shapes = static_shapes(list(view.outputs) + [value for _, value in view.updates],
@@ -89,21 +94,28 @@ class ViewBuilder:
         if self.focus is not None:
             self.selection = select(self.focus, self.view, nodes=all_nodes)
             nodes = [node for node in nodes if node in self.selection.nodes]
-        visible = visible_nodes(self.view, nodes, self.max_nodes)
-        shown = [node for node in nodes if node in visible]
-        self.scopes = assign_scopes(shown, self.view, self.prefix, self.cluster, self.scene)
-        self.scope_paths = {scope_path(_name_of(item)) for item in self.scopes} - {None}
+        plan = plan_for(self.view, nodes, self.folds)
+        candidates = [node for node in nodes if node not in plan.unit_of]
+        visible = visible_nodes(self.view, candidates, self.max_nodes)
+        shown = [node for node in candidates if node in visible]
+        self.scopes, scope_clusters = assign_scopes(
+            shown, self.view, self.prefix, self.cluster, self.scene,
+            extra_paths={unit.parent for unit in plan.units if unit.parent},
+            folded=plan.unit_of, steps=open_step_scopes(plan))
+        self.scope_paths = set(scope_clusters)
         self.levels = levels(shown, self.max_nodes)
         self.cut_long_edges = cuts_long_edges(len(shown))
         if self.cluster:
             self._add_stage_cluster(nodes)
+        # Keys number the whole view's walk, focused or not: `b_n5` is one node everywhere.
+        numbers = {node: number for number, node in enumerate(all_nodes)}
+        # Folded boxes first: the ops and roots they stand for then resolve to them.
+        draw_folds(self, plan, numbers, scope_clusters)
         for var in self.view.inputs:
             if self._drawn(var):
                 self._root_key(var)
-        if len(shown) < len(nodes):
-            self._add_summary(nodes, visible)
-        # Keys number the whole view's walk, focused or not: `b_n5` is one node everywhere.
-        numbers = {node: number for number, node in enumerate(all_nodes)}
+        if len(shown) < len(candidates):
+            self._add_summary(candidates, visible)
         for node in shown:
             self.consumer_level = self.levels[node]
             key = f"{self.prefix}_n{numbers[node]}"
@@ -112,14 +124,19 @@ class ViewBuilder:
                 boundary.reader_stub(self, node, self.op_keys[node],
                                      self.scopes.get(node, self.cluster))
         self.consumer_level = None
+        wire_folds(self, plan)
         for position, var in enumerate(self.view.outputs):
             if self._drawn(var):
                 self._add_output(position, var)
+        drawn_updates = set()
         for shared, value in self.view.updates:
             if not (self._drawn(value) and self._drawn(shared)):
                 continue
             tail = self._outer_source(value, self.cluster)
             head, kind = self._root_key(shared), "update"
+            if head == tail or (tail, head) in drawn_updates:
+                continue        # a folded layer's own step, or one already drawn between boxes
+            drawn_updates.add((tail, head))
             if self.cut_long_edges and is_long(self.levels.get(shared, 0),
                                                self.levels.get(value.owner, 0)):
                 # The arrow ends at a tag just below the op computing the new value (an
@@ -395,14 +412,11 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _name_of(item) -> str | None:
-    """The name that put a scoped item (an Apply or a root variable) in its scope."""
-    return item.outputs[0].name if hasattr(item, "outputs") else item.name
-
-
 def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None,
-                focus=None, example_inputs=None) -> Scene:
-    """The scene for one or two views (side by side, each in its own cluster when two).
+                focus=None, example_inputs=None, folds=None) -> Scene:
+    """The scene for one or two views (side by side, each in its own cluster when two);
+    `folds` (a fold.FoldOptions) folds scopes into boxes, None draws every op; `focus` (a
+    focus.Focus) draws only part of each view, whole (a focus is small: it never folds).
 
     `example_inputs` ({input: value}) gives the inputs' lengths, so the types drawn read
     `float64[200, 16]`; test values and shared variables' values count too.
@@ -416,6 +430,12 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
     scene = Scene(title=title if title is not None else _default_title(views))
     if focus is not None:
         scene.title = "\n".join(filter(None, [scene.title, focus.describe()]))
+        folds = None
+    if folds is not None and folds.fold is None:
+        # One decision for the picture, by all it would draw: side by side, both halves fold
+        # or neither does.
+        folds = dataclasses.replace(folds, fold=folds.folds(sum(view.op_count()
+                                                                for view in views)))
     colors = {}
     for view in views:
         origins = origins_of(view.function) if view.stage == "after" else {}
@@ -431,8 +451,9 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
                            in enumerate(view.function.fgraph_before.toposort())}
         builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
                                in_cluster=len(views) > 1, focus=focus,
-                               example_inputs=example_inputs)
+                               example_inputs=example_inputs, folds=folds)
         builder.build()
+    add_fold_note(scene)
     _add_legend(scene, colors, views)
     _add_random_legend(scene)
     return scene

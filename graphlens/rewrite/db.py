@@ -222,6 +222,7 @@ class Driver:
             for out in node.outputs:
                 # What a rewrite builds stands for what the user wrote on that line.
                 out.creation_site = old.creation_site
+                out.scope = old.scope
         if new.owner is not None and new.owner in added and new.name is None:
             new.name = old.name
         readers = [client for client, _ in fgraph.clients[old] if client != OUTPUT]

@@ -306,7 +306,9 @@ class TensorConstant(Constant, TensorVariable):
 
     def clone(self):
         """The same constant (data shared: constants are never mutated)."""
-        return TensorConstant(self.type, self.data, self.name, self.creation_site, self.weak)
+        copy = TensorConstant(self.type, self.data, self.name, self.creation_site, self.weak)
+        copy.scope = self.scope
+        return copy
 
     def signature(self):
         """Hashable key for merging equal constants."""

@@ -36,7 +36,7 @@ def test_show_with_an_empty_layout_exits_2_and_writes_no_empty_svg(
         monkeypatch, write_model, run_cli, tmp_path):
     monkeypatch.setenv("GRAPHLENS_LAYOUT", "wasm")
     graphviz = layout._wasm_graphviz()
-    monkeypatch.setattr(graphviz, "render", lambda dot_text, format: b"")
+    monkeypatch.setattr(graphviz, "render", lambda dot_text, format, time_budget=None: b"")
     result = run_cli("show", write_model(SGN))
     assert result.exit_code == 2, result.stderr
     assert "the wasm layout backend returned an empty svg" in result.stderr

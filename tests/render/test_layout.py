@@ -239,7 +239,7 @@ def test_wasm_crash_is_a_layout_error_and_drops_the_shared_instance(monkeypatch)
     # Last in the file: the next wasm render pays the ~1 s module load again.
     graphviz = layout._wasm_graphviz()
 
-    def crash(dot_text, format):
+    def crash(dot_text, format, time_budget=None):
         raise RuntimeError("wasm trap: out of bounds memory access\nwasm backtrace: ...")
 
     monkeypatch.setattr(graphviz, "render", crash)

@@ -61,7 +61,7 @@ def test_wasmtime_refusing_to_import_is_a_backend_error(monkeypatch, fresh_wasm)
 
 def test_an_empty_picture_from_wasm_is_an_error_not_an_empty_svg(monkeypatch, fresh_wasm):
     graphviz = layout._wasm_graphviz()
-    monkeypatch.setattr(graphviz, "render", lambda dot_text, format: b"")
+    monkeypatch.setattr(graphviz, "render", lambda dot_text, format, time_budget=None: b"")
     with pytest.raises(LayoutBackendError) as caught:
         to_svg(T.exp(T.dvector("x")), backend="wasm")
     assert str(caught.value).startswith("the wasm layout backend returned an empty svg for a "
