@@ -26,6 +26,18 @@ from graphlens.render.scene import SceneCluster
 __all__ = ["assign_scopes", "scope_path"]
 
 
+def _named_calls(items, path_of) -> dict:
+    """{inferred call scope (`HiddenLayer_3`): the scope the user wrote in a name made in that
+    call (`layer1`)}, from items whose scope is a name the user wrote."""
+    alias = {}
+    for item in items:
+        var = item.outputs[0] if hasattr(item, "outputs") else item
+        tag = getattr(var, "scope", None)
+        if tag is not None and tag.path is None and tag.name and not is_inferred(item):
+            alias.setdefault(tag.name.split(SEPARATOR)[0], path_of[item])
+    return alias
+
+
 def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
                   folded=None, steps=None) -> tuple:
     """({Apply or root variable: cluster key}, {scope path: cluster key}) for the scoped ones
@@ -72,6 +84,18 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
             weak[var], path = path, None
         if path is not None:
             path_of[var] = path
+    # Weights the user named `layer1/W` inside a call whose scope is inferred (the tutorial's
+    # HiddenLayer_3) name that call: its ops draw in `layer1` too, one layer one box.
+    # A call that built the graph's outputs is the model's builder, not a layer: its name
+    # stays its own.
+    alias = _named_calls(list(path_of), path_of)
+    for end in ends:
+        if is_inferred(end):
+            alias.pop(scope_of(end).split(SEPARATOR)[0], None)
+    for item, path in list(weak.items()):
+        if item not in path_of and path in alias and item not in ends:
+            path_of[item] = alias[path] + path[len(path.split(SEPARATOR)[0]):]
+            del weak[item]
     weak = {item: path for item, path in weak.items() if item not in path_of}
     # In a folded picture every open scope is drawn as a box: it was opened by name.
     if folded or len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:
