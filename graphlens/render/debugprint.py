@@ -20,11 +20,12 @@ import numpy as np
 from graphlens.graph.basic import Constant
 from graphlens.graph.test_value import tagged_test_value
 from graphlens.render.console import emit
-from graphlens.render.forms import inner_graph
-from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
+from graphlens.printer.forms import inner_graph
+from graphlens.printer.naming import (NameTable, constant_text, is_shared, op_label,
                                      printable, reserved_names, type_text)
-from graphlens.render.pp import inner_formula_text, printable_targets
-from graphlens.render.styled import Rope, collector_paused, plain_lines
+from graphlens.printer.expression import inner_formula_text
+from graphlens.render.pp import printable_targets
+from graphlens.printer.styled import Rope, collector_paused, plain_lines
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
 FOLD_DEPTH = 32

@@ -18,7 +18,7 @@ marked in the before and the after halves alike:
 from __future__ import annotations
 
 from graphlens.graph.basic import toposort
-from graphlens.render.forms import inner_graph
+from graphlens.printer.forms import inner_graph
 from graphlens.render.origins import origins_of
 from graphlens.render.overlay import Overlay
 from graphlens.render.trace_overlay import vanishing_overlay

@@ -15,7 +15,7 @@ from graphlens.render import labels
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
                                        drawn_open, inner_count, is_long, levels, summary_text,
                                        visible_nodes)
-from graphlens.render.forms import inner_graph
+from graphlens.printer.forms import inner_graph
 from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,

@@ -7,7 +7,7 @@ import numpy as np
 import graphlens.tensor as T
 from graphlens import function, shared
 from graphlens.compile.mode import Mode
-from graphlens.render.naming import op_label
+from graphlens.printer.naming import op_label
 
 NO_FUSION = Mode("FAST_RUN", exclude=("fusion",))
 

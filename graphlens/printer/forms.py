@@ -19,10 +19,10 @@ from graphlens.graph.basic import Constant
 from graphlens.graph.inner import inner_graphs
 from graphlens.graph.notation import Func, Infix, Prefix, Special
 from graphlens.graph.op import Op
-from graphlens.render.formula import Shown
-from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
+from graphlens.printer.formula import Shown
+from graphlens.printer.naming import (index_entries, op_label, prop_defaults, scalar_text,
                                      value_text)
-from graphlens.render.styled import Rope
+from graphlens.printer.styled import Rope
 from graphlens.tensor.basic import ARange
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 

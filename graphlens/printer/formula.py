@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from graphlens.graph.notation import ATOM, COMPARE, NEG, POSTFIX
-from graphlens.render.styled import Rope, join_ropes
+from graphlens.printer.styled import Rope, join_ropes
 
 
 class Shown(NamedTuple):
