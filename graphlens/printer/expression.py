@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from graphlens.graph.basic import Constant, toposort
 from graphlens.graph.notation import POSTFIX
-from graphlens.printer.forms import inner_graph, show_apply
+from graphlens.printer.forms import inner_graph, may_have_inner_graph, show_apply
 from graphlens.printer.formula import Shown, TextSyntax
 from graphlens.printer.naming import NameTable, constant_text
 from graphlens.printer.styled import Rope, join_ropes
@@ -36,14 +36,17 @@ class FormulaPrinter:
         self.overrides = dict(overrides or {})
         self.shown = dict(self.overrides)
         self.bound = set()       # variables printed by a name bound on an earlier line
+        self.constants = {}      # constant text -> its Shown piece
 
-    def print_targets(self, targets):
+    def print_targets(self, targets, nodes=None):
         """(lines, shown) for `targets` [(kind, var)]: lines are (target, arrow, rhs) triples.
 
         Bindings come in topological order, then the targets in their order: the formula of an
-        'expr', `label = formula` for an 'output', `W <- formula` for an update of W.
+        'expr', `label = formula` for an 'output', `W <- formula` for an update of W. `nodes`:
+        the targets' toposort, when the caller has it already.
         """
-        nodes = toposort([var for _, var in targets])
+        if nodes is None:
+            nodes = toposort([var for _, var in targets])
         uses = count_uses(nodes)
         labels = self._labels(targets)
         # The first output of each computed variable is defined as `label = formula`.
@@ -137,7 +140,12 @@ class FormulaPrinter:
         if var.owner is not None:
             raise ValueError(f"internal: {var!r} printed before its node")
         if isinstance(var, Constant):
-            shown = self.syntax.leaf(constant_text(var), "const")
+            # Constants repeat (`y + 1.0` a thousand times): one piece per text. Pieces are
+            # never changed once made, so sharing them is safe.
+            text = constant_text(var)
+            shown = self.constants.get(text)
+            if shown is None:
+                shown = self.constants[text] = self.syntax.leaf(text, "const")
         elif var.name or hasattr(var.type, "dtype"):
             shown = self.syntax.name(self.names.name(var))
         else:
@@ -209,16 +217,20 @@ def count_uses(nodes) -> dict:
     """{variable: number of references by `nodes`}; a fused op's input counts once per use
     inside its inner graph, since substituting the inner formula repeats it that often."""
     uses = {}
+    get = uses.get
     for node in nodes:
-        inner = inner_graph(node.op)
-        if inner is not None and not inner.substitutable:
-            inner = None        # a loop prints its step apart: each argument once
-        weights = inner_references((inner.inputs, inner.outputs)) if inner is not None else None
+        inner = inner_graph(node.op) if may_have_inner_graph(type(node.op)) else None
+        if inner is None or not inner.substitutable:
+            # A plain op, or a loop (which prints its step apart): each argument once.
+            for var in node.inputs:
+                uses[var] = get(var, 0) + 1
+            continue
+        weights = inner_references((inner.inputs, inner.outputs))
         for position, var in enumerate(node.inputs):
             weight = 1
-            if weights is not None and position < len(inner.inputs):
+            if position < len(inner.inputs):
                 weight = max(1, weights.get(inner.inputs[position], 0))
-            uses[var] = uses.get(var, 0) + weight
+            uses[var] = get(var, 0) + weight
     return uses
 
 

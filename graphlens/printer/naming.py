@@ -21,7 +21,7 @@ import functools
 
 import numpy as np
 
-from graphlens.graph.basic import Constant, Variable, ancestors
+from graphlens.graph.basic import Constant, Variable, toposort
 
 # Constants with at most this many elements print in full; larger ones print as their type.
 MAX_CONSTANT_ELEMENTS = 8
@@ -34,18 +34,36 @@ def is_shared(var) -> bool:
 
 def reserved_names(outputs) -> set:
     """Every name the user gave to a variable that `outputs` depend on."""
-    return {var.name for var in ancestors(outputs) if var.name}
+    outputs = list(outputs)
+    return reserved_names_of(toposort(outputs), outputs)
+
+
+def reserved_names_of(nodes, roots=()) -> set:
+    """`reserved_names` read off an already walked list of `nodes` (and `roots`, the targets
+    and inputs), so a printer that walks the graph anyway does not walk it twice."""
+    names = {var.name for var in roots if var.name}
+    for node in nodes:
+        for var in node.inputs:
+            if var.name:
+                names.add(var.name)
+        for var in node.outputs:
+            if var.name:
+                names.add(var.name)
+    return names
 
 
 class NameTable:
     """Unique display names for one printout, handed out in the order they are first asked for.
 
     `reserved` holds the user's names found in the graph, so that a generated name (`v1`) never
-    takes one a user chose for a variable printed later.
+    takes one a user chose for a variable printed later. It may be a function returning them:
+    it is then called only when a first name is generated (a graph whose roots all have names
+    is never walked for them).
     """
 
     def __init__(self, reserved=()):
-        self._reserved = set(reserved)
+        self._reserved = set(reserved) if not callable(reserved) else None
+        self._find_reserved = reserved if callable(reserved) else None
         self._by_var = {}
         self._taken = set()
         self._counters = {}
@@ -75,6 +93,8 @@ class NameTable:
         return name
 
     def _next(self, prefix, start):
+        if self._reserved is None:
+            self._reserved = set(self._find_reserved())
         number = self._counters.get(prefix, start)
         while f"{prefix}{number}" in self._taken or f"{prefix}{number}" in self._reserved:
             number += 1
@@ -126,6 +146,11 @@ def constant_text(const) -> str:
     if data.size <= MAX_CONSTANT_ELEMENTS:
         return array_text(data)
     return str(const.type)
+
+
+def is_large_constant(const) -> bool:
+    """True when `constant_text` prints the constant's type, not its value (unnamed, large)."""
+    return not const.name and np.size(const.data) > MAX_CONSTANT_ELEMENTS
 
 
 def type_text(var) -> str:

@@ -21,7 +21,8 @@ from graphlens.graph.basic import Constant
 from graphlens.graph.test_value import tagged_test_value
 from graphlens.render.console import emit
 from graphlens.printer.forms import inner_graph
-from graphlens.printer.naming import (NameTable, constant_text, is_shared, op_label,
+from graphlens.printer.naming import (NameTable, constant_text, is_large_constant, is_shared,
+                                     op_label,
                                      printable, reserved_names, type_text)
 from graphlens.printer.expression import inner_formula_text
 from graphlens.render.pp import printable_targets
@@ -43,10 +44,14 @@ def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: st
 
     >>> text = debugprint(f, file='str', stage='before')      # doctest: +SKIP
     """
-    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage)
     if file == "str":
+        # One pause, the ropes dropped inside it (see pp): the collector never scans them.
         with collector_paused():
-            return plain_lines(lines) + "\n"
+            lines = _tree_lines(obj, depth, print_type, ids, stage)
+            text = plain_lines(lines) + "\n"
+            del lines
+        return text
+    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage)
     if file is None:
         emit(lines)
         return None
@@ -56,6 +61,11 @@ def debugprint(obj, file=None, depth: int = -1, print_type: bool = True, ids: st
 
 def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> list[Rope]:
     """The lines of `debugprint(obj)` as styled ropes."""
+    with collector_paused():
+        return _tree_lines(obj, depth, print_type, ids, stage)
+
+
+def _tree_lines(obj, depth, print_type, ids, stage):
     if ids not in ID_STYLES:
         raise ValueError(f"ids must be one of {ID_STYLES}, got {ids!r} (graphlens never prints "
                          f"Python's id(): it changes from run to run)")
@@ -63,18 +73,18 @@ def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after") -> 
         raise ValueError(f"depth must be -1 (everything) or a positive number of levels, "
                          f"got {depth!r}")
     targets, inputs = printable_targets(obj, stage)
-    with collector_paused():
-        names = NameTable(reserved_names([var for _, var in targets] + inputs))
-        for var in inputs:
-            names.name(var)
-        printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
-        for kind, var in targets:
-            head = None
-            if kind not in ("expr", "output"):
-                head = Rope(names.name(kind), "name").add(" <- ", "keyword")
-            printer.add_tree(var, head)
-        printer.flush_folded()
-        return printer.lines
+    roots = [var for _, var in targets] + inputs
+    names = NameTable(lambda: reserved_names(roots))
+    for var in inputs:
+        names.name(var)
+    printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
+    for kind, var in targets:
+        head = None
+        if kind not in ("expr", "output"):
+            head = Rope(names.name(kind), "name").add(" <- ", "keyword")
+        printer.add_tree(var, head)
+    printer.flush_folded()
+    return printer.lines
 
 
 def char_id(number: int) -> str:
@@ -192,8 +202,7 @@ class TreePrinter:
         if var in self.inner_names:
             return Rope(self.inner_names[var], "name")
         if isinstance(var, Constant):
-            text = constant_text(var)
-            return Rope("constant" if text == type_text(var) else text, "const")
+            return Rope("constant" if is_large_constant(var) else constant_text(var), "const")
         if var.name or hasattr(var.type, "dtype"):
             return Rope(self.names.name(var), "name")
         return Rope(f"<{var.type}>", "mark")

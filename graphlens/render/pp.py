@@ -14,11 +14,11 @@ prints is looked up by its class in `forms.py`.
 from __future__ import annotations
 
 from graphlens.compile.function import Function
-from graphlens.graph.basic import Apply, Variable
+from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.fg import FunctionGraph
 from graphlens.printer.expression import FormulaPrinter
 from graphlens.printer.formula import TextSyntax
-from graphlens.printer.naming import NameTable, reserved_names
+from graphlens.printer.naming import NameTable, reserved_names_of
 from graphlens.printer.styled import Rope, collector_paused, plain_lines
 from graphlens.render.latex import LatexSyntax
 
@@ -33,22 +33,33 @@ def pp(obj, *, latex: bool = False, stage: str = "after") -> str:
     >>> pp(T.exp(x) * 2), pp(T.sum(m, axis=1))              # doctest: +SKIP
     ('exp(x) * 2.0', 'sum(m, axis=1)')
     """
-    lines = formula_lines(obj, latex=latex, stage=stage)
+    # One pause around the whole printout, and the ropes dropped inside it: re-enabling the
+    # collector while they live would make its next pass scan every one of them.
     with collector_paused():
-        return plain_lines(lines)
+        lines = _formula_lines(obj, latex, stage)
+        text = plain_lines(lines)
+        del lines
+    return text
 
 
 def formula_lines(obj, *, latex: bool = False, stage: str = "after") -> list[Rope]:
     """The lines of `pp(obj)` as styled ropes (for colour in a terminal)."""
+    with collector_paused():
+        return _formula_lines(obj, latex, stage)
+
+
+def _formula_lines(obj, latex, stage):
     syntax = LatexSyntax() if latex else TextSyntax()
     targets, inputs = printable_targets(obj, stage)
-    with collector_paused():
-        names = NameTable(reserved_names([var for _, var in targets] + inputs))
-        for var in inputs:
-            names.name(var)
-        printer = FormulaPrinter(syntax, names)
-        lines, _ = printer.print_targets(targets)
-        return syntax.document(lines)
+    outputs = [var for _, var in targets]
+    # One walk serves both the user's names (reserved against generated ones) and the printer.
+    nodes = toposort(outputs)
+    names = NameTable(reserved_names_of(nodes, outputs + inputs))
+    for var in inputs:
+        names.name(var)
+    printer = FormulaPrinter(syntax, names)
+    lines, _ = printer.print_targets(targets, nodes)
+    return syntax.document(lines)
 
 
 def printable_targets(obj, stage: str = "after"):
