@@ -15,7 +15,7 @@ from graphlens.graph.basic import Constant, toposort
 from graphlens.graph.notation import POSTFIX
 from graphlens.printer.forms import inner_graph, may_have_inner_graph, show_apply
 from graphlens.printer.formula import Shown, TextSyntax
-from graphlens.printer.naming import NameTable, constant_text
+from graphlens.printer.naming import NameTable, constant_text, printable, reserved_names_of
 from graphlens.printer.styled import Rope, join_ropes
 
 
@@ -28,10 +28,12 @@ class FormulaPrinter:
     `bind_prefix` and a number: `%1`, or `u1` inside a fused op's own scope.
     """
 
-    def __init__(self, syntax, names: NameTable, overrides=None, split=True, bind_prefix="%"):
+    def __init__(self, syntax, names: NameTable, overrides=None, split=True, bind_prefix="%",
+                 bind=True):
         self.syntax = syntax
         self.names = names
         self.split = split
+        self.bind = bind         # False: a repeated sub-expression is written out each time
         self.bind_prefix = bind_prefix
         self.overrides = dict(overrides or {})
         self.shown = dict(self.overrides)
@@ -70,7 +72,7 @@ class FormulaPrinter:
                     self.bound.add(var)
                 else:
                     deferred[var] = shown.rope
-            elif uses.get(var, 0) > 1 and not _repeatable(node, shown, syntax):
+            elif self.bind and uses.get(var, 0) > 1 and not _repeatable(node, shown, syntax):
                 shown = self._bind(var, shown, lines)
             self.shown[var] = shown
         claimed = set()
@@ -273,3 +275,88 @@ def inner_formula_text(op) -> str:
     """The inner graph of a fused op as one line: `i0 * exp(i1)`, `u1 = exp(i0); u1 * u1`."""
     syntax = TextSyntax()
     return "; ".join(rope.plain() for rope in syntax.lines(inner_lines(op, syntax)))
+
+
+# What a formula cut short shows in place of the part left out.
+CUT = "..."
+
+
+def one_line(var, depth: int | None = 3, names: NameTable | None = None) -> str:
+    """`var` as pp writes it, on one line and cut after `depth` levels of ops: the tracer's
+    messages. A cut part prints `...`; an intermediate the user named prints as its name; a
+    broadcast (`b[None, :]`) does not count as a level. Only the printed part is walked, so a
+    message about a node of a 100,000-node graph costs what its few levels cost.
+
+    >>> one_line(T.sgn(T.dot(X, W1) + b1), depth=2)      # doctest: +SKIP
+    'sgn(... + b1[None, :])'
+    """
+    syntax = TextSyntax()
+    nodes, overrides = _cut_nodes(var, depth, syntax)
+    if names is None:
+        names = NameTable(reserved_names_of(nodes, [var]))
+    printer = FormulaPrinter(syntax, names, overrides, split=False, bind=False)
+    printer.print_targets([("expr", var)], nodes)
+    return printer.show(var).rope.plain()
+
+
+def _cut_nodes(var, depth, syntax):
+    """(the nodes `one_line` prints, in topological order; {variable: Shown} for the cut
+    and named variables printed as leaves)."""
+    overrides, level = {}, {var: 1}
+    frontier = [var] if var.owner is not None else []
+    while frontier:           # breadth first: each variable gets its least level
+        following = []
+        for current in frontier:
+            for child in current.owner.inputs:
+                if child.owner is None or child in level or child in overrides:
+                    continue
+                if child.name:
+                    overrides[child] = syntax.name(printable(child.name))
+                    continue
+                child_level = level[current] + (0 if _is_broadcast(child.owner.op) else 1)
+                if depth is not None and child_level > depth:
+                    overrides[child] = Shown(Rope(CUT, "mark"))
+                    continue
+                level[child] = child_level
+                following.append(child)
+        frontier = following
+    return _ordered([var], overrides), overrides
+
+
+def _is_broadcast(op) -> bool:
+    # Axes added for broadcasting only: `b[None, :]`, printed but not a level of its own.
+    order = getattr(op, "new_order", None)
+    return order is not None and [axis for axis in order if axis != "x"] == list(
+        range(getattr(op, "input_ndim", -1)))
+
+
+def _ordered(outputs, leaves) -> list:
+    """The nodes computing `outputs`, inputs first, not walking past `leaves` (iterative)."""
+    order, done = [], set()
+    for output in outputs:
+        if output.owner is None or output in leaves:
+            continue
+        stack = [(output.owner, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in done:
+                continue
+            if expanded:
+                done.add(node)
+                order.append(node)
+                continue
+            stack.append((node, True))
+            for child in reversed(node.inputs):
+                if child.owner is not None and child not in leaves and child.owner not in done:
+                    stack.append((child.owner, False))
+    return order
+
+
+def label_formula(op, limit: int) -> str:
+    """A fused op's inner formula as its label shows it (`i0 * exp(i1)`, the text debugprint
+    and pp write), or `N ops` when longer than `limit` characters."""
+    text = inner_formula_text(op)
+    if len(text) > limit:
+        count = len(toposort(list(inner_graph(op).outputs)))
+        return f"{count} ops"
+    return text

@@ -52,6 +52,38 @@ def reserved_names_of(nodes, roots=()) -> set:
     return names
 
 
+def graph_names(outputs, inputs=(), nodes=None) -> "NameTable":
+    """The names of a graph's roots, the same in every view (pp, debugprint, pictures, trace):
+    `inputs` first, in order, then every other input and shared variable in the order pp meets
+    it (the toposort of `outputs`, each node's inputs left to right). A user's name stays; a
+    name met a second time becomes `W_2`; an unnamed input is `v1`, an unnamed shared variable
+    `s1`. `nodes`: the toposort of `outputs`, when the caller has it.
+
+    >>> [graph_names([W @ x + b]).name(v) for v in (W, b)]         # doctest: +SKIP
+    ['W', 's1']
+    """
+    outputs, inputs = list(outputs), list(inputs)
+    if nodes is None:
+        nodes = toposort(outputs)
+    table = NameTable(reserved_names_of(nodes, outputs + inputs))
+    for var in inputs:
+        table.name(var)
+    by_var = table._by_var
+    for node in nodes:
+        for var in node.inputs:
+            if var.owner is None and var not in by_var and _named_root(var):
+                table.name(var)
+    for var in outputs:
+        if var.owner is None and _named_root(var):
+            table.name(var)
+    return table
+
+
+def _named_root(var) -> bool:
+    # What printers name (constants print their value, a typeless root its type).
+    return not isinstance(var, Constant) and bool(var.name or hasattr(var.type, "dtype"))
+
+
 class NameTable:
     """Unique display names for one printout, handed out in the order they are first asked for.
 

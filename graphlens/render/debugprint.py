@@ -21,11 +21,10 @@ from graphlens.graph.basic import Constant
 from graphlens.graph.test_value import tagged_test_value
 from graphlens.render.console import emit
 from graphlens.printer.forms import inner_graph
-from graphlens.printer.naming import (NameTable, constant_text, is_large_constant, is_shared,
-                                     op_label,
-                                     printable, reserved_names, type_text)
+from graphlens.printer.naming import (constant_text, is_large_constant, is_shared, op_label,
+                                     printable, type_text)
 from graphlens.printer.expression import inner_formula_text
-from graphlens.render.pp import printable_targets
+from graphlens.render.pp import printable_targets, view_names
 from graphlens.printer.styled import Rope, collector_paused, plain_lines
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
@@ -73,10 +72,7 @@ def _tree_lines(obj, depth, print_type, ids, stage):
         raise ValueError(f"depth must be -1 (everything) or a positive number of levels, "
                          f"got {depth!r}")
     targets, inputs = printable_targets(obj, stage)
-    roots = [var for _, var in targets] + inputs
-    names = NameTable(lambda: reserved_names(roots))
-    for var in inputs:
-        names.name(var)
+    names = view_names(obj, [var for _, var in targets], inputs)
     printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids)
     for kind, var in targets:
         head = None

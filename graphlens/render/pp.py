@@ -18,7 +18,7 @@ from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.fg import FunctionGraph
 from graphlens.printer.expression import FormulaPrinter
 from graphlens.printer.formula import TextSyntax
-from graphlens.printer.naming import NameTable, reserved_names_of
+from graphlens.printer.naming import NameTable, graph_names
 from graphlens.printer.styled import Rope, collector_paused, plain_lines
 from graphlens.render.latex import LatexSyntax
 
@@ -54,12 +54,19 @@ def _formula_lines(obj, latex, stage):
     outputs = [var for _, var in targets]
     # One walk serves both the user's names (reserved against generated ones) and the printer.
     nodes = toposort(outputs)
-    names = NameTable(reserved_names_of(nodes, outputs + inputs))
-    for var in inputs:
-        names.name(var)
+    names = view_names(obj, outputs, inputs, nodes)
     printer = FormulaPrinter(syntax, names)
     lines, _ = printer.print_targets(targets, nodes)
     return syntax.document(lines)
+
+
+def view_names(obj, outputs, inputs, nodes=None) -> NameTable:
+    """The names every view of `obj` gives its roots (printer/naming.py `graph_names`). A
+    compiled function is named from its graph as the user built it, so its graphs before and
+    after the rewrites, and a trace of the same cost, call each variable alike."""
+    if isinstance(obj, Function):
+        return graph_names(obj.fgraph_before.outputs, obj.fgraph_before.inputs)
+    return graph_names(outputs, inputs, nodes)
 
 
 def printable_targets(obj, stage: str = "after"):

@@ -16,6 +16,7 @@ from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cu
                                        drawn_open, inner_count, is_long, levels, summary_text,
                                        visible_nodes)
 from graphlens.printer.forms import inner_graph
+from graphlens.printer.naming import graph_names
 from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
@@ -27,8 +28,11 @@ from graphlens.render.style import rule_colors
 class ViewBuilder:
     """Adds one view's nodes, edges and clusters to a scene."""
 
-    def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster):
+    def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster,
+                 names=None):
         self.scene, self.view, self.max_nodes = scene, view, max_nodes
+        # The roots' names, as pp and the trace give them (`W_2`, `s1`): printer/naming.py.
+        self.names = names if names is not None else graph_names(view.outputs, view.inputs)
         self.origins, self.colors, self.before_keys = origins, colors, before_keys
         self.prefix = {"before": "b", "after": "a", "graph": "g"}[view.stage]
         self.cluster = f"cluster_{self.prefix}" if in_cluster else None
@@ -94,7 +98,7 @@ class ViewBuilder:
                 # The arrow ends at a tag just below the op computing the new value (an
                 # ordinary edge: a tag held only by a non-ranking edge would float to the top).
                 head, kind = self._reference(shared, head, self.cluster), "update_tag"
-            name = labels.printable(shared.name) if shared.name else "a shared variable"
+            name = self.names.name(shared)
             self.scene.edges.append(SceneEdge(tail, head, kind,
                                               tooltip=f"update: the new value of {name}"))
 
@@ -176,8 +180,7 @@ class ViewBuilder:
         kind = "shared" if labels.is_shared(var) else "input"
         name = self.display_name(var)
         label = labels.variable_text(var, name or f"<{kind}>")
-        info = {"kind": kind, "title": labels.printable(var.name) if var.name else
-                f"unnamed {kind}", **_type_info(var),
+        info = {"kind": kind, "title": labels.printable(self.names.name(var)), **_type_info(var),
                 "source": labels.source_text(var)}
         tooltip = f"{kind} {info['title']}: {labels.type_text(var)}"
         value_shape = labels.shared_value_shape(var) if kind == "shared" else None
@@ -209,12 +212,16 @@ class ViewBuilder:
     def display_name(self, var) -> str | None:
         """`var`'s name as drawn: inside its scope's box, without the scope (`W`, not
         `layer1/W`: the box says `layer1`)."""
-        if not var.name:
+        if var.owner is None and not labels.is_constant(var):
+            name = self.names.name(var)      # a root: named as in every other view
+        elif var.name:
+            name = var.name
+        else:
             return None
-        path = scope_path(var.name)
+        path = scope_path(name)
         if path is not None and path in self.scope_paths:
-            return labels.printable(var.name.rsplit("/", 1)[1])
-        return labels.printable(var.name)
+            return labels.printable(name.rsplit("/", 1)[1])
+        return labels.printable(name)
 
     def _add_op(self, node, key, cluster, source_of, extra_info=None):
         """Draw `node` as a box (or, for a fused op, as a cluster of its inner ops)."""
@@ -344,6 +351,10 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
     scene = Scene(title=title if title is not None else _default_title(views))
     colors = {}
+    # One naming for both halves, from the graph as the user built it (as pp names them).
+    function = views[0].function
+    names = (graph_names(function.fgraph_before.outputs, function.fgraph_before.inputs)
+             if function is not None else graph_names(views[0].outputs))
     for view in views:
         origins = origins_of(view.function) if view.stage == "after" else {}
         if origins:
@@ -357,7 +368,7 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
             before_keys = {node: f"b_n{number}" for number, node
                            in enumerate(view.function.fgraph_before.toposort())}
         builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
-                               in_cluster=len(views) > 1)
+                               in_cluster=len(views) > 1, names=names)
         builder.build()
     _add_legend(scene, colors, views)
     _add_random_legend(scene)

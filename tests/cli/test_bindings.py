@@ -67,7 +67,7 @@ def test_parameter_names_rule():
     nameless = shared(6.0)
     assert parameter_names([W, b, W2, b2]) == ["W", "b", "W_2", "b_2"]
     # A name the user gave is never reused for a duplicate.
-    assert parameter_names([W, W2, W_2, nameless]) == ["W", "W_3", "W_2", "<parameter 3>"]
+    assert parameter_names([W, W2, W_2, nameless]) == ["W", "W_3", "W_2", "s1"]
 
 
 def test_a_name_the_user_gave_is_kept_and_the_first_binding_wins():
