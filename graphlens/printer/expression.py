@@ -157,7 +157,8 @@ class FormulaPrinter:
 
     def show_node(self, node) -> Shown:
         """The formula of a one-output node, its inputs already shown."""
-        return show_apply(self, node, [self.show(var) for var in node.inputs])
+        shown = self.shown
+        return show_apply(self, node, [shown.get(var) or self.show(var) for var in node.inputs])
 
     def show_inner_graph(self, node, args) -> Shown:
         """A fused op's inner formula with the outer arguments substituted: `x * exp(y)`.

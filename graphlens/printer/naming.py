@@ -65,16 +65,21 @@ def graph_names(outputs, inputs=(), nodes=None) -> "NameTable":
     outputs, inputs = list(outputs), list(inputs)
     if nodes is None:
         nodes = toposort(outputs)
-    table = NameTable(reserved_names_of(nodes, outputs + inputs))
-    for var in inputs:
-        table.name(var)
-    by_var = table._by_var
+    # One pass finds both the user's names (reserved) and the roots in the order they are met.
+    reserved = {var.name for var in outputs + inputs if var.name}
+    roots = []
     for node in nodes:
         for var in node.inputs:
-            if var.owner is None and var not in by_var and _named_root(var):
-                table.name(var)
-    for var in outputs:
-        if var.owner is None and _named_root(var):
+            if var.name:
+                reserved.add(var.name)
+            if var.owner is None and not isinstance(var, Constant):
+                roots.append(var)
+        for var in node.outputs:
+            if var.name:
+                reserved.add(var.name)
+    table = NameTable(reserved)
+    for var in inputs + roots + [var for var in outputs if var.owner is None]:
+        if var not in table._by_var and _named_root(var):
             table.name(var)
     return table
 
@@ -170,7 +175,10 @@ def constant_text(const) -> str:
     """
     if const.name:
         return printable(const.name)
-    data = np.asarray(const.data)
+    data = const.data
+    if type(data) is np.ndarray and data.size == 1 and data.dtype.kind != "b":
+        return str(data.reshape(())[()])        # the common case, `1.0`, without the detour
+    data = np.asarray(data)
     if data.size == 1:
         # Broadcasting pads constants with length-1 axes (`x * 2` holds a [[2.0]] for a matrix
         # x); the value is what a reader wants, the type printed beside it keeps the rank.
@@ -182,7 +190,9 @@ def constant_text(const) -> str:
 
 def is_large_constant(const) -> bool:
     """True when `constant_text` prints the constant's type, not its value (unnamed, large)."""
-    return not const.name and np.size(const.data) > MAX_CONSTANT_ELEMENTS
+    data = const.data
+    size = data.size if isinstance(data, np.ndarray) else np.size(data)
+    return not const.name and size > MAX_CONSTANT_ELEMENTS
 
 
 def type_text(var) -> str:

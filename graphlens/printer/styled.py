@@ -28,11 +28,13 @@ class Rope:
     __slots__ = ("parts", "length", "nested")
 
     def __init__(self, text=None, style=None):
-        self.parts = []
-        self.length = 0
         self.nested = False     # holds other ropes (else `plain` is one join)
-        if text is not None:
-            self.add(text, style)
+        if text:
+            self.parts = [(text, style)]
+            self.length = len(text)
+        else:
+            self.parts = []
+            self.length = 0
 
     def add(self, text: str, style: str | None = None) -> "Rope":
         """Append `text` (with a style name, or None for plain punctuation)."""
