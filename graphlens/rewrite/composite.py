@@ -21,6 +21,7 @@ from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.printer.expression import label_formula
+from graphlens.printer.naming import op_label
 from graphlens.tensor.elemwise import check_runtime_broadcast
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -88,8 +89,9 @@ class Composite(Op):
         # The one printer's text (printer/expression.py): the label reads as pp and debugprint
         # write the same inner graph, `Composite{i0 * exp(i1)}`.
         text = label_formula(self, MAX_LABEL)
-        suffix = f"{{inplace={','.join(map(str, self.destroyed))}}}" if self.destroyed else ""
-        return f"Composite{{{text}}}{suffix}"
+        # The params as every view spells them (`{destroyed=0}`, printer/naming.py op_label).
+        suffix = op_label(self)[len(type(self).__name__):]
+        return f"{type(self).__name__}{{{text}}}{suffix}"
 
     def make_node(self, *inputs):
         inputs = [as_tensor_variable(v) for v in inputs]

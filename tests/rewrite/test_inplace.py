@@ -28,7 +28,7 @@ def test_the_result_of_a_product_is_reused_for_the_next_elementwise_op():
     x, w = T.dmatrices("x", "w")
     f = _same_as_none([x, w], [T.tanh(T.dot(x, w))], [np.ones((2, 3)), np.ones((3, 4))])
     (node,) = _destroyers(f)
-    assert node.op.label == "Composite{tanh(i0)}{inplace=0}"
+    assert node.op.label == "Composite{tanh(i0)}{destroyed=0}"
 
 
 def test_inputs_constants_and_shared_values_are_never_written():
