@@ -38,9 +38,12 @@ def short_expression(var, depth: int = 3, names=None) -> str:
     return one_line(var, depth, names)
 
 
-def variable_title(var) -> str:
-    """A variable's name, or the short formula that computes it: `W1`, `sigmoid(X @ W)`."""
-    return var.name or short_expression(var)
+def variable_title(var, names=None) -> str:
+    """A variable's name, or the short formula that computes it: `W1`, `sigmoid(X @ W)`; an
+    unnamed root as `names` (the report's NameTable) calls it, so every line agrees."""
+    if var.owner is None and names is not None:
+        return names.name(var)
+    return var.name or short_expression(var, names=names)
 
 
 def parameter_names(params, cost=None) -> list:

@@ -182,7 +182,7 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
                    for var in params]
     node_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, names=names)
                   for var in watched]
-    causes = _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats)
+    causes = _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats, names)
     suspects = _suspects(param_stats, node_stats, thresholds, causes)
     # Loops: the gradient norm of each state at each step, back through time.
     steps = step_gradients(cost, dict(zip(explicit, values)), givens=givens, mode=mode)
@@ -289,7 +289,7 @@ def _dead_units(array):
     return int(alive.size - np.count_nonzero(alive)), int(alive.size)
 
 
-def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats) -> dict:
+def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats, names=None) -> dict:
     """{parameter: ZeroCause} for the parameters whose gradient is all zeros: an op that
     blocks it (structural) or the batch's values (trace/zeros.py)."""
     zero = [position for position, item in enumerate(param_stats) if _is_zero(item.gradient)]
@@ -298,7 +298,7 @@ def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats) -> di
     nodes = toposort([cost])
     context = ZeroContext(nodes, _dependency_masks(nodes, params), value_of, grad_of,
                           {item.variable: item for item in node_stats},
-                          vanishing(cost, params))
+                          vanishing(cost, params), names)
     return {params[position]: zero_gradient_cause(params[position], position, context)
             for position in zero}
 

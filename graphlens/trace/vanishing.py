@@ -236,7 +236,8 @@ def _blocker(node, index, kind, reason, names=None) -> Blocker:
     selects = kind in _SELECTING_KINDS or (kind == "zero_gradient" and op.selector)
     title = "the condition of switch" if kind == "switch_condition" else op_title(op)
     return Blocker(op=op.label, title=title, kind=kind, input_index=index,
-                   expression=short_expression(node.outputs[0], names=names), where=where(node.outputs[0]),
+                   expression=short_expression(node.outputs[0], names=names),
+                   where=where(node.outputs[0]),
                    reason=reason, remedy=remedy, selects=selects, node=node)
 
 

@@ -105,3 +105,14 @@ def test_unnamed_and_repeated_names_read_alike_in_every_view():
                   if node.kind == "shared" and node.key.startswith(prefix + "_")]
         assert sorted(titles) == sorted(expected), titles
     assert "<parameter" not in str(vanishing(cost, params)) and "<float64" not in str(stats)
+
+
+def test_a_report_about_unnamed_weights_calls_them_as_pp_does_on_every_line():
+    x = T.dmatrix("x")
+    W, b, V = shared(np.full((3, 4), 0.5)), shared(np.zeros(4)), shared(np.zeros((4, 2)))
+    cost = T.mean(T.dot(T.tanh(T.dot(x, W) + b), V))
+    text = str(gradient_stats(cost, [W, b, V], {x: np.ones((5, 3))}))
+    assert pp(cost) == "mean(tanh(x @ s1 + s2[None, :]) @ s3)"
+    # The zero-weight cause names V as the parameter table and pp do, not by a count of its own.
+    assert "value zero: s3 is all zeros, so `... @ s3` passes no gradient back to " \
+           "tanh(x @ s1 + s2[None, :])" in " ".join(text.split()), text
