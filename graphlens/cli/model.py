@@ -67,9 +67,10 @@ def load_model(path: str, names=(), *, display_path: str | None = None) -> Model
     """
     display = display_path or _display(path)
     namespace = run_model_file(path, display)
-    from graphlens.cli.bindings import name_unnamed_shared
-    # One name in every view: an unnamed shared variable is called what the file binds it to.
-    name_unnamed_shared(namespace)
+    from graphlens.cli.bindings import name_unnamed
+    # One name in every view: an unnamed shared variable or function is called what the file
+    # binds it to.
+    name_unnamed(namespace)
     drawable, found = collect(namespace)
     chosen = choose(display, namespace, drawable, found, tuple(names))
     cost, params, reason = _gradient_inputs(namespace)

@@ -44,9 +44,9 @@ class Variable:
     def tag(self):
         """Theano's scratchpad: notes, and `tag.test_value` (graph/test_value.py). Made on
         first use, so building a graph without test values costs nothing for it."""
-        tag = self.__dict__.get("_tag")
+        tag = getattr(self, "_tag", None)     # not __dict__: see test_value.tagged_test_value
         if tag is None:
-            tag = self.__dict__["_tag"] = Tag(self)
+            tag = self._tag = Tag(self)
         return tag
 
     def implicit_test_value(self):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from graphlens.graph.basic import Constant
 from graphlens.render import labels
-from graphlens.render.forms import inner_graph
+from graphlens.printer.forms import inner_graph
 from graphlens.render.scene import SceneEdge, SceneNode
 from graphlens.trace.naming import short_expression
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import deque
 
 from graphlens.graph.basic import toposort
-from graphlens.render.forms import inner_graph
+from graphlens.printer.forms import inner_graph
 
 LARGE_GRAPH = 150
 MAX_SPAN = 8

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from graphlens.render.styled import plain_lines
+from graphlens.printer.styled import plain_lines
 
 # The rich style of each style name the printers use.
 RICH_STYLES = {

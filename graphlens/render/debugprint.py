@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from graphlens.graph.basic import Constant
 from graphlens.render.console import emit
-from graphlens.render.forms import inner_graph
-from graphlens.render.naming import (NameTable, constant_text, is_shared, op_label,
-                                     printable, reserved_names, type_text)
-from graphlens.render.pp import inner_formula_text, printable_targets
-from graphlens.render.styled import Rope, collector_paused, plain_lines
+from graphlens.printer.forms import inner_graph
+from graphlens.printer.naming import (constant_text, is_large_constant, is_shared, op_label,
+                                     printable)
+from graphlens.printer.expression import inner_formula_text
+from graphlens.render.pp import printable_targets, view_names
+from graphlens.printer.styled import Rope, collector_paused, plain_lines
 from graphlens.tensor.static_shape import static_shapes
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
@@ -51,11 +52,16 @@ def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: st
     >>> text = debugprint(f, file='str', stage='before')      # doctest: +SKIP
     """
     ids = "CHAR" if ids == "id" else ids
-    lines = tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage,
-                       stop_on_name=stop_on_name, example_inputs=example_inputs)
+    options = dict(depth=depth, print_type=print_type, ids=ids, stage=stage,
+                   stop_on_name=stop_on_name, example_inputs=example_inputs)
     if file == "str":
+        # One pause, the ropes dropped inside it (see pp): the collector never scans them.
         with collector_paused():
-            return plain_lines(lines) + "\n"
+            lines = _tree_lines(obj, **options)
+            text = plain_lines(lines) + "\n"
+            del lines
+        return text
+    lines = tree_lines(obj, **options)
     if file is None:
         emit(lines)
         return None
@@ -66,6 +72,12 @@ def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: st
 def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after",
                stop_on_name=False, example_inputs=None) -> list[Rope]:
     """The lines of `debugprint(obj)` as styled ropes."""
+    with collector_paused():
+        return _tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage,
+                           stop_on_name=stop_on_name, example_inputs=example_inputs)
+
+
+def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inputs):
     if ids not in ID_STYLES:
         raise ValueError(f"ids must be one of {ID_STYLES}, got {ids!r} (graphlens never prints "
                          f"Python's id(): it changes from run to run)")
@@ -73,31 +85,36 @@ def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after",
         raise ValueError(f"depth must be -1 (everything) or a positive number of levels, "
                          f"got {depth!r}")
     targets, inputs = printable_targets(obj, stage)
-    with collector_paused():
-        names = NameTable(reserved_names([var for _, var in targets] + inputs))
-        for var in inputs:
-            names.name(var)
-        printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
-                              stop_on_name=stop_on_name,
-                              shapes=static_shapes([var for _, var in targets],
-                                                   example_inputs))
-        for kind, var in targets:
-            head = None
-            if kind not in ("expr", "output"):
-                head = Rope(names.name(kind), "name").add(" <- ", "keyword")
-            printer.add_tree(var, head)
-        printer.flush_folded()
-        return printer.lines
+    names = view_names(obj, [var for _, var in targets], inputs)
+    printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
+                          stop_on_name=stop_on_name,
+                          shapes=static_shapes([var for _, var in targets], example_inputs))
+    for kind, var in targets:
+        head = None
+        if kind not in ("expr", "output"):
+            head = Rope(names.name(kind), "name").add(" <- ", "keyword")
+        printer.add_tree(var, head)
+    printer.flush_folded()
+    return printer.lines
 
 
 def char_id(number: int) -> str:
-    """Theano's letter ids: 0 -> 'A', 25 -> 'Z', 26 -> 'BA', 27 -> 'BB'."""
-    letters = ""
-    while True:
-        letters = chr(ord("A") + number % 26) + letters
-        number //= 26
-        if number == 0:
-            return letters
+    """Theano's letter ids: 0 -> 'A', 25 -> 'Z', 26 -> 'BA', 27 -> 'BB'.
+
+    Base 26 with A as the digit 0, written two digits at a time (a printout asks 200,000 times).
+    """
+    if number < 676:
+        return _LETTERS[number] if number < 26 else _PAIRS[number]
+    text = _PAIRS[number % 676]
+    number //= 676
+    while number >= 676:
+        text = _PAIRS[number % 676] + text
+        number //= 676
+    return (_LETTERS[number] if number < 26 else _PAIRS[number]) + text
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_PAIRS = [first + second for first in _LETTERS for second in _LETTERS]
 
 
 class TreePrinter:
@@ -119,7 +136,7 @@ class TreePrinter:
         self.inner_names = {}
         self.inner_blocks = {}     # the 'inner graph' line of a fused node -> inner outputs
         self.labels = {}           # op -> label: ops repeat, their labels are computed once
-        self.type_texts = {}       # (type, known shape) -> ' float32[256, 784]'
+        self.type_texts = {}       # type -> ' float32[?, 784]'
 
     def add_tree(self, root, head=None):
         """Print the tree of `root`; `head` (like `W <- `) goes in front of its first line."""
@@ -127,8 +144,7 @@ class TreePrinter:
         stack = [(root, "", "", 1)]
         while stack:
             item, prefix, connector, level = stack.pop()
-            line = Rope()
-            line.add(prefix + connector, "guide")
+            line = Rope(prefix + connector, "guide")
             if head is not None:
                 line.add_rope(head)
                 head = None
@@ -158,45 +174,68 @@ class TreePrinter:
             self.add_tree(var)
 
     def _describe(self, var, line, level) -> list:
-        """Write `var`'s line into `line`; return the children to print under it."""
+        """Write `var`'s line into `line`; return the children to print under it.
+
+        The pieces go straight into the line's parts (as `Rope.add` would put them): this runs
+        once per line, 200,000 times for a 100,000-op chain with its constants."""
+        parts = line.parts
+        length = line.length
         node = var.owner
         if node is None:
-            line.add_rope(self._leaf_label(var))
-            self._add_id(line, var)
-            self._add_type(line, var)
-            if is_shared(var):
-                line.add(" shared", "mark")
-            return []
-        label = self._label(node.op)
-        if len(node.outputs) > 1:
-            label += f".{var.index}"
-        line.add(label, "op")
-        self._add_id(line, var)
-        if var.name:
-            line.add(f" '{printable(var.name)}'", "name")
-        self._add_type(line, var)
-        if node in self.shapes.conflicts and node not in self.expanded:
+            text, style = self._leaf_label(var)
+        else:
+            op = node.op
+            text = self.labels.get(op) or self._label(op)
+            if len(node.outputs) > 1:
+                text += f".{var.index}"
+            style = "op"
+        parts.append((text, style))
+        length += len(text)
+        if self.id_style:
+            text = self.ids.get(var)
+            if text is None:
+                number = len(self.ids)
+                text = f" [id {char_id(number) if self.id_style == 'CHAR' else number}]"
+                self.ids[var] = text
+            parts.append((text, "id"))
+            length += len(text)
+        if node is not None and var.name:
+            text = f" '{printable(var.name)}'"
+            parts.append((text, "name"))
+            length += len(text)
+        if self.print_type:
+            key = (var.type, self.shapes.shape(var))
+            text = self.type_texts.get(key)
+            if text is None:
+                text = self.type_texts[key] = " " + self.shapes.type_text(var)
+            parts.append((text, "type"))
+            length += len(text)
+        line.length = length
+        if node is not None and node in self.shapes.conflicts and node not in self.expanded:
             # Known shapes (test values, shared values) that this op refuses: the call fails here.
             line.add(" ✗ its inputs' known shapes do not fit", "mark")
+        if node is None:
+            if is_shared(var):
+                line.add(" shared", "mark")
+            return ()
         if node in self.expanded:
             line.add(" ···", "mark")
-            return []
+            return ()
         if self.stop_on_name and var.name:
-            return []
+            return ()
         if self.depth != -1 and level >= self.depth:
             if node.inputs:
                 line.add(" …", "mark")
-            return []
+            return ()
         self.expanded.add(node)
         if level > FOLD_DEPTH and node.inputs:
             line.add(" ↓", "mark")
             self.folded.append(var)
-            return []
-        children = list(node.inputs)
+            return ()
         inner = inner_graph(node.op)
         if inner is not None:
-            children.append(self._inner_block(inner))
-        return children
+            return list(node.inputs) + [self._inner_block(inner)]
+        return node.inputs
 
     def _label(self, op) -> str:
         """`Sum{axis=1}`; a fused op shows its inner formula: `Composite{i0 * exp(i1)}`."""
@@ -210,33 +249,15 @@ class TreePrinter:
             self.labels[op] = label
         return label
 
-    def _leaf_label(self, var) -> Rope:
+    def _leaf_label(self, var) -> tuple:
+        """(text, style) of a root's line."""
         if var in self.inner_names:
-            return Rope(self.inner_names[var], "name")
+            return self.inner_names[var], "name"
         if isinstance(var, Constant):
-            text = constant_text(var)
-            return Rope("constant" if text == type_text(var) else text, "const")
+            return "constant" if is_large_constant(var) else constant_text(var), "const"
         if var.name or hasattr(var.type, "dtype"):
-            return Rope(self.names.name(var), "name")
-        return Rope(f"<{var.type}>", "mark")
-
-    def _add_id(self, line, var):
-        if not self.id_style:
-            return
-        text = self.ids.get(var)
-        if text is None:
-            number = len(self.ids)
-            text = f" [id {char_id(number) if self.id_style == 'CHAR' else number}]"
-            self.ids[var] = text
-        line.add(text, "id")
-
-    def _add_type(self, line, var):
-        if self.print_type:
-            key = (var.type, self.shapes.shape(var))
-            text = self.type_texts.get(key)
-            if text is None:
-                text = self.type_texts[key] = " " + self.shapes.type_text(var)
-            line.add(text, "type")
+            return self.names.name(var), "name"
+        return f"<{var.type}>", "mark"
 
     def _inner_block(self, inner):
         """The 'inner graph' line under a node; the inner trees print below it. A fused

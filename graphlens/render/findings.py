@@ -18,7 +18,7 @@ marked in the before and the after halves alike:
 from __future__ import annotations
 
 from graphlens.graph.basic import toposort
-from graphlens.render.forms import inner_graph
+from graphlens.printer.forms import inner_graph
 # match_clones lives beside origins_of (both map a function's graphs onto each other); it is
 # imported here too, where the findings' callers have always found it.
 from graphlens.render.origins import match_clones, origins_of  # noqa: F401

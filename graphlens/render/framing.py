@@ -11,7 +11,7 @@ from __future__ import annotations
 from graphlens.config import config
 from graphlens.render.fold import EXPAND_ALL, FoldOptions
 from graphlens.render.overlay import apply_overlay
-from graphlens.render.styled import collector_paused
+from graphlens.printer.styled import collector_paused
 from graphlens.render.subject import views
 from graphlens.render.viewbuilder import build_scene
 

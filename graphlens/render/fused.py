@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from graphlens.graph.basic import toposort
 from graphlens.render import labels
-from graphlens.render.forms import inner_graph
+from graphlens.printer.forms import inner_graph
 from graphlens.render.scene import SceneCluster, SceneEdge, SceneNode
 from graphlens.tensor.static_shape import static_shapes
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphlens.errors import where
-from graphlens.render import naming
+from graphlens.printer import naming
 
 # Longest label line before wrapping, and longest user text before it is shortened.
 LINE_WIDTH = 34

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from graphlens.graph.notation import ATOM, POSTFIX, POW
-from graphlens.render.formula import Shown, TextSyntax
-from graphlens.render.styled import Rope, join_ropes
+from graphlens.printer.formula import Shown, TextSyntax
+from graphlens.printer.styled import Rope, join_ropes
 
 # Infix symbols in LaTeX; `/` and `**` are written as \frac and superscripts instead.
 INFIX = {"*": r" \cdot ", "@": r" \, ", "//": r" \mathbin{//} ", "%": r" \bmod ",

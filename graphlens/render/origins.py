@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from graphlens.graph.basic import toposort
 from graphlens.graph.provenance import origin_of
-from graphlens.render.forms import inner_graph
+from graphlens.printer.forms import inner_graph
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,14 @@ prints is looked up by its class in `forms.py`.
 from __future__ import annotations
 
 from graphlens.compile.function import Function
-from graphlens.graph.basic import Apply, Constant, Variable, toposort
+from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.fg import FunctionGraph
-from graphlens.graph.notation import POSTFIX
-from graphlens.render.forms import inner_graph, show_apply
-from graphlens.render.formula import Shown, TextSyntax
-from graphlens.render.latex import LatexSyntax
-from graphlens.render.naming import NameTable, constant_text, reserved_names
+from graphlens.printer.expression import FormulaPrinter
+from graphlens.printer.formula import TextSyntax
+from graphlens.printer.naming import NameTable, graph_names
+from graphlens.printer.styled import Rope, collector_paused, plain_lines
 from graphlens.render.pp_shapes import shape_annotated
-from graphlens.render.styled import Rope, collector_paused, join_ropes, plain_lines
+from graphlens.render.latex import LatexSyntax
 
 
 def pp(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
@@ -38,30 +37,46 @@ def pp(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
     >>> pp(T.exp(x) * 2), pp(T.sum(m, axis=1))              # doctest: +SKIP
     ('exp(x) * 2.0', 'sum(m, axis=1)')
     """
-    lines = formula_lines(obj, latex=latex, stage=stage, shapes=shapes,
-                          example_inputs=example_inputs)
+    # One pause around the whole printout, and the ropes dropped inside it: re-enabling the
+    # collector while they live would make its next pass scan every one of them.
     with collector_paused():
-        return plain_lines(lines)
+        lines = _formula_lines(obj, latex, stage, shapes, example_inputs)
+        text = plain_lines(lines)
+        del lines
+    return text
 
 
 def formula_lines(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
                   example_inputs=None) -> list[Rope]:
     """The lines of `pp(obj)` as styled ropes (for colour in a terminal)."""
+    with collector_paused():
+        return _formula_lines(obj, latex, stage, shapes, example_inputs)
+
+
+def _formula_lines(obj, latex, stage, shapes=False, example_inputs=None):
     if shapes and latex:
         raise ValueError("pp(shapes=True) annotates text lines; LaTeX has no comments to hold "
                          "them: use latex=False")
     syntax = LatexSyntax() if latex else TextSyntax()
     targets, inputs = printable_targets(obj, stage)
-    with collector_paused():
-        names = NameTable(reserved_names([var for _, var in targets] + inputs))
-        for var in inputs:
-            names.name(var)
-        printer = FormulaPrinter(syntax, names)
-        lines, shown = printer.print_targets(targets)
-        if shapes:
-            return shape_annotated(syntax.document(lines), lines, shown, targets,
-                                   example_inputs)
-        return syntax.document(lines)
+    outputs = [var for _, var in targets]
+    # One walk serves both the user's names (reserved against generated ones) and the printer.
+    nodes = toposort(outputs)
+    names = view_names(obj, outputs, inputs, nodes)
+    printer = FormulaPrinter(syntax, names)
+    lines, shown = printer.print_targets(targets, nodes)
+    if shapes:
+        return shape_annotated(syntax.document(lines), lines, shown, targets, example_inputs)
+    return syntax.document(lines)
+
+
+def view_names(obj, outputs, inputs, nodes=None) -> NameTable:
+    """The names every view of `obj` gives its roots (printer/naming.py `graph_names`). A
+    compiled function is named from its graph as the user built it, so its graphs before and
+    after the rewrites, and a trace of the same cost, call each variable alike."""
+    if isinstance(obj, Function):
+        return graph_names(obj.fgraph_before.outputs, obj.fgraph_before.inputs)
+    return graph_names(outputs, inputs, nodes)
 
 
 def printable_targets(obj, stage: str = "after"):
@@ -87,247 +102,3 @@ def printable_targets(obj, stage: str = "after"):
     raise TypeError(f"pp and debugprint print a variable, a list of variables, an Apply node, a "
                     f"FunctionGraph or a compiled function; got {type(obj).__name__} "
                     f"{obj!r:.60}")
-
-
-class FormulaPrinter:
-    """Prints the graph of some target variables as binding lines plus their formulas.
-
-    `overrides` maps variables to ready-made Shown pieces: a fused op's inner inputs stand for
-    the outer arguments that way. `split=False` never binds a name to shorten a line (for a
-    formula substituted into another one, whose lines would be lost). Bound names are
-    `bind_prefix` and a number: `%1`, or `u1` inside a fused op's own scope.
-    """
-
-    def __init__(self, syntax, names: NameTable, overrides=None, split=True, bind_prefix="%"):
-        self.syntax = syntax
-        self.names = names
-        self.split = split
-        self.bind_prefix = bind_prefix
-        self.overrides = dict(overrides or {})
-        self.shown = dict(self.overrides)
-        self.bound = set()       # variables printed by a name bound on an earlier line
-
-    def print_targets(self, targets):
-        """(lines, shown) for `targets` [(kind, var)]: lines are (target, arrow, rhs) triples.
-
-        Bindings come in topological order, then the targets in their order: the formula of an
-        'expr', `label = formula` for an 'output', `W <- formula` for an update of W.
-        """
-        nodes = toposort([var for _, var in targets])
-        uses = count_uses(nodes)
-        labels = self._labels(targets)
-        # The first output of each computed variable is defined as `label = formula`.
-        defined = {}
-        for (kind, var), label in zip(targets, labels):
-            if kind == "output" and var.owner is not None and var not in defined:
-                defined[var] = label
-        syntax = self.syntax
-        lines, deferred = [], {}
-        for node in nodes:
-            if len(node.outputs) > 1:
-                self._bind_outputs(node, lines)
-                continue
-            var = node.outputs[0]
-            shown = self._show_within_width(node, lines)
-            if var in defined:
-                if uses.get(var, 0):
-                    # An output other nodes use too: defined where it is first needed.
-                    lines.append((defined[var], "=", shown.rope))
-                    shown = defined[var]
-                    self.bound.add(var)
-                else:
-                    deferred[var] = shown.rope
-            elif uses.get(var, 0) > 1 and not _repeatable(node, shown, syntax):
-                shown = self._bind(var, shown, lines)
-            self.shown[var] = shown
-        claimed = set()
-        for (kind, var), label in zip(targets, labels):
-            if kind == "output" and var in defined and var not in claimed:
-                claimed.add(var)
-                if var in deferred:
-                    lines.append((label, "=", deferred.pop(var)))
-                    self.shown[var] = label
-                continue
-            shown = self.show(var)
-            if kind == "expr":
-                lines.append((None, "=", shown.rope))
-            elif kind == "output":
-                lines.append((label, "=", shown.rope))
-            else:
-                lines.append((syntax.name(self.names.name(kind)), "<-", shown.rope))
-        return lines, self.shown
-
-    def _bind(self, var, shown, lines) -> Shown:
-        """Emit `%k = formula` (or `name = formula` for a named variable); return the name."""
-        syntax = self.syntax
-        target = (syntax.name(self.names.name(var)) if var.name
-                  else syntax.name(self.names.fresh(self.bind_prefix), "bind"))
-        lines.append((target, "=", shown.rope))
-        self.bound.add(var)
-        return target
-
-    def _show_within_width(self, node, lines) -> Shown:
-        """The node's formula; while it is wider than the syntax's width, its widest inline
-        sub-expression is bound to a name first, so no line runs off the screen."""
-        shown = self.show_node(node)
-        # The budget leaves room for the `%12 = ` in front.
-        while self.split and shown.rope.length > self.syntax.width - 8:
-            widest = None
-            for var in node.inputs:
-                if var.owner is None or var in self.bound or var in self.overrides:
-                    continue
-                length = self.shown[var].rope.length
-                if length > self.syntax.short_length and (
-                        widest is None or length > self.shown[widest].rope.length):
-                    widest = var
-            if widest is None:
-                break
-            self.shown[widest] = self._bind(widest, self.shown[widest], lines)
-            shown = self.show_node(node)
-        return shown
-
-    def _labels(self, targets):
-        """The label of each target, in order: an output's own name, else `out1`, `out2`, ...;
-        None for an 'expr' or an update."""
-        labels = []
-        for kind, var in targets:
-            if kind != "output":
-                labels.append(None)
-            elif var.name and var.owner is not None and not self.names.has_name(var):
-                labels.append(self.syntax.name(self.names.name(var)))
-            else:
-                labels.append(self.syntax.name(self.names.fresh("out"), "bind"))
-        return labels
-
-    def show(self, var) -> Shown:
-        """The Shown piece of a variable already walked, or of a root."""
-        shown = self.shown.get(var)
-        if shown is not None:
-            return shown
-        if var.owner is not None:
-            raise ValueError(f"internal: {var!r} printed before its node")
-        if isinstance(var, Constant):
-            shown = self.syntax.leaf(constant_text(var), "const")
-        elif var.name or hasattr(var.type, "dtype"):
-            shown = self.syntax.name(self.names.name(var))
-        else:
-            shown = self.syntax.leaf(f"<{var.type}>", "mark")
-        self.shown[var] = shown
-        return shown
-
-    def show_node(self, node) -> Shown:
-        """The formula of a one-output node, its inputs already shown."""
-        return show_apply(self, node, [self.show(var) for var in node.inputs])
-
-    def show_inner_graph(self, node, args) -> Shown:
-        """A fused op's inner formula with the outer arguments substituted: `x * exp(y)`.
-
-        When an inner sub-expression is used more than once, substituting would repeat it; the
-        formula then prints as `Composite{u1 = exp(i0); u1 * u1}(x)`, its inputs named `i0, i1,
-        ...` and its own bindings `u1, u2, ...` (a scope apart from the outer `%1, %2`).
-        """
-        graph = inner_graph(node.op)
-        inputs, outputs = list(graph.inputs), list(graph.outputs)
-        references = inner_references((inputs, outputs))
-        repeated = any(count > 1 for var, count in references.items() if var.owner is not None)
-        if len(outputs) == 1 and not repeated and len(inputs) == len(args):
-            inner = FormulaPrinter(self.syntax, self.names, dict(zip(inputs, args)), split=False)
-            inner.print_targets([("expr", outputs[0])])
-            return inner.show(outputs[0])
-        return self.syntax.inner_formula(type(node.op).__name__,
-                                         inner_lines(node.op, self.syntax), args)
-
-    def show_closed_inner_graph(self, node, args, graph) -> Shown:
-        """A loop: `scan(fn={h[t] = tanh(x[t] @ W + h[t-1])}, steps=n)(x, h0[None, :], W)`.
-
-        The step's inputs print under their own names (`x[t]`, `h[t-1]`), its outputs as
-        `name = formula`; node inputs that no inner input stands for are keywords (`steps=`)."""
-        syntax = self.syntax
-        # The step's lines joined on one line, never aligned (LaTeX's `&=` would break the call).
-        body = join_ropes([TextSyntax.line(syntax, target, arrow, rhs)
-                           for target, arrow, rhs in inner_lines(node.op, syntax, graph)], "; ")
-        parts = [Shown(Rope("fn=").add_rope(syntax.braces(body)))]
-        keyword_positions = {position for _, position in graph.keywords}
-        for key, position in graph.keywords:
-            parts.append(Shown(Rope(f"{key}=").add_rope(args[position].rope)))
-        head = syntax.call(graph.name or type(node.op).__name__.lower(), parts)
-        rest = [shown.rope for position, shown in enumerate(args)
-                if position not in keyword_positions]
-        return Shown(Rope().add_rope(head.rope).add("(").add_rope(join_ropes(rest, ", "))
-                     .add(")"))
-
-    def _bind_outputs(self, node, lines):
-        """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
-        shown = show_apply(self, node, [self.show(var) for var in node.inputs])
-        targets = [self.syntax.name(self.names.fresh(self.bind_prefix), "bind")
-                   for _ in node.outputs]
-        lines.append((Shown(join_ropes([t.rope for t in targets], ", ")), "=", shown.rope))
-        for var, target in zip(node.outputs, targets):
-            self.shown[var] = target
-
-
-def _repeatable(node, shown, syntax) -> bool:
-    """True for a short postfix piece (`W.T`, `b[None, :]`, `x.shape[0]`) or a short formula
-    of constants (`1.0 * 0.01`): cheaper to read twice than to look up. Anything else used
-    twice is bound to a name."""
-    if shown.rope.length > syntax.short_length:
-        return False
-    return shown.precedence == POSTFIX or all(isinstance(v, Constant) for v in node.inputs)
-
-
-def count_uses(nodes) -> dict:
-    """{variable: number of references by `nodes`}; a fused op's input counts once per use
-    inside its inner graph, since substituting the inner formula repeats it that often."""
-    uses = {}
-    for node in nodes:
-        inner = inner_graph(node.op)
-        if inner is not None and not inner.substitutable:
-            inner = None        # a loop prints its step apart: each argument once
-        weights = inner_references((inner.inputs, inner.outputs)) if inner is not None else None
-        for position, var in enumerate(node.inputs):
-            weight = 1
-            if weights is not None and position < len(inner.inputs):
-                weight = max(1, weights.get(inner.inputs[position], 0))
-            uses[var] = uses.get(var, 0) + weight
-    return uses
-
-
-def inner_references(inner) -> dict:
-    """{variable: references} in the inner graph `inner` = (inputs, outputs), outputs included."""
-    _, outputs = inner
-    references = {}
-    for var in outputs:
-        references[var] = references.get(var, 0) + 1
-    for node in toposort(outputs):
-        for var in node.inputs:
-            references[var] = references.get(var, 0) + 1
-    return references
-
-
-def inner_lines(op, syntax, graph=None) -> list:
-    """The lines of an op's inner graph. A fused kernel's inputs print as `i0, i1, ...`, its
-    bindings `u1, u2, ...`; a loop's inputs and outputs under their own names (`h[t-1]`)."""
-    graph = graph or inner_graph(op)
-    inputs, outputs = list(graph.inputs), list(graph.outputs)
-    if graph.substitutable:
-        placeholders = {var: syntax.name(f"i{position}") for position, var in enumerate(inputs)}
-        names = NameTable(reserved={f"i{position}" for position in range(len(inputs))})
-    else:
-        names = NameTable(reserved={var.name for var in inputs if var.name})
-        placeholders = {var: syntax.name(names.name(var)) for var in inputs}
-    printer = FormulaPrinter(syntax, names, placeholders, bind_prefix="u")
-    if not graph.substitutable and graph.output_names:
-        lines, _ = printer.print_targets([("expr", out) for out in outputs])
-        head, tail = lines[:-len(outputs)], lines[-len(outputs):]
-        return head + [(syntax.name(name, "bind"), "=", rhs)
-                       for name, (_, _, rhs) in zip(graph.output_names, tail)]
-    kinds = [("expr", out) for out in outputs] if len(outputs) == 1 else [
-        ("output", out) for out in outputs]
-    lines, _ = printer.print_targets(kinds)
-    return lines
-
-
-def inner_formula_text(op) -> str:
-    """The inner graph of a fused op as one line: `i0 * exp(i1)`, `u1 = exp(i0); u1 * u1`."""
-    syntax = TextSyntax()
-    return "; ".join(rope.plain() for rope in syntax.lines(inner_lines(op, syntax)))

@@ -14,7 +14,7 @@ tanh(x)  # float64[256, 784]
 
 from __future__ import annotations
 
-from graphlens.render.styled import Rope
+from graphlens.printer.styled import Rope
 from graphlens.tensor.static_shape import static_shapes
 
 

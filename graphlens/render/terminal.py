@@ -15,7 +15,7 @@ from __future__ import annotations
 from graphlens.render.console import RICH_STYLES, emit, rich_text  # noqa: F401
 from graphlens.render.debugprint import tree_lines
 from graphlens.render.pp import formula_lines
-from graphlens.render.styled import plain_lines
+from graphlens.printer.styled import plain_lines
 
 
 class Formula:

@@ -17,8 +17,9 @@ from graphlens.render import boundary, labels
 from graphlens.render.collapse import (LARGE_GRAPH, MAX_OPEN_FUSED, MAX_SPAN, cuts_long_edges,
                                        drawn_open, inner_count, is_long, levels, summary_text,
                                        visible_nodes)
+from graphlens.printer.forms import inner_graph
+from graphlens.printer.naming import graph_names
 from graphlens.render.focus import select
-from graphlens.render.forms import inner_graph
 from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
@@ -37,7 +38,7 @@ class ViewBuilder:
     """Adds one view's nodes, edges and clusters to a scene."""
 
     def __init__(self, scene, view, max_nodes, origins, colors, before_keys, in_cluster,
-                 focus=None, example_inputs=None, folds=None):
+                 focus=None, example_inputs=None, folds=None, names=None):
         self.scene, self.view, self.max_nodes = scene, view, max_nodes
         self.focus = focus           # a focus.Focus: draw only part of the view
         self.selection = None        # what the focus keeps (focus.Selection)
@@ -48,6 +49,8 @@ class ViewBuilder:
         # shared variables' current values (tensor/static_shape.py); types stay as declared.
         self.shapes = static_shapes(list(view.outputs) + [value for _, value in view.updates],
                                     example_inputs)
+        # The roots' names, as pp and the trace give them (`W_2`, `s1`): printer/naming.py.
+        self.names = names if names is not None else graph_names(view.outputs, view.inputs)
         self.origins, self.colors, self.before_keys = origins, colors, before_keys
         self.prefix = {"before": "b", "after": "a", "graph": "g"}[view.stage]
         self.cluster = f"cluster_{self.prefix}" if in_cluster else None
@@ -142,7 +145,7 @@ class ViewBuilder:
                 # The arrow ends at a tag just below the op computing the new value (an
                 # ordinary edge: a tag held only by a non-ranking edge would float to the top).
                 head, kind = self._reference(shared, head, self.cluster), "update_tag"
-            name = labels.printable(shared.name) if shared.name else "a shared variable"
+            name = self.names.name(shared)
             self.scene.edges.append(SceneEdge(tail, head, kind,
                                               tooltip=f"update: the new value of {name}"))
 
@@ -232,8 +235,8 @@ class ViewBuilder:
         kind = "shared" if labels.is_shared(var) else "input"
         name = self.display_name(var)
         label = f"{name or f'<{kind}>'}\n{self.type_text(var)}"
-        info = {"kind": kind, "title": labels.printable(var.name) if var.name else
-                f"unnamed {kind}", **self.type_info(var),
+        info = {"kind": kind, "title": labels.printable(self.names.name(var)),
+                **self.type_info(var),
                 "source": labels.source_text(var)}
         tooltip = f"{kind} {info['title']}: {self.type_text(var)}"
         # The label's type already shows the current value's lengths; the tooltip says that
@@ -266,12 +269,16 @@ class ViewBuilder:
     def display_name(self, var) -> str | None:
         """`var`'s name as drawn: inside its scope's box, without the scope (`W`, not
         `layer1/W`: the box says `layer1`)."""
-        if not var.name:
+        if var.owner is None and not labels.is_constant(var):
+            name = self.names.name(var)      # a root: named as in every other view
+        elif var.name:
+            name = var.name
+        else:
             return None
-        path = scope_path(var.name)
+        path = scope_path(name)
         if path is not None and path in self.scope_paths:
-            return labels.printable(var.name.rsplit("/", 1)[1])
-        return labels.printable(var.name)
+            return labels.printable(name.rsplit("/", 1)[1])
+        return labels.printable(name)
 
     def _add_op(self, node, key, cluster, source_of, extra_info=None):
         """Draw `node` as a box (or, for a fused op, as a cluster of its inner ops)."""
@@ -437,6 +444,10 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
         folds = dataclasses.replace(folds, fold=folds.folds(sum(view.op_count()
                                                                 for view in views)))
     colors = {}
+    # One naming for both halves, from the graph as the user built it (as pp names them).
+    function = views[0].function
+    names = (graph_names(function.fgraph_before.outputs, function.fgraph_before.inputs)
+             if function is not None else graph_names(views[0].outputs))
     for view in views:
         origins = origins_of(view.function) if view.stage == "after" else {}
         if origins:
@@ -451,7 +462,7 @@ def build_scene(views, *, max_nodes: int | None = 1000, title: str | None = None
                            in enumerate(view.function.fgraph_before.toposort())}
         builder = ViewBuilder(scene, view, max_nodes, origins, colors, before_keys,
                                in_cluster=len(views) > 1, focus=focus,
-                               example_inputs=example_inputs, folds=folds)
+                               example_inputs=example_inputs, folds=folds, names=names)
         builder.build()
     add_fold_note(scene)
     _add_legend(scene, colors, views)

@@ -18,8 +18,10 @@ from graphlens.backprop import grad
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Apply, Constant, clone_graph, toposort
 from graphlens.graph.inner import InnerGraph
-from graphlens.graph.notation import Func, Infix, Prefix
+from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
+from graphlens.printer.expression import label_formula
+from graphlens.printer.naming import op_label
 from graphlens.tensor.elemwise import check_runtime_broadcast
 from graphlens.tensor.fill import Second
 from graphlens.tensor.variable import as_tensor_variable
@@ -86,9 +88,12 @@ class Composite(Op):
 
     @cached_property
     def label(self):
-        text = formula(self.inner_inputs, self.inner_output)
-        suffix = f"{{inplace={','.join(map(str, self.destroyed))}}}" if self.destroyed else ""
-        return f"Composite{{{text}}}{suffix}"
+        # The one printer's text (printer/expression.py): the label reads as pp and debugprint
+        # write the same inner graph, `Composite{i0 * exp(i1)}`.
+        text = label_formula(self, MAX_LABEL)
+        # The params as every view spells them (`{destroyed=0}`, printer/naming.py op_label).
+        suffix = op_label(self)[len(type(self).__name__):]
+        return f"{type(self).__name__}{{{text}}}{suffix}"
 
     def make_node(self, *inputs):
         inputs = [as_tensor_variable(v) for v in inputs]
@@ -362,31 +367,3 @@ def _spare(spare, shape, dtype):
 
 # Longest inner formula shown in a label; bigger composites show their size instead.
 MAX_LABEL = 60
-
-
-def formula(inner_inputs, output) -> str:
-    """The inner graph as one line, `tanh(i0 + i1) * i2`, or `204 ops` when that is too long."""
-    # Each value's text, and that text as an operand: infix results get parentheses there.
-    text = {var: (f"i{i}", f"i{i}") for i, var in enumerate(inner_inputs)}
-    nodes = toposort([output])
-    for node in nodes:
-        for var in node.inputs:
-            if var not in text:
-                data = np.asarray(getattr(var, "data", np.nan))
-                shown = repr(data.item()) if data.size == 1 else "c"
-                text[var] = (shown, shown)
-        notation = node.op.notation
-        if isinstance(notation, Infix):
-            body = f" {notation.symbol} ".join(text[var][1] for var in node.inputs)
-            shown = (body, f"({body})")
-        elif isinstance(notation, Prefix):
-            body = f"{notation.symbol}{text[node.inputs[0]][1]}"
-            shown = (body, body)
-        else:
-            name = notation.name if isinstance(notation, Func) else type(node.op).__name__
-            body = f"{name}({', '.join(text[var][0] for var in node.inputs)})"
-            shown = (body, body)
-        if len(body) > MAX_LABEL:
-            return f"{len(nodes)} ops"
-        text[node.outputs[0]] = shown
-    return text[output][0]

@@ -26,7 +26,8 @@ from graphlens.tensor.compare import Maximum
 from graphlens.tensor.math import Tanh
 from graphlens.tensor.nnet import Relu, Sigmoid
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
-from graphlens.trace.naming import op_title, parameter_names, short_expression
+from graphlens.printer.naming import graph_names
+from graphlens.trace.naming import op_title, short_expression
 from graphlens.trace.report import format_stats, rich_stats
 from graphlens.trace.steps import step_gradients
 from graphlens.trace.vanishing import _dependency_masks, vanishing
@@ -174,19 +175,22 @@ def gradient_stats(cost, wrt, inputs, *, mode=None, saturation=0.99, saturated_f
     grad_values = iter(rest[len(params) + len(watched):])
     grad_of = {var: (next(grad_values) if g is not None else None)
                for var, g in zip(params + watched, gradients)}
-    param_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, name)
-                   for name, var in zip(parameter_names(params), params)]
-    node_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds)
+    # One naming for the whole report, the one pp uses (printer/naming.py): a parameter, an
+    # input and a root inside a formula are called alike on every line.
+    names = graph_names([cost])
+    param_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, names.name(var))
+                   for var in params]
+    node_stats = [_node_stats(var, value_of[var], grad_of[var], thresholds, names=names)
                   for var in watched]
-    causes = _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats)
+    causes = _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats, names)
     suspects = _suspects(param_stats, node_stats, thresholds, causes)
     # Loops: the gradient norm of each state at each step, back through time.
     steps = step_gradients(cost, dict(zip(explicit, values)), givens=givens, mode=mode)
     rank = {kind: position for position, kind in enumerate(SUSPECT_KINDS)}
     suspects = sorted(_step_suspects(steps, thresholds) + suspects,
                       key=lambda suspect: rank[suspect.kind])
-    return GradientStats(cost=short_expression(cost), cost_value=float(cost_value),
-                         batch={_input_name(var): tuple(np.shape(value))
+    return GradientStats(cost=short_expression(cost, names=names), cost_value=float(cost_value),
+                         batch={names.name(var): tuple(np.shape(value))
                                 for var, value in zip(explicit, values)},
                          parameters=param_stats, nodes=node_stats, suspects=suspects,
                          thresholds=thresholds, steps=steps)
@@ -231,10 +235,6 @@ def _check_complete(cost, explicit):
                                 f"for each in inputs ({{variable: value}})")
 
 
-def _input_name(var) -> str:
-    return var.name or f"<{var.type}>"
-
-
 def watched_variables(cost, params) -> list:
     """The float node outputs that depend on a parameter, in topological order: the nodes
     `gradient_stats` reports on. One forward pass.
@@ -254,10 +254,10 @@ def watched_variables(cost, params) -> list:
     return watched
 
 
-def _node_stats(var, value, gradient, thresholds, parameter_name=None) -> NodeStats:
+def _node_stats(var, value, gradient, thresholds, parameter_name=None, names=None) -> NodeStats:
     owner = var.owner
     is_parameter = parameter_name is not None
-    name = parameter_name if is_parameter else (var.name or short_expression(var))
+    name = parameter_name if is_parameter else (var.name or short_expression(var, names=names))
     saturated = dead = units = None
     op = owner.op if owner is not None and not is_parameter else None
     array = np.asarray(value)
@@ -289,7 +289,7 @@ def _dead_units(array):
     return int(alive.size - np.count_nonzero(alive)), int(alive.size)
 
 
-def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats) -> dict:
+def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats, names=None) -> dict:
     """{parameter: ZeroCause} for the parameters whose gradient is all zeros: an op that
     blocks it (structural) or the batch's values (trace/zeros.py)."""
     zero = [position for position, item in enumerate(param_stats) if _is_zero(item.gradient)]
@@ -298,7 +298,7 @@ def _zero_causes(cost, params, param_stats, value_of, grad_of, node_stats) -> di
     nodes = toposort([cost])
     context = ZeroContext(nodes, _dependency_masks(nodes, params), value_of, grad_of,
                           {item.variable: item for item in node_stats},
-                          vanishing(cost, params))
+                          vanishing(cost, params), names)
     return {params[position]: zero_gradient_cause(params[position], position, context)
             for position in zero}
 

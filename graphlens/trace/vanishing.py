@@ -21,7 +21,8 @@ from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import toposort
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
-from graphlens.trace.naming import op_title, parameter_names, short_expression
+from graphlens.printer.naming import graph_names
+from graphlens.trace.naming import op_title, short_expression
 from graphlens.trace.remedies import KIND_REMEDIES, remedy_for
 from graphlens.trace.report import format_vanishing, rich_vanishing
 
@@ -126,10 +127,12 @@ def vanishing(cost, wrt, consider_constant=None) -> VanishingReport:
     reachable, frontier = _reverse_reachability(cost, nodes, depends, constants)
     order = {node: position for position, node in enumerate(nodes)}
     frontier.sort(key=lambda item: (order[item[0]], item[1]))
-    blockers = [(_blocker(node, index, kind, reason), depends[node.inputs[index]])
+    # One naming for the report, pp's (printer/naming.py): parameters and roots in formulas.
+    table = graph_names([cost], nodes=nodes)
+    names = [table.name(var) for var in params]
+    blockers = [(_blocker(node, index, kind, reason, table), depends[node.inputs[index]])
                 for node, index, kind, reason in frontier]
     cost_mask = depends.get(cost, 0)
-    names = parameter_names(params)
     findings, flowing = [], []
     for position, var in enumerate(params):
         bit = 1 << position
@@ -139,7 +142,7 @@ def vanishing(cost, wrt, consider_constant=None) -> VanishingReport:
         else:
             findings.append(finding)
     blocked = {node.inputs[index] for node, index, _, _ in frontier}
-    return VanishingReport(cost=short_expression(cost), cost_where=where(cost),
+    return VanishingReport(cost=short_expression(cost, names=table), cost_where=where(cost),
                            parameters=names,
                            findings=findings, flowing=flowing, blocked_variables=blocked,
                            reachable_variables=reachable, cost_variable=cost)
@@ -222,7 +225,7 @@ def _conversion(node):
                      f"bool values carry no gradient")
 
 
-def _blocker(node, index, kind, reason) -> Blocker:
+def _blocker(node, index, kind, reason, names=None) -> Blocker:
     op = node.op
     if kind == "constant":
         remedy = KIND_REMEDIES["constant"]
@@ -233,7 +236,8 @@ def _blocker(node, index, kind, reason) -> Blocker:
     selects = kind in _SELECTING_KINDS or (kind == "zero_gradient" and op.selector)
     title = "the condition of switch" if kind == "switch_condition" else op_title(op)
     return Blocker(op=op.label, title=title, kind=kind, input_index=index,
-                   expression=short_expression(node.outputs[0]), where=where(node.outputs[0]),
+                   expression=short_expression(node.outputs[0], names=names),
+                   where=where(node.outputs[0]),
                    reason=reason, remedy=remedy, selects=selects, node=node)
 
 

@@ -51,6 +51,7 @@ class ZeroContext:
     grad_of: dict
     stats_of: dict
     report: object
+    names: object = None    # the report's NameTable (printer/naming.py), for unnamed roots
 
 
 def zero_gradient_cause(param, position, context) -> ZeroCause:
@@ -110,12 +111,12 @@ def _value(var, context):
 
 
 def _classify(node, var, context) -> ZeroCause:
-    title, reader = variable_title(var), op_title(node.op)
+    title, reader = variable_title(var, context.names), op_title(node.op)
     for other in node.inputs:
         if other is var or not _all_zero(_value(other, context)) or \
                 np.size(_value(other, context)) < 2:
             continue
-        name = variable_title(other)
+        name = variable_title(other, context.names)
         if not getattr(other, "is_shared", False):
             # All-zero activations: dead units upstream, or another value.
             dead = _dead(other, reader, context)
@@ -126,10 +127,10 @@ def _classify(node, var, context) -> ZeroCause:
                 f"no gradient back to {title}",
                 f"find why {name} is all zeros: the graph lets a gradient through, these "
                 f"values make it 0")
+        reading = short_expression(node.outputs[0], depth=1, names=context.names)
         return ZeroCause(
-            "zero_weights", f"value zero: {name} is all zeros, so "
-            f"`{short_expression(node.outputs[0], depth=1)}` passes no gradient back to {title} "
-            f"(nor to anything below it)",
+            "zero_weights", f"value zero: {name} is all zeros, so `{reading}` passes no "
+            f"gradient back to {title} (nor to anything below it)",
             f"initialise {name} with small random values (e.g. rng.normal(0, 0.01, shape), "
             f"or uniform in +-sqrt(6 / (fan_in + fan_out))): all-zero weights stop the "
             f"gradient to every layer below them")
@@ -140,7 +141,8 @@ def _classify(node, var, context) -> ZeroCause:
     if stats is not None and stats.saturated is not None and stats.saturated >= 1.0:
         return ZeroCause(
             "saturated", f"value zero: every {reader} output of "
-            f"{variable_title(node.outputs[0])} is saturated, where its derivative is 0",
+            f"{variable_title(node.outputs[0], context.names)} is saturated, where its "
+            f"derivative is 0",
             "scale the inputs or the initial weights down so the units start in their linear "
             "range (or normalise the pre-activations)")
     return ZeroCause(
@@ -155,7 +157,7 @@ def _dead(var, reader, context) -> ZeroCause | None:
     if stats is None or not stats.units or stats.dead_units != stats.units:
         return None
     return ZeroCause(
-        "dead_units", f"value zero: every unit of {variable_title(var)} is 0 on the whole "
-        f"batch (dead relu units pass no gradient to {reader}'s inputs)",
+        "dead_units", f"value zero: every unit of {variable_title(var, context.names)} is 0 on "
+        f"the whole batch (dead relu units pass no gradient to {reader}'s inputs)",
         "start the biases slightly positive, lower the learning rate, or use a leaky relu "
         "(T.nnet.relu(x, alpha=0.01))")

@@ -3,7 +3,7 @@ to (`V`, `layer2.W`), never `wrt[2]` or `<float64[?, ?]>`; duplicates told apart
 
 import graphlens.tensor as T
 from graphlens import shared
-from graphlens.cli.bindings import name_unnamed_shared
+from graphlens.cli.bindings import name_unnamed
 from graphlens.trace.naming import parameter_names
 
 LAYERS = """\
@@ -67,13 +67,54 @@ def test_parameter_names_rule():
     nameless = shared(6.0)
     assert parameter_names([W, b, W2, b2]) == ["W", "b", "W_2", "b_2"]
     # A name the user gave is never reused for a duplicate.
-    assert parameter_names([W, W2, W_2, nameless]) == ["W", "W_3", "W_2", "<parameter 3>"]
+    assert parameter_names([W, W2, W_2, nameless]) == ["W", "W_3", "W_2", "s1"]
 
 
 def test_a_name_the_user_gave_is_kept_and_the_first_binding_wins():
     named, unnamed = shared(1.0, name="kept"), shared(2.0)
     namespace = {"alias": named, "first": unnamed, "second": unnamed, "_private": shared(3.0),
                  "x": T.dscalar()}
-    name_unnamed_shared(namespace)
+    name_unnamed(namespace)
     assert named.name == "kept" and unnamed.name == "first"
     assert namespace["_private"].name is None and namespace["x"].name is None
+
+
+NESTED = """\
+    import numpy as np
+    import graphlens.tensor as T
+    from graphlens import function, shared
+
+    class Layer:
+        def __init__(self, n_in, n_out):
+            self.W = shared(np.full((n_in, n_out), 0.1))
+            self.b = shared(np.zeros(n_out))
+
+    class MLP:
+        def __init__(self):
+            self.hidden = Layer(3, 4)
+            self.layers = [self.hidden, Layer(4, 2)]
+
+    x = T.dmatrix("x")
+    data = [[0.0] * 3 for _ in range(1000)]     # data, not layers: never looked into
+    mlp = MLP()
+    out = T.tanh(T.dot(T.tanh(T.dot(x, mlp.hidden.W) + mlp.hidden.b), mlp.layers[1].W)
+                 + mlp.layers[1].b)
+    train_model = function([x], out.sum())
+"""
+
+
+def test_bindings_reach_into_nested_objects_and_lists_and_name_functions(write_model,
+                                                                          run_cli, tmp_path):
+    result = run_cli("pp", write_model(NESTED))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    # The shortest path wins: mlp.hidden.W, not mlp.layers[0].W.
+    for name in ("mlp.hidden.W", "mlp.hidden.b", "mlp.layers[1].W", "mlp.layers[1].b"):
+        assert name in text, text
+    assert "mlp.layers[0]" not in text and "s1" not in text
+    assert text.startswith("# train_model\n")
+    shown = run_cli("show", write_model(NESTED), "-o", "m.svg")
+    assert shown.exit_code == 0, shown.stderr
+    svg = (tmp_path / "m.svg").read_text()
+    # The unnamed function's picture is titled by the name the file binds it to.
+    assert "function &#39;train_model&#39;" in svg or "function 'train_model'" in svg, svg[:2000]

@@ -48,7 +48,7 @@ def test_trace_stats_reports_dead_units_on_example_inputs(write_model, run_cli):
     assert result.exit_code == 0, result.stderr
     assert "clean: the gradient reaches all 2 parameters along every path (W, b)." \
         in result.stdout
-    assert "1. dead units: relu((x @ W) + b) at model.py:9: 3 of 4 units (75%) are 0" \
+    assert "1. dead units: relu(x @ W + b[None, :]) at model.py:9: 3 of 4 units (75%) are 0" \
         in " ".join(result.stdout.split())
 
 

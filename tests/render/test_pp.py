@@ -15,7 +15,7 @@ from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import ADD, Func, Infix
 from graphlens.graph.op import Op
 from graphlens.render.pp import pp
-from graphlens.render.styled import collector_paused
+from graphlens.printer.styled import collector_paused
 from graphlens.tensor.elemwise import BinaryElemwise
 from graphlens.tensor.type import TensorType
 

@@ -18,7 +18,7 @@ def test_a_chain_of_elementwise_ops_becomes_one_composite():
     f = function([x, y], T.tanh(x * 2 + y) - x, mode=NO_INPLACE)
     (node,) = f.fgraph.toposort()
     assert isinstance(node.op, Composite)
-    assert node.op.label == "Composite{tanh((i0 * 2.0) + i1) - i0}"
+    assert node.op.label == "Composite{tanh(i0 * 2.0 + i1) - i0}"
     assert [n.op.label for n in node.op.inner_nodes()] == ["Mul", "Add", "Tanh", "Sub"]
     assert node.op.inner_inputs[0].name == "x" and len(node.op.inner_inputs) == 2
     data = np.array([0.5, -1.0]), np.array([2.0, 3.0])

@@ -7,7 +7,7 @@ import numpy as np
 import graphlens.tensor as T
 from graphlens import function, shared
 from graphlens.compile.mode import Mode
-from graphlens.render.naming import op_label
+from graphlens.printer.naming import op_label
 
 NO_FUSION = Mode("FAST_RUN", exclude=("fusion",))
 
@@ -28,7 +28,7 @@ def test_the_result_of_a_product_is_reused_for_the_next_elementwise_op():
     x, w = T.dmatrices("x", "w")
     f = _same_as_none([x, w], [T.tanh(T.dot(x, w))], [np.ones((2, 3)), np.ones((3, 4))])
     (node,) = _destroyers(f)
-    assert node.op.label == "Composite{tanh(i0)}{inplace=0}"
+    assert node.op.label == "Composite{tanh(i0)}{destroyed=0}"
 
 
 def test_inputs_constants_and_shared_values_are_never_written():

@@ -35,7 +35,7 @@ def test_sgn_autoencoder_report_text_is_exact():
     cost_line = line_of("sgn_autoencoder", "cost = ")
     w1_line = line_of("sgn_autoencoder", "W1 = shared(")
     expected = f"""\
-Vanishing gradients of mean(sum(sqr(...))) (cost built at {path}:{cost_line})
+Vanishing gradients of mean(sum(sqr(...), axis=1)) (cost built at {path}:{cost_line})
 2 parameters: 1 blocked, 1 clean
 
 W1 (float64[?, ?], built at {path}:{w1_line})

@@ -37,7 +37,7 @@ def test_zero_output_weights_are_named_as_the_value_cause(write_model, run_cli):
     for name in ("W", "b"):
         assert (f"zero gradient: {name} at model.py:" in flat), flat
     assert ("its gradient is exactly 0: value zero: V is all zeros, so `... @ V` passes no "
-            "gradient back to tanh((x @ W) + b)") in flat
+            "gradient back to tanh(x @ W + b[None, :])") in flat
     assert "fix: initialise V with small random values" in flat
 
 

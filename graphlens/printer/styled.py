@@ -17,18 +17,24 @@ import gc
 
 # The style names printers use; terminal.py maps each to a rich style.
 STYLES = ("op", "name", "const", "bind", "type", "id", "mark", "guide", "keyword")
+# A flat rope of at most this many pieces is copied into the rope it joins rather than nested:
+# copying a bounded number of pieces keeps printing linear and saves most of the nesting.
+SMALL_ROPE = 8
 
 
 class Rope:
     """A sequence of `(text, style)` pieces and nested Ropes, with its total length."""
 
-    __slots__ = ("parts", "length")
+    __slots__ = ("parts", "length", "nested")
 
     def __init__(self, text=None, style=None):
-        self.parts = []
-        self.length = 0
-        if text is not None:
-            self.add(text, style)
+        self.nested = False     # holds other ropes (else `plain` is one join)
+        if text:
+            self.parts = [(text, style)]
+            self.length = len(text)
+        else:
+            self.parts = []
+            self.length = 0
 
     def add(self, text: str, style: str | None = None) -> "Rope":
         """Append `text` (with a style name, or None for plain punctuation)."""
@@ -38,9 +44,14 @@ class Rope:
         return self
 
     def add_rope(self, rope: "Rope") -> "Rope":
-        """Append another rope by reference (it is not copied)."""
+        """Append another rope: a small flat one by copying its few pieces (bounded work, and
+        the result stays flat, so most lines print with one join), any other by reference."""
         if rope.length:
-            self.parts.append(rope)
+            if not rope.nested and len(rope.parts) <= SMALL_ROPE:
+                self.parts.extend(rope.parts)
+            else:
+                self.parts.append(rope)
+                self.nested = True
             self.length += rope.length
         return self
 
@@ -58,6 +69,8 @@ class Rope:
 
     def plain(self) -> str:
         """The text without styles."""
+        if not self.nested:
+            return "".join([part[0] for part in self.parts])
         texts = []
         stack = [iter(self.parts)]
         while stack:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from graphlens.graph.notation import ATOM, COMPARE, NEG, POSTFIX
-from graphlens.render.styled import Rope, join_ropes
+from graphlens.printer.styled import Rope, join_ropes
 
 
 class Shown(NamedTuple):
@@ -62,12 +62,15 @@ class TextSyntax:
         precedence = notation.precedence
         wrap = shown.precedence < precedence
         if shown.precedence == precedence:
+            # Notations are class attributes: the same object almost always, compared by `is`
+            # first (a dataclass's == costs a call per operand of a 100,000-node formula).
+            same = shown.head is notation or shown.head == notation
             if side == "left":
                 # `(a * b) @ c` keeps its parentheses: `a * b @ c` is too easily misread.
-                mixed = shown.head != notation and "@" in (notation.symbol, _symbol(shown.head))
+                mixed = not same and "@" in (notation.symbol, _symbol(shown.head))
                 wrap = notation.right_assoc or precedence == COMPARE or mixed
             else:
-                same_associative = notation.associative and shown.head == notation
+                same_associative = notation.associative and same
                 wrap = not (notation.right_assoc or same_associative) or precedence == COMPARE
         if side == "right" and shown.precedence == NEG and precedence < NEG:
             wrap = True
@@ -75,11 +78,11 @@ class TextSyntax:
 
     def infix(self, notation, operands: list[Shown]) -> Shown:
         """`a + b + c`, `a - b`, `x @ W`."""
-        rope = Rope()
-        for position, shown in enumerate(operands):
-            if position:
-                rope.add(f" {notation.symbol} ", "keyword")
-            rope.add_rope(self.operand(shown, notation, "left" if position == 0 else "right"))
+        rope = Rope().add_rope(self.operand(operands[0], notation, "left"))
+        separator = f" {notation.symbol} "
+        for shown in operands[1:]:
+            rope.add(separator, "keyword")
+            rope.add_rope(self.operand(shown, notation, "right"))
         return Shown(rope, notation.precedence, notation)
 
     def prefix(self, notation, operand: Shown) -> Shown:

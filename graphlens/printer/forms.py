@@ -19,36 +19,32 @@ from graphlens.graph.basic import Constant
 from graphlens.graph.inner import inner_graphs
 from graphlens.graph.notation import Func, Infix, Prefix, Special
 from graphlens.graph.op import Op
-from graphlens.render.formula import Shown
-from graphlens.render.naming import (index_entries, op_label, prop_defaults, scalar_text,
-                                     value_text)
-from graphlens.render.styled import Rope
+from graphlens.printer.formula import Shown
+from graphlens.printer.naming import index_entries, op_label, prop_defaults, value_text
+from graphlens.printer.styled import Rope
 from graphlens.tensor.basic import ARange
-from graphlens.tensor.elemwise import DimShuffle, Elemwise
+from graphlens.tensor.elemwise import DimShuffle
 
 
 def show_apply(printer, node, args: list[Shown]) -> Shown:
     """The formula of `node` given its inputs' Shown pieces."""
     op = node.op
-    form, elementwise, may_fuse = _dispatch(type(op))
+    form, may_fuse = _dispatch(type(op))
     graph = inner_graph(op) if may_fuse else None
     if graph is not None:       # the printer knows inner scopes
         if not graph.substitutable:
             return printer.show_closed_inner_graph(node, args, graph)
         return printer.show_inner_graph(node, args)
-    if elementwise:
-        args = [_as_scalar(printer, var, shown) if isinstance(var, Constant) else shown
-                for var, shown in zip(node.inputs, args)]
     shown = form(printer, node, args) if form is not None else None
     return shown if shown is not None else show_fallback(printer, node, args)
 
 
 @functools.lru_cache(maxsize=None)
 def _dispatch(op_class):
-    # Once per op class: its printing function, whether it is elementwise, and whether its
-    # instances may carry an inner graph (asking every op for a missing attribute is slow).
-    return (find_form(op_class), issubclass(op_class, Elemwise),
-            may_have_inner_graph(op_class))
+    # Once per op class: its printing function, and whether its instances may carry an inner
+    # graph (asking every op for a missing attribute is slow). A one-element constant needs no
+    # case here: `constant_text` prints it as its number (`1.0 - x`, not `[[1.0]] - x`).
+    return find_form(op_class), may_have_inner_graph(op_class)
 
 
 @functools.lru_cache(maxsize=None)
@@ -134,14 +130,6 @@ def _keyword_inputs(notation, printer, node, args):
 def _all_axes(axis, var):
     ndim = getattr(var.type, "ndim", None)
     return isinstance(axis, tuple) and ndim is not None and axis == tuple(range(ndim))
-
-
-def _as_scalar(printer, var, shown):
-    """A one-element constant in an elementwise op prints as its number: `1.0 - x`, not
-    `[[1.0]] - x`; elementwise broadcasting treats both alike."""
-    if not var.name and var.data.ndim and var.data.size == 1:
-        return printer.syntax.leaf(scalar_text(var.data.reshape(())), "const")
-    return shown
 
 
 def _index_ropes(idx, symbolic: list[Shown]) -> list[Rope]:

@@ -21,7 +21,7 @@ import functools
 
 import numpy as np
 
-from graphlens.graph.basic import Constant, Variable, ancestors
+from graphlens.graph.basic import Constant, Variable, toposort
 
 # Constants with at most this many elements print in full; larger ones print as their type.
 MAX_CONSTANT_ELEMENTS = 8
@@ -34,18 +34,73 @@ def is_shared(var) -> bool:
 
 def reserved_names(outputs) -> set:
     """Every name the user gave to a variable that `outputs` depend on."""
-    return {var.name for var in ancestors(outputs) if var.name}
+    outputs = list(outputs)
+    return reserved_names_of(toposort(outputs), outputs)
+
+
+def reserved_names_of(nodes, roots=()) -> set:
+    """`reserved_names` read off an already walked list of `nodes` (and `roots`, the targets
+    and inputs), so a printer that walks the graph anyway does not walk it twice."""
+    names = {var.name for var in roots if var.name}
+    for node in nodes:
+        for var in node.inputs:
+            if var.name:
+                names.add(var.name)
+        for var in node.outputs:
+            if var.name:
+                names.add(var.name)
+    return names
+
+
+def graph_names(outputs, inputs=(), nodes=None) -> "NameTable":
+    """The names of a graph's roots, the same in every view (pp, debugprint, pictures, trace):
+    `inputs` first, in order, then every other input and shared variable in the order pp meets
+    it (the toposort of `outputs`, each node's inputs left to right). A user's name stays; a
+    name met a second time becomes `W_2`; an unnamed input is `v1`, an unnamed shared variable
+    `s1`. `nodes`: the toposort of `outputs`, when the caller has it.
+
+    >>> [graph_names([W @ x + b]).name(v) for v in (W, b)]         # doctest: +SKIP
+    ['W', 's1']
+    """
+    outputs, inputs = list(outputs), list(inputs)
+    if nodes is None:
+        nodes = toposort(outputs)
+    # One pass finds both the user's names (reserved) and the roots in the order they are met.
+    reserved = {var.name for var in outputs + inputs if var.name}
+    roots = []
+    for node in nodes:
+        for var in node.inputs:
+            if var.name:
+                reserved.add(var.name)
+            if var.owner is None and not isinstance(var, Constant):
+                roots.append(var)
+        for var in node.outputs:
+            if var.name:
+                reserved.add(var.name)
+    table = NameTable(reserved)
+    for var in inputs + roots + [var for var in outputs if var.owner is None]:
+        if var not in table._by_var and _named_root(var):
+            table.name(var)
+    return table
+
+
+def _named_root(var) -> bool:
+    # What printers name (constants print their value, a typeless root its type).
+    return not isinstance(var, Constant) and bool(var.name or hasattr(var.type, "dtype"))
 
 
 class NameTable:
     """Unique display names for one printout, handed out in the order they are first asked for.
 
     `reserved` holds the user's names found in the graph, so that a generated name (`v1`) never
-    takes one a user chose for a variable printed later.
+    takes one a user chose for a variable printed later. It may be a function returning them:
+    it is then called only when a first name is generated (a graph whose roots all have names
+    is never walked for them).
     """
 
     def __init__(self, reserved=()):
-        self._reserved = set(reserved)
+        self._reserved = set(reserved) if not callable(reserved) else None
+        self._find_reserved = reserved if callable(reserved) else None
         self._by_var = {}
         self._taken = set()
         self._counters = {}
@@ -75,6 +130,8 @@ class NameTable:
         return name
 
     def _next(self, prefix, start):
+        if self._reserved is None:
+            self._reserved = set(self._find_reserved())
         number = self._counters.get(prefix, start)
         while f"{prefix}{number}" in self._taken or f"{prefix}{number}" in self._reserved:
             number += 1
@@ -118,7 +175,10 @@ def constant_text(const) -> str:
     """
     if const.name:
         return printable(const.name)
-    data = np.asarray(const.data)
+    data = const.data
+    if type(data) is np.ndarray and data.size == 1 and data.dtype.kind != "b":
+        return str(data.reshape(())[()])        # the common case, `1.0`, without the detour
+    data = np.asarray(data)
     if data.size == 1:
         # Broadcasting pads constants with length-1 axes (`x * 2` holds a [[2.0]] for a matrix
         # x); the value is what a reader wants, the type printed beside it keeps the rank.
@@ -126,6 +186,13 @@ def constant_text(const) -> str:
     if data.size <= MAX_CONSTANT_ELEMENTS:
         return array_text(data)
     return str(const.type)
+
+
+def is_large_constant(const) -> bool:
+    """True when `constant_text` prints the constant's type, not its value (unnamed, large)."""
+    data = const.data
+    size = data.size if isinstance(data, np.ndarray) else np.size(data)
+    return not const.name and size > MAX_CONSTANT_ELEMENTS
 
 
 def type_text(var) -> str:
