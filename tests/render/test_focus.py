@@ -149,7 +149,7 @@ def test_the_focused_sgn_route_is_exactly_the_path_with_the_blocking_sgn_marked(
                   if f'fillcolor="{BLOCKED_FILL}"' in attrs and f'color="{RED}"' in attrs]
         assert marked == ["Sgn"], (prefix, marked)
     # An unnamed cost is called by its formula.
-    cost_text = "mean(sum(...))"
+    cost_text = "mean(sum(..., axis=1))"
     assert f"focus: the gradient's route from {cost_text} to W1" in text
     assert re.search(rf"the gradient of {re.escape(cost_text)} dies before W1: blocked by sgn "
                      rf"at \S+:\d+", text)
