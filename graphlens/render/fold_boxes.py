@@ -75,8 +75,8 @@ def draw_folds(builder, plan, numbers, scope_clusters):
         cluster_key = f"cluster_{prefix}_fold{number}"
         node_key = f"{prefix}_f{number}"
         parent = scope_clusters.get(unit.parent, builder.cluster)
-        in_types = [labels.type_text(var) for var in ins.get(number, ())]
-        out_types = [labels.type_text(var) for var in outs.get(number, ())]
+        in_types = [builder.type_text(var) for var in ins.get(number, ())]
+        out_types = [builder.type_text(var) for var in outs.get(number, ())]
         label = unit_label(unit, in_types, out_types, plan.steps)
         what = "fold rule" if unit.kind == "rule" else "scope"
         names = ", ".join(labels.printable(path) for path in unit.scopes[:8])
