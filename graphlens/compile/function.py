@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 import warnings
 from dataclasses import dataclass
 
@@ -17,7 +15,8 @@ import numpy as np
 from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
                               UnusedInputError, describe)
 from graphlens.errors import InvalidArgumentError
-from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
+from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs, toposort
+from graphlens.graph.collector import paused_collector
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
 from graphlens.compile.hooks import perform_wrapper
@@ -64,7 +63,9 @@ class Function:
         self.inputs = inputs
         self.single_output = single_output
         self.updates = updates
-        self.fgraph_before = fgraph_before
+        # The graph as given: a FunctionGraph, or (inputs, outputs) to make one from when first
+        # asked (pictures, provenance); compiling itself never needs its client map.
+        self._fgraph_before = fgraph_before
         self.fgraph = fgraph
         self.rewrite_log = log
         self.shared_inputs = shared_inputs
@@ -89,6 +90,13 @@ class Function:
         for position, item in enumerate(inputs):
             if item.name:
                 self._by_name.setdefault(item.name, position)
+
+    @property
+    def fgraph_before(self) -> FunctionGraph:
+        """The graph as given to `function` (givens applied), before any rewrite."""
+        if not isinstance(self._fgraph_before, FunctionGraph):
+            self._fgraph_before = FunctionGraph(*self._fgraph_before)
+        return self._fgraph_before
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
@@ -204,26 +212,7 @@ def _may_alias_root(var) -> bool:
     return True
 
 
-def _without_gc_pauses(compile_function):
-    """`compile_function` with Python's cyclic garbage collector paused while it runs.
-
-    Compiling allocates many long-lived objects (nodes, variables, types); the collector's
-    repeated scans of them made compile time grow faster than the graph (a 10,000-node graph
-    took 10x the time of a 2,000-node one instead of 5x). Collection resumes afterwards.
-    """
-    @functools.wraps(compile_function)
-    def compile_with_collector_paused(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return compile_function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-    return compile_with_collector_paused
-
-
-@_without_gc_pauses
+@paused_collector
 def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
              allow_input_downcast=False, on_unused_input="raise", name=None, nan_guard=False,
              no_default_updates=False):
@@ -262,16 +251,21 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     if replace:
         cloned_givens, _ = clone_graph(list(replace.values()))
         replace = dict(zip(replace.keys(), cloned_givens))
-    before_outputs, _ = clone_graph(targets, replace=replace)
+        before_outputs, _ = clone_graph(targets, replace=replace)
+    else:
+        # The graph as given is the "before" graph: a FunctionGraph never edits its nodes (only
+        # the rewritten clone below is edited), so a copy would only double the objects the
+        # garbage collector scans (a third of the compile time of a 10,000-node graph).
+        before_outputs = list(targets)
     explicit = [item.variable for item in ins]
     shared_inputs = _check_roots(before_outputs, explicit, on_unused_input)
     graph_ins = explicit + shared_inputs
-    fgraph_before = FunctionGraph(graph_ins, before_outputs)
     optimized_outputs, clone_memo = clone_graph(before_outputs)
     fgraph = FunctionGraph(graph_ins, optimized_outputs)
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
-    log = get_mode(mode).rewrite(fgraph, clone_origins(fgraph_before.toposort(), clone_memo))
-    return Function(ins, output_items, single, update_pairs, fgraph_before, fgraph, log,
+    log = get_mode(mode).rewrite(fgraph, clone_origins(toposort(before_outputs), clone_memo))
+    return Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
+                    fgraph, log,
                     shared_inputs, allow_input_downcast, name, nan_guard)
 
 

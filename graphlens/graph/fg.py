@@ -48,7 +48,10 @@ class FunctionGraph:
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.clients = {}
-        self.apply_nodes = {}     # an ordered set: insertion order is a topological order
+        self.apply_nodes = {}     # an ordered set of the graph's nodes
+        # {op class: {node: None}}: rules that look for one rare kind of node (a loop) find
+        # it without walking the whole graph.
+        self._by_op_class = {}
         for var in self.inputs:
             self.clients.setdefault(var, Clients())
         for node in toposort(self.outputs):
@@ -60,6 +63,10 @@ class FunctionGraph:
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
+        by_class = self._by_op_class.get(type(node.op))
+        if by_class is None:
+            by_class = self._by_op_class[type(node.op)] = {}
+        by_class[node] = None
         for position, var in enumerate(node.inputs):
             self.clients.setdefault(var, Clients()).append((node, position))
         for var in node.outputs:
@@ -70,6 +77,18 @@ class FunctionGraph:
         if self._order is None:
             self._order = toposort(self.outputs)
         return self._order
+
+    def nodes_of(self, op_class) -> list:
+        """The nodes whose op is an instance of `op_class`, in topological order; without such
+        a node this costs nothing like a walk of the graph.
+
+        >>> fgraph.nodes_of(Scan)                  # doctest: +SKIP
+        []
+        """
+        if not any(issubclass(kind, op_class) and nodes
+                   for kind, nodes in self._by_op_class.items()):
+            return []
+        return [node for node in self.toposort() if isinstance(node.op, op_class)]
 
     def schedule(self):
         """The order the evaluator runs the nodes in: topological, each node's consumers soon
@@ -159,6 +178,7 @@ class FunctionGraph:
             if any(self.clients.get(out) for out in node.outputs):
                 continue
             del self.apply_nodes[node]
+            self._by_op_class[type(node.op)].pop(node, None)
             removed.append(node)
             for out in node.outputs:
                 self.clients.pop(out, None)

@@ -69,10 +69,14 @@ def same_shape_input(var, axes=None):
     node = var.owner
     if node is None or not isinstance(node.op, (Elemwise, Softmax, LogSoftmax)):
         return None
-    axes = range(var.ndim) if axes is None else axes
+    shape = var.type.shape
+    axes = range(len(shape)) if axes is None else axes
     for inp in node.inputs:
-        if inp.ndim == var.ndim and all(inp.type.shape[a] != 1 or var.type.shape[a] == 1
-                                        for a in axes):
+        lengths = inp.type.shape
+        if len(lengths) != len(shape):
+            continue
+        # The common case first: an input declaring no axis of length 1 never broadcasts.
+        if 1 not in lengths or all(lengths[a] != 1 or shape[a] == 1 for a in axes):
             return inp
     return None
 
@@ -81,34 +85,45 @@ def same_shape_input(var, axes=None):
 MAX_LIFT = 64
 
 
-def shape_source(var, axes=None):
+def shape_source(var, axes, fgraph, reader):
     """The deepest variable below `var`, through elementwise (and softmax) inputs, whose lengths
-    on `axes` equal `var`'s at run time; None if not even `var`'s own inputs qualify."""
+    on `axes` (None: all) equal `var`'s at run time, going down only through values that then
+    die; None if not even `var`'s own inputs qualify.
+
+    `reader` is the node that reads `var` for its shape. A lift pays only when it lets a
+    computation go: a value that something else still reads is computed anyway, and reading
+    its shape costs nothing. Stopping there also keeps compiling linear: lifting through live
+    values took a gradient's fill(x, g) down the whole depth of the graph, one lift per pass.
+    """
     found = None
+    clients = fgraph.clients
     for _ in range(MAX_LIFT):
+        if any(client is not reader for client, _ in clients.get(var, ())):
+            break
         source = same_shape_input(var, axes)
         if source is None:
             break
-        found = var = source
+        found, reader, var = source, var.owner, source
     return found
 
 
 @rewrite("specialize", Pat(Shape, Var("x"), name="old"), tags=("shape",))
-def lift_shape(x, old):
-    """shape(f(a, b)) -> shape(a) for elementwise f when a does not broadcast."""
-    source = shape_source(x)
+def lift_shape(x, old, fgraph):
+    """shape(f(a, b)) -> shape(a) for elementwise f when a does not broadcast (and f(a, b) is
+    read for nothing else)."""
+    source = shape_source(x, None, fgraph, old.owner)
     return None if source is None else fits(Shape()(source), old)
 
 
 @rewrite("specialize", Pat(Subtensor, Pat(Shape, Var("x")), where=_entry_index, op_name="op",
                            name="old"), tags=("shape",))
-def lift_shape_entry(x, op, old):
+def lift_shape_entry(x, op, old, fgraph):
     """f(a, b).shape[k] -> a.shape[k] (elementwise f, a not broadcast on k); dot(a, b).shape[0]
     -> a.shape[0]."""
     axis = op.idx[0][1] % x.ndim if x.ndim else None
     if axis is None:
         return None
-    source = shape_source(x, (axis,))
+    source = shape_source(x, (axis,), fgraph, old.owner.inputs[0].owner)
     node = x.owner
     if source is None and node is not None and isinstance(node.op, Dot):
         a, b = node.inputs
@@ -119,9 +134,9 @@ def lift_shape_entry(x, op, old):
 
 
 @rewrite("specialize", Pat(AxisSize, Var("x"), op_name="op", name="old"), tags=("shape",))
-def lift_axis_size(x, op, old):
+def lift_axis_size(x, op, old, fgraph):
     """size(f(a, b), axis) -> size(a, axis) for elementwise f, a not broadcast on those axes."""
-    source = shape_source(x, op.axis)
+    source = shape_source(x, op.axis, fgraph, old.owner)
     return None if source is None else fits(AxisSize(op.axis)(source), old)
 
 
