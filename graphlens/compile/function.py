@@ -19,6 +19,8 @@ from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs,
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
+from graphlens.compile import cache as compile_cache
+from graphlens.compile import cache as compile_cache
 from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
 from graphlens.graph.default_updates import default_update_pairs
@@ -97,6 +99,10 @@ class Function:
         if not isinstance(self._fgraph_before, FunctionGraph):
             self._fgraph_before = FunctionGraph(*self._fgraph_before)
         return self._fgraph_before
+
+    def _before_outputs(self) -> list:
+        before = self._fgraph_before
+        return before.outputs if isinstance(before, FunctionGraph) else before[1]
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
@@ -260,13 +266,32 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     explicit = [item.variable for item in ins]
     shared_inputs = _check_roots(before_outputs, explicit, on_unused_input)
     graph_ins = explicit + shared_inputs
+    mode = get_mode(mode)
+    options = dict(mode=mode, single=single, allow_input_downcast=allow_input_downcast,
+                   name=name, nan_guard=nan_guard)
+    # The compile cache (compile/cache.py): the very same variables, then the same structure.
+    same = None if replace else compile_cache.identity_key(targets, ins, output_items,
+                                                            update_pairs, **options)
+    cached = compile_cache.lookup(same)
+    if cached is not None:
+        return compile_cache.reuse(cached, ins, output_items, update_pairs,
+                                   (graph_ins, before_outputs), None, name)
+    order = toposort(before_outputs)
+    key = compile_cache.structure_key(order, ins, output_items, update_pairs, shared_inputs,
+                                      **options)
+    cached = compile_cache.lookup(key)
+    if cached is not None:
+        return compile_cache.reuse(cached, ins, output_items, update_pairs,
+                                   (graph_ins, before_outputs), order, name)
     optimized_outputs, clone_memo = clone_graph(before_outputs)
     fgraph = FunctionGraph(graph_ins, optimized_outputs)
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
-    log = get_mode(mode).rewrite(fgraph, clone_origins(toposort(before_outputs), clone_memo))
-    return Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
-                    fgraph, log,
-                    shared_inputs, allow_input_downcast, name, nan_guard)
+    log = mode.rewrite(fgraph, clone_origins(order, clone_memo))
+    compiled = Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
+                        fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard)
+    compile_cache.store(key, compiled)
+    compile_cache.store(same, compiled)
+    return compiled
 
 
 def _normalize_inputs(inputs):
