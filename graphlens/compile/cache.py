@@ -47,16 +47,14 @@ def identity_key(targets, ins, output_items, updates, **options):
     never change once built, so the same variables are the same graph. (The identities stay
     valid while the entry lives: its function holds every variable named here.)"""
     try:
-        key = ("same", tuple(map(id, targets)),
-               tuple((id(item.variable), item.name, item.borrow, _value_key(item.value))
-                     for item in ins),
-               tuple(item.borrow for item in output_items),
-               tuple(id(var) for var, _ in updates), tuple(sorted(options.items())),
-               config.floatX)
-        hash(key)
+        return _Key(("same", tuple(map(id, targets)),
+                     tuple((id(item.variable), item.name, item.borrow, _value_key(item.value))
+                           for item in ins),
+                     tuple(item.borrow for item in output_items),
+                     tuple(id(var) for var, _ in updates), tuple(sorted(options.items())),
+                     config.floatX))
     except TypeError:
         return None
-    return key
 
 
 def structure_key(order, ins, output_items, updates, shared_inputs, **options):
@@ -90,12 +88,28 @@ def structure_key(order, ins, output_items, updates, shared_inputs, **options):
                        item.name, item.borrow, _value_key(item.value)) for item in ins)
         outputs = tuple((_ref(slot, item.variable), item.borrow) for item in output_items)
         update_refs = tuple((id(var), _ref(slot, expression)) for var, expression in updates)
-        key = (tuple(parts), roots, outputs, update_refs, tuple(sorted(options.items())),
-               config.floatX)
-        hash(key)
+        return _Key((tuple(parts), roots, outputs, update_refs,
+                     tuple(sorted(options.items())), config.floatX))
     except (TypeError, _Unkeyed):
         return None     # an op with unhashable props, an output of an unknown kind
-    return key
+
+
+class _Key:
+    """A structure key with its hash computed once: a tuple's hash is not cached, and a
+    100,000-node key hashed at every dictionary lookup would cost a walk each time."""
+
+    __slots__ = ("parts", "_hash")
+
+    def __init__(self, parts):
+        self.parts = parts
+        self._hash = hash(parts)
+
+    def __hash__(self):
+        return self._hash
+
+    def __eq__(self, other):
+        return (isinstance(other, _Key) and self._hash == other._hash
+                and self.parts == other.parts)
 
 
 class _Unkeyed(Exception):

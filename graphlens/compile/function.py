@@ -283,8 +283,10 @@ def function(inputs, outputs=None, *, mode=None, updates=None, givens=None,
     if cached is not None:
         return compile_cache.reuse(cached, ins, output_items, update_pairs,
                                    (graph_ins, before_outputs), order, name)
-    optimized_outputs, clone_memo = clone_graph(before_outputs)
-    fgraph = FunctionGraph(graph_ins, optimized_outputs)
+    optimized_outputs, clone_memo = clone_graph(before_outputs, order=order)
+    # The clone has the same structure, so its nodes in the same positions are its toposort.
+    fgraph = FunctionGraph(graph_ins, optimized_outputs,
+                           order=[clone_memo[node.outputs[0]].owner for node in order])
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
     log = mode.rewrite(fgraph, clone_origins(order, clone_memo))
     compiled = Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),

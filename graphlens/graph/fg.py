@@ -44,7 +44,8 @@ class Clients(dict):
 class FunctionGraph:
     """Inputs, outputs and the nodes between them, with `clients[var] = [(node, position)]`."""
 
-    def __init__(self, inputs, outputs):
+    def __init__(self, inputs, outputs, order=None):
+        """`order`, when the caller has it, is `toposort(outputs)` (not walked again)."""
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.clients = {}
@@ -54,11 +55,12 @@ class FunctionGraph:
         self._by_op_class = {}
         for var in self.inputs:
             self.clients.setdefault(var, Clients())
-        for node in toposort(self.outputs):
+        order = toposort(self.outputs) if order is None else list(order)
+        for node in order:
             self._import_node(node)
         for position, var in enumerate(self.outputs):
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
-        self._order = None
+        self._order = order
         self._schedule = None
 
     def _import_node(self, node):

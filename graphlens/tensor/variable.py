@@ -11,7 +11,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
 from graphlens.graph.types import autocast_float, autocast_int
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.config import config
 
 
@@ -333,7 +333,7 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
         raise GraphlensTypeError(f"constant: cannot make a {dtype} tensor of {value!r:.60}: "
                                  f"{exc}") from exc
     data.setflags(write=False)  # a constant is shared by every call: nothing may write to it
-    return TensorConstant(TensorType(data.dtype, data.shape), data, name=name, weak=weak)
+    return TensorConstant(tensor_type(data.dtype, data.shape), data, name=name, weak=weak)
 
 
 def _default_dtype(value):
