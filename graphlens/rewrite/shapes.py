@@ -9,6 +9,8 @@ Lifting runs in 'specialize', after the stabilizing rewrites have matched the fo
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from graphlens.rewrite.pattern import Pat, Var, fits, rewrite
@@ -81,37 +83,46 @@ def same_shape_input(var, axes=None):
     return None
 
 
-# How far one lift walks down a chain of elementwise ops; a bound keeps every rewrite O(1).
-MAX_LIFT = 64
+# {FunctionGraph: {(variable, axes): its deepest same-shape source}}: what one lift found, so
+# the next lift through the same values jumps there (weak: it lives as long as the graph).
+_SOURCES = weakref.WeakKeyDictionary()
 
 
-def shape_source(var, axes, fgraph, reader):
+def shape_source(var, axes, fgraph):
     """The deepest variable below `var`, through elementwise (and softmax) inputs, whose lengths
-    on `axes` (None: all) equal `var`'s at run time, going down only through values that then
-    die; None if not even `var`'s own inputs qualify.
+    on `axes` (None: all) equal `var`'s at run time; None if not even `var`'s own inputs qualify.
 
-    `reader` is the node that reads `var` for its shape. A lift pays only when it lets a
-    computation go: a value that something else still reads is computed anyway, and reading
-    its shape costs nothing. Stopping there also keeps compiling linear: lifting through live
-    values took a gradient's fill(x, g) down the whole depth of the graph, one lift per pass.
+    Lifting a shape read all the way down lets the values above go when nothing else reads
+    them, and lets fusion take them in (a size() reading a value keeps it out of a Composite).
+    Each walk remembers its answer for every value it passed, and a later walk reaching one of
+    them jumps to that answer (while it is still in the graph: rewrites keep values, so it
+    still has the same lengths): a gradient's fill(x, g) at every depth of a deep graph costs
+    linear time in all, where walking each down the whole depth was quadratic.
     """
-    found = None
-    clients = fgraph.clients
-    for _ in range(MAX_LIFT):
-        if any(client is not reader for client, _ in clients.get(var, ())):
+    memo = _SOURCES.get(fgraph)
+    if memo is None:
+        memo = _SOURCES[fgraph] = {}
+    in_graph = fgraph.clients
+    found, passed = None, []
+    while True:
+        known = memo.get((var, axes))
+        if known is not None and known in in_graph:
+            found = known
             break
         source = same_shape_input(var, axes)
         if source is None:
             break
-        found, reader, var = source, var.owner, source
+        passed.append(var)
+        found = var = source
+    for var in passed:
+        memo[(var, axes)] = found
     return found
 
 
 @rewrite("specialize", Pat(Shape, Var("x"), name="old"), tags=("shape",))
 def lift_shape(x, old, fgraph):
-    """shape(f(a, b)) -> shape(a) for elementwise f when a does not broadcast (and f(a, b) is
-    read for nothing else)."""
-    source = shape_source(x, None, fgraph, old.owner)
+    """shape(f(a, b)) -> shape(a) for elementwise f when a does not broadcast."""
+    source = shape_source(x, None, fgraph)
     return None if source is None else fits(Shape()(source), old)
 
 
@@ -123,7 +134,7 @@ def lift_shape_entry(x, op, old, fgraph):
     axis = op.idx[0][1] % x.ndim if x.ndim else None
     if axis is None:
         return None
-    source = shape_source(x, (axis,), fgraph, old.owner.inputs[0].owner)
+    source = shape_source(x, (axis,), fgraph)
     node = x.owner
     if source is None and node is not None and isinstance(node.op, Dot):
         a, b = node.inputs
@@ -136,7 +147,7 @@ def lift_shape_entry(x, op, old, fgraph):
 @rewrite("specialize", Pat(AxisSize, Var("x"), op_name="op", name="old"), tags=("shape",))
 def lift_axis_size(x, op, old, fgraph):
     """size(f(a, b), axis) -> size(a, axis) for elementwise f, a not broadcast on those axes."""
-    source = shape_source(x, op.axis, fgraph, old.owner)
+    source = shape_source(x, op.axis, fgraph)
     return None if source is None else fits(AxisSize(op.axis)(source), old)
 
 
