@@ -63,6 +63,8 @@ def structure_key(order, ins, output_items, updates, shared_inputs, **options):
 
     `order` is the topological order of the nodes of the graph as given; `options` are the
     mode and flags (all hashable).
+
+    >>> structure_key(toposort([y]), [In(x)], [Out(y)], [], [], mode=mode)   # doctest: +SKIP
     """
     slot = {}
     for position, item in enumerate(ins):
@@ -133,12 +135,16 @@ def _value_key(value):
 
 
 def lookup(key):
-    """The live function compiled under `key`, or None."""
+    """The live function compiled under `key`, or None: `lookup(None)` is None."""
     return None if key is None else _ENTRIES.get(key)
 
 
 def store(key, function) -> None:
-    """Remember `function` under `key` (weakly)."""
+    """Remember `function` under `key` (weakly); a None key is not stored.
+
+    >>> store(key, f); lookup(key) is f                       # doctest: +SKIP
+    True
+    """
     if key is not None:
         _ENTRIES[key] = function
 
@@ -146,7 +152,10 @@ def store(key, function) -> None:
 def reuse(cached, ins, output_items, updates, before, order, name):
     """A function like `cached` for a graph of the same structure: its own inputs, outputs,
     updates, before graph and RewriteLog; the rewritten graph and program shared. `order` is
-    the new graph's topological order, or None when it is the very graph `cached` was given."""
+    the new graph's topological order, or None when it is the very graph `cached` was given.
+
+    >>> reuse(f1, ins, outs, [], (inputs, outputs), toposort(outputs), None)   # doctest: +SKIP
+    """
     function = copy.copy(cached)
     function.inputs = ins
     function.outputs = output_items

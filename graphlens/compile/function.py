@@ -20,7 +20,6 @@ from graphlens.graph.collector import paused_collector
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
 from graphlens.compile import cache as compile_cache
-from graphlens.compile import cache as compile_cache
 from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
 from graphlens.graph.default_updates import default_update_pairs

@@ -69,7 +69,10 @@ class Op:
 
     def prepare(self) -> None:
         """Work done once, when a function holding this op is compiled, so that no call pays
-        for it (a fused op plans its arrays here); most ops have nothing to do."""
+        for it (a fused op plans its arrays here); most ops have nothing to do.
+
+        >>> composite.prepare()          # the evaluator's constructor calls it  # doctest: +SKIP
+        """
 
     def __call__(self, *inputs):
         node = self.make_node(*inputs)

@@ -11,7 +11,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
 from graphlens.graph.types import autocast_float, autocast_int
-from graphlens.tensor.type import TensorType, tensor_type
+from graphlens.tensor.type import tensor_type
 from graphlens.config import config
 
 
