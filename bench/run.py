@@ -149,6 +149,45 @@ def mlp_step_modes():
     return compare(lambda: fast(data, labels), lambda: plain(data, labels), number=5)
 
 
+_DAG_RUNS = {}
+
+
+def _dag(n_ops):
+    """bench/dag.py's phases of an `n_ops` random DAG, measured once per run of this script."""
+    import dag
+    if n_ops not in _DAG_RUNS:
+        _DAG_RUNS[n_ops] = dag.best_phases(n_ops, repeats=1)
+    return _DAG_RUNS[n_ops]
+
+
+def dag_phases():
+    """The 10,000-node random DAG (bench/dag.py): build + grad + compile + first call, CPU
+    seconds, against the issue's bound of 1 s (the 'reference' column). Prints each phase."""
+    import dag
+    phases = _dag(10000)
+    print("    10k DAG phases (CPU s): " + ", ".join(f"{name} {phases[name]:.3f}"
+                                                     for name in dag.PHASES))
+    return phases["total"], 1.0
+
+
+def dag_growth():
+    """Growth of each phase of the random DAG from 2,000 to 10,000 nodes (linear: about 5x,
+    bound 6x); returns the slowest-growing phase's (10k seconds, 2k seconds)."""
+    import dag
+    small, large = _dag(2000), _dag(10000)
+    print("    2k -> 10k growth: " + ", ".join(f"{name} {large[name] / small[name]:.2f}x"
+                                               for name in dag.PHASES[:4]))
+    worst = max(dag.PHASES[:4], key=lambda name: large[name] / small[name])
+    return large[worst], small[worst]
+
+
+# Compile time at scale (issue #23), in their own entries so that sections merge cleanly.
+SCALE = {
+    "10k random DAG: build+grad+compile+1st call vs 1 s": dag_phases,
+    "random DAG, fastest-growing phase, 10k vs 2k (<= 6)": dag_growth,
+}
+
+
 CORE = {
     "call overhead, f(x, y) = x + y on scalars": call_overhead,
     "MLP 784-256-256-10 forward, batch 256, float32": mlp_forward,
@@ -165,6 +204,7 @@ SECTIONS = ("steps", "dag", "rewrites", "printing", "pictures", "lenet")
 def collect():
     """{name: benchmark} of the core and every section module present in bench/."""
     benchmarks = dict(CORE)
+    benchmarks.update(SCALE)
     for section in SECTIONS:
         try:
             module = importlib.import_module(section)

@@ -17,6 +17,7 @@ from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeE
                               UndefinedGradientError, describe)
 from graphlens.errors import InvalidArgumentError
 from graphlens.graph.basic import Apply, toposort
+from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
 from graphlens.graph.notation import Func
 from graphlens.graph import scopes
@@ -31,6 +32,7 @@ from graphlens.tensor.variable import TensorVariable, as_tensor_variable, consta
 from graphlens.config import config
 
 
+@paused_collector
 def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_grads=None,
          return_disconnected="zero"):
     """Symbolic gradient of a scalar `cost` with respect to `wrt` (a variable or a list).

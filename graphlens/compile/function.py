@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 import operator
 import warnings
 from dataclasses import dataclass
@@ -17,9 +15,11 @@ from graphlens.errors import (ArgumentError, GraphlensTypeError, GraphlensWarnin
                               MissingInputError, ShapeError, with_user_line,
                               UnusedInputError, describe)
 from graphlens.errors import InvalidArgumentError
-from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
+from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs, toposort
+from graphlens.graph.collector import paused_collector
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
+from graphlens.compile import cache as compile_cache
 from graphlens.compile.hooks import perform_wrapper
 from graphlens.compile.mode import get_mode
 from graphlens.graph.default_updates import default_update_pairs
@@ -66,7 +66,9 @@ class Function:
         self.inputs = inputs
         self.single_output = single_output
         self.updates = updates
-        self.fgraph_before = fgraph_before
+        # The graph as given: a FunctionGraph, or (inputs, outputs) to make one from when first
+        # asked (pictures, provenance); compiling itself never needs its client map.
+        self._fgraph_before = fgraph_before
         self.fgraph = fgraph
         self.rewrite_log = log
         self.shared_inputs = shared_inputs
@@ -74,14 +76,21 @@ class Function:
         self.name = name
         self.maker = _Maker(fgraph, inputs)
         self.outputs = outputs
+        self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
+                     wrap_perform=perform_wrapper("nan_guard") if nan_guard else None)
+        self._set_interface()
+
+    def _set_interface(self):
+        """What a call reads besides the program, from this function's own inputs, outputs and
+        updates; then the call itself. Run again by the compile cache on a function that
+        shares another's program (compile/cache.py)."""
+        inputs, outputs = self.inputs, self.outputs
         n_outputs = len(outputs)
         self._n_outputs = n_outputs
         # A call with updates is atomic for the variables it updates: concurrent calls (threads)
         # never lose an update. Calls without updates take no lock and run side by side.
-        self._update_locks = update_locks(updates)
-        self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
-                     wrap_perform=perform_wrapper("nan_guard") if nan_guard else None)
-        aliased = [_may_alias_root(var) for var in fgraph.outputs]
+        self._update_locks = update_locks(self.updates)
+        aliased = [_may_alias_root(var) for var in self.fgraph.outputs]
         self._copy_output = [alias and not (k < n_outputs and outputs[k].borrow)
                              for k, alias in enumerate(aliased)]
         # Descriptions for argument errors, made once: a call must not pay for its error text.
@@ -99,6 +108,17 @@ class Function:
     # finds `__call__` on the class, and this property hands over the instance's function.
     __call__ = property(operator.attrgetter("_call"),
                         doc="Call the function: `f(x_value, y_value)` or by input name.")
+
+    @property
+    def fgraph_before(self) -> FunctionGraph:
+        """The graph as given to `function` (givens applied), before any rewrite."""
+        if not isinstance(self._fgraph_before, FunctionGraph):
+            self._fgraph_before = FunctionGraph(*self._fgraph_before)
+        return self._fgraph_before
+
+    def _before_outputs(self) -> list:
+        before = self._fgraph_before
+        return before.outputs if isinstance(before, FunctionGraph) else before[1]
 
     def _build_call(self):
         """Write the call for the current evaluator, shared variables and updates; run again
@@ -204,26 +224,7 @@ def _may_alias_root(var) -> bool:
     return True
 
 
-def _without_gc_pauses(compile_function):
-    """`compile_function` with Python's cyclic garbage collector paused while it runs.
-
-    Compiling allocates many long-lived objects (nodes, variables, types); the collector's
-    repeated scans of them made compile time grow faster than the graph (a 10,000-node graph
-    took 10x the time of a 2,000-node one instead of 5x). Collection resumes afterwards.
-    """
-    @functools.wraps(compile_function)
-    def compile_with_collector_paused(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return compile_function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-    return compile_with_collector_paused
-
-
-@_without_gc_pauses
+@paused_collector
 def function(inputs, outputs=None, mode=None, updates=None, givens=None,
              no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
              allow_input_downcast=None, profile=None, on_unused_input=None, *,
@@ -273,17 +274,43 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if replace:
         cloned_givens, _ = clone_graph(list(replace.values()))
         replace = dict(zip(replace.keys(), cloned_givens))
-    before_outputs, _ = clone_graph(targets, replace=replace)
+        before_outputs, _ = clone_graph(targets, replace=replace)
+    else:
+        # The graph as given is the "before" graph: a FunctionGraph never edits its nodes (only
+        # the rewritten clone below is edited), so a copy would only double the objects the
+        # garbage collector scans (a third of the compile time of a 10,000-node graph).
+        before_outputs = list(targets)
     explicit = [item.variable for item in ins]
     shared_inputs = _check_roots(before_outputs, explicit, on_unused_input)
     graph_ins = explicit + shared_inputs
-    fgraph_before = FunctionGraph(graph_ins, before_outputs)
-    optimized_outputs, clone_memo = clone_graph(before_outputs)
-    fgraph = FunctionGraph(graph_ins, optimized_outputs)
+    mode = get_mode(mode)
+    options = dict(mode=mode, single=single, allow_input_downcast=allow_input_downcast,
+                   name=name, nan_guard=nan_guard)
+    # The compile cache (compile/cache.py): the very same variables, then the same structure.
+    same = None if replace else compile_cache.identity_key(targets, ins, output_items,
+                                                            update_pairs, **options)
+    cached = compile_cache.lookup(same)
+    if cached is not None:
+        return compile_cache.reuse(cached, ins, output_items, update_pairs,
+                                   (graph_ins, before_outputs), None, name)
+    order = toposort(before_outputs)
+    key = compile_cache.structure_key(order, ins, output_items, update_pairs, shared_inputs,
+                                      **options)
+    cached = compile_cache.lookup(key)
+    if cached is not None:
+        return compile_cache.reuse(cached, ins, output_items, update_pairs,
+                                   (graph_ins, before_outputs), order, name)
+    optimized_outputs, clone_memo = clone_graph(before_outputs, order=order)
+    # The clone has the same structure, so its nodes in the same positions are its toposort.
+    fgraph = FunctionGraph(graph_ins, optimized_outputs,
+                           order=[clone_memo[node.outputs[0]].owner for node in order])
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
-    log = get_mode(mode).rewrite(fgraph, clone_origins(fgraph_before.toposort(), clone_memo))
-    return Function(ins, output_items, single, update_pairs, fgraph_before, fgraph, log,
-                    shared_inputs, allow_input_downcast, name, nan_guard)
+    log = mode.rewrite(fgraph, clone_origins(order, clone_memo))
+    compiled = Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
+                        fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard)
+    compile_cache.store(key, compiled)
+    compile_cache.store(same, compiled)
+    return compiled
 
 
 def _normalize_inputs(inputs):

@@ -24,6 +24,9 @@ class VM:
     def __init__(self, fgraph, input_vars, output_vars, wrap_perform=None):
         nodes = fgraph.schedule()
         self.nodes = nodes
+        # Plans are made while compiling (the collector is paused then), not on the first call.
+        for node in nodes:
+            node.op.prepare()
         position = {}
         for var in input_vars:
             position.setdefault(var, len(position))

@@ -229,14 +229,15 @@ def graph_inputs(outputs) -> list[Variable]:
     return [var for var in ancestors(outputs) if var.owner is None]
 
 
-def clone_graph(outputs, replace=None) -> tuple[list[Variable], dict]:
+def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict]:
     """Copies of `outputs` with fresh Apply nodes; variables in `replace` are swapped first.
 
     Root variables (inputs, shared variables, constants) are kept, not copied, so a clone reads
     the same inputs. Returns the new outputs and the old-to-new map of every variable walked.
+    `order`, when the caller has it, is `toposort(outputs)` (not walked again).
     """
     memo = dict(replace or {})
-    for node in toposort(outputs):
+    for node in toposort(outputs) if order is None else order:
         if node.outputs[0] in memo:
             continue
         new_node = _rebuild(node, [memo.get(var, var) for var in node.inputs])

@@ -44,22 +44,31 @@ class Clients(dict):
 class FunctionGraph:
     """Inputs, outputs and the nodes between them, with `clients[var] = [(node, position)]`."""
 
-    def __init__(self, inputs, outputs):
+    def __init__(self, inputs, outputs, order=None):
+        """`order`, when the caller has it, is `toposort(outputs)` (not walked again)."""
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.clients = {}
-        self.apply_nodes = {}     # an ordered set: insertion order is a topological order
+        self.apply_nodes = {}     # an ordered set of the graph's nodes
+        # {op class: {node: None}}: rules that look for one rare kind of node (a loop) find
+        # it without walking the whole graph.
+        self._by_op_class = {}
         for var in self.inputs:
             self.clients.setdefault(var, Clients())
-        for node in toposort(self.outputs):
+        order = toposort(self.outputs) if order is None else list(order)
+        for node in order:
             self._import_node(node)
         for position, var in enumerate(self.outputs):
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
-        self._order = None
+        self._order = order
         self._schedule = None
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
+        by_class = self._by_op_class.get(type(node.op))
+        if by_class is None:
+            by_class = self._by_op_class[type(node.op)] = {}
+        by_class[node] = None
         for position, var in enumerate(node.inputs):
             self.clients.setdefault(var, Clients()).append((node, position))
         for var in node.outputs:
@@ -70,6 +79,18 @@ class FunctionGraph:
         if self._order is None:
             self._order = toposort(self.outputs)
         return self._order
+
+    def nodes_of(self, op_class) -> list:
+        """The nodes whose op is an instance of `op_class`, in topological order; without such
+        a node this costs nothing like a walk of the graph.
+
+        >>> fgraph.nodes_of(Scan)                  # doctest: +SKIP
+        []
+        """
+        if not any(issubclass(kind, op_class) and nodes
+                   for kind, nodes in self._by_op_class.items()):
+            return []
+        return [node for node in self.toposort() if isinstance(node.op, op_class)]
 
     def schedule(self):
         """The order the evaluator runs the nodes in: topological, each node's consumers soon
@@ -159,6 +180,7 @@ class FunctionGraph:
             if any(self.clients.get(out) for out in node.outputs):
                 continue
             del self.apply_nodes[node]
+            self._by_op_class[type(node.op)].pop(node, None)
             removed.append(node)
             for out in node.outputs:
                 self.clients.pop(out, None)

@@ -80,6 +80,13 @@ class Op:
         (`values` has None at every lazy position). Only ops with `lazy_inputs` are asked."""
         return tuple(self.lazy_inputs)
 
+    def prepare(self) -> None:
+        """Work done once, when a function holding this op is compiled, so that no call pays
+        for it (a fused op plans its arrays here); most ops have nothing to do.
+
+        >>> composite.prepare()          # the evaluator's constructor calls it  # doctest: +SKIP
+        """
+
     def __call__(self, *inputs):
         node = self.make_node(*inputs)
         # The one cost of test values when they are off: reading the flag.

@@ -103,6 +103,10 @@ class Composite(Op):
                                      f"types {[str(v.type) for v in self.inner_inputs]}")
         return Apply(self, inputs, [self.inner_output.type()])
 
+    def prepare(self) -> None:
+        """Plan the arrays now (compile time), not on the first call."""
+        self._plan
+
     @cached_property
     def _plan(self):
         slot = {var: i for i, var in enumerate(self.inner_inputs)}

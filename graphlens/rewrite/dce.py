@@ -55,9 +55,9 @@ def fill_without_broadcast(x, y, old):
 
 
 @rewrite("specialize", Pat(Second, Var("x"), Var("y"), name="old"), tags=("dce", "shape"))
-def fill_shape_from_input(x, y, old):
+def fill_shape_from_input(x, y, old, fgraph):
     """fill(f(a, b), y) -> fill(a, y) (elementwise f, a of the same shape): f(a, b) may then go."""
-    source = shape_source(x)
+    source = shape_source(x, None, fgraph)
     if source is None:
         return None
     return fits(Second()(source, y), old)

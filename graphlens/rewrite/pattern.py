@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -192,8 +193,25 @@ class Rule:
     tags: frozenset = field(default_factory=frozenset)
     params: tuple = ()       # the names the function takes; it is given only those
 
+    @cached_property
+    def _input_ops(self) -> tuple:
+        """(position, op classes) of the pattern's inputs that are themselves node patterns: a
+        node whose input there has another op cannot match, told without starting `match`."""
+        return tuple((position, sub.root_classes()) for position, sub
+                     in enumerate(self.pattern.inputs) if isinstance(sub, Pat))
+
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""
+        node = var.owner
+        if node is None:
+            return None
+        inputs = node.inputs
+        for position, classes in self._input_ops:
+            if position >= len(inputs):
+                return None
+            owner = inputs[position].owner
+            if owner is None or not isinstance(owner.op, classes):
+                return None
         bindings, nodes = {}, []
         if not match(self.pattern, var, bindings, nodes):
             return None

@@ -9,6 +9,8 @@ Lifting runs in 'specialize', after the stabilizing rewrites have matched the fo
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from graphlens.rewrite.pattern import Pat, Var, fits, rewrite
@@ -69,46 +71,70 @@ def same_shape_input(var, axes=None):
     node = var.owner
     if node is None or not isinstance(node.op, (Elemwise, Softmax, LogSoftmax)):
         return None
-    axes = range(var.ndim) if axes is None else axes
+    shape = var.type.shape
+    axes = range(len(shape)) if axes is None else axes
     for inp in node.inputs:
-        if inp.ndim == var.ndim and all(inp.type.shape[a] != 1 or var.type.shape[a] == 1
-                                        for a in axes):
+        lengths = inp.type.shape
+        if len(lengths) != len(shape):
+            continue
+        # The common case first: an input declaring no axis of length 1 never broadcasts.
+        if 1 not in lengths or all(lengths[a] != 1 or shape[a] == 1 for a in axes):
             return inp
     return None
 
 
-# How far one lift walks down a chain of elementwise ops; a bound keeps every rewrite O(1).
-MAX_LIFT = 64
+# {FunctionGraph: {(variable, axes): its deepest same-shape source}}: what one lift found, so
+# the next lift through the same values jumps there (weak: it lives as long as the graph).
+_SOURCES = weakref.WeakKeyDictionary()
 
 
-def shape_source(var, axes=None):
+def shape_source(var, axes, fgraph):
     """The deepest variable below `var`, through elementwise (and softmax) inputs, whose lengths
-    on `axes` equal `var`'s at run time; None if not even `var`'s own inputs qualify."""
-    found = None
-    for _ in range(MAX_LIFT):
+    on `axes` (None: all) equal `var`'s at run time; None if not even `var`'s own inputs qualify.
+
+    Lifting a shape read all the way down lets the values above go when nothing else reads
+    them, and lets fusion take them in (a size() reading a value keeps it out of a Composite).
+    Each walk remembers its answer for every value it passed, and a later walk reaching one of
+    them jumps to that answer (while it is still in the graph: rewrites keep values, so it
+    still has the same lengths): a gradient's fill(x, g) at every depth of a deep graph costs
+    linear time in all, where walking each down the whole depth was quadratic.
+    """
+    memo = _SOURCES.get(fgraph)
+    if memo is None:
+        memo = _SOURCES[fgraph] = {}
+    in_graph = fgraph.clients
+    found, passed = None, []
+    while True:
+        known = memo.get((var, axes))
+        if known is not None and known in in_graph:
+            found = known
+            break
         source = same_shape_input(var, axes)
         if source is None:
             break
+        passed.append(var)
         found = var = source
+    for var in passed:
+        memo[(var, axes)] = found
     return found
 
 
 @rewrite("specialize", Pat(Shape, Var("x"), name="old"), tags=("shape",))
-def lift_shape(x, old):
+def lift_shape(x, old, fgraph):
     """shape(f(a, b)) -> shape(a) for elementwise f when a does not broadcast."""
-    source = shape_source(x)
+    source = shape_source(x, None, fgraph)
     return None if source is None else fits(Shape()(source), old)
 
 
 @rewrite("specialize", Pat(Subtensor, Pat(Shape, Var("x")), where=_entry_index, op_name="op",
                            name="old"), tags=("shape",))
-def lift_shape_entry(x, op, old):
+def lift_shape_entry(x, op, old, fgraph):
     """f(a, b).shape[k] -> a.shape[k] (elementwise f, a not broadcast on k); dot(a, b).shape[0]
     -> a.shape[0]."""
     axis = op.idx[0][1] % x.ndim if x.ndim else None
     if axis is None:
         return None
-    source = shape_source(x, (axis,))
+    source = shape_source(x, (axis,), fgraph)
     node = x.owner
     if source is None and node is not None and isinstance(node.op, Dot):
         a, b = node.inputs
@@ -119,9 +145,9 @@ def lift_shape_entry(x, op, old):
 
 
 @rewrite("specialize", Pat(AxisSize, Var("x"), op_name="op", name="old"), tags=("shape",))
-def lift_axis_size(x, op, old):
+def lift_axis_size(x, op, old, fgraph):
     """size(f(a, b), axis) -> size(a, axis) for elementwise f, a not broadcast on those axes."""
-    source = shape_source(x, op.axis)
+    source = shape_source(x, op.axis, fgraph)
     return None if source is None else fits(AxisSize(op.axis)(source), old)
 
 

@@ -21,7 +21,7 @@ from graphlens.tensor.shape import reshape
 
 
 def _scan_nodes(fgraph):
-    return [node for node in fgraph.toposort() if isinstance(node.op, Scan)]
+    return fgraph.nodes_of(Scan)
 
 
 def _replace_node(fgraph, node, new_outputs):

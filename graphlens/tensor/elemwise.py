@@ -17,7 +17,7 @@ from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
 # reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
 import graphlens.tensor as T
@@ -92,7 +92,7 @@ class Elemwise(Op):
         ndim = max(v.ndim for v in variables)
         variables = [pad_left(v, ndim) for v in variables]
         shape = broadcast_shapes(self, variables)
-        out = TensorType(self.output_dtype(common), shape)()
+        out = tensor_type(self.output_dtype(common), shape)()
         return Apply(self, variables, [out])
 
     def impl(self, *arrays):

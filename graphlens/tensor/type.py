@@ -151,6 +151,29 @@ def checked_dtype(dtype) -> str:
     return name
 
 
+# Interned types by (dtype, lengths): at most this many kinds are kept.
+_INTERNED = {}
+MAX_INTERNED = 4096
+
+
+def tensor_type(dtype, lengths: tuple) -> TensorType:
+    """The shared TensorType of `dtype` and `lengths` (a tuple of ints and None, as a type's own
+    `shape` is; not Theano's booleans). Types compare by value and never change, so the nodes
+    the graph builders make share them: one object fewer per variable to allocate and for the
+    garbage collector to scan.
+
+    >>> tensor_type('float64', (None,)) is tensor_type('float64', (None,))
+    True
+    """
+    key = (dtype, lengths)
+    found = _INTERNED.get(key)
+    if found is None:
+        found = TensorType(dtype, lengths)
+        if len(_INTERNED) < MAX_INTERNED:
+            _INTERNED[key] = found
+    return found
+
+
 def _static_dim(dim):
     if isinstance(dim, (bool, np.bool_)):
         return 1 if dim else None

@@ -13,7 +13,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, GraphlensWarning, with_user_line
 from graphlens.graph.basic import Constant, Variable
 from graphlens.graph.types import autocast_float, autocast_int
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import tensor_type
 from graphlens.config import config
 # The op modules import this one, so the operators read them from the package when called
 # (`x + y` is `T.add(x, y)`); the package is partly built while this module loads.
@@ -341,7 +341,7 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
         raise GraphlensTypeError(f"constant: cannot make a {dtype} tensor of {value!r:.60}: "
                                  f"{exc}") from exc
     data.setflags(write=False)  # a constant is shared by every call: nothing may write to it
-    return TensorConstant(TensorType(data.dtype, data.shape), data, name=name, weak=weak)
+    return TensorConstant(tensor_type(data.dtype, data.shape), data, name=name, weak=weak)
 
 
 def _default_dtype(value):

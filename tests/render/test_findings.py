@@ -10,7 +10,7 @@ from graphlens import function, grad, shared
 from graphlens.render.dot import to_dot
 from graphlens.render.findings import function_findings_overlay, match_clones
 from graphlens.render.trace_overlay import BLOCKED_FILL, RED
-from graphlens.graph.basic import toposort
+from graphlens.graph.basic import clone_graph, toposort
 from graphlens.trace.vanishing import vanishing
 
 
@@ -69,7 +69,10 @@ def test_the_dead_path_is_dashed_in_both_halves():
 def test_clones_are_matched_by_op_and_inputs():
     cost, params, train = _sgn_model()
     users = toposort([cost])
-    node_map, _ = match_clones(users, train.fgraph_before.toposort())
+    # function() no longer copies the graph it is given (its before graph is the user's own),
+    # so the clones to match are made here.
+    clones, _ = clone_graph([cost])
+    node_map, _ = match_clones(users, toposort(clones))
     assert len(node_map) == len(users)
     assert all(clone.op == node.op and clone is not node for node, clone in node_map.items())
 

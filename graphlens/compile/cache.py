@@ -1,0 +1,177 @@
+"""The compile cache: compiling a graph of the same structure again reuses the rewritten graph.
+
+The key is the graph's structure, read in topological order: each node's op (ops compare by
+their props) and where each input comes from (an earlier node's output, an explicit input by
+position, a shared variable by identity, a constant by value), every variable's type, name and
+the user's line that built it (so error messages and pictures name the same lines), then the
+outputs, the updates, the inputs' options, the mode and the flags compiling reads. Rebuilding
+a model with the same code, or compiling the same variables twice, gives the same key.
+
+A hit shares only what never changes after compiling: the rewritten graph and its evaluator's
+program (the evaluator keeps no values between calls). Each function gets its own inputs,
+outputs, updates, "before" graph (the one it was given) and its own RewriteLog (a copy whose
+provenance leads to the nodes it was given). Shared variables are keyed by identity: two
+functions on two different shared variables never share a graph. Entries are weak: the cache
+holds a graph only while a function compiled from it is alive.
+
+>>> f1 = function([x], T.exp(x)); f2 = function([x], T.exp(x))    # doctest: +SKIP
+>>> f2.fgraph is f1.fgraph, f2.rewrite_log is f1.rewrite_log       # doctest: +SKIP
+(True, False)
+"""
+
+from __future__ import annotations
+
+import copy
+import weakref
+
+import numpy as np
+
+from graphlens.config import config
+from graphlens.graph.basic import Constant, toposort
+from graphlens.graph.provenance import RewriteLog
+
+_ENTRIES = weakref.WeakValueDictionary()
+
+
+def clear() -> None:
+    """Forget every cached graph (functions already compiled keep working).
+
+    >>> clear()
+    """
+    _ENTRIES.clear()
+
+
+def identity_key(targets, ins, output_items, updates, **options):
+    """A key for compiling the very same variables again, read without walking the graph: the
+    identities of the outputs, update expressions and inputs, with every option. Graph nodes
+    never change once built, so the same variables are the same graph. (The identities stay
+    valid while the entry lives: its function holds every variable named here.)"""
+    try:
+        return _Key(("same", tuple(map(id, targets)),
+                     tuple((id(item.variable), item.name, item.borrow, _value_key(item.value))
+                           for item in ins),
+                     tuple(item.borrow for item in output_items),
+                     tuple(id(var) for var, _ in updates), tuple(sorted(options.items())),
+                     config.floatX))
+    except TypeError:
+        return None
+
+
+def structure_key(order, ins, output_items, updates, shared_inputs, **options):
+    """A hashable key of everything compiling reads, or None when something in the graph cannot
+    be keyed (an op that cannot be hashed, a root of an unknown kind).
+
+    `order` is the topological order of the nodes of the graph as given; `options` are the
+    mode and flags (all hashable).
+
+    >>> structure_key(toposort([y]), [In(x)], [Out(y)], [], [], mode=mode)   # doctest: +SKIP
+    """
+    slot = {}
+    for position, item in enumerate(ins):
+        slot[item.variable] = ("input", position)
+    for var in shared_inputs:
+        slot[var] = ("shared", id(var))
+    parts = []
+    try:
+        for number, node in enumerate(order):
+            refs = []
+            for var in node.inputs:
+                ref = slot.get(var)
+                if ref is None:
+                    if var.owner is not None or not isinstance(var, Constant):
+                        return None
+                    ref = slot[var] = ("constant", var.signature(), var.name)
+                refs.append(ref)
+            for var in node.outputs:
+                slot[var] = ("node", number, var.index)
+            parts.append((node.op, tuple(refs),
+                          tuple((var.type, var.name, var.creation_site) for var in node.outputs)))
+        roots = tuple((item.variable.type, item.variable.name, item.variable.creation_site,
+                       item.name, item.borrow, _value_key(item.value)) for item in ins)
+        outputs = tuple((_ref(slot, item.variable), item.borrow) for item in output_items)
+        update_refs = tuple((id(var), _ref(slot, expression)) for var, expression in updates)
+        return _Key((tuple(parts), roots, outputs, update_refs,
+                     tuple(sorted(options.items())), config.floatX))
+    except (TypeError, _Unkeyed):
+        return None     # an op with unhashable props, an output of an unknown kind
+
+
+class _Key:
+    """A structure key with its hash computed once: a tuple's hash is not cached, and a
+    100,000-node key hashed at every dictionary lookup would cost a walk each time."""
+
+    __slots__ = ("parts", "_hash")
+
+    def __init__(self, parts):
+        self.parts = parts
+        self._hash = hash(parts)
+
+    def __hash__(self):
+        return self._hash
+
+    def __eq__(self, other):
+        return (isinstance(other, _Key) and self._hash == other._hash
+                and self.parts == other.parts)
+
+
+class _Unkeyed(Exception):
+    """Something of the graph has no key."""
+
+
+def _ref(slot, var):
+    ref = slot.get(var)
+    if ref is None:
+        if not isinstance(var, Constant):
+            raise _Unkeyed
+        ref = ("constant", var.signature(), var.name)
+    return ref
+
+
+def _value_key(value):
+    if value is None:
+        return None
+    array = np.asarray(value)
+    return (array.dtype.str, array.shape, array.tobytes())
+
+
+def lookup(key):
+    """The live function compiled under `key`, or None: `lookup(None)` is None."""
+    return None if key is None else _ENTRIES.get(key)
+
+
+def store(key, function) -> None:
+    """Remember `function` under `key` (weakly); a None key is not stored.
+
+    >>> store(key, f); lookup(key) is f                       # doctest: +SKIP
+    True
+    """
+    if key is not None:
+        _ENTRIES[key] = function
+
+
+def reuse(cached, ins, output_items, updates, before, order, name):
+    """A function like `cached` for a graph of the same structure: its own inputs, outputs,
+    updates, before graph and RewriteLog; the rewritten graph and program shared. `order` is
+    the new graph's topological order, or None when it is the very graph `cached` was given.
+
+    >>> reuse(f1, ins, outs, [], (inputs, outputs), toposort(outputs), None)   # doctest: +SKIP
+    """
+    function = copy.copy(cached)
+    function.inputs = ins
+    function.outputs = output_items
+    function.updates = updates
+    function.name = name
+    function._fgraph_before = before
+    function.maker = type(cached.maker)(cached.fgraph, ins)
+    function.vm = copy.copy(cached.vm)
+    log = cached.rewrite_log
+    initial = dict(log.initial)
+    if order is not None:
+        # Provenance leads to the nodes this function was given, at the same positions.
+        now = dict(zip(toposort(cached._before_outputs()), order))
+        initial = {clone: now.get(original, original) for clone, original in initial.items()}
+    function.rewrite_log = RewriteLog(records=list(log.records), initial=initial)
+    # Its own argument labels, names, borrow flags, update locks and written call: the copy's
+    # came from the function it shares a program with.
+    function._set_interface()
+    return function
