@@ -13,7 +13,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, GraphlensWarning, with_user_line
 from graphlens.graph.basic import Constant, Variable
 from graphlens.graph.types import autocast_float, autocast_int
-from graphlens.tensor.type import tensor_type
+from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.config import config
 # The op modules import this one, so the operators read them from the package when called
 # (`x + y` is `T.add(x, y)`); the package is partly built while this module loads.
