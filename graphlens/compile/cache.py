@@ -7,8 +7,11 @@ the user's line that built it (so error messages and pictures name the same line
 outputs, the updates, the inputs' options, the mode and the flags compiling reads. Rebuilding
 a model with the same code, or compiling the same variables twice, gives the same key.
 
-A hit shares only what never changes after compiling: the rewritten graph and its evaluator's
-program (the evaluator keeps no values between calls). Each function gets its own inputs,
+A hit on the very same variables shares what never changes after compiling: the rewritten
+graph and its evaluator's program (the evaluator keeps no values between calls). A hit on a
+graph rebuilt alike (a model file run again) copies the rewritten graph onto the new inputs
+instead: no rule runs, and the function's graphs hold the variables it was given, so names
+and pictures match a first compile. Each function gets its own inputs,
 outputs, updates, "before" graph (the one it was given) and its own RewriteLog (a copy whose
 provenance leads to the nodes it was given). Shared variables are keyed by identity: two
 functions on two different shared variables never share a graph. Entries are weak: the cache
@@ -17,18 +20,24 @@ holds a graph only while a function compiled from it is alive.
 >>> f1 = function([x], T.exp(x)); f2 = function([x], T.exp(x))    # doctest: +SKIP
 >>> f2.fgraph is f1.fgraph, f2.rewrite_log is f1.rewrite_log       # doctest: +SKIP
 (True, False)
+>>> y = T.dvector('x'); f3 = function([y], T.exp(y))                # doctest: +SKIP
+>>> f3.fgraph.inputs == [y]                                        # doctest: +SKIP
+True
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import weakref
 
 import numpy as np
 
 from graphlens.config import config
-from graphlens.graph.basic import Constant, toposort
+from graphlens.graph.basic import Constant, clone_graph, toposort
+from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import RewriteLog
+from graphlens.compile.vm import VM
 
 _ENTRIES = weakref.WeakValueDictionary()
 
@@ -151,8 +160,10 @@ def store(key, function) -> None:
 
 def reuse(cached, ins, output_items, updates, before, order, name):
     """A function like `cached` for a graph of the same structure: its own inputs, outputs,
-    updates, before graph and RewriteLog; the rewritten graph and program shared. `order` is
-    the new graph's topological order, or None when it is the very graph `cached` was given.
+    updates, before graph and RewriteLog. `order` is the new graph's topological order, or
+    None when it is the very graph `cached` was given: then the rewritten graph and program
+    are shared; else the rewritten graph is copied onto the new inputs (no rule runs again),
+    so the function's graphs, names and pictures read the variables it was given.
 
     >>> reuse(f1, ins, outs, [], (inputs, outputs), toposort(outputs), None)   # doctest: +SKIP
     """
@@ -162,16 +173,46 @@ def reuse(cached, ins, output_items, updates, before, order, name):
     function.updates = updates
     function.name = name
     function._fgraph_before = before
-    function.maker = type(cached.maker)(cached.fgraph, ins)
-    function.vm = copy.copy(cached.vm)
     log = cached.rewrite_log
     initial = dict(log.initial)
+    records = list(log.records)
     if order is not None:
         # Provenance leads to the nodes this function was given, at the same positions.
         now = dict(zip(toposort(cached._before_outputs()), order))
         initial = {clone: now.get(original, original) for clone, original in initial.items()}
-    function.rewrite_log = RewriteLog(records=list(log.records), initial=initial)
+        fgraph, nodes, variables = _copied_onto(cached.fgraph, before[0])
+        initial = {nodes.get(clone, clone): original for clone, original in initial.items()}
+        records = [_remapped(record, nodes, variables) for record in records]
+        function.fgraph = fgraph
+        function.vm = VM(fgraph, [item.variable for item in ins] + cached.shared_inputs,
+                         fgraph.outputs, wrap_perform=cached.vm.wrap_perform)
+    else:
+        function.vm = copy.copy(cached.vm)
+    function.maker = type(cached.maker)(function.fgraph, ins)
+    function.rewrite_log = RewriteLog(records=records, initial=initial)
     # Its own argument labels, names, borrow flags, update locks and written call: the copy's
     # came from the function it shares a program with.
     function._set_interface()
     return function
+
+
+def _copied_onto(fgraph, inputs):
+    """The rewritten graph `fgraph` copied onto `inputs` (the new graph's, position by
+    position): (the copy, {old node: new node}, {old variable: new variable})."""
+    replace = dict(zip(fgraph.inputs, inputs))
+    outputs, memo = clone_graph(fgraph.outputs, replace=replace)
+    nodes = {old.owner: new.owner for old, new in memo.items()
+             if old.owner is not None and new.owner is not None}
+    return FunctionGraph(list(inputs), outputs), nodes, memo
+
+
+def _remapped(record, nodes, variables):
+    """`record` naming the copied graph's nodes where it named the cached one's (nodes the
+    rewrites removed on the way stay as they were: provenance only walks through them)."""
+    def node(item):
+        return nodes.get(item, item)
+    return dataclasses.replace(
+        record, removed=tuple(map(node, record.removed)), added=tuple(map(node, record.added)),
+        matched=tuple(map(node, record.matched)),
+        replaced=variables.get(record.replaced, record.replaced),
+        by=variables.get(record.by, record.by))

@@ -22,6 +22,7 @@ class VM:
     """
 
     def __init__(self, fgraph, input_vars, output_vars, wrap_perform=None):
+        self.wrap_perform = wrap_perform
         nodes = fgraph.schedule()
         self.nodes = nodes
         # Plans are made while compiling (the collector is paused then), not on the first call.

@@ -6,6 +6,7 @@ import gc
 import numpy as np
 
 import graphlens.tensor as T
+from graphlens.printing import debugprint, pp
 from graphlens import function, shared
 from graphlens.compile import cache
 from graphlens.compile.mode import Mode
@@ -33,8 +34,14 @@ def test_a_rebuilt_graph_hits_and_its_function_reads_its_own_graph():
     x1, x2 = T.dvector("x"), T.dvector("x")
     y1, y2 = model(x1), model(x2)
     f1, f2 = function([x1], y1), function([x2], y2)
-    assert f2.fgraph is f1.fgraph
+    # No rule ran again: the rewritten graph is copied onto x2, op for op.
+    assert f2.fgraph is not f1.fgraph and f2.fgraph.inputs == [x2]
+    assert all(a.op is b.op for a, b in zip(f1.fgraph.toposort(), f2.fgraph.toposort()))
+    assert len(f2.rewrite_log) == len(f1.rewrite_log)
     assert f2.inputs[0].variable is x2 and f2.fgraph_before.outputs[0] is y2
+    # Its views name x2 as the user did (a shared graph named it x_2: another x).
+    assert "x_2" not in pp(f2) and "x_2" not in debugprint(f2, file="str")
+    np.testing.assert_allclose(f2(np.array([0.5, 1.0])), f1(np.array([0.5, 1.0])))
     second = set(toposort([y2]))
     origin = f2.provenance(f2.fgraph.outputs[0])
     assert origin.before and set(origin.before) <= second
