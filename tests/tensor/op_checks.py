@@ -49,3 +49,19 @@ def check_grad(build, *arrays, dtypes=("float64", "float32"), **options):
     for dtype in dtypes:
         cast = [a.astype(dtype) if np.asarray(a).dtype.kind == "f" else a for a in arrays]
         verify_grad(build, cast, rng=np.random.default_rng(7), **options)
+
+
+def check_infer_shape(build, arrays, op_class):
+    """The shape of build(*variables), asked for alone, is what perform gives, and is worked
+    out by the op's infer_shape: the compiled shape function never runs `op_class` itself."""
+    variables = [variable_like(a) for a in arrays]
+    out = build(*variables)
+    assert isinstance(out.owner.op, op_class)
+    value = function(variables, out)(*arrays)
+    shape_of = function(variables, [out.shape] + [out.shape[i] for i in range(out.ndim)],
+                        on_unused_input="ignore")
+    whole, *entries = shape_of(*arrays)
+    assert tuple(whole) == np.shape(value)
+    assert tuple(int(e) for e in entries) == np.shape(value)
+    computed = {type(node.op) for node in shape_of.fgraph.toposort()}
+    assert op_class not in computed, f"{op_class.__name__} was run only for its shape"

@@ -11,7 +11,7 @@ from graphlens.errors import (EvaluationError, InvalidArgumentError, ShapeError,
                               UndefinedGradientError)
 from graphlens.tensor import nlinalg
 from graphlens.tensor.nlinalg import (QR, SVD, Det, Eig, Eigh, MatrixInverse, MatrixPinv)
-from op_checks import check, check_grad, variable_like
+from op_checks import check, check_grad, check_infer_shape
 
 RNG = np.random.default_rng(3)
 SQUARE = RNG.normal(size=(4, 4)) + 4 * np.eye(4)          # well conditioned
@@ -205,15 +205,7 @@ SHAPES = {
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_infer_shape_agrees_with_perform_without_running_the_op(name):
-    build, arrays, op_class = SHAPES[name]
-    variables = [variable_like(a) for a in arrays]
-    out = build(*variables)
-    assert isinstance(out.owner.op, op_class)
-    value = function(variables, out)(*arrays)
-    shape_of = function(variables, out.shape, on_unused_input="ignore")
-    assert tuple(shape_of(*arrays)) == np.shape(value)
-    computed = {type(node.op) for node in shape_of.fgraph.toposort()}
-    assert op_class not in computed, f"{op_class.__name__} was run only for its shape"
+    check_infer_shape(*SHAPES[name])
 
 
 def test_a_non_square_matrix_is_refused_naming_op_shape_and_line():
