@@ -152,13 +152,15 @@ MUTATIONS = (
              "wrap_perform=None",
              ("tests/trace/test_nan.py",)),
     Mutation("vm_walks_graph_every_call", "evaluator", "graphlens/compile/vm.py",
-             "        storage = self.template.copy()\n",
+             "straight-line code instead).\"\"\"\n        storage = self.template.copy()\n",
+             "straight-line code instead).\"\"\"\n"
              "        __import__('graphlens.graph.basic').graph.basic.toposort(\n"
              "            [node.outputs[0] for node in self.nodes])\n"
              "        storage = self.template.copy()\n",
              ("tests/compile/test_vm.py",)),
     Mutation("vm_imports_trace_in_a_function", "structure", "graphlens/compile/vm.py",
-             "        storage = self.template.copy()\n",
+             "straight-line code instead).\"\"\"\n        storage = self.template.copy()\n",
+             "straight-line code instead).\"\"\"\n"
              "        from graphlens.trace.nan import guarded_perform  # noqa: F401\n"
              "        storage = self.template.copy()\n",
              ("tests/test_imports.py",)),
