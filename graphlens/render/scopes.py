@@ -18,7 +18,7 @@ box around everything.
 
 from __future__ import annotations
 
-from graphlens.graph.scopes import SEPARATOR, is_inferred, scope_of
+from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, scope_of
 from graphlens.graph.scopes import name_scope_path as scope_path   # noqa: F401 (the name rule)
 from graphlens.render.labels import is_constant, printable
 from graphlens.render.scene import SceneCluster
@@ -100,6 +100,14 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
     # In a folded picture every open scope is drawn as a box: it was opened by name.
     if folded or len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:
         path_of.update(weak)
+    # In a picture drawn whole, a scope's box holds its forward ops only: with its gradient
+    # too, the forward ops at the top and their gradient at the bottom stretch every box over
+    # the whole picture, and the boxes stand side by side as tall columns (the dA tutorial's
+    # picture: 3,618 pt wide, half of it empty; 3,088 pt without). A box opened in a folded
+    # picture keeps its gradient, as its folded box counts it (fold.py).
+    if not folded:
+        for item in [item for item in path_of if item not in steps and is_backward(item)]:
+            del path_of[item]
     if not path_of and not extra_paths:
         return {}, {}
     cluster_of_path = {}
