@@ -48,13 +48,19 @@ class MaxNodes(click.ParamType):
 @contextlib.contextmanager
 def progress(message: str):
     """A rich spinner with `message` on stderr while the block runs, only when stderr is a
-    terminal: piped or captured output stays clean."""
+    terminal: piped or captured output stays clean. Functions compiled in the block (a model
+    file compiles its own) print their rewrite counts and the elapsed time above it, about
+    once a second once the work has taken 2 s (cli/live.py)."""
     from rich.console import Console
+
+    from graphlens.cli.live import LiveProgress
+    from graphlens.compile.hooks import reporting_progress
     console = Console(stderr=True)
     if not console.is_terminal:
         yield
         return
-    with console.status(message):
+    with console.status(message), reporting_progress(
+            LiveProgress(lambda line: console.print(line, markup=False, highlight=False))):
         yield
 
 

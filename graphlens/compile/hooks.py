@@ -13,6 +13,8 @@ True
 
 from __future__ import annotations
 
+import contextlib
+
 from graphlens.errors import ConfigError
 
 # {name: wrapper(node) -> perform}. Filled once, at import, by the rooms that define wrappers;
@@ -33,3 +35,29 @@ def perform_wrapper(name: str):
         raise ConfigError(f"no evaluator hook named {name!r} is plugged in (plugged in: "
                           f"{plugged}); `import graphlens.trace.nan` plugs in 'nan_guard'")
     return wrapper
+
+
+# Reporters of long work, innermost last: the command line plugs one in while a model file
+# compiles its functions (before graphlens has control back), and the rewrite driver tells it
+# its counts. A reporter is `reporter(stage, counts)`; it decides when to print (rarely).
+_PROGRESS_REPORTERS = []
+
+
+@contextlib.contextmanager
+def reporting_progress(reporter):
+    """Within the block, compiling tells `reporter(stage, counts)` how far its rewrites got
+    (`'rewriting', {'phase': 'fusion', 'replacements': 1200, 'ops': 5000, ...}`).
+
+    >>> with reporting_progress(lambda stage, counts: print(stage, counts['replacements'])):
+    ...     f = function([x], T.exp(x))                                 # doctest: +SKIP
+    """
+    _PROGRESS_REPORTERS.append(reporter)
+    try:
+        yield reporter
+    finally:
+        _PROGRESS_REPORTERS.remove(reporter)
+
+
+def progress_reporter():
+    """The reporter plugged in now (the innermost), or None: nobody is listening."""
+    return _PROGRESS_REPORTERS[-1] if _PROGRESS_REPORTERS else None
