@@ -19,6 +19,8 @@ about every `interval` seconds:
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 
 # Work shorter than this prints nothing; longer, a line about every LIVE_INTERVAL seconds.
@@ -28,14 +30,16 @@ LIVE_INTERVAL = 1.0
 
 class LiveProgress:
     """A progress reporter (`reporter(stage, counts)`) printing counts and elapsed time with
-    `write(line)`, first after `after` seconds, then at most once per `interval`."""
+    `write(line)`, first after `after` seconds, then at most once per `interval`; the time is
+    counted from `since` (a reading of `clock`), else from now."""
 
     def __init__(self, write, *, clock=time.perf_counter, after: float | None = None,
-                 interval: float | None = None):
+                 interval: float | None = None, since: float | None = None):
         self.write, self.clock = write, clock
         self.after = LIVE_AFTER if after is None else after
         self.interval = LIVE_INTERVAL if interval is None else interval
-        self.start = clock()
+        # Elapsed time counts from `since` (the command's start, on `clock`) when given.
+        self.start = clock() if since is None else since
         self.last = None
 
     def __call__(self, stage: str, counts: dict):
@@ -47,21 +51,47 @@ class LiveProgress:
         self.write(f"[{elapsed:6.1f} s] {describe(stage, counts)}")
 
 
+    @contextlib.contextmanager
+    def waiting(self, stage: str, counts: dict):
+        """Around one long call that tells nothing while it runs (a layout): a line about
+        every `interval` seconds, once the work has taken `after`, with the wait so far."""
+        began, stop = self.clock(), threading.Event()
+
+        def beat():
+            while not stop.wait(max(self.interval, 0.05)):
+                self(stage, dict(counts, waited=round(self.clock() - began, 1)))
+
+        beater = threading.Thread(target=beat, name="graphlens-progress", daemon=True)
+        beater.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beater.join()
+
+
 def describe(stage: str, counts: dict) -> str:
     """One line for a reporter's event.
+
+    >>> describe("laying out", {"nodes": 2300, "edges": 4100, "waited": 3.0})
+    'laying out 2,300 nodes, 4,100 edges: 3.0 s so far'
 
     >>> describe("rewriting", {"phase": "fusion", "replacements": 1200, "ops": 5000,
     ...                        "visited": 512, "to_visit": 5000})
     'rewriting (phase fusion): 1,200 replacements so far; graph 5,000 ops; pass at 512 / 5,000 nodes'
     """
     if stage != "rewriting":
-        return stage + ": " + ", ".join(f"{value:,} {name}" if isinstance(value, int)
-                                        else f"{name} {value}" for name, value in counts.items())
+        waited = counts.get("waited")
+        listed = ", ".join(f"{value:,} {name}" for name, value in counts.items()
+                           if name != "waited")
+        return f"{stage} {listed}" + ("" if waited is None else f": {waited:.1f} s so far")
     phase = counts.get("phase")
-    text = "rewriting" + (f" (phase {phase})" if phase and phase != "done" else "")
     done = counts["replacements"]
-    text += (f": {done:,} replacement{'' if done == 1 else 's'} so far; "
-             f"graph {counts['ops']:,} ops")
-    if counts.get("to_visit") and phase != "done":
+    made = f"{done:,} replacement{'' if done == 1 else 's'}"
+    if phase == "done":
+        return f"rewrites done: {made}; graph {counts['ops']:,} ops"
+    text = "rewriting" + (f" (phase {phase})" if phase else "")
+    text += f": {made} so far; graph {counts['ops']:,} ops"
+    if counts.get("to_visit"):
         text += f"; pass at {counts['visited']:,} / {counts['to_visit']:,} nodes"
     return text

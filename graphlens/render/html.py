@@ -23,6 +23,7 @@ import html
 import json
 import time
 
+from graphlens.compile.hooks import waiting
 from graphlens.config import config
 from graphlens.errors import LayoutError
 from graphlens.render.dot import dot_parts
@@ -90,8 +91,9 @@ def _laid_out(dot_text, backend, time_budget, report, count) -> str:
     """The page's first picture, laid out under the time budget (guard.py's rules)."""
     budget = config.layout_time_budget if time_budget is None else time_budget
     start = time.perf_counter()
-    svg = render_dot(dot_text, format="svg", backend=chosen_backend(backend),
-                     time_budget=float(budget) or None)
+    with waiting("laying out the folded page", {"nodes held": count}):
+        svg = render_dot(dot_text, format="svg", backend=chosen_backend(backend),
+                         time_budget=float(budget) or None)
     if report is not None:
         report(f"laid out the folded page: {count:,} nodes held, in "
                f"{time.perf_counter() - start:.1f} s")

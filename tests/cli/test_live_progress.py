@@ -81,3 +81,36 @@ def test_piped_output_gets_no_live_counts(capsys):
         assert progress_reporter() is None
         function([x], y)
     assert capsys.readouterr().err == ""
+
+
+def test_a_layout_prints_its_counts_and_the_wait_so_far_while_it_runs(monkeypatch):
+    """The layout is one call that says nothing while it runs: the reporter's heartbeat does.
+    The fake layout returns once two heartbeat lines are out (no timing asserted)."""
+    import threading
+
+    from graphlens.render import guard
+
+    lines, two_lines = [], threading.Event()
+
+    def write(line):
+        lines.append(line)
+        if len(lines) >= 2:
+            two_lines.set()
+
+    def slow_layout(dot_text, **options):
+        assert two_lines.wait(10), "no heartbeat while the layout ran"
+        return b"<svg></svg>"
+
+    monkeypatch.setattr(guard, "render_dot", slow_layout)
+    x, y = chain(6)
+    f = function([x], y)
+    with reporting_progress(LiveProgress(write, after=0.0, interval=0.01)):
+        _, scene = guard.draw(f, format="svg", time_budget=0)
+    expected = (f"laying out {len(scene.nodes):,} nodes, {len(scene.edges):,} edges: ")
+    assert len(lines) >= 2 and all(expected in line and line.endswith(" s so far")
+                                   for line in lines)
+    waited = [float(line.split(": ")[-1].split()[0]) for line in lines]
+    assert waited == sorted(waited)
+    count = len(lines)
+    threading.Event().wait(0.05)
+    assert len(lines) == count          # the heartbeat stops with the layout
