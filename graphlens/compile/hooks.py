@@ -6,6 +6,9 @@ plugs its wrapper in here under a name when it is imported (`graphlens/__init__.
 and `function(..., nan_guard=True)` asks for that name. A wrapper takes a node and returns the
 callable the evaluator runs instead of `node.op.perform` (same arguments, same result).
 
+Progress of long work goes the same way up: the command line plugs a reporter in
+(`reporting_progress`) and the rewrite driver, handed it by `Mode.rewrite`, tells it its counts.
+
 >>> plug_perform_wrapper("nan_guard", guarded_perform)        # what trace/nan.py does
 >>> perform_wrapper("nan_guard") is guarded_perform
 True
