@@ -46,20 +46,29 @@ class MaxNodes(click.ParamType):
 
 
 @contextlib.contextmanager
-def progress(message: str):
+def progress(message: str, since: float | None = None):
     """A rich spinner with `message` on stderr while the block runs, only when stderr is a
-    terminal: piped or captured output stays clean."""
+    terminal: piped or captured output stays clean. Functions compiled in the block (a model
+    file compiles its own) print their rewrite counts and the elapsed time above it, about
+    once a second once the work has taken 2 s (cli/live.py); elapsed since `since` (a
+    `time.perf_counter()` reading: the command's start), else since the block began."""
     from rich.console import Console
+
+    from graphlens.cli.live import LiveProgress
+    from graphlens.compile.hooks import reporting_progress
     console = Console(stderr=True)
     if not console.is_terminal:
         yield
         return
-    with console.status(message):
+    with console.status(message), reporting_progress(LiveProgress(
+            lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True),
+            since=since)):
         yield
 
 
-def load(path: str, names=()):
-    """load_model(path, names) with a progress spinner: running a model may take a while."""
+def load(path: str, names=(), since: float | None = None):
+    """load_model(path, names) with a progress spinner: running a model may take a while
+    (`since`: see `progress`)."""
     from graphlens.cli.model import load_model
-    with progress(f"running {path}"):
+    with progress(f"running {path}", since=since):
         return load_model(path, names)

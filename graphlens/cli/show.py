@@ -127,7 +127,8 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
 
     check_options(focus_name, hops, path)
     steps = StepReport()
-    loaded = steps.timed(f"ran {model}", lambda: load(model, names), _model_counts)
+    loaded = steps.timed(f"ran {model}", lambda: load(model, names, since=steps.start),
+                         _model_counts)
     focus = focus_for(loaded, focus_name, hops, path)
     chosen_names = [name for name, _ in loaded.chosen]
     paths, fmt = output_paths(model, chosen_names, out)
@@ -135,7 +136,7 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
     report = gradient_report(loaded)
     for (name, obj), path in zip(loaded.chosen, paths):
         steps.notes = []
-        with progress(f"rendering {name} to {path}"):
+        with progress(f"rendering {name} to {path}", since=steps.start):
             # An expression is drawn as the function of it would run: it then has an "after".
             compiled = steps.timed(name, lambda: as_function(obj, name), _compile_counts)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)

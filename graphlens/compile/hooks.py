@@ -6,12 +6,17 @@ plugs its wrapper in here under a name when it is imported (`graphlens/__init__.
 and `function(..., nan_guard=True)` asks for that name. A wrapper takes a node and returns the
 callable the evaluator runs instead of `node.op.perform` (same arguments, same result).
 
+Progress of long work goes the same way up: the command line plugs a reporter in
+(`reporting_progress`) and the rewrite driver, handed it by `Mode.rewrite`, tells it its counts.
+
 >>> plug_perform_wrapper("nan_guard", guarded_perform)        # what trace/nan.py does
 >>> perform_wrapper("nan_guard") is guarded_perform
 True
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from graphlens.errors import ConfigError
 
@@ -33,3 +38,42 @@ def perform_wrapper(name: str):
         raise ConfigError(f"no evaluator hook named {name!r} is plugged in (plugged in: "
                           f"{plugged}); `import graphlens.trace.nan` plugs in 'nan_guard'")
     return wrapper
+
+
+# Reporters of long work, innermost last: the command line plugs one in while a model file
+# compiles its functions (before graphlens has control back), and the rewrite driver tells it
+# its counts. A reporter is `reporter(stage, counts)`; it decides when to print (rarely).
+_PROGRESS_REPORTERS = []
+
+
+@contextlib.contextmanager
+def reporting_progress(reporter):
+    """Within the block, compiling tells `reporter(stage, counts)` how far its rewrites got
+    (`'rewriting', {'phase': 'fusion', 'replacements': 1200, 'ops': 5000, ...}`).
+
+    >>> with reporting_progress(lambda stage, counts: print(stage, counts['replacements'])):
+    ...     f = function([x], T.exp(x))                                 # doctest: +SKIP
+    """
+    _PROGRESS_REPORTERS.append(reporter)
+    try:
+        yield reporter
+    finally:
+        _PROGRESS_REPORTERS.remove(reporter)
+
+
+def progress_reporter():
+    """The reporter plugged in now (the innermost), or None: nobody is listening."""
+    return _PROGRESS_REPORTERS[-1] if _PROGRESS_REPORTERS else None
+
+
+def waiting(stage: str, counts: dict):
+    """A context manager around one long call that reports nothing itself (a Graphviz
+    layout): the plugged reporter, if it has `waiting`, says meanwhile how long it has taken.
+
+    >>> with waiting("laying out", {"nodes": 2300, "edges": 4100}):
+    ...     svg = render_dot(dot_text)                                    # doctest: +SKIP
+    """
+    reporter = progress_reporter()
+    if reporter is None or not hasattr(reporter, "waiting"):
+        return contextlib.nullcontext()
+    return reporter.waiting(stage, counts)

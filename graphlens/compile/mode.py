@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from graphlens.errors import ConfigError
 from graphlens.graph.provenance import RewriteLog
+from graphlens.compile.hooks import progress_reporter
 from graphlens.rewrite.db import optimize
 from graphlens.scan import rewrites as scan_rewrites
 from graphlens.config import THEANO_OPTIMIZERS, config
@@ -100,7 +101,7 @@ class Mode:
         log = RewriteLog(initial=dict(initial or {}))
         if self.name == "NONE" and not self.include:
             return log
-        return optimize(fgraph, self, log)
+        return optimize(fgraph, self, log, progress=progress_reporter())
 
 
 def _default_mode() -> Mode:

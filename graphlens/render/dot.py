@@ -96,8 +96,9 @@ def dot_parts(scene, *, rankdir: str = "TB", folds=None) -> dict:
         "head": lines,
         "nodes": [[node.key, node.cluster, _node_attrs(node, styles[node.kind])]
                   for node in scene.nodes],
+        # A box folded on the server is drawn as its one node, never as a cluster.
         "clusters": [[cluster.key, cluster.parent, _cluster_attrs(cluster)]
-                     for cluster in scene.clusters],
+                     for cluster in scene.clusters if not cluster.folded],
         "edges": [[edge.tail, edge.head, edge.kind, _edge_line(number, edge, edge_styles)]
                   for number, edge in enumerate(scene.edges)],
         "edge_styles": edge_styles,

@@ -345,6 +345,14 @@ def plan_for(view, nodes, options) -> FoldPlan:
     return plan_folds(view, nodes, options.expand, rules)
 
 
+def update_steps(view, nodes) -> set:
+    """The ops that only compute a scoped parameter's update (`W - lr * gW`), found as a
+    folded picture finds them (`_adopt_update_steps`)."""
+    steps = {}
+    _paths(view, nodes, steps)
+    return set(steps)
+
+
 def open_step_scopes(plan) -> dict:
     """{update-step op: scope} for the steps drawn open (their scope expanded): they sit in
     their parameter's scope box as they would in its folded box."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 
+from graphlens.compile.hooks import waiting
 from graphlens.config import config
 from graphlens.errors import LayoutError, LayoutTimeoutError
 from graphlens.render.dot import RANKDIRS, scene_to_dot
@@ -107,8 +108,9 @@ def _asked_ops(obj, stage, max_nodes, fold, expand) -> int:
 def _laid_out(scene, format, rankdir, backend, budget, say) -> bytes:
     dot_text = scene_to_dot(scene, rankdir=rankdir)
     start = time.perf_counter()
-    picture = render_dot(dot_text, format=format, backend=chosen_backend(backend),
-                         time_budget=budget)
+    with waiting("laying out", {"nodes": len(scene.nodes), "edges": len(scene.edges)}):
+        picture = render_dot(dot_text, format=format, backend=chosen_backend(backend),
+                             time_budget=budget)
     say(f"laid out {len(scene.nodes):,} nodes and {len(scene.edges):,} edges in "
         f"{time.perf_counter() - start:.1f} s")
     return picture

@@ -21,13 +21,19 @@ from __future__ import annotations
 
 import html
 import json
+import time
 
+from graphlens.compile.hooks import waiting
+from graphlens.config import config
+from graphlens.errors import LayoutError
 from graphlens.render.dot import dot_parts
 from graphlens.render.focus_findings import with_route
 from graphlens.render.html_assets import graphviz_wasm_base64, viewer_script, viewer_style
 from graphlens.render.legend import legend_entries
 from graphlens.render.scene import SceneNode
-from graphlens.render.guard import draw
+from graphlens.render.guard import chosen_backend, draw
+from graphlens.render.layout import render_dot
+from graphlens.render.page_folds import assemble_dot, folded_page_scene
 
 # Nothing may load from anywhere: inline style and script only, images only as data URIs;
 # 'wasm-unsafe-eval' lets the page compile the Graphviz it carries (and nothing else).
@@ -40,20 +46,61 @@ FOLDABLE_KINDS = ("scope", "fused", "loop")
 def to_html(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
             title: str | None = None, backend: str | None = None, overlay=None,
             focus=None, example_inputs=None, fold=None, expand=(), fold_rules=(),
-            time_budget: float | None = None) -> str:
+            time_budget: float | None = None, report=None) -> str:
     """A complete HTML page showing `obj` (same options as `to_svg`).
+
+    A graph above the `fold_threshold` flag but within `PAGE_MAX_OPS` is held whole and opens
+    folded by layer in the page, each box opening in place (render/page_folds.py); a bigger
+    one is the server's folded summary, whose boxes say how to draw them open (`--expand`).
 
     >>> open('model.html', 'w').write(to_html(f, stage='both'))          # doctest: +SKIP
     """
-    overlay = with_route(obj, focus, overlay)
+    return laid_out_page(obj, stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
+                         backend=backend, overlay=with_route(obj, focus, overlay), focus=focus,
+                         example_inputs=example_inputs, fold=fold, expand=expand,
+                         fold_rules=fold_rules, time_budget=time_budget, report=report)
+
+
+def laid_out_page(obj, *, stage, max_nodes, rankdir, title, backend, overlay, focus,
+                  example_inputs, fold, expand, fold_rules, time_budget, report) -> str:
+    """`to_html`'s page, with `overlay` as given (a route focus's marks already in it)."""
+    opened = folded_page_scene(obj, stage=stage, max_nodes=max_nodes, title=title,
+                               overlay=overlay, fold=fold, expand=expand, fold_rules=fold_rules,
+                               focus=focus, example_inputs=example_inputs,
+                               foldable=FOLDABLE_KINDS)
+    if opened is not None:
+        data = viewer_data(opened.scene, rankdir=rankdir, folded=opened.folded)
+        try:
+            svg = _laid_out(assemble_dot(data["dot"], opened.folded), backend, time_budget,
+                            report, len(opened.scene.nodes))
+        except LayoutError:
+            pass            # too slow even folded: the server's summary below
+        else:
+            for note in opened.scene.notes:
+                getattr(report, "note", lambda message: None)(note)
+            return page(opened.scene, svg, rankdir=rankdir, data=data)
     picture, scene = draw(obj, format="svg", stage=stage, max_nodes=max_nodes,
                           rankdir=rankdir, title=title, backend=backend, overlay=overlay,
                           fold=fold, expand=expand, fold_rules=fold_rules,
-                          time_budget=time_budget, focus=focus, example_inputs=example_inputs)
+                          time_budget=time_budget, focus=focus, example_inputs=example_inputs,
+                          report=report)
     return page(scene, picture.decode("utf-8"), rankdir=rankdir)
 
 
-def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True) -> str:
+def _laid_out(dot_text, backend, time_budget, report, count) -> str:
+    """The page's first picture, laid out under the time budget (guard.py's rules)."""
+    budget = config.layout_time_budget if time_budget is None else time_budget
+    start = time.perf_counter()
+    with waiting("laying out the folded page", {"nodes held": count}):
+        svg = render_dot(dot_text, format="svg", backend=chosen_backend(backend),
+                         time_budget=float(budget) or None)
+    if report is not None:
+        report(f"laid out the folded page: {count:,} nodes held, in "
+               f"{time.perf_counter() - start:.1f} s")
+    return svg.decode("utf-8")
+
+
+def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True, data=None) -> str:
     """The HTML page for a built scene and its SVG (laid out from `scene_to_dot(scene)`).
 
     `fold=False` leaves out what folding needs (the WebAssembly Graphviz, about 500 kB, and
@@ -62,7 +109,8 @@ def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True) -> str:
 
     >>> small = page(scene, svg, fold=False)                              # doctest: +SKIP
     """
-    data = viewer_data(scene, rankdir=rankdir, fold=fold)
+    if data is None:
+        data = viewer_data(scene, rankdir=rankdir, fold=fold)
     heading = scene.title or "graphlens picture"
     wasm = ""
     if data["dot"]["folds"]:
@@ -111,10 +159,10 @@ def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True) -> str:
     ])
 
 
-def viewer_data(scene, *, rankdir: str = "TB", fold: bool = True) -> dict:
+def viewer_data(scene, *, rankdir: str = "TB", fold: bool = True, folded=()) -> dict:
     """What the page's scripts read: node and cluster facts, the drawing order, the trace
     marks, the legend, and (with `fold`) the DOT in pieces for laying the picture out again
-    when folded."""
+    when folded; `folded`: the boxes the page starts with folded (its SVG drawn so)."""
     clusters = {cluster.key: cluster for cluster in scene.clusters}
     nodes, order, marks = {}, [], []
     members = {}
@@ -154,7 +202,7 @@ def viewer_data(scene, *, rankdir: str = "TB", fold: bool = True) -> dict:
     return {"nodes": nodes, "order": order, "clusters": cluster_facts, "marks": marks,
             "legend": legend_entries(scene, foldable if folds else ()),
             "folded": [cluster.key for cluster in scene.clusters
-                       if getattr(cluster, "folded", False)],
+                       if getattr(cluster, "folded", False)] + list(folded),
             # Without folds the page never lays out again: the pieces would be dead weight.
             "dot": dot_parts(scene, rankdir=rankdir, folds=folds) if folds else {"folds": {}}}
 

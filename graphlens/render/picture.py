@@ -28,7 +28,7 @@ import os
 from graphlens.render.dot import to_dot
 from graphlens.render.focus_findings import with_route
 from graphlens.render.guard import draw
-from graphlens.render.html import page
+from graphlens.render.html import laid_out_page
 from graphlens.render.values_overlay import values_overlay
 
 FORMATS = ("svg", "dot", "png", "pdf", "html")
@@ -106,9 +106,8 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     if chosen == "dot":
         picture = to_dot(obj, **options)
     elif chosen == "html":
-        laid_out, scene = draw(obj, format="svg", backend=backend, time_budget=time_budget,
-                               report=report, **options)
-        picture = page(scene, laid_out.decode("utf-8"), rankdir=rankdir)
+        picture = laid_out_page(obj, backend=backend, time_budget=time_budget, report=report,
+                                **options)
     else:
         picture, _ = draw(obj, format=chosen, backend=backend, time_budget=time_budget,
                           report=report, **options)

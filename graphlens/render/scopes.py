@@ -18,7 +18,7 @@ box around everything.
 
 from __future__ import annotations
 
-from graphlens.graph.scopes import SEPARATOR, is_inferred, scope_of
+from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, scope_of
 from graphlens.graph.scopes import name_scope_path as scope_path   # noqa: F401 (the name rule)
 from graphlens.render.labels import is_constant, printable
 from graphlens.render.scene import SceneCluster
@@ -39,12 +39,12 @@ def _named_calls(items, path_of) -> dict:
 
 
 def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
-                  folded=None, steps=None) -> tuple:
+                  folded=None, steps=None, loose=()) -> tuple:
     """({Apply or root variable: cluster key}, {scope path: cluster key}) for the scoped ones
     among `nodes` (drawn, in topological order) and the view's roots; adds the scope clusters
     to `scene`. `extra_paths` are scopes drawn open around folded boxes, `folded` the
-    roots drawn inside those boxes, and `steps` the update steps in a parameter's scope
-    (fold.py)."""
+    roots drawn inside those boxes, `steps` the update steps in a parameter's scope
+    (fold.py), and `loose` the update steps a picture drawn whole leaves out of every box."""
     ends = {var.owner for var in list(view.outputs) + [value for _, value in view.updates]
             if var.owner is not None}
     drawn = set(nodes)
@@ -100,6 +100,16 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
     # In a folded picture every open scope is drawn as a box: it was opened by name.
     if folded or len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:
         path_of.update(weak)
+    # In a picture drawn whole, a scope's box holds its forward ops only: with its gradient
+    # too, the forward ops at the top and their gradient at the bottom stretch every box over
+    # the whole picture, and the boxes stand side by side as tall columns (the dA tutorial's
+    # picture: 3,618 pt wide, half of it empty; 2,748 pt without). So do the update steps
+    # (`W - lr * gW`, at the bottom) in the box of the function that built the updates. A
+    # box opened in a folded picture keeps both, as its folded box counts them (fold.py).
+    if not folded:
+        for item in [item for item in path_of
+                     if item not in steps and (is_backward(item) or item in loose)]:
+            del path_of[item]
     if not path_of and not extra_paths:
         return {}, {}
     cluster_of_path = {}

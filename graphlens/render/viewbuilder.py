@@ -24,7 +24,7 @@ from graphlens.render.fused import add_fused
 from graphlens.render.origins import inner_origins, origins_of
 from graphlens.render.scene import (STAGE_TITLES, Scene, SceneCluster, SceneEdge, SceneNode,
                                     order_matters)
-from graphlens.render.fold import open_step_scopes, plan_for
+from graphlens.render.fold import open_step_scopes, plan_for, update_steps
 from graphlens.render.fold_boxes import add_fold_note, draw_folds, wire_folds
 from graphlens.render.scopes import assign_scopes, scope_path
 from graphlens.render.style import rule_colors
@@ -104,7 +104,8 @@ class ViewBuilder:
         self.scopes, scope_clusters = assign_scopes(
             shown, self.view, self.prefix, self.cluster, self.scene,
             extra_paths={unit.parent for unit in plan.units if unit.parent},
-            folded=plan.unit_of, steps=open_step_scopes(plan))
+            folded=plan.unit_of, steps=open_step_scopes(plan),
+            loose=update_steps(self.view, shown) if not plan.unit_of else ())
         self.scope_paths = set(scope_clusters)
         self.levels = levels(shown, self.max_nodes)
         self.cut_long_edges = cuts_long_edges(len(shown))

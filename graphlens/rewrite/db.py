@@ -33,6 +33,8 @@ from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_d
 PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "fusion", "inplace")
 # Passes per phase before the driver stops looking for a fixed point.
 MAX_PASSES = 6
+# A progress reporter hears of a pass every this many nodes visited (a cheap call each time).
+PROGRESS_EVERY = 256
 
 
 def all_rules(extra_modules=()) -> list:
@@ -73,17 +75,21 @@ def select_rules(mode) -> list:
     return sorted(chosen, key=lambda rule: rules.index(rule))
 
 
-def optimize(fgraph, mode, log=None) -> RewriteLog:
-    """Rewrite `fgraph` in place with the rules `mode` selects; returns the RewriteLog."""
+def optimize(fgraph, mode, log=None, progress=None) -> RewriteLog:
+    """Rewrite `fgraph` in place with the rules `mode` selects; returns the RewriteLog.
+
+    `progress(stage, counts)`, when given, is told how far the rewrites got, often (every
+    PROGRESS_EVERY nodes visited and at each phase): it decides what to print and when
+    (compile/hooks.py `reporting_progress`; the command line prints once a second)."""
     # Rules build nodes through Op.__call__; test values are for the user's own lines, so
     # (as Theano's compute_test_value_opt='off') rewriting evaluates nothing.
     with config.change_flags(compute_test_value="off"):
-        return _optimize(fgraph, mode, log)
+        return _optimize(fgraph, mode, log, progress)
 
 
-def _optimize(fgraph, mode, log):
+def _optimize(fgraph, mode, log, progress=None):
     log = log if log is not None else RewriteLog()
-    driver = Driver(fgraph, log)
+    driver = Driver(fgraph, log, progress)
     rules = select_rules(mode)
     merges = [rule for rule in rules if rule.phase == "merge"]
     for phase in PHASES:
@@ -92,6 +98,8 @@ def _optimize(fgraph, mode, log):
             continue
         local = [rule for rule in phase_rules if rule.pattern is not None]
         whole = [rule for rule in phase_rules if rule.pattern is None]
+        driver.phase, driver.visited, driver.to_visit = phase, 0, 0
+        driver.tell()
         if not local:
             for rule in whole:
                 driver.run_whole(rule, phase)
@@ -107,6 +115,8 @@ def _optimize(fgraph, mode, log):
                 break
         else:
             _warn_budget(phase, driver.fired)
+    driver.phase, driver.visited, driver.to_visit = "done", 0, 0
+    driver.tell()
     return log
 
 
@@ -122,9 +132,13 @@ def _warn_budget(phase, fired):
 class Driver:
     """Applies rules to one FunctionGraph and records every replacement in a RewriteLog."""
 
-    def __init__(self, fgraph, log):
+    def __init__(self, fgraph, log, progress=None):
         self.fgraph = fgraph
         self.log = log
+        self.progress = progress     # progress(stage, counts), or None
+        self.phase = None
+        self.visited = 0             # nodes visited in this pass
+        self.to_visit = 0
         self._by_type = {}
         # Nodes whose surroundings changed since the last pass; None: visit every node.
         self._seeds = None
@@ -159,6 +173,14 @@ class Driver:
             frontier = above
         return [node for node in order if node in dirty]
 
+    def tell(self):
+        """Tell the progress reporter how far the rewrites got (the counts only)."""
+        if self.progress is not None:
+            self.progress("rewriting", {
+                "phase": self.phase, "replacements": len(self.log),
+                "ops": len(self.fgraph.apply_nodes), "visited": self.visited,
+                "to_visit": self.to_visit})
+
     def run_whole(self, rule, phase) -> int:
         """Apply every Replacement a whole-graph rule yields; the number applied."""
         return sum(1 for replacement in rule.run(self.fgraph)
@@ -173,7 +195,12 @@ class Driver:
         # its own bound pass after pass.
         budget = self._budget if self._budget is not None else 4 * len(nodes) + 1000
         changes = 0
-        for start in self._nodes_to_visit():
+        visiting = self._nodes_to_visit()
+        self.visited, self.to_visit = 0, len(visiting)
+        for start in visiting:
+            self.visited += 1
+            if self.progress is not None and self.visited % PROGRESS_EVERY == 0:
+                self.tell()
             stack = [start]
             while stack:
                 node = stack.pop()

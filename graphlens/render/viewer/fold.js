@@ -15,6 +15,21 @@ function isFoldable(key) {
   return key in data.dot.folds && !!document.getElementById("graphlens-wasm");
 }
 
+function expandCommand(key) {
+  // How to draw a box folded when the page was made open: its ops are not in this page.
+  var facts = data.nodes[key];
+  return "graphlens show MODEL.py --expand " + ((facts.scopes || [])[0] || "all");
+}
+
+function explainServerFold(key) {
+  // A box folded before the page was written (the graph is too big for the page to hold
+  // whole) cannot open here: say what draws it open.
+  status.textContent = data.nodes[key].title + " was folded when this page was made (" +
+    data.nodes[key].ops + " ops, not in the page): draw it open with `" + expandCommand(key) +
+    " -o page.html` (or --expand all)";
+  status.classList.remove("error");
+}
+
 function ancestors(cluster) {
   var chain = [];
   while (cluster) { chain.push(cluster); cluster = data.clusters[cluster].parent; }

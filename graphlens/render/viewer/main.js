@@ -41,6 +41,8 @@ viewport.addEventListener("dblclick", function (event) {
   if (key && isFoldable(key)) { event.preventDefault(); toggleFold(key); }
   else if (key && data.nodes[key] && data.nodes[key].refers_to) {
     jumpTo(data.nodes[key].refers_to);        // a reference tag: go to what it stands for
+  } else if (key && data.nodes[key] && data.nodes[key].kind === "fold") {
+    event.preventDefault(); explainServerFold(key);
   }
 });
 

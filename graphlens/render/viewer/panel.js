@@ -123,6 +123,11 @@ function select(key, options) {
     });
     if (origins.length) { linkRow("from before-graph nodes", origins); }
     else { row("from before-graph nodes", facts.from_before); }
+    if (facts.kind === "fold") {
+      row("ops inside", facts.ops);
+      row("open it", expandCommand(key) + "  (folded when the page was made: its ops " +
+          "are not in this page)");
+    }
     if (facts.refers_to) {
       linkRow("stands for", [facts.refers_to]);
       action("Go there", "jump to the node this tag stands for",
