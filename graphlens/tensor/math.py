@@ -287,81 +287,95 @@ class Sqr(UnaryElemwise):
         return [output_grads[0] * 2 * inputs[0]]
 
 
+# One instance per parameterless op class, shared by every node the functions below build: ops
+# are immutable and compare by their props, and a fresh instance per node would be one more
+# object per node for the cyclic garbage collector to scan (issue #23).
+_SHARED_OPS = {}
+
+
+def _the(op_class):
+    """The shared instance of the parameterless `op_class`: `_the(Add)(x, y)`."""
+    op = _SHARED_OPS.get(op_class)
+    if op is None:
+        op = _SHARED_OPS[op_class] = op_class()
+    return op
+
+
 def add(*terms):
     """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""
-    return Add()(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
+    return _the(Add)(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
 
 
 def sub(x, y):
     """x - y."""
-    return Sub()(x, y)
+    return _the(Sub)(x, y)
 
 
 def mul(*factors):
     """Elementwise product of any number of tensors."""
-    return Mul()(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
+    return _the(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
 def true_div(x, y):
     """x / y."""
-    return TrueDiv()(x, y)
+    return _the(TrueDiv)(x, y)
 
 
 def int_div(x, y):
     """x // y."""
-    return IntDiv()(x, y)
+    return _the(IntDiv)(x, y)
 
 
 def mod(x, y):
     """x % y."""
-    return Mod()(x, y)
+    return _the(Mod)(x, y)
 
 
 def pow(x, y):
     """x ** y."""
-    return Pow()(x, y)
+    return _the(Pow)(x, y)
 
 
 def neg(x):
     """-x."""
-    return Neg()(x)
+    return _the(Neg)(x)
 
 
 def abs(x):
     """|x|."""
-    return Abs()(x)
+    return _the(Abs)(x)
 
 
 def exp(x):
     """e ** x: `T.exp(x)`."""
-    return Exp()(x)
+    return _the(Exp)(x)
 
 
 def log(x):
     """Natural logarithm."""
-    return Log()(x)
+    return _the(Log)(x)
 
 
 def log1p(x):
     """log(1 + x)."""
-    return Log1p()(x)
+    return _the(Log1p)(x)
 
 
 def expm1(x):
     """exp(x) - 1."""
-    return Expm1()(x)
+    return _the(Expm1)(x)
 
 
 def sqrt(x):
     """Square root."""
-    return Sqrt()(x)
+    return _the(Sqrt)(x)
 
 
 def sqr(x):
     """x * x."""
-    return Sqr()(x)
+    return _the(Sqr)(x)
 
 
 def tanh(x):
     """Hyperbolic tangent."""
-    return Tanh()(x)
+    return _the(Tanh)(x)
