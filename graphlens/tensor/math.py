@@ -11,6 +11,7 @@ import numpy as np
 
 from graphlens.graph.basic import Constant
 from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
+from graphlens.graph.op import shared_op
 from graphlens.graph.types import is_discrete
 from graphlens.config import config
 from graphlens.tensor.elemwise import (DTYPE_KINDS, BinaryElemwise, Elemwise, FloatUnaryElemwise,
@@ -287,95 +288,81 @@ class Sqr(UnaryElemwise):
         return [output_grads[0] * 2 * inputs[0]]
 
 
-# One instance per parameterless op class, shared by every node the functions below build: ops
-# are immutable and compare by their props, and a fresh instance per node would be one more
-# object per node for the cyclic garbage collector to scan (issue #23).
-_SHARED_OPS = {}
-
-
-def _the(op_class):
-    """The shared instance of the parameterless `op_class`: `_the(Add)(x, y)`."""
-    op = _SHARED_OPS.get(op_class)
-    if op is None:
-        op = _SHARED_OPS[op_class] = op_class()
-    return op
-
-
 def add(*terms):
     """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""
-    return _the(Add)(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
+    return shared_op(Add)(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
 
 
 def sub(x, y):
     """x - y."""
-    return _the(Sub)(x, y)
+    return shared_op(Sub)(x, y)
 
 
 def mul(*factors):
     """Elementwise product of any number of tensors."""
-    return _the(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
+    return shared_op(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
 def true_div(x, y):
     """x / y."""
-    return _the(TrueDiv)(x, y)
+    return shared_op(TrueDiv)(x, y)
 
 
 def int_div(x, y):
     """x // y."""
-    return _the(IntDiv)(x, y)
+    return shared_op(IntDiv)(x, y)
 
 
 def mod(x, y):
     """x % y."""
-    return _the(Mod)(x, y)
+    return shared_op(Mod)(x, y)
 
 
 def pow(x, y):
     """x ** y."""
-    return _the(Pow)(x, y)
+    return shared_op(Pow)(x, y)
 
 
 def neg(x):
     """-x."""
-    return _the(Neg)(x)
+    return shared_op(Neg)(x)
 
 
 def abs(x):
     """|x|."""
-    return _the(Abs)(x)
+    return shared_op(Abs)(x)
 
 
 def exp(x):
     """e ** x: `T.exp(x)`."""
-    return _the(Exp)(x)
+    return shared_op(Exp)(x)
 
 
 def log(x):
     """Natural logarithm."""
-    return _the(Log)(x)
+    return shared_op(Log)(x)
 
 
 def log1p(x):
     """log(1 + x)."""
-    return _the(Log1p)(x)
+    return shared_op(Log1p)(x)
 
 
 def expm1(x):
     """exp(x) - 1."""
-    return _the(Expm1)(x)
+    return shared_op(Expm1)(x)
 
 
 def sqrt(x):
     """Square root."""
-    return _the(Sqrt)(x)
+    return shared_op(Sqrt)(x)
 
 
 def sqr(x):
     """x * x."""
-    return _the(Sqr)(x)
+    return shared_op(Sqr)(x)
 
 
 def tanh(x):
     """Hyperbolic tangent."""
-    return _the(Tanh)(x)
+    return shared_op(Tanh)(x)
