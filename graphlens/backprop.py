@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
                               UndefinedGradientError, describe)
-from graphlens.errors import InvalidArgumentError
+from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
 from graphlens.graph.basic import Apply, toposort
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
@@ -122,6 +122,13 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
     honest zero). An integer `wrt` gets float zeros, or the undefined marker an op gave it (an
     index, say), which `grad` raises.
     """
+    # Every variable built here stands for the user's line that asked for the gradient: found
+    # once, not by a walk of the stack per variable (errors.BulkBuild).
+    with BulkBuild(creation_frame()):
+        return _backpropagate(seeds, wrt, constants)
+
+
+def _backpropagate(seeds, wrt, constants):
     nodes = toposort(list(seeds))
     wanted = set(wrt)
     # Forward: which variables depend on some wrt through non-constant paths.
@@ -186,7 +193,13 @@ def _input_gradients(node, totals, needing):
         output_grads = [zeros_like(out) if g is None or g is _DISCRETE_ZERO
                         or is_discrete(out.dtype) else g
                         for out, g in zip(node.outputs, totals)]
-        grads = node.op.L_op(list(inputs), node.outputs, output_grads)
+        op = node.op
+        if _graphlens_gradient(type(op)):
+            grads = op.L_op(list(inputs), node.outputs, output_grads)
+        else:
+            # The user's own op: variables its gradient builds are sited in its code, as ever.
+            with BulkBuild(None):
+                grads = op.L_op(list(inputs), node.outputs, output_grads)
         if len(grads) != len(inputs):
             raise GraphlensTypeError(f"{node.op.label}.grad returned {len(grads)} gradients "
                                      f"for {len(inputs)} inputs")
@@ -372,3 +385,15 @@ def straight_through(forward, surrogate):
     The classic remedy when a piecewise-constant op (sgn, round) blocks the gradient.
     """
     return StraightThrough()(forward, surrogate)
+
+
+# Op class -> whether its L_op and grad are graphlens's own code (no user code runs in them).
+_GRAPHLENS_GRADIENT = {}
+
+
+def _graphlens_gradient(op_class) -> bool:
+    known = _GRAPHLENS_GRADIENT.get(op_class)
+    if known is None:
+        known = _GRAPHLENS_GRADIENT[op_class] = (is_graphlens_code(op_class.L_op)
+                                                 and is_graphlens_code(op_class.grad))
+    return known

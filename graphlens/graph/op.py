@@ -119,3 +119,21 @@ class Op:
         Ops whose gradient is zero for every input say so with `zero_gradient_reason`.
         """
         return None
+
+
+# One instance per parameterless op class, shared by every node built through `shared_op`: ops
+# are immutable and compare by their props, and a fresh instance per node would be one more
+# object per node for the cyclic garbage collector to scan (issue #23).
+_SHARED_OPS = {}
+
+
+def shared_op(op_class):
+    """The shared instance of the parameterless `op_class`.
+
+    >>> shared_op(Add) is shared_op(Add)              # doctest: +SKIP
+    True
+    """
+    op = _SHARED_OPS.get(op_class)
+    if op is None:
+        op = _SHARED_OPS[op_class] = op_class()
+    return op

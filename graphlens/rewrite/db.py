@@ -19,7 +19,8 @@ from __future__ import annotations
 import warnings
 
 from graphlens.config import config
-from graphlens.errors import ConfigError, RewriteBudgetWarning, RewriteError, describe
+from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, RewriteError,
+                              creation_frame, describe)
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fusion, inplace,
@@ -83,7 +84,10 @@ def optimize(fgraph, mode, log=None, progress=None) -> RewriteLog:
     (compile/hooks.py `reporting_progress`; the command line prints once a second)."""
     # Rules build nodes through Op.__call__; test values are for the user's own lines, so
     # (as Theano's compute_test_value_opt='off') rewriting evaluates nothing.
-    with config.change_flags(compute_test_value="off"):
+    # What a rule builds stands for the user's line that compiles (the driver then gives the
+    # nodes it adds the line of what they replace): that frame is found once, not by a walk of
+    # the stack per variable (errors.BulkBuild).
+    with config.change_flags(compute_test_value="off"), BulkBuild(creation_frame()):
         return _optimize(fgraph, mode, log, progress)
 
 

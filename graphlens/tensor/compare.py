@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.graph.notation import COMPARE, Func, Infix, Prefix
+from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, common_dtype,
                                        unbroadcast)
 from graphlens.tensor.fill import zeros_like
@@ -229,69 +230,69 @@ class Switch(Elemwise):
 
 def lt(x, y):
     """x < y, elementwise (bool)."""
-    return Lt()(x, y)
+    return shared_op(Lt)(x, y)
 
 
 def gt(x, y):
     """x > y, elementwise (bool)."""
-    return Gt()(x, y)
+    return shared_op(Gt)(x, y)
 
 
 def le(x, y):
     """x <= y, elementwise (bool)."""
-    return Le()(x, y)
+    return shared_op(Le)(x, y)
 
 
 def ge(x, y):
     """x >= y, elementwise (bool)."""
-    return Ge()(x, y)
+    return shared_op(Ge)(x, y)
 
 
 def eq(x, y):
     """x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity."""
-    return Eq()(x, y)
+    return shared_op(Eq)(x, y)
 
 
 def neq(x, y):
     """x != y, elementwise (bool)."""
-    return Neq()(x, y)
+    return shared_op(Neq)(x, y)
 
 
 def and_(x, y):
     """x & y."""
-    return And()(x, y)
+    return shared_op(And)(x, y)
 
 
 def or_(x, y):
     """x | y."""
-    return Or()(x, y)
+    return shared_op(Or)(x, y)
 
 
 def xor(x, y):
     """x ^ y."""
-    return Xor()(x, y)
+    return shared_op(Xor)(x, y)
 
 
 def invert(x):
     """~x."""
-    return Invert()(x)
+    return shared_op(Invert)(x)
 
 
 def maximum(x, y):
     """Elementwise maximum."""
-    return Maximum()(x, y)
+    return shared_op(Maximum)(x, y)
 
 
 def minimum(x, y):
     """Elementwise minimum."""
-    return Minimum()(x, y)
+    return shared_op(Minimum)(x, y)
 
 
 def clip(x, low, high):
     """x limited to [low, high]."""
-    return Clip()(x, low, high)
+    return shared_op(Clip)(x, low, high)
 
 
 def switch(cond, if_true, if_false):
     """Elementwise choice: `T.switch(x > 0, x, 0)`."""
-    return Switch()(cond, if_true, if_false)
+    return shared_op(Switch)(cond, if_true, if_false)

@@ -169,7 +169,14 @@ def common_dtype(variables) -> str:
 
 def _adapt_weak(var, dtype):
     if isinstance(var, TensorConstant) and var.weak and var.dtype != dtype:
-        return constant(var.data.astype(dtype), name=var.name)
+        # The same literal on the same user line: its site and scope are the literal's, so no
+        # second walk of the stack (one per `x + 1.0` in a user's build loop, issue #23).
+        data = var.data.astype(dtype)
+        data.setflags(write=False)
+        adapted = TensorConstant(tensor_type(data.dtype, data.shape), data, var.name,
+                                 var.creation_site)
+        adapted.scope = var.scope
+        return adapted
     return var
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from graphlens.graph.basic import Constant
 from graphlens.graph.notation import ADD, MUL, NEG, POW, Func, Infix, Prefix
+from graphlens.graph.op import shared_op
 from graphlens.graph.types import is_discrete
 from graphlens.config import config
 from graphlens.tensor.elemwise import (DTYPE_KINDS, BinaryElemwise, Elemwise, FloatUnaryElemwise,
@@ -289,79 +290,79 @@ class Sqr(UnaryElemwise):
 
 def add(*terms):
     """Elementwise sum of any number of tensors: `T.add(x, y, z)`."""
-    return Add()(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
+    return shared_op(Add)(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
 
 
 def sub(x, y):
     """x - y."""
-    return Sub()(x, y)
+    return shared_op(Sub)(x, y)
 
 
 def mul(*factors):
     """Elementwise product of any number of tensors."""
-    return Mul()(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
+    return shared_op(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
 def true_div(x, y):
     """x / y."""
-    return TrueDiv()(x, y)
+    return shared_op(TrueDiv)(x, y)
 
 
 def int_div(x, y):
     """x // y."""
-    return IntDiv()(x, y)
+    return shared_op(IntDiv)(x, y)
 
 
 def mod(x, y):
     """x % y."""
-    return Mod()(x, y)
+    return shared_op(Mod)(x, y)
 
 
 def pow(x, y):
     """x ** y."""
-    return Pow()(x, y)
+    return shared_op(Pow)(x, y)
 
 
 def neg(x):
     """-x."""
-    return Neg()(x)
+    return shared_op(Neg)(x)
 
 
 def abs(x):
     """|x|."""
-    return Abs()(x)
+    return shared_op(Abs)(x)
 
 
 def exp(x):
     """e ** x: `T.exp(x)`."""
-    return Exp()(x)
+    return shared_op(Exp)(x)
 
 
 def log(x):
     """Natural logarithm."""
-    return Log()(x)
+    return shared_op(Log)(x)
 
 
 def log1p(x):
     """log(1 + x)."""
-    return Log1p()(x)
+    return shared_op(Log1p)(x)
 
 
 def expm1(x):
     """exp(x) - 1."""
-    return Expm1()(x)
+    return shared_op(Expm1)(x)
 
 
 def sqrt(x):
     """Square root."""
-    return Sqrt()(x)
+    return shared_op(Sqrt)(x)
 
 
 def sqr(x):
     """x * x."""
-    return Sqr()(x)
+    return shared_op(Sqr)(x)
 
 
 def tanh(x):
     """Hyperbolic tangent."""
-    return Tanh()(x)
+    return shared_op(Tanh)(x)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.graph.notation import Func
+from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import FloatUnaryElemwise
 from graphlens.tensor.math import sqr, sqrt
 
@@ -113,39 +114,39 @@ class Arctan(FloatUnaryElemwise):
 
 def sin(x):
     """Sine."""
-    return Sin()(x)
+    return shared_op(Sin)(x)
 
 
 def cos(x):
     """Cosine."""
-    return Cos()(x)
+    return shared_op(Cos)(x)
 
 
 def tan(x):
     """Tangent."""
-    return Tan()(x)
+    return shared_op(Tan)(x)
 
 
 def sinh(x):
     """Hyperbolic sine."""
-    return Sinh()(x)
+    return shared_op(Sinh)(x)
 
 
 def cosh(x):
     """Hyperbolic cosine."""
-    return Cosh()(x)
+    return shared_op(Cosh)(x)
 
 
 def arcsin(x):
     """Inverse sine."""
-    return Arcsin()(x)
+    return shared_op(Arcsin)(x)
 
 
 def arccos(x):
     """Inverse cosine."""
-    return Arccos()(x)
+    return shared_op(Arccos)(x)
 
 
 def arctan(x):
     """Inverse tangent."""
-    return Arctan()(x)
+    return shared_op(Arctan)(x)

@@ -12,7 +12,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
-from graphlens.graph.op import Op
+from graphlens.graph.op import Op, shared_op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, call_site,
                                        float_dtype, unbroadcast)
@@ -213,24 +213,24 @@ def _refuse_complex(x, name):
 
 def sigmoid(x):
     """Logistic function: `T.nnet.sigmoid(x)`."""
-    return Sigmoid()(x)
+    return shared_op(Sigmoid)(x)
 
 
 def softplus(x):
     """log(1 + exp(x))."""
-    return Softplus()(x)
+    return shared_op(Softplus)(x)
 
 
 def sigmoid_binary_crossentropy(scores, target):
     """binary_crossentropy(sigmoid(scores), target), computed from the scores without overflow."""
-    return SigmoidBinaryCrossentropy()(scores, target)
+    return shared_op(SigmoidBinaryCrossentropy)(scores, target)
 
 
 def relu(x, alpha=0):
     """max(x, 0): `T.nnet.relu(x)`; with a slope `alpha` for x < 0 (a leaky relu), x where
     x > 0 and alpha * x elsewhere, as Theano's `relu(x, alpha)`."""
     if isinstance(alpha, (int, float, np.integer, np.floating)) and alpha == 0:
-        return Relu()(x)
+        return shared_op(Relu)(x)
     x = as_tensor_variable(x)
     return switch(gt(x, 0), x, alpha * x)
 

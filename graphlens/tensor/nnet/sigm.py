@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.graph.notation import Func
+from graphlens.graph.op import shared_op
 from graphlens.tensor.compare import and_, ge, le, lt, switch
 from graphlens.tensor.elemwise import FloatUnaryElemwise, float_dtype
 from graphlens.tensor.nnet.basic import sigmoid  # noqa: F401  (theano.tensor.nnet.sigm.sigmoid)
@@ -88,9 +89,9 @@ class HardSigmoid(FloatUnaryElemwise):
 
 def ultra_fast_sigmoid(x):
     """Theano's fast approximation of sigmoid: `T.nnet.ultra_fast_sigmoid(x)`."""
-    return UltraFastSigmoid()(x)
+    return shared_op(UltraFastSigmoid)(x)
 
 
 def hard_sigmoid(x):
     """clip(0.2 * x + 0.5, 0, 1): `T.nnet.hard_sigmoid(x)`."""
-    return HardSigmoid()(x)
+    return shared_op(HardSigmoid)(x)
