@@ -31,9 +31,15 @@ def written_direct(plan, op, node, broadcast_shape, check_runtime_broadcast):
                      constant_shapes=list(plan.constant_shapes),
                      single=(1,) * node.outputs[0].ndim)
     lines = [f"def direct({', '.join(names)}):"]
-    shapes = [f"{name}.shape" for name in names]
-    extra = " + constant_shapes" if plan.constant_shapes else ""
-    lines.append(f"    final = broadcast_shape([{', '.join(shapes)}]{extra})")
+    # An input declared of length 1 on every axis has that shape at run time and cannot make
+    # the result longer: only the others' shapes are broadcast (one of them: its own shape).
+    shaped = [f"{name}.shape" for name, var in zip(names, op.inner_inputs)
+              if any(length != 1 for length in var.type.shape)]
+    if plan.constant_shapes or len(shaped) > 1:
+        extra = " + constant_shapes" if plan.constant_shapes else ""
+        lines.append(f"    final = broadcast_shape([{', '.join(shaped)}]{extra})")
+    else:
+        lines.append(f"    final = {shaped[0] if shaped else 'single'}")
     # Only an input that declares some axis not of length 1 can broadcast it undeclared.
     checked = [name for name, var in zip(names, op.inner_inputs)
                if any(length != 1 for length in var.type.shape)]
