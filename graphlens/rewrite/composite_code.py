@@ -26,7 +26,8 @@ def written_direct(plan, op, node, broadcast_shape, check_runtime_broadcast):
     `plan.fixed` must not be None (every step has a kernel and a known kind of array)."""
     n_inputs = len(op.inner_inputs)
     names = [f"x{i}" for i in range(n_inputs)]
-    namespace = dict(ndarray=np.ndarray, empty=np.empty, broadcast_shape=broadcast_shape,
+    namespace = dict(ndarray=np.ndarray, empty=np.empty, copyto=np.copyto,
+                     broadcast_shape=broadcast_shape,
                      check=check_runtime_broadcast, node=node, perform=op.perform,
                      constant_shapes=list(plan.constant_shapes),
                      single=(1,) * node.outputs[0].ndim)
@@ -43,6 +44,7 @@ def written_direct(plan, op, node, broadcast_shape, check_runtime_broadcast):
     # Only an input that declares some axis not of length 1 can broadcast it undeclared.
     checked = [name for name, var in zip(names, op.inner_inputs)
                if any(length != 1 for length in var.type.shape)]
+    checked = [name for name in checked if f"{name}.shape" != lines[-1][len("    final = "):]]
     if checked:
         lines.append(f"    if {' or '.join(f'{name}.shape != final' for name in checked)}:")
         lines.append(f"        check(node, [{', '.join(names)}], final)")
@@ -65,14 +67,33 @@ def written_direct(plan, op, node, broadcast_shape, check_runtime_broadcast):
             made.add(number)
             namespace[f"t{number}"] = dtype
             lines.append(f"    a{number} = empty({'final' if full else 'single'}, t{number})")
-        namespace[f"k{k}"] = step.kernel
-        reads = ", ".join(value[slot] for slot in step.inputs)
-        lines.append(f"    k{k}([{reads}], a{number})")
+        lines.append(_kernel_line(k, step, [value[slot] for slot in step.inputs],
+                                  f"a{number}", namespace))
         value[write] = f"v{write}"
         lines.append(f"    v{write} = a{number}")
     lines.append(f"    return {value[plan.output]}")
     exec(_code("\n".join(lines) + "\n"), namespace)
     return namespace["direct"]
+
+
+def _kernel_line(k, step, reads, out, namespace):
+    """Step `k` as one line: the kernel's ufunc or copy called directly where the kernel says
+    which (tensor/kernels.py), else the kernel itself with its arrays listed."""
+    kernel = step.kernel
+    ufunc = getattr(kernel, "ufunc", None)
+    if ufunc is not None:
+        namespace[f"u{k}"] = ufunc
+        leading = []
+        for j, value in enumerate(kernel.leading):
+            namespace[f"l{k}_{j}"] = value
+            leading.append(f"l{k}_{j}")
+        return f"    u{k}({', '.join(leading + reads)}, out={out})"
+    copies = getattr(kernel, "copies", None)
+    if copies is not None:
+        position, casting = copies
+        return f"    copyto({out}, {reads[position]}, casting={casting!r})"
+    namespace[f"k{k}"] = kernel
+    return f"    k{k}([{', '.join(reads)}], {out})"
 
 
 @functools.lru_cache(maxsize=1024)
