@@ -57,3 +57,18 @@ def test_written_call_refuses_an_undeclared_broadcast():
         direct(np.ones((2, 3)), np.ones((1, 3)))
     with pytest.raises(ValueError):
         direct(np.ones((2, 3)), np.ones((4, 3)))
+
+
+def test_written_call_casts_and_divides_like_perform():
+    # A cast is a copy with unsafe casting; the one-element steps run before the full one.
+    x, n = T.dmatrix("x"), T.lscalar("n")
+    f = function([x, n], x * 2.0 / T.cast(n, "float64"),
+                 mode=Mode("FAST_RUN", exclude=("inplace",)))
+    (node,) = [m for m in f.fgraph.toposort() if isinstance(m.op, Composite)]
+    direct = node.op.direct_perform(node)
+    assert direct is not None and "cast" in node.op.label
+    values = [np.arange(6.0).reshape(2, 3) if var.ndim == 2 and var.dtype == "float64"
+              else np.full((1, 1), 4, dtype="int64") for var in node.inputs]
+    np.testing.assert_array_equal(direct(*values), node.op.perform(node, values)[0])
+    np.testing.assert_array_equal(f(np.arange(6.0).reshape(2, 3), 4),
+                                  np.arange(6.0).reshape(2, 3) * 2.0 / 4.0)
