@@ -62,7 +62,19 @@ def written_direct(plan, op, node, broadcast_shape, check_runtime_broadcast):
             namespace[f"c{slot}"] = constant
             value[slot] = f"c{slot}"
     made = set(range(len(op.destroyed)))
+    # One-element steps compute on numpy scalars (numpy's own arithmetic, the same IEEE
+    # operations as the ufunc) when every step is a ufunc or a copy that takes such a value.
+    plain = all(hasattr(step.kernel, "ufunc") or hasattr(step.kernel, "copies")
+                for step in plan.steps)
+    namespace["z"] = (0,) * node.outputs[0].ndim
     for k, (step, (_, write, number, dtype, full)) in enumerate(zip(plan.steps, plan.fixed)):
+        reads = [f"{value[slot]}[z]" if slot < n_inputs else value[slot] for slot in step.inputs]
+        scalar = None if full or not plain or write == plan.output or dtype.kind != "f" \
+            else _scalar_expression(k, step, reads, namespace)
+        if scalar is not None:
+            value[write] = f"v{write}"
+            lines.append(f"    v{write} = {scalar}")
+            continue
         if number not in made:
             made.add(number)
             namespace[f"t{number}"] = dtype
@@ -74,6 +86,23 @@ def written_direct(plan, op, node, broadcast_shape, check_runtime_broadcast):
     lines.append(f"    return {value[plan.output]}")
     exec(_code("\n".join(lines) + "\n"), namespace)
     return namespace["direct"]
+
+
+_OPERATORS = {np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/"}
+
+
+def _scalar_expression(k, step, reads, namespace):
+    """One-element step `k` as an expression of numpy scalars, or None: + - * / of two values
+    of the step's dtype, and casts and fills (a copy, as the dtype's own constructor)."""
+    kernel = step.kernel
+    operator = _OPERATORS.get(getattr(kernel, "ufunc", None))
+    if operator is not None and not kernel.leading and len(reads) == 2:
+        return f"{reads[0]} {operator} {reads[1]}"
+    copies = getattr(kernel, "copies", None)
+    if copies is not None:
+        namespace[f"t{k}_"] = step.dtype.type
+        return f"t{k}_({reads[copies[0]]})"
+    return None
 
 
 def _kernel_line(k, step, reads, out, namespace):
