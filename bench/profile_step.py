@@ -3,6 +3,7 @@ the hand-written numpy step, in the same process and interleaved.
 
     OPENBLAS_NUM_THREADS=1 python bench/profile_step.py [steps]
     OPENBLAS_NUM_THREADS=1 python bench/profile_step.py [steps] --logreg   # bench/steps.py's
+    OPENBLAS_NUM_THREADS=1 python bench/profile_step.py [steps] --sgn      # bench/steps.py's
 
 Each node's `perform` is timed (mean µs per step); the numpy step is timed in three parts
 (forward, cross-entropy with its gradient, backward with the updates). Small nodes cost more
@@ -91,6 +92,21 @@ def logreg_numpy_in_parts(state, x, y, parts):
     return prediction, xent
 
 
+def sgn_numpy_in_parts(w1, w2, x, parts):
+    """bench/steps.py's numpy sgn-autoencoder gradient, adding each part's seconds to `parts`."""
+    start = time.perf_counter()
+    code = np.sign(x @ w1)
+    error = code @ w2 - x
+    middle = time.perf_counter()
+    parts["code, error"] += middle - start
+    cost = (error ** 2).sum(axis=1).mean()
+    start, middle = middle, time.perf_counter()
+    parts["cost"] += middle - start
+    grads = np.zeros_like(w1), code.T @ (error * (2 / len(x)))
+    parts["gradients"] += time.perf_counter() - middle
+    return cost, grads
+
+
 def _profile(step, args, numpy_in_parts, part_names, steps_count, marked=()):
     """Print each node's mean µs per step, interleaved with the numpy step's parts."""
     program = list(step.vm.program)
@@ -119,13 +135,20 @@ def _profile(step, args, numpy_in_parts, part_names, steps_count, marked=()):
 
 def main(steps_count=300, model="mlp"):
     """Print each node's mean time per step and the numpy parts', for the MLP SGD step or
-    (model 'logreg') the tutorial's logistic-regression step of bench/steps.py."""
+    (model 'logreg', 'sgn') the logistic-regression step or sgn-autoencoder gradient of
+    bench/steps.py."""
     if model == "logreg":
         step, _, args = steps.logreg_step_functions()
         state = {"w": step.shared_inputs[0].get_value(), "b": 0.0}
         names = ("x @ w", "sigmoid, cross-entropy, its gradient", "x.T @ delta", "updates")
         _profile(step, args, lambda parts: logreg_numpy_in_parts(state, *args, parts), names,
                  steps_count)
+        return
+    if model == "sgn":
+        step, _, data = steps.sgn_autoencoder_functions()
+        w1, w2 = (var.get_value() for var in step.shared_inputs)
+        _profile(step, (data,), lambda parts: sgn_numpy_in_parts(w1, w2, data, parts),
+                 ("code, error", "cost", "gradients"), steps_count)
         return
     rng = np.random.default_rng(1)
     weights, biases = run._mlp_params(rng)
@@ -140,4 +163,4 @@ def main(steps_count=300, model="mlp"):
 if __name__ == "__main__":
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
     main(int(arguments[0]) if arguments else 300,
-         "logreg" if "--logreg" in sys.argv[1:] else "mlp")
+         "logreg" if "--logreg" in sys.argv[1:] else "sgn" if "--sgn" in sys.argv[1:] else "mlp")

@@ -22,6 +22,7 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.printer.expression import label_formula
 from graphlens.printer.naming import op_label
+from graphlens.rewrite.composite_code import written_direct
 from graphlens.tensor.elemwise import check_runtime_broadcast
 from graphlens.tensor.fill import Second
 from graphlens.tensor.variable import as_tensor_variable
@@ -106,6 +107,14 @@ class Composite(Op):
     def prepare(self) -> None:
         """Plan the arrays now (compile time), not on the first call."""
         self._plan
+
+    def direct_perform(self, node):
+        """`perform` for `node` as one written function of the input arrays (the evaluator's
+        direct call), when every step has a kernel; None otherwise."""
+        plan = self._plan
+        if plan.fixed is None:
+            return None
+        return written_direct(plan, self, node, broadcast_shape, check_runtime_broadcast)
 
     @cached_property
     def _plan(self):

@@ -24,8 +24,8 @@ from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, Rewr
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fusion, inplace,
-                               merge, shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
-                               stable_grads, xent)
+                               merge, shape_only, shapes, sigmoid_xent, softmax_forms,
+                               specialize, stabilize, stable_grads, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 
 # The order phases run in. A rule names one of them.
@@ -45,9 +45,9 @@ def all_rules(extra_modules=()) -> list:
     in scan/); the compiler passes them (`Mode.rule_modules`), so rewrite/ imports nothing above.
     """
     rules = []
-    for module in (merge, constant_fold, canonicalize, shapes, dce, stabilize, xent, specialize,
-                   fusion, inplace, stable_grads, softmax_forms, sigmoid_xent, conditional,
-                   *extra_modules):
+    for module in (merge, constant_fold, canonicalize, shapes, dce, shape_only, stabilize, xent,
+                   specialize, fusion, inplace, stable_grads, softmax_forms, sigmoid_xent,
+                   conditional, *extra_modules):
         rules.extend(module_rules(module))
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 

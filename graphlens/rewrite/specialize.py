@@ -18,7 +18,7 @@ from graphlens.graph.types import upcast
 from graphlens.rewrite.pattern import Const, Pat, Var, constant_value, fits, rewrite
 from graphlens.tensor.blas import Dot, dot
 from graphlens.tensor.elemwise import DimShuffle
-from graphlens.tensor.math import Add, Pow, sqr, sqrt
+from graphlens.tensor.math import Add, Mul, Pow, sqr, sqrt
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -151,3 +151,22 @@ def dot_plus_bias(terms, old):
             op = Dot22(node.op.transpose_a, node.op.transpose_b, True)
             return fits(op(*node.inputs, vector), old)
     return None
+
+
+def _one_element(var) -> bool:
+    """True when `var` is declared of length 1 on every axis (a scalar, a count, 2.0)."""
+    return all(length == 1 for length in var.type.shape)
+
+
+@rewrite("specialize", Pat((Add, Mul), rest="terms", op_name="op", name="old"), tags=SPECIAL)
+def one_element_terms_first(terms, op, old):
+    """a * b * X -> (a * b) * X for one-element a, b leading an n-ary + or *: the fold computes
+    a * b first either way (same values, bit for bit), but as its own node the one-element part
+    is done once on single values, and the fused node makes one pass over X's array, not two.
+    The gradient of a mean, 1 / n * 2.0 * e, is then e * (2.0 / n), as a person writes it."""
+    leading = 0
+    while leading < len(terms) and _one_element(terms[leading]):
+        leading += 1
+    if leading < 2 or leading == len(terms) or any(t.dtype != old.dtype for t in terms):
+        return None
+    return fits(op(op(*terms[:leading]), *terms[leading:]), old)

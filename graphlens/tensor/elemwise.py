@@ -109,9 +109,10 @@ class Elemwise(Op):
         return ufunc_kernel(self.nfunc)
 
     def direct_perform(self, node):
-        """On scalars (rank 0, where nothing can broadcast): the numpy function and the cast
-        to the output's dtype, without perform's broadcast check."""
-        if type(self).perform is not Elemwise.perform or any(v.ndim for v in node.inputs):
+        """On scalars (rank 0) or of one input, where nothing can broadcast: the numpy function
+        and the cast to the output's dtype, without perform's broadcast check."""
+        if type(self).perform is not Elemwise.perform or (
+                len(node.inputs) > 1 and any(v.ndim for v in node.inputs)):
             return None
         compute = self.numpy_function(node)
         dtype = node.outputs[0].type.numpy_dtype

@@ -22,6 +22,8 @@ def ufunc_kernel(ufunc, *leading):
     """
     def run(arrays, out):
         ufunc(*leading, *arrays, out=out)
+    # What a writer of straight-line code calls instead (rewrite/composite_code.py).
+    run.ufunc, run.leading = ufunc, leading
     return run
 
 
@@ -63,6 +65,7 @@ def copy_kernel(position, casting="same_kind"):
     is 'unsafe')."""
     def run(arrays, out):
         np.copyto(out, arrays[position], casting=casting)
+    run.copies = (position, casting)
     return run
 
 

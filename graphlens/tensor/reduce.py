@@ -89,6 +89,17 @@ class Reduce(Op):
         out = node.outputs[0]
         return [np.asarray(self.reduce(inputs[0], self.axis, out.type.dtype), out.type.dtype)]
 
+    def direct_perform(self, node):
+        """perform's reduction as a function of the one input array (no lists)."""
+        if type(self).perform is not Reduce.perform:
+            return None
+        reduce, axis, dtype, asarray = self.reduce, self.axis, node.outputs[0].type.dtype, \
+            np.asarray
+
+        def direct(x):
+            return asarray(reduce(x, axis, dtype), dtype)
+        return direct
+
 
 def _sum_dtype(dtype):
     # numpy's rule: small integers and bools sum in the platform integer (int64 here).
@@ -211,6 +222,16 @@ class AxisSize(Op):
     def perform(self, node, inputs):
         shape = inputs[0].shape
         return [np.asarray(math.prod(shape[a] for a in self.axis), dtype="int64")]
+
+    def direct_perform(self, node):
+        """The length as a function of the array: the common one-axis case reads one entry."""
+        if len(self.axis) != 1:
+            return None
+        (axis,), asarray = self.axis, np.asarray
+
+        def direct(x):
+            return asarray(x.shape[axis], dtype="int64")
+        return direct
 
     def grad(self, inputs, output_grads):
         return [disconnected(inputs[0])]

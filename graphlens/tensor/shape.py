@@ -177,6 +177,20 @@ class Alloc(Op):
                              f"{out.shape}") from exc
         return [out]
 
+    def direct_perform(self, node):
+        """perform as a function of the arguments, for a value declared of length 1 on every
+        axis (a constant 0.0, a scalar): it cannot be broadcast undeclared, and it fits any
+        shape, so only the new array and its filling are left."""
+        if any(length != 1 for length in node.inputs[0].type.shape):
+            return None
+        dtype, empty = node.outputs[0].type.numpy_dtype, np.empty
+
+        def direct(value, *shape):
+            out = empty(tuple(map(int, shape)), dtype=dtype)
+            out[...] = value
+            return out
+        return direct
+
     def grad(self, inputs, output_grads):
         (value, *shape), (gz,) = inputs, output_grads
         return [unbroadcast(gz, value)] + [_length_gradient(self, s) for s in shape]

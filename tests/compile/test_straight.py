@@ -9,6 +9,7 @@ import graphlens.tensor as T
 from graphlens import In, Out, function, shared
 from graphlens.compile.straight import MAX_STEPS
 from graphlens.errors import EvaluationError, GraphlensTypeError
+from graphlens.tensor.reduce import AxisSize
 from graphlens.trace.nan import NaNError
 
 
@@ -176,3 +177,25 @@ def test_direct_matrix_products_read_transposes_and_name_a_length_mismatch():
     with pytest.raises(EvaluationError, match=rf"Dot22{{NT}} failed at .*test_straight.py:{line}"
                                               r": ShapeError: dot: inner lengths differ"):
         f(left, np.ones((2, 4)))
+
+
+def test_unary_elementwise_reductions_sizes_and_allocs_run_directly():
+    # Nothing broadcasts in a one-input elementwise op, a reduction reads one array, a length
+    # one entry of a shape, and a value of length 1 everywhere fills any new array (#23).
+    x = T.dmatrix("x")
+    n = x.shape[0]
+    outputs = [T.sqr(x), x.sum(axis=1), x.mean(), T.alloc(0.0, n, 3), x.max(axis=0)]
+    f = function([x], outputs, mode="NONE")
+    kinds = {type(step[1].op).__name__ for step in f.vm.program
+             if step[1].op.direct_perform(step[1]) is not None}
+    assert {"Sqr", "Sum", "Mean", "Alloc", "Max"} <= kinds
+    data = np.arange(6.0).reshape(2, 3)
+    squares, sums, mean, zeros, largest = f(data)
+    np.testing.assert_array_equal(squares, data ** 2)
+    np.testing.assert_array_equal(sums, [3.0, 12.0])
+    assert mean == 2.5 and np.asarray(mean).dtype == np.float64
+    assert zeros.shape == (2, 3) and not zeros.any()
+    np.testing.assert_array_equal(largest, [3.0, 4.0, 5.0])
+    size = function([x], AxisSize((1,))(x), mode="NONE")
+    assert all(step[1].op.direct_perform(step[1]) is not None for step in size.vm.program)
+    assert size(data) == 3 and size(data).dtype == np.int64

@@ -153,11 +153,13 @@ def test_the_focused_sgn_route_is_exactly_the_path_with_the_blocking_sgn_marked(
     assert f"focus: the gradient's route from {cost_text} to W1" in text
     assert re.search(rf"the gradient of {re.escape(cost_text)} dies before W1: blocked by sgn "
                      rf"at \S+:\d+", text)
-    # The gradient graph's dead start: zeros_like(h) (Second), dashed red, in both halves.
-    for prefix in ("b_n", "a_n"):
+    # The gradient graph's dead start, dashed red: zeros_like(h) (Second) before the rewrites;
+    # after them X.T @ zeros is alloc(0, size(X, 1), size(h, 1)) (dot_of_zeros), whose start
+    # reading X without the cost is size(X, 1).
+    for prefix, start in (("b_n", "Second"), ("a_n", "AxisSize{axis=1}")):
         dead = [_first_line(attrs) for attrs in _drawn(text, prefix).values()
                 if 'style="rounded,dashed,filled"' in attrs and f'color="{RED}"' in attrs]
-        assert dead == ["Second"], (prefix, dead)
+        assert dead == [start], (prefix, dead)
     assert "W1's gradient starts here, computed from forward values without the cost" in text
     # W2 is drawn as the dot's input, but its update edge is not (it is not on the route).
     updates = re.findall(r'tooltip="update: the new value of (\w+)"', text)
