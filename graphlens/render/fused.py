@@ -36,6 +36,11 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     ops = f"{count} op{'s' if count != 1 else ''}"
     label = (f"{labels.printable(name)}: {ops} fused" if graph.substitutable
              else f"{labels.printable(name)}: {ops} per step")
+    destroyed = getattr(op, "destroyed", ())
+    if graph.substitutable and count == 1 and destroyed:
+        # The in-place rewrite wraps a lone op so that it may write into an input's array:
+        # the box says so, rather than "1 op fused" (nothing was fused).
+        label = "in place: writes into input " + ", ".join(map(str, destroyed))
     source = builder.source_line(node, origin)
     # A fused op's label spells its inner formula: `Composite{(i0 * 2.0) + exp(i1)}`.
     formula = labels.printable(op.label, limit=200)

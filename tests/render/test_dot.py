@@ -407,3 +407,12 @@ def test_a_picture_of_a_3300_op_fused_chain_lays_out_in_webassembly():
     svg = to_svg(tanh_chain(3300), stage="both", backend="wasm")
     assert svg.count("Composite: 3,300 ops fused</text>") == 1      # the after half
     assert svg.count("<g id=\"b_n") == 1000      # the before half: max_nodes of the 3,300
+
+
+def test_a_lone_op_made_in_place_is_boxed_as_in_place_not_as_fused():
+    # The in-place rewrite wraps sgn(x @ W) alone so it may overwrite the product's array:
+    # nothing was fused, and the box says what happened.
+    x, W = T.dmatrix("x"), T.dmatrix("W")
+    text = to_dot(function([x, W], T.sgn(T.dot(x, W))))
+    assert 'label="in place: writes into input 0"' in text
+    assert "1 op fused" not in text
