@@ -1,7 +1,7 @@
 """Finding a variable a person names (`W1`, `W_2`, `cost`) in a view of a graph.
 
 A name means the variable of the view whose `name` it is. When several different variables
-share a name, they are told apart the way the printers do (`render/naming.py`'s NameTable): in
+share a name, they are told apart the way the printers do (`printer/naming.py`'s NameTable): in
 the order a walk of the graph meets them (the view's inputs, then each op's inputs and outputs
 in topological order), the first is `W`, the second `W_2`, the third `W_3`. A name no variable
 carries may still be one the model file binds (`cost = ...`, passed as `bindings`); that
@@ -18,6 +18,7 @@ import re
 
 from graphlens.errors import FocusError, where
 from graphlens.graph.basic import Constant, Variable, toposort
+from graphlens.printer.naming import graph_names
 from graphlens.render.origins import match_clones, origins_of
 
 _NUMBERED = re.compile(r"(.+)_(\d+)$")
@@ -72,6 +73,11 @@ def find_variable(name: str, view, bindings=None, what: str = "the graph", nodes
             f"Say which one: {', '.join(_numbered(name, n) for n in range(1, len(candidates)+1))}")
     numbered = _NUMBERED.fullmatch(name)
     if numbered is not None:
+        # The name a picture, pp and the trace print for an input or shared variable (`W_2`,
+        # numbered by the one naming rule) means that variable here too.
+        printed = _printed_root(name, view)
+        if printed is not None:
+            return printed
         base, number = numbered.group(1), int(numbered.group(2))
         same = named.get(base, [])
         if 2 <= number <= len(same):
@@ -84,6 +90,18 @@ def find_variable(name: str, view, bindings=None, what: str = "the graph", nodes
         raise FocusError(f"{name!r} (the model's {name}, built at {where(bound)}) is not part "
                          f"of {what}")
     raise FocusError(f"no variable named {name!r} in {what}. {_known_names(named, bindings)}")
+
+
+def _printed_root(name, view):
+    """The input or shared variable of `view` that the views print as `name`, or None."""
+    function = view.function
+    names = (graph_names(function.fgraph_before.outputs, function.fgraph_before.inputs)
+             if function is not None else graph_names(view.outputs, view.inputs))
+    roots = list(view.inputs) + [shared for shared, _ in view.updates]
+    for node in view.nodes():
+        roots += [var for var in node.inputs if var.owner is None]
+    matches = {var for var in roots if not isinstance(var, Constant) and names.name(var) == name}
+    return matches.pop() if len(matches) == 1 else None
 
 
 def _numbered(name, number) -> str:
