@@ -6,6 +6,8 @@ Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 # Where a path is shortened for display: errors.py, which reports the user's lines (rooms that
@@ -13,6 +15,8 @@ import numpy as np
 from graphlens.errors import describe, short_path  # noqa: F401
 # The user's line that built a variable: errors.py walks the stack the same way for messages.
 from graphlens.errors import creation_frame, creation_site  # noqa: F401
+from graphlens.errors import GraphlensTypeError, GraphlensWarning, with_user_line
+from graphlens.config import config
 from graphlens.graph.scopes import tag_at
 
 
@@ -33,6 +37,12 @@ class Variable:
             self.creation_site = (None if frame is None
                                   else (frame.f_code.co_filename, frame.f_lineno))
             self.scope = tag_at(frame)
+        # Theano's warn_float64 (a float32 model gone float64), checked here where every
+        # variable is made: building pays one flag read, not an extra call. Constants are
+        # exempt, as in Theano.
+        if config.warn_float64 != "ignore" and getattr(type, "dtype", None) == "float64" \
+                and not isinstance(self, Constant):
+            _float64_made()
 
     def clone(self):
         """A new variable of the same type, name, creation site and scope, with no owner."""
@@ -256,3 +266,14 @@ def _rebuild(node, new_inputs):
         new.creation_site = old.creation_site
         new.scope = old.scope
     return rebuilt
+
+
+def _float64_made():
+    """Theano's warn_float64: say (or raise) that a float64 tensor was made, at the user's line."""
+    message = with_user_line(f"a float64 tensor was made while config.warn_float64 is "
+                             f"{config.warn_float64!r}; cast it (T.cast(x, 'float32')) or "
+                             f"write float32 constants (np.float32(0.5)) to keep the model "
+                             f"float32")
+    if config.warn_float64 == "raise":
+        raise GraphlensTypeError(message)
+    warnings.warn(message, GraphlensWarning, stacklevel=3)

@@ -6,11 +6,9 @@ elementwise comparison. `<`, `<=`, `>`, `>=` build comparisons.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, GraphlensWarning, with_user_line
+from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
 from graphlens.graph.types import autocast_float, autocast_int
 from graphlens.tensor.type import TensorType, tensor_type
@@ -20,17 +18,8 @@ from graphlens.config import config
 import graphlens.tensor as T
 
 
-
-
 class TensorVariable(Variable):
     """A symbolic tensor: `x = T.dmatrix('x'); (x * 2).sum(axis=1)`."""
-
-    def __init__(self, type, owner=None, index=None, name=None, creation_site_=None):
-        super().__init__(type, owner, index, name, creation_site_)
-        # Theano's warn_float64 (a float32 model gone float64); constants are exempt, as there.
-        if type.dtype == "float64" and config.warn_float64 != "ignore" and \
-                not isinstance(self, Constant):
-            _float64_made()
 
     @property
     def dtype(self) -> str:
@@ -381,14 +370,3 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     if ndim is not None and result.ndim != ndim:
         raise GraphlensTypeError(f"expected a tensor of rank {ndim}, got {result.type}")
     return result
-
-
-def _float64_made():
-    """Theano's warn_float64: say (or raise) that a float64 tensor was made, at the user's line."""
-    message = with_user_line(f"a float64 tensor was made while config.warn_float64 is "
-                             f"{config.warn_float64!r}; cast it (T.cast(x, 'float32')) or "
-                             f"write float32 constants (np.float32(0.5)) to keep the model "
-                             f"float32")
-    if config.warn_float64 == "raise":
-        raise GraphlensTypeError(message)
-    warnings.warn(message, GraphlensWarning, stacklevel=3)
