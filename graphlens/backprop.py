@@ -261,7 +261,6 @@ class ZeroGrad(GradientStop):
     notation = Func("zero_grad")
     gradient_remedy = "remove zero_grad() if this parameter should learn through this path"
     zero_gradient_reason = "zero_grad() sets the gradient to 0 on purpose"
-    view_map = {0: [0]}
 
     def grad(self, inputs, output_grads):
         return [zeros_like(inputs[0])]
@@ -276,7 +275,6 @@ class DisconnectedGrad(GradientStop):
     notation = Func("disconnected_grad")
     gradient_remedy = "remove disconnected_grad() if this parameter should learn through this path"
     zero_gradient_reason = "disconnected_grad() treats its input as a constant on purpose"
-    view_map = {0: [0]}
 
     def grad(self, inputs, output_grads):
         return [disconnected(inputs[0])]

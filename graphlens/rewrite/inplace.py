@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from graphlens.backprop import GradientStop, StraightThrough
 from graphlens.graph.schedule import conditional_nodes
 from graphlens.rewrite.composite import Composite
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
@@ -23,11 +22,8 @@ from graphlens.tensor.subtensor import IncSubtensor
 def aliased_input(node):
     """The position of the input whose array `node`'s output may be (a view of), or None."""
     view_map = getattr(node.op, "view_map", None) or {}
-    if view_map.get(0):
-        return view_map[0][0]
-    if isinstance(node.op, (GradientStop, StraightThrough)):
-        return 0        # returns its input itself
-    return None
+    # Gradient stops and straight_through declare theirs too: each returns its input itself.
+    return view_map[0][0] if view_map.get(0) else None
 
 
 class ArrayOwners:
