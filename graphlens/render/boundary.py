@@ -96,7 +96,7 @@ def variable_stub(builder, var, cluster) -> str:
 
 
 def reader_stub(builder, node, key, cluster) -> None:
-    """Add a box below op `key` when ops outside the focus read its result: "... read by 3
+    """Add a box beside op `key` when ops outside the focus read its result: "... read by 3
     more ops", its tooltip naming them.
 
     >>> reader_stub(builder, sgn_node, 'b_n1', 'cluster_b')               # doctest: +SKIP

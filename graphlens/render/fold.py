@@ -64,11 +64,12 @@ class FoldPlan:
     scopes: list = field(default_factory=list)   # the outermost scopes, for that message
 
 
-def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
-    """The folds of `view` (its `nodes` in toposort order); see the module's docstring."""
+def plan_folds(view, nodes, expand=(), fold_rules=(), view_nodes=None) -> FoldPlan:
+    """The folds of `view` (its drawn `nodes` in toposort order; `view_nodes` all of its
+    ops when a focus or max_nodes draws fewer); see the module's docstring."""
     expand = set(expand)
     steps = {}
-    path_of = _paths(view, nodes, steps)
+    path_of = _paths(view, nodes, steps, nodes if view_nodes is None else view_nodes)
     units, unit_of = [], {}
     opened_alone = set()
     if EXPAND_ALL not in expand:
@@ -108,8 +109,10 @@ def plan_folds(view, nodes, expand=(), fold_rules=()) -> FoldPlan:
     return FoldPlan(units, unit_of, steps, unknown, tops)
 
 
-def _paths(view, nodes, steps) -> dict:
-    """{Apply or shared root: scope path} for the scoped ones; graph inputs stay drawn."""
+def _paths(view, nodes, steps, view_nodes) -> dict:
+    """{Apply or shared root: scope path} for the scoped ones among `nodes` (those drawn);
+    graph inputs stay drawn. `view_nodes`: every op of the view, whose readers say which ops
+    only compute an update."""
     path_of = {}
     for node in nodes:
         path = scope_of(node)
@@ -126,16 +129,18 @@ def _paths(view, nodes, steps) -> dict:
     for shared, _ in view.updates:
         if shared not in path_of and scope_of(shared) is not None:
             path_of[shared] = scope_of(shared)
-    _adopt_update_steps(view, nodes, path_of, steps)
+    _adopt_update_steps(view, nodes, path_of, steps, view_nodes)
     return path_of
 
 
-def _adopt_update_steps(view, nodes, path_of, steps):
-    """Ops that only compute a scoped shared variable's new value (`W - lr * gW`) join its
-    scope, when they have none or only the one inferred from the function building the
-    updates (a `build_train()`): a layer's step folds with the layer."""
+def _adopt_update_steps(view, nodes, path_of, steps, view_nodes):
+    """Ops of `nodes` that only compute a scoped shared variable's new value (`W - lr * gW`)
+    join its scope, when they have none or only the one inferred from the function building
+    the updates (a `build_train()`): a layer's step folds with the layer."""
+    # Readers in the whole view: a focus draws part of it, and an op whose other readers the
+    # focus leaves out (a layer's forward Dot) still computes more than the update.
     readers = {}
-    for node in nodes:
+    for node in view_nodes:
         for var in node.inputs:
             if var.owner is not None:
                 readers.setdefault(var.owner, []).append(node)
@@ -159,8 +164,10 @@ def _adopt_update_steps(view, nodes, path_of, steps):
                 continue
             private.add(node)
             stack.extend(var.owner for var in node.inputs if var.owner is not None)
+        drawn = set(nodes) if view_nodes is not nodes else None
         for node in private:
-            path_of[node] = steps[node] = path
+            if drawn is None or node in drawn:
+                path_of[node] = steps[node] = path
 
 
 def _lone_scopes(path_of, nodes, expand) -> set:
@@ -335,21 +342,24 @@ class FoldOptions:
         return self.fold
 
 
-def plan_for(view, nodes, options) -> FoldPlan:
-    """The fold plan of `view` under `options` (an empty plan when it is drawn whole)."""
+def plan_for(view, nodes, options, view_nodes=None) -> FoldPlan:
+    """The fold plan of `view` under `options` (an empty plan when it is drawn whole), for
+    its drawn `nodes` (`view_nodes`: all its ops, when a focus draws fewer)."""
     if options is None:
         return FoldPlan([], {})
     rules = tuple(options.fold_rules)
     if not options.folds(len(nodes)):
-        return plan_folds(view, nodes, (EXPAND_ALL,), rules) if rules else FoldPlan([], {})
-    return plan_folds(view, nodes, options.expand, rules)
+        return (plan_folds(view, nodes, (EXPAND_ALL,), rules, view_nodes) if rules
+                else FoldPlan([], {}))
+    return plan_folds(view, nodes, options.expand, rules, view_nodes)
 
 
-def update_steps(view, nodes) -> set:
-    """The ops that only compute a scoped parameter's update (`W - lr * gW`), found as a
-    folded picture finds them (`_adopt_update_steps`)."""
+def update_steps(view, nodes, view_nodes=None) -> set:
+    """The ops of `nodes` (drawn) that only compute a scoped parameter's update
+    (`W - lr * gW`), found as a folded picture finds them (`_adopt_update_steps`);
+    `view_nodes`: all the view's ops, when a focus or max_nodes draws fewer."""
     steps = {}
-    _paths(view, nodes, steps)
+    _paths(view, nodes, steps, nodes if view_nodes is None else view_nodes)
     return set(steps)
 
 

@@ -39,12 +39,14 @@ def _named_calls(items, path_of) -> dict:
 
 
 def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
-                  folded=None, steps=None, loose=()) -> tuple:
+                  folded=None, steps=None, loose=(), is_drawn=None) -> tuple:
     """({Apply or root variable: cluster key}, {scope path: cluster key}) for the scoped ones
     among `nodes` (drawn, in topological order) and the view's roots; adds the scope clusters
     to `scene`. `extra_paths` are scopes drawn open around folded boxes, `folded` the
     roots drawn inside those boxes, `steps` the update steps in a parameter's scope
-    (fold.py), and `loose` the update steps a picture drawn whole leaves out of every box."""
+    (fold.py), `loose` the update steps a picture drawn whole leaves out of every box, and
+    `is_drawn(root)` says whether a root is drawn (a focus draws some): the others still count
+    as the scopes the graph holds, but get no box of their own."""
     ends = {var.owner for var in list(view.outputs) + [value for _, value in view.updates]
             if var.owner is not None}
     drawn = set(nodes)
@@ -110,6 +112,10 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
         for item in [item for item in path_of
                      if item not in steps and (is_backward(item) or item in loose)]:
             del path_of[item]
+    if is_drawn is not None:
+        # A focus on one layer keeps its box (the graph holds others), never empty ones.
+        path_of = {item: path for item, path in path_of.items()
+                   if hasattr(item, "op") or is_drawn(item)}
     if not path_of and not extra_paths:
         return {}, {}
     cluster_of_path = {}

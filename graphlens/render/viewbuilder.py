@@ -97,7 +97,7 @@ class ViewBuilder:
         if self.focus is not None:
             self.selection = select(self.focus, self.view, nodes=all_nodes)
             nodes = [node for node in nodes if node in self.selection.nodes]
-        plan = plan_for(self.view, nodes, self.folds)
+        plan = plan_for(self.view, nodes, self.folds, all_nodes)
         candidates = [node for node in nodes if node not in plan.unit_of]
         visible = visible_nodes(self.view, candidates, self.max_nodes)
         shown = [node for node in candidates if node in visible]
@@ -105,7 +105,8 @@ class ViewBuilder:
             shown, self.view, self.prefix, self.cluster, self.scene,
             extra_paths={unit.parent for unit in plan.units if unit.parent},
             folded=plan.unit_of, steps=open_step_scopes(plan),
-            loose=update_steps(self.view, shown) if not plan.unit_of else ())
+            loose=update_steps(self.view, shown, all_nodes) if not plan.unit_of else (),
+            is_drawn=self._drawn if self.selection is not None else None)
         self.scope_paths = set(scope_clusters)
         self.levels = levels(shown, self.max_nodes)
         self.cut_long_edges = cuts_long_edges(len(shown))
