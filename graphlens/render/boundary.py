@@ -97,7 +97,8 @@ def variable_stub(builder, var, cluster) -> str:
 
 def reader_stub(builder, node, key, cluster) -> None:
     """Add a box beside op `key` when ops outside the focus read its result: "... read by 3
-    more ops", its tooltip naming them.
+    more ops", its tooltip naming them; `cluster` is the box `key` is drawn in (the fused
+    op's, for a fused op), so the two sit side by side on one rank.
 
     >>> reader_stub(builder, sgn_node, 'b_n1', 'cluster_b')               # doctest: +SKIP
     """

@@ -30,7 +30,10 @@ NODE_WORDS = {
     "folded": ("folded box", "a scope or fused op closed up; double-click (or Enter) opens it"),
 }
 CLUSTER_WORDS = {
-    "scope": ("name scope", "the ops and variables named `scope/...` (layer1/W, layer1/h)"),
+    "scope": ("name scope", "the ops and variables of a `name_scope`, named `scope/...` "
+                            "(layer1/W), or built by one function or class of the model "
+                            "(HiddenLayer_2); drawn whole, the forward ops only: gradients "
+                            "and update steps stand outside"),
     "fused": ("fused op", "one kernel running the ops inside; a fill colour: the rewrite "
                           "that fused them"),
     "loop": ("loop step", "the ops run once per step of a scan"),

@@ -99,6 +99,7 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
             path_of[item] = alias[path] + path[len(path.split(SEPARATOR)[0]):]
             del weak[item]
     weak = {item: path for item, path in weak.items() if item not in path_of}
+    written = {path for path in path_of.values()}       # by name_scope or a `layer1/W` name
     # In a folded picture every open scope is drawn as a box: it was opened by name.
     if folded or len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:
         path_of.update(weak)
@@ -129,5 +130,20 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
             cluster_of_path[sub] = key
             parent = cluster_of_path.get(SEPARATOR.join(parts[:depth - 1]), parent_cluster)
             scene.clusters.append(SceneCluster(key, "scope", printable(parts[depth - 1]), parent,
-                                               tooltip=f"name scope {printable(sub)}"))
+                                               tooltip=_tooltip(sub, written, not folded)))
     return ({item: cluster_of_path[path] for item, path in path_of.items()}, cluster_of_path)
+
+
+def _tooltip(path, written, whole) -> str:
+    """What a scope box is: a name scope the user wrote, or the code of the model that built
+    its ops (`dA.get_cost_updates`), which in a picture drawn whole holds its forward ops.
+
+    >>> _tooltip('dA.get_cost_updates', set(), False)
+    'ops built by the code dA.get_cost_updates (no name_scope)'
+    """
+    if any(name == path or name.startswith(path + SEPARATOR) for name in written):
+        return f"name scope {printable(path)}"
+    text = f"ops built by the code {printable(path)} (no name_scope)"
+    if whole:
+        text += ": the forward ones (gradients and update steps stand outside the boxes)"
+    return text

@@ -67,9 +67,9 @@ EDGE_KIND_ATTRS = {
     "update": {"style": "dashed", "color": "#e6550d", "constraint": "false"},
     "update_tag": {"style": "dashed", "color": "#e6550d"},
     "summary": {"style": "dotted", "color": "#888888"},
-    # "... read by 3 more ops" sits beside its op (minlen 0: the same rank), not on a rank of
-    # its own below: there it widened the lowest ranks of a focused picture, leaving a tall
-    # empty band above them (LeNet's --focus W2, after rewrites).
+    # "... read by 3 more ops" sits beside its op (minlen 0: the same rank; in the op's own box,
+    # boundary.py), not on a rank of its own below: there it widened the lowest ranks of a
+    # focused picture, leaving a tall empty band above them (LeNet's --focus W2, after).
     "stub": {"style": "dotted", "color": "#999999", "arrowhead": "none", "minlen": "0"},
     # Into a folded box (render/fold.py): a gradient, in the scopes' violet.
     "gradient": {"color": "#6a51a3", "arrowhead": "empty"},

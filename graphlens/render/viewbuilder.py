@@ -126,8 +126,9 @@ class ViewBuilder:
             key = f"{self.prefix}_n{numbers[node]}"
             self._add_op(node, key, self.scopes.get(node, self.cluster), self._outer_source)
             if self.selection is not None:
-                boundary.reader_stub(self, node, self.op_keys[node],
-                                     self.scopes.get(node, self.cluster))
+                drawn_key = self.op_keys[node]
+                boundary.reader_stub(self, node, drawn_key, self._cluster_of(
+                    drawn_key, self.scopes.get(node, self.cluster)))
         self.consumer_level = None
         wire_folds(self, plan)
         for position, var in enumerate(self.view.outputs):
@@ -150,6 +151,15 @@ class ViewBuilder:
             name = self.names.name(shared)
             self.scene.edges.append(SceneEdge(tail, head, kind,
                                               tooltip=f"update: the new value of {name}"))
+
+    def _cluster_of(self, key, default):
+        """The box node `key`, just added, is drawn in: for a fused op's result, its fused box.
+        A "... read by" box goes there, beside it: Graphviz places a node on its neighbour's
+        rank next to it only when both share a box."""
+        for scene_node in reversed(self.scene.nodes):
+            if scene_node.key == key:
+                return scene_node.cluster
+        return default
 
     def _drawn(self, var) -> bool:
         """False for a root or value the focus leaves out (always True without a focus)."""

@@ -43,6 +43,10 @@ def _boxes(scene):
     return {label: sorted(members) for label, members in boxes.items()}
 
 
+def scene_label(scene, key):
+    return next(node.label.split("\n")[0] for node in scene.nodes if node.key == key)
+
+
 def test_a_focused_layer_box_holds_its_forward_ops_whose_other_readers_are_left_out():
     scene = scene_of(_train(), stage="before", focus=Focus.around("W_2", hops=2))
     # The second layer's forward Dot and Add are in its box with W_2 (their other readers,
@@ -67,12 +71,39 @@ def test_a_picture_drawn_whole_keeps_each_layers_forward_ops_in_its_box():
                      layer + ["W_2", "b_2"]]
 
 
-def test_a_read_by_box_sits_on_its_ops_rank():
-    scene = scene_of(_train(), stage="after", focus=Focus.around("W_2", hops=1))
+def test_a_read_by_box_sits_on_its_ops_rank_in_its_ops_box():
+    scene = scene_of(_train(), stage="after", focus=Focus.around("W_2", hops=2))
+    cluster = {node.key: node.cluster for node in scene.nodes}
+    kinds = {c.key: c.kind for c in scene.clusters}
     stubs = [edge for edge in scene.edges if edge.kind == "stub"]
-    assert stubs
+    # Graphviz keeps a same-rank neighbour beside its op only inside one box: each box beside
+    # a fused op's result (the tanh in place, the two gradient steps) is in that fused box.
+    labels = sorted((scene_label(scene, edge.tail), scene_label(scene, edge.head))
+                    for edge in stubs)
+    assert labels == [("Mul", "... read by 1 more op"), ("Mul", "... read by 2 more ops"),
+                      ("Tanh", "... read by 1 more op")]
+    assert [kinds[cluster[edge.head]] for edge in stubs] == ["fused"] * 3
+    assert all(cluster[edge.head] == cluster[edge.tail] for edge in stubs)
     dot = scene_to_dot(scene)
     for edge in stubs:
         line = next(line for line in dot.splitlines()
                     if line.strip().startswith(f"{edge.tail} -> {edge.head} "))
         assert 'minlen="0"' in line
+
+
+def test_a_scope_box_says_whether_the_user_named_it_or_the_code_that_built_it():
+    from graphlens.graph.scopes import name_scope
+    with name_scope("enc"):
+        x = T.dvector("x")
+        h = T.tanh(x)
+    rng = np.random.default_rng(1)
+    layer = Layer(h.dimshuffle("x", 0), 3, 2, rng)
+    scene = scene_of(T.sum(layer.output) + T.sum(h), stage="before")
+    tooltips = {cluster.label: cluster.tooltip for cluster in scene.clusters
+                if cluster.kind == "scope"}
+    assert tooltips.pop("enc") == "name scope enc"
+    # The layer's box, and this test's own (it built the sums): scopes of the code.
+    assert len(tooltips) == 2 and any(label.startswith("Layer") for label in tooltips)
+    for label, tooltip in tooltips.items():
+        assert tooltip == (f"ops built by the code {label} (no name_scope): the forward ones "
+                           f"(gradients and update steps stand outside the boxes)")
