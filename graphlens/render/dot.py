@@ -15,7 +15,6 @@ digraph graphlens {
 from __future__ import annotations
 
 from graphlens.render.framing import scene_of
-from graphlens.render.scene import Scene
 from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, GRAPH_ATTRS,
                                     KIND_ATTRS, NODE_ATTRS)
 
@@ -59,26 +58,9 @@ def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: 
 
 
 def scene_to_dot(scene, *, rankdir: str = "TB") -> str:
-    """Write a built scene as DOT text (nodes inside their clusters, then every edge)."""
-    lines = ["digraph graphlens {"]
-    graph_attrs = dict(GRAPH_ATTRS, rankdir=rankdir)
-    if scene.title:
-        graph_attrs["label"] = scene.title
-    lines.append(f"  graph [{_attrs(graph_attrs)}];")
-    lines.append(f"  node [{_attrs(NODE_ATTRS)}];")
-    lines.append(f"  edge [{_attrs(EDGE_ATTRS)}];")
-    members = {}
-    for node in scene.nodes:
-        members.setdefault(node.cluster, []).append(node)
-    children = {}
-    for cluster in scene.clusters:
-        if not cluster.folded:      # a fold is drawn as its one node (render/fold.py)
-            children.setdefault(cluster.parent, []).append(cluster)
-    _write_members(lines, None, members, children, "  ")
-    edge_styles = edge_kind_styles()
-    lines.extend(_edge_line(number, edge, edge_styles) for number, edge in enumerate(scene.edges))
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    """Write a built scene as DOT text (nodes inside their clusters, then every edge): its
+    pieces (`dot_parts`) put together with nothing folded, by the one walk (`assemble_dot`)."""
+    return assemble_dot(dot_parts(scene, rankdir=rankdir))
 
 
 def dot_parts(scene, *, rankdir: str = "TB", folds=None) -> dict:
@@ -87,13 +69,12 @@ def dot_parts(scene, *, rankdir: str = "TB", folds=None) -> dict:
     each cluster as [key, parent, attrs]; each edge as [tail, head, kind, its whole line]; and
     each edge kind's own attributes, for the one edge drawn in place of several into a fold;
     and for each cluster in `folds` ({cluster key: SceneNode}) the node drawn when it is folded.
-    Put together with nothing folded, the pieces give exactly `scene_to_dot`'s text.
+    Put together with nothing folded (`assemble_dot`), the pieces give `scene_to_dot`'s text.
     """
-    lines = scene_to_dot(Scene(title=scene.title), rankdir=rankdir).splitlines()[:-1]
     styles = _node_styles()
     edge_styles = edge_kind_styles()
     return {
-        "head": lines,
+        "head": _head_lines(scene.title, rankdir),
         "nodes": [[node.key, node.cluster, _node_attrs(node, styles[node.kind])]
                   for node in scene.nodes],
         # A box folded on the server is drawn as its one node, never as a cluster.
@@ -105,6 +86,89 @@ def dot_parts(scene, *, rankdir: str = "TB", folds=None) -> dict:
         "folds": {key: _node_attrs(node, styles[node.kind])
                   for key, node in (folds or {}).items()},
     }
+
+
+def assemble_dot(parts: dict, folded=()) -> str:
+    """The DOT of `parts` (`dot_parts`) with the clusters in `folded` each drawn as its fold
+    node and every edge into or out of it rerouted there (one per pair and kind), as the
+    page's fold.js (`assembleDot`, its twin; a test compares the two) writes it; with nothing
+    folded, the scene's whole DOT.
+
+    >>> assemble_dot(dot_parts(scene, folds=folds), {'cluster_a_s0'})       # doctest: +SKIP
+    """
+    folded = set(folded)
+    lines = list(parts["head"])
+    members, children, attrs_of, parent_of = {}, {}, {}, {}
+    for node in parts["nodes"]:
+        members.setdefault(node[1], []).append(node)
+    for key, parent, attrs in parts["clusters"]:
+        children.setdefault(parent, []).append(key)
+        attrs_of[key], parent_of[key] = attrs, parent
+    # An explicit stack of (cluster or None, indent, phase): scopes nest, but never recurse.
+    # Each box: its members first, then its child boxes in order.
+    stack = [(None, "  ", "open")]
+    while stack:
+        key, pad, phase = stack.pop()
+        if phase == "close":
+            lines.append(pad + "}")
+            continue
+        inner = pad
+        if key is not None:
+            if key in folded:
+                lines.append(f"{pad}{key}_fold [{parts['folds'][key]}];")
+                continue
+            lines.append(f"{pad}subgraph {key} {{")
+            lines.append(f"{pad}  graph [{attrs_of[key]}];")
+            inner = pad + "  "
+            stack.append((key, pad, "close"))
+        for node in members.get(key, ()):
+            lines.append(f"{inner}{node[0]} [{node[2]}];")
+        for child in reversed(children.get(key, ())):
+            stack.append((child, inner, "open"))
+    if folded:
+        lines.extend(_rerouted_edges(parts, folded, parent_of))
+    else:
+        lines.extend(edge[3] for edge in parts["edges"])
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _rerouted_edges(parts, folded, parent_of) -> list:
+    """Edge lines with each end inside a folded box moved to its fold node (outermost)."""
+    def fold_of(cluster):
+        found = None
+        while cluster is not None:
+            if cluster in folded:
+                found = cluster
+            cluster = parent_of[cluster]
+        return found
+
+    shown_as = {}
+    for node in parts["nodes"]:
+        fold = fold_of(node[1])
+        shown_as[node[0]] = f"{fold}_fold" if fold else node[0]
+    lines, drawn, count = [], set(), 0
+    for tail, head, kind, line in parts["edges"]:
+        new_tail, new_head = shown_as[tail], shown_as[head]
+        if (new_tail, new_head) == (tail, head):
+            lines.append(line)
+            continue
+        if new_tail == new_head or (new_tail, new_head, kind) in drawn:
+            continue        # inside one folded box, or already drawn
+        drawn.add((new_tail, new_head, kind))
+        style = parts["edge_styles"][kind]
+        lines.append(f"  {new_tail} -> {new_head} [{style}{', ' if style else ''}"
+                     f"id=\"ef{count}\"];")
+        count += 1
+    return lines
+
+
+def _head_lines(title, rankdir) -> list:
+    graph_attrs = dict(GRAPH_ATTRS, rankdir=rankdir)
+    if title:
+        graph_attrs["label"] = title
+    return ["digraph graphlens {", f"  graph [{_attrs(graph_attrs)}];",
+            f"  node [{_attrs(NODE_ATTRS)}];", f"  edge [{_attrs(EDGE_ATTRS)}];"]
 
 
 def edge_kind_styles() -> dict:
@@ -123,28 +187,6 @@ def _edge_line(number, edge, edge_styles) -> str:
         extra += ", " + _attrs(edge.attrs)
     return (f"  {edge.tail} -> {edge.head} [{style}{', ' if style else ''}"
             f"id=\"e{number}\"{extra}];")
-
-
-def _write_members(lines, root, members, children, indent):
-    # An explicit stack of (cluster or None, indent, phase): scopes nest, but never recurse.
-    node_styles = _node_styles()
-    stack = [(root, indent, "open")]
-    clusters = {cluster.key: cluster for group in children.values() for cluster in group}
-    while stack:
-        key, pad, phase = stack.pop()
-        if phase == "close":
-            lines.append(f"{pad}}}")
-            continue
-        inner = pad
-        if key is not None:
-            lines.append(f"{pad}subgraph {key} {{")
-            lines.append(f"{pad}  graph [{_cluster_attrs(clusters[key])}];")
-            inner = pad + "  "
-            stack.append((key, pad, "close"))
-        for node in members.get(key, ()):
-            lines.append(f"{inner}{node.key} [{_node_attrs(node, node_styles[node.kind])}];")
-        for child in reversed(children.get(key, ())):
-            stack.append((child.key, inner, "open"))
 
 
 def _node_styles() -> dict:

@@ -26,14 +26,14 @@ import time
 from graphlens.compile.hooks import waiting
 from graphlens.config import config
 from graphlens.errors import LayoutError
-from graphlens.render.dot import dot_parts
+from graphlens.render.dot import assemble_dot, dot_parts
 from graphlens.render.focus_findings import with_route
 from graphlens.render.html_assets import graphviz_wasm_base64, viewer_script, viewer_style
 from graphlens.render.legend import legend_entries
 from graphlens.render.scene import SceneNode
 from graphlens.render.guard import chosen_backend, draw
 from graphlens.render.layout import render_dot
-from graphlens.render.page_folds import assemble_dot, folded_page_scene
+from graphlens.render.page_folds import folded_page_scene
 
 # Nothing may load from anywhere: inline style and script only, images only as data URIs;
 # 'wasm-unsafe-eval' lets the page compile the Graphviz it carries (and nothing else).

@@ -7,8 +7,8 @@ outermost boxes folded (the viewer's own fold state, `viewer/fold.js`): the read
 layer in place, and the page lays the picture out again with its WebAssembly Graphviz. Above
 that, the page shows the server's summary and says how to open a box (`--expand`).
 
-The first picture is laid out here, from the same DOT the page would put together for that
-fold state (`assemble_dot`, the twin of `assembleDot` in fold.js; a test compares the two).
+The first picture is laid out from the same DOT the page would put together for that fold
+state (`dot.assemble_dot`, the twin of `assembleDot` in fold.js; a test compares the two).
 
 >>> opened = folded_page_scene(f, stage='both', max_nodes=1000)          # doctest: +SKIP
 >>> opened.folded[:2]
@@ -75,68 +75,3 @@ def outermost(scene, foldable) -> list:
         if parent is None:
             found.append(cluster.key)
     return found
-
-
-def assemble_dot(parts: dict, folded) -> str:
-    """The DOT of `parts` (`dot.dot_parts`) with the clusters in `folded` each drawn as its
-    fold node and every edge into or out of it rerouted there (one per pair and kind), as the
-    page's fold.js writes it; with nothing folded, `scene_to_dot`'s text.
-
-    >>> assemble_dot(dot_parts(scene, folds=folds), {'cluster_a_s0'})       # doctest: +SKIP
-    """
-    folded = set(folded)
-    lines = list(parts["head"])
-    members, children, attrs_of, parent_of = {}, {}, {}, {}
-    for node in parts["nodes"]:
-        members.setdefault(node[1], []).append(node)
-    for key, parent, attrs in parts["clusters"]:
-        children.setdefault(parent, []).append(key)
-        attrs_of[key], parent_of[key] = attrs, parent
-
-    def fold_of(cluster):
-        found = None
-        while cluster is not None:
-            if cluster in folded:
-                found = cluster
-            cluster = parent_of[cluster]
-        return found
-
-    # An explicit stack, as dot.py writes it: members first, then child boxes in order.
-    stack = [(None, "  ", "open")]
-    while stack:
-        key, pad, phase = stack.pop()
-        if phase == "close":
-            lines.append(pad + "}")
-            continue
-        inner = pad
-        if key is not None:
-            if key in folded:
-                lines.append(f"{pad}{key}_fold [{parts['folds'][key]}];")
-                continue
-            lines.append(f"{pad}subgraph {key} {{")
-            lines.append(f"{pad}  graph [{attrs_of[key]}];")
-            inner = pad + "  "
-            stack.append((key, pad, "close"))
-        for node in members.get(key, ()):
-            lines.append(f"{inner}{node[0]} [{node[2]}];")
-        for child in reversed(children.get(key, ())):
-            stack.append((child, inner, "open"))
-    shown_as = {}
-    for node in parts["nodes"]:
-        fold = fold_of(node[1])
-        shown_as[node[0]] = f"{fold}_fold" if fold else node[0]
-    drawn, count = set(), 0
-    for tail, head, kind, line in parts["edges"]:
-        new_tail, new_head = shown_as[tail], shown_as[head]
-        if (new_tail, new_head) == (tail, head):
-            lines.append(line)
-            continue
-        if new_tail == new_head or (new_tail, new_head, kind) in drawn:
-            continue        # inside one folded box, or already drawn
-        drawn.add((new_tail, new_head, kind))
-        style = parts["edge_styles"][kind]
-        lines.append(f"  {new_tail} -> {new_head} [{style}{', ' if style else ''}"
-                     f"id=\"ef{count}\"];")
-        count += 1
-    lines.append("}")
-    return "\n".join(lines) + "\n"

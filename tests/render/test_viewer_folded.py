@@ -14,7 +14,7 @@ import pytest
 from graphlens.render import page_folds
 from graphlens.render.framing import scene_of
 from graphlens.render.html import to_html
-from graphlens.render.page_folds import assemble_dot
+from graphlens.render.dot import assemble_dot
 from tests.render.cdp import Browser, find_chromium
 from tests.render.deep_mlp_model import build
 
