@@ -10,12 +10,12 @@ and imports nothing of `compile/`; what must compile a function to work (`jacobi
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
                               UndefinedGradientError, describe)
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
+from graphlens.errors import check_policy, raise_or_warn
 from graphlens.graph.basic import Apply, toposort
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
@@ -45,8 +45,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
 
     >>> x = T.dscalar('x'); g = grad(x ** 2, x)        # a graph: 2 * x
     """
-    if disconnected_inputs not in ("raise", "warn", "ignore"):
-        raise ValueError("disconnected_inputs must be 'raise', 'warn' or 'ignore'")
+    check_policy("grad", "disconnected_inputs", disconnected_inputs)
     if return_disconnected not in ("zero", "None", "disconnected"):
         raise ValueError("return_disconnected must be 'zero', 'None' or 'disconnected'")
     single = not isinstance(wrt, (list, tuple))
@@ -96,10 +95,7 @@ def _disconnected_result(var, cost, policy, return_disconnected):
             else "none of the variables in known_grads")
     message = (f"grad: {what} does not depend on {describe(var)}. If that is expected, pass "
                f"disconnected_inputs='ignore' or 'warn'")
-    if policy == "raise":
-        raise DisconnectedInputError(message)
-    if policy == "warn":
-        warnings.warn(message, stacklevel=3)
+    raise_or_warn(policy, DisconnectedInputError, message)
     if return_disconnected == "None":
         return None
     if return_disconnected == "disconnected":

@@ -11,6 +11,7 @@ import os
 import sys
 import sysconfig
 import threading
+import warnings
 
 
 class GraphlensError(Exception):
@@ -418,3 +419,33 @@ def _of_cause(classes, fallback, message, cause):
         if isinstance(cause, builtin):
             return error_class(message)
     return fallback(message)
+
+
+# The values of an option saying what to do about a doubtful but legal request (Theano's
+# `disconnected_inputs` of grad, `on_unused_input` of function): one rule, one wording.
+POLICIES = ("raise", "warn", "ignore")
+
+
+def check_policy(where: str, option: str, value) -> None:
+    """Refuse a raise-or-warn option other than 'raise', 'warn' or 'ignore'.
+
+    >>> check_policy("grad", "disconnected_inputs", "warn")       # 'nope' would raise
+    """
+    if value not in POLICIES:
+        raise InvalidArgumentError(f"{where}: {option} must be 'raise', 'warn' or 'ignore', "
+                                   f"got {value!r:.40}")
+
+
+def raise_or_warn(policy: str, error_class, message: str) -> None:
+    """Act on a checked policy: raise `error_class(message)`, warn it (a UserWarning pointed
+    at the user's call: the innermost frame outside graphlens), or nothing for 'ignore'.
+
+    >>> raise_or_warn("ignore", UnusedInputError, "input 'y' is not used")
+    """
+    if policy == "raise":
+        raise error_class(message)
+    if policy == "warn":
+        level, frame = 2, sys._getframe(1)
+        while frame.f_back is not None and _is_graphlens_file(frame.f_code.co_filename):
+            level, frame = level + 1, frame.f_back
+        warnings.warn(message, stacklevel=level)

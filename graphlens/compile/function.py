@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graphlens.errors import (ArgumentError, GraphlensTypeError, GraphlensWarning,
                               MissingInputError, ShapeError, with_user_line,
                               UnusedInputError, describe)
-from graphlens.errors import InvalidArgumentError
+from graphlens.errors import check_policy, raise_or_warn
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs, toposort
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.fg import FunctionGraph
@@ -252,9 +252,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
         warnings.warn(with_user_line("function(profile=...) collects nothing in graphlens: "
                                      "`graphlens trace --stats MODEL.py` times and measures "
                                      "each node"), GraphlensWarning, stacklevel=2)
-    if on_unused_input not in ("raise", "warn", "ignore"):
-        raise InvalidArgumentError(f"function: on_unused_input must be 'raise', 'warn' or "
-                                   f"'ignore', got {on_unused_input!r:.40}")
+    check_policy("function", "on_unused_input", on_unused_input)
     ins = _normalize_inputs(inputs)
     single = outputs is not None and not isinstance(outputs, (list, tuple))
     output_items = [] if outputs is None else [
@@ -423,10 +421,7 @@ def _check_roots(outputs, explicit, on_unused_input):
         if var not in used:
             message = (f"function: input {describe(var)} is not used by any output. Pass "
                        f"on_unused_input='ignore' (or 'warn') if that is intended")
-            if on_unused_input == "raise":
-                raise UnusedInputError(message)
-            if on_unused_input == "warn":
-                warnings.warn(message, stacklevel=3)
+            raise_or_warn(on_unused_input, UnusedInputError, message)
     return shared
 
 
