@@ -4,29 +4,15 @@ grouped gradient summary, progress on stderr, and `graphlens why`."""
 import pytest
 
 from tests.cli.conftest import SGN
+from tests.models import deep_mlp_source
 
-DEEP = """\
-    import numpy as np
-    import graphlens.tensor as T
-    from graphlens import function, grad, shared
-
-    class HiddenLayer:
-        def __init__(self, inp, n_in, n_out):
-            self.W = shared(np.full((n_in, n_out), 0.1), name="W")
-            self.b = shared(np.zeros(n_out), name="b")
-            self.output = T.tanh(T.dot(inp, self.W) + self.b)
-
-    x = T.dmatrix("x")
-    h, layers = x, []
-    for _ in range(12):
-        layers.append(HiddenLayer(h, 4, 4))
-        h = layers[-1].output
-    cost = T.sqr(h).mean()
-    params = [p for layer in layers for p in (layer.W, layer.b)]
-    grads = grad(cost, params)
-    train = function([x], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)],
-                     name="train")
-"""
+DEEP = deep_mlp_source(12, tail="""\
+cost = T.sqr(h).mean()
+params = [p for layer in layers for p in (layer.W, layer.b)]
+grads = grad(cost, params)
+train = function([x], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)],
+                 name="train")
+""")
 
 
 @pytest.fixture(autouse=True)

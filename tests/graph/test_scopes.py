@@ -11,35 +11,14 @@ import graphlens.tensor as T
 from graphlens import function, grad, name_scope, scope_of, shared
 from graphlens.graph.basic import toposort
 from graphlens.graph.scopes import current_scope, is_backward
-
-
-MODEL = """
-import numpy as np
-import graphlens.tensor as T
-from graphlens import shared
-
-class HiddenLayer:
-    # As the Theano tutorial writes it: parameters and output made in __init__.
-    def __init__(self, inp, n_in, n_out):
-        self.W = shared(np.full((n_in, n_out), 0.1), name="W")
-        self.b = shared(np.zeros(n_out), name="b")
-        self.output = T.tanh(T.dot(inp, self.W) + self.b)
-
-x = T.dmatrix("x")
-layers, h = [], x
-for _ in range(COUNT):
-    layer = HiddenLayer(h, 3, 3)
-    layers.append(layer)
-    h = layer.output
-"""
+from tests.models import deep_mlp_source, run_model
 
 
 def build_layers(count):
     """Run the model source as `graphlens show` runs a model file: its code is new each time,
     so its calls are numbered from 1 (a class imported from a library keeps counting, as
     Keras's layer names do)."""
-    namespace = {"COUNT": count}
-    exec(compile(MODEL, "model_under_test.py", "exec"), namespace)
+    namespace = run_model(deep_mlp_source(count, width=3), "model_under_test.py")
     return namespace["x"], namespace["layers"]
 
 

@@ -12,18 +12,7 @@ from graphlens.render.findings import function_findings_overlay, match_clones
 from graphlens.render.trace_overlay import BLOCKED_FILL, RED
 from graphlens.graph.basic import clone_graph, toposort
 from graphlens.trace.vanishing import vanishing
-
-
-def _sgn_model():
-    rng = np.random.default_rng(0)
-    X = T.dmatrix("X")
-    W1 = shared(rng.standard_normal((4, 2)), name="W1")
-    W2 = shared(rng.standard_normal((2, 4)), name="W2")
-    code = T.sgn(T.dot(X, W1))
-    cost = T.sqr(T.dot(code, W2) - X).sum(axis=1).mean()
-    grads = grad(cost, [W1, W2])
-    train = function([X], cost, updates=[(p, p - 0.1 * g) for p, g in zip([W1, W2], grads)])
-    return cost, [W1, W2], train
+from tests.models import sgn_train
 
 
 def _nodes(dot_text, prefix):
@@ -37,7 +26,7 @@ def _label(attrs):
 
 
 def test_the_blocking_sgn_is_marked_in_both_halves():
-    cost, params, train = _sgn_model()
+    cost, params, train = sgn_train()
     overlay = function_findings_overlay(train, vanishing(cost, params))
     text = to_dot(train, stage="both", overlay=overlay)
     for prefix in ("b_n", "a_n"):
@@ -54,7 +43,7 @@ def test_the_blocking_sgn_is_marked_in_both_halves():
 
 
 def test_the_dead_path_is_dashed_in_both_halves():
-    cost, params, train = _sgn_model()
+    cost, params, train = sgn_train()
     overlay = function_findings_overlay(train, vanishing(cost, params))
     text = to_dot(train, stage="both", overlay=overlay)
     dashed = re.findall(r"^\s*(\w+) -> (\w+) \[.*style=\"dashed\", penwidth=\"1.6\"", text, re.M)
@@ -67,7 +56,7 @@ def test_the_dead_path_is_dashed_in_both_halves():
 
 
 def test_clones_are_matched_by_op_and_inputs():
-    cost, params, train = _sgn_model()
+    cost, params, train = sgn_train()
     users = toposort([cost])
     # function() no longer copies the graph it is given (its before graph is the user's own),
     # so the clones to match are made here.

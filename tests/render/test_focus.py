@@ -19,6 +19,7 @@ from graphlens.render.picture import pydotprint
 from graphlens.render.subject import views
 from graphlens.render.trace_overlay import BLOCKED_FILL, RED
 from graphlens.tensor.math import Exp
+from tests.models import sgn_train
 
 
 def _graph():
@@ -114,18 +115,6 @@ def _ancestors_of(var):
     return ancestors([var])
 
 
-def _sgn_train():
-    rng = np.random.default_rng(0)
-    X = T.dmatrix("X")
-    W1 = shared(rng.standard_normal((4, 2)), name="W1")
-    W2 = shared(rng.standard_normal((2, 4)), name="W2")
-    code = T.sgn(T.dot(X, W1))
-    cost = T.sqr(T.dot(code, W2) - X).sum(axis=1).mean()
-    grads = grad(cost, [W1, W2])
-    train = function([X], cost, updates=[(p, p - 0.02 * g) for p, g in zip([W1, W2], grads)])
-    return cost, train
-
-
 def _drawn(dot_text, prefix):
     """{key: attribute text} of the drawn nodes whose key starts with `prefix`."""
     return {key: attrs for key, attrs in re.findall(r"^\s*(\w+) \[(.*)\];$", dot_text, re.M)
@@ -137,7 +126,7 @@ def _first_line(attrs):
 
 
 def test_the_focused_sgn_route_is_exactly_the_path_with_the_blocking_sgn_marked():
-    cost, train = _sgn_train()
+    cost, _, train = sgn_train(learning_rate=0.02)
     text = pydotprint(train, format="dot", stage="both", focus=Focus.route(cost, "W1"))
     before_ops = sorted(_first_line(attrs) for attrs in _drawn(text, "b_n").values())
     # Forward: dot, sgn, dot, sub, sqr, sum, mean; gradient: zeros (Second), X.T @ it, the

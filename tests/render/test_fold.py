@@ -13,27 +13,14 @@ from graphlens.render import guard
 from graphlens.render.dot import to_dot
 from graphlens.render.framing import scene_of
 from graphlens.render.layout import render_dot
+from tests.models import deep_mlp_source, run_model
 
-MODEL = """
-import numpy as np
-import graphlens.tensor as T
-from graphlens import grad, shared
-
-class HiddenLayer:
-    def __init__(self, inp, n_in, n_out):
-        self.W = shared(np.full((n_in, n_out), 0.1), name="W")
-        self.b = shared(np.zeros(n_out), name="b")
-        self.output = T.tanh(T.dot(inp, self.W) + self.b)
-
+# The output layer and the training step on the tutorial's hidden layers (tests/models.py).
+TRAIN = """
 def output_layer(h):
     V = shared(np.full((4, 2), 0.1), name="V")
     return T.nnet.softmax(T.dot(h, V)), V
 
-x = T.dmatrix("x")
-h, layers = x, []
-for _ in range(COUNT):
-    layers.append(HiddenLayer(h, 4, 4))
-    h = layers[-1].output
 p, V = output_layer(h)
 cost = -T.log(p).sum()
 params = [p for layer in layers for p in (layer.W, layer.b)] + [V]
@@ -44,8 +31,7 @@ updates = [(p, p - 0.1 * g) for p, g in zip(params, grads)]
 
 def deep_model(count):
     """The compiled training step of `count` hidden layers, run as a model file is run."""
-    namespace = {"COUNT": count}
-    exec(compile(MODEL, "deep_model.py", "exec"), namespace)
+    namespace = run_model(deep_mlp_source(count, tail=TRAIN), "deep_model.py")
     return function([namespace["x"]], namespace["cost"], updates=namespace["updates"],
                     name="train")
 
@@ -140,9 +126,7 @@ def test_small_graphs_are_drawn_whole_and_big_ones_folded_by_the_threshold_flag(
 
 
 def test_a_fold_rule_folds_each_matching_chain_into_a_labelled_block():
-    namespace = {"COUNT": 3}
-    exec(compile(MODEL, "deep_model.py", "exec"), namespace)
-    forward = namespace["h"]
+    forward = run_model(deep_mlp_source(3, tail=TRAIN), "deep_model.py")["h"]
     scene = scene_of(forward, fold_rules=[("Dense", ["Dot", "Add", "Tanh"])])
     blocks = [n for n in scene.nodes if n.kind == "fold"]
     assert [n.info["title"] for n in blocks] == ["Dense"] * 3
@@ -216,9 +200,7 @@ train = function([x], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, gr
 
 
 def odd_layer_model():
-    namespace = {}
-    exec(compile(ODD_LAYER, "odd_layer.py", "exec"), namespace)
-    return namespace
+    return run_model(ODD_LAYER, "odd_layer.py")
 
 
 def test_repeats_merge_only_in_runs_so_arrows_follow_the_data():

@@ -1,10 +1,7 @@
 """Tests for graphlens/render/legend.py: every shape, box, colour and edge style a picture uses
 has a legend entry, and the viewer page carries them and the trace marks."""
 
-import numpy as np
-
 import graphlens.tensor as T
-from graphlens import function, grad, shared
 from graphlens.render.findings import function_findings_overlay
 from graphlens.render.html import FOLDABLE_KINDS, viewer_data
 from graphlens.render.legend import legend_entries
@@ -13,20 +10,8 @@ from graphlens.render.style import KIND_ATTRS, rule_colors
 from graphlens.render.subject import views
 from graphlens.render.viewbuilder import build_scene
 from graphlens.trace.vanishing import vanishing
+from tests.models import sgn_train
 from tests.render.deep_mlp_model import build
-
-
-def sgn_model():
-    rng = np.random.default_rng(0)
-    X = T.dmatrix("X")
-    W1 = shared(rng.standard_normal((4, 2)), name="enc/W1")
-    W2 = shared(rng.standard_normal((2, 4)), name="W2")
-    code = T.sgn(T.dot(X, W1))
-    cost = T.sqr(T.dot(code, W2) - X).sum(axis=1).mean()
-    params = [W1, W2]
-    grads = grad(cost, params)
-    train = function([X], cost, updates=[(p, p - 0.1 * g) for p, g in zip(params, grads)])
-    return cost, params, train
 
 
 def by_label(entries):
@@ -70,7 +55,7 @@ def test_random_draws_and_trace_marks_are_explained():
     labels = by_label(legend_entries(build_scene(views(noisy, "after"))))
     assert labels["random draw"]["swatch"]["shape"] == "hexagon"
 
-    cost, params, train = sgn_model()
+    cost, params, train = sgn_train(w1_name="enc/W1")
     scene = build_scene(views(train, "after"))
     apply_overlay(scene, function_findings_overlay(train, vanishing(cost, params)))
     trace = [entry for entry in legend_entries(scene) if entry["group"] == "trace"]
@@ -79,7 +64,7 @@ def test_random_draws_and_trace_marks_are_explained():
 
 
 def test_the_page_lists_trace_marks_with_their_reasons_and_user_names():
-    cost, params, train = sgn_model()
+    cost, params, train = sgn_train(w1_name="enc/W1")
     scene = build_scene(views(train, "after"))
     apply_overlay(scene, function_findings_overlay(train, vanishing(cost, params)))
     data = viewer_data(scene)
