@@ -256,9 +256,9 @@ def test_provenance_and_trace_marks_are_brought_into_view(browser, tmp_path):
     from graphlens.render.findings import function_findings_overlay
     from graphlens.render.html import to_html
     from graphlens.trace.vanishing import vanishing
-    from tests.render.test_legend import sgn_model
+    from tests.models import sgn_train
 
-    cost, params, train = sgn_model()
+    cost, params, train = sgn_train(w1_name="enc/W1")
     overlay = function_findings_overlay(train, vanishing(cost, params))
     page_file = tmp_path / "sgn.html"
     page_file.write_text(to_html(train, stage="both", backend="wasm", overlay=overlay).replace(
