@@ -1,0 +1,157 @@
+"""Ops written for Theano (graph/theano_style.py, compile/ops.py, graphlens.gof,
+graphlens.tests.unittest_tools, gradient.grad_undefined): compared, evaluated, differentiated
+and tested the way Theano did it."""
+
+import numpy as np
+import pytest
+
+import graphlens
+import graphlens.tensor as T
+from graphlens import function, grad
+from graphlens.errors import GraphlensTypeError, UndefinedGradientError
+from graphlens.gof.graph import clone, inputs, io_toposort
+from graphlens.gradient import (DisconnectedType, GradientError, NullTypeGradError,
+                                grad_undefined, verify_grad)
+from graphlens.tests import unittest_tools as utt
+
+
+class Scale(graphlens.Op):
+    __props__ = ("factor",)
+
+    def __init__(self, factor):
+        self.factor = factor
+
+    def make_node(self, x, index):
+        x, index = T.as_tensor_variable(x), T.as_tensor_variable(index)
+        return graphlens.Apply(self, [x, index], [x.type(), x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        x, index = inputs
+        output_storage[0][0] = x * self.factor
+        output_storage[1][0] = x * 0 + x[index:].sum()
+
+    def grad(self, inputs, output_grads):
+        x, index = inputs
+        return [output_grads[0] * self.factor, grad_undefined(self, 1, index, "an index")]
+
+
+class NoProps(graphlens.Op):
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return graphlens.Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = inputs[0] + 1
+
+
+class WrongGrad(graphlens.Op):
+    __props__ = ()
+    itypes, otypes = [T.dvector], [T.dvector]
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = inputs[0] ** 2
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * 3 * inputs[0]]          # should be 2 x
+
+
+class Forgetful(graphlens.Op):
+    __props__ = ()
+    itypes, otypes = [T.dvector], [T.dvector]
+
+    def perform(self, node, inputs, output_storage):
+        pass
+
+
+class NoInferShape(graphlens.Op):
+    __props__ = ()
+    itypes, otypes = [T.dvector], [T.dvector]
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = inputs[0][::-1].copy()
+
+
+def test_props_decide_equality_and_hash_and_the_label():
+    assert Scale(2) == Scale(2) and hash(Scale(2)) == hash(Scale(2))
+    assert Scale(2) != Scale(3) and str(Scale(3)) == "Scale{factor=3}"
+    one = NoProps()
+    assert one == one and one != NoProps()           # no __props__: equal only to itself
+
+
+def test_storage_writing_perform_gives_every_output_and_merges_equal_ops():
+    x, i = T.dvector("x"), T.lscalar("i")
+    a, total = Scale(2)(x, i)
+    b, _ = Scale(2)(x, i)
+    f = function([x, i], [a + b, total])
+    doubled, summed = f(np.array([1.0, 2.0]), 0)
+    np.testing.assert_array_equal(doubled, [4.0, 8.0])
+    assert summed.tolist() == [3.0, 3.0]
+    assert sum(isinstance(n.op, Scale) for n in f.maker.fgraph.toposort()) == 1
+
+
+def test_grad_through_a_theano_op_and_its_undefined_input():
+    x, i = T.dvector("x"), T.lscalar("i")
+    out, _ = Scale(3)(x, i)
+    g = function([x, i], grad(out.sum(), x))(np.array([1.0, 5.0]), 1)
+    np.testing.assert_array_equal(g, [3.0, 3.0])
+    verify_grad(lambda v: Scale(3)(v, T.constant(0))[0], [np.array([0.5, -1.0])])
+    with pytest.raises(NullTypeGradError, match="an index"):
+        grad(out.sum(), i)
+
+
+def test_a_wrong_gradient_is_caught_by_its_theano_name():
+    assert GradientError is verify_grad.E_grad is utt.verify_grad.E_grad
+    with pytest.raises(verify_grad.E_grad):
+        utt.verify_grad(WrongGrad(), [np.array([1.0, 2.0])])
+    utt.verify_grad(T.tanh, [np.array([0.3, -0.2])], n_tests=3)
+
+
+def test_itypes_are_checked_and_a_missing_output_is_named():
+    with pytest.raises(GraphlensTypeError, match="input 0 must be of type float64"):
+        WrongGrad()(T.fvector("v"))
+    with pytest.raises(GraphlensTypeError, match="expects 1 inputs but got 2"):
+        WrongGrad()(T.dvector(), T.dvector())
+    v = T.dvector("v")
+    with pytest.raises(Exception, match="wrote no value"):
+        function([v], Forgetful()(v))(np.ones(2))
+
+
+def test_infer_shape_tester_catches_an_op_run_for_its_shape():
+    class Check(utt.InferShapeTester):
+        def runTest(self):
+            pass
+    tester = Check()
+    tester.setUp()
+    x = T.dvector("x")
+    with pytest.raises(AssertionError, match="NoInferShape still runs"):
+        tester._compile_and_check([x], [NoInferShape()(x)], [np.arange(3.0)], NoInferShape)
+    tester._compile_and_check([x], [NoInferShape()(x)], [np.arange(3.0)], NoInferShape,
+                              check_topo=False)
+
+
+def test_as_op_wraps_a_numpy_function_and_has_no_gradient():
+    @graphlens.as_op(itypes=[T.dmatrix], otypes=[T.dvector])
+    def row_sums(a):
+        return a.sum(axis=1)
+    m = T.dmatrix("m")
+    np.testing.assert_array_equal(function([m], row_sums(m))(np.ones((2, 3))), [3.0, 3.0])
+    assert row_sums == row_sums and "row_sums" in row_sums.label
+    with pytest.raises(UndefinedGradientError, match="row_sums"):
+        grad(row_sums(m).sum(), m)
+
+
+def test_disconnected_type_called_gives_a_marker():
+    marker = DisconnectedType()()
+    assert isinstance(marker.type, DisconnectedType)
+
+
+def test_gof_graph_walks_between_given_inputs_and_outputs():
+    x = T.dvector("x")
+    y = T.exp(x) + 1
+    z = T.tanh(y)
+    assert [n.op.label for n in io_toposort([y], [z])] == ["Tanh"]
+    assert [n.op.label for n in io_toposort([x], [z])] == ["Exp", "Add", "Tanh"]
+    assert inputs([z], blockers=[y]) == [y]
+    (x2,), (z2,) = clone([x], [z])
+    assert x2 is not x and x2.name == "x" and inputs([z2])[0] is x2
+    assert graphlens.gof.Op is graphlens.Op and graphlens.gof.Apply is graphlens.Apply
