@@ -9,6 +9,7 @@ import graphlens
 import graphlens.tensor as T
 from graphlens import function, grad
 from graphlens.errors import GraphlensTypeError, UndefinedGradientError
+from graphlens.graph.basic import Constant, toposort
 from graphlens.gof.graph import clone, inputs, io_toposort
 from graphlens.gradient import (DisconnectedType, GradientError, NullTypeGradError,
                                 grad_undefined, verify_grad)
@@ -33,6 +34,24 @@ class Scale(graphlens.Op):
     def grad(self, inputs, output_grads):
         x, index = inputs
         return [output_grads[0] * self.factor, grad_undefined(self, 1, index, "an index")]
+
+
+class AXPB(graphlens.Op):
+    """The tutorial's a * x + b."""
+    __props__ = ("a", "b")
+
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return graphlens.Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = self.a * inputs[0] + self.b
+
+    def grad(self, inputs, output_grads):
+        return [self.a * output_grads[0]]
 
 
 class NoProps(graphlens.Op):
@@ -155,3 +174,18 @@ def test_gof_graph_walks_between_given_inputs_and_outputs():
     (x2,), (z2,) = clone([x], [z])
     assert x2 is not x and x2.name == "x" and inputs([z2])[0] is x2
     assert graphlens.gof.Op is graphlens.Op and graphlens.gof.Apply is graphlens.Apply
+
+
+def test_constants_left_together_by_specialize_are_folded_too():
+    # d/dx sum(tanh(AXPB(4, 5)(x))) = 4 * fill(tanh, 1) * (1 - tanh**2): the fill sinks into the
+    # product in specialize, leaving 4.0 * 1.0 behind, folded there (constant_fold_late).
+    x = T.dmatrix("x")
+    f = function([x], grad(T.sum(T.tanh(AXPB(4, 5)(x))), x))
+    constant_only = []
+    for node in f.maker.fgraph.toposort():
+        for inner in node.op.inner_graphs:
+            constant_only += [n.op.label for n in toposort(list(inner.outputs))
+                              if all(isinstance(v, Constant) for v in n.inputs)]
+    assert constant_only == []
+    value = np.array([[0.1, -0.2]])
+    np.testing.assert_allclose(f(value), 4 * (1 - np.tanh(4 * value + 5) ** 2), rtol=1e-12)

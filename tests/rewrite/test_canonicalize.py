@@ -237,3 +237,4 @@ def test_constants_grouped_beside_a_wider_variable_are_multiplied_in_its_dtype()
     fast = function([x], out)(data)
     slow = function([x], out, mode="NONE")(data)
     np.testing.assert_allclose(fast, slow, rtol=1e-14)
+
