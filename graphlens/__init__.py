@@ -29,6 +29,7 @@ from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.op import Op
 from graphlens.graph.types import Type
 from graphlens.compile.ops import as_op
+from graphlens.compile.builders import OpFromGraph
 
 change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
 
@@ -39,7 +40,7 @@ __all__ = [
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
-    "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op",
+    "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op", "OpFromGraph",
 ]
 
 

@@ -17,6 +17,7 @@ from graphlens.graph.provenance import RewriteLog
 from graphlens.compile.hooks import progress_reporter
 from graphlens.rewrite.db import optimize
 from graphlens.scan import rewrites as scan_rewrites
+from graphlens.compile import inline
 from graphlens.config import THEANO_OPTIMIZERS, config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
@@ -77,8 +78,9 @@ class Mode:
 
     @property
     def rule_modules(self) -> tuple:
-        """The rule modules of rooms above rewrite/ that this mode runs too (loops' rules)."""
-        return (scan_rewrites,)
+        """The rule modules of rooms above rewrite/ that this mode runs too (loops' rules, and
+        the inlining of packaged graphs)."""
+        return (scan_rewrites, inline)
 
     def including(self, *words) -> "Mode":
         """This mode with more rewrites or tags included."""
