@@ -189,3 +189,61 @@ def test_constants_left_together_by_specialize_are_folded_too():
     assert constant_only == []
     value = np.array([[0.1, -0.2]])
     np.testing.assert_allclose(f(value), 4 * (1 - np.tanh(4 * value + 5) ** 2), rtol=1e-12)
+
+
+def test_get_scalar_constant_value_reads_constants_lengths_and_their_arithmetic():
+    assert T.get_scalar_constant_value(T.constant(3) * 2) == 6
+    declared = T.TensorType("float32", (128, None))("x")
+    assert T.get_scalar_constant_value(declared.shape[0]) == 128
+    assert T.get_scalar_constant_value(T.cast(T.constant(2.5), "int32") + 1) == 3
+    with pytest.raises(T.NotScalarConstantError, match="length not declared"):
+        T.get_scalar_constant_value(declared.shape[1])
+    with pytest.raises(T.NotScalarConstantError, match="'s' .* is not a constant"):
+        T.get_scalar_constant_value(T.dscalar("s") + 1)
+
+
+def test_copy_sum_dtype_and_acc_dtype_as_theano():
+    x = T.dvector("x")
+    y = x.copy("y")
+    assert y.name == "y" and y is not x
+    value, gradient = function([x], [y, grad((y * 3).sum(), x)])(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(value, [1.0, 2.0])
+    np.testing.assert_array_equal(gradient, [3.0, 3.0])
+    b = T.bvector("b")
+    assert T.sum(b).dtype == "int64"
+    total = T.sum(b, acc_dtype="int64", dtype="int32")
+    assert total.dtype == "int32"
+    big = np.full(200, 100, dtype="int8")                 # 20,000 does not fit in int8
+    assert function([b], total)(big) == 20000
+    assert T.mean(T.fvector(), dtype="float64").dtype == "float64"
+    assert T.fvector().sum(acc_dtype="float64").dtype == "float32"
+
+
+def test_nan_guard_mode_stops_at_the_first_nan_as_theano_s():
+    from graphlens.compile.nanguardmode import NanGuardMode
+    from graphlens.errors import NaNError
+    x = T.dvector("x")
+    f = function([x], T.log(x) * 2, mode=NanGuardMode(nan_is_error=True, inf_is_error=True))
+    np.testing.assert_allclose(f(np.array([1.0])), [0.0])
+    g = function([x], T.log(x), mode="NanGuardMode")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        with pytest.raises(NaNError, match="Log"):
+            f(np.array([-1.0]))
+        with pytest.raises(NaNError):
+            g(np.array([0.0]))
+    assert function([x], T.log(x), mode=NanGuardMode().excluding("fusion")).maker is not None
+
+
+def test_theano_module_paths_hold_their_names():
+    import graphlens.compile.function_module as function_module
+    import graphlens.gof.utils as gof_utils
+    import graphlens.tensor.nnet.nnet as nnet_nnet
+    import graphlens.tensor.sharedvar as sharedvar
+    from graphlens.tensor.var import TensorVariable     # the module, not the function T.var
+    assert isinstance(T.dvector(), TensorVariable) and callable(T.var)
+    assert isinstance(graphlens.shared(np.zeros(2)), sharedvar.TensorSharedVariable)
+    assert nnet_nnet.softmax is T.nnet.softmax
+    assert issubclass(function_module.UnusedInputError, Exception)
+    assert issubclass(gof_utils.MethodNotDefined, NotImplementedError)
+    assert graphlens.gof.MissingInputError is function_module.MissingInputError
+    assert graphlens.printing.pydot_imported is True
