@@ -23,6 +23,13 @@ from graphlens import tensor
 from graphlens.scan import scan, map, reduce, foldl, foldr  # noqa: A004 (Theano's names)
 from graphlens.updates import OrderedUpdates
 from graphlens.tensor.blas import dot
+# Theano's `theano.Op`, `theano.Apply`, ... for ops written as its tutorial writes them.
+from graphlens.graph.basic import Apply, Constant, Variable
+from graphlens.graph.fg import FunctionGraph
+from graphlens.graph.op import Op
+from graphlens.graph.types import Type
+from graphlens.compile.ops import as_op
+from graphlens.compile.builders import OpFromGraph
 
 change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
 
@@ -33,7 +40,7 @@ __all__ = [
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
-    "scope_of",
+    "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op", "OpFromGraph",
 ]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.backprop import grad
-from graphlens.graph.basic import ancestors, clone_graph
+from graphlens.graph.basic import Constant, ancestors, clone_graph, graph_inputs
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 
 
@@ -50,6 +50,24 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
                 disconnected_inputs=disconnected_inputs, known_grads=known)
 
 
+def _zero_directions(outputs, stand_ins, directions):
+    """(pulled gradient, zeros) for f's other float inputs, as Theano's Rop gives them.
+
+    Theano's Rop moves every input of f that is not in `wrt` along a zero direction, so J v
+    is built at f's whole point: `Rop(dot(x, W), W, V)` reads x and W, and
+    `function([W, V, x], JV)` finds W used. The zero terms cost nothing once compiled
+    (products with zeros are rewritten away).
+    """
+    others = [var for var in graph_inputs(outputs)
+              if var not in directions and isinstance(var, TensorVariable)
+              and not isinstance(var, Constant) and var.dtype.startswith("float")]
+    if not others:
+        return []
+    pulled = grad(None, others, known_grads=dict(zip(outputs, stand_ins)),
+                  disconnected_inputs="ignore", return_disconnected="None")
+    return [(g, var.zeros_like()) for g, var in zip(pulled, others) if g is not None]
+
+
 def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
     """J v: the derivative of `f` along the direction `eval_points` of `wrt`, as Theano's Rop.
 
@@ -74,6 +92,7 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
     connected = [(g, directions[var]) for g, var in zip(pulled, wrt_list) if g is not None]
     if not connected:
         raise GraphlensTypeError(f"Rop: {describe(outputs[0])} does not depend on any of wrt")
+    connected += _zero_directions(outputs, stand_ins, directions)
     results = grad(None, stand_ins, known_grads=dict(connected),
                    disconnected_inputs="ignore" if disconnected_outputs != "raise" else "raise")
     # J v does not depend on the stand-ins' values; if one still appears (an op whose gradient

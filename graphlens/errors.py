@@ -60,6 +60,10 @@ class MissingInputError(GraphlensError):
     """An output depends on a variable that is neither an input, a shared variable nor a constant."""
 
 
+class NotScalarConstantError(GraphlensError):
+    """`get_scalar_constant_value` found no constant scalar: the value depends on an input."""
+
+
 class UnusedInputError(GraphlensError):
     """An input of `function` is not used by any output (`on_unused_input='raise'`)."""
 

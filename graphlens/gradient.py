@@ -15,5 +15,30 @@ from graphlens.backprop import (DisconnectedGrad, GradClip, GradScale,  # noqa: 
 from graphlens.errors import (DisconnectedInputError, GradientCheckError,  # noqa: F401
                               UndefinedGradientError)
 from graphlens.gradient_check import verify_grad  # noqa: F401
+from graphlens.graph.markers import DisconnectedType, UndefinedType, undefined  # noqa: F401
+
+# Theano's names for the errors user code catches.
+GradientError = GradientCheckError
+NullTypeGradError = UndefinedGradientError
+NullType = UndefinedType           # NullType(why_null)() is an undefined-gradient marker
+
+
+def grad_undefined(op, x_pos, x, comment=""):
+    """The gradient of `op`'s input `x_pos` (the variable `x`) does not exist: what a Theano
+    op's `grad` returns for, say, an integer index. `grad` raises only when asked for it.
+
+    >>> return [output_grads[0] * 2, grad_undefined(self, 1, inputs[1])]   # doctest: +SKIP
+    """
+    reason = f"{op} has no gradient with respect to its input {x_pos}"
+    return undefined(x, reason + (f" ({comment})" if comment else ""))
+
+
+def grad_not_implemented(op, x_pos, x, comment=""):
+    """The gradient of `op`'s input `x_pos` exists but nobody wrote it (Theano's name).
+
+    >>> return [grad_not_implemented(self, 0, inputs[0])]                  # doctest: +SKIP
+    """
+    reason = f"the gradient of {op} with respect to its input {x_pos} is not implemented"
+    return undefined(x, reason + (f" ({comment})" if comment else ""))
 from graphlens.jacobian import Jacobian, JacobianGraph, hessian, jacobian  # noqa: F401
 from graphlens.directional import Lop, Rop  # noqa: F401

@@ -15,4 +15,9 @@ from graphlens.tensor.print_op import Print
 
 pprint = pp
 
+# Theano scripts check these before calling pydotprint: graphlens draws without pydot (its own
+# DOT writer, and Graphviz compiled to WebAssembly when no `dot` is installed).
+pydot_imported = True
+pydot_imported_msg = ""
+
 __all__ = ["pp", "pprint", "debugprint", "pydotprint", "Print"]

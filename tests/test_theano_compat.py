@@ -33,11 +33,18 @@ def resolve(theano_name):
     is the config object, `graphlens.tensor.nnet` a package). Raises AttributeError or
     ImportError when the name is not there."""
     target, path = importlib.import_module("graphlens"), "graphlens"
-    for part in theano_name.split(".")[1:]:
+    parts = theano_name.split(".")[1:]
+    for position, part in enumerate(parts):
         path += "." + part
         try:
             target = getattr(target, part)
         except AttributeError:
+            target = importlib.import_module(path)
+            continue
+        following = parts[position + 1:position + 2]
+        if following and not hasattr(target, following[0]):
+            # A function named like a module (T.var, the variance, and theano.tensor.var, the
+            # module of TensorVariable): the rest of the name lives in the module.
             target = importlib.import_module(path)
     return target
 

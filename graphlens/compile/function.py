@@ -282,6 +282,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     shared_inputs = _check_roots(before_outputs, explicit, on_unused_input)
     graph_ins = explicit + shared_inputs
     mode = get_mode(mode)
+    nan_guard = nan_guard or mode.nan_guard
     options = dict(mode=mode, single=single, allow_input_downcast=allow_input_downcast,
                    name=name, nan_guard=nan_guard)
     # The compile cache (compile/cache.py): the very same variables, then the same structure.

@@ -17,6 +17,7 @@ from graphlens.graph.provenance import RewriteLog
 from graphlens.compile.hooks import progress_reporter
 from graphlens.rewrite.db import optimize
 from graphlens.scan import rewrites as scan_rewrites
+from graphlens.compile import inline
 from graphlens.config import THEANO_OPTIMIZERS, config
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
@@ -46,6 +47,8 @@ class Mode:
     exclude: tuple = ()
     linker: str | None = None
     optimizer: object = field(default=_UNSET, repr=False, compare=False)
+    # Functions compiled in this mode stop at the first NaN or Inf (Theano's NanGuardMode).
+    nan_guard: bool = field(default=False, repr=False)
 
     def __post_init__(self):
         if self.name in THEANO_LINKERS:           # Theano's positional Mode('py', 'fast_run')
@@ -77,16 +80,19 @@ class Mode:
 
     @property
     def rule_modules(self) -> tuple:
-        """The rule modules of rooms above rewrite/ that this mode runs too (loops' rules)."""
-        return (scan_rewrites,)
+        """The rule modules of rooms above rewrite/ that this mode runs too (loops' rules, and
+        the inlining of packaged graphs)."""
+        return (scan_rewrites, inline)
 
     def including(self, *words) -> "Mode":
         """This mode with more rewrites or tags included."""
-        return Mode(self.name, self.include + words, self.exclude, self.linker)
+        return Mode(self.name, self.include + words, self.exclude, self.linker,
+                    nan_guard=self.nan_guard)
 
     def excluding(self, *words) -> "Mode":
         """This mode with rewrites or tags excluded: `get_mode('FAST_RUN').excluding('fusion')`."""
-        return Mode(self.name, self.include, self.exclude + words, self.linker)
+        return Mode(self.name, self.include, self.exclude + words, self.linker,
+                    nan_guard=self.nan_guard)
 
     def requiring(self, *words) -> "Mode":
         """Theano's name for a mode that must run these rewrites: here, `including` them."""
@@ -130,12 +136,26 @@ def get_default_mode() -> Mode:
     return get_mode(None)
 
 
+def NanGuardMode(nan_is_error=True, inf_is_error=True, big_is_error=False,
+                 optimizer="default", linker=None):
+    """Theano's mode that stops at the first NaN or Inf a node computes: a Mode whose functions
+    are compiled with `nan_guard=True` (NaNError naming the op, its inputs and the user's
+    line). NaN and Inf are both caught whatever `nan_is_error`/`inf_is_error` say; values above
+    1e10 (`big_is_error`) are not checked.
+
+    >>> f = function([x], T.log(x), mode=NanGuardMode(nan_is_error=True))   # doctest: +SKIP
+    """
+    return Mode(linker=linker, optimizer=optimizer, nan_guard=True)
+
+
 def get_mode(mode) -> Mode:
-    """A Mode from a name (any case), a Mode, or None (config.mode)."""
+    """A Mode from a name (any case; 'NanGuardMode' too), a Mode, or None (config.mode)."""
     if isinstance(mode, Mode):
         return mode
     if mode is None:
         return _default_mode()
+    if isinstance(mode, str) and mode.upper() == "NANGUARDMODE":
+        return NanGuardMode()
     if isinstance(mode, str):
         return Mode(mode.upper())
     raise ConfigError(f"mode must be a name ({', '.join(MODE_NAMES)}) or a Mode, got {mode!r}")

@@ -20,7 +20,8 @@ class InnerGraph:
     name: how a formula calls it ('scan'); keywords: (keyword, node input position) for node
     inputs no inner input stands for (('steps', 0)); output_names: how the inner outputs print
     ('h[t]'). function: the compiled function whose optimized graph this is, when it went
-    through rewrites of its own (its RewriteLog gives the inner nodes' provenance).
+    through rewrites of its own (its RewriteLog gives the inner nodes' provenance). relation:
+    what the box's title says of the inner ops ('fused', 'per step', 'inside').
     """
 
     inputs: tuple
@@ -32,6 +33,14 @@ class InnerGraph:
     keywords: tuple = ()
     output_names: tuple = ()
     function: object = None
+    # What the inner ops are to the node, after their count in a box's title: 'fused' for a
+    # kernel, 'per step' for a loop; a packaged graph (OpFromGraph) says 'inside'.
+    relation: str = ""
+
+    def ops_text(self, count: int) -> str:
+        """'3 ops fused', '1 op per step', '2 ops inside': the count a box's title gives."""
+        what = self.relation or ("fused" if self.substitutable else "per step")
+        return f"{count:,} op{'s' if count != 1 else ''} {what}"
 
 
 def inner_graphs(op) -> tuple:

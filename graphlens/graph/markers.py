@@ -20,6 +20,10 @@ class DisconnectedType(Type):
     def __str__(self):
         return "disconnected"
 
+    def __call__(self, name=None):
+        """A marker variable: Theano's ops return `DisconnectedType()()` from their grad."""
+        return Variable(self, name=name)
+
 
 @dataclass(frozen=True)
 class UndefinedType(Type):
@@ -29,6 +33,9 @@ class UndefinedType(Type):
 
     def __str__(self):
         return "undefined"
+
+    def __call__(self, name=None):
+        return Variable(self, name=name)
 
 
 def disconnected(var=None) -> Variable:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from graphlens.config import config
 from graphlens.graph.test_value import compute_test_values
+from graphlens.graph.theano_style import adapt_subclass, props_of
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,28 @@ class Op:
     # computes the other inputs, asks `demand` which lazy ones this call needs, and computes only
     # those (docs/architecture.md, "Lazy inputs"). Empty for almost every op.
     lazy_inputs = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # An op written as Theano's tutorial writes it (perform filling output_storage,
+        # itypes/otypes) is given graphlens's conventions; graphlens's own ops are untouched.
+        adapt_subclass(cls)
+
+    # Equality and hashing for Op itself and for subclasses that are not dataclasses (ops
+    # written for Theano): by `__props__`, or identity without them, as Theano compares ops.
+    # Every dataclass op has its own, by its fields, which @dataclass writes over these.
+    def __eq__(self, other):
+        props = props_of(self)
+        if props is None:
+            return self is other
+        return type(self) is type(other) and all(
+            getattr(self, name) == getattr(other, name) for name in props)
+
+    def __hash__(self):
+        props = props_of(self)
+        if props is None:
+            return object.__hash__(self)
+        return hash((type(self),) + tuple(getattr(self, name) for name in props))
 
     def make_node(self, *inputs):
         """An Apply of this op to `inputs`, with output types; checks inputs, naming the user's line."""
@@ -98,6 +121,8 @@ class Op:
     @property
     def props(self) -> dict:
         """The op's parameters by name: `Sum(axis=(1,)).props == {'axis': (1,)}`."""
+        if "__dataclass_fields__" not in type(self).__dict__:        # written for Theano
+            return {name: getattr(self, name) for name in props_of(self) or ()}
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
     @property

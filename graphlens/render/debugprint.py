@@ -245,7 +245,9 @@ class TreePrinter:
             inner = inner_graph(op)
             if inner is not None and inner.substitutable:
                 name = type(op).__name__
-                label = f"{name}{{{inner_formula_text(op)}}}{label[len(name):]}"
+                # A graph the user named (OpFromGraph(..., name='axpy')) shows that name.
+                shown = inner.name or name
+                label = f"{shown}{{{inner_formula_text(op)}}}{label[len(name):]}"
             self.labels[op] = label
         return label
 

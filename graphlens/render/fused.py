@@ -33,9 +33,7 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     cluster_key = f"cluster_{key}"
     name = graph.title or type(op).__name__
     count = len(inner_nodes)
-    ops = f"{count} op{'s' if count != 1 else ''}"
-    label = (f"{labels.printable(name)}: {ops} fused" if graph.substitutable
-             else f"{labels.printable(name)}: {ops} per step")
+    label = f"{labels.printable(name)}: {graph.ops_text(count)}"
     destroyed = getattr(op, "destroyed", ())
     if graph.substitutable and count == 1 and destroyed:
         # The in-place rewrite wraps a lone op so that it may write into an input's array:

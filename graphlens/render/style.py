@@ -81,8 +81,10 @@ CLUSTER_ATTRS = {
               "fontsize": "11"},
     # Its own font colour: a cluster inherits its parent's, and a scope's violet is hard to
     # read on a rewrite's fill.
-    "fused": {"style": "rounded,filled", "color": "#666666", "fontcolor": "#000000",
-              "fontsize": "10"},
+    # Filled with the colour of the rewrite that fused it; pale grey when none did (a graph
+    # the user packaged, OpFromGraph).
+    "fused": {"style": "rounded,filled", "color": "#666666", "fillcolor": "#f2f2f2",
+              "fontcolor": "#000000", "fontsize": "10"},
     # A loop's step function: a pale box, so its ops read like the rest of the picture.
     "loop": {"style": "rounded,filled", "color": "#3182bd", "fillcolor": "#eef4fb",
              "fontcolor": "#08519c", "fontsize": "10"},

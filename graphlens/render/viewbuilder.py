@@ -312,9 +312,8 @@ class ViewBuilder:
             extra_info = {**(extra_info or {}),
                           "fused_closed": labels.printable(node.op.label, limit=200)}
             graph = inner_graph(node.op)
-            what = "ops fused" if graph.substitutable else "ops per step"
             title = labels.printable(graph.title or type(node.op).__name__)
-            op_text = f"{title}: {closed:,} {what}"
+            op_text = f"{title}: {graph.ops_text(closed)}"
         type_facts = self.type_info(out)
         type_line = type_facts["type"]
         if out.name:

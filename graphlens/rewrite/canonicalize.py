@@ -10,8 +10,8 @@ from graphlens.rewrite.pattern import (Const, Pat, Var, constant_value, fits, is
                                        rewrite)
 from graphlens.tensor.basic import Cast, cast
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
-from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv
-from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.math import Add, Mul, Neg, Pow, Sub, TrueDiv
+from graphlens.tensor.fill import ones_like, zeros_like
 
 FAST = ("fast_compile",)
 
@@ -51,6 +51,16 @@ def zero_sub(x, old):
 def div_by_one(x, old):
     """x / 1 -> x."""
     return fits(x, old)
+
+
+@rewrite("canonicalize", Pat(Pow, Var("x"), Const("exponent"), name="old"), tags=FAST)
+def pow_identity(x, exponent, old):
+    """x ** 1 -> x, x ** 0 -> ones shaped like x (Theano's local_pow_canonicalize). Gradients
+    of powers make both: d(x**2)/dx is 2 * x ** (2 - 1), and its own derivative x ** 0."""
+    value = constant_value(exponent)
+    if value.size != 1 or value.reshape(()).item() not in (0, 1):
+        return None
+    return fits(x if value.reshape(()).item() == 1 else ones_like(x, dtype=old.dtype), old)
 
 
 @rewrite("canonicalize", Pat(Sub, Var("x"), Var("x"), name="old"), tags=FAST)

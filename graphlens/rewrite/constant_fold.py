@@ -22,9 +22,7 @@ def _all_inputs_constant(node) -> bool:
     return bool(node.inputs) and all(isinstance(var, Constant) for var in node.inputs)
 
 
-@rewrite("canonicalize", Pat(Op, where=_all_inputs_constant, name="out"),
-         tags=("fast_compile", "constant_fold"))
-def constant_fold(out, node):
+def _fold(out, node):
     """An op of constants, computed once: `2 * 3` becomes `6`, `exp(0.0)` becomes `1.0`."""
     if getattr(node.op, "destroy_map", None) or not hasattr(out.type, "dtype"):
         return None
@@ -44,3 +42,11 @@ def constant_fold(out, node):
         value = value.copy()
     value.setflags(write=False)     # a constant is shared by every call: nothing may write it
     return TensorConstant(out.type, value)
+
+
+constant_fold = rewrite("canonicalize", Pat(Op, where=_all_inputs_constant, name="out"),
+                        name="constant_fold", tags=("fast_compile", "constant_fold"))(_fold)
+# Specialize makes constant-only nodes of its own (a fill sunk into a product leaves
+# mul(4.0, 1.0) behind, a power of 0 becomes ones): they are folded there too.
+constant_fold_late = rewrite("specialize", Pat(Op, where=_all_inputs_constant, name="out"),
+                             name="constant_fold_late", tags=("constant_fold",))(_fold)

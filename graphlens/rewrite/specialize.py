@@ -19,6 +19,7 @@ from graphlens.rewrite.pattern import Const, Pat, Var, constant_value, fits, rew
 from graphlens.tensor.blas import Dot, dot
 from graphlens.tensor.elemwise import DimShuffle
 from graphlens.tensor.math import Add, Mul, Pow, sqr, sqrt
+from graphlens.tensor.special import inv
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -27,12 +28,14 @@ SPECIAL = ("specialize",)
 
 @rewrite("specialize", Pat(Pow, Var("x"), Const("exponent"), name="old"), tags=SPECIAL)
 def pow_to_arithmetic(x, exponent, old):
-    """x ** 2 -> sqr(x), x ** 0.5 -> sqrt(x), x ** 1 -> x: no call to pow for the usual powers."""
+    """x ** 2 -> sqr(x), x ** 0.5 -> sqrt(x), x ** -1 -> 1 / x: no call to pow for the usual
+    powers (x ** 1 and x ** 0 are gone already, see canonicalize.pow_identity)."""
     value = constant_value(exponent)
     if value.size != 1 or x.dtype != old.dtype:
         return None
     value = value.reshape(()).item()
-    replacement = {2: lambda: sqr(x), 0.5: lambda: sqrt(x), 1: lambda: x}.get(value)
+    replacement = {2: lambda: sqr(x), 0.5: lambda: sqrt(x), 1: lambda: x,
+                   -1: lambda: inv(x)}.get(value)
     return None if replacement is None else fits(replacement(), old)
 
 

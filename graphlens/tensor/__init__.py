@@ -4,9 +4,16 @@
 """
 
 from graphlens.tensor import nnet
+# Theano's module `theano.tensor.var` shares its name with the function `T.var`: the module is
+# loaded first, so that the function bound below keeps the name (a later `import
+# graphlens.tensor.var` finds the module loaded and leaves `T.var` alone).
+from graphlens.tensor import var as _var_module  # noqa: F401
 from graphlens.tensor import norm  # noqa: F401  (x.norm(L) calls norm.norm)
 from graphlens.tensor.basic import (_float_x, arange, cast, col, eye, matrix, row,
-                                    scalar, tensor, tensor3, tensor4, tensor5, vector)
+                                    scalar, tensor, tensor3, tensor4, tensor5, tensor_copy,
+                                    vector)
+from graphlens.tensor.constant_value import get_scalar_constant_value
+from graphlens.errors import NotScalarConstantError
 from graphlens.tensor.blas import dot
 from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast
 from graphlens.tensor.compare import (and_, clip, eq, ge, gt, invert, le, lt, maximum, minimum,

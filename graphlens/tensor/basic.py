@@ -88,6 +88,31 @@ class Cast(UnaryElemwise):
         return [cast(gz, x.dtype)]
 
 
+@dataclass(frozen=True)
+class TensorCopy(UnaryElemwise):
+    """A copy of x in an array of its own (Theano's `tensor_copy`): what `x.copy()` builds."""
+
+    notation = Func("copy")
+
+    def kernel(self, node):
+        """Into `out`, as it is."""
+        return copy_kernel(0)
+
+    def impl(self, x):
+        return np.array(x, copy=True)
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0]]
+
+
+def tensor_copy(x):
+    """A copy of `x`, a node of its own: `T.tensor_copy(x)`, also `x.copy()`.
+
+    >>> y = T.tensor_copy(x)
+    """
+    return TensorCopy()(as_tensor_variable(x))
+
+
 def cast(x, dtype):
     """x as `dtype`: `T.cast(x, 'int32')`; a no-op when x already has it."""
     x = as_tensor_variable(x)

@@ -335,14 +335,27 @@ def _reduction(op_class, x, axis, keepdims):
     return expand_reduced(result, axes, x.ndim) if keepdims else result
 
 
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (all axes by default): `T.sum(x, axis=1, keepdims=True)`."""
-    return _reduction(Sum, x, axis, keepdims)
+def _in_dtypes(op_class, x, axis, keepdims, dtype, acc_dtype):
+    """A reduction accumulated in `acc_dtype` and given in `dtype` (Theano's keywords); each
+    None keeps the reduction's own dtype."""
+    x = as_tensor_variable(x)
+    if acc_dtype is None and dtype is None:
+        return _reduction(op_class, x, axis, keepdims)
+    result = _reduction(op_class, cast(x, acc_dtype) if acc_dtype else x, axis, keepdims)
+    wanted = dtype or _reduction(op_class, x, axis, keepdims).dtype
+    return result if result.dtype == wanted else cast(result, wanted)
 
 
-def prod(x, axis=None, keepdims=False):
-    """Product over `axis`."""
-    return _reduction(Prod, x, axis, keepdims)
+def sum(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
+    """Sum over `axis` (all axes by default): `T.sum(x, axis=1, keepdims=True)`; `dtype` and
+    `acc_dtype` as Theano's: `T.sum(bytes, acc_dtype='int64', dtype='int32')`."""
+    return _in_dtypes(Sum, x, axis, keepdims, dtype, acc_dtype)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None, acc_dtype=None, no_zeros_in_input=False):
+    """Product over `axis`; `dtype`/`acc_dtype` as for sum (`no_zeros_in_input`, a hint for
+    Theano's gradient, changes nothing here: the gradient handles zeros)."""
+    return _in_dtypes(Prod, x, axis, keepdims, dtype, acc_dtype)
 
 
 def max(x, axis=None, keepdims=False):
@@ -375,9 +388,9 @@ def any(x, axis=None, keepdims=False):
     return _reduction(Any, x, axis, keepdims)
 
 
-def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over `axis`."""
-    return _reduction(Mean, x, axis, keepdims)
+def mean(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
+    """Arithmetic mean over `axis`; `dtype`/`acc_dtype` as for sum."""
+    return _in_dtypes(Mean, x, axis, keepdims, dtype, acc_dtype)
 
 
 def var(x, axis=None, keepdims=False, ddof=0):

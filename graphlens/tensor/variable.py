@@ -110,17 +110,23 @@ class TensorVariable(Variable):
     def __getitem__(self, index):
         return T.getitem(self, index)
 
-    def sum(self, axis=None, keepdims=False):
-        """`T.sum(self, axis, keepdims)`."""
-        return T.sum(self, axis=axis, keepdims=keepdims)
+    def sum(self, axis=None, keepdims=False, dtype=None, acc_dtype=None):
+        """`T.sum(self, axis, keepdims, dtype, acc_dtype)`."""
+        return T.sum(self, axis=axis, keepdims=keepdims, dtype=dtype, acc_dtype=acc_dtype)
 
-    def prod(self, axis=None, keepdims=False):
-        """`T.prod(self, axis, keepdims)`."""
-        return T.prod(self, axis=axis, keepdims=keepdims)
+    def prod(self, axis=None, keepdims=False, dtype=None, acc_dtype=None):
+        """`T.prod(self, axis, keepdims, dtype, acc_dtype)`."""
+        return T.prod(self, axis=axis, keepdims=keepdims, dtype=dtype, acc_dtype=acc_dtype)
 
-    def mean(self, axis=None, keepdims=False):
-        """`T.mean(self, axis, keepdims)`."""
-        return T.mean(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False, dtype=None, acc_dtype=None):
+        """`T.mean(self, axis, keepdims, dtype, acc_dtype)`."""
+        return T.mean(self, axis=axis, keepdims=keepdims, dtype=dtype, acc_dtype=acc_dtype)
+
+    def copy(self, name=None):
+        """A copy of this value (Theano's `tensor_copy`), a node of its own: `x.copy('x2')`."""
+        result = T.tensor_copy(self)
+        result.name = name
+        return result
 
     def var(self, axis=None, keepdims=False):
         """`T.var(self, axis, keepdims)`."""

@@ -100,6 +100,8 @@ def test_products_of_constants_settle_when_constant_folding_is_off():
     (lambda x: x.T.T, []),
     (lambda x: (x + 1) + 2, ["Add"]),
     (lambda x: (x * 2) * (x * 3), ["Mul"]),
+    (lambda x: x ** 1, []),
+    (lambda x: (x + 1) ** 1.0, ["Add"]),
 ])
 def test_identities_and_chains_take_their_canonical_form(build, expected):
     x = T.dmatrix("x")
@@ -111,6 +113,21 @@ def test_x_minus_x_is_zeros_of_the_shape_of_x():
     x = T.dmatrix("x")
     f = _agree([x], [x - x], [np.ones((2, 3))])
     assert "Sub" not in _labels(f)
+
+
+def test_a_power_of_zero_is_ones_even_at_zero_and_nan_and_calls_no_pow():
+    x = T.dvector("x")
+    values = np.array([0.0, np.nan, -2.0, np.inf])
+    f = _agree([x], [x ** 0, x ** 0.0 * 3], [values])
+    assert not any(label.startswith("Pow") for label in _labels(f))
+    np.testing.assert_array_equal(f(values)[1], [3.0, 3.0, 3.0, 3.0])
+
+
+def test_a_power_of_minus_one_is_a_reciprocal():
+    x = T.dvector("x")
+    f = function([x], x ** -1.0)
+    assert [node.op.label for node in f.fgraph.toposort()] == ["Inv"]
+    np.testing.assert_array_equal(f(np.array([2.0, -4.0])), [0.5, -0.25])
 
 
 def test_multiplying_by_a_one_that_broadcasts_keeps_the_shape():
@@ -220,3 +237,4 @@ def test_constants_grouped_beside_a_wider_variable_are_multiplied_in_its_dtype()
     fast = function([x], out)(data)
     slow = function([x], out, mode="NONE")(data)
     np.testing.assert_allclose(fast, slow, rtol=1e-14)
+

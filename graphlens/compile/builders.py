@@ -1,0 +1,137 @@
+"""Theano's `OpFromGraph`: a graph packaged as one op, used like any other op.
+
+    >>> x, y, z = T.dscalars('x', 'y', 'z')
+    >>> op = OpFromGraph([x, y, z], [x + y * z])
+    >>> f = function([x, y, z], op(x, y, z) - op(y, z, x))
+
+The op computes its graph with a compiled function of its own (compiled once, when a function
+using it is compiled), its gradient is the gradient of that graph on the node's inputs, and
+pictures, pp and debugprint show the graph inside (`inner_graphs`). With `inline=True` the
+rewrites put the graph itself in place of the op (rewrite/inline.py), so it is optimized with
+its surroundings. Shared variables the graph reads become implicit inputs of every node, so a
+change of their value is seen by the next call.
+"""
+
+from __future__ import annotations
+
+from graphlens.backprop import grad
+from graphlens.compile.function import function
+from graphlens.errors import GraphlensTypeError, describe
+from graphlens.graph.basic import Apply, Constant, Variable, clone_graph, graph_inputs
+from graphlens.graph.inner import InnerGraph
+from graphlens.graph.op import Op
+from graphlens.tensor.variable import as_tensor_variable
+
+
+def _listed(values):
+    return list(values) if isinstance(values, (list, tuple)) else [values]
+
+
+class OpFromGraph(Op):
+    """`outputs` as a function of `inputs`, one op. An op equals only itself (Theano's too).
+
+    inline: replace the op by its graph when compiling. grad_overrides: a function
+    (inputs, output_grads) -> input gradients, used instead of differentiating the graph.
+    name: how pictures and pp call it.
+
+    >>> op = OpFromGraph([x, y], [T.exp(x) * y], name="scaled_exp")
+    """
+
+    def __init__(self, inputs, outputs, inline=False, grad_overrides="default",
+                 rop_overrides="default", connection_pattern=None, name=None, **kwargs):
+        inputs, outputs = _listed(inputs), _listed(outputs)
+        for var in inputs:
+            if not isinstance(var, Variable) or isinstance(var, Constant):
+                raise GraphlensTypeError(f"OpFromGraph: inputs must be symbolic variables, "
+                                         f"got {var!r:.60}")
+            if var.owner is not None:
+                raise GraphlensTypeError(f"OpFromGraph: input {describe(var)} is computed by "
+                                         f"another op; give the graph's own input variables")
+        if grad_overrides != "default" and not callable(grad_overrides):
+            raise GraphlensTypeError("OpFromGraph: grad_overrides must be 'default' or a "
+                                     "function (inputs, output_grads) -> input gradients")
+        # The graph's roots that are shared variables become implicit inputs of each node.
+        roots = graph_inputs(outputs)
+        self.shared_inputs = [var for var in roots if getattr(var, "is_shared", False)
+                              and var not in inputs]
+        missing = [var for var in roots if var.owner is None and var not in inputs
+                   and not isinstance(var, Constant) and var not in self.shared_inputs]
+        if missing:
+            raise GraphlensTypeError(f"OpFromGraph: the outputs read {describe(missing[0])}, "
+                                     f"which is not among the inputs")
+        # The op keeps its own copy of the graph, on fresh inputs: the user's graph may change.
+        own_inputs = [var.type(var.name) for var in inputs + self.shared_inputs]
+        own_outputs, _ = clone_graph(outputs, replace=dict(zip(inputs + self.shared_inputs,
+                                                                own_inputs)))
+        self.inner_inputs, self.inner_outputs = tuple(own_inputs), tuple(own_outputs)
+        self.is_inline = bool(inline)
+        self.grad_overrides = grad_overrides
+        self.name = name
+        self._compiled = None
+
+    @property
+    def label(self):
+        return self.name or f"OpFromGraph{{{len(self.inner_inputs)} in, " \
+                            f"{len(self.inner_outputs)} out}}"
+
+    def __repr__(self):
+        return self.label
+
+    @property
+    def inner_graphs(self) -> tuple:
+        """The packaged graph for printers and pictures: inner input i stands for input i."""
+        return (InnerGraph(self.inner_inputs, self.inner_outputs,
+                           tuple(range(len(self.inner_inputs))),
+                           title=self.name or "OpFromGraph", name=self.name or "OpFromGraph",
+                           relation="inside"),)
+
+    def make_node(self, *inputs):
+        explicit = len(self.inner_inputs) - len(self.shared_inputs)
+        if len(inputs) == len(self.inner_inputs) and self.shared_inputs:
+            inputs = inputs[:explicit]      # a node remade with its implicit inputs given
+        if len(inputs) != explicit:
+            raise GraphlensTypeError(f"{self.label} takes {explicit} inputs, got {len(inputs)}")
+        given = []
+        for position, (var, inner) in enumerate(zip(inputs, self.inner_inputs)):
+            var = as_tensor_variable(var)
+            if var.type != inner.type:
+                if getattr(var, "dtype", None) != inner.type.dtype or var.ndim != inner.ndim:
+                    raise GraphlensTypeError(f"{self.label}: input {position} must be "
+                                             f"{inner.type}, got {describe(var)}")
+            given.append(var)
+        return Apply(self, given + list(self.shared_inputs),
+                     [out.type() for out in self.inner_outputs])
+
+    def prepare(self) -> None:
+        """Compile the packaged graph when a function using the op is compiled."""
+        if self._compiled is None:
+            self._compiled = function(list(self.inner_inputs), list(self.inner_outputs),
+                                      on_unused_input="ignore")
+
+    def perform(self, node, inputs):
+        self.prepare()
+        results = self._compiled(*inputs)
+        # An output that is one of the inputs is copied: ops after this one may write into
+        # their inputs' arrays, and must not write into the caller's.
+        return [value.copy() if any(value is inp for inp in inputs) else value
+                for value in results]
+
+    def inline_outputs(self, node):
+        """The node's outputs as the packaged graph on the node's inputs (rewrite/inline.py
+        asks this of ops that want it: inline=True)."""
+        if not self.is_inline:
+            return None
+        outputs, _ = clone_graph(list(self.inner_outputs),
+                                 replace=dict(zip(self.inner_inputs, node.inputs)))
+        return outputs
+
+    def grad(self, inputs, output_grads):
+        explicit = inputs[:len(inputs) - len(self.shared_inputs)]
+        if self.grad_overrides != "default":
+            return list(self.grad_overrides(explicit, output_grads)) + [
+                None for _ in self.shared_inputs]
+        # The graph again, on the node's inputs, differentiated: what flows into each input.
+        outputs, _ = clone_graph(list(self.inner_outputs),
+                                 replace=dict(zip(self.inner_inputs, inputs)))
+        return grad(None, list(inputs), known_grads=dict(zip(outputs, output_grads)),
+                    disconnected_inputs="ignore", return_disconnected="disconnected")

@@ -1,0 +1,7 @@
+"""Theano's `theano.compile.function_module`: the names Theano code imports from it.
+
+>>> from graphlens.compile.function_module import UnusedInputError
+"""
+
+from graphlens.compile.function import Function, function  # noqa: F401
+from graphlens.errors import MissingInputError, UnusedInputError  # noqa: F401

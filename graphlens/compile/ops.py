@@ -1,0 +1,70 @@
+"""Theano's `theano.compile.ops.as_op`: a Python function on numpy arrays made into an op.
+
+>>> @as_op(itypes=[T.dmatrix], otypes=[T.dvector])
+... def row_sums(a):
+...     return a.sum(axis=1)
+>>> function([m], row_sums(m))(np.ones((2, 3)))            # doctest: +SKIP
+array([3., 3.])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError
+from graphlens.graph.markers import undefined
+from graphlens.graph.op import Op
+from graphlens.graph.theano_style import make_node_from_types
+
+
+class FromFunctionOp(Op):
+    """An op whose value is `fn(*input values)`; it has no gradient (as in Theano) unless
+    the user subclasses it. Two are equal when they wrap the same function and types."""
+
+    __props__ = ("fn", "itypes", "otypes")
+    make_node = make_node_from_types
+
+    def __init__(self, fn, itypes, otypes, infer_shape):
+        self.fn, self.itypes, self.otypes = fn, tuple(itypes), tuple(otypes)
+        self.infer_shape = infer_shape
+        self.__name__ = getattr(fn, "__name__", "as_op")
+        if infer_shape is not None:
+            # Theano's as_op infer_shape takes (node, input_shapes), without self.
+            self.infer_shape = lambda node, shapes: infer_shape(node, shapes)
+
+    @property
+    def label(self):
+        return f"FromFunctionOp{{{self.__name__}}}"
+
+    def perform(self, node, inputs):
+        results = self.fn(*inputs)
+        if len(self.otypes) == 1:
+            results = [results]
+        if len(results) != len(self.otypes):
+            raise GraphlensTypeError(f"as_op {self.__name__}: returned {len(results)} values "
+                                     f"for {len(self.otypes)} otypes")
+        return [np.asarray(value, dtype=out.type.dtype)
+                for value, out in zip(results, node.outputs)]
+
+    def grad(self, inputs, output_grads):
+        # Undefined, not an error here: grad raises only if the user asks for one of these.
+        reason = (f"as_op {self.__name__} is a Python function without a gradient (subclass "
+                  f"its op and define grad)")
+        return [undefined(var, reason) for var in inputs]
+
+
+def as_op(itypes, otypes, infer_shape=None):
+    """A decorator: `fn` on numpy arrays becomes an op taking `itypes` and giving `otypes`
+    (lists of types such as T.dmatrix); `infer_shape(node, input_shapes)` is optional.
+
+    >>> @as_op(itypes=[T.fmatrix, T.fmatrix], otypes=[T.fmatrix])
+    ... def numpy_dot(a, b):
+    ...     return np.dot(a, b)
+    """
+    if not isinstance(itypes, (list, tuple)) or not isinstance(otypes, (list, tuple)):
+        raise GraphlensTypeError("as_op: itypes and otypes must be lists of types, e.g. "
+                                 "itypes=[T.dmatrix], otypes=[T.dvector]")
+
+    def wrap(fn):
+        return FromFunctionOp(fn, itypes, otypes, infer_shape)
+    return wrap

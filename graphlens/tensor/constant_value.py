@@ -1,0 +1,73 @@
+"""Theano's `T.get_scalar_constant_value`: the number a scalar expression is known to be when
+the graph is built (a constant, a known length, arithmetic of those), or
+NotScalarConstantError. Libraries use it to read kernel sizes and lengths given as variables.
+
+>>> int(get_scalar_constant_value(T.constant(3) * 2))
+6
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphlens.errors import NotScalarConstantError, describe
+from graphlens.graph.basic import Constant, Variable
+from graphlens.tensor.elemwise import DimShuffle, Elemwise
+from graphlens.tensor.reduce import AxisSize
+from graphlens.tensor.shape import Shape
+from graphlens.tensor.subtensor import Subtensor
+
+
+def _known_length(var):
+    """x.shape[i] or size(x, i) with x's length on axis i declared: that length, else None."""
+    node = var.owner
+    if isinstance(node.op, AxisSize) and len(node.op.axis) == 1:
+        return node.inputs[0].type.shape[node.op.axis[0]]
+    if isinstance(node.op, Subtensor) and node.inputs[0].owner is not None \
+            and isinstance(node.inputs[0].owner.op, Shape) and len(node.op.idx) == 1 \
+            and node.op.idx[0][0] == "int" and len(node.inputs) == 1:
+        shape = node.inputs[0].owner.inputs[0].type.shape
+        position = node.op.idx[0][1]
+        return shape[position] if -len(shape) <= position < len(shape) else None
+    return None
+
+
+def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, max_recur=10):
+    """The value of scalar `v` as a 0-d numpy array, when the graph alone decides it: `v` a
+    number or constant (of one element), a declared length (`x.shape[0]` of a
+    `TensorType('float32', (128, None))`), or, with `elemwise`, an elementwise op, cast or
+    dimshuffle of such values, at most `max_recur` ops deep. Else NotScalarConstantError.
+
+    >>> get_scalar_constant_value(T.dmatrix().shape[0])     # doctest: +SKIP
+    NotScalarConstantError: ...
+    """
+    if not isinstance(v, Variable):
+        value = np.asarray(v)
+        if value.size != 1:
+            raise NotScalarConstantError(f"{value!r:.60} is not a scalar")
+        return value.reshape(())
+    if isinstance(v, Constant):
+        value = np.asarray(v.data)
+        if value.size == 1:
+            return value.reshape(())
+        if value.size and (value == value.flat[0]).all():
+            return np.asarray(value.flat[0])
+        raise NotScalarConstantError(f"{describe(v)} is a constant of several values")
+    node = v.owner
+    if node is None or only_process_constants or max_recur <= 0:
+        raise NotScalarConstantError(f"{describe(v)} is not a constant")
+    length = _known_length(v)
+    if length is not None:
+        return np.asarray(length, dtype="int64")
+    if elemwise and isinstance(node.op, (Elemwise, DimShuffle)) and len(node.outputs) == 1:
+        values = [np.asarray(get_scalar_constant_value(var, elemwise, only_process_constants,
+                                                       max_recur - 1))
+                  for var in node.inputs]
+        values = [value.reshape((1,) * var.ndim) for value, var in zip(values, node.inputs)]
+        (result,) = node.op.perform(node, values)
+        return np.asarray(result).reshape(())
+    if isinstance(node.op, (Shape, Subtensor, AxisSize)):
+        raise NotScalarConstantError(f"{describe(v)} is a length not declared when the graph "
+                                     f"is built (declare it: TensorType(dtype, (128, None)))")
+    raise NotScalarConstantError(f"{describe(v)} is computed by {node.op} from values not "
+                                 f"known when the graph is built")

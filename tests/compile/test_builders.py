@@ -1,0 +1,91 @@
+"""OpFromGraph (compile/builders.py, compile/inline.py): a graph packaged as one op, as
+Theano's `theano.OpFromGraph`: values, gradients, shared variables, inline, overrides, views."""
+
+import numpy as np
+import pytest
+
+import graphlens
+import graphlens.tensor as T
+from graphlens import OpFromGraph, function, grad, shared, verify_grad
+from graphlens.errors import GraphlensTypeError
+
+
+def _ops(f):
+    return [type(node.op).__name__ for node in f.maker.fgraph.toposort()]
+
+
+def test_theano_docs_example_gives_its_values():
+    x, y, z = T.scalars("x", "y", "z")
+    op = OpFromGraph([x, y, z], [x + y * z])
+    f = function([x, y, z], op(x, y, z) - op(y, z, x))
+    assert float(f(1.0, 2.0, 3.0)) == (1 + 2 * 3) - (2 + 3 * 1)
+    assert _ops(f).count("OpFromGraph") == 2
+
+
+def test_gradient_through_the_packaged_graph_matches_finite_differences():
+    x, y = T.dmatrices("x", "y")
+    op = OpFromGraph([x, y], [T.tanh(x) * y, x.sum() * y])
+    verify_grad(lambda a, b: op(a, b)[0] + op(b, a)[1], [np.random.rand(2, 3) - 0.5,
+                                                         np.random.rand(2, 3)])
+    a, b = T.dmatrices("a", "b")
+    ga = function([a, b], grad(op(a, b)[0].sum(), a))(np.zeros((1, 2)), np.ones((1, 2)) * 3)
+    np.testing.assert_allclose(ga, [[3.0, 3.0]])
+
+
+def test_shared_variables_inside_are_read_at_each_call_and_differentiable():
+    x = T.dvector("x")
+    w = shared(np.array([1.0, 2.0]), name="w")
+    op = OpFromGraph([x], [x * w])
+    f = function([x], op(x))
+    np.testing.assert_array_equal(f(np.ones(2)), [1.0, 2.0])
+    w.set_value(np.array([5.0, 7.0]))
+    np.testing.assert_array_equal(f(np.ones(2)), [5.0, 7.0])
+    gw = function([x], grad(op(x).sum(), w))(np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(gw, [3.0, 4.0])
+
+
+def test_inline_puts_the_graph_in_place_and_optimizes_it_with_the_rest():
+    x = T.dvector("x")
+    op = OpFromGraph([x], [T.exp(x) * 2], inline=True)
+    f = function([x], op(x) + 1)
+    assert "OpFromGraph" not in _ops(f) and _ops(f) == ["Composite"]
+    np.testing.assert_allclose(f(np.array([0.0, 1.0])), [3.0, 2 * np.e + 1])
+
+
+def test_grad_overrides_replace_the_graph_gradient():
+    x, y = T.dvectors("x", "y")
+    op = OpFromGraph([x, y], [x * y], grad_overrides=lambda inps, gs: [gs[0] * 10, gs[0]])
+    gx, gy = function([x, y], grad(op(x, y).sum(), [x, y]))(np.ones(2), np.ones(2))
+    np.testing.assert_array_equal(gx, [10.0, 10.0])
+    np.testing.assert_array_equal(gy, [1.0, 1.0])
+
+
+def test_errors_name_what_is_wrong():
+    x, y = T.dvectors("x", "y")
+    with pytest.raises(GraphlensTypeError, match="read 'y'.*not among the inputs"):
+        OpFromGraph([x], [x + y])
+    op = OpFromGraph([x], [x * 2])
+    with pytest.raises(GraphlensTypeError, match="takes 1 inputs, got 2"):
+        op(x, y)
+    with pytest.raises(GraphlensTypeError, match="input 0 must be"):
+        op(T.dmatrix("m"))
+
+
+def test_an_output_that_is_an_input_is_not_the_callers_array():
+    x = T.dvector("x")
+    op = OpFromGraph([x], [x])
+    f = function([x], op(x) * 2)
+    value = np.array([1.0, 2.0])
+    np.testing.assert_array_equal(f(value), [2.0, 4.0])
+    np.testing.assert_array_equal(value, [1.0, 2.0])
+
+
+def test_views_show_the_graph_inside():
+    x, y = T.dvectors("x", "y")
+    op = OpFromGraph([x, y], [x + y * 2], name="axpy")
+    a, b = T.dvectors("a", "b")
+    out = op(a, b)
+    text = graphlens.debugprint(out, file="str")
+    assert text.splitlines()[0].startswith("axpy{i0 + i1 * 2.0}")
+    assert "inner graph" in text
+    assert graphlens.pp(out) == "a + b * 2.0"
