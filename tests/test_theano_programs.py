@@ -14,7 +14,7 @@ import pytest
 PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
 
 
-@pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op"])
+@pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op", "rbm"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
