@@ -203,3 +203,7 @@ def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mod
     options = _options(2, border_mode, input_dilation, filter_flip, filter_dilation,
                        num_groups, unshared, stride_name="input_dilation")
     return _grad_wrt_inputs(2, input, filters, output_shape, options)
+
+
+from graphlens.tensor.nnet.upsampling import (  # noqa: E402,F401  (at Theano's path)
+    bilinear_kernel_1D, bilinear_kernel_2D, bilinear_upsampling)
