@@ -23,3 +23,5 @@ from graphlens.tensor.nnet import neighbours  # noqa: E402,F401
 from graphlens.tensor.nnet.neighbours import images2neibs, neibs2images  # noqa: E402,F401
 from graphlens.tensor.nnet.basic import (  # noqa: F401,E402
     SigmoidBinaryCrossentropy, sigmoid_binary_crossentropy)
+from graphlens.tensor.nnet.hierarchical_softmax import (  # noqa: F401,E402
+    confusion_matrix, h_softmax)
