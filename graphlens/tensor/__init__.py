@@ -118,3 +118,4 @@ from graphlens.tensor import nlinalg  # noqa: E402,F401  (T.nlinalg, as Theano's
 from graphlens.tensor.grids import mgrid, ogrid  # noqa: E402,F401
 from graphlens.tensor.choose import choose  # noqa: E402,F401
 from graphlens.tensor.index_ops import ravel_multi_index, unravel_index  # noqa: E402,F401
+from graphlens.tensor import fft  # noqa: E402,F401  (theano.tensor.fft)
