@@ -184,3 +184,23 @@ def test_conv3d_prints_as_the_call_and_lives_at_theanos_paths():
     assert pp(T.nnet.conv3d(x, w, border_mode=2, subsample=(1, 2, 1))) == (
         "conv3d(x, W, border_mode=(2, 2, 2), subsample=(1, 2, 1))")
     assert abstract_conv.conv3d is T.nnet.conv3d
+
+
+def test_a_small_3d_convnet_learns_to_tell_volumes_apart():
+    # A real use: conv3d -> relu -> front-minus-back mean -> softmax, only the filters trained
+    # (so learning rests on conv3d's gradient); the volumes differ in where their energy sits.
+    from graphlens import shared
+    rng = np.random.default_rng(0)
+    volumes = rng.normal(size=(16, 1, 6, 5, 5))
+    labels = np.arange(16) % 2
+    volumes[labels == 1, :, :3] += 1.5
+    volumes[labels == 0, :, 3:] += 1.5
+    W = shared(rng.normal(scale=0.3, size=(4, 1, 3, 3, 3)), name="W")
+    V = T.constant(np.array([[1.0, -1.0]] * 2 + [[-1.0, 1.0]] * 2))
+    x, y = T.tensor5("x"), T.lvector("y")
+    features = T.nnet.relu(T.nnet.conv3d(x, W, border_mode="half", subsample=(2, 1, 1)))
+    pooled = features[:, :, :2].mean(axis=(2, 3, 4)) - features[:, :, 2:].mean(axis=(2, 3, 4))
+    cost = T.nnet.categorical_crossentropy(T.nnet.softmax(T.dot(pooled, V)), y).mean()
+    train = function([x, y], cost, updates=[(W, W - 0.5 * grad(cost, W))])
+    losses = [float(train(volumes, labels)) for _ in range(40)]
+    assert losses[-1] < 0.5 * losses[0], losses[::8]
