@@ -87,7 +87,7 @@ class RFFT(Op):
         return [np.stack([spectrum.real, spectrum.imag], axis=-1).astype(a.dtype)]
 
     def grad(self, inputs, output_grads):
-        (a, s), (gz,) = inputs, output_grads
+        (_, s), (gz,) = inputs, output_grads
         # x's gradient is Re(sum_k G_k e^{+i theta}) over the half spectrum; the unnormalized
         # irfft counts every interior k twice (k and n - k), so halve those first.
         weights = _interior_weights(gz.shape[-2], s[-1], gz.dtype, 0.5)
@@ -124,7 +124,7 @@ class IRFFT(Op):
         return [(values * np.prod(lengths)).astype(a.dtype)]
 
     def grad(self, inputs, output_grads):
-        (a, s), (gz,) = inputs, output_grads
+        (_, s), (gz,) = inputs, output_grads
         # The output is Re(sum_k w_k H_k e^{+i theta}), w_k = 2 at interior k: its gradient
         # is the forward transform of gz, interior entries doubled.
         spectrum = RFFT()(gz, s)

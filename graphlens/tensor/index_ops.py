@@ -23,7 +23,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.reduce import prod
-from graphlens.tensor.shape import _shape_vector, _static_vector
+from graphlens.tensor.shape import _shape_vector
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 

@@ -16,6 +16,8 @@ from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.nnet.conv_ops import (  # noqa: F401  (Theano's names, at Theano's path)
     Conv2d, Conv2dGradInputs, Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights,
     FAMILIES)
+from graphlens.tensor.nnet.upsampling import (  # noqa: F401  (at Theano's path)
+    bilinear_kernel_1D, bilinear_kernel_2D, bilinear_upsampling)
 from graphlens.tensor.shape import _shape_vector
 
 # Theano's names for the same ops.
@@ -203,7 +205,3 @@ def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mod
     options = _options(2, border_mode, input_dilation, filter_flip, filter_dilation,
                        num_groups, unshared, stride_name="input_dilation")
     return _grad_wrt_inputs(2, input, filters, output_shape, options)
-
-
-from graphlens.tensor.nnet.upsampling import (  # noqa: E402,F401  (at Theano's path)
-    bilinear_kernel_1D, bilinear_kernel_2D, bilinear_upsampling)

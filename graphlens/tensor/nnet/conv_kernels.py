@@ -104,7 +104,6 @@ def inputs_gradient(w, gz, in_lengths, pad, stride, dilation, flip):
     """The input's gradient given the filters w and the output gradient gz: (batch, channels,
     *in lengths), the lengths being the input's (several lengths give one output length when
     the stride is above 1)."""
-    dims = w.ndim - 2
     batch, out_lengths = gz.shape[0], gz.shape[2:]
     dtype = np.result_type(w, gz)
     padded = np.zeros((batch, w.shape[1]) + tuple(n + 2 * p for n, p in zip(in_lengths, pad)),

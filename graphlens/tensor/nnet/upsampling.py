@@ -19,8 +19,8 @@ from graphlens.errors import ShapeError, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.join import concatenate
-from graphlens.tensor.nnet.abstract_conv import conv2d_grad_wrt_inputs
-from graphlens.tensor.shape import reshape
+from graphlens.tensor.nnet.conv_ops import Conv2dGradInputs
+from graphlens.tensor.shape import _shape_vector, reshape
 from graphlens.tensor.variable import as_tensor_variable, constant
 
 
@@ -65,6 +65,14 @@ def bilinear_kernel_2D(ratio, normalize=True):
     return constant(np.outer(kernel, kernel))
 
 
+def _transposed_conv(maps, kernel, batch, lengths, pad, stride):
+    """conv2d's gradient with respect to images of `lengths` (ints or symbolic), spreading
+    `maps` (batch, 1, ...) with the fixed `kernel` at `stride`."""
+    imshp = (batch, 1) + tuple(n if isinstance(n, int) else None for n in lengths)
+    op = Conv2dGradInputs(border_mode=pad, subsample=stride, imshp=imshp)
+    return op(constant(kernel), maps, _shape_vector(list(lengths)))
+
+
 def bilinear_upsampling(input, ratio, batch_size=None, num_input_channels=None,
                         use_1D_kernel=True):
     """Upsample 4-d feature maps (batch, channels, rows, cols) by `ratio` on both spatial axes
@@ -94,19 +102,13 @@ def bilinear_upsampling(input, ratio, batch_size=None, num_input_channels=None,
     pad = 2 * ratio - (ratio - 1) // 2 - 1
     kernel = _kernel_1d(ratio, True, dtype)
     if use_1D_kernel:
-        by_rows = conv2d_grad_wrt_inputs(
-            maps, constant(kernel.reshape(1, 1, -1, 1)), (up_batch, 1, rows * ratio, cols + 2),
-            filter_shape=(1, 1, 2 * ratio - 1, 1), border_mode=(pad, 0), subsample=(ratio, 1))
-        upsampled = conv2d_grad_wrt_inputs(
-            by_rows, constant(kernel.reshape(1, 1, 1, -1)),
-            (up_batch, 1, rows * ratio, cols * ratio), filter_shape=(1, 1, 1, 2 * ratio - 1),
-            border_mode=(0, pad), subsample=(1, ratio))
+        by_rows = _transposed_conv(maps, kernel.reshape(1, 1, -1, 1), up_batch,
+                                   (rows * ratio, cols + 2), (pad, 0), (ratio, 1))
+        upsampled = _transposed_conv(by_rows, kernel.reshape(1, 1, 1, -1), up_batch,
+                                     (rows * ratio, cols * ratio), (0, pad), (1, ratio))
     else:
-        upsampled = conv2d_grad_wrt_inputs(
-            maps, constant(np.outer(kernel, kernel)[None, None]),
-            (up_batch, 1, rows * ratio, cols * ratio),
-            filter_shape=(1, 1, 2 * ratio - 1, 2 * ratio - 1), border_mode=(pad, pad),
-            subsample=(ratio, ratio))
+        upsampled = _transposed_conv(maps, np.outer(kernel, kernel)[None, None], up_batch,
+                                     (rows * ratio, cols * ratio), (pad, pad), (ratio, ratio))
     batch, channels = [static[axis] if static[axis] is not None else input.shape[axis]
                        for axis in (0, 1)]
     return reshape(upsampled, (batch, channels, rows * ratio, cols * ratio))
