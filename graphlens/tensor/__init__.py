@@ -122,3 +122,7 @@ second = fill
 from graphlens.tensor.bessel import i0, i1, iv, j0, j1, jv  # noqa: E402,F401
 from graphlens.tensor.distributions import chi2sf  # noqa: E402,F401
 from graphlens.tensor import nlinalg  # noqa: E402,F401  (T.nlinalg, as Theano's tensor package)
+from graphlens.tensor.grids import mgrid, ogrid  # noqa: E402,F401
+from graphlens.tensor.choose import choose  # noqa: E402,F401
+from graphlens.tensor.index_ops import ravel_multi_index, unravel_index  # noqa: E402,F401
+from graphlens.tensor import fft  # noqa: E402,F401  (theano.tensor.fft)

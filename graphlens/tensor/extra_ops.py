@@ -27,6 +27,8 @@ from graphlens.tensor.compare import eq
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.shape import flatten, reshape
 from graphlens.tensor.subtensor import inc_subtensor
+from graphlens.tensor.index_ops import (  # noqa: F401  (theano.tensor.extra_ops names)
+    RavelMultiIndex, Unique, UnravelIndex, ravel_multi_index, unique, unravel_index)
 
 
 def single_axis(axis, x, name) -> int:

@@ -173,3 +173,18 @@ def test_shape_hints_make_the_gradients_static_for_shared_filters():
     expected = np.array([[[[xv[:, c, 2 - u:6 - u, 2 - v:6 - v].sum() for v in range(3)]
                            for u in range(3)] for c in range(2)]] * 3)
     np.testing.assert_allclose(function([x], gw)(xv), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", CASES[::3], ids=str)
+def test_conv2d_infer_shape_works_out_lengths_without_convolving(case):
+    from graphlens.tensor.nnet.abstract_conv import (
+        AbstractConv2d, AbstractConv2d_gradInputs, AbstractConv2d_gradWeights,
+        conv2d_grad_wrt_inputs, conv2d_grad_wrt_weights)
+    from tests.tensor.op_checks import check_infer_shape
+    xv, wv = point((2, 3, 7, 6), "float64", 1), point((4, 3, 3, 2), "float64", 2)
+    check_infer_shape(_conv(case), [xv, wv], AbstractConv2d)
+    gz = point((2, 4, 5, 5), "float64", 3)
+    check_infer_shape(lambda g, w: conv2d_grad_wrt_inputs(g, w, (2, 3, 7, 6)), [gz, wv],
+                      AbstractConv2d_gradInputs)
+    check_infer_shape(lambda x, g: conv2d_grad_wrt_weights(x, g, (4, 3, 3, 2)), [xv, gz],
+                      AbstractConv2d_gradWeights)

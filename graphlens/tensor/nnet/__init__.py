@@ -15,10 +15,13 @@ from graphlens.tensor.nnet.sigm import hard_sigmoid, ultra_fast_sigmoid  # noqa:
 from graphlens.tensor.nnet.activations import elu, selu, softsign  # noqa: F401,E402
 
 logsoftmax = log_softmax          # Theano 1.0's name
-from graphlens.tensor.nnet.abstract_conv import conv2d, conv2d_transpose  # noqa: E402,F401
+from graphlens.tensor.nnet.abstract_conv import conv2d, conv2d_transpose, conv3d  # noqa: E402,F401
+from graphlens.tensor.nnet import abstract_conv  # noqa: E402,F401
 from graphlens.tensor.nnet import conv  # noqa: E402,F401
 from graphlens.tensor.nnet import bn  # noqa: E402,F401  (theano.tensor.nnet.bn)
 from graphlens.tensor.nnet import neighbours  # noqa: E402,F401
 from graphlens.tensor.nnet.neighbours import images2neibs, neibs2images  # noqa: E402,F401
 from graphlens.tensor.nnet.basic import (  # noqa: F401,E402
     SigmoidBinaryCrossentropy, sigmoid_binary_crossentropy)
+from graphlens.tensor.nnet.hierarchical_softmax import (  # noqa: F401,E402
+    confusion_matrix, h_softmax)

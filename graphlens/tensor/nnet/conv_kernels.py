@@ -1,109 +1,121 @@
-"""The numpy arithmetic of 2-d convolution, shared by the forward op and its two gradient ops.
+"""The numpy arithmetic of 2-d and 3-d convolution, shared by the forward ops and their
+gradient ops. Every function works for any number of spatial axes: (rows, cols) for conv2d,
+(depth, rows, cols) for conv3d.
 
 Every function works on whole batches: the windows of the (padded) input are a strided view
 (`sliding_window_view`, no copy), and one `tensordot` (a BLAS matrix product over the
 batch-times-positions rows, i.e. im2col) does the sums. Only the input gradient scatters its
-columns back with a loop over the kernel's offsets (kh * kw iterations, each a whole-array add):
-that col2im measured faster than the loop-free alternative, a full convolution of the
-stride-dilated output gradient, whose windows are (kh * kw) / (stride**2) times larger
+columns back with a loop over the kernel's offsets (one iteration per tap, each a whole-array
+add): that col2im measured faster than the loop-free alternative, a full convolution of the
+stride-dilated output gradient, whose windows are (taps) / (stride**dims) times larger
 (docs/performance.md).
 
-Shapes are NCHW: inputs (batch, channels, rows, cols), filters (out, channels, kh, kw).
+Shapes are channels-first: inputs (batch, channels, *spatial), filters (out, channels, *kernel).
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
-def border_padding(border_mode, kernel_shape, dilation) -> tuple[int, int]:
-    """The padding (rows, cols) a border mode adds on each side.
+def border_padding(border_mode, kernel_shape, dilation) -> tuple:
+    """The padding a border mode adds on each side of each spatial axis.
 
-    >>> border_padding('full', (5, 5), (1, 1)), border_padding('half', (3, 5), (1, 1))
-    ((4, 4), (1, 2))
+    >>> border_padding('full', (5, 5), (1, 1)), border_padding('half', (3, 5, 1), (1, 1, 1))
+    ((4, 4), (1, 2, 0))
     """
     if isinstance(border_mode, tuple):
         return border_mode
-    kh, kw = kernel_shape
-    dh, dw = dilation
+    spans = [(k - 1) * d for k, d in zip(kernel_shape, dilation)]
     if border_mode == "valid":
-        return (0, 0)
+        return (0,) * len(spans)
     if border_mode == "full":
-        return ((kh - 1) * dh, (kw - 1) * dw)
-    return (((kh - 1) * dh + 1) // 2, ((kw - 1) * dw + 1) // 2)        # half
+        return tuple(spans)
+    return tuple((span + 1) // 2 for span in spans)                     # half
 
 
 def output_length(length, kernel, pad, stride, dilation):
-    """One spatial length of the result: (length + 2 pad - dilated kernel) // stride + 1."""
+    """One spatial length of the result: (length + 2 pad - dilated kernel) // stride + 1.
+    Works on ints and on symbolic int scalars alike (infer_shape passes either)."""
     if length is None or kernel is None:
         return None
     return (length + 2 * pad - ((kernel - 1) * dilation + 1)) // stride + 1
 
 
 def _padded(x, pad):
-    ph, pw = pad
-    if ph == 0 and pw == 0:
+    if not any(pad):
         return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    return np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad))
 
 
-def _windows(xp, kernel, out_hw, stride, dilation):
-    """(batch, channels, out rows, out cols, kh, kw): a view of xp's windows, no copy."""
-    (kh, kw), (oh, ow), (sh, sw), (dh, dw) = kernel, out_hw, stride, dilation
-    span = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
-    view = sliding_window_view(xp, span, axis=(2, 3))
-    return view[:, :, :(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw, ::dh, ::dw]
+def _windows(xp, kernel, out_lengths, stride, dilation):
+    """(batch, channels, *out lengths, *kernel): a view of xp's windows, no copy."""
+    dims = len(kernel)
+    spans = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))
+    view = sliding_window_view(xp, spans, axis=tuple(range(2, 2 + dims)))
+    positions = tuple(slice(None, (n - 1) * s + 1, s) for n, s in zip(out_lengths, stride))
+    taps = tuple(slice(None, None, d) for d in dilation)
+    return view[(slice(None), slice(None)) + positions + taps]
 
 
 def _oriented(w, flip):
-    # Theano's conv2d is a true convolution (filters flipped); filter_flip=False correlates.
-    return w[:, :, ::-1, ::-1] if flip else w
+    # Theano's conv2d/conv3d is a true convolution (filters flipped); filter_flip=False
+    # correlates.
+    if not flip:
+        return w
+    dims = w.ndim - 2
+    return w[(slice(None), slice(None)) + (slice(None, None, -1),) * dims]
 
 
 def correlate(x, w, pad, stride, dilation, flip):
-    """The forward convolution: (batch, out, rows', cols')."""
-    oh = output_length(x.shape[2], w.shape[2], pad[0], stride[0], dilation[0])
-    ow = output_length(x.shape[3], w.shape[3], pad[1], stride[1], dilation[1])
-    out = np.empty((x.shape[0], w.shape[0], max(oh, 0), max(ow, 0)),
+    """The forward convolution: (batch, out, *out lengths)."""
+    dims = x.ndim - 2
+    out_lengths = tuple(output_length(x.shape[2 + i], w.shape[2 + i], pad[i], stride[i],
+                                      dilation[i]) for i in range(dims))
+    out = np.empty((x.shape[0], w.shape[0]) + tuple(max(n, 0) for n in out_lengths),
                    dtype=np.result_type(x, w))
     if out.size == 0 or x.shape[1] == 0:
         out[...] = 0
         return out
-    cols = _windows(_padded(x, pad), w.shape[2:], (oh, ow), stride, dilation)
-    product = np.tensordot(cols, _oriented(w, flip), axes=([1, 4, 5], [1, 2, 3]))
-    return product.transpose(0, 3, 1, 2)
+    cols = _windows(_padded(x, pad), w.shape[2:], out_lengths, stride, dilation)
+    window_axes = [1] + list(range(2 + dims, 2 + 2 * dims))
+    product = np.tensordot(cols, _oriented(w, flip), axes=(window_axes, list(range(1, 2 + dims))))
+    # (batch, *out lengths, out) -> (batch, out, *out lengths)
+    return np.moveaxis(product, -1, 1)
 
 
 def weights_gradient(x, gz, kernel, pad, stride, dilation, flip):
     """The filters' gradient given the input x and the output gradient gz: (out, channels,
-    kh, kw)."""
-    out_hw = gz.shape[2:]
+    *kernel)."""
+    dims = x.ndim - 2
     dtype = np.result_type(x, gz)
     if gz.size == 0 or x.size == 0:
         return np.zeros((gz.shape[1], x.shape[1]) + tuple(kernel), dtype=dtype)
-    cols = _windows(_padded(x, pad), kernel, out_hw, stride, dilation)
-    gw = np.tensordot(gz, cols, axes=([0, 2, 3], [0, 2, 3]))
+    cols = _windows(_padded(x, pad), kernel, gz.shape[2:], stride, dilation)
+    summed = [0] + list(range(2, 2 + dims))
+    gw = np.tensordot(gz, cols, axes=(summed, summed))
     return np.ascontiguousarray(_oriented(gw, flip), dtype=dtype)
 
 
-def inputs_gradient(w, gz, in_hw, pad, stride, dilation, flip):
+def inputs_gradient(w, gz, in_lengths, pad, stride, dilation, flip):
     """The input's gradient given the filters w and the output gradient gz: (batch, channels,
-    rows, cols), rows and cols being the input's (several lengths give one output length when
+    *in lengths), the lengths being the input's (several lengths give one output length when
     the stride is above 1)."""
-    (ph, pw), (sh, sw), (dh, dw) = pad, stride, dilation
-    batch, (oh, ow) = gz.shape[0], gz.shape[2:]
-    kh, kw = w.shape[2:]
-    rows, cols = in_hw
+    batch, out_lengths = gz.shape[0], gz.shape[2:]
     dtype = np.result_type(w, gz)
-    padded = np.zeros((batch, w.shape[1], rows + 2 * ph, cols + 2 * pw), dtype=dtype)
+    padded = np.zeros((batch, w.shape[1]) + tuple(n + 2 * p for n, p in zip(in_lengths, pad)),
+                      dtype=dtype)
     if gz.size and w.size:
-        # (channels, kh, kw, batch, oh, ow): each kernel offset's columns, added where that
-        # offset's windows read.
+        # (channels, *kernel, batch, *out lengths): each kernel offset's columns, added where
+        # that offset's windows read.
         columns = np.tensordot(_oriented(w, flip), gz, axes=([0], [1]))
-        for u in range(kh):
-            for v in range(kw):
-                rows_at = slice(u * dh, u * dh + (oh - 1) * sh + 1, sh)
-                cols_at = slice(v * dw, v * dw + (ow - 1) * sw + 1, sw)
-                padded[:, :, rows_at, cols_at] += columns[:, u, v].transpose(1, 0, 2, 3)
-    return padded[:, :, ph:ph + rows, pw:pw + cols]
+        for offset in itertools.product(*(range(k) for k in w.shape[2:])):
+            at = tuple(slice(u * d, u * d + (n - 1) * s + 1, s) for u, d, n, s in
+                       zip(offset, dilation, out_lengths, stride))
+            padded[(slice(None), slice(None)) + at] += np.swapaxes(
+                columns[(slice(None),) + offset], 0, 1)
+    inside = tuple(slice(p, p + n) for p, n in zip(pad, in_lengths))
+    return padded[(slice(None), slice(None)) + inside]

@@ -1,0 +1,294 @@
+"""The convolution ops behind Theano's `conv2d` and `conv3d`: a forward op and two gradient ops
+per rank, each an op of its own with its own gradient, so second derivatives work.
+
+One generic class per role does the work for any number of spatial axes (the rank is
+len(subsample)); Conv2d and Conv3d only name the rank and how it prints. conv_kernels.py holds
+the arithmetic:
+
+    out  = conv(x, w)                        (batch, out, *out lengths)
+    gw   = conv_grad_weights(x, gz, kernel)  d cost / d w, given gz = d cost / d out
+    gx   = conv_grad_inputs(w, gz, image)    d cost / d x
+
+Each is linear in each of its two tensor inputs, so the gradient of any of them is one of the
+other two (the table in `grad` of each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe, where
+from graphlens.graph.basic import Apply
+from graphlens.graph.markers import disconnected
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
+from graphlens.graph.types import upcast
+from graphlens.tensor.nnet import conv_kernels as kernels
+from graphlens.tensor.shape import _shape_vector, _static_vector
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable
+
+PARAMS = ("border_mode", "subsample", "filter_dilation", "filter_flip")
+
+
+@dataclass(frozen=True)
+class ConvBase(Op):
+    """What the convolution ops share: the border, stride, dilation and flip; the rank (2 or
+    3 spatial axes) is the length of `subsample`."""
+
+    border_mode: object           # 'valid', 'full', 'half' or a tuple of padding per axis
+    subsample: tuple = (1, 1)
+    filter_flip: bool = True
+    filter_dilation: tuple = (1, 1)
+    # Pictures and trees label these ops as the call that built them: conv2d(border_mode=...).
+    labelled_as_call = True
+
+    @property
+    def convdim(self) -> int:
+        """The number of spatial axes: 2 for conv2d, 3 for conv3d."""
+        return len(self.subsample)
+
+    @property
+    def call_name(self) -> str:
+        return f"conv{self.convdim}d"
+
+    def family(self, role):
+        """The op class of this rank playing `role` ('forward', 'weights', 'inputs')."""
+        return FAMILIES[self.convdim][role]
+
+    def shared_props(self):
+        return {"border_mode": self.border_mode, "subsample": self.subsample,
+                "filter_flip": self.filter_flip, "filter_dilation": self.filter_dilation}
+
+    def padding(self, kernel_shape):
+        """Zeros added on each side of each spatial axis, for filters of `kernel_shape`."""
+        return kernels.border_padding(self.border_mode, kernel_shape, self.filter_dilation)
+
+    def output_lengths(self, image, kernel):
+        """Output lengths (None where unknown) for image and kernel lengths, which may be ints,
+        None or symbolic int scalars (infer_shape passes those)."""
+        if any(k is None for k in kernel) and self.border_mode in ("full", "half"):
+            return (None,) * self.convdim
+        pad = self.padding(tuple(k if k is not None else 1 for k in kernel))
+        return tuple(kernels.output_length(image[i], kernel[i], pad[i], self.subsample[i],
+                                           self.filter_dilation[i])
+                     for i in range(self.convdim))
+
+    def checked_output_lengths(self, image, kernel, what):
+        out = self.output_lengths(image, kernel)
+        if any(length is not None and length < 1 for length in out):
+            raise ShapeError(f"{self.call_name}: {what} of spatial shape {tuple(image)} is "
+                             f"smaller than the filters {tuple(kernel)} under border_mode="
+                             f"{self.border_mode!r}, dilation {self.filter_dilation}: the "
+                             f"output would be {out}")
+        return out
+
+    def checked_tensor(self, var, what):
+        var = as_tensor_variable(var)
+        if var.ndim != self.convdim + 2:
+            raise ShapeError(f"{self.call_name}: the {what} must be {self.convdim + 2}-d, got "
+                             f"{describe(var)}")
+        return var
+
+    def spatial(self, var, hint=None):
+        """var's spatial lengths as an int vector: a constant when all are known statically
+        (from its type, or else from the call's shape hint)."""
+        static = merge_hint(var.type.shape, hint)
+        return _shape_vector([static[axis] if static[axis] is not None else var.shape[axis]
+                              for axis in range(2, 2 + self.convdim)])
+
+    def check_hint(self, shape, hint, what, var):
+        if hint is not None and any(h is not None and h != s for h, s in zip(hint, shape)):
+            raise ShapeError(f"{self.call_name}: {what}={hint} was given, but {describe(var)} "
+                             f"has shape {shape} at run time")
+
+
+@dataclass(frozen=True)
+class Conv(ConvBase):
+    """The forward convolution of images x (batch, channels, *spatial) by filters w (out,
+    channels, *kernel). `imshp` and `kshp` are the optional static shape hints of the call."""
+
+    imshp: tuple | None = None
+    kshp: tuple | None = None
+
+    def make_node(self, x, w):
+        x, w = self.checked_tensor(x, "input"), self.checked_tensor(w, "filters")
+        x_shape = merge_hint(x.type.shape, self.imshp)
+        w_shape = merge_hint(w.type.shape, self.kshp)
+        if x_shape[1] is not None and w_shape[1] is not None and x_shape[1] != w_shape[1]:
+            raise ShapeError(f"{self.call_name}: the input has {x_shape[1]} channels but the "
+                             f"filters expect {w_shape[1]}: {describe(x)} and {describe(w)}")
+        out = self.checked_output_lengths(x_shape[2:], w_shape[2:], describe(x))
+        dtype = upcast(x.dtype, w.dtype)
+        return Apply(self, [x, w], [TensorType(dtype, (x_shape[0], w_shape[0]) + out)()])
+
+    def infer_shape(self, node, input_shapes):
+        """(batch, out channels, *output lengths) from the lengths of x and w."""
+        x_lengths = merge_hint(input_shapes[0], self.imshp)
+        w_lengths = merge_hint(input_shapes[1], self.kshp)
+        return [(x_lengths[0], w_lengths[0])
+                + self.output_lengths(x_lengths[2:], w_lengths[2:])]
+
+    def perform(self, node, inputs):
+        x, w = inputs
+        self.check_hint(x.shape, self.imshp, "input_shape", node.inputs[0])
+        self.check_hint(w.shape, self.kshp, "filter_shape", node.inputs[1])
+        if x.shape[1] != w.shape[1]:
+            raise ShapeError(f"{self.call_name}: the input has {x.shape[1]} channels but the "
+                             f"filters expect {w.shape[1]} (input shape {x.shape}, filters "
+                             f"{w.shape}); input built at {where(node.inputs[0])}, filters "
+                             f"built at {where(node.inputs[1])}")
+        self.checked_output_lengths(x.shape[2:], w.shape[2:], f"the input {x.shape}")
+        out = kernels.correlate(x, w, self.padding(w.shape[2:]), self.subsample,
+                                self.filter_dilation, self.filter_flip)
+        return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x, w), (gz,) = inputs, output_grads
+        props = self.shared_props()
+        # The call's shape hints make the gradients' shapes static too (shared filters have
+        # none of their own).
+        gx = self.family("inputs")(**props, imshp=self.imshp)(w, gz, self.spatial(x, self.imshp))
+        gw = self.family("weights")(**props, kshp=self.kshp)(x, gz, self.spatial(w, self.kshp))
+        return [gx, gw]
+
+
+@dataclass(frozen=True)
+class ConvGradWeights(ConvBase):
+    """The filters' gradient of a convolution: from the images x, the output gradient gz and
+    the filters' spatial shape. `kshp` is the filters' static shape hint, if any."""
+
+    kshp: tuple | None = None
+
+    def make_node(self, x, gz, kernel_shape):
+        x, gz = self.checked_tensor(x, "input"), self.checked_tensor(gz, "output gradient")
+        kernel_shape = as_tensor_variable(kernel_shape)
+        static = tuple(_static_vector(kernel_shape))
+        shape = merge_hint((gz.type.shape[1], x.type.shape[1]) + static, self.kshp)
+        return Apply(self, [x, gz, kernel_shape],
+                     [TensorType(upcast(x.dtype, gz.dtype), shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        """(out channels, in channels, *the kernel lengths given)."""
+        x_lengths, gz_lengths, _ = input_shapes
+        kernel = node.inputs[2]
+        lengths = (gz_lengths[1], x_lengths[1]) + tuple(kernel[i] for i in range(self.convdim))
+        return [merge_hint(lengths, self.kshp)]
+
+    def perform(self, node, inputs):
+        x, gz, kernel_shape = inputs
+        kernel = tuple(int(k) for k in kernel_shape)
+        gw = kernels.weights_gradient(x, gz, kernel, self.padding(kernel), self.subsample,
+                                      self.filter_dilation, self.filter_flip)
+        self.check_hint(gw.shape, self.kshp, "filter_shape", node.outputs[0])
+        return [np.asarray(gw, dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x, gz, kernel_shape), (ggw,) = inputs, output_grads
+        props = self.shared_props()
+        gx = self.family("inputs")(**props)(ggw, gz, self.spatial(x))
+        ggz = self.family("forward")(**props)(x, ggw)
+        return [gx, ggz, disconnected(kernel_shape)]
+
+
+@dataclass(frozen=True)
+class ConvGradInputs(ConvBase):
+    """The images' gradient of a convolution: from the filters w, the output gradient gz and
+    the images' spatial shape. `imshp` is the images' static shape hint, if any."""
+
+    imshp: tuple | None = None
+
+    def make_node(self, w, gz, image_shape):
+        w, gz = self.checked_tensor(w, "filters"), self.checked_tensor(gz, "output gradient")
+        image_shape = as_tensor_variable(image_shape)
+        static = tuple(_static_vector(image_shape))
+        shape = merge_hint((gz.type.shape[0], w.type.shape[1]) + static, self.imshp)
+        return Apply(self, [w, gz, image_shape],
+                     [TensorType(upcast(w.dtype, gz.dtype), shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        """(batch, in channels, *the image lengths given)."""
+        w_lengths, gz_lengths, _ = input_shapes
+        image = node.inputs[2]
+        lengths = (gz_lengths[0], w_lengths[1]) + tuple(image[i] for i in range(self.convdim))
+        return [merge_hint(lengths, self.imshp)]
+
+    def perform(self, node, inputs):
+        w, gz, image_shape = inputs
+        image = tuple(int(k) for k in image_shape)
+        gx = kernels.inputs_gradient(w, gz, image, self.padding(w.shape[2:]), self.subsample,
+                                     self.filter_dilation, self.filter_flip)
+        self.check_hint(gx.shape, self.imshp, "input_shape", node.outputs[0])
+        return [np.asarray(gx, dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (w, gz, image_shape), (ggx,) = inputs, output_grads
+        props = self.shared_props()
+        gw = self.family("weights")(**props)(ggx, gz, self.spatial(w))
+        ggz = self.family("forward")(**props)(ggx, w)
+        return [gw, ggz, disconnected(image_shape)]
+
+
+@dataclass(frozen=True)
+class Conv2d(Conv):
+    """2-d convolution: images (batch, channels, rows, cols), filters (out, channels, kh, kw)."""
+
+    notation = Func("conv2d", params=PARAMS)
+
+
+@dataclass(frozen=True)
+class Conv2dGradWeights(ConvGradWeights):
+    """The filters' gradient of conv2d."""
+
+    notation = Func("conv2d_grad_weights", params=PARAMS)
+
+
+@dataclass(frozen=True)
+class Conv2dGradInputs(ConvGradInputs):
+    """The images' gradient of conv2d."""
+
+    notation = Func("conv2d_grad_inputs", params=PARAMS)
+
+
+@dataclass(frozen=True)
+class Conv3d(Conv):
+    """3-d convolution: volumes (batch, channels, depth, rows, cols), filters (out, channels,
+    kd, kh, kw)."""
+
+    subsample: tuple = (1, 1, 1)
+    filter_dilation: tuple = (1, 1, 1)
+    notation = Func("conv3d", params=PARAMS)
+
+
+@dataclass(frozen=True)
+class Conv3dGradWeights(ConvGradWeights):
+    """The filters' gradient of conv3d."""
+
+    subsample: tuple = (1, 1, 1)
+    filter_dilation: tuple = (1, 1, 1)
+    notation = Func("conv3d_grad_weights", params=PARAMS)
+
+
+@dataclass(frozen=True)
+class Conv3dGradInputs(ConvGradInputs):
+    """The images' gradient of conv3d."""
+
+    subsample: tuple = (1, 1, 1)
+    filter_dilation: tuple = (1, 1, 1)
+    notation = Func("conv3d_grad_inputs", params=PARAMS)
+
+
+# Each op's gradient is built from its siblings of the same rank.
+FAMILIES = {
+    2: {"forward": Conv2d, "weights": Conv2dGradWeights, "inputs": Conv2dGradInputs},
+    3: {"forward": Conv3d, "weights": Conv3dGradWeights, "inputs": Conv3dGradInputs},
+}
+
+
+def merge_hint(static, hint):
+    """`static` lengths with the None entries filled from `hint` (a call's shape hint)."""
+    if hint is None:
+        return tuple(static)
+    return tuple(s if s is not None else h for s, h in zip(static, hint))
