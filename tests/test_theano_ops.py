@@ -7,7 +7,7 @@ import pytest
 
 import graphlens
 import graphlens.tensor as T
-from graphlens import function, grad
+from graphlens import function, grad, shared
 from graphlens.errors import GraphlensTypeError, UndefinedGradientError
 from graphlens.graph.basic import Constant, toposort
 from graphlens.gof.graph import clone, inputs, io_toposort
@@ -247,3 +247,17 @@ def test_theano_module_paths_hold_their_names():
     assert issubclass(gof_utils.MethodNotDefined, NotImplementedError)
     assert graphlens.gof.MissingInputError is function_module.MissingInputError
     assert graphlens.printing.pydot_imported is True
+
+
+def test_shared_takes_theano_s_broadcastable_strict_and_allow_downcast():
+    bias = shared(np.zeros((1, 3)), name="bias", broadcastable=(True, False),
+                  allow_downcast=True)
+    assert bias.type.shape == (1, None)
+    x = T.dmatrix("x")
+    np.testing.assert_array_equal(function([x], x + bias)(np.ones((2, 3))), np.ones((2, 3)))
+    with pytest.raises(Exception, match="does not fit"):
+        bias.set_value(np.zeros((2, 3)))
+    with pytest.raises(GraphlensTypeError, match="axis 0 is marked broadcastable"):
+        shared(np.zeros((2, 3)), broadcastable=(True, False))
+    with pytest.raises(GraphlensTypeError, match="strict=True"):
+        shared([1.0, 2.0], strict=True)

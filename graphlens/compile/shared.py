@@ -74,12 +74,19 @@ class SharedVariable(TensorVariable):
         return self.name or f"<shared {self.type}>"
 
 
-def shared(value, name=None, borrow=False, dtype=None):
+def shared(value, name=None, borrow=False, dtype=None, strict=False, allow_downcast=None,
+           broadcastable=None):
     """A shared variable holding `value`: `w = shared(np.zeros((784, 10)), name='w')`.
 
     The value is copied unless `borrow=True`. Its static shape is unknown on every axis, so a
-    later `set_value` may change the lengths (not the rank or dtype).
+    later `set_value` may change the lengths (not the rank or dtype), except the axes Theano's
+    `broadcastable` marks True: those have length 1 for good (a bias row that broadcasts,
+    `shared(np.zeros((1, 10)), broadcastable=(True, False))`). `strict` (the value must
+    already be an array of its dtype) and `allow_downcast` are Theano's keywords.
     """
+    if strict and not isinstance(value, np.ndarray):
+        raise GraphlensTypeError(f"shared(strict=True): the value must be a numpy array, got "
+                                 f"{type(value).__name__}")
     if dtype is None:
         # A value, not a literal in an expression: a Python int is int64 as in Theano's shared
         # (not the narrowest int a literal would take); a Python float floatX.
@@ -97,7 +104,19 @@ def shared(value, name=None, borrow=False, dtype=None):
                                  f"{exc}") from exc
     if not borrow or array is not value:
         array = array.copy()
-    var = SharedVariable(TensorType(array.dtype, (None,) * array.ndim), array, name=name)
+    shape = (None,) * array.ndim
+    if broadcastable is not None:
+        if len(broadcastable) != array.ndim:
+            raise GraphlensTypeError(f"shared: broadcastable={tuple(broadcastable)} has "
+                                     f"{len(broadcastable)} entries for a value of rank "
+                                     f"{array.ndim}")
+        for axis, flag in enumerate(broadcastable):
+            if flag and array.shape[axis] != 1:
+                raise GraphlensTypeError(f"shared: axis {axis} is marked broadcastable but "
+                                         f"the value has length {array.shape[axis]} there "
+                                         f"(shape {array.shape})")
+        shape = tuple(1 if flag else None for flag in broadcastable)
+    var = SharedVariable(TensorType(array.dtype, shape), array, name=name)
     return var
 
 
