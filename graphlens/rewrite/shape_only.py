@@ -1,20 +1,35 @@
 """Values read only for their shapes, made unread: a matrix product with a zeros operand is
-zeros of its shape (the gradient through a piecewise-constant op such as sgn), and a fill that an
-elementwise op reads moves up to where the shape is whole, and goes (the gradient of a mean).
+zeros of its shape (the gradient through a piecewise-constant op such as sgn), a fill that an
+elementwise op reads moves up to where the shape is whole, and goes (the gradient of a mean),
+and a length read from a reduction is read from what it reduces.
 
-Like dce.py's rules, these leave values nothing reads, which the driver's `replace` drops.
+Like dce.py's rules, these leave values nothing reads, which the driver's `replace` drops. Last,
+an alloc whose lengths are read from arrays becomes one node that reads them itself.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import ShapeError, describe
+from graphlens.graph.basic import Apply, Constant
+from graphlens.graph.markers import disconnected
+from graphlens.graph.notation import Func
+from graphlens.graph.op import Op
 from graphlens.rewrite.pattern import Pat, Var, fits, is_constant_equal, rewrite
-from graphlens.rewrite.shapes import shape_source
+from graphlens.rewrite.shapes import _entry_index, shape_source
+from graphlens.rewrite.specialize import Dot22
 from graphlens.tensor.blas import Dot
-from graphlens.tensor.elemwise import DimShuffle, Elemwise
+from graphlens.tensor.elemwise import DimShuffle, Elemwise, unbroadcast
 from graphlens.tensor.fill import Second
 from graphlens.tensor.reduce import AxisSize, Reduce
-from graphlens.tensor.shape import Alloc, alloc
-from graphlens.tensor.variable import constant
+from graphlens.tensor.shape import Alloc, Shape, alloc
+from graphlens.tensor.subtensor import Subtensor
+from graphlens.tensor.type import TensorType
+from graphlens.tensor.variable import as_tensor_variable, constant
 
 FAST = ("fast_compile", "dce")
 
@@ -108,3 +123,141 @@ def fill_sink(inputs, old, node, fgraph):
             continue
         return fits(moved if _covers(moved, model, fgraph) else Second()(model, moved), old)
     return None
+
+
+@rewrite("specialize", Pat(AxisSize, Pat(Reduce, Var("x"), op_name="reduction"), op_name="op",
+                           name="old"), tags=("dce", "shape"))
+def size_through_reduction(x, reduction, op, old):
+    """size(sum(x, axis=1), 0) -> size(x, 0): a reduction keeps the other axes' lengths. The
+    gradient of a mean of row sums divides by the rows; read from x, the row sums are read by
+    the mean alone, which can then take them in (specialize.reduction_of_a_sum)."""
+    kept = [a for a in range(x.ndim) if a not in reduction.axis]
+    if len(kept) != old.owner.inputs[0].ndim:
+        return None
+    return fits(AxisSize(tuple(kept[a] for a in op.axis))(x), old)
+
+
+@rewrite("specialize", Pat(AxisSize, Pat((Dot, Dot22), rest="operands", op_name="product"),
+                           op_name="op", name="old"), tags=("dce", "shape"))
+def size_through_product(operands, product, op, old):
+    """size(dot(a, b), 0) -> size(a, 0), size(dot(a, b), 1) -> size(b, 1) (through the
+    transposes a Dot22 reads): a product's lengths are its operands' outer ones. A length read
+    from a product keeps the product's array alive after its last reader, which stops the
+    in-place rewrite from writing the next value into it; from an input, it costs nothing."""
+    if len(op.axis) != 1 or (isinstance(product, Dot22) and product.bias):
+        return None
+    (axis,), (a, b) = op.axis, operands[:2]
+    if isinstance(product, Dot22):
+        var, axis = (a, 1 if product.transpose_a else 0) if axis == 0 else \
+            (b, 0 if product.transpose_b else 1)
+    elif a.ndim > 2 or b.ndim > 2:
+        return None
+    else:
+        var, axis = (a, axis) if axis < a.ndim - 1 else (b, axis - a.ndim + 2)
+    return fits(AxisSize((axis,))(var), old)
+
+
+@dataclass(frozen=True)
+class AllocFromShapes(Op):
+    """alloc(value, size(x, 1), size(y, 0)) as one node that reads the lengths from the arrays
+    themselves: `AllocFromShapes(((0, 1), (1, 0)))(value, x, y)`. Each entry of `lengths` is
+    (k, axis), the length of the k-th array on that axis, or (None, n), the length n.
+
+    The gradient of W1 through an sgn is zeros of (X.shape[1], h.shape[1]): three nodes (two
+    lengths and the alloc), each a call, where numpy's zeros_like is one. `value` is one element
+    (declared of length 1 on every axis), so it fits any shape.
+
+    >>> AllocFromShapes(((0, 1), (None, 3)))(0.0, x)       # zeros((x.shape[1], 3))  # doctest: +SKIP
+    """
+
+    lengths: tuple
+    notation = Func("alloc_from_shapes", params=("lengths",))
+
+    @property
+    def label(self):
+        shape = ", ".join(f"i{k + 1}.shape[{a}]" if k is not None else str(a)
+                          for k, a in self.lengths)
+        return f"Alloc{{shape=({shape}{',' if len(self.lengths) == 1 else ''})}}"
+
+    def make_node(self, value, *arrays):
+        value, arrays = as_tensor_variable(value), [as_tensor_variable(v) for v in arrays]
+        if value.ndim != len(self.lengths) or any(n != 1 for n in value.type.shape) or any(
+                k is not None and not (0 <= k < len(arrays) and 0 <= a < arrays[k].ndim)
+                for k, a in self.lengths):
+            raise ShapeError(f"{self.label}: a value of length 1 on each of "
+                             f"{len(self.lengths)} axes and arrays with those axes, got "
+                             f"{describe(value)}, {', '.join(map(describe, arrays))}")
+        shape = tuple(arrays[k].type.shape[a] if k is not None else a for k, a in self.lengths)
+        return Apply(self, [value, *arrays], [TensorType(value.dtype, shape)()])
+
+    def perform(self, node, inputs):
+        value, *arrays = inputs
+        out = np.empty(tuple(arrays[k].shape[a] if k is not None else a
+                             for k, a in self.lengths), node.outputs[0].type.numpy_dtype)
+        out[...] = value
+        return [out]
+
+    def direct_perform(self, node):
+        """perform written out for this shape: zeros() for a constant zero value."""
+        value = node.inputs[0]
+        zeros = isinstance(value, Constant) and not np.any(value.data)
+        return _written_alloc(self.lengths, len(node.inputs) - 1, zeros,
+                              node.outputs[0].type.numpy_dtype)
+
+    def grad(self, inputs, output_grads):
+        (value, *arrays), (gz,) = inputs, output_grads
+        return [unbroadcast(gz, value)] + [disconnected(v) for v in arrays]
+
+
+@functools.lru_cache(maxsize=64)
+def _written_alloc(lengths, n_arrays, zeros, dtype):
+    """direct(value, *arrays) for AllocFromShapes: the shape tuple written out, one call."""
+    names = [f"x{k}" for k in range(n_arrays)]
+    shape = ", ".join(f"x{k}.shape[{a}]" if k is not None else str(a) for k, a in lengths)
+    shape = f"({shape}{',' if len(lengths) == 1 else ''})"
+    lines = [f"def direct(value, {', '.join(names)}):"]
+    if zeros:
+        lines.append(f"    return zeros({shape}, dtype)")
+    else:
+        lines += [f"    out = empty({shape}, dtype)", "    out[...] = value", "    return out"]
+    namespace = dict(zeros=np.zeros, empty=np.empty, dtype=dtype)
+    exec("\n".join(lines) + "\n", namespace)
+    return namespace["direct"]
+
+
+def _read_length(length):
+    """(x, axis) when `length` is size(x, axis) or x.shape[axis], else None."""
+    node = length.owner
+    if node is not None and isinstance(node.op, AxisSize) and len(node.op.axis) == 1:
+        return node.inputs[0], node.op.axis[0]
+    if node is not None and isinstance(node.op, Subtensor) and _entry_index(node):
+        shape = node.inputs[0].owner
+        if shape is not None and isinstance(shape.op, Shape):
+            x, axis = shape.inputs[0], node.op.idx[0][1]
+            if -x.ndim <= axis < x.ndim:
+                return x, axis % x.ndim
+    return None
+
+
+@rewrite("fusion", Pat(Alloc, rest="inputs", name="old"), tags=("shape",))
+def alloc_of_read_lengths(inputs, old):
+    """alloc(v, size(x, 1), size(y, 1)) -> alloc_from_shapes(v, x, y): one node, not one per
+    length and one to allocate, for a one-element v (it fits any shape, as Alloc's own fast
+    path says). Runs after 'specialize', once each length reads the deepest array it can."""
+    value, *lengths = inputs
+    if value.ndim != len(lengths) or any(n != 1 for n in value.type.shape):
+        return None
+    arrays, spec = [], []
+    for length in lengths:
+        if isinstance(length, Constant) and length.data.ndim == 0:
+            spec.append((None, int(length.data)))
+            continue
+        read = _read_length(length)
+        if read is None:
+            return None
+        if read[0] not in arrays:
+            arrays.append(read[0])
+        spec.append((arrays.index(read[0]), read[1]))
+    if not arrays:
+        return None
+    return fits(AllocFromShapes(tuple(spec))(value, *arrays), old)
