@@ -140,3 +140,41 @@ def test_alloc_from_shapes_gradient_matches_finite_differences():
     def filled(value, x):
         return AllocFromShapes(((0, 1), (None, 2)))(value.dimshuffle("x", "x"), x) * x[0, 0]
     verify_grad(filled, [np.array(0.7), np.random.default_rng(4).random((3, 4))])
+
+
+def _tutorial_xent_gradient(mode=None):
+    z, t = T.dvectors("z", "t")
+    p = 1 / (1 + T.exp(-z))
+    cost = (-t * T.log(p) - (1 - t) * T.log(1 - p)).mean()
+    return function([z, t], grad(cost, z), mode=mode), function([z, t], grad(cost, z),
+                                                                    mode="NONE")
+
+
+def test_the_binary_xent_gradient_divides_once_and_keeps_its_precision():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no budget warning: the rule does not loop
+        f, slow = _tutorial_xent_gradient()
+    assert _fired(f, "sigmoid_pair_common_factors") == 1
+    rng = np.random.default_rng(5)
+    z, t = rng.standard_normal(50) * 4, (rng.random(50) > 0.5).astype("float64")
+    np.testing.assert_allclose(f(z, t), slow(z, t), rtol=1e-12, atol=1e-17)
+    soft = rng.random(50)
+    np.testing.assert_allclose(f(z, soft), slow(z, soft), rtol=1e-12, atol=1e-17)
+    # Where p rounds to 1 the gradient is still -sigmoid(-z) / n, to the last bit.
+    extreme = f(np.array([40.0, -40.0, 800.0, -800.0]), np.array([1.0, 0.0, 1.0, 0.0]))
+    np.testing.assert_allclose(extreme, [-np.exp(-40.0) / 4, np.exp(-40.0) / 4, 0.0, 0.0],
+                               rtol=1e-12, atol=1e-300)
+
+
+def test_the_common_factors_of_the_pair_are_applied_once():
+    from graphlens.compile.mode import get_mode
+    f, _ = _tutorial_xent_gradient(get_mode("FAST_RUN").excluding("fusion", "inplace"))
+    ops = _ops(f)
+    assert ops.count("TrueDiv") == 1 and "Neg" in ops and ops.count("Sigmoid") == 2
+
+
+def test_a_pair_with_different_factors_is_left_alone():
+    z, t, a = T.dvectors("z", "t", "a")
+    f = _agree([z, t, a], [(1 - t) * T.nnet.sigmoid(z) * a - t * T.nnet.sigmoid(-z) * 2.0],
+               [np.linspace(-3, 3, 5), np.linspace(0, 1, 5), np.arange(5.0)])
+    assert _fired(f, "sigmoid_pair_common_factors") == 0
