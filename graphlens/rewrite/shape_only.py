@@ -160,60 +160,65 @@ def size_through_product(operands, product, op, old):
 @dataclass(frozen=True)
 class AllocFromShapes(Op):
     """alloc(value, size(x, 1), size(y, 0)) as one node that reads the lengths from the arrays
-    themselves: `AllocFromShapes(((0, 1), (1, 0)))(value, x, y)`. Each entry of `lengths` is
-    (k, axis), the length of the k-th array on that axis, or (None, n), the length n.
+    themselves: `AllocFromShapes((1, 0))(value, x, y)`. Each output axis has one source: an
+    array whose length on `axes[i]` it takes, or (where `axes[i]` is None) an int scalar that
+    is the length: `AllocFromShapes((1, None))(value, x, 3)` is alloc(value, x.shape[1], 3).
 
     The gradient of W1 through an sgn is zeros of (X.shape[1], h.shape[1]): three nodes (two
     lengths and the alloc), each a call, where numpy's zeros_like is one. `value` is one element
     (declared of length 1 on every axis), so it fits any shape.
 
-    >>> AllocFromShapes(((0, 1), (None, 3)))(0.0, x)       # zeros((x.shape[1], 3))  # doctest: +SKIP
+    >>> AllocFromShapes((1, None))(T.constant([[0.0]]), x, 3)     # doctest: +SKIP
     """
 
-    lengths: tuple
-    notation = Func("alloc_from_shapes", params=("lengths",))
+    axes: tuple
+    notation = Func("alloc_from_shapes", params=("axes",))
 
-    @property
-    def label(self):
-        shape = ", ".join(f"i{k + 1}.shape[{a}]" if k is not None else str(a)
-                          for k, a in self.lengths)
-        return f"Alloc{{shape=({shape}{',' if len(self.lengths) == 1 else ''})}}"
-
-    def make_node(self, value, *arrays):
-        value, arrays = as_tensor_variable(value), [as_tensor_variable(v) for v in arrays]
-        if value.ndim != len(self.lengths) or any(n != 1 for n in value.type.shape) or any(
-                k is not None and not (0 <= k < len(arrays) and 0 <= a < arrays[k].ndim)
-                for k, a in self.lengths):
-            raise ShapeError(f"{self.label}: a value of length 1 on each of "
-                             f"{len(self.lengths)} axes and arrays with those axes, got "
-                             f"{describe(value)}, {', '.join(map(describe, arrays))}")
-        shape = tuple(arrays[k].type.shape[a] if k is not None else a for k, a in self.lengths)
-        return Apply(self, [value, *arrays], [TensorType(value.dtype, shape)()])
+    def make_node(self, value, *sources):
+        value, sources = as_tensor_variable(value), [as_tensor_variable(v) for v in sources]
+        if value.ndim != len(self.axes) or any(n != 1 for n in value.type.shape) \
+                or len(sources) != len(self.axes) or any(
+                    (v.ndim != 0 or v.dtype[:3] not in ("int", "uin")) if a is None
+                    else not 0 <= a < v.ndim for v, a in zip(sources, self.axes)):
+            raise ShapeError(f"{self.label}: a value of length 1 on each of {len(self.axes)} "
+                             f"axes and one array (or int length) per axis, got "
+                             f"{describe(value)}, {', '.join(map(describe, sources))}")
+        shape = tuple(v.type.shape[a] if a is not None else
+                      (int(v.data) if isinstance(v, Constant) else None)
+                      for v, a in zip(sources, self.axes))
+        return Apply(self, [value, *sources], [TensorType(value.dtype, shape)()])
 
     def perform(self, node, inputs):
-        value, *arrays = inputs
-        out = np.empty(tuple(arrays[k].shape[a] if k is not None else a
-                             for k, a in self.lengths), node.outputs[0].type.numpy_dtype)
+        value, *sources = inputs
+        out = np.empty(tuple(v.shape[a] if a is not None else int(v)
+                             for v, a in zip(sources, self.axes)),
+                       node.outputs[0].type.numpy_dtype)
         out[...] = value
         return [out]
 
     def direct_perform(self, node):
-        """perform written out for this shape: zeros() for a constant zero value."""
-        value = node.inputs[0]
+        """perform written out for this shape: zeros() for a constant zero value, constant
+        lengths written in."""
+        value, *sources = node.inputs
         zeros = isinstance(value, Constant) and not np.any(value.data)
-        return _written_alloc(self.lengths, len(node.inputs) - 1, zeros,
-                              node.outputs[0].type.numpy_dtype)
+        lengths = tuple(a if a is not None or not isinstance(v, Constant) else -int(v.data) - 1
+                        for v, a in zip(sources, self.axes))
+        return _written_alloc(lengths, zeros, node.outputs[0].type.numpy_dtype)
 
     def grad(self, inputs, output_grads):
-        (value, *arrays), (gz,) = inputs, output_grads
-        return [unbroadcast(gz, value)] + [disconnected(v) for v in arrays]
+        (value, *sources), (gz,) = inputs, output_grads
+        return [unbroadcast(gz, value)] + [disconnected(v) for v in sources]
 
 
 @functools.lru_cache(maxsize=64)
-def _written_alloc(lengths, n_arrays, zeros, dtype):
-    """direct(value, *arrays) for AllocFromShapes: the shape tuple written out, one call."""
-    names = [f"x{k}" for k in range(n_arrays)]
-    shape = ", ".join(f"x{k}.shape[{a}]" if k is not None else str(a) for k, a in lengths)
+def _written_alloc(lengths, zeros, dtype):
+    """direct(value, *sources) for AllocFromShapes: the shape tuple written out, one call.
+    `lengths` holds per axis the axis read (>= 0), None (the source is the length) or -n - 1
+    (the constant length n)."""
+    names = [f"x{k}" for k in range(len(lengths))]
+    shape = ", ".join(f"{name}.shape[{a}]" if a is not None and a >= 0 else
+                      (f"int({name})" if a is None else str(-a - 1))
+                      for name, a in zip(names, lengths))
     shape = f"({shape}{',' if len(lengths) == 1 else ''})"
     lines = [f"def direct(value, {', '.join(names)}):"]
     if zeros:
@@ -241,23 +246,16 @@ def _read_length(length):
 
 @rewrite("fusion", Pat(Alloc, rest="inputs", name="old"), tags=("shape",))
 def alloc_of_read_lengths(inputs, old):
-    """alloc(v, size(x, 1), size(y, 1)) -> alloc_from_shapes(v, x, y): one node, not one per
-    length and one to allocate, for a one-element v (it fits any shape, as Alloc's own fast
-    path says). Runs after 'specialize', once each length reads the deepest array it can."""
+    """alloc(v, size(x, 1), y.shape[0], n) -> alloc_from_shapes(v, x, y, n, axes=(1, 0, None)):
+    one node, not one per length read and one to allocate, for a one-element v (it fits any
+    shape, as Alloc's own fast path says). Runs after 'specialize', once each length reads the
+    deepest array it can."""
     value, *lengths = inputs
     if value.ndim != len(lengths) or any(n != 1 for n in value.type.shape):
         return None
-    arrays, spec = [], []
-    for length in lengths:
-        if isinstance(length, Constant) and length.data.ndim == 0:
-            spec.append((None, int(length.data)))
-            continue
-        read = _read_length(length)
-        if read is None:
-            return None
-        if read[0] not in arrays:
-            arrays.append(read[0])
-        spec.append((arrays.index(read[0]), read[1]))
-    if not arrays:
+    reads = [_read_length(length) for length in lengths]
+    if all(read is None for read in reads):
         return None
-    return fits(AllocFromShapes(tuple(spec))(value, *arrays), old)
+    sources = [read[0] if read else length for read, length in zip(reads, lengths)]
+    axes = tuple(read[1] if read else None for read in reads)
+    return fits(AllocFromShapes(axes)(value, *sources), old)

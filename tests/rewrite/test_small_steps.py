@@ -121,13 +121,15 @@ def test_the_sgn_gradient_of_w1_is_one_alloc_reading_its_lengths():
 
 
 @pytest.mark.parametrize("value", [0.0, 2.5])
-def test_an_alloc_of_read_and_constant_lengths(value):
-    x, y = T.dmatrix("x"), T.dvector("y")
-    out = T.alloc(value, x.shape[1], 4, y.shape[0])
-    f = _agree([x, y], [out], [np.ones((2, 3)), np.ones(5)])
+def test_an_alloc_of_read_constant_and_given_lengths(value):
+    x, y, n = T.dmatrix("x"), T.dvector("y"), T.lscalar("n")
+    out = T.alloc(value, x.shape[1], 4, y.shape[0], n)
+    f = _agree([x, y, n], [out], [np.ones((2, 3)), np.ones(5), 2])
     assert _fired(f, "alloc_of_read_lengths") == 1
-    result = f(np.ones((2, 3)), np.ones(5))[0]
-    assert result.shape == (3, 4, 5) and (result == value).all()
+    (node,) = [node for node in f.fgraph.toposort() if isinstance(node.op, AllocFromShapes)]
+    assert node.op.axes == (1, None, 0, None)
+    result = f(np.ones((2, 3)), np.ones(5), 6)[0]
+    assert result.shape == (3, 4, 5, 6) and (result == value).all()
 
 
 def test_an_alloc_of_a_value_that_may_broadcast_is_left_alone():
@@ -138,7 +140,7 @@ def test_an_alloc_of_a_value_that_may_broadcast_is_left_alone():
 
 def test_alloc_from_shapes_gradient_matches_finite_differences():
     def filled(value, x):
-        return AllocFromShapes(((0, 1), (None, 2)))(value.dimshuffle("x", "x"), x) * x[0, 0]
+        return AllocFromShapes((1, None))(value.dimshuffle("x", "x"), x, 2) * x[0, 0]
     verify_grad(filled, [np.array(0.7), np.random.default_rng(4).random((3, 4))])
 
 
