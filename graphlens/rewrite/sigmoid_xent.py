@@ -20,7 +20,7 @@ from collections import Counter
 
 from graphlens.rewrite.pattern import Pat, fits, is_constant_equal, rewrite
 from graphlens.rewrite.products import Product, build, collect, factor_key, is_negation
-from graphlens.tensor.math import Add, Neg, Sub, add, sub
+from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv, add, sub
 from graphlens.tensor.nnet import Sigmoid, Softplus, sigmoid_binary_crossentropy
 
 STABLE = ("stability",)
@@ -111,6 +111,22 @@ def sigmoid_binary_crossentropy_of_scores(old):
     return None
 
 
+def _near_sigmoid(term, budget=8):
+    """True when a sigmoid is among the first `budget` nodes of `term` read through *, / and
+    unary minus (where collect() would find it as a factor)."""
+    stack = [term]
+    while stack and budget:
+        node = stack.pop().owner
+        if node is None:
+            continue
+        if isinstance(node.op, Sigmoid):
+            return True
+        if isinstance(node.op, (Mul, TrueDiv, Neg)):
+            budget -= 1
+            stack.extend(node.inputs)
+    return False
+
+
 def _sigmoid_factors(product):
     """[(index, z)] of the factors sigmoid(z) among the product's numerator."""
     return [(i, f.owner.inputs[0]) for i, f in enumerate(product.num)
@@ -150,8 +166,8 @@ def sigmoid_pair_common_factors(old):
     once, not once per term. The same values up to rounding, and the same relative precision:
     at t = 1 the first product is exactly 0 and the result is -sigmoid(-z) * r."""
     terms = _signed_terms(old)
-    if len(terms) < 2:
-        return None
+    if len(terms) < 2 or sum(1 for _, term in terms if _near_sigmoid(term)) < 2:
+        return None         # most sums: decided without reading their terms as products
     products = []
     for sign, term in terms:
         product = collect(term)
