@@ -16,7 +16,7 @@ from graphlens.errors import ShapeError, describe, where
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
-from graphlens.graph.types import upcast
+from graphlens.graph.types import is_discrete, upcast
 from graphlens.rewrite.pattern import Const, Pat, Var, constant_value, fits, rewrite
 from graphlens.tensor.blas import Dot, dot
 from graphlens.tensor.basic import cast
@@ -203,7 +203,11 @@ class SumMean(Reduce):
             raise ShapeError(f"{self.label}: axes of {describe(x)} that include the averaged "
                              f"ones, got {self.axis} and {self.averaged}")
         shape = tuple(d for i, d in enumerate(x.type.shape) if i not in self.axis)
-        return Apply(self, [x], [TensorType(x.dtype, shape)()])
+        return Apply(self, [x], [TensorType(self.output_dtype(x.dtype), shape)()])
+
+    def output_dtype(self, dtype):
+        # Integers average in float64, as Mean's do (and are summed in it).
+        return "float64" if is_discrete(dtype) else dtype
 
     def reduce(self, x, axis, dtype):
         count = math.prod(x.shape[a] for a in self.averaged)

@@ -180,3 +180,10 @@ def test_a_pair_with_different_factors_is_left_alone():
     f = _agree([z, t, a], [(1 - t) * T.nnet.sigmoid(z) * a - t * T.nnet.sigmoid(-z) * 2.0],
                [np.linspace(-3, 3, 5), np.linspace(0, 1, 5), np.arange(5.0)])
     assert _fired(f, "sigmoid_pair_common_factors") == 0
+
+
+def test_sum_mean_of_integers_averages_in_float64_as_mean_does():
+    x = T.imatrix("x")
+    f = function([x], SumMean((0, 1), (0,))(x))
+    result = f(np.arange(6, dtype="int32").reshape(2, 3))
+    assert result.dtype == np.float64 and result == 7.5
