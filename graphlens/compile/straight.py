@@ -192,9 +192,10 @@ def _inline(perform, node, arguments, k, namespace):
             and type(op).perform is Elemwise.perform and same_dtypes(node) \
             and sum(any(n != 1 for n in v.type.shape) for v in node.inputs) <= 1:
         namespace[f"u{k}"] = compute
-        if node.outputs[0].ndim:
-            # Arrays of rank >= 1 in, of the output's dtype: the ufunc returns an array of
-            # that dtype, so the direct function's asarray has nothing to do.
+        if node.outputs[0].ndim and dtype.kind in "fc":
+            # Float arrays of rank >= 1 in, of the output's dtype: the ufunc returns an array
+            # of that dtype, so the direct function's asarray has nothing to do. (Not so for
+            # every dtype: the square of a bool array is int8.)
             return f"u{k}({arguments})"
         namespace[f"t{k}"] = dtype          # a ufunc of 0-d arrays returns a numpy scalar
         return f"asarray(u{k}({arguments}), t{k})"
