@@ -168,7 +168,10 @@ class AllocFromShapes(Op):
     lengths and the alloc), each a call, where numpy's zeros_like is one. `value` is one element
     (declared of length 1 on every axis), so it fits any shape.
 
-    >>> AllocFromShapes((1, None))(T.constant([[0.0]]), x, 3)     # doctest: +SKIP
+    >>> AllocFromShapes((1, None))(T.constant([[0.0]]), x, 2).eval({x: np.ones((4, 3))})
+    array([[0., 0.],
+           [0., 0.],
+           [0., 0.]])
     """
 
     axes: tuple
