@@ -187,3 +187,19 @@ def test_sum_mean_of_integers_averages_in_float64_as_mean_does():
     f = function([x], SumMean((0, 1), (0,))(x))
     result = f(np.arange(6, dtype="int32").reshape(2, 3))
     assert result.dtype == np.float64 and result == 7.5
+
+
+@pytest.mark.parametrize("transpose_a, transpose_b", [(False, False), (True, False),
+                                                      (False, True), (True, True)])
+def test_a_length_of_a_transposing_product_reads_the_right_operand_axis(transpose_a,
+                                                                        transpose_b):
+    from graphlens.rewrite.specialize import Dot22
+    from graphlens.tensor.reduce import AxisSize
+    a, b = T.dmatrix("a"), T.dmatrix("b")
+    product = Dot22(transpose_a, transpose_b)(a, b)
+    rows, columns = (T.cast(AxisSize((axis,))(product), "float64") * 1.0 for axis in (0, 1))
+    shape_a = (3, 2) if transpose_a else (2, 3)
+    shape_b = (4, 3) if transpose_b else (3, 4)
+    f = _agree([a, b], [rows, columns], [np.ones(shape_a), np.ones(shape_b)])
+    assert _fired(f, "size_through_product") == 2 and "Dot22" not in _ops(f)
+    assert [float(v) for v in f(np.ones(shape_a), np.ones(shape_b))] == [2.0, 4.0]
