@@ -8,6 +8,9 @@ the hand-written numpy step, in the same process and interleaved.
 Each node's `perform` is timed (mean µs per step); the numpy step is timed in three parts
 (forward, cross-entropy with its gradient, backward with the updates). Small nodes cost more
 here than run alone: the matrix products between them evict the interpreter's working set.
+The timed program runs every node through `perform` and a timing wrapper; a real call runs the
+straight-line code (compile/straight.py), where small nodes are direct calls or inline
+expressions, so the sum of the nodes here is more than a call costs (compare `bench/run.py`).
 """
 
 from __future__ import annotations

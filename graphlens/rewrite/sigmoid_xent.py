@@ -5,14 +5,23 @@
 reaches this phase as `t * softplus(-z) + (1 - t) * softplus(z)` (the rules of `stabilize.py`
 rewrote each log). The rule here reads that sum and makes it one
 `sigmoid_binary_crossentropy(z, t)`.
+
+Its gradient, as `grad` builds it from the user's formula and the stabilizing rules leave it,
+is `(1 - t) * sigmoid(z) / n + -(t * sigmoid(-z) / n)`: each term divided and the second negated
+on its own. `sigmoid_pair_common_factors` writes it `((1 - t) * sigmoid(z) - t * sigmoid(-z)) / n`,
+three passes over the batch fewer. (Not `(sigmoid(z) - t) / n`, the form a person derives by
+hand: at t = 1, z = 40 that is 1 - 1 = 0, where the gradient is -sigmoid(-40), and the stable
+gradients keep such values to the last bit.)
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from graphlens.rewrite.pattern import Pat, fits, is_constant_equal, rewrite
-from graphlens.rewrite.products import collect, factor_key, is_negation
-from graphlens.tensor.math import Add, Neg, Sub, add
-from graphlens.tensor.nnet import Softplus, sigmoid_binary_crossentropy
+from graphlens.rewrite.products import Product, build, collect, factor_key, is_negation
+from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv, add, sub
+from graphlens.tensor.nnet import Sigmoid, Softplus, sigmoid_binary_crossentropy
 
 STABLE = ("stability",)
 SUM_OPS = (Add, Sub, Neg)
@@ -99,4 +108,89 @@ def sigmoid_binary_crossentropy_of_scores(old):
                 others = [term if sign > 0 else -term
                           for k, (sign, term) in enumerate(terms) if k not in (i, j)]
                 return fits(add(fused, *others), old)
+    return None
+
+
+def _near_sigmoid(term, budget=8):
+    """True when a sigmoid is among the first `budget` nodes of `term` read through *, / and
+    unary minus (where collect() would find it as a factor)."""
+    stack = [term]
+    while stack and budget:
+        node = stack.pop().owner
+        if node is None:
+            continue
+        if isinstance(node.op, Sigmoid):
+            return True
+        if isinstance(node.op, (Mul, TrueDiv, Neg)):
+            budget -= 1
+            stack.extend(node.inputs)
+    return False
+
+
+def _sigmoid_factors(product):
+    """[(index, z)] of the factors sigmoid(z) among the product's numerator."""
+    return [(i, f.owner.inputs[0]) for i, f in enumerate(product.num)
+            if f.owner is not None and isinstance(f.owner.op, Sigmoid)]
+
+
+def _rest_key(product, dropped):
+    """What is left of `product` without the numerator factors at `dropped`, as a key."""
+    return (Counter(factor_key(f) for i, f in enumerate(product.num) if i not in dropped),
+            Counter(factor_key(f) for f in product.den),
+            Counter(factor_key(f) for f in product.shapes))
+
+
+def _pair(first, second):
+    """((sigmoid, coefficient), (sigmoid, coefficient)) positions in the numerators when `first`
+    is sign * (1 - t) * sigmoid(z) * rest and `second` is -sign * t * sigmoid(-z) * rest, else
+    None."""
+    for i, z in _sigmoid_factors(first):
+        for k, coefficient in enumerate(first.num):
+            t = _one_minus(coefficient) if k != i else None
+            if t is None:
+                continue
+            for j, u in _sigmoid_factors(second):
+                if not is_negation(z, u):
+                    continue
+                for m, factor in enumerate(second.num):
+                    if m != j and factor_key(factor) == factor_key(t) \
+                            and _rest_key(first, (i, k)) == _rest_key(second, (j, m)):
+                        return (i, k), (j, m)
+    return None
+
+
+@rewrite("specialize", Pat(SUM_OPS, name="old"), tags=STABLE)
+def sigmoid_pair_common_factors(old):
+    """(1 - t) * sigmoid(z) * r - t * sigmoid(-z) * r -> ((1 - t) * sigmoid(z) - t * sigmoid(-z))
+    * r: the gradient of a binary cross-entropy (r is g / n) with its common factors applied
+    once, not once per term. The same values up to rounding, and the same relative precision:
+    at t = 1 the first product is exactly 0 and the result is -sigmoid(-z) * r."""
+    terms = _signed_terms(old)
+    if len(terms) < 2 or sum(1 for _, term in terms if _near_sigmoid(term)) < 2:
+        return None         # most sums: decided without reading their terms as products
+    products = []
+    for sign, term in terms:
+        product = collect(term)
+        products.append((sign * product.sign, term, product))
+    for a, (sign_a, term_a, first) in enumerate(products):
+        if not _sigmoid_factors(first):
+            continue
+        for b, (sign_b, term_b, second) in enumerate(products):
+            if b == a or sign_b != -sign_a or not _sigmoid_factors(second):
+                continue
+            found = _pair(first, second)
+            if found is None:
+                continue
+            (i, k), (j, m) = found
+            num = [f for n, f in enumerate(first.num) if n not in (i, k)]
+            if not (num or first.den):
+                return None     # nothing in common: already the pair this rule writes
+            pair = sub(first.num[k] * first.num[i], second.num[m] * second.num[j])
+            merged = build(Product(1, num + [pair], list(first.den), list(first.shapes)),
+                           term_a)
+            if merged is None:
+                return None
+            others = [term if sign > 0 else -term
+                      for n, (sign, term) in enumerate(terms) if n not in (a, b)]
+            return fits(add(merged if sign_a > 0 else -merged, *others), old)
     return None

@@ -109,10 +109,11 @@ class Elemwise(Op):
         return ufunc_kernel(self.nfunc)
 
     def direct_perform(self, node):
-        """On scalars (rank 0) or of one input, where nothing can broadcast: the numpy function
-        and the cast to the output's dtype, without perform's broadcast check."""
-        if type(self).perform is not Elemwise.perform or (
-                len(node.inputs) > 1 and any(v.ndim for v in node.inputs)):
+        """Where nothing can broadcast undeclared: on scalars (rank 0), of one input, or when
+        every input but one is declared of length 1 on every axis (p > 0.5, x * 2.0): the
+        numpy function and the cast to the output's dtype, without perform's broadcast check."""
+        shaped = [v for v in node.inputs if any(length != 1 for length in v.type.shape)]
+        if type(self).perform is not Elemwise.perform or len(shaped) > 1:
             return None
         compute = self.numpy_function(node)
         dtype = node.outputs[0].type.numpy_dtype

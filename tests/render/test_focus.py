@@ -143,9 +143,9 @@ def test_the_focused_sgn_route_is_exactly_the_path_with_the_blocking_sgn_marked(
     assert re.search(rf"the gradient of {re.escape(cost_text)} dies before W1: blocked by sgn "
                      rf"at \S+:\d+", text)
     # The gradient graph's dead start, dashed red: zeros_like(h) (Second) before the rewrites;
-    # after them X.T @ zeros is alloc(0, size(X, 1), size(h, 1)) (dot_of_zeros), whose start
-    # reading X without the cost is size(X, 1).
-    for prefix, start in (("b_n", "Second"), ("a_n", "AxisSize{axis=1}")):
+    # after them X.T @ zeros is zeros of (X.shape[1], W1.shape[1]) (dot_of_zeros), one
+    # AllocFromShapes reading both arrays' lengths (alloc_of_read_lengths): the start.
+    for prefix, start in (("b_n", "Second"), ("a_n", "AllocFromShapes{axes=(1, 1)}")):
         dead = [_first_line(attrs) for attrs in _drawn(text, prefix).values()
                 if 'style="rounded,dashed,filled"' in attrs and f'color="{RED}"' in attrs]
         assert dead == [start], (prefix, dead)
