@@ -255,8 +255,19 @@ def creation_frame():
         sys._getframe(1), _is_graphlens_file, _GRAPHLENS_CODE)
 
 
+def user_frame(frame):
+    """The innermost frame from `frame` outwards that is not graphlens's, or None: what
+    `creation_frame` finds, walked from a given frame (Op.__call__ walks once per node).
+
+    >>> user_frame(sys._getframe()) is sys._getframe()      # called from the user's code
+    True
+    """
+    return _innermost_user_frame(frame, _is_graphlens_file, _GRAPHLENS_CODE)
+
+
 # The user's frame of a bulk build in progress on this thread (see `BulkBuild`), or None.
-_BULK = threading.local()
+# Op.__call__ sets it for the make_node it runs (graph/op.py).
+_BULK = BULK = threading.local()
 
 
 class BulkBuild:

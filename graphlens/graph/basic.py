@@ -23,6 +23,9 @@ from graphlens.graph.scopes import tag_at
 class Variable:
     """A symbolic value of a `type`: a graph input (`owner` None) or output `index` of an Apply."""
 
+    __slots__ = ("type", "owner", "index", "name", "creation_site", "scope", "_tag",
+                 "__dict__", "__weakref__")
+
     def __init__(self, type, owner=None, index=None, name=None, creation_site_=None):
         self.type = type
         self.owner = owner
@@ -43,6 +46,20 @@ class Variable:
         if config.warn_float64 != "ignore" and getattr(type, "dtype", None) == "float64" \
                 and not isinstance(self, Constant):
             _float64_made()
+
+    def __getstate__(self):
+        # Slots and the optional __dict__ as one dict (Python 3.10's pickle knows no slots
+        # without __getstate__); a slot never set is left out.
+        state = dict(self.__dict__)
+        for name in _slot_names(type(self)):
+            value = getattr(self, name, _UNSET)
+            if value is not _UNSET:
+                state[name] = value
+        return state
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def clone(self):
         """A new variable of the same type, name, creation site and scope, with no owner."""
@@ -70,6 +87,22 @@ class Variable:
         if self.owner is not None:
             return f"{self.owner.op.label}.out"
         return f"<{self.type}>"
+
+
+_UNSET = object()
+
+
+def _slot_names(cls) -> tuple:
+    """The data slots of `cls` and its bases (not __dict__ or __weakref__)."""
+    names = _SLOT_NAMES.get(cls)
+    if names is None:
+        names = _SLOT_NAMES[cls] = tuple(
+            name for klass in cls.__mro__ for name in klass.__dict__.get("__slots__", ())
+            if name not in ("__dict__", "__weakref__"))
+    return names
+
+
+_SLOT_NAMES = {}
 
 
 class Tag:
@@ -126,6 +159,8 @@ def _checked(variable, value):
 class Constant(Variable):
     """A variable with a fixed value `data`, a numpy array of the type's dtype."""
 
+    __slots__ = ("data",)
+
     def __init__(self, type, data, name=None, creation_site_=None):
         super().__init__(type, None, None, name, creation_site_)
         self.data = data
@@ -157,6 +192,8 @@ class Constant(Variable):
 class Apply:
     """One application of an `op` to `inputs`, producing `outputs` (whose owner is this node)."""
 
+    __slots__ = ("op", "inputs", "outputs", "__dict__", "__weakref__")
+
     def __init__(self, op, inputs, outputs):
         self.op = op
         self.inputs = list(inputs)
@@ -164,6 +201,13 @@ class Apply:
         for index, output in enumerate(self.outputs):
             output.owner = self
             output.index = index
+
+    def __getstate__(self):
+        return {"op": self.op, "inputs": self.inputs, "outputs": self.outputs, **self.__dict__}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def out(self):

@@ -21,6 +21,8 @@ import graphlens.tensor as T
 class TensorVariable(Variable):
     """A symbolic tensor: `x = T.dmatrix('x'); (x * 2).sum(axis=1)`."""
 
+    __slots__ = ()
+
     @property
     def dtype(self) -> str:
         """The dtype, like numpy's: 'float64'."""
@@ -288,6 +290,8 @@ TensorType.variable_class = TensorVariable
 
 class TensorConstant(Constant, TensorVariable):
     """A constant tensor. `weak` marks a Python number, whose dtype yields to arrays' dtypes."""
+
+    __slots__ = ("weak",)
 
     def __init__(self, type, data, name=None, creation_site_=None, weak=False):
         super().__init__(type, data, name, creation_site_)
