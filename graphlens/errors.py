@@ -265,8 +265,9 @@ def user_frame(frame):
     return _innermost_user_frame(frame, _is_graphlens_file, _GRAPHLENS_CODE)
 
 
-# The user's frame of a bulk build in progress on this thread (see `BulkBuild`), or None.
-# Op.__call__ sets it for the make_node it runs (graph/op.py).
+# On this thread: `frame`, the user's frame of a bulk build in progress (see `BulkBuild`), or
+# None; `made`, while Op.__call__ runs a make_node from the user's code, the (creation site,
+# scope tag) every variable it makes shares (graph/op.py), else None.
 _BULK = BULK = threading.local()
 
 
@@ -288,12 +289,15 @@ class BulkBuild:
         self.previous = None
 
     def __enter__(self):
-        self.previous = getattr(_BULK, "frame", None)
+        # A bulk build changes the scope as it goes (grad's backward tags): the site and scope
+        # of the op call around it, if any, no longer hold for what it makes.
+        self.previous = (getattr(_BULK, "frame", None), getattr(_BULK, "made", None))
         _BULK.frame = self.frame
+        _BULK.made = None
         return self
 
     def __exit__(self, *exc):
-        _BULK.frame = self.previous
+        _BULK.frame, _BULK.made = self.previous
         return False
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from graphlens.errors import describe, short_path  # noqa: F401
 # The user's line that built a variable: errors.py walks the stack the same way for messages.
 from graphlens.errors import creation_frame, creation_site  # noqa: F401
-from graphlens.errors import GraphlensTypeError, GraphlensWarning, with_user_line
+from graphlens.errors import BULK, GraphlensTypeError, GraphlensWarning, with_user_line
 from graphlens.config import config
 from graphlens.graph.scopes import tag_at
 
@@ -34,6 +34,9 @@ class Variable:
         if creation_site_ is not None:
             self.creation_site = creation_site_
             self.scope = tag_at(None)
+        elif (made := getattr(BULK, "made", None)) is not None:
+            # Made by an op call from the user's code: its site and scope, found once.
+            self.creation_site, self.scope = made
         else:
             # One stack walk gives both the user's line and the scope (graph/scopes.py).
             frame = creation_frame()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from graphlens.config import config
 from graphlens.errors import BULK, is_graphlens_code, user_frame
+from graphlens.graph.scopes import tag_at
 from graphlens.graph.test_value import compute_test_values
 
 
@@ -95,11 +96,14 @@ class Op:
             # The user's line is found once per call, not by a stack walk per variable that
             # make_node makes (a constant and an output for `y + 1.0`: issue #23). Only
             # graphlens's own make_node runs meanwhile, so a walk would find this frame.
-            bulk.frame = user_frame(sys._getframe(1))
+            frame = bulk.frame = user_frame(sys._getframe(1))
+            if frame is not None:
+                # Every variable made shares one site tuple and scope (Variable.__init__).
+                bulk.made = ((frame.f_code.co_filename, frame.f_lineno), tag_at(frame))
             try:
                 node = self.make_node(*inputs)
             finally:
-                bulk.frame = None
+                bulk.frame = bulk.made = None
         else:
             node = self.make_node(*inputs)
         # The one cost of test values when they are off: reading the flag.

@@ -8,6 +8,7 @@ float32 and `bvector + 1` int8: docs/upcasting.md has the rules and the table.
 from __future__ import annotations
 
 import functools
+import struct
 
 import numpy as np
 
@@ -65,11 +66,17 @@ def autocast_float(value: float, float_x: str) -> str:
     """
     if float_x != "float64":
         return float_x
-    # Compared as Python floats: numpy would compare a float32 with a Python float in float32.
-    # NaN is never equal to itself, so it is float64, as in Theano.
-    with np.errstate(over="ignore"):
-        exact = float(np.float32(value)) == value
+    # Rounded to float32 as C (and numpy) round, compared as Python floats: numpy would compare
+    # a float32 with a Python float in float32. Beyond float32's range `pack` refuses (numpy
+    # gives inf), and NaN is never equal to itself: both are float64, as in Theano.
+    try:
+        exact = _FLOAT32.unpack(_FLOAT32.pack(value))[0] == value
+    except OverflowError:
+        exact = False
     return "float32" if exact else "float64"
+
+
+_FLOAT32 = struct.Struct("f")
 
 
 def autocast_int(value: int) -> str:

@@ -18,7 +18,8 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType, tensor_type
-from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
+from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
+                                       constant, retyped_data)
 # reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
 import graphlens.tensor as T
 
@@ -82,18 +83,25 @@ class Elemwise(Op):
             wanted = self.nin if self.nin != -1 else "at least 1"
             raise GraphlensTypeError(f"{self.label} at {call_site()} takes {wanted} inputs, got "
                                      f"{len(inputs)}")
-        variables = [as_tensor_variable(x) for x in inputs]
+        variables = [x if isinstance(x, TensorVariable) else as_tensor_variable(x)
+                     for x in inputs]
         common = common_dtype(variables)
         if DTYPE_KINDS[common] not in self.kinds:
             detail = ", ".join(describe(v) for v in variables)
             raise GraphlensTypeError(f"{self.label} at {call_site()} is not defined for {common} "
                                      f"inputs ({detail}){self.dtype_hint}")
-        variables = [_adapt_weak(v, common) for v in variables]
-        ndim = max(v.ndim for v in variables)
-        variables = [pad_left(v, ndim) for v in variables]
-        shape = broadcast_shapes(self, variables)
-        out = tensor_type(self.output_dtype(common), shape)()
-        return Apply(self, variables, [out])
+        # A literal made just now (`v is not x`) is retyped in place; one the user made is not.
+        variables = [_adapt_weak(v, common, v is not x) for v, x in zip(variables, inputs)]
+        ndims = [len(v.type.shape) for v in variables]
+        ndim = max(ndims)
+        if ndim:
+            if min(ndims) != ndim:
+                variables = [pad_left(v, ndim) for v in variables]
+            shape = broadcast_shapes(self, variables)
+        else:
+            shape = ()
+        out_type = tensor_type(self.output_dtype(common), shape)
+        return Apply(self, variables, [out_type.variable_class(out_type)])
 
     def impl(self, *arrays):
         """The numpy computation; `nfunc` unless an op overrides it."""
@@ -165,17 +173,25 @@ def common_dtype(variables) -> str:
     float32 constant, so float32; `bvector + 300`: 300 is int16, so int16): see
     docs/upcasting.md.
     """
-    return upcast(*[v.dtype for v in variables])
+    dtypes = [v.type.dtype for v in variables]
+    first = dtypes[0]
+    for dtype in dtypes:
+        if dtype != first:
+            return upcast(*dtypes)
+    return first
 
 
-def _adapt_weak(var, dtype):
-    if isinstance(var, TensorConstant) and var.weak and var.dtype != dtype:
-        # The same literal on the same user line: its site and scope are the literal's, so no
-        # second walk of the stack (one per `x + 1.0` in a user's build loop, issue #23).
-        data = var.data.astype(dtype)
-        data.setflags(write=False)
-        adapted = TensorConstant(tensor_type(data.dtype, data.shape), data, var.name,
-                                 var.creation_site)
+def _adapt_weak(var, dtype, fresh=False):
+    """`var` as a constant of `dtype` when it is a weak literal of another dtype, no longer
+    weak; a literal made by this make_node (`fresh`) is changed itself, else it is copied."""
+    if isinstance(var, TensorConstant) and var.weak and var.type.dtype != dtype:
+        # The literal's data cast once and shared (tensor/variable.py), and its site and scope
+        # kept: no second constant nor walk of the stack per `x + 1.0` (issue #23).
+        data, type_ = retyped_data(var.data, dtype)
+        if fresh:
+            var.type, var.data, var.weak = type_, data, False
+            return var
+        adapted = TensorConstant(type_, data, var.name, var.creation_site)
         adapted.scope = var.scope
         return adapted
     return var
