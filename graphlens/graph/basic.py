@@ -66,8 +66,16 @@ class Variable:
 
     def clone(self):
         """A new variable of the same type, name, creation site and scope, with no owner."""
-        copy = type(self)(self.type, None, None, self.name, self.creation_site)
-        copy.scope = self.scope
+        cls = type(self)
+        if cls.__init__ is not Variable.__init__:
+            copy = cls(self.type, None, None, self.name, self.creation_site)
+            copy.scope = self.scope
+            return copy
+        # Variable's own __init__ would only fill these slots (compiling clones every variable
+        # of a graph) and check warn_float64, already checked when this one was made.
+        copy = _new_object(cls)
+        copy.type, copy.owner, copy.index = self.type, None, None
+        copy.name, copy.creation_site, copy.scope = self.name, self.creation_site, self.scope
         return copy
 
     @property
@@ -93,6 +101,7 @@ class Variable:
 
 
 _UNSET = object()
+_new_object = object.__new__
 
 
 def _slot_names(cls) -> tuple:
@@ -238,30 +247,27 @@ def toposort(outputs) -> list[Apply]:
     ['Exp', 'Add']
     """
     order = []
-    done = set()
+    seen = set()
     for output in _as_list(outputs):
         root = output.owner
-        if root is None or root in done:
+        if root is None or root in seen:
             continue
-        # A node is expanded once (its unfinished input owners pushed, first input on top) and
-        # emitted when it comes back to the top of the stack with all of them done.
-        stack = [root]
-        expanded = set()
+        # Depth first, inputs in order: each stack entry is a node and the iterator over its
+        # inputs; a node is emitted when its iterator runs out (all its input owners emitted).
+        # A graph has no cycles, so a node is marked when first reached.
+        seen.add(root)
+        stack = [(root, iter(root.inputs))]
         while stack:
-            node = stack[-1]
-            if node in done:
-                stack.pop()
-                continue
-            if node in expanded:
-                stack.pop()
-                done.add(node)
-                order.append(node)
-                continue
-            expanded.add(node)
-            for var in reversed(node.inputs):
+            node, inputs = stack[-1]
+            for var in inputs:
                 owner = var.owner
-                if owner is not None and owner not in done:
-                    stack.append(owner)
+                if owner is not None and owner not in seen:
+                    seen.add(owner)
+                    stack.append((owner, iter(owner.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     return order
 
 
@@ -282,8 +288,27 @@ def ancestors(outputs) -> list[Variable]:
 
 
 def graph_inputs(outputs) -> list[Variable]:
-    """The variables without an owner that `outputs` depend on (inputs, shared, constants)."""
-    return [var for var in ancestors(outputs) if var.owner is None]
+    """The variables without an owner that `outputs` depend on (inputs, shared, constants), in
+    the order `ancestors` meets them.
+
+    >>> x = T.dscalar('x'); graph_inputs([T.exp(x) + 1])      # doctest: +SKIP
+    [x, 1]
+    """
+    # Walked by nodes, each expanded once (a variable walk would also visit every output): a
+    # node's inputs are all met before anything pushed under it, so the order is ancestors'.
+    nodes, roots, result = set(), set(), []
+    stack = list(reversed(_as_list(outputs)))
+    while stack:
+        var = stack.pop()
+        owner = var.owner
+        if owner is None:
+            if var not in roots:
+                roots.add(var)
+                result.append(var)
+        elif owner not in nodes:
+            nodes.add(owner)
+            stack.extend(reversed(owner.inputs))
+    return result
 
 
 def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict]:
@@ -294,19 +319,31 @@ def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict
     `order`, when the caller has it, is `toposort(outputs)` (not walked again).
     """
     memo = dict(replace or {})
+    get = memo.get
     for node in toposort(outputs) if order is None else order:
-        if node.outputs[0] in memo:
+        outputs_ = node.outputs
+        if outputs_[0] in memo:
             continue
-        new_node = _rebuild(node, [memo.get(var, var) for var in node.inputs])
-        for old, new in zip(node.outputs, new_node.outputs):
-            memo[old] = new
+        inputs = node.inputs
+        new_inputs = [get(var, var) for var in inputs]
+        for new, old in zip(new_inputs, inputs):
+            if new is not old and new.type is not old.type and new.type != old.type:
+                new_node = _rebuild(node, new_inputs)
+                break
+        else:
+            # The same types: the same op on the new inputs, outputs cloned (the common case).
+            new_node = Apply(node.op, new_inputs, [out.clone() for out in outputs_])
+        if len(outputs_) == 1:
+            memo[outputs_[0]] = new_node.outputs[0]
+        else:
+            for old, new in zip(outputs_, new_node.outputs):
+                memo[old] = new
     return [memo.get(var, var) for var in _as_list(outputs)], memo
 
 
 def _rebuild(node, new_inputs):
-    """Node on new inputs: a plain clone when the types are the same, else the op's make_node."""
-    if all(new is old or new.type == old.type for new, old in zip(new_inputs, node.inputs)):
-        return node.clone_with_new_inputs(new_inputs)
+    """Node on new inputs of other types: the op's make_node, the outputs keeping their names,
+    sites and scopes."""
     rebuilt = node.op.make_node(*new_inputs)
     for old, new in zip(node.outputs, rebuilt.outputs):
         new.name = old.name
