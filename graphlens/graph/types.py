@@ -47,6 +47,20 @@ def upcast(*dtypes: str) -> str:
     return _upcast(tuple(str(d) for d in dtypes))
 
 
+def upcast_names(dtypes: list) -> str:
+    """`upcast` of a list of dtype names (str), as graph builders have them: without a
+    conversion per name, and the common case of one dtype without a look-up.
+
+    >>> upcast_names(['float32', 'float32']), upcast_names(['int8', 'float32'])
+    ('float32', 'float32')
+    """
+    first = dtypes[0]
+    for dtype in dtypes:
+        if dtype != first:
+            return _upcast(tuple(dtypes))
+    return first
+
+
 @functools.lru_cache(maxsize=4096)
 def _upcast(dtypes):
     return str(np.result_type(*[np.dtype(d) for d in dtypes]))

@@ -15,7 +15,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
-from graphlens.graph.types import ALL_DTYPES, upcast
+from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
@@ -83,16 +83,27 @@ class Elemwise(Op):
             wanted = self.nin if self.nin != -1 else "at least 1"
             raise GraphlensTypeError(f"{self.label} at {call_site()} takes {wanted} inputs, got "
                                      f"{len(inputs)}")
-        variables = [x if isinstance(x, TensorVariable) else as_tensor_variable(x)
-                     for x in inputs]
-        common = common_dtype(variables)
+        # One pass over the inputs (this runs once per node a user builds): each as a tensor,
+        # its dtype and rank, and whether it is a weak literal (a Python number's constant).
+        variables, dtypes, ndims = [], [], []
+        weak = False
+        for x in inputs:
+            if not isinstance(x, TensorVariable):
+                x = as_tensor_variable(x)
+            type_ = x.type
+            variables.append(x)
+            dtypes.append(type_.dtype)
+            ndims.append(len(type_.shape))
+            weak = weak or isinstance(x, TensorConstant) and x.weak
+        common = upcast_names(dtypes)
         if DTYPE_KINDS[common] not in self.kinds:
             detail = ", ".join(describe(v) for v in variables)
             raise GraphlensTypeError(f"{self.label} at {call_site()} is not defined for {common} "
                                      f"inputs ({detail}){self.dtype_hint}")
-        # A literal made just now (`v is not x`) is retyped in place; one the user made is not.
-        variables = [_adapt_weak(v, common, v is not x) for v, x in zip(variables, inputs)]
-        ndims = [len(v.type.shape) for v in variables]
+        if weak:
+            # A literal made just now (`v is not x`) is retyped in place; one the user made is
+            # copied.
+            variables = [_adapt_weak(v, common, v is not x) for v, x in zip(variables, inputs)]
         ndim = max(ndims)
         if ndim:
             if min(ndims) != ndim:
@@ -173,12 +184,7 @@ def common_dtype(variables) -> str:
     float32 constant, so float32; `bvector + 300`: 300 is int16, so int16): see
     docs/upcasting.md.
     """
-    dtypes = [v.type.dtype for v in variables]
-    first = dtypes[0]
-    for dtype in dtypes:
-        if dtype != first:
-            return upcast(*dtypes)
-    return first
+    return upcast_names([v.type.dtype for v in variables])
 
 
 def _adapt_weak(var, dtype, fresh=False):

@@ -296,7 +296,9 @@ class TensorConstant(Constant, TensorVariable):
     __slots__ = ("weak",)
 
     def __init__(self, type, data, name=None, creation_site_=None, weak=False):
-        super().__init__(type, data, name, creation_site_)
+        # Constant.__init__ only sets `data`: one call fewer for each literal a build makes.
+        Variable.__init__(self, type, None, None, name, creation_site_)
+        self.data = data
         self.weak = weak
 
     def clone(self):
