@@ -331,8 +331,13 @@ def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict
                 new_node = _rebuild(node, new_inputs)
                 break
         else:
-            # The same types: the same op on the new inputs, outputs cloned (the common case).
-            new_node = Apply(node.op, new_inputs, [out.clone() for out in outputs_])
+            # The same types: the same op on the new inputs, outputs cloned (the common case),
+            # the node's slots filled here (new_inputs is already a fresh list).
+            new_node = _new_object(Apply)
+            new_node.op, new_node.inputs = node.op, new_inputs
+            new_outputs = new_node.outputs = [out.clone() for out in outputs_]
+            for index, out in enumerate(new_outputs):
+                out.owner, out.index = new_node, index
         if len(outputs_) == 1:
             memo[outputs_[0]] = new_node.outputs[0]
         else:
