@@ -18,8 +18,9 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType, tensor_type
+from graphlens.tensor.literals import retyped_data
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
-                                       constant, retyped_data)
+                                       constant)
 # reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
 import graphlens.tensor as T
 

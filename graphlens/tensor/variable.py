@@ -6,13 +6,11 @@ elementwise comparison. `<`, `<=`, `>`, `>=` build comparisons.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
-from graphlens.graph.types import autocast_float, autocast_int
+from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.config import config
 # The op modules import this one, so the operators read them from the package when called
@@ -325,7 +323,7 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
     """
     if dtype is None and name is None and (value.__class__ is float or value.__class__ is int):
         # A Python number literal (`y + 1.0`): its data and type are made once and shared.
-        found = _literal(value)
+        found = literal(value)
         if found is not None:
             return TensorConstant(found[1], found[0], weak=True)
     weak = dtype is None and isinstance(value, (int, float, complex)) and not isinstance(
@@ -344,71 +342,6 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
                                  f"{exc}") from exc
     data.setflags(write=False)  # a constant is shared by every call: nothing may write to it
     return TensorConstant(tensor_type(data.dtype, data.shape), data, name=name, weak=weak)
-
-
-# Python number literal -> (read-only data, type) of its constant; and (data's id, dtype) ->
-# the same for the literal cast to dtype (data in these tables is kept, so an id stays its own).
-# Constants never change their data, so every `+ 1.0` of a build loop shares one array.
-_LITERALS = {}
-_LITERAL_DATA = {}
-_RETYPED = {}
-MAX_LITERALS = 4096
-
-
-def _literal(value):
-    """(data, type) of the literal constant of the Python int or float `value`, or None for an
-    int too large for any dtype (`constant` then says so)."""
-    # -0.0 == 0.0 but is another constant; NaN is never equal to itself, so never found. A
-    # float's dtype depends on floatX (autocast_float).
-    key = ((value, math.copysign(1.0, value), config.floatX) if value.__class__ is float
-           else value, value.__class__)
-    found = _LITERALS.get(key)
-    if found is None:
-        try:
-            data = np.array(value, dtype=_default_dtype(value))
-        except OverflowError:
-            return None
-        data.setflags(write=False)
-        found = (data, tensor_type(data.dtype.name, ()))
-        if len(_LITERALS) < MAX_LITERALS and value == value:
-            _LITERALS[key] = found
-            _LITERAL_DATA[id(data)] = data
-    return found
-
-
-def retyped_data(data, dtype):
-    """(data, type) of the read-only array `data` cast to `dtype`, shared when `data` is a
-    shared literal's: a weak constant taking the dtype of the tensor it meets (tensor/elemwise).
-
-    >>> retyped_data(constant(1.0).data, 'float64')[1]           # doctest: +SKIP
-    TensorType(float64, ())
-    """
-    key = (id(data), dtype)
-    found = _RETYPED.get(key)
-    if found is None:
-        cast = data.astype(dtype)
-        cast.setflags(write=False)
-        found = (cast, tensor_type(cast.dtype.name, cast.shape))
-        if len(_RETYPED) < MAX_LITERALS and _LITERAL_DATA.get(id(data)) is data:
-            _RETYPED[key] = found
-    return found
-
-
-def _default_dtype(value):
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
-        return value.dtype
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return autocast_int(value)
-    if isinstance(value, float):
-        return autocast_float(value, config.floatX)
-    if isinstance(value, complex):
-        return "complex128"
-    array = np.asarray(value)
-    if array.dtype == np.float64:
-        return config.floatX
-    return array.dtype
 
 
 def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
