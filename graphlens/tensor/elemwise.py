@@ -17,7 +17,7 @@ from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
-from graphlens.tensor.type import TensorType, tensor_type
+from graphlens.tensor.type import tensor_type
 from graphlens.tensor.literals import retyped_data
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)
@@ -279,7 +279,7 @@ class DimShuffle(Op):
                 raise ShapeError(f"{self.label} at {call_site()} drops axis {axis} of "
                                  f"{describe(x)}, which is not known to have length 1")
         shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
-        return Apply(self, [x], [TensorType(x.dtype, shape)()])
+        return Apply(self, [x], [tensor_type(x.dtype, shape)()])
 
     def direct_perform(self, node):
         """The two common shuffles with their indexing fixed in advance: only inserting
