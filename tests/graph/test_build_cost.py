@@ -162,3 +162,13 @@ def test_compiling_does_not_warn_again_for_float64_variables_it_copies():
         # float64 variables of their own, a fused kernel's inner inputs: mode NONE runs none.)
         f = function([x], y, mode="NONE")
     np.testing.assert_allclose(f([0.0, 1.0]), 2 * np.exp([0.0, 1.0]))
+
+
+def test_common_ops_give_their_outputs_one_shared_type_object():
+    x, W = T.dmatrix("x"), T.dmatrix("W")
+    made = [(T.dot(x, W), T.dot(W, x)), (x.dimshuffle(1, 0), W.T), (T.sum(x, axis=0), W.sum(0)),
+            (T.argmax(x, axis=1), T.argmax(W, axis=1)), (x + 1.0, W * 2.0)]
+    for a, b in made:
+        # Types compare by value; sharing one object spares the collector one per node.
+        assert a.type == b.type and a.type is b.type, (a, b)
+    assert str(made[0][0].type) == "float64[?, ?]"
