@@ -128,12 +128,15 @@ class Function:
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
         # the graph and evaluator, and the call is written again where it is loaded.
+        # Locks do not pickle either: the updated variables' own (new) locks are taken again.
         state = dict(self.__dict__)
         del state["_call"]
+        state.pop("_update_locks", None)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self._update_locks = update_locks(self.updates)
         self._build_call()
 
     def _bind(self, args, kwargs):
