@@ -260,8 +260,20 @@ def creation_frame():
         sys._getframe(1), _is_graphlens_file, _GRAPHLENS_CODE)
 
 
-# The user's frame of a bulk build in progress on this thread (see `BulkBuild`), or None.
-_BULK = threading.local()
+def user_frame(frame):
+    """The innermost frame from `frame` outwards that is not graphlens's, or None: what
+    `creation_frame` finds, walked from a given frame (Op.__call__ walks once per node).
+
+    >>> user_frame(sys._getframe()) is sys._getframe()      # called from the user's code
+    True
+    """
+    return _innermost_user_frame(frame, _is_graphlens_file, _GRAPHLENS_CODE)
+
+
+# On this thread: `frame`, the user's frame of a bulk build in progress (see `BulkBuild`), or
+# None; `made`, while Op.__call__ runs a make_node from the user's code, the (creation site,
+# scope tag) every variable it makes shares (graph/op.py), else None.
+_BULK = BULK = threading.local()
 
 
 class BulkBuild:
@@ -282,12 +294,15 @@ class BulkBuild:
         self.previous = None
 
     def __enter__(self):
-        self.previous = getattr(_BULK, "frame", None)
+        # A bulk build changes the scope as it goes (grad's backward tags): the site and scope
+        # of the op call around it, if any, no longer hold for what it makes.
+        self.previous = (getattr(_BULK, "frame", None), getattr(_BULK, "made", None))
         _BULK.frame = self.frame
+        _BULK.made = None
         return self
 
     def __exit__(self, *exc):
-        _BULK.frame = self.previous
+        _BULK.frame, _BULK.made = self.previous
         return False
 
 

@@ -80,21 +80,35 @@ def structure_key(order, ins, output_items, updates, shared_inputs, **options):
         slot[item.variable] = ("input", position)
     for var in shared_inputs:
         slot[var] = ("shared", id(var))
+    # One flat list, not a tuple per node: [op, number of inputs, their refs..., then per
+    # output its type, name and site]. A node's output is referred to by the node's number
+    # (with its index when the node has several): a 100,000-node key is built in one pass.
     parts = []
+    append, extend = parts.append, parts.extend
+    signatures = {}
+    get = slot.get
     try:
         for number, node in enumerate(order):
-            refs = []
-            for var in node.inputs:
-                ref = slot.get(var)
+            inputs = node.inputs
+            append(node.op)
+            append(len(inputs))
+            for var in inputs:
+                ref = get(var)
                 if ref is None:
                     if var.owner is not None or not isinstance(var, Constant):
                         return None
-                    ref = slot[var] = ("constant", var.signature(), var.name)
-                refs.append(ref)
-            for var in node.outputs:
-                slot[var] = ("node", number, var.index)
-            parts.append((node.op, tuple(refs),
-                          tuple((var.type, var.name, var.creation_site) for var in node.outputs)))
+                    ref = slot[var] = ("constant", _signature(var, signatures), var.name)
+                append(ref)
+            outputs = node.outputs
+            if len(outputs) == 1:
+                out = outputs[0]
+                slot[out] = number
+                extend((out.type, out.name, out.creation_site))
+            else:
+                append(-len(outputs))
+                for out in outputs:
+                    slot[out] = (number, out.index)
+                    extend((out.type, out.name, out.creation_site))
         roots = tuple((item.variable.type, item.variable.name, item.variable.creation_site,
                        item.name, item.borrow, _value_key(item.value)) for item in ins)
         outputs = tuple((_ref(slot, item.variable), item.borrow) for item in output_items)
@@ -103,6 +117,15 @@ def structure_key(order, ins, output_items, updates, shared_inputs, **options):
                      tuple(sorted(options.items())), config.floatX))
     except (TypeError, _Unkeyed):
         return None     # an op with unhashable props, an output of an unknown kind
+
+
+def _signature(constant, signatures):
+    """`constant.signature()`, computed once per data array (literals share theirs)."""
+    key = (id(constant.data), type(constant), getattr(constant, "weak", None), constant.type)
+    found = signatures.get(key)
+    if found is None:
+        found = signatures[key] = constant.signature()
+    return found
 
 
 class _Key:

@@ -128,12 +128,15 @@ class Function:
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
         # the graph and evaluator, and the call is written again where it is loaded.
+        # Locks do not pickle either: the updated variables' own (new) locks are taken again.
         state = dict(self.__dict__)
         del state["_call"]
+        state.pop("_update_locks", None)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self._update_locks = update_locks(self.updates)
         self._build_call()
 
     def _bind(self, args, kwargs):
@@ -259,8 +262,17 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
         o if isinstance(o, Out) else Out(o) for o in ([outputs] if single else outputs)]
     output_vars = [_as_output(o.variable) for o in output_items]
     update_pairs = _normalize_updates(updates)
-    update_pairs += _normalize_updates(default_update_pairs(
-        output_vars + [expr for _, expr in update_pairs], update_pairs, no_default_updates))
+    # The graph's roots, walked once for the default updates and for the check of the roots.
+    given = output_vars + [expr for _, expr in update_pairs]
+    roots = graph_inputs(given)
+    defaults = _normalize_updates(default_update_pairs(given, update_pairs, no_default_updates,
+                                                       roots))
+    if defaults:
+        # What the default updates read comes after, as a walk of all the targets meets it.
+        known = set(roots)
+        roots += [var for var in graph_inputs([expr for _, expr in defaults])
+                  if var not in known]
+        update_pairs += defaults
     replace = _normalize_givens(givens)
     for item in ins:
         if item.variable.owner is not None:
@@ -279,7 +291,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
         # garbage collector scans (a third of the compile time of a 10,000-node graph).
         before_outputs = list(targets)
     explicit = [item.variable for item in ins]
-    shared_inputs = _check_roots(before_outputs, explicit, on_unused_input)
+    if replace:
+        roots = graph_inputs(before_outputs)
+    shared_inputs = _check_roots(roots, explicit, on_unused_input)
     graph_ins = explicit + shared_inputs
     mode = get_mode(mode)
     nan_guard = nan_guard or mode.nan_guard
@@ -402,8 +416,9 @@ def _normalize_givens(givens):
     return replace
 
 
-def _check_roots(outputs, explicit, on_unused_input):
-    roots = graph_inputs(outputs)
+def _check_roots(roots, explicit, on_unused_input):
+    """The shared variables among `roots` (the graph's, in `graph_inputs` order); an error
+    for a root that is none of an input, a shared variable or a constant."""
     explicit_set = set(explicit)
     shared, missing = [], []
     for var in roots:

@@ -56,12 +56,12 @@ class SharedVariable(TensorVariable):
 
     def __getstate__(self):
         # A lock cannot be pickled, and an unpickled variable is a new one with a lock of its own.
-        state = dict(self.__dict__)
+        state = super().__getstate__()
         del state["update_lock"]
         return state
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
+        super().__setstate__(state)
         self.update_lock = threading.Lock()
 
     def clone(self):

@@ -15,13 +15,16 @@ import numpy as np
 from graphlens.errors import describe, short_path  # noqa: F401
 # The user's line that built a variable: errors.py walks the stack the same way for messages.
 from graphlens.errors import creation_frame, creation_site  # noqa: F401
-from graphlens.errors import GraphlensTypeError, GraphlensWarning, with_user_line
+from graphlens.errors import BULK, GraphlensTypeError, GraphlensWarning, with_user_line
 from graphlens.config import config
 from graphlens.graph.scopes import tag_at
 
 
 class Variable:
     """A symbolic value of a `type`: a graph input (`owner` None) or output `index` of an Apply."""
+
+    __slots__ = ("type", "owner", "index", "name", "creation_site", "scope", "_tag",
+                 "__dict__", "__weakref__")
 
     def __init__(self, type, owner=None, index=None, name=None, creation_site_=None):
         self.type = type
@@ -31,6 +34,9 @@ class Variable:
         if creation_site_ is not None:
             self.creation_site = creation_site_
             self.scope = tag_at(None)
+        elif (made := getattr(BULK, "made", None)) is not None:
+            # Made by an op call from the user's code: its site and scope, found once.
+            self.creation_site, self.scope = made
         else:
             # One stack walk gives both the user's line and the scope (graph/scopes.py).
             frame = creation_frame()
@@ -44,10 +50,32 @@ class Variable:
                 and not isinstance(self, Constant):
             _float64_made()
 
+    def __getstate__(self):
+        # Slots and the optional __dict__ as one dict (Python 3.10's pickle knows no slots
+        # without __getstate__); a slot never set is left out.
+        state = dict(self.__dict__)
+        for name in _slot_names(type(self)):
+            value = getattr(self, name, _UNSET)
+            if value is not _UNSET:
+                state[name] = value
+        return state
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
     def clone(self):
         """A new variable of the same type, name, creation site and scope, with no owner."""
-        copy = type(self)(self.type, None, None, self.name, self.creation_site)
-        copy.scope = self.scope
+        cls = type(self)
+        if cls.__init__ is not Variable.__init__:
+            copy = cls(self.type, None, None, self.name, self.creation_site)
+            copy.scope = self.scope
+            return copy
+        # Variable's own __init__ would only fill these slots (compiling clones every variable
+        # of a graph) and check warn_float64, already checked when this one was made.
+        copy = _new_object(cls)
+        copy.type, copy.owner, copy.index = self.type, None, None
+        copy.name, copy.creation_site, copy.scope = self.name, self.creation_site, self.scope
         return copy
 
     @property
@@ -70,6 +98,23 @@ class Variable:
         if self.owner is not None:
             return f"{self.owner.op.label}.out"
         return f"<{self.type}>"
+
+
+_UNSET = object()
+_new_object = object.__new__
+
+
+def _slot_names(cls) -> tuple:
+    """The data slots of `cls` and its bases (not __dict__ or __weakref__)."""
+    names = _SLOT_NAMES.get(cls)
+    if names is None:
+        names = _SLOT_NAMES[cls] = tuple(
+            name for klass in cls.__mro__ for name in klass.__dict__.get("__slots__", ())
+            if name not in ("__dict__", "__weakref__"))
+    return names
+
+
+_SLOT_NAMES = {}
 
 
 class Tag:
@@ -126,6 +171,8 @@ def _checked(variable, value):
 class Constant(Variable):
     """A variable with a fixed value `data`, a numpy array of the type's dtype."""
 
+    __slots__ = ("data",)
+
     def __init__(self, type, data, name=None, creation_site_=None):
         super().__init__(type, None, None, name, creation_site_)
         self.data = data
@@ -157,6 +204,8 @@ class Constant(Variable):
 class Apply:
     """One application of an `op` to `inputs`, producing `outputs` (whose owner is this node)."""
 
+    __slots__ = ("op", "inputs", "outputs", "__dict__", "__weakref__")
+
     def __init__(self, op, inputs, outputs):
         self.op = op
         self.inputs = list(inputs)
@@ -164,6 +213,13 @@ class Apply:
         for index, output in enumerate(self.outputs):
             output.owner = self
             output.index = index
+
+    def __getstate__(self):
+        return {"op": self.op, "inputs": self.inputs, "outputs": self.outputs, **self.__dict__}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def out(self):
@@ -191,30 +247,27 @@ def toposort(outputs) -> list[Apply]:
     ['Exp', 'Add']
     """
     order = []
-    done = set()
+    seen = set()
     for output in _as_list(outputs):
         root = output.owner
-        if root is None or root in done:
+        if root is None or root in seen:
             continue
-        # A node is expanded once (its unfinished input owners pushed, first input on top) and
-        # emitted when it comes back to the top of the stack with all of them done.
-        stack = [root]
-        expanded = set()
+        # Depth first, inputs in order: each stack entry is a node and the iterator over its
+        # inputs; a node is emitted when its iterator runs out (all its input owners emitted).
+        # A graph has no cycles, so a node is marked when first reached.
+        seen.add(root)
+        stack = [(root, iter(root.inputs))]
         while stack:
-            node = stack[-1]
-            if node in done:
-                stack.pop()
-                continue
-            if node in expanded:
-                stack.pop()
-                done.add(node)
-                order.append(node)
-                continue
-            expanded.add(node)
-            for var in reversed(node.inputs):
+            node, inputs = stack[-1]
+            for var in inputs:
                 owner = var.owner
-                if owner is not None and owner not in done:
-                    stack.append(owner)
+                if owner is not None and owner not in seen:
+                    seen.add(owner)
+                    stack.append((owner, iter(owner.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     return order
 
 
@@ -235,8 +288,27 @@ def ancestors(outputs) -> list[Variable]:
 
 
 def graph_inputs(outputs) -> list[Variable]:
-    """The variables without an owner that `outputs` depend on (inputs, shared, constants)."""
-    return [var for var in ancestors(outputs) if var.owner is None]
+    """The variables without an owner that `outputs` depend on (inputs, shared, constants), in
+    the order `ancestors` meets them.
+
+    >>> x = T.dscalar('x'); graph_inputs([T.exp(x) + 1])      # doctest: +SKIP
+    [x, 1]
+    """
+    # Walked by nodes, each expanded once (a variable walk would also visit every output): a
+    # node's inputs are all met before anything pushed under it, so the order is ancestors'.
+    nodes, roots, result = set(), set(), []
+    stack = list(reversed(_as_list(outputs)))
+    while stack:
+        var = stack.pop()
+        owner = var.owner
+        if owner is None:
+            if var not in roots:
+                roots.add(var)
+                result.append(var)
+        elif owner not in nodes:
+            nodes.add(owner)
+            stack.extend(reversed(owner.inputs))
+    return result
 
 
 def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict]:
@@ -247,19 +319,36 @@ def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict
     `order`, when the caller has it, is `toposort(outputs)` (not walked again).
     """
     memo = dict(replace or {})
+    get = memo.get
     for node in toposort(outputs) if order is None else order:
-        if node.outputs[0] in memo:
+        outputs_ = node.outputs
+        if outputs_[0] in memo:
             continue
-        new_node = _rebuild(node, [memo.get(var, var) for var in node.inputs])
-        for old, new in zip(node.outputs, new_node.outputs):
-            memo[old] = new
+        inputs = node.inputs
+        new_inputs = [get(var, var) for var in inputs]
+        for new, old in zip(new_inputs, inputs):
+            if new is not old and new.type is not old.type and new.type != old.type:
+                new_node = _rebuild(node, new_inputs)
+                break
+        else:
+            # The same types: the same op on the new inputs, outputs cloned (the common case),
+            # the node's slots filled here (new_inputs is already a fresh list).
+            new_node = _new_object(Apply)
+            new_node.op, new_node.inputs = node.op, new_inputs
+            new_outputs = new_node.outputs = [out.clone() for out in outputs_]
+            for index, out in enumerate(new_outputs):
+                out.owner, out.index = new_node, index
+        if len(outputs_) == 1:
+            memo[outputs_[0]] = new_node.outputs[0]
+        else:
+            for old, new in zip(outputs_, new_node.outputs):
+                memo[old] = new
     return [memo.get(var, var) for var in _as_list(outputs)], memo
 
 
 def _rebuild(node, new_inputs):
-    """Node on new inputs: a plain clone when the types are the same, else the op's make_node."""
-    if all(new is old or new.type == old.type for new, old in zip(new_inputs, node.inputs)):
-        return node.clone_with_new_inputs(new_inputs)
+    """Node on new inputs of other types: the op's make_node, the outputs keeping their names,
+    sites and scopes."""
     rebuilt = node.op.make_node(*new_inputs)
     for old, new in zip(node.outputs, rebuilt.outputs):
         new.name = old.name

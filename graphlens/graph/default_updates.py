@@ -17,10 +17,15 @@ from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import graph_inputs
 
 
-def default_update_pairs(targets, explicit_updates, no_default_updates) -> list:
+def default_update_pairs(targets, explicit_updates, no_default_updates, roots=None) -> list:
     """[(shared, default update)] for the shared variables `targets` read (outputs and update
     expressions, and what their default updates read in turn) that have a default update,
-    no explicit one, and are not excluded by `no_default_updates` (True, False or a list)."""
+    no explicit one, and are not excluded by `no_default_updates` (True, False or a list).
+    `roots`, when the caller has it, is `graph_inputs(targets)` (not walked again).
+
+    >>> default_update_pairs([counter * 2], [], False)       # doctest: +SKIP
+    [(counter, counter + 1)]
+    """
     if no_default_updates is True:
         return []
     if no_default_updates is False or no_default_updates is None:
@@ -37,12 +42,12 @@ def default_update_pairs(targets, explicit_updates, no_default_updates) -> list:
     # each round looks only at what the previous round added, so the work stays linear.
     while pending:
         added = []
-        for var in graph_inputs(pending):
+        for var in graph_inputs(pending) if roots is None else roots:
             update = getattr(var, "default_update", None)
             if update is None or var in done or not getattr(var, "is_shared", False):
                 continue
             done.add(var)
             pairs.append((var, update))
             added.append(update)
-        pending = added
+        pending, roots = added, None
     return pairs

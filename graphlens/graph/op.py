@@ -8,9 +8,12 @@ gradient is zero, the `zero_gradient_reason` that `trace/` reports.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 
 from graphlens.config import config
+from graphlens.errors import BULK, is_graphlens_code, user_frame
+from graphlens.graph.scopes import tag_at
 from graphlens.graph.test_value import compute_test_values
 from graphlens.graph.theano_style import adapt_subclass, props_of
 
@@ -111,7 +114,21 @@ class Op:
         """
 
     def __call__(self, *inputs):
-        node = self.make_node(*inputs)
+        bulk = BULK
+        if getattr(bulk, "frame", None) is None and _sited_once(type(self)):
+            # The user's line is found once per call, not by a stack walk per variable that
+            # make_node makes (a constant and an output for `y + 1.0`: issue #23). Only
+            # graphlens's own make_node runs meanwhile, so a walk would find this frame.
+            frame = bulk.frame = user_frame(sys._getframe(1))
+            if frame is not None:
+                # Every variable made shares one site tuple and scope (Variable.__init__).
+                bulk.made = ((frame.f_code.co_filename, frame.f_lineno), tag_at(frame))
+            try:
+                node = self.make_node(*inputs)
+            finally:
+                bulk.frame = bulk.made = None
+        else:
+            node = self.make_node(*inputs)
         # The one cost of test values when they are off: reading the flag.
         mode = config.compute_test_value
         if mode != "off":
@@ -144,6 +161,19 @@ class Op:
         Ops whose gradient is zero for every input say so with `zero_gradient_reason`.
         """
         return None
+
+
+# Op class -> whether its make_node is graphlens's own code: only then are the variables it
+# makes sited at the frame found in __call__. A user's op class (its make_node in the user's
+# files) sites them in its make_node, where a walk from each variable finds them.
+_SITED_ONCE = {}
+
+
+def _sited_once(op_class) -> bool:
+    known = _SITED_ONCE.get(op_class)
+    if known is None:
+        known = _SITED_ONCE[op_class] = is_graphlens_code(op_class.make_node)
+    return known
 
 
 # One instance per parameterless op class, shared by every node built through `shared_op`: ops

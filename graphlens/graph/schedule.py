@@ -23,38 +23,53 @@ def schedule(nodes) -> list:
     >>> [n.op.label for n in schedule(toposort(y))]     # doctest: +SKIP
     ['Exp', 'Sum{axis=(0,)}', 'Mul']
     """
+    # Nodes by their position in `nodes`: lists indexed by position cost less than dicts
+    # keyed by node (a 100,000-node chain is scheduled on every compile).
     position = {node: i for i, node in enumerate(nodes)}
-    clients = {node: [] for node in nodes}
-    waiting = {}
-    for node in nodes:
-        owners = {var.owner for var in node.inputs if var.owner in position}
-        waiting[node] = len(owners)
-        for owner in owners:
-            clients[owner].append(node)
+    get = position.get
+    clients = [[] for _ in nodes]
+    waiting = [0] * len(nodes)
+    for i, node in enumerate(nodes):
+        # Each distinct owner once (most nodes have one or two inputs: a list is cheaper to
+        # search than a set is to build; a sum of 10,000 terms gets a set).
+        owners = [] if len(node.inputs) <= 8 else set()
+        add = owners.append if isinstance(owners, list) else owners.add
+        for var in node.inputs:
+            j = get(var.owner)
+            if j is not None and j not in owners:
+                add(j)
+                clients[j].append(i)
+        waiting[i] = len(owners)
     # height: the number of nodes on the longest path from a node to an output, itself included.
-    height = {}
-    for node in reversed(nodes):
-        height[node] = 1 + max((height[client] for client in clients[node]), default=0)
+    height = [0] * len(nodes)
+    for i in range(len(nodes) - 1, -1, -1):
+        tallest = 0
+        for client in clients[i]:
+            if height[client] > tallest:
+                tallest = height[client]
+        height[i] = tallest + 1
 
-    def priority(node):
+    def priority(i):
         # The stack pops its last element: the shortest height, then the earliest position.
-        return (-height[node], -position[node])
+        return (-height[i], -i)
 
     # Nodes that read only the graph's inputs start on the stack in depth-first order, the
     # first on top: each then runs when the work above it has drained, close to where its
     # result is needed, rather than early and held (a height would rank one read only at the
     # end of a long chain first).
-    ready = [node for node in reversed(nodes) if waiting[node] == 0]
+    ready = [i for i in range(len(nodes) - 1, -1, -1) if waiting[i] == 0]
     order = []
     while ready:
-        node = ready.pop()
-        order.append(node)
+        i = ready.pop()
+        order.append(nodes[i])
         released = []
-        for client in clients[node]:
-            waiting[client] -= 1
-            if waiting[client] == 0:
+        for client in clients[i]:
+            left = waiting[client] - 1
+            waiting[client] = left
+            if left == 0:
                 released.append(client)
-        released.sort(key=priority)
+        if len(released) > 1:
+            released.sort(key=priority)
         ready.extend(released)
     return order
 

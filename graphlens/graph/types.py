@@ -8,6 +8,7 @@ float32 and `bvector + 1` int8: docs/upcasting.md has the rules and the table.
 from __future__ import annotations
 
 import functools
+import struct
 
 import numpy as np
 
@@ -46,6 +47,20 @@ def upcast(*dtypes: str) -> str:
     return _upcast(tuple(str(d) for d in dtypes))
 
 
+def upcast_names(dtypes: list) -> str:
+    """`upcast` of a list of dtype names (str), as graph builders have them: without a
+    conversion per name, and the common case of one dtype without a look-up.
+
+    >>> upcast_names(['float32', 'float32']), upcast_names(['int8', 'float32'])
+    ('float32', 'float32')
+    """
+    first = dtypes[0]
+    for dtype in dtypes:
+        if dtype != first:
+            return _upcast(tuple(dtypes))
+    return first
+
+
 @functools.lru_cache(maxsize=4096)
 def _upcast(dtypes):
     return str(np.result_type(*[np.dtype(d) for d in dtypes]))
@@ -65,11 +80,17 @@ def autocast_float(value: float, float_x: str) -> str:
     """
     if float_x != "float64":
         return float_x
-    # Compared as Python floats: numpy would compare a float32 with a Python float in float32.
-    # NaN is never equal to itself, so it is float64, as in Theano.
-    with np.errstate(over="ignore"):
-        exact = float(np.float32(value)) == value
+    # Rounded to float32 as C (and numpy) round, compared as Python floats: numpy would compare
+    # a float32 with a Python float in float32. Beyond float32's range `pack` refuses (numpy
+    # gives inf), and NaN is never equal to itself: both are float64, as in Theano.
+    try:
+        exact = _FLOAT32.unpack(_FLOAT32.pack(value))[0] == value
+    except OverflowError:
+        exact = False
     return "float32" if exact else "float64"
+
+
+_FLOAT32 = struct.Struct("f")
 
 
 def autocast_int(value: int) -> str:

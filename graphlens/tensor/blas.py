@@ -11,7 +11,7 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.notation import MUL, Func, Infix
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.shape import reshape, shape_padleft, shape_padright, transpose
 
@@ -31,7 +31,7 @@ class Dot(Op):
             raise ShapeError(f"dot: inner lengths differ, {inner_x} and {inner_y}: "
                              f"{describe(x)} @ {describe(y)}")
         shape = x.type.shape[:-1] + y.type.shape[1:]
-        return Apply(self, [x, y], [TensorType(upcast(x.dtype, y.dtype), shape)()])
+        return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -104,7 +104,7 @@ class BatchedDot(Op):
                                  f"{describe(x)} and {describe(y)}")
         batch = x.type.shape[0] if x.type.shape[0] is not None else y.type.shape[0]
         shape = (batch,) + x.type.shape[1:-1] + y.type.shape[2:]
-        return Apply(self, [x, y], [TensorType(upcast(x.dtype, y.dtype), shape)()])
+        return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
 
     def infer_shape(self, node, input_shapes):
         """The batch, x's rows (for a batch of matrices), y's columns (likewise)."""

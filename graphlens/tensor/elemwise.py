@@ -15,10 +15,12 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
-from graphlens.graph.types import ALL_DTYPES, upcast
+from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
-from graphlens.tensor.type import TensorType, tensor_type
-from graphlens.tensor.variable import TensorConstant, as_tensor_variable, constant
+from graphlens.tensor.type import tensor_type
+from graphlens.tensor.literals import retyped_data
+from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
+                                       constant)
 # reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
 import graphlens.tensor as T
 
@@ -82,18 +84,36 @@ class Elemwise(Op):
             wanted = self.nin if self.nin != -1 else "at least 1"
             raise GraphlensTypeError(f"{self.label} at {call_site()} takes {wanted} inputs, got "
                                      f"{len(inputs)}")
-        variables = [as_tensor_variable(x) for x in inputs]
-        common = common_dtype(variables)
+        # One pass over the inputs (this runs once per node a user builds): each as a tensor,
+        # its dtype and rank, and whether it is a weak literal (a Python number's constant).
+        variables, dtypes, ndims = [], [], []
+        weak = False
+        for x in inputs:
+            if not isinstance(x, TensorVariable):
+                x = as_tensor_variable(x)
+            type_ = x.type
+            variables.append(x)
+            dtypes.append(type_.dtype)
+            ndims.append(len(type_.shape))
+            weak = weak or isinstance(x, TensorConstant) and x.weak
+        common = upcast_names(dtypes)
         if DTYPE_KINDS[common] not in self.kinds:
             detail = ", ".join(describe(v) for v in variables)
             raise GraphlensTypeError(f"{self.label} at {call_site()} is not defined for {common} "
                                      f"inputs ({detail}){self.dtype_hint}")
-        variables = [_adapt_weak(v, common) for v in variables]
-        ndim = max(v.ndim for v in variables)
-        variables = [pad_left(v, ndim) for v in variables]
-        shape = broadcast_shapes(self, variables)
-        out = tensor_type(self.output_dtype(common), shape)()
-        return Apply(self, variables, [out])
+        if weak:
+            # A literal made just now (`v is not x`) is retyped in place; one the user made is
+            # copied.
+            variables = [_adapt_weak(v, common, v is not x) for v, x in zip(variables, inputs)]
+        ndim = max(ndims)
+        if ndim:
+            if min(ndims) != ndim:
+                variables = [pad_left(v, ndim) for v in variables]
+            shape = broadcast_shapes(self, variables)
+        else:
+            shape = ()
+        out_type = tensor_type(self.output_dtype(common), shape)
+        return Apply(self, variables, [out_type.variable_class(out_type)])
 
     def impl(self, *arrays):
         """The numpy computation; `nfunc` unless an op overrides it."""
@@ -166,17 +186,20 @@ def common_dtype(variables) -> str:
     float32 constant, so float32; `bvector + 300`: 300 is int16, so int16): see
     docs/upcasting.md.
     """
-    return upcast(*[v.dtype for v in variables])
+    return upcast_names([v.type.dtype for v in variables])
 
 
-def _adapt_weak(var, dtype):
-    if isinstance(var, TensorConstant) and var.weak and var.dtype != dtype:
-        # The same literal on the same user line: its site and scope are the literal's, so no
-        # second walk of the stack (one per `x + 1.0` in a user's build loop, issue #23).
-        data = var.data.astype(dtype)
-        data.setflags(write=False)
-        adapted = TensorConstant(tensor_type(data.dtype, data.shape), data, var.name,
-                                 var.creation_site)
+def _adapt_weak(var, dtype, fresh=False):
+    """`var` as a constant of `dtype` when it is a weak literal of another dtype, no longer
+    weak; a literal made by this make_node (`fresh`) is changed itself, else it is copied."""
+    if isinstance(var, TensorConstant) and var.weak and var.type.dtype != dtype:
+        # The literal's data cast once and shared (tensor/variable.py), and its site and scope
+        # kept: no second constant nor walk of the stack per `x + 1.0` (issue #23).
+        data, type_ = retyped_data(var.data, dtype)
+        if fresh:
+            var.type, var.data, var.weak = type_, data, False
+            return var
+        adapted = TensorConstant(type_, data, var.name, var.creation_site)
         adapted.scope = var.scope
         return adapted
     return var
@@ -257,7 +280,7 @@ class DimShuffle(Op):
                 raise ShapeError(f"{self.label} at {call_site()} drops axis {axis} of "
                                  f"{describe(x)}, which is not known to have length 1")
         shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
-        return Apply(self, [x], [TensorType(x.dtype, shape)()])
+        return Apply(self, [x], [tensor_type(x.dtype, shape)()])
 
     def direct_perform(self, node):
         """The two common shuffles with their indexing fixed in advance: only inserting

@@ -21,7 +21,7 @@ from graphlens.tensor.compare import eq, maximum, minimum, switch
 from graphlens.tensor.elemwise import DimShuffle
 from graphlens.tensor.math import sqr, sqrt
 from graphlens.tensor.fill import fill, zeros_like
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.basic import cast
 
@@ -79,7 +79,7 @@ class Reduce(Op):
         if axes != self.axis:
             return type(self)(axes).make_node(x)
         shape = tuple(d for i, d in enumerate(x.type.shape) if i not in axes)
-        return Apply(self, [x], [TensorType(self.output_dtype(x.dtype), shape)()])
+        return Apply(self, [x], [tensor_type(self.output_dtype(x.dtype), shape)()])
 
     @property
     def label(self):
@@ -217,7 +217,7 @@ class AxisSize(Op):
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        return Apply(self, [x], [TensorType("int64", ())()])
+        return Apply(self, [x], [tensor_type("int64", ())()])
 
     def perform(self, node, inputs):
         shape = inputs[0].shape
@@ -292,7 +292,7 @@ def _arg_reduce_node(op, x, dtype):
     if axes != op.axis:
         return type(op)(axes).make_node(x)
     shape = tuple(d for i, d in enumerate(x.type.shape) if i not in axes)
-    return Apply(op, [x], [TensorType(dtype, shape)()])
+    return Apply(op, [x], [tensor_type(dtype, shape)()])
 
 
 @dataclass(frozen=True)

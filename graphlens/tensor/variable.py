@@ -10,7 +10,7 @@ import numpy as np
 
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable
-from graphlens.graph.types import autocast_float, autocast_int
+from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.config import config
 # The op modules import this one, so the operators read them from the package when called
@@ -20,6 +20,8 @@ import graphlens.tensor as T
 
 class TensorVariable(Variable):
     """A symbolic tensor: `x = T.dmatrix('x'); (x * 2).sum(axis=1)`."""
+
+    __slots__ = ()
 
     @property
     def dtype(self) -> str:
@@ -295,8 +297,12 @@ TensorType.variable_class = TensorVariable
 class TensorConstant(Constant, TensorVariable):
     """A constant tensor. `weak` marks a Python number, whose dtype yields to arrays' dtypes."""
 
+    __slots__ = ("weak",)
+
     def __init__(self, type, data, name=None, creation_site_=None, weak=False):
-        super().__init__(type, data, name, creation_site_)
+        # Constant.__init__ only sets `data`: one call fewer for each literal a build makes.
+        Variable.__init__(self, type, None, None, name, creation_site_)
+        self.data = data
         self.weak = weak
 
     def clone(self):
@@ -321,6 +327,11 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
     >>> constant([1, 2], dtype='int8').type    # doctest: +SKIP
     TensorType(int8, (2,))
     """
+    if dtype is None and name is None and (value.__class__ is float or value.__class__ is int):
+        # A Python number literal (`y + 1.0`): its data and type are made once and shared.
+        found = literal(value)
+        if found is not None:
+            return TensorConstant(found[1], found[0], weak=True)
     weak = dtype is None and isinstance(value, (int, float, complex)) and not isinstance(
         value, (bool, np.generic))
     if dtype is None:
@@ -337,23 +348,6 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
                                  f"{exc}") from exc
     data.setflags(write=False)  # a constant is shared by every call: nothing may write to it
     return TensorConstant(tensor_type(data.dtype, data.shape), data, name=name, weak=weak)
-
-
-def _default_dtype(value):
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
-        return value.dtype
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return autocast_int(value)
-    if isinstance(value, float):
-        return autocast_float(value, config.floatX)
-    if isinstance(value, complex):
-        return "complex128"
-    array = np.asarray(value)
-    if array.dtype == np.float64:
-        return config.floatX
-    return array.dtype
 
 
 def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:

@@ -9,8 +9,10 @@ import graphlens.tensor as T
 from graphlens.printing import debugprint, pp
 from graphlens import function, shared
 from graphlens.compile import cache
+from graphlens.compile.function import In, Out
 from graphlens.compile.mode import Mode
-from graphlens.graph.basic import toposort
+from graphlens.graph.basic import Apply, toposort
+from graphlens.graph.op import Op
 
 
 def model(x, scale=2.0):
@@ -120,3 +122,39 @@ def test_an_entry_lives_only_while_a_function_compiled_from_it_does():
     cache.clear()
     kept = function([x], y)
     assert function([x], y).fgraph is kept.fgraph
+
+
+class _Split(Op):
+    """(x + 1, x - 1): one node with two outputs of the same type (a user's op)."""
+
+    def make_node(self, x):
+        return Apply(self, [x], [x.type(), x.type()])
+
+    def perform(self, node, inputs):
+        return [inputs[0] + 1, inputs[0] - 1]
+
+    def __eq__(self, other):
+        return type(other) is _Split
+
+    def __hash__(self):
+        return hash(_Split)
+
+
+def _two_outputs(x, which, literal=1.0):
+    """Output `which` of a two-output node, plus a literal: only a reference tells them apart."""
+    return _Split()(x)[which] * literal
+
+
+def test_keys_tell_apart_graphs_that_differ_in_one_place_only():
+    x = T.dvector("x")
+    keys = {}
+    for label, y in [("first", _two_outputs(x, 0)), ("second", _two_outputs(x, 1)),
+                     ("first again", _two_outputs(x, 0)), ("-0.0", _two_outputs(x, 0, -0.0)),
+                     ("0.0", _two_outputs(x, 0, 0.0)), ("2", _two_outputs(x, 0, 2))]:
+        keys[label] = cache.structure_key(toposort([y]), [In(x)], [Out(y)], [], [], mode="X")
+    assert keys["first"] == keys["first again"] and hash(keys["first"]) == hash(
+        keys["first again"])
+    assert len({keys[k] for k in keys if k != "first again"}) == 5
+    data = np.array([0.5, 3.0])
+    np.testing.assert_allclose(function([x], _two_outputs(x, 1, 2.0))(data), [-1.0, 4.0])
+    np.testing.assert_allclose(function([x], _two_outputs(x, 0, 2.0))(data), [3.0, 8.0])

@@ -310,3 +310,16 @@ def test_shared_variable_pickles_with_its_value():
     f = function([], [], updates=[(restored, restored * 2)])
     f()
     np.testing.assert_array_equal(restored.get_value(), [0.0, 2.0, 4.0])
+
+
+def test_a_training_function_with_updates_pickles_and_updates_its_own_copy():
+    import pickle
+    w = shared(np.array([1.0, 2.0]), name="w")
+    x = T.dvector("x")
+    step = function([x], (w * x).sum(), updates=[(w, w + x)], mode="NONE")
+    assert float(step(np.array([1.0, 1.0]))) == 3.0            # w is now [2, 3]
+    copy_ = pickle.loads(pickle.dumps(step))
+    assert float(copy_(np.array([1.0, 0.0]))) == 2.0           # its own w: [3, 3]
+    assert float(copy_(np.array([1.0, 1.0]))) == 6.0
+    np.testing.assert_array_equal(w.get_value(), [2.0, 3.0])   # the original's is untouched
+    assert float(step(np.array([0.0, 1.0]))) == 3.0
