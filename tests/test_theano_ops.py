@@ -2,6 +2,8 @@
 graphlens.tests.unittest_tools, gradient.grad_undefined): compared, evaluated, differentiated
 and tested the way Theano did it."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -261,3 +263,20 @@ def test_shared_takes_theano_s_broadcastable_strict_and_allow_downcast():
         shared(np.zeros((2, 3)), broadcastable=(True, False))
     with pytest.raises(GraphlensTypeError, match="strict=True"):
         shared([1.0, 2.0], strict=True)
+
+
+def test_a_theano_op_s_runtime_error_names_the_line_that_used_it():
+    class Refuses(graphlens.Op):
+        __props__ = ()
+
+        def make_node(self, x):
+            x = T.as_tensor_variable(x)
+            return graphlens.Apply(self, [x], [x.type()])
+
+        def perform(self, node, inputs, output_storage):
+            raise ValueError("my op refuses")
+
+    x = T.dvector("x")
+    y = Refuses()(x) * 2; line = sys._getframe().f_lineno  # noqa: E702
+    with pytest.raises(ValueError, match=rf"Refuses failed at .*test_theano_ops.py:{line}"):
+        function([x], y)(np.ones(2))

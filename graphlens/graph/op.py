@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 
 from graphlens.config import config
-from graphlens.errors import BULK, is_graphlens_code, user_frame
+from graphlens.errors import BULK, user_frame
 from graphlens.graph.scopes import tag_at
 from graphlens.graph.test_value import compute_test_values
 from graphlens.graph.theano_style import adapt_subclass, props_of
@@ -115,10 +115,11 @@ class Op:
 
     def __call__(self, *inputs):
         bulk = BULK
-        if getattr(bulk, "frame", None) is None and _sited_once(type(self)):
+        if getattr(bulk, "frame", None) is None:
             # The user's line is found once per call, not by a stack walk per variable that
-            # make_node makes (a constant and an output for `y + 1.0`: issue #23). Only
-            # graphlens's own make_node runs meanwhile, so a walk would find this frame.
+            # make_node makes (a constant and an output for `y + 1.0`: issue #23). An op the
+            # user wrote (Theano's tutorial ops) is sited where it is called too, not inside
+            # its own make_node: errors then point at the line that used the op.
             frame = bulk.frame = user_frame(sys._getframe(1))
             if frame is not None:
                 # Every variable made shares one site tuple and scope (Variable.__init__).
@@ -162,18 +163,6 @@ class Op:
         """
         return None
 
-
-# Op class -> whether its make_node is graphlens's own code: only then are the variables it
-# makes sited at the frame found in __call__. A user's op class (its make_node in the user's
-# files) sites them in its make_node, where a walk from each variable finds them.
-_SITED_ONCE = {}
-
-
-def _sited_once(op_class) -> bool:
-    known = _SITED_ONCE.get(op_class)
-    if known is None:
-        known = _SITED_ONCE[op_class] = is_graphlens_code(op_class.make_node)
-    return known
 
 
 # One instance per parameterless op class, shared by every node built through `shared_op`: ops
