@@ -201,17 +201,33 @@ class Driver:
         changes = 0
         visiting = self._nodes_to_visit()
         self.visited, self.to_visit = 0, len(visiting)
-        for start in visiting:
-            self.visited += 1
-            if self.progress is not None and self.visited % PROGRESS_EVERY == 0:
+        by_type = self._by_type.setdefault(phase, {})
+        progress = self.progress
+        for count, start in enumerate(visiting, 1):
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                self.visited = count
                 self.tell()
+            if start not in nodes:
+                continue
+            # Most nodes match no rule: they are tried here without the work list below.
+            kind = type(start.op)
+            candidates = by_type.get(kind)
+            if candidates is None:
+                candidates = by_type[kind] = self._rules_for(kind, rules)
+            if not candidates:
+                continue
             stack = [start]
             while stack:
                 node = stack.pop()
                 if node not in nodes:
                     continue
-                for rule in self._rules_for(node.op, rules, phase):
-                    replacement = rule.apply(node.outputs[0], fgraph)
+                kind = type(node.op)
+                candidates = by_type.get(kind)
+                if candidates is None:
+                    candidates = by_type[kind] = self._rules_for(kind, rules)
+                out = node.outputs[0]
+                for rule in candidates:
+                    replacement = rule.apply(out, fgraph)
                     if replacement is None:
                         continue
                     added = self.apply(rule, replacement, phase)
@@ -219,6 +235,7 @@ class Driver:
                         continue
                     changes += 1
                     if changes > budget:
+                        self.visited = count
                         warnings.warn(f"rewrite phase {phase!r}: one pass made {changes} "
                                       f"replacements, more than its budget of {budget}, and "
                                       f"stopped early; rule {rule.name} ({rule.location}) "
@@ -228,15 +245,13 @@ class Driver:
                     # The new nodes may match further rules; try them before moving on.
                     stack.extend(reversed(added))
                     break
+        self.visited = len(visiting)
         return changes
 
-    def _rules_for(self, op, rules, phase):
-        key = (type(op), phase)
-        found = self._by_type.get(key)
-        if found is None:
-            found = [rule for rule in rules if isinstance(op, rule.pattern.root_classes())]
-            self._by_type[key] = found
-        return found
+    @staticmethod
+    def _rules_for(kind, rules):
+        """The rules of a phase whose pattern's root can match a node of op class `kind`."""
+        return [rule for rule in rules if issubclass(kind, rule.pattern.root_classes())]
 
     def apply(self, rule, replacement, phase):
         """Replace, check and record; the nodes added, or None if nothing changed."""

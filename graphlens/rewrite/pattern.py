@@ -159,6 +159,19 @@ def match(pattern, var, bindings, nodes) -> bool:
     return True
 
 
+def _bound_names(pattern) -> set:
+    """Every name `pattern` can bind (variables, constants, nodes, ops and rests)."""
+    names, stack = set(), [pattern]
+    while stack:
+        pat = stack.pop()
+        if isinstance(pat, Pat):
+            names.update(n for n in (pat.name, pat.op_name, pat.rest) if n is not None)
+            stack.extend(pat.inputs)
+        elif getattr(pat, "name", None) is not None:
+            names.add(pat.name)
+    return names
+
+
 def _bind(bindings, name, value) -> bool:
     if name in bindings:
         bound = bindings[name]
@@ -200,24 +213,57 @@ class Rule:
         return tuple((position, sub.root_classes()) for position, sub
                      in enumerate(self.pattern.inputs) if isinstance(sub, Pat))
 
+    @cached_property
+    def _shallow(self) -> bool:
+        """True when the pattern reads only the node itself (no input patterns): the bindings
+        are then taken straight from the node, without `match`'s stack (most rules over
+        n-ary sums and products, and constant folding, are of this kind)."""
+        return not self.pattern.inputs
+
+    @cached_property
+    def _wants(self) -> tuple:
+        """(the function's parameters the pattern binds, those the driver gives: fgraph, node,
+        old); a binding wins over the driver's value of the same name, as `match` binds it."""
+        bound = _bound_names(self.pattern)
+        return (tuple(name for name in self.params if name in bound),
+                tuple(name for name in self.params if name not in bound))
+
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""
         node = var.owner
         if node is None:
             return None
         inputs = node.inputs
-        for position, classes in self._input_ops:
-            if position >= len(inputs):
+        pattern = self.pattern
+        if self._shallow:
+            if not isinstance(node.op, pattern.root_classes()):
                 return None
-            owner = inputs[position].owner
-            if owner is None or not isinstance(owner.op, classes):
+            if pattern.where is not None and not pattern.where(node):
                 return None
-        bindings, nodes = {}, []
-        if not match(self.pattern, var, bindings, nodes):
-            return None
-        extra = {"fgraph": fgraph, "node": var.owner, "old": var}
-        arguments = {name: bindings[name] if name in bindings else extra[name]
-                     for name in self.params}
+            bindings, nodes = {}, [node]
+            # The same bindings as `match`, in its order (a name used twice binds one value).
+            if pattern.name is not None:
+                bindings[pattern.name] = var
+            if pattern.op_name is not None and not _bind(bindings, pattern.op_name, node.op):
+                return None
+            if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(inputs)):
+                return None
+        else:
+            for position, classes in self._input_ops:
+                if position >= len(inputs):
+                    return None
+                owner = inputs[position].owner
+                if owner is None or not isinstance(owner.op, classes):
+                    return None
+            bindings, nodes = {}, []
+            if not match(pattern, var, bindings, nodes):
+                return None
+        bound, given = self._wants
+        arguments = {name: bindings[name] for name in bound}
+        if given:
+            extra = {"fgraph": fgraph, "node": node, "old": var}
+            for name in given:
+                arguments[name] = bindings[name] if name in bindings else extra[name]
         new = self.fn(**arguments)
         if new is None:
             return None
