@@ -62,6 +62,9 @@ class FunctionGraph:
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
         self._order = order
         self._schedule = None
+        # Replacements that leave the order as it was, bar nodes gone or swapped for a twin:
+        # {removed node: its twin or None}, applied to the cached order when next asked.
+        self._patch = {}
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
@@ -78,7 +81,16 @@ class FunctionGraph:
         """The nodes in a stable topological order (cached until the graph changes)."""
         if self._order is None:
             self._order = toposort(self.outputs)
+        elif self._patch:
+            self._apply_patch()
         return self._order
+
+    def _apply_patch(self):
+        """The cached order and schedule with the pending patch applied."""
+        patch, self._patch = self._patch, {}
+        self._order = _patched(self._order, patch)
+        if self._schedule is not None:
+            self._schedule = _patched(self._schedule, patch)
 
     def nodes_of(self, op_class) -> list:
         """The nodes whose op is an instance of `op_class`, in topological order; without such
@@ -97,6 +109,9 @@ class FunctionGraph:
         after it (graph/schedule.py). In-place decisions are made on this order."""
         if self._schedule is None:
             self._schedule = schedule(self.toposort())
+        elif self._patch:
+            # Only twins were swapped since the schedule was made (anything else drops it).
+            self._apply_patch()
         return self._schedule
 
     def variables(self):
@@ -138,11 +153,18 @@ class FunctionGraph:
                 order.append(node)
         return order
 
-    def replace(self, old, new, reason=None):
+    def replace(self, old, new, reason=None, order=None):
         """Make every client of `old` use `new`; `old` must be in the graph.
 
         Nodes that `new` brings are imported; nodes that nothing uses any more are removed.
         Returns the nodes removed.
+
+        `order` says the topological order stays as it was, so the next `toposort` is not a
+        walk of the whole graph: "merge" when `new` is a constant, or the output of a node of
+        the graph on the same inputs as `old`'s that comes before it in the order (the order
+        is then the old one without `old`'s node); "twin" when `new` is the output of a new node
+        on the same inputs as `old`'s (it takes that node's place, in the schedule too).
+        Otherwise, or when `new` is not of that kind, the order is walked again when next asked.
         """
         if old not in self.clients:
             raise RewriteError(f"replace: {describe(old)} is not in this graph"
@@ -155,7 +177,10 @@ class FunctionGraph:
                     getattr(old_type, "ndim", None) != getattr(new_type, "ndim", None):
                 raise RewriteError(f"replace ({reason}): {describe(new)} cannot stand for "
                                    f"{describe(old)}: the types differ")
-        for node in self.nodes_to_import(new):
+        imported = self.nodes_to_import(new)
+        kept = order is not None and self._order is not None and \
+            _keeps_order(order, old, new, imported)
+        for node in imported:
             self._import_node(node)
         self.clients.setdefault(new, Clients())
         for client, position in list(self.clients[old]):
@@ -165,8 +190,18 @@ class FunctionGraph:
                 client.inputs[position] = new
             self.clients[new].append((client, position))
         self.clients[old] = Clients()
-        self._order = self._schedule = None
-        return self._prune(old)
+        if not kept:
+            self._order = self._schedule = None
+            self._patch = {}
+            return self._prune(old)
+        if order != "twin" or self._schedule is None:
+            self._schedule = None
+        removed = self._prune(old)
+        for node in removed:
+            self._patch[node] = None
+        if order == "twin":
+            self._patch[old.owner] = new.owner
+        return removed
 
     def _prune(self, var):
         """Remove the owners of `var` and of its ancestors once they have no clients."""
@@ -195,3 +230,34 @@ class FunctionGraph:
 
     def __repr__(self):
         return f"FunctionGraph({len(self.apply_nodes)} nodes, outputs={self.outputs})"
+
+
+def _keeps_order(kind, old, new, imported) -> bool:
+    """True when replacing `old` by `new` (bringing the `imported` nodes) is the `kind` of
+    replacement `FunctionGraph.replace` keeps the order for ("merge" or "twin")."""
+    source, twin = old.owner, new.owner
+    if source is None:      # a constant for an equal one: no node moves
+        return kind == "merge" and twin is None and not imported
+    # A node with several outputs (a loop) moves output by output: its place may change.
+    if twin is None or len(source.outputs) != 1 or not _same_inputs(source, twin):
+        return False
+    if kind == "merge":
+        return not imported
+    return kind == "twin" and imported == [twin]
+
+
+def _patched(order, patch) -> list:
+    """`order` with removed nodes (patched to None) dropped and twins in their nodes' place."""
+    result = []
+    for node in order:
+        while node in patch:
+            node = patch[node]
+            if node is None:
+                break
+        if node is not None:
+            result.append(node)
+    return result
+
+
+def _same_inputs(a, b) -> bool:
+    return len(a.inputs) == len(b.inputs) and all(x is y for x, y in zip(a.inputs, b.inputs))

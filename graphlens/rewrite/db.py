@@ -272,7 +272,7 @@ class Driver:
         if new.owner is not None and new.owner in added and new.name is None:
             new.name = old.name
         readers = [client for client, _ in fgraph.clients[old] if client != OUTPUT]
-        removed = fgraph.replace(old, new, reason=rule.name)
+        removed = fgraph.replace(old, new, reason=rule.name, order=replacement.order)
         if self._seeds is not None:
             # What a rule may now see differently: the new nodes, the nodes that read the new
             # value, and the last reader of a value that just lost its other readers.

@@ -2,7 +2,8 @@
 
 Two constants are equal when their signatures (type, shape, bytes) are; two nodes when their ops
 are equal and their inputs are the same variables. One walk in topological order suffices: by the
-time a node is reached its inputs have already been merged.
+time a node is reached its inputs have already been merged. The node kept is the first in that
+order, so the graph's order stays the same without the merged nodes (no walk after a merge).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def merge(fgraph):
         key = var.signature()
         kept = kept_constants.setdefault(key, var)
         if kept is not var:
-            yield Replacement(var, kept)
+            yield Replacement(var, kept, order="merge")
     kept_nodes = {}
     unhashable = set()
     nodes = fgraph.apply_nodes
@@ -49,4 +50,4 @@ def merge(fgraph):
             # Every output of a several-output node (a loop) moves to the kept twin.
             for old, new in zip(node.outputs, kept.outputs):
                 if fgraph.clients.get(old):
-                    yield Replacement(old, new, (node,))
+                    yield Replacement(old, new, (node,), order="merge")

@@ -186,11 +186,15 @@ def _bind(bindings, name, value) -> bool:
 @dataclass(frozen=True)
 class Replacement:
     """A rule's answer: `old` (a variable of the graph) is to become `new`; `matched` lists the
-    nodes of the graph the rule read to decide (they are what the new nodes came from)."""
+    nodes of the graph the rule read to decide (they are what the new nodes came from).
+
+    `order`, "merge" or "twin", tells the graph its topological order survives the replacement
+    (`FunctionGraph.replace`), so a whole-graph rule's many replacements cost no walk each."""
 
     old: Variable
     new: Variable
     matched: tuple = ()
+    order: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
