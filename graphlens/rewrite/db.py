@@ -114,7 +114,7 @@ def _optimize(fgraph, mode, log, progress=None):
             changes = sum(driver.run_whole(rule, phase) for rule in whole)
             changes += driver.run_local(local, phase)
             if changes:
-                changes += sum(driver.run_whole(rule, phase) for rule in merges)
+                changes += sum(driver.run_whole(rule, phase, near=True) for rule in merges)
             if not changes:
                 break
         else:
@@ -150,6 +150,9 @@ class Driver:
         self._budget = None
         # {rule name: replacements} in the current pass, for the pass-budget warning.
         self.fired = {}
+        # {rule name: nodes new or with replaced inputs since that whole rule last ran}, for
+        # the rules with a `near` form (merge): run again, they look only there.
+        self._changed = {}
 
     def start_phase(self, rules):
         """The next pass visits every node: new rules may match anywhere."""
@@ -185,10 +188,24 @@ class Driver:
                 "ops": len(self.fgraph.apply_nodes), "visited": self.visited,
                 "to_visit": self.to_visit})
 
-    def run_whole(self, rule, phase) -> int:
-        """Apply every Replacement a whole-graph rule yields; the number applied."""
-        return sum(1 for replacement in rule.run(self.fgraph)
-                   if self.apply(rule, replacement, phase) is not None)
+    def run_whole(self, rule, phase, near=False) -> int:
+        """Apply every Replacement a whole-graph rule yields; the number applied.
+
+        `near`: the rule may look only at what changed since it last ran (its `near` form)."""
+        changed = self._changed.get(rule.name)
+        if near and rule.near is not None and changed is not None:
+            # The list grows while the rule runs (the driver records its own replacements
+            # there too): the near form reads it after its first yields.
+            replacements = rule.near(self.fgraph, changed)
+        else:
+            replacements = rule.run(self.fgraph)
+            if rule.near is not None:
+                changed = self._changed[rule.name] = []
+        count = sum(1 for replacement in replacements
+                    if self.apply(rule, replacement, phase) is not None)
+        if rule.near is not None:
+            changed.clear()
+        return count
 
     def run_local(self, rules, phase) -> int:
         """One pass of the local `rules` over the graph in topological order; changes made."""
@@ -273,6 +290,9 @@ class Driver:
             new.name = old.name
         readers = [client for client, _ in fgraph.clients[old] if client != OUTPUT]
         removed = fgraph.replace(old, new, reason=rule.name, order=replacement.order)
+        for changed in self._changed.values():
+            changed.extend(added)
+            changed.extend(readers)
         if self._seeds is not None:
             # What a rule may now see differently: the new nodes, the nodes that read the new
             # value, and the last reader of a value that just lost its other readers.

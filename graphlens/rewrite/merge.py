@@ -8,19 +8,77 @@ order, so the graph's order stays the same without the merged nodes (no walk aft
 
 from __future__ import annotations
 
+import heapq
 import warnings
 
 from graphlens.errors import GraphlensWarning
 from graphlens.graph.basic import Constant
+from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 
 
-@graph_rewrite("merge", tags=("fast_compile",))
-def merge(fgraph):
-    """Common sub-expressions and equal constants, computed once.
+def merge_near(fgraph, changed):
+    """What `merge` yields on a graph it merged before, where only the `changed` nodes (new,
+    or with inputs replaced) may have a twin now, in the same order: a time in proportion to
+    the changes and their readers, not to the graph.
 
-    >>> f = function([x], T.exp(x) + T.exp(x))     # one Exp node after merging
+    A twin reads the very same inputs, so it is among the readers of the node's least-read
+    input. Nodes are taken in topological order, as `merge` walks, and each is merged into
+    its earliest twin; the readers of a merged node have new inputs, so they are taken too.
     """
+    yield from _merge_constants(fgraph)
+    nodes = fgraph.apply_nodes
+    position = {node: i for i, node in enumerate(fgraph.toposort())}
+    heap = [(position[node], node) for node in dict.fromkeys(changed) if node in nodes]
+    heapq.heapify(heap)
+    done = set()
+    unhashable = set()
+    while heap:
+        at, node = heapq.heappop(heap)
+        if node in done or node not in nodes or node.op.draws_random:
+            continue
+        done.add(node)
+        try:
+            hash(node.op)
+        except TypeError as exc:
+            _warn_unhashable(node.op, exc, unhashable)
+            continue
+        kept = node
+        for twin in _twins(fgraph, node):
+            if position[twin] < position[kept]:
+                kept = twin
+            elif twin not in done:
+                heapq.heappush(heap, (position[twin], twin))
+        if kept is node:
+            continue
+        for old, new in zip(node.outputs, kept.outputs):
+            readers = fgraph.clients.get(old)
+            if readers:
+                for client, _ in readers:
+                    if client != OUTPUT and client not in done:
+                        heapq.heappush(heap, (position[client], client))
+                yield Replacement(old, new, (node,), order="merge")
+
+
+def _twins(fgraph, node) -> list:
+    """The other nodes of the graph with `node`'s op on the very same inputs."""
+    inputs = node.inputs
+    if not inputs:
+        return [other for other in fgraph.nodes_of(type(node.op))
+                if other is not node and not other.inputs and other.op == node.op]
+    least = min(inputs, key=lambda var: len(fgraph.clients.get(var, ())))
+    twins = []
+    for other, _ in fgraph.clients.get(least, ()):
+        if other == OUTPUT or other is node or other in twins:
+            continue
+        if len(other.inputs) == len(inputs) and all(
+                a is b for a, b in zip(other.inputs, inputs)) and other.op == node.op \
+                and not other.op.draws_random:
+            twins.append(other)
+    return twins
+
+
+def _merge_constants(fgraph):
     kept_constants = {}
     for var in list(fgraph.clients):
         if not isinstance(var, Constant) or not fgraph.clients.get(var):
@@ -29,6 +87,24 @@ def merge(fgraph):
         kept = kept_constants.setdefault(key, var)
         if kept is not var:
             yield Replacement(var, kept, order="merge")
+
+
+def _warn_unhashable(op, exc, unhashable):
+    # Never merged, and said once per op class: the op's props should be hashable.
+    if type(op) not in unhashable:
+        unhashable.add(type(op))
+        warnings.warn(f"merge: {type(op).__name__} cannot be hashed ({exc}), so "
+                      f"its duplicate nodes are not merged; make its props hashable "
+                      f"(tuples, not lists)", GraphlensWarning, stacklevel=3)
+
+
+@graph_rewrite("merge", tags=("fast_compile",), near=merge_near)
+def merge(fgraph):
+    """Common sub-expressions and equal constants, computed once.
+
+    >>> f = function([x], T.exp(x) + T.exp(x))     # one Exp node after merging
+    """
+    yield from _merge_constants(fgraph)
     kept_nodes = {}
     unhashable = set()
     nodes = fgraph.apply_nodes
@@ -39,12 +115,7 @@ def merge(fgraph):
         try:
             kept = kept_nodes.setdefault(key, node)
         except TypeError as exc:
-            # Never merged, and said once per op class: the op's props should be hashable.
-            if type(node.op) not in unhashable:
-                unhashable.add(type(node.op))
-                warnings.warn(f"merge: {type(node.op).__name__} cannot be hashed ({exc}), so "
-                              f"its duplicate nodes are not merged; make its props hashable "
-                              f"(tuples, not lists)", GraphlensWarning, stacklevel=2)
+            _warn_unhashable(node.op, exc, unhashable)
             continue
         if kept is not node and kept in nodes:
             # Every output of a several-output node (a loop) moves to the kept twin.
