@@ -153,6 +153,7 @@ class Driver:
         # {rule name: nodes new or with replaced inputs since that whole rule last ran}, for
         # the rules with a `near` form (merge): run again, they look only there.
         self._changed = {}
+        self._near_state = {}
 
     def start_phase(self, rules):
         """The next pass visits every node: new rules may match anywhere."""
@@ -191,19 +192,24 @@ class Driver:
     def run_whole(self, rule, phase, near=False) -> int:
         """Apply every Replacement a whole-graph rule yields; the number applied.
 
-        `near`: the rule may look only at what changed since it last ran (its `near` form)."""
-        changed = self._changed.get(rule.name)
-        if near and rule.near is not None and changed is not None:
-            # The list grows while the rule runs (the driver records its own replacements
-            # there too): the near form reads it after its first yields.
-            replacements = rule.near(self.fgraph, changed)
-        else:
+        `near`: a rule with a `near` form (merge) that ran before in this rewrite looks only
+        at the nodes that changed since (its `near` form, given what its last run kept)."""
+        if rule.near is None:
             replacements = rule.run(self.fgraph)
-            if rule.near is not None:
+            changed = None
+        else:
+            changed = self._changed.get(rule.name) if near else None
+            if changed is None:
                 changed = self._changed[rule.name] = []
+                state = self._near_state[rule.name] = {}
+                replacements = rule.near(self.fgraph, None, state)
+            else:
+                # The list grows while the rule runs (the driver records the rule's own
+                # replacements there too), and the near form reads it after its first yields.
+                replacements = rule.near(self.fgraph, changed, self._near_state[rule.name])
         count = sum(1 for replacement in replacements
                     if self.apply(rule, replacement, phase) is not None)
-        if rule.near is not None:
+        if changed is not None:
             changed.clear()
         return count
 

@@ -17,41 +17,60 @@ from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 
 
-def merge_near(fgraph, changed):
-    """What `merge` yields on a graph it merged before, where only the `changed` nodes (new,
-    or with inputs replaced) may have a twin now, in the same order: a time in proportion to
-    the changes and their readers, not to the graph.
+def merge_near(fgraph, changed, index):
+    """What `merge` yields, in the same order, on a graph where only the `changed` nodes (new,
+    or with inputs replaced) may have a twin since `index` was filled; `changed` None: the
+    whole graph is walked (as `merge`) and `index` filled, {(op, inputs): the node kept}.
 
-    A twin reads the very same inputs, so it is among the readers of the node's least-read
-    input. Nodes are taken in topological order, as `merge` walks, and each is merged into
-    its earliest twin; the readers of a merged node have new inputs, so they are taken too.
+    A time in proportion to the changes and their readers, not to the graph: the nodes are
+    taken in topological order, as `merge` walks; each is merged into its twin if that comes
+    first, and the readers of a merged node (their inputs changed) are taken too. An entry of
+    `index` whose node has gone or reads other inputs by now is stale and ignored.
     """
     yield from _merge_constants(fgraph)
     nodes = fgraph.apply_nodes
+    unhashable = set()
+    if changed is None:
+        index.clear()
+        for node in list(fgraph.toposort()):
+            if node not in nodes or node.op.draws_random:
+                continue     # two draws are two independent samples, even of equal inputs
+            key = (node.op, tuple(node.inputs))
+            try:
+                kept = index.setdefault(key, node)
+            except TypeError as exc:
+                _warn_unhashable(node.op, exc, unhashable)
+                continue
+            if kept is not node and kept in nodes:
+                # Every output of a several-output node (a loop) moves to the kept twin.
+                for old, new in zip(node.outputs, kept.outputs):
+                    if fgraph.clients.get(old):
+                        yield Replacement(old, new, (node,), order="merge")
+        return
     position = {node: i for i, node in enumerate(fgraph.toposort())}
     heap = [(position[node], node) for node in dict.fromkeys(changed) if node in nodes]
     heapq.heapify(heap)
     done = set()
-    unhashable = set()
     while heap:
-        at, node = heapq.heappop(heap)
+        _, node = heapq.heappop(heap)
         if node in done or node not in nodes or node.op.draws_random:
             continue
         done.add(node)
+        key = (node.op, tuple(node.inputs))
         try:
-            hash(node.op)
+            twin = index.get(key)
         except TypeError as exc:
             _warn_unhashable(node.op, exc, unhashable)
             continue
-        kept = node
-        for twin in _twins(fgraph, node):
-            if position[twin] < position[kept]:
-                kept = twin
-            elif twin not in done:
-                heapq.heappush(heap, (position[twin], twin))
-        if kept is node:
+        if twin is None or twin is node or twin not in nodes or not _reads(twin, key[1]):
+            index[key] = node
             continue
-        for old, new in zip(node.outputs, kept.outputs):
+        if position[twin] > position[node]:
+            # The twin comes later: it is merged into this node when its turn comes.
+            index[key] = node
+            heapq.heappush(heap, (position[twin], twin))
+            continue
+        for old, new in zip(node.outputs, twin.outputs):
             readers = fgraph.clients.get(old)
             if readers:
                 for client, _ in readers:
@@ -60,22 +79,9 @@ def merge_near(fgraph, changed):
                 yield Replacement(old, new, (node,), order="merge")
 
 
-def _twins(fgraph, node) -> list:
-    """The other nodes of the graph with `node`'s op on the very same inputs."""
-    inputs = node.inputs
-    if not inputs:
-        return [other for other in fgraph.nodes_of(type(node.op))
-                if other is not node and not other.inputs and other.op == node.op]
-    least = min(inputs, key=lambda var: len(fgraph.clients.get(var, ())))
-    twins = []
-    for other, _ in fgraph.clients.get(least, ()):
-        if other == OUTPUT or other is node or other in twins:
-            continue
-        if len(other.inputs) == len(inputs) and all(
-                a is b for a, b in zip(other.inputs, inputs)) and other.op == node.op \
-                and not other.op.draws_random:
-            twins.append(other)
-    return twins
+def _reads(node, inputs) -> bool:
+    """True when `node` reads the very variables `inputs`, in that order."""
+    return len(node.inputs) == len(inputs) and all(a is b for a, b in zip(node.inputs, inputs))
 
 
 def _merge_constants(fgraph):
@@ -104,21 +110,4 @@ def merge(fgraph):
 
     >>> f = function([x], T.exp(x) + T.exp(x))     # one Exp node after merging
     """
-    yield from _merge_constants(fgraph)
-    kept_nodes = {}
-    unhashable = set()
-    nodes = fgraph.apply_nodes
-    for node in list(fgraph.toposort()):
-        if node not in nodes or node.op.draws_random:
-            continue     # two draws are two independent samples, even of equal inputs
-        key = (node.op, tuple(node.inputs))
-        try:
-            kept = kept_nodes.setdefault(key, node)
-        except TypeError as exc:
-            _warn_unhashable(node.op, exc, unhashable)
-            continue
-        if kept is not node and kept in nodes:
-            # Every output of a several-output node (a loop) moves to the kept twin.
-            for old, new in zip(node.outputs, kept.outputs):
-                if fgraph.clients.get(old):
-                    yield Replacement(old, new, (node,), order="merge")
+    return merge_near(fgraph, None, {})

@@ -209,9 +209,10 @@ class Rule:
     location: str
     tags: frozenset = field(default_factory=frozenset)
     params: tuple = ()       # the names the function takes; it is given only those
-    # A whole-graph rule's cheaper form, near(fgraph, nodes): the Replacements the whole rule
-    # would yield on a graph it already ran on, where only `nodes` changed since (new nodes,
-    # and nodes whose inputs were replaced). None: the whole rule runs again.
+    # A whole-graph rule's cheaper form, near(fgraph, nodes, state): the Replacements the whole
+    # rule would yield on a graph it already ran on, where only `nodes` changed since (new
+    # nodes, and nodes whose inputs were replaced); `state` is the driver's dict for the rule,
+    # kept from its last run; nodes None: the whole graph. None: the whole rule runs again.
     near: object = None
 
     @cached_property
@@ -317,8 +318,9 @@ def graph_rewrite(phase, *, name=None, tags=(), near=None):
     """Decorator: a rule of `phase` over the whole graph; the function takes the FunctionGraph
     and yields Replacements, which the driver applies one by one (the graph changes between).
 
-    `near(fgraph, nodes)`, when given, yields what the rule would on a graph it already ran on
-    where only `nodes` changed; the driver calls it after a pass instead of the whole rule."""
+    `near(fgraph, nodes, state)`, when given, yields what the rule would on a graph it already
+    ran on where only `nodes` changed (None: all), keeping what it needs in `state`; the driver
+    calls it instead of the whole rule."""
     def decorate(fn):
         return Rule(name or fn.__name__, phase, None, fn, _location(fn),
                     frozenset(tags) | {phase}, near=near)
