@@ -53,6 +53,9 @@ class FunctionGraph:
         # {op class: {node: None}}: rules that look for one rare kind of node (a loop) find
         # it without walking the whole graph.
         self._by_op_class = {}
+        # {op classes: whether a node of one of them is in the graph}, until a class of node
+        # appears in the graph or leaves it.
+        self._holds = {}
         for var in self.inputs:
             self.clients.setdefault(var, Clients())
         order = toposort(self.outputs) if order is None else list(order)
@@ -71,6 +74,8 @@ class FunctionGraph:
         by_class = self._by_op_class.get(type(node.op))
         if by_class is None:
             by_class = self._by_op_class[type(node.op)] = {}
+        if not by_class:
+            self._holds.clear()
         by_class[node] = None
         for position, var in enumerate(node.inputs):
             self.clients.setdefault(var, Clients()).append((node, position))
@@ -103,6 +108,19 @@ class FunctionGraph:
                    for kind, nodes in self._by_op_class.items()):
             return []
         return [node for node in self.toposort() if isinstance(node.op, op_class)]
+
+    def holds(self, op_classes) -> bool:
+        """True when a node of the graph has an op of one of `op_classes` (a class or a tuple);
+        answered from the graph's index of nodes by op class, in constant time when asked again.
+
+        >>> fgraph.holds(TrueDiv)                  # doctest: +SKIP
+        False
+        """
+        found = self._holds.get(op_classes)
+        if found is None:
+            found = self._holds[op_classes] = any(
+                nodes and issubclass(kind, op_classes) for kind, nodes in self._by_op_class.items())
+        return found
 
     def schedule(self):
         """The order the evaluator runs the nodes in: topological, each node's consumers soon
@@ -215,7 +233,10 @@ class FunctionGraph:
             if any(self.clients.get(out) for out in node.outputs):
                 continue
             del self.apply_nodes[node]
-            self._by_op_class[type(node.op)].pop(node, None)
+            by_class = self._by_op_class[type(node.op)]
+            by_class.pop(node, None)
+            if not by_class:
+                self._holds.clear()
             removed.append(node)
             for out in node.outputs:
                 self.clients.pop(out, None)

@@ -214,6 +214,9 @@ class Rule:
     # nodes, and nodes whose inputs were replaced); `state` is the driver's dict for the rule,
     # kept from its last run; nodes None: the whole graph. None: the whole rule runs again.
     near: object = None
+    # Op classes one of which must be in the graph for this local rule to match anything: the
+    # rule declines at once otherwise (a quotient rule on a graph without a division).
+    needs: tuple = ()
 
     @cached_property
     def _input_ops(self) -> tuple:
@@ -241,6 +244,8 @@ class Rule:
         """The Replacement this local rule proposes for `var`, or None."""
         node = var.owner
         if node is None:
+            return None
+        if self.needs and fgraph is not None and not fgraph.holds(self.needs):
             return None
         inputs = node.inputs
         pattern = self.pattern
@@ -301,16 +306,17 @@ def _params(fn) -> tuple:
     return tuple(inspect.signature(fn).parameters)
 
 
-def rewrite(phase, pattern, *, name=None, tags=()):
+def rewrite(phase, pattern, *, name=None, tags=(), needs=()):
     """Decorator: a local rule of `phase` that replaces what `pattern` matches.
 
     The function receives, by name, the pattern's bindings it asks for (and `fgraph`, `node`,
     `old`: the graph, the matched node and its output) and returns the replacement variable,
-    or None to decline.
+    or None to decline. `needs`: op classes the rule can only fire with one of in the graph
+    (checked in constant time; the rule is not called on a graph without them).
     """
     def decorate(fn):
         return Rule(name or fn.__name__, phase, pattern, fn, _location(fn),
-                    frozenset(tags) | {phase}, _params(fn))
+                    frozenset(tags) | {phase}, _params(fn), needs=tuple(needs))
     return decorate
 
 

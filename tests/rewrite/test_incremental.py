@@ -12,6 +12,9 @@ from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.schedule import schedule
 from graphlens.rewrite import db
 from graphlens.rewrite.inplace import inplace_twin
+from graphlens.rewrite.pattern import Pat, rewrite
+from graphlens.tensor.math import Mul, TrueDiv
+from graphlens.tensor.nnet import Softplus
 
 from tests.rewrite.test_linear_rewrites import dag_with_gradient
 
@@ -99,3 +102,33 @@ def test_merge_near_the_changes_gives_what_the_whole_merge_gives(monkeypatch):
     assert _structure(near) == _structure(whole)
     counts = near.rewrite_log.counts()
     assert counts["merge"] > 10
+
+
+def test_holds_follows_the_ops_that_come_and_go():
+    x, y = T.dvectors("x", "y")
+    quotient = x / y
+    out = T.exp(quotient)
+    fgraph = FunctionGraph([x, y], [out])
+    assert fgraph.holds(TrueDiv) and not fgraph.holds(Softplus)
+    fgraph.replace(quotient, x * y)                 # the division leaves the graph
+    assert not fgraph.holds(TrueDiv) and fgraph.holds((TrueDiv, Mul))
+    fgraph.replace(out.owner.inputs[0], T.nnet.softplus(x))
+    assert fgraph.holds(Softplus)
+
+
+def test_a_rule_that_needs_a_division_is_not_called_without_one():
+    calls = []
+
+    @rewrite("stabilize", Pat(Mul, name="old"), needs=(TrueDiv,))
+    def quotient_rule(old):
+        calls.append(old)
+        return None
+
+    x, y = T.dvectors("x", "y")
+    without = FunctionGraph([x, y], [T.exp(x * y)])
+    product = without.outputs[0].owner.inputs[0]
+    assert quotient_rule.apply(product, without) is None and calls == []
+    with_division = FunctionGraph([x, y], [T.exp(x * y) / y])
+    product = with_division.outputs[0].owner.inputs[0].owner.inputs[0]
+    quotient_rule.apply(product, with_division)
+    assert calls == [product]
