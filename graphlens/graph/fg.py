@@ -59,8 +59,7 @@ class FunctionGraph:
         for var in self.inputs:
             self.clients.setdefault(var, Clients())
         order = toposort(self.outputs) if order is None else list(order)
-        for node in order:
-            self._import_node(node)
+        self._import_all(order)
         for position, var in enumerate(self.outputs):
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
         self._order = order
@@ -68,6 +67,26 @@ class FunctionGraph:
         # Replacements that leave the order as it was, bar nodes gone or swapped for a twin:
         # {removed node: its twin or None}, applied to the cached order when next asked.
         self._patch = {}
+
+    def _import_all(self, order):
+        """`_import_node` of each node of `order`, in one loop (a graph's first import)."""
+        clients, nodes, by_op_class = self.clients, self.apply_nodes, self._by_op_class
+        for node in order:
+            nodes[node] = None
+            kind = type(node.op)
+            by_class = by_op_class.get(kind)
+            if by_class is None:
+                by_class = by_op_class[kind] = {}
+            by_class[node] = None
+            for position, var in enumerate(node.inputs):
+                readers = clients.get(var)
+                if readers is None:
+                    readers = clients[var] = Clients()
+                readers[(node, position)] = None
+            for var in node.outputs:
+                if var not in clients:
+                    clients[var] = Clients()
+        self._holds.clear()
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
@@ -171,7 +190,7 @@ class FunctionGraph:
                 order.append(node)
         return order
 
-    def replace(self, old, new, reason=None, order=None):
+    def replace(self, old, new, reason=None, order=None, imported=None):
         """Make every client of `old` use `new`; `old` must be in the graph.
 
         Nodes that `new` brings are imported; nodes that nothing uses any more are removed.
@@ -183,6 +202,7 @@ class FunctionGraph:
         is then the old one without `old`'s node); "twin" when `new` is the output of a new node
         on the same inputs as `old`'s (it takes that node's place, in the schedule too).
         Otherwise, or when `new` is not of that kind, the order is walked again when next asked.
+        `imported`, when the caller has it, is `nodes_to_import(new)` (not walked again).
         """
         if old not in self.clients:
             raise RewriteError(f"replace: {describe(old)} is not in this graph"
@@ -195,7 +215,8 @@ class FunctionGraph:
                     getattr(old_type, "ndim", None) != getattr(new_type, "ndim", None):
                 raise RewriteError(f"replace ({reason}): {describe(new)} cannot stand for "
                                    f"{describe(old)}: the types differ")
-        imported = self.nodes_to_import(new)
+        if imported is None:
+            imported = self.nodes_to_import(new)
         kept = order is not None and self._order is not None and \
             _keeps_order(order, old, new, imported)
         for node in imported:

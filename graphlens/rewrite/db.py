@@ -295,7 +295,8 @@ class Driver:
         if new.owner is not None and new.owner in added and new.name is None:
             new.name = old.name
         readers = [client for client, _ in fgraph.clients[old] if client != OUTPUT]
-        removed = fgraph.replace(old, new, reason=rule.name, order=replacement.order)
+        removed = fgraph.replace(old, new, reason=rule.name, order=replacement.order,
+                                 imported=added)
         for changed in self._changed.values():
             changed.extend(added)
             changed.extend(readers)
@@ -317,6 +318,8 @@ class Driver:
 
 def _check(rule, old, new):
     old_type, new_type = old.type, getattr(new, "type", None)
+    if new_type is old_type or new_type == old_type:
+        return          # the common case: nothing to say
     problem = None
     if getattr(new_type, "dtype", None) != old_type.dtype:
         problem = "the dtypes differ"
