@@ -53,21 +53,48 @@ class FunctionGraph:
         # {op class: {node: None}}: rules that look for one rare kind of node (a loop) find
         # it without walking the whole graph.
         self._by_op_class = {}
+        # {op classes: whether a node of one of them is in the graph}, until a class of node
+        # appears in the graph or leaves it.
+        self._holds = {}
         for var in self.inputs:
             self.clients.setdefault(var, Clients())
         order = toposort(self.outputs) if order is None else list(order)
-        for node in order:
-            self._import_node(node)
+        self._import_all(order)
         for position, var in enumerate(self.outputs):
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
         self._order = order
         self._schedule = None
+        # Replacements that leave the order as it was, bar nodes gone or swapped for a twin:
+        # {removed node: its twin or None}, applied to the cached order when next asked.
+        self._patch = {}
+
+    def _import_all(self, order):
+        """`_import_node` of each node of `order`, in one loop (a graph's first import)."""
+        clients, nodes, by_op_class = self.clients, self.apply_nodes, self._by_op_class
+        for node in order:
+            nodes[node] = None
+            kind = type(node.op)
+            by_class = by_op_class.get(kind)
+            if by_class is None:
+                by_class = by_op_class[kind] = {}
+            by_class[node] = None
+            for position, var in enumerate(node.inputs):
+                readers = clients.get(var)
+                if readers is None:
+                    readers = clients[var] = Clients()
+                readers[(node, position)] = None
+            for var in node.outputs:
+                if var not in clients:
+                    clients[var] = Clients()
+        self._holds.clear()
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
         by_class = self._by_op_class.get(type(node.op))
         if by_class is None:
             by_class = self._by_op_class[type(node.op)] = {}
+        if not by_class:
+            self._holds.clear()
         by_class[node] = None
         for position, var in enumerate(node.inputs):
             self.clients.setdefault(var, Clients()).append((node, position))
@@ -78,7 +105,16 @@ class FunctionGraph:
         """The nodes in a stable topological order (cached until the graph changes)."""
         if self._order is None:
             self._order = toposort(self.outputs)
+        elif self._patch:
+            self._apply_patch()
         return self._order
+
+    def _apply_patch(self):
+        """The cached order and schedule with the pending patch applied."""
+        patch, self._patch = self._patch, {}
+        self._order = _patched(self._order, patch)
+        if self._schedule is not None:
+            self._schedule = _patched(self._schedule, patch)
 
     def nodes_of(self, op_class) -> list:
         """The nodes whose op is an instance of `op_class`, in topological order; without such
@@ -92,11 +128,27 @@ class FunctionGraph:
             return []
         return [node for node in self.toposort() if isinstance(node.op, op_class)]
 
+    def holds(self, op_classes) -> bool:
+        """True when a node of the graph has an op of one of `op_classes` (a class or a tuple);
+        answered from the graph's index of nodes by op class, in constant time when asked again.
+
+        >>> fgraph.holds(TrueDiv)                  # doctest: +SKIP
+        False
+        """
+        found = self._holds.get(op_classes)
+        if found is None:
+            found = self._holds[op_classes] = any(
+                nodes and issubclass(kind, op_classes) for kind, nodes in self._by_op_class.items())
+        return found
+
     def schedule(self):
         """The order the evaluator runs the nodes in: topological, each node's consumers soon
         after it (graph/schedule.py). In-place decisions are made on this order."""
         if self._schedule is None:
             self._schedule = schedule(self.toposort())
+        elif self._patch:
+            # Only twins were swapped since the schedule was made (anything else drops it).
+            self._apply_patch()
         return self._schedule
 
     def variables(self):
@@ -138,11 +190,19 @@ class FunctionGraph:
                 order.append(node)
         return order
 
-    def replace(self, old, new, reason=None):
+    def replace(self, old, new, reason=None, order=None, imported=None):
         """Make every client of `old` use `new`; `old` must be in the graph.
 
         Nodes that `new` brings are imported; nodes that nothing uses any more are removed.
         Returns the nodes removed.
+
+        `order` says the topological order stays as it was, so the next `toposort` is not a
+        walk of the whole graph: "merge" when `new` is a constant, or the output of a node of
+        the graph on the same inputs as `old`'s that comes before it in the order (the order
+        is then the old one without `old`'s node); "twin" when `new` is the output of a new node
+        on the same inputs as `old`'s (it takes that node's place, in the schedule too).
+        Otherwise, or when `new` is not of that kind, the order is walked again when next asked.
+        `imported`, when the caller has it, is `nodes_to_import(new)` (not walked again).
         """
         if old not in self.clients:
             raise RewriteError(f"replace: {describe(old)} is not in this graph"
@@ -155,7 +215,11 @@ class FunctionGraph:
                     getattr(old_type, "ndim", None) != getattr(new_type, "ndim", None):
                 raise RewriteError(f"replace ({reason}): {describe(new)} cannot stand for "
                                    f"{describe(old)}: the types differ")
-        for node in self.nodes_to_import(new):
+        if imported is None:
+            imported = self.nodes_to_import(new)
+        kept = order is not None and self._order is not None and \
+            _keeps_order(order, old, new, imported)
+        for node in imported:
             self._import_node(node)
         self.clients.setdefault(new, Clients())
         for client, position in list(self.clients[old]):
@@ -165,8 +229,18 @@ class FunctionGraph:
                 client.inputs[position] = new
             self.clients[new].append((client, position))
         self.clients[old] = Clients()
-        self._order = self._schedule = None
-        return self._prune(old)
+        if not kept:
+            self._order = self._schedule = None
+            self._patch = {}
+            return self._prune(old)
+        if order != "twin" or self._schedule is None:
+            self._schedule = None
+        removed = self._prune(old)
+        for node in removed:
+            self._patch[node] = None
+        if order == "twin":
+            self._patch[old.owner] = new.owner
+        return removed
 
     def _prune(self, var):
         """Remove the owners of `var` and of its ancestors once they have no clients."""
@@ -180,7 +254,10 @@ class FunctionGraph:
             if any(self.clients.get(out) for out in node.outputs):
                 continue
             del self.apply_nodes[node]
-            self._by_op_class[type(node.op)].pop(node, None)
+            by_class = self._by_op_class[type(node.op)]
+            by_class.pop(node, None)
+            if not by_class:
+                self._holds.clear()
             removed.append(node)
             for out in node.outputs:
                 self.clients.pop(out, None)
@@ -195,3 +272,34 @@ class FunctionGraph:
 
     def __repr__(self):
         return f"FunctionGraph({len(self.apply_nodes)} nodes, outputs={self.outputs})"
+
+
+def _keeps_order(kind, old, new, imported) -> bool:
+    """True when replacing `old` by `new` (bringing the `imported` nodes) is the `kind` of
+    replacement `FunctionGraph.replace` keeps the order for ("merge" or "twin")."""
+    source, twin = old.owner, new.owner
+    if source is None:      # a constant for an equal one: no node moves
+        return kind == "merge" and twin is None and not imported
+    # A node with several outputs (a loop) moves output by output: its place may change.
+    if twin is None or len(source.outputs) != 1 or not _same_inputs(source, twin):
+        return False
+    if kind == "merge":
+        return not imported
+    return kind == "twin" and imported == [twin]
+
+
+def _patched(order, patch) -> list:
+    """`order` with removed nodes (patched to None) dropped and twins in their nodes' place."""
+    result = []
+    for node in order:
+        while node in patch:
+            node = patch[node]
+            if node is None:
+                break
+        if node is not None:
+            result.append(node)
+    return result
+
+
+def _same_inputs(a, b) -> bool:
+    return len(a.inputs) == len(b.inputs) and all(x is y for x, y in zip(a.inputs, b.inputs))

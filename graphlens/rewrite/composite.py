@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,8 +29,9 @@ from graphlens.tensor.fill import Second
 from graphlens.tensor.variable import as_tensor_variable
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(NamedTuple):
+    # A named tuple, not a frozen dataclass: a plan makes one per fused op, tens of thousands
+    # for a big graph, and a tuple is made at a fraction of the cost.
     node: object            # the inner Apply (its op, and its types for perform)
     kernel: object          # run(arrays, out), or None: the op's perform computes the step
     inputs: tuple           # value slots read
@@ -121,7 +123,8 @@ class Composite(Op):
         slot = {var: i for i, var in enumerate(self.inner_inputs)}
         template = [None] * len(slot)
         final = self.inner_output.type.shape
-        nodes, alias = _without_fills(self.inner_nodes(), self.inner_output)
+        kernels = {}            # each inner node's kernel, made once
+        nodes, alias = _without_fills(self.inner_nodes(), self.inner_output, kernels)
         lengths = _static_lengths(self.inner_inputs, nodes, alias)
         if alias and not _same_lengths(lengths[self.inner_output], final):
             # Without its fills the result would come out shorter than the node's shape.
@@ -147,7 +150,7 @@ class Composite(Op):
         for index, step in last_read.items():
             if index != output and not isinstance(template[index], np.ndarray):
                 dying[step].append(index)
-        steps = tuple(_Step(node, _kernel_of(node), tuple(slot[v] for v in node.inputs),
+        steps = tuple(_Step(node, _kernel_of(node, kernels), tuple(slot[v] for v in node.inputs),
                             slot[node.outputs[0]], np.dtype(node.outputs[0].type.dtype),
                             tuple(dying[i]), _same_lengths(lengths[node.outputs[0]], final),
                             all(length == 1 for length in lengths[node.outputs[0]]))
@@ -269,10 +272,16 @@ class Composite(Op):
                     disconnected_inputs="ignore", return_disconnected="disconnected")
 
 
-def _kernel_of(node):
-    """The op's own kernel for `node` (tensor/kernels.py), None when only `perform` can."""
+def _kernel_of(node, made=None):
+    """The op's own kernel for `node` (tensor/kernels.py), None when only `perform` can;
+    `made` ({node: kernel}) keeps the kernels made already."""
+    if made is not None and node in made:
+        return made[node]
     kernel = getattr(node.op, "kernel", None)
-    return kernel(node) if kernel is not None else None
+    kernel = kernel(node) if kernel is not None else None
+    if made is not None:
+        made[node] = kernel
+    return kernel
 
 
 def _reading(kernel, slots):
@@ -286,7 +295,7 @@ def _reading(kernel, slots):
     return lambda values, out: kernel([values[i] for i in slots], out)
 
 
-def _without_fills(nodes, output):
+def _without_fills(nodes, output, kernels=None):
     """The inner nodes without the fills a kernel can do itself, and {fill's result: value}.
 
     fill(x, v) only broadcasts v to x's shape. Inside a fused node every value is broadcast to
@@ -296,7 +305,7 @@ def _without_fills(nodes, output):
     mean, fill(x, fill(s, 1.0) / n) * g, is then 1.0 / n * g, one element and one full step,
     not two arrays of x's shape. The fill of the result itself is kept (it gives the shape).
     """
-    if not all(_kernel_of(node) is not None for node in nodes):
+    if not all(_kernel_of(node, kernels) is not None for node in nodes):
         return nodes, {}
     alias = {}
     for node in nodes:

@@ -114,7 +114,7 @@ def _optimize(fgraph, mode, log, progress=None):
             changes = sum(driver.run_whole(rule, phase) for rule in whole)
             changes += driver.run_local(local, phase)
             if changes:
-                changes += sum(driver.run_whole(rule, phase) for rule in merges)
+                changes += sum(driver.run_whole(rule, phase, near=True) for rule in merges)
             if not changes:
                 break
         else:
@@ -150,6 +150,10 @@ class Driver:
         self._budget = None
         # {rule name: replacements} in the current pass, for the pass-budget warning.
         self.fired = {}
+        # {rule name: nodes new or with replaced inputs since that whole rule last ran}, for
+        # the rules with a `near` form (merge): run again, they look only there.
+        self._changed = {}
+        self._near_state = {}
 
     def start_phase(self, rules):
         """The next pass visits every node: new rules may match anywhere."""
@@ -185,10 +189,29 @@ class Driver:
                 "ops": len(self.fgraph.apply_nodes), "visited": self.visited,
                 "to_visit": self.to_visit})
 
-    def run_whole(self, rule, phase) -> int:
-        """Apply every Replacement a whole-graph rule yields; the number applied."""
-        return sum(1 for replacement in rule.run(self.fgraph)
-                   if self.apply(rule, replacement, phase) is not None)
+    def run_whole(self, rule, phase, near=False) -> int:
+        """Apply every Replacement a whole-graph rule yields; the number applied.
+
+        `near`: a rule with a `near` form (merge) that ran before in this rewrite looks only
+        at the nodes that changed since (its `near` form, given what its last run kept)."""
+        if rule.near is None:
+            replacements = rule.run(self.fgraph)
+            changed = None
+        else:
+            changed = self._changed.get(rule.name) if near else None
+            if changed is None:
+                changed = self._changed[rule.name] = []
+                state = self._near_state[rule.name] = {}
+                replacements = rule.near(self.fgraph, None, state)
+            else:
+                # The list grows while the rule runs (the driver records the rule's own
+                # replacements there too), and the near form reads it after its first yields.
+                replacements = rule.near(self.fgraph, changed, self._near_state[rule.name])
+        count = sum(1 for replacement in replacements
+                    if self.apply(rule, replacement, phase) is not None)
+        if changed is not None:
+            changed.clear()
+        return count
 
     def run_local(self, rules, phase) -> int:
         """One pass of the local `rules` over the graph in topological order; changes made."""
@@ -201,17 +224,33 @@ class Driver:
         changes = 0
         visiting = self._nodes_to_visit()
         self.visited, self.to_visit = 0, len(visiting)
-        for start in visiting:
-            self.visited += 1
-            if self.progress is not None and self.visited % PROGRESS_EVERY == 0:
+        by_type = self._by_type.setdefault(phase, {})
+        progress = self.progress
+        for count, start in enumerate(visiting, 1):
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                self.visited = count
                 self.tell()
+            if start not in nodes:
+                continue
+            # Most nodes match no rule: they are tried here without the work list below.
+            kind = type(start.op)
+            candidates = by_type.get(kind)
+            if candidates is None:
+                candidates = by_type[kind] = self._rules_for(kind, rules)
+            if not candidates:
+                continue
             stack = [start]
             while stack:
                 node = stack.pop()
                 if node not in nodes:
                     continue
-                for rule in self._rules_for(node.op, rules, phase):
-                    replacement = rule.apply(node.outputs[0], fgraph)
+                kind = type(node.op)
+                candidates = by_type.get(kind)
+                if candidates is None:
+                    candidates = by_type[kind] = self._rules_for(kind, rules)
+                out = node.outputs[0]
+                for rule in candidates:
+                    replacement = rule.apply(out, fgraph)
                     if replacement is None:
                         continue
                     added = self.apply(rule, replacement, phase)
@@ -219,6 +258,7 @@ class Driver:
                         continue
                     changes += 1
                     if changes > budget:
+                        self.visited = count
                         warnings.warn(f"rewrite phase {phase!r}: one pass made {changes} "
                                       f"replacements, more than its budget of {budget}, and "
                                       f"stopped early; rule {rule.name} ({rule.location}) "
@@ -228,15 +268,13 @@ class Driver:
                     # The new nodes may match further rules; try them before moving on.
                     stack.extend(reversed(added))
                     break
+        self.visited = len(visiting)
         return changes
 
-    def _rules_for(self, op, rules, phase):
-        key = (type(op), phase)
-        found = self._by_type.get(key)
-        if found is None:
-            found = [rule for rule in rules if isinstance(op, rule.pattern.root_classes())]
-            self._by_type[key] = found
-        return found
+    @staticmethod
+    def _rules_for(kind, rules):
+        """The rules of a phase whose pattern's root can match a node of op class `kind`."""
+        return [rule for rule in rules if issubclass(kind, rule.pattern.root_classes())]
 
     def apply(self, rule, replacement, phase):
         """Replace, check and record; the nodes added, or None if nothing changed."""
@@ -257,7 +295,11 @@ class Driver:
         if new.owner is not None and new.owner in added and new.name is None:
             new.name = old.name
         readers = [client for client, _ in fgraph.clients[old] if client != OUTPUT]
-        removed = fgraph.replace(old, new, reason=rule.name)
+        removed = fgraph.replace(old, new, reason=rule.name, order=replacement.order,
+                                 imported=added)
+        for changed in self._changed.values():
+            changed.extend(added)
+            changed.extend(readers)
         if self._seeds is not None:
             # What a rule may now see differently: the new nodes, the nodes that read the new
             # value, and the last reader of a value that just lost its other readers.
@@ -276,6 +318,8 @@ class Driver:
 
 def _check(rule, old, new):
     old_type, new_type = old.type, getattr(new, "type", None)
+    if new_type is old_type or new_type == old_type:
+        return          # the common case: nothing to say
     problem = None
     if getattr(new_type, "dtype", None) != old_type.dtype:
         problem = "the dtypes differ"

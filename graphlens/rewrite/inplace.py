@@ -125,4 +125,5 @@ def elementwise_inplace(fgraph):
     """An elementwise or set/inc_subtensor result written into an input's array that nothing
     reads any more."""
     for node, position in destroyable_inputs(fgraph):
-        yield Replacement(node.outputs[0], inplace_twin(node, position), (node,))
+        # The twin reads the same inputs: it takes the node's place in the order and schedule.
+        yield Replacement(node.outputs[0], inplace_twin(node, position), (node,), order="twin")

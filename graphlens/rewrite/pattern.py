@@ -159,6 +159,19 @@ def match(pattern, var, bindings, nodes) -> bool:
     return True
 
 
+def _bound_names(pattern) -> set:
+    """Every name `pattern` can bind (variables, constants, nodes, ops and rests)."""
+    names, stack = set(), [pattern]
+    while stack:
+        pat = stack.pop()
+        if isinstance(pat, Pat):
+            names.update(n for n in (pat.name, pat.op_name, pat.rest) if n is not None)
+            stack.extend(pat.inputs)
+        elif getattr(pat, "name", None) is not None:
+            names.add(pat.name)
+    return names
+
+
 def _bind(bindings, name, value) -> bool:
     if name in bindings:
         bound = bindings[name]
@@ -173,11 +186,15 @@ def _bind(bindings, name, value) -> bool:
 @dataclass(frozen=True)
 class Replacement:
     """A rule's answer: `old` (a variable of the graph) is to become `new`; `matched` lists the
-    nodes of the graph the rule read to decide (they are what the new nodes came from)."""
+    nodes of the graph the rule read to decide (they are what the new nodes came from).
+
+    `order`, "merge" or "twin", tells the graph its topological order survives the replacement
+    (`FunctionGraph.replace`), so a whole-graph rule's many replacements cost no walk each."""
 
     old: Variable
     new: Variable
     matched: tuple = ()
+    order: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,6 +209,14 @@ class Rule:
     location: str
     tags: frozenset = field(default_factory=frozenset)
     params: tuple = ()       # the names the function takes; it is given only those
+    # A whole-graph rule's cheaper form, near(fgraph, nodes, state): the Replacements the whole
+    # rule would yield on a graph it already ran on, where only `nodes` changed since (new
+    # nodes, and nodes whose inputs were replaced); `state` is the driver's dict for the rule,
+    # kept from its last run; nodes None: the whole graph. None: the whole rule runs again.
+    near: object = None
+    # Op classes one of which must be in the graph for this local rule to match anything: the
+    # rule declines at once otherwise (a quotient rule on a graph without a division).
+    needs: tuple = ()
 
     @cached_property
     def _input_ops(self) -> tuple:
@@ -200,24 +225,59 @@ class Rule:
         return tuple((position, sub.root_classes()) for position, sub
                      in enumerate(self.pattern.inputs) if isinstance(sub, Pat))
 
+    @cached_property
+    def _shallow(self) -> bool:
+        """True when the pattern reads only the node itself (no input patterns): the bindings
+        are then taken straight from the node, without `match`'s stack (most rules over
+        n-ary sums and products, and constant folding, are of this kind)."""
+        return not self.pattern.inputs
+
+    @cached_property
+    def _wants(self) -> tuple:
+        """(the function's parameters the pattern binds, those the driver gives: fgraph, node,
+        old); a binding wins over the driver's value of the same name, as `match` binds it."""
+        bound = _bound_names(self.pattern)
+        return (tuple(name for name in self.params if name in bound),
+                tuple(name for name in self.params if name not in bound))
+
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""
         node = var.owner
         if node is None:
             return None
-        inputs = node.inputs
-        for position, classes in self._input_ops:
-            if position >= len(inputs):
-                return None
-            owner = inputs[position].owner
-            if owner is None or not isinstance(owner.op, classes):
-                return None
-        bindings, nodes = {}, []
-        if not match(self.pattern, var, bindings, nodes):
+        if self.needs and fgraph is not None and not fgraph.holds(self.needs):
             return None
-        extra = {"fgraph": fgraph, "node": var.owner, "old": var}
-        arguments = {name: bindings[name] if name in bindings else extra[name]
-                     for name in self.params}
+        inputs = node.inputs
+        pattern = self.pattern
+        if self._shallow:
+            if not isinstance(node.op, pattern.root_classes()):
+                return None
+            if pattern.where is not None and not pattern.where(node):
+                return None
+            bindings, nodes = {}, [node]
+            # The same bindings as `match`, in its order (a name used twice binds one value).
+            if pattern.name is not None:
+                bindings[pattern.name] = var
+            if pattern.op_name is not None and not _bind(bindings, pattern.op_name, node.op):
+                return None
+            if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(inputs)):
+                return None
+        else:
+            for position, classes in self._input_ops:
+                if position >= len(inputs):
+                    return None
+                owner = inputs[position].owner
+                if owner is None or not isinstance(owner.op, classes):
+                    return None
+            bindings, nodes = {}, []
+            if not match(pattern, var, bindings, nodes):
+                return None
+        bound, given = self._wants
+        arguments = {name: bindings[name] for name in bound}
+        if given:
+            extra = {"fgraph": fgraph, "node": node, "old": var}
+            for name in given:
+                arguments[name] = bindings[name] if name in bindings else extra[name]
         new = self.fn(**arguments)
         if new is None:
             return None
@@ -246,25 +306,30 @@ def _params(fn) -> tuple:
     return tuple(inspect.signature(fn).parameters)
 
 
-def rewrite(phase, pattern, *, name=None, tags=()):
+def rewrite(phase, pattern, *, name=None, tags=(), needs=()):
     """Decorator: a local rule of `phase` that replaces what `pattern` matches.
 
     The function receives, by name, the pattern's bindings it asks for (and `fgraph`, `node`,
     `old`: the graph, the matched node and its output) and returns the replacement variable,
-    or None to decline.
+    or None to decline. `needs`: op classes the rule can only fire with one of in the graph
+    (checked in constant time; the rule is not called on a graph without them).
     """
     def decorate(fn):
         return Rule(name or fn.__name__, phase, pattern, fn, _location(fn),
-                    frozenset(tags) | {phase}, _params(fn))
+                    frozenset(tags) | {phase}, _params(fn), needs=tuple(needs))
     return decorate
 
 
-def graph_rewrite(phase, *, name=None, tags=()):
+def graph_rewrite(phase, *, name=None, tags=(), near=None):
     """Decorator: a rule of `phase` over the whole graph; the function takes the FunctionGraph
-    and yields Replacements, which the driver applies one by one (the graph changes between)."""
+    and yields Replacements, which the driver applies one by one (the graph changes between).
+
+    `near(fgraph, nodes, state)`, when given, yields what the rule would on a graph it already
+    ran on where only `nodes` changed (None: all), keeping what it needs in `state`; the driver
+    calls it instead of the whole rule."""
     def decorate(fn):
         return Rule(name or fn.__name__, phase, None, fn, _location(fn),
-                    frozenset(tags) | {phase})
+                    frozenset(tags) | {phase}, near=near)
     return decorate
 
 

@@ -99,7 +99,13 @@ def _covers(var, model, fgraph) -> bool:
         for axis, length in enumerate(model.type.shape))
 
 
-@rewrite("specialize", Pat(Elemwise, rest="inputs", name="old"), tags=("dce", "shape"))
+def _reads_a_fill(node) -> bool:
+    # Most elementwise nodes read no fill: they are passed over before the rule is called.
+    return any(var.owner is not None and isinstance(var.owner.op, Second) for var in node.inputs)
+
+
+@rewrite("specialize", Pat(Elemwise, rest="inputs", name="old", where=_reads_a_fill),
+         tags=("dce", "shape"))
 def fill_sink(inputs, old, node, fgraph):
     """f(fill(a, v), w) -> f(v, w) when f(v, w) is proven to have a's lengths already, else
     fill(a, f(v, w)): a fill an elementwise op reads only broadcasts, so it can move up to where

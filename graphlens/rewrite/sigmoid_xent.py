@@ -87,7 +87,7 @@ def _target_of(minus_coefficient, plus_coefficient):
     return None
 
 
-@rewrite("stabilize", Pat(SUM_OPS, name="old"), tags=STABLE)
+@rewrite("stabilize", Pat(SUM_OPS, name="old"), tags=STABLE, needs=(Softplus,))
 def sigmoid_binary_crossentropy_of_scores(old):
     """t * softplus(-z) + (1 - t) * softplus(z) -> sigmoid_binary_crossentropy(z, t): what
     binary_crossentropy(sigmoid(z), t) becomes once its logs are stable, in one op."""

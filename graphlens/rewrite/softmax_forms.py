@@ -49,7 +49,7 @@ def _normalized_exp(x, axes):
     return exp(x - expand_reduced(LogSumExp(axes)(x), axes, x.ndim))
 
 
-@rewrite("stabilize", Pat((Mul, TrueDiv, Neg), name="old"), tags=STABLE)
+@rewrite("stabilize", Pat((Mul, TrueDiv, Neg), name="old"), tags=STABLE, needs=(TrueDiv,))
 def exp_over_sum_of_exp(old, fgraph):
     """exp(z) / sum(exp(z), axis, keepdims) -> softmax(z, axis): inf / inf = NaN for z > 709
     written out; the softmax op shifts by the maximum first."""

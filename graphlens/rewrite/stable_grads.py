@@ -67,7 +67,7 @@ def _product_of(old, fgraph):
     return collect(old)
 
 
-@rewrite("stabilize", PRODUCT, tags=STABLE)
+@rewrite("stabilize", PRODUCT, tags=STABLE, needs=(TrueDiv,))
 def sigmoid_forms_in_product(old, fgraph):
     """x / (1 + exp(u)) -> x * sigmoid(-u); by sigmoid divisors 1 - sigmoid(u) -> sigmoid(-u);
     exp(u) * sigmoid(-u) -> sigmoid(u). 1 + exp(u) overflows for u > 709, 1 - sigmoid(u) rounds
@@ -150,7 +150,7 @@ def _cancel(product):
     return Product(product.sign, num, den, product.shapes)
 
 
-@rewrite("cancel", PRODUCT, tags=STABLE)
+@rewrite("cancel", PRODUCT, tags=STABLE, needs=(TrueDiv,))
 def cancel_common_factors(old, fgraph):
     """x * p / p -> x: where p underflows to 0 (a probability, in a gradient) x * p / p is
     0 / 0 = NaN, but the gradient grad meant is x."""
@@ -182,7 +182,7 @@ def _pairing_key(divisor):
     return factor_key(divisor) if found is None else factor_key(exp(found[0]))
 
 
-@rewrite("stabilize", PRODUCT, tags=STABLE)
+@rewrite("stabilize", PRODUCT, tags=STABLE, needs=(TrueDiv,))
 def distribute_to_cancel(old, fgraph):
     """(a / p + b / q) * p * q -> a * q + b * p, when some term's divisor is among the other
     factors: the gradient of a shared probability p is such a sum, and p * (a / p) is 0 * inf
