@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from graphlens.graph.basic import Apply, Constant, Variable, clone_graph, toposort  # noqa: F401
+from graphlens.graph.basic import ancestors as basic_ancestors
 
 
 def _listed(values):
@@ -20,18 +21,7 @@ def ancestors(variable_list, blockers=None) -> list:
 
     >>> ancestors([y], blockers=[x])                   # doctest: +SKIP
     """
-    stop = set(blockers or ())
-    seen, result = set(), []
-    stack = list(reversed(_listed(variable_list)))
-    while stack:
-        var = stack.pop()
-        if var in seen:
-            continue
-        seen.add(var)
-        result.append(var)
-        if var.owner is not None and var not in stop:
-            stack.extend(reversed(var.owner.inputs))
-    return result
+    return basic_ancestors(_listed(variable_list), blockers or ())
 
 
 def inputs(variable_list, blockers=None) -> list:

@@ -271,10 +271,12 @@ def toposort(outputs) -> list[Apply]:
     return order
 
 
-def ancestors(outputs) -> list[Variable]:
-    """Every variable `outputs` depend on, themselves included, in a stable order."""
+def ancestors(outputs, blockers=()) -> list[Variable]:
+    """Every variable `outputs` depend on, themselves included, in a stable order; the walk
+    does not go past `blockers` (which are included when reached)."""
     seen = set()
     result = []
+    stop = set(blockers) if blockers else ()
     stack = list(reversed(_as_list(outputs)))
     while stack:
         var = stack.pop()
@@ -282,7 +284,7 @@ def ancestors(outputs) -> list[Variable]:
             continue
         seen.add(var)
         result.append(var)
-        if var.owner is not None:
+        if var.owner is not None and var not in stop:
             stack.extend(reversed(var.owner.inputs))
     return result
 
