@@ -258,6 +258,11 @@ class DimShuffle(Op):
         shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
         return Apply(self, [x], [TensorType(x.dtype, shape)()])
 
+    def infer_shape(self, node, input_shapes):
+        """The input's lengths in the new order, 1 for each inserted axis."""
+        (lengths,) = input_shapes
+        return [tuple(1 if i == "x" else lengths[i] for i in self.new_order)]
+
     def direct_perform(self, node):
         """The two common shuffles with their indexing fixed in advance: only inserting
         broadcast axes (a view through one index tuple), or only permuting (a transpose)."""
