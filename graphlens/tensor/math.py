@@ -22,6 +22,13 @@ from graphlens.tensor.rounding import sgn
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.kernels import (floating, nary_kernel, same_dtypes,
                                       ufunc_kernel)
+# complex_ops.py builds on this module, so the complex gradients read T.conj from the package
+# when called (as elemwise.py reads T.sum).
+import graphlens.tensor as T
+
+
+def _complex(var):
+    return var.dtype.startswith("complex")
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,11 @@ class Mul(Elemwise):
 
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
+        if _complex(gz):
+            # Theano's convention for complex z: d cost/d Re z + i d cost/d Im z, which for a
+            # product is gz times the conjugate of the other factors.
+            return [unbroadcast(gz * T.conj(mul(*inputs[:i], *inputs[i + 1:]))
+                                if len(inputs) > 1 else gz, x) for i, x in enumerate(inputs)]
         return [unbroadcast(mul(gz, *inputs[:i], *inputs[i + 1:]), x)
                 for i, x in enumerate(inputs)]
 
@@ -123,6 +135,10 @@ class TrueDiv(BinaryElemwise):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
+        if _complex(gz):
+            # Conjugated derivatives, as Mul's (Theano's convention for complex gradients).
+            return [unbroadcast(gz / T.conj(y), x),
+                    unbroadcast(-gz * T.conj(x / sqr(y)), y)]
         return [unbroadcast(gz / y, x), unbroadcast(-gz * x / sqr(y), y)]
 
 
