@@ -72,10 +72,24 @@ class Elemwise(Op):
     # is defined for; others are refused when the graph is built, with `dtype_hint` as advice.
     kinds = "biufc"
     dtype_hint = ""
+    # The function is complex-differentiable (+, exp, *, /, ...): on complex values, where
+    # gradients follow Theano's convention (d cost/d Re + i d cost/d Im), each input's
+    # gradient is gz times the conjugate of the derivative, which L_op gets from `grad` by
+    # conjugating around it, so `grad` is written once, for real and complex alike; a real
+    # input's gradient is the real part.
+    holomorphic = False
 
     def output_dtype(self, dtype: str) -> str:
         """The result dtype, given the common (upcast) dtype of the inputs."""
         return dtype
+
+    def L_op(self, inputs, outputs, output_grads):
+        if not self.holomorphic or DTYPE_KINDS[outputs[0].dtype] != "c":
+            return self.grad(inputs, output_grads)
+        grads = self.grad(inputs, [T.conj(g) for g in output_grads])
+        return [(T.conj(g) if DTYPE_KINDS[x.dtype] == "c" else T.real(g))
+                if isinstance(g.type, TensorType) and DTYPE_KINDS[g.dtype] == "c" else g
+                for x, g in zip(inputs, grads)]
 
     def make_node(self, *inputs):
         if len(inputs) != self.nin and self.nin != -1 or not inputs:

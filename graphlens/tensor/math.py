@@ -22,13 +22,6 @@ from graphlens.tensor.rounding import sgn
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.kernels import (floating, nary_kernel, same_dtypes,
                                       ufunc_kernel)
-# complex_ops.py builds on this module, so the complex gradients read T.conj from the package
-# when called (as elemwise.py reads T.sum).
-import graphlens.tensor as T
-
-
-def _complex(var):
-    return var.dtype.startswith("complex")
 
 
 @dataclass(frozen=True)
@@ -39,6 +32,7 @@ class Add(Elemwise):
     commutative = True
     nfunc = staticmethod(np.add)
     notation = Infix("+", ADD)
+    holomorphic = True
 
     def kernel(self, node):
         """One ufunc call for two inputs; a fold for more (n-ary)."""
@@ -69,6 +63,7 @@ class Sub(BinaryElemwise):
 
     nfunc = staticmethod(np.subtract)
     notation = Infix("-", ADD, associative=False)
+    holomorphic = True
     kinds = "iufc"      # numpy refuses bool - bool
     dtype_hint = "; for bools use x ^ y (xor), or cast to an integer dtype first"
 
@@ -85,6 +80,7 @@ class Mul(Elemwise):
     commutative = True
     nfunc = staticmethod(np.multiply)
     notation = Infix("*", MUL)
+    holomorphic = True
 
     def kernel(self, node):
         """One ufunc call for two inputs; a fold for more (n-ary)."""
@@ -100,11 +96,6 @@ class Mul(Elemwise):
 
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
-        if _complex(gz):
-            # Theano's convention for complex z: d cost/d Re z + i d cost/d Im z, which for a
-            # product is gz times the conjugate of the other factors.
-            return [unbroadcast(gz * T.conj(mul(*inputs[:i], *inputs[i + 1:]))
-                                if len(inputs) > 1 else gz, x) for i, x in enumerate(inputs)]
         return [unbroadcast(mul(gz, *inputs[:i], *inputs[i + 1:]), x)
                 for i, x in enumerate(inputs)]
 
@@ -122,6 +113,7 @@ class TrueDiv(BinaryElemwise):
     """x / y; integers (and bools) divide to floatX, as in Theano."""
 
     notation = Infix("/", MUL, associative=False)
+    holomorphic = True
 
     def kernel(self, node):
         """Float division into `out`; integer inputs take `perform`'s upcast."""
@@ -135,10 +127,6 @@ class TrueDiv(BinaryElemwise):
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
-        if _complex(gz):
-            # Conjugated derivatives, as Mul's (Theano's convention for complex gradients).
-            return [unbroadcast(gz / T.conj(y), x),
-                    unbroadcast(-gz * T.conj(x / sqr(y)), y)]
         return [unbroadcast(gz / y, x), unbroadcast(-gz * x / sqr(y), y)]
 
 
@@ -177,6 +165,7 @@ class Pow(BinaryElemwise):
 
     nfunc = staticmethod(np.power)
     notation = Infix("**", POW, associative=False, right_assoc=True)
+    holomorphic = True
 
     def kernel(self, node):
         """np.power into `out` for floats; integer powers take `perform`'s checks."""
@@ -200,6 +189,7 @@ class Neg(UnaryElemwise):
 
     nfunc = staticmethod(np.negative)
     notation = Prefix("-", NEG)
+    holomorphic = True
     kinds = "iufc"      # numpy refuses -bool
     dtype_hint = "; for bools use ~x (logical not), or cast to an integer dtype first"
 
@@ -227,6 +217,7 @@ class Exp(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.exp)
     notation = Func("exp")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -239,6 +230,7 @@ class Log(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.log)
     notation = Func("log")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -251,6 +243,7 @@ class Log1p(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.log1p)
     notation = Func("log1p")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -263,6 +256,7 @@ class Expm1(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.expm1)
     notation = Func("expm1")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -275,6 +269,7 @@ class Sqrt(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.sqrt)
     notation = Func("sqrt")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -287,6 +282,7 @@ class Tanh(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.tanh)
     notation = Func("tanh")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -299,6 +295,7 @@ class Sqr(UnaryElemwise):
 
     nfunc = staticmethod(np.square)
     notation = Func("sqr")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         return [output_grads[0] * 2 * inputs[0]]

@@ -3,6 +3,8 @@ T.complex, T.complex_from_polar and z.real / z.imag / z.conj(): values and Thean
 against numpy, inferred shapes, gradients by finite differences through real inputs and exact
 gradients on complex ones (Theano's convention: d/d Re + i d/d Im), errors naming the line."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -133,3 +135,38 @@ def test_errors_name_the_input_and_the_line():
                                               rf">= 0, got -1.0 in 'r'") as caught:
         f(np.array([1.0, -1.0], dtype=r.dtype), np.zeros(2, dtype=t.dtype))
     assert isinstance(caught.value, ValueError)        # Theano raised ValueError
+
+
+# Complex-differentiable functions of z = x + iy: their gradients are gz times the conjugate
+# derivative (Elemwise.holomorphic), checked through real and imaginary parts.
+HOLOMORPHIC = {
+    "exp": T.exp, "log": T.log, "log1p": T.log1p, "expm1": T.expm1, "sqrt": T.sqrt,
+    "tanh": T.tanh, "sqr": T.sqr, "sin": T.sin, "cos": T.cos, "tan": T.tan, "sinh": T.sinh,
+    "cosh": T.cosh, "arcsin": T.arcsin, "arccos": T.arccos, "arctan": T.arctan,
+    "pow": lambda z: z ** T.complex(0.5, 0.25), "power_of": lambda z: 1.5 ** z,
+    "reciprocal": lambda z: 1 / z,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOLOMORPHIC))
+def test_gradients_of_complex_differentiable_functions(name):
+    f = HOLOMORPHIC[name]
+    # Away from branch cuts and poles: x in [0.3, 0.8], y in [-0.4, 0.4].
+    x = np.random.default_rng(1).uniform(0.3, 0.8, (2, 3))
+    y = np.random.default_rng(2).uniform(-0.4, 0.4, (2, 3))
+    check_grad(lambda a, b: T.real(f(T.complex(a, b))) + 0.7 * T.imag(f(T.complex(b, a))),
+               x, y, dtypes=("float64",))
+
+
+def test_a_real_operand_of_complex_arithmetic_gets_the_real_part():
+    x, z = T.vector("x"), T.zvector("z")
+    zv = np.array([1 + 2j, -0.5 + 1j])
+    gx = function([x, z], grad(T.imag(x * z).sum(), x))(np.array([3.0, 4.0]), zv)
+    assert gx.dtype == "float64"
+    np.testing.assert_allclose(gx, zv.imag)
+    # d real((x + z) * (2 - 1j) - x / z) / dx = 2 - Re(1 / z), the real part, with no cast.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")        # no ComplexWarning from a complex-to-real cast
+        gx = function([x, z], grad(T.real((x + z) * (2 - 1j) - x / z).sum(), x))(
+            np.array([3.0, 4.0]), zv)
+    np.testing.assert_allclose(gx, 2 - (1 / zv).real)
