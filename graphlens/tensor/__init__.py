@@ -126,3 +126,6 @@ from graphlens.tensor.grids import mgrid, ogrid  # noqa: E402,F401
 from graphlens.tensor.choose import choose  # noqa: E402,F401
 from graphlens.tensor.index_ops import ravel_multi_index, unravel_index  # noqa: E402,F401
 from graphlens.tensor import fft  # noqa: E402,F401  (theano.tensor.fft)
+from graphlens.tensor.complex_ops import (angle, complex, complex_from_polar,  # noqa: E402,F401
+                                          conj, imag, real)
+from graphlens.tensor.special import tri_gamma  # noqa: E402,F401

@@ -74,10 +74,24 @@ class Elemwise(Op):
     # is defined for; others are refused when the graph is built, with `dtype_hint` as advice.
     kinds = "biufc"
     dtype_hint = ""
+    # The function is complex-differentiable (+, exp, *, /, ...): on complex values, where
+    # gradients follow Theano's convention (d cost/d Re + i d cost/d Im), each input's
+    # gradient is gz times the conjugate of the derivative, which L_op gets from `grad` by
+    # conjugating around it, so `grad` is written once, for real and complex alike; a real
+    # input's gradient is the real part.
+    holomorphic = False
 
     def output_dtype(self, dtype: str) -> str:
         """The result dtype, given the common (upcast) dtype of the inputs."""
         return dtype
+
+    def L_op(self, inputs, outputs, output_grads):
+        if not self.holomorphic or DTYPE_KINDS[outputs[0].dtype] != "c":
+            return self.grad(inputs, output_grads)
+        grads = self.grad(inputs, [T.conj(g) for g in output_grads])
+        return [(T.conj(g) if DTYPE_KINDS[x.dtype] == "c" else T.real(g))
+                if isinstance(g.type, TensorType) and DTYPE_KINDS[g.dtype] == "c" else g
+                for x, g in zip(inputs, grads)]
 
     def make_node(self, *inputs):
         if len(inputs) != self.nin and self.nin != -1 or not inputs:
@@ -281,6 +295,11 @@ class DimShuffle(Op):
                                  f"{describe(x)}, which is not known to have length 1")
         shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
         return Apply(self, [x], [tensor_type(x.dtype, shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        """The input's lengths in the new order, 1 for each inserted axis."""
+        (lengths,) = input_shapes
+        return [tuple(1 if i == "x" else lengths[i] for i in self.new_order)]
 
     def direct_perform(self, node):
         """The two common shuffles with their indexing fixed in advance: only inserting

@@ -32,6 +32,7 @@ class Add(Elemwise):
     commutative = True
     nfunc = staticmethod(np.add)
     notation = Infix("+", ADD)
+    holomorphic = True
 
     def kernel(self, node):
         """One ufunc call for two inputs; a fold for more (n-ary)."""
@@ -62,6 +63,7 @@ class Sub(BinaryElemwise):
 
     nfunc = staticmethod(np.subtract)
     notation = Infix("-", ADD, associative=False)
+    holomorphic = True
     kinds = "iufc"      # numpy refuses bool - bool
     dtype_hint = "; for bools use x ^ y (xor), or cast to an integer dtype first"
 
@@ -78,6 +80,7 @@ class Mul(Elemwise):
     commutative = True
     nfunc = staticmethod(np.multiply)
     notation = Infix("*", MUL)
+    holomorphic = True
 
     def kernel(self, node):
         """One ufunc call for two inputs; a fold for more (n-ary)."""
@@ -110,6 +113,7 @@ class TrueDiv(BinaryElemwise):
     """x / y; integers (and bools) divide to floatX, as in Theano."""
 
     notation = Infix("/", MUL, associative=False)
+    holomorphic = True
 
     def kernel(self, node):
         """Float division into `out`; integer inputs take `perform`'s upcast."""
@@ -161,6 +165,7 @@ class Pow(BinaryElemwise):
 
     nfunc = staticmethod(np.power)
     notation = Infix("**", POW, associative=False, right_assoc=True)
+    holomorphic = True
 
     def kernel(self, node):
         """np.power into `out` for floats; integer powers take `perform`'s checks."""
@@ -184,6 +189,7 @@ class Neg(UnaryElemwise):
 
     nfunc = staticmethod(np.negative)
     notation = Prefix("-", NEG)
+    holomorphic = True
     kinds = "iufc"      # numpy refuses -bool
     dtype_hint = "; for bools use ~x (logical not), or cast to an integer dtype first"
 
@@ -211,6 +217,7 @@ class Exp(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.exp)
     notation = Func("exp")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -223,6 +230,7 @@ class Log(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.log)
     notation = Func("log")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -235,6 +243,7 @@ class Log1p(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.log1p)
     notation = Func("log1p")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -247,6 +256,7 @@ class Expm1(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.expm1)
     notation = Func("expm1")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -259,6 +269,7 @@ class Sqrt(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.sqrt)
     notation = Func("sqrt")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -271,6 +282,7 @@ class Tanh(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.tanh)
     notation = Func("tanh")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -283,6 +295,7 @@ class Sqr(UnaryElemwise):
 
     nfunc = staticmethod(np.square)
     notation = Func("sqr")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         return [output_grads[0] * 2 * inputs[0]]

@@ -338,6 +338,17 @@ def polygamma(order, x):
     return Polygamma(int(order))(x)
 
 
+def tri_gamma(x):
+    """The trigamma function, the derivative of psi (scipy.special.polygamma(1, x)), as
+    Theano's `T.tri_gamma`; its gradient is polygamma(2, x). It is the node psi's gradient
+    builds, so the two merge.
+
+    >>> T.tri_gamma(T.dvector('x')).dtype
+    'float64'
+    """
+    return Polygamma(1)(x)
+
+
 def log2(x):
     """Base-2 logarithm."""
     return Log2()(x)
@@ -349,5 +360,5 @@ def log10(x):
 
 
 __all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma",
-           "log2", "log10", "arctan2", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad",
+           "tri_gamma", "log2", "log10", "arctan2", "inv", "exp2", "arcsinh", "arccosh", "arctanh", "deg2rad",
            "rad2deg"]

@@ -22,6 +22,7 @@ class Sin(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.sin)
     notation = Func("sin")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -34,6 +35,7 @@ class Cos(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.cos)
     notation = Func("cos")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -46,6 +48,7 @@ class Tan(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.tan)
     notation = Func("tan")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -58,6 +61,7 @@ class Sinh(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.sinh)
     notation = Func("sinh")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -70,6 +74,7 @@ class Cosh(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.cosh)
     notation = Func("cosh")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -82,6 +87,7 @@ class Arcsin(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.arcsin)
     notation = Func("arcsin")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -94,6 +100,7 @@ class Arccos(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.arccos)
     notation = Func("arccos")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -106,6 +113,7 @@ class Arctan(FloatUnaryElemwise):
 
     nfunc = staticmethod(np.arctan)
     notation = Func("arctan")
+    holomorphic = True
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads

@@ -276,6 +276,22 @@ class TensorVariable(Variable):
         """`T.take(self, indices, axis, mode)`."""
         return T.take(self, indices, axis, mode)
 
+    @property
+    def real(self):
+        """The real part, elementwise: `z.real` is `T.real(z)`."""
+        return T.real(self)
+
+    @property
+    def imag(self):
+        """The imaginary part, elementwise: `z.imag` is `T.imag(z)`."""
+        return T.imag(self)
+
+    def conj(self):
+        """The complex conjugate, elementwise: `z.conj()` is `T.conj(z)`."""
+        return T.conj(self)
+
+    conjugate = conj
+
     def eval(self, inputs_to_values=None):
         """Evaluate with `{variable: value}` for the inputs: `(x * 2).eval({x: 3.0})`."""
         from graphlens.compile.function import function

@@ -7,6 +7,7 @@ import pytest
 import graphlens.tensor as T
 from graphlens.tensor.blas import BatchedDot
 from graphlens.tensor.diagonal import AllocDiag, ExtractDiag
+from graphlens.tensor.elemwise import DimShuffle
 from graphlens.tensor.extra_ops import CumProd, CumSum, Repeat
 from graphlens.tensor.rearrange import Roll, Tile
 from graphlens.tensor.sort import Argsort, ScatterAlongAxis, Searchsorted, Sort, TakeAlongAxis
@@ -40,6 +41,9 @@ CASES = {
                            ScatterAlongAxis),
     "searchsorted": (lambda x, v: T.extra_ops.searchsorted(x, v), [np.arange(5.0), MATRIX],
                      Searchsorted),
+    # A lone axis dropped, the rest swapped, one inserted (signal.conv2d's squeeze).
+    "dimshuffle": (lambda x: T.addbroadcast(x, 1).dimshuffle(2, "x", 0),
+                   [np.ones((2, 1, 3))], DimShuffle),
 }
 
 

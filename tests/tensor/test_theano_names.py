@@ -17,7 +17,7 @@ NAMES = {
         "where", "arctan2", "trunc", "iround", "round_half_to_even", "round_half_away_from_zero",
         "split", "stacklists", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
         "floor_div", "second", "j0", "j1", "jv", "i0", "i1", "iv",
-        "chi2sf"],
+        "chi2sf", "real", "imag", "conj", "angle", "complex", "complex_from_polar", "tri_gamma"],
     "graphlens.tensor.extra_ops": [
         "cumsum", "cumprod", "diff", "repeat", "bincount", "to_one_hot", "searchsorted",
         "fill_diagonal", "fill_diagonal_offset", "squeeze"],
@@ -30,10 +30,12 @@ NAMES = {
         "softmax_with_bias", "relu", "elu", "selu", "softsign", "logsoftmax",
         "sigmoid_binary_crossentropy", "sigm"],
     "graphlens.tensor.nnet.sigm": ["ultra_fast_sigmoid", "hard_sigmoid", "sigmoid", "softplus"],
+    "graphlens.tensor.signal.pool": ["pool_2d", "max_pool_2d_same_size"],
+    "graphlens.tensor.signal.conv": ["conv2d"],
 }
 METHODS = ["round", "sort", "argsort", "nonzero", "nonzero_values", "norm", "repeat", "cumsum",
            "cumprod", "diagonal", "zeros_like", "ones_like", "ravel", "swapaxes", "trace", "ptp",
-           "searchsorted", "take"]
+           "searchsorted", "take", "conj", "conjugate"]
 
 
 @pytest.mark.parametrize("module", sorted(NAMES))

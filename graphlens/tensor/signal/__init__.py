@@ -1,1 +1,1 @@
-"""`graphlens.tensor.signal`, as Theano's `theano.tensor.signal`: `pool` and `downsample`."""
+"""`graphlens.tensor.signal`, as Theano's `theano.tensor.signal`: `pool`, `downsample` and `conv`."""

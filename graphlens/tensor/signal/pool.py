@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import ShapeError, describe
+from graphlens.errors import InvalidArgumentError, ShapeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
-from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.fill import ones_like, zeros_like
 from graphlens.tensor.signal import pool_kernels as kernels
 from graphlens.tensor.type import TensorType
-from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.variable import TensorConstant, as_tensor_variable
 
 MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 _PARAMS = ("ws", "ignore_border", "stride", "pad", "mode")
@@ -148,6 +148,65 @@ class AveragePoolGrad(PoolBase):
         (x, gz), (ggx,) = inputs, output_grads
         # Sum and average pooling are linear: their gradient reads only x's shape.
         return [zeros_like(x), Pool(**self.props)(ggx)]
+
+
+@dataclass(frozen=True)
+class MaxPoolSameSize(Op):
+    """x with every element that is not the maximum of its patch set to 0: the last two axes
+    cut into non-overlapping `patch_size` patches (a partial patch at the end is dropped, so
+    it is all zeros), each keeping its maxima (every tied one) in place."""
+
+    patch_size: tuple
+    notation = Func("max_pool_2d_same_size", params=("patch_size",))
+    labelled_as_call = True
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        if x.ndim < 2:
+            raise ShapeError(f"max_pool_2d_same_size at {call_site()}: the input pools its last "
+                             f"two axes; it needs at least 2, got {describe(x)}")
+        return Apply(self, [x], [TensorType(x.dtype, x.type.shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        """The input's shape."""
+        return [input_shapes[0]]
+
+    def perform(self, node, inputs):
+        (x,) = inputs
+        geometry = kernels.Geometry(x.shape[-2:], self.patch_size, self.patch_size, (0, 0), True)
+        maxima = kernels.pool(x, geometry, "max")
+        # Each patch's max sent back to where it came from (to every tie): Theano's
+        # MaxPoolGrad(x, maxima, maxima), which is how Theano builds this function.
+        kept = kernels.max_pool_grad(x, maxima, maxima, geometry)
+        return [np.asarray(kept, dtype=node.outputs[0].type.dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        # out = x * (1 where x is its patch's max): the mask is piecewise constant, so the
+        # gradient is gz through the mask, one 1 per kept element (ties each keep their own).
+        pooled = Pool(self.patch_size, True)(x)
+        kept = MaxPoolGrad(self.patch_size, True)(x, pooled, ones_like(pooled))
+        return [gz * kept]
+
+
+def max_pool_2d_same_size(input, patch_size):
+    """Zero every element of `input` that is not the maximum of its (patch_size[0],
+    patch_size[1]) patch of the last two axes (non-overlapping patches); the output has the
+    input's shape and dtype, as Theano's.
+
+    >>> y = max_pool_2d_same_size(T.tensor4('x'), (2, 2))     # doctest: +SKIP
+    """
+    if isinstance(patch_size, TensorConstant):
+        patch_size = patch_size.data.tolist()
+    try:
+        patch = tuple(int(p) for p in patch_size)
+    except (TypeError, ValueError):
+        patch = ()
+    if len(patch) != 2 or min(patch) < 1:
+        raise InvalidArgumentError(
+            f"max_pool_2d_same_size at {call_site()}: patch_size must be two ints >= 1 known "
+            f"when the graph is built, got {patch_size!r}")
+    return MaxPoolSameSize(patch)(input)
 
 
 # Theano's name for the gradient of the max-pooling gradient.
