@@ -17,7 +17,7 @@ from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
-from graphlens.tensor.type import tensor_type
+from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.literals import retyped_data
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)
