@@ -19,6 +19,7 @@ from graphlens.tensor.nnet.abstract_conv import conv2d, conv2d_transpose, conv3d
 from graphlens.tensor.nnet import abstract_conv  # noqa: E402,F401
 from graphlens.tensor.nnet import conv  # noqa: E402,F401
 from graphlens.tensor.nnet import bn  # noqa: E402,F401  (theano.tensor.nnet.bn)
+from graphlens.tensor.nnet.bn import batch_normalization  # noqa: E402,F401  (as Theano's)
 from graphlens.tensor.nnet import neighbours  # noqa: E402,F401
 from graphlens.tensor.nnet.neighbours import images2neibs, neibs2images  # noqa: E402,F401
 from graphlens.tensor.nnet.basic import (  # noqa: F401,E402
