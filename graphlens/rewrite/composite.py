@@ -74,9 +74,28 @@ class Composite(Op):
     def destroy_map(self):
         return {0: list(self.destroyed)} if self.destroyed else {}
 
+    @classmethod
+    def of_nodes(cls, inner_inputs, inner_nodes, destroyed=()):
+        """The Composite of `inner_nodes` (in topological order, the last one's output the
+        value) on `inner_inputs`: the order is kept, not found again by a walk.
+
+        >>> x = T.dscalar("x"); node = T.exp(x).owner               # doctest: +SKIP
+        >>> Composite.of_nodes((x,), [node]).inner_nodes() == [node] # doctest: +SKIP
+        True
+        """
+        op = cls(tuple(inner_inputs), inner_nodes[-1].outputs[0], destroyed)
+        # Not a field: the order is a fact about the inner graph (the same graph, the same
+        # order), so it takes no part in equality, hashing, props or labels.
+        object.__setattr__(op, "_inner_order", list(inner_nodes))
+        return op
+
     def inner_nodes(self) -> list:
         """The fused nodes, inputs first."""
-        return toposort([self.inner_output])
+        order = self.__dict__.get("_inner_order")
+        if order is None:
+            order = toposort([self.inner_output])
+            object.__setattr__(self, "_inner_order", order)
+        return list(order)
 
     @property
     def inner_outputs(self) -> tuple:

@@ -46,11 +46,13 @@ def build_composite(nodes):
             if var.owner not in inside and not isinstance(var, Constant) and var not in outer:
                 outer[var] = var.type(var.name)
     memo = dict(outer)
+    clones = []
     for node in nodes:
         clone = node.clone_with_new_inputs([memo.get(var, var) for var in node.inputs])
         memo[node.outputs[0]] = clone.outputs[0]
-    op = Composite(tuple(outer.values()), memo[nodes[-1].outputs[0]])
-    return op(*outer)
+        clones.append(clone)
+    # `nodes` come in the graph's topological order: the inner graph keeps it (no new walk).
+    return Composite.of_nodes(tuple(outer.values()), clones)(*outer)
 
 
 @graph_rewrite("fusion", tags=("fusion",))
