@@ -240,45 +240,54 @@ class Rule:
         return (tuple(name for name in self.params if name in bound),
                 tuple(name for name in self.params if name not in bound))
 
+    @cached_property
+    def _prepared(self) -> tuple:
+        """What `apply` reads on every call, looked up once: it runs hundreds of thousands of
+        times on a big graph, mostly to decline after a check or two."""
+        pattern = self.pattern
+        bound, given = self._wants
+        return (self._shallow, pattern.root_classes(), pattern.where, pattern.name,
+                pattern.op_name, pattern.rest, self._input_ops, bound, given, self.needs, self.fn)
+
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""
         node = var.owner
         if node is None:
             return None
-        if self.needs and fgraph is not None and not fgraph.holds(self.needs):
+        (shallow, roots, where, name, op_name, rest, input_ops, bound, given, needs,
+         fn) = self._prepared
+        if needs and fgraph is not None and not fgraph.holds(needs):
             return None
-        inputs = node.inputs
-        pattern = self.pattern
-        if self._shallow:
-            if not isinstance(node.op, pattern.root_classes()):
+        if shallow:
+            if not isinstance(node.op, roots):
                 return None
-            if pattern.where is not None and not pattern.where(node):
+            if where is not None and not where(node):
                 return None
             bindings, nodes = {}, [node]
             # The same bindings as `match`, in its order (a name used twice binds one value).
-            if pattern.name is not None:
-                bindings[pattern.name] = var
-            if pattern.op_name is not None and not _bind(bindings, pattern.op_name, node.op):
+            if name is not None:
+                bindings[name] = var
+            if op_name is not None and not _bind(bindings, op_name, node.op):
                 return None
-            if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(inputs)):
+            if rest is not None and not _bind(bindings, rest, tuple(node.inputs)):
                 return None
         else:
-            for position, classes in self._input_ops:
+            inputs = node.inputs
+            for position, classes in input_ops:
                 if position >= len(inputs):
                     return None
                 owner = inputs[position].owner
                 if owner is None or not isinstance(owner.op, classes):
                     return None
             bindings, nodes = {}, []
-            if not match(pattern, var, bindings, nodes):
+            if not match(self.pattern, var, bindings, nodes):
                 return None
-        bound, given = self._wants
         arguments = {name: bindings[name] for name in bound}
         if given:
             extra = {"fgraph": fgraph, "node": node, "old": var}
             for name in given:
                 arguments[name] = bindings[name] if name in bindings else extra[name]
-        new = self.fn(**arguments)
+        new = fn(**arguments)
         if new is None:
             return None
         if isinstance(new, Replacement):
