@@ -241,35 +241,31 @@ class Rule:
                 tuple(name for name in self.params if name not in bound))
 
     @cached_property
-    def _prepared(self) -> tuple:
-        """What `apply` reads on every call, looked up once: it runs hundreds of thousands of
-        times on a big graph, mostly to decline after a check or two."""
-        pattern = self.pattern
-        bound, given = self._wants
-        return (self._shallow, pattern.root_classes(), pattern.where, pattern.name,
-                pattern.op_name, pattern.rest, self._input_ops, bound, given, self.needs, self.fn)
+    def gate(self) -> tuple:
+        """(needs, where, input_ops): the checks that decline most nodes before any binding,
+        for a caller that has already checked the pattern's root (the driver, which tries a
+        rule only on nodes of its root classes) and runs them inline: `where` is the root's
+        condition for a pattern without input patterns (else None), `input_ops` the
+        (position, op classes) of input patterns (else ()). Then `fire` does the rest.
+
+        >>> needs, where, input_ops = constant_fold.gate      # doctest: +SKIP
+        """
+        shallow = self._shallow
+        return (self.needs, self.pattern.where if shallow else None,
+                () if shallow else self._input_ops)
 
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""
         node = var.owner
         if node is None:
             return None
-        (shallow, roots, where, name, op_name, rest, input_ops, bound, given, needs,
-         fn) = self._prepared
+        needs, where, input_ops = self.gate
         if needs and fgraph is not None and not fgraph.holds(needs):
             return None
-        if shallow:
-            if not isinstance(node.op, roots):
+        if self._shallow:
+            if not isinstance(node.op, self.pattern.root_classes()):
                 return None
             if where is not None and not where(node):
-                return None
-            bindings, nodes = {}, [node]
-            # The same bindings as `match`, in its order (a name used twice binds one value).
-            if name is not None:
-                bindings[name] = var
-            if op_name is not None and not _bind(bindings, op_name, node.op):
-                return None
-            if rest is not None and not _bind(bindings, rest, tuple(node.inputs)):
                 return None
         else:
             inputs = node.inputs
@@ -279,15 +275,32 @@ class Rule:
                 owner = inputs[position].owner
                 if owner is None or not isinstance(owner.op, classes):
                     return None
-            bindings, nodes = {}, []
-            if not match(self.pattern, var, bindings, nodes):
+        return self.fire(var, node, fgraph)
+
+    def fire(self, var, node, fgraph):
+        """The Replacement for `var` (output of `node`) once the root and `gate` checks passed:
+        the pattern is bound and the function called; None if it declines."""
+        pattern = self.pattern
+        if self._shallow:
+            bindings, nodes = {}, [node]
+            # The same bindings as `match`, in its order (a name used twice binds one value).
+            if pattern.name is not None:
+                bindings[pattern.name] = var
+            if pattern.op_name is not None and not _bind(bindings, pattern.op_name, node.op):
                 return None
+            if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(node.inputs)):
+                return None
+        else:
+            bindings, nodes = {}, []
+            if not match(pattern, var, bindings, nodes):
+                return None
+        bound, given = self._wants
         arguments = {name: bindings[name] for name in bound}
         if given:
             extra = {"fgraph": fgraph, "node": node, "old": var}
             for name in given:
                 arguments[name] = bindings[name] if name in bindings else extra[name]
-        new = fn(**arguments)
+        new = self.fn(**arguments)
         if new is None:
             return None
         if isinstance(new, Replacement):
