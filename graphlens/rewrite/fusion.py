@@ -22,13 +22,18 @@ def fusable(node) -> bool:
 def fusion_groups(fgraph) -> list:
     """Lists of nodes (inputs first) to fuse; each list's last node computes the group's value."""
     order = fgraph.toposort()
-    root_of, members = {}, {}
+    root_of, members, clients = {}, {}, fgraph.clients
     for node in reversed(order):
         if not fusable(node):
             continue
-        readers = fgraph.clients.get(node.outputs[0], ())
-        roots = {None if client == OUTPUT else root_of.get(client) for client, _ in readers}
-        root = roots.pop() if len(roots) == 1 else None
+        # The group every reader is in, or None (an output, an unfused reader, two groups).
+        root = None
+        for client, _ in clients.get(node.outputs[0], ()):
+            group = None if client == OUTPUT else root_of.get(client)
+            if group is None or (root is not None and group is not root):
+                root = None
+                break
+            root = group
         if root is None:
             root = node
             members[node] = []
