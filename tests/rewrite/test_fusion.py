@@ -173,3 +173,17 @@ def test_fusion_keeps_the_graphs_order_of_the_inner_nodes_and_the_in_place_twin_
     data = np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([0.5, -1.0]), np.array([2.0, 3.0])
     ea = np.exp(data[1]) * (data[0] @ data[2])
     np.testing.assert_allclose(f(*data), np.tanh(ea + np.sin(ea)) - data[1])
+
+
+def test_a_value_read_by_two_fused_groups_joins_neither():
+    # exp(x) is read by two groups that compute two outputs: fusing it into either would make
+    # the other read a value computed inside a Composite, or compute exp twice.
+    x = T.dvector("x")
+    a = T.exp(x)
+    f = function([x], [T.tanh(a) * 2, T.sin(a) + 1], mode=NO_INPLACE)
+    labels = sorted(node.op.label for node in f.fgraph.toposort())
+    assert labels == ["Composite{sin(i0) + 1.0}", "Composite{tanh(i0) * 2.0}", "Exp"]
+    data = np.array([0.5, -1.0])
+    first, second = f(data)
+    np.testing.assert_allclose(first, np.tanh(np.exp(data)) * 2)
+    np.testing.assert_allclose(second, np.sin(np.exp(data)) + 1)
