@@ -361,6 +361,10 @@ def _static_lengths(inner_inputs, nodes, alias) -> dict:
 
     for node in nodes:
         shapes = [of(var) for var in node.inputs]
+        if shapes and all(shape == shapes[0] for shape in shapes):
+            # One shape broadcast with itself (most steps: vectors of unknown length).
+            lengths[node.outputs[0]] = shapes[0]
+            continue
         if len({len(shape) for shape in shapes}) != 1:
             lengths[node.outputs[0]] = node.outputs[0].type.shape
             continue
