@@ -249,8 +249,25 @@ class Driver:
                 if candidates is None:
                     candidates = by_type[kind] = self._rules_for(kind, rules)
                 out = node.outputs[0]
-                for rule in candidates:
-                    replacement = rule.apply(out, fgraph)
+                # Rule.apply's checks, inline: most tries end at one of them (a node with a
+                # variable input for constant folding, a graph without a division), and a
+                # pass makes hundreds of thousands of tries on a big graph. The root class
+                # was checked when the candidates were chosen.
+                for rule, needs, where, input_ops in candidates:
+                    if needs and not fgraph.holds(needs):
+                        continue
+                    if where is not None and not where(node):
+                        continue
+                    if input_ops:
+                        inputs, fit = node.inputs, True
+                        for position, classes in input_ops:
+                            owner = inputs[position].owner if position < len(inputs) else None
+                            if owner is None or not isinstance(owner.op, classes):
+                                fit = False
+                                break
+                        if not fit:
+                            continue
+                    replacement = rule.fire(out, node, fgraph)
                     if replacement is None:
                         continue
                     added = self.apply(rule, replacement, phase)
@@ -273,8 +290,10 @@ class Driver:
 
     @staticmethod
     def _rules_for(kind, rules):
-        """The rules of a phase whose pattern's root can match a node of op class `kind`."""
-        return [rule for rule in rules if issubclass(kind, rule.pattern.root_classes())]
+        """(rule, *rule.gate) for the rules of a phase whose pattern's root can match a node
+        of op class `kind`."""
+        return [(rule, *rule.gate) for rule in rules
+                if issubclass(kind, rule.pattern.root_classes())]
 
     def apply(self, rule, replacement, phase):
         """Replace, check and record; the nodes added, or None if nothing changed."""

@@ -22,13 +22,18 @@ def fusable(node) -> bool:
 def fusion_groups(fgraph) -> list:
     """Lists of nodes (inputs first) to fuse; each list's last node computes the group's value."""
     order = fgraph.toposort()
-    root_of, members = {}, {}
+    root_of, members, clients = {}, {}, fgraph.clients
     for node in reversed(order):
         if not fusable(node):
             continue
-        readers = fgraph.clients.get(node.outputs[0], ())
-        roots = {None if client == OUTPUT else root_of.get(client) for client, _ in readers}
-        root = roots.pop() if len(roots) == 1 else None
+        # The group every reader is in, or None (an output, an unfused reader, two groups).
+        root = None
+        for client, _ in clients.get(node.outputs[0], ()):
+            group = None if client == OUTPUT else root_of.get(client)
+            if group is None or (root is not None and group is not root):
+                root = None
+                break
+            root = group
         if root is None:
             root = node
             members[node] = []
@@ -46,11 +51,13 @@ def build_composite(nodes):
             if var.owner not in inside and not isinstance(var, Constant) and var not in outer:
                 outer[var] = var.type(var.name)
     memo = dict(outer)
+    clones = []
     for node in nodes:
         clone = node.clone_with_new_inputs([memo.get(var, var) for var in node.inputs])
         memo[node.outputs[0]] = clone.outputs[0]
-    op = Composite(tuple(outer.values()), memo[nodes[-1].outputs[0]])
-    return op(*outer)
+        clones.append(clone)
+    # `nodes` come in the graph's topological order: the inner graph keeps it (no new walk).
+    return Composite.of_nodes(tuple(outer.values()), clones)(*outer)
 
 
 @graph_rewrite("fusion", tags=("fusion",))

@@ -113,11 +113,11 @@ def inplace_twin(node, position):
     if isinstance(op, IncSubtensor):
         return dataclasses.replace(op, inplace=True)(*node.inputs)
     if isinstance(op, Composite):
-        inner_inputs, inner_output = op.inner_inputs, op.inner_output
-    else:
-        inner_inputs = tuple(var.type(var.name) for var in node.inputs)
-        inner_output = node.clone_with_new_inputs(list(inner_inputs)).outputs[0]
-    return Composite(inner_inputs, inner_output, (position,))(*node.inputs)
+        # The same inner graph: its order is the fused op's, not walked again.
+        return Composite.of_nodes(op.inner_inputs, op.inner_nodes(), (position,))(*node.inputs)
+    inner_inputs = tuple(var.type(var.name) for var in node.inputs)
+    inner = node.clone_with_new_inputs(list(inner_inputs))
+    return Composite.of_nodes(inner_inputs, [inner], (position,))(*node.inputs)
 
 
 @graph_rewrite("inplace", tags=("inplace",))

@@ -240,35 +240,57 @@ class Rule:
         return (tuple(name for name in self.params if name in bound),
                 tuple(name for name in self.params if name not in bound))
 
+    @cached_property
+    def gate(self) -> tuple:
+        """(needs, where, input_ops): the checks that decline most nodes before any binding,
+        for a caller that has already checked the pattern's root (the driver, which tries a
+        rule only on nodes of its root classes) and runs them inline: `where` is the root's
+        condition for a pattern without input patterns (else None), `input_ops` the
+        (position, op classes) of input patterns (else ()). Then `fire` does the rest.
+
+        >>> needs, where, input_ops = constant_fold.gate      # doctest: +SKIP
+        """
+        shallow = self._shallow
+        return (self.needs, self.pattern.where if shallow else None,
+                () if shallow else self._input_ops)
+
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""
         node = var.owner
         if node is None:
             return None
-        if self.needs and fgraph is not None and not fgraph.holds(self.needs):
+        needs, where, input_ops = self.gate
+        if needs and fgraph is not None and not fgraph.holds(needs):
             return None
-        inputs = node.inputs
+        if self._shallow:
+            if not isinstance(node.op, self.pattern.root_classes()):
+                return None
+            if where is not None and not where(node):
+                return None
+        else:
+            inputs = node.inputs
+            for position, classes in input_ops:
+                if position >= len(inputs):
+                    return None
+                owner = inputs[position].owner
+                if owner is None or not isinstance(owner.op, classes):
+                    return None
+        return self.fire(var, node, fgraph)
+
+    def fire(self, var, node, fgraph):
+        """The Replacement for `var` (output of `node`) once the root and `gate` checks passed:
+        the pattern is bound and the function called; None if it declines."""
         pattern = self.pattern
         if self._shallow:
-            if not isinstance(node.op, pattern.root_classes()):
-                return None
-            if pattern.where is not None and not pattern.where(node):
-                return None
             bindings, nodes = {}, [node]
             # The same bindings as `match`, in its order (a name used twice binds one value).
             if pattern.name is not None:
                 bindings[pattern.name] = var
             if pattern.op_name is not None and not _bind(bindings, pattern.op_name, node.op):
                 return None
-            if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(inputs)):
+            if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(node.inputs)):
                 return None
         else:
-            for position, classes in self._input_ops:
-                if position >= len(inputs):
-                    return None
-                owner = inputs[position].owner
-                if owner is None or not isinstance(owner.op, classes):
-                    return None
             bindings, nodes = {}, []
             if not match(pattern, var, bindings, nodes):
                 return None

@@ -146,7 +146,9 @@ def _row_of_vector(var):
     return None
 
 
-@rewrite("specialize", Pat(Add, rest="terms", name="old"), tags=SPECIAL + ("blas",))
+# needs: one term must be a Dot22's output, so a graph without one is declined at once.
+@rewrite("specialize", Pat(Add, rest="terms", name="old"), tags=SPECIAL + ("blas",),
+         needs=(Dot22,))
 def dot_plus_bias(terms, old):
     """dot(x, W) + b[None, :] -> dot22(x, W, b, bias=True): the bias is added in place."""
     if len(terms) != 2 or old.ndim != 2:

@@ -58,7 +58,7 @@ def exp_minus_one(x, old):
     return fits(expm1(x), old)
 
 
-@rewrite("stabilize", Pat(Add, rest="terms", name="old"), tags=STABLE)
+@rewrite("stabilize", Pat(Add, rest="terms", name="old"), tags=STABLE, needs=(Exp,))
 def exp_plus_minus_one(terms, old):
     """exp(x) + (-1) -> expm1(x), the same cancellation written as a sum."""
     if len(terms) != 2:

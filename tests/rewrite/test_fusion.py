@@ -153,3 +153,37 @@ def test_fills_inside_a_composite_read_as_their_value_and_keep_the_result_shape(
     x = T.dmatrix("x")
     g = function([x], T.fill(x, 1.0) * np.array([[1.0, 2.0, 3.0]]), mode=NO_INPLACE)
     np.testing.assert_array_equal(g(np.zeros((2, 3))), [[1.0, 2.0, 3.0]] * 2)
+
+
+def test_fusion_keeps_the_graphs_order_of_the_inner_nodes_and_the_in_place_twin_shares_it():
+    # The order is handed over, not walked again: it must be the order a walk would find, or
+    # plans, pictures and printers would read the nodes differently.
+    from graphlens.graph.basic import toposort
+    m, x, y = T.dmatrix("m"), T.dvector("x"), T.dvector("y")
+    v = T.dot(m, y)                                # a fresh array the fused node may overwrite
+    a = T.exp(x) * v
+    f = function([m, x, y], T.tanh(a + T.sin(a)) - x)
+    node = f.fgraph.toposort()[-1]
+    assert node.op.destroyed                       # the in-place twin of the fused node
+    labels = [n.op.label for n in node.op.inner_nodes()]
+    assert labels == [n.op.label for n in toposort([node.op.inner_output])]
+    assert labels == ["Exp", "Mul", "Sin", "Add", "Tanh", "Sub"]
+    node.op.inner_nodes().clear()                  # a copy: the op's own order is untouched
+    assert len(node.op.inner_nodes()) == 6
+    data = np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([0.5, -1.0]), np.array([2.0, 3.0])
+    ea = np.exp(data[1]) * (data[0] @ data[2])
+    np.testing.assert_allclose(f(*data), np.tanh(ea + np.sin(ea)) - data[1])
+
+
+def test_a_value_read_by_two_fused_groups_joins_neither():
+    # exp(x) is read by two groups that compute two outputs: fusing it into either would make
+    # the other read a value computed inside a Composite, or compute exp twice.
+    x = T.dvector("x")
+    a = T.exp(x)
+    f = function([x], [T.tanh(a) * 2, T.sin(a) + 1], mode=NO_INPLACE)
+    labels = sorted(node.op.label for node in f.fgraph.toposort())
+    assert labels == ["Composite{sin(i0) + 1.0}", "Composite{tanh(i0) * 2.0}", "Exp"]
+    data = np.array([0.5, -1.0])
+    first, second = f(data)
+    np.testing.assert_allclose(first, np.tanh(np.exp(data)) * 2)
+    np.testing.assert_allclose(second, np.sin(np.exp(data)) + 1)
