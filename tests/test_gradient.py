@@ -438,3 +438,16 @@ def test_grad_scale_scales_the_gradient_and_keeps_the_value():
     # Finite differences see the value, the identity scaled: at multiplier 1 they agree.
     verify_grad(lambda a: T.tanh(grad_scale(a, 1.0)), [np.array([0.2, -0.4])],
                 rng=np.random.default_rng(1))
+
+
+def test_backpropagation_reads_the_forward_tanh_sigmoid_and_softmax_not_copies():
+    # d tanh = 1 - y**2, d sigmoid = s (1 - s), d softmax reads s: each gradient uses the
+    # forward node's result, so the graph before rewrites holds each op once (50k-node graphs
+    # built thousands of copies for merge to remove).
+    x = T.dmatrix("x")
+    y = T.nnet.softmax(T.nnet.sigmoid(T.tanh(x)))
+    gx = grad(T.sum(y * np.arange(3.0)), x)
+    ops = [type(node.op).__name__ for node in toposort([gx])]
+    assert (ops.count("Tanh"), ops.count("Sigmoid"), ops.count("Softmax")) == (1, 1, 1)
+    verify_grad(lambda v: T.nnet.softmax(T.nnet.sigmoid(T.tanh(v))) * np.arange(3.0),
+                          [np.random.default_rng(0).standard_normal((2, 3))])

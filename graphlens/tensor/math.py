@@ -285,8 +285,12 @@ class Tanh(FloatUnaryElemwise):
     holomorphic = True
 
     def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        return [gz * (1 - sqr(tanh(x)))]
+        return self.grad_given_outputs(inputs, [tanh(inputs[0])], output_grads)
+
+    def grad_given_outputs(self, inputs, outputs, output_grads):
+        """g * (1 - y**2), on the forward result y."""
+        (y,), (gz,) = outputs, output_grads
+        return [gz * (1 - sqr(y))]
 
 
 @dataclass(frozen=True)

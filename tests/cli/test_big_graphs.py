@@ -34,13 +34,13 @@ def test_show_folds_a_big_model_and_says_how_to_expand(write_model, run_cli, tmp
     assert "HiddenLayer ×11" in svg and "HiddenLayer_2, ..., HiddenLayer_12" in svg
     # Progress with counts and times on stderr, for a graph over the threshold.
     assert "] ran model.py: 1 graph to draw in " in result.stderr
-    assert "] train: 248 ops as given -> " in result.stderr
+    assert "] train: 236 ops as given -> " in result.stderr
     assert "laid out " in result.stderr and " nodes and " in result.stderr
 
 
 def test_gradient_summary_groups_many_parameters_by_scope(write_model, run_cli):
     result = run_cli("show", write_model(DEEP), "--stage", "before")
-    assert result.stderr == ""          # 248 ops: quick, and below LOUD_OPS
+    assert result.stderr == ""          # 236 ops: quick, and below LOUD_OPS
     assert result.stdout.splitlines()[-1] == (
         "gradient findings: none (the gradient of cost reaches HiddenLayer ×12: W, b)")
 

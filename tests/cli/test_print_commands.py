@@ -48,17 +48,15 @@ Composite{sigmoid(i0 + i1) > 0.5} [id A] bool[?]
 """
 
 TRAIN_BEFORE = """\
-%1 = x @ w + b
-%2 = sigmoid(%1)
-%3 = 1.0 - y
-%4 = 1.0 - %2
-%5 = -(y * log(%2) + %3 * log(%4))
-%6 = -(fill(%5, 1.0) / cast(size(%5), dtype='float64'))
-%7 = sigmoid(%1)
-%8 = (-(%6 * %3 / %4) + %6 * y / %2) * %7 * (1.0 - %7)
-out1 = mean(%5)
-w <- w - 0.1 * (%8 @ x)
-b <- b - 0.1 * sum(%8)[0]
+%1 = sigmoid(x @ w + b)
+%2 = 1.0 - y
+%3 = 1.0 - %1
+%4 = -(y * log(%1) + %2 * log(%3))
+%5 = -(fill(%4, 1.0) / cast(size(%4), dtype='float64'))
+%6 = (-(%5 * %2 / %3) + %5 * y / %1) * %1 * (1.0 - %1)
+out1 = mean(%4)
+w <- w - 0.1 * (%6 @ x)
+b <- b - 0.1 * sum(%6)[0]
 """
 
 

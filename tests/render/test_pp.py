@@ -165,9 +165,11 @@ def test_two_layer_mlp_gradient_fits_on_a_screen():
     lines = text.splitlines()
     assert len(lines) <= 25
     assert max(len(line) for line in lines) <= 100
-    assert lines[0] == "%1 = x @ W1 + b1[None, :]"
-    assert lines[-1].endswith("+ %9")
-    assert "x.T @ " in text and "(1.0 - sqr(tanh(%1)))" in text
+    # The backward pass reads the forward tanh and softmax (one each), not copies of them.
+    assert lines[0] == "%1 = tanh(x @ W1 + b1[None, :])"
+    assert lines[1] == "%2 = softmax(%1 @ W2 + b2[None, :])"
+    assert lines[-1].endswith("+ %7")
+    assert "x.T @ " in text and "(1.0 - sqr(%1))" in text and text.count("softmax(") == 1
 
 
 def test_long_formulas_are_split_at_their_widest_part():

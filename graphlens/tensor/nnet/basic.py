@@ -62,8 +62,11 @@ class Sigmoid(FloatUnaryElemwise):
         return _stable_sigmoid(x)
 
     def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        s = sigmoid(x)
+        return self.grad_given_outputs(inputs, [sigmoid(inputs[0])], output_grads)
+
+    def grad_given_outputs(self, inputs, outputs, output_grads):
+        """g * s * (1 - s), on the forward result s."""
+        (s,), (gz,) = outputs, output_grads
         return [gz * s * (1 - s)]
 
 
@@ -207,8 +210,12 @@ class Softmax(AxisNormalization):
         return e
 
     def grad(self, inputs, output_grads):
-        (x,), (gz,) = inputs, output_grads
-        sm = type(self)(self.axis)(x)
+        return self.L_op(inputs, [type(self)(self.axis)(inputs[0])], output_grads)
+
+    def L_op(self, inputs, outputs, output_grads):
+        """(g - sum(g * s)) * s on the forward result s: backpropagation reads the softmax
+        already computed, it does not build it again."""
+        (sm,), (gz,) = outputs, output_grads
         return [(gz - sum(gz * sm, axis=self.axis, keepdims=True)) * sm]
 
 
