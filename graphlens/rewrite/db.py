@@ -233,21 +233,14 @@ class Driver:
             if start not in nodes:
                 continue
             # Most nodes match no rule: they are tried here without the work list below.
-            kind = type(start.op)
-            candidates = by_type.get(kind)
-            if candidates is None:
-                candidates = by_type[kind] = self._rules_for(kind, rules)
-            if not candidates:
+            if not self._candidates(by_type, type(start.op), rules):
                 continue
             stack = [start]
             while stack:
                 node = stack.pop()
                 if node not in nodes:
                     continue
-                kind = type(node.op)
-                candidates = by_type.get(kind)
-                if candidates is None:
-                    candidates = by_type[kind] = self._rules_for(kind, rules)
+                candidates = self._candidates(by_type, type(node.op), rules)
                 out = node.outputs[0]
                 # Rule.apply's checks, inline: most tries end at one of them (a node with a
                 # variable input for constant folding, a graph without a division), and a
@@ -287,6 +280,13 @@ class Driver:
                     break
         self.visited = len(visiting)
         return changes
+
+    def _candidates(self, by_type, kind, rules):
+        """The rules of this phase that can match an op of class `kind`, found once per class."""
+        candidates = by_type.get(kind)
+        if candidates is None:
+            candidates = by_type[kind] = self._rules_for(kind, rules)
+        return candidates
 
     @staticmethod
     def _rules_for(kind, rules):
