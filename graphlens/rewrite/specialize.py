@@ -184,7 +184,7 @@ def one_element_terms_first(terms, op, old):
 
 @dataclass(frozen=True)
 class SumMean(Reduce):
-    """The sum of x over `axis`, divided by the lengths of the `averaged` axes among them (axes
+    """The sum of x over `axis`, divided by the lengths of the `mean_over` axes among them (axes
     of x): mean(sum(x, axis=1), axis=0) is `SumMean((0, 1), (0,))(x)`, sum(x) / rows.
 
     One reduction over the whole block, where the two reductions sum each short row first
@@ -196,19 +196,19 @@ class SumMean(Reduce):
     array(3.)
     """
 
-    averaged: tuple = ()
-    notation = Func("sum_mean", params=("axis", "averaged"))
+    mean_over: tuple = ()
+    notation = Func("sum_mean", params=("axis", "mean_over"))
 
     @property
     def label(self):
-        return f"SumMean{{axis={self.axis}, averaged={self.averaged}}}"
+        return f"SumMean{{axis={self.axis}, mean_over={self.mean_over}}}"
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        if not set(self.averaged) <= set(self.axis) or not all(
+        if not set(self.mean_over) <= set(self.axis) or not all(
                 0 <= a < x.ndim for a in self.axis):
             raise ShapeError(f"{self.label}: axes of {describe(x)} that include the averaged "
-                             f"ones, got {self.axis} and {self.averaged}")
+                             f"ones, got {self.axis} and {self.mean_over}")
         shape = tuple(d for i, d in enumerate(x.type.shape) if i not in self.axis)
         return Apply(self, [x], [TensorType(self.output_dtype(x.dtype), shape)()])
 
@@ -217,22 +217,22 @@ class SumMean(Reduce):
         return "float64" if is_discrete(dtype) else dtype
 
     def reduce(self, x, axis, dtype):
-        count = math.prod(x.shape[a] for a in self.averaged)
+        count = math.prod(x.shape[a] for a in self.mean_over)
         if count == 0:      # no rows to average: numpy's NaN and warning, as the two reductions
             return self._in_two(x, axis, dtype)
         return np.add.reduce(x, axis, dtype) / count
 
     def _in_two(self, x, axis, dtype):
-        summed = tuple(a for a in axis if a not in self.averaged)
+        summed = tuple(a for a in axis if a not in self.mean_over)
         kept = [a for a in range(x.ndim) if a not in summed]
-        averaged = tuple(kept.index(a) for a in self.averaged)
+        averaged = tuple(kept.index(a) for a in self.mean_over)
         return np.mean(np.add.reduce(x, summed, dtype), axis=averaged, dtype=dtype)
 
     def direct_perform(self, node):
         """The one reduction and the division, for one averaged axis (the usual batch)."""
-        if len(self.averaged) != 1:
+        if len(self.mean_over) != 1:
             return None
-        (averaged,), axis = self.averaged, self.axis
+        (averaged,), axis = self.mean_over, self.axis
         dtype, reduce, asarray, in_two = node.outputs[0].type.numpy_dtype, np.add.reduce, \
             np.asarray, self._in_two
 
@@ -245,7 +245,7 @@ class SumMean(Reduce):
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
-        count = cast(AxisSize(self.averaged)(x), gz.dtype)
+        count = cast(AxisSize(self.mean_over)(x), gz.dtype)
         return [fill(x, expand_reduced(gz, self.axis, x.ndim)) / count]
 
 
