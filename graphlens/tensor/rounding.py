@@ -23,7 +23,20 @@ from graphlens.tensor.basic import cast
 
 @dataclass(frozen=True)
 class PiecewiseConstant(UnaryElemwise):
-    """Base of sgn, round, floor, ceil: the derivative is 0 wherever it exists."""
+    """Base of sgn, round, floor, ceil: the derivative is 0 wherever it exists. `called` is the
+    function users write (`T.floor`), from which the tracer's reason and remedy are worded."""
+
+    called = ""
+
+    @property
+    def zero_gradient_reason(self):
+        return f"{self.called} is piecewise constant: its derivative is 0 wherever it exists"
+
+    @property
+    def gradient_remedy(self):
+        return (f"use the straight-through estimator: straight_through(T.{self.called}(x), x) "
+                f"(from graphlens.gradient) keeps {self.called}'s value in the forward pass and "
+                f"passes the gradient of x backward")
 
     def grad(self, inputs, output_grads):
         return [zeros_like(inputs[0])]
@@ -35,11 +48,12 @@ class Sgn(PiecewiseConstant):
 
     nfunc = staticmethod(np.sign)
     notation = Func("sgn")
+    called = "sgn"
+    # Its own remedy: a sign is also approximated well by a steep tanh.
     gradient_remedy = ("use the straight-through estimator: straight_through(T.sgn(h), h) (from "
                        "graphlens.gradient) keeps sgn's value in the forward pass and passes "
                        "the gradient of h backward; or a smooth surrogate such as T.tanh(k * h) "
                        "with k around 5")
-    zero_gradient_reason = "sgn is piecewise constant: its derivative is 0 wherever it exists"
 
     def kernel(self, node):
         """np.sign into `out` (a fused sgn needs no array of its own); bools take perform."""
@@ -56,10 +70,7 @@ class Round(PiecewiseConstant):
 
     nfunc = staticmethod(np.round)
     notation = Func("round")
-    gradient_remedy = ("use the straight-through estimator: straight_through(T.round(x), x) "
-                       "(from graphlens.gradient) keeps round's value in the forward pass and "
-                       "passes the gradient of x backward")
-    zero_gradient_reason = "round is piecewise constant: its derivative is 0 wherever it exists"
+    called = "round"
 
 
 @dataclass(frozen=True)
@@ -87,10 +98,7 @@ class Trunc(PiecewiseConstant):
     nfunc = staticmethod(np.trunc)
     notation = Func("trunc")
     kinds = "biuf"
-    zero_gradient_reason = "trunc is piecewise constant: its derivative is 0 wherever it exists"
-    gradient_remedy = ("use the straight-through estimator: straight_through(T.trunc(x), x) (from "
-              "graphlens.gradient) keeps trunc's value in the forward pass and passes the "
-              "gradient of x backward")
+    called = "trunc"
 
 
 @dataclass(frozen=True)
@@ -99,11 +107,8 @@ class Floor(PiecewiseConstant):
 
     nfunc = staticmethod(np.floor)
     notation = Func("floor")
-    gradient_remedy = ("use the straight-through estimator: straight_through(T.floor(x), x) "
-                       "(from graphlens.gradient) keeps floor's value in the forward pass and "
-                       "passes the gradient of x backward")
+    called = "floor"
     kinds = "biuf"
-    zero_gradient_reason = "floor is piecewise constant: its derivative is 0 wherever it exists"
 
 
 @dataclass(frozen=True)
@@ -112,11 +117,8 @@ class Ceil(PiecewiseConstant):
 
     nfunc = staticmethod(np.ceil)
     notation = Func("ceil")
-    gradient_remedy = ("use the straight-through estimator: straight_through(T.ceil(x), x) "
-                       "(from graphlens.gradient) keeps ceil's value in the forward pass and "
-                       "passes the gradient of x backward")
+    called = "ceil"
     kinds = "biuf"
-    zero_gradient_reason = "ceil is piecewise constant: its derivative is 0 wherever it exists"
 
 
 def sgn(x):
