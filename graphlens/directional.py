@@ -50,22 +50,16 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
                 disconnected_inputs=disconnected_inputs, known_grads=known)
 
 
-def _zero_directions(outputs, stand_ins, directions):
-    """(pulled gradient, zeros) for f's other float inputs, as Theano's Rop gives them.
+def _still_inputs(outputs, directions) -> list:
+    """f's other float inputs, which Theano's Rop moves along a zero direction.
 
-    Theano's Rop moves every input of f that is not in `wrt` along a zero direction, so J v
-    is built at f's whole point: `Rop(dot(x, W), W, V)` reads x and W, and
+    So J v is built at f's whole point: `Rop(dot(x, W), W, V)` reads x and W, and
     `function([W, V, x], JV)` finds W used. The zero terms cost nothing once compiled
     (products with zeros are rewritten away).
     """
-    others = [var for var in graph_inputs(outputs)
-              if var not in directions and isinstance(var, TensorVariable)
-              and not isinstance(var, Constant) and var.dtype.startswith("float")]
-    if not others:
-        return []
-    pulled = grad(None, others, known_grads=dict(zip(outputs, stand_ins)),
-                  disconnected_inputs="ignore", return_disconnected="None")
-    return [(g, var.zeros_like()) for g, var in zip(pulled, others) if g is not None]
+    return [var for var in graph_inputs(outputs)
+            if var not in directions and isinstance(var, TensorVariable)
+            and not isinstance(var, Constant) and var.dtype.startswith("float")]
 
 
 def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
@@ -87,12 +81,15 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
     directions = dict(_pairs(wrt_list, points, "Rop"))
     outputs = [as_tensor_variable(out) for out in outputs]
     stand_ins = [out.type() for out in outputs]
-    pulled = grad(None, wrt_list, known_grads=dict(zip(outputs, stand_ins)),
+    # One backward pass gives u^T J for wrt (along v) and for f's other inputs (along zeros).
+    still = _still_inputs(outputs, directions)
+    pulled = grad(None, wrt_list + still, known_grads=dict(zip(outputs, stand_ins)),
                   disconnected_inputs="ignore", return_disconnected="None")
     connected = [(g, directions[var]) for g, var in zip(pulled, wrt_list) if g is not None]
     if not connected:
         raise GraphlensTypeError(f"Rop: {describe(outputs[0])} does not depend on any of wrt")
-    connected += _zero_directions(outputs, stand_ins, directions)
+    connected += [(g, var.zeros_like()) for g, var in zip(pulled[len(wrt_list):], still)
+                  if g is not None]
     results = grad(None, stand_ins, known_grads=dict(connected),
                    disconnected_inputs="ignore" if disconnected_outputs != "raise" else "raise")
     # J v does not depend on the stand-ins' values; if one still appears (an op whose gradient
