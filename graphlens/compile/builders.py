@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from graphlens.backprop import grad
 from graphlens.compile.function import function
+from graphlens.compile.inline import InlinableOp
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Apply, Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.inner import InnerGraph
-from graphlens.graph.op import Op
 from graphlens.tensor.variable import as_tensor_variable
 
 
@@ -27,7 +27,7 @@ def _listed(values):
     return list(values) if isinstance(values, (list, tuple)) else [values]
 
 
-class OpFromGraph(Op):
+class OpFromGraph(InlinableOp):
     """`outputs` as a function of `inputs`, one op. An op equals only itself (Theano's too).
 
     inline: replace the op by its graph when compiling. grad_overrides: a function
@@ -117,8 +117,8 @@ class OpFromGraph(Op):
                 for value in results]
 
     def inline_outputs(self, node):
-        """The node's outputs as the packaged graph on the node's inputs (rewrite/inline.py
-        asks this of ops that want it: inline=True)."""
+        """The node's outputs as the packaged graph on the node's inputs, with inline=True
+        (compile/inline.py asks)."""
         if not self.is_inline:
             return None
         outputs, _ = clone_graph(list(self.inner_outputs),
