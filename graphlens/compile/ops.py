@@ -26,11 +26,10 @@ class FromFunctionOp(Op):
 
     def __init__(self, fn, itypes, otypes, infer_shape):
         self.fn, self.itypes, self.otypes = fn, tuple(itypes), tuple(otypes)
+        # Theano's as_op infer_shape takes (node, input_shapes), without self: kept on the
+        # instance, a function is not bound, so the shape rewrites call it just so.
         self.infer_shape = infer_shape
         self.__name__ = getattr(fn, "__name__", "as_op")
-        if infer_shape is not None:
-            # Theano's as_op infer_shape takes (node, input_shapes), without self.
-            self.infer_shape = lambda node, shapes: infer_shape(node, shapes)
 
     @property
     def label(self):

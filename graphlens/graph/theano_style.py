@@ -57,14 +57,14 @@ def returning_perform(theano_perform):
 def make_node_from_types(self, *inputs):
     """Theano's make_node for an op that gives `itypes` and `otypes`: the inputs must have
     exactly those types; the outputs are fresh variables of `otypes`."""
-    from_types = type(self)
+    name = type(self).__name__
     if len(inputs) != len(self.itypes):
-        raise GraphlensTypeError(f"{from_types.__name__} expects {len(self.itypes)} inputs "
-                                 f"but got {len(inputs)}")
+        raise GraphlensTypeError(f"{name} expects {len(self.itypes)} inputs but got "
+                                 f"{len(inputs)}")
     for position, (inp, wanted) in enumerate(zip(inputs, self.itypes)):
         if getattr(inp, "type", None) != wanted:
-            raise GraphlensTypeError(f"{from_types.__name__}: input {position} must be of type "
-                                     f"{wanted}, got {describe(inp)}")
+            raise GraphlensTypeError(f"{name}: input {position} must be of type {wanted}, got "
+                                     f"{describe(inp)}")
     return Apply(self, list(inputs), [out_type() for out_type in self.otypes])
 
 

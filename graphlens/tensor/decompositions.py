@@ -31,6 +31,19 @@ def _shorter(rows, cols):
     return None if rows is None or cols is None else min(rows, cols)
 
 
+def _eigen_node(op, x, name):
+    """An Apply of eig or eigh: eigenvalues (a vector) and eigenvectors (the matrix's shape)."""
+    x = matrix_input(x, name)
+    dtype = float_dtype(x)
+    return Apply(op, [x], [TensorType(dtype, x.type.shape[:1])(),
+                           TensorType(dtype, x.type.shape)()])
+
+
+def _eigen_shapes(self, node, input_shapes):
+    """Eigenvalues: the matrix's first length; eigenvectors: the matrix's lengths."""
+    return [input_shapes[0][:1], input_shapes[0]]
+
+
 @dataclass(frozen=True)
 class Eigh(Op):
     """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, as
@@ -43,13 +56,9 @@ class Eigh(Op):
         if self.UPLO not in ("L", "U"):
             raise InvalidArgumentError(f"eigh at {call_site()}: UPLO must be 'L' or 'U', got "
                                        f"{self.UPLO!r}")
-        x = matrix_input(x, "eigh")
-        dtype = float_dtype(x)
-        return Apply(self, [x], [TensorType(dtype, x.type.shape[:1])(),
-                                 TensorType(dtype, x.type.shape)()])
+        return _eigen_node(self, x, "eigh")
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0][:1], input_shapes[0]]
+    infer_shape = _eigen_shapes
 
     def perform(self, node, inputs):
         check_square(inputs[0], "eigh")
@@ -76,13 +85,9 @@ class Eig(Op):
     notation = Func("eig")
 
     def make_node(self, x):
-        x = matrix_input(x, "eig")
-        dtype = float_dtype(x)
-        return Apply(self, [x], [TensorType(dtype, x.type.shape[:1])(),
-                                 TensorType(dtype, x.type.shape)()])
+        return _eigen_node(self, x, "eig")
 
-    def infer_shape(self, node, input_shapes):
-        return [input_shapes[0][:1], input_shapes[0]]
+    infer_shape = _eigen_shapes
 
     def perform(self, node, inputs):
         check_square(inputs[0], "eig")
