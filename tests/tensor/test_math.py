@@ -409,3 +409,13 @@ def test_complex_floor_division_is_refused():
     z = T.cvector("z")
     with pytest.raises(GraphlensTypeError, match="IntDiv at .* is not defined for complex64"):
         z // 2
+
+
+@pytest.mark.parametrize("called", ["sgn", "round", "trunc", "floor", "ceil"])
+def test_piecewise_constant_ops_name_the_function_called_in_reason_and_remedy(called):
+    x = T.dvector("x")
+    op = getattr(T, called)(x).owner.op
+    assert op.zero_gradient_reason == (f"{called} is piecewise constant: its derivative is 0 "
+                                       f"wherever it exists")
+    assert f"straight_through(T.{called}(" in op.gradient_remedy
+    assert f"keeps {called}'s value in the forward pass" in op.gradient_remedy
