@@ -32,4 +32,4 @@ def test_lenet_layers_have_static_shapes_and_print_as_the_calls():
     convolved = pooled.owner.inputs[0]
     assert isinstance(convolved.owner.op, Conv2d) and convolved.type.shape == (20, 8, 8, 8)
     text = pp(lenet.layer0.output)
-    assert "pool_2d(conv2d(" in text and "border_mode='valid'), ws=(2, 2))" in text, text
+    assert "pool_2d(conv2d(reshape(x, [20, 1, 28, 28]), W0), ws=(2, 2))" in text, text

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import inspect
 
 
 def paused_collector(bulk_phase):
@@ -29,4 +30,7 @@ def paused_collector(bulk_phase):
         finally:
             if was_enabled:
                 gc.enable()
+    # inspect.getfullargspec does not follow __wrapped__: code that checks which keywords
+    # `function` takes (Keras' Theano backend does) must still read the real parameters.
+    with_collector_paused.__signature__ = inspect.signature(bulk_phase)
     return with_collector_paused

@@ -12,7 +12,7 @@ from graphlens.tensor import norm  # noqa: F401  (x.norm(L) calls norm.norm)
 from graphlens.tensor.basic import (_float_x, arange, cast, col, eye, matrix, row,
                                     scalar, tensor, tensor3, tensor4, tensor5, tensor_copy,
                                     vector)
-from graphlens.tensor.constant_value import get_scalar_constant_value
+from graphlens.tensor.constant_value import get_scalar_constant_value, get_vector_length
 from graphlens.errors import NotScalarConstantError
 from graphlens.tensor.blas import dot
 from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast
@@ -81,9 +81,12 @@ def __getattr__(name):
                 "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
         from graphlens import gradient
         return getattr(gradient, name)
-    if name == "shared_randomstreams":       # T.shared_randomstreams.RandomStreams, as Theano's
-        import importlib
-        return importlib.import_module("graphlens.tensor.shared_randomstreams")
+    # T.shared_randomstreams.RandomStreams, T.sharedvar.TensorSharedVariable, ...: `import
+    # theano` had loaded these submodules; here one loads the first time it is asked for.
+    import importlib
+    import importlib.util
+    if not name.startswith("_") and importlib.util.find_spec(f"graphlens.tensor.{name}"):
+        return importlib.import_module(f"graphlens.tensor.{name}")
     raise AttributeError(f"module 'graphlens.tensor' has no attribute {name!r}")
 
 

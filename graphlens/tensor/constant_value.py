@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import NotScalarConstantError, describe
+from graphlens.errors import GraphlensTypeError, NotScalarConstantError, ShapeError, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.reduce import AxisSize
 from graphlens.tensor.shape import Shape
 from graphlens.tensor.subtensor import Subtensor
+# as_tensor_variable is read from the package when called (it sits above this module).
+import graphlens.tensor as T
 
 
 def _known_length(var):
@@ -71,3 +73,25 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
                                      f"is built (declare it: TensorType(dtype, (128, None)))")
     raise NotScalarConstantError(f"{describe(v)} is computed by {node.op} from values not "
                                  f"known when the graph is built")
+
+
+def get_vector_length(v) -> int:
+    """The number of elements of vector `v`, when the graph alone decides it (Theano's
+    `T.get_vector_length`): a constant, a shape (`x.shape` has `x.ndim` elements), a slice or
+    concatenation of those, a stack of scalars. TypeError for a non-vector, ValueError when the
+    length is only known at run time.
+
+    >>> get_vector_length(T.dmatrix().shape[1:])
+    1
+    """
+    v = T.as_tensor_variable(v)
+    if v.ndim != 1:
+        raise GraphlensTypeError(f"get_vector_length: {describe(v)} is not a vector "
+                                 f"(it has {v.ndim} axes)")
+    # Every op's make_node puts the lengths it can prove in its output type (Shape, MakeVector,
+    # Subtensor with constant bounds, Join...), so the answer is read there, in one place.
+    length = v.type.shape[0]
+    if length is None:
+        raise ShapeError(f"get_vector_length: the length of {describe(v)} is not known when "
+                         f"the graph is built")
+    return length

@@ -103,8 +103,17 @@ class TensorVariable(Variable):
         return True
 
     def __iter__(self):
-        raise GraphlensTypeError(
-            f"a symbolic variable cannot be iterated ({self!r}); index it, e.g. x[0]")
+        # As in Theano, a vector whose length the graph knows can be unpacked: `n, m = x.shape`,
+        # `list(x.shape)`, `tuple(T.stack([a, b]))`. Anything else stays an error, which also
+        # stops Python's builtin sum() or max() from looping over a symbol.
+        length = self.type.shape[0] if self.type.ndim == 1 else None
+        if length is None:
+            known = ("" if self.type.ndim != 1 else
+                     ": its length is not known when the graph is built")
+            raise GraphlensTypeError(
+                f"a symbolic variable cannot be iterated ({self!r}){known}; index it, e.g. "
+                f"x[0] (builtin sum/max over a symbol: use T.sum/T.max)")
+        return (self[i] for i in range(length))
 
     def __len__(self):
         raise GraphlensTypeError(f"len() of a symbolic variable is unknown; use {self!r}.shape[0]")

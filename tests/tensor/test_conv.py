@@ -8,7 +8,7 @@ import pytest
 import graphlens.tensor as T
 from graphlens import function, grad, pp, verify_grad
 from graphlens.errors import EvaluationError, ShapeError
-from graphlens.tensor.nnet import conv
+from graphlens.tensor.nnet import conv, conv_ops
 from tests.tensor.loop_cases import FLOATS, point
 
 # (border_mode, subsample, filter_dilation, filter_flip)
@@ -135,7 +135,9 @@ def test_old_conv_module_is_a_flipped_convolution_with_theanos_argument_names():
 
 def test_conv2d_prints_as_the_call():
     x, w = T.tensor4("x"), T.tensor4("W")
-    assert pp(T.nnet.conv2d(x, w)) == "conv2d(x, W, border_mode='valid')"
+    # Theano's defaults (border_mode='valid') are left out, as the user left them out.
+    assert pp(T.nnet.conv2d(x, w)) == "conv2d(x, W)"
+    assert pp(T.nnet.conv2d(x, w, border_mode="half")) == "conv2d(x, W, border_mode='half')"
     assert pp(T.nnet.conv2d(x, w, border_mode=(1, 2), filter_flip=False)) == (
         "conv2d(x, W, border_mode=(1, 2), filter_flip=False)")
 
@@ -188,3 +190,30 @@ def test_conv2d_infer_shape_works_out_lengths_without_convolving(case):
                       AbstractConv2d_gradInputs)
     check_infer_shape(lambda x, g: conv2d_grad_wrt_weights(x, g, (4, 3, 3, 2)), [xv, gz],
                       AbstractConv2d_gradWeights)
+
+
+def test_the_op_classes_take_theanos_constructor():
+    """Keras' Theano backend builds a transposed convolution from the class itself:
+    AbstractConv2d_gradInputs(imshp=, kshp=, subsample=, border_mode=, filter_flip=) called on
+    (filters, output, image rows and cols)."""
+    from graphlens.tensor.nnet import abstract_conv
+    kernel, top = T.tensor4("k"), T.tensor4("top")
+    op = abstract_conv.AbstractConv2d_gradInputs(imshp=None, kshp=(4, 3, 3, 3), subsample=1,
+                                                 border_mode="half", filter_flip=True)
+    assert op.subsample == (1, 1) and op.kshp == (4, 3, 3, 3)
+    assert op == conv_ops.Conv2dGradInputs(border_mode="half", kshp=(4, 3, 3, 3))
+    out = op(kernel, top, (6, 6))
+    rng = np.random.default_rng(0)
+    k, g = rng.normal(size=(4, 3, 3, 3)), rng.normal(size=(2, 4, 6, 6))
+    value = function([kernel, top], out)(k, g)
+    # The same as the gradient of conv2d with respect to its images.
+    x = T.tensor4("x")
+    want = function([x, kernel, top], grad(
+        (T.nnet.conv2d(x, kernel, border_mode="half") * top).sum(), x))(np.zeros((2, 3, 6, 6)), k, g)
+    np.testing.assert_allclose(value, want, rtol=1e-12)
+    forward = abstract_conv.AbstractConv2d(None, None, "full", (2, 2))
+    assert forward.border_mode == "full" and forward.subsample == (2, 2)
+    with pytest.raises(ValueError, match="subsample must be an int or a tuple of 2"):
+        abstract_conv.AbstractConv2d(subsample=(1, 1, 1))
+    with pytest.raises(ValueError, match="num_groups=1"):
+        abstract_conv.AbstractConv2d(num_groups=2)

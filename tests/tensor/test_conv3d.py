@@ -180,7 +180,7 @@ def test_conv3d_bad_arguments_are_refused():
 
 def test_conv3d_prints_as_the_call_and_lives_at_theanos_paths():
     x, w = T.tensor5("x"), T.tensor5("W")
-    assert pp(T.nnet.conv3d(x, w)) == "conv3d(x, W, border_mode='valid')"
+    assert pp(T.nnet.conv3d(x, w)) == "conv3d(x, W)"
     assert pp(T.nnet.conv3d(x, w, border_mode=2, subsample=(1, 2, 1))) == (
         "conv3d(x, W, border_mode=(2, 2, 2), subsample=(1, 2, 1))")
     assert abstract_conv.conv3d is T.nnet.conv3d

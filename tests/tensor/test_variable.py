@@ -90,7 +90,9 @@ def test_eval_with_values_for_the_inputs():
 @pytest.mark.parametrize("use, message", [
     (lambda v: bool(v > 0), "a symbolic comparison has no truth value"),
     (len, "len() of a symbolic variable is unknown; use x.shape[0]"),
-    (iter, "a symbolic variable cannot be iterated (x); index it, e.g. x[0]"),
+    (iter, "a symbolic variable cannot be iterated (x): its length is not known when the "
+           "graph is built; index it, e.g. x[0]"),
+    (lambda v: sum(v.dimshuffle(0, "x")), "a symbolic variable cannot be iterated ("),
 ])
 def test_using_a_symbol_as_a_value_explains_what_to_do(use, message):
     x = T.dvector("x")
@@ -155,3 +157,21 @@ def test_as_tensor_variable_refuses_what_is_not_numbers(value, message):
 def test_as_tensor_variable_checks_the_rank():
     with pytest.raises(GraphlensTypeError, match=r"expected a tensor of rank 2, got float64\[\?\]"):
         T.as_tensor_variable(T.dvector(), ndim=2)
+
+
+def test_a_vector_of_known_length_unpacks_as_in_theano():
+    """`rows, cols = x.shape` and `list(x.shape)` (Keras' Theano backend squeezes that way)."""
+    x = T.dtensor3("x")
+    rows, cols, depth = x.shape
+    head = list(x.shape[1:])
+    assert len(head) == 2
+    stacked = tuple(T.stack([rows, 7]))
+    value = np.zeros((2, 3, 4))
+    f = function([x], [rows, cols, depth, head[1], stacked[1]])
+    assert [int(v) for v in f(value)] == [2, 3, 4, 4, 7]
+    assert T.get_vector_length(x.shape[::2]) == 2
+    assert T.get_vector_length(T.constant([1.0, 2.0, 3.0])) == 3
+    with pytest.raises(ValueError, match="length of .* is not known"):
+        T.get_vector_length(T.dvector("v"))
+    with pytest.raises(TypeError, match="not a vector"):
+        T.get_vector_length(x)

@@ -15,12 +15,14 @@ import numpy as np
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.nnet.conv_ops import (  # noqa: F401  (Theano's names, at Theano's path)
     Conv2d, Conv2dGradInputs, Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights,
-    FAMILIES)
+    FAMILIES, checked_options, shape_hint)
 from graphlens.tensor.nnet.upsampling import (  # noqa: F401  (at Theano's path)
     bilinear_kernel_1D, bilinear_kernel_2D, bilinear_upsampling)
 from graphlens.tensor.shape import _shape_vector
 
-# Theano's names for the same ops.
+# Theano's names for the same ops; they take Theano's constructor arguments too:
+# AbstractConv2d_gradInputs(imshp=None, kshp=None, border_mode='valid', subsample=(1, 1),
+# filter_flip=True, filter_dilation=(1, 1))(filters, output_grad, image_spatial_shape).
 AbstractConv2d = Conv2d
 AbstractConv2d_gradWeights = Conv2dGradWeights
 AbstractConv2d_gradInputs = Conv2dGradInputs
@@ -29,59 +31,12 @@ AbstractConv3d_gradWeights = Conv3dGradWeights
 AbstractConv3d_gradInputs = Conv3dGradInputs
 
 
-def _ints(value, dims, what, name):
-    """An int, or a tuple of `dims` ints, as a tuple of `dims` ints."""
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * dims
-    try:
-        ints = tuple(int(v) for v in value)
-    except TypeError:
-        ints = ()
-    if len(ints) != dims:
-        raise ValueError(f"{name} at {call_site()}: {what} must be an int or a tuple of {dims} "
-                         f"ints, got {value!r}")
-    return ints
-
-
-def _border_mode(border_mode, dims, name):
-    """'valid', 'full', 'half', or a tuple of `dims` paddings."""
-    if isinstance(border_mode, str):
-        if border_mode not in ("valid", "full", "half"):
-            raise ValueError(f"{name} at {call_site()}: border_mode must be 'valid', 'full', "
-                             f"'half', an int or a tuple of {dims} ints; got {border_mode!r}")
-        return border_mode
-    pad = _ints(border_mode, dims, "border_mode", name)
-    if min(pad) < 0:
-        raise ValueError(f"{name} at {call_site()}: padding must be >= 0, got {border_mode!r}")
-    return pad
-
-
 def _options(dims, border_mode, subsample, filter_flip, filter_dilation, num_groups=1,
              unshared=False, stride_name="subsample"):
-    """The props every convolution op of rank `dims` shares, checked."""
-    name = f"conv{dims}d"
-    if num_groups != 1 or unshared:
-        # Grouped and unshared convolutions (Theano 1.0's newest options) are not built yet.
-        raise ValueError(f"{name} at {call_site()}: graphlens convolves with num_groups=1 and "
-                         f"unshared=False only; got num_groups={num_groups}, "
-                         f"unshared={unshared}")
-    subsample = _ints(subsample, dims, stride_name, name)
-    dilation = _ints(filter_dilation, dims, "filter_dilation", name)
-    if min(subsample) < 1 or min(dilation) < 1:
-        raise ValueError(f"{name} at {call_site()}: {stride_name} and filter_dilation must be "
-                         f">= 1, got {subsample} and {dilation}")
-    return {"border_mode": _border_mode(border_mode, dims, name), "subsample": subsample,
-            "filter_flip": bool(filter_flip), "filter_dilation": dilation}
-
-
-def _shape_hint(shape, dims, what):
-    if shape is None:
-        return None
-    hint = tuple(None if s is None else int(s) for s in shape)
-    if len(hint) != dims + 2:
-        raise ValueError(f"conv{dims}d at {call_site()}: {what} must have {dims + 2} entries, "
-                         f"got {shape!r}")
-    return hint
+    """The props every convolution op of rank `dims` shares, checked (conv_ops.checked_options,
+    which the ops' own constructors use too)."""
+    return checked_options(dims, border_mode, subsample, filter_flip, filter_dilation,
+                           num_groups, unshared, stride_name)
 
 
 def _given_shape(shape, dims, what):
@@ -95,8 +50,8 @@ def _given_shape(shape, dims, what):
 
 
 def _forward(dims, input, filters, input_shape, filter_shape, options):
-    op = FAMILIES[dims]["forward"](**options, imshp=_shape_hint(input_shape, dims, "input_shape"),
-                                   kshp=_shape_hint(filter_shape, dims, "filter_shape"))
+    op = FAMILIES[dims]["forward"](**options, imshp=shape_hint(input_shape, dims, "input_shape"),
+                                   kshp=shape_hint(filter_shape, dims, "filter_shape"))
     return op(input, filters)
 
 

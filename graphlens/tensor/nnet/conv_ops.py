@@ -15,7 +15,7 @@ other two (the table in `grad` of each).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
+from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.nnet import conv_kernels as kernels
 from graphlens.tensor.shape import _shape_vector, _static_vector
 from graphlens.tensor.type import TensorType
@@ -33,17 +34,99 @@ from graphlens.tensor.variable import as_tensor_variable
 PARAMS = ("border_mode", "subsample", "filter_dilation", "filter_flip")
 
 
+def _ints(value, dims, what, name):
+    """An int, or a tuple of `dims` ints, as a tuple of `dims` ints."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * dims
+    try:
+        ints = tuple(int(v) for v in value)
+    except TypeError:
+        ints = ()
+    if len(ints) != dims:
+        raise ValueError(f"{name} at {call_site()}: {what} must be an int or a tuple of {dims} "
+                         f"ints, got {value!r}")
+    return ints
+
+
+def _border_mode(border_mode, dims, name):
+    """'valid', 'full', 'half', or a tuple of `dims` paddings."""
+    if isinstance(border_mode, str):
+        if border_mode not in ("valid", "full", "half"):
+            raise ValueError(f"{name} at {call_site()}: border_mode must be 'valid', 'full', "
+                             f"'half', an int or a tuple of {dims} ints; got {border_mode!r}")
+        return border_mode
+    pad = _ints(border_mode, dims, "border_mode", name)
+    if min(pad) < 0:
+        raise ValueError(f"{name} at {call_site()}: padding must be >= 0, got {border_mode!r}")
+    return pad
+
+
+def checked_options(dims, border_mode, subsample, filter_flip, filter_dilation, num_groups=1,
+                    unshared=False, stride_name="subsample"):
+    """The props every convolution op of rank `dims` shares, checked and as tuples.
+
+    >>> checked_options(2, 1, 2, True, 1)["subsample"]
+    (2, 2)
+    """
+    name = f"conv{dims}d"
+    if num_groups != 1 or unshared:
+        # Grouped and unshared convolutions (Theano 1.0's newest options) are not built yet.
+        raise ValueError(f"{name} at {call_site()}: graphlens convolves with num_groups=1 and "
+                         f"unshared=False only; got num_groups={num_groups}, "
+                         f"unshared={unshared}")
+    subsample = _ints(subsample, dims, stride_name, name)
+    dilation = _ints(filter_dilation, dims, "filter_dilation", name)
+    if min(subsample) < 1 or min(dilation) < 1:
+        raise ValueError(f"{name} at {call_site()}: {stride_name} and filter_dilation must be "
+                         f">= 1, got {subsample} and {dilation}")
+    return {"border_mode": _border_mode(border_mode, dims, name), "subsample": subsample,
+            "filter_flip": bool(filter_flip), "filter_dilation": dilation}
+
+
+def shape_hint(shape, dims, what):
+    """A static shape hint (ints and None) of dims + 2 entries, or None.
+
+    >>> shape_hint([None, 3, 8, 8], 2, 'input_shape')
+    (None, 3, 8, 8)
+    """
+    if shape is None:
+        return None
+    hint = tuple(None if s is None else int(s) for s in shape)
+    if len(hint) != dims + 2:
+        raise ValueError(f"conv{dims}d at {call_site()}: {what} must have {dims + 2} entries, "
+                         f"got {shape!r}")
+    return hint
+
+
 @dataclass(frozen=True)
 class ConvBase(Op):
     """What the convolution ops share: the border, stride, dilation and flip; the rank (2 or
     3 spatial axes) is the length of `subsample`."""
 
-    border_mode: object           # 'valid', 'full', 'half' or a tuple of padding per axis
+    # Theano's constructor, in its order: AbstractConv2d(imshp, kshp, border_mode, subsample,
+    # filter_flip, filter_dilation, num_groups, unshared). imshp and kshp are optional static
+    # shape hints of the images and the filters.
+    imshp: tuple | None = None
+    kshp: tuple | None = None
+    border_mode: object = "valid"  # 'valid', 'full', 'half' or a tuple of padding per axis
     subsample: tuple = (1, 1)
     filter_flip: bool = True
     filter_dilation: tuple = (1, 1)
+    num_groups: InitVar[int] = 1
+    unshared: InitVar[bool] = False
     # Pictures and trees label these ops as the call that built them: conv2d(border_mode=...).
     labelled_as_call = True
+
+    def __post_init__(self, num_groups, unshared):
+        # Ints become tuples and bad options are refused here, however the op was made (the
+        # conv2d function, a gradient, or a Theano program calling the class itself).
+        dims = len(type(self).__dataclass_fields__["subsample"].default)
+        options = checked_options(dims, self.border_mode, self.subsample, self.filter_flip,
+                                  self.filter_dilation, num_groups, unshared)
+        options["imshp"] = shape_hint(self.imshp, dims, "imshp")
+        options["kshp"] = shape_hint(self.kshp, dims, "kshp")
+        for field, value in options.items():
+            object.__setattr__(self, field, value)
 
     @property
     def convdim(self) -> int:
@@ -110,9 +193,6 @@ class Conv(ConvBase):
     """The forward convolution of images x (batch, channels, *spatial) by filters w (out,
     channels, *kernel). `imshp` and `kshp` are the optional static shape hints of the call."""
 
-    imshp: tuple | None = None
-    kshp: tuple | None = None
-
     def make_node(self, x, w):
         x, w = self.checked_tensor(x, "input"), self.checked_tensor(w, "filters")
         x_shape = merge_hint(x.type.shape, self.imshp)
@@ -160,8 +240,6 @@ class ConvGradWeights(ConvBase):
     """The filters' gradient of a convolution: from the images x, the output gradient gz and
     the filters' spatial shape. `kshp` is the filters' static shape hint, if any."""
 
-    kshp: tuple | None = None
-
     def make_node(self, x, gz, kernel_shape):
         x, gz = self.checked_tensor(x, "input"), self.checked_tensor(gz, "output gradient")
         kernel_shape = as_tensor_variable(kernel_shape)
@@ -197,8 +275,6 @@ class ConvGradWeights(ConvBase):
 class ConvGradInputs(ConvBase):
     """The images' gradient of a convolution: from the filters w, the output gradient gz and
     the images' spatial shape. `imshp` is the images' static shape hint, if any."""
-
-    imshp: tuple | None = None
 
     def make_node(self, w, gz, image_shape):
         w, gz = self.checked_tensor(w, "filters"), self.checked_tensor(gz, "output gradient")
