@@ -197,6 +197,13 @@ class NaNError(EvaluationError):
     """A node produced NaN or Inf while a function ran in NaN-guard mode."""
 
 
+class InconsistencyError(GraphlensError):
+    """Theano's `gof.InconsistencyError`: ops that overwrite their inputs (`destroy_map`)
+    cannot run as the graph asks: an input of the function, a constant or a shared value would
+    be overwritten, one value overwritten twice, or a reader would need the overwritten value
+    after the overwrite."""
+
+
 class RewriteError(GraphlensError):
     """A rewrite produced an invalid replacement, or `replace` was asked for a variable not in the graph."""
 

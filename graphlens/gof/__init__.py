@@ -8,5 +8,5 @@ from graphlens.graph.basic import Apply, Constant, Variable  # noqa: F401
 from graphlens.graph.fg import FunctionGraph  # noqa: F401
 from graphlens.graph.op import Op  # noqa: F401
 from graphlens.graph.types import Type  # noqa: F401
-from graphlens.errors import MissingInputError  # noqa: F401
+from graphlens.errors import InconsistencyError, MissingInputError  # noqa: F401
 from graphlens.gof import fg, graph, utils  # noqa: F401

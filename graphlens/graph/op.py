@@ -37,6 +37,9 @@ class Op:
     title = None
     # {output index: [input indices]} of inputs the op overwrites; empty for almost every op.
     destroy_map = {}
+    # {output index: [input indices]} of inputs an output may be a view of (shares memory with,
+    # unchanged): the evaluator then copies before handing that output to the user.
+    view_map = {}
     # True when swapping inputs never changes the result (pictures then draw no positions).
     commutative = False
     # A random draw: equal inputs give independent samples, so constant folding and merge

@@ -15,14 +15,55 @@ schedule is a function of the graph's structure: the same graph gives the same s
 
 from __future__ import annotations
 
+from graphlens.errors import InconsistencyError, where
+
 
 def schedule(nodes) -> list:
     """`nodes` (a topological order of a graph's nodes) reordered to run with locality.
+
+    An op that overwrites an input (`destroy_map`: a user's op compiled with
+    `accept_inplace=True`) runs after every other reader of that input; InconsistencyError
+    when no order can do that.
 
     >>> x = T.dvector('x'); h = T.exp(x); y = [T.sum(h), h * 2]
     >>> [n.op.label for n in schedule(toposort(y))]     # doctest: +SKIP
     ['Exp', 'Sum{axis=(0,)}', 'Mul']
     """
+    order = _ordered(nodes, ())
+    # The in-place rewrite only makes twins this order already serves; a user's in-place op
+    # may need its readers moved first. Checked after the fact: the usual graph pays one look
+    # at each op's destroy_map.
+    edges = _readers_then_destroyers(order)
+    if edges:
+        order = _ordered(nodes, edges)
+    return order
+
+
+def _readers_then_destroyers(order) -> list:
+    """(reader, destroyer) pairs for the variables ops in `order` overwrite, when some reader
+    runs after its destroyer in `order`; [] when the order is already safe."""
+    destroyers = [node for node in order if node.op.destroy_map]
+    if not destroyers:
+        return []
+    readers = {}
+    for node in order:
+        for var in node.inputs:
+            readers.setdefault(var, []).append(node)
+    position = {node: i for i, node in enumerate(order)}
+    edges, late = [], False
+    for destroyer in destroyers:
+        for positions in destroyer.op.destroy_map.values():
+            for k in positions:
+                for reader in readers.get(destroyer.inputs[k], ()):
+                    if reader is not destroyer:
+                        edges.append((reader, destroyer))
+                        late = late or position[reader] > position[destroyer]
+    return edges if late else []
+
+
+def _ordered(nodes, edges) -> list:
+    """Kahn's algorithm over `nodes` with locality (see the module's text), each (a, b) of
+    `edges` an extra constraint that a runs before b."""
     # Nodes by their position in `nodes`: lists indexed by position cost less than dicts
     # keyed by node (a 100,000-node chain is scheduled on every compile).
     position = {node: i for i, node in enumerate(nodes)}
@@ -40,6 +81,9 @@ def schedule(nodes) -> list:
                 add(j)
                 clients[j].append(i)
         waiting[i] = len(owners)
+    for before, after in edges:
+        clients[position[before]].append(position[after])
+        waiting[position[after]] += 1
     # height: the number of nodes on the longest path from a node to an output, itself included.
     height = [0] * len(nodes)
     for i in range(len(nodes) - 1, -1, -1):
@@ -71,7 +115,22 @@ def schedule(nodes) -> list:
         if len(released) > 1:
             released.sort(key=priority)
         ready.extend(released)
+    if len(order) < len(nodes):
+        _no_order(nodes, order, edges)
     return order
+
+
+def _no_order(nodes, order, edges):
+    """InconsistencyError: a reader of an overwritten value depends on its destroyer."""
+    done = set(order)
+    for reader, destroyer in edges:
+        if reader not in done and destroyer not in done:
+            raise InconsistencyError(
+                f"{destroyer.op.label} (built at {where(destroyer.outputs[0])}) overwrites a "
+                f"value that {reader.op.label} (built at {where(reader.outputs[0])}) reads, "
+                f"and that reader needs the overwriting op's result: no order computes both. "
+                f"Give the in-place op a copy (x.copy()) or drop its destroy_map")
+    raise InconsistencyError(f"{len(nodes) - len(order)} nodes could not be ordered")
 
 
 def conditional_nodes(nodes, outputs) -> set:

@@ -1,0 +1,54 @@
+"""Ops that overwrite their inputs, given by the user (Theano's `accept_inplace`).
+
+Theano refused a graph holding an op with a `destroy_map` unless `function(...,
+accept_inplace=True)`, and then refused what no order can make safe. graphlens does the same:
+the function's inputs (unless `In(x, mutable=True)`), shared values and constants are never
+overwritten, and one value is overwritten at most once. The schedule (graph/schedule.py) runs
+every other reader of an overwritten value before the op that overwrites it.
+
+>>> function([x], doubled_in_place(T.exp(x)), accept_inplace=True)        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from graphlens.errors import GraphlensTypeError, InconsistencyError, describe, where
+from graphlens.graph.basic import Constant
+
+
+def check_destroyers(order, inputs, shared_inputs, accept_inplace):
+    """Refuse the user's in-place ops in `order` (the graph's nodes) as Theano did.
+
+    `inputs` are the function's In items, `shared_inputs` its shared variables.
+    """
+    destroyers = [node for node in order if node.op.destroy_map]
+    if not destroyers:
+        return
+    if not accept_inplace:
+        node = destroyers[0]
+        raise GraphlensTypeError(
+            f"function: the graph must not contain in-place operations: {node.op.label} "
+            f"(built at {where(node.outputs[0])}) overwrites its input (destroy_map "
+            f"{dict(node.op.destroy_map)}). Pass accept_inplace=True to compile it, as in "
+            f"Theano; its other readers then run before it")
+    protected = {item.variable for item in inputs if not getattr(item, "mutable", False)}
+    protected.update(shared_inputs)
+    overwritten = {}
+    for node in destroyers:
+        for positions in node.op.destroy_map.values():
+            for k in positions:
+                var = node.inputs[k]
+                what = ("a constant" if isinstance(var, Constant) else
+                        "a shared variable" if var in shared_inputs else
+                        "an input of the function (In(x, mutable=True) allows it)"
+                        if var in protected else None)
+                if what is not None:
+                    raise InconsistencyError(
+                        f"{node.op.label} (built at {where(node.outputs[0])}) would overwrite "
+                        f"{describe(var)}, {what}")
+                if var in overwritten:
+                    first = overwritten[var]
+                    raise InconsistencyError(
+                        f"{describe(var)} would be overwritten twice: by {first.op.label} "
+                        f"(built at {where(first.outputs[0])}) and by {node.op.label} (built "
+                        f"at {where(node.outputs[0])})")
+                overwritten[var] = node
