@@ -13,6 +13,8 @@ from graphlens.compile.shared import shared
 from graphlens.gradient import grad, jacobian, hessian, verify_grad
 # Plugs the NaN guard into the evaluator (compile/hooks.py), so compile/ never imports trace/.
 import graphlens.trace.nan  # noqa: E402,F401
+# Plugs DebugMode's checks in the same way (trace/debugmode.py).
+import graphlens.trace.debugmode  # noqa: E402,F401
 
 from graphlens.compile.function import Param
 from graphlens.compile.mode import Mode

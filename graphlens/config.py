@@ -43,8 +43,10 @@ THEANO_OPTIMIZERS = {
 FLAGS = {
     "floatX": ("float64", ("float64", "float32", "float16"),
                "dtype of T.scalar(), T.matrix(), ... and of Python float constants"),
-    "mode": ("FAST_RUN", ("FAST_RUN", "FAST_COMPILE", "NONE"),
-             "default compilation mode of function()"),
+    "mode": ("FAST_RUN", ("FAST_RUN", "FAST_COMPILE", "NONE", "DebugMode", "DEBUG_MODE",
+                          "NanGuardMode"),
+             "default compilation mode of function() (Theano's THEANO_FLAGS=mode=DebugMode "
+             "checks every call: compile/debugmode.py)"),
     "layout": ("auto", ("auto", "system", "wasm"),
                "Graphviz layout backend: system `dot`, the WebAssembly build, or auto"),
     "compute_test_value": ("off", ("off", "ignore", "warn", "raise"),

@@ -20,8 +20,9 @@ from graphlens.graph.collector import paused_collector
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
 from graphlens.compile import cache as compile_cache
-from graphlens.compile.hooks import perform_wrapper
-from graphlens.compile.mode import get_mode
+from graphlens.compile.destroy import check_destroyers
+from graphlens.compile.hooks import call_wrapper, perform_wrapper
+from graphlens.compile.mode import DebugMode, get_mode
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.shared import SharedVariable, update_locks
@@ -41,6 +42,9 @@ class In:
     name: str | None = None
     value: object = None
     borrow: bool = False
+    # The function may overwrite this argument's array (an op of the user's that works in
+    # place, compiled with accept_inplace=True); Theano's In(x, mutable=True).
+    mutable: bool = False
 
     def __post_init__(self):
         self.name = self.name or self.variable.name
@@ -62,7 +66,7 @@ class Function:
     """A compiled function; call it with values for its inputs, positionally or by name."""
 
     def __init__(self, inputs, outputs, single_output, updates, fgraph_before, fgraph, log,
-                 shared_inputs, allow_input_downcast, name, nan_guard=False):
+                 shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None):
         self.inputs = inputs
         self.single_output = single_output
         self.updates = updates
@@ -76,8 +80,11 @@ class Function:
         self.name = name
         self.maker = _Maker(fgraph, inputs)
         self.outputs = outputs
+        # A DebugMode (trace/debugmode.py) checks each node as it runs and each call as a whole.
+        self.debug_mode = debug_mode
+        hook = "debug_mode" if debug_mode is not None else "nan_guard" if nan_guard else None
         self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
-                     wrap_perform=perform_wrapper("nan_guard") if nan_guard else None)
+                     wrap_perform=perform_wrapper(hook) if hook else None)
         self._set_interface()
 
     def _set_interface(self):
@@ -124,6 +131,8 @@ class Function:
         """Write the call for the current evaluator, shared variables and updates; run again
         after changing any of them (`copy`, a profiler's timed program)."""
         self._call = straight_call(self)
+        if getattr(self, "debug_mode", None) is not None:
+            self._call = call_wrapper("debug_mode")(self, self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
@@ -242,9 +251,11 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     no_default_updates: True skips the default updates of shared variables (a random stream's
     state, say: the same draws on every call); a list skips those variables' only.
 
-    The positional order and the other keywords are Theano's: `accept_inplace` and
-    `rebuild_strict` change nothing (graphs hold no in-place ops until the in-place rewrite, and
-    givens keep dtype and rank); `profile` warns that graphlens profiles with `graphlens trace`.
+    accept_inplace: compile a graph holding the user's own ops that overwrite an input
+    (`destroy_map`); without it such a graph is refused, as in Theano (compile/destroy.py).
+
+    The positional order and the other keywords are Theano's: `rebuild_strict` changes nothing
+    (givens keep dtype and rank); `profile` warns that graphlens profiles with `graphlens trace`.
 
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
@@ -307,6 +318,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
         return compile_cache.reuse(cached, ins, output_items, update_pairs,
                                    (graph_ins, before_outputs), None, name)
     order = toposort(before_outputs)
+    check_destroyers(order, ins, shared_inputs, accept_inplace)
     key = compile_cache.structure_key(order, ins, output_items, update_pairs, shared_inputs,
                                       **options)
     cached = compile_cache.lookup(key)
@@ -320,7 +332,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
     log = mode.rewrite(fgraph, clone_origins(order, clone_memo))
     compiled = Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
-                        fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard)
+                        fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard,
+                        debug_mode=mode if isinstance(mode, DebugMode) else None)
     compile_cache.store(key, compiled)
     compile_cache.store(same, compiled)
     return compiled

@@ -40,6 +40,30 @@ def perform_wrapper(name: str):
     return wrapper
 
 
+# {name: wrapper(function, call) -> call}: what a compiled function's call becomes when a room
+# above checks every call (DebugMode, trace/debugmode.py). Filled once, at import.
+_CALL_WRAPPERS = {}
+
+
+def plug_call_wrapper(name: str, wrapper) -> None:
+    """Make `wrapper(function, call) -> call` available to compiled functions as `name`."""
+    _CALL_WRAPPERS[name] = wrapper
+
+
+def call_wrapper(name: str):
+    """The call wrapper plugged in as `name`; a ConfigError naming what is plugged in otherwise.
+
+    >>> f._call = call_wrapper("debug_mode")(f, f._call)          # doctest: +SKIP
+    """
+    wrapper = _CALL_WRAPPERS.get(name)
+    if wrapper is None:
+        plugged = ", ".join(sorted(_CALL_WRAPPERS)) or "none"
+        raise ConfigError(f"no call wrapper named {name!r} is plugged in (plugged in: "
+                          f"{plugged}); `import graphlens.trace.debugmode` plugs in "
+                          f"'debug_mode'")
+    return wrapper
+
+
 # Reporters of long work, innermost last: the command line plugs one in while a model file
 # compiles its functions (before graphlens has control back), and the rewrite driver tells it
 # its counts. A reporter is `reporter(stage, counts)`; it decides when to print (rarely).

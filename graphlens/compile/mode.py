@@ -10,6 +10,7 @@ stability, xent, blas).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from graphlens.errors import ConfigError
@@ -86,13 +87,18 @@ class Mode:
 
     def including(self, *words) -> "Mode":
         """This mode with more rewrites or tags included."""
-        return Mode(self.name, self.include + words, self.exclude, self.linker,
-                    nan_guard=self.nan_guard)
+        return self._with(include=self.include + words)
 
     def excluding(self, *words) -> "Mode":
         """This mode with rewrites or tags excluded: `get_mode('FAST_RUN').excluding('fusion')`."""
-        return Mode(self.name, self.include, self.exclude + words, self.linker,
-                    nan_guard=self.nan_guard)
+        return self._with(exclude=self.exclude + words)
+
+    def _with(self, **changes) -> "Mode":
+        # A copy keeps the class and every option (a DebugMode stays one), unlike a new Mode.
+        changed = copy.copy(self)
+        for option, value in changes.items():
+            object.__setattr__(changed, option, value)
+        return changed
 
     def requiring(self, *words) -> "Mode":
         """Theano's name for a mode that must run these rewrites: here, `including` them."""
@@ -114,12 +120,17 @@ def _default_mode() -> Mode:
     """config.mode, or Theano's config.optimizer when set, with config.optimizer_including and
     optimizer_excluding (':'-separated, as Theano wrote them)."""
     optimizer = config.optimizer
-    base = Mode(config.mode.upper()) if optimizer == "default" else Mode(optimizer=optimizer)
+    if config.mode.upper() in ("DEBUGMODE", "DEBUG_MODE", "NANGUARDMODE"):
+        base = get_mode(config.mode)
+    elif optimizer == "default":
+        base = Mode(config.mode.upper())
+    else:
+        base = Mode(optimizer=optimizer)
     including = tuple(filter(None, config.optimizer_including.split(":")))
     excluding = tuple(filter(None, config.optimizer_excluding.split(":")))
     if not (including or excluding):
         return base
-    return Mode(base.name, base.include + including, base.exclude + excluding, base.linker)
+    return base._with(include=base.include + including, exclude=base.exclude + excluding)
 
 
 # Theano's predefined modes, as values (`theano.compile.mode.FAST_RUN`).
@@ -148,14 +159,49 @@ def NanGuardMode(nan_is_error=True, inf_is_error=True, big_is_error=False,
     return Mode(linker=linker, optimizer=optimizer, nan_guard=True)
 
 
+@dataclass(frozen=True, init=False)
+class DebugMode(Mode):
+    """Theano's DebugMode: every call is checked, and the first thing found wrong is raised
+    (graphlens/trace/debugmode.py does the checking):
+
+    - each rewrite's replacement computes the same values as what it replaced, on this call's
+      inputs (BadOptimization names the rule, both expressions and where they differ);
+    - no op overwrites an input it did not declare in `destroy_map` (BadDestroyMap), or
+      returns a view of an input it did not declare in `view_map` (BadViewMap);
+    - every value fits its variable's type: dtype, rank, declared lengths, and with
+      `check_isfinite` no NaN or Inf (InvalidValueError);
+    - every node computes in the optimized program what it computes on intact inputs
+      (BadThunkOutput: an in-place op overwrote a value still needed).
+
+    Rewrites are FAST_RUN's (`optimizer='fast_run'`). graphlens generates no C code, so
+    `check_c_code`, `check_py_code`, `check_preallocated_output`, `require_matching_strides`
+    and `stability_patience` are accepted and have nothing to check: every op runs its Python
+    `perform`, once per call, in one order.
+
+    >>> f = function([x], T.exp(x), mode=DebugMode(check_isfinite=False))   # doctest: +SKIP
+    """
+
+    check_isfinite: bool = True
+
+    def __init__(self, optimizer="fast_run", stability_patience=None, check_c_code=None,
+                 check_py_code=None, check_isfinite=None, check_preallocated_output=None,
+                 require_matching_strides=None, linker=None):
+        Mode.__init__(self, linker=linker, optimizer=optimizer)
+        object.__setattr__(self, "check_isfinite",
+                           True if check_isfinite is None else bool(check_isfinite))
+
+
 def get_mode(mode) -> Mode:
-    """A Mode from a name (any case; 'NanGuardMode' too), a Mode, or None (config.mode)."""
+    """A Mode from a name (any case; 'NanGuardMode' and 'DebugMode' too), a Mode, or None
+    (config.mode)."""
     if isinstance(mode, Mode):
         return mode
     if mode is None:
         return _default_mode()
     if isinstance(mode, str) and mode.upper() == "NANGUARDMODE":
         return NanGuardMode()
+    if isinstance(mode, str) and mode.upper() in ("DEBUGMODE", "DEBUG_MODE"):
+        return DebugMode()
     if isinstance(mode, str):
         return Mode(mode.upper())
     raise ConfigError(f"mode must be a name ({', '.join(MODE_NAMES)}) or a Mode, got {mode!r}")

@@ -294,11 +294,12 @@ def op_label(op) -> str:
     # An op may name props that are drawn rather than spelled (a loop's inner graph).
     hidden = getattr(type(op), "hidden_props", ())
     if getattr(type(op), "labelled_as_call", False):
-        # The op reads as the call that built it: conv2d(border_mode='valid').
+        # The op reads as the call that built it: conv2d(border_mode='half'); with every
+        # option at its default, the bare name (conv2d), as the user wrote no options.
         notation = op.notation
         parts = [f"{key}={_call_value(props[key])}" for key in notation.params
                  if not (key in defaults and props[key] == defaults[key])]
-        return f"{notation.name}({', '.join(parts)})"
+        return f"{notation.name}({', '.join(parts)})" if parts else notation.name
     parts = [_prop_text(key, value) for key, value in props.items()
              if key not in hidden and _shown_prop(value)
              and not (key in defaults and value == defaults[key])]

@@ -1,0 +1,276 @@
+"""DebugMode's checks (`function(..., mode='DebugMode')`; the mode is compile/mode.py's).
+
+Each call of a DebugMode function is checked twice over:
+
+- Before the call, every variable the rewrites touched is computed on the call's inputs by a
+  careful evaluator (`Reference`: each node once, on copies of its inputs), and each
+  rewrite's replacement is compared with what it replaced. The first that differs raises
+  BadOptimization naming the rule, where it is written, both expressions and the user's line.
+- During the call, each node runs through `checked_perform`: an input it changed without
+  declaring it (BadDestroyMap), an output sharing memory with an input it did not declare
+  (BadViewMap), a value that does not fit its type or is not finite (InvalidValueError), and a
+  value different from the careful evaluator's (BadThunkOutput) are raised at that node.
+
+Values are compared as Theano's DebugMode did, within the dtype's tolerance (float64: rtol
+1e-5, atol 1e-8). Where the replaced expression gave NaN or Inf and its replacement a finite
+number, the replacement is accepted: that is what stability rewrites are for.
+
+>>> f = function([x], T.log(1 + T.exp(x)), mode='DebugMode')          # doctest: +SKIP
+>>> f(np.array([800.0]))                    # softplus replaced log(1 + exp(x)): accepted
+array([800.])
+"""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.compile.debugmode import (BadDestroyMap, BadOptimization, BadThunkOutput,
+                                         BadViewMap, InvalidValueError)
+from graphlens.compile.hooks import plug_call_wrapper, plug_perform_wrapper
+from graphlens.errors import where
+from graphlens.graph.basic import Constant
+from graphlens.trace.naming import short_expression
+from graphlens.trace.nan import summarize
+
+# (rtol, atol) per float dtype, as Theano's DebugMode compared values.
+TOLERANCES = {"float16": (1e-2, 5e-3), "float32": (1e-3, 1e-5), "complex64": (1e-3, 1e-5)}
+DEFAULT_TOLERANCE = (1e-5, 1e-8)
+
+
+@dataclass
+class _Run:
+    """What the node checks of one call read: the careful values and the call's options."""
+
+    reference: "Reference"
+    nodes: frozenset           # the function's own nodes (an inner loop's are not compared)
+    check_isfinite: bool
+
+
+# The call being checked, for the node wrappers (set by the checked call around the program).
+_CURRENT = contextvars.ContextVar("graphlens_debug_run", default=None)
+
+
+class _Unknown(Exception):
+    """A variable computed from a root that is not among the function's inputs (a loop's
+    inner variable): it has no value on this call."""
+
+
+class Reference:
+    """Values of variables on one call's inputs, computed carefully: each node once, on
+    copies of its inputs, nodes found by walking back from what is asked for.
+
+    >>> Reference(f.fgraph, [np.ones(3)]).value(some_variable)        # doctest: +SKIP
+    """
+
+    def __init__(self, fgraph, input_values):
+        self.values = dict(zip(fgraph.inputs, input_values))
+
+    def value(self, var):
+        """The value of `var`; _Unknown if a root it depends on has none."""
+        values = self.values
+        stack = [var]
+        while stack:
+            top = stack[-1]
+            if top in values:
+                stack.pop()
+                continue
+            if isinstance(top, Constant):
+                values[top] = top.data
+                stack.pop()
+                continue
+            node = top.owner
+            if node is None:
+                raise _Unknown(top)
+            missing = [inp for inp in node.inputs if inp not in values]
+            if missing:
+                stack.extend(missing)
+                continue
+            self._run(node)
+            stack.pop()
+        return values[var]
+
+    def _run(self, node):
+        # Every input is a copy: an op that overwrites one without declaring it must not spoil
+        # the values kept here (the compiled run reports it, as BadDestroyMap).
+        inputs = [_copy(self.values[var]) for var in node.inputs]
+        node.op.prepare()
+        # What was replaced may overflow where its replacement does not (log(1 + exp(x)) by
+        # softplus): that is for the comparison to judge, not a warning to the user.
+        with np.errstate(all="ignore"):
+            results = node.op.perform(node, inputs)
+        for out, result in zip(node.outputs, results):
+            self.values[out] = result
+
+
+def difference(a, b, dtype):
+    """None when `a` and `b` agree within `dtype`'s tolerance (a non-finite `a` accepts any
+    `b`), else a sentence saying where and by how much they differ."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return f"the shapes differ: {a.shape} and {b.shape}"
+    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+        rtol, atol = TOLERANCES.get(str(dtype), DEFAULT_TOLERANCE)
+        agree = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+        if a.dtype.kind in "fc":
+            agree |= ~np.isfinite(a)
+    else:
+        agree = a == b
+    if agree.all():
+        return None
+    bad = np.argwhere(~agree)
+    index = tuple(int(i) for i in bad[0])
+    gap = np.abs(a.astype(complex) - b.astype(complex))[~agree] if a.dtype.kind in "fc" else None
+    largest = f", largest difference {float(np.nanmax(gap)):.6g}" if gap is not None else ""
+    return (f"{len(bad)} of {a.size} values differ{largest}; at index {index} the first gives "
+            f"{a[index]!r} and the second {b[index]!r}")
+
+
+def check_rewrites(log, reference):
+    """Raise BadOptimization at the first rewrite of `log` whose replacement computes other
+    values than what it replaced, on the inputs `reference` was made with."""
+    for record in log:
+        old, new = record.replaced, record.by
+        try:
+            old_value, new_value = reference.value(old), reference.value(new)
+        except _Unknown:
+            continue
+        gap = difference(old_value, new_value, getattr(old.type, "dtype", None))
+        if gap is None:
+            continue
+        raise BadOptimization(
+            f"DebugMode: rewrite {record.rule} ({record.location}, phase {record.phase}) "
+            f"replaced\n  {short_expression(old)}   (built at {where(old)})\nby\n  "
+            f"{short_expression(new)}\nand they differ on this call: {gap}",
+            old_r=old, new_r=new, old_r_val=old_value, new_r_val=new_value,
+            reason=record.rule)
+
+
+def _copy(value):
+    return np.array(value, copy=True) if isinstance(value, np.ndarray) else value
+
+
+def _unchanged(before, after) -> bool:
+    if not isinstance(before, np.ndarray):
+        return True
+    return before.shape == after.shape and bool(
+        np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+
+
+def _shares(a, b) -> bool:
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or not a.size:
+        return False
+    if not np.may_share_memory(a, b):
+        return False
+    try:
+        return bool(np.shares_memory(a, b, max_work=100_000))
+    except np.exceptions.TooHardError:
+        return True
+
+
+def _misfit(var, value):
+    """What about `value` does not fit `var`'s tensor type, or None."""
+    kind = var.type
+    if not hasattr(kind, "dtype") or not isinstance(value, (np.ndarray, np.generic)):
+        return None
+    value = np.asarray(value)
+    if str(value.dtype) != kind.dtype:
+        return f"its dtype is {value.dtype}, the variable's {kind.dtype}"
+    if value.ndim != kind.ndim:
+        return f"it has {value.ndim} axes, the variable {kind.ndim}"
+    declared = getattr(kind, "shape", None) or ()
+    for axis, (length, want) in enumerate(zip(value.shape, declared)):
+        if want is not None and length != want:
+            return f"axis {axis} has length {length}, declared {want}"
+    return None
+
+
+def checked_perform(node):
+    """`node.op.perform` run with DebugMode's checks around it (the evaluator's hook)."""
+    perform = node.op.perform
+    op = node.op
+    destroyed = {i for positions in op.destroy_map.values() for i in positions}
+    may_alias = {out: set(op.view_map.get(out, ())) | set(op.destroy_map.get(out, ()))
+                 for out in range(len(node.outputs))}
+    label = op.label
+
+    def run(node, inputs):
+        kept = [None if position in destroyed else _copy(value)
+                for position, value in enumerate(inputs)]
+        results = perform(node, inputs)
+        for position, (before, after) in enumerate(zip(kept, inputs)):
+            if before is not None and not _unchanged(before, after):
+                raise BadDestroyMap(
+                    f"DebugMode: {label} (built at {where(node.outputs[0])}) changed its input "
+                    f"{position}, {short_expression(node.inputs[position])}, which its "
+                    f"destroy_map does not declare: other ops reading that value would see "
+                    f"the change", node=node, idx=position, old_val=before, new_val=after)
+        for out, result in enumerate(results):
+            for position, value in enumerate(inputs):
+                if position not in may_alias[out] and _shares(result, value):
+                    raise BadViewMap(
+                        f"DebugMode: output {out} of {label} (built at "
+                        f"{where(node.outputs[0])}) shares memory with its input {position}, "
+                        f"{short_expression(node.inputs[position])}, which its view_map does "
+                        f"not declare", node=node, output_idx=out, in_alias_idx=position)
+        state = _CURRENT.get()
+        for var, result in zip(node.outputs, results):
+            _check_value(var, result, state, label)
+        if state is not None and node in state.nodes:
+            for var, result in zip(node.outputs, results):
+                _check_against_reference(var, result, state, label)
+        return results
+    return run
+
+
+def _check_value(var, result, state, label):
+    misfit = _misfit(var, result)
+    if misfit is None and (state is None or state.check_isfinite):
+        array = np.asarray(result) if isinstance(result, (np.ndarray, np.generic)) else None
+        if array is not None and array.dtype.kind in "fc" and not np.isfinite(array).all():
+            summary = summarize(var, array)
+            counts = ", ".join(f"{n} {what}" for n, what in (
+                (summary.nan, "NaN"), (summary.posinf, "+inf"), (summary.neginf, "-inf")) if n)
+            misfit = f"it is not finite ({counts} of {summary.size} values)"
+    if misfit is not None:
+        raise InvalidValueError(
+            f"DebugMode: {label} computed a value for {short_expression(var)} (built at "
+            f"{where(var)}) that does not fit: {misfit}", r=var, v=result, hint=misfit)
+
+
+def _check_against_reference(var, result, state, label):
+    try:
+        careful = state.reference.value(var)
+    except _Unknown:
+        return
+    gap = difference(careful, result, getattr(var.type, "dtype", None))
+    if gap is not None:
+        raise BadThunkOutput(
+            f"DebugMode: {label} computed {short_expression(var)} (built at {where(var)}) "
+            f"differently in the compiled program than on intact inputs: an op before it "
+            f"overwrote a value it reads ({gap})", r=var, val1=result, val2=careful)
+
+
+def checked_call(function, call):
+    """`call` of `function` (a DebugMode function) with every check of this module."""
+    mode = function.debug_mode
+
+    def checked(*args, **kwargs):
+        values = function._bind(args, kwargs)
+        shared = [var.get_value(borrow=True) for var in function.shared_inputs]
+        reference = Reference(function.fgraph, values + shared)
+        check_rewrites(function.rewrite_log, reference)
+        token = _CURRENT.set(_Run(reference, frozenset(function.fgraph.apply_nodes),
+                                  mode.check_isfinite))
+        try:
+            return call(*values)
+        finally:
+            _CURRENT.reset(token)
+    return checked
+
+
+# A DebugMode function's evaluator and call run these (compile/hooks.py).
+plug_perform_wrapper("debug_mode", checked_perform)
+plug_call_wrapper("debug_mode", checked_call)
