@@ -33,7 +33,7 @@ from graphlens.compile.hooks import plug_call_wrapper, plug_perform_wrapper
 from graphlens.errors import where
 from graphlens.graph.basic import Constant
 from graphlens.trace.naming import short_expression
-from graphlens.trace.nan import summarize
+from graphlens.trace.nan import is_finite, non_finite_origin
 
 # (rtol, atol) per float dtype, as Theano's DebugMode compared values.
 TOLERANCES = {"float16": (1e-2, 5e-3), "float32": (1e-3, 1e-5), "complex64": (1e-3, 1e-5)}
@@ -199,6 +199,8 @@ def checked_perform(node):
     def run(node, inputs):
         kept = [None if position in destroyed else _copy(value)
                 for position, value in enumerate(inputs)]
+        read = [_copy(value) if position in destroyed else None
+                for position, value in enumerate(inputs)]
         results = perform(node, inputs)
         for position, (before, after) in enumerate(zip(kept, inputs)):
             if before is not None and not _unchanged(before, after):
@@ -218,6 +220,13 @@ def checked_perform(node):
         state = _CURRENT.get()
         for var, result in zip(node.outputs, results):
             _check_value(var, result, state, label)
+        if (state is None or state.check_isfinite) and not all(map(is_finite, results)):
+            # The NaN guard's report: the op that made them (the one inside a fused node),
+            # its inputs' values and the line that built it.
+            values = [r if r is not None else k for r, k in zip(read, kept)]
+            origin = non_finite_origin(node, values, results)
+            raise InvalidValueError(f"DebugMode: {str(origin).removeprefix('NaN guard: ')}",
+                                    r=node.outputs[0], v=results[0], hint="non-finite")
         if state is not None and node in state.nodes:
             for var, result in zip(node.outputs, results):
                 _check_against_reference(var, result, state, label)
@@ -227,13 +236,6 @@ def checked_perform(node):
 
 def _check_value(var, result, state, label):
     misfit = _misfit(var, result)
-    if misfit is None and (state is None or state.check_isfinite):
-        array = np.asarray(result) if isinstance(result, (np.ndarray, np.generic)) else None
-        if array is not None and array.dtype.kind in "fc" and not np.isfinite(array).all():
-            summary = summarize(var, array)
-            counts = ", ".join(f"{n} {what}" for n, what in (
-                (summary.nan, "NaN"), (summary.posinf, "+inf"), (summary.neginf, "-inf")) if n)
-            misfit = f"it is not finite ({counts} of {summary.size} values)"
     if misfit is not None:
         raise InvalidValueError(
             f"DebugMode: {label} computed a value for {short_expression(var)} (built at "

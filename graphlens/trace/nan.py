@@ -120,8 +120,8 @@ def guarded_perform(node):
     def run(node, inputs):
         originals = [np.array(value, copy=True) for value in inputs] if destroys else inputs
         results = perform(node, inputs)
-        if not all(_finite(value) for value in results):
-            raise _nan_error(_localize(node, originals, results))
+        if not all(is_finite(value) for value in results):
+            raise _nan_error(non_finite_origin(node, originals, results))
         return results
     return run
 
@@ -130,7 +130,12 @@ def guarded_perform(node):
 plug_perform_wrapper("nan_guard", guarded_perform)
 
 
-def _finite(value) -> bool:
+def is_finite(value) -> bool:
+    """True when `value` holds no NaN or Inf (any non-float value is finite).
+
+    >>> is_finite(np.array([1.0, np.inf]))
+    False
+    """
     array = np.asarray(value)
     return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())
 
@@ -141,8 +146,9 @@ def _nan_error(origin):
     return error
 
 
-def _localize(node, input_values, output_values) -> NaNOrigin:
-    """The origin inside a fused node when it has an inner graph, else the node itself."""
+def non_finite_origin(node, input_values, output_values) -> NaNOrigin:
+    """The NaNOrigin of `node`'s non-finite outputs: inside a fused node, the inner op that
+    made them (re-run op by op on `input_values`), else the node itself."""
     inner_inputs = getattr(node.op, "inner_inputs", None)
     inner_nodes = getattr(node.op, "inner_nodes", None)
     if inner_inputs is not None and callable(inner_nodes):
@@ -150,7 +156,7 @@ def _localize(node, input_values, output_values) -> NaNOrigin:
         for inner in inner_nodes():
             arguments = [values[var] if var in values else var.data for var in inner.inputs]
             results = inner.op.perform(inner, arguments)
-            if not all(_finite(value) for value in results):
+            if not all(is_finite(value) for value in results):
                 # Inner inputs were made when fusing; the outer inputs carry the user's lines.
                 outer = dict(zip(inner_inputs, node.inputs))
                 return _origin(inner, arguments, results, fallback=node,

@@ -22,7 +22,7 @@ from graphlens.compile.function import function
 from graphlens.errors import where
 from graphlens.graph.basic import Constant, toposort
 from graphlens.graph.types import is_discrete
-from graphlens.trace.nan import summarize
+from graphlens.trace.nan import is_finite, summarize
 from graphlens.trace.naming import short_expression
 from graphlens.trace.stats import split_inputs
 
@@ -79,9 +79,9 @@ def nan_flow(cost, inputs, stats=None) -> NaNFlow:
     births, carried = [], []
     for node in nodes:
         for out in node.outputs:
-            if out not in value_of or _finite(value_of[out]):
+            if out not in value_of or is_finite(value_of[out]):
                 continue
-            if all(_finite(_value(var, value_of)) for var in node.inputs):
+            if all(is_finite(_value(var, value_of)) for var in node.inputs):
                 summary = summarize(out, value_of[out])
                 births.append(NaNBirth("forward", node.op.label, short_expression(out),
                                        where(out), _counts(summary), out))
@@ -121,11 +121,6 @@ def _value(var, value_of):
     if var not in value_of and getattr(var, "is_shared", False):
         return var.get_value(borrow=True)
     return value_of.get(var, 0.0)
-
-
-def _finite(value) -> bool:
-    array = np.asarray(value)
-    return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())
 
 
 def _counts(summary) -> str:
