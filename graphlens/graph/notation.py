@@ -48,6 +48,8 @@ class Func:
     keywords: tuple = ()
     # (keyword, value) pairs: a keyword input that is a constant equal to `value` is left out.
     defaults: tuple = ()
+    # Props printed first, as positional arguments, always: `polygamma(1, x)` as it is called.
+    leading: tuple = ()
 
 
 @dataclass(frozen=True)

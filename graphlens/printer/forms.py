@@ -105,6 +105,9 @@ def show_func(notation, printer, node, args):
         if param == "axis" and node.inputs and _all_axes(value, node.inputs[0]):
             continue
         keywords.append((param, repr(value) if isinstance(value, str) else value_text(value)))
+    if notation.leading:
+        args = [printer.syntax.leaf(value_text(getattr(node.op, param)), "const")
+                for param in notation.leading] + list(args)
     return printer.syntax.call(notation.name, args, keywords)
 
 

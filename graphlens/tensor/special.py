@@ -132,8 +132,9 @@ class Psi(RealFloatUnaryElemwise):
 class Polygamma(RealFloatUnaryElemwise):
     """The `order`-th derivative of psi: `polygamma(1, x)` is the trigamma function."""
 
-    order: int = 1
-    notation = Func("polygamma", params=("order",))
+    # No default: every label and formula says which derivative it is (trigamma is order 1).
+    order: int
+    notation = Func("polygamma", leading=("order",))
 
     def impl(self, x):
         dtype = float_dtype(str(x.dtype))

@@ -94,7 +94,10 @@ def test_each_prints_under_its_own_name():
     for name in ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi",
                  "log2", "log10", "inv", "exp2", "arcsinh", "arccosh", "arctanh"]:
         assert pp(getattr(T, name)(x)) == f"{name}(x)"
-    assert pp(T.polygamma(2, x)) == "polygamma(x, order=2)"
+    assert pp(T.polygamma(2, x)) == "polygamma(2, x)"
+    # Trigamma (order 1) says so too: every label names its order.
+    assert pp(T.polygamma(1, x)) == "polygamma(1, x)"
+    assert T.tri_gamma(x).owner.op.label == "Polygamma{order=1}"
 
 
 def test_complex_inputs_and_bad_orders_are_refused_clearly():
