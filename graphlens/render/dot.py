@@ -79,13 +79,27 @@ def dot_parts(scene, *, rankdir: str = "TB", folds=None) -> dict:
                   for node in scene.nodes],
         # A box folded on the server is drawn as its one node, never as a cluster.
         "clusters": [[cluster.key, cluster.parent, _cluster_attrs(cluster)]
-                     for cluster in scene.clusters if not cluster.folded],
+                     for cluster in _reading_order(scene.clusters, rankdir)
+                     if not cluster.folded],
         "edges": [[edge.tail, edge.head, edge.kind, _edge_line(number, edge, edge_styles)]
                   for number, edge in enumerate(scene.edges)],
         "edge_styles": edge_styles,
         "folds": {key: _node_attrs(node, styles[node.kind])
                   for key, node in (folds or {}).items()},
     }
+
+
+def _reading_order(clusters, rankdir) -> list:
+    """The scene's clusters in the order that draws its outermost boxes in reading order.
+
+    Graphviz places side by side what comes first in the DOT text to the left when ranks run
+    down (TB), but lower when they run across (LR, RL): there the outermost boxes are given
+    in reverse, so 'before rewrites' stays above 'after rewrites'."""
+    if rankdir not in ("LR", "RL"):
+        return list(clusters)
+    outer = [cluster for cluster in clusters if cluster.parent is None]
+    inner = [cluster for cluster in clusters if cluster.parent is not None]
+    return outer[::-1] + inner
 
 
 def assemble_dot(parts: dict, folded=()) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens import config, function, grad, shared
+from graphlens.render.dot import to_dot
 from graphlens.render.svg import chosen_backend, to_svg
 
 REPO = Path(__file__).resolve().parents[2]
@@ -111,3 +112,21 @@ def test_function_name_with_a_backslash_shows_one_backslash_in_the_title():
     svg = to_svg(function([x], x * 2, name="a\\b"), stage="after", backend="wasm")
     titles = re.findall(r"function &#39;(.*?)&#39;", svg)
     assert titles == ["a\\b"]
+
+
+def _box_top(svg, key):
+    """The smallest y of the outline of the box `key` in Graphviz's SVG (y grows downward)."""
+    group = svg[svg.index(f'id="{key}"'):]
+    points = re.search(r'<(?:path|polygon) [^>]*(?:d|points)="([^"]+)"', group).group(1)
+    return min(float(y) for y in re.findall(r"[ ,ML]?-?[\d.]+,(-?[\d.]+)", points))
+
+
+def test_before_stays_above_after_when_ranks_run_across():
+    """Graphviz stacks what TB sets side by side; the 'before' box must still come first."""
+    x = T.dvector("x")
+    f = function([x], T.exp(x) * 2 + 1)
+    svg = to_svg(f, stage="both", rankdir="LR")
+    assert _box_top(svg, "cluster_b") < _box_top(svg, "cluster_a")
+    # Ranks running down keep the DOT's own order: before to the left.
+    dot = to_dot(f, stage="both", rankdir="TB")
+    assert dot.index("subgraph cluster_b") < dot.index("subgraph cluster_a")
