@@ -106,6 +106,10 @@ def test_gradient_of_the_pool_3d_gradient(mode):
         return grad((build(x) * g).sum(), x) ** 2
 
     verify_grad(grad_grad, [point((1, 2, 3, 5, 2), "float64", 9)])
+    if mode == "max":        # the third derivative: MaxPoolGradGrad3d's own gradient
+        op = pool.MaxPoolGradGrad3d((2, 3, 2), True, (2, 1, 1), (1, 1, 0))
+        x = T.constant(xv)
+        verify_grad(lambda ggx: op(x, build(x), ggx) ** 2, [point(xv.shape, "float64", 5)])
 
 
 def test_second_derivative_of_max_pooling_is_the_gradient_scattered_twice():
