@@ -30,6 +30,8 @@ from graphlens.tensor.shape import (alloc, dimshuffle, flatten, make_vector, res
                                     shape_padaxis, shape_padleft, shape_padright, squeeze,
                                     transpose)
 from graphlens.tensor.subtensor import getitem, inc_subtensor, set_subtensor
+# theano.tensor re-exported gof's graph classes: Lasagne checks `isinstance(size, T.Variable)`.
+from graphlens.graph.basic import Apply, Constant, Variable  # noqa: F401
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)
