@@ -11,6 +11,8 @@ stride-dilated output gradient, whose windows are (taps) / (stride**dims) times 
 (docs/performance.md).
 
 Shapes are channels-first: inputs (batch, channels, *spatial), filters (out, channels, *kernel).
+With `groups` g > 1 (Theano's num_groups) the filters are (out, channels / g, *kernel): each
+function runs once per group, on that group's channels and filters (g whole-array calls).
 """
 
 from __future__ import annotations
@@ -70,8 +72,15 @@ def _oriented(w, flip):
     return w[(slice(None), slice(None)) + (slice(None, None, -1),) * dims]
 
 
-def correlate(x, w, pad, stride, dilation, flip):
+def _groups_of(array, axis, groups):
+    return np.split(array, groups, axis=axis)
+
+
+def correlate(x, w, pad, stride, dilation, flip, groups=1):
     """The forward convolution: (batch, out, *out lengths)."""
+    if groups > 1:
+        return np.concatenate([correlate(xg, wg, pad, stride, dilation, flip) for xg, wg in
+                               zip(_groups_of(x, 1, groups), _groups_of(w, 0, groups))], axis=1)
     dims = x.ndim - 2
     out_lengths = tuple(output_length(x.shape[2 + i], w.shape[2 + i], pad[i], stride[i],
                                       dilation[i]) for i in range(dims))
@@ -87,9 +96,13 @@ def correlate(x, w, pad, stride, dilation, flip):
     return np.moveaxis(product, -1, 1)
 
 
-def weights_gradient(x, gz, kernel, pad, stride, dilation, flip):
-    """The filters' gradient given the input x and the output gradient gz: (out, channels,
-    *kernel)."""
+def weights_gradient(x, gz, kernel, pad, stride, dilation, flip, groups=1):
+    """The filters' gradient given the input x and the output gradient gz: (out, channels /
+    groups, *kernel)."""
+    if groups > 1:
+        return np.concatenate([weights_gradient(xg, gzg, kernel, pad, stride, dilation, flip)
+                               for xg, gzg in zip(_groups_of(x, 1, groups),
+                                                  _groups_of(gz, 1, groups))], axis=0)
     dims = x.ndim - 2
     dtype = np.result_type(x, gz)
     if gz.size == 0 or x.size == 0:
@@ -100,10 +113,14 @@ def weights_gradient(x, gz, kernel, pad, stride, dilation, flip):
     return np.ascontiguousarray(_oriented(gw, flip), dtype=dtype)
 
 
-def inputs_gradient(w, gz, in_lengths, pad, stride, dilation, flip):
+def inputs_gradient(w, gz, in_lengths, pad, stride, dilation, flip, groups=1):
     """The input's gradient given the filters w and the output gradient gz: (batch, channels,
     *in lengths), the lengths being the input's (several lengths give one output length when
     the stride is above 1)."""
+    if groups > 1:
+        return np.concatenate([inputs_gradient(wg, gzg, in_lengths, pad, stride, dilation, flip)
+                               for wg, gzg in zip(_groups_of(w, 0, groups),
+                                                  _groups_of(gz, 1, groups))], axis=1)
     batch, out_lengths = gz.shape[0], gz.shape[2:]
     dtype = np.result_type(w, gz)
     padded = np.zeros((batch, w.shape[1]) + tuple(n + 2 * p for n, p in zip(in_lengths, pad)),
