@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import InvalidArgumentError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Variable
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
@@ -123,12 +123,17 @@ def _pool(input, rank, ws, ignore_border, stride, pad, mode, ds, st, padding):
                       "Theano. Pass ignore_border=True (what most models mean) or False to "
                       "silence this", stacklevel=3)
         ignore_border = False
-    ws, pad = _ints(ws, rank, "ws", name), _ints(pad, rank, "pad", name)
-    stride = _ints(stride, rank, "stride", name) if stride is not None else None
     if mode == "average":
         mode = "average_inc_pad"
     if mode not in MODES:
         raise ValueError(f"{name} at {call_site()}: mode must be one of {MODES}, got {mode!r}")
+    if any(_symbolic(part) for part in (ws, stride, pad)):
+        # Theano 1.0 takes symbolic windows (Lasagne's spatial pyramid pooling derives them
+        # from the input's shape): the op takes them as inputs and checks them when it runs.
+        op = FAMILIES[rank]["pool"](None, bool(ignore_border), None, None, mode)
+        return op(input, ws, stride, pad)
+    ws, pad = _ints(ws, rank, "ws", name), _ints(pad, rank, "pad", name)
+    stride = _ints(stride, rank, "stride", name) if stride is not None else None
     if min(ws) < 1 or (stride is not None and min(stride) < 1) or min(pad) < 0:
         raise ValueError(f"{name} at {call_site()}: ws and stride must be >= 1 and pad >= 0, "
                          f"got ws={ws}, stride={stride}, pad={pad}")
@@ -142,13 +147,26 @@ def _pool(input, rank, ws, ignore_border, stride, pad, mode, ds, st, padding):
     return FAMILIES[rank]["pool"](ws, bool(ignore_border), stride, pad, mode)(input)
 
 
+def _symbolic(value):
+    """True for a symbolic int vector, or a sequence holding a symbolic scalar (constants
+    count as known)."""
+    if isinstance(value, TensorConstant) or value is None or isinstance(value, (int, np.integer)):
+        return False
+    if isinstance(value, Variable):
+        return True
+    return isinstance(value, (list, tuple)) and any(
+        isinstance(v, Variable) and not isinstance(v, TensorConstant) for v in value)
+
+
 def pool_2d(input, ws=None, ignore_border=None, stride=None, pad=(0, 0), mode="max", ds=None,
             st=None, padding=None):
     """Pool the last two axes of `input` over windows `ws`, every `stride` (default: `ws`),
     after padding each side by `pad`; mode 'max', 'sum', 'average_inc_pad' (padding counted in
     the average) or 'average_exc_pad'. As in Theano, ignore_border left out warns and means
     False (a partial window at the end is pooled too); padding needs ignore_border=True.
-    `ds`, `st` and `padding` are Theano's older names for ws, stride and pad.
+    `ds`, `st` and `padding` are Theano's older names for ws, stride and pad. ws, stride and
+    pad may be symbolic (int vectors, or tuples holding symbolic scalars), as in Theano 1.0:
+    they are checked when the function runs.
 
     >>> h = pool_2d(x, ws=(2, 2), ignore_border=True)       # doctest: +SKIP
     """
