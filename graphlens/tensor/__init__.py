@@ -20,7 +20,7 @@ from graphlens.tensor.compare import (and_, clip, eq, ge, gt, invert, le, lt, ma
                                       neq, or_, switch, xor)
 from graphlens.tensor.join import concatenate, join, stack
 from graphlens.tensor.math import (abs, add, exp, expm1, int_div, log, log1p, mod, mul, neg, pow,
-                                   sqr, sqrt, sub, tanh, true_div)
+                                   sqr, sqrt, square, sub, tanh, true_div)
 from graphlens.tensor.fill import fill, ones_like, zeros_like
 from graphlens.tensor.rounding import ceil, floor, round, sgn
 from graphlens.tensor.trig import arccos, arcsin, arctan, cos, cosh, sin, sinh, tan

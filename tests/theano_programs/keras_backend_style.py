@@ -79,7 +79,41 @@ rev = theano.function([x], reverse(x, [0, 3]))(volumes)
 assert np.array_equal(rev, volumes[::-1, :, :, ::-1])
 print('reverse ok')
 
-# 3. a 3-d conv net: conv3d -> relu -> pool3d -> dense -> softmax, trained by SGD
+# 3. a separable convolution (depthwise by num_groups = channels, then pointwise) and
+# l2_normalize, as the backend writes them
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, channels):
+    depthwise = T.nnet.conv2d(x, depthwise_kernel, input_shape=(None, channels, None, None),
+                              filter_shape=depthwise_kernel.get_value().shape,
+                              border_mode='half', subsample=(1, 1), filter_dilation=(1, 1),
+                              num_groups=channels)
+    return T.nnet.conv2d(depthwise, pointwise_kernel, border_mode='valid')
+
+
+def l2_normalize(x, axis=None):
+    square_sum = T.sum(T.square(x), axis=axis, keepdims=True)
+    return x / T.sqrt(T.maximum(square_sum, 1e-7))
+
+
+images = T.tensor4('images')
+depthwise_kernel = variable(rng.normal(size=(4, 1, 3, 3)))     # 2 filters per channel
+pointwise_kernel = variable(rng.normal(size=(3, 4, 1, 1)))
+separable = l2_normalize(separable_conv2d(images, depthwise_kernel, pointwise_kernel, 2), 1)
+iv = rng.rand(2, 2, 5, 5).astype(floatx)
+got = theano.function([images], separable)(iv)
+padded = np.pad(iv, ((0, 0), (0, 0), (1, 1), (1, 1)))
+flipped = depthwise_kernel.get_value()[:, 0, ::-1, ::-1]          # conv2d flips its filters
+depth = np.zeros((2, 4, 5, 5))
+for f_index in range(4):
+    channel = f_index // 2                                          # filters 0, 1 read channel 0
+    for i, j in itertools.product(range(5), range(5)):
+        depth[:, f_index, i, j] = (padded[:, channel, i:i + 3, j:j + 3]
+                                   * flipped[f_index]).sum(axis=(1, 2))
+point = np.einsum('bfij,of->boij', depth, pointwise_kernel.get_value()[:, :, 0, 0])
+want = point / np.sqrt(np.maximum((point ** 2).sum(axis=1, keepdims=True), 1e-7))
+assert np.allclose(got, want, atol=1e-5), np.abs(got - want).max()
+print('separable conv ok', got.shape)
+
+# 4. a 3-d conv net: conv3d -> relu -> pool3d -> dense -> softmax, trained by SGD
 labels = (volumes[:, 0].mean(axis=(1, 2, 3)) > volumes[:, 1].mean(axis=(1, 2, 3)))
 targets = np.eye(2, dtype=floatx)[labels.astype(int)]
 kernel = variable(rng.normal(0, 0.3, (3, 2, 3, 3, 3)), name='kernel')

@@ -3,7 +3,8 @@ OrderedDict of adam updates), with the word theano replaced by graphlens. Our ow
 the way Lasagne calls Theano: shared(..., broadcastable=), gof.graph.inputs to collect
 parameters, grouped conv2d with positional shape hints, pool_2d, AbstractConv2d_gradInputs for
 a transposed convolution, MRG dropout masks, batch normalization's running mean kept by
-theano.clone(...).default_update, grad_clip in a scan. Run by tests/test_theano_programs.py;
+theano.clone(...).default_update, spatial pyramid pooling with windows taken from the input's
+shape, grad_clip in a scan. Run by tests/test_theano_programs.py;
 every value is checked against numpy."""
 from collections import OrderedDict
 
@@ -156,7 +157,30 @@ expected = np.einsum('bcij,cduv->bdiujv', hv, w).reshape(1, 4, 6, 6)
 assert np.allclose(spread(hv), expected, atol=1e-5)
 print('transposed conv ok')
 
-# 4. a recurrent layer as Lasagne writes it: scan with strict=True and grad_clip
+# 4. spatial pyramid pooling of inputs of any size: windows derived from the input's shape
+def spatial_pyramid(input, pool_dims=(2, 1)):
+    pools = []
+    for pool_dim in pool_dims:
+        win_size = tuple((i + pool_dim - 1) // pool_dim for i in input.shape[2:])
+        str_size = tuple(i // pool_dim for i in input.shape[2:])
+        pooled = pool_2d(input, ws=win_size, stride=str_size, mode='max', pad=None,
+                         ignore_border=True)
+        pools.append(pooled.flatten(3))
+    return T.concatenate(pools, axis=2)
+
+
+spp = theano.function([input_var], spatial_pyramid(input_var))
+for rows, cols in [(6, 6), (5, 8)]:
+    maps = rng.rand(2, 3, rows, cols).astype(floatX)
+    hr, hc = -(-rows // 2), -(-cols // 2)
+    sr, sc = rows // 2, cols // 2
+    quadrants = [maps[:, :, i * sr:i * sr + hr, j * sc:j * sc + hc].max(axis=(2, 3))
+                 for i in range(2) for j in range(2)]
+    want = np.concatenate([np.stack(quadrants, axis=2), maps.max(axis=(2, 3))[:, :, None]], 2)
+    assert np.allclose(spp(maps), want), (rows, cols)
+print('spatial pyramid ok', spp(images).shape)
+
+# 5. a recurrent layer as Lasagne writes it: scan with strict=True and grad_clip
 X = T.tensor3('X')
 W_hid = create_param((3, 3), 0.5, 'W_hid')
 
