@@ -220,3 +220,19 @@ def test_the_op_classes_take_theanos_constructor():
     with pytest.raises(ValueError, match="unshared=False only"):
         abstract_conv.AbstractConv2d(unshared=True)
     assert abstract_conv.AbstractConv2d(None, None, "valid", (1, 1), True, (1, 1), 2).num_groups == 2
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_get_conv_output_shape_is_the_shape_conv2d_gives(case):
+    from graphlens.tensor.nnet.abstract_conv import get_conv_output_shape
+    border_mode, subsample, dilation, flip = case
+    xv, wv = point((2, 3, 9, 8), "float64", 1), point((4, 3, 3, 2), "float64", 2)
+    x, w = T.dtensor4("x"), T.dtensor4("w")
+    value = function([x, w], _conv(case)(x, w))(xv, wv)
+    assert get_conv_output_shape(xv.shape, wv.shape, border_mode, subsample,
+                                 dilation) == value.shape
+    symbolic = get_conv_output_shape(x.shape, w.shape, border_mode, subsample, dilation)
+    assert tuple(function([x, w], T.stack(list(symbolic)))(xv, wv)) == value.shape
+    unknown = get_conv_output_shape((None, 3, 9, None), wv.shape, border_mode, subsample,
+                                    dilation)
+    assert unknown == (None, 4, value.shape[2], None)

@@ -104,3 +104,23 @@ def test_a_symbolic_window_prints_and_labels_and_is_checked_when_run():
         f(np.zeros((1, 1, 4, 4)), [2, 2, 2])
     with pytest.raises(Exception, match="int vectors"):
         pool.pool_2d(x, ws=T.dvector("w"), ignore_border=True)
+
+
+@pytest.mark.parametrize("ignore_border", [True, False])
+def test_pool_out_shape_is_the_shape_pool_gives(ignore_border):
+    x = T.dtensor4("x")
+    for ws, stride, pad in [((2, 2), None, (0, 0)), ((3, 2), (1, 2), (1, 1)),
+                            ((3, 3), (2, 1), (0, 0))]:
+        if any(pad) and not ignore_border:
+            continue
+        xv = np.zeros((2, 3, 7, 6))
+        out = pool.pool_2d(x, ws=ws, stride=stride, pad=pad, ignore_border=ignore_border)
+        want = function([x], out)(xv).shape
+        assert tuple(pool.Pool.out_shape(xv.shape, ws, ignore_border, stride, pad)) == want
+        old_names = pool.Pool.out_shape(xv.shape, ds=ws, ignore_border=ignore_border,
+                                        st=stride, padding=pad)
+        assert tuple(old_names) == want
+        symbolic = pool.Pool.out_shape(x.shape, ws, ignore_border, stride, pad)
+        assert tuple(function([x], T.stack(symbolic))(xv)) == want
+    volume = pool.Pool.out_shape((1, 2, 5, 4, 3), (2, 2, 2), True, ndim=3)
+    assert volume == [1, 2, 2, 2, 1]

@@ -208,6 +208,26 @@ class Pool(PoolBase):
 
     notation = Func("pool_2d", params=_PARAMS)
 
+    @staticmethod
+    def out_shape(imgshape, ws=None, ignore_border=False, stride=None, pad=None, ndim=2,
+                  ds=None, st=None, padding=None):
+        """The shape (a list) of pooling an input of shape `imgshape` (ints or symbolic int
+        scalars) over its last `ndim` axes: Theano's static method, old argument names too.
+
+        >>> Pool.out_shape((10, 3, 7, 6), (2, 2), ignore_border=True)
+        [10, 3, 3, 3]
+        """
+        ws = ws if ws is not None else ds
+        stride = stride if stride is not None else st if st is not None else ws
+        pad = pad if pad is not None else padding if padding is not None else (0,) * ndim
+        imgshape = list(imgshape)          # a tuple, or x.shape (a vector of known length)
+        if len(imgshape) < ndim:
+            raise TypeError(f"Pool.out_shape: imgshape must have at least {ndim} entries, "
+                            f"got {tuple(imgshape)}")
+        return list(imgshape[:-ndim]) + [
+            pooled_length(length, w, s, p, ignore_border)
+            for length, w, s, p in zip(imgshape[-ndim:], ws, stride, pad)]
+
     def make_node(self, x, ws=None, stride=None, pad=None):
         (x,), window = self.node(self.call_name, [x], (ws, stride, pad))
         return Apply(self, [x, *window], [self.pooled_type(x)()])
