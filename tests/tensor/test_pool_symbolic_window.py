@@ -124,3 +124,12 @@ def test_pool_out_shape_is_the_shape_pool_gives(ignore_border):
         assert tuple(function([x], T.stack(symbolic))(xv)) == want
     volume = pool.Pool.out_shape((1, 2, 5, 4, 3), (2, 2, 2), True, ndim=3)
     assert volume == [1, 2, 2, 2, 1]
+
+
+def test_axes_whose_window_entries_are_constants_keep_a_static_length():
+    x = T.TensorType("float64", (2, 3, None, 8))("x")
+    out = pool.pool_2d(x, ws=(x.shape[2] // 2, 2), ignore_border=True)
+    assert out.type.shape == (2, 3, None, 4)
+    given = pool.pool_2d(x, ws=T.lvector("ws"), ignore_border=True)
+    assert given.type.shape == (2, 3, None, None)
+    assert function([x], out)(np.zeros((2, 3, 6, 8))).shape == (2, 3, 2, 4)

@@ -24,7 +24,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.markers import disconnected
 from graphlens.tensor.compare import ge, maximum, minimum, switch
 from graphlens.tensor.fill import zeros_like
-from graphlens.tensor.shape import _shape_vector
+from graphlens.tensor.shape import _shape_vector, _static_vector
 from graphlens.tensor.signal import pool_kernels as kernels
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
@@ -159,15 +159,19 @@ class PoolBase(Op):
                        in zip(shape[-self.ndim:], zip(ws, stride, pad)))
         return tuple(shape[:-self.ndim]) + pooled
 
-    def pooled_type(self, x, dtype=None):
-        """The type of pooling x: its leading axes, then the pooled lengths (unknown when the
-        window is an input)."""
-        shape = x.type.shape
-        if self.window_given:
-            shape = tuple(shape[:-self.ndim]) + (None,) * self.ndim
-        else:
-            shape = self.pooled_shape(shape)
-        return TensorType(dtype or x.dtype, shape)
+    def pooled_type(self, x, window=(), dtype=None):
+        """The type of pooling x: its leading axes, then the pooled lengths (for a window
+        given as inputs, those of the axes whose window entries are constants)."""
+        if not self.window_given:
+            return TensorType(dtype or x.dtype, self.pooled_shape(x.type.shape))
+        static = [_static_vector(part) for part in window]
+        static = [entries if len(entries) == self.ndim else [None] * self.ndim
+                  for entries in static]
+        lengths = tuple(
+            pooled_length(length, w, s, p, self.ignore_border) if None not in (w, s, p)
+            else None
+            for length, w, s, p in zip(x.type.shape[-self.ndim:], *static))
+        return TensorType(dtype or x.dtype, tuple(x.type.shape[:-self.ndim]) + lengths)
 
     def node(self, name, tensors, window):
         """The Apply of this op on its tensor inputs (the first checked for the rank) and, if
@@ -230,7 +234,7 @@ class Pool(PoolBase):
 
     def make_node(self, x, ws=None, stride=None, pad=None):
         (x,), window = self.node(self.call_name, [x], (ws, stride, pad))
-        return Apply(self, [x, *window], [self.pooled_type(x)()])
+        return Apply(self, [x, *window], [self.pooled_type(x, window)()])
 
     def infer_shape(self, node, input_shapes):
         """The leading lengths, then each pooled length as Theano's Pool.out_shape."""
@@ -292,7 +296,8 @@ class MaxPoolGradGrad(PoolBase):
     def make_node(self, x, maxout, ggx, ws=None, stride=None, pad=None):
         (x, maxout, ggx), window = self.node(self.suffixed("max_pool_grad_grad"),
                                              [x, maxout, ggx], (ws, stride, pad))
-        return Apply(self, [x, maxout, ggx, *window], [self.pooled_type(x, ggx.dtype)()])
+        return Apply(self, [x, maxout, ggx, *window],
+                     [self.pooled_type(x, window, ggx.dtype)()])
 
     def infer_shape(self, node, input_shapes):
         """The shape of pooling x."""
