@@ -174,14 +174,14 @@ class PoolBase(Op):
         return TensorType(dtype or x.dtype, tuple(x.type.shape[:-self.ndim]) + lengths)
 
     def node(self, name, tensors, window):
-        """The Apply of this op on its tensor inputs (the first checked for the rank) and, if
-        the window is given as inputs, the window's three vectors."""
-        x = tensors[0] = as_tensor_variable(tensors[0])
-        if x.ndim < self.ndim:
+        """The inputs of an Apply of this op: its tensor inputs as variables (the first
+        checked for the rank), and the window's three vectors if the window is given as
+        inputs (else none; then `window` must be all None)."""
+        tensors = [as_tensor_variable(t) for t in tensors]
+        if tensors[0].ndim < self.ndim:
             words = {2: "two", 3: "three"}[self.ndim]
             raise ShapeError(f"{name} pools the last {words} axes; it needs at least "
-                             f"{self.ndim}, got {describe(x)}")
-        tensors = [x] + [as_tensor_variable(t) for t in tensors[1:]]
+                             f"{self.ndim}, got {describe(tensors[0])}")
         if self.window_given:
             if window[0] is None:
                 raise ShapeError(f"{name}: this op takes its window as inputs: give ws")
