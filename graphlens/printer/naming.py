@@ -297,8 +297,10 @@ def op_label(op) -> str:
         # The op reads as the call that built it: conv2d(border_mode='half'); with every
         # option at its default, the bare name (conv2d), as the user wrote no options.
         notation = op.notation
+        # A None prop is left out, as pp leaves it out (a pool whose window is an input).
         parts = [f"{key}={_call_value(props[key])}" for key in notation.params
-                 if not (key in defaults and props[key] == defaults[key])]
+                 if props[key] is not None
+                 and not (key in defaults and props[key] == defaults[key])]
         return f"{notation.name}({', '.join(parts)})" if parts else notation.name
     parts = [_prop_text(key, value) for key, value in props.items()
              if key not in hidden and _shown_prop(value)

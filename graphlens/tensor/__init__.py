@@ -20,7 +20,7 @@ from graphlens.tensor.compare import (and_, clip, eq, ge, gt, invert, le, lt, ma
                                       neq, or_, switch, xor)
 from graphlens.tensor.join import concatenate, join, stack
 from graphlens.tensor.math import (abs, add, exp, expm1, int_div, log, log1p, mod, mul, neg, pow,
-                                   sqr, sqrt, sub, tanh, true_div)
+                                   sqr, sqrt, square, sub, tanh, true_div)
 from graphlens.tensor.fill import fill, ones_like, zeros_like
 from graphlens.tensor.rounding import ceil, floor, round, sgn
 from graphlens.tensor.trig import arccos, arcsin, arctan, cos, cosh, sin, sinh, tan
@@ -30,6 +30,8 @@ from graphlens.tensor.shape import (alloc, dimshuffle, flatten, make_vector, res
                                     shape_padaxis, shape_padleft, shape_padright, squeeze,
                                     transpose)
 from graphlens.tensor.subtensor import getitem, inc_subtensor, set_subtensor
+# theano.tensor re-exported gof's graph classes: Lasagne checks `isinstance(size, T.Variable)`.
+from graphlens.graph.basic import Apply, Constant, Variable  # noqa: F401
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)

@@ -380,6 +380,10 @@ def sqr(x):
     return shared_op(Sqr)(x)
 
 
+# Theano's alias, after numpy's name (Keras' l2_normalize calls T.square).
+square = sqr
+
+
 def tanh(x):
     """Hyperbolic tangent."""
     return shared_op(Tanh)(x)

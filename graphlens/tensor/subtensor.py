@@ -28,6 +28,11 @@ from graphlens.tensor.fill import zeros_like
 
 def parse_index(x, index):
     """(idx, inputs, advanced) for `x[index]`: the index structure and its symbolic parts."""
+    if isinstance(index, list) and any(e is None or e is Ellipsis or isinstance(e, slice)
+                                       for e in index):
+        # Theano (like numpy before 1.23) reads a list holding a slice, None or ... as a tuple
+        # of indices: Keras' `x[[slice(None, None, -1), slice(None)]]` reverses an axis.
+        index = tuple(index)
     entries = index if isinstance(index, tuple) else (index,)
     used = sum(1 for e in entries if e is not None and e is not Ellipsis and not (
         isinstance(e, Variable) and e.dtype == "bool" and e.ndim > 1))

@@ -146,8 +146,10 @@ def test_bad_arguments_and_shapes_are_named():
     x, w = T.tensor4("x"), T.tensor4("w")
     with pytest.raises(ValueError, match="border_mode must be"):
         T.nnet.conv2d(x, w, border_mode="same-ish")
-    with pytest.raises(ValueError, match="num_groups=1 and unshared=False only"):
-        T.nnet.conv2d(x, w, num_groups=2)
+    with pytest.raises(ValueError, match="unshared=False only"):
+        T.nnet.conv2d(x, w, unshared=True)
+    with pytest.raises(ValueError, match="num_groups must be an int >= 1"):
+        T.nnet.conv2d(x, w, num_groups=0)
     assert T.nnet.conv2d(x, w, num_groups=1, unshared=False).ndim == 4
     with pytest.raises(ShapeError, match="filters must be 4-d"):
         T.nnet.conv2d(x, T.matrix("m"))
@@ -215,5 +217,22 @@ def test_the_op_classes_take_theanos_constructor():
     assert forward.border_mode == "full" and forward.subsample == (2, 2)
     with pytest.raises(ValueError, match="subsample must be an int or a tuple of 2"):
         abstract_conv.AbstractConv2d(subsample=(1, 1, 1))
-    with pytest.raises(ValueError, match="num_groups=1"):
-        abstract_conv.AbstractConv2d(num_groups=2)
+    with pytest.raises(ValueError, match="unshared=False only"):
+        abstract_conv.AbstractConv2d(unshared=True)
+    assert abstract_conv.AbstractConv2d(None, None, "valid", (1, 1), True, (1, 1), 2).num_groups == 2
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_get_conv_output_shape_is_the_shape_conv2d_gives(case):
+    from graphlens.tensor.nnet.abstract_conv import get_conv_output_shape
+    border_mode, subsample, dilation, flip = case
+    xv, wv = point((2, 3, 9, 8), "float64", 1), point((4, 3, 3, 2), "float64", 2)
+    x, w = T.dtensor4("x"), T.dtensor4("w")
+    value = function([x, w], _conv(case)(x, w))(xv, wv)
+    assert get_conv_output_shape(xv.shape, wv.shape, border_mode, subsample,
+                                 dilation) == value.shape
+    symbolic = get_conv_output_shape(x.shape, w.shape, border_mode, subsample, dilation)
+    assert tuple(function([x, w], T.stack(list(symbolic)))(xv, wv)) == value.shape
+    unknown = get_conv_output_shape((None, 3, 9, None), wv.shape, border_mode, subsample,
+                                    dilation)
+    assert unknown == (None, 4, value.shape[2], None)

@@ -294,3 +294,18 @@ def test_gradient_with_respect_to_an_index_is_undefined_only_when_asked():
         grad(cost, y)
     with pytest.raises(UndefinedGradientError, match="'i'.*slice bound"):
         grad(cost, [p, i])
+
+
+def test_a_list_holding_slices_indexes_as_a_tuple_as_in_theano():
+    """Keras' Theano backend reverses axes with x[[slice(None, None, -1), slice(None)]]: Theano
+    (and numpy before 1.23) read a list holding a slice, None or ... as a tuple of indices."""
+    x = T.dtensor3("x")
+    xv = sample((2, 3, 4), "float64", 5)
+    reversed_first = x[[slice(None, None, -1), slice(None), slice(None)]]
+    padded = x[[slice(1, None), None, Ellipsis]]
+    picked = x[[1, 0]]                     # a list of ints stays an advanced index
+    got = function([x], [reversed_first, padded, picked])(xv)
+    np.testing.assert_array_equal(got[0], xv[::-1])
+    np.testing.assert_array_equal(got[1], xv[1:, None, ...])
+    np.testing.assert_array_equal(got[2], xv[[1, 0]])
+    assert reversed_first.type.shape == (None, None, None) and padded.ndim == 4

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphlens.tensor.elemwise import call_site
+from graphlens.tensor.nnet import conv_kernels
 from graphlens.tensor.nnet.conv_ops import (  # noqa: F401  (Theano's names, at Theano's path)
     Conv2d, Conv2dGradInputs, Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights,
     FAMILIES, checked_options, shape_hint)
@@ -29,6 +30,40 @@ AbstractConv2d_gradInputs = Conv2dGradInputs
 AbstractConv3d = Conv3d
 AbstractConv3d_gradWeights = Conv3dGradWeights
 AbstractConv3d_gradInputs = Conv3dGradInputs
+
+
+def get_conv_shape_1axis(image_shape, kernel_shape, border_mode, subsample, dilation=1):
+    """One output length of a convolution (Theano's): ints or symbolic int scalars; None if
+    any part is None. border_mode is 'valid', 'full', 'half' or this axis's padding.
+
+    >>> get_conv_shape_1axis(8, 3, 'half', 2), get_conv_shape_1axis(8, 3, 1, 1, dilation=2)
+    (4, 6)
+    """
+    if any(part is None for part in (image_shape, kernel_shape, border_mode, subsample,
+                                     dilation)):
+        return None
+    mode = border_mode if isinstance(border_mode, str) else (border_mode,)
+    (pad,) = conv_kernels.border_padding(mode, (kernel_shape,), (dilation,))
+    if isinstance(pad, (int, np.integer)) and pad < 0:
+        raise ValueError(f"get_conv_shape_1axis: border_mode must be >= 0, got {border_mode}")
+    return conv_kernels.output_length(image_shape, kernel_shape, pad, subsample, dilation)
+
+
+def get_conv_output_shape(image_shape, kernel_shape, border_mode, subsample,
+                          filter_dilation=None):
+    """The shape of a convolution's output, (batch, filters, *lengths), from the images' and
+    the filters' shapes (Theano's); border_mode is 'valid', 'full', 'half' or a tuple of
+    paddings.
+
+    >>> get_conv_output_shape((10, 3, 8, 8), (4, 3, 3, 3), 'valid', (1, 1))
+    (10, 4, 6, 6)
+    """
+    dims = len(subsample)
+    dilation = filter_dilation if filter_dilation is not None else (1,) * dims
+    modes = border_mode if isinstance(border_mode, (tuple, list)) else (border_mode,) * dims
+    return (image_shape[0], kernel_shape[0]) + tuple(
+        get_conv_shape_1axis(image_shape[2 + i], kernel_shape[2 + i], modes[i], subsample[i],
+                             dilation[i]) for i in range(dims))
 
 
 def _options(dims, border_mode, subsample, filter_flip, filter_dilation, num_groups=1,

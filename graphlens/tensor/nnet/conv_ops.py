@@ -31,7 +31,7 @@ from graphlens.tensor.shape import _shape_vector, _static_vector
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
-PARAMS = ("border_mode", "subsample", "filter_dilation", "filter_flip")
+PARAMS = ("border_mode", "subsample", "filter_dilation", "filter_flip", "num_groups")
 
 
 def _ints(value, dims, what, name):
@@ -69,18 +69,22 @@ def checked_options(dims, border_mode, subsample, filter_flip, filter_dilation, 
     (2, 2)
     """
     name = f"conv{dims}d"
-    if num_groups != 1 or unshared:
-        # Grouped and unshared convolutions (Theano 1.0's newest options) are not built yet.
-        raise ValueError(f"{name} at {call_site()}: graphlens convolves with num_groups=1 and "
-                         f"unshared=False only; got num_groups={num_groups}, "
-                         f"unshared={unshared}")
+    if unshared:
+        # Unshared convolutions (a filter per output position, Theano 1.0's newest option)
+        # are not built yet.
+        raise ValueError(f"{name} at {call_site()}: graphlens convolves with unshared=False "
+                         f"only; got unshared={unshared}")
+    if not isinstance(num_groups, (int, np.integer)) or num_groups < 1:
+        raise ValueError(f"{name} at {call_site()}: num_groups must be an int >= 1, got "
+                         f"{num_groups!r}")
     subsample = _ints(subsample, dims, stride_name, name)
     dilation = _ints(filter_dilation, dims, "filter_dilation", name)
     if min(subsample) < 1 or min(dilation) < 1:
         raise ValueError(f"{name} at {call_site()}: {stride_name} and filter_dilation must be "
                          f">= 1, got {subsample} and {dilation}")
     return {"border_mode": _border_mode(border_mode, dims, name), "subsample": subsample,
-            "filter_flip": bool(filter_flip), "filter_dilation": dilation}
+            "filter_flip": bool(filter_flip), "filter_dilation": dilation,
+            "num_groups": int(num_groups)}
 
 
 def shape_hint(shape, dims, what):
@@ -100,8 +104,10 @@ def shape_hint(shape, dims, what):
 
 @dataclass(frozen=True)
 class ConvBase(Op):
-    """What the convolution ops share: the border, stride, dilation and flip; the rank (2 or
-    3 spatial axes) is the length of `subsample`."""
+    """What the convolution ops share: the border, stride, dilation, flip and groups; the rank
+    (2 or 3 spatial axes) is the length of `subsample`. With num_groups g, the channels and the
+    filters are cut into g groups, each group of filters seeing only its group of channels
+    (filters of shape (out, channels / g, *kernel))."""
 
     # Theano's constructor, in its order: AbstractConv2d(imshp, kshp, border_mode, subsample,
     # filter_flip, filter_dilation, num_groups, unshared). imshp and kshp are optional static
@@ -112,17 +118,17 @@ class ConvBase(Op):
     subsample: tuple = (1, 1)
     filter_flip: bool = True
     filter_dilation: tuple = (1, 1)
-    num_groups: InitVar[int] = 1
+    num_groups: int = 1
     unshared: InitVar[bool] = False
     # Pictures and trees label these ops as the call that built them: conv2d(border_mode=...).
     labelled_as_call = True
 
-    def __post_init__(self, num_groups, unshared):
+    def __post_init__(self, unshared):
         # Ints become tuples and bad options are refused here, however the op was made (the
         # conv2d function, a gradient, or a Theano program calling the class itself).
         dims = len(type(self).__dataclass_fields__["subsample"].default)
         options = checked_options(dims, self.border_mode, self.subsample, self.filter_flip,
-                                  self.filter_dilation, num_groups, unshared)
+                                  self.filter_dilation, self.num_groups, unshared)
         options["imshp"] = shape_hint(self.imshp, dims, "imshp")
         options["kshp"] = shape_hint(self.kshp, dims, "kshp")
         for field, value in options.items():
@@ -143,7 +149,8 @@ class ConvBase(Op):
 
     def shared_props(self):
         return {"border_mode": self.border_mode, "subsample": self.subsample,
-                "filter_flip": self.filter_flip, "filter_dilation": self.filter_dilation}
+                "filter_flip": self.filter_flip, "filter_dilation": self.filter_dilation,
+                "num_groups": self.num_groups}
 
     def padding(self, kernel_shape):
         """Zeros added on each side of each spatial axis, for filters of `kernel_shape`."""
@@ -167,6 +174,21 @@ class ConvBase(Op):
                              f"{self.border_mode!r}, dilation {self.filter_dilation}: the "
                              f"output would be {out}")
         return out
+
+    def check_groups(self, channels, filters, filter_channels, shown):
+        """Each of the num_groups groups of filters reads its own group of the input's
+        channels: channels == filter_channels * groups, and the filters split evenly. Lengths
+        may be None (unknown until run time)."""
+        groups = self.num_groups
+        if channels is not None and filter_channels is not None and (
+                channels != filter_channels * groups):
+            expect = filter_channels * groups
+            grouped = f" ({groups} groups of {filter_channels})" if groups > 1 else ""
+            raise ShapeError(f"{self.call_name}: the input has {channels} channels but the "
+                             f"filters expect {expect}{grouped}: {shown}")
+        if filters is not None and filters % groups:
+            raise ShapeError(f"{self.call_name}: {filters} filters do not split into "
+                             f"num_groups={groups} groups: {shown}")
 
     def checked_tensor(self, var, what):
         var = as_tensor_variable(var)
@@ -197,9 +219,7 @@ class Conv(ConvBase):
         x, w = self.checked_tensor(x, "input"), self.checked_tensor(w, "filters")
         x_shape = merge_hint(x.type.shape, self.imshp)
         w_shape = merge_hint(w.type.shape, self.kshp)
-        if x_shape[1] is not None and w_shape[1] is not None and x_shape[1] != w_shape[1]:
-            raise ShapeError(f"{self.call_name}: the input has {x_shape[1]} channels but the "
-                             f"filters expect {w_shape[1]}: {describe(x)} and {describe(w)}")
+        self.check_groups(x_shape[1], w_shape[0], w_shape[1], f"{describe(x)} and {describe(w)}")
         out = self.checked_output_lengths(x_shape[2:], w_shape[2:], describe(x))
         dtype = upcast(x.dtype, w.dtype)
         return Apply(self, [x, w], [TensorType(dtype, (x_shape[0], w_shape[0]) + out)()])
@@ -215,14 +235,12 @@ class Conv(ConvBase):
         x, w = inputs
         self.check_hint(x.shape, self.imshp, "input_shape", node.inputs[0])
         self.check_hint(w.shape, self.kshp, "filter_shape", node.inputs[1])
-        if x.shape[1] != w.shape[1]:
-            raise ShapeError(f"{self.call_name}: the input has {x.shape[1]} channels but the "
-                             f"filters expect {w.shape[1]} (input shape {x.shape}, filters "
-                             f"{w.shape}); input built at {where(node.inputs[0])}, filters "
-                             f"built at {where(node.inputs[1])}")
+        self.check_groups(x.shape[1], w.shape[0], w.shape[1],
+                          f"input shape {x.shape}, filters {w.shape}; input built at "
+                          f"{where(node.inputs[0])}, filters built at {where(node.inputs[1])}")
         self.checked_output_lengths(x.shape[2:], w.shape[2:], f"the input {x.shape}")
         out = kernels.correlate(x, w, self.padding(w.shape[2:]), self.subsample,
-                                self.filter_dilation, self.filter_flip)
+                                self.filter_dilation, self.filter_flip, self.num_groups)
         return [np.asarray(out, dtype=node.outputs[0].type.dtype)]
 
     def grad(self, inputs, output_grads):
@@ -244,7 +262,9 @@ class ConvGradWeights(ConvBase):
         x, gz = self.checked_tensor(x, "input"), self.checked_tensor(gz, "output gradient")
         kernel_shape = as_tensor_variable(kernel_shape)
         static = tuple(_static_vector(kernel_shape))
-        shape = merge_hint((gz.type.shape[1], x.type.shape[1]) + static, self.kshp)
+        channels = x.type.shape[1]
+        channels = channels // self.num_groups if channels is not None else None
+        shape = merge_hint((gz.type.shape[1], channels) + static, self.kshp)
         return Apply(self, [x, gz, kernel_shape],
                      [TensorType(upcast(x.dtype, gz.dtype), shape)()])
 
@@ -252,14 +272,15 @@ class ConvGradWeights(ConvBase):
         """(out channels, in channels, *the kernel lengths given)."""
         x_lengths, gz_lengths, _ = input_shapes
         kernel = node.inputs[2]
-        lengths = (gz_lengths[1], x_lengths[1]) + tuple(kernel[i] for i in range(self.convdim))
+        lengths = (gz_lengths[1], x_lengths[1] // self.num_groups) + tuple(
+            kernel[i] for i in range(self.convdim))
         return [merge_hint(lengths, self.kshp)]
 
     def perform(self, node, inputs):
         x, gz, kernel_shape = inputs
         kernel = tuple(int(k) for k in kernel_shape)
         gw = kernels.weights_gradient(x, gz, kernel, self.padding(kernel), self.subsample,
-                                      self.filter_dilation, self.filter_flip)
+                                      self.filter_dilation, self.filter_flip, self.num_groups)
         self.check_hint(gw.shape, self.kshp, "filter_shape", node.outputs[0])
         return [np.asarray(gw, dtype=node.outputs[0].type.dtype)]
 
@@ -280,7 +301,9 @@ class ConvGradInputs(ConvBase):
         w, gz = self.checked_tensor(w, "filters"), self.checked_tensor(gz, "output gradient")
         image_shape = as_tensor_variable(image_shape)
         static = tuple(_static_vector(image_shape))
-        shape = merge_hint((gz.type.shape[0], w.type.shape[1]) + static, self.imshp)
+        channels = w.type.shape[1]
+        channels = channels * self.num_groups if channels is not None else None
+        shape = merge_hint((gz.type.shape[0], channels) + static, self.imshp)
         return Apply(self, [w, gz, image_shape],
                      [TensorType(upcast(w.dtype, gz.dtype), shape)()])
 
@@ -288,14 +311,15 @@ class ConvGradInputs(ConvBase):
         """(batch, in channels, *the image lengths given)."""
         w_lengths, gz_lengths, _ = input_shapes
         image = node.inputs[2]
-        lengths = (gz_lengths[0], w_lengths[1]) + tuple(image[i] for i in range(self.convdim))
+        lengths = (gz_lengths[0], w_lengths[1] * self.num_groups) + tuple(
+            image[i] for i in range(self.convdim))
         return [merge_hint(lengths, self.imshp)]
 
     def perform(self, node, inputs):
         w, gz, image_shape = inputs
         image = tuple(int(k) for k in image_shape)
         gx = kernels.inputs_gradient(w, gz, image, self.padding(w.shape[2:]), self.subsample,
-                                     self.filter_dilation, self.filter_flip)
+                                     self.filter_dilation, self.filter_flip, self.num_groups)
         self.check_hint(gx.shape, self.imshp, "input_shape", node.outputs[0])
         return [np.asarray(gx, dtype=node.outputs[0].type.dtype)]
 

@@ -1,12 +1,13 @@
-"""The numpy arithmetic of 2-d pooling over the last two axes, shared by the pooling op and its
-gradient ops.
+"""The numpy arithmetic of pooling over the last n axes (2 for pool_2d, 3 for pool_3d), shared
+by the pooling ops and their gradient ops. Every function works for any number of pooled axes:
+the geometry's window size says how many.
 
 Which elements a window covers follows Theano's `Pool`: windows start every `stride` from the
 padded input's first row; with ignore_border=False the last windows may stick out past the end
 (they cover only what is there); 'max', 'sum' and 'average_exc_pad' leave the padding out,
 'average_inc_pad' counts it (but not what sticks out past the padded end).
 
-Every function loops over the window's taps (ws[0] * ws[1] iterations, 4 for 2x2 pooling), each
+Every function loops over the window's taps (prod(ws) iterations, 4 for 2x2 pooling), each
 a whole-array operation on the strided view of that tap's elements of every window. That loop
 measured 25x faster than reducing a (..., rows, cols, ws, ws) window view over its last two axes
 (1 ms against 26 ms for 2x2 max pooling of a (64, 20, 24, 24) float32 array), and the
@@ -14,6 +15,9 @@ gradient's scatter 1.5-2x faster (docs/performance.md).
 """
 
 from __future__ import annotations
+
+import functools
+import itertools
 
 import numpy as np
 
@@ -30,50 +34,60 @@ def output_length(length, ws, stride, pad, ignore_border):
 
 
 class Geometry:
-    """Where the windows of one pooling call lie, for an input of spatial shape `hw`."""
+    """Where the windows of one pooling call lie, for an input whose pooled axes have lengths
+    `lengths` (as many as the window `ws` has entries)."""
 
-    def __init__(self, hw, ws, stride, pad, ignore_border):
-        self.hw, self.ws, self.stride, self.pad = tuple(hw), ws, stride, pad
-        self.out = tuple(output_length(hw[i], ws[i], stride[i], pad[i], ignore_border)
-                         for i in range(2))
+    def __init__(self, lengths, ws, stride, pad, ignore_border):
+        self.lengths, self.ws, self.stride, self.pad = tuple(lengths), ws, stride, pad
+        self.rank = len(ws)
+        self.out = tuple(output_length(self.lengths[i], ws[i], stride[i], pad[i], ignore_border)
+                         for i in range(self.rank))
         # The padded extent that holds every window whole (past the padded end when windows
         # stick out); what lies past the real padding is filler no reduction may count.
-        if None not in self.hw:
-            self.extent = tuple(max((self.out[i] - 1) * stride[i] + ws[i], hw[i] + 2 * pad[i])
-                                for i in range(2))
+        if None not in self.lengths:
+            self.extent = tuple(max((self.out[i] - 1) * stride[i] + ws[i],
+                                    self.lengths[i] + 2 * pad[i]) for i in range(self.rank))
+
+    def inside(self):
+        """The slices of the padded extent that lie over the input, one per pooled axis."""
+        return (Ellipsis,) + tuple(slice(p, p + n) for p, n in zip(self.pad, self.lengths))
 
     def padded(self, x, fill):
         """x placed in an array of the padded extent, `fill` around it."""
-        (ph, pw), (h, w) = self.pad, self.hw
-        if self.extent == (h, w):
+        if self.extent == self.lengths:
             return x
-        out = np.full(x.shape[:-2] + self.extent, fill, dtype=x.dtype)
-        out[..., ph:ph + h, pw:pw + w] = x
+        out = np.full(x.shape[:-self.rank] + self.extent, fill, dtype=x.dtype)
+        out[self.inside()] = x
         return out
 
     def taps(self):
-        """For each tap (u, v) of the window: the index of that tap's element in every window,
-        as a pair of strided slices of the padded extent (a (..., out rows, out cols) view)."""
-        (oh, ow), (sh, sw) = self.out, self.stride
-        return [(slice(u, u + (oh - 1) * sh + 1, sh), slice(v, v + (ow - 1) * sw + 1, sw))
-                for u in range(self.ws[0]) for v in range(self.ws[1])]
+        """For each tap of the window (each offset inside it): the index of that tap's element
+        in every window, as (..., one strided slice per pooled axis) of the padded extent (a
+        (..., *out lengths) view)."""
+        return [(Ellipsis,) + tuple(slice(u, u + (n - 1) * s + 1, s)
+                                    for u, n, s in zip(offset, self.out, self.stride))
+                for offset in itertools.product(*(range(w) for w in self.ws))]
 
     def counts(self, include_padding):
-        """How many elements each window averages over: (out rows, out cols)."""
+        """How many elements each window averages over: an array of the out lengths."""
         lengths = []
-        for i in range(2):
+        for i in range(self.rank):
             start = np.arange(self.out[i]) * self.stride[i]
-            end = np.minimum(start + self.ws[i], self.hw[i] + 2 * self.pad[i])
+            end = np.minimum(start + self.ws[i], self.lengths[i] + 2 * self.pad[i])
             if not include_padding:
                 start = np.maximum(start, self.pad[i])
-                end = np.minimum(end, self.hw[i] + self.pad[i])
+                end = np.minimum(end, self.lengths[i] + self.pad[i])
             lengths.append(np.maximum(end - start, 0))
-        return np.outer(lengths[0], lengths[1])
+        # A window's count is the product of its lengths along each axis.
+        return functools.reduce(np.multiply, np.ix_(*lengths))
 
     def unpadded(self, total):
         """The part of a padded-extent array that lies over the input."""
-        (ph, pw), (h, w) = self.pad, self.hw
-        return total[..., ph:ph + h, pw:pw + w]
+        return total[self.inside()]
+
+    def leading(self, x):
+        """x's axes before the pooled ones."""
+        return x.shape[:-self.rank]
 
 
 def lowest(dtype):
@@ -87,15 +101,15 @@ def lowest(dtype):
 
 
 def pool(x, geometry, mode):
-    """The pooled array (..., out rows, out cols)."""
+    """The pooled array (..., *out lengths)."""
     if 0 in geometry.out:
-        return np.zeros(x.shape[:-2] + geometry.out, dtype=x.dtype)
+        return np.zeros(geometry.leading(x) + geometry.out, dtype=x.dtype)
     combine = np.maximum if mode == "max" else np.add
     padded = geometry.padded(x, lowest(x.dtype) if mode == "max" else 0)
     taps = geometry.taps()
-    out = padded[(Ellipsis,) + taps[0]].copy()
-    for rows, cols in taps[1:]:
-        combine(out, padded[..., rows, cols], out=out)
+    out = padded[taps[0]].copy()
+    for tap in taps[1:]:
+        combine(out, padded[tap], out=out)
     if mode in ("max", "sum"):
         return out
     return (out / geometry.counts(mode == "average_inc_pad")).astype(x.dtype, copy=False)
@@ -107,9 +121,9 @@ def max_pool_grad(x, maxout, gz, geometry):
     if 0 in geometry.out:
         return np.zeros_like(x, dtype=gz.dtype)
     padded = geometry.padded(x, lowest(x.dtype))
-    total = np.zeros(x.shape[:-2] + geometry.extent, dtype=gz.dtype)
-    for rows, cols in geometry.taps():
-        total[..., rows, cols] += np.where(padded[..., rows, cols] == maxout, gz, 0)
+    total = np.zeros(geometry.leading(x) + geometry.extent, dtype=gz.dtype)
+    for tap in geometry.taps():
+        total[tap] += np.where(padded[tap] == maxout, gz, 0)
     return geometry.unpadded(total)
 
 
@@ -119,12 +133,12 @@ def max_pool_grad_grad(x, maxout, ggx, geometry):
     DownsampleFactorMaxGradGrad kept one tied element's ggx instead of the sum; the sum is the
     exact derivative of a gradient that sends gz to every tie."""
     if 0 in geometry.out:
-        return np.zeros(x.shape[:-2] + geometry.out, dtype=ggx.dtype)
+        return np.zeros(geometry.leading(x) + geometry.out, dtype=ggx.dtype)
     padded = geometry.padded(x, lowest(x.dtype))
     padded_ggx = geometry.padded(ggx, 0)
-    out = np.zeros(x.shape[:-2] + geometry.out, dtype=ggx.dtype)
-    for rows, cols in geometry.taps():
-        out += np.where(padded[..., rows, cols] == maxout, padded_ggx[..., rows, cols], 0)
+    out = np.zeros(geometry.leading(x) + geometry.out, dtype=ggx.dtype)
+    for tap in geometry.taps():
+        out += np.where(padded[tap] == maxout, padded_ggx[tap], 0)
     return out
 
 
@@ -133,7 +147,7 @@ def average_pool_grad(gz, geometry, mode):
     window averaged over, spread over the window."""
     if mode != "sum":
         gz = gz / geometry.counts(mode == "average_inc_pad")
-    total = np.zeros(gz.shape[:-2] + geometry.extent, dtype=gz.dtype)
-    for rows, cols in geometry.taps():
-        total[..., rows, cols] += gz
+    total = np.zeros(geometry.leading(gz) + geometry.extent, dtype=gz.dtype)
+    for tap in geometry.taps():
+        total[tap] += gz
     return geometry.unpadded(total)
