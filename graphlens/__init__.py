@@ -27,7 +27,8 @@ from graphlens.updates import OrderedUpdates
 from graphlens.tensor.blas import dot
 # Theano's `theano.Op`, `theano.Apply`, ... for ops written as its tutorial writes them.
 from graphlens.graph.basic import Apply, Constant, Variable
-from graphlens.graph.fg import FunctionGraph
+# Theano's FunctionGraph(inputs, outputs, features=None, clone=True) (gof/fg.py).
+from graphlens.gof.fg import FunctionGraph
 from graphlens.graph.op import Op
 from graphlens.graph.types import Type
 from graphlens.compile.ops import as_op

@@ -9,6 +9,8 @@ from graphlens.compile.function import In, Out, function
 from graphlens.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                     get_mode)
 from graphlens.compile.shared import SharedVariable, shared
+# Theano's optimizer database, for one's own rewrites (graphlens/gof/opt.py).
+from graphlens.gof.opt import optdb
 
 __all__ = ["function", "In", "Out", "shared", "SharedVariable", "Mode", "get_mode",
-           "get_default_mode", "FAST_RUN", "FAST_COMPILE", "DebugMode"]
+           "get_default_mode", "FAST_RUN", "FAST_COMPILE", "DebugMode", "optdb"]

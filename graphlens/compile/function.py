@@ -21,6 +21,7 @@ from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import clone_origins, origin_of
 from graphlens.compile import cache as compile_cache
 from graphlens.compile.destroy import check_destroyers
+from graphlens.rewrite import registered
 from graphlens.compile.hooks import call_wrapper, perform_wrapper
 from graphlens.compile.mode import DebugMode, get_mode
 from graphlens.graph.default_updates import default_update_pairs
@@ -309,7 +310,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     mode = get_mode(mode)
     nan_guard = nan_guard or mode.nan_guard
     options = dict(mode=mode, single=single, allow_input_downcast=allow_input_downcast,
-                   name=name, nan_guard=nan_guard)
+                   name=name, nan_guard=nan_guard, registered_rules=registered.version)
     # The compile cache (compile/cache.py): the very same variables, then the same structure.
     same = None if replace else compile_cache.identity_key(targets, ins, output_items,
                                                             update_pairs, **options)

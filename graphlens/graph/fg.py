@@ -274,6 +274,41 @@ class FunctionGraph:
                     stack.append(inp)
         return removed
 
+    # Theano's names, for optimizers written for Theano (graphlens/gof/opt.py): every
+    # replacement is checked as it is made, so validating is replacing.
+    replacement_count = 0
+
+    def replace_validate(self, old, new, reason=None, verbose=None):
+        """Theano's `fgraph.replace_validate(old, new, reason)`: `replace`, counted.
+
+        >>> fgraph.replace_validate(z, b, reason="simplify")            # doctest: +SKIP
+        """
+        self.replacement_count += 1
+        self.replace(old, new, reason=reason)
+
+    def replace_all_validate(self, replacements, reason=None, verbose=None):
+        """Each (old, new) of `replacements` replaced in turn (Theano's name)."""
+        for old, new in replacements:
+            self.replace_validate(old, new, reason=reason)
+
+    replace_all = replace_all_validate
+
+    def attach_feature(self, feature):
+        """Theano's features watch a graph's changes; graphlens checks each replacement
+        itself, so a feature is kept (`features`) and told it is attached, nothing more."""
+        features = self.__dict__.setdefault("features", [])
+        if feature not in features:
+            features.append(feature)
+            on_attach = getattr(feature, "on_attach", None)
+            if on_attach is not None:
+                on_attach(self)
+
+    def remove_feature(self, feature):
+        """Forget a feature given to `attach_feature`."""
+        features = self.__dict__.get("features", [])
+        if feature in features:
+            features.remove(feature)
+
     def __repr__(self):
         return f"FunctionGraph({len(self.apply_nodes)} nodes, outputs={self.outputs})"
 

@@ -24,8 +24,8 @@ from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, Rewr
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fusion, inplace,
-                               merge, shape_only, shapes, sigmoid_xent, softmax_forms,
-                               specialize, stabilize, stable_grads, xent)
+                               merge, registered, shape_only, shapes, sigmoid_xent,
+                               softmax_forms, specialize, stabilize, stable_grads, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 
 # The order phases run in. A rule names one of them.
@@ -49,6 +49,8 @@ def all_rules(extra_modules=()) -> list:
                    specialize, fusion, inplace, stable_grads, softmax_forms, sigmoid_xent,
                    conditional, *extra_modules):
         rules.extend(module_rules(module))
+    # The users' own (Theano's register_canonicalize, optdb.register), after graphlens's.
+    rules.extend(registered.registered_rules())
     return sorted(rules, key=lambda rule: PHASES.index(rule.phase))
 
 

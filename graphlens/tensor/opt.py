@@ -1,0 +1,12 @@
+"""Theano's `theano.tensor.opt`, for registering one's own rewrites: `register_canonicalize`,
+`register_stabilize`, `register_specialize` (graphlens/gof/opt.py has them).
+
+>>> @register_canonicalize
+... @local_optimizer([MyOp])
+... def local_my_op_to_add(node):
+...     return [node.inputs[0] + node.inputs[0]]
+"""
+
+from graphlens.gof.opt import (  # noqa: F401  (at Theano's path)
+    in2out, local_optimizer, out2in, register_canonicalize, register_specialize,
+    register_specialize_device, register_stabilize, register_uncanonicalize)
