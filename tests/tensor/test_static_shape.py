@@ -123,3 +123,26 @@ def test_a_slice_up_to_a_known_length_keeps_it():
     head = x[:x.shape[0] - 2]
     assert static_shapes(head).shape(head) == (10, 5)
     assert head.type.shape == (None, None)
+
+
+def test_a_test_value_set_on_an_intermediate_counts_though_its_inputs_are_unknown():
+    x = T.dvector("x")                      # no value: every input of `kept` is as declared
+    kept = x[x > 2]
+    kept.tag.test_value = np.zeros(2)
+    after = T.exp(kept) + 1.0
+    known = static_shapes(after)
+    assert known.shape(x) == (None,)
+    assert known.shape(kept) == (2,) and known.shape(after) == (2,)
+
+
+def test_a_chain_with_nothing_known_keeps_every_declared_shape():
+    x = TensorType("float64", (None, 3))("x")
+    y = x
+    for _ in range(50):
+        y = T.tanh(y) + 1.0
+    known = static_shapes(y)
+    assert known.conflicts == {}
+    assert known.type_text(y) == "float64[?, 3]"
+    # Every variable of the walk is recorded, with its declared shape.
+    assert len(known.shapes) == 1 + 50 * 3
+    assert all(shape == var.type.shape for var, shape in known.shapes.items())
