@@ -15,7 +15,7 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 
 from __future__ import annotations
 
-from graphlens.graph.basic import Constant
+from graphlens.graph.basic import Constant, toposort
 from graphlens.render.console import emit
 from graphlens.printer.forms import inner_graph
 from graphlens.printer.naming import (constant_text, is_large_constant, is_shared, op_label,
@@ -85,10 +85,13 @@ def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inp
         raise ValueError(f"depth must be -1 (everything) or a positive number of levels, "
                          f"got {depth!r}")
     targets, inputs = printable_targets(obj, stage)
-    names = view_names(obj, [var for _, var in targets], inputs)
+    outputs = [var for _, var in targets]
+    # One walk serves the names and the known shapes (as in pp).
+    nodes = toposort(outputs)
+    names = view_names(obj, outputs, inputs, nodes)
     printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
                           stop_on_name=stop_on_name,
-                          shapes=static_shapes([var for _, var in targets], example_inputs))
+                          shapes=static_shapes(outputs, example_inputs, nodes=nodes))
     for kind, var in targets:
         head = None
         if kind not in ("expr", "output"):
