@@ -10,8 +10,9 @@ computes the loss from the scores (`sigmoid_binary_crossentropy`) and the gradie
 `(1 - y) * sigmoid(z) - y * sigmoid(-z)`: finite and exact there, at the price of one more
 exp and one more division per example. This script shows both facts on bench/steps.py's own
 data (its weights scaled so that a few scores saturate), then times the compiled step against
-the tutorial's numpy and against a numpy step written with the compiled step's formulas (which
-it first checks gives the compiled step's numbers). The baseline of bench/run.py is unchanged.
+the tutorial's numpy, against a numpy step written with the compiled step's formulas, and
+against a numpy replica of the compiled program (both first checked to give the compiled step's
+numbers). The baseline of bench/run.py is unchanged.
 """
 
 from __future__ import annotations
@@ -45,6 +46,43 @@ def stable_numpy_step(state):
     return train
 
 
+def replica_step(state):
+    """The compiled step's program (`debugprint(train)`) written by hand: its kernels, in its
+    order, in place where it writes in place. Timed against the compiled call, the difference
+    is the call's own Python-level work, not the arithmetic."""
+    def sigmoid_into(values, out):
+        with np.errstate(over="ignore"):
+            np.negative(values, out=out)
+            np.exp(out, out=out)
+        np.add(out, 1.0, out=out)
+        return np.divide(1.0, out, out=out)
+
+    def train(x, y):
+        w_now = state["w"]
+        z = np.dot(x, w_now)
+        z += np.asarray(state["b"])[None]
+        xent = np.maximum(z, 0.0)
+        xent -= y * z
+        loss = np.log1p(np.exp(np.negative(np.abs(z))))
+        loss += xent
+        p = sigmoid_into(z, np.empty_like(z))
+        prediction = np.greater(p, np.array([0.5]))
+        q = sigmoid_into(np.negative(z), np.empty_like(z))
+        delta = np.subtract(1.0, y)
+        delta *= p
+        np.multiply(y, q, out=q)
+        delta -= q
+        delta /= np.asarray(len(y), np.int64)[None].astype(np.float64)
+        gradient = np.dot(delta, x)
+        scaled = np.multiply(0.02, w_now)
+        scaled += gradient
+        scaled *= steps.LOGREG_RATE
+        state["w"] = np.subtract(w_now, scaled, out=gradient)
+        state["b"] = state["b"] - steps.LOGREG_RATE * np.add.reduce(delta, (0,))
+        return prediction, loss
+    return train
+
+
 def saturated_scores(train, x, y):
     """The tutorial's formulas and the compiled step on weights 40 times bench/steps.py's."""
     w_shared, b_shared = train.shared_inputs
@@ -69,18 +107,20 @@ def main(runs=3):
     """Print the saturated examples, then `runs` pairs of ratios (CPU time, paired rounds)."""
     train, tutorial, (x, y) = steps.logreg_step_functions()
     start = saturated_scores(train, x, y)
-    state = {"w": start.copy(), "b": 0.0}
-    stable = stable_numpy_step(state)
-    ours, theirs = train(x, y), stable(x, y)
-    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
-    np.testing.assert_allclose(train.shared_inputs[0].get_value(), state["w"], rtol=1e-12)
+    state, replica_state = {"w": start.copy(), "b": 0.0}, {"w": start.copy(), "b": 0.0}
+    stable, replica = stable_numpy_step(state), replica_step(replica_state)
+    ours, theirs, again = train(x, y), stable(x, y), replica(x, y)
+    for other, other_state in ((theirs, state), (again, replica_state)):
+        np.testing.assert_array_equal(ours[0], other[0])
+        np.testing.assert_allclose(ours[1], other[1], rtol=1e-12)
+        np.testing.assert_allclose(train.shared_inputs[0].get_value(), other_state["w"],
+                                   rtol=1e-12)
     for _ in range(runs):
-        against_tutorial = compare(lambda: train(x, y), lambda: tutorial(x, y), rounds=61,
-                                   clock=time.process_time)
-        against_stable = compare(lambda: train(x, y), lambda: stable(x, y), rounds=61,
-                                 clock=time.process_time)
-        print(f"graphlens / tutorial numpy {against_tutorial.ratio:.3f}   "
-              f"graphlens / numpy with the same stable formulas {against_stable.ratio:.3f}")
+        ratios = [compare(lambda: train(x, y), reference, rounds=61, clock=time.process_time).ratio
+                  for reference in (lambda: tutorial(x, y), lambda: stable(x, y),
+                                    lambda: replica(x, y))]
+        print("graphlens / tutorial numpy {:.3f}   / numpy with the same stable formulas {:.3f}"
+              "   / numpy replica of its program {:.3f}".format(*ratios))
 
 
 if __name__ == "__main__":
