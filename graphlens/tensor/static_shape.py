@@ -224,11 +224,12 @@ class _Walk:
 
     def remake_key(self, node, known):
         """What make_node's answer depends on: the op, each input's type and known shape (a
-        constant by itself: its data may count); None when a value is known (not cached)."""
+        constant by its type and data, which may count: the 100,000 `1.0`s of `y = y + 1.0`
+        share one entry; a large one by itself); None when a value is known (not cached)."""
         parts = [node.op]
         for var, shape in zip(node.inputs, known):
             if isinstance(var, Constant):
-                parts.append(var)
+                parts.append(var.signature() if np.size(var.data) <= SMALL_VALUE else var)
             elif var in self.values:
                 return None
             else:

@@ -146,3 +146,27 @@ def test_a_chain_with_nothing_known_keeps_every_declared_shape():
     # Every variable of the walk is recorded, with its declared shape.
     assert len(known.shapes) == 1 + 50 * 3
     assert all(shape == var.type.shape for var, shape in known.shapes.items())
+
+
+def test_only_nodes_whose_inputs_are_known_better_are_made_again(monkeypatch):
+    from graphlens.tensor import static_shape
+    made = []
+    original = static_shape._Walk.make
+    monkeypatch.setattr(static_shape._Walk, "make",
+                        lambda walk, node, known: made.append(node) or original(walk, node, known))
+    x = T.dvector("x")
+    y = x
+    for _ in range(200):
+        y = T.tanh(y) * 2.0
+    assert static_shapes(y).shape(y) == (None,) and made == []
+    # With a value for x every node is known better: each distinct (op, shapes) is made once,
+    # the 200 constants 2.0 (distinct objects, one value) included.
+    assert static_shapes(y, {x: np.zeros(70)}).shape(y) == (70,)
+    assert sorted(type(node.op).__name__ for node in made) == ["Mul", "Tanh"]
+
+
+def test_constants_of_different_values_are_never_mistaken_for_one_another():
+    x = T.dmatrix("x", test_value=np.zeros((10, 6)))
+    halves, fifths = T.reshape(x, (2, -1)), T.reshape(x, (5, -1))
+    known = static_shapes([halves, fifths])
+    assert known.shape(halves) == (2, 30) and known.shape(fifths) == (5, 12)
