@@ -36,6 +36,8 @@ from graphlens.graph.test_value import tagged_test_value, test_value_of
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, constant
 
+# `_Walk.remade` holds None for an op that refused its stand-ins: this marks "not made yet".
+_NOT_MADE = object()
 # Values at most this many elements are carried along to evaluate shape arithmetic (a shape
 # vector, an axis length); larger ones would cost what the graph itself costs.
 SMALL_VALUE = 32
@@ -190,9 +192,14 @@ class _Walk:
         """The output shapes the op's make_node gives for stand-ins of the inputs as known;
         None (and a conflict noted) when the op refuses them."""
         key = self.remake_key(node, known)
-        if key is not None and key in self.remade:
-            found = self.remade[key]
-        else:
+        found = _NOT_MADE
+        if key is not None:
+            # One look-up: hashing the key hashes the op's props and every input's type.
+            try:
+                found = self.remade.get(key, _NOT_MADE)
+            except TypeError:         # an op holding an unhashable field: remake every time
+                key = None
+        if found is _NOT_MADE:
             found = self.make(node, known)
             if key is not None:
                 self.remade[key] = found
@@ -234,10 +241,6 @@ class _Walk:
                 return None
             else:
                 parts.append((var.type, shape))
-        try:
-            hash(tuple(parts))
-        except TypeError:         # an op holding an unhashable field: remake every time
-            return None
         return tuple(parts)
 
     def make(self, node, known):

@@ -1,6 +1,8 @@
 """tensor/static_shape.py: each variable's known shape from declared lengths, test values,
 shared values and example inputs, through each op's own make_node; types stay as declared."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
 import graphlens
@@ -8,6 +10,8 @@ import graphlens.tensor as T
 from graphlens import config
 from graphlens.tensor.static_shape import static_shapes
 from graphlens.scan_module import until
+from graphlens.graph.basic import Apply
+from graphlens.graph.op import Op
 from graphlens.tensor.type import TensorType
 
 
@@ -170,3 +174,22 @@ def test_constants_of_different_values_are_never_mistaken_for_one_another():
     halves, fifths = T.reshape(x, (2, -1)), T.reshape(x, (5, -1))
     known = static_shapes([halves, fifths])
     assert known.shape(halves) == (2, 30) and known.shape(fifths) == (5, 12)
+
+
+@dataclass(frozen=True)
+class Gather(Op):
+    """An op holding a list (unhashable): its outputs' lengths come from it."""
+
+    rows: list
+
+    def make_node(self, v):
+        v = T.as_tensor_variable(v)
+        return Apply(self, [v], [TensorType(v.dtype, (len(self.rows),) + v.type.shape[1:])()])
+
+
+def test_an_op_that_cannot_be_hashed_is_made_again_each_time():
+    x = T.dmatrix("x", test_value=np.zeros((9, 4)))
+    first, second = Gather([0, 2])(x), Gather([1, 2, 3])(x)
+    known = static_shapes([first, second])
+    assert known.shape(first) == (2, 4) and known.shape(second) == (3, 4)
+    assert known.conflicts == {}
