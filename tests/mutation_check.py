@@ -181,6 +181,26 @@ MUTATIONS = (
              "        if found is None:\n            # The op's own",
              "        if False:\n            # The op's own",
              ("tests/tensor/test_static_shape.py", "tests/render/test_dot.py")),
+    Mutation("static_shapes_fast_path_ignores_test_values", "shapes",
+             "graphlens/tensor/static_shape.py",
+             'if getattr(out, "_tag", None) is not None:', "if False:",
+             ("tests/tensor/test_static_shape.py",)),
+    Mutation("static_shapes_remake_cache_by_constant_type", "shapes",
+             "graphlens/tensor/static_shape.py",
+             "parts.append(var.signature() if", "parts.append(var.type if",
+             ("tests/tensor/test_static_shape.py",)),
+    Mutation("debugprint_marks_a_misfit_at_its_repeats", "printer",
+             "graphlens/render/debugprint.py",
+             '        if node in self.expanded:\n            line.add(" ···", "mark")\n'
+             '            return ()\n        if node in self.shapes.conflicts:',
+             '        if node in self.shapes.conflicts and node in self.expanded:\n'
+             '            line.add(" ✗ its inputs\' known shapes do not fit", "mark")\n'
+             '        if node in self.expanded:\n            line.add(" ···", "mark")\n'
+             '            return ()\n        if node in self.shapes.conflicts:',
+             ("tests/render/test_debugprint_test_value.py",)),
+    Mutation("constants_print_float32_as_float64", "printer", "graphlens/printer/naming.py",
+             'frozenset("dbhilqpBHILQP")', 'frozenset("dfbhilqpBHILQP")',
+             ("tests/render/test_pp.py",)),
     Mutation("scan_length_ignores_until", "shapes", "graphlens/scan/op.py",
              "and not self.has_condition else None", "else None",
              ("tests/tensor/test_static_shape.py",)),

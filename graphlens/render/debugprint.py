@@ -15,7 +15,7 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 
 from __future__ import annotations
 
-from graphlens.graph.basic import Constant
+from graphlens.graph.basic import Constant, toposort
 from graphlens.render.console import emit
 from graphlens.printer.forms import inner_graph
 from graphlens.printer.naming import (constant_text, is_large_constant, is_shared, op_label,
@@ -24,10 +24,12 @@ from graphlens.printer.expression import inner_formula_text
 from graphlens.render.pp import printable_targets, view_names
 from graphlens.printer.styled import Rope, collector_paused, plain_lines
 from graphlens.tensor.static_shape import static_shapes
+from graphlens.tensor.type import TensorType
 
 # Deeper subtrees continue as separate blocks, so a line's indentation never passes 3 * 32.
 FOLD_DEPTH = 32
 ID_STYLES = ("CHAR", "int", "")
+LAST = "└─ "           # the connector of a node's last child
 
 
 def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: str = "CHAR",
@@ -85,10 +87,13 @@ def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inp
         raise ValueError(f"depth must be -1 (everything) or a positive number of levels, "
                          f"got {depth!r}")
     targets, inputs = printable_targets(obj, stage)
-    names = view_names(obj, [var for _, var in targets], inputs)
+    outputs = [var for _, var in targets]
+    # One walk serves the names and the known shapes (as in pp).
+    nodes = toposort(outputs)
+    names = view_names(obj, outputs, inputs, nodes)
     printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
                           stop_on_name=stop_on_name,
-                          shapes=static_shapes([var for _, var in targets], example_inputs))
+                          shapes=static_shapes(outputs, example_inputs, nodes=nodes))
     for kind, var in targets:
         head = None
         if kind not in ("expr", "output"):
@@ -136,32 +141,37 @@ class TreePrinter:
         self.inner_names = {}
         self.inner_blocks = {}     # the 'inner graph' line of a fused node -> inner outputs
         self.labels = {}           # op -> label: ops repeat, their labels are computed once
-        self.type_texts = {}       # type -> ' float32[?, 784]'
+        self.ops = {}              # op -> ((label, 'op'), its inner graph or None)
+        self.type_pieces = {}      # _type_key -> (' float32[?, 784]', 'type')
+        self.known = self.shapes.shapes
 
     def add_tree(self, root, head=None):
         """Print the tree of `root`; `head` (like `W <- `) goes in front of its first line."""
         # Stack entries: (variable or a text rope, guide prefix, connector, level).
         stack = [(root, "", "", 1)]
+        pop, push = stack.pop, stack.append
+        append_line, describe = self.lines.append, self._describe
         while stack:
-            item, prefix, connector, level = stack.pop()
+            item, prefix, connector, level = pop()
             line = Rope(prefix + connector, "guide")
             if head is not None:
                 line.add_rope(head)
                 head = None
-            if isinstance(item, Rope):
-                self.lines.append(line.add_rope(item))
+            if type(item) is Rope:
+                append_line(line.add_rope(item))
                 children = self._inner_children(item)
             else:
-                children = self._describe(item, line, level)
-                self.lines.append(line)
+                children = describe(item, line, level)
+                append_line(line)
             if not children:
                 continue
             child_prefix = prefix + ("" if not connector else
-                                     "   " if connector.startswith("└") else "│  ")
+                                     "   " if connector == LAST else "│  ")
             last = len(children) - 1
-            for position in range(last, -1, -1):
-                stack.append((children[position], child_prefix,
-                              "└─ " if position == last else "├─ ", level + 1))
+            level += 1
+            push((children[last], child_prefix, LAST, level))
+            for position in range(last - 1, -1, -1):
+                push((children[position], child_prefix, "├─ ", level))
 
     def flush_folded(self):
         """Print the subtrees folded away for depth, each as a block of its own."""
@@ -176,21 +186,26 @@ class TreePrinter:
     def _describe(self, var, line, level) -> list:
         """Write `var`'s line into `line`; return the children to print under it.
 
-        The pieces go straight into the line's parts (as `Rope.add` would put them): this runs
-        once per line, 200,000 times for a 100,000-op chain with its constants."""
+        The pieces go straight into the line's parts (as `Rope.add` would put them), and the
+        pieces that repeat (an op's label, a type) are made once: this runs once per line,
+        200,000 times for a 100,000-op chain with its constants."""
         parts = line.parts
         length = line.length
         node = var.owner
         if node is None:
-            text, style = self._leaf_label(var)
+            piece = self._leaf_label(var)
+            inner = None
         else:
-            op = node.op
-            text = self.labels.get(op) or self._label(op)
+            # The label piece and the inner graph, once per distinct op (an op's hash is its
+            # props': one look-up a line, not two).
+            facts = self.ops.get(node.op)
+            if facts is None:
+                facts = self.ops[node.op] = ((self._label(node.op), "op"), inner_graph(node.op))
+            piece, inner = facts
             if len(node.outputs) > 1:
-                text += f".{var.index}"
-            style = "op"
-        parts.append((text, style))
-        length += len(text)
+                piece = (f"{piece[0]}.{var.index}", "op")
+        parts.append(piece)
+        length += len(piece[0])
         if self.id_style:
             text = self.ids.get(var)
             if text is None:
@@ -204,16 +219,13 @@ class TreePrinter:
             parts.append((text, "name"))
             length += len(text)
         if self.print_type:
-            key = (var.type, self.shapes.shape(var))
-            text = self.type_texts.get(key)
-            if text is None:
-                text = self.type_texts[key] = " " + self.shapes.type_text(var)
-            parts.append((text, "type"))
-            length += len(text)
+            key = self._type_key(var)
+            piece = self.type_pieces.get(key)
+            if piece is None:
+                piece = self.type_pieces[key] = (" " + self.shapes.type_text(var), "type")
+            parts.append(piece)
+            length += len(piece[0])
         line.length = length
-        if node is not None and node in self.shapes.conflicts and node not in self.expanded:
-            # Known shapes (test values, shared values) that this op refuses: the call fails here.
-            line.add(" ✗ its inputs' known shapes do not fit", "mark")
         if node is None:
             if is_shared(var):
                 line.add(" shared", "mark")
@@ -221,6 +233,9 @@ class TreePrinter:
         if node in self.expanded:
             line.add(" ···", "mark")
             return ()
+        if node in self.shapes.conflicts:
+            # Known shapes (test values, shared values) that this op refuses: the call fails here.
+            line.add(" ✗ its inputs' known shapes do not fit", "mark")
         if self.stop_on_name and var.name:
             return ()
         if self.depth != -1 and level >= self.depth:
@@ -232,10 +247,19 @@ class TreePrinter:
             line.add(" ↓", "mark")
             self.folded.append(var)
             return ()
-        inner = inner_graph(node.op)
         if inner is not None:
             return list(node.inputs) + [self._inner_block(inner)]
         return node.inputs
+
+    def _type_key(self, var):
+        """What the type piece of `var` depends on: a tensor's dtype and known shape (a tuple
+        of strings and ints hashes and compares in C; a TensorType does in Python, and a graph
+        holds one per node), any other type itself with its known shape."""
+        kind = var.type
+        known = self.known.get(var)
+        if type(kind) is TensorType:
+            return (kind.dtype, kind.shape if known is None else known)
+        return (kind, getattr(kind, "shape", None) if known is None else known)
 
     def _label(self, op) -> str:
         """`Sum{axis=1}`; a fused op shows its inner formula: `Composite{i0 * exp(i1)}`."""

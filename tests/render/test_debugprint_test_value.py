@@ -57,6 +57,19 @@ def test_a_node_whose_known_shapes_do_not_fit_is_marked_where_the_call_will_fail
     ]
 
 
+def test_a_misfit_node_reached_again_is_marked_once_where_it_is_expanded():
+    x = T.dmatrix("x", test_value=np.ones((5, 20)))
+    W2 = graphlens.shared(np.ones((30, 10)), name="W2")
+    product = T.dot(x, W2)
+    assert debugprint(product * product, file="str").splitlines() == [
+        "Mul [id A] float64[?, ?]",
+        "├─ Dot [id B] float64[?, ?] ✗ its inputs' known shapes do not fit",
+        "│  ├─ x [id C] float64[5, 20]",
+        "│  └─ W2 [id D] float64[30, 10] shared",
+        "└─ Dot [id B] float64[?, ?] ···",
+    ]
+
+
 def test_example_inputs_give_the_inputs_lengths_without_touching_the_types():
     x = T.dmatrix("x")
     W = graphlens.shared(np.ones((3, 2)), name="W")

@@ -123,6 +123,19 @@ def test_constants_are_compact():
     assert pp(T.iscalar("k") + T.constant(np.int32(-3))) == "k + (-3)"
 
 
+@pytest.mark.parametrize("value, text", [
+    (np.float64(0.1), "0.1"), (np.float64(1e16), "1e+16"), (np.float64(1e15), "1000000000000000.0"),
+    (np.float64(1e-05), "1e-05"), (np.float64(-0.0), "-0.0"), (np.float64(np.inf), "inf"),
+    (np.float64(np.nan), "nan"), (np.float64(1 / 3), "0.3333333333333333"),
+    (np.float32(1 / 3), "0.33333334"), (np.float16(0.1), "0.1"),
+    (np.int8(-128), "-128"), (np.uint64(2**64 - 1), "18446744073709551615"), (np.bool_(True), "True"),
+])
+def test_one_element_constants_print_their_shortest_exact_text(value, text):
+    # A float32 is not printed through the float64 it converts to (0.3333333432674408).
+    assert pp(T.constant(value)) == text
+    assert pp(T.constant(np.array([value]))) == text
+
+
 def test_unnamed_variables_get_stable_names_that_avoid_user_names():
     first, second = T.dmatrix(), T.dmatrix()
     named_v1 = T.dmatrix("v1")

@@ -67,3 +67,35 @@ def test_two_shaped_inputs_still_refuse_an_undeclared_broadcast():
     assert _direct(node.op.perform, node) is None
     with pytest.raises(EvaluationError, match="not declared broadcastable"):
         f(np.ones(3), np.ones(1))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_sigmoid_direct_equals_perform_and_stays_overflow_free(dtype):
+    x = T.TensorType(dtype, (None,))("x")
+    f = function([x], T.nnet.sigmoid(x), mode="NONE")
+    node = _node(f, "Sigmoid")
+    direct = _direct(node.op.perform, node)
+    assert direct is not None
+    values = np.array([-800.0, -40.0, -1.0, 0.0, 1e-30, 2.0, 40.0, 800.0], dtype=dtype)
+    with np.errstate(over="raise"):
+        got = direct(values)
+    want = node.op.perform(node, [values])[0]
+    assert got.dtype == want.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(got, want)
+    expected = np.array([0.0, 4.248354255291589e-18, 0.2689414213699951, 0.5, 0.5,
+                         0.8807970779778823, 1.0, 1.0])
+    np.testing.assert_allclose(got, expected.astype(dtype),
+                               rtol=3e-7 if dtype == "float32" else 1e-15)   # a few float32 ulps
+    assert got[1] > 0                       # exp(-40) survives: no 1 - p cancellation
+    assert f(values[1:2])[0] == got[1]      # the compiled call takes the same path
+
+
+def test_sigmoid_of_integers_keeps_the_general_path_and_its_float_dtype():
+    k = T.lvector("k")
+    f = function([k], T.nnet.sigmoid(k), mode="NONE")
+    node = _node(f, "Sigmoid")
+    assert _direct(node.op.perform, node) is not node.op.perform
+    result = f(np.array([-1, 0, 3]))
+    assert result.dtype == np.float64
+    np.testing.assert_allclose(result, [0.2689414213699951, 0.5, 0.9525741268224334],
+                               rtol=1e-15)

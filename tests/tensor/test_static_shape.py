@@ -1,6 +1,8 @@
 """tensor/static_shape.py: each variable's known shape from declared lengths, test values,
 shared values and example inputs, through each op's own make_node; types stay as declared."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
 import graphlens
@@ -8,6 +10,8 @@ import graphlens.tensor as T
 from graphlens import config
 from graphlens.tensor.static_shape import static_shapes
 from graphlens.scan_module import until
+from graphlens.graph.basic import Apply
+from graphlens.graph.op import Op
 from graphlens.tensor.type import TensorType
 
 
@@ -123,3 +127,69 @@ def test_a_slice_up_to_a_known_length_keeps_it():
     head = x[:x.shape[0] - 2]
     assert static_shapes(head).shape(head) == (10, 5)
     assert head.type.shape == (None, None)
+
+
+def test_a_test_value_set_on_an_intermediate_counts_though_its_inputs_are_unknown():
+    x = T.dvector("x")                      # no value: every input of `kept` is as declared
+    kept = x[x > 2]
+    kept.tag.test_value = np.zeros(2)
+    after = T.exp(kept) + 1.0
+    known = static_shapes(after)
+    assert known.shape(x) == (None,)
+    assert known.shape(kept) == (2,) and known.shape(after) == (2,)
+
+
+def test_a_chain_with_nothing_known_keeps_every_declared_shape():
+    x = TensorType("float64", (None, 3))("x")
+    y = x
+    for _ in range(50):
+        y = T.tanh(y) + 1.0
+    known = static_shapes(y)
+    assert known.conflicts == {}
+    assert known.type_text(y) == "float64[?, 3]"
+    # Every variable of the walk is recorded, with its declared shape.
+    assert len(known.shapes) == 1 + 50 * 3
+    assert all(shape == var.type.shape for var, shape in known.shapes.items())
+
+
+def test_only_nodes_whose_inputs_are_known_better_are_made_again(monkeypatch):
+    from graphlens.tensor import static_shape
+    made = []
+    original = static_shape._Walk.make
+    monkeypatch.setattr(static_shape._Walk, "make",
+                        lambda walk, node, known: made.append(node) or original(walk, node, known))
+    x = T.dvector("x")
+    y = x
+    for _ in range(200):
+        y = T.tanh(y) * 2.0
+    assert static_shapes(y).shape(y) == (None,) and made == []
+    # With a value for x every node is known better: each distinct (op, shapes) is made once,
+    # the 200 constants 2.0 (distinct objects, one value) included.
+    assert static_shapes(y, {x: np.zeros(70)}).shape(y) == (70,)
+    assert sorted(type(node.op).__name__ for node in made) == ["Mul", "Tanh"]
+
+
+def test_constants_of_different_values_are_never_mistaken_for_one_another():
+    x = T.dmatrix("x", test_value=np.zeros((10, 6)))
+    halves, fifths = T.reshape(x, (2, -1)), T.reshape(x, (5, -1))
+    known = static_shapes([halves, fifths])
+    assert known.shape(halves) == (2, 30) and known.shape(fifths) == (5, 12)
+
+
+@dataclass(frozen=True)
+class Gather(Op):
+    """An op holding a list (unhashable): its outputs' lengths come from it."""
+
+    rows: list
+
+    def make_node(self, v):
+        v = T.as_tensor_variable(v)
+        return Apply(self, [v], [TensorType(v.dtype, (len(self.rows),) + v.type.shape[1:])()])
+
+
+def test_an_op_that_cannot_be_hashed_is_made_again_each_time():
+    x = T.dmatrix("x", test_value=np.zeros((9, 4)))
+    first, second = Gather([0, 2])(x), Gather([1, 2, 3])(x)
+    known = static_shapes([first, second])
+    assert known.shape(first) == (2, 4) and known.shape(second) == (3, 4)
+    assert known.conflicts == {}
