@@ -13,14 +13,24 @@ from graphlens.backprop import GradientStop, StraightThrough
 from graphlens.rewrite.pattern import Pat, Var, constant_value, fits, rewrite
 from graphlens.rewrite.shapes import shape_source
 from graphlens.tensor.compare import Switch
+from graphlens.tensor.elemwise import DimShuffle
 from graphlens.tensor.fill import Second
 
 FAST = ("fast_compile", "dce")
 
 
-@rewrite("canonicalize", Pat(Switch, Var("cond"), Var("a"), Var("b"), name="old"), tags=FAST)
-def switch_constant_condition(cond, a, b, old):
+def _constant_condition(node) -> bool:
+    # Decided before the rule is called: a gradient holds a switch per maximum and minimum,
+    # almost none on a constant condition.
+    owner = node.inputs[0].owner
+    return owner is None or isinstance(owner.op, DimShuffle)
+
+
+@rewrite("canonicalize", Pat(Switch, rest="inputs", name="old", where=_constant_condition),
+         tags=FAST)
+def switch_constant_condition(inputs, old):
     """switch(True, a, b) -> a and switch(False, a, b) -> b: the other branch is never read."""
+    cond, a, b = inputs
     value = constant_value(cond)
     if value is None or value.size == 0:
         return None
