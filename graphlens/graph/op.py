@@ -214,8 +214,9 @@ class SharedBuild:
 
     def __enter__(self):
         self.previous = getattr(_SHARING, "memo", None)
-        # ({(op, inputs): outputs}, {constant signature: the constant kept})
-        _SHARING.memo = ({}, {}) if self.share else None
+        # ({(op, inputs): outputs}, {constant signature: the constant kept},
+        #  {(id of its data, type, weak): the constant kept})
+        _SHARING.memo = ({}, {}, {}) if self.share else None
         return self
 
     def __exit__(self, *exc):
@@ -227,11 +228,19 @@ def _shared_node(node, memo):
     """The outputs of a node built earlier as `node` (same op, same inputs), or None after
     keeping `node` for later calls. `node` is new and seen by nobody yet: its constant inputs
     are swapped here for the first equal constant of this build."""
-    nodes, constants = memo
+    nodes, constants, by_data = memo
     inputs = node.inputs
     for position, var in enumerate(inputs):
         if isinstance(var, Constant):
-            kept = constants.setdefault(var.signature(), var)
+            # Literals share their data arrays (tensor/literals.py): the same array, type and
+            # weakness is the same constant, found without reading its bytes. Only a kept
+            # constant's own array is a key: the memo keeps it alive, so its id stays its own.
+            quick = (id(var.data), var.type, getattr(var, "weak", None))
+            kept = by_data.get(quick)
+            if kept is None:
+                kept = constants.setdefault(var.signature(), var)
+                if kept is var:
+                    by_data[quick] = var
             if kept is not var:
                 inputs[position] = kept
     try:

@@ -75,3 +75,16 @@ def test_random_draws_are_never_shared():
     with SharedBuild():
         a, b = srng.normal((2,), avg=mu), srng.normal((2,), avg=mu)
     assert a is not b
+
+
+def test_equal_constants_with_their_own_arrays_are_one_and_different_ones_are_not():
+    x = T.dvector("x")
+    with SharedBuild():
+        twice = [x * T.constant(np.array([2.0])) for _ in range(2)]
+        thrice = x * T.constant(np.array([3.0]))
+        literal = [x * 2.0 for _ in range(2)]          # literals: one shared data array
+    assert twice[0] is twice[1]
+    assert thrice is not twice[0] and thrice.owner.inputs[1].data.tolist() == [3.0]
+    assert literal[0] is literal[1]
+    np.testing.assert_array_equal(function([x], [twice[1], thrice])(np.array([1.0, 2.0])),
+                                  [[2.0, 4.0], [3.0, 6.0]])
