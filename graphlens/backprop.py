@@ -21,7 +21,7 @@ from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
 from graphlens.graph.notation import Func
 from graphlens.graph import scopes
-from graphlens.graph.op import Op
+from graphlens.graph.op import Op, SharedBuild
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import clip
@@ -119,8 +119,11 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
     index, say), which `grad` raises.
     """
     # Every variable built here stands for the user's line that asked for the gradient: found
-    # once, not by a walk of the stack per variable (errors.BulkBuild).
-    with BulkBuild(creation_frame()):
+    # once, not by a walk of the stack per variable (errors.BulkBuild). The same op on the
+    # same inputs is built once and equal constants are one (graph/op.py SharedBuild): each sum
+    # of one value would otherwise get its own g.dimshuffle('x'), each tanh its own 1, for
+    # merge to undo one replacement at a time when the gradient compiles.
+    with BulkBuild(creation_frame()), SharedBuild():
         return _backpropagate(seeds, wrt, constants)
 
 
@@ -194,7 +197,8 @@ def _input_gradients(node, totals, needing):
             grads = op.L_op(list(inputs), node.outputs, output_grads)
         else:
             # The user's own op: variables its gradient builds are sited in its code, as ever.
-            with BulkBuild(None):
+            # Nor is what it builds shared: the user's gradient code runs as written.
+            with BulkBuild(None), SharedBuild(False):
                 grads = op.L_op(list(inputs), node.outputs, output_grads)
         if len(grads) != len(inputs):
             raise GraphlensTypeError(f"{node.op.label}.grad returned {len(grads)} gradients "

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import threading
 from dataclasses import dataclass
 
 from graphlens.config import config
 from graphlens.errors import BULK, user_frame
+from graphlens.graph.basic import Constant
 from graphlens.graph.scopes import tag_at
 from graphlens.graph.test_value import compute_test_values
 from graphlens.graph.theano_style import adapt_subclass, props_of
@@ -133,6 +135,11 @@ class Op:
                 bulk.frame = bulk.made = None
         else:
             node = self.make_node(*inputs)
+        memo = getattr(_SHARING, "memo", None)
+        if memo is not None and not (self.draws_random or self.has_side_effect):
+            found = _shared_node(node, memo)
+            if found is not None:
+                return found[0] if len(found) == 1 else list(found)
         # The one cost of test values when they are off: reading the flag.
         mode = config.compute_test_value
         if mode != "off":
@@ -184,3 +191,63 @@ def shared_op(op_class):
     if op is None:
         op = _SHARED_OPS[op_class] = op_class()
     return op
+
+
+# The memo of the SharedBuild in force on this thread, or None (the common case: no sharing).
+_SHARING = threading.local()
+
+
+class SharedBuild:
+    """While graphlens builds a derived graph in bulk (`grad`), an op called again on the same
+    inputs gives the outputs it gave before, and equal constants its nodes read are one
+    constant: the graph is built without the duplicates merge would remove one by one at
+    compile time (a gradient sends one g.dimshuffle('x') to every sum of g, `1 - tanh(x)**2`
+    makes a 1 per tanh; issue #23). Random draws and ops with side effects are never shared.
+    `SharedBuild(False)` suspends sharing (the user's own op's gradient code runs as written).
+    Nests; restores the previous memo on exit.
+
+    >>> with SharedBuild():                                   # doctest: +SKIP
+    ...     T.exp(x) is T.exp(x)
+    True
+    """
+
+    def __init__(self, share=True):
+        self.share = share
+        self.previous = None
+
+    def __enter__(self):
+        self.previous = getattr(_SHARING, "memo", None)
+        # ({(op, inputs): outputs}, {constant signature: the constant kept},
+        #  {(id of its data, type, weak): the constant kept})
+        _SHARING.memo = ({}, {}, {}) if self.share else None
+        return self
+
+    def __exit__(self, *exc):
+        _SHARING.memo = self.previous
+        return False
+
+
+def _shared_node(node, memo):
+    """The outputs of a node built earlier as `node` (same op, same inputs), or None after
+    keeping `node` for later calls. `node` is new and seen by nobody yet: its constant inputs
+    are swapped here for the first equal constant of this build."""
+    nodes, constants, by_data = memo
+    inputs = node.inputs
+    for position, var in enumerate(inputs):
+        if isinstance(var, Constant):
+            # Literals share their data arrays (tensor/literals.py): the same array, type and
+            # weakness is the same constant, found without reading its bytes. Only a kept
+            # constant's own array is a key: the memo keeps it alive, so its id stays its own.
+            quick = (id(var.data), var.type, getattr(var, "weak", None))
+            kept = by_data.get(quick)
+            if kept is None:
+                kept = constants.setdefault(var.signature(), var)
+                if kept is var:
+                    by_data[quick] = var
+            if kept is not var:
+                inputs[position] = kept
+    try:
+        found = nodes.setdefault((node.op, tuple(inputs)), node.outputs)
+    except TypeError:           # an op with unhashable props: never shared
+        return None
+    return None if found is node.outputs else found

@@ -213,7 +213,23 @@ def _repeatable(node, shown, syntax) -> bool:
     twice is bound to a name."""
     if shown.rope.length > syntax.short_length:
         return False
-    return shown.precedence == POSTFIX or all(isinstance(v, Constant) for v in node.inputs)
+    return shown.precedence == POSTFIX or _of_constants(node)
+
+
+def _of_constants(node, most=8) -> bool:
+    """True when every value `node` reads is a constant or made from constants alone, within
+    `most` nodes: `1.0 * 0.01` broadcast (`DimShuffle{x,x}`, which prints as its input) is a
+    formula of constants too, whether a gradient built it once or once per use."""
+    stack, seen = list(node.inputs), 0
+    while stack:
+        var = stack.pop()
+        if isinstance(var, Constant):
+            continue
+        seen += 1
+        if var.owner is None or seen > most:
+            return False
+        stack.extend(var.owner.inputs)
+    return True
 
 
 def count_uses(nodes) -> dict:

@@ -16,6 +16,17 @@ from graphlens.tensor.fill import ones_like, zeros_like
 FAST = ("fast_compile",)
 
 
+def _reads_a_constant(node) -> bool:
+    """True when an input of `node` may be a constant (one, or a DimShuffle of one, as
+    `constant_value` reads it): the identity rules decline every other product or sum before
+    they are called, and a gradient is mostly such products (issue #23)."""
+    for var in node.inputs:
+        owner = var.owner
+        if owner is None or isinstance(owner.op, DimShuffle):
+            return True
+    return False
+
+
 def _without_identity(terms, identity, old, combine):
     kept = [t for t in terms if not is_constant_equal(t, identity)]
     if len(kept) == len(terms) or not kept:
@@ -23,13 +34,15 @@ def _without_identity(terms, identity, old, combine):
     return fits(combine(*kept) if len(kept) > 1 else kept[0], old)
 
 
-@rewrite("canonicalize", Pat(Mul, rest="factors", name="old"), tags=FAST)
+@rewrite("canonicalize", Pat(Mul, rest="factors", name="old", where=_reads_a_constant),
+         tags=FAST)
 def mul_by_one(factors, old):
     """x * 1 -> x (kept when the 1 is what gives the product its shape or dtype)."""
     return _without_identity(factors, 1, old, lambda *xs: Mul()(*xs))
 
 
-@rewrite("canonicalize", Pat(Add, rest="terms", name="old"), tags=FAST)
+@rewrite("canonicalize", Pat(Add, rest="terms", name="old", where=_reads_a_constant),
+         tags=FAST)
 def add_zero(terms, old):
     """x + 0 -> x."""
     return _without_identity(terms, 0, old, lambda *xs: Add()(*xs))
@@ -92,6 +105,20 @@ def _absorbed(op_class, item, dtype, fgraph) -> bool:
             and _single_client(fgraph, item))
 
 
+def _may_flatten(node) -> bool:
+    """True when `node` reads a node of its own op, or two inputs that may be constants: what
+    `_flatten` needs to change anything. Most sums and products are decided here, before
+    the rule is called."""
+    kind, constants = type(node.op), 0
+    for var in node.inputs:
+        owner = var.owner
+        if owner is None or isinstance(owner.op, DimShuffle):
+            constants += 1
+        elif type(owner.op) is kind:
+            return True
+    return constants > 1
+
+
 def _flatten(op_class, items, old, fgraph):
     clients = fgraph.clients.get(old, ())
     if len(clients) == 1 and clients[0][0] != OUTPUT and \
@@ -122,13 +149,13 @@ def _flatten(op_class, items, old, fgraph):
     return fits(op_class()(*flat), old)
 
 
-@rewrite("canonicalize", Pat(Add, rest="terms", name="old"), tags=FAST)
+@rewrite("canonicalize", Pat(Add, rest="terms", name="old", where=_may_flatten), tags=FAST)
 def flatten_add(terms, old, fgraph):
     """(a + b) + c -> add(a, b, c) when a + b is used only there; x + 1 + 2 -> x + 3."""
     return _flatten(Add, terms, old, fgraph)
 
 
-@rewrite("canonicalize", Pat(Mul, rest="factors", name="old"), tags=FAST)
+@rewrite("canonicalize", Pat(Mul, rest="factors", name="old", where=_may_flatten), tags=FAST)
 def flatten_mul(factors, old, fgraph):
     """(a * b) * c -> mul(a, b, c) when a * b is used only there; 2 * x * 3 -> x * 6."""
     return _flatten(Mul, factors, old, fgraph)

@@ -227,6 +227,7 @@ class Driver:
         visiting = self._nodes_to_visit()
         self.visited, self.to_visit = 0, len(visiting)
         by_type = self._by_type.setdefault(phase, {})
+        known = by_type.get
         progress = self.progress
         for count, start in enumerate(visiting, 1):
             if progress is not None and count % PROGRESS_EVERY == 0:
@@ -234,16 +235,19 @@ class Driver:
                 self.tell()
             if start not in nodes:
                 continue
-            # Most nodes match no rule: they are tried here without the work list below.
-            if not self._candidates(by_type, type(start.op), rules):
+            # The rules of this phase that can match the node's op class, found once per class
+            # (a dict read here, not a method call: a pass visits every node of the graph).
+            kind = type(start.op)
+            candidates = known(kind)
+            if candidates is None:
+                candidates = by_type[kind] = self._rules_for(kind, rules)
+            # Most nodes match no rule: they are passed over without the work list below.
+            if not candidates:
                 continue
-            stack = [start]
-            while stack:
-                node = stack.pop()
-                if node not in nodes:
-                    continue
-                candidates = self._candidates(by_type, type(node.op), rules)
+            node, stack = start, None
+            while True:
                 out = node.outputs[0]
+                added = None
                 # Rule.apply's checks, inline: most tries end at one of them (a node with a
                 # variable input for constant folding, a graph without a division), and a
                 # pass makes hundreds of thousands of tries on a big graph. The root class
@@ -277,18 +281,25 @@ class Driver:
                                       f"was the last to fire", RewriteBudgetWarning,
                                       stacklevel=3)
                         return changes
-                    # The new nodes may match further rules; try them before moving on.
-                    stack.extend(reversed(added))
                     break
+                if added:
+                    # The new nodes may match further rules; try them before moving on.
+                    if stack is None:
+                        stack = []
+                    stack.extend(reversed(added))
+                if not stack:
+                    break
+                node = stack.pop()
+                while node not in nodes and stack:
+                    node = stack.pop()
+                if node not in nodes:
+                    break
+                kind = type(node.op)
+                candidates = known(kind)
+                if candidates is None:
+                    candidates = by_type[kind] = self._rules_for(kind, rules)
         self.visited = len(visiting)
         return changes
-
-    def _candidates(self, by_type, kind, rules):
-        """The rules of this phase that can match an op of class `kind`, found once per class."""
-        candidates = by_type.get(kind)
-        if candidates is None:
-            candidates = by_type[kind] = self._rules_for(kind, rules)
-        return candidates
 
     @staticmethod
     def _rules_for(kind, rules):

@@ -13,14 +13,25 @@ from graphlens.backprop import GradientStop, StraightThrough
 from graphlens.rewrite.pattern import Pat, Var, constant_value, fits, rewrite
 from graphlens.rewrite.shapes import shape_source
 from graphlens.tensor.compare import Switch
+from graphlens.graph.fg import OUTPUT
+from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.fill import Second
 
 FAST = ("fast_compile", "dce")
 
 
-@rewrite("canonicalize", Pat(Switch, Var("cond"), Var("a"), Var("b"), name="old"), tags=FAST)
-def switch_constant_condition(cond, a, b, old):
+def _constant_condition(node) -> bool:
+    # Decided before the rule is called: a gradient holds a switch per maximum and minimum,
+    # almost none on a constant condition.
+    owner = node.inputs[0].owner
+    return owner is None or isinstance(owner.op, DimShuffle)
+
+
+@rewrite("canonicalize", Pat(Switch, rest="inputs", name="old", where=_constant_condition),
+         tags=FAST)
+def switch_constant_condition(inputs, old):
     """switch(True, a, b) -> a and switch(False, a, b) -> b: the other branch is never read."""
+    cond, a, b = inputs
     value = constant_value(cond)
     if value is None or value.size == 0:
         return None
@@ -56,7 +67,16 @@ def fill_without_broadcast(x, y, old):
 
 @rewrite("specialize", Pat(Second, Var("x"), Var("y"), name="old"), tags=("dce", "shape"))
 def fill_shape_from_input(x, y, old, fgraph):
-    """fill(f(a, b), y) -> fill(a, y) (elementwise f, a of the same shape): f(a, b) may then go."""
+    """fill(f(a, b), y) -> fill(a, y) (elementwise f, a of the same shape): f(a, b) may then go.
+
+    Not while the fill's one reader is an elementwise op: fill_sink (shape_only.py) takes the
+    fill into it, and when the fill stays (its shape still needed) the new fill above comes
+    here in turn. A gradient's fill(x, g) (of each sum) mostly goes there: lifting it first
+    was a replacement and a merge thrown away (issue #23)."""
+    readers = fgraph.clients.get(old, ())
+    if len(readers) == 1 and readers[0][0] != OUTPUT and isinstance(readers[0][0].op, Elemwise) \
+            and not isinstance(readers[0][0].op, Second) and len(readers[0][0].outputs) == 1:
+        return None
     source = shape_source(x, None, fgraph)
     if source is None:
         return None

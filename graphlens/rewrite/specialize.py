@@ -168,7 +168,15 @@ def _one_element(var) -> bool:
     return all(length == 1 for length in var.type.shape)
 
 
-@rewrite("specialize", Pat((Add, Mul), rest="terms", op_name="op", name="old"), tags=SPECIAL)
+def _leads_with_one_element_pair(node) -> bool:
+    # The rule's first test, made before it is called: most sums and products (a gradient is
+    # mostly products of two arrays) do not start with two one-element terms.
+    inputs = node.inputs
+    return len(inputs) > 2 and _one_element(inputs[0]) and _one_element(inputs[1])
+
+
+@rewrite("specialize", Pat((Add, Mul), rest="terms", op_name="op", name="old",
+                           where=_leads_with_one_element_pair), tags=SPECIAL)
 def one_element_terms_first(terms, op, old):
     """a * b * X -> (a * b) * X for one-element a, b leading an n-ary + or *: the fold computes
     a * b first either way (same values, bit for bit), but as its own node the one-element part

@@ -15,7 +15,8 @@ from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, common_dtype,
                                        unbroadcast)
 from graphlens.tensor.fill import zeros_like
-from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.literals import retyped_data
+from graphlens.tensor.variable import TensorConstant, as_tensor_variable
 from graphlens.tensor.kernels import ufunc_kernel
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
@@ -193,6 +194,13 @@ class Clip(Elemwise):
                 unbroadcast(switch(gt(x, high), gz, 0), high)]
 
 
+def _plain_constant(var, dtype):
+    """The weak literal `var` as a plain constant of `dtype` (its data cast once per literal
+    and dtype, tensor/literals.py)."""
+    data, type_ = retyped_data(var.data, dtype)
+    return TensorConstant(type_, data)
+
+
 @dataclass(frozen=True)
 class Switch(Elemwise):
     """switch(cond, a, b): a where cond is true, b elsewhere."""
@@ -211,7 +219,9 @@ class Switch(Elemwise):
         # condition is only tested for truth, so an int condition does not upcast them.
         branches = [as_tensor_variable(a), as_tensor_variable(b)]
         dtype = common_dtype(branches)
-        branches = [constant(v.data.astype(dtype)) if getattr(v, "weak", False) else v
+        # A weak branch (`switch(c, g, 0)`, twice per maximum's gradient) takes the dtype as
+        # a plain constant, its data cast once per literal and dtype (tensor/literals.py).
+        branches = [_plain_constant(v, dtype) if getattr(v, "weak", False) else v
                     for v in branches]
         node = super().make_node(cond, *branches)
         node.outputs[0].type = node.outputs[0].type.clone(dtype=dtype)

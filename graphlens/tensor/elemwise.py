@@ -18,7 +18,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType, tensor_type
-from graphlens.tensor.literals import retyped_data
+from graphlens.tensor.literals import padded_data, retyped_data
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)
 # reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
@@ -234,8 +234,12 @@ def pad_left(var, ndim):
         return var
     if isinstance(var, TensorConstant):
         # A constant is padded in place: `x * 2` stays two inputs, not a DimShuffle node.
-        data = var.data.reshape((1,) * (ndim - var.ndim) + var.data.shape)
-        padded = constant(data, name=var.name)
+        data = var.data
+        if isinstance(data, np.ndarray) and not data.flags.writeable:
+            # Read-only (as constant() makes it): a view will do, shared for a literal's data.
+            data, type_ = padded_data(data, ndim)
+            return TensorConstant(type_, data, var.name, weak=var.weak)
+        padded = constant(data.reshape((1,) * (ndim - var.ndim) + data.shape), name=var.name)
         padded.weak = var.weak
         return padded
     return DimShuffle(var.ndim, ("x",) * (ndim - var.ndim) + tuple(range(var.ndim)))(var)

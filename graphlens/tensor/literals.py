@@ -22,6 +22,7 @@ from graphlens.tensor.type import tensor_type
 _LITERALS = {}
 _LITERAL_DATA = {}
 _RETYPED = {}
+_PADDED = {}
 MAX_LITERALS = 4096
 
 
@@ -65,6 +66,25 @@ def retyped_data(data, dtype):
         found = (cast, tensor_type(cast.dtype.name, cast.shape))
         if len(_RETYPED) < MAX_LITERALS and _LITERAL_DATA.get(id(data)) is data:
             _RETYPED[key] = found
+            _LITERAL_DATA[id(cast)] = cast      # kept: padded in turn (`padded_data`)
+    return found
+
+
+def padded_data(data, ndim):
+    """(data, type) of the read-only array `data` with axes of length 1 added in front up to
+    rank `ndim` (a view: no copy), shared when `data` is a shared literal's: `x * 2.0` for a
+    vector x reads 2.0 as [2.0], and a gradient makes such a constant per product (issue #23).
+
+    >>> padded_data(constant(1.0).data, 2)[1]                     # doctest: +SKIP
+    TensorType(float32, (1, 1))
+    """
+    key = (id(data), ndim)
+    found = _PADDED.get(key)
+    if found is None:
+        padded = data.reshape((1,) * (ndim - data.ndim) + data.shape)
+        found = (padded, tensor_type(padded.dtype.name, padded.shape))
+        if len(_PADDED) < MAX_LITERALS and _LITERAL_DATA.get(id(data)) is data:
+            _PADDED[key] = found
     return found
 
 

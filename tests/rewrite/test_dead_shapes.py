@@ -89,3 +89,21 @@ def test_fill_sink_keeps_the_shape_mismatch_error():
     f = function([x, y], T.fill(x, 1.0) * y)
     with pytest.raises(Exception):
         f(np.ones((2, 3)), np.ones((4, 5)))
+
+
+def test_a_sums_fill_read_by_an_elementwise_op_sinks_without_being_lifted_first():
+    # grad(sum(tanh(x)) + sum(maximum(tanh(x), x))): the fill of the first sum is read by the
+    # tanh gradient's product, where fill_sink drops it; lifting it to fill(x, 1.0) first (as
+    # before, 2 lifts and 3 merges) was work thrown away. The fill of the second sum, read by
+    # two switches, is still lifted to x, once. Same compiled graph as before.
+    x = T.dvector("x")
+    t = T.tanh(x)
+    f = function([x], grad(t.sum() + T.maximum(t, x).sum(), x))
+    counts = f.rewrite_log.counts()
+    assert counts["fill_shape_from_input"] == 1 and counts["fill_sink"] == 1
+    assert counts["merge"] == 1
+    (fused,) = f.fgraph.toposort()
+    assert fused.inputs == [x]
+    value = np.array([0.5, -2.0, 1.5])
+    u = np.tanh(value)
+    np.testing.assert_allclose(f(value), (1 - u ** 2) * (1 + (u >= value)) + (u < value))

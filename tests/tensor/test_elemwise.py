@@ -219,3 +219,25 @@ def test_dimshuffle_errors_name_the_pattern_the_variable_and_the_line():
         x.dimshuffle(2, 0)
     with pytest.raises(ShapeError, match=r"DimShuffle\{0\} at .* expects rank 1, got 'x'"):
         DimShuffle(1, (0,))(x)
+
+
+def test_a_literal_padded_to_a_vectors_rank_shares_one_read_only_array():
+    # `x * 2.5` reads 2.5 as [2.5]: a view of the literal's data, made once per literal, dtype
+    # and rank (a gradient makes such a constant per product; issue #23). Each use is still
+    # its own constant, as in Theano.
+    x = T.dvector("x")
+    first, second = (x * 2.5).owner.inputs[1], (x * 2.5).owner.inputs[1]
+    assert first is not second
+    assert first.data is second.data
+    assert first.data.shape == (1,) and first.data.dtype == np.float64
+    assert not first.data.flags.writeable
+    assert first.type == second.type and first.type.shape == (1,) and not first.weak
+    np.testing.assert_array_equal((x * 2.5).eval({x: np.array([1.0, 2.0])}), [2.5, 5.0])
+
+
+def test_a_weak_branch_of_switch_is_a_plain_constant_of_the_branches_dtype():
+    x = T.fvector("x")
+    chosen = T.switch(x > 0, x, 0)
+    zero = chosen.owner.inputs[2]
+    assert zero.dtype == "float32" and not zero.weak and zero.data.shape == (1,)
+    np.testing.assert_array_equal(chosen.eval({x: np.array([-1.0, 2.0], "float32")}), [0.0, 2.0])
