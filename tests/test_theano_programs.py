@@ -1,5 +1,6 @@
 """Theano tutorial programs, renamed, run as written: logistic regression (logistic_sgd.py),
-LeNet with dropout, the scan tutorial's examples, the IMDB LSTM (adadelta), the RBM, the Hybrid
+the MLP with L1/L2 and early stopping, the stacked denoising autoencoder (sda: symbolic corruption
+level, In defaults, keyword calls), LeNet with dropout, the scan tutorial's examples, the IMDB LSTM (adadelta), the RBM, the Hybrid
 Monte Carlo sampler (hmc), the Elman RNN for slot filling (rnnslu), the RNN-RBM (a Gibbs chain's
 scan inside the RNN's), the API corners Theano code reaches for (f.maker.fgraph,
 get_default_mode, grad_clip, In defaults), and code written as Keras' Theano backend and Lasagne
@@ -19,7 +20,7 @@ PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
 
 
 @pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op", "rbm",
-                                  "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm"])
+                                  "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm", "mlp", "sda"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
