@@ -1,6 +1,7 @@
 """Theano tutorial programs, renamed, run as written: logistic regression (logistic_sgd.py),
 the MLP with L1/L2 and early stopping, the stacked denoising autoencoder (sda: symbolic corruption
-level, In defaults, keyword calls), LeNet with dropout, the scan tutorial's examples, the IMDB LSTM (adadelta), the RBM, the Hybrid
+level, In defaults, keyword calls), the deep belief network (dbn: RBM layers, Param defaults),
+the contractive autoencoder (ca: a hand-written Jacobian penalty), LeNet with dropout, the scan tutorial's examples, the IMDB LSTM (adadelta), the RBM, the Hybrid
 Monte Carlo sampler (hmc), the Elman RNN for slot filling (rnnslu), the RNN-RBM (a Gibbs chain's
 scan inside the RNN's), the API corners Theano code reaches for (f.maker.fgraph,
 get_default_mode, grad_clip, In defaults), and code written as Keras' Theano backend and Lasagne
@@ -20,7 +21,7 @@ PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
 
 
 @pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op", "rbm",
-                                  "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm", "mlp", "sda"])
+                                  "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm", "mlp", "sda", "dbn", "ca"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
