@@ -45,7 +45,7 @@ def recurrence(x_t, h_tm1):
 
 [h, s], _ = graphlens.scan(fn=recurrence, sequences=x, outputs_info=[h0, None],
                            n_steps=x.shape[0], name="elman")
-p_y_given_x_sentence = s          # (words, classes): the tutorial's s[:, 0, :]
+p_y_given_x_sentence = s[:, 0, :]   # softmax of a vector is a 1 x classes row, as in Theano
 y_pred = T.argmax(p_y_given_x_sentence, axis=1)
 lr = T.dscalar("lr")
 cost = -T.mean(T.log(p_y_given_x_sentence)[T.arange(x.shape[0]), y_sentence])

@@ -82,7 +82,44 @@ FLAGS = {
     "layout_time_budget": (10.0, float,
                            "seconds a picture's Graphviz layout may take before it is "
                            "abandoned for the folded summary (0: no limit)"),
+    # Theano's group of warnings about results of its own old releases (config.warn.x, the
+    # `[warn]` section of a .graphlensrc, GRAPHLENS_FLAGS="warn.round=False"). Programs switch
+    # them off (rnnrbm.py: theano.config.warn.subtensor_merge_bug = False); graphlens never
+    # computed those wrong results, so they are kept and have nothing to warn about.
+    "warn.ignore_bug_before": ("0.9", ("None", "all", "0.3", "0.4", "0.4.1", "0.5", "0.6",
+                                       "0.7", "0.8", "0.8.1", "0.8.2", "0.9", "0.10", "1.0"),
+                               "Theano's: warn about bugs fixed after this release (none here)"),
+    **{f"warn.{bug}": (False, (True, False, "True", "False"),
+                       "Theano's warning about a result of its own before the fix; graphlens "
+                       "never had the bug")
+       for bug in ("argmax_pushdown_bug", "gpusum_01_011_0111_bug", "sum_sum_bug",
+                   "sum_div_dimshuffle_bug", "subtensor_merge_bug", "gpu_set_subtensor1",
+                   "vm_gc_bug", "signal_conv2d_interface", "reduce_join", "inc_set_subtensor1",
+                   "round", "identify_1pexp_bug")},
 }
+
+# Theano's dotted flags come in groups, read as `config.warn.round`: the names before the dot.
+GROUPS = frozenset(name.split(".")[0] for name in FLAGS if "." in name)
+
+
+class _FlagGroup:
+    """`config.warn`: the flags named `warn.*`, read and assigned through the config, so a
+    dotted flag has the one home, precedence and validation every flag has."""
+
+    def __init__(self, config, prefix):
+        object.__setattr__(self, "_config", config)
+        object.__setattr__(self, "_prefix", prefix)
+
+    def __getattr__(self, name):
+        return getattr(self._config, f"{self._prefix}.{name}")
+
+    def __setattr__(self, name, value):
+        setattr(self._config, f"{self._prefix}.{name}", value)
+
+    def __repr__(self):
+        members = [n for n in FLAGS if n.startswith(self._prefix + ".")]
+        return "config." + self._prefix + "(" + ", ".join(
+            f"{n.split('.', 1)[1]}={getattr(self._config, n)!r}" for n in members) + ")"
 
 
 
@@ -108,6 +145,9 @@ class Config:
 
     def __getattr__(self, name):
         # Called only when the flag is not cached in the instance dict yet.
+        if name in GROUPS:
+            group = self.__dict__[name] = _FlagGroup(self, name)
+            return group
         if name not in FLAGS:
             raise AttributeError(f"graphlens.config has no flag {name!r}; flags: {sorted(FLAGS)}")
         if name in self._assigned:
@@ -194,7 +234,11 @@ def _read_rc(path):
         parser.read(path)
     except configparser.Error as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    return dict(parser["global"]) if parser.has_section("global") else {}
+    flags = dict(parser["global"]) if parser.has_section("global") else {}
+    for group in GROUPS:                  # [warn] round = False is the flag warn.round
+        if parser.has_section(group):
+            flags.update({f"{group}.{name}": value for name, value in parser[group].items()})
+    return flags
 
 
 config = Config()

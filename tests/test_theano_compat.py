@@ -108,3 +108,13 @@ def test_an_unknown_attribute_still_raises_attribute_error():
     import graphlens
     with pytest.raises(AttributeError, match="no_such_thing"):
         graphlens.no_such_thing
+
+
+def test_scalar_upcast_gives_theano_dtypes():
+    # The HMC tutorial asks theano.scalar.upcast for the dtype of a mean of booleans.
+    import graphlens
+    upcast = graphlens.scalar.upcast
+    assert upcast('bool', 'float32') == 'float32'
+    assert upcast('int32', 'float32') == 'float64'      # Theano 1.0's default cast_policy
+    assert upcast('int8', 'uint8') == 'int16'
+    assert upcast('float64') == 'float64'

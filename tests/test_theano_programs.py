@@ -1,11 +1,17 @@
-"""Theano tutorial programs, renamed, run as written: logistic regression (logistic_sgd.py),
-LeNet with dropout, the scan tutorial's examples, the IMDB LSTM (adadelta), and the API
-corners Theano code reaches for (f.maker.fgraph, get_default_mode, grad_clip, In defaults), and
-code written as Keras' Theano backend and Lasagne call Theano (pool_3d, a list of slices as an
-index, grouped conv2d, transposed convolutions, default_update on a cloned shared variable).
+"""Theano tutorial programs, renamed, run as written: logistic regression (logistic_sgd.py, and
+by scipy's conjugate gradients over a flat theta in logistic_cg.py), the MLP with L1/L2 and
+early stopping, the stacked denoising autoencoder (sda: a symbolic corruption level, In
+defaults, calls by keyword), the deep belief network (dbn: RBM layers, Param defaults), the
+contractive autoencoder (ca: a hand-written Jacobian penalty), LeNet with dropout, the scan
+tutorial's examples, the IMDB LSTM (adadelta), the RBM, the Hybrid Monte Carlo sampler (hmc),
+the Elman RNN for slot filling (rnnslu), the RNN-RBM (a Gibbs chain's scan inside the RNN's),
+the API corners Theano code reaches for (f.maker.fgraph, get_default_mode, grad_clip, In
+defaults), and code written as Keras' Theano backend and Lasagne call Theano (pool_3d, a list
+of slices as an index, grouped conv2d, transposed convolutions, default_update on a cloned
+shared variable).
 
-Each asserts its own results (costs fall, values match the tutorial's) and a failure shows its
-output."""
+Each asserts its own results (costs fall, values match the tutorial's or numpy's, gradients
+match finite differences) and a failure shows its output."""
 
 import os
 import pathlib
@@ -17,7 +23,8 @@ PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
 
 
 @pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op", "rbm",
-                                  "keras_backend_style", "lasagne_style"])
+                                  "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm",
+                                  "mlp", "sda", "dbn", "ca", "logistic_cg"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)

@@ -16,7 +16,8 @@ def clone(output, replace=None, strict=True, share_inputs=True):
     """A copy of the graph of `output` (a variable or a list), with `replace` applied.
 
     replace: {old: new} or a list of (old, new) pairs. strict: the new variable must have the
-    type of the old one (with False, any type its users accept). share_inputs: the copy reads
+    type of the old one as Theano told types apart (dtype and broadcastable pattern: a
+    constant of shape (16, 12) may replace a matrix); with False, any type its users accept. share_inputs: the copy reads
     the same root variables as `output` (True, Theano's default), or fresh copies of them
     (False); constants and shared variables are always shared.
     """
@@ -25,7 +26,7 @@ def clone(output, replace=None, strict=True, share_inputs=True):
     for old, new in pairs:
         if not isinstance(old, Variable):
             raise GraphlensTypeError(f"clone: replace keys must be variables, got {old!r:.60}")
-        if strict and getattr(new, "type", None) != old.type:
+        if strict and not _same_for_theano(old.type, getattr(new, "type", None)):
             raise GraphlensTypeError(
                 f"clone: {describe(old)} cannot be replaced by {new!r:.60}"
                 f"{' of type ' + str(new.type) if hasattr(new, 'type') else ''} with "
@@ -39,3 +40,14 @@ def clone(output, replace=None, strict=True, share_inputs=True):
                 memo[root] = root.clone()
     cloned, _ = clone_graph(outputs, replace=memo)
     return cloned if isinstance(output, (list, tuple)) else cloned[0]
+
+
+def _same_for_theano(old_type, new_type):
+    """True when Theano's strict clone took `new_type` for `old_type`: equal, or tensor types
+    of one dtype and broadcastable pattern that differ only in lengths graphlens knows and
+    Theano had no place for (rnnrbm.py replaces a Gibbs chain's sample by a constant)."""
+    if new_type == old_type:
+        return True
+    return (type(new_type) is type(old_type) and hasattr(old_type, "broadcastable")
+            and new_type.dtype == old_type.dtype
+            and new_type.broadcastable == old_type.broadcastable)

@@ -76,3 +76,25 @@ def test_unknown_flag_in_rc_file_names_the_file(tmp_path, monkeypatch):
 def test_assigning_an_unknown_flag_is_refused():
     with pytest.raises(ConfigError, match="unknown graphlens flag 'floatY'"):
         config.floatY = "float32"
+
+
+def test_theano_warn_group_reads_and_assigns_dotted_flags(tmp_path, monkeypatch):
+    # rnnrbm.py sets theano.config.warn.subtensor_merge_bug = False before building its model.
+    assert config.warn.subtensor_merge_bug is False and config.warn.ignore_bug_before == "0.9"
+    with config.change_flags(**{"warn.round": True}):
+        assert config.warn.round is True
+    assert config.warn.round is False
+    config.warn.sum_div_dimshuffle_bug = True
+    assert getattr(config, "warn.sum_div_dimshuffle_bug") is True
+    with pytest.raises(ConfigError, match=r"warn.round='maybe' \(from assignment\) is not one of"):
+        config.warn.round = "maybe"
+    with pytest.raises(AttributeError, match="no flag 'warn.no_such_bug'"):
+        config.warn.no_such_bug
+    # A [warn] section of the rc file, and the environment's dotted names.
+    (tmp_path / ".graphlensrc").write_text("[warn]\nignore_bug_before = all\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRAPHLENS_FLAGS", "warn.reduce_join=True")
+    config.reload()
+    assert config.warn.ignore_bug_before == "all" and config.warn.reduce_join == "True"
+    monkeypatch.delenv("GRAPHLENS_FLAGS")
+    config.reload()

@@ -86,6 +86,14 @@ def test_clone_shares_or_copies_the_inputs_and_checks_types():
         clone(z, replace={x: T.fvector("f")})
     loose = clone(x + x, replace={x: T.fvector("f")}, strict=False)
     assert loose.dtype == "float32"       # rebuilt by the op for the new type
+    # Theano's types were dtype and broadcastable: a constant of known lengths replaces a
+    # vector under strict=True (rnnrbm.py fixes a Gibbs sample so); a length-1 one does not.
+    fixed = clone(z, replace={x: T.constant(np.array([1.0, 2.0, 3.0]))})
+    assert fixed.type.shape == (3,) and list(fixed.eval()) == [2.0, 4.0, 6.0]
+    with pytest.raises(GraphlensTypeError, match="strict=True"):
+        clone(z, replace={x: T.constant(np.array([1.0]))})
+    with pytest.raises(GraphlensTypeError, match="strict=True"):
+        clone(z, replace={x: T.dmatrix("m")})
 
 
 def test_printing_module_is_theanos_path_to_the_printers():

@@ -29,8 +29,9 @@ UNARY = {
     "sigmoid": (nnet.sigmoid, lambda x: 1 / (1 + np.exp(-x))),
     "softplus": (nnet.softplus, lambda x: np.log1p(np.exp(x))),
     "relu": (nnet.relu, lambda x: np.maximum(x, 0)),
-    "softmax": (nnet.softmax, lambda x: np_softmax(x, -1)),
-    "log_softmax": (nnet.log_softmax, lambda x: np_log_softmax(x, -1)),
+    # Theano 1.0 made a vector a 1 x n row before its softmax (see test_softmax_of_a_vector_...).
+    "softmax": (nnet.softmax, lambda x: np_softmax(np.atleast_2d(x), -1)),
+    "log_softmax": (nnet.log_softmax, lambda x: np_log_softmax(np.atleast_2d(x), -1)),
 }
 FLOAT_OF = {"float64": "float64", "float32": "float32", "int8": "float32", "uint8": "float32",
             "int16": "float32", "bool": "float32", "int32": "float64", "int64": "float64"}
@@ -59,7 +60,7 @@ def test_values_and_dtypes_over_dtypes_and_shapes(name):
                 np.testing.assert_allclose(value, reference(x.astype("float64")), rtol=tol,
                                            atol=tol)
                 static = build(T.TensorType(dtype, shape)())
-                assert static.type.shape == shape == value.shape
+                assert static.type.shape == value.shape == reference(x.astype("float64")).shape
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -74,9 +75,9 @@ def test_sigmoid_softplus_and_softmax_never_overflow(dtype):
                                rtol=1e-6)
     np.testing.assert_allclose(softplus, [0, np.log1p(np.exp(-30)), np.log(2), 30, 800],
                                rtol=1e-6)
-    np.testing.assert_array_equal(softmax, [0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(softmax, [[0, 0, 0, 0, 1]])
     # Where softmax underflows to 0, its log stays finite and exact.
-    np.testing.assert_allclose(log_softmax, big - 800, rtol=1e-6)
+    np.testing.assert_allclose(log_softmax, [big - 800], rtol=1e-6)
 
 
 @pytest.mark.parametrize("axis", [0, 1, 2, -1, -2])
@@ -88,6 +89,23 @@ def test_softmax_and_log_softmax_over_any_axis(axis):
     np.testing.assert_allclose(lsm, np_log_softmax(values, axis), rtol=1e-12)
     np.testing.assert_allclose(sm.sum(axis=axis), 1, rtol=1e-12)
     assert nnet.softmax(x, axis=axis).owner.op == nnet.Softmax(axis % 3)   # one label per axis
+
+
+@pytest.mark.parametrize("build", [nnet.softmax, nnet.log_softmax, T.nnet.logsoftmax])
+def test_softmax_of_a_vector_is_a_row_as_in_theano(build):
+    # Theano 1.0's Softmax/LogSoftmax padded a vector to a 1 x n row: rnnslu.py scans a
+    # softmax of a vector and reads s[:, 0, :]. An explicit axis keeps the vector.
+    v = T.dvector("v")
+    out = build(v)
+    assert out.ndim == 2 and out.type.shape == (1, None) and out.broadcastable == (True, False)
+    values = np.array([1.0, -2.0, 0.5])
+    expected = np_softmax(values[None], -1)
+    if build is not nnet.softmax:
+        expected = np.log(expected)
+    np.testing.assert_allclose(function([v], out)(values), expected, rtol=1e-12)
+    assert build(v, axis=-1).ndim == 1
+    verify_grad(lambda x: build(x) * np.array([[1.0, 2.0, 3.0]]), [values],
+                rng=np.random.default_rng(RNG_SEED))
 
 
 def test_softmax_errors_name_the_variable_and_axis():

@@ -19,6 +19,7 @@ from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, call_
 from graphlens.tensor.math import log
 from graphlens.tensor.compare import gt, switch
 from graphlens.tensor.reduce import normalize_axes, sum
+from graphlens.tensor.shape import shape_padleft
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.kernels import (floating, same_dtypes, ufunc_kernel,
@@ -276,13 +277,30 @@ def relu(x, alpha=0):
     return switch(gt(x, 0), x, alpha * x)
 
 
-def softmax(x, axis=-1):
-    """Softmax over the last axis (or `axis`)."""
+def _theano_row(x, axis, name):
+    """Theano 1.0's Softmax and LogSoftmax made a vector a 1 x n row (shape_padleft in their
+    make_node): tutorial code indexes the result as a matrix (rnnslu.py's s[:, 0, :] of a
+    scanned softmax). An explicit `axis` is graphlens's extension and keeps the vector."""
+    x = as_tensor_variable(x)
+    if axis is None:
+        _refuse_complex(x, name)           # naming the user's variable, not the padded row
+        return (shape_padleft(x) if x.ndim == 1 else x), -1
+    return x, axis
+
+
+def softmax(x, axis=None):
+    """Softmax over the last axis (or `axis`); a vector gives a 1 x n row, as in Theano 1.0.
+
+    >>> T.nnet.softmax(T.dvector()).type.shape, T.nnet.softmax(T.dvector(), axis=0).ndim
+    ((1, None), 1)
+    """
+    x, axis = _theano_row(x, axis, "softmax")
     return Softmax(axis)(x)
 
 
-def log_softmax(x, axis=-1):
-    """log(softmax(x)), stable."""
+def log_softmax(x, axis=None):
+    """log(softmax(x)), stable; a vector gives a 1 x n row, as in Theano 1.0."""
+    x, axis = _theano_row(x, axis, "log_softmax")
     return LogSoftmax(axis)(x)
 
 
