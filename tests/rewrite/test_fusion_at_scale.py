@@ -1,0 +1,49 @@
+"""Fusion, in-place and kernel planning on big graphs (issue #23): fused nodes of one structure
+share one plan, and what is shared never changes a value or an in-place decision."""
+
+import numpy as np
+
+import graphlens.tensor as T
+from graphlens import function
+from graphlens.compile.mode import Mode
+from graphlens.rewrite.composite import Composite
+
+NO_INPLACE = Mode("FAST_RUN", exclude=("inplace",))
+
+
+def _composites(f):
+    return [node for node in f.fgraph.toposort() if isinstance(node.op, Composite)]
+
+
+def test_fused_nodes_of_one_structure_share_a_plan_and_compute_their_own_values():
+    x, y, z = T.dvectors("x", "y", "z")
+    outputs = [T.tanh(x + y), T.tanh(y + z), T.tanh(x + 2.0), T.tanh(x + 3.0)]
+    f = function([x, y, z], outputs, mode=NO_INPLACE)
+    by_output = {node.outputs[0]: node.op for node in _composites(f)}
+    xy, yz, two, three = (by_output[var] for var in f.fgraph.outputs)
+    assert xy is not yz and xy._plan is yz._plan           # one structure, one plan
+    # Equal structure but another constant: a plan of its own (its template holds 3.0).
+    assert two._plan is not three._plan and two._plan is not xy._plan
+    data = np.array([0.1, -0.7, 2.0]), np.array([1.5, 0.25, -3.0]), np.array([-2.0, 0.5, 0.0])
+    a, b, c, d = f(*data)
+    np.testing.assert_array_equal(a, np.tanh(data[0] + data[1]))
+    np.testing.assert_array_equal(b, np.tanh(data[1] + data[2]))
+    np.testing.assert_array_equal(c, np.tanh(data[0] + 2.0))
+    np.testing.assert_array_equal(d, np.tanh(data[0] + 3.0))
+
+
+def test_a_fused_node_that_overwrites_an_input_has_a_plan_of_its_own():
+    x, y = T.dvectors("x", "y")
+    # cumsum(x) is a temporary the first fused node may overwrite; x is the caller's array.
+    f = function([x, y], [T.tanh(T.cumsum(x) + y) * 2.0, T.tanh(x + y) * 2.0])
+    first, second = (node.op for node in _composites(f))
+    assert first.label == "Composite{tanh(i0 + i1) * 2.0}{destroyed=0}"
+    assert second.label == "Composite{tanh(i0 + i1) * 2.0}"
+    assert first._plan is not second._plan
+    # The overwritten array is the first one the fixed plan writes into.
+    assert first._plan.fixed[0][2] == 0 and second._plan.n_arrays == 1
+    xv, yv = np.array([0.5, -1.0, 0.2]), np.array([0.3, 0.1, -2.0])
+    one, two = f(xv, yv)
+    np.testing.assert_array_equal(one, np.tanh(np.cumsum(xv) + yv) * 2.0)
+    np.testing.assert_array_equal(two, np.tanh(xv + yv) * 2.0)
+    np.testing.assert_array_equal(xv, [0.5, -1.0, 0.2])    # an input is never overwritten
