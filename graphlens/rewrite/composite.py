@@ -129,6 +129,15 @@ class Composite(Op):
                                      f"types {[str(v.type) for v in self.inner_inputs]}")
         return Apply(self, inputs, [self.inner_output.type()])
 
+    def node_on(self, inputs):
+        """The Apply of this op on `inputs` of the very types of the inner inputs (fusion and
+        the in-place twin make them so): `make_node` without converting and checking each.
+
+        >>> op.node_on([x, y]).outputs[0].type is op.inner_output.type   # doctest: +SKIP
+        True
+        """
+        return Apply(self, inputs, [self.inner_output.type()])
+
     def prepare(self) -> None:
         """Plan the arrays now (compile time), not on the first call."""
         self._plan

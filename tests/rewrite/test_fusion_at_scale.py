@@ -47,3 +47,20 @@ def test_a_fused_node_that_overwrites_an_input_has_a_plan_of_its_own():
     np.testing.assert_array_equal(one, np.tanh(np.cumsum(xv) + yv) * 2.0)
     np.testing.assert_array_equal(two, np.tanh(xv + yv) * 2.0)
     np.testing.assert_array_equal(xv, [0.5, -1.0, 0.2])    # an input is never overwritten
+
+
+def test_inner_inputs_are_fresh_variables_named_typed_and_sited_like_a_built_one():
+    x, y, m = T.dvector("x"), T.dvector("y"), T.lvector("m")
+    out = T.tanh(x * y + m)
+    f = function([x, y, m], out, mode=NO_INPLACE)
+    compiling = out.creation_site[1] + 1
+    (node,) = _composites(f)
+    inner = node.op.inner_inputs
+    assert [var.name for var in inner] == ["x", "y", "m"]
+    assert [var.type for var in inner] == [x.type, y.type, m.type]
+    assert all(var.owner is None and var is not outer for var, outer in zip(inner, (x, y, m)))
+    # Each sited where a variable the rewrite built by hand would be: the compiling line.
+    assert {var.creation_site for var in inner} == {(__file__, compiling)}
+    assert len({id(var.scope) for var in inner}) == 1
+    data = np.array([0.5, -1.0]), np.array([2.0, 3.0]), np.array([3, -4])
+    np.testing.assert_array_equal(f(*data), np.tanh(data[0] * data[1] + data[2]))
