@@ -181,8 +181,9 @@ class Composite(Op):
             lengths = _static_lengths(self.inner_inputs, nodes, alias)
         for node in nodes:
             for var in node.inputs:
-                var = alias.get(var, var)
-                if isinstance(var, Constant) and var not in slot:
+                if alias:
+                    var = alias.get(var, var)
+                if var not in slot and isinstance(var, Constant):
                     slot[var] = len(template)
                     template.append(var.data)
         for node in nodes:
@@ -191,19 +192,27 @@ class Composite(Op):
         for filled, value in alias.items():
             slot[filled] = slot[value]
         last_read = {}
+        reads = []
         for step, node in enumerate(nodes):
-            for var in node.inputs:
-                last_read[slot[var]] = step
+            slots = tuple([slot[var] for var in node.inputs])
+            reads.append(slots)
+            for index in slots:
+                last_read[index] = step
         output = slot[self.inner_output]
         dying = [[] for _ in nodes]
         for index, step in last_read.items():
             if index != output and not isinstance(template[index], np.ndarray):
                 dying[step].append(index)
-        steps = tuple(_Step(node, _kernel_of(node, kernels), tuple(slot[v] for v in node.inputs),
-                            slot[node.outputs[0]], np.dtype(node.outputs[0].type.dtype),
-                            tuple(dying[i]), _same_lengths(lengths[node.outputs[0]], final),
-                            all(length == 1 for length in lengths[node.outputs[0]]))
-                      for i, node in enumerate(nodes))
+        steps = []
+        for i, node in enumerate(nodes):
+            out = node.outputs[0]
+            shape = lengths[out]
+            dtype = _DTYPES.get(out.type.dtype) or _DTYPES.setdefault(out.type.dtype,
+                                                                      np.dtype(out.type.dtype))
+            steps.append(_Step(node, _kernel_of(node, kernels), reads[i], slot[out], dtype,
+                               tuple(dying[i]), shape == final or _same_lengths(shape, final),
+                               shape.count(1) == len(shape)))
+        steps = tuple(steps)
         # Only a constant longer than 1 on some axis can make the result longer than the inputs.
         shapes = [np.shape(value) for value in template
                   if value is not None and any(length != 1 for length in np.shape(value))]
@@ -319,6 +328,10 @@ class Composite(Op):
                                    replace=dict(zip(self.inner_inputs, inputs)))
         return grad(None, list(inputs), known_grads={output: output_grads[0]},
                     disconnected_inputs="ignore", return_disconnected="disconnected")
+
+
+# {dtype name: numpy dtype}: a plan's steps each need theirs.
+_DTYPES = {}
 
 
 def _kernel_of(node, made=None):

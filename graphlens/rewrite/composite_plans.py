@@ -42,10 +42,11 @@ def plan_key(op):
                 if not isinstance(var, Constant):
                     return None
                 data = var.data
+                if type(data) is not np.ndarray:
+                    data = np.asarray(data)
                 # A tagged tuple: never equal to a slot or step number.
-                ref = slot[var] = (
-                    ("constant", var.type, np.shape(data), np.asarray(data).tobytes())
-                    if np.size(data) <= SMALL_CONSTANT else ("constant", var))
+                ref = slot[var] = (("constant", var.type, data.shape, data.tobytes())
+                                   if data.size <= SMALL_CONSTANT else ("constant", var))
             parts.append(ref)
         out = node.outputs[0]
         parts.append(out.type)

@@ -64,3 +64,16 @@ def test_inner_inputs_are_fresh_variables_named_typed_and_sited_like_a_built_one
     assert len({id(var.scope) for var in inner}) == 1
     data = np.array([0.5, -1.0]), np.array([2.0, 3.0]), np.array([3, -4])
     np.testing.assert_array_equal(f(*data), np.tanh(data[0] * data[1] + data[2]))
+
+
+def test_clearing_the_compile_cache_forgets_the_shared_plans_too():
+    from graphlens.compile import cache
+    from graphlens.rewrite.composite_plans import PLANS
+    x, y = T.dvectors("x", "y")
+    f = function([x, y], T.tanh(x + y) * 0.25, mode=NO_INPLACE)
+    (node,) = _composites(f)
+    assert node.op._plan in PLANS.values()
+    cache.clear()
+    assert not PLANS
+    # A function compiled before keeps its plan and its values.
+    np.testing.assert_array_equal(f(np.array([1.0]), np.array([2.0])), np.tanh(3.0) * 0.25)
