@@ -271,6 +271,45 @@ def toposort(outputs) -> list[Apply]:
     return order
 
 
+def toposort_and_roots(outputs) -> tuple[list[Apply], list[Variable]]:
+    """(`toposort(outputs)`, `graph_inputs(outputs)`) from one walk: both lists are the
+    order a depth-first walk over inputs in order first meets nodes and roots.
+
+    >>> x = T.dscalar('x'); order, roots = toposort_and_roots([T.exp(x) + 1])  # doctest: +SKIP
+    >>> roots                                                                 # doctest: +SKIP
+    [x, 1]
+    """
+    order, roots = [], []
+    seen, rooted = set(), set()
+    for output in _as_list(outputs):
+        root = output.owner
+        if root is None:
+            if output not in rooted:
+                rooted.add(output)
+                roots.append(output)
+            continue
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, inputs = stack[-1]
+            for var in inputs:
+                owner = var.owner
+                if owner is None:
+                    if var not in rooted:
+                        rooted.add(var)
+                        roots.append(var)
+                elif owner not in seen:
+                    seen.add(owner)
+                    stack.append((owner, iter(owner.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order, roots
+
+
 def ancestors(outputs, blockers=()) -> list[Variable]:
     """Every variable `outputs` depend on, themselves included, in a stable order; the walk
     does not go past `blockers` (which are included when reached)."""
@@ -313,12 +352,14 @@ def graph_inputs(outputs) -> list[Variable]:
     return result
 
 
-def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict]:
+def clone_graph(outputs, replace=None, order=None, origins=None) -> tuple[list[Variable], dict]:
     """Copies of `outputs` with fresh Apply nodes; variables in `replace` are swapped first.
 
     Root variables (inputs, shared variables, constants) are kept, not copied, so a clone reads
     the same inputs. Returns the new outputs and the old-to-new map of every variable walked.
-    `order`, when the caller has it, is `toposort(outputs)` (not walked again).
+    `order`, when the caller has it, is `toposort(outputs)` (not walked again). `origins`, a
+    dict when given, receives {new node: the node it copies}, in the order the copies are made
+    (a topological order of the copy).
     """
     memo = dict(replace or {})
     get = memo.get
@@ -345,6 +386,8 @@ def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict
         else:
             for old, new in zip(outputs_, new_node.outputs):
                 memo[old] = new
+        if origins is not None:
+            origins[new_node] = node
     return [memo.get(var, var) for var in _as_list(outputs)], memo
 
 
