@@ -399,9 +399,15 @@ def _static_lengths(inner_inputs, nodes, alias) -> dict:
             lengths[var] = np.shape(var.data) if isinstance(var, Constant) else var.type.shape
         return lengths[var]
 
+    get = lengths.get
     for node in nodes:
-        shapes = [of(var) for var in node.inputs]
-        if shapes and all(shape == shapes[0] for shape in shapes):
+        shapes = []
+        for var in node.inputs:         # of(var), inline: a plan reads every step's inputs
+            if alias:
+                var = alias.get(var, var)
+            shape = get(var)
+            shapes.append(of(var) if shape is None else shape)
+        if shapes and shapes.count(shapes[0]) == len(shapes):
             # One shape broadcast with itself (most steps: vectors of unknown length).
             lengths[node.outputs[0]] = shapes[0]
             continue
