@@ -33,11 +33,15 @@ class VM:
             position.setdefault(var, len(position))
         constants = []
         for node in nodes:
-            for var in node.inputs + node.outputs:
+            for var in node.inputs:
                 if var not in position:
                     position[var] = len(position)
                     if isinstance(var, Constant):
                         constants.append(var)
+            # A node's outputs are first met here: the schedule runs a node before its readers.
+            for var in node.outputs:
+                if var not in position:
+                    position[var] = len(position)
         for var in output_vars:
             if var not in position:
                 position[var] = len(position)
@@ -68,7 +72,7 @@ class VM:
             if slot not in keep:
                 frees[step].append(slot)
         # A step is (perform, node, input slots, output slot, frees).
-        self.program = [(node.op.perform, node, tuple(position[v] for v in node.inputs),
+        self.program = [(node.op.perform, node, tuple([position[v] for v in node.inputs]),
                          position[node.outputs[0]], tuple(frees[step]))
                         for step, node in enumerate(nodes)]
         if wrap_perform is not None:
