@@ -77,3 +77,21 @@ def test_clearing_the_compile_cache_forgets_the_shared_plans_too():
     assert not PLANS
     # A function compiled before keeps its plan and its values.
     np.testing.assert_array_equal(f(np.array([1.0]), np.array([2.0])), np.tanh(3.0) * 0.25)
+
+
+def test_a_fused_switch_may_write_its_choice_into_a_branchs_own_array():
+    x, y = T.dvectors("x", "y")
+    c = T.cumsum(x)                  # a temporary: the fused node may overwrite its array
+    f = function([x, y], T.switch(c > 0.5, c, y * 2.0) * 3.0)
+    (node,) = _composites(f)
+    assert node.op.label == "Composite{switch(i0 > 0.5, i0, i1 * 2.0) * 3.0}{destroyed=0}"
+    plan = node.op._plan
+    # Every step has a kernel (switch too), so the arrays are fixed at compile time; the
+    # switch writes into array 0, which is c's own: its kernel reads c before writing.
+    assert plan.fixed is not None
+    (switch_step,) = [k for k, step in enumerate(plan.steps) if step.node.op.label == "Switch"]
+    assert plan.fixed[switch_step][2] == 0
+    xv, yv = np.array([1.0, -2.0, 3.0, 0.2]), np.array([5.0, 6.0, 7.0, 8.0])
+    total = np.cumsum(xv)
+    np.testing.assert_array_equal(f(xv, yv), np.where(total > 0.5, total, yv * 2.0) * 3.0)
+    np.testing.assert_array_equal(f(xv, yv), [3.0, 36.0, 6.0, 2.2 * 3.0])
