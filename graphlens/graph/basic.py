@@ -363,24 +363,37 @@ def clone_graph(outputs, replace=None, order=None, origins=None) -> tuple[list[V
     """
     memo = dict(replace or {})
     get = memo.get
+    # Without replacements every input of a copy is a root or a copy of the same type: no
+    # node needs its make_node again, and none is replaced already.
+    retyped = bool(memo)
     for node in toposort(outputs) if order is None else order:
         outputs_ = node.outputs
-        if outputs_[0] in memo:
+        if retyped and outputs_[0] in memo:
             continue
         inputs = node.inputs
         new_inputs = [get(var, var) for var in inputs]
-        for new, old in zip(new_inputs, inputs):
-            if new is not old and new.type is not old.type and new.type != old.type:
-                new_node = _rebuild(node, new_inputs)
-                break
+        if retyped and any(new is not old and new.type is not old.type and new.type != old.type
+                           for new, old in zip(new_inputs, inputs)):
+            new_node = _rebuild(node, new_inputs)
         else:
             # The same types: the same op on the new inputs, outputs cloned (the common case),
             # the node's slots filled here (new_inputs is already a fresh list).
             new_node = _new_object(Apply)
             new_node.op, new_node.inputs = node.op, new_inputs
-            new_outputs = new_node.outputs = [out.clone() for out in outputs_]
-            for index, out in enumerate(new_outputs):
-                out.owner, out.index = new_node, index
+            out = outputs_[0]
+            cls = type(out)
+            if len(outputs_) == 1 and cls.clone is _VARIABLE_CLONE and \
+                    cls.__init__ is _VARIABLE_INIT:
+                # Variable.clone, inline (the common case: one output, a plain variable).
+                copy = _new_object(cls)
+                copy.type, copy.owner, copy.index = out.type, new_node, 0
+                copy.name, copy.creation_site, copy.scope = out.name, out.creation_site, \
+                    out.scope
+                new_node.outputs = [copy]
+            else:
+                new_outputs = new_node.outputs = [out.clone() for out in outputs_]
+                for index, out in enumerate(new_outputs):
+                    out.owner, out.index = new_node, index
         if len(outputs_) == 1:
             memo[outputs_[0]] = new_node.outputs[0]
         else:
@@ -389,6 +402,9 @@ def clone_graph(outputs, replace=None, order=None, origins=None) -> tuple[list[V
         if origins is not None:
             origins[new_node] = node
     return [memo.get(var, var) for var in _as_list(outputs)], memo
+
+
+_VARIABLE_CLONE, _VARIABLE_INIT = Variable.clone, Variable.__init__
 
 
 def _rebuild(node, new_inputs):
