@@ -38,20 +38,16 @@ from graphlens.graph.basic import Constant, clone_graph, toposort
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import RewriteLog
 from graphlens.compile.vm import VM
-from graphlens.rewrite import composite_plans
 
 _ENTRIES = weakref.WeakValueDictionary()
 
 
 def clear() -> None:
-    """Forget every cached graph, and the fused nodes' plans shared by structure
-    (rewrite/composite_plans.py): the next compile starts cold. Functions already compiled
-    keep working.
+    """Forget every cached graph (functions already compiled keep working).
 
     >>> clear()
     """
     _ENTRIES.clear()
-    composite_plans.PLANS.clear()
 
 
 def identity_key(targets, ins, output_items, updates, **options):

@@ -13,6 +13,7 @@ from graphlens.compile import lazy
 from graphlens.compile.straight import MAX_STEPS, straight_run
 from graphlens.graph.basic import Constant
 from graphlens.graph.schedule import conditional_nodes
+from graphlens.rewrite.composite_plans import shared_plans
 
 
 class VM:
@@ -25,9 +26,11 @@ class VM:
         self.wrap_perform = wrap_perform
         nodes = fgraph.schedule()
         self.nodes = nodes
-        # Plans are made while compiling (the collector is paused then), not on the first call.
-        for node in nodes:
-            node.op.prepare()
+        # Plans are made while compiling (the collector is paused then), not on the first call;
+        # fused nodes of one structure share theirs.
+        with shared_plans():
+            for node in nodes:
+                node.op.prepare()
         position = {}
         for var in input_vars:
             position.setdefault(var, len(position))

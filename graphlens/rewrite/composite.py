@@ -24,7 +24,7 @@ from graphlens.graph.op import Op
 from graphlens.printer.expression import label_formula
 from graphlens.printer.naming import op_label
 from graphlens.rewrite.composite_code import written_direct
-from graphlens.rewrite.composite_plans import MAX_PLANS, PLANS, plan_key
+from graphlens.rewrite.composite_plans import active_plans, plan_key
 from graphlens.tensor.elemwise import check_runtime_broadcast
 from graphlens.tensor.fill import Second
 from graphlens.tensor.variable import as_tensor_variable
@@ -152,19 +152,19 @@ class Composite(Op):
 
     @cached_property
     def _plan(self):
-        # Fused nodes of one structure (a big graph holds hundreds of `tanh(i0 + i1)`) share
-        # one plan: it reads only the structure (ops, types, constants, destroyed inputs).
-        key = plan_key(self)
+        # While a graph is prepared, fused nodes of one structure (a big graph holds hundreds
+        # of `tanh(i0 + i1)`) share one plan: it reads only the structure (ops, types,
+        # constants, destroyed inputs). rewrite/composite_plans.py.
+        plans = active_plans()
+        key = plan_key(self) if plans is not None else None
         try:
-            plan = PLANS.get(key) if key is not None else None
+            plan = plans.get(key) if key is not None else None
         except TypeError:       # an op with unhashable props
             key = plan = None
         if plan is None:
             plan = self._make_plan()
             if key is not None:
-                if len(PLANS) >= MAX_PLANS:
-                    PLANS.clear()
-                PLANS[key] = plan
+                plans[key] = plan
         return plan
 
     def _make_plan(self):

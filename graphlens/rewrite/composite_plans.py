@@ -1,22 +1,55 @@
 """Plans shared by fused nodes of one structure: a big graph holds hundreds of `tanh(i0 + i1)`,
-and `Composite._plan` reads only the structure (ops, types, constants, destroyed inputs), so the
-plan is made once per structure and found again by `plan_key`.
+and `Composite._plan` reads only the structure (ops, types, constants, destroyed inputs), so
+while the evaluator prepares a graph's nodes (`shared_plans`), each structure is planned once
+and found again by `plan_key`. Afterwards the table is dropped: plans never keep the nodes of
+graphs compiled earlier alive (more objects for every garbage-collector pass to scan).
 
->>> plan_key(composite) == plan_key(same_structure_elsewhere)      # doctest: +SKIP
-True
+>>> with shared_plans():                                        # doctest: +SKIP
+...     for node in nodes: node.op.prepare()
 """
 
 from __future__ import annotations
+
+import contextlib
+import threading
 
 import numpy as np
 
 from graphlens.graph.basic import Constant
 
-# {structure key: plan} of the fused nodes planned so far; cleared when it holds MAX_PLANS.
-PLANS = {}
-MAX_PLANS = 8192
 # A constant of at most this many elements is keyed by its value, a bigger one by itself.
 SMALL_CONSTANT = 64
+# This thread's {structure key: plan} while `shared_plans` runs, else None.
+_LOCAL = threading.local()
+
+
+@contextlib.contextmanager
+def shared_plans():
+    """Within it, fused nodes of one structure share one plan (nested uses share the outer
+    table: a loop's inner function prepared while its outer one is); the table is dropped at
+    the end of the outermost.
+
+    >>> with shared_plans():
+    ...     active_plans() == {}
+    True
+    """
+    outer = getattr(_LOCAL, "plans", None)
+    if outer is None:
+        _LOCAL.plans = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _LOCAL.plans = None
+
+
+def active_plans():
+    """The table of plans `shared_plans` keeps now on this thread, or None outside it.
+
+    >>> active_plans() is None                     # outside a compile
+    True
+    """
+    return getattr(_LOCAL, "plans", None)
 
 
 def plan_key(op):

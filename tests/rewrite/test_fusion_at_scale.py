@@ -66,17 +66,25 @@ def test_inner_inputs_are_fresh_variables_named_typed_and_sited_like_a_built_one
     np.testing.assert_array_equal(f(*data), np.tanh(data[0] * data[1] + data[2]))
 
 
-def test_clearing_the_compile_cache_forgets_the_shared_plans_too():
-    from graphlens.compile import cache
-    from graphlens.rewrite.composite_plans import PLANS
+def test_plans_are_shared_within_one_compile_and_kept_by_no_table_after_it():
+    from graphlens.rewrite.composite_plans import active_plans, shared_plans
     x, y = T.dvectors("x", "y")
-    f = function([x, y], T.tanh(x + y) * 0.25, mode=NO_INPLACE)
-    (node,) = _composites(f)
-    assert node.op._plan in PLANS.values()
-    cache.clear()
-    assert not PLANS
+    f = function([x, y], [T.tanh(x + y) * 0.25, T.tanh(y + x) * 0.25], mode=NO_INPLACE)
+    first, second = _composites(f)
+    assert first.op._plan is second.op._plan
+    assert active_plans() is None           # nothing outlives the compile
+    # Outside a compile a plan is made for its node alone; nested tables are the outer one.
+    g = function([x, y], T.tanh(x + y) * 0.25, mode=NO_INPLACE)
+    (third,) = _composites(g)
+    assert third.op._plan is not first.op._plan
+    with shared_plans():
+        table = active_plans()
+        with shared_plans():
+            assert active_plans() is table
+        assert active_plans() is table
+    assert active_plans() is None
     # A function compiled before keeps its plan and its values.
-    np.testing.assert_array_equal(f(np.array([1.0]), np.array([2.0])), np.tanh(3.0) * 0.25)
+    np.testing.assert_array_equal(f(np.array([1.0]), np.array([2.0]))[0], np.tanh(3.0) * 0.25)
 
 
 def test_a_fused_switch_may_write_its_choice_into_a_branchs_own_array():
