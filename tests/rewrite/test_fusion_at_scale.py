@@ -103,3 +103,16 @@ def test_a_fused_switch_may_write_its_choice_into_a_branchs_own_array():
     total = np.cumsum(xv)
     np.testing.assert_array_equal(f(xv, yv), np.where(total > 0.5, total, yv * 2.0) * 3.0)
     np.testing.assert_array_equal(f(xv, yv), [3.0, 36.0, 6.0, 2.2 * 3.0])
+
+
+def test_the_general_call_of_a_fused_node_runs_its_fixed_steps_in_order():
+    # A function of more than a few hundred steps calls each node's perform (not its written
+    # code): the fixed steps read their arrays there, in their order.
+    x, y = T.dvectors("x", "y")
+    f = function([x, y], T.tanh(x - y) * 2.0 - y / (x + 3.0), mode=NO_INPLACE)
+    (node,) = _composites(f)
+    assert node.op._plan.fixed is not None
+    xv, yv = np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.25, -3.0])
+    (out,) = node.op.perform(node, [xv, yv])
+    np.testing.assert_array_equal(out, np.tanh(xv - yv) * 2.0 - yv / (xv + 3.0))
+    np.testing.assert_array_equal(out, f(xv, yv))
