@@ -129,14 +129,18 @@ class Composite(Op):
                                      f"types {[str(v.type) for v in self.inner_inputs]}")
         return Apply(self, inputs, [self.inner_output.type()])
 
-    def node_on(self, inputs):
+    def node_on(self, inputs, like=None):
         """The Apply of this op on `inputs` of the very types of the inner inputs (fusion and
         the in-place twin make them so): `make_node` without converting and checking each.
+        `like`, the variable the node's output will replace, when of the output's type: the
+        output is its copy (name, site and scope, which a rewrite's output takes from it).
 
         >>> op.node_on([x, y]).outputs[0].type is op.inner_output.type   # doctest: +SKIP
         True
         """
-        return Apply(self, inputs, [self.inner_output.type()])
+        out_type = self.inner_output.type
+        out = like.clone() if like is not None and like.type is out_type else out_type()
+        return Apply(self, inputs, [out])
 
     def prepare(self) -> None:
         """Plan the arrays now (compile time), not on the first call."""

@@ -71,7 +71,8 @@ def build_composite(nodes):
         clones.append(clone)
     # `nodes` come in the graph's topological order: the inner graph keeps it (no new walk).
     # The outer inputs have the inner inputs' very types: the node needs no make_node checks.
-    return Composite.of_nodes(inner_inputs, clones).node_on(list(outer)).outputs[0]
+    return Composite.of_nodes(inner_inputs, clones).node_on(
+        list(outer), like=nodes[-1].outputs[0]).outputs[0]
 
 
 def _inner_inputs(outer) -> dict:

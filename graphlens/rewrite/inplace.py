@@ -132,12 +132,12 @@ def inplace_twin(node, position):
     if isinstance(op, Composite):
         # The same inner graph (its order is the fused op's, not walked again) on the same
         # inputs: their types are checked already.
-        return Composite.of_nodes(op.inner_inputs, op.inner_nodes(),
-                                  (position,)).node_on(node.inputs).outputs[0]
+        twin = Composite.of_nodes(op.inner_inputs, op.inner_nodes(), (position,))
+        return twin.node_on(node.inputs, like=node.outputs[0]).outputs[0]
     inner_inputs = tuple(var.type(var.name) for var in node.inputs)
     inner = node.clone_with_new_inputs(list(inner_inputs))
     return Composite.of_nodes(inner_inputs, [inner], (position,)).node_on(
-        node.inputs).outputs[0]
+        node.inputs, like=node.outputs[0]).outputs[0]
 
 
 @graph_rewrite("inplace", tags=("inplace",))
