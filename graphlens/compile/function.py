@@ -15,10 +15,11 @@ from graphlens.errors import (ArgumentError, GraphlensTypeError, GraphlensWarnin
                               MissingInputError, ShapeError, with_user_line,
                               UnusedInputError, describe)
 from graphlens.errors import check_policy, raise_or_warn
-from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs, toposort
+from graphlens.graph.basic import (Constant, Variable, clone_graph, graph_inputs, toposort,
+                                   toposort_and_roots)
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.fg import FunctionGraph
-from graphlens.graph.provenance import clone_origins, origin_of
+from graphlens.graph.provenance import origin_of
 from graphlens.compile import cache as compile_cache
 from graphlens.compile.destroy import check_destroyers
 from graphlens.rewrite import registered
@@ -276,7 +277,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     update_pairs = _normalize_updates(updates)
     # The graph's roots, walked once for the default updates and for the check of the roots.
     given = output_vars + [expr for _, expr in update_pairs]
-    roots = graph_inputs(given)
+    # One walk gives the roots and, when nothing below changes the targets, the order.
+    order, roots = toposort_and_roots(given)
     defaults = _normalize_updates(default_update_pairs(given, update_pairs, no_default_updates,
                                                        roots))
     if defaults:
@@ -285,6 +287,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
         roots += [var for var in graph_inputs([expr for _, expr in defaults])
                   if var not in known]
         update_pairs += defaults
+        order = None
     replace = _normalize_givens(givens)
     for item in ins:
         if item.variable.owner is not None:
@@ -294,6 +297,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
             item.variable = fresh
     targets = output_vars + [expr for _, expr in update_pairs]
     if replace:
+        order = None
         cloned_givens, _ = clone_graph(list(replace.values()))
         replace = dict(zip(replace.keys(), cloned_givens))
         before_outputs, _ = clone_graph(targets, replace=replace)
@@ -318,7 +322,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if cached is not None:
         return compile_cache.reuse(cached, ins, output_items, update_pairs,
                                    (graph_ins, before_outputs), None, name)
-    order = toposort(before_outputs)
+    if order is None:
+        order = toposort(before_outputs)
     check_destroyers(order, ins, shared_inputs, accept_inplace)
     key = compile_cache.structure_key(order, ins, output_items, update_pairs, shared_inputs,
                                       **options)
@@ -326,12 +331,12 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if cached is not None:
         return compile_cache.reuse(cached, ins, output_items, update_pairs,
                                    (graph_ins, before_outputs), order, name)
-    optimized_outputs, clone_memo = clone_graph(before_outputs, order=order)
-    # The clone has the same structure, so its nodes in the same positions are its toposort.
-    fgraph = FunctionGraph(graph_ins, optimized_outputs,
-                           order=[clone_memo[node.outputs[0]].owner for node in order])
+    origins = {}
+    optimized_outputs, _ = clone_graph(before_outputs, order=order, origins=origins)
+    # The clone has the same structure, so its nodes, made in `order`, are its toposort.
+    fgraph = FunctionGraph(graph_ins, optimized_outputs, order=list(origins))
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
-    log = mode.rewrite(fgraph, clone_origins(order, clone_memo))
+    log = mode.rewrite(fgraph, origins)
     compiled = Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
                         fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard,
                         debug_mode=mode if isinstance(mode, DebugMode) else None)

@@ -13,6 +13,7 @@ from graphlens.compile import lazy
 from graphlens.compile.straight import MAX_STEPS, straight_run
 from graphlens.graph.basic import Constant
 from graphlens.graph.schedule import conditional_nodes
+from graphlens.rewrite.composite_plans import shared_plans
 
 
 class VM:
@@ -25,19 +26,25 @@ class VM:
         self.wrap_perform = wrap_perform
         nodes = fgraph.schedule()
         self.nodes = nodes
-        # Plans are made while compiling (the collector is paused then), not on the first call.
-        for node in nodes:
-            node.op.prepare()
+        # Plans are made while compiling (the collector is paused then), not on the first call;
+        # fused nodes of one structure share theirs.
+        with shared_plans():
+            for node in nodes:
+                node.op.prepare()
         position = {}
         for var in input_vars:
             position.setdefault(var, len(position))
         constants = []
         for node in nodes:
-            for var in node.inputs + node.outputs:
+            for var in node.inputs:
                 if var not in position:
                     position[var] = len(position)
                     if isinstance(var, Constant):
                         constants.append(var)
+            # A node's outputs are first met here: the schedule runs a node before its readers.
+            for var in node.outputs:
+                if var not in position:
+                    position[var] = len(position)
         for var in output_vars:
             if var not in position:
                 position[var] = len(position)
@@ -68,7 +75,7 @@ class VM:
             if slot not in keep:
                 frees[step].append(slot)
         # A step is (perform, node, input slots, output slot, frees).
-        self.program = [(node.op.perform, node, tuple(position[v] for v in node.inputs),
+        self.program = [(node.op.perform, node, tuple([position[v] for v in node.inputs]),
                          position[node.outputs[0]], tuple(frees[step]))
                         for step, node in enumerate(nodes)]
         if wrap_perform is not None:

@@ -271,6 +271,45 @@ def toposort(outputs) -> list[Apply]:
     return order
 
 
+def toposort_and_roots(outputs) -> tuple[list[Apply], list[Variable]]:
+    """(`toposort(outputs)`, `graph_inputs(outputs)`) from one walk: both lists are the
+    order a depth-first walk over inputs in order first meets nodes and roots.
+
+    >>> x = T.dscalar('x'); order, roots = toposort_and_roots([T.exp(x) + 1])  # doctest: +SKIP
+    >>> roots                                                                 # doctest: +SKIP
+    [x, 1]
+    """
+    order, roots = [], []
+    seen, rooted = set(), set()
+    for output in _as_list(outputs):
+        root = output.owner
+        if root is None:
+            if output not in rooted:
+                rooted.add(output)
+                roots.append(output)
+            continue
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, inputs = stack[-1]
+            for var in inputs:
+                owner = var.owner
+                if owner is None:
+                    if var not in rooted:
+                        rooted.add(var)
+                        roots.append(var)
+                elif owner not in seen:
+                    seen.add(owner)
+                    stack.append((owner, iter(owner.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order, roots
+
+
 def ancestors(outputs, blockers=()) -> list[Variable]:
     """Every variable `outputs` depend on, themselves included, in a stable order; the walk
     does not go past `blockers` (which are included when reached)."""
@@ -313,39 +352,59 @@ def graph_inputs(outputs) -> list[Variable]:
     return result
 
 
-def clone_graph(outputs, replace=None, order=None) -> tuple[list[Variable], dict]:
+def clone_graph(outputs, replace=None, order=None, origins=None) -> tuple[list[Variable], dict]:
     """Copies of `outputs` with fresh Apply nodes; variables in `replace` are swapped first.
 
     Root variables (inputs, shared variables, constants) are kept, not copied, so a clone reads
     the same inputs. Returns the new outputs and the old-to-new map of every variable walked.
-    `order`, when the caller has it, is `toposort(outputs)` (not walked again).
+    `order`, when the caller has it, is `toposort(outputs)` (not walked again). `origins`, a
+    dict when given, receives {new node: the node it copies}, in the order the copies are made
+    (a topological order of the copy).
     """
     memo = dict(replace or {})
     get = memo.get
+    # Without replacements every input of a copy is a root or a copy of the same type: no
+    # node needs its make_node again, and none is replaced already.
+    retyped = bool(memo)
     for node in toposort(outputs) if order is None else order:
         outputs_ = node.outputs
-        if outputs_[0] in memo:
+        if retyped and outputs_[0] in memo:
             continue
         inputs = node.inputs
         new_inputs = [get(var, var) for var in inputs]
-        for new, old in zip(new_inputs, inputs):
-            if new is not old and new.type is not old.type and new.type != old.type:
-                new_node = _rebuild(node, new_inputs)
-                break
+        if retyped and any(new is not old and new.type is not old.type and new.type != old.type
+                           for new, old in zip(new_inputs, inputs)):
+            new_node = _rebuild(node, new_inputs)
         else:
             # The same types: the same op on the new inputs, outputs cloned (the common case),
             # the node's slots filled here (new_inputs is already a fresh list).
             new_node = _new_object(Apply)
             new_node.op, new_node.inputs = node.op, new_inputs
-            new_outputs = new_node.outputs = [out.clone() for out in outputs_]
-            for index, out in enumerate(new_outputs):
-                out.owner, out.index = new_node, index
+            out = outputs_[0]
+            cls = type(out)
+            if len(outputs_) == 1 and cls.clone is _VARIABLE_CLONE and \
+                    cls.__init__ is _VARIABLE_INIT:
+                # Variable.clone, inline (the common case: one output, a plain variable).
+                copy = _new_object(cls)
+                copy.type, copy.owner, copy.index = out.type, new_node, 0
+                copy.name, copy.creation_site, copy.scope = out.name, out.creation_site, \
+                    out.scope
+                new_node.outputs = [copy]
+            else:
+                new_outputs = new_node.outputs = [out.clone() for out in outputs_]
+                for index, out in enumerate(new_outputs):
+                    out.owner, out.index = new_node, index
         if len(outputs_) == 1:
             memo[outputs_[0]] = new_node.outputs[0]
         else:
             for old, new in zip(outputs_, new_node.outputs):
                 memo[old] = new
+        if origins is not None:
+            origins[new_node] = node
     return [memo.get(var, var) for var in _as_list(outputs)], memo
+
+
+_VARIABLE_CLONE, _VARIABLE_INIT = Variable.clone, Variable.__init__
 
 
 def _rebuild(node, new_inputs):

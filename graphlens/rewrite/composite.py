@@ -24,8 +24,10 @@ from graphlens.graph.op import Op
 from graphlens.printer.expression import label_formula
 from graphlens.printer.naming import op_label
 from graphlens.rewrite.composite_code import written_direct
+from graphlens.rewrite.composite_plans import (DTYPES, kernel_of, reading, same_lengths,
+                                               static_lengths, without_fills, active_plans,
+                                               plan_key)
 from graphlens.tensor.elemwise import check_runtime_broadcast
-from graphlens.tensor.fill import Second
 from graphlens.tensor.variable import as_tensor_variable
 
 
@@ -128,6 +130,19 @@ class Composite(Op):
                                      f"types {[str(v.type) for v in self.inner_inputs]}")
         return Apply(self, inputs, [self.inner_output.type()])
 
+    def node_on(self, inputs, like=None):
+        """The Apply of this op on `inputs` of the very types of the inner inputs (fusion and
+        the in-place twin make them so): `make_node` without converting and checking each.
+        `like`, the variable the node's output will replace, when of the output's type: the
+        output is its copy (name, site and scope, which a rewrite's output takes from it).
+
+        >>> op.node_on([x, y]).outputs[0].type is op.inner_output.type   # doctest: +SKIP
+        True
+        """
+        out_type = self.inner_output.type
+        out = like.clone() if like is not None and like.type is out_type else out_type()
+        return Apply(self, inputs, [out])
+
     def prepare(self) -> None:
         """Plan the arrays now (compile time), not on the first call."""
         self._plan
@@ -142,20 +157,38 @@ class Composite(Op):
 
     @cached_property
     def _plan(self):
+        # While a graph is prepared, fused nodes of one structure (a big graph holds hundreds
+        # of `tanh(i0 + i1)`) share one plan: it reads only the structure (ops, types,
+        # constants, destroyed inputs). rewrite/composite_plans.py.
+        plans = active_plans()
+        key = plan_key(self) if plans is not None else None
+        try:
+            plan = plans.get(key) if key is not None else None
+        except TypeError:       # an op with unhashable props
+            key = plan = None
+        if plan is None:
+            plan = self._make_plan()
+            if key is not None:
+                plans[key] = plan
+        return plan
+
+    def _make_plan(self):
+        """The plan of this fused node's arrays and steps (`_plan` shares it by structure)."""
         slot = {var: i for i, var in enumerate(self.inner_inputs)}
         template = [None] * len(slot)
         final = self.inner_output.type.shape
         kernels = {}            # each inner node's kernel, made once
-        nodes, alias = _without_fills(self.inner_nodes(), self.inner_output, kernels)
-        lengths = _static_lengths(self.inner_inputs, nodes, alias)
-        if alias and not _same_lengths(lengths[self.inner_output], final):
+        nodes, alias = without_fills(self.inner_nodes(), self.inner_output, kernels)
+        lengths = static_lengths(self.inner_inputs, nodes, alias)
+        if alias and not same_lengths(lengths[self.inner_output], final):
             # Without its fills the result would come out shorter than the node's shape.
             nodes, alias = self.inner_nodes(), {}
-            lengths = _static_lengths(self.inner_inputs, nodes, alias)
+            lengths = static_lengths(self.inner_inputs, nodes, alias)
         for node in nodes:
             for var in node.inputs:
-                var = alias.get(var, var)
-                if isinstance(var, Constant) and var not in slot:
+                if alias:
+                    var = alias.get(var, var)
+                if var not in slot and isinstance(var, Constant):
                     slot[var] = len(template)
                     template.append(var.data)
         for node in nodes:
@@ -164,19 +197,27 @@ class Composite(Op):
         for filled, value in alias.items():
             slot[filled] = slot[value]
         last_read = {}
+        reads = []
         for step, node in enumerate(nodes):
-            for var in node.inputs:
-                last_read[slot[var]] = step
+            slots = tuple([slot[var] for var in node.inputs])
+            reads.append(slots)
+            for index in slots:
+                last_read[index] = step
         output = slot[self.inner_output]
         dying = [[] for _ in nodes]
         for index, step in last_read.items():
             if index != output and not isinstance(template[index], np.ndarray):
                 dying[step].append(index)
-        steps = tuple(_Step(node, _kernel_of(node, kernels), tuple(slot[v] for v in node.inputs),
-                            slot[node.outputs[0]], np.dtype(node.outputs[0].type.dtype),
-                            tuple(dying[i]), _same_lengths(lengths[node.outputs[0]], final),
-                            all(length == 1 for length in lengths[node.outputs[0]]))
-                      for i, node in enumerate(nodes))
+        steps = []
+        for i, node in enumerate(nodes):
+            out = node.outputs[0]
+            shape = lengths[out]
+            dtype = DTYPES.get(out.type.dtype) or DTYPES.setdefault(out.type.dtype,
+                                                                      np.dtype(out.type.dtype))
+            steps.append(_Step(node, kernel_of(node, kernels), reads[i], slot[out], dtype,
+                               tuple(dying[i]), shape == final or same_lengths(shape, final),
+                               shape.count(1) == len(shape)))
+        steps = tuple(steps)
         # Only a constant longer than 1 on some axis can make the result longer than the inputs.
         shapes = [np.shape(value) for value in template
                   if value is not None and any(length != 1 for length in np.shape(value))]
@@ -214,7 +255,7 @@ class Composite(Op):
                 if array is not None:
                     free.setdefault(kind_of[array], []).append(array)
             holder[step.output] = chosen
-            fixed.append((_reading(step.kernel, step.inputs), step.output, chosen, step.dtype,
+            fixed.append((reading(step.kernel, step.inputs), step.output, chosen, step.dtype,
                           step.full))
         return tuple(fixed), len(kind_of)
 
@@ -292,98 +333,6 @@ class Composite(Op):
                                    replace=dict(zip(self.inner_inputs, inputs)))
         return grad(None, list(inputs), known_grads={output: output_grads[0]},
                     disconnected_inputs="ignore", return_disconnected="disconnected")
-
-
-def _kernel_of(node, made=None):
-    """The op's own kernel for `node` (tensor/kernels.py), None when only `perform` can;
-    `made` ({node: kernel}) keeps the kernels made already."""
-    if made is not None and node in made:
-        return made[node]
-    kernel = getattr(node.op, "kernel", None)
-    kernel = kernel(node) if kernel is not None else None
-    if made is not None:
-        made[node] = kernel
-    return kernel
-
-
-def _reading(kernel, slots):
-    """`kernel` as run(values, out), reading its arrays from `slots` of the value list."""
-    if len(slots) == 1:
-        (a,) = slots
-        return lambda values, out: kernel([values[a]], out)
-    if len(slots) == 2:
-        a, b = slots
-        return lambda values, out: kernel([values[a], values[b]], out)
-    return lambda values, out: kernel([values[i] for i in slots], out)
-
-
-def _without_fills(nodes, output, kernels=None):
-    """The inner nodes without the fills a kernel can do itself, and {fill's result: value}.
-
-    fill(x, v) only broadcasts v to x's shape. Inside a fused node every value is broadcast to
-    the node's shape in the end, and x's shape is already part of it (x is an input or made
-    from inputs), so where every step writes into an array of its result's shape with numpy's
-    `out=` (a kernel broadcasts its inputs there), the fill can read as v: the gradient of a
-    mean, fill(x, fill(s, 1.0) / n) * g, is then 1.0 / n * g, one element and one full step,
-    not two arrays of x's shape. The fill of the result itself is kept (it gives the shape).
-    """
-    if not all(_kernel_of(node, kernels) is not None for node in nodes):
-        return nodes, {}
-    alias = {}
-    for node in nodes:
-        if isinstance(node.op, Second) and node.outputs[0] is not output \
-                and node.inputs[1].dtype == node.outputs[0].dtype:
-            value = node.inputs[1]
-            alias[node.outputs[0]] = alias.get(value, value)
-    if not alias:
-        return nodes, alias
-    # A step whose value only gave a fill its shape is no longer read: drop it too.
-    needed, kept = {output}, []
-    for node in reversed(nodes):
-        if node.outputs[0] in needed and node.outputs[0] not in alias:
-            kept.append(node)
-            needed.update(alias.get(var, var) for var in node.inputs)
-        elif node.outputs[0] in needed:
-            needed.add(alias[node.outputs[0]])
-    return kept[::-1], alias
-
-
-def _static_lengths(inner_inputs, nodes, alias) -> dict:
-    """{inner value: its static lengths}, a fill read as its value: from the inputs' types and
-    the constants' shapes, each step's the broadcast of its inputs' (None: known at run time)."""
-    lengths = {var: var.type.shape for var in inner_inputs}
-
-    def of(var):
-        var = alias.get(var, var)
-        if var not in lengths:          # a constant
-            lengths[var] = np.shape(var.data) if isinstance(var, Constant) else var.type.shape
-        return lengths[var]
-
-    for node in nodes:
-        shapes = [of(var) for var in node.inputs]
-        if shapes and all(shape == shapes[0] for shape in shapes):
-            # One shape broadcast with itself (most steps: vectors of unknown length).
-            lengths[node.outputs[0]] = shapes[0]
-            continue
-        if len({len(shape) for shape in shapes}) != 1:
-            lengths[node.outputs[0]] = node.outputs[0].type.shape
-            continue
-        broadcast = []
-        for axis_lengths in zip(*shapes):
-            known = [length for length in axis_lengths if length != 1]
-            broadcast.append(1 if not known else (
-                None if None in known else max(known)))
-        lengths[node.outputs[0]] = tuple(broadcast) if shapes else node.outputs[0].type.shape
-    for filled, value in alias.items():
-        lengths[filled] = of(value)
-    return lengths
-
-
-def _same_lengths(shape, final) -> bool:
-    """True when a result of static `shape` has the `final` result's lengths at run time: it
-    can differ only on an axis where it is declared of length 1 and the final one is not."""
-    return len(shape) == len(final) and all(
-        dim != 1 or last == 1 for dim, last in zip(shape, final))
 
 
 def broadcast_shape(shapes):

@@ -7,11 +7,14 @@ value and the graph of groups has no cycles. One walk over the nodes, outputs fi
 
 from __future__ import annotations
 
-from graphlens.graph.basic import Constant
+from graphlens.config import config
+from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.composite import Composite
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise
+
+_new_object = object.__new__
 
 
 def fusable(node) -> bool:
@@ -23,23 +26,25 @@ def fusion_groups(fgraph) -> list:
     """Lists of nodes (inputs first) to fuse; each list's last node computes the group's value."""
     order = fgraph.toposort()
     root_of, members, clients = {}, {}, fgraph.clients
+    get_root = root_of.get
     for node in reversed(order):
-        if not fusable(node):
+        if not isinstance(node.op, Elemwise):       # fusable(node), inline: a pass per node
             continue
         # The group every reader is in, or None (an output, an unfused reader, two groups).
         root = None
-        for client, _ in clients.get(node.outputs[0], ()):
-            group = None if client == OUTPUT else root_of.get(client)
+        for client, _ in clients[node.outputs[0]]:
+            group = None if client == OUTPUT else get_root(client)
             if group is None or (root is not None and group is not root):
                 root = None
                 break
             root = group
         if root is None:
             root = node
-            members[node] = []
+            members[node] = [node]
+        else:
+            members[root].append(node)
         root_of[node] = root
-        members[root].append(node)
-    return [members[node][::-1] for node in order if len(members.get(node, ())) > 1]
+    return [group[::-1] for node in order if len(group := members.get(node, ())) > 1]
 
 
 def build_composite(nodes):
@@ -48,16 +53,47 @@ def build_composite(nodes):
     outer = {}
     for node in nodes:
         for var in node.inputs:
-            if var.owner not in inside and not isinstance(var, Constant) and var not in outer:
-                outer[var] = var.type(var.name)
-    memo = dict(outer)
+            if var not in outer and var.owner not in inside and not isinstance(var, Constant):
+                outer[var] = None
+    memo = _inner_inputs(outer)
+    inner_inputs = tuple(memo.values())
+    get = memo.get
     clones = []
     for node in nodes:
-        clone = node.clone_with_new_inputs([memo.get(var, var) for var in node.inputs])
-        memo[node.outputs[0]] = clone.outputs[0]
+        # Apply.clone_with_new_inputs, its slots filled here: a big graph fuses tens of
+        # thousands of nodes, and each inner node is an Elemwise with one output.
+        clone = _new_object(Apply)
+        clone.op, clone.inputs = node.op, [get(var, var) for var in node.inputs]
+        outputs = clone.outputs = [out.clone() for out in node.outputs]
+        for index, out in enumerate(outputs):
+            out.owner, out.index = clone, index
+        memo[node.outputs[0]] = outputs[0]
         clones.append(clone)
     # `nodes` come in the graph's topological order: the inner graph keeps it (no new walk).
-    return Composite.of_nodes(tuple(outer.values()), clones)(*outer)
+    # The outer inputs have the inner inputs' very types: the node needs no make_node checks.
+    return Composite.of_nodes(inner_inputs, clones).node_on(
+        list(outer), like=nodes[-1].outputs[0]).outputs[0]
+
+
+def _inner_inputs(outer) -> dict:
+    """{outer variable: a fresh variable of its type and name}, the Composite's inner inputs.
+
+    Made as `var.type(var.name)` makes them, but that walks to the site and scope of the line
+    compiling for each (a fused group of a big graph reads five or so): all are made at once,
+    so after the first, the others take its site and scope, which would be found again."""
+    made, first = {}, None
+    check = config.warn_float64 != "ignore"         # Variable.__init__'s check, kept
+    for var in outer:
+        cls = var.type.variable_class
+        if first is None or check or type(first) is not cls or cls.__init__ is not \
+                Variable.__init__:
+            inner = first = var.type(var.name)
+        else:
+            inner = _new_object(cls)
+            inner.type, inner.owner, inner.index, inner.name = var.type, None, None, var.name
+            inner.creation_site, inner.scope = first.creation_site, first.scope
+        made[var] = inner
+    return made
 
 
 @graph_rewrite("fusion", tags=("fusion",))

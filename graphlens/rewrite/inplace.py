@@ -33,6 +33,9 @@ class ArrayOwners:
         self.base = {}
 
     def __call__(self, var):
+        base = self.base.get(var)
+        if base is not None:
+            return base
         chain = []
         while var not in self.base:
             node = var.owner
@@ -60,49 +63,63 @@ def _candidates(node):
 
 def destroyable_inputs(fgraph) -> list:
     """[(node, input position)] of nodes that may overwrite that input's array: elementwise
-    nodes (any input of the result's dtype and shape) and set/inc_subtensor (the x it copies)."""
+    nodes (any input of the result's dtype and shape) and set/inc_subtensor (the x it copies).
+
+    >>> destroyable_inputs(fgraph)          # y = exp(x) * 2: the product may write into exp's
+    [(<Apply Mul>, 0)]                      # doctest: +SKIP
+    """
     order = fgraph.schedule()
-    step = {node: i for i, node in enumerate(order)}
     never = len(order) + 1
     owner_of = ArrayOwners()
+    bases = owner_of.base
     # For each array: the last step that reads it, and how many reads happen at that step.
-    last = {}
-
-    def read(base, at):
-        latest, count = last.get(base, (-1, 0))
-        if at > latest:
-            last[base] = (at, 1)
-        elif at == latest:
-            last[base] = (latest, count + 1)
-
+    last, reads = {}, {}
     # A node an ifelse runs on demand runs when that ifelse does, not at its place in the
     # schedule: its reads count as last (nothing before may overwrite what it reads) and it
     # overwrites nothing itself (compile/lazy.py).
     conditional = conditional_nodes(order, fgraph.outputs)
-    for node in order:
-        at = never if node in conditional else step[node]
+    for step, node in enumerate(order):
+        at = never if conditional and node in conditional else step
         for var in node.inputs:
-            read(owner_of(var), at)
+            base = bases.get(var)
+            if base is None:
+                base = owner_of(var)
+            latest = last.get(base, -1)
+            if at > latest:
+                last[base] = at
+                reads[base] = 1
+            elif at == latest:
+                reads[base] += 1
     for var in fgraph.outputs:
-        read(owner_of(var), never)
+        base = owner_of(var)
+        if last.get(base, -1) < never:
+            last[base] = never
+            reads[base] = 1
+        else:
+            reads[base] += 1
     chosen = []
-    for node in order:
-        if node in conditional:
+    for step, node in enumerate(order):
+        positions = _candidates(node)
+        if not positions or conditional and node in conditional:
             continue
-        out = node.outputs[0]
-        for position in _candidates(node):
-            var = node.inputs[position]
-            base = owner_of(var)
-            if base.owner is None or var.dtype != out.dtype or var.ndim != out.ndim:
+        out_type = node.outputs[0].type
+        inputs = node.inputs
+        for position in positions:
+            var = inputs[position]
+            base = bases[var]           # every input was read above
+            # Read by this step alone, once, and never later (an input read twice by the
+            # node counts twice here: overwriting it would change the other read).
+            if last.get(base) != step or reads[base] != 1 or base.owner is None:
                 continue
-            if any(dim == 1 and out_dim != 1 for dim, out_dim in zip(var.type.shape,
-                                                                        out.type.shape)):
-                continue        # it broadcasts: its array is smaller than the result
-            if sum(1 for other in node.inputs if other is var) > 1:
-                continue
-            if last.get(base) == (step[node], 1):
-                chosen.append((node, position))
-                break
+            var_type = var.type
+            if var_type is not out_type:
+                if var_type.dtype != out_type.dtype or var_type.ndim != out_type.ndim:
+                    continue
+                if any(dim == 1 and out_dim != 1
+                       for dim, out_dim in zip(var_type.shape, out_type.shape)):
+                    continue        # it broadcasts: its array is smaller than the result
+            chosen.append((node, position))
+            break
     return chosen
 
 
@@ -113,11 +130,14 @@ def inplace_twin(node, position):
     if isinstance(op, IncSubtensor):
         return dataclasses.replace(op, inplace=True)(*node.inputs)
     if isinstance(op, Composite):
-        # The same inner graph: its order is the fused op's, not walked again.
-        return Composite.of_nodes(op.inner_inputs, op.inner_nodes(), (position,))(*node.inputs)
+        # The same inner graph (its order is the fused op's, not walked again) on the same
+        # inputs: their types are checked already.
+        twin = Composite.of_nodes(op.inner_inputs, op.inner_nodes(), (position,))
+        return twin.node_on(node.inputs, like=node.outputs[0]).outputs[0]
     inner_inputs = tuple(var.type(var.name) for var in node.inputs)
     inner = node.clone_with_new_inputs(list(inner_inputs))
-    return Composite.of_nodes(inner_inputs, [inner], (position,))(*node.inputs)
+    return Composite.of_nodes(inner_inputs, [inner], (position,)).node_on(
+        node.inputs, like=node.outputs[0]).outputs[0]
 
 
 @graph_rewrite("inplace", tags=("inplace",))

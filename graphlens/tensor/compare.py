@@ -17,7 +17,7 @@ from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, 
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.literals import retyped_data
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable
-from graphlens.tensor.kernels import ufunc_kernel
+from graphlens.tensor.kernels import ufunc_kernel, where_kernel
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
                      "wherever it exists")
@@ -229,6 +229,11 @@ class Switch(Elemwise):
 
     def impl(self, cond, a, b):
         return np.where(cond, a, b)
+
+    def kernel(self, node):
+        """np.where into `out`, converted to the output's dtype as `perform` converts it: a
+        fused node holding a switch (every max/min gradient) keeps its arrays planned once."""
+        return where_kernel
 
     def grad(self, inputs, output_grads):
         (cond, a, b), (gz,) = inputs, output_grads

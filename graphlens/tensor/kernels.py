@@ -69,6 +69,13 @@ def copy_kernel(position, casting="same_kind"):
     return run
 
 
+def where_kernel(arrays, out):
+    """run(arrays, out) for switch(cond, a, b): np.where, then copied into `out` (a fused
+    node may hand the kernel an `out` that is the condition's or a branch's own array, so
+    the choice is made whole before any of it is written)."""
+    np.copyto(out, np.where(*arrays), casting="unsafe")
+
+
 def same_dtypes(node) -> bool:
     """True when every input has the output's dtype: numpy then computes in that dtype."""
     dtype = node.outputs[0].type.dtype

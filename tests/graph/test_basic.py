@@ -72,3 +72,16 @@ def test_symbolic_variables_refuse_truth_value_and_len():
         bool(x > 0)
     with pytest.raises(TypeError, match=r"x\.shape\[0\]"):
         len(x)
+
+
+def test_one_walk_gives_the_topological_order_and_the_roots_in_their_orders():
+    from graphlens.graph.basic import graph_inputs, toposort_and_roots
+    x, y, z = T.dvectors("x", "y", "z")
+    shared_part = T.exp(y) * 2.0                     # read by two branches: one entry each
+    outputs = [z, x + T.sin(shared_part), T.tanh(shared_part * x) - 3.0, y]
+    order, roots = toposort_and_roots(outputs)
+    assert order == toposort(outputs)
+    assert roots == graph_inputs(outputs)
+    assert [repr(var) for var in roots] == ["z", "x", "y", "[2.]", "[3.]"]
+    assert [node.op.label for node in order] == ["Exp", "Mul", "Sin", "Add", "Mul", "Tanh",
+                                                 "Sub"]
