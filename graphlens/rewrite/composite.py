@@ -147,6 +147,13 @@ class Composite(Op):
         """Plan the arrays now (compile time), not on the first call."""
         self._plan
 
+    def __getstate__(self):
+        # The plan holds kernels written in this process (closures): a pickle carries the
+        # fused graph, and the plan is made again where it is loaded, when first needed.
+        state = dict(self.__dict__)
+        state.pop("_plan", None)
+        return state
+
     def direct_perform(self, node):
         """`perform` for `node` as one written function of the input arrays (the evaluator's
         direct call), when every step has a kernel; None otherwise."""

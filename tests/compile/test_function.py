@@ -312,6 +312,25 @@ def test_shared_variable_pickles_with_its_value():
     np.testing.assert_array_equal(restored.get_value(), [0.0, 2.0, 4.0])
 
 
+def test_a_fused_fast_run_training_step_pickles_and_trains_on():
+    """Fused kernels are written in the process that plans them: a pickle carries the fused
+    graph and the plan is made again where it is loaded (Theano code pickles functions)."""
+    import pickle
+    rng = np.random.default_rng(0)
+    w = shared(rng.normal(size=(5, 3)) * 0.1, name="W")
+    x = T.dmatrix("x")
+    h = T.tanh(T.dot(x, w))
+    cost = ((h - 1) ** 2).mean()
+    step = function([x], cost, updates=[(w, w - 0.1 * T.grad(cost, w))])
+    assert any(type(node.op).__name__ == "Composite" for node in step.maker.fgraph.toposort())
+    data = rng.normal(size=(4, 5))
+    step(data)
+    copy_ = pickle.loads(pickle.dumps(step))
+    losses = [(float(step(data)), float(copy_(data))) for _ in range(3)]
+    assert all(a == b for a, b in losses), losses
+    assert losses[2][0] < losses[0][0]
+
+
 def test_a_training_function_with_updates_pickles_and_updates_its_own_copy():
     import pickle
     w = shared(np.array([1.0, 2.0]), name="w")
