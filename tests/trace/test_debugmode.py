@@ -10,6 +10,7 @@ from graphlens import config, function
 from graphlens.compile import debugmode
 from graphlens.compile.debugmode import (BadDestroyMap, BadOptimization, BadThunkOutput,
                                          BadViewMap, DebugMode, InvalidValueError)
+from graphlens.ifelse import ifelse
 from graphlens.rewrite.pattern import Pat, Var, rewrite
 from graphlens.tensor.trig import Tan
 
@@ -176,3 +177,15 @@ def test_a_node_computing_differently_in_the_program_is_caught():
     with pytest.raises(BadThunkOutput) as info:
         f(np.zeros(2))
     assert info.value.val1[0] == info.value.val2[0] + 1
+
+
+def test_rewrites_in_a_branch_the_call_does_not_take_are_not_compared():
+    """x[n] past the end is only computed when n is in range: DebugMode must not evaluate the
+    branch's rewritten expressions on a call that takes the other branch."""
+    x, n = T.dvector("x"), T.lscalar("n")
+    inside = T.exp(x[n]) * 1.0 + 0.0
+    f = function([x, n], ifelse(T.lt(n, x.shape[0]), inside, T.constant(-1.0)),
+                 mode="DebugMode")
+    assert [record.rule for record in f.rewrite_log] == ["mul_by_one", "add_zero"]
+    assert float(f(np.arange(3.0), 1)) == pytest.approx(np.e)
+    assert float(f(np.arange(3.0), 10)) == -1.0
