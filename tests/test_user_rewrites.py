@@ -141,3 +141,19 @@ def test_mistakes_are_named():
                                            r"\(tests/test_user_rewrites.py:\d+\) would replace "
                                            ".* the ranks differ"):
         function([x], Double()(x) + 1)
+
+
+def test_a_pattern_in_a_group_leaves_a_product_others_read():
+    """allow_multiple_clients=False (Theano's default): (y * x) / y is not rewritten when y * x
+    is read elsewhere too, whether the PatternSub runs alone or in a group."""
+    x, y = T.dscalar("x"), T.dscalar("y")
+    product = y * x
+    patterns = [gof.PatternSub((TrueDiv, (Mul, "x", "y"), "y"), "x"),
+                gof.PatternSub((TrueDiv, (Mul, "y", "x"), "y"), "x")]
+    for optimizer in (gof.TopoOptimizer(patterns[1]), gof.in2out(*patterns)):
+        fgraph = gof.FunctionGraph([x, y], [product / y + product])
+        optimizer.optimize(fgraph)
+        assert pp(fgraph.outputs[0]) == "%1 = y * x\n%1 / y + %1"
+    fgraph = gof.FunctionGraph([x, y], [product / y])
+    gof.in2out(*patterns).optimize(fgraph)
+    assert pp(fgraph.outputs[0]) == "x"

@@ -133,7 +133,7 @@ class Function:
         """Write the call for the current evaluator, shared variables and updates; run again
         after changing any of them (`copy`, a profiler's timed program)."""
         self._call = straight_call(self)
-        if getattr(self, "debug_mode", None) is not None:
+        if self.debug_mode is not None:
             self._call = call_wrapper("debug_mode")(self, self._call)
 
     def __getstate__(self):

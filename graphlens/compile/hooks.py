@@ -32,11 +32,17 @@ def plug_perform_wrapper(name: str, wrapper) -> None:
 
 def perform_wrapper(name: str):
     """The wrapper plugged in as `name`; a ConfigError naming what is plugged in otherwise."""
-    wrapper = _PERFORM_WRAPPERS.get(name)
+    return _plugged(_PERFORM_WRAPPERS, name, "evaluator hook",
+                    "`import graphlens.trace.nan` plugs in 'nan_guard'")
+
+
+def _plugged(table, name, kind, advice):
+    """`table[name]`, or a ConfigError saying what is plugged in and how to plug `name` in."""
+    wrapper = table.get(name)
     if wrapper is None:
-        plugged = ", ".join(sorted(_PERFORM_WRAPPERS)) or "none"
-        raise ConfigError(f"no evaluator hook named {name!r} is plugged in (plugged in: "
-                          f"{plugged}); `import graphlens.trace.nan` plugs in 'nan_guard'")
+        plugged = ", ".join(sorted(table)) or "none"
+        raise ConfigError(f"no {kind} named {name!r} is plugged in (plugged in: {plugged}); "
+                          f"{advice}")
     return wrapper
 
 
@@ -55,13 +61,8 @@ def call_wrapper(name: str):
 
     >>> f._call = call_wrapper("debug_mode")(f, f._call)          # doctest: +SKIP
     """
-    wrapper = _CALL_WRAPPERS.get(name)
-    if wrapper is None:
-        plugged = ", ".join(sorted(_CALL_WRAPPERS)) or "none"
-        raise ConfigError(f"no call wrapper named {name!r} is plugged in (plugged in: "
-                          f"{plugged}); `import graphlens.trace.debugmode` plugs in "
-                          f"'debug_mode'")
-    return wrapper
+    return _plugged(_CALL_WRAPPERS, name, "call wrapper",
+                    "`import graphlens.trace.debugmode` plugs in 'debug_mode'")
 
 
 # Reporters of long work, innermost last: the command line plugs one in while a model file

@@ -120,8 +120,8 @@ def _default_mode() -> Mode:
     """config.mode, or Theano's config.optimizer when set, with config.optimizer_including and
     optimizer_excluding (':'-separated, as Theano wrote them)."""
     optimizer = config.optimizer
-    if config.mode.upper() in ("DEBUGMODE", "DEBUG_MODE", "NANGUARDMODE"):
-        base = get_mode(config.mode)
+    if config.mode.upper() in CHECKING_MODES:
+        base = CHECKING_MODES[config.mode.upper()]()
     elif optimizer == "default":
         base = Mode(config.mode.upper())
     else:
@@ -191,6 +191,10 @@ class DebugMode(Mode):
                            True if check_isfinite is None else bool(check_isfinite))
 
 
+# Theano's mode names that stand for a mode checking every call, by their upper case.
+CHECKING_MODES = {"NANGUARDMODE": NanGuardMode, "DEBUGMODE": DebugMode, "DEBUG_MODE": DebugMode}
+
+
 def get_mode(mode) -> Mode:
     """A Mode from a name (any case; 'NanGuardMode' and 'DebugMode' too), a Mode, or None
     (config.mode)."""
@@ -198,10 +202,7 @@ def get_mode(mode) -> Mode:
         return mode
     if mode is None:
         return _default_mode()
-    if isinstance(mode, str) and mode.upper() == "NANGUARDMODE":
-        return NanGuardMode()
-    if isinstance(mode, str) and mode.upper() in ("DEBUGMODE", "DEBUG_MODE"):
-        return DebugMode()
     if isinstance(mode, str):
-        return Mode(mode.upper())
+        checking = CHECKING_MODES.get(mode.upper())
+        return checking() if checking is not None else Mode(mode.upper())
     raise ConfigError(f"mode must be a name ({', '.join(MODE_NAMES)}) or a Mode, got {mode!r}")

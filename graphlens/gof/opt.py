@@ -28,7 +28,6 @@ from __future__ import annotations
 import inspect
 
 from graphlens.errors import GraphlensTypeError, short_path
-from graphlens.gof.fg import FunctionGraph
 from graphlens.gof.utils import MethodNotDefined
 from graphlens.graph.basic import Variable
 from graphlens.graph.op import Op
@@ -70,6 +69,11 @@ class LocalOptimizer:
         """A list of replacements for node's outputs, a dict {old: new}, or False."""
         raise MethodNotDefined("transform", type(self), type(self).__name__)
 
+    def transform_in(self, node, fgraph):
+        """`transform(node)` for a node of `fgraph`: what the drivers call. Optimizers that
+        read the graph around the node (clients) override this one; Theano's read none."""
+        return self.transform(node)
+
     def add_requirements(self, fgraph):
         """Attach the features this optimizer relies on (none are needed here)."""
 
@@ -94,7 +98,10 @@ class FromFunctionLocalOptimizer(LocalOptimizer):
     def tracks(self):
         return self._tracks
 
-    def transform(self, node, fgraph=None):
+    def transform(self, node):
+        return self.transform_in(node, None)
+
+    def transform_in(self, node, fgraph):
         return self.fn(fgraph, node) if self._with_graph else self.fn(node)
 
     def __call__(self, node):
@@ -149,10 +156,7 @@ def replacements_of(lopt, node, fgraph):
     """[(old, new)] that local optimizer `lopt` proposes for `node` of `fgraph`, or []."""
     if not _tracked(lopt.tracks(), node.op):
         return []
-    if isinstance(lopt, FromFunctionLocalOptimizer):
-        result = lopt.transform(node, fgraph)
-    else:
-        result = lopt.transform(node)
+    result = lopt.transform_in(node, fgraph)
     if not result:
         return []
     if isinstance(result, dict):
@@ -180,7 +184,7 @@ class LocalOptGroup(LocalOptimizer):
             tracks.extend(opt.tracks())
         return tracks
 
-    def transform(self, node, fgraph=None):
+    def transform_in(self, node, fgraph):
         for opt in self.optimizers:
             found = replacements_of(opt, node, fgraph)
             if found:
@@ -332,7 +336,9 @@ class PatternSub(LocalOptimizer):
     def tracks(self):
         return [self.head]
 
-    def transform(self, node, fgraph=None):
+    def transform_in(self, node, fgraph):
+        # The graph tells whether a matched inner value has other readers
+        # (allow_multiple_clients); without one (transform(node)) that is not checked.
         bindings = {}
         if not self._match(self.in_pattern, node.outputs[0], bindings, fgraph, top=True):
             return False
@@ -412,8 +418,7 @@ def register_in_phase(phase, optimizer, name=None, tags=()):
     stand for the user's line, as graphlens's own rules do. A global optimizer edits the
     graph itself (its changes are not in the log).
     """
-    name = name or getattr(optimizer, "name", None) or getattr(optimizer, "__name__", None) \
-        or type(optimizer).__name__
+    name = name or getattr(optimizer, "name", None) or type(optimizer).__name__
     if isinstance(optimizer, LocalOptimizer):
         def run(fgraph):
             for node in list(fgraph.toposort()):

@@ -151,11 +151,10 @@ def check_rewrites(log, reference):
         old, new = record.replaced, record.by
         try:
             old_value = reference.value(old)
-        except _Unknown:
-            continue
         except Exception:
-            # Not computable on these inputs (an ifelse branch not taken, x[n] past the end):
-            # the call never computes it either, so there is nothing to compare.
+            # Computed from a loop's inner inputs (_Unknown), or not computable on these
+            # inputs (an ifelse branch not taken, x[n] past the end): the call never computes
+            # it either, so there is nothing to compare.
             continue
         try:
             new_value = reference.value(new)
@@ -163,20 +162,23 @@ def check_rewrites(log, reference):
             continue
         except Exception as exc:
             raise BadOptimization(
-                f"DebugMode: rewrite {record.rule} ({record.location}, phase "
-                f"{record.phase}) replaced\n  {short_expression(old)}   (built at "
-                f"{where(old)})\nby\n  {short_expression(new)}\nwhich fails on this call's "
-                f"inputs where the original computes: {type(exc).__name__}: {exc}",
+                f"{_rewrite_text(record)}\nwhich fails on this call's inputs where the "
+                f"original computes: {type(exc).__name__}: {exc}",
                 old_r=old, new_r=new, old_r_val=old_value, reason=record.rule) from exc
         gap = difference(old_value, new_value, getattr(old.type, "dtype", None))
-        if gap is None:
-            continue
-        raise BadOptimization(
-            f"DebugMode: rewrite {record.rule} ({record.location}, phase {record.phase}) "
+        if gap is not None:
+            raise BadOptimization(
+                f"{_rewrite_text(record)}\nand they differ on this call: {gap}",
+                old_r=old, new_r=new, old_r_val=old_value, new_r_val=new_value,
+                reason=record.rule)
+
+
+def _rewrite_text(record) -> str:
+    """'DebugMode: rewrite R (file:line, phase P) replaced <old> by <new>', on three lines."""
+    old, new = record.replaced, record.by
+    return (f"DebugMode: rewrite {record.rule} ({record.location}, phase {record.phase}) "
             f"replaced\n  {short_expression(old)}   (built at {where(old)})\nby\n  "
-            f"{short_expression(new)}\nand they differ on this call: {gap}",
-            old_r=old, new_r=new, old_r_val=old_value, new_r_val=new_value,
-            reason=record.rule)
+            f"{short_expression(new)}")
 
 
 def _copy(value):
@@ -228,13 +230,12 @@ def checked_perform(node):
     label = op.label
 
     def run(node, inputs):
-        kept = [None if position in destroyed else _copy(value)
-                for position, value in enumerate(inputs)]
-        read = [_copy(value) if position in destroyed else None
-                for position, value in enumerate(inputs)]
+        # What the op read, kept: compared after it ran (an undeclared overwrite) and given to
+        # the non-finite report (the values it computed from).
+        read = [_copy(value) for value in inputs]
         results = perform(node, inputs)
-        for position, (before, after) in enumerate(zip(kept, inputs)):
-            if before is not None and not _unchanged(before, after):
+        for position, (before, after) in enumerate(zip(read, inputs)):
+            if position not in destroyed and not _unchanged(before, after):
                 raise BadDestroyMap(
                     f"DebugMode: {label} (built at {where(node.outputs[0])}) changed its input "
                     f"{position}, {short_expression(node.inputs[position])}, which its "
@@ -254,8 +255,7 @@ def checked_perform(node):
         if (state is None or state.check_isfinite) and not all(map(is_finite, results)):
             # The NaN guard's report: the op that made them (the one inside a fused node),
             # its inputs' values and the line that built it.
-            values = [r if r is not None else k for r, k in zip(read, kept)]
-            origin = non_finite_origin(node, values, results)
+            origin = non_finite_origin(node, read, results)
             raise InvalidValueError(f"DebugMode: {str(origin).removeprefix('NaN guard: ')}",
                                     r=node.outputs[0], v=results[0], hint="non-finite")
         if state is not None and node in state.nodes:

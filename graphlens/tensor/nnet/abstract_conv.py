@@ -66,14 +66,6 @@ def get_conv_output_shape(image_shape, kernel_shape, border_mode, subsample,
                              dilation[i]) for i in range(dims))
 
 
-def _options(dims, border_mode, subsample, filter_flip, filter_dilation, num_groups=1,
-             unshared=False, stride_name="subsample"):
-    """The props every convolution op of rank `dims` shares, checked (conv_ops.checked_options,
-    which the ops' own constructors use too)."""
-    return checked_options(dims, border_mode, subsample, filter_flip, filter_dilation,
-                           num_groups, unshared, stride_name)
-
-
 def _given_shape(shape, dims, what):
     """A shape whose spatial entries must be given (ints or symbolic): its static hint and
     the spatial lengths as an int vector."""
@@ -104,8 +96,8 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
         raise TypeError(f"conv2d() got unexpected keyword arguments {sorted(kwargs)}")
     if image_shape is not None and input_shape is None:     # Theano's deprecated spelling
         input_shape = image_shape
-    options = _options(2, border_mode, subsample, filter_flip, filter_dilation, num_groups,
-                       unshared)
+    options = checked_options(2, border_mode, subsample, filter_flip, filter_dilation, num_groups,
+                              unshared)
     return _forward(2, input, filters, input_shape, filter_shape, options)
 
 
@@ -118,7 +110,7 @@ def conv3d(input, filters, input_shape=None, filter_shape=None, border_mode="val
 
     >>> out = T.nnet.conv3d(T.tensor5('v'), T.tensor5('W'), border_mode='half')  # doctest: +SKIP
     """
-    options = _options(3, border_mode, subsample, filter_flip, filter_dilation, num_groups)
+    options = checked_options(3, border_mode, subsample, filter_flip, filter_dilation, num_groups)
     return _forward(3, input, filters, input_shape, filter_shape, options)
 
 
@@ -141,8 +133,8 @@ def conv2d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None,
 
     >>> gx = conv2d_grad_wrt_inputs(gz, W, (None, 3, 32, 32))        # doctest: +SKIP
     """
-    options = _options(2, border_mode, subsample, filter_flip, filter_dilation, num_groups,
-                       unshared)
+    options = checked_options(2, border_mode, subsample, filter_flip, filter_dilation, num_groups,
+                              unshared)
     return _grad_wrt_inputs(2, output_grad, filters, input_shape, options)
 
 
@@ -155,8 +147,8 @@ def conv2d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None,
 
     >>> gw = conv2d_grad_wrt_weights(x, gz, (20, 1, 5, 5))           # doctest: +SKIP
     """
-    options = _options(2, border_mode, subsample, filter_flip, filter_dilation, num_groups,
-                       unshared)
+    options = checked_options(2, border_mode, subsample, filter_flip, filter_dilation, num_groups,
+                              unshared)
     return _grad_wrt_weights(2, input, output_grad, filter_shape, options)
 
 
@@ -168,7 +160,7 @@ def conv3d_grad_wrt_inputs(output_grad, filters, input_shape, filter_shape=None,
 
     >>> gx = conv3d_grad_wrt_inputs(gz, W, (None, 1, 8, 8, 8))       # doctest: +SKIP
     """
-    options = _options(3, border_mode, subsample, filter_flip, filter_dilation, num_groups)
+    options = checked_options(3, border_mode, subsample, filter_flip, filter_dilation, num_groups)
     return _grad_wrt_inputs(3, output_grad, filters, input_shape, options)
 
 
@@ -180,7 +172,7 @@ def conv3d_grad_wrt_weights(input, output_grad, filter_shape, input_shape=None,
 
     >>> gw = conv3d_grad_wrt_weights(v, gz, (4, 1, 3, 3, 3))         # doctest: +SKIP
     """
-    options = _options(3, border_mode, subsample, filter_flip, filter_dilation, num_groups)
+    options = checked_options(3, border_mode, subsample, filter_flip, filter_dilation, num_groups)
     return _grad_wrt_weights(3, input, output_grad, filter_shape, options)
 
 
@@ -192,6 +184,6 @@ def conv2d_transpose(input, filters, output_shape, filter_shape=None, border_mod
 
     >>> up = conv2d_transpose(h, W, output_shape=(None, 3, 32, 32), input_dilation=(2, 2))  # doctest: +SKIP
     """
-    options = _options(2, border_mode, input_dilation, filter_flip, filter_dilation,
-                       num_groups, unshared, stride_name="input_dilation")
+    options = checked_options(2, border_mode, input_dilation, filter_flip, filter_dilation,
+                              num_groups, unshared, stride_name="input_dilation")
     return _grad_wrt_inputs(2, input, filters, output_shape, options)
