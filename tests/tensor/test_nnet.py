@@ -91,6 +91,21 @@ def test_softmax_and_log_softmax_over_any_axis(axis):
     assert nnet.softmax(x, axis=axis).owner.op == nnet.Softmax(axis % 3)   # one label per axis
 
 
+def test_theanos_softmax_op_instance_makes_a_vector_a_row_too():
+    # Theano's `softmax_op` (and `Softmax()`) padded in make_node, so code holding the op
+    # instance gets the row as the function's callers do.
+    from graphlens.tensor.nnet.nnet import softmax_op
+    v = T.dvector("v")
+    for op in (softmax_op, nnet.Softmax(), nnet.LogSoftmax()):
+        out = op(v)
+        assert out.type.shape == (1, None)
+        assert out.owner.op == type(op)(1)          # the node's op names its real axis
+    values = np.array([0.5, 1.5, -1.0])
+    np.testing.assert_allclose(function([v], softmax_op(v))(values), np_softmax(values[None], -1),
+                               rtol=1e-12)
+    assert softmax_op == nnet.Softmax() and nnet.Softmax(-1)(v).ndim == 1
+
+
 @pytest.mark.parametrize("build", [nnet.softmax, nnet.log_softmax, T.nnet.logsoftmax])
 def test_softmax_of_a_vector_is_a_row_as_in_theano(build):
     # Theano 1.0's Softmax/LogSoftmax padded a vector to a 1 x n row: rnnslu.py scans a

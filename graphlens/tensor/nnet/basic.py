@@ -186,11 +186,18 @@ class Relu(FloatUnaryElemwise):
 class AxisNormalization(Op):
     """Base of softmax and log_softmax over `axis`: one make_node, one overflow-free shift."""
 
-    axis: int = -1
+    # None is Theano 1.0's op (`softmax_op`, `Softmax()`): the last axis, and a vector is made
+    # a 1 x n row first, as its make_node did (shape_padleft): tutorial code indexes the result
+    # as a matrix (rnnslu.py's s[:, 0, :] of a scanned softmax). An int axis is graphlens's
+    # extension and keeps a vector a vector.
+    axis: int | None = None
 
     def make_node(self, x):
         name = self.notation.name
         x = as_tensor_variable(x)
+        if self.axis is None:
+            _refuse_complex(x, name)           # naming the user's variable, not the padded row
+            return type(self)(-1).make_node(shape_padleft(x) if x.ndim == 1 else x)
         if x.ndim == 0:
             raise ShapeError(f"{name} needs at least one axis, got {describe(x)}")
         (axis,) = normalize_axes(self.axis, x.ndim, x, name)
@@ -277,30 +284,17 @@ def relu(x, alpha=0):
     return switch(gt(x, 0), x, alpha * x)
 
 
-def _theano_row(x, axis, name):
-    """Theano 1.0's Softmax and LogSoftmax made a vector a 1 x n row (shape_padleft in their
-    make_node): tutorial code indexes the result as a matrix (rnnslu.py's s[:, 0, :] of a
-    scanned softmax). An explicit `axis` is graphlens's extension and keeps the vector."""
-    x = as_tensor_variable(x)
-    if axis is None:
-        _refuse_complex(x, name)           # naming the user's variable, not the padded row
-        return (shape_padleft(x) if x.ndim == 1 else x), -1
-    return x, axis
-
-
 def softmax(x, axis=None):
     """Softmax over the last axis (or `axis`); a vector gives a 1 x n row, as in Theano 1.0.
 
     >>> T.nnet.softmax(T.dvector()).type.shape, T.nnet.softmax(T.dvector(), axis=0).ndim
     ((1, None), 1)
     """
-    x, axis = _theano_row(x, axis, "softmax")
     return Softmax(axis)(x)
 
 
 def log_softmax(x, axis=None):
     """log(softmax(x)), stable; a vector gives a 1 x n row, as in Theano 1.0."""
-    x, axis = _theano_row(x, axis, "log_softmax")
     return LogSoftmax(axis)(x)
 
 

@@ -383,3 +383,62 @@ FAMILIES = {
     3: {"pool": Pool3d, "max_grad": MaxPoolGrad3d, "max_grad_grad": MaxPoolGradGrad3d,
         "average_grad": AveragePoolGrad3d},
 }
+
+# Theano 1.0 builds these ops without a window, which each call then gives as inputs:
+# `Pool(ignore_border=True, mode='max', ndim=2)(x, ws, stride, pad)` (its own tests and
+# libraries that drive the op class directly). The keyword order and defaults are Theano's.
+THEANO_ORDER = ("ignore_border", "mode", "ndim", "openmp")
+THEANO_DEFAULT_MODE = {"pool": "max", "max_grad": "max", "max_grad_grad": "max",
+                       "average_grad": "average_inc_pad"}
+
+
+def _theano_form(args, kwargs) -> bool:
+    """True when a pooling op is built Theano's way: no window, and the first positional
+    argument (if any) is ignore_border, a bool."""
+    if {"ws", "stride", "pad"} & kwargs.keys():
+        return False
+    return not args or isinstance(args[0], (bool, np.bool_))
+
+
+def _accept_theano_constructor(role, rank, dataclass_cls):
+    """Let `dataclass_cls` (of `rank` pooled axes) also be built as Theano's class of that
+    role was."""
+    dataclass_init, requested = dataclass_cls.__init__, dataclass_cls
+
+    def __new__(cls, *args, **kwargs):
+        if _theano_form(args, kwargs):
+            ndim = dict(zip(THEANO_ORDER, args), **kwargs).get("ndim", rank)
+            if ndim not in FAMILIES:
+                raise ValueError(f"{cls.__name__}: ndim must be 2 or 3, got {ndim!r}")
+            cls = FAMILIES[ndim][role]
+            if not issubclass(cls, requested):
+                # Python initializes only instances of the class asked for: Pool3d(ndim=2)
+                # is a 2-d Pool, made here in full.
+                made = object.__new__(cls)
+                made.__init__(*args, **kwargs)
+                return made
+        return object.__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if not _theano_form(args, kwargs):
+            return dataclass_init(self, *args, **kwargs)
+        if len(args) > len(THEANO_ORDER):
+            raise TypeError(f"{type(self).__name__} takes at most {len(THEANO_ORDER)} "
+                            f"arguments Theano's way (ignore_border, mode, ndim, openmp)")
+        given = dict(zip(THEANO_ORDER, args), **kwargs)
+        unknown = given.keys() - set(THEANO_ORDER)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected argument(s) "
+                            f"{', '.join(sorted(unknown))}")
+        # openmp chose Theano's C code; there is none to choose here.
+        dataclass_init(self, None, ignore_border=bool(given.get("ignore_border", False)),
+                       stride=None, pad=None,
+                       mode=given.get("mode", THEANO_DEFAULT_MODE[role]))
+
+    dataclass_cls.__new__ = staticmethod(__new__)
+    dataclass_cls.__init__ = __init__
+
+
+for _rank, _family in FAMILIES.items():
+    for _role, _cls in _family.items():
+        _accept_theano_constructor(_role, _rank, _cls)
