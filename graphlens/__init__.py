@@ -33,6 +33,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import Type
 from graphlens.compile.ops import as_op
 from graphlens.compile.builders import OpFromGraph
+from graphlens.compile.profiling import ProfileStats     # theano.ProfileStats
 
 change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
 
@@ -44,6 +45,7 @@ __all__ = [
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
     "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op", "OpFromGraph",
+    "ProfileStats",
 ]
 
 

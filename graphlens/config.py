@@ -74,6 +74,18 @@ FLAGS = {
                      "what to do when a float64 tensor type is made (keeps a float32 model "
                      "float32): nothing, a warning or an error naming the user's line"),
     "device": ("cpu", ("cpu",), "Theano's; graphlens computes with numpy on the CPU"),
+    # Theano's profiler (compile/profiling.py): every function times its calls and nodes, and
+    # those that were called print their summary when the process ends.
+    "profile": (False, (True, False, "True", "False"),
+                "time every compiled function; print each summary at exit"),
+    "profile_memory": (False, (True, False, "True", "False"),
+                       "with profiling, also record the bytes each node's outputs take"),
+    "profile_optimizer": (False, (True, False, "True", "False"),
+                          "Theano's; the summary always gives the rewrite time"),
+    "profiling.n_apply": (20, int, "Apply nodes a profile summary lists"),
+    "profiling.n_ops": (20, int, "op classes and ops a profile summary lists"),
+    "profiling.destination": ("stderr", None,
+                              "where summaries go at exit: stderr, stdout or a file name"),
     # Numbers: the allowed values are a type, and text from files or the environment is
     # converted to it.
     "fold_threshold": (150, int,
@@ -212,6 +224,9 @@ def _validate(name, value, source):
     if value not in allowed:
         raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not one of "
                           f"{', '.join(map(str, allowed))}")
+    if True in allowed and isinstance(value, str):
+        # A switch read from GRAPHLENS_FLAGS or a .graphlensrc is text: "False" must be false.
+        return value == "True"
     return value
 
 

@@ -8,11 +8,10 @@
 from __future__ import annotations
 
 import operator
-import warnings
+import time
 from dataclasses import dataclass
 
-from graphlens.errors import (ArgumentError, GraphlensTypeError, GraphlensWarning,
-                              MissingInputError, ShapeError, with_user_line,
+from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
                               UnusedInputError, describe)
 from graphlens.errors import check_policy, raise_or_warn
 from graphlens.graph.basic import (Constant, Variable, clone_graph, graph_inputs, toposort,
@@ -25,6 +24,7 @@ from graphlens.compile.destroy import check_destroyers
 from graphlens.rewrite import registered
 from graphlens.compile.hooks import call_wrapper, perform_wrapper
 from graphlens.compile.mode import DebugMode, get_mode
+from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.shared import SharedVariable, update_locks
@@ -67,8 +67,11 @@ _NO_DEFAULT = object()
 class Function:
     """A compiled function; call it with values for its inputs, positionally or by name."""
 
+    profile = None      # a ProfileStats when compiled with profile=... (compile/profiling.py)
+
     def __init__(self, inputs, outputs, single_output, updates, fgraph_before, fgraph, log,
-                 shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None):
+                 shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None,
+                 profile=None):
         self.inputs = inputs
         self.single_output = single_output
         self.updates = updates
@@ -85,8 +88,13 @@ class Function:
         # A DebugMode (trace/debugmode.py) checks each node as it runs and each call as a whole.
         self.debug_mode = debug_mode
         hook = "debug_mode" if debug_mode is not None else "nan_guard" if nan_guard else None
+        wrap = perform_wrapper(hook) if hook else None
+        # Theano's `f.profile`: the ProfileStats timing this function's calls and nodes.
+        self.profile = profile
+        if profile is not None:
+            wrap = profile.timed(wrap)
         self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
-                     wrap_perform=perform_wrapper(hook) if hook else None)
+                     wrap_perform=wrap)
         self._set_interface()
 
     def _set_interface(self):
@@ -135,6 +143,8 @@ class Function:
         self._call = straight_call(self)
         if self.debug_mode is not None:
             self._call = call_wrapper("debug_mode")(self, self._call)
+        if self.profile is not None:
+            self._call = self.profile.timed_call(self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
@@ -256,18 +266,20 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     accept_inplace: compile a graph holding the user's own ops that overwrite an input
     (`destroy_map`); without it such a graph is refused, as in Theano (compile/destroy.py).
 
+    profile: True (or a message, or a `ProfileStats`) times each call and each node;
+    `f.profile.summary()` prints where the time went (compile/profiling.py). With
+    `config.profile` on, every function is profiled and prints its summary at exit.
+
     The positional order and the other keywords are Theano's: `rebuild_strict` changes nothing
-    (givens keep dtype and rank); `profile` warns that graphlens profiles with `graphlens trace`.
+    (givens keep dtype and rank).
 
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
     """
     if on_unused_input is None:
         on_unused_input = config.on_unused_input
-    if profile:
-        warnings.warn(with_user_line("function(profile=...) collects nothing in graphlens: "
-                                     "`graphlens trace --stats MODEL.py` times and measures "
-                                     "each node"), GraphlensWarning, stacklevel=2)
+    stats = profile_stats(profile, name)
+    started = time.perf_counter()
     check_policy("function", "on_unused_input", on_unused_input)
     ins = _normalize_inputs(inputs)
     single = outputs is not None and not isinstance(outputs, (list, tuple))
@@ -316,8 +328,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     options = dict(mode=mode, single=single, allow_input_downcast=allow_input_downcast,
                    name=name, nan_guard=nan_guard, registered_rules=registered.version)
     # The compile cache (compile/cache.py): the very same variables, then the same structure.
-    same = None if replace else compile_cache.identity_key(targets, ins, output_items,
-                                                            update_pairs, **options)
+    # A profiled function is compiled afresh: its compile time is measured, and its timed
+    # program is its own.
+    same = None if replace or stats else compile_cache.identity_key(
+        targets, ins, output_items, update_pairs, **options)
     cached = compile_cache.lookup(same)
     if cached is not None:
         return compile_cache.reuse(cached, ins, output_items, update_pairs,
@@ -325,8 +339,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if order is None:
         order = toposort(before_outputs)
     check_destroyers(order, ins, shared_inputs, accept_inplace)
-    key = compile_cache.structure_key(order, ins, output_items, update_pairs, shared_inputs,
-                                      **options)
+    key = None if stats else compile_cache.structure_key(
+        order, ins, output_items, update_pairs, shared_inputs, **options)
     cached = compile_cache.lookup(key)
     if cached is not None:
         return compile_cache.reuse(cached, ins, output_items, update_pairs,
@@ -336,10 +350,18 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     # The clone has the same structure, so its nodes, made in `order`, are its toposort.
     fgraph = FunctionGraph(graph_ins, optimized_outputs, order=list(origins))
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
+    rewriting = time.perf_counter()
     log = mode.rewrite(fgraph, origins)
+    linking = time.perf_counter()
     compiled = Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
                         fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard,
-                        debug_mode=mode if isinstance(mode, DebugMode) else None)
+                        debug_mode=mode if isinstance(mode, DebugMode) else None, profile=stats)
+    if stats:
+        done = time.perf_counter()
+        stats.optimizer_time += linking - rewriting
+        stats.linker_time += done - linking
+        stats.compile_time += done - started
+        stats.nb_nodes = len(fgraph.apply_nodes)
     compile_cache.store(key, compiled)
     compile_cache.store(same, compiled)
     return compiled

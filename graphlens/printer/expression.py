@@ -15,7 +15,8 @@ from graphlens.graph.basic import Constant, toposort
 from graphlens.graph.notation import POSTFIX
 from graphlens.printer.forms import inner_graph, may_have_inner_graph, show_apply
 from graphlens.printer.formula import Shown, TextSyntax
-from graphlens.printer.naming import NameTable, constant_text, printable, reserved_names_of
+from graphlens.printer.naming import (NameTable, constant_text, op_label, printable,
+                                      reserved_names_of)
 from graphlens.printer.styled import Rope, join_ropes
 
 
@@ -292,6 +293,22 @@ def inner_formula_text(op) -> str:
     """The inner graph of a fused op as one line: `i0 * exp(i1)`, `u1 = exp(i0); u1 * u1`."""
     syntax = TextSyntax()
     return "; ".join(rope.plain() for rope in syntax.lines(inner_lines(op, syntax)))
+
+
+def op_label_with_formula(op) -> str:
+    """`Sum{axis=1}`; a fused op with its inner formula, `Composite{i0 * exp(i1)}{destroyed=0}`
+    (a graph the user named, OpFromGraph(..., name='axpy'), by that name): how debugprint and
+    the profiler name an op.
+
+    >>> op_label_with_formula((x + T.exp(y)).owner.op)          # doctest: +SKIP
+    'Add'
+    """
+    label = op_label(op)
+    inner = inner_graph(op)
+    if inner is None or not inner.substitutable:
+        return label
+    name = type(op).__name__
+    return f"{inner.name or name}{{{inner_formula_text(op)}}}{label[len(name):]}"
 
 
 # What a formula cut short shows in place of the part left out.

@@ -18,9 +18,8 @@ from __future__ import annotations
 from graphlens.graph.basic import Constant, toposort
 from graphlens.render.console import emit
 from graphlens.printer.forms import inner_graph
-from graphlens.printer.naming import (constant_text, is_large_constant, is_shared, op_label,
-                                     printable)
-from graphlens.printer.expression import inner_formula_text
+from graphlens.printer.naming import constant_text, is_large_constant, is_shared, printable
+from graphlens.printer.expression import op_label_with_formula
 from graphlens.render.pp import printable_targets, view_names
 from graphlens.printer.styled import Rope, collector_paused, plain_lines
 from graphlens.tensor.static_shape import static_shapes
@@ -265,14 +264,7 @@ class TreePrinter:
         """`Sum{axis=1}`; a fused op shows its inner formula: `Composite{i0 * exp(i1)}`."""
         label = self.labels.get(op)
         if label is None:
-            label = op_label(op)
-            inner = inner_graph(op)
-            if inner is not None and inner.substitutable:
-                name = type(op).__name__
-                # A graph the user named (OpFromGraph(..., name='axpy')) shows that name.
-                shown = inner.name or name
-                label = f"{shown}{{{inner_formula_text(op)}}}{label[len(name):]}"
-            self.labels[op] = label
+            label = self.labels[op] = op_label_with_formula(op)
         return label
 
     def _leaf_label(self, var) -> tuple:

@@ -95,6 +95,6 @@ def test_theano_warn_group_reads_and_assigns_dotted_flags(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GRAPHLENS_FLAGS", "warn.reduce_join=True")
     config.reload()
-    assert config.warn.ignore_bug_before == "all" and config.warn.reduce_join == "True"
+    assert config.warn.ignore_bug_before == "all" and config.warn.reduce_join is True
     monkeypatch.delenv("GRAPHLENS_FLAGS")
     config.reload()
