@@ -56,7 +56,8 @@ def _candidates(node):
     op = node.op
     if isinstance(op, IncSubtensor):
         return () if op.inplace else (0,)
-    if isinstance(op, (Elemwise, Composite)) and not getattr(op, "destroyed", ()):
+    if isinstance(op, (Elemwise, Composite)) and not getattr(op, "destroyed", ()) \
+            and len(node.outputs) == 1:       # the twin replaces one output
         return range(len(node.inputs))
     return ()
 
