@@ -243,71 +243,57 @@ class Switch(Elemwise):
     def gradient_block(self, node, index):
         return ("switch_condition", self.condition_reason) if index == 0 else None
 
-def lt(x, y):
-    """x < y, elementwise (bool)."""
-    return shared_op(Lt)(x, y)
+# x < y, elementwise (bool). As an op (Theano's): `T.lt(x).owner.op == T.lt`.
+lt = shared_op(Lt)
 
 
-def gt(x, y):
-    """x > y, elementwise (bool)."""
-    return shared_op(Gt)(x, y)
+# x > y, elementwise (bool). As an op (Theano's): `T.gt(x).owner.op == T.gt`.
+gt = shared_op(Gt)
 
 
-def le(x, y):
-    """x <= y, elementwise (bool)."""
-    return shared_op(Le)(x, y)
+# x <= y, elementwise (bool). As an op (Theano's): `T.le(x).owner.op == T.le`.
+le = shared_op(Le)
 
 
-def ge(x, y):
-    """x >= y, elementwise (bool)."""
-    return shared_op(Ge)(x, y)
+# x >= y, elementwise (bool). As an op (Theano's): `T.ge(x).owner.op == T.ge`.
+ge = shared_op(Ge)
 
 
-def eq(x, y):
-    """x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity."""
-    return shared_op(Eq)(x, y)
+# x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity. As an op (Theano's): `T.eq(x).owner.op == T.eq`.
+eq = shared_op(Eq)
 
 
-def neq(x, y):
-    """x != y, elementwise (bool)."""
-    return shared_op(Neq)(x, y)
+# x != y, elementwise (bool). As an op (Theano's): `T.neq(x).owner.op == T.neq`.
+neq = shared_op(Neq)
 
 
-def and_(x, y):
-    """x & y."""
-    return shared_op(And)(x, y)
+# x & y. As an op (Theano's): `T.and_(x).owner.op == T.and_`.
+and_ = shared_op(And)
 
 
-def or_(x, y):
-    """x | y."""
-    return shared_op(Or)(x, y)
+# x | y. As an op (Theano's): `T.or_(x).owner.op == T.or_`.
+or_ = shared_op(Or)
 
 
-def xor(x, y):
-    """x ^ y."""
-    return shared_op(Xor)(x, y)
+# x ^ y. As an op (Theano's): `T.xor(x).owner.op == T.xor`.
+xor = shared_op(Xor)
 
 
-def invert(x):
-    """~x."""
-    return shared_op(Invert)(x)
+# ~x. As an op (Theano's): `T.invert(x).owner.op == T.invert`.
+invert = shared_op(Invert)
 
 
-def maximum(x, y):
-    """Elementwise maximum."""
-    return shared_op(Maximum)(x, y)
+# Elementwise maximum. As an op (Theano's): `T.maximum(x).owner.op == T.maximum`.
+maximum = shared_op(Maximum)
 
 
-def minimum(x, y):
-    """Elementwise minimum."""
-    return shared_op(Minimum)(x, y)
+# Elementwise minimum. As an op (Theano's): `T.minimum(x).owner.op == T.minimum`.
+minimum = shared_op(Minimum)
 
 
-def clip(x, low, high):
-    """x limited to [low, high]."""
-    return shared_op(Clip)(x, low, high)
+# x limited to [low, high]. As an op (Theano's): `T.clip(x).owner.op == T.clip`.
+clip = shared_op(Clip)
 
 
-def switch(cond, if_true, if_false):
-    """Elementwise choice: `T.switch(x > 0, x, 0)`."""
-    return shared_op(Switch)(cond, if_true, if_false)
+# Elementwise choice: `T.switch(x > 0, x, 0)`. As an op (Theano's): `T.switch(x).owner.op == T.switch`.
+switch = shared_op(Switch)

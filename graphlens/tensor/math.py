@@ -310,9 +310,8 @@ def add(*terms):
     return shared_op(Add)(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
 
 
-def sub(x, y):
-    """x - y."""
-    return shared_op(Sub)(x, y)
+# x - y. As an op (Theano's): `T.sub(x).owner.op == T.sub`.
+sub = shared_op(Sub)
 
 
 def mul(*factors):
@@ -320,70 +319,57 @@ def mul(*factors):
     return shared_op(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
-def true_div(x, y):
-    """x / y."""
-    return shared_op(TrueDiv)(x, y)
+# x / y. As an op (Theano's): `T.true_div(x).owner.op == T.true_div`.
+true_div = shared_op(TrueDiv)
 
 
-def int_div(x, y):
-    """x // y."""
-    return shared_op(IntDiv)(x, y)
+# x // y. As an op (Theano's): `T.int_div(x).owner.op == T.int_div`.
+int_div = shared_op(IntDiv)
 
 
-def mod(x, y):
-    """x % y."""
-    return shared_op(Mod)(x, y)
+# x % y. As an op (Theano's): `T.mod(x).owner.op == T.mod`.
+mod = shared_op(Mod)
 
 
-def pow(x, y):
-    """x ** y."""
-    return shared_op(Pow)(x, y)
+# x ** y. As an op (Theano's): `T.pow(x).owner.op == T.pow`.
+pow = shared_op(Pow)
 
 
-def neg(x):
-    """-x."""
-    return shared_op(Neg)(x)
+# -x. As an op (Theano's): `T.neg(x).owner.op == T.neg`.
+neg = shared_op(Neg)
 
 
-def abs(x):
-    """|x|."""
-    return shared_op(Abs)(x)
+# |x|. As an op (Theano's): `T.abs(x).owner.op == T.abs`.
+abs = shared_op(Abs)
 
 
-def exp(x):
-    """e ** x: `T.exp(x)`."""
-    return shared_op(Exp)(x)
+# e ** x: `T.exp(x)`. As an op (Theano's): `T.exp(x).owner.op == T.exp`.
+exp = shared_op(Exp)
 
 
-def log(x):
-    """Natural logarithm."""
-    return shared_op(Log)(x)
+# Natural logarithm. As an op (Theano's): `T.log(x).owner.op == T.log`.
+log = shared_op(Log)
 
 
-def log1p(x):
-    """log(1 + x)."""
-    return shared_op(Log1p)(x)
+# log(1 + x). As an op (Theano's): `T.log1p(x).owner.op == T.log1p`.
+log1p = shared_op(Log1p)
 
 
-def expm1(x):
-    """exp(x) - 1."""
-    return shared_op(Expm1)(x)
+# exp(x) - 1. As an op (Theano's): `T.expm1(x).owner.op == T.expm1`.
+expm1 = shared_op(Expm1)
 
 
-def sqrt(x):
-    """Square root."""
-    return shared_op(Sqrt)(x)
+# Square root. As an op (Theano's): `T.sqrt(x).owner.op == T.sqrt`.
+sqrt = shared_op(Sqrt)
 
 
-def sqr(x):
-    """x * x."""
-    return shared_op(Sqr)(x)
+# x * x. As an op (Theano's): `T.sqr(x).owner.op == T.sqr`.
+sqr = shared_op(Sqr)
 
 
 # Theano's alias, after numpy's name (Keras' l2_normalize calls T.square).
 square = sqr
 
 
-def tanh(x):
-    """Hyperbolic tangent."""
-    return shared_op(Tanh)(x)
+# Hyperbolic tangent. As an op (Theano's): `T.tanh(x).owner.op == T.tanh`.
+tanh = shared_op(Tanh)

@@ -15,6 +15,7 @@ import numpy as np
 
 from graphlens.graph.notation import Func
 from graphlens.errors import InvalidArgumentError
+from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import UnaryElemwise
 from graphlens.tensor.kernels import ufunc_kernel
 from graphlens.tensor.fill import zeros_like
@@ -121,9 +122,8 @@ class Ceil(PiecewiseConstant):
     kinds = "biuf"
 
 
-def sgn(x):
-    """Sign of x: `T.sgn(x)`; its gradient is zero."""
-    return Sgn()(x)
+# Sign of x: `T.sgn(x)`; its gradient is zero. As an op (Theano's): `T.sgn(x).owner.op == T.sgn`.
+sgn = shared_op(Sgn)
 
 
 ROUND_MODES = ("half_to_even", "half_away_from_zero")
@@ -139,14 +139,12 @@ def round(x, mode=None):
     raise InvalidArgumentError(f"round: mode must be one of {ROUND_MODES}, got {mode!r}")
 
 
-def round_half_to_even(x):
-    """Round halves to even: round(0.5) == 0, round(1.5) == 2."""
-    return Round()(x)
+# Round halves to even: round(0.5) == 0, round(1.5) == 2. As an op (Theano's): `T.round_half_to_even(x).owner.op == T.round_half_to_even`.
+round_half_to_even = shared_op(Round)
 
 
-def round_half_away_from_zero(x):
-    """Round halves away from zero: round(0.5) == 1, round(-0.5) == -1."""
-    return RoundHalfAwayFromZero()(x)
+# Round halves away from zero: round(0.5) == 1, round(-0.5) == -1. As an op (Theano's): `T.round_half_away_from_zero(x).owner.op == T.round_half_away_from_zero`.
+round_half_away_from_zero = shared_op(RoundHalfAwayFromZero)
 
 
 def iround(x, mode=None):
@@ -154,16 +152,13 @@ def iround(x, mode=None):
     return cast(round(x, mode), "int64")
 
 
-def trunc(x):
-    """x rounded towards zero."""
-    return Trunc()(x)
+# x rounded towards zero. As an op (Theano's): `T.trunc(x).owner.op == T.trunc`.
+trunc = shared_op(Trunc)
 
 
-def floor(x):
-    """Floor."""
-    return Floor()(x)
+# Floor. As an op (Theano's): `T.floor(x).owner.op == T.floor`.
+floor = shared_op(Floor)
 
 
-def ceil(x):
-    """Ceiling."""
-    return Ceil()(x)
+# Ceiling. As an op (Theano's): `T.ceil(x).owner.op == T.ceil`.
+ceil = shared_op(Ceil)

@@ -44,9 +44,7 @@ class ScalarElemwise(Elemwise):
     labels_itself = True
 
     def __post_init__(self):
-        if not isinstance(self.scalar_op, ScalarOp):
-            raise GraphlensTypeError(f"T.Elemwise at {call_site()} takes a scalar op "
-                                     f"(theano.scalar.ScalarOp), got {self.scalar_op!r:.60}")
+        _check_scalar_op(self.scalar_op)
         pattern = self.inplace_pattern
         if isinstance(pattern, dict):
             pattern = tuple(sorted(pattern.items()))
@@ -172,11 +170,19 @@ def elemwise_of(scalar_op, inplace_pattern=None, name=None):
     >>> T.Elemwise(scalar.exp) == T.exp                                 # doctest: +SKIP
     True
     """
+    _check_scalar_op(scalar_op)
     native = getattr(scalar_op, "tensor_op", None)
     if native is not None and type(scalar_op).__dict__.get("tensor_op") is native \
             and not inplace_pattern and name is None:
         return shared_op(native)
     return ScalarElemwise(scalar_op, inplace_pattern or (), name)
+
+
+def _check_scalar_op(scalar_op):
+    if not isinstance(scalar_op, ScalarOp):
+        raise GraphlensTypeError(f"T.Elemwise at {call_site()} takes a scalar op "
+                                 f"(theano.scalar.ScalarOp), got {scalar_op!r:.60}; a tensor "
+                                 f"op such as T.exp is elementwise already")
 
 
 # `Elemwise(scalar_op)` is Theano's constructor; the base class hands it to elemwise_of (this

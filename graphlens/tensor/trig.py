@@ -120,41 +120,33 @@ class Arctan(FloatUnaryElemwise):
         return [gz / (1 + sqr(x))]
 
 
-def sin(x):
-    """Sine."""
-    return shared_op(Sin)(x)
+# Sine. As an op (Theano's): `T.sin(x).owner.op == T.sin`.
+sin = shared_op(Sin)
 
 
-def cos(x):
-    """Cosine."""
-    return shared_op(Cos)(x)
+# Cosine. As an op (Theano's): `T.cos(x).owner.op == T.cos`.
+cos = shared_op(Cos)
 
 
-def tan(x):
-    """Tangent."""
-    return shared_op(Tan)(x)
+# Tangent. As an op (Theano's): `T.tan(x).owner.op == T.tan`.
+tan = shared_op(Tan)
 
 
-def sinh(x):
-    """Hyperbolic sine."""
-    return shared_op(Sinh)(x)
+# Hyperbolic sine. As an op (Theano's): `T.sinh(x).owner.op == T.sinh`.
+sinh = shared_op(Sinh)
 
 
-def cosh(x):
-    """Hyperbolic cosine."""
-    return shared_op(Cosh)(x)
+# Hyperbolic cosine. As an op (Theano's): `T.cosh(x).owner.op == T.cosh`.
+cosh = shared_op(Cosh)
 
 
-def arcsin(x):
-    """Inverse sine."""
-    return shared_op(Arcsin)(x)
+# Inverse sine. As an op (Theano's): `T.arcsin(x).owner.op == T.arcsin`.
+arcsin = shared_op(Arcsin)
 
 
-def arccos(x):
-    """Inverse cosine."""
-    return shared_op(Arccos)(x)
+# Inverse cosine. As an op (Theano's): `T.arccos(x).owner.op == T.arccos`.
+arccos = shared_op(Arccos)
 
 
-def arctan(x):
-    """Inverse tangent."""
-    return shared_op(Arctan)(x)
+# Inverse tangent. As an op (Theano's): `T.arctan(x).owner.op == T.arctan`.
+arctan = shared_op(Arctan)
