@@ -243,57 +243,59 @@ class Switch(Elemwise):
     def gradient_block(self, node, index):
         return ("switch_condition", self.condition_reason) if index == 0 else None
 
-# x < y, elementwise (bool). As an op (Theano's): `T.lt(x).owner.op == T.lt`.
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# x < y, elementwise (bool).
 lt = shared_op(Lt)
 
 
-# x > y, elementwise (bool). As an op (Theano's): `T.gt(x).owner.op == T.gt`.
+# x > y, elementwise (bool).
 gt = shared_op(Gt)
 
 
-# x <= y, elementwise (bool). As an op (Theano's): `T.le(x).owner.op == T.le`.
+# x <= y, elementwise (bool).
 le = shared_op(Le)
 
 
-# x >= y, elementwise (bool). As an op (Theano's): `T.ge(x).owner.op == T.ge`.
+# x >= y, elementwise (bool).
 ge = shared_op(Ge)
 
 
-# x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity. As an op (Theano's): `T.eq(x).owner.op == T.eq`.
+# x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity.
 eq = shared_op(Eq)
 
 
-# x != y, elementwise (bool). As an op (Theano's): `T.neq(x).owner.op == T.neq`.
+# x != y, elementwise (bool).
 neq = shared_op(Neq)
 
 
-# x & y. As an op (Theano's): `T.and_(x).owner.op == T.and_`.
+# x & y.
 and_ = shared_op(And)
 
 
-# x | y. As an op (Theano's): `T.or_(x).owner.op == T.or_`.
+# x | y.
 or_ = shared_op(Or)
 
 
-# x ^ y. As an op (Theano's): `T.xor(x).owner.op == T.xor`.
+# x ^ y.
 xor = shared_op(Xor)
 
 
-# ~x. As an op (Theano's): `T.invert(x).owner.op == T.invert`.
+# ~x.
 invert = shared_op(Invert)
 
 
-# Elementwise maximum. As an op (Theano's): `T.maximum(x).owner.op == T.maximum`.
+# Elementwise maximum.
 maximum = shared_op(Maximum)
 
 
-# Elementwise minimum. As an op (Theano's): `T.minimum(x).owner.op == T.minimum`.
+# Elementwise minimum.
 minimum = shared_op(Minimum)
 
 
-# x limited to [low, high]. As an op (Theano's): `T.clip(x).owner.op == T.clip`.
+# x limited to [low, high].
 clip = shared_op(Clip)
 
 
-# Elementwise choice: `T.switch(x > 0, x, 0)`. As an op (Theano's): `T.switch(x).owner.op == T.switch`.
+# Elementwise choice: `T.switch(x > 0, x, 0)`.
 switch = shared_op(Switch)

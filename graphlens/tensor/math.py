@@ -310,7 +310,9 @@ def add(*terms):
     return shared_op(Add)(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
 
 
-# x - y. As an op (Theano's): `T.sub(x).owner.op == T.sub`.
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# x - y.
 sub = shared_op(Sub)
 
 
@@ -319,51 +321,51 @@ def mul(*factors):
     return shared_op(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
-# x / y. As an op (Theano's): `T.true_div(x).owner.op == T.true_div`.
+# x / y.
 true_div = shared_op(TrueDiv)
 
 
-# x // y. As an op (Theano's): `T.int_div(x).owner.op == T.int_div`.
+# x // y.
 int_div = shared_op(IntDiv)
 
 
-# x % y. As an op (Theano's): `T.mod(x).owner.op == T.mod`.
+# x % y.
 mod = shared_op(Mod)
 
 
-# x ** y. As an op (Theano's): `T.pow(x).owner.op == T.pow`.
+# x ** y.
 pow = shared_op(Pow)
 
 
-# -x. As an op (Theano's): `T.neg(x).owner.op == T.neg`.
+# -x.
 neg = shared_op(Neg)
 
 
-# |x|. As an op (Theano's): `T.abs(x).owner.op == T.abs`.
+# |x|.
 abs = shared_op(Abs)
 
 
-# e ** x: `T.exp(x)`. As an op (Theano's): `T.exp(x).owner.op == T.exp`.
+# e ** x: `T.exp(x)`.
 exp = shared_op(Exp)
 
 
-# Natural logarithm. As an op (Theano's): `T.log(x).owner.op == T.log`.
+# Natural logarithm.
 log = shared_op(Log)
 
 
-# log(1 + x). As an op (Theano's): `T.log1p(x).owner.op == T.log1p`.
+# log(1 + x).
 log1p = shared_op(Log1p)
 
 
-# exp(x) - 1. As an op (Theano's): `T.expm1(x).owner.op == T.expm1`.
+# exp(x) - 1.
 expm1 = shared_op(Expm1)
 
 
-# Square root. As an op (Theano's): `T.sqrt(x).owner.op == T.sqrt`.
+# Square root.
 sqrt = shared_op(Sqrt)
 
 
-# x * x. As an op (Theano's): `T.sqr(x).owner.op == T.sqr`.
+# x * x.
 sqr = shared_op(Sqr)
 
 
@@ -371,5 +373,5 @@ sqr = shared_op(Sqr)
 square = sqr
 
 
-# Hyperbolic tangent. As an op (Theano's): `T.tanh(x).owner.op == T.tanh`.
+# Hyperbolic tangent.
 tanh = shared_op(Tanh)

@@ -122,7 +122,9 @@ class Ceil(PiecewiseConstant):
     kinds = "biuf"
 
 
-# Sign of x: `T.sgn(x)`; its gradient is zero. As an op (Theano's): `T.sgn(x).owner.op == T.sgn`.
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# Sign of x: `T.sgn(x)`; its gradient is zero.
 sgn = shared_op(Sgn)
 
 
@@ -139,11 +141,11 @@ def round(x, mode=None):
     raise InvalidArgumentError(f"round: mode must be one of {ROUND_MODES}, got {mode!r}")
 
 
-# Round halves to even: round(0.5) == 0, round(1.5) == 2. As an op (Theano's): `T.round_half_to_even(x).owner.op == T.round_half_to_even`.
+# Round halves to even: round(0.5) == 0, round(1.5) == 2.
 round_half_to_even = shared_op(Round)
 
 
-# Round halves away from zero: round(0.5) == 1, round(-0.5) == -1. As an op (Theano's): `T.round_half_away_from_zero(x).owner.op == T.round_half_away_from_zero`.
+# Round halves away from zero: round(0.5) == 1, round(-0.5) == -1.
 round_half_away_from_zero = shared_op(RoundHalfAwayFromZero)
 
 
@@ -152,13 +154,13 @@ def iround(x, mode=None):
     return cast(round(x, mode), "int64")
 
 
-# x rounded towards zero. As an op (Theano's): `T.trunc(x).owner.op == T.trunc`.
+# x rounded towards zero.
 trunc = shared_op(Trunc)
 
 
-# Floor. As an op (Theano's): `T.floor(x).owner.op == T.floor`.
+# Floor.
 floor = shared_op(Floor)
 
 
-# Ceiling. As an op (Theano's): `T.ceil(x).owner.op == T.ceil`.
+# Ceiling.
 ceil = shared_op(Ceil)

@@ -55,7 +55,10 @@ class StandardScalarOp(ScalarOp):
         return result[()] if isinstance(result, np.ndarray) else result
 
     def vectorized(self, node, arrays):
-        """The tensor op's own numpy computation on whole arrays."""
+        """The tensor op's own numpy computation on whole arrays (a subclass with its own
+        impl is computed by that impl, as any user's op)."""
+        if type(self).impl is not StandardScalarOp.impl:
+            return ScalarOp.vectorized(self, node, arrays)
         result = self.tensor_instance().impl(*arrays)
         return [np.asarray(result, dtype=node.outputs[0].type.numpy_dtype)]
 
@@ -63,6 +66,8 @@ class StandardScalarOp(ScalarOp):
         return self.tensor_instance().grad(inputs, output_grads)
 
     def L_op(self, inputs, outputs, output_grads):
+        if type(self).grad is not StandardScalarOp.grad:      # a subclass's own grad
+            return ScalarOp.L_op(self, inputs, outputs, output_grads)
         grads = self.tensor_instance().L_op(inputs, outputs, output_grads)
         return [as_scalar_grad(g, x) for g, x in zip(grads, inputs)]
 

@@ -151,8 +151,10 @@ class ScalarConstant(TensorConstant, ScalarVariable):
 def constant(value, name=None, dtype=None) -> ScalarConstant:
     """A scalar constant; Python numbers take Theano's literal dtypes.
 
-    >>> constant(2).dtype, constant(0.5).dtype, constant(0.1).dtype, constant(1, dtype='int64').dtype
-    ('int8', 'float32', 'float64', 'int64')
+    >>> constant(2).dtype, constant(0.5).dtype, constant(0.1).dtype
+    ('int8', 'float32', 'float64')
+    >>> constant(1, dtype='int64').dtype
+    'int64'
     """
     made = _tconstant(value, dtype=dtype)
     if made.ndim != 0:
@@ -220,8 +222,9 @@ class ScalarFromTensor(Op):
 
     def make_node(self, t):
         if not isinstance(t, TensorVariable) or t.ndim != 0:
+            shown = describe(t) if isinstance(t, Variable) else repr(t)
             raise GraphlensTypeError(f"scalar_from_tensor at {call_site()} takes a rank-0 "
-                                     f"tensor, got {describe(t) if isinstance(t, Variable) else repr(t)}")
+                                     f"tensor, got {shown}")
         return Apply(self, [t], [get_scalar_type(t.dtype)()])
 
     def perform(self, node, inputs):

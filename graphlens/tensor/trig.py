@@ -120,33 +120,35 @@ class Arctan(FloatUnaryElemwise):
         return [gz / (1 + sqr(x))]
 
 
-# Sine. As an op (Theano's): `T.sin(x).owner.op == T.sin`.
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# Sine.
 sin = shared_op(Sin)
 
 
-# Cosine. As an op (Theano's): `T.cos(x).owner.op == T.cos`.
+# Cosine.
 cos = shared_op(Cos)
 
 
-# Tangent. As an op (Theano's): `T.tan(x).owner.op == T.tan`.
+# Tangent.
 tan = shared_op(Tan)
 
 
-# Hyperbolic sine. As an op (Theano's): `T.sinh(x).owner.op == T.sinh`.
+# Hyperbolic sine.
 sinh = shared_op(Sinh)
 
 
-# Hyperbolic cosine. As an op (Theano's): `T.cosh(x).owner.op == T.cosh`.
+# Hyperbolic cosine.
 cosh = shared_op(Cosh)
 
 
-# Inverse sine. As an op (Theano's): `T.arcsin(x).owner.op == T.arcsin`.
+# Inverse sine.
 arcsin = shared_op(Arcsin)
 
 
-# Inverse cosine. As an op (Theano's): `T.arccos(x).owner.op == T.arccos`.
+# Inverse cosine.
 arccos = shared_op(Arccos)
 
 
-# Inverse tangent. As an op (Theano's): `T.arctan(x).owner.op == T.arctan`.
+# Inverse tangent.
 arctan = shared_op(Arctan)

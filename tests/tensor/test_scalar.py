@@ -12,6 +12,8 @@ from graphlens import scalar
 from graphlens.errors import GraphlensTypeError
 from graphlens.gof.opt import local_optimizer
 
+HERE = r"\S*test_scalar\.py"          # errors name the user's line: this file's
+
 
 class ScalarSoftsign(scalar.UnaryScalarOp):
     """The softsign of Theano's nnet, written as its scalar op was."""
@@ -61,7 +63,7 @@ def test_scalar_types_and_variables():
     assert [c.dtype for c in (scalar.constant(2), scalar.constant(0.5), scalar.constant(0.1))] \
         == ["int8", "float32", "float64"]
     assert scalar.as_scalar(T.dscalar()).type == scalar.float64
-    with pytest.raises(GraphlensTypeError, match=r"as_scalar at tests/tensor/test_scalar.py:\d+.*rank 1"):
+    with pytest.raises(GraphlensTypeError, match=rf"as_scalar at {HERE}:\d+.*rank 1"):
         scalar.as_scalar(T.dvector())
     assert T.tensor_from_scalar(x).type == T.dscalar
     assert T.scalar_from_tensor(T.fscalar()).type == scalar.float32
@@ -175,13 +177,64 @@ def test_printing_names_the_scalar_op():
 
 
 def test_bad_input_names_the_op_and_the_line():
-    with pytest.raises(GraphlensTypeError, match=r"scalar_softsign at tests/tensor/test_scalar.py:\d+ takes 1"):
+    with pytest.raises(GraphlensTypeError, match=rf"scalar_softsign at {HERE}:\d+ takes 1"):
         scalar_softsign(scalar.float64(), scalar.float64())
-    with pytest.raises(GraphlensTypeError, match=r"T.Elemwise at tests/tensor/test_scalar.py:\d+ takes a scalar"):
+    with pytest.raises(GraphlensTypeError, match=rf"T.Elemwise at {HERE}:\d+ takes a scalar"):
         T.Elemwise(T.exp)
 
     class NoTypes(scalar.UnaryScalarOp):
         def impl(self, x):
             return x
-    with pytest.raises(GraphlensTypeError, match=r"NoTypes at tests/tensor/test_scalar.py:\d+ has no output"):
+    with pytest.raises(GraphlensTypeError, match=rf"NoTypes at {HERE}:\d+ has no output"):
         NoTypes()(scalar.float64())
+
+
+def test_a_subclass_of_a_standard_op_keeps_its_own_impl_and_grad():
+    class DoubledExp(scalar.Exp):
+        def impl(self, x):
+            return 2 * np.exp(x)
+
+        def grad(self, inputs, output_grads):
+            (x,), (gz,) = inputs, output_grads
+            return [gz * 2 * scalar.exp(x)]
+    op = T.Elemwise(DoubledExp(scalar.upgrade_to_float, name="dexp"), inplace_pattern={0: 0})
+    assert op.label == "Elemwise{dexp}[(0, 0)]" and op != T.exp
+    v = T.dvector("v")
+    data = np.array([0.0, 1.0])
+    assert np.allclose(theano.function([v], op(v))(data), 2 * np.exp(data))
+    assert np.allclose(theano.function([v], theano.grad(op(v).sum(), v))(data), 2 * np.exp(data))
+    T.verify_grad(op, [data], rng=np.random.RandomState(2))
+
+
+class Ramp(scalar.UnaryScalarOp):
+    """A per-element impl (a Python branch: it cannot take arrays), run through np.frompyfunc."""
+
+    def impl(self, x):
+        return x if x > 0 else 0.0
+
+    def grad(self, inputs, output_grads):
+        (x,), (gz,) = inputs, output_grads
+        return [gz * (x > 0)]
+
+
+class Hypot(scalar.BinaryScalarOp):
+    """nfunc_spec names numpy's function: T.Elemwise runs it on whole arrays, not impl."""
+
+    nfunc_spec = ("hypot", 2, 1)
+
+    def impl(self, x, y):
+        raise AssertionError("the numpy function of nfunc_spec computes this op")
+
+
+def test_per_element_impls_and_nfunc_spec():
+    v = T.fvector("v")
+    ramp = T.Elemwise(Ramp(scalar.same_out, name="ramp"))
+    data = np.array([-1.5, 0.0, 2.5], dtype="float32")
+    out = theano.function([v], ramp(v))(data)
+    assert out.dtype == np.float32 and out.tolist() == [0.0, 0.0, 2.5]
+    grad = theano.function([v], theano.grad(ramp(v).sum(), v))(data)
+    assert grad.dtype == np.float32 and grad.tolist() == [0.0, 0.0, 1.0]
+    T.verify_grad(ramp, [np.array([-1.0, 0.5, 2.0])], rng=np.random.RandomState(3))
+    hypot = T.Elemwise(Hypot(scalar.upgrade_to_float, name="hypot"))
+    h = theano.function([v], hypot(v, 4))(np.array([3.0, 0.0], dtype="float32"))
+    assert h.dtype == np.float32 and h.tolist() == [5.0, 4.0]
