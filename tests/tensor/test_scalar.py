@@ -238,3 +238,12 @@ def test_per_element_impls_and_nfunc_spec():
     hypot = T.Elemwise(Hypot(scalar.upgrade_to_float, name="hypot"))
     h = theano.function([v], hypot(v, 4))(np.array([3.0, 0.0], dtype="float32"))
     assert h.dtype == np.float32 and h.tolist() == [5.0, 4.0]
+
+
+def test_infer_shape_of_user_scalar_ops_does_not_compute_them():
+    from graphlens.tensor.scalar_elemwise import ScalarElemwise
+    from tests.tensor.op_checks import check_infer_shape
+    rng = np.random.RandomState(4)
+    check_infer_shape(lambda m: softsign(m), [rng.randn(3, 4)], ScalarElemwise)
+    check_infer_shape(lambda r, m: T.Elemwise(scalar.Composite(*_axpb()))(r, m),
+                      [rng.randn(1, 4), rng.randn(3, 4)], ScalarElemwise)
