@@ -18,8 +18,7 @@ _new_object = object.__new__
 
 
 def fusable(node) -> bool:
-    """True for a node fusion may put in a Composite: an elementwise op of one output (a
-    user's scalar op may have several, T.Elemwise(op) of nout=2)."""
+    """True for a node fusion may put in a Composite: an elementwise op with one output."""
     return isinstance(node.op, Elemwise) and len(node.outputs) == 1
 
 

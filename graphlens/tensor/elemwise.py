@@ -9,6 +9,7 @@ that the input had with static length 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -88,6 +89,9 @@ class Elemwise(Op, metaclass=_TheanoConstructor):
 
     nfunc = None
     scalar_op = None
+    # Theano's {output: input} of outputs written over an input: graphlens's own elementwise
+    # ops declare none (its in-place pass makes fused twins instead).
+    inplace_pattern = MappingProxyType({})
     # Set by tensor/scalar_elemwise.py, which builds on this module.
     of_scalar_op = None
     nin = 1

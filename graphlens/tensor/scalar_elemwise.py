@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Constant, Variable, toposort
 from graphlens.graph.markers import is_disconnected, is_undefined
 from graphlens.graph.notation import Special
-from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import (Elemwise, call_site, check_runtime_broadcast, pad_left,
                                        unbroadcast)
 from graphlens.tensor.fill import fill
@@ -37,18 +38,20 @@ class ScalarElemwise(Elemwise):
     """
 
     scalar_op: object
-    inplace_pattern: tuple = ()
+    inplace_pattern: dict = None
     name: str | None = None
+    # Theano's: a numpy function ('name', nin, nout) computing the op on arrays.
+    nfunc_spec: tuple | None = None
     # pp writes the scalar op's own notation, or `name(x, y)` (printer/forms.py).
     notation = Special("scalar_op")
     labels_itself = True
 
     def __post_init__(self):
         _check_scalar_op(self.scalar_op)
-        pattern = self.inplace_pattern
-        if isinstance(pattern, dict):
-            pattern = tuple(sorted(pattern.items()))
-        object.__setattr__(self, "inplace_pattern", tuple(pattern or ()))
+        # Theano's dict {output: input}, kept hashable (ops are dict keys and compared).
+        object.__setattr__(self, "inplace_pattern", Pattern(self.inplace_pattern or {}))
+        if self.nfunc_spec is not None:
+            object.__setattr__(self, "nfunc_spec", tuple(self.nfunc_spec))
 
     @property
     def nin(self):
@@ -64,8 +67,8 @@ class ScalarElemwise(Elemwise):
         """Theano's `Elemwise{softsign}`, `Elemwise{softsign}[(0, 0)]`, or the given name."""
         if self.name:
             return self.name
-        inplace = f"[{', '.join(map(str, self.inplace_pattern))}]" if self.inplace_pattern \
-            else ""
+        inplace = f"[{', '.join(map(str, sorted(self.inplace_pattern.items())))}]" \
+            if self.inplace_pattern else ""
         return f"Elemwise{{{self.scalar_op}}}{inplace}"
 
     def __str__(self):
@@ -91,7 +94,13 @@ class ScalarElemwise(Elemwise):
         return [tuple(lengths)] * len(node.outputs)
 
     def perform(self, node, inputs):
-        results = self.scalar_op.vectorized(node, inputs)
+        if self.nfunc_spec is not None:
+            computed = getattr(np, self.nfunc_spec[0])(*inputs)
+            computed = computed if isinstance(computed, tuple) else [computed]
+            results = [np.asarray(r, dtype=out.type.numpy_dtype)
+                       for r, out in zip(computed, node.outputs)]
+        else:
+            results = self.scalar_op.vectorized(node, inputs)
         shape = results[0].shape
         if any(array.shape != shape for array in inputs):
             check_runtime_broadcast(node, inputs, shape)
@@ -163,7 +172,14 @@ def _lift(scalar_op, s_var, memo):
     return memo[s_var]
 
 
-def elemwise_of(scalar_op, inplace_pattern=None, name=None):
+class Pattern(dict):
+    """Theano's inplace_pattern {output: input}, hashable: `Pattern({0: 0})`."""
+
+    def __hash__(self):
+        return hash(tuple(sorted(self.items())))
+
+
+def elemwise_of(scalar_op, inplace_pattern=None, name=None, nfunc_spec=None, openmp=None):
     """`T.Elemwise(scalar_op, ...)`: graphlens's own op for a standard scalar op (the shared
     instance, so `T.Elemwise(scalar.exp) == T.exp`), else a ScalarElemwise.
 
@@ -174,8 +190,9 @@ def elemwise_of(scalar_op, inplace_pattern=None, name=None):
     native = getattr(scalar_op, "tensor_op", None)
     if native is not None and type(scalar_op).__dict__.get("tensor_op") is native \
             and not inplace_pattern and name is None:
-        return shared_op(native)
-    return ScalarElemwise(scalar_op, inplace_pattern or (), name)
+        return scalar_op.tensor_instance()
+    # `openmp` chose C threads in Theano; graphlens runs numpy, so it has nothing to choose.
+    return ScalarElemwise(scalar_op, inplace_pattern, name, nfunc_spec)
 
 
 def _check_scalar_op(scalar_op):

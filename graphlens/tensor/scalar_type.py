@@ -126,6 +126,13 @@ class ScalarVariable(TensorVariable):
         """A scalar 1 of this variable's dtype (or `dtype`)."""
         return _apply("cast", constant(1), dtype or self.dtype)
 
+    def as_tensor(self):
+        """This value as a rank-0 tensor (TensorType, not Scalar): what T.as_tensor_variable
+        gives, as Theano's tensor_from_scalar; a constant stays a constant."""
+        if isinstance(self, ScalarConstant):
+            return TensorConstant(tensor_type(self.dtype, ()), self.data, self.name)
+        return tensor_from_scalar(self)
+
     def astype(self, dtype):
         """This value cast to `dtype`, a scalar: `x.astype('int32')`."""
         return _apply("cast", self, dtype)
