@@ -5,8 +5,8 @@ Values are computed node by node on whole arrays, each scalar op vectorised as i
 (the standard ones by their numpy functions); the gradient is the inner graph's, by reverse
 accumulation over the inner nodes' own gradients.
 
->>> a, b = scalar.float64('a'), scalar.float64('b')
->>> axpb = scalar.Composite([a, b], [a * b + scalar.exp(a)])
+>>> a, b = scalar.float64('a'), scalar.float64('b')                      # doctest: +SKIP
+>>> axpb = scalar.Composite([a, b], [a * b + scalar.exp(a)])             # doctest: +SKIP
 >>> T.Elemwise(axpb)(T.dvector('x'), T.dvector('y')).type                # doctest: +SKIP
 TensorType(float64, (?,))
 """

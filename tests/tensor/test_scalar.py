@@ -247,3 +247,15 @@ def test_infer_shape_of_user_scalar_ops_does_not_compute_them():
     check_infer_shape(lambda m: softsign(m), [rng.randn(3, 4)], ScalarElemwise)
     check_infer_shape(lambda r, m: T.Elemwise(scalar.Composite(*_axpb()))(r, m),
                       [rng.randn(1, 4), rng.randn(3, 4)], ScalarElemwise)
+
+
+def test_theano_constructor_options_and_tensor_conversion():
+    s = scalar.float64("s")
+    assert T.as_tensor_variable(s).type == T.dscalar            # tensor_from_scalar, as Theano
+    assert isinstance(T.as_tensor_variable(s).owner.op, scalar.TensorFromScalar)
+    assert T.as_tensor_variable(scalar.constant(2.0)).data == 2.0   # a constant stays one
+    op = T.Elemwise(Hypot(scalar.upgrade_to_float), nfunc_spec=("hypot", 2, 1), openmp=True)
+    assert op.nfunc_spec == ("hypot", 2, 1) and dict(T.exp.inplace_pattern) == {}
+    v = T.dvector("v")
+    assert theano.function([v], op(v, v))(np.array([3.0])).tolist() == [np.hypot(3.0, 3.0)]
+    assert theano.function([s], T.exp(s) * 2)(0.0).tolist() == 2.0     # a 0-d array: a tensor
