@@ -129,7 +129,9 @@ def test_optdb_runs_a_global_optimizer_at_its_position():
 def test_mistakes_are_named():
     with pytest.raises(GraphlensTypeError, match="is a function building an op, not an op: "
                                                  "track the op's class"):
-        gof.local_optimizer([T.exp])
+        gof.local_optimizer([T.add])          # n-ary: still a function (see T.exp below)
+    # T.exp is an op (Theano's Elemwise instance), so tracking it is what Theano code does.
+    assert gof.local_optimizer([T.exp])(lambda node: False).tracks() == [T.exp]
     x = T.dvector("x")
 
     @register_canonicalize

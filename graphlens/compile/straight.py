@@ -29,6 +29,7 @@ import numpy as np
 
 from graphlens.errors import EvaluationError
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
+from graphlens.tensor.scalar_type import Scalar
 from graphlens.tensor.kernels import same_dtypes
 from graphlens.tensor.reduce import AxisSize, Sum
 
@@ -79,10 +80,14 @@ def straight_call(function):
     else:
         lines.append(f"{indent}results = run([{', '.join(values)}])")
         results = [f"results[{k}]" for k in range(len(vm.output_positions))]
+    n_outputs = function._n_outputs
     for k, value in enumerate(results):
         copy = k < len(function._copy_output) and function._copy_output[k]
+        if k < n_outputs and type(function.outputs[k].variable.type) is Scalar:
+            # Theano returns a scalar variable's value as a numpy scalar (np.float64(2.5)).
+            lines.append(f"{indent}r{k} = {value}[()]")
+            continue
         lines.append(f"{indent}r{k} = {f'array({value}, copy=True)' if copy else value}")
-    n_outputs = function._n_outputs
     for j, (variable, _) in enumerate(function.updates):
         namespace[f"updated{j}"] = variable
         lines.append(f"{indent}updated{j}._value = r{n_outputs + j}")

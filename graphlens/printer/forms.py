@@ -170,7 +170,19 @@ def show_make_vector(printer, node, args):
     return printer.syntax.vector(args)
 
 
+def show_scalar_op(printer, node, args):
+    """T.Elemwise(scalar_op): the scalar op's own notation where it has one, else the op's
+    name as a call, `softsign(x)`."""
+    op = node.op
+    notation = getattr(type(op.scalar_op), "notation", None)
+    form = _notation_form(notation) if notation is not None else None
+    shown = form(printer, node, args) if form is not None else None
+    return shown if shown is not None else printer.syntax.call(op.name or str(op.scalar_op),
+                                                               args)
+
+
 SPECIAL_FORMS = {
+    "scalar_op": show_scalar_op,
     "index": show_index,
     "set_subtensor": show_set_subtensor,
     "shape": show_shape,

@@ -296,6 +296,10 @@ def op_label(op) -> str:
     >>> op_label(Sum(axis=(1,)))        # doctest: +SKIP
     'Sum{axis=1}'
     """
+    if getattr(type(op), "labels_itself", False):
+        # Theano's scalar ops and T.Elemwise(scalar_op) are named by their own label:
+        # `softsign`, `Elemwise{softsign}`.
+        return op.label
     new_order = getattr(op, "new_order", None)
     if new_order is not None and hasattr(op, "input_ndim"):
         return f"{type(op).__name__}{{{','.join(str(i) for i in new_order)}}}"

@@ -18,8 +18,8 @@ _new_object = object.__new__
 
 
 def fusable(node) -> bool:
-    """True for a node fusion may put in a Composite: an elementwise op."""
-    return isinstance(node.op, Elemwise)
+    """True for a node fusion may put in a Composite: an elementwise op with one output."""
+    return isinstance(node.op, Elemwise) and len(node.outputs) == 1
 
 
 def fusion_groups(fgraph) -> list:
@@ -28,7 +28,7 @@ def fusion_groups(fgraph) -> list:
     root_of, members, clients = {}, {}, fgraph.clients
     get_root = root_of.get
     for node in reversed(order):
-        if not isinstance(node.op, Elemwise):       # fusable(node), inline: a pass per node
+        if not isinstance(node.op, Elemwise) or len(node.outputs) != 1:   # fusable(node)
             continue
         # The group every reader is in, or None (an output, an unfused reader, two groups).
         root = None

@@ -52,12 +52,12 @@ class ArrayOwners:
 
 
 def _candidates(node):
-    """The input positions whose array `node` could take over for its result."""
+    """The input positions whose array `node` could take over for its (one) result."""
     op = node.op
     if isinstance(op, IncSubtensor):
         return () if op.inplace else (0,)
     if isinstance(op, (Elemwise, Composite)) and not getattr(op, "destroyed", ()):
-        return range(len(node.inputs))
+        return range(len(node.inputs)) if len(node.outputs) == 1 else ()
     return ()
 
 

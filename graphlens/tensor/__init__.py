@@ -134,3 +134,8 @@ from graphlens.tensor import fft  # noqa: E402,F401  (theano.tensor.fft)
 from graphlens.tensor.complex_ops import (angle, complex, complex_from_polar,  # noqa: E402,F401
                                           conj, imag, real)
 from graphlens.tensor.special import tri_gamma  # noqa: E402,F401
+# Theano's scalar layer (theano.scalar lives at graphlens.scalar): T.Elemwise(scalar_op), the
+# scalar <-> rank-0 tensor conversions, and each elementwise op's `scalar_op`.
+from graphlens.tensor.elemwise import Elemwise  # noqa: E402,F401
+from graphlens.tensor import scalar_elemwise, scalar_logic, scalar_composite  # noqa: E402,F401
+from graphlens.tensor.scalar_type import scalar_from_tensor, tensor_from_scalar  # noqa: E402,F401

@@ -243,71 +243,59 @@ class Switch(Elemwise):
     def gradient_block(self, node, index):
         return ("switch_condition", self.condition_reason) if index == 0 else None
 
-def lt(x, y):
-    """x < y, elementwise (bool)."""
-    return shared_op(Lt)(x, y)
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# x < y, elementwise (bool).
+lt = shared_op(Lt)
 
 
-def gt(x, y):
-    """x > y, elementwise (bool)."""
-    return shared_op(Gt)(x, y)
+# x > y, elementwise (bool).
+gt = shared_op(Gt)
 
 
-def le(x, y):
-    """x <= y, elementwise (bool)."""
-    return shared_op(Le)(x, y)
+# x <= y, elementwise (bool).
+le = shared_op(Le)
 
 
-def ge(x, y):
-    """x >= y, elementwise (bool)."""
-    return shared_op(Ge)(x, y)
+# x >= y, elementwise (bool).
+ge = shared_op(Ge)
 
 
-def eq(x, y):
-    """x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity."""
-    return shared_op(Eq)(x, y)
+# x == y, elementwise (bool): `T.eq(x, y)`, since `x == y` is identity.
+eq = shared_op(Eq)
 
 
-def neq(x, y):
-    """x != y, elementwise (bool)."""
-    return shared_op(Neq)(x, y)
+# x != y, elementwise (bool).
+neq = shared_op(Neq)
 
 
-def and_(x, y):
-    """x & y."""
-    return shared_op(And)(x, y)
+# x & y.
+and_ = shared_op(And)
 
 
-def or_(x, y):
-    """x | y."""
-    return shared_op(Or)(x, y)
+# x | y.
+or_ = shared_op(Or)
 
 
-def xor(x, y):
-    """x ^ y."""
-    return shared_op(Xor)(x, y)
+# x ^ y.
+xor = shared_op(Xor)
 
 
-def invert(x):
-    """~x."""
-    return shared_op(Invert)(x)
+# ~x.
+invert = shared_op(Invert)
 
 
-def maximum(x, y):
-    """Elementwise maximum."""
-    return shared_op(Maximum)(x, y)
+# Elementwise maximum.
+maximum = shared_op(Maximum)
 
 
-def minimum(x, y):
-    """Elementwise minimum."""
-    return shared_op(Minimum)(x, y)
+# Elementwise minimum.
+minimum = shared_op(Minimum)
 
 
-def clip(x, low, high):
-    """x limited to [low, high]."""
-    return shared_op(Clip)(x, low, high)
+# x limited to [low, high].
+clip = shared_op(Clip)
 
 
-def switch(cond, if_true, if_false):
-    """Elementwise choice: `T.switch(x > 0, x, 0)`."""
-    return shared_op(Switch)(cond, if_true, if_false)
+# Elementwise choice: `T.switch(x > 0, x, 0)`.
+switch = shared_op(Switch)

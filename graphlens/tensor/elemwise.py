@@ -9,6 +9,7 @@ that the input had with static length 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -64,11 +65,35 @@ def call_site() -> str:
     return f"{short_path(site[0])}:{site[1]}" if site else "<unknown>"
 
 
+class _TheanoConstructor(type):
+    """`Elemwise(scalar_op, inplace_pattern=None, name=None)` is Theano's way to make an
+    elementwise op of a scalar op (tensor/scalar_elemwise.py answers it); subclasses are
+    made as any class is."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is Elemwise:
+            return cls.of_scalar_op(*args, **kwargs)
+        return super().__call__(*args, **kwargs)
+
+
 @dataclass(frozen=True)
-class Elemwise(Op):
-    """Base of elementwise ops: `nfunc` applied to broadcast inputs."""
+class Elemwise(Op, metaclass=_TheanoConstructor):
+    """Base of elementwise ops: `nfunc` applied to broadcast inputs. `op.scalar_op` is the
+    matching scalar op (`T.exp(x).owner.op.scalar_op` is `scalar.exp`), set by
+    tensor/scalar_basic.py on each class it names; `Elemwise(scalar_op)` makes one of a
+    scalar op, as in Theano.
+
+    >>> isinstance(T.exp(x).owner.op.scalar_op, scalar.Exp)          # doctest: +SKIP
+    True
+    """
 
     nfunc = None
+    scalar_op = None
+    # Theano's {output: input} of outputs written over an input: graphlens's own elementwise
+    # ops declare none (its in-place pass makes fused twins instead).
+    inplace_pattern = MappingProxyType({})
+    # Set by tensor/scalar_elemwise.py, which builds on this module.
+    of_scalar_op = None
     nin = 1
     # The numpy kinds (b bool, i/u integer, f float, c complex) of the common input dtype the op
     # is defined for; others are refused when the graph is built, with `dtype_hint` as advice.

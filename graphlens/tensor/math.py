@@ -310,9 +310,10 @@ def add(*terms):
     return shared_op(Add)(*terms) if len(terms) != 1 else as_tensor_variable(terms[0])
 
 
-def sub(x, y):
-    """x - y."""
-    return shared_op(Sub)(x, y)
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# x - y.
+sub = shared_op(Sub)
 
 
 def mul(*factors):
@@ -320,70 +321,57 @@ def mul(*factors):
     return shared_op(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
-def true_div(x, y):
-    """x / y."""
-    return shared_op(TrueDiv)(x, y)
+# x / y.
+true_div = shared_op(TrueDiv)
 
 
-def int_div(x, y):
-    """x // y."""
-    return shared_op(IntDiv)(x, y)
+# x // y.
+int_div = shared_op(IntDiv)
 
 
-def mod(x, y):
-    """x % y."""
-    return shared_op(Mod)(x, y)
+# x % y.
+mod = shared_op(Mod)
 
 
-def pow(x, y):
-    """x ** y."""
-    return shared_op(Pow)(x, y)
+# x ** y.
+pow = shared_op(Pow)
 
 
-def neg(x):
-    """-x."""
-    return shared_op(Neg)(x)
+# -x.
+neg = shared_op(Neg)
 
 
-def abs(x):
-    """|x|."""
-    return shared_op(Abs)(x)
+# |x|.
+abs = shared_op(Abs)
 
 
-def exp(x):
-    """e ** x: `T.exp(x)`."""
-    return shared_op(Exp)(x)
+# e ** x: `T.exp(x)`.
+exp = shared_op(Exp)
 
 
-def log(x):
-    """Natural logarithm."""
-    return shared_op(Log)(x)
+# Natural logarithm.
+log = shared_op(Log)
 
 
-def log1p(x):
-    """log(1 + x)."""
-    return shared_op(Log1p)(x)
+# log(1 + x).
+log1p = shared_op(Log1p)
 
 
-def expm1(x):
-    """exp(x) - 1."""
-    return shared_op(Expm1)(x)
+# exp(x) - 1.
+expm1 = shared_op(Expm1)
 
 
-def sqrt(x):
-    """Square root."""
-    return shared_op(Sqrt)(x)
+# Square root.
+sqrt = shared_op(Sqrt)
 
 
-def sqr(x):
-    """x * x."""
-    return shared_op(Sqr)(x)
+# x * x.
+sqr = shared_op(Sqr)
 
 
 # Theano's alias, after numpy's name (Keras' l2_normalize calls T.square).
 square = sqr
 
 
-def tanh(x):
-    """Hyperbolic tangent."""
-    return shared_op(Tanh)(x)
+# Hyperbolic tangent.
+tanh = shared_op(Tanh)

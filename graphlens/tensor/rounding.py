@@ -15,6 +15,7 @@ import numpy as np
 
 from graphlens.graph.notation import Func
 from graphlens.errors import InvalidArgumentError
+from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import UnaryElemwise
 from graphlens.tensor.kernels import ufunc_kernel
 from graphlens.tensor.fill import zeros_like
@@ -121,9 +122,10 @@ class Ceil(PiecewiseConstant):
     kinds = "biuf"
 
 
-def sgn(x):
-    """Sign of x: `T.sgn(x)`; its gradient is zero."""
-    return Sgn()(x)
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# Sign of x: `T.sgn(x)`; its gradient is zero.
+sgn = shared_op(Sgn)
 
 
 ROUND_MODES = ("half_to_even", "half_away_from_zero")
@@ -139,14 +141,12 @@ def round(x, mode=None):
     raise InvalidArgumentError(f"round: mode must be one of {ROUND_MODES}, got {mode!r}")
 
 
-def round_half_to_even(x):
-    """Round halves to even: round(0.5) == 0, round(1.5) == 2."""
-    return Round()(x)
+# Round halves to even: round(0.5) == 0, round(1.5) == 2.
+round_half_to_even = shared_op(Round)
 
 
-def round_half_away_from_zero(x):
-    """Round halves away from zero: round(0.5) == 1, round(-0.5) == -1."""
-    return RoundHalfAwayFromZero()(x)
+# Round halves away from zero: round(0.5) == 1, round(-0.5) == -1.
+round_half_away_from_zero = shared_op(RoundHalfAwayFromZero)
 
 
 def iround(x, mode=None):
@@ -154,16 +154,13 @@ def iround(x, mode=None):
     return cast(round(x, mode), "int64")
 
 
-def trunc(x):
-    """x rounded towards zero."""
-    return Trunc()(x)
+# x rounded towards zero.
+trunc = shared_op(Trunc)
 
 
-def floor(x):
-    """Floor."""
-    return Floor()(x)
+# Floor.
+floor = shared_op(Floor)
 
 
-def ceil(x):
-    """Ceiling."""
-    return Ceil()(x)
+# Ceiling.
+ceil = shared_op(Ceil)

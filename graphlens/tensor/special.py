@@ -17,6 +17,7 @@ import scipy.special
 
 from graphlens.errors import InvalidArgumentError
 from graphlens.graph.notation import Func
+from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, float_dtype,
                                        unbroadcast)
 from graphlens.tensor.math import exp, sqr, sqrt
@@ -251,34 +252,30 @@ class Arctan2(BinaryElemwise):
         return [unbroadcast(gz * x / radius, y), unbroadcast(-gz * y / radius, x)]
 
 
-def arctan2(y, x):
-    """The angle of (x, y), elementwise, as numpy.arctan2(y, x)."""
-    return Arctan2()(y, x)
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# The angle of (x, y), elementwise, as numpy.arctan2(y, x).
+arctan2 = shared_op(Arctan2)
 
 
-def inv(x):
-    """1 / x: `T.inv(x)`."""
-    return Inv()(x)
+# 1 / x: `T.inv(x)`.
+inv = shared_op(Inv)
 
 
-def exp2(x):
-    """2 ** x."""
-    return Exp2()(x)
+# 2 ** x.
+exp2 = shared_op(Exp2)
 
 
-def arcsinh(x):
-    """Inverse hyperbolic sine."""
-    return Arcsinh()(x)
+# Inverse hyperbolic sine.
+arcsinh = shared_op(Arcsinh)
 
 
-def arccosh(x):
-    """Inverse hyperbolic cosine."""
-    return Arccosh()(x)
+# Inverse hyperbolic cosine.
+arccosh = shared_op(Arccosh)
 
 
-def arctanh(x):
-    """Inverse hyperbolic tangent."""
-    return Arctanh()(x)
+# Inverse hyperbolic tangent.
+arctanh = shared_op(Arctanh)
 
 
 def deg2rad(x):
@@ -291,44 +288,36 @@ def rad2deg(x):
     return x * (180.0 / math.pi)
 
 
-def erf(x):
-    """The error function: `T.erf(x)`."""
-    return Erf()(x)
+# The error function: `T.erf(x)`.
+erf = shared_op(Erf)
 
 
-def erfc(x):
-    """The complementary error function 1 - erf(x)."""
-    return Erfc()(x)
+# The complementary error function 1 - erf(x).
+erfc = shared_op(Erfc)
 
 
-def erfinv(x):
-    """The inverse error function, defined on [-1, 1]."""
-    return Erfinv()(x)
+# The inverse error function, defined on [-1, 1].
+erfinv = shared_op(Erfinv)
 
 
-def erfcx(x):
-    """exp(x ** 2) * erfc(x), without overflow for large x."""
-    return Erfcx()(x)
+# exp(x ** 2) * erfc(x), without overflow for large x.
+erfcx = shared_op(Erfcx)
 
 
-def erfcinv(x):
-    """The inverse complementary error function, defined on [0, 2]."""
-    return Erfcinv()(x)
+# The inverse complementary error function, defined on [0, 2].
+erfcinv = shared_op(Erfcinv)
 
 
-def gamma(x):
-    """The gamma function: `T.gamma(x)`."""
-    return Gamma()(x)
+# The gamma function: `T.gamma(x)`.
+gamma = shared_op(Gamma)
 
 
-def gammaln(x):
-    """log(|gamma(x)|): `T.gammaln(x)`."""
-    return Gammaln()(x)
+# log(|gamma(x)|): `T.gammaln(x)`.
+gammaln = shared_op(Gammaln)
 
 
-def psi(x):
-    """The digamma function d/dx gammaln(x)."""
-    return Psi()(x)
+# The digamma function d/dx gammaln(x).
+psi = shared_op(Psi)
 
 
 def polygamma(order, x):
@@ -350,14 +339,12 @@ def tri_gamma(x):
     return Polygamma(1)(x)
 
 
-def log2(x):
-    """Base-2 logarithm."""
-    return Log2()(x)
+# Base-2 logarithm.
+log2 = shared_op(Log2)
 
 
-def log10(x):
-    """Base-10 logarithm."""
-    return Log10()(x)
+# Base-10 logarithm.
+log10 = shared_op(Log10)
 
 
 __all__ = ["erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi", "polygamma",

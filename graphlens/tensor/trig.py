@@ -120,41 +120,35 @@ class Arctan(FloatUnaryElemwise):
         return [gz / (1 + sqr(x))]
 
 
-def sin(x):
-    """Sine."""
-    return shared_op(Sin)(x)
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# Sine.
+sin = shared_op(Sin)
 
 
-def cos(x):
-    """Cosine."""
-    return shared_op(Cos)(x)
+# Cosine.
+cos = shared_op(Cos)
 
 
-def tan(x):
-    """Tangent."""
-    return shared_op(Tan)(x)
+# Tangent.
+tan = shared_op(Tan)
 
 
-def sinh(x):
-    """Hyperbolic sine."""
-    return shared_op(Sinh)(x)
+# Hyperbolic sine.
+sinh = shared_op(Sinh)
 
 
-def cosh(x):
-    """Hyperbolic cosine."""
-    return shared_op(Cosh)(x)
+# Hyperbolic cosine.
+cosh = shared_op(Cosh)
 
 
-def arcsin(x):
-    """Inverse sine."""
-    return shared_op(Arcsin)(x)
+# Inverse sine.
+arcsin = shared_op(Arcsin)
 
 
-def arccos(x):
-    """Inverse cosine."""
-    return shared_op(Arccos)(x)
+# Inverse cosine.
+arccos = shared_op(Arccos)
 
 
-def arctan(x):
-    """Inverse tangent."""
-    return shared_op(Arctan)(x)
+# Inverse tangent.
+arctan = shared_op(Arctan)

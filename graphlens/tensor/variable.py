@@ -383,6 +383,10 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     """
     if isinstance(value, TensorVariable):
         result = value
+        if value.type.__class__ is not TensorType:
+            # A Theano scalar variable (tensor/scalar_type.py): its rank-0 tensor, as Theano's
+            # as_tensor_variable inserts tensor_from_scalar.
+            result = value.as_tensor()
     elif isinstance(value, Variable):
         raise GraphlensTypeError(f"{value!r} is a {value.type}, not a tensor")
     elif isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):

@@ -260,14 +260,14 @@ def _refuse_complex(x, name):
                                  f"({describe(x)})")
 
 
-def sigmoid(x):
-    """Logistic function: `T.nnet.sigmoid(x)`."""
-    return shared_op(Sigmoid)(x)
+# The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise
+# instance: T.exp(x).owner.op == T.exp, and local_optimizer([T.exp]) tracks it.
+# Logistic function: `T.nnet.sigmoid(x)`.
+sigmoid = shared_op(Sigmoid)
 
 
-def softplus(x):
-    """log(1 + exp(x))."""
-    return shared_op(Softplus)(x)
+# log(1 + exp(x)).
+softplus = shared_op(Softplus)
 
 
 def sigmoid_binary_crossentropy(scores, target):
