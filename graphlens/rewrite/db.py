@@ -24,9 +24,9 @@ from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, Rewr
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (assertions, canonicalize, conditional, constant_fold, dce,
-                               fusion, inplace, merge, registered, shape_only, shapes,
-                               sigmoid_xent, softmax_forms, specialize, stabilize, stable_grads,
-                               xent)
+                               fusion, inplace, merge, registered, selection, shape_only,
+                               shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
+                               stable_grads, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 
 # The order phases run in. A rule names one of them.
@@ -48,7 +48,7 @@ def all_rules(extra_modules=()) -> list:
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, shape_only, stabilize, xent,
                    specialize, fusion, inplace, stable_grads, softmax_forms, sigmoid_xent,
-                   conditional, assertions, *extra_modules):
+                   conditional, assertions, selection, *extra_modules):
         rules.extend(module_rules(module))
     # The users' own (Theano's register_canonicalize, optdb.register), after graphlens's.
     rules.extend(registered.registered_rules())

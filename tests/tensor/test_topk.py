@@ -236,3 +236,19 @@ def test_hard_example_mining_mlp_trains_through_topk():
     np.testing.assert_array_equal(hardest, np.argsort(-numpy_losses, kind="stable")[:8])
     costs = [float(train(data_x, data_y)[0]) for _ in range(30)]
     assert costs[-1] < 0.7 * float(first)
+
+
+def test_topk_and_its_gradients_positions_share_one_selection_once_compiled():
+    # The gradient of topk reads argtopk of the same x and kth: the rewrite
+    # topk_share_selection makes them one node with both outputs; a different kth stays apart.
+    m = T.dmatrix("m")
+    cost = (T.topk(m, 2) ** 2).sum()
+    f = function([m], [cost, grad(cost, m), T.argtopk(m, -2)])
+    nodes = [n for n in f.fgraph.toposort() if isinstance(n.op, TopKOp)]
+    assert sorted(len(n.outputs) for n in nodes) == [1, 2]
+    assert "topk_share_selection" in f.rewrite_log.counts()
+    data = np.array([[1.0, 9.0, 4.0, 7.0], [3.0, 8.0, 3.0, 8.0]])
+    value, g, low = f(data)
+    assert value == 81 + 49 + 64 + 64
+    np.testing.assert_array_equal(g, [[0, 18, 0, 14], [0, 16, 0, 16]])
+    np.testing.assert_array_equal(low, [[0, 2], [0, 2]])
