@@ -8,3 +8,6 @@ helpers; the code lives in graphlens/compile/pickling.py.
 from graphlens.compile.pickling import (  # noqa: F401  (at Theano's path)
     DEFAULT_PROTOCOL, PersistentNdarrayID, PersistentNdarrayLoad, PersistentSharedVariableID,
     StripPickler, dump, load)
+
+__all__ = ["DEFAULT_PROTOCOL", "PersistentNdarrayID", "PersistentNdarrayLoad",
+           "PersistentSharedVariableID", "StripPickler", "dump", "load"]
