@@ -44,6 +44,9 @@ def _initial_of(item, position):
 
 def _blocks(sequence, outer_steps, block, padding, position):
     """`sequence` as (outer_steps, block, ...): zero-padded to whole blocks, or checked to be."""
+    if isinstance(sequence, dict):
+        raise InvalidArgumentError(f"scan_checkpoints: sequence {position} is a dict (taps); "
+                                   f"each step reads one entry of each sequence, as in Theano")
     sequence = as_tensor_variable(sequence)
     if sequence.ndim == 0:
         raise InvalidArgumentError(f"scan_checkpoints: sequence {position} is a scalar; a "

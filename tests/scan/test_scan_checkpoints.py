@@ -100,6 +100,9 @@ def test_refused_arguments():
                          outputs_info=[dict(initial=T.dvector("h"), taps=[-2])])
     with pytest.raises(InvalidArgumentError, match="save_every_N must be a positive int"):
         scan_checkpoints(lambda x, s: s + x, sequences=[xs], outputs_info=[h0], save_every_N=0)
+    with pytest.raises(InvalidArgumentError, match="sequence 0 is a dict"):
+        scan_checkpoints(lambda a, b, s: s + a, sequences=[dict(input=xs, taps=[0, 1])],
+                         outputs_info=[h0])
     with pytest.raises(InvalidArgumentError, match="give n_steps"):
         scan_checkpoints(lambda s: s + 1, outputs_info=[h0])
 
