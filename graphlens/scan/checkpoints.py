@@ -44,9 +44,6 @@ def _initial_of(item, position):
 
 def _blocks(sequence, outer_steps, block, padding, position):
     """`sequence` as (outer_steps, block, ...): zero-padded to whole blocks, or checked to be."""
-    if isinstance(sequence, dict):
-        raise InvalidArgumentError(f"scan_checkpoints: sequence {position} is a dict (taps); "
-                                   f"each step reads one entry of each sequence, as in Theano")
     sequence = as_tensor_variable(sequence)
     if sequence.ndim == 0:
         raise InvalidArgumentError(f"scan_checkpoints: sequence {position} is a scalar; a "
@@ -85,6 +82,11 @@ def scan_checkpoints(fn, sequences=None, outputs_info=None, non_sequences=None,
         raise InvalidArgumentError(f"scan_checkpoints: save_every_N must be a positive int, "
                                    f"got {save_every_N!r}")
     sequences = _as_list(sequences)
+    for position, sequence in enumerate(sequences):
+        if isinstance(sequence, dict):
+            raise InvalidArgumentError(f"scan_checkpoints: sequence {position} is a dict "
+                                       f"(taps); each step reads one entry of each sequence, "
+                                       f"as in Theano")
     non_sequences = [v if isinstance(v, Variable) else as_tensor_variable(v)
                      for v in _as_list(non_sequences)]
     initials = [_initial_of(item, position)
