@@ -22,7 +22,8 @@ from graphlens.directional import Lop, Rop
 from graphlens.graph.clone import clone
 from graphlens.graph.scopes import name_scope, scope_of
 from graphlens import tensor
-from graphlens.scan import scan, map, reduce, foldl, foldr  # noqa: A004 (Theano's names)
+from graphlens.scan import (scan, map, reduce, foldl, foldr,  # noqa: A004 (Theano's names)
+                            scan_checkpoints)
 from graphlens.updates import OrderedUpdates
 from graphlens.tensor.blas import dot
 # Theano's `theano.Op`, `theano.Apply`, ... for ops written as its tutorial writes them.
@@ -44,6 +45,7 @@ __all__ = [
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
+    "scan_checkpoints",
     "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op", "OpFromGraph",
     "ProfileStats",
 ]

@@ -115,12 +115,17 @@ class EvaluationMemoryError(EvaluationError, MemoryError):
     """A run-time allocation that did not fit in memory."""
 
 
+class EvaluationAssertionError(EvaluationError, AssertionError):
+    """A run-time check of the graph failed (Theano's `Assert` op with a false condition): an
+    AssertionError, as Theano raised, that names the node and the user's line."""
+
+
 # Most specific first: numpy's AxisError is both an IndexError and a ValueError, and user code
 # written for numpy catches it as IndexError.
 _EVALUATION_ERRORS = (
     (IndexError, EvaluationIndexError), (ValueError, EvaluationValueError),
     (TypeError, EvaluationTypeError), (ArithmeticError, EvaluationArithmeticError),
-    (MemoryError, EvaluationMemoryError),
+    (MemoryError, EvaluationMemoryError), (AssertionError, EvaluationAssertionError),
 )
 
 
@@ -166,6 +171,10 @@ class TestValueMemoryError(TestValueError, MemoryError):
     """An op's test-value evaluation did not fit in memory."""
 
 
+class TestValueAssertionError(TestValueError, AssertionError):
+    """An `Assert` op's condition was false on the test values, while the graph was built."""
+
+
 class MissingTestValueError(TestValueError, ValueError):
     """`compute_test_value='raise'` and an input of a new node has no test value (Theano raised
     ValueError here); the message names the input and the line that built it."""
@@ -181,7 +190,7 @@ class TestValueWarning(GraphlensWarning):
 _TEST_VALUE_ERRORS = (
     (IndexError, TestValueIndexError), (ValueError, TestValueShapeError),
     (TypeError, TestValueTypeError), (ArithmeticError, TestValueArithmeticError),
-    (MemoryError, TestValueMemoryError),
+    (MemoryError, TestValueMemoryError), (AssertionError, TestValueAssertionError),
 )
 
 

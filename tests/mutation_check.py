@@ -221,6 +221,27 @@ MUTATIONS = (
     Mutation("value_summaries_overwrite_the_example", "values", "graphlens/trace/values.py",
              "arguments[position] = np.array(arguments[position], copy=True)", "pass",
              ("tests/trace/test_values.py",)),
+    # ---- Theano 1.0 API: topk, Assert, pkl_utils, scan_checkpoints ---------------------------
+    Mutation("topk_gradient_sign", "theano api", "graphlens/tensor/topk.py",
+             "return [ScatterAlongAxis(self.axis)(zeros_like(x), positions, output_grads[0]),",
+             "return [ScatterAlongAxis(self.axis)(zeros_like(x), positions, -output_grads[0]),",
+             ("tests/tensor/test_topk.py",)),
+    Mutation("topk_takes_every_tied_value", "theano api", "graphlens/tensor/topk.py",
+             "chosen = beyond | (equal & (np.cumsum(equal, axis=axis) <= missing))",
+             "chosen = beyond | equal", ("tests/tensor/test_topk.py",)),
+    Mutation("unsafe_rules_in_fast_run", "theano api", "graphlens/rewrite/db.py",
+             'chosen = [rule for rule in rules if "unsafe" not in rule.tags]',
+             "chosen = list(rules)", ("tests/tensor/test_assertion.py",)),
+    Mutation("assert_never_raises", "theano api", "graphlens/tensor/assertion.py",
+             "            if not np.all(condition):", "            if False:",
+             ("tests/tensor/test_assertion.py",)),
+    Mutation("pickle_arrays_unnamed", "theano api", "graphlens/compile/pickling.py",
+             "                self.ndarray_names[id(obj.get_value(borrow=True))] = obj.name",
+             "                pass", ("tests/compile/test_pickling.py",)),
+    Mutation("checkpoint_last_block_runs_whole", "theano api", "graphlens/scan/checkpoints.py",
+             'counts = minimum(block, n_steps - arange(outer_steps, dtype="int64") * block)',
+             'counts = minimum(block, n_steps + 0 * arange(outer_steps, dtype="int64"))',
+             ("tests/scan/test_scan_checkpoints.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

@@ -24,7 +24,8 @@ PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
 
 @pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op", "rbm",
                                   "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm",
-                                  "mlp", "sda", "dbn", "ca", "logistic_cg", "scalar_op"])
+                                  "mlp", "sda", "dbn", "ca", "logistic_cg", "scalar_op",
+                                  "theano1_api"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)

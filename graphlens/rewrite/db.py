@@ -23,9 +23,10 @@ from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, Rewr
                               creation_frame, describe)
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
-from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fusion, inplace,
-                               merge, registered, shape_only, shapes, sigmoid_xent,
-                               softmax_forms, specialize, stabilize, stable_grads, xent)
+from graphlens.rewrite import (assertions, canonicalize, conditional, constant_fold, dce,
+                               fusion, inplace, merge, registered, selection, shape_only,
+                               shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
+                               stable_grads, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 
 # The order phases run in. A rule names one of them.
@@ -47,7 +48,7 @@ def all_rules(extra_modules=()) -> list:
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, shape_only, stabilize, xent,
                    specialize, fusion, inplace, stable_grads, softmax_forms, sigmoid_xent,
-                   conditional, *extra_modules):
+                   conditional, assertions, selection, *extra_modules):
         rules.extend(module_rules(module))
     # The users' own (Theano's register_canonicalize, optdb.register), after graphlens's.
     rules.extend(registered.registered_rules())
@@ -63,14 +64,18 @@ def select_rules(mode) -> list:
         if word not in known:
             raise ConfigError(f"Mode: no rewrite or tag is named {word!r}; tags: "
                               f"{', '.join(sorted({t for r in rules for t in r.tags}))}")
+    # Rules tagged "unsafe" (removing the user's checks) are in no mode, and join only when
+    # named, by their name or the tag "unsafe" (a phase's name does not bring them in).
     if mode.name == "FAST_RUN":
-        chosen = list(rules)
+        chosen = [rule for rule in rules if "unsafe" not in rule.tags]
     elif mode.name == "FAST_COMPILE":
         chosen = [rule for rule in rules if "fast_compile" in rule.tags]
     else:
         chosen = []
 
     def named(rule, words):
+        if "unsafe" in rule.tags:
+            return rule.name in words or "unsafe" in words
         return rule.name in words or bool(rule.tags & set(words))
 
     chosen += [rule for rule in rules if rule not in chosen and named(rule, mode.include)]

@@ -6,8 +6,10 @@ loop-invariant work out of it.
 """
 
 from graphlens.scan.build import scan
+from graphlens.scan.checkpoints import scan_checkpoints
 from graphlens.scan.op import Scan
 from graphlens.scan.returns import OrderedUpdates, until
 from graphlens.scan.views import foldl, foldr, map, reduce  # noqa: A004
 
-__all__ = ["scan", "map", "reduce", "foldl", "foldr", "until", "Scan", "OrderedUpdates"]
+__all__ = ["scan", "map", "reduce", "foldl", "foldr", "until", "Scan", "OrderedUpdates",
+           "scan_checkpoints"]

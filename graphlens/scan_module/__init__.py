@@ -2,6 +2,7 @@
 """
 
 from graphlens.scan import (OrderedUpdates, Scan, foldl, foldr, map, reduce,  # noqa: A004
-                            scan, until)
+                            scan, scan_checkpoints, until)
 
-__all__ = ["scan", "until", "map", "reduce", "foldl", "foldr", "Scan", "OrderedUpdates"]
+__all__ = ["scan", "until", "map", "reduce", "foldl", "foldr", "Scan", "OrderedUpdates",
+           "scan_checkpoints"]

@@ -1,5 +1,6 @@
 """Theano's `theano.tensor.opt`, for registering one's own rewrites: `register_canonicalize`,
-`register_stabilize`, `register_specialize` (graphlens/gof/opt.py has them).
+`register_stabilize`, `register_specialize` (graphlens/gof/opt.py has them); and its run-time
+check, `Assert` / `assert_op` (graphlens/tensor/assertion.py).
 
 >>> @register_canonicalize
 ... @local_optimizer([MyOp])
@@ -10,3 +11,4 @@
 from graphlens.gof.opt import (  # noqa: F401  (at Theano's path)
     in2out, local_optimizer, out2in, register_canonicalize, register_specialize,
     register_specialize_device, register_stabilize, register_uncanonicalize)
+from graphlens.tensor.assertion import Assert, assert_, assert_op  # noqa: F401

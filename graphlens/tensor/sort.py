@@ -258,3 +258,8 @@ def searchsorted(x, v, side="left", sorter=None):
                                    f"'right', got {side!r}")
     op = Searchsorted(side)
     return op(x, v) if sorter is None else op(x, v, sorter)
+
+
+# Theano 1.0's topk family lives at this path; its module (tensor/topk.py) reads the scatter
+# above for its gradient, so it is imported last, once everything it needs here is defined.
+from graphlens.tensor.topk import TopKOp, argtopk, topk, topk_and_argtopk  # noqa: E402,F401
