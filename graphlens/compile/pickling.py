@@ -166,7 +166,9 @@ class StripPickler(pickle.Pickler):
         # Protocol 2's form (copyreg.__newobj__ and the state) serves Theano's default protocol
         # 0 too: protocols 0 and 1 cannot reduce graphlens's classes with __slots__ themselves.
         if not isinstance(obj, (Variable, Apply)):
-            if self.protocol < 2 and type(obj).__module__.startswith("graphlens."):
+            # (A class is pickled by name, even one whose metaclass is graphlens's.)
+            if self.protocol < 2 and not isinstance(obj, type) and \
+                    type(obj).__module__.startswith("graphlens."):
                 return obj.__reduce_ex__(2)
             return NotImplemented
         reduced = obj.__reduce_ex__(max(self.protocol, 2))

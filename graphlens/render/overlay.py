@@ -24,12 +24,16 @@ class Overlay:
     legend: list = field(default_factory=list)
     title: str = "gradient trace"     # the legend box's heading
     notes: list = field(default_factory=list)    # lines added to the picture's title
+    # Its fills mean something else (time): the rewrite colours and their legend step aside,
+    # so a picture never has two colour keys for one fill.
+    recolours: bool = False
 
     def merged(self, other: "Overlay") -> "Overlay":
         """Both overlays: `other`'s attributes win, tooltip lines are kept from both."""
         result = Overlay(dict(self.nodes), dict(self.variables), dict(self.edges),
                          self.legend + [item for item in other.legend if item not in self.legend],
-                         self.title, self.notes + [n for n in other.notes if n not in self.notes])
+                         self.title, self.notes + [n for n in other.notes if n not in self.notes],
+                         self.recolours or other.recolours)
         for mine, theirs in ((result.nodes, other.nodes), (result.variables, other.variables),
                              (result.edges, other.edges)):
             for key, style in theirs.items():
@@ -57,6 +61,8 @@ def apply_overlay(scene, overlay) -> None:
     notes = getattr(overlay, "notes", ())
     if notes:
         scene.title = "\n".join([scene.title, *notes] if scene.title else notes)
+    if getattr(overlay, "recolours", False):
+        _drop_rewrite_colours(scene)
     for node in scene.nodes:
         if node.subject is None:
             continue
@@ -81,6 +87,18 @@ def apply_overlay(scene, overlay) -> None:
                              fill="#ffffff", info={"kind": "legend", "title": label})
             _style_node(node, style)
             scene.nodes.append(node)
+
+
+def _drop_rewrite_colours(scene) -> None:
+    """Plain boxes and no rewrite legend, for an overlay whose fills carry its own meaning."""
+    scene.clusters = [cluster for cluster in scene.clusters if cluster.key != "cluster_legend"]
+    scene.nodes = [node for node in scene.nodes if node.cluster != "cluster_legend"]
+    for node in scene.nodes:
+        if node.kind in ("op", "random"):
+            node.fill = None
+    for cluster in scene.clusters:
+        if cluster.kind == "fused":
+            cluster.fill = None
 
 
 # A folded box lists at most this many of its members' overlay lines.

@@ -29,6 +29,7 @@ from graphlens.render.dot import to_dot
 from graphlens.render.focus_findings import with_route
 from graphlens.render.guard import draw
 from graphlens.render.html import laid_out_page
+from graphlens.render.profile_overlay import profile_overlay
 from graphlens.render.values_overlay import values_overlay
 
 FORMATS = ("svg", "dot", "png", "pdf", "html")
@@ -43,7 +44,7 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
                backend: str | None = None, overlay=None, focus=None, example_inputs=None,
                values: bool = False, fold=None, expand=(), fold_rules=(),
                time_budget: float | None = None, report=None, print_output_file: bool = False,
-               return_image: bool = False, **theano_options):
+               return_image: bool = False, profile: bool = False, **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer: pan, zoom,
@@ -65,6 +66,9 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     without it). values: evaluate the graph once on example_inputs (else the inputs' test
     values) and write each node's min, max, mean, zeros and NaN count under it
     (render/values_overlay.py).
+    profile: for a function compiled with `profile=True` and called, shade each node by its
+    share of the run time and write the share and time per call under it
+    (render/profile_overlay.py).
     fold, expand, fold_rules: big graphs (over the `fold_threshold` flag's ops, or with
     fold=True) are drawn folded: a box per scope (`graphlens.name_scope`, or the function or
     method that built the ops: `HiddenLayer_3`), identical repeats once with a count
@@ -93,13 +97,16 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
         raise TypeError(f"pydotprint() got unexpected keyword argument(s) {', '.join(unknown)}; "
                         f"graphlens's are format, stage, max_nodes, rankdir, title, backend, "
                         f"overlay, focus, example_inputs, values, fold, expand, fold_rules, "
-                        f"time_budget, report, and Theano's "
+                        f"time_budget, report, profile, and Theano's "
                         f"{', '.join(THEANO_STYLE_OPTIONS)}")
     chosen = _format(format, outfile)
     overlay = with_route(obj, focus, overlay)
     if values:
         summaries = values_overlay(obj, example_inputs)
         overlay = summaries if overlay is None else overlay.merged(summaries)
+    if profile:
+        timed = profile_overlay(obj)
+        overlay = timed if overlay is None else overlay.merged(timed)
     options = dict(stage=stage, max_nodes=max_nodes, rankdir=rankdir, title=title,
                    overlay=overlay, focus=focus, example_inputs=example_inputs, fold=fold,
                    expand=expand, fold_rules=fold_rules)
