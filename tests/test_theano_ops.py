@@ -280,3 +280,18 @@ def test_a_theano_op_s_runtime_error_names_the_line_that_used_it():
     y = Refuses()(x) * 2; line = sys._getframe().f_lineno  # noqa: E702
     with pytest.raises(ValueError, match=rf"Refuses failed at .*test_theano_ops.py:{line}"):
         function([x], y)(np.ones(2))
+
+
+def test_extract_constant_gives_the_value_or_the_variable_itself():
+    import graphlens.tensor.basic as basic
+    assert int(T.extract_constant(T.constant(2) * 3 + 1)) == 7
+    x = T.dvector("x")
+    assert T.extract_constant(x) is x
+    assert T.extract_constant(x.sum()).owner.op == x.sum().owner.op
+    # Theano's tensor/basic.py held most of theano.tensor's names; code reads them there.
+    assert basic.NotScalarConstantError is T.NotScalarConstantError
+    assert basic.get_scalar_constant_value is T.get_scalar_constant_value
+    with pytest.raises(basic.NotScalarConstantError):
+        basic.get_scalar_constant_value(x.sum())
+    with pytest.raises(AttributeError, match="graphlens.tensor.basic"):
+        basic.no_such_name

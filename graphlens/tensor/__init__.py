@@ -12,7 +12,8 @@ from graphlens.tensor import norm  # noqa: F401  (x.norm(L) calls norm.norm)
 from graphlens.tensor.basic import (_float_x, arange, cast, col, eye, matrix, row,
                                     scalar, tensor, tensor3, tensor4, tensor5, tensor_copy,
                                     vector)
-from graphlens.tensor.constant_value import get_scalar_constant_value, get_vector_length
+from graphlens.tensor.constant_value import (extract_constant, get_scalar_constant_value,
+                                             get_vector_length)
 from graphlens.errors import NotScalarConstantError
 from graphlens.tensor.blas import dot
 from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast

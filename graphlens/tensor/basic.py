@@ -18,6 +18,9 @@ from graphlens.tensor.type import TensorType, checked_dtype
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
 from graphlens.tensor.kernels import copy_kernel
+# The package, read when a Theano name is asked for here (`__getattr__` below); it imports this
+# module, so it is bound now and read later.
+import graphlens.tensor as T
 
 # Static shapes of the named ranks: a row is (1, ?), a col (?, 1).
 RANK_SHAPES = {
@@ -207,3 +210,15 @@ def arange(start, stop=None, step=1, dtype=None):
         # Theano: narrow integer ranges overflow too easily; count in 64 bits.
         dtype = {"i": "int64", "u": "uint64"}.get(np.dtype(dtype).kind, dtype)
     return ARange(dtype_name(dtype))(*bounds)
+
+
+def __getattr__(name):
+    # Theano's tensor/basic.py was the home of most of `theano.tensor`'s names: code reads
+    # `theano.tensor.basic.NotScalarConstantError` or `from theano.tensor.basic import
+    # get_scalar_constant_value`. Any name of the package is found here too.
+    if not name.startswith("__"):
+        try:
+            return getattr(T, name)
+        except AttributeError:
+            pass
+    raise AttributeError(f"module 'graphlens.tensor.basic' has no attribute {name!r}")

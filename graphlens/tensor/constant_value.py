@@ -95,3 +95,17 @@ def get_vector_length(v) -> int:
         raise ShapeError(f"get_vector_length: the length of {describe(v)} is not known when "
                          f"the graph is built")
     return length
+
+
+def extract_constant(x, elemwise=True, only_process_constants=False):
+    """Theano's `T.extract_constant`: the value get_scalar_constant_value finds for `x`, or,
+    where it finds none, `x` itself (a number as a tensor constant) instead of its error.
+
+    >>> int(extract_constant(T.constant(2) + 1)), extract_constant(x) is x     # doctest: +SKIP
+    (3, True)
+    """
+    try:
+        return get_scalar_constant_value(x, elemwise=elemwise,
+                                         only_process_constants=only_process_constants)
+    except NotScalarConstantError:
+        return x if isinstance(x, Variable) else T.as_tensor_variable(x)
