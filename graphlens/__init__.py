@@ -15,6 +15,9 @@ from graphlens.gradient import grad, jacobian, hessian, verify_grad
 import graphlens.trace.nan  # noqa: E402,F401
 # Plugs DebugMode's checks in the same way (trace/debugmode.py).
 import graphlens.trace.debugmode  # noqa: E402,F401
+# Plugs the shared constructor of scipy.sparse matrices into `shared` (sparse/sharedvar.py):
+# `graphlens.shared(scipy_matrix)` is a sparse shared variable without importing sparse first.
+import graphlens.sparse.sharedvar  # noqa: E402,F401
 
 from graphlens.compile.function import Param
 from graphlens.compile.mode import Mode

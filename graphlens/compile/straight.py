@@ -81,7 +81,13 @@ def straight_call(function):
         results = [f"results[{k}]" for k in range(len(vm.output_positions))]
     for k, value in enumerate(results):
         copy = k < len(function._copy_output) and function._copy_output[k]
-        lines.append(f"{indent}r{k} = {f'array({value}, copy=True)' if copy else value}")
+        # A type whose values are not arrays (a scipy.sparse matrix) copies them itself.
+        copy_value = getattr(function.fgraph.outputs[k].type, "copy_value", None)
+        if copy and copy_value is not None:
+            namespace[f"copy{k}"] = copy_value
+            lines.append(f"{indent}r{k} = copy{k}({value})")
+        else:
+            lines.append(f"{indent}r{k} = {f'array({value}, copy=True)' if copy else value}")
     n_outputs = function._n_outputs
     for j, (variable, _) in enumerate(function.updates):
         namespace[f"updated{j}"] = variable
@@ -98,6 +104,7 @@ def straight_call(function):
 def _check_lines(i, tensor_type, function, namespace):
     """The check of argument `i`: inline for the common case, `filter` for the rest."""
     namespace[f"filter{i}"] = _filter(tensor_type, function, i)
+    # Fixed lengths, or a type whose values are not arrays (sparse): `filter` checks them all.
     if tensor_type._fixed_lengths:
         return [f"    a{i} = filter{i}(a{i})"]
     namespace[f"dtype{i}"] = tensor_type.numpy_dtype

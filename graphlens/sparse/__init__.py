@@ -1,0 +1,32 @@
+"""Sparse matrices at Theano's path `theano.sparse`, built on scipy.sparse as Theano's were.
+
+Types (`type.py`), conversions and a matrix's own arrays (`basic.py`), products, sums and
+arithmetic (`math.py`), shared sparse matrices (`sharedvar.py`, which also makes
+`graphlens.shared(scipy_matrix)` sparse) and `verify_grad_sparse` (`gradient_check.py`).
+
+>>> from graphlens import sparse
+>>> x = sparse.csr_matrix('x'); W = T.dmatrix('W')
+>>> y = sparse.structured_dot(x, W)            # dense; its gradient in x keeps x's pattern
+"""
+
+from graphlens.sparse.type import (ALL_DTYPES as all_dtypes, SPARSE_FORMATS as sparse_formats,
+                                   SparseConstant, SparseType, SparseVariable, as_sparse,
+                                   as_sparse_or_tensor_variable, as_sparse_variable,
+                                   csc_matrix, csr_matrix, is_sparse_variable, matrix)
+from graphlens.sparse.basic import (CSC, CSM, CSMGrad, CSMProperties, CSR, DenseFromSparse,
+                                    Neg, SparseFromDense, SparseShape, StructuredMask,
+                                    Transpose, ZerosLike, csc_from_dense, csm_data, csm_indices,
+                                    csm_indptr, csm_properties, csm_shape, csr_from_dense,
+                                    dense_from_sparse, neg, sparse_shape, transpose, zeros_like)
+from graphlens.sparse.math import (AddSD, AddSS, Dot, MulSD, MulSS, SpSum, StructuredDot,
+                                   StructuredDotGrad, TrueDot, add, dot, mul, sp_sum,
+                                   structured_dot, sub, true_dot)
+from graphlens.sparse.sharedvar import (SparseSharedVariable, SparseTensorSharedVariable,
+                                        shared, sparse_constructor)
+from graphlens.sparse.gradient_check import verify_grad_sparse
+from graphlens.sparse import basic  # noqa: F401  (Theano's path: sparse.basic.dot)
+
+# Theano's other names.
+enable_sparse = True
+SparseVariable = SparseVariable
+csm_grad = CSMGrad
