@@ -431,10 +431,9 @@ def _same_kind(variable, expression, what):
         return as_tensor_variable(expression)
     if getattr(expression, "type", None) == variable.type:
         return expression
-    raise GraphlensTypeError(f"function: {what} {describe(variable)}, of type {variable.type}, "
-                             f"is {expression!r:.60} of type "
-                             f"{getattr(expression, 'type', type(expression).__name__)}; it must "
-                             f"be {variable.type} too")
+    shown = describe(expression) if isinstance(expression, Variable) else repr(expression)
+    raise GraphlensTypeError(f"function: {what} {describe(variable)} is {shown:.200}; it must "
+                             f"be a {variable.type} too")
 
 
 def _normalize_givens(givens):

@@ -171,12 +171,11 @@ class CSM(Op):
         data = as_tensor_variable(data)
         others = [as_tensor_variable(v) for v in (indices, indptr, shape)]
         if data.ndim != 1:
-            raise GraphlensTypeError(f"{self.label}: data must be a vector, got {describe(data)}"
-                                     f" of type {data.type}")
+            raise GraphlensTypeError(f"{self.label}: data must be a vector, got {describe(data)}")
         for label, var in zip(("indices", "indptr", "shape"), others):
             if var.ndim != 1 or not var.dtype.startswith(("int", "uint")):
                 raise GraphlensTypeError(f"{self.label}: {label} must be an integer vector, got "
-                                         f"{describe(var)} of type {var.type}")
+                                         f"{describe(var)}")
         return Apply(self, [data] + others, [SparseType(self.format, data.dtype)()])
 
     def perform(self, node, inputs):

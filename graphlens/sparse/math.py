@@ -68,7 +68,7 @@ class Dot(Op):
         for var in (x, y):
             if var.ndim not in (1, 2):
                 raise GraphlensTypeError(f"{self.label}: expected vectors and matrices, got "
-                                         f"{describe(var)} of type {var.type}")
+                                         f"{describe(var)}")
         shape = x.type.shape[:-1] + y.type.shape[1:]
         return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
 
@@ -270,7 +270,7 @@ class AddSD(Op):
         x, y = _sparse_input(self, x), as_tensor_variable(y)
         if y.ndim != 2:
             raise GraphlensTypeError(f"{self.label}: the dense operand must be a matrix, got "
-                                     f"{describe(y)} of type {y.type}")
+                                     f"{describe(y)}")
         return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), y.type.shape)()])
 
     def perform(self, node, inputs):
@@ -317,7 +317,7 @@ class MulSD(Op):
         x, y = _sparse_input(self, x), as_tensor_variable(y)
         if y.ndim not in (0, 2):
             raise GraphlensTypeError(f"{self.label}: the dense operand must be a scalar or a "
-                                     f"matrix, got {describe(y)} of type {y.type}")
+                                     f"matrix, got {describe(y)}")
         return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype))()])
 
     def perform(self, node, inputs):

@@ -231,8 +231,8 @@ def as_sparse_variable(x, name=None):
     if is_sparse_variable(x):
         return x
     if isinstance(x, Variable):
-        raise GraphlensTypeError(f"expected a sparse variable, got {describe(x)} of type "
-                                 f"{x.type}; use csr_from_dense or csc_from_dense")
+        raise GraphlensTypeError(f"expected a sparse variable, got {describe(x)}; use "
+                                 f"csr_from_dense or csc_from_dense")
     if not scipy.sparse.issparse(x):
         raise GraphlensTypeError(f"expected a sparse variable or a scipy.sparse matrix, got "
                                  f"{type(x).__name__} {x!r:.60}")

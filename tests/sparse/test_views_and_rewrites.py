@@ -1,0 +1,72 @@
+"""Sparse variables in the views (pp, debugprint, DOT) and under the rewrites: a sparse node is
+not elementwise, so fusion and in-place leave it alone; merge merges it; constant folding
+leaves a sparse result computed."""
+
+import numpy as np
+import scipy.sparse as sp
+
+import graphlens
+import graphlens.tensor as T
+from graphlens import sparse
+from graphlens.printing import debugprint, pp
+from graphlens.render.dot import to_dot
+
+X = sp.csr_matrix(np.array([[0.0, 1.5, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, -1.0]]))
+
+
+def test_pp_prints_sparse_ops_as_calls_and_operators():
+    x, w = sparse.csr_matrix("x"), T.dmatrix("w")
+    y = sparse.structured_dot(x, w) + sparse.dense_from_sparse(x.T * 2.0)
+    assert pp(y) == "structured_dot(x, w) + dense_from_sparse(transpose(x) * 2.0)"
+    assert pp(T.dot(x, w)) == "x @ w"
+
+
+def test_debugprint_shows_the_sparse_types():
+    x, w = sparse.csr_matrix("x"), T.dmatrix("w")
+    text = debugprint(sparse.dot(x.T, w), file="str")
+    assert text.splitlines() == [
+        "Dot [id A] float64[?, ?]",
+        "├─ Transpose [id B] csc(float64)",
+        "│  └─ x [id C] csr(float64)",
+        "└─ w [id D] float64[?, ?]",
+    ]
+
+
+def test_dot_text_labels_sparse_variables_with_their_type():
+    x = sparse.csc_matrix("x")
+    text = to_dot(sparse.sp_sum(x, axis=1))
+    assert "csc(float64)" in text and "SpSum{axis=1}" in text
+
+
+def test_fusion_and_inplace_leave_sparse_inputs_untouched():
+    x, d = sparse.csr_matrix("x"), T.dmatrix("d")
+    dense = sparse.dense_from_sparse(x)
+    # Elementwise work after DenseFromSparse fuses and may run in place on its result; the
+    # sparse input's own arrays must never be written.
+    f = graphlens.function([x, d], [T.exp(dense * 2 + d) - 1, sparse.csm_data(x) * 3 + 1])
+    kept = X.copy()
+    out, data = f(X, np.zeros((3, 3)))
+    assert np.allclose(out, np.exp(2 * X.toarray()) - 1)
+    assert np.allclose(data, X.data * 3 + 1)
+    assert np.array_equal(X.data, kept.data) and np.array_equal(X.indices, kept.indices)
+    ops = [type(node.op).__name__ for node in f.maker.fgraph.toposort()]
+    assert "DenseFromSparse" in ops and "CSMProperties" in ops
+
+
+def test_merge_merges_equal_sparse_nodes():
+    x, w = sparse.csr_matrix("x"), T.dmatrix("w")
+    f = graphlens.function([x, w], sparse.structured_dot(x, w) + sparse.structured_dot(x, w))
+    ops = [type(node.op).__name__ for node in f.maker.fgraph.toposort()]
+    assert ops.count("StructuredDot") == 1
+    assert np.allclose(f(X, np.ones((3, 2))), 2 * (X @ np.ones((3, 2))))
+
+
+def test_constant_folding_folds_dense_results_of_sparse_constants_only():
+    c = sparse.as_sparse_variable(X)
+    d = T.dmatrix("d")
+    f = graphlens.function([d], [sparse.dense_from_sparse(c) + d, c * 2.0])
+    dense, doubled = f(np.ones((3, 3)))
+    assert np.allclose(dense, X.toarray() + 1)
+    assert type(doubled) is sp.csr_matrix and np.allclose(doubled.toarray(), 2 * X.toarray())
+    ops = [type(node.op).__name__ for node in f.maker.fgraph.toposort()]
+    assert "DenseFromSparse" not in ops and "MulSD" in ops
