@@ -1,7 +1,7 @@
 """Sparse matrices at Theano's path `theano.sparse`, built on scipy.sparse as Theano's were.
 
-Types (`type.py`), conversions and a matrix's own arrays (`basic.py`), products, sums and
-arithmetic (`math.py`), shared sparse matrices (`sharedvar.py`, which also makes
+Types (`type.py`), conversions and a matrix's own arrays (`convert.py`), products, sums and
+arithmetic (`math.py`), indexing (`indexing.py`), shared sparse matrices (`sharedvar.py`, which also makes
 `graphlens.shared(scipy_matrix)` sparse) and `verify_grad_sparse` (`gradient_check.py`).
 
 >>> from graphlens import sparse
@@ -13,7 +13,7 @@ from graphlens.sparse.type import (ALL_DTYPES as all_dtypes, SPARSE_FORMATS as s
                                    SparseConstant, SparseType, SparseVariable, as_sparse,
                                    as_sparse_or_tensor_variable, as_sparse_variable,
                                    csc_matrix, csr_matrix, is_sparse_variable, matrix)
-from graphlens.sparse.basic import (CSC, CSM, CSMGrad, CSMProperties, CSR, DenseFromSparse,
+from graphlens.sparse.convert import (CSC, CSM, CSMGrad, CSMProperties, CSR, DenseFromSparse,
                                     Neg, SparseFromDense, SparseShape, StructuredMask,
                                     Transpose, ZerosLike, csc_from_dense, csm_data, csm_indices,
                                     csm_indptr, csm_properties, csm_shape, csr_from_dense,
@@ -21,6 +21,7 @@ from graphlens.sparse.basic import (CSC, CSM, CSMGrad, CSMProperties, CSR, Dense
 from graphlens.sparse.math import (AddSD, AddSS, Dot, MulSD, MulSS, SpSum, StructuredDot,
                                    StructuredDotGrad, TrueDot, add, dot, mul, sp_sum,
                                    structured_dot, sub, true_dot)
+from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem
 from graphlens.sparse.sharedvar import (SparseSharedVariable, SparseTensorSharedVariable,
                                         shared, sparse_constructor)
 from graphlens.sparse.gradient_check import verify_grad_sparse
@@ -28,5 +29,5 @@ from graphlens.sparse import basic  # noqa: F401  (Theano's path: sparse.basic.d
 
 # Theano's other names.
 enable_sparse = True
-SparseVariable = SparseVariable
 csm_grad = CSMGrad
+GetItem2d = GetItemList = GetItem

@@ -16,7 +16,7 @@ import scipy.sparse
 from graphlens.errors import GraphlensTypeError
 from graphlens.gradient_check import verify_grad
 from graphlens.tensor.variable import constant
-from graphlens.sparse.basic import CSM, DenseFromSparse, SparseFromDense
+from graphlens.sparse.convert import CSM, DenseFromSparse, SparseFromDense
 from graphlens.sparse.type import as_sparse_or_tensor_variable, is_sparse_variable
 
 

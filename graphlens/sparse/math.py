@@ -31,7 +31,7 @@ from graphlens.graph.types import is_discrete, upcast
 from graphlens.tensor.blas import dot as dense_dot
 from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
-from graphlens.sparse.basic import (FORMAT_CLASSES, SparseFromDense, StructuredMask,
+from graphlens.sparse.convert import (FORMAT_CLASSES, SparseFromDense, StructuredMask,
                                     _sparse_input, dense_from_sparse, entry_coordinates, neg)
 from graphlens.sparse.type import (SparseType, as_sparse_or_tensor_variable,
                                    is_sparse_variable)

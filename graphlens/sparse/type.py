@@ -174,6 +174,9 @@ class _SparseOperators:
     def __matmul__(self, other): return S.dot(self, other)
     def __rmatmul__(self, other): return S.dot(other, self)
 
+    def __getitem__(self, index):
+        return S.getitem(self, index)
+
     def sum(self, axis=None, sparse_grad=False):
         """`sp_sum(x, axis, sparse_grad)`: a dense sum."""
         return S.sp_sum(self, axis, sparse_grad)

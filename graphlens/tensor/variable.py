@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError
+from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
@@ -399,6 +399,8 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     'int64'
     """
     if isinstance(value, TensorVariable):
+        if type(value.type) is not TensorType:     # a shared sparse matrix, say
+            raise GraphlensTypeError(f"{describe(value)} is a {value.type}, not a tensor")
         result = value
     elif isinstance(value, Variable):
         raise GraphlensTypeError(f"{value!r} is a {value.type}, not a tensor")

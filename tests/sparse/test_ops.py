@@ -170,3 +170,28 @@ def test_errors_name_the_op_the_input_and_the_line():
     with pytest.raises(ValueError, match=r"StructuredDot failed at .*test_ops.py:\d+.*inner "
                                           r"lengths(.|\n)*x \(csr\(float64\)"):
         f(X, W.T)
+
+
+def test_indexing_follows_scipy():
+    x, i, rows = sparse.csr_matrix("x"), T.lscalar("i"), T.lvector("rows")
+    outputs = [x[i:i + 2], x[1:, ::2], x[i], x[rows], x[:, rows], x[i, 2]]
+    assert [type(o.type).__name__ for o in outputs] == ["SparseType"] * 5 + ["TensorType"]
+    got = run([x, i, rows], outputs, X, 1, np.array([3, 0, 3]))
+    expected = [X[1:3], X[1:, ::2], X[1], X[[3, 0, 3]], X[:, [3, 0, 3]], X[1, 2]]
+    for value, want in zip(got[:5], expected):
+        assert type(value) is sp.csr_matrix and np.array_equal(value.toarray(), want.toarray())
+    assert got[5].shape == () and got[5] == X[1, 2]
+    with pytest.raises(GraphlensTypeError, match="sparse indexing of 'x'.*no None"):
+        x[None]
+
+
+INDEX_GRADIENTS = {
+    "slices": lambda x: x[1:3, ::2],
+    "repeated rows": lambda x: x[np.array([3, 0, 3])],
+    "one entry": lambda x: x[1, 0] * 2,
+}
+
+
+@pytest.mark.parametrize("case", sorted(INDEX_GRADIENTS))
+def test_indexing_gradient_matches_finite_differences(case):
+    sparse.verify_grad_sparse(INDEX_GRADIENTS[case], [X])
