@@ -1,8 +1,9 @@
 """Sparse matrices at Theano's path `theano.sparse`, built on scipy.sparse as Theano's were.
 
-Types (`type.py`), conversions and a matrix's own arrays (`convert.py`), products, sums and
-arithmetic (`math.py`), indexing (`indexing.py`), shared sparse matrices (`sharedvar.py`, which also makes
-`graphlens.shared(scipy_matrix)` sparse) and `verify_grad_sparse` (`gradient_check.py`).
+Types (`type.py`), conversions and a matrix's own arrays (`convert.py`), products
+(`products.py`), sums and arithmetic (`math.py`), indexing (`indexing.py`), shared sparse
+matrices (`sharedvar.py`, which also makes `graphlens.shared(scipy_matrix)` sparse) and
+`verify_grad_sparse` (`gradient_check.py`). `basic.py` is Theano's path to all of them.
 
 >>> from graphlens import sparse
 >>> x = sparse.csr_matrix('x'); W = T.dmatrix('W')
@@ -18,9 +19,9 @@ from graphlens.sparse.convert import (CSC, CSM, CSMGrad, CSMProperties, CSR, Den
                                     Transpose, ZerosLike, csc_from_dense, csm_data, csm_indices,
                                     csm_indptr, csm_properties, csm_shape, csr_from_dense,
                                     dense_from_sparse, neg, sparse_shape, transpose, zeros_like)
-from graphlens.sparse.math import (AddSD, AddSS, Dot, MulSD, MulSS, SpSum, StructuredDot,
-                                   StructuredDotGrad, TrueDot, add, dot, mul, sp_sum,
-                                   structured_dot, sub, true_dot)
+from graphlens.sparse.products import (Dot, StructuredDot, StructuredDotGrad, TrueDot, dot,
+                                       structured_dot, true_dot)
+from graphlens.sparse.math import AddSD, AddSS, MulSD, MulSS, SpSum, add, mul, sp_sum, sub
 from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem
 from graphlens.sparse.sharedvar import (SparseSharedVariable, SparseTensorSharedVariable,
                                         shared, sparse_constructor)

@@ -1,6 +1,6 @@
 """Theano's path `theano.sparse.basic`, where Theano kept every sparse op: programs call
 `sparse.basic.structured_dot`, `sparse.basic.dot`. The code lives in `type.py`, `convert.py`,
-`math.py` and `indexing.py`; this module only re-exports it.
+`products.py`, `math.py` and `indexing.py`; this module only re-exports it.
 
 >>> from graphlens.sparse import basic
 >>> basic.structured_dot(basic.csr_matrix('x'), T.dmatrix('W')).type
@@ -15,9 +15,10 @@ from graphlens.sparse.convert import (  # noqa: F401
     StructuredMask, Transpose, ZerosLike, csc_from_dense, csm_data, csm_indices, csm_indptr,
     csm_properties, csm_shape, csr_from_dense, dense_from_sparse, neg, sparse_shape, transpose,
     zeros_like)
+from graphlens.sparse.products import (  # noqa: F401
+    Dot, StructuredDot, StructuredDotGrad, TrueDot, dot, structured_dot, true_dot)
 from graphlens.sparse.math import (  # noqa: F401
-    AddSD, AddSS, Dot, MulSD, MulSS, SpSum, StructuredDot, StructuredDotGrad, TrueDot, add, dot,
-    mul, sp_sum, structured_dot, sub, true_dot)
+    AddSD, AddSS, MulSD, MulSS, SpSum, add, mul, sp_sum, sub)
 from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem  # noqa: F401
 
 # Theano's names for the same things.

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Apply
@@ -131,7 +130,7 @@ class StructuredMask(Op):
                                          shape=x.shape)]
 
     def grad(self, inputs, output_grads):
-        (x, g), (gz,) = inputs, output_grads
+        (x, _), (gz,) = inputs, output_grads
         return [disconnected(x), StructuredMask.dense_of(x, gz)]
 
     @staticmethod
@@ -191,7 +190,7 @@ class CSM(Op):
         return [made]
 
     def grad(self, inputs, output_grads):
-        (data, indices, indptr, shape), (gz,) = inputs, output_grads
+        (_, indices, indptr, shape), (gz,) = inputs, output_grads
         values = CSMGrad(self.format)(indices, indptr, shape, gz)
         return [values] + [disconnected(v) for v in (indices, indptr, shape)]
 

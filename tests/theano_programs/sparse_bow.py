@@ -94,7 +94,8 @@ costs = []
 for epoch in range(6):
     for i in range(n_docs // batch_size):
         costs.append(float(train_model(i)))
-        xb, yb = docs[i * batch_size:(i + 1) * batch_size], labels[i * batch_size:(i + 1) * batch_size]
+        batch = slice(i * batch_size, (i + 1) * batch_size)
+        xb, yb = docs[batch], labels[batch]
         p = numpy_softmax(xb @ W_ref + b_ref)
         ref_cost = -np.mean(np.log(p[np.arange(len(yb)), yb]))
         assert abs(costs[-1] - ref_cost) < 1e-10, (costs[-1], ref_cost)
@@ -134,7 +135,8 @@ W1_ref, W2_ref, b2_ref = W1_start.toarray(), W2.get_value(), b2.get_value()
 mlp_costs = []
 for epoch in range(6):
     for i in range(n_docs // batch_size):
-        xb, yb = docs[i * batch_size:(i + 1) * batch_size], labels[i * batch_size:(i + 1) * batch_size]
+        batch = slice(i * batch_size, (i + 1) * batch_size)
+        xb, yb = docs[batch], labels[batch]
         mlp_costs.append(float(mlp_train(xb, yb.astype('int32'))))
         h = np.tanh(xb @ W1_ref)
         p = numpy_softmax(h @ W2_ref + b2_ref)
