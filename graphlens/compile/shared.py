@@ -84,8 +84,8 @@ _SHARED_CONSTRUCTORS = []
 
 def shared_constructor(constructor):
     """Plug in `constructor` (value, name, borrow, ...) -> SharedVariable, tried by `shared`
-    before the array constructor; it returns NotImplemented for values it does not hold. Returns it,
-    so it serves as a decorator (Theano's `theano.compile.shared_constructor`).
+    before the array constructor; it returns NotImplemented for values it does not hold.
+    Returns it, so it serves as a decorator (Theano's `theano.compile.shared_constructor`).
 
     >>> @shared_constructor
     ... def sparse_constructor(value, name=None, borrow=False, **options): ...  # doctest: +SKIP

@@ -148,6 +148,19 @@ def test_structured_dot_gradient_keeps_the_pattern_of_x():
     assert np.all(value.toarray()[X.toarray() == 0] == 0)
 
 
+@pytest.mark.parametrize("sparse_grad", [True, False])
+def test_dense_from_sparse_gradient_is_structured_unless_told_otherwise(sparse_grad):
+    x = sparse.csc_matrix("x")
+    cost = T.sum(sparse.DenseFromSparse(sparse_grad=sparse_grad)(x) * D)
+    value = run([x], graphlens.grad(cost, x), X.tocsc())
+    assert type(value) is sp.csc_matrix
+    if sparse_grad:      # D read at x's entries only
+        assert value.nnz == X.nnz and np.allclose(value.toarray(), np.where(
+            X.toarray() != 0, D, 0))
+    else:                # every entry of D
+        assert value.nnz == D.size and np.allclose(value.toarray(), D)
+
+
 def test_a_wrong_gradient_is_caught_by_verify_grad_sparse():
     # The check is only as good as this: a gradient off by a factor is reported.
     class Doubled(sparse.DenseFromSparse):
