@@ -1,7 +1,8 @@
 """Sparse matrices at Theano's path `theano.sparse`, built on scipy.sparse as Theano's were.
 
 Types (`type.py`), conversions and a matrix's own arrays (`convert.py`), products
-(`products.py`), sums and arithmetic (`math.py`), indexing (`indexing.py`), shared sparse
+(`products.py`), sums and arithmetic (`math.py`), functions of the stored values and
+hstack/vstack (`structured.py`), indexing (`indexing.py`), shared sparse
 matrices (`sharedvar.py`, which also makes `graphlens.shared(scipy_matrix)` sparse) and
 `verify_grad_sparse` (`gradient_check.py`). `basic.py` is Theano's path to all of them.
 
@@ -22,6 +23,12 @@ from graphlens.sparse.convert import (CSC, CSM, CSMGrad, CSMProperties, CSR, Den
 from graphlens.sparse.products import (Dot, StructuredDot, StructuredDotGrad, TrueDot, dot,
                                        structured_dot, true_dot)
 from graphlens.sparse.math import AddSD, AddSS, MulSD, MulSS, SpSum, add, mul, sp_sum, sub
+from graphlens.sparse.structured import (
+    structured, structured_sigmoid, structured_exp, structured_log, structured_pow,
+    structured_minimum, structured_maximum, structured_add, sqr, sqrt, abs_, sgn, sin, tan,
+    arcsin, arctan, sinh, tanh, arcsinh, arctanh, expm1, log1p, ceil, floor, trunc, rint,
+    deg2rad, rad2deg, sp_ones_like, sp_zeros_like, cast, row_scale, col_scale, Stack, hstack,
+    vstack)
 from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem
 from graphlens.sparse.sharedvar import (SparseSharedVariable, SparseTensorSharedVariable,
                                         shared, sparse_constructor)

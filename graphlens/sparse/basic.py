@@ -1,6 +1,6 @@
 """Theano's path `theano.sparse.basic`, where Theano kept every sparse op: programs call
 `sparse.basic.structured_dot`, `sparse.basic.dot`. The code lives in `type.py`, `convert.py`,
-`products.py`, `math.py` and `indexing.py`; this module only re-exports it.
+`products.py`, `math.py`, `structured.py` and `indexing.py`; this module only re-exports it.
 
 >>> from graphlens.sparse import basic
 >>> basic.structured_dot(basic.csr_matrix('x'), T.dmatrix('W')).type
@@ -19,6 +19,12 @@ from graphlens.sparse.products import (  # noqa: F401
     Dot, StructuredDot, StructuredDotGrad, TrueDot, dot, structured_dot, true_dot)
 from graphlens.sparse.math import (  # noqa: F401
     AddSD, AddSS, MulSD, MulSS, SpSum, add, mul, sp_sum, sub)
+from graphlens.sparse.structured import (  # noqa: F401
+    structured, structured_sigmoid, structured_exp, structured_log, structured_pow,
+    structured_minimum, structured_maximum, structured_add, sqr, sqrt, abs_, sgn, sin, tan,
+    arcsin, arctan, sinh, tanh, arcsinh, arctanh, expm1, log1p, ceil, floor, trunc, rint,
+    deg2rad, rad2deg, sp_ones_like, sp_zeros_like, cast, row_scale, col_scale, Stack, hstack,
+    vstack)
 from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem  # noqa: F401
 
 # Theano's names for the same things.

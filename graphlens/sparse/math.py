@@ -24,6 +24,7 @@ from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import ADD, MUL, Func, Infix
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete, upcast
+from graphlens.tensor.elemwise import unbroadcast
 from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.sparse.convert import (FORMAT_CLASSES, StructuredMask, _sparse_input,
@@ -143,7 +144,8 @@ class MulSS(Op):
 @dataclass(frozen=True)
 class MulSD(Op):
     """x * y, elementwise, of a sparse x and a dense scalar or matrix y: sparse, with x's
-    pattern (what x does not store stays zero)."""
+    pattern (what x does not store stays zero). y broadcasts along its static length-1 axes:
+    `x * s[:, None]` scales the rows of x (`row_scale`)."""
 
     notation = Infix("*", MUL)
     commutative = True
@@ -161,16 +163,21 @@ class MulSD(Op):
         if y.ndim == 0:
             values = x.data * y
         else:
-            _same_shape(self, x, y)
+            static = node.inputs[1].type.shape
+            if any(n != m and not (s == 1 and n == 1) for n, m, s in zip(y.shape, x.shape,
+                                                                          static)):
+                raise ShapeError(f"{self.label}: the operands have shapes {x.shape} and "
+                                 f"{y.shape}")
             rows, cols = entry_coordinates(x)
-            values = x.data * y[rows, cols]
+            # A broadcast view, never a dense copy: only the stored entries are read.
+            values = x.data * np.broadcast_to(y, x.shape)[rows, cols]
         return [FORMAT_CLASSES[x.format]((values.astype(dtype), x.indices.copy(),
                                           x.indptr.copy()), shape=x.shape)]
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
         product = mul(x, gz)
-        gy = sp_sum(product) if y.ndim == 0 else dense_from_sparse(product)
+        gy = sp_sum(product) if y.ndim == 0 else unbroadcast(dense_from_sparse(product), y)
         return [mul(gz, y), gy]
 
 
