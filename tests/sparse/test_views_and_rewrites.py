@@ -70,3 +70,13 @@ def test_constant_folding_folds_dense_results_of_sparse_constants_only():
     assert type(doubled) is sp.csr_matrix and np.allclose(doubled.toarray(), 2 * X.toarray())
     ops = [type(node.op).__name__ for node in f.maker.fgraph.toposort()]
     assert "DenseFromSparse" not in ops and "MulSD" in ops
+
+
+def test_value_summaries_and_gradient_statistics_read_sparse_values_like_dense_ones():
+    from graphlens.trace.stats import array_stats
+    from graphlens.trace.values import value_summary
+    with_nan = X.copy()
+    with_nan.data[0] = np.nan
+    for matrix in (X, with_nan, sp.csr_matrix((3, 4))):
+        assert str(value_summary(matrix)) == str(value_summary(matrix.toarray()))
+        assert array_stats(matrix) == array_stats(matrix.toarray())
