@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse
 
+from graphlens.compile.function import function
 from graphlens.config import config
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Constant, Variable
@@ -180,6 +181,13 @@ class _SparseOperators:
     def sum(self, axis=None, sparse_grad=False):
         """`sp_sum(x, axis, sparse_grad)`: a dense sum."""
         return S.sp_sum(self, axis, sparse_grad)
+
+    def eval(self, inputs_to_values=None):
+        """Evaluate with `{variable: value}` for the inputs: `(x * 2).eval({x: csr})`."""
+        inputs_to_values = inputs_to_values or {}
+        inputs = list(inputs_to_values)
+        return function(inputs, self, on_unused_input="ignore")(
+            *[inputs_to_values[var] for var in inputs])
 
     def zeros_like(self):
         """A sparse matrix of x's shape with no stored entries."""

@@ -208,3 +208,22 @@ INDEX_GRADIENTS = {
 @pytest.mark.parametrize("case", sorted(INDEX_GRADIENTS))
 def test_indexing_gradient_matches_finite_differences(case):
     sparse.verify_grad_sparse(INDEX_GRADIENTS[case], [X])
+
+
+@pytest.mark.parametrize("build, value", [(sparse.dense_from_sparse, X),
+                                          (sparse.csc_from_dense, D),
+                                          (sparse.transpose, X)])
+def test_infer_shape_agrees_with_perform(build, value):
+    var = sparse.csr_matrix("v") if sp.issparse(value) else T.dmatrix("v")
+    node = build(var).owner
+    (inferred,) = node.op.infer_shape(node, [value.shape])
+    (computed,) = node.op.perform(node, [value])
+    assert tuple(inferred) == computed.shape
+    # And the symbolic shape of the result, through the shape rewrites, is the same.
+    assert tuple(run([var], build(var).shape, value)) == computed.shape
+
+
+def test_eval_of_a_sparse_expression():
+    x = sparse.csr_matrix("x")
+    assert np.array_equal((x * 2.0).eval({x: X}).toarray(), 2 * X.toarray())
+    assert sparse.as_sparse_variable(X).T.eval().format == "csc"
