@@ -3,6 +3,7 @@ not elementwise, so fusion and in-place leave it alone; merge merges it; constan
 leaves a sparse result computed."""
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 import graphlens
@@ -80,3 +81,15 @@ def test_value_summaries_and_gradient_statistics_read_sparse_values_like_dense_o
     for matrix in (X, with_nan, sp.csr_matrix((3, 4))):
         assert str(value_summary(matrix)) == str(value_summary(matrix.toarray()))
         assert array_stats(matrix) == array_stats(matrix.toarray())
+
+
+def test_the_nan_guard_sees_nan_stored_in_a_sparse_input():
+    from graphlens.errors import NaNError
+    x, d = sparse.csr_matrix("x"), T.dmatrix("d")
+    f = graphlens.function([x, d], sparse.structured_dot(x, d), nan_guard=True)
+    bad = X.copy()
+    bad.data[0] = np.nan
+    assert np.allclose(f(X, np.ones((3, 2))), X @ np.ones((3, 2)))
+    with pytest.raises(NaNError, match=r"(?s)passed on from a non-finite input.*x \(csr\(float64\)"
+                                       r".*shape \(3, 3\).*1 NaN"):
+        f(bad, np.ones((3, 2)))
