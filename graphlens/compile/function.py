@@ -425,9 +425,9 @@ def _normalize_updates(updates):
 
 def _same_kind(variable, expression, what):
     """`expression` as a variable of `variable`'s kind: numbers and arrays become tensors for a
-    tensor; a type whose values are not arrays (a sparse matrix: its type has `copy_value`)
-    takes only a variable of that very type, else an error naming both."""
-    if not hasattr(variable.type, "copy_value"):
+    tensor; a type whose values are not arrays (a sparse matrix: `array_values` False) takes
+    only a variable of that very type, else an error naming both."""
+    if getattr(variable.type, "array_values", True):
         return as_tensor_variable(expression)
     if getattr(expression, "type", None) == variable.type:
         return expression

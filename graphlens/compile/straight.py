@@ -82,9 +82,9 @@ def straight_call(function):
     for k, value in enumerate(results):
         copy = k < len(function._copy_output) and function._copy_output[k]
         # A type whose values are not arrays (a scipy.sparse matrix) copies them itself.
-        copy_value = getattr(function.fgraph.outputs[k].type, "copy_value", None)
-        if copy and copy_value is not None:
-            namespace[f"copy{k}"] = copy_value
+        out_type = function.fgraph.outputs[k].type
+        if copy and not getattr(out_type, "array_values", True):
+            namespace[f"copy{k}"] = out_type.copy_value
             lines.append(f"{indent}r{k} = copy{k}({value})")
         else:
             lines.append(f"{indent}r{k} = {f'array({value}, copy=True)' if copy else value}")

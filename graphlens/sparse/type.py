@@ -45,6 +45,8 @@ class SparseType(Type):
     broadcastable = (False, False)
     # A compiled function checks such an argument with `filter` on every call (no inline test).
     _fixed_lengths = True
+    # Values are scipy matrices, copied with `copy_value` (graph/types.py).
+    array_values = False
     # The class of this type's variables; SparseVariable is defined below.
     variable_class = None
 

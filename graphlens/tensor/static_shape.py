@@ -163,7 +163,8 @@ class _Walk:
             result.shapes[var] = declared
             return
         result.shapes[var] = _refined(declared, np.shape(value))
-        if np.size(value) <= SMALL_VALUE and var in self.given:
+        # Only arrays are carried (a scipy.sparse value's np.size is its count of entries).
+        if np.size(value) <= SMALL_VALUE and var in self.given and type(var.type) is TensorType:
             values[var] = np.asarray(value)
 
     def add_node(self, node):
@@ -174,7 +175,7 @@ class _Walk:
             for out, shape, value in zip(node.outputs, declared, tagged):
                 if shape is not None:
                     result.shapes[out] = _refined(shape, np.shape(value))
-                if np.size(value) <= SMALL_VALUE:
+                if np.size(value) <= SMALL_VALUE and type(out.type) is TensorType:
                     values[out] = np.asarray(value)
             return
         known = [result.shape(var) for var in node.inputs]
@@ -284,7 +285,8 @@ class _Walk:
             if var in self.values:
                 arguments.append(self.values[var])
                 continue
-            if isinstance(var, Constant) and np.size(var.data) <= SMALL_VALUE:
+            if isinstance(var, Constant) and type(var.type) is TensorType \
+                    and np.size(var.data) <= SMALL_VALUE:
                 arguments.append(np.asarray(var.data))
                 continue
             known = self.result.shape(var)

@@ -93,3 +93,14 @@ def test_the_nan_guard_sees_nan_stored_in_a_sparse_input():
     with pytest.raises(NaNError, match=r"(?s)passed on from a non-finite input.*x \(csr\(float64\)"
                                        r".*shape \(3, 3\).*1 NaN"):
         f(bad, np.ones((3, 2)))
+
+
+def test_a_sparse_constant_prints_as_its_type_and_small_example_values_stay_out_of_shapes():
+    c, w = sparse.as_sparse_variable(X), T.dmatrix("w")
+    assert pp(sparse.structured_dot(c, w)) == "structured_dot(csr(float64), w)"
+    x = sparse.csr_matrix("x")
+    # A small sparse example (3 stored values) is not read as a small array of shape
+    # arithmetic: x.shape[0] is known from its lengths.
+    text = debugprint(sparse.sp_sum(x, axis=0) + x.shape[0] + c.shape[1], file="str",
+                      example_inputs={x: X})
+    assert "constant [id" in text and "csr(float64)[3, 3]" in text
