@@ -36,8 +36,8 @@ def test_as_sparse_variable_and_as_sparse_or_tensor_variable():
         "float64", (2, 2))
     x = sparse.csr_matrix("x")
     assert sparse.as_sparse_or_tensor_variable(x) is x
-    with pytest.raises(GraphlensTypeError, match=r"expected a sparse variable, got 'd' "
-                                                 r"\(float64\[\?, \?\], built at .*test_type"):
+    with pytest.raises(GraphlensTypeError, match=r"expected a sparse variable, got 'd' \(float64"
+                                                 r"\[\?, \?\], built at .*test_sparse_type"):
         sparse.as_sparse_variable(T.dmatrix("d"))
 
 
