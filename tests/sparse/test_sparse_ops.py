@@ -178,7 +178,8 @@ def test_errors_name_the_op_the_input_and_the_line():
         sparse.sp_sum(x, axis=2)
     w = T.dmatrix("w")
     f = graphlens.function([x, w], sparse.structured_dot(x, w))
-    with pytest.raises(GraphlensTypeError, match=r"argument 0 for 'x'.*is a ndarray.*test_sparse_ops"):
+    with pytest.raises(GraphlensTypeError,
+                       match=r"argument 0 for 'x'.*is a ndarray.*test_sparse_ops"):
         f(X.toarray(), W)
     with pytest.raises(ValueError, match=r"StructuredDot failed at .*test_sparse_ops.py:\d+.*inner "
                                           r"lengths(.|\n)*x \(csr\(float64\)"):
