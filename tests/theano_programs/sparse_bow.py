@@ -1,5 +1,5 @@
 """Sparse inputs as Theano programs use them, with the word theano replaced by graphlens: the
-sparse tutorial's conversions (theano/doc/tutorial/sparse.txt, its printed results), then a
+sparse tutorial's example and the library reference's conversions (their printed results), a
 logistic regression on a sparse bag-of-words trained with minibatch SGD (documents sliced from
 a sparse shared dataset by `givens`), an MLP whose first layer reads the sparse input through
 `T.dot` (as Lasagne's DenseLayer does) and a pruned sparse weight trained with structured
@@ -11,10 +11,21 @@ import scipy.sparse as sp
 import graphlens as theano
 import graphlens.tensor as T
 from graphlens import sparse
+import graphlens.sparse as S
 
 floatX = theano.config.floatX
 
-# ---- the tutorial: to and fro, properties and construction --------------------------------
+# ---- the tutorial's small example: a coo float32 matrix for a csr floatX input --------------
+x = S.csr_matrix('x')
+y = T.matrix('y')
+z = S.dot(x, y)
+f = theano.function([x, y], z)
+a = sp.coo_matrix(([1] * 4, (range(4), [0, 1, 1, 0])), dtype=np.float32)
+b = np.array([[10, 11], [12, 13]], dtype=np.float32)
+print(f(a, b))
+assert f(a, b).tolist() == [[10, 11], [12, 13], [12, 13], [10, 11]]
+
+# ---- the library reference: to and fro, properties and construction ----------------------
 x = sparse.csc_matrix(name='x', dtype='float32')
 y = sparse.dense_from_sparse(x)
 z = sparse.csc_from_dense(y)
