@@ -123,3 +123,25 @@ def test_debugmode_checks_functions_with_sparse_values():
     total, doubled = f(X, np.full((4, 3), 2.0))
     assert np.isclose(total, 2 * 2 * X.sum() + 1)
     assert doubled.format == "csc" and np.array_equal(doubled.toarray(), 2 * X.toarray().T)
+
+
+def test_a_loop_reads_a_sparse_non_sequence_and_differentiates_its_dense_parameters():
+    from graphlens.errors import UndefinedGradientError
+    from graphlens.gradient import verify_grad
+    adjacency = sp.csr_matrix(np.array([[0.0, 0.5, 0.0], [0.3, 0.0, 0.2], [0.0, 0.4, 0.0]]))
+    x, h0, w = sparse.csr_matrix("x"), T.dmatrix("h0"), T.dmatrix("w")
+
+    def propagate(h, a, w):
+        return T.tanh(T.dot(sparse.structured_dot(a, h), w))
+    out, _ = graphlens.scan(propagate, outputs_info=h0, non_sequences=[x, w], n_steps=3)
+    H, Wv = np.ones((3, 2)), np.array([[0.5, -0.2], [0.1, 0.4]])
+    final = graphlens.function([x, h0, w], out[-1])(adjacency, H, Wv)
+    h = H
+    for _ in range(3):
+        h = np.tanh((adjacency @ h) @ Wv)
+    assert np.allclose(final, h)
+    verify_grad(lambda h0_, w_: graphlens.scan(
+        propagate, outputs_info=h0_, non_sequences=[sparse.as_sparse_variable(adjacency), w_],
+        n_steps=3)[0][-1], [H, Wv])
+    with pytest.raises(UndefinedGradientError, match="scan sums a non-sequence's gradient"):
+        graphlens.grad(out[-1].sum(), x)
