@@ -14,6 +14,7 @@ from graphlens import sparse
 import graphlens.sparse as S
 
 floatX = theano.config.floatX
+tol = 1e-10 if floatX == 'float64' else 2e-4      # float32 rounds each step
 
 # ---- the tutorial's small example: a coo float32 matrix for a csr floatX input --------------
 x = S.csr_matrix('x')
@@ -109,14 +110,14 @@ for epoch in range(6):
         xb, yb = docs[batch], labels[batch]
         p = numpy_softmax(xb @ W_ref + b_ref)
         ref_cost = -np.mean(np.log(p[np.arange(len(yb)), yb]))
-        assert abs(costs[-1] - ref_cost) < 1e-10, (costs[-1], ref_cost)
+        assert abs(costs[-1] - ref_cost) < tol, (costs[-1], ref_cost)
         delta = p.copy()
         delta[np.arange(len(yb)), yb] -= 1
         delta /= len(yb)
         W_ref -= learning_rate * (xb.T @ delta)
         b_ref -= learning_rate * delta.sum(axis=0)
-assert np.allclose(classifier.W.get_value(), W_ref, atol=1e-10)
-assert np.allclose(classifier.b.get_value(), b_ref, atol=1e-10)
+assert np.allclose(classifier.W.get_value(), W_ref, atol=tol)
+assert np.allclose(classifier.b.get_value(), b_ref, atol=tol)
 final_error = error_rate()
 print("logistic regression: cost %.4f -> %.4f, training error %.3f -> %.3f"
       % (costs[0], costs[-1], first_error, final_error))
@@ -151,7 +152,7 @@ for epoch in range(6):
         mlp_costs.append(float(mlp_train(xb, yb.astype('int32'))))
         h = np.tanh(xb @ W1_ref)
         p = numpy_softmax(h @ W2_ref + b2_ref)
-        assert abs(mlp_costs[-1] + np.mean(np.log(p[np.arange(len(yb)), yb]))) < 1e-10
+        assert abs(mlp_costs[-1] + np.mean(np.log(p[np.arange(len(yb)), yb]))) < tol
         delta = p.copy()
         delta[np.arange(len(yb)), yb] -= 1
         delta /= len(yb)
@@ -161,8 +162,8 @@ for epoch in range(6):
         b2_ref -= 1.0 * delta.sum(axis=0)
 W1_now = W1.get_value()
 assert sp.isspmatrix_csc(W1_now) and W1_now.nnz == W1_start.nnz
-assert np.allclose(W1_now.toarray(), W1_ref, atol=1e-10)
-assert np.allclose(W2.get_value(), W2_ref, atol=1e-10)
+assert np.allclose(W1_now.toarray(), W1_ref, atol=tol)
+assert np.allclose(W2.get_value(), W2_ref, atol=tol)
 print("sparse MLP: cost %.4f -> %.4f, W1 keeps %d stored weights"
       % (mlp_costs[0], mlp_costs[-1], W1_now.nnz))
 assert mlp_costs[-1] < 0.8 * mlp_costs[0]
