@@ -205,6 +205,59 @@ def col_scale(x, s):
 
 
 @dataclass(frozen=True)
+class Remove0(Op):
+    """x without its stored zeros (scipy's eliminate_zeros): the same matrix, a smaller
+    pattern. Its gradient passes through (Theano's)."""
+
+    notation = Func("remove0")
+
+    def make_node(self, x):
+        x = _sparse_input(self, x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs):
+        cleaned = inputs[0].copy()
+        cleaned.eliminate_zeros()
+        return [cleaned]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0]]
+
+
+@dataclass(frozen=True)
+class EnsureSortedIndices(Op):
+    """x with the indices of each row (csr) or column (csc) in increasing order, as scipy's
+    sorted_indices; the same matrix. Its gradient passes through."""
+
+    notation = Func("ensure_sorted_indices")
+
+    def make_node(self, x):
+        x = _sparse_input(self, x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs):
+        return [inputs[0].sorted_indices()]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0]]
+
+
+def remove0(x):
+    """Sparse x without the zeros it stores explicitly."""
+    return Remove0()(x)
+
+
+def ensure_sorted_indices(x):
+    """Sparse x with its indices sorted within each row (csr) or column (csc)."""
+    return EnsureSortedIndices()(x)
+
+
+def clean(x):
+    """Sparse x with no stored zeros and sorted indices (Theano's `clean`)."""
+    return ensure_sorted_indices(remove0(x))
+
+
+@dataclass(frozen=True)
 class Stack(Op):
     """Sparse matrices joined side by side (`axis` 1, hstack) or one above the other (`axis`
     0, vstack), as scipy.sparse's hstack and vstack, into a matrix of `format`. The gradient

@@ -80,3 +80,16 @@ def test_hstack_and_vstack_equal_scipys(stack, join):
     assert type(out) is sp.csc_matrix
     assert np.array_equal(out.toarray(), join([X, other]).toarray())
     sparse.verify_grad_sparse(lambda a, b: stack([a, b]), [X, other])
+
+
+def test_clean_drops_stored_zeros_and_sorts_indices():
+    messy = sp.csr_matrix((np.array([0.0, 2.0, 1.0, 0.0]), np.array([2, 1, 0, 3]),
+                           np.array([0, 3, 4])), shape=(2, 4))
+    assert not messy.has_sorted_indices
+    x = sparse.csr_matrix("x")
+    removed, cleaned = graphlens.function([x], [sparse.remove0(x), sparse.clean(x)])(messy)
+    assert removed.nnz == 2 and np.array_equal(removed.toarray(), messy.toarray())
+    assert cleaned.has_sorted_indices and cleaned.indices.tolist() == [0, 1]
+    assert np.array_equal(cleaned.toarray(), messy.toarray())
+    assert messy.nnz == 4                        # the argument itself is untouched
+    sparse.verify_grad_sparse(sparse.clean, [X])
