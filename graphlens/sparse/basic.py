@@ -24,7 +24,8 @@ from graphlens.sparse.structured import (  # noqa: F401
     structured_minimum, structured_maximum, structured_add, sqr, sqrt, abs_, sgn, sin, tan,
     arcsin, arctan, sinh, tanh, arcsinh, arctanh, expm1, log1p, ceil, floor, trunc, rint,
     deg2rad, rad2deg, sp_ones_like, sp_zeros_like, cast, row_scale, col_scale, Stack, hstack,
-    vstack, Remove0, EnsureSortedIndices, remove0, ensure_sorted_indices, clean)
+    vstack, Remove0, EnsureSortedIndices, remove0, ensure_sorted_indices, clean,
+    mul_s_v, StructuredAddSV, structured_add_s_v)
 from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem  # noqa: F401
 
 # Theano's names for the same things.

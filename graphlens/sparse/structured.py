@@ -24,8 +24,9 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
-from graphlens.sparse.convert import (CSM, FORMAT_CLASSES, _sparse_input, csm_properties,
-                                      dense_from_sparse)
+from graphlens.sparse.convert import (CSM, FORMAT_CLASSES, StructuredMask, _sparse_input,
+                                      csm_properties, dense_from_sparse, entry_coordinates)
+from graphlens.sparse.math import SpSum
 from graphlens.sparse.products import FORMAT_FROM
 from graphlens.sparse.type import SparseType, is_sparse_variable
 
@@ -202,6 +203,46 @@ def row_scale(x, s):
 def col_scale(x, s):
     """Column j of sparse x times s[j] (a dense vector), x's pattern kept: `x * s[None, :]`."""
     return _sparse_input(CSM(), x) * T.as_tensor_variable(s).dimshuffle("x", 0)
+
+
+def mul_s_v(x, y):
+    """Column j of sparse x times y[j] (Theano's mul_s_v), x's pattern kept."""
+    return col_scale(x, y)
+
+
+@dataclass(frozen=True)
+class StructuredAddSV(Op):
+    """y[j] added to each entry x stores in column j, the others left at zero (Theano's
+    structured_add_s_v); y a dense vector with one value per column."""
+
+    notation = Func("structured_add_s_v")
+
+    def make_node(self, x, y):
+        x, y = _sparse_input(self, x), T.as_tensor_variable(y)
+        if y.ndim != 1:
+            raise GraphlensTypeError(f"{self.label}: y must be a vector, got {y.type}")
+        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype))()])
+
+    def perform(self, node, inputs):
+        x, y = inputs
+        if len(y) != x.shape[1]:
+            raise GraphlensTypeError(f"{self.label}: y has {len(y)} values for {x.shape[1]} "
+                                     f"columns")
+        _, cols = entry_coordinates(x)
+        values = (x.data + y[cols]).astype(node.outputs[0].type.numpy_dtype)
+        return [FORMAT_CLASSES[x.format]((values, x.indices.copy(), x.indptr.copy()),
+                                         shape=x.shape)]
+
+    def grad(self, inputs, output_grads):
+        (x, _), (gz,) = inputs, output_grads
+        dense = dense_from_sparse(gz) if is_sparse_variable(gz) else gz
+        on_pattern = StructuredMask()(x, dense)
+        return [on_pattern, SpSum(axis=0)(on_pattern)]
+
+
+def structured_add_s_v(x, y):
+    """y[j] added to the entries sparse x stores in column j (Theano's name)."""
+    return StructuredAddSV()(x, y)
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,14 @@ def test_clean_drops_stored_zeros_and_sorts_indices():
     assert np.array_equal(cleaned.toarray(), messy.toarray())
     assert messy.nnz == 4                        # the argument itself is untouched
     sparse.verify_grad_sparse(sparse.clean, [X])
+
+
+def test_mul_s_v_and_structured_add_s_v_follow_the_columns():
+    x, v = sparse.csc_matrix("x"), T.dvector("v")
+    y = np.array([1.0, -2.0, 0.5, 3.0])
+    scaled, added = graphlens.function([x, v], [sparse.mul_s_v(x, v),
+                                                sparse.structured_add_s_v(x, v)])(X.tocsc(), y)
+    dense = X.toarray()
+    assert np.allclose(scaled.toarray(), dense * y)
+    assert added.nnz == X.nnz and np.allclose(added.toarray(), np.where(dense != 0, dense + y, 0))
+    sparse.verify_grad_sparse(sparse.structured_add_s_v, [X.tocsc(), y], structured=True)
