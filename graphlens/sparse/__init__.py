@@ -30,7 +30,9 @@ from graphlens.sparse.structured import (
     deg2rad, rad2deg, sp_ones_like, sp_zeros_like, cast, row_scale, col_scale, Stack, hstack,
     vstack, Remove0, EnsureSortedIndices, remove0, ensure_sorted_indices, clean,
     mul_s_v, StructuredAddSV, structured_add_s_v)
-from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem
+from graphlens.sparse.indexing import (GetItem, GetItem2Lists, GetItemScalar, get_item_2d,
+                                       get_item_2lists, get_item_list, get_item_scalar,
+                                       getitem)
 from graphlens.sparse.sharedvar import (SparseSharedVariable, SparseTensorSharedVariable,
                                         shared, sparse_constructor)
 from graphlens.sparse.gradient_check import verify_grad_sparse

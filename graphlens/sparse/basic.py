@@ -26,7 +26,9 @@ from graphlens.sparse.structured import (  # noqa: F401
     deg2rad, rad2deg, sp_ones_like, sp_zeros_like, cast, row_scale, col_scale, Stack, hstack,
     vstack, Remove0, EnsureSortedIndices, remove0, ensure_sorted_indices, clean,
     mul_s_v, StructuredAddSV, structured_add_s_v)
-from graphlens.sparse.indexing import GetItem, GetItemScalar, getitem  # noqa: F401
+from graphlens.sparse.indexing import (  # noqa: F401
+    GetItem, GetItem2Lists, GetItemScalar, get_item_2d, get_item_2lists, get_item_list,
+    get_item_scalar, getitem)
 
 # Theano's names for the same things.
 GetItem2d = GetItemList = GetItem

@@ -17,7 +17,7 @@ import graphlens.tensor as T
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.markers import disconnected
-from graphlens.graph.notation import Special
+from graphlens.graph.notation import Func, Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.subtensor import build_index, parse_index
@@ -113,3 +113,53 @@ def getitem(x, index):
     if len(idx) == 2 and all(kind in ("int", "sym") for kind in kinds):
         return GetItemScalar(idx)(x, *parts)
     return GetItem(idx)(x, *parts)
+
+
+@dataclass(frozen=True)
+class GetItem2Lists(Op):
+    """x[rows[k], cols[k]] for each k: a dense vector of the values at those positions, zero
+    where x stores nothing (Theano's GetItem2Lists, what numpy's x[rows, cols] gives)."""
+
+    notation = Func("get_item_2lists")
+
+    def make_node(self, x, rows, cols):
+        x = _sparse_input(self, x)
+        rows, cols = T.as_tensor_variable(rows), T.as_tensor_variable(cols)
+        for var in (rows, cols):
+            if var.ndim != 1 or not is_discrete(var.dtype) or var.dtype == "bool":
+                raise GraphlensTypeError(f"{self.label}: positions must be integer vectors, "
+                                         f"got {describe(var)}")
+        return Apply(self, [x, rows, cols], [tensor_type(x.dtype, (None,))()])
+
+    def perform(self, node, inputs):
+        x, rows, cols = inputs
+        picked = np.asarray(x[rows, cols]).ravel()
+        return [picked.astype(node.outputs[0].type.numpy_dtype)]
+
+    def grad(self, inputs, output_grads):
+        (x, rows, cols), (gz,) = inputs, output_grads
+        if is_discrete(x.dtype):
+            return [disconnected(v) for v in inputs]
+        zeros = T.zeros((x.shape[0], x.shape[1]), dtype=x.dtype)
+        placed = T.inc_subtensor(zeros[rows, cols], gz)      # a position listed twice: summed
+        return [SparseFromDense(x.format)(placed), disconnected(rows), disconnected(cols)]
+
+
+def get_item_list(x, index):
+    """x[index] for an integer vector of rows (Theano's function name)."""
+    return getitem(x, index)
+
+
+def get_item_2d(x, index):
+    """x[index] for a tuple of slices (Theano's function name)."""
+    return getitem(x, tuple(index))
+
+
+def get_item_scalar(x, index):
+    """x[i, j] as a dense scalar (Theano's function name); `index` is (i, j)."""
+    return getitem(x, tuple(index))
+
+
+def get_item_2lists(x, rows, cols):
+    """The values of sparse x at (rows[k], cols[k]), a dense vector (Theano's function name)."""
+    return GetItem2Lists()(x, rows, cols)

@@ -228,3 +228,15 @@ def test_eval_of_a_sparse_expression():
     x = sparse.csr_matrix("x")
     assert np.array_equal((x * 2.0).eval({x: X}).toarray(), 2 * X.toarray())
     assert sparse.as_sparse_variable(X).T.eval().format == "csc"
+
+
+def test_theanos_get_item_functions():
+    x, rows, cols = sparse.csr_matrix("x"), T.lvector("rows"), T.lvector("cols")
+    listed, pairs, one = run([x, rows, cols], [sparse.basic.get_item_list(x, rows),
+                                               sparse.basic.get_item_2lists(x, rows, cols),
+                                               sparse.basic.get_item_scalar(x, (1, 2))],
+                             X, np.array([2, 0]), np.array([1, 1]))
+    assert np.array_equal(listed.toarray(), X.toarray()[[2, 0]])
+    assert np.array_equal(pairs, X.toarray()[[2, 0], [1, 1]]) and one == X[1, 2]
+    sparse.verify_grad_sparse(lambda m: sparse.basic.get_item_2lists(
+        m, np.array([2, 0, 2]), np.array([1, 1, 1])), [X])
