@@ -426,10 +426,10 @@ def _normalize_updates(updates):
 def _same_kind(variable, expression, what):
     """`expression` as a variable of `variable`'s kind: numbers and arrays become tensors for a
     tensor; a type whose values are not arrays (a sparse matrix: `array_values` False) takes
-    only a variable of that very type, else an error naming both."""
+    only a variable its type `fits` (same format and dtype), else an error naming both."""
     if getattr(variable.type, "array_values", True):
         return as_tensor_variable(expression)
-    if getattr(expression, "type", None) == variable.type:
+    if isinstance(expression, Variable) and variable.type.fits(expression.type):
         return expression
     shown = describe(expression) if isinstance(expression, Variable) else repr(expression)
     raise GraphlensTypeError(f"function: {what} {describe(variable)} is {shown:.200}; it must "

@@ -24,7 +24,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.sparse.type import (FORMAT_CLASSES, SparseType, as_sparse_variable,
-                                   is_sparse_variable)
+                                   is_sparse_variable, merged_lengths)
 
 # Theano's dtype of indices, indptr and shape in a compressed sparse matrix.
 INDEX_DTYPE = "int32"
@@ -54,7 +54,7 @@ class DenseFromSparse(Op):
 
     def make_node(self, x):
         x = _sparse_input(self, x)
-        return Apply(self, [x], [tensor_type(x.dtype, (None, None))()])
+        return Apply(self, [x], [tensor_type(x.dtype, x.type.shape)()])
 
     def perform(self, node, inputs):
         return [np.asarray(inputs[0].toarray(), dtype=node.outputs[0].type.numpy_dtype)]
@@ -88,7 +88,7 @@ class SparseFromDense(Op):
         if x.ndim != 2:
             raise GraphlensTypeError(f"{self.label}: expected a matrix, got {describe(x)} of "
                                      f"type {x.type}")
-        return Apply(self, [x], [SparseType(self.format, x.dtype)()])
+        return Apply(self, [x], [SparseType(self.format, x.dtype, x.type.shape)()])
 
     def perform(self, node, inputs):
         return [FORMAT_CLASSES[self.format](inputs[0], dtype=node.outputs[0].type.numpy_dtype)]
@@ -117,7 +117,8 @@ class StructuredMask(Op):
         x, g = _sparse_input(self, x), as_tensor_variable(g)
         if g.ndim != 2:
             raise GraphlensTypeError(f"{self.label}: expected a dense matrix, got {describe(g)}")
-        return Apply(self, [x, g], [SparseType(x.format, g.dtype)()])
+        shape = merged_lengths(x.type.shape, g.type.shape)
+        return Apply(self, [x, g], [SparseType(x.format, g.dtype, shape)()])
 
     def perform(self, node, inputs):
         x, g = inputs
@@ -261,7 +262,7 @@ class Transpose(Op):
     def make_node(self, x):
         x = _sparse_input(self, x)
         other = "csc" if x.format == "csr" else "csr"
-        return Apply(self, [x], [SparseType(other, x.dtype)()])
+        return Apply(self, [x], [SparseType(other, x.dtype, x.type.shape[::-1])()])
 
     def perform(self, node, inputs):
         # scipy's transpose shares the arrays: a copy, so the result never aliases the input.

@@ -24,7 +24,7 @@ from graphlens.tensor.subtensor import build_index, parse_index
 from graphlens.tensor.type import tensor_type
 from graphlens.sparse.convert import (FORMAT_CLASSES, SparseFromDense, _sparse_input,
                                     dense_from_sparse)
-from graphlens.sparse.type import is_sparse_variable
+from graphlens.sparse.type import SparseType, is_sparse_variable
 
 
 def _gradient_region(x, idx, values):
@@ -56,7 +56,8 @@ class GetItem(Op):
     notation = Special("index")
 
     def make_node(self, x, *parts):
-        return Apply(self, [x, *parts], [x.type()])
+        # The lengths of a slice are not the matrix's: left unknown.
+        return Apply(self, [x, *parts], [SparseType(x.format, x.dtype)()])
 
     def perform(self, node, inputs):
         x, *values = inputs

@@ -31,7 +31,7 @@ from graphlens.sparse.convert import (FORMAT_CLASSES, StructuredMask, _sparse_in
                                       dense_from_sparse, entry_coordinates, neg)
 from graphlens.sparse.products import FORMAT_FROM, _as_format, _dense, _has_sparse
 from graphlens.sparse.type import (SparseType, as_sparse_or_tensor_variable,
-                                   is_sparse_variable)
+                                   is_sparse_variable, merged_lengths, refuse_mismatch)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class SpSum(Op):
         if self.axis not in (None, 0, 1):
             raise GraphlensTypeError(f"{self.label}: axis must be None, 0 or 1 for a sparse "
                                      f"matrix")
-        shape = () if self.axis is None else (None,)
+        shape = () if self.axis is None else (x.type.shape[1 - self.axis],)
         return Apply(self, [x], [tensor_type(x.dtype, shape)()])
 
     def perform(self, node, inputs):
@@ -82,7 +82,9 @@ class AddSS(Op):
 
     def make_node(self, x, y):
         x, y = _sparse_input(self, x), _sparse_input(self, y)
-        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype))()])
+        refuse_mismatch(self, x, y)
+        shape = merged_lengths(x.type.shape, y.type.shape)
+        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype), shape)()])
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -107,7 +109,9 @@ class AddSD(Op):
         if y.ndim != 2:
             raise GraphlensTypeError(f"{self.label}: the dense operand must be a matrix, got "
                                      f"{describe(y)}")
-        return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), y.type.shape)()])
+        refuse_mismatch(self, x, y)
+        shape = merged_lengths(x.type.shape, y.type.shape)
+        return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -128,7 +132,9 @@ class MulSS(Op):
 
     def make_node(self, x, y):
         x, y = _sparse_input(self, x), _sparse_input(self, y)
-        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype))()])
+        refuse_mismatch(self, x, y)
+        shape = merged_lengths(x.type.shape, y.type.shape)
+        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype), shape)()])
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -155,7 +161,10 @@ class MulSD(Op):
         if y.ndim not in (0, 2):
             raise GraphlensTypeError(f"{self.label}: the dense operand must be a scalar or a "
                                      f"matrix, got {describe(y)}")
-        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype))()])
+        if y.ndim == 2:
+            refuse_mismatch(self, x, y, broadcast=True)
+        out = SparseType(x.format, upcast(x.dtype, y.dtype), x.type.shape)
+        return Apply(self, [x, y], [out()])
 
     def perform(self, node, inputs):
         x, y = inputs

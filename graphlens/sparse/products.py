@@ -30,7 +30,7 @@ from graphlens.tensor.type import tensor_type
 from graphlens.sparse.convert import (FORMAT_CLASSES, SparseFromDense, StructuredMask,
                                       _sparse_input, dense_from_sparse, entry_coordinates)
 from graphlens.sparse.type import (SparseType, as_sparse_or_tensor_variable,
-                                   is_sparse_variable)
+                                   is_sparse_variable, refuse_mismatch)
 
 
 def _as_format(value, format, dtype):
@@ -65,6 +65,7 @@ class Dot(Op):
             if var.ndim not in (1, 2):
                 raise GraphlensTypeError(f"{self.label}: expected vectors and matrices, got "
                                          f"{describe(var)}")
+        refuse_mismatch(self, x, y, ((x.ndim - 1, 0),))
         shape = x.type.shape[:-1] + y.type.shape[1:]
         return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
 
@@ -102,9 +103,10 @@ class StructuredDot(Op):
         if y.ndim != 2:
             raise GraphlensTypeError(f"{self.label}: y must be a matrix, got {describe(y)} of "
                                      f"type {y.type}")
-        dtype = upcast(x.dtype, y.dtype)
-        out = (SparseType(x.format, dtype) if is_sparse_variable(y)
-               else tensor_type(dtype, (None, y.type.shape[1])))
+        refuse_mismatch(self, x, y, ((1, 0),))
+        dtype, shape = upcast(x.dtype, y.dtype), (x.type.shape[0], y.type.shape[1])
+        out = (SparseType(x.format, dtype, shape) if is_sparse_variable(y)
+               else tensor_type(dtype, shape))
         return Apply(self, [x, y], [out()])
 
     def perform(self, node, inputs):
@@ -136,7 +138,8 @@ class StructuredDotGrad(Op):
     def make_node(self, x, y, gz):
         x = _sparse_input(self, x)
         y, gz = as_sparse_or_tensor_variable(y), as_sparse_or_tensor_variable(gz)
-        return Apply(self, [x, y, gz], [SparseType(x.format, upcast(y.dtype, gz.dtype))()])
+        out = SparseType(x.format, upcast(y.dtype, gz.dtype), x.type.shape)
+        return Apply(self, [x, y, gz], [out()])
 
     def perform(self, node, inputs):
         x, y, gz = inputs
@@ -174,7 +177,9 @@ class TrueDot(Op):
         x, y = _sparse_input(self, x), as_sparse_or_tensor_variable(y)
         if y.ndim != 2:
             raise GraphlensTypeError(f"{self.label}: y must be a matrix, got {describe(y)}")
-        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype))()])
+        refuse_mismatch(self, x, y, ((1, 0),))
+        shape = (x.type.shape[0], y.type.shape[1])
+        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype), shape)()])
 
     def perform(self, node, inputs):
         x, y = inputs

@@ -221,7 +221,8 @@ class StructuredAddSV(Op):
         x, y = _sparse_input(self, x), T.as_tensor_variable(y)
         if y.ndim != 1:
             raise GraphlensTypeError(f"{self.label}: y must be a vector, got {y.type}")
-        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype))()])
+        out = SparseType(x.format, upcast(x.dtype, y.dtype), x.type.shape)
+        return Apply(self, [x, y], [out()])
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -313,7 +314,12 @@ class Stack(Op):
         if not blocks:
             raise GraphlensTypeError(f"{self.label}: nothing to join")
         dtype = upcast(*[b.dtype for b in blocks])
-        return Apply(self, blocks, [SparseType(self.format, dtype)()])
+        joined = [b.type.shape[self.axis] for b in blocks]
+        across = [b.type.shape[1 - self.axis] for b in blocks]
+        length = None if None in joined else sum(joined)
+        other = next((n for n in across if n is not None), None)
+        shape = (length, other) if self.axis == 0 else (other, length)
+        return Apply(self, blocks, [SparseType(self.format, dtype, shape)()])
 
     def perform(self, node, inputs):
         join = scipy.sparse.hstack if self.axis == 1 else scipy.sparse.vstack

@@ -14,7 +14,7 @@ import scipy.sparse
 
 from graphlens.compile.function import function
 from graphlens.config import config
-from graphlens.errors import GraphlensTypeError, describe
+from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.graph.types import Type
 from graphlens.tensor.type import checked_dtype
@@ -31,17 +31,19 @@ ALL_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "u
 
 
 class SparseType(Type):
-    """The type of a sparse matrix variable: format ('csr' or 'csc') and dtype; compares by
-    value. Its static shape is two unknown lengths (a sparse matrix is always 2-d).
+    """The type of a sparse matrix variable: format ('csr' or 'csc'), dtype and the static
+    lengths of its two axes (None where unknown, as a TensorType's); compares by value.
+    A sparse matrix is always 2-d and never broadcasts.
 
     >>> SparseType('csc', 'float32') == SparseType('csc', 'float32')
     True
+    >>> str(SparseType('csr', 'float64', (5, None)))
+    'csr(float64)[5, ?]'
     """
 
-    __slots__ = ("format", "dtype", "numpy_dtype", "_hash")
+    __slots__ = ("format", "dtype", "shape", "numpy_dtype", "_hash")
 
     ndim = 2
-    shape = (None, None)
     broadcastable = (False, False)
     # A compiled function checks such an argument with `filter` on every call (no inline test).
     _fixed_lengths = True
@@ -50,7 +52,7 @@ class SparseType(Type):
     # The class of this type's variables; SparseVariable is defined below.
     variable_class = None
 
-    def __init__(self, format, dtype=None):
+    def __init__(self, format, dtype=None, shape=(None, None)):
         if format not in FORMAT_CLASSES:
             raise GraphlensTypeError(f"SparseType: format must be one of {SPARSE_FORMATS}, got "
                                      f"{format!r:.40}")
@@ -58,10 +60,16 @@ class SparseType(Type):
         if dtype not in ALL_DTYPES:
             raise GraphlensTypeError(f"SparseType: scipy.sparse does not compute in {dtype}; "
                                      f"use one of {ALL_DTYPES}")
+        shape = tuple(shape)
+        if len(shape) != 2 or not all(n is None or isinstance(n, (int, np.integer)) and n >= 0
+                                      for n in shape):
+            raise GraphlensTypeError(f"SparseType: shape must be two lengths (int or None), got "
+                                     f"{shape!r:.40}")
         self.format = format
         self.dtype = dtype
+        self.shape = tuple(None if n is None else int(n) for n in shape)
         self.numpy_dtype = np.dtype(dtype)
-        self._hash = hash(("sparse", format, dtype))
+        self._hash = hash(("sparse", format, dtype, self.shape))
 
     def __call__(self, name=None):
         """A new symbolic variable of this type: `SparseType('csr', 'float64')('x')`."""
@@ -69,26 +77,40 @@ class SparseType(Type):
             raise GraphlensTypeError(f"a variable's name must be a string, got {name!r:.40}")
         return self.variable_class(self, name=name)
 
-    def clone(self, format=None, dtype=None):
-        """This type with another format or dtype."""
-        return SparseType(format or self.format, dtype or self.dtype)
+    def clone(self, format=None, dtype=None, shape=None):
+        """This type with another format, dtype or static lengths."""
+        return SparseType(format or self.format, dtype or self.dtype,
+                          self.shape if shape is None else shape)
+
+    def fits(self, other) -> bool:
+        """True when a variable of type `other` may stand where this type is expected (an
+        update, a givens value): same format and dtype, no static length contradicting ours."""
+        return (type(other) is SparseType and other.format == self.format
+                and other.dtype == self.dtype and self.is_compatible_shape(other.shape))
 
     def __eq__(self, other):
         return (type(other) is SparseType and self.format == other.format
-                and self.dtype == other.dtype)
+                and self.dtype == other.dtype and self.shape == other.shape)
 
     def __hash__(self):
         return self._hash
 
     def __str__(self):
-        return f"{self.format}({self.dtype})"
+        if self.shape == (None, None):
+            return f"{self.format}({self.dtype})"
+        dims = ", ".join("?" if n is None else str(n) for n in self.shape)
+        return f"{self.format}({self.dtype})[{dims}]"
 
     def __repr__(self):
-        return f"SparseType({self.format}, {self.dtype})"
+        if self.shape == (None, None):
+            return f"SparseType({self.format}, {self.dtype})"
+        dims = ", ".join("?" if n is None else str(n) for n in self.shape)
+        return f"SparseType({self.format}, {self.dtype}, ({dims}))"
 
     def is_compatible_shape(self, shape) -> bool:
-        """True for any 2-d shape: both lengths are free."""
-        return len(shape) == 2
+        """True when a concrete (or static) `shape` fits this type's two lengths."""
+        return len(shape) == 2 and all(
+            mine is None or n is None or mine == n for mine, n in zip(self.shape, shape))
 
     def filter(self, value, *, allow_downcast=False, what="value", strict=False):
         """`value` as a scipy matrix of this format and dtype, or a GraphlensTypeError naming
@@ -100,7 +122,8 @@ class SparseType(Type):
         'csr'
         """
         cls = FORMAT_CLASSES[self.format]
-        if type(value) is cls and value.dtype == self.numpy_dtype:
+        if type(value) is cls and value.dtype == self.numpy_dtype \
+                and self.is_compatible_shape(value.shape):
             return value
         if not scipy.sparse.issparse(value):
             raise GraphlensTypeError(
@@ -111,6 +134,8 @@ class SparseType(Type):
                                      f"but the variable is {self} (strict)")
         if value.ndim != 2:
             raise GraphlensTypeError(f"{what} has rank {value.ndim}; sparse matrices are 2-d")
+        if not self.is_compatible_shape(value.shape):
+            raise ShapeError(f"{what} has shape {value.shape}, which does not fit {self}")
         if value.dtype != self.numpy_dtype and not allow_downcast \
                 and not np.can_cast(value.dtype, self.numpy_dtype, "safe"):
             raise GraphlensTypeError(
@@ -218,11 +243,30 @@ class SparseConstant(_SparseOperators, Constant):
                 data.data.tobytes())
 
     def __repr__(self):
-        return self.name or f"{self.type}{{{self.data.shape[0]}x{self.data.shape[1]}, " \
-                            f"nnz={self.data.nnz}}}"
+        return self.name or f"{self.type}{{nnz={self.data.nnz}}}"
 
 
 SparseType.variable_class = SparseVariable
+
+
+def refuse_mismatch(op, x, y, axes=((0, 0), (1, 1)), broadcast=False) -> None:
+    """A ShapeError naming `op` and both operands when a pair of static lengths (`axes`: pairs
+    of x's axis and y's) are known and differ; a length of 1 in y broadcasts if `broadcast`.
+    Products pass ((1, 0),): x's columns against y's rows."""
+    for i, j in axes:
+        a, b = x.type.shape[i], y.type.shape[j]
+        if a is not None and b is not None and a != b and not (broadcast and b == 1):
+            raise ShapeError(f"{op.label}: the lengths differ ({a} and {b}): {describe(x)} and "
+                             f"{describe(y)}")
+
+
+def merged_lengths(a, b) -> tuple:
+    """Two static shapes of operands that must agree, as one: a known length wins.
+
+    >>> merged_lengths((5, None), (None, 3))
+    (5, 3)
+    """
+    return tuple(p if p is not None else q for p, q in zip(a, b))
 
 
 def is_sparse_variable(x) -> bool:
@@ -250,7 +294,8 @@ def as_sparse_variable(x, name=None):
         raise GraphlensTypeError(f"expected a sparse variable or a scipy.sparse matrix, got "
                                  f"{type(x).__name__} {x!r:.60}")
     format = x.format if x.format in FORMAT_CLASSES else "csr"
-    sparse_type = SparseType(format, str(x.dtype))
+    # A constant's type holds its lengths, as a tensor constant's does.
+    sparse_type = SparseType(format, str(x.dtype), x.shape)
     return SparseConstant(sparse_type, sparse_type.filter(x).copy(), name=name)
 
 

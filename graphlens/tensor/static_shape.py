@@ -70,8 +70,9 @@ class StaticShapes:
             return str(var.type)
         dims = ", ".join("?" if d is None else str(d) for d in shape)
         if type(var.type) is not TensorType:
-            # Another kind of 2-d value (a sparse matrix: `csr(float64)`), lengths when known.
-            return str(var.type) if None in shape else f"{var.type}[{dims}]"
+            # Another kind of value (a sparse matrix: `csr(float64)[5, ?]`): its type, with
+            # the lengths known here.
+            return str(var.type.clone(shape=shape))
         return f"{var.type.dtype}[{dims}]"
 
 
@@ -252,12 +253,13 @@ class _Walk:
         for var, shape in zip(node.inputs, known):
             if var in self.values and not isinstance(var, Constant):
                 stand_ins.append(constant(self.values[var], dtype=var.type.dtype))
-            elif shape is not None and shape != var.type.shape \
-                    and type(var.type) is TensorType:
-                # (A variable of another type, a sparse matrix, is seen as it is.)
-                # Named and placed as the original, so a message names the user's variable.
-                stand_ins.append(TensorVariable(TensorType(var.type.dtype, shape), None, None,
-                                                var.name, var.creation_site))
+            elif shape is not None and shape != var.type.shape:
+                # Named and placed as the original, so a message names the user's variable;
+                # a variable of another type (a sparse matrix) by its own type's clone.
+                known_type = (TensorType(var.type.dtype, shape) if type(var.type) is TensorType
+                              else var.type.clone(shape=shape))
+                stand_ins.append(known_type.variable_class(known_type, None, None, var.name,
+                                                           var.creation_site))
             else:
                 stand_ins.append(var)
         try:

@@ -30,7 +30,10 @@ def test_constructors_give_theanos_types():
 
 def test_as_sparse_variable_and_as_sparse_or_tensor_variable():
     c = sparse.as_sparse_variable(X)
-    assert isinstance(c, sparse.SparseConstant) and c.type == sparse.SparseType("csr", "float64")
+    # A constant's type holds its lengths, as a tensor constant's does.
+    assert isinstance(c, sparse.SparseConstant)
+    assert c.type == sparse.SparseType("csr", "float64", (4, 3)) and repr(c) == \
+        "csr(float64)[4, 3]{nnz=5}"
     assert sparse.as_sparse_variable(sp.coo_matrix(X)).type.format == "csr"
     assert sparse.as_sparse_or_tensor_variable(np.ones((2, 2))).type == T.TensorType(
         "float64", (2, 2))

@@ -97,10 +97,26 @@ def test_the_nan_guard_sees_nan_stored_in_a_sparse_input():
 
 def test_a_sparse_constant_prints_as_its_type_and_small_example_values_stay_out_of_shapes():
     c, w = sparse.as_sparse_variable(X), T.dmatrix("w")
-    assert pp(sparse.structured_dot(c, w)) == "structured_dot(csr(float64), w)"
+    assert pp(sparse.structured_dot(c, w)) == "structured_dot(csr(float64)[3, 3], w)"
     x = sparse.csr_matrix("x")
     # A small sparse example (3 stored values) is not read as a small array of shape
     # arithmetic: x.shape[0] is known from its lengths.
     text = debugprint(sparse.sp_sum(x, axis=0) + x.shape[0] + c.shape[1], file="str",
                       example_inputs={x: X})
     assert "constant [id" in text and "csr(float64)[3, 3]" in text
+
+
+def test_static_lengths_flow_through_sparse_ops_and_a_proven_mismatch_is_refused():
+    from graphlens.errors import ShapeError
+    x, w = sparse.csr_matrix("x"), T.dmatrix("w")
+    y = T.tanh(sparse.structured_dot(x, w)) + sparse.sp_sum(sparse.hstack([x, x]), axis=1)[:, None]
+    text = debugprint(y, file="str", example_inputs={x: X, w: np.ones((3, 2))})
+    assert "StructuredDot [id" in text and "float64[3, 2]" in text
+    assert "Stack [id" in text and "csr(float64)[3, 6]" in text
+    assert "SpSum{axis=1} [id" in text and "float64[3]" in text
+    # Known lengths that disagree: the views mark the node, make_node refuses it outright.
+    wrong = debugprint(sparse.structured_dot(x, w), file="str",
+                       example_inputs={x: X, w: np.ones((4, 2))})
+    assert "✗" in wrong
+    with pytest.raises(ShapeError, match=r"StructuredDot: the lengths differ \(3 and 4\)"):
+        sparse.structured_dot(sparse.as_sparse_variable(X), T.TensorType("float64", (4, 2))())
