@@ -1,5 +1,6 @@
 """Shared sparse matrices: `sparse.shared(scipy_matrix)`, and `graphlens.shared` of a scipy
-matrix once this module is imported (it plugs its constructor into compile/shared.py).
+matrix (the composition root, graphlens/__init__.py, plugs a constructor into
+compile/shared.py that loads this module on the first scipy.sparse value).
 
 >>> W = graphlens.shared(scipy.sparse.eye(3, format='csr'), name='W'); W.type
 SparseType(csr, float64)
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import scipy.sparse
 
-from graphlens.compile.shared import SharedVariable, shared_constructor
+from graphlens.compile.shared import SharedVariable
 from graphlens.errors import GraphlensTypeError
 from graphlens.sparse.type import FORMAT_CLASSES, SparseType, _SparseOperators
 
@@ -28,7 +29,6 @@ class SparseSharedVariable(_SparseOperators, SharedVariable):
 SparseTensorSharedVariable = SparseSharedVariable
 
 
-@shared_constructor
 def sparse_constructor(value, name=None, borrow=False, dtype=None, strict=False,
                        allow_downcast=None, format=None, **options):
     """The shared variable of a scipy.sparse `value` (csr or csc; another format is stored as

@@ -148,3 +148,14 @@ def test_a_loop_reads_a_sparse_non_sequence_and_differentiates_its_dense_paramet
         n_steps=3)[0][-1], [H, Wv])
     with pytest.raises(UndefinedGradientError, match="scan sums a non-sequence's gradient"):
         graphlens.grad(out[-1].sum(), x)
+
+
+def test_import_graphlens_alone_makes_shared_of_a_scipy_matrix_sparse_and_loads_sparse_lazily():
+    # A fresh interpreter: no other test has imported graphlens.sparse there.
+    import subprocess
+    import sys
+    code = ("import sys, scipy.sparse, graphlens; loaded = 'graphlens.sparse' in sys.modules; "
+            "W = graphlens.shared(scipy.sparse.eye(3, format='csc')); "
+            "print(loaded, W.type, type(W).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "csc(float64)", "SparseSharedVariable"]
