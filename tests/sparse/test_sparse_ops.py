@@ -127,6 +127,11 @@ GRADIENT_CASES = {
     "mul sparse dense": (sparse.mul, [X, D], True),
     "mul sparse scalar": (sparse.mul, [X, np.array(1.7)], True),
     "csm_data": (lambda x: sparse.csm_data(x) ** 2, [X], True),
+    "structured_mask in g": (lambda g: sparse.StructuredMask()(sparse.as_sparse_variable(X), g),
+                             [D], False),
+    "structured_dot_grad in y and gz": (
+        lambda w, g: sparse.StructuredDotGrad()(sparse.as_sparse_variable(X), w, g),
+        [W, np.random.default_rng(4).standard_normal((4, 3))], False),
 }
 
 
