@@ -15,6 +15,18 @@ from graphlens.gradient import grad, jacobian, hessian, verify_grad
 import graphlens.trace.nan  # noqa: E402,F401
 # Plugs DebugMode's checks in the same way (trace/debugmode.py).
 import graphlens.trace.debugmode  # noqa: E402,F401
+from graphlens.compile.shared import shared_constructor  # noqa: E402
+
+
+@shared_constructor
+def _sparse_shared(value, **options):
+    """`graphlens.shared(scipy_matrix)` is a sparse shared variable without importing
+    graphlens.sparse first (Theano needed `import theano.sparse`): graphlens.sparse loads on
+    the first scipy.sparse value, so `import graphlens` does not pay for it (~75 ms)."""
+    if not type(value).__module__.startswith("scipy.sparse"):
+        return NotImplemented
+    from graphlens.sparse.sharedvar import sparse_constructor
+    return sparse_constructor(value, **options)
 
 from graphlens.compile.function import Param
 from graphlens.compile.mode import Mode

@@ -10,13 +10,15 @@ and imports nothing of `compile/`; what must compile a function to work (`jacobi
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 
 from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
                               UndefinedGradientError, describe)
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
 from graphlens.errors import check_policy, raise_or_warn
-from graphlens.graph.basic import Apply, toposort
+from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
 from graphlens.graph.notation import Func
@@ -51,7 +53,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
     single = not isinstance(wrt, (list, tuple))
     wrt_list = [wrt] if single else list(wrt)
     for var in wrt_list:
-        if not isinstance(var, TensorVariable):
+        # A tensor, or a variable of another numeric type (a sparse matrix).
+        if not isinstance(var, Variable) or not hasattr(var.type, "dtype"):
             raise GraphlensTypeError(f"grad: wrt must be symbolic tensors, got {var!r:.60}")
     seeds = {}
     if cost is not None:
@@ -72,7 +75,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
     if not seeds:
         raise InvalidArgumentError("grad needs a cost or known_grads, got cost=None and no "
                                    "known_grads")
-    if isinstance(consider_constant, TensorVariable):
+    if isinstance(consider_constant, Variable):
         consider_constant = [consider_constant]
     grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
     results = []
@@ -100,6 +103,8 @@ def _disconnected_result(var, cost, policy, return_disconnected):
         return None
     if return_disconnected == "disconnected":
         return disconnected(var)
+    if not isinstance(var, TensorVariable):
+        return var.zeros_like()         # a sparse matrix's zero stores no entries
     return zeros_like(var, dtype=var.dtype if not is_discrete(var.dtype) else _float_x())
 
 
@@ -237,7 +242,12 @@ def _total(var, grad_terms):
         return undefined_terms[0]
     if is_discrete(var.dtype):
         return _DISCRETE_ZERO
-    return grad_terms[0] if len(grad_terms) == 1 else add(*grad_terms)
+    if len(grad_terms) == 1:
+        return grad_terms[0]
+    if all(isinstance(g, TensorVariable) for g in grad_terms):
+        return add(*grad_terms)
+    # Terms of a variable of another type (sparse): each operand's own `+` picks the op.
+    return functools.reduce(operator.add, grad_terms)
 
 
 @dataclass(frozen=True)

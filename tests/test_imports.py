@@ -12,7 +12,7 @@ from pathlib import Path
 import graphlens
 
 PACKAGE = Path(graphlens.__file__).parent
-ROOMS = ("graph", "tensor", "printer", "compile", "rewrite", "trace", "render")
+ROOMS = ("graph", "tensor", "printer", "compile", "rewrite", "trace", "render", "sparse")
 
 # Calls that go up the import order by nature, each documented in docs/architecture.md:
 # Theano's `x.eval()` compiles, Jupyter's `_repr_mimebundle_` draws, and `T.grad` & co.

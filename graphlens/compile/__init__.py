@@ -1,18 +1,19 @@
 """Compiling graphs into callable functions: function, shared, config, modes and the evaluator.
 
 Theano's `theano.compile` names are found here: `function`, `In`, `Out`, `shared`,
-`SharedVariable`, `Mode`, `get_mode`, `get_default_mode`, `FAST_RUN`, `FAST_COMPILE`,
-`DebugMode` (its errors in `graphlens.compile.debugmode`), `ProfileStats` (the profiler,
-`graphlens.compile.profiling`).
+`SharedVariable`, `shared_constructor`, `Mode`, `get_mode`, `get_default_mode`, `FAST_RUN`,
+`FAST_COMPILE`, `DebugMode` (its errors in `graphlens.compile.debugmode`), `ProfileStats` (the
+profiler, `graphlens.compile.profiling`).
 """
 
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                     get_mode)
 from graphlens.compile.profiling import ProfileStats
-from graphlens.compile.shared import SharedVariable, shared
+from graphlens.compile.shared import SharedVariable, shared, shared_constructor
 # Theano's optimizer database, for one's own rewrites (graphlens/gof/opt.py).
 from graphlens.gof.opt import optdb
 
-__all__ = ["function", "In", "Out", "shared", "SharedVariable", "Mode", "get_mode",
-           "get_default_mode", "FAST_RUN", "FAST_COMPILE", "DebugMode", "optdb", "ProfileStats"]
+__all__ = ["function", "In", "Out", "shared", "SharedVariable", "shared_constructor", "Mode",
+           "get_mode", "get_default_mode", "FAST_RUN", "FAST_COMPILE", "DebugMode", "optdb",
+           "ProfileStats"]

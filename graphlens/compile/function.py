@@ -31,7 +31,7 @@ from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
 from graphlens.tensor.basic import cast
-from graphlens.tensor.variable import TensorVariable, as_tensor_variable
+from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
 
 
@@ -374,7 +374,7 @@ def _normalize_inputs(inputs):
     items, seen = [], set()
     for position, item in enumerate(inputs):
         var = item.variable if isinstance(item, In) else item
-        if not isinstance(var, TensorVariable):
+        if not isinstance(var, Variable):
             raise GraphlensTypeError(f"function: input {position} must be a symbolic variable, "
                                      f"got {var!r:.60}")
         item = item if isinstance(item, In) else In(item)
@@ -395,6 +395,9 @@ def _normalize_inputs(inputs):
 
 
 def _as_output(value):
+    # A variable of another type (a sparse matrix) is an output as it is.
+    if isinstance(value, Variable) and hasattr(value.type, "filter"):
+        return value
     try:
         return as_tensor_variable(value)
     except GraphlensTypeError as exc:
@@ -424,7 +427,7 @@ def _normalize_updates(updates):
         if variable in seen:
             raise GraphlensTypeError(f"function: two updates for {describe(variable)}")
         seen.add(variable)
-        expression = as_tensor_variable(expression)
+        expression = _same_kind(variable, expression, "the update of")
         if getattr(expression, "weak", False) and expression.dtype != variable.dtype:
             expression = cast(expression, variable.dtype)
         if expression.dtype != variable.dtype or expression.ndim != variable.ndim:
@@ -442,12 +445,25 @@ def _normalize_updates(updates):
     return result
 
 
+def _same_kind(variable, expression, what):
+    """`expression` as a variable of `variable`'s kind: numbers and arrays become tensors for a
+    tensor; a type whose values are not arrays (a sparse matrix: `array_values` False) takes
+    only a variable its type `fits` (same format and dtype), else an error naming both."""
+    if getattr(variable.type, "array_values", True):
+        return as_tensor_variable(expression)
+    if isinstance(expression, Variable) and variable.type.fits(expression.type):
+        return expression
+    shown = describe(expression) if isinstance(expression, Variable) else repr(expression)
+    raise GraphlensTypeError(f"function: {what} {describe(variable)} is {shown:.200}; it must "
+                             f"be a {variable.type} too")
+
+
 def _normalize_givens(givens):
     replace = {}
     for old, new in _pairs(givens, "givens"):
         if not isinstance(old, Variable):
             raise GraphlensTypeError(f"function: givens keys must be variables, got {old!r:.60}")
-        new = as_tensor_variable(new)
+        new = _same_kind(old, new, "givens replace")
         if getattr(new, "weak", False) and new.dtype != old.type.dtype:
             new = cast(new, old.type.dtype)
         if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:

@@ -74,16 +74,48 @@ class SharedVariable(TensorVariable):
         return self.name or f"<shared {self.type}>"
 
 
+# Constructors of shared variables for values that are not arrays, tried first, in the order
+# plugged in (Theano's `shared_constructor`): `graphlens/sparse/sharedvar.py` plugs in the one
+# for scipy.sparse matrices when it is imported, so compile/ never imports sparse/. Each takes
+# shared's arguments and returns a shared variable, or NotImplemented when the value is not
+# its kind. Filled at import, never changed while functions run.
+_SHARED_CONSTRUCTORS = []
+
+
+def shared_constructor(constructor):
+    """Plug in `constructor` (value, name, borrow, ...) -> SharedVariable, tried by `shared`
+    before the array constructor; it returns NotImplemented for values it does not hold.
+    Returns it, so it serves as a decorator (Theano's `theano.compile.shared_constructor`).
+
+    >>> @shared_constructor
+    ... def sparse_constructor(value, name=None, borrow=False, **options): ...  # doctest: +SKIP
+    """
+    if constructor not in _SHARED_CONSTRUCTORS:
+        _SHARED_CONSTRUCTORS.append(constructor)
+    return constructor
+
+
 def shared(value, name=None, borrow=False, dtype=None, strict=False, allow_downcast=None,
-           broadcastable=None):
+           broadcastable=None, **options):
     """A shared variable holding `value`: `w = shared(np.zeros((784, 10)), name='w')`.
 
     The value is copied unless `borrow=True`. Its static shape is unknown on every axis, so a
     later `set_value` may change the lengths (not the rank or dtype), except the axes Theano's
     `broadcastable` marks True: those have length 1 for good (a bias row that broadcasts,
     `shared(np.zeros((1, 10)), broadcastable=(True, False))`). `strict` (the value must
-    already be an array of its dtype) and `allow_downcast` are Theano's keywords.
+    already be an array of its dtype) and `allow_downcast` are Theano's keywords. A value a
+    plugged-in constructor holds (a scipy.sparse matrix) gets that constructor's variable;
+    `options` are its own keywords (`format=` for sparse).
     """
+    if not isinstance(value, (np.ndarray, int, float, bool, np.generic, list, tuple)):
+        for constructor in _SHARED_CONSTRUCTORS:
+            made = constructor(value, name=name, borrow=borrow, dtype=dtype, strict=strict,
+                               allow_downcast=allow_downcast, **options)
+            if made is not NotImplemented:
+                return made
+    if options:
+        raise GraphlensTypeError(f"shared: unexpected keyword arguments {sorted(options)} for "
+                                 f"an array value")
     if strict and not isinstance(value, np.ndarray):
         raise GraphlensTypeError(f"shared(strict=True): the value must be a numpy array, got "
                                  f"{type(value).__name__}")

@@ -1,6 +1,6 @@
 """Theano's `theano.compile.sharedvalue` path: `from graphlens.compile.sharedvalue import
-SharedVariable, shared`. A re-export; the code is `graphlens/compile/shared.py`."""
+SharedVariable, shared, shared_constructor`. A re-export; the code is `graphlens/compile/shared.py`."""
 
-from graphlens.compile.shared import SharedVariable, shared
+from graphlens.compile.shared import SharedVariable, shared, shared_constructor
 
-__all__ = ["SharedVariable", "shared"]
+__all__ = ["SharedVariable", "shared", "shared_constructor"]

@@ -87,7 +87,13 @@ def straight_call(function):
             # Theano returns a scalar variable's value as a numpy scalar (np.float64(2.5)).
             lines.append(f"{indent}r{k} = {value}[()]")
             continue
-        lines.append(f"{indent}r{k} = {f'array({value}, copy=True)' if copy else value}")
+        # A type whose values are not arrays (a scipy.sparse matrix) copies them itself.
+        out_type = function.fgraph.outputs[k].type
+        if copy and not getattr(out_type, "array_values", True):
+            namespace[f"copy{k}"] = out_type.copy_value
+            lines.append(f"{indent}r{k} = copy{k}({value})")
+        else:
+            lines.append(f"{indent}r{k} = {f'array({value}, copy=True)' if copy else value}")
     for j, (variable, _) in enumerate(function.updates):
         namespace[f"updated{j}"] = variable
         lines.append(f"{indent}updated{j}._value = r{n_outputs + j}")
@@ -103,6 +109,7 @@ def straight_call(function):
 def _check_lines(i, tensor_type, function, namespace):
     """The check of argument `i`: inline for the common case, `filter` for the rest."""
     namespace[f"filter{i}"] = _filter(tensor_type, function, i)
+    # Fixed lengths, or a type whose values are not arrays (sparse): `filter` checks them all.
     if tensor_type._fixed_lengths:
         return [f"    a{i} = filter{i}(a{i})"]
     namespace[f"dtype{i}"] = tensor_type.numpy_dtype

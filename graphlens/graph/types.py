@@ -110,6 +110,12 @@ def autocast_int(value: int) -> str:
 class Type:
     """Base of variable types: a type is immutable and compares by value."""
 
+    # Values of this type are numpy arrays. A type whose values are not (a scipy.sparse
+    # matrix) says False and offers `copy_value(value)`: compiled functions copy such an output
+    # with it, printers show such a constant by its type, updates and givens of such a
+    # variable take only a variable of the same type.
+    array_values = True
+
     def filter(self, value, *, strict=False, allow_downcast=False):
         """`value` converted to this type, or a GraphlensTypeError saying why it cannot be."""
         raise NotImplementedError

@@ -180,6 +180,8 @@ def constant_text(const) -> str:
     """
     if const.name:
         return printable(const.name)
+    if not getattr(const.type, "array_values", True):
+        return str(const.type)              # a scipy.sparse matrix: `csr(float64)`
     data = const.data
     if type(data) is np.ndarray and data.size == 1 and data.dtype.kind != "b":
         # The common case, `1.0`, without the detour. A float64 or an integer prints as the
@@ -201,6 +203,8 @@ def constant_text(const) -> str:
 def is_large_constant(const) -> bool:
     """True when `constant_text` prints the constant's type, not its value (unnamed, large)."""
     data = const.data
+    if not getattr(const.type, "array_values", True):     # a scipy.sparse matrix: its type
+        return not const.name
     size = data.size if isinstance(data, np.ndarray) else np.size(data)
     return not const.name and size > MAX_CONSTANT_ELEMENTS
 

@@ -12,6 +12,7 @@ import numpy as np
 from graphlens.graph.basic import Constant
 from graphlens.graph.op import Op
 from graphlens.rewrite.pattern import Pat, rewrite
+from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorConstant
 
 # A folded value larger than this (in elements) and than its inputs together stays computed.
@@ -31,11 +32,13 @@ def _all_inputs_constant(node) -> bool:
 
 def _fold(out, node):
     """An op of constants, computed once: `2 * 3` becomes `6`, `exp(0.0)` becomes `1.0`."""
-    if getattr(node.op, "destroy_map", None) or not hasattr(out.type, "dtype"):
-        return None
+    if getattr(node.op, "destroy_map", None) or type(out.type) is not TensorType:
+        return None     # (a value of another type, a sparse matrix, stays computed)
     if node.op.draws_random or node.op.has_side_effect:
         return None     # a draw changes every call; a Print must print when the function runs
-    inputs = [np.asarray(var.data) for var in node.inputs]
+    # A constant of another type (a scipy.sparse matrix) is handed to perform as it is.
+    inputs = [np.asarray(var.data) if isinstance(var, TensorConstant) else var.data
+              for var in node.inputs]
     try:
         (value,) = node.op.perform(node, inputs)
     except Exception:       # an error at run time is the user's to see, with their line
@@ -45,7 +48,7 @@ def _fold(out, node):
         return None
     if not out.type.is_compatible_shape(value.shape):
         return None
-    if any(np.shares_memory(value, v) for v in inputs):
+    if any(isinstance(v, np.ndarray) and np.shares_memory(value, v) for v in inputs):
         value = value.copy()
     value.setflags(write=False)     # a constant is shared by every call: nothing may write it
     return TensorConstant(out.type, value)

@@ -20,7 +20,7 @@ import dataclasses
 
 from graphlens.backprop import grad
 from graphlens.graph.basic import clone_graph, graph_inputs, toposort
-from graphlens.graph.markers import disconnected
+from graphlens.graph.markers import disconnected, undefined
 from graphlens.graph.types import is_discrete
 from graphlens.scan.op import Scan
 from graphlens.tensor.basic import cast
@@ -154,6 +154,10 @@ def scan_grad(op, inputs, outputs, output_grads):
         if is_discrete(var.dtype) or grad_of.get(var) is None:
             ns_sums.append(None)
             continue
+        if not getattr(var.type, "array_values", True):
+            # A sparse matrix cannot be a loop's running sum (the loop stacks arrays).
+            ns_sums.append(_NOT_SUMMED)
+            continue
         running = var.type(f"d{var.name or 'nonseq'}")
         ns_sums.append(running)
         state_in.append(running)
@@ -220,8 +224,18 @@ def scan_grad(op, inputs, outputs, output_grads):
             buffer = inc_subtensor(zeros_like(initials[k])[:lags[k]], buffer)
         gradients.append(buffer)
     for outer, running in zip(non_sequences, ns_sums):
+        if running is _NOT_SUMMED:
+            gradients.append(undefined(outer, f"scan sums a non-sequence's gradient over the "
+                                              f"steps in an array; {outer.type} values are not "
+                                              f"arrays: pass it densely (dense_from_sparse) to "
+                                              f"differentiate it"))
+            continue
         gradients.append(disconnected(outer) if running is None else next(finals))
     return gradients
+
+
+# A non-sequence whose gradient the loop does not sum (a sparse matrix): undefined outside.
+_NOT_SUMMED = object()
 
 
 def _shared_with_forward(gradients, forward_graph, reuse) -> dict:

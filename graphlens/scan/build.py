@@ -319,8 +319,9 @@ def _fit_update(var, expr):
 
 
 def _copy(var):
-    """The step's own stand-in for an outer variable read whole (a non-sequence)."""
-    return TensorType(var.type.dtype, var.type.shape)(var.name)
+    """The step's own stand-in for an outer variable read whole (a non-sequence): a variable
+    of its type (a sparse matrix stays sparse)."""
+    return var.type(var.name)
 
 
 def _tap_slice(spec, tap):

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Variable
 from graphlens.graph.notation import MUL, Func, Infix
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
 from graphlens.tensor.type import tensor_type
-from graphlens.tensor.variable import as_tensor_variable
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 from graphlens.tensor.shape import reshape, shape_padleft, shape_padright, transpose
 
 
@@ -55,7 +55,13 @@ def dot(x, y):
     """Matrix product as numpy's dot: `T.dot(x, W)`; ranks above 2 go through reshapes.
 
     For ranks above 2 it sums over the last axis of x and the second-to-last of y, like numpy.
+    An operand of another kind with a `__dot__` (a sparse matrix) computes the product itself,
+    as in Theano: `T.dot(x_sparse, W)` is `sparse.dot(x_sparse, W)`.
     """
+    for operand in (x, y):
+        if isinstance(operand, Variable) and not isinstance(operand, TensorVariable) \
+                and hasattr(operand, "__dot__"):
+            return operand.__dot__(y) if operand is x else operand.__rdot__(x)
     x, y = as_tensor_variable(x), as_tensor_variable(y)
     if x.ndim == 0 or y.ndim == 0:
         return x * y

@@ -69,6 +69,10 @@ class StaticShapes:
         if shape is None or not shape:
             return str(var.type)
         dims = ", ".join("?" if d is None else str(d) for d in shape)
+        if type(var.type) is not TensorType:
+            # Another kind of value (a sparse matrix: `csr(float64)[5, ?]`): its type, with
+            # the lengths known here.
+            return str(var.type.clone(shape=shape))
         return f"{var.type.dtype}[{dims}]"
 
 
@@ -160,7 +164,8 @@ class _Walk:
             result.shapes[var] = declared
             return
         result.shapes[var] = _refined(declared, np.shape(value))
-        if np.size(value) <= SMALL_VALUE and var in self.given:
+        # Only arrays are carried (a scipy.sparse value's np.size is its count of entries).
+        if np.size(value) <= SMALL_VALUE and var in self.given and type(var.type) is TensorType:
             values[var] = np.asarray(value)
 
     def add_node(self, node):
@@ -171,7 +176,7 @@ class _Walk:
             for out, shape, value in zip(node.outputs, declared, tagged):
                 if shape is not None:
                     result.shapes[out] = _refined(shape, np.shape(value))
-                if np.size(value) <= SMALL_VALUE:
+                if np.size(value) <= SMALL_VALUE and type(out.type) is TensorType:
                     values[out] = np.asarray(value)
             return
         known = [result.shape(var) for var in node.inputs]
@@ -249,9 +254,12 @@ class _Walk:
             if var in self.values and not isinstance(var, Constant):
                 stand_ins.append(constant(self.values[var], dtype=var.type.dtype))
             elif shape is not None and shape != var.type.shape:
-                # Named and placed as the original, so a message names the user's variable.
-                stand_ins.append(TensorVariable(TensorType(var.type.dtype, shape), None, None,
-                                                var.name, var.creation_site))
+                # Named and placed as the original, so a message names the user's variable;
+                # a variable of another type (a sparse matrix) by its own type's clone.
+                known_type = (TensorType(var.type.dtype, shape) if type(var.type) is TensorType
+                              else var.type.clone(shape=shape))
+                stand_ins.append(known_type.variable_class(known_type, None, None, var.name,
+                                                           var.creation_site))
             else:
                 stand_ins.append(var)
         try:
@@ -279,7 +287,8 @@ class _Walk:
             if var in self.values:
                 arguments.append(self.values[var])
                 continue
-            if isinstance(var, Constant) and np.size(var.data) <= SMALL_VALUE:
+            if isinstance(var, Constant) and type(var.type) is TensorType \
+                    and np.size(var.data) <= SMALL_VALUE:
                 arguments.append(np.asarray(var.data))
                 continue
             known = self.result.shape(var)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError
+from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
@@ -53,11 +53,21 @@ class TensorVariable(Variable):
         """The transpose (axes reversed)."""
         return T.transpose(self)
 
-    def __add__(self, other): return T.add(self, other)
+    # With a variable of another kind (a sparse matrix), `+`, `-`, `*` and `@` hand over to
+    # its reflected operator, as Theano's did: `W + x_sparse` is x_sparse's `__radd__`.
+    def __add__(self, other):
+        return T.add(self, other) if not _foreign(other) else NotImplemented
+
     def __radd__(self, other): return T.add(other, self)
-    def __sub__(self, other): return T.sub(self, other)
+
+    def __sub__(self, other):
+        return T.sub(self, other) if not _foreign(other) else NotImplemented
+
     def __rsub__(self, other): return T.sub(other, self)
-    def __mul__(self, other): return T.mul(self, other)
+
+    def __mul__(self, other):
+        return T.mul(self, other) if not _foreign(other) else NotImplemented
+
     def __rmul__(self, other): return T.mul(other, self)
     def __truediv__(self, other): return T.true_div(self, other)
     def __rtruediv__(self, other): return T.true_div(other, self)
@@ -67,7 +77,9 @@ class TensorVariable(Variable):
     def __rmod__(self, other): return T.mod(other, self)
     def __pow__(self, other): return T.pow(self, other)
     def __rpow__(self, other): return T.pow(other, self)
-    def __matmul__(self, other): return T.dot(self, other)
+    def __matmul__(self, other):
+        return T.dot(self, other) if not _foreign(other) else NotImplemented
+
     def __rmatmul__(self, other): return T.dot(other, self)
     def __neg__(self): return T.neg(self)
     def __pos__(self): return self
@@ -375,6 +387,11 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
     return TensorConstant(tensor_type(data.dtype, data.shape), data, name=name, weak=weak)
 
 
+def _foreign(other) -> bool:
+    """True for a variable that is not a tensor (a sparse matrix): its operators decide."""
+    return isinstance(other, Variable) and not isinstance(other, TensorVariable)
+
+
 def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     """`value` as a tensor variable: variables pass through, numbers and arrays become constants.
 
@@ -382,6 +399,8 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     'int64'
     """
     if isinstance(value, TensorVariable):
+        if not isinstance(value.type, TensorType):     # a shared sparse matrix, say
+            raise GraphlensTypeError(f"{describe(value)} is a {value.type}, not a tensor")
         result = value
         if value.type.__class__ is not TensorType:
             # A Theano scalar variable (tensor/scalar_type.py): its rank-0 tensor, as Theano's

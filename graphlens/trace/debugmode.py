@@ -124,7 +124,8 @@ class Reference:
 def difference(a, b, dtype):
     """None when `a` and `b` agree within `dtype`'s tolerance (a non-finite `a` accepts any
     `b`), else a sentence saying where and by how much they differ."""
-    a, b = np.asarray(a), np.asarray(b)
+    # A sparse matrix (scipy's) is compared as its dense array.
+    a, b = (np.asarray(v.toarray() if hasattr(v, "toarray") else v) for v in (a, b))
     if a.shape != b.shape:
         return f"the shapes differ: {a.shape} and {b.shape}"
     if a.dtype.kind in "fc" or b.dtype.kind in "fc":
@@ -182,7 +183,9 @@ def _rewrite_text(record) -> str:
 
 
 def _copy(value):
-    return np.array(value, copy=True) if isinstance(value, np.ndarray) else value
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True)
+    return value.copy() if hasattr(value, "toarray") else value      # a scipy.sparse matrix
 
 
 def _unchanged(before, after) -> bool:

@@ -12,7 +12,7 @@ NaNError: NaN guard: Log produced -inf ... at model.py:3
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -61,6 +61,17 @@ class ValueSummary:
 
 def summarize(var, value) -> ValueSummary:
     """A ValueSummary of `value`, the run-time value of `var`."""
+    if hasattr(value, "tocoo"):
+        # A scipy.sparse matrix: its stored values, and the others, which are zeros.
+        stored = summarize(var, np.asarray(value.data))
+        size = value.shape[0] * value.shape[1]
+        implicit = size - value.data.size
+        low, high = stored.minimum, stored.maximum
+        if implicit:
+            low, high = min(0.0, low if low is not None else 0.0), \
+                max(0.0, high if high is not None else 0.0)
+        return replace(stored, shape=tuple(value.shape), size=size, minimum=low, maximum=high,
+                       zeros=stored.zeros + implicit)
     array = np.asarray(value)
     numeric = array.dtype.kind in "fciub"
     finite = np.isfinite(array) if array.dtype.kind in "fc" else np.ones(array.shape, bool)
@@ -136,7 +147,7 @@ def is_finite(value) -> bool:
     >>> is_finite(np.array([1.0, np.inf]))
     False
     """
-    array = np.asarray(value)
+    array = np.asarray(value.data if hasattr(value, "tocoo") else value)     # scipy.sparse
     return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())
 
 

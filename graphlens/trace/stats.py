@@ -54,7 +54,15 @@ class ArrayStats:
 
 
 def array_stats(value) -> ArrayStats:
-    """ArrayStats of a numpy array (float or not)."""
+    """ArrayStats of a numpy array (float or not), or of a scipy.sparse matrix (from its
+    stored values: the others are zeros)."""
+    if hasattr(value, "tocoo"):
+        stored = array_stats(np.asarray(value.data))
+        size = max(value.shape[0] * value.shape[1], 1)
+        zeros = stored.zero_fraction * value.data.size + size - value.data.size
+        return ArrayStats(shape=tuple(value.shape), norm=stored.norm,
+                          zero_fraction=float(zeros / size), max_abs=stored.max_abs,
+                          nonfinite=stored.nonfinite)
     array = np.asarray(value)
     finite_mask = np.isfinite(array) if array.dtype.kind in "fc" else np.ones(array.shape, bool)
     finite = np.abs(array[finite_mask]).astype(np.float64)
@@ -260,7 +268,8 @@ def _node_stats(var, value, gradient, thresholds, parameter_name=None, names=Non
     name = parameter_name if is_parameter else (var.name or short_expression(var, names=names))
     saturated = dead = units = None
     op = owner.op if owner is not None and not is_parameter else None
-    array = np.asarray(value)
+    # A scipy.sparse value is summarized as it is (array_stats reads its stored values).
+    array = value if hasattr(value, "tocoo") else np.asarray(value)
     if isinstance(op, (Sigmoid, Tanh)):
         centred = 2 * array - 1 if isinstance(op, Sigmoid) else array
         saturated = float(np.mean(np.abs(centred) >= thresholds.saturation)) if array.size \

@@ -65,6 +65,8 @@ def value_summary(value) -> ValueSummary:
     >>> str(value_summary(np.array([0.0, 2.0, np.nan, 4.0])))
     'min 0, max 4, mean 2, zeros 25%, NaN 1'
     """
+    if hasattr(value, "tocoo"):
+        return _sparse_summary(value)
     array = np.asarray(value)
     numbers = np.abs(array) if array.dtype.kind == "c" else array.astype(np.float64, copy=False)
     nan = np.isnan(numbers)
@@ -76,6 +78,25 @@ def value_summary(value) -> ValueSummary:
     return ValueSummary(tuple(array.shape), str(array.dtype), *stats,
                         zero_fraction=float(np.count_nonzero(array == 0) / max(array.size, 1)),
                         nan_count=nan_count)
+
+
+def _sparse_summary(matrix) -> ValueSummary:
+    """The ValueSummary of a scipy.sparse matrix, read from its stored values and the count of
+    the others (zeros), never from a dense copy (a bag-of-words matrix may not fit densely)."""
+    stored = value_summary(np.asarray(matrix.data))
+    size = max(matrix.shape[0] * matrix.shape[1], 1)
+    implicit = size - matrix.data.size            # entries not stored: zeros
+    low, high, total = stored.min, stored.max, None
+    if stored.mean is not None:
+        total = stored.mean * (matrix.data.size - stored.nan_count)
+    if implicit:
+        low, high = min(low, 0.0) if low is not None else 0.0, max(high, 0.0) if high is not None \
+            else 0.0
+    counted = size - stored.nan_count
+    mean = (total or 0.0) / counted if counted else None
+    zeros = stored.zero_fraction * matrix.data.size + implicit
+    return ValueSummary(tuple(matrix.shape), str(matrix.dtype), low, high, mean,
+                        zero_fraction=float(zeros / size), nan_count=stored.nan_count)
 
 
 def value_summaries(obj, inputs=None) -> dict:
