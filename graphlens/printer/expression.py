@@ -51,10 +51,12 @@ class FormulaPrinter:
             nodes = toposort([var for _, var in targets])
         uses = count_uses(nodes)
         labels = self._labels(targets)
-        # The first output of each computed variable is defined as `label = formula`.
+        # The first output of each computed variable is defined as `label = formula` (an
+        # output of a several-output node is bound as `%1, %2 = ...`, then `label = %1`).
         defined = {}
         for (kind, var), label in zip(targets, labels):
-            if kind == "output" and var.owner is not None and var not in defined:
+            if kind == "output" and var.owner is not None and var not in defined \
+                    and len(var.owner.outputs) == 1:
                 defined[var] = label
         syntax = self.syntax
         lines, deferred = [], {}

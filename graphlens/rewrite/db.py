@@ -31,7 +31,10 @@ from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_d
 # The order phases run in. A rule names one of them.
 # "cancel" follows "stabilize": quotients cancel once the stabilize rules wrote their factors
 # in one form (1 - sigmoid(z) as sigmoid(-z)), and after the patterns of xent.py had their turn.
-PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "fusion", "inplace")
+# "share" follows "specialize": one node computes what several ops of the final forms share
+# (rewrite/sigmoid_xent.py), before fusion groups them.
+PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "share", "fusion",
+          "inplace")
 # Passes per phase before the driver stops looking for a fixed point.
 MAX_PASSES = 6
 # A progress reporter hears of a pass every this many nodes visited (a cheap call each time).

@@ -12,6 +12,10 @@ on its own. `sigmoid_pair_common_factors` writes it `((1 - t) * sigmoid(z) - t *
 three passes over the batch fewer. (Not `(sigmoid(z) - t) / n`, the form a person derives by
 hand: at t = 1, z = 40 that is 1 - 1 = 0, where the gradient is -sigmoid(-40), and the stable
 gradients keep such values to the last bit.)
+
+The loss, the prediction's `sigmoid(z)` and the gradient's `sigmoid(-z)` then each take an exp
+of the same scores. In the 'share' phase (after these forms are final, before fusion) one
+`sigmoid_bce_parts(z, t)` node (tensor/nnet/sigmoid_parts.py) computes all three from two exps.
 """
 
 from __future__ import annotations
@@ -20,8 +24,12 @@ from collections import Counter
 
 from graphlens.rewrite.pattern import Pat, fits, is_constant_equal, rewrite
 from graphlens.rewrite.products import Product, build, collect, factor_key, is_negation
+from graphlens.errors import GraphlensTypeError, ShapeError
+from graphlens.tensor.conditional import IfElse
 from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv, add, sub
 from graphlens.tensor.nnet import Sigmoid, Softplus, sigmoid_binary_crossentropy
+from graphlens.tensor.nnet.basic import SigmoidBinaryCrossentropy
+from graphlens.tensor.nnet.sigmoid_parts import SigmoidBCEParts
 
 STABLE = ("stability",)
 SUM_OPS = (Add, Sub, Neg)
@@ -193,4 +201,86 @@ def sigmoid_pair_common_factors(old):
             others = [term if sign > 0 else -term
                       for n, (sign, term) in enumerate(terms) if n not in (a, b)]
             return fits(add(merged if sign_a > 0 else -merged, *others), old)
+    return None
+
+
+def _clients_of(fgraph, var, op_class):
+    """The nodes of `fgraph` with an op of `op_class` that read `var` as their first input."""
+    return [node for node, position in fgraph.clients.get(var, ())
+            if position == 0 and not isinstance(node, str) and isinstance(node.op, op_class)]
+
+
+def _depends_on(var, old, budget=64) -> bool:
+    """True when `var` is computed from `old` (or the walk runs out of `budget` nodes: then
+    the answer is a careful yes)."""
+    stack, seen = [var], set()
+    while stack:
+        current = stack.pop()
+        if current is old:
+            return True
+        node = current.owner
+        if node is None or node in seen:
+            continue
+        budget -= 1
+        if budget < 0:
+            return True
+        seen.add(node)
+        stack.extend(node.inputs)
+    return False
+
+
+def _shared_parts(fgraph, z, old):
+    """The outputs of a sigmoid_bce_parts node for the loss of scores `z`, (an existing one, or
+    a new one for the graph's sigmoid_binary_crossentropy(z, t)), or None."""
+    made = _clients_of(fgraph, z, SigmoidBCEParts)
+    if made:
+        return made[0].outputs
+    for loss in _clients_of(fgraph, z, SigmoidBinaryCrossentropy):
+        t = loss.inputs[1]
+        if loss.outputs[0].type != z.type or _depends_on(t, old):
+            continue
+        try:
+            return SigmoidBCEParts()(z, t)
+        except (GraphlensTypeError, ShapeError):
+            continue        # targets of another dtype, or broadcasting the scores longer
+    return None
+
+
+def _sigmoid_clients(fgraph, z):
+    """[(sigmoid(z) nodes), (sigmoid(-z) nodes)] that read the scores `z` of a loss."""
+    negated = [node.outputs[0] for node in _clients_of(fgraph, z, Neg)]
+    return (_clients_of(fgraph, z, Sigmoid),
+            [s for var in negated for s in _clients_of(fgraph, var, Sigmoid)])
+
+
+@rewrite("share", Pat((Sigmoid, SigmoidBinaryCrossentropy), name="old"), tags=STABLE,
+         needs=(SigmoidBinaryCrossentropy, SigmoidBCEParts))
+def sigmoid_parts_shared(old, node, fgraph):
+    """sigmoid_binary_crossentropy(z, t), sigmoid(z), sigmoid(-z) -> the outputs of one
+    sigmoid_bce_parts(z, t): three exps (two under numpy's overflow guard) become two that
+    cannot overflow. Fires where the loss and at least one sigmoid of its scores are in the
+    graph (a logistic regression's loss, prediction and gradient); each of them becomes its
+    output of the one node."""
+    if fgraph.holds(IfElse):
+        return None         # the lazy evaluator runs no op with several outputs (compile/vm.py)
+    if old.type.dtype not in ("float32", "float64"):
+        return None
+    if isinstance(node.op, SigmoidBinaryCrossentropy):
+        z = node.inputs[0]
+        plain, negated = _sigmoid_clients(fgraph, z)
+        if not (plain or negated):
+            return None
+        parts = _shared_parts(fgraph, z, old)
+        return None if parts is None else parts[0]
+    u = node.inputs[0]
+    if old.type != u.type:
+        return None
+    parts = _shared_parts(fgraph, u, old)       # sigmoid(z), the loss of z in the graph
+    if parts is not None:
+        return parts[1]
+    owner = u.owner
+    if owner is not None and isinstance(owner.op, Neg) and owner.inputs[0].type == u.type:
+        parts = _shared_parts(fgraph, owner.inputs[0], old)     # sigmoid(-z)
+        if parts is not None:
+            return parts[2]
     return None
