@@ -220,12 +220,15 @@ def several_output_steps(program, position, template) -> list:
 def _keep_all(perform):
     def run(node, inputs):
         return [perform(node, inputs)]
+    # What straight-line code calls instead, storing the list itself (compile/straight.py).
+    run.keeps_all = perform
     return run
 
 
 def _take(index):
     def run(node, inputs):
         return [inputs[0][index]]
+    run.takes = index       # straight-line code reads the list's entry, with no call
     return run
 
 

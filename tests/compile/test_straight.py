@@ -199,3 +199,24 @@ def test_unary_elementwise_reductions_sizes_and_allocs_run_directly():
     size = function([x], AxisSize((1,))(x), mode="NONE")
     assert all(step[1].op.direct_perform(step[1]) is not None for step in size.vm.program)
     assert size(data) == 3 and size(data).dtype == np.int64
+
+
+def test_a_several_output_node_runs_as_one_call_and_a_failure_names_it():
+    from graphlens.tensor.nnet.sigmoid_parts import sigmoid_bce_parts
+    z, t = T.dvectors("z", "t")
+    line = sys._getframe().f_lineno + 1
+    loss, p, q = sigmoid_bce_parts(z, t)
+    f = function([z, t], [p + 1.0, loss, q])
+    scores, targets = np.array([2.0, -30.0, 0.0]), np.array([1.0, 0.0, 1.0])
+    shifted, got_loss, got_q = f(scores, targets)
+    np.testing.assert_allclose(shifted, 1 / (1 + np.exp(-scores)) + 1.0, rtol=1e-15)
+    np.testing.assert_allclose(got_loss, np.logaddexp(0, scores) - targets * scores, rtol=4e-15)
+    np.testing.assert_allclose(got_q, 1 / (1 + np.exp(scores)), rtol=1e-15)
+    # The node's perform is called once and its list read by index: no wrapper calls.
+    called = [value for name, value in f._call.__globals__.items() if name.startswith("p")]
+    assert [getattr(value, "__name__", "") for value in called].count("perform") == 1
+    assert "run" not in [getattr(value, "__name__", "") for value in called]
+    with pytest.raises(EvaluationError) as info:
+        f(scores, np.array([1.0, 0.0]))
+    message = str(info.value)
+    assert "SigmoidBCEParts" in message and f"test_straight.py:{line}" in message
