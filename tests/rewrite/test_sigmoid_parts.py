@@ -172,3 +172,17 @@ def test_a_graph_with_a_lazy_ifelse_keeps_the_three_ops():
     assert "sigmoid_parts_shared" not in f.rewrite_log.counts()
     got = f(np.array([1.0, -1.0]), np.array([1.0, 0.0]), np.array(0.0))
     np.testing.assert_allclose(got[0], 1 / (1 + np.exp(-np.array([1.0, -1.0]))), rtol=1e-15)
+
+
+def test_pictures_name_each_output_on_its_edges_also_into_a_fused_op():
+    from graphlens.render.picture import pydotprint
+    z, t = T.dvectors("z", "t")
+    loss, p, q = sigmoid_bce_parts(z, t)
+    f = function([z, t], [loss, p * q + 1.0, p > 0.5])
+    lines = pydotprint(f, format="dot").splitlines()
+    labelled = sorted(line.split('taillabel="')[1].split('"')[0] for line in lines
+                      if "taillabel" in line)
+    # The loss into its output; p into the comparison and, like q, into the fused p * q + 1.
+    assert labelled == ["loss", "sigmoid", "sigmoid", "sigmoid(-z)"]
+    assert not any("taillabel" in line for line in lines if "-> a_n" not in line
+                   and "-> a_o" not in line)

@@ -61,6 +61,7 @@ class SigmoidBCEParts(Op):
 
     notation = Func("sigmoid_bce_parts")
     input_labels = ("scores", "targets")
+    output_labels = ("loss", "sigmoid", "sigmoid(-z)")     # what pictures write on the edges
 
     def make_node(self, z, t):
         z, t = as_tensor_variable(z), as_tensor_variable(t)
