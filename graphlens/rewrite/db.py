@@ -107,6 +107,10 @@ def _optimize(fgraph, mode, log, progress=None):
             continue
         local = [rule for rule in phase_rules if rule.pattern is not None]
         whole = [rule for rule in phase_rules if rule.pattern is None]
+        if not whole and all(rule.needs and not fgraph.holds(rule.needs) for rule in local):
+            # No rule here can fire (each needs an op the graph lacks, and none of them can
+            # add one): the pass over every node is skipped ('share' on most graphs).
+            continue
         driver.phase, driver.visited, driver.to_visit = phase, 0, 0
         driver.tell()
         if not local:

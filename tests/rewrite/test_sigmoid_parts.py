@@ -186,3 +186,22 @@ def test_pictures_name_each_output_on_its_edges_also_into_a_fused_op():
     assert labelled == ["loss", "sigmoid", "sigmoid", "sigmoid(-z)"]
     assert not any("taillabel" in line for line in lines if "-> a_n" not in line
                    and "-> a_o" not in line)
+
+
+def test_the_share_phase_visits_no_node_of_a_graph_without_the_loss():
+    from graphlens.compile.mode import get_mode
+    from graphlens.graph.fg import FunctionGraph
+    from graphlens.rewrite.db import optimize
+    phases = []
+
+    def progress(stage, counts):
+        phases.append(counts["phase"])
+    x = T.dvector("x")
+    for outputs, expected in (([T.nnet.sigmoid(x) * 2.0], False),
+                              ([T.nnet.sigmoid_binary_crossentropy(x, x * 0.5),
+                                T.nnet.sigmoid(x)], True)):
+        phases.clear()
+        fgraph = FunctionGraph([x], outputs)
+        log = optimize(fgraph, get_mode("FAST_RUN"), progress=progress)
+        assert ("share" in phases) is expected and "fusion" in phases
+        assert ("sigmoid_parts_shared" in log.counts()) is expected
