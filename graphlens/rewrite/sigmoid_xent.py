@@ -70,13 +70,14 @@ def _near_softplus(term) -> bool:
 
 
 def _scaled_softplus(sign, term):
-    """(coefficient, softplus input) when the term is +coefficient * softplus(u), else None."""
+    """(coefficient, softplus input, sign) when the term is sign * coefficient * softplus(u),
+    else None."""
     product = collect(term)
-    if product.den or product.sign * sign < 0 or len(product.num) != 2:
+    if product.den or len(product.num) != 2:
         return None
     for i, factor in enumerate(product.num):
         if factor.owner is not None and isinstance(factor.owner.op, Softplus):
-            return product.num[1 - i], factor.owner.inputs[0]
+            return product.num[1 - i], factor.owner.inputs[0], product.sign * sign
     return None
 
 
@@ -98,7 +99,8 @@ def _target_of(minus_coefficient, plus_coefficient):
 @rewrite("stabilize", Pat(SUM_OPS, name="old"), tags=STABLE, needs=(Softplus,))
 def sigmoid_binary_crossentropy_of_scores(old):
     """t * softplus(-z) + (1 - t) * softplus(z) -> sigmoid_binary_crossentropy(z, t): what
-    binary_crossentropy(sigmoid(z), t) becomes once its logs are stable, in one op."""
+    binary_crossentropy(sigmoid(z), t) becomes once its logs are stable, in one op; the
+    negated pair (the log-likelihood, t * log(p) + (1 - t) * log(1 - p)) -> its negation."""
     terms = _signed_terms(old)
     if sum(1 for _, term in terms if _near_softplus(term)) < 2:
         return None         # most sums: decided without reading their terms as products
@@ -106,13 +108,18 @@ def sigmoid_binary_crossentropy_of_scores(old):
     for i, first in enumerate(scaled):
         for j in range(i + 1, len(scaled)):
             second = scaled[j]
-            if first is None or second is None or not is_negation(first[1], second[1]):
+            if first is None or second is None or first[2] != second[2] \
+                    or not is_negation(first[1], second[1]):
                 continue
-            for (c_minus, _), (c_plus, z) in ((first, second), (second, first)):
+            for (c_minus, _, _), (c_plus, z, _) in ((first, second), (second, first)):
                 target = _target_of(c_minus, c_plus)
                 if target is None:
                     continue
                 fused = sigmoid_binary_crossentropy(z, target)
+                if first[2] < 0:
+                    # t * log(p) + (1 - t) * log(1 - p), the log-likelihood the Theano
+                    # tutorials sum before negating it (the denoising autoencoder's L).
+                    fused = -fused
                 others = [term if sign > 0 else -term
                           for k, (sign, term) in enumerate(terms) if k not in (i, j)]
                 return fits(add(fused, *others), old)

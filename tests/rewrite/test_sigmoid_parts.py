@@ -205,3 +205,23 @@ def test_the_share_phase_visits_no_node_of_a_graph_without_the_loss():
         log = optimize(fgraph, get_mode("FAST_RUN"), progress=progress)
         assert ("share" in phases) is expected and "fusion" in phases
         assert ("sigmoid_parts_shared" in log.counts()) is expected
+
+
+def test_the_denoising_autoencoders_log_likelihood_becomes_one_loss_and_shares_its_exps():
+    # gallery/denoising_autoencoder.py: L = -sum(x * log(z) + (1 - x) * log(1 - z), axis=1),
+    # the log-likelihood negated outside its sum.
+    a, x = T.dmatrix("a"), T.dmatrix("x")
+    z = T.nnet.sigmoid(a)
+    cost = T.mean(-T.sum(x * T.log(z) + (1 - x) * T.log(1 - z), axis=1))
+    f = function([a, x], [cost, grad(cost, a)])
+    counts = f.rewrite_log.counts()
+    assert counts.get("sigmoid_binary_crossentropy_of_scores") == 1
+    assert counts.get("sigmoid_parts_shared") == 3
+    scores = np.array([[40.0, -40.0, 800.0], [-800.0, 0.5, -2.0]])
+    targets = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    value, gradient = f(scores, targets)
+    loss = np.logaddexp(0, scores) - targets * scores
+    np.testing.assert_allclose(value, loss.sum(axis=1).mean(), rtol=1e-15)
+    exact = np.where(targets == 1, -_reference_sigmoid(-scores), _reference_sigmoid(scores))
+    np.testing.assert_allclose(gradient, exact / 2, rtol=4e-15, atol=1e-320)
+    assert gradient[0, 0] < 0 and gradient[0, 1] > 0       # exp(-40) / 2, not 0
