@@ -225,3 +225,14 @@ def test_the_denoising_autoencoders_log_likelihood_becomes_one_loss_and_shares_i
     exact = np.where(targets == 1, -_reference_sigmoid(-scores), _reference_sigmoid(scores))
     np.testing.assert_allclose(gradient, exact / 2, rtol=4e-15, atol=1e-320)
     assert gradient[0, 0] < 0 and gradient[0, 1] > 0       # exp(-40) / 2, not 0
+
+
+def test_pp_prints_an_output_of_the_node_among_other_outputs():
+    from graphlens.printing import pp
+    z, t = T.dvectors("z", "t")
+    loss, p, q = sigmoid_bce_parts(z, t)
+    # Among other outputs each is named (the loss was dropped before); alone, the binding
+    # line is the outputs, as for a loop's.
+    assert pp([loss, p > 0.5]) == ("%1, %2, %3 = sigmoid_bce_parts(z, t)\nout1 = %1\n"
+                                   "out2 = %2 > 0.5")
+    assert pp([loss, p, q]) == "%1, %2, %3 = sigmoid_bce_parts(z, t)"
