@@ -220,3 +220,25 @@ def test_a_several_output_node_runs_as_one_call_and_a_failure_names_it():
         f(scores, np.array([1.0, 0.0]))
     message = str(info.value)
     assert "SigmoidBCEParts" in message and f"test_straight.py:{line}" in message
+
+
+def test_matrix_vector_products_run_directly_and_name_a_length_mismatch():
+    x, w, d = T.dmatrix("x"), T.dvector("w"), T.dvector("d")
+    line = sys._getframe().f_lineno + 1
+    f = function([x, w, d], [T.dot(x, w), T.dot(d, x)])
+    dots = [step for step in f.vm.program if step[1].op.label == "Dot"]
+    assert len(dots) == 2 and all(step[1].op.direct_perform(step[1]) is not None
+                                  for step in dots)
+    data = np.arange(6.0).reshape(2, 3)
+    xw, dx = f(data, np.array([1.0, -1.0, 2.0]), np.array([0.5, 2.0]))
+    np.testing.assert_array_equal(xw, data @ [1.0, -1.0, 2.0])
+    np.testing.assert_array_equal(dx, [0.5, 2.0] @ data)
+    assert xw.dtype == np.float64 and type(xw) is np.ndarray
+    with pytest.raises(EvaluationError, match=rf"Dot failed at .*test_straight.py:{line}"
+                                              r": ShapeError: dot: inner lengths differ"):
+        f(data, np.ones(4), np.ones(2))
+    # A product of int vectors keeps perform's path (numpy's dot of 1-d arrays is a scalar).
+    i, j = T.lvectors("i", "j")
+    g = function([i, j], T.dot(i, j))
+    assert g.vm.program[0][1].op.direct_perform(g.vm.program[0][1]) is None
+    assert g(np.array([1, 2]), np.array([3, 4])) == 11
