@@ -8,8 +8,9 @@ log(1 - p)`, and the gradient as `p - y`. Where a score passes about 37, `p` rou
 loss is inf or nan (0 * -inf) and the gradient is exactly 0 where it is not. The compiled step
 computes the loss from the scores (`sigmoid_binary_crossentropy`) and the gradient as
 `(1 - y) * sigmoid(z) - y * sigmoid(-z)`: finite and exact there, the three from one
-`sigmoid_bce_parts` node (two exps and a log1p against the tutorial's exp and two logs). This script shows both facts on bench/steps.py's own
-data (its weights scaled so that a few scores saturate), then times the compiled step against
+`sigmoid_bce_parts` node (two exps and a log1p against the tutorial's exp and two logs).
+This script shows both facts on bench/steps.py's own data (its weights scaled so that a few
+scores saturate), then times the compiled step against
 the tutorial's numpy, against a numpy step written with the compiled step's formulas, and
 against a numpy replica of the compiled program (both first checked to give the compiled step's
 numbers), and against the same step compiled without `sigmoid_parts_shared` (the loss and both
