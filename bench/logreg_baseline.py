@@ -138,7 +138,7 @@ def main(runs=3):
                                    rtol=1e-12)
     before = without_shared_parts(x, y)
     for _ in range(runs):
-        ratios = [compare(lambda: train(x, y), reference, rounds=61, clock=time.process_time).ratio
+        ratios = [compare(lambda: train(x, y), reference, rounds=151, clock=time.process_time).ratio
                   for reference in (lambda: tutorial(x, y), lambda: stable(x, y),
                                     lambda: replica(x, y), lambda: before(x, y))]
         print("graphlens / tutorial numpy {:.3f}   / numpy with the same stable formulas {:.3f}"
