@@ -242,3 +242,17 @@ def test_matrix_vector_products_run_directly_and_name_a_length_mismatch():
     g = function([i, j], T.dot(i, j))
     assert g.vm.program[0][1].op.direct_perform(g.vm.program[0][1]) is None
     assert g(np.array([1, 2]), np.array([3, 4])) == 11
+
+
+def test_a_comparison_of_floats_calls_its_ufunc_with_no_impl_frame():
+    p = T.dvector("p")
+    f = function([p], p > 0.5)
+    (step,) = f.vm.program
+    assert step[1].op.numpy_function(step[1]) is np.greater
+    got = f(np.array([0.2, 0.5, 0.9]))
+    assert got.dtype == np.bool_ and got.tolist() == [False, False, True]
+    # A float op of int inputs still casts them first (impl), as before.
+    i = T.lvector("i")
+    g = function([i], T.exp(i))
+    assert g.vm.program[0][1].op.numpy_function(g.vm.program[0][1]) is not np.exp
+    np.testing.assert_allclose(g(np.array([0, 1])), [1.0, np.e], rtol=1e-15)
