@@ -236,3 +236,15 @@ def test_pp_prints_an_output_of_the_node_among_other_outputs():
     assert pp([loss, p > 0.5]) == ("%1, %2, %3 = sigmoid_bce_parts(z, t)\nout1 = %1\n"
                                    "out2 = %2 > 0.5")
     assert pp([loss, p, q]) == "%1, %2, %3 = sigmoid_bce_parts(z, t)"
+
+
+def test_a_train_function_holding_the_node_pickles_and_copies():
+    import copy
+    import pickle
+    fast = _logreg_step()
+    assert any(isinstance(node.op, SigmoidBCEParts) for node in fast.fgraph.apply_nodes)
+    targets = (EXTREME > 0).astype("float64")
+    want = fast(EXTREME, targets)
+    for again in (pickle.loads(pickle.dumps(fast)), copy.deepcopy(fast)):
+        for got, expected in zip(again(EXTREME, targets), want):
+            np.testing.assert_array_equal(got, expected)
