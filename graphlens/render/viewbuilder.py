@@ -533,7 +533,11 @@ def _add_random_legend(scene):
 
 def output_of_several(var) -> dict:
     """The edge attributes that say which output of a several-output node `var` is, at the
-    edge's tail (`sigmoid(-z)`, or its position): the node is drawn once for all of them."""
+    edge's tail (`sigmoid(-z)`, or its position): the node is drawn once for all of them.
+
+    >>> output_of_several(sigmoid_bce_parts(z, t)[2])["taillabel"]     # doctest: +SKIP
+    'sigmoid(-z)'
+    """
     owner = var.owner
     if owner is None or len(owner.outputs) == 1:
         return {}
