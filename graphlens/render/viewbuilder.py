@@ -543,5 +543,7 @@ def output_of_several(var) -> dict:
         return {}
     index = owner.outputs.index(var)
     names = getattr(owner.op, "output_labels", None)
+    # Each output's label at its own angle: edges leaving the node side by side (two sigmoids
+    # into one fused op) would otherwise write their labels over each other.
     return {"taillabel": labels.printable(names[index] if names else f"out {index}"),
-            "labeldistance": "2", "labelangle": "-30"}
+            "labeldistance": "2.2", "labelangle": str((-35, 35, -70, 70)[index % 4])}
