@@ -7,12 +7,15 @@ The tutorial's step writes the cross-entropy from the probability, `-y * log(p) 
 log(1 - p)`, and the gradient as `p - y`. Where a score passes about 37, `p` rounds to 1.0: the
 loss is inf or nan (0 * -inf) and the gradient is exactly 0 where it is not. The compiled step
 computes the loss from the scores (`sigmoid_binary_crossentropy`) and the gradient as
-`(1 - y) * sigmoid(z) - y * sigmoid(-z)`: finite and exact there, at the price of one more
-exp and one more division per example. This script shows both facts on bench/steps.py's own
-data (its weights scaled so that a few scores saturate), then times the compiled step against
+`(1 - y) * sigmoid(z) - y * sigmoid(-z)`: finite and exact there, the three from one
+`sigmoid_bce_parts` node (two exps and a log1p against the tutorial's exp and two logs).
+This script shows both facts on bench/steps.py's own data (its weights scaled so that a few
+scores saturate), then times the compiled step against
 the tutorial's numpy, against a numpy step written with the compiled step's formulas, and
 against a numpy replica of the compiled program (both first checked to give the compiled step's
-numbers). The baseline of bench/run.py is unchanged.
+numbers), and against the same step compiled without `sigmoid_parts_shared` (the loss and both
+sigmoids as three ops: the program before session 7). The baseline of bench/run.py is
+unchanged.
 """
 
 from __future__ import annotations
@@ -50,24 +53,24 @@ def replica_step(state):
     """The compiled step's program (`debugprint(train)`) written by hand: its kernels, in its
     order, in place where it writes in place. Timed against the compiled call, the difference
     is the call's own Python-level work, not the arithmetic."""
-    def sigmoid_into(values, out):
-        with np.errstate(over="ignore"):
-            np.negative(values, out=out)
-            np.exp(out, out=out)
-        np.add(out, 1.0, out=out)
-        return np.divide(1.0, out, out=out)
+    def parts(z, t):
+        # sigmoid_bce_parts (tensor/nnet/sigmoid_parts.py): exp(min(z, 0)) and exp(-max(z, 0))
+        a = np.exp(np.minimum(z, 0.0))
+        linear = np.maximum(z, 0.0)
+        b = np.exp(np.negative(linear))
+        e = a * b
+        loss = t * z
+        np.subtract(linear, loss, out=loss)
+        loss += np.log1p(e, out=linear)
+        e += 1.0
+        return loss, np.divide(a, e, out=a), np.divide(b, e, out=b)
 
     def train(x, y):
         w_now = state["w"]
         z = np.dot(x, w_now)
         z += np.asarray(state["b"])[None]
-        xent = np.maximum(z, 0.0)
-        xent -= y * z
-        loss = np.log1p(np.exp(np.negative(np.abs(z))))
-        loss += xent
-        p = sigmoid_into(z, np.empty_like(z))
+        loss, p, q = parts(z, y)
         prediction = np.greater(p, np.array([0.5]))
-        q = sigmoid_into(np.negative(z), np.empty_like(z))
         delta = np.subtract(1.0, y)
         delta *= p
         np.multiply(y, q, out=q)
@@ -81,6 +84,24 @@ def replica_step(state):
         state["b"] = state["b"] - steps.LOGREG_RATE * np.add.reduce(delta, (0,))
         return prediction, loss
     return train
+
+
+def without_shared_parts(x, y):
+    """bench/steps.py's graphlens step compiled without `sigmoid_parts_shared` (the loss,
+    sigmoid(z) and sigmoid(-z) as three ops, three exps): the program before session 7."""
+    from graphlens.compile.mode import Mode
+    import graphlens.tensor as T
+    from graphlens import function, grad, shared
+    w0 = np.random.default_rng(0).standard_normal(steps.LOGREG_FEATURES) * 0.01
+    xs, ys = T.dmatrix("x"), T.dvector("y")
+    w, b = shared(w0, name="w"), shared(0.0, name="b")
+    p_1 = 1 / (1 + T.exp(-T.dot(xs, w) - b))
+    xent = -ys * T.log(p_1) - (1 - ys) * T.log(1 - p_1)
+    cost = xent.mean() + 0.01 * (w ** 2).sum()
+    gw, gb = grad(cost, [w, b])
+    return function([xs, ys], [p_1 > 0.5, xent], name="train",
+                    mode=Mode("FAST_RUN", exclude=("sigmoid_parts_shared",)),
+                    updates=[(w, w - steps.LOGREG_RATE * gw), (b, b - steps.LOGREG_RATE * gb)])
 
 
 def saturated_scores(train, x, y):
@@ -115,12 +136,14 @@ def main(runs=3):
         np.testing.assert_allclose(ours[1], other[1], rtol=1e-12)
         np.testing.assert_allclose(train.shared_inputs[0].get_value(), other_state["w"],
                                    rtol=1e-12)
+    before = without_shared_parts(x, y)
     for _ in range(runs):
-        ratios = [compare(lambda: train(x, y), reference, rounds=61, clock=time.process_time).ratio
+        ratios = [compare(lambda: train(x, y), reference, rounds=151, clock=time.process_time).ratio
                   for reference in (lambda: tutorial(x, y), lambda: stable(x, y),
-                                    lambda: replica(x, y))]
+                                    lambda: replica(x, y), lambda: before(x, y))]
         print("graphlens / tutorial numpy {:.3f}   / numpy with the same stable formulas {:.3f}"
-              "   / numpy replica of its program {:.3f}".format(*ratios))
+              "   / numpy replica of its program {:.3f}   / itself without "
+              "sigmoid_parts_shared {:.3f}".format(*ratios))
 
 
 if __name__ == "__main__":

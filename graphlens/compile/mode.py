@@ -4,7 +4,7 @@
 always-safe rules (merge, constant folding, canonical forms, dead code); 'NONE' none. A `Mode`
 includes or excludes rewrites by name or tag: `Mode('FAST_RUN', exclude=('fusion',))`,
 `Mode('NONE', include=('stability',))`. Tags are the phase names (merge, canonicalize,
-stabilize, cancel, specialize, fusion, inplace) and themes (fast_compile, constant_fold, shape, dce,
+stabilize, cancel, specialize, share, fusion, inplace) and themes (fast_compile, constant_fold, shape, dce,
 stability, xent, blas).
 """
 

@@ -217,16 +217,31 @@ def several_output_steps(program, position, template) -> list:
     return result
 
 
-def _keep_all(perform):
-    def run(node, inputs):
-        return [perform(node, inputs)]
-    return run
+class _keep_all:
+    """perform(node, inputs) -> [its list of results], one slot for them all. A class, not a
+    closure, so a function holding a several-output node pickles (a logistic regression's
+    train: sigmoid_bce_parts)."""
+
+    __slots__ = ("keeps_all",)
+
+    def __init__(self, perform):
+        # What straight-line code calls instead, storing the list itself (compile/straight.py).
+        self.keeps_all = perform
+
+    def __call__(self, node, inputs):
+        return [self.keeps_all(node, inputs)]
 
 
-def _take(index):
-    def run(node, inputs):
-        return [inputs[0][index]]
-    return run
+class _take:
+    """One output's entry of a several-output step's list of results."""
+
+    __slots__ = ("takes",)
+
+    def __init__(self, index):
+        self.takes = index      # straight-line code reads the list's entry, with no call
+
+    def __call__(self, node, inputs):
+        return [inputs[0][self.takes]]
 
 
 

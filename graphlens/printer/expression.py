@@ -52,10 +52,16 @@ class FormulaPrinter:
             nodes = toposort([var for _, var in targets])
         uses = count_uses(nodes)
         labels = self._labels(targets)
-        # The first output of each computed variable is defined as `label = formula`.
+        # The first output of each computed variable is defined as `label = formula`. An
+        # output of a several-output node is bound as `%1, %2 = ...`; that line alone shows
+        # the outputs when they all come from that one node (a loop's), else each is
+        # printed as `label = %1` too (a loss among a function's other outputs).
         defined = {}
+        owners = {var.owner for kind, var in targets if kind == "output"}
+        alone = len(owners) == 1 and None not in owners
         for (kind, var), label in zip(targets, labels):
-            if kind == "output" and var.owner is not None and var not in defined:
+            if kind == "output" and var.owner is not None and var not in defined \
+                    and (alone or len(var.owner.outputs) == 1):
                 defined[var] = label
         syntax = self.syntax
         lines, deferred = [], {}

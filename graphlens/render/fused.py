@@ -78,10 +78,13 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
 
     fused_info = {"fused_in": formula, **info}
     outer_flag, builder.inside_fused = builder.inside_fused, True
+    outer_values = builder.outer_values
+    builder.outer_values = {**outer_values, **outer_of_inner}
     for number, inner in enumerate(inner_nodes):
         inner_key = f"{key}_{number}"
         builder._add_op(inner, inner_key, cluster_key, inner_source, extra_info=fused_info)
         inner_keys[inner] = builder.op_keys[inner]
+    builder.outer_values = outer_values
     if graph.substitutable:
         builder.inside_fused = outer_flag
         result = inner_outputs[0]

@@ -65,6 +65,8 @@ class ViewBuilder:
         self.cut_long_edges = False  # a large picture: long edges become tags
         self.consumer_level = None   # level of the op whose inputs are being drawn
         self.inside_fused = False    # drawing the inner ops of a fused op
+        # {inner input: the outer value it stands for}, while a fused op's inner ops are drawn.
+        self.outer_values = {}
         self.fused_tags = {}         # (target key, fused cluster) -> its tag
         self.scene_titles = {}       # node key -> short title, for reference tags
         # Many nodes share an op or a type: their texts are made once per picture.
@@ -272,7 +274,8 @@ class ViewBuilder:
         info = {"kind": "output", "title": name, "position": position, **self.type_info(var),
                 "source": labels.source_text(var)}
         self.scene.add_node(SceneNode(key, "output", label, tooltip, self.cluster, info=info))
-        self.scene.edges.append(SceneEdge(self._outer_source(var, self.cluster), key))
+        self.scene.edges.append(SceneEdge(self._outer_source(var, self.cluster), key,
+                                          attrs=output_of_several(var)))
 
     def count_rule(self, rule):
         """Count one more drawn node (or fused cluster) made by `rule`, for the legend."""
@@ -371,7 +374,8 @@ class ViewBuilder:
                 label = boundary.positions_text(cut, names) if ordered else None
             tail = stub if position in cut else source_of(var, cluster)
             self.scene.edges.append(SceneEdge(tail, key, "data", label,
-                                              subject=(node, position)))
+                                              subject=(node, position), attrs=output_of_several(
+                                                  self.outer_values.get(var, var))))
 
     def source_line(self, node, origin) -> str:
         """The user's line(s) behind `node`: where its output was built, or, for a node a
@@ -525,3 +529,21 @@ def _add_random_legend(scene):
     scene.add_node(SceneNode("legend_random", "random", "random draw\nnew samples every call",
                              tooltip, "cluster_random_legend",
                              info={"kind": "legend", "title": "random draw"}))
+
+
+def output_of_several(var) -> dict:
+    """The edge attributes that say which output of a several-output node `var` is, at the
+    edge's tail (`sigmoid(-z)`, or its position): the node is drawn once for all of them.
+
+    >>> output_of_several(sigmoid_bce_parts(z, t)[2])["taillabel"]     # doctest: +SKIP
+    'sigmoid(-z)'
+    """
+    owner = var.owner
+    if owner is None or len(owner.outputs) == 1:
+        return {}
+    index = owner.outputs.index(var)
+    names = getattr(owner.op, "output_labels", None)
+    # Each output's label at its own angle: edges leaving the node side by side (two sigmoids
+    # into one fused op) would otherwise write their labels over each other.
+    return {"taillabel": labels.printable(names[index] if names else f"out {index}"),
+            "labeldistance": "2.2", "labelangle": str((-35, 35, -70, 70)[index % 4])}

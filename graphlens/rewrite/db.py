@@ -32,7 +32,10 @@ from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_d
 # The order phases run in. A rule names one of them.
 # "cancel" follows "stabilize": quotients cancel once the stabilize rules wrote their factors
 # in one form (1 - sigmoid(z) as sigmoid(-z)), and after the patterns of xent.py had their turn.
-PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "fusion", "inplace")
+# "share" follows "specialize": one node computes what several ops of the final forms share
+# (rewrite/sigmoid_xent.py), before fusion groups them.
+PHASES = ("merge", "canonicalize", "stabilize", "cancel", "specialize", "share", "fusion",
+          "inplace")
 # Passes per phase before the driver stops looking for a fixed point.
 MAX_PASSES = 6
 # A progress reporter hears of a pass every this many nodes visited (a cheap call each time).
@@ -109,6 +112,10 @@ def _optimize(fgraph, mode, log, progress=None):
             continue
         local = [rule for rule in phase_rules if rule.pattern is not None]
         whole = [rule for rule in phase_rules if rule.pattern is None]
+        if not whole and all(rule.needs and not fgraph.holds(rule.needs) for rule in local):
+            # No rule here can fire (each needs an op the graph lacks, and none of them can
+            # add one): the pass over every node is skipped ('share' on most graphs).
+            continue
         driver.phase, driver.visited, driver.to_visit = phase, 0, 0
         driver.tell()
         if not local:

@@ -12,6 +12,10 @@ on its own. `sigmoid_pair_common_factors` writes it `((1 - t) * sigmoid(z) - t *
 three passes over the batch fewer. (Not `(sigmoid(z) - t) / n`, the form a person derives by
 hand: at t = 1, z = 40 that is 1 - 1 = 0, where the gradient is -sigmoid(-40), and the stable
 gradients keep such values to the last bit.)
+
+The loss, the prediction's `sigmoid(z)` and the gradient's `sigmoid(-z)` then each take an exp
+of the same scores. In the 'share' phase (after these forms are final, before fusion) one
+`sigmoid_bce_parts(z, t)` node (tensor/nnet/sigmoid_parts.py) computes all three from two exps.
 """
 
 from __future__ import annotations
@@ -20,8 +24,12 @@ from collections import Counter
 
 from graphlens.rewrite.pattern import Pat, fits, is_constant_equal, rewrite
 from graphlens.rewrite.products import Product, build, collect, factor_key, is_negation
+from graphlens.errors import GraphlensTypeError, ShapeError
+from graphlens.tensor.conditional import IfElse
 from graphlens.tensor.math import Add, Mul, Neg, Sub, TrueDiv, add, sub
 from graphlens.tensor.nnet import Sigmoid, Softplus, sigmoid_binary_crossentropy
+from graphlens.tensor.nnet.basic import SigmoidBinaryCrossentropy
+from graphlens.tensor.nnet.sigmoid_parts import SigmoidBCEParts
 
 STABLE = ("stability",)
 SUM_OPS = (Add, Sub, Neg)
@@ -62,13 +70,14 @@ def _near_softplus(term) -> bool:
 
 
 def _scaled_softplus(sign, term):
-    """(coefficient, softplus input) when the term is +coefficient * softplus(u), else None."""
+    """(coefficient, softplus input, sign) when the term is sign * coefficient * softplus(u),
+    else None."""
     product = collect(term)
-    if product.den or product.sign * sign < 0 or len(product.num) != 2:
+    if product.den or len(product.num) != 2:
         return None
     for i, factor in enumerate(product.num):
         if factor.owner is not None and isinstance(factor.owner.op, Softplus):
-            return product.num[1 - i], factor.owner.inputs[0]
+            return product.num[1 - i], factor.owner.inputs[0], product.sign * sign
     return None
 
 
@@ -90,7 +99,8 @@ def _target_of(minus_coefficient, plus_coefficient):
 @rewrite("stabilize", Pat(SUM_OPS, name="old"), tags=STABLE, needs=(Softplus,))
 def sigmoid_binary_crossentropy_of_scores(old):
     """t * softplus(-z) + (1 - t) * softplus(z) -> sigmoid_binary_crossentropy(z, t): what
-    binary_crossentropy(sigmoid(z), t) becomes once its logs are stable, in one op."""
+    binary_crossentropy(sigmoid(z), t) becomes once its logs are stable, in one op; the
+    negated pair (the log-likelihood, t * log(p) + (1 - t) * log(1 - p)) -> its negation."""
     terms = _signed_terms(old)
     if sum(1 for _, term in terms if _near_softplus(term)) < 2:
         return None         # most sums: decided without reading their terms as products
@@ -98,13 +108,18 @@ def sigmoid_binary_crossentropy_of_scores(old):
     for i, first in enumerate(scaled):
         for j in range(i + 1, len(scaled)):
             second = scaled[j]
-            if first is None or second is None or not is_negation(first[1], second[1]):
+            if first is None or second is None or first[2] != second[2] \
+                    or not is_negation(first[1], second[1]):
                 continue
-            for (c_minus, _), (c_plus, z) in ((first, second), (second, first)):
+            for (c_minus, _, _), (c_plus, z, _) in ((first, second), (second, first)):
                 target = _target_of(c_minus, c_plus)
                 if target is None:
                     continue
                 fused = sigmoid_binary_crossentropy(z, target)
+                if first[2] < 0:
+                    # t * log(p) + (1 - t) * log(1 - p), the log-likelihood the Theano
+                    # tutorials sum before negating it (the denoising autoencoder's L).
+                    fused = -fused
                 others = [term if sign > 0 else -term
                           for k, (sign, term) in enumerate(terms) if k not in (i, j)]
                 return fits(add(fused, *others), old)
@@ -193,4 +208,86 @@ def sigmoid_pair_common_factors(old):
             others = [term if sign > 0 else -term
                       for n, (sign, term) in enumerate(terms) if n not in (a, b)]
             return fits(add(merged if sign_a > 0 else -merged, *others), old)
+    return None
+
+
+def _clients_of(fgraph, var, op_class):
+    """The nodes of `fgraph` with an op of `op_class` that read `var` as their first input."""
+    return [node for node, position in fgraph.clients.get(var, ())
+            if position == 0 and not isinstance(node, str) and isinstance(node.op, op_class)]
+
+
+def _depends_on(var, old, budget=64) -> bool:
+    """True when `var` is computed from `old` (or the walk runs out of `budget` nodes: then
+    the answer is a careful yes)."""
+    stack, seen = [var], set()
+    while stack:
+        current = stack.pop()
+        if current is old:
+            return True
+        node = current.owner
+        if node is None or node in seen:
+            continue
+        budget -= 1
+        if budget < 0:
+            return True
+        seen.add(node)
+        stack.extend(node.inputs)
+    return False
+
+
+def _shared_parts(fgraph, z, old):
+    """The outputs of a sigmoid_bce_parts node for the loss of scores `z`, (an existing one, or
+    a new one for the graph's sigmoid_binary_crossentropy(z, t)), or None."""
+    made = _clients_of(fgraph, z, SigmoidBCEParts)
+    if made:
+        return made[0].outputs
+    for loss in _clients_of(fgraph, z, SigmoidBinaryCrossentropy):
+        t = loss.inputs[1]
+        if loss.outputs[0].type != z.type or _depends_on(t, old):
+            continue
+        try:
+            return SigmoidBCEParts()(z, t)
+        except (GraphlensTypeError, ShapeError):
+            continue        # targets of another dtype, or broadcasting the scores longer
+    return None
+
+
+def _sigmoid_clients(fgraph, z):
+    """[(sigmoid(z) nodes), (sigmoid(-z) nodes)] that read the scores `z` of a loss."""
+    negated = [node.outputs[0] for node in _clients_of(fgraph, z, Neg)]
+    return (_clients_of(fgraph, z, Sigmoid),
+            [s for var in negated for s in _clients_of(fgraph, var, Sigmoid)])
+
+
+@rewrite("share", Pat((Sigmoid, SigmoidBinaryCrossentropy), name="old"), tags=STABLE,
+         needs=(SigmoidBinaryCrossentropy, SigmoidBCEParts))
+def sigmoid_parts_shared(old, node, fgraph):
+    """sigmoid_binary_crossentropy(z, t), sigmoid(z), sigmoid(-z) -> the outputs of one
+    sigmoid_bce_parts(z, t): three exps (two under numpy's overflow guard) become two that
+    cannot overflow. Fires where the loss and at least one sigmoid of its scores are in the
+    graph (a logistic regression's loss, prediction and gradient); each of them becomes its
+    output of the one node."""
+    if fgraph.holds(IfElse):
+        return None         # the lazy evaluator runs no op with several outputs (compile/vm.py)
+    if old.type.dtype not in ("float32", "float64"):
+        return None
+    if isinstance(node.op, SigmoidBinaryCrossentropy):
+        z = node.inputs[0]
+        plain, negated = _sigmoid_clients(fgraph, z)
+        if not (plain or negated):
+            return None
+        parts = _shared_parts(fgraph, z, old)
+        return None if parts is None else parts[0]
+    u = node.inputs[0]
+    if old.type != u.type:
+        return None
+    parts = _shared_parts(fgraph, u, old)       # sigmoid(z), the loss of z in the graph
+    if parts is not None:
+        return parts[1]
+    owner = u.owner
+    if owner is not None and isinstance(owner.op, Neg) and owner.inputs[0].type == u.type:
+        parts = _shared_parts(fgraph, owner.inputs[0], old)     # sigmoid(-z)
+        if parts is not None:
+            return parts[2]
     return None

@@ -40,6 +40,23 @@ class Dot(Op):
                              f"{y.shape}")
         return [np.asarray(np.dot(x, y), dtype=node.outputs[0].type.dtype)]
 
+    def direct_perform(self, node):
+        """A matrix and a matrix or vector of the output's float dtype: numpy's dot returns an
+        array of that dtype, so only the length check stays (a logistic regression's x @ w
+        and delta @ x: no list, no asarray)."""
+        (x, y), out = node.inputs, node.outputs[0]
+        if type(self).perform is not Dot.perform or out.ndim == 0 or out.dtype not in (
+                "float32", "float64") or x.dtype != out.dtype or y.dtype != out.dtype:
+            return None
+        dot = np.dot
+
+        def direct(x, y):
+            if x.shape[-1] != y.shape[0]:
+                raise ShapeError(f"dot: inner lengths differ, x has shape {x.shape} and y "
+                                 f"{y.shape}")
+            return dot(x, y)
+        return direct
+
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
         if x.ndim == 1 and y.ndim == 1:       # gz is a scalar

@@ -193,8 +193,10 @@ class Elemwise(Op, metaclass=_TheanoConstructor):
 
     def numpy_function(self, node):
         """What computes `node` from its inputs' arrays: `nfunc` itself where `impl` would only
-        call it (every input already of the output's dtype), else `impl`."""
-        if same_dtypes(node) and type(self).impl in (Elemwise.impl, FloatUnaryElemwise.impl):
+        call it (the plain impl always; a float op's where every input already has the output's
+        dtype, so nothing is cast first: p > 0.5 of floats too), else `impl`."""
+        impl = type(self).impl
+        if impl is Elemwise.impl or (impl is FloatUnaryElemwise.impl and same_dtypes(node)):
             return self.nfunc
         return self.impl
 

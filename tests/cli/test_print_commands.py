@@ -70,9 +70,10 @@ def test_pp_prints_every_function_in_order(write_model, run_cli):
     result = run_cli("pp", write_model(LOGREG))
     assert result.exit_code == 0, result.stderr
     train, predict = result.stdout.split("\n\n")
-    # The gradient's count reads x's rows (size_through_product), so x @ w is not named alone.
-    assert train.startswith("# train\n%1 = x @ w + b\n")
-    assert "\nout1 = mean(sigmoid_binary_crossentropy(%1, y))\n" in train
+    # The gradient's count reads x's rows (size_through_product), so x @ w is not named alone;
+    # the loss and both sigmoids of the scores are one node (sigmoid_parts_shared).
+    assert train.startswith("# train\n%1, %2, %3 = sigmoid_bce_parts(x @ w + b, y)\n")
+    assert "\nout1 = mean(%1)\n" in train
     assert "\nw <- w - 0.1 * (" in train and "\nb <- b - 0.1 * sum(" in train
     assert predict == "# predict\nout1 = sigmoid(x @ w + b) > 0.5\n"
 
@@ -99,7 +100,8 @@ def test_pp_latex_and_stage_before_reach_the_printer(write_model, run_cli):
     path = write_model(LOGREG)
     latex = run_cli("pp", path, "--name", "train", "--latex").stdout
     before = run_cli("pp", path, "--name", "train", "--stage", "before").stdout
-    assert latex.startswith("# train\n\\begin{aligned}\nt_{1} &= x \\, w + b \\\\\n")
+    assert latex.startswith("# train\n\\begin{aligned}\nt_{1}, t_{2}, t_{3} &= "
+                            "\\operatorname{sigmoid\\_bce\\_parts}\\left(x \\, w + b, y\\right)")
     assert latex.endswith("\\end{aligned}\n")
     assert before == "# train\n" + TRAIN_BEFORE
 

@@ -199,3 +199,60 @@ def test_unary_elementwise_reductions_sizes_and_allocs_run_directly():
     size = function([x], AxisSize((1,))(x), mode="NONE")
     assert all(step[1].op.direct_perform(step[1]) is not None for step in size.vm.program)
     assert size(data) == 3 and size(data).dtype == np.int64
+
+
+def test_a_several_output_node_runs_as_one_call_and_a_failure_names_it():
+    from graphlens.tensor.nnet.sigmoid_parts import sigmoid_bce_parts
+    z, t = T.dvectors("z", "t")
+    line = sys._getframe().f_lineno + 1
+    loss, p, q = sigmoid_bce_parts(z, t)
+    f = function([z, t], [p + 1.0, loss, q])
+    scores, targets = np.array([2.0, -30.0, 0.0]), np.array([1.0, 0.0, 1.0])
+    shifted, got_loss, got_q = f(scores, targets)
+    np.testing.assert_allclose(shifted, 1 / (1 + np.exp(-scores)) + 1.0, rtol=1e-15)
+    np.testing.assert_allclose(got_loss, np.logaddexp(0, scores) - targets * scores, rtol=4e-15)
+    np.testing.assert_allclose(got_q, 1 / (1 + np.exp(scores)), rtol=1e-15)
+    # The node's perform is called once and its list read by index: no wrapper calls.
+    called = [value for name, value in f._call.__globals__.items() if name.startswith("p")]
+    assert [getattr(value, "__name__", "") for value in called].count("perform") == 1
+    assert "run" not in [getattr(value, "__name__", "") for value in called]
+    with pytest.raises(EvaluationError) as info:
+        f(scores, np.array([1.0, 0.0]))
+    message = str(info.value)
+    assert "SigmoidBCEParts" in message and f"test_straight.py:{line}" in message
+
+
+def test_matrix_vector_products_run_directly_and_name_a_length_mismatch():
+    x, w, d = T.dmatrix("x"), T.dvector("w"), T.dvector("d")
+    line = sys._getframe().f_lineno + 1
+    f = function([x, w, d], [T.dot(x, w), T.dot(d, x)])
+    dots = [step for step in f.vm.program if step[1].op.label == "Dot"]
+    assert len(dots) == 2 and all(step[1].op.direct_perform(step[1]) is not None
+                                  for step in dots)
+    data = np.arange(6.0).reshape(2, 3)
+    xw, dx = f(data, np.array([1.0, -1.0, 2.0]), np.array([0.5, 2.0]))
+    np.testing.assert_array_equal(xw, data @ [1.0, -1.0, 2.0])
+    np.testing.assert_array_equal(dx, [0.5, 2.0] @ data)
+    assert xw.dtype == np.float64 and type(xw) is np.ndarray
+    with pytest.raises(EvaluationError, match=rf"Dot failed at .*test_straight.py:{line}"
+                                              r": ShapeError: dot: inner lengths differ"):
+        f(data, np.ones(4), np.ones(2))
+    # A product of int vectors keeps perform's path (numpy's dot of 1-d arrays is a scalar).
+    i, j = T.lvectors("i", "j")
+    g = function([i, j], T.dot(i, j))
+    assert g.vm.program[0][1].op.direct_perform(g.vm.program[0][1]) is None
+    assert g(np.array([1, 2]), np.array([3, 4])) == 11
+
+
+def test_a_comparison_of_floats_calls_its_ufunc_with_no_impl_frame():
+    p = T.dvector("p")
+    f = function([p], p > 0.5)
+    (step,) = f.vm.program
+    assert step[1].op.numpy_function(step[1]) is np.greater
+    got = f(np.array([0.2, 0.5, 0.9]))
+    assert got.dtype == np.bool_ and got.tolist() == [False, False, True]
+    # A float op of int inputs still casts them first (impl), as before.
+    i = T.lvector("i")
+    g = function([i], T.exp(i))
+    assert g.vm.program[0][1].op.numpy_function(g.vm.program[0][1]) is not np.exp
+    np.testing.assert_allclose(g(np.array([0, 1])), [1.0, np.e], rtol=1e-15)

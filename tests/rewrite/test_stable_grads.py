@@ -46,6 +46,10 @@ ELEMENTWISE = {
         lambda z, t: -(t * T.log(sig(z)) + (1 - t) * T.log(1 - sig(z))),
         lambda z, t: t * _softplus(-z) + (1 - t) * _softplus(z),
         lambda z, t: _sigmoid(z) - t),
+    "t*log(p)+(1-t)*log(1-p), the log-likelihood": (
+        lambda z, t: t * T.log(sig(z)) + (1 - t) * T.log(1 - sig(z)),
+        lambda z, t: -(t * _softplus(-z) + (1 - t) * _softplus(z)),
+        lambda z, t: t - _sigmoid(z)),
     "tutorial xent, p=1/(1+exp(-z))": (
         lambda z, t: -t * T.log(1 / (1 + T.exp(-z))) - (1 - t) * T.log(1 - 1 / (1 + T.exp(-z))),
         lambda z, t: t * _softplus(-z) + (1 - t) * _softplus(z),
