@@ -25,6 +25,8 @@ UPWARD_CALLS = {
     # A loop's op compiles its step function when first run, as x.eval() compiles.
     ("graphlens.scan.op", "program"): "graphlens.compile.function",
     ("graphlens.scan.op", "rewritten_twin"): "graphlens.compile.function",
+    # ... and rewrites it (without compiling) before its sequence work leaves the loop.
+    ("graphlens.scan.op", "stabilized_twin"): "graphlens.compile.function",
 }
 
 # Modules at Theano's paths that only re-export a room above them (DESIGN.md: "thin modules at

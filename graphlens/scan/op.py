@@ -218,6 +218,28 @@ class Scan(Op):
         twin.__dict__["step_function"] = compiled
         return twin
 
+    def stabilized_twin(self) -> "Scan":
+        """This loop with its step graph through the phases that write formulas stably
+        (canonicalize, stabilize, cancel; once per op), not compiled: what the hoisting of
+        sequence work reads
+        (scan/rewrites.py), so that it never splits a formula the stabilizing rules read
+        whole. Hoisted from the raw step, `log(1 - sigmoid(z))`'s gradient left the loop as
+        `exp(-z)` and `(1 + exp(-z))**2`, and the step divided one by the other: NaN at z = 40."""
+        key = ("stabilized",)
+        if key not in self.rewrite_cache:
+            from graphlens.compile.function import function, get_mode
+            mode = get_mode(self.mode)
+            # The later phases are left to the loop's own rewrite: the rules that read the
+            # loop (a running sum of products) look for the forms before specialize.
+            later = ("specialize", "share", "fusion", "inplace")
+            mode = dataclasses.replace(mode, exclude=tuple(mode.exclude) + later)
+            compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=mode,
+                                on_unused_input="ignore", name=self.name)
+            self.rewrite_cache[key] = dataclasses.replace(
+                self, inner_inputs=tuple(compiled.fgraph.inputs),
+                inner_outputs=tuple(compiled.fgraph.outputs))
+        return self.rewrite_cache[key]
+
     def perform(self, node, inputs):
         from graphlens.scan.loop import run_loop
         return run_loop(self, node, inputs)

@@ -215,7 +215,9 @@ def _over_steps(inner, outer_inputs, per_step):
 def hoist_sequence_work(node):
     """The outputs of a Scan node like `node` whose sequence-only step work runs before the
     loop, or None when there is none."""
-    op = node.op
+    # From the stabilized step: a formula the stabilizing rules read whole is rewritten
+    # before any of it leaves the loop.
+    op = node.op.stabilized_twin()
     n_seq = op.n_sequences
     ns_start = n_seq + op.n_tap_inputs
     steps = node.inputs[0]

@@ -163,3 +163,34 @@ def test_gradient_of_a_float32_rnn_keeps_float32():
     assert [v.dtype for v in g] == ["float32", "float32"]
     values = function([x], g)(np.ones((3, 2), dtype="float32"))
     assert all(v.dtype == np.float32 for v in values)
+
+
+def test_a_loops_logistic_loss_gradient_stays_finite_where_scores_saturate():
+    # The step's sequence-only work is hoisted out of the loop; it is taken from the
+    # stabilized step, so log(1 - sigmoid(z))'s gradient is never split into exp(-z) outside
+    # and a division by (1 + exp(-z))**2 inside (NaN at z = 40 before).
+    X, Y = T.dtensor3("X"), T.dmatrix("Y")
+    w = shared(np.ones(3), name="w")
+
+    def step(x_t, y_t):
+        p = 1 / (1 + T.exp(-T.dot(x_t, w)))
+        return (-y_t * T.log(p) - (1 - y_t) * T.log(1 - p)).mean()
+
+    losses, _ = scan(step, sequences=[X, Y])
+    in_loop = function([X, Y], [losses, grad(losses.sum(), w)])
+    x, y = T.dmatrix("x"), T.dvector("y")
+    p = 1 / (1 + T.exp(-T.dot(x, w)))
+    one = (-y * T.log(p) - (1 - y) * T.log(1 - p)).mean()
+    no_loop = function([x, y], [one, grad(one, w)])
+    xv = np.full((3, 4, 3), 40 / 3)
+    xv[1] *= -1
+    xv[2] *= 0.01
+    yv = np.array([[1.0] * 4, [1.0] * 4, [0.0, 1.0, 0.0, 1.0]])
+    got_losses, got_grad = in_loop(xv, yv)
+    steps = [no_loop(xv[t], yv[t]) for t in range(3)]
+    np.testing.assert_allclose(got_losses, [loss for loss, _ in steps], rtol=1e-12)
+    np.testing.assert_allclose(got_grad, sum(g for _, g in steps), rtol=1e-12)
+    # The saturated steps: -sigmoid(-40) * 40/3 (exact, not 0) and +40/3 per weight.
+    assert np.all(np.isfinite(got_grad))
+    np.testing.assert_allclose(steps[0][1], -np.exp(-40.0) / (1 + np.exp(-40.0)) * 40 / 3,
+                               rtol=1e-12)
