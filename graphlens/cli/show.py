@@ -72,6 +72,10 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
 @click.option("--values", "values", is_flag=True,
               help="Evaluate once on the model's example_inputs (else its inputs' test values) "
                    "and write each node's min, max, mean, zeros and NaN count on it.")
+@click.option("--profile", "profile_calls", type=click.IntRange(min=1), default=None,
+              metavar="CALLS", help="Call each function CALLS times on the model's "
+              "example_inputs, timing every node (Theano's profiler), and shade each node by "
+              "its share of the time.")
 @click.option("--expand", "expand", multiple=True, metavar="SCOPE",
               help="Big graphs are drawn folded, a box per scope (layer); open this scope "
                    "(repeat for several), or `--expand all` to draw every op.")
@@ -81,7 +85,7 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
                    "(0: no limit). [default: the layout_time_budget flag, 10]")
 @click.pass_context
 def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_nodes, rankdir,
-                 backend, open_file, values, expand, time_budget):
+                 backend, open_file, values, expand, time_budget, profile_calls):
     """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
 
     graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
@@ -99,7 +103,9 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
     The picture goes next to the model (MODEL.svg; MODEL.NAME.svg each when several names are
     drawn) unless -o says otherwise. Types show the lengths that the model's `example_inputs`
     ({input: value}), test values and shared variables' values give (`float64[200, 16]`);
-    --values adds each node's value summary from one evaluation on them.
+    --values adds each node's value summary from one evaluation on them; --profile N calls
+    each function N times on them and shades each node by its share of the time (a training
+    step's updates run as they would in a loop).
 
     --focus and --path draw part of the graph; what they leave out is counted in small
     dashed boxes ("... 2 more inputs").
@@ -119,10 +125,12 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
       graphlens show gallery/lenet.py --name train_model --focus W2 --hops 3 --rankdir LR
       graphlens show gallery/sgn_autoencoder.py --path cost W1
       graphlens show gallery/mlp.py --name predict --values
+      graphlens show gallery/lenet.py --name train_model --profile 20 --stage after
       graphlens show gallery/deep_mlp.py --expand HiddenLayer_2
     """
     from graphlens.cli.focus import check_options, focus_for, focus_in
     from graphlens.cli.summary import as_function, graph_stages, short_summary
+    from graphlens.cli.timing import profiled_calls, timing_lines
     from graphlens.render.picture import pydotprint
 
     check_options(focus_name, hops, path)
@@ -139,6 +147,8 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
         with progress(f"rendering {name} to {path}", since=steps.start):
             # An expression is drawn as the function of it would run: it then has an "after".
             compiled = steps.timed(name, lambda: as_function(obj, name), _compile_counts)
+            if profile_calls:
+                compiled = profiled_calls(compiled, loaded.example_inputs, profile_calls, name)
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             drawn, focus_lines = focus, []
             if focus is not None:
@@ -147,9 +157,12 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
                        rankdir=rankdir, backend=backend, focus=drawn,
                        overlay=findings_overlay(compiled, report), print_output_file=False,
                        example_inputs=loaded.example_inputs, values=values, expand=expand,
-                       time_budget=time_budget, report=steps)
+                       time_budget=time_budget, report=steps, profile=bool(profile_calls))
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)}"
-                     + (", with values" if values else "") + ")")
+                     + (", with values" if values else "")
+                     + (", with times" if profile_calls else "") + ")")
+        if profile_calls:
+            lines += timing_lines(compiled)
         lines += focus_lines
         lines += [f"  {note}" for note in steps.notes]
         summaries += short_summary(name, graph_stages(compiled))
