@@ -68,6 +68,7 @@ class Function:
     """A compiled function; call it with values for its inputs, positionally or by name."""
 
     profile = None      # a ProfileStats when compiled with profile=... (compile/profiling.py)
+    _hook = None        # the evaluator hook's name: 'nan_guard', 'debug_mode' (compile/hooks.py)
 
     def __init__(self, inputs, outputs, single_output, updates, fgraph_before, fgraph, log,
                  shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None,
@@ -87,15 +88,19 @@ class Function:
         self.outputs = outputs
         # A DebugMode (trace/debugmode.py) checks each node as it runs and each call as a whole.
         self.debug_mode = debug_mode
-        hook = "debug_mode" if debug_mode is not None else "nan_guard" if nan_guard else None
-        wrap = perform_wrapper(hook) if hook else None
+        self._hook = "debug_mode" if debug_mode is not None else "nan_guard" if nan_guard else None
         # Theano's `f.profile`: the ProfileStats timing this function's calls and nodes.
         self.profile = profile
-        if profile is not None:
-            wrap = profile.timed(wrap)
-        self.vm = VM(fgraph, [i.variable for i in inputs] + shared_inputs, fgraph.outputs,
-                     wrap_perform=wrap)
+        self.vm = self._make_vm([i.variable for i in inputs] + shared_inputs)
         self._set_interface()
+
+    def _make_vm(self, input_vars):
+        """The evaluator of this function's graph, each perform wrapped by its hook (the NaN
+        guard, DebugMode) and timed by its profile, when it has them."""
+        wrap = perform_wrapper(self._hook) if self._hook else None
+        if self.profile is not None:
+            wrap = self.profile.timed(wrap)
+        return VM(self.fgraph, input_vars, self.fgraph.outputs, wrap_perform=wrap)
 
     def _set_interface(self):
         """What a call reads besides the program, from this function's own inputs, outputs and
@@ -153,10 +158,18 @@ class Function:
         state = dict(self.__dict__)
         del state["_call"]
         state.pop("_update_locks", None)
+        if self.vm.wrap_perform is not None:
+            # Wrapped performs are closures made here: the evaluator is made again on load
+            # (how many outputs it returns kept: a copy without updates returns fewer).
+            state["vm"] = len(self.vm.output_positions)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if isinstance(self.vm, int):
+            count, self.vm = self.vm, self._make_vm(list(self.fgraph.inputs))
+            if count < len(self.vm.output_positions):
+                self.vm.keep_outputs(count)
         self._update_locks = update_locks(self.updates)
         self._build_call()
 

@@ -164,3 +164,24 @@ def test_switch_flags_read_as_text_are_booleans(monkeypatch):
     finally:
         monkeypatch.delenv("GRAPHLENS_FLAGS")
         config.reload()
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")
+def test_profiled_and_guarded_functions_pickle_and_keep_their_wrappers():
+    import copy
+    import pickle
+    x = T.dvector("x")
+    s = shared(0.0, name="s")
+    f = function([x], T.exp(x).sum(), profile=True, updates=[(s, s + 1)])
+    f(np.ones(3))
+    loaded = pickle.loads(pickle.dumps(f))
+    assert loaded(np.ones(3)) == pytest.approx(3 * np.e)
+    # The loaded function times into its own copy of the profile, counting on.
+    assert loaded.profile.fct_callcount == 2 and f.profile.fct_callcount == 1
+    assert all(count == 2 for count in loaded.profile.apply_callcount.values())
+    # A copy without updates returns its one output after a round trip too.
+    assert pickle.loads(pickle.dumps(f.copy(delete_updates=True)))(np.zeros(2)) == 2.0
+    assert copy.deepcopy(f)(np.zeros(2)) == 2.0
+    guarded = pickle.loads(pickle.dumps(function([x], T.exp(x) * 2, nan_guard=True)))
+    with pytest.raises(NaNError):
+        guarded(np.array([1000.0]))
