@@ -21,6 +21,7 @@ import warnings
 from graphlens.config import config
 from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, RewriteError,
                               creation_frame, describe)
+from graphlens.graph.basic import Constant
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (canonicalize, conditional, constant_fold, dce, fusion, inplace,
@@ -259,9 +260,17 @@ class Driver:
                         continue
                     if input_ops:
                         inputs, fit = node.inputs, True
-                        for position, classes in input_ops:
-                            owner = inputs[position].owner if position < len(inputs) else None
-                            if owner is None or not isinstance(owner.op, classes):
+                        for position, classes, constant in input_ops:
+                            if position >= len(inputs):
+                                fit = False
+                                break
+                            owner = inputs[position].owner
+                            if owner is None:
+                                # A Const input: a constant fits; a Pat input: nothing.
+                                if not (constant and isinstance(inputs[position], Constant)):
+                                    fit = False
+                                    break
+                            elif not isinstance(owner.op, classes):
                                 fit = False
                                 break
                         if not fit:

@@ -220,10 +220,26 @@ class Rule:
 
     @cached_property
     def _input_ops(self) -> tuple:
-        """(position, op classes) of the pattern's inputs that are themselves node patterns: a
-        node whose input there has another op cannot match, told without starting `match`."""
-        return tuple((position, sub.root_classes()) for position, sub
-                     in enumerate(self.pattern.inputs) if isinstance(sub, Pat))
+        """(position, op classes, constant) of the pattern's inputs that are node patterns or
+        constants: a node whose input there has another op cannot match, told without starting
+        `match`. A `Const` input is a constant or a DimShuffle of one (`constant_value`), so
+        its classes are (DimShuffle,) and `constant` says a Constant itself fits too: x - y
+        is passed over by `x - 0` at once, as `x - exp(y)` is by `x - log(y)`."""
+        gates = []
+        for position, sub in enumerate(self.pattern.inputs):
+            if isinstance(sub, Pat):
+                gates.append((position, sub.root_classes(), False))
+            elif isinstance(sub, Const):
+                gates.append((position, (DimShuffle,), True))
+        return tuple(gates)
+
+    @cached_property
+    def _flat(self) -> bool:
+        """True when every input pattern is a plain `Var` (no `where`): `fire` binds them
+        straight from the node's inputs, in `match`'s order, without its stack (x - x,
+        fill(x, y), sum(x): thousands of tries a pass on a big graph)."""
+        inputs = self.pattern.inputs
+        return bool(inputs) and all(type(sub) is Var and sub.where is None for sub in inputs)
 
     @cached_property
     def _shallow(self) -> bool:
@@ -269,11 +285,14 @@ class Rule:
                 return None
         else:
             inputs = node.inputs
-            for position, classes in input_ops:
+            for position, classes, constant in input_ops:
                 if position >= len(inputs):
                     return None
                 owner = inputs[position].owner
-                if owner is None or not isinstance(owner.op, classes):
+                if owner is None:
+                    if not (constant and isinstance(inputs[position], Constant)):
+                        return None
+                elif not isinstance(owner.op, classes):
                     return None
         return self.fire(var, node, fgraph)
 
@@ -290,6 +309,26 @@ class Rule:
                 return None
             if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(node.inputs)):
                 return None
+        elif self._flat:
+            # `match` on a pattern of plain variables, inline and in its order: the root's
+            # checks and names, then each input bound in turn (a name used twice: one value).
+            inputs = node.inputs
+            if len(inputs) != len(pattern.inputs) if pattern.rest is None \
+                    else len(inputs) < len(pattern.inputs):
+                return None
+            if pattern.where is not None and not pattern.where(node):
+                return None
+            bindings, nodes = {}, [node]
+            if pattern.name is not None:
+                bindings[pattern.name] = var
+            if pattern.op_name is not None and not _bind(bindings, pattern.op_name, node.op):
+                return None
+            if pattern.rest is not None and not _bind(
+                    bindings, pattern.rest, tuple(inputs[len(pattern.inputs):])):
+                return None
+            for sub, inp in zip(pattern.inputs, inputs):
+                if not _bind(bindings, sub.name, inp):
+                    return None
         else:
             bindings, nodes = {}, []
             if not match(pattern, var, bindings, nodes):
