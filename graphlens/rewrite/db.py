@@ -112,9 +112,18 @@ def _optimize(fgraph, mode, log, progress=None):
                 driver.run_whole(rule, phase)
             continue
         driver.start_phase(local)
+        # {idempotent rule: the log's length when it last ran}: unchanged since, the graph is
+        # the one it left, where it would find nothing.
+        settled = {}
         for _ in range(MAX_PASSES):
             driver.fired.clear()
-            changes = sum(driver.run_whole(rule, phase) for rule in whole)
+            changes = 0
+            for rule in whole:
+                if settled.get(rule.name) == len(log):
+                    continue
+                changes += driver.run_whole(rule, phase)
+                if rule.idempotent:
+                    settled[rule.name] = len(log)
             changes += driver.run_local(local, phase)
             if changes:
                 changes += sum(driver.run_whole(rule, phase, near=True) for rule in merges)

@@ -214,6 +214,10 @@ class Rule:
     # nodes, and nodes whose inputs were replaced); `state` is the driver's dict for the rule,
     # kept from its last run; nodes None: the whole graph. None: the whole rule runs again.
     near: object = None
+    # A whole-graph rule that finds nothing on a graph it just rewrote (fusion: what it fused
+    # is no longer elementwise, and what it left alone stays alone): the driver runs it again
+    # in a phase only when another rule has changed the graph since.
+    idempotent: bool = False
     # Op classes one of which must be in the graph for this local rule to match anything: the
     # rule declines at once otherwise (a quotient rule on a graph without a division).
     needs: tuple = ()
@@ -381,16 +385,17 @@ def rewrite(phase, pattern, *, name=None, tags=(), needs=()):
     return decorate
 
 
-def graph_rewrite(phase, *, name=None, tags=(), near=None):
+def graph_rewrite(phase, *, name=None, tags=(), near=None, idempotent=False):
     """Decorator: a rule of `phase` over the whole graph; the function takes the FunctionGraph
     and yields Replacements, which the driver applies one by one (the graph changes between).
 
     `near(fgraph, nodes, state)`, when given, yields what the rule would on a graph it already
     ran on where only `nodes` changed (None: all), keeping what it needs in `state`; the driver
-    calls it instead of the whole rule."""
+    calls it instead of the whole rule. `idempotent`: run again on the graph it leaves, the
+    rule would find nothing (the driver then skips that run)."""
     def decorate(fn):
         return Rule(name or fn.__name__, phase, None, fn, _location(fn),
-                    frozenset(tags) | {phase}, near=near)
+                    frozenset(tags) | {phase}, near=near, idempotent=idempotent)
     return decorate
 
 
