@@ -104,14 +104,14 @@ class Elemwise(Op):
 
     def make_node(self, *inputs):
         # The common case first (most nodes a gradient or a rewrite builds): tensor variables
-        # of one type, none a weak literal. Then the dtype is that type's, nothing is padded,
-        # and the broadcast shape is the type's own shape (each axis one length).
+        # of one type (equal types), none a weak literal. Then the dtype is that type's,
+        # nothing is padded, and the broadcast shape is the type's own (each axis one length).
         if inputs and (len(inputs) == self.nin or self.nin == -1):
             first = inputs[0]
             type_ = getattr(first, "type", None)
             for x in inputs:
-                if not isinstance(x, TensorVariable) or x.type is not type_ or \
-                        isinstance(x, TensorConstant) and x.weak:
+                if not isinstance(x, TensorVariable) or x.type is not type_ and \
+                        x.type != type_ or isinstance(x, TensorConstant) and x.weak:
                     break
             else:
                 if DTYPE_KINDS[type_.dtype] in self.kinds:
