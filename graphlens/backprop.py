@@ -199,7 +199,8 @@ def _input_gradients(node, totals, needing):
                         for out, g in zip(node.outputs, totals)]
         op = node.op
         if _graphlens_gradient(type(op)):
-            grads = op.L_op(list(inputs), node.outputs, output_grads)
+            # Only the inputs on a path from wrt want a gradient: an op may build no other.
+            grads = op.L_op_needed(list(inputs), node.outputs, output_grads, needing)
         else:
             # The user's own op: variables its gradient builds are sited in its code, as ever.
             # Nor is what it builds shared: the user's gradient code runs as written.
@@ -403,5 +404,6 @@ def _graphlens_gradient(op_class) -> bool:
     known = _GRAPHLENS_GRADIENT.get(op_class)
     if known is None:
         known = _GRAPHLENS_GRADIENT[op_class] = (is_graphlens_code(op_class.L_op)
-                                                 and is_graphlens_code(op_class.grad))
+                                                 and is_graphlens_code(op_class.grad)
+                                                 and is_graphlens_code(op_class.L_op_needed))
     return known

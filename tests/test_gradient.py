@@ -451,3 +451,34 @@ def test_backpropagation_reads_the_forward_tanh_sigmoid_and_softmax_not_copies()
     assert (ops.count("Tanh"), ops.count("Sigmoid"), ops.count("Softmax")) == (1, 1, 1)
     verify_grad(lambda v: T.nnet.softmax(T.nnet.sigmoid(T.tanh(v))) * np.arange(3.0),
                           [np.random.default_rng(0).standard_normal((2, 3))])
+
+
+def test_a_constant_factor_gets_no_gradient_built(monkeypatch):
+    # x * 0.5 differentiated wrt x: grad builds the product g * 0.5 and nothing for 0.5 (the
+    # product g * x and the sum unbroadcasting it were built and thrown away; issue #23).
+    x = T.dvector("x")
+    cost = (T.tanh(x) * 0.5).sum()
+    built = []
+    original = Apply.__init__
+
+    def counting(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        built.append(self)
+    monkeypatch.setattr(Apply, "__init__", counting)
+    gx = grad(cost, x)
+    monkeypatch.undo()
+    assert all(node in set(toposort([gx])) for node in built), [n.op.label for n in built]
+    value = np.array([0.3, -1.2, 2.0])
+    np.testing.assert_allclose(function([x], gx)(value), 0.5 * (1 - np.tanh(value) ** 2))
+
+
+def test_l_op_needed_builds_only_the_needed_gradients():
+    from graphlens.tensor.math import Mul
+    x, y, g = T.dvector("x"), T.dvector("y"), T.dvector("g")
+    out = x * y
+    gx, gy = Mul().L_op_needed([x, y], [out], [g], [True, False])
+    assert gy is None
+    values = [np.array([1.0, 2.0]), np.array([3.0, -4.0])]
+    np.testing.assert_allclose(function([y, g], gx)(*values), values[0] * values[1])
+    both = Mul().L_op_needed([x, y], [out], [g], [True, True])
+    np.testing.assert_allclose(function([x, g], both[1])(*values), values[0] * values[1])

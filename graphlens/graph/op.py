@@ -106,6 +106,15 @@ class Op:
         reads its own results (a loop's saved states) overrides this, the rest define grad."""
         return self.grad(inputs, output_grads)
 
+    def L_op_needed(self, inputs, outputs, output_grads, needed):
+        """`L_op` when `grad` wants the gradients of only some inputs (`needed[i]` True): an op
+        whose gradients are built input by input may leave the others None, and build none of
+        them (x * 0.5 differentiated wrt x builds no gradient for 0.5). By default, L_op.
+
+        >>> Mul().L_op_needed([x, c], [y], [g], [True, False])     # [g * c, None]  # doctest: +SKIP
+        """
+        return self.L_op(inputs, outputs, output_grads)
+
     def demand(self, node, values) -> tuple:
         """The lazy input positions this call needs, given the values of the eager inputs
         (`values` has None at every lazy position). Only ops with `lazy_inputs` are asked."""

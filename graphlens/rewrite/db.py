@@ -21,6 +21,7 @@ import warnings
 from graphlens.config import config
 from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, RewriteError,
                               creation_frame, describe)
+from graphlens.graph.basic import Constant
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (assertions, canonicalize, conditional, constant_fold, dce,
@@ -123,9 +124,18 @@ def _optimize(fgraph, mode, log, progress=None):
                 driver.run_whole(rule, phase)
             continue
         driver.start_phase(local)
+        # {idempotent rule: the log's length when it last ran}: unchanged since, the graph is
+        # the one it left, where it would find nothing.
+        settled = {}
         for _ in range(MAX_PASSES):
             driver.fired.clear()
-            changes = sum(driver.run_whole(rule, phase) for rule in whole)
+            changes = 0
+            for rule in whole:
+                if settled.get(rule.name) == len(log):
+                    continue
+                changes += driver.run_whole(rule, phase)
+                if rule.idempotent:
+                    settled[rule.name] = len(log)
             changes += driver.run_local(local, phase)
             if changes:
                 changes += sum(driver.run_whole(rule, phase, near=True) for rule in merges)
@@ -271,9 +281,17 @@ class Driver:
                         continue
                     if input_ops:
                         inputs, fit = node.inputs, True
-                        for position, classes in input_ops:
-                            owner = inputs[position].owner if position < len(inputs) else None
-                            if owner is None or not isinstance(owner.op, classes):
+                        for position, classes, constant in input_ops:
+                            if position >= len(inputs):
+                                fit = False
+                                break
+                            owner = inputs[position].owner
+                            if owner is None:
+                                # A Const input: a constant fits; a Pat input: nothing.
+                                if not (constant and isinstance(inputs[position], Constant)):
+                                    fit = False
+                                    break
+                            elif not isinstance(owner.op, classes):
                                 fit = False
                                 break
                         if not fit:

@@ -96,7 +96,7 @@ def _inner_inputs(outer) -> dict:
     return made
 
 
-@graph_rewrite("fusion", tags=("fusion",))
+@graph_rewrite("fusion", tags=("fusion",), idempotent=True)
 def fuse_elementwise(fgraph):
     """Chains and trees of elementwise ops -> one Composite that runs them with few arrays.
 

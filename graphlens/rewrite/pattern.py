@@ -214,16 +214,36 @@ class Rule:
     # nodes, and nodes whose inputs were replaced); `state` is the driver's dict for the rule,
     # kept from its last run; nodes None: the whole graph. None: the whole rule runs again.
     near: object = None
+    # A whole-graph rule that finds nothing on a graph it just rewrote (fusion: what it fused
+    # is no longer elementwise, and what it left alone stays alone): the driver runs it again
+    # in a phase only when another rule has changed the graph since.
+    idempotent: bool = False
     # Op classes one of which must be in the graph for this local rule to match anything: the
     # rule declines at once otherwise (a quotient rule on a graph without a division).
     needs: tuple = ()
 
     @cached_property
     def _input_ops(self) -> tuple:
-        """(position, op classes) of the pattern's inputs that are themselves node patterns: a
-        node whose input there has another op cannot match, told without starting `match`."""
-        return tuple((position, sub.root_classes()) for position, sub
-                     in enumerate(self.pattern.inputs) if isinstance(sub, Pat))
+        """(position, op classes, constant) of the pattern's inputs that are node patterns or
+        constants: a node whose input there has another op cannot match, told without starting
+        `match`. A `Const` input is a constant or a DimShuffle of one (`constant_value`), so
+        its classes are (DimShuffle,) and `constant` says a Constant itself fits too: x - y
+        is passed over by `x - 0` at once, as `x - exp(y)` is by `x - log(y)`."""
+        gates = []
+        for position, sub in enumerate(self.pattern.inputs):
+            if isinstance(sub, Pat):
+                gates.append((position, sub.root_classes(), False))
+            elif isinstance(sub, Const):
+                gates.append((position, (DimShuffle,), True))
+        return tuple(gates)
+
+    @cached_property
+    def _flat(self) -> bool:
+        """True when every input pattern is a plain `Var` (no `where`): `fire` binds them
+        straight from the node's inputs, in `match`'s order, without its stack (x - x,
+        fill(x, y), sum(x): thousands of tries a pass on a big graph)."""
+        inputs = self.pattern.inputs
+        return bool(inputs) and all(type(sub) is Var and sub.where is None for sub in inputs)
 
     @cached_property
     def _shallow(self) -> bool:
@@ -269,11 +289,14 @@ class Rule:
                 return None
         else:
             inputs = node.inputs
-            for position, classes in input_ops:
+            for position, classes, constant in input_ops:
                 if position >= len(inputs):
                     return None
                 owner = inputs[position].owner
-                if owner is None or not isinstance(owner.op, classes):
+                if owner is None:
+                    if not (constant and isinstance(inputs[position], Constant)):
+                        return None
+                elif not isinstance(owner.op, classes):
                     return None
         return self.fire(var, node, fgraph)
 
@@ -290,6 +313,26 @@ class Rule:
                 return None
             if pattern.rest is not None and not _bind(bindings, pattern.rest, tuple(node.inputs)):
                 return None
+        elif self._flat:
+            # `match` on a pattern of plain variables, inline and in its order: the root's
+            # checks and names, then each input bound in turn (a name used twice: one value).
+            inputs = node.inputs
+            if len(inputs) != len(pattern.inputs) if pattern.rest is None \
+                    else len(inputs) < len(pattern.inputs):
+                return None
+            if pattern.where is not None and not pattern.where(node):
+                return None
+            bindings, nodes = {}, [node]
+            if pattern.name is not None:
+                bindings[pattern.name] = var
+            if pattern.op_name is not None and not _bind(bindings, pattern.op_name, node.op):
+                return None
+            if pattern.rest is not None and not _bind(
+                    bindings, pattern.rest, tuple(inputs[len(pattern.inputs):])):
+                return None
+            for sub, inp in zip(pattern.inputs, inputs):
+                if not _bind(bindings, sub.name, inp):
+                    return None
         else:
             bindings, nodes = {}, []
             if not match(pattern, var, bindings, nodes):
@@ -342,16 +385,17 @@ def rewrite(phase, pattern, *, name=None, tags=(), needs=()):
     return decorate
 
 
-def graph_rewrite(phase, *, name=None, tags=(), near=None):
+def graph_rewrite(phase, *, name=None, tags=(), near=None, idempotent=False):
     """Decorator: a rule of `phase` over the whole graph; the function takes the FunctionGraph
     and yields Replacements, which the driver applies one by one (the graph changes between).
 
     `near(fgraph, nodes, state)`, when given, yields what the rule would on a graph it already
     ran on where only `nodes` changed (None: all), keeping what it needs in `state`; the driver
-    calls it instead of the whole rule."""
+    calls it instead of the whole rule. `idempotent`: run again on the graph it leaves, the
+    rule would find nothing (the driver then skips that run)."""
     def decorate(fn):
         return Rule(name or fn.__name__, phase, None, fn, _location(fn),
-                    frozenset(tags) | {phase}, near=near)
+                    frozenset(tags) | {phase}, near=near, idempotent=idempotent)
     return decorate
 
 

@@ -95,11 +95,13 @@ def _squeezed(factor, axes, ndim):
     return DimShuffle(factor.ndim, order)(factor)
 
 
-@rewrite("stabilize", Pat(Sum, Var("x"), op_name="op", name="old"), tags=STABLE)
+@rewrite("stabilize", Pat(Sum, Var("x"), op_name="op", name="old"), tags=STABLE,
+         needs=(TrueDiv,))
 def divisor_out_of_sum(x, op, old):
     """sum(a / c, axis) -> sum(a, axis) / c for c = sum(exp(z)) broadcast along `axis`: the
     gradient of a hand-written softmax divides by c inside a sum, where it cannot meet the
-    exp(z) it must pair with outside."""
+    exp(z) it must pair with outside. (A divisor is a TrueDiv's: without one in the graph,
+    every sum is passed over.)"""
     product = collect(x)
     axes = tuple(op.axis)
     # Only the broadcast sums of exp are moved: moving every constant divisor (a mean's n)

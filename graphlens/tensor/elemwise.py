@@ -128,6 +128,20 @@ class Elemwise(Op, metaclass=_TheanoConstructor):
                 for x, g in zip(inputs, grads)]
 
     def make_node(self, *inputs):
+        # The common case first (most nodes a gradient or a rewrite builds): tensor variables
+        # of one type (equal types), none a weak literal. Then the dtype is that type's,
+        # nothing is padded, and the broadcast shape is the type's own (each axis one length).
+        if inputs and (len(inputs) == self.nin or self.nin == -1):
+            first = inputs[0]
+            type_ = getattr(first, "type", None)
+            for x in inputs:
+                if not isinstance(x, TensorVariable) or x.type is not type_ and \
+                        x.type != type_ or isinstance(x, TensorConstant) and x.weak:
+                    break
+            else:
+                if DTYPE_KINDS[type_.dtype] in self.kinds:
+                    out_type = tensor_type(self.output_dtype(type_.dtype), type_.shape)
+                    return Apply(self, list(inputs), [out_type.variable_class(out_type)])
         if len(inputs) != self.nin and self.nin != -1 or not inputs:
             wanted = self.nin if self.nin != -1 else "at least 1"
             raise GraphlensTypeError(f"{self.label} at {call_site()} takes {wanted} inputs, got "

@@ -132,3 +132,31 @@ def test_a_rule_that_needs_a_division_is_not_called_without_one():
     product = with_division.outputs[0].owner.inputs[0].owner.inputs[0]
     quotient_rule.apply(product, with_division)
     assert calls == [product]
+
+
+def test_fusion_runs_again_only_after_another_rule_changed_the_graph(monkeypatch):
+    # Fusion is idempotent: on the graph it leaves it finds nothing, so the driver's second
+    # pass of the fusion phase skips it unless a local rule or merge changed the graph since.
+    from graphlens.rewrite.fusion import fusion_groups
+    inputs, outputs = dag_with_gradient(300, seed=3)
+    runs, groups_left = [], []
+    real = db.Driver.run_whole
+
+    def counting(self, rule, phase, near=False):
+        if rule.name == "fuse_elementwise":
+            runs.append(len(self.log))
+        count = real(self, rule, phase, near)
+        if rule.name == "fuse_elementwise":
+            groups_left.append(fusion_groups(self.fgraph))
+        return count
+
+    monkeypatch.setattr(db.Driver, "run_whole", counting)
+    f = function(inputs, outputs)
+    assert groups_left and all(groups == [] for groups in groups_left)
+    fused = [r for r in f.rewrite_log if r.rule == "fuse_elementwise"]
+    assert fused
+    # Each later run comes after some other replacement of the fusion phase.
+    records = list(f.rewrite_log)
+    for before, after in zip(runs, runs[1:]):
+        between = [r.rule for r in records[before:after] if r.phase == "fusion"]
+        assert any(rule != "fuse_elementwise" for rule in between), between
