@@ -18,3 +18,23 @@ def test_readme_session_runs_as_shown(tmp_path, monkeypatch):
     runner.run(test)
     assert runner.failures == 0, f"{runner.failures} README examples print something else"
     assert (tmp_path / "grad.svg").read_text().startswith("<?xml")
+
+
+def test_readme_main_job_output_is_what_graphlens_show_prints(tmp_path, monkeypatch):
+    # The main job's shown output goes stale as rewrites change: it is checked here.
+    import shutil
+
+    from click.testing import CliRunner
+
+    from graphlens.cli.main import build_cli
+
+    text = README.read_text()
+    shown = re.search(r"\$ graphlens show gallery/sgn_autoencoder.py\n(.*?)```", text,
+                      flags=re.S).group(1)
+    (tmp_path / "gallery").mkdir()
+    shutil.copy(README.parent / "gallery" / "sgn_autoencoder.py", tmp_path / "gallery")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRAPHLENS_LAYOUT", "wasm")
+    result = CliRunner().invoke(build_cli(), ["show", "gallery/sgn_autoencoder.py"])
+    assert result.exit_code == 0, result.output
+    assert result.output == shown
