@@ -3,12 +3,14 @@
 Theano's `theano.compile` names are found here: `function`, `In`, `Out`, `shared`,
 `SharedVariable`, `shared_constructor`, `Mode`, `get_mode`, `get_default_mode`, `FAST_RUN`,
 `FAST_COMPILE`, `DebugMode` (its errors in `graphlens.compile.debugmode`), `ProfileStats` (the
-profiler, `graphlens.compile.profiling`).
+profiler, `graphlens.compile.profiling`), `MonitorMode` (the user's functions around every node,
+`graphlens.compile.monitormode`).
 """
 
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                     get_mode)
+from graphlens.compile.monitormode import MonitorMode
 from graphlens.compile.profiling import ProfileStats
 from graphlens.compile.shared import SharedVariable, shared, shared_constructor
 # Theano's optimizer database, for one's own rewrites (graphlens/gof/opt.py).
@@ -16,4 +18,4 @@ from graphlens.gof.opt import optdb
 
 __all__ = ["function", "In", "Out", "shared", "SharedVariable", "shared_constructor", "Mode",
            "get_mode", "get_default_mode", "FAST_RUN", "FAST_COMPILE", "DebugMode", "optdb",
-           "ProfileStats"]
+           "ProfileStats", "MonitorMode"]

@@ -24,6 +24,7 @@ from graphlens.compile.destroy import check_destroyers
 from graphlens.rewrite import registered
 from graphlens.compile.hooks import call_wrapper, perform_wrapper
 from graphlens.compile.mode import DebugMode, get_mode
+from graphlens.compile.monitormode import MonitorMode
 from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
@@ -69,10 +70,11 @@ class Function:
 
     profile = None      # a ProfileStats when compiled with profile=... (compile/profiling.py)
     _hook = None        # the evaluator hook's name: 'nan_guard', 'debug_mode' (compile/hooks.py)
+    monitor = None      # a MonitorMode whose functions run around every node
 
     def __init__(self, inputs, outputs, single_output, updates, fgraph_before, fgraph, log,
                  shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None,
-                 profile=None):
+                 profile=None, monitor=None):
         self.inputs = inputs
         self.single_output = single_output
         self.updates = updates
@@ -91,6 +93,8 @@ class Function:
         self._hook = "debug_mode" if debug_mode is not None else "nan_guard" if nan_guard else None
         # Theano's `f.profile`: the ProfileStats timing this function's calls and nodes.
         self.profile = profile
+        # A MonitorMode (compile/monitormode.py): the user's functions around every node.
+        self.monitor = monitor
         self.vm = self._make_vm([i.variable for i in inputs] + shared_inputs)
         self._set_interface()
 
@@ -98,6 +102,8 @@ class Function:
         """The evaluator of this function's graph, each perform wrapped by its hook (the NaN
         guard, DebugMode) and timed by its profile, when it has them."""
         wrap = perform_wrapper(self._hook) if self._hook else None
+        if self.monitor is not None:
+            wrap = self.monitor.monitored(wrap)
         if self.profile is not None:
             wrap = self.profile.timed(wrap)
         return VM(self.fgraph, input_vars, self.fgraph.outputs, wrap_perform=wrap)
@@ -368,7 +374,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     linking = time.perf_counter()
     compiled = Function(ins, output_items, single, update_pairs, (graph_ins, before_outputs),
                         fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard,
-                        debug_mode=mode if isinstance(mode, DebugMode) else None, profile=stats)
+                        debug_mode=mode if isinstance(mode, DebugMode) else None, profile=stats,
+                        monitor=mode if isinstance(mode, MonitorMode) else None)
     if stats:
         done = time.perf_counter()
         stats.optimizer_time += linking - rewriting
