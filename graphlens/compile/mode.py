@@ -165,7 +165,10 @@ class DebugMode(Mode):
     (graphlens/trace/debugmode.py does the checking):
 
     - each rewrite's replacement computes the same values as what it replaced, on this call's
-      inputs (BadOptimization names the rule, both expressions and where they differ);
+      inputs (BadOptimization names the rule, both expressions and where they differ); where
+      they differ, a replacement nearer the exact value than the original (the original
+      recomputed in longdouble: log(1 - sigmoid(30)) rounds badly, -softplus(30) does not) is
+      a stability rewrite doing its job and passes;
     - no op overwrites an input it did not declare in `destroy_map` (BadDestroyMap), or
       returns a view of an input it did not declare in `view_map` (BadViewMap);
     - every value fits its variable's type: dtype, rank, declared lengths, and with

@@ -12,6 +12,8 @@ from graphlens.compile.debugmode import (BadDestroyMap, BadOptimization, BadThun
                                          BadViewMap, DebugMode, InvalidValueError)
 from graphlens.ifelse import ifelse
 from graphlens.rewrite.pattern import Pat, Var, rewrite
+from graphlens.tensor.math import Log, Sub
+from graphlens.tensor.nnet.basic import Sigmoid
 from graphlens.tensor.trig import Tan
 
 
@@ -189,3 +191,40 @@ def test_rewrites_in_a_branch_the_call_does_not_take_are_not_compared():
     assert [record.rule for record in f.rewrite_log] == ["mul_by_one", "add_zero"]
     assert float(f(np.arange(3.0), 1)) == pytest.approx(np.e)
     assert float(f(np.arange(3.0), 10)) == -1.0
+
+
+def test_stability_rewrites_pass_where_the_original_rounds_badly():
+    # log(1 - sigmoid(30)) computes 1 - p = 9.4e-14 with a 0.1 % error in float64; its stable
+    # replacement -softplus(30) is exact. Compared with the original recomputed in longdouble,
+    # the replacement is the nearer one: DebugMode accepts it (it raised BadOptimization).
+    z, y = T.dvector("z"), T.dvector("y")
+    p = T.nnet.sigmoid(z)
+    loss = (-y * T.log(p) - (1 - y) * T.log(1 - p)).mean()
+    f = function([z, y], [loss, T.grad(loss, z)], mode=DebugMode())
+    scores, targets = np.array([20.0, 30.0, 35.0, -30.0]), np.array([0.0, 0.0, 0.0, 1.0])
+    value, gradient = f(scores, targets)
+    exact = np.logaddexp(0, scores) - targets * scores
+    np.testing.assert_allclose(value, exact.mean(), rtol=1e-14)
+    np.testing.assert_allclose(gradient, (1 / (1 + np.exp(-scores)) - targets) / 4, rtol=1e-12)
+
+
+def test_a_wrong_rewrite_is_still_named_where_the_original_rounds_badly():
+    module = type(debugmode)("buggy_rules")
+
+    @rewrite("stabilize", Pat(Log, Pat(Sub, Var("one"), Pat(Sigmoid, Var("x"))), name="old"))
+    def log_one_minus_sigmoid_off(one, x, old):
+        """log(1 - sigmoid(x)) -> -softplus(x) * 1.001: near, but wrong."""
+        return -T.nnet.softplus(x) * 1.001
+
+    module.log_one_minus_sigmoid_off = log_one_minus_sigmoid_off
+
+    class BuggyMode(DebugMode):
+        @property
+        def rule_modules(self):
+            return (module,) + super().rule_modules
+
+    z = T.dvector("z")
+    f = function([z], T.log(1 - T.nnet.sigmoid(z)),
+                 mode=BuggyMode().excluding("log_one_minus", "log_one_minus_sigmoid"))
+    with pytest.raises(BadOptimization, match="log_one_minus_sigmoid_off"):
+        f(np.array([30.0]))
