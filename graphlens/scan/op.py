@@ -232,7 +232,7 @@ class Scan(Op):
             # The later phases are left to the loop's own rewrite: the rules that read the
             # loop (a running sum of products) look for the forms before specialize.
             later = ("specialize", "share", "fusion", "inplace")
-            mode = dataclasses.replace(mode, exclude=tuple(mode.exclude) + later)
+            mode = mode.excluding(*later)       # of the loop's own Mode class (DebugMode)
             compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=mode,
                                 on_unused_input="ignore", name=self.name)
             self.rewrite_cache[key] = dataclasses.replace(

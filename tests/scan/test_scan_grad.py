@@ -194,3 +194,15 @@ def test_a_loops_logistic_loss_gradient_stays_finite_where_scores_saturate():
     assert np.all(np.isfinite(got_grad))
     np.testing.assert_allclose(steps[0][1], -np.exp(-40.0) / (1 + np.exp(-40.0)) * 40 / 3,
                                rtol=1e-12)
+
+
+def test_a_loop_in_debug_mode_hoists_from_its_stabilized_step():
+    # The stabilized step is rewritten in the loop's own mode's class: a DebugMode loop too.
+    from graphlens.compile.mode import DebugMode
+    x = T.dmatrix("x")
+    w = shared(np.ones(2), name="w")
+    out, _ = scan(lambda x_t: T.nnet.sigmoid(T.dot(x_t, w)) * 2, sequences=[x], mode=DebugMode())
+    f = function([x], grad(out.sum(), w), mode=DebugMode())
+    xv = np.arange(6.0).reshape(3, 2) / 10
+    s = 1 / (1 + np.exp(-xv @ np.ones(2)))
+    np.testing.assert_allclose(f(xv), (2 * s * (1 - s)) @ xv, rtol=1e-12)
