@@ -174,7 +174,7 @@ MUTATIONS = (
              ("tests/render/test_focus.py",)),
     # ---- evaluator ---------------------------------------------------------------------------
     Mutation("nan_guard_not_plugged_in", "evaluator", "graphlens/compile/function.py",
-             'wrap = perform_wrapper(hook) if hook else None',
+             'wrap = perform_wrapper(self._hook) if self._hook else None',
              "wrap = None",
              ("tests/trace/test_nan.py", "tests/trace/test_debugmode.py")),
     Mutation("profile_counts_no_node_call", "evaluator", "graphlens/compile/profiling.py",
