@@ -73,11 +73,10 @@ class SpSum(Op):
         return [FORMAT_FROM[x.format](full)]
 
 
-@dataclass(frozen=True)
-class AddSS(Op):
-    """x + y of two sparse matrices: sparse, of x's format."""
+class _SparseSparse(Op):
+    """An elementwise op of two sparse matrices of one shape: sparse, of x's format; the
+    subclass says how scipy computes it (`combine`)."""
 
-    notation = Infix("+", ADD)
     commutative = True
 
     def make_node(self, x, y):
@@ -90,7 +89,18 @@ class AddSS(Op):
         x, y = inputs
         _same_shape(self, x, y)
         out_type = node.outputs[0].type
-        return [_as_format(x + y, out_type.format, out_type.numpy_dtype)]
+        return [_as_format(self.combine(x, y), out_type.format, out_type.numpy_dtype)]
+
+
+@dataclass(frozen=True)
+class AddSS(_SparseSparse):
+    """x + y of two sparse matrices: sparse, of x's format."""
+
+    notation = Infix("+", ADD)
+
+    @staticmethod
+    def combine(x, y):
+        return x + y
 
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
@@ -124,23 +134,14 @@ class AddSD(Op):
 
 
 @dataclass(frozen=True)
-class MulSS(Op):
+class MulSS(_SparseSparse):
     """x * y, elementwise, of two sparse matrices: sparse, of x's format."""
 
     notation = Infix("*", MUL)
-    commutative = True
 
-    def make_node(self, x, y):
-        x, y = _sparse_input(self, x), _sparse_input(self, y)
-        refuse_mismatch(self, x, y)
-        shape = merged_lengths(x.type.shape, y.type.shape)
-        return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype), shape)()])
-
-    def perform(self, node, inputs):
-        x, y = inputs
-        _same_shape(self, x, y)
-        out_type = node.outputs[0].type
-        return [_as_format(x.multiply(y), out_type.format, out_type.numpy_dtype)]
+    @staticmethod
+    def combine(x, y):
+        return x.multiply(y)
 
     def grad(self, inputs, output_grads):
         (x, y), (gz,) = inputs, output_grads
