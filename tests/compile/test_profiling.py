@@ -100,10 +100,13 @@ def test_own_profile_stats_and_a_message_text():
 def test_the_same_graph_compiled_twice_profiled_keeps_two_profiles():
     # The compile cache would hand back the first function: a profiled one is compiled afresh.
     x = T.dvector("x")
-    f, g = function([x], T.tanh(x), profile=True), function([x], T.tanh(x), profile=True)
-    f(np.ones(2))
-    assert f.profile.fct_callcount == 1 and g.profile.fct_callcount == 0
-    assert "No calls to this function yet" in g.profile.summary_text()
+    y = T.tanh(x)
+    # The very same variables (the cache's first key), then the same structure (its second).
+    for f, g in [(function([x], y, profile=True), function([x], y, profile=True)),
+                 (function([x], T.tanh(x), profile=True), function([x], T.tanh(x), profile=True))]:
+        f(np.ones(2))
+        assert f.profile.fct_callcount == 1 and g.profile.fct_callcount == 0
+        assert "No calls to this function yet" in g.profile.summary_text()
 
 
 def test_config_profile_profiles_every_function_and_prints_at_exit(tmp_path):
