@@ -182,7 +182,7 @@ MUTATIONS = (
              "                    pass",
              ("tests/compile/test_profiling.py",)),
     Mutation("scan_hoists_from_the_raw_step", "loop", "graphlens/scan/rewrites.py",
-             "    op = node.op.stabilized_twin()",
+             "    op = node.op.stabilized_twin",
              "    op = node.op",
              ("tests/scan/test_scan_grad.py",)),
     Mutation("debugmode_takes_any_disagreement_as_stability", "evaluator",

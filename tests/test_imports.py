@@ -23,9 +23,8 @@ UPWARD_CALLS = {
     ("graphlens.compile.function", "_repr_mimebundle_"): "graphlens.render.jupyter",
     ("graphlens.tensor", "__getattr__"): "graphlens.gradient",
     # A loop's op compiles its step function when first run, as x.eval() compiles.
-    ("graphlens.scan.op", "program"): "graphlens.compile.function",
-    ("graphlens.scan.op", "rewritten_twin"): "graphlens.compile.function",
-    # ... and rewrites it (without compiling) before its sequence work leaves the loop.
+    ("graphlens.scan.op", "_compiled_step"): "graphlens.compile.function",
+    # ... and reads its mode to rewrite it before its sequence work leaves the loop.
     ("graphlens.scan.op", "stabilized_twin"): "graphlens.compile.function",
 }
 

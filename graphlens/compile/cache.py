@@ -37,7 +37,6 @@ from graphlens.config import config
 from graphlens.graph.basic import Constant, clone_graph, toposort
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import RewriteLog
-from graphlens.compile.vm import VM
 
 _ENTRIES = weakref.WeakValueDictionary()
 
@@ -207,8 +206,8 @@ def reuse(cached, ins, output_items, updates, before, order, name):
         initial = {nodes.get(clone, clone): original for clone, original in initial.items()}
         records = [_remapped(record, nodes, variables) for record in records]
         function.fgraph = fgraph
-        function.vm = VM(fgraph, [item.variable for item in ins] + cached.shared_inputs,
-                         fgraph.outputs, wrap_perform=cached.vm.wrap_perform)
+        # Made as every function makes its evaluator, with the hooks and monitor it has.
+        function.vm = function._make_vm([item.variable for item in ins] + cached.shared_inputs)
     else:
         function.vm = copy.copy(cached.vm)
     function.maker = type(cached.maker)(function.fgraph, ins)

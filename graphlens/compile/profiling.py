@@ -110,11 +110,20 @@ class ProfileStats:
 
     def class_time(self) -> dict:
         """{op class name: seconds} over every node."""
-        return _totals(self.apply_time, lambda node: _class_name(node.op))
+        return {key: seconds for key, (seconds, _, _) in self._groups(_class_name).items()}
 
     def op_time(self) -> dict:
         """{op label: seconds} over every node."""
-        return _totals(self.apply_time, lambda node: op_name(node.op))
+        return {key: seconds for key, (seconds, _, _) in self._groups(op_name).items()}
+
+    def _groups(self, key_of_op) -> dict:
+        """{key_of_op(op): (seconds, calls, nodes)} over every node."""
+        groups = {}
+        for node, seconds in self.apply_time.items():
+            key = key_of_op(node.op)
+            total, calls, nodes = groups.get(key, (0.0, 0, 0))
+            groups[key] = (total + seconds, calls + self.apply_callcount[node], nodes + 1)
+        return groups
 
     def summary_text(self, n_ops_to_print=None, n_apply_to_print=None) -> str:
         """The summary as text: the function, then the Class, Ops and Apply tables."""
@@ -152,11 +161,7 @@ class ProfileStats:
 
     def _grouped_lines(self, title, what, key_of_op, limit, plural):
         """One table of nodes grouped by `key_of_op(op)`, largest time first."""
-        groups = {}
-        for node, seconds in self.apply_time.items():
-            key = key_of_op(node.op)
-            total, calls, nodes = groups.get(key, (0.0, 0, 0))
-            groups[key] = (total + seconds, calls + self.apply_callcount[node], nodes + 1)
+        groups = self._groups(key_of_op)
         rows = sorted(groups.items(), key=lambda item: (-item[1][0], item[0]))
         total = sum(seconds for seconds, _, _ in groups.values()) or 1.0
         lines = [title, "-" * len(title),
@@ -251,13 +256,6 @@ def _input_text(var) -> str:
 
 def _class_name(op) -> str:
     return f"{type(op).__module__}.{type(op).__name__}"
-
-
-def _totals(seconds_by_node, key) -> dict:
-    totals = {}
-    for node, seconds in seconds_by_node.items():
-        totals[key(node)] = totals.get(key(node), 0.0) + seconds
-    return totals
 
 
 def _remaining(rows, total, what):

@@ -41,6 +41,15 @@ class Overlay:
         return result
 
 
+def style_node(overlay, node, style) -> None:
+    """`overlay.nodes[node] = style`; a fused node is drawn open, as its inner ops, so the op
+    computing its result takes the style too."""
+    overlay.nodes[node] = style
+    graphs = node.op.inner_graphs
+    if len(graphs) == 1 and graphs[0].substitutable and graphs[0].outputs[0].owner:
+        overlay.nodes[graphs[0].outputs[0].owner] = style
+
+
 def merge_style(first, second) -> dict:
     """`first` with `second` laid over it: its attributes win, tooltip and label lines add up."""
     if first is None:

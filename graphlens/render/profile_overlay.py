@@ -13,7 +13,7 @@ expensive part of a big graph is seen before anything is read; the labels give t
 from __future__ import annotations
 
 from graphlens.errors import ArgumentError
-from graphlens.render.overlay import Overlay
+from graphlens.render.overlay import Overlay, style_node
 
 # The heat scale: (share of the slowest node's time, fill colour), light to dark.
 SHADES = ((0.0, "#ffffff"), (0.05, "#fff1e0"), (0.2, "#fdd0a2"), (0.5, "#fd8d3c"),
@@ -48,11 +48,7 @@ def profile_overlay(function) -> Overlay:
                                  f"/call"],
                  "tooltip_lines": [f"time: {_seconds(seconds)} in {calls} calls, "
                                    f"{100 * share:.1f}% of the nodes' time"]}
-        overlay.nodes[node] = style
-        # A fused node drawn open shows its time on the op computing its result.
-        graphs = node.op.inner_graphs
-        if len(graphs) == 1 and graphs[0].substitutable and graphs[0].outputs[0].owner:
-            overlay.nodes[graphs[0].outputs[0].owner] = style
+        style_node(overlay, node, style)
     overlay.legend.extend((label, {"fillcolor": fill}) for label, fill in LEGEND)
     return overlay
 

@@ -10,7 +10,7 @@ lay it over the picture.
 
 from __future__ import annotations
 
-from graphlens.render.overlay import Overlay
+from graphlens.render.overlay import Overlay, style_node
 from graphlens.trace.values import value_summaries
 
 NAN_STYLE = {"color": "#d62728", "penwidth": "2.6"}
@@ -31,11 +31,7 @@ def values_overlay(obj, inputs=None) -> Overlay:
         else:
             by_node.setdefault(var.owner, []).append(summary)
     for node, node_summaries in by_node.items():
-        overlay.nodes[node] = _style(node_summaries)
-        # A fused node is drawn open, as its inner ops: the one computing its result shows it.
-        graphs = node.op.inner_graphs
-        if len(graphs) == 1 and graphs[0].substitutable and graphs[0].outputs[0].owner:
-            overlay.nodes[graphs[0].outputs[0].owner] = overlay.nodes[node]
+        style_node(overlay, node, _style(node_summaries))
     if any(summary.nan_count for summary in summaries.values()):
         overlay.legend.append(("holds NaN on the example", dict(NAN_STYLE)))
     return overlay

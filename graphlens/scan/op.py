@@ -18,7 +18,6 @@ import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Apply, Constant, Variable
@@ -185,11 +184,7 @@ class Scan(Op):
     def program(self):
         """The compiled step: a function of the inner inputs' values returning the inner
         outputs' values. Built once per op, the first time a node of it runs."""
-        from graphlens.compile.function import function
-        mode = "NONE" if self.rewritten else self.mode
-        compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=mode,
-                            on_unused_input="ignore", name=self.name)
-        return compiled.vm.run
+        return self._compiled_step("NONE" if self.rewritten else self.mode).vm.run
 
     @cached_property
     def rewrite_cache(self) -> dict:
@@ -209,36 +204,35 @@ class Scan(Op):
         """This loop with its step graph rewritten and compiled, once: what the rewrite
         `scan_rewrite_inner_graph` puts in compiled functions. `step_function` on the twin is
         the compiled step (its `fgraph_before`, `fgraph` and `rewrite_log`)."""
-        from graphlens.compile.function import function
-        compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=self.mode,
-                            on_unused_input="ignore", name=self.name)
+        compiled = self._compiled_step(self.mode)
         twin = dataclasses.replace(self, inner_inputs=tuple(compiled.fgraph.inputs),
                                    inner_outputs=tuple(compiled.fgraph.outputs), rewritten=True)
         twin.__dict__["program"] = compiled.vm.run
         twin.__dict__["step_function"] = compiled
         return twin
 
+    @cached_property
     def stabilized_twin(self) -> "Scan":
         """This loop with its step graph through the phases that write formulas stably
-        (canonicalize, stabilize, cancel; once per op), not compiled: what the hoisting of
-        sequence work reads
-        (scan/rewrites.py), so that it never splits a formula the stabilizing rules read
-        whole. Hoisted from the raw step, `log(1 - sigmoid(z))`'s gradient left the loop as
-        `exp(-z)` and `(1 + exp(-z))**2`, and the step divided one by the other: NaN at z = 40."""
-        key = ("stabilized",)
-        if key not in self.rewrite_cache:
-            from graphlens.compile.function import function, get_mode
-            mode = get_mode(self.mode)
-            # The later phases are left to the loop's own rewrite: the rules that read the
-            # loop (a running sum of products) look for the forms before specialize.
-            later = ("specialize", "share", "fusion", "inplace")
-            mode = mode.excluding(*later)       # of the loop's own Mode class (DebugMode)
-            compiled = function(list(self.inner_inputs), list(self.inner_outputs), mode=mode,
-                                on_unused_input="ignore", name=self.name)
-            self.rewrite_cache[key] = dataclasses.replace(
-                self, inner_inputs=tuple(compiled.fgraph.inputs),
-                inner_outputs=tuple(compiled.fgraph.outputs))
-        return self.rewrite_cache[key]
+        (canonicalize, stabilize, cancel; once per op; the step function compiled on the way
+        is not kept): what the hoisting of sequence work reads (scan/rewrites.py), so that it
+        never splits a formula the stabilizing rules read whole. Hoisted from the raw step,
+        `log(1 - sigmoid(z))`'s gradient left the loop as `exp(-z)` and `(1 + exp(-z))**2`,
+        and the step divided one by the other: NaN at z = 40."""
+        from graphlens.compile.function import get_mode
+        # The later phases are left to the loop's own rewrite: the rules that read the loop
+        # (a running sum of products) look for the forms before specialize. `excluding` keeps
+        # the mode's class (a DebugMode loop stays one).
+        mode = get_mode(self.mode).excluding("specialize", "share", "fusion", "inplace")
+        compiled = self._compiled_step(mode)
+        return dataclasses.replace(self, inner_inputs=tuple(compiled.fgraph.inputs),
+                                   inner_outputs=tuple(compiled.fgraph.outputs))
+
+    def _compiled_step(self, mode):
+        """The step graph compiled as a function of its inner inputs, in `mode`."""
+        from graphlens.compile.function import function
+        return function(list(self.inner_inputs), list(self.inner_outputs), mode=mode,
+                        on_unused_input="ignore", name=self.name)
 
     def perform(self, node, inputs):
         from graphlens.scan.loop import run_loop

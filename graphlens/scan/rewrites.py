@@ -217,7 +217,7 @@ def hoist_sequence_work(node):
     loop, or None when there is none."""
     # From the stabilized step: a formula the stabilizing rules read whole is rewritten
     # before any of it leaves the loop.
-    op = node.op.stabilized_twin()
+    op = node.op.stabilized_twin
     n_seq = op.n_sequences
     ns_start = n_seq + op.n_tap_inputs
     steps = node.inputs[0]

@@ -71,9 +71,7 @@ class Dot(Op):
 
     def perform(self, node, inputs):
         x, y = inputs
-        if x.shape[-1] != y.shape[0]:
-            raise ShapeError(f"{self.label}: inner lengths differ, x has shape {x.shape} and "
-                             f"y {y.shape}")
+        _same_inner_length(self, x, y)
         return [_dense(x @ y, node.outputs[0].type.numpy_dtype)]
 
     def grad(self, inputs, output_grads):
@@ -111,9 +109,7 @@ class StructuredDot(Op):
 
     def perform(self, node, inputs):
         x, y = inputs
-        if x.shape[1] != y.shape[0]:
-            raise ShapeError(f"{self.label}: inner lengths differ, x has shape {x.shape} and "
-                             f"y {y.shape}")
+        _same_inner_length(self, x, y)
         out_type = node.outputs[0].type
         if isinstance(out_type, SparseType):
             return [_as_format(x @ y, out_type.format, out_type.numpy_dtype)]
@@ -183,9 +179,7 @@ class TrueDot(Op):
 
     def perform(self, node, inputs):
         x, y = inputs
-        if x.shape[1] != y.shape[0]:
-            raise ShapeError(f"{self.label}: inner lengths differ, x has shape {x.shape} and "
-                             f"y {y.shape}")
+        _same_inner_length(self, x, y)
         out_type = node.outputs[0].type
         return [_as_format(x @ y, out_type.format, out_type.numpy_dtype)]
 
@@ -249,3 +243,10 @@ def true_dot(x, y, grad_preserves_dense=True):
 
 # The conversion that makes a dense gradient sparse, by the format it should have.
 FORMAT_FROM = {format: SparseFromDense(format) for format in FORMAT_CLASSES}
+
+
+def _same_inner_length(op, x, y):
+    """A ShapeError naming `op` when x's last length (its columns) is not y's first."""
+    if x.shape[-1] != y.shape[0]:
+        raise ShapeError(f"{op.label}: inner lengths differ, x has shape {x.shape} and "
+                         f"y {y.shape}")
