@@ -2,7 +2,8 @@
 
 Precedence, strongest first:
 1. assignment at run time: `graphlens.config.floatX = 'float32'` (or `config.change_flags`)
-2. the environment: `GRAPHLENS_FLAGS="floatX=float32,layout=wasm"`
+2. the environment: `GRAPHLENS_FLAGS="floatX=float32,layout=wasm"`, then Theano's
+   `THEANO_FLAGS` (a renamed Theano program still sets `os.environ["THEANO_FLAGS"]`)
 3. `.graphlensrc` in the current directory
 4. `.graphlensrc` in the home directory (`~/.graphlensrc`)
 5. the defaults below
@@ -18,8 +19,11 @@ from __future__ import annotations
 import configparser
 import contextlib
 import os
+import re
+import warnings
 
-from graphlens.errors import ConfigError
+from graphlens.errors import ConfigError, GraphlensWarning
+from graphlens.theano_flags import SWITCH, THEANO_ONLY_FLAGS
 
 # Theano's optimizer names as (mode name, include, exclude), read by compile/mode.py. Theano's
 # 'stabilize' and 'o2'/'o3' stop at a position in its rewrite sequence; here they are the phases
@@ -33,18 +37,35 @@ THEANO_OPTIMIZERS = {
     "o2": ("FAST_COMPILE", (), ()),
     "stabilize": ("NONE", ("merge", "canonicalize", "stabilize"), ()),
     "fast_run": ("FAST_RUN", (), ()),
+    # Theano's 'unsafe': every rewrite, the ones removing the user's checks included.
+    "unsafe": ("FAST_RUN", ("unsafe",), ()),
     "fast_run_stable": ("FAST_RUN", (), ()),
     "o3": ("FAST_RUN", (), ("inplace",)),
     "o4": ("FAST_RUN", (), ()),
     "default": ("FAST_RUN", (), ()),
 }
 
-# name: (default, allowed values or None for any text, what it does)
+_DEVICE = re.compile(r"(cpu|cuda\d*|gpu\d*|opencl\d+:\d+)?")
+
+
+def _device(value) -> str:
+    """Theano's device names (`device=cuda0`); another device than the CPU is accepted with a
+    warning, as Theano without a GPU went on computing on the CPU."""
+    if not isinstance(value, str) or not _DEVICE.fullmatch(value):
+        raise ValueError("a device is cpu, cuda, cudaN, gpu, gpuN or openclN:M")
+    if value not in ("", "cpu"):
+        warnings.warn(f"device={value!r}: graphlens computes with numpy on the CPU; the "
+                      f"program runs there", GraphlensWarning, stacklevel=4)
+    return value
+
+
+# name: (default, allowed values: a tuple, a type, a checking function, or None for any text;
+#        what it does)
 FLAGS = {
     "floatX": ("float64", ("float64", "float32", "float16"),
                "dtype of T.scalar(), T.matrix(), ... and of Python float constants"),
     "mode": ("FAST_RUN", ("FAST_RUN", "FAST_COMPILE", "NONE", "DebugMode", "DEBUG_MODE",
-                          "NanGuardMode"),
+                          "NanGuardMode", "Mode"),
              "default compilation mode of function() (Theano's THEANO_FLAGS=mode=DebugMode "
              "checks every call: compile/debugmode.py)"),
     "layout": ("auto", ("auto", "system", "wasm"),
@@ -73,7 +94,19 @@ FLAGS = {
     "warn_float64": ("ignore", ("ignore", "warn", "raise"),
                      "what to do when a float64 tensor type is made (keeps a float32 model "
                      "float32): nothing, a warning or an error naming the user's line"),
-    "device": ("cpu", ("cpu",), "Theano's; graphlens computes with numpy on the CPU"),
+    "device": ("cpu", _device, "Theano's device names are accepted (cpu, cuda, cuda0, gpu, "
+                               "opencl0:0); graphlens computes with numpy on the CPU, and says "
+                               "so once for another device, as Theano without a GPU did"),
+    "init_gpu_device": ("", _device, "Theano's; graphlens has no GPU"),
+    "print_test_value": (False, SWITCH, "a variable with a test value shows it in its repr, "
+                                        "on the line after its name (Theano's)"),
+    "tensor.local_elemwise_fusion": (True, SWITCH,
+                                     "Theano's switch for elementwise fusion: False leaves "
+                                     "fusion out of the default mode"),
+    **{f"NanGuardMode.{what}_is_error": (True, SWITCH,
+                                         "Theano's NanGuardMode default; graphlens's guard "
+                                         "stops at NaN and Inf whatever it says")
+       for what in ("nan", "inf", "big")},
     # Theano's profiler (compile/profiling.py): every function times its calls and nodes, and
     # those that were called print their summary when the process ends.
     "profile": (False, (True, False, "True", "False"),
@@ -99,7 +132,8 @@ FLAGS = {
     # them off (rnnrbm.py: theano.config.warn.subtensor_merge_bug = False); graphlens never
     # computed those wrong results, so they are kept and have nothing to warn about.
     "warn.ignore_bug_before": ("0.9", ("None", "all", "0.3", "0.4", "0.4.1", "0.5", "0.6",
-                                       "0.7", "0.8", "0.8.1", "0.8.2", "0.9", "0.10", "1.0"),
+                                       "0.7", "0.8", "0.8.1", "0.8.2", "0.9", "0.10", "1.0",
+                                       "1.0.1", "1.0.2", "1.0.3", "1.0.4", "1.0.5"),
                                "Theano's: warn about bugs fixed after this release (none here)"),
     **{f"warn.{bug}": (False, (True, False, "True", "False"),
                        "Theano's warning about a result of its own before the fix; graphlens "
@@ -108,10 +142,14 @@ FLAGS = {
                    "sum_div_dimshuffle_bug", "subtensor_merge_bug", "gpu_set_subtensor1",
                    "vm_gc_bug", "signal_conv2d_interface", "reduce_join", "inc_set_subtensor1",
                    "round", "identify_1pexp_bug")},
+    # Theano's flags of its C compiler, GPU, BLAS and caches: accepted, no effect here.
+    **THEANO_ONLY_FLAGS,
 }
 
-# Theano's dotted flags come in groups, read as `config.warn.round`: the names before the dot.
-GROUPS = frozenset(name.split(".")[0] for name in FLAGS if "." in name)
+# Theano's dotted flags come in groups, read as `config.warn.round` or `config.dnn.conv.algo_fwd`:
+# every name before a dot.
+GROUPS = frozenset(name.rsplit(".", depth)[0] for name in FLAGS
+                   for depth in range(1, name.count(".") + 1))
 
 
 class _FlagGroup:
@@ -123,7 +161,12 @@ class _FlagGroup:
         object.__setattr__(self, "_prefix", prefix)
 
     def __getattr__(self, name):
-        return getattr(self._config, f"{self._prefix}.{name}")
+        full = f"{self._prefix}.{name}"
+        if full in GROUPS:          # config.dnn.conv: a group inside a group
+            group = _FlagGroup(self._config, full)
+            object.__setattr__(self, name, group)
+            return group
+        return getattr(self._config, full)
 
     def __setattr__(self, name, value):
         setattr(self._config, f"{self._prefix}.{name}", value)
@@ -148,8 +191,9 @@ class Config:
             for path in (os.path.expanduser("~/.graphlensrc"), os.path.abspath(".graphlensrc")):
                 for name, value in _read_rc(path).items():
                     values[name], sources[name] = value, path
-            for name, value in _parse_flags(os.environ.get("GRAPHLENS_FLAGS", "")).items():
-                values[name], sources[name] = value, "GRAPHLENS_FLAGS"
+            for variable in ("THEANO_FLAGS", "GRAPHLENS_FLAGS"):     # the latter wins
+                for name, value in _parse_flags(os.environ.get(variable, "")).items():
+                    values[name], sources[name] = value, variable
             for name, value in values.items():
                 values[name] = _validate(name, value, sources[name])
             object.__setattr__(self, "_loaded", values)
@@ -212,12 +256,19 @@ def _validate(name, value, source):
         if not isinstance(value, str):
             raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) must be text")
         return value
+    if callable(allowed) and not isinstance(allowed, type):
+        try:
+            return allowed(value)
+        except ValueError as exc:
+            raise ConfigError(f"graphlens flag {name}={value!r} (from {source}): {exc}") \
+                from None
     if isinstance(allowed, type):
         try:
             number = allowed(value)
         except (TypeError, ValueError):
             number = None
-        if number is None or number < 0 or isinstance(value, bool):
+        # Counts are never negative, except where Theano's default is (-1: no limit).
+        if number is None or (number < 0 and FLAGS[name][0] >= 0) or isinstance(value, bool):
             raise ConfigError(f"graphlens flag {name}={value!r} (from {source}) is not a "
                               f"non-negative {allowed.__name__}")
         return number

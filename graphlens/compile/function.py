@@ -220,7 +220,8 @@ class Function:
              profile=None):
         """A copy of this function: `swap` ({old shared: new shared}) reads and updates other
         shared variables, `delete_updates=True` drops the updates (graphlens.compile.
-        function_copy). `profile` is accepted for Theano's signature and ignored.
+        function_copy). `profile` is accepted for Theano's signature and ignored. As in
+        Theano 1.0, the copy returns its outputs as a list, even of one.
 
         >>> f_eval = f_train.copy(delete_updates=True)                 # doctest: +SKIP
         """

@@ -28,6 +28,9 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
     duplicate._update_locks = update_locks(duplicate.updates)
     # Theano's rule: without a name, a named function's copy is called "NAME copy".
     duplicate.name = name if name else (f"{function.name} copy" if function.name else None)
+    # Theano 1.0's copy gives its outputs as a list even when the original returned one value
+    # (its tutorial: `new_accumulator(100)` is `[array(0)]`); Theano code indexes it with [0].
+    duplicate.single_output = False
     vm = copy.copy(function.vm)
     if delete_updates:
         # The update expressions are still computed (the graph is shared), their values dropped.

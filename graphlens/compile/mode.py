@@ -123,7 +123,7 @@ def _default_mode() -> Mode:
     if config.mode.upper() in CHECKING_MODES:
         base = CHECKING_MODES[config.mode.upper()]()
     elif optimizer == "default":
-        base = Mode(config.mode.upper())
+        base = Mode("FAST_RUN" if config.mode == "Mode" else config.mode.upper())
     else:
         base = Mode(optimizer=optimizer)
     including = tuple(filter(None, config.optimizer_including.split(":")))
@@ -199,13 +199,20 @@ CHECKING_MODES = {"NANGUARDMODE": NanGuardMode, "DEBUGMODE": DebugMode, "DEBUG_M
 
 
 def get_mode(mode) -> Mode:
-    """A Mode from a name (any case; 'NanGuardMode' and 'DebugMode' too), a Mode, or None
-    (config.mode)."""
+    """A Mode from a name (any case; 'NanGuardMode', 'DebugMode' and Theano's 'Mode' too), a
+    Mode, or None (config.mode); without elementwise fusion when Theano's flag
+    `tensor.local_elemwise_fusion` is False, whatever the mode (Theano's fusion read it)."""
     if isinstance(mode, Mode):
-        return mode
-    if mode is None:
-        return _default_mode()
-    if isinstance(mode, str):
+        chosen = mode
+    elif mode is None or (isinstance(mode, str) and mode == "Mode"):
+        # Theano's 'Mode' is its default Mode(): config.optimizer's rewrites.
+        chosen = _default_mode()
+    elif isinstance(mode, str):
         checking = CHECKING_MODES.get(mode.upper())
-        return checking() if checking is not None else Mode(mode.upper())
-    raise ConfigError(f"mode must be a name ({', '.join(MODE_NAMES)}) or a Mode, got {mode!r}")
+        chosen = checking() if checking is not None else Mode(mode.upper())
+    else:
+        raise ConfigError(f"mode must be a name ({', '.join(MODE_NAMES)}) or a Mode, got "
+                          f"{mode!r}")
+    if not config.tensor.local_elemwise_fusion and "fuse_elementwise" not in chosen.exclude:
+        chosen = chosen.excluding("fuse_elementwise")
+    return chosen

@@ -70,7 +70,7 @@ class SharedVariable(TensorVariable):
 
     __hash__ = TensorVariable.__hash__
 
-    def __repr__(self):
+    def _repr_text(self):
         return self.name or f"<shared {self.type}>"
 
 

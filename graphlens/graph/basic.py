@@ -93,6 +93,16 @@ class Variable:
         return None
 
     def __repr__(self):
+        text = self._repr_text()
+        if config.print_test_value:
+            # Theano's flag: the test value on the line after the name, when there is one.
+            value = getattr(self.tag, "test_value", None)
+            if value is not None:
+                return f"{text}\n{value!r}"
+        return text
+
+    def _repr_text(self) -> str:
+        """The variable as views name it: its name, its op's output, or its type."""
         if self.name:
             return self.name
         if self.owner is not None:

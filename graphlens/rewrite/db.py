@@ -19,7 +19,7 @@ from __future__ import annotations
 import warnings
 
 from graphlens.config import config
-from graphlens.errors import (BulkBuild, ConfigError, RewriteBudgetWarning, RewriteError,
+from graphlens.errors import (BulkBuild, RewriteBudgetWarning, RewriteError,
                               creation_frame, describe)
 from graphlens.graph.basic import Constant
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
@@ -29,6 +29,7 @@ from graphlens.rewrite import (assertions, canonicalize, conditional, constant_f
                                shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
                                stable_grads, xent)
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
+from graphlens.rewrite.theano_names import theano_words
 
 # The order phases run in. A rule names one of them.
 # "cancel" follows "stabilize": quotients cancel once the stabilize rules wrote their factors
@@ -63,11 +64,11 @@ def select_rules(mode) -> list:
     """The rules `mode` runs: its name's set (FAST_RUN all, FAST_COMPILE those tagged
     'fast_compile', NONE none), plus `include`, minus `exclude` (rule names or tags)."""
     rules = all_rules(getattr(mode, "rule_modules", ()))
-    known = {rule.name for rule in rules} | {tag for rule in rules for tag in rule.tags}
-    for word in tuple(mode.include) + tuple(mode.exclude):
-        if word not in known:
-            raise ConfigError(f"Mode: no rewrite or tag is named {word!r}; tags: "
-                              f"{', '.join(sorted({t for r in rules for t in r.tags}))}")
+    tags = {tag for rule in rules for tag in rule.tags}
+    known = {rule.name for rule in rules} | tags
+    # Theano's names for its rewrites read as graphlens's (rewrite/theano_names.py).
+    include = theano_words(mode.include, True, known, tags)
+    exclude = theano_words(mode.exclude, False, known, tags)
     # Rules tagged "unsafe" (removing the user's checks) are in no mode, and join only when
     # named, by their name or the tag "unsafe" (a phase's name does not bring them in).
     if mode.name == "FAST_RUN":
@@ -82,8 +83,8 @@ def select_rules(mode) -> list:
             return rule.name in words or "unsafe" in words
         return rule.name in words or bool(rule.tags & set(words))
 
-    chosen += [rule for rule in rules if rule not in chosen and named(rule, mode.include)]
-    chosen = [rule for rule in chosen if not named(rule, mode.exclude)]
+    chosen += [rule for rule in rules if rule not in chosen and named(rule, include)]
+    chosen = [rule for rule in chosen if not named(rule, exclude)]
     return sorted(chosen, key=lambda rule: rules.index(rule))
 
 

@@ -35,7 +35,7 @@ from graphlens.tensor.subtensor import getitem, inc_subtensor, set_subtensor
 from graphlens.graph.basic import Apply, Constant, Variable  # noqa: F401
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
-                                       constant)
+                                       constant, transfer)
 
 # Theano's constructors by prefix and rank, each a TensorType (T.dmatrix('x'), x.type == T.dmatrix),
 # and the plurals (T.dscalars('a', 'b'), T.matrices('a', 'b') in floatX).

@@ -6,9 +6,11 @@ elementwise comparison. `<`, `<=`, `>`, `>=` build comparisons.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, describe
+from graphlens.errors import GraphlensTypeError, GraphlensWarning, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
@@ -313,6 +315,15 @@ class TensorVariable(Variable):
 
     conjugate = conj
 
+    def transfer(self, target):
+        """Theano's `x.transfer(target)`: this value on device `target` ('cpu', 'dev0', ...).
+        graphlens has one device, the CPU: the variable itself (`transfer`).
+
+        >>> x.transfer('cpu') is x                                       # doctest: +SKIP
+        True
+        """
+        return transfer(self, target)
+
     def eval(self, inputs_to_values=None):
         """Evaluate with `{variable: value}` for the inputs: `(x * 2).eval({x: 3.0})`."""
         from graphlens.compile.function import function
@@ -390,6 +401,25 @@ def constant(value, dtype=None, name=None) -> TensorConstant:
 def _foreign(other) -> bool:
     """True for a variable that is not a tensor (a sparse matrix): its operators decide."""
     return isinstance(other, Variable) and not isinstance(other, TensorVariable)
+
+
+_WARNED_TARGETS = set()
+
+
+def transfer(var, target):
+    """Theano's `T.transfer(var, target)`: `var` on device `target`. graphlens computes on the
+    CPU only, so every target gets `var` itself; a target other than 'cpu' (a GPU context of a
+    program written for one) is said once, as `config.device` is.
+
+    >>> T.transfer(x, 'cpu') is x                                     # doctest: +SKIP
+    True
+    """
+    var = as_tensor_variable(var)
+    if target != "cpu" and target not in _WARNED_TARGETS:
+        _WARNED_TARGETS.add(target)
+        warnings.warn(f"transfer to {target!r}: graphlens computes with numpy on the CPU; "
+                      f"{describe(var)} stays there", GraphlensWarning, stacklevel=3)
+    return var
 
 
 def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:

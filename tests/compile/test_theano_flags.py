@@ -10,6 +10,7 @@ import graphlens
 import graphlens.tensor as T
 from graphlens import config, function
 from graphlens.errors import ConfigError, GraphlensWarning, UnusedInputError
+from graphlens.rewrite.db import select_rules
 
 
 def _ops(f):
@@ -69,10 +70,84 @@ def test_theano_only_flags_are_accepted_with_their_values():
     with config.change_flags(exception_verbosity="high", allow_gc=False, device="cpu"):
         assert (config.exception_verbosity, config.allow_gc, config.device) == ("high", False,
                                                                                 "cpu")
-    with pytest.raises(ConfigError, match="device='cuda'.*cpu"):
-        config.device = "cuda"
     with pytest.raises(ConfigError, match="optimizer='fast_runn'"):
         config.optimizer = "fast_runn"
+
+
+def test_a_gpu_device_is_accepted_with_a_warning_and_the_program_runs_on_the_cpu():
+    # Theano 1.0 without a GPU logged an error and went on on the CPU.
+    with pytest.warns(GraphlensWarning, match="device='cuda0'.*CPU"):
+        with config.change_flags(device="cuda0"):
+            assert config.device == "cuda0"
+    x = T.fmatrix("x")
+    with pytest.warns(GraphlensWarning, match="transfer to 'dev0'.*CPU"):
+        moved = x.transfer("dev0")
+    assert moved is x and x.transfer("cpu") is x
+    assert function([x], moved * 2)(np.ones((1, 2), "float32")).tolist() == [[2.0, 2.0]]
+    with pytest.raises(ConfigError, match="device='tpu'.*cpu, cuda"):
+        config.device = "tpu"
+
+
+def test_every_theano_flag_is_accepted_with_theano_s_default():
+    # Read and set as Theano programs and Theano's own tests do, dotted groups in groups too.
+    assert (config.cxx, config.linker, config.scan.allow_gc, config.DebugMode.patience,
+            config.unittests.rseed, config.dnn.conv.algo_fwd, config.optdb.max_use_ratio) == (
+        "", "cvm", False, 10, "666", "small", 8.0)
+    with config.change_flags(cxx="", linker="py", openmp=True, **{"scan.allow_gc": True}):
+        assert (config.linker, config.openmp, config.scan.allow_gc) == ("py", True, True)
+    config.dnn.conv.algo_fwd = "time_once"
+    assert config.dnn.conv.algo_fwd == "time_once"
+    config.reload()
+    assert config.dnn.conv.algo_fwd == "small"
+    with pytest.raises(ConfigError, match="linker='jit' .*is not one of cvm"):
+        config.linker = "jit"
+    with pytest.raises(ConfigError, match="traceback.limit='many'"):
+        config.traceback.limit = "many"
+
+
+def test_theano_flags_from_the_environment_and_graphlens_flags_win(monkeypatch):
+    # A renamed program still sets os.environ["THEANO_FLAGS"] (upper case is not renamed).
+    monkeypatch.setenv("THEANO_FLAGS", "floatX=float32,linker=py,device=cpu")
+    monkeypatch.setenv("GRAPHLENS_FLAGS", "linker=c|py")
+    config.reload()
+    try:
+        assert (config.floatX, config.linker) == ("float32", "c|py")
+        assert T.matrix("m").dtype == "float32"
+    finally:
+        monkeypatch.delenv("THEANO_FLAGS")
+        monkeypatch.delenv("GRAPHLENS_FLAGS")
+        config.reload()
+    assert config.floatX == "float64"
+
+
+def test_theano_mode_and_optimizer_names():
+    x = T.dvector("x")
+    with config.change_flags(mode="Mode"):
+        assert _ops(function([x], T.exp(x) * 2 + 1)) == ["Composite"]
+    assert _ops(function([x], T.exp(x) * 2 + 1, mode="Mode")) == ["Composite"]
+    with config.change_flags(optimizer="unsafe"):
+        chosen = select_rules(graphlens.compile.get_default_mode())
+        assert "local_remove_all_assert" in {rule.name for rule in chosen}
+
+
+def test_tensor_local_elemwise_fusion_false_leaves_fusion_out_of_every_mode():
+    x = T.dvector("x")
+    with config.change_flags(**{"tensor.local_elemwise_fusion": False}):
+        f = function([x], T.exp(x) * 2 + 1)
+        g = function([x], T.exp(x) * 2 + 1, mode=graphlens.Mode("FAST_RUN"))
+        assert "Exp" in _ops(f) and "Exp" in _ops(g)
+        assert f([0.0]).tolist() == [3.0]
+    assert _ops(function([x], T.exp(x) * 2 + 1)) == ["Composite"]
+
+
+def test_print_test_value_shows_the_test_value_after_the_name():
+    x = T.dvector("x")
+    x.tag.test_value = np.array([1.0, 2.0])
+    w = graphlens.shared(np.zeros(2), name="w")
+    assert (repr(x), repr(w)) == ("x", "w")
+    with config.change_flags(print_test_value=True):
+        assert repr(x) == "x\narray([1., 2.])" and repr(w) == "w\narray([0., 0.])"
+        assert repr(T.dvector("y")) == "y"            # no test value: the name alone
 
 
 def test_function_takes_theano_s_positional_order_and_keywords():
