@@ -60,6 +60,11 @@ class MissingInputError(GraphlensError):
     """An output depends on a variable that is neither an input, a shared variable nor a constant."""
 
 
+class StrictScanError(MissingInputError, GraphlensTypeError):
+    """`scan(strict=True)`: the step reads a shared variable not given in `non_sequences`;
+    Theano raised MissingInputError there."""
+
+
 class NotScalarConstantError(GraphlensError):
     """`get_scalar_constant_value` found no constant scalar: the value depends on an input."""
 

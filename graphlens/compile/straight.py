@@ -27,7 +27,7 @@ import os
 
 import numpy as np
 
-from graphlens.errors import EvaluationError
+from graphlens.errors import EvaluationError, GraphlensTypeError
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.scalar_type import Scalar
 from graphlens.tensor.kernels import same_dtypes
@@ -109,8 +109,9 @@ def straight_call(function):
 def _check_lines(i, tensor_type, function, namespace):
     """The check of argument `i`: inline for the common case, `filter` for the rest."""
     namespace[f"filter{i}"] = _filter(tensor_type, function, i)
-    # Fixed lengths, or a type whose values are not arrays (sparse): `filter` checks them all.
-    if tensor_type._fixed_lengths:
+    # Fixed lengths, or a type whose values are not arrays (sparse, a Theano-style type):
+    # `filter` checks them all.
+    if getattr(tensor_type, "_fixed_lengths", True):
         return [f"    a{i} = filter{i}(a{i})"]
     namespace[f"dtype{i}"] = tensor_type.numpy_dtype
     test = f"type(a{i}) is not ndarray or a{i}.dtype is not dtype{i} or a{i}.ndim != " \
@@ -126,9 +127,23 @@ def _check_lines(i, tensor_type, function, namespace):
 
 def _filter(tensor_type, function, position):
     allow_downcast, label = function.allow_input_downcast, function._arg_labels[position]
+    if not hasattr(tensor_type, "_fixed_lengths"):
+        return _theano_filter(tensor_type, allow_downcast, label)
 
     def filter_argument(value):
         return tensor_type.filter(value, allow_downcast=allow_downcast, what=label)
+    return filter_argument
+
+
+def _theano_filter(value_type, allow_downcast, label):
+    """The argument check of a type written for Theano (`filter(x, strict, allow_downcast)`,
+    raising TypeError): its error names the argument too, and stays a TypeError."""
+
+    def filter_argument(value):
+        try:
+            return value_type.filter(value, strict=False, allow_downcast=allow_downcast)
+        except TypeError as exc:
+            raise GraphlensTypeError(f"function {label}: {exc}") from exc
     return filter_argument
 
 
@@ -206,8 +221,10 @@ def _inline(perform, node, arguments, k, namespace):
         if "x" not in op.new_order and sorted(kept) == list(range(op.input_ndim)):
             return f"{arguments}.transpose({tuple(kept)!r})"
         return None
+    dtype = getattr(node.outputs[0].type, "numpy_dtype", None)
+    if dtype is None:           # values that are not arrays (a Theano-style type's floats)
+        return None
     namespace.update(asarray=np.asarray)
-    dtype = node.outputs[0].type.numpy_dtype
     if type(op) is AxisSize and len(op.axis) == 1:
         namespace["int64"] = np.dtype("int64")
         return f"asarray({arguments}.shape[{op.axis[0]}], int64)"

@@ -17,7 +17,7 @@ from graphlens.errors import BULK, user_frame
 from graphlens.graph.basic import Constant
 from graphlens.graph.scopes import tag_at
 from graphlens.graph.test_value import compute_test_values
-from graphlens.graph.theano_style import adapt_subclass, props_of
+from graphlens.graph.theano_style import adapt_subclass, props_of, set_on_a_bare_op
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,11 @@ class Op:
         """
         return None
 
+
+# A bare `Op()` (Theano's tutorial: `mul = gof.Op(); mul.make_node = ...`) takes attributes;
+# graphlens's dataclass ops write their own frozen __setattr__ over this one.
+Op.__setattr__ = set_on_a_bare_op
+Op.__delattr__ = object.__delattr__
 
 
 # One instance per parameterless op class, shared by every node built through `shared_op`: ops

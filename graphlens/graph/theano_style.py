@@ -25,13 +25,7 @@ from graphlens.graph.basic import Apply
 
 def writes_into_storage(perform) -> bool:
     """True for Theano's `perform(self, node, inputs, output_storage[, params])`."""
-    try:
-        parameters = list(inspect.signature(perform).parameters.values())
-    except (TypeError, ValueError):
-        return False
-    positional = [p for p in parameters
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(positional) >= 4
+    return _positional_count(perform) >= 4
 
 
 def returning_perform(theano_perform):
@@ -42,16 +36,56 @@ def returning_perform(theano_perform):
     def perform(self, node, inputs):
         storage = [[None] for _ in node.outputs]
         theano_perform(self, node, inputs, storage)
-        results = []
-        for cell, out in zip(storage, node.outputs):
-            if cell[0] is None:
-                raise GraphlensTypeError(f"{self}: perform wrote no value for output "
-                                         f"{describe(out)} (set output_storage[i][0])")
-            results.append(cell[0] if isinstance(cell[0], np.ndarray) else np.asarray(cell[0]))
-        return results
+        return _results(self, node, storage)
 
     perform.writes_into_storage = True
     return perform
+
+
+def returning_instance_perform(op, theano_perform):
+    """`returning_perform` for a perform given to one op (`mul.perform = perform` in Theano's
+    tutorial): a plain function of (node, inputs, output_storage), no `self`."""
+
+    @functools.wraps(theano_perform)
+    def perform(node, inputs):
+        storage = [[None] for _ in node.outputs]
+        theano_perform(node, inputs, storage)
+        return _results(op, node, storage)
+
+    perform.writes_into_storage = True
+    return perform
+
+
+def _results(op, node, storage) -> list:
+    """What a Theano-style perform wrote into `storage`: arrays for tensor outputs, the value
+    itself for a type whose values are not arrays (a Theano-style `double` holds floats)."""
+    results = []
+    for cell, out in zip(storage, node.outputs):
+        value = cell[0]
+        if value is None:
+            raise GraphlensTypeError(f"{op}: perform wrote no value for output "
+                                     f"{describe(out)} (set output_storage[i][0])")
+        if not isinstance(value, np.ndarray) and getattr(out.type, "array_values", True):
+            value = np.asarray(value)
+        results.append(value)
+    return results
+
+
+def set_on_a_bare_op(op, name, value) -> None:
+    """Theano's tutorial makes an op as `mul = gof.Op()` and gives it its methods one by one
+    (`mul.make_node = make_node`, `mul.perform = perform`, `myop.view_map = {0: [0]}`): a bare
+    Op takes them, a perform writing into output_storage made to return its results."""
+    if name == "perform" and callable(value) and _positional_count(value) >= 3:
+        value = returning_instance_perform(op, value)
+    object.__setattr__(op, name, value)
+
+
+def _positional_count(function) -> int:
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return 0
+    return sum(1 for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 def make_node_from_types(self, *inputs):

@@ -7,10 +7,14 @@ float32 and `bvector + 1` int8: docs/upcasting.md has the rules and the table.
 
 from __future__ import annotations
 
+import copy
 import functools
 import struct
 
 import numpy as np
+
+from graphlens.errors import GraphlensTypeError
+from graphlens.graph.basic import Variable
 
 # Theano's type prefixes, as in T.dscalar, T.ivector, T.fmatrix.
 PREFIX_DTYPES = {
@@ -108,17 +112,64 @@ def autocast_int(value: int) -> str:
 
 
 class Type:
-    """Base of variable types: a type is immutable and compares by value."""
+    """Base of variable types: a type is immutable and compares by value.
+
+    A type written as Theano's "Making the double type" tutorial writes it (a subclass of
+    `gof.Type` giving `filter`, maybe `values_eq_approx`) works as it did in Theano: its values
+    are whatever `filter` returns (Python floats for `double`), `double('x')` makes a variable,
+    and two instances are equal only when the class says so.
+
+    >>> class Double(Type):
+    ...     def filter(self, x, strict=False, allow_downcast=None):
+    ...         return float(x)
+    >>> Double()('x').type.filter(3)
+    3.0
+    """
 
     # Values of this type are numpy arrays. A type whose values are not (a scipy.sparse
-    # matrix) says False and offers `copy_value(value)`: compiled functions copy such an output
-    # with it, printers show such a constant by its type, updates and givens of such a
-    # variable take only a variable of the same type.
+    # matrix, a Theano-style type's Python objects) says False and offers `copy_value(value)`:
+    # compiled functions copy such an output with it, printers show such a constant by its
+    # type, updates and givens of such a variable take only a variable of the same type.
     array_values = True
+
+    def __init__(self):
+        if type(self) is Type:
+            # Theano's tutorial also makes `double = gof.Type()` and gives it a filter.
+            self.array_values = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A type written for Theano directly on gof.Type holds Python objects, not arrays,
+        # unless it says otherwise (graphlens's own types, TensorType, SparseType, say so).
+        if Type in cls.__bases__ and not cls.__module__.startswith("graphlens.") \
+                and "array_values" not in cls.__dict__:
+            cls.array_values = False
 
     def filter(self, value, *, strict=False, allow_downcast=False):
         """`value` converted to this type, or a GraphlensTypeError saying why it cannot be."""
-        raise NotImplementedError
+        raise GraphlensTypeError(f"{self} gives no filter: values cannot be checked or "
+                                 f"converted to it (define filter(self, x, strict=False, "
+                                 f"allow_downcast=None))")
+
+    def make_variable(self, name=None):
+        """A new symbolic variable of this type (Theano's name; `type(name)` calls it)."""
+        return Variable(self, None, None, name)
 
     def __call__(self, name=None):
-        raise NotImplementedError
+        return self.make_variable(name)
+
+    def fits(self, other) -> bool:
+        """True when a variable of type `other` can stand where this type is expected."""
+        return self == other
+
+    def copy_value(self, value):
+        """A copy of a value of this type, for a function's output that must not alias it."""
+        return copy.deepcopy(value)
+
+    def values_eq(self, a, b) -> bool:
+        """True when two values of this type are equal (Theano's name)."""
+        return bool(a == b)
+
+    def values_eq_approx(self, a, b) -> bool:
+        """True when two values of this type are equal up to rounding (Theano's name)."""
+        return self.values_eq(a, b)

@@ -172,6 +172,10 @@ def array_text(data) -> str:
 _PYTHON_REPR_CHARS = frozenset("dbhilqpBHILQP")
 
 
+# Values of a Theano-style type that print as themselves (a `double` constant's 2.0).
+_PLAIN_VALUES = (bool, int, float, complex, str)
+
+
 def constant_text(const) -> str:
     """A constant as printed in formulas: its name, its value if small, else its type.
 
@@ -181,6 +185,8 @@ def constant_text(const) -> str:
     if const.name:
         return printable(const.name)
     if not getattr(const.type, "array_values", True):
+        if isinstance(const.data, _PLAIN_VALUES):
+            return repr(const.data)         # a Theano-style type's number: `2`
         return str(const.type)              # a scipy.sparse matrix: `csr(float64)`
     data = const.data
     if type(data) is np.ndarray and data.size == 1 and data.dtype.kind != "b":
@@ -204,7 +210,7 @@ def is_large_constant(const) -> bool:
     """True when `constant_text` prints the constant's type, not its value (unnamed, large)."""
     data = const.data
     if not getattr(const.type, "array_values", True):     # a scipy.sparse matrix: its type
-        return not const.name
+        return not const.name and not isinstance(data, _PLAIN_VALUES)
     size = data.size if isinstance(data, np.ndarray) else np.size(data)
     return not const.name and size > MAX_CONSTANT_ELEMENTS
 

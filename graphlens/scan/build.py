@@ -12,7 +12,7 @@ then every fed-back output's taps, then the non-sequences (as given, not copies)
 from __future__ import annotations
 
 from graphlens.config import config
-from graphlens.errors import GraphlensTypeError, describe
+from graphlens.errors import GraphlensTypeError, StrictScanError, describe
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.graph.test_value import test_value_of
@@ -109,7 +109,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         if var in own or isinstance(var, Constant):
             continue
         if strict and getattr(var, "is_shared", False):
-            raise GraphlensTypeError(
+            raise StrictScanError(
                 f"scan(strict=True): fn uses the shared variable {describe(var)} without it "
                 f"being given in non_sequences")
         # A free variable (a shared weight, an outer input) is read by every step.

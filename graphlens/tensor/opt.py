@@ -12,3 +12,6 @@ from graphlens.gof.opt import (  # noqa: F401  (at Theano's path)
     in2out, local_optimizer, out2in, register_canonicalize, register_specialize,
     register_specialize_device, register_stabilize, register_uncanonicalize)
 from graphlens.tensor.assertion import Assert, assert_, assert_op  # noqa: F401
+# Theano's rewrites read constants with these, and user rewrites import them from here.
+from graphlens.errors import NotScalarConstantError  # noqa: F401
+from graphlens.tensor.constant_value import get_scalar_constant_value  # noqa: F401

@@ -9,7 +9,7 @@ import pytest
 import graphlens
 import graphlens.tensor as T
 from graphlens import function, scan, shared
-from graphlens.errors import EvaluationError, GraphlensTypeError, ShapeError
+from graphlens.errors import EvaluationError, GraphlensTypeError, MissingInputError, ShapeError
 from graphlens.graph.basic import Apply
 from graphlens.scan_module import until
 from graphlens.tensor.math import Tanh
@@ -205,6 +205,9 @@ def test_strict_asks_for_shared_variables_in_non_sequences():
     w = shared(np.array(2.0), name="w")
     x = T.dvector("x")
     with pytest.raises(GraphlensTypeError, match="strict=True.*'w'"):
+        scan(lambda x_t: x_t * w, sequences=x, strict=True)
+    # Theano raised MissingInputError here (its scan documentation shows it).
+    with pytest.raises(MissingInputError):
         scan(lambda x_t: x_t * w, sequences=x, strict=True)
     out, _ = scan(lambda x_t, w: x_t * w, sequences=x, non_sequences=w, strict=True)
     np.testing.assert_allclose(function([x], out)(np.array([1.0, 2.0])), [2.0, 4.0])
