@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, InvalidArgumentError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Constant
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
@@ -69,9 +69,9 @@ def check_values(activations, labels, input_lengths):
     InvalidArgumentError (a label outside the alphabet, the blank 0 as a label)."""
     steps, batch, alphabet = activations.shape
     if labels.shape[0] != batch or input_lengths.shape[0] != batch:
-        raise ShapeError(f"{NAME}: activations hold {batch} examples (axis 1), labels "
-                         f"{labels.shape[0]} rows and input_lengths {input_lengths.shape[0]} "
-                         f"values: they must agree")
+        raise ShapeError(f"{NAME}: the inputs disagree on the batch size: activations hold "
+                         f"{batch} examples (axis 1), labels {labels.shape[0]} (rows), "
+                         f"input_lengths {input_lengths.shape[0]}")
     wrong = np.flatnonzero((input_lengths < 0) | (input_lengths > steps))
     if wrong.size:
         b = wrong[0]
@@ -92,8 +92,8 @@ def check_values(activations, labels, input_lengths):
         shown = str(compact[b, :lengths[b]].tolist())
         shown = shown if len(shown) <= 60 else shown[:56] + " ...]"
         raise ShapeError(f"{NAME}: example {b}'s labels {shown} need at least {needed[b]} "
-                         f"time steps ({lengths[b]} labels and {needed[b] - lengths[b]} blanks "
-                         f"between equal neighbours), but its input length is "
+                         f"time steps (one per label, and a blank between each two equal "
+                         f"neighbours: {needed[b] - lengths[b]}), but its input length is "
                          f"{input_lengths[b]}")
     return compact
 
@@ -166,9 +166,13 @@ def _integer_gradients(inputs):
 
 
 def _is_unread(output_grad, output):
-    """True for the zeros backprop passes for an output nothing differentiated (fill(out, 0))."""
+    """True for the zeros backprop passes for an output nothing differentiated (fill(out, 0)):
+    a sum's gradient is a fill of the output too, but by its own gradient, not by 0."""
     owner = output_grad.owner
-    return owner is not None and isinstance(owner.op, Second) and owner.inputs[0] is output
+    if owner is None or not isinstance(owner.op, Second) or owner.inputs[0] is not output:
+        return False
+    value = owner.inputs[1]
+    return isinstance(value, Constant) and not np.any(value.data)
 
 
 def ctc(activations, labels, input_lengths):
