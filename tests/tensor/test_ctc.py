@@ -257,3 +257,13 @@ def test_printers_show_the_cost_and_its_gradient_readably():
     text = graphlens.printing.debugprint(g, file="str")
     assert "ConnectionistTemporalClassification.1 [id B] 'ctc_grad' float64[?, ?, ?]" in text
     assert "ConnectionistTemporalClassification.0 [id" in text
+
+
+def test_picture_draws_the_gradient_from_the_ops_second_output():
+    acts = T.dtensor3("acts")
+    cost = ctc(acts, T.imatrix("labels"), T.ivector("lengths"))
+    dot = graphlens.printing.pydotprint(T.grad(cost.sum(), acts), format="dot", stage="before")
+    assert 'label="ConnectionistTemporalClassification\\nctc_cost: float64[?]"' in dot
+    # One ctc box feeds the cost's fill (out 0) and the gradient's product (out 1).
+    assert dot.count('class="op"') == 5 and dot.count("ConnectionistTemporalClassification\\n") == 2
+    assert 'g_n0 -> g_n4 [class="data", id="e7", taillabel="out 1"' in dot
