@@ -280,6 +280,19 @@ MUTATIONS = (
              'counts = minimum(block, n_steps - arange(outer_steps, dtype="int64") * block)',
              'counts = minimum(block, n_steps + 0 * arange(outer_steps, dtype="int64"))',
              ("tests/scan/test_scan_checkpoints.py",)),
+    # ---- CTC loss ----------------------------------------------------------------------------
+    Mutation("ctc_skips_blank_between_repeats", "ctc", "graphlens/tensor/nnet/ctc_kernel.py",
+             "    skip[:, 3::2] = compact[:, 1:] != compact[:, :-1]", "    skip[:, 3::2] = True",
+             ("tests/tensor/test_ctc.py",)),
+    Mutation("ctc_backward_never_skips", "ctc", "graphlens/tensor/nnet/ctc_kernel.py",
+             "np.where(skip_into, onward[:, 2:], NEG_INF)", "np.full_like(onward[:, 2:], NEG_INF)",
+             ("tests/tensor/test_ctc.py",)),
+    Mutation("ctc_gradient_past_input_length", "ctc", "graphlens/tensor/nnet/ctc_kernel.py",
+             "    grad = np.where(active, np.exp(logp) - occupancy, 0.0)",
+             "    grad = np.exp(logp) - occupancy", ("tests/tensor/test_ctc.py",)),
+    Mutation("ctc_gradient_ignores_cost_weights", "ctc", "graphlens/tensor/nnet/ctc.py",
+             'scaled = gradient * output_grads[0].dimshuffle("x", 0, "x")',
+             "scaled = gradient", ("tests/tensor/test_ctc.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

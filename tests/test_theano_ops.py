@@ -295,3 +295,20 @@ def test_extract_constant_gives_the_value_or_the_variable_itself():
         basic.get_scalar_constant_value(x.sum())
     with pytest.raises(AttributeError, match="graphlens.tensor.basic"):
         basic.no_such_name
+
+
+class ScaleReturningItsSecond(Scale):
+    """Theano's ops chose the output a call returns by setting `default_output`."""
+
+    def __init__(self, factor):
+        super().__init__(factor)
+        self.default_output = 1
+
+
+def test_default_output_picks_the_output_a_call_returns():
+    x = T.dvector("x")
+    pair = Scale(2.0)(x, 1)
+    assert isinstance(pair, list) and len(pair) == 2
+    second = ScaleReturningItsSecond(2.0)(x, 1)
+    assert second is second.owner.outputs[1]
+    np.testing.assert_allclose(function([x], second)(np.array([1.0, 2.0, 3.0])), [5.0, 5.0, 5.0])

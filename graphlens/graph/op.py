@@ -56,6 +56,10 @@ class Op:
     # computes the other inputs, asks `demand` which lazy ones this call needs, and computes only
     # those (docs/architecture.md, "Lazy inputs"). Empty for almost every op.
     lazy_inputs = ()
+    # Which output calling the op returns when it has several (Theano's `default_output`): the
+    # others stay on `node.outputs` (CTC's cost is returned; the gradient it computes in the same
+    # pass is read by its `L_op`). None: a list of all outputs.
+    default_output = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -148,12 +152,19 @@ class Op:
         if memo is not None and not (self.draws_random or self.has_side_effect):
             found = _shared_node(node, memo)
             if found is not None:
-                return found[0] if len(found) == 1 else list(found)
+                return self._returned(found)
         # The one cost of test values when they are off: reading the flag.
         mode = config.compute_test_value
         if mode != "off":
             compute_test_values(node, mode)
-        return node.outputs[0] if len(node.outputs) == 1 else node.outputs
+        return self._returned(node.outputs)
+
+    def _returned(self, outputs):
+        if self.default_output is not None:
+            return outputs[self.default_output]
+        if len(outputs) == 1:
+            return outputs[0]
+        return outputs if isinstance(outputs, list) else list(outputs)
 
     @property
     def props(self) -> dict:

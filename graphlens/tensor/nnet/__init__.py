@@ -27,3 +27,4 @@ from graphlens.tensor.nnet.basic import (  # noqa: F401,E402
     SigmoidBinaryCrossentropy, sigmoid_binary_crossentropy)
 from graphlens.tensor.nnet.hierarchical_softmax import (  # noqa: F401,E402
     confusion_matrix, h_softmax)
+from graphlens.tensor.nnet import ctc  # noqa: E402,F401  (theano.tensor.nnet.ctc)
