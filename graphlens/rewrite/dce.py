@@ -2,7 +2,8 @@
 
 The driver's `replace` already drops every node nothing reads any more; the rules here make more
 values unread: the branch a constant condition never takes, the gradient-only half of a gradient
-stop, and the `x` that `fill(x, y)` reads only for its shape.
+stop, the `x` that `fill(x, y)` reads only for its shape, and the gradient a ctc node computes
+beside its cost when nothing reads it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from graphlens.tensor.compare import Switch
 from graphlens.graph.fg import OUTPUT
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.fill import Second
+from graphlens.tensor.nnet.ctc import ConnectionistTemporalClassification
 
 FAST = ("fast_compile", "dce")
 
@@ -40,6 +42,17 @@ def switch_constant_condition(inputs, old):
     if not np.any(value):
         return fits(b, old)
     return None
+
+
+@rewrite("canonicalize", Pat(ConnectionistTemporalClassification, rest="inputs", name="old"),
+         tags=FAST, needs=(ConnectionistTemporalClassification,))
+def ctc_cost_without_its_gradient(inputs, node, fgraph, old):
+    """ctc's (cost, gradient) node whose gradient nothing reads -> a node computing the cost
+    alone: the forward pass without the backward one (Theano's local_ctc_no_grad). A function
+    that only evaluates the cost, as a validation step does, skips about a third of the work."""
+    if not node.op.compute_grad or fgraph.clients.get(node.outputs[1]):
+        return None
+    return ConnectionistTemporalClassification(compute_grad=False)(*inputs)
 
 
 @rewrite("canonicalize", Pat(GradientStop, Var("x"), name="old"), tags=FAST)

@@ -267,3 +267,19 @@ def test_picture_draws_the_gradient_from_the_ops_second_output():
     # One ctc box feeds the cost's fill (out 0) and the gradient's product (out 1).
     assert dot.count('class="op"') == 5 and dot.count("ConnectionistTemporalClassification\\n") == 2
     assert 'g_n0 -> g_n4 [class="data", id="e7", taillabel="out 1"' in dot
+
+
+def test_a_cost_only_function_skips_the_backward_pass_and_a_training_one_keeps_it():
+    # Theano's local_ctc_no_grad: nothing reads the gradient, so the node computes the cost only.
+    acts, labels, lengths = T.ftensor3("acts"), T.imatrix("labels"), T.ivector("lengths")
+    cost = ctc(acts, labels, lengths)
+    evaluate = function([acts, labels, lengths], cost)
+    train = function([acts, labels, lengths], [cost.sum(), T.grad(cost.sum(), acts)])
+    flags = [[n.op.compute_grad for n in f.maker.fgraph.toposort()
+              if isinstance(n.op, ConnectionistTemporalClassification)] for f in (evaluate, train)]
+    assert flags == [[False], [True]]
+    rng = np.random.RandomState(3)
+    values = (rng.randn(5, 2, 4).astype("float32"), np.array([[1, 2], [3, -1]], "int32"),
+              np.array([5, 4], "int32"))
+    np.testing.assert_allclose(evaluate(*values).sum(), train(*values)[0], rtol=1e-6)
+    assert "ctc_cost_without_its_gradient" in evaluate.rewrite_log.counts()
