@@ -94,9 +94,9 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
 
 
 def _disconnected_result(var, cost, policy, return_disconnected):
-    what = (f"the cost, {describe(cost)}," if cost is not None
-            else "none of the variables in known_grads")
-    message = (f"grad: {what} does not depend on {describe(var)}. If that is expected, pass "
+    what = (f"the cost, {describe(cost)}, does" if cost is not None
+            else "the variables in known_grads do")
+    message = (f"grad: {what} not depend on {describe(var)}. If that is expected, pass "
                f"disconnected_inputs='ignore' or 'warn'")
     raise_or_warn(policy, DisconnectedInputError, message)
     if return_disconnected == "None":
