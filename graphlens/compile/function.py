@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import time
 from dataclasses import dataclass
@@ -28,37 +29,13 @@ from graphlens.compile.monitormode import MonitorMode
 from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
+from graphlens.compile.io import In, Out, argument_filter, storing_input_updates
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
 from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
-
-
-@dataclass
-class In:
-    """An input with options: `In(x, value=1.0, name='rate')` gives x a default and a keyword."""
-
-    # Theano's order: In(x, 'rate', 1.0) is In(x, name='rate', value=1.0).
-    variable: Variable
-    name: str | None = None
-    value: object = None
-    borrow: bool = False
-    # The function may overwrite this argument's array (an op of the user's that works in
-    # place, compiled with accept_inplace=True); Theano's In(x, mutable=True).
-    mutable: bool = False
-
-    def __post_init__(self):
-        self.name = self.name or self.variable.name
-
-
-@dataclass
-class Out:
-    """An output with options: `Out(y, borrow=True)` may return internal storage (no copy)."""
-
-    variable: Variable
-    borrow: bool = False
 
 
 _NO_DEFAULT = object()
@@ -76,7 +53,11 @@ class Function:
                  shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None,
                  profile=None, monitor=None):
         self.inputs = inputs
-        self.single_output = single_output
+        # Inputs given In(..., update=...): their updates are the last outputs, and a call
+        # stores them as the inputs' defaults (compile/io.py); the user sees the others.
+        self.input_updates = [item for item in inputs if item.update is not None]
+        self.single_result = single_output
+        self.single_output = single_output and not self.input_updates
         self.updates = updates
         # The graph as given: a FunctionGraph, or (inputs, outputs) to make one from when first
         # asked (pictures, provenance); compiling itself never needs its client map.
@@ -124,10 +105,13 @@ class Function:
         # Descriptions for argument errors, made once: a call must not pay for its error text.
         self._arg_labels = [f"argument {position} for {describe(item.variable)}"
                             for position, item in enumerate(inputs)]
+
         self._by_name = {}
         for position, item in enumerate(inputs):
-            if item.name:
+            if item.name and not item.implicit:
                 self._by_name.setdefault(item.name, position)
+        # Implicit inputs come last (function() puts them there) and are never arguments.
+        self._n_arguments = sum(1 for item in inputs if not item.implicit)
         self._build_call()
 
     # Everything a call does is one function written for this graph (compile/straight.py):
@@ -151,11 +135,16 @@ class Function:
     def _build_call(self):
         """Write the call for the current evaluator, shared variables and updates; run again
         after changing any of them (`copy`, a profiler's timed program)."""
+        # Each argument's check, as its In's options say (closures: made again on unpickling).
+        self._filters = [argument_filter(item, self.allow_input_downcast, label)
+                         for item, label in zip(self.inputs, self._arg_labels)]
         self._call = straight_call(self)
         if self.debug_mode is not None:
             self._call = call_wrapper("debug_mode")(self, self._call)
         if self.profile is not None:
             self._call = self.profile.timed_call(self._call)
+        if self.input_updates:
+            self._call = storing_input_updates(self, self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
@@ -163,6 +152,7 @@ class Function:
         # Locks do not pickle either: the updated variables' own (new) locks are taken again.
         state = dict(self.__dict__)
         del state["_call"]
+        del state["_filters"]
         state.pop("_update_locks", None)
         if self.vm.wrap_perform is not None:
             # Wrapped performs are closures made here: the evaluator is made again on load
@@ -180,12 +170,11 @@ class Function:
         self._build_call()
 
     def _bind(self, args, kwargs):
-        if not kwargs and len(args) == len(self.inputs):      # every argument, by position
-            return [item.variable.type.filter(value, allow_downcast=self.allow_input_downcast,
-                                              what=label)
-                    for item, value, label in zip(self.inputs, args, self._arg_labels)]
-        if len(args) > len(self.inputs):
-            raise ArgumentError(f"{self._title()} takes {len(self.inputs)} arguments "
+        if not kwargs and len(args) == len(self.inputs) == self._n_arguments:
+            # every argument, by position
+            return [check(value) for check, value in zip(self._filters, args)]
+        if len(args) > self._n_arguments:
+            raise ArgumentError(f"{self._title()} takes {self._n_arguments} arguments "
                                 f"({self._signature()}), got {len(args)}")
         values = list(args) + [_NO_DEFAULT] * (len(self.inputs) - len(args))
         for key, value in kwargs.items():
@@ -204,9 +193,7 @@ class Function:
                                         f"{position} ({describe(item.variable)}); it takes "
                                         f"({self._signature()})")
                 value = item.value
-            converted.append(item.variable.type.filter(
-                value, allow_downcast=self.allow_input_downcast,
-                what=self._arg_labels[position]))
+            converted.append(self._filters[position](value))
         return converted
 
     def _title(self):
@@ -305,6 +292,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     single = outputs is not None and not isinstance(outputs, (list, tuple))
     output_items = [] if outputs is None else [
         o if isinstance(o, Out) else Out(o) for o in ([outputs] if single else outputs)]
+    # Theano's In(x, value=..., update=...): the updates' values are computed as extra
+    # outputs after the user's, and each call stores them as the inputs' defaults (io.py).
+    output_items += [Out(item.update) for item in ins if item.update is not None]
     output_vars = [_as_output(o.variable) for o in output_items]
     update_pairs = _normalize_updates(updates)
     # The graph's roots, walked once for the default updates and for the check of the roots.
@@ -350,7 +340,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     # The compile cache (compile/cache.py): the very same variables, then the same structure.
     # A profiled function is compiled afresh: its compile time is measured, and its timed
     # program is its own.
-    same = None if replace or stats else compile_cache.identity_key(
+    # A function with In updates keeps its own In items (their defaults are its state): it is
+    # compiled afresh, as a profiled one is.
+    fresh = stats or any(item.update is not None for item in ins)
+    same = None if replace or fresh else compile_cache.identity_key(
         targets, ins, output_items, update_pairs, **options)
     cached = compile_cache.lookup(same)
     if cached is not None:
@@ -359,7 +352,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if order is None:
         order = toposort(before_outputs)
     check_destroyers(order, ins, shared_inputs, accept_inplace)
-    key = None if stats else compile_cache.structure_key(
+    key = None if fresh else compile_cache.structure_key(
         order, ins, output_items, update_pairs, shared_inputs, **options)
     cached = compile_cache.lookup(key)
     if cached is not None:
@@ -410,9 +403,15 @@ def _normalize_inputs(inputs):
             raise ArgumentError(f"function: input {describe(var)} is listed twice")
         seen.add(var)
         if item.value is not None:
-            item.value = var.type.filter(item.value, what=f"the default value of {describe(var)}")
+            # Checked and converted once, as an argument would be (never strictly: a default
+            # of 0.0 stands for a float64 scalar).
+            check = argument_filter(dataclasses.replace(item, strict=False), None,
+                                    f"the default value of {describe(var)}")
+            item.value = check(item.value)
         items.append(item)
-    return items
+    # Implicit inputs are never arguments: they go last, so the arguments keep their positions.
+    return [item for item in items if not item.implicit] + \
+        [item for item in items if item.implicit]
 
 
 def _as_output(value):

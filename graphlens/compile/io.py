@@ -1,6 +1,149 @@
-"""Theano's `theano.compile.io` path: `from graphlens.compile.io import In, Out`. A re-export;
-the code is `graphlens/compile/function.py`."""
+"""A function's inputs and outputs with options: Theano's `In` and `Out` (`theano.compile.io`).
 
-from graphlens.compile.function import In, Out
+`In(x, value=1.0, name='rate')` gives an input a default and a keyword. Theano's other options
+work as its `In` documented them:
 
-__all__ = ["In", "Out"]
+- `update`: after each call the input's default becomes this expression's value, so
+  `In(a, value=0.0, update=a + 1)` counts the calls (a state kept by the function; a value
+  passed explicitly is used for that call and then updated);
+- `implicit=True`: not an argument at all: the input always takes its (updated) default;
+- `strict=True`: an argument must already be an array of the input's dtype and rank (no
+  conversion), else TypeError;
+- `allow_downcast`: this input's own `allow_input_downcast` (None: the function's);
+- `mutable`: the function may overwrite the argument's array (a user's in-place op compiled
+  with `accept_inplace=True`); `borrow`, `autoname` and `shared` as Theano's.
+
+>>> counter = function([In(a, value=0.0, update=a + 1)], a)      # doctest: +SKIP
+>>> counter(), counter(), counter()                               # doctest: +SKIP
+(array(0.), array(1.), array(2.))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError, describe
+from graphlens.graph.basic import Variable
+from graphlens.tensor.variable import as_tensor_variable
+
+
+@dataclass
+class In:
+    """An input with options, in Theano's order: `In(x, 'rate', 1.0)` is
+    `In(x, name='rate', value=1.0)`."""
+
+    variable: Variable
+    name: str | None = None
+    value: object = None
+    update: object = None
+    # The function may overwrite this argument's array (an op of the user's that works in
+    # place, compiled with accept_inplace=True); Theano's In(x, mutable=True).
+    mutable: bool | None = None
+    strict: bool = False
+    allow_downcast: bool | None = None
+    autoname: bool = True
+    implicit: bool | None = None
+    borrow: bool | None = None
+    shared: bool = False
+
+    def __post_init__(self):
+        if self.autoname:
+            self.name = self.name or getattr(self.variable, "name", None)
+        self.mutable = bool(self.mutable)
+        # Theano's rule: an input the function may overwrite may also be aliased by outputs.
+        self.borrow = self.mutable if self.borrow is None else bool(self.borrow)
+        self.implicit = bool(self.implicit)
+        if self.implicit and self.value is None:
+            raise GraphlensTypeError(f"In: the implicit input {describe(self.variable)} must "
+                                     f"be given a default value")
+        if self.update is not None:
+            self.update = _checked_update(self.variable, self.update)
+
+
+def _checked_update(variable, update):
+    """`update` as a variable of `variable`'s kind, or a TypeError naming both (Theano's)."""
+    if not isinstance(update, Variable):
+        from_value = getattr(variable.type, "array_values", True)
+        if not from_value:
+            raise GraphlensTypeError(f"In: the update of {describe(variable)} must be a "
+                                     f"symbolic variable, got {update!r:.60}")
+        update = as_tensor_variable(update)
+    old, new = variable.type, update.type
+    same = old == new if not hasattr(old, "dtype") else (
+        getattr(new, "dtype", None) == old.dtype and getattr(new, "ndim", None) == old.ndim)
+    if not same:
+        raise GraphlensTypeError(f"In: {describe(variable)} has type {old} but its update "
+                                 f"{describe(update)} has type {new}")
+    return update
+
+
+@dataclass
+class Out:
+    """An output with options: `Out(y, borrow=True)` may return internal storage (no copy)."""
+
+    variable: Variable
+    borrow: bool = False
+
+
+def argument_filter(item, allow_input_downcast, label):
+    """filter(value) for the argument of input `item`: its value checked and converted to the
+    input's type, as the In's options say (`strict`, its own `allow_downcast`, else the
+    function's). One per input, made once; `label` names the argument in errors."""
+    value_type = item.variable.type
+    allow_downcast = allow_input_downcast if item.allow_downcast is None else \
+        item.allow_downcast
+    if item.strict:
+        return strict_filter(value_type, label)
+    if not hasattr(value_type, "_fixed_lengths"):
+        return _theano_filter(value_type, allow_downcast, label)
+
+    def filter_argument(value):
+        return value_type.filter(value, allow_downcast=allow_downcast, what=label)
+    return filter_argument
+
+
+def _theano_filter(value_type, allow_downcast, label):
+    """The argument check of a type written for Theano (`filter(x, strict, allow_downcast)`,
+    raising TypeError): its error names the argument too, and stays a TypeError."""
+
+    def filter_argument(value):
+        try:
+            return value_type.filter(value, strict=False, allow_downcast=allow_downcast)
+        except TypeError as exc:
+            raise GraphlensTypeError(f"function {label}: {exc}") from exc
+    return filter_argument
+
+
+def strict_filter(value_type, label):
+    """The argument check of an `In(x, strict=True)`: an array of exactly the input's dtype and
+    rank passes as it is (the type's own filter still checks declared lengths); anything else
+    is a TypeError, where a plain input would convert it."""
+    dtype = getattr(value_type, "numpy_dtype", None)
+
+    def filter_strictly(value):
+        if dtype is not None and (type(value) is not np.ndarray or value.dtype != dtype
+                                  or value.ndim != value_type.ndim):
+            shown = (f"a {value.dtype} array of rank {value.ndim}"
+                     if isinstance(value, np.ndarray) else f"{type(value).__name__} {value!r:.40}")
+            raise GraphlensTypeError(f"{label} is strict: it takes a {value_type.dtype} array "
+                                     f"of rank {value_type.ndim} as it is, got {shown}")
+        return value_type.filter(value, allow_downcast=False, what=label)
+    return filter_strictly
+
+
+def storing_input_updates(function, call):
+    """`call` for a function with `In(..., update=...)` inputs: the updates' values are extra
+    outputs at the end of what `call` returns; each becomes its input's default, and the user
+    gets the outputs they asked for."""
+    items, single = function.input_updates, function.single_result
+    kept = len(function.outputs) - len(items)
+
+    def call_and_store(*args, **kwargs):
+        results = call(*args, **kwargs)
+        for item, value in zip(items, results[kept:]):
+            item.value = value
+        return results[0] if single else results[:kept]
+    call_and_store.__wrapped__ = call
+    return call_and_store

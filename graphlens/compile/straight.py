@@ -27,7 +27,7 @@ import os
 
 import numpy as np
 
-from graphlens.errors import EvaluationError, GraphlensTypeError
+from graphlens.errors import EvaluationError
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.scalar_type import Scalar
 from graphlens.tensor.kernels import same_dtypes
@@ -57,6 +57,9 @@ def straight_call(function):
     lines = ["def call(*args, **kwargs):",
              f"    if kwargs or len(args) != {len(function.inputs)}:",
              "        args = bind(args, kwargs)"]
+    if function._n_arguments != len(function.inputs):
+        # Implicit inputs (In(..., implicit=True)) are never arguments: bind fills them.
+        lines[1:] = ["    args = bind(args, kwargs)"]
     names = [f"a{i}" for i in range(len(function.inputs))]
     if names:
         lines.append(f"    {', '.join(names)}{',' if len(names) == 1 else ''} = args")
@@ -108,7 +111,7 @@ def straight_call(function):
 
 def _check_lines(i, tensor_type, function, namespace):
     """The check of argument `i`: inline for the common case, `filter` for the rest."""
-    namespace[f"filter{i}"] = _filter(tensor_type, function, i)
+    namespace[f"filter{i}"] = function._filters[i]
     # Fixed lengths, or a type whose values are not arrays (sparse, a Theano-style type):
     # `filter` checks them all.
     if getattr(tensor_type, "_fixed_lengths", True):
@@ -123,28 +126,6 @@ def _check_lines(i, tensor_type, function, namespace):
     namespace[f"scalar{i}"] = tensor_type.numpy_dtype.type
     return [f"    if {test}:",
             f"        a{i} = asarray(a{i}) if type(a{i}) is scalar{i} else filter{i}(a{i})"]
-
-
-def _filter(tensor_type, function, position):
-    allow_downcast, label = function.allow_input_downcast, function._arg_labels[position]
-    if not hasattr(tensor_type, "_fixed_lengths"):
-        return _theano_filter(tensor_type, allow_downcast, label)
-
-    def filter_argument(value):
-        return tensor_type.filter(value, allow_downcast=allow_downcast, what=label)
-    return filter_argument
-
-
-def _theano_filter(value_type, allow_downcast, label):
-    """The argument check of a type written for Theano (`filter(x, strict, allow_downcast)`,
-    raising TypeError): its error names the argument too, and stays a TypeError."""
-
-    def filter_argument(value):
-        try:
-            return value_type.filter(value, strict=False, allow_downcast=allow_downcast)
-        except TypeError as exc:
-            raise GraphlensTypeError(f"function {label}: {exc}") from exc
-    return filter_argument
 
 
 def _program_lines(program, template, namespace, indent, step_failure, first_line):

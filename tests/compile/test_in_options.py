@@ -1,0 +1,107 @@
+"""Theano's In options: update (a state kept by the function), implicit, strict, allow_downcast,
+and Theano's rule for Python float literals, checked against the behaviour Theano's own tests
+(theano/compile/tests/test_function.py) asserted."""
+
+import numpy as np
+import pytest
+
+import graphlens
+import graphlens.tensor as T
+from graphlens import In, config, function, shared
+from graphlens.errors import ArgumentError
+
+
+def test_an_update_makes_the_input_a_state_counting_the_calls():
+    a = T.dscalar("a")
+    counter = function([In(a, value=0.0, update=a + 1)], a)
+    assert [float(counter()) for _ in range(3)] == [0.0, 1.0, 2.0]
+    assert float(counter(10.0)) == 10.0 and float(counter()) == 11.0   # an explicit value
+    assert float(counter(a=5.0)) == 5.0 and float(counter()) == 6.0
+
+
+def test_input_and_shared_updates_happen_together():
+    # Theano's test_in_update_shared: after N calls the two have swapped N times.
+    s = shared(1.0)
+    a = T.dscalar("a")
+    f = function([In(a, value=0.0, update=s)], [], updates={s: a})
+    for i in range(5):
+        assert f() == []
+        assert float(s.get_value()) == i % 2
+
+
+def test_an_implicit_input_is_never_an_argument():
+    total, x = T.dscalar("total"), T.dscalar("x")
+    add = function([In(total, value=0.0, update=total + x, implicit=True), x], total + x)
+    assert [float(add(v)) for v in (1.0, 2.0, 3.0)] == [1.0, 3.0, 6.0]
+    with pytest.raises(ArgumentError, match="takes 1 arguments"):
+        add(1.0, 2.0)
+    with pytest.raises(ArgumentError, match="no input named 'total'"):
+        add(1.0, total=0.0)
+    with pytest.raises(TypeError, match="implicit input 'total'.*default value"):
+        In(total, implicit=True)
+
+
+def test_updates_of_another_type_and_in_around_a_shared_variable_are_type_errors():
+    a, b = T.dscalar("a"), T.dvector("b")
+    with pytest.raises(TypeError, match="'a'.*update.*float64\\[\\?\\]"):
+        In(a, update=b)
+    w = shared(1.0)
+    with pytest.raises(TypeError, match="shared variable"):
+        function([In(w, update=w + 1)], [])
+
+
+def test_strict_takes_only_an_array_of_the_input_s_dtype():
+    a = T.dvector("a")
+    loose = function([In(a, strict=False)], a * 2)
+    assert loose(np.array([1, 2], dtype="int32")).tolist() == [2.0, 4.0]
+    strict = function([In(a, strict=True)], a * 2)
+    assert strict(np.array([1.0, 2.0])).tolist() == [2.0, 4.0]
+    for value in (np.array([1, 2], dtype="int32"), [1.0, 2.0]):
+        with pytest.raises(TypeError, match="argument 0 for 'a'.*strict"):
+            strict(value)
+
+
+def test_allow_downcast_per_input_for_integers():
+    a, b, c = T.wvector("a"), T.bvector("b"), T.bscalar("c")
+    f = function([In(a, allow_downcast=True), In(b, allow_downcast=False),
+                  In(c, allow_downcast=None)], a + b + c)
+    assert f([3], [6], 1).tolist() == [10]
+    assert f([2 ** 20], np.ones(1, dtype="int8"), 1).tolist() == [2]   # a: wrapped, silently
+    for args in (([3], np.array([6], dtype="int16"), 1), ([3], [312], 1), ([3], [6], 806)):
+        with pytest.raises(TypeError):
+            f(*args)
+
+
+@pytest.mark.parametrize("floatx", ["float64", "float32"])
+def test_python_float_literals_round_to_floatx_only_when_nobody_decided(floatx):
+    with config.change_flags(floatX=floatx):
+        a, b, c = T.fscalar("a"), T.fscalar("b"), T.fscalar("c")
+        f = function([In(a, allow_downcast=True), In(b, allow_downcast=False),
+                      In(c, allow_downcast=None)], a + b + c)
+        assert float(f(0, 0, 0)) == 0.0 and np.isclose(f(0.1, 0, 0), 0.1)
+        with pytest.raises(TypeError, match="argument 1 for 'b'.*without rounding"):
+            f(0, 0.1, 0)
+        if floatx == "float32":
+            assert np.isclose(f(0, 0, 0.1), 0.1)
+        else:
+            with pytest.raises(TypeError, match="without rounding"):
+                f(0, 0, 0.1)
+        vectors = [T.fvector(n) for n in "abc"]
+        g = function([In(vectors[0], allow_downcast=True), In(vectors[1], allow_downcast=False),
+                      In(vectors[2], allow_downcast=None)], sum(vectors))
+        assert np.isclose(g([0.1], [0], [0]), 0.1).all()
+        for args in (([0], [0.1], [0]), ([0], [0], [0.1])):     # lists never round
+            with pytest.raises(TypeError, match="without rounding"):
+                g(*args)
+
+
+def test_in_keeps_theano_s_positional_order_and_a_function_with_updates_pickles():
+    import pickle
+    a = T.dscalar("a")
+    item = In(a, "count", 0.0, a + 1)
+    assert (item.name, float(item.value), item.update.owner is not None) == ("count", 0.0, True)
+    counter = function([item], a)
+    counter(), counter()
+    again = pickle.loads(pickle.dumps(counter))
+    assert float(again()) == 2.0 and float(again()) == 3.0
+    assert graphlens.compile.io.In is In
