@@ -10,7 +10,7 @@
 from graphlens.config import config
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.shared import shared
-from graphlens.gradient import grad, jacobian, hessian, verify_grad
+from graphlens.gradient import grad, jacobian, hessian, subgraph_grad, verify_grad
 # Plugs the NaN guard into the evaluator (compile/hooks.py), so compile/ never imports trace/.
 import graphlens.trace.nan  # noqa: E402,F401
 # Plugs DebugMode's checks in the same way (trace/debugmode.py).
@@ -54,6 +54,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
+    "subgraph_grad",
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",

@@ -81,7 +81,8 @@ def __getattr__(name):
     # so it loads on first use (and only for these names: `from graphlens.tensor import
     # extra_ops` asks this function first, while the package is still loading).
     if name in ("grad", "jacobian", "hessian", "zero_grad", "disconnected_grad",
-                "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
+                "consider_constant", "straight_through", "verify_grad", "Rop", "Lop",
+                "numeric_grad"):
         from graphlens import gradient
         return getattr(gradient, name)
     # T.shared_randomstreams.RandomStreams, T.sharedvar.TensorSharedVariable, ...: `import
