@@ -66,11 +66,12 @@ __all__ = [
 
 def __getattr__(name):
     # The printers and pictures load only when first asked for: importing graphlens stays cheap.
-    if name == "pprint":                  # Theano's other name for pp
-        name = "pp"
-    if name in ("pp", "debugprint"):
-        from graphlens.render import pp as pp_module, debugprint as dp_module
-        return {"pp": pp_module.pp, "debugprint": dp_module.debugprint}[name]
+    if name in ("pp", "pprint"):          # one PPrinter under both names, as in Theano
+        from graphlens.render.pprinter import pprint
+        return pprint
+    if name == "debugprint":
+        from graphlens.render.debugprint import debugprint
+        return debugprint
     if name == "pydotprint":
         from graphlens.render.picture import pydotprint
         return pydotprint
