@@ -46,6 +46,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import Type
 from graphlens.compile.ops import as_op
 from graphlens.compile.builders import OpFromGraph
+from graphlens.compile.pickling import function_dump   # theano.function_dump
 from graphlens.compile.profiling import ProfileStats     # theano.ProfileStats
 
 change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
@@ -60,7 +61,7 @@ __all__ = [
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
     "scan_checkpoints",
     "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op", "OpFromGraph",
-    "ProfileStats",
+    "ProfileStats", "function_dump",
 ]
 
 
