@@ -141,4 +141,5 @@ from graphlens.tensor.special import tri_gamma  # noqa: E402,F401
 # scalar <-> rank-0 tensor conversions, and each elementwise op's `scalar_op`.
 from graphlens.tensor.elemwise import Elemwise  # noqa: E402,F401
 from graphlens.tensor import scalar_elemwise, scalar_logic, scalar_composite  # noqa: E402,F401
+from graphlens.tensor import scalar_special  # noqa: E402,F401  (softsign, xlogx, j0, ...)
 from graphlens.tensor.scalar_type import scalar_from_tensor, tensor_from_scalar  # noqa: E402,F401
