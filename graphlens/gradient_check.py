@@ -35,8 +35,10 @@ class numeric_grad:  # noqa: N801 (Theano's name)
     array([2., 4.])
     """
 
-    # The finite-difference step by dtype (Theano's values); verify_grad reads it too.
+    # The finite-difference step by dtype (Theano's values), keyed by name and by numpy dtype
+    # as Theano's (`type_eps[p.dtype]`); verify_grad reads it too.
     type_eps = {"float64": 1e-7, "float32": 3e-4, "float16": 1e-1}
+    type_eps.update({np.dtype(name): step for name, step in type_eps.items()})
 
     def __init__(self, f, pt, eps=None, out_type=None):
         packed = not isinstance(pt, (list, tuple))

@@ -11,7 +11,8 @@ changes how the user's op prints, everything else prints as `render.pp.pp` write
 """
 
 from graphlens.render.debugprint import debugprint
-from graphlens.render.descriptors import min_informative_str, var_descriptor
+from graphlens.render.descriptors import (hex_digest, min_informative_str,
+                                          position_independent_str, var_descriptor)
 from graphlens.render.picture import pydotprint
 from graphlens.render.pprinter import (DefaultPrinter, FunctionPrinter, IgnorePrinter,
                                        LeafPrinter, MemberPrinter, OperatorPrinter,
@@ -29,4 +30,5 @@ pydot_imported_msg = ""
 __all__ = ["pp", "pprint", "debugprint", "pydotprint", "Print", "PPrinter", "PrinterState",
            "OperatorPrinter", "PatternPrinter", "FunctionPrinter", "MemberPrinter",
            "IgnorePrinter", "DefaultPrinter", "LeafPrinter", "default_printer", "leaf_printer",
-           "greek", "special", "min_informative_str", "var_descriptor"]
+           "greek", "special", "min_informative_str", "var_descriptor", "hex_digest",
+           "position_independent_str"]

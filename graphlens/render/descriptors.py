@@ -128,7 +128,7 @@ def var_descriptor(obj, _prev_obs=None, _tag_generator=None) -> str:
         elif getattr(item, "name", None) is not None:
             pieces.append(f"{tag}={item.name}")
         else:
-            pieces.append(f"{tag}={_position_independent_str(item)}")
+            pieces.append(f"{tag}={position_independent_str(item)}")
     return "".join(pieces)
 
 
@@ -141,9 +141,30 @@ class _Text:
         self.text = text
 
 
-def _position_independent_str(obj) -> str:
-    """str(obj), unless it holds a memory address: a variable then reads by its type."""
+def position_independent_str(obj) -> str:
+    """str(obj) without a memory address: a variable whose str holds one reads by its type,
+    `graphlens_var{type=float64[?]}` (Theano's `theano_var{type=...}`). graphlens's own
+    variables print without addresses already: an unnamed input is `<float64[?]>`, a constant
+    its value.
+
+    >>> position_independent_str(T.dvector()), position_independent_str(T.constant(2.0))
+    ('<float64[?]>', '2.')
+    """
     text = str(obj)
-    if " at 0x" in text and isinstance(obj, Variable):
+    if isinstance(obj, Variable) and " at 0x" in text:
         return f"graphlens_var{{type={obj.type}}}"
     return text
+
+
+def hex_digest(x) -> str:
+    """A short hash of an array's contents that also says how they are laid out:
+    `md5hex|strides=[8]|shape=[3]`, so two arrays with one buffer but other shapes differ.
+
+    >>> hex_digest(np.zeros(3))                                           # doctest: +SKIP
+    'd9a6...|strides=[8]|shape=[3]'
+    """
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"hex_digest hashes a numpy array, got {type(x).__name__}")
+    digest = hashlib.md5(np.ascontiguousarray(x).view(np.uint8)).hexdigest()
+    return (f"{digest}|strides=[{','.join(str(s) for s in x.strides)}]"
+            f"|shape=[{','.join(str(n) for n in x.shape)}]")

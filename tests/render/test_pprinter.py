@@ -159,3 +159,22 @@ def test_descriptors_walk_deep_graphs_without_recursion():
         y = T.exp(y)
     assert printing.var_descriptor(y).count("(") == 3000
     assert len(printing.min_informative_str(y).splitlines()) == 3001
+
+
+def test_hex_digest_and_position_independent_str():
+    value = np.arange(6.0).reshape(2, 3)
+    import hashlib
+    assert printing.hex_digest(value) == (
+        f"{hashlib.md5(value.tobytes()).hexdigest()}|strides=[24,8]|shape=[2,3]")
+    assert printing.hex_digest(value.T) != printing.hex_digest(value)
+    with pytest.raises(TypeError, match="numpy array"):
+        printing.hex_digest([1, 2])
+    assert printing.position_independent_str(T.dvector()) == "<float64[?]>"
+
+    class Addressed(graphlens.Variable):
+        def __str__(self):
+            return f"<Addressed at 0x{id(self):x}>"
+    odd = Addressed(T.dvector().type)
+    assert printing.position_independent_str(odd) == "graphlens_var{type=float64[?]}"
+    # Unnamed inputs and constants describe the same in two builds of one graph.
+    assert printing.var_descriptor(T.dvector() + 1) == printing.var_descriptor(T.dvector() + 1)
