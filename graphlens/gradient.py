@@ -3,7 +3,8 @@
 The code lives by where it sits in the import order: `grad` and the gradient stops in
 `graphlens/backprop.py` (below `rewrite/`, which fuses and drops them), `jacobian`/`hessian` in
 `graphlens/jacobian.py` and `verify_grad`, `numeric_grad` in `graphlens/gradient_check.py` (both
-compile functions, so they sit above `compile/`), `subgraph_grad` in `graphlens/subgraph.py`. This module only gathers them, for user code.
+compile functions, so they sit above `compile/`), `subgraph_grad` in `graphlens/subgraph.py`.
+This module only gathers them, for user code.
 
 >>> from graphlens.gradient import grad, verify_grad
 """

@@ -11,7 +11,8 @@ import numpy as np
 
 from graphlens.backprop import grad
 from graphlens.compile.function import function
-from graphlens.errors import GradientCheckError, GraphlensTypeError
+from graphlens.errors import (GradientCheckError, GraphlensTypeError, InvalidArgumentError,
+                              ShapeError)
 from graphlens.tensor.basic import cast
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
@@ -96,13 +97,13 @@ class numeric_grad:  # noqa: N801 (Theano's name)
         """
         mine = self.gf if isinstance(self.gf, list) else [self.gf]
         if len(g_pt) != len(mine):
-            raise ValueError(f"numeric_grad.abs_rel_errors: got {len(g_pt)} gradient arrays, "
-                             f"the numeric gradient has {len(mine)}")
+            raise InvalidArgumentError(f"numeric_grad.abs_rel_errors: got {len(g_pt)} gradient "
+                                       f"arrays, the numeric gradient has {len(mine)}")
         errors = []
         for i, (a, b) in enumerate(zip(g_pt, mine)):
             a = np.asarray(a)
             if a.shape != b.shape:
-                raise ValueError(f"numeric_grad.abs_rel_errors: gradient array {i} has shape "
+                raise ShapeError(f"numeric_grad.abs_rel_errors: gradient array {i} has shape "
                                  f"{a.shape}, the numeric gradient {b.shape}")
             errors.append(self.abs_rel_err(a, b))
         return errors
@@ -123,8 +124,8 @@ class numeric_grad:  # noqa: N801 (Theano's name)
         worst = []           # (scaled error, position, abs_err, rel_err) per array
         for abs_err, rel_err in self.abs_rel_errors(g_pt):
             if not (np.all(np.isfinite(abs_err)) and np.all(np.isfinite(rel_err))):
-                raise ValueError(f"numeric_grad.max_err: the error is not finite "
-                                 f"(abs_err {abs_err!r})")
+                raise InvalidArgumentError(f"numeric_grad.max_err: the error is not finite "
+                                           f"(abs_err {abs_err!r})")
             scaled = np.minimum(abs_err / abs_tol, rel_err / rel_tol).ravel()
             if not scaled.size:                      # an empty array has no error
                 worst.append((0.0, 0, 0.0, 0.0))

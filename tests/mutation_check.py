@@ -103,8 +103,8 @@ MUTATIONS = (
              "for i, symbolic_grad in list(zip(checked, analytic))[:1]:",
              ("tests/test_gradient.py",)),
     Mutation("held_constant_passes_gradient_on", "gradient", "graphlens/backprop.py",
-             "    totals = [None if out in constants else total for out, total in zip(node.outputs, "
-             "totals)]\n", "",
+             "    totals = [None if out in constants else total for out, total in "
+             "zip(node.outputs, totals)]\n", "",
              ("tests/test_numeric_grad.py",)),
     Mutation("numeric_grad_central_step", "gradient", "graphlens/gradient_check.py",
              "gradient[i] = (call(moved) - at_pt) / eps",

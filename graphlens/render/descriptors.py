@@ -18,6 +18,7 @@ import hashlib
 
 import numpy as np
 
+from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Variable
 
 
@@ -164,7 +165,7 @@ def hex_digest(x) -> str:
     'd9a6...|strides=[8]|shape=[3]'
     """
     if not isinstance(x, np.ndarray):
-        raise TypeError(f"hex_digest hashes a numpy array, got {type(x).__name__}")
+        raise GraphlensTypeError(f"hex_digest hashes a numpy array, got {type(x).__name__}")
     digest = hashlib.md5(np.ascontiguousarray(x).view(np.uint8)).hexdigest()
     return (f"{digest}|strides=[{','.join(str(s) for s in x.strides)}]"
             f"|shape=[{','.join(str(n) for n in x.shape)}]")

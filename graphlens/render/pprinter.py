@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 
+from graphlens.errors import GraphlensTypeError
 from graphlens.graph.notation import ATOM
 from graphlens.graph.op import Op
 from graphlens.render.pp import pp
@@ -55,8 +56,8 @@ class PrinterState:
 def _owner(output, what):
     node = output.owner
     if node is None:
-        raise TypeError(f"{what} prints the result of an operation; {output!r:.40} is an input "
-                        f"or a constant (assign it to op results only)")
+        raise GraphlensTypeError(f"{what} prints the result of an operation; {output!r:.40} is "
+                                 f"an input or a constant (assign it to op results only)")
     return node
 
 
@@ -198,8 +199,8 @@ class PPrinter:
         >>> pprint.assign(my_op, FunctionPrinter('my_op'))                 # doctest: +SKIP
         """
         if not hasattr(printer, "process"):
-            raise TypeError(f"PPrinter.assign: the printer needs a process(output, pstate) "
-                            f"method, got {type(printer).__name__}")
+            raise GraphlensTypeError(f"PPrinter.assign: the printer needs a process(output, "
+                                     f"pstate) method, got {type(printer).__name__}")
         if isinstance(condition, Op):
             op = condition
 
@@ -211,8 +212,9 @@ class PPrinter:
             def condition(pstate, r):
                 return r.owner is not None and isinstance(r.owner.op, op_class)
         elif not callable(condition):
-            raise TypeError(f"PPrinter.assign: the condition is an op, an op class or a "
-                            f"function (pstate, variable) -> bool, got {condition!r:.60}")
+            raise GraphlensTypeError(f"PPrinter.assign: the condition is an op, an op class or "
+                                     f"a function (pstate, variable) -> bool, got "
+                                     f"{condition!r:.60}")
         self.printers.insert(0, (condition, printer))
 
     def clone(self):
@@ -254,8 +256,8 @@ class PPrinter:
         return form
 
     def process_graph(self, inputs, outputs, updates=None, display_inputs=False):
-        """The lines of a function's graph: `inputs: ...` (with `display_inputs`), the outputs
-        (`return ...` for one, else `name = ...`) and the updates (`W <- ...`).
+        """The lines of a function's graph: `inputs: ...` (with `display_inputs`), the updates
+        (`W <- ...`), then the outputs (`return ...` for one, else `name = ...`).
 
         >>> pprint.process_graph([x], [x * 2], {W: W - 1})                 # doctest: +SKIP
         """
@@ -264,12 +266,13 @@ class PPrinter:
         updates = dict(updates or {})
         lines = [f"inputs: {', '.join(str(v) for v in inputs + list(updates))}"] \
             if display_inputs else []
+        # Theano's order: the updates, then the outputs.
+        for shared_var, value in updates.items():
+            lines.append(f"{shared_var} <- {self.process(value)}")
         if len(outputs) == 1:
             lines.append(f"return {self.process(outputs[0])}")
         elif outputs:
             lines.append(self.process(outputs))
-        for shared_var, value in updates.items():
-            lines.append(f"{shared_var} <- {self.process(value)}")
         return "\n".join(lines)
 
     def __call__(self, *args, **pp_options):
@@ -279,8 +282,8 @@ class PPrinter:
             return self.process(*args)
         if len(args) > 2 or (len(args) == 2 and isinstance(args[0], (list, tuple))):
             return self.process_graph(*args)
-        raise TypeError("pprint takes a variable (and a printer state), or inputs, outputs "
-                        "and updates")
+        raise GraphlensTypeError("pprint takes a variable (and a printer state), or inputs, "
+                                 "outputs and updates")
 
 
 pprint = PPrinter()

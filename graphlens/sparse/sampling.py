@@ -3,7 +3,7 @@
 
 | expression | result |
 |---|---|
-| `sampling_dot(x, y, p)` (x: m×k, y: n×k dense, p: m×n sparse) | sparse, p's format: `p * (x @ y.T)` at p's entries |
+| `sampling_dot(x, y, p)` (x: m×k, y: n×k, p: m×n sparse) | `p * (x @ y.T)` at p's entries |
 | `square_diagonal(v)` | sparse csc, v on the diagonal |
 | `diag(s)` (s square sparse) | dense vector |
 

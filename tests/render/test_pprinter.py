@@ -109,7 +109,7 @@ def test_process_graph_and_calls_with_a_state(pprint):
     W = graphlens.shared(np.zeros(2), name="W")
     pprint.assign(DoubleOp, printing.FunctionPrinter("double"))
     text = pprint([x], [DoubleOp()(x)], {W: W - 1}, True)
-    assert text.splitlines() == ["inputs: x, W", "return double(x)", "W <- W - 1.0"]
+    assert text.splitlines() == ["inputs: x, W", "W <- W - 1.0", "return double(x)"]
     assert pprint(DoubleOp()(x), {}) == "double(x)"
     assert pprint.process(DoubleOp()(x)) == "double(x)"
 

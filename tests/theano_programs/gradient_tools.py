@@ -30,7 +30,8 @@ grad_ends = [[a1], [x]]
 inputs = [t, x]
 rng = np.random.RandomState([2012, 11, 15])
 values = [rng.randn(2), rng.randn(3)]
-values = [np.asarray(value, dtype=ipt.dtype) for ipt, value in zip(inputs, values)]  # np.cast: gone in numpy 2
+# Theano's test cast with np.cast, which numpy 2 removed.
+values = [np.asarray(value, dtype=ipt.dtype) for ipt, value in zip(inputs, values)]
 
 wrt = [w2, w1]
 cost = cost2 + cost1
