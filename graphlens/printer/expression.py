@@ -27,9 +27,9 @@ class FormulaPrinter:
     the outer arguments that way. `split=False` never binds a name to shorten a line (for a
     formula substituted into another one, whose lines would be lost). Bound names are
     `bind_prefix` and a number: `%1`, or `u1` inside a fused op's own scope. `custom`: a
-    function (node, its inputs' Shown pieces) -> text or None, asked first for each
-    one-output node (the user's `printing.pprint.assign(op, printer)`); None leaves the node
-    to its form.
+    function (output variable, its node's inputs' Shown pieces) -> text or None, asked first
+    for each output of each node (the user's `printing.pprint.assign(op, printer)`); None
+    leaves it to the op's form.
     """
 
     def __init__(self, syntax, names: NameTable, overrides=None, split=True, bind_prefix="%",
@@ -171,7 +171,7 @@ class FormulaPrinter:
         shown = self.shown
         args = [shown.get(var) or self.show(var) for var in node.inputs]
         if self.custom is not None:
-            text = self.custom(node, args)
+            text = self.custom(node.outputs[0], args)
             if text is not None:      # the user's printer wrote the whole piece: one atom
                 return Shown(Rope(str(text)))
         return show_apply(self, node, args)
@@ -215,7 +215,14 @@ class FormulaPrinter:
 
     def _bind_outputs(self, node, lines):
         """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
-        shown = show_apply(self, node, [self.show(var) for var in node.inputs])
+        args = [self.show(var) for var in node.inputs]
+        if self.custom is not None:
+            texts = [self.custom(var, args) for var in node.outputs]
+            if None not in texts:          # the user's printer names each output itself
+                for var, text in zip(node.outputs, texts):
+                    self.shown[var] = Shown(Rope(str(text)))
+                return
+        shown = show_apply(self, node, args)
         targets = [self.syntax.name(self.names.fresh(self.bind_prefix), "bind")
                    for _ in node.outputs]
         lines.append((Shown(join_ropes([t.rope for t in targets], ", ")), "=", shown.rope))

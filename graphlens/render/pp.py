@@ -33,7 +33,7 @@ def pp(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
     `latex=True` writes LaTeX instead. `shapes=True` ends each line with the known type of
     what it defines (`  # float64[256, 100]`: declared, test values, shared values);
     `example_inputs` ({input: value}) gives the inputs' lengths too. `custom`: a function
-    (node, its inputs' printed pieces) -> text, or None to print the node as usual: how
+    (an output, its node's inputs' printed pieces) -> text, or None to print it as usual: how
     `printing.pprint.assign` reaches pp (render/pprinter.py).
 
     >>> pp(T.exp(x) * 2), pp(T.sum(m, axis=1))              # doctest: +SKIP

@@ -242,12 +242,12 @@ class PPrinter:
         return pp(r, custom=self._custom_form(pstate) if self.printers else None, **pp_options)
 
     def _custom_form(self, outer):
-        """The function pp's walk asks for each node: the first assigned printer whose
-        condition claims the node's output writes it, else None (pp's own form)."""
+        """The function pp's walk asks for each output of each node: the first assigned
+        printer whose condition claims it writes it, else None (pp's own form)."""
         base = outer if isinstance(outer, PrinterState) else PrinterState(outer or {})
 
-        def form(node, args):
-            output = node.outputs[0]
+        def form(output, args):
+            node = output.owner
             pstate = base.clone(pprinter=self, shown=dict(zip(node.inputs, args)))
             for condition, printer in self.printers:
                 if condition(pstate, output):

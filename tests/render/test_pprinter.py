@@ -34,6 +34,19 @@ class Pair(graphlens.Op):
         output_storage[0][0] = inputs[0] + inputs[1]
 
 
+class Split(graphlens.Op):
+    """Two outputs: the negative and the positive part."""
+    __props__ = ()
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return graphlens.Apply(self, [x], [x.type(), x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        output_storage[0][0] = np.minimum(inputs[0], 0)
+        output_storage[1][0] = np.maximum(inputs[0], 0)
+
+
 @pytest.fixture
 def pprint(monkeypatch):
     """The global pprint, its assignments undone after the test."""
@@ -178,3 +191,11 @@ def test_hex_digest_and_position_independent_str():
     assert printing.position_independent_str(odd) == "graphlens_var{type=float64[?]}"
     # Unnamed inputs and constants describe the same in two builds of one graph.
     assert printing.var_descriptor(T.dvector() + 1) == printing.var_descriptor(T.dvector() + 1)
+
+
+def test_each_output_of_a_two_output_op_prints_by_its_own_name(pprint):
+    x = T.dvector("x")
+    low, high = Split()(x)
+    assert pprint(high - low).splitlines()[0].startswith("%1, %2 = Split")   # unassigned
+    pprint.assign(Split, printing.FunctionPrinter("negative_part", "positive_part"))
+    assert pprint(high - low) == "positive_part(x) - negative_part(x)"
