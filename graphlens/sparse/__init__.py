@@ -25,7 +25,7 @@ from graphlens.sparse.products import (Dot, StructuredDot, StructuredDotGrad, Tr
                                        structured_dot, true_dot)
 from graphlens.sparse.math import AddSD, AddSS, MulSD, MulSS, SpSum, add, mul, sp_sum, sub
 from graphlens.sparse.structured import (
-    structured, structured_sigmoid, structured_exp, structured_log, structured_pow,
+    structured, structured_monoid, structured_sigmoid, structured_exp, structured_log, structured_pow,
     structured_minimum, structured_maximum, structured_add, sqr, sqrt, abs_, sgn, sin, tan,
     arcsin, arctan, sinh, tanh, arcsinh, arctanh, expm1, log1p, ceil, floor, trunc, rint,
     deg2rad, rad2deg, sp_ones_like, sp_zeros_like, cast, row_scale, col_scale, Stack, hstack,

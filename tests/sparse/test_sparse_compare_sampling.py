@@ -1,4 +1,4 @@
-"""graphlens/sparse/compare.py and sampling.py: sparse comparisons with Theano 1.0's result
+"""graphlens/sparse/compare.py and sampling.py (and structured_monoid): sparse comparisons with Theano 1.0's result
 types (sparse/sparse: sparse uint8 of x's format; with a dense matrix: dense uint8) and the
 operators on sparse variables; sampling_dot, square_diagonal and diag against numpy, with
 their gradients against finite differences."""
@@ -151,3 +151,24 @@ def test_square_diagonal_and_diag_are_each_others_inverse_and_gradient():
     with pytest.raises(ValueError, match="must be square"):
         s = sparse.csr_matrix("s")
         run([s], sparse.diag(s), X)
+
+
+def test_structured_monoid_decorates_a_function_of_the_stored_values():
+    @basic.structured_monoid(T.sqr)
+    def structured_square(x):
+        """x ** 2 where x stores entries."""
+
+    @basic.structured_monoid(T.add)
+    def structured_shift(x, amount):
+        """amount added to the stored entries only."""
+
+    assert structured_square.__name__ == "structured_square"
+    assert "stores entries" in structured_square.__doc__
+    x = sparse.csr_matrix("x")
+    squared, shifted = run([x], [structured_square(x), structured_shift(x, 2.0)], X)
+    assert squared.nnz == shifted.nnz == X.nnz                 # the pattern is kept
+    np.testing.assert_allclose(squared.toarray(), X.toarray() ** 2)
+    expected = X.toarray().copy()
+    expected[X.nonzero()] += 2.0
+    np.testing.assert_allclose(shifted.toarray(), expected)
+    sparse.verify_grad_sparse(structured_square, [X], structured=True)
