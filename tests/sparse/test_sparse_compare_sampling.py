@@ -1,7 +1,7 @@
-"""graphlens/sparse/compare.py and sampling.py (and structured_monoid): sparse comparisons with Theano 1.0's result
-types (sparse/sparse: sparse uint8 of x's format; with a dense matrix: dense uint8) and the
-operators on sparse variables; sampling_dot, square_diagonal and diag against numpy, with
-their gradients against finite differences."""
+"""graphlens/sparse/compare.py, sampling.py and structured_monoid: sparse comparisons with
+Theano 1.0's result types (sparse/sparse: sparse uint8 of x's format; with a dense matrix:
+dense uint8) and the operators on sparse variables; sampling_dot, square_diagonal and diag
+against numpy, with their gradients against finite differences."""
 
 import numpy as np
 import pytest
