@@ -49,7 +49,11 @@ class PrinterState:
         self.__dict__.update(more_props)
 
     def clone(self, props=None, **more_props):
-        """A copy with `props` and `more_props` set."""
+        """A copy with `props` and `more_props` set.
+
+        >>> PrinterState(precedence=0).clone(precedence=-1000).precedence
+        -1000
+        """
         return PrinterState(self, **dict(props or {}, **more_props))
 
 
@@ -218,13 +222,19 @@ class PPrinter:
         self.printers.insert(0, (condition, printer))
 
     def clone(self):
-        """A printer with the same assignments, assigned to apart from this one."""
+        """A printer with the same assignments, assigned to apart from this one.
+
+        >>> mine = pprint.clone(); mine.assign(my_op, FunctionPrinter('f'))  # doctest: +SKIP
+        """
         twin = copy.copy(self)
         twin.printers = list(self.printers)
         return twin
 
     def clone_assign(self, condition, printer):
-        """`clone()` then `assign(condition, printer)`."""
+        """`clone()` then `assign(condition, printer)`.
+
+        >>> mine = pprint.clone_assign(my_op, FunctionPrinter('f'))       # doctest: +SKIP
+        """
         twin = self.clone()
         twin.assign(condition, printer)
         return twin
@@ -232,7 +242,11 @@ class PPrinter:
     def process(self, r, pstate=None, **pp_options):
         """The text of `r`. Inside a printer (a `pstate` from this printer's walk) the text of
         an input already printed, in parentheses if it is compound and `pstate.precedence` asks
-        for an operand; otherwise the whole formula, as pp writes it with the assignments."""
+        for an operand; otherwise the whole formula, as pp writes it with the assignments.
+
+        >>> pprint.process(x * 2)                                          # doctest: +SKIP
+        'x * 2.0'
+        """
         shown = getattr(pstate, "shown", None)
         if shown is not None and r in shown:
             piece = shown[r]

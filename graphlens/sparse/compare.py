@@ -202,25 +202,45 @@ def lt(x, y):
 
 
 def gt(x, y):
-    """x > y with a sparse operand: sparse uint8 if both are sparse, else dense uint8."""
+    """x > y with a sparse operand: sparse uint8 if both are sparse, else dense uint8.
+
+    >>> gt(csr_matrix('x'), csr_matrix('y')).type
+    SparseType(csr, uint8)
+    """
     return _switch("gt", x, y, GreaterThanSS, GreaterThanSD, LessThanSD)
 
 
 def le(x, y):
-    """x <= y with a sparse operand: sparse uint8 if both are sparse, else dense uint8."""
+    """x <= y with a sparse operand: sparse uint8 if both are sparse, else dense uint8.
+
+    >>> le(csr_matrix('x'), csr_matrix('y')).type
+    SparseType(csr, uint8)
+    """
     return _switch("le", x, y, LessEqualSS, LessEqualSD, GreaterEqualSD)
 
 
 def ge(x, y):
-    """x >= y with a sparse operand: sparse uint8 if both are sparse, else dense uint8."""
+    """x >= y with a sparse operand: sparse uint8 if both are sparse, else dense uint8.
+
+    >>> ge(csr_matrix('x'), csr_matrix('y')).type
+    SparseType(csr, uint8)
+    """
     return _switch("ge", x, y, GreaterEqualSS, GreaterEqualSD, LessEqualSD)
 
 
 def eq(x, y):
-    """x == y with a sparse operand: sparse uint8 if both are sparse, else dense uint8."""
+    """x == y with a sparse operand: sparse uint8 if both are sparse, else dense uint8.
+
+    >>> eq(csr_matrix('x'), csr_matrix('y')).type
+    SparseType(csr, uint8)
+    """
     return _switch("eq", x, y, EqualSS, EqualSD, EqualSD)
 
 
 def neq(x, y):
-    """x != y with a sparse operand: sparse uint8 if both are sparse, else dense uint8."""
+    """x != y with a sparse operand: sparse uint8 if both are sparse, else dense uint8.
+
+    >>> neq(csr_matrix('x'), csr_matrix('y')).type
+    SparseType(csr, uint8)
+    """
     return _switch("neq", x, y, NotEqualSS, NotEqualSD, NotEqualSD)
