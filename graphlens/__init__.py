@@ -10,7 +10,7 @@
 from graphlens.config import config
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.shared import shared
-from graphlens.gradient import grad, jacobian, hessian, verify_grad
+from graphlens.gradient import grad, jacobian, hessian, subgraph_grad, verify_grad
 # Plugs the NaN guard into the evaluator (compile/hooks.py), so compile/ never imports trace/.
 import graphlens.trace.nan  # noqa: E402,F401
 # Plugs DebugMode's checks in the same way (trace/debugmode.py).
@@ -46,6 +46,7 @@ from graphlens.graph.op import Op
 from graphlens.graph.types import Type
 from graphlens.compile.ops import as_op
 from graphlens.compile.builders import OpFromGraph
+from graphlens.compile.pickling import function_dump   # theano.function_dump
 from graphlens.compile.profiling import ProfileStats     # theano.ProfileStats
 
 change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
@@ -54,22 +55,24 @@ __version__ = "0.1.0"
 
 __all__ = [
     "config", "function", "In", "Out", "shared", "grad", "jacobian", "hessian", "verify_grad",
+    "subgraph_grad",
     "pp", "debugprint", "pydotprint",
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
     "scan_checkpoints",
     "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op", "OpFromGraph",
-    "ProfileStats",
+    "ProfileStats", "function_dump",
 ]
 
 
 def __getattr__(name):
     # The printers and pictures load only when first asked for: importing graphlens stays cheap.
-    if name == "pprint":                  # Theano's other name for pp
-        name = "pp"
-    if name in ("pp", "debugprint"):
-        from graphlens.render import pp as pp_module, debugprint as dp_module
-        return {"pp": pp_module.pp, "debugprint": dp_module.debugprint}[name]
+    if name in ("pp", "pprint"):          # one PPrinter under both names, as in Theano
+        from graphlens.render.pprinter import pprint
+        return pprint
+    if name == "debugprint":
+        from graphlens.render.debugprint import debugprint
+        return debugprint
     if name == "pydotprint":
         from graphlens.render.picture import pydotprint
         return pydotprint

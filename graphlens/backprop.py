@@ -135,8 +135,10 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
 def _backpropagate(seeds, wrt, constants):
     nodes = toposort(list(seeds))
     wanted = set(wrt)
-    # Forward: which variables depend on some wrt through non-constant paths.
-    depends = {var for var in wanted if var not in constants}
+    # Forward: which variables depend on some wrt through non-constant paths. A wanted variable
+    # held constant still gets its own gradient (Theano's rule, which subgraph_grad relies on:
+    # the gradient at the `end` it stops at); it only passes none on to its own inputs.
+    depends = set(wanted)
     for node in nodes:
         for var in node.inputs:
             if var in depends:
@@ -154,7 +156,7 @@ def _backpropagate(seeds, wrt, constants):
         # a folded layer then holds its own backward ops.
         scopes.push(scopes.backward_tag(node))
         try:
-            _differentiate(node, terms, wanted, depends, results)
+            _differentiate(node, terms, wanted, depends, results, constants)
         finally:
             scopes.pop()
     for var in wrt:
@@ -170,12 +172,16 @@ def _backpropagate(seeds, wrt, constants):
     return results
 
 
-def _differentiate(node, terms, wanted, depends, results):
+def _differentiate(node, terms, wanted, depends, results, constants):
     """Sum the gradient terms of `node`'s outputs and send its inputs their terms."""
     totals = [_total(out, terms.pop(out)) if out in terms else None for out in node.outputs]
     for out, total in zip(node.outputs, totals):
         if total is not None and out in wanted:
             results[out] = total
+    # An output held constant was differentiated only because it is wanted: nothing flows on.
+    totals = [None if out in constants else total for out, total in zip(node.outputs, totals)]
+    if all(total is None for total in totals):
+        return
     needing = [var in depends for var in node.inputs]
     if True not in needing:
         return

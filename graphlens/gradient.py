@@ -2,8 +2,9 @@
 
 The code lives by where it sits in the import order: `grad` and the gradient stops in
 `graphlens/backprop.py` (below `rewrite/`, which fuses and drops them), `jacobian`/`hessian` in
-`graphlens/jacobian.py` and `verify_grad` in `graphlens/gradient_check.py` (both compile
-functions, so they sit above `compile/`). This module only gathers them, for user code.
+`graphlens/jacobian.py` and `verify_grad`, `numeric_grad` in `graphlens/gradient_check.py` (both
+compile functions, so they sit above `compile/`), `subgraph_grad` in `graphlens/subgraph.py`.
+This module only gathers them, for user code.
 
 >>> from graphlens.gradient import grad, verify_grad
 """
@@ -14,7 +15,8 @@ from graphlens.backprop import (DisconnectedGrad, GradClip, GradScale,  # noqa: 
                                 grad_scale, straight_through, zero_grad)
 from graphlens.errors import (DisconnectedInputError, GradientCheckError,  # noqa: F401
                               UndefinedGradientError)
-from graphlens.gradient_check import verify_grad  # noqa: F401
+from graphlens.gradient_check import numeric_grad, verify_grad  # noqa: F401
+from graphlens.subgraph import subgraph_grad  # noqa: F401
 from graphlens.graph.markers import DisconnectedType, UndefinedType, undefined  # noqa: F401
 
 # Theano's names for the errors user code catches.

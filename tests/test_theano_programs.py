@@ -8,8 +8,9 @@ the Elman RNN for slot filling (rnnslu), the RNN-RBM (a Gibbs chain's scan insid
 the API corners Theano code reaches for (f.maker.fgraph, get_default_mode, grad_clip, In
 defaults), and code written as Keras' Theano backend and Lasagne call Theano (pool_3d, a list
 of slices as an index, grouped conv2d, transposed convolutions, default_update on a cloned
-shared variable), sparse bag-of-words models (sparse_bow: theano.sparse), and an RNN sequence
-labeller trained with the CTC loss (ctc_rnn: theano.tensor.nnet.ctc).
+shared variable), sparse bag-of-words models (sparse_bow: theano.sparse), an RNN sequence
+labeller trained with the CTC loss (ctc_rnn: theano.tensor.nnet.ctc), and subgraph_grad,
+numeric_grad, pprint.assign, function_dump and sampling_dot (gradient_tools).
 
 Each asserts its own results (costs fall, values match the tutorial's or numpy's, gradients
 match finite differences) and a failure shows its output."""
@@ -26,10 +27,13 @@ PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
 @pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op", "rbm",
                                   "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm",
                                   "mlp", "sda", "dbn", "ca", "logistic_cg", "scalar_op",
-                                  "theano1_api", "sparse_bow", "ctc_rnn"])
+                                  "theano1_api", "sparse_bow", "ctc_rnn", "gradient_tools"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
+    # A program may customise printing (pprint.assign): the global printer is restored after.
+    from graphlens.printing import pprint
+    monkeypatch.setattr(pprint, "printers", list(pprint.printers))
     runpy.run_path(str(PROGRAMS / f"{name}.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert out.strip(), "the program printed nothing"

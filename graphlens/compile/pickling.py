@@ -2,7 +2,8 @@
 holding `pkl` (the pickle of obj) and one NPY file per numpy array obj reaches, named after the
 shared variable holding it (`W`, `b`, a repeated name `W_2`) or `array_0`, `array_1`, ...;
 `load(f)` reads it back. `numpy.load` opens the same file, so the weights can be read
-without graphlens. `StripPickler` pickles graphs without their build-time tags.
+without graphlens. `StripPickler` pickles graphs without their build-time tags;
+`function_dump` pickles a `function(...)` call's arguments with it.
 
 >>> with open('model.zip', 'wb') as f:                          # doctest: +SKIP
 ...     dump((train, W, b), f)
@@ -185,3 +186,29 @@ class StripPickler(pickle.Pickler):
         if "trace" in self.tag_to_remove and state.get("creation_site") is not None:
             state["creation_site"] = None
         return reduced[:2] + (state,) + tuple(reduced[3:])
+
+
+def function_dump(filename, inputs, outputs=None, mode=None, updates=None, givens=None,
+                  no_default_updates=False, accept_inplace=False, name=None,
+                  rebuild_strict=True, allow_input_downcast=None, profile=None,
+                  on_unused_input=None, extra_tag_to_remove=None):
+    """Pickle the arguments of a `function(...)` call to `filename` instead of compiling, so a
+    compilation can be reproduced elsewhere (Theano's `theano.function_dump`): the graphs,
+    the shared variables with their values, and every option, as a dict of `function`'s
+    keyword arguments. Build-time tags go as `StripPickler` strips them (with
+    `extra_tag_to_remove`). Replace a shared value by zeros first to leave it out.
+
+    >>> function_dump('f.pkl', [x], y, updates=[(W, W - g)])            # doctest: +SKIP
+    >>> with open('f.pkl', 'rb') as f:                                 # doctest: +SKIP
+    ...     g = graphlens.function(**pickle.load(f))
+    """
+    if not isinstance(filename, (str, bytes)) and not hasattr(filename, "__fspath__"):
+        raise InvalidArgumentError(f"function_dump: filename must be a path (a str), got "
+                                   f"{type(filename).__name__} {filename!r:.40}")
+    arguments = dict(inputs=inputs, outputs=outputs, mode=mode, updates=updates,
+                     givens=givens, no_default_updates=no_default_updates,
+                     accept_inplace=accept_inplace, name=name, rebuild_strict=rebuild_strict,
+                     allow_input_downcast=allow_input_downcast, profile=profile,
+                     on_unused_input=on_unused_input)
+    with open(filename, "wb") as file:
+        StripPickler(file, protocol=-1, extra_tag_to_remove=extra_tag_to_remove).dump(arguments)

@@ -26,11 +26,14 @@ class FormulaPrinter:
     `overrides` maps variables to ready-made Shown pieces: a fused op's inner inputs stand for
     the outer arguments that way. `split=False` never binds a name to shorten a line (for a
     formula substituted into another one, whose lines would be lost). Bound names are
-    `bind_prefix` and a number: `%1`, or `u1` inside a fused op's own scope.
+    `bind_prefix` and a number: `%1`, or `u1` inside a fused op's own scope. `custom`: a
+    function (output variable, its node's inputs' Shown pieces) -> text or None, asked first
+    for each output of each node (the user's `printing.pprint.assign(op, printer)`); None
+    leaves it to the op's form.
     """
 
     def __init__(self, syntax, names: NameTable, overrides=None, split=True, bind_prefix="%",
-                 bind=True):
+                 bind=True, custom=None):
         self.syntax = syntax
         self.names = names
         self.split = split
@@ -40,6 +43,7 @@ class FormulaPrinter:
         self.shown = dict(self.overrides)
         self.bound = set()       # variables printed by a name bound on an earlier line
         self.constants = {}      # constant text -> its Shown piece
+        self.custom = custom
 
     def print_targets(self, targets, nodes=None):
         """(lines, shown) for `targets` [(kind, var)]: lines are (target, arrow, rhs) triples.
@@ -165,7 +169,12 @@ class FormulaPrinter:
     def show_node(self, node) -> Shown:
         """The formula of a one-output node, its inputs already shown."""
         shown = self.shown
-        return show_apply(self, node, [shown.get(var) or self.show(var) for var in node.inputs])
+        args = [shown.get(var) or self.show(var) for var in node.inputs]
+        if self.custom is not None:
+            text = self.custom(node.outputs[0], args)
+            if text is not None:      # the user's printer wrote the whole piece: one atom
+                return Shown(Rope(str(text)))
+        return show_apply(self, node, args)
 
     def show_inner_graph(self, node, args) -> Shown:
         """A fused op's inner formula with the outer arguments substituted: `x * exp(y)`.
@@ -206,7 +215,14 @@ class FormulaPrinter:
 
     def _bind_outputs(self, node, lines):
         """`%1, %2 = Op(a, b)`: a node with several outputs is bound once, output by output."""
-        shown = show_apply(self, node, [self.show(var) for var in node.inputs])
+        args = [self.show(var) for var in node.inputs]
+        if self.custom is not None:
+            texts = [self.custom(var, args) for var in node.outputs]
+            if None not in texts:          # the user's printer names each output itself
+                for var, text in zip(node.outputs, texts):
+                    self.shown[var] = Shown(Rope(str(text)))
+                return
+        shown = show_apply(self, node, args)
         targets = [self.syntax.name(self.names.fresh(self.bind_prefix), "bind")
                    for _ in node.outputs]
         lines.append((Shown(join_ropes([t.rope for t in targets], ", ")), "=", shown.rope))

@@ -25,14 +25,16 @@ from graphlens.render.latex import LatexSyntax
 
 
 def pp(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
-       example_inputs=None) -> str:
+       example_inputs=None, custom=None) -> str:
     """A readable formula of a variable, a list of them, a FunctionGraph or a compiled function.
 
     For a compiled function: its outputs (`out1 = ...`, or the output's name) and its updates
     (`W <- W - 0.1 * %4`), after the rewrites (`stage='before'`: the graph as given).
     `latex=True` writes LaTeX instead. `shapes=True` ends each line with the known type of
     what it defines (`  # float64[256, 100]`: declared, test values, shared values);
-    `example_inputs` ({input: value}) gives the inputs' lengths too.
+    `example_inputs` ({input: value}) gives the inputs' lengths too. `custom`: a function
+    (an output, its node's inputs' printed pieces) -> text, or None to print it as usual: how
+    `printing.pprint.assign` reaches pp (render/pprinter.py).
 
     >>> pp(T.exp(x) * 2), pp(T.sum(m, axis=1))              # doctest: +SKIP
     ('exp(x) * 2.0', 'sum(m, axis=1)')
@@ -40,7 +42,7 @@ def pp(obj, *, latex: bool = False, stage: str = "after", shapes: bool = False,
     # One pause around the whole printout, and the ropes dropped inside it: re-enabling the
     # collector while they live would make its next pass scan every one of them.
     with collector_paused():
-        lines = _formula_lines(obj, latex, stage, shapes, example_inputs)
+        lines = _formula_lines(obj, latex, stage, shapes, example_inputs, custom)
         text = plain_lines(lines)
         del lines
     return text
@@ -53,7 +55,7 @@ def formula_lines(obj, *, latex: bool = False, stage: str = "after", shapes: boo
         return _formula_lines(obj, latex, stage, shapes, example_inputs)
 
 
-def _formula_lines(obj, latex, stage, shapes=False, example_inputs=None):
+def _formula_lines(obj, latex, stage, shapes=False, example_inputs=None, custom=None):
     if shapes and latex:
         raise ValueError("pp(shapes=True) annotates text lines; LaTeX has no comments to hold "
                          "them: use latex=False")
@@ -63,7 +65,7 @@ def _formula_lines(obj, latex, stage, shapes=False, example_inputs=None):
     # One walk serves both the user's names (reserved against generated ones) and the printer.
     nodes = toposort(outputs)
     names = view_names(obj, outputs, inputs, nodes)
-    printer = FormulaPrinter(syntax, names)
+    printer = FormulaPrinter(syntax, names, custom=custom)
     lines, shown = printer.print_targets(targets, nodes)
     if shapes:
         return shape_annotated(syntax.document(lines), lines, shown, targets, example_inputs)

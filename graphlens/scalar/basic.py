@@ -39,6 +39,8 @@ from graphlens.tensor.scalar_math import (add, sub, mul, true_div, int_div, mod,
                                           arctanh, arctan2, log2, log10, exp2, inv, erf, erfc,
                                           erfcx, erfinv, erfcinv, gamma, gammaln, psi, sigmoid,
                                           softplus, real, imag, conj, angle, div, abs)
+from graphlens.tensor.scalar_special import (IsNan, IsInf, Complex, ComplexFromPolar, isnan,
+                                             isinf, complex, complex_from_polar)
 from graphlens.tensor.scalar_logic import (LT, GT, LE, GE, EQ, NEQ, AND, OR, XOR, Invert,
                                            Maximum, Minimum, Switch, Clip, Sgn, Floor, Ceil,
                                            Trunc, RoundHalfToEven, RoundHalfAwayFromZero, Second,

@@ -14,6 +14,7 @@ equal the dense function on every entry. HStack and VStack join matrices as scip
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import scipy.sparse
@@ -41,6 +42,25 @@ def structured(function, x, *others):
     x = _sparse_input(CSM(), x)
     data, indices, indptr, shape = csm_properties(x)
     return CSM(x.format)(function(data, *others), indices, indptr, shape)
+
+
+def structured_monoid(tensor_op):
+    """Theano's decorator for a function of a sparse matrix's stored values: the decorated
+    function (its body is not used) becomes `tensor_op(data, *others)` on the entries its first
+    argument stores, the pattern kept, the other arguments (scalars) passed along.
+
+    >>> @structured_monoid(T.sqr)
+    ... def structured_square(x):
+    ...     "x ** 2 where x stores entries."
+    >>> structured_square(csr_matrix('x')).type
+    SparseType(csr, float64)
+    """
+    def decorator(function):
+        @functools.wraps(function)
+        def wrapper(x, *others):
+            return structured(tensor_op, x, *others)
+        return wrapper
+    return decorator
 
 
 def structured_sigmoid(x):

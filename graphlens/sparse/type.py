@@ -197,6 +197,11 @@ class _SparseOperators:
     def __mul__(self, other): return S.mul(self, other)
     def __rmul__(self, other): return S.mul(other, self)
     def __neg__(self): return S.neg(self)
+    # Theano's comparison operators on sparse variables (sparse/compare.py); `==` stays identity.
+    def __lt__(self, other): return S.lt(self, other)
+    def __le__(self, other): return S.le(self, other)
+    def __gt__(self, other): return S.gt(self, other)
+    def __ge__(self, other): return S.ge(self, other)
     def __dot__(self, other): return S.dot(self, other)
     def __rdot__(self, other): return S.dot(other, self)
     def __matmul__(self, other): return S.dot(self, other)

@@ -81,7 +81,8 @@ def __getattr__(name):
     # so it loads on first use (and only for these names: `from graphlens.tensor import
     # extra_ops` asks this function first, while the package is still loading).
     if name in ("grad", "jacobian", "hessian", "zero_grad", "disconnected_grad",
-                "consider_constant", "straight_through", "verify_grad", "Rop", "Lop"):
+                "consider_constant", "straight_through", "verify_grad", "Rop", "Lop",
+                "numeric_grad"):
         from graphlens import gradient
         return getattr(gradient, name)
     # T.shared_randomstreams.RandomStreams, T.sharedvar.TensorSharedVariable, ...: `import
@@ -140,4 +141,5 @@ from graphlens.tensor.special import tri_gamma  # noqa: E402,F401
 # scalar <-> rank-0 tensor conversions, and each elementwise op's `scalar_op`.
 from graphlens.tensor.elemwise import Elemwise  # noqa: E402,F401
 from graphlens.tensor import scalar_elemwise, scalar_logic, scalar_composite  # noqa: E402,F401
+from graphlens.tensor import scalar_special  # noqa: E402,F401  (softsign, xlogx, j0, ...)
 from graphlens.tensor.scalar_type import scalar_from_tensor, tensor_from_scalar  # noqa: E402,F401

@@ -158,3 +158,22 @@ def _cast_op(dtype):
     if op is None:
         op = _CASTS[dtype] = Cast(get_scalar_type(dtype), name=f"convert_to_{dtype}")
     return op
+
+
+def scalar_op_lookup(module_name, instances, classes=None):
+    """A module `__getattr__` serving Theano's names for scalar ops at Theano's paths
+    (`theano.tensor.nnet.sigm.scalar_sigmoid`, `.ScalarSigmoid`): `instances` and `classes`
+    map each name to the elementwise op class whose `scalar_op` it is, or whose scalar op's
+    class. Read when asked: the scalar ops are made after those modules load.
+
+    >>> __getattr__ = scalar_op_lookup(__name__, {"scalar_xlogx": XlogX})  # doctest: +SKIP
+    """
+    classes = classes or {}
+
+    def __getattr__(name):
+        if name in instances:
+            return instances[name].scalar_op
+        if name in classes:
+            return type(classes[name].scalar_op)
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+    return __getattr__

@@ -16,6 +16,7 @@ import numpy as np
 from graphlens.graph.notation import Func
 from graphlens.tensor.elemwise import BinaryElemwise, FloatUnaryElemwise, float_dtype, unbroadcast
 from graphlens.tensor.math import log
+from graphlens.tensor.scalar_standard import scalar_op_lookup
 
 
 def _zero_where_x_is_zero(x, product):
@@ -71,3 +72,8 @@ def xlogx(x):
 def xlogy0(x, y):
     """x * log(y), elementwise, 0 where x is 0: `T.xlogx.xlogy0(v, p)`."""
     return XlogY0()(x, y)
+
+
+# Theano's scalar ops at this path (Theano's `XlogX` was the scalar op class; here `XlogX` is
+# the elementwise op and `scalar_xlogx` its scalar op, made by tensor/scalar_special.py).
+__getattr__ = scalar_op_lookup(__name__, {"scalar_xlogx": XlogX, "scalar_xlogy0": XlogY0})

@@ -5,7 +5,8 @@ activations.py).
 >>> from graphlens.tensor.nnet.nnet import softmax, categorical_crossentropy
 """
 
-from graphlens.tensor.nnet.activations import elu, selu, softsign  # noqa: F401
+from graphlens.tensor.nnet.activations import Softsign, elu, selu, softsign  # noqa: F401
+from graphlens.tensor.scalar_standard import scalar_op_lookup
 from graphlens.tensor.nnet.basic import (  # noqa: F401
     LogSoftmax, Softmax, binary_crossentropy, categorical_crossentropy, log_softmax, relu,
     sigmoid, sigmoid_binary_crossentropy, softmax, softplus)
@@ -15,3 +16,7 @@ from graphlens.tensor.nnet.crossentropy import (  # noqa: F401
 
 logsoftmax = log_softmax
 softmax_op = Softmax()
+
+# Theano's `ScalarSoftsign` and `scalar_softsign` (tensor/scalar_special.py makes them).
+__getattr__ = scalar_op_lookup(__name__, {"scalar_softsign": Softsign},
+                               {"ScalarSoftsign": Softsign})

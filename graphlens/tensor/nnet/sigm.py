@@ -19,6 +19,8 @@ from graphlens.tensor.compare import and_, ge, le, lt, switch
 from graphlens.tensor.elemwise import FloatUnaryElemwise, float_dtype
 from graphlens.tensor.nnet.basic import sigmoid  # noqa: F401  (theano.tensor.nnet.sigm.sigmoid)
 from graphlens.tensor.nnet.basic import softplus  # noqa: F401
+from graphlens.tensor.nnet.basic import Sigmoid, Softplus
+from graphlens.tensor.scalar_standard import scalar_op_lookup
 
 # Theano's constants: tanh(t) is approximated by 1.5 t / (1 + t) for t < 1.7, by a line up to
 # t = 3, and by a constant beyond; sigmoid(x) = (1 + tanh(x / 2)) / 2.
@@ -95,3 +97,12 @@ def ultra_fast_sigmoid(x):
 def hard_sigmoid(x):
     """clip(0.2 * x + 0.5, 0, 1): `T.nnet.hard_sigmoid(x)`."""
     return shared_op(HardSigmoid)(x)
+
+
+# Theano's scalar ops at this path (`scalar_sigmoid`, `ScalarSigmoid`, ...): made by
+# tensor/scalar_math.py and scalar_special.py, read from each op's `scalar_op`.
+__getattr__ = scalar_op_lookup(__name__, {
+    "scalar_sigmoid": Sigmoid, "scalar_softplus": Softplus,
+    "ultra_fast_scalar_sigmoid": UltraFastSigmoid}, {
+    "ScalarSigmoid": Sigmoid, "ScalarSoftplus": Softplus,
+    "UltraFastScalarSigmoid": UltraFastSigmoid})
