@@ -154,7 +154,10 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     """
     rng = rng if rng is not None else np.random.default_rng(42)
     points = [np.asarray(p) for p in pt]
-    inputs = [TensorType(p.dtype, (None,) * p.ndim)(f"input{i}") for i, p in enumerate(points)]
+    # Theano's rule: an axis of length 1 in the point is broadcastable in the input, so a
+    # (1, n) mean broadcasts against an (m, n) batch as it did in Theano's verify_grad.
+    inputs = [TensorType(p.dtype, tuple(1 if n == 1 else None for n in p.shape))(f"input{i}")
+              for i, p in enumerate(points)]
     output = as_tensor_variable(fun(*inputs))
     checked = [i for i, p in enumerate(points) if p.dtype.kind == "f"]
     if not checked:

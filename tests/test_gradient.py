@@ -482,3 +482,30 @@ def test_l_op_needed_builds_only_the_needed_gradients():
     np.testing.assert_allclose(function([y, g], gx)(*values), values[0] * values[1])
     both = Mul().L_op_needed([x, y], [out], [g], [True, True])
     np.testing.assert_allclose(function([x, g], both[1])(*values), values[0] * values[1])
+
+
+def test_a_variable_considered_constant_still_gets_its_own_gradient():
+    # Theano: a variable in consider_constant "is not a function of anything": its inputs get
+    # nothing through it, but asked for itself it gets its gradient (Theano's batch-norm test
+    # asks for x with consider_constant=[x, ...]).
+    x = T.dvector("x")
+    y = T.exp(x)
+    cost = (y * 2).sum()
+    point = np.array([0.0, 1.0])
+    assert function([x], grad(cost, x, consider_constant=[x]))(point).tolist() == \
+        [2.0, 2 * np.e]
+    gx, gy = function([x], grad(cost, [x, y], consider_constant=[y],
+                                          disconnected_inputs="ignore"))(point)
+    assert gx.tolist() == [0.0, 0.0] and gy.tolist() == [2.0, 2.0]
+    with pytest.raises(DisconnectedInputError, match="does not depend on 'x'"):
+        grad(cost, x, consider_constant=[y])
+    known = grad(None, [x], known_grads={y: T.ones_like(y)}, consider_constant=[x])
+    assert function([x], known)(point)[0].tolist() == [1.0, np.e]
+
+
+def test_verify_grad_makes_length_one_axes_of_the_point_broadcastable():
+    # Theano's batch-norm test: a (1, n) mean and std against an (m, n) batch.
+    rng = np.random.RandomState(0)
+    x = rng.rand(4, 3)
+    verify_grad(lambda x, m, s: ((x - m) / s).sum(), [x, x.mean(axis=0)[np.newaxis],
+                                                      x.std(axis=0)[np.newaxis]], rng=rng)
