@@ -21,7 +21,7 @@ import numpy as np
 
 M1 = 2147483647          # 2**31 - 1
 M2 = 2147462579          # 2**31 - 21069
-_MASK12, _MASK13, _MASK2, _MULT2 = 511, 16777215, 65535, 21069
+_MASK12, _MASK13, _MASK2, _MULT2 = (np.uint32(v) for v in (511, 16777215, 65535, 21069))
 # 1 / 2**31 in each dtype, as Theano's C kernel wrote them (the float32 one rounded first).
 NORM = {"float64": 4.656612873077392578125e-10, "float32": np.float32(4.6566126e-10)}
 
@@ -82,24 +82,42 @@ def substream_states(state, count: int) -> np.ndarray:
     return rows
 
 
-def _step(x):
-    """One step of each stream in `x` (columns x11 x12 x13 x21 x22 x23, int32): the new state
-    and the integers in [1, M1] the samples are made of."""
-    x11, x12, x13, x21, x22, x23 = x.T
-    y1 = ((x12 & _MASK12) << 22) + (x12 >> 9) + ((x13 & _MASK13) << 7) + (x13 >> 24)
-    y1 = _reduce(y1, M1)
-    y1 = _reduce(y1 + x13, M1)
-    z1 = _reduce(((x21 & _MASK2) << 15) + _MULT2 * (x21 >> 16), M2)
-    z2 = _reduce(((x23 & _MASK2) << 15) + _MULT2 * (x23 >> 16), M2)
-    z2 = _reduce(z2 + x23, M2)
-    z2 = _reduce(z2 + z1, M2)
-    following = np.stack([y1, x11, x12, z2, x21, x22], axis=1)
-    return following, np.where(y1 <= z2, y1 - z2 + M1, y1 - z2)
+def _step(rows, integers):
+    """One step of each stream: `rows` (6, streams), the components x11 x12 x13 x21 x22 x23
+    as contiguous rows, moved on in place; `integers` gets the integers in [1, M1] the samples
+    are made of. Theano's kernel computes in int32 and lets sums wrap; here the same bits are
+    uint32 (states are below 2**31, so shifts agree), where `min(y, y - m)` is its
+    `if (y < 0 || y >= m) y -= m` in two fast passes (a wrapped sum is above m as unsigned)."""
+    x11, x12, x13, x21, x22, x23 = rows
+    y1 = (x12 & _MASK12) << 22
+    y1 += x12 >> 9
+    y1 += (x13 & _MASK13) << 7
+    y1 += x13 >> 24
+    _reduce(y1, M1)
+    y1 += x13
+    _reduce(y1, M1)
+    z1 = (x21 & _MASK2) << 15
+    z1 += (x21 >> 16) * _MULT2
+    _reduce(z1, M2)
+    z2 = (x23 & _MASK2) << 15
+    z2 += (x23 >> 16) * _MULT2
+    _reduce(z2, M2)
+    z2 += x23
+    _reduce(z2, M2)
+    z2 += z1
+    _reduce(z2, M2)
+    rows[2], rows[1], rows[0] = x12, x11, y1      # (x13, x12, x11) <- (x12, x11, y1)
+    rows[5], rows[4], rows[3] = x22, x21, z2
+    # y1 - z2, plus M1 where y1 <= z2: with d = y1 - z2 - 1 (negative, so huge as unsigned,
+    # exactly then), min(d, d + M1) + 1.
+    np.subtract(y1, z2, out=integers)
+    integers -= 1
+    np.minimum(integers, integers + np.uint32(M1), out=integers)
+    integers += 1
 
 
 def _reduce(y, modulus):
-    # Theano's `if (y < 0 || y >= m) y -= m` on int32, where a negative y is a sum that wrapped.
-    return np.where((y < 0) | (y >= modulus), y - np.int32(modulus), y)
+    np.minimum(y, y - np.uint32(modulus), out=y)
 
 
 def uniform_samples(states, count: int, dtype: str):
@@ -107,13 +125,21 @@ def uniform_samples(states, count: int, dtype: str):
     from stream i % len(states). The input states are not changed."""
     if count > MAX_SAMPLES:
         raise ValueError(f"MRG31k3p draws at most 2**31 - 1 samples at once, not {count}")
-    states = np.array(states, dtype="int32", copy=True)
-    streams = len(states)
-    integers = np.empty(count, dtype="int32")
+    # A copy, (6, streams), as the same bits unsigned (see _step).
+    rows = np.array(np.asarray(states, dtype="int32").T, order="C").view("uint32")
+    streams = rows.shape[1]
+    integers = np.empty(count, dtype="uint32")
     with np.errstate(over="ignore"):
         for start in range(0, count, streams):      # one round: each stream steps once
             used = min(streams, count - start)
-            states[:used], integers[start:start + used] = _step(states[:used])
+            if used == streams:
+                _step(rows, integers[start:start + used])
+            else:
+                part = np.array(rows[:, :used])
+                _step(part, integers[start:start + used])
+                rows[:, :used] = part
+    states = np.array(rows.T, order="C").view("int32")
+    integers = integers.view("int32")
     if dtype == "float32":
         return integers.astype("float32") * NORM["float32"], states
     return integers * NORM["float64"], states
