@@ -9,6 +9,7 @@ state after the draw; `seed(n)` restarts every stream as a factory seeded with n
 made it. `normal` is Box-Muller on uniforms, `binomial` (n=1) a uniform below p, `multinomial`
 and `choice` (without replacement) running sums of the rows against uniforms.
 
+>>> from graphlens import function
 >>> srng = MRG_RandomStreams(seed=12345)
 >>> u = srng.uniform((7,), nstreams=7); round(float(function([], u)()[0]), 10)
 0.7353244531

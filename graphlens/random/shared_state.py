@@ -13,6 +13,7 @@ What compiled functions read and write is the packed array (`random/state.py`): 
 holds whichever of the two it was last given and makes the other when asked; while a borrowed
 RandomState may be changed by its holder, every read packs it again.
 
+>>> from graphlens.random.state import seeded_words
 >>> state = RandomStateSharedVariable(seeded_words(1)); type(state.get_value()).__name__
 'RandomState'
 """

@@ -7,6 +7,7 @@ in the order the draws were made), whose default update is the state after the d
 compiled function draws fresh numbers on each call (`function(..., no_default_updates=True)`
 repeats them) and a seeded Theano program draws the same numbers here.
 
+>>> from graphlens import function
 >>> srng = RandomStreams(seed=234)
 >>> u = srng.uniform((2, 2)); f = function([], u)
 >>> seed = np.random.RandomState(234).randint(2**30)
