@@ -29,8 +29,8 @@ from graphlens.random.distributions import (Binomial, Choice, Multinomial, Norma
                                             Poisson, RandomIntegers, Uniform)
 from graphlens.random.shared_state import RandomStateSharedVariable
 from graphlens.random.state import seeded_words
-from graphlens.tensor.basic import dtype_name
-from graphlens.tensor.shape import _shape_vector
+from graphlens.tensor.basic import arange, dtype_name
+from graphlens.tensor.shape import _shape_vector, reshape
 from graphlens.tensor.variable import as_tensor_variable, constant
 
 
@@ -140,6 +140,27 @@ class RandomStreams:
                              f"{describe(pvals)}")
         return self.gen(Multinomial(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
                         _int_param(n, "multinomial", "n"), pvals)
+
+    def shuffle_row_elements(self, input):
+        """`input` with the entries of each row (its last axis) shuffled by a permutation draw
+        (`.permutation` on the result), as Theano's: row r is `input[r][permutation[r]]`.
+
+        >>> rows = srng.shuffle_row_elements(T.dmatrix('x'))         # doctest: +SKIP
+        """
+        input = as_tensor_variable(input)
+        if input.ndim < 1:
+            raise ShapeError(f"shuffle_row_elements: input must have rows, got "
+                             f"{describe(input)}")
+        length = input.shape[-1]
+        permutation = self.permutation(size=input.shape[:-1], n=length, ndim=input.ndim - 1)
+        # Each row indexed by its own permutation: the rows flattened to a matrix, picked by
+        # (row number, permutation) pairs, and given the input's shape back.
+        rows = reshape(input, (-1, length))
+        picks = reshape(permutation, (-1, length))
+        shuffled = reshape(rows[arange(rows.shape[0])[:, None], picks], input.shape,
+                           ndim=input.ndim)
+        shuffled.permutation = permutation
+        return shuffled
 
 
 def _state_variable(item):

@@ -207,3 +207,16 @@ def test_tutorial_copy_random_state_makes_two_graphs_draw_alike():
     for su1, su2 in zip(g1.rng.state_updates, g2.rng.state_updates):
         su2[0].set_value(su1[0].get_value())
     np.testing.assert_array_equal(f1(), f2())
+
+
+def test_shuffle_row_elements_permutes_each_row_by_numpys_permutation():
+    # Theano's test_shuffle_row_elements: row r of the result is x[r][permutation(n)].
+    x = T.dmatrix("x")
+    shuffled = RandomStreams(15).shuffle_row_elements(x)
+    f = function([x], [shuffled, shuffled.permutation])
+    value = np.arange(12.0).reshape(3, 4) * 10
+    (generator,) = stream_states(15, 1)
+    result, permutation = f(value)
+    expected = np.array([generator.permutation(4) for _ in range(3)])
+    np.testing.assert_array_equal(permutation, expected)
+    np.testing.assert_array_equal(result, np.take_along_axis(value, expected, axis=1))
