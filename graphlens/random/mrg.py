@@ -135,6 +135,9 @@ class MRG_RandomStreams:  # noqa: N801  (Theano's name)
         if not (isinstance(n, (numbers.Integral, np.integer)) and n == 1):
             raise ValueError(f"MRG_RandomStreams.binomial draws with n=1 only (as Theano's); got "
                              f"n={n!r:.40}: use RandomStreams.binomial for more trials")
+        if size is None:
+            raise ShapeError("MRG_RandomStreams.binomial: size is required (as in Theano), e.g. "
+                             "size=x.shape")
         size = _int_size(size)
         check_size_entries(size, "binomial")
         p = as_tensor_variable(p)

@@ -225,5 +225,7 @@ def test_bad_seeds_and_sizes_say_what_theano_allowed():
         MRG_RandomStreams().uniform((3, 0))
     with pytest.raises(ValueError, match="n=1"):
         MRG_RandomStreams().binomial((3,), n=2, p=0.5)
+    with pytest.raises(ShapeError, match="size is required"):
+        MRG_RandomStreams().binomial(p=0.5)
     x = T.dmatrix("x")
     assert function([x], MRG_RandomStreams().uniform(x.shape))(np.zeros((2, 3))).shape == (2, 3)
