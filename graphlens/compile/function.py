@@ -456,7 +456,7 @@ def _normalize_updates(updates):
                 f"must keep dtype {variable.dtype} and rank {variable.ndim}"
                 + (f". Cast it: ({expression!r}).astype('{variable.dtype}')"
                    if expression.ndim == variable.ndim else ""))
-        current = variable.get_value(borrow=True).shape
+        current = variable.get_value(borrow=True, return_internal_type=True).shape
         static = expression.type.shape
         if any(s is not None and s != c for s, c in zip(static, current)):
             raise ShapeError(f"function: the update of {describe(variable)} has static shape "

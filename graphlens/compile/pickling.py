@@ -93,7 +93,8 @@ class PersistentSharedVariableID(PersistentNdarrayID):
                     raise InvalidArgumentError(
                         f"dump: a shared variable named {obj.name!r} would clash with the "
                         f"zip file's own members ('pkl', 'array_N'); rename it")
-                self.ndarray_names[id(obj.get_value(borrow=True))] = obj.name
+                stored = obj.get_value(borrow=True, return_internal_type=True)
+                self.ndarray_names[id(stored)] = obj.name
             elif not self.allow_unnamed:
                 raise InvalidArgumentError(f"dump: an unnamed shared variable ({obj.type}) "
                                            f"with allow_unnamed=False; give it a name")

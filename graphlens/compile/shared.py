@@ -39,8 +39,9 @@ class SharedVariable(TensorVariable):
     def get_value(self, borrow=False, return_internal_type=False):
         """The current value; a copy unless `borrow=True` (then do not modify it).
 
-        `return_internal_type` is Theano's (a GPU array instead of numpy's): here the value
-        always is a numpy array, so it changes nothing.
+        `return_internal_type` is Theano's (the stored form instead of the user's): it changes
+        nothing for arrays; a random stream's state gives its packed words instead of a
+        RandomState (random/shared_state.py). The engine's own readers pass it.
         """
         return self._value if borrow else self._value.copy()
 

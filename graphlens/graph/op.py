@@ -47,6 +47,9 @@ class Op:
     # A random draw: equal inputs give independent samples, so constant folding and merge
     # leave the node alone, and pictures draw it in its own shape.
     draws_random = False
+    # How many trailing outputs the views (pp, debugprint, pictures) leave out: a random
+    # draw's next stream state, which only the stream's update reads. 0 for almost every op.
+    hidden_outputs = 0
     # The node does something besides computing its value (Print writes to stdout): constant
     # folding leaves it alone, so the effect happens when the function runs, not when it compiles.
     has_side_effect = False

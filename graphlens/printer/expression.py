@@ -65,12 +65,12 @@ class FormulaPrinter:
         alone = len(owners) == 1 and None not in owners
         for (kind, var), label in zip(targets, labels):
             if kind == "output" and var.owner is not None and var not in defined \
-                    and (alone or len(var.owner.outputs) == 1):
+                    and (alone or _shown_outputs(var.owner) == 1):
                 defined[var] = label
         syntax = self.syntax
         lines, deferred = [], {}
         for node in nodes:
-            if len(node.outputs) > 1:
+            if _shown_outputs(node) > 1:
                 self._bind_outputs(node, lines)
                 continue
             var = node.outputs[0]
@@ -86,6 +86,9 @@ class FormulaPrinter:
             elif self.bind and uses.get(var, 0) > 1 and not _repeatable(node, shown, syntax):
                 shown = self._bind(var, shown, lines)
             self.shown[var] = shown
+            for hidden in node.outputs[1:]:
+                # A random draw's next state, where printed (an update): `uniform(...).next_state`.
+                self.shown[hidden] = syntax.attribute(shown, "next_state")
         claimed = set()
         for (kind, var), label in zip(targets, labels):
             if kind == "output" and var in defined and var not in claimed:
@@ -228,6 +231,11 @@ class FormulaPrinter:
         lines.append((Shown(join_ropes([t.rope for t in targets], ", ")), "=", shown.rope))
         for var, target in zip(node.outputs, targets):
             self.shown[var] = target
+
+
+def _shown_outputs(node) -> int:
+    """How many of `node`'s outputs printers show (a random draw hides its next state)."""
+    return len(node.outputs) - node.op.hidden_outputs
 
 
 def _repeatable(node, shown, syntax) -> bool:

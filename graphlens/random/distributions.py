@@ -1,4 +1,9 @@
-"""The distributions a RandomStreams draws from: one op class each, one numpy call per draw.
+"""The distributions a RandomStreams draws from: one op class each, drawing from a numpy
+RandomState with the calls Theano's RandomFunction made, so the values are Theano's.
+
+Most are one RandomState call; random_integers, permutation and multinomial follow Theano's
+helpers (one permutation, one multinomial per entry of `size`, since numpy has no call that
+draws those rows in the same order).
 
 Each prints as a call with keywords, the stream's state hidden and parameters at their defaults
 left out: `binomial(size=x.shape, p=0.7)`, `normal(size=(2, 3), std=0.1)`.
@@ -15,7 +20,6 @@ import numpy as np
 from graphlens.graph.basic import Constant
 from graphlens.graph.notation import Func
 from graphlens.random.draw import SAMPLED, RandomDraw
-from graphlens.random.state import generator
 
 _EMPTY_SIZE = ()      # the size left out: the parameters' broadcast shape
 
@@ -31,8 +35,8 @@ class Uniform(RandomDraw):
     gradient_remedy = ("draw u = uniform(size) with the defaults low=0, high=1 and write "
                             "low + (high - low) * u: then low and high get gradients")
 
-    def sample(self, numpy_generator, shape, low, high):
-        return numpy_generator.uniform(low, high, shape)
+    def sample(self, generator, shape, low, high):
+        return generator.uniform(low, high, shape)
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,8 @@ class Normal(RandomDraw):
     gradient_remedy = ("draw eps = normal(size) with avg=0, std=1 and write mu + sigma * eps:"
                             " then mu and sigma get gradients (the reparameterisation trick)")
 
-    def sample(self, numpy_generator, shape, avg, std):
-        return numpy_generator.normal(avg, std, shape)
+    def sample(self, generator, shape, avg, std):
+        return generator.normal(avg, std, shape)
 
 
 @dataclass(frozen=True)
@@ -64,13 +68,9 @@ class Binomial(RandomDraw):
     gradient_remedy = ("use the mean n * p in place of the sample where p must learn, or "
                             "a relaxed sample: sigmoid((log(p) - log(1 - p) + logistic noise) / t)")
 
-    def sample(self, numpy_generator, shape, n, p):
-        if np.ndim(n) == 0 and n == 1:
-            # One trial: a uniform below p, twice as fast as numpy's general binomial.
-            if shape is None:
-                shape = np.shape(p)
-            return numpy_generator.random(shape) < p
-        return numpy_generator.binomial(n, p, shape)
+    def sample(self, generator, shape, n, p):
+        # Even for one trial numpy's binomial, not `random() < p`: Theano's values are its.
+        return generator.binomial(n, p, shape)
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ class Poisson(RandomDraw):
     zero_gradient_reason = f"{SAMPLED}: a count of events has no derivative in its rate"
     gradient_remedy = "use the mean lam in place of the sample where lam must learn"
 
-    def sample(self, numpy_generator, shape, lam):
-        return numpy_generator.poisson(lam, shape)
+    def sample(self, generator, shape, lam):
+        return generator.poisson(lam, shape)
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,14 @@ class RandomIntegers(RandomDraw):
     notation = Func("random_integers", keywords=(None, "size", "low", "high"),
                     defaults=(("size", _EMPTY_SIZE), ("low", 0), ("high", 1)))
 
-    def sample(self, numpy_generator, shape, low, high):
-        return numpy_generator.integers(low, high, shape, endpoint=True)
+    def sample(self, generator, shape, low, high):
+        # Theano drew one randint(low, high + 1) per entry, in C order; numpy's broadcast
+        # randint draws the same numbers in one call (the bounded integers' rejection sampling
+        # is per entry either way).
+        low, high = np.asarray(low, dtype="int64"), np.asarray(high, dtype="int64")
+        if shape is None:
+            shape = np.broadcast_shapes(low.shape, high.shape)
+        return generator.randint(np.broadcast_to(low, shape), np.broadcast_to(high, shape) + 1)
 
 
 @dataclass(frozen=True)
@@ -110,10 +116,9 @@ class Choice(RandomDraw):
     zero_gradient_reason = f"{SAMPLED}: a choice among entries has no derivative in p"
     gradient_remedy = "use a soft choice in the cost: the expectation sum(p * a)"
 
-    def sample(self, numpy_generator, shape, a, p=None):
+    def sample(self, generator, shape, a, p=None):
         population = a if np.ndim(a) else int(a)
-        return numpy_generator.choice(population, shape if shape is not None else (),
-                                      self.replace, p)
+        return generator.choice(population, shape, self.replace, p)
 
 
 @dataclass(frozen=True)
@@ -128,10 +133,12 @@ class Permutation(RandomDraw):
         (n,) = params
         return (int(n.data),) if isinstance(n, Constant) else (None,)
 
-    def sample(self, numpy_generator, shape, n):
-        n = int(n)
-        rows = np.broadcast_to(np.arange(n), (shape or ()) + (n,))
-        return numpy_generator.permuted(rows, axis=-1)
+    def sample(self, generator, shape, n):
+        n, shape = int(n), shape or ()
+        rows = np.empty(shape + (n,), dtype="int64")
+        for index in np.ndindex(*shape):          # one numpy permutation each, as Theano's
+            rows[index] = generator.permutation(n)
+        return rows
 
 
 @dataclass(frozen=True)
@@ -156,63 +163,22 @@ class Multinomial(RandomDraw):
     def extra_axes(self, params):
         return (params[1].type.shape[-1],) if params[1].ndim else (None,)
 
-    def perform(self, node, inputs):
-        state, size, n, pvals = inputs
-        if not len(size):
-            size = np.asarray(pvals.shape[:-1], dtype="int64")
-            inputs = [state, size, n, pvals]
-        return super().perform(node, inputs)
-
-    def sample(self, numpy_generator, shape, n, pvals):
-        return numpy_generator.multinomial(n, np.asarray(pvals, dtype="float64"), shape)
-
-
-@dataclass(frozen=True)
-class TruncatedNormal(RandomDraw):
-    """Normal samples of mean `avg`, cut at two standard deviations `std` on each side (the
-    samples' own standard deviation is then 0.8796 * std), as Theano's `truncate=True`."""
-
-    notation = Func("truncated_normal", keywords=(None, "size", "avg", "std"),
-                    defaults=(("size", _EMPTY_SIZE), ("avg", 0.0), ("std", 1.0)))
-    zero_gradient_reason = Normal.zero_gradient_reason
-    gradient_remedy = Normal.gradient_remedy
-
-    def sample(self, numpy_generator, shape, avg, std):
+    def sample(self, generator, shape, n, pvals):
+        n, pvals = np.asarray(n), np.asarray(pvals)
         if shape is None:
-            shape = np.broadcast_shapes(np.shape(avg), np.shape(std))
-        count = int(np.prod(shape, dtype=np.int64))
-        # One call almost always: 95.4% of normal samples fall within two standard deviations,
-        # so 5% more than needed (and 16 spare) suffice; a short fill-up loop covers the rest.
-        kept = np.empty(0)
-        while kept.size < count:
-            candidates = numpy_generator.standard_normal(int((count - kept.size) * 1.05) + 16)
-            kept = np.concatenate([kept, candidates[np.abs(candidates) <= 2.0]])
-        return avg + std * kept[:count].reshape(shape)
+            shape = np.broadcast_shapes(n.shape, pvals.shape[:-1])
+        n = np.broadcast_to(n, shape)
+        rows = np.broadcast_to(pvals, tuple(shape) + pvals.shape[-1:])
+        counts = np.empty(rows.shape, dtype="int64")
+        for index in np.ndindex(*shape):          # one numpy multinomial each, as Theano's
+            counts[index] = generator.multinomial(int(n[index]), _theano_pvals(rows[index]))
+        return counts
 
 
-@dataclass(frozen=True)
-class ChoiceRows(RandomDraw):
-    """For each row of probabilities `p` (a matrix), `k` distinct category indices drawn
-    without replacement: shape (rows, k), as Theano's `MRG_RandomStreams.choice`."""
-
-    notation = Func("choice", keywords=(None, None, "size", "p"))
-    zero_gradient_reason = Choice.zero_gradient_reason
-    gradient_remedy = Choice.gradient_remedy
-
-    def output_shape(self, size, params):
-        k, p = params
-        return (p.type.shape[0], int(k.data) if isinstance(k, Constant) else None)
-
-    def perform(self, node, inputs):
-        state, _, k, p = inputs
-        return [np.asarray(self.sample(generator(state), None, k, p), dtype=self.dtype)]
-
-    def sample(self, numpy_generator, shape, k, p):
-        k, p = int(k), np.asarray(p, dtype="float64")
-        if k > p.shape[1]:
-            raise ValueError(f"choice: cannot draw {k} distinct categories out of {p.shape[1]}")
-        # Gumbel-top-k: the k largest of log(p) + Gumbel noise, in order, are distributed as k
-        # categories drawn one after the other without replacement.
-        with np.errstate(divide="ignore"):
-            scores = np.log(p) + numpy_generator.gumbel(size=p.shape)
-        return np.argsort(-scores, axis=1, kind="stable")[:, :k]
+def _theano_pvals(row) -> np.ndarray:
+    """A row of probabilities as Theano handed it to numpy: scaled down by 5e-5 when its sum
+    exceeds 1 by less than 1e-5 or its last entry is below 5e-5 (so numpy accepts it)."""
+    total = np.sum(row)
+    if 1.0 < total < 1.0 + 1e-5 or row[-1] < 5e-5:
+        row = row * (1.0 - 5e-5)
+    return row.astype("float64")

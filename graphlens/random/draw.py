@@ -1,9 +1,12 @@
-"""The base of random draws, and the op that moves a stream on to its next draw.
+"""The base of random draws: an op of (state, size, *parameters) giving (samples, next state).
 
-A draw is an op of (state, size, *parameters) that reads its stream's state and returns one
-array of samples, made by one numpy call whatever its size. It never changes the state: the
-stream's shared state variable has a default update, `NextDraw(state)`, which compiled functions
-apply after a call succeeded, so a call that fails advances nothing.
+A draw reads its stream's state (an array, `random/state.py`), draws from a copy of it and
+returns the samples and the state after them, as Theano's RandomFunction returned a new
+RandomState with the samples: how far a draw moves the generator depends on the distribution
+and the size (rejection sampling, a cached normal), so the next state is known only after the
+draw. The input state is never written (DebugMode re-runs nodes). The stream's shared variable
+has the draw's second output as its default update, applied after a call succeeded, so a call
+that fails advances nothing. Views show the samples only (`hidden_outputs = 1`).
 
 A draw declares `draws_random = True`, which constant folding and merge read: two draws with
 equal inputs are two independent samples, never one, and a draw of constant inputs is computed
@@ -25,7 +28,7 @@ from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
-from graphlens.random.state import STATE_DTYPE, STATE_LENGTH, generator, next_state
+from graphlens.random.state import STATE_DTYPE, STATE_LENGTH, pack, random_state
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.shape import _static_vector
 from graphlens.tensor.type import TensorType
@@ -39,47 +42,35 @@ def check_state_variable(state):
     """`state` as a tensor, or a GraphlensTypeError naming it when it is no stream state."""
     state = as_tensor_variable(state)
     if state.dtype != STATE_DTYPE or state.ndim != 1:
-        raise GraphlensTypeError(f"a random draw needs a stream state (a uint64 vector of "
-                                 f"length {STATE_LENGTH}), got {describe(state)}")
+        raise GraphlensTypeError(f"a random draw needs a stream state (a uint32 vector of "
+                                 f"length {STATE_LENGTH}: a RandomState's words), got "
+                                 f"{describe(state)}")
     return state
 
 
 @dataclass(frozen=True)
-class NextDraw(Op):
-    """The state of a stream's next draw: the default update of every stream state."""
-
-    notation = Func("next_draw")
-
-    def make_node(self, state):
-        state = check_state_variable(state)
-        return Apply(self, [state], [TensorType(STATE_DTYPE, state.type.shape)()])
-
-    def perform(self, node, inputs):
-        return [next_state(inputs[0])]
-
-    def grad(self, inputs, output_grads):
-        return [disconnected(inputs[0])]
-
-
-@dataclass(frozen=True)
 class RandomDraw(Op):
-    """Base of the draws: inputs (state, size, *params), one output of `dtype`.
+    """Base of the draws: inputs (state, size, *params), outputs (samples of `dtype`, the
+    stream's state after them), as Theano's RandomFunction (which put the state first).
 
     `size` is an int64 vector; an empty size with parameters of rank > 0 means the parameters'
     broadcast shape (Theano's `size=None`). A subclass names its parameters in its `notation`,
-    adds the axes it appends to `size` (`extra_axes`) and makes the samples (`sample`).
+    adds the axes it appends to `size` (`extra_axes`) and makes the samples (`sample`, from a
+    numpy RandomState). The views show the samples only: the next state (`hidden_outputs`) is
+    what the stream's default update reads.
     """
 
     dtype: str
     ndim: int | None = None      # rank of a symbolic size whose length is not known (Theano's)
     draws_random = True
+    hidden_outputs = 1
     notation = Func("draw")
     zero_gradient_reason = SAMPLED
     gradient_remedy = ("a draw is a constant to grad: to learn a distribution's "
                             "parameters, write the sample as a differentiable function of them")
 
     def make_node(self, state, size, *params):
-        state = check_state_variable(state)
+        state = self.check_state_variable(state)
         size = as_tensor_variable(size)
         if size.ndim != 1 or not is_discrete(size.dtype):
             raise ShapeError(f"{self.notation.name}: size must be a vector of ints, got "
@@ -88,7 +79,10 @@ class RandomDraw(Op):
             size = cast(size, "int64")
         params = [as_tensor_variable(p) for p in params]
         shape = self.output_shape(size, params)
-        return Apply(self, [state, size] + params, [TensorType(self.dtype, shape)()])
+        return Apply(self, [state, size] + params,
+                     [TensorType(self.dtype, shape)(), state.type()])
+
+    check_state_variable = staticmethod(check_state_variable)
 
     def output_shape(self, size, params) -> tuple:
         """The static shape of the samples: size's known entries, then `extra_axes`."""
@@ -118,11 +112,23 @@ class RandomDraw(Op):
                 raise ShapeError(f"{self.notation.name}: size {shape} has {len(shape)} entries; "
                                  f"the draw was built for {rank}")
             shape = None      # size omitted: the parameters' broadcast shape
-        samples = self.sample(generator(state), shape, *params)
-        return [np.asarray(samples, dtype=self.dtype)]
+        samples, following = self.draw(state, shape, params)
+        samples = np.asarray(samples, dtype=self.dtype)
+        if shape is None and samples.ndim == 0 and node.outputs[0].ndim:
+            # numpy gives a scalar for one sample of rank-0 parameters drawn to a shape (1,).
+            samples = samples.reshape((1,) * node.outputs[0].ndim)
+        return [samples, following]
 
-    def sample(self, numpy_generator, shape, *params):
-        """The samples: one call of `numpy_generator` (shape None: the parameters' shape)."""
+    def draw(self, state, shape, params):
+        """(samples, the state after them): one RandomState, positioned at a copy of `state`,
+        makes the samples as Theano's RandomFunction did."""
+        generator = random_state(state)
+        samples = self.sample(generator, shape, *params)
+        return samples, pack(generator)
+
+    def sample(self, generator, shape, *params):
+        """The samples, drawn from `generator` (a numpy RandomState) exactly as Theano drew
+        them (shape None: the parameters' shape)."""
         raise NotImplementedError(f"{type(self).__name__} must define sample")
 
     def grad(self, inputs, output_grads):

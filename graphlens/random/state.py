@@ -1,16 +1,16 @@
-"""A random stream's state as a small array, and the numpy generator it stands for.
+"""A RandomStreams stream's state: numpy's legacy `RandomState` (MT19937), as a small array.
 
-A state is five uint64 words: the 128-bit state and the 128-bit increment of a PCG64 generator
-(high word first), then the number of the next draw. A draw reads the state and never changes
-it; the stream's update moves on to the next draw number (`next_state`). Draw number k starts
-k * 2**64 steps into the stream (PCG64 jumps there in a few dozen operations), so the draws of
-a stream never overlap, and the same seed gives the same draws in every process, on every
-machine (numpy's `Generator` on an explicit bit generator; the global `np.random` state is never
-read).
+Theano kept a `numpy.random.RandomState` in each stream and drew with its methods, so a seeded
+Theano program's numbers are MT19937's. Here the engine carries a stream's state as a uint32
+array of 628 words: the generator's 624 key words, its position, whether a second normal
+sample is cached (the legacy Box-Muller draws two at a time) and that cached sample's 64 bits.
+An array is what every room of the engine already moves, copies and compares (loops, ifelse,
+DebugMode's re-runs); `RandomState` objects exist only inside a draw and in what users read
+through `rng.get_value()`.
 
->>> state = seeded_state(1234, 0); state.dtype, state.shape
-(dtype('uint64'), (5,))
->>> float(generator(state).random()) == float(generator(state).random())
+>>> words = seeded_words(1234); words.dtype, words.shape
+(dtype('uint32'), (628,))
+>>> float(random_state(words).uniform()) == float(np.random.RandomState(1234).uniform())
 True
 """
 
@@ -20,66 +20,69 @@ import threading
 
 import numpy as np
 
-STATE_DTYPE = "uint64"
-STATE_LENGTH = 5          # PCG64 state (2 words), increment (2 words), draw number
-DRAW = STATE_LENGTH - 1
-_WORD = 64
-_MASK = (1 << _WORD) - 1
+STATE_DTYPE = "uint32"
+KEY_LENGTH = 624
+STATE_LENGTH = KEY_LENGTH + 4     # key, position, has_gauss, the cached gaussian (two words)
+_POS, _HAS_GAUSS, _GAUSS = KEY_LENGTH, KEY_LENGTH + 1, KEY_LENGTH + 2
 
 
-def seeded_state(seed, stream: int) -> np.ndarray:
-    """The first state of stream number `stream` of a RandomStreams seeded with `seed`.
-
-    Streams get independent generators from one seed through numpy's SeedSequence (its spawn
-    key is the stream's number), so reseeding gives every stream a fresh generator in one
-    deterministic way.
-    """
-    words = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream,))).state["state"]
-    state, increment = words["state"], words["inc"]
-    return np.array([state >> _WORD, state & _MASK, increment >> _WORD, increment & _MASK, 0],
-                    dtype=STATE_DTYPE)
+def seeded_words(seed: int) -> np.ndarray:
+    """The state of `numpy.random.RandomState(seed)`, as words."""
+    return pack(np.random.RandomState(int(seed)))
 
 
-def fresh_seed() -> int:
-    """A seed from the operating system's entropy, for `RandomStreams(seed=None)`."""
-    return int(np.random.SeedSequence().entropy)
+def pack(generator: np.random.RandomState) -> np.ndarray:
+    """`generator`'s whole state (get_state) as a new uint32[628] array."""
+    _, key, pos, has_gauss, gauss = generator.get_state()
+    words = np.empty(STATE_LENGTH, dtype=STATE_DTYPE)
+    words[:KEY_LENGTH] = key
+    words[_POS] = pos
+    words[_HAS_GAUSS] = has_gauss
+    words[_GAUSS:] = np.array([gauss], dtype="float64").view(STATE_DTYPE)
+    return words
+
+
+def state_tuple(words: np.ndarray) -> tuple:
+    """`words` as the tuple `RandomState.set_state` takes (and `get_state` returns)."""
+    gauss = float(np.asarray(words[_GAUSS:], dtype=STATE_DTYPE).view("float64")[0])
+    return ("MT19937", np.array(words[:KEY_LENGTH], dtype=STATE_DTYPE), int(words[_POS]),
+            int(words[_HAS_GAUSS]), gauss)
+
+
+def new_random_state(words: np.ndarray) -> np.random.RandomState:
+    """A new RandomState at `words` (what `rng.get_value()` gives users)."""
+    generator = np.random.RandomState()
+    generator.set_state(state_tuple(words))
+    return generator
 
 
 def check_state(value, what: str) -> None:
-    """Raise ValueError unless `value` is a state array (uint64, five words)."""
+    """Raise ValueError unless `value` is a stream state (uint32[628] words)."""
     value = np.asarray(value)
-    if value.dtype != np.uint64 or value.shape != (STATE_LENGTH,):
-        raise ValueError(f"{what} must be a random stream state (uint64 array of shape "
-                         f"({STATE_LENGTH},)), got {value.dtype} array of shape {value.shape}")
+    if value.dtype != np.uint32 or value.shape != (STATE_LENGTH,):
+        raise ValueError(f"{what} must be a random stream state (a numpy RandomState, or the "
+                         f"uint32 array of shape ({STATE_LENGTH},) it packs to), got "
+                         f"{value.dtype} array of shape {value.shape}")
 
 
-def next_state(state: np.ndarray) -> np.ndarray:
-    """The state of the draw after `state`'s: the same generator, the next draw number."""
-    following = np.array(state, dtype=STATE_DTYPE, copy=True)
-    following[DRAW] += np.uint64(1)
-    return following
+def as_words(value, what: str) -> np.ndarray:
+    """A RandomState or a state array given by a user, as a new words array."""
+    if isinstance(value, np.random.RandomState):
+        return pack(value)
+    check_state(value, what)
+    return np.array(value, dtype=STATE_DTYPE)
 
 
-# One PCG64 generator per thread, set to a draw's whole state before every use: a reusable
-# buffer, not state (nothing of one draw survives into the next). Building a new generator per
-# draw costs ~50 us, setting this one's state ~6 us.
+# One RandomState per thread, set to a draw's input state before every use: a reusable
+# buffer, not state (nothing of one draw survives into the next, and the input array is never
+# written). Making a RandomState per draw would cost a seeding from the OS as well.
 _GENERATORS = threading.local()
 
 
-def generator(state: np.ndarray) -> np.random.Generator:
-    """A numpy Generator positioned at the start of `state`'s draw (valid until the next call
-    in this thread)."""
-    pair = getattr(_GENERATORS, "pair", None)
-    if pair is None:
-        bits = np.random.PCG64(0)
-        pair = _GENERATORS.pair = (bits, np.random.Generator(bits))
-    bits, numpy_generator = pair
-    words = [int(word) for word in state]
-    bits.state = {
-        "bit_generator": "PCG64",
-        "state": {"state": (words[0] << _WORD) | words[1],
-                  "inc": (words[2] << _WORD) | words[3]},
-        "has_uint32": 0, "uinteger": 0,
-    }
-    bits.advance(words[DRAW] << _WORD)
-    return numpy_generator
+def random_state(words: np.ndarray) -> np.random.RandomState:
+    """A RandomState positioned at `words` (valid until the next call in this thread)."""
+    generator = getattr(_GENERATORS, "generator", None)
+    if generator is None:
+        generator = _GENERATORS.generator = np.random.RandomState(0)
+    generator.set_state(state_tuple(words))
+    return generator

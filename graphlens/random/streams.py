@@ -1,13 +1,17 @@
-"""`RandomStreams`: symbolic random variables whose streams advance on every call.
+"""`RandomStreams`: symbolic random variables whose streams advance on every call, drawing
+Theano's numbers.
 
-Each draw (`srng.uniform((2, 2))`) gets a stream of its own: a shared state variable (`u.rng`)
-whose default update moves it to the next draw, so a compiled function draws fresh numbers on
-each call (`function(..., no_default_updates=True)` repeats them). `seed(n)` reseeds every
-stream; the same seed gives the same draws in every process and on every machine.
+Each draw (`srng.uniform((2, 2))`) gets a stream of its own: a shared variable (`u.rng`) holding
+a numpy RandomState, seeded as Theano seeded it (`RandomState(seed).randint(2**30)` per stream,
+in the order the draws were made), whose default update is the state after the draw, so a
+compiled function draws fresh numbers on each call (`function(..., no_default_updates=True)`
+repeats them) and a seeded Theano program draws the same numbers here.
 
+>>> from graphlens import function
 >>> srng = RandomStreams(seed=234)
 >>> u = srng.uniform((2, 2)); f = function([], u)
->>> bool((f() != f()).all())
+>>> seed = np.random.RandomState(234).randint(2**30)
+>>> bool((f() == np.random.RandomState(seed).uniform(0.0, 1.0, (2, 2))).all())
 True
 """
 
@@ -23,11 +27,10 @@ from graphlens.graph.basic import Variable
 from graphlens.graph.types import upcast
 from graphlens.random.distributions import (Binomial, Choice, Multinomial, Normal, Permutation,
                                             Poisson, RandomIntegers, Uniform)
-from graphlens.random.draw import NextDraw
 from graphlens.random.shared_state import RandomStateSharedVariable
-from graphlens.random.state import check_state, fresh_seed, seeded_state
-from graphlens.tensor.basic import dtype_name
-from graphlens.tensor.shape import _shape_vector
+from graphlens.random.state import seeded_words
+from graphlens.tensor.basic import arange, dtype_name
+from graphlens.tensor.shape import _shape_vector, reshape
 from graphlens.tensor.variable import as_tensor_variable, constant
 
 
@@ -35,48 +38,49 @@ class RandomStreams:
     """A factory of random draws that share one seed: Theano's `RandomStreams(seed)`.
 
     `state_updates` lists (state, update) of every stream made so far; `updates()` returns it.
+    Stream k (in the order the draws were made) starts from `RandomState(s_k)`, s_k the k-th
+    `randint(2**30)` of `RandomState(seed)`, as in Theano.
     """
 
     def __init__(self, seed=None):
-        self.default_instance_seed = fresh_seed() if seed is None else _seed_value(seed)
+        self.default_instance_seed = None if seed is None else _seed_value(seed)
+        self.gen_seedgen = np.random.RandomState(self.default_instance_seed)
         self.state_updates = []
 
     def seed(self, seed=None):
         """Reseed every stream made so far from `seed` (None: the seed given when this
-        RandomStreams was made, which restarts every stream), as Theano's `seed`.
+        RandomStreams was made, which restarts every stream), as Theano's `seed`: stream k
+        restarts from the k-th `randint(2**30)` of `RandomState(seed)`.
 
-        Stream k's new state depends only on `seed` and k, so two RandomStreams built the same
-        way and seeded alike draw the same numbers. Streams made later start from the
-        constructor's seed, as in Theano.
+        Streams made later go on with the constructor's sequence of seeds, as in Theano.
         """
-        base = self.default_instance_seed if seed is None else _seed_value(seed)
-        for number, (state, _) in enumerate(self.state_updates):
-            state.set_value(seeded_state(base, number), borrow=True)
+        seedgen = np.random.RandomState(
+            self.default_instance_seed if seed is None else _seed_value(seed))
+        for state, _ in self.state_updates:
+            state.set_value(seeded_words(seedgen.randint(2 ** 30)), borrow=True)
 
     def updates(self) -> list:
         """[(state, its next state)] of every stream: Theano's `srng.updates()`."""
         return list(self.state_updates)
 
-    def __getitem__(self, draw):
-        """The current state of `draw`'s stream."""
-        return draw.rng.get_value()
+    def __getitem__(self, item):
+        """The RandomState of a stream: `srng[u.rng]` (Theano's), or `srng[u]` for a draw."""
+        return _state_variable(item).get_value(borrow=True)
 
-    def __setitem__(self, draw, value):
-        """Set the state of `draw`'s stream (a value read earlier with `srng[draw]`)."""
-        check_state(value, f"the state of {describe(draw)}")
-        draw.rng.set_value(np.asarray(value), borrow=False)
+    def __setitem__(self, item, value):
+        """Set a stream's state: `srng[u.rng] = RandomState(5)` (kept itself, as Theano's), or
+        a state read earlier with `srng[u.rng]`."""
+        _state_variable(item).set_value(value, borrow=True)
 
     def gen(self, op, size, *params):
         """The draw of `op` (a RandomDraw) with `size` and `params`, on a new stream.
 
         >>> u = srng.gen(Uniform('float64'), (2, 3), 0.0, 1.0)        # doctest: +SKIP
         """
-        state = RandomStateSharedVariable(
-            seeded_state(self.default_instance_seed, len(self.state_updates)),
-            name=f"rng_{op.notation.name}")
-        following = NextDraw()(state)
+        state = RandomStateSharedVariable(seeded_words(self.gen_seedgen.randint(2 ** 30)),
+                                          name=f"rng_{op.notation.name}")
+        draw, following = op(state, size, *params)
         state.default_update = following
-        draw = op(state, size, *params)
         draw.rng = state                    # Theano's attributes: the stream and its update
         draw.update = (state, following)
         self.state_updates.append((state, following))
@@ -136,6 +140,36 @@ class RandomStreams:
                              f"{describe(pvals)}")
         return self.gen(Multinomial(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
                         _int_param(n, "multinomial", "n"), pvals)
+
+    def shuffle_row_elements(self, input):
+        """`input` with the entries of each row (its last axis) shuffled by a permutation draw
+        (`.permutation` on the result), as Theano's: row r is `input[r][permutation[r]]`.
+
+        >>> rows = srng.shuffle_row_elements(T.dmatrix('x'))         # doctest: +SKIP
+        """
+        input = as_tensor_variable(input)
+        if input.ndim < 1:
+            raise ShapeError(f"shuffle_row_elements: input must have rows, got "
+                             f"{describe(input)}")
+        length = input.shape[-1]
+        permutation = self.permutation(size=input.shape[:-1], n=length, ndim=input.ndim - 1)
+        # Each row indexed by its own permutation: the rows flattened to a matrix, picked by
+        # (row number, permutation) pairs, and given the input's shape back.
+        rows = reshape(input, (-1, length))
+        picks = reshape(permutation, (-1, length))
+        shuffled = reshape(rows[arange(rows.shape[0])[:, None], picks], input.shape,
+                           ndim=input.ndim)
+        shuffled.permutation = permutation
+        return shuffled
+
+
+def _state_variable(item):
+    """The stream state variable `item` is, or the one of the draw `item`."""
+    state = getattr(item, "rng", item)
+    if not isinstance(state, RandomStateSharedVariable):
+        raise GraphlensTypeError(f"RandomStreams: srng[...] takes a stream's state (u.rng) or "
+                                 f"a draw, got {describe(item)}")
+    return state
 
 
 def _seed_value(seed) -> int:

@@ -201,7 +201,7 @@ class TreePrinter:
             if facts is None:
                 facts = self.ops[node.op] = ((self._label(node.op), "op"), inner_graph(node.op))
             piece, inner = facts
-            if len(node.outputs) > 1:
+            if len(node.outputs) - node.op.hidden_outputs > 1 or var.index:
                 piece = (f"{piece[0]}.{var.index}", "op")
         parts.append(piece)
         length += len(piece[0])

@@ -98,7 +98,7 @@ def shared_value_shape(var) -> str | None:
     get_value = getattr(var, "get_value", None)
     if get_value is None:
         return None
-    return str(tuple(np.shape(get_value(borrow=True))))
+    return str(tuple(np.shape(get_value(borrow=True, return_internal_type=True))))
 
 
 def source_text(var) -> str:

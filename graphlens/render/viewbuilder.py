@@ -539,8 +539,8 @@ def output_of_several(var) -> dict:
     'sigmoid(-z)'
     """
     owner = var.owner
-    if owner is None or len(owner.outputs) == 1:
-        return {}
+    if owner is None or len(owner.outputs) - owner.op.hidden_outputs == 1 and not var.index:
+        return {}           # one output shown (a random draw's next state is not)
     index = owner.outputs.index(var)
     names = getattr(owner.op, "output_labels", None)
     # Each output's label at its own angle: edges leaving the node side by side (two sigmoids

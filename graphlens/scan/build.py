@@ -73,7 +73,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     # on every step, as in Theano: each step draws new numbers, and the loop returns the update.
     step_graph = list(outputs) + list(updates.values()) + ([condition] if condition is not None
                                                           else [])
-    for var, update in default_update_pairs(step_graph, list(updates.items()), False):
+    defaults = default_update_pairs(step_graph, list(updates.items()), False)
+    for var, update in defaults:
         updates[var] = update
     if out_specs is None:
         out_specs = [_output_spec(None, position) for position in range(len(outputs))]
@@ -150,6 +151,14 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             out.name = name if len(out_specs) == 1 else f"{name}[{len(user_outputs)}]"
         user_outputs.append(out)
     scan_updates = OrderedUpdates(zip(updated, results[n_states:n_states + len(updated)]))
+    # A stream the step draws from with per-step parameters (a Gibbs step's binomial of
+    # p=mean_h) moves on as the loop moved it, also in a function given none of the loop's
+    # updates: its default update, an expression of the step's stand-ins (which Theano left in
+    # place, failing such a function with MissingInputError), becomes the loop's final state.
+    stand_ins = set(seq_args) | set(state_args)
+    for var, update in defaults:
+        if any(root in stand_ins for root in graph_inputs([update])):
+            var.default_update = scan_updates[var]
     if not user_outputs:
         return (user_outputs if return_list else None), scan_updates
     if len(user_outputs) == 1 and not return_list:

@@ -369,7 +369,8 @@ def checked_call(function, call):
 
     def checked(*args, **kwargs):
         values = function._bind(args, kwargs)
-        shared = [var.get_value(borrow=True) for var in function.shared_inputs]
+        shared = [var.get_value(borrow=True, return_internal_type=True)
+                  for var in function.shared_inputs]
         reference = Reference(function.fgraph, values + shared)
         check_rewrites(function.rewrite_log, reference)
         token = _CURRENT.set(_Run(reference, frozenset(function.fgraph.apply_nodes),

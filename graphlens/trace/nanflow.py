@@ -119,7 +119,7 @@ def _value(var, value_of):
     if isinstance(var, Constant):
         return var.data
     if var not in value_of and getattr(var, "is_shared", False):
-        return var.get_value(borrow=True)
+        return var.get_value(borrow=True, return_internal_type=True)
     return value_of.get(var, 0.0)
 
 

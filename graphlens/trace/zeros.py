@@ -106,7 +106,7 @@ def _value(var, context):
     if var in context.value_of:
         return context.value_of[var]
     if getattr(var, "is_shared", False):
-        return var.get_value(borrow=True)
+        return var.get_value(borrow=True, return_internal_type=True)
     return None
 
 

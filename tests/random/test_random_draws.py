@@ -165,10 +165,13 @@ def test_mrg_truncated_normal_stays_within_two_standard_deviations():
     srng = MRG_RandomStreams(seed=20)
     cut = draw(srng.normal((N,), avg=1.0, std=2.0, truncate=True))
     assert cut.min() >= 1.0 - 4.0 and cut.max() <= 1.0 + 4.0
-    check_moments(cut, 1.0, 2.0 * 0.8796)
+    # Theano redraws a cut sample's radius but keeps its angle, so redrawn samples lean
+    # outwards: the standard deviation is 0.8904 of std (4e6 samples of Theano's method, in
+    # graphlens and in plain numpy alike), not the 0.8796 of a normal cut at 2.
+    check_moments(cut, 1.0, 2.0 * 0.8904)
     scaled = draw(srng.truncated_normal((N,), avg=1.0, std=2.0))
     assert scaled.max() <= 1.0 + 2 * 2.0 / 0.8796
-    check_moments(scaled, 1.0, 2.0)
+    check_moments(scaled, 1.0, 2.0 * 0.8904 / 0.8796)
 
 
 def test_mrg_choice_draws_distinct_categories_per_row_by_their_probabilities():
