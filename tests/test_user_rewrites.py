@@ -159,3 +159,27 @@ def test_a_pattern_in_a_group_leaves_a_product_others_read():
     fgraph = gof.FunctionGraph([x, y], [product / y])
     gof.in2out(*patterns).optimize(fgraph)
     assert pp(fgraph.outputs[0]) == "x"
+
+
+def test_a_local_optimizer_tracking_nothing_is_tried_on_every_node():
+    # Theano's "Extending" tutorial: LocalSimplify.tracks() returns [] and
+    # TopoOptimizer(local_simplify) still simplifies (y * x) / y.
+    class LocalSimplify(gof.LocalOptimizer):
+        def transform(self, node):
+            if isinstance(node.op, TrueDiv):
+                x, y = node.inputs
+                if x.owner and isinstance(x.owner.op, Mul):
+                    a, b = x.owner.inputs
+                    if y is a:
+                        return [b]
+                    if y is b:
+                        return [a]
+            return False
+
+        def tracks(self):
+            return []
+
+    x, y, z = T.dscalars("x", "y", "z")
+    fgraph = gof.FunctionGraph([x, y, z], [z + (y * x) / y * (z / x)])
+    gof.TopoOptimizer(LocalSimplify()).optimize(fgraph)
+    assert len(fgraph.apply_nodes) == 3

@@ -196,6 +196,28 @@ class Function:
             converted.append(self._filters[position](value))
         return converted
 
+    def __getitem__(self, key):
+        """Theano's `f[x]`: the value input `x` (a variable or its name) takes when a call gives
+        none (its In's `value`, the state an In update keeps).
+
+        >>> inc = function([u, In(s, value=10.0, update=s + u)], []); inc(5); inc[s]  # doctest: +SKIP
+        array(15.)
+        """
+        return self.inputs[self._input_position(key)].value
+
+    def __setitem__(self, key, value):
+        """Theano's `f[x] = value`: the value input `x` takes from now on when a call gives none."""
+        position = self._input_position(key)
+        self.inputs[position].value = self._filters[position](value)
+
+    def _input_position(self, key):
+        for position, item in enumerate(self.inputs):
+            if item.variable is key or (isinstance(key, str) and item.name == key):
+                return position
+        shown = describe(key) if isinstance(key, Variable) else repr(key)
+        raise ArgumentError(f"{self._title()} has no input {shown}; inputs: "
+                            f"{self._signature()}")
+
     def _title(self):
         return f"function {self.name!r}" if self.name else "the function"
 

@@ -141,7 +141,9 @@ def _check_track(track, where):
 
 
 def _tracked(tracks, op) -> bool:
-    if tracks is None:
+    # None or [] (Theano's "Extending" tutorial returns [] from tracks()): every node, as
+    # Theano's TopoOptimizer tried a local optimizer on every node.
+    if not tracks:
         return True
     for track in tracks:
         if isinstance(track, type):

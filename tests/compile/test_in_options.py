@@ -105,3 +105,15 @@ def test_in_keeps_theano_s_positional_order_and_a_function_with_updates_pickles(
     again = pickle.loads(pickle.dumps(counter))
     assert float(again()) == 2.0 and float(again()) == 3.0
     assert graphlens.compile.io.In is In
+
+
+def test_theano_s_io_documentation_example_reads_and_sets_an_input_s_value():
+    u, x, s = T.scalars("u", "x", "s")
+    inc = function([u, In(x, value=3), In(s, update=(s + x * u), value=10.0)], [])
+    assert inc(5) == [] and float(inc[s]) == 25.0
+    assert inc(3, 4) == [] and float(inc[s]) == 37.0 and float(inc[x]) == 3.0
+    assert inc(1, 2, 6) == [] and float(inc["s"]) == 8.0
+    inc[s] = 10
+    assert float(inc[s]) == 10.0 and inc(1) == [] and float(inc[s]) == 13.0
+    with pytest.raises(ArgumentError, match="no input 'u2'"):
+        inc["u2"]
