@@ -95,12 +95,17 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     result_key = f"{key}_out"
     text = builder.op_text(op)
     types = ", ".join(builder.type_text(out) for out in node.outputs)
+    names = list(graph.output_names) or [None] * len(inner_outputs)
+    # Several outputs leave from ports named as the step's results that flow in (`h[t]`):
+    # node output k is the trace of the step's output k.
+    ports = (tuple(labels.printable(name) for name in names[:len(node.outputs)])
+             if len(node.outputs) > 1 and all(names[:len(node.outputs)]) else ())
     builder.scene.add_node(SceneNode(
         result_key, "op", "\n".join(labels.wrap(labels.cut(text)) + [types]),
         "\n".join([text, f"outputs: {types}", f"built at {source}"]), cluster_key, fill,
-        {"kind": "op", "title": text, "type": types, "source": source}, subject=node))
+        {"kind": "op", "title": text, "type": types, "source": source}, subject=node,
+        ports=ports))
     builder.scene_titles[result_key] = text
-    names = list(graph.output_names) or [None] * len(inner_outputs)
     for var, title in zip(inner_outputs, names):
         builder.scene.edges.append(SceneEdge(inner_source(var, cluster_key), result_key, "data",
                                              labels.printable(title) if title else None))
