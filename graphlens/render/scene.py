@@ -40,6 +40,9 @@ class SceneNode:
     # An op with several outputs: their names, drawn as a row of cells along the box's lower
     # side, one port each (`o0`, `o1`, ...), which the edges carrying that output leave from.
     ports: tuple = ()
+    # An op that names its inputs (ifelse's cond, then, else): a row of cells along the upper
+    # side, one port each (`i0`, `i1`, ...), where the edge bringing that input ends.
+    in_ports: tuple = ()
 
 
 @dataclass
@@ -56,6 +59,8 @@ class SceneEdge:
     # (index, name) of the output of its tail's node the edge carries, when that node has
     # several: the edge leaves from that output's port, or is labelled with its name.
     output: tuple | None = None
+    # The input of its head's op the edge brings (its position), when it stands for one.
+    input: int | None = None
 
 
 @dataclass

@@ -356,15 +356,17 @@ class ViewBuilder:
         # Several outputs: a box names each on a port its edges leave from (a hexagon has none).
         ports = (tuple(output_of_several(var)[1] for var in node.outputs)
                  if kind == "op" and len(node.outputs) > 1 else ())
+        # An op may name its inputs for pictures (ifelse: cond, then, else): a box names each
+        # on a port its edge enters; else positions are shown where order matters.
+        names = getattr(node.op, "input_labels", None)
+        in_ports = (tuple(labels.printable(name) for name in names)
+                    if kind == "op" and names and len(names) == len(node.inputs) else ())
         self.scene.add_node(SceneNode(key, kind, label, "\n".join(tooltip), cluster, fill, info,
                                       subject=node,
                                       attrs=dict(CONFLICT_STYLE) if conflict else {},
-                                      ports=ports))
+                                      ports=ports, in_ports=in_ports))
         self.op_keys[node] = key
         self.scene_titles[key] = op_text
-        # An op may name its inputs for pictures (ifelse: cond, then, else); else positions
-        # are shown where order matters.
-        names = getattr(node.op, "input_labels", None)
         ordered = names is not None or (order_matters(node.op) and len(node.inputs) > 1)
         cut = {}
         if self.selection is not None and not self.inside_fused:
@@ -380,7 +382,8 @@ class ViewBuilder:
             tail = stub if position in cut else source_of(var, cluster)
             self.scene.edges.append(SceneEdge(tail, key, "data", label,
                                               subject=(node, position), output=output_of_several(
-                                                  self.outer_values.get(var, var))))
+                                                  self.outer_values.get(var, var)),
+                                              input=position if position not in cut else None))
 
     def source_line(self, node, origin) -> str:
         """The user's line(s) behind `node`: where its output was built, or, for a node a

@@ -1,6 +1,7 @@
 """An op with several outputs is drawn as a record whose lower row names each output in a cell
 of its own (a Graphviz port), and every edge carrying that output leaves from its cell: each
-name is written once, beside its edges, in place of tail labels crowded around the box."""
+name is written once, beside its edges, in place of tail labels crowded around the box. An op
+that names its inputs (ifelse's cond, then, else) has an upper row the same way."""
 
 import re
 
@@ -14,7 +15,8 @@ from graphlens.tensor.nnet.sigmoid_parts import sigmoid_bce_parts
 
 from tests.render.test_dot import parse
 
-PARTS_LABEL = "{SigmoidBCEParts\\nfloat64[?]|{<o0> loss|<o1> sigmoid|<o2> sigmoid(-z)}}"
+PARTS_LABEL = ("{{<i0> scores|<i1> targets}|SigmoidBCEParts\\nfloat64[?]|"
+               "{<o0> loss|<o1> sigmoid|<o2> sigmoid(-z)}}")
 
 
 def _parts_function():
@@ -39,18 +41,24 @@ def test_an_op_with_several_outputs_is_a_record_whose_edges_leave_from_their_out
     # One-output ops stay plain rounded boxes, their edges without ports.
     assert nodes["a_n2"]["shape"] == "box"
     assert [tail for tail, _, attrs in edges if "tailport" in attrs] == ["a_n0"] * 4
+    # The scores and the targets end at their cells, which name them: no head labels.
+    entering = sorted((tail, attrs["headport"]) for tail, head, attrs in edges if head == "a_n0")
+    assert entering == [("a_v0", "i0:n"), ("a_v1", "i1:n")]
+    assert not any("headlabel" in attrs for _, head, attrs in edges if head == "a_n0")
 
 
 def test_the_ports_face_the_next_rank_in_every_direction():
     f = _parts_function()
-    cells = "{<o0> loss|<o1> sigmoid|<o2> sigmoid(-z)}"
+    ins, outs = "{<i0> scores|<i1> targets}", "{<o0> loss|<o1> sigmoid|<o2> sigmoid(-z)}"
     title = "SigmoidBCEParts\\nfloat64[?]"
-    for rankdir, label, side in (("LR", f"{{{title}|{cells}}}", "e"),
-                                 ("BT", f"{{{cells}|{title}}}", "n"),
-                                 ("RL", f"{{{cells}|{title}}}", "w")):
+    for rankdir, label, out_side, in_side in (("LR", f"{{{ins}|{title}|{outs}}}", "e", "w"),
+                                              ("BT", f"{{{outs}|{title}|{ins}}}", "n", "s"),
+                                              ("RL", f"{{{outs}|{title}|{ins}}}", "w", "e")):
         nodes, edges = parse(to_dot(f, rankdir=rankdir))
         assert nodes["a_n0"]["label"] == label, rankdir
-        assert {port.split(":")[1] for _, port in _leaving(edges, "a_n0")} == {side}
+        assert {port.split(":")[1] for _, port in _leaving(edges, "a_n0")} == {out_side}
+        assert {attrs["headport"].split(":")[1] for _, head, attrs in edges
+                if head == "a_n0"} == {in_side}
 
 
 def test_a_records_text_shows_braces_bars_and_angles_as_typed_in_both_layouts():
@@ -97,3 +105,24 @@ def test_a_tail_without_ports_names_the_output_at_the_edges_start():
     _, edges = parse(scene_to_dot(scene))
     assert edges == [("a", "b", {"class": "data", "id": "e0", "taillabel": "sigmoid(-z)",
                                  "labeldistance": "2.2", "labelangle": "-70"})]
+
+
+def test_ifelse_names_its_condition_and_branches_on_the_cells_their_edges_enter():
+    from graphlens.ifelse import ifelse
+    c, a, b = T.dscalar("c"), T.dvector("a"), T.dvector("b")
+    nodes, edges = parse(to_dot(ifelse(c, a * 2, b + 1), stage="before"))
+    (key,) = [key for key, attrs in nodes.items() if "IfElse" in attrs.get("label", "")]
+    assert nodes[key]["label"] == "{{<i0> cond|<i1> then|<i2> else}|IfElse\\nfloat64[?]}"
+    labels = {k: attrs["label"].split("\\n")[0] for k, attrs in nodes.items()}
+    assert sorted((labels[tail], attrs["headport"]) for tail, head, attrs in edges
+                  if head == key) == [("Add", "i2:n"), ("Mul", "i1:n"), ("c", "i0:n")]
+
+
+def test_inputs_a_focused_picture_leaves_out_keep_their_label_on_the_stub_edge():
+    # A stub box standing for several inputs brings no one input: its edge keeps the label.
+    scene = Scene(title=None)
+    scene.add_node(SceneNode("stub", "stub", "2 more inputs", ""))
+    scene.add_node(SceneNode("op", "op", "IfElse", "", in_ports=("cond", "then", "else")))
+    scene.edges.append(SceneEdge("stub", "op", label="then, else"))
+    _, edges = parse(scene_to_dot(scene))
+    assert edges[0][2]["headlabel"] == "then, else" and "headport" not in edges[0][2]

@@ -182,7 +182,8 @@ def test_pictures_name_each_output_once_on_a_port_its_edges_leave_from():
     lines = pydotprint(f, format="dot").splitlines()
     (node,) = [line for line in lines if line.startswith("  a_n0 [")]
     assert node.startswith('  a_n0 [shape="Mrecord", style="rounded,filled", '
-                           'fillcolor="#f2f2f2", label="{SigmoidBCEParts\\nfloat64[?]|'
+                           'fillcolor="#f2f2f2", label="{{<i0> scores|<i1> targets}|'
+                           'SigmoidBCEParts\\nfloat64[?]|'
                            '{<o0> loss|<o1> sigmoid|<o2> sigmoid(-z)}}"')
     leaving = sorted((line.split(" [")[0].split("-> ")[1], line.split('tailport="')[1][:2])
                      for line in lines if line.startswith("  a_n0 -> "))
