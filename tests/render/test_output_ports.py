@@ -83,14 +83,19 @@ def test_the_picture_writes_each_output_name_once_in_both_layouts():
             == [1, 1, 1], backend
 
 
-def test_a_loop_with_several_outputs_names_its_ports_as_its_step_names_them():
+def test_a_loop_names_its_ports_as_its_step_names_them_in_and_out():
     v = T.dvector("v")
     (doubled, total), _ = graphlens.scan(lambda x, acc: [x * 2, acc + x], sequences=v,
                                          outputs_info=[None, T.constant(0.0, dtype="float64")])
     nodes, edges = parse(to_dot([doubled.sum(), total[-1], total * 3], stage="before"))
-    # The loop's output 0 is the running total (its step's out1), output 1 the doubled values.
+    # The loop's output 0 is the running total (its step's out1), output 1 the doubled values;
+    # the step's results and the number of steps end at cells above.
     box = nodes["g_n3_out"]
-    assert box["label"] == ("{Scan\\nfloat64[?], float64[?]|{<o0> out1[t]|<o1> out0[t]}}")
+    assert box["label"] == ("{{<i0> out1[t]|<i1> out0[t]|<i2> steps}|"
+                            "Scan\\nfloat64[?], float64[?]|{<o0> out1[t]|<o1> out0[t]}}")
+    entering = sorted((nodes[tail]["label"].split("\\n")[0], attrs["headport"])
+                      for tail, head, attrs in edges if head == "g_n3_out")
+    assert entering == [("Add", "i0:n"), ("Mul", "i1:n"), ("Subtensor{0}", "i2:n")]
     heads = {head: nodes[head]["label"].split("\\n")[0] for _, head, _ in edges}
     assert sorted((heads[head], port) for head, port in _leaving(edges, "g_n3_out")) == [
         ("Mul", "o0:s"), ("Subtensor{-1}", "o0:s"), ("Sum{axis=0}", "o1:s")]
