@@ -379,16 +379,30 @@ def _innermost_frame(frame, skipped, cache) -> tuple[str, int] | None:
 
 
 def _innermost_user_frame(frame, skipped, cache):
-    """The innermost frame from `frame` outwards whose file `skipped` refuses, or None."""
+    """The innermost frame from `frame` outwards whose file `skipped` refuses and that is no
+    generated code, or None."""
     while frame is not None:
         code = frame.f_code
         skip = cache.get(code)
         if skip is None:
-            skip = cache[code] = skipped(code.co_filename)
+            skip = cache[code] = skipped(code.co_filename) or _is_generated(code)
         if not skip:
             return frame
         frame = frame.f_back
     return None
+
+
+def _is_generated(code) -> bool:
+    """True for a method Python wrote itself: a dataclass's `__init__` (which calls
+    `__post_init__`), `__setattr__`, `__eq__`, ..., compiled from text with the file name
+    `<string>`. Such a frame is nobody's line; the user's is the one that called it
+    (`Pool(ws=(2,))` in model.py, not `<string>:4`).
+
+    >>> _is_generated(dataclasses.make_dataclass("P", ["x"]).__init__.__code__)   # doctest: +SKIP
+    True
+    """
+    name = code.co_name
+    return code.co_filename == "<string>" and name.startswith("__") and name.endswith("__")
 
 
 # Code object -> whether its frames are skipped: a cache, not state (one per kind of walk).

@@ -131,3 +131,50 @@ def test_allow_input_downcast_still_lets_the_user_choose_overflow():
 def test_zeros_and_ones_take_one_length_as_theano_did():
     np.testing.assert_array_equal(T.zeros(3).eval(), np.zeros(3, dtype=T.zeros(3).dtype))
     np.testing.assert_array_equal(T.ones(2, dtype="int32").eval(), np.ones(2, dtype="int32"))
+
+
+def _line_of(offset=0):
+    """`test_build_errors.py:N` for the caller's line plus `offset`."""
+    return f"{short_path(__file__)}:{sys._getframe(1).f_lineno + offset}"
+
+
+def test_an_ops_post_init_error_names_the_users_line_not_the_generated_init():
+    # Print's dataclass __init__ is generated code (file "<string>"): it calls __post_init__,
+    # which refuses the attrs; the line is the user's call, one frame further out.
+    from graphlens.tensor.print_op import Print
+    with pytest.raises(GraphlensTypeError) as caught:
+        Print("message", attrs=(1,))
+    message = str(caught.value)
+    assert message.endswith(f"(at {_line_of(-2)})") and "<string>" not in message
+
+
+def test_an_op_checked_in_post_init_names_the_users_line_in_its_own_words():
+    from graphlens.tensor.nnet.abstract_conv import AbstractConv2d
+    with pytest.raises(ValueError) as caught:
+        AbstractConv2d(border_mode="diagonal")
+    assert str(caught.value).startswith(f"conv2d at {_line_of(-1)}: border_mode must be")
+
+
+def test_a_users_dataclass_op_built_on_a_checked_op_names_the_users_line():
+    # The subclass's generated __init__ runs with the user's module as its globals: still
+    # generated code, still not the user's line.
+    from dataclasses import dataclass
+
+    from graphlens.backprop import GradClip
+
+    @dataclass(frozen=True)
+    class NarrowClip(GradClip):
+        lower: float = -0.5
+
+    with pytest.raises(InvalidArgumentError) as caught:
+        NarrowClip(upper=-1.0)
+    assert str(caught.value) == ("grad_clip: lower bound -0.5 is above the upper bound -1.0 "
+                                 f"(at {_line_of(-2)})")
+
+
+def test_the_users_own_code_run_from_a_string_is_still_the_users_line():
+    # `python -c` and exec'd code are named "<string>" too: only generated methods are skipped.
+    from graphlens.tensor.print_op import Print
+    code = compile("\n\nPrint('message', attrs=(1,))\n", "<string>", "exec")
+    with pytest.raises(GraphlensTypeError, match=r"got \(1,\) \(at <string>:3\)$"):
+        exec(code, {"Print": Print})

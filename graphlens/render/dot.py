@@ -4,7 +4,10 @@
 string is a quoted DOT string, escaped here and only here: backslashes and quotes for DOT, `&`
 as `&amp;` so that Graphviz shows `&lt;` as typed instead of reading it as an entity (Graphviz
 itself escapes `<`, `>` and quotes when it writes SVG). No HTML-like labels (`label=<...>`): the
-WebAssembly Graphviz cannot lay them out.
+WebAssembly Graphviz cannot lay them out. An op with several outputs is a record (`Mrecord`)
+instead, whose lower row names each output in a cell of its own, a port the edges carrying that
+output leave from: each name is written once, beside the edges it belongs to. An op naming its
+inputs (ifelse: cond, then, else) has an upper row of cells where their edges end.
 
 >>> import graphlens.tensor as T
 >>> x = T.dvector('x')
@@ -19,6 +22,9 @@ from graphlens.render.style import (CLUSTER_ATTRS, EDGE_ATTRS, EDGE_KIND_ATTRS, 
                                     KIND_ATTRS, NODE_ATTRS)
 
 RANKDIRS = ("TB", "LR", "BT", "RL")
+PORT_SIDES = {"TB": "s", "LR": "e", "BT": "n", "RL": "w"}
+# The direction whose outputs' side is a box's inputs' side: where the previous rank lies.
+INPUT_SIDE_OF = {"TB": "BT", "LR": "RL", "BT": "TB", "RL": "LR"}
 
 
 def quote(text: str) -> str:
@@ -27,9 +33,40 @@ def quote(text: str) -> str:
     >>> quote('a"b&c')
     '"a\\\\"b&amp;c"'
     """
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
-               .replace("\r", "").replace("\n", "\\n"))
-    return f'"{escaped}"'
+    return f'"{_escaped(text)}"'
+
+
+def _escaped(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+            .replace("\r", "").replace("\n", "\\n"))
+
+
+# What a record label reads as its structure (fields, ports), shown as typed when escaped.
+_RECORD_SPECIALS = str.maketrans({c: "\\" + c for c in "{}|<>"})
+
+
+def record_label(text: str, ports=(), rankdir: str = "TB", in_ports=()) -> str:
+    """A quoted record label: `text` between a row of cells for the named inputs `in_ports`
+    (ports `i0`, `i1`, ...) on the side facing the previous rank, and one for the outputs
+    `ports` (`o0`, `o1`, ...) on the side facing the next (below for 'TB', right for 'LR',
+    above for 'BT', left for 'RL'); `{`, `}`, `|`, `<`, `>` are shown as typed.
+
+    >>> record_label("Sum{axis=(0,)}", ("loss", "p"))
+    '"{Sum\\\\{axis=(0,)\\\\}|{<o0> loss|<o1> p}}"'
+    """
+    def field(piece):
+        return _escaped(piece).translate(_RECORD_SPECIALS)
+
+    def row(prefix, names):
+        return "{" + "|".join(f"<{prefix}{index}> {field(name)}"
+                              for index, name in enumerate(names)) + "}"
+    fields = ([row("i", in_ports)] if in_ports else []) + [field(text)] + (
+        [row("o", ports)] if ports else [])
+    # A record's fields run down when ranks do ('TB', 'BT') and across when they do; the
+    # inputs' row comes first in reading order only when ranks run that way.
+    if rankdir in ("BT", "RL"):
+        fields.reverse()
+    return '"{' + "|".join(fields) + '}"'
 
 
 def to_dot(obj, *, stage: str = "after", max_nodes: int | None = 1000, rankdir: str = "TB",
@@ -73,18 +110,25 @@ def dot_parts(scene, *, rankdir: str = "TB", folds=None) -> dict:
     """
     styles = _node_styles()
     edge_styles = edge_kind_styles()
+    ports = {node.key: node.ports for node in scene.nodes if node.ports}
+    in_ports = {node.key: node.in_ports for node in scene.nodes if node.in_ports}
+    # The sides of a box facing the next rank (below when ranks run down, right when they run
+    # across), where outputs leave, and the previous one, where named inputs enter.
+    sides = (PORT_SIDES[rankdir], PORT_SIDES[INPUT_SIDE_OF[rankdir]])
     return {
         "head": _head_lines(scene.title, rankdir),
-        "nodes": [[node.key, node.cluster, _node_attrs(node, styles[node.kind])]
+        "nodes": [[node.key, node.cluster, _node_attrs(node, styles[node.kind], rankdir)]
                   for node in scene.nodes],
         # A box folded on the server is drawn as its one node, never as a cluster.
         "clusters": [[cluster.key, cluster.parent, _cluster_attrs(cluster)]
                      for cluster in _reading_order(scene.clusters, rankdir)
                      if not cluster.folded],
-        "edges": [[edge.tail, edge.head, edge.kind, _edge_line(number, edge, edge_styles)]
+        "edges": [[edge.tail, edge.head, edge.kind,
+                   _edge_line(number, edge, edge_styles, ports.get(edge.tail, ()),
+                              in_ports.get(edge.head, ()), sides)]
                   for number, edge in enumerate(scene.edges)],
         "edge_styles": edge_styles,
-        "folds": {key: _node_attrs(node, styles[node.kind])
+        "folds": {key: _node_attrs(node, styles[node.kind], rankdir)
                   for key, node in (folds or {}).items()},
     }
 
@@ -190,11 +234,25 @@ def edge_kind_styles() -> dict:
     return {kind: _attrs(dict(attrs, **{"class": kind})) for kind, attrs in EDGE_KIND_ATTRS.items()}
 
 
-def _edge_line(number, edge, edge_styles) -> str:
+def _edge_line(number, edge, edge_styles, tail_ports=(), head_ports=(),
+               sides=("s", "n")) -> str:
     style = edge_styles[edge.kind]
     extra = ""
-    if edge.label is not None:
-        extra = f", headlabel={quote(edge.label)}, labeldistance=\"1.4\", labelangle=\"40\""
+    if edge.output is not None and edge.output[0] < len(tail_ports):
+        # From its output's cell, every edge of one output from one point.
+        extra = f", tailport=\"o{edge.output[0]}:{sides[0]}\""
+    if edge.input is not None and edge.input < len(head_ports):
+        # Into its input's cell, which names it: no label of its own.
+        extra += f", headport=\"i{edge.input}:{sides[1]}\""
+    elif edge.label is not None:
+        extra += f", headlabel={quote(edge.label)}, labeldistance=\"1.4\", labelangle=\"40\""
+    if edge.output is not None and not tail_ports:
+        # A tail without ports (a loop's box, a fold): the output's name at the edge's start,
+        # each output at its own angle, or two edges leaving side by side would write their
+        # names over each other.
+        index, name = edge.output
+        extra += (f", taillabel={quote(name)}, labeldistance=\"2.2\", "
+                  f"labelangle=\"{(-35, 35, -70, 70)[index % 4]}\"")
     if edge.tooltip is not None:
         extra += f", tooltip={quote(edge.tooltip)}"
     if edge.attrs:
@@ -205,10 +263,13 @@ def _edge_line(number, edge, edge_styles) -> str:
 
 def _node_styles() -> dict:
     # Each kind's fixed attributes, written once: with its own fill, and without (for a node
-    # whose fill is a rewrite's colour).
-    return {kind: (_attrs(attrs), _attrs({name: value for name, value in attrs.items()
-                                          if name != "fillcolor"}))
-            for kind, attrs in KIND_ATTRS.items()}
+    # whose fill is a rewrite's colour); then both again as a record with rounded corners
+    # (Mrecord), for a box with a row of ports.
+    def variants(attrs):
+        without_fill = {name: value for name, value in attrs.items() if name != "fillcolor"}
+        return tuple(_attrs(each) for each in (attrs, without_fill, dict(attrs, shape="Mrecord"),
+                                               dict(without_fill, shape="Mrecord")))
+    return {kind: variants(attrs) for kind, attrs in KIND_ATTRS.items()}
 
 
 def _cluster_attrs(cluster) -> str:
@@ -220,10 +281,13 @@ def _cluster_attrs(cluster) -> str:
     return _attrs(attrs)
 
 
-def _node_attrs(node, styles) -> str:
-    own_fill, without_fill = styles
+def _node_attrs(node, styles, rankdir="TB") -> str:
+    record = bool(node.ports or node.in_ports)
+    own_fill, without_fill = styles[2:] if record else styles[:2]
     style = f"{without_fill}, fillcolor={quote(node.fill)}" if node.fill else own_fill
-    text = (f"{style}, label={quote(node.label)}, tooltip={quote(node.tooltip)}, "
+    label = (record_label(node.label, node.ports, rankdir, node.in_ports) if record
+             else quote(node.label))
+    text = (f"{style}, label={label}, tooltip={quote(node.tooltip)}, "
             f"id={quote(node.key)}, class={quote(node.kind)}")
     return f"{text}, {_attrs(node.attrs)}" if node.attrs else text
 

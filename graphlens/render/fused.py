@@ -95,17 +95,28 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
     result_key = f"{key}_out"
     text = builder.op_text(op)
     types = ", ".join(builder.type_text(out) for out in node.outputs)
+    names = list(graph.output_names) or [None] * len(inner_outputs)
+    # Several outputs leave from ports named as the step's results that flow in (`h[t]`):
+    # node output k is the trace of the step's output k.
+    ports = (tuple(labels.printable(name) for name in names[:len(node.outputs)])
+             if len(node.outputs) > 1 and all(names[:len(node.outputs)]) else ())
+    # What flows in ends at a cell of its own, named: each step result, then the keywords
+    # (`steps`), rather than head labels crowded along the box's top.
+    keywords = [keyword for keyword, _ in graph.keywords]
+    in_ports = (tuple(labels.printable(name) for name in names) + tuple(keywords)
+                if all(names) else ())
     builder.scene.add_node(SceneNode(
         result_key, "op", "\n".join(labels.wrap(labels.cut(text)) + [types]),
         "\n".join([text, f"outputs: {types}", f"built at {source}"]), cluster_key, fill,
-        {"kind": "op", "title": text, "type": types, "source": source}, subject=node))
+        {"kind": "op", "title": text, "type": types, "source": source}, subject=node,
+        ports=ports, in_ports=in_ports))
     builder.scene_titles[result_key] = text
-    names = list(graph.output_names) or [None] * len(inner_outputs)
-    for var, title in zip(inner_outputs, names):
+    for number, (var, title) in enumerate(zip(inner_outputs, names)):
         builder.scene.edges.append(SceneEdge(inner_source(var, cluster_key), result_key, "data",
-                                             labels.printable(title) if title else None))
+                                             labels.printable(title) if title else None,
+                                             input=number))
     builder.inside_fused = outer_flag
-    for keyword, position in graph.keywords:
+    for number, (keyword, position) in enumerate(graph.keywords, start=len(names)):
         builder.scene.edges.append(SceneEdge(source_of(node.inputs[position], cluster),
-                                             result_key, "data", keyword))
+                                             result_key, "data", keyword, input=number))
     return result_key

@@ -2,7 +2,10 @@
 
 What a picture shows:
 - ops as rounded boxes, with the op and its output's type (`float64[?, 10]`: dtype and static
-  shape, `?` where unknown), and the output's name when it has one;
+  shape, `?` where unknown), and the output's name when it has one; an op with several outputs
+  (`sigmoid_bce_parts`, a loop) names each in a cell along its lower side, and the edges
+  carrying an output leave from its cell; an op that names its inputs (ifelse's cond, then,
+  else) has a row of cells along its upper side where their edges end;
 - inputs as green ellipses, outputs as blue double ellipses, shared variables as orange
   cylinders (with the shape of their current value), constants as small grey octagons, one per
   use; each shows its name, type and shape; random draws (uniform, binomial, ...) as violet

@@ -37,6 +37,12 @@ class SceneNode:
     info: dict = field(default_factory=dict)
     subject: object = None      # the Apply or root Variable drawn (what overlays are keyed by)
     attrs: dict = field(default_factory=dict)   # extra DOT attributes, written last
+    # An op with several outputs: their names, drawn as a row of cells along the box's lower
+    # side, one port each (`o0`, `o1`, ...), which the edges carrying that output leave from.
+    ports: tuple = ()
+    # An op that names its inputs (ifelse's cond, then, else): a row of cells along the upper
+    # side, one port each (`i0`, `i1`, ...), where the edge bringing that input ends.
+    in_ports: tuple = ()
 
 
 @dataclass
@@ -50,6 +56,11 @@ class SceneEdge:
     tooltip: str | None = None
     subject: object = None      # (Apply, input position) of a data edge into an op
     attrs: dict = field(default_factory=dict)
+    # (index, name) of the output of its tail's node the edge carries, when that node has
+    # several: the edge leaves from that output's port, or is labelled with its name.
+    output: tuple | None = None
+    # The input of its head's op the edge brings (its position), when it stands for one.
+    input: int | None = None
 
 
 @dataclass

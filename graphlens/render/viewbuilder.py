@@ -152,7 +152,8 @@ class ViewBuilder:
                 head, kind = self._reference(shared, head, self.cluster), "update_tag"
             name = self.names.name(shared)
             self.scene.edges.append(SceneEdge(tail, head, kind,
-                                              tooltip=f"update: the new value of {name}"))
+                                              tooltip=f"update: the new value of {name}",
+                                              output=output_of_several(value)))
 
     def _cluster_of(self, key, default):
         """The box node `key`, just added, is drawn in: for a fused op's result, its fused box.
@@ -275,7 +276,7 @@ class ViewBuilder:
                 "source": labels.source_text(var)}
         self.scene.add_node(SceneNode(key, "output", label, tooltip, self.cluster, info=info))
         self.scene.edges.append(SceneEdge(self._outer_source(var, self.cluster), key,
-                                          attrs=output_of_several(var)))
+                                          output=output_of_several(var)))
 
     def count_rule(self, rule):
         """Count one more drawn node (or fused cluster) made by `rule`, for the legend."""
@@ -352,14 +353,20 @@ class ViewBuilder:
             tooltip.append(f"SHAPES DO NOT FIT: {info['shape_conflict']}")
             # The label says it too: a red border alone has no legend to explain it.
             label += "\nshapes do not fit"
+        # Several outputs: a box names each on a port its edges leave from (a hexagon has none).
+        ports = (tuple(output_of_several(var)[1] for var in node.outputs)
+                 if kind == "op" and len(node.outputs) > 1 else ())
+        # An op may name its inputs for pictures (ifelse: cond, then, else): a box names each
+        # on a port its edge enters; else positions are shown where order matters.
+        names = getattr(node.op, "input_labels", None)
+        in_ports = (tuple(labels.printable(name) for name in names)
+                    if kind == "op" and names and len(names) == len(node.inputs) else ())
         self.scene.add_node(SceneNode(key, kind, label, "\n".join(tooltip), cluster, fill, info,
                                       subject=node,
-                                      attrs=dict(CONFLICT_STYLE) if conflict else {}))
+                                      attrs=dict(CONFLICT_STYLE) if conflict else {},
+                                      ports=ports, in_ports=in_ports))
         self.op_keys[node] = key
         self.scene_titles[key] = op_text
-        # An op may name its inputs for pictures (ifelse: cond, then, else); else positions
-        # are shown where order matters.
-        names = getattr(node.op, "input_labels", None)
         ordered = names is not None or (order_matters(node.op) and len(node.inputs) > 1)
         cut = {}
         if self.selection is not None and not self.inside_fused:
@@ -374,8 +381,9 @@ class ViewBuilder:
                 label = boundary.positions_text(cut, names) if ordered else None
             tail = stub if position in cut else source_of(var, cluster)
             self.scene.edges.append(SceneEdge(tail, key, "data", label,
-                                              subject=(node, position), attrs=output_of_several(
-                                                  self.outer_values.get(var, var))))
+                                              subject=(node, position), output=output_of_several(
+                                                  self.outer_values.get(var, var)),
+                                              input=position if position not in cut else None))
 
     def source_line(self, node, origin) -> str:
         """The user's line(s) behind `node`: where its output was built, or, for a node a
@@ -531,19 +539,17 @@ def _add_random_legend(scene):
                              info={"kind": "legend", "title": "random draw"}))
 
 
-def output_of_several(var) -> dict:
-    """The edge attributes that say which output of a several-output node `var` is, at the
-    edge's tail (`sigmoid(-z)`, or its position): the node is drawn once for all of them.
+def output_of_several(var) -> tuple | None:
+    """(index, name) of `var` among the outputs of its node when that node has several
+    (`sigmoid(-z)`, or `out 2`), else None: the node is drawn once for all of them, and the
+    edges carrying `var` say which it is (from its port, or with its name).
 
-    >>> output_of_several(sigmoid_bce_parts(z, t)[2])["taillabel"]     # doctest: +SKIP
-    'sigmoid(-z)'
+    >>> output_of_several(sigmoid_bce_parts(z, t)[2])                   # doctest: +SKIP
+    (2, 'sigmoid(-z)')
     """
     owner = var.owner
     if owner is None or len(owner.outputs) - owner.op.hidden_outputs == 1 and not var.index:
-        return {}           # one output shown (a random draw's next state is not)
+        return None         # one output shown (a random draw's next state is not)
     index = owner.outputs.index(var)
     names = getattr(owner.op, "output_labels", None)
-    # Each output's label at its own angle: edges leaving the node side by side (two sigmoids
-    # into one fused op) would otherwise write their labels over each other.
-    return {"taillabel": labels.printable(names[index] if names else f"out {index}"),
-            "labeldistance": "2.2", "labelangle": str((-35, 35, -70, 70)[index % 4])}
+    return index, labels.printable(names[index] if names else f"out {index}")

@@ -1,17 +1,20 @@
-"""Canonical forms: identities removed (x*1, x+0, x-0, x/1, --x, x-x), chains of + and * made one
-n-ary node with their constants folded together, and DimShuffles composed (a double transpose is
-no transpose). Later phases then match one shape of each expression, not every spelling of it.
+"""Canonical forms: identities removed (x*1, x+0, x-0, x/1, --x, -sum(-x), x-x), chains of + and
+* made one n-ary node with their constants folded together, and DimShuffles composed (a double
+transpose is no transpose). Later phases then match one shape of each expression, not every
+spelling of it.
 """
 
 from __future__ import annotations
 
 from graphlens.graph.fg import OUTPUT
+from graphlens.graph.types import is_discrete
 from graphlens.rewrite.pattern import (Const, Pat, Var, constant_value, fits, is_constant_equal,
                                        rewrite)
 from graphlens.tensor.basic import Cast, cast
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.math import Add, Mul, Neg, Pow, Sub, TrueDiv
 from graphlens.tensor.fill import ones_like, zeros_like
+from graphlens.tensor.reduce import Sum
 
 FAST = ("fast_compile",)
 
@@ -86,6 +89,25 @@ def sub_self(x, old):
 def neg_neg(x, old):
     """-(-x) -> x."""
     return fits(x, old)
+
+
+NEG_SUM_NEG = Pat(Neg, Pat(Sum, Pat(Neg, Var("x")), op_name="reduction"), name="old")
+
+
+def _neg_sum_neg(x, reduction, old):
+    """-sum(-x) -> sum(x) for floating x: negation is exact and rounding symmetric, so the two
+    agree to the bit. (Not for integers: -x wraps at the smallest value, so they may differ.)"""
+    if is_discrete(x.dtype):
+        return None
+    return fits(Sum(reduction.axis)(x), old)
+
+
+neg_sum_neg = rewrite("canonicalize", NEG_SUM_NEG, name="neg_sum_neg", tags=FAST)(_neg_sum_neg)
+# The stabilize rules write a log-likelihood as the negated loss, -bce(z, t) (sigmoid_xent.py):
+# the Theano tutorials' cost -sum(t * log(p) + (1 - t) * log(1 - p)) then reads -sum(-bce), in
+# a form canonicalize never saw. The "cancel" phase (after stabilize) takes the pair out.
+neg_sum_neg_late = rewrite("cancel", NEG_SUM_NEG, name="neg_sum_neg_late",
+                           tags=("neg_sum_neg",))(_neg_sum_neg)
 
 
 @rewrite("canonicalize", Pat(Cast, Var("x"), name="old"), tags=FAST)

@@ -22,7 +22,7 @@ from graphlens.backprop import grad
 from graphlens.graph.basic import clone_graph, graph_inputs, toposort
 from graphlens.graph.markers import disconnected, undefined
 from graphlens.graph.types import is_discrete
-from graphlens.scan.op import Scan
+from graphlens.scan.op import Scan, step_base, step_name
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import ge, minimum, switch
 from graphlens.tensor.join import concatenate, stack
@@ -77,7 +77,8 @@ def scan_grad(op, inputs, outputs, output_grads):
                                    replace=dict(zip(seq_in + tap_in + ns_in,
                                                     x_now + tap_now + ns_now)))
     names = op.output_names()
-    bases = [name[:-len("[t]")] if name.endswith("[t]") else name for name in names]
+    index = op.index            # the backward step runs as deep as the forward one
+    bases = [step_base(name, index) for name in names]
     saved = [out.type(names[k]) for k, out in enumerate(forward_graph[:n_states + n_per_step])]
 
     seeds = {}
@@ -89,12 +90,12 @@ def scan_grad(op, inputs, outputs, output_grads):
             pending.append(None)
             continue
         element = tap_in[_first_tap(op, k)].type
-        sums = [element(f"carry_d{bases[k]}[t{1 - j:+d}]" if j > 1 else f"carry_d{bases[k]}[t]")
+        sums = [element(step_name(f"carry_d{bases[k]}", index, 1 - j))
                 for j in range(1, lags[k] + 1)]
         pending.append(sums)
         total = sums[0]
         if not op.finals[k]:
-            g_now = element(f"d{bases[k]}[t]")
+            g_now = element(step_name(f"d{bases[k]}", index))
             out_grads_now.append((g_now, _as_dtype(output_grads[k], out.dtype)))
             total = g_now + total
         seeds[out] = add(seeds[out], total) if out in seeds else total
@@ -102,7 +103,7 @@ def scan_grad(op, inputs, outputs, output_grads):
         out = forward_graph[n_states + p]
         if is_discrete(out.dtype):
             continue
-        g_now = out.type(f"d{bases[n_states + p]}[t]")
+        g_now = out.type(step_name(f"d{bases[n_states + p]}", index))
         out_grads_now.append((g_now, _as_dtype(output_grads[n_states + p], out.dtype)))
         seeds[out] = add(seeds[out], g_now) if out in seeds else g_now
 
@@ -194,7 +195,7 @@ def scan_grad(op, inputs, outputs, output_grads):
         inner_outputs=tuple(inner_outputs), n_sequences=len(kept_seq),
         taps=((-1,),) * len(state_in), finals=(True,) * len(state_in),
         n_per_step=len(emitted), name=f"grad_of_{op.name}" if op.name else "grad_of_scan",
-        mode=op.mode)
+        mode=op.mode, index=index)
     results = backward_op.make_node(
         n_back, *([o for _, o in kept_seq] + state_init + [o for _, o in kept_ns])).outputs
     finals = iter(results[:len(state_in)])

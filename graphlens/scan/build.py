@@ -11,18 +11,37 @@ then every fed-back output's taps, then the non-sequences (as given, not copies)
 
 from __future__ import annotations
 
+import contextvars
+
 from graphlens.config import config
 from graphlens.errors import GraphlensTypeError, StrictScanError, describe
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.graph.test_value import test_value_of
-from graphlens.scan.op import Scan
+from graphlens.scan.op import Scan, step_name
 from graphlens.scan.returns import OrderedUpdates, split_returns
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import minimum
 from graphlens.tensor.shape import shape_padleft
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
+
+
+# How many loops' step functions are being called right now. A loop built inside a step only
+# learns its depth from the call it is built in (its sequences may be the enclosing loop's
+# elements, or any outer variable), so the depth is scoped to the call: set while `fn` runs,
+# restored afterwards, and per thread and task, as a context variable is.
+_ENCLOSING_STEPS = contextvars.ContextVar("graphlens_enclosing_steps", default=0)
+
+
+def index_name(depth: int) -> str:
+    """The step counter of a loop `depth` loops deep (1: not inside any step): `t`, then `t2`,
+    `t3`. Not `u` or `s`, which printers already use for bindings (`u1`) and shared variables.
+
+    >>> [index_name(d) for d in (1, 2, 3)]
+    ['t', 't2', 't3']
+    """
+    return "t" if depth == 1 else f"t{depth}"
 
 
 def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
@@ -47,6 +66,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     non_sequences = [v if isinstance(v, Variable) else as_tensor_variable(v)
                      for v in _as_list(non_sequences)]
     n_steps, go_backwards = _steps_argument(n_steps, go_backwards)
+    depth = _ENCLOSING_STEPS.get() + 1
+    index = index_name(depth)
     seq_specs = [_sequence_spec(item, position, go_backwards)
                  for position, item in enumerate(sequences)]
     no_info = outputs_info is None or (isinstance(outputs_info, (list, tuple))
@@ -60,14 +81,18 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
                 spec["name"] = name if len(out_specs) == 1 else f"{name}{position}"
 
     # Stand-ins for one step's values, in the order fn receives them.
-    seq_args = [_seeded(_element(spec["input"], tap, spec["name"]), spec["input"],
+    seq_args = [_seeded(_element(spec["input"], tap, spec["name"], index), spec["input"],
                         tap - min(spec["taps"]))
                 for spec in seq_specs for tap in spec["taps"]]
-    state_args = [_seeded(_state_element(spec, tap), spec["initial"],
+    state_args = [_seeded(_state_element(spec, tap, index), spec["initial"],
                           _state_index(spec, tap))
                   for spec in (out_specs or []) if spec["initial"] is not None
                   for tap in spec["taps"]]
-    returned = fn(*(seq_args + state_args + non_sequences))
+    token = _ENCLOSING_STEPS.set(depth)
+    try:
+        returned = fn(*(seq_args + state_args + non_sequences))
+    finally:
+        _ENCLOSING_STEPS.reset(token)
     outputs, updates, condition = split_returns(returned)
     # Shared variables the step reads that have a default update (a random stream's state) move
     # on every step, as in Theano: each step draws new numbers, and the loop returns the update.
@@ -90,7 +115,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
 
     # Updated shared variables become states of their own, kept only at their final value.
     updated = list(updates.keys())
-    update_args = [var.type(f"{var.name or 'shared'}[t-1]") for var in updated]
+    update_args = [var.type(step_name(var.name or "shared", index, -1)) for var in updated]
     update_outputs = [_fit_update(var, expr) for var, expr in updates.items()]
 
     inner_outputs = state_outputs + update_outputs + per_step
@@ -134,7 +159,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
               taps=tuple(tuple(spec["taps"]) for spec, _ in states) + ((-1,),) * len(updated),
               finals=(False,) * len(states) + (True,) * len(updated),
               n_per_step=len(per_step), has_condition=condition is not None, name=name,
-              truncate_gradient=int(truncate_gradient), mode=mode)
+              truncate_gradient=int(truncate_gradient), mode=mode, index=index)
     outer_sequences = [_tap_slice(spec, tap) for spec in seq_specs for tap in spec["taps"]]
     steps = _number_of_steps(n_steps, outer_sequences)
     initials = [_initial_buffer(spec) for spec, _ in states]
@@ -251,21 +276,17 @@ def _state_name(name):
     return name
 
 
-def _tap_text(tap):
-    return "t" if tap == 0 else f"t{tap:+d}"
-
-
-def _element(sequence, tap, name):
+def _element(sequence, tap, name, index):
     """The stand-in for one element of `sequence` at `tap`: `x[t]`, `x[t-2]`."""
     element = TensorType(sequence.dtype, sequence.type.shape[1:])
-    return element(f"{name}[{_tap_text(tap)}]")
+    return element(step_name(name, index, tap))
 
 
-def _state_element(spec, tap):
+def _state_element(spec, tap, index):
     """The stand-in for a fed-back output's value at `tap`: `h[t-1]`."""
     initial = spec["initial"]
     shape = initial.type.shape[1:] if spec["buffered"] else initial.type.shape
-    return TensorType(initial.dtype, shape)(f"{spec['name']}[{_tap_text(tap)}]")
+    return TensorType(initial.dtype, shape)(step_name(spec["name"], index, tap))
 
 
 def _state_index(spec, tap):

@@ -15,6 +15,7 @@ updates of shared variables and the accumulators of a gradient, only its final v
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -52,11 +53,14 @@ class Scan(Op):
     truncate_gradient: int = -1
     mode: object = None
     rewritten: bool = False          # the inner graph went through the rewrites already
+    # The step counter's name in the stand-ins' names (`x[t]`, `h[t-1]`): `t` for a loop, `t2`
+    # for a loop inside a loop's step, so `X[t][t2]` says which loop picks which element.
+    index: str = "t"
 
     notation = Func("scan")
     # The inner graph and its layout are drawn (inner_graphs), not spelled in the label.
     hidden_props = ("inner_inputs", "inner_outputs", "n_sequences", "taps", "finals",
-                    "n_per_step", "has_condition", "mode", "rewritten")
+                    "n_per_step", "has_condition", "mode", "rewritten", "index")
 
     @property
     def label(self) -> str:
@@ -112,13 +116,14 @@ class Scan(Op):
         """How the step's outputs print: `h[t]` for a state read as `h[t-1]`, `out1[t]`."""
         names, position = [], self.n_sequences
         for taps in self.taps:
-            base = (self.inner_inputs[position].name or "").split("[")[0]
-            names.append(f"{base or f'out{len(names)}'}[t]")
+            base = step_base(self.inner_inputs[position].name or "", self.index)
+            names.append(step_name(base or f"out{len(names)}", self.index))
             position += len(taps)
         for p in range(self.n_per_step):
             out = self.inner_outputs[self.n_states + p]
-            names.append(f"out{len(names)}[t]" if not out.name or "[" in out.name
-                         else f"{out.name}[t]")
+            names.append(step_name(f"out{len(names)}", self.index)
+                         if not out.name or "[" in out.name
+                         else step_name(out.name, self.index))
         if self.has_condition:
             names.append("until")
         return tuple(names)
@@ -247,6 +252,29 @@ class Scan(Op):
 
 
 _DEFAULTS = {"name": None, "truncate_gradient": -1}
+
+
+def step_name(base: str, index: str = "t", tap: int = 0) -> str:
+    """The name of a step's stand-in: `x[t]`, `h[t-1]`; inside a loop's step, `X[t][t2]`.
+
+    >>> step_name("h", "t", -1), step_name("X[t]", "t2", -1)
+    ('h[t-1]', 'X[t][t2-1]')
+    """
+    return f"{base}[{index}]" if tap == 0 else f"{base}[{index}{tap:+d}]"
+
+
+def step_base(name: str, index: str = "t") -> str:
+    """`name` without its last `[index...]`: `h` for `h[t-1]`, `X[t]` for `X[t][t2]`; a name
+    that is not a step's stand-in stays as it is.
+
+    >>> step_base("h[t-1]"), step_base("X[t][t2]", "t2"), step_base("W")
+    ('h', 'X[t]', 'W')
+    """
+    base, bracket, rest = name.rpartition("[")
+    if bracket and rest.endswith("]") and re.fullmatch(
+            rf"{re.escape(index)}([+-][0-9]+)?", rest[:-1]):
+        return base
+    return name
 
 
 def _check_matches(outer, element, what, leading):

@@ -12,7 +12,7 @@ import dataclasses
 
 from graphlens.graph.basic import Constant, clone_graph, graph_inputs, toposort
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
-from graphlens.scan.op import Scan
+from graphlens.scan.op import Scan, step_name
 from graphlens.errors import GraphlensError
 from graphlens.tensor.blas import Dot, dot
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
@@ -268,7 +268,8 @@ def _sequence_twin(op, wanted):
     """(the op reading `wanted` as new sequences, sequences kept, non-sequences kept)."""
     n_seq = op.n_sequences
     ns_start = n_seq + op.n_tap_inputs
-    stand_ins = [var.type(f"{var.name or f'seq_pre{k}'}[t]") for k, var in enumerate(wanted)]
+    stand_ins = [var.type(step_name(var.name or f"seq_pre{k}", op.index))
+                 for k, var in enumerate(wanted)]
     new_outputs, _ = clone_graph(list(op.inner_outputs), replace=dict(zip(wanted, stand_ins)))
     used = set(graph_inputs(new_outputs))
     seq_keep = [i for i in range(n_seq) if op.inner_inputs[i] in used]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import graphlens.tensor as T
-from graphlens import function, grad
+from graphlens import function, grad, pp
 from graphlens.compile.mode import Mode
 from graphlens.errors import EvaluationError, GraphlensWarning
 from graphlens.graph.basic import Apply
@@ -96,6 +96,8 @@ def test_products_of_constants_settle_when_constant_folding_is_off():
     (lambda x: x - 0, []),
     (lambda x: x / 1, []),
     (lambda x: -(-x), []),
+    (lambda x: -T.sum(-x, axis=1), ["Sum{axis=(1,)}"]),
+    (lambda x: -T.sum(-x), ["Sum{axis=(0, 1)}"]),
     (lambda x: 0 - x, ["Neg"]),
     (lambda x: x.T.T, []),
     (lambda x: (x + 1) + 2, ["Add"]),
@@ -238,3 +240,30 @@ def test_constants_grouped_beside_a_wider_variable_are_multiplied_in_its_dtype()
     slow = function([x], out, mode="NONE")(data)
     np.testing.assert_allclose(fast, slow, rtol=1e-14)
 
+
+
+def test_minus_sum_of_minus_is_the_sum_bit_for_bit_for_floats_and_kept_for_integers():
+    x = T.dmatrix("x")
+    f = _agree([x], [-T.sum(-x, axis=0)], [np.array([[0.1, -2.5e300], [0.2, 3.0]])])
+    assert f.rewrite_log.counts()["neg_sum_neg"] == 1 and _labels(f) == ["Sum{axis=(0,)}"]
+    values = np.random.RandomState(0).standard_normal((50, 3))
+    np.testing.assert_array_equal(f(values)[0], np.add.reduce(values, axis=0))
+    # In int8, -(-128) wraps to -128: -sum(-y) is 129 where sum(y) is -127, so it stays.
+    y = T.bvector("y")
+    g = function([y], -T.sum(-y), mode=CANONICAL)
+    assert "neg_sum_neg" not in g.rewrite_log.counts() and g(np.array([-128, 1], "int8")) == 129
+
+
+def test_the_log_likelihood_negated_outside_its_sum_loses_both_minus_signs():
+    # The Theano tutorials' cost -sum(t * log(p) + (1 - t) * log(1 - p)): stabilize writes the
+    # sum's argument -bce(a, t), and the late rule takes the two minus signs out.
+    a, t = T.dmatrix("a"), T.dmatrix("t")
+    p = T.nnet.sigmoid(a)
+    cost = -T.sum(t * T.log(p) + (1 - t) * T.log(1 - p), axis=1)
+    f = function([a, t], cost)
+    assert f.rewrite_log.counts()["neg_sum_neg_late"] == 1
+    assert pp(f) == "out1 = sum(sigmoid_binary_crossentropy(a, t), axis=1)"
+    scores = np.array([[40.0, -40.0, 0.5], [-800.0, 2.0, -2.0]])
+    targets = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    loss = np.logaddexp(0, scores) - targets * scores
+    np.testing.assert_allclose(f(scores, targets), loss.sum(axis=1), rtol=1e-15)

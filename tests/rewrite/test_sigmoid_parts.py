@@ -174,18 +174,22 @@ def test_a_graph_with_a_lazy_ifelse_keeps_the_three_ops():
     np.testing.assert_allclose(got[0], 1 / (1 + np.exp(-np.array([1.0, -1.0]))), rtol=1e-15)
 
 
-def test_pictures_name_each_output_on_its_edges_also_into_a_fused_op():
+def test_pictures_name_each_output_once_on_a_port_its_edges_leave_from():
     from graphlens.render.picture import pydotprint
     z, t = T.dvectors("z", "t")
     loss, p, q = sigmoid_bce_parts(z, t)
     f = function([z, t], [loss, p * q + 1.0, p > 0.5])
     lines = pydotprint(f, format="dot").splitlines()
-    labelled = sorted(line.split('taillabel="')[1].split('"')[0] for line in lines
-                      if "taillabel" in line)
+    (node,) = [line for line in lines if line.startswith("  a_n0 [")]
+    assert node.startswith('  a_n0 [shape="Mrecord", style="rounded,filled", '
+                           'fillcolor="#f2f2f2", label="{{<i0> scores|<i1> targets}|'
+                           'SigmoidBCEParts\\nfloat64[?]|'
+                           '{<o0> loss|<o1> sigmoid|<o2> sigmoid(-z)}}"')
+    leaving = sorted((line.split(" [")[0].split("-> ")[1], line.split('tailport="')[1][:2])
+                     for line in lines if line.startswith("  a_n0 -> "))
     # The loss into its output; p into the comparison and, like q, into the fused p * q + 1.
-    assert labelled == ["loss", "sigmoid", "sigmoid", "sigmoid(-z)"]
-    assert not any("taillabel" in line for line in lines if "-> a_n" not in line
-                   and "-> a_o" not in line)
+    assert leaving == [("a_n1_0", "o1"), ("a_n1_0", "o2"), ("a_n2", "o1"), ("a_o0", "o0")]
+    assert not any("taillabel" in line for line in lines)
 
 
 def test_the_share_phase_visits_no_node_of_a_graph_without_the_loss():

@@ -65,7 +65,9 @@ def test_picture_draws_the_step_as_a_cluster_before_and_after_rewrites():
     assert dot.count("label=\"scan rnn: 2 ops per step\"") == 1
     assert pp(f).splitlines()[0] == "%1 = dot22(x[:x.shape[0]], U)"
     assert dot.count("Scan{name=rnn}") >= 2
-    assert 'headlabel="h[t]"' in dot and 'headlabel="steps"' in dot
+    # The step's result and the number of steps end at the loop box's named cells.
+    assert dot.count("{{<i0> h[t]|<i1> steps}|Scan\\{name=rnn\\}") == 2
+    assert dot.count('headport="i1:n"') == 2
 
 
 def test_loop_invariant_work_moves_out_and_the_step_is_rewritten_once():

@@ -71,3 +71,39 @@ def test_fused_sigmoid_writing_into_its_own_input_stays_overflow_free(dtype):
     assert result.dtype == dtype
     np.testing.assert_allclose(result, expected.astype(dtype), rtol=2e-7 if dtype == "float32"
                                else 1e-15, atol=np.finfo(dtype).tiny)   # subnormals round
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+def test_standalone_sigmoid_computes_in_its_dtype_with_constants_of_that_dtype(dtype,
+                                                                             monkeypatch):
+    import graphlens.tensor.nnet.basic as nnet_basic
+    x = T.TensorType(dtype, (None,))("x")
+    f = function([x], T.nnet.sigmoid(x))
+    values = np.array([-800, -50, -1e-30, 0, 3, 50, 800, np.nan], dtype=dtype)
+    with np.errstate(over="ignore"):
+        # The same formula, step by step in the dtype: every bit agrees.
+        expected = np.divide(np.ones((), dtype), np.add(np.exp(-values), np.ones((), dtype)))
+    result = f(values)
+    assert result.dtype == dtype and result.tobytes() == expected.tobytes()
+    # numpy is handed arrays of the dtype, never a Python float to convert on every call.
+    operands = []
+
+    class Recording:
+        def __getattr__(self, name):
+            real = getattr(np, name)
+            if not isinstance(real, np.ufunc):
+                return real
+            return lambda *args, **kwargs: operands.extend(args) or real(*args, **kwargs)
+    monkeypatch.setattr(nnet_basic, "np", Recording())
+    out = np.empty_like(values)
+    nnet_basic._sigmoid_kernel([values], out)
+    assert out.tobytes() == expected.tobytes()
+    assert operands and all(isinstance(a, np.ndarray) and a.dtype == dtype for a in operands)
+
+
+def test_kernel_constants_are_shared_read_only_arrays_of_their_dtype():
+    from graphlens.tensor.kernels import constant_of
+    one = constant_of(1, np.dtype("float32"))
+    assert one is constant_of(1, np.dtype("float32")) and one.dtype == "float32"
+    assert one.shape == () and one == 1 and not one.flags.writeable
+    assert constant_of(0, np.dtype("float16")).dtype == "float16"

@@ -22,7 +22,7 @@ from graphlens.tensor.reduce import normalize_axes, sum
 from graphlens.tensor.shape import shape_padleft
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
-from graphlens.tensor.kernels import (floating, same_dtypes, ufunc_kernel,
+from graphlens.tensor.kernels import (constant_of, floating, same_dtypes, ufunc_kernel,
                                       ufunc_with_scalar_kernel)
 from graphlens.tensor.basic import arange
 
@@ -38,13 +38,14 @@ def _sigmoid_kernel(arrays, out):
     overflows to inf for x below -709, and 1 / (1 + inf) is the right 0: the formula has no
     cancellation anywhere, so only the overflow warning needs silencing, not a split by sign."""
     (x,) = arrays
+    one = constant_of(1, out.dtype)         # not 1.0: an array of out's dtype, no conversion
     with np.errstate(over="ignore"):
         np.negative(x, out=out)
         np.exp(out, out=out)
-    np.add(out, 1.0, out=out)
-    # 1.0 / out, not np.reciprocal: the same correctly rounded quotient, but numpy vectorizes
+    np.add(out, one, out=out)
+    # 1 / out, not np.reciprocal: the same correctly rounded quotient, but numpy vectorizes
     # the division and not the reciprocal (4.0 against 5.1 us on 4,000 float64).
-    np.divide(1.0, out, out=out)
+    np.divide(one, out, out=out)
 
 
 @dataclass(frozen=True)
