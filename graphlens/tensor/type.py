@@ -221,10 +221,11 @@ def _convert(value, dtype, allow_downcast, what):
     if not allow_downcast and source.dtype.kind in "fc" and array.dtype.kind in "fc" \
             and array.dtype.itemsize < source.dtype.itemsize:
         _refuse_lost_floats(source, array, what)
-        # Theano's rule: a Python float literal may round to floatX when the caller did not
-        # decide (allow_downcast None); anything else must keep its value exactly.
-        literal = allow_downcast is None and type(value) is float and dtype == config.floatX
-        if not literal and not np.array_equal(array, source, equal_nan=True):
+        # Python floats may round to a narrower float when the caller did not decide
+        # (allow_downcast None, the default: Theano allowed only a lone literal of floatX and
+        # made users cast lists; graphlens rounds both). Asked not to downcast (False, as
+        # In(x, allow_downcast=False)), the values must fit exactly, as in Theano.
+        if allow_downcast is False and not np.array_equal(array, source, equal_nan=True):
             raise GraphlensTypeError(
                 f"{what} {value!r:.80} does not fit dtype {dtype} without rounding; pass a "
                 f"{dtype} array, or compile with allow_input_downcast=True")
