@@ -263,10 +263,15 @@ def test_picture_draws_the_gradient_from_the_ops_second_output():
     acts = T.dtensor3("acts")
     cost = ctc(acts, T.imatrix("labels"), T.ivector("lengths"))
     dot = graphlens.printing.pydotprint(T.grad(cost.sum(), acts), format="dot", stage="before")
-    assert 'label="ConnectionistTemporalClassification\\nctc_cost: float64[?]"' in dot
-    # One ctc box feeds the cost's fill (out 0) and the gradient's product (out 1).
+    assert 'label="{{<i0> activations|<i1> labels|<i2> input_lengths}|' \
+           'ConnectionistTemporalClassification\\nctc_cost: float64[?]|' \
+           '{<o0> cost|<o1> gradient}}"' in dot
+    assert 'g_v0 -> g_n0 [class="data", id="e0", headport="i0:n"]' in dot
+    # One ctc box feeds the cost's fill (from its cost port) and the gradient's product (from
+    # its gradient port).
     assert dot.count('class="op"') == 5 and dot.count("ConnectionistTemporalClassification\\n") == 2
-    assert 'g_n0 -> g_n4 [class="data", id="e7", taillabel="out 1"' in dot
+    assert 'g_n0 -> g_n2 [class="data", id="e4", tailport="o0:s"' in dot
+    assert 'g_n0 -> g_n4 [class="data", id="e7", tailport="o1:s"]' in dot
 
 
 def test_a_cost_only_function_skips_the_backward_pass_and_a_training_one_keeps_it():

@@ -110,6 +110,9 @@ class ConnectionistTemporalClassification(Op):
     compute_grad: bool = True
     notation = Func("ctc")
     default_output = 0
+    # What pictures write on the ports the outputs leave from (a record box, render/dot.py).
+    output_labels = ("cost", "gradient")
+    input_labels = tuple(name for name, _, _ in INPUTS)     # and on the ports inputs enter
 
     def make_node(self, activations, labels, input_lengths):
         activations, labels, input_lengths = _checked_inputs(activations, labels,
