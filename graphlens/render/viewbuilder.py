@@ -548,8 +548,13 @@ def output_of_several(var) -> tuple | None:
     (2, 'sigmoid(-z)')
     """
     owner = var.owner
-    if owner is None or len(owner.outputs) - owner.op.hidden_outputs == 1 and not var.index:
-        return None         # one output shown (a random draw's next state is not)
+    if owner is None:
+        return None
+    shown = len(owner.outputs) - owner.op.hidden_outputs
+    if shown == 1 and (not var.index or var.index >= shown):
+        # One output shown: a random draw's samples; its next state (hidden) leaves only on
+        # the dashed update edge, which says what it is.
+        return None
     index = owner.outputs.index(var)
     names = getattr(owner.op, "output_labels", None)
     return index, labels.printable(names[index] if names else f"out {index}")

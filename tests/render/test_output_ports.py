@@ -131,3 +131,14 @@ def test_inputs_a_focused_picture_leaves_out_keep_their_label_on_the_stub_edge()
     scene.edges.append(SceneEdge("stub", "op", label="then, else"))
     _, edges = parse(scene_to_dot(scene))
     assert edges[0][2]["headlabel"] == "then, else" and "headport" not in edges[0][2]
+
+
+def test_a_random_draw_s_next_state_leaves_on_its_update_edge_without_a_label():
+    # A draw shows one output (its samples); the hidden next state goes back to the stream on
+    # the dashed update edge, which says what it is: no "out 1" over the input labels.
+    srng = graphlens.tensor.shared_randomstreams.RandomStreams(seed=3)
+    x = T.dmatrix("x")
+    mask = srng.binomial(size=x.shape, p=0.7, dtype="float64")
+    nodes, edges = parse(to_dot(function([x], (mask * x).sum())))
+    assert not any("taillabel" in attrs or "tailport" in attrs for _, _, attrs in edges)
+    assert any(attrs.get("class") == "update" for _, _, attrs in edges)
