@@ -17,7 +17,7 @@ import numpy as np
 
 from graphlens.graph.basic import Constant
 from graphlens.graph.inner import inner_graphs
-from graphlens.graph.notation import Func, Infix, Prefix, Special
+from graphlens.graph.notation import ADD, MUL, Func, Infix, Prefix, Special
 from graphlens.graph.op import Op
 from graphlens.printer.formula import Shown
 from graphlens.printer.naming import index_entries, op_label, prop_defaults, value_text
@@ -181,7 +181,21 @@ def show_scalar_op(printer, node, args):
                                                                args)
 
 
+def show_product(printer, node, args):
+    """A BLAS form of a product as the product it computes: `x @ W`, `x.T @ g`, `x @ W + b`
+    (Dot22, Gemv): the class names the BLAS call, the formula keeps reading as the math."""
+    op = node.op
+    a, b, *bias = args
+    if getattr(op, "transpose_a", False):
+        a = printer.syntax.attribute(a, "T")
+    if getattr(op, "transpose_b", False):
+        b = printer.syntax.attribute(b, "T")
+    product = printer.syntax.infix(Infix("@", MUL), [a, b])
+    return printer.syntax.infix(Infix("+", ADD), [product, *bias]) if bias else product
+
+
 SPECIAL_FORMS = {
+    "product": show_product,
     "scalar_op": show_scalar_op,
     "index": show_index,
     "set_subtensor": show_set_subtensor,

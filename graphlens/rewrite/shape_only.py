@@ -21,7 +21,7 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.rewrite.pattern import Pat, Var, fits, is_constant_equal, rewrite
 from graphlens.rewrite.shapes import _entry_index, shape_source
-from graphlens.rewrite.specialize import Dot22
+from graphlens.rewrite.specialize import Dot22, Gemv
 from graphlens.tensor.blas import Dot
 from graphlens.tensor.elemwise import DimShuffle, Elemwise, unbroadcast
 from graphlens.tensor.fill import Second
@@ -148,7 +148,8 @@ def size_through_reduction(x, reduction, op, old):
     return fits(AxisSize(tuple(kept[a] for a in op.axis))(x), old)
 
 
-@rewrite("specialize", Pat(AxisSize, Pat((Dot, Dot22), rest="operands", op_name="product"),
+@rewrite("specialize", Pat(AxisSize, Pat((Dot, Dot22, Gemv), rest="operands",
+                                          op_name="product"),
                            op_name="op", name="old"), tags=("dce", "shape"))
 def size_through_product(operands, product, op, old):
     """size(dot(a, b), 0) -> size(a, 0), size(dot(a, b), 1) -> size(b, 1) (through the
@@ -161,6 +162,8 @@ def size_through_product(operands, product, op, old):
     if isinstance(product, Dot22):
         var, axis = (a, 1 if product.transpose_a else 0) if axis == 0 else \
             (b, 0 if product.transpose_b else 1)
+    elif isinstance(product, Gemv):
+        var, axis = a, 1 if product.transpose_a else 0
     elif a.ndim > 2 or b.ndim > 2:
         return None
     else:

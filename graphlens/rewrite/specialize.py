@@ -14,7 +14,7 @@ import numpy as np
 
 from graphlens.errors import ShapeError, describe, where
 from graphlens.graph.basic import Apply
-from graphlens.graph.notation import Func
+from graphlens.graph.notation import Func, Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete, upcast
 from graphlens.rewrite.pattern import Const, Pat, Var, constant_value, fits, rewrite
@@ -52,7 +52,7 @@ class Dot22(Op):
     transpose_a: bool = False
     transpose_b: bool = False
     bias: bool = False
-    notation = Func("dot22", params=("transpose_a", "transpose_b", "bias"))
+    notation = Special("product")        # prints as `x.T @ W + b` (printer/forms.py)
 
     @property
     def label(self):
@@ -118,6 +118,55 @@ class Dot22(Op):
         return grads + [gz.sum(axis=0)] * len(bias)
 
 
+@dataclass(frozen=True)
+class Gemv(Op):
+    """A matrix times a vector, the matrix maybe read transposed: `Gemv(True)(a, v)` is
+    a.T @ v, one BLAS gemv call. Theano named it so (its CGemv), and Theano code that checks
+    for it in a compiled graph (its tutorial's "Used the cpu") finds it."""
+
+    transpose_a: bool = False
+    notation = Special("product")        # prints as `x @ w`, `x.T @ g`
+
+    @property
+    def label(self):
+        return f"Gemv{{{'T' if self.transpose_a else 'N'}}}"
+
+    def make_node(self, a, v):
+        a, v = as_tensor_variable(a), as_tensor_variable(v)
+        if a.ndim != 2 or v.ndim != 1:
+            raise ShapeError(f"{self.label} takes a matrix and a vector, got {describe(a)}, "
+                             f"{describe(v)}")
+        rows, inner = a.type.shape[::-1] if self.transpose_a else a.type.shape
+        if None not in (inner, v.type.shape[0]) and inner != v.type.shape[0]:
+            raise ShapeError(f"{self.label}: inner lengths differ, {inner} and "
+                             f"{v.type.shape[0]}")
+        return Apply(self, [a, v], [TensorType(upcast(a.dtype, v.dtype), (rows,))()])
+
+    def perform(self, node, inputs):
+        return [np.asarray(self.direct_perform(node)(*inputs), node.outputs[0].type.dtype)]
+
+    def direct_perform(self, node):
+        """matmul of the matrix (as read) and the vector, the lengths checked first."""
+        transpose, matmul, dtype = self.transpose_a, np.matmul, node.outputs[0].type.dtype
+        exact = all(var.dtype == dtype for var in node.inputs)
+
+        def product(a, v):
+            left = a.T if transpose else a
+            if left.shape[1] != v.shape[0]:
+                raise ShapeError(f"dot: inner lengths differ, x has shape {left.shape} and y "
+                                 f"{v.shape}")
+            out = matmul(left, v)
+            return out if exact else np.asarray(out, dtype)
+        return product
+
+    def grad(self, inputs, output_grads):
+        (a, v), (gz,) = inputs, output_grads
+        left = a.T if self.transpose_a else a
+        # d(left @ v)/d left is the outer product gz v^T; d/dv is left^T gz.
+        grad_left = dot(gz.dimshuffle(0, "x"), v.dimshuffle("x", 0))
+        return [grad_left.T if self.transpose_a else grad_left, dot(left.T, gz)]
+
+
 def _matrix_transpose(var):
     """x if var is x.T (a DimShuffle{1,0} of a matrix), else None."""
     node = var.owner
@@ -136,6 +185,23 @@ def dot_of_matrices(a, b, old):
     op = Dot22(base_a is not None, base_b is not None)
     return fits(op(base_a if base_a is not None else a, base_b if base_b is not None else b),
                 old)
+
+
+@rewrite("specialize", Pat(Dot, Var("a"), Var("b"), name="old"), tags=SPECIAL + ("blas",))
+def dot_of_matrix_and_vector(a, b, old):
+    """dot(a, v) of a matrix and a vector -> gemv(a, v); dot(a.T, v) and dot(v, a) (which is
+    a.T @ v) -> gemv(a, v, transpose_a=True): BLAS reads a transposed in place, and no node is
+    spent on the transpose."""
+    if a.ndim == 2 and b.ndim == 1:
+        matrix, vector, transposed = a, b, False
+    elif a.ndim == 1 and b.ndim == 2:
+        matrix, vector, transposed = b, a, True
+    else:
+        return None
+    base = _matrix_transpose(matrix)
+    if base is not None:
+        matrix, transposed = base, not transposed
+    return fits(Gemv(transposed)(matrix, vector), old)
 
 
 def _row_of_vector(var):

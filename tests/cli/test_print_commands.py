@@ -33,7 +33,7 @@ Gt [id A] bool[?]
 
 PREDICT_AFTER = """\
 Composite{sigmoid(i0 + i1) > 0.5} [id A] bool[?]
-├─ Dot [id B] float64[?]
+├─ Gemv [id B] float64[?]
 │  ├─ x [id C] float64[?, ?]
 │  └─ w [id D] float64[3] shared
 ├─ DimShuffle{x} [id E] float64[1]

@@ -80,7 +80,7 @@ def _model():
     V_out = shared(np.zeros(1), name="V")           # a second `V`
     # Listed in another order than the graph meets them: names follow the graph, not the list.
     params = [V, V_out, W, c]
-    h = T.tanh(c + T.dot(x, W))                     # rewritten to dot22(x, W, c): W met first
+    h = T.tanh(c + T.dot(x, W))                     # rewritten to x @ W + c (Dot22): W met first
     cost = T.mean(T.dot(h, V) + V_out)
     updates = [(p, p - 0.1 * g) for p, g in zip(params, grad(cost, params))]
     return x, params, cost, function([x], cost, updates=updates)

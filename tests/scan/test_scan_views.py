@@ -63,7 +63,7 @@ def test_picture_draws_the_step_as_a_cluster_before_and_after_rewrites():
     assert dot.count("label=\"scan rnn: 4 ops per step\"") == 1        # before
     # After: x[t] @ U runs before the loop over all of x; add+tanh fused: 2 ops per step.
     assert dot.count("label=\"scan rnn: 2 ops per step\"") == 1
-    assert pp(f).splitlines()[0] == "%1 = dot22(x[:x.shape[0]], U)"
+    assert pp(f).splitlines()[0] == "%1 = x[:x.shape[0]] @ U"
     assert dot.count("Scan{name=rnn}") >= 2
     # The step's result and the number of steps end at the loop box's named cells.
     assert dot.count("{{<i0> h[t]|<i1> steps}|Scan\\{name=rnn\\}") == 2
