@@ -29,8 +29,7 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.op import Op
 from graphlens.tensor.compare import COMPARISON_REASON, Comparison, Eq, Ge, Gt, Le, Lt, Neq
 from graphlens.tensor.type import tensor_type
-from graphlens.tensor.variable import as_tensor_variable
-from graphlens.sparse.convert import _sparse_input
+from graphlens.sparse.convert import _sparse_input, sparse_and_dense_operands
 from graphlens.sparse.products import _as_format
 from graphlens.sparse.type import (SparseType, as_sparse_or_tensor_variable,
                                    is_sparse_variable, merged_lengths, refuse_mismatch)
@@ -74,11 +73,7 @@ class _ComparisonSD(_SparseComparison):
     """x op y of a sparse x and a dense matrix y: a dense uint8 matrix."""
 
     def make_node(self, x, y):
-        x, y = _sparse_input(self, x), as_tensor_variable(y)
-        if y.ndim != 2:
-            raise GraphlensTypeError(f"{self.label}: the dense operand must be a matrix, got "
-                                     f"{describe(y)}")
-        refuse_mismatch(self, x, y)
+        x, y = sparse_and_dense_operands(self, x, y)
         out = tensor_type("uint8", merged_lengths(x.type.shape, y.type.shape))
         return Apply(self, [x, y], [out()])
 

@@ -24,7 +24,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.sparse.type import (FORMAT_CLASSES, SparseType, as_sparse_variable,
-                                   is_sparse_variable, merged_lengths)
+                                   is_sparse_variable, merged_lengths, refuse_mismatch)
 
 # Theano's dtype of indices, indptr and shape in a compressed sparse matrix.
 INDEX_DTYPE = "int32"
@@ -36,6 +36,17 @@ def _sparse_input(op, x):
         return as_sparse_variable(x)
     except GraphlensTypeError as exc:
         raise GraphlensTypeError(f"{op.label}: {exc}") from None
+
+
+def sparse_and_dense_operands(op, x, y):
+    """(x, y) for an op of a sparse x and a dense matrix y of the same lengths (x + y, x < y):
+    each converted, or an error naming the op and what does not fit."""
+    x, y = _sparse_input(op, x), as_tensor_variable(y)
+    if y.ndim != 2:
+        raise GraphlensTypeError(f"{op.label}: the dense operand must be a matrix, got "
+                                 f"{describe(y)}")
+    refuse_mismatch(op, x, y)
+    return x, y
 
 
 @dataclass(frozen=True)

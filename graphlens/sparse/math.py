@@ -28,7 +28,8 @@ from graphlens.tensor.elemwise import unbroadcast
 from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.sparse.convert import (FORMAT_CLASSES, StructuredMask, _sparse_input,
-                                      dense_from_sparse, entry_coordinates, neg)
+                                      dense_from_sparse, entry_coordinates, neg,
+                                      sparse_and_dense_operands)
 from graphlens.sparse.products import FORMAT_FROM, _as_format, _dense, _has_sparse
 from graphlens.sparse.type import (SparseType, as_sparse_or_tensor_variable,
                                    is_sparse_variable, merged_lengths, refuse_mismatch)
@@ -115,11 +116,7 @@ class AddSD(Op):
     commutative = True
 
     def make_node(self, x, y):
-        x, y = _sparse_input(self, x), as_tensor_variable(y)
-        if y.ndim != 2:
-            raise GraphlensTypeError(f"{self.label}: the dense operand must be a matrix, got "
-                                     f"{describe(y)}")
-        refuse_mismatch(self, x, y)
+        x, y = sparse_and_dense_operands(self, x, y)
         shape = merged_lengths(x.type.shape, y.type.shape)
         return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
 
