@@ -95,9 +95,26 @@ def constant_value(var):
 
 
 def is_constant_equal(var, value) -> bool:
-    """True when `var` is a constant whose every element equals `value`."""
+    """True when `var` is a constant whose every element equals `value`.
+
+    >>> is_constant_equal(T.constant(1.0), 1), is_constant_equal(T.constant([1, 2]), 1)
+    (True, False)
+    """
     data = constant_value(var)
-    return data is not None and data.size > 0 and bool(np.all(data == value))
+    return data is not None and _every_element_equals(data, value)
+
+
+def _every_element_equals(data, value) -> bool:
+    """`data.size and np.all(data == value)`, where a constant of one element (almost every
+    constant a rule asks about: the 1 of x * 1, the 0 of 0 - x) is compared as a numpy scalar
+    (the same comparison, element by element), not through np.all's reduction machinery:
+    the rules ask this thousands of times a pass on a big gradient."""
+    if data.size == 1 and type(value) in _SCALARS and data.dtype.kind in "biufc":
+        return bool(data.reshape(())[()] == value)
+    return data.size > 0 and bool(np.all(data == value))
+
+
+_SCALARS = (int, float, bool)
 
 
 def pattern_depth(pattern) -> int:
@@ -131,7 +148,7 @@ def match(pattern, var, bindings, nodes) -> bool:
             data = constant_value(current)
             if data is None:
                 return False
-            if pat.value is not None and not (data.size and np.all(data == pat.value)):
+            if pat.value is not None and not _every_element_equals(data, pat.value):
                 return False
             if pat.name is not None and not _bind(bindings, pat.name, current):
                 return False
