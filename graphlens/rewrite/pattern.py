@@ -283,13 +283,19 @@ class Rule:
         for a caller that has already checked the pattern's root (the driver, which tries a
         rule only on nodes of its root classes) and runs them inline: `where` is the root's
         condition for a pattern without input patterns (else None), `input_ops` the
-        (position, op classes) of input patterns (else ()). Then `fire` does the rest.
+        (position, op classes, constant) of input patterns (else ()). Then `fire` does the rest.
+
+        A shallow pattern's `where` may declare input gates it implies, as its attribute
+        `input_gate` (the same triples): the driver checks them first, without calling it
+        (constant folding's `where` holds only for a node whose first input is a constant:
+        (0, (), True); it was called on every node of two phases).
 
         >>> needs, where, input_ops = constant_fold.gate      # doctest: +SKIP
         """
-        shallow = self._shallow
-        return (self.needs, self.pattern.where if shallow else None,
-                () if shallow else self._input_ops)
+        if self._shallow:
+            where = self.pattern.where
+            return self.needs, where, getattr(where, "input_gate", ())
+        return self.needs, None, self._input_ops
 
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""

@@ -104,3 +104,27 @@ def test_the_sigmoid_pair_gate_is_the_rules_own_condition():
             passed += expected
             turned += not expected
     assert passed >= 3 and turned > 5 * passed, (passed, turned)
+
+
+def test_an_input_gate_a_where_declares_turns_away_only_nodes_its_where_declines():
+    # Constant folding's `where` declares its first input a Constant (`input_gate`): the driver
+    # checks that without calling it, so the gate must never turn away a node `where` accepts.
+    from graphlens.graph.basic import Constant
+    from graphlens.rewrite import constant_fold
+    for rule in (constant_fold.constant_fold, constant_fold.constant_fold_late):
+        needs, where, input_ops = rule.gate
+        assert input_ops == ((0, (), True),)
+        x = T.dvector("x")
+        two = T.constant(2.0)
+        graphs = [([x], [two * 3.0 + x, T.exp(two) * x, T.sum(x) + 1.0]),
+                  dag_with_gradient(60, seed=1)]
+        accepted = gated = 0
+        for inputs, outputs in graphs:
+            fgraph = FunctionGraph(inputs, outputs)
+            for node in fgraph.toposort():
+                passes = bool(node.inputs) and isinstance(node.inputs[0], Constant)
+                if where(node):
+                    accepted += 1
+                    assert passes, node
+                gated += not passes
+        assert accepted >= 2 and gated > 100, (accepted, gated)
