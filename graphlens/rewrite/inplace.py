@@ -21,9 +21,13 @@ from graphlens.tensor.subtensor import IncSubtensor
 
 def aliased_input(node):
     """The position of the input whose array `node`'s output may be (a view of), or None."""
-    view_map = getattr(node.op, "view_map", None) or {}
+    view_map = getattr(node.op, "view_map", None)
     # Gradient stops and straight_through declare theirs too: each returns its input itself.
-    return view_map[0][0] if view_map.get(0) else None
+    # (Almost every op has none: no dict is made to ask it.)
+    if not view_map:
+        return None
+    viewed = view_map.get(0)
+    return viewed[0] if viewed else None
 
 
 class ArrayOwners:
@@ -83,7 +87,13 @@ def destroyable_inputs(fgraph) -> list:
         for var in node.inputs:
             base = bases.get(var)
             if base is None:
-                base = owner_of(var)
+                # owner_of(var), inline where the variable is its own array (a root, or the
+                # output of an op that is no view: nearly every variable of a graph).
+                owner = var.owner
+                if owner is None or not getattr(owner.op, "view_map", None):
+                    base = bases[var] = var
+                else:
+                    base = owner_of(var)
             latest = last.get(base, -1)
             if at > latest:
                 last[base] = at
