@@ -96,10 +96,17 @@ class FunctionGraph:
         if not by_class:
             self._holds.clear()
         by_class[node] = None
+        # As `_import_all` does it: no Clients made to be thrown away by setdefault, no
+        # method call per pair (every replacement of a rewrite imports its new nodes here).
+        clients = self.clients
         for position, var in enumerate(node.inputs):
-            self.clients.setdefault(var, Clients()).append((node, position))
+            readers = clients.get(var)
+            if readers is None:
+                readers = clients[var] = Clients()
+            readers[(node, position)] = None
         for var in node.outputs:
-            self.clients.setdefault(var, Clients())
+            if var not in clients:
+                clients[var] = Clients()
 
     def toposort(self):
         """The nodes in a stable topological order (cached until the graph changes)."""
@@ -229,13 +236,15 @@ class FunctionGraph:
             _keeps_order(order, old, new, imported)
         for node in imported:
             self._import_node(node)
-        self.clients.setdefault(new, Clients())
+        moved = self.clients.get(new)
+        if moved is None:
+            moved = self.clients[new] = Clients()
         for client, position in list(self.clients[old]):
             if client == OUTPUT:
                 self.outputs[position] = new
             else:
                 client.inputs[position] = new
-            self.clients[new].append((client, position))
+            moved[(client, position)] = None
         self.clients[old] = Clients()
         if not kept:
             self._order = self._schedule = None

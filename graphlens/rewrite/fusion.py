@@ -8,6 +8,7 @@ value and the graph of groups has no cycles. One walk over the nodes, outputs fi
 from __future__ import annotations
 
 from graphlens.config import config
+from graphlens.errors import BULK
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite.composite import Composite
@@ -15,11 +16,6 @@ from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise
 
 _new_object = object.__new__
-
-
-def fusable(node) -> bool:
-    """True for a node fusion may put in a Composite: an elementwise op with one output."""
-    return isinstance(node.op, Elemwise) and len(node.outputs) == 1
 
 
 def fusion_groups(fgraph) -> list:
@@ -47,7 +43,7 @@ def fusion_groups(fgraph) -> list:
     return [group[::-1] for node in order if len(group := members.get(node, ())) > 1]
 
 
-def build_composite(nodes):
+def build_composite(nodes, sited=None):
     """The Composite computing `nodes` (inputs first, the last one the value) on outer inputs."""
     inside = set(nodes)
     outer = {}
@@ -55,7 +51,7 @@ def build_composite(nodes):
         for var in node.inputs:
             if var not in outer and var.owner not in inside and not isinstance(var, Constant):
                 outer[var] = None
-    memo = _inner_inputs(outer)
+    memo = _inner_inputs(outer, sited)
     inner_inputs = tuple(memo.values())
     get = memo.get
     clones = []
@@ -75,13 +71,15 @@ def build_composite(nodes):
         list(outer), like=nodes[-1].outputs[0]).outputs[0]
 
 
-def _inner_inputs(outer) -> dict:
+def _inner_inputs(outer, sited=None) -> dict:
     """{outer variable: a fresh variable of its type and name}, the Composite's inner inputs.
 
     Made as `var.type(var.name)` makes them, but that walks to the site and scope of the line
     compiling for each (a fused group of a big graph reads five or so): all are made at once,
-    so after the first, the others take its site and scope, which would be found again."""
-    made, first = {}, None
+    so after the first, the others take its site and scope, which would be found again. In a
+    compile (BULK.frame) they are one for every group: `sited` ({} per pass) keeps the first."""
+    carried = sited is not None and getattr(BULK, "frame", None) is not None
+    made, first = {}, sited.get("first") if carried else None
     check = config.warn_float64 != "ignore"         # Variable.__init__'s check, kept
     for var in outer:
         cls = var.type.variable_class
@@ -93,6 +91,8 @@ def _inner_inputs(outer) -> dict:
             inner.type, inner.owner, inner.index, inner.name = var.type, None, None, var.name
             inner.creation_site, inner.scope = first.creation_site, first.scope
         made[var] = inner
+    if carried and first is not None:
+        sited["first"] = first
     return made
 
 
@@ -102,5 +102,13 @@ def fuse_elementwise(fgraph):
 
     >>> f = function([x], T.tanh(x * 2 + 1) - x)    # one Composite{(tanh(...) - i0)}
     """
+    # The first inner input made in this pass, whose site and scope (the compiling line) every
+    # later group's inner inputs take (_inner_inputs): 5,027 groups on the 10k DAG, one walk.
+    sited = {}
     for nodes in fusion_groups(fgraph):
-        yield Replacement(nodes[-1].outputs[0], build_composite(nodes), tuple(nodes))
+        yield Replacement(nodes[-1].outputs[0], build_composite(nodes, sited), tuple(nodes))
+
+
+def fusable(node) -> bool:
+    """True for a node fusion may put in a Composite: an elementwise op with one output."""
+    return isinstance(node.op, Elemwise) and len(node.outputs) == 1

@@ -21,9 +21,9 @@ from graphlens.tensor.subtensor import IncSubtensor
 
 def aliased_input(node):
     """The position of the input whose array `node`'s output may be (a view of), or None."""
-    view_map = getattr(node.op, "view_map", None) or {}
+    view_map = getattr(node.op, "view_map", None)        # (no dict made for an op without)
     # Gradient stops and straight_through declare theirs too: each returns its input itself.
-    return view_map[0][0] if view_map.get(0) else None
+    return view_map[0][0] if view_map and view_map.get(0) else None
 
 
 class ArrayOwners:
@@ -81,9 +81,9 @@ def destroyable_inputs(fgraph) -> list:
     for step, node in enumerate(order):
         at = never if conditional and node in conditional else step
         for var in node.inputs:
-            base = bases.get(var)
-            if base is None:
-                base = owner_of(var)
+            if (base := bases.get(var)) is None:    # owner_of(var), inline for a non-view:
+                view = (owner := var.owner) is not None and getattr(owner.op, "view_map", None)
+                base = owner_of(var) if view else bases.setdefault(var, var)
             latest = last.get(base, -1)
             if at > latest:
                 last[base] = at

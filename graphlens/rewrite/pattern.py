@@ -95,9 +95,26 @@ def constant_value(var):
 
 
 def is_constant_equal(var, value) -> bool:
-    """True when `var` is a constant whose every element equals `value`."""
+    """True when `var` is a constant whose every element equals `value`.
+
+    >>> is_constant_equal(T.constant(1.0), 1), is_constant_equal(T.constant([1, 2]), 1)
+    (True, False)
+    """
     data = constant_value(var)
-    return data is not None and data.size > 0 and bool(np.all(data == value))
+    return data is not None and _every_element_equals(data, value)
+
+
+def _every_element_equals(data, value) -> bool:
+    """`data.size and np.all(data == value)`, where a constant of one element (almost every
+    constant a rule asks about: the 1 of x * 1, the 0 of 0 - x) is compared as a numpy scalar
+    (the same comparison, element by element), not through np.all's reduction machinery:
+    the rules ask this thousands of times a pass on a big gradient."""
+    if data.size == 1 and type(value) in _SCALARS and data.dtype.kind in "biufc":
+        return bool(data.reshape(())[()] == value)
+    return data.size > 0 and bool(np.all(data == value))
+
+
+_SCALARS = (int, float, bool)
 
 
 def pattern_depth(pattern) -> int:
@@ -131,7 +148,7 @@ def match(pattern, var, bindings, nodes) -> bool:
             data = constant_value(current)
             if data is None:
                 return False
-            if pat.value is not None and not (data.size and np.all(data == pat.value)):
+            if pat.value is not None and not _every_element_equals(data, pat.value):
                 return False
             if pat.name is not None and not _bind(bindings, pat.name, current):
                 return False
@@ -266,13 +283,19 @@ class Rule:
         for a caller that has already checked the pattern's root (the driver, which tries a
         rule only on nodes of its root classes) and runs them inline: `where` is the root's
         condition for a pattern without input patterns (else None), `input_ops` the
-        (position, op classes) of input patterns (else ()). Then `fire` does the rest.
+        (position, op classes, constant) of input patterns (else ()). Then `fire` does the rest.
+
+        A shallow pattern's `where` may declare input gates it implies, as its attribute
+        `input_gate` (the same triples): the driver checks them first, without calling it
+        (constant folding's `where` holds only for a node whose first input is a constant:
+        (0, (), True); it was called on every node of two phases).
 
         >>> needs, where, input_ops = constant_fold.gate      # doctest: +SKIP
         """
-        shallow = self._shallow
-        return (self.needs, self.pattern.where if shallow else None,
-                () if shallow else self._input_ops)
+        if self._shallow:
+            where = self.pattern.where
+            return self.needs, where, getattr(where, "input_gate", ())
+        return self.needs, None, self._input_ops
 
     def apply(self, var, fgraph):
         """The Replacement this local rule proposes for `var`, or None."""

@@ -174,15 +174,15 @@ def _pair(first, second):
     return None
 
 
-@rewrite("specialize", Pat(SUM_OPS, name="old"), tags=STABLE)
+@rewrite("specialize", Pat(SUM_OPS, name="old", where=lambda node: _two_sigmoid_terms(node)),
+         tags=STABLE, needs=(Sigmoid,))
 def sigmoid_pair_common_factors(old):
     """(1 - t) * sigmoid(z) * r - t * sigmoid(-z) * r -> ((1 - t) * sigmoid(z) - t * sigmoid(-z))
     * r: the gradient of a binary cross-entropy (r is g / n) with its common factors applied
     once, not once per term. The same values up to rounding, and the same relative precision:
     at t = 1 the first product is exactly 0 and the result is -sigmoid(-z) * r."""
+    # The pattern's `where` told that two terms are near a sigmoid: most sums never get here.
     terms = _signed_terms(old)
-    if len(terms) < 2 or sum(1 for _, term in terms if _near_sigmoid(term)) < 2:
-        return None         # most sums: decided without reading their terms as products
     products = []
     for sign, term in terms:
         product = collect(term)
@@ -291,3 +291,39 @@ def sigmoid_parts_shared(old, node, fgraph):
         if parts is not None:
             return parts[2]
     return None
+
+
+def _two_sigmoid_terms(node) -> bool:
+    """True when at least two of the terms `_signed_terms` reads from `node`'s output are near
+    a sigmoid: the condition of `sigmoid_pair_common_factors`, told by the same walk without
+    building the terms, stopping at the second such term, and inline in the driver (a `where`).
+
+    A gradient holds thousands of sums and almost none has two terms near a sigmoid (the 10k
+    DAG of bench/dag.py: 288 of 14,788), so this is the cost of the rule on most graphs.
+    (Defined below the rules, which name it through a lambda: their lines, which the
+    RewriteLog and the gallery's pictures show, stay where they were.)
+    """
+    if isinstance(node.op, Neg):
+        owner = node.inputs[0].owner
+        if owner is None or not isinstance(owner.op, SUM_OPS):
+            return False        # -x: one term
+    # _signed_terms' walk (the same order, so the same nodes within MAX_TERMS), signs left out.
+    stack, walked, near = [node.outputs[0]], 0, 0
+    while stack:
+        current = stack.pop()
+        owner = current.owner
+        if walked < MAX_TERMS and owner is not None and isinstance(owner.op, SUM_OPS):
+            walked += 1
+            op = owner.op
+            if isinstance(op, Add):
+                stack.extend(reversed(owner.inputs))
+            elif isinstance(op, Sub):
+                stack.extend([owner.inputs[1], owner.inputs[0]])
+            else:
+                stack.append(owner.inputs[0])
+            continue
+        if _near_sigmoid(current):
+            near += 1
+            if near == 2:
+                return True
+    return False

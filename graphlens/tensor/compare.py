@@ -16,6 +16,7 @@ from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, 
                                        unbroadcast)
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.literals import retyped_data
+from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.variable import TensorConstant, as_tensor_variable
 from graphlens.tensor.kernels import ufunc_kernel, where_kernel
 
@@ -224,7 +225,14 @@ class Switch(Elemwise):
         branches = [_plain_constant(v, dtype) if getattr(v, "weak", False) else v
                     for v in branches]
         node = super().make_node(cond, *branches)
-        node.outputs[0].type = node.outputs[0].type.clone(dtype=dtype)
+        out = node.outputs[0]
+        if type(out.type) is TensorType:
+            # The shared type (one object fewer per switch: max/min gradients make thousands),
+            # and none made at all when the inputs' upcast already gave the branches' dtype.
+            if out.type.dtype != dtype:
+                out.type = tensor_type(dtype, out.type.shape)
+        else:
+            out.type = out.type.clone(dtype=dtype)
         return node
 
     def impl(self, cond, a, b):

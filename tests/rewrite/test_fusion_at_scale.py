@@ -1,6 +1,8 @@
 """Fusion, in-place and kernel planning on big graphs (issue #23): fused nodes of one structure
 share one plan, and what is shared never changes a value or an in-place decision."""
 
+import sys
+
 import numpy as np
 
 import graphlens.tensor as T
@@ -64,6 +66,34 @@ def test_inner_inputs_are_fresh_variables_named_typed_and_sited_like_a_built_one
     assert len({id(var.scope) for var in inner}) == 1
     data = np.array([0.5, -1.0]), np.array([2.0, 3.0]), np.array([3, -4])
     np.testing.assert_array_equal(f(*data), np.tanh(data[0] * data[1] + data[2]))
+
+
+def test_the_groups_of_one_compile_share_the_site_found_for_the_first_inner_input(monkeypatch):
+    # Every inner input of a compile is sited on the compiling line: the site and scope are
+    # found once (by TensorType.__call__, a walk to the user's line), not once per group.
+    from graphlens.tensor.type import TensorType
+    x, y, m = T.dvector("x"), T.dvector("y"), T.lvector("m")
+    outputs = [T.tanh(x * y + m), T.exp(x - y) * 2.0, T.sin(y * m) + x]
+    made = []
+    original = TensorType.__call__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(TensorType, "__call__", counted)
+    compiling = sys._getframe().f_lineno + 1
+    f = function([x, y, m], outputs, mode=NO_INPLACE)
+    composites = _composites(f)
+    inner = [var for node in composites for var in node.op.inner_inputs]
+    assert len(composites) == 3 and len(inner) == 8
+    assert len(made) == 1
+    assert {var.creation_site for var in inner} == {(__file__, compiling)}
+    assert len({id(var.scope) for var in inner}) == 1
+    data = np.array([0.5, -1.0]), np.array([2.0, 3.0]), np.array([3, -4])
+    for value, expected in zip(f(*data), [np.tanh(data[0] * data[1] + data[2]),
+                                         np.exp(data[0] - data[1]) * 2.0,
+                                         np.sin(data[1] * data[2]) + data[0]]):
+        np.testing.assert_allclose(value, expected)
 
 
 def test_plans_are_shared_within_one_compile_and_kept_by_no_table_after_it():

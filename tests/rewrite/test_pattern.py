@@ -91,3 +91,27 @@ def test_constant_value_looks_through_dimshuffles_only():
     x = T.dvector("x")
     assert constant_value(T.constant(np.array([1.5, 2.0]))).tolist() == [1.5, 2.0]
     assert constant_value(x) is None and constant_value(T.exp(x)) is None
+
+
+def test_a_one_element_constant_compares_as_np_all_does():
+    # is_constant_equal and Const(value=...) compare one-element constants as numpy scalars
+    # (no np.all): the answer must be np.all's for every dtype, shape and value a rule uses.
+    import itertools
+    import warnings
+    from graphlens.rewrite.pattern import _every_element_equals
+    datas = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for x, dtype in itertools.product(
+                (0, 1, -1, 0.1, 0.5, 2, np.nan, np.inf, 255),
+                ("float64", "float32", "float16", "int8", "int64", "uint8", "bool",
+                 "complex128")):
+            datas.append(np.array(x).astype(dtype))
+    datas += [a.reshape((1,)) for a in datas] + [a.reshape((1, 1)) for a in datas]
+    datas += [np.zeros(0), np.ones(3), np.array([1.0, 2.0])]
+    agree = 0
+    for data, value in itertools.product(datas, (0, 1, -1, 2, 0.5, 0.1, True, 300)):
+        expected = bool(data.size and np.all(data == value))
+        assert _every_element_equals(data, value) == expected, (data.dtype, data, value)
+        agree += expected
+    assert agree > 50

@@ -75,3 +75,56 @@ def test_the_gated_rules_still_fire():
     np.testing.assert_allclose(values[0], a * 3.0 * a * a)
     np.testing.assert_allclose(values[1], a + 0.5)
     np.testing.assert_allclose(values[2], 1.0 * a)
+
+
+def test_the_sigmoid_pair_gate_is_the_rules_own_condition():
+    # sigmoid_pair_common_factors reads a sum's terms only when two are near a sigmoid; its
+    # `where` tells that by one walk without building the terms: it must agree with the terms
+    # on every sum, and turn away the gradient's sums that have no pair.
+    from graphlens.rewrite import sigmoid_xent
+    rule = sigmoid_xent.sigmoid_pair_common_factors
+    z, t = T.dvectors("z", "t")
+    p = T.nnet.sigmoid(z)
+    xent = (-t * T.log(p) - (1 - t) * T.log(1 - p)).mean()
+    deep = T.nnet.sigmoid(-(z * t) - (p + (-(t * p) - p * 2.0)))
+    # A sum longer than the walk's budget: which 16 sums it opens decides the answer.
+    chain = z
+    for k in range(17):
+        chain = chain + t * float(k)
+    long = chain - (T.nnet.sigmoid(z) * t + T.nnet.sigmoid(-z) * t)
+    graphs = [([z, t], [grad(xent, z)]), ([z, t], [deep] + grad(deep.sum(), [z, t])),
+              ([z, t], [long, -long]), dag_with_gradient(300, seed=0)]
+    passed = turned = 0
+    for inputs, outputs in graphs:
+        fgraph, nodes = _nodes_of(rule, outputs, inputs)
+        for node in nodes:
+            terms = sigmoid_xent._signed_terms(node.outputs[0])
+            expected = sum(1 for _, term in terms if sigmoid_xent._near_sigmoid(term)) >= 2
+            assert rule.pattern.where(node) == expected, node
+            passed += expected
+            turned += not expected
+    assert passed >= 3 and turned > 5 * passed, (passed, turned)
+
+
+def test_an_input_gate_a_where_declares_turns_away_only_nodes_its_where_declines():
+    # Constant folding's `where` declares its first input a Constant (`input_gate`): the driver
+    # checks that without calling it, so the gate must never turn away a node `where` accepts.
+    from graphlens.graph.basic import Constant
+    from graphlens.rewrite import constant_fold
+    for rule in (constant_fold.constant_fold, constant_fold.constant_fold_late):
+        needs, where, input_ops = rule.gate
+        assert input_ops == ((0, (), True),)
+        x = T.dvector("x")
+        two = T.constant(2.0)
+        graphs = [([x], [two * 3.0 + x, T.exp(two) * x, T.sum(x) + 1.0]),
+                  dag_with_gradient(60, seed=1)]
+        accepted = gated = 0
+        for inputs, outputs in graphs:
+            fgraph = FunctionGraph(inputs, outputs)
+            for node in fgraph.toposort():
+                passes = bool(node.inputs) and isinstance(node.inputs[0], Constant)
+                if where(node):
+                    accepted += 1
+                    assert passes, node
+                gated += not passes
+        assert accepted >= 2 and gated > 100, (accepted, gated)

@@ -318,3 +318,15 @@ def test_sgn_fused_with_other_ops_writes_into_its_input_with_the_same_values():
     b = T.bmatrix("b")
     np.testing.assert_array_equal(function([b], T.sgn(b) * 2)(np.array([[0, 1]], "int8")),
                                   [[0, 2]])
+
+
+def test_switch_takes_the_shared_type_of_its_branches_dtype():
+    # The gradient of every maximum/minimum makes two switches: their results share the one
+    # TensorType of their dtype and shape (no new type object each), of the branches' dtype.
+    from graphlens.tensor.type import tensor_type
+    cond, ints = T.dvector("d"), T.ivector("i")
+    same = T.switch(cond > 0, T.dvector("g"), 0)
+    assert same.type is tensor_type("float64", (None,))
+    retyped = T.switch(cond, ints, T.ivector("j"))      # the float condition does not upcast
+    assert retyped.type is tensor_type("int32", (None,))
+    assert str(T.switch(T.bvector("b"), T.fvector("x"), 0).type) == "float32[?]"
