@@ -6,7 +6,12 @@ Precedence, strongest first:
    `THEANO_FLAGS` (a renamed Theano program still sets `os.environ["THEANO_FLAGS"]`)
 3. `.graphlensrc` in the current directory
 4. `.graphlensrc` in the home directory (`~/.graphlensrc`)
-5. the defaults below
+5. a Theano user's `~/.theanorc` (or the files `THEANORC` names)
+6. the defaults below
+
+A flag graphlens does not know, met in THEANO_FLAGS or a .theanorc (an older Theano's lib.cnmem,
+say), is ignored with a warning, as Theano ignored flags it did not know; in graphlens's own
+settings it is an error.
 
 A `.graphlensrc` reads like Theano's `.theanorc`:
 
@@ -188,14 +193,28 @@ class Config:
     def _load(self):
         if self._loaded is None:
             values, sources = {}, {}
-            for path in (os.path.expanduser("~/.graphlensrc"), os.path.abspath(".graphlensrc")):
-                for name, value in _read_rc(path).items():
+            # A Theano user's own .theanorc (floatX = float32, say) first, so a renamed program
+            # runs with the settings it ran with; graphlens's files and variables win over it.
+            files = [(path, True) for path in _theanorc_paths()] + [
+                (os.path.expanduser("~/.graphlensrc"), False),
+                (os.path.abspath(".graphlensrc"), False)]
+            for path, theano_file in files:
+                for name, value in _read_rc(path, every_section=theano_file).items():
                     values[name], sources[name] = value, path
             for variable in ("THEANO_FLAGS", "GRAPHLENS_FLAGS"):     # the latter wins
                 for name, value in _parse_flags(os.environ.get(variable, "")).items():
                     values[name], sources[name] = value, variable
-            for name, value in values.items():
-                values[name] = _validate(name, value, sources[name])
+            for name in list(values):
+                source = sources[name]
+                if name not in FLAGS and (source == "THEANO_FLAGS" or source in _THEANO_FILES):
+                    # Theano warned about a flag it did not know and went on: so does graphlens
+                    # for what Theano's own settings hold (graphlens's own are checked).
+                    warnings.warn(f"{source}: graphlens has no flag {name!r} (ignored, as Theano "
+                                  f"ignored flags it did not know)", GraphlensWarning,
+                                  stacklevel=4)
+                    del values[name]
+                    continue
+                values[name] = _validate(name, values[name], source)
             object.__setattr__(self, "_loaded", values)
         return self._loaded
 
@@ -291,7 +310,22 @@ def _parse_flags(text):
     return flags
 
 
-def _read_rc(path):
+# The .theanorc files read (Theano's THEANORC: paths separated by os.pathsep).
+_THEANO_FILES = set()
+
+
+def _theanorc_paths() -> list:
+    """Theano's settings files: $THEANORC, else ~/.theanorc and ~/.theanorc.txt."""
+    listed = os.environ.get("THEANORC")
+    paths = listed.split(os.pathsep) if listed else ["~/.theanorc", "~/.theanorc.txt"]
+    paths = [os.path.expanduser(path) for path in paths if path]
+    _THEANO_FILES.update(paths)
+    return paths
+
+
+def _read_rc(path, every_section=False):
+    """{flag: text} of a settings file: [global] and the groups' sections (`[warn] round`);
+    `every_section` reads any section as a group (a .theanorc's [gcc], [cuda], ...)."""
     if not os.path.isfile(path):
         return {}
     parser = configparser.ConfigParser()
@@ -301,7 +335,8 @@ def _read_rc(path):
     except configparser.Error as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     flags = dict(parser["global"]) if parser.has_section("global") else {}
-    for group in GROUPS:                  # [warn] round = False is the flag warn.round
+    sections = [s for s in parser.sections() if s != "global"] if every_section else GROUPS
+    for group in sections:                # [warn] round = False is the flag warn.round
         if parser.has_section(group):
             flags.update({f"{group}.{name}": value for name, value in parser[group].items()})
     return flags

@@ -13,8 +13,10 @@ from graphlens import config  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def default_config(monkeypatch, tmp_path):
-    """Isolate config from the developer's ~/.graphlensrc, ./.graphlensrc and GRAPHLENS_FLAGS."""
-    monkeypatch.delenv("GRAPHLENS_FLAGS", raising=False)
+    """Isolate config from the developer's ~/.graphlensrc, ./.graphlensrc, GRAPHLENS_FLAGS and
+    Theano's settings (THEANO_FLAGS, ~/.theanorc, THEANORC), which graphlens reads too."""
+    for variable in ("GRAPHLENS_FLAGS", "THEANO_FLAGS", "THEANORC"):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     config.reload()
     yield

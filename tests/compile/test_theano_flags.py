@@ -160,3 +160,30 @@ def test_function_takes_theano_s_positional_order_and_keywords():
     assert f(3.0) == 6.0 and s.get_value() == 3.0 and f.name == "f"
     g = function([x], x + 1, profile=True, accept_inplace=True, rebuild_strict=False)
     assert g(1.0) == 2.0 and g.profile.fct_callcount == 1      # tests/compile/test_profiling.py
+
+
+def test_a_theano_user_s_theanorc_is_read_below_graphlens_s_own_settings(tmp_path, monkeypatch):
+    # The note every Theano user wrote once: [global] floatX = float32 in ~/.theanorc.
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    (home / ".theanorc").write_text("[global]\nfloatX = float32\ndevice = cpu\n"
+                                    "[lib]\ncnmem = 0.8\n[gcc]\ncxxflags = -O3\n")
+    monkeypatch.setenv("HOME", str(home))
+    config.reload()
+    with pytest.warns(GraphlensWarning, match=r"\.theanorc: graphlens has no flag 'lib.cnmem'"):
+        assert config.floatX == "float32"
+    assert config.gcc.cxxflags == "-O3" and T.matrix("m").dtype == "float32"
+    (tmp_path / "own.rc").write_text("[global]\nfloatX = float64\n")
+    monkeypatch.setenv("THEANORC", str(tmp_path / "own.rc"))    # THEANORC replaces the default
+    config.reload()
+    assert config.floatX == "float64"
+    monkeypatch.setenv("THEANO_FLAGS", "floatX=float32,nvcc.fastmath=True")
+    config.reload()
+    with pytest.warns(GraphlensWarning, match="THEANO_FLAGS: graphlens has no flag 'nvcc.fastmath'"):
+        assert config.floatX == "float32"
+    monkeypatch.setenv("GRAPHLENS_FLAGS", "nvcc.fastmath=True")     # graphlens's own: an error
+    config.reload()
+    with pytest.raises(ConfigError, match="unknown graphlens flag 'nvcc.fastmath'"):
+        config.floatX
+    monkeypatch.delenv("GRAPHLENS_FLAGS")
+    config.reload()
