@@ -183,3 +183,15 @@ def test_a_local_optimizer_tracking_nothing_is_tried_on_every_node():
     fgraph = gof.FunctionGraph([x, y, z], [z + (y * x) / y * (z / x)])
     gof.TopoOptimizer(LocalSimplify()).optimize(fgraph)
     assert len(fgraph.apply_nodes) == 3
+
+
+def test_fgraph_clients_is_also_theano_s_method():
+    # Theano 1.0 user optimizers ask fgraph.clients(var): how many nodes read a value.
+    x = T.dvector("x")
+    y = T.exp(x)
+    fgraph = gof.FunctionGraph([x], [y * 2, y + 1])
+    (inner,) = [v for v in fgraph.variables if v.owner is not None and v.owner.op == T.exp]
+    readers = fgraph.clients(inner)
+    assert len(readers) == 2 and all(node.inputs[0] is inner for node, _ in readers)
+    assert fgraph.clients(fgraph.outputs[0]) == [("output", 0)]
+    assert fgraph.clients[inner] == readers       # still the mapping graphlens reads

@@ -41,6 +41,14 @@ class Clients(dict):
         return f"Clients({list(self)!r})"
 
 
+class ClientMap(dict):
+    """{variable: its Clients}; called as Theano's `fgraph.clients(var)` method, the list of
+    (node, position) pairs reading `var` ('output' for a graph output)."""
+
+    def __call__(self, var) -> list:
+        return list(self.get(var, ()))
+
+
 class FunctionGraph:
     """Inputs, outputs and the nodes between them, with `clients[var] = [(node, position)]`."""
 
@@ -48,7 +56,7 @@ class FunctionGraph:
         """`order`, when the caller has it, is `toposort(outputs)` (not walked again)."""
         self.inputs = list(inputs)
         self.outputs = list(outputs)
-        self.clients = {}
+        self.clients = ClientMap()
         self.apply_nodes = {}     # an ordered set of the graph's nodes
         # {op class: {node: None}}: rules that look for one rare kind of node (a loop) find
         # it without walking the whole graph.
@@ -158,8 +166,9 @@ class FunctionGraph:
             self._apply_patch()
         return self._schedule
 
-    def variables(self):
-        """Every variable of the graph, in a stable order."""
+    @property
+    def variables(self) -> list:
+        """Every variable of the graph, in a stable order (Theano's `fgraph.variables`)."""
         seen, result = set(), []
         for var in self.inputs:
             if var not in seen:
