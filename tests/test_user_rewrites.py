@@ -195,3 +195,13 @@ def test_fgraph_clients_is_also_theano_s_method():
     assert len(readers) == 2 and all(node.inputs[0] is inner for node, _ in readers)
     assert fgraph.clients(fgraph.outputs[0]) == [("output", 0)]
     assert fgraph.clients[inner] == readers       # still the mapping graphlens reads
+
+
+def test_merge_optimizer_shares_equal_computations_as_theano_s_did():
+    # Theano's "Extending" tutorial: (y + z) * x / (y + z) keeps one y + z after merging.
+    x, y, z = T.dscalars("x", "y", "z")
+    fgraph = gof.FunctionGraph([x, y, z], [T.add(y, z) * x / T.add(y, z)])
+    assert len(fgraph.apply_nodes) == 4
+    assert gof.opt.MergeOptimizer().optimize(fgraph) == 1 and len(fgraph.apply_nodes) == 3
+    (div,) = [n for n in fgraph.apply_nodes if isinstance(n.op, TrueDiv)]
+    assert div.inputs[1] is div.inputs[0].owner.inputs[0]

@@ -12,6 +12,6 @@ from graphlens.gof import fg, graph, utils  # noqa: F401
 from graphlens.gof.fg import FunctionGraph  # noqa: F401  (Theano's constructor)
 # The user's own rewrites, at Theano's names (gof.local_optimizer, gof.Optimizer, ...).
 from graphlens.gof.opt import (  # noqa: F401
-    EquilibriumOptimizer, LocalOptGroup, LocalOptimizer, OpRemove, OpSub, Optimizer,
-    PatternSub, SeqOptimizer, TopoOptimizer, in2out, local_optimizer, out2in)
+    EquilibriumOptimizer, LocalOptGroup, LocalOptimizer, MergeOptimizer, OpRemove, OpSub,
+    Optimizer, PatternSub, SeqOptimizer, TopoOptimizer, in2out, local_optimizer, out2in)
 from graphlens.gof import opt, toolbox  # noqa: F401

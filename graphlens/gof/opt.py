@@ -31,7 +31,10 @@ from graphlens.errors import GraphlensTypeError, short_path
 from graphlens.gof.utils import MethodNotDefined
 from graphlens.graph.basic import Variable
 from graphlens.graph.op import Op
+from graphlens.graph.provenance import RewriteLog
 from graphlens.rewrite import registered
+from graphlens.rewrite.db import Driver
+from graphlens.rewrite.merge import merge as merge_rule
 from graphlens.rewrite.pattern import Replacement, Rule
 
 # How many passes EquilibriumOptimizer makes at most before it stops looking for a fixed point.
@@ -254,6 +257,19 @@ class SeqOptimizer(Optimizer):
 
     def apply(self, fgraph):
         return [opt.optimize(fgraph) for opt in self.optimizers]
+
+
+class MergeOptimizer(Optimizer):
+    """Theano's MergeOptimizer: equal constants become one, and equal computations (the same
+    op on the same inputs) one node; graphlens's `merge` rule, run on the graph. Returns the
+    number of replacements.
+
+    >>> MergeOptimizer().optimize(fgraph)          # doctest: +SKIP
+    2
+    """
+
+    def apply(self, fgraph):
+        return Driver(fgraph, RewriteLog()).run_whole(merge_rule, "merge")
 
 
 class EquilibriumOptimizer(Optimizer):
