@@ -116,3 +116,12 @@ def test_theano_s_io_documentation_example_reads_and_sets_an_input_s_value():
     assert float(inc[s]) == 10.0 and inc(1) == [] and float(inc[s]) == 13.0
     with pytest.raises(ArgumentError, match="no input 'u2'"):
         inc["u2"]
+
+
+def test_a_copy_keeps_its_own_input_state():
+    a = T.dscalar("a")
+    counter = function([In(a, value=0.0, update=a + 1)], a)
+    counter(), counter()
+    twin = counter.copy()
+    assert float(twin()[0]) == 2.0 and float(twin()[0]) == 3.0
+    assert float(counter()) == 2.0 and float(counter[a]) == 3.0     # untouched by the copy
