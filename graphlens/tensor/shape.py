@@ -93,10 +93,13 @@ class Reshape(Op):
     def make_node(self, x, shape):
         x = as_tensor_variable(x)
         shape = as_tensor_variable(shape)
-        if shape.ndim != 1 or not is_discrete(shape.dtype) or shape.type.shape[0] != self.ndim:
+        # A shape vector of unknown length is checked when the function runs (Theano's
+        # reshape(x, shape_vector, ndim=3)).
+        if shape.ndim != 1 or not is_discrete(shape.dtype) or \
+                shape.type.shape[0] not in (None, self.ndim):
             raise ShapeError(f"reshape: the shape must be an int vector of length {self.ndim}, "
                              f"got {describe(shape)}")
-        dims = _static_vector(shape)
+        dims = _static_vector(shape) if shape.type.shape[0] is not None else [None] * self.ndim
         if dims.count(-1) > 1 or any(d is not None and d < -1 for d in dims):
             raise ShapeError(f"reshape: invalid shape {tuple(dims)} for {describe(x)}: lengths "
                              f"are >= 0, with at most one -1")
@@ -117,6 +120,10 @@ class Reshape(Op):
 
     def perform(self, node, inputs):
         x, shape = inputs
+        if len(shape) != self.ndim:
+            raise ShapeError(f"reshape: the shape {tuple(int(s) for s in shape)} has "
+                             f"{len(shape)} entries, but the result was declared of rank "
+                             f"{self.ndim} (ndim={self.ndim})")
         try:
             return [np.reshape(x, tuple(int(s) for s in shape))]
         except ValueError as exc:

@@ -54,6 +54,22 @@ def test_reshape_with_symbolic_entries_and_ndim():
     assert T.reshape(x, (n, 3)).type.shape == (None, 3)
 
 
+def test_reshape_by_a_shape_vector_of_unknown_length_given_ndim():
+    # Theano's scan test: my_f([...], T.reshape(output, nw_shape, ndim=3)), nw_shape an ivector.
+    x, shape = T.dvector("x"), T.ivector("shape")
+    out = T.reshape(x, shape, ndim=3)
+    assert out.ndim == 3 and out.type.shape == (None, None, None)
+    f = function([x, shape], out)
+    values = np.arange(24.0)
+    np.testing.assert_array_equal(f(values, np.array([2, 3, 4], "int32")),
+                                  values.reshape(2, 3, 4))
+    with pytest.raises(EvaluationError, match=r"the shape \(4, 6\) has 2 entries, but the "
+                                              r"result was declared of rank 3"):
+        f(values, np.array([4, 6], "int32"))
+    with pytest.raises(ShapeError, match="pass ndim"):
+        T.reshape(x, shape)
+
+
 def test_reshape_rejects_wrong_sizes_and_bad_shapes_clearly():
     x = T.TensorType("float64", (2, 3))("x")
     with pytest.raises(ShapeError, match=r"cannot reshape 'x' \(float64\[2, 3\]"):
