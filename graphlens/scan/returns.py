@@ -87,8 +87,8 @@ def split_returns(returned):
             updates = OrderedDict(_pairs(item))
         else:
             rest.append(item)
-    if len(rest) == 1 and isinstance(rest[0], (list, tuple)) and len(items) > 1:
-        rest = list(rest[0])         # (outputs_list, updates)
+    if len(rest) == 1 and isinstance(rest[0], (list, tuple)) and len(returned) > 1:
+        rest = list(rest[0])         # (outputs_list, updates), (outputs_list, until(c))
     return [_output(item) for item in rest], updates, condition
 
 

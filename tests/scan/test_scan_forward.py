@@ -278,3 +278,18 @@ def test_test_values_flow_into_the_step_and_a_bad_step_raises_at_its_line():
         with pytest.raises(ShapeError, match=r"test_scan_forward.py:\d+") as caught:
             scan(lambda x_t, h_prev: T.dot(x_t, bad) + h_prev, sequences=x, outputs_info=h0)
         assert "(3,)" in str(caught.value) and "(5, 2)" in str(caught.value)
+
+
+def test_a_list_of_outputs_returned_with_until_is_several_outputs():
+    # Theano's test_condition_hidden_inp: fn returns ([value, step], until(...)).
+    max_value, n_steps = T.dscalar("max_value"), T.iscalar("n_steps")
+
+    def accum(prev_value, step):
+        new_value = prev_value + step
+        return [new_value, step + 1], until(new_value > max_value)
+
+    (values, steps), _ = scan(accum, outputs_info=[np.int64(0), np.int64(0)],
+                              n_steps=n_steps)
+    total, count = function([max_value, n_steps], [values, steps])(100, 100)
+    assert total.tolist() == [0, 1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 66, 78, 91, 105]
+    assert count.tolist() == list(range(1, 16))
