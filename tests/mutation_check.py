@@ -293,7 +293,7 @@ MUTATIONS = (
              "            if not np.all(condition):", "            if False:",
              ("tests/tensor/test_assertion.py",)),
     Mutation("pickle_arrays_unnamed", "theano api", "graphlens/compile/pickling.py",
-             "                self.ndarray_names[id(obj.get_value(borrow=True))] = obj.name",
+             "                self.ndarray_names[id(stored)] = obj.name",
              "                pass", ("tests/compile/test_pickling.py",)),
     Mutation("checkpoint_last_block_runs_whole", "theano api", "graphlens/scan/checkpoints.py",
              'counts = minimum(block, n_steps - arange(outer_steps, dtype="int64") * block)',
