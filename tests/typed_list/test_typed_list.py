@@ -38,15 +38,15 @@ def test_each_op_computes_a_new_list_and_leaves_its_input_alone():
     f = function([tl, other, x, i],
                  [tl.extend(other), tl.insert(i, x), tl.reverse(), tl.count(x), tlist.index_(tl, x),
                   tlist.length(tl), tl[i], tl[1:], tl.remove(x)])
-    items = _arrays([1.0], [2.0, 3.0], [1.0], dtype="float64")
+    items = _arrays([1.0], [2.0, 3.0], [1.0], [4.0], dtype="float64")
     extended, inserted, reversed_, count, index, length, item, tail, removed = f(
         items, _arrays([9.0], dtype="float64"), np.array([1.0]), 1)
     assert _equal(extended, items + _arrays([9.0], dtype="float64"))
-    assert _equal(inserted, [items[0], np.array([1.0]), items[1], items[2]])
+    assert _equal(inserted, [items[0], np.array([1.0]), items[1], items[2], items[3]])
     assert _equal(reversed_, items[::-1]) and _equal(tail, items[1:])
-    assert (int(count), int(index), int(length)) == (2, 0, 3)
+    assert (int(count), int(index), int(length)) == (2, 0, 4)
     assert item.tolist() == [2.0, 3.0] and _equal(removed, items[1:])
-    assert len(items) == 3                 # the input list is never changed
+    assert len(items) == 4                 # the input list is never changed
 
 
 def test_make_list_lists_of_lists_and_filtering():
