@@ -199,12 +199,19 @@ _TEST_VALUE_ERRORS = (
 )
 
 
-class DisconnectedInputError(GraphlensError):
-    """`grad(cost, wrt)`: the cost does not depend on `wrt`."""
+class DisconnectedInputError(GraphlensError, ValueError):
+    """`grad(cost, wrt)`: the cost does not depend on `wrt`; `Rop(f, wrt, v)`: f does not.
+    A ValueError, as Theano's."""
 
 
-class UndefinedGradientError(GraphlensError):
-    """The gradient asked for is mathematically undefined (with respect to an integer index, say)."""
+class UndefinedGradientError(GraphlensError, TypeError):
+    """The gradient asked for is mathematically undefined (with respect to an integer index, say).
+    A TypeError, as Theano's NullTypeGradError."""
+
+
+class UndefinedRopError(DisconnectedInputError):
+    """`Rop(f, wrt, v)` through an op without a derivative: J v is undefined. A ValueError, as
+    Theano's Rop raised (it found no R_op result for f)."""
 
 
 class NaNError(EvaluationError):
