@@ -52,6 +52,15 @@ class ShapeError(GraphlensError, ValueError):
     """Shapes do not agree: at graph build time (static shapes) or while evaluating."""
 
 
+class UpdateShapeError(ShapeError, GraphlensTypeError):
+    """An update whose static shape cannot hold the shared variable's value (a (1, 1) result
+    for a 10x10 matrix). Also a TypeError: Theano refused it as an update of another type."""
+
+
+class DuplicateUpdateError(GraphlensTypeError, ValueError):
+    """Two updates given for one shared variable. Also a ValueError, as Theano raised."""
+
+
 class AxisError(GraphlensError, ValueError):
     """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
 
@@ -75,6 +84,11 @@ class UnusedInputError(GraphlensError):
 
 class ArgumentError(GraphlensError, TypeError):
     """A compiled function was called with the wrong number or names of arguments."""
+
+
+class DuplicateInputError(ArgumentError, UnusedInputError):
+    """`function([x, x], ...)`: an input listed twice (its second value would be ignored). Also
+    an UnusedInputError, as Theano raised."""
 
 
 class EvaluationError(GraphlensError):

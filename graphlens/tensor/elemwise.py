@@ -323,11 +323,19 @@ def unbroadcast(grad, var):
 
 @dataclass(frozen=True)
 class DimShuffle(Op):
-    """Reorder, drop (length-1) or insert ('x') axes: `DimShuffle(2, (1, 'x', 0))`. A view."""
+    """Reorder, drop (length-1) or insert ('x') axes: `DimShuffle(2, (1, 'x', 0))`. A view.
+    Theano's form, the input's broadcastable pattern first, is accepted too:
+    `DimShuffle(x.broadcastable, (1, 'x', 0))`."""
 
     input_ndim: int
     new_order: tuple
     view_map = {0: [0]}
+
+    def __post_init__(self):
+        # Theano code passes the input's broadcastable pattern; its length is the rank.
+        if isinstance(self.input_ndim, (tuple, list)):
+            object.__setattr__(self, "input_ndim", len(self.input_ndim))
+        object.__setattr__(self, "new_order", tuple(self.new_order))
 
     @property
     def label(self):
