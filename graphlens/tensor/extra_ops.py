@@ -218,6 +218,9 @@ class Repeat(Op):
         return [gx, integer_gradient(self, repeats)]
 
 
+RepeatOp = Repeat          # Theano's name
+
+
 def _repeated_length(length, repeats):
     """The static length of a repeated axis, or None; a count vector of the wrong length is
     refused here when both lengths are known."""
@@ -321,8 +324,11 @@ def __getattr__(name):
     # when asked for: sort.py imports this module). import_module, because the package's own
     # attributes `T.sort`, `T.diagonal`, `T.shape` are the functions of those names.
     from importlib import import_module
-    homes = {"searchsorted": "sort", "fill_diagonal": "diagonal",
-             "fill_diagonal_offset": "diagonal", "squeeze": "shape"}
+    homes = {"searchsorted": "sort", "SearchsortedOp": "sort", "fill_diagonal": "diagonal",
+             "fill_diagonal_offset": "diagonal", "squeeze": "shape", "bartlett": "windows",
+             "Bartlett": "windows", "compress": "windows", "cpu_contiguous": "windows",
+             "CpuContiguous": "windows", "DiffOp": "theano_op_classes",
+             "FillDiagonal": "theano_op_classes", "FillDiagonalOffset": "theano_op_classes"}
     if name in homes:
         return getattr(import_module(f"graphlens.tensor.{homes[name]}"), name)
     raise AttributeError(f"module 'graphlens.tensor.extra_ops' has no attribute {name!r}")

@@ -20,6 +20,11 @@ from graphlens.config import config
 from graphlens.compile.mode import get_default_mode
 from graphlens.gradient_check import verify_grad as _verify_grad
 from graphlens.tensor import add
+
+try:        # Theano's tests read `utt.parameterized`; graphlens does not need the package
+    from parameterized import parameterized  # noqa: F401
+except ImportError:
+    pass
 from graphlens.tensor.basic import _allclose, _get_atol_rtol
 
 # Theano read the seed from config.unittests.rseed; 666 was its default.
