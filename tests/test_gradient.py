@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+import graphlens
 import graphlens.tensor as T
 from graphlens.compile.function import function
 from graphlens.compile.shared import shared
@@ -34,8 +35,30 @@ def test_cost_must_be_a_scalar_with_a_clear_message():
     with pytest.raises(ShapeError, match=r"the cost must be a scalar, got .*float64\[\?\].*"
                                          r"cost.sum\(\)"):
         grad(x ** 2, x)
-    with pytest.raises(GraphlensTypeError, match="is an integer"):
-        grad(T.lscalar("n") * 2, T.lscalar("m"))
+
+
+
+def test_an_integer_cost_is_differentiated_as_theano_did():
+    # Theano seeds an integer cost with a floatX 1; integer operations pass zeros on.
+    n, m = T.lscalar("n"), T.lscalar("m")
+    assert evaluate([n], grad(n, n), 12) == 1.0
+    assert grad(n, n).dtype == graphlens.config.floatX
+    assert [float(v) for v in evaluate([n, m], grad(n * 2 + m, [n, m]), 3, 4)] == [0.0, 0.0]
+    g = T.dscalar("g")
+    assert evaluate([g], grad(None, n, known_grads={n: g}), 0.6) == 0.6
+    # a float variable reached only through integers gets zeros (a perceptron's 0/1 loss)
+    w = T.dvector("w")
+    loss = T.switch(T.gt(w.sum(), 0), 0, 1)
+    np.testing.assert_array_equal(evaluate([w], grad(loss, w), np.ones(3)), np.zeros(3))
+
+
+def test_gradients_are_named_as_theano_names_them():
+    A, x = T.dmatrix("A"), T.dvector("x")
+    f = T.dot(x, T.dot(A, x))
+    f.name = "f"
+    assert grad(f, x).name == "(df/dx)"
+    assert grad(f, x, add_names=False).name is None
+    assert grad(T.dot(x, x), x).name is None                  # an unnamed cost
 
 
 def test_wrt_single_returns_a_variable_and_a_list_returns_a_list():
