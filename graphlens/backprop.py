@@ -105,7 +105,10 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
 def _disconnected_result(var, cost, policy, return_disconnected):
     what = (f"the cost, {describe(cost)}, does" if cost is not None
             else "the variables in known_grads do")
-    message = (f"grad: {what} not depend on {describe(var)}. If that is expected, pass "
+    integer = (" (an integer: as an index or slice bound, or through integer operations, its "
+               "value moves the cost by steps, with no derivative)"
+               if is_discrete(getattr(var, "dtype", "float64")) else "")
+    message = (f"grad: {what} not depend on {describe(var)}{integer}. If that is expected, pass "
                f"disconnected_inputs='ignore' or 'warn'")
     raise_or_warn(policy, DisconnectedInputError, message)
     if return_disconnected == "None":

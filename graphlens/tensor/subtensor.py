@@ -15,7 +15,7 @@ import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, Constant, Variable
-from graphlens.graph.markers import undefined
+from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
@@ -225,10 +225,10 @@ def _advanced_shape(x, idx, inputs):
 
 
 def index_gradients(op, values):
-    """Undefined-gradient markers for the symbolic indices and slice bounds of an indexing op."""
-    reason = (f"it is used as an integer index or slice bound (by {type(op).__name__}); a "
-              f"derivative with respect to a position does not exist")
-    return [undefined(v, reason) for v in values]
+    """Disconnected markers for the symbolic indices and slice bounds of an indexing op: as in
+    Theano, the value read does not vary with its position, so `grad(cost, i,
+    disconnected_inputs='ignore')` is zero and 'raise' raises DisconnectedInputError."""
+    return [disconnected(v) for v in values]
 
 
 @dataclass(frozen=True)
