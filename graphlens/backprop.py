@@ -389,9 +389,20 @@ def disconnected_grad(x):
     return DisconnectedGrad()(x)
 
 
+@dataclass(frozen=True)
+class ConsiderConstant(ZeroGrad):
+    """consider_constant(x): the value of x, a gradient of zeros (Theano's ConsiderConstant:
+    connected, so `grad(consider_constant(x).sum(), x)` is zeros, not an error)."""
+
+    notation = Func("consider_constant")
+    gradient_remedy = "remove consider_constant() if this parameter should learn through this path"
+    zero_gradient_reason = "consider_constant() treats its input as a constant on purpose"
+
+
 def consider_constant(x):
-    """Theano's name for disconnected_grad."""
-    return disconnected_grad(x)
+    """x in value, its gradient zero, as Theano's consider_constant (a connected zero; see
+    disconnected_grad for a gradient that does not flow at all)."""
+    return ConsiderConstant()(x)
 
 
 def grad_clip(x, lower_bound, upper_bound):

@@ -532,3 +532,15 @@ def test_verify_grad_makes_length_one_axes_of_the_point_broadcastable():
     x = rng.rand(4, 3)
     verify_grad(lambda x, m, s: ((x - m) / s).sum(), [x, x.mean(axis=0)[np.newaxis],
                                                       x.std(axis=0)[np.newaxis]], rng=rng)
+
+
+def test_consider_constant_gives_zeros_as_theano_and_disconnected_grad_nothing():
+    x = T.dmatrix("x")
+    a = np.arange(4.0).reshape(2, 2)
+    g = grad((x ** 2 * graphlens.gradient.consider_constant(x)).sum(), x)
+    np.testing.assert_allclose(evaluate([x], g, a), 2 * a ** 2)
+    # the whole cost held constant: zeros (Theano's ConsiderConstant), not an error
+    g = grad(graphlens.gradient.consider_constant(x).sum(), x)
+    np.testing.assert_array_equal(evaluate([x], g, a), np.zeros((2, 2)))
+    with pytest.raises(DisconnectedInputError):
+        grad(graphlens.gradient.disconnected_grad(x).sum(), x)
