@@ -237,11 +237,18 @@ def _input_gradients(node, totals, needing):
         if not needed or g is None or is_disconnected(g):
             result.append(None)
         elif is_discrete(var.dtype):
-            # No float gradient flows into an integer.
+            # As Theano ("DO NOT force integer variables to have zero grad"): an integer input
+            # of an op with float outputs gets the op's float gradient (grad wrt an imatrix X
+            # of dot(X, W) is the float one); through integer outputs only, zero.
             if undefined_discrete:
                 result.append(undefined_discrete[0])
+            elif is_undefined(g):
+                result.append(g)
+            elif (all(is_discrete(out.dtype) for out, total in zip(node.outputs, totals)
+                      if total is not None) or is_discrete(getattr(g, "dtype", "int64"))):
+                result.append(_DISCRETE_ZERO)
             else:
-                result.append(g if is_undefined(g) else _DISCRETE_ZERO)
+                result.append(g)
         elif not is_undefined(g) and g.type.dtype != var.type.dtype:
             result.append(cast(g, var.type.dtype))
         else:

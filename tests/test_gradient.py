@@ -544,3 +544,20 @@ def test_consider_constant_gives_zeros_as_theano_and_disconnected_grad_nothing()
     np.testing.assert_array_equal(evaluate([x], g, a), np.zeros((2, 2)))
     with pytest.raises(DisconnectedInputError):
         grad(graphlens.gradient.disconnected_grad(x).sum(), x)
+
+
+def test_the_gradient_wrt_an_integer_input_is_the_float_one_as_in_theano():
+    # Theano's test_grad_int: an imatrix X of dot(X, W) has the gradient a float X would have
+    W, b = T.dmatrix("W"), T.dvector("b")
+    rng = np.random.RandomState(5)
+    data = (rng.randn(5, 3) * 127).astype("int32")
+    w, bias = rng.randn(3, 4), rng.randn(4)
+
+    def gradient_for(X):
+        cost = T.nnet.sigmoid(T.dot(X, W) + b).sum()
+        return function([X, W, b], grad(cost, X))
+
+    as_int = gradient_for(T.imatrix("X"))(data, w, bias)
+    as_float = gradient_for(T.dmatrix("X"))(data.astype("float64"), w, bias)
+    np.testing.assert_allclose(as_int, as_float)
+    assert np.abs(as_float).max() > 0
