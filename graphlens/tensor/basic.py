@@ -34,9 +34,12 @@ def _float_x():
     return config.floatX
 
 
-def tensor(dtype=None, shape=(), name=None, test_value=None):
+def tensor(dtype=None, shape=(), name=None, test_value=None, broadcastable=None):
     """A symbolic tensor of `dtype` (floatX by default) and static `shape`; `test_value` sets
-    its `tag.test_value`."""
+    its `tag.test_value`. Theano's keyword `broadcastable` (True for each length-1 axis) gives
+    the rank and those lengths: `T.tensor('float32', broadcastable=(False, True))`."""
+    if broadcastable is not None:
+        shape = tuple(1 if axis else None for axis in broadcastable)
     return TensorType(dtype or _float_x(), shape)(name, test_value)
 
 

@@ -1,0 +1,26 @@
+"""Theano API forms found by running Theano 1.0's own tests: T.tensor(dtype, broadcastable=...),
+op(x, return_list=True)."""
+
+import numpy as np
+import pytest
+
+import graphlens.tensor as T
+
+
+def test_tensor_takes_theanos_broadcastable_keyword():
+    x = T.tensor("float32", broadcastable=(False, True), name="x")
+    assert (x.dtype, x.broadcastable, x.name) == ("float32", (False, True), "x")
+    assert x.type == T.TensorType("float32", (False, True))
+    y = T.tensor(dtype="float64", broadcastable=(False,) * 3)
+    assert y.ndim == 3 and y.broadcastable == (False, False, False)
+
+
+def test_an_op_call_may_ask_for_a_list_of_outputs():
+    x = T.dvector("x")
+    op = T.exp(x).owner.op
+    outputs = op(x, return_list=True)
+    assert isinstance(outputs, list) and len(outputs) == 1
+    np.testing.assert_allclose(outputs[0].eval({x: np.zeros(2)}), [1.0, 1.0])
+    assert not isinstance(op(x, return_list=False), list)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        op(x, flavour=1)
