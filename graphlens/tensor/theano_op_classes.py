@@ -19,7 +19,7 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.compare import maximum
-from graphlens.tensor.diagonal import diagonal, fill_diagonal, fill_diagonal_offset
+from graphlens.tensor.diagonal import diagonal, fill_diagonal
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.join import concatenate
 from graphlens.tensor.type import TensorType
@@ -128,11 +128,10 @@ class FillDiagonalOffset(Op):
 
     def grad(self, inputs, output_grads):
         (a, val, offset), (g,) = inputs, output_grads
-        # The offset is read as a Python int by the graph-level functions; it must be known.
-        k = int(offset.data) if hasattr(offset, "data") else None
-        if k is None:
-            raise InvalidArgumentError("FillDiagonalOffset's gradient needs a constant offset")
-        return [fill_diagonal_offset(g, 0, k), diagonal(g, k).sum().astype(val.dtype),
+        # a: g with the diagonal zeroed; val: the sum of g on the diagonal, read through a mask
+        # built by this op itself, so the offset may be symbolic.
+        mask = FillDiagonalOffset()(zeros_like(g), 1, offset)
+        return [FillDiagonalOffset()(g, 0, offset), (g * mask).sum().astype(val.dtype),
                 disconnected(offset)]
 
 

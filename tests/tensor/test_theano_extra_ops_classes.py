@@ -59,3 +59,25 @@ def test_fill_diagonal_ops_set_the_diagonal_and_differentiate():
     utt.verify_grad(lambda a, val: FillDiagonal()(a, val), [A, np.array(3.0)])
     for offset in (2, -1):
         utt.verify_grad(lambda a, val: FillDiagonalOffset()(a, val, offset), [A, np.array(3.0)])
+
+
+def test_fill_diagonal_offset_takes_a_symbolic_offset_as_theano():
+    from graphlens.tensor.extra_ops import fill_diagonal_offset
+    x, v, k = T.dmatrix("x"), T.dscalar("v"), T.iscalar("k")
+    f = graphlens.function([x, v, k], fill_diagonal_offset(x, v, k))
+    for offset in (-3, -1, 0, 2, 4):
+        np.testing.assert_array_equal(f(np.zeros((3, 4)), 7.0, offset),
+                                      np.eye(3, 4, offset) * 7)
+    g = graphlens.function([x, v, k], T.grad(fill_diagonal_offset(x, v, k).sum() * 1.0, v))
+    assert g(np.zeros((3, 4)), 7.0, 2) == 2.0       # two entries on diagonal 2
+
+
+def test_bincount_assert_nonneg_raises_an_assertion_error_as_theano():
+    from graphlens.tensor.extra_ops import bincount
+    x = T.ivector("x")
+    f = graphlens.function([x], bincount(x, assert_nonneg=True))
+    np.testing.assert_array_equal(f(np.array([1, 2, 2], dtype="int32")), [0, 1, 2])
+    with pytest.raises(AssertionError, match="negative"):
+        f(np.array([-1, 2], dtype="int32"))
+    with pytest.raises(ValueError):                 # without the assert: numpy's ValueError
+        graphlens.function([x], bincount(x))(np.array([-1, 2], dtype="int32"))
