@@ -11,6 +11,7 @@ from graphlens.compile.function import In, Out, function
 from graphlens.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                     get_mode)
 from graphlens.compile.monitormode import MonitorMode
+from graphlens.compile.ops import DeepCopyOp, deep_copy_op  # noqa: F401  (Theano's names)
 from graphlens.compile.profiling import ProfileStats
 from graphlens.compile.shared import SharedVariable, shared, shared_constructor
 # Theano's path is both a module and, in the package, the function (as in Theano).

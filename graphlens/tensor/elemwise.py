@@ -9,6 +9,7 @@ that the input had with static length 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from types import MappingProxyType
 
 import numpy as np
@@ -399,3 +400,11 @@ class DimShuffle(Op):
         for axis in range(self.input_ndim):
             order.append(kept.index(axis) if axis in kept else "x")
         return [DimShuffle(len(kept), tuple(order))(without_new)]
+
+
+def __getattr__(name):
+    # Theano's tensor/elemwise.py also held its reductions (CAReduce, Prod, ...); they live in
+    # tensor/reduce.py and tensor/careduce.py, which import this module: found when asked for.
+    if name in ("CAReduce", "CAReduceDtype", "ProdWithoutZeros", "Prod", "Sum"):
+        return getattr(import_module("graphlens.tensor.careduce"), name)
+    raise AttributeError(f"module 'graphlens.tensor.elemwise' has no attribute {name!r}")

@@ -10,6 +10,7 @@ Entries: ("int", k), ("sym",), ("slice", start, stop, step) with bounds None, an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 import numpy as np
 
@@ -404,3 +405,17 @@ def inc_subtensor(region, y):
     return inc_class(idx, False)(x, y, *values)
 
 
+# Theano's class names: graphlens has one class for every advanced index (a vector of rows
+# included, Theano's AdvancedSubtensor1).
+AdvancedSubtensor1 = AdvancedSubtensor
+AdvancedIncSubtensor1 = AdvancedIncSubtensor
+_THEANO_FUNCTIONS = ("advanced_subtensor1", "advanced_subtensor", "advanced_inc_subtensor1",
+                     "advanced_set_subtensor1", "advanced_inc_subtensor",
+                     "advanced_set_subtensor", "get_canonical_form_slice")
+
+
+def __getattr__(name):
+    # Theano's functions of this module live in theano_indexing.py, which imports this one.
+    if name in _THEANO_FUNCTIONS:
+        return getattr(import_module("graphlens.tensor.theano_indexing"), name)
+    raise AttributeError(f"module 'graphlens.tensor.subtensor' has no attribute {name!r}")
