@@ -24,3 +24,18 @@ def test_an_op_call_may_ask_for_a_list_of_outputs():
     assert not isinstance(op(x, return_list=False), list)
     with pytest.raises(TypeError, match="unexpected keyword"):
         op(x, flavour=1)
+
+
+def test_autocast_float_as_narrows_float_literals_for_a_while():
+    from graphlens.scalar import autocast_float, autocast_float_as
+    default = autocast_float.dtypes
+    assert (T.fvector() + 1.1).dtype == "float64"          # 1.1 is not exact in float32
+    with autocast_float_as("float32"):
+        assert autocast_float.dtypes == ("float32",)
+        assert (T.fvector() + 1.1).dtype == "float32"
+        assert T.constant(1.1).dtype == "float32"
+    assert autocast_float.dtypes == default
+    assert (T.fvector() + 1.1).dtype == "float64" and T.constant(1.1).dtype == "float64"
+    with autocast_float_as("float64"):
+        assert (T.fvector() + 2.5).dtype == "float64"      # 2.5 would be float32 by default
+    assert (T.fvector() + 2.5).dtype == "float32"
