@@ -106,3 +106,17 @@ def test_asarray_configdefaults_and_dimshuffle_from_a_broadcastable_pattern():
     shuffled = T.DimShuffle(x.broadcastable, (1, "x", 0))(x)
     assert shuffled.eval({x: np.ones((2, 3))}).shape == (3, 1, 2)
     assert T.DimShuffle((False, False), [1, 0]) == T.DimShuffle(2, (1, 0))
+
+
+def test_check_stack_trace_finds_the_creation_sites_of_compiled_nodes():
+    from graphlens.gof.opt import check_stack_trace
+    x = T.dvector("x")
+    f = graphlens.function([x], T.nnet.sigmoid(x) * 2)
+    assert check_stack_trace(f) and check_stack_trace(f, ops_to_check="all")
+    assert check_stack_trace(f.maker.fgraph, ops_to_check=lambda op: True)
+    node = f.maker.fgraph.outputs[0].owner
+    node.outputs[0].creation_site = None          # a rewrite that forgot the user's line
+    assert not check_stack_trace(f)
+    with pytest.raises(ValueError, match="no node"):
+        check_stack_trace(f, ops_to_check=type(T.argmax(x).owner.op))
+    assert check_stack_trace(f, ops_to_check=type(T.argmax(x).owner.op), bug_print="ignore")
