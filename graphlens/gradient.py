@@ -23,6 +23,7 @@ from graphlens.graph.markers import DisconnectedType, UndefinedType, undefined  
 GradientError = GradientCheckError
 NullTypeGradError = UndefinedGradientError
 NullType = UndefinedType           # NullType(why_null)() is an undefined-gradient marker
+disconnected_type = DisconnectedType()   # Theano's instance: disconnected_type() is a marker
 # Theano's op instances behind the functions (the rewrites remove them from compiled graphs).
 consider_constant_, zero_grad_, disconnected_grad_ = (ConsiderConstant(), ZeroGrad(),
                                                       DisconnectedGrad())
