@@ -306,6 +306,16 @@ class InferShapeTester(unittest.TestCase):
                 f"infer_shape gives {tuple(shape)} for {out}, perform gave {np.shape(value)}")
 
 
-__all__ = ["verify_grad", "fetch_seed", "seed_rng", "assert_allclose", "InferShapeTester",
+def assertFailure_fast(f):
+    """Theano's decorator expecting a test to fail under `cycle_detection='fast'`. graphlens
+    checks in-place safety one way whatever that flag says, so the test runs as written.
+
+    >>> assertFailure_fast(len) is len
+    True
+    """
+    return f
+
+
+__all__ = ["assertFailure_fast", "verify_grad", "fetch_seed", "seed_rng", "assert_allclose", "InferShapeTester",
            "WrongValue", "str_diagnostic", "attr", "custom_name_func", "MockRandomState",
            "TestOptimizationMixin", "T_OpContractMixin", "AttemptManyTimes", "SkipTest"]
