@@ -63,3 +63,18 @@ def test_container_reads_and_sets_the_value_without_copies():
     assert s.get_value()[0] == 5.0
     s.container.storage[0] = np.ones(3)
     np.testing.assert_array_equal(s.get_value(), np.ones(3))
+
+
+def test_rebuild_collect_shared_copies_the_graph_as_theano():
+    from graphlens.compile.pfunc import rebuild_collect_shared
+    x = T.dvector("x")
+    s = graphlens.shared(np.ones(2), "s")
+    y = (x + s) * 2
+    inputs, outputs, (clone_d, update_d, update_expr, shared_inputs) = rebuild_collect_shared(
+        [y], [x], updates=[(s, s + x)], copy_inputs_over=False)
+    assert inputs[0] is not x and clone_d[x] is inputs[0]
+    assert shared_inputs == [s] and list(update_d) == [s]
+    f = graphlens.function(inputs, outputs)
+    np.testing.assert_allclose(f(np.array([0.0, 1.0]))[0], [2.0, 4.0])
+    kept, _, _ = rebuild_collect_shared([y], [x], copy_inputs_over=True)
+    assert kept[0] is x
