@@ -59,9 +59,10 @@ def check_declared_broadcast(name, declared, actual, out_shape, node):
 
 @dataclass(frozen=True)
 class Unique(Op):
-    """numpy.unique of x flattened: the sorted distinct values, then, as asked, the index of
-    each value's first occurrence, the inverse (for every element of x, the position of its
-    value) and the counts; the index outputs are int64.
+    """numpy.unique of x flattened (or, with `axis`, of its slices along that axis): the sorted
+    distinct values, then, as asked, the index of each value's first occurrence, the inverse
+    (for every element of x, or slice, the position of its value) and the counts; the index
+    outputs are int64.
 
     >>> Unique(True, True, False)(T.vector('x'))     # [values, first index, inverse]  # doctest: +SKIP
     """
@@ -69,34 +70,52 @@ class Unique(Op):
     return_index: bool = False
     return_inverse: bool = False
     return_counts: bool = False
-    notation = Func("unique", params=("return_index", "return_inverse", "return_counts"))
+    axis: int | None = None
+    notation = Func("unique", params=("return_index", "return_inverse", "return_counts",
+                                      "axis"))
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        outputs = [TensorType(x.dtype, (None,))()]
+        if self.axis is not None:
+            if not -x.ndim <= self.axis < x.ndim:
+                raise InvalidArgumentError(f"unique at {call_site()}: axis {self.axis} is out "
+                                           f"of range for {describe(x)}")
+            if self.axis < 0:
+                return Unique(self.return_index, self.return_inverse, self.return_counts,
+                              self.axis % x.ndim).make_node(x)
+            values_shape = tuple(None if i == self.axis else n
+                                 for i, n in enumerate(x.type.shape))
+            size = x.type.shape[self.axis]
+        else:
+            values_shape = (None,)
+            size = int(np.prod(x.type.shape)) if None not in x.type.shape else None
+        outputs = [TensorType(x.dtype, values_shape)()]
         outputs += [TensorType("int64", (None,))() for flag in
                     (self.return_index, self.return_counts) if flag]
         if self.return_inverse:
-            size = int(np.prod(x.type.shape)) if None not in x.type.shape else None
             outputs.insert(1 + self.return_index, TensorType("int64", (size,))())
         return Apply(self, [x], outputs)
 
     def infer_shape(self, node, input_shapes):
-        """Only the inverse's length is known without computing: one entry per element of x.
-        The other lengths are the number of distinct values (None: not inferable)."""
+        """Only the inverse's length is known without computing: one entry per element of x
+        (per slice along `axis`). The other lengths are the number of distinct values (None:
+        not inferable)."""
         lengths = [None] * len(node.outputs)
         if self.return_inverse:
-            lengths[1 + self.return_index] = (prod(_shape_vector(list(input_shapes[0]))),)
+            lengths[1 + self.return_index] = (
+                (input_shapes[0][self.axis],) if self.axis is not None
+                else (prod(_shape_vector(list(input_shapes[0]))),))
         return lengths
 
     def perform(self, node, inputs):
         (x,) = inputs
         found = np.unique(x, return_index=self.return_index, return_inverse=self.return_inverse,
-                          return_counts=self.return_counts)
+                          return_counts=self.return_counts, axis=self.axis)
         found = found if isinstance(found, tuple) else (found,)
         # numpy 2 shapes the inverse like x; Theano's is flat, one entry per element.
-        return [np.asarray(value, dtype=out.type.dtype).reshape(-1)
-                for value, out in zip(found, node.outputs)]
+        return [np.asarray(value, dtype=out.type.dtype).reshape(
+                    value.shape if position == 0 and self.axis is not None else -1)
+                for position, (value, out) in enumerate(zip(found, node.outputs))]
 
     def grad(self, inputs, output_grads):
         return [undefined(inputs[0], "unique sorts and merges equal values: a small change "
@@ -104,13 +123,14 @@ class Unique(Op):
                                      "derivative")]
 
 
-def unique(ar, return_index=False, return_inverse=False, return_counts=False):
-    """numpy.unique for a symbolic tensor (flattened): the values alone, or a list [values,
-    index?, inverse?, counts?] as asked.
+def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None):
+    """numpy.unique for a symbolic tensor (flattened, or its slices along `axis`): the values
+    alone, or a list [values, index?, inverse?, counts?] as asked.
 
     >>> values, inverse = unique(T.ivector('y'), return_inverse=True)     # doctest: +SKIP
     """
-    return Unique(bool(return_index), bool(return_inverse), bool(return_counts))(ar)
+    return Unique(bool(return_index), bool(return_inverse), bool(return_counts),
+                  None if axis is None else int(axis))(ar)
 
 
 def _integers(var, what, name):

@@ -111,3 +111,17 @@ def test_index_errors_name_the_input_and_the_line():
     f = function([i, j], ravel_multi_index((i, j), (2, 3)))
     with pytest.raises(EvaluationError, match=rf"test_index_ops.py:{line}(.|\n)*invalid entry"):
         f(np.array([0, 2]), np.array([1, 1]))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_unique_along_an_axis_is_numpys(axis):
+    # Theano 1.0.5's Unique(..., axis)
+    x = T.dmatrix("x")
+    value = np.array([[1.0, 2.0, 1.0], [1.0, 2.0, 1.0], [3.0, 4.0, 3.0]])
+    got = function([x], unique(x, True, True, True, axis=axis))(value)
+    expected = np.unique(value, True, True, True, axis=axis)
+    np.testing.assert_array_equal(got[0], expected[0])
+    for mine, numpy_one in zip(got[1:], expected[1:]):
+        np.testing.assert_array_equal(mine, np.asarray(numpy_one).reshape(-1))
+    lengths = function([x], unique(x, return_inverse=True, axis=axis)[1].shape)(value)
+    assert lengths.tolist() == [value.shape[axis]]
