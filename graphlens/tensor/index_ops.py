@@ -24,6 +24,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.reduce import prod
 from graphlens.tensor.shape import _shape_vector
+from graphlens.tensor.specify_shape import specify_shape
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -141,11 +142,14 @@ def _integers(var, what, name):
     return var
 
 
-def _dims(dims, name):
-    """dims as an int vector of static length (the number of outputs depends on it)."""
+def _dims(dims, name, length=None):
+    """dims as an int vector of static length (the number of outputs depends on it); `length`,
+    when the caller knows it (Theano's ndim=), declares a symbolic vector's length."""
     if isinstance(dims, (tuple, list)):
         dims = _shape_vector(list(dims))
     dims = _integers(dims, "dims", name)
+    if length is not None and dims.ndim == 1 and dims.type.shape[0] is None:
+        dims = specify_shape(dims, (int(length),))
     if dims.ndim != 1 or dims.type.shape[0] is None:
         raise InvalidArgumentError(f"{name} at {call_site()}: dims must be a tuple or a vector "
                                    f"of known length, got {describe(dims)}")
@@ -191,13 +195,14 @@ class UnravelIndex(Op):
         return [disconnected(var) for var in inputs]
 
 
-def unravel_index(indices, dims, order="C"):
+def unravel_index(indices, dims, order="C", ndim=None):
     """The index on each axis of an array of shape `dims` of the flat `indices`, as
-    numpy.unravel_index: a tuple of int64 tensors shaped like indices.
+    numpy.unravel_index: a tuple of int64 tensors shaped like indices. `ndim` (Theano's) gives
+    the length of a symbolic `dims` whose length the graph does not know.
 
     >>> row, col = unravel_index(T.argmax(m), m.shape)     # doctest: +SKIP
     """
-    dims = _dims(dims, "unravel_index")
+    dims = _dims(dims, "unravel_index", ndim)
     found = UnravelIndex(dims.type.shape[0], _order(order, "unravel_index"))(indices, dims)
     return tuple(found) if isinstance(found, list) else (found,)
 
@@ -262,4 +267,5 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         raise InvalidArgumentError(f"ravel_multi_index at {call_site()}: mode must be 'raise', "
                                    f"'wrap' or 'clip', got {mode!r}")
     op = RavelMultiIndex(mode, _order(order, "ravel_multi_index"))
-    return op(*multi_index, dims)
+    # One index per axis: a symbolic dims has that many entries.
+    return op(*multi_index, _dims(dims, "ravel_multi_index", len(multi_index)))

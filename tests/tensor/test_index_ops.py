@@ -125,3 +125,17 @@ def test_unique_along_an_axis_is_numpys(axis):
         np.testing.assert_array_equal(mine, np.asarray(numpy_one).reshape(-1))
     lengths = function([x], unique(x, return_inverse=True, axis=axis)[1].shape)(value)
     assert lengths.tolist() == [value.shape[axis]]
+
+
+def test_symbolic_dims_of_unknown_length_as_theano():
+    # Theano 1.0.5: unravel_index(..., ndim=n) when dims' length is not known; ravel_multi_index
+    # knows it from the number of indices
+    i, dims = T.lvector("i"), T.lvector("dims")
+    f = function([i, dims], list(unravel_index(i, dims, ndim=2)))
+    got = f(np.array([5, 7]), np.array([3, 4]))
+    for mine, numpy_one in zip(got, np.unravel_index([5, 7], (3, 4))):
+        np.testing.assert_array_equal(mine, numpy_one)
+    rows, cols = T.lvectors("rows", "cols")
+    g = function([rows, cols, dims], ravel_multi_index((rows, cols), dims))
+    np.testing.assert_array_equal(g(np.array([1, 2]), np.array([1, 3]), np.array([3, 4])),
+                                  np.ravel_multi_index(([1, 2], [1, 3]), (3, 4)))
