@@ -39,3 +39,13 @@ def test_autocast_float_as_narrows_float_literals_for_a_while():
     with autocast_float_as("float64"):
         assert (T.fvector() + 2.5).dtype == "float64"      # 2.5 would be float32 by default
     assert (T.fvector() + 2.5).dtype == "float32"
+
+
+def test_an_empty_list_is_an_empty_array_of_any_dtype_as_theano():
+    import graphlens
+    i = T.ivector("i")
+    f = graphlens.function([i], i * 2)
+    out = f([])
+    assert out.shape == (0,) and out.dtype == np.int32
+    with pytest.raises(TypeError, match="holds floats"):
+        f([1.5])

@@ -216,7 +216,9 @@ def _convert(value, dtype, allow_downcast, what):
         if not np.array_equal(array, source):
             raise GraphlensTypeError(
                 f"{what} {value!r:.80} does not fit dtype {dtype} without changing its values")
-    if not allow_downcast and source.dtype.kind == "f" and np.dtype(dtype).kind in "biu":
+    # An empty list holds no float (numpy reads [] as float64): any dtype takes it, as Theano.
+    if (not allow_downcast and source.dtype.kind == "f" and np.dtype(dtype).kind in "biu"
+            and source.size):
         raise GraphlensTypeError(f"{what} holds floats but the variable is {dtype}")
     if not allow_downcast and source.dtype.kind in "fc" and array.dtype.kind in "fc" \
             and array.dtype.itemsize < source.dtype.itemsize:
