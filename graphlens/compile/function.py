@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass
 
 from graphlens.errors import (ArgumentError, DuplicateInputError, DuplicateUpdateError,
-                              GraphlensTypeError, MissingInputError, UnusedInputError,
-                              UpdateShapeError, describe)
+                              GraphlensTypeError, MissingInputError, UndefinedGradientError,
+                              UnusedInputError, UpdateShapeError, describe)
 from graphlens.errors import check_policy, raise_or_warn
 from graphlens.graph.basic import (Constant, Variable, ancestors, clone_graph, graph_inputs,
                                    toposort, toposort_and_roots)
 from graphlens.graph.collector import paused_collector
+from graphlens.graph.markers import is_undefined
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import origin_of
 from graphlens.compile import cache as compile_cache
@@ -539,6 +540,12 @@ def _check_roots(roots, explicit, on_unused_input):
             missing.append(var)
     if missing:
         var = missing[0]
+        undefined = [v for v in missing if is_undefined(v)]
+        if undefined:
+            # A gradient that does not exist, compiled: a TypeError, as Theano's NullType.
+            raise UndefinedGradientError(
+                f"function: an output is an undefined gradient, which has no value: "
+                f"{undefined[0].type.reason or 'an op said its gradient does not exist'}")
         raise MissingInputError(
             f"function: an output depends on {describe(var)}, which is not among the inputs. "
             f"Add it to the inputs list, or replace it with givens"

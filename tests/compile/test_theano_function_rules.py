@@ -78,3 +78,12 @@ def test_rebuild_collect_shared_copies_the_graph_as_theano():
     np.testing.assert_allclose(f(np.array([0.0, 1.0]))[0], [2.0, 4.0])
     kept, _, _ = rebuild_collect_shared([y], [x], copy_inputs_over=True)
     assert kept[0] is x
+
+
+def test_compiling_an_undefined_gradient_is_a_type_error_as_theano():
+    from graphlens.errors import UndefinedGradientError
+    a = T.dvector("a")
+    undefined = graphlens.gradient.grad_undefined(T.add, 0, a, "no such thing")
+    with pytest.raises(UndefinedGradientError, match="undefined gradient.*no such thing"):
+        graphlens.function([a], undefined, on_unused_input="ignore")
+    assert issubclass(UndefinedGradientError, TypeError)
