@@ -120,3 +120,20 @@ def test_check_stack_trace_finds_the_creation_sites_of_compiled_nodes():
     with pytest.raises(ValueError, match="no node"):
         check_stack_trace(f, ops_to_check=type(T.argmax(x).owner.op))
     assert check_stack_trace(f, ops_to_check=type(T.argmax(x).owner.op), bug_print="ignore")
+
+
+def test_tensor_type_compares_values_as_theano():
+    t = T.dmatrix().type
+    x = np.random.RandomState(0).rand(4, 4)
+    swapped = x.copy()
+    swapped[0, 0], swapped[1, 0] = swapped[1, 0], swapped[0, 0]
+    assert t.values_eq(x, x) and t.values_eq_approx(x, x + 1e-12)
+    assert not t.values_eq(x, swapped) and not t.values_eq_approx(x, swapped)
+    assert not t.values_eq(x, x.astype("float32"))
+    assert t.values_eq(x, x.astype("float32").astype("float64")) is False
+    nan = np.array([np.nan, 1.0])
+    assert t.values_eq(nan, nan.copy()) and t.values_eq_approx(nan, nan.copy())
+    assert not t.values_eq_approx(nan, np.array([2.0, 1.0]))
+    assert t.values_eq_approx(nan, np.array([2.0, 1.0]), allow_remove_nan=True)
+    assert not t.values_eq_approx(np.array([np.inf]), np.array([-np.inf]))
+    assert not t.values_eq(np.zeros(2), np.zeros(3))

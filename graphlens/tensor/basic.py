@@ -215,39 +215,11 @@ def arange(start, stop=None, step=1, dtype=None):
     return ARange(dtype_name(dtype))(*bounds)
 
 
-# The tolerances Theano's tests compare values with, by the narrowest float dtype of the two
-# (numpy's allclose defaults for float64). Module globals, as in Theano, so a test may loosen them.
-float16_atol, float16_rtol = 1e-3, 1e-3
-float32_atol, float32_rtol = 1e-5, 1e-5
-float64_atol, float64_rtol = 1e-8, 1e-5
-
-
-def _get_atol_rtol(a, b):
-    """(atol, rtol) for comparing arrays `a` and `b`: float16's if either is float16, else
-    float32's if either is float32 or complex64, else float64's.
-
-    >>> _get_atol_rtol(np.float32(1), np.float64(1))
-    (1e-05, 1e-05)
-    """
-    dtypes = {str(np.asarray(a).dtype), str(np.asarray(b).dtype)}
-    if "float16" in dtypes:
-        return float16_atol, float16_rtol
-    if dtypes & {"float32", "complex64"}:
-        return float32_atol, float32_rtol
-    return float64_atol, float64_rtol
-
-
-def _allclose(a, b, rtol=None, atol=None):
-    """numpy.allclose with the tolerances of `_get_atol_rtol` unless given (Theano's tests
-    compare computed values this way).
-
-    >>> _allclose(np.float32(1), np.float32(1 + 1e-6))
-    True
-    """
-    a, b = np.asarray(a), np.asarray(b)
-    atol_, rtol_ = _get_atol_rtol(a, b)
-    return bool(np.allclose(a, b, rtol=rtol_ if rtol is None else rtol,
-                            atol=atol_ if atol is None else atol))
+# Theano's comparison tolerances and _allclose live with TensorType (values_eq_approx reads
+# them); Theano code reads them here. Set them on graphlens.tensor.type to change them.
+from graphlens.tensor.type import (  # noqa: E402,F401
+    _allclose, _get_atol_rtol, float16_atol, float16_rtol, float32_atol, float32_rtol,
+    float64_atol, float64_rtol)
 
 
 def __getattr__(name):
