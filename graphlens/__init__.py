@@ -49,6 +49,8 @@ from graphlens.compile.builders import OpFromGraph
 from graphlens.compile.pickling import function_dump   # theano.function_dump
 from graphlens.compile.profiling import ProfileStats     # theano.ProfileStats
 
+from graphlens.misc.safe_asarray import _asarray  # theano._asarray(value, dtype)
+
 change_flags = config.change_flags     # Theano's theano.change_flags(floatX='float32')
 
 __version__ = "0.1.0"

@@ -35,19 +35,24 @@ from graphlens.config import config
 
 
 @paused_collector
-def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_grads=None,
-         return_disconnected="zero"):
+def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True,
+         known_grads=None, return_disconnected="zero", null_gradients="raise"):
     """Symbolic gradient of a scalar `cost` with respect to `wrt` (a variable or a list).
 
     consider_constant: variables whose value is used but not differentiated through.
     disconnected_inputs: 'raise' (default), 'warn' or 'ignore' when the cost does not depend on
     a `wrt`; such a gradient is then zeros, None or a `disconnected` marker (return_disconnected
     'zero', 'None' or 'disconnected'). known_grads: {variable: its gradient} to start from, with
-    or without a cost.
+    or without a cost. add_names: name each gradient '(dcost/dx)' when the cost and x have
+    names, as Theano. null_gradients: 'raise' (default) refuses an undefined gradient,
+    'return' gives its marker. An integer cost is accepted, as in Theano: its gradient seed is a
+    floatX 1, and integer operations pass zeros (grad(i, i) is 1.0, grad(i + j, i) is 0.0).
 
     >>> x = T.dscalar('x'); g = grad(x ** 2, x)        # a graph: 2 * x
     """
     check_policy("grad", "disconnected_inputs", disconnected_inputs)
+    if null_gradients not in ("raise", "return"):
+        raise ValueError("null_gradients must be 'raise' or 'return'")
     if return_disconnected not in ("zero", "None", "disconnected"):
         raise ValueError("return_disconnected must be 'zero', 'None' or 'disconnected'")
     single = not isinstance(wrt, (list, tuple))
@@ -62,10 +67,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
         if cost.ndim != 0:
             raise ShapeError(f"grad: the cost must be a scalar, got {describe(cost)}. Reduce it "
                              f"first, e.g. cost.sum() or cost.mean()")
-        if is_discrete(cost.dtype):
-            raise GraphlensTypeError(f"grad: the cost {describe(cost)} is an integer; its "
-                                     f"gradient is zero everywhere. Cast it to a float first")
-        seeds[cost] = constant(1, dtype=cost.dtype)
+        # Theano's _float_ones_like: an integer cost's seed is a floatX one.
+        seeds[cost] = constant(1, dtype=config.floatX if is_discrete(cost.dtype) else cost.dtype)
     for var, g in (known_grads or {}).items():
         g = as_tensor_variable(g)
         if g.ndim != var.ndim:
@@ -85,10 +88,16 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
             results.append(_disconnected_result(var, cost, disconnected_inputs,
                                                 return_disconnected))
         elif is_undefined(g):
+            if null_gradients == "return":
+                results.append(g)
+                continue
             raise UndefinedGradientError(
                 f"grad: the gradient with respect to {describe(var)} is undefined: "
                 f"{g.type.reason}")
         else:
+            if (add_names and cost is not None and cost.name and var.name
+                    and g.owner is not None and g.name is None):
+                g.name = f"(d{cost.name}/d{var.name})"     # Theano's name of a gradient
             results.append(g)
     return results[0] if single else results
 
@@ -96,7 +105,10 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", known_g
 def _disconnected_result(var, cost, policy, return_disconnected):
     what = (f"the cost, {describe(cost)}, does" if cost is not None
             else "the variables in known_grads do")
-    message = (f"grad: {what} not depend on {describe(var)}. If that is expected, pass "
+    integer = (" (an integer: as an index or slice bound, or through integer operations, its "
+               "value moves the cost by steps, with no derivative)"
+               if is_discrete(getattr(var, "dtype", "float64")) else "")
+    message = (f"grad: {what} not depend on {describe(var)}{integer}. If that is expected, pass "
                f"disconnected_inputs='ignore' or 'warn'")
     raise_or_warn(policy, DisconnectedInputError, message)
     if return_disconnected == "None":
@@ -225,11 +237,18 @@ def _input_gradients(node, totals, needing):
         if not needed or g is None or is_disconnected(g):
             result.append(None)
         elif is_discrete(var.dtype):
-            # No float gradient flows into an integer.
+            # As Theano ("DO NOT force integer variables to have zero grad"): an integer input
+            # of an op with float outputs gets the op's float gradient (grad wrt an imatrix X
+            # of dot(X, W) is the float one); through integer outputs only, zero.
             if undefined_discrete:
                 result.append(undefined_discrete[0])
+            elif is_undefined(g):
+                result.append(g)
+            elif (all(is_discrete(out.dtype) for out, total in zip(node.outputs, totals)
+                      if total is not None) or is_discrete(getattr(g, "dtype", "int64"))):
+                result.append(_DISCRETE_ZERO)
             else:
-                result.append(g if is_undefined(g) else _DISCRETE_ZERO)
+                result.append(g)
         elif not is_undefined(g) and g.type.dtype != var.type.dtype:
             result.append(cast(g, var.type.dtype))
         else:
@@ -248,7 +267,11 @@ def _total(var, grad_terms):
     if undefined_terms:
         return undefined_terms[0]
     if is_discrete(var.dtype):
-        return _DISCRETE_ZERO
+        # Ops send integers an honest zero; only a seed (an integer cost's 1, a known_grads
+        # entry) is a real term, and it is the gradient, as in Theano (grad(i, i) is 1.0).
+        grad_terms = [g for g in grad_terms if g is not _DISCRETE_ZERO]
+        if not grad_terms:
+            return _DISCRETE_ZERO
     if len(grad_terms) == 1:
         return grad_terms[0]
     if all(isinstance(g, TensorVariable) for g in grad_terms):
@@ -373,9 +396,20 @@ def disconnected_grad(x):
     return DisconnectedGrad()(x)
 
 
+@dataclass(frozen=True)
+class ConsiderConstant(ZeroGrad):
+    """consider_constant(x): the value of x, a gradient of zeros (Theano's ConsiderConstant:
+    connected, so `grad(consider_constant(x).sum(), x)` is zeros, not an error)."""
+
+    notation = Func("consider_constant")
+    gradient_remedy = "remove consider_constant() if this parameter should learn through this path"
+    zero_gradient_reason = "consider_constant() treats its input as a constant on purpose"
+
+
 def consider_constant(x):
-    """Theano's name for disconnected_grad."""
-    return disconnected_grad(x)
+    """x in value, its gradient zero, as Theano's consider_constant (a connected zero; see
+    disconnected_grad for a gradient that does not flow at all)."""
+    return ConsiderConstant()(x)
 
 
 def grad_clip(x, lower_bound, upper_bound):

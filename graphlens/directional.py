@@ -10,8 +10,10 @@ of the size of f's), and `Rop(f, wrt, v)` is J v (the directional derivative of 
 
 from __future__ import annotations
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
+                              UndefinedGradientError, UndefinedRopError, describe)
 from graphlens.backprop import grad
+from graphlens.graph.types import is_discrete
 from graphlens.graph.basic import Constant, ancestors, clone_graph, graph_inputs
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 
@@ -83,19 +85,34 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
     stand_ins = [out.type() for out in outputs]
     # One backward pass gives u^T J for wrt (along v) and for f's other inputs (along zeros).
     still = _still_inputs(outputs, directions)
-    pulled = grad(None, wrt_list + still, known_grads=dict(zip(outputs, stand_ins)),
-                  disconnected_inputs="ignore", return_disconnected="None")
+    try:
+        pulled = grad(None, wrt_list + still, known_grads=dict(zip(outputs, stand_ins)),
+                      disconnected_inputs="ignore", return_disconnected="None")
+    except UndefinedGradientError as error:
+        # Theano's Rop found no R_op result past such an op and raised a ValueError.
+        raise UndefinedRopError(f"Rop: J v is undefined: {error}") from None
     connected = [(g, directions[var]) for g, var in zip(pulled, wrt_list) if g is not None]
-    if not connected:
-        raise GraphlensTypeError(f"Rop: {describe(outputs[0])} does not depend on any of wrt")
     connected += [(g, var.zeros_like()) for g, var in zip(pulled[len(wrt_list):], still)
-                  if g is not None]
-    results = grad(None, stand_ins, known_grads=dict(connected),
-                   disconnected_inputs="ignore" if disconnected_outputs != "raise" else "raise")
+                  if g is not None] if connected else []
+    results = [None] * len(outputs)
+    if connected:
+        results = list(grad(None, stand_ins, known_grads=dict(connected),
+                            disconnected_inputs="ignore", return_disconnected="None"))
+    # As Theano: an output built by float ops that do not reach wrt has J v = 0; an integer one
+    # (x.shape[0], argmax) or an input that is not in wrt has none, and raises a ValueError.
+    for position, (out, result) in enumerate(zip(outputs, results)):
+        if result is None:
+            if disconnected_outputs == "raise" and (is_discrete(out.dtype) or out.owner is None):
+                raise DisconnectedInputError(
+                    f"Rop: {describe(out)} does not depend on any of wrt (or only through "
+                    f"integer values, whose derivative is zero)")
+            results[position] = out.zeros_like()
     # J v does not depend on the stand-ins' values; if one still appears (an op whose gradient
     # reads its input without needing it), zeros of the output's shape take its place.
     used = set(ancestors(results))
     leftovers = {u: out * 0 for u, out in zip(stand_ins, outputs) if u in used}
     if leftovers:
         results, _ = clone_graph(results, replace=leftovers)
-    return results[0] if single_output else list(results)
+    if single_output:
+        return results[0]
+    return tuple(results) if isinstance(f, tuple) else list(results)

@@ -52,6 +52,15 @@ class ShapeError(GraphlensError, ValueError):
     """Shapes do not agree: at graph build time (static shapes) or while evaluating."""
 
 
+class UpdateShapeError(ShapeError, GraphlensTypeError):
+    """An update whose static shape cannot hold the shared variable's value (a (1, 1) result
+    for a 10x10 matrix). Also a TypeError: Theano refused it as an update of another type."""
+
+
+class DuplicateUpdateError(GraphlensTypeError, ValueError):
+    """Two updates given for one shared variable. Also a ValueError, as Theano raised."""
+
+
 class AxisError(GraphlensError, ValueError):
     """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
 
@@ -75,6 +84,11 @@ class UnusedInputError(GraphlensError):
 
 class ArgumentError(GraphlensError, TypeError):
     """A compiled function was called with the wrong number or names of arguments."""
+
+
+class DuplicateInputError(ArgumentError, UnusedInputError):
+    """`function([x, x], ...)`: an input listed twice (its second value would be ignored). Also
+    an UnusedInputError, as Theano raised."""
 
 
 class EvaluationError(GraphlensError):
@@ -199,12 +213,19 @@ _TEST_VALUE_ERRORS = (
 )
 
 
-class DisconnectedInputError(GraphlensError):
-    """`grad(cost, wrt)`: the cost does not depend on `wrt`."""
+class DisconnectedInputError(GraphlensError, ValueError):
+    """`grad(cost, wrt)`: the cost does not depend on `wrt`; `Rop(f, wrt, v)`: f does not.
+    A ValueError, as Theano's."""
 
 
-class UndefinedGradientError(GraphlensError):
-    """The gradient asked for is mathematically undefined (with respect to an integer index, say)."""
+class UndefinedGradientError(GraphlensError, TypeError):
+    """The gradient asked for is mathematically undefined (with respect to an integer index, say).
+    A TypeError, as Theano's NullTypeGradError."""
+
+
+class UndefinedRopError(DisconnectedInputError):
+    """`Rop(f, wrt, v)` through an op without a derivative: J v is undefined. A ValueError, as
+    Theano's Rop raised (it found no R_op result for f)."""
 
 
 class NaNError(EvaluationError):

@@ -9,8 +9,8 @@ This module only gathers them, for user code.
 >>> from graphlens.gradient import grad, verify_grad
 """
 
-from graphlens.backprop import (DisconnectedGrad, GradClip, GradScale,  # noqa: F401
-                                GradientStop, StraightThrough, ZeroGrad, backpropagate,
+from graphlens.backprop import (ConsiderConstant, DisconnectedGrad, GradClip,  # noqa: F401
+                                GradScale, GradientStop, StraightThrough, ZeroGrad, backpropagate,
                                 consider_constant, disconnected_grad, grad, grad_clip,
                                 grad_scale, straight_through, zero_grad)
 from graphlens.errors import (DisconnectedInputError, GradientCheckError,  # noqa: F401
@@ -23,6 +23,10 @@ from graphlens.graph.markers import DisconnectedType, UndefinedType, undefined  
 GradientError = GradientCheckError
 NullTypeGradError = UndefinedGradientError
 NullType = UndefinedType           # NullType(why_null)() is an undefined-gradient marker
+disconnected_type = DisconnectedType()   # Theano's instance: disconnected_type() is a marker
+# Theano's op instances behind the functions (the rewrites remove them from compiled graphs).
+consider_constant_, zero_grad_, disconnected_grad_ = (ConsiderConstant(), ZeroGrad(),
+                                                      DisconnectedGrad())
 
 
 def grad_undefined(op, x_pos, x, comment=""):

@@ -69,3 +69,46 @@ def test_rop_refuses_mismatched_eval_points():
     x = T.dvector("x")
     with pytest.raises(ValueError, match="eval_point.*rank"):
         Rop(x * 2, x, T.dmatrix("v"))
+
+
+class _NoDerivative(graphlens.gof.Op):
+    """The identity, declared without a derivative (Theano's test BreakRop)."""
+    __props__ = ()
+
+    def make_node(self, x):
+        return graphlens.gof.Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, outputs):
+        outputs[0][0] = inputs[0]
+
+    def grad(self, inputs, output_grads):
+        return [graphlens.gradient.grad_undefined(self, 0, inputs[0])]
+
+
+def test_rop_through_an_op_without_derivative_is_a_value_error_as_in_theano():
+    x, v = T.dvector("x"), T.dvector("v")
+    with pytest.raises(ValueError, match="J v is undefined"):
+        Rop(T.tanh(_NoDerivative()(x)), x, v)
+    # grad through it is Theano's NullTypeGradError, a TypeError
+    with pytest.raises(TypeError):
+        T.grad(_NoDerivative()(x).sum(), x)
+
+
+def test_rop_of_an_integer_result_is_a_value_error_and_of_an_unrelated_float_zero():
+    x, v = T.dvector("x"), T.dvector("v")
+    for integer in (x.shape[0], T.argmax(x)):
+        with pytest.raises(ValueError, match="does not depend on any of wrt"):
+            Rop(integer, x, v)
+    # Theano's 18 Oct 2013 bug report: grad(d, s) does not depend on s; J v is zeros
+    s = graphlens.shared(np.ones(4))
+    d = T.dot(T.arange(4.0).reshape([1, 4]), s).sum()
+    np.testing.assert_array_equal(function([], Rop(T.grad(d, s), s, s))(), np.zeros(4))
+
+
+def test_rop_keeps_the_list_or_tuple_it_was_given():
+    m, v = T.dvector("m"), T.dvector("v")
+    as_tuple = Rop((m, 2 * m), m, v)
+    assert isinstance(as_tuple, tuple) and len(as_tuple) == 2
+    assert isinstance(Rop([m, 2 * m], m, v), list)
+    np.testing.assert_array_equal(function([v], list(as_tuple))(V_VALUE)[1],
+                                  2 * V_VALUE)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+import graphlens
 import graphlens.tensor as T
 from graphlens.compile.function import function
 from graphlens.compile.shared import shared
@@ -34,8 +35,30 @@ def test_cost_must_be_a_scalar_with_a_clear_message():
     with pytest.raises(ShapeError, match=r"the cost must be a scalar, got .*float64\[\?\].*"
                                          r"cost.sum\(\)"):
         grad(x ** 2, x)
-    with pytest.raises(GraphlensTypeError, match="is an integer"):
-        grad(T.lscalar("n") * 2, T.lscalar("m"))
+
+
+
+def test_an_integer_cost_is_differentiated_as_theano_did():
+    # Theano seeds an integer cost with a floatX 1; integer operations pass zeros on.
+    n, m = T.lscalar("n"), T.lscalar("m")
+    assert evaluate([n], grad(n, n), 12) == 1.0
+    assert grad(n, n).dtype == graphlens.config.floatX
+    assert [float(v) for v in evaluate([n, m], grad(n * 2 + m, [n, m]), 3, 4)] == [0.0, 0.0]
+    g = T.dscalar("g")
+    assert evaluate([g], grad(None, n, known_grads={n: g}), 0.6) == 0.6
+    # a float variable reached only through integers gets zeros (a perceptron's 0/1 loss)
+    w = T.dvector("w")
+    loss = T.switch(T.gt(w.sum(), 0), 0, 1)
+    np.testing.assert_array_equal(evaluate([w], grad(loss, w), np.ones(3)), np.zeros(3))
+
+
+def test_gradients_are_named_as_theano_names_them():
+    A, x = T.dmatrix("A"), T.dvector("x")
+    f = T.dot(x, T.dot(A, x))
+    f.name = "f"
+    assert grad(f, x).name == "(df/dx)"
+    assert grad(f, x, add_names=False).name is None
+    assert grad(T.dot(x, x), x).name is None                  # an unnamed cost
 
 
 def test_wrt_single_returns_a_variable_and_a_list_returns_a_list():
@@ -509,3 +532,32 @@ def test_verify_grad_makes_length_one_axes_of_the_point_broadcastable():
     x = rng.rand(4, 3)
     verify_grad(lambda x, m, s: ((x - m) / s).sum(), [x, x.mean(axis=0)[np.newaxis],
                                                       x.std(axis=0)[np.newaxis]], rng=rng)
+
+
+def test_consider_constant_gives_zeros_as_theano_and_disconnected_grad_nothing():
+    x = T.dmatrix("x")
+    a = np.arange(4.0).reshape(2, 2)
+    g = grad((x ** 2 * graphlens.gradient.consider_constant(x)).sum(), x)
+    np.testing.assert_allclose(evaluate([x], g, a), 2 * a ** 2)
+    # the whole cost held constant: zeros (Theano's ConsiderConstant), not an error
+    g = grad(graphlens.gradient.consider_constant(x).sum(), x)
+    np.testing.assert_array_equal(evaluate([x], g, a), np.zeros((2, 2)))
+    with pytest.raises(DisconnectedInputError):
+        grad(graphlens.gradient.disconnected_grad(x).sum(), x)
+
+
+def test_the_gradient_wrt_an_integer_input_is_the_float_one_as_in_theano():
+    # Theano's test_grad_int: an imatrix X of dot(X, W) has the gradient a float X would have
+    W, b = T.dmatrix("W"), T.dvector("b")
+    rng = np.random.RandomState(5)
+    data = (rng.randn(5, 3) * 127).astype("int32")
+    w, bias = rng.randn(3, 4), rng.randn(4)
+
+    def gradient_for(X):
+        cost = T.nnet.sigmoid(T.dot(X, W) + b).sum()
+        return function([X, W, b], grad(cost, X))
+
+    as_int = gradient_for(T.imatrix("X"))(data, w, bias)
+    as_float = gradient_for(T.dmatrix("X"))(data.astype("float64"), w, bias)
+    np.testing.assert_allclose(as_int, as_float)
+    assert np.abs(as_float).max() > 0

@@ -20,6 +20,7 @@ from graphlens.compile.inline import InlinableOp
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import Apply, Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.inner import InnerGraph
+from graphlens.graph.types import Type
 from graphlens.tensor.variable import as_tensor_variable
 
 
@@ -47,9 +48,22 @@ class OpFromGraph(InlinableOp):
             if var.owner is not None:
                 raise GraphlensTypeError(f"OpFromGraph: input {describe(var)} is computed by "
                                          f"another op; give the graph's own input variables")
-        if grad_overrides != "default" and not callable(grad_overrides):
-            raise GraphlensTypeError("OpFromGraph: grad_overrides must be 'default' or a "
-                                     "function (inputs, output_grads) -> input gradients")
+        lop_overrides = kwargs.pop("lop_overrides", "default")
+        if lop_overrides != "default":
+            if grad_overrides != "default":
+                raise GraphlensTypeError("OpFromGraph: give grad_overrides or lop_overrides, "
+                                         "not both")
+            grad_overrides, self._lop = lop_overrides, True
+        else:
+            self._lop = False
+        for override in (grad_overrides if isinstance(grad_overrides, list)
+                         else [grad_overrides]):
+            if not (override == "default" if isinstance(override, str) else
+                    callable(override) or isinstance(override, Type)):
+                raise GraphlensTypeError(
+                    "OpFromGraph: grad_overrides must be 'default', a function (inputs, "
+                    "output_grads) -> input gradients, an OpFromGraph, or a list of those "
+                    "(or of NullType / DisconnectedType instances), one per input")
         # The graph's roots that are shared variables become implicit inputs of each node.
         roots = graph_inputs(outputs)
         self.shared_inputs = [var for var in roots if getattr(var, "is_shared", False)
@@ -127,11 +141,50 @@ class OpFromGraph(InlinableOp):
 
     def grad(self, inputs, output_grads):
         explicit = inputs[:len(inputs) - len(self.shared_inputs)]
-        if self.grad_overrides != "default":
-            return list(self.grad_overrides(explicit, output_grads)) + [
+        if not (isinstance(self.grad_overrides, str) and self.grad_overrides == "default"):
+            return self._overridden(inputs, explicit, output_grads) + [
                 None for _ in self.shared_inputs]
         # The graph again, on the node's inputs, differentiated: what flows into each input.
         outputs, _ = clone_graph(list(self.inner_outputs),
                                  replace=dict(zip(self.inner_inputs, inputs)))
         return grad(None, list(inputs), known_grads=dict(zip(outputs, output_grads)),
                     disconnected_inputs="ignore", return_disconnected="disconnected")
+
+    def _overridden(self, inputs, explicit, output_grads):
+        """The input gradients the user gave, in Theano's forms: a function of (inputs,
+        output_grads) (with lop_overrides, of (inputs, outputs, output_grads)), an OpFromGraph
+        taking those lists' variables, or a list with one entry per input: 'default' (the
+        graph's own gradient), such a function or OpFromGraph giving that input's gradient,
+        or a NullType / DisconnectedType instance (undefined, disconnected)."""
+        outputs = None
+        if self._lop:
+            outputs, _ = clone_graph(list(self.inner_outputs),
+                                     replace=dict(zip(self.inner_inputs, inputs)))
+        arguments = [list(explicit)] + ([outputs] if self._lop else []) + [list(output_grads)]
+
+        def apply(override):
+            if isinstance(override, OpFromGraph):
+                made = override(*[v for group in arguments for v in group])
+                return made if isinstance(made, list) else [made]
+            made = override(*arguments)
+            return list(made) if isinstance(made, (list, tuple)) else [made]
+
+        if not isinstance(self.grad_overrides, list):
+            return apply(self.grad_overrides)
+        default = None
+        result = []
+        for position, override in enumerate(self.grad_overrides):
+            if isinstance(override, str):
+                if default is None:
+                    replaced, _ = clone_graph(list(self.inner_outputs),
+                                              replace=dict(zip(self.inner_inputs, inputs)))
+                    default = grad(None, list(inputs),
+                                   known_grads=dict(zip(replaced, output_grads)),
+                                   disconnected_inputs="ignore",
+                                   return_disconnected="disconnected")
+                result.append(default[position])
+            elif isinstance(override, Type):
+                result.append(override())        # NullType(...)() or DisconnectedType()()
+            else:
+                result.append(apply(override)[0])
+        return result

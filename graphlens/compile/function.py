@@ -12,12 +12,14 @@ import operator
 import time
 from dataclasses import dataclass
 
-from graphlens.errors import (ArgumentError, GraphlensTypeError, MissingInputError, ShapeError,
-                              UnusedInputError, describe)
+from graphlens.errors import (ArgumentError, DuplicateInputError, DuplicateUpdateError,
+                              GraphlensTypeError, MissingInputError, UndefinedGradientError,
+                              UnusedInputError, UpdateShapeError, describe)
 from graphlens.errors import check_policy, raise_or_warn
-from graphlens.graph.basic import (Constant, Variable, clone_graph, graph_inputs, toposort,
-                                   toposort_and_roots)
+from graphlens.graph.basic import (Constant, Variable, ancestors, clone_graph, graph_inputs,
+                                   toposort, toposort_and_roots)
 from graphlens.graph.collector import paused_collector
+from graphlens.graph.markers import is_undefined
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import origin_of
 from graphlens.compile import cache as compile_cache
@@ -323,8 +325,19 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     given = output_vars + [expr for _, expr in update_pairs]
     # One walk gives the roots and, when nothing below changes the targets, the order.
     order, roots = toposort_and_roots(given)
+    # As Theano, only the shared variables the function reads have their default updates
+    # applied: the walk stops at an input computed from others (f = function([b], b) with
+    # b = 2 * a does not read a) and at a variable replaced by givens (read its replacement).
+    replace = _normalize_givens(givens)
+    cut = [item.variable for item in ins if item.variable.owner is not None] + list(replace)
+    read = roots
+    if cut or replace:
+        blocked = set(cut)
+        read = [var for var in ancestors(given, blockers=blocked)
+                if var.owner is None and var not in blocked]
+        read += graph_inputs(list(replace.values()))
     defaults = _normalize_updates(default_update_pairs(given, update_pairs, no_default_updates,
-                                                       roots))
+                                                       read))
     if defaults:
         # What the default updates read comes after, as a walk of all the targets meets it.
         known = set(roots)
@@ -332,7 +345,6 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
                   if var not in known]
         update_pairs += defaults
         order = None
-    replace = _normalize_givens(givens)
     for item in ins:
         if item.variable.owner is not None:
             # An input computed from other variables: cut the graph there.
@@ -422,7 +434,7 @@ def _normalize_inputs(inputs):
                                      f"{describe(var)}; shared variables are implicit inputs, "
                                      f"leave it out (or replace it with givens)")
         if var in seen:
-            raise ArgumentError(f"function: input {describe(var)} is listed twice")
+            raise DuplicateInputError(f"function: input {describe(var)} is listed twice")
         seen.add(var)
         if item.value is not None:
             # Checked and converted once, as an argument would be (never strictly: a default
@@ -467,7 +479,7 @@ def _normalize_updates(updates):
             raise GraphlensTypeError(f"function: updates must be given to shared variables; "
                                      f"{variable!r:.60} is not one")
         if variable in seen:
-            raise GraphlensTypeError(f"function: two updates for {describe(variable)}")
+            raise DuplicateUpdateError(f"function: two updates for {describe(variable)}")
         seen.add(variable)
         expression = _same_kind(variable, expression, "the update of")
         if getattr(expression, "weak", False) and expression.dtype != variable.dtype:
@@ -481,8 +493,9 @@ def _normalize_updates(updates):
         current = variable.get_value(borrow=True, return_internal_type=True).shape
         static = expression.type.shape
         if any(s is not None and s != c for s, c in zip(static, current)):
-            raise ShapeError(f"function: the update of {describe(variable)} has static shape "
-                             f"{expression.type}, but the variable holds shape {current}")
+            raise UpdateShapeError(f"function: the update of {describe(variable)} has static "
+                                   f"shape {expression.type}, but the variable holds shape "
+                                   f"{current}")
         result.append((variable, expression))
     return result
 
@@ -527,6 +540,12 @@ def _check_roots(roots, explicit, on_unused_input):
             missing.append(var)
     if missing:
         var = missing[0]
+        undefined = [v for v in missing if is_undefined(v)]
+        if undefined:
+            # A gradient that does not exist, compiled: a TypeError, as Theano's NullType.
+            raise UndefinedGradientError(
+                f"function: an output is an undefined gradient, which has no value: "
+                f"{undefined[0].type.reason or 'an op said its gradient does not exist'}")
         raise MissingInputError(
             f"function: an output depends on {describe(var)}, which is not among the inputs. "
             f"Add it to the inputs list, or replace it with givens"

@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError
+from graphlens.graph.basic import Apply
 from graphlens.graph.markers import undefined
 from graphlens.graph.op import Op
 from graphlens.graph.theano_style import make_node_from_types
+from graphlens.tensor.variable import as_tensor_variable
 
 
 class FromFunctionOp(Op):
@@ -67,3 +69,31 @@ def as_op(itypes, otypes, infer_shape=None):
     def wrap(fn):
         return FromFunctionOp(fn, itypes, otypes, infer_shape)
     return wrap
+
+
+class DeepCopyOp(Op):
+    """Theano's `DeepCopyOp`: its input's value, copied (so the output never shares memory with
+    it). Theano put one where a function returned an input unchanged; graphlens's evaluator
+    copies such outputs itself and never inserts this op, but it may be used as any op.
+
+    >>> function([x], deep_copy_op(x))(np.ones(2))            # doctest: +SKIP
+    array([1., 1.])
+    """
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = as_tensor_variable(x)
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, outputs):
+        outputs[0][0] = np.array(inputs[0], copy=True)
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0]]
+
+
+deep_copy_op = DeepCopyOp()

@@ -20,6 +20,35 @@ from graphlens.tensor.variable import TensorVariable, _default_dtype
 _CREATION_ORDER = itertools.count()
 
 
+class _Container:
+    """The held value of a shared variable, at Theano's names (`value`, `storage[0]`)."""
+
+    def __init__(self, variable):
+        self._variable = variable
+        self.storage = self     # storage[0] is the value, as Theano's one-element list
+
+    @property
+    def value(self):
+        return self._variable.get_value(borrow=True, return_internal_type=True)
+
+    @value.setter
+    def value(self, new):
+        self._variable.set_value(new, borrow=True)
+
+    def __getitem__(self, index):
+        if index not in (0, -1):
+            raise IndexError("a shared variable's storage holds one value, at index 0")
+        return self.value
+
+    def __setitem__(self, index, new):
+        if index not in (0, -1):
+            raise IndexError("a shared variable's storage holds one value, at index 0")
+        self.value = new
+
+    def __len__(self):
+        return 1
+
+
 class SharedVariable(TensorVariable):
     """A variable with a value, read by every function that uses it and changed by updates."""
 
@@ -54,6 +83,17 @@ class SharedVariable(TensorVariable):
         """Replace the value (same dtype and rank); copied unless `borrow=True`."""
         array = self.type.filter(value, what=f"the new value of shared variable {self!r}")
         self._value = array if borrow and array is value else array.copy()
+
+    @property
+    def container(self):
+        """Theano's `shared.container`: `container.value` and `container.storage[0]` read (and
+        set, without a copy) the value the variable holds, as `get_value(borrow=True)` and
+        `set_value(v, borrow=True)` do.
+
+        >>> s = shared(np.zeros(2)); s.container.storage[0] is s.get_value(borrow=True)
+        True
+        """
+        return _Container(self)
 
     def __getstate__(self):
         # A lock cannot be pickled, and an unpickled variable is a new one with a lock of its own.

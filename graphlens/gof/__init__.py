@@ -14,4 +14,4 @@ from graphlens.gof.fg import FunctionGraph  # noqa: F401  (Theano's constructor)
 from graphlens.gof.opt import (  # noqa: F401
     EquilibriumOptimizer, LocalOptGroup, LocalOptimizer, MergeOptimizer, OpRemove, OpSub,
     Optimizer, PatternSub, SeqOptimizer, TopoOptimizer, in2out, local_optimizer, out2in)
-from graphlens.gof import opt, toolbox  # noqa: F401
+from graphlens.gof import op, opt, toolbox  # noqa: F401

@@ -26,6 +26,7 @@ their classes (graphlens.tensor.math.Mul) instead.
 from __future__ import annotations
 
 import inspect
+import warnings
 
 from graphlens.errors import GraphlensTypeError, short_path
 from graphlens.gof.utils import MethodNotDefined
@@ -489,3 +490,44 @@ class OptimizationDatabase:
 
 
 optdb = OptimizationDatabase()
+
+
+def check_stack_trace(f_or_fgraph, ops_to_check="last", bug_print="raise"):
+    """Theano's test of rewrites: True when the outputs of the chosen nodes of a compiled
+    function (or FunctionGraph) still say which line of the user's built them. graphlens keeps
+    a creation site on every variable, rewrites included (errors and pictures name it).
+
+    ops_to_check: 'last' (the nodes of the outputs), 'all', an op or op class, a list of them,
+    or a function of an op. bug_print: what to do when no node matches ('raise' a ValueError,
+    'warn', 'ignore'); then the answer is True.
+
+    >>> check_stack_trace(f, ops_to_check=T.nnet.sigm.ScalarSigmoid)   # doctest: +SKIP
+    True
+    """
+    fgraph = getattr(getattr(f_or_fgraph, "maker", None), "fgraph", f_or_fgraph)
+    if not hasattr(fgraph, "toposort"):
+        raise ValueError(f"check_stack_trace takes a compiled function or a FunctionGraph, "
+                         f"got {f_or_fgraph!r:.60}")
+    nodes = fgraph.toposort()
+    if ops_to_check == "last":
+        chosen = [out.owner for out in fgraph.outputs if out.owner is not None]
+    elif ops_to_check == "all":
+        chosen = nodes
+    elif callable(ops_to_check) and not isinstance(ops_to_check, (type, Op)):
+        chosen = [node for node in nodes if ops_to_check(node.op)]
+    else:
+        wanted = ops_to_check if isinstance(ops_to_check, (list, tuple)) else [ops_to_check]
+        classes = tuple(w for w in wanted if isinstance(w, type))
+        instances = [w for w in wanted if not isinstance(w, type)]
+        chosen = [node for node in nodes
+                  if node.op in instances or isinstance(node.op, classes)
+                  or isinstance(getattr(node.op, "scalar_op", None), classes)]
+    if not chosen:
+        message = f"check_stack_trace: no node of {ops_to_check!r:.60} in the graph"
+        if bug_print == "raise":
+            raise ValueError(message)
+        if bug_print == "warn":
+            warnings.warn(message, stacklevel=2)
+        return True
+    return all(getattr(out, "creation_site", None) is not None
+               for node in chosen for out in node.outputs)

@@ -134,7 +134,17 @@ class Op:
         >>> composite.prepare()          # the evaluator's constructor calls it  # doctest: +SKIP
         """
 
-    def __call__(self, *inputs):
+    def __call__(self, *inputs, **kwargs):
+        if kwargs:
+            # Theano's op(x, return_list=True): the outputs as a list even when there is one.
+            return_list = kwargs.pop("return_list", False)
+            if kwargs:
+                raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments "
+                                f"{sorted(kwargs)}")
+            outputs = self(*inputs)
+            if not return_list or isinstance(outputs, list):
+                return outputs
+            return [outputs]
         bulk = BULK
         if getattr(bulk, "frame", None) is None:
             # The user's line is found once per call, not by a stack walk per variable that

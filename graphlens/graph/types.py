@@ -82,6 +82,13 @@ def autocast_float(value: float, float_x: str) -> str:
     >>> autocast_float(0.1, 'float32')
     'float32'
     """
+    if AUTOCAST_FLOAT.dtypes != AUTOCAST_FLOAT.default:
+        # Set by autocast_float_as: the first of the dtypes that holds the value, else the last.
+        for dtype in AUTOCAST_FLOAT.dtypes:
+            with np.errstate(over="ignore"):
+                if np.asarray(value, dtype=dtype) == value:
+                    return dtype
+        return AUTOCAST_FLOAT.dtypes[-1]
     if float_x != "float64":
         return float_x
     # Rounded to float32 as C (and numpy) round, compared as Python floats: numpy would compare
@@ -95,6 +102,27 @@ def autocast_float(value: float, float_x: str) -> str:
 
 
 _FLOAT32 = struct.Struct("f")
+
+
+class _AutocastFloat:
+    """Theano's `scalar.autocast_float`: the dtypes Python float literals are tried in
+    (`.dtypes`); Theano's default, ('float16', 'float32', 'float64'), means the rule of
+    `autocast_float` above. `scalar.autocast_float_as('float32')` changes them for a while.
+
+    >>> AUTOCAST_FLOAT(0.1)
+    'float64'
+    """
+
+    default = ("float16", "float32", "float64")
+
+    def __init__(self):
+        self.dtypes = self.default
+
+    def __call__(self, value, float_x="float64"):
+        return autocast_float(value, float_x)
+
+
+AUTOCAST_FLOAT = _AutocastFloat()
 
 
 def autocast_int(value: int) -> str:

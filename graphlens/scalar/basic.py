@@ -9,7 +9,7 @@ docs/architecture.md, "Scalar variables"); this module only re-exports it.
 """
 
 # flake8: noqa: F401  (re-exports at Theano's path)
-from graphlens.graph.types import upcast
+from graphlens.graph.types import AUTOCAST_FLOAT, upcast
 from graphlens.tensor.scalar_type import (
     Scalar, ScalarVariable, ScalarConstant, get_scalar_type, constant, as_scalar,
     TensorFromScalar, ScalarFromTensor, tensor_from_scalar, scalar_from_tensor,
@@ -53,5 +53,30 @@ from graphlens.tensor.scalar_logic import (lt, gt, le, ge, eq, neq, and_, or_, x
 # Theano's other spellings.
 ScalarType = Scalar
 Sigmoid, sigmoid_op = ScalarSigmoid, sigmoid
+
+# Theano's autocasting of Python float literals: `autocast_float.dtypes` are the dtypes tried,
+# and `with autocast_float_as('float32'):` narrows them for a while (graph/types.py).
+autocast_float = AUTOCAST_FLOAT
+
+
+class autocast_float_as:
+    """For the `with` block, Python float literals take the first of `dtypes` that holds them
+    exactly (the last otherwise), as Theano's.
+
+    >>> with autocast_float_as('float32'):
+    ...     (T.fvector() + 1.1).dtype
+    'float32'
+    """
+
+    def __init__(self, *dtypes):
+        self.dtypes = dtypes
+
+    def __enter__(self):
+        self.old_dtypes = autocast_float.dtypes
+        autocast_float.dtypes = self.dtypes
+
+    def __exit__(self, *args):
+        autocast_float.dtypes = self.old_dtypes
+
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -89,6 +89,8 @@ def __getattr__(name):
     # theano` had loaded these submodules; here one loads the first time it is asked for.
     import importlib
     import importlib.util
+    if name == "_shared":     # Theano's T._shared: shared() for tensors (tensor/sharedvar.py)
+        return importlib.import_module("graphlens.tensor.sharedvar").tensor_constructor
     if not name.startswith("_") and importlib.util.find_spec(f"graphlens.tensor.{name}"):
         return importlib.import_module(f"graphlens.tensor.{name}")
     raise AttributeError(f"module 'graphlens.tensor' has no attribute {name!r}")
@@ -139,7 +141,23 @@ from graphlens.tensor.complex_ops import (angle, complex, complex_from_polar,  #
 from graphlens.tensor.special import tri_gamma  # noqa: E402,F401
 # Theano's scalar layer (theano.scalar lives at graphlens.scalar): T.Elemwise(scalar_op), the
 # scalar <-> rank-0 tensor conversions, and each elementwise op's `scalar_op`.
-from graphlens.tensor.elemwise import Elemwise  # noqa: E402,F401
+from graphlens.tensor.elemwise import DimShuffle, Elemwise  # noqa: E402,F401
 from graphlens.tensor import scalar_elemwise, scalar_logic, scalar_composite  # noqa: E402,F401
 from graphlens.tensor import scalar_special  # noqa: E402,F401  (softsign, xlogx, j0, ...)
 from graphlens.tensor.scalar_type import scalar_from_tensor, tensor_from_scalar  # noqa: E402,F401
+# Theano's op classes of indexing, for isinstance checks on compiled graphs. graphlens has one
+# class for every advanced index; Theano's AdvancedSubtensor1 (an integer vector on axis 0) and
+# AdvancedIncSubtensor1 are it.
+from graphlens.tensor.subtensor import (AdvancedIncSubtensor, AdvancedSubtensor,  # noqa: E402
+                                        IncSubtensor, Subtensor)
+AdvancedSubtensor1, AdvancedIncSubtensor1 = AdvancedSubtensor, AdvancedIncSubtensor
+Tensor = TensorType       # Theano's older name of TensorType
+# Theano's dtype groups (theano.tensor.integer_dtypes, ...), as lists of names.
+int_dtypes = ["int8", "int16", "int32", "int64"]
+uint_dtypes = ["uint8", "uint16", "uint32", "uint64"]
+float_dtypes = ["float16", "float32", "float64"]
+complex_dtypes = ["complex64", "complex128"]
+integer_dtypes = int_dtypes + uint_dtypes
+discrete_dtypes = ["bool"] + integer_dtypes
+continuous_dtypes = float_dtypes + complex_dtypes
+all_dtypes = discrete_dtypes + continuous_dtypes

@@ -34,9 +34,12 @@ def _float_x():
     return config.floatX
 
 
-def tensor(dtype=None, shape=(), name=None, test_value=None):
+def tensor(dtype=None, shape=(), name=None, test_value=None, broadcastable=None):
     """A symbolic tensor of `dtype` (floatX by default) and static `shape`; `test_value` sets
-    its `tag.test_value`."""
+    its `tag.test_value`. Theano's keyword `broadcastable` (True for each length-1 axis) gives
+    the rank and those lengths: `T.tensor('float32', broadcastable=(False, True))`."""
+    if broadcastable is not None:
+        shape = tuple(1 if axis else None for axis in broadcastable)
     return TensorType(dtype or _float_x(), shape)(name, test_value)
 
 
@@ -210,6 +213,13 @@ def arange(start, stop=None, step=1, dtype=None):
         # Theano: narrow integer ranges overflow too easily; count in 64 bits.
         dtype = {"i": "int64", "u": "uint64"}.get(np.dtype(dtype).kind, dtype)
     return ARange(dtype_name(dtype))(*bounds)
+
+
+# Theano's comparison tolerances and _allclose live with TensorType (values_eq_approx reads
+# them); Theano code reads them here. Set them on graphlens.tensor.type to change them.
+from graphlens.tensor.type import (  # noqa: E402,F401
+    _allclose, _get_atol_rtol, float16_atol, float16_rtol, float32_atol, float32_rtol,
+    float64_atol, float64_rtol)
 
 
 def __getattr__(name):

@@ -68,6 +68,15 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
         values = [value.reshape((1,) * var.ndim) for value, var in zip(values, node.inputs)]
         (result,) = node.op.perform(node, values)
         return np.asarray(result).reshape(())
+    if isinstance(node.op, Subtensor) and isinstance(node.inputs[0], Constant):
+        # An element of a constant (`T.as_tensor_variable([3, 2, 7, 5])[0]`), as Theano read it.
+        values = [np.asarray(node.inputs[0].data)] + [
+            get_scalar_constant_value(var, elemwise, only_process_constants, max_recur - 1)
+            for var in node.inputs[1:]]
+        (result,) = node.op.perform(node, values)
+        result = np.asarray(result)
+        if result.size == 1:
+            return result.reshape(())
     if isinstance(node.op, (Shape, Subtensor, AxisSize)):
         raise NotScalarConstantError(f"{describe(v)} is a length not declared when the graph "
                                      f"is built (declare it: TensorType(dtype, (128, None)))")

@@ -169,11 +169,17 @@ def fill_diagonal_offset(a, val, offset):
     if a.ndim != 2:
         raise InvalidArgumentError(f"fill_diagonal_offset at {call_site()}: a must be a matrix, "
                                    f"got {describe(a)}")
-    _check_offset(offset, "fill_diagonal_offset")
     rows, cols = a.shape[0], a.shape[1]
-    length = minimum(rows, cols - offset) if offset >= 0 else minimum(rows + offset, cols)
-    steps = arange(maximum(length, 0))
-    return set_subtensor(a[steps + max(-offset, 0), steps + max(offset, 0)], val)
+    if isinstance(offset, (int, np.integer)) and not isinstance(offset, bool):
+        first_row, first_col = max(-int(offset), 0), max(int(offset), 0)
+    else:
+        # A symbolic offset (an int scalar, as Theano allowed): the same bounds, in the graph.
+        offset = as_tensor_variable(offset)
+        if offset.ndim != 0 or "int" not in offset.dtype:
+            _check_offset(offset, "fill_diagonal_offset")
+        first_row, first_col = maximum(-offset, 0), maximum(offset, 0)
+    steps = arange(maximum(minimum(rows - first_row, cols - first_col), 0))
+    return set_subtensor(a[steps + first_row, steps + first_col], val)
 
 
 def tri(N, M=None, k=0, dtype=None):

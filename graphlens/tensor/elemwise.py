@@ -9,6 +9,7 @@ that the input had with static length 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from types import MappingProxyType
 
 import numpy as np
@@ -323,11 +324,19 @@ def unbroadcast(grad, var):
 
 @dataclass(frozen=True)
 class DimShuffle(Op):
-    """Reorder, drop (length-1) or insert ('x') axes: `DimShuffle(2, (1, 'x', 0))`. A view."""
+    """Reorder, drop (length-1) or insert ('x') axes: `DimShuffle(2, (1, 'x', 0))`. A view.
+    Theano's form, the input's broadcastable pattern first, is accepted too:
+    `DimShuffle(x.broadcastable, (1, 'x', 0))`."""
 
     input_ndim: int
     new_order: tuple
     view_map = {0: [0]}
+
+    def __post_init__(self):
+        # Theano code passes the input's broadcastable pattern; its length is the rank.
+        if isinstance(self.input_ndim, (tuple, list)):
+            object.__setattr__(self, "input_ndim", len(self.input_ndim))
+        object.__setattr__(self, "new_order", tuple(self.new_order))
 
     @property
     def label(self):
@@ -391,3 +400,11 @@ class DimShuffle(Op):
         for axis in range(self.input_ndim):
             order.append(kept.index(axis) if axis in kept else "x")
         return [DimShuffle(len(kept), tuple(order))(without_new)]
+
+
+def __getattr__(name):
+    # Theano's tensor/elemwise.py also held its reductions (CAReduce, Prod, ...); they live in
+    # tensor/reduce.py and tensor/careduce.py, which import this module: found when asked for.
+    if name in ("CAReduce", "CAReduceDtype", "ProdWithoutZeros", "Prod", "Sum"):
+        return getattr(import_module("graphlens.tensor.careduce"), name)
+    raise AttributeError(f"module 'graphlens.tensor.elemwise' has no attribute {name!r}")

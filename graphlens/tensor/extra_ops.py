@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 import numpy as np
 
@@ -218,6 +219,9 @@ class Repeat(Op):
         return [gx, integer_gradient(self, repeats)]
 
 
+RepeatOp = Repeat          # Theano's name
+
+
 def _repeated_length(length, repeats):
     """The static length of a repeated axis, or None; a count vector of the wrong length is
     refused here when both lengths are known."""
@@ -293,11 +297,17 @@ class Bincount(Op):
 
 def bincount(x, weights=None, minlength=None, assert_nonneg=False):
     """Counts of each value in an int vector, as numpy.bincount; the dtype is x's (weights'
-    when given), as in Theano. Negative values are always refused at run time, so
-    `assert_nonneg` (Theano's opt-in check) changes nothing."""
+    when given), as in Theano. Negative values are always refused at run time (a ValueError);
+    `assert_nonneg=True` checks them first with an Assert, whose failure is an AssertionError,
+    as Theano's opt-in check."""
     if minlength is not None and (not isinstance(minlength, (int, np.integer)) or minlength < 0):
         raise InvalidArgumentError(f"bincount at {call_site()}: minlength must be an int >= 0, "
                                    f"got {minlength!r}")
+    if assert_nonneg:
+        # assertion.py imports this module: its Assert is looked up when asked for.
+        assert_class = import_module("graphlens.tensor.assertion").Assert
+        x = as_tensor_variable(x)
+        x = assert_class("bincount: x holds negative values")(x, (x >= 0).all())
     op = Bincount(None if minlength is None else int(minlength))
     return op(x) if weights is None else op(x, weights)
 
@@ -320,9 +330,11 @@ def __getattr__(name):
     # Theano's extra_ops also holds these; their code lives in its theme's module (looked up
     # when asked for: sort.py imports this module). import_module, because the package's own
     # attributes `T.sort`, `T.diagonal`, `T.shape` are the functions of those names.
-    from importlib import import_module
-    homes = {"searchsorted": "sort", "fill_diagonal": "diagonal",
-             "fill_diagonal_offset": "diagonal", "squeeze": "shape"}
+    homes = {"searchsorted": "sort", "SearchsortedOp": "sort", "fill_diagonal": "diagonal",
+             "fill_diagonal_offset": "diagonal", "squeeze": "shape", "bartlett": "windows",
+             "Bartlett": "windows", "compress": "windows", "cpu_contiguous": "windows",
+             "CpuContiguous": "windows", "DiffOp": "theano_op_classes",
+             "FillDiagonal": "theano_op_classes", "FillDiagonalOffset": "theano_op_classes"}
     if name in homes:
         return getattr(import_module(f"graphlens.tensor.{homes[name]}"), name)
     raise AttributeError(f"module 'graphlens.tensor.extra_ops' has no attribute {name!r}")

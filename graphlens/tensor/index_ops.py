@@ -24,6 +24,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.reduce import prod
 from graphlens.tensor.shape import _shape_vector
+from graphlens.tensor.specify_shape import specify_shape
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -59,9 +60,10 @@ def check_declared_broadcast(name, declared, actual, out_shape, node):
 
 @dataclass(frozen=True)
 class Unique(Op):
-    """numpy.unique of x flattened: the sorted distinct values, then, as asked, the index of
-    each value's first occurrence, the inverse (for every element of x, the position of its
-    value) and the counts; the index outputs are int64.
+    """numpy.unique of x flattened (or, with `axis`, of its slices along that axis): the sorted
+    distinct values, then, as asked, the index of each value's first occurrence, the inverse
+    (for every element of x, or slice, the position of its value) and the counts; the index
+    outputs are int64.
 
     >>> Unique(True, True, False)(T.vector('x'))     # [values, first index, inverse]  # doctest: +SKIP
     """
@@ -69,34 +71,52 @@ class Unique(Op):
     return_index: bool = False
     return_inverse: bool = False
     return_counts: bool = False
-    notation = Func("unique", params=("return_index", "return_inverse", "return_counts"))
+    axis: int | None = None
+    notation = Func("unique", params=("return_index", "return_inverse", "return_counts",
+                                      "axis"))
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        outputs = [TensorType(x.dtype, (None,))()]
+        if self.axis is not None:
+            if not -x.ndim <= self.axis < x.ndim:
+                raise InvalidArgumentError(f"unique at {call_site()}: axis {self.axis} is out "
+                                           f"of range for {describe(x)}")
+            if self.axis < 0:
+                return Unique(self.return_index, self.return_inverse, self.return_counts,
+                              self.axis % x.ndim).make_node(x)
+            values_shape = tuple(None if i == self.axis else n
+                                 for i, n in enumerate(x.type.shape))
+            size = x.type.shape[self.axis]
+        else:
+            values_shape = (None,)
+            size = int(np.prod(x.type.shape)) if None not in x.type.shape else None
+        outputs = [TensorType(x.dtype, values_shape)()]
         outputs += [TensorType("int64", (None,))() for flag in
                     (self.return_index, self.return_counts) if flag]
         if self.return_inverse:
-            size = int(np.prod(x.type.shape)) if None not in x.type.shape else None
             outputs.insert(1 + self.return_index, TensorType("int64", (size,))())
         return Apply(self, [x], outputs)
 
     def infer_shape(self, node, input_shapes):
-        """Only the inverse's length is known without computing: one entry per element of x.
-        The other lengths are the number of distinct values (None: not inferable)."""
+        """Only the inverse's length is known without computing: one entry per element of x
+        (per slice along `axis`). The other lengths are the number of distinct values (None:
+        not inferable)."""
         lengths = [None] * len(node.outputs)
         if self.return_inverse:
-            lengths[1 + self.return_index] = (prod(_shape_vector(list(input_shapes[0]))),)
+            lengths[1 + self.return_index] = (
+                (input_shapes[0][self.axis],) if self.axis is not None
+                else (prod(_shape_vector(list(input_shapes[0]))),))
         return lengths
 
     def perform(self, node, inputs):
         (x,) = inputs
         found = np.unique(x, return_index=self.return_index, return_inverse=self.return_inverse,
-                          return_counts=self.return_counts)
+                          return_counts=self.return_counts, axis=self.axis)
         found = found if isinstance(found, tuple) else (found,)
         # numpy 2 shapes the inverse like x; Theano's is flat, one entry per element.
-        return [np.asarray(value, dtype=out.type.dtype).reshape(-1)
-                for value, out in zip(found, node.outputs)]
+        return [np.asarray(value, dtype=out.type.dtype).reshape(
+                    value.shape if position == 0 and self.axis is not None else -1)
+                for position, (value, out) in enumerate(zip(found, node.outputs))]
 
     def grad(self, inputs, output_grads):
         return [undefined(inputs[0], "unique sorts and merges equal values: a small change "
@@ -104,13 +124,14 @@ class Unique(Op):
                                      "derivative")]
 
 
-def unique(ar, return_index=False, return_inverse=False, return_counts=False):
-    """numpy.unique for a symbolic tensor (flattened): the values alone, or a list [values,
-    index?, inverse?, counts?] as asked.
+def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None):
+    """numpy.unique for a symbolic tensor (flattened, or its slices along `axis`): the values
+    alone, or a list [values, index?, inverse?, counts?] as asked.
 
     >>> values, inverse = unique(T.ivector('y'), return_inverse=True)     # doctest: +SKIP
     """
-    return Unique(bool(return_index), bool(return_inverse), bool(return_counts))(ar)
+    return Unique(bool(return_index), bool(return_inverse), bool(return_counts),
+                  None if axis is None else int(axis))(ar)
 
 
 def _integers(var, what, name):
@@ -121,11 +142,14 @@ def _integers(var, what, name):
     return var
 
 
-def _dims(dims, name):
-    """dims as an int vector of static length (the number of outputs depends on it)."""
+def _dims(dims, name, length=None):
+    """dims as an int vector of static length (the number of outputs depends on it); `length`,
+    when the caller knows it (Theano's ndim=), declares a symbolic vector's length."""
     if isinstance(dims, (tuple, list)):
         dims = _shape_vector(list(dims))
     dims = _integers(dims, "dims", name)
+    if length is not None and dims.ndim == 1 and dims.type.shape[0] is None:
+        dims = specify_shape(dims, (int(length),))
     if dims.ndim != 1 or dims.type.shape[0] is None:
         raise InvalidArgumentError(f"{name} at {call_site()}: dims must be a tuple or a vector "
                                    f"of known length, got {describe(dims)}")
@@ -171,13 +195,14 @@ class UnravelIndex(Op):
         return [disconnected(var) for var in inputs]
 
 
-def unravel_index(indices, dims, order="C"):
+def unravel_index(indices, dims, order="C", ndim=None):
     """The index on each axis of an array of shape `dims` of the flat `indices`, as
-    numpy.unravel_index: a tuple of int64 tensors shaped like indices.
+    numpy.unravel_index: a tuple of int64 tensors shaped like indices. `ndim` (Theano's) gives
+    the length of a symbolic `dims` whose length the graph does not know.
 
     >>> row, col = unravel_index(T.argmax(m), m.shape)     # doctest: +SKIP
     """
-    dims = _dims(dims, "unravel_index")
+    dims = _dims(dims, "unravel_index", ndim)
     found = UnravelIndex(dims.type.shape[0], _order(order, "unravel_index"))(indices, dims)
     return tuple(found) if isinstance(found, list) else (found,)
 
@@ -242,4 +267,5 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         raise InvalidArgumentError(f"ravel_multi_index at {call_site()}: mode must be 'raise', "
                                    f"'wrap' or 'clip', got {mode!r}")
     op = RavelMultiIndex(mode, _order(order, "ravel_multi_index"))
-    return op(*multi_index, dims)
+    # One index per axis: a symbolic dims has that many entries.
+    return op(*multi_index, _dims(dims, "ravel_multi_index", len(multi_index)))

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from graphlens.config import config
-from graphlens.graph.types import autocast_float, autocast_int
+from graphlens.graph.types import AUTOCAST_FLOAT, autocast_float, autocast_int
 from graphlens.tensor.type import tensor_type
 
 
@@ -35,8 +35,8 @@ def literal(value):
     """
     # -0.0 == 0.0 but is another constant; NaN is never equal to itself, so never found. A
     # float's dtype depends on floatX (autocast_float).
-    key = ((value, math.copysign(1.0, value), config.floatX) if value.__class__ is float
-           else value, value.__class__)
+    key = ((value, math.copysign(1.0, value), config.floatX, AUTOCAST_FLOAT.dtypes)
+           if value.__class__ is float else value, value.__class__)
     found = _LITERALS.get(key)
     if found is None:
         try:

@@ -263,3 +263,8 @@ def searchsorted(x, v, side="left", sorter=None):
 # Theano 1.0's topk family lives at this path; its module (tensor/topk.py) reads the scatter
 # above for its gradient, so it is imported last, once everything it needs here is defined.
 from graphlens.tensor.topk import TopKOp, argtopk, topk, topk_and_argtopk  # noqa: E402,F401
+
+
+# Theano's class names (its SortOp(kind, order) took the axis as an input; here the axis is
+# the op's, so build them with sort() and argsort() and use the names for isinstance checks).
+SortOp, ArgSortOp, SearchsortedOp = Sort, Argsort, Searchsorted

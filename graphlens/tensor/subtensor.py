@@ -10,12 +10,13 @@ Entries: ("int", k), ("sym",), ("slice", start, stop, step) with bounds None, an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, Constant, Variable
-from graphlens.graph.markers import undefined
+from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
@@ -225,10 +226,10 @@ def _advanced_shape(x, idx, inputs):
 
 
 def index_gradients(op, values):
-    """Undefined-gradient markers for the symbolic indices and slice bounds of an indexing op."""
-    reason = (f"it is used as an integer index or slice bound (by {type(op).__name__}); a "
-              f"derivative with respect to a position does not exist")
-    return [undefined(v, reason) for v in values]
+    """Disconnected markers for the symbolic indices and slice bounds of an indexing op: as in
+    Theano, the value read does not vary with its position, so `grad(cost, i,
+    disconnected_inputs='ignore')` is zero and 'raise' raises DisconnectedInputError."""
+    return [disconnected(v) for v in values]
 
 
 @dataclass(frozen=True)
@@ -404,3 +405,17 @@ def inc_subtensor(region, y):
     return inc_class(idx, False)(x, y, *values)
 
 
+# Theano's class names: graphlens has one class for every advanced index (a vector of rows
+# included, Theano's AdvancedSubtensor1).
+AdvancedSubtensor1 = AdvancedSubtensor
+AdvancedIncSubtensor1 = AdvancedIncSubtensor
+_THEANO_FUNCTIONS = ("advanced_subtensor1", "advanced_subtensor", "advanced_inc_subtensor1",
+                     "advanced_set_subtensor1", "advanced_inc_subtensor",
+                     "advanced_set_subtensor", "get_canonical_form_slice")
+
+
+def __getattr__(name):
+    # Theano's functions of this module live in theano_indexing.py, which imports this one.
+    if name in _THEANO_FUNCTIONS:
+        return getattr(import_module("graphlens.tensor.theano_indexing"), name)
+    raise AttributeError(f"module 'graphlens.tensor.subtensor' has no attribute {name!r}")

@@ -103,6 +103,50 @@ class TensorType(Type):
         return len(shape) == len(self.shape) and all(
             s is None or s == d for s, d in zip(self.shape, shape))
 
+    def values_eq(self, a, b, force_same_dtype=True):
+        """True when arrays a and b hold the same values (NaN equal to NaN in the same place),
+        shape and, with force_same_dtype, dtype: Theano's TensorType.values_eq.
+
+        >>> T.dvector().type.values_eq(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
+        True
+        """
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape or (force_same_dtype and a.dtype != b.dtype):
+            return False
+        return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"))
+
+    def values_eq_approx(self, a, b, allow_remove_inf=False, allow_remove_nan=False,
+                         rtol=None, atol=None):
+        """True when a and b have one shape and close values, with the tolerances of their
+        narrower float dtype (`tensor.basic._allclose`); NaNs and infinities must match in place
+        unless allowed to be removed. Theano's TensorType.values_eq_approx.
+
+        >>> T.fvector().type.values_eq_approx(np.float32([1.0]), np.float32([1.000001]))
+        True
+        """
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape:
+            return False
+        if a.dtype.kind not in "fc" or b.dtype.kind not in "fc":
+            return self.values_eq(a, b, force_same_dtype=False)
+        nan_a, nan_b = np.isnan(a), np.isnan(b)
+        inf_a, inf_b = np.isinf(a), np.isinf(b)
+        skip = np.zeros(a.shape, dtype=bool)
+        if allow_remove_nan:
+            skip |= nan_a | nan_b
+        elif not np.array_equal(nan_a, nan_b):
+            return False
+        else:
+            skip |= nan_a
+        if allow_remove_inf:
+            skip |= inf_a | inf_b
+        elif not (np.array_equal(inf_a, inf_b) and np.array_equal(a[inf_a], b[inf_b])):
+            return False
+        else:
+            skip |= inf_a
+        keep = ~skip
+        return _allclose(a[keep], b[keep], rtol, atol)
+
     def filter(self, value, *, allow_downcast=False, what="value"):
         """`value` as an ndarray of this type, or a clear error saying what does not fit.
 
@@ -216,7 +260,9 @@ def _convert(value, dtype, allow_downcast, what):
         if not np.array_equal(array, source):
             raise GraphlensTypeError(
                 f"{what} {value!r:.80} does not fit dtype {dtype} without changing its values")
-    if not allow_downcast and source.dtype.kind == "f" and np.dtype(dtype).kind in "biu":
+    # An empty list holds no float (numpy reads [] as float64): any dtype takes it, as Theano.
+    if (not allow_downcast and source.dtype.kind == "f" and np.dtype(dtype).kind in "biu"
+            and source.size):
         raise GraphlensTypeError(f"{what} holds floats but the variable is {dtype}")
     if not allow_downcast and source.dtype.kind in "fc" and array.dtype.kind in "fc" \
             and array.dtype.itemsize < source.dtype.itemsize:
@@ -243,3 +289,38 @@ def _refuse_lost_floats(source, array, what):
             raise GraphlensTypeError(
                 f"{what}: the number {bad!r} does not fit {array.dtype}, the variable's dtype "
                 f"(it {verb}). Use a float64 variable, or scale the value")
+
+
+# The tolerances Theano's tests compare values with, by the narrowest float dtype of the two
+# (numpy's allclose defaults for float64). Module globals, as in Theano, so a test may loosen them.
+float16_atol, float16_rtol = 1e-3, 1e-3
+float32_atol, float32_rtol = 1e-5, 1e-5
+float64_atol, float64_rtol = 1e-8, 1e-5
+
+
+def _get_atol_rtol(a, b):
+    """(atol, rtol) for comparing arrays `a` and `b`: float16's if either is float16, else
+    float32's if either is float32 or complex64, else float64's.
+
+    >>> _get_atol_rtol(np.float32(1), np.float64(1))
+    (1e-05, 1e-05)
+    """
+    dtypes = {str(np.asarray(a).dtype), str(np.asarray(b).dtype)}
+    if "float16" in dtypes:
+        return float16_atol, float16_rtol
+    if dtypes & {"float32", "complex64"}:
+        return float32_atol, float32_rtol
+    return float64_atol, float64_rtol
+
+
+def _allclose(a, b, rtol=None, atol=None):
+    """numpy.allclose with the tolerances of `_get_atol_rtol` unless given (Theano's tests
+    compare computed values this way).
+
+    >>> _allclose(np.float32(1), np.float32(1 + 1e-6))
+    True
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    atol_, rtol_ = _get_atol_rtol(a, b)
+    return bool(np.allclose(a, b, rtol=rtol_ if rtol is None else rtol,
+                            atol=atol_ if atol is None else atol))

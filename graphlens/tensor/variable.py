@@ -99,10 +99,29 @@ class TensorVariable(Variable):
 
     __hash__ = Variable.__hash__
 
-    # numpy on the left of an operator (`np.ones(3) * x`, `TARGET * T.log(p)`) defers to the
-    # variable's reflected operator, so the result is a graph, not an object array of variables.
+    # numpy on the left of an operator (`np.ones(3) * x`, `TARGET * T.log(p)`) gives the
+    # variable's reflected operator, so the result is a graph, not an object array of variables;
+    # numpy's own functions on a variable build its graph too (`np.exp(x)` is `T.exp(x)`, as
+    # Theano's variables allowed: PyMC3 users write this).
     __array_priority__ = 1000
-    __array_ufunc__ = None
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__" or kwargs:
+            return NotImplemented
+        name = ufunc.__name__
+        if name in _OPERATORS and len(inputs) == 2:
+            forward, reflected = _OPERATORS[name]
+            left, right = inputs
+            result = (getattr(self, forward)(right) if left is self
+                      else getattr(self, reflected)(left))
+            if result is NotImplemented and name in ("equal", "not_equal"):
+                # Python's fallback for `array == x`: identity, so False (True for !=).
+                return name == "not_equal"
+            return result
+        function = getattr(T, _UFUNC_NAMES.get(name, name), None)
+        if function is None or not callable(function):
+            return NotImplemented
+        return function(*inputs)
 
     def __bool__(self):
         # As in Theano, a variable is truthy (`if not W: W = shared(...)` works), except the
@@ -448,3 +467,24 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     if ndim is not None and result.ndim != ndim:
         raise GraphlensTypeError(f"expected a tensor of rank {ndim}, got {result.type}")
     return result
+
+
+# numpy's ufuncs that are Python operators: (the variable's operator when it is on the left,
+# its reflected one when on the right), so `array + x` behaves as `x.__radd__(array)`.
+_OPERATORS = {
+    "add": ("__add__", "__radd__"), "subtract": ("__sub__", "__rsub__"),
+    "multiply": ("__mul__", "__rmul__"), "true_divide": ("__truediv__", "__rtruediv__"),
+    "divide": ("__truediv__", "__rtruediv__"),
+    "floor_divide": ("__floordiv__", "__rfloordiv__"), "remainder": ("__mod__", "__rmod__"),
+    "power": ("__pow__", "__rpow__"), "matmul": ("__matmul__", "__rmatmul__"),
+    "less": ("__lt__", "__gt__"), "less_equal": ("__le__", "__ge__"),
+    "greater": ("__gt__", "__lt__"), "greater_equal": ("__ge__", "__le__"),
+    "bitwise_and": ("__and__", "__rand__"), "bitwise_or": ("__or__", "__ror__"),
+    "bitwise_xor": ("__xor__", "__xor__"), "equal": ("__eq__", "__eq__"),
+    "not_equal": ("__ne__", "__ne__"),
+}
+# numpy's names of ufuncs whose graphlens function is named otherwise; the rest share names
+# (np.exp is T.exp, np.arctanh is T.arctanh).
+_UFUNC_NAMES = {"negative": "neg", "absolute": "abs", "fabs": "abs", "square": "sqr",
+                "sign": "sgn", "conjugate": "conj", "rint": "round_half_to_even",
+                "reciprocal": "inv", "invert": "invert", "logical_not": "invert"}

@@ -89,3 +89,33 @@ def test_views_show_the_graph_inside():
     assert text.splitlines()[0].startswith("axpy{i0 + i1 * 2.0}")
     assert "inner graph" in text
     assert graphlens.pp(out) == "a + b * 2.0"
+
+
+def test_gradient_overrides_in_theanos_forms():
+    import graphlens
+    x, y = T.dvectors("x", "y")
+    xx, yy = T.dvectors("xx", "yy")
+    xv, yv = np.array([1.0, 2.0]), np.array([3.0, 5.0])
+
+    def doubled(inputs, output_grads):
+        return [output_grads[0] * inputs[1] * 2, output_grads[0] * inputs[0] * 1.5]
+
+    g = T.dvector("g")
+    as_op = OpFromGraph([x, y, g], doubled([x, y], [g]))          # an OpFromGraph override
+    for override in (doubled, as_op):
+        op = OpFromGraph([x, y], [x * y], grad_overrides=override)
+        dx, dy = T.grad(T.sum(op(xx, yy)), [xx, yy])
+        got = graphlens.function([xx, yy], [dx, dy])(xv, yv)
+        np.testing.assert_allclose(got[0], yv * 2)
+        np.testing.assert_allclose(got[1], xv * 1.5)
+    # one entry per input: the graph's own gradient, or a disconnected marker
+    op = OpFromGraph([x, y], [x * y],
+                     grad_overrides=["default", graphlens.gradient.disconnected_type])
+    np.testing.assert_allclose(graphlens.function([xx, yy], T.grad(T.sum(op(xx, yy)), xx))(
+        xv, yv), yv)
+    with pytest.raises(graphlens.gradient.DisconnectedInputError):
+        T.grad(T.sum(op(xx, yy)), yy)
+    # lop_overrides also receive the outputs
+    op = OpFromGraph([x, y], [x * y], lop_overrides=lambda i, o, gs: [gs[0] * o[0], gs[0]])
+    np.testing.assert_allclose(graphlens.function([xx, yy], T.grad(T.sum(op(xx, yy)), xx))(
+        xv, yv), xv * yv)

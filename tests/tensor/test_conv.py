@@ -236,3 +236,19 @@ def test_get_conv_output_shape_is_the_shape_conv2d_gives(case):
     unknown = get_conv_output_shape((None, 3, 9, None), wv.shape, border_mode, subsample,
                                     dilation)
     assert unknown == (None, 4, value.shape[2], None)
+
+
+def test_the_old_conv2d_takes_shapes_given_as_constant_tensors_as_theano():
+    from graphlens.errors import NotScalarConstantError
+    from graphlens.tensor.nnet import conv
+    x, w = T.dtensor4("x"), T.dtensor4("w")
+    as_t = T.as_tensor_variable
+    for image_shape, filter_shape in (((as_t(3), as_t(2), as_t(7), as_t(5)), (5, 2, 2, 3)),
+                                      (as_t([3, 2, 7, 5]), as_t((5, 2, 2, 3)))):
+        y = conv.conv2d(x, w, image_shape=image_shape, filter_shape=filter_shape)
+        assert y.type.shape == (3, 5, 6, 3)
+    # the elements of a constant vector are constants, as Theano's get_scalar_constant_value
+    assert [int(T.get_scalar_constant_value(s)) for s in as_t([3, 2, 7, 5])] == [3, 2, 7, 5]
+    with pytest.raises(NotScalarConstantError):
+        conv.conv2d(x, w, image_shape=(3, 2, 8, T.iscalar()), filter_shape=(4, 2, 5, 5))
+    assert conv.imported_scipy_signal is True

@@ -111,3 +111,31 @@ def test_index_errors_name_the_input_and_the_line():
     f = function([i, j], ravel_multi_index((i, j), (2, 3)))
     with pytest.raises(EvaluationError, match=rf"test_index_ops.py:{line}(.|\n)*invalid entry"):
         f(np.array([0, 2]), np.array([1, 1]))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_unique_along_an_axis_is_numpys(axis):
+    # Theano 1.0.5's Unique(..., axis)
+    x = T.dmatrix("x")
+    value = np.array([[1.0, 2.0, 1.0], [1.0, 2.0, 1.0], [3.0, 4.0, 3.0]])
+    got = function([x], unique(x, True, True, True, axis=axis))(value)
+    expected = np.unique(value, True, True, True, axis=axis)
+    np.testing.assert_array_equal(got[0], expected[0])
+    for mine, numpy_one in zip(got[1:], expected[1:]):
+        np.testing.assert_array_equal(mine, np.asarray(numpy_one).reshape(-1))
+    lengths = function([x], unique(x, return_inverse=True, axis=axis)[1].shape)(value)
+    assert lengths.tolist() == [value.shape[axis]]
+
+
+def test_symbolic_dims_of_unknown_length_as_theano():
+    # Theano 1.0.5: unravel_index(..., ndim=n) when dims' length is not known; ravel_multi_index
+    # knows it from the number of indices
+    i, dims = T.lvector("i"), T.lvector("dims")
+    f = function([i, dims], list(unravel_index(i, dims, ndim=2)))
+    got = f(np.array([5, 7]), np.array([3, 4]))
+    for mine, numpy_one in zip(got, np.unravel_index([5, 7], (3, 4))):
+        np.testing.assert_array_equal(mine, numpy_one)
+    rows, cols = T.lvectors("rows", "cols")
+    g = function([rows, cols, dims], ravel_multi_index((rows, cols), dims))
+    np.testing.assert_array_equal(g(np.array([1, 2]), np.array([1, 3]), np.array([3, 4])),
+                                  np.ravel_multi_index(([1, 2], [1, 3]), (3, 4)))

@@ -336,12 +336,19 @@ def test_int_div_gradient_is_exactly_zero_and_says_why():
     assert isinstance(reason, str) and "piecewise constant" in reason
 
 
-def test_no_gradient_flows_into_an_integer_operand():
+def test_an_integer_operand_of_a_float_result_gets_its_float_gradient_as_in_theano():
+    # Theano's grad: "DO NOT force integer variables to have zero grad"; only an integer result
+    # passes zeros on (k * 2 below).
     x, k = T.dvector("x"), T.lvector("k")
     gx, gk = grad((x * k).sum(), [x, k])
     value_x, value_k = function([x, k], [gx, gk])(np.array([1.0, 2.0]), np.array([3, -4]))
     np.testing.assert_array_equal(value_x, [3.0, -4.0])
-    np.testing.assert_array_equal(value_k, [0.0, 0.0])
+    np.testing.assert_array_equal(value_k, [1.0, 2.0])
+    assert value_k.dtype == np.float64
+    gk = grad((x * (k * 2)).sum(), k)
+    through_integers = function([x, k], gk, on_unused_input="ignore")
+    np.testing.assert_array_equal(through_integers(np.array([1.0, 2.0]), np.array([3, -4])),
+                                  [0.0, 0.0])
 
 
 def test_gradient_of_a_row_operand_is_summed_over_the_broadcast_axis():

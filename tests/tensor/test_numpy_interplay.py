@@ -78,3 +78,21 @@ def test_comparisons_keep_a_clear_error_instead_of_a_truth_value(make):
         make(a, b, c)
     assert isinstance(info.value, GraphlensTypeError)
     assert "(a < b) & (b < c)" in str(info.value)
+
+
+def test_numpy_functions_on_a_variable_build_its_graph_as_theano():
+    # PyMC3 users write np.exp(x) on Theano variables (Theano's test_numpy_method)
+    x = T.dmatrix("x")
+    data = np.random.RandomState(2).rand(3, 4)
+    for fct in (np.arccos, np.arcsinh, np.ceil, np.cos, np.deg2rad, np.exp, np.exp2, np.expm1,
+                np.floor, np.log, np.log10, np.log1p, np.log2, np.sin, np.sqrt, np.tan,
+                np.tanh, np.trunc, np.negative, np.absolute, np.square, np.sign):
+        result = fct(x)
+        assert isinstance(result, TensorVariable), fct
+        np.testing.assert_allclose(function([x], result)(data), fct(data), rtol=1e-12)
+    assert isinstance(np.maximum(data, x), TensorVariable)
+    np.testing.assert_allclose(function([x], np.arctan2(x, data))(data), np.arctan2(data, data))
+    # numpy's comparisons with an array on the left stay Python's: == is identity
+    assert (data == x) is False and (data != x) is True
+    with pytest.raises(TypeError):
+        np.add.reduce(x)                        # not a ufunc call: numpy's own TypeError

@@ -10,6 +10,7 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens import function, grad
+from graphlens.gradient import verify_grad
 from graphlens.tensor.signal.pool import (AveragePoolGrad, DownsampleFactorMaxGradGrad,
                                           MaxPoolGrad, Pool)
 from graphlens.tensor.signal.pool_ops import MaxPoolGrad3d, Pool3d
@@ -83,7 +84,26 @@ def test_theano_built_op_pickles_and_compares_equal():
 
 
 def test_bad_theano_style_arguments_are_named():
-    with pytest.raises(ValueError, match="ndim must be 2 or 3"):
-        Pool(ignore_border=True, ndim=4)
+    with pytest.raises(ValueError, match="ndim must be 1 to 5"):
+        Pool(ignore_border=True, ndim=6)
     with pytest.raises(TypeError, match="unexpected argument.*window"):
         Pool(ignore_border=True, window=(2, 2))
+
+
+@pytest.mark.parametrize("ignore_border", [True, False])
+def test_theanos_pool_of_one_and_four_axes(ignore_border):
+    # Theano's Pool(ndim=...) pooled any number of trailing axes; its test_rop pools 1-d
+    x = T.dmatrix("x")
+    value = np.arange(14.0).reshape(2, 7)
+    got = Pool(ignore_border, ndim=1)(x, (2,)).eval({x: value})
+    windows = value[:, :6].reshape(2, 3, 2).max(axis=2)
+    expected = windows if ignore_border else np.concatenate([windows, value[:, 6:]], axis=1)
+    np.testing.assert_array_equal(got, expected)
+    verify_grad(lambda a: Pool(ignore_border, ndim=1)(a, (2,)), [np.random.rand(2, 7)])
+    verify_grad(lambda a: Pool(ignore_border, ndim=1, mode="average_exc_pad")(a, (3,)),
+                [np.random.rand(2, 7)])
+    x5 = T.dtensor5("x5")
+    value5 = np.random.RandomState(1).rand(1, 4, 4, 4, 4)
+    got = Pool(ignore_border, ndim=4)(x5, (2, 2, 2, 2)).eval({x5: value5})
+    assert got.shape == (1, 2, 2, 2, 2)
+    assert got[0, 0, 0, 0, 0] == value5[0, :2, :2, :2, :2].max()

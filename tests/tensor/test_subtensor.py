@@ -6,8 +6,8 @@ import pytest
 
 import graphlens.tensor as T
 from graphlens.compile.function import function
-from graphlens.errors import (EvaluationError, GraphlensTypeError, ShapeError,
-                              UndefinedGradientError)
+from graphlens.errors import (DisconnectedInputError, EvaluationError, GraphlensTypeError,
+                              ShapeError)
 from graphlens.gradient import grad, verify_grad
 from loop_cases import FLOATS, point
 
@@ -280,7 +280,7 @@ def test_gradient_through_an_argmax_index_is_the_max_gradient():
     np.testing.assert_array_equal(g, [0.0, 3.0, 0.0])
 
 
-def test_gradient_with_respect_to_an_index_is_undefined_only_when_asked():
+def test_an_index_is_disconnected_from_the_cost_as_in_theano():
     p = T.dmatrix("p")
     y = T.ivector("y")
     i = T.lscalar("i")
@@ -288,12 +288,16 @@ def test_gradient_with_respect_to_an_index_is_undefined_only_when_asked():
     gp = grad(cost, p)
     value = function([p, y, i], gp)(np.full((2, 2), 0.5), np.array([0, 1], dtype="int32"), 1)
     np.testing.assert_allclose(value, [[-1.0, 0.0], [1.0, 0.0]])
-    with pytest.raises(UndefinedGradientError,
-                       match=r"'y' \(int32\[\?\], built at .*test_subtensor.py:\d+\) is "
-                             r"undefined: it is used as an integer index"):
+    # Theano's Subtensor gave its indices a disconnected gradient: DisconnectedInputError (a
+    # ValueError), or zeros with disconnected_inputs='ignore'
+    with pytest.raises(DisconnectedInputError,
+                       match=r"'y' \(int32\[\?\], built at .*test_subtensor.py:\d+\) \(an "
+                             r"integer: as an index or slice bound"):
         grad(cost, y)
-    with pytest.raises(UndefinedGradientError, match="'i'.*slice bound"):
+    with pytest.raises(ValueError, match="'i'.*slice bound"):
         grad(cost, [p, i])
+    gi = grad(cost, i, disconnected_inputs="ignore")
+    assert function([i], gi)(1) == 0
 
 
 def test_a_list_holding_slices_indexes_as_a_tuple_as_in_theano():

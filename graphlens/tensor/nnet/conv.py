@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from graphlens.tensor.nnet.abstract_conv import conv2d as _abstract_conv2d
 
+# Theano's flag: whether scipy.signal (its reference convolution) could be imported. graphlens
+# depends on scipy, so always.
+imported_scipy_signal = True
+
 
 def conv2d(input, filters, image_shape=None, filter_shape=None, border_mode="valid",
            subsample=(1, 1), **kargs):

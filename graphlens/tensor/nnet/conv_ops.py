@@ -19,12 +19,13 @@ from dataclasses import InitVar, dataclass
 
 import numpy as np
 
-from graphlens.errors import ShapeError, describe, where
-from graphlens.graph.basic import Apply
+from graphlens.errors import NotScalarConstantError, ShapeError, describe, where
+from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
+from graphlens.tensor.constant_value import get_scalar_constant_value
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.nnet import conv_kernels as kernels
 from graphlens.tensor.shape import _shape_vector, _static_vector
@@ -95,7 +96,16 @@ def shape_hint(shape, dims, what):
     """
     if shape is None:
         return None
-    hint = tuple(None if s is None else int(s) for s in shape)
+    if isinstance(shape, Variable):
+        # A constant vector (Theano accepted T.as_tensor_variable([3, 2, 7, 5])); a symbolic
+        # one is no hint, and says so as Theano did (NotScalarConstantError).
+        if not isinstance(shape, Constant):
+            raise NotScalarConstantError(f"conv{dims}d at {call_site()}: {what} must be known "
+                                         f"when the graph is built, got {describe(shape)}")
+        shape = [int(s) for s in np.asarray(shape.data).ravel()]
+    hint = tuple(None if s is None else
+                 int(get_scalar_constant_value(s)) if isinstance(s, Variable) else int(s)
+                 for s in shape)
     if len(hint) != dims + 2:
         raise ValueError(f"conv{dims}d at {call_site()}: {what} must have {dims + 2} entries, "
                          f"got {shape!r}")

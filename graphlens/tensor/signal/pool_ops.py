@@ -384,6 +384,26 @@ FAMILIES = {
         "average_grad": AveragePoolGrad3d},
 }
 
+def _family_of_rank(rank):
+    """The four op classes pooling `rank` axes, for the ranks beyond 2 and 3 that Theano's
+    Pool(ndim=...) also took (1-d pooling of a sequence, 4-d and 5-d windows): subclasses of
+    the 2-d classes with a window of `rank` entries. The kernels are rank-generic."""
+    family = {}
+    for role, base, name in (("pool", Pool, "pool"), ("max_grad", MaxPoolGrad, "max_pool_grad"),
+                             ("max_grad_grad", MaxPoolGradGrad, "max_pool_grad_grad"),
+                             ("average_grad", AveragePoolGrad, "average_pool_grad")):
+        call = name.replace("pool", f"pool_{rank}d", 1)
+        namespace = {"__annotations__": {"pad": tuple}, "pad": (0,) * rank,
+                     "notation": Func(call, params=_PARAMS), "__module__": __name__,
+                     "__doc__": f"{base.__name__} over x's last {rank} axes ({call})."}
+        family[role] = dataclass(frozen=True)(
+            type(f"{base.__name__}{rank}d", (base,), namespace))
+    return family
+
+
+for _extra_rank in (1, 4, 5):
+    FAMILIES[_extra_rank] = _family_of_rank(_extra_rank)
+
 # Theano 1.0 builds these ops without a window, which each call then gives as inputs:
 # `Pool(ignore_border=True, mode='max', ndim=2)(x, ws, stride, pad)` (its own tests and
 # libraries that drive the op class directly). The keyword order and defaults are Theano's.
@@ -409,7 +429,7 @@ def _accept_theano_constructor(role, rank, dataclass_cls):
         if _theano_form(args, kwargs):
             ndim = dict(zip(THEANO_ORDER, args), **kwargs).get("ndim", rank)
             if ndim not in FAMILIES:
-                raise ValueError(f"{cls.__name__}: ndim must be 2 or 3, got {ndim!r}")
+                raise ValueError(f"{cls.__name__}: ndim must be 1 to 5, got {ndim!r}")
             cls = FAMILIES[ndim][role]
             if not issubclass(cls, requested):
                 # Python initializes only instances of the class asked for: Pool3d(ndim=2)

@@ -1,0 +1,89 @@
+"""What Theano's function (and pfunc) did with default updates, givens and wrong arguments, and
+the exception classes Theano code catches: found by running Theano 1.0's own test_pfunc."""
+
+import numpy as np
+import pytest
+
+import graphlens
+import graphlens.tensor as T
+from graphlens.compile import UnusedInputError, pfunc
+
+
+def test_a_default_update_applies_only_to_shared_variables_the_function_reads():
+    a = graphlens.shared(0)
+    a.default_update = a + 1
+    b = 2 * a
+    f = graphlens.function([b], b)            # b is an input: a is not read
+    assert f(21) == 21
+    assert a.get_value() == 0
+    g = graphlens.function([], b)             # here it is read, and counts
+    g(), g()
+    assert a.get_value() == 2
+
+
+def test_givens_that_replace_a_shared_variable_drop_its_default_update():
+    a = graphlens.shared(1.0, "a")
+    a.default_update = a + 3.0
+    b = T.dscalar("b")
+    f = graphlens.function([b], a + 10, givens={a: b})
+    assert f(5.0) == 15.0
+    assert a.get_value() == 1.0
+    assert len(f.maker.fgraph.inputs) == 1
+    # ... but a replacement that reads the variable keeps it, the givens applied to the
+    # update too (a becomes (a + 10) + 3), as in Theano
+    g = graphlens.function([], a + 10, givens={a: a + 10})
+    assert [float(g()), float(g())] == [21.0, 34.0]
+
+
+def test_wrong_updates_and_inputs_raise_the_classes_theano_raised():
+    z = graphlens.shared(np.ones((2, 3)))
+    x = T.dmatrix("x")
+    with pytest.raises(ValueError, match="two updates"):
+        graphlens.function([x], [], updates=[(z, z + x), (z, z - x)])
+    output = graphlens.shared(np.random.rand(10, 10))
+    with pytest.raises(TypeError, match="static shape"):
+        graphlens.function([], [], updates={output: output.sum().dimshuffle("x", "x")})
+    i = T.lscalar("i")
+    with pytest.raises(UnusedInputError, match="listed twice"):
+        graphlens.function([i, i, i], i)
+
+
+def test_pfunc_is_function_in_theanos_order():
+    a, b = T.lscalar("a"), graphlens.shared(1)
+    f = pfunc([graphlens.In(a, value=44)], a + b, None, {b: b + 1})
+    assert [int(f()), int(f(2)), int(b.get_value())] == [45, 4, 3]
+
+
+def test_container_reads_and_sets_the_value_without_copies():
+    value = np.zeros(3)
+    s = graphlens.shared(value)
+    held = s.get_value(borrow=True)
+    assert s.container.storage[0] is held and s.container.value is held
+    s.container.value[0] = 5.0               # the held array itself
+    assert s.get_value()[0] == 5.0
+    s.container.storage[0] = np.ones(3)
+    np.testing.assert_array_equal(s.get_value(), np.ones(3))
+
+
+def test_rebuild_collect_shared_copies_the_graph_as_theano():
+    from graphlens.compile.pfunc import rebuild_collect_shared
+    x = T.dvector("x")
+    s = graphlens.shared(np.ones(2), "s")
+    y = (x + s) * 2
+    inputs, outputs, (clone_d, update_d, update_expr, shared_inputs) = rebuild_collect_shared(
+        [y], [x], updates=[(s, s + x)], copy_inputs_over=False)
+    assert inputs[0] is not x and clone_d[x] is inputs[0]
+    assert shared_inputs == [s] and list(update_d) == [s]
+    f = graphlens.function(inputs, outputs)
+    np.testing.assert_allclose(f(np.array([0.0, 1.0]))[0], [2.0, 4.0])
+    kept, _, _ = rebuild_collect_shared([y], [x], copy_inputs_over=True)
+    assert kept[0] is x
+
+
+def test_compiling_an_undefined_gradient_is_a_type_error_as_theano():
+    from graphlens.errors import UndefinedGradientError
+    a = T.dvector("a")
+    undefined = graphlens.gradient.grad_undefined(T.add, 0, a, "no such thing")
+    with pytest.raises(UndefinedGradientError, match="undefined gradient.*no such thing"):
+        graphlens.function([a], undefined, on_unused_input="ignore")
+    assert issubclass(UndefinedGradientError, TypeError)
