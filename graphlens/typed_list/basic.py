@@ -160,6 +160,17 @@ def _element(op_name, lst, value):
     return var
 
 
+def _list_and_element(op_name, lst, item):
+    """(lst, item) checked: a typed list, and an element of its type."""
+    lst = _as_list(op_name, lst)
+    return lst, _element(op_name, lst, item)
+
+
+def _equal_values(ttype):
+    """How two elements of a list of `ttype` compare (Theano's values_eq)."""
+    return ttype.values_eq if isinstance(ttype, TypedListType) else np.array_equal
+
+
 def _index(op_name, value):
     index = as_tensor_variable(value)
     if index.ndim != 0 or not is_discrete(index.dtype):
@@ -195,8 +206,8 @@ class Append(Op):
     notation = Func("append")
 
     def make_node(self, lst, item):
-        lst = _as_list("append", lst)
-        return Apply(self, [lst, _element("append", lst, item)], [lst.type()])
+        lst, item = _list_and_element("append", lst, item)
+        return Apply(self, [lst, item], [lst.type()])
 
     def perform(self, node, inputs):
         lst, item = inputs
@@ -240,9 +251,9 @@ class Insert(Op):
 
 def _position(op_name, lst, item, node) -> int:
     """Where `item` first is in `lst` (equal values), or a ValueError naming the node."""
+    same = _equal_values(node.inputs[0].type.ttype)
     for i, element in enumerate(lst):
-        if node.inputs[0].type.ttype.values_eq(element, item) if isinstance(
-                node.inputs[0].type.ttype, TypedListType) else np.array_equal(element, item):
+        if same(element, item):
             return i
     raise ValueError(f"{op_name}: the value is not in the list (built at "
                      f"{where(node.outputs[0])})")
@@ -255,8 +266,8 @@ class Remove(Op):
     notation = Func("remove")
 
     def make_node(self, lst, item):
-        lst = _as_list("remove", lst)
-        return Apply(self, [lst, _element("remove", lst, item)], [lst.type()])
+        lst, item = _list_and_element("remove", lst, item)
+        return Apply(self, [lst, item], [lst.type()])
 
     def perform(self, node, inputs):
         lst, item = inputs
@@ -286,8 +297,8 @@ class Index(Op):
     notation = Func("index")
 
     def make_node(self, lst, item):
-        lst = _as_list("index", lst)
-        return Apply(self, [lst, _element("index", lst, item)], [TensorType("int64", ())()])
+        lst, item = _list_and_element("index", lst, item)
+        return Apply(self, [lst, item], [TensorType("int64", ())()])
 
     def perform(self, node, inputs):
         lst, item = inputs
@@ -301,13 +312,12 @@ class Count(Op):
     notation = Func("count")
 
     def make_node(self, lst, item):
-        lst = _as_list("count", lst)
-        return Apply(self, [lst, _element("count", lst, item)], [TensorType("int64", ())()])
+        lst, item = _list_and_element("count", lst, item)
+        return Apply(self, [lst, item], [TensorType("int64", ())()])
 
     def perform(self, node, inputs):
         lst, item = inputs
-        ttype = node.inputs[0].type.ttype
-        same = ttype.values_eq if isinstance(ttype, TypedListType) else np.array_equal
+        same = _equal_values(node.inputs[0].type.ttype)
         return [np.asarray(sum(1 for element in lst if same(element, item)), dtype="int64")]
 
 
