@@ -55,11 +55,9 @@ class Function:
                  shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None,
                  profile=None, monitor=None):
         self.inputs = inputs
-        # Inputs given In(..., update=...): their updates are the last outputs, and a call
-        # stores them as the inputs' defaults (compile/io.py); the user sees the others.
-        self.input_updates = [item for item in inputs if item.update is not None]
+        # The user gets one value, not a list (the written call may still return a list:
+        # `single_output`).
         self.single_result = single_output
-        self.single_output = single_output and not self.input_updates
         self.updates = updates
         # The graph as given: a FunctionGraph, or (inputs, outputs) to make one from when first
         # asked (pictures, provenance); compiling itself never needs its client map.
@@ -80,6 +78,17 @@ class Function:
         self.monitor = monitor
         self.vm = self._make_vm([i.variable for i in inputs] + shared_inputs)
         self._set_interface()
+
+    @property
+    def input_updates(self) -> list:
+        """The inputs given In(..., update=...): their updates are the last outputs, and a
+        call stores them as the inputs' defaults (compile/io.py); the user sees the others."""
+        return [item for item in self.inputs if item.update is not None]
+
+    @property
+    def single_output(self) -> bool:
+        """True when the written call returns one value: one output and no In updates."""
+        return self.single_result and not self.input_updates
 
     def _make_vm(self, input_vars):
         """The evaluator of this function's graph, each perform wrapped by its hook (the NaN

@@ -24,7 +24,6 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
     # Its own inputs: the state an In update keeps (and f[x] = ...) is the copy's own, as
     # Theano's copy made new containers.
     duplicate.inputs = [copy.copy(item) for item in function.inputs]
-    duplicate.input_updates = [item for item in duplicate.inputs if item.update is not None]
     duplicate.shared_inputs = [swap.get(var, var) for var in function.shared_inputs]
     duplicate.updates = [] if delete_updates else [(swap.get(var, var), expression)
                                                    for var, expression in function.updates]
@@ -34,7 +33,7 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
     duplicate.name = name if name else (f"{function.name} copy" if function.name else None)
     # Theano 1.0's copy gives its outputs as a list even when the original returned one value
     # (its tutorial: `new_accumulator(100)` is `[array(0)]`); Theano code indexes it with [0].
-    duplicate.single_output = duplicate.single_result = False
+    duplicate.single_result = False
     vm = copy.copy(function.vm)
     if delete_updates:
         # The update expressions are still computed (the graph is shared), their values dropped.
