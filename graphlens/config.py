@@ -195,18 +195,18 @@ class Config:
             values, sources = {}, {}
             # A Theano user's own .theanorc (floatX = float32, say) first, so a renamed program
             # runs with the settings it ran with; graphlens's files and variables win over it.
-            files = [(path, True) for path in _theanorc_paths()] + [
-                (os.path.expanduser("~/.graphlensrc"), False),
-                (os.path.abspath(".graphlensrc"), False)]
-            for path, theano_file in files:
-                for name, value in _read_rc(path, every_section=theano_file).items():
+            theano_files = _theanorc_paths()
+            files = theano_files + [os.path.expanduser("~/.graphlensrc"),
+                                    os.path.abspath(".graphlensrc")]
+            for path in files:
+                for name, value in _read_rc(path, every_section=path in theano_files).items():
                     values[name], sources[name] = value, path
             for variable in ("THEANO_FLAGS", "GRAPHLENS_FLAGS"):     # the latter wins
                 for name, value in _parse_flags(os.environ.get(variable, "")).items():
                     values[name], sources[name] = value, variable
             for name in list(values):
                 source = sources[name]
-                if name not in FLAGS and (source == "THEANO_FLAGS" or source in _THEANO_FILES):
+                if name not in FLAGS and (source == "THEANO_FLAGS" or source in theano_files):
                     # Theano warned about a flag it did not know and went on: so does graphlens
                     # for what Theano's own settings hold (graphlens's own are checked).
                     warnings.warn(f"{source}: graphlens has no flag {name!r} (ignored, as Theano "
@@ -310,17 +310,12 @@ def _parse_flags(text):
     return flags
 
 
-# The .theanorc files read (Theano's THEANORC: paths separated by os.pathsep).
-_THEANO_FILES = set()
-
-
 def _theanorc_paths() -> list:
-    """Theano's settings files: $THEANORC, else ~/.theanorc and ~/.theanorc.txt."""
+    """Theano's settings files: $THEANORC (paths separated by os.pathsep), else ~/.theanorc
+    and ~/.theanorc.txt."""
     listed = os.environ.get("THEANORC")
     paths = listed.split(os.pathsep) if listed else ["~/.theanorc", "~/.theanorc.txt"]
-    paths = [os.path.expanduser(path) for path in paths if path]
-    _THEANO_FILES.update(paths)
-    return paths
+    return [os.path.expanduser(path) for path in paths if path]
 
 
 def _read_rc(path, every_section=False):
