@@ -54,12 +54,13 @@ def straight_call(function):
     vm = function.vm
     namespace = dict(ndarray=np.ndarray, asarray=np.asarray, array=np.array,
                      bind=function._bind, run=vm.run)
-    lines = ["def call(*args, **kwargs):",
-             f"    if kwargs or len(args) != {len(function.inputs)}:",
-             "        args = bind(args, kwargs)"]
-    if function._n_arguments != len(function.inputs):
+    lines = ["def call(*args, **kwargs):"]
+    if function._n_arguments == len(function.inputs):
+        lines += [f"    if kwargs or len(args) != {len(function.inputs)}:",
+                  "        args = bind(args, kwargs)"]
+    else:
         # Implicit inputs (In(..., implicit=True)) are never arguments: bind fills them.
-        lines[1:] = ["    args = bind(args, kwargs)"]
+        lines.append("    args = bind(args, kwargs)")
     names = [f"a{i}" for i in range(len(function.inputs))]
     if names:
         lines.append(f"    {', '.join(names)}{',' if len(names) == 1 else ''} = args")
