@@ -149,9 +149,6 @@ def _element(op_name, lst, value):
     """`value` as an element of `lst` (converted to its element type), or an error."""
     wanted = lst.ttype
     var = value if isinstance(value, Variable) else as_tensor_variable(value)
-    if isinstance(wanted, TensorType) and isinstance(var.type, TensorType) and \
-            var.dtype != wanted.dtype and not isinstance(var, Constant):
-        raise GraphlensTypeError(f"{op_name}: {describe(var)} is not an element of {lst.type}")
     if isinstance(var, Constant) and isinstance(wanted, TensorType):
         var = constant(np.asarray(var.data, dtype=wanted.dtype))
     if var.type != wanted and not (isinstance(wanted, TensorType) and var.ndim == wanted.ndim
