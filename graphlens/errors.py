@@ -74,6 +74,11 @@ class StrictScanError(MissingInputError, GraphlensTypeError):
     Theano raised MissingInputError there."""
 
 
+class ScanStateTypeError(GraphlensTypeError, ValueError):
+    """`scan`: fn's new value for a state has another dtype or rank than the state's initial
+    value; Theano raised ValueError there (an upcast in the step)."""
+
+
 class NotScalarConstantError(GraphlensError):
     """`get_scalar_constant_value` found no constant scalar: the value depends on an input."""
 

@@ -12,15 +12,18 @@ then every fed-back output's taps, then the non-sequences (as given, not copies)
 from __future__ import annotations
 
 import contextvars
+import warnings
 
 from graphlens.config import config
-from graphlens.errors import GraphlensTypeError, StrictScanError, describe
+from graphlens.errors import (GraphlensTypeError, GraphlensWarning, ScanStateTypeError,
+                              StrictScanError, describe)
 from graphlens.graph.basic import Constant, Variable, clone_graph, graph_inputs
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.graph.test_value import test_value_of
 from graphlens.scan.op import Scan, step_name
 from graphlens.scan.returns import OrderedUpdates, split_returns
 from graphlens.tensor.basic import cast
+from graphlens.tensor.broadcast import unbroadcast
 from graphlens.tensor.compare import minimum
 from graphlens.tensor.shape import shape_padleft
 from graphlens.tensor.type import TensorType
@@ -56,7 +59,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     symbolic integer; at most the length of the shortest sequence). truncate_gradient: the
     number of steps gradients flow back through (-1: all). go_backwards: iterate the sequences
     from their end. `fn` may also return updates of shared variables (a dict or pairs) and a
-    stop condition (`until(cond)`).
+    stop condition (`until(cond)`). With `n_steps=1` there is no loop node, as in Theano: fn
+    runs once on the first step's values.
 
     outputs: one variable per output of `fn`, with the steps on the first axis (one variable,
     not a list, when there is one output, unless `return_list`). updates: an OrderedDict for
@@ -80,6 +84,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
             if spec["initial"] is not None and not spec["initial"].name:
                 spec["name"] = name if len(out_specs) == 1 else f"{name}{position}"
 
+    if n_steps == 1:
+        return _one_step(fn, seq_specs, out_specs, non_sequences, return_list)
     # Stand-ins for one step's values, in the order fn receives them.
     seq_args = [_seeded(_element(spec["input"], tap, spec["name"], index), spec["input"],
                         tap - min(spec["taps"]))
@@ -189,6 +195,36 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     if len(user_outputs) == 1 and not return_list:
         return user_outputs[0], scan_updates
     return user_outputs, scan_updates
+
+
+def _one_step(fn, seq_specs, out_specs, non_sequences, return_list):
+    """A loop of exactly one step is no loop: fn runs once on the first step's own values and
+    each output gains its axis of steps (length 1), as Theano's scan did for `n_steps=1`. No
+    stand-ins means no state-type matching either: `outputs_info=0` with an int32 step gives
+    int32 steps, where a real loop must keep one dtype from step to step."""
+    seq_values = [_tap_slice(spec, tap)[0] for spec in seq_specs for tap in spec["taps"]]
+    state_values = [spec["initial"][_state_index(spec, tap)] if spec["buffered"]
+                    else spec["initial"]
+                    for spec in (out_specs or []) if spec["initial"] is not None
+                    for tap in spec["taps"]]
+    outputs, updates, condition = split_returns(fn(*(seq_values + state_values + non_sequences)))
+    if condition is not None:
+        warnings.warn("scan: with n_steps=1 the loop runs its one step whatever the stop "
+                      "condition (until) says; the condition is ignored", GraphlensWarning,
+                      stacklevel=3)
+    if out_specs is not None and len(outputs) != len(out_specs):
+        raise ValueError(
+            f"scan: fn returned {len(outputs)} outputs but outputs_info has {len(out_specs)} "
+            f"entries. Please provide None as outputs_info for any output that does not feed "
+            f"back into scan (i.e. it behaves like a map)")
+    # The axis of steps is a length like any loop's, not a broadcastable 1 (Theano's too).
+    steps = [unbroadcast(shape_padleft(as_tensor_variable(out)), 0) for out in outputs]
+    updates = OrderedUpdates((var, _fit_update(var, expr)) for var, expr in updates.items())
+    if not steps:
+        return (steps if return_list else None), updates
+    if len(steps) == 1 and not return_list:
+        return steps[0], updates
+    return steps, updates
 
 
 def _as_list(value):
@@ -322,7 +358,7 @@ def _fit_state_output(out, spec, args):
     if getattr(out, "weak", False) and out.dtype != expected.dtype:
         out = cast(out, expected.dtype)
     if out.dtype != expected.dtype or out.ndim != expected.ndim:
-        raise GraphlensTypeError(
+        raise ScanStateTypeError(
             f"scan: the initial state (outputs_info) {describe(spec['initial'])} gives the step "
             f"values of type {expected}, but fn returns {describe(out)} for it. They must have "
             f"the same dtype and rank; this can happen when fn upcasts (cast the result, or "
