@@ -25,6 +25,7 @@ import numpy as np
 
 import graphlens.tensor as T
 from graphlens import function, grad, shared
+from arguments import script_arguments
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FOLD_CLASS = 'class="node fold"'
@@ -123,7 +124,7 @@ def pictures():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["pictures"]:
+    if script_arguments(__doc__, None) == ["pictures"]:
         pictures()
     else:
-        main(*[int(arg) for arg in sys.argv[1:]])
+        main(*script_arguments(__doc__))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gc
 import random
-import sys
 import time
 
 import numpy as np
@@ -27,6 +26,7 @@ import numpy as np
 import graphlens.tensor as T
 from graphlens import function, grad
 from graphlens.compile import cache
+from arguments import script_arguments
 
 VECTOR = 100
 PHASES = ("build", "grad", "compile", "first call", "later call")
@@ -130,4 +130,4 @@ def main(sizes=(2000, 10000)):
 
 
 if __name__ == "__main__":
-    main(tuple(int(arg) for arg in sys.argv[1:]) or (2000, 10000))
+    main(tuple(script_arguments(__doc__)) or (2000, 10000))

@@ -13,10 +13,10 @@ from __future__ import annotations
 import shutil
 import statistics
 import subprocess
-import sys
 import time
 
 from graphlens.render.layout import available_backends, render_dot
+from arguments import script_arguments
 
 REPEATS = 3
 
@@ -69,4 +69,4 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [1000])
+    main(script_arguments(__doc__) or [1000])

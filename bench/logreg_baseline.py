@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import steps  # noqa: E402
 from timing import compare  # noqa: E402
+from arguments import script_arguments
 
 
 def stable_numpy_step(state):
@@ -147,4 +148,4 @@ def main(runs=3):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    main(*(script_arguments(__doc__)[:1] or [3]))

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import runpy
-import sys
 import time
+from arguments import script_arguments
 
 
 def main(model="gallery/mlp.py", name="train"):
@@ -46,4 +46,4 @@ def main(model="gallery/mlp.py", name="train"):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    main(*script_arguments(__doc__, None))

@@ -16,12 +16,12 @@ the one a user waits for.
 
 from __future__ import annotations
 
-import sys
 import time
 
 import graphlens.tensor as T
 from graphlens.render.debugprint import debugprint
 from graphlens.render.pp import pp
+from arguments import script_arguments
 
 REPEATS = 3
 
@@ -85,4 +85,4 @@ def main(sizes):
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [10_000, 100_000])
+    main(script_arguments(__doc__) or [10_000, 100_000])

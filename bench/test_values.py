@@ -9,7 +9,6 @@ what the views pay on the same graph for its static shapes (`static_shapes`, rea
 debugprint, pp and pictures) and for `show --values` (`value_summaries`, one evaluation).
 """
 
-import sys
 import time
 
 import numpy as np
@@ -19,6 +18,7 @@ import graphlens.tensor as T
 from graphlens import config
 from graphlens.tensor.static_shape import static_shapes
 from graphlens.trace.values import value_summaries
+from arguments import script_arguments
 
 
 def build(n_nodes, x, W, b):
@@ -77,4 +77,4 @@ def main(n_nodes=10_000):
 
 
 if __name__ == "__main__":
-    main(*[int(arg) for arg in sys.argv[1:]])
+    main(*script_arguments(__doc__))

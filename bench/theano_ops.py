@@ -4,7 +4,6 @@ graphlens against the same numpy/scipy calls made directly: the ratio is graphle
     python bench/theano_ops.py [n]        # arrays of n x 256 (n = 2000 by default)
 """
 
-import sys
 import time
 
 import numpy as np
@@ -12,6 +11,7 @@ import scipy.special
 
 import graphlens.tensor as T
 from graphlens import function
+from arguments import script_arguments
 
 
 def best_time(run, repeats=20):
@@ -50,4 +50,4 @@ def main(n=2000):
 
 
 if __name__ == "__main__":
-    main(*[int(arg) for arg in sys.argv[1:]])
+    main(*script_arguments(__doc__))

@@ -27,7 +27,7 @@ from graphlens.tensor.broadcast import unbroadcast
 from graphlens.tensor.compare import minimum
 from graphlens.tensor.shape import shape_padleft
 from graphlens.tensor.type import TensorType
-from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
+from graphlens.tensor.variable import as_tensor_variable, constant
 
 
 # How many loops' step functions are being called right now. A loop built inside a step only
