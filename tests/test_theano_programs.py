@@ -10,7 +10,10 @@ defaults), and code written as Keras' Theano backend and Lasagne call Theano (po
 of slices as an index, grouped conv2d, transposed convolutions, default_update on a cloned
 shared variable), sparse bag-of-words models (sparse_bow: theano.sparse), an RNN sequence
 labeller trained with the CTC loss (ctc_rnn: theano.tensor.nnet.ctc), and subgraph_grad,
-numeric_grad, pprint.assign, function_dump and sampling_dot (gradient_tools).
+numeric_grad, pprint.assign, function_dump and sampling_dot (gradient_tools), a variational
+autoencoder (vae: MRG normal draws, Adam, givens), a character-level GRU (gru_charrnn: grad_clip,
+RMSprop, sampling by multinomial inside a scan, pickled parameters) and a GAN (gan: batch
+normalisation, leaky relu, two updaters over disjoint parameters).
 
 Each asserts its own results (costs fall, values match the tutorial's or numpy's, gradients
 match finite differences) and a failure shows its output."""
@@ -27,7 +30,8 @@ PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
 @pytest.mark.parametrize("name", ["logistic_sgd", "lenet", "scan_tutorial", "lstm", "misc_api", "docs_tutorial", "custom_op", "rbm",
                                   "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm",
                                   "mlp", "sda", "dbn", "ca", "logistic_cg", "scalar_op",
-                                  "theano1_api", "sparse_bow", "ctc_rnn", "gradient_tools"])
+                                  "theano1_api", "sparse_bow", "ctc_rnn", "gradient_tools",
+                                  "vae", "gru_charrnn", "gan"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
