@@ -338,8 +338,14 @@ def grouped_names(params, names, chosen, plain_up_to: int = 8) -> list[str]:
             continue
         key = (family(scope), tuple(members))
         groups.setdefault(key, []).append(scope)
+    shorts = [short for members in by_scope.values() for short in members]
     items = []
     for (base, members), scopes in groups.items():
+        if len(scopes) == 1 and len(members) == 1 and shorts.count(members[0]) == 1:
+            # A scope of one parameter (made by a helper such as `shared_normal(shape, 'V')`)
+            # groups nothing: its own name says it, unless another scope has one so named.
+            items.append(members[0])
+            continue
         title = f"{base} ×{len(scopes)}" if len(scopes) > 1 else scopes[0]
         items.append(f"{title}: {', '.join(members)}")
     items += by_scope.get(None, [])

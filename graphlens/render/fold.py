@@ -70,6 +70,7 @@ def plan_folds(view, nodes, expand=(), fold_rules=(), view_nodes=None) -> FoldPl
     expand = set(expand)
     steps = {}
     path_of = _paths(view, nodes, steps, nodes if view_nodes is None else view_nodes)
+    _keep_steps_of_layers(nodes, path_of, steps)
     units, unit_of = [], {}
     opened_alone = set()
     if EXPAND_ALL not in expand:
@@ -86,7 +87,13 @@ def plan_folds(view, nodes, expand=(), fold_rules=(), view_nodes=None) -> FoldPl
                 by_path.setdefault(folded, []).append(item)
         for path in sorted(by_path, key=natural_key):
             items = by_path[path]
-            unit = FoldUnit(path, [path], [i for i in items if hasattr(i, "op")],
+            members = [i for i in items if hasattr(i, "op")]
+            if all(is_backward(i) for i in members):
+                # Only parameters, made by a helper (`shared_normal(shape, 'W_z')`, lstm.py's
+                # `init_params`), and the sums of their gradients: no layer, and folding it
+                # would hide which weight each op reads. They are drawn by their names.
+                continue
+            unit = FoldUnit(path, [path], members,
                             [i for i in items if not hasattr(i, "op")],
                             parent=_parent(path))
             units.append(unit)
@@ -168,6 +175,29 @@ def _adopt_update_steps(view, nodes, path_of, steps, view_nodes):
         for node in private:
             if drawn is None or node in drawn:
                 path_of[node] = steps[node] = path
+
+
+def _keep_steps_of_layers(nodes, path_of, steps):
+    """Update steps stay in their parameter's scope only when that scope is a layer (it built
+    forward ops). A scope that only made parameters (a helper `shared_normal(shape, 'W_z')`)
+    is none: folded with its steps, eight such calls would be one box `shared_normal ×8`
+    hiding which weight each op reads; the steps go back to where they were built (the
+    `rmsprop` that wrote them)."""
+    layers = set()
+    for node in nodes:
+        # Not by its gradient: grad sums a weight's gradient in the weight's scope.
+        path = None if is_backward(node) or node in steps else path_of.get(node)
+        while path and path not in layers:
+            layers.add(path)
+            path = _parent(path)
+    for node, path in list(steps.items()):
+        if path not in layers:
+            del steps[node]
+            built = scope_of(node)
+            if built is None:
+                del path_of[node]
+            else:
+                path_of[node] = built
 
 
 def _lone_scopes(path_of, nodes, expand) -> set:

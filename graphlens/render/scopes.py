@@ -18,6 +18,8 @@ box around everything.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, scope_of
 from graphlens.graph.scopes import name_scope_path as scope_path   # noqa: F401 (the name rule)
 from graphlens.render.labels import is_constant, printable
@@ -99,6 +101,19 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
             path_of[item] = alias[path] + path[len(path.split(SEPARATOR)[0]):]
             del weak[item]
     weak = {item: path for item, path in weak.items() if item not in path_of}
+    # A lone parameter whose inferred scope built no drawn forward op (a helper
+    # `shared_normal(shape, 'W_z')` made it) gets no box, nor does the sum of its gradient
+    # (grad builds it in the weight's scope): a box around one weight says nothing its name
+    # does not. Two or more (the dA's W and b after their ops were rewritten away) keep it.
+    kept = set()
+    for item, path in list(path_of.items()) + list(weak.items()):
+        # Not by its gradient: grad sums a weight's gradient in the weight's scope.
+        while hasattr(item, "op") and not is_backward(item) and path and path not in kept:
+            kept.add(path)
+            path = path.rpartition(SEPARATOR)[0]
+    roots_in = Counter(path for item, path in weak.items() if not hasattr(item, "op"))
+    kept |= {path for path, count in roots_in.items() if count > 1}
+    weak = {item: path for item, path in weak.items() if path in kept}
     written = {path for path in path_of.values()}       # by name_scope or a `layer1/W` name
     # In a folded picture every open scope is drawn as a box: it was opened by name.
     if folded or len({path.split(SEPARATOR)[0] for path in weak.values()}) > 1:

@@ -126,3 +126,28 @@ def test_why_of_a_scope_summarizes_the_folded_box(write_model, run_cli):
     assert lines[2:] == ["  params:    W float64[?, ?], b float64[?]",
                          "  built at:  model.py:9",
                          "  open it:   graphlens show model.py --expand HiddenLayer_4"]
+
+
+def test_gradient_summary_names_weights_made_by_a_helper_plainly(write_model, run_cli):
+    # Nine weights, each made by one call of a helper: nine scopes of one weight each, which
+    # group nothing ("shared_normal_3: W3" says no more than "W3").
+    source = """
+import numpy as np
+import graphlens.tensor as T
+from graphlens import shared
+
+def shared_normal(shape, name):
+    return shared(np.full(shape, 0.1), name=name)
+
+x = T.dmatrix("x")
+params = [shared_normal((3, 3), f"W{k}") for k in range(9)]
+h = x
+for W in params:
+    h = T.tanh(T.dot(h, W))
+cost = T.sqr(h).mean()
+"""
+    result = run_cli("show", write_model(source), "--stage", "before")
+    assert result.exit_code == 0, result.stderr
+    summary = " ".join(result.stdout.split("gradient findings: ")[1].split())
+    assert summary == ("none (the gradient of cost reaches W0, W1, W2, W3, W4, W5, W6, W7, "
+                       "W8)")

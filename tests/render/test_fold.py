@@ -226,3 +226,47 @@ def test_a_blocking_op_inside_a_folded_layer_styles_the_layers_box():
               if node.kind == "fold"}
     assert styled["SgnLayer"] is not None
     assert [title for title, color in styled.items() if color] == ["SgnLayer"]
+
+
+# Weights made by a helper function (char-rnn ports, lstm.py's init_params), updated by an
+# optimiser function: the helper's calls are no layers.
+HELPER_WEIGHTS = """
+import numpy as np
+import graphlens.tensor as T
+from graphlens import function, grad, shared
+
+def shared_normal(shape, name):
+    return shared(np.full(shape, 0.1), name=name)
+
+def rmsprop(params, grads):
+    updates = []
+    for p, g in zip(params, grads):
+        acc = shared(np.zeros(p.get_value().shape))
+        acc_new = 0.9 * acc + 0.1 * g ** 2
+        updates += [(acc, acc_new), (p, p - 0.01 * g / T.sqrt(acc_new + 1e-6))]
+    return updates
+
+W_a = shared_normal((3, 3), "W_a")
+W_b = shared_normal((3, 3), "W_b")
+W_c = shared_normal((3, 3), "W_c")
+x = T.dmatrix("x")
+h = x
+for _ in range(20):
+    h = T.tanh(T.dot(T.tanh(T.dot(h, W_a)), W_b) + T.dot(h, W_c))
+cost = (h ** 2).sum()
+params = [W_a, W_b, W_c]
+updates = rmsprop(params, grad(cost, params))
+"""
+
+
+def test_weights_made_by_a_helper_are_drawn_by_name_not_folded_as_a_layer():
+    namespace = run_model(HELPER_WEIGHTS, "helper_weights.py")
+    train = function([namespace["x"]], namespace["cost"], updates=namespace["updates"],
+                     name="train")
+    scene = scene_of(train, stage="before", fold=True)
+    # The optimiser folds (its steps); the helper's three calls are neither one repeated box
+    # ("shared_normal ×3") nor three boxes around one weight each.
+    assert sorted(fold_nodes(scene)) == ["rmsprop"]
+    assert not [c for c in scene.clusters if "shared_normal" in c.label]
+    named = {node.info.get("title") for node in scene.nodes if node.kind != "op"}
+    assert {"W_a", "W_b", "W_c"} <= named
