@@ -74,6 +74,11 @@ class StrictScanError(MissingInputError, GraphlensTypeError):
     Theano raised MissingInputError there."""
 
 
+class AsTensorError(GraphlensTypeError):
+    """`as_tensor_variable` cannot make a tensor of a value (Theano's
+    `theano.tensor.AsTensorError`, a TypeError)."""
+
+
 class ScanStateTypeError(GraphlensTypeError, ValueError):
     """`scan`: fn's new value for a state has another dtype or rank than the state's initial
     value; Theano raised ValueError there (an upcast in the step)."""

@@ -118,3 +118,18 @@ def test_scalar_upcast_gives_theano_dtypes():
     assert upcast('int32', 'float32') == 'float64'      # Theano 1.0's default cast_policy
     assert upcast('int8', 'uint8') == 'int16'
     assert upcast('float64') == 'float64'
+
+
+def test_as_tensor_error_is_theanos_type_error_at_its_paths():
+    import graphlens.tensor as T
+    from graphlens.tensor.basic import AsTensorError as from_basic
+    from graphlens.tensor.var import AsTensorError as from_var
+
+    assert from_basic is from_var is T.AsTensorError
+    assert issubclass(T.AsTensorError, TypeError)
+    with pytest.raises(T.AsTensorError, match="cannot make a tensor of"):
+        T.as_tensor_variable({"a": 1})
+    with pytest.raises(T.AsTensorError):
+        T.exp(object())
+    with pytest.raises(T.AsTensorError, match="rank 2"):
+        T.as_tensor_variable(T.dvector(), ndim=2)

@@ -14,7 +14,7 @@ from graphlens.tensor.basic import (_float_x, arange, cast, col, eye, matrix, ro
                                     vector)
 from graphlens.tensor.constant_value import (extract_constant, get_scalar_constant_value,
                                              get_vector_length)
-from graphlens.errors import NotScalarConstantError
+from graphlens.errors import AsTensorError, NotScalarConstantError
 from graphlens.tensor.blas import dot
 from graphlens.tensor.broadcast import addbroadcast, patternbroadcast, unbroadcast
 from graphlens.tensor.compare import (and_, clip, eq, ge, gt, invert, le, lt, maximum, minimum,

@@ -6,6 +6,7 @@ them from (they live in tensor/variable.py).
 True
 """
 
+from graphlens.errors import AsTensorError  # noqa: F401 (raised by as_tensor_variable)
 from graphlens.tensor.variable import TensorConstant, TensorVariable  # noqa: F401
 
 # Theano's mixin of the operators; here TensorVariable carries them itself.

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, GraphlensWarning, describe
+from graphlens.errors import AsTensorError, GraphlensTypeError, GraphlensWarning, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
@@ -449,23 +449,23 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
     """
     if isinstance(value, TensorVariable):
         if not isinstance(value.type, TensorType):     # a shared sparse matrix, say
-            raise GraphlensTypeError(f"{describe(value)} is a {value.type}, not a tensor")
+            raise AsTensorError(f"{describe(value)} is a {value.type}, not a tensor")
         result = value
         if value.type.__class__ is not TensorType:
             # A Theano scalar variable (tensor/scalar_type.py): its rank-0 tensor, as Theano's
             # as_tensor_variable inserts tensor_from_scalar.
             result = value.as_tensor()
     elif isinstance(value, Variable):
-        raise GraphlensTypeError(f"{value!r} is a {value.type}, not a tensor")
+        raise AsTensorError(f"{value!r} is a {value.type}, not a tensor")
     elif isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
         result = T.stack(list(value))
     else:
         try:
             result = constant(value, name=name)
         except (TypeError, ValueError, OverflowError) as exc:
-            raise GraphlensTypeError(f"cannot make a tensor of {value!r:.80}: {exc}") from exc
+            raise AsTensorError(f"cannot make a tensor of {value!r:.80}: {exc}") from exc
     if ndim is not None and result.ndim != ndim:
-        raise GraphlensTypeError(f"expected a tensor of rank {ndim}, got {result.type}")
+        raise AsTensorError(f"expected a tensor of rank {ndim}, got {result.type}")
     return result
 
 
