@@ -9,7 +9,7 @@ import pytest
 import graphlens
 import graphlens.tensor as T
 from graphlens import function, shared
-from graphlens.errors import (AxisError, GraphlensError, GraphlensTypeError,
+from graphlens.errors import (AsTensorError, AxisError, GraphlensError, GraphlensTypeError,
                               InvalidArgumentError, ShapeError, short_path, with_user_line)
 
 x = T.dmatrix("x")
@@ -35,7 +35,7 @@ ROWS = [
     (lambda: T.scalar(dtype="foo"), GraphlensTypeError, TypeError, "unsupported dtype 'foo'"),
     (lambda: T.fmatrix(5), GraphlensTypeError, TypeError,
      "a variable's name must be a string, got 5"),
-    (lambda: T.as_tensor_variable("abc"), GraphlensTypeError, TypeError,
+    (lambda: T.as_tensor_variable("abc"), AsTensorError, TypeError,
      "cannot make a tensor of 'abc'"),
     (lambda: T.alloc(0.0, -3), ShapeError, ValueError,
      "alloc: the length on axis 0 is -3; lengths must be >= 0"),
@@ -43,7 +43,7 @@ ROWS = [
     (lambda: shared(object()), GraphlensTypeError, TypeError, "unsupported dtype 'object'"),
     (lambda: function(["x"], x), GraphlensTypeError, TypeError,
      "function: input 0 must be a symbolic variable, got 'x'"),
-    (lambda: x + "a", GraphlensTypeError, TypeError, "cannot make a tensor of 'a'"),
+    (lambda: x + "a", AsTensorError, TypeError, "cannot make a tensor of 'a'"),
     (lambda: x.flatten(1.5), GraphlensTypeError, TypeError, "flatten: ndim must be an int"),
     (lambda: x.transpose("ab"), GraphlensTypeError, TypeError, "transpose: axes must be an int"),
     (lambda: T.shape_padleft(x, 1.5), GraphlensTypeError, TypeError,
