@@ -408,8 +408,11 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
         cached, shape = compile_cache.find(outline, order, ins, output_items, update_pairs,
                                            shared_inputs)
     if cached is not None:
-        return compile_cache.reuse(cached, ins, output_items, update_pairs,
-                                   (graph_ins, before_outputs), order, name)
+        reused = compile_cache.reuse(cached, ins, output_items, update_pairs,
+                                     (graph_ins, before_outputs), order, name)
+        # Compiling these very variables again shares its graph, as after a first compile.
+        compile_cache.store(same, reused)
+        return reused
     origins = {}
     optimized_outputs, _ = clone_graph(before_outputs, order=order, origins=origins)
     # The clone has the same structure, so its nodes, made in `order`, are its toposort.

@@ -187,6 +187,8 @@ def test_a_first_compile_builds_no_structure_key_and_graphs_of_one_outline_both_
         assert all(a.op is b.op for a, b in zip(again.fgraph.toposort(),
                                                  cached.fgraph.toposort()))
         assert again.fgraph.inputs == [x2] and len(again.rewrite_log) == len(cached.rewrite_log)
+    # The very variables of a hit, compiled again: its graph is shared, not copied again.
+    assert function([x2], again_first.outputs[0].variable).fgraph is again_first.fgraph
     data = np.array([0.2, -1.0])
     np.testing.assert_allclose(again_first(data), np.tanh(data) * 2.0)
     np.testing.assert_allclose(again_other(data), np.exp(data) + 3.0)
