@@ -50,6 +50,7 @@ class Function:
     profile = None      # a ProfileStats when compiled with profile=... (compile/profiling.py)
     _hook = None        # the evaluator hook's name: 'nan_guard', 'debug_mode' (compile/hooks.py)
     monitor = None      # a MonitorMode whose functions run around every node
+    _shape = None       # what the compile cache reads of the graph given (compile/cache.py)
 
     def __init__(self, inputs, outputs, single_output, updates, fgraph_before, fgraph, log,
                  shared_inputs, allow_input_downcast, name, nan_guard=False, debug_mode=None,
@@ -165,6 +166,9 @@ class Function:
         del state["_call"]
         del state["_filters"]
         state.pop("_update_locks", None)
+        # What the compile cache reads of the graph (compile/cache.py): a loaded function is
+        # in no cache.
+        state.pop("_shape", None)
         if self.vm.wrap_perform is not None:
             # Wrapped performs are closures made here: the evaluator is made again on load
             # (how many outputs it returns kept: a copy without updates returns fewer).
@@ -395,12 +399,20 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     if order is None:
         order = toposort(before_outputs)
     check_destroyers(order, ins, shared_inputs, accept_inplace)
-    key = None if fresh else compile_cache.structure_key(
-        order, ins, output_items, update_pairs, shared_inputs, **options)
-    cached = compile_cache.lookup(key)
+    # The structure (compile/cache.py): its key is built only when a live function has a
+    # graph of the same outline (node count, inputs, options); most compiles never build it.
+    shape = None
+    if not fresh:
+        outline = compile_cache.outline_key(len(order), ins, output_items, update_pairs,
+                                            shared_inputs, **options)
+        cached, shape = compile_cache.find(outline, order, ins, output_items, update_pairs,
+                                           shared_inputs)
     if cached is not None:
-        return compile_cache.reuse(cached, ins, output_items, update_pairs,
-                                   (graph_ins, before_outputs), order, name)
+        reused = compile_cache.reuse(cached, ins, output_items, update_pairs,
+                                     (graph_ins, before_outputs), order, name)
+        # Compiling these very variables again shares its graph, as after a first compile.
+        compile_cache.store(same, reused)
+        return reused
     origins = {}
     optimized_outputs, _ = clone_graph(before_outputs, order=order, origins=origins)
     # The clone has the same structure, so its nodes, made in `order`, are its toposort.
@@ -419,7 +431,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
         stats.linker_time += done - linking
         stats.compile_time += done - started
         stats.nb_nodes = len(fgraph.apply_nodes)
-    compile_cache.store(key, compiled)
+    compile_cache.remember(shape, compiled)
     compile_cache.store(same, compiled)
     return compiled
 

@@ -52,8 +52,9 @@ class ClientMap(dict):
 class FunctionGraph:
     """Inputs, outputs and the nodes between them, with `clients[var] = [(node, position)]`."""
 
-    def __init__(self, inputs, outputs, order=None):
-        """`order`, when the caller has it, is `toposort(outputs)` (not walked again)."""
+    def __init__(self, inputs, outputs, order=None, schedule=None):
+        """`order`, when the caller has it, is `toposort(outputs)` (not walked again);
+        `schedule`, `graph.schedule.schedule(order)` (not made again)."""
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.clients = ClientMap()
@@ -71,7 +72,7 @@ class FunctionGraph:
         for position, var in enumerate(self.outputs):
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
         self._order = order
-        self._schedule = None
+        self._schedule = None if schedule is None else list(schedule)
         # Replacements that leave the order as it was, bar nodes gone or swapped for a twin:
         # {removed node: its twin or None}, applied to the cached order when next asked.
         self._patch = {}

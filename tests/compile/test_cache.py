@@ -158,3 +158,37 @@ def test_keys_tell_apart_graphs_that_differ_in_one_place_only():
     data = np.array([0.5, 3.0])
     np.testing.assert_allclose(function([x], _two_outputs(x, 1, 2.0))(data), [-1.0, 4.0])
     np.testing.assert_allclose(function([x], _two_outputs(x, 0, 2.0))(data), [3.0, 8.0])
+
+
+def _squashed(x):
+    return T.tanh(x) * 2.0
+
+
+def _grown(x):
+    return T.exp(x) + 3.0
+
+
+def test_a_first_compile_builds_no_structure_key_and_graphs_of_one_outline_both_hit():
+    cache.clear()
+    x1, x2 = T.dvector("x"), T.dvector("x")      # one line: the same input twice
+    first = function([x1], _squashed(x1))
+    # No live function had a graph of this outline: its nodes were not walked for a key.
+    assert first._shape._key is cache._UNBUILT
+    # The same outline (one input, two nodes, the same options), another structure.
+    other = function([x1], _grown(x1))
+    assert other.fgraph is not first.fgraph
+    assert first._shape.key() is not None and first._shape.key() != other._shape.key()
+    # Either structure rebuilt finds its own function, whichever holds the outline's place:
+    # the rewritten graph is copied, op for op, and no rule runs.
+    again_first = function([x2], _squashed(x2))
+    again_other = function([x2], _grown(x2))
+    for again, cached in ((again_first, first), (again_other, other)):
+        assert [n.op for n in again.fgraph.toposort()] != []
+        assert all(a.op is b.op for a, b in zip(again.fgraph.toposort(),
+                                                 cached.fgraph.toposort()))
+        assert again.fgraph.inputs == [x2] and len(again.rewrite_log) == len(cached.rewrite_log)
+    # The very variables of a hit, compiled again: its graph is shared, not copied again.
+    assert function([x2], again_first.outputs[0].variable).fgraph is again_first.fgraph
+    data = np.array([0.2, -1.0])
+    np.testing.assert_allclose(again_first(data), np.tanh(data) * 2.0)
+    np.testing.assert_allclose(again_other(data), np.exp(data) + 3.0)
