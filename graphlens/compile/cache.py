@@ -56,7 +56,8 @@ def identity_key(targets, ins, output_items, updates, **options):
     valid while the entry lives: its function holds every variable named here.)"""
     try:
         return _Key(("same", tuple(map(id, targets)),
-                     tuple((id(item.variable), item.name, item.borrow, _value_key(item.value))
+                     tuple((id(item.variable), item.name, item.borrow, item.mutable,
+                            _value_key(item.value))
                            for item in ins),
                      tuple(item.borrow for item in output_items),
                      tuple(id(var) for var, _ in updates), tuple(sorted(options.items())),
@@ -109,7 +110,7 @@ def structure_key(order, ins, output_items, updates, shared_inputs, **options):
                     slot[out] = (number, out.index)
                     extend((out.type, out.name, out.creation_site))
         roots = tuple((item.variable.type, item.variable.name, item.variable.creation_site,
-                       item.name, item.borrow, _value_key(item.value)) for item in ins)
+                       item.name, item.borrow, item.mutable, _value_key(item.value)) for item in ins)
         outputs = tuple((_ref(slot, item.variable), item.borrow) for item in output_items)
         update_refs = tuple((id(var), _ref(slot, expression)) for var, expression in updates)
         return _Key((tuple(parts), roots, outputs, update_refs,

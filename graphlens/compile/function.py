@@ -31,7 +31,8 @@ from graphlens.compile.monitormode import MonitorMode
 from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
-from graphlens.compile.io import In, Out, argument_filter, storing_input_updates
+from graphlens.compile.io import (In, Out, argument_filter, storing_input_updates,
+                                  unaliasing_mutable_arguments)
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
@@ -156,6 +157,8 @@ class Function:
             self._call = self.profile.timed_call(self._call)
         if self.input_updates:
             self._call = storing_input_updates(self, self._call)
+        if len(self.inputs) > 1 and any(item.mutable for item in self.inputs):
+            self._call = unaliasing_mutable_arguments(self, self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
@@ -405,6 +408,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     optimized_outputs, _ = clone_graph(before_outputs, order=order, origins=origins)
     # The clone has the same structure, so its nodes, made in `order`, are its toposort.
     fgraph = FunctionGraph(graph_ins, optimized_outputs, order=list(origins))
+    # In(x, mutable=True): the in-place rewrite may write into that argument's array, as
+    # Theano's did (the caller gave the array up; rewrite/inplace.py).
+    fgraph.mutable_inputs = frozenset(item.variable for item in ins if item.mutable)
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
     rewriting = time.perf_counter()
     log = mode.rewrite(fgraph, origins)
