@@ -61,6 +61,11 @@ class DuplicateUpdateError(GraphlensTypeError, ValueError):
     """Two updates given for one shared variable. Also a ValueError, as Theano raised."""
 
 
+class GradientCountError(GraphlensTypeError, ValueError):
+    """An op's `grad` returned another number of gradients than it has inputs. Also a
+    ValueError, as Theano raised."""
+
+
 class AxisError(GraphlensError, ValueError):
     """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
 
