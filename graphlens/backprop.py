@@ -53,6 +53,9 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     check_policy("grad", "disconnected_inputs", disconnected_inputs)
     if null_gradients not in ("raise", "return"):
         raise ValueError("null_gradients must be 'raise' or 'return'")
+    # Theano's spellings, in any case ('Disconnected' in its own OpFromGraph tests).
+    return_disconnected = {"zero": "zero", "none": "None", "disconnected": "disconnected"}.get(
+        str(return_disconnected).lower(), return_disconnected)
     if return_disconnected not in ("zero", "None", "disconnected"):
         raise ValueError("return_disconnected must be 'zero', 'None' or 'disconnected'")
     single = not isinstance(wrt, (list, tuple))
