@@ -497,6 +497,9 @@ def _normalize_updates(updates):
             raise DuplicateUpdateError(f"function: two updates for {describe(variable)}")
         seen.add(variable)
         expression = _same_kind(variable, expression, "the update of")
+        if not getattr(variable.type, "array_values", True):
+            result.append((variable, expression))      # its type fits: checked just above
+            continue
         if getattr(expression, "weak", False) and expression.dtype != variable.dtype:
             expression = cast(expression, variable.dtype)
         if expression.dtype != variable.dtype or expression.ndim != variable.ndim:

@@ -201,3 +201,33 @@ class Type:
     def values_eq_approx(self, a, b) -> bool:
         """True when two values of this type are equal up to rounding (Theano's name)."""
         return self.values_eq(a, b)
+
+
+class Generic(Type):
+    """The type of any Python object (Theano's `gof.type.Generic`, its instance `generic`):
+    what `shared` holds when the value is no array of numbers (a string, a dict). Its filter
+    takes every value as it is.
+
+    >>> generic.filter({'epoch': 3})
+    {'epoch': 3}
+    """
+
+    array_values = False
+
+    def filter(self, value, *, strict=False, allow_downcast=False, what="value"):
+        """Any object, unchanged."""
+        return value
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __str__(self):
+        return "generic"
+
+    __repr__ = __str__
+
+
+generic = Generic()
