@@ -66,6 +66,11 @@ class GradientCountError(GraphlensTypeError, ValueError):
     ValueError, as Theano raised."""
 
 
+class DrawNotImplementedError(GraphlensError, NotImplementedError, ValueError):
+    """A random draw Theano's generator did not implement either (MRG binomial with n > 1):
+    a NotImplementedError, as Theano raised, and a ValueError (an argument it refuses)."""
+
+
 class AxisError(GraphlensError, ValueError):
     """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
 
