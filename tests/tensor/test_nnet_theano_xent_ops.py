@@ -88,3 +88,18 @@ def test_shapes_are_inferred_and_labels_have_no_gradient():
         grad(nnet.CrossentropyCategorical1Hot()(c, y).sum(), y)
     with pytest.raises(TypeError, match="int tensor of rank 1"):
         nnet.CrossentropyCategorical1Hot()(c, T.dvector())
+
+
+def test_labels_out_of_range_are_refused_as_theano_did():
+    dy, sm, y = T.dvector("dy"), T.dmatrix("sm"), T.lvector("y")
+    dx = function([dy, sm, y], nnet.crossentropy_softmax_1hot_with_bias_dx(dy, sm, y))
+    bad = LABELS.copy()
+    bad[1] = -1                  # numpy would read the last column
+    with pytest.raises(ValueError, match="must be in \\[0, 3\\)"):
+        dx(np.ones(4), softmax(SCORES), bad)
+    with pytest.raises(ValueError, match="4 rows but 3 entries"):
+        dx(np.ones(3), softmax(SCORES), LABELS)
+    x, b = T.dmatrix("x"), T.dvector("b")
+    xent = function([x, b, y], nnet.CrossentropySoftmaxArgmax1HotWithBias()(x, b, y))
+    with pytest.raises(ValueError, match="must be in"):
+        xent(SCORES, BIAS, LABELS + 1)

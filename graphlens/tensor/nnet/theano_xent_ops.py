@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, describe
+from graphlens.errors import GraphlensTypeError, InvalidArgumentError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
@@ -50,6 +50,20 @@ def _label_undefined(op, y_idx):
 
 def _rows(n):
     return np.arange(n)
+
+
+def _check_labels(op, y_idx, matrix, *per_row):
+    """Theano's check at run time: one label per row of `matrix` (and per entry of each of
+    `per_row`), each a column of it; numpy would read a negative label from the end."""
+    name = type(op).__name__
+    rows, classes = matrix.shape
+    for values in (y_idx,) + per_row:
+        if len(values) != rows:
+            raise InvalidArgumentError(f"{name}: {rows} rows but {len(values)} entries "
+                                       f"(shapes {matrix.shape} and {values.shape})")
+    if len(y_idx) and (y_idx.min() < 0 or y_idx.max() >= classes):
+        raise InvalidArgumentError(f"{name}: the labels y_idx must be in [0, {classes}) for "
+                                   f"{classes} classes, got {y_idx.min()} to {y_idx.max()}")
 
 
 def _softmax_rows(x):
@@ -128,6 +142,7 @@ class CrossentropySoftmax1HotWithBiasDx(Op):
 
     def perform(self, node, inputs):
         dy, sm, y_idx = inputs
+        _check_labels(self, y_idx, sm, dy)
         out = np.array(sm, dtype=node.outputs[0].dtype)
         out[_rows(len(y_idx)), y_idx] -= 1
         out *= dy[:, None]
@@ -158,6 +173,7 @@ class CrossentropyCategorical1Hot(Op):
 
     def perform(self, node, inputs):
         coding, labels = inputs
+        _check_labels(self, labels, coding)
         picked = coding[_rows(len(labels)), labels]
         return [np.asarray(-np.log(picked), dtype=node.outputs[0].dtype)]
 
@@ -185,6 +201,7 @@ class CrossentropyCategorical1HotGrad(Op):
 
     def perform(self, node, inputs):
         g_y, coding, labels = inputs
+        _check_labels(self, labels, coding, g_y)
         out = np.zeros_like(coding, dtype=node.outputs[0].dtype)
         rows = _rows(len(labels))
         out[rows, labels] = -g_y / coding[rows, labels]
@@ -218,6 +235,7 @@ class CrossentropySoftmaxArgmax1HotWithBias(Op):
 
     def perform(self, node, inputs):
         x, b, y_idx = inputs
+        _check_labels(self, y_idx, x)
         scores = x + b
         shifted = scores - scores.max(axis=1, keepdims=True)
         log_sm = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
