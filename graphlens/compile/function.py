@@ -313,8 +313,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     `f.profile.summary()` prints where the time went (compile/profiling.py). With
     `config.profile` on, every function is profiled and prints its summary at exit.
 
-    The positional order and the other keywords are Theano's: `rebuild_strict` changes nothing
-    (givens keep dtype and rank).
+    The positional order and the other keywords are Theano's: with `rebuild_strict=False`
+    givens may replace a variable by one of another dtype or rank, and the graph is rebuilt
+    on it (by default they keep both).
 
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
@@ -340,7 +341,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     # As Theano, only the shared variables the function reads have their default updates
     # applied: the walk stops at an input computed from others (f = function([b], b) with
     # b = 2 * a does not read a) and at a variable replaced by givens (read its replacement).
-    replace = _normalize_givens(givens)
+    replace = _normalize_givens(givens, rebuild_strict)
     cut = [item.variable for item in ins if item.variable.owner is not None] + list(replace)
     read = roots
     if cut or replace:
@@ -531,7 +532,10 @@ def _same_kind(variable, expression, what):
                              f"be a {variable.type} too")
 
 
-def _normalize_givens(givens):
+def _normalize_givens(givens, rebuild_strict=True):
+    """{old: new} of `givens`, each new of the old one's dtype and rank; with Theano's
+    rebuild_strict=False, of any tensor type: the graph is rebuilt on it (an ivector given an
+    imatrix makes `x * y` a matrix)."""
     replace = {}
     for old, new in _pairs(givens, "givens"):
         if not isinstance(old, Variable):
@@ -539,7 +543,8 @@ def _normalize_givens(givens):
         new = _same_kind(old, new, "givens replace")
         if getattr(new, "weak", False) and new.dtype != old.type.dtype:
             new = cast(new, old.type.dtype)
-        if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
+        if rebuild_strict and (new.type.dtype != old.type.dtype
+                               or new.type.ndim != old.type.ndim):
             raise GraphlensTypeError(f"function: givens replace {describe(old)} by "
                                      f"{describe(new)}: dtype and rank must be the same")
         replace[old] = new
