@@ -71,6 +71,12 @@ class DrawNotImplementedError(GraphlensError, NotImplementedError, ValueError):
     a NotImplementedError, as Theano raised, and a ValueError (an argument it refuses)."""
 
 
+class NotATensorError(GraphlensTypeError, AttributeError):
+    """A tensor's attribute (dtype, ndim) asked of a variable holding a Python object (Theano's
+    generic): a TypeError with the reason, and an AttributeError, so `getattr(v, 'dtype',
+    None)` still answers None."""
+
+
 class AxisError(GraphlensError, ValueError):
     """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
 

@@ -13,7 +13,7 @@ import struct
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError
+from graphlens.errors import GraphlensTypeError, NotATensorError
 from graphlens.graph.basic import Variable
 
 # Theano's type prefixes, as in T.dscalar, T.ivector, T.fmatrix.
@@ -228,6 +228,17 @@ class Generic(Type):
         return "generic"
 
     __repr__ = __str__
+
+    # A tensor's attributes asked of a Python object's type (arithmetic on a shared dict, say):
+    # a TypeError saying so, which is also the AttributeError `getattr(t, 'dtype', None)` expects.
+    def _not_a_tensor(self, what):
+        raise NotATensorError(f"a variable of type generic holds a Python object, not an array: "
+                              f"it has no {what}, and tensor operations cannot use it")
+
+    dtype = property(lambda self: self._not_a_tensor("dtype"))
+    ndim = property(lambda self: self._not_a_tensor("rank"))
+    shape = property(lambda self: self._not_a_tensor("shape"))
+    broadcastable = property(lambda self: self._not_a_tensor("broadcastable pattern"))
 
 
 generic = Generic()

@@ -57,3 +57,12 @@ def test_a_symbolic_variable_is_no_value_for_shared():
         shared(T.ones((2, 3)))
     assert shared(np.ones((2, 4))).get_value().shape == (2, 4)
     assert graphlens.shared(np.ones(2)).type == T.dvector
+
+
+def test_a_generic_value_in_arithmetic_is_a_clear_type_error():
+    state = shared({"epoch": 3}, name="state")
+    with pytest.raises(TypeError, match="generic holds a Python object"):
+        state * 2
+    with pytest.raises(TypeError, match="generic holds a Python object"):
+        T.dvector("x") + state
+    assert getattr(state.type, "dtype", None) is None     # still an AttributeError too
