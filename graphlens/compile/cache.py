@@ -110,7 +110,8 @@ def structure_key(order, ins, output_items, updates, shared_inputs, **options):
                     slot[out] = (number, out.index)
                     extend((out.type, out.name, out.creation_site))
         roots = tuple((item.variable.type, item.variable.name, item.variable.creation_site,
-                       item.name, item.borrow, item.mutable, _value_key(item.value)) for item in ins)
+                       item.name, item.borrow, item.mutable, _value_key(item.value))
+                      for item in ins)
         outputs = tuple((_ref(slot, item.variable), item.borrow) for item in output_items)
         update_refs = tuple((id(var), _ref(slot, expression)) for var, expression in updates)
         return _Key((tuple(parts), roots, outputs, update_refs,

@@ -139,8 +139,9 @@ class MRG_RandomStreams:  # noqa: N801  (Theano's name)
         """0/1 samples, 1 with probability p (n=1 only, as Theano's): a dropout mask
         `srng.binomial(size=h.shape, p=0.5, dtype=floatX)`."""
         if not (isinstance(n, (numbers.Integral, np.integer)) and n == 1):
-            raise DrawNotImplementedError(f"MRG_RandomStreams.binomial draws with n=1 only (as Theano's); got "
-                             f"n={n!r:.40}: use RandomStreams.binomial for more trials")
+            raise DrawNotImplementedError(
+                f"MRG_RandomStreams.binomial draws with n=1 only (as Theano's); got "
+                f"n={n!r:.40}: use RandomStreams.binomial for more trials")
         if size is None:
             raise ShapeError("MRG_RandomStreams.binomial: size is required (as in Theano), e.g. "
                              "size=x.shape")

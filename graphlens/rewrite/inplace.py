@@ -3,9 +3,9 @@ an input's array when nothing reads that array afterwards.
 
 The rule decides on the schedule the evaluator will run (`fgraph.schedule()`, which replacing a
 node by its in-place twin does not change: the twin has the same inputs and clients). An input's
-array is reused only if it is not an input (bar one given as `In(x, mutable=True)`), shared
-variable or constant of the graph (nor a view of one), not an output, and every other reader of it, or of any view of the same array, runs
-earlier.
+array is reused only if it is not an input (unless given as `In(x, mutable=True)`), shared
+variable or constant of the graph (nor a view of one), not an output, and every other reader of
+it, or of any view of the same array, runs earlier.
 """
 
 from __future__ import annotations
