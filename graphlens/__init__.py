@@ -43,7 +43,7 @@ from graphlens.graph.basic import Apply, Constant, Variable
 # Theano's FunctionGraph(inputs, outputs, features=None, clone=True) (gof/fg.py).
 from graphlens.gof.fg import FunctionGraph
 from graphlens.graph.op import Op
-from graphlens.graph.types import Type
+from graphlens.graph.types import Generic, Type, generic
 from graphlens.compile.ops import as_op
 from graphlens.compile.builders import OpFromGraph
 from graphlens.compile.pickling import function_dump   # theano.function_dump
@@ -62,7 +62,8 @@ __all__ = [
     "Param", "Mode", "Lop", "Rop", "clone", "printing", "tensor", "dot", "change_flags",
     "pprint", "scan", "map", "reduce", "foldl", "foldr", "OrderedUpdates", "name_scope",
     "scan_checkpoints",
-    "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "as_op", "OpFromGraph",
+    "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "Generic",
+    "generic", "as_op", "OpFromGraph",
     "ProfileStats", "function_dump",
 ]
 

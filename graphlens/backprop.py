@@ -14,13 +14,13 @@ import functools
 import operator
 from dataclasses import dataclass
 
-from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
-                              UndefinedGradientError, describe)
+from graphlens.errors import (DisconnectedInputError, GradientCountError, GraphlensTypeError,
+                              ShapeError, UndefinedGradientError, describe)
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
 from graphlens.errors import check_policy, raise_or_warn
 from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.collector import paused_collector
-from graphlens.graph.markers import disconnected, is_disconnected, is_undefined
+from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
 from graphlens.graph import scopes
 from graphlens.graph.op import Op, SharedBuild
@@ -28,7 +28,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import clip
 from graphlens.tensor.math import add
-from graphlens.tensor.fill import zeros_like
+from graphlens.tensor.fill import fill, zeros_like
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
 from graphlens.config import config
@@ -53,6 +53,9 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     check_policy("grad", "disconnected_inputs", disconnected_inputs)
     if null_gradients not in ("raise", "return"):
         raise ValueError("null_gradients must be 'raise' or 'return'")
+    # Theano's spellings, in any case ('Disconnected' in its own OpFromGraph tests).
+    return_disconnected = {"zero": "zero", "none": "None", "disconnected": "disconnected"}.get(
+        str(return_disconnected).lower(), return_disconnected)
     if return_disconnected not in ("zero", "None", "disconnected"):
         raise ValueError("return_disconnected must be 'zero', 'None' or 'disconnected'")
     single = not isinstance(wrt, (list, tuple))
@@ -70,11 +73,24 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
         # Theano's _float_ones_like: an integer cost's seed is a floatX one.
         seeds[cost] = constant(1, dtype=config.floatX if is_discrete(cost.dtype) else cost.dtype)
     for var, g in (known_grads or {}).items():
-        g = as_tensor_variable(g)
-        if g.ndim != var.ndim:
-            raise ShapeError(f"grad: known_grads gives {describe(var)} a gradient of rank "
-                             f"{g.ndim}; it needs rank {var.ndim}")
-        seeds[var] = add(seeds[var], g) if var in seeds else g
+        if isinstance(g, Variable) and is_disconnected(g):
+            # Theano's DisconnectedType()(): nothing flows back from var (OpFromGraph and scan
+            # pass their output gradients on this way).
+            seeds.pop(var, None)
+            continue
+        if not (isinstance(g, Variable) and is_undefined(g)):
+            g = as_tensor_variable(g)
+            if g.ndim == 0 and var.ndim > 0:
+                g = fill(var, g)        # one number for every element, as Theano's ops took it
+            if g.ndim != var.ndim:
+                raise ShapeError(f"grad: known_grads gives {describe(var)} a gradient of rank "
+                                 f"{g.ndim}; it needs rank {var.ndim}")
+        # A known gradient of the cost itself replaces its seed of 1 (as Theano's).
+        seeds[var] = g
+    if not seeds and known_grads:      # every known gradient disconnected: so is every wrt
+        results = [_disconnected_result(var, cost, disconnected_inputs, return_disconnected)
+                   for var in wrt_list]
+        return results[0] if single else results
     if not seeds:
         raise InvalidArgumentError("grad needs a cost or known_grads, got cost=None and no "
                                    "known_grads")
@@ -154,7 +170,7 @@ def _backpropagate(seeds, wrt, constants):
     for node in nodes:
         for var in node.inputs:
             if var in depends:
-                depends.update(out for out in node.outputs if out not in constants)
+                depends.update(_depending_outputs(node, depends, constants))
                 break
     terms = {}
     for var, g in seeds.items():
@@ -182,6 +198,22 @@ def _backpropagate(seeds, wrt, constants):
         if g is _DISCRETE_ZERO:
             results[var] = zeros_like(var, dtype=_float_x())
     return results
+
+
+def _depending_outputs(node, depends, constants):
+    """The outputs of `node` that depend on an input in `depends`: all of them, unless the op
+    says otherwise by Theano's `connection_pattern(node)` ([input][output] booleans), which
+    keeps an undefined gradient on an unconnected output from spoiling the others."""
+    pattern = getattr(node.op, "connection_pattern", None)
+    outputs = node.outputs
+    if pattern is None:
+        return [out for out in outputs if out not in constants]
+    pattern = pattern(node)
+    reached = [False] * len(outputs)
+    for var, row in zip(node.inputs, pattern):
+        if var in depends:
+            reached = [seen or bool(linked) for seen, linked in zip(reached, row)]
+    return [out for out, seen in zip(outputs, reached) if seen and out not in constants]
 
 
 def _differentiate(node, terms, wanted, depends, results, constants):
@@ -225,7 +257,7 @@ def _input_gradients(node, totals, needing):
             with BulkBuild(None), SharedBuild(False):
                 grads = op.L_op(list(inputs), node.outputs, output_grads)
         if len(grads) != len(inputs):
-            raise GraphlensTypeError(f"{node.op.label}.grad returned {len(grads)} gradients "
+            raise GradientCountError(f"{node.op.label}.grad returned {len(grads)} gradients "
                                      f"for {len(inputs)} inputs")
     # An undefined integer output (a shape, an index) leaves its integer inputs undefined too;
     # its float inputs still get the op's honest zero.
@@ -319,8 +351,40 @@ class DisconnectedGrad(GradientStop):
     def grad(self, inputs, output_grads):
         return [disconnected(inputs[0])]
 
+    def connection_pattern(self, node):
+        """Theano's: the output is not connected to the input, for gradients."""
+        return [[False]]
+
     def gradient_block(self, node, index):
         return "gradient_stop", self.zero_gradient_reason
+
+@dataclass(frozen=True)
+class UndefinedGrad(GradientStop):
+    """undefined_grad(x): the value of x; a gradient through it is undefined (an error names
+    this node), as Theano's. Compiled functions drop it, as every gradient stop."""
+
+    notation = Func("undefined_grad")
+    gradient_remedy = "remove undefined_grad() if a gradient should flow through this path"
+    zero_gradient_reason = "undefined_grad() marks the gradient as undefined on purpose"
+
+    def grad(self, inputs, output_grads):
+        return [undefined(inputs[0], "undefined_grad() marks it undefined on purpose")]
+
+    def connection_pattern(self, node):
+        """Theano's: connected (so asking for the gradient raises, not 'disconnected')."""
+        return [[True]]
+
+    def gradient_block(self, node, index):
+        return "gradient_stop", self.zero_gradient_reason
+
+
+def undefined_grad(x):
+    """x in value; asking for a gradient through it raises NullTypeGradError.
+
+    >>> y = undefined_grad(T.dvector('x')) * 2; grad(y.sum(), x)   # raises  # doctest: +SKIP
+    """
+    return UndefinedGrad()(x)
+
 
 @dataclass(frozen=True)
 class StraightThrough(Op):

@@ -61,6 +61,22 @@ class DuplicateUpdateError(GraphlensTypeError, ValueError):
     """Two updates given for one shared variable. Also a ValueError, as Theano raised."""
 
 
+class GradientCountError(GraphlensTypeError, ValueError):
+    """An op's `grad` returned another number of gradients than it has inputs. Also a
+    ValueError, as Theano raised."""
+
+
+class DrawNotImplementedError(GraphlensError, NotImplementedError, ValueError):
+    """A random draw Theano's generator did not implement either (MRG binomial with n > 1):
+    a NotImplementedError, as Theano raised, and a ValueError (an argument it refuses)."""
+
+
+class NotATensorError(GraphlensTypeError, AttributeError):
+    """A tensor's attribute (dtype, ndim) asked of a variable holding a Python object (Theano's
+    generic): a TypeError with the reason, and an AttributeError, so `getattr(v, 'dtype',
+    None)` still answers None."""
+
+
 class AxisError(GraphlensError, ValueError):
     """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
 

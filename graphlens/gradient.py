@@ -12,7 +12,8 @@ This module only gathers them, for user code.
 from graphlens.backprop import (ConsiderConstant, DisconnectedGrad, GradClip,  # noqa: F401
                                 GradScale, GradientStop, StraightThrough, ZeroGrad, backpropagate,
                                 consider_constant, disconnected_grad, grad, grad_clip,
-                                grad_scale, straight_through, zero_grad)
+                                grad_scale, straight_through, zero_grad,
+                                UndefinedGrad, undefined_grad)
 from graphlens.errors import (DisconnectedInputError, GradientCheckError,  # noqa: F401
                               UndefinedGradientError)
 from graphlens.gradient_check import numeric_grad, verify_grad  # noqa: F401
@@ -24,9 +25,11 @@ GradientError = GradientCheckError
 NullTypeGradError = UndefinedGradientError
 NullType = UndefinedType           # NullType(why_null)() is an undefined-gradient marker
 disconnected_type = DisconnectedType()   # Theano's instance: disconnected_type() is a marker
+
 # Theano's op instances behind the functions (the rewrites remove them from compiled graphs).
 consider_constant_, zero_grad_, disconnected_grad_ = (ConsiderConstant(), ZeroGrad(),
                                                       DisconnectedGrad())
+undefined_grad_ = UndefinedGrad()
 
 
 def grad_undefined(op, x_pos, x, comment=""):

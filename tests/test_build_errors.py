@@ -10,7 +10,8 @@ import graphlens
 import graphlens.tensor as T
 from graphlens import function, shared
 from graphlens.errors import (AsTensorError, AxisError, GraphlensError, GraphlensTypeError,
-                              InvalidArgumentError, ShapeError, short_path, with_user_line)
+                              InvalidArgumentError, NotATensorError, ShapeError, short_path,
+                              with_user_line)
 
 x = T.dmatrix("x")
 
@@ -40,7 +41,7 @@ ROWS = [
     (lambda: T.alloc(0.0, -3), ShapeError, ValueError,
      "alloc: the length on axis 0 is -3; lengths must be >= 0"),
     (lambda: T.concatenate([]), ShapeError, ValueError, "concatenate needs at least one tensor"),
-    (lambda: shared(object()), GraphlensTypeError, TypeError, "unsupported dtype 'object'"),
+    (lambda: shared(object()) + 1, NotATensorError, TypeError, "generic holds a Python"),
     (lambda: function(["x"], x), GraphlensTypeError, TypeError,
      "function: input 0 must be a symbolic variable, got 'x'"),
     (lambda: x + "a", AsTensorError, TypeError, "cannot make a tensor of 'a'"),

@@ -19,7 +19,8 @@ from graphlens.errors import (DisconnectedInputError, GradientCheckError, Graphl
 from graphlens.gradient import (disconnected_grad, grad, hessian, jacobian, straight_through,
                                 verify_grad, zero_grad)
 from graphlens.graph.basic import Apply, toposort
-from graphlens.graph.markers import is_disconnected, undefined
+from graphlens.graph.markers import DisconnectedType, is_disconnected, undefined
+from graphlens.graph.markers import UndefinedType as NullType
 from graphlens.graph.op import Op
 from graphlens.tensor.math import Add, Exp
 
@@ -224,8 +225,31 @@ def test_known_grads_start_the_backward_pass_with_or_without_a_cost():
                                [2.0, 3.0 * np.e])
     both = grad(x.sum(), x, known_grads={y: np.ones(2)})
     np.testing.assert_allclose(evaluate([x], both, point), 1.0 + np.exp(point))
+    # One number stands for every element's gradient (Theano's ops broadcast it); a gradient
+    # of another rank is refused.
+    ones = grad(None, x, known_grads={y: 1.0})
+    np.testing.assert_allclose(evaluate([x], ones, point), np.exp(point))
     with pytest.raises(ShapeError, match="needs rank 1"):
-        grad(None, x, known_grads={y: 1.0})
+        grad(None, x, known_grads={y: T.dmatrix()})
+
+
+def test_a_known_gradient_of_the_cost_replaces_its_seed():
+    x = T.dvector("x")
+    cost = (x ** 2).sum()
+    g = grad(cost, x, known_grads={cost: T.constant(3.0)})
+    np.testing.assert_allclose(evaluate([x], g, np.array([1.0, 2.0])), [6.0, 12.0])
+
+
+def test_known_gradients_may_be_theano_markers():
+    # OpFromGraph and scan hand their output gradients on as known_grads, markers included.
+    i, j = T.iscalar("i"), T.iscalar("j")
+    cost = i + j
+    with pytest.raises(UndefinedGradientError):
+        grad(cost, [i, j], known_grads={cost: NullType()()})
+    with pytest.raises(DisconnectedInputError):
+        grad(cost, [i, j], known_grads={cost: DisconnectedType()()})
+    zeros = grad(cost, i, known_grads={cost: DisconnectedType()()}, disconnected_inputs="ignore")
+    assert float(evaluate([i], zeros, 3)) == 0.0
 
 
 def test_a_shared_subexpression_gradient_is_accumulated_once():
@@ -561,3 +585,71 @@ def test_the_gradient_wrt_an_integer_input_is_the_float_one_as_in_theano():
     as_float = gradient_for(T.dmatrix("X"))(data.astype("float64"), w, bias)
     np.testing.assert_allclose(as_int, as_float)
     assert np.abs(as_float).max() > 0
+
+
+def test_undefined_grad_keeps_the_value_and_refuses_the_gradient():
+    from graphlens.gradient import NullTypeGradError, UndefinedGrad, undefined_grad
+    x = T.dvector("x")
+    y = undefined_grad(x) * 2
+    f = function([x], y)
+    np.testing.assert_allclose(f(np.array([1.0, 3.0])), [2.0, 6.0])
+    assert not any(isinstance(node.op, UndefinedGrad) for node in f.maker.fgraph.toposort())
+    with pytest.raises(NullTypeGradError, match="undefined_grad"):
+        grad(y.sum(), x)
+    assert y.owner.inputs[0].owner.op.connection_pattern(None) == [[True]]
+    assert disconnected_grad(x).owner.op.connection_pattern(None) == [[False]]
+
+
+@dataclass(frozen=True)
+class SplitOp(Op):
+    """Two outputs: 2 * x, and a scalar not computed from x (connection_pattern says so)."""
+
+    def make_node(self, x):
+        return Apply(self, [x], [x.type(), T.dscalar()])
+
+    def perform(self, node, inputs):
+        return [inputs[0] * 2, np.asarray(7.0)]
+
+    def connection_pattern(self, node):
+        return [[True, False]]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0] * 2]
+
+
+@dataclass(frozen=True)
+class Join2(Op):
+    """a.sum() + b; its gradient with respect to b undefined."""
+
+    def make_node(self, a, b):
+        return Apply(self, [a, b], [T.dscalar()])
+
+    def perform(self, node, inputs):
+        return [np.asarray(inputs[0].sum() + inputs[1])]
+
+    def grad(self, inputs, output_grads):
+        return [T.ones_like(inputs[0]) * output_grads[0], undefined(inputs[1], "no reason")]
+
+
+def test_connection_pattern_keeps_an_unconnected_output_out_of_the_gradient():
+    # Theano's Op.connection_pattern: the second output does not depend on x, so the undefined
+    # gradient Join2 gives it never reaches x.
+    x = T.dvector("x")
+    doubled, seven = SplitOp()(x)
+    g = grad(Join2()(doubled, seven), x)
+    np.testing.assert_allclose(evaluate([x], g, np.array([1.0, 2.0])), [2.0, 2.0])
+
+
+def test_a_wrong_number_of_gradients_is_a_type_and_value_error():
+    @dataclass(frozen=True)
+    class OneGrad(Op):
+        def make_node(self, a, b):
+            return Apply(self, [a, b], [a.type()])
+
+        def grad(self, inputs, output_grads):
+            return [output_grads[0]]
+
+    x, y = T.dvector("x"), T.dvector("y")
+    for error in (TypeError, ValueError):
+        with pytest.raises(error, match="returned 1 gradients for 2 inputs"):
+            grad(OneGrad()(x, y).sum(), x)

@@ -18,10 +18,19 @@ from graphlens.backprop import grad
 from graphlens.compile.function import function
 from graphlens.compile.inline import InlinableOp
 from graphlens.errors import GraphlensTypeError, describe
-from graphlens.graph.basic import Apply, Constant, Variable, clone_graph, graph_inputs
+from graphlens.graph.basic import (Apply, Constant, Variable, clone_graph, graph_inputs,
+                                   toposort)
+from graphlens.graph.markers import DisconnectedType, UndefinedType
 from graphlens.graph.inner import InnerGraph
 from graphlens.graph.types import Type
+from graphlens.tensor.extra_ops import length_of
 from graphlens.tensor.variable import as_tensor_variable
+
+
+def _is_marker(value):
+    """A NullType()() / DisconnectedType()() variable, as Theano's grad_overrides lists hold."""
+    return isinstance(value, Variable) and isinstance(value.type, (UndefinedType,
+                                                                    DisconnectedType))
 
 
 def _listed(values):
@@ -59,7 +68,7 @@ class OpFromGraph(InlinableOp):
         for override in (grad_overrides if isinstance(grad_overrides, list)
                          else [grad_overrides]):
             if not (override == "default" if isinstance(override, str) else
-                    callable(override) or isinstance(override, Type)):
+                    callable(override) or isinstance(override, Type) or _is_marker(override)):
                 raise GraphlensTypeError(
                     "OpFromGraph: grad_overrides must be 'default', a function (inputs, "
                     "output_grads) -> input gradients, an OpFromGraph, or a list of those "
@@ -78,6 +87,8 @@ class OpFromGraph(InlinableOp):
         own_outputs, _ = clone_graph(outputs, replace=dict(zip(inputs + self.shared_inputs,
                                                                 own_inputs)))
         self.inner_inputs, self.inner_outputs = tuple(own_inputs), tuple(own_outputs)
+        self._connection_pattern = (None if connection_pattern is None else
+                                    [[bool(c) for c in row] for row in connection_pattern])
         self.is_inline = bool(inline)
         self.grad_overrides = grad_overrides
         self.name = name
@@ -129,6 +140,59 @@ class OpFromGraph(InlinableOp):
         # their inputs' arrays, and must not write into the caller's.
         return [value.copy() if any(value is inp for inp in inputs) else value
                 for value in results]
+
+    def connection_pattern(self, node):
+        """Theano's [input][output] booleans: which outputs the graph computes from which
+        inputs (the one given to the constructor, if any). `grad` follows it.
+
+        >>> OpFromGraph([x, y, z], [x * y, y * z]).connection_pattern(None)
+        [[True, False], [True, True], [False, True]]
+        """
+        if self._connection_pattern is not None:
+            return [list(row) for row in self._connection_pattern]
+        # Which inner inputs each variable is computed from, as a bit mask, passed through
+        # each inner node by its own connection pattern (an inner OpFromGraph's, say).
+        masks = {var: 1 << position for position, var in enumerate(self.inner_inputs)}
+        for inner_node in toposort(list(self.inner_outputs)):
+            found = [masks.get(var, 0) for var in inner_node.inputs]
+            pattern = getattr(inner_node.op, "connection_pattern", None)
+            pattern = pattern(inner_node) if pattern is not None else None
+            for j, out in enumerate(inner_node.outputs):
+                masks[out] = 0
+                for i, mask in enumerate(found):
+                    if pattern is None or pattern[i][j]:
+                        masks[out] |= mask
+        reached = [masks.get(out, 0) for out in self.inner_outputs]
+        return [[bool(mask >> position & 1) for mask in reached]
+                for position in range(len(self.inner_inputs))]
+
+    def infer_shape(self, node, input_shapes):
+        """The outputs' lengths from the inputs' lengths, through the inner ops' own
+        `infer_shape` (Theano's ShapeFeature on the inner graph), so a shape never runs the
+        op; an inner op without one reads its result's shape."""
+        shapes = {inner: tuple(shape) for inner, shape in zip(self.inner_inputs, input_shapes)}
+
+        def lengths(var):
+            known = shapes.get(var)
+            return known if known is not None else tuple(length_of(var, axis)
+                                                         for axis in range(var.ndim))
+        for inner_node in toposort(list(self.inner_outputs)):
+            infer = getattr(inner_node.op, "infer_shape", None)
+            if infer is None or not all(hasattr(v, "ndim") for v in inner_node.inputs):
+                continue
+            for var, shape in zip(inner_node.outputs,
+                                  infer(inner_node, [lengths(v) for v in inner_node.inputs])):
+                shapes[var] = tuple(shape)
+        results = [lengths(out) for out in self.inner_outputs]
+        # Lengths computed from inner variables are moved onto the node's own inputs.
+        symbolic = [length for shape in results for length in shape
+                    if isinstance(length, Variable)]
+        if not symbolic:
+            return results
+        moved, _ = clone_graph(symbolic, replace=dict(zip(self.inner_inputs, node.inputs)))
+        moved = iter(moved)
+        return [tuple(next(moved) if isinstance(length, Variable) else length
+                      for length in shape) for shape in results]
 
     def inline_outputs(self, node):
         """The node's outputs as the packaged graph on the node's inputs, with inline=True
@@ -185,6 +249,8 @@ class OpFromGraph(InlinableOp):
                 result.append(default[position])
             elif isinstance(override, Type):
                 result.append(override())        # NullType(...)() or DisconnectedType()()
+            elif _is_marker(override):
+                result.append(override)          # the marker variable itself
             else:
                 result.append(apply(override)[0])
         return result

@@ -60,7 +60,8 @@ def identity_key(targets, ins, output_items, updates, **options):
     valid while the entry lives: its function holds every variable named here.)"""
     try:
         return _Key(("same", tuple(map(id, targets)),
-                     tuple((id(item.variable), item.name, item.borrow, _value_key(item.value))
+                     tuple((id(item.variable), item.name, item.borrow, item.mutable,
+                            _value_key(item.value))
                            for item in ins),
                      tuple(item.borrow for item in output_items),
                      tuple(id(var) for var, _ in updates), tuple(sorted(options.items())),
@@ -95,7 +96,8 @@ def outline_key(size, ins, output_items, updates, shared_inputs, **options):
     """
     try:
         roots = tuple((item.variable.type, item.variable.name, item.variable.creation_site,
-                       item.name, item.borrow, _value_key(item.value)) for item in ins)
+                       item.name, item.borrow, item.mutable, _value_key(item.value))
+                      for item in ins)
         return _Key(("outline", size, roots, tuple(item.borrow for item in output_items),
                      tuple(id(var) for var, _ in updates), tuple(map(id, shared_inputs)),
                      tuple(sorted(options.items())), config.floatX))

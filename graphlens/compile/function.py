@@ -31,7 +31,8 @@ from graphlens.compile.monitormode import MonitorMode
 from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
-from graphlens.compile.io import In, Out, argument_filter, storing_input_updates
+from graphlens.compile.io import (In, Out, argument_filter, storing_input_updates,
+                                  unaliasing_mutable_arguments)
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
@@ -157,6 +158,8 @@ class Function:
             self._call = self.profile.timed_call(self._call)
         if self.input_updates:
             self._call = storing_input_updates(self, self._call)
+        if len(self.inputs) > 1 and any(item.mutable for item in self.inputs):
+            self._call = unaliasing_mutable_arguments(self, self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
@@ -314,8 +317,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     `f.profile.summary()` prints where the time went (compile/profiling.py). With
     `config.profile` on, every function is profiled and prints its summary at exit.
 
-    The positional order and the other keywords are Theano's: `rebuild_strict` changes nothing
-    (givens keep dtype and rank).
+    The positional order and the other keywords are Theano's: with `rebuild_strict=False`
+    givens may replace a variable by one of another dtype or rank, and the graph is rebuilt
+    on it (by default they keep both).
 
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
@@ -341,7 +345,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     # As Theano, only the shared variables the function reads have their default updates
     # applied: the walk stops at an input computed from others (f = function([b], b) with
     # b = 2 * a does not read a) and at a variable replaced by givens (read its replacement).
-    replace = _normalize_givens(givens)
+    replace = _normalize_givens(givens, rebuild_strict)
     cut = [item.variable for item in ins if item.variable.owner is not None] + list(replace)
     read = roots
     if cut or replace:
@@ -417,6 +421,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     optimized_outputs, _ = clone_graph(before_outputs, order=order, origins=origins)
     # The clone has the same structure, so its nodes, made in `order`, are its toposort.
     fgraph = FunctionGraph(graph_ins, optimized_outputs, order=list(origins))
+    # In(x, mutable=True): the in-place rewrite may write into that argument's array, as
+    # Theano's did (the caller gave the array up; rewrite/inplace.py).
+    fgraph.mutable_inputs = frozenset(item.variable for item in ins if item.mutable)
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
     rewriting = time.perf_counter()
     log = mode.rewrite(fgraph, origins)
@@ -503,6 +510,9 @@ def _normalize_updates(updates):
             raise DuplicateUpdateError(f"function: two updates for {describe(variable)}")
         seen.add(variable)
         expression = _same_kind(variable, expression, "the update of")
+        if not getattr(variable.type, "array_values", True):
+            result.append((variable, expression))      # its type fits: checked just above
+            continue
         if getattr(expression, "weak", False) and expression.dtype != variable.dtype:
             expression = cast(expression, variable.dtype)
         if expression.dtype != variable.dtype or expression.ndim != variable.ndim:
@@ -534,7 +544,10 @@ def _same_kind(variable, expression, what):
                              f"be a {variable.type} too")
 
 
-def _normalize_givens(givens):
+def _normalize_givens(givens, rebuild_strict=True):
+    """{old: new} of `givens`, each new of the old one's dtype and rank; with Theano's
+    rebuild_strict=False, of any tensor type: the graph is rebuilt on it (an ivector given an
+    imatrix makes `x * y` a matrix)."""
     replace = {}
     for old, new in _pairs(givens, "givens"):
         if not isinstance(old, Variable):
@@ -542,7 +555,8 @@ def _normalize_givens(givens):
         new = _same_kind(old, new, "givens replace")
         if getattr(new, "weak", False) and new.dtype != old.type.dtype:
             new = cast(new, old.type.dtype)
-        if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
+        if rebuild_strict and (new.type.dtype != old.type.dtype
+                               or new.type.ndim != old.type.ndim):
             raise GraphlensTypeError(f"function: givens replace {describe(old)} by "
                                      f"{describe(new)}: dtype and rank must be the same")
         replace[old] = new

@@ -147,3 +147,23 @@ def storing_input_updates(function, call):
         return results[0] if single else results[:kept]
     call_and_store.__wrapped__ = call
     return call_and_store
+
+
+def unaliasing_mutable_arguments(function, call):
+    """`call` for a function with `In(x, mutable=True)` inputs: a mutable argument whose
+    array shares memory with another argument (`f(v, v)`, or a view of it) is copied first,
+    as Theano's Function did, so writing into it in place cannot change the other's value."""
+    mutable = [position for position, item in enumerate(function.inputs) if item.mutable]
+
+    def call_unaliased(*args, **kwargs):
+        arrays = [(k, value) for k, value in enumerate(args) if isinstance(value, np.ndarray)]
+        if len(arrays) > 1:
+            args = list(args)
+            for k in mutable:
+                mine = args[k] if k < len(args) else None
+                if isinstance(mine, np.ndarray) and any(
+                        j != k and np.may_share_memory(mine, other) for j, other in arrays):
+                    args[k] = mine.copy()
+        return call(*args, **kwargs)
+    call_unaliased.__wrapped__ = call
+    return call_unaliased

@@ -20,6 +20,8 @@ from graphlens.rewrite.db import optimize
 from graphlens.scan import rewrites as scan_rewrites
 from graphlens.compile import inline
 from graphlens.config import THEANO_OPTIMIZERS, config
+from graphlens.gof.opt import optdb  # noqa: F401  (Theano's compile.mode.optdb)
+from graphlens.gof.optdb import Query
 
 MODE_NAMES = ("FAST_RUN", "FAST_COMPILE", "NONE")
 # Theano's linkers. graphlens has one evaluator (compile/vm.py, numpy), so every linker name is
@@ -136,6 +138,26 @@ def _default_mode() -> Mode:
 # Theano's predefined modes, as values (`theano.compile.mode.FAST_RUN`).
 FAST_RUN = Mode("FAST_RUN")
 FAST_COMPILE = Mode("FAST_COMPILE")
+
+
+def mode_of_query(include, exclude) -> Mode:
+    """The mode a Theano optdb query names: 'fast_run' / 'fast_compile' choose the rewrite
+    set, other included tags add to it (or alone make it, from no rewrites); `exclude` drops."""
+    words = [word.lower() for word in include]
+    name = "FAST_RUN" if "fast_run" in words else "FAST_COMPILE" if "fast_compile" in words \
+        else "NONE"
+    extra = tuple(word for word in include if word.lower() not in ("fast_run", "fast_compile"))
+    return Mode(name, include=extra, exclude=tuple(exclude))
+
+
+# Theano's queries of optdb, at their compile.mode names.
+OPT_NONE = Query(include=(), exclude=("inplace",))
+OPT_MERGE = Query(include=("merge",), exclude=("inplace",))
+OPT_FAST_RUN = Query(include=("fast_run",))
+OPT_FAST_RUN_STABLE = OPT_FAST_RUN.requiring("stable")
+OPT_FAST_COMPILE = Query(include=("fast_compile",))
+OPT_STABILIZE = Query(include=("fast_run",), exclude=("inplace",))
+optdb.mode_of_query = mode_of_query      # the plug-in gof/opt.py waits for
 
 
 def get_default_mode() -> Mode:

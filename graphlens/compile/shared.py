@@ -6,6 +6,7 @@ array(0)
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 
@@ -13,6 +14,8 @@ import numpy as np
 
 from graphlens.config import config
 from graphlens.errors import GraphlensTypeError
+from graphlens.graph.basic import Variable
+from graphlens.graph.types import generic
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, _default_dtype
 
@@ -57,8 +60,19 @@ class SharedVariable(TensorVariable):
     # a random stream's state moves to its next draw; `v.default_update = v + 1` counts calls.
     default_update = None
 
-    def __init__(self, type, value, name=None, creation_site_=None):
+    # Theano's keywords, kept for set_value: `strict` takes only a value of the exact type,
+    # `allow_downcast` lets a value be cast to the dtype even when that loses precision.
+    strict = False
+    allow_downcast = None
+
+    def __init__(self, type, value, name=None, creation_site_=None, *, strict=None,
+                 allow_downcast=None):
         super().__init__(type, None, None, name, creation_site_)
+        if strict is not None or allow_downcast is not None:
+            # Theano's constructor `SharedVariable(name=, type=, value=, strict=)`: the value
+            # is checked as set_value checks it.
+            self.strict, self.allow_downcast = bool(strict), allow_downcast
+            value = self._filtered(value)
         self._value = value
         # Held by a call that updates this variable, from reading its value to writing the new
         # one; functions take their locks in `lock_order` (creation order), so never deadlock.
@@ -81,8 +95,17 @@ class SharedVariable(TensorVariable):
 
     def set_value(self, value, borrow=False):
         """Replace the value (same dtype and rank); copied unless `borrow=True`."""
-        array = self.type.filter(value, what=f"the new value of shared variable {self!r}")
+        array = self._filtered(value)
         self._value = array if borrow and array is value else array.copy()
+
+    def _filtered(self, value):
+        what = f"the new value of shared variable {self!r}"
+        if self.strict and not (isinstance(value, (np.ndarray, np.generic))
+                                and value.dtype == self.type.numpy_dtype
+                                and value.ndim == self.type.ndim):
+            raise GraphlensTypeError(f"{what} must be a {self.type.dtype} array of rank "
+                                     f"{self.type.ndim} (strict=True), got {value!r:.60}")
+        return self.type.filter(value, allow_downcast=bool(self.allow_downcast), what=what)
 
     @property
     def container(self):
@@ -157,7 +180,15 @@ def shared(value, name=None, borrow=False, dtype=None, strict=False, allow_downc
     if options:
         raise GraphlensTypeError(f"shared: unexpected keyword arguments {sorted(options)} for "
                                  f"an array value")
-    if strict and not isinstance(value, np.ndarray):
+    if isinstance(value, Variable):
+        raise GraphlensTypeError(f"shared: the value must be a number or an array, got the "
+                                 f"symbolic variable {value!r:.60}; compute it first "
+                                 f"(value.eval()) or use the variable itself")
+    if dtype is None and _not_numbers(value):
+        # A string, a dict, a list of such: held as it is, of Theano's `generic` type.
+        return GenericSharedVariable(generic, value if borrow else copy.deepcopy(value),
+                                     name=name)
+    if strict and not isinstance(value, (np.ndarray, np.generic)):
         raise GraphlensTypeError(f"shared(strict=True): the value must be a numpy array, got "
                                  f"{type(value).__name__}")
     if dtype is None:
@@ -190,7 +221,40 @@ def shared(value, name=None, borrow=False, dtype=None, strict=False, allow_downc
                                          f"(shape {array.shape})")
         shape = tuple(1 if flag else None for flag in broadcastable)
     var = SharedVariable(TensorType(array.dtype, shape), array, name=name)
+    if strict or allow_downcast is not None:        # kept for set_value, as Theano's
+        var.strict, var.allow_downcast = bool(strict), allow_downcast
     return var
+
+
+def _not_numbers(value) -> bool:
+    """True for a value numpy reads as no array of numbers (strings, dicts, objects)."""
+    if isinstance(value, (int, float, complex, np.number, np.bool_)):
+        return False
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind not in "biufc"
+    try:
+        return np.asarray(value).dtype.kind not in "biufc"
+    except (ValueError, TypeError):     # a ragged list, say
+        return True
+
+
+class GenericSharedVariable(SharedVariable):
+    """A shared variable holding any Python object (Theano's generic shared variable): a
+    function may return it or update it to another object; it has no arithmetic.
+
+    >>> state = shared({'epoch': 0}); state.set_value({'epoch': 1}); state.get_value()
+    {'epoch': 1}
+    """
+
+    __hash__ = SharedVariable.__hash__
+
+    def get_value(self, borrow=False, return_internal_type=False):
+        """The object held; a deep copy unless `borrow=True`."""
+        return self._value if borrow else copy.deepcopy(self._value)
+
+    def set_value(self, value, borrow=False):
+        """Hold `value` (any object); a deep copy of it unless `borrow=True`."""
+        self._value = value if borrow else copy.deepcopy(value)
 
 
 def update_locks(updates) -> tuple:

@@ -6,7 +6,7 @@
 
 from graphlens.graph.basic import Apply, Constant, Variable  # noqa: F401
 from graphlens.graph.op import Op  # noqa: F401
-from graphlens.graph.types import Type  # noqa: F401
+from graphlens.graph.types import Generic, Type, generic  # noqa: F401
 from graphlens.errors import InconsistencyError, MissingInputError  # noqa: F401
 from graphlens.gof import fg, graph, utils  # noqa: F401
 from graphlens.gof.fg import FunctionGraph  # noqa: F401  (Theano's constructor)

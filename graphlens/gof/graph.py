@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from graphlens.graph.basic import Apply, Constant, Variable, clone_graph, toposort  # noqa: F401
 from graphlens.graph.basic import ancestors as basic_ancestors
+from graphlens.graph.as_string import as_string  # noqa: F401,E402  (Theano's gof.graph.as_string)
 
 
 def _listed(values):

@@ -484,9 +484,46 @@ class OptimizationDatabase:
     runs an optimizer at `position` of Theano's pipeline (1 canonicalize, 1.5 stabilize, 2
     specialize, 49 fusion, 75 in-place), in the graphlens phase that runs there."""
 
+    # The mode class, plugged in by compile/mode.py when it is imported (gof/ sits below
+    # compile/): a query is run as the mode it describes.
+    mode_of_query = None
+
     def register(self, name, obj, position, *tags, **kwargs):
         """Run `obj` in every compile at `position` of the pipeline; returns it."""
         return register_in_phase(_phase_at(float(position)), obj, name, tags)
+
+    def query(self, *queries):
+        """Theano's `optdb.query(Query(include=['fast_run']))` (or tags: 'fast_run',
+        '+canonicalize', '-inplace'): an optimizer whose `optimize(fgraph)` rewrites that
+        FunctionGraph in place with the rewrites the query names.
+
+        >>> optdb.query(OPT_FAST_RUN).optimize(fgraph)        # doctest: +SKIP
+        """
+        include, exclude = [], []
+        for query in queries:
+            if isinstance(query, str):
+                (exclude if query.startswith("-") else include).append(query.lstrip("+-"))
+            else:
+                include += list(query.include) + list(query.require)
+                exclude += list(query.exclude)
+        return QueriedOptimizer(self.mode_of_query(tuple(include), tuple(exclude)))
+
+
+class QueriedOptimizer:
+    """What `optdb.query(...)` returns: `optimize(fgraph)` (or calling it) rewrites the graph
+    in place with a mode's rewrites; returns the RewriteLog of what changed."""
+
+    def __init__(self, mode):
+        self.mode = mode
+
+    def optimize(self, fgraph, *args, **kwargs):
+        """Rewrite `fgraph` in place."""
+        return self.mode.rewrite(fgraph)
+
+    __call__ = optimize
+
+    def __repr__(self):
+        return f"QueriedOptimizer({self.mode!r})"
 
 
 optdb = OptimizationDatabase()

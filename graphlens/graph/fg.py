@@ -8,6 +8,7 @@ the nodes that are new, and removing a client costs O(1) even for a constant use
 from __future__ import annotations
 
 from graphlens.errors import RewriteError, describe
+from graphlens.graph.as_string import as_string
 from graphlens.graph.basic import toposort
 from graphlens.graph.schedule import schedule
 
@@ -364,6 +365,10 @@ class FunctionGraph:
 
     def __repr__(self):
         return f"FunctionGraph({len(self.apply_nodes)} nodes, outputs={self.outputs})"
+
+    def __str__(self):
+        """Theano's text of the graph: `[Add(Exp(x), y)]`, one entry per output."""
+        return f"[{', '.join(as_string(self.inputs, self.outputs))}]"
 
 
 def _keeps_order(kind, old, new, imported) -> bool:

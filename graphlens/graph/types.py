@@ -13,7 +13,7 @@ import struct
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError
+from graphlens.errors import GraphlensTypeError, NotATensorError
 from graphlens.graph.basic import Variable
 
 # Theano's type prefixes, as in T.dscalar, T.ivector, T.fmatrix.
@@ -201,3 +201,44 @@ class Type:
     def values_eq_approx(self, a, b) -> bool:
         """True when two values of this type are equal up to rounding (Theano's name)."""
         return self.values_eq(a, b)
+
+
+class Generic(Type):
+    """The type of any Python object (Theano's `gof.type.Generic`, its instance `generic`):
+    what `shared` holds when the value is no array of numbers (a string, a dict). Its filter
+    takes every value as it is.
+
+    >>> generic.filter({'epoch': 3})
+    {'epoch': 3}
+    """
+
+    array_values = False
+
+    def filter(self, value, *, strict=False, allow_downcast=False, what="value"):
+        """Any object, unchanged."""
+        return value
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __str__(self):
+        return "generic"
+
+    __repr__ = __str__
+
+    # A tensor's attributes asked of a Python object's type (arithmetic on a shared dict, say):
+    # a TypeError saying so, which is also the AttributeError `getattr(t, 'dtype', None)` expects.
+    def _not_a_tensor(self, what):
+        raise NotATensorError(f"a variable of type generic holds a Python object, not an array: "
+                              f"it has no {what}, and tensor operations cannot use it")
+
+    dtype = property(lambda self: self._not_a_tensor("dtype"))
+    ndim = property(lambda self: self._not_a_tensor("rank"))
+    shape = property(lambda self: self._not_a_tensor("shape"))
+    broadcastable = property(lambda self: self._not_a_tensor("broadcastable pattern"))
+
+
+generic = Generic()

@@ -18,13 +18,15 @@ and `choice` (without replacement) running sums of the rows against uniforms.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
 from graphlens.compile.shared import shared
-from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.errors import DrawNotImplementedError, GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Variable
-from graphlens.random.mrg31k3p import M1, M2, next_stream_start, substream_states
+from graphlens.random.mrg31k3p import (A1P72, A2P72, M1, M2, jump, next_stream_start,
+                                       substream_states)
 from graphlens.random.mrg_draws import (MRGBinomial, MRGChoice, MRGMultinomial, MRGNormal,
                                         MRGUniform, check_size_entries)
 from graphlens.random.streams import _float_dtype, _int_param, _ndim, _size
@@ -37,9 +39,9 @@ TRUNCATED_STD = 0.87962566103423978
 SYMBOLIC_SIZE_STREAMS = 60 * 256
 
 
-def guess_n_streams(size) -> int:
+def guess_n_streams(size, warn=False) -> int:
     """Theano's guess: for a size of ints, one stream per six samples (all of them up to six),
-    at most 15360; for any other size, 15360.
+    at most 15360; for any other size, 15360 (with a warning if `warn`, as Theano's).
 
     >>> guess_n_streams((2, 2)), guess_n_streams((100,)), guess_n_streams((1000, 1000))
     (4, 16, 15360)
@@ -47,6 +49,10 @@ def guess_n_streams(size) -> int:
     if isinstance(size, (tuple, list)) and all(type(s) is int for s in size):
         count = int(np.prod(size, dtype="int64"))
         return min(count // 6 if count > 6 else count, SYMBOLIC_SIZE_STREAMS)
+    if warn:
+        warnings.warn(f"MRG_RandomStreams: the size {size!r:.60} is not known when the graph "
+                      f"is built, so {SYMBOLIC_SIZE_STREAMS} streams are used; pass nstreams "
+                      f"to choose", stacklevel=2)
     return SYMBOLIC_SIZE_STREAMS
 
 
@@ -133,8 +139,9 @@ class MRG_RandomStreams:  # noqa: N801  (Theano's name)
         """0/1 samples, 1 with probability p (n=1 only, as Theano's): a dropout mask
         `srng.binomial(size=h.shape, p=0.5, dtype=floatX)`."""
         if not (isinstance(n, (numbers.Integral, np.integer)) and n == 1):
-            raise ValueError(f"MRG_RandomStreams.binomial draws with n=1 only (as Theano's); got "
-                             f"n={n!r:.40}: use RandomStreams.binomial for more trials")
+            raise DrawNotImplementedError(
+                f"MRG_RandomStreams.binomial draws with n=1 only (as Theano's); got "
+                f"n={n!r:.40}: use RandomStreams.binomial for more trials")
         if size is None:
             raise ShapeError("MRG_RandomStreams.binomial: size is required (as in Theano), e.g. "
                              "size=x.shape")
@@ -209,6 +216,16 @@ class MRG_RandomStreams:  # noqa: N801  (Theano's name)
         deviation is `std` (Theano's rule: the cut normal's is 0.8796 of the uncut one's)."""
         return self.normal(size, avg, as_tensor_variable(std) / TRUNCATED_STD, ndim=ndim,
                            dtype=dtype, nstreams=nstreams, truncate=True)
+
+
+def ff_2p72(rstate) -> np.ndarray:
+    """Theano's: the six-int state `rstate` moved 2**72 steps on (the next substream)."""
+    return jump(rstate, A1P72, A2P72)[0]
+
+
+def ff_2p134(rstate) -> np.ndarray:
+    """Theano's: the six-int state `rstate` moved 2**134 steps on (the next stream)."""
+    return next_stream_start(rstate)
 
 
 def _int_size(size):

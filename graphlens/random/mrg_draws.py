@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Variable
 from graphlens.graph.notation import Func
 from graphlens.random.distributions import Choice, Multinomial, Normal, Uniform
 from graphlens.random.draw import SAMPLED, RandomDraw
@@ -63,6 +63,19 @@ class MRGUniform(MRGDraw):
         low, high = (np.asarray(p, dtype=self.dtype) for p in params)
         samples, following = self.uniforms(state, math.prod(shape), self.dtype)
         return samples.reshape(shape) * (high - low) + low, following
+
+    @classmethod
+    def new(cls, rstate, ndim, dtype, size):
+        """Theano's `mrg_uniform.new(rstate, ndim, dtype, size)`: (the streams' next state,
+        samples uniform in (0, 1) of `size`) drawn from the int32 (streams, 6) `rstate`.
+
+        >>> following, u = MRGUniform.new(state, None, 'float64', (4,))   # doctest: +SKIP
+        """
+        sizes = as_tensor_variable(np.asarray(size, dtype="int64")) \
+            if not isinstance(size, Variable) else size
+        draw, following = cls(str(dtype), ndim=None if ndim is None else int(ndim))(
+            rstate, sizes, 0.0, 1.0)
+        return following, draw
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@ an input's array when nothing reads that array afterwards.
 
 The rule decides on the schedule the evaluator will run (`fgraph.schedule()`, which replacing a
 node by its in-place twin does not change: the twin has the same inputs and clients). An input's
-array is reused only if it is not an input, shared variable or constant of the graph (nor a view
-of one), not an output, and every other reader of it, or of any view of the same array, runs
-earlier.
+array is reused only if it is not an input (unless given as `In(x, mutable=True)`), shared
+variable or constant of the graph (nor a view of one), not an output, and every other reader of
+it, or of any view of the same array, runs earlier.
 """
 
 from __future__ import annotations
@@ -97,6 +97,9 @@ def destroyable_inputs(fgraph) -> list:
             reads[base] = 1
         else:
             reads[base] += 1
+    # The arguments the caller gave up (In(x, mutable=True)) may be overwritten like any
+    # array made inside; other inputs, shared values and constants never are.
+    mutable = getattr(fgraph, "mutable_inputs", ())
     chosen = []
     for step, node in enumerate(order):
         positions = _candidates(node)
@@ -109,7 +112,8 @@ def destroyable_inputs(fgraph) -> list:
             base = bases[var]           # every input was read above
             # Read by this step alone, once, and never later (an input read twice by the
             # node counts twice here: overwriting it would change the other read).
-            if last.get(base) != step or reads[base] != 1 or base.owner is None:
+            if last.get(base) != step or reads[base] != 1 or (base.owner is None
+                                                               and base not in mutable):
                 continue
             var_type = var.type
             if var_type is not out_type:

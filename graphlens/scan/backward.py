@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 
 from graphlens.backprop import grad
+from graphlens.config import config
 from graphlens.graph.basic import clone_graph, graph_inputs, toposort
 from graphlens.graph.markers import disconnected, undefined
 from graphlens.graph.types import is_discrete
@@ -202,9 +203,18 @@ def scan_grad(op, inputs, outputs, output_grads):
     step_grads = dict(zip([var for var, _ in emitted], results[len(state_in):]))
 
     gradients = [disconnected(n_steps)]
+    # An integer input the steps read gets a float zero, as outside a loop (an op's integer
+    # input, Theano's rule); one they do not read is disconnected.
+    read = set(graph_inputs(list(forward_graph)))
+
+    def unconnected(inner, outer):
+        if is_discrete(outer.dtype) and inner in read:
+            return zeros_like(outer, dtype=config.floatX)
+        return disconnected(outer)
+
     for var, outer in zip(x_now, sequences):
         if var not in step_grads:
-            gradients.append(disconnected(outer))
+            gradients.append(unconnected(var, outer))
             continue
         region = zeros_like(outer)[:n] if start is None else zeros_like(outer)[start:n]
         gradients.append(inc_subtensor(region, step_grads[var][::-1]))
@@ -224,14 +234,14 @@ def scan_grad(op, inputs, outputs, output_grads):
         if initials[k].type.shape[:1] != (lags[k],):
             buffer = inc_subtensor(zeros_like(initials[k])[:lags[k]], buffer)
         gradients.append(buffer)
-    for outer, running in zip(non_sequences, ns_sums):
+    for inner, outer, running in zip(ns_now, non_sequences, ns_sums):
         if running is _NOT_SUMMED:
             gradients.append(undefined(outer, f"scan sums a non-sequence's gradient over the "
                                               f"steps in an array; {outer.type} values are not "
                                               f"arrays: pass it densely (dense_from_sparse) to "
                                               f"differentiate it"))
             continue
-        gradients.append(disconnected(outer) if running is None else next(finals))
+        gradients.append(unconnected(inner, outer) if running is None else next(finals))
     return gradients
 
 

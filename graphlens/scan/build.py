@@ -292,6 +292,9 @@ def _output_spec(item, position):
     if any(t >= 0 for t in taps):
         raise ValueError(f"scan: the taps of output {position} must be negative (earlier "
                          f"steps), got {taps}")
+    if len(set(taps)) != len(taps):
+        raise ValueError(f"scan: the taps of output {position} repeat a step: {taps}; give "
+                         f"each earlier step once")
     if len(taps) > 1 or taps[0] != -1:
         if initial.ndim == 0:
             raise GraphlensTypeError(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 
+from graphlens.config import config
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.inner import InnerGraph
@@ -245,7 +246,11 @@ class Scan(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         from graphlens.scan.backward import scan_grad
-        return scan_grad(self, inputs, outputs, output_grads)
+        # The backward step's stand-ins have no test values: with compute_test_value on, its
+        # nodes are built unchecked, and the outer results get theirs when first asked for
+        # (graph/test_value.py computes an unchecked node's value from its inputs').
+        with config.change_flags(compute_test_value="off"):
+            return scan_grad(self, inputs, outputs, output_grads)
 
     def grad(self, inputs, output_grads):
         return self.L_op(inputs, self.make_node(*inputs).outputs, output_grads)

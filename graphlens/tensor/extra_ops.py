@@ -70,14 +70,31 @@ def integer_gradient(op, var):
                           f"respect to a count does not exist")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CumOp(Op):
-    """Base of cumsum and cumprod along one `axis`; the result keeps x's dtype (as Theano)."""
+    """Base of cumsum and cumprod along one `axis` (None: of x flattened); the result keeps
+    x's dtype (as Theano). Theano's `CumOp(axis=None, mode='add')` makes the op of that mode:
+    `CumOp(mode='mul')` is a CumProd.
+    """
 
-    axis: int
+    axis: int | None = None
+
+    def __new__(cls, axis=None, mode=None):
+        if cls is CumOp:
+            if mode not in _CUMULATIVE:
+                raise InvalidArgumentError(f"CumOp: mode must be 'add' or 'mul', got {mode!r}")
+            cls = _CUMULATIVE[mode]
+        elif mode is not None and _CUMULATIVE.get(mode) is not cls:
+            raise InvalidArgumentError(f"{cls.__name__} has no mode {mode!r}")
+        return object.__new__(cls)
+
+    def __init__(self, axis=None, mode=None):
+        object.__setattr__(self, "axis", axis)
 
     def make_node(self, x):
         x = as_tensor_variable(x)
+        if self.axis is None:                  # Theano's: along x flattened
+            return type(self)(0).make_node(flatten(x) if x.ndim != 1 else x)
         axis = single_axis(self.axis, x, self.notation.name)
         if axis != self.axis:
             return type(self)(axis).make_node(x)
@@ -90,7 +107,7 @@ class CumOp(Op):
         return [np.asarray(self.accumulate(x, axis=self.axis, dtype=x.dtype))]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CumSum(CumOp):
     """Running sum along `axis`."""
 
@@ -103,7 +120,7 @@ class CumSum(CumOp):
         return [reverse(CumSum(self.axis)(reverse(gz, self.axis)), self.axis)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CumProd(CumOp):
     """Running product along `axis`. Its gradient divides by x (as Theano's): NaN at zeros."""
 
@@ -115,6 +132,9 @@ class CumProd(CumOp):
         products = CumProd(self.axis)(x)
         weighted = reverse(CumSum(self.axis)(reverse(products * gz, self.axis)), self.axis)
         return [weighted / x]
+
+
+_CUMULATIVE = {"add": CumSum, "mul": CumProd, None: CumSum}
 
 
 def _cumulative(op_class, x, axis):
@@ -154,11 +174,13 @@ class Repeat(Op):
     """Each element of x repeated along `axis`, `repeats` times (an int, or one count per
     element along that axis), as numpy.repeat."""
 
-    axis: int
+    axis: int | None = None
     notation = Func("repeat", params=("axis",))
 
     def make_node(self, x, repeats):
         x = as_tensor_variable(x)
+        if self.axis is None:                  # Theano's RepeatOp(): along x flattened
+            return Repeat(0).make_node(flatten(x) if x.ndim != 1 else x, repeats)
         repeats = as_tensor_variable(repeats)
         if not is_discrete(repeats.dtype) or repeats.dtype == "bool":
             raise GraphlensTypeError(f"repeat at {call_site()}: repeats must be integers, got "

@@ -119,3 +119,42 @@ def test_gradient_overrides_in_theanos_forms():
     op = OpFromGraph([x, y], [x * y], lop_overrides=lambda i, o, gs: [gs[0] * o[0], gs[0]])
     np.testing.assert_allclose(graphlens.function([xx, yy], T.grad(T.sum(op(xx, yy)), xx))(
         xv, yv), xv * yv)
+
+
+def test_connection_pattern_is_read_from_the_graph_through_inner_ops():
+    x, y, z = T.dmatrices("x", "y", "z")
+    op1 = OpFromGraph([x, y, z], [x * y, y * z])
+    assert op1.connection_pattern(None) == [[True, False], [True, True], [False, True]]
+    m, n, p, q = T.dmatrices("m", "n", "p", "q")
+    o1, o2 = op1(m, n, p)
+    op2 = OpFromGraph([m, n, p, q], list(op1(o1, q, o2)))
+    # out1 = o1 * q = (m * n) * q; out2 = q * o2 = q * (n * p): op1's pattern, composed.
+    assert op2.connection_pattern(None) == [[True, False], [True, True], [False, True],
+                                            [True, True]]
+    given = OpFromGraph([x, y], [x + y], connection_pattern=[[True], [False]])
+    assert given.connection_pattern(None) == [[True], [False]]
+
+
+def test_a_grad_override_list_may_hold_theano_marker_variables():
+    from graphlens.gradient import DisconnectedType, NullType
+    x, w, b = T.dvectors("x", "w", "b")
+    op = OpFromGraph([x, w, b], [x * w + b],
+                     grad_overrides=[lambda inps, gs: gs[0] * inps[1] * 2, NullType()(),
+                                     DisconnectedType()()])
+    cost = op(x, w, b).sum()
+    dx, dw, db = grad(cost, [x, w, b], return_disconnected="Disconnected",
+                      disconnected_inputs="ignore", null_gradients="return")
+    assert isinstance(dw.type, NullType) and isinstance(db.type, DisconnectedType)
+    f = function([x, w, b], dx, on_unused_input="ignore")
+    np.testing.assert_allclose(f(np.ones(2), np.array([1.0, 3.0]), np.zeros(2)), [2.0, 6.0])
+
+
+def test_shapes_of_the_outputs_are_inferred_without_running_the_op():
+    x, y = T.dmatrices("x", "y")
+    op = OpFromGraph([x, y], [x + y, T.dot(x, y.T)])
+    a, b = T.dmatrices("a", "b")
+    s, d = op(a, b)
+    f = function([a, b], [s.shape, d.shape])
+    assert "OpFromGraph" not in _ops(f)
+    first, second = f(np.ones((3, 4)), np.ones((3, 4)))
+    assert tuple(first) == (3, 4) and tuple(second) == (3, 3)

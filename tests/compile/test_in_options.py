@@ -125,3 +125,39 @@ def test_a_copy_keeps_its_own_input_state():
     twin = counter.copy()
     assert float(twin()[0]) == 2.0 and float(twin()[0]) == 3.0
     assert float(counter()) == 2.0 and float(counter[a]) == 3.0     # untouched by the copy
+
+
+def test_a_mutable_argument_may_be_overwritten_by_the_in_place_rewrite():
+    # Theano's In(x, mutable=True): the caller gives the array up, so `x * 2` may be computed
+    # in x's own array; without it the argument is never touched.
+    x = T.dvector("x")
+    given = np.arange(4.0)
+    result = function([In(x, mutable=True)], x * 2, mode="FAST_RUN")(given)
+    np.testing.assert_array_equal(result, [0.0, 2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(given, [0.0, 2.0, 4.0, 6.0])      # written in place
+    kept = np.arange(4.0)
+    result = function([In(x, mutable=False)], x * 2, mode="FAST_RUN")(kept)
+    np.testing.assert_array_equal(result, [0.0, 2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(kept, [0.0, 1.0, 2.0, 3.0])
+
+
+def test_a_mutable_argument_read_again_later_is_not_overwritten_early():
+    # x feeds exp and, after it, the sum: exp may not write into x while the sum still reads it.
+    x = T.dvector("x")
+    f = function([In(x, mutable=True)], [T.exp(x), x.sum()], mode="FAST_RUN")
+    given = np.array([0.0, 1.0])
+    ex, total = f(given)
+    np.testing.assert_allclose(ex, np.exp([0.0, 1.0]))
+    assert float(total) == 1.0
+
+
+def test_one_array_given_for_two_mutable_arguments_is_copied_first():
+    # f(v, v): writing x * 2 into v must not change what y reads (Theano copied such an alias).
+    x, y = T.dvector("x"), T.dvector("y")
+    m = T.dmatrix("m")
+    f = function([In(x, mutable=True), In(y, mutable=True), In(m, mutable=True)],
+                 T.dot(x * 2, m) + T.dot(y * 3, m), mode="FAST_RUN")
+    v = np.array([1.0, 2.0])
+    np.testing.assert_allclose(f(v, v, np.eye(2)), [5.0, 10.0])
+    w = np.array([1.0, 2.0, 7.0])
+    np.testing.assert_allclose(f(w[:2], w[:2], np.eye(2)), [5.0, 10.0])    # views alias too

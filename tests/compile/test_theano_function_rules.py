@@ -7,6 +7,7 @@ import pytest
 import graphlens
 import graphlens.tensor as T
 from graphlens.compile import UnusedInputError, pfunc
+from graphlens import function
 
 
 def test_a_default_update_applies_only_to_shared_variables_the_function_reads():
@@ -87,3 +88,13 @@ def test_compiling_an_undefined_gradient_is_a_type_error_as_theano():
     with pytest.raises(UndefinedGradientError, match="undefined gradient.*no such thing"):
         graphlens.function([a], undefined, on_unused_input="ignore")
     assert issubclass(UndefinedGradientError, TypeError)
+
+
+def test_rebuild_strict_false_rebuilds_the_graph_on_a_given_of_another_rank():
+    w = T.imatrix("w")
+    x, y = T.ivectors("x", "y")
+    f = function([w, y], x * y, givens=[(x, w)], rebuild_strict=False)
+    np.testing.assert_array_equal(f(np.ones((3, 5), dtype="int32"), np.arange(5, dtype="int32")),
+                                  np.ones((3, 5)) * np.arange(5))
+    with pytest.raises(TypeError, match="dtype and rank must be the same"):
+        function([w, y], x * y, givens=[(x, w)])

@@ -104,3 +104,20 @@ def test_printing_module_is_theanos_path_to_the_printers():
     assert printing.debugprint is debugprint and printing.pydotprint is pydotprint
     x = T.dscalar("x")
     assert printing.pp(x * 2) == "x * 2.0"
+
+
+def test_an_optdb_query_rewrites_a_function_graph_in_place():
+    # Theano's optdb.query(OPT_FAST_RUN).optimize(fgraph), used to optimize a graph by hand.
+    import graphlens.tensor as T
+    from graphlens.compile import mode as compile_mode
+    from graphlens.gof import FunctionGraph
+    from graphlens.gof.optdb import Query
+    from graphlens.tensor.nnet import Softmax
+    x = T.dmatrix("x")
+    fgraph = FunctionGraph([x], [T.exp(x) / T.exp(x).sum(axis=1).dimshuffle(0, "x")])
+    compile_mode.optdb.query(compile_mode.OPT_FAST_RUN).optimize(fgraph)
+    assert [type(node.op) for node in fgraph.toposort()] == [Softmax]
+    assert Query(include=["fast_run"]).excluding("inplace").exclude == ("inplace",)
+    simplified = FunctionGraph([x], [x * 1 + 0])
+    compile_mode.optdb.query("+canonicalize").optimize(simplified)
+    assert simplified.toposort() == [] and simplified.outputs == [x]

@@ -229,3 +229,36 @@ def test_bad_seeds_and_sizes_say_what_theano_allowed():
         MRG_RandomStreams().binomial(p=0.5)
     x = T.dmatrix("x")
     assert function([x], MRG_RandomStreams().uniform(x.shape))(np.zeros((2, 3))).shape == (2, 3)
+
+
+def test_theano_s_sandbox_helpers_draw_the_reference_samples():
+    # rng_mrg.ff_2p72 / ff_2p134 move a state to the next substream / stream, and
+    # mrg_uniform.new draws from a state it is given: the Java reference's first samples.
+    import graphlens
+    from graphlens.sandbox import rng_mrg
+    start = np.array([12345] * 6, dtype="int32")
+    np.testing.assert_array_equal(rng_mrg.ff_2p72(start),
+                                  reference_jump([12345] * 6, A1P72, A2P72))
+    np.testing.assert_array_equal(rng_mrg.ff_2p134(start),
+                                  reference_jump([12345] * 6, A1P134, A2P134))
+    state = graphlens.shared(np.array([start]))
+    following, sample = rng_mrg.mrg_uniform.new(state, ndim=None, dtype="float64", size=(1,))
+    assert isinstance(sample.owner.op, rng_mrg.mrg_uniform)
+    state.default_update = following
+    draw = function([], sample)
+    drawn = [float(draw()[0]) for _ in range(5)]          # substream 0: samples 0 to 4
+    state.set_value(np.array([rng_mrg.ff_2p72(start)]))    # substream 1 starts at sample 5
+    drawn.append(float(draw()[0]))
+    np.testing.assert_allclose(drawn, [REFERENCE_SAMPLES[k] for k in range(6)], rtol=1e-12)
+
+
+def test_binomial_of_more_than_one_trial_is_not_implemented_as_in_theano():
+    with pytest.raises(NotImplementedError, match="n=1"):
+        MRG_RandomStreams().binomial((3,), n=2, p=0.5)
+
+
+def test_guess_n_streams_warns_of_a_symbolic_size_when_asked():
+    from graphlens.sandbox.rng_mrg import guess_n_streams
+    with pytest.warns(UserWarning, match="15360 streams"):
+        assert guess_n_streams(T.ivector().shape, warn=True) == 15360
+    assert guess_n_streams((2, 2), warn=True) == 4

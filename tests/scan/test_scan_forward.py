@@ -293,3 +293,12 @@ def test_a_list_of_outputs_returned_with_until_is_several_outputs():
     total, count = function([max_value, n_steps], [values, steps])(100, 100)
     assert total.tolist() == [0, 1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 66, 78, 91, 105]
     assert count.tolist() == list(range(1, 16))
+
+
+def test_output_taps_must_be_earlier_steps_each_given_once():
+    import graphlens
+    x, y = T.fvector("x"), T.fvector("y")
+    with pytest.raises(ValueError, match="must be negative"):
+        graphlens.scan(lambda a, b: [a], x, {"initial": y, "taps": [0]})
+    with pytest.raises(ValueError, match="repeat a step"):
+        graphlens.scan(lambda a, b, c: [a], x, {"initial": y, "taps": [-1, -1]})

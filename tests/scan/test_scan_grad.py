@@ -206,3 +206,37 @@ def test_a_loop_in_debug_mode_hoists_from_its_stabilized_step():
     xv = np.arange(6.0).reshape(3, 2) / 10
     s = 1 / (1 + np.exp(-xv @ np.ones(2)))
     np.testing.assert_allclose(f(xv), (2 * s * (1 - s)) @ xv, rtol=1e-12)
+
+
+def test_the_gradient_of_a_loop_builds_with_compute_test_value_raise():
+    # Theano users debug shapes with test values on; the backward loop's own stand-ins have
+    # none, and the gradient's value is still checked when something is built from it.
+    import graphlens
+    x = T.dvector("x")
+    x.tag.test_value = np.ones(3)
+    y = graphlens.shared(np.arange(9.0).reshape(3, 3), name="y")
+    with graphlens.config.change_flags(compute_test_value="raise"):
+        z, _ = graphlens.scan(lambda u, v: T.tanh(u + v), sequences=[x], non_sequences=[y])
+        g = graphlens.grad(z.sum(), x)
+        doubled = g * 2
+    # Each step adds the scalar x[t] to all of y: its gradient sums the whole matrix's.
+    expected = np.full(3, 2 * (1 - np.tanh(1.0 + np.arange(9.0).reshape(3, 3)) ** 2).sum())
+    np.testing.assert_allclose(doubled.tag.test_value, expected)
+    np.testing.assert_allclose(graphlens.function([x], doubled)(np.ones(3)), expected)
+
+
+def test_integer_inputs_a_loop_reads_get_a_float_zero_gradient():
+    # As outside a loop (grad(cast(u, 'float64').sum(), u) is zeros): Theano's scan gave
+    # integer sequences and non-sequences it reads a gradient, not a disconnection.
+    u, k, x = T.ivector("u"), T.iscalar("k"), T.dvector("x")
+    z, _ = scan(lambda a, b, kk: T.cast(a, "float64") * 3 * b + kk, sequences=[u, x],
+                non_sequences=[k])
+    gu, gx, gk = grad(z.sum(), [u, x, k])
+    assert gu.dtype == gk.dtype == "float64"
+    values = function([u, x, k], [gu, gx, gk])(np.arange(3, dtype="int32"), np.ones(3), 2)
+    np.testing.assert_array_equal(values[0], np.zeros(3))
+    np.testing.assert_array_equal(values[1], [0.0, 3.0, 6.0])
+    assert float(values[2]) == 0.0
+    unread, _ = scan(lambda a, b: b * 2, sequences=[u, x])
+    with pytest.raises(Exception, match="does not depend on 'u'"):
+        grad(unread.sum(), u)

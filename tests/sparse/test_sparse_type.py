@@ -159,3 +159,15 @@ def test_import_graphlens_alone_makes_shared_of_a_scipy_matrix_sparse_and_loads_
             "print(loaded, W.type, type(W).__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "csc(float64)", "SparseSharedVariable"]
+
+
+def test_theano_s_private_helpers_of_sparse_basic():
+    from graphlens.sparse import basic
+    assert basic._is_dense(np.zeros(2)) and not basic._is_dense(sp.eye(2, format="csr"))
+    assert basic._is_sparse(sp.eye(2, format="csc")) and not basic._is_sparse(np.zeros(2))
+    assert basic._is_dense_variable(T.dmatrix("x"))
+    assert not basic._is_dense_variable(basic.csr_matrix("y"))
+    assert basic._is_sparse_variable(basic.csr_matrix("y"))
+    assert sp.csr_matrix in basic._mtypes and sp.csc_matrix in basic._mtypes
+    with pytest.raises(TypeError):
+        basic._is_dense([1, 2])

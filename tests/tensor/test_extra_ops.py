@@ -188,3 +188,24 @@ def test_repeat_refuses_an_undeclared_broadcast_of_one_count():
     one = T.TensorType("int64", (1,))("one")
     value = function([m, one], T.repeat(m, one, axis=0))(MATRIX, np.array([2]))
     np.testing.assert_array_equal(value, np.repeat(MATRIX, 2, axis=0))
+
+
+def test_theano_s_cumop_and_repeatop_constructors():
+    # Theano's CumOp(axis=None, mode='add') and RepeatOp(axis=None): the op of that mode, and
+    # None meaning along x flattened.
+    from graphlens.tensor.extra_ops import CumOp, CumProd, CumSum, RepeatOp
+    x = T.dmatrix("x")
+    a = np.arange(1.0, 7.0).reshape(2, 3)
+    assert isinstance(CumOp(mode="mul"), CumProd) and CumOp(axis=1) == CumSum(1)
+    f = function([x], [CumOp()(x), CumOp(mode="mul")(x), CumOp(axis=1, mode="add")(x),
+                       RepeatOp()(x, 2)])
+    total, product, rows, repeated = f(a)
+    np.testing.assert_array_equal(total, np.cumsum(a))
+    np.testing.assert_array_equal(product, np.cumprod(a))
+    np.testing.assert_array_equal(rows, np.cumsum(a, axis=1))
+    np.testing.assert_array_equal(repeated, np.repeat(a, 2))
+    with pytest.raises(ValueError, match="mode must be 'add' or 'mul'"):
+        CumOp(mode="max")
+    with pytest.raises(ValueError, match="no mode 'mul'"):
+        CumSum(0, mode="mul")
+    check_grad(CumOp(mode="mul"), a)
