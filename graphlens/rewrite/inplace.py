@@ -125,18 +125,18 @@ def destroyable_inputs(fgraph) -> list:
 
 def inplace_op(node, position):
     """The op `node` runs to overwrite input `position`: a set/inc_subtensor writing into x, or
-    a Composite that may overwrite that input (an elementwise op becomes one of one node)."""
+    a Composite that may overwrite that input (an elementwise op becomes one of one node).
+
+    >>> inplace_op(T.exp(T.dot(x, w)).owner, 0).label        # doctest: +SKIP
+    'Composite{exp(i0)}{destroyed=0}'
+    """
     op = node.op
     if isinstance(op, IncSubtensor):
         return dataclasses.replace(op, inplace=True)
-    if isinstance(op, Composite):
-        # The same inner graph (its order is the fused op's, not walked again): the node's
-        # inputs are of its inner inputs' types already.
+    if isinstance(op, Composite):       # its inner graph, in its order (not walked again)
         return Composite.of_nodes(op.inner_inputs, op.inner_nodes(), (position,))
     inner_inputs = tuple(var.type(var.name) for var in node.inputs)
-    inner = node.clone_with_new_inputs(list(inner_inputs))
-    # The inner output is a clone of the node's: the node's own output is of the type the
-    # Composite's make_node would give it.
+    inner = node.clone_with_new_inputs(list(inner_inputs))      # an output of the node's type
     return Composite.of_nodes(inner_inputs, [inner], (position,))
 
 
