@@ -296,6 +296,25 @@ class FunctionGraph:
             self._patch[source] = twin
         return [source]
 
+    def change_op(self, node, op):
+        """`node`, of this graph, runs `op` from now on, on the same inputs and outputs (an
+        in-place variant of its op, or its op wrapped in a Composite): no node comes or goes,
+        so the order, the schedule and the clients stay; only the index by op class follows.
+
+        >>> fgraph.change_op(node, replace(node.op, destroyed=(0,)))    # doctest: +SKIP
+        """
+        kind, new_kind = type(node.op), type(op)
+        node.op = op
+        if kind is not new_kind:
+            by_class = self._by_op_class[kind]
+            by_class.pop(node, None)
+            target = self._by_op_class.get(new_kind)
+            if target is None:
+                target = self._by_op_class[new_kind] = {}
+            if not by_class or not target:
+                self._holds.clear()
+            target[node] = None
+
     def _prune(self, var):
         """Remove the owners of `var` and of its ancestors once they have no clients."""
         # Locals, not attributes: a rewrite of a big graph prunes tens of thousands of nodes.

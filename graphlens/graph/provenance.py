@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 class RewriteRecord:
     """One replacement: `rule` (its name) at `location` (file:line) in `phase` swapped the
     `removed` nodes for the `added` ones (`replaced` the variable, `by` its replacement).
-    `matched` are the nodes the rule's pattern read (some may stay in the graph)."""
+    `matched` are the nodes the rule's pattern read (some may stay in the graph).
+
+    A rule that only changed a node's op (the in-place rule: `FunctionGraph.change_op`) replaced
+    the node's variable by itself: `replaced is by`, nothing removed, and the node added only
+    when its op changed class. Records name nodes, which later records may change (their inputs
+    by replacements, their op so): a fused node's record shows it in place once it is."""
 
     rule: str
     location: str

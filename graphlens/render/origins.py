@@ -53,6 +53,12 @@ def origins_of(function) -> dict:
                       if node in added_by}
         for node in record.added:
             added_by[node] = variant_of.get(type(node.op), record)
+        if not record.added and record.by is record.replaced:
+            # The rule changed a node's op to a variant of its class (in place, say; the
+            # driver's change_op): the node keeps its colour, or takes this rule's if none.
+            owner = getattr(record.replaced, "owner", None)
+            if owner is not None:
+                added_by.setdefault(owner, record)
     provenance = getattr(function, "provenance", None)
     result = {}
     for node in function.fgraph.toposort():

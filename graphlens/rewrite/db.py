@@ -349,6 +349,8 @@ class Driver:
     def apply(self, rule, replacement, phase):
         """Replace, check and record; the nodes added, or None if nothing changed."""
         old, new = replacement.old, replacement.new
+        if replacement.op is not None:
+            return self._change_op(rule, replacement, phase)
         if new is old:
             return None
         _check(rule, old, new)
@@ -384,6 +386,29 @@ class Driver:
         self.log.append(RewriteRecord(rule.name, rule.location, phase, tuple(removed),
                                       tuple(added), old, new, tuple(replacement.matched)))
         return added
+
+    def _change_op(self, rule, replacement, phase):
+        """`replacement.old`'s node runs `replacement.op` from now on (the in-place rule marks
+        thousands of fused nodes so): the node stays, so the record removes nothing and
+        replaces the variable by itself. It lists the node as added only when its op changes
+        class (an elementwise op wrapped in a Composite: a node of a new kind, which pictures
+        colour by this rule); a variant of the same class keeps the colour of the rule that
+        made the node (render/origins.py). [node]."""
+        old, op = replacement.old, replacement.op
+        node = old.owner
+        if node not in self.fgraph.apply_nodes or replacement.new is not old:
+            raise RewriteError(f"rewrite {rule.name} ({rule.location}) would change the op of "
+                               f"{describe(old)}, which is not a node of the graph")
+        added = (node,) if type(op) is not type(node.op) else ()
+        self.fgraph.change_op(node, op)
+        for changed in self._changed.values():
+            changed.append(node)
+        if self._seeds is not None:
+            self._seeds.append(node)
+        self.fired[rule.name] = self.fired.get(rule.name, 0) + 1
+        self.log.append(RewriteRecord(rule.name, rule.location, phase, (), added, old, old,
+                                      tuple(replacement.matched)))
+        return [node]
 
 
 def _check(rule, old, new):

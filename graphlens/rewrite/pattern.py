@@ -206,12 +206,17 @@ class Replacement:
     nodes of the graph the rule read to decide (they are what the new nodes came from).
 
     `order`, "merge" or "twin", tells the graph its topological order survives the replacement
-    (`FunctionGraph.replace`), so a whole-graph rule's many replacements cost no walk each."""
+    (`FunctionGraph.replace`), so a whole-graph rule's many replacements cost no walk each.
+
+    `op`, when given, says `old`'s node is to run `op` from now on, on the same inputs and
+    outputs (its in-place variant; `new` is `old`): the node stays, nothing is imported or
+    removed (`FunctionGraph.change_op`)."""
 
     old: Variable
     new: Variable
     matched: tuple = ()
     order: str | None = None
+    op: object = None
 
 
 @dataclass(frozen=True, eq=False)
