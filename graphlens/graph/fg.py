@@ -74,8 +74,8 @@ class FunctionGraph:
             self.clients.setdefault(var, Clients()).append((OUTPUT, position))
         self._order = order
         self._schedule = None if schedule is None else list(schedule)
-        # Replacements that leave the order as it was, bar nodes gone or swapped for a twin:
-        # {removed node: its twin or None}, applied to the cached order when next asked.
+        # Replacements that leave the order as it was, bar nodes gone: {removed node: None},
+        # applied to the cached order when next asked.
         self._patch = {}
 
     def _import_all(self, order):
@@ -127,11 +127,9 @@ class FunctionGraph:
         return self._order
 
     def _apply_patch(self):
-        """The cached order and schedule with the pending patch applied."""
+        """The cached order with the pending patch applied (the nodes removed since)."""
         patch, self._patch = self._patch, {}
-        self._order = _patched(self._order, patch)
-        if self._schedule is not None:
-            self._schedule = _patched(self._schedule, patch)
+        self._order = [node for node in self._order if node not in patch]
 
     def nodes_of(self, op_class) -> list:
         """The nodes whose op is an instance of `op_class`, in topological order; without such
@@ -163,9 +161,6 @@ class FunctionGraph:
         after it (graph/schedule.py). In-place decisions are made on this order."""
         if self._schedule is None:
             self._schedule = schedule(self.toposort())
-        elif self._patch:
-            # Only twins were swapped since the schedule was made (anything else drops it).
-            self._apply_patch()
         return self._schedule
 
     @property
@@ -217,9 +212,7 @@ class FunctionGraph:
         `order` says the topological order stays as it was, so the next `toposort` is not a
         walk of the whole graph: "merge" when `new` is a constant, or the output of a node of
         the graph on the same inputs as `old`'s that comes before it in the order (the order
-        is then the old one without `old`'s node); "twin" when `new` is the output of a new node
-        on the same inputs as `old`'s (it takes that node's place, in the schedule too).
-        Otherwise, or when `new` is not of that kind, the order is walked again when next asked.
+        is then the old one without `old`'s node). Otherwise, or when `new` is not of that kind, the order is walked again when next asked.
         `imported`, when the caller has it, is `nodes_to_import(new)` (not walked again).
         """
         if old not in self.clients:
@@ -233,14 +226,6 @@ class FunctionGraph:
                     getattr(old_type, "ndim", None) != getattr(new_type, "ndim", None):
                 raise RewriteError(f"replace ({reason}): {describe(new)} cannot stand for "
                                    f"{describe(old)}: the types differ")
-        source, twin = old.owner, new.owner
-        if order == "twin" and twin is not None and source is not None \
-                and twin not in self.apply_nodes and len(source.outputs) == 1 \
-                and len(twin.outputs) == 1 and _same_inputs(source, twin):
-            # The in-place rewrite swaps thousands of nodes for their twins: the twin is the
-            # one node to import (its inputs are the graph's) and the node it replaces the one
-            # to remove (its inputs keep a reader, the twin), without the general walks.
-            return self._replace_by_twin(old, new, source, twin)
         if imported is None:
             imported = self.nodes_to_import(new)
         kept = order is not None and self._order is not None and \
@@ -261,40 +246,11 @@ class FunctionGraph:
             self._order = self._schedule = None
             self._patch = {}
             return self._prune(old)
-        if order != "twin" or self._schedule is None:
-            self._schedule = None
+        self._schedule = None
         removed = self._prune(old)
         for node in removed:
             self._patch[node] = None
-        if order == "twin":
-            self._patch[old.owner] = new.owner
         return removed
-
-    def _replace_by_twin(self, old, new, source, twin):
-        """`replace(old, new, order="twin")` where `new`'s node `twin` is not in the graph yet
-        and reads the very inputs of `old`'s node `source` (one output each): the twin takes
-        the node's place in the order and schedule. Returns [source]."""
-        clients = self.clients
-        self._import_node(twin)
-        moved = clients[new]
-        for client, position in clients.pop(old):
-            if client == OUTPUT:
-                self.outputs[position] = new
-            else:
-                client.inputs[position] = new
-            moved[(client, position)] = None
-        del self.apply_nodes[source]
-        by_class = self._by_op_class[type(source.op)]
-        by_class.pop(source, None)
-        if not by_class:
-            self._holds.clear()
-        for position, var in enumerate(source.inputs):
-            readers = clients.get(var)
-            if readers is not None:
-                readers.pop((source, position), None)
-        if self._order is not None:
-            self._patch[source] = twin
-        return [source]
 
     def change_op(self, node, op):
         """`node`, of this graph, runs `op` from now on, on the same inputs and outputs (an
@@ -392,29 +348,14 @@ class FunctionGraph:
 
 def _keeps_order(kind, old, new, imported) -> bool:
     """True when replacing `old` by `new` (bringing the `imported` nodes) is the `kind` of
-    replacement `FunctionGraph.replace` keeps the order for ("merge" or "twin")."""
-    source, twin = old.owner, new.owner
+    replacement `FunctionGraph.replace` keeps the order for ("merge")."""
+    source, other = old.owner, new.owner
     if source is None:      # a constant for an equal one: no node moves
-        return kind == "merge" and twin is None and not imported
+        return kind == "merge" and other is None and not imported
     # A node with several outputs (a loop) moves output by output: its place may change.
-    if twin is None or len(source.outputs) != 1 or not _same_inputs(source, twin):
+    if other is None or len(source.outputs) != 1 or not _same_inputs(source, other):
         return False
-    if kind == "merge":
-        return not imported
-    return kind == "twin" and imported == [twin]
-
-
-def _patched(order, patch) -> list:
-    """`order` with removed nodes (patched to None) dropped and twins in their nodes' place."""
-    result = []
-    for node in order:
-        while node in patch:
-            node = patch[node]
-            if node is None:
-                break
-        if node is not None:
-            result.append(node)
-    return result
+    return kind == "merge" and not imported
 
 
 def _same_inputs(a, b) -> bool:

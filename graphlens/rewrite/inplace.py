@@ -154,19 +154,6 @@ def elementwise_inplace(fgraph):
         yield Replacement(out, out, (node,), op=inplace_op(node, position))
 
 
-def inplace_twin(node, position):
-    """A new node running `node`'s in-place op (`inplace_op`) on its inputs, in place of
-    `node` by `FunctionGraph.replace(..., order="twin")`.
-
-    >>> inplace_twin(exp_node, 0).owner.op.destroyed        # doctest: +SKIP
-    (0,)
-    """
-    op = inplace_op(node, position)
-    if isinstance(op, Composite):
-        return op.node_on(node.inputs, like=node.outputs[0]).outputs[0]
-    return op(*node.inputs)
-
-
 def _kind(cls) -> int:
     """What a node of op class `cls` may overwrite: 1 any input (elementwise), 2 any input
     unless it does already (a Composite), 3 x (a set/inc_subtensor not in place yet), 0 none."""
