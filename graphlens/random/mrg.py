@@ -27,7 +27,7 @@ from graphlens.graph.basic import Variable
 from graphlens.random.mrg31k3p import M1, M2, next_stream_start, substream_states
 from graphlens.random.mrg_draws import (MRGBinomial, MRGChoice, MRGMultinomial, MRGNormal,
                                         MRGUniform, check_size_entries)
-from graphlens.random.streams import _float_dtype, _int_param, _ndim, _size
+from graphlens.random.raw import _float_dtype, _int_param, _ndim, _size
 from graphlens.tensor.basic import dtype_name
 from graphlens.tensor.variable import as_tensor_variable
 

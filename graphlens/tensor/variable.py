@@ -451,9 +451,10 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
         if not isinstance(value.type, TensorType):     # a shared sparse matrix, say
             raise GraphlensTypeError(f"{describe(value)} is a {value.type}, not a tensor")
         result = value
-        if value.type.__class__ is not TensorType:
+        if value.type.__class__ is not TensorType and hasattr(value, "as_tensor"):
             # A Theano scalar variable (tensor/scalar_type.py): its rank-0 tensor, as Theano's
-            # as_tensor_variable inserts tensor_from_scalar.
+            # as_tensor_variable inserts tensor_from_scalar. (A RandomStateType variable is a
+            # tensor as it is.)
             result = value.as_tensor()
     elif isinstance(value, Variable):
         raise GraphlensTypeError(f"{value!r} is a {value.type}, not a tensor")
