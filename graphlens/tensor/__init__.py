@@ -161,3 +161,15 @@ integer_dtypes = int_dtypes + uint_dtypes
 discrete_dtypes = ["bool"] + integer_dtypes
 continuous_dtypes = float_dtypes + complex_dtypes
 all_dtypes = discrete_dtypes + continuous_dtypes
+# Theano's op classes at T whose constructors are Theano's (T.ARange('int64')(0, 5, 1), for
+# isinstance checks on compiled graphs and ops built by hand), and Theano's T.power.
+from graphlens.tensor.basic import ARange, Eye  # noqa: E402,F401
+from graphlens.tensor.shape import Alloc, Reshape, Shape  # noqa: E402,F401
+from graphlens.tensor.specify_shape import SpecifyShape  # noqa: E402,F401
+from graphlens.tensor.reduce import Argmax, Mean  # noqa: E402,F401
+from graphlens.tensor.choose import Choose  # noqa: E402,F401
+from graphlens.tensor.diagonal import AllocDiag  # noqa: E402,F401
+from graphlens.tensor.blas import Dot  # noqa: E402,F401
+from graphlens.tensor.scalar_type import ScalarFromTensor, TensorFromScalar  # noqa: E402,F401
+power = pow
+from graphlens.tensor.rounding import ceil_intdiv  # noqa: E402,F401
