@@ -294,6 +294,14 @@ class TensorVariable(Variable):
         """`T.ones_like(self, dtype)`."""
         return T.ones_like(self, dtype)
 
+    def fill(self, value):
+        """`T.fill(self, value)`: `value` broadcast to this variable's shape (Theano's method).
+
+        >>> T.dvector('x').fill(2.0).eval({'x': [1.0, 5.0]})          # doctest: +SKIP
+        array([2., 2.])
+        """
+        return T.fill(self, value)
+
     def ravel(self):
         """`T.flatten(self)`: a vector."""
         return T.flatten(self)
