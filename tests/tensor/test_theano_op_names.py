@@ -35,3 +35,14 @@ def test_opt_make_vector_is_the_shape_vector_op():
     vec = opt.make_vector(n, 3)
     assert isinstance(vec.owner.op, opt.MakeVector)
     np.testing.assert_array_equal(vec.eval({n: 2}), [2, 3])
+
+
+def test_dimshuffle_from_a_broadcastable_pattern_refuses_a_bad_order_when_made():
+    import pytest
+    from graphlens.tensor.elemwise import DimShuffle
+    with pytest.raises(ValueError, match="not broadcastable"):
+        DimShuffle([False, True, False], ('x', 'x'))          # drops axes 0 and 2
+    with pytest.raises(ValueError, match="at most once"):
+        DimShuffle([False, True, False], (0, 1, 2, 0))
+    x = T.TensorType('float64', (False, True, False))('x')
+    assert DimShuffle(x.broadcastable, (2, 0))(x).broadcastable == (False, False)
