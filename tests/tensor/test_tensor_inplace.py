@@ -99,3 +99,13 @@ def test_binary_inplace_gradients_to_the_overwritten_input(op):
     rng = np.random.RandomState(4)
     other = rng.uniform(0.5, 1.5, 4)
     verify_grad(lambda x: op(x * 1.0, other), [rng.uniform(0.5, 1.5, 4)], rng=rng)
+
+
+def test_sigmoid_inplace_values_and_gradient():
+    from graphlens.tensor.nnet import sigmoid_inplace, ultra_fast_sigmoid_inplace
+    x = T.dvector('x')
+    f = function([x], sigmoid_inplace(x * 1.0), accept_inplace=True)
+    np.testing.assert_allclose(f([0.0, 2.0]), 1 / (1 + np.exp(-np.array([0.0, 2.0]))))
+    assert ultra_fast_sigmoid_inplace.name == "ultra_fast_sigmoid_inplace"
+    rng = np.random.RandomState(5)
+    verify_grad(lambda v: sigmoid_inplace(v * 1.0), [rng.uniform(-2, 2, 4)], rng=rng)
