@@ -173,3 +173,4 @@ from graphlens.tensor.blas import Dot  # noqa: E402,F401
 from graphlens.tensor.scalar_type import ScalarFromTensor, TensorFromScalar  # noqa: E402,F401
 power = pow
 from graphlens.tensor.rounding import ceil_intdiv  # noqa: E402,F401
+from graphlens.tensor.covariance import cov  # noqa: E402,F401
