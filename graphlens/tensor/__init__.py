@@ -105,8 +105,8 @@ from graphlens.tensor.extra_ops import (bincount, cumprod, cumsum, diff,  # noqa
 from graphlens.tensor.nonzero import flatnonzero, nonzero, nonzero_values  # noqa: E402,F401
 from graphlens.tensor.rearrange import roll, swapaxes, take, tile  # noqa: E402,F401
 from graphlens.tensor.reduce import ptp  # noqa: E402,F401
-from graphlens.tensor.sort import (argsort, argtopk, sort, topk,  # noqa: E402,F401
-                                   topk_and_argtopk)
+from graphlens.tensor.sort import (argsort, argtopk, inverse_permutation, sort,  # noqa: E402,F401
+                                   topk, topk_and_argtopk)
 from graphlens.tensor.special import (erf, erfc, erfcinv, erfcx, erfinv,  # noqa: E402,F401
                                       gamma, gammaln, log2, log10, polygamma, psi)
 from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa: E402,F401

@@ -46,3 +46,15 @@ def test_dimshuffle_from_a_broadcastable_pattern_refuses_a_bad_order_when_made()
         DimShuffle([False, True, False], (0, 1, 2, 0))
     x = T.TensorType('float64', (False, True, False))('x')
     assert DimShuffle(x.broadcastable, (2, 0))(x).broadcastable == (False, False)
+
+
+def test_inverse_permutation_inverts_each_row():
+    perm = T.lmatrix('perm')
+    rows = np.array([[2, 0, 1, 3], [3, 2, 1, 0]])
+    inverse = T.inverse_permutation(perm).eval({perm: rows})
+    assert inverse.dtype == np.int64
+    for row, inv in zip(rows, inverse):
+        np.testing.assert_array_equal(row[inv], np.arange(4))
+        np.testing.assert_array_equal(inv[row], np.arange(4))
+    small = T.ivector('p')
+    assert T.inverse_permutation(small).dtype == 'int32'
