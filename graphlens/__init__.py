@@ -7,6 +7,8 @@
 9.0
 """
 
+import numpy as np
+
 from graphlens.config import config
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.shared import shared
@@ -27,6 +29,20 @@ def _sparse_shared(value, **options):
         return NotImplemented
     from graphlens.sparse.sharedvar import sparse_constructor
     return sparse_constructor(value, **options)
+
+
+
+@shared_constructor
+def _random_state_shared(value, name=None, borrow=False, **options):
+    """`graphlens.shared(numpy.random.RandomState(s))` holds a stream's state, as Theano's
+    RandomStateSharedVariable: draws of `tensor.raw_random` read it."""
+    if not isinstance(value, np.random.RandomState):
+        return NotImplemented
+    from graphlens.random.shared_state import RandomStateSharedVariable
+    state = RandomStateSharedVariable(value, name=name)
+    if borrow:
+        state.set_value(value, borrow=True)
+    return state
 
 from graphlens.compile.function import Param
 from graphlens.compile.mode import Mode

@@ -168,8 +168,11 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     eps = eps or numeric_grad.type_eps.get(coarsest, 1e-7)
     rel_tol = rel_tol or _TOL.get(coarsest, 1e-4)
     abs_tol = abs_tol or _TOL.get(coarsest, 1e-4)
-    options = {"on_unused_input": "ignore"} if mode is None else {
-        "on_unused_input": "ignore", "mode": mode}
+    # accept_inplace as Theano's: an op that overwrites its input (tensor.inplace) is checked
+    # like any other; the function's own inputs stay protected.
+    options = {"on_unused_input": "ignore", "accept_inplace": True}
+    if mode is not None:
+        options["mode"] = mode
     # The projection is an input, so each of the n_tests draws a new one without compiling
     # again. The cost is summed in float64, so float32 rounding of a long sum does not drown
     # the difference between the two shifted costs.

@@ -30,7 +30,8 @@ UPWARD_CALLS = {
 
 # Modules at Theano's paths that only re-export a room above them (DESIGN.md: "thin modules at
 # the paths Theano users type"): `graphlens.tensor.shared_randomstreams` re-exports random/.
-THEANO_PATH_SHIMS = ("graphlens.tensor.shared_randomstreams", "graphlens.tensor.sharedvar",
+THEANO_PATH_SHIMS = ("graphlens.tensor.shared_randomstreams", "graphlens.tensor.raw_random",
+                     "graphlens.gof.link", "graphlens.tensor.sharedvar",
                      "graphlens.tensor.opt")
 
 # Modules whose imports inside functions are allowed for a stated reason (docs/architecture.md):

@@ -12,6 +12,8 @@ import operator
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from graphlens.errors import (ArgumentError, DuplicateInputError, DuplicateUpdateError,
                               GraphlensTypeError, MissingInputError, UndefinedGradientError,
                               UnusedInputError, UpdateShapeError, describe)
@@ -221,7 +223,12 @@ class Function:
         >>> inc = function([u, In(s, value=10.0, update=s + u)], []); inc(5); inc[s]  # doctest: +SKIP
         array(15.)
         """
-        return self.inputs[self._input_position(key)].value
+        item = self.inputs[self._input_position(key)]
+        user_value = getattr(item.variable.type, "user_value", None)
+        if user_value is not None and isinstance(item.value, np.ndarray):
+            # A RandomState input's state, as a (new) RandomState: random/raw.py.
+            return user_value(item.value)
+        return item.value
 
     def __setitem__(self, key, value):
         """Theano's `f[x] = value`: the value input `x` takes from now on when a call gives none."""

@@ -11,7 +11,7 @@ stability, xent, blas).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 
 from graphlens.errors import ConfigError
 from graphlens.graph.provenance import RewriteLog
@@ -215,6 +215,20 @@ class DebugMode(Mode):
         object.__setattr__(self, "check_isfinite",
                            True if check_isfinite is None else bool(check_isfinite))
 
+
+def _theano_setattr(mode, name, value):
+    """Theano's modes were plain objects its programs set options on (`mode = copy(mode);
+    mode.check_isfinite = False`). A mode's rewrites stay fixed once made; an option a mode
+    does not have is kept and read by nothing, as Theano's Mode ignored it; DebugMode's
+    `check_isfinite` is an option it has, and takes effect in functions compiled afterwards."""
+    settable = name == "check_isfinite" and isinstance(mode, DebugMode)
+    if not settable and name in {f.name for f in fields(mode)}:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}: make a new Mode(...)")
+    object.__setattr__(mode, name, value)
+
+
+Mode.__setattr__ = _theano_setattr
+DebugMode.__setattr__ = _theano_setattr
 
 # Theano's mode names that stand for a mode checking every call, by their upper case.
 CHECKING_MODES = {"NANGUARDMODE": NanGuardMode, "DEBUGMODE": DebugMode, "DEBUG_MODE": DebugMode}

@@ -91,8 +91,14 @@ def straight_call(function):
             # Theano returns a scalar variable's value as a numpy scalar (np.float64(2.5)).
             lines.append(f"{indent}r{k} = {value}[()]")
             continue
-        # A type whose values are not arrays (a scipy.sparse matrix) copies them itself.
         out_type = function.fgraph.outputs[k].type
+        if k < n_outputs and hasattr(out_type, "user_value"):
+            # A type whose users see another object than the engine carries (a RandomState
+            # for its words: random/raw.py) makes it, new on every call.
+            namespace[f"user_value{k}"] = out_type.user_value
+            lines.append(f"{indent}r{k} = user_value{k}({value})")
+            continue
+        # A type whose values are not arrays (a scipy.sparse matrix) copies them itself.
         if copy and not getattr(out_type, "array_values", True):
             namespace[f"copy{k}"] = out_type.copy_value
             lines.append(f"{indent}r{k} = copy{k}({value})")

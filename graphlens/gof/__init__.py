@@ -15,3 +15,13 @@ from graphlens.gof.opt import (  # noqa: F401
     EquilibriumOptimizer, LocalOptGroup, LocalOptimizer, MergeOptimizer, OpRemove, OpSub,
     Optimizer, PatternSub, SeqOptimizer, TopoOptimizer, in2out, local_optimizer, out2in)
 from graphlens.gof import op, opt, toolbox  # noqa: F401
+
+
+def __getattr__(name):
+    # Theano's linkers (gof.PerformLinker().accept(fgraph).make_function()) compile, so they
+    # live in compile/ (compile/linkers.py), which imports this package: they load when asked.
+    if name in ("PerformLinker", "OpWiseCLinker", "CLinker", "link"):
+        import importlib
+        link = importlib.import_module("graphlens.gof.link")
+        return link if name == "link" else getattr(link, name)
+    raise AttributeError(f"module 'graphlens.gof' has no attribute {name!r}")

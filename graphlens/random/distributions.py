@@ -95,13 +95,7 @@ class RandomIntegers(RandomDraw):
                     defaults=(("size", _EMPTY_SIZE), ("low", 0), ("high", 1)))
 
     def sample(self, generator, shape, low, high):
-        # Theano drew one randint(low, high + 1) per entry, in C order; numpy's broadcast
-        # randint draws the same numbers in one call (the bounded integers' rejection sampling
-        # is per entry either way).
-        low, high = np.asarray(low, dtype="int64"), np.asarray(high, dtype="int64")
-        if shape is None:
-            shape = np.broadcast_shapes(low.shape, high.shape)
-        return generator.randint(np.broadcast_to(low, shape), np.broadcast_to(high, shape) + 1)
+        return random_integers_helper(generator, low, high, shape)
 
 
 @dataclass(frozen=True)
@@ -117,8 +111,7 @@ class Choice(RandomDraw):
     gradient_remedy = "use a soft choice in the cost: the expectation sum(p * a)"
 
     def sample(self, generator, shape, a, p=None):
-        population = a if np.ndim(a) else int(a)
-        return generator.choice(population, shape, self.replace, p)
+        return choice_helper(generator, a, self.replace, p, shape)
 
 
 @dataclass(frozen=True)
@@ -134,11 +127,7 @@ class Permutation(RandomDraw):
         return (int(n.data),) if isinstance(n, Constant) else (None,)
 
     def sample(self, generator, shape, n):
-        n, shape = int(n), shape or ()
-        rows = np.empty(shape + (n,), dtype="int64")
-        for index in np.ndindex(*shape):          # one numpy permutation each, as Theano's
-            rows[index] = generator.permutation(n)
-        return rows
+        return permutation_helper(generator, n, shape)
 
 
 @dataclass(frozen=True)
@@ -164,15 +153,69 @@ class Multinomial(RandomDraw):
         return (params[1].type.shape[-1],) if params[1].ndim else (None,)
 
     def sample(self, generator, shape, n, pvals):
-        n, pvals = np.asarray(n), np.asarray(pvals)
-        if shape is None:
-            shape = np.broadcast_shapes(n.shape, pvals.shape[:-1])
-        n = np.broadcast_to(n, shape)
-        rows = np.broadcast_to(pvals, tuple(shape) + pvals.shape[-1:])
-        counts = np.empty(rows.shape, dtype="int64")
-        for index in np.ndindex(*shape):          # one numpy multinomial each, as Theano's
-            counts[index] = generator.multinomial(int(n[index]), _theano_pvals(rows[index]))
-        return counts
+        return multinomial_helper(generator, n, pvals, shape)
+
+
+# Theano's helpers, RandomState functions of (random_state, *params, size) a RandomFunction
+# calls (`random/raw.py`): the draws above make their samples with them.
+
+def random_integers_helper(random_state, low, high, size):
+    """Integers uniform in [low, high] (both included) from `random_state`, shape `size` (None:
+    the broadcast shape of low and high).
+
+    >>> random_integers_helper(np.random.RandomState(1), 0, 9, (3,)).shape
+    (3,)
+    """
+    # Theano drew one randint(low, high + 1) per entry, in C order; numpy's broadcast
+    # randint draws the same numbers in one call (the bounded integers' rejection sampling
+    # is per entry either way).
+    low, high = np.asarray(low, dtype="int64"), np.asarray(high, dtype="int64")
+    if size is None:
+        size = np.broadcast_shapes(low.shape, high.shape)
+    return random_state.randint(np.broadcast_to(low, size), np.broadcast_to(high, size) + 1)
+
+
+def choice_helper(random_state, a, replace, p, size):
+    """numpy's choice from `a` (an int n: arange(n)), `replace` made a bool and an empty `p`
+    meaning none (Theano's encoding of p=None).
+
+    >>> choice_helper(np.random.RandomState(1), 5, True, [], (2,)).shape
+    (2,)
+    """
+    if p is not None and np.size(p) == 0:
+        p = None
+    population = a if np.ndim(a) else int(a)
+    return random_state.choice(population, size, bool(replace), p)
+
+
+def permutation_helper(random_state, n, shape):
+    """One numpy permutation of 0 .. n-1 per entry of `shape`, in C order: shape + (n,).
+
+    >>> permutation_helper(np.random.RandomState(1), 4, (2,)).shape
+    (2, 4)
+    """
+    n, shape = int(n), tuple(shape or ())
+    rows = np.empty(shape + (n,), dtype="int64")
+    for index in np.ndindex(*shape):
+        rows[index] = random_state.permutation(n)
+    return rows
+
+
+def multinomial_helper(random_state, n, pvals, size):
+    """One numpy multinomial of n[i] draws among the categories of pvals[i] per entry i of
+    `size` (None: the broadcast of n and pvals' rows): size + (categories,).
+
+    >>> multinomial_helper(np.random.RandomState(1), 3, [0.5, 0.5], (2,)).sum(axis=-1)
+    array([3, 3])
+    """
+    n, pvals = np.asarray(n), np.asarray(pvals)
+    shape = np.broadcast_shapes(n.shape, pvals.shape[:-1]) if size is None else tuple(size)
+    n = np.broadcast_to(n, shape)
+    rows = np.broadcast_to(pvals, shape + pvals.shape[-1:])
+    counts = np.empty(rows.shape, dtype="int64")
+    for index in np.ndindex(*shape):          # one numpy multinomial each, as Theano's
+        counts[index] = random_state.multinomial(int(n[index]), _theano_pvals(rows[index]))
+    return counts
 
 
 def _theano_pvals(row) -> np.ndarray:

@@ -29,7 +29,7 @@ from graphlens.random.mrg31k3p import (A1P72, A2P72, M1, M2, jump, next_stream_s
                                        substream_states)
 from graphlens.random.mrg_draws import (MRGBinomial, MRGChoice, MRGMultinomial, MRGNormal,
                                         MRGUniform, check_size_entries)
-from graphlens.random.streams import _float_dtype, _int_param, _ndim, _size
+from graphlens.random.raw import _float_dtype, _int_param, _ndim, _size
 from graphlens.tensor.basic import dtype_name
 from graphlens.tensor.variable import as_tensor_variable
 

@@ -25,17 +25,15 @@ import copy
 import numpy as np
 
 from graphlens.compile.shared import SharedVariable
-from graphlens.random.state import (STATE_DTYPE, STATE_LENGTH, as_words, new_random_state,
-                                    pack)
-from graphlens.tensor.type import TensorType
+from graphlens.random.raw import random_state_type
+from graphlens.random.state import as_words, new_random_state, pack
 
 
 class RandomStateSharedVariable(SharedVariable):
     """The shared variable holding a stream's state: Theano's class of the same name."""
 
     def __init__(self, value, name=None):
-        super().__init__(TensorType(STATE_DTYPE, (STATE_LENGTH,)),
-                         as_words(value, "a random stream's state"), name=name)
+        super().__init__(random_state_type, as_words(value, "a random stream's state"), name=name)
 
     @property
     def _value(self):

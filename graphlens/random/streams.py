@@ -21,17 +21,13 @@ import numbers
 
 import numpy as np
 
-from graphlens.config import config
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
-from graphlens.graph.basic import Variable
-from graphlens.graph.types import upcast
-from graphlens.random.distributions import (Binomial, Choice, Multinomial, Normal, Permutation,
-                                            Poisson, RandomIntegers, Uniform)
+from graphlens.random import raw
 from graphlens.random.shared_state import RandomStateSharedVariable
 from graphlens.random.state import seeded_words
-from graphlens.tensor.basic import arange, dtype_name
-from graphlens.tensor.shape import _shape_vector, reshape
-from graphlens.tensor.variable import as_tensor_variable, constant
+from graphlens.tensor.basic import arange
+from graphlens.tensor.shape import reshape
+from graphlens.tensor.variable import as_tensor_variable
 
 
 class RandomStreams:
@@ -72,14 +68,15 @@ class RandomStreams:
         a state read earlier with `srng[u.rng]`."""
         _state_variable(item).set_value(value, borrow=True)
 
-    def gen(self, op, size, *params):
-        """The draw of `op` (a RandomDraw) with `size` and `params`, on a new stream.
+    def gen(self, op, *args, **kwargs):
+        """The draw of `op` (a `raw_random` function, or a RandomFunction) on a new stream:
+        `op(state, *args, **kwargs)` gives (the state after the draw, samples), as Theano's.
 
-        >>> u = srng.gen(Uniform('float64'), (2, 3), 0.0, 1.0)        # doctest: +SKIP
+        >>> u = srng.gen(raw_random.uniform, (2, 3), low=-1.0)         # doctest: +SKIP
         """
-        state = RandomStateSharedVariable(seeded_words(self.gen_seedgen.randint(2 ** 30)),
-                                          name=f"rng_{op.notation.name}")
-        draw, following = op(state, size, *params)
+        state = RandomStateSharedVariable(seeded_words(self.gen_seedgen.randint(2 ** 30)))
+        following, draw = op(state, *args, **kwargs)
+        state.name = f"rng_{getattr(draw.owner.op.notation, 'name', 'draw')}"
         state.default_update = following
         draw.rng = state                    # Theano's attributes: the stream and its update
         draw.update = (state, following)
@@ -88,58 +85,36 @@ class RandomStreams:
 
     def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None):
         """Samples uniform in [low, high): `srng.uniform((n, 3), low=-1, high=1)`."""
-        low, high = as_tensor_variable(low), as_tensor_variable(high)
-        dtype = _float_dtype(dtype, [low, high])
-        return self.gen(Uniform(dtype, ndim=_ndim(ndim)), _size(size, ndim), low, high)
+        return self.gen(raw.uniform, size, low, high, ndim, dtype)
 
     def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None):
         """Normal samples of mean `avg` and standard deviation `std`."""
-        avg, std = as_tensor_variable(avg), as_tensor_variable(std)
-        dtype = _float_dtype(dtype, [avg, std])
-        return self.gen(Normal(dtype, ndim=_ndim(ndim)), _size(size, ndim), avg, std)
+        return self.gen(raw.normal, size, avg, std, ndim, dtype)
 
     def binomial(self, size=None, n=1, p=0.5, ndim=None, dtype="int64", prob=None):
         """Successes in `n` trials of probability `p`; `n=1` gives a 0/1 mask, as the dropout
         and denoising masks `srng.binomial(size=x.shape, p=0.8, dtype=floatX) * x`."""
-        if prob is not None:
-            p = prob
-        p = as_tensor_variable(p)
-        return self.gen(Binomial(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
-                        _int_param(n, "binomial", "n"), p)
+        return self.gen(raw.binomial, size, n, p, ndim, dtype, prob)
 
     def poisson(self, size=None, lam=1.0, ndim=None, dtype="int64"):
         """Counts of events at rate `lam`."""
-        return self.gen(Poisson(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
-                        as_tensor_variable(lam))
+        return self.gen(raw.poisson, size, lam, ndim, dtype)
 
     def random_integers(self, size=None, low=0, high=1, ndim=None, dtype="int64"):
         """Integers uniform in [low, high], both included."""
-        return self.gen(RandomIntegers(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
-                        _int_param(low, "random_integers", "low"),
-                        _int_param(high, "random_integers", "high"))
+        return self.gen(raw.random_integers, size, low, high, ndim, dtype)
 
     def choice(self, size=None, a=2, replace=True, p=None, ndim=None, dtype="int64"):
         """Entries of `a` (an int n: of arange(n)), with probabilities `p` if given."""
-        a = as_tensor_variable(a)
-        if a.ndim > 1:
-            raise ShapeError(f"choice: a must be an int or a vector, got {describe(a)}")
-        params = [a] if p is None else [a, as_tensor_variable(p)]
-        return self.gen(Choice(dtype_name(dtype), ndim=_ndim(ndim), replace=bool(replace)),
-                        _size(size, ndim), *params)
+        return self.gen(raw.choice, size, a, replace, p, ndim, dtype)
 
     def permutation(self, size=None, n=1, ndim=None, dtype="int64"):
         """Permutations of 0 .. n-1, one per entry of `size`: shape size + (n,)."""
-        return self.gen(Permutation(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
-                        _int_param(n, "permutation", "n"))
+        return self.gen(raw.permutation, size, n, ndim, dtype)
 
     def multinomial(self, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype="int64"):
         """Counts of `n` draws among the categories of `pvals` (its last axis)."""
-        pvals = as_tensor_variable(pvals)
-        if pvals.ndim == 0:
-            raise ShapeError(f"multinomial: pvals must have an axis of categories, got "
-                             f"{describe(pvals)}")
-        return self.gen(Multinomial(dtype_name(dtype), ndim=_ndim(ndim)), _size(size, ndim),
-                        _int_param(n, "multinomial", "n"), pvals)
+        return self.gen(raw.multinomial, size, n, pvals, ndim, dtype)
 
     def shuffle_row_elements(self, input):
         """`input` with the entries of each row (its last axis) shuffled by a permutation draw
@@ -176,39 +151,3 @@ def _seed_value(seed) -> int:
     if isinstance(seed, (numbers.Integral, np.integer)) and int(seed) >= 0:
         return int(seed)
     raise GraphlensTypeError(f"RandomStreams: a seed is an int >= 0, got {seed!r:.60}")
-
-
-def _ndim(ndim):
-    return None if ndim is None else int(ndim)
-
-
-def _size(size, ndim):
-    """`size` as an int64 vector: None (the parameters' shape), an int, a tuple of ints and
-    symbolic scalars, or a symbolic vector (`x.shape`)."""
-    if size is None:
-        return constant(np.zeros(0, dtype="int64"))
-    if isinstance(size, (numbers.Integral, np.integer)):
-        size = (int(size),)
-    if isinstance(size, Variable) and size.ndim == 0:
-        size = (size,)
-    vector = _shape_vector(size)
-    if ndim is not None and vector.type.shape[0] is not None and vector.type.shape[0] != ndim:
-        raise ShapeError(f"random draw: ndim={ndim} but size {describe(vector)} has "
-                         f"{vector.type.shape[0]} entries")
-    return vector
-
-
-def _float_dtype(dtype, params) -> str:
-    """Theano's rule: the given dtype, else floatX upcast with the parameters' own float
-    dtypes (Python numbers do not count)."""
-    if dtype is not None:
-        return dtype_name(dtype)
-    strong = [p.dtype for p in params if not getattr(p, "weak", False)]
-    return upcast(config.floatX, *strong) if strong else config.floatX
-
-
-def _int_param(value, draw, name):
-    var = as_tensor_variable(value)
-    if var.dtype not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"):
-        raise GraphlensTypeError(f"{draw}: {name} must be an integer, got {describe(var)}")
-    return var

@@ -28,6 +28,7 @@ from graphlens.rewrite import (assertions, canonicalize, conditional, constant_f
                                fusion, inplace, merge, registered, selection, shape_only,
                                shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
                                stable_grads, xent)
+from graphlens.rewrite.destroyers import DestroyerGuard
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 from graphlens.rewrite.theano_names import theano_words
 
@@ -179,6 +180,8 @@ class Driver:
         # the rules with a `near` form (merge): run again, they look only there.
         self._changed = {}
         self._near_state = {}
+        # The user's in-place ops, which no replacement may make unsafe (rewrite/destroyers.py).
+        self._guard = DestroyerGuard(fgraph)
 
     def start_phase(self, rules):
         """The next pass visits every node: new rules may match anywhere."""
@@ -356,6 +359,8 @@ class Driver:
         _check(rule, old, new)
         fgraph = self.fgraph
         added = fgraph.nodes_to_import(new)
+        if self._guard and self._guard.refuses(old, new, added):
+            return None
         for node in added:
             if any(var is old for var in node.inputs):
                 raise RewriteError(f"rewrite {rule.name} ({rule.location}) replaced "

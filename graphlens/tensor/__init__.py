@@ -105,8 +105,8 @@ from graphlens.tensor.extra_ops import (bincount, cumprod, cumsum, diff,  # noqa
 from graphlens.tensor.nonzero import flatnonzero, nonzero, nonzero_values  # noqa: E402,F401
 from graphlens.tensor.rearrange import roll, swapaxes, take, tile  # noqa: E402,F401
 from graphlens.tensor.reduce import ptp  # noqa: E402,F401
-from graphlens.tensor.sort import (argsort, argtopk, sort, topk,  # noqa: E402,F401
-                                   topk_and_argtopk)
+from graphlens.tensor.sort import (argsort, argtopk, inverse_permutation, sort,  # noqa: E402,F401
+                                   topk, topk_and_argtopk)
 from graphlens.tensor.special import (erf, erfc, erfcinv, erfcx, erfinv,  # noqa: E402,F401
                                       gamma, gammaln, log2, log10, polygamma, psi)
 from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa: E402,F401
@@ -161,3 +161,16 @@ integer_dtypes = int_dtypes + uint_dtypes
 discrete_dtypes = ["bool"] + integer_dtypes
 continuous_dtypes = float_dtypes + complex_dtypes
 all_dtypes = discrete_dtypes + continuous_dtypes
+# Theano's op classes at T whose constructors are Theano's (T.ARange('int64')(0, 5, 1), for
+# isinstance checks on compiled graphs and ops built by hand), and Theano's T.power.
+from graphlens.tensor.basic import ARange, Eye  # noqa: E402,F401
+from graphlens.tensor.shape import Alloc, Reshape, Shape  # noqa: E402,F401
+from graphlens.tensor.specify_shape import SpecifyShape  # noqa: E402,F401
+from graphlens.tensor.reduce import Argmax, Mean  # noqa: E402,F401
+from graphlens.tensor.choose import Choose  # noqa: E402,F401
+from graphlens.tensor.diagonal import AllocDiag  # noqa: E402,F401
+from graphlens.tensor.blas import Dot  # noqa: E402,F401
+from graphlens.tensor.scalar_type import ScalarFromTensor, TensorFromScalar  # noqa: E402,F401
+power = pow
+from graphlens.tensor.rounding import ceil_intdiv  # noqa: E402,F401
+from graphlens.tensor.covariance import cov  # noqa: E402,F401

@@ -333,10 +333,24 @@ class DimShuffle(Op):
     view_map = {0: [0]}
 
     def __post_init__(self):
-        # Theano code passes the input's broadcastable pattern; its length is the rank.
-        if isinstance(self.input_ndim, (tuple, list)):
-            object.__setattr__(self, "input_ndim", len(self.input_ndim))
+        # Theano code passes the input's broadcastable pattern; its length is the rank, and
+        # (as Theano's constructor) a pattern that drops an axis not broadcastable is refused.
+        pattern = self.input_ndim if isinstance(self.input_ndim, (tuple, list)) else None
+        if pattern is not None:
+            object.__setattr__(self, "input_ndim", len(pattern))
         object.__setattr__(self, "new_order", tuple(self.new_order))
+        if pattern is None:
+            return          # make_node checks the order against the variable, naming it
+        kept = [i for i in self.new_order if i != "x"]
+        if (any(not isinstance(i, (int, np.integer)) or not 0 <= i < self.input_ndim
+                for i in kept) or len(set(kept)) != len(kept)):
+            raise ShapeError(f"DimShuffle{{{','.join(map(str, self.new_order))}}}: invalid "
+                             f"pattern for rank {self.input_ndim}; use each axis "
+                             f"0..{self.input_ndim - 1} at most once, and 'x' for new axes")
+        dropped = [axis for axis in range(self.input_ndim) if axis not in kept]
+        if any(not pattern[axis] for axis in dropped):
+            raise ShapeError(f"DimShuffle{{{','.join(map(str, self.new_order))}}} drops an axis "
+                             f"of {tuple(pattern)} that is not broadcastable")
 
     @property
     def label(self):

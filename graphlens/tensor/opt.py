@@ -15,3 +15,5 @@ from graphlens.tensor.assertion import Assert, assert_, assert_op  # noqa: F401
 # Theano's rewrites read constants with these, and user rewrites import them from here.
 from graphlens.errors import NotScalarConstantError  # noqa: F401
 from graphlens.tensor.constant_value import get_scalar_constant_value  # noqa: F401
+# Theano's symbolic-shape vector (opt.MakeVector(dtype)(a, b), opt.make_vector(a, b)).
+from graphlens.tensor.shape import MakeVector, make_vector  # noqa: F401,E402

@@ -39,6 +39,8 @@ def normalize_axes(axis, ndim, var=None, op_name="reduction") -> tuple[int, ...]
     axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
     result = []
     for a in axes:
+        if isinstance(a, np.ndarray) and a.ndim == 0 and a.dtype.kind in "iu":
+            a = int(a)          # Theano's axis=[np.array(0), np.array(1)]
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
             what = describe(var) if var is not None else f"a tensor of rank {ndim}"
             raise GraphlensTypeError(f"{op_name}: axis must be an int, a list of ints or None, "

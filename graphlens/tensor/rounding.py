@@ -20,6 +20,7 @@ from graphlens.tensor.elemwise import UnaryElemwise
 from graphlens.tensor.kernels import ufunc_kernel
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.basic import cast
+import graphlens.tensor as T
 
 
 @dataclass(frozen=True)
@@ -164,3 +165,14 @@ floor = shared_op(Floor)
 
 # Ceiling.
 ceil = shared_op(Ceil)
+
+
+def ceil_intdiv(a, b):
+    """ceil(a / b) in integer arithmetic (exact for int64, where a float division is not):
+    a // b, plus 1 where the division leaves a remainder. Theano's `T.ceil_intdiv`.
+
+    >>> T.ceil_intdiv(T.as_tensor(7), 2).eval()
+    array(4)
+    """
+    from_division = T.int_div(a, b)
+    return cast(T.neq(T.mod(a, b), 0), from_division.dtype) + from_division

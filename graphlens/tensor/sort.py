@@ -262,6 +262,21 @@ def searchsorted(x, v, side="left", sorter=None):
 
 # Theano 1.0's topk family lives at this path; its module (tensor/topk.py) reads the scatter
 # above for its gradient, so it is imported last, once everything it needs here is defined.
+def inverse_permutation(perm):
+    """The inverse of each permutation in the rows (last axis) of the int tensor `perm`:
+    out[..., perm[..., i]] = i, in perm's dtype, as Theano's `T.inverse_permutation`.
+
+    >>> T.inverse_permutation(T.as_tensor([2, 0, 1])).eval()
+    array([1, 2, 0])
+    """
+    perm = as_tensor_variable(perm)
+    if perm.ndim == 0 or perm.dtype[0] not in "iu":
+        raise GraphlensTypeError(f"inverse_permutation takes int tensors of permutations, got "
+                                 f"{perm.type}")
+    # For a permutation, the positions that sort it are its inverse.
+    return argsort(perm, axis=-1).astype(perm.dtype)
+
+
 from graphlens.tensor.topk import TopKOp, argtopk, topk, topk_and_argtopk  # noqa: E402,F401
 
 

@@ -294,6 +294,14 @@ class TensorVariable(Variable):
         """`T.ones_like(self, dtype)`."""
         return T.ones_like(self, dtype)
 
+    def fill(self, value):
+        """`T.fill(self, value)`: `value` broadcast to this variable's shape (Theano's method).
+
+        >>> T.dvector('x').fill(2.0).eval({'x': [1.0, 5.0]})          # doctest: +SKIP
+        array([2., 2.])
+        """
+        return T.fill(self, value)
+
     def ravel(self):
         """`T.flatten(self)`: a vector."""
         return T.flatten(self)
@@ -451,9 +459,10 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
         if not isinstance(value.type, TensorType):     # a shared sparse matrix, say
             raise AsTensorError(f"{describe(value)} is a {value.type}, not a tensor")
         result = value
-        if value.type.__class__ is not TensorType:
+        if value.type.__class__ is not TensorType and hasattr(value, "as_tensor"):
             # A Theano scalar variable (tensor/scalar_type.py): its rank-0 tensor, as Theano's
-            # as_tensor_variable inserts tensor_from_scalar.
+            # as_tensor_variable inserts tensor_from_scalar. (A RandomStateType variable is a
+            # tensor as it is.)
             result = value.as_tensor()
     elif isinstance(value, Variable):
         raise AsTensorError(f"{value!r} is a {value.type}, not a tensor")

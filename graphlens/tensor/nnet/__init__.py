@@ -12,6 +12,8 @@ from graphlens.tensor.nnet.crossentropy import (  # noqa: F401,E402
     crossentropy_softmax_argmax_1hot_with_bias, crossentropy_softmax_max_and_argmax_1hot,
     crossentropy_softmax_max_and_argmax_1hot_with_bias, softmax_with_bias)
 from graphlens.tensor.nnet.sigm import hard_sigmoid, ultra_fast_sigmoid  # noqa: F401,E402
+from graphlens.tensor.nnet.sigm import (sigmoid_inplace,  # noqa: F401,E402
+                                        ultra_fast_sigmoid_inplace)
 from graphlens.tensor.nnet.activations import elu, selu, softsign  # noqa: F401,E402
 
 logsoftmax = log_softmax          # Theano 1.0's name

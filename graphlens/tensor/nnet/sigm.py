@@ -21,6 +21,7 @@ from graphlens.tensor.nnet.basic import sigmoid  # noqa: F401  (theano.tensor.nn
 from graphlens.tensor.nnet.basic import softplus  # noqa: F401
 from graphlens.tensor.nnet.basic import Sigmoid, Softplus
 from graphlens.tensor.scalar_standard import scalar_op_lookup
+from graphlens.tensor.inplace import InplaceElemwise
 
 # Theano's constants: tanh(t) is approximated by 1.5 t / (1 + t) for t < 1.7, by a line up to
 # t = 3, and by a constant beyond; sigmoid(x) = (1 + tanh(x / 2)) / 2.
@@ -106,3 +107,8 @@ __getattr__ = scalar_op_lookup(__name__, {
     "ultra_fast_scalar_sigmoid": UltraFastSigmoid}, {
     "ScalarSigmoid": Sigmoid, "ScalarSoftplus": Softplus,
     "UltraFastScalarSigmoid": UltraFastSigmoid})
+
+
+# Theano's in-place forms (tensor/inplace.py): written over their input's array.
+sigmoid_inplace = InplaceElemwise(Sigmoid(), "sigmoid_inplace")
+ultra_fast_sigmoid_inplace = InplaceElemwise(UltraFastSigmoid(), "ultra_fast_sigmoid_inplace")

@@ -1,0 +1,36 @@
+"""Theano's forms of reductions: ProdWithoutZeros, axes given as numpy ints, x.fill(v)."""
+
+import numpy as np
+
+import graphlens.tensor as T
+from graphlens.gradient import verify_grad
+from graphlens.tensor.elemwise import ProdWithoutZeros
+
+
+def test_prod_without_zeros_multiplies_the_nonzero_elements():
+    x = T.dmatrix('x')
+    rows = np.array([[1.0, 2.0, 3.0], [0.0, 5.0, 6.0], [0.0, 0.0, 9.0], [0.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(ProdWithoutZeros(axis=1)(x).eval({x: rows}),
+                                  [6.0, 30.0, 9.0, 1.0])
+    assert float(ProdWithoutZeros()(x).eval({x: rows})) == 6.0 * 30.0 * 9.0
+
+
+def test_prod_without_zeros_gradient():
+    rng = np.random.RandomState(2)
+    verify_grad(ProdWithoutZeros(axis=(1,)), [rng.uniform(0.5, 1.5, (3, 4))], rng=rng)
+    x = T.dvector('x')
+    g = T.grad(ProdWithoutZeros()(x), x).eval({x: np.array([2.0, 0.0, 3.0])})
+    np.testing.assert_array_equal(g, [3.0, 0.0, 2.0])
+
+
+def test_axes_may_be_numpy_integer_arrays():
+    x = T.dmatrix('x')
+    value = np.arange(6.0).reshape(2, 3)
+    assert float(T.sum(x, axis=[np.array(0), np.array(1)]).eval({x: value})) == 15.0
+    np.testing.assert_array_equal(T.max(x, axis=np.array(1)).eval({x: value}), [2.0, 5.0])
+    np.testing.assert_array_equal(T.mean(x, axis=np.int64(0)).eval({x: value}), [1.5, 2.5, 3.5])
+
+
+def test_fill_method_broadcasts_a_value_to_the_variables_shape():
+    x = T.dmatrix('x')
+    np.testing.assert_array_equal(x.fill(7.0).eval({x: np.zeros((2, 2))}), np.full((2, 2), 7.0))
