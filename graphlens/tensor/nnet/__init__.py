@@ -30,11 +30,5 @@ from graphlens.tensor.nnet.basic import (  # noqa: F401,E402
 from graphlens.tensor.nnet.hierarchical_softmax import (  # noqa: F401,E402
     confusion_matrix, h_softmax)
 from graphlens.tensor.nnet import ctc  # noqa: E402,F401  (theano.tensor.nnet.ctc)
-from graphlens.tensor.nnet.theano_xent_ops import (  # noqa: F401,E402  (Theano's op classes)
-    CrossentropyCategorical1Hot, CrossentropyCategorical1HotGrad,
-    CrossentropySoftmax1HotWithBiasDx, CrossentropySoftmaxArgmax1HotWithBias,
-    Prepend_scalar_constant_to_each_row, Prepend_scalar_to_each_row, SoftmaxGrad,
-    SoftmaxWithBias, crossentropy_categorical_1hot_grad, crossentropy_softmax_1hot_with_bias_dx,
-    prepend_0_to_each_row, prepend_1_to_each_row, prepend_scalar_to_each_row, softmax_graph,
-    softmax_grad)
+from graphlens.tensor.nnet.theano_xent_ops import *  # noqa: F401,F403,E402  (Theano's op classes)
 softmax_op, logsoftmax_op = Softmax(), LogSoftmax()     # Theano's instances  # noqa: E305

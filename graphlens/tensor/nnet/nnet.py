@@ -14,13 +14,7 @@ from graphlens.tensor.nnet.crossentropy import (  # noqa: F401
     crossentropy_categorical_1hot, crossentropy_softmax_1hot, crossentropy_softmax_1hot_with_bias,
     crossentropy_softmax_argmax_1hot_with_bias, softmax_with_bias)
 
-from graphlens.tensor.nnet.theano_xent_ops import (  # noqa: F401,E402  (Theano's op classes)
-    CrossentropyCategorical1Hot, CrossentropyCategorical1HotGrad,
-    CrossentropySoftmax1HotWithBiasDx, CrossentropySoftmaxArgmax1HotWithBias,
-    Prepend_scalar_constant_to_each_row, Prepend_scalar_to_each_row, SoftmaxGrad,
-    SoftmaxWithBias, crossentropy_categorical_1hot_grad, crossentropy_softmax_1hot_with_bias_dx,
-    prepend_0_to_each_row, prepend_1_to_each_row, prepend_scalar_to_each_row, softmax_graph,
-    softmax_grad)
+from graphlens.tensor.nnet.theano_xent_ops import *  # noqa: F401,F403,E402  (Theano's op classes)
 
 logsoftmax = log_softmax
 softmax_op, logsoftmax_op = Softmax(), LogSoftmax()

@@ -328,3 +328,13 @@ crossentropy_categorical_1hot_grad = CrossentropyCategorical1HotGrad()
 prepend_scalar_to_each_row = Prepend_scalar_to_each_row()
 prepend_0_to_each_row = Prepend_scalar_constant_to_each_row(0.0)
 prepend_1_to_each_row = Prepend_scalar_constant_to_each_row(1.0)
+
+# What `theano.tensor.nnet` and `theano.tensor.nnet.nnet` export of this module (both import
+# it with `*`: the list lives here once).
+__all__ = ["CrossentropyCategorical1Hot", "CrossentropyCategorical1HotGrad",
+           "CrossentropySoftmax1HotWithBiasDx", "CrossentropySoftmaxArgmax1HotWithBias",
+           "Prepend_scalar_constant_to_each_row", "Prepend_scalar_to_each_row", "SoftmaxGrad",
+           "SoftmaxWithBias", "crossentropy_categorical_1hot_grad",
+           "crossentropy_softmax_1hot_with_bias_dx", "prepend_0_to_each_row",
+           "prepend_1_to_each_row", "prepend_scalar_to_each_row", "softmax_graph",
+           "softmax_grad"]
