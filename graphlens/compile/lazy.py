@@ -100,8 +100,20 @@ def deadlines(nodes, conditional, main_step) -> dict:
     return result
 
 
+def _store(storage, step, results):
+    """A step's results into their slots (step[6]: one per output; an ifelse of pairs has
+    several)."""
+    slots = step[6]
+    if len(slots) == 1:
+        storage[slots[0]] = results[0]
+    else:
+        for slot, value in zip(slots, results):
+            storage[slot] = value
+
+
 def run_conditional(step, storage, branches, step_failure):
-    """The value of a lazy op's step: its demanded branches run first, on an explicit stack."""
+    """A lazy op's step: its demanded branches run first, on an explicit stack; its results
+    are stored in their slots."""
     stack = [[step, None, None, 0]]        # [step, demanded positions, branch steps, next]
     current = step
     try:
@@ -126,7 +138,7 @@ def run_conditional(step, storage, branches, step_failure):
                     if inner[5]:
                         nested = inner
                         break
-                    storage[inner[3]] = inner[0](inner[1], [storage[i] for i in inner[2]])[0]
+                    _store(storage, inner, inner[0](inner[1], [storage[i] for i in inner[2]]))
                     for slot in inner[4]:
                         storage[slot] = None
                 index += 1
@@ -139,7 +151,7 @@ def run_conditional(step, storage, branches, step_failure):
             lazy = node.op.lazy_inputs
             values = [storage[slot] if i not in lazy or i in demanded else None
                       for i, slot in enumerate(inputs)]
-            storage[lazy_step[3]] = lazy_step[0](node, values)[0]
+            _store(storage, lazy_step, lazy_step[0](node, values))
             stack.pop()
             # A lazy op inside a branch drops its private inputs; the main program frees the
             # outermost one's.
@@ -151,4 +163,3 @@ def run_conditional(step, storage, branches, step_failure):
     except Exception as exc:
         node, inputs = current[1], current[2]
         raise step_failure(node, storage, inputs, exc) from exc
-    return storage[step[3]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import EvaluationError, GraphlensError, where
+from graphlens.errors import EvaluationError, where
 from graphlens.compile import lazy
 from graphlens.compile.straight import MAX_STEPS, straight_run
 from graphlens.graph.basic import Constant
@@ -58,12 +58,6 @@ class VM:
         keep = set(self.output_positions) | {position[var] for var in constants}
         conditional = conditional_nodes(nodes, output_vars)
         if conditional:
-            several = [node for node in nodes if len(node.outputs) > 1]
-            if several:
-                raise GraphlensError(
-                    f"a function with a lazy ifelse cannot also hold {several[0].op.label} (an op "
-                    f"with several outputs, built at {where(several[0].outputs[0])}) yet; "
-                    f"compile the loop and the ifelse as two functions")
             self._build_lazy(nodes, conditional, position, keep, wrap_perform)
             return
         last_use = {}
@@ -135,8 +129,11 @@ class VM:
         (compile/lazy.py)."""
         perform_of = {node: node.op.perform if wrap_perform is None else wrap_perform(node)
                       for node in nodes}
+        # A step: (perform, node, input slots, first output's slot, frees, lazy, output
+        # slots); a node of several outputs (an ifelse of pairs, a loop) stores each.
         steps = {node: (perform_of[node], node, tuple(position[v] for v in node.inputs),
-                        position[node.outputs[0]], [], bool(node.op.lazy_inputs))
+                        position[node.outputs[0]], [], bool(node.op.lazy_inputs),
+                        tuple(position[v] for v in node.outputs))
                  for node in nodes}
         main = [node for node in nodes if node not in conditional]
         main_step = {node: i for i, node in enumerate(main)}
@@ -144,7 +141,7 @@ class VM:
         last_use = {}
         for node in nodes:
             at = main_step[node] if node not in conditional else deadline[node]
-            for slot in steps[node][2] + (steps[node][3],):
+            for slot in steps[node][2] + steps[node][6]:
                 last_use[slot] = max(last_use.get(slot, -1), at)
         for slot, at in last_use.items():
             if slot not in keep:
@@ -163,12 +160,14 @@ class VM:
         step = None
         try:
             for step in self.program:
-                perform, node, inputs, output, frees, is_lazy = step
+                perform, node, inputs, output, frees, is_lazy, outputs = step
                 if is_lazy:
-                    storage[output] = lazy.run_conditional(step, storage, self.branches,
-                                                           step_failure)
-                else:
+                    lazy.run_conditional(step, storage, self.branches, step_failure)
+                elif len(outputs) == 1:
                     storage[output] = perform(node, [storage[i] for i in inputs])[0]
+                else:
+                    for slot, value in zip(outputs, perform(node, [storage[i] for i in inputs])):
+                        storage[slot] = value
                 for slot in frees:
                     storage[slot] = None
         except EvaluationError:

@@ -225,6 +225,13 @@ class FormulaPrinter:
                 for var, text in zip(node.outputs, texts):
                     self.shown[var] = Shown(Rope(str(text)))
                 return
+        reads = getattr(node.op, "inputs_of_output", None)
+        if reads is not None:
+            # Each output computed from its own inputs (an ifelse of several pairs): each
+            # prints as its own formula, `ifelse(c, a, b)`, not `%1, %2 = ifelse(c, a, x, b, y)`.
+            for k, var in enumerate(node.outputs):
+                self.shown[var] = show_apply(self, node, [args[i] for i in reads(k)])
+            return
         shown = show_apply(self, node, args)
         targets = [self.syntax.name(self.names.fresh(self.bind_prefix), "bind")
                    for _ in node.outputs]

@@ -26,48 +26,94 @@ from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor
 
 @dataclass(frozen=True)
 class IfElse(Op):
-    """then_branch if the scalar condition is nonzero, else else_branch; only that one is
-    computed. The result is a copy (as Theano's default), so it never aliases a branch."""
+    """The `n_outs` then-branches if the scalar condition is nonzero, else the `n_outs`
+    else-branches; only those are computed. Inputs: the condition, the then-branches, the
+    else-branches (Theano's order and constructor, `IfElse(n_outs, as_view=False, gpu=False,
+    name=None)`). The results are copies (as Theano's default), so they never alias a branch.
+    A node of several pairs is one node, as in Theano (the graph as given reads every branch);
+    compiling splits it into one node per pair (rewrite/conditional.py)."""
 
+    n_outs: int = 1
+    as_view: bool = False       # Theano's flag; the result is a copy either way
+    gpu: bool = False           # Theano's flag; there is one evaluator
     name: str | None = None
     notation = Func("ifelse")
-    lazy_inputs = (1, 2)
-    input_labels = ("cond", "then", "else")      # what pictures write on the three edges
 
-    def make_node(self, condition, then_branch, else_branch):
+    def __post_init__(self):
+        if not isinstance(self.n_outs, int) or self.n_outs < 1:
+            raise GraphlensTypeError(f"IfElse: n_outs must be a positive int, got "
+                                     f"{self.n_outs!r}")
+
+    @property
+    def label(self) -> str:
+        """`IfElse{name=None}`, with `n_outs` when there are several pairs."""
+        pairs = f"n_outs={self.n_outs}, " if self.n_outs > 1 else ""
+        return f"IfElse{{{pairs}name={self.name!r}}}"
+
+    @property
+    def lazy_inputs(self) -> tuple:
+        return tuple(range(1, 2 * self.n_outs + 1))
+
+    @property
+    def input_labels(self) -> tuple:
+        """What pictures write on the edges: cond, then, else (then 0, then 1, ..., else 0, ...)."""
+        if self.n_outs == 1:
+            return ("cond", "then", "else")
+        return (("cond",) + tuple(f"then {k}" for k in range(self.n_outs))
+                + tuple(f"else {k}" for k in range(self.n_outs)))
+
+    def inputs_of_output(self, k) -> tuple:
+        """The inputs result `k` is picked from: the condition and its pair of branches
+        (printers show each result as `ifelse(c, a, b)`)."""
+        return (0, 1 + k, 1 + self.n_outs + k)
+
+    def make_node(self, condition, *branches):
         condition = as_tensor_variable(condition)
         if condition.ndim != 0:
             raise ShapeError(f"ifelse at {call_site()}: the condition must be a scalar (0 is "
                              f"False, anything else True), got {describe(condition)}")
-        then_branch = _yielding(as_tensor_variable(then_branch), else_branch)
-        else_branch = _yielding(as_tensor_variable(else_branch), then_branch)
-        if then_branch.dtype != else_branch.dtype or then_branch.ndim != else_branch.ndim:
-            raise GraphlensTypeError(
-                f"ifelse at {call_site()}: the two branches must have the same type; they are "
-                f"{describe(then_branch)} and {describe(else_branch)}")
-        shape = tuple(a if a == b else None
-                      for a, b in zip(then_branch.type.shape, else_branch.type.shape))
-        out = TensorType(then_branch.dtype, shape)()
-        return Apply(self, [condition, then_branch, else_branch], [out])
+        if len(branches) != 2 * self.n_outs:
+            raise GraphlensTypeError(f"IfElse({self.n_outs}) takes the condition and "
+                                     f"{2 * self.n_outs} branches, got {len(branches)} branches")
+        thens, elses, outputs = [], [], []
+        for then_branch, else_branch in zip(branches[:self.n_outs], branches[self.n_outs:]):
+            then_branch = _yielding(as_tensor_variable(then_branch), else_branch)
+            else_branch = _yielding(as_tensor_variable(else_branch), then_branch)
+            if then_branch.dtype != else_branch.dtype or then_branch.ndim != else_branch.ndim:
+                raise GraphlensTypeError(
+                    f"ifelse at {call_site()}: the two branches must have the same type; they "
+                    f"are {describe(then_branch)} and {describe(else_branch)}")
+            shape = tuple(a if a == b else None
+                          for a, b in zip(then_branch.type.shape, else_branch.type.shape))
+            thens.append(then_branch)
+            elses.append(else_branch)
+            outputs.append(TensorType(then_branch.dtype, shape)())
+        return Apply(self, [condition] + thens + elses, outputs)
 
     def demand(self, node, values):
-        """Only the branch the condition picks."""
-        return (1,) if values[0] else (2,)
+        """Only the branches the condition picks."""
+        first = 1 if values[0] else 1 + self.n_outs
+        return tuple(range(first, first + self.n_outs))
 
     def perform(self, node, inputs):
-        condition, then_value, else_value = inputs
-        chosen = then_value if condition else else_value
-        return [np.array(chosen, dtype=node.outputs[0].type.dtype, copy=True)]
+        condition, branches = inputs[0], inputs[1:]
+        chosen = branches[:self.n_outs] if condition else branches[self.n_outs:]
+        return [np.array(value, dtype=out.type.dtype, copy=True)
+                for value, out in zip(chosen, node.outputs)]
 
     def grad(self, inputs, output_grads):
-        (condition, then_branch, else_branch), (gz,) = inputs, output_grads
-        # The gradient follows the branch taken; the other gets zeros of its own shape, asked
-        # for lazily too (it is the untaken side of the gradient's own ifelse). The condition
-        # only picks a branch, so its gradient is an honest zero. (No `zero_gradient_reason`:
+        condition, branches = inputs[0], inputs[1:]
+        thens, elses = branches[:self.n_outs], branches[self.n_outs:]
+        # The gradient follows the branches taken; the others get zeros of their own shape,
+        # asked for lazily too (they are the untaken side of the gradient's own ifelse). The
+        # condition only picks, so its gradient is an honest zero. (No `zero_gradient_reason`:
         # the tracer reads that as "no input gets a gradient", and the branches do.)
-        return [zeros_like(condition, dtype=_float_dtype(gz)),
-                IfElse(self.name)(condition, gz, zeros_like(then_branch)),
-                IfElse(self.name)(condition, zeros_like(else_branch), gz)]
+        pick = IfElse(self.n_outs, name=self.name)
+        to_thens = pick(condition, *output_grads, *[zeros_like(b) for b in thens])
+        to_elses = pick(condition, *[zeros_like(b) for b in elses], *output_grads)
+        listed = (lambda made: made if isinstance(made, list) else [made])
+        return ([zeros_like(condition, dtype=_float_dtype(output_grads[0]))]
+                + listed(to_thens) + listed(to_elses))
 
 
 def _yielding(branch, other):
@@ -97,7 +143,8 @@ def ifelse(condition, then_branch, else_branch, name=None):
     if len(thens) != len(elses):
         raise ValueError(f"ifelse at {call_site()}: the then branch has {len(thens)} variables "
                          f"and the else branch {len(elses)}; they must pair up")
-    condition = as_tensor_variable(condition)
-    # One node per pair: the condition is computed once and each value is picked on its own.
-    results = [IfElse(name)(condition, a, b) for a, b in zip(thens, elses)]
+    # One node for every pair, as Theano's: the graph as given reads each branch (a function
+    # given a branch as input uses it, even if only another pair's result is asked for).
+    made = IfElse(len(thens), name=name)(condition, *thens, *elses)
+    results = made if isinstance(made, list) else [made]
     return form(results) if form else results[0]

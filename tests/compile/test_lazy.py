@@ -300,3 +300,77 @@ def test_an_ifelse_whose_condition_is_computed_inside_a_branch(mode):
         np.testing.assert_allclose(f(1, [-1.0, -2.0]), [3.0, 6.0])
         np.testing.assert_allclose(f(0, [-1.0, -2.0]), [-1.0, -2.0])
     assert RUNS == {"inner_condition": 4}
+
+
+# An ifelse of several pairs is one node, as Theano's (IfElse(n_outs, ...)).
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_ifelse_of_pairs_is_one_lazy_node_giving_each_pair(mode):
+    c, x, y = T.iscalar("c"), T.dvector("x"), T.dvector("y")
+    hi, lo = ifelse(c, [Counted("then0")(x) * 2, Counted("then1")(y)],
+                    [Counted("else0")(y), Counted("else1")(x) + 1])
+    assert hi.owner is lo.owner and hi.owner.op.n_outs == 2
+    assert hi.owner.op.label == "IfElse{n_outs=2, name=None}"
+    f = function([c, x, y], [hi, lo], mode=mode)
+    got = f(1, [1.0, 2.0], [5.0, 7.0])
+    np.testing.assert_allclose(got[0], [2.0, 4.0])
+    np.testing.assert_allclose(got[1], [5.0, 7.0])
+    assert RUNS == {"then0": 1, "then1": 1}
+    got = f(0, [1.0, 2.0], [5.0, 7.0])
+    np.testing.assert_allclose(got[0], [5.0, 7.0])
+    np.testing.assert_allclose(got[1], [2.0, 3.0])
+    assert RUNS == {"then0": 1, "then1": 1, "else0": 1, "else1": 1}
+
+
+def test_a_function_given_every_branch_uses_them_all_as_theano_did():
+    # Theano checked unused inputs on the graph as given, where one node reads all branches.
+    c, x, y, z = T.iscalar("c"), T.dvector("x"), T.dvector("y"), T.dvector("z")
+    hi, _ = ifelse(c, [x, y], [y, z])
+    f = function([c, x, y, z], hi * 2)
+    np.testing.assert_allclose(f(0, [1.0], [2.0], [3.0]), [4.0])
+    # Compiled, each pair is its own ifelse: z (the unread pair's) is no longer read.
+    ifelses = [node for node in f.fgraph.toposort() if type(node.op).__name__ == "IfElse"]
+    assert [node.op.n_outs for node in ifelses] == [1]
+    assert not [node for node in f.fgraph.toposort()
+                if any(var is f.fgraph.inputs[3] for var in node.inputs)]
+
+
+def test_theanos_constructor_and_the_branch_count_check():
+    from graphlens.ifelse import IfElse
+    c, a, b, x, y = T.iscalar("c"), *T.dvectors("a", "b", "x", "y")
+    first, second = IfElse(2)(c, a, b, x, y)
+    f = function([c, a, b, x, y], [first, second])
+    values = [np.array([1.0]), np.array([2.0]), np.array([3.0]), np.array([4.0])]
+    assert [v.tolist() for v in f(1, *values)] == [[1.0], [2.0]]
+    assert [v.tolist() for v in f(0, *values)] == [[3.0], [4.0]]
+    with pytest.raises(TypeError, match="takes the condition and 4 branches, got 3"):
+        IfElse(2)(c, a, b, x)
+    with pytest.raises(TypeError, match="n_outs must be a positive int"):
+        IfElse(0)
+
+
+def test_pairs_print_each_as_its_own_ifelse():
+    c, x, y, z = T.iscalar("c"), *T.dvectors("x", "y", "z")
+    hi, lo = ifelse(c, [x * 2, y], [y, z])
+    assert pp(hi + lo) == "ifelse(c, x * 2.0, y) + ifelse(c, y, z)"
+
+
+@pytest.mark.parametrize("taken", [1, 0])
+def test_the_gradient_of_pairs_follows_the_branches_taken(taken):
+    def cost(a, b, x, y):
+        first, second = ifelse(np.int32(taken), [T.tanh(a) * b, b ** 2], [x * y, T.sin(x)])
+        return first * second
+
+    rng = np.random.default_rng(3)
+    verify_grad(cost, [rng.normal(size=3) for _ in range(4)])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_loop_of_several_outputs_and_a_lazy_ifelse_compile_together(mode):
+    # Several-output nodes in a function with a lazy ifelse used to be refused.
+    c, x = T.iscalar("c"), T.dvector("x")
+    (doubled, counted), _ = graphlens.scan(lambda h, g: (h * 2, g + 1), outputs_info=[x, x],
+                                           n_steps=3)
+    f = function([c, x], ifelse(c, doubled[-1].sum(), counted[-1].sum()), mode=mode)
+    assert f(1, np.ones(2)) == 16.0
+    assert f(0, np.ones(2)) == 8.0
