@@ -205,7 +205,7 @@ class Replacement:
     """A rule's answer: `old` (a variable of the graph) is to become `new`; `matched` lists the
     nodes of the graph the rule read to decide (they are what the new nodes came from).
 
-    `order`, "merge" or "twin", tells the graph its topological order survives the replacement
+    `order`, "merge", tells the graph its topological order survives the replacement
     (`FunctionGraph.replace`), so a whole-graph rule's many replacements cost no walk each.
 
     `op`, when given, says `old`'s node is to run `op` from now on, on the same inputs and
