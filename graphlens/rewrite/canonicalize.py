@@ -152,7 +152,7 @@ def _flatten(op_class, items, old, fgraph):
     stack = list(reversed(items))
     while stack:        # the leaves of the chain, left to right, without recursion
         item = stack.pop()
-        if _absorbed(op_class, item, old.dtype, fgraph):
+        if _absorbed(op_class, item, old.dtype, fgraph) and not _constants_only(item):
             stack.extend(reversed(item.owner.inputs))
             changed = True
         else:
@@ -213,3 +213,11 @@ def lift_dimshuffle(inputs, elemwise, op, old, fgraph):
     if not _only_adds_or_drops_axes(op) or not _single_client(fgraph, value):
         return None
     return fits(elemwise(*[DimShuffle(var.ndim, op.new_order)(var) for var in inputs]), old)
+
+
+def _constants_only(item) -> bool:
+    """True for a sum (product) of constants only: the group `_flatten` makes, left for
+    constant folding. Taken apart again it would be grouped again, for ever when folding is
+    excluded (`excluding('constant_folding')`, as Theano's test_ifelse does).
+    (Below the rules: a rule's source line is in every RewriteRecord and picture.)"""
+    return all(constant_value(var) is not None for var in item.owner.inputs)

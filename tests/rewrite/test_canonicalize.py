@@ -267,3 +267,25 @@ def test_the_log_likelihood_negated_outside_its_sum_loses_both_minus_signs():
     targets = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
     loss = np.logaddexp(0, scores) - targets * scores
     np.testing.assert_allclose(f(scores, targets), loss.sum(axis=1), rtol=1e-15)
+
+
+@pytest.mark.parametrize("op", ["add", "mul"])
+def test_grouped_constants_reach_a_fixed_point_without_constant_folding(op):
+    # y + 0 + 1 + ... + 19 with constant folding excluded (Theano's test_ifelse does so): the
+    # constants are grouped once, not taken apart and grouped again until the budget runs out.
+    import functools
+    import operator
+
+    import graphlens
+    y = T.dvector("y")
+    combine = operator.add if op == "add" else operator.mul
+    terms = [y] + [1.0 + k / 10 for k in range(20)]
+    expr = functools.reduce(combine, terms)
+    mode = graphlens.compile.get_mode("FAST_RUN").excluding("constant_folding")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")           # a RewriteBudgetWarning fails the test
+        f = graphlens.function([y], expr, mode=mode)
+    rule = "flatten_add" if op == "add" else "flatten_mul"
+    assert f.rewrite_log.counts()[rule] == 1
+    want = functools.reduce(combine, [np.array([2.0, 3.0])] + terms[1:])
+    np.testing.assert_allclose(f(np.array([2.0, 3.0])), want)
