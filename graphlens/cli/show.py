@@ -339,13 +339,12 @@ def grouped_names(params, names, chosen, plain_up_to: int = 8) -> list[str]:
         key = (family(scope), tuple(members))
         groups.setdefault(key, []).append(scope)
     shorts = [short for members in by_scope.values() for short in members]
+    if all(len(scopes) == 1 for scopes in groups.values()) and len(set(shorts)) == len(shorts):
+        # No scope repeats (weights made by a helper, `init_weights(784, 500, 'W_enc')`, one
+        # call each): grouping would only prefix each name with its call; the names say it.
+        return [name for _, name in picked]
     items = []
     for (base, members), scopes in groups.items():
-        if len(scopes) == 1 and len(members) == 1 and shorts.count(members[0]) == 1:
-            # A scope of one parameter (made by a helper such as `shared_normal(shape, 'V')`)
-            # groups nothing: its own name says it, unless another scope has one so named.
-            items.append(members[0])
-            continue
         title = f"{base} ×{len(scopes)}" if len(scopes) > 1 else scopes[0]
         items.append(f"{title}: {', '.join(members)}")
     items += by_scope.get(None, [])

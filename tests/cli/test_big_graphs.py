@@ -151,3 +151,28 @@ cost = T.sqr(h).mean()
     summary = " ".join(result.stdout.split("gradient findings: ")[1].split())
     assert summary == ("none (the gradient of cost reaches W0, W1, W2, W3, W4, W5, W6, W7, "
                        "W8)")
+
+
+def test_gradient_summary_lists_pairs_made_by_a_helper_by_their_names(write_model, run_cli):
+    # Five calls of a helper making (W, b), each named: no scope repeats, so grouping by call
+    # ("init_weights_3: W2, b2") would only prefix names that already say which is which.
+    source = """
+import numpy as np
+import graphlens.tensor as T
+from graphlens import shared
+
+def init_weights(k):
+    return shared(np.full((3, 3), 0.1), name=f"W{k}"), shared(np.zeros(3), name=f"b{k}")
+
+x = T.dmatrix("x")
+params = [p for k in range(5) for p in init_weights(k)]
+h = x
+for W, b in zip(params[::2], params[1::2]):
+    h = T.tanh(T.dot(h, W) + b)
+cost = T.sqr(h).mean()
+"""
+    result = run_cli("show", write_model(source), "--stage", "before")
+    assert result.exit_code == 0, result.stderr
+    summary = " ".join(result.stdout.split("gradient findings: ")[1].split())
+    assert summary == ("none (the gradient of cost reaches W0, b0, W1, b1, W2, b2, W3, b3, "
+                       "W4, b4)")
