@@ -349,6 +349,18 @@ MUTATIONS = (
     Mutation("sigmoid_kernel_python_floats", "views", "graphlens/tensor/nnet/basic.py",
              "    np.add(out, one, out=out)", "    np.add(out, 1.0, out=out)",
              ("tests/tensor/test_nnet_activations.py",)),
+    # ---- session 9 ----------------------------------------------------------------------
+    Mutation("ifelse_demands_every_pair", "lazy", "graphlens/tensor/conditional.py",
+             "first = 1 if values[0] else 1 + self.n_outs", "first = 1",
+             ("tests/compile/test_lazy.py",)),
+    Mutation("flatten_regroups_constants", "rewrite", "graphlens/rewrite/canonicalize.py",
+             "and not _constants_only(item):", ":", ("tests/rewrite/test_canonicalize.py",)),
+    Mutation("one_step_scan_reads_last_row", "scan", "graphlens/scan/build.py",
+             "seq_values = [_tap_slice(spec, tap)[0]", "seq_values = [_tap_slice(spec, tap)[-1]",
+             ("tests/scan/test_scan_one_step.py",)),
+    Mutation("helper_weights_fold_as_layers", "folding", "graphlens/render/fold.py",
+             "if all(is_backward(i) for i in members):", "if False:",
+             ("tests/render/test_fold.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them
