@@ -109,11 +109,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         updates[var] = update
     if out_specs is None:
         out_specs = [_output_spec(None, position) for position in range(len(outputs))]
-    if len(outputs) != len(out_specs):
-        raise ValueError(
-            f"scan: fn returned {len(outputs)} outputs but outputs_info has {len(out_specs)} "
-            f"entries. Please provide None as outputs_info for any output that does not feed "
-            f"back into scan (i.e. it behaves like a map)")
+    _check_output_count(outputs, out_specs)
     states = [(spec, out) for spec, out in zip(out_specs, outputs) if spec["initial"] is not None]
     per_step = [out for spec, out in zip(out_specs, outputs) if spec["initial"] is None]
     state_outputs = [_fit_state_output(out, spec, args)
@@ -171,8 +167,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     initials = [_initial_buffer(spec) for spec, _ in states]
     initials += updated              # final-only states start from the value itself
     # Called, not make_node: the loop node gets its test values like any other node.
-    made = op(steps, *(outer_sequences + initials + [o for o, _ in kept]))
-    results = made if isinstance(made, list) else [made]
+    results = op(steps, *(outer_sequences + initials + [o for o, _ in kept]), return_list=True)
     n_states = len(states)
     user_outputs, state_iter = [], iter(results[:n_states])
     per_step_iter = iter(results[n_states + len(updated):])
@@ -190,11 +185,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     for var, update in defaults:
         if any(root in stand_ins for root in graph_inputs([update])):
             var.default_update = scan_updates[var]
-    if not user_outputs:
-        return (user_outputs if return_list else None), scan_updates
-    if len(user_outputs) == 1 and not return_list:
-        return user_outputs[0], scan_updates
-    return user_outputs, scan_updates
+    return _returned(user_outputs, scan_updates, return_list)
 
 
 def _one_step(fn, seq_specs, out_specs, non_sequences, return_list):
@@ -212,19 +203,30 @@ def _one_step(fn, seq_specs, out_specs, non_sequences, return_list):
         warnings.warn("scan: with n_steps=1 the loop runs its one step whatever the stop "
                       "condition (until) says; the condition is ignored", GraphlensWarning,
                       stacklevel=3)
-    if out_specs is not None and len(outputs) != len(out_specs):
+    if out_specs is not None:
+        _check_output_count(outputs, out_specs)
+    # The axis of steps is a length like any loop's, not a broadcastable 1 (Theano's too).
+    steps = [unbroadcast(shape_padleft(as_tensor_variable(out)), 0) for out in outputs]
+    updates = OrderedUpdates((var, _fit_update(var, expr)) for var, expr in updates.items())
+    return _returned(steps, updates, return_list)
+
+
+def _check_output_count(outputs, out_specs):
+    if len(outputs) != len(out_specs):
         raise ValueError(
             f"scan: fn returned {len(outputs)} outputs but outputs_info has {len(out_specs)} "
             f"entries. Please provide None as outputs_info for any output that does not feed "
             f"back into scan (i.e. it behaves like a map)")
-    # The axis of steps is a length like any loop's, not a broadcastable 1 (Theano's too).
-    steps = [unbroadcast(shape_padleft(as_tensor_variable(out)), 0) for out in outputs]
-    updates = OrderedUpdates((var, _fit_update(var, expr)) for var, expr in updates.items())
-    if not steps:
-        return (steps if return_list else None), updates
-    if len(steps) == 1 and not return_list:
-        return steps[0], updates
-    return steps, updates
+
+
+def _returned(outputs, updates, return_list):
+    """scan's answer, as Theano's: (None, updates) for no output, (the one output, updates) for
+    one, (the list, updates) otherwise or when `return_list`."""
+    if not outputs:
+        return (outputs if return_list else None), updates
+    if len(outputs) == 1 and not return_list:
+        return outputs[0], updates
+    return outputs, updates
 
 
 def _as_list(value):

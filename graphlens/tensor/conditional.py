@@ -109,11 +109,11 @@ class IfElse(Op):
         # condition only picks, so its gradient is an honest zero. (No `zero_gradient_reason`:
         # the tracer reads that as "no input gets a gradient", and the branches do.)
         pick = IfElse(self.n_outs, name=self.name)
-        to_thens = pick(condition, *output_grads, *[zeros_like(b) for b in thens])
-        to_elses = pick(condition, *[zeros_like(b) for b in elses], *output_grads)
-        listed = (lambda made: made if isinstance(made, list) else [made])
-        return ([zeros_like(condition, dtype=_float_dtype(output_grads[0]))]
-                + listed(to_thens) + listed(to_elses))
+        to_thens = pick(condition, *output_grads, *[zeros_like(b) for b in thens],
+                        return_list=True)
+        to_elses = pick(condition, *[zeros_like(b) for b in elses], *output_grads,
+                        return_list=True)
+        return [zeros_like(condition, dtype=_float_dtype(output_grads[0]))] + to_thens + to_elses
 
 
 def _yielding(branch, other):
@@ -145,6 +145,5 @@ def ifelse(condition, then_branch, else_branch, name=None):
                          f"and the else branch {len(elses)}; they must pair up")
     # One node for every pair, as Theano's: the graph as given reads each branch (a function
     # given a branch as input uses it, even if only another pair's result is asked for).
-    made = IfElse(len(thens), name=name)(condition, *thens, *elses)
-    results = made if isinstance(made, list) else [made]
+    results = IfElse(len(thens), name=name)(condition, *thens, *elses, return_list=True)
     return form(results) if form else results[0]
