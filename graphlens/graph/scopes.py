@@ -219,6 +219,25 @@ def is_inferred(item) -> bool:
             and name_scope_path(getattr(var, "name", None)) is None)
 
 
+def layer_paths(ops_with_paths, skip=()) -> set:
+    """The scopes that built forward ops, with the scopes around them: [(op, path)] -> paths.
+    A scope that only made parameters (a helper `shared_normal(shape, 'W_z')`) is not among
+    them, not even by the sums of its weights' gradients (grad builds them in the weight's
+    scope); nor by the ops in `skip` (update steps adopted into a parameter's scope).
+
+    >>> layer_paths([(dot_node, 'enc/layer1')])                  # doctest: +SKIP
+    {'enc', 'enc/layer1'}
+    """
+    paths = set()
+    for op, path in ops_with_paths:
+        if is_backward(op) or op in skip:
+            continue
+        while path and path not in paths:
+            paths.add(path)
+            path = path.rpartition(SEPARATOR)[0]
+    return paths
+
+
 def scope_code(item):
     """The user code object an inferred scope comes from (None for explicit or no scope)."""
     var = item.outputs[0] if hasattr(item, "outputs") else item

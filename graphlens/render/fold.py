@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, scope_of
+from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, layer_paths, scope_of
 from graphlens.render import labels
 
 EXPAND_ALL = "all"
@@ -183,13 +183,7 @@ def _keep_steps_of_layers(nodes, path_of, steps):
     is none: folded with its steps, eight such calls would be one box `shared_normal ×8`
     hiding which weight each op reads; the steps go back to where they were built (the
     `rmsprop` that wrote them)."""
-    layers = set()
-    for node in nodes:
-        # Not by its gradient: grad sums a weight's gradient in the weight's scope.
-        path = None if is_backward(node) or node in steps else path_of.get(node)
-        while path and path not in layers:
-            layers.add(path)
-            path = _parent(path)
+    layers = layer_paths(((node, path_of.get(node)) for node in nodes), skip=steps)
     for node, path in list(steps.items()):
         if path not in layers:
             del steps[node]

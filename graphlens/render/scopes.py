@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, scope_of
+from graphlens.graph.scopes import SEPARATOR, is_backward, is_inferred, layer_paths, scope_of
 from graphlens.graph.scopes import name_scope_path as scope_path   # noqa: F401 (the name rule)
 from graphlens.render.labels import is_constant, printable
 from graphlens.render.scene import SceneCluster
@@ -105,12 +105,8 @@ def assign_scopes(nodes, view, prefix, parent_cluster, scene, extra_paths=(),
     # `shared_normal(shape, 'W_z')` made it) gets no box, nor does the sum of its gradient
     # (grad builds it in the weight's scope): a box around one weight says nothing its name
     # does not. Two or more (the dA's W and b after their ops were rewritten away) keep it.
-    kept = set()
-    for item, path in list(path_of.items()) + list(weak.items()):
-        # Not by its gradient: grad sums a weight's gradient in the weight's scope.
-        while hasattr(item, "op") and not is_backward(item) and path and path not in kept:
-            kept.add(path)
-            path = path.rpartition(SEPARATOR)[0]
+    kept = layer_paths((item, path) for items in (path_of, weak)
+                       for item, path in items.items() if hasattr(item, "op"))
     roots_in = Counter(path for item, path in weak.items() if not hasattr(item, "op"))
     kept |= {path for path, count in roots_in.items() if count > 1}
     weak = {item: path for item, path in weak.items() if path in kept}
