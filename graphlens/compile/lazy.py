@@ -100,9 +100,12 @@ def deadlines(nodes, conditional, main_step) -> dict:
     return result
 
 
-def _store(storage, step, results):
+def store_results(storage, step, results):
     """A step's results into their slots (step[6]: one per output; an ifelse of pairs has
-    several)."""
+    several), for the main program and the branches alike.
+
+    >>> store_results(storage, step, perform(node, values))       # doctest: +SKIP
+    """
     slots = step[6]
     if len(slots) == 1:
         storage[slots[0]] = results[0]
@@ -138,7 +141,7 @@ def run_conditional(step, storage, branches, step_failure):
                     if inner[5]:
                         nested = inner
                         break
-                    _store(storage, inner, inner[0](inner[1], [storage[i] for i in inner[2]]))
+                    store_results(storage, inner, inner[0](inner[1], [storage[i] for i in inner[2]]))
                     for slot in inner[4]:
                         storage[slot] = None
                 index += 1
@@ -151,7 +154,7 @@ def run_conditional(step, storage, branches, step_failure):
             lazy = node.op.lazy_inputs
             values = [storage[slot] if i not in lazy or i in demanded else None
                       for i, slot in enumerate(inputs)]
-            _store(storage, lazy_step, lazy_step[0](node, values))
+            store_results(storage, lazy_step, lazy_step[0](node, values))
             stack.pop()
             # A lazy op inside a branch drops its private inputs; the main program frees the
             # outermost one's.

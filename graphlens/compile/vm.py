@@ -160,14 +160,11 @@ class VM:
         step = None
         try:
             for step in self.program:
-                perform, node, inputs, output, frees, is_lazy, outputs = step
+                perform, node, inputs, _, frees, is_lazy, _ = step
                 if is_lazy:
                     lazy.run_conditional(step, storage, self.branches, step_failure)
-                elif len(outputs) == 1:
-                    storage[output] = perform(node, [storage[i] for i in inputs])[0]
                 else:
-                    for slot, value in zip(outputs, perform(node, [storage[i] for i in inputs])):
-                        storage[slot] = value
+                    lazy.store_results(storage, step, perform(node, [storage[i] for i in inputs]))
                 for slot in frees:
                     storage[slot] = None
         except EvaluationError:
