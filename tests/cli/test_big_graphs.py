@@ -128,51 +128,38 @@ def test_why_of_a_scope_summarizes_the_folded_box(write_model, run_cli):
                          "  open it:   graphlens show model.py --expand HiddenLayer_4"]
 
 
-def test_gradient_summary_names_weights_made_by_a_helper_plainly(write_model, run_cli):
-    # Nine weights, each made by one call of a helper: nine scopes of one weight each, which
-    # group nothing ("shared_normal_3: W3" says no more than "W3").
-    source = """
-import numpy as np
-import graphlens.tensor as T
-from graphlens import shared
-
+# Weights made by a helper, one call each: no scope repeats, so grouping by call
+# ("shared_normal_3: W3", "init_weights_3: W2, b2") would only prefix names that already say
+# which is which.
+ONE_WEIGHT_PER_CALL = """
 def shared_normal(shape, name):
     return shared(np.full(shape, 0.1), name=name)
 
-x = T.dmatrix("x")
 params = [shared_normal((3, 3), f"W{k}") for k in range(9)]
 h = x
 for W in params:
     h = T.tanh(T.dot(h, W))
-cost = T.sqr(h).mean()
 """
-    result = run_cli("show", write_model(source), "--stage", "before")
-    assert result.exit_code == 0, result.stderr
-    summary = " ".join(result.stdout.split("gradient findings: ")[1].split())
-    assert summary == ("none (the gradient of cost reaches W0, W1, W2, W3, W4, W5, W6, W7, "
-                       "W8)")
-
-
-def test_gradient_summary_lists_pairs_made_by_a_helper_by_their_names(write_model, run_cli):
-    # Five calls of a helper making (W, b), each named: no scope repeats, so grouping by call
-    # ("init_weights_3: W2, b2") would only prefix names that already say which is which.
-    source = """
-import numpy as np
-import graphlens.tensor as T
-from graphlens import shared
-
+A_PAIR_PER_CALL = """
 def init_weights(k):
     return shared(np.full((3, 3), 0.1), name=f"W{k}"), shared(np.zeros(3), name=f"b{k}")
 
-x = T.dmatrix("x")
 params = [p for k in range(5) for p in init_weights(k)]
 h = x
 for W, b in zip(params[::2], params[1::2]):
     h = T.tanh(T.dot(h, W) + b)
-cost = T.sqr(h).mean()
 """
+
+
+@pytest.mark.parametrize("body, reached", [
+    (ONE_WEIGHT_PER_CALL, "W0, W1, W2, W3, W4, W5, W6, W7, W8"),
+    (A_PAIR_PER_CALL, "W0, b0, W1, b1, W2, b2, W3, b3, W4, b4"),
+])
+def test_gradient_summary_names_weights_made_by_a_helper_plainly(write_model, run_cli, body,
+                                                                 reached):
+    source = ("import numpy as np\nimport graphlens.tensor as T\nfrom graphlens import shared\n"
+              "x = T.dmatrix('x')\n" + body + "cost = T.sqr(h).mean()\n")
     result = run_cli("show", write_model(source), "--stage", "before")
     assert result.exit_code == 0, result.stderr
     summary = " ".join(result.stdout.split("gradient findings: ")[1].split())
-    assert summary == ("none (the gradient of cost reaches W0, b0, W1, b1, W2, b2, W3, b3, "
-                       "W4, b4)")
+    assert summary == f"none (the gradient of cost reaches {reached})"
