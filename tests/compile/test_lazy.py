@@ -13,7 +13,7 @@ from graphlens import debugprint, function, grad, pp, verify_grad
 from graphlens.errors import EvaluationError
 from graphlens.graph.basic import Apply
 from graphlens.graph.op import Op
-from graphlens.ifelse import ifelse
+from graphlens.ifelse import IfElse, ifelse
 from graphlens.tensor.variable import as_tensor_variable
 from tests.tensor.loop_cases import FLOATS, point
 
@@ -329,14 +329,13 @@ def test_a_function_given_every_branch_uses_them_all_as_theano_did():
     f = function([c, x, y, z], hi * 2)
     np.testing.assert_allclose(f(0, [1.0], [2.0], [3.0]), [4.0])
     # Compiled, each pair is its own ifelse: z (the unread pair's) is no longer read.
-    ifelses = [node for node in f.fgraph.toposort() if type(node.op).__name__ == "IfElse"]
+    ifelses = [node for node in f.fgraph.toposort() if isinstance(node.op, IfElse)]
     assert [node.op.n_outs for node in ifelses] == [1]
     assert not [node for node in f.fgraph.toposort()
                 if any(var is f.fgraph.inputs[3] for var in node.inputs)]
 
 
 def test_theanos_constructor_and_the_branch_count_check():
-    from graphlens.ifelse import IfElse
     c, a, b, x, y = T.iscalar("c"), *T.dvectors("a", "b", "x", "y")
     first, second = IfElse(2)(c, a, b, x, y)
     f = function([c, a, b, x, y], [first, second])
