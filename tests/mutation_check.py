@@ -351,7 +351,8 @@ MUTATIONS = (
              ("tests/tensor/test_nnet_activations.py",)),
     # ---- session 9 ----------------------------------------------------------------------
     Mutation("ifelse_demands_every_pair", "lazy", "graphlens/tensor/conditional.py",
-             "first = 1 if values[0] else 1 + self.n_outs", "first = 1",
+             "return self._picks[0] if values[0] else self._picks[1]",
+             "return self._picks[0] + self._picks[1]",
              ("tests/compile/test_lazy.py",)),
     Mutation("flatten_regroups_constants", "rewrite", "graphlens/rewrite/canonicalize.py",
              "and not _constants_only(item):", ":", ("tests/rewrite/test_canonicalize.py",)),

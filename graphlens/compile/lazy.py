@@ -141,7 +141,11 @@ def run_conditional(step, storage, branches, step_failure):
                     if inner[5]:
                         nested = inner
                         break
-                    store_results(storage, inner, inner[0](inner[1], [storage[i] for i in inner[2]]))
+                    results = inner[0](inner[1], [storage[i] for i in inner[2]])
+                    if len(inner[6]) == 1:      # inline: the common step, on every call
+                        storage[inner[3]] = results[0]
+                    else:
+                        store_results(storage, inner, results)
                     for slot in inner[4]:
                         storage[slot] = None
                 index += 1
@@ -154,7 +158,11 @@ def run_conditional(step, storage, branches, step_failure):
             lazy = node.op.lazy_inputs
             values = [storage[slot] if i not in lazy or i in demanded else None
                       for i, slot in enumerate(inputs)]
-            store_results(storage, lazy_step, lazy_step[0](node, values))
+            results = lazy_step[0](node, values)
+            if len(lazy_step[6]) == 1:
+                storage[lazy_step[3]] = results[0]
+            else:
+                store_results(storage, lazy_step, results)
             stack.pop()
             # A lazy op inside a branch drops its private inputs; the main program frees the
             # outermost one's.

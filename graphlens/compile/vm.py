@@ -160,9 +160,11 @@ class VM:
         step = None
         try:
             for step in self.program:
-                perform, node, inputs, _, frees, is_lazy, _ = step
+                perform, node, inputs, output, frees, is_lazy, outputs = step
                 if is_lazy:
                     lazy.run_conditional(step, storage, self.branches, step_failure)
+                elif len(outputs) == 1:     # inline: the common step, on every call
+                    storage[output] = perform(node, [storage[i] for i in inputs])[0]
                 else:
                     lazy.store_results(storage, step, perform(node, [storage[i] for i in inputs]))
                 for slot in frees:

@@ -9,6 +9,7 @@ would fail, or cost a lot, is never run when it is not taken.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,11 +51,17 @@ class IfElse(Op):
         pairs = f"n_outs={self.n_outs}, " if self.n_outs > 1 else ""
         return f"IfElse{{{pairs}name={self.name!r}}}"
 
-    @property
+    # Cached: the evaluator reads lazy_inputs at every lazy step of every call.
+    @functools.cached_property
     def lazy_inputs(self) -> tuple:
         return tuple(range(1, 2 * self.n_outs + 1))
 
-    @property
+    # (then-branch positions, else-branch positions): `demand` answers on every call.
+    @functools.cached_property
+    def _picks(self) -> tuple:
+        return self.lazy_inputs[:self.n_outs], self.lazy_inputs[self.n_outs:]
+
+    @functools.cached_property
     def input_labels(self) -> tuple:
         """What pictures write on the edges: cond, then, else (then 0, then 1, ..., else 0, ...)."""
         if self.n_outs == 1:
@@ -92,14 +99,16 @@ class IfElse(Op):
 
     def demand(self, node, values):
         """Only the branches the condition picks."""
-        first = 1 if values[0] else 1 + self.n_outs
-        return tuple(range(first, first + self.n_outs))
+        return self._picks[0] if values[0] else self._picks[1]
 
     def perform(self, node, inputs):
-        condition, branches = inputs[0], inputs[1:]
-        chosen = branches[:self.n_outs] if condition else branches[self.n_outs:]
-        return [np.array(value, dtype=out.type.dtype, copy=True)
-                for value, out in zip(chosen, node.outputs)]
+        outputs = node.outputs
+        if len(outputs) == 1:       # one pair, on every call of most ifelses: no comprehension
+            return [np.array(inputs[1] if inputs[0] else inputs[2], dtype=outputs[0].type.dtype,
+                             copy=True)]
+        first = 1 if inputs[0] else 1 + self.n_outs
+        return [np.array(inputs[first + k], dtype=out.type.dtype, copy=True)
+                for k, out in enumerate(outputs)]
 
     def grad(self, inputs, output_grads):
         condition, branches = inputs[0], inputs[1:]
