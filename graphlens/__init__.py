@@ -10,6 +10,8 @@
 import numpy as np
 
 from graphlens.config import config
+from graphlens.logs import (disable_log_handler, graphlens_logger, logging_default_formatter,
+                            logging_default_handler)
 from graphlens.compile.function import In, Out, function
 from graphlens.compile.shared import shared
 from graphlens.gradient import grad, jacobian, hessian, subgraph_grad, verify_grad

@@ -362,6 +362,10 @@ MUTATIONS = (
     Mutation("helper_weights_fold_as_layers", "folding", "graphlens/render/fold.py",
              "if all(is_backward(i) for i in members):", "if False:",
              ("tests/render/test_fold.py",)),
+    # ---- session 10 ---------------------------------------------------------------------
+    Mutation("branch_marks_ignore_which_branch", "views", "graphlens/graph/branches.py",
+             "name = branch_of.get(position)", "name = order[0][0]",
+             ("tests/render/test_branch_overlay.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

@@ -76,6 +76,9 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
               metavar="CALLS", help="Call each function CALLS times on the model's "
               "example_inputs, timing every node (Theano's profiler), and shade each node by "
               "its share of the time.")
+@click.option("--branches", "branches", is_flag=True,
+              help="Border the ops each ifelse runs lazily: only for its then branch (green), "
+                   "only for its else branch (purple), for either (orange).")
 @click.option("--expand", "expand", multiple=True, metavar="SCOPE",
               help="Big graphs are drawn folded, a box per scope (layer); open this scope "
                    "(repeat for several), or `--expand all` to draw every op.")
@@ -85,7 +88,7 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
                    "(0: no limit). [default: the layout_time_budget flag, 10]")
 @click.pass_context
 def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_nodes, rankdir,
-                 backend, open_file, values, expand, time_budget, profile_calls):
+                 backend, open_file, values, expand, time_budget, profile_calls, branches):
     """Draw the graphs MODEL.py defines, before and after the rewrites, and summarize them.
 
     graphlens runs MODEL.py as `python MODEL.py` would (it executes the file's code), except
@@ -105,7 +108,8 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
     ({input: value}), test values and shared variables' values give (`float64[200, 16]`);
     --values adds each node's value summary from one evaluation on them; --profile N calls
     each function N times on them and shades each node by its share of the time (a training
-    step's updates run as they would in a loop).
+    step's updates run as they would in a loop); --branches borders the ops an ifelse runs
+    only for one branch (what its laziness saves).
 
     --focus and --path draw part of the graph; what they leave out is counted in small
     dashed boxes ("... 2 more inputs").
@@ -157,7 +161,8 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
                        rankdir=rankdir, backend=backend, focus=drawn,
                        overlay=findings_overlay(compiled, report), print_output_file=False,
                        example_inputs=loaded.example_inputs, values=values, expand=expand,
-                       time_budget=time_budget, report=steps, profile=bool(profile_calls))
+                       time_budget=time_budget, report=steps, profile=bool(profile_calls),
+                       cond_highlight=branches or None)
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)}"
                      + (", with values" if values else "")
                      + (", with times" if profile_calls else "") + ")")

@@ -59,6 +59,10 @@ class Op:
     # computes the other inputs, asks `demand` which lazy ones this call needs, and computes only
     # those (docs/architecture.md, "Lazy inputs"). Empty for almost every op.
     lazy_inputs = ()
+    # A lazy op's alternatives, as ((name, positions), ...): the groups of lazy inputs of which
+    # `demand` picks one per call (ifelse: the 'then' branches, the 'else' branches). Views
+    # read it to show what each choice computes (graph/branches.py); empty for almost every op.
+    branch_inputs = ()
     # Which output calling the op returns when it has several (Theano's `default_output`): the
     # others stay on `node.outputs` (CTC's cost is returned; the gradient it computes in the same
     # pass is read by its `L_op`). None: a list of all outputs.

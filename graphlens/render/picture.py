@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 
+from graphlens.render.branch_overlay import branch_overlay
 from graphlens.render.dot import to_dot
 from graphlens.render.focus_findings import with_route
 from graphlens.render.guard import draw
@@ -47,7 +48,8 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
                backend: str | None = None, overlay=None, focus=None, example_inputs=None,
                values: bool = False, fold=None, expand=(), fold_rules=(),
                time_budget: float | None = None, report=None, print_output_file: bool = False,
-               return_image: bool = False, profile: bool = False, **theano_options):
+               return_image: bool = False, profile: bool = False, cond_highlight=None,
+               **theano_options):
     """Draw `obj` (a variable, a list of them, a FunctionGraph or a compiled function).
 
     format: 'svg' (default), 'dot', 'png', 'pdf' or 'html' (a self-contained viewer: pan, zoom,
@@ -87,9 +89,12 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
     (printing "The output file is available at ..." with `print_output_file`, as Theano did).
 
     Theano's styling keywords are accepted so Theano code runs unchanged (THEANO_STYLE_OPTIONS:
-    `compact`, `with_ids`, `high_contrast`, `colorCodes`, `cond_highlight`, `scan_graphs`,
+    `compact`, `with_ids`, `high_contrast`, `colorCodes`, `scan_graphs`,
     `var_with_name_simple`, `max_label_size`); graphlens's picture already is what they ask
     for or says it its own way (a legend for colours, loop bodies as clusters).
+    cond_highlight: True (every ifelse) or an ifelse's name: borders show the ops that run only
+    for its then branch, only for its else branch, or for either (render/branch_overlay.py);
+    with no such ifelse, a warning on the 'graphlens.printing' logger, as Theano gave.
 
     >>> svg = pydotprint(T.exp(T.dvector('x')))                            # doctest: +SKIP
     >>> pydotprint(train, 'train.png', stage='both')                      # doctest: +SKIP
@@ -100,13 +105,17 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
         raise TypeError(f"pydotprint() got unexpected keyword argument(s) {', '.join(unknown)}; "
                         f"graphlens's are format, stage, max_nodes, rankdir, title, backend, "
                         f"overlay, focus, example_inputs, values, fold, expand, fold_rules, "
-                        f"time_budget, report, profile, and Theano's "
+                        f"time_budget, report, profile, cond_highlight, and Theano's "
                         f"{', '.join(THEANO_STYLE_OPTIONS)}")
     chosen = _format(format, outfile)
     overlay = with_route(obj, focus, overlay)
     if values:
         summaries = values_overlay(obj, example_inputs)
         overlay = summaries if overlay is None else overlay.merged(summaries)
+    if cond_highlight not in (None, False):
+        branches = branch_overlay(obj, stage, cond_highlight)
+        if branches is not None:
+            overlay = branches if overlay is None else overlay.merged(branches)
     if profile:
         timed = profile_overlay(obj)
         overlay = timed if overlay is None else overlay.merged(timed)
@@ -139,8 +148,8 @@ def pydotprint(obj, outfile=None, *, format: str | None = None, stage: str = "af
 # Theano's pydotprint styling keywords, accepted and left to graphlens's own picture: it is
 # always compact (variables are edges, not nodes), names variables, colours by a legend, and
 # draws a loop's body inside its node.
-THEANO_STYLE_OPTIONS = ("compact", "with_ids", "high_contrast", "colorCodes", "cond_highlight",
-                        "scan_graphs", "var_with_name_simple", "max_label_size")
+THEANO_STYLE_OPTIONS = ("compact", "with_ids", "high_contrast", "colorCodes", "scan_graphs",
+                        "var_with_name_simple", "max_label_size")
 
 
 def _format(format, outfile) -> str:

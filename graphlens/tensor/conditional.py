@@ -62,6 +62,11 @@ class IfElse(Op):
         return self.lazy_inputs[:self.n_outs], self.lazy_inputs[self.n_outs:]
 
     @functools.cached_property
+    def branch_inputs(self) -> tuple:
+        """(('then', then positions), ('else', else positions)): the two choices."""
+        return (("then", self._picks[0]), ("else", self._picks[1]))
+
+    @functools.cached_property
     def input_labels(self) -> tuple:
         """What pictures write on the edges: cond, then, else (then 0, then 1, ..., else 0, ...)."""
         if self.n_outs == 1:

@@ -200,3 +200,24 @@ def test_values_without_example_inputs_or_test_values_names_the_input(write_mode
     result = run_cli("show", write_model(SGN), "--values", "-o", "pic.dot")
     assert result.exit_code != 0
     assert "'X'" in result.stderr and "example_inputs" in result.stderr
+
+
+GATED = """\
+    import graphlens.tensor as T
+    from graphlens import function
+    from graphlens.ifelse import ifelse
+
+    a, x = T.dscalar("a"), T.dvector("x")
+    gated = function([a, x], ifelse(T.gt(a, 0), T.sum(T.exp(x)), T.mean(x)), name="gated")
+"""
+
+
+def test_branches_borders_what_each_side_of_an_ifelse_runs(write_model, run_cli, tmp_path):
+    result = run_cli("show", write_model(GATED), "--branches", "-o", "pic.dot")
+    assert result.exit_code == 0, result.stderr
+    dot_text = (tmp_path / "pic.dot").read_text()
+    assert 'label="runs only when the condition holds (then)"' in dot_text
+    # Exp runs only for the then branch, before and after the rewrites (both stages drawn).
+    assert dot_text.count('only for the then branch of the ifelse (model.py:6)') >= 2
+    plain = run_cli("show", write_model(GATED), "-o", "plain.dot")
+    assert plain.exit_code == 0 and "then branch" not in (tmp_path / "plain.dot").read_text()
