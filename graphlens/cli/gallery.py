@@ -71,7 +71,7 @@ def render_gallery(directory: str) -> tuple[dict, list]:
 
 def _render_model(path, display):
     from graphlens.cli.model import load_model
-    from graphlens.cli.show import findings_overlay, gradient_report
+    from graphlens.cli.show import branch_highlight, findings_overlay, gradient_report
     from graphlens.cli.summary import as_function, graph_stages, short_summary
     from graphlens.render.picture import pydotprint
 
@@ -86,7 +86,8 @@ def _render_model(path, display):
         # The gallery's pictures are `graphlens show`'s: the findings drawn on them.
         svg = pydotprint(compiled, format="svg", stage="both", backend="wasm",
                          overlay=findings_overlay(compiled, report),
-                         example_inputs=loaded.example_inputs)
+                         example_inputs=loaded.example_inputs,
+                         cond_highlight=branch_highlight(compiled))
         images[image] = svg if isinstance(svg, str) else svg.decode("utf-8")
         pictures.append(f"![{stem}: {name}, before and after the rewrites]({image})\n\n")
         summary += short_summary(name, graph_stages(compiled))

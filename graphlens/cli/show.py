@@ -76,9 +76,10 @@ def output_paths(model_path: str, names: list, out: str | None) -> tuple[list, s
               metavar="CALLS", help="Call each function CALLS times on the model's "
               "example_inputs, timing every node (Theano's profiler), and shade each node by "
               "its share of the time.")
-@click.option("--branches", "branches", is_flag=True,
+@click.option("--branches/--no-branches", "branches", default=True, show_default=True,
               help="Border the ops each ifelse runs lazily: only for its then branch (green), "
-                   "only for its else branch (purple), for either (orange).")
+                   "only for its else branch (purple), for either (orange). Graphs without an "
+                   "ifelse are drawn as they are.")
 @click.option("--expand", "expand", multiple=True, metavar="SCOPE",
               help="Big graphs are drawn folded, a box per scope (layer); open this scope "
                    "(repeat for several), or `--expand all` to draw every op.")
@@ -108,8 +109,8 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
     ({input: value}), test values and shared variables' values give (`float64[200, 16]`);
     --values adds each node's value summary from one evaluation on them; --profile N calls
     each function N times on them and shades each node by its share of the time (a training
-    step's updates run as they would in a loop); --branches borders the ops an ifelse runs
-    only for one branch (what its laziness saves).
+    step's updates run as they would in a loop). The ops an ifelse runs only for one of its
+    branches (what its laziness saves) have coloured borders; --no-branches leaves them plain.
 
     --focus and --path draw part of the graph; what they leave out is counted in small
     dashed boxes ("... 2 more inputs").
@@ -162,7 +163,7 @@ def show_command(ctx, model, out, stage, names, focus_name, hops, path, max_node
                        overlay=findings_overlay(compiled, report), print_output_file=False,
                        example_inputs=loaded.example_inputs, values=values, expand=expand,
                        time_budget=time_budget, report=steps, profile=bool(profile_calls),
-                       cond_highlight=branches or None)
+                       cond_highlight=branch_highlight(compiled) if branches else None)
         lines.append(f"wrote {path} ({name}, {_stage_words(stage)}"
                      + (", with values" if values else "")
                      + (", with times" if profile_calls else "") + ")")
@@ -291,6 +292,15 @@ def findings_overlay(compiled, report):
         return None
     from graphlens.render.findings import function_findings_overlay
     return function_findings_overlay(compiled, report)
+
+
+def branch_highlight(compiled):
+    """pydotprint's `cond_highlight` for `compiled`: True when a graph of it holds a lazy
+    choice (an ifelse), whose branches are then bordered; else None (no legend, no warning)."""
+    graphs = (compiled.fgraph_before, compiled.fgraph)
+    if any(node.op.branch_inputs for graph in graphs for node in graph.apply_nodes):
+        return True
+    return None
 
 
 def gradient_summary(loaded, report=None) -> list[str]:

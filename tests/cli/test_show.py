@@ -213,11 +213,11 @@ GATED = """\
 
 
 def test_branches_borders_what_each_side_of_an_ifelse_runs(write_model, run_cli, tmp_path):
-    result = run_cli("show", write_model(GATED), "--branches", "-o", "pic.dot")
+    result = run_cli("show", write_model(GATED), "-o", "pic.dot")
     assert result.exit_code == 0, result.stderr
     dot_text = (tmp_path / "pic.dot").read_text()
     assert 'label="runs only when the condition holds (then)"' in dot_text
     # Exp runs only for the then branch, before and after the rewrites (both stages drawn).
     assert dot_text.count('only for the then branch of the ifelse (model.py:6)') >= 2
-    plain = run_cli("show", write_model(GATED), "-o", "plain.dot")
+    plain = run_cli("show", write_model(GATED), "--no-branches", "-o", "plain.dot")
     assert plain.exit_code == 0 and "then branch" not in (tmp_path / "plain.dot").read_text()
