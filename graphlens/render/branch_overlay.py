@@ -75,5 +75,7 @@ def _colour(choice, names) -> str:
 def _line(choice, names) -> str:
     """`only for the then branch of ifelse 'gate' (model.py:12)`."""
     label = f"ifelse {choice.op.name!r}" if choice.op.name else "the ifelse"
-    branch = ("either branch" if len(names) > 1 else f"the {names[0]} branch")
-    return f"only for {branch} of {label} ({where(choice.outputs[0])})"
+    site = where(choice.outputs[0])
+    if len(names) > 1:
+        return f"read by both branches of {label} ({site}): runs whenever it does"
+    return f"only for the {names[0]} branch of {label} ({site})"

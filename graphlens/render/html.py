@@ -146,7 +146,7 @@ def page(scene, svg: str, *, rankdir: str = "TB", fold: bool = True, data=None) 
         "</div>\n<aside id=\"panel\" aria-label=\"details\">",
         "<h2 id=\"panel-title\">Click a node</h2><dl id=\"panel-body\"></dl>",
         "<div id=\"panel-actions\"></div>",
-        "<details id=\"marks-section\" open><summary>Trace marks</summary>"
+        "<details id=\"marks-section\" open><summary>Marked nodes</summary>"
         "<ul id=\"marks\"></ul></details>",
         "<details id=\"legend-section\" open><summary>Legend</summary>"
         "<div id=\"legend\"></div></details></aside>\n</div>\n",

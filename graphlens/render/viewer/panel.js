@@ -1,4 +1,4 @@
-// panel.js: the panel of facts, the legend and the list of trace marks.
+// panel.js: the panel of facts, the legend and the list of marked nodes.
 //
 // Everything from the graph is written with textContent, never parsed as HTML. The panel
 // shows names a reader knows (titles, scopes, source lines), never the picture's own keys.
@@ -111,7 +111,7 @@ function select(key, options) {
     row("made by rewrite", facts.rule &&
         (facts.rule + (facts.rule_location ? "  (" + facts.rule_location + ")" : "")));
     row("rewrites in its ancestry", facts.rules);
-    row("trace marks", facts.marks);
+    row("marks", facts.marks);
     var origins = [];
     (facts.sources || []).forEach(function (source) {
       var origin = element(source);
@@ -234,7 +234,7 @@ function swatch(spec) {
 
 var LEGEND_GROUPS = [["shapes", "Nodes"], ["boxes", "Boxes"], ["edges", "Edges"],
                      ["rewrites", "Colour: the rewrite that made the node"],
-                     ["trace", "Trace marks"], ["viewer", "Marks of this viewer"]];
+                     ["trace", "Marks on the picture"], ["viewer", "Marks of this viewer"]];
 
 function drawLegend() {
   var legend = document.getElementById("legend");
