@@ -366,6 +366,10 @@ MUTATIONS = (
     Mutation("branch_marks_ignore_which_branch", "views", "graphlens/graph/branches.py",
              "name = branch_of.get(position)", "name = order[0][0]",
              ("tests/render/test_branch_overlay.py",)),
+    Mutation("tuple_input_drops_its_update", "compile", "graphlens/compile/io.py",
+             "    return In(variable, name=name, value=value, update=update)",
+             "    return In(variable, name=name, value=value)",
+             ("tests/compile/test_input_shortcuts.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

@@ -33,7 +33,8 @@ from graphlens.compile.monitormode import MonitorMode
 from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
-from graphlens.compile.io import (In, Out, argument_filter, storing_input_updates,
+from graphlens.compile.input_access import InputContainers, InputValues
+from graphlens.compile.io import (In, Out, argument_filter, as_input, storing_input_updates,
                                   unaliasing_mutable_arguments)
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.straight import straight_call
@@ -229,6 +230,17 @@ class Function:
             # A RandomState input's state, as a (new) RandomState: random/raw.py.
             return user_value(item.value)
         return item.value
+
+    @property
+    def value(self):
+        """Theano's `f.value[x]`, the same as `f[x]` (and `f.value[x] = v`)."""
+        return InputValues(self)
+
+    @property
+    def container(self):
+        """Theano's `f.container[x]`: `.value` (and `.storage[0]`) is `f[x]`; a shared variable
+        gives its own container."""
+        return InputContainers(self)
 
     def __setitem__(self, key, value):
         """Theano's `f[x] = value`: the value input `x` takes from now on when a call gives none."""
@@ -456,11 +468,12 @@ def _normalize_inputs(inputs):
                             f"{inputs!r:.60}: write function([x], ...)")
     items, seen = [], set()
     for position, item in enumerate(inputs):
-        var = item.variable if isinstance(item, In) else item
+        # Theano's shortcuts ((x, value), ((s, update), value), names first) become In's.
+        item = as_input(item, position)
+        var = item.variable
         if not isinstance(var, Variable):
             raise GraphlensTypeError(f"function: input {position} must be a symbolic variable, "
                                      f"got {var!r:.60}")
-        item = item if isinstance(item, In) else In(item)
         if isinstance(var, Constant):
             raise GraphlensTypeError(f"function: input {position} is a constant ({var!r}); "
                                      f"constants cannot be inputs")

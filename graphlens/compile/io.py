@@ -62,6 +62,49 @@ class In:
             self.update = _checked_update(self.variable, self.update)
 
 
+def as_input(spec, position=0):
+    """An `In` from any way Theano let a function input be written (its old shortcuts):
+
+    - `x`: `In(x)`;  `(x, 2.0)`: `In(x, value=2.0)`;  `('rate', x, 2.0)`: with a name;
+    - `((s, s + x), 0.0)`: `In(s, value=0.0, update=s + x)`, a state the function keeps
+      (`('total', (s, s + x), 0.0)` names it); `(In(x), 2.0)`: that In with a default.
+
+    A spec of none of these shapes is a TypeError naming input `position`.
+
+    >>> as_input(((s, s + x), 0.0)).update is not None                  # doctest: +SKIP
+    True
+    """
+    if isinstance(spec, In) or not isinstance(spec, (list, tuple)):
+        return spec if isinstance(spec, In) else In(spec)
+    parts, name = list(spec), None
+    if parts and isinstance(parts[0], str):
+        name, parts = parts[0], parts[1:]
+    update = value = None
+    if len(parts) == 2 and isinstance(parts[0], (list, tuple)) and len(parts[0]) == 2:
+        (variable, update), value = parts
+    elif len(parts) in (1, 2) and isinstance(parts[0], (Variable, In)):
+        variable, value = parts[0], (parts[1] if len(parts) == 2 else None)
+    else:
+        raise GraphlensTypeError(
+            f"function: input {position} is {spec!r:.80}, which is not an input: give a "
+            f"variable, In(...), (variable, value), ((variable, update), value), or any of "
+            f"these after a name ('rate', x, 1.0)")
+    if isinstance(value, (Variable, In)):
+        raise GraphlensTypeError(f"function: input {position}: the value given for it must "
+                                 f"be a number or array, not the symbolic {value!r:.60}")
+    if isinstance(variable, In):
+        if update is not None:
+            raise GraphlensTypeError(f"function: input {position}: an In(...) cannot also be "
+                                     f"given an update in a tuple; use In(x, update=...)")
+        variable.name = name or variable.name
+        variable.value = variable.value if value is None else value
+        return variable
+    if not isinstance(variable, Variable):
+        raise GraphlensTypeError(f"function: input {position} must be a symbolic variable, "
+                                 f"got {variable!r:.60}")
+    return In(variable, name=name, value=value, update=update)
+
+
 def _checked_update(variable, update):
     """`update` as a variable of `variable`'s kind, or a TypeError naming both (Theano's)."""
     if not isinstance(update, Variable):

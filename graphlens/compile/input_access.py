@@ -1,0 +1,91 @@
+"""Theano's `f.value[x]` and `f.container[x]`: a compiled function's input defaults, by key.
+
+`f[x]` (compile/function.py) reads the value input `x` takes when a call gives none; Theano
+also spelled it `f.value[x]`, and `f.container[x].value` (or `.storage[0]`) through the
+container holding it. These views read and write through `f[x]`, so every spelling sees one
+value. A shared variable the function reads has its own container (`shared.container`).
+
+>>> acc = function([x, ((s, s + x), 0.0)], s)                        # doctest: +SKIP
+>>> acc(2.0); acc.value[s], acc.container[s].value                   # doctest: +SKIP
+(array(2.), array(2.))
+"""
+
+from __future__ import annotations
+
+
+class InputValues:
+    """`f.value`: `f.value[x]` is `f[x]`, and `f.value[x] = v` is `f[x] = v`."""
+
+    def __init__(self, function):
+        self._function = function
+
+    def __getitem__(self, key):
+        return self._function[key]
+
+    def __setitem__(self, key, value):
+        self._function[key] = value
+
+    def __contains__(self, key):
+        return _holds(self._function, key)
+
+
+class InputContainers:
+    """`f.container`: `f.container[x]` holds input `x`'s default (`.value`, `.storage[0]`); a
+    shared variable the function reads gives its own container."""
+
+    def __init__(self, function):
+        self._function = function
+
+    def __getitem__(self, key):
+        for variable in self._function.shared_inputs:
+            if variable is key or (isinstance(key, str) and variable.name == key):
+                return variable.container
+        self._function[key]          # an unknown input: the function's own error names it
+        return InputContainer(self._function, key)
+
+    def __contains__(self, key):
+        return _holds(self._function, key) or any(
+            variable is key or variable.name == key for variable in self._function.shared_inputs)
+
+
+class InputContainer:
+    """One input's default, at Theano's names: `value`, `storage[0]` (a one-value list)."""
+
+    def __init__(self, function, key):
+        self._function = function
+        self._key = key
+        self.storage = self        # storage[0] is the value, as Theano's one-element list
+
+    @property
+    def value(self):
+        return self._function[self._key]
+
+    @value.setter
+    def value(self, new):
+        self._function[self._key] = new
+
+    @property
+    def name(self):
+        return self._function.inputs[self._function._input_position(self._key)].name
+
+    @property
+    def type(self):
+        return self._function.inputs[self._function._input_position(self._key)].variable.type
+
+    def __getitem__(self, index):
+        if index not in (0, -1):
+            raise IndexError("an input's storage holds one value, at index 0")
+        return self.value
+
+    def __setitem__(self, index, new):
+        if index not in (0, -1):
+            raise IndexError("an input's storage holds one value, at index 0")
+        self.value = new
+
+    def __len__(self):
+        return 1
+
+
+def _holds(function, key) -> bool:
+    return any(item.variable is key or (isinstance(key, str) and item.name == key)
+               for item in function.inputs)
