@@ -7,6 +7,7 @@ Every walk here uses an explicit stack: graphs of 100,000 nodes must not hit the
 from __future__ import annotations
 
 import warnings
+import weakref
 
 import numpy as np
 
@@ -18,6 +19,11 @@ from graphlens.errors import creation_frame, creation_site  # noqa: F401
 from graphlens.errors import BULK, GraphlensTypeError, GraphlensWarning, with_user_line
 from graphlens.config import config
 from graphlens.graph.scopes import tag_at
+
+# The client maps of the FunctionGraphs alive, by serial number, oldest first (graph/fg.py adds
+# each graph's): Theano's `var.clients` reads the newest holding the variable. Weak, so a
+# graph nobody keeps leaves it.
+CLIENT_MAPS = weakref.WeakValueDictionary()
 
 
 class Variable:
@@ -91,6 +97,24 @@ class Variable:
         """The value that serves as this variable's test value without a tag: None for a
         symbolic variable; a constant's data, a shared variable's current value."""
         return None
+
+    @property
+    def clients(self) -> list:
+        """Theano's `var.clients`: the (node, position) pairs that read this variable in the
+        newest FunctionGraph holding it ('output' and the position for a graph output), such
+        as a compiled function's `f.maker.fgraph`. As in Theano, a variable in no
+        FunctionGraph has none: AttributeError.
+
+        >>> f = function([x], x + 1)                                # doctest: +SKIP
+        >>> [node.op.label for node, _ in f.maker.fgraph.inputs[0].clients]  # doctest: +SKIP
+        ['Add']
+        """
+        for serial in reversed(list(CLIENT_MAPS)):
+            found = CLIENT_MAPS.get(serial)
+            if found is not None and self in found:
+                return list(found[self])
+        raise AttributeError(f"{describe(self)} has no clients: it is in no FunctionGraph "
+                             f"(clients exist inside one, as in Theano: f.maker.fgraph)")
 
     def __repr__(self):
         text = self._repr_text()

@@ -7,12 +7,16 @@ the nodes that are new, and removing a client costs O(1) even for a constant use
 
 from __future__ import annotations
 
+import itertools
+
 from graphlens.errors import RewriteError, describe
 from graphlens.graph.as_string import as_string
-from graphlens.graph.basic import toposort
+from graphlens.graph.basic import CLIENT_MAPS, toposort
 from graphlens.graph.schedule import schedule
 
 OUTPUT = "output"  # the client "node" of a graph output, with the output's position
+# Serial numbers of FunctionGraphs, which order their client maps in CLIENT_MAPS.
+_SERIALS = itertools.count()
 
 
 class Clients(dict):
@@ -59,6 +63,7 @@ class FunctionGraph:
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.clients = ClientMap()
+        CLIENT_MAPS[next(_SERIALS)] = self.clients     # for Theano's var.clients
         self.apply_nodes = {}     # an ordered set of the graph's nodes
         # {op class: {node: None}}: rules that look for one rare kind of node (a loop) find
         # it without walking the whole graph.
