@@ -15,6 +15,7 @@ from graphlens.gof.opt import (  # noqa: F401
     EquilibriumOptimizer, LocalOptGroup, LocalOptimizer, MergeOptimizer, OpRemove, OpSub,
     Optimizer, PatternSub, SeqOptimizer, TopoOptimizer, in2out, local_optimizer, out2in)
 from graphlens.gof import op, opt, toolbox  # noqa: F401
+from graphlens.gof.optdb import Query  # noqa: F401  (Theano's gof.Query, for optdb.query)
 
 
 def __getattr__(name):

@@ -15,6 +15,8 @@ from graphlens.graph.basic import CLIENT_MAPS, toposort
 from graphlens.graph.schedule import schedule
 
 OUTPUT = "output"  # the client "node" of a graph output, with the output's position
+# The most nodes whose whole text `repr(fgraph)` shows.
+REPR_NODES = 30
 # Serial numbers of FunctionGraphs, which order their client maps in CLIENT_MAPS.
 _SERIALS = itertools.count()
 
@@ -344,6 +346,10 @@ class FunctionGraph:
             features.remove(feature)
 
     def __repr__(self):
+        """Theano's text (`str`) for a graph small enough to read in a REPL, as Theano showed
+        it; beyond REPR_NODES nodes a summary, as numpy summarizes a big array."""
+        if len(self.apply_nodes) <= REPR_NODES:
+            return str(self)
         return f"FunctionGraph({len(self.apply_nodes)} nodes, outputs={self.outputs})"
 
     def __str__(self):

@@ -17,4 +17,9 @@ def test_str_of_a_function_graph_is_theano_s_text_with_shared_results_numbered()
     assert as_string([x], [outer * outer]) == ["Mul(*1 -> Add(Log(*2 -> Exp(x)), *2), *1)"]
     # An input of the graph stops the walk even when it has an owner.
     assert as_string([e], [e + 1]) == ["Add(Exp.out, [1.])"]
-    assert "4 nodes" in repr(fgraph)            # repr stays the short summary
+    # repr: the text for a graph read at a glance (Theano's REPL), a summary for a big one.
+    assert repr(fgraph) == str(fgraph)
+    chain = x
+    for _ in range(31):
+        chain = T.exp(chain)
+    assert repr(FunctionGraph([x], [chain])) == "FunctionGraph(31 nodes, outputs=[Exp.out])"
