@@ -312,3 +312,32 @@ def test_default_output_picks_the_output_a_call_returns():
     second = ScaleReturningItsSecond(2.0)(x, 1)
     assert second is second.owner.outputs[1]
     np.testing.assert_allclose(function([x], second)(np.array([1.0, 2.0, 3.0])), [5.0, 5.0, 5.0])
+
+
+def test_an_op_with_generic_params_gets_them_in_perform():
+    # Theano's using_params documentation: params_type = Generic(), get_params, and perform
+    # taking (inputs, output_storage, params).
+    from graphlens.gof import Op as GofOp, Apply as GofApply
+    from graphlens.gof.type import Generic
+
+    class ScaleOp(GofOp):
+        params_type = Generic()
+        __props__ = ("scale",)
+
+        def __init__(self, scale):
+            self.scale = float(scale)
+
+        def get_params(self, node):
+            return self.scale
+
+        def make_node(self, x):
+            x = T.as_tensor_variable(x)
+            return GofApply(self, [x], [x.type()])
+
+        def perform(self, node, inputs, output_storage, params):
+            output_storage[0][0] = inputs[0] * params
+
+    x = T.dvector("x")
+    f = function([x], ScaleOp(2.5)(x))
+    np.testing.assert_allclose(f(np.array([1.0, 2.0])), [2.5, 5.0])
+    assert ScaleOp(2.5) == ScaleOp(2.5) and ScaleOp(2.5) != ScaleOp(3.0)

@@ -32,10 +32,18 @@ def returning_perform(theano_perform):
     """Theano's storage-writing perform as graphlens's list-returning one (the evaluator's one
     convention): each output gets a fresh cell, and what the op wrote there is the result."""
 
+    # Theano's params: an op with `get_params(node)` (its `params_type = Generic()`, say) whose
+    # perform takes a fifth argument gets them on each call, as Theano's linker gave them.
+    takes_params = _positional_count(theano_perform) >= 5
+
     @functools.wraps(theano_perform)
     def perform(self, node, inputs):
         storage = [[None] for _ in node.outputs]
-        theano_perform(self, node, inputs, storage)
+        get_params = getattr(self, "get_params", None) if takes_params else None
+        if get_params is not None:
+            theano_perform(self, node, inputs, storage, get_params(node))
+        else:
+            theano_perform(self, node, inputs, storage)
         return _results(self, node, storage)
 
     perform.writes_into_storage = True
