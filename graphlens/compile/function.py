@@ -262,6 +262,20 @@ class Function:
         return ", ".join(f"{item.name or '<unnamed>'}: {item.variable.type}"
                          for item in self.inputs)
 
+    def fn(self, n_calls=1):
+        """Theano's `f.fn()`: a call with no arguments (each input takes its default, shared
+        variables their values), updates included; `f.fn(n_calls=N)` makes N calls and returns
+        the last one's results (Theano's fast loop for a function of shared variables).
+
+        >>> step = function([], cost, updates=updates); step.fn(n_calls=100)  # doctest: +SKIP
+        """
+        if not isinstance(n_calls, (int, np.integer)) or n_calls < 1:
+            raise ArgumentError(f"{self._title()}.fn: n_calls must be a positive int, got "
+                                f"{n_calls!r}")
+        for _ in range(n_calls - 1):
+            self()
+        return self()
+
     def copy(self, share_memory=False, swap=None, delete_updates=False, name=None,
              profile=None):
         """A copy of this function: `swap` ({old shared: new shared}) reads and updates other

@@ -86,3 +86,13 @@ def test_an_unknown_input_in_the_views_is_named():
     f = function([x], x)
     with pytest.raises(Exception, match="has no input 'nope'"):
         f.container["nope"]
+
+
+def test_fn_calls_without_arguments_n_times_with_the_updates():
+    # Theano's faq: f.fn() and f.fn(n_calls=N) for a function of shared variables only.
+    s = shared(np.float64(1.0), name="s")
+    f = function([], s * 2, updates=[(s, s + 1)])
+    assert float(f.fn()) == 2.0 and float(s.get_value()) == 2.0
+    assert float(f.fn(n_calls=3)) == 8.0 and float(s.get_value()) == 5.0
+    with pytest.raises(Exception, match="n_calls must be a positive int"):
+        f.fn(n_calls=0)
