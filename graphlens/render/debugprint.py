@@ -46,15 +46,20 @@ def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: st
     `example_inputs` ({input: value}): `float64[256, 784]`.
 
     The positional order is Theano's (obj, depth, print_type, file, ids), and Theano's other
-    keywords are accepted: `stop_on_name` prints nothing below a named variable (as Theano);
-    `done`, `print_storage`, `print_clients` and `used_ids` change nothing here (a node printed
-    twice is always shown once, by its id).
+    keywords work as there: `stop_on_name` prints nothing below a named variable;
+    `print_clients` ends the line of a result read by several ops with their ids
+    (`clients: [id C], [id F]`), to find what uses a node many times; `used_ids` (a dict) and
+    `done` (a dict of nodes already printed) shared between calls keep one numbering and
+    expand each node once across several printouts. `print_storage` is accepted and changes
+    nothing (the evaluator frees intermediate values). A node printed twice is always shown
+    once, by its id.
 
     >>> text = debugprint(f, file='str', stage='before')      # doctest: +SKIP
     """
     ids = "CHAR" if ids == "id" else ids
     options = dict(depth=depth, print_type=print_type, ids=ids, stage=stage,
-                   stop_on_name=stop_on_name, example_inputs=example_inputs)
+                   stop_on_name=stop_on_name, example_inputs=example_inputs,
+                   print_clients=print_clients, used_ids=used_ids, done=done)
     if file == "str":
         # One pause, the ropes dropped inside it (see pp): the collector never scans them.
         with collector_paused():
@@ -71,14 +76,17 @@ def debugprint(obj, depth: int = -1, print_type: bool = True, file=None, ids: st
 
 
 def tree_lines(obj, *, depth=-1, print_type=True, ids="CHAR", stage="after",
-               stop_on_name=False, example_inputs=None) -> list[Rope]:
+               stop_on_name=False, example_inputs=None, print_clients=False, used_ids=None,
+               done=None) -> list[Rope]:
     """The lines of `debugprint(obj)` as styled ropes."""
     with collector_paused():
         return _tree_lines(obj, depth=depth, print_type=print_type, ids=ids, stage=stage,
-                           stop_on_name=stop_on_name, example_inputs=example_inputs)
+                           stop_on_name=stop_on_name, example_inputs=example_inputs,
+                           print_clients=print_clients, used_ids=used_ids, done=done)
 
 
-def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inputs):
+def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inputs,
+                print_clients=False, used_ids=None, done=None):
     if ids not in ID_STYLES:
         raise ValueError(f"ids must be one of {ID_STYLES}, got {ids!r} (graphlens never prints "
                          f"Python's id(): it changes from run to run)")
@@ -92,7 +100,9 @@ def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inp
     names = view_names(obj, outputs, inputs, nodes)
     printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
                           stop_on_name=stop_on_name,
-                          shapes=static_shapes(outputs, example_inputs, nodes=nodes))
+                          shapes=static_shapes(outputs, example_inputs, nodes=nodes),
+                          clients=_readers(nodes) if print_clients else None,
+                          used_ids=used_ids, done=done)
     for kind, var in targets:
         head = None
         if kind not in ("expr", "output"):
@@ -100,6 +110,15 @@ def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inp
         printer.add_tree(var, head)
     printer.flush_folded()
     return printer.lines
+
+
+def _readers(nodes) -> dict:
+    """{variable: the nodes reading it, each once, in order} within the printed graph."""
+    readers = {}
+    for node in nodes:
+        for var in dict.fromkeys(node.inputs):
+            readers.setdefault(var, []).append(node)
+    return readers
 
 
 def char_id(number: int) -> str:
@@ -125,7 +144,7 @@ class TreePrinter:
     """Accumulates the lines of one debugprint; ids and expanded nodes are shared by its trees."""
 
     def __init__(self, names, *, depth=-1, print_type=True, ids="CHAR", stop_on_name=False,
-                 shapes=None):
+                 shapes=None, clients=None, used_ids=None, done=None):
         self.names = names
         self.stop_on_name = stop_on_name
         # Known shapes (declared, refined by test values and shared values): tensor/static_shape.py
@@ -133,8 +152,11 @@ class TreePrinter:
         self.depth = depth
         self.print_type = print_type
         self.id_style = ids
-        self.ids = {}
-        self.expanded = set()
+        # {variable: ' [id A]'}; Theano's `used_ids`, given, carries the numbering across calls.
+        self.ids = used_ids if used_ids is not None else {}
+        # The nodes expanded once; Theano's `done` ({node: id}), given, spans several calls.
+        self.expanded = done if done is not None else {}
+        self.clients = clients     # {variable: reading nodes} for print_clients, else None
         self.folded = []
         self.lines = []
         self.inner_names = {}
@@ -178,7 +200,7 @@ class TreePrinter:
         while position < len(self.folded):
             var = self.folded[position]
             position += 1
-            self.expanded.discard(var.owner)
+            self.expanded.pop(var.owner, None)
             self.lines.append(Rope())
             self.add_tree(var)
 
@@ -208,9 +230,7 @@ class TreePrinter:
         if self.id_style:
             text = self.ids.get(var)
             if text is None:
-                number = len(self.ids)
-                text = f" [id {char_id(number) if self.id_style == 'CHAR' else number}]"
-                self.ids[var] = text
+                text = self._new_id(var)
             parts.append((text, "id"))
             length += len(text)
         if node is not None and var.name:
@@ -232,6 +252,10 @@ class TreePrinter:
         if node in self.expanded:
             line.add(" ···", "mark")
             return ()
+        if self.clients is not None and len(self.clients.get(var, ())) > 1:
+            # Theano's print_clients, on the line that expands the node: who reads it.
+            line.add(" clients: " + ", ".join(self._id_of(reader.outputs[0]).strip()
+                                              for reader in self.clients[var]), "mark")
         if node in self.shapes.conflicts:
             # Known shapes (test values, shared values) that this op refuses: the call fails here.
             line.add(" ✗ its inputs' known shapes do not fit", "mark")
@@ -241,7 +265,7 @@ class TreePrinter:
             if node.inputs:
                 line.add(" …", "mark")
             return ()
-        self.expanded.add(node)
+        self.expanded[node] = None
         if level > FOLD_DEPTH and node.inputs:
             line.add(" ↓", "mark")
             self.folded.append(var)
@@ -249,6 +273,15 @@ class TreePrinter:
         if inner is not None:
             return list(node.inputs) + [self._inner_block(inner)]
         return node.inputs
+
+    def _new_id(self, var) -> str:
+        number = len(self.ids)
+        text = self.ids[var] = f" [id {char_id(number) if self.id_style == 'CHAR' else number}]"
+        return text
+
+    def _id_of(self, var) -> str:
+        """`var`'s id, given now if it has none yet (a client named before it is printed)."""
+        return self.ids.get(var) or self._new_id(var)
 
     def _type_key(self, var):
         """What the type piece of `var` depends on: a tensor's dtype and known shape (a tuple

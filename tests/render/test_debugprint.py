@@ -212,3 +212,31 @@ def test_theano_positional_order_and_keywords():
     assert "'h'" in stopped and "Tanh" in stopped and "Mul" not in stopped
     assert debugprint(cost, file="str", ids="id") == debugprint(cost, file="str", ids="CHAR")
     assert debugprint(cost, 1, file="str").count("\n") < full.count("\n")
+
+
+def test_print_clients_names_the_readers_of_a_result_read_several_times():
+    x = T.dvector("x")
+    e = T.exp(x)
+    y = e * 2 + T.log(e) + e.sum()
+    text = debugprint(y, file="str", print_clients=True)
+    lines = text.splitlines()
+    assert lines[3] == "│  │  ├─ Exp [id D] float64[?] clients: [id C], [id E], [id F]"
+    # Each client's id is the one its own line shows; a repeat of Exp lists no clients again.
+    assert "Mul [id C]" in lines[2] and "Log [id E]" in lines[6]
+    assert "Sum{axis=0} [id F]" in lines[9]
+    assert text.count("clients:") == 1
+    assert "clients" not in debugprint(y, file="str")
+
+
+def test_used_ids_and_done_carry_one_numbering_across_printouts():
+    x = T.dvector("x")
+    e = T.exp(x)
+    y = T.log(e) + e
+    ids, done = {}, {}
+    first = debugprint(e, file="str", used_ids=ids, done=done)
+    second = debugprint(y, file="str", used_ids=ids, done=done)
+    assert first.splitlines()[0] == "Exp [id A] float64[?]"
+    # The second printout goes on from C, and Exp, expanded in the first, is not again.
+    assert second.splitlines()[0] == "Add [id C] float64[?]"
+    assert "Exp [id A] float64[?] ···" in second and "x [id B]" not in second
+    assert set(ids) >= {e, x, y} and e.owner in done
