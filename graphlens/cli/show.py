@@ -295,12 +295,11 @@ def findings_overlay(compiled, report):
 
 
 def branch_highlight(compiled):
-    """pydotprint's `cond_highlight` for `compiled`: True when a graph of it holds a lazy
-    choice (an ifelse), whose branches are then bordered; else None (no legend, no warning)."""
-    graphs = (compiled.fgraph_before, compiled.fgraph)
-    if any(node.op.branch_inputs for graph in graphs for node in graph.apply_nodes):
-        return True
-    return None
+    """pydotprint's `cond_highlight` for `compiled`: True when a graph of it (or a loop's step
+    inside) holds a lazy choice (an ifelse), whose branches are then bordered; else None (no
+    legend, no warning)."""
+    from graphlens.render.branch_overlay import holds_choice
+    return True if holds_choice(compiled) else None
 
 
 def gradient_summary(loaded, report=None) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from graphlens.errors import where
+from graphlens.graph.basic import toposort
 from graphlens.graph.branches import branch_marks
 from graphlens.render.overlay import Overlay, style_node
 from graphlens.render.subject import views
@@ -38,9 +39,7 @@ def branch_overlay(obj, stage="after", name=True) -> Overlay | None:
     """
     overlay = Overlay(title="ifelse branches")
     found = False
-    for view in views(obj, stage):
-        nodes = view.nodes()
-        outputs = list(view.outputs) + [value for _, value in view.updates]
+    for nodes, outputs in drawn_graphs(obj, stage):
         for node, choices in branch_marks(outputs, nodes).items():
             chosen = [(choice, names) for choice, names in choices
                       if name is True or choice.op.name == name]
@@ -63,6 +62,30 @@ def branch_overlay(obj, stage="after", name=True) -> Overlay | None:
     overlay.legend.extend((text, {"color": colour, "penwidth": PENWIDTH})
                           for _, colour, text in KINDS if colour in used)
     return overlay
+
+
+def holds_choice(obj) -> bool:
+    """True when a graph of `obj` (or one inside its ops, a loop's step) holds an ifelse.
+
+    >>> holds_choice(f)                                                  # doctest: +SKIP
+    True
+    """
+    return any(node.op.branch_inputs for nodes, _ in drawn_graphs(obj, "both") for node in nodes)
+
+
+def drawn_graphs(obj, stage):
+    """(nodes, outputs) of each graph drawn at `stage`, then of every graph inside their ops
+    (a loop's step, drawn in its box), nested ones too: an ifelse in a step is marked there."""
+    stack = []
+    for view in views(obj, stage):
+        stack.append((view.nodes(), list(view.outputs) + [value for _, value in view.updates]))
+    while stack:
+        nodes, outputs = stack.pop()
+        yield nodes, outputs
+        for node in nodes:
+            for inner in node.op.inner_graphs:
+                if not inner.substitutable:      # a fused kernel holds no ifelse
+                    stack.append((toposort(list(inner.outputs)), list(inner.outputs)))
 
 
 def _colour(choice, names) -> str:

@@ -78,13 +78,21 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
 
     fused_info = {"fused_in": formula, **info}
     outer_flag, builder.inside_fused = builder.inside_fused, True
-    outer_values = builder.outer_values
+    outer_values, step_inputs = builder.outer_values, builder.step_inputs
     builder.outer_values = {**outer_values, **outer_of_inner}
+    if not graph.substitutable:
+        # A step reads one step's slice of a sequence or a state's buffer (x[t], h[t-1], one
+        # axis less than the outer value): its edges say which. Values read whole (weights)
+        # need no word.
+        builder.step_inputs = {**step_inputs, **{
+            var: labels.printable(var.name)
+            for var, position in zip(inner_inputs, graph.sources)
+            if var.name and _rank(node.inputs[position]) == _rank(var) + 1}}
     for number, inner in enumerate(inner_nodes):
         inner_key = f"{key}_{number}"
         builder._add_op(inner, inner_key, cluster_key, inner_source, extra_info=fused_info)
         inner_keys[inner] = builder.op_keys[inner]
-    builder.outer_values = outer_values
+    builder.outer_values, builder.step_inputs = outer_values, step_inputs
     if graph.substitutable:
         builder.inside_fused = outer_flag
         result = inner_outputs[0]
@@ -120,3 +128,7 @@ def add_fused(builder, node, key, cluster, source_of, origin) -> str:
         builder.scene.edges.append(SceneEdge(source_of(node.inputs[position], cluster),
                                              result_key, "data", keyword, input=number))
     return result_key
+
+
+def _rank(var) -> int:
+    return len(getattr(var.type, "shape", ()) or ())

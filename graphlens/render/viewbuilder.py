@@ -67,6 +67,9 @@ class ViewBuilder:
         self.inside_fused = False    # drawing the inner ops of a fused op
         # {inner input: the outer value it stands for}, while a fused op's inner ops are drawn.
         self.outer_values = {}
+        # {inner input of a loop's step: its name, `h[t-1]`}: an edge from outside the loop's
+        # box into a step op carries one step's value of its source, and says which.
+        self.step_inputs = {}
         self.fused_tags = {}         # (target key, fused cluster) -> its tag
         self.scene_titles = {}       # node key -> short title, for reference tags
         # Many nodes share an op or a type: their texts are made once per picture.
@@ -372,8 +375,12 @@ class ViewBuilder:
         if self.selection is not None and not self.inside_fused:
             cut = boundary.cut_inputs(self.selection, node)
         stub = boundary.input_stub(self, node, key, cut, cluster) if cut else None
+        step_inputs = self.step_inputs
         for position, var in enumerate(node.inputs):
             label = (names[position] if names else str(position)) if ordered else None
+            step = step_inputs.get(var) if step_inputs else None
+            if step is not None:
+                label = step if label is None else f"{label}: {step}"
             if position in cut:
                 if position != min(cut):
                     continue
