@@ -370,6 +370,12 @@ MUTATIONS = (
              "    return In(variable, name=name, value=value, update=update)",
              "    return In(variable, name=name, value=value)",
              ("tests/compile/test_input_shortcuts.py",)),
+    Mutation("step_edges_unnamed", "views", "graphlens/render/fused.py",
+             "if var.name and _rank(node.inputs[position]) == _rank(var) + 1}}",
+             "if False}}", ("tests/scan/test_scan_views.py",)),
+    Mutation("print_clients_silent", "views", "graphlens/render/debugprint.py",
+             "if self.clients is not None and len(self.clients.get(var, ())) > 1:",
+             "if False:", ("tests/render/test_debugprint.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

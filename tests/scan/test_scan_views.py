@@ -181,3 +181,14 @@ def test_latex_writes_the_step_in_escaped_braces_without_alignment():
     text = pp(h[-1], latex=True)
     assert text.startswith(r"\operatorname{scan}\left(fn=\{\mathrm{h[t]} = \tanh")
     assert "&" not in text
+
+
+def test_edges_into_the_step_name_the_slice_they_carry():
+    x, h0, U, W, h = _rnn()
+    dot = pydotprint(h, format="dot")
+    labels = {line.split('label="')[1].split('"')[0] for line in dot.splitlines()
+              if " -> " in line and 'label="' in line}
+    # Dot(x[t], U) and Dot(h[t-1], W): the sequence's and the state's slices are named; the
+    # weights U and W, read whole on every step, carry only their argument position.
+    assert {"0: x[t]", "0: h[t-1]", "1"} <= labels
+    assert not any("U" in label or "W" in label for label in labels)
