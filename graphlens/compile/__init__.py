@@ -7,7 +7,7 @@ profiler, `graphlens.compile.profiling`), `MonitorMode` (the user's functions ar
 `graphlens.compile.monitormode`).
 """
 
-from graphlens.compile.function import In, Out, function
+from graphlens.compile.function import In, Out, function, function_dump
 from graphlens.compile.mode import (FAST_COMPILE, FAST_RUN, DebugMode, Mode, get_default_mode,
                                     get_mode)
 from graphlens.compile.monitormode import MonitorMode
@@ -23,4 +23,4 @@ from graphlens.gof.opt import optdb
 
 __all__ = ["function", "In", "Out", "shared", "SharedVariable", "shared_constructor", "Mode",
            "get_mode", "get_default_mode", "FAST_RUN", "FAST_COMPILE", "DebugMode", "optdb",
-           "ProfileStats", "MonitorMode", "pfunc"]
+           "ProfileStats", "MonitorMode", "pfunc", "function_dump"]

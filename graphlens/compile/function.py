@@ -34,6 +34,7 @@ from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.input_access import InputContainers, InputValues
+from graphlens.compile.pickling import function_dump  # noqa: F401  (Theano's path, beside function)
 from graphlens.compile.io import (In, Out, argument_filter, as_input, storing_input_updates,
                                   unaliasing_mutable_arguments)
 from graphlens.compile.shared import SharedVariable, update_locks
@@ -221,7 +222,8 @@ class Function:
         """Theano's `f[x]`: the value input `x` (a variable or its name) takes when a call gives
         none (its In's `value`, the state an In update keeps).
 
-        >>> inc = function([u, In(s, value=10.0, update=s + u)], []); inc(5); inc[s]  # doctest: +SKIP
+        >>> inc = function([u, In(s, value=10.0, update=s + u)], [])    # doctest: +SKIP
+        >>> inc(5); inc[s]                                               # doctest: +SKIP
         array(15.)
         """
         item = self.inputs[self._input_position(key)]

@@ -54,3 +54,13 @@ def test_a_bad_filename_is_named():
     x = T.dscalar("x")
     with pytest.raises(InvalidArgumentError, match="filename must be a path"):
         graphlens.function_dump(3, [x], x * 2)
+
+
+def test_function_dump_is_at_theanos_paths():
+    import importlib
+
+    import graphlens
+    import graphlens.compile
+    # `graphlens.compile.function` is the function (as Theano's), the module is imported.
+    module = importlib.import_module("graphlens.compile.function")
+    assert graphlens.function_dump is graphlens.compile.function_dump is module.function_dump
