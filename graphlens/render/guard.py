@@ -33,6 +33,8 @@ from graphlens.render.subject import views
 
 # The fallback summary draws at most this many ops besides its folded boxes.
 FALLBACK_MAX_NODES = 300
+# ... and at least this many, however small the picture that failed.
+MIN_FALLBACK_NODES = 50
 # What Graphviz lays out in a second, roughly (docs/performance.md: 1,000-op training steps in
 # 0.7 s, 10,000-node trees in 4 s): a picture asking for many times its budget's worth is not
 # built at all, the summary is drawn at once.
@@ -57,11 +59,19 @@ def draw(obj, *, format="svg", stage="after", max_nodes=1000, rankdir="TB", titl
     budget = config.layout_time_budget if time_budget is None else time_budget
     budget = float(budget) or None
     say = report or (lambda message: None)
-    tell = getattr(report, "note", say)
+    note_of = getattr(report, "note", say)
+    told = set()
+
+    def tell(note):
+        # The summary repeats notes of the picture that failed (its folds): each said once.
+        if note not in told:
+            told.add(note)
+            note_of(note)
     start = time.perf_counter()
     options = dict(stage=stage, title=title, overlay=overlay, fold_rules=fold_rules,
                    focus=focus, example_inputs=example_inputs)
     asked = _asked_ops(obj, stage, max_nodes, fold, expand)
+    failed_ops = None
     if budget is not None and asked > budget * OPS_PER_SECOND:
         # Far more than Graphviz places in the budget: building that scene alone takes long.
         reason = (f"has {asked:,} ops, more than a {budget:g} s layout can place (about "
@@ -75,6 +85,7 @@ def draw(obj, *, format="svg", stage="after", max_nodes=1000, rankdir="TB", titl
         try:
             return _laid_out(scene, format, rankdir, backend, budget, say), scene
         except LayoutError as exc:
+            failed_ops = _drawn_ops(scene)
             # A layout past its budget, or one Graphviz gives up on (the wasm build exhausts
             # its stack on some huge pictures): the summary is small enough for both.
             if _is_summary(scene, fold, expand, max_nodes):
@@ -86,8 +97,8 @@ def draw(obj, *, format="svg", stage="after", max_nodes=1000, rankdir="TB", titl
                 reason = "could not be laid out by Graphviz"
                 fix = f"Graphviz said: {str(exc)[:120]}"
     say(f"the full picture {reason}: drawing the folded summary instead")
-    summary = scene_of(obj, max_nodes=_fallback_max(max_nodes), fold=True, expand=(),
-                       **options)
+    summary = scene_of(obj, max_nodes=_fallback_max(max_nodes, failed_ops, stage), fold=True,
+                       expand=(), **options)
     note = f"the full picture {reason}: this is the folded summary ({fix})"
     summary.notes.append(note)
     summary.title = f"{summary.title}\n{note}" if summary.title else note
@@ -116,9 +127,13 @@ def _laid_out(scene, format, rankdir, backend, budget, say) -> bytes:
     return picture
 
 
+def _drawn_ops(scene) -> int:
+    return sum(1 for node in scene.nodes if node.kind in ("op", "random"))
+
+
 def _scene_line(scene, start) -> str:
     folds = [cluster for cluster in scene.clusters if cluster.folded]
-    ops = sum(1 for node in scene.nodes if node.kind in ("op", "random"))
+    ops = _drawn_ops(scene)
     text = f"picture: {ops:,} ops drawn"
     if folds:
         text += (f", {sum(len(c.members) for c in folds):,} more folded into "
@@ -133,5 +148,13 @@ def _is_summary(scene, fold, expand, max_nodes) -> bool:
         and max_nodes <= FALLBACK_MAX_NODES
 
 
-def _fallback_max(max_nodes) -> int:
-    return FALLBACK_MAX_NODES if max_nodes is None else min(max_nodes, FALLBACK_MAX_NODES)
+def _fallback_max(max_nodes, failed_ops=None, stage="after") -> int:
+    """The summary's max_nodes (per graph drawn): at most FALLBACK_MAX_NODES, and when a
+    picture already failed, a quarter of the ops it drew, split between its graphs. A folded
+    picture that failed (a model of loops, whose steps are drawn open) must not be tried again
+    as it was: a smaller max_nodes also draws the bigger steps closed (render/collapse.py)."""
+    limit = FALLBACK_MAX_NODES if max_nodes is None else min(max_nodes, FALLBACK_MAX_NODES)
+    if failed_ops is not None:
+        graphs = 2 if stage == "both" else 1
+        limit = min(limit, max(MIN_FALLBACK_NODES, failed_ops // (4 * graphs)))
+    return limit

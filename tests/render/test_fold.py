@@ -160,6 +160,32 @@ def test_layout_over_its_budget_falls_back_to_the_folded_summary(monkeypatch):
         "instead" in messages
 
 
+def test_a_folded_picture_past_its_budget_falls_back_to_a_smaller_one(monkeypatch):
+    # A picture that folding does not shrink (one scope of 600 ops here; a model of loops,
+    # whose steps are drawn open, in life) must not be laid out again near its size: the
+    # summary draws a quarter of its ops at most.
+    import graphlens.tensor as T
+    x = T.dvector("x")
+    y = x
+    for step in range(300):
+        y = T.tanh(y) * (1.0 + step)
+    train = function([x], y)
+    laid_out = []
+
+    def first_one_too_slow(dot_text, format="svg", backend=None, time_budget=None):
+        laid_out.append(dot_text.count("class=\"op\""))
+        if len(laid_out) == 1:
+            raise LayoutTimeoutError(f"stopped after {time_budget} s")
+        return b"<svg/>"
+
+    monkeypatch.setattr(guard, "render_dot", first_one_too_slow)
+    messages = []
+    guard.draw(train, stage="before", max_nodes=1000, time_budget=0.5, report=messages.append)
+    assert laid_out[0] == 600
+    assert laid_out[1] == 600 // 4 < guard.FALLBACK_MAX_NODES
+
+
+
 def test_a_real_layout_past_its_budget_is_stopped_not_waited_for():
     rng = np.random.default_rng(0)
     edges = "\n".join(f"n{i} -> n{rng.integers(i)};" for i in range(1, 6000))
