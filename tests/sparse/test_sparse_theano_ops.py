@@ -1,0 +1,172 @@
+"""Theano's sparse ops added for its own programs (sparse/values.py, stack.py, csc_products.py,
+opt.py): values against scipy/numpy, gradients against finite differences, shapes from each
+op's infer_shape without running it."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import graphlens
+import graphlens.tensor as T
+from graphlens import sparse
+from graphlens.errors import GraphlensTypeError
+from graphlens.sparse.opt import CSMGradC, StructuredDotCSC, UsmmCscDense
+
+RNG = np.random.default_rng(5)
+
+
+def random_sparse(shape, format="csr", density=0.4, seed=0):
+    """Stored values in [0.5, 1.5] (never crossing 0 under a finite-difference step)."""
+    rng = np.random.default_rng(seed)
+    dense = rng.uniform(0.5, 1.5, size=shape) * (rng.random(shape) < density)
+    return getattr(sp, f"{format}_matrix")(dense)
+
+
+X = random_sparse((4, 5))
+W = RNG.standard_normal((5, 3))
+G = RNG.standard_normal((4, 3))
+
+
+def run(inputs, outputs, *values):
+    return graphlens.function(inputs, outputs)(*values)
+
+
+def shape_without_running(build_inputs, out, values, op_class):
+    """out's shape, compiled alone: the value, and whether `op_class` ran to find it."""
+    f = graphlens.function(build_inputs, out.shape, on_unused_input="ignore")
+    ran = any(isinstance(node.op, op_class) for node in f.fgraph.toposort())
+    return tuple(f(*values)), ran
+
+
+@pytest.mark.parametrize("format", ["csr", "csc"])
+def test_cast_keeps_pattern_and_format_and_its_gradient_casts_back(format):
+    x = sparse.matrix(format, "x")
+    out = run([x], sparse.Cast("float32")(x), X.asformat(format))
+    assert out.format == format and out.dtype == np.float32
+    np.testing.assert_array_equal(out.toarray(), X.toarray().astype("float32"))
+    assert sparse.cast(x, "int32").type.dtype == "int32"
+    sparse.verify_grad_sparse(lambda v: sparse.Cast("float64")(v * 2.0), [X], structured=True)
+    assert shape_without_running([x], sparse.Cast("float32")(x), [X.asformat(format)],
+                                 sparse.Cast) == ((4, 5), False)
+
+
+@pytest.mark.parametrize("op_class, join", [(sparse.HStack, sp.hstack),
+                                            (sparse.VStack, sp.vstack)])
+def test_hstack_and_vstack_match_scipy_in_theanos_default_format(op_class, join):
+    a, b = random_sparse((4, 4), seed=1), random_sparse((4, 4), "csc", seed=2)
+    x, y = sparse.csr_matrix("x"), sparse.csc_matrix("y")
+    joined = run([x, y], op_class(dtype="float32")(x, y), a, b)
+    assert joined.format == "csc" and joined.dtype == np.float32   # Theano's default format
+    np.testing.assert_allclose(joined.toarray(), join([a, b]).toarray().astype("float32"))
+    via_function = sparse.hstack if op_class is sparse.HStack else sparse.vstack
+    assert isinstance(via_function([x, y], format="csr").owner.op, op_class)
+    assert shape_without_running([x, y], op_class()(x, y), [a, b], op_class)[1] is False
+    sparse.verify_grad_sparse(lambda u, v: op_class("csr")(u, v), [a, b.tocsr()])
+
+
+def test_add_s_s_data_adds_the_values_of_one_pattern_and_refuses_another():
+    y_same = X.copy()
+    y_same.data = RNG.uniform(1, 2, size=X.nnz)
+    x, y = sparse.csr_matrix("x"), sparse.csr_matrix("y")
+    out = run([x, y], sparse.add_s_s_data(x, y), X, y_same)
+    np.testing.assert_allclose(out.toarray(), X.toarray() + y_same.toarray())
+    with pytest.raises(ValueError, match="pattern"):
+        run([x, y], sparse.add_s_s_data(x, y), X, random_sparse((4, 5), seed=9))
+    with pytest.raises(GraphlensTypeError, match="format and dtype"):
+        sparse.add_s_s_data(x, sparse.csc_matrix("z"))
+    sparse.verify_grad_sparse(lambda u: sparse.add_s_s_data(u, u * 3.0), [X], structured=True)
+
+
+def test_construct_sparse_from_list_places_and_sums_rows_and_its_gradient_reads_them():
+    x, values, ilist = T.dmatrix("x"), T.dmatrix("values"), T.lvector("ilist")
+    rows = RNG.standard_normal((4, 3))
+    index = np.array([2, 0, 2, 5])                    # row 2 named twice: summed
+    out = run([x, values, ilist], sparse.construct_sparse_from_list(x, values, ilist),
+              np.zeros((6, 3)), rows, index)
+    expected = np.zeros((6, 3))
+    np.add.at(expected, index, rows)
+    assert out.format == "csc"
+    np.testing.assert_allclose(out.toarray(), expected)
+    weights = RNG.standard_normal((6, 3))
+
+    def cost_of_rows(v):
+        placed = sparse.construct_sparse_from_list(T.zeros((6, 3)), v, T.constant(index))
+        return sparse.dense_from_sparse(placed) * weights
+    sparse.verify_grad_sparse(cost_of_rows, [rows])
+
+
+@pytest.mark.parametrize("format", ["csr", "csc"])
+def test_structured_dot_grad_from_arrays_is_g_times_b_transposed_at_the_pattern(format):
+    a = X.asformat(format)
+    op = sparse.StructuredDotGradCSC() if format == "csc" else sparse.StructuredDotGradCSR()
+    indices, indptr, b, g = T.ivector(), T.ivector(), T.dmatrix(), T.dmatrix()
+    values = run([indices, indptr, b, g], op(indices, indptr, b, g), a.indices, a.indptr, W, G)
+    full = G @ W.T
+    pattern = a.copy()
+    pattern.data = np.arange(1, a.nnz + 1, dtype=float)    # no 0: nonzero() would drop it
+    rows, cols = pattern.nonzero()
+    order = pattern[rows, cols].A1.astype(int) - 1      # each entry's place in storage
+    expected = np.empty(a.nnz)
+    expected[order] = full[rows, cols]
+    np.testing.assert_allclose(values, expected, rtol=1e-12)
+    graphlens.gradient.verify_grad(lambda bb, gg: op(a.indices, a.indptr, bb, gg), [W, G],
+                                   rng=np.random.default_rng(1))
+
+
+def test_usmm_is_alpha_x_y_plus_z_with_a_gradient_in_all_four():
+    z = RNG.standard_normal((4, 3))
+    alpha, x, y, zv = T.dscalar(), sparse.csr_matrix(), T.dmatrix(), T.dmatrix()
+    out = run([alpha, x, y, zv], sparse.usmm(alpha, x, y, zv), 0.5, X, W, z)
+    np.testing.assert_allclose(out, 0.5 * X.toarray() @ W + z, rtol=1e-12)
+    # a dense x with a sparse y
+    swapped = run([alpha, y, x, zv], sparse.usmm(alpha, y.T, x.T, zv.T), 0.5, W, X, z)
+    np.testing.assert_allclose(swapped, 0.5 * W.T @ X.toarray().T + z.T, rtol=1e-12)
+    sparse.verify_grad_sparse(lambda a, u, v, w: sparse.usmm(a, u, v, w),
+                              [np.array(0.7), X, W, z])
+    with pytest.raises(GraphlensTypeError, match="sparse"):
+        sparse.usmm(alpha, T.dmatrix(), y, zv)
+
+
+def test_the_optimizer_ops_of_sparse_opt_compute_their_products_from_csc_arrays():
+    a = X.tocsc()
+    z = RNG.standard_normal((4, 3))
+    val, ind, ptr, nrows, b = T.dvector(), T.ivector(), T.ivector(), T.iscalar(), T.dmatrix()
+    product = run([val, ind, ptr, nrows, b], StructuredDotCSC()(val, ind, ptr, nrows, b),
+                  a.data, a.indices, a.indptr, 4, W)
+    np.testing.assert_allclose(product, a.toarray() @ W, rtol=1e-12)
+    alpha, zv = T.dmatrix(), T.dmatrix()
+    usmm = run([alpha, val, ind, ptr, nrows, b, zv],
+               UsmmCscDense(inplace=False)(alpha, val, ind, ptr, nrows, b, zv),
+               np.array([[2.0]]), a.data, a.indices, a.indptr, 4, W, z)
+    np.testing.assert_allclose(usmm, 2 * a.toarray() @ W + z, rtol=1e-12)
+    other = random_sparse((4, 5), "csc", seed=3)
+    dim, oval, oind, optr = T.ivector(), T.dvector(), T.ivector(), T.ivector()
+    picked = run([val, ind, ptr, dim, oval, oind, optr],
+                 CSMGradC()(val, ind, ptr, dim, oval, oind, optr, dim),
+                 a.data, a.indices, a.indptr, np.array([4, 5], "int32"), other.data,
+                 other.indices, other.indptr)
+    rows, cols = a.indices, np.repeat(np.arange(5), np.diff(a.indptr))
+    np.testing.assert_allclose(picked, other.toarray()[rows, cols])
+
+
+@pytest.mark.parametrize("build, op_class", [
+    (lambda x: sparse.add(x, x), sparse.AddSS), (lambda x: sparse.mul(x, x), sparse.MulSS),
+    (lambda x: sparse.structured_dot(x, T.ones((5, 2))), sparse.StructuredDot),
+    (lambda x: sparse.sp_sum(x, axis=0), sparse.SpSum), (sparse.neg, sparse.Neg),
+    (lambda x: sparse.CSM("csr")(*sparse.csm_properties(x)), sparse.CSM),
+    (lambda x: sparse.lt(x, x), sparse.LessThanSS), (sparse.remove0, sparse.Remove0)])
+def test_shapes_of_sparse_results_come_from_infer_shape_without_running_the_op(build,
+                                                                               op_class):
+    x = sparse.csr_matrix("x")
+    out = build(x)
+    value = run([x], out, X)
+    shape, ran = shape_without_running([x], out, [X], op_class)
+    assert shape == value.shape and not ran
+
+
+def test_dense_from_sparse_takes_theanos_structured_keyword():
+    op = sparse.DenseFromSparse(structured=False)
+    assert op.sparse_grad is False and sparse.DenseFromSparse().sparse_grad is True
+    x = sparse.csr_matrix("x")
+    g = run([x], graphlens.grad(T.sum(op(x)), x), X)
+    assert g.nnz == 20                                  # every entry, not only x's 8
