@@ -91,7 +91,7 @@ class DenseFromSparse(Op):
 @dataclass(frozen=True)
 class SparseFromDense(Op):
     """A dense matrix as a sparse one of `format`, storing its nonzero entries:
-    `csr_from_dense(d)`, `csc_from_dense(d)`. Its gradient is the dense matrix of the output's.
+    `csr_from_dense(d)`, `csc_from_dense(d)` (a vector becomes one row, a scalar 1x1). Its gradient is the dense matrix of the output's.
 
     >>> csc_from_dense(T.dmatrix('d')).type
     SparseType(csc, float64)
@@ -102,9 +102,11 @@ class SparseFromDense(Op):
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        if x.ndim != 2:
-            raise GraphlensTypeError(f"{self.label}: expected a matrix, got {describe(x)} of "
-                                     f"type {x.type}")
+        if x.ndim > 2:
+            raise GraphlensTypeError(f"{self.label}: expected a matrix (or a vector or a "
+                                     f"scalar), got {describe(x)} of type {x.type}")
+        if x.ndim < 2:              # as scipy and Theano: a vector is one row, a scalar 1x1
+            x = x.dimshuffle(*(["x"] * (2 - x.ndim) + list(range(x.ndim))))
         return Apply(self, [x], [SparseType(self.format, x.dtype, x.type.shape)()])
 
     def perform(self, node, inputs):

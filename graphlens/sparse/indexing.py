@@ -98,8 +98,9 @@ class GetItemScalar(Op):
 
 
 def getitem(x, index):
-    """`x[index]` for sparse `x` (what `x[...]` calls); refuses what scipy's sparse matrices
-    cannot index (None, a boolean mask, two integer vectors), naming x.
+    """`x[index]` for sparse `x` (what `x[...]` calls); two integer vectors give the dense
+    vector of values at (rows[k], cols[k]), as Theano's GetItem2Lists; refuses what scipy's
+    sparse matrices cannot index (None, a boolean mask), naming x.
 
     >>> csc_matrix('x')[[0, 2, 2]].type
     SparseType(csc, float64)
@@ -107,6 +108,9 @@ def getitem(x, index):
     x = _sparse_input(GetItem(), x)
     idx, parts, advanced = parse_index(x, index)
     kinds = [entry[0] for entry in idx]
+    if kinds == ["adv", "adv"] and all(p.ndim == 1 and p.dtype != "bool" for p in parts):
+        # x[rows, cols], two integer vectors: the values at (rows[k], cols[k]) (Theano's).
+        return GetItem2Lists()(x, *parts)
     if "new" in kinds or any(p.ndim > 1 or p.dtype == "bool" for p in parts) \
             or kinds.count("adv") > 1:
         raise GraphlensTypeError(f"sparse indexing of {describe(x)}: use slices, integers and "
@@ -123,9 +127,9 @@ class GetItem2Lists(Op):
 
     notation = Func("get_item_2lists")
 
-    def make_node(self, x, rows, cols):
+    def make_node(self, x, ind1, ind2):         # Theano's names: the rows, the columns
         x = _sparse_input(self, x)
-        rows, cols = T.as_tensor_variable(rows), T.as_tensor_variable(cols)
+        rows, cols = T.as_tensor_variable(ind1), T.as_tensor_variable(ind2)
         for var in (rows, cols):
             if var.ndim != 1 or not is_discrete(var.dtype) or var.dtype == "bool":
                 raise GraphlensTypeError(f"{self.label}: positions must be integer vectors, "

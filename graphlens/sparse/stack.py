@@ -19,6 +19,7 @@ from graphlens.graph.types import upcast
 from graphlens.sparse.convert import FORMAT_CLASSES, _sparse_input, dense_from_sparse
 from graphlens.sparse.products import FORMAT_FROM
 from graphlens.sparse.type import SparseType, is_sparse_variable
+from graphlens.sparse.values import Cast
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class Stack(Op):
             length = block.shape[self.axis]
             stop = start + length
             part = dense[start:stop] if self.axis == 0 else dense[:, start:stop]
-            grads.append(FORMAT_FROM[block.format](part))
+            g = FORMAT_FROM[block.format](part)
+            grads.append(g if g.dtype == block.dtype else Cast(block.dtype)(g))
             start = stop
         return grads
 

@@ -190,6 +190,15 @@ class _SparseOperators:
         """The dense matrix: `dense_from_sparse(x)`."""
         return S.dense_from_sparse(self)
 
+    def astype(self, dtype):
+        """The stored values in `dtype`, as scipy's `astype`: `sparse.cast(x, dtype)`."""
+        return S.cast(self, dtype)
+
+    @property
+    def size(self):
+        """The number of stored values, as scipy's `size` (Theano's: csm_data(x).size)."""
+        return S.csm_data(self).shape[0]
+
     def __add__(self, other): return S.add(self, other)
     def __radd__(self, other): return S.add(other, self)
     def __sub__(self, other): return S.sub(self, other)

@@ -24,6 +24,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.sparse.convert import (FORMAT_CLASSES, StructuredMask, _sparse_input,
                                       dense_from_sparse, zeros_like)
+from graphlens.sparse.products import FORMAT_FROM
 from graphlens.sparse.type import SparseType, is_sparse_variable
 
 
@@ -34,7 +35,7 @@ def _dense(g):
 @dataclass(frozen=True)
 class Cast(Op):
     """Sparse x with its stored values cast to `out_type` (a dtype name), pattern and format
-    kept. The gradient casts back; a discrete x gets zeros.
+    kept. The gradient (every entry of the output's) casts back; a discrete x gets zeros.
 
     >>> Cast('int32')(csc_matrix('x')).type
     SparseType(csc, int32)
@@ -57,8 +58,9 @@ class Cast(Op):
         (x,), (gz,) = inputs, output_grads
         if is_discrete(x.dtype) or is_discrete(gz.dtype):
             return [zeros_like(x)]
-        on_pattern = StructuredMask()(x, _dense(gz))
-        return [on_pattern if on_pattern.dtype == x.dtype else Cast(x.dtype)(on_pattern)]
+        # The regular gradient, as Theano's: every entry of gz, cast back to x's dtype.
+        g = gz if is_sparse_variable(gz) else FORMAT_FROM[x.format](gz)
+        return [g if g.dtype == x.dtype else Cast(x.dtype)(g)]
 
 
 def cast(x, dtype):

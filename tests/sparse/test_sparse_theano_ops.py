@@ -170,3 +170,35 @@ def test_dense_from_sparse_takes_theanos_structured_keyword():
     x = sparse.csr_matrix("x")
     g = run([x], graphlens.grad(T.sum(op(x)), x), X)
     assert g.nnz == 20                                  # every entry, not only x's 8
+
+
+def test_sparse_variables_answer_astype_and_size_as_scipy_matrices():
+    x = sparse.csc_matrix("x")
+    cast, size = run([x], [x.astype("float32"), x.size], X.tocsc())
+    assert cast.dtype == np.float32 and cast.format == "csc"
+    assert int(size) == X.nnz == X.size                 # scipy's size: the stored values
+
+
+def test_two_integer_vectors_index_a_sparse_matrix_as_theanos_get_item_2lists():
+    x = sparse.csr_matrix("x")
+    rows, cols = [0, 0, 1, 3], [0, 1, 2, 4]
+    picked = run([x], x[rows, cols], X)
+    np.testing.assert_array_equal(picked, X.toarray()[rows, cols])
+    r, c = T.lvector(), T.lvector()
+    # Theano's keyword inputs reach make_node by name
+    by_name = run([x, r, c], sparse.GetItem2Lists()(x, ind1=r, ind2=c), X, rows, cols)
+    np.testing.assert_array_equal(by_name, picked)
+    with pytest.raises(IndexError):
+        run([x], x[[0, 5], [0, 3]], X)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        sparse.GetItem2Lists()(x, rows=r, cols=c)
+
+
+def test_sparse_from_dense_takes_a_vector_as_one_row_and_a_scalar_as_1x1():
+    v, s = T.dvector(), T.dscalar()
+    row, one = run([v, s], [sparse.csr_from_dense(v), sparse.csc_from_dense(s)],
+                   np.array([0.0, 2.0, 3.0]), 4.0)
+    assert row.shape == (1, 3) and row.nnz == 2 and one.shape == (1, 1)
+    np.testing.assert_array_equal(row.toarray(), [[0.0, 2.0, 3.0]])
+    with pytest.raises(TypeError, match="matrix"):
+        sparse.csr_from_dense(T.dtensor3())
