@@ -147,6 +147,7 @@ class Op:
                 except TypeError:
                     raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments "
                                     f"{sorted(kwargs)}") from None
+                bound.apply_defaults()      # a later input by name: the earlier defaults
                 inputs = bound.args
                 if bound.kwargs:
                     raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments "
