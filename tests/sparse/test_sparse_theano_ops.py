@@ -202,3 +202,16 @@ def test_sparse_from_dense_takes_a_vector_as_one_row_and_a_scalar_as_1x1():
     np.testing.assert_array_equal(row.toarray(), [[0.0, 2.0, 3.0]])
     with pytest.raises(TypeError, match="matrix"):
         sparse.csr_from_dense(T.dtensor3())
+
+
+def test_sparse_type_compares_values_and_tells_shared_storage():
+    t = sparse.SparseType("csr", "float64")
+    near = X.copy()
+    near.data = near.data + 1e-9
+    assert t.values_eq(X, X.copy()) and t.values_eq(X, near)
+    assert not t.values_eq(X, X * 2) and not t.values_eq(X, X[:3])
+    assert not sparse.SparseType("csr", "int64").values_eq(X.astype("int64"),
+                                                          (X * 3).astype("int64"))
+    assert sparse.SparseType.may_share_memory(X, X.data)
+    assert sparse.SparseType.may_share_memory(X, X.T)            # a view of the same arrays
+    assert not sparse.SparseType.may_share_memory(X, X.copy())
