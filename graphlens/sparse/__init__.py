@@ -32,8 +32,9 @@ from graphlens.sparse.structured import (
     deg2rad, rad2deg, conj, sp_ones_like, sp_zeros_like, row_scale, col_scale, Remove0, EnsureSortedIndices, remove0, ensure_sorted_indices, clean,
     mul_s_v, StructuredAddSV, structured_add_s_v)
 from graphlens.sparse.stack import HStack, Stack, VStack, hstack, vstack
-from graphlens.sparse.values import (AddSSData, Cast, ConstructSparseFromList, add_s_s_data,
-                                     cast, construct_sparse_from_list)
+from graphlens.sparse.values import (AddSSData, Cast, ConstructSparseFromList,
+                                     SparseGradSubtensor1, add_s_s_data, cast,
+                                     construct_sparse_from_list, sparse_grad)
 from graphlens.sparse.csc_products import (StructuredDotGradCSC, StructuredDotGradCSR, Usmm,
                                            usmm)
 from graphlens.sparse.indexing import (GetItem, GetItem2Lists, GetItemScalar, get_item_2d,

@@ -21,6 +21,8 @@ from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
+from graphlens.tensor.elemwise import call_site
+from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.sparse.convert import (FORMAT_CLASSES, StructuredMask, _sparse_input,
                                       dense_from_sparse, zeros_like)
@@ -160,3 +162,54 @@ class ConstructSparseFromList(Op):
 
 
 construct_sparse_from_list = ConstructSparseFromList()
+
+
+@dataclass(frozen=True)
+class SparseGradSubtensor1(Op):
+    """x[ilist] for a dense matrix x and an integer vector ilist (rows), whose gradient in x
+    is sparse: construct_sparse_from_list of the output's gradient, storing only the rows
+    read (Theano's AdvancedSubtensor1(sparse_grad=True), made by `sparse_grad(x[ilist])`).
+
+    >>> SparseGradSubtensor1()(T.dmatrix('W'), T.lvector('i')).type
+    TensorType(float64, (?, ?))
+    """
+
+    notation = Func("sparse_grad_take")
+
+    def make_node(self, x, ilist):
+        x, ilist = as_tensor_variable(x), as_tensor_variable(ilist)
+        if x.ndim != 2:
+            raise GraphlensTypeError(f"{self.label}: a sparse gradient needs a matrix, got "
+                                     f"{describe(x)}")
+        if ilist.ndim != 1 or not is_discrete(ilist.dtype) or ilist.dtype == "bool":
+            raise GraphlensTypeError(f"{self.label}: the rows must be an integer vector, got "
+                                     f"{describe(ilist)}")
+        return Apply(self, [x, ilist],
+                     [tensor_type(x.dtype, (ilist.type.shape[0], x.type.shape[1]))()])
+
+    def infer_shape(self, node, input_shapes):
+        return [(input_shapes[1][0], input_shapes[0][1])]
+
+    def perform(self, node, inputs):
+        x, ilist = inputs
+        return [x[ilist]]               # numpy's take of rows: a copy, IndexError out of range
+
+    def grad(self, inputs, output_grads):
+        (x, ilist), (gz,) = inputs, output_grads
+        return [construct_sparse_from_list(x, gz, ilist), disconnected(ilist)]
+
+
+def sparse_grad(var):
+    """`var` = x[rows] (a matrix indexed by one integer vector) rebuilt so that its gradient
+    in x is a sparse matrix holding only the rows read (Theano's `theano.sparse_grad`): the
+    gradient of a word-embedding lookup without a dense matrix of zeros.
+
+    >>> g = graphlens.grad(sparse_grad(W[idx]).sum(), W)     # a csc matrix   # doctest: +SKIP
+    """
+    node = getattr(var, "owner", None)
+    idx = getattr(getattr(node, "op", None), "idx", None)
+    if node is None or idx is None or len(node.inputs) != 2 or idx[0] != ("adv",) or \
+            any(entry != ("slice", None, None, None) for entry in idx[1:]):
+        raise GraphlensTypeError(f"sparse_grad at {call_site()} takes x[rows] for a matrix x and "
+                                 f"an integer vector of rows, got {describe(var)}")
+    return SparseGradSubtensor1()(*node.inputs)

@@ -215,3 +215,26 @@ def test_sparse_type_compares_values_and_tells_shared_storage():
     assert sparse.SparseType.may_share_memory(X, X.data)
     assert sparse.SparseType.may_share_memory(X, X.T)            # a view of the same arrays
     assert not sparse.SparseType.may_share_memory(X, X.copy())
+
+
+def test_sparse_grad_of_a_row_lookup_stores_only_the_rows_read_and_trains_an_embedding():
+    embedding = graphlens.shared(RNG.standard_normal((6, 3)), "embedding")
+    words = T.lvector("words")
+    looked_up = graphlens.sparse_grad(embedding[words])
+    assert isinstance(looked_up.owner.op, sparse.SparseGradSubtensor1)
+    cost = (looked_up ** 2).sum()
+    g = graphlens.grad(cost, embedding)
+    assert isinstance(g.owner.op, sparse.ConstructSparseFromList)
+    index = np.array([1, 4, 1])
+    start = embedding.get_value().copy()
+    sparse_value = run([words], g, index)
+    dense_value = run([words], graphlens.grad((embedding[words] ** 2).sum(), embedding), index)
+    assert sparse_value.format == "csc" and sparse_value.nnz == 6      # rows 1 and 4 only
+    np.testing.assert_allclose(sparse_value.toarray(), dense_value)
+    step = graphlens.function([words], cost, updates=[(embedding, embedding - 0.1 * g)])
+    step(index)
+    np.testing.assert_allclose(embedding.get_value(), start - 0.1 * dense_value)
+    sparse.verify_grad_sparse(lambda m: graphlens.sparse_grad(m[T.constant(index)]),
+                              [RNG.standard_normal((6, 3))])
+    with pytest.raises(TypeError, match="sparse_grad"):
+        graphlens.sparse_grad(embedding[1:3])
