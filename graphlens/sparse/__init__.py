@@ -37,7 +37,8 @@ from graphlens.sparse.values import (AddSSData, Cast, ConstructSparseFromList,
                                      construct_sparse_from_list, sparse_grad)
 from graphlens.sparse.csc_products import (StructuredDotGradCSC, StructuredDotGradCSR, Usmm,
                                            usmm)
-from graphlens.sparse.indexing import (GetItem, GetItem2Lists, GetItemScalar, get_item_2d,
+from graphlens.sparse.indexing import (GetItem, GetItem2d, GetItem2Lists, GetItemList,
+                                       GetItemScalar, get_item_2d,
                                        get_item_2lists, get_item_list, get_item_scalar,
                                        getitem)
 from graphlens.sparse.compare import (EqualSD, EqualSS, GreaterEqualSD, GreaterEqualSS,
@@ -62,4 +63,3 @@ discrete_dtypes = integer_dtypes
 continuous_dtypes = complex_dtypes + float_dtypes
 enable_sparse = True
 csm_grad = CSMGrad
-GetItem2d = GetItemList = GetItem

@@ -56,6 +56,11 @@ class GetItem(Op):
     notation = Special("index")
 
     def make_node(self, x, *parts):
+        if not self.idx:
+            # GetItem() with no index structure would return x itself, silently.
+            raise GraphlensTypeError(f"{self.label}: build it with x[...] (or Theano's "
+                                     f"GetItemList()(x, rows), GetItem2d()(x, index)); got "
+                                     f"no index structure for {len(parts)} index inputs")
         # The lengths of a slice are not the matrix's: left unknown.
         return Apply(self, [x, *parts], [SparseType(x.format, x.dtype)()])
 
@@ -72,6 +77,26 @@ class GetItem(Op):
         # A row listed twice gets both terms: inc_subtensor sums at repeated positions.
         placed = T.inc_subtensor(_gradient_region(x, self.idx, parts), dense_gz)
         return [SparseFromDense(x.format)(placed)] + [disconnected(v) for v in parts]
+
+
+class GetItemList(Op):
+    """Theano's op class for x[rows] (rows an integer vector): `GetItemList()(x, rows)`
+    builds the same node as `x[rows]`, a GetItem. (No node of this class is made.)
+
+    >>> GetItemList()(csr_matrix('x'), T.lvector('rows')).owner.op
+    GetItem{idx=(('adv',),)}
+    """
+
+    def make_node(self, x, index):
+        return getitem(x, T.as_tensor_variable(index)).owner
+
+
+class GetItem2d(Op):
+    """Theano's op class for x[index], index a pair of slices or integers:
+    `GetItem2d()(x, (slice(a, b), slice(c, d)))` builds the same node as `x[a:b, c:d]`."""
+
+    def make_node(self, x, index):
+        return getitem(x, tuple(index)).owner
 
 
 @dataclass(frozen=True)

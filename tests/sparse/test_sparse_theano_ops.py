@@ -238,3 +238,17 @@ def test_sparse_grad_of_a_row_lookup_stores_only_the_rows_read_and_trains_an_emb
                               [RNG.standard_normal((6, 3))])
     with pytest.raises(TypeError, match="sparse_grad"):
         graphlens.sparse_grad(embedding[1:3])
+
+
+def test_theanos_get_item_op_classes_index_as_x_brackets_and_getitem_without_index_refuses():
+    x, rows, stop = sparse.csr_matrix("x"), T.lvector("rows"), T.lscalar("stop")
+    listed, by_name, sliced = run(
+        [x, rows, stop],
+        [sparse.GetItemList()(x, rows), sparse.GetItemList()(x, index=rows),
+         sparse.GetItem2d()(x, (slice(1, stop), slice(0, 2)))], X, [3, 0], 3)
+    np.testing.assert_array_equal(listed.toarray(), X.toarray()[[3, 0]])
+    np.testing.assert_array_equal(by_name.toarray(), X.toarray()[[3, 0]])
+    np.testing.assert_array_equal(sliced.toarray(), X.toarray()[1:3, 0:2])
+    # GetItem() carries no index: it once returned x itself, whatever the rows
+    with pytest.raises(TypeError, match="x\\[...\\]"):
+        sparse.GetItem()(x, rows)
