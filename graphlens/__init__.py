@@ -82,8 +82,18 @@ __all__ = [
     "scan_checkpoints",
     "scope_of", "Op", "Apply", "Variable", "Constant", "FunctionGraph", "Type", "Generic",
     "generic", "as_op", "OpFromGraph",
-    "ProfileStats", "function_dump",
+    "ProfileStats", "function_dump", "sparse_grad",
 ]
+
+
+def sparse_grad(var):
+    """x[rows] whose gradient in x is sparse (Theano's `theano.sparse_grad`); see
+    graphlens.sparse.sparse_grad. Loads graphlens.sparse on the first call.
+
+    >>> g = graphlens.grad(graphlens.sparse_grad(W[idx]).sum(), W)       # doctest: +SKIP
+    """
+    from graphlens.sparse.values import sparse_grad as build
+    return build(var)
 
 
 def __getattr__(name):

@@ -250,11 +250,17 @@ class Config:
         self._forget_cached()
 
     @contextlib.contextmanager
-    def change_flags(self, **flags):
-        """Set flags inside a `with` block: `with config.change_flags(floatX='float32'): ...`."""
+    def change_flags(self, args=(), **flags):
+        """Set flags inside a `with` block (or as a decorator): `with
+        config.change_flags(floatX='float32'): ...`; as Theano's, also a dict or (name, value)
+        pairs with dotted names, `change_flags([('conv.assert_shape', True)])`, and keywords
+        with `__` for the dots (`conv__assert_shape=True`)."""
         saved = dict(self._assigned)
+        named = dict(args)
+        named.update({name if name in FLAGS else name.replace("__", "."): value
+                      for name, value in flags.items()})
         try:
-            for name, value in flags.items():
+            for name, value in named.items():
                 setattr(self, name, value)
             yield self
         finally:

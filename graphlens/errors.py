@@ -13,6 +13,8 @@ import sysconfig
 import threading
 import warnings
 
+from numpy.linalg import LinAlgError
+
 
 class GraphlensError(Exception):
     """Base of every error graphlens raises on purpose.
@@ -165,10 +167,16 @@ class EvaluationAssertionError(EvaluationError, AssertionError):
     AssertionError, as Theano raised, that names the node and the user's line."""
 
 
+class EvaluationLinAlgError(EvaluationError, LinAlgError):
+    """A run-time linear-algebra failure (a singular matrix to invert, a matrix that is not
+    positive definite): numpy's LinAlgError, as Theano raised, so `except LinAlgError:` catches
+    it; it is also a ValueError."""
+
+
 # Most specific first: numpy's AxisError is both an IndexError and a ValueError, and user code
 # written for numpy catches it as IndexError.
 _EVALUATION_ERRORS = (
-    (IndexError, EvaluationIndexError), (ValueError, EvaluationValueError),
+    (LinAlgError, EvaluationLinAlgError), (IndexError, EvaluationIndexError), (ValueError, EvaluationValueError),
     (TypeError, EvaluationTypeError), (ArithmeticError, EvaluationArithmeticError),
     (MemoryError, EvaluationMemoryError), (AssertionError, EvaluationAssertionError),
 )

@@ -195,7 +195,10 @@ verify_grad.E_grad = GradientCheckError
 def _compare(cost_at, analytic, points, checked, rng, eps, rel_tol, abs_tol):
     """Each checked point moved along one random direction: the change of the cost against
     the symbolic gradient's prediction; raises GradientCheckError on a mismatch."""
-    analytic = [np.asarray(g, dtype=np.float64) for g in analytic]
+    # A gradient may be sparse though its input is dense (sparse_grad(W[rows])): compared as
+    # the dense matrix it stands for (read by duck type: scipy stays unloaded until used).
+    analytic = [np.asarray(g.toarray() if hasattr(g, "toarray") else g, dtype=np.float64)
+                for g in analytic]
     for i, symbolic_grad in zip(checked, analytic):
         point = points[i]
         direction = rng.standard_normal(point.shape)

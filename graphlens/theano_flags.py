@@ -68,7 +68,10 @@ THEANO_ONLY_FLAGS = {
                 "profiling.time_thunks", "blas.check_openmp", "scan.allow_output_prealloc",
                 "experimental.local_alloc_elemwise", "experimental.local_alloc_elemwise_assert",
                 "gpu.local_elemwise_fusion"),
-    **_switches(False, "force_device", "conv.assert_shape", "print_global_stats",
+    "conv.assert_shape": (False, SWITCH,
+                          "Theano's: abstract_conv.assert_shape checks shapes at run time "
+                          "only when True"),
+    **_switches(False, "force_device", "print_global_stats",
                 "gpuarray.sync", "magma.enabled", "optimizer_verbose", "nocleanup",
                 "lib.amdlibm", "experimental.unpickle_gpu_on_cpu", "reoptimize_unpickled_function",
                 "openmp", "cache_optimizations", "DebugMode.check_c", "profiling.min_peak_memory",

@@ -376,6 +376,23 @@ MUTATIONS = (
     Mutation("print_clients_silent", "views", "graphlens/render/debugprint.py",
              "if self.clients is not None and len(self.clients.get(var, ())) > 1:",
              "if False:", ("tests/render/test_debugprint.py",)),
+    Mutation("eigh_grad_op_sign", "linalg", "graphlens/tensor/decompositions.py",
+             "inner = (v.T @ gv) / gaps", "inner = -(v.T @ gv) / gaps",
+             ("tests/tensor/test_linalg_theano_ops.py",)),
+    Mutation("cholesky_grad_op_triangle", "linalg", "graphlens/tensor/slinalg.py",
+             "triangle = np.tril if self.lower else np.triu",
+             "triangle = np.triu if self.lower else np.tril",
+             ("tests/tensor/test_linalg_theano_ops.py",)),
+    Mutation("construct_sparse_rows_order", "sparse", "graphlens/sparse/values.py",
+             "indices = np.tile(np.asarray(ilist), cols)",
+             "indices = np.repeat(np.asarray(ilist), cols)",
+             ("tests/sparse/test_sparse_theano_ops.py",)),
+    Mutation("corrmm_flips", "conv", "graphlens/tensor/nnet/corr_ops.py",
+             '"filter_flip": False,', '"filter_flip": True,',
+             ("tests/tensor/test_corr_and_conv_helpers.py",)),
+    Mutation("pool_empty_window_slice", "pool", "graphlens/tensor/signal/pool_kernels.py",
+             "u + (n - 1) * s + 1 if n else u", "u + (n - 1) * s + 1",
+             ("tests/tensor/test_pool_theano_constructor.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

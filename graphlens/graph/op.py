@@ -8,6 +8,7 @@ gradient is zero, the `zero_gradient_reason` that `trace/` reports.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
 import threading
 from dataclasses import dataclass
@@ -143,8 +144,18 @@ class Op:
             # Theano's op(x, return_list=True): the outputs as a list even when there is one.
             return_list = kwargs.pop("return_list", False)
             if kwargs:
-                raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments "
-                                f"{sorted(kwargs)}")
+                # Theano passed keywords on to make_node (`GetItem2Lists()(x, ind1=r, ind2=c)`):
+                # they become positional inputs in make_node's order.
+                try:
+                    bound = inspect.signature(self.make_node).bind(*inputs, **kwargs)
+                except TypeError:
+                    raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments "
+                                    f"{sorted(kwargs)}") from None
+                bound.apply_defaults()      # a later input by name: the earlier defaults
+                inputs = bound.args
+                if bound.kwargs:
+                    raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments "
+                                    f"{sorted(bound.kwargs)}")
             outputs = self(*inputs)
             if not return_list or isinstance(outputs, list):
                 return outputs

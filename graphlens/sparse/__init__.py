@@ -2,8 +2,9 @@
 
 Types (`type.py`), conversions and a matrix's own arrays (`convert.py`), products
 (`products.py`), sums and arithmetic (`math.py`), comparisons (`compare.py`), `sampling_dot`
-and diagonals (`sampling.py`), functions of the stored values and
-hstack/vstack (`structured.py`), indexing (`indexing.py`), shared sparse
+and diagonals (`sampling.py`), functions of the stored values (`structured.py`), casts and
+matrices built from values (`values.py`), hstack/vstack (`stack.py`), usmm and the products
+on a matrix's own arrays (`csc_products.py`; `opt.py` is Theano's path to three of them), indexing (`indexing.py`), shared sparse
 matrices (`sharedvar.py`, which also makes `graphlens.shared(scipy_matrix)` sparse) and
 `verify_grad_sparse` (`gradient_check.py`). `basic.py` is Theano's path to all of them.
 
@@ -28,10 +29,16 @@ from graphlens.sparse.structured import (
     structured, structured_monoid, structured_sigmoid, structured_exp, structured_log, structured_pow,
     structured_minimum, structured_maximum, structured_add, sqr, sqrt, abs_, sgn, sin, tan,
     arcsin, arctan, sinh, tanh, arcsinh, arctanh, expm1, log1p, ceil, floor, trunc, rint,
-    deg2rad, rad2deg, sp_ones_like, sp_zeros_like, cast, row_scale, col_scale, Stack, hstack,
-    vstack, Remove0, EnsureSortedIndices, remove0, ensure_sorted_indices, clean,
+    deg2rad, rad2deg, conj, sp_ones_like, sp_zeros_like, row_scale, col_scale, Remove0, EnsureSortedIndices, remove0, ensure_sorted_indices, clean,
     mul_s_v, StructuredAddSV, structured_add_s_v)
-from graphlens.sparse.indexing import (GetItem, GetItem2Lists, GetItemScalar, get_item_2d,
+from graphlens.sparse.stack import HStack, Stack, VStack, hstack, vstack
+from graphlens.sparse.values import (AddSSData, Cast, ConstructSparseFromList,
+                                     SparseGradSubtensor1, add_s_s_data, cast,
+                                     construct_sparse_from_list, sparse_grad)
+from graphlens.sparse.csc_products import (StructuredDotGradCSC, StructuredDotGradCSR, Usmm,
+                                           usmm)
+from graphlens.sparse.indexing import (GetItem, GetItem2d, GetItem2Lists, GetItemList,
+                                       GetItemScalar, get_item_2d,
                                        get_item_2lists, get_item_list, get_item_scalar,
                                        getitem)
 from graphlens.sparse.compare import (EqualSD, EqualSS, GreaterEqualSD, GreaterEqualSS,
@@ -46,6 +53,13 @@ from graphlens.sparse.gradient_check import verify_grad_sparse
 from graphlens.sparse import basic  # noqa: F401  (Theano's path: sparse.basic.dot)
 
 # Theano's other names.
+# The dtype families of sparse values (Theano's sparse.basic lists; no bool, no float16).
+complex_dtypes = [t for t in all_dtypes if t.startswith("complex")]
+float_dtypes = [t for t in all_dtypes if t.startswith("float")]
+int_dtypes = [t for t in all_dtypes if t.startswith("int")]
+uint_dtypes = [t for t in all_dtypes if t.startswith("uint")]
+integer_dtypes = int_dtypes + uint_dtypes
+discrete_dtypes = integer_dtypes
+continuous_dtypes = complex_dtypes + float_dtypes
 enable_sparse = True
 csm_grad = CSMGrad
-GetItem2d = GetItemList = GetItem

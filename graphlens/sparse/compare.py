@@ -44,6 +44,9 @@ class _SparseComparison(Op):
     zero_gradient_reason = COMPARISON_REASON
     gradient_remedy = Comparison.gradient_remedy
 
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
     def grad(self, inputs, output_grads):
         # Honest zeros: a sparse input's zero stores nothing.
         return [x.zeros_like() if is_sparse_variable(x) else T.zeros_like(x) for x in inputs]

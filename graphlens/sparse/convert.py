@@ -21,6 +21,7 @@ from graphlens.graph.markers import disconnected, is_disconnected
 from graphlens.graph.notation import Func, Prefix, Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
+from graphlens.tensor.shape import Shape
 from graphlens.tensor.type import tensor_type
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.sparse.type import (FORMAT_CLASSES, SparseType, as_sparse_variable,
@@ -53,15 +54,20 @@ def sparse_and_dense_operands(op, x, y):
 class DenseFromSparse(Op):
     """The dense matrix of a sparse one: `dense_from_sparse(x)` (Theano's name; `x.toarray()`).
 
-    Its gradient is sparse: with `sparse_grad` (Theano's default) it keeps x's pattern (the
-    entries x stores), else it holds every entry of the dense gradient.
+    Its gradient is sparse: with `structured` (Theano's default and keyword) it keeps x's
+    pattern (the entries x stores), else it holds every entry of the dense gradient.
 
     >>> dense_from_sparse(csr_matrix('x')).type
     TensorType(float64, (?, ?))
     """
 
-    sparse_grad: bool = True
+    structured: bool = True
     notation = Func("dense_from_sparse")
+
+    @property
+    def sparse_grad(self) -> bool:
+        """Theano's attribute name for `structured`."""
+        return self.structured
 
     def make_node(self, x):
         x = _sparse_input(self, x)
@@ -77,7 +83,7 @@ class DenseFromSparse(Op):
         (x,), (gz,) = inputs, output_grads
         if is_discrete(x.dtype):
             return [disconnected(x)]
-        if self.sparse_grad:
+        if self.structured:
             return [StructuredMask()(x, gz)]
         return [SparseFromDense(x.format)(gz)]
 
@@ -85,7 +91,7 @@ class DenseFromSparse(Op):
 @dataclass(frozen=True)
 class SparseFromDense(Op):
     """A dense matrix as a sparse one of `format`, storing its nonzero entries:
-    `csr_from_dense(d)`, `csc_from_dense(d)`. Its gradient is the dense matrix of the output's.
+    `csr_from_dense(d)`, `csc_from_dense(d)` (a vector becomes one row, a scalar 1x1). Its gradient is the dense matrix of the output's.
 
     >>> csc_from_dense(T.dmatrix('d')).type
     SparseType(csc, float64)
@@ -96,9 +102,11 @@ class SparseFromDense(Op):
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        if x.ndim != 2:
-            raise GraphlensTypeError(f"{self.label}: expected a matrix, got {describe(x)} of "
-                                     f"type {x.type}")
+        if x.ndim > 2:
+            raise GraphlensTypeError(f"{self.label}: expected a matrix (or a vector or a "
+                                     f"scalar), got {describe(x)} of type {x.type}")
+        if x.ndim < 2:              # as scipy and Theano: a vector is one row, a scalar 1x1
+            x = x.dimshuffle(*(["x"] * (2 - x.ndim) + list(range(x.ndim))))
         return Apply(self, [x], [SparseType(self.format, x.dtype, x.type.shape)()])
 
     def perform(self, node, inputs):
@@ -130,6 +138,9 @@ class StructuredMask(Op):
             raise GraphlensTypeError(f"{self.label}: expected a dense matrix, got {describe(g)}")
         shape = merged_lengths(x.type.shape, g.type.shape)
         return Apply(self, [x, g], [SparseType(x.format, g.dtype, shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
 
     def perform(self, node, inputs):
         x, g = inputs
@@ -188,6 +199,10 @@ class CSM(Op):
                 raise GraphlensTypeError(f"{self.label}: {label} must be an integer vector, got "
                                          f"{describe(var)}")
         return Apply(self, [data] + others, [SparseType(self.format, data.dtype)()])
+
+    def infer_shape(self, node, input_shapes):
+        shape = node.inputs[3]              # the lengths are the `shape` input's values
+        return [(shape[0], shape[1])]
 
     def perform(self, node, inputs):
         data, indices, indptr, shape = inputs
@@ -297,6 +312,9 @@ class Neg(Op):
         x = _sparse_input(self, x)
         return Apply(self, [x], [x.type()])
 
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
     def perform(self, node, inputs):
         return [-inputs[0]]
 
@@ -305,8 +323,10 @@ class Neg(Op):
 
 
 @dataclass(frozen=True)
-class SparseShape(Op):
-    """The shape of a sparse matrix, an int64 vector of two lengths (`x.shape`)."""
+class SparseShape(Shape):
+    """The shape of a sparse matrix, an int64 vector of two lengths (`x.shape`). A kind of
+    tensor Shape, so the shape rewrites (a static length, an op's infer_shape) answer it
+    without running the op that made x."""
 
     notation = Special("shape")
     reads_only_shape = True

@@ -45,7 +45,7 @@ def verify_grad_sparse(op, pt, structured=False, *args, **kwargs):
     if isinstance(symbolic, (list, tuple)):
         raise GraphlensTypeError("verify_grad_sparse checks ops of one output; pick one with "
                                  "a function returning it")
-    read = DenseFromSparse(sparse_grad=False) if is_sparse_variable(symbolic) else None
+    read = DenseFromSparse(structured=False) if is_sparse_variable(symbolic) else None
 
     def dense_function(*inputs):
         rebuilt = [inp if make is None else make(inp) for inp, make in zip(inputs, rebuild)]

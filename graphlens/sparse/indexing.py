@@ -56,6 +56,11 @@ class GetItem(Op):
     notation = Special("index")
 
     def make_node(self, x, *parts):
+        if not self.idx:
+            # GetItem() with no index structure would return x itself, silently.
+            raise GraphlensTypeError(f"{self.label}: build it with x[...] (or Theano's "
+                                     f"GetItemList()(x, rows), GetItem2d()(x, index)); got "
+                                     f"no index structure for {len(parts)} index inputs")
         # The lengths of a slice are not the matrix's: left unknown.
         return Apply(self, [x, *parts], [SparseType(x.format, x.dtype)()])
 
@@ -72,6 +77,26 @@ class GetItem(Op):
         # A row listed twice gets both terms: inc_subtensor sums at repeated positions.
         placed = T.inc_subtensor(_gradient_region(x, self.idx, parts), dense_gz)
         return [SparseFromDense(x.format)(placed)] + [disconnected(v) for v in parts]
+
+
+class GetItemList(Op):
+    """Theano's op class for x[rows] (rows an integer vector): `GetItemList()(x, rows)`
+    builds the same node as `x[rows]`, a GetItem. (No node of this class is made.)
+
+    >>> GetItemList()(csr_matrix('x'), T.lvector('rows')).owner.op
+    GetItem{idx=(('adv',),)}
+    """
+
+    def make_node(self, x, index):
+        return getitem(x, T.as_tensor_variable(index)).owner
+
+
+class GetItem2d(Op):
+    """Theano's op class for x[index], index a pair of slices or integers:
+    `GetItem2d()(x, (slice(a, b), slice(c, d)))` builds the same node as `x[a:b, c:d]`."""
+
+    def make_node(self, x, index):
+        return getitem(x, tuple(index)).owner
 
 
 @dataclass(frozen=True)
@@ -98,8 +123,9 @@ class GetItemScalar(Op):
 
 
 def getitem(x, index):
-    """`x[index]` for sparse `x` (what `x[...]` calls); refuses what scipy's sparse matrices
-    cannot index (None, a boolean mask, two integer vectors), naming x.
+    """`x[index]` for sparse `x` (what `x[...]` calls); two integer vectors give the dense
+    vector of values at (rows[k], cols[k]), as Theano's GetItem2Lists; refuses what scipy's
+    sparse matrices cannot index (None, a boolean mask), naming x.
 
     >>> csc_matrix('x')[[0, 2, 2]].type
     SparseType(csc, float64)
@@ -107,6 +133,9 @@ def getitem(x, index):
     x = _sparse_input(GetItem(), x)
     idx, parts, advanced = parse_index(x, index)
     kinds = [entry[0] for entry in idx]
+    if kinds == ["adv", "adv"] and all(p.ndim == 1 and p.dtype != "bool" for p in parts):
+        # x[rows, cols], two integer vectors: the values at (rows[k], cols[k]) (Theano's).
+        return GetItem2Lists()(x, *parts)
     if "new" in kinds or any(p.ndim > 1 or p.dtype == "bool" for p in parts) \
             or kinds.count("adv") > 1:
         raise GraphlensTypeError(f"sparse indexing of {describe(x)}: use slices, integers and "
@@ -123,9 +152,9 @@ class GetItem2Lists(Op):
 
     notation = Func("get_item_2lists")
 
-    def make_node(self, x, rows, cols):
+    def make_node(self, x, ind1, ind2):         # Theano's names: the rows, the columns
         x = _sparse_input(self, x)
-        rows, cols = T.as_tensor_variable(rows), T.as_tensor_variable(cols)
+        rows, cols = T.as_tensor_variable(ind1), T.as_tensor_variable(ind2)
         for var in (rows, cols):
             if var.ndim != 1 or not is_discrete(var.dtype) or var.dtype == "bool":
                 raise GraphlensTypeError(f"{self.label}: positions must be integer vectors, "

@@ -57,6 +57,10 @@ class SpSum(Op):
         shape = () if self.axis is None else (x.type.shape[1 - self.axis],)
         return Apply(self, [x], [tensor_type(x.dtype, shape)()])
 
+    def infer_shape(self, node, input_shapes):
+        rows, cols = input_shapes[0]
+        return [() if self.axis is None else ((cols,) if self.axis == 0 else (rows,))]
+
     def perform(self, node, inputs):
         dtype = node.outputs[0].type.numpy_dtype
         return [np.asarray(inputs[0].sum(axis=self.axis), dtype=dtype).reshape(
@@ -85,6 +89,9 @@ class _SparseSparse(Op):
         refuse_mismatch(self, x, y)
         shape = merged_lengths(x.type.shape, y.type.shape)
         return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype), shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -119,6 +126,9 @@ class AddSD(Op):
         x, y = sparse_and_dense_operands(self, x, y)
         shape = merged_lengths(x.type.shape, y.type.shape)
         return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -163,6 +173,9 @@ class MulSD(Op):
             refuse_mismatch(self, x, y, broadcast=True)
         out = SparseType(x.format, upcast(x.dtype, y.dtype), x.type.shape)
         return Apply(self, [x, y], [out()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
 
     def perform(self, node, inputs):
         x, y = inputs

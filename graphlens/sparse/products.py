@@ -69,6 +69,10 @@ class Dot(Op):
         shape = x.type.shape[:-1] + y.type.shape[1:]
         return Apply(self, [x, y], [tensor_type(upcast(x.dtype, y.dtype), shape)()])
 
+    def infer_shape(self, node, input_shapes):
+        x_shape, y_shape = input_shapes
+        return [tuple(x_shape[:-1]) + tuple(y_shape[1:])]
+
     def perform(self, node, inputs):
         x, y = inputs
         _same_inner_length(self, x, y)
@@ -107,6 +111,10 @@ class StructuredDot(Op):
                else tensor_type(dtype, shape))
         return Apply(self, [x, y], [out()])
 
+    def infer_shape(self, node, input_shapes):
+        x_shape, y_shape = input_shapes
+        return [tuple(x_shape[:-1]) + tuple(y_shape[1:])]
+
     def perform(self, node, inputs):
         x, y = inputs
         _same_inner_length(self, x, y)
@@ -136,6 +144,9 @@ class StructuredDotGrad(Op):
         y, gz = as_sparse_or_tensor_variable(y), as_sparse_or_tensor_variable(gz)
         out = SparseType(x.format, upcast(y.dtype, gz.dtype), x.type.shape)
         return Apply(self, [x, y, gz], [out()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
 
     def perform(self, node, inputs):
         x, y, gz = inputs
@@ -176,6 +187,10 @@ class TrueDot(Op):
         refuse_mismatch(self, x, y, ((1, 0),))
         shape = (x.type.shape[0], y.type.shape[1])
         return Apply(self, [x, y], [SparseType(x.format, upcast(x.dtype, y.dtype), shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        x_shape, y_shape = input_shapes
+        return [tuple(x_shape[:-1]) + tuple(y_shape[1:])]
 
     def perform(self, node, inputs):
         x, y = inputs

@@ -58,6 +58,9 @@ class SamplingDot(Op):
                          (x.type.shape[0], y.type.shape[0]))
         return Apply(self, [x, y, p], [out()])
 
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[2]]
+
     def perform(self, node, inputs):
         x, y, p = inputs
         if x.shape[1] != y.shape[1] or p.shape != (x.shape[0], y.shape[0]):
@@ -96,6 +99,9 @@ class SquareDiagonal(Op):
         length = diag.type.shape[0]
         return Apply(self, [diag], [SparseType("csc", diag.dtype, (length, length))()])
 
+    def infer_shape(self, node, input_shapes):
+        return [(input_shapes[0][0], input_shapes[0][0])]
+
     def perform(self, node, inputs):
         (diag,) = inputs
         n = len(diag)
@@ -124,6 +130,9 @@ class Diag(Op):
         refuse_mismatch(self, x, x, axes=((0, 1),))
         length = x.type.shape[0] if x.type.shape[0] is not None else x.type.shape[1]
         return Apply(self, [x], [tensor_type(x.dtype, (length,))()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0][:1]]
 
     def perform(self, node, inputs):
         (x,) = inputs

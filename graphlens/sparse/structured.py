@@ -5,11 +5,10 @@ result keeps x's pattern (Theano's `structured_monoid`): `structured_sigmoid(x)`
 `CSM(sigmoid(csm_data(x)), indices, indptr, shape)`. It is built from CSMProperties and CSM,
 so its gradient is theirs, and any tensor op can be a structured one. The elementwise functions
 whose value at 0 is 0 (`sqrt`, `sin`, `tanh`, `abs_`, ...) are structured by nature: they
-equal the dense function on every entry. HStack and VStack join matrices as scipy.sparse does.
+equal the dense function on every entry.
 
->>> x = csr_matrix('x')
->>> structured_sigmoid(x).type, hstack([x, x], format='csc').type
-(SparseType(csr, float64), SparseType(csc, float64))
+>>> structured_sigmoid(csr_matrix('x')).type
+SparseType(csr, float64)
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import scipy.sparse
 
 import graphlens.tensor as T
 from graphlens.errors import GraphlensTypeError
@@ -28,7 +26,6 @@ from graphlens.graph.types import upcast
 from graphlens.sparse.convert import (CSM, FORMAT_CLASSES, StructuredMask, _sparse_input,
                                       csm_properties, dense_from_sparse, entry_coordinates)
 from graphlens.sparse.math import SpSum
-from graphlens.sparse.products import FORMAT_FROM
 from graphlens.sparse.type import SparseType, is_sparse_variable
 
 
@@ -200,6 +197,11 @@ def rad2deg(x):
     return structured(T.rad2deg, x)
 
 
+def conj(x):
+    """the complex conjugate of sparse x, entry by entry (a real x is itself)."""
+    return structured(T.conj, x)
+
+
 def sp_ones_like(x):
     """A sparse matrix with x's pattern holding ones."""
     return structured(T.ones_like, x)
@@ -208,11 +210,6 @@ def sp_ones_like(x):
 def sp_zeros_like(x):
     """A sparse matrix of x's type and shape storing nothing."""
     return _sparse_input(CSM(), x).zeros_like()
-
-
-def cast(x, dtype):
-    """Sparse `x` with its values cast to `dtype` (Theano's `sparse.cast`)."""
-    return structured(T.cast, x, dtype)
 
 
 def row_scale(x, s):
@@ -243,6 +240,9 @@ class StructuredAddSV(Op):
             raise GraphlensTypeError(f"{self.label}: y must be a vector, got {y.type}")
         out = SparseType(x.format, upcast(x.dtype, y.dtype), x.type.shape)
         return Apply(self, [x, y], [out()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
 
     def perform(self, node, inputs):
         x, y = inputs
@@ -277,6 +277,9 @@ class Remove0(Op):
         x = _sparse_input(self, x)
         return Apply(self, [x], [x.type()])
 
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
+
     def perform(self, node, inputs):
         cleaned = inputs[0].copy()
         cleaned.eliminate_zeros()
@@ -296,6 +299,9 @@ class EnsureSortedIndices(Op):
     def make_node(self, x):
         x = _sparse_input(self, x)
         return Apply(self, [x], [x.type()])
+
+    def infer_shape(self, node, input_shapes):
+        return [input_shapes[0]]
 
     def perform(self, node, inputs):
         return [inputs[0].sorted_indices()]
@@ -317,59 +323,3 @@ def ensure_sorted_indices(x):
 def clean(x):
     """Sparse x with no stored zeros and sorted indices (Theano's `clean`)."""
     return ensure_sorted_indices(remove0(x))
-
-
-@dataclass(frozen=True)
-class Stack(Op):
-    """Sparse matrices joined side by side (`axis` 1, hstack) or one above the other (`axis`
-    0, vstack), as scipy.sparse's hstack and vstack, into a matrix of `format`. The gradient
-    of each block is its part of the output's gradient."""
-
-    axis: int = 1
-    format: str = "csr"
-    notation = Func("sparse_stack", params=("axis",))
-
-    def make_node(self, *blocks):
-        blocks = [_sparse_input(self, b) for b in blocks]
-        if not blocks:
-            raise GraphlensTypeError(f"{self.label}: nothing to join")
-        dtype = upcast(*[b.dtype for b in blocks])
-        joined = [b.type.shape[self.axis] for b in blocks]
-        across = [b.type.shape[1 - self.axis] for b in blocks]
-        length = None if None in joined else sum(joined)
-        other = next((n for n in across if n is not None), None)
-        shape = (length, other) if self.axis == 0 else (other, length)
-        return Apply(self, blocks, [SparseType(self.format, dtype, shape)()])
-
-    def perform(self, node, inputs):
-        join = scipy.sparse.hstack if self.axis == 1 else scipy.sparse.vstack
-        joined = join(inputs, format=self.format, dtype=node.outputs[0].type.numpy_dtype)
-        return [FORMAT_CLASSES[self.format](joined)]
-
-    def grad(self, inputs, output_grads):
-        (gz,) = output_grads
-        dense = dense_from_sparse(gz) if is_sparse_variable(gz) else gz
-        grads, start = [], 0
-        for block in inputs:
-            length = block.shape[self.axis]
-            stop = start + length
-            part = dense[start:stop] if self.axis == 0 else dense[:, start:stop]
-            grads.append(FORMAT_FROM[block.format](part))
-            start = stop
-        return grads
-
-
-def hstack(blocks, format=None, dtype=None):
-    """Sparse matrices side by side: `hstack([x, y], format='csr')` (scipy's hstack)."""
-    return _stack(blocks, 1, format, dtype)
-
-
-def vstack(blocks, format=None, dtype=None):
-    """Sparse matrices one above the other: `vstack([x, y], format='csr')`."""
-    return _stack(blocks, 0, format, dtype)
-
-
-def _stack(blocks, axis, format, dtype):
-    blocks = [_sparse_input(Stack(axis), b) for b in blocks]
-    joined = Stack(axis, format or blocks[0].format)(*blocks)
-    return joined if dtype is None or dtype == joined.dtype else cast(joined, dtype)

@@ -154,6 +154,38 @@ class SparseType(Type):
         otherwise alias an input or a shared variable's value."""
         return value.copy()
 
+    def values_eq(self, a, b, eps=1e-6):
+        """True when two sparse matrices of one shape hold the same values: exactly for
+        integers, within `eps` (the largest absolute difference) for floats, as Theano's.
+
+        >>> m = scipy.sparse.eye(2, format='csr'); SparseType('csr').values_eq(m, m * 1.0)
+        True
+        """
+        if not (scipy.sparse.issparse(a) and scipy.sparse.issparse(b)) or a.shape != b.shape:
+            return False
+        difference = abs(a - b)
+        if difference.nnz == 0:
+            return True
+        return bool(self.dtype.startswith(("float", "complex")) and difference.max() < eps)
+
+    def values_eq_approx(self, a, b, eps=1e-6):
+        """values_eq within `eps`, Theano's name for the approximate comparison."""
+        return self.values_eq(a, b, eps)
+
+    @staticmethod
+    def may_share_memory(a, b):
+        """True when a and b (sparse matrices or arrays) may share storage: one of a sparse
+        matrix's arrays (data, indices, indptr) may be the other or one of its arrays.
+
+        >>> m = scipy.sparse.eye(2, format='csr'); SparseType.may_share_memory(m, m.data)
+        True
+        """
+        def arrays(value):
+            if scipy.sparse.issparse(value):
+                return [value.data, value.indices, value.indptr]
+            return [value] if isinstance(value, np.ndarray) else []
+        return any(np.may_share_memory(p, q) for p in arrays(a) for q in arrays(b))
+
 
 class _SparseOperators:
     """What a sparse variable answers to, as Theano's `_sparse_py_operators`: arithmetic builds
@@ -189,6 +221,15 @@ class _SparseOperators:
     def toarray(self):
         """The dense matrix: `dense_from_sparse(x)`."""
         return S.dense_from_sparse(self)
+
+    def astype(self, dtype):
+        """The stored values in `dtype`, as scipy's `astype`: `sparse.cast(x, dtype)`."""
+        return S.cast(self, dtype)
+
+    @property
+    def size(self):
+        """The number of stored values, as scipy's `size` (Theano's: csm_data(x).size)."""
+        return S.csm_data(self).shape[0]
 
     def __add__(self, other): return S.add(self, other)
     def __radd__(self, other): return S.add(other, self)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import InvalidArgumentError
+from graphlens.errors import InvalidArgumentError, ShapeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
@@ -19,6 +19,9 @@ from graphlens.tensor.basic import eye
 from graphlens.tensor.blas import dot
 from graphlens.tensor.diagonal import AllocDiag, ExtractDiag, diag
 from graphlens.tensor.elemwise import call_site
+from graphlens.tensor.extra_ops import same_shape_as_input
+from graphlens.graph.types import upcast
+from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.linalg_base import check_square, float_dtype, fold_onto_triangle, matrix_input
 from graphlens.tensor.compare import minimum
@@ -75,6 +78,48 @@ class Eigh(Op):
         gaps = w.dimshuffle("x", 0) - w.dimshuffle(0, "x") + identity   # no 0 to divide by
         inner = diag(gw) + (1 - identity) / gaps * dot(v.T, gv)
         return [fold_onto_triangle(dot(dot(v, inner), v.T), self.UPLO == "L")]
+
+
+@dataclass(frozen=True)
+class EighGrad(Op):
+    """Theano's gradient op for eigh: EighGrad(UPLO)(x, w, v, gw, gv) is the gradient with
+    respect to x of a cost whose gradients through (w, v) = eigh(x, UPLO) are (gw, gv), folded
+    onto the triangle eigh read. eigh's own gradient is built symbolically instead (the same
+    value, and differentiable again); this op is the one-node form Theano programs may build.
+
+    >>> EighGrad('L')(x, w, v, gw, gv)    # a matrix shaped like x       # doctest: +SKIP
+    """
+
+    UPLO: str = "L"
+    notation = Func("eigh_grad", params=("UPLO",))
+
+    def make_node(self, x, w, v, gw, gv):
+        inputs = [as_tensor_variable(t) for t in (x, w, v, gw, gv)]
+        for t, rank, name in zip(inputs, (2, 1, 2, 1, 2), ("x", "w", "v", "gw", "gv")):
+            if t.ndim != rank:
+                raise ShapeError(f"EighGrad at {call_site()}: {name} must have {rank} axes, "
+                                 f"got {describe(t)}")
+        dtype = upcast(*(t.dtype for t in inputs))
+        return Apply(self, inputs, [TensorType(dtype, inputs[0].type.shape)()])
+
+    infer_shape = same_shape_as_input(0)
+
+    def perform(self, node, inputs):
+        _, w, v, gw, gv = inputs
+        # V (diag(gw) + F * V^T gV) V^T with F[j, k] = 1/(w_k - w_j) off the diagonal.
+        gaps = w[None, :] - w[:, None]
+        np.fill_diagonal(gaps, 1.0)
+        inner = (v.T @ gv) / gaps
+        np.fill_diagonal(inner, gw)
+        g = v @ inner @ v.T
+        fold = (np.tril(g) + np.triu(g, 1).T) if self.UPLO == "L" else \
+            (np.triu(g) + np.tril(g, -1).T)
+        return [np.asarray(fold, dtype=node.outputs[0].dtype)]
+
+    def grad(self, inputs, output_grads):
+        reason = ("EighGrad has no gradient of its own; T.grad of a cost through eigh builds "
+                  "eigh's gradient symbolically, which can be differentiated again")
+        return [undefined(t, reason) for t in inputs]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 
 from graphlens.errors import InvalidArgumentError, ShapeError, describe
 from graphlens.graph.basic import Apply
-from graphlens.graph.markers import undefined
+from graphlens.graph.markers import is_disconnected, undefined
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.basic import eye
@@ -22,6 +22,7 @@ from graphlens.tensor.blas import dot
 from graphlens.tensor.diagonal import AllocDiag, ExtractDiag, diag  # noqa: F401  (Theano's path)
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.extra_ops import same_shape_as_input
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.math import abs as tensor_abs
 from graphlens.tensor.math import sqrt
 from graphlens.tensor.reduce import max as tensor_max
@@ -30,8 +31,8 @@ from graphlens.tensor.reduce import sum as tensor_sum
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.linalg_base import check_square, float_dtype, matrix_input
-from graphlens.tensor.decompositions import (QR, SVD, Eig, Eigh, _shorter, eig, eigh,  # noqa: F401
-                                             qr, svd)  # (eigh, svd, ...: Theano's path)
+from graphlens.tensor.decompositions import (QR, SVD, Eig, Eigh, EighGrad,  # noqa: F401
+                                             _shorter, eig, eigh, qr, svd)  # Theano's path
 from graphlens.tensor.compare import neq
 from graphlens.tensor.shape import reshape
 from graphlens.tensor.slinalg import solve
@@ -237,7 +238,13 @@ class Lstsq(Op):
         return [undefined(v, reason) for v in inputs]
 
 
-lstsq = Lstsq()
+def lstsq(*args):
+    """numpy.linalg.lstsq(a, b, rcond) as four outputs (Lstsq). Theano's `lstsq` was the op
+    class, so `lstsq()(a, b, rcond)` builds the same node as `lstsq(a, b, rcond)`.
+
+    >>> x, residuals, rank, s = nlinalg.lstsq(a, b, -1)                 # doctest: +SKIP
+    """
+    return Lstsq()(*args) if args else Lstsq()
 
 
 def _product(lengths):
@@ -247,21 +254,65 @@ def _product(lengths):
     return total
 
 
+@dataclass(frozen=True)
+class TensorInv(Op):
+    """numpy.linalg.tensorinv(a, ind) as one op: the inverse of a under tensordot over its
+    first `ind` axes, of shape a.shape[ind:] + a.shape[:ind]. Its gradient is matrix_inverse's,
+    on a viewed as the (prod(a.shape[:ind]), prod(a.shape[ind:])) matrix.
+
+    >>> TensorInv(ind=2)(T.dtensor4('a'))                               # doctest: +SKIP
+    """
+
+    ind: int = 2
+    notation = Func("tensorinv", params=("ind",))
+
+    def make_node(self, a):
+        a = as_tensor_variable(a)
+        ind = self.ind
+        if isinstance(ind, bool) or not isinstance(ind, (int, np.integer)) or \
+                not 0 < ind < a.ndim:
+            raise InvalidArgumentError(f"tensorinv at {call_site()}: ind must be an int between "
+                                       f"1 and {a.ndim - 1} for {describe(a)}, got {ind!r}")
+        shape = a.type.shape[ind:] + a.type.shape[:ind]
+        return Apply(self, [a], [TensorType(float_dtype(a), shape)()])
+
+    def infer_shape(self, node, input_shapes):
+        return [tuple(input_shapes[0][self.ind:]) + tuple(input_shapes[0][:self.ind])]
+
+    def perform(self, node, inputs):
+        (a,) = inputs
+        front, back = a.shape[:self.ind], a.shape[self.ind:]
+        if math.prod(front) != math.prod(back):
+            raise ShapeError(f"tensorinv: a of shape {a.shape} with ind={self.ind} is not "
+                             f"'square': prod{front} != prod{back}")
+        return [np.linalg.tensorinv(a, self.ind).astype(node.outputs[0].dtype, copy=False)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        # As matrices, Y = M^-1 with M = a reshaped (p, q); gM = -Y^T gY Y^T, reshaped back.
+        (a,), (y,), (gy,) = inputs, outputs, output_grads
+        front = _product([a.shape[i] for i in range(self.ind)])
+        back = _product([a.shape[i] for i in range(self.ind, a.ndim)])
+        inverse_t = reshape(y, (back, front)).T
+        g_matrix = -dot(dot(inverse_t, reshape(gy, (back, front))), inverse_t)
+        return [reshape(g_matrix, a.shape)]
+
+
 def tensorinv(a, ind=2):
     """The inverse of a under tensordot over its first `ind` axes, as numpy.linalg.tensorinv:
-    tensordot(tensorinv(a, ind), a, ind) is the identity. Built from reshapes around
-    matrix_inverse, so it is differentiable.
+    tensordot(tensorinv(a, ind), a, ind) is the identity. Differentiable (TensorInv).
 
     >>> nlinalg.tensorinv(T.dtensor4('a'))   # a.shape[2:] + a.shape[:2]     # doctest: +SKIP
     """
-    a = as_tensor_variable(a)
-    if isinstance(ind, bool) or not isinstance(ind, (int, np.integer)) or not 0 < ind < a.ndim:
-        raise InvalidArgumentError(f"tensorinv at {call_site()}: ind must be an int between 1 "
-                                   f"and {a.ndim - 1} for {describe(a)}, got {ind!r}")
-    front = [a.shape[i] for i in range(ind)]
-    back = [a.shape[i] for i in range(ind, a.ndim)]
-    square = reshape(a, (_product(front), _product(back)))
-    return reshape(matrix_inverse(square), back + front)
+    return TensorInv(ind)(a)
+
+
+def _zero_disconnected(outputs, grads):
+    """Theano's helper for multi-output gradients: each disconnected gradient in `grads`
+    becomes zeros shaped like its output, so one formula can read all of them.
+
+    >>> _zero_disconnected([w, v], [gw, disconnected()])    # [gw, zeros_like(v)]  # doctest: +SKIP
+    """
+    return [zeros_like(o) if is_disconnected(g) else g for o, g in zip(outputs, grads)]
 
 
 def tensorsolve(a, b, axes=None):

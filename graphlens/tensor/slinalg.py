@@ -19,6 +19,9 @@ from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import upcast
 from graphlens.tensor.blas import dot
+from graphlens.tensor.compare import invert, switch
+from graphlens.tensor.float_checks import isnan
+from graphlens.tensor.reduce import any as tensor_any
 from graphlens.tensor.diagonal import diag, tril, triu
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.extra_ops import same_shape_as_input
@@ -56,8 +59,9 @@ class Cholesky(Op):
         except np.linalg.LinAlgError as exc:
             if self.on_error == "nan":
                 return [np.full(inputs[0].shape, np.nan, dtype=node.outputs[0].dtype)]
-            raise InvalidArgumentError(f"cholesky: the matrix of shape {inputs[0].shape} is not "
-                                       f"positive definite ({exc})") from exc
+            # numpy's LinAlgError, as Theano raised (the evaluator adds the node and line).
+            raise np.linalg.LinAlgError(f"cholesky: the matrix of shape {inputs[0].shape} is "
+                                        f"not positive definite ({exc})") from exc
         return [factor.astype(node.outputs[0].dtype, copy=False)]
 
     def L_op(self, inputs, outputs, output_grads):
@@ -65,6 +69,11 @@ class Cholesky(Op):
         # s = L^-T Phi(L^T G) L^-1, and the gradient folds s's symmetric part onto the
         # triangle scipy read.
         factor, g = outputs[0], output_grads[0]
+        if self.on_error == "nan":
+            # A factor of NaN (not positive definite) would make the solves below fail: solve
+            # with 1 instead and answer NaN, as Theano did.
+            ok = invert(tensor_any(isnan(factor)))
+            factor, g = switch(ok, factor, 1), switch(ok, g, 1)
         if not self.lower:                  # a = U^T U: L = U^T, and G likewise
             factor, g = factor.T, g.T
         product = dot(factor.T, g)
@@ -72,7 +81,51 @@ class Cholesky(Op):
         s = solve_upper_triangular(factor.T, solve_upper_triangular(factor.T, phi.T).T)
         symmetric = s + s.T
         half = tril(symmetric) if self.lower else triu(symmetric)
+        if self.on_error == "nan":
+            return [switch(ok, half - diag(diag(s)), np.nan)]
         return [half - diag(diag(s))]
+
+
+@dataclass(frozen=True)
+class CholeskyGrad(Op):
+    """Theano's one-node Cholesky gradient: CholeskyGrad(lower)(x, L, dz) is the gradient with
+    respect to x of a cost whose gradient through L = cholesky(x) is dz, on the triangle
+    cholesky read (the other triangle 0). Cholesky's own gradient is built symbolically (the
+    same value, differentiable again); this op is the form Theano programs may build.
+
+    >>> CholeskyGrad(lower=True)(x, cholesky(x), dz)                    # doctest: +SKIP
+    """
+
+    lower: bool = True
+    notation = Func("cholesky_grad", params=("lower",))
+
+    def make_node(self, x, l, dz):
+        inputs = [as_tensor_variable(t) for t in (x, l, dz)]
+        for t, name in zip(inputs, ("x", "L", "dz")):
+            if t.ndim != 2:
+                raise ShapeError(f"CholeskyGrad at {call_site()}: {name} must be a matrix, got "
+                                 f"{describe(t)}")
+        return Apply(self, inputs, [TensorType(float_dtype(inputs[0]), inputs[0].type.shape)()])
+
+    infer_shape = same_shape_as_input(0)
+
+    def perform(self, node, inputs):
+        _, factor, dz = inputs
+        if not self.lower:                  # x = U^T U: work with L = U^T and dz^T
+            factor, dz = factor.T, dz.T
+        # Murray (2016): s = L^-T Phi(L^T dz) L^-1, Phi = the lower triangle, diagonal halved.
+        product = factor.T @ dz
+        phi = np.tril(product) - np.diag(np.diag(product) / 2)
+        inner = scipy.linalg.solve_triangular(factor.T, phi.T, lower=False)
+        s = scipy.linalg.solve_triangular(factor.T, inner.T, lower=False)
+        triangle = np.tril if self.lower else np.triu
+        return [np.asarray(triangle(s + s.T) - np.diag(np.diag(s)),
+                           dtype=node.outputs[0].dtype)]
+
+    def grad(self, inputs, output_grads):
+        reason = ("CholeskyGrad has no gradient of its own; T.grad of a cost through "
+                  "cholesky builds its gradient symbolically, which can be differentiated again")
+        return [undefined(t, reason) for t in inputs]
 
 
 A_STRUCTURES = ("general", "lower_triangular", "upper_triangular", "symmetric")

@@ -107,7 +107,7 @@ def test_transpose_turns_csr_into_csc_and_shape_is_symbolic():
 # verify_grad_sparse: dense stand-ins (every entry moves) and structured ones (stored only).
 GRADIENT_CASES = {
     "dense_from_sparse": (sparse.dense_from_sparse, [X], True),
-    "dense_from_sparse sparse_grad=False": (sparse.DenseFromSparse(sparse_grad=False), [X], False),
+    "dense_from_sparse structured=False": (sparse.DenseFromSparse(structured=False), [X], False),
     "csr_from_dense": (sparse.csr_from_dense, [D], False),
     "transpose": (sparse.transpose, [X], False),
     "neg": (sparse.neg, [X], False),
@@ -156,7 +156,7 @@ def test_structured_dot_gradient_keeps_the_pattern_of_x():
 @pytest.mark.parametrize("sparse_grad", [True, False])
 def test_dense_from_sparse_gradient_is_structured_unless_told_otherwise(sparse_grad):
     x = sparse.csc_matrix("x")
-    cost = T.sum(sparse.DenseFromSparse(sparse_grad=sparse_grad)(x) * D)
+    cost = T.sum(sparse.DenseFromSparse(structured=sparse_grad)(x) * D)
     value = run([x], graphlens.grad(cost, x), X.tocsc())
     assert type(value) is sp.csc_matrix
     if sparse_grad:      # D read at x's entries only

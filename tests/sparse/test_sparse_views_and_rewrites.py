@@ -112,7 +112,7 @@ def test_static_lengths_flow_through_sparse_ops_and_a_proven_mismatch_is_refused
     y = T.tanh(sparse.structured_dot(x, w)) + sparse.sp_sum(sparse.hstack([x, x]), axis=1)[:, None]
     text = debugprint(y, file="str", example_inputs={x: X, w: np.ones((3, 2))})
     assert "StructuredDot [id" in text and "float64[3, 2]" in text
-    assert "Stack [id" in text and "csr(float64)[3, 6]" in text
+    assert "HStack [id" in text and "csc(float64)[3, 6]" in text   # csc: Theano's default
     assert "SpSum{axis=1} [id" in text and "float64[3]" in text
     # Known lengths that disagree: the views mark the node, make_node refuses it outright.
     wrong = debugprint(sparse.structured_dot(x, w), file="str",

@@ -63,3 +63,48 @@ def test_parameters_of_the_wrong_rank_are_named():
     x = T.dtensor4("x")
     with pytest.raises(ShapeError, match="gamma .* must have the rank of the inputs"):
         bn.batch_normalization_train(x, T.dmatrix("g"), T.dvector("b"), axes="spatial")
+
+
+def _numpy_train_grad(x, dy, scale, mean, invstd, axes):
+    centered = x - mean
+    c = dy * invstd - centered * np.mean(dy * centered, axis=axes, keepdims=True) * invstd ** 3
+    return [scale * (c - np.mean(c, axis=axes, keepdims=True)),
+            np.sum(dy * invstd * centered, axis=axes, keepdims=True),
+            np.sum(dy, axis=axes, keepdims=True)]
+
+
+def test_theanos_abstract_train_grad_class_gives_its_values_and_second_derivatives():
+    rng = np.random.default_rng(4)
+    axes = (0, 2)
+    x, dy = rng.normal(4, 3, size=(4, 3, 5)), rng.normal(-1, 2, size=(4, 3, 5))
+    scale, mean, invstd = (rng.normal(size=(1, 3, 1)) for _ in range(3))
+    variables = [T.dtensor3(n) for n in ("x", "dy", "scale", "mean", "invstd")]
+    op = bn.AbstractBatchNormTrainGrad(axes)
+    assert op == bn.AbstractBatchNormTrainGrad([0, 2]) != bn.AbstractBatchNormTrainGrad((0,))
+    got = graphlens.function(variables, op(*variables))(x, dy, scale, mean, invstd)
+    for value, expected in zip(got, _numpy_train_grad(x, dy, scale, mean, invstd, axes)):
+        np.testing.assert_allclose(value, expected, rtol=1e-10)
+    for output in range(3):
+        verify_grad(lambda *v, k=output: op(*v)[k], [x, dy, scale, mean, invstd],
+                    rng=np.random.default_rng(output))
+
+
+def test_theanos_abstract_train_and_inference_classes_match_the_functions():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(6, 2, 3, 3))
+    scale, bias = rng.normal(size=(1, 2, 1, 1)), rng.normal(size=(1, 2, 1, 1))
+    xv, sv, bv = T.dtensor4("x"), T.dtensor4("scale"), T.dtensor4("bias")
+    axes = (0, 2, 3)
+    # full-rank parameters broadcast on the normalized axes (Theano's addbroadcast)
+    abstract = bn.AbstractBatchNormTrain(axes)(xv, sv, bv, 1e-3)
+    function_form = bn.batch_normalization_train(xv, sv, bv, "spatial", 1e-3)
+    a, f = (graphlens.function([xv, sv, bv], list(o))(x, scale, bias)
+            for o in (abstract, function_form))
+    for left, right in zip(a, f):
+        np.testing.assert_allclose(left, right, rtol=1e-12)
+    mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
+    np.testing.assert_allclose(a[0], (x - mean) / np.sqrt(var + 1e-3) * scale + bias,
+                               rtol=1e-10)
+    inference = graphlens.function([xv, sv, bv], bn.AbstractBatchNormInference(axes)(
+        xv, sv, bv, T.constant(mean), T.constant(var), 1e-3))(x, scale, bias)
+    np.testing.assert_allclose(inference, a[0], rtol=1e-10)

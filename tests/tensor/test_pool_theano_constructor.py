@@ -107,3 +107,25 @@ def test_theanos_pool_of_one_and_four_axes(ignore_border):
     got = Pool(ignore_border, ndim=4)(x5, (2, 2, 2, 2)).eval({x5: value5})
     assert got.shape == (1, 2, 2, 2, 2)
     assert got[0, 0, 0, 0, 0] == value5[0, :2, :2, :2, :2].max()
+
+
+def test_the_window_may_be_named_as_theanos_make_node_names_it():
+    x = T.dtensor4("x")
+    xv = np.random.default_rng(5).normal(size=(1, 2, 6, 5))
+    by_name = function([x], Pool(ignore_border=True)(x, (2, 2), pad=(1, 1)))(xv)
+    positional = function([x], Pool(ignore_border=True)(x, (2, 2), None, (1, 1)))(xv)
+    np.testing.assert_array_equal(by_name, positional)
+    np.testing.assert_allclose(by_name, reference_pool(xv, (2, 2), True, (2, 2), (1, 1), "max"))
+
+
+@pytest.mark.parametrize("mode", ["max", "sum", "average_inc_pad"])
+def test_a_window_larger_than_the_padded_input_gives_no_output_and_a_zero_gradient(mode):
+    # ws 10 over 2 + 2 * 3 padded rows: no window fits, so the output is empty; the gradient
+    # must be zeros of the input's shape (a stride of 5 once made numpy read the empty
+    # slice's negative stop from the end).
+    x = T.dtensor4("x")
+    out = Pool(ignore_border=True, mode=mode)(x, (10, 10), (5, 3), (3, 2))
+    xv = np.random.default_rng(6).normal(size=(1, 1, 2, 2))
+    assert function([x], out)(xv).shape == (1, 1, 0, 0)
+    g = function([x], grad(out.sum(), x))(xv)
+    np.testing.assert_array_equal(g, np.zeros_like(xv))

@@ -20,6 +20,7 @@ logsoftmax = log_softmax          # Theano 1.0's name
 from graphlens.tensor.nnet.abstract_conv import conv2d, conv2d_transpose, conv3d  # noqa: E402,F401
 from graphlens.tensor.nnet import abstract_conv  # noqa: E402,F401
 from graphlens.tensor.nnet import conv  # noqa: E402,F401
+from graphlens.tensor.nnet import corr, corr3d  # noqa: E402,F401  (Theano's CorrMM, Corr3dMM)
 from graphlens.tensor.nnet import conv3d2d  # noqa: E402,F401  (theano.tensor.nnet.conv3d2d)
 from graphlens.tensor.nnet import bn  # noqa: E402,F401  (theano.tensor.nnet.bn)
 from graphlens.tensor.nnet.bn import batch_normalization  # noqa: E402,F401  (as Theano's)

@@ -2,7 +2,8 @@
 and 3-d convolution, their gradients as functions of their own, and bilinear upsampling.
 
 The ops live in conv_ops.py (one generic class per role, any rank), the arithmetic in
-conv_kernels.py; this module turns Theano's call signatures into those ops.
+conv_kernels.py, the shape helpers and the convolutions built from these (separable, causal)
+in conv_helpers.py; this module turns Theano's call signatures into those ops.
 
 >>> out = T.nnet.conv2d(x, W, border_mode='valid', subsample=(2, 2))     # doctest: +SKIP
 >>> vol = T.nnet.conv3d(v, W3, border_mode='half')                       # doctest: +SKIP
@@ -13,10 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 from graphlens.tensor.elemwise import call_site
-from graphlens.tensor.nnet import conv_kernels
 from graphlens.tensor.nnet.conv_ops import (  # noqa: F401  (Theano's names, at Theano's path)
     Conv2d, Conv2dGradInputs, Conv2dGradWeights, Conv3d, Conv3dGradInputs, Conv3dGradWeights,
     FAMILIES, checked_options, shape_hint)
+from graphlens.tensor.nnet.conv_helpers import (  # noqa: F401  (at Theano's path)
+    assert_conv_shape, assert_shape, causal_conv1d, check_conv_gradinputs_shape,
+    get_conv_gradinputs_shape, get_conv_gradinputs_shape_1axis, get_conv_gradweights_shape,
+    get_conv_gradweights_shape_1axis, get_conv_output_shape, get_conv_shape_1axis,
+    separable_conv2d, separable_conv3d)
 from graphlens.tensor.nnet.upsampling import (  # noqa: F401  (at Theano's path)
     bilinear_kernel_1D, bilinear_kernel_2D, bilinear_upsampling)
 from graphlens.tensor.shape import _shape_vector
@@ -30,40 +35,6 @@ AbstractConv2d_gradInputs = Conv2dGradInputs
 AbstractConv3d = Conv3d
 AbstractConv3d_gradWeights = Conv3dGradWeights
 AbstractConv3d_gradInputs = Conv3dGradInputs
-
-
-def get_conv_shape_1axis(image_shape, kernel_shape, border_mode, subsample, dilation=1):
-    """One output length of a convolution (Theano's): ints or symbolic int scalars; None if
-    any part is None. border_mode is 'valid', 'full', 'half' or this axis's padding.
-
-    >>> get_conv_shape_1axis(8, 3, 'half', 2), get_conv_shape_1axis(8, 3, 1, 1, dilation=2)
-    (4, 6)
-    """
-    if any(part is None for part in (image_shape, kernel_shape, border_mode, subsample,
-                                     dilation)):
-        return None
-    mode = border_mode if isinstance(border_mode, str) else (border_mode,)
-    (pad,) = conv_kernels.border_padding(mode, (kernel_shape,), (dilation,))
-    if isinstance(pad, (int, np.integer)) and pad < 0:
-        raise ValueError(f"get_conv_shape_1axis: border_mode must be >= 0, got {border_mode}")
-    return conv_kernels.output_length(image_shape, kernel_shape, pad, subsample, dilation)
-
-
-def get_conv_output_shape(image_shape, kernel_shape, border_mode, subsample,
-                          filter_dilation=None):
-    """The shape of a convolution's output, (batch, filters, *lengths), from the images' and
-    the filters' shapes (Theano's); border_mode is 'valid', 'full', 'half' or a tuple of
-    paddings.
-
-    >>> get_conv_output_shape((10, 3, 8, 8), (4, 3, 3, 3), 'valid', (1, 1))
-    (10, 4, 6, 6)
-    """
-    dims = len(subsample)
-    dilation = filter_dilation if filter_dilation is not None else (1,) * dims
-    modes = border_mode if isinstance(border_mode, (tuple, list)) else (border_mode,) * dims
-    return (image_shape[0], kernel_shape[0]) + tuple(
-        get_conv_shape_1axis(image_shape[2 + i], kernel_shape[2 + i], modes[i], subsample[i],
-                             dilation[i]) for i in range(dims))
 
 
 def _given_shape(shape, dims, what):

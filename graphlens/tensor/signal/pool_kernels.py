@@ -64,7 +64,9 @@ class Geometry:
         """For each tap of the window (each offset inside it): the index of that tap's element
         in every window, as (..., one strided slice per pooled axis) of the padded extent (a
         (..., *out lengths) view)."""
-        return [(Ellipsis,) + tuple(slice(u, u + (n - 1) * s + 1, s)
+        # No window (an out length of 0): an empty slice, never a negative stop that numpy
+        # would count from the end.
+        return [(Ellipsis,) + tuple(slice(u, u + (n - 1) * s + 1 if n else u, s)
                                     for u, n, s in zip(offset, self.out, self.stride))
                 for offset in itertools.product(*(range(w) for w in self.ws))]
 
