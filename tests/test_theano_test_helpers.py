@@ -137,3 +137,11 @@ def test_tensor_type_compares_values_as_theano():
     assert t.values_eq_approx(nan, np.array([2.0, 1.0]), allow_remove_nan=True)
     assert not t.values_eq_approx(np.array([np.inf]), np.array([-np.inf]))
     assert not t.values_eq(np.zeros(2), np.zeros(3))
+
+
+def test_gpuarray_is_theano_without_pygpu():
+    from graphlens import gpuarray
+    assert gpuarray.pygpu is None and gpuarray.pygpu_activated is False
+    import unittest
+    with pytest.raises(unittest.SkipTest, match="pygpu not installed"):
+        import graphlens.gpuarray.tests.config  # noqa: F401
