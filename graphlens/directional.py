@@ -94,9 +94,14 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
     connected = [(g, directions[var]) for g, var in zip(pulled, wrt_list) if g is not None]
     connected += [(g, var.zeros_like()) for g, var in zip(pulled[len(wrt_list):], still)
                   if g is not None] if connected else []
+    # One gradient may serve two inputs (through SpecifyShape, x's gradient is wrt's): its
+    # directions add up, where a dict would keep only the last (a zero one).
+    directions_of = {}
+    for g, direction in connected:
+        directions_of[g] = direction if g not in directions_of else directions_of[g] + direction
     results = [None] * len(outputs)
     if connected:
-        results = list(grad(None, stand_ins, known_grads=dict(connected),
+        results = list(grad(None, stand_ins, known_grads=directions_of,
                             disconnected_inputs="ignore", return_disconnected="None"))
     # As Theano: an output built by float ops that do not reach wrt has J v = 0; an integer one
     # (x.shape[0], argmax) or an input that is not in wrt has none, and raises a ValueError.
