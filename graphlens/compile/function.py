@@ -71,7 +71,7 @@ class Function:
         self.shared_inputs = shared_inputs
         self.allow_input_downcast = allow_input_downcast
         self.name = name
-        self.maker = _Maker(fgraph, inputs)
+        self.maker = _Maker(fgraph, inputs, shared_inputs)
         self.outputs = outputs
         # A DebugMode (trace/debugmode.py) checks each node as it runs and each call as a whole.
         self.debug_mode = debug_mode
@@ -285,10 +285,23 @@ class Function:
 
 @dataclass
 class _Maker:
-    """Theano's `f.maker`: `f.maker.fgraph` is the optimized graph."""
+    """Theano's `f.maker`: `f.maker.fgraph` is the optimized graph, `inputs` the `In` of each
+    argument, `expanded_inputs` those and then one implicit `In` per shared variable read."""
 
     fgraph: FunctionGraph
     inputs: list
+    shared_inputs: list = dataclasses.field(default_factory=list)
+
+    @property
+    def expanded_inputs(self) -> list:
+        """Theano's: the arguments' `In`, then each shared variable's, whose `value` is the
+        variable's container (`value.data` reads and sets the held value, as Theano's).
+
+        >>> [i.implicit for i in f.maker.expanded_inputs]    # doctest: +SKIP
+        [False, True]
+        """
+        return list(self.inputs) + [In(var, value=var.container, implicit=True, shared=True)
+                                    for var in self.shared_inputs]
 
 
 def _may_alias_root(var) -> bool:

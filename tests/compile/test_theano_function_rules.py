@@ -66,6 +66,26 @@ def test_container_reads_and_sets_the_value_without_copies():
     np.testing.assert_array_equal(s.get_value(), np.ones(3))
 
 
+def test_expanded_inputs_list_the_arguments_then_each_shared_variables_container():
+    # Theano's scan tests reset a stream through f.maker.expanded_inputs[i].value.data.
+    from graphlens.tensor.shared_randomstreams import RandomStreams
+    x = T.dvector("x")
+    w = graphlens.shared(np.ones(2), "w")
+    draw = RandomStreams(3).uniform((2,))
+    f = function([x], x * w + draw, no_default_updates=True)
+    expanded = f.maker.expanded_inputs
+    assert [item.variable for item in expanded[:1]] == [x] and expanded[0].value is None
+    assert [item.implicit for item in expanded] == [False, True, True]
+    assert {item.variable for item in expanded[1:]} == {w, draw.rng}
+    (rng,) = [item.value for item in expanded[1:] if item.variable is draw.rng]
+    assert isinstance(rng.data, np.random.RandomState)      # Theano's container.data
+    rng.data = np.random.RandomState(123)
+    first = f([0.0, 0.0])
+    rng.data = np.random.RandomState(123)
+    np.testing.assert_array_equal(f([0.0, 0.0]), first)
+    np.testing.assert_array_equal(first, np.random.RandomState(123).uniform(size=(2,)))
+
+
 def test_rebuild_collect_shared_copies_the_graph_as_theano():
     from graphlens.compile.pfunc import rebuild_collect_shared
     x = T.dvector("x")
