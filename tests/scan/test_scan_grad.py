@@ -240,3 +240,15 @@ def test_integer_inputs_a_loop_reads_get_a_float_zero_gradient():
     unread, _ = scan(lambda a, b: b * 2, sequences=[u, x])
     with pytest.raises(Exception, match="does not depend on 'u'"):
         grad(unread.sum(), u)
+
+
+def test_an_integer_state_with_taps_gets_a_float_zero_gradient():
+    # Theano's scan test_connection_pattern: grad(a[-1], a0) for integer states of two taps
+    # raised a disconnection here; Theano saw the state connected (a zero, as for sequences).
+    a0 = shared(np.arange(2), name="a0")
+    (a, b), _ = scan(lambda a2, a1, b2, b1: (a1, b1),
+                     outputs_info=[dict(initial=a0, taps=[-2, -1]),
+                                   dict(initial=a0 * 2, taps=[-2, -1])], n_steps=2)
+    g = grad(a[-1], a0)
+    assert g.dtype == "float64"
+    np.testing.assert_array_equal(function([], g)(), np.zeros(2))
