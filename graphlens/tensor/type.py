@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError
+from graphlens.errors import GraphlensTypeError, NotNumbersError, ShapeError
 from graphlens.graph.types import ALL_DTYPES, Type
 from graphlens.config import config
 
@@ -249,9 +249,9 @@ def _convert(value, dtype, allow_downcast, what):
     try:
         source = np.asarray(value)
     except Exception as exc:  # ragged lists and the like: numpy's message is the useful part
-        raise GraphlensTypeError(f"{what} cannot be read as an array: {exc}") from exc
+        raise NotNumbersError(f"{what} cannot be read as an array: {exc}") from exc
     if source.dtype.kind not in "biufc":
-        raise GraphlensTypeError(f"{what} cannot be read as an array of numbers: {value!r:.80}")
+        raise NotNumbersError(f"{what} cannot be read as an array of numbers: {value!r:.80}")
     if not allow_downcast and source.dtype.kind == "c" and np.dtype(dtype).kind != "c":
         raise GraphlensTypeError(f"{what} holds complex numbers but the variable is {dtype}")
     with np.errstate(over="ignore", under="ignore"):   # overflow is refused below, not warned

@@ -118,3 +118,18 @@ def test_rebuild_strict_false_rebuilds_the_graph_on_a_given_of_another_rank():
                                   np.ones((3, 5)) * np.arange(5))
     with pytest.raises(TypeError, match="dtype and rank must be the same"):
         function([w, y], x * y, givens=[(x, w)])
+
+
+def test_a_value_that_is_not_numbers_is_a_value_error_as_in_theano():
+    # Theano's conversion raised numpy's ValueError (test_shared: u.set_value('adsf')).
+    from graphlens.errors import GraphlensTypeError
+    x = T.dvector("x")
+    f = function([x], x.sum())
+    s = graphlens.shared(np.ones(2), "s")
+    for attempt in (lambda: f("adsf"), lambda: f([[1.0, 2.0], [3.0]]),
+                    lambda: s.set_value("adsf")):
+        with pytest.raises(ValueError, match="cannot be read as an array"):
+            attempt()
+        with pytest.raises(GraphlensTypeError):     # still the TypeError it was
+            attempt()
+    np.testing.assert_array_equal(s.get_value(), np.ones(2))
