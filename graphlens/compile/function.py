@@ -115,6 +115,13 @@ class Function:
         # never lose an update. Calls without updates take no lock and run side by side.
         self._update_locks = update_locks(self.updates)
         aliased = [_may_alias_root(var) for var in self.fgraph.outputs]
+        # Results that may share one computed array (an output that is also an update's new
+        # value, updates from x[:1] and x) are copied but the first, as Theano's deep copies:
+        # the caller may write into a returned array, and shared variables never alias.
+        first_of_base = {}
+        for k, var in enumerate(self.fgraph.outputs):
+            if first_of_base.setdefault(_view_base(var), k) != k:
+                aliased[k] = True
         self._copy_output = [alias and not (k < n_outputs and outputs[k].borrow)
                              for k, alias in enumerate(aliased)]
         # Descriptions for argument errors, made once: a call must not pay for its error text.
@@ -304,6 +311,16 @@ class _Maker:
                                     for var in self.shared_inputs]
 
 
+def _view_base(var):
+    """The variable whose array `var`'s value is, or is a view of (following view_map)."""
+    while var.owner is not None:
+        sources = getattr(var.owner.op, "view_map", {}).get(var.index)
+        if not sources:
+            return var
+        var = var.owner.inputs[sources[0]]
+    return var
+
+
 def _may_alias_root(var) -> bool:
     """True if `var`'s value may be a root's storage (input, shared, constant) or a view of it."""
     while var.owner is not None:
@@ -478,9 +495,11 @@ def _normalize_inputs(inputs):
             raise GraphlensTypeError(f"function: input {position} is a constant ({var!r}); "
                                      f"constants cannot be inputs")
         if isinstance(var, SharedVariable):
-            raise GraphlensTypeError(f"function: input {position} is the shared variable "
-                                     f"{describe(var)}; shared variables are implicit inputs, "
-                                     f"leave it out (or replace it with givens)")
+            # Theano's words first: its users (and its tests) look for them.
+            raise GraphlensTypeError(f"Cannot use a shared variable ({var.name}) as explicit "
+                                     f"input: function input {position} is {describe(var)}; "
+                                     f"shared variables are implicit inputs, leave it out (or "
+                                     f"replace it with givens)")
         if var in seen:
             raise DuplicateInputError(f"function: input {describe(var)} is listed twice")
         seen.add(var)

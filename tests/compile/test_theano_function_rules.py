@@ -133,3 +133,22 @@ def test_a_value_that_is_not_numbers_is_a_value_error_as_in_theano():
         with pytest.raises(GraphlensTypeError):     # still the TypeError it was
             attempt()
     np.testing.assert_array_equal(s.get_value(), np.ones(2))
+
+
+def test_an_output_and_updates_of_one_array_never_alias_one_another():
+    # Theano's test_potential_output_aliasing_induced_by_updates: writing into the returned
+    # array changed both shared variables, which also held one array between them.
+    A = graphlens.shared(np.zeros((2, 2)), "A")
+    B = graphlens.shared(np.zeros((2, 2)), "B")
+    D = T.dmatrix("D")
+    DD = D + 5
+    f = function([D], DD, updates=[(A, DD[:1]), (B, DD)])
+    result = f(np.zeros((2, 2)))
+    a, b = A.get_value(borrow=True), B.get_value(borrow=True)
+    assert not np.may_share_memory(a, b)
+    assert not np.may_share_memory(result, a) and not np.may_share_memory(result, b)
+    result[:] = -1
+    np.testing.assert_array_equal(A.get_value(), np.full((1, 2), 5.0))
+    np.testing.assert_array_equal(B.get_value(), np.full((2, 2), 5.0))
+    twice = function([D], [DD, DD])(np.ones((1, 1)))
+    assert twice[0] is not twice[1] and not np.may_share_memory(twice[0], twice[1])
