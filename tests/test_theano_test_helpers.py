@@ -145,3 +145,9 @@ def test_gpuarray_is_theano_without_pygpu():
     import unittest
     with pytest.raises(unittest.SkipTest, match="pygpu not installed"):
         import graphlens.gpuarray.tests.config  # noqa: F401
+
+
+def test_tensor_type_value_zeros_has_the_types_dtype():
+    zeros = T.fmatrix.value_zeros((1, 3))
+    assert zeros.dtype == np.float32 and zeros.shape == (1, 3) and not zeros.any()
+    assert T.TensorType("int8", (False,)).value_zeros((2,)).dtype == np.int8

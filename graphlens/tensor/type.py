@@ -147,6 +147,14 @@ class TensorType(Type):
         keep = ~skip
         return _allclose(a[keep], b[keep], rtol, atol)
 
+    def value_zeros(self, shape):
+        """Theano's: an array of zeros of this type's dtype, for an op's perform to fill.
+
+        >>> T.fmatrix.value_zeros((1, 2)).dtype
+        dtype('float32')
+        """
+        return np.zeros(shape, dtype=self.dtype)
+
     def filter(self, value, *, allow_downcast=False, what="value"):
         """`value` as an ndarray of this type, or a clear error saying what does not fit.
 
