@@ -406,7 +406,10 @@ def any(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
-    """Arithmetic mean over `axis`; `dtype`/`acc_dtype` as for sum."""
+    """Arithmetic mean over `axis`; `dtype`/`acc_dtype` as for sum. An integer or bool
+    `dtype` is the sum's, and the mean is float64 (as Theano's: it divides after summing)."""
+    if dtype is not None and is_discrete(str(np.dtype(dtype))):
+        return _reduction(Mean, cast(as_tensor_variable(x), dtype), axis, keepdims)
     return _in_dtypes(Mean, x, axis, keepdims, dtype, acc_dtype)
 
 

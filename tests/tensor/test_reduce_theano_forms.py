@@ -54,3 +54,13 @@ def test_float32_sums_means_and_products_accumulate_in_float64_as_theano(mode):
     np.testing.assert_allclose([float(mean), float(col_mean[0])], [1 / 3, 1 / 3], rtol=1e-6)
     np.testing.assert_array_equal(col_sum, [1.0])
     np.testing.assert_allclose(float(product), -1e4 * 1e-4 * 1e4, rtol=1e-6)
+
+
+def test_mean_of_an_integer_dtype_sums_in_it_and_is_float64():
+    x = T.fmatrix("x")
+    for dtype in ("bool", "int32", "uint8"):
+        assert T.mean(x, dtype=dtype).dtype == "float64"
+    m = T.mean(x, axis=0, dtype="int32")
+    value = np.array([[1.7, 2.2], [3.9, 4.1]], dtype="float32")
+    np.testing.assert_allclose(m.eval({x: value}), [2.0, 3.0])     # 1 + 3, 2 + 4 halved
+    assert T.mean(x, dtype="float64").dtype == "float64"
