@@ -33,8 +33,8 @@ from graphlens.compile.monitormode import MonitorMode
 from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
-from graphlens.compile.io import (In, Out, argument_filter, storing_input_updates,
-                                  unaliasing_mutable_arguments)
+from graphlens.compile.io import (In, Out, argument_filter, lending_states,
+                                  storing_input_updates, unaliasing_mutable_arguments)
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
@@ -167,6 +167,8 @@ class Function:
             self._call = self.profile.timed_call(self._call)
         if self.input_updates:
             self._call = storing_input_updates(self, self._call)
+        if self.__dict__.get("_lent_states"):
+            self._call = lending_states(self, self._call)
         if len(self.inputs) > 1 and any(item.mutable for item in self.inputs):
             self._call = unaliasing_mutable_arguments(self, self._call)
 
@@ -230,17 +232,31 @@ class Function:
         >>> inc = function([u, In(s, value=10.0, update=s + u)], []); inc(5); inc[s]  # doctest: +SKIP
         array(15.)
         """
-        item = self.inputs[self._input_position(key)]
-        user_value = getattr(item.variable.type, "user_value", None)
-        if user_value is not None and isinstance(item.value, np.ndarray):
-            # A RandomState input's state, as a (new) RandomState: random/raw.py.
-            return user_value(item.value)
+        position = self._input_position(key)
+        item = self.inputs[position]
+        kind = item.variable.type
+        if hasattr(kind, "follow") and item.value is not None:
+            # A RandomState input's state (random/raw.py), lent as one RandomState object, as
+            # Theano's container held it: `f[rng].seed(5)` reseeds what the next call draws
+            # from, and each call moves that object on.
+            lent = self.__dict__.setdefault("_lent_states", {})
+            if position not in lent:
+                lent[position] = kind.user_value(kind.filter(item.value))
+                self._build_call()
+            return lent[position]
         return item.value
 
     def __setitem__(self, key, value):
         """Theano's `f[x] = value`: the value input `x` takes from now on when a call gives none."""
         position = self._input_position(key)
         self.inputs[position].value = self._filters[position](value)
+        lent = self.__dict__.get("_lent_states", {})
+        if hasattr(self.inputs[position].variable.type, "follow") and \
+                isinstance(value, np.random.RandomState):
+            lent[position] = value          # the function now draws from the user's object
+            self._build_call()
+        else:
+            lent.pop(position, None)
 
     def _input_position(self, key):
         for position, item in enumerate(self.inputs):
