@@ -23,8 +23,7 @@ from graphlens.tensor.basic import cast
 from graphlens.tensor.elemwise import DimShuffle
 from graphlens.tensor.fill import fill
 from graphlens.tensor.math import Add, Mul, Pow, sqr, sqrt
-from graphlens.tensor.reduce import (AxisSize, Mean, Reduce, Sum, accumulator_dtype,
-                                     expand_reduced)
+from graphlens.tensor.reduce import AxisSize, Mean, Reduce, Sum, accumulator_dtype, expand_reduced
 from graphlens.tensor.special import inv
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
@@ -301,8 +300,7 @@ class SumMean(Reduce):
         summed = tuple(a for a in axis if a not in self.mean_over)
         kept = [a for a in range(x.ndim) if a not in summed]
         averaged = tuple(kept.index(a) for a in self.mean_over)
-        wide = accumulator_dtype(dtype)
-        return np.mean(np.add.reduce(x, summed, wide), axis=averaged, dtype=wide)
+        return np.mean(np.add.reduce(x, summed, accumulator_dtype(dtype)), axis=averaged)
 
     def direct_perform(self, node):
         """The one reduction and the division, for one averaged axis (the usual batch)."""
@@ -311,9 +309,8 @@ class SumMean(Reduce):
         (averaged,), axis = self.mean_over, self.axis
         dtype, reduce, asarray, in_two = node.outputs[0].type.numpy_dtype, np.add.reduce, \
             np.asarray, self._in_two
-        wide = np.dtype(accumulator_dtype(dtype.name))
 
-        def direct(x):
+        def direct(x, wide=np.dtype(accumulator_dtype(dtype.name))):
             count = x.shape[averaged]
             if count:
                 return asarray(reduce(x, axis, wide) / count, dtype)
