@@ -230,6 +230,11 @@ def scan_grad(op, inputs, outputs, output_grads):
                              else disconnected(initials[k]))
             continue
         sums = [next(finals) for _ in range(lags[k])]
+        if not op.finals[k] and not any(tap in read for tap in state_taps):
+            # No step reads this state's earlier values (z[t] = x[t-1] + 1): its initial value
+            # reaches no output, as Theano's connection pattern said (DisconnectedInputError).
+            gradients.append(disconnected(initials[k]))
+            continue
         if op.finals[k]:
             # A final-only state started from its value itself: pending_1 is its gradient.
             gradients.append(sums[0] if start is None else
