@@ -10,12 +10,36 @@ of the size of f's), and `Rop(f, wrt, v)` is J v (the directional derivative of 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 from graphlens.errors import (DisconnectedInputError, GraphlensTypeError, ShapeError,
                               UndefinedGradientError, UndefinedRopError, describe)
 from graphlens.backprop import grad
 from graphlens.graph.types import is_discrete
 from graphlens.graph.basic import Constant, ancestors, clone_graph, graph_inputs
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
+
+
+# True while Rop pulls u^T J back through f (its first pass): an op whose user gave its own
+# Jacobian-vector product (OpFromGraph's rop_overrides) answers with that product's transpose
+# then, so J v comes out of the user's R_op, as Theano's forward-mode Rop used it.
+_ROP_PASS = contextvars.ContextVar("graphlens_rop_pass", default=False)
+
+
+def in_rop_pass() -> bool:
+    """True while `Rop` computes u^T J (ops with their own R_op read it: compile/builders.py)."""
+    return _ROP_PASS.get()
+
+
+@contextlib.contextmanager
+def rop_pass(active: bool):
+    """Within: `in_rop_pass()` is `active` (a transposed R_op differentiates normally)."""
+    token = _ROP_PASS.set(active)
+    try:
+        yield
+    finally:
+        _ROP_PASS.reset(token)
 
 
 def _listed(value):
@@ -86,17 +110,23 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise"):
     # One backward pass gives u^T J for wrt (along v) and for f's other inputs (along zeros).
     still = _still_inputs(outputs, directions)
     try:
-        pulled = grad(None, wrt_list + still, known_grads=dict(zip(outputs, stand_ins)),
-                      disconnected_inputs="ignore", return_disconnected="None")
+        with rop_pass(True):
+            pulled = grad(None, wrt_list + still, known_grads=dict(zip(outputs, stand_ins)),
+                          disconnected_inputs="ignore", return_disconnected="None")
     except UndefinedGradientError as error:
         # Theano's Rop found no R_op result past such an op and raised a ValueError.
         raise UndefinedRopError(f"Rop: J v is undefined: {error}") from None
     connected = [(g, directions[var]) for g, var in zip(pulled, wrt_list) if g is not None]
     connected += [(g, var.zeros_like()) for g, var in zip(pulled[len(wrt_list):], still)
                   if g is not None] if connected else []
+    # One gradient may serve two inputs (through SpecifyShape, x's gradient is wrt's): its
+    # directions add up, where a dict would keep only the last (a zero one).
+    directions_of = {}
+    for g, direction in connected:
+        directions_of[g] = direction if g not in directions_of else directions_of[g] + direction
     results = [None] * len(outputs)
     if connected:
-        results = list(grad(None, stand_ins, known_grads=dict(connected),
+        results = list(grad(None, stand_ins, known_grads=directions_of,
                             disconnected_inputs="ignore", return_disconnected="None"))
     # As Theano: an output built by float ops that do not reach wrt has J v = 0; an integer one
     # (x.shape[0], argmax) or an input that is not in wrt has none, and raises a ValueError.

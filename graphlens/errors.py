@@ -97,6 +97,12 @@ class AsTensorError(GraphlensTypeError):
     `theano.tensor.AsTensorError`, a TypeError)."""
 
 
+class NotNumbersError(GraphlensTypeError, ValueError):
+    """A value given for a tensor (an argument, a shared variable's new value) that cannot be
+    read as an array of numbers ('abc', a ragged list); Theano's conversion raised numpy's
+    ValueError there."""
+
+
 class ScanStateTypeError(GraphlensTypeError, ValueError):
     """`scan`: fn's new value for a state has another dtype or rank than the state's initial
     value; Theano raised ValueError there (an upcast in the step)."""

@@ -112,3 +112,14 @@ def test_rop_keeps_the_list_or_tuple_it_was_given():
     assert isinstance(Rop([m, 2 * m], m, v), list)
     np.testing.assert_array_equal(function([v], list(as_tuple))(V_VALUE)[1],
                                   2 * V_VALUE)
+
+
+def test_rop_with_respect_to_a_specify_shape_of_an_input():
+    # Theano's scan test_rop: Rop(o, _u, eu) with _u = specify_shape(u, ...). SpecifyShape hands
+    # u the very gradient of _u, and Rop's zero direction for u once replaced eu's: J v was 0.
+    x = T.dvector("x")
+    fixed = T.specify_shape(x, (3,))
+    v = T.dvector("v")
+    f = function([x, v], Rop(T.tanh(fixed) * 2, fixed, v))
+    x0, v0 = np.array([0.1, -0.5, 2.0]), np.array([1.0, 2.0, -3.0])
+    np.testing.assert_allclose(f(x0, v0), 2 * (1 - np.tanh(x0) ** 2) * v0, rtol=1e-12)

@@ -137,3 +137,32 @@ def test_tensor_type_compares_values_as_theano():
     assert t.values_eq_approx(nan, np.array([2.0, 1.0]), allow_remove_nan=True)
     assert not t.values_eq_approx(np.array([np.inf]), np.array([-np.inf]))
     assert not t.values_eq(np.zeros(2), np.zeros(3))
+
+
+def test_gpuarray_is_theano_without_pygpu():
+    from graphlens import gpuarray
+    assert gpuarray.pygpu is None and gpuarray.pygpu_activated is False
+    import unittest
+    with pytest.raises(unittest.SkipTest, match="pygpu not installed"):
+        import graphlens.gpuarray.tests.config  # noqa: F401
+
+
+def test_tensor_type_value_zeros_has_the_types_dtype():
+    zeros = T.fmatrix.value_zeros((1, 3))
+    assert zeros.dtype == np.float32 and zeros.shape == (1, 3) and not zeros.any()
+    assert T.TensorType("int8", (False,)).value_zeros((2,)).dtype == np.int8
+
+
+def test_values_eq_are_static_methods_and_module_functions_as_theano():
+    from graphlens.tensor import type as tensor_type
+    nan_left, number_left = np.array([np.nan, 1.0]), np.array([0.0, 1.0])
+    assert T.TensorType.values_eq(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
+    assert not T.TensorType.values_eq(np.float32([1.0]), np.float64([1.0]))
+    assert T.dvector().type.values_eq_approx(np.array([1.0]), np.array([1.0 + 1e-9]))
+    assert not T.TensorType.values_eq_approx(nan_left, number_left)
+    assert tensor_type.values_eq_approx_remove_nan(nan_left, number_left)
+    assert not tensor_type.values_eq_approx_remove_inf(nan_left, number_left)
+    assert tensor_type.values_eq_approx_remove_inf(np.array([np.inf, 1.0]), number_left)
+    assert tensor_type.values_eq_approx_remove_inf_nan(np.array([np.inf, np.nan]),
+                                                       np.array([0.0, 2.0]))
+    assert tensor_type.values_eq_approx is T.TensorType.values_eq_approx

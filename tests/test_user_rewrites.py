@@ -129,7 +129,7 @@ def test_optdb_runs_a_global_optimizer_at_its_position():
 def test_mistakes_are_named():
     with pytest.raises(GraphlensTypeError, match="is a function building an op, not an op: "
                                                  "track the op's class"):
-        gof.local_optimizer([T.add])          # n-ary: still a function (see T.exp below)
+        gof.local_optimizer([T.sum])
     # T.exp is an op (Theano's Elemwise instance), so tracking it is what Theano code does.
     assert gof.local_optimizer([T.exp])(lambda node: False).tracks() == [T.exp]
     x = T.dvector("x")
@@ -205,3 +205,22 @@ def test_merge_optimizer_shares_equal_computations_as_theano_s_did():
     assert gof.opt.MergeOptimizer().optimize(fgraph) == 1 and len(fgraph.apply_nodes) == 3
     (div,) = [n for n in fgraph.apply_nodes if isinstance(n.op, TrueDiv)]
     assert div.inputs[1] is div.inputs[0].owner.inputs[0]
+
+
+def test_theanos_t_add_and_t_mul_track_their_ops_in_local_optimizers_and_patterns():
+    # Theano's T.add was an Elemwise op; its debugmode tests track it (local_optimizer([T.add])).
+    x, y = T.dvector("x"), T.dvector("y")
+
+    @gof.local_optimizer([T.add])
+    def add_to_mul(node):
+        return [T.mul(*node.inputs)]
+
+    assert add_to_mul.tracks() == [T.add.op]
+    fgraph = gof.FunctionGraph([x, y], [T.exp(x + y)])
+    gof.TopoOptimizer(add_to_mul).optimize(fgraph)
+    assert pp(fgraph.outputs[0]) == "exp(x * y)"
+    fgraph = gof.FunctionGraph([x, y], [(x * y) + y])
+    gof.in2out(gof.PatternSub((T.add, (T.mul, "a", "b"), "b"), (T.mul, "b", "a"))).optimize(
+        fgraph)
+    assert pp(fgraph.outputs[0]) == "y * x"
+    assert gof.OpSub(T.add, T.mul).tracks() == [T.add.op]

@@ -20,10 +20,12 @@ from graphlens.compile.inline import InlinableOp
 from graphlens.errors import GraphlensTypeError, describe
 from graphlens.graph.basic import (Apply, Constant, Variable, clone_graph, graph_inputs,
                                    toposort)
-from graphlens.graph.markers import DisconnectedType, UndefinedType
+from graphlens.directional import in_rop_pass, rop_pass
+from graphlens.graph.markers import DisconnectedType, UndefinedType, disconnected
 from graphlens.graph.inner import InnerGraph
 from graphlens.graph.types import Type
 from graphlens.tensor.extra_ops import length_of
+from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.variable import as_tensor_variable
 
 
@@ -91,6 +93,14 @@ class OpFromGraph(InlinableOp):
                                     [[bool(c) for c in row] for row in connection_pattern])
         self.is_inline = bool(inline)
         self.grad_overrides = grad_overrides
+        # Theano's R_op of the op: a function (inputs, eval_points) -> one product per output,
+        # or an OpFromGraph of those variables; Rop reads it (_transposed_rop).
+        if not (isinstance(rop_overrides, str) and rop_overrides == "default"
+                or callable(rop_overrides)):
+            raise GraphlensTypeError("OpFromGraph: rop_overrides must be 'default', a function "
+                                     "(inputs, eval_points) -> one product per output, or an "
+                                     "OpFromGraph of those variables")
+        self.rop_overrides = rop_overrides
         self.name = name
         self._compiled = None
 
@@ -205,6 +215,9 @@ class OpFromGraph(InlinableOp):
 
     def grad(self, inputs, output_grads):
         explicit = inputs[:len(inputs) - len(self.shared_inputs)]
+        if not isinstance(self.rop_overrides, str) and in_rop_pass():
+            return self._transposed_rop(explicit, output_grads) + [
+                None for _ in self.shared_inputs]
         if not (isinstance(self.grad_overrides, str) and self.grad_overrides == "default"):
             return self._overridden(inputs, explicit, output_grads) + [
                 None for _ in self.shared_inputs]
@@ -213,6 +226,30 @@ class OpFromGraph(InlinableOp):
                                  replace=dict(zip(self.inner_inputs, inputs)))
         return grad(None, list(inputs), known_grads=dict(zip(outputs, output_grads)),
                     disconnected_inputs="ignore", return_disconnected="disconnected")
+
+    def _transposed_rop(self, explicit, output_grads):
+        """u^T J from the user's J v (`rop_overrides`), for Rop's first pass: the gradient of
+        sum(u * R(x, v)) with respect to stand-ins v. R is linear in v, so the result does not
+        depend on v; a v left in its graph is multiplied by nothing and set to zero."""
+        points = [var.type(f"d{var.name}" if var.name else None) for var in explicit]
+        override = self.rop_overrides
+        if isinstance(override, OpFromGraph):
+            made = override(*explicit, *points)
+        else:
+            made = override(list(explicit), points)
+        products = list(made) if isinstance(made, (list, tuple)) else [made]
+        if len(products) != len(output_grads):
+            raise GraphlensTypeError(f"{self.label}: rop_overrides gave {len(products)} "
+                                     f"results for {len(output_grads)} outputs")
+        with rop_pass(False):
+            pulled = grad(None, points, known_grads=dict(zip(products, output_grads)),
+                          disconnected_inputs="ignore", return_disconnected="None")
+        present = [g for g in pulled if g is not None]
+        present, _ = clone_graph(present, replace={v: zeros_like(x)
+                                                   for v, x in zip(points, explicit)})
+        values = iter(present)
+        return [next(values) if g is not None else disconnected(x)
+                for g, x in zip(pulled, explicit)]
 
     def _overridden(self, inputs, explicit, output_grads):
         """The input gradients the user gave, in Theano's forms: a function of (inputs,

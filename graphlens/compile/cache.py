@@ -303,7 +303,7 @@ def reuse(cached, ins, output_items, updates, before, order, name):
         function.vm = function._make_vm([item.variable for item in ins] + cached.shared_inputs)
     else:
         function.vm = copy.copy(cached.vm)
-    function.maker = type(cached.maker)(function.fgraph, ins)
+    function.maker = type(cached.maker)(function.fgraph, ins, cached.maker.shared_inputs)
     function.rewrite_log = RewriteLog(records=records, initial=initial)
     # Its own argument labels, names, borrow flags, update locks and written call: the copy's
     # came from the function it shares a program with.

@@ -51,12 +51,15 @@ class BadDestroyMap(DebugModeError):
 
 
 class BadViewMap(DebugModeError):
-    """An op returned an output sharing memory with an input, undeclared in its `view_map`
-    (or `destroy_map`). `node`, `output_idx` and `in_alias_idx` as in Theano."""
+    """An op returned an output sharing memory with an input or with another of its outputs,
+    undeclared in its `view_map` (or `destroy_map`). `node`, `output_idx`, `in_alias_idx` and
+    `out_alias_idx` as in Theano."""
 
-    def __init__(self, message, node=None, output_idx=None, in_alias_idx=None):
+    def __init__(self, message, node=None, output_idx=None, in_alias_idx=None,
+                 out_alias_idx=None):
         super().__init__(message)
         self.node, self.output_idx, self.in_alias_idx = node, output_idx, in_alias_idx
+        self.out_alias_idx = out_alias_idx
 
 
 class InvalidValueError(DebugModeError):

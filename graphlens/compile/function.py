@@ -35,8 +35,8 @@ from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.input_access import InputContainers, InputValues
 from graphlens.compile.pickling import function_dump  # noqa: F401  (Theano's path, beside function)
-from graphlens.compile.io import (In, Out, argument_filter, as_input, storing_input_updates,
-                                  unaliasing_mutable_arguments)
+from graphlens.compile.io import (In, Out, argument_filter, as_input, lending_states,
+                                  storing_input_updates, unaliasing_mutable_arguments)
 from graphlens.compile.shared import SharedVariable, update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
@@ -73,7 +73,7 @@ class Function:
         self.shared_inputs = shared_inputs
         self.allow_input_downcast = allow_input_downcast
         self.name = name
-        self.maker = _Maker(fgraph, inputs)
+        self.maker = _Maker(fgraph, inputs, shared_inputs)
         self.outputs = outputs
         # A DebugMode (trace/debugmode.py) checks each node as it runs and each call as a whole.
         self.debug_mode = debug_mode
@@ -117,6 +117,13 @@ class Function:
         # never lose an update. Calls without updates take no lock and run side by side.
         self._update_locks = update_locks(self.updates)
         aliased = [_may_alias_root(var) for var in self.fgraph.outputs]
+        # Results that may share one computed array (an output that is also an update's new
+        # value, updates from x[:1] and x) are copied but the first, as Theano's deep copies:
+        # the caller may write into a returned array, and shared variables never alias.
+        first_of_base = {}
+        for k, var in enumerate(self.fgraph.outputs):
+            if first_of_base.setdefault(_view_base(var), k) != k:
+                aliased[k] = True
         self._copy_output = [alias and not (k < n_outputs and outputs[k].borrow)
                              for k, alias in enumerate(aliased)]
         # Descriptions for argument errors, made once: a call must not pay for its error text.
@@ -162,6 +169,8 @@ class Function:
             self._call = self.profile.timed_call(self._call)
         if self.input_updates:
             self._call = storing_input_updates(self, self._call)
+        if self.__dict__.get("_lent_states"):
+            self._call = lending_states(self, self._call)
         if len(self.inputs) > 1 and any(item.mutable for item in self.inputs):
             self._call = unaliasing_mutable_arguments(self, self._call)
 
@@ -226,11 +235,18 @@ class Function:
         >>> inc(5); inc[s]                                               # doctest: +SKIP
         array(15.)
         """
-        item = self.inputs[self._input_position(key)]
-        user_value = getattr(item.variable.type, "user_value", None)
-        if user_value is not None and isinstance(item.value, np.ndarray):
-            # A RandomState input's state, as a (new) RandomState: random/raw.py.
-            return user_value(item.value)
+        position = self._input_position(key)
+        item = self.inputs[position]
+        kind = item.variable.type
+        if hasattr(kind, "follow") and item.value is not None:
+            # A RandomState input's state (random/raw.py), lent as one RandomState object, as
+            # Theano's container held it: `f[rng].seed(5)` reseeds what the next call draws
+            # from, and each call moves that object on.
+            lent = self.__dict__.setdefault("_lent_states", {})
+            if position not in lent:
+                lent[position] = kind.user_value(kind.filter(item.value))
+                self._build_call()
+            return lent[position]
         return item.value
 
     @property
@@ -248,6 +264,13 @@ class Function:
         """Theano's `f[x] = value`: the value input `x` takes from now on when a call gives none."""
         position = self._input_position(key)
         self.inputs[position].value = self._filters[position](value)
+        lent = self.__dict__.get("_lent_states", {})
+        if hasattr(self.inputs[position].variable.type, "follow") and \
+                isinstance(value, np.random.RandomState):
+            lent[position] = value          # the function now draws from the user's object
+            self._build_call()
+        else:
+            lent.pop(position, None)
 
     def _input_position(self, key):
         for position, item in enumerate(self.inputs):
@@ -313,10 +336,33 @@ class Function:
 
 @dataclass
 class _Maker:
-    """Theano's `f.maker`: `f.maker.fgraph` is the optimized graph."""
+    """Theano's `f.maker`: `f.maker.fgraph` is the optimized graph, `inputs` the `In` of each
+    argument, `expanded_inputs` those and then one implicit `In` per shared variable read."""
 
     fgraph: FunctionGraph
     inputs: list
+    shared_inputs: list = dataclasses.field(default_factory=list)
+
+    @property
+    def expanded_inputs(self) -> list:
+        """Theano's: the arguments' `In`, then each shared variable's, whose `value` is the
+        variable's container (`value.data` reads and sets the held value, as Theano's).
+
+        >>> [i.implicit for i in f.maker.expanded_inputs]    # doctest: +SKIP
+        [False, True]
+        """
+        return list(self.inputs) + [In(var, value=var.container, implicit=True, shared=True)
+                                    for var in self.shared_inputs]
+
+
+def _view_base(var):
+    """The variable whose array `var`'s value is, or is a view of (following view_map)."""
+    while var.owner is not None:
+        sources = getattr(var.owner.op, "view_map", {}).get(var.index)
+        if not sources:
+            return var
+        var = var.owner.inputs[sources[0]]
+    return var
 
 
 def _may_alias_root(var) -> bool:
@@ -494,9 +540,11 @@ def _normalize_inputs(inputs):
             raise GraphlensTypeError(f"function: input {position} is a constant ({var!r}); "
                                      f"constants cannot be inputs")
         if isinstance(var, SharedVariable):
-            raise GraphlensTypeError(f"function: input {position} is the shared variable "
-                                     f"{describe(var)}; shared variables are implicit inputs, "
-                                     f"leave it out (or replace it with givens)")
+            # Theano's words first: its users (and its tests) look for them.
+            raise GraphlensTypeError(f"Cannot use a shared variable ({var.name}) as explicit "
+                                     f"input: function input {position} is {describe(var)}; "
+                                     f"shared variables are implicit inputs, leave it out (or "
+                                     f"replace it with givens)")
         if var in seen:
             raise DuplicateInputError(f"function: input {describe(var)} is listed twice")
         seen.add(var)

@@ -192,6 +192,27 @@ def storing_input_updates(function, call):
     return call_and_store
 
 
+def lending_states(function, call):
+    """`call` for a function that lent an input's value to its user as an object of its own
+    (`f[rng]`, a RandomState, through the type's `user_value`/`follow`): the user may change it
+    between calls (`f[rng].seed(5)`), and each call moves it on in place, as Theano's
+    container held that very object."""
+    lent = function._lent_states
+
+    def call_lending(*args, **kwargs):
+        for position, held in lent.items():
+            item = function.inputs[position]
+            item.value = item.variable.type.filter(held)
+        try:
+            return call(*args, **kwargs)
+        finally:
+            for position, held in lent.items():
+                item = function.inputs[position]
+                item.variable.type.follow(held, item.value)
+    call_lending.__wrapped__ = call
+    return call_lending
+
+
 def unaliasing_mutable_arguments(function, call):
     """`call` for a function with `In(x, mutable=True)` inputs: a mutable argument whose
     array shares memory with another argument (`f(v, v)`, or a view of it) is copied first,

@@ -32,11 +32,14 @@ class _Container:
 
     @property
     def value(self):
-        return self._variable.get_value(borrow=True, return_internal_type=True)
+        return self._variable.get_value(borrow=True)
 
     @value.setter
     def value(self, new):
         self._variable.set_value(new, borrow=True)
+
+    # Theano's Container.data: the same held value.
+    data = value
 
     def __getitem__(self, index):
         if index not in (0, -1):

@@ -31,7 +31,7 @@ from graphlens.errors import EvaluationError
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.tensor.scalar_type import Scalar
 from graphlens.tensor.kernels import same_dtypes
-from graphlens.tensor.reduce import AxisSize, Sum
+from graphlens.tensor.reduce import AxisSize, Sum, accumulator_dtype
 
 # Above this many steps a program keeps the evaluator's loop: writing out and compiling the
 # code costs more than the loop's overhead saves on the few calls such graphs usually get,
@@ -218,8 +218,9 @@ def _inline(perform, node, arguments, k, namespace):
         return f"asarray({arguments}.shape[{op.axis[0]}], int64)"
     if type(op) is Sum:
         namespace[f"t{k}"] = dtype
+        namespace[f"acc{k}"] = np.dtype(accumulator_dtype(dtype.name))
         namespace["add_reduce"] = np.add.reduce
-        return f"asarray(add_reduce({arguments}, {op.axis!r}, t{k}), t{k})"
+        return f"asarray(add_reduce({arguments}, {op.axis!r}, acc{k}), t{k})"
     compute = op.numpy_function(node) if isinstance(op, Elemwise) else None
     if isinstance(compute, np.ufunc) and compute.nin == len(node.inputs) \
             and type(op).perform is Elemwise.perform and same_dtypes(node) \

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from types import FunctionType
 
 from graphlens.errors import GraphlensTypeError, short_path
 from graphlens.gof.utils import MethodNotDefined
@@ -127,8 +128,8 @@ def local_optimizer(tracks, inplace=False, requirements=()):
     if tracks is not None and not isinstance(tracks, (list, tuple)):
         raise GraphlensTypeError(f"local_optimizer: tracks must be a list of op classes or "
                                  f"ops, or None; got {tracks!r:.60}")
-    for track in tracks or ():
-        _check_track(track, "local_optimizer")
+    if tracks is not None:
+        tracks = [_check_track(track, "local_optimizer") for track in tracks]
 
     def decorate(fn):
         return FromFunctionLocalOptimizer(fn, tracks, requirements)
@@ -136,8 +137,11 @@ def local_optimizer(tracks, inplace=False, requirements=()):
 
 
 def _check_track(track, where):
+    """`track` as an op class or op: T.add and T.mul, functions here, name their op (`.op`),
+    as Theano's were Elemwise ops; anything else that is neither is refused."""
+    track = getattr(track, "op", track) if isinstance(track, FunctionType) else track
     if isinstance(track, Op) or (isinstance(track, type) and issubclass(track, Op)):
-        return
+        return track
     hint = (f"; graphlens's {track.__name__} is a function building an op, not an op: track "
             f"the op's class (e.g. graphlens.tensor.math.{track.__name__.capitalize()})"
             if callable(track) and hasattr(track, "__name__") else "")
@@ -150,6 +154,8 @@ def _tracked(tracks, op) -> bool:
     if not tracks:
         return True
     for track in tracks:
+        if isinstance(track, FunctionType):
+            track = getattr(track, "op", track)      # T.add in a pattern: its op
         if isinstance(track, type):
             if isinstance(op, track):
                 return True
@@ -304,8 +310,7 @@ class OpSub(LocalOptimizer):
     """Replaces every node of op `op1` by op `op2` on the same inputs: OpSub(add, mul)."""
 
     def __init__(self, op1, op2, transfer_tags=True):
-        _check_track(op1, "OpSub")
-        self.op1, self.op2 = op1, op2
+        self.op1, self.op2 = _check_track(op1, "OpSub"), op2
         self._name = f"OpSub({op1}, {op2})"
 
     def tracks(self):
@@ -320,8 +325,7 @@ class OpRemove(LocalOptimizer):
     """Removes every node of op `op`, its one output replaced by its first input."""
 
     def __init__(self, op):
-        _check_track(op, "OpRemove")
-        self.op = op
+        self.op = _check_track(op, "OpRemove")
         self._name = f"OpRemove({op})"
 
     def tracks(self):
@@ -345,7 +349,7 @@ class PatternSub(LocalOptimizer):
     def __init__(self, in_pattern, out_pattern, allow_multiple_clients=False, name=None,
                  pdb=False, tracks=(), get_nodes=None, values_eq_approx=None):
         head = in_pattern["pattern"][0] if isinstance(in_pattern, dict) else in_pattern[0]
-        _check_track(head, "PatternSub")
+        head = _check_track(head, "PatternSub")
         self.in_pattern, self.out_pattern = in_pattern, out_pattern
         self.allow_multiple_clients = allow_multiple_clients
         self.head = head

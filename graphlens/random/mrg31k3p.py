@@ -24,6 +24,7 @@ M2 = 2147462579          # 2**31 - 21069
 _MASK12, _MASK13, _MASK2, _MULT2 = (np.uint32(v) for v in (511, 16777215, 65535, 21069))
 # 1 / 2**31 in each dtype, as Theano's C kernel wrote them (the float32 one rounded first).
 NORM = {"float64": 4.656612873077392578125e-10, "float32": np.float32(4.6566126e-10)}
+NORM_FLOAT16 = np.float16(3.0458e-05)
 
 # The first and second components' jump matrices: 2**72 steps (from one substream to the next)
 # and 2**134 steps (from one MRG_RandomStreams draw's streams to the next draw's).
@@ -140,6 +141,11 @@ def uniform_samples(states, count: int, dtype: str):
                 rows[:, :used] = part
     states = np.array(rows.T, order="C").view("int32")
     integers = integers.view("int32")
+    if dtype == "float16":
+        # Theano's float16 arithmetic: 15 bits, plus 1, times float16(3.0458e-05), so no
+        # sample rounds to 0 or 1 in float16 (the full 31 bits times 2**-31 would).
+        fifteen = (integers & 0x7FFF) + 1
+        return (fifteen * np.float64(NORM_FLOAT16)).astype("float16"), states
     if dtype == "float32":
         return integers.astype("float32") * NORM["float32"], states
     return integers * NORM["float64"], states

@@ -32,7 +32,7 @@ from graphlens.random.distributions import (  # noqa: F401  (Theano's helpers, r
     Binomial, Choice, Multinomial, Normal, Permutation, Poisson, RandomIntegers, Uniform,
     choice_helper, multinomial_helper, permutation_helper, random_integers_helper)
 from graphlens.random.state import (STATE_DTYPE, STATE_LENGTH, as_words, new_random_state,
-                                    pack, random_state)
+                                    pack, random_state, state_tuple)
 from graphlens.tensor.basic import dtype_name
 from graphlens.tensor.shape import _shape_vector, _static_vector
 from graphlens.tensor.type import TensorType
@@ -84,6 +84,11 @@ class RandomStateType(TensorType):
     def user_value(self, words):
         """What a compiled function returns for an output of this type: a new RandomState."""
         return new_random_state(words)
+
+    def follow(self, user_object, words):
+        """Set a RandomState handed to the user (`f[rng]`) to `words`, in place: Theano's
+        function moved that very object on, so the user's reference stays current."""
+        user_object.set_state(state_tuple(as_words(words, "a random state")))
 
 
 random_state_type = RandomStateType()

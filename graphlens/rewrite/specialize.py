@@ -23,7 +23,7 @@ from graphlens.tensor.basic import cast
 from graphlens.tensor.elemwise import DimShuffle
 from graphlens.tensor.fill import fill
 from graphlens.tensor.math import Add, Mul, Pow, sqr, sqrt
-from graphlens.tensor.reduce import AxisSize, Mean, Reduce, Sum, expand_reduced
+from graphlens.tensor.reduce import AxisSize, Mean, Reduce, Sum, accumulator_dtype, expand_reduced
 from graphlens.tensor.special import inv
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
@@ -294,13 +294,13 @@ class SumMean(Reduce):
         count = math.prod(x.shape[a] for a in self.mean_over)
         if count == 0:      # no rows to average: numpy's NaN and warning, as the two reductions
             return self._in_two(x, axis, dtype)
-        return np.add.reduce(x, axis, dtype) / count
+        return np.add.reduce(x, axis, accumulator_dtype(dtype)) / count
 
     def _in_two(self, x, axis, dtype):
         summed = tuple(a for a in axis if a not in self.mean_over)
         kept = [a for a in range(x.ndim) if a not in summed]
         averaged = tuple(kept.index(a) for a in self.mean_over)
-        return np.mean(np.add.reduce(x, summed, dtype), axis=averaged, dtype=dtype)
+        return np.mean(np.add.reduce(x, summed, accumulator_dtype(dtype)), axis=averaged)
 
     def direct_perform(self, node):
         """The one reduction and the division, for one averaged axis (the usual batch)."""
@@ -310,10 +310,10 @@ class SumMean(Reduce):
         dtype, reduce, asarray, in_two = node.outputs[0].type.numpy_dtype, np.add.reduce, \
             np.asarray, self._in_two
 
-        def direct(x):
+        def direct(x, wide=np.dtype(accumulator_dtype(dtype.name))):
             count = x.shape[averaged]
             if count:
-                return asarray(reduce(x, axis, dtype) / count, dtype)
+                return asarray(reduce(x, axis, wide) / count, dtype)
             return asarray(in_two(x, axis, dtype), dtype)
         return direct
 

@@ -218,11 +218,23 @@ def scan_grad(op, inputs, outputs, output_grads):
             continue
         region = zeros_like(outer)[:n] if start is None else zeros_like(outer)[start:n]
         gradients.append(inc_subtensor(region, step_grads[var][::-1]))
+    first_tap = 0
     for k in range(n_states):
+        state_taps = tap_now[first_tap:first_tap + len(op.taps[k])]
+        first_tap += len(op.taps[k])
         if pending[k] is None:
-            gradients.append(disconnected(initials[k]))
+            # An integer state the steps read: a float zero for its initial value, as for an
+            # integer sequence (Theano's scan saw it connected).
+            read_taps = [tap for tap in state_taps if tap in read]
+            gradients.append(unconnected(read_taps[0], initials[k]) if read_taps
+                             else disconnected(initials[k]))
             continue
         sums = [next(finals) for _ in range(lags[k])]
+        if not op.finals[k] and not any(tap in read for tap in state_taps):
+            # No step reads this state's earlier values (z[t] = x[t-1] + 1): its initial value
+            # reaches no output, as Theano's connection pattern said (DisconnectedInputError).
+            gradients.append(disconnected(initials[k]))
+            continue
         if op.finals[k]:
             # A final-only state started from its value itself: pending_1 is its gradient.
             gradients.append(sums[0] if start is None else

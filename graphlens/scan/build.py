@@ -104,7 +104,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     # on every step, as in Theano: each step draws new numbers, and the loop returns the update.
     step_graph = list(outputs) + list(updates.values()) + ([condition] if condition is not None
                                                           else [])
-    defaults = default_update_pairs(step_graph, list(updates.items()), False)
+    defaults = default_update_pairs(step_graph, list(updates.items()), False,
+                                    roots=_step_roots(step_graph, non_sequences))
     for var, update in defaults:
         updates[var] = update
     if out_specs is None:
@@ -186,6 +187,25 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         if any(root in stand_ins for root in graph_inputs([update])):
             var.default_update = scan_updates[var]
     return _returned(user_outputs, scan_updates, return_list)
+
+
+def _step_roots(step_graph, non_sequences) -> list:
+    """The roots of the step's graph, walked no further up than a non-sequence (not a shared
+    variable): fn receives those as they are, computed outside the loop, so a draw given as a
+    non-sequence is drawn once, before the loop, and its stream is not a state of the loop
+    (as Theano, which compiled the step with the non-sequences as its inputs)."""
+    stops = {var for var in non_sequences if not getattr(var, "is_shared", False)}
+    seen, roots, stack = set(), [], list(reversed(step_graph))
+    while stack:
+        var = stack.pop()
+        if var in seen:
+            continue
+        seen.add(var)
+        if var.owner is None or var in stops:
+            roots.append(var)
+        else:
+            stack.extend(reversed(var.owner.inputs))
+    return roots
 
 
 def _one_step(fn, seq_specs, out_specs, non_sequences, return_list):

@@ -190,7 +190,14 @@ class Scan(Op):
     def program(self):
         """The compiled step: a function of the inner inputs' values returning the inner
         outputs' values. Built once per op, the first time a node of it runs."""
-        return self._compiled_step("NONE" if self.rewritten else self.mode).vm.run
+        return self.fn.vm.run
+
+    @cached_property
+    def fn(self):
+        """Theano's `Scan.fn`: the step compiled as a function of the inner inputs, as the
+        loop runs it (`op.fn.maker.fgraph.toposort()` lists the step's nodes; on a loop in a
+        compiled function, the rewritten step)."""
+        return self._compiled_step("NONE" if self.rewritten else self.mode)
 
     @cached_property
     def rewrite_cache(self) -> dict:
@@ -214,7 +221,7 @@ class Scan(Op):
         twin = dataclasses.replace(self, inner_inputs=tuple(compiled.fgraph.inputs),
                                    inner_outputs=tuple(compiled.fgraph.outputs), rewritten=True)
         twin.__dict__["program"] = compiled.vm.run
-        twin.__dict__["step_function"] = compiled
+        twin.__dict__["step_function"] = twin.__dict__["fn"] = compiled
         return twin
 
     @cached_property

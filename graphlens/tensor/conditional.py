@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Variable
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
@@ -89,6 +89,17 @@ class IfElse(Op):
                                      f"{2 * self.n_outs} branches, got {len(branches)} branches")
         thens, elses, outputs = [], [], []
         for then_branch, else_branch in zip(branches[:self.n_outs], branches[self.n_outs:]):
+            if _other_kind(then_branch) or _other_kind(else_branch):
+                # Python objects (generic), typed lists, sparse matrices: any one type, as
+                # Theano's IfElse took any type.
+                if getattr(then_branch, "type", None) != getattr(else_branch, "type", None):
+                    raise GraphlensTypeError(
+                        f"ifelse at {call_site()}: the two branches must have the same type; "
+                        f"they are {describe(then_branch)} and {describe(else_branch)}")
+                thens.append(then_branch)
+                elses.append(else_branch)
+                outputs.append(then_branch.type())
+                continue
             then_branch = _yielding(as_tensor_variable(then_branch), else_branch)
             else_branch = _yielding(as_tensor_variable(else_branch), then_branch)
             if then_branch.dtype != else_branch.dtype or then_branch.ndim != else_branch.ndim:
@@ -109,10 +120,15 @@ class IfElse(Op):
     def perform(self, node, inputs):
         outputs = node.outputs
         if len(outputs) == 1:       # one pair, on every call of most ifelses: no comprehension
-            return [np.array(inputs[1] if inputs[0] else inputs[2], dtype=outputs[0].type.dtype,
-                             copy=True)]
+            kind = outputs[0].type
+            value = inputs[1] if inputs[0] else inputs[2]
+            if not getattr(kind, "array_values", True):
+                return [kind.copy_value(value)]
+            return [np.array(value, dtype=kind.dtype, copy=True)]
         first = 1 if inputs[0] else 1 + self.n_outs
         return [np.array(inputs[first + k], dtype=out.type.dtype, copy=True)
+                if getattr(out.type, "array_values", True)
+                else out.type.copy_value(inputs[first + k])
                 for k, out in enumerate(outputs)]
 
     def grad(self, inputs, output_grads):
@@ -128,6 +144,12 @@ class IfElse(Op):
         to_elses = pick(condition, *[zeros_like(b) for b in elses], *output_grads,
                         return_list=True)
         return [zeros_like(condition, dtype=_float_dtype(output_grads[0]))] + to_thens + to_elses
+
+
+def _other_kind(branch) -> bool:
+    """True for a symbolic variable whose values are not arrays (a generic, a typed list, a
+    sparse matrix): ifelse passes it as it is, where a tensor branch is converted."""
+    return isinstance(branch, Variable) and not getattr(branch.type, "array_values", True)
 
 
 def _yielding(branch, other):

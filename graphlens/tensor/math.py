@@ -333,6 +333,12 @@ def mul(*factors):
     return shared_op(Mul)(*factors) if len(factors) != 1 else as_tensor_variable(factors[0])
 
 
+# Theano's T.add and T.mul were Elemwise ops, which custom rewrites track
+# (`local_optimizer([T.add])`, gof/opt.py): the functions name their shared op for that.
+add.op = shared_op(Add)
+mul.op = shared_op(Mul)
+
+
 # x / y.
 true_div = shared_op(TrueDiv)
 

@@ -10,3 +10,7 @@ from graphlens.random.raw import (RandomFunction, RandomStateType,  # noqa: F401
                                   multinomial, multinomial_helper, normal, permutation,
                                   permutation_helper, poisson, random_integers,
                                   random_integers_helper, random_state_type, uniform)
+
+# Theano's module imported `theano` at its top and had no __all__, so a star import of it (as
+# Theano's own raw_random tests do) also gave the package's name; so does this one.
+import graphlens  # noqa: E402,F401

@@ -112,6 +112,21 @@ def _sum_dtype(dtype):
     return dtype
 
 
+# Theano's default accumulators: a float32 sum (mean, product) adds in float64 and rounds once
+# at the end, so sum([1e8, 1, -1e8]) in float32 is 1, where a float32 accumulator gives 0.
+_WIDER_ACCUMULATOR = {"float16": "float32", "float32": "float64", "complex64": "complex128"}
+
+
+def accumulator_dtype(dtype):
+    """The dtype a sum, mean or product of result dtype `dtype` adds in (Theano's default
+    acc_dtype): float32 in float64, float16 in float32, others in their own.
+
+    >>> accumulator_dtype('float32'), accumulator_dtype('int64')
+    ('float64', 'int64')
+    """
+    return _WIDER_ACCUMULATOR.get(str(dtype), dtype)
+
+
 @dataclass(frozen=True)
 class Sum(Reduce):
     """Sum of x over `axis`."""
@@ -123,7 +138,7 @@ class Sum(Reduce):
 
     def reduce(self, x, axis, dtype):
         # The ufunc's own reduce: np.sum's Python wrapper costs more than a small sum.
-        return np.add.reduce(x, axis=axis, dtype=dtype)
+        return np.add.reduce(x, axis=axis, dtype=accumulator_dtype(dtype))
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -140,7 +155,7 @@ class Prod(Reduce):
         return _sum_dtype(dtype)
 
     def reduce(self, x, axis, dtype):
-        return np.multiply.reduce(x, axis=axis, dtype=dtype)
+        return np.multiply.reduce(x, axis=axis, dtype=accumulator_dtype(dtype))
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -200,7 +215,7 @@ class Mean(Reduce):
         count = math.prod(x.shape[a] for a in axis)
         if count == 0:
             return np.mean(x, axis=axis, dtype=dtype)     # NaN, with numpy's own warning
-        return np.add.reduce(x, axis=axis, dtype=dtype) / count
+        return np.add.reduce(x, axis=axis, dtype=accumulator_dtype(dtype)) / count
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -391,7 +406,10 @@ def any(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
-    """Arithmetic mean over `axis`; `dtype`/`acc_dtype` as for sum."""
+    """Arithmetic mean over `axis`; `dtype`/`acc_dtype` as for sum. An integer or bool
+    `dtype` is the sum's, and the mean is float64 (as Theano's: it divides after summing)."""
+    if dtype is not None and is_discrete(str(np.dtype(dtype))):
+        return _reduction(Mean, cast(as_tensor_variable(x), dtype), axis, keepdims)
     return _in_dtypes(Mean, x, axis, keepdims, dtype, acc_dtype)
 
 

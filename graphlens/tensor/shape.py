@@ -225,6 +225,13 @@ def _shape_vector(shape):
         if too_big:
             raise ShapeError(f"reshape: length {too_big[0]} does not fit int64")
         return constant(np.asarray(entries, dtype="int64").reshape(len(entries)))
+    for entry in entries:
+        # As numpy and Theano: a length of 2.5 is an error, never silently 2.
+        kind = getattr(entry, "dtype", None) if isinstance(entry, Variable) else \
+            np.asarray(entry).dtype
+        if kind is not None and np.dtype(kind).kind not in "iub":
+            raise GraphlensTypeError(f"shape entries must be integers, got {entry!r:.40} in "
+                                     f"{shape!r:.60}")
     return make_vector(*entries)
 
 

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError, InvalidArgumentError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
+from graphlens.tensor.assertion import Assert
+from graphlens.tensor.basic import cast
+from graphlens.tensor.compare import eq, ge, lt
+from graphlens.tensor.conditional import ifelse
 from graphlens.tensor.elemwise import call_site
+from graphlens.tensor.math import mod
 from graphlens.tensor.extra_ops import same_shape_as_input, single_axis
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
@@ -198,20 +203,46 @@ def _flattened(a, axis):
 
 
 def sort(a, axis=-1, kind="quicksort", order=None):
-    """A sorted copy of a along `axis` (the flattened a for None), as numpy.sort.
+    """A sorted copy of a along `axis` (the flattened a for None), as numpy.sort. `axis` may
+    be a symbolic scalar, as Theano's, read when the function runs.
 
     >>> T.sort(T.dvector('v'))       # [3, 1, 2] -> [1, 2, 3]      # doctest: +SKIP
     """
     _check_kind(kind, order, "sort")
     a, axis = _flattened(a, axis)
+    if isinstance(axis, Variable):
+        return _along_symbolic_axis(lambda k: Sort(k, kind)(a), a, axis, "sort")
     return Sort(single_axis(axis, a, "sort"), kind)(a)
 
 
 def argsort(a, axis=-1, kind="quicksort", order=None):
-    """The int64 positions that sort a along `axis` (the flattened a for None)."""
+    """The int64 positions that sort a along `axis` (the flattened a for None; a symbolic
+    scalar read when the function runs, as Theano's)."""
     _check_kind(kind, order, "argsort")
     a, axis = _flattened(a, axis)
+    if isinstance(axis, Variable):
+        return _along_symbolic_axis(lambda k: Argsort(k, kind)(a), a, axis, "argsort")
     return Argsort(single_axis(axis, a, "argsort"), kind)(a)
+
+
+def _along_symbolic_axis(build, a, axis, name):
+    """`build(k)` for the axis k that the scalar variable `axis` holds when the function runs:
+    a constant is read now; otherwise one lazy ifelse per axis of a, so only the sort asked for
+    runs (and its gradient is that sort's). An axis out of range, or a float one that is not a
+    whole number, fails the call (Theano's sort read its axis input so)."""
+    if isinstance(axis, Constant):
+        return build(single_axis(int(np.asarray(axis.data)), a, name))
+    if axis.ndim != 0 or not (is_discrete(axis.dtype) or axis.dtype.startswith("float")):
+        raise GraphlensTypeError(f"{name} at {call_site()}: axis must be an int, None or a "
+                                 f"scalar variable, got {describe(axis)}")
+    whole = cast(axis, "int64")
+    checked = Assert(f"{name}: the axis must be a whole number in [-{a.ndim}, {a.ndim})")(
+        whole, ge(whole, -a.ndim), lt(whole, a.ndim), eq(whole, axis))
+    position = mod(checked, max(a.ndim, 1))
+    result = build(a.ndim - 1 if a.ndim else 0)
+    for k in reversed(range(a.ndim - 1)):
+        result = ifelse(eq(position, k), build(k), result)
+    return result
 
 
 @dataclass(frozen=True)

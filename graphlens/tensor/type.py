@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError
+from graphlens.errors import GraphlensTypeError, NotNumbersError, ShapeError
 from graphlens.graph.types import ALL_DTYPES, Type
 from graphlens.config import config
 
@@ -103,9 +103,11 @@ class TensorType(Type):
         return len(shape) == len(self.shape) and all(
             s is None or s == d for s, d in zip(self.shape, shape))
 
-    def values_eq(self, a, b, force_same_dtype=True):
+    @staticmethod
+    def values_eq(a, b, force_same_dtype=True):
         """True when arrays a and b hold the same values (NaN equal to NaN in the same place),
-        shape and, with force_same_dtype, dtype: Theano's TensorType.values_eq.
+        shape and, with force_same_dtype, dtype: Theano's TensorType.values_eq (a static
+        method, as Theano's: `T.TensorType.values_eq(a, b)`).
 
         >>> T.dvector().type.values_eq(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
         True
@@ -115,8 +117,9 @@ class TensorType(Type):
             return False
         return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"))
 
-    def values_eq_approx(self, a, b, allow_remove_inf=False, allow_remove_nan=False,
-                         rtol=None, atol=None):
+    @staticmethod
+    def values_eq_approx(a, b, allow_remove_inf=False, allow_remove_nan=False, rtol=None,
+                         atol=None):
         """True when a and b have one shape and close values, with the tolerances of their
         narrower float dtype (`tensor.basic._allclose`); NaNs and infinities must match in place
         unless allowed to be removed. Theano's TensorType.values_eq_approx.
@@ -128,7 +131,7 @@ class TensorType(Type):
         if a.shape != b.shape:
             return False
         if a.dtype.kind not in "fc" or b.dtype.kind not in "fc":
-            return self.values_eq(a, b, force_same_dtype=False)
+            return TensorType.values_eq(a, b, force_same_dtype=False)
         nan_a, nan_b = np.isnan(a), np.isnan(b)
         inf_a, inf_b = np.isinf(a), np.isinf(b)
         skip = np.zeros(a.shape, dtype=bool)
@@ -146,6 +149,14 @@ class TensorType(Type):
             skip |= inf_a
         keep = ~skip
         return _allclose(a[keep], b[keep], rtol, atol)
+
+    def value_zeros(self, shape):
+        """Theano's: an array of zeros of this type's dtype, for an op's perform to fill.
+
+        >>> T.fmatrix.value_zeros((1, 2)).dtype
+        dtype('float32')
+        """
+        return np.zeros(shape, dtype=self.dtype)
 
     def filter(self, value, *, allow_downcast=False, what="value"):
         """`value` as an ndarray of this type, or a clear error saying what does not fit.
@@ -169,6 +180,30 @@ class TensorType(Type):
         if not self.is_compatible_shape(array.shape):
             raise ShapeError(f"{what} has shape {array.shape}, which does not fit {self}")
         return array
+
+
+def values_eq_approx_remove_inf(a, b):
+    """Theano's: `values_eq_approx` with infinities ignored where either has one."""
+    return TensorType.values_eq_approx(a, b, allow_remove_inf=True)
+
+
+def values_eq_approx_remove_nan(a, b):
+    """Theano's: `values_eq_approx` with NaNs ignored where either has one (what a rewrite
+    that turns a NaN into a number is checked with).
+
+    >>> values_eq_approx_remove_nan(np.array([np.nan, 1.0]), np.array([0.0, 1.0]))
+    True
+    """
+    return TensorType.values_eq_approx(a, b, allow_remove_nan=True)
+
+
+def values_eq_approx_remove_inf_nan(a, b):
+    """Theano's: `values_eq_approx` with infinities and NaNs ignored."""
+    return TensorType.values_eq_approx(a, b, allow_remove_inf=True, allow_remove_nan=True)
+
+
+# Theano's module-level name of the method, for code that swaps it in and out.
+values_eq_approx = TensorType.values_eq_approx
 
 
 # Each dtype by its name, its numpy dtype and its scalar class, all mapped to the name.
@@ -249,9 +284,9 @@ def _convert(value, dtype, allow_downcast, what):
     try:
         source = np.asarray(value)
     except Exception as exc:  # ragged lists and the like: numpy's message is the useful part
-        raise GraphlensTypeError(f"{what} cannot be read as an array: {exc}") from exc
+        raise NotNumbersError(f"{what} cannot be read as an array: {exc}") from exc
     if source.dtype.kind not in "biufc":
-        raise GraphlensTypeError(f"{what} cannot be read as an array of numbers: {value!r:.80}")
+        raise NotNumbersError(f"{what} cannot be read as an array of numbers: {value!r:.80}")
     if not allow_downcast and source.dtype.kind == "c" and np.dtype(dtype).kind != "c":
         raise GraphlensTypeError(f"{what} holds complex numbers but the variable is {dtype}")
     with np.errstate(over="ignore", under="ignore"):   # overflow is refused below, not warned

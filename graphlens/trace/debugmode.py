@@ -32,6 +32,7 @@ from graphlens.compile.debugmode import (BadDestroyMap, BadOptimization, BadThun
 from graphlens.compile.hooks import plug_call_wrapper, plug_perform_wrapper
 from graphlens.errors import where
 from graphlens.graph.basic import Constant
+from graphlens.graph.fg import OUTPUT
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
 from graphlens.trace.naming import short_expression
 from graphlens.trace.nan import is_finite, non_finite_origin
@@ -48,6 +49,13 @@ class _Run:
     reference: "Reference"
     nodes: frozenset           # the function's own nodes (an inner loop's are not compared)
     check_isfinite: bool
+    clients: dict = None       # the function's graph's readers of each variable
+
+    def only_returned(self, var) -> bool:
+        """True when `var` is one of the function's results or read by no node: nothing can
+        overwrite it in place, so another value may share its memory (Theano's rule)."""
+        readers = self.clients.get(var, ()) if self.clients is not None else [None]
+        return not readers or any(reader[0] == OUTPUT for reader in readers)
 
 
 # The call being checked, for the node wrappers (set by the checked call around the program).
@@ -326,7 +334,20 @@ def checked_perform(node):
                         f"{where(node.outputs[0])}) shares memory with its input {position}, "
                         f"{short_expression(node.inputs[position])}, which its view_map does "
                         f"not declare", node=node, output_idx=out, in_alias_idx=position)
+        # Two outputs of one array (r[:-1] and r[1:]) are views of each other: a later op
+        # overwriting one in place would change the other. Views of one declared input may
+        # share memory, and so may an output nothing reads further, or a function result.
         state = _CURRENT.get()
+        for out, result in enumerate(results):
+            for other in range(out):
+                if not (may_alias[out] & may_alias[other]) and _shares(result, results[other]) \
+                        and not (state is not None and (
+                            state.only_returned(node.outputs[out])
+                            or state.only_returned(node.outputs[other]))):
+                    raise BadViewMap(
+                        f"DebugMode: outputs {other} and {out} of {label} (built at "
+                        f"{where(node.outputs[0])}) share memory, which its view_map does not "
+                        f"declare", node=node, output_idx=out, out_alias_idx=other)
         for var, result in zip(node.outputs, results):
             _check_value(var, result, state, label)
         if (state is None or state.check_isfinite) and not all(map(is_finite, results)):
@@ -374,7 +395,7 @@ def checked_call(function, call):
         reference = Reference(function.fgraph, values + shared)
         check_rewrites(function.rewrite_log, reference)
         token = _CURRENT.set(_Run(reference, frozenset(function.fgraph.apply_nodes),
-                                  mode.check_isfinite))
+                                  mode.check_isfinite, function.fgraph.clients))
         try:
             return call(*values)
         finally:

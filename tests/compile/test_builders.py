@@ -158,3 +158,29 @@ def test_shapes_of_the_outputs_are_inferred_without_running_the_op():
     assert "OpFromGraph" not in _ops(f)
     first, second = f(np.ones((3, 4)), np.ones((3, 4)))
     assert tuple(first) == (3, 4) and tuple(second) == (3, 3)
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_rop_overrides_give_the_jacobian_vector_product_rop_uses(inline):
+    # Theano's test_rop_override: the user's R_op (here deliberately not the true one of
+    # x * y) is what Rop returns; it was accepted and never used. grad is unchanged by it.
+    x, y, u, v = T.dvectors("x", "y", "u", "v")
+
+    def by_hand(inputs, points):
+        (a, b), (da, db) = inputs, points
+        return [da * b * 2.0 + a * db * 1.5]
+
+    as_op = OpFromGraph([x, y, u, v], by_hand([x, y], [u, v]))
+    values = [np.array([1.0, 2.0]), np.array([3.0, -1.0]), np.array([0.5, 4.0]),
+              np.array([-2.0, 1.0])]
+    expected = values[2] * values[1] * 2.0 + values[0] * values[3] * 1.5
+    for override in (by_hand, as_op):
+        mul = OpFromGraph([x, y], [x * y], rop_overrides=override, inline=inline)
+        xx, yy, du, dv = T.dvectors("xx", "yy", "du", "dv")
+        out = mul(xx, yy)
+        jv = T.Rop(out, [xx, yy], [du, dv])
+        np.testing.assert_allclose(function([xx, yy, du, dv], jv)(*values), expected)
+        g = grad(out.sum(), xx)                      # the graph's own gradient: y
+        np.testing.assert_allclose(function([xx, yy], g)(values[0], values[1]), values[1])
+    with pytest.raises(GraphlensTypeError, match="rop_overrides must be"):
+        OpFromGraph([x, y], [x * y], rop_overrides=3)

@@ -373,3 +373,23 @@ def test_a_loop_of_several_outputs_and_a_lazy_ifelse_compile_together(mode):
     f = function([c, x], ifelse(c, doubled[-1].sum(), counted[-1].sum()), mode=mode)
     assert f(1, np.ones(2)) == 16.0
     assert f(0, np.ones(2)) == 8.0
+
+
+def test_ifelse_of_python_objects_and_typed_lists_as_theano():
+    # Theano's test_lazy_if_on_generics: its IfElse took branches of any one type.
+    import graphlens
+    from graphlens import typed_list
+    c = T.iscalar("c")
+    x, y = graphlens.generic(), graphlens.generic()
+    f = function([c, x, y], ifelse(c, x, y))
+    then_value, else_value = ["testX"], {"k": 1}
+    assert f(1, then_value, else_value) == ["testX"]
+    assert f(0, then_value, else_value) == {"k": 1}
+    assert f(1, then_value, else_value) is not then_value      # a copy, as Theano's
+    lists = typed_list.TypedListType(T.dvector)
+    a, b = lists("a"), lists("b")
+    g = function([c, a, b], ifelse(c, a, b))
+    chosen = g(0, [np.ones(2)], [np.zeros(1), np.arange(3.0)])
+    assert [v.tolist() for v in chosen] == [[0.0], [0.0, 1.0, 2.0]]
+    with pytest.raises(TypeError, match="the same type"):
+        ifelse(c, x, a)

@@ -66,6 +66,26 @@ def test_container_reads_and_sets_the_value_without_copies():
     np.testing.assert_array_equal(s.get_value(), np.ones(3))
 
 
+def test_expanded_inputs_list_the_arguments_then_each_shared_variables_container():
+    # Theano's scan tests reset a stream through f.maker.expanded_inputs[i].value.data.
+    from graphlens.tensor.shared_randomstreams import RandomStreams
+    x = T.dvector("x")
+    w = graphlens.shared(np.ones(2), "w")
+    draw = RandomStreams(3).uniform((2,))
+    f = function([x], x * w + draw, no_default_updates=True)
+    expanded = f.maker.expanded_inputs
+    assert [item.variable for item in expanded[:1]] == [x] and expanded[0].value is None
+    assert [item.implicit for item in expanded] == [False, True, True]
+    assert {item.variable for item in expanded[1:]} == {w, draw.rng}
+    (rng,) = [item.value for item in expanded[1:] if item.variable is draw.rng]
+    assert isinstance(rng.data, np.random.RandomState)      # Theano's container.data
+    rng.data = np.random.RandomState(123)
+    first = f([0.0, 0.0])
+    rng.data = np.random.RandomState(123)
+    np.testing.assert_array_equal(f([0.0, 0.0]), first)
+    np.testing.assert_array_equal(first, np.random.RandomState(123).uniform(size=(2,)))
+
+
 def test_rebuild_collect_shared_copies_the_graph_as_theano():
     from graphlens.compile.pfunc import rebuild_collect_shared
     x = T.dvector("x")
@@ -98,3 +118,37 @@ def test_rebuild_strict_false_rebuilds_the_graph_on_a_given_of_another_rank():
                                   np.ones((3, 5)) * np.arange(5))
     with pytest.raises(TypeError, match="dtype and rank must be the same"):
         function([w, y], x * y, givens=[(x, w)])
+
+
+def test_a_value_that_is_not_numbers_is_a_value_error_as_in_theano():
+    # Theano's conversion raised numpy's ValueError (test_shared: u.set_value('adsf')).
+    from graphlens.errors import GraphlensTypeError
+    x = T.dvector("x")
+    f = function([x], x.sum())
+    s = graphlens.shared(np.ones(2), "s")
+    for attempt in (lambda: f("adsf"), lambda: f([[1.0, 2.0], [3.0]]),
+                    lambda: s.set_value("adsf")):
+        with pytest.raises(ValueError, match="cannot be read as an array"):
+            attempt()
+        with pytest.raises(GraphlensTypeError):     # still the TypeError it was
+            attempt()
+    np.testing.assert_array_equal(s.get_value(), np.ones(2))
+
+
+def test_an_output_and_updates_of_one_array_never_alias_one_another():
+    # Theano's test_potential_output_aliasing_induced_by_updates: writing into the returned
+    # array changed both shared variables, which also held one array between them.
+    A = graphlens.shared(np.zeros((2, 2)), "A")
+    B = graphlens.shared(np.zeros((2, 2)), "B")
+    D = T.dmatrix("D")
+    DD = D + 5
+    f = function([D], DD, updates=[(A, DD[:1]), (B, DD)])
+    result = f(np.zeros((2, 2)))
+    a, b = A.get_value(borrow=True), B.get_value(borrow=True)
+    assert not np.may_share_memory(a, b)
+    assert not np.may_share_memory(result, a) and not np.may_share_memory(result, b)
+    result[:] = -1
+    np.testing.assert_array_equal(A.get_value(), np.full((1, 2), 5.0))
+    np.testing.assert_array_equal(B.get_value(), np.full((2, 2), 5.0))
+    twice = function([D], [DD, DD])(np.ones((1, 1)))
+    assert twice[0] is not twice[1] and not np.may_share_memory(twice[0], twice[1])

@@ -72,6 +72,9 @@ def reference_call(streams, count, dtype="float64"):
     values = []
     for i in range(count):
         streams[i % len(streams)], integer = reference_step(streams[i % len(streams)])
+        if dtype == "float16":      # Theano's: 15 bits plus one, times float16(3.0458e-05)
+            values.append(((integer & 0x7FFF) + 1) * float(np.float16(3.0458e-05)))
+            continue
         values.append(np.float32(integer) * np.float32(4.6566126e-10) if dtype == "float32"
                       else integer * 4.656612873077392578125e-10)
     return np.array(values, dtype=dtype)
@@ -109,6 +112,15 @@ def test_draws_of_one_factory_start_2_134_steps_apart_and_float32_rounds_as_thea
     assert values[0].dtype == np.float32
     np.testing.assert_array_equal(values[0], expected_a)
     np.testing.assert_array_equal(values[1], reference.uniforms(4, 2))
+
+
+def test_float16_uniforms_are_theanos_15_bit_samples_never_0_or_1():
+    # Theano's test_f16_nonzero: 31 bits times 2**-31 rounded to float16 gave 0s and 1s.
+    srng = MRG_RandomStreams(seed=11)
+    u = function([], srng.uniform((300, 100), dtype="float16"))()
+    assert u.dtype == np.float16 and ((u > 0) & (u < 1)).all()
+    np.testing.assert_array_equal(u.ravel()[:40],
+                                  ReferenceFactory(11).uniforms(40, 15360, "float16")[:40])
 
 
 def test_normal_is_box_muller_on_halves_of_an_even_draw_from_15360_streams():

@@ -41,6 +41,25 @@ def test_an_updated_mutable_in_draws_numpys_sequence_over_calls():
     assert f[rng].normal() == numpy_rng.normal()           # f[rng]: the kept state
 
 
+def test_f_of_rng_is_one_randomstate_that_the_function_draws_from():
+    # Theano's container held the RandomState itself: `f[rng]` is the same object on every read,
+    # each call moves it on, and reseeding it reaches the next call (it was a new copy per read).
+    rng = rr.random_state_type()
+    post, u = rr.uniform(rng, (3,))
+    f = function([In(rng, value=np.random.RandomState(4), update=post, mutable=True)], u)
+    held = f[rng]
+    first = f()
+    assert f[rng] is held
+    np.testing.assert_array_equal(first, np.random.RandomState(4).uniform(size=3))
+    assert held.uniform() == np.random.RandomState(4).uniform(size=4)[3]   # moved by the call
+    held.seed(9)
+    np.testing.assert_array_equal(f(), np.random.RandomState(9).uniform(size=3))
+    mine = np.random.RandomState(21)
+    f[rng] = mine                       # the user's own object, kept and moved
+    np.testing.assert_array_equal(f(), np.random.RandomState(21).uniform(size=3))
+    assert f[rng] is mine and mine.uniform() == np.random.RandomState(21).uniform(size=4)[3]
+
+
 def test_random_function_calls_any_randomstate_method_as_theano():
     rf = rr.RandomFunction('uniform', T.dvector)
     assert rf.destroy_map == {} and str(rf) == "RandomFunction{uniform}"

@@ -240,3 +240,32 @@ def test_integer_inputs_a_loop_reads_get_a_float_zero_gradient():
     unread, _ = scan(lambda a, b: b * 2, sequences=[u, x])
     with pytest.raises(Exception, match="does not depend on 'u'"):
         grad(unread.sum(), u)
+
+
+def test_an_integer_state_with_taps_gets_a_float_zero_gradient():
+    # Theano's scan test_connection_pattern: grad(a[-1], a0) for integer states of two taps
+    # raised a disconnection here; Theano saw the state connected (a zero, as for sequences).
+    a0 = shared(np.arange(2), name="a0")
+    (a, b), _ = scan(lambda a2, a1, b2, b1: (a1, b1),
+                     outputs_info=[dict(initial=a0, taps=[-2, -1]),
+                                   dict(initial=a0 * 2, taps=[-2, -1])], n_steps=2)
+    g = grad(a[-1], a0)
+    assert g.dtype == "float64"
+    np.testing.assert_array_equal(function([], g)(), np.zeros(2))
+
+
+def test_an_initial_state_no_step_reads_is_disconnected_as_in_theano():
+    # Theano's test_grad_connectivity_matrix: z[t] = x[t-1] + 1 never reads z's earlier values,
+    # so z0 reaches no output (it got zeros here, where Theano raised DisconnectedInputError).
+    from graphlens.errors import DisconnectedInputError
+    x0, y0, z0 = T.dvector("x0"), T.dvector("y0"), T.dvector("z0")
+    (x, y, z), _ = scan(lambda a, b, c: (a ** 2, b, a + 1), outputs_info=[x0, y0, z0],
+                        n_steps=3)
+    cost = (x + y + z).sum()
+    with pytest.raises(DisconnectedInputError, match="does not depend on 'z0'"):
+        grad(cost, z0)
+    gx, gy = grad(cost, [x0, y0])
+    values = function([x0, y0, z0], [gx, gy])([1.0, 2.0], [3.0, 4.0], [0.0, 0.0])
+    # x: x0^2, x0^4, x0^8; z: x0 + 1, x0^2 + 1, x0^4 + 1 (y carries y0 along)
+    np.testing.assert_allclose(values[0], [21.0, 1097.0])
+    np.testing.assert_allclose(values[1], [3.0, 3.0])

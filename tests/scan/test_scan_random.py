@@ -22,6 +22,23 @@ def test_each_step_and_each_call_draws_new_numbers():
     np.testing.assert_array_equal(f(), first)
 
 
+def test_a_draw_given_as_a_non_sequence_is_drawn_once_before_the_loop():
+    # Theano's scan test_draw_as_input_to_scan: the draw is an argument of every step, not a
+    # stream of the loop (here its stream became a loop state and compiling failed).
+    srng = RandomStreams(123)
+    x = T.dmatrix("x")
+    y = srng.binomial(size=x.shape, p=x)
+    z, updates = graphlens.scan(lambda a: a, non_sequences=y, n_steps=2)
+    assert len(updates) == 0
+    f = graphlens.function([x], [y, z], updates=updates)
+    p = np.full((4, 5), 0.5)
+    y1, z1 = f(p)
+    np.testing.assert_array_equal(z1, [y1, y1])
+    y2, _ = f(p)
+    assert not np.array_equal(y1, y2)        # the draw's own default update still moves it
+    assert 0 < y1.sum() < y1.size
+
+
 def test_rbm_gibbs_chain_in_scan_trains_by_contrastive_divergence():
     rng = np.random.RandomState(0)
     prototypes = np.array([[1] * 6 + [0] * 6, [0] * 6 + [1] * 6], dtype="float64")

@@ -258,3 +258,14 @@ def test_gradient_with_respect_to_a_length_is_undefined_and_says_why():
         grad(cost, n)
     with pytest.raises(UndefinedGradientError, match="used as a length by Reshape"):
         grad(T.reshape(x, (n, -1)).sum(), n)
+
+
+def test_a_float_length_is_a_type_error_not_truncated():
+    # reshape(x, (2.5, 2)) ran as (2, 2); numpy and Theano refuse float lengths (TypeError).
+    x = T.dvector("x")
+    for shape in [(2.5, 2), (T.dscalar("n"), 2), (np.float64(2.0), 2)]:
+        with pytest.raises(TypeError, match="shape entries must be integers"):
+            T.reshape(x, shape)
+    n = T.lscalar("n")
+    np.testing.assert_array_equal(T.reshape(x, (n, np.int32(2))).eval({x: np.arange(4.0), n: 2}),
+                                  [[0.0, 1.0], [2.0, 3.0]])

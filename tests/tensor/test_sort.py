@@ -124,3 +124,22 @@ def test_take_along_axis_refuses_to_broadcast_positions():
     f = function([x, p], TakeAlongAxis(1)(x, p))
     with pytest.raises((EvaluationError, ValueError), match="all lengths but axis 1 must agree"):
         f(np.zeros((3, 4)), np.zeros((1, 2), dtype="int64"))
+
+
+def test_sort_and_argsort_take_a_symbolic_axis_read_when_the_function_runs():
+    # Theano's SortOp took its axis as an input: sort(a, T.scalar()) and argsort(a, T.lscalar()).
+    a, axis, k = T.dmatrix("a"), T.scalar("axis"), T.lscalar("k")
+    m = np.array([[3.0, 1.0, 2.0], [0.5, 4.0, -1.0]])
+    f = function([a, axis], T.sort(a, axis))
+    g = function([a, k], T.argsort(a, k))
+    for value in (0, 1, -1, -2):
+        np.testing.assert_array_equal(f(m, value), np.sort(m, value))
+        np.testing.assert_array_equal(g(m, value), np.argsort(m, value))
+    for bad in (2, -3):
+        with pytest.raises(AssertionError, match="whole number in"):
+            g(m, bad)
+    with pytest.raises(AssertionError, match="whole number in"):
+        f(m, 0.5)
+    d = grad((T.sort(a, k)[0] * [1.0, 2.0, 3.0]).sum(), a)
+    np.testing.assert_array_equal(function([a, k], d)(m, 0), [[0.0, 2.0, 0.0], [1.0, 0.0, 3.0]])
+    np.testing.assert_array_equal(function([a, k], d)(m, 1), [[3.0, 1.0, 2.0], [0.0, 0.0, 0.0]])

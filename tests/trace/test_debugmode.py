@@ -152,6 +152,35 @@ def test_an_undeclared_view_is_caught():
     assert (info.value.output_idx, info.value.in_alias_idx) == (0, 0)
 
 
+class OverlappingHalves(graphlens.Op):
+    """Two outputs that are views of one new array (r[:-1] and r[1:]), undeclared."""
+
+    __props__ = ()
+
+    def make_node(self, x):
+        x = T.as_tensor_variable(x)
+        return graphlens.Apply(self, [x], [x.type(), x.type()])
+
+    def perform(self, node, inputs, output_storage):
+        r = inputs[0] * 1
+        output_storage[0][0], output_storage[1][0] = r[:-1], r[1:]
+
+
+def test_outputs_sharing_memory_are_caught_when_both_are_read_further():
+    # Theano's Test_ViewMap: an in-place op on one would change the other (here the fused
+    # sum overwrote one half and reported a BadDestroyMap at the sum, not at the culprit).
+    x = T.dvector("x")
+    left, right = OverlappingHalves()(x)
+    with pytest.raises(BadViewMap, match="outputs 0 and 1 of OverlappingHalves") as info:
+        function([x], left * 2 + right * 2, mode="DebugMode")(np.arange(4.0))
+    assert (info.value.output_idx, info.value.out_alias_idx) == (1, 0)
+    # Harmless when one is a result of the function or read by nothing (Theano's rule).
+    r0, r1 = function([x], [left, right], mode="DebugMode")(np.arange(4.0))
+    np.testing.assert_array_equal(r1, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(
+        function([x], left * 2, mode="DebugMode")(np.arange(4.0)), [0.0, 2.0, 4.0])
+
+
 @pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning",
                             "ignore:invalid value:RuntimeWarning")
 def test_values_that_do_not_fit_their_type_or_are_not_finite():
