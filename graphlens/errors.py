@@ -57,6 +57,11 @@ class UpdateShapeError(ShapeError, GraphlensTypeError):
     for a 10x10 matrix). Also a TypeError: Theano refused it as an update of another type."""
 
 
+class RankError(ShapeError, GraphlensTypeError):
+    """Tensors of ranks an op cannot take (joining scalars, or a matrix with a vector). Also a
+    TypeError: Theano's Join refused them so."""
+
+
 class DuplicateUpdateError(GraphlensTypeError, ValueError):
     """Two updates given for one shared variable. Also a ValueError, as Theano raised."""
 

@@ -89,6 +89,8 @@ def __getattr__(name):
     # theano` had loaded these submodules; here one loads the first time it is asked for.
     import importlib
     import importlib.util
+    if name == "scal":        # Theano's tensor modules call theano.scalar `scal`
+        return importlib.import_module("graphlens.scalar")
     if name == "_shared":     # Theano's T._shared: shared() for tensors (tensor/sharedvar.py)
         return importlib.import_module("graphlens.tensor.sharedvar").tensor_constructor
     if not name.startswith("_") and importlib.util.find_spec(f"graphlens.tensor.{name}"):
@@ -114,7 +116,8 @@ from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa:
 from graphlens.tensor.diagonal import identity_like, tri, tril, triu  # noqa: E402,F401
 from graphlens.tensor.float_checks import allclose, isclose, isinf, isnan  # noqa: E402,F401
 from graphlens.tensor.join import horizontal_stack, vertical_stack  # noqa: E402,F401
-from graphlens.tensor.reduce import largest, max_and_argmax, smallest  # noqa: E402,F401
+from graphlens.tensor.reduce import largest, smallest  # noqa: E402,F401
+from graphlens.tensor.max_and_argmax import max_and_argmax  # noqa: E402,F401
 from graphlens.tensor.special import (arccosh, arcsinh, arctanh, deg2rad,  # noqa: E402,F401
                                       exp2, inv, rad2deg)
 
@@ -174,3 +177,17 @@ from graphlens.tensor.scalar_type import ScalarFromTensor, TensorFromScalar  # n
 power = pow
 from graphlens.tensor.rounding import ceil_intdiv  # noqa: E402,F401
 from graphlens.tensor.covariance import cov  # noqa: E402,F401
+# Theano's op classes of tensor/basic.py with Theano's constructors and calls (issue: Theano's
+# test_basic): Join()(axis, *tensors), Split(n)(x, axis, splits), Rebroadcast(*pairs),
+# Tile(ndim)(x, reps), MaxAndArgmax(axis), Tri(dtype), PermuteRowElements()(x, y, inverse),
+# AllocEmpty(dtype)(*shape), Default and default, and NoneConst.
+from graphlens.tensor.join import Join, Split  # noqa: E402,F401
+from graphlens.tensor.broadcast import Rebroadcast  # noqa: E402,F401
+from graphlens.tensor.rearrange import Tile  # noqa: E402,F401
+from graphlens.tensor.max_and_argmax import MaxAndArgmax  # noqa: E402,F401
+from graphlens.tensor.diagonal import ExtractDiag, Tri  # noqa: E402,F401
+from graphlens.tensor.permute import PermuteRowElements, permute_row_elements  # noqa: E402,F401
+from graphlens.tensor.shape import AllocEmpty  # noqa: E402,F401
+from graphlens.tensor.basic import Default, default, setdefault  # noqa: E402,F401
+from graphlens.tensor.type_other import NoneConst  # noqa: E402,F401
+from graphlens.tensor import type_other  # noqa: E402,F401  (theano.tensor.type_other)

@@ -215,6 +215,40 @@ def arange(start, stop=None, step=1, dtype=None):
     return ARange(dtype_name(dtype))(*bounds)
 
 
+@dataclass(frozen=True)
+class Default(Op):
+    """x, or a copy of `default` when x is None when the function runs (Theano's `default`:
+    an optional input with a fallback). x and default must have one type (TypeError)."""
+
+    notation = Func("default")
+    view_map = {0: [0]}
+
+    def make_node(self, x, default):
+        x, default = as_tensor_variable(x), as_tensor_variable(default)
+        if x.type != default.type:
+            raise GraphlensTypeError(f"default at {call_site()}: {describe(x)} and "
+                                     f"{describe(default)} must have one type")
+        return Apply(self, [x, default], [default.type()])
+
+    def perform(self, node, inputs):
+        x, default = inputs
+        return [np.array(default, copy=True) if x is None else x]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0], output_grads[0]]
+
+
+def default(x, default):
+    """`x`, or `default` where x is None at run time: `T.default(x, 0.5)`.
+
+    >>> z = T.default(T.dscalar('x'), T.dscalar('y'))                     # doctest: +SKIP
+    """
+    return Default()(x, default)
+
+
+setdefault = default     # Theano's older name
+
+
 # Theano's comparison tolerances and _allclose live with TensorType (values_eq_approx reads
 # them); Theano code reads them here. Set them on graphlens.tensor.type to change them.
 from graphlens.tensor.type import (  # noqa: E402,F401

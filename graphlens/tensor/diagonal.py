@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import InvalidArgumentError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Constant
+from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
@@ -19,7 +20,7 @@ from graphlens.tensor.reduce import min as tensor_min, normalize_axes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
-from graphlens.tensor.basic import arange, cast, eye
+from graphlens.tensor.basic import _int_scalar, arange, dtype_name, eye
 from graphlens.tensor.compare import ge, le, maximum, minimum, switch
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.shape import shape
@@ -182,12 +183,41 @@ def fill_diagonal_offset(a, val, offset):
     return set_subtensor(a[steps + first_row, steps + first_col], val)
 
 
+@dataclass(frozen=True)
+class Tri(Op):
+    """An N x M matrix with ones at and below the diagonal k, zeros above, as numpy.tri:
+    Theano's `Tri(dtype)(N, M, k)`, dtype floatX by default."""
+
+    dtype: str | None = None
+    notation = Func("tri")
+
+    def __post_init__(self):
+        object.__setattr__(self, "dtype", dtype_name(self.dtype or config.floatX))
+
+    def make_node(self, N, M, k):
+        N, M, k = (_int_scalar(v, "tri") for v in (N, M, k))
+        shape = tuple(int(v.data) if isinstance(v, Constant) else None for v in (N, M))
+        return Apply(self, [N, M, k], [TensorType(self.dtype, shape)()])
+
+    def perform(self, node, inputs):
+        n, m, k = (int(v) for v in inputs)
+        return [np.tri(n, m, k, dtype=self.dtype)]
+
+    def infer_shape(self, node, input_shapes):
+        """N x M."""
+        return [tuple(node.inputs[:2])]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(v) for v in inputs]
+
+
 def tri(N, M=None, k=0, dtype=None):
     """An N x M matrix with ones at and below the diagonal k, zeros above, as numpy.tri;
-    dtype floatX by default."""
-    rows = arange(N).dimshuffle(0, "x")
-    cols = arange(N if M is None else M).dimshuffle("x", 0)
-    return cast(ge(rows + k, cols), dtype or config.floatX)
+    dtype floatX by default.
+
+    >>> T.tri(3, k=-1)                                                  # doctest: +SKIP
+    """
+    return Tri(dtype)(N, N if M is None else M, k)
 
 
 def _triangle(m, k, below, name):

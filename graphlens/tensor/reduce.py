@@ -210,15 +210,27 @@ class Mean(Reduce):
 
 @dataclass(frozen=True)
 class AxisSize(Op):
-    """The number of elements of x over `axis` (int64 scalar): what a mean divides by."""
+    """The number of elements of x over `axis` (int64 scalar): what a mean divides by. Over
+    one axis it is Theano's `Shape_i(i)` (also at `theano.tensor.opt.Shape_i`): x.shape[i]."""
 
     axis: tuple
     notation = Func("size", params=("axis",))
     gradient_remedy = "the cost reads only the size of this value, never its entries"
     reads_only_shape = True
 
+    def __post_init__(self):
+        if isinstance(self.axis, (int, np.integer)):        # Theano's Shape_i(i)
+            object.__setattr__(self, "axis", (int(self.axis),))
+
+    @property
+    def i(self):
+        """Theano's Shape_i.i: the one axis."""
+        return self.axis[0]
+
     def make_node(self, x):
         x = as_tensor_variable(x)
+        if [a for a in self.axis if not -x.ndim <= a < x.ndim]:      # (`any` is T.any here)
+            raise AxisError(f"size: axes {self.axis} out of range for {describe(x)}")
         return Apply(self, [x], [tensor_type("int64", ())()])
 
     def perform(self, node, inputs):
@@ -414,11 +426,6 @@ def std(x, axis=None, keepdims=False, ddof=0):
 def ptp(x, axis=None, keepdims=False):
     """Peak to peak: max - min over `axis` (all axes for None), as numpy.ptp and Theano's."""
     return max(x, axis=axis, keepdims=keepdims) - min(x, axis=axis, keepdims=keepdims)
-
-
-def max_and_argmax(a, axis=None, keepdims=False):
-    """(max, argmax) of a over `axis`, as Theano's."""
-    return max(a, axis=axis, keepdims=keepdims), argmax(a, axis=axis, keepdims=keepdims)
 
 
 def largest(*tensors):

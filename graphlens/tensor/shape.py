@@ -15,7 +15,7 @@ from graphlens.graph.notation import Func, Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import DimShuffle, pad_left, unbroadcast
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import TensorType, checked_dtype
 from graphlens.tensor.variable import as_tensor_variable, constant
 from graphlens.tensor.basic import cast
 
@@ -201,6 +201,42 @@ class Alloc(Op):
     def grad(self, inputs, output_grads):
         (value, *shape), (gz,) = inputs, output_grads
         return [unbroadcast(gz, value)] + [_length_gradient(self, s) for s in shape]
+
+
+@dataclass(frozen=True)
+class AllocEmpty(Op):
+    """A new array of `dtype` and the given lengths, its values left as they were in memory
+    (numpy.empty): Theano's `AllocEmpty(dtype)(*shape)`, for an output written over entirely.
+    Never folded into a constant: each call gets an array of its own."""
+
+    dtype: str
+    notation = Func("alloc_empty", params=("dtype",))
+
+    def __post_init__(self):
+        object.__setattr__(self, "dtype", checked_dtype(self.dtype))
+
+    def make_node(self, *shape):
+        shape = [as_tensor_variable(s) for s in shape]
+        for s in shape:
+            if s.ndim != 0 or not is_discrete(s.dtype):
+                raise ShapeError(f"AllocEmpty: each length must be an int scalar, got "
+                                 f"{describe(s)}")
+        dims = tuple(int(s.data) if isinstance(s, Constant) else None for s in shape)
+        return Apply(self, shape, [TensorType(self.dtype, dims)()])
+
+    def perform(self, node, inputs):
+        return [np.empty(tuple(int(s) for s in inputs), dtype=self.dtype)]
+
+    def infer_shape(self, node, input_shapes):
+        """The lengths given."""
+        return [tuple(node.inputs)]
+
+    def do_constant_folding(self, node):
+        """Theano's hook: False, so a compiled function allocates on every call."""
+        return False
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(s) for s in inputs]
 
 
 def shape(x):
