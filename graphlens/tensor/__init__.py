@@ -154,6 +154,7 @@ from graphlens.tensor.scalar_type import scalar_from_tensor, tensor_from_scalar 
 from graphlens.tensor.subtensor import (AdvancedIncSubtensor, AdvancedSubtensor,  # noqa: E402
                                         IncSubtensor, Subtensor)
 AdvancedSubtensor1, AdvancedIncSubtensor1 = AdvancedSubtensor, AdvancedIncSubtensor
+AdvancedBooleanSubtensor, AdvancedBooleanIncSubtensor = AdvancedSubtensor, AdvancedIncSubtensor
 Tensor = TensorType       # Theano's older name of TensorType
 # Theano's dtype groups (theano.tensor.integer_dtypes, ...), as lists of names.
 int_dtypes = ["int8", "int16", "int32", "int64"]

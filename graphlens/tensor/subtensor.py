@@ -406,9 +406,9 @@ def inc_subtensor(region, y):
 
 
 # Theano's class names: graphlens has one class for every advanced index (a vector of rows
-# included, Theano's AdvancedSubtensor1).
-AdvancedSubtensor1 = AdvancedSubtensor
-AdvancedIncSubtensor1 = AdvancedIncSubtensor
+# included, Theano's AdvancedSubtensor1; a boolean mask, Theano 1.0.5's AdvancedBoolean*).
+AdvancedSubtensor1 = AdvancedBooleanSubtensor = AdvancedSubtensor
+AdvancedIncSubtensor1 = AdvancedBooleanIncSubtensor = AdvancedIncSubtensor
 _THEANO_FUNCTIONS = ("advanced_subtensor1", "advanced_subtensor", "advanced_inc_subtensor1",
                      "advanced_set_subtensor1", "advanced_inc_subtensor",
                      "advanced_set_subtensor", "get_canonical_form_slice")
