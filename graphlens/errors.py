@@ -82,8 +82,9 @@ class NotATensorError(GraphlensTypeError, AttributeError):
     None)` still answers None."""
 
 
-class AxisError(GraphlensError, ValueError):
-    """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
+class AxisError(GraphlensError, ValueError, IndexError):
+    """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`. Also an
+    IndexError, as numpy's AxisError (Theano's join and stack raised IndexError)."""
 
 
 class MissingInputError(GraphlensError):

@@ -13,12 +13,12 @@ from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
-from graphlens.tensor.compare import eq, switch
+from graphlens.tensor.compare import eq, lt, switch
 from graphlens.tensor.elemwise import call_site, common_dtype
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.basic import cast
-from graphlens.tensor.shape import reshape, shape_padaxis
+from graphlens.tensor.shape import MakeVector, reshape, shape_padaxis
 from graphlens.tensor.subtensor import getitem
 
 
@@ -85,6 +85,17 @@ class Join(Op):
             return [np.concatenate(tensors, axis=_run_time_axis(axis, tensors[0].ndim))]
         return [np.concatenate(inputs, axis=self.axis)]
 
+    def infer_shape(self, node, input_shapes):
+        """The lengths summed on the joined axis, the first input's elsewhere."""
+        if self.axis is None:
+            axis, shapes = node.inputs[0], input_shapes[1:]
+            ndim = len(shapes[0])
+            axis = switch(lt(axis, 0), axis + ndim, axis)
+            return [tuple(switch(eq(axis, d), _total([s[d] for s in shapes]), shapes[0][d])
+                          for d in range(ndim))]
+        return [tuple(_total([s[d] for s in input_shapes]) if d == self.axis else n
+                      for d, n in enumerate(input_shapes[0]))]
+
     def grad(self, inputs, output_grads):
         (gz,) = output_grads
         if self.axis is None:
@@ -104,6 +115,13 @@ class Join(Op):
             grads.append(_with_static_shape(getitem(gz, index), tensor))
             start = stop
         return grads
+
+
+def _total(lengths):
+    total = lengths[0]
+    for length in lengths[1:]:
+        total = total + length
+    return total
 
 
 def _check_ranks(tensors):
@@ -159,7 +177,7 @@ class Split(Op):
             known = _axis_in(int(axis.data), x.ndim, "split")
             sizes = (splits.data if isinstance(splits, Constant)
                      else [None] * self.len_splits)
-            shapes = [x.type.shape[:known] + (None if n is None else int(n),)
+            shapes = [x.type.shape[:known] + (None if n is None or n < 0 else int(n),)
                       + x.type.shape[known + 1:] for n in sizes]
             length = x.type.shape[known]
             if isinstance(splits, Constant) and length is not None and \
@@ -223,6 +241,8 @@ def concatenate(tensors, axis=0):
     """Tensors joined along an existing axis: `T.concatenate([a, b], axis=1)`; `axis` may be
     an int scalar variable (Theano's), known when the function runs."""
     tensors = [as_tensor_variable(t) for t in tensors]
+    if len(tensors) == 1 and tensors[0].ndim > 0:
+        return tensors[0]          # Theano's join of one tensor is that tensor
     if not isinstance(axis, (int, np.integer)):
         return Join()(axis, *tensors)
     if not tensors or tensors[0].ndim == 0:
@@ -246,6 +266,9 @@ def stack(*tensors, axis=0):
     if not tensors:
         raise ShapeError("stack needs at least one tensor")
     axis = _axis_in(axis, tensors[0].ndim + 1, "stack")
+    if all(t.ndim == 0 for t in tensors):
+        # Scalars make a vector, as Theano's stack did (MakeVector, in their common dtype).
+        return MakeVector(common_dtype(tensors))(*tensors)
     return Join(axis)(*[shape_padaxis(t, axis) for t in tensors])
 
 

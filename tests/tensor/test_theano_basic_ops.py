@@ -27,9 +27,23 @@ def test_join_with_a_symbolic_axis_values_and_gradient():
     got = function([axis, a, b], [ga, gb])(1, A, B)
     np.testing.assert_array_equal(got[0], weights[:, :3])
     np.testing.assert_array_equal(got[1], weights[:, 3:])
-    with pytest.raises(ValueError, match="out of range"):
+    with pytest.raises(IndexError, match="out of range"):         # Theano's class
         f(2, A, B)
+    shape = function([axis, a, b], joined.shape)
+    np.testing.assert_array_equal(shape(-1, A, B), [2, 7])
+    assert not [n for n in shape.maker.fgraph.toposort() if isinstance(n.op, T.Join)]
     check_grad(lambda x, y: T.Join()(T.constant(1, dtype="int32") + 0, x, y), A, B)
+
+
+def test_join_of_one_tensor_is_it_and_stack_of_scalars_a_vector():
+    a, s = T.dmatrix("a"), T.fscalar("s")
+    assert T.join(0, a) is a and T.concatenate([a], axis=1) is a
+    stacked = T.stack([s, 2, s])
+    assert isinstance(stacked.owner.op, T.opt.MakeVector) and stacked.dtype == "float32"
+    np.testing.assert_array_equal(function([s], stacked)(1.5), [1.5, 2.0, 1.5])
+    with pytest.raises(IndexError):
+        T.stack([a, a], 3)
+    check_infer_shape(lambda x, y: T.join(1, x, y), [A, B], T.Join)
 
 
 def test_join_with_a_constant_axis_is_graphlens_join():
@@ -52,6 +66,9 @@ def test_split_op_values_errors_and_gradient():
         f(A, [1, 3])                            # numpy would cut silently; Theano refused
     with pytest.raises(ValueError, match=">= 0"):
         f(A, [4, -1])
+    negative = T.Split(2)(x, 1, [4, -1])         # a negative literal fails when run, as Theano
+    with pytest.raises(ValueError, match=">= 0"):
+        function([x], negative)(A)
     with pytest.raises(ValueError, match="sum to 2"):
         T.split(T.TensorType("float64", (2, 3))(), [1, 1], 2, axis=1)
     # An unused piece gets a zero gradient.
