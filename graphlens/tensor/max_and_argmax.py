@@ -55,7 +55,8 @@ class MaxAndArgmax(Op):
             return [x.copy(), np.zeros(x.shape, dtype="int64")]
         kept = [i for i in range(x.ndim) if i not in self.axis]
         moved = np.transpose(x, kept + list(self.axis))
-        flat = moved.reshape(moved.shape[:len(kept)] + (-1,))
+        flat = moved.reshape(moved.shape[:len(kept)] + (int(np.prod(
+            [x.shape[a] for a in self.axis])),))
         if flat.shape[-1] == 0:
             raise ValueError(f"max_and_argmax: no elements to reduce over axes {self.axis} of "
                              f"an array of shape {x.shape}")
@@ -92,6 +93,10 @@ def max_and_argmax(a, axis=None, keepdims=False):
             raise AxisError(f"max_and_argmax at {call_site()}: the axis must be known when the "
                             f"graph is built, got {describe(axis)}")
         axis = np.asarray(axis.data).tolist()
+    if isinstance(axis, (list, tuple, np.ndarray)):
+        # Theano's: a repeated axis counts once ([0, 0] is [0]).
+        axis = list(dict.fromkeys(int(i) % a.ndim if -a.ndim <= int(i) < 0 else int(i)
+                                  for i in np.asarray(axis).ravel()))
     axes = normalize_axes(axis, a.ndim, a, "max_and_argmax")
     largest, position = MaxAndArgmax(axes)(a)
     if keepdims:

@@ -183,3 +183,54 @@ def test_default_gives_x_or_the_fallback():
     with pytest.raises(TypeError):
         T.default(x, T.fscalar())
     assert T.scal is graphlens.scalar and T.basic.scal is graphlens.scalar
+
+
+@pytest.mark.parametrize("offset, axis1, axis2", [(0, 0, 1), (1, 1, 3), (-1, 2, 3), (0, 2, 0)])
+def test_alloc_diag_on_any_two_axes_inverts_extract_diag(offset, axis1, axis2):
+    x = T.dtensor3("x")
+    data = RNG.normal(size=(2, 3, 4))
+    out = function([x], T.AllocDiag(offset, axis1, axis2)(x))(data)
+    first, second = sorted((axis1, axis2))
+    np.testing.assert_array_equal(np.diagonal(out, offset, first, second), data)
+    assert np.count_nonzero(out) == data.size
+    check_grad(lambda v: T.AllocDiag(offset, axis1, axis2)(v), data)
+    check_infer_shape(lambda v: T.AllocDiag(offset, axis1, axis2)(v), [data], T.AllocDiag)
+
+
+def test_as_tensor_variable_of_a_node_and_to_a_rank():
+    class TwoOut(graphlens.Op):
+        def __init__(self, default):
+            self.default_output = default
+
+        def make_node(self, x):
+            return graphlens.Apply(self, [x], [x.type(), x.type()])
+
+    x = T.dscalar("x")
+    node = TwoOut(1).make_node(x)
+    assert T.as_tensor_variable(node) is node.outputs[1]
+    for bad in (None, 2, -1, [0]):
+        with pytest.raises(AttributeError):
+            T.as_tensor_variable(TwoOut(bad).make_node(x))
+    row = T.TensorType("float64", (1, None))("r")
+    assert T.as_tensor_variable(row, ndim=1).type.shape == (None,)
+    assert T.as_tensor_variable(T.dvector(), ndim=3).broadcastable == (True, True, False)
+    with pytest.raises(TypeError):
+        T.as_tensor_variable(T.dmatrix(), ndim=1)
+
+
+def test_small_theano_readings():
+    m, k = T.dmatrix("m"), T.iscalar("k")
+    data = np.arange(12.0).reshape(3, 4)
+    low, high = function([m, k], [T.tril(m, k), T.triu(m, k)])(data, -1)
+    np.testing.assert_array_equal(low, np.tril(data, -1))
+    np.testing.assert_array_equal(high, np.triu(data, -1))
+    # argmax passes a gradient of zeros, which get_scalar_constant_value reads as Theano did
+    gx = graphlens.grad(T.argmax(m, axis=0).sum(), m)
+    assert T.get_scalar_constant_value(gx) == 0.0
+    constant = T.constant(np.arange(3))
+    assert constant.value is constant.data
+    assert T.get_scalar_constant_value(T.opt.Shape_i(1)(T.constant(data))) == 4
+    top, where = T.max_and_argmax(T.dtensor3(), [0, 0])          # a repeated axis counts once
+    assert top.ndim == 2
+    empty, position = function([m], T.max_and_argmax(m, 1))(np.zeros((0, 4)))
+    assert empty.shape == position.shape == (0,)
