@@ -62,6 +62,11 @@ class RankError(ShapeError, GraphlensTypeError):
     TypeError: Theano's Join refused them so."""
 
 
+class TooManyIndicesError(ShapeError, IndexError):
+    """An index with more entries than the tensor has axes (`x_vector[0, 0]`). Also an
+    IndexError, as numpy's and Theano's."""
+
+
 class DuplicateUpdateError(GraphlensTypeError, ValueError):
     """Two updates given for one shared variable. Also a ValueError, as Theano raised."""
 

@@ -89,6 +89,10 @@ def __getattr__(name):
     # theano` had loaded these submodules; here one loads the first time it is asked for.
     import importlib
     import importlib.util
+    if name in ("advanced_subtensor1", "advanced_subtensor", "advanced_inc_subtensor1",
+                "advanced_set_subtensor1", "advanced_inc_subtensor", "advanced_set_subtensor",
+                "get_canonical_form_slice"):      # Theano's tensor.subtensor functions at T
+        return getattr(importlib.import_module("graphlens.tensor.theano_indexing"), name)
     if name == "scal":        # Theano's tensor modules call theano.scalar `scal`
         return importlib.import_module("graphlens.scalar")
     if name == "_shared":     # Theano's T._shared: shared() for tensors (tensor/sharedvar.py)

@@ -14,7 +14,8 @@ from importlib import import_module
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
+from graphlens.errors import (GraphlensTypeError, ShapeError, TooManyIndicesError, describe,
+                              where)
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Special
@@ -40,7 +41,7 @@ def parse_index(x, index):
     used += sum(e.ndim - 1 for e in entries if isinstance(e, Variable) and e.dtype == "bool"
                 and e.ndim > 1)
     if used > x.ndim:
-        raise ShapeError(f"too many indices ({used}) for {describe(x)}")
+        raise TooManyIndicesError(f"too many indices ({used}) for {describe(x)}")
     idx, inputs, advanced = [], [], False
     for entry in entries:
         if entry is Ellipsis:
@@ -182,7 +183,7 @@ def _advanced_shape(x, idx, inputs):
             parts.append(("basic", 1))
             continue
         if axis >= x.ndim:
-            raise ShapeError(f"too many indices for {describe(x)}")
+            raise TooManyIndicesError(f"too many indices for {describe(x)}")
         dim = x.type.shape[axis]
         if kind == "slice":
             for bound in entry[1:]:
@@ -393,16 +394,20 @@ def _region_parts(region):
     return inc_class, op.idx, x, values
 
 
-def set_subtensor(region, y):
-    """A copy of x with x[idx] = y: `T.set_subtensor(x[1:3], 0.0)`."""
+def set_subtensor(region, y, inplace=False, tolerate_inplace_aliasing=False):
+    """A copy of x with x[idx] = y: `T.set_subtensor(x[1:3], 0.0)`. Theano's `inplace` and
+    `tolerate_inplace_aliasing` are accepted ("don't use", Theano said): graphlens's in-place
+    rewrite decides where the copy is saved."""
     inc_class, idx, x, values = _region_parts(region)
     return inc_class(idx, True)(x, y, *values)
 
 
-def inc_subtensor(region, y):
-    """A copy of x with x[idx] += y: `T.inc_subtensor(x[idx], 1.0)`."""
+def inc_subtensor(region, y, inplace=False, set_instead_of_inc=False,
+                  tolerate_inplace_aliasing=False):
+    """A copy of x with x[idx] += y: `T.inc_subtensor(x[idx], 1.0)`; with Theano's
+    `set_instead_of_inc=True`, x[idx] = y. `inplace` is accepted as in set_subtensor."""
     inc_class, idx, x, values = _region_parts(region)
-    return inc_class(idx, False)(x, y, *values)
+    return inc_class(idx, bool(set_instead_of_inc))(x, y, *values)
 
 
 # Theano's class names: graphlens has one class for every advanced index (a vector of rows

@@ -234,3 +234,19 @@ def test_small_theano_readings():
     assert top.ndim == 2
     empty, position = function([m], T.max_and_argmax(m, 1))(np.zeros((0, 4)))
     assert empty.shape == position.shape == (0,)
+
+
+def test_indexing_readings_of_theano():
+    with pytest.raises(IndexError, match="too many indices"):    # numpy's and Theano's class
+        T.dvector("v")[0, 0]
+    with pytest.raises(IndexError):
+        T.dscalar("s")[T.lvector("i")]
+    x = T.dvector("x")
+    replaced = T.inc_subtensor(x[1:], 5.0, set_instead_of_inc=True, inplace=True)
+    added = T.inc_subtensor(x[1:], 5.0, inplace=False)
+    got = function([x], [replaced, added])(np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(got[0], [1.0, 5.0, 5.0])
+    np.testing.assert_array_equal(got[1], [1.0, 7.0, 8.0])
+    m = T.dmatrix("m")
+    out = T.advanced_inc_subtensor(m, 1.0, [0, 1], [1, 0])
+    np.testing.assert_array_equal(function([m], out)(np.zeros((2, 2))), [[0, 1], [1, 0]])
