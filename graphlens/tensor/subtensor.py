@@ -14,8 +14,8 @@ from importlib import import_module
 
 import numpy as np
 
-from graphlens.errors import (GraphlensTypeError, ShapeError, TooManyIndicesError, describe,
-                              where)
+from graphlens.errors import (GraphlensTypeError, RankError, ShapeError, TooManyIndicesError,
+                              describe, where)
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Special
@@ -307,7 +307,7 @@ class IncSubtensor(Op):
         y = as_tensor_variable(y)
         region = self.region_op(self.idx).make_node(x, *inputs).outputs[0]
         if y.ndim > region.ndim:
-            raise ShapeError(f"{self.label}: {describe(y)} has more axes than the region "
+            raise RankError(f"{self.label}: {describe(y)} has more axes than the region "
                              f"{region.type} it goes into")
         if y.dtype != x.dtype:
             if not (getattr(y, "weak", False) or np.can_cast(y.dtype, x.dtype, "same_kind")):

@@ -247,6 +247,8 @@ def test_indexing_readings_of_theano():
     got = function([x], [replaced, added])(np.array([1.0, 2.0, 3.0]))
     np.testing.assert_array_equal(got[0], [1.0, 5.0, 5.0])
     np.testing.assert_array_equal(got[1], [1.0, 7.0, 8.0])
+    with pytest.raises(TypeError, match="more axes"):             # Theano's class, and ValueError
+        T.inc_subtensor(x[T.lvector("i")], T.dmatrix())
     m = T.dmatrix("m")
     out = T.advanced_inc_subtensor(m, 1.0, [0, 1], [1, 0])
     np.testing.assert_array_equal(function([m], out)(np.zeros((2, 2))), [[0, 1], [1, 0]])
