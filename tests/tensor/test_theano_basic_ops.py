@@ -252,3 +252,11 @@ def test_indexing_readings_of_theano():
     m = T.dmatrix("m")
     out = T.advanced_inc_subtensor(m, 1.0, [0, 1], [1, 0])
     np.testing.assert_array_equal(function([m], out)(np.zeros((2, 2))), [[0, 1], [1, 0]])
+
+
+def test_round_half_away_from_zero_reference_of_theano_scalar():
+    from graphlens.scalar import round_half_away_from_zero_vec
+    got = round_half_away_from_zero_vec(np.array([-2.5, -0.5, 0.5, 1.5, 2.4], dtype="float32"))
+    np.testing.assert_array_equal(got, [-3.0, -1.0, 1.0, 2.0, 2.0])
+    assert got.dtype == np.float32
+    assert round_half_away_from_zero_vec(np.arange(3)).dtype == np.float64
