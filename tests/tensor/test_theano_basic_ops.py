@@ -230,6 +230,8 @@ def test_small_theano_readings():
     constant = T.constant(np.arange(3))
     assert constant.value is constant.data
     assert T.get_scalar_constant_value(T.opt.Shape_i(1)(T.constant(data))) == 4
+    with pytest.raises(TypeError, match="must be a scalar"):       # Theano's class
+        graphlens.grad(T.argmax(m, axis=1), m)
     top, where = T.max_and_argmax(T.dtensor3(), [0, 0])          # a repeated axis counts once
     assert top.ndim == 2
     empty, position = function([m], T.max_and_argmax(m, 1))(np.zeros((0, 4)))
