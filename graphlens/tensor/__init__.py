@@ -196,3 +196,13 @@ from graphlens.tensor.shape import AllocEmpty  # noqa: E402,F401
 from graphlens.tensor.basic import Default, default, setdefault  # noqa: E402,F401
 from graphlens.tensor.type_other import NoneConst  # noqa: E402,F401
 from graphlens.tensor import type_other  # noqa: E402,F401  (theano.tensor.type_other)
+from graphlens.tensor.shape import is_flat  # noqa: E402,F401
+isnan_, isinf_ = isnan, isinf      # Theano's names of the plain elementwise tests
+
+
+def divmod(x, y):
+    """(x // y, x % y), as Python's divmod and Theano's T.divmod.
+
+    >>> q, r = T.divmod(T.ivector(), 3)                                # doctest: +SKIP
+    """
+    return int_div(x, y), mod(x, y)

@@ -183,7 +183,14 @@ class ARange(Op):
         return [np.arange(start, stop, step, dtype=self.dtype)]
 
     def grad(self, inputs, output_grads):
-        return [disconnected(v) for v in inputs]
+        # As Theano's: start shifts every element, step the i-th by i; stop only decides
+        # the length. Integer ranges are piecewise constant.
+        (start, stop, step), (gz,) = inputs, output_grads
+        if is_discrete(self.dtype):
+            return [zeros_like(start, dtype=_float_x()), disconnected(stop),
+                    zeros_like(step, dtype=_float_x())]
+        steps = ARange(self.dtype)(0, gz.shape[0], 1)
+        return [gz.sum(), disconnected(stop), (gz * steps).sum()]
 
 
 def _int_scalar(value, what):

@@ -407,10 +407,18 @@ def mean(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
     return _in_dtypes(Mean, x, axis, keepdims, dtype, acc_dtype)
 
 
-def var(x, axis=None, keepdims=False, ddof=0):
-    """Variance over `axis`, dividing by n - ddof (n by default): `T.var(x, 0, ddof=1)`."""
+def var(x, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Variance over `axis`, dividing by n - ddof (n by default): `T.var(x, 0, ddof=1)`; the
+    arguments in Theano's order (ddof third).
+    `corrected=True` (Theano's) subtracts the rounding error of the mean, the corrected
+    two-pass formula: (sum(d**2) - sum(d)**2 / n) / (n - ddof), d = x - mean(x)."""
     x = as_tensor_variable(x)
     deviation = x - mean(x, axis=axis, keepdims=True)
+    if corrected:
+        n = cast(AxisSize(normalize_axes(axis, x.ndim, x, "var"))(x), deviation.dtype)
+        total = sum(sqr(deviation), axis=axis, keepdims=keepdims)
+        error = sqr(sum(deviation, axis=axis, keepdims=keepdims)) / n
+        return (total - error) / (n - ddof)
     if ddof == 0:
         return mean(sqr(deviation), axis=axis, keepdims=keepdims)
     squares = sqr(deviation)
@@ -418,9 +426,9 @@ def var(x, axis=None, keepdims=False, ddof=0):
     return sum(squares, axis=axis, keepdims=keepdims) / cast(count, squares.dtype)
 
 
-def std(x, axis=None, keepdims=False, ddof=0):
-    """Standard deviation over `axis`, dividing by n - ddof."""
-    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
+def std(x, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Standard deviation over `axis`, dividing by n - ddof (`corrected` as in var)."""
+    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof, corrected=corrected))
 
 
 def ptp(x, axis=None, keepdims=False):

@@ -274,15 +274,26 @@ def reshape(x, shape, ndim=None):
     return Reshape(ndim)(x, shape)
 
 
-def flatten(x, ndim=1):
-    """x reshaped to `ndim` axes, the trailing ones merged: `T.flatten(images, 2)`."""
+def flatten(x, ndim=1, outdim=None):
+    """x reshaped to `ndim` axes, the trailing ones merged: `T.flatten(images, 2)`
+    (`outdim` is Theano's older name of ndim)."""
     x = as_tensor_variable(x)
+    ndim = ndim if outdim is None else outdim
     ndim = int_argument(ndim, "flatten", "ndim")
     if not 1 <= ndim <= max(x.ndim, 1):
         raise ShapeError(f"flatten: ndim={ndim} is out of range for {describe(x)}")
     dims = [x.type.shape[i] if x.type.shape[i] is not None else x.shape[i]
             for i in range(ndim - 1)]
     return reshape(x, dims + [-1], ndim=ndim)
+
+
+def is_flat(var, ndim=1, outdim=None):
+    """True when `var` has `ndim` axes (Theano's check after flatten; outdim its older name).
+
+    >>> T.is_flat(T.flatten(T.dtensor3(), 2), 2)
+    True
+    """
+    return as_tensor_variable(var).ndim == (ndim if outdim is None else outdim)
 
 
 def dimshuffle(x, pattern):

@@ -78,6 +78,8 @@ class TensorVariable(Variable):
     def __rfloordiv__(self, other): return T.int_div(other, self)
     def __mod__(self, other): return T.mod(self, other)
     def __rmod__(self, other): return T.mod(other, self)
+    def __divmod__(self, other): return T.divmod(self, other)
+    def __rdivmod__(self, other): return T.divmod(other, self)
     def __pow__(self, other): return T.pow(self, other)
     def __rpow__(self, other): return T.pow(other, self)
     def __matmul__(self, other):
@@ -173,13 +175,13 @@ class TensorVariable(Variable):
         result.name = name
         return result
 
-    def var(self, axis=None, keepdims=False):
-        """`T.var(self, axis, keepdims)`."""
-        return T.var(self, axis=axis, keepdims=keepdims)
+    def var(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        """`T.var(self, axis, keepdims, ddof, corrected)` (Theano's order: ddof second)."""
+        return T.var(self, axis=axis, keepdims=keepdims, ddof=ddof, corrected=corrected)
 
-    def std(self, axis=None, keepdims=False):
-        """`T.std(self, axis, keepdims)`."""
-        return T.std(self, axis=axis, keepdims=keepdims)
+    def std(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        """`T.std(self, axis, keepdims, ddof, corrected)` (Theano's order: ddof second)."""
+        return T.std(self, axis=axis, keepdims=keepdims, ddof=ddof, corrected=corrected)
 
     def max(self, axis=None, keepdims=False):
         """`T.max(self, axis, keepdims)`."""
@@ -246,6 +248,10 @@ class TensorVariable(Variable):
     def round(self, mode=None):
         """`T.round(self, mode)`: halves to even unless mode='half_away_from_zero'."""
         return T.round(self, mode)
+
+    def choose(self, choices, out=None, mode="raise"):
+        """`T.choose(self, choices, out, mode)`: self indexes into the choices."""
+        return T.choose(self, choices, out=out, mode=mode)
 
     def sort(self, axis=-1, kind="quicksort", order=None):
         """`T.sort(self, axis, kind, order)`: a sorted copy."""

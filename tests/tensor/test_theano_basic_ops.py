@@ -262,3 +262,32 @@ def test_round_half_away_from_zero_reference_of_theano_scalar():
     np.testing.assert_array_equal(got, [-3.0, -1.0, 1.0, 2.0, 2.0])
     assert got.dtype == np.float32
     assert round_half_away_from_zero_vec(np.arange(3)).dtype == np.float64
+
+
+def test_more_theano_signatures():
+    x = T.dmatrix("x")
+    data = RNG.normal(size=(3, 4)) + 1e4
+    got = function([x], [T.var(x, 1, 1), x.var(0, corrected=True), T.std(x, None, 1, True)])(
+        data)
+    np.testing.assert_allclose(got[0], data.var(1, ddof=1))      # ddof third, as Theano
+    np.testing.assert_allclose(got[1], data.var(0), rtol=1e-10)
+    np.testing.assert_allclose(got[2], data.std(ddof=1, keepdims=True))
+    flat = T.flatten(T.dtensor3(), outdim=2)
+    assert flat.ndim == 2 and T.is_flat(flat, 2) and not T.is_flat(flat)
+    a, b = T.lvectors("a", "b")
+    q, r = divmod(a, b)
+    got = function([a, b], [q, r])(np.array([7, -7]), np.array([2, 2]))
+    np.testing.assert_array_equal(got, [[3, -4], [1, 1]])
+    idx = T.lvector("i")
+    chosen = idx.choose([T.constant([1.0, 2.0]), T.constant([3.0, 4.0])])
+    np.testing.assert_array_equal(function([idx], chosen)(np.array([1, 0])), [3.0, 2.0])
+    assert function([x], T.isnan_(x))(np.array([[np.nan]])).all()
+
+
+def test_float_arange_gradient_as_theano():
+    # start moves every element, step the i-th by i; stop only decides the length.
+    check_grad(lambda start, step: T.arange(start, 10.0, step) ** 2,
+               np.array(1.5), np.array(2.0))
+    start = T.dscalar("start")
+    ones = graphlens.grad(T.arange(start, 10.0, 2.0).sum(), start)
+    assert function([start], ones)(1.5) == 5.0
