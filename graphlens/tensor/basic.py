@@ -182,6 +182,16 @@ class ARange(Op):
             raise ShapeError("arange: step is 0, so no length")
         return [np.arange(start, stop, step, dtype=self.dtype)]
 
+    def infer_shape(self, node, input_shapes):
+        """ceil((stop - start) / step), at least 0, computed from the bounds alone."""
+        start, stop, step = node.inputs
+        if is_discrete(self.dtype) and all(is_discrete(v.dtype) for v in node.inputs):
+            length = T.ceil_intdiv(stop - start, step)
+        else:
+            span = cast(stop, "float64") - cast(start, "float64")
+            length = cast(T.ceil(span / cast(step, "float64")), "int64")
+        return [(T.maximum(cast(length, "int64"), 0),)]
+
     def grad(self, inputs, output_grads):
         # As Theano's: start shifts every element, step the i-th by i; stop only decides
         # the length. Integer ranges are piecewise constant.

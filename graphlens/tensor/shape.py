@@ -251,7 +251,8 @@ def make_vector(*scalars, dtype="int64"):
 
 def _shape_vector(shape):
     if isinstance(shape, Variable):
-        return shape
+        # A scalar length is a one-entry shape, as Theano's reshape(x, n, ndim=1) took it.
+        return make_vector(shape) if getattr(shape, "ndim", None) == 0 else shape
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
         raise GraphlensTypeError(f"reshape: the shape must be a tuple or a vector, got "
                                  f"{shape!r:.40}")
@@ -284,7 +285,10 @@ def flatten(x, ndim=1, outdim=None):
         raise ShapeError(f"flatten: ndim={ndim} is out of range for {describe(x)}")
     dims = [x.type.shape[i] if x.type.shape[i] is not None else x.shape[i]
             for i in range(ndim - 1)]
-    return reshape(x, dims + [-1], ndim=ndim)
+    merged = x.type.shape[ndim - 1:]
+    # Known merged lengths give a known last length (Theano kept a broadcastable last axis).
+    last = math.prod(merged) if None not in merged else -1
+    return reshape(x, dims + [last], ndim=ndim)
 
 
 def is_flat(var, ndim=1, outdim=None):

@@ -291,3 +291,23 @@ def test_float_arange_gradient_as_theano():
     start = T.dscalar("start")
     ones = graphlens.grad(T.arange(start, 10.0, 2.0).sum(), start)
     assert function([start], ones)(1.5) == 5.0
+
+
+@pytest.mark.parametrize("dtype, bounds", [("int64", [(0, 10, 3), (10, 0, 1), (10, 0, -3)]),
+                                           ("float64", [(0.0, 1.0, 0.3), (0.0, 1.0, -0.3),
+                                                        (-1.5, 2.0, 0.5)])])
+def test_arange_shape_without_running_it(dtype, bounds):
+    start, stop, step = (T.scalar(name, dtype=dtype) for name in ("start", "stop", "step"))
+    shape = function([start, stop, step], T.arange(start, stop, step).shape)
+    assert not [n for n in shape.maker.fgraph.toposort() if isinstance(n.op, T.ARange)]
+    for args in bounds:
+        assert tuple(shape(*args)) == np.arange(*args).shape
+
+
+def test_reshape_to_a_scalar_length_and_flatten_keeps_known_lengths():
+    b = T.dmatrix("b")
+    got = function([b], T.reshape(b, T.as_tensor_variable(6), ndim=1))(np.ones((2, 3)))
+    assert got.shape == (6,)
+    assert T.flatten(T.TensorType("float64", (None, 1, 1, 1))(), 2).broadcastable == \
+        (False, True)
+    assert T.flatten(T.TensorType("float64", (None, 1, None))(), 2).type.shape == (None, None)
