@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from graphlens.errors import (DisconnectedInputError, GradientCountError, GraphlensTypeError,
                               ShapeError, UndefinedGradientError, describe)
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
+from graphlens.errors import RankError
 from graphlens.errors import check_policy, raise_or_warn
 from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.collector import paused_collector
@@ -68,7 +69,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     if cost is not None:
         cost = as_tensor_variable(cost)
         if cost.ndim != 0:
-            raise ShapeError(f"grad: the cost must be a scalar, got {describe(cost)}. Reduce it "
+            # A TypeError as Theano's too (RankError is both).
+            raise RankError(f"grad: the cost must be a scalar, got {describe(cost)}. Reduce it "
                              f"first, e.g. cost.sum() or cost.mean()")
         # Theano's _float_ones_like: an integer cost's seed is a floatX one.
         seeds[cost] = constant(1, dtype=config.floatX if is_discrete(cost.dtype) else cost.dtype)

@@ -59,6 +59,16 @@ class UpdateShapeError(ShapeError, GraphlensTypeError):
     for a 10x10 matrix). Also a TypeError: Theano refused it as an update of another type."""
 
 
+class RankError(ShapeError, GraphlensTypeError):
+    """Tensors of ranks an op cannot take (joining scalars, or a matrix with a vector). Also a
+    TypeError: Theano's Join refused them so."""
+
+
+class TooManyIndicesError(ShapeError, IndexError):
+    """An index with more entries than the tensor has axes (`x_vector[0, 0]`). Also an
+    IndexError, as numpy's and Theano's."""
+
+
 class DuplicateUpdateError(GraphlensTypeError, ValueError):
     """Two updates given for one shared variable. Also a ValueError, as Theano raised."""
 
@@ -79,8 +89,9 @@ class NotATensorError(GraphlensTypeError, AttributeError):
     None)` still answers None."""
 
 
-class AxisError(GraphlensError, ValueError):
-    """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`."""
+class AxisError(GraphlensError, ValueError, IndexError):
+    """An axis is out of range for a tensor's rank: `T.sum(x_vector, axis=2)`. Also an
+    IndexError, as numpy's AxisError (Theano's join and stack raised IndexError)."""
 
 
 class MissingInputError(GraphlensError):

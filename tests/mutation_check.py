@@ -393,6 +393,19 @@ MUTATIONS = (
     Mutation("pool_empty_window_slice", "pool", "graphlens/tensor/signal/pool_kernels.py",
              "u + (n - 1) * s + 1 if n else u", "u + (n - 1) * s + 1",
              ("tests/tensor/test_pool_theano_constructor.py",)),
+    # ---- Theano's tensor/basic.py op classes (theanobasic) -------------------------------
+    Mutation("split_lengths_not_checked", "theano ops", "graphlens/tensor/join.py",
+             "        if np.sum(splits) != x.shape[axis]:",
+             "        if False and np.sum(splits) != x.shape[axis]:",
+             ("tests/tensor/test_theano_basic_ops.py",)),
+    Mutation("permute_inverse_ignored", "theano ops", "graphlens/tensor/permute.py",
+             "        if not inverse:", "        if True:",
+             ("tests/tensor/test_theano_basic_ops.py",)),
+    Mutation("max_and_argmax_gradient_everywhere", "theano ops",
+             "graphlens/tensor/max_and_argmax.py",
+             "        return [expand_reduced(g_max, self.axis, x.ndim) * eq(x, largest)]",
+             "        return [expand_reduced(g_max, self.axis, x.ndim) + 0 * eq(x, largest)]",
+             ("tests/tensor/test_theano_basic_ops.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

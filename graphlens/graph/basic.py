@@ -211,6 +211,11 @@ class Constant(Variable):
         super().__init__(type, None, None, name, creation_site_)
         self.data = data
 
+    @property
+    def value(self):
+        """The constant's data (Theano's read-only name for it)."""
+        return self.data
+
     def clone(self):
         """A constant with the same data (shared, never copied: constants are immutable)."""
         copy = type(self)(self.type, self.data, self.name, self.creation_site)

@@ -36,6 +36,9 @@ def _fold(out, node):
         return None     # (a value of another type, a sparse matrix, stays computed)
     if node.op.draws_random or node.op.has_side_effect:
         return None     # a draw changes every call; a Print must print when the function runs
+    folds = getattr(node.op, "do_constant_folding", None)    # Theano's hook on an op
+    if folds is not None and not folds(node):
+        return None
     # A constant of another type (a scipy.sparse matrix) is handed to perform as it is.
     inputs = [np.asarray(var.data) if isinstance(var, TensorConstant) else var.data
               for var in node.inputs]

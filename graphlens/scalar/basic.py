@@ -9,6 +9,8 @@ docs/architecture.md, "Scalar variables"); this module only re-exports it.
 """
 
 # flake8: noqa: F401  (re-exports at Theano's path)
+import numpy as _np
+
 from graphlens.graph.types import AUTOCAST_FLOAT, upcast
 from graphlens.tensor.scalar_type import (
     Scalar, ScalarVariable, ScalarConstant, get_scalar_type, constant, as_scalar,
@@ -77,6 +79,19 @@ class autocast_float_as:
 
     def __exit__(self, *args):
         autocast_float.dtypes = self.old_dtypes
+
+
+def round_half_away_from_zero_vec(a):
+    """numpy's reference for `round_half_away_from_zero` (Theano's helper of that name):
+    halves rounded away from 0, float32 kept, anything else computed in float64.
+
+    >>> round_half_away_from_zero_vec(np.array([-2.5, 0.5, 1.4]))
+    array([-3.,  1.,  1.])
+    """
+    a = _np.asarray(a)
+    dtype = _np.dtype(_np.float32 if a.dtype == _np.float32 else _np.float64)
+    a = a.astype(dtype)
+    return _np.where(a >= 0, _np.floor(a + dtype.type(0.5)), _np.ceil(a - dtype.type(0.5)))
 
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -89,6 +89,12 @@ def __getattr__(name):
     # theano` had loaded these submodules; here one loads the first time it is asked for.
     import importlib
     import importlib.util
+    if name in ("advanced_subtensor1", "advanced_subtensor", "advanced_inc_subtensor1",
+                "advanced_set_subtensor1", "advanced_inc_subtensor", "advanced_set_subtensor",
+                "get_canonical_form_slice"):      # Theano's tensor.subtensor functions at T
+        return getattr(importlib.import_module("graphlens.tensor.theano_indexing"), name)
+    if name == "scal":        # Theano's tensor modules call theano.scalar `scal`
+        return importlib.import_module("graphlens.scalar")
     if name == "_shared":     # Theano's T._shared: shared() for tensors (tensor/sharedvar.py)
         return importlib.import_module("graphlens.tensor.sharedvar").tensor_constructor
     if not name.startswith("_") and importlib.util.find_spec(f"graphlens.tensor.{name}"):
@@ -114,7 +120,8 @@ from graphlens.tensor.tensordot import (batched_dot, batched_tensordot,  # noqa:
 from graphlens.tensor.diagonal import identity_like, tri, tril, triu  # noqa: E402,F401
 from graphlens.tensor.float_checks import allclose, isclose, isinf, isnan  # noqa: E402,F401
 from graphlens.tensor.join import horizontal_stack, vertical_stack  # noqa: E402,F401
-from graphlens.tensor.reduce import largest, max_and_argmax, smallest  # noqa: E402,F401
+from graphlens.tensor.reduce import largest, smallest  # noqa: E402,F401
+from graphlens.tensor.max_and_argmax import max_and_argmax  # noqa: E402,F401
 from graphlens.tensor.special import (arccosh, arcsinh, arctanh, deg2rad,  # noqa: E402,F401
                                       exp2, inv, rad2deg)
 
@@ -151,6 +158,7 @@ from graphlens.tensor.scalar_type import scalar_from_tensor, tensor_from_scalar 
 from graphlens.tensor.subtensor import (AdvancedIncSubtensor, AdvancedSubtensor,  # noqa: E402
                                         IncSubtensor, Subtensor)
 AdvancedSubtensor1, AdvancedIncSubtensor1 = AdvancedSubtensor, AdvancedIncSubtensor
+AdvancedBooleanSubtensor, AdvancedBooleanIncSubtensor = AdvancedSubtensor, AdvancedIncSubtensor
 Tensor = TensorType       # Theano's older name of TensorType
 # Theano's dtype groups (theano.tensor.integer_dtypes, ...), as lists of names.
 int_dtypes = ["int8", "int16", "int32", "int64"]
@@ -174,3 +182,27 @@ from graphlens.tensor.scalar_type import ScalarFromTensor, TensorFromScalar  # n
 power = pow
 from graphlens.tensor.rounding import ceil_intdiv  # noqa: E402,F401
 from graphlens.tensor.covariance import cov  # noqa: E402,F401
+# Theano's op classes of tensor/basic.py with Theano's constructors and calls (issue: Theano's
+# test_basic): Join()(axis, *tensors), Split(n)(x, axis, splits), Rebroadcast(*pairs),
+# Tile(ndim)(x, reps), MaxAndArgmax(axis), Tri(dtype), PermuteRowElements()(x, y, inverse),
+# AllocEmpty(dtype)(*shape), Default and default, and NoneConst.
+from graphlens.tensor.join import Join, Split  # noqa: E402,F401
+from graphlens.tensor.broadcast import Rebroadcast  # noqa: E402,F401
+from graphlens.tensor.rearrange import Tile  # noqa: E402,F401
+from graphlens.tensor.max_and_argmax import MaxAndArgmax  # noqa: E402,F401
+from graphlens.tensor.diagonal import ExtractDiag, Tri  # noqa: E402,F401
+from graphlens.tensor.permute import PermuteRowElements, permute_row_elements  # noqa: E402,F401
+from graphlens.tensor.shape import AllocEmpty  # noqa: E402,F401
+from graphlens.tensor.basic import Default, default, setdefault  # noqa: E402,F401
+from graphlens.tensor.type_other import NoneConst  # noqa: E402,F401
+from graphlens.tensor import type_other  # noqa: E402,F401  (theano.tensor.type_other)
+from graphlens.tensor.shape import is_flat  # noqa: E402,F401
+isnan_, isinf_ = isnan, isinf      # Theano's names of the plain elementwise tests
+
+
+def divmod(x, y):
+    """(x // y, x % y), as Python's divmod and Theano's T.divmod.
+
+    >>> q, r = T.divmod(T.ivector(), 3)                                # doctest: +SKIP
+    """
+    return int_div(x, y), mod(x, y)

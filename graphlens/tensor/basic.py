@@ -182,8 +182,25 @@ class ARange(Op):
             raise ShapeError("arange: step is 0, so no length")
         return [np.arange(start, stop, step, dtype=self.dtype)]
 
+    def infer_shape(self, node, input_shapes):
+        """ceil((stop - start) / step), at least 0, computed from the bounds alone."""
+        start, stop, step = node.inputs
+        if is_discrete(self.dtype) and all(is_discrete(v.dtype) for v in node.inputs):
+            length = T.ceil_intdiv(stop - start, step)
+        else:
+            span = cast(stop, "float64") - cast(start, "float64")
+            length = cast(T.ceil(span / cast(step, "float64")), "int64")
+        return [(T.maximum(cast(length, "int64"), 0),)]
+
     def grad(self, inputs, output_grads):
-        return [disconnected(v) for v in inputs]
+        # As Theano's: start shifts every element, step the i-th by i; stop only decides
+        # the length. Integer ranges are piecewise constant.
+        (start, stop, step), (gz,) = inputs, output_grads
+        if is_discrete(self.dtype):
+            return [zeros_like(start, dtype=_float_x()), disconnected(stop),
+                    zeros_like(step, dtype=_float_x())]
+        steps = ARange(self.dtype)(0, gz.shape[0], 1)
+        return [gz.sum(), disconnected(stop), (gz * steps).sum()]
 
 
 def _int_scalar(value, what):
@@ -213,6 +230,40 @@ def arange(start, stop=None, step=1, dtype=None):
         # Theano: narrow integer ranges overflow too easily; count in 64 bits.
         dtype = {"i": "int64", "u": "uint64"}.get(np.dtype(dtype).kind, dtype)
     return ARange(dtype_name(dtype))(*bounds)
+
+
+@dataclass(frozen=True)
+class Default(Op):
+    """x, or a copy of `default` when x is None when the function runs (Theano's `default`:
+    an optional input with a fallback). x and default must have one type (TypeError)."""
+
+    notation = Func("default")
+    view_map = {0: [0]}
+
+    def make_node(self, x, default):
+        x, default = as_tensor_variable(x), as_tensor_variable(default)
+        if x.type != default.type:
+            raise GraphlensTypeError(f"default at {call_site()}: {describe(x)} and "
+                                     f"{describe(default)} must have one type")
+        return Apply(self, [x, default], [default.type()])
+
+    def perform(self, node, inputs):
+        x, default = inputs
+        return [np.array(default, copy=True) if x is None else x]
+
+    def grad(self, inputs, output_grads):
+        return [output_grads[0], output_grads[0]]
+
+
+def default(x, default):
+    """`x`, or `default` where x is None at run time: `T.default(x, 0.5)`.
+
+    >>> z = T.default(T.dscalar('x'), T.dscalar('y'))                     # doctest: +SKIP
+    """
+    return Default()(x, default)
+
+
+setdefault = default     # Theano's older name
 
 
 # Theano's comparison tolerances and _allclose live with TensorType (values_eq_approx reads

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphlens.errors import ShapeError, describe, where
+import numpy as np
+
+from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
 from graphlens.tensor.arguments import int_arguments
 from graphlens.graph.basic import Apply
 from graphlens.graph.notation import Func
@@ -26,11 +28,28 @@ class Rebroadcast(Op):
     """x with the broadcast declaration of some axes changed: `pattern` is ((axis, bool), ...).
 
     Declaring an axis broadcastable checks at run time that its length is 1. A view of x.
+    Theano's call gives the pairs as arguments, `Rebroadcast((0, True), (1, False))(x)`;
+    graphlens's own gives them as one tuple, `Rebroadcast(((0, True),))(x)`.
     """
 
     pattern: tuple
     notation = Func("rebroadcast", params=("pattern",))
     view_map = {0: [0]}
+
+    def __init__(self, *axis):
+        pairs = axis[0] if len(axis) == 1 and not _is_pair(axis[0]) else axis
+        pattern = []
+        for pair in pairs:
+            if not _is_pair(pair):
+                raise GraphlensTypeError(f"Rebroadcast takes (axis, broadcastable) pairs, got "
+                                         f"{pair!r:.40}")
+            pattern.append((int(pair[0]), bool(pair[1])))
+        object.__setattr__(self, "pattern", tuple(pattern))
+
+    @property
+    def axis(self) -> dict:
+        """Theano's view of the pattern: {axis: broadcastable}."""
+        return dict(self.pattern)
 
     def make_node(self, x):
         x = as_tensor_variable(x)
@@ -63,6 +82,11 @@ class Rebroadcast(Op):
         # The gradient carries the input's own declaration on the axes this op changed.
         restored = tuple((axis, x.type.shape[axis] == 1) for axis, _ in self.pattern)
         return [Rebroadcast(restored)(gz)]
+
+
+def _is_pair(value) -> bool:
+    return (isinstance(value, (tuple, list)) and len(value) == 2
+            and isinstance(value[0], (int, np.integer)) and not isinstance(value[0], bool))
 
 
 def _axes(x, axes):

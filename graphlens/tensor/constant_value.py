@@ -13,6 +13,7 @@ import numpy as np
 from graphlens.errors import GraphlensTypeError, NotScalarConstantError, ShapeError, describe
 from graphlens.graph.basic import Constant, Variable
 from graphlens.tensor.elemwise import DimShuffle, Elemwise
+from graphlens.tensor.fill import Second
 from graphlens.tensor.reduce import AxisSize
 from graphlens.tensor.shape import Shape
 from graphlens.tensor.subtensor import Subtensor
@@ -61,6 +62,11 @@ def get_scalar_constant_value(v, elemwise=True, only_process_constants=False, ma
     length = _known_length(v)
     if length is not None:
         return np.asarray(length, dtype="int64")
+    if elemwise and isinstance(node.op, Second):
+        # fill(x, value) (zeros_like, a gradient of zeros): every element is `value`, as
+        # Theano read it.
+        return get_scalar_constant_value(node.inputs[1], elemwise, only_process_constants,
+                                         max_recur - 1)
     if elemwise and isinstance(node.op, (Elemwise, DimShuffle)) and len(node.outputs) == 1:
         values = [np.asarray(get_scalar_constant_value(var, elemwise, only_process_constants,
                                                        max_recur - 1))

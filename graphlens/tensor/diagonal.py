@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphlens.errors import InvalidArgumentError, ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.graph.basic import Apply, Constant, Variable
+from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.elemwise import call_site
@@ -19,7 +20,7 @@ from graphlens.tensor.reduce import min as tensor_min, normalize_axes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
-from graphlens.tensor.basic import arange, cast, eye
+from graphlens.tensor.basic import _int_scalar, arange, dtype_name, eye
 from graphlens.tensor.compare import ge, le, maximum, minimum, switch
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.shape import shape
@@ -92,29 +93,64 @@ class ExtractDiag(Op):
 
 @dataclass(frozen=True)
 class AllocDiag(Op):
-    """A square matrix of zeros with the vector v on its diagonal `offset` (as numpy.diag)."""
+    """Zeros with x's last axis on the diagonal `offset` of axes `axis1` and `axis2` of the
+    result (the inverse of ExtractDiag, as Theano's `AllocDiag(offset, axis1, axis2)`): a vector
+    gives a square matrix, as numpy.diag; x's other axes keep their order around the two."""
 
     offset: int = 0
+    axis1: int = 0
+    axis2: int = 1
     notation = Func("alloc_diag", params=("offset",))
+
+    @property
+    def props(self) -> dict:
+        # Labels stay `AllocDiag{offset=0}` for the matrix case.
+        if (self.axis1, self.axis2) == (0, 1):
+            return {"offset": self.offset}
+        return {"offset": self.offset, "axis1": self.axis1, "axis2": self.axis2}
+
+    def _axes(self, ndim):
+        first, second = sorted((self.axis1, self.axis2))
+        if first == second or first < 0 or second >= ndim:
+            raise InvalidArgumentError(f"alloc_diag at {call_site()}: axes {self.axis1} and "
+                                       f"{self.axis2} must be two different axes of a result "
+                                       f"of rank {ndim}")
+        return first, second
 
     def make_node(self, v):
         v = as_tensor_variable(v)
-        if v.ndim != 1:
-            raise ShapeError(f"alloc_diag at {call_site()} takes a vector, got {describe(v)}")
-        n = v.type.shape[0]
+        if v.ndim < 1:
+            raise ShapeError(f"alloc_diag at {call_site()} takes a tensor of rank >= 1, got "
+                             f"{describe(v)}")
+        first, second = self._axes(v.ndim + 1)
+        n = v.type.shape[-1]
         side = None if n is None else n + abs(self.offset)
-        return Apply(self, [v], [TensorType(v.dtype, (side, side))()])
+        shape = list(v.type.shape[:-1])
+        shape.insert(first, side)
+        shape.insert(second, side)
+        return Apply(self, [v], [TensorType(v.dtype, tuple(shape))()])
 
     def infer_shape(self, node, input_shapes):
-        """A square of side len(v) + |offset|."""
-        side = input_shapes[0][0] + abs(self.offset)
-        return [(side, side)]
+        """x's other lengths, with len(x's last axis) + |offset| at both diagonal axes."""
+        first, second = self._axes(len(input_shapes[0]) + 1)
+        side = input_shapes[0][-1] + abs(self.offset)
+        shape = list(input_shapes[0][:-1])
+        shape.insert(first, side)
+        shape.insert(second, side)
+        return [tuple(shape)]
 
     def perform(self, node, inputs):
-        return [np.diag(inputs[0], self.offset)]
+        (x,) = inputs
+        first, second = self._axes(x.ndim + 1)
+        side = x.shape[-1] + abs(self.offset)
+        out = np.zeros(x.shape[:-1] + (side, side), dtype=x.dtype)
+        steps = np.arange(x.shape[-1])
+        out[..., steps + max(-self.offset, 0), steps + max(self.offset, 0)] = x
+        return [np.moveaxis(out, (-2, -1), (first, second))]
 
     def grad(self, inputs, output_grads):
-        return [ExtractDiag(self.offset)(output_grads[0])]
+        first, second = self._axes(inputs[0].ndim + 1)
+        return [ExtractDiag(self.offset, first, second)(output_grads[0])]
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
@@ -182,19 +218,49 @@ def fill_diagonal_offset(a, val, offset):
     return set_subtensor(a[steps + first_row, steps + first_col], val)
 
 
+@dataclass(frozen=True)
+class Tri(Op):
+    """An N x M matrix with ones at and below the diagonal k, zeros above, as numpy.tri:
+    Theano's `Tri(dtype)(N, M, k)`, dtype floatX by default."""
+
+    dtype: str | None = None
+    notation = Func("tri")
+
+    def __post_init__(self):
+        object.__setattr__(self, "dtype", dtype_name(self.dtype or config.floatX))
+
+    def make_node(self, N, M, k):
+        N, M, k = (_int_scalar(v, "tri") for v in (N, M, k))
+        shape = tuple(int(v.data) if isinstance(v, Constant) else None for v in (N, M))
+        return Apply(self, [N, M, k], [TensorType(self.dtype, shape)()])
+
+    def perform(self, node, inputs):
+        n, m, k = (int(v) for v in inputs)
+        return [np.tri(n, m, k, dtype=self.dtype)]
+
+    def infer_shape(self, node, input_shapes):
+        """N x M."""
+        return [tuple(node.inputs[:2])]
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(v) for v in inputs]
+
+
 def tri(N, M=None, k=0, dtype=None):
     """An N x M matrix with ones at and below the diagonal k, zeros above, as numpy.tri;
-    dtype floatX by default."""
-    rows = arange(N).dimshuffle(0, "x")
-    cols = arange(N if M is None else M).dimshuffle("x", 0)
-    return cast(ge(rows + k, cols), dtype or config.floatX)
+    dtype floatX by default.
+
+    >>> T.tri(3, k=-1)                                                  # doctest: +SKIP
+    """
+    return Tri(dtype)(N, N if M is None else M, k)
 
 
 def _triangle(m, k, below, name):
     m = as_tensor_variable(m)
     if m.ndim < 2:
         raise InvalidArgumentError(f"{name} at {call_site()} needs a matrix, got {describe(m)}")
-    _check_offset(k, name)
+    if not (isinstance(k, Variable) and k.ndim == 0 and k.dtype.startswith(("int", "uint"))):
+        _check_offset(k, name)        # an int, or an int scalar variable (Theano's)
     rows = arange(m.shape[-2]).dimshuffle(0, "x")
     cols = arange(m.shape[-1]).dimshuffle("x", 0)
     keep = ge(rows + k, cols) if below else le(rows + k, cols)
@@ -203,7 +269,8 @@ def _triangle(m, k, below, name):
 
 
 def tril(m, k=0):
-    """m with the elements above the diagonal k set to 0, as numpy.tril (on the last two axes)."""
+    """m with the elements above the diagonal k set to 0, as numpy.tril (on the last two axes);
+    k an int or an int scalar variable."""
     return _triangle(m, k, True, "tril")
 
 

@@ -17,3 +17,5 @@ from graphlens.errors import NotScalarConstantError  # noqa: F401
 from graphlens.tensor.constant_value import get_scalar_constant_value  # noqa: F401
 # Theano's symbolic-shape vector (opt.MakeVector(dtype)(a, b), opt.make_vector(a, b)).
 from graphlens.tensor.shape import MakeVector, make_vector  # noqa: F401,E402
+# Theano's Shape_i(i)(x): the length of axis i, an int64 scalar (one class with a mean's count).
+from graphlens.tensor.reduce import AxisSize as Shape_i  # noqa: F401,E402

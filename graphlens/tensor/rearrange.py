@@ -34,12 +34,23 @@ def _int_scalar(value, what):
 @dataclass(frozen=True)
 class Tile(Op):
     """x repeated reps[i] times along each axis i, as numpy.tile; the counts are int scalars
-    after x, one per axis of the result (x is padded with leading axes of length 1)."""
+    after x, one per axis of the result (x is padded with leading axes of length 1).
 
+    Theano's form `Tile(ndim)(x, reps)` takes the counts as one int vector (or list) and
+    makes a result of rank `ndim`, which must be max(x.ndim, len(reps)) as Theano checked.
+    """
+
+    ndim: int | None = None
     notation = Func("tile")
+
+    @property
+    def props(self) -> dict:
+        return {} if self.ndim is None else {"ndim": self.ndim}
 
     def make_node(self, x, *reps):
         x = as_tensor_variable(x)
+        if self.ndim is not None:
+            return self._theano_node(x, reps)
         reps = [_int_scalar(r, "tile: each entry of reps") for r in reps]
         if len(reps) < x.ndim:
             raise InvalidArgumentError(f"tile at {call_site()}: {len(reps)} counts for "
@@ -53,6 +64,20 @@ class Tile(Op):
                                            f"{known}")
             shape.append(None if known is None or length is None else length * known)
         return Apply(self, [x, *reps], [TensorType(x.dtype, tuple(shape))()])
+
+    def _theano_node(self, x, reps):
+        if len(reps) != 1:
+            raise InvalidArgumentError(f"Tile({self.ndim}) at {call_site()} takes x and one "
+                                       f"vector of counts, got {len(reps)} arguments after x")
+        (reps,) = reps
+        counts = list(reps) if isinstance(reps, (list, tuple)) else as_tensor_variable(reps)
+        length = len(counts) if isinstance(counts, list) else (
+            counts.type.shape[0] if counts.ndim == 1 else 1)
+        if length is not None and max(x.ndim, length) != self.ndim:
+            raise InvalidArgumentError(f"Tile({self.ndim}) at {call_site()}: {length} counts "
+                                       f"for {describe(x)} make a result of rank "
+                                       f"{max(x.ndim, length)}, not ndim={self.ndim}")
+        return tile(x, counts, self.ndim).owner
 
     def infer_shape(self, node, input_shapes):
         """Each length of x (1 for the padded axes) times its count."""

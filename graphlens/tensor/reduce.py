@@ -225,15 +225,27 @@ class Mean(Reduce):
 
 @dataclass(frozen=True)
 class AxisSize(Op):
-    """The number of elements of x over `axis` (int64 scalar): what a mean divides by."""
+    """The number of elements of x over `axis` (int64 scalar): what a mean divides by. Over
+    one axis it is Theano's `Shape_i(i)` (also at `theano.tensor.opt.Shape_i`): x.shape[i]."""
 
     axis: tuple
     notation = Func("size", params=("axis",))
     gradient_remedy = "the cost reads only the size of this value, never its entries"
     reads_only_shape = True
 
+    def __post_init__(self):
+        if isinstance(self.axis, (int, np.integer)):        # Theano's Shape_i(i)
+            object.__setattr__(self, "axis", (int(self.axis),))
+
+    @property
+    def i(self):
+        """Theano's Shape_i.i: the one axis."""
+        return self.axis[0]
+
     def make_node(self, x):
         x = as_tensor_variable(x)
+        if [a for a in self.axis if not -x.ndim <= a < x.ndim]:      # (`any` is T.any here)
+            raise AxisError(f"size: axes {self.axis} out of range for {describe(x)}")
         return Apply(self, [x], [tensor_type("int64", ())()])
 
     def perform(self, node, inputs):
@@ -413,10 +425,18 @@ def mean(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
     return _in_dtypes(Mean, x, axis, keepdims, dtype, acc_dtype)
 
 
-def var(x, axis=None, keepdims=False, ddof=0):
-    """Variance over `axis`, dividing by n - ddof (n by default): `T.var(x, 0, ddof=1)`."""
+def var(x, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Variance over `axis`, dividing by n - ddof (n by default): `T.var(x, 0, ddof=1)`; the
+    arguments in Theano's order (ddof third).
+    `corrected=True` (Theano's) subtracts the rounding error of the mean, the corrected
+    two-pass formula: (sum(d**2) - sum(d)**2 / n) / (n - ddof), d = x - mean(x)."""
     x = as_tensor_variable(x)
     deviation = x - mean(x, axis=axis, keepdims=True)
+    if corrected:
+        n = cast(AxisSize(normalize_axes(axis, x.ndim, x, "var"))(x), deviation.dtype)
+        total = sum(sqr(deviation), axis=axis, keepdims=keepdims)
+        error = sqr(sum(deviation, axis=axis, keepdims=keepdims)) / n
+        return (total - error) / (n - ddof)
     if ddof == 0:
         return mean(sqr(deviation), axis=axis, keepdims=keepdims)
     squares = sqr(deviation)
@@ -424,19 +444,14 @@ def var(x, axis=None, keepdims=False, ddof=0):
     return sum(squares, axis=axis, keepdims=keepdims) / cast(count, squares.dtype)
 
 
-def std(x, axis=None, keepdims=False, ddof=0):
-    """Standard deviation over `axis`, dividing by n - ddof."""
-    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
+def std(x, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Standard deviation over `axis`, dividing by n - ddof (`corrected` as in var)."""
+    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof, corrected=corrected))
 
 
 def ptp(x, axis=None, keepdims=False):
     """Peak to peak: max - min over `axis` (all axes for None), as numpy.ptp and Theano's."""
     return max(x, axis=axis, keepdims=keepdims) - min(x, axis=axis, keepdims=keepdims)
-
-
-def max_and_argmax(a, axis=None, keepdims=False):
-    """(max, argmax) of a over `axis`, as Theano's."""
-    return max(a, axis=axis, keepdims=keepdims), argmax(a, axis=axis, keepdims=keepdims)
 
 
 def largest(*tensors):

@@ -15,7 +15,7 @@ from graphlens.graph.notation import Func, Special
 from graphlens.graph.op import Op
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import DimShuffle, pad_left, unbroadcast
-from graphlens.tensor.type import TensorType
+from graphlens.tensor.type import TensorType, checked_dtype
 from graphlens.tensor.variable import as_tensor_variable, constant
 from graphlens.tensor.basic import cast
 
@@ -203,6 +203,42 @@ class Alloc(Op):
         return [unbroadcast(gz, value)] + [_length_gradient(self, s) for s in shape]
 
 
+@dataclass(frozen=True)
+class AllocEmpty(Op):
+    """A new array of `dtype` and the given lengths, its values left as they were in memory
+    (numpy.empty): Theano's `AllocEmpty(dtype)(*shape)`, for an output written over entirely.
+    Never folded into a constant: each call gets an array of its own."""
+
+    dtype: str
+    notation = Func("alloc_empty", params=("dtype",))
+
+    def __post_init__(self):
+        object.__setattr__(self, "dtype", checked_dtype(self.dtype))
+
+    def make_node(self, *shape):
+        shape = [as_tensor_variable(s) for s in shape]
+        for s in shape:
+            if s.ndim != 0 or not is_discrete(s.dtype):
+                raise ShapeError(f"AllocEmpty: each length must be an int scalar, got "
+                                 f"{describe(s)}")
+        dims = tuple(int(s.data) if isinstance(s, Constant) else None for s in shape)
+        return Apply(self, shape, [TensorType(self.dtype, dims)()])
+
+    def perform(self, node, inputs):
+        return [np.empty(tuple(int(s) for s in inputs), dtype=self.dtype)]
+
+    def infer_shape(self, node, input_shapes):
+        """The lengths given."""
+        return [tuple(node.inputs)]
+
+    def do_constant_folding(self, node):
+        """Theano's hook: False, so a compiled function allocates on every call."""
+        return False
+
+    def grad(self, inputs, output_grads):
+        return [disconnected(s) for s in inputs]
+
+
 def shape(x):
     """The symbolic shape of x (an int64 vector): `x.shape`."""
     return Shape()(x)
@@ -215,7 +251,8 @@ def make_vector(*scalars, dtype="int64"):
 
 def _shape_vector(shape):
     if isinstance(shape, Variable):
-        return shape
+        # A scalar length is a one-entry shape, as Theano's reshape(x, n, ndim=1) took it.
+        return make_vector(shape) if getattr(shape, "ndim", None) == 0 else shape
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
         raise GraphlensTypeError(f"reshape: the shape must be a tuple or a vector, got "
                                  f"{shape!r:.40}")
@@ -245,15 +282,29 @@ def reshape(x, shape, ndim=None):
     return Reshape(ndim)(x, shape)
 
 
-def flatten(x, ndim=1):
-    """x reshaped to `ndim` axes, the trailing ones merged: `T.flatten(images, 2)`."""
+def flatten(x, ndim=1, outdim=None):
+    """x reshaped to `ndim` axes, the trailing ones merged: `T.flatten(images, 2)`
+    (`outdim` is Theano's older name of ndim)."""
     x = as_tensor_variable(x)
+    ndim = ndim if outdim is None else outdim
     ndim = int_argument(ndim, "flatten", "ndim")
     if not 1 <= ndim <= max(x.ndim, 1):
         raise ShapeError(f"flatten: ndim={ndim} is out of range for {describe(x)}")
     dims = [x.type.shape[i] if x.type.shape[i] is not None else x.shape[i]
             for i in range(ndim - 1)]
-    return reshape(x, dims + [-1], ndim=ndim)
+    merged = x.type.shape[ndim - 1:]
+    # Known merged lengths give a known last length (Theano kept a broadcastable last axis).
+    last = math.prod(merged) if None not in merged else -1
+    return reshape(x, dims + [last], ndim=ndim)
+
+
+def is_flat(var, ndim=1, outdim=None):
+    """True when `var` has `ndim` axes (Theano's check after flatten; outdim its older name).
+
+    >>> T.is_flat(T.flatten(T.dtensor3(), 2), 2)
+    True
+    """
+    return as_tensor_variable(var).ndim == (ndim if outdim is None else outdim)
 
 
 def dimshuffle(x, pattern):

@@ -14,7 +14,8 @@ from importlib import import_module
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
+from graphlens.errors import (GraphlensTypeError, RankError, ShapeError, TooManyIndicesError,
+                              describe, where)
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Special
@@ -40,7 +41,7 @@ def parse_index(x, index):
     used += sum(e.ndim - 1 for e in entries if isinstance(e, Variable) and e.dtype == "bool"
                 and e.ndim > 1)
     if used > x.ndim:
-        raise ShapeError(f"too many indices ({used}) for {describe(x)}")
+        raise TooManyIndicesError(f"too many indices ({used}) for {describe(x)}")
     idx, inputs, advanced = [], [], False
     for entry in entries:
         if entry is Ellipsis:
@@ -182,7 +183,7 @@ def _advanced_shape(x, idx, inputs):
             parts.append(("basic", 1))
             continue
         if axis >= x.ndim:
-            raise ShapeError(f"too many indices for {describe(x)}")
+            raise TooManyIndicesError(f"too many indices for {describe(x)}")
         dim = x.type.shape[axis]
         if kind == "slice":
             for bound in entry[1:]:
@@ -306,7 +307,7 @@ class IncSubtensor(Op):
         y = as_tensor_variable(y)
         region = self.region_op(self.idx).make_node(x, *inputs).outputs[0]
         if y.ndim > region.ndim:
-            raise ShapeError(f"{self.label}: {describe(y)} has more axes than the region "
+            raise RankError(f"{self.label}: {describe(y)} has more axes than the region "
                              f"{region.type} it goes into")
         if y.dtype != x.dtype:
             if not (getattr(y, "weak", False) or np.can_cast(y.dtype, x.dtype, "same_kind")):
@@ -393,22 +394,26 @@ def _region_parts(region):
     return inc_class, op.idx, x, values
 
 
-def set_subtensor(region, y):
-    """A copy of x with x[idx] = y: `T.set_subtensor(x[1:3], 0.0)`."""
+def set_subtensor(region, y, inplace=False, tolerate_inplace_aliasing=False):
+    """A copy of x with x[idx] = y: `T.set_subtensor(x[1:3], 0.0)`. Theano's `inplace` and
+    `tolerate_inplace_aliasing` are accepted ("don't use", Theano said): graphlens's in-place
+    rewrite decides where the copy is saved."""
     inc_class, idx, x, values = _region_parts(region)
     return inc_class(idx, True)(x, y, *values)
 
 
-def inc_subtensor(region, y):
-    """A copy of x with x[idx] += y: `T.inc_subtensor(x[idx], 1.0)`."""
+def inc_subtensor(region, y, inplace=False, set_instead_of_inc=False,
+                  tolerate_inplace_aliasing=False):
+    """A copy of x with x[idx] += y: `T.inc_subtensor(x[idx], 1.0)`; with Theano's
+    `set_instead_of_inc=True`, x[idx] = y. `inplace` is accepted as in set_subtensor."""
     inc_class, idx, x, values = _region_parts(region)
-    return inc_class(idx, False)(x, y, *values)
+    return inc_class(idx, bool(set_instead_of_inc))(x, y, *values)
 
 
 # Theano's class names: graphlens has one class for every advanced index (a vector of rows
-# included, Theano's AdvancedSubtensor1).
-AdvancedSubtensor1 = AdvancedSubtensor
-AdvancedIncSubtensor1 = AdvancedIncSubtensor
+# included, Theano's AdvancedSubtensor1; a boolean mask, Theano 1.0.5's AdvancedBoolean*).
+AdvancedSubtensor1 = AdvancedBooleanSubtensor = AdvancedSubtensor
+AdvancedIncSubtensor1 = AdvancedBooleanIncSubtensor = AdvancedIncSubtensor
 _THEANO_FUNCTIONS = ("advanced_subtensor1", "advanced_subtensor", "advanced_inc_subtensor1",
                      "advanced_set_subtensor1", "advanced_inc_subtensor",
                      "advanced_set_subtensor", "get_canonical_form_slice")

@@ -10,8 +10,9 @@ import warnings
 
 import numpy as np
 
-from graphlens.errors import AsTensorError, GraphlensTypeError, GraphlensWarning, describe
-from graphlens.graph.basic import Constant, Variable
+from graphlens.errors import (AsTensorError, GraphlensTypeError, GraphlensWarning,
+                              NotATensorError, describe)
+from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.config import config
@@ -77,6 +78,8 @@ class TensorVariable(Variable):
     def __rfloordiv__(self, other): return T.int_div(other, self)
     def __mod__(self, other): return T.mod(self, other)
     def __rmod__(self, other): return T.mod(other, self)
+    def __divmod__(self, other): return T.divmod(self, other)
+    def __rdivmod__(self, other): return T.divmod(other, self)
     def __pow__(self, other): return T.pow(self, other)
     def __rpow__(self, other): return T.pow(other, self)
     def __matmul__(self, other):
@@ -172,13 +175,13 @@ class TensorVariable(Variable):
         result.name = name
         return result
 
-    def var(self, axis=None, keepdims=False):
-        """`T.var(self, axis, keepdims)`."""
-        return T.var(self, axis=axis, keepdims=keepdims)
+    def var(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        """`T.var(self, axis, keepdims, ddof, corrected)` (Theano's order: ddof second)."""
+        return T.var(self, axis=axis, keepdims=keepdims, ddof=ddof, corrected=corrected)
 
-    def std(self, axis=None, keepdims=False):
-        """`T.std(self, axis, keepdims)`."""
-        return T.std(self, axis=axis, keepdims=keepdims)
+    def std(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        """`T.std(self, axis, keepdims, ddof, corrected)` (Theano's order: ddof second)."""
+        return T.std(self, axis=axis, keepdims=keepdims, ddof=ddof, corrected=corrected)
 
     def max(self, axis=None, keepdims=False):
         """`T.max(self, axis, keepdims)`."""
@@ -245,6 +248,10 @@ class TensorVariable(Variable):
     def round(self, mode=None):
         """`T.round(self, mode)`: halves to even unless mode='half_away_from_zero'."""
         return T.round(self, mode)
+
+    def choose(self, choices, out=None, mode="raise"):
+        """`T.choose(self, choices, out, mode)`: self indexes into the choices."""
+        return T.choose(self, choices, out=out, mode=mode)
 
     def sort(self, axis=-1, kind="quicksort", order=None):
         """`T.sort(self, axis, kind, order)`: a sorted copy."""
@@ -454,7 +461,12 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
 
     >>> as_tensor_variable(3).dtype
     'int64'
+
+    A node stands for its default output (Theano's); with `ndim`, leading axes of length 1
+    are dropped, or added, to reach that rank.
     """
+    if isinstance(value, Apply):
+        value = _default_output(value)
     if isinstance(value, TensorVariable):
         if not isinstance(value.type, TensorType):     # a shared sparse matrix, say
             raise AsTensorError(f"{describe(value)} is a {value.type}, not a tensor")
@@ -474,8 +486,35 @@ def as_tensor_variable(value, name=None, ndim=None) -> TensorVariable:
         except (TypeError, ValueError, OverflowError) as exc:
             raise AsTensorError(f"cannot make a tensor of {value!r:.80}: {exc}") from exc
     if ndim is not None and result.ndim != ndim:
-        raise AsTensorError(f"expected a tensor of rank {ndim}, got {result.type}")
+        result = _to_rank(result, ndim)
     return result
+
+
+def _to_rank(var, ndim):
+    """var with leading length-1 axes dropped or added to reach rank `ndim` (Theano's)."""
+    if var.ndim < ndim:
+        return var.dimshuffle(["x"] * (ndim - var.ndim) + list(range(var.ndim)))
+    drop = 0
+    while drop < var.ndim - ndim and var.type.shape[drop] == 1:
+        drop += 1
+    if var.ndim - drop != ndim:
+        raise AsTensorError(f"expected a tensor of rank {ndim}, got {var.type}: only leading "
+                            f"axes declared of length 1 can be dropped")
+    return var.dimshuffle(list(range(drop, var.ndim)))
+
+
+def _default_output(node):
+    """The output of `node` a variable stands for: its op's `default_output`, or its only one."""
+    position = getattr(node.op, "default_output", None)
+    if position is None:
+        if len(node.outputs) == 1:
+            return node.outputs[0]
+        raise NotATensorError(f"{node.op} has {len(node.outputs)} outputs and no "
+                              f"default_output: pick one of node.outputs")
+    if not isinstance(position, (int, np.integer)) or not 0 <= position < len(node.outputs):
+        raise NotATensorError(f"{node.op}.default_output is {position!r}, not the position of "
+                              f"one of its {len(node.outputs)} outputs")
+    return node.outputs[position]
 
 
 # numpy's ufuncs that are Python operators: (the variable's operator when it is on the left,

@@ -188,8 +188,10 @@ class TestOptimizationMixin:
     def assertFunctionContainsClass(self, f, op, min=1, max=sys.maxsize):
         nodes = f.maker.fgraph.toposort()
         found = [node for node in nodes if isinstance(node.op, op)]
+        # `op` is a class or, as isinstance takes, a tuple of classes.
+        name = " or ".join(c.__name__ for c in op) if isinstance(op, tuple) else op.__name__
         assert min <= len(found) <= max, (
-            f"{len(found)} nodes of class {op.__name__} (wanted {min}..{max}) among {nodes}")
+            f"{len(found)} nodes of class {name} (wanted {min}..{max}) among {nodes}")
 
     def assertFunctionContainsClassN(self, f, op, N):
         return self.assertFunctionContainsClass(f, op, min=N, max=N)

@@ -54,7 +54,7 @@ def test_stack_takes_theanos_older_argument_form_too():
     np.testing.assert_array_equal(single, a[None])
 
 
-@pytest.mark.parametrize("sizes, axis", [([1, 3], 1), ([2, 0, 1], 0), ([4], -1)])
+@pytest.mark.parametrize("sizes, axis", [([1, 2], 1), ([2, 0, 1], 0), ([3], -1)])
 def test_split_matches_numpy_and_differentiates(sizes, axis):
     pieces = np.split(MATRIX if axis != 0 else MATRIX[[0, 1, 0]], np.cumsum(sizes)[:-1], axis)
     data = MATRIX if axis != 0 else MATRIX[[0, 1, 0]]

@@ -155,8 +155,10 @@ def test_as_tensor_variable_refuses_what_is_not_numbers(value, message):
 
 
 def test_as_tensor_variable_checks_the_rank():
-    with pytest.raises(GraphlensTypeError, match=r"expected a tensor of rank 2, got float64\[\?\]"):
-        T.as_tensor_variable(T.dvector(), ndim=2)
+    # Theano's: leading axes of length 1 are added or dropped to reach ndim, no others.
+    assert T.as_tensor_variable(T.dvector(), ndim=2).type.shape == (1, None)
+    with pytest.raises(GraphlensTypeError, match=r"expected a tensor of rank 1, got float64\[\?, \?\]"):
+        T.as_tensor_variable(T.dmatrix(), ndim=1)
 
 
 def test_a_vector_of_known_length_unpacks_as_in_theano():
