@@ -12,6 +12,8 @@ value. A shared variable the function reads has its own container (`shared.conta
 
 from __future__ import annotations
 
+from graphlens.compile.shared import OneValueStorage
+
 
 class InputValues:
     """`f.value`: `f.value[x]` is `f[x]`, and `f.value[x] = v` is `f[x] = v`."""
@@ -48,8 +50,10 @@ class InputContainers:
             variable is key or variable.name == key for variable in self._function.shared_inputs)
 
 
-class InputContainer:
+class InputContainer(OneValueStorage):
     """One input's default, at Theano's names: `value`, `storage[0]` (a one-value list)."""
+
+    holder = "an input"
 
     def __init__(self, function, key):
         self._function = function
@@ -71,19 +75,6 @@ class InputContainer:
     @property
     def type(self):
         return self._function.inputs[self._function._input_position(self._key)].variable.type
-
-    def __getitem__(self, index):
-        if index not in (0, -1):
-            raise IndexError("an input's storage holds one value, at index 0")
-        return self.value
-
-    def __setitem__(self, index, new):
-        if index not in (0, -1):
-            raise IndexError("an input's storage holds one value, at index 0")
-        self.value = new
-
-    def __len__(self):
-        return 1
 
 
 def _holds(function, key) -> bool:

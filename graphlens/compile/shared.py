@@ -23,8 +23,31 @@ from graphlens.tensor.variable import TensorVariable, _default_dtype
 _CREATION_ORDER = itertools.count()
 
 
-class _Container:
+class OneValueStorage:
+    """Theano's one-element storage list over a `value` property: `storage[0]` (or [-1])
+    reads and writes `value`; a container is its own storage. Subclasses give `value` and
+    name what holds it in `holder` (for the IndexError)."""
+
+    holder = "a container"
+
+    def __getitem__(self, index):
+        if index not in (0, -1):
+            raise IndexError(f"{self.holder}'s storage holds one value, at index 0")
+        return self.value
+
+    def __setitem__(self, index, new):
+        if index not in (0, -1):
+            raise IndexError(f"{self.holder}'s storage holds one value, at index 0")
+        self.value = new
+
+    def __len__(self):
+        return 1
+
+
+class _Container(OneValueStorage):
     """The held value of a shared variable, at Theano's names (`value`, `storage[0]`)."""
+
+    holder = "a shared variable"
 
     def __init__(self, variable):
         self._variable = variable
@@ -40,19 +63,6 @@ class _Container:
 
     # Theano's Container.data: the same held value.
     data = value
-
-    def __getitem__(self, index):
-        if index not in (0, -1):
-            raise IndexError("a shared variable's storage holds one value, at index 0")
-        return self.value
-
-    def __setitem__(self, index, new):
-        if index not in (0, -1):
-            raise IndexError("a shared variable's storage holds one value, at index 0")
-        self.value = new
-
-    def __len__(self):
-        return 1
 
 
 class SharedVariable(TensorVariable):

@@ -96,3 +96,14 @@ def test_fn_calls_without_arguments_n_times_with_the_updates():
     assert float(f.fn(n_calls=3)) == 8.0 and float(s.get_value()) == 5.0
     with pytest.raises(Exception, match="n_calls must be a positive int"):
         f.fn(n_calls=0)
+
+
+def test_storage_holds_one_value_at_index_zero():
+    x, s = T.dscalars("x", "s")
+    fn = function([x, ((s, s + x), 1.0)], [])
+    storage = fn.container[s].storage
+    assert len(storage) == 1 and storage[-1] == 1.0
+    storage[0] = 4.0
+    assert fn["s"] == 4.0
+    with pytest.raises(IndexError, match="an input's storage holds one value"):
+        storage[1]
