@@ -20,7 +20,7 @@ ROOMS = ("graph", "tensor", "printer", "compile", "rewrite", "trace", "render", 
 UPWARD_CALLS = {
     ("graphlens.tensor.variable", "eval"): "graphlens.compile.function",
     ("graphlens.tensor.variable", "_repr_mimebundle_"): "graphlens.render.jupyter",
-    ("graphlens.compile.function", "_repr_mimebundle_"): "graphlens.render.jupyter",
+    ("graphlens.compile.compiled", "_repr_mimebundle_"): "graphlens.render.jupyter",
     ("graphlens.tensor", "__getattr__"): "graphlens.gradient",
     # A loop's op compiles its step function when first run, as x.eval() compiles.
     ("graphlens.scan.op", "_compiled_step"): "graphlens.compile.function",

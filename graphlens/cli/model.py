@@ -195,7 +195,7 @@ def format_user_traceback(exc: BaseException) -> str:
 def kind_of(value) -> str | None:
     """What a module-level value is, for listings: 'compiled function', 'expression float64[?]',
     'shared variable float64[?, ?]', 'input float64[?]', 'list of 4 expressions', or the type."""
-    from graphlens.compile.function import Function
+    from graphlens.compile.compiled import Function
     from graphlens.compile.shared import SharedVariable
     from graphlens.graph.basic import Constant, Variable
 

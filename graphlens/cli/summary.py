@@ -54,7 +54,8 @@ def as_function(obj, name=None):
     >>> as_function(T.exp(x)).fgraph_before.outputs                   # doctest: +SKIP
     [Exp.out]
     """
-    from graphlens.compile.function import Function, function
+    from graphlens.compile.compiled import Function
+    from graphlens.compile.function import function
     from graphlens.compile.shared import SharedVariable
     from graphlens.graph.basic import Constant, graph_inputs
 

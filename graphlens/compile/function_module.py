@@ -3,5 +3,6 @@
 >>> from graphlens.compile.function_module import UnusedInputError
 """
 
-from graphlens.compile.function import Function, function  # noqa: F401
+from graphlens.compile.compiled import Function  # noqa: F401
+from graphlens.compile.function import function  # noqa: F401
 from graphlens.errors import MissingInputError, UnusedInputError  # noqa: F401

@@ -252,13 +252,13 @@ class TreePrinter:
         if node in self.expanded:
             line.add(" ···", "mark")
             return ()
+        if node in self.shapes.conflicts:
+            # Known shapes (test values, shared values) that this op refuses: the call fails here.
+            line.add(" ✗ its inputs' known shapes do not fit", "mark")
         if self.clients is not None and len(self.clients.get(var, ())) > 1:
             # Theano's print_clients, on the line that expands the node: who reads it.
             line.add(" clients: " + ", ".join(self._id_of(reader.outputs[0]).strip()
                                               for reader in self.clients[var]), "mark")
-        if node in self.shapes.conflicts:
-            # Known shapes (test values, shared values) that this op refuses: the call fails here.
-            line.add(" ✗ its inputs' known shapes do not fit", "mark")
         if self.stop_on_name and var.name:
             return ()
         if self.depth != -1 and level >= self.depth:

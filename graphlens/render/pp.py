@@ -13,7 +13,7 @@ prints is looked up by its class in `forms.py`.
 
 from __future__ import annotations
 
-from graphlens.compile.function import Function
+from graphlens.compile.compiled import Function
 from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.fg import FunctionGraph
 from graphlens.printer.expression import FormulaPrinter
