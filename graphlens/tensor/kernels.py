@@ -37,8 +37,10 @@ def constant_of(value, dtype) -> np.ndarray:
     return array
 
 
-# {(ufunc, leading): its kernel}: a kernel holds nothing else, so one serves every step of
-# every plan (the 10k DAG's plans made 20,000, one per step): a cache, not state.
+# {ufunc: its kernel without leading operands}: a kernel holds nothing else, so one serves
+# every step of every plan (the 10k DAG's plans made 20,000, one per step): a cache, not
+# state. Kernels with leading operands (softplus's 0) are made each time: 0, 0.0 and False
+# are equal keys but not the same operand.
 _UFUNC_KERNELS = {}
 
 
@@ -47,13 +49,11 @@ def ufunc_kernel(ufunc, *leading):
 
     One call of a ufunc reads each element before writing it, so `out` may be an input.
     """
-    key = (ufunc, leading)
-    try:
-        run = _UFUNC_KERNELS.get(key)
-    except TypeError:           # an unhashable leading operand: a kernel of its own
+    if leading:
         return _ufunc_kernel(ufunc, leading)
+    run = _UFUNC_KERNELS.get(ufunc)
     if run is None:
-        run = _UFUNC_KERNELS[key] = _ufunc_kernel(ufunc, leading)
+        run = _UFUNC_KERNELS[ufunc] = _ufunc_kernel(ufunc, leading)
     return run
 
 
