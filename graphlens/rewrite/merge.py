@@ -48,21 +48,32 @@ def merge_near(fgraph, changed, index):
                         yield Replacement(old, new, (node,), order="merge")
         return
     position = {node: i for i, node in enumerate(fgraph.toposort())}
-    heap = [(position[node], node) for node in dict.fromkeys(changed) if node in nodes]
-    heapq.heapify(heap)
+    # The changed nodes sorted once, a heap only for those pushed on the way (readers of a
+    # merged node, a later twin; each after its pusher): the order of one heap of all of them
+    # (positions are distinct), without a heap pop per changed node (17,000 after fusion).
+    first = sorted([(position[node], node) for node in set(changed) if node in nodes])
+    heap = []
     done = set()
-    while heap:
-        _, node = heapq.heappop(heap)
+    at, end = 0, len(first)
+    while at < end or heap:
+        if heap and (at == end or heap[0][0] < first[at][0]):
+            _, node = heapq.heappop(heap)
+        else:
+            node = first[at][1]
+            at += 1
         if node in done or node not in nodes or node.op.draws_random:
             continue
         done.add(node)
         key = (node.op, tuple(node.inputs))
         try:
-            twin = index.get(key)
+            # One hash of the key (a fused op's hashes its fields) to look up and to enter.
+            twin = index.setdefault(key, node)
         except TypeError as exc:
             _warn_unhashable(node.op, exc, unhashable)
             continue
-        if twin is None or twin is node or twin not in nodes or not _reads(twin, key[1]):
+        if twin is node:
+            continue
+        if twin not in nodes or not _reads(twin, key[1]):
             index[key] = node
             continue
         if position[twin] > position[node]:
@@ -84,17 +95,6 @@ def _reads(node, inputs) -> bool:
     return len(node.inputs) == len(inputs) and all(a is b for a, b in zip(node.inputs, inputs))
 
 
-def _merge_constants(fgraph):
-    kept_constants = {}
-    for var in list(fgraph.clients):
-        if not isinstance(var, Constant) or not fgraph.clients.get(var):
-            continue
-        key = var.signature()
-        kept = kept_constants.setdefault(key, var)
-        if kept is not var:
-            yield Replacement(var, kept, order="merge")
-
-
 def _warn_unhashable(op, exc, unhashable):
     # Never merged, and said once per op class: the op's props should be hashable.
     if type(op) not in unhashable:
@@ -111,3 +111,16 @@ def merge(fgraph):
     >>> f = function([x], T.exp(x) + T.exp(x))     # one Exp node after merging
     """
     return merge_near(fgraph, None, {})
+
+
+# Below the rule, so that its line (in every RewriteRecord and the gallery's pictures) stays.
+def _merge_constants(fgraph):
+    """A Replacement of each constant by the first equal one (by signature) in the client map."""
+    kept_constants = {}
+    for var in list(fgraph.clients):
+        if not isinstance(var, Constant) or not fgraph.clients.get(var):
+            continue
+        key = var.signature()
+        kept = kept_constants.setdefault(key, var)
+        if kept is not var:
+            yield Replacement(var, kept, order="merge")

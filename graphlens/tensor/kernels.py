@@ -37,11 +37,27 @@ def constant_of(value, dtype) -> np.ndarray:
     return array
 
 
+# {ufunc: its kernel without leading operands}: a kernel holds nothing else, so one serves
+# every step of every plan (the 10k DAG's plans made 20,000, one per step): a cache, not
+# state. Kernels with leading operands (softplus's 0) are made each time: 0, 0.0 and False
+# are equal keys but not the same operand.
+_UFUNC_KERNELS = {}
+
+
 def ufunc_kernel(ufunc, *leading):
     """run(arrays, out): `ufunc(*leading, *arrays, out=out)`, e.g. logaddexp(0, x) for softplus.
 
     One call of a ufunc reads each element before writing it, so `out` may be an input.
     """
+    if leading:
+        return _ufunc_kernel(ufunc, leading)
+    run = _UFUNC_KERNELS.get(ufunc)
+    if run is None:
+        run = _UFUNC_KERNELS[ufunc] = _ufunc_kernel(ufunc, leading)
+    return run
+
+
+def _ufunc_kernel(ufunc, leading):
     def run(arrays, out):
         ufunc(*leading, *arrays, out=out)
     # What a writer of straight-line code calls instead (rewrite/composite_code.py).
@@ -101,9 +117,21 @@ def where_kernel(arrays, out):
 def same_dtypes(node) -> bool:
     """True when every input has the output's dtype: numpy then computes in that dtype."""
     dtype = node.outputs[0].type.dtype
-    return all(var.type.dtype == dtype for var in node.inputs)
+    # A loop, not all() over a generator: asked for each of a big graph's 20,000 fused steps.
+    for var in node.inputs:
+        if var.type.dtype != dtype:
+            return False
+    return True
+
+
+# {dtype name: whether it is a float or complex dtype}: np.dtype() is slow (a cache).
+_FLOATING = {}
 
 
 def floating(node) -> bool:
     """True when the node's output is a float or complex array."""
-    return np.dtype(node.outputs[0].type.dtype).kind in "fc"
+    name = node.outputs[0].type.dtype
+    found = _FLOATING.get(name)
+    if found is None:
+        found = _FLOATING[name] = np.dtype(name).kind in "fc"
+    return found

@@ -146,3 +146,24 @@ def test_the_general_call_of_a_fused_node_runs_its_fixed_steps_in_order():
     (out,) = node.op.perform(node, [xv, yv])
     np.testing.assert_array_equal(out, np.tanh(xv - yv) * 2.0 - yv / (xv + 3.0))
     np.testing.assert_array_equal(out, f(xv, yv))
+
+
+def test_plans_of_other_structures_share_one_kernel_per_ufunc_and_keep_their_values():
+    # tanh(x + y) and tanh(x * y + 1.0) are planned apart, but their tanh steps run one kernel
+    # (it holds only np.tanh); softplus's kernel, with its leading 0, is made for itself.
+    from graphlens.tensor.kernels import ufunc_kernel
+    x, y = T.dvectors("x", "y")
+    f = function([x, y], [T.tanh(x + y), T.tanh(x * y + 1.0) * T.nnet.softplus(x)],
+                 mode=NO_INPLACE)
+    first, second = (node.op._plan for node in _composites(f))
+    assert first is not second
+    tanh_kernels = [step.kernel for plan in (first, second) for step in plan.steps
+                    if type(step.node.op).__name__ == "Tanh"]
+    assert len(tanh_kernels) == 2 and tanh_kernels[0] is tanh_kernels[1]
+    assert tanh_kernels[0].ufunc is np.tanh and tanh_kernels[0] is ufunc_kernel(np.tanh)
+    assert ufunc_kernel(np.logaddexp, 0) is not ufunc_kernel(np.logaddexp, 0)
+    data = np.array([0.1, -0.7, 2.0]), np.array([1.5, 0.25, -3.0])
+    a, b = f(*data)
+    np.testing.assert_allclose(a, np.tanh(data[0] + data[1]), rtol=0, atol=0)
+    np.testing.assert_allclose(b, np.tanh(data[0] * data[1] + 1.0) * np.logaddexp(0, data[0]),
+                               rtol=1e-15)

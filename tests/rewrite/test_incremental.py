@@ -158,3 +158,21 @@ def test_fusion_runs_again_only_after_another_rule_changed_the_graph(monkeypatch
     for before, after in zip(runs, runs[1:]):
         between = [r.rule for r in records[before:after] if r.phase == "fusion"]
         assert any(rule != "fuse_elementwise" for rule in between), between
+
+
+def test_merge_near_takes_a_pushed_reader_before_a_later_changed_node():
+    # exp(x) twice, each read by a product with y; sin(y) twice. Only the reader of the second
+    # exp is not among the changed nodes: it is pushed when that exp merges, and must be taken
+    # at its place in the order, before the second sin (a later changed node).
+    from graphlens.rewrite.merge import merge_near
+    x, y = T.dvector("x"), T.dvector("y")
+    a1, a2 = T.exp(x), T.exp(x)
+    r1, d1, r2, d2 = a1 * y, T.sin(y), a2 * y, T.sin(y)
+    fgraph = FunctionGraph([x, y], [r1, d1, r2, d2])
+    assert [n.outputs[0] for n in fgraph.toposort()] == [a1, r1, d1, a2, r2, d2]
+    merged = []
+    for replacement in merge_near(fgraph, [a1.owner, r1.owner, d1.owner, a2.owner, d2.owner], {}):
+        merged.append((replacement.old, replacement.new))
+        fgraph.replace(replacement.old, replacement.new, order=replacement.order)
+    assert merged == [(a2, a1), (r2, r1), (d2, d1)]
+    assert fgraph.outputs == [r1, d1, r1, d1]
