@@ -142,7 +142,7 @@ class Eye(Op):
     notation = Func("eye")
 
     def make_node(self, n, m, k):
-        n, m, k = (_int_scalar(v, "eye") for v in (n, m, k))
+        n, m, k = (int_scalar(v, "eye: n, m and k each") for v in (n, m, k))
         shape = tuple(int(v.data) if isinstance(v, Constant) else None for v in (n, m))
         return Apply(self, [n, m, k], [TensorType(self.dtype, shape)()])
 
@@ -203,10 +203,16 @@ class ARange(Op):
         return [gz.sum(), disconnected(stop), (gz * steps).sum()]
 
 
-def _int_scalar(value, what):
+def int_scalar(value, what):
+    """`value` (an int or an int scalar variable) as an int scalar variable; anything else (a
+    float, a vector, a bool) is a TypeError naming `what` and the value.
+
+    >>> int_scalar(3, "eye: n").ndim
+    0
+    """
     var = as_tensor_variable(value)
-    if var.ndim != 0 or not is_discrete(var.dtype):
-        raise GraphlensTypeError(f"{what} takes int scalars, got {describe(var)}")
+    if var.ndim != 0 or not is_discrete(var.dtype) or var.dtype == "bool":
+        raise GraphlensTypeError(f"{what} must be an int scalar, got {describe(var)}")
     return var
 
 

@@ -20,7 +20,7 @@ from graphlens.tensor.reduce import min as tensor_min, normalize_axes
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
-from graphlens.tensor.basic import _int_scalar, arange, dtype_name, eye
+from graphlens.tensor.basic import arange, dtype_name, eye, int_scalar
 from graphlens.tensor.compare import ge, le, maximum, minimum, switch
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.shape import shape
@@ -230,7 +230,7 @@ class Tri(Op):
         object.__setattr__(self, "dtype", dtype_name(self.dtype or config.floatX))
 
     def make_node(self, N, M, k):
-        N, M, k = (_int_scalar(v, "tri") for v in (N, M, k))
+        N, M, k = (int_scalar(v, "tri: N, M and k each") for v in (N, M, k))
         shape = tuple(int(v.data) if isinstance(v, Constant) else None for v in (N, M))
         return Apply(self, [N, M, k], [TensorType(self.dtype, shape)()])
 

@@ -17,7 +17,7 @@ from graphlens.tensor.compare import eq, lt, switch
 from graphlens.tensor.elemwise import call_site, common_dtype
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
-from graphlens.tensor.basic import cast
+from graphlens.tensor.basic import cast, int_scalar
 from graphlens.tensor.shape import MakeVector, reshape, shape_padaxis
 from graphlens.tensor.subtensor import getitem
 
@@ -71,7 +71,7 @@ class Join(Op):
         axis, *tensors = axis_and_tensors
         tensors = [as_tensor_variable(t) for t in tensors]
         ndim = _check_ranks(tensors)
-        axis = _int_axis(axis, "Join")
+        axis = int_scalar(axis, "Join: the axis")
         if isinstance(axis, Constant):
             return Join(_axis_in(int(axis.data), ndim, "concatenate"), self.view).make_node(
                 *tensors)
@@ -134,14 +134,6 @@ def _check_ranks(tensors):
     return ndim
 
 
-def _int_axis(axis, what):
-    """An axis given as an int or an int scalar variable, as an int scalar variable."""
-    axis = as_tensor_variable(axis)
-    if axis.ndim != 0 or not is_discrete(axis.dtype) or axis.dtype == "bool":
-        raise GraphlensTypeError(f"{what}: the axis must be an int scalar, got {describe(axis)}")
-    return axis
-
-
 def _run_time_axis(axis, ndim):
     axis = int(axis)
     if not -ndim <= axis < ndim:
@@ -163,7 +155,7 @@ class Split(Op):
 
     def make_node(self, x, axis, splits):
         x = as_tensor_variable(x)
-        axis = _int_axis(axis, "split")
+        axis = int_scalar(axis, "split: the axis")
         splits = as_tensor_variable(splits)
         if splits.ndim != 1 or not is_discrete(splits.dtype) or splits.dtype == "bool":
             raise GraphlensTypeError(f"split: splits must be a vector of ints, got "

@@ -20,15 +20,8 @@ from graphlens.tensor.extra_ops import (integer_gradient, length_of, same_shape_
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.tensor.compare import clip, lt, maximum, switch
+from graphlens.tensor.basic import int_scalar
 from graphlens.tensor.shape import flatten, reshape
-
-
-def _int_scalar(value, what):
-    var = as_tensor_variable(value)
-    if var.ndim != 0 or not is_discrete(var.dtype) or var.dtype == "bool":
-        raise GraphlensTypeError(f"{what} at {call_site()} must be an int scalar, got "
-                                 f"{describe(var)}")
-    return var
 
 
 @dataclass(frozen=True)
@@ -51,7 +44,7 @@ class Tile(Op):
         x = as_tensor_variable(x)
         if self.ndim is not None:
             return self._theano_node(x, reps)
-        reps = [_int_scalar(r, "tile: each entry of reps") for r in reps]
+        reps = [int_scalar(r, "tile: each entry of reps") for r in reps]
         if len(reps) < x.ndim:
             raise InvalidArgumentError(f"tile at {call_site()}: {len(reps)} counts for "
                                        f"{describe(x)}; give one per axis")
@@ -162,7 +155,7 @@ class Roll(Op):
 
     def make_node(self, x, shift):
         x = as_tensor_variable(x)
-        shift = _int_scalar(shift, "roll: shift")
+        shift = int_scalar(shift, "roll: shift")
         axis = single_axis(self.axis, x, "roll")
         if axis != self.axis:
             return Roll(axis).make_node(x, shift)

@@ -24,7 +24,7 @@ from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import pad_left, unbroadcast
 from graphlens.tensor.type import TensorType
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
-from graphlens.tensor.basic import cast
+from graphlens.tensor.basic import cast, int_scalar
 from graphlens.tensor.fill import zeros_like
 
 
@@ -55,7 +55,7 @@ def parse_index(x, index):
                 if bound is None or isinstance(bound, (int, np.integer)):
                     parts.append(None if bound is None else int(bound))
                 else:
-                    inputs.append(_int_scalar(bound))
+                    inputs.append(int_scalar(bound, "an index"))
                     parts.append("sym")
             idx.append(("slice", *parts))
         elif isinstance(entry, (int, np.integer)) and not isinstance(entry, bool):
@@ -65,7 +65,7 @@ def parse_index(x, index):
                 entry = np.zeros(0, dtype="int64")      # numpy reads [] as no positions
             var = as_tensor_variable(entry)
             if var.ndim == 0 and var.dtype != "bool":
-                inputs.append(_int_scalar(var))
+                inputs.append(int_scalar(var, "an index"))
                 idx.append(("sym",))
             else:
                 if not is_discrete(var.dtype):
@@ -77,11 +77,6 @@ def parse_index(x, index):
     return tuple(idx), inputs, advanced
 
 
-def _int_scalar(value):
-    var = as_tensor_variable(value)
-    if var.ndim != 0 or not is_discrete(var.dtype) or var.dtype == "bool":
-        raise GraphlensTypeError(f"an index must be an int scalar, got {describe(var)}")
-    return var
 
 
 def build_index(idx, values):

@@ -85,7 +85,7 @@ def test_tile_and_roll_print_as_calls():
 def test_roll_refuses_bad_axes_and_shifts():
     with pytest.raises(AxisError, match="roll: axis 2 is out of range"):
         T.roll(T.dmatrix(), 1, axis=2)
-    with pytest.raises(GraphlensTypeError, match="shift at .* must be an int scalar"):
+    with pytest.raises(GraphlensTypeError, match="roll: shift must be an int scalar"):
         T.roll(T.dvector(), 1.5)
     t, n = T.lmatrix("t"), T.iscalar("n")
     with pytest.raises((EvaluationError, ValueError), match="cannot tile an array of shape"):

@@ -135,11 +135,11 @@ def test_eye_of_symbolic_sizes():
 
 
 def test_eye_refuses_float_sizes_naming_them():
-    with pytest.raises(GraphlensTypeError, match=r"eye takes int scalars, got an unnamed "
+    with pytest.raises(GraphlensTypeError, match=r"eye: n, m and k each must be an int scalar, got an unnamed "
                                                  r"variable \(float32, built at "
                                                  r"tests/tensor/test_tensor_basic.py:\d+\)"):
         T.eye(2.5)
-    with pytest.raises(GraphlensTypeError, match=r"eye takes int scalars, got 'v' \(int64\[\?\]"):
+    with pytest.raises(GraphlensTypeError, match=r"eye: n, m and k each must be an int scalar, got 'v' \(int64\[\?\]"):
         T.eye(T.lvector("v"))
 
 
