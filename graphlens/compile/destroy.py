@@ -2,9 +2,12 @@
 
 Theano refused a graph holding an op with a `destroy_map` unless `function(...,
 accept_inplace=True)`, and then refused what no order can make safe. graphlens does the same:
-the function's inputs (unless `In(x, mutable=True)`), shared values and constants are never
-overwritten, and one value is overwritten at most once. The schedule (graph/schedule.py) runs
-every other reader of an overwritten value before the op that overwrites it.
+shared values and constants are never overwritten, and one value is overwritten at most once.
+A function input the user's op overwrites itself is given up to it, as Theano's Supervisor
+left such inputs unprotected: the argument's array is written into (the input counts as
+`In(x, mutable=True)`, so an array passed for two arguments is copied first). The schedule
+(graph/schedule.py) runs every other reader of an overwritten value before the op that
+overwrites it.
 
 >>> function([x], doubled_in_place(T.exp(x)), accept_inplace=True)        # doctest: +SKIP
 """
@@ -15,14 +18,15 @@ from graphlens.errors import GraphlensTypeError, InconsistencyError, describe, w
 from graphlens.graph.basic import Constant
 
 
-def check_destroyers(order, inputs, shared_inputs, accept_inplace):
-    """Refuse the user's in-place ops in `order` (the graph's nodes) as Theano did.
+def check_destroyers(order, inputs, shared_inputs, accept_inplace) -> set:
+    """Refuse the user's in-place ops in `order` (the graph's nodes) as Theano did; return the
+    function inputs they overwrite (which the caller marks mutable).
 
     `inputs` are the function's In items, `shared_inputs` its shared variables.
     """
     destroyers = [node for node in order if node.op.destroy_map]
     if not destroyers:
-        return
+        return set()
     if not accept_inplace:
         node = destroyers[0]
         raise GraphlensTypeError(
@@ -30,17 +34,14 @@ def check_destroyers(order, inputs, shared_inputs, accept_inplace):
             f"(built at {where(node.outputs[0])}) overwrites its input (destroy_map "
             f"{dict(node.op.destroy_map)}). Pass accept_inplace=True to compile it, as in "
             f"Theano; its other readers then run before it")
-    protected = {item.variable for item in inputs if not getattr(item, "mutable", False)}
-    protected.update(shared_inputs)
+    arguments = {item.variable for item in inputs}
     overwritten = {}
     for node in destroyers:
         for positions in node.op.destroy_map.values():
             for k in positions:
                 var = node.inputs[k]
                 what = ("a constant" if isinstance(var, Constant) else
-                        "a shared variable" if var in shared_inputs else
-                        "an input of the function (In(x, mutable=True) allows it)"
-                        if var in protected else None)
+                        "a shared variable" if var in shared_inputs else None)
                 if what is not None:
                     raise InconsistencyError(
                         f"{node.op.label} (built at {where(node.outputs[0])}) would overwrite "
@@ -52,3 +53,4 @@ def check_destroyers(order, inputs, shared_inputs, accept_inplace):
                         f"(built at {where(first.outputs[0])}) and by {node.op.label} (built "
                         f"at {where(node.outputs[0])})")
                 overwritten[var] = node
+    return {var for var in overwritten if var in arguments}

@@ -142,7 +142,11 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
                                    (graph_ins, before_outputs), None, name)
     if order is None:
         order = toposort(before_outputs)
-    check_destroyers(order, ins, shared_inputs, accept_inplace)
+    given_up = check_destroyers(order, ins, shared_inputs, accept_inplace)
+    if given_up:
+        # The user's own op overwrites these arguments: their arrays are its to write into.
+        ins = [dataclasses.replace(item, mutable=True) if item.variable in given_up else item
+               for item in ins]
     # The structure (compile/cache.py): its key is built only when a live function has a
     # graph of the same outline (node count, inputs, options); most compiles never build it.
     shape = None

@@ -49,14 +49,29 @@ def test_other_readers_run_before_the_overwrite(reader_first):
     assert labels.index("Sum{axis=(0,)}") < labels.index("DoubleInPlace")
 
 
-def test_what_no_order_makes_safe_is_refused():
-    x = T.dvector("x")
-    with pytest.raises(InconsistencyError, match="would overwrite 'x'.*an input of the "
-                                                 r"function \(In\(x, mutable=True\)"):
-        function([x], DoubleInPlace()(x), accept_inplace=True)
+def test_an_input_the_users_op_overwrites_is_given_up_to_it_as_in_theano():
+    # Theano's Supervisor left an input the user's own in-place op destroys unprotected: the
+    # argument's array is written into, as with In(x, mutable=True).
+    x, y = T.dvectors("x", "y")
+    value = np.ones(2)
+    result = function([x], DoubleInPlace()(x), accept_inplace=True)(value)
+    np.testing.assert_array_equal(value, [2.0, 2.0])
+    assert np.shares_memory(result, value)
     value = np.ones(2)
     function([In(x, mutable=True)], DoubleInPlace()(x), accept_inplace=True)(value)
     np.testing.assert_array_equal(value, [2.0, 2.0])
+    # One array for two arguments, one of them overwritten: that one is copied first, so the
+    # other argument's value is the caller's.
+    both = function([x, y], [DoubleInPlace()(x), y * 1.0], accept_inplace=True)
+    value = np.ones(2)
+    doubled, other = both(value, value)
+    np.testing.assert_array_equal(doubled, [2.0, 2.0])
+    np.testing.assert_array_equal(other, [1.0, 1.0])
+    np.testing.assert_array_equal(value, [1.0, 1.0])
+
+
+def test_what_no_order_makes_safe_is_refused():
+    x = T.dvector("x")
     w = graphlens.shared(np.ones(2), name="w")
     with pytest.raises(InconsistencyError, match="would overwrite 'w'.*a shared variable"):
         function([], DoubleInPlace()(w), accept_inplace=True)
