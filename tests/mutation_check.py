@@ -364,7 +364,8 @@ MUTATIONS = (
              ("tests/render/test_fold.py",)),
     # ---- session 10 ---------------------------------------------------------------------
     Mutation("branch_marks_ignore_which_branch", "views", "graphlens/graph/branches.py",
-             "name = branch_of.get(position)", "name = order[0][0]",
+             "names = branch_of.get(place) if user is choice else names_of.get(user)",
+             "names = frozenset(('then',)) if user is choice else names_of.get(user)",
              ("tests/render/test_branch_overlay.py",)),
     Mutation("tuple_input_drops_its_update", "compile", "graphlens/compile/io.py",
              "    return In(variable, name=name, value=value, update=update)",

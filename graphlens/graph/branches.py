@@ -20,7 +20,7 @@ choice runs, whichever branch it takes. Pictures colour both (Theano's pydotprin
 
 from __future__ import annotations
 
-from graphlens.graph.basic import toposort
+from graphlens.graph.basic import ancestors, toposort
 
 
 def branch_marks(outputs, nodes=None) -> dict:
@@ -57,45 +57,32 @@ def _uses(nodes, outputs) -> dict:
 
 def _only_for(choice, position, uses) -> dict:
     """{node: branch names} for the nodes every use of which leads into `choice`'s branches."""
-    branch_of = {place: name for name, places in choice.op.branch_inputs for place in places}
-    order = list(choice.op.branch_inputs)
+    # Input position -> {branch name}: a use of a branch input marks that branch alone.
+    branch_of = {place: frozenset((name,)) for name, places in choice.op.branch_inputs
+                 for place in places}
     names_of = {}       # node -> frozenset of branch names
     # Only the branches' ancestors can be marked; they are walked from the choice upward
     # (reverse topological order), so each node's users are decided before it. Iteration,
     # not recursion, for graphs of any depth.
-    for node in sorted(_ancestors(choice, branch_of), key=position.__getitem__, reverse=True):
-        found = set()
-        for out in node.outputs:
-            for user, position in uses.get(out, ()):
-                if user is choice:
-                    name = branch_of.get(position)
-                else:
-                    # A user below the choice, or one of no branch: needed elsewhere.
-                    names = names_of.get(user)
-                    name = None if names is None else names
-                if name is None:
-                    found = None
-                    break
-                if isinstance(name, str):
-                    found.add(name)
-                else:
-                    found |= name
-            if found is None:
-                break
-        if found:
-            names_of[node] = frozenset(found)
-    return {node: tuple(name for name, _ in order if name in names)
+    above = {var.owner for var in ancestors([choice.inputs[place] for place in branch_of])
+             if var.owner is not None}
+    for node in sorted(above, key=position.__getitem__, reverse=True):
+        names = _branches_reading(node, choice, branch_of, names_of, uses)
+        if names:
+            names_of[node] = names
+    return {node: tuple(name for name, _ in choice.op.branch_inputs if name in names)
             for node, names in names_of.items()}
 
 
-def _ancestors(choice, branch_of) -> set:
-    """The nodes that the branch inputs of `choice` are computed from."""
-    found = set()
-    stack = [choice.inputs[place].owner for place in branch_of]
-    while stack:
-        node = stack.pop()
-        if node is None or node in found:
-            continue
-        found.add(node)
-        stack.extend(var.owner for var in node.inputs)
+def _branches_reading(node, choice, branch_of, names_of, uses):
+    """The branches every use of `node`'s outputs leads into, or None when one use leads
+    elsewhere: the choice's condition, a node below it or needed elsewhere, a graph output
+    (whose user is None). Then the node runs on every call."""
+    found = frozenset()
+    for out in node.outputs:
+        for user, place in uses.get(out, ()):
+            names = branch_of.get(place) if user is choice else names_of.get(user)
+            if names is None:
+                return None
+            found |= names
     return found
