@@ -23,7 +23,7 @@ from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import origin_of
 from graphlens.compile.hooks import call_wrapper, perform_wrapper
 from graphlens.compile.function_copy import copy_function
-from graphlens.compile.input_access import InputContainers, InputValues
+from graphlens.compile.input_access import InputContainers, InputValues, is_key_of
 from graphlens.compile.io import (In, argument_filter, lending_states, storing_input_updates,
                                   unaliasing_mutable_arguments)
 from graphlens.compile.shared import update_locks
@@ -260,7 +260,7 @@ class Function:
 
     def _input_position(self, key):
         for position, item in enumerate(self.inputs):
-            if item.variable is key or (isinstance(key, str) and item.name == key):
+            if is_key_of(key, item.variable, item.name):
                 return position
         shown = describe(key) if isinstance(key, Variable) else repr(key)
         raise ArgumentError(f"{self._title()} has no input {shown}; inputs: "

@@ -39,15 +39,14 @@ class InputContainers:
         self._function = function
 
     def __getitem__(self, key):
-        for variable in self._function.shared_inputs:
-            if variable is key or (isinstance(key, str) and variable.name == key):
-                return variable.container
+        shared = _shared_of(self._function, key)
+        if shared is not None:
+            return shared.container
         self._function[key]          # an unknown input: the function's own error names it
         return InputContainer(self._function, key)
 
     def __contains__(self, key):
-        return _holds(self._function, key) or any(
-            variable is key or variable.name == key for variable in self._function.shared_inputs)
+        return _holds(self._function, key) or _shared_of(self._function, key) is not None
 
 
 class InputContainer(OneValueStorage):
@@ -77,6 +76,21 @@ class InputContainer(OneValueStorage):
         return self._function.inputs[self._function._input_position(self._key)].variable.type
 
 
+def is_key_of(key, variable, name) -> bool:
+    """True when `key` (a variable, or a name) picks the input `variable` called `name`: the
+    one rule of `f[key]`, `f.value[key]` and `f.container[key]`.
+
+    >>> is_key_of('rate', x, 'rate'), is_key_of(x, x, None)          # doctest: +SKIP
+    (True, True)
+    """
+    return variable is key or (isinstance(key, str) and name == key)
+
+
 def _holds(function, key) -> bool:
-    return any(item.variable is key or (isinstance(key, str) and item.name == key)
-               for item in function.inputs)
+    return any(is_key_of(key, item.variable, item.name) for item in function.inputs)
+
+
+def _shared_of(function, key):
+    """The shared variable of `function` that `key` picks, or None."""
+    return next((variable for variable in function.shared_inputs
+                 if is_key_of(key, variable, variable.name)), None)
