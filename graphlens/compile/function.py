@@ -196,9 +196,6 @@ def _normalize_inputs(inputs):
         # Theano's shortcuts ((x, value), ((s, update), value), names first) become In's.
         item = as_input(item, position)
         var = item.variable
-        if not isinstance(var, Variable):
-            raise GraphlensTypeError(f"function: input {position} must be a symbolic variable, "
-                                     f"got {var!r:.60}")
         if isinstance(var, Constant):
             raise GraphlensTypeError(f"function: input {position} is a constant ({var!r}); "
                                      f"constants cannot be inputs")

@@ -75,6 +75,7 @@ def as_input(spec, position=0):
     True
     """
     if isinstance(spec, In) or not isinstance(spec, (list, tuple)):
+        _require_symbolic(spec, position)
         return spec if isinstance(spec, In) else In(spec)
     parts, name = list(spec), None
     if parts and isinstance(parts[0], str):
@@ -92,6 +93,7 @@ def as_input(spec, position=0):
     if isinstance(value, (Variable, In)):
         raise GraphlensTypeError(f"function: input {position}: the value given for it must "
                                  f"be a number or array, not the symbolic {value!r:.60}")
+    _require_symbolic(variable, position)
     if isinstance(variable, In):
         if update is not None:
             raise GraphlensTypeError(f"function: input {position}: an In(...) cannot also be "
@@ -99,10 +101,15 @@ def as_input(spec, position=0):
         variable.name = name or variable.name
         variable.value = variable.value if value is None else value
         return variable
+    return In(variable, name=name, value=value, update=update)
+
+
+def _require_symbolic(spec, position):
+    """A TypeError naming input `position` unless `spec` (or the In's variable) is symbolic."""
+    variable = spec.variable if isinstance(spec, In) else spec
     if not isinstance(variable, Variable):
         raise GraphlensTypeError(f"function: input {position} must be a symbolic variable, "
                                  f"got {variable!r:.60}")
-    return In(variable, name=name, value=value, update=update)
 
 
 def _checked_update(variable, update):
