@@ -127,6 +127,17 @@ class Op:
         """
         return self.L_op(inputs, outputs, output_grads)
 
+    def do_constant_folding(self, node) -> bool:
+        """Whether constant folding may compute `node` at compile time when its inputs are
+        constants (Theano's hook, which an op overrides: AllocEmpty says no). By default yes,
+        except for a draw (new samples every call) and an op with a side effect (a Print
+        prints when the function runs).
+
+        >>> Exp().do_constant_folding(node)                       # doctest: +SKIP
+        True
+        """
+        return not (self.draws_random or self.has_side_effect)
+
     def demand(self, node, values) -> tuple:
         """The lazy input positions this call needs, given the values of the eager inputs
         (`values` has None at every lazy position). Only ops with `lazy_inputs` are asked."""

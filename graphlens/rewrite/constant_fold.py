@@ -34,11 +34,8 @@ def _fold(out, node):
     """An op of constants, computed once: `2 * 3` becomes `6`, `exp(0.0)` becomes `1.0`."""
     if getattr(node.op, "destroy_map", None) or type(out.type) is not TensorType:
         return None     # (a value of another type, a sparse matrix, stays computed)
-    if node.op.draws_random or node.op.has_side_effect:
+    if not node.op.do_constant_folding(node):
         return None     # a draw changes every call; a Print must print when the function runs
-    folds = getattr(node.op, "do_constant_folding", None)    # Theano's hook on an op
-    if folds is not None and not folds(node):
-        return None
     # A constant of another type (a scipy.sparse matrix) is handed to perform as it is.
     inputs = [np.asarray(var.data) if isinstance(var, TensorConstant) else var.data
               for var in node.inputs]
