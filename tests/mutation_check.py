@@ -375,7 +375,7 @@ MUTATIONS = (
              "if var.name and _rank(node.inputs[position]) == _rank(var) + 1}}",
              "if False}}", ("tests/scan/test_scan_views.py",)),
     Mutation("print_clients_silent", "views", "graphlens/render/debugprint.py",
-             "if self.clients is not None and len(self.clients.get(var, ())) > 1:",
+             "if self.clients is not None and len(set(self.clients.get(var, ()))) > 1:",
              "if False:", ("tests/render/test_debugprint.py",)),
     Mutation("destroyed_input_not_given_up", "compile", "graphlens/compile/destroy.py",
              "    return {var for var in overwritten if var in arguments}", "    return set()",

@@ -367,6 +367,21 @@ def ancestors(outputs, blockers=()) -> list[Variable]:
     return result
 
 
+def readers(nodes) -> dict:
+    """{variable: the nodes of `nodes` that read it, in order}; a node reading a variable at
+    two inputs is listed twice (as its (node, position) clients would be).
+
+    >>> x = T.dvector('x'); y = x * x
+    >>> len(readers([y.owner])[x])
+    2
+    """
+    found = {}
+    for node in nodes:
+        for var in node.inputs:
+            found.setdefault(var, []).append(node)
+    return found
+
+
 def graph_inputs(outputs) -> list[Variable]:
     """The variables without an owner that `outputs` depend on (inputs, shared, constants), in
     the order `ancestors` meets them.

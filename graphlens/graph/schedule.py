@@ -16,6 +16,7 @@ schedule is a function of the graph's structure: the same graph gives the same s
 from __future__ import annotations
 
 from graphlens.errors import InconsistencyError, where
+from graphlens.graph.basic import readers
 
 
 def schedule(nodes) -> list:
@@ -45,16 +46,13 @@ def _readers_then_destroyers(order) -> list:
     destroyers = [node for node in order if node.op.destroy_map]
     if not destroyers:
         return []
-    readers = {}
-    for node in order:
-        for var in node.inputs:
-            readers.setdefault(var, []).append(node)
+    reading = readers(order)
     position = {node: i for i, node in enumerate(order)}
     edges, late = [], False
     for destroyer in destroyers:
         for positions in destroyer.op.destroy_map.values():
             for k in positions:
-                for reader in readers.get(destroyer.inputs[k], ()):
+                for reader in reading.get(destroyer.inputs[k], ()):
                     if reader is not destroyer:
                         edges.append((reader, destroyer))
                         late = late or position[reader] > position[destroyer]

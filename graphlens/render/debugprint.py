@@ -15,7 +15,7 @@ bounded, and printing a 100,000-node chain stays linear. The walk uses an explic
 
 from __future__ import annotations
 
-from graphlens.graph.basic import Constant, toposort
+from graphlens.graph.basic import Constant, readers, toposort
 from graphlens.render.console import emit
 from graphlens.printer.forms import inner_graph
 from graphlens.printer.naming import constant_text, is_large_constant, is_shared, printable
@@ -101,7 +101,7 @@ def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inp
     printer = TreePrinter(names, depth=depth, print_type=print_type, ids=ids,
                           stop_on_name=stop_on_name,
                           shapes=static_shapes(outputs, example_inputs, nodes=nodes),
-                          clients=_readers(nodes) if print_clients else None,
+                          clients=readers(nodes) if print_clients else None,
                           used_ids=used_ids, done=done)
     for kind, var in targets:
         head = None
@@ -110,15 +110,6 @@ def _tree_lines(obj, *, depth, print_type, ids, stage, stop_on_name, example_inp
         printer.add_tree(var, head)
     printer.flush_folded()
     return printer.lines
-
-
-def _readers(nodes) -> dict:
-    """{variable: the nodes reading it, each once, in order} within the printed graph."""
-    readers = {}
-    for node in nodes:
-        for var in dict.fromkeys(node.inputs):
-            readers.setdefault(var, []).append(node)
-    return readers
 
 
 def char_id(number: int) -> str:
@@ -255,10 +246,12 @@ class TreePrinter:
         if node in self.shapes.conflicts:
             # Known shapes (test values, shared values) that this op refuses: the call fails here.
             line.add(" ✗ its inputs' known shapes do not fit", "mark")
-        if self.clients is not None and len(self.clients.get(var, ())) > 1:
-            # Theano's print_clients, on the line that expands the node: who reads it.
+        if self.clients is not None and len(set(self.clients.get(var, ()))) > 1:
+            # Theano's print_clients, on the line that expands the node: who reads it (a node
+            # reading it twice, x * x, named once).
             line.add(" clients: " + ", ".join(self._id_of(reader.outputs[0]).strip()
-                                              for reader in self.clients[var]), "mark")
+                                              for reader in dict.fromkeys(self.clients[var])),
+                     "mark")
         if self.stop_on_name and var.name:
             return ()
         if self.depth != -1 and level >= self.depth:

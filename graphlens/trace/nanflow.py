@@ -20,7 +20,7 @@ import numpy as np
 
 from graphlens.compile.function import function
 from graphlens.errors import where
-from graphlens.graph.basic import Constant, toposort
+from graphlens.graph.basic import Constant, readers, toposort
 from graphlens.graph.types import is_discrete
 from graphlens.trace.nan import is_finite, summarize
 from graphlens.trace.naming import short_expression
@@ -97,15 +97,12 @@ def _backward(nodes, stats):
     items = {item.variable: item for item in stats.parameters + stats.nodes}
     bad = {var for var, item in items.items()
            if item.gradient is not None and item.gradient.nonfinite}
-    readers = {}
-    for node in nodes:
-        for var in node.inputs:
-            readers.setdefault(var, []).append(node)
+    readers_of = readers(nodes)
     births, carried = [], []
     for var, item in items.items():
         if var not in bad:
             continue
-        reading = readers.get(var, [])
+        reading = readers_of.get(var, [])
         if any(out in bad for node in reading for out in node.outputs):
             carried.append(var)
             continue

@@ -240,3 +240,12 @@ def test_used_ids_and_done_carry_one_numbering_across_printouts():
     assert second.splitlines()[0] == "Add [id C] float64[?]"
     assert "Exp [id A] float64[?] ···" in second and "x [id B]" not in second
     assert set(ids) >= {e, x, y} and e.owner in done
+
+
+def test_print_clients_names_a_node_reading_twice_once():
+    x = T.dvector("x")
+    e = T.exp(x)
+    text = debugprint(e * e + T.log(e), file="str", print_clients=True)
+    (line,) = [line for line in text.splitlines() if "clients:" in line]
+    assert line.endswith("clients: [id B], [id D]")      # Mul (reads e twice) and Log
+    assert "Mul [id B]" in text and "Log [id D]" in text
