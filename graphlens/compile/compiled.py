@@ -24,8 +24,9 @@ from graphlens.graph.provenance import origin_of
 from graphlens.compile.hooks import call_wrapper, perform_wrapper
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.input_access import InputContainers, InputValues, is_key_of
+from graphlens.compile.destroy import overwritten_inputs
 from graphlens.compile.io import (In, argument_filter, lending_states, storing_input_updates,
-                                  unaliasing_mutable_arguments)
+                                  unaliasing_mutable_arguments, unaliasing_overwritten_shared)
 from graphlens.compile.shared import update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
@@ -145,6 +146,15 @@ class Function:
     def _build_call(self):
         """Write the call for the current evaluator, shared variables and updates; run again
         after changing any of them (`copy`, a profiler's timed program)."""
+        # The shared variables the program writes into (updated ones, in place; their graph
+        # inputs follow the function's own, in order). A copy without updates runs the same
+        # program: it reads those values as copies (compile/straight.py), changing none.
+        overwritten = overwritten_inputs(self.fgraph)
+        own, updated = len(self.inputs), {var for var, _ in self.updates}
+        written = {var for k, var in enumerate(self.shared_inputs)
+                   if self.fgraph.inputs[own + k] in overwritten}
+        self._updated_in_place = written & updated
+        self._read_as_copies = written - updated
         # Each argument's check, as its In's options say (closures: made again on unpickling).
         self._filters = [argument_filter(item, self.allow_input_downcast, label)
                          for item, label in zip(self.inputs, self._arg_labels)]
@@ -159,6 +169,8 @@ class Function:
             self._call = lending_states(self, self._call)
         if len(self.inputs) > 1 and any(item.mutable for item in self.inputs):
             self._call = unaliasing_mutable_arguments(self, self._call)
+        if self._updated_in_place:
+            self._call = unaliasing_overwritten_shared(self, self._updated_in_place, self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries

@@ -142,7 +142,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
                                    (graph_ins, before_outputs), None, name)
     if order is None:
         order = toposort(before_outputs)
-    given_up = check_destroyers(order, ins, shared_inputs, accept_inplace)
+    given_up = check_destroyers(order, ins, shared_inputs, accept_inplace,
+                                {var for var, _ in update_pairs})
     if given_up:
         # The user's own op overwrites these arguments: their arrays are its to write into.
         ins = [dataclasses.replace(item, mutable=True) if item.variable in given_up else item
@@ -168,6 +169,12 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     # In(x, mutable=True): the in-place rewrite may write into that argument's array, as
     # Theano's did (the caller gave the array up; rewrite/inplace.py).
     fgraph.mutable_inputs = frozenset(item.variable for item in ins if item.mutable)
+    # The shared variables it updates: Theano's pfunc made them In(..., mutable=True), as their
+    # old values are dead once the call ends. A sparse update (inc_subtensor(W[idx], g)) then
+    # writes its rows into W's array instead of copying all of W every step; the rows are
+    # kept until the call succeeds (graph/overwrites.py), and an argument or another shared
+    # variable sharing W's memory is copied first (compile/io.py).
+    fgraph.updated_shared = frozenset(var for var, _ in update_pairs)
     # Rewrites run on this clone; the map to the original nodes makes provenance exact.
     rewriting = time.perf_counter()
     log = mode.rewrite(fgraph, origins)

@@ -73,7 +73,8 @@ def straight_call(function):
         lines += [f"    lock{i}.acquire()" for i in range(len(locks))]
         lines.append("    try:")
         indent = "        "
-    values = names + [f"shared{j}._value" for j in range(len(function.shared_inputs))]
+    values = names + [f"shared{j}._value" + (".copy()" if var in function._read_as_copies else "")
+                      for j, var in enumerate(function.shared_inputs)]
     namespace.update({f"shared{j}": var for j, var in enumerate(function.shared_inputs)})
     if getattr(vm, "inline", False) and len(vm.program) <= MAX_STEPS:
         for slot, value in zip(vm.input_positions, values):

@@ -4,8 +4,9 @@ an input's array when nothing reads that array afterwards.
 The rule decides on the schedule the evaluator will run (`fgraph.schedule()`, which making a
 node in place does not change: the node stays, only its op changes, `change_op`). An input's
 array is reused only if it is not an input (unless given as `In(x, mutable=True)`), shared
-variable or constant of the graph (nor a view of one), not an output, and every other reader
-of it, or of any view of the same array, runs earlier.
+variable or constant of the graph (nor a view of one; a set/inc_subtensor may write into a
+shared variable the function updates, as Theano's), not an output, and every other reader of
+it, or of any view of the same array, runs earlier.
 """
 
 from __future__ import annotations
@@ -90,9 +91,9 @@ def destroyable_inputs(fgraph) -> list:
             kind = kinds[type(op)] = _kind(type(op))
         if kind == 1 or kind == 2 and not op.destroyed:
             if len(node.outputs) == 1:
-                candidates.append((step, node, range(len(inputs))))
+                candidates.append((step, node, range(len(inputs)), False))
         elif kind == 3 and not op.inplace:
-            candidates.append((step, node, (0,)))
+            candidates.append((step, node, (0,), True))
     # An output's array (or the one it is a view of) is read after the last step, by the
     # caller: set, not counted, as only an entry of exactly 2 x a step (below `never`) lets a
     # step overwrite an array, so how often it is read then changes nothing.
@@ -101,8 +102,12 @@ def destroyable_inputs(fgraph) -> list:
     # The arguments the caller gave up (In(x, mutable=True)) may be overwritten like any
     # array made inside; other inputs, shared values and constants never are.
     mutable = getattr(fgraph, "mutable_inputs", ())
+    # A shared variable the function updates is written into by a set/inc_subtensor only: it
+    # keeps the region it overwrites, so a call failing later puts it back (the journal of
+    # graph/overwrites.py); an elementwise op would have to keep all of the array.
+    updated = getattr(fgraph, "updated_shared", ())
     chosen = []
-    for step, node, positions in candidates:
+    for step, node, positions, keeps_region in candidates:
         out_type = node.outputs[0].type
         inputs = node.inputs
         for position in positions:
@@ -112,7 +117,9 @@ def destroyable_inputs(fgraph) -> list:
             # node counts twice here: overwriting it would change the other read): its entry
             # is exactly 2 x this step; a graph input, shared variable or constant (an array
             # the caller owns) has no owner, and is overwritten only if the caller gave it up.
-            if last.get(base) != step + step or (base.owner is None and base not in mutable):
+            if last.get(base) != step + step or (
+                    base.owner is None and base not in mutable
+                    and not (keeps_region and base in updated)):
                 continue
             var_type = var.type
             if var_type is not out_type:

@@ -20,6 +20,7 @@ from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Special
 from graphlens.graph.op import Op
+from graphlens.graph.overwrites import remember_overwrite
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.elemwise import pad_left, unbroadcast
 from graphlens.tensor.type import TensorType
@@ -322,6 +323,10 @@ class IncSubtensor(Op):
         out = x if self.inplace and x.flags.writeable else x.copy()
         index = build_index(self.idx, values)
         self._check_runtime_broadcast(node, x, y, index)
+        if out is x:
+            # x may be a shared variable's array (an update written in place): a call that
+            # fails later puts the region back (graph/overwrites.py).
+            remember_overwrite(out, index)
         if self.set_instead_of_inc:
             out[index] = y
         else:

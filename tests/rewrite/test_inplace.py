@@ -32,6 +32,8 @@ def test_the_result_of_a_product_is_reused_for_the_next_elementwise_op():
 
 
 def test_inputs_constants_and_shared_values_are_never_written():
+    # An elementwise op never writes into a shared value, updated or not; a set/inc_subtensor
+    # may write into one the function updates (tests/compile/test_shared_in_place.py).
     x = T.dvector("x")
     w = shared(np.array([1.0, 2.0]), name="w")
     c = np.array([3.0, 4.0])
