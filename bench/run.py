@@ -197,8 +197,9 @@ CORE = {
 # Other bench modules contribute sections with a `benchmarks()` -> {name: callable} function,
 # each callable returning a timing.Comparison, or (graphlens seconds, reference seconds).
 # "steps": the small training steps (logistic regression, the sgn autoencoder's
-# gradient); "dag": the 10,000-node random DAG and its phases.
-SECTIONS = ("steps", "dag", "rewrites", "printing", "pictures", "lenet")
+# gradient); "dag": the 10,000-node random DAG and its phases; "sparse_update": a word2vec-style
+# step writing 64 rows of a big shared embedding in place.
+SECTIONS = ("steps", "dag", "rewrites", "printing", "pictures", "lenet", "sparse_update")
 
 
 def collect():

@@ -15,7 +15,8 @@ autoencoder (vae: MRG normal draws, Adam, givens), a character-level GRU (gru_ch
 RMSprop, sampling by multinomial inside a scan, pickled parameters) and a GAN (gan: batch
 normalisation, leaky relu, two updaters over disjoint parameters) and an encoder-decoder with
 attention (attention_seq2seq: masked time-major scans, attention inside the decoder's step,
-greedy decoding by argmax in a second scan).
+greedy decoding by argmax in a second scan) and word2vec's skip-gram with negative sampling
+(word2vec: rows of shared embeddings updated by inc_subtensor, written in place).
 
 Each asserts its own results (costs fall, values match the tutorial's or numpy's, gradients
 match finite differences) and a failure shows its output."""
@@ -33,7 +34,7 @@ PROGRAMS = pathlib.Path(__file__).parent / "theano_programs"
                                   "keras_backend_style", "lasagne_style", "hmc", "rnnslu", "rnnrbm",
                                   "mlp", "sda", "dbn", "ca", "logistic_cg", "scalar_op",
                                   "theano1_api", "sparse_bow", "ctc_rnn", "gradient_tools",
-                                  "vae", "gru_charrnn", "gan", "attention_seq2seq"])
+                                  "vae", "gru_charrnn", "gan", "attention_seq2seq", "word2vec"])
 def test_tutorial_program_runs_renamed(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PROGRAM_OUT", str(tmp_path))
     monkeypatch.chdir(tmp_path)
