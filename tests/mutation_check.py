@@ -410,6 +410,17 @@ MUTATIONS = (
              "        return [expand_reduced(g_max, self.axis, x.ndim) * eq(x, largest)]",
              "        return [expand_reduced(g_max, self.axis, x.ndim) + 0 * eq(x, largest)]",
              ("tests/tensor/test_theano_basic_ops.py",)),
+    # ---- updated shared variables written in place (session 11) ---------------------------
+    Mutation("failed_call_keeps_half_written_rows", "shared in place",
+             "graphlens/compile/io.py", "                put_back(written)\n",
+             "                pass\n", ("tests/compile/test_shared_in_place.py",)),
+    Mutation("shared_array_aliased_by_argument", "shared in place",
+             "graphlens/compile/io.py",
+             "                args, kwargs = _replaced(args, kwargs, value, value.copy())",
+             "                pass", ("tests/compile/test_shared_in_place.py",)),
+    Mutation("updated_shared_never_written_in_place", "shared in place",
+             "graphlens/rewrite/inplace.py", "                    and not (keeps_region and base in updated)):",
+             "                    and True):", ("tests/compile/test_shared_in_place.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them
