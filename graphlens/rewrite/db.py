@@ -25,9 +25,9 @@ from graphlens.graph.basic import Constant
 from graphlens.graph.provenance import RewriteLog, RewriteRecord
 from graphlens.graph.fg import OUTPUT
 from graphlens.rewrite import (assertions, canonicalize, conditional, constant_fold, dce,
-                               fusion, inplace, merge, registered, selection, shape_only,
-                               shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
-                               stable_grads, xent)
+                               fusion, inplace, lift_subtensor, merge, registered, selection,
+                               shape_only, shapes, sigmoid_xent, softmax_forms, specialize,
+                               stabilize, stable_grads, xent)
 from graphlens.rewrite.destroyers import DestroyerGuard
 from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
 from graphlens.rewrite.theano_names import theano_words
@@ -54,7 +54,7 @@ def all_rules(extra_modules=()) -> list:
     rules = []
     for module in (merge, constant_fold, canonicalize, shapes, dce, shape_only, stabilize, xent,
                    specialize, fusion, inplace, stable_grads, softmax_forms, sigmoid_xent,
-                   conditional, assertions, selection, *extra_modules):
+                   conditional, assertions, selection, lift_subtensor, *extra_modules):
         rules.extend(module_rules(module))
     # The users' own (Theano's register_canonicalize, optdb.register), after graphlens's.
     rules.extend(registered.registered_rules())

@@ -59,6 +59,8 @@ ALIASES = {
     "local_log1p": ("log_one_plus",),
     "local_expm1": ("exp_minus_one",),
     "local_fill_sink": ("fill_sink",),
+    "local_subtensor_lift": ("lift_subtensor",),
+    "local_dimshuffle_lift": ("lift_dimshuffle",),
     **dict.fromkeys(("ifelse_condPushOut_equilibrium", "ifelse_equilibriumOpt", "ifelse_merge",
                      "ifelse_removeIdenetical", "ifelse_remove_identical_inside",
                      "ifelse_sameCondFalse", "ifelse_sameCondFalse_inside",
