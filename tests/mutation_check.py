@@ -421,6 +421,13 @@ MUTATIONS = (
     Mutation("updated_shared_never_written_in_place", "shared in place",
              "graphlens/rewrite/inplace.py", "                    and not (keeps_region and base in updated)):",
              "                    and True):", ("tests/compile/test_shared_in_place.py",)),
+    Mutation("lift_subtensor_ignores_broadcasting", "rewrites",
+             "graphlens/rewrite/lift_subtensor.py",
+             "    if any(dim == 1 and out != 1 for dim, out in zip(shape, full)):",
+             "    if False:", ("tests/rewrite/test_lift_subtensor.py",)),
+    Mutation("loop_step_written_every_step", "loops", "graphlens/compile/vm.py",
+             "            run = self.run = straight_run(", "            run = straight_run(",
+             ("tests/scan/test_step_written_once.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

@@ -95,9 +95,21 @@ class VM:
             self.__dict__.pop("run", None)
 
     def _write_run(self, input_values):
-        self.run = straight_run(self.program, self.input_positions, self.output_positions,
-                                self.template, self.step_failure_of)
-        return self.run(input_values)
+        return self.ready_run()(input_values)
+
+    def ready_run(self):
+        """`run`, written out now if it is still to be written: what a caller that keeps the
+        function (a loop runs its step hundreds of times) must hold. Holding `vm.run` before the
+        first call kept this writer, and every step wrote and compiled the program again.
+
+        >>> step = vm.ready_run(); step(values)          # doctest: +SKIP
+        """
+        run = self.run          # the loop of the class when the program is long or lazy
+        if getattr(run, "__func__", None) is VM._write_run:
+            run = self.run = straight_run(self.program, self.input_positions,
+                                          self.output_positions, self.template,
+                                          self.step_failure_of)
+        return run
 
     def __getstate__(self):
         # The straight-line `run` is code made in this process; it is written again on load.

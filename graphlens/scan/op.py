@@ -190,7 +190,7 @@ class Scan(Op):
     def program(self):
         """The compiled step: a function of the inner inputs' values returning the inner
         outputs' values. Built once per op, the first time a node of it runs."""
-        return self.fn.vm.run
+        return self.fn.vm.ready_run()
 
     @cached_property
     def fn(self):
@@ -220,7 +220,7 @@ class Scan(Op):
         compiled = self._compiled_step(self.mode)
         twin = dataclasses.replace(self, inner_inputs=tuple(compiled.fgraph.inputs),
                                    inner_outputs=tuple(compiled.fgraph.outputs), rewritten=True)
-        twin.__dict__["program"] = compiled.vm.run
+        twin.__dict__["program"] = compiled.vm.ready_run()
         twin.__dict__["step_function"] = twin.__dict__["fn"] = compiled
         return twin
 
