@@ -428,6 +428,9 @@ MUTATIONS = (
     Mutation("loop_step_written_every_step", "loops", "graphlens/compile/vm.py",
              "            run = self.run = straight_run(", "            run = straight_run(",
              ("tests/scan/test_step_written_once.py",)),
+    Mutation("scatter_rows_keep_one_increment", "shared in place", "graphlens/tensor/scatter.py",
+             "    rounds = np.arange(ordered.size) - starts[np.cumsum(first) - 1]",
+             "    rounds = np.zeros(ordered.size, dtype=int)", ("tests/tensor/test_scatter.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them
