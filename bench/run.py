@@ -198,8 +198,10 @@ CORE = {
 # each callable returning a timing.Comparison, or (graphlens seconds, reference seconds).
 # "steps": the issue's small training steps (logistic regression, the sgn autoencoder's
 # gradient); "dag": the 10,000-node random DAG and its phases; "sparse_update": a word2vec-style
-# step writing 64 rows of a big shared embedding in place.
-SECTIONS = ("steps", "dag", "rewrites", "printing", "pictures", "lenet", "sparse_update")
+# step writing 64 rows of a big shared embedding in place; "givens_minibatch": the tutorials'
+# minibatch step over shared data and cast labels.
+SECTIONS = ("steps", "dag", "rewrites", "printing", "pictures", "lenet", "sparse_update",
+            "givens_minibatch")
 
 
 def collect():

@@ -172,6 +172,12 @@ class TensorType(Type):
             return value
         if kind is self.numpy_dtype.type and not self.shape:       # np.float64(1.5) for a dscalar
             return np.asarray(value)
+        if kind is int and not self.shape:
+            # A Python int for an integer scalar (the tutorials' `train_model(minibatch_index)`):
+            # in range, its value is kept exactly, with no array comparison (13 us a call).
+            bounds = _INT_BOUNDS.get(self.numpy_dtype)
+            if bounds is not None and bounds[0] <= value <= bounds[1]:
+                return np.asarray(value, dtype=self.numpy_dtype)
         array = _convert(value, self.dtype, allow_downcast, what)
         if array.ndim != self.ndim:
             raise GraphlensTypeError(
@@ -251,6 +257,12 @@ def tensor_type(dtype, lengths: tuple) -> TensorType:
         if len(_INTERNED) < MAX_INTERNED:
             _INTERNED[key] = found
     return found
+
+
+# The values each integer dtype holds: a Python int in range converts without loss.
+_INT_BOUNDS = {np.dtype(name): (int(np.iinfo(name).min), int(np.iinfo(name).max))
+               for name in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                            "uint64")}
 
 
 def _static_dim(dim):

@@ -1,6 +1,8 @@
 """graphlens/tensor/type.py: TensorType (static shapes, equality, printing) and `filter`, which
 checks every value a compiled function receives; its refusals are tested for their text."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -93,6 +95,10 @@ REFUSED = [
     ([1.5, 2.0], TensorType("int32", (None,)), "value holds floats but the variable is int32"),
     ([1, 300], TensorType("int8", (None,)),
      "value [1, 300] does not fit dtype int8 without changing its values"),
+    (300, TensorType("int8", ()), "value 300 does not fit dtype int8 without changing its values"),
+    (-1, TensorType("uint64", ()), "value -1 does not fit dtype uint64 without changing its values"),
+    (2**63, TensorType("int64", ()),
+     "value 9223372036854775808 does not fit dtype int64 without changing its values"),
     ([0, 2], TensorType("bool", (None,)),
      "value [0, 2] does not fit dtype bool without changing its values"),
     (1 + 2j, TensorType("float64", ()), "value holds complex numbers but the variable is float64"),
@@ -149,12 +155,13 @@ def test_wrong_rank_through_a_function_names_the_input_and_both_ranks():
     x, y = T.dmatrix("x"), T.dvector("y")
     f = function([x, y], x + y)
     with pytest.raises(GraphlensTypeError) as info:
+        line = sys._getframe().f_lineno + 1
         f(np.ones((2, 3)), np.ones((2, 3)))
     message = str(info.value)
     assert message.startswith("argument 1 for 'y' (float64[?], built at "
                               "tests/tensor/test_type.py:")
     assert message.endswith("has rank 2 (shape (2, 3)) but the variable is float64[?], of rank 1 "
-                            "(at tests/tensor/test_type.py:152)")
+                            f"(at tests/tensor/test_type.py:{line})")
 
 
 def test_static_length_mismatch_through_a_function_names_the_input():
@@ -163,3 +170,12 @@ def test_static_length_mismatch_through_a_function_names_the_input():
                                          r"tests/tensor/test_type.py:\d+\) has shape \(2, 4\), "
                                          r"which does not fit float64\[\?, 3\]"):
         function([x], x * 2)(np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint32", "uint64"])
+def test_a_python_int_in_range_keeps_its_value_at_both_ends(dtype):
+    info = np.iinfo(dtype)
+    for value in (int(info.min), 0, 7, int(info.max)):
+        result = TensorType(dtype, ()).filter(value)
+        assert type(result) is np.ndarray and result.dtype == dtype and result.shape == ()
+        assert int(result) == value
