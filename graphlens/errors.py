@@ -50,6 +50,11 @@ class GraphlensTypeError(GraphlensError, TypeError):
     """A value or variable has the wrong dtype or rank: `x = T.fvector(); f(np.zeros(3))`."""
 
 
+class NotAnInputError(GraphlensError, ValueError):
+    """A mapping keyed by a graph's inputs names a variable that is not one of them
+    (`shape_of_variables(fgraph, {v: shape})`; Theano raised ValueError)."""
+
+
 class ShapeError(GraphlensError, ValueError):
     """Shapes do not agree: at graph build time (static shapes) or while evaluating."""
 
