@@ -29,7 +29,8 @@ from graphlens.rewrite import (assertions, canonicalize, conditional, constant_f
                                shapes, sigmoid_xent, softmax_forms, specialize, stabilize,
                                stable_grads, xent)
 from graphlens.rewrite.destroyers import DestroyerGuard
-from graphlens.rewrite.pattern import compatible_shapes, module_rules, pattern_depth
+from graphlens.rewrite.pattern import (compatible_shapes, module_rules, passes_input_gates,
+                                      pattern_depth)
 from graphlens.rewrite.theano_names import theano_words
 
 # The order phases run in. A rule names one of them.
@@ -170,8 +171,12 @@ class Driver:
         self.visited = 0             # nodes visited in this pass
         self.to_visit = 0
         self._by_type = {}
-        # Nodes whose surroundings changed since the last pass; None: visit every node.
+        # {node whose surroundings changed since the last pass: the log's length just after
+        # the latest such change}; None: visit every node.
         self._seeds = None
+        # {node: the log's length when the phase's rules were last tried on it}: a later pass
+        # skips a node tried after every change near it (the rules would see what they saw).
+        self._tried = {}
         self._reach = 1
         self._budget = None
         # {rule name: replacements} in the current pass, for the pass-budget warning.
@@ -186,28 +191,43 @@ class Driver:
     def start_phase(self, rules):
         """The next pass visits every node: new rules may match anywhere."""
         self._seeds = None
+        self._tried = {}
         self._reach = max(pattern_depth(rule.pattern) for rule in rules)
         self._budget = 4 * len(self.fgraph.apply_nodes) + 1000
 
-    def _nodes_to_visit(self):
+    def _nodes_to_visit(self, phase):
         """All nodes (first pass of a phase), or those a rule could now match differently: the
-        nodes within a pattern's depth above a node that changed. Topological order."""
-        order = self.fgraph.toposort()
-        seeds, self._seeds = self._seeds, []
+        nodes within a pattern's depth above a node that changed after the phase's rules were
+        last tried on them. Topological order.
+
+        A node tried after every change within that depth is passed over (its rules would be
+        asked what they answered), and so is a node no rule of the phase can root at: on a
+        big gradient a second pass that would fire nothing visits nothing, and the graph's
+        order is not even walked for it."""
+        seeds, self._seeds = self._seeds, {}
         if seeds is None:
-            return list(order)
-        clients = self.fgraph.clients
-        frontier = {node for node in seeds if node in self.fgraph.apply_nodes}
-        dirty = set(frontier)
+            return list(self.fgraph.toposort())
+        clients, nodes = self.fgraph.clients, self.fgraph.apply_nodes
+        # {node: the latest change within `reach` below it}, level by level: a node reached
+        # again at a greater depth may bring a later change (no pruning by "seen").
+        frontier = {node: when for node, when in seeds.items() if node in nodes}
+        latest = dict(frontier)
         for _ in range(self._reach):
-            above = set()
-            for node in frontier:
+            above = {}
+            for node, when in frontier.items():
                 for client, _ in clients.get(node.outputs[0], ()):
-                    if client != OUTPUT and client not in dirty:
-                        above.add(client)
-            dirty |= above
+                    if client != OUTPUT and above.get(client, -1) < when:
+                        above[client] = when
+            for node, when in above.items():
+                if latest.get(node, -1) < when:
+                    latest[node] = when
             frontier = above
-        return [node for node in order if node in dirty]
+        tried, known = self._tried, self._by_type.get(phase, {}).get
+        dirty = {node for node, when in latest.items()
+                 if tried.get(node, -1) < when and known(type(node.op)) != []}
+        if not dirty:
+            return []
+        return [node for node in self.fgraph.toposort() if node in dirty]
 
     def tell(self):
         """Tell the progress reporter how far the rewrites got (the counts only)."""
@@ -250,11 +270,12 @@ class Driver:
         # its own bound pass after pass.
         budget = self._budget if self._budget is not None else 4 * len(nodes) + 1000
         changes = 0
-        visiting = self._nodes_to_visit()
+        visiting = self._nodes_to_visit(phase)
         self.visited, self.to_visit = 0, len(visiting)
         by_type = self._by_type.setdefault(phase, {})
         known = by_type.get
         held = fgraph._holds.get        # FunctionGraph.holds's answers (cleared, not replaced)
+        tried, records = self._tried, self.log.records
         progress = self.progress
         for count, start in enumerate(visiting, 1):
             if progress is not None and count % PROGRESS_EVERY == 0:
@@ -273,6 +294,7 @@ class Driver:
                 continue
             node, stack = start, None
             while True:
+                tried[node] = len(records)
                 out = node.outputs[0]
                 added = None
                 # Rule.apply's checks, inline: most tries end at one of them (a node with a
@@ -288,14 +310,18 @@ class Driver:
                             continue
                     if input_ops:
                         inputs, fit = node.inputs, True
-                        for position, classes, constant in input_ops:
+                        for position, classes, constant, value in input_ops:
                             if position >= len(inputs):
                                 fit = False
                                 break
                             owner = inputs[position].owner
                             if owner is None:
-                                # A Const input: a constant fits; a Pat input: nothing.
-                                if not (constant and isinstance(inputs[position], Constant)):
+                                # A Const input: a constant fits; a Pat input: nothing. A
+                                # constant of another value than the pattern's is told here
+                                # (the rare case, by a call).
+                                if not (constant and isinstance(inputs[position], Constant)) \
+                                        or value is not None and \
+                                        not passes_input_gates(inputs, input_ops):
                                     fit = False
                                     break
                             elif not isinstance(owner.op, classes):
@@ -377,16 +403,23 @@ class Driver:
         for changed in self._changed.values():
             changed.extend(added)
             changed.extend(readers)
-        if self._seeds is not None:
+        seeds = self._seeds
+        if seeds is not None:
             # What a rule may now see differently: the new nodes, the nodes that read the new
-            # value, and the last reader of a value that just lost its other readers.
-            self._seeds.extend(added)
-            self._seeds.extend(readers)
+            # value, and the last reader of a value that just lost its other readers; as of
+            # this record (the log's length once it is appended).
+            when = len(self.log.records) + 1
+            for node in added:
+                seeds[node] = when
+            for node in readers:
+                seeds[node] = when
             for node in removed:
                 for var in node.inputs:
                     left = fgraph.clients.get(var)
                     if left is not None and len(left) == 1:
-                        self._seeds.extend(c for c, _ in left if c != OUTPUT)
+                        for client, _ in left:
+                            if client != OUTPUT:
+                                seeds[client] = when
         self.fired[rule.name] = self.fired.get(rule.name, 0) + 1
         self.log.append(RewriteRecord(rule.name, rule.location, phase, tuple(removed),
                                       tuple(added), old, new, tuple(replacement.matched)))
@@ -409,7 +442,7 @@ class Driver:
         for changed in self._changed.values():
             changed.append(node)
         if self._seeds is not None:
-            self._seeds.append(node)
+            self._seeds[node] = len(self.log.records) + 1
         self.fired[rule.name] = self.fired.get(rule.name, 0) + 1
         self.log.append(RewriteRecord(rule.name, rule.location, phase, (), added, old, old,
                                       tuple(replacement.matched)))
