@@ -208,19 +208,17 @@ class Driver:
         if seeds is None:
             return list(self.fgraph.toposort())
         clients, nodes = self.fgraph.clients, self.fgraph.apply_nodes
-        # {node: the latest change within `reach` below it}, level by level: a node reached
-        # again at a greater depth may bring a later change (no pruning by "seen").
+        # {node: the latest change within `reach` below it}, level by level. A node reached
+        # again at a greater depth goes on up only with a later change than it had: with an
+        # earlier one, its first visit (more levels to go, a later change) covered that.
         frontier = {node: when for node, when in seeds.items() if node in nodes}
         latest = dict(frontier)
         for _ in range(self._reach):
             above = {}
             for node, when in frontier.items():
                 for client, _ in clients.get(node.outputs[0], ()):
-                    if client != OUTPUT and above.get(client, -1) < when:
-                        above[client] = when
-            for node, when in above.items():
-                if latest.get(node, -1) < when:
-                    latest[node] = when
+                    if client != OUTPUT and latest.get(client, -1) < when:
+                        latest[client] = above[client] = when
             frontier = above
         tried, known = self._tried, self._by_type.get(phase, {}).get
         dirty = {node for node, when in latest.items()
@@ -272,9 +270,10 @@ class Driver:
         changes = 0
         visiting = self._nodes_to_visit(phase)
         self.visited, self.to_visit = 0, len(visiting)
-        by_type = self._by_type.setdefault(phase, {})
-        known = by_type.get
-        held = fgraph._holds.get        # FunctionGraph.holds's answers (cleared, not replaced)
+        # {op class: the rules that can fire on its nodes}, while the graph holds the same
+        # classes of ops (`FunctionGraph.kinds_changed` counts the changes).
+        usable, version = {}, fgraph.kinds_changed
+        known = usable.get
         tried, records = self._tried, self.log.records
         progress = self.progress
         for count, start in enumerate(visiting, 1):
@@ -285,29 +284,26 @@ class Driver:
                 continue
             # The rules of this phase that can match the node's op class, found once per class
             # (a dict read here, not a method call: a pass visits every node of the graph).
+            if fgraph.kinds_changed != version:
+                usable.clear()
+                version = fgraph.kinds_changed
             kind = type(start.op)
             candidates = known(kind)
             if candidates is None:
-                candidates = by_type[kind] = self._rules_for(kind, rules)
+                candidates = usable[kind] = self._usable_rules(kind, rules, phase)
+            tried[start] = len(records)
             # Most nodes match no rule: they are passed over without the work list below.
             if not candidates:
                 continue
             node, stack = start, None
             while True:
-                tried[node] = len(records)
                 out = node.outputs[0]
                 added = None
                 # Rule.apply's checks, inline: most tries end at one of them (a node with a
-                # variable input for constant folding, a graph without a division), and a
-                # pass makes hundreds of thousands of tries on a big graph. The root class
-                # was checked when the candidates were chosen.
-                for rule, needs, where, input_ops in candidates:
-                    # fgraph.holds(needs), its cache read inline (asked about 78,000 times
-                    # on the 10k DAG); the method fills the cache when it has no answer.
-                    if needs:
-                        found = held(needs)
-                        if not (fgraph.holds(needs) if found is None else found):
-                            continue
+                # variable input for constant folding, a product's factor of another op), and
+                # a pass makes hundreds of thousands of tries on a big graph. The root class
+                # and the classes the rule needs were checked when the candidates were chosen.
+                for rule, where, input_ops in candidates:
                     if input_ops:
                         inputs, fit = node.inputs, True
                         for position, classes, constant, value in input_ops:
@@ -324,7 +320,9 @@ class Driver:
                                         not passes_input_gates(inputs, input_ops):
                                     fit = False
                                     break
-                            elif not isinstance(owner.op, classes):
+                            elif not classes or not isinstance(owner.op, classes):
+                                # (No classes: only a Constant fits, as constant folding's
+                                # gate asks of every node; told without a call.)
                                 fit = False
                                 break
                         if not fit:
@@ -361,10 +359,14 @@ class Driver:
                     node = stack.pop()
                 if node not in nodes:
                     break
+                if fgraph.kinds_changed != version:
+                    usable.clear()
+                    version = fgraph.kinds_changed
                 kind = type(node.op)
                 candidates = known(kind)
                 if candidates is None:
-                    candidates = by_type[kind] = self._rules_for(kind, rules)
+                    candidates = usable[kind] = self._usable_rules(kind, rules, phase)
+                tried[node] = len(records)
         self.visited = len(visiting)
         return changes
 
@@ -374,6 +376,20 @@ class Driver:
         of op class `kind`."""
         return [(rule, *rule.gate) for rule in rules
                 if issubclass(kind, rule.pattern.root_classes())]
+
+    def _usable_rules(self, kind, rules, phase):
+        """(rule, where, input_ops) of the rules of `phase` (see `Rule.gate`) that root at op
+        class `kind` and can fire on the graph as it is: it holds the classes each `needs`,
+        and a node of each class an input gate asks for (a pattern reading a Softmax matches
+        nothing on a graph without one). Valid until the graph's classes change."""
+        by_type = self._by_type.setdefault(phase, {})
+        found = by_type.get(kind)
+        if found is None:
+            found = by_type[kind] = self._rules_for(kind, rules)
+        holds = self.fgraph.holds
+        return [(rule, where, input_ops) for rule, needs, where, input_ops in found
+                if (not needs or holds(needs))
+                and all(constant or holds(classes) for _, classes, constant, _ in input_ops)]
 
     def apply(self, rule, replacement, phase):
         """Replace, check and record; the nodes added, or None if nothing changed."""

@@ -87,3 +87,36 @@ def test_a_constant_gate_with_a_value_turns_away_only_nodes_its_rule_declines(ru
     position = 0 if rule is canonicalize.zero_sub else 1
     assert not passes_input_gates(one[position].owner.inputs, input_ops)
     assert passes_input_gates(zero[position].owner.inputs, input_ops)
+
+
+def _two_rules():
+    from graphlens.rewrite.pattern import Pat, Var, rewrite
+    from graphlens.tensor.math import Exp, Log, Tanh
+
+    @rewrite("canonicalize", Pat(Exp, Var("x"), name="old"))
+    def exp_to_log(x):
+        return T.log(x)
+
+    @rewrite("canonicalize", Pat(Tanh, Pat(Log, Var("x")), name="old"))
+    def tanh_of_log(x):
+        return T.sin(x)
+    return [exp_to_log, tanh_of_log]
+
+
+def test_a_rule_whose_input_op_appears_during_a_pass_is_tried_from_then_on():
+    # The driver leaves out the rules whose input gate asks for an op the graph lacks (no Log:
+    # tanh(log(x)) matches nothing), per op class; when a rewrite brings a Log in, a later
+    # Tanh in the same pass must be tried with that rule again.
+    rules = _two_rules()
+    x = T.dvector("x")
+    fgraph = FunctionGraph([x], [T.tanh(x), T.tanh(T.exp(x))])
+    driver = db.Driver(fgraph, db.RewriteLog())
+    driver.phase = "canonicalize"
+    driver.start_phase(rules)
+    assert driver.run_local(rules, "canonicalize") == 2
+    assert [record.rule for record in driver.log] == ["exp_to_log", "tanh_of_log"]
+    assert [node.op.__class__.__name__ for node in fgraph.toposort()] == ["Tanh", "Sin"]
+    # Without any Log ever: the Tanh nodes are passed over without trying tanh_of_log.
+    fgraph = FunctionGraph([x], [T.tanh(x), T.tanh(T.cos(x))])
+    driver = db.Driver(fgraph, db.RewriteLog())
+    assert driver._usable_rules(type(T.tanh(x).owner.op), rules, "canonicalize") == []
