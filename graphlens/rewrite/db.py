@@ -268,6 +268,15 @@ class Driver:
         # its own bound pass after pass.
         budget = self._budget if self._budget is not None else 4 * len(nodes) + 1000
         changes = 0
+        if self._seeds is None and not any(
+                nodes_of_kind and self._usable_rules(kind, rules, phase)
+                for kind, nodes_of_kind in fgraph._by_op_class.items()):
+            # No rule of the phase can fire on any op class of the graph (stabilize and
+            # cancel on a graph without divisions, logs or softmaxes): nothing can change,
+            # so the pass over every node, and the order it needs, are skipped.
+            self._seeds = {}
+            self.visited = self.to_visit = 0
+            return 0
         visiting = self._nodes_to_visit(phase)
         self.visited, self.to_visit = 0, len(visiting)
         # {op class: the rules that can fire on its nodes}, while the graph holds the same
@@ -380,8 +389,8 @@ class Driver:
     def _usable_rules(self, kind, rules, phase):
         """(rule, where, input_ops) of the rules of `phase` (see `Rule.gate`) that root at op
         class `kind` and can fire on the graph as it is: it holds the classes each `needs`,
-        and a node of each class an input gate asks for (a pattern reading a Softmax matches
-        nothing on a graph without one). Valid until the graph's classes change."""
+        and a node of each class its pattern reads below the root (a pattern reading a Softmax
+        matches nothing on a graph without one). Valid until the graph's classes change."""
         by_type = self._by_type.setdefault(phase, {})
         found = by_type.get(kind)
         if found is None:
@@ -389,7 +398,7 @@ class Driver:
         holds = self.fgraph.holds
         return [(rule, where, input_ops) for rule, needs, where, input_ops in found
                 if (not needs or holds(needs))
-                and all(constant or holds(classes) for _, classes, constant, _ in input_ops)]
+                and all(holds(classes) for classes in rule.pattern_classes)]
 
     def apply(self, rule, replacement, phase):
         """Replace, check and record; the nodes added, or None if nothing changed."""

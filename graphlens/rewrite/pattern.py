@@ -268,6 +268,18 @@ class Rule:
         return tuple(gates)
 
     @cached_property
+    def pattern_classes(self) -> tuple:
+        """The op classes (a class or a tuple, per node pattern) of the pattern's nodes below
+        its root: a graph without a node of one of them has no match, whatever its roots."""
+        classes, stack = [], list(self.pattern.inputs)
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, Pat):
+                classes.append(sub.root_classes())
+                stack.extend(sub.inputs)
+        return tuple(classes)
+
+    @cached_property
     def _flat(self) -> bool:
         """True when every input pattern is a plain `Var` (no `where`): `fire` binds them
         straight from the node's inputs, in `match`'s order, without its stack (x - x,

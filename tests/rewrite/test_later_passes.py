@@ -120,3 +120,19 @@ def test_a_rule_whose_input_op_appears_during_a_pass_is_tried_from_then_on():
     fgraph = FunctionGraph([x], [T.tanh(x), T.tanh(T.cos(x))])
     driver = db.Driver(fgraph, db.RewriteLog())
     assert driver._usable_rules(type(T.tanh(x).owner.op), rules, "canonicalize") == []
+
+
+def test_a_phase_none_of_whose_rules_can_fire_walks_no_node(visits):
+    # tanh(x) * 2 holds no op a stabilize or cancel rule reads (no division, log, softmax,
+    # Sub for softmax_grad_of_ratio's Pat(Sub)): those phases skip their pass over the graph.
+    x = T.dvector("x")
+    f = function([x], T.tanh(x) * 2.0)
+    phases = [phase for phase, _ in visits]
+    assert "stabilize" not in phases and "cancel" not in phases and "canonicalize" in phases
+    np.testing.assert_allclose(f(np.array([0.5])), np.tanh([0.5]) * 2.0)
+    # log(sigmoid(x)): stabilize has a rule to try, and fires it.
+    visits.clear()
+    g = function([x], T.log(T.nnet.sigmoid(x)))
+    assert ("stabilize", 2) in visits
+    assert g.rewrite_log.counts()["log_sigmoid_to_softplus"] == 1
+    np.testing.assert_allclose(g(np.array([-30.0])), [-30.0], rtol=1e-12)
