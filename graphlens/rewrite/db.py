@@ -268,17 +268,21 @@ class Driver:
         # its own bound pass after pass.
         budget = self._budget if self._budget is not None else 4 * len(nodes) + 1000
         changes = 0
-        if self._seeds is None and not any(
-                nodes_of_kind and self._usable_rules(kind, rules, phase)
-                for kind, nodes_of_kind in fgraph._by_op_class.items()):
-            # No rule of the phase can fire on any op class of the graph (stabilize and
-            # cancel on a graph without divisions, logs or softmaxes): nothing can change,
-            # so the pass over every node, and the order it needs, are skipped.
-            self._seeds = {}
-            self.visited = self.to_visit = 0
-            return 0
+        first = self._seeds is None
+        if first:
+            present = [kind for kind, of_kind in fgraph._by_op_class.items() if of_kind]
+            active = {kind for kind in present if self._usable_rules(kind, rules, phase)}
+            if not active:
+                # No rule of the phase can fire on any op class of the graph (stabilize and
+                # cancel on a graph without divisions, logs or softmaxes): nothing can change,
+                # so the pass over every node, and the order it needs, are skipped.
+                self._seeds = {}
+                self.visited = self.to_visit = 0
+                return 0
         visiting = self._nodes_to_visit(phase)
         self.visited, self.to_visit = 0, len(visiting)
+        if first and len(active) < len(present):
+            visiting = self._of_active_kinds(visiting, active, rules, phase)
         # {op class: the rules that can fire on its nodes}, while the graph holds the same
         # classes of ops (`FunctionGraph.kinds_changed` counts the changes).
         usable, version = {}, fgraph.kinds_changed
@@ -376,8 +380,23 @@ class Driver:
                 if candidates is None:
                     candidates = usable[kind] = self._usable_rules(kind, rules, phase)
                 tried[node] = len(records)
-        self.visited = len(visiting)
+        self.visited = self.to_visit
         return changes
+
+    def _of_active_kinds(self, order, active, rules, phase):
+        """The nodes of `order` whose op class has a rule that can fire (the `active` ones),
+        one at a time; when the graph's classes change on the way, the set is found again
+        (an op brought in may wake a rule). A first pass then steps over the nodes of the
+        other classes in a cheap loop (stabilize: the 40,000 of 42,000 that are not Neg)."""
+        fgraph = self.fgraph
+        version = fgraph.kinds_changed
+        for node in order:
+            if fgraph.kinds_changed != version:
+                version = fgraph.kinds_changed
+                active = {kind for kind, of_kind in fgraph._by_op_class.items()
+                          if of_kind and self._usable_rules(kind, rules, phase)}
+            if type(node.op) in active:
+                yield node
 
     @staticmethod
     def _rules_for(kind, rules):
