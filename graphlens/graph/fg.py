@@ -59,6 +59,8 @@ class ClientMap(dict):
 class FunctionGraph:
     """Inputs, outputs and the nodes between them, with `clients[var] = [(node, position)]`."""
 
+    kinds_changed = 0       # (also for a graph unpickled from before the count was kept)
+
     def __init__(self, inputs, outputs, order=None, schedule=None):
         """`order`, when the caller has it, is `toposort(outputs)` (not walked again);
         `schedule`, `graph.schedule.schedule(order)` (not made again)."""
@@ -71,8 +73,10 @@ class FunctionGraph:
         # it without walking the whole graph.
         self._by_op_class = {}
         # {op classes: whether a node of one of them is in the graph}, until a class of node
-        # appears in the graph or leaves it.
+        # appears in the graph or leaves it; `kinds_changed` counts those changes (a caller
+        # keeping what depends on the classes present knows when to look again).
         self._holds = {}
+        self.kinds_changed = 0
         for var in self.inputs:
             self.clients.setdefault(var, Clients())
         order = toposort(self.outputs) if order is None else list(order)
@@ -103,7 +107,7 @@ class FunctionGraph:
             for var in node.outputs:
                 if var not in clients:
                     clients[var] = Clients()
-        self._holds.clear()
+        self._kinds_change()
 
     def _import_node(self, node):
         self.apply_nodes[node] = None
@@ -111,7 +115,7 @@ class FunctionGraph:
         if by_class is None:
             by_class = self._by_op_class[type(node.op)] = {}
         if not by_class:
-            self._holds.clear()
+            self._kinds_change()
         by_class[node] = None
         # As `_import_all` does it: no Clients made to be thrown away by setdefault, no
         # method call per pair (every replacement of a rewrite imports its new nodes here).
@@ -124,6 +128,11 @@ class FunctionGraph:
         for var in node.outputs:
             if var not in clients:
                 clients[var] = Clients()
+
+    def _kinds_change(self):
+        """A class of op came into the graph or left it: `holds`'s answers are stale."""
+        self._holds.clear()
+        self.kinds_changed += 1
 
     def toposort(self):
         """The nodes in a stable topological order (cached until the graph changes)."""
@@ -275,7 +284,7 @@ class FunctionGraph:
             if target is None:
                 target = self._by_op_class[new_kind] = {}
             if not by_class or not target:
-                self._holds.clear()
+                self._kinds_change()
             target[node] = None
 
     def _prune(self, var):
@@ -297,7 +306,7 @@ class FunctionGraph:
             by_class = by_op_class[type(node.op)]
             by_class.pop(node, None)
             if not by_class:
-                self._holds.clear()
+                self._kinds_change()
             removed.append(node)
             for out in outputs:
                 all_clients.pop(out, None)

@@ -19,13 +19,13 @@ from graphlens.tensor.reduce import Sum
 FAST = ("fast_compile",)
 
 
-def _reads_a_constant(node) -> bool:
-    """True when an input of `node` may be a constant (one, or a DimShuffle of one, as
-    `constant_value` reads it): the identity rules decline every other product or sum before
-    they are called, and a gradient is mostly such products (issue #23)."""
+def _reads_a_constant(node, identity) -> bool:
+    """True when an input of `node` may be the constant `identity` (one, or a DimShuffle of one, as
+    `constant_value` reads it): the identity rules decline the other sums and products uncalled."""
     for var in node.inputs:
         owner = var.owner
-        if owner is None or isinstance(owner.op, DimShuffle):
+        if owner is None and is_constant_equal(var, identity) or \
+                owner is not None and isinstance(owner.op, DimShuffle):
             return True
     return False
 
@@ -37,15 +37,15 @@ def _without_identity(terms, identity, old, combine):
     return fits(combine(*kept) if len(kept) > 1 else kept[0], old)
 
 
-@rewrite("canonicalize", Pat(Mul, rest="factors", name="old", where=_reads_a_constant),
-         tags=FAST)
+@rewrite("canonicalize", Pat(Mul, rest="factors", name="old",
+                             where=lambda node: _reads_a_constant(node, 1)), tags=FAST)
 def mul_by_one(factors, old):
     """x * 1 -> x (kept when the 1 is what gives the product its shape or dtype)."""
     return _without_identity(factors, 1, old, lambda *xs: Mul()(*xs))
 
 
-@rewrite("canonicalize", Pat(Add, rest="terms", name="old", where=_reads_a_constant),
-         tags=FAST)
+@rewrite("canonicalize", Pat(Add, rest="terms", name="old",
+                             where=lambda node: _reads_a_constant(node, 0)), tags=FAST)
 def add_zero(terms, old):
     """x + 0 -> x."""
     return _without_identity(terms, 0, old, lambda *xs: Add()(*xs))

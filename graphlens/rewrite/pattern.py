@@ -252,18 +252,32 @@ class Rule:
 
     @cached_property
     def _input_ops(self) -> tuple:
-        """(position, op classes, constant) of the pattern's inputs that are node patterns or
-        constants: a node whose input there has another op cannot match, told without starting
-        `match`. A `Const` input is a constant or a DimShuffle of one (`constant_value`), so
-        its classes are (DimShuffle,) and `constant` says a Constant itself fits too: x - y
-        is passed over by `x - 0` at once, as `x - exp(y)` is by `x - log(y)`."""
+        """(position, op classes, constant, value) of the pattern's inputs that are node
+        patterns or constants: a node whose input there has another op cannot match, told
+        without starting `match`. A `Const` input is a constant or a DimShuffle of one
+        (`constant_value`), so its classes are (DimShuffle,) and `constant` says a Constant
+        itself fits too: x - y is passed over by `x - 0` at once, as `x - exp(y)` is by
+        `x - log(y)`. `value` is the Const's value (else None), which a Constant there must
+        have: 1 - x is passed over by `0 - x` (a gradient holds thousands of 1 - x)."""
         gates = []
         for position, sub in enumerate(self.pattern.inputs):
             if isinstance(sub, Pat):
-                gates.append((position, sub.root_classes(), False))
+                gates.append((position, sub.root_classes(), False, None))
             elif isinstance(sub, Const):
-                gates.append((position, (DimShuffle,), True))
+                gates.append((position, (DimShuffle,), True, sub.value))
         return tuple(gates)
+
+    @cached_property
+    def pattern_classes(self) -> tuple:
+        """The op classes (a class or a tuple, per node pattern) of the pattern's nodes below
+        its root: a graph without a node of one of them has no match, whatever its roots."""
+        classes, stack = [], list(self.pattern.inputs)
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, Pat):
+                classes.append(sub.root_classes())
+                stack.extend(sub.inputs)
+        return tuple(classes)
 
     @cached_property
     def _flat(self) -> bool:
@@ -294,18 +308,21 @@ class Rule:
         for a caller that has already checked the pattern's root (the driver, which tries a
         rule only on nodes of its root classes) and runs them inline: `where` is the root's
         condition for a pattern without input patterns (else None), `input_ops` the
-        (position, op classes, constant) of input patterns (else ()). Then `fire` does the rest.
+        (position, op classes, constant, value) of input patterns (else ()), see `_input_ops`.
+        Then `fire` does the rest.
 
         A shallow pattern's `where` may declare input gates it implies, as its attribute
-        `input_gate` (the same triples): the driver checks them first, without calling it
-        (constant folding's `where` holds only for a node whose first input is a constant:
-        (0, (), True); it was called on every node of two phases).
+        `input_gate` ((position, op classes, constant) triples, or with a value): the driver
+        checks them first, without calling it (constant folding's `where` holds only for a
+        node whose first input is a constant: (0, (), True); it was called on every node of
+        two phases).
 
         >>> needs, where, input_ops = constant_fold.gate      # doctest: +SKIP
         """
         if self._shallow:
             where = self.pattern.where
-            return self.needs, where, getattr(where, "input_gate", ())
+            gates = tuple((*gate, None)[:4] for gate in getattr(where, "input_gate", ()))
+            return self.needs, where, gates
         return self.needs, None, self._input_ops
 
     def apply(self, var, fgraph):
@@ -322,16 +339,8 @@ class Rule:
             if where is not None and not where(node):
                 return None
         else:
-            inputs = node.inputs
-            for position, classes, constant in input_ops:
-                if position >= len(inputs):
-                    return None
-                owner = inputs[position].owner
-                if owner is None:
-                    if not (constant and isinstance(inputs[position], Constant)):
-                        return None
-                elif not isinstance(owner.op, classes):
-                    return None
+            if not passes_input_gates(node.inputs, input_ops):
+                return None
         return self.fire(var, node, fgraph)
 
     def fire(self, var, node, fgraph):
@@ -390,6 +399,30 @@ class Rule:
 
     def __repr__(self):
         return f"<rewrite {self.name} ({self.phase}) at {self.location}>"
+
+
+def passes_input_gates(inputs, input_ops) -> bool:
+    """True when the node `inputs` pass a rule's input gates (`Rule.gate`): each gated input
+    has an op of the gate's classes, or is a Constant where the pattern takes a constant (of
+    the gate's value, when it names one, as `match` reads it).
+
+    >>> passes_input_gates(node.inputs, sub_zero.gate[2])      # doctest: +SKIP
+    False
+    """
+    for position, classes, constant, value in input_ops:
+        if position >= len(inputs):
+            return False
+        var = inputs[position]
+        owner = var.owner
+        if owner is None:
+            # A Const input: a constant fits (with the value asked); a Pat input: nothing.
+            if not (constant and isinstance(var, Constant)):
+                return False
+            if value is not None and not _every_element_equals(np.asarray(var.data), value):
+                return False
+        elif not isinstance(owner.op, classes):
+            return False
+    return True
 
 
 def _location(fn) -> str:
