@@ -16,6 +16,7 @@ from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise
 
 _new_object = object.__new__
+_VARIABLE_CLONE, _VARIABLE_INIT = Variable.clone, Variable.__init__
 
 
 def fusion_groups(fgraph) -> list:
@@ -51,19 +52,27 @@ def build_composite(nodes, sited=None):
         for var in node.inputs:
             if var not in outer and var.owner not in inside and not isinstance(var, Constant):
                 outer[var] = None
-    memo = _inner_inputs(outer, sited)
+    memo = dict(zip(outer, sited_variables(outer, sited)))
     inner_inputs = tuple(memo.values())
     get = memo.get
     clones = []
     for node in nodes:
         # Apply.clone_with_new_inputs, its slots filled here: a big graph fuses tens of
-        # thousands of nodes, and each inner node is an Elemwise with one output.
+        # thousands of nodes, and each inner node is an Elemwise with one output, most of
+        # them a plain Variable (Variable.clone, inline too: clone_graph does the same).
         clone = _new_object(Apply)
         clone.op, clone.inputs = node.op, [get(var, var) for var in node.inputs]
-        outputs = clone.outputs = [out.clone() for out in node.outputs]
-        for index, out in enumerate(outputs):
-            out.owner, out.index = clone, index
-        memo[node.outputs[0]] = outputs[0]
+        out = node.outputs[0]
+        cls = type(out)
+        if cls.clone is _VARIABLE_CLONE and cls.__init__ is _VARIABLE_INIT:
+            copy = _new_object(cls)
+            copy.type, copy.owner, copy.index = out.type, clone, 0
+            copy.name, copy.creation_site, copy.scope = out.name, out.creation_site, out.scope
+        else:
+            copy = out.clone()
+            copy.owner, copy.index = clone, 0
+        clone.outputs = [copy]
+        memo[out] = copy
         clones.append(clone)
     # `nodes` come in the graph's topological order: the inner graph keeps it (no new walk).
     # The outer inputs have the inner inputs' very types: the node needs no make_node checks.
@@ -71,17 +80,21 @@ def build_composite(nodes, sited=None):
         list(outer), like=nodes[-1].outputs[0]).outputs[0]
 
 
-def _inner_inputs(outer, sited=None) -> dict:
-    """{outer variable: a fresh variable of its type and name}, the Composite's inner inputs.
+def sited_variables(variables, sited=None) -> list:
+    """A fresh variable of each one's type and name, as `var.type(var.name)` makes them.
 
-    Made as `var.type(var.name)` makes them, but that walks to the site and scope of the line
-    compiling for each (a fused group of a big graph reads five or so): all are made at once,
-    so after the first, the others take its site and scope, which would be found again. In a
-    compile (BULK.frame) they are one for every group: `sited` ({} per pass) keeps the first."""
+    That walks to the site and scope of the line compiling for each (a fused group of a big
+    graph reads five or so): all are made at once, so after the first, the others take its
+    site and scope, which would be found again. In a compile (BULK.frame) they are one for
+    every group: `sited` ({} per pass) keeps the first.
+
+    >>> [v.name for v in sited_variables([x, y], {})]          # doctest: +SKIP
+    ['x', 'y']
+    """
     carried = sited is not None and getattr(BULK, "frame", None) is not None
-    made, first = {}, sited.get("first") if carried else None
+    made, first = [], sited.get("first") if carried else None
     check = config.warn_float64 != "ignore"         # Variable.__init__'s check, kept
-    for var in outer:
+    for var in variables:
         cls = var.type.variable_class
         if first is None or check or type(first) is not cls or cls.__init__ is not \
                 Variable.__init__:
@@ -90,7 +103,7 @@ def _inner_inputs(outer, sited=None) -> dict:
             inner = _new_object(cls)
             inner.type, inner.owner, inner.index, inner.name = var.type, None, None, var.name
             inner.creation_site, inner.scope = first.creation_site, first.scope
-        made[var] = inner
+        made.append(inner)
     if carried and first is not None:
         sited["first"] = first
     return made
@@ -103,7 +116,7 @@ def fuse_elementwise(fgraph):
     >>> f = function([x], T.tanh(x * 2 + 1) - x)    # one Composite{(tanh(...) - i0)}
     """
     # The first inner input made in this pass, whose site and scope (the compiling line) every
-    # later group's inner inputs take (_inner_inputs): 5,027 groups on the 10k DAG, one walk.
+    # later group's inner inputs take (sited_variables): 5,027 groups on the 10k DAG, one walk.
     sited = {}
     for nodes in fusion_groups(fgraph):
         yield Replacement(nodes[-1].outputs[0], build_composite(nodes, sited), tuple(nodes))
