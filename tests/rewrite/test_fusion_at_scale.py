@@ -167,3 +167,32 @@ def test_plans_of_other_structures_share_one_kernel_per_ufunc_and_keep_their_val
     np.testing.assert_allclose(a, np.tanh(data[0] + data[1]), rtol=0, atol=0)
     np.testing.assert_allclose(b, np.tanh(data[0] * data[1] + 1.0) * np.logaddexp(0, data[0]),
                                rtol=1e-15)
+
+
+def test_fused_nodes_are_planned_while_compiling_and_no_call_plans_again(monkeypatch):
+    # Issue #23: kernels are planned by `function`, not on the first call, for the written
+    # call of a small function and the evaluator's loop of a big one (over MAX_STEPS steps).
+    from graphlens.compile.straight import MAX_STEPS
+    made = []
+    original = Composite._make_plan
+
+    def counted(self):
+        made.append(self)
+        return original(self)
+    monkeypatch.setattr(Composite, "_make_plan", counted)
+    x, y, z = T.dvectors("x", "y", "z")
+    small = function([x, y, z], [T.tanh(x + y) * 2.0, T.tanh(y + z) * 2.0,
+                                 T.exp(x - y) * T.sin(x)])
+    assert len(_composites(small)) == 3 and len(made) == 2      # two structures, two plans
+    big = function([x, y], [T.tanh(x * float(k) + y) for k in range(MAX_STEPS + 20)])
+    assert len(big.vm.program) > MAX_STEPS                      # the loop, not written code
+    planned = len(made)
+    assert planned == 2 + MAX_STEPS + 20                        # one per constant
+    xv, yv, zv = np.array([0.5, -1.0]), np.array([0.25, 2.0]), np.array([1.0, -3.0])
+    one, two, three = small(xv, yv, zv)
+    values = big(xv, yv)
+    assert len(made) == planned                                 # the calls planned nothing
+    np.testing.assert_array_equal(one, np.tanh(xv + yv) * 2.0)
+    np.testing.assert_array_equal(two, np.tanh(yv + zv) * 2.0)
+    np.testing.assert_allclose(three, np.exp(xv - yv) * np.sin(xv), rtol=1e-15)
+    np.testing.assert_array_equal(values[7], np.tanh(xv * 7.0 + yv))
