@@ -196,3 +196,35 @@ def test_fused_nodes_are_planned_while_compiling_and_no_call_plans_again(monkeyp
     np.testing.assert_array_equal(two, np.tanh(yv + zv) * 2.0)
     np.testing.assert_allclose(three, np.exp(xv - yv) * np.sin(xv), rtol=1e-15)
     np.testing.assert_array_equal(values[7], np.tanh(xv * 7.0 + yv))
+
+
+def test_one_node_in_place_composites_take_inner_inputs_sited_once_per_pass(monkeypatch):
+    # An elementwise node alone (nothing to fuse with) that may overwrite a temporary becomes
+    # a Composite of one node: its inner inputs are made as fusion makes them, the compiling
+    # line's site and scope found for the first, not walked to again for each input.
+    from graphlens.tensor.type import TensorType
+    x, y = T.dvectors("x", "y")
+    outputs = [T.maximum(T.cumsum(x), y), T.minimum(T.cumprod(y), x)]
+    made = []
+    original = TensorType.__call__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(TensorType, "__call__", counted)
+    compiling = sys._getframe().f_lineno + 1
+    f = function([x, y], outputs)
+    composites = _composites(f)
+    labels = sorted(node.op.label for node in composites)
+    assert labels == ["Composite{maximum(i0, i1)}{destroyed=0}",
+                      "Composite{minimum(i0, i1)}{destroyed=0}"]
+    inner = [var for node in composites for var in node.op.inner_inputs]
+    assert len(inner) == 4 and len(made) == 1
+    assert {var.creation_site for var in inner} == {(__file__, compiling)}
+    assert len({id(var.scope) for var in inner}) == 1
+    assert [var.type for node in composites for var in node.op.inner_inputs] == \
+        [var.type for node in composites for var in node.inputs]
+    xv, yv = np.array([0.5, -1.0, 2.0]), np.array([0.25, 2.0, -3.0])
+    one, two = f(xv, yv)
+    np.testing.assert_array_equal(one, np.maximum(np.cumsum(xv), yv))
+    np.testing.assert_array_equal(two, np.minimum(np.cumprod(yv), xv))
