@@ -41,7 +41,9 @@ def fusion_groups(fgraph) -> list:
         else:
             members[root].append(node)
         root_of[node] = root
-    return [group[::-1] for node in order if len(group := members.get(node, ())) > 1]
+    # Roots were met outputs first: reversed, the groups come in the order's order (a walk
+    # over the groups, not again over every node).
+    return [group[::-1] for group in reversed(members.values()) if len(group) > 1]
 
 
 def build_composite(nodes, sited=None):
