@@ -16,7 +16,6 @@ from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise
 
 _new_object = object.__new__
-_VARIABLE_CLONE, _VARIABLE_INIT = Variable.clone, Variable.__init__
 
 
 def fusion_groups(fgraph) -> list:
@@ -41,8 +40,7 @@ def fusion_groups(fgraph) -> list:
         else:
             members[root].append(node)
         root_of[node] = root
-    # Roots were met outputs first: reversed, the groups come in the order's order (a walk
-    # over the groups, not again over every node).
+    # Roots were met outputs first: reversed, they come in the order's order (no walk again).
     return [group[::-1] for group in reversed(members.values()) if len(group) > 1]
 
 
@@ -60,21 +58,13 @@ def build_composite(nodes, sited=None):
     clones = []
     for node in nodes:
         # Apply.clone_with_new_inputs, its slots filled here: a big graph fuses tens of
-        # thousands of nodes, and each inner node is an Elemwise with one output, most of
-        # them a plain Variable (Variable.clone, inline too: clone_graph does the same).
+        # thousands of nodes, and each inner node is an Elemwise with one output.
         clone = _new_object(Apply)
         clone.op, clone.inputs = node.op, [get(var, var) for var in node.inputs]
-        out = node.outputs[0]
-        cls = type(out)
-        if cls.clone is _VARIABLE_CLONE and cls.__init__ is _VARIABLE_INIT:
-            copy = _new_object(cls)
-            copy.type, copy.owner, copy.index = out.type, clone, 0
-            copy.name, copy.creation_site, copy.scope = out.name, out.creation_site, out.scope
-        else:
-            copy = out.clone()
-            copy.owner, copy.index = clone, 0
-        clone.outputs = [copy]
-        memo[out] = copy
+        outputs = clone.outputs = [out.clone() for out in node.outputs]
+        for index, out in enumerate(outputs):
+            out.owner, out.index = clone, index
+        memo[node.outputs[0]] = outputs[0]
         clones.append(clone)
     # `nodes` come in the graph's topological order: the inner graph keeps it (no new walk).
     # The outer inputs have the inner inputs' very types: the node needs no make_node checks.
@@ -83,16 +73,11 @@ def build_composite(nodes, sited=None):
 
 
 def sited_variables(variables, sited=None) -> list:
-    """A fresh variable of each one's type and name, as `var.type(var.name)` makes them.
-
-    That walks to the site and scope of the line compiling for each (a fused group of a big
-    graph reads five or so): all are made at once, so after the first, the others take its
-    site and scope, which would be found again. In a compile (BULK.frame) they are one for
-    every group: `sited` ({} per pass) keeps the first.
-
-    >>> [v.name for v in sited_variables([x, y], {})]          # doctest: +SKIP
-    ['x', 'y']
-    """
+    """A fresh variable of each one's type and name, made as `var.type(var.name)` makes them,
+    but that walks to the compiling line's site and scope for each (a fused group reads five
+    or so): after the first, the others take its site and scope. In a compile (BULK.frame)
+    that is one for every group: `sited` ({} per pass) keeps the first. Example:
+    `[v.name for v in sited_variables([x, y], {})] == ['x', 'y']`."""
     carried = sited is not None and getattr(BULK, "frame", None) is not None
     made, first = [], sited.get("first") if carried else None
     check = config.warn_float64 != "ignore"         # Variable.__init__'s check, kept

@@ -129,8 +129,7 @@ def destroyable_inputs(fgraph) -> list:
 
 def inplace_op(node, position, sited=None):
     """The op `node` runs to overwrite input `position`: a set/inc_subtensor writing into x, or
-    a Composite that may overwrite that input (an elementwise op becomes one of one node,
-    its inner inputs made by `sited_variables`, `sited` ({} per pass) as fusion gives it).
+    a Composite that may overwrite that input (an elementwise op becomes one of one node).
 
     >>> inplace_op(T.exp(T.dot(x, w)).owner, 0).label        # doctest: +SKIP
     'Composite{exp(i0)}{destroyed=0}'
@@ -140,8 +139,7 @@ def inplace_op(node, position, sited=None):
         return dataclasses.replace(op, inplace=True)
     if isinstance(op, Composite):       # its inner graph, in its order (not walked again)
         return Composite.of_nodes(op.inner_inputs, op.inner_nodes(), (position,))
-    inner_inputs = tuple(sited_variables(node.inputs, sited))
-    inner = node.clone_with_new_inputs(list(inner_inputs))      # an output of the node's type
+    inner = node.clone_with_new_inputs(inner_inputs := sited_variables(node.inputs, sited))
     return Composite.of_nodes(inner_inputs, [inner], (position,))
 
 
