@@ -35,12 +35,17 @@ class VM:
         for var in input_vars:
             position.setdefault(var, len(position))
         constants = []
-        for node in nodes:
+        # {slot: the last step reading it}, made in the same walk (a lazy program, below,
+        # decides its own).
+        last_use = {}
+        for step, node in enumerate(nodes):
             for var in node.inputs:
-                if var not in position:
-                    position[var] = len(position)
+                slot = position.get(var)
+                if slot is None:
+                    slot = position[var] = len(position)
                     if isinstance(var, Constant):
                         constants.append(var)
+                last_use[slot] = step
             # A node's outputs are first met here: the schedule runs a node before its readers.
             for var in node.outputs:
                 if var not in position:
@@ -60,10 +65,6 @@ class VM:
         if conditional:
             self._build_lazy(nodes, conditional, position, keep, wrap_perform)
             return
-        last_use = {}
-        for step, node in enumerate(nodes):
-            for var in node.inputs:
-                last_use[position[var]] = step
         frees = [[] for _ in nodes]
         for slot, step in last_use.items():
             if slot not in keep:

@@ -15,6 +15,7 @@ import dataclasses
 
 from graphlens.graph.schedule import conditional_nodes
 from graphlens.rewrite.composite import Composite
+from graphlens.rewrite.fusion import sited_variables
 from graphlens.rewrite.pattern import Replacement, graph_rewrite
 from graphlens.tensor.elemwise import Elemwise
 from graphlens.tensor.subtensor import IncSubtensor
@@ -133,7 +134,7 @@ def destroyable_inputs(fgraph) -> list:
     return chosen
 
 
-def inplace_op(node, position):
+def inplace_op(node, position, sited=None):
     """The op `node` runs to overwrite input `position`: a set/inc_subtensor writing into x, or
     a Composite that may overwrite that input (an elementwise op becomes one of one node).
 
@@ -145,8 +146,7 @@ def inplace_op(node, position):
         return dataclasses.replace(op, inplace=True)
     if isinstance(op, Composite):       # its inner graph, in its order (not walked again)
         return Composite.of_nodes(op.inner_inputs, op.inner_nodes(), (position,))
-    inner_inputs = tuple(var.type(var.name) for var in node.inputs)
-    inner = node.clone_with_new_inputs(list(inner_inputs))      # an output of the node's type
+    inner = node.clone_with_new_inputs(inner_inputs := sited_variables(node.inputs, sited))
     return Composite.of_nodes(inner_inputs, [inner], (position,))
 
 
@@ -154,11 +154,12 @@ def inplace_op(node, position):
 def elementwise_inplace(fgraph):
     """An elementwise or set/inc_subtensor result written into an input's array that nothing
     reads any more."""
+    sited = {}      # the first inner input made, whose site every later one takes
     for node, position in destroyable_inputs(fgraph):
         # The node itself runs the in-place op: its inputs, outputs, clients and place in the
         # order and schedule stay (no twin node to import and swap in, 4,453 on the 10k DAG).
         out = node.outputs[0]
-        yield Replacement(out, out, (node,), op=inplace_op(node, position))
+        yield Replacement(out, out, (node,), op=inplace_op(node, position, sited))
 
 
 def _kind(cls) -> int:

@@ -167,3 +167,64 @@ def test_plans_of_other_structures_share_one_kernel_per_ufunc_and_keep_their_val
     np.testing.assert_allclose(a, np.tanh(data[0] + data[1]), rtol=0, atol=0)
     np.testing.assert_allclose(b, np.tanh(data[0] * data[1] + 1.0) * np.logaddexp(0, data[0]),
                                rtol=1e-15)
+
+
+def test_fused_nodes_are_planned_while_compiling_and_no_call_plans_again(monkeypatch):
+    # Issue #23: kernels are planned by `function`, not on the first call, for the written
+    # call of a small function and the evaluator's loop of a big one (over MAX_STEPS steps).
+    from graphlens.compile.straight import MAX_STEPS
+    made = []
+    original = Composite._make_plan
+
+    def counted(self):
+        made.append(self)
+        return original(self)
+    monkeypatch.setattr(Composite, "_make_plan", counted)
+    x, y, z = T.dvectors("x", "y", "z")
+    small = function([x, y, z], [T.tanh(x + y) * 2.0, T.tanh(y + z) * 2.0,
+                                 T.exp(x - y) * T.sin(x)])
+    assert len(_composites(small)) == 3 and len(made) == 2      # two structures, two plans
+    big = function([x, y], [T.tanh(x * float(k) + y) for k in range(MAX_STEPS + 20)])
+    assert len(big.vm.program) > MAX_STEPS                      # the loop, not written code
+    planned = len(made)
+    assert planned == 2 + MAX_STEPS + 20                        # one per constant
+    xv, yv, zv = np.array([0.5, -1.0]), np.array([0.25, 2.0]), np.array([1.0, -3.0])
+    one, two, three = small(xv, yv, zv)
+    values = big(xv, yv)
+    assert len(made) == planned                                 # the calls planned nothing
+    np.testing.assert_array_equal(one, np.tanh(xv + yv) * 2.0)
+    np.testing.assert_array_equal(two, np.tanh(yv + zv) * 2.0)
+    np.testing.assert_allclose(three, np.exp(xv - yv) * np.sin(xv), rtol=1e-15)
+    np.testing.assert_array_equal(values[7], np.tanh(xv * 7.0 + yv))
+
+
+def test_one_node_in_place_composites_take_inner_inputs_sited_once_per_pass(monkeypatch):
+    # An elementwise node alone (nothing to fuse with) that may overwrite a temporary becomes
+    # a Composite of one node: its inner inputs are made as fusion makes them, the compiling
+    # line's site and scope found for the first, not walked to again for each input.
+    from graphlens.tensor.type import TensorType
+    x, y = T.dvectors("x", "y")
+    outputs = [T.maximum(T.cumsum(x), y), T.minimum(T.cumprod(y), x)]
+    made = []
+    original = TensorType.__call__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(TensorType, "__call__", counted)
+    compiling = sys._getframe().f_lineno + 1
+    f = function([x, y], outputs)
+    composites = _composites(f)
+    labels = sorted(node.op.label for node in composites)
+    assert labels == ["Composite{maximum(i0, i1)}{destroyed=0}",
+                      "Composite{minimum(i0, i1)}{destroyed=0}"]
+    inner = [var for node in composites for var in node.op.inner_inputs]
+    assert len(inner) == 4 and len(made) == 1
+    assert {var.creation_site for var in inner} == {(__file__, compiling)}
+    assert len({id(var.scope) for var in inner}) == 1
+    assert [var.type for node in composites for var in node.op.inner_inputs] == \
+        [var.type for node in composites for var in node.inputs]
+    xv, yv = np.array([0.5, -1.0, 2.0]), np.array([0.25, 2.0, -3.0])
+    one, two = f(xv, yv)
+    np.testing.assert_array_equal(one, np.maximum(np.cumsum(xv), yv))
+    np.testing.assert_array_equal(two, np.minimum(np.cumprod(yv), xv))
