@@ -51,7 +51,7 @@ def test_a_false_condition_raises_assertion_error_naming_the_condition_and_line(
         f(-np.ones((3, 1)))
     assert isinstance(caught.value, EvaluationError)
     message = str(caught.value)
-    assert message.startswith(f"Assert{{msg='x must be 3 positive rows'}} failed at {HERE}:")
+    assert message.startswith(f"Assert{{msg=x must be 3 positive rows}} failed at {HERE}:")
     assert (f"x must be 3 positive rows (condition 2 of 2, built at {HERE}:{line}, is false)"
             in message)
     with pytest.raises(AssertionError, match="condition 1 of 2"):
