@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from graphlens.errors import (AsTensorError, GraphlensTypeError, GraphlensWarning,
-                              NotATensorError, describe)
+                              NotATensorError, RankError, describe)
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
@@ -498,7 +498,8 @@ def _to_rank(var, ndim):
     while drop < var.ndim - ndim and var.type.shape[drop] == 1:
         drop += 1
     if var.ndim - drop != ndim:
-        raise AsTensorError(f"expected a tensor of rank {ndim}, got {var.type}: only leading "
+        # Theano raised ValueError here; RankError is that and the TypeError of a bad type.
+        raise RankError(f"expected a tensor of rank {ndim}, got {var.type}: only leading "
                             f"axes declared of length 1 can be dropped")
     return var.dimshuffle(list(range(drop, var.ndim)))
 
