@@ -276,6 +276,22 @@ def test_clip_bounds_are_inclusive_for_the_gradient_of_x():
     np.testing.assert_array_equal(ghigh, [0, 0, 0, 0, 1])
 
 
+def test_clip_with_low_above_high_is_theanos_and_agrees_with_its_gradient():
+    # Theano: below low gives low, else above high gives high (np.clip: high everywhere).
+    x = T.dvector("x")
+    values = np.array([-3.0, 0.5, 2.0])
+    np.testing.assert_array_equal(T.clip(x, 1.0, -1.0).eval({x: values}), [1.0, 1.0, -1.0])
+    points = np.array([[-0.7, 0.3, 1.9], [2.2, -1.4, 0.6]])
+    for build in (lambda a: T.clip(a, 0, a), lambda a: T.clip(a, a, 0),
+                  lambda a: T.clip(0, a, a), lambda a: T.clip(a, a, a)):
+        verify_grad(build, [points], rng=np.random.default_rng(2))
+
+
+def test_clip_of_complex_is_refused_as_theanos():
+    with pytest.raises(TypeError, match="complex64"):
+        T.clip(T.cvector("z"), 0.0, 1.0)
+
+
 def test_switch_gradient_goes_to_the_chosen_branch_summed_over_broadcast():
     c, a, b = T.TensorType("bool", (None, None))("c"), T.drow("a"), T.dcol("b")
     ga, gb = grad(T.switch(c, a, b).sum(), [a, b])
