@@ -62,6 +62,38 @@ class In:
             self.update = _checked_update(self.variable, self.update)
 
 
+def _get_value(item):
+    return item.__dict__["_cell"][0]
+
+
+def _set_value(item, new):
+    # Theano's `In(s, value=f.container[s])`: this input keeps its state in f's own cell, so
+    # each function sees the other's updates (and `f[s] = v` reaches both).
+    shared_cell = getattr(new, "input_cell", None)
+    if shared_cell is not None:
+        item.__dict__["_cell"] = shared_cell
+    elif "_cell" in item.__dict__:
+        item.__dict__["_cell"][0] = new
+    else:
+        item.__dict__["_cell"] = [new]
+
+
+def _copy_with_own_cell(item):
+    # A copy (Function.copy's inputs) keeps its own state, as Theano's new containers did.
+    twin = object.__new__(type(item))
+    twin.__dict__.update(item.__dict__)
+    twin.__dict__["_cell"] = [item.value]
+    return twin
+
+
+In.__copy__ = _copy_with_own_cell
+# The dataclass's __init__ assigns `value` through this property: the value lives in a
+# one-element cell that another function's input may share (a literal or f.container[x], as
+# Theano's In documented `value`).
+In.value = property(_get_value, _set_value, doc="The input's default (or the state its update "
+                                                 "keeps), shared when given f.container[x].")
+
+
 def as_input(spec, position=0):
     """An `In` from any way Theano let a function input be written (its old shortcuts):
 
