@@ -299,6 +299,10 @@ class Function:
         return copy_function(self, share_memory=share_memory, swap=swap,
                              delete_updates=delete_updates, name=name)
 
+    def __copy__(self):
+        # Theano's: copy.copy(f) is f.copy(), a function with input state of its own.
+        return self.copy()
+
     def provenance(self, node):
         """Where a node (or variable) of the optimized graph `f.fgraph` came from: the rewrites
         that made it and the nodes of `f.fgraph_before` it descends from.

@@ -317,24 +317,24 @@ def _check_roots(roots, explicit, on_unused_input):
             shared.append(var)
         elif not isinstance(var, Constant) and var not in explicit_set:
             missing.append(var)
-    if missing:
-        var = missing[0]
-        undefined = [v for v in missing if is_undefined(v)]
-        if undefined:
-            # A gradient that does not exist, compiled: a TypeError, as Theano's NullType.
-            raise UndefinedGradientError(
-                f"function: an output is an undefined gradient, which has no value: "
-                f"{undefined[0].type.reason or 'an op said its gradient does not exist'}")
-        raise MissingInputError(
-            f"function: an output depends on {describe(var)}, which is not among the inputs. "
-            f"Add it to the inputs list, or replace it with givens"
-            + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""))
+    undefined = [v for v in missing if is_undefined(v)]
+    if undefined:
+        # A gradient that does not exist, compiled: a TypeError, as Theano's NullType.
+        raise UndefinedGradientError(
+            f"function: an output is an undefined gradient, which has no value: "
+            f"{undefined[0].type.reason or 'an op said its gradient does not exist'}")
+    # Unused inputs first, as Theano checked them: function([s], x) is an UnusedInputError.
     used = set(roots)
     for var in explicit:
         if var not in used:
             message = (f"function: input {describe(var)} is not used by any output. Pass "
                        f"on_unused_input='ignore' (or 'warn') if that is intended")
             raise_or_warn(on_unused_input, UnusedInputError, message)
+    if missing:
+        raise MissingInputError(
+            f"function: an output depends on {describe(missing[0])}, which is not among the "
+            f"inputs. Add it to the inputs list, or replace it with givens"
+            + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""))
     return shared
 
 

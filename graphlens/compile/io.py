@@ -49,6 +49,9 @@ class In:
     shared: bool = False
 
     def __post_init__(self):
+        if self.name is not None and not isinstance(self.name, str):
+            raise GraphlensTypeError(f"In: the name of {describe(self.variable)} must be a "
+                                     f"string, got {self.name!r:.60}")
         if self.autoname:
             self.name = self.name or getattr(self.variable, "name", None)
         self.mutable = bool(self.mutable)

@@ -224,6 +224,21 @@ def test_unused_input_raises_warns_or_is_ignored():
     assert function([x, y], x * 2, on_unused_input="ignore")(2, 5) == 4
 
 
+def test_an_unused_input_is_reported_before_a_missing_one_as_theanos():
+    x, s = T.dscalars("x", "s")
+    with pytest.raises(UnusedInputError, match="'s'"):
+        function([s], x)
+    with pytest.raises(MissingInputError, match="'x'"):
+        function([s], x, on_unused_input="ignore")
+
+
+def test_an_input_name_must_be_a_string():
+    a = T.dscalar()
+    for bad in ([], (), set(["n"]), T.dscalar()):
+        with pytest.raises(TypeError, match="name"):
+            In(a, name=bad)
+
+
 def test_inputs_must_be_a_list():
     x = T.dscalar("x")
     with pytest.raises(ArgumentError, match=r"function\(\[x\]"):

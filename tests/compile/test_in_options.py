@@ -2,6 +2,8 @@
 and Theano's rule for Python float literals, checked against the behaviour Theano's own tests
 (theano/compile/tests/test_function.py) asserted."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -143,6 +145,10 @@ def test_an_input_given_another_functions_container_shares_its_state():
     twin = f.copy()                          # a copy keeps its own state
     twin(3, 1)
     assert float(twin[s]) == 8.0 and float(f[s]) == 5.0
+    other = copy.copy(f)                     # Theano's __copy__ is f.copy()
+    assert other.container[s].storage is not f.container[s].storage
+    other(1, 1)
+    assert float(other[s]) == 6.0 and float(f[s]) == 5.0
 
 
 def test_a_mutable_argument_may_be_overwritten_by_the_in_place_rewrite():
