@@ -127,6 +127,11 @@ class UnusedInputError(GraphlensError):
     """An input of `function` is not used by any output (`on_unused_input='raise'`)."""
 
 
+class OutputKeyError(GraphlensTypeError, AssertionError):
+    """`function(inputs, {key: variable})` with a key that is no string; Theano asserted the
+    keys were strings (AssertionError)."""
+
+
 class ArgumentError(GraphlensError, TypeError):
     """A compiled function was called with the wrong number or names of arguments."""
 

@@ -24,8 +24,8 @@ from graphlens.graph.provenance import origin_of
 from graphlens.compile.hooks import call_wrapper, perform_wrapper
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.input_access import InputContainers, InputValues, is_key_of
-from graphlens.compile.io import (In, argument_filter, lending_states, storing_input_updates,
-                                  unaliasing_mutable_arguments)
+from graphlens.compile.io import (In, argument_filter, lending_states, returning_dict,
+                                  storing_input_updates, unaliasing_mutable_arguments)
 from graphlens.compile.shared import update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
@@ -159,6 +159,8 @@ class Function:
             self._call = lending_states(self, self._call)
         if len(self.inputs) > 1 and any(item.mutable for item in self.inputs):
             self._call = unaliasing_mutable_arguments(self, self._call)
+        if self.__dict__.get("output_keys"):           # function(inputs, {key: output})
+            self._call = returning_dict(self, self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries

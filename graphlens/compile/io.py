@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, describe
+from graphlens.errors import GraphlensTypeError, OutputKeyError, describe
 from graphlens.graph.basic import Variable
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -232,6 +232,31 @@ def storing_input_updates(function, call):
         return results[0] if single else results[:kept]
     call_and_store.__wrapped__ = call
     return call_and_store
+
+
+def keyed_outputs(outputs: dict):
+    """Theano's dict of outputs as (keys, outputs): the keys sorted, each a string.
+
+    >>> keyed_outputs({'b': y, 'a': x})                                 # doctest: +SKIP
+    (['a', 'b'], [x, y])
+    """
+    bad = [key for key in outputs if not isinstance(key, str)]
+    if bad:
+        raise OutputKeyError(f"function: the keys of a dict of outputs must be strings, got "
+                             f"{bad[0]!r:.60}")
+    keys = sorted(outputs)
+    return keys, [outputs[key] for key in keys]
+
+
+def returning_dict(function, call):
+    """`call` for a function compiled from a dict of outputs: it returns {key: value}."""
+    keys = function.output_keys
+
+    def call_keyed(*args, **kwargs):
+        results = call(*args, **kwargs)
+        return dict(zip(keys, [results] if function.single_output else results))
+    call_keyed.__wrapped__ = call
+    return call_keyed
 
 
 def lending_states(function, call):
