@@ -163,3 +163,15 @@ def test_static_length_mismatch_through_a_function_names_the_input():
                                          r"tests/tensor/test_type.py:\d+\) has shape \(2, 4\), "
                                          r"which does not fit float64\[\?, 3\]"):
         function([x], x * 2)(np.ones((2, 4)))
+
+
+def test_filter_takes_theanos_strict_and_allow_downcast_arguments():
+    kind = T.fmatrix().type
+    exact = np.ones((2, 2), dtype="float32")
+    assert kind.filter(exact, strict=True) is exact          # as it is, no copy
+    for bad in (np.ones((2, 2)), [[1.0, 2.0]], np.ones(2, dtype="float32")):
+        with pytest.raises(TypeError, match="strict"):
+            kind.filter(bad, strict=True)
+    assert kind.filter(np.ones((2, 2)), False, True).dtype == np.float32   # positional, Theano's order
+    with pytest.raises(TypeError):
+        kind.filter(np.ones((2, 2)) * 0.1)                  # a float64 array is not downcast
