@@ -207,10 +207,21 @@ class TensorVariable(Variable):
         """`T.any(self, axis, keepdims)`."""
         return T.any(self, axis=axis, keepdims=keepdims)
 
-    def reshape(self, *shape, ndim=None):
-        """`T.reshape(self, shape)`; `x.reshape((2, -1))` or `x.reshape(2, -1)`."""
-        if len(shape) == 1 and isinstance(shape[0], (list, tuple, Variable)):
-            shape = shape[0]
+    def reshape(self, *args, ndim=None, shape=None):
+        """`T.reshape(self, shape, ndim)`: Theano's `x.reshape((2, -1))`, `x.reshape(shp, 2)`
+        (a shape vector, then ndim) and `x.reshape(shape=...)`; numpy's `x.reshape(2, -1)`."""
+        if shape is None:
+            first = args[0] if args else None
+            whole = isinstance(first, (list, tuple)) or \
+                (isinstance(first, Variable) and getattr(first, "ndim", 0) == 1)
+            if whole and len(args) <= 2:
+                shape = first
+                ndim = args[1] if len(args) == 2 else ndim      # Theano's positional ndim
+            else:
+                shape = args                                    # numpy's x.reshape(2, -1)
+        elif args:
+            raise GraphlensTypeError("reshape: the shape was given twice (positionally and as "
+                                     "shape=)")
         return T.reshape(self, shape, ndim=ndim)
 
     def dimshuffle(self, *pattern):
