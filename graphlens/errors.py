@@ -284,8 +284,9 @@ class UndefinedRopError(DisconnectedInputError):
     Theano's Rop raised (it found no R_op result for f)."""
 
 
-class NaNError(EvaluationError):
-    """A node produced NaN or Inf while a function ran in NaN-guard mode."""
+class NaNError(EvaluationError, AssertionError):
+    """A node produced NaN or Inf while a function ran in NaN-guard mode. Also the
+    AssertionError Theano's NanGuardMode raised."""
 
 
 class InconsistencyError(GraphlensError):
