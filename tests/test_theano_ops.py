@@ -161,6 +161,19 @@ def test_as_op_wraps_a_numpy_function_and_has_no_gradient():
         grad(row_sums(m).sum(), m)
 
 
+def test_as_op_takes_one_type_for_a_list_of_one_and_is_at_theano_compile():
+    from graphlens.compile import as_op
+
+    @as_op(T.dmatrix, T.dvector)                      # Theano's tests write it so
+    def flat_cumprod(a):
+        return np.cumprod(a)
+    m = T.dmatrix("m")
+    np.testing.assert_allclose(function([m], flat_cumprod(m))([[1.5, 5.0], [2.0, 2.0]]),
+                               [1.5, 7.5, 15.0, 30.0])
+    with pytest.raises(TypeError, match="types or lists of types"):
+        as_op("dmatrix", T.dvector)
+
+
 def test_disconnected_type_called_gives_a_marker():
     marker = DisconnectedType()()
     assert isinstance(marker.type, DisconnectedType)

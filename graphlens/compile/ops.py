@@ -15,6 +15,7 @@ from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Apply
 from graphlens.graph.markers import undefined
 from graphlens.graph.op import Op
+from graphlens.graph.types import Type
 from graphlens.graph.theano_style import make_node_from_types
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -62,9 +63,12 @@ def as_op(itypes, otypes, infer_shape=None):
     ... def numpy_dot(a, b):
     ...     return np.dot(a, b)
     """
-    if not isinstance(itypes, (list, tuple)) or not isinstance(otypes, (list, tuple)):
-        raise GraphlensTypeError("as_op: itypes and otypes must be lists of types, e.g. "
-                                 "itypes=[T.dmatrix], otypes=[T.dvector]")
+    # Theano's: one type stands for a list of one (`@as_op(T.dmatrix, T.dvector)`).
+    itypes = list(itypes) if isinstance(itypes, (list, tuple)) else [itypes]
+    otypes = list(otypes) if isinstance(otypes, (list, tuple)) else [otypes]
+    if not all(isinstance(kind, Type) for kind in itypes + otypes):
+        raise GraphlensTypeError("as_op: itypes and otypes must be types or lists of types, "
+                                 "e.g. itypes=[T.dmatrix], otypes=[T.dvector]")
 
     def wrap(fn):
         return FromFunctionOp(fn, itypes, otypes, infer_shape)
