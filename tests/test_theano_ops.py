@@ -161,6 +161,26 @@ def test_as_op_wraps_a_numpy_function_and_has_no_gradient():
         grad(row_sums(m).sum(), m)
 
 
+@graphlens.as_op([T.dmatrix, T.dmatrix], T.dmatrix)
+def elementwise_product(a, b):          # module level, so the op pickles by its name
+    return a * b
+
+
+def test_an_as_op_at_module_level_pickles_by_name_as_theanos():
+    import pickle
+    x, y = T.dmatrices("x", "y")
+    product = pickle.loads(pickle.dumps(elementwise_product(x, y)))
+    assert product.owner.op is elementwise_product
+    f = pickle.loads(pickle.dumps(function([x, y], elementwise_product(x, y))))
+    np.testing.assert_array_equal(f([[2.0]], [[3.0]]), [[6.0]])
+
+    @graphlens.as_op(T.dmatrix, T.dmatrix)
+    def local(a):
+        return a
+    with pytest.raises(pickle.PicklingError, match="local"):
+        pickle.dumps(local)
+
+
 def test_as_op_takes_one_type_for_a_list_of_one_and_is_at_theano_compile():
     from graphlens.compile import as_op
 

@@ -9,6 +9,9 @@ array([3., 3.])
 
 from __future__ import annotations
 
+import importlib
+import pickle
+
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError
@@ -38,6 +41,17 @@ class FromFunctionOp(Op):
     def label(self):
         return f"FromFunctionOp{{{self.__name__}}}"
 
+    def __reduce__(self):
+        # Theano's rule: `@as_op` at module level replaces the function by this op under its
+        # name, so the op pickles as that module attribute (the function itself cannot be
+        # found by name any more).
+        module, name = getattr(self.fn, "__module__", None), self.__name__
+        found = _module_attribute(module, name)
+        if found is not self:
+            raise pickle.PicklingError(f"cannot pickle as_op {name}: {module}.{name} is not "
+                                       f"this op (decorate a module-level function)")
+        return _module_attribute, (module, name)
+
     def perform(self, node, inputs):
         results = self.fn(*inputs)
         if len(self.otypes) == 1:
@@ -53,6 +67,14 @@ class FromFunctionOp(Op):
         reason = (f"as_op {self.__name__} is a Python function without a gradient (subclass "
                   f"its op and define grad)")
         return [undefined(var, reason) for var in inputs]
+
+
+def _module_attribute(module, name):
+    """`module.name`, or None when it cannot be found (what an as_op unpickles from)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return None
 
 
 def as_op(itypes, otypes, infer_shape=None):
