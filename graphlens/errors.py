@@ -132,6 +132,11 @@ class UnusedInputError(GraphlensError):
     """An input of `function` is not used by any output (`on_unused_input='raise'`)."""
 
 
+class OutputKeyError(GraphlensTypeError, AssertionError):
+    """`function(inputs, {key: variable})` with a key that is no string; Theano asserted the
+    keys were strings (AssertionError)."""
+
+
 class ArgumentError(GraphlensError, TypeError):
     """A compiled function was called with the wrong number or names of arguments."""
 
@@ -284,8 +289,9 @@ class UndefinedRopError(DisconnectedInputError):
     Theano's Rop raised (it found no R_op result for f)."""
 
 
-class NaNError(EvaluationError):
-    """A node produced NaN or Inf while a function ran in NaN-guard mode."""
+class NaNError(EvaluationError, AssertionError):
+    """A node produced NaN or Inf while a function ran in NaN-guard mode. Also the
+    AssertionError Theano's NanGuardMode raised."""
 
 
 class InconsistencyError(GraphlensError):

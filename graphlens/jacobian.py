@@ -106,7 +106,14 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
                                              f"on {describe(var)}")
         inner = JacobianGraph(expression, var, consider_constant)
         results.append(Jacobian(inner)(expression, *inner.roots))
-    return results[0] if single else results
+    return _as_given(wrt, results)
+
+
+def _as_given(wrt, results):
+    # Theano's format_as: one variable for one, a tuple for a tuple, a list for a list.
+    if not isinstance(wrt, (list, tuple)):
+        return results[0]
+    return tuple(results) if isinstance(wrt, tuple) else results
 
 
 def _depends_on(expression, var):
@@ -122,4 +129,4 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
             raise ShapeError(f"hessian: wrt must be a vector, got {describe(var)}; flatten it")
         g = grad(cost, var, consider_constant, disconnected_inputs)
         results.append(jacobian(g, var, consider_constant, disconnected_inputs="ignore"))
-    return results[0] if single else results
+    return _as_given(wrt, results)

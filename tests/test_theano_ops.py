@@ -161,6 +161,39 @@ def test_as_op_wraps_a_numpy_function_and_has_no_gradient():
         grad(row_sums(m).sum(), m)
 
 
+@graphlens.as_op([T.dmatrix, T.dmatrix], T.dmatrix)
+def elementwise_product(a, b):          # module level, so the op pickles by its name
+    return a * b
+
+
+def test_an_as_op_at_module_level_pickles_by_name_as_theanos():
+    import pickle
+    x, y = T.dmatrices("x", "y")
+    product = pickle.loads(pickle.dumps(elementwise_product(x, y)))
+    assert product.owner.op is elementwise_product
+    f = pickle.loads(pickle.dumps(function([x, y], elementwise_product(x, y))))
+    np.testing.assert_array_equal(f([[2.0]], [[3.0]]), [[6.0]])
+
+    @graphlens.as_op(T.dmatrix, T.dmatrix)
+    def local(a):
+        return a
+    with pytest.raises(pickle.PicklingError, match="local"):
+        pickle.dumps(local)
+
+
+def test_as_op_takes_one_type_for_a_list_of_one_and_is_at_theano_compile():
+    from graphlens.compile import as_op
+
+    @as_op(T.dmatrix, T.dvector)                      # Theano's tests write it so
+    def flat_cumprod(a):
+        return np.cumprod(a)
+    m = T.dmatrix("m")
+    np.testing.assert_allclose(function([m], flat_cumprod(m))([[1.5, 5.0], [2.0, 2.0]]),
+                               [1.5, 7.5, 15.0, 30.0])
+    with pytest.raises(TypeError, match="types or lists of types"):
+        as_op("dmatrix", T.dvector)
+
+
 def test_disconnected_type_called_gives_a_marker():
     marker = DisconnectedType()()
     assert isinstance(marker.type, DisconnectedType)
@@ -232,6 +265,8 @@ def test_nan_guard_mode_stops_at_the_first_nan_as_theano_s():
         with pytest.raises(NaNError, match="Log"):
             f(np.array([-1.0]))
         with pytest.raises(NaNError):
+            g(np.array([0.0]))
+        with pytest.raises(AssertionError):         # Theano's NanGuardMode raised this class
             g(np.array([0.0]))
     assert function([x], T.log(x), mode=NanGuardMode().excluding("fusion")).maker is not None
 

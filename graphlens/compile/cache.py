@@ -41,6 +41,7 @@ from graphlens.config import config
 from graphlens.graph.basic import Constant, clone_graph, toposort
 from graphlens.graph.fg import FunctionGraph
 from graphlens.graph.provenance import RewriteLog
+from graphlens.compile.function_copy import shallow_copy
 
 _ENTRIES = weakref.WeakValueDictionary()
 
@@ -277,7 +278,7 @@ def reuse(cached, ins, output_items, updates, before, order, name):
 
     >>> reuse(f1, ins, outs, [], (inputs, outputs), toposort(outputs), None)   # doctest: +SKIP
     """
-    function = copy.copy(cached)
+    function = shallow_copy(cached)
     # The cached function's graph outline is its own (the copy is stored under no key).
     function.__dict__.pop("_shape", None)
     function.inputs = ins

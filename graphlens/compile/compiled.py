@@ -25,8 +25,9 @@ from graphlens.compile.hooks import call_wrapper, perform_wrapper
 from graphlens.compile.function_copy import copy_function
 from graphlens.compile.input_access import InputContainers, InputValues, is_key_of
 from graphlens.compile.destroy import overwritten_inputs
-from graphlens.compile.io import (In, argument_filter, lending_states, storing_input_updates,
-                                  unaliasing_mutable_arguments, unaliasing_overwritten_shared)
+from graphlens.compile.io import (In, argument_filter, lending_states, returning_dict,
+                                  storing_input_updates, unaliasing_mutable_arguments,
+                                  unaliasing_overwritten_shared)
 from graphlens.compile.shared import update_locks
 from graphlens.compile.straight import straight_call
 from graphlens.compile.vm import VM
@@ -171,6 +172,8 @@ class Function:
             self._call = unaliasing_mutable_arguments(self, self._call)
         if self._updated_in_place:
             self._call = unaliasing_overwritten_shared(self, self._updated_in_place, self._call)
+        if self.__dict__.get("output_keys"):           # function(inputs, {key: output})
+            self._call = returning_dict(self, self._call)
 
     def __getstate__(self):
         # The written-out call is code made in this process: a pickle (or deepcopy) carries
@@ -310,6 +313,10 @@ class Function:
         """
         return copy_function(self, share_memory=share_memory, swap=swap,
                              delete_updates=delete_updates, name=name)
+
+    def __copy__(self):
+        # Theano's: copy.copy(f) is f.copy(), a function with input state of its own.
+        return self.copy()
 
     def provenance(self, node):
         """Where a node (or variable) of the optimized graph `f.fgraph` came from: the rewrites

@@ -28,19 +28,21 @@ from graphlens.compile.profiling import profile_stats
 from graphlens.graph.default_updates import default_update_pairs
 from graphlens.compile.compiled import Function
 from graphlens.compile.pickling import function_dump  # noqa: F401  (Theano's path, beside function)
-from graphlens.compile.io import In, Out, argument_filter, as_input
+from graphlens.compile.io import In, Out, argument_filter, as_input, keyed_outputs
 from graphlens.compile.shared import SharedVariable
 from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import as_tensor_variable
 from graphlens.config import config
 
 
-@paused_collector
 def function(inputs, outputs=None, mode=None, updates=None, givens=None,
              no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
              allow_input_downcast=None, profile=None, on_unused_input=None, *,
              nan_guard=False):
     """Compile `outputs` as a function of `inputs`.
+
+    outputs: a variable (the call returns its value), a list, or a dict {name: variable}, as
+    Theano's: the call returns a dict of the values, the outputs kept in the keys' order.
 
     givens: {variable: expression} substituted before compiling (shared variables included).
     updates: [(shared, expression)] computed from the values before the call and stored only
@@ -64,6 +66,25 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     >>> state = shared(0); inc = T.lscalar('inc')
     >>> acc = function([inc], state, updates=[(state, state + inc)])
     """
+    keys = None
+    if isinstance(outputs, dict):
+        keys, outputs = keyed_outputs(outputs)
+    compiled = _compile(inputs, outputs, mode, updates, givens, no_default_updates,
+                        accept_inplace, name, rebuild_strict, allow_input_downcast, profile,
+                        on_unused_input, nan_guard=nan_guard)
+    # A function from the compile cache may be a twin of one returning another kind.
+    if compiled.__dict__.get("output_keys") != keys:
+        compiled.output_keys = keys
+        compiled._build_call()
+    return compiled
+
+
+@paused_collector
+def _compile(inputs, outputs=None, mode=None, updates=None, givens=None,
+             no_default_updates=False, accept_inplace=False, name=None, rebuild_strict=True,
+             allow_input_downcast=None, profile=None, on_unused_input=None, *,
+             nan_guard=False):
+    """`function` for outputs given as a variable or a list."""
     if on_unused_input is None:
         on_unused_input = config.on_unused_input
     stats = profile_stats(profile, name)
@@ -324,24 +345,24 @@ def _check_roots(roots, explicit, on_unused_input):
             shared.append(var)
         elif not isinstance(var, Constant) and var not in explicit_set:
             missing.append(var)
-    if missing:
-        var = missing[0]
-        undefined = [v for v in missing if is_undefined(v)]
-        if undefined:
-            # A gradient that does not exist, compiled: a TypeError, as Theano's NullType.
-            raise UndefinedGradientError(
-                f"function: an output is an undefined gradient, which has no value: "
-                f"{undefined[0].type.reason or 'an op said its gradient does not exist'}")
-        raise MissingInputError(
-            f"function: an output depends on {describe(var)}, which is not among the inputs. "
-            f"Add it to the inputs list, or replace it with givens"
-            + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""))
+    undefined = [v for v in missing if is_undefined(v)]
+    if undefined:
+        # A gradient that does not exist, compiled: a TypeError, as Theano's NullType.
+        raise UndefinedGradientError(
+            f"function: an output is an undefined gradient, which has no value: "
+            f"{undefined[0].type.reason or 'an op said its gradient does not exist'}")
+    # Unused inputs first, as Theano checked them: function([s], x) is an UnusedInputError.
     used = set(roots)
     for var in explicit:
         if var not in used:
             message = (f"function: input {describe(var)} is not used by any output. Pass "
                        f"on_unused_input='ignore' (or 'warn') if that is intended")
             raise_or_warn(on_unused_input, UnusedInputError, message)
+    if missing:
+        raise MissingInputError(
+            f"function: an output depends on {describe(missing[0])}, which is not among the "
+            f"inputs. Add it to the inputs list, or replace it with givens"
+            + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""))
     return shared
 
 

@@ -20,7 +20,7 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
     same types), and without updates when `delete_updates`. The copy's graph (its pictures)
     still names the original shared variables; its values come from the swapped ones."""
     swap = _checked_swap(function, swap or {})
-    duplicate = copy.copy(function)
+    duplicate = shallow_copy(function)
     # Its own inputs: the state an In update keeps (and f[x] = ...) is the copy's own, as
     # Theano's copy made new containers.
     duplicate.inputs = [copy.copy(item) for item in function.inputs]
@@ -41,6 +41,14 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
     duplicate.vm = vm
     duplicate._build_call()
     return duplicate
+
+
+def shallow_copy(function):
+    """A new Function object holding the same attributes as `function` (what copy.copy did
+    before Function.__copy__ became Theano's `f.copy()`); the caller replaces what differs."""
+    twin = object.__new__(type(function))
+    twin.__dict__.update(function.__dict__)
+    return twin
 
 
 def _checked_swap(function, swap) -> dict:

@@ -57,7 +57,13 @@ class InputContainer(OneValueStorage):
     def __init__(self, function, key):
         self._function = function
         self._key = key
-        self.storage = self        # storage[0] is the value, as Theano's one-element list
+
+    @property
+    def storage(self) -> list:
+        """Theano's one-element list: the cell the input's default lives in (shared with the
+        inputs given `value=` this container). A value written there is checked when a call
+        reads it."""
+        return self.input_cell
 
     @property
     def value(self):
@@ -66,6 +72,11 @@ class InputContainer(OneValueStorage):
     @value.setter
     def value(self, new):
         self._function[self._key] = new
+
+    @property
+    def input_cell(self) -> list:
+        """Where the input's default lives: `In(y, value=f.container[x])` shares it."""
+        return self._function.inputs[self._function._input_position(self._key)].__dict__["_cell"]
 
     @property
     def name(self):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, describe
+from graphlens.errors import GraphlensTypeError, OutputKeyError, describe
 from graphlens.graph.basic import Variable
 from graphlens.graph.overwrites import journal, put_back
 from graphlens.tensor.variable import as_tensor_variable
@@ -50,6 +50,9 @@ class In:
     shared: bool = False
 
     def __post_init__(self):
+        if self.name is not None and not isinstance(self.name, str):
+            raise GraphlensTypeError(f"In: the name of {describe(self.variable)} must be a "
+                                     f"string, got {self.name!r:.60}")
         if self.autoname:
             self.name = self.name or getattr(self.variable, "name", None)
         self.mutable = bool(self.mutable)
@@ -61,6 +64,38 @@ class In:
                                      f"be given a default value")
         if self.update is not None:
             self.update = _checked_update(self.variable, self.update)
+
+
+def _get_value(item):
+    return item.__dict__["_cell"][0]
+
+
+def _set_value(item, new):
+    # Theano's `In(s, value=f.container[s])`: this input keeps its state in f's own cell, so
+    # each function sees the other's updates (and `f[s] = v` reaches both).
+    shared_cell = getattr(new, "input_cell", None)
+    if shared_cell is not None:
+        item.__dict__["_cell"] = shared_cell
+    elif "_cell" in item.__dict__:
+        item.__dict__["_cell"][0] = new
+    else:
+        item.__dict__["_cell"] = [new]
+
+
+def _copy_with_own_cell(item):
+    # A copy (Function.copy's inputs) keeps its own state, as Theano's new containers did.
+    twin = object.__new__(type(item))
+    twin.__dict__.update(item.__dict__)
+    twin.__dict__["_cell"] = [item.value]
+    return twin
+
+
+In.__copy__ = _copy_with_own_cell
+# The dataclass's __init__ assigns `value` through this property: the value lives in a
+# one-element cell that another function's input may share (a literal or f.container[x], as
+# Theano's In documented `value`).
+In.value = property(_get_value, _set_value, doc="The input's default (or the state its update "
+                                                 "keeps), shared when given f.container[x].")
 
 
 def as_input(spec, position=0):
@@ -198,6 +233,31 @@ def storing_input_updates(function, call):
         return results[0] if single else results[:kept]
     call_and_store.__wrapped__ = call
     return call_and_store
+
+
+def keyed_outputs(outputs: dict):
+    """Theano's dict of outputs as (keys, outputs): the keys sorted, each a string.
+
+    >>> keyed_outputs({'b': y, 'a': x})                                 # doctest: +SKIP
+    (['a', 'b'], [x, y])
+    """
+    bad = [key for key in outputs if not isinstance(key, str)]
+    if bad:
+        raise OutputKeyError(f"function: the keys of a dict of outputs must be strings, got "
+                             f"{bad[0]!r:.60}")
+    keys = sorted(outputs)
+    return keys, [outputs[key] for key in keys]
+
+
+def returning_dict(function, call):
+    """`call` for a function compiled from a dict of outputs: it returns {key: value}."""
+    keys = function.output_keys
+
+    def call_keyed(*args, **kwargs):
+        results = call(*args, **kwargs)
+        return dict(zip(keys, [results] if function.single_output else results))
+    call_keyed.__wrapped__ = call
+    return call_keyed
 
 
 def lending_states(function, call):

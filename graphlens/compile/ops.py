@@ -9,12 +9,16 @@ array([3., 3.])
 
 from __future__ import annotations
 
+import importlib
+import pickle
+
 import numpy as np
 
 from graphlens.errors import GraphlensTypeError
 from graphlens.graph.basic import Apply
 from graphlens.graph.markers import undefined
 from graphlens.graph.op import Op
+from graphlens.graph.types import Type
 from graphlens.graph.theano_style import make_node_from_types
 from graphlens.tensor.variable import as_tensor_variable
 
@@ -37,6 +41,17 @@ class FromFunctionOp(Op):
     def label(self):
         return f"FromFunctionOp{{{self.__name__}}}"
 
+    def __reduce__(self):
+        # Theano's rule: `@as_op` at module level replaces the function by this op under its
+        # name, so the op pickles as that module attribute (the function itself cannot be
+        # found by name any more).
+        module, name = getattr(self.fn, "__module__", None), self.__name__
+        found = _module_attribute(module, name)
+        if found is not self:
+            raise pickle.PicklingError(f"cannot pickle as_op {name}: {module}.{name} is not "
+                                       f"this op (decorate a module-level function)")
+        return _module_attribute, (module, name)
+
     def perform(self, node, inputs):
         results = self.fn(*inputs)
         if len(self.otypes) == 1:
@@ -54,6 +69,14 @@ class FromFunctionOp(Op):
         return [undefined(var, reason) for var in inputs]
 
 
+def _module_attribute(module, name):
+    """`module.name`, or None when it cannot be found (what an as_op unpickles from)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return None
+
+
 def as_op(itypes, otypes, infer_shape=None):
     """A decorator: `fn` on numpy arrays becomes an op taking `itypes` and giving `otypes`
     (lists of types such as T.dmatrix); `infer_shape(node, input_shapes)` is optional.
@@ -62,9 +85,12 @@ def as_op(itypes, otypes, infer_shape=None):
     ... def numpy_dot(a, b):
     ...     return np.dot(a, b)
     """
-    if not isinstance(itypes, (list, tuple)) or not isinstance(otypes, (list, tuple)):
-        raise GraphlensTypeError("as_op: itypes and otypes must be lists of types, e.g. "
-                                 "itypes=[T.dmatrix], otypes=[T.dvector]")
+    # Theano's: one type stands for a list of one (`@as_op(T.dmatrix, T.dvector)`).
+    itypes = list(itypes) if isinstance(itypes, (list, tuple)) else [itypes]
+    otypes = list(otypes) if isinstance(otypes, (list, tuple)) else [otypes]
+    if not all(isinstance(kind, Type) for kind in itypes + otypes):
+        raise GraphlensTypeError("as_op: itypes and otypes must be types or lists of types, "
+                                 "e.g. itypes=[T.dmatrix], otypes=[T.dvector]")
 
     def wrap(fn):
         return FromFunctionOp(fn, itypes, otypes, infer_shape)

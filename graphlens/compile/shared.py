@@ -201,9 +201,10 @@ def shared(value, name=None, borrow=False, dtype=None, strict=False, allow_downc
         # A string, a dict, a list of such: held as it is, of Theano's `generic` type.
         return GenericSharedVariable(generic, value if borrow else copy.deepcopy(value),
                                      name=name)
-    if strict and not isinstance(value, (np.ndarray, np.generic)):
-        raise GraphlensTypeError(f"shared(strict=True): the value must be a numpy array, got "
-                                 f"{type(value).__name__}")
+    # Theano's strict shared took arrays and numbers (its scalar constructor), not lists.
+    if strict and not isinstance(value, (np.ndarray, np.generic, int, float, complex)):
+        raise GraphlensTypeError(f"shared(strict=True): the value must be a numpy array or a "
+                                 f"number, got {type(value).__name__}")
     if dtype is None:
         # A value, not a literal in an expression: a Python int is int64 as in Theano's shared
         # (not the narrowest int a literal would take); a Python float floatX.

@@ -83,6 +83,8 @@ def split_returns(returned):
     for item in items:
         if isinstance(item, until):
             condition = item.condition
+        elif isinstance(item, (list, tuple)) and not item and rest:
+            continue                 # ([h], (), until(c)): Theano read () as no updates
         elif _is_updates(item) and not updates and not _looks_like_outputs(item):
             updates = OrderedDict(_pairs(item))
         else:

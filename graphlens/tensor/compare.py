@@ -186,6 +186,12 @@ class Clip(Elemwise):
     nin = 3
     nfunc = staticmethod(np.clip)
     notation = Func("clip")
+    kinds = "biuf"          # Theano refused complex bounds (TypeError): no order to clip by
+
+    def impl(self, x, low, high):
+        # Theano's rule: below low gives low, else above high gives high. np.clip gives high
+        # everywhere when low > high, which the gradient below would contradict.
+        return np.where(x < low, low, np.minimum(x, high))
 
     def grad(self, inputs, output_grads):
         (x, low, high), (gz,) = inputs, output_grads

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import InvalidArgumentError, ShapeError, describe
+from graphlens.errors import InvalidArgumentError, RankError, ShapeError, describe
 from graphlens.graph.basic import Apply
 from graphlens.graph.markers import is_disconnected, undefined
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
 from graphlens.tensor.basic import eye
 from graphlens.tensor.blas import dot
-from graphlens.tensor.diagonal import AllocDiag, ExtractDiag, diag  # noqa: F401  (Theano's path)
+from graphlens.tensor.diagonal import AllocDiag as AnyRankAllocDiag
+from graphlens.tensor.diagonal import ExtractDiag
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.extra_ops import same_shape_as_input
 from graphlens.tensor.fill import zeros_like
@@ -37,8 +38,46 @@ from graphlens.tensor.compare import neq
 from graphlens.tensor.shape import reshape
 from graphlens.tensor.slinalg import solve
 
+
+
+@dataclass(frozen=True)
+class AllocDiag(AnyRankAllocDiag):
+    """Theano's `nlinalg.AllocDiag`: a vector on the diagonal of a square matrix, as numpy.diag.
+    Vectors only, as Theano's (`T.AllocDiag` takes any rank and an offset): a matrix is a
+    RankError, also the TypeError Theano raised.
+
+    >>> nlinalg.alloc_diag(T.dvector('v')).ndim
+    2
+    """
+
+    def make_node(self, v):
+        v = as_tensor_variable(v)
+        if v.ndim != 1:
+            # Theano's nlinalg op took vectors only; a matrix would silently build rank 3.
+            raise RankError(f"nlinalg.alloc_diag at {call_site()} takes a vector, got "
+                            f"{describe(v)} (T.AllocDiag takes any rank)")
+        return super().make_node(v)
+
+
 extract_diag = ExtractDiag()        # Theano's names for the diagonal ops (tensor/diagonal.py)
 alloc_diag = AllocDiag()
+
+
+def diag(x):
+    """Theano's `nlinalg.diag`: a vector gives the matrix with it on its diagonal
+    (nlinalg.AllocDiag), a matrix gives its diagonal (ExtractDiag); other ranks are a RankError
+    (a TypeError, as Theano's). No `k`: T.diag takes one.
+
+    >>> nlinalg.diag(T.dvector('v')).ndim, nlinalg.diag(T.dmatrix('m')).ndim
+    (2, 1)
+    """
+    x = as_tensor_variable(x)
+    if x.ndim == 1:
+        return alloc_diag(x)
+    if x.ndim == 2:
+        return extract_diag(x)
+    raise RankError(f"nlinalg.diag at {call_site()} takes a vector or a matrix, got "
+                    f"{describe(x)}")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 from graphlens.graph.notation import Func
 from graphlens.errors import InvalidArgumentError
 from graphlens.graph.op import shared_op
-from graphlens.tensor.elemwise import UnaryElemwise
+from graphlens.tensor.elemwise import FloatUnaryElemwise, UnaryElemwise
 from graphlens.tensor.kernels import ufunc_kernel
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.basic import cast
@@ -94,33 +94,38 @@ class RoundHalfAwayFromZero(Round):
 
 
 @dataclass(frozen=True)
-class Trunc(PiecewiseConstant):
-    """x rounded towards zero (as a float for float x)."""
+class ToWhole(PiecewiseConstant, FloatUnaryElemwise):
+    """Base of trunc, floor, ceil: a float result, integers computed in float32 (int8, int16,
+    bool) or float64 (wider), as Theano's upgrade_to_float (numpy would keep an integer)."""
+
+    kinds = "biuf"
+
+
+@dataclass(frozen=True)
+class Trunc(ToWhole):
+    """x rounded towards zero, as a float."""
 
     nfunc = staticmethod(np.trunc)
     notation = Func("trunc")
-    kinds = "biuf"
     called = "trunc"
 
 
 @dataclass(frozen=True)
-class Floor(PiecewiseConstant):
-    """Largest integer <= x (as a float for float x)."""
+class Floor(ToWhole):
+    """Largest integer <= x, as a float."""
 
     nfunc = staticmethod(np.floor)
     notation = Func("floor")
     called = "floor"
-    kinds = "biuf"
 
 
 @dataclass(frozen=True)
-class Ceil(PiecewiseConstant):
-    """Smallest integer >= x (as a float for float x)."""
+class Ceil(ToWhole):
+    """Smallest integer >= x, as a float."""
 
     nfunc = staticmethod(np.ceil)
     notation = Func("ceil")
     called = "ceil"
-    kinds = "biuf"
 
 
 # The elementwise functions are shared op instances, as Theano's T.exp is an Elemwise

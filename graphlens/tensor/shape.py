@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
+from graphlens.errors import GraphlensTypeError, RankError, ShapeError, describe, where
 from graphlens.tensor.arguments import int_argument, int_arguments
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected, undefined
@@ -50,7 +50,8 @@ class MakeVector(Op):
         scalars = [as_tensor_variable(s) for s in scalars]
         for s in scalars:
             if s.ndim != 0:
-                raise ShapeError(f"make_vector takes scalars, got {describe(s)}")
+                # Theano's TypeError (RankError is a ShapeError too).
+                raise RankError(f"make_vector takes scalars, got {describe(s)}")
         # A literal (`(n, 3)`: 3 is an int8 constant) is converted here, not by a Cast node,
         # so the static shape still sees the 3.
         scalars = [s if s.dtype == self.dtype else

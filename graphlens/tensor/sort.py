@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, InvalidArgumentError, ShapeError, describe
+from graphlens.errors import (GraphlensTypeError, InvalidArgumentError, RankError, ShapeError,
+                              describe)
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
@@ -118,9 +119,12 @@ def _check_run_time_positions(op, x, positions):
 
 
 def _check_positions(op, x, positions, name):
+    # Positions of another rank: Theano's ValueError (RankError is also a TypeError); of a
+    # dtype other than ints: a TypeError.
+    error = RankError if positions.ndim != x.ndim else GraphlensTypeError
     if not is_discrete(positions.dtype) or positions.dtype == "bool" or \
             positions.ndim != x.ndim:
-        raise GraphlensTypeError(f"{name} at {call_site()}: positions must be ints of the rank "
+        raise error(f"{name} at {call_site()}: positions must be ints of the rank "
                                  f"of {describe(x)}, got {describe(positions)}")
 
 

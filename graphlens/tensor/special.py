@@ -21,6 +21,8 @@ from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, float_dtype,
                                        unbroadcast)
 from graphlens.tensor.math import exp, sqr, sqrt
+from graphlens.tensor.basic import cast
+from graphlens.tensor.variable import as_tensor_variable, constant
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -279,13 +281,30 @@ arctanh = shared_op(Arctanh)
 
 
 def deg2rad(x):
-    """Degrees to radians: x * pi / 180."""
-    return x * (math.pi / 180.0)
+    """Degrees to radians: x * pi / 180, in x's float dtype (integers in float32 or float64, as
+    Theano's upgrade_to_float).
+
+    >>> T.deg2rad(T.fvector('a')).dtype, T.deg2rad(T.bvector('b')).dtype
+    ('float32', 'float32')
+    """
+    return _times_in_float(x, math.pi / 180.0)
 
 
 def rad2deg(x):
-    """Radians to degrees: x * 180 / pi."""
-    return x * (180.0 / math.pi)
+    """Radians to degrees: x * 180 / pi, in x's float dtype (as deg2rad).
+
+    >>> T.rad2deg(T.ivector('a')).dtype
+    'float64'
+    """
+    return _times_in_float(x, 180.0 / math.pi)
+
+
+def _times_in_float(x, factor):
+    # A Python float would be a float64 literal and lift a float32 x to float64; Theano's op
+    # kept float32, so the factor is a constant of x's own float dtype.
+    x = as_tensor_variable(x)
+    dtype = float_dtype(x.dtype)
+    return cast(x, dtype) * constant(np.asarray(factor, dtype=dtype))
 
 
 # The error function: `T.erf(x)`.

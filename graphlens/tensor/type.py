@@ -158,12 +158,18 @@ class TensorType(Type):
         """
         return np.zeros(shape, dtype=self.dtype)
 
-    def filter(self, value, *, allow_downcast=False, what="value"):
+    def filter(self, value, strict=False, allow_downcast=False, *, what="value"):
         """`value` as an ndarray of this type, or a clear error saying what does not fit.
 
         Python numbers and lists are converted when the conversion keeps their values; arrays
-        are cast only when the cast is safe, unless `allow_downcast`.
+        are cast only when the cast is safe, unless `allow_downcast`. `strict=True` (Theano's
+        Type.filter signature) takes only an ndarray of this dtype and rank, as it is.
+
+        >>> T.dvector().type.filter([1, 2]).dtype
+        dtype('float64')
         """
+        if strict:
+            return self._strictly(value, what)
         # The common case first, cheaply: an array of the right dtype and rank, every length
         # free (a compiled function checks each argument on every call).
         kind = type(value)
@@ -186,6 +192,18 @@ class TensorType(Type):
         if not self.is_compatible_shape(array.shape):
             raise ShapeError(f"{what} has shape {array.shape}, which does not fit {self}")
         return array
+
+    def _strictly(self, value, what):
+        # Theano's strict filter: no conversion at all, so a wrong array is a TypeError.
+        if not isinstance(value, np.ndarray) or value.dtype != self.numpy_dtype \
+                or value.ndim != self.ndim:
+            shown = (f"a {value.dtype} array of rank {value.ndim}"
+                     if isinstance(value, np.ndarray) else f"{type(value).__name__} {value!r:.40}")
+            raise GraphlensTypeError(f"{what} must be a {self.dtype} array of rank {self.ndim} "
+                                     f"(strict), got {shown}")
+        if not self.is_compatible_shape(value.shape):
+            raise ShapeError(f"{what} has shape {value.shape}, which does not fit {self}")
+        return value
 
 
 def values_eq_approx_remove_inf(a, b):

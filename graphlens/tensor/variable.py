@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from graphlens.errors import (AsTensorError, GraphlensTypeError, GraphlensWarning,
-                              NotATensorError, describe)
+                              NotATensorError, RankError, describe)
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.tensor.literals import default_dtype as _default_dtype, literal
 from graphlens.tensor.type import TensorType, tensor_type
@@ -207,10 +207,21 @@ class TensorVariable(Variable):
         """`T.any(self, axis, keepdims)`."""
         return T.any(self, axis=axis, keepdims=keepdims)
 
-    def reshape(self, *shape, ndim=None):
-        """`T.reshape(self, shape)`; `x.reshape((2, -1))` or `x.reshape(2, -1)`."""
-        if len(shape) == 1 and isinstance(shape[0], (list, tuple, Variable)):
-            shape = shape[0]
+    def reshape(self, *args, ndim=None, shape=None):
+        """`T.reshape(self, shape, ndim)`: Theano's `x.reshape((2, -1))`, `x.reshape(shp, 2)`
+        (a shape vector, then ndim) and `x.reshape(shape=...)`; numpy's `x.reshape(2, -1)`."""
+        if shape is None:
+            first = args[0] if args else None
+            whole = isinstance(first, (list, tuple)) or \
+                (isinstance(first, Variable) and getattr(first, "ndim", 0) == 1)
+            if whole and len(args) <= 2:
+                shape = first
+                ndim = args[1] if len(args) == 2 else ndim      # Theano's positional ndim
+            else:
+                shape = args                                    # numpy's x.reshape(2, -1)
+        elif args:
+            raise GraphlensTypeError("reshape: the shape was given twice (positionally and as "
+                                     "shape=)")
         return T.reshape(self, shape, ndim=ndim)
 
     def dimshuffle(self, *pattern):
@@ -498,7 +509,8 @@ def _to_rank(var, ndim):
     while drop < var.ndim - ndim and var.type.shape[drop] == 1:
         drop += 1
     if var.ndim - drop != ndim:
-        raise AsTensorError(f"expected a tensor of rank {ndim}, got {var.type}: only leading "
+        # Theano raised ValueError here; RankError is that and the TypeError of a bad type.
+        raise RankError(f"expected a tensor of rank {ndim}, got {var.type}: only leading "
                             f"axes declared of length 1 can be dropped")
     return var.dimshuffle(list(range(drop, var.ndim)))
 

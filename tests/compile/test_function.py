@@ -224,6 +224,36 @@ def test_unused_input_raises_warns_or_is_ignored():
     assert function([x, y], x * 2, on_unused_input="ignore")(2, 5) == 4
 
 
+def test_an_unused_input_is_reported_before_a_missing_one_as_theanos():
+    x, s = T.dscalars("x", "s")
+    with pytest.raises(UnusedInputError, match="'s'"):
+        function([s], x)
+    with pytest.raises(MissingInputError, match="'x'"):
+        function([s], x, on_unused_input="ignore")
+
+
+def test_an_input_name_must_be_a_string():
+    a = T.dscalar()
+    for bad in ([], (), set(["n"]), T.dscalar()):
+        with pytest.raises(TypeError, match="name"):
+            In(a, name=bad)
+
+
+def test_a_dict_of_outputs_returns_a_dict_as_theanos():
+    import pickle
+    x, y = T.dscalars("x", "y")
+    f = function([x, y], {"sum": x + y, "product": x * y, "1": x})
+    assert f(2.0, 4.0) == {"sum": 6.0, "product": 8.0, "1": 2.0}
+    assert [str(o.variable.owner.op) if o.variable.owner else o.variable.name
+            for o in f.outputs][0] == "x"                      # kept in the keys' order
+    assert pickle.loads(pickle.dumps(f))(1.0, 3.0) == {"sum": 4.0, "product": 3.0, "1": 1.0}
+    assert function([x], {"one": x * 2})(3.0) == {"one": 6.0}
+    g = function([x, y], [x + y, x * y])               # the same graph as a list stays a list
+    assert [float(v) for v in g(2.0, 4.0)] == [6.0, 8.0]
+    with pytest.raises(AssertionError, match="strings"):
+        function([x], {1.0: x, "a": x * 2})
+
+
 def test_inputs_must_be_a_list():
     x = T.dscalar("x")
     with pytest.raises(ArgumentError, match=r"function\(\[x\]"):

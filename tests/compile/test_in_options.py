@@ -2,6 +2,8 @@
 and Theano's rule for Python float literals, checked against the behaviour Theano's own tests
 (theano/compile/tests/test_function.py) asserted."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -125,6 +127,28 @@ def test_a_copy_keeps_its_own_input_state():
     twin = counter.copy()
     assert float(twin()[0]) == 2.0 and float(twin()[0]) == 3.0
     assert float(counter()) == 2.0 and float(counter[a]) == 3.0     # untouched by the copy
+
+
+def test_an_input_given_another_functions_container_shares_its_state():
+    # Theano's In(s, value=f.container[s]): both functions keep s in one cell.
+    a, x, s = T.dscalar("a"), T.dscalar("x"), T.dscalar("s")
+    f = function([x, In(a, value=1.0, name="a"), In(s, value=0.0, update=s + a * x)], s + a * x)
+    g = function([x, In(a, value=1.0, name="a"),
+                  In(s, value=f.container[s], update=s - a * x)], s + a * x)
+    f(1, 2)
+    assert float(f[s]) == 2.0 and float(g[s]) == 2.0
+    g(1, 2)
+    assert float(f[s]) == 0.0 and float(g[s]) == 0.0
+    g[s] = 5.0
+    assert float(f[s]) == 5.0
+    assert g.container[s].storage is f.container[s].storage
+    twin = f.copy()                          # a copy keeps its own state
+    twin(3, 1)
+    assert float(twin[s]) == 8.0 and float(f[s]) == 5.0
+    other = copy.copy(f)                     # Theano's __copy__ is f.copy()
+    assert other.container[s].storage is not f.container[s].storage
+    other(1, 1)
+    assert float(other[s]) == 6.0 and float(f[s]) == 5.0
 
 
 def test_a_mutable_argument_may_be_overwritten_by_the_in_place_rewrite():

@@ -105,5 +105,5 @@ def test_storage_holds_one_value_at_index_zero():
     assert len(storage) == 1 and storage[-1] == 1.0
     storage[0] = 4.0
     assert fn["s"] == 4.0
-    with pytest.raises(IndexError, match="an input's storage holds one value"):
+    with pytest.raises(IndexError):         # a one-element list, as Theano's
         storage[1]

@@ -41,6 +41,12 @@ def test_allow_downcast_and_strict_given_to_shared_hold_for_set_value():
         exact.set_value(np.int64(8))
     exact.set_value(np.int32(8))
     assert exact.get_value() == 8
+    number = shared(7, strict=True)                 # a Python number too, as Theano's
+    assert number.type == T.lscalar
+    with pytest.raises(TypeError):
+        number.set_value(8.23)
+    with pytest.raises(TypeError, match="array or a number"):
+        shared([1.0, 2.0], strict=True)
 
 
 def test_theano_s_shared_variable_constructor_checks_its_value():

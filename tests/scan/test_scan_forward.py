@@ -295,6 +295,15 @@ def test_a_list_of_outputs_returned_with_until_is_several_outputs():
     assert count.tolist() == list(range(1, 16))
 
 
+def test_outputs_empty_updates_and_until_as_theanos_three_part_return():
+    # Theano's test_savemem_does_not_duplicate_number_of_scan_nodes: ([x], (), until(x)).
+    start = T.dscalar("start")
+    values, updates = scan(lambda x: ([x - 1], (), until(T.le(x - 1, 0))),
+                           outputs_info=[start], n_steps=10)
+    assert not updates
+    assert function([start], values)(3.0).tolist() == [2.0, 1.0, 0.0]
+
+
 def test_output_taps_must_be_earlier_steps_each_given_once():
     import graphlens
     x, y = T.fvector("x"), T.fvector("y")

@@ -113,8 +113,14 @@ PIECEWISE = {"sgn": (T.sgn, np.sign), "round": (T.round, np.round),
              "floor": (T.floor, np.floor), "ceil": (T.ceil, np.ceil)}
 
 
+# Theano's upgrade_to_float: floor, ceil and trunc of integers are floats (int8, int16, uint8,
+# bool: float32; wider: float64); sgn and round keep the dtype.
+WHOLE_FLOAT = {"float64": "float64", "float32": "float32", "int8": "float32",
+               "int32": "float64", "uint8": "float32", "bool": "float32"}
+
+
 @pytest.mark.parametrize("name", PIECEWISE)
-def test_piecewise_constant_values_keep_the_dtype(name):
+def test_piecewise_constant_values_and_dtypes(name):
     build, reference = PIECEWISE[name]
     rng = np.random.default_rng(RNG_SEED)
     for dtype in ["float64", "float32", "int8", "int32", "uint8", "bool"]:
@@ -122,7 +128,8 @@ def test_piecewise_constant_values_keep_the_dtype(name):
             x = sample(shape, dtype, -3, 3, rng)
             with case(dtype, shape):
                 out, value = run(build, x)
-                assert out.dtype == dtype and value.dtype == np.dtype(dtype)
+                want_dtype = WHOLE_FLOAT[dtype] if name in ("floor", "ceil") else dtype
+                assert out.dtype == want_dtype and value.dtype == np.dtype(want_dtype)
                 want = x if dtype == "bool" else reference(x)     # numpy has no sign of bools
                 np.testing.assert_array_equal(value, want)
                 xs = T.TensorType(dtype, shape)()
@@ -133,6 +140,14 @@ def test_round_is_half_to_even_like_numpy():
     x = T.dvector("x")
     halves = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999999999999994])
     np.testing.assert_array_equal(function([x], T.round(x))(halves), [-2, -2, -0, 0, 2, 2, 0])
+
+
+def test_trunc_of_integers_is_a_float_as_theanos():
+    x = T.bvector("x")
+    value = function([x], T.trunc(x))(np.array([-3, 0, 5], dtype="int8"))
+    assert value.dtype == np.float32
+    np.testing.assert_array_equal(value, [-3.0, 0.0, 5.0])
+    assert T.trunc(T.lvector()).dtype == "float64"
 
 
 def test_floor_and_ceil_of_complex_are_refused():
@@ -259,6 +274,22 @@ def test_clip_bounds_are_inclusive_for_the_gradient_of_x():
     np.testing.assert_array_equal(gx, [0, 1, 1, 1, 0])
     np.testing.assert_array_equal(glow, [1, 0, 0, 0, 0])
     np.testing.assert_array_equal(ghigh, [0, 0, 0, 0, 1])
+
+
+def test_clip_with_low_above_high_is_theanos_and_agrees_with_its_gradient():
+    # Theano: below low gives low, else above high gives high (np.clip: high everywhere).
+    x = T.dvector("x")
+    values = np.array([-3.0, 0.5, 2.0])
+    np.testing.assert_array_equal(T.clip(x, 1.0, -1.0).eval({x: values}), [1.0, 1.0, -1.0])
+    points = np.array([[-0.7, 0.3, 1.9], [2.2, -1.4, 0.6]])
+    for build in (lambda a: T.clip(a, 0, a), lambda a: T.clip(a, a, 0),
+                  lambda a: T.clip(0, a, a), lambda a: T.clip(a, a, a)):
+        verify_grad(build, [points], rng=np.random.default_rng(2))
+
+
+def test_clip_of_complex_is_refused_as_theanos():
+    with pytest.raises(TypeError, match="complex64"):
+        T.clip(T.cvector("z"), 0.0, 1.0)
 
 
 def test_switch_gradient_goes_to_the_chosen_branch_summed_over_broadcast():

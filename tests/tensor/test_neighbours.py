@@ -61,3 +61,15 @@ def test_bad_shapes_are_named():
         images2neibs(T.dmatrix("m"), (2, 2))
     with pytest.raises(ShapeError, match="wrap_centered"):
         images2neibs(x, (2, 2), mode="wrap_centered")
+
+
+def test_neib_shape_may_be_a_constant_vector_as_theanos_tests_give_it():
+    images = np.arange(2 * 1 * 4 * 4, dtype="float64").reshape(2, 1, 4, 4)
+    x = T.dtensor4("x")
+    given = images2neibs(x, T.as_tensor_variable((2, 2))).eval({x: images})
+    expected = images2neibs(x, (2, 2)).eval({x: images})
+    np.testing.assert_array_equal(given, expected)
+    assert given.shape == (8, 4)
+    np.testing.assert_array_equal(given[0], [0, 1, 4, 5])
+    with pytest.raises(TypeError, match="known when the graph is built"):
+        images2neibs(x, T.lvector("n"))

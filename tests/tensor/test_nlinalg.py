@@ -98,9 +98,20 @@ def test_vector_norms_match_numpy(ord):
 
 
 def test_diagonal_names_are_theanos():
-    assert nlinalg.diag is T.diag
     check(nlinalg.extract_diag, np.diag, SQUARE)
     check(nlinalg.alloc_diag, np.diag, np.arange(3.0))
+    check(nlinalg.diag, np.diag, np.arange(3.0))
+    check(nlinalg.diag, np.diag, TALL)
+    assert type(nlinalg.diag(T.dvector()).owner.op) is nlinalg.AllocDiag
+    check_grad(nlinalg.alloc_diag, np.arange(1.0, 4.0))
+
+
+def test_nlinalg_alloc_diag_takes_vectors_only_as_theanos():
+    # Theano's nlinalg.AllocDiag refused a matrix with TypeError; T.AllocDiag takes any rank.
+    for build in (nlinalg.alloc_diag, nlinalg.diag):
+        with pytest.raises(TypeError, match="vector"):
+            build(T.dtensor3() if build is nlinalg.diag else T.dmatrix())
+    assert T.AllocDiag()(T.dmatrix()).ndim == 3
 
 
 FOUR = (RNG.normal(size=(6, 6)) + 4 * np.eye(6)).reshape(2, 3, 2, 3)

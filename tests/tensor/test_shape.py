@@ -269,3 +269,10 @@ def test_a_float_length_is_a_type_error_not_truncated():
     n = T.lscalar("n")
     np.testing.assert_array_equal(T.reshape(x, (n, np.int32(2))).eval({x: np.arange(4.0), n: 2}),
                                   [[0.0, 1.0], [2.0, 3.0]])
+
+
+def test_make_vector_of_a_vector_is_theanos_type_error():
+    from graphlens.tensor.shape import make_vector
+    with pytest.raises(TypeError, match="make_vector takes scalars"):
+        make_vector(T.lvector("n"))
+    assert make_vector(T.lscalar("n"), 3).ndim == 1

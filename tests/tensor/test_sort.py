@@ -95,6 +95,17 @@ def test_errors_name_the_argument():
     assert T.sort(T.dscalar("s"), axis=None).ndim == 1       # flattened, as numpy
 
 
+def test_searchsorted_refusals_are_theanos_classes():
+    from graphlens.tensor.extra_ops import searchsorted
+    x, v = T.dvector("x"), T.dvector("v")
+    with pytest.raises(ValueError, match="sorted vector"):
+        searchsorted(T.dmatrix(), v)
+    with pytest.raises(ValueError, match="positions must be ints of the rank"):
+        searchsorted(x, v, sorter=T.lmatrix())          # a sorter of another rank
+    with pytest.raises(TypeError, match="positions must be ints"):
+        searchsorted(x, v, sorter=T.fvector())          # float positions
+
+
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_searchsorted_matches_numpy_and_has_a_zero_gradient(side):
     from graphlens.tensor.extra_ops import searchsorted

@@ -128,6 +128,11 @@ def test_erfinv_edges_follow_scipy():
 def test_degrees_and_radians():
     check(T.deg2rad, np.deg2rad, np.array([0.0, 90.0, -270.0]))
     check(T.rad2deg, np.rad2deg, np.array([0.0, np.pi, -1.0]))
-    # pi / 180 is not exact in float32: a float64 literal (Theano 1.0, floatX=float64).
-    check(T.deg2rad, lambda a: np.deg2rad(a.astype("float64")),
-          np.array([0.0, 90.0], dtype="float32"), dtype="float64")
+    # Theano's Deg2Rad op kept float32 (upgrade_to_float); integers are float32 or float64.
+    check(T.deg2rad, np.deg2rad, np.array([0.0, 90.0], dtype="float32"), rtol=1e-6)
+    check(T.rad2deg, np.rad2deg, np.array([0.0, 1.0], dtype="float32"), rtol=1e-6)
+    check(T.deg2rad, lambda a: np.deg2rad(a.astype("float32")),
+          np.array([0, 90, -127], dtype="int8"), dtype="float32", rtol=1e-6)
+    check(T.rad2deg, lambda a: np.rad2deg(a.astype("float64")),
+          np.array([0, 3, -1], dtype="int32"), dtype="float64")
+    check_grad(T.deg2rad, np.array([0.0, 90.0, -270.0]))

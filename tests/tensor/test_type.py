@@ -179,3 +179,15 @@ def test_a_python_int_in_range_keeps_its_value_at_both_ends(dtype):
         result = TensorType(dtype, ()).filter(value)
         assert type(result) is np.ndarray and result.dtype == dtype and result.shape == ()
         assert int(result) == value
+
+
+def test_filter_takes_theanos_strict_and_allow_downcast_arguments():
+    kind = T.fmatrix().type
+    exact = np.ones((2, 2), dtype="float32")
+    assert kind.filter(exact, strict=True) is exact          # as it is, no copy
+    for bad in (np.ones((2, 2)), [[1.0, 2.0]], np.ones(2, dtype="float32")):
+        with pytest.raises(TypeError, match="strict"):
+            kind.filter(bad, strict=True)
+    assert kind.filter(np.ones((2, 2)), False, True).dtype == np.float32   # positional, Theano's order
+    with pytest.raises(TypeError):
+        kind.filter(np.ones((2, 2)) * 0.1)                  # a float64 array is not downcast

@@ -159,6 +159,8 @@ def test_as_tensor_variable_checks_the_rank():
     assert T.as_tensor_variable(T.dvector(), ndim=2).type.shape == (1, None)
     with pytest.raises(GraphlensTypeError, match=r"expected a tensor of rank 1, got float64\[\?, \?\]"):
         T.as_tensor_variable(T.dmatrix(), ndim=1)
+    with pytest.raises(ValueError):             # Theano's class for it
+        T.as_tensor_variable(T.dmatrix(), ndim=1)
 
 
 def test_a_vector_of_known_length_unpacks_as_in_theano():

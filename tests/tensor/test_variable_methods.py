@@ -112,3 +112,15 @@ def test_take_matches_numpy_in_each_mode(mode, axis):
     check_grad(lambda x: T.take(x, positions, axis, mode) ** 2, MATRIX)
     with pytest.raises(InvalidArgumentError, match="mode must be one of"):
         T.take(T.dvector(), [0], mode="nearest")
+
+
+def test_reshape_takes_theanos_shape_then_ndim_and_numpys_lengths():
+    x = T.dvector("x")
+    values = np.arange(6.0)
+    s, n = T.lvector("s"), T.lscalar("n")
+    assert x.reshape(shape=(3, 2)).eval({x: values}).shape == (3, 2)       # Theano's keyword
+    assert x.reshape(s, 2).eval({x: values, s: [3, 2]}).shape == (3, 2)    # shape vector, ndim
+    assert x.reshape(n, 3).eval({x: values, n: 2}).shape == (2, 3)         # numpy's lengths
+    np.testing.assert_array_equal(x.reshape((2, -1)).eval({x: values}), values.reshape(2, 3))
+    with pytest.raises(TypeError, match="given twice"):
+        x.reshape((2, 3), shape=(3, 2))

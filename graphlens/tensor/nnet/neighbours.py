@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from graphlens.errors import ShapeError, describe
-from graphlens.graph.basic import Apply
+from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
@@ -143,6 +143,13 @@ def _static_lengths(vector):
 
 
 def _pair(value, what):
+    if isinstance(value, Constant):
+        # Theano's tests and users pass T.as_tensor_variable((2, 2)): a constant vector.
+        value = np.asarray(value.data).tolist()
+    elif isinstance(value, Variable):
+        raise GraphlensTypeError(f"images2neibs at {call_site()}: {what} must be known when "
+                                 f"the graph is built (ints or a constant), got "
+                                 f"{describe(value)}")
     pair = int_arguments(value, "images2neibs", what)
     if len(pair) != 2 or min(pair) < 1:
         raise ShapeError(f"images2neibs at {call_site()}: {what} must be two lengths >= 1, got "
