@@ -291,6 +291,19 @@ class SharedBuild:
         return False
 
 
+def kept_constant(data, type_, weak):
+    """The constant of `data` (an array), `type_` and `weak` that the shared build in force
+    keeps, or None (none kept yet, or no shared build): a builder that finds one needs to make
+    no constant for `_shared_node` to swap for it.
+
+    >>> with SharedBuild():                                   # doctest: +SKIP
+    ...     kept_constant(c.data, c.type, c.weak) is (x * c).owner.inputs[1]
+    True
+    """
+    memo = getattr(_SHARING, "memo", None)
+    return None if memo is None else memo[2].get((id(data), type_, weak))
+
+
 def _shared_node(node, memo):
     """The outputs of a node built earlier as `node` (same op, same inputs), or None after
     keeping `node` for later calls. `node` is new and seen by nobody yet: its constant inputs

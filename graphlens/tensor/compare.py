@@ -15,9 +15,9 @@ from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, common_dtype,
                                        unbroadcast)
 from graphlens.tensor.fill import zeros_like
-from graphlens.tensor.literals import retyped_data
+from graphlens.tensor.plain_node import literal_constant
 from graphlens.tensor.type import TensorType, tensor_type
-from graphlens.tensor.variable import TensorConstant, as_tensor_variable
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 from graphlens.tensor.kernels import ufunc_kernel, where_kernel
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
@@ -195,11 +195,10 @@ class Clip(Elemwise):
                 unbroadcast(switch(gt(x, high), gz, 0), high)]
 
 
-def _plain_constant(var, dtype):
-    """The weak literal `var` as a plain constant of `dtype` (its data cast once per literal
-    and dtype, tensor/literals.py)."""
-    data, type_ = retyped_data(var.data, dtype)
-    return TensorConstant(type_, data)
+def _plain_constant(var, dtype, ndim):
+    """The weak literal `var` as a plain constant of `dtype`, padded to rank `ndim` (its data
+    cast and padded once per literal, dtype and rank: tensor/literals.py)."""
+    return literal_constant(var.data, var.type, dtype, ndim, False)
 
 
 @dataclass(frozen=True)
@@ -222,8 +221,11 @@ class Switch(Elemwise):
         dtype = common_dtype(branches)
         # A weak branch (`switch(c, g, 0)`, twice per maximum's gradient) takes the dtype as
         # a plain constant, its data cast once per literal and dtype (tensor/literals.py).
-        branches = [_plain_constant(v, dtype) if getattr(v, "weak", False) else v
-                    for v in branches]
+        # Padded here to the rank of the other inputs: Elemwise then makes no second constant.
+        if getattr(branches[0], "weak", False) or getattr(branches[1], "weak", False):
+            ndim = max(v.ndim for v in (cond, *branches) if isinstance(v, TensorVariable))
+            branches = [_plain_constant(v, dtype, ndim) if getattr(v, "weak", False) else v
+                        for v in branches]
         node = super().make_node(cond, *branches)
         out = node.outputs[0]
         if type(out.type) is TensorType:

@@ -21,6 +21,7 @@ from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.literals import padded_data, retyped_data
+from graphlens.tensor.plain_node import plain_node
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)
 # reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
@@ -143,6 +144,10 @@ class Elemwise(Op, metaclass=_TheanoConstructor):
                 if DTYPE_KINDS[type_.dtype] in self.kinds:
                     out_type = tensor_type(self.output_dtype(type_.dtype), type_.shape)
                     return Apply(self, list(inputs), [out_type.variable_class(out_type)])
+            # Next: Python number literals, and shapes all ones beside one other shape.
+            node = plain_node(self, inputs, DTYPE_KINDS)
+            if node is not None:
+                return node
         if len(inputs) != self.nin and self.nin != -1 or not inputs:
             wanted = self.nin if self.nin != -1 else "at least 1"
             raise GraphlensTypeError(f"{self.label} at {call_site()} takes {wanted} inputs, got "
