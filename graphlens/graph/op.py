@@ -196,7 +196,10 @@ class Op:
         mode = config.compute_test_value
         if mode != "off":
             compute_test_values(node, mode)
-        return self._returned(node.outputs)
+        outputs = node.outputs
+        if len(outputs) == 1 and self.default_output is None:     # most nodes: no call more
+            return outputs[0]
+        return self._returned(outputs)
 
     def _returned(self, outputs):
         if self.default_output is not None:
