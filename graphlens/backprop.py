@@ -285,7 +285,11 @@ def _input_gradients(node, totals, needing):
     # its float inputs still get the op's honest zero.
     result = []
     for var, needed, g in zip(inputs, needing, grads):
-        if not needed or g is None or is_disconnected(g):
+        if not needed or g is None:
+            result.append(None)
+        elif g.type is var.type and not is_discrete(var.type.dtype):
+            result.append(g)        # the usual case: a float gradient of the input's own type
+        elif is_disconnected(g):
             result.append(None)
         elif is_discrete(var.dtype):
             # As Theano ("DO NOT force integer variables to have zero grad"): an integer input

@@ -322,6 +322,8 @@ class BinaryElemwise(Elemwise):
 
 def unbroadcast(grad, var):
     """`grad` (of an elementwise output) summed over the axes that `var` broadcast along."""
+    if grad.type.shape is var.type.shape:      # interned shapes: nothing was broadcast
+        return grad
     axes = tuple(axis for axis, (g, v) in enumerate(zip(grad.type.shape, var.type.shape))
                  if v == 1 and g != 1)
     if axes:
