@@ -395,8 +395,8 @@ class BulkBuild:
         _BULK.frame = self.frame
         _BULK.made = None
         # The frame's (file, line), one tuple for every variable of the build (graph/basic.py).
-        _BULK.site = (None if self.frame is None
-                      else (self.frame.f_code.co_filename, self.frame.f_lineno))
+        code = getattr(self.frame, "f_code", None)
+        _BULK.site = None if code is None else (code.co_filename, self.frame.f_lineno)
         return self
 
     def __exit__(self, *exc):
