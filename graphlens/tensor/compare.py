@@ -236,7 +236,9 @@ class Switch(Elemwise):
         # Elemwise then makes no second constant.
         weak = [v.__class__ is tuple or getattr(v, "weak", False) for v in branches]
         if True in weak:
-            ndim = max(v.ndim for v in (cond, *branches) if isinstance(v, TensorVariable))
+            # (Rank 0 when no input is a tensor yet: Elemwise then pads them all alike.)
+            ndim = max((v.ndim for v in (cond, *branches) if isinstance(v, TensorVariable)),
+                       default=0)
             branches = [_plain_constant(v, dtype, ndim) if is_weak else v
                         for v, is_weak in zip(branches, weak)]
         node = super().make_node(cond, *branches)

@@ -98,3 +98,12 @@ def test_switch_of_a_literal_branch_pads_it_once_and_computes():
     assert zero.owner is None
     np.testing.assert_array_equal(chosen.eval({x: np.array([-1.0, 2.0])}), [-1.0, 0.0])
     assert Maximum()(x, x).owner.inputs == [x, x]
+
+
+def test_switch_of_python_values_only_pads_its_literals_like_the_condition():
+    # No input is a tensor until make_node converts them: the literals take the list's rank.
+    chosen = T.switch([True, False], 1, 0)
+    one = chosen.owner.inputs[1]
+    assert (chosen.dtype, one.dtype, one.data.shape, one.weak) == ("int8", "int8", (1,), False)
+    np.testing.assert_array_equal(chosen.eval(), [1, 0])
+    np.testing.assert_array_equal(T.switch(False, 2.5, 0).eval(), 0.0)
