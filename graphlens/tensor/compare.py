@@ -13,10 +13,11 @@ import numpy as np
 from graphlens.graph.notation import COMPARE, Func, Infix, Prefix
 from graphlens.graph.op import shared_op
 from graphlens.graph.types import upcast_names
-from graphlens.tensor.elemwise import BinaryElemwise, Elemwise, UnaryElemwise, unbroadcast
+from graphlens.tensor.elemwise import (DTYPE_KINDS, BinaryElemwise, Elemwise, UnaryElemwise,
+                                       unbroadcast)
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.literals import literal
-from graphlens.tensor.plain_node import literal_constant
+from graphlens.tensor.plain_node import literal_constant, plain_node
 from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 from graphlens.tensor.kernels import ufunc_kernel, where_kernel
@@ -241,7 +242,9 @@ class Switch(Elemwise):
                        default=0)
             branches = [_plain_constant(v, dtype, ndim) if is_weak else v
                         for v, is_weak in zip(branches, weak)]
-        node = super().make_node(cond, *branches)
+        # Most switches (a gradient's) need no broadcasting work: tensor/plain_node.py.
+        node = plain_node(self, (cond, *branches), DTYPE_KINDS) or super().make_node(
+            cond, *branches)
         out = node.outputs[0]
         if type(out.type) is TensorType:
             # The shared type (one object fewer per switch: max/min gradients make thousands),
