@@ -180,7 +180,9 @@ def _backpropagate(seeds, wrt, constants):
             terms.setdefault(var, []).append(g)
     results = {}
     for node in reversed(nodes):
-        if not any(out in terms for out in node.outputs):
+        outputs = node.outputs
+        if outputs[0] not in terms and (len(outputs) == 1 or
+                                        not any(out in terms for out in outputs)):
             continue
         # The gradient of a node is built in its scope, marked backward (graph/scopes.py):
         # a folded layer then holds its own backward ops.
@@ -220,30 +222,48 @@ def _depending_outputs(node, depends, constants):
 
 def _differentiate(node, terms, wanted, depends, results, constants):
     """Sum the gradient terms of `node`'s outputs and send its inputs their terms."""
-    totals = [_total(out, terms.pop(out)) if out in terms else None for out in node.outputs]
-    for out, total in zip(node.outputs, totals):
-        if total is not None and out in wanted:
-            results[out] = total
-    # An output held constant was differentiated only because it is wanted: nothing flows on.
-    totals = [None if out in constants else total for out, total in zip(node.outputs, totals)]
-    if all(total is None for total in totals):
+    totals = []
+    flowing = False
+    for out in node.outputs:
+        total = _total(out, terms.pop(out)) if out in terms else None
+        if total is not None:
+            if out in wanted:
+                results[out] = total
+            # An output held constant was differentiated only because it is wanted: nothing
+            # flows on.
+            if out in constants:
+                total = None
+            else:
+                flowing = True
+        totals.append(total)
+    if not flowing:
         return
     needing = [var in depends for var in node.inputs]
     if True not in needing:
         return
     for var, g in zip(node.inputs, _input_gradients(node, totals, needing)):
         if g is not None:
-            terms.setdefault(var, []).append(g)
+            found = terms.get(var)
+            if found is None:
+                terms[var] = [g]
+            else:
+                found.append(g)
 
 
 def _input_gradients(node, totals, needing):
     """The gradient terms `node` sends to its inputs (None where nothing flows)."""
     inputs = node.inputs
-    undefined_float = [g for out, g in zip(node.outputs, totals) if g is not None
-                       and g is not _DISCRETE_ZERO and is_undefined(g)
-                       and not is_discrete(out.dtype)]
-    if undefined_float:
-        grads = undefined_float[:1] * len(inputs)
+    # The first undefined gradient of a float output, and of a discrete one (a shape, an index).
+    undefined_float = undefined_discrete = None
+    for out, g in zip(node.outputs, totals):
+        if g is not None and g is not _DISCRETE_ZERO and is_undefined(g):
+            if not is_discrete(out.dtype):
+                if undefined_float is None:
+                    undefined_float = g
+            elif undefined_discrete is None:
+                undefined_discrete = g
+    if undefined_float is not None:
+        grads = [undefined_float] * len(inputs)
     else:
         # A discrete output's gradient is an honest zero, whatever its consumers sent.
         output_grads = [zeros_like(out) if g is None or g is _DISCRETE_ZERO
@@ -263,19 +283,20 @@ def _input_gradients(node, totals, needing):
                                      f"for {len(inputs)} inputs")
     # An undefined integer output (a shape, an index) leaves its integer inputs undefined too;
     # its float inputs still get the op's honest zero.
-    undefined_discrete = [g for out, g in zip(node.outputs, totals) if g is not None
-                          and g is not _DISCRETE_ZERO and is_discrete(out.dtype)
-                          and is_undefined(g)]
     result = []
     for var, needed, g in zip(inputs, needing, grads):
-        if not needed or g is None or is_disconnected(g):
+        if not needed or g is None:
+            result.append(None)
+        elif g.type is var.type and not is_discrete(var.type.dtype):
+            result.append(g)        # the usual case: a float gradient of the input's own type
+        elif is_disconnected(g):
             result.append(None)
         elif is_discrete(var.dtype):
             # As Theano ("DO NOT force integer variables to have zero grad"): an integer input
             # of an op with float outputs gets the op's float gradient (grad wrt an imatrix X
             # of dot(X, W) is the float one); through integer outputs only, zero.
-            if undefined_discrete:
-                result.append(undefined_discrete[0])
+            if undefined_discrete is not None:
+                result.append(undefined_discrete)
             elif is_undefined(g):
                 result.append(g)
             elif (all(is_discrete(out.dtype) for out, total in zip(node.outputs, totals)
@@ -295,6 +316,9 @@ _DISCRETE_ZERO = object()
 
 
 def _total(var, grad_terms):
+    if len(grad_terms) == 1:
+        # One term is the total whatever it is (undefined, an integer's zero, a seed).
+        return grad_terms[0]
     if not grad_terms:
         return None
     undefined_terms = [g for g in grad_terms if g is not _DISCRETE_ZERO and is_undefined(g)]

@@ -375,8 +375,9 @@ def user_frame(frame):
 
 
 # On this thread: `frame`, the user's frame of a bulk build in progress (see `BulkBuild`), or
-# None; `made`, while Op.__call__ runs a make_node from the user's code, the (creation site,
-# scope tag) every variable it makes shares (graph/op.py), else None.
+# None, and `site`, that frame's (file, line); `made`, while Op.__call__ runs a make_node from
+# the user's code, the (creation site, scope tag) every variable it makes shares (graph/op.py),
+# else None.
 _BULK = BULK = threading.local()
 
 
@@ -400,13 +401,17 @@ class BulkBuild:
     def __enter__(self):
         # A bulk build changes the scope as it goes (grad's backward tags): the site and scope
         # of the op call around it, if any, no longer hold for what it makes.
-        self.previous = (getattr(_BULK, "frame", None), getattr(_BULK, "made", None))
+        self.previous = (getattr(_BULK, "frame", None), getattr(_BULK, "made", None),
+                         getattr(_BULK, "site", None))
         _BULK.frame = self.frame
         _BULK.made = None
+        # The frame's (file, line), one tuple for every variable of the build (graph/basic.py).
+        code = getattr(self.frame, "f_code", None)
+        _BULK.site = None if code is None else (code.co_filename, self.frame.f_lineno)
         return self
 
     def __exit__(self, *exc):
-        _BULK.frame, _BULK.made = self.previous
+        _BULK.frame, _BULK.made, _BULK.site = self.previous
         return False
 
 

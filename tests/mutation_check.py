@@ -103,8 +103,9 @@ MUTATIONS = (
              "for i, symbolic_grad in list(zip(checked, analytic))[:1]:",
              ("tests/test_gradient.py",)),
     Mutation("held_constant_passes_gradient_on", "gradient", "graphlens/backprop.py",
-             "    totals = [None if out in constants else total for out, total in "
-             "zip(node.outputs, totals)]\n", "",
+             "            if out in constants:\n                total = None\n"
+             "            else:\n                flowing = True\n",
+             "            flowing = True\n",
              ("tests/test_numeric_grad.py",)),
     Mutation("numeric_grad_central_step", "gradient", "graphlens/gradient_check.py",
              "gradient[i] = (call(moved) - at_pt) / eps",
@@ -431,6 +432,14 @@ MUTATIONS = (
     Mutation("scatter_rows_keep_one_increment", "shared in place", "graphlens/tensor/scatter.py",
              "    rounds = np.arange(ordered.size) - starts[np.cumsum(first) - 1]",
              "    rounds = np.zeros(ordered.size, dtype=int)", ("tests/tensor/test_scatter.py",)),
+    # ---- grad's cheap nodes (session 11, grad) -------------------------------------------
+    Mutation("plain_node_all_ones_shape_wins", "build", "graphlens/tensor/plain_node.py",
+             "                shape = lengths\n", "                pass\n",
+             ("tests/tensor/test_plain_node.py",)),
+    Mutation("plain_node_retyped_literal_stays_weak", "build", "graphlens/tensor/plain_node.py",
+             "literal_constant(data, type_, dtype, ndim, type_.dtype == dtype)",
+             "literal_constant(data, type_, dtype, ndim, True)",
+             ("tests/tensor/test_plain_node.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

@@ -43,6 +43,11 @@ class Variable:
         elif (made := getattr(BULK, "made", None)) is not None:
             # Made by an op call from the user's code: its site and scope, found once.
             self.creation_site, self.scope = made
+        elif (site := getattr(BULK, "site", None)) is not None:
+            # Made in a bulk build (grad): its one site; the scope is the one pushed for the
+            # part being built (graph/scopes.py).
+            self.creation_site = site
+            self.scope = tag_at(BULK.frame)
         else:
             # One stack walk gives both the user's line and the scope (graph/scopes.py).
             frame = creation_frame()

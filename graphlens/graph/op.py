@@ -196,7 +196,10 @@ class Op:
         mode = config.compute_test_value
         if mode != "off":
             compute_test_values(node, mode)
-        return self._returned(node.outputs)
+        outputs = node.outputs
+        if len(outputs) == 1 and self.default_output is None:     # most nodes: no call more
+            return outputs[0]
+        return self._returned(outputs)
 
     def _returned(self, outputs):
         if self.default_output is not None:
@@ -289,6 +292,19 @@ class SharedBuild:
     def __exit__(self, *exc):
         _SHARING.memo = self.previous
         return False
+
+
+def kept_constant(data, type_, weak):
+    """The constant of `data` (an array), `type_` and `weak` that the shared build in force
+    keeps, or None (none kept yet, or no shared build): a builder that finds one needs to make
+    no constant for `_shared_node` to swap for it.
+
+    >>> with SharedBuild():                                   # doctest: +SKIP
+    ...     kept_constant(c.data, c.type, c.weak) is (x * c).owner.inputs[1]
+    True
+    """
+    memo = getattr(_SHARING, "memo", None)
+    return None if memo is None else memo[2].get((id(data), type_, weak))
 
 
 def _shared_node(node, memo):

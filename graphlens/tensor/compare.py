@@ -12,12 +12,14 @@ import numpy as np
 
 from graphlens.graph.notation import COMPARE, Func, Infix, Prefix
 from graphlens.graph.op import shared_op
-from graphlens.tensor.elemwise import (BinaryElemwise, Elemwise, UnaryElemwise, common_dtype,
+from graphlens.graph.types import upcast_names
+from graphlens.tensor.elemwise import (DTYPE_KINDS, BinaryElemwise, Elemwise, UnaryElemwise,
                                        unbroadcast)
 from graphlens.tensor.fill import zeros_like
-from graphlens.tensor.literals import retyped_data
+from graphlens.tensor.literals import literal
+from graphlens.tensor.plain_node import literal_constant, plain_node
 from graphlens.tensor.type import TensorType, tensor_type
-from graphlens.tensor.variable import TensorConstant, as_tensor_variable
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable
 from graphlens.tensor.kernels import ufunc_kernel, where_kernel
 
 COMPARISON_REASON = ("a comparison is piecewise constant (true or false): its derivative is 0 "
@@ -201,11 +203,18 @@ class Clip(Elemwise):
                 unbroadcast(switch(gt(x, high), gz, 0), high)]
 
 
-def _plain_constant(var, dtype):
-    """The weak literal `var` as a plain constant of `dtype` (its data cast once per literal
-    and dtype, tensor/literals.py)."""
-    data, type_ = retyped_data(var.data, dtype)
-    return TensorConstant(type_, data)
+def _literal_of(value):
+    """(data, type) of the Python int or float `value`'s literal, or None for anything else
+    (and for an int too large for any dtype, which as_tensor_variable reports)."""
+    return literal(value) if value.__class__ is float or value.__class__ is int else None
+
+
+def _plain_constant(var, dtype, ndim):
+    """The weak literal `var` (a weak constant, or a literal's (data, type)) as a plain
+    constant of `dtype`, padded to rank `ndim` (its data cast and padded once per literal,
+    dtype and rank: tensor/literals.py)."""
+    data, type_ = var if var.__class__ is tuple else (var.data, var.type)
+    return literal_constant(data, type_, dtype, ndim, False)
 
 
 @dataclass(frozen=True)
@@ -224,13 +233,24 @@ class Switch(Elemwise):
     def make_node(self, cond, a, b):
         # The dtype comes from the branches alone (Python numbers in them stay weak); the
         # condition is only tested for truth, so an int condition does not upcast them.
-        branches = [as_tensor_variable(a), as_tensor_variable(b)]
-        dtype = common_dtype(branches)
-        # A weak branch (`switch(c, g, 0)`, twice per maximum's gradient) takes the dtype as
-        # a plain constant, its data cast once per literal and dtype (tensor/literals.py).
-        branches = [_plain_constant(v, dtype) if getattr(v, "weak", False) else v
-                    for v in branches]
-        node = super().make_node(cond, *branches)
+        # A Python number branch is read as its literal's (data, type), not made a constant
+        # only to be replaced (`switch(c, g, 0)`, twice per maximum's gradient).
+        branches = [_literal_of(v) or as_tensor_variable(v) for v in (a, b)]
+        dtype = upcast_names([v[1].dtype if v.__class__ is tuple else v.type.dtype
+                              for v in branches])
+        # A weak branch takes the dtype as a plain constant, its data cast once per literal
+        # and dtype (tensor/literals.py), padded here to the rank of the other inputs:
+        # Elemwise then makes no second constant.
+        weak = [v.__class__ is tuple or getattr(v, "weak", False) for v in branches]
+        if True in weak:
+            # (Rank 0 when no input is a tensor yet: Elemwise then pads them all alike.)
+            ndim = max((v.ndim for v in (cond, *branches) if isinstance(v, TensorVariable)),
+                       default=0)
+            branches = [_plain_constant(v, dtype, ndim) if is_weak else v
+                        for v, is_weak in zip(branches, weak)]
+        # Most switches (a gradient's) need no broadcasting work: tensor/plain_node.py.
+        node = plain_node(self, (cond, *branches), DTYPE_KINDS) or super().make_node(
+            cond, *branches)
         out = node.outputs[0]
         if type(out.type) is TensorType:
             # The shared type (one object fewer per switch: max/min gradients make thousands),

@@ -21,6 +21,7 @@ from graphlens.graph.types import ALL_DTYPES, upcast_names
 from graphlens.tensor.kernels import same_dtypes, ufunc_kernel
 from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.literals import padded_data, retyped_data
+from graphlens.tensor.plain_node import plain_node
 from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
                                        constant)
 # reduce.py builds on this module, so unbroadcast reads T.sum from the package when called.
@@ -136,13 +137,19 @@ class Elemwise(Op, metaclass=_TheanoConstructor):
             first = inputs[0]
             type_ = getattr(first, "type", None)
             for x in inputs:
-                if not isinstance(x, TensorVariable) or x.type is not type_ and \
-                        x.type != type_ or isinstance(x, TensorConstant) and x.weak:
-                    break
+                # Plain variables of the one interned type pass the first test alone.
+                if x.__class__ is not TensorVariable or x.type is not type_:
+                    if not isinstance(x, TensorVariable) or x.type != type_ or \
+                            isinstance(x, TensorConstant) and x.weak:
+                        break
             else:
                 if DTYPE_KINDS[type_.dtype] in self.kinds:
                     out_type = tensor_type(self.output_dtype(type_.dtype), type_.shape)
                     return Apply(self, list(inputs), [out_type.variable_class(out_type)])
+            # Next: Python number literals, and shapes all ones beside one other shape.
+            node = plain_node(self, inputs, DTYPE_KINDS)
+            if node is not None:
+                return node
         if len(inputs) != self.nin and self.nin != -1 or not inputs:
             wanted = self.nin if self.nin != -1 else "at least 1"
             raise GraphlensTypeError(f"{self.label} at {call_site()} takes {wanted} inputs, got "
@@ -315,6 +322,8 @@ class BinaryElemwise(Elemwise):
 
 def unbroadcast(grad, var):
     """`grad` (of an elementwise output) summed over the axes that `var` broadcast along."""
+    if grad.type.shape is var.type.shape:      # interned shapes: nothing was broadcast
+        return grad
     axes = tuple(axis for axis, (g, v) in enumerate(zip(grad.type.shape, var.type.shape))
                  if v == 1 and g != 1)
     if axes:
@@ -362,6 +371,17 @@ class DimShuffle(Op):
             raise ShapeError(f"{self.label} at {call_site()} expects rank {self.input_ndim}, "
                              f"got {describe(x)}")
         kept = [i for i in self.new_order if i != "x"]
+        # Only inserting axes (a gradient's expand_dims, a literal's padding) needs no checks.
+        if kept != list(range(x.ndim)):
+            self._check_order(x, kept)
+        lengths = x.type.shape
+        out_type = tensor_type(x.dtype, tuple(1 if i == "x" else lengths[i]
+                                              for i in self.new_order))
+        return Apply(self, [x], [out_type.variable_class(out_type)])
+
+    def _check_order(self, x, kept):
+        """Refuse an order that names an axis twice or out of range, or drops one of x's axes
+        that is not known to have length 1."""
         if (any(not isinstance(i, (int, np.integer)) or not 0 <= i < x.ndim for i in kept)
                 or len(set(kept)) != len(kept)):
             raise ShapeError(f"{self.label} at {call_site()}: invalid pattern for {describe(x)}; "
@@ -370,8 +390,6 @@ class DimShuffle(Op):
             if x.type.shape[axis] != 1:
                 raise ShapeError(f"{self.label} at {call_site()} drops axis {axis} of "
                                  f"{describe(x)}, which is not known to have length 1")
-        shape = tuple(1 if i == "x" else x.type.shape[i] for i in self.new_order)
-        return Apply(self, [x], [tensor_type(x.dtype, shape)()])
 
     def infer_shape(self, node, input_shapes):
         """The input's lengths in the new order, 1 for each inserted axis."""

@@ -17,6 +17,7 @@ from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
 from graphlens.tensor.elemwise import BinaryElemwise, unbroadcast
 from graphlens.tensor.kernels import copy_kernel
+from graphlens.tensor.type import TensorType, tensor_type
 from graphlens.tensor.variable import as_tensor_variable, constant
 
 
@@ -36,7 +37,13 @@ class Second(BinaryElemwise):
     def make_node(self, x, y):
         node = super().make_node(x, y)
         out = node.outputs[0]
-        out.type = out.type.clone(dtype=node.inputs[1].dtype)
+        dtype = node.inputs[1].dtype
+        if type(out.type) is TensorType:
+            # The shared type, not a new one per fill (a gradient makes one per sum).
+            if out.type.dtype != dtype:
+                out.type = tensor_type(dtype, out.type.shape)
+        else:
+            out.type = out.type.clone(dtype=dtype)
         return node
 
     def impl(self, x, y):
