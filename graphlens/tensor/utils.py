@@ -14,6 +14,8 @@ import hashlib
 import numpy as np
 
 from graphlens.errors import NotAnInputError, describe
+from graphlens.graph.basic import graph_inputs
+from graphlens.tensor.join import concatenate
 from graphlens.tensor.static_shape import static_shapes
 
 
@@ -54,11 +56,14 @@ def shape_of_variables(fgraph, input_shapes) -> dict:
     unknown = [var for var in variables
                if shapes.get(var) is None or None in shapes[var]]
     if unknown:
-        # Lengths that depend on the values as well: evaluated once on zeros of the shapes.
-        from graphlens.compile.function import function
-        compute = function(inputs, [var.shape for var in unknown], mode="FAST_COMPILE",
-                           on_unused_input="ignore")
-        zeros = [np.zeros(known[var], dtype=var.type.dtype) for var in inputs]
-        for var, shape in zip(unknown, compute(*zeros)):
-            shapes[var] = tuple(int(d) for d in shape)
+        # Lengths that depend on the values as well: evaluated once (x.eval(), as Theano's
+        # users do) on zeros of the inputs' shapes, every unknown shape in one vector.
+        lengths = concatenate([var.shape for var in unknown])
+        read = set(graph_inputs([lengths]))
+        values = lengths.eval({var: np.zeros(known[var], dtype=var.type.dtype)
+                               for var in inputs if var in read})
+        start = 0
+        for var in unknown:
+            shapes[var] = tuple(int(d) for d in values[start:start + var.ndim])
+            start += var.ndim
     return {var: tuple(np.asarray(d, dtype="int64") for d in shapes[var]) for var in variables}
