@@ -315,7 +315,7 @@ def unaliasing_overwritten_shared(function, overwritten, call):
     written = list(overwritten)
     others = [var for var in function.shared_inputs if var not in overwritten]
     apart = [()]
-    call = putting_back_on_failure(call)
+    call = putting_back_on_failure(call, written)
 
     def call_unaliased(*args, **kwargs):
         values = [var._value for var in written]
@@ -344,12 +344,13 @@ def _replaced(args, kwargs, old, new):
             {key: new if value is old else value for key, value in kwargs.items()})
 
 
-def putting_back_on_failure(call):
-    """`call` with a journal of what its in-place steps overwrite (graph/overwrites.py): when
-    it raises, every region written is put back, so a failed call changes no shared value."""
+def putting_back_on_failure(call, updated):
+    """`call` with a journal of what its in-place steps overwrite in the arrays of the shared
+    variables `updated` (graph/overwrites.py): when it raises, every region written is put
+    back, so a failed call changes no shared value."""
 
     def call_or_put_back(*args, **kwargs):
-        with journal() as written:
+        with journal([var._value for var in updated]) as written:
             try:
                 return call(*args, **kwargs)
             except BaseException:

@@ -7,7 +7,7 @@ records the region first (`remember_overwrite`); the function's call opens a jou
 the run and, on failure, `put_back` restores every recorded region, last written first. Outside
 such a call no journal is open and recording costs one attribute read.
 
->>> with journal() as written:                                          # doctest: +SKIP
+>>> with journal([W]) as written:                                       # doctest: +SKIP
 ...     remember_overwrite(W, (np.array([1, 3]),)); W[[1, 3]] += 1.0
 ...     put_back(written)                                  # W's rows 1 and 3 are as they were
 """
@@ -17,28 +17,36 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
+import numpy as np
+
 # One journal per thread: concurrent calls of different functions never mix their records.
 _local = threading.local()
 
 
 @contextmanager
-def journal():
+def journal(watched=()):
     """Open a journal for one call: yields the list of (array, index, saved region) that
-    `remember_overwrite` fills while it is open. Nested calls each keep their own."""
-    outer = getattr(_local, "written", None)
-    written = _local.written = []
+    `remember_overwrite` fills while it is open, for writes into the arrays `watched` (the
+    values of the shared variables the call updates in place) or views of them. Writes into
+    arrays made during the call (a loop's steps) are not kept: they would only cost copies.
+    Nested calls each keep their own."""
+    outer = getattr(_local, "open", None)
+    written = []
+    _local.open = (written, tuple(watched))
     try:
         yield written
     finally:
-        _local.written = outer
+        _local.open = outer
 
 
 def remember_overwrite(array, index) -> None:
     """Keep a copy of `array[index]` (a tuple of slices or index arrays, numpy's form) before an
-    op writes there in place, if a journal is open."""
-    written = getattr(_local, "written", None)
-    if written is not None:
-        written.append((array, index, array[index].copy()))
+    op writes there in place, if a journal is open and `array` is (a view of) one it watches."""
+    opened = getattr(_local, "open", None)
+    if opened is not None:
+        written, watched = opened
+        if any(np.may_share_memory(array, base) for base in watched):
+            written.append((array, index, array[index].copy()))
 
 
 def put_back(written) -> None:

@@ -124,3 +124,19 @@ def test_a_shared_variable_read_but_not_updated_is_never_overwritten():
     np.testing.assert_array_equal(held, [1.0, 2.0])
     np.testing.assert_allclose(u.get_value(), np.exp([1.0, 2.0]) + 1.0)
     assert overwritten_inputs(f.fgraph) == set()
+
+
+def test_the_journal_keeps_only_writes_into_the_watched_arrays():
+    from graphlens.graph.overwrites import journal, put_back, remember_overwrite
+    W = np.arange(12.0).reshape(4, 3)
+    made_in_the_call = np.zeros((4, 3))
+    with journal([W]) as written:
+        remember_overwrite(made_in_the_call, (slice(0, 2),))     # a loop's own buffer
+        assert written == []
+        view = W[1:]
+        remember_overwrite(view, (np.array([0, 2]),))            # rows 1 and 3 of W
+        view[[0, 2]] = -1.0
+        assert len(written) == 1
+        put_back(written)
+    np.testing.assert_array_equal(W, np.arange(12.0).reshape(4, 3))
+    remember_overwrite(W, (slice(None),))                         # no journal open: nothing
