@@ -192,6 +192,7 @@ def loaded():
 import graphlens
 import graphlens.tensor as T
 from graphlens.tensor import slinalg
+from graphlens.misc.may_share_memory import may_share_memory
 print(loaded())
 x = T.dvector("x")
 f = graphlens.function([x], [T.erf(x), T.gammaln(x)])
