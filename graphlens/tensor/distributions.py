@@ -8,12 +8,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import scipy.special
-
 from graphlens.graph.markers import undefined
 from graphlens.graph.notation import Func
 from graphlens.tensor.elemwise import BinaryElemwise, float_dtype, unbroadcast
 from graphlens.tensor.math import exp, log
+from graphlens.tensor.lazy_scipy import special_function
 from graphlens.tensor.special import gammaln
 
 
@@ -21,7 +20,7 @@ from graphlens.tensor.special import gammaln
 class Chi2SF(BinaryElemwise):
     """P(X > x) for X chi-square distributed with k degrees of freedom."""
 
-    nfunc = staticmethod(scipy.special.chdtrc)
+    nfunc = special_function("chdtrc")
     notation = Func("chi2sf")
     kinds = "biuf"
 
@@ -30,7 +29,7 @@ class Chi2SF(BinaryElemwise):
 
     def impl(self, x, k):
         # scipy's argument order is (k, x).
-        return scipy.special.chdtrc(k, x, dtype=float_dtype(str(x.dtype)))
+        return self.nfunc(k, x, dtype=float_dtype(str(x.dtype)))
 
     def grad(self, inputs, output_grads):
         (x, k), (gz,) = inputs, output_grads

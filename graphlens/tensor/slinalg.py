@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 
 from graphlens.errors import InvalidArgumentError, ShapeError, describe
 from graphlens.graph.basic import Apply
@@ -25,6 +24,7 @@ from graphlens.tensor.reduce import any as tensor_any
 from graphlens.tensor.diagonal import diag, tril, triu
 from graphlens.tensor.elemwise import call_site
 from graphlens.tensor.extra_ops import same_shape_as_input
+from graphlens.tensor.lazy_scipy import scipy_linalg
 from graphlens.tensor.linalg_base import (check_square, float_dtype, fold_onto_triangle,
                                           matrix_input)
 from graphlens.tensor.shape import reshape
@@ -55,7 +55,7 @@ class Cholesky(Op):
     def perform(self, node, inputs):
         check_square(inputs[0], "cholesky")
         try:
-            factor = scipy.linalg.cholesky(inputs[0], lower=self.lower)
+            factor = scipy_linalg().cholesky(inputs[0], lower=self.lower)
         except np.linalg.LinAlgError as exc:
             if self.on_error == "nan":
                 return [np.full(inputs[0].shape, np.nan, dtype=node.outputs[0].dtype)]
@@ -116,8 +116,9 @@ class CholeskyGrad(Op):
         # Murray (2016): s = L^-T Phi(L^T dz) L^-1, Phi = the lower triangle, diagonal halved.
         product = factor.T @ dz
         phi = np.tril(product) - np.diag(np.diag(product) / 2)
-        inner = scipy.linalg.solve_triangular(factor.T, phi.T, lower=False)
-        s = scipy.linalg.solve_triangular(factor.T, inner.T, lower=False)
+        solve_triangular = scipy_linalg().solve_triangular
+        inner = solve_triangular(factor.T, phi.T, lower=False)
+        s = solve_triangular(factor.T, inner.T, lower=False)
         triangle = np.tril if self.lower else np.triu
         return [np.asarray(triangle(s + s.T) - np.diag(np.diag(s)),
                            dtype=node.outputs[0].dtype)]
@@ -172,12 +173,13 @@ class Solve(Op):
         if A.shape[0] != b.shape[0]:
             raise ShapeError(f"solve: A of shape {A.shape} and b of shape {b.shape} differ in "
                              f"rows")
+        linalg = scipy_linalg()
         if self.A_structure in TRANSPOSED:
-            x = scipy.linalg.solve_triangular(A, b, lower=self.A_structure == "lower_triangular")
+            x = linalg.solve_triangular(A, b, lower=self.A_structure == "lower_triangular")
         elif self.A_structure == "symmetric":
-            x = scipy.linalg.solve(A, b, assume_a="sym", lower=self.lower)
+            x = linalg.solve(A, b, assume_a="sym", lower=self.lower)
         else:
-            x = scipy.linalg.solve(A, b)
+            x = linalg.solve(A, b)
         return [x.astype(node.outputs[0].dtype, copy=False)]
 
     def L_op(self, inputs, outputs, output_grads):
@@ -230,7 +232,7 @@ class Eigvalsh(Op):
         if len(inputs) == 2 and inputs[0].shape != inputs[1].shape:
             raise ShapeError(f"eigvalsh: a of shape {inputs[0].shape} and b of shape "
                              f"{inputs[1].shape} differ")
-        values = scipy.linalg.eigvalsh(*inputs, lower=self.lower)
+        values = scipy_linalg().eigvalsh(*inputs, lower=self.lower)
         return [values.astype(node.outputs[0].dtype, copy=False)]
 
     def grad(self, inputs, output_grads):
@@ -257,7 +259,7 @@ class EigvalshGrad(Op):
 
     def perform(self, node, inputs):
         *matrices, gw = inputs
-        w, v = scipy.linalg.eigh(*matrices, lower=self.lower)
+        w, v = scipy_linalg().eigh(*matrices, lower=self.lower)
         grads = [(v * gw) @ v.T]
         if len(matrices) == 2:
             grads.append(-(v * (gw * w)) @ v.T)
@@ -293,7 +295,7 @@ class Expm(Op):
 
     def perform(self, node, inputs):
         check_square(inputs[0], "expm")
-        return [scipy.linalg.expm(inputs[0]).astype(node.outputs[0].dtype, copy=False)]
+        return [scipy_linalg().expm(inputs[0]).astype(node.outputs[0].dtype, copy=False)]
 
     def grad(self, inputs, output_grads):
         return [ExpmGrad()(inputs[0], output_grads[0])]
@@ -314,7 +316,7 @@ class ExpmGrad(Op):
 
     def perform(self, node, inputs):
         x, g = inputs
-        frechet = scipy.linalg.expm_frechet(x.T, g, compute_expm=False)
+        frechet = scipy_linalg().expm_frechet(x.T, g, compute_expm=False)
         return [frechet.astype(node.outputs[0].dtype, copy=False)]
 
     def grad(self, inputs, output_grads):

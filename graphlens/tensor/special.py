@@ -13,14 +13,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.special
-
 from graphlens.errors import InvalidArgumentError
 from graphlens.graph.notation import Func
 from graphlens.graph.op import shared_op
 from graphlens.tensor.elemwise import (BinaryElemwise, FloatUnaryElemwise, float_dtype,
                                        unbroadcast)
 from graphlens.tensor.math import exp, sqr, sqrt
+from graphlens.tensor.lazy_scipy import scipy_special, special_function
 from graphlens.tensor.basic import cast
 from graphlens.tensor.variable import as_tensor_variable, constant
 
@@ -39,7 +38,7 @@ class RealFloatUnaryElemwise(FloatUnaryElemwise):
 class Erf(RealFloatUnaryElemwise):
     """The error function, 2 / sqrt(pi) * integral of exp(-t**2) from 0 to x."""
 
-    nfunc = staticmethod(scipy.special.erf)
+    nfunc = special_function("erf")
     notation = Func("erf")
 
     def grad(self, inputs, output_grads):
@@ -51,7 +50,7 @@ class Erf(RealFloatUnaryElemwise):
 class Erfc(RealFloatUnaryElemwise):
     """1 - erf(x), exact where erf(x) is close to 1."""
 
-    nfunc = staticmethod(scipy.special.erfc)
+    nfunc = special_function("erfc")
     notation = Func("erfc")
 
     def grad(self, inputs, output_grads):
@@ -63,7 +62,7 @@ class Erfc(RealFloatUnaryElemwise):
 class Erfinv(RealFloatUnaryElemwise):
     """The inverse of erf on (-1, 1); +-inf at +-1 and NaN outside."""
 
-    nfunc = staticmethod(scipy.special.erfinv)
+    nfunc = special_function("erfinv")
     notation = Func("erfinv")
 
     def grad(self, inputs, output_grads):
@@ -75,7 +74,7 @@ class Erfinv(RealFloatUnaryElemwise):
 class Erfcx(RealFloatUnaryElemwise):
     """The scaled complementary error function exp(x**2) * erfc(x), finite for large x."""
 
-    nfunc = staticmethod(scipy.special.erfcx)
+    nfunc = special_function("erfcx")
     notation = Func("erfcx")
 
     def grad(self, inputs, output_grads):
@@ -87,7 +86,7 @@ class Erfcx(RealFloatUnaryElemwise):
 class Erfcinv(RealFloatUnaryElemwise):
     """The inverse of erfc on (0, 2); +-inf at 0 and 2 and NaN outside."""
 
-    nfunc = staticmethod(scipy.special.erfcinv)
+    nfunc = special_function("erfcinv")
     notation = Func("erfcinv")
 
     def grad(self, inputs, output_grads):
@@ -99,7 +98,7 @@ class Erfcinv(RealFloatUnaryElemwise):
 class Gamma(RealFloatUnaryElemwise):
     """The gamma function (factorial shifted by one: gamma(n + 1) == n!)."""
 
-    nfunc = staticmethod(scipy.special.gamma)
+    nfunc = special_function("gamma")
     notation = Func("gamma")
 
     def grad(self, inputs, output_grads):
@@ -111,7 +110,7 @@ class Gamma(RealFloatUnaryElemwise):
 class Gammaln(RealFloatUnaryElemwise):
     """log(|gamma(x)|)."""
 
-    nfunc = staticmethod(scipy.special.gammaln)
+    nfunc = special_function("gammaln")
     notation = Func("gammaln")
 
     def grad(self, inputs, output_grads):
@@ -123,7 +122,7 @@ class Gammaln(RealFloatUnaryElemwise):
 class Psi(RealFloatUnaryElemwise):
     """The digamma function, the derivative of gammaln."""
 
-    nfunc = staticmethod(scipy.special.psi)
+    nfunc = special_function("psi")
     notation = Func("psi")
 
     def grad(self, inputs, output_grads):
@@ -142,7 +141,7 @@ class Polygamma(RealFloatUnaryElemwise):
     def impl(self, x):
         dtype = float_dtype(str(x.dtype))
         # scipy's polygamma is vectorised numpy (through its zeta ufunc), in float64.
-        return scipy.special.polygamma(self.order, x).astype(dtype, copy=False)
+        return scipy_special().polygamma(self.order, x).astype(dtype, copy=False)
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
@@ -348,7 +347,7 @@ def polygamma(order, x):
 
 
 def tri_gamma(x):
-    """The trigamma function, the derivative of psi (scipy.special.polygamma(1, x)), as
+    """The trigamma function, the derivative of psi (scipy_special().polygamma(1, x)), as
     Theano's `T.tri_gamma`; its gradient is polygamma(2, x). It is the node psi's gradient
     builds, so the two merge.
 
