@@ -302,8 +302,14 @@ class Function:
     def name(self, value):
         self._name = value
 
+    @property
+    def given_name(self):
+        """The name the user gave (`function(name=...)`, `f.name = ...`), or None: what
+        graphlens's pictures and messages call the function (Theano's default name aside)."""
+        return self._name
+
     def _title(self):
-        return f"function {self._name!r}" if self._name else "the function"
+        return f"function {self.given_name!r}" if self.given_name else "the function"
 
     def _signature(self):
         return ", ".join(f"{item.name or '<unnamed>'}: {item.variable.type}"
