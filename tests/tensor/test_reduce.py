@@ -278,6 +278,10 @@ def test_prod_no_zeros_in_input_values_and_gradients_as_theanos():
     # The gradient of the whole product is prod / x, and its own gradient exists (Theano's
     # values from its test of this flag).
     g = grad(Prod(no_zeros_in_input=True)(x), x)
+    # prod / x itself: none of the zero handling (comparisons, switches) of the default.
+    from graphlens.graph.basic import ancestors
+    ops = {type(v.owner.op).__name__ for v in ancestors([g]) if v.owner is not None}
+    assert ops == {"DimShuffle", "Mul", "Prod", "TrueDiv"}
     np.testing.assert_allclose(function([x], g)(value), 362880.0 / value)
     np.testing.assert_allclose(function([x], grad(g.sum(), x))(value)[0],
                                [663696.0, 422568.0, 301872.0])
