@@ -50,6 +50,11 @@ class GraphlensTypeError(GraphlensError, TypeError):
     """A value or variable has the wrong dtype or rank: `x = T.fvector(); f(np.zeros(3))`."""
 
 
+class ComplexError(GraphlensTypeError, NotImplementedError):
+    """An operation not defined for complex numbers was given one (`cvector % 2`): Theano's
+    `scalar.ComplexError`, a NotImplementedError, and a TypeError as graphlens's dtype errors."""
+
+
 class NotAnInputError(GraphlensError, ValueError):
     """A mapping keyed by a graph's inputs names a variable that is not one of them
     (`shape_of_variables(fgraph, {v: shape})`; Theano raised ValueError)."""
@@ -57,6 +62,12 @@ class NotAnInputError(GraphlensError, ValueError):
 
 class ShapeError(GraphlensError, ValueError):
     """Shapes do not agree: at graph build time (static shapes) or while evaluating."""
+
+
+class ShapeTypeError(ShapeError, TypeError):
+    """Shapes that do not agree where Theano raised TypeError (patches that do not tile an
+    image in `images2neibs`): a ShapeError (ValueError) and a TypeError, so either `except`
+    catches it."""
 
 
 class UpdateShapeError(ShapeError, GraphlensTypeError):
@@ -168,6 +179,10 @@ class EvaluationError(GraphlensError):
     adds_user_line = False
 
 
+class EvaluationShapeTypeError(EvaluationError, ValueError, TypeError):
+    """A run-time ShapeTypeError: both classes Theano code may catch."""
+
+
 class EvaluationValueError(EvaluationError, ValueError):
     """A run-time failure numpy reports as ValueError: shapes that do not broadcast, a dot of
     mismatched lengths, a reshape to the wrong size."""
@@ -203,7 +218,8 @@ class EvaluationLinAlgError(EvaluationError, LinAlgError):
 # Most specific first: numpy's AxisError is both an IndexError and a ValueError, and user code
 # written for numpy catches it as IndexError.
 _EVALUATION_ERRORS = (
-    (LinAlgError, EvaluationLinAlgError), (IndexError, EvaluationIndexError), (ValueError, EvaluationValueError),
+    (LinAlgError, EvaluationLinAlgError), (IndexError, EvaluationIndexError),
+    (ShapeTypeError, EvaluationShapeTypeError), (ValueError, EvaluationValueError),
     (TypeError, EvaluationTypeError), (ArithmeticError, EvaluationArithmeticError),
     (MemoryError, EvaluationMemoryError), (AssertionError, EvaluationAssertionError),
 )

@@ -66,7 +66,7 @@ def _unnamed_shared(value) -> bool:
 def _unnamed_function(value) -> bool:
     # A compiled function: both graphs and a rewrite log (as render/subject.py recognises it).
     return all(hasattr(value, name) for name in ("fgraph_before", "fgraph", "rewrite_log")) \
-        and not getattr(value, "name", None)
+        and not getattr(value, "given_name", None)
 
 
 def _is_holder(value) -> bool:

@@ -193,6 +193,8 @@ class Function:
         return state
 
     def __setstate__(self, state):
+        if "name" in state:             # pickled before `name` became a property
+            state["_name"] = state.pop("name")
         self.__dict__.update(state)
         if isinstance(self.vm, int):
             count, self.vm = self.vm, self._make_vm(list(self.fgraph.inputs))
@@ -281,8 +283,33 @@ class Function:
         raise ArgumentError(f"{self._title()} has no input {shown}; inputs: "
                             f"{self._signature()}")
 
+    # Theano's default name: the file:line that compiled the function (`function` sets it);
+    # graphlens's messages still say "the function" for an unnamed one.
+    _name = None
+    compiled_at = None
+
+    @property
+    def name(self):
+        """The name given to `function`, else Theano's default: `'/path/model.py:14'`, the
+        line that compiled it.
+
+        >>> function([x], x + 1).name                  # doctest: +SKIP
+        '/home/me/model.py:14'
+        """
+        return self._name if self._name is not None else self.compiled_at
+
+    @name.setter
+    def name(self, value):
+        self._name = value
+
+    @property
+    def given_name(self):
+        """The name the user gave (`function(name=...)`, `f.name = ...`), or None: what
+        graphlens's pictures and messages call the function (Theano's default name aside)."""
+        return self._name
+
     def _title(self):
-        return f"function {self.name!r}" if self.name else "the function"
+        return f"function {self.given_name!r}" if self.given_name else "the function"
 
     def _signature(self):
         return ", ".join(f"{item.name or '<unnamed>'}: {item.variable.type}"
@@ -342,11 +369,14 @@ class Function:
 @dataclass
 class _Maker:
     """Theano's `f.maker`: `f.maker.fgraph` is the optimized graph, `inputs` the `In` of each
-    argument, `expanded_inputs` those and then one implicit `In` per shared variable read."""
+    argument, `expanded_inputs` those and then one implicit `In` per shared variable read,
+    `mode` the Mode compiled with."""
 
     fgraph: FunctionGraph
     inputs: list
     shared_inputs: list = dataclasses.field(default_factory=list)
+    # The Mode it was compiled with (Theano's `f.maker.mode`): `function` sets it.
+    mode: object = None
 
     @property
     def expanded_inputs(self) -> list:

@@ -13,7 +13,7 @@ import time
 from graphlens.errors import (ArgumentError, DuplicateInputError, DuplicateUpdateError,
                               GraphlensTypeError, MissingInputError, UndefinedGradientError,
                               UnusedInputError, UpdateShapeError, describe)
-from graphlens.errors import check_policy, raise_or_warn
+from graphlens.errors import check_policy, creation_site, raise_or_warn
 from graphlens.graph.basic import (Constant, Variable, ancestors, clone_graph, graph_inputs,
                                    toposort, toposort_and_roots)
 from graphlens.graph.collector import paused_collector
@@ -72,6 +72,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None,
     compiled = _compile(inputs, outputs, mode, updates, givens, no_default_updates,
                         accept_inplace, name, rebuild_strict, allow_input_downcast, profile,
                         on_unused_input, nan_guard=nan_guard)
+    # Theano named an unnamed function after the line that compiled it (`f.name`).
+    site = creation_site()
+    compiled.compiled_at = f"{site[0]}:{site[1]}" if site else None
     # A function from the compile cache may be a twin of one returning another kind.
     if compiled.__dict__.get("output_keys") != keys:
         compiled.output_keys = keys
@@ -204,6 +207,7 @@ def _compile(inputs, outputs=None, mode=None, updates=None, givens=None,
                         fgraph, log, shared_inputs, allow_input_downcast, name, nan_guard,
                         debug_mode=mode if isinstance(mode, DebugMode) else None, profile=stats,
                         monitor=mode if isinstance(mode, MonitorMode) else None)
+    compiled.maker.mode = mode
     if stats:
         done = time.perf_counter()
         stats.optimizer_time += linking - rewriting

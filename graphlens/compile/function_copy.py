@@ -30,7 +30,10 @@ def copy_function(function, *, share_memory=False, swap=None, delete_updates=Fal
     # The copy locks the variables it updates, not the original's.
     duplicate._update_locks = update_locks(duplicate.updates)
     # Theano's rule: without a name, a named function's copy is called "NAME copy".
-    duplicate.name = name if name else (f"{function.name} copy" if function.name else None)
+    given = function.given_name
+    duplicate.name = name if name else (f"{given} copy" if given else None)
+    if function.compiled_at:        # an unnamed one's copy: Theano's default name + " copy"
+        duplicate.compiled_at = f"{function.compiled_at} copy"
     # Theano 1.0's copy gives its outputs as a list even when the original returned one value
     # (its tutorial: `new_accumulator(100)` is `[array(0)]`); Theano code indexes it with [0].
     duplicate.single_result = False

@@ -62,4 +62,14 @@ class CLinker(PerformLinker):
     linker_name = "c"
 
 
-__all__ = ["PerformLinker", "OpWiseCLinker", "CLinker"]
+class DualLinker(PerformLinker):
+    """Theano's linker that ran each node by both its Python and its C code and compared the
+    results with `checker`. graphlens has one evaluator, so there is one result per node and
+    nothing to compare: it runs the graph as PerformLinker does (`checker` is kept, unused)."""
+
+    def __init__(self, checker=None, schedule=None):
+        super().__init__(schedule=schedule)
+        self.checker = checker
+
+
+__all__ = ["PerformLinker", "OpWiseCLinker", "CLinker", "DualLinker"]

@@ -21,7 +21,7 @@ from graphlens.gof.optdb import Query  # noqa: F401  (Theano's gof.Query, for op
 def __getattr__(name):
     # Theano's linkers (gof.PerformLinker().accept(fgraph).make_function()) compile, so they
     # live in compile/ (compile/linkers.py), which imports this package: they load when asked.
-    if name in ("PerformLinker", "OpWiseCLinker", "CLinker", "link"):
+    if name in ("PerformLinker", "OpWiseCLinker", "CLinker", "DualLinker", "link"):
         import importlib
         link = importlib.import_module("graphlens.gof.link")
         return link if name == "link" else getattr(link, name)

@@ -3,4 +3,4 @@
 >>> from graphlens.gof.link import PerformLinker
 """
 
-from graphlens.compile.linkers import CLinker, OpWiseCLinker, PerformLinker  # noqa: F401
+from graphlens.compile.linkers import CLinker, DualLinker, OpWiseCLinker, PerformLinker  # noqa: F401

@@ -190,8 +190,8 @@ def describe_view(view) -> str:
     "function 'train' before rewrites"
     """
     function = view.function
-    name = (f"function {labels.printable(function.name)!r}" if function is not None
-            and function.name else "the graph")
+    given = function.given_name if function is not None else None
+    name = f"function {labels.printable(given)!r}" if given else "the graph"
     titles = {"before": "before rewrites", "after": "after rewrites"}
     return f"{name} {titles[view.stage]}" if view.stage in titles else name
 

@@ -505,7 +505,8 @@ def _default_title(views) -> str:
     if function is None:
         return ""
     # Quoted by hand: repr() would double a backslash, and DOT's own escaping doubles it again.
-    name = f"function '{labels.printable(function.name)}'" if function.name else "function"
+    given = function.given_name
+    name = f"function '{labels.printable(given)}'" if given else "function"
     before, after = len(function.fgraph_before.apply_nodes), len(function.fgraph.apply_nodes)
     if len(views) > 1:
         return f"{name}: before and after rewrites ({before} ops -> {after})"

@@ -11,6 +11,7 @@ docs/architecture.md, "Scalar variables"); this module only re-exports it.
 # flake8: noqa: F401  (re-exports at Theano's path)
 import numpy as _np
 
+from graphlens.errors import ComplexError
 from graphlens.graph.types import AUTOCAST_FLOAT, upcast
 from graphlens.tensor.scalar_type import (
     Scalar, ScalarVariable, ScalarConstant, get_scalar_type, constant, as_scalar,
@@ -34,7 +35,8 @@ from graphlens.tensor.scalar_math import (Add, Sub, Mul, TrueDiv, IntDiv, Mod, P
                                           Sinh, Cosh, ArcSin, ArcCos, ArcTan, ArcSinh, ArcCosh,
                                           ArcTanh, ArcTan2, Log2, Log10, Exp2, Inv, Erf, Erfc,
                                           Erfcx, Erfinv, Erfcinv, Gamma, GammaLn, Psi,
-                                          ScalarSigmoid, ScalarSoftplus, Real, Imag, Conj, Angle)
+                                          ScalarSigmoid, ScalarSoftplus, Real, Imag, Conj, Angle,
+                                          Deg2Rad, Rad2Deg, deg2rad, rad2deg)
 from graphlens.tensor.scalar_math import (add, sub, mul, true_div, int_div, mod, pow, neg, abs_,
                                           exp, log, log1p, expm1, sqrt, sqr, tanh, sin, cos, tan,
                                           sinh, cosh, arcsin, arccos, arctan, arcsinh, arccosh,
@@ -46,7 +48,7 @@ from graphlens.tensor.scalar_special import (IsNan, IsInf, Complex, ComplexFromP
 from graphlens.tensor.scalar_logic import (LT, GT, LE, GE, EQ, NEQ, AND, OR, XOR, Invert,
                                            Maximum, Minimum, Switch, Clip, Sgn, Floor, Ceil,
                                            Trunc, RoundHalfToEven, RoundHalfAwayFromZero, Second,
-                                           Identity)
+                                           Identity, InRange, inclosedrange, inopenrange)
 from graphlens.tensor.scalar_logic import (lt, gt, le, ge, eq, neq, and_, or_, xor, invert,
                                            maximum, minimum, switch, clip, sgn, floor, ceil,
                                            trunc, round_half_to_even, round_half_away_from_zero,
@@ -55,6 +57,33 @@ from graphlens.tensor.scalar_logic import (lt, gt, le, ge, eq, neq, and_, or_, x
 # Theano's other spellings.
 ScalarType = Scalar
 Sigmoid, sigmoid_op = ScalarSigmoid, sigmoid
+
+def _several(make, spelling):
+    """Theano's `floats`/`ints`/`complexs`: one variable per letter of `names` (a list), or one
+    variable when `names` has a single letter (that variable itself)."""
+    def several(names):
+        if len(names) == 1:
+            return make(names)
+        return [make(name) for name in names]
+    several.__doc__ = (f"Variables of type {make.dtype} named by the letters of `names`: "
+                       f"`x, y = {spelling}('xy')`; one letter gives the variable itself.")
+    return several
+
+
+floats = _several(float64, "floats")
+ints = _several(int64, "ints")
+complexs = _several(complex128, "complexs")
+
+
+def div_proxy(x, y):
+    """Theano's `div_proxy`: x / y as the `/` operator divides (true division; two integers
+    give a float, Python 3's rule).
+
+    >>> div_proxy(int32('a'), int32('b')).type
+    Scalar(float64)
+    """
+    return true_div(x, y)
+
 
 # Theano's autocasting of Python float literals: `autocast_float.dtypes` are the dtypes tried,
 # and `with autocast_float_as('float32'):` narrows them for a while (graph/types.py).

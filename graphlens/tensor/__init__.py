@@ -197,6 +197,7 @@ from graphlens.tensor.basic import Default, default, setdefault  # noqa: E402,F4
 from graphlens.tensor.type_other import NoneConst  # noqa: E402,F401
 from graphlens.tensor import type_other  # noqa: E402,F401  (theano.tensor.type_other)
 from graphlens.tensor.shape import is_flat  # noqa: E402,F401
+from graphlens.tensor.io import load  # noqa: E402,F401  (theano.tensor.load)
 isnan_, isinf_ = isnan, isinf      # Theano's names of the plain elementwise tests
 
 

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe, where
+from graphlens.errors import ComplexError, GraphlensTypeError, ShapeError, describe, where
 from graphlens.graph.basic import Apply, creation_site, short_path
 from graphlens.graph.op import Op
 from graphlens.graph.types import ALL_DTYPES, upcast_names
@@ -169,7 +169,8 @@ class Elemwise(Op, metaclass=_TheanoConstructor):
         common = upcast_names(dtypes)
         if DTYPE_KINDS[common] not in self.kinds:
             detail = ", ".join(describe(v) for v in variables)
-            raise GraphlensTypeError(f"{self.label} at {call_site()} is not defined for {common} "
+            refusal = ComplexError if DTYPE_KINDS[common] == "c" else GraphlensTypeError
+            raise refusal(f"{self.label} at {call_site()} is not defined for {common} "
                                      f"inputs ({detail}){self.dtype_hint}")
         if weak:
             # A literal made just now (`v is not x`) is retyped in place; one the user made is

@@ -6,6 +6,7 @@ have only an `axis` parameter: a sorted tuple of axes, or None for all of them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -68,9 +69,10 @@ def expand_reduced(var, axes, ndim):
 
 @dataclass(frozen=True)
 class Reduce(Op):
-    """Base of reductions over `axis` (a sorted tuple; normalised by the helper functions)."""
+    """Base of reductions over `axis` (a sorted tuple; normalised by the helper functions;
+    None, the default as in Theano's `Sum()`, reduces every axis)."""
 
-    axis: tuple
+    axis: tuple = None
 
     def output_dtype(self, dtype):
         return dtype
@@ -79,7 +81,8 @@ class Reduce(Op):
         x = as_tensor_variable(x)
         axes = normalize_axes(self.axis, x.ndim, x, self.label)
         if axes != self.axis:
-            return type(self)(axes).make_node(x)
+            # The op's other parameters (Prod's no_zeros_in_input) are kept.
+            return dataclasses.replace(self, axis=axes).make_node(x)
         shape = tuple(d for i, d in enumerate(x.type.shape) if i not in axes)
         return Apply(self, [x], [tensor_type(self.output_dtype(x.dtype), shape)()])
 
@@ -147,8 +150,14 @@ class Sum(Reduce):
 
 @dataclass(frozen=True)
 class Prod(Reduce):
-    """Product of x over `axis`. Its gradient is exact at zeros too (not prod / x)."""
+    """Product of x over `axis`. Its gradient is exact at zeros too (not prod / x), unless
+    `no_zeros_in_input` (Theano's promise that x holds no zero) lets it be prod / x, a
+    gradient that is itself differentiable.
 
+    >>> Prod(axis=1, no_zeros_in_input=True)(T.dmatrix('x'))          # doctest: +SKIP
+    """
+
+    no_zeros_in_input: bool = False
     notation = Func("prod", params=("axis",))
 
     def output_dtype(self, dtype):
@@ -159,6 +168,9 @@ class Prod(Reduce):
 
     def grad(self, inputs, output_grads):
         (x,), (gz,) = inputs, output_grads
+        if self.no_zeros_in_input:
+            # The user promised no zeros: the product of the others is prod / x.
+            return [expand_reduced(gz * self(x), self.axis, x.ndim) / x]
         keep = dict(axis=self.axis, keepdims=True)
         is_zero = eq(x, 0)
         # The product of the other elements: prod/x away from zeros; at the single zero of a
@@ -357,20 +369,21 @@ class Any(DiscreteReduce):
         return np.any(x, axis=axis)
 
 
-def _reduction(op_class, x, axis, keepdims):
+def _reduction(op_class, x, axis, keepdims, **params):
     x = as_tensor_variable(x)
     axes = normalize_axes(axis, x.ndim, x, op_class.__name__.lower())
-    result = op_class(axes)(x)
+    result = op_class(axes, **params)(x)
     return expand_reduced(result, axes, x.ndim) if keepdims else result
 
 
-def _in_dtypes(op_class, x, axis, keepdims, dtype, acc_dtype):
+def _in_dtypes(op_class, x, axis, keepdims, dtype, acc_dtype, **params):
     """A reduction accumulated in `acc_dtype` and given in `dtype` (Theano's keywords); each
-    None keeps the reduction's own dtype."""
+    None keeps the reduction's own dtype. `params` are the op's others."""
     x = as_tensor_variable(x)
     if acc_dtype is None and dtype is None:
-        return _reduction(op_class, x, axis, keepdims)
-    result = _reduction(op_class, cast(x, acc_dtype) if acc_dtype else x, axis, keepdims)
+        return _reduction(op_class, x, axis, keepdims, **params)
+    result = _reduction(op_class, cast(x, acc_dtype) if acc_dtype else x, axis, keepdims,
+                        **params)
     wanted = dtype or _reduction(op_class, x, axis, keepdims).dtype
     return result if result.dtype == wanted else cast(result, wanted)
 
@@ -382,9 +395,11 @@ def sum(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
 
 
 def prod(x, axis=None, keepdims=False, dtype=None, acc_dtype=None, no_zeros_in_input=False):
-    """Product over `axis`; `dtype`/`acc_dtype` as for sum (`no_zeros_in_input`, a hint for
-    Theano's gradient, changes nothing here: the gradient handles zeros)."""
-    return _in_dtypes(Prod, x, axis, keepdims, dtype, acc_dtype)
+    """Product over `axis`; `dtype`/`acc_dtype` as for sum. `no_zeros_in_input=True` promises
+    x holds no zero: the gradient is then prod / x (twice differentiable), as Theano's; the
+    default gradient is exact at zeros too."""
+    params = {"no_zeros_in_input": True} if no_zeros_in_input else {}
+    return _in_dtypes(Prod, x, axis, keepdims, dtype, acc_dtype, **params)
 
 
 def max(x, axis=None, keepdims=False):

@@ -8,6 +8,7 @@ classes (tensor/scalar_standard.py); and the operators of scalar variables.
 
 from graphlens.tensor import basic, compare, rounding
 from graphlens.tensor.fill import Second as FillSecond
+from graphlens.tensor.scalar_op import ScalarOp, bool_out
 from graphlens.tensor.scalar_math import abs_, add, int_div, mod, mul, neg, pow, sub, true_div
 from graphlens.tensor.scalar_standard import (StandardBinary, StandardScalarOp, StandardUnary,
                                               cast)
@@ -126,6 +127,33 @@ class Identity(StandardUnary):
     tensor_op = basic.TensorCopy
 
 
+class InRange(ScalarOp):
+    """Theano's `InRange(openlow, openhi)`: whether low < x < high, each bound excluded when
+    its flag is true and included otherwise; the gradient is zero, bounds included (where
+    the true derivative would be infinite), as Theano's.
+
+    >>> x, lo, hi = scalar.float64('x'), scalar.float64('lo'), scalar.float64('hi')
+    >>> InRange(False, True)(x, lo, hi).eval({x: 1.0, lo: 1.0, hi: 2.0})   # doctest: +SKIP
+    array(True)
+    """
+
+    nin = 3
+    __props__ = ("openlow", "openhi")
+
+    def __init__(self, openlow, openhi):
+        super().__init__(bool_out)
+        self.openlow, self.openhi = bool(openlow), bool(openhi)
+
+    def impl(self, x, low, high):
+        above = x > low if self.openlow else x >= low
+        below = x < high if self.openhi else x <= high
+        return bool(above and below)
+
+    def grad(self, inputs, output_grads):
+        # A step function: flat everywhere it has a derivative.
+        return [x.zeros_like() for x in inputs]
+
+
 # The instances Theano programs call, at Theano's names.
 lt = LT(name='lt')
 gt = GT(name='gt')
@@ -149,6 +177,8 @@ round_half_to_even = RoundHalfToEven(name='round_half_to_even')
 round_half_away_from_zero = RoundHalfAwayFromZero(name='round_half_away_from_zero')
 second = Second(name='second')
 identity = Identity(name='identity')
+inclosedrange = InRange(False, False)
+inopenrange = InRange(True, True)
 
 # What a scalar variable's operators build (tensor/scalar_type.py reads this table).
 OPERATORS.update(add=add, sub=sub, mul=mul, true_div=true_div, int_div=int_div, mod=mod,

@@ -6,7 +6,12 @@ the scalar face of one of graphlens's elementwise op classes (tensor/scalar_stan
 True
 """
 
+import math as _math
+
+import numpy as np
+
 from graphlens.tensor import complex_ops, math, special, trig
+from graphlens.tensor.scalar_op import ScalarOp, upgrade_to_float
 from graphlens.tensor.nnet import basic as nnet_basic
 from graphlens.tensor.scalar_standard import StandardBinary, StandardScalarOp, StandardUnary
 
@@ -252,7 +257,46 @@ int_div = IntDiv(name='int_div')
 mod = Mod(name='mod')
 pow = Pow(name='pow')
 neg = Neg(name='neg')
+class _AngleScale(ScalarOp):
+    """An angle converted by a constant `factor` (numpy's `nfunc_spec` function on arrays), in
+    a float dtype as Theano's upgrade_to_float: int8 degrees give float32 radians."""
+
+    nin = 1
+    factor = None
+
+    def __init__(self, name=None):
+        super().__init__(upgrade_to_float, name)
+
+    def impl(self, x):
+        # In float64 (the node then rounds to its dtype): numpy would give int8 a float16.
+        return getattr(np, self.nfunc_spec[0])(np.float64(x))
+
+    def vectorized(self, node, arrays):
+        # In the output's float dtype: numpy alone would convert int8 degrees in float16.
+        dtype = node.outputs[0].type.numpy_dtype
+        return [getattr(np, self.nfunc_spec[0])(arrays[0].astype(dtype, copy=False))]
+
+    def grad(self, inputs, output_grads):
+        (gz,) = output_grads
+        # The factor in the gradient's own dtype, so a float32 gradient stays float32.
+        return [gz * np.asarray(self.factor, dtype=gz.dtype)]
+
+
+class Deg2Rad(_AngleScale):
+    """Degrees to radians: `scalar.deg2rad(x)` (T.deg2rad on tensors)."""
+    nfunc_spec = ("deg2rad", 1, 1)
+    factor = _math.pi / 180.0
+
+
+class Rad2Deg(_AngleScale):
+    """Radians to degrees: `scalar.rad2deg(x)` (T.rad2deg on tensors)."""
+    nfunc_spec = ("rad2deg", 1, 1)
+    factor = 180.0 / _math.pi
+
+
 abs_ = Abs(name='abs_')
+deg2rad = Deg2Rad(name='deg2rad')
+rad2deg = Rad2Deg(name='rad2deg')
 exp = Exp(name='exp')
 log = Log(name='log')
 log1p = Log1p(name='log1p')

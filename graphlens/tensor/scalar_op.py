@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphlens.errors import GraphlensTypeError
+from graphlens.errors import ComplexError, GraphlensTypeError
 from graphlens.graph.basic import Apply, Variable
 from graphlens.graph.markers import is_disconnected, is_undefined
 from graphlens.graph.op import Op
@@ -48,7 +48,7 @@ def upcast_out_nobool(*types):
 def upcast_out_no_complex(*types):
     """upcast_out, refusing complex inputs."""
     if any(DTYPE_KINDS[t.dtype] == "c" for t in types):
-        raise GraphlensTypeError(f"at {call_site()}: this operation is not defined for complex")
+        raise ComplexError(f"at {call_site()}: this operation is not defined for complex")
     return upcast_out(*types)
 
 
@@ -60,7 +60,7 @@ def same_out(type_):
 def same_out_nocomplex(type_):
     """same_out, refusing a complex input."""
     if DTYPE_KINDS[type_.dtype] == "c":
-        raise GraphlensTypeError(f"at {call_site()}: this operation is not defined for complex")
+        raise ComplexError(f"at {call_site()}: this operation is not defined for complex")
     return (type_,)
 
 
@@ -86,7 +86,7 @@ def upgrade_to_float64(*types):
 def upgrade_to_float_no_complex(*types):
     """upgrade_to_float, refusing complex inputs."""
     if any(DTYPE_KINDS[t.dtype] == "c" for t in types):
-        raise GraphlensTypeError(f"at {call_site()}: this operation is not defined for complex")
+        raise ComplexError(f"at {call_site()}: this operation is not defined for complex")
     return upgrade_to_float(*types)
 
 

@@ -372,3 +372,24 @@ def test_a_training_function_with_updates_pickles_and_updates_its_own_copy():
     assert float(copy_(np.array([1.0, 1.0]))) == 6.0
     np.testing.assert_array_equal(w.get_value(), [2.0, 3.0])   # the original's is untouched
     assert float(step(np.array([0.0, 1.0]))) == 3.0
+
+
+def test_unnamed_function_is_named_after_the_line_that_compiled_it_as_theano():
+    x = T.dvector("x")
+    line = __import__("inspect").currentframe().f_lineno + 1
+    f = function([x], x + 1.0)
+    assert f.name == f"{__file__}:{line}"
+    assert function([x], x + 1.0, name="step").name == "step"
+    # The messages still call an unnamed function "the function", a named one by its name.
+    with pytest.raises(ArgumentError, match="the function has no input"):
+        f(y=1)
+    assert f.copy().name == f"{__file__}:{line} copy"
+
+
+def test_maker_mode_is_the_mode_compiled_with():
+    from graphlens.compile.mode import Mode, get_mode
+    x = T.dvector("x")
+    assert function([x], x * 2).maker.mode == get_mode(None)
+    fast = Mode(optimizer="fast_compile")
+    assert function([x], x * 3, mode=fast).maker.mode is fast
+    assert function([x], x * 4, mode="FAST_COMPILE").maker.mode.name == "FAST_COMPILE"

@@ -73,3 +73,21 @@ def test_neib_shape_may_be_a_constant_vector_as_theanos_tests_give_it():
     np.testing.assert_array_equal(given[0], [0, 1, 4, 5])
     with pytest.raises(TypeError, match="known when the graph is built"):
         images2neibs(x, T.lvector("n"))
+
+
+@pytest.mark.parametrize("mode", ["valid", "half", "full"])
+def test_patches_must_tile_the_padded_image_in_every_mode_but_ignore_borders(mode):
+    # Theano raised TypeError for 2x2 patches every 2 over 5x5 images (padded to 7x7 in 'half'
+    # and 'full'); graphlens's error is that TypeError and its own ShapeError (a ValueError).
+    x = T.dtensor4("x")
+    f = function([x], T.sqr(images2neibs(x, (2, 2), mode=mode)))
+    with pytest.raises(TypeError, match="must cover images of \\(5, 5\\)") as caught:
+        f(np.zeros((2, 3, 5, 5)))
+    assert isinstance(caught.value, ValueError)
+    # The same patches over 6x6 images (or 6x6 padded to 8x8) tile them: no error.
+    rows = {"valid": 9, "half": 16, "full": 16}[mode]
+    assert f(np.ones((1, 1, 6, 6))).shape == (rows, 4)
+    # 'ignore_borders' drops the leftover instead.
+    ignore = function([x], images2neibs(x, (2, 2), mode="ignore_borders"))
+    np.testing.assert_array_equal(ignore(np.arange(25.0).reshape(1, 1, 5, 5))[-1],
+                                  [12.0, 13.0, 17.0, 18.0])

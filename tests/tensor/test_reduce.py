@@ -266,3 +266,29 @@ def test_mean_grad_of_float32_stays_float32():
     assert g.dtype == "float32"
     value = function([v], g)(np.ones((4, 2), dtype="float32"))
     np.testing.assert_allclose(value, np.full((4, 2), 0.25))
+
+
+def test_prod_no_zeros_in_input_values_and_gradients_as_theanos():
+    import pickle
+    from graphlens.tensor.reduce import Prod
+    x = T.dmatrix("x")
+    value = np.array([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]])
+    np.testing.assert_allclose(function([x], Prod(axis=1, no_zeros_in_input=True)(x))(value),
+                               [6, 120, 504])
+    # The gradient of the whole product is prod / x, and its own gradient exists (Theano's
+    # values from its test of this flag).
+    g = grad(Prod(no_zeros_in_input=True)(x), x)
+    # prod / x itself: none of the zero handling (comparisons, switches) of the default.
+    from graphlens.graph.basic import ancestors
+    ops = {type(v.owner.op).__name__ for v in ancestors([g]) if v.owner is not None}
+    assert ops == {"DimShuffle", "Mul", "Prod", "TrueDiv"}
+    np.testing.assert_allclose(function([x], g)(value), 362880.0 / value)
+    np.testing.assert_allclose(function([x], grad(g.sum(), x))(value)[0],
+                               [663696.0, 422568.0, 301872.0])
+    verify_grad(Prod(axis=1, no_zeros_in_input=True), [value], rng=np.random.default_rng(4))
+    verify_grad(lambda a: grad(Prod(no_zeros_in_input=True)(a), a), [value],
+                rng=np.random.default_rng(5))
+    # T.prod's keyword reaches the op; Prod() reduces every axis and pickles.
+    assert T.prod(x, axis=0, no_zeros_in_input=True).owner.op == Prod((0,), True)
+    assert Prod()(x).owner.op == Prod((0, 1)) != Prod((0, 1), True)
+    assert pickle.loads(pickle.dumps(Prod())) == Prod()

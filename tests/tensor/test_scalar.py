@@ -259,3 +259,91 @@ def test_theano_constructor_options_and_tensor_conversion():
     v = T.dvector("v")
     assert theano.function([v], op(v, v))(np.array([3.0])).tolist() == [np.hypot(3.0, 3.0)]
     assert theano.function([s], T.exp(s) * 2)(0.0).tolist() == 2.0     # a 0-d array: a tensor
+
+
+def test_floats_and_ints_make_one_variable_per_letter_as_theano():
+    x, y, z = scalar.floats("xyz")
+    assert [v.name for v in (x, y, z)] == ["x", "y", "z"] and x.type == scalar.float64
+    single = scalar.ints("n")
+    assert single.type == scalar.int64 and single.name == "n"
+    assert scalar.complexs("c").type == scalar.complex128
+
+
+def test_div_proxy_divides_as_the_operator_does():
+    a, b = scalar.int32("a"), scalar.int32("b")
+    quotient = scalar.div_proxy(a, b)
+    assert quotient.type == scalar.float64
+    assert theano.function([a, b], quotient)(7, 2) == 3.5
+    x, y = scalar.floats("xy")
+    assert theano.function([x, y], scalar.mul(scalar.add(x, y), scalar.div_proxy(x, y)))(
+        3.0, 2.0) == 7.5
+
+
+def test_complex_remainder_raises_theanos_complex_error():
+    from graphlens.errors import ComplexError
+    assert scalar.ComplexError is ComplexError
+    with pytest.raises(scalar.ComplexError, match="Mod .* not defined for complex"):
+        scalar.complex64() % scalar.int32()
+    with pytest.raises(NotImplementedError):
+        T.cvector() % 2
+    with pytest.raises(TypeError):          # graphlens's dtype errors are TypeErrors
+        T.cvector() % 2
+    with pytest.raises(scalar.ComplexError, match="not defined for complex"):
+        scalar.upcast_out_no_complex(scalar.complex64, scalar.float32)
+
+
+@pytest.mark.parametrize("openlow, openhi, expected", [
+    (True, True, [False, False, True, False, False]),
+    (False, False, [False, True, True, True, False]),
+    (True, False, [False, False, True, True, False]),
+])
+def test_in_range_with_open_and_closed_bounds(openlow, openhi, expected):
+    op = scalar.InRange(openlow, openhi)
+    x, low, high = scalar.floats("xyz")
+    f = theano.function([x, low, high], op(x, low, high))
+    assert [bool(f(v, 1, 5)) for v in (0, 1, 2, 5, 6)] == expected
+    # As an elementwise op on a vector, and equal ops for equal bounds.
+    v = T.dvector("v")
+    got = T.Elemwise(op)(v, 1.0, 5.0).eval({v: [0.0, 1.0, 2.0, 5.0, 6.0]})
+    assert got.dtype == bool and got.tolist() == expected
+    assert op == scalar.InRange(openlow, openhi) and op != scalar.InRange(not openlow, openhi)
+
+
+def test_in_range_gradient_is_zero_everywhere_bounds_included():
+    x, low, high = (T.fscalar(n) for n in "xlh")
+    for op in (scalar.inopenrange, scalar.inclosedrange):
+        out = T.Elemwise(op)(x, low, high)
+        # A bool result: graphlens's gradient stops there, so x is not read (Theano's read it).
+        grads = theano.function([x, low, high], theano.grad(out.sum(), [x, low, high]),
+                                on_unused_input="ignore")
+        # The op's own gradient, as a user's ScalarOp.grad is called: zeros of each input.
+        own = theano.function([x, low, high], op.grad([x, low, high], [T.fscalar("g")]),
+                              on_unused_input="ignore")
+        for value in (0.0, 1.0, 2.0, 5.0, 6.0):
+            assert [float(g) for g in grads(value, 1.0, 5.0)] == [0.0, 0.0, 0.0]
+            assert [float(g) for g in own(value, 1.0, 5.0)] == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("op, reference", [(scalar.deg2rad, np.deg2rad),
+                                           (scalar.rad2deg, np.rad2deg)])
+def test_angle_conversions_are_scalar_ops_in_a_float_dtype(op, reference):
+    from graphlens.gradient import verify_grad
+    xi, xf = scalar.int8("xi"), scalar.float32("xf")
+    fi, ff = theano.function([xi], op(xi)), theano.function([xf], op(xf))
+    for value in (-127, 0, 45, 127):
+        # int8 goes to float32 (Theano's upgrade_to_float), as a float32 input does.
+        assert fi(value).dtype == ff(value).dtype == np.float32
+        np.testing.assert_allclose(fi(value), reference(np.float32(value)), rtol=1e-6)
+    v = T.dvector("v")
+    np.testing.assert_allclose(T.Elemwise(op)(v).eval({v: [30.0, -90.0]}),
+                               reference([30.0, -90.0]))
+    verify_grad(lambda a: T.Elemwise(op)(a), [np.array([0.3, -2.0, 10.0])],
+                rng=np.random.default_rng(3))
+
+
+def test_dual_linker_runs_the_graph_as_theanos_tests_call_it():
+    from graphlens.gof import DualLinker, FunctionGraph
+    x, y = scalar.floats("xy")
+    fn = DualLinker().accept(FunctionGraph([x, y], [scalar.mul(x, scalar.add(x, y))])) \
+        .make_function()
+    assert fn(2.0, 3.0) == 10.0

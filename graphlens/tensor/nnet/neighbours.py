@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from graphlens.errors import GraphlensTypeError, ShapeError, describe
+from graphlens.errors import GraphlensTypeError, ShapeError, ShapeTypeError, describe
 from graphlens.graph.basic import Apply, Constant, Variable
 from graphlens.graph.markers import disconnected
 from graphlens.graph.notation import Func
@@ -39,7 +39,8 @@ def _padding(mode, patch):
 
 
 def _counts(mode, image_hw, patch, step):
-    """How many patches fit along rows and cols; 'valid' refuses a leftover border."""
+    """How many patches fit along rows and cols; only 'ignore_borders' drops a leftover
+    border."""
     pad = _padding(mode, patch)
     counts = []
     for axis in range(2):
@@ -47,10 +48,13 @@ def _counts(mode, image_hw, patch, step):
         if span < 0:
             raise ShapeError(f"images2neibs: patches of {patch} do not fit images of "
                              f"{tuple(image_hw)} (mode {mode!r})")
-        if mode == "valid" and span % step[axis]:
-            raise ShapeError(f"images2neibs: with mode 'valid', patches of {patch} taken every "
-                             f"{step} must cover images of {tuple(image_hw)} exactly; use "
-                             f"mode='ignore_borders' to drop the rest")
+        # Theano's rule (a TypeError there): every mode but 'ignore_borders' tiles the
+        # (padded) image exactly.
+        if mode != "ignore_borders" and span % step[axis]:
+            padded = "" if mode == "valid" else f" padded by {pad}"
+            raise ShapeTypeError(f"images2neibs: with mode {mode!r}, patches of {patch} taken "
+                                 f"every {step} must cover images of {tuple(image_hw)}{padded} "
+                                 f"exactly; use mode='ignore_borders' to drop the rest")
         counts.append(span // step[axis] + 1)
     return tuple(counts)
 
