@@ -388,13 +388,14 @@ def _in_dtypes(op_class, x, axis, keepdims, dtype, acc_dtype, **params):
     return result if result.dtype == wanted else cast(result, wanted)
 
 
-def sum(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
+def sum(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):
     """Sum over `axis` (all axes by default): `T.sum(x, axis=1, keepdims=True)`; `dtype` and
-    `acc_dtype` as Theano's: `T.sum(bytes, acc_dtype='int64', dtype='int32')`."""
+    `acc_dtype` as Theano's: `T.sum(bytes, acc_dtype='int64', dtype='int32')`. The positional
+    order is Theano's and numpy's (axis, dtype, keepdims): `T.sum(x, 0, 'float32')`."""
     return _in_dtypes(Sum, x, axis, keepdims, dtype, acc_dtype)
 
 
-def prod(x, axis=None, keepdims=False, dtype=None, acc_dtype=None, no_zeros_in_input=False):
+def prod(x, axis=None, dtype=None, keepdims=False, acc_dtype=None, no_zeros_in_input=False):
     """Product over `axis`; `dtype`/`acc_dtype` as for sum. `no_zeros_in_input=True` promises
     x holds no zero: the gradient is then prod / x (twice differentiable), as Theano's; the
     default gradient is exact at zeros too."""
@@ -432,9 +433,11 @@ def any(x, axis=None, keepdims=False):
     return _reduction(Any, x, axis, keepdims)
 
 
-def mean(x, axis=None, keepdims=False, dtype=None, acc_dtype=None):
+def mean(x, axis=None, dtype=None, op=False, keepdims=False, acc_dtype=None):
     """Arithmetic mean over `axis`; `dtype`/`acc_dtype` as for sum. An integer or bool
-    `dtype` is the sum's, and the mean is float64 (as Theano's: it divides after summing)."""
+    `dtype` is the sum's, and the mean is float64 (as Theano's: it divides after summing).
+    Theano's positional order, its `op` included (True asked Theano for its Mean op, which
+    gives the same values: graphlens's mean is that op either way)."""
     if dtype is not None and is_discrete(str(np.dtype(dtype))):
         return _reduction(Mean, cast(as_tensor_variable(x), dtype), axis, keepdims)
     return _in_dtypes(Mean, x, axis, keepdims, dtype, acc_dtype)

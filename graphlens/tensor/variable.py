@@ -157,16 +157,17 @@ class TensorVariable(Variable):
     def __getitem__(self, index):
         return T.getitem(self, index)
 
-    def sum(self, axis=None, keepdims=False, dtype=None, acc_dtype=None):
-        """`T.sum(self, axis, keepdims, dtype, acc_dtype)`."""
+    # Theano's (and numpy's) positional order: x.sum(axis, dtype, keepdims, acc_dtype).
+    def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        """`T.sum(self, axis, dtype, keepdims, acc_dtype)`."""
         return T.sum(self, axis=axis, keepdims=keepdims, dtype=dtype, acc_dtype=acc_dtype)
 
-    def prod(self, axis=None, keepdims=False, dtype=None, acc_dtype=None):
-        """`T.prod(self, axis, keepdims, dtype, acc_dtype)`."""
+    def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        """`T.prod(self, axis, dtype, keepdims, acc_dtype)`."""
         return T.prod(self, axis=axis, keepdims=keepdims, dtype=dtype, acc_dtype=acc_dtype)
 
-    def mean(self, axis=None, keepdims=False, dtype=None, acc_dtype=None):
-        """`T.mean(self, axis, keepdims, dtype, acc_dtype)`."""
+    def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        """`T.mean(self, axis, dtype, keepdims, acc_dtype)`."""
         return T.mean(self, axis=axis, keepdims=keepdims, dtype=dtype, acc_dtype=acc_dtype)
 
     def copy(self, name=None):

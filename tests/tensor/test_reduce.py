@@ -292,3 +292,22 @@ def test_prod_no_zeros_in_input_values_and_gradients_as_theanos():
     assert T.prod(x, axis=0, no_zeros_in_input=True).owner.op == Prod((0,), True)
     assert Prod()(x).owner.op == Prod((0, 1)) != Prod((0, 1), True)
     assert pickle.loads(pickle.dumps(Prod())) == Prod()
+
+
+def test_sum_prod_mean_take_theanos_positional_order():
+    # Theano 1.0 (and numpy): sum(x, axis, dtype, keepdims, acc_dtype); mean(x, axis, dtype,
+    # op, keepdims, acc_dtype). T.sum(x, 0, 'float32') once read 'float32' as keepdims.
+    import graphlens
+    x = T.dmatrix("x")
+    value = np.arange(6.0).reshape(2, 3)
+    cases = [(T.sum(x, 0, "float32"), np.sum(value, 0, "float32")),
+             (x.sum(1, "float32", True), np.sum(value, 1, "float32", keepdims=True)),
+             (T.prod(x, 1, None, True), np.prod(value, 1, keepdims=True)),
+             (x.prod(0, "float32"), np.prod(value, 0, "float32")),
+             (T.mean(x, 0, "float32"), np.mean(value, 0, "float32")),
+             (T.mean(x, 1, None, False, True), np.mean(value, 1, keepdims=True)),
+             (x.mean(None, "float32", True), np.mean(value, None, "float32", keepdims=True))]
+    f = graphlens.function([x], [expr for expr, _ in cases])
+    for got, ((expr, want)) in zip(f(value), cases):
+        assert got.dtype == want.dtype and got.shape == want.shape, expr
+        np.testing.assert_allclose(got, want, rtol=1e-6)
