@@ -163,9 +163,10 @@ MUTATIONS = (
              "if operand.precedence <= notation.precedence:",
              "if operand.precedence < notation.precedence:",
              ("tests/render/test_pp.py",)),
-    Mutation("fused_label_prints_apart_from_pp", "printer", "graphlens/rewrite/composite.py",
-             "text = label_formula(self, MAX_LABEL)",
-             "text = label_formula(self, MAX_LABEL).replace(' * ', ' *  ')",
+    Mutation("fused_label_prints_apart_from_pp", "printer", "graphlens/printer/expression.py",
+             "return f\"{name}{{{label_formula(op, FORMULA_LIMIT)}}}{suffix}\"",
+             "return f\"{name}{{{label_formula(op, FORMULA_LIMIT).replace(' * ', ' *  ')}}}"
+             "{suffix}\"",
              ("tests/render/test_one_printer.py", "tests/rewrite/test_fusion.py")),
     Mutation("trace_names_parameters_by_list_order", "printer", "graphlens/trace/vanishing.py",
              "names = [table.name(var) for var in params]",

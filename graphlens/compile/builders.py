@@ -24,6 +24,7 @@ from graphlens.directional import in_rop_pass, rop_pass
 from graphlens.graph.markers import DisconnectedType, UndefinedType, disconnected
 from graphlens.graph.inner import InnerGraph
 from graphlens.graph.types import Type
+from graphlens.printer.expression import formula_label
 from graphlens.tensor.extra_ops import length_of
 from graphlens.tensor.fill import zeros_like
 from graphlens.tensor.variable import as_tensor_variable
@@ -106,8 +107,8 @@ class OpFromGraph(InlinableOp):
 
     @property
     def label(self):
-        return self.name or f"OpFromGraph{{{len(self.inner_inputs)} in, " \
-                            f"{len(self.inner_outputs)} out}}"
+        """`axpy{i0 * i1 + i2}`: the user's name (or OpFromGraph) and the packaged formula."""
+        return formula_label(self, self.name or "OpFromGraph")
 
     def __repr__(self):
         return self.label

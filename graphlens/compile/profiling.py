@@ -24,7 +24,6 @@ import time
 from graphlens.config import config
 from graphlens.errors import creation_site, where
 from graphlens.graph.basic import Constant, short_path
-from graphlens.printer.expression import op_label_with_formula as op_name
 from graphlens.printer.naming import is_shared
 
 # Every ProfileStats made with atexit_print=True, printed when the process ends if
@@ -114,7 +113,7 @@ class ProfileStats:
 
     def op_time(self) -> dict:
         """{op label: seconds} over every node."""
-        return {key: seconds for key, (seconds, _, _) in self._groups(op_name).items()}
+        return {key: seconds for key, (seconds, _, _) in self._groups(_op_label).items()}
 
     def _groups(self, key_of_op) -> dict:
         """{key_of_op(op): (seconds, calls, nodes)} over every node."""
@@ -132,7 +131,7 @@ class ProfileStats:
         lines = self._function_lines()
         if self.fct_callcount and self.apply_time:
             lines += self._grouped_lines("Class", "Class name", _class_name, n_ops, "classes")
-            lines += self._grouped_lines("Ops", "Op name", op_name, n_ops, "ops")
+            lines += self._grouped_lines("Ops", "Op name", _op_label, n_ops, "ops")
             lines += self._apply_lines(n_apply)
             if self.output_bytes:
                 lines += self._memory_lines(n_apply)
@@ -240,7 +239,7 @@ def apply_name(node) -> str:
     >>> apply_name((x + y).owner)                     # doctest: +SKIP
     'Add(x, y)'
     """
-    return f"{op_name(node.op)}({', '.join(_input_text(var) for var in node.inputs)})"
+    return f"{node.op.label}({', '.join(_input_text(var) for var in node.inputs)})"
 
 
 def _input_text(var) -> str:
@@ -256,6 +255,11 @@ def _input_text(var) -> str:
 
 def _class_name(op) -> str:
     return f"{type(op).__module__}.{type(op).__name__}"
+
+
+def _op_label(op) -> str:
+    # The Ops table groups by the op's one name (graph/label.py), as errors and debugprint say it.
+    return op.label
 
 
 def _remaining(rows, total, what):

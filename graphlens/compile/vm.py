@@ -12,9 +12,7 @@ from graphlens.errors import EvaluationError, where
 from graphlens.compile import lazy
 from graphlens.compile.straight import MAX_STEPS, straight_run
 from graphlens.graph.basic import Constant
-from graphlens.graph.op import Op
 from graphlens.graph.schedule import conditional_nodes
-from graphlens.printer.naming import op_label
 from graphlens.rewrite.composite_plans import shared_plans
 
 
@@ -267,18 +265,11 @@ def step_failure(node, storage, input_slots, exc) -> EvaluationError:
 
 def describe_failure(node, values, exc) -> str:
     """What failed, with the node, its inputs' types and run-time shapes, and the user's line."""
-    lines = [f"{_named(node.op)} failed at {where(node.outputs[0])}: "
+    lines = [f"{node.op.label} failed at {where(node.outputs[0])}: "
              f"{type(exc).__name__}: {exc}"]
     for i, (var, value) in enumerate(zip(node.inputs, values)):
         shown = f"shape {np.shape(value)}, dtype {getattr(value, 'dtype', type(value).__name__)}"
-        label = var.name or (_named(var.owner.op) if var.owner is not None else "input")
+        label = var.name or (var.owner.op.label if var.owner is not None else "input")
         lines.append(f"  input {i}: {label} ({var.type}, built at {where(var)}): {shown}")
     lines.append(f"  output: {node.outputs[0].type}")
     return "\n".join(lines)
-
-
-def _named(op) -> str:
-    """An op's name in an error: its own label when its class writes one (`Dot22{NT}`, a fused
-    formula), else as debugprint names it (`AdvancedIncSubtensor{adv, inc}`, not every prop's
-    repr)."""
-    return op.label if type(op).label is not Op.label else op_label(op)

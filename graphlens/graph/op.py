@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from graphlens.config import config
 from graphlens.errors import BULK, user_frame
 from graphlens.graph.basic import Constant
+from graphlens.graph.label import default_label
 from graphlens.graph.scopes import tag_at
 from graphlens.graph.test_value import compute_test_values
 from graphlens.graph.theano_style import adapt_subclass, props_of, set_on_a_bare_op
@@ -217,12 +218,10 @@ class Op:
 
     @property
     def label(self) -> str:
-        """`Sum{axis=(1,)}`: the class name and its parameters, stable across runs."""
-        props = self.props
-        if not props:
-            return type(self).__name__
-        inner = ", ".join(f"{key}={value!r}" for key, value in props.items())
-        return f"{type(self).__name__}{{{inner}}}"
+        """How every view and message names the op, `Sum{axis=1}`: the class name and the
+        props that differ from their defaults (graph/label.py). A class whose name is more
+        than its props (a fused kernel's formula) overrides this, and only this."""
+        return default_label(self)
 
     def __str__(self):
         return self.label

@@ -28,7 +28,7 @@ def schedule(nodes) -> list:
 
     >>> x = T.dvector('x'); h = T.exp(x); y = [T.sum(h), h * 2]
     >>> [n.op.label for n in schedule(toposort(y))]     # doctest: +SKIP
-    ['Exp', 'Sum{axis=(0,)}', 'Mul']
+    ['Exp', 'Sum{axis=0}', 'Mul']
     """
     order = _ordered(nodes, ())
     # The in-place rewrite only makes twins this order already serves; a user's in-place op

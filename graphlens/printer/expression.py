@@ -12,11 +12,11 @@ them: `x * exp(y)` in pp is `Composite{i0 * exp(i1)}` as a label and `x * exp(y)
 from __future__ import annotations
 
 from graphlens.graph.basic import Constant, toposort
+from graphlens.graph.label import default_label
 from graphlens.graph.notation import POSTFIX
 from graphlens.printer.forms import inner_graph, may_have_inner_graph, show_apply
 from graphlens.printer.formula import Shown, TextSyntax
-from graphlens.printer.naming import (NameTable, constant_text, op_label, printable,
-                                      reserved_names_of)
+from graphlens.printer.naming import NameTable, constant_text, printable, reserved_names_of
 from graphlens.printer.styled import Rope, join_ropes
 
 
@@ -332,20 +332,23 @@ def inner_formula_text(op) -> str:
     return "; ".join(rope.plain() for rope in syntax.lines(inner_lines(op, syntax)))
 
 
-def op_label_with_formula(op) -> str:
-    """`Sum{axis=1}`; a fused op with its inner formula, `Composite{i0 * exp(i1)}{destroyed=0}`
-    (a graph the user named, OpFromGraph(..., name='axpy'), by that name): how debugprint and
-    the profiler name an op.
+def formula_label(op, name: str) -> str:
+    """The label of an op with a substitutable inner graph (a fused kernel, a graph the user
+    packaged): `name{formula}` and its params, `Composite{i0 * exp(i1)}{destroyed=0}`, the
+    formula written as pp and debugprint write it, or `N ops` past FORMULA_LIMIT characters.
+    Such an op's `label` returns this, so errors, debugprint and pictures name it alike.
 
-    >>> op_label_with_formula((x + T.exp(y)).owner.op)          # doctest: +SKIP
-    'Add'
+    >>> formula_label((x + T.exp(y)).owner.op, 'Composite')     # doctest: +SKIP
+    'Composite{i0 + exp(i1)}'
     """
-    label = op_label(op)
-    inner = inner_graph(op)
-    if inner is None or not inner.substitutable:
-        return label
-    name = type(op).__name__
-    return f"{inner.name or name}{{{inner_formula_text(op)}}}{label[len(name):]}"
+    # The params as the one rule spells them (graph/label.py), after the formula.
+    suffix = default_label(op)[len(type(op).__name__):]
+    return f"{name}{{{label_formula(op, FORMULA_LIMIT)}}}{suffix}"
+
+
+# Longest inner formula a label spells out; past it, the label counts the ops (`{13 ops}`):
+# the formula is there in full in debugprint's inner tree and the pictures' fused cluster.
+FORMULA_LIMIT = 60
 
 
 # What a formula cut short shows in place of the part left out.

@@ -17,10 +17,10 @@ import numpy as np
 
 from graphlens.graph.basic import Constant
 from graphlens.graph.inner import inner_graphs
+from graphlens.graph.label import index_entries, prop_defaults, value_text
 from graphlens.graph.notation import ADD, MUL, Func, Infix, Prefix, Special
 from graphlens.graph.op import Op
 from graphlens.printer.formula import Shown
-from graphlens.printer.naming import index_entries, op_label, prop_defaults, value_text
 from graphlens.printer.styled import Rope
 from graphlens.tensor.basic import ARange
 from graphlens.tensor.elemwise import DimShuffle
@@ -78,7 +78,7 @@ def _notation_form(notation):
 
 def show_fallback(printer, node, args):
     """`OpName{props}(a, b)`: nothing is ever unprintable."""
-    return printer.syntax.call(op_label(node.op), args)
+    return printer.syntax.call(node.op.label, args)
 
 
 def show_infix(notation, printer, node, args):

@@ -1,4 +1,5 @@
-"""Stable display names and compact labels, shared by every printer (pp, debugprint, DOT, SVG).
+"""Stable display names of variables, shared by every printer (pp, debugprint, DOT, SVG); an
+op's name is its `label` (graph/label.py).
 
 Names come from a deterministic walk, never from `id()` or set order, so the same graph prints
 the same way in every run and every process:
@@ -16,12 +17,9 @@ the same way in every run and every process:
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-
 import numpy as np
 
-from graphlens.graph.basic import Constant, Variable, toposort
+from graphlens.graph.basic import Constant, toposort
 
 # Constants with at most this many elements print in full; larger ones print as their type.
 MAX_CONSTANT_ELEMENTS = 8
@@ -218,128 +216,6 @@ def is_large_constant(const) -> bool:
 def type_text(var) -> str:
     """The type with its static shape: `float32[?, 784]`, `int64` for a scalar."""
     return str(var.type)
-
-
-def index_entries(idx, symbolic) -> list[list]:
-    """The entries of an index (a Subtensor's `idx` prop), each a list of pieces: strings, and
-    the items of `symbolic` (texts or ropes of symbolic bounds and index arrays) in order.
-
-    >>> index_entries((("slice", 1, 3, None), ("slice", None, None, 2)), [])
-    [['1', ':', '3'], [':', '', ':', '2']]
-    """
-    parts = iter(symbolic)
-    entries = []
-    for entry in idx:
-        kind = entry[0]
-        if kind == "int":
-            entries.append([str(entry[1])])
-        elif kind in ("sym", "adv"):
-            entries.append([next(parts)])
-        elif kind == "new":
-            entries.append(["None"])
-        else:
-            start, stop, step = (("" if b is None else next(parts) if b == "sym" else str(b))
-                                 for b in entry[1:])
-            pieces = [start, ":", stop]
-            if step != "":
-                pieces += [":", step]
-            entries.append(pieces)
-    return entries
-
-
-def index_text(idx, symbolic_texts) -> list[str]:
-    """The entries of an index as texts: `['1:3', '::2']`; symbolic parts from `symbolic_texts`."""
-    return ["".join(pieces) for pieces in index_entries(idx, symbolic_texts)]
-
-
-def _call_value(value) -> str:
-    # As pp's call form prints a keyword: strings quoted, everything else compact.
-    return repr(value) if isinstance(value, str) else value_text(value)
-
-
-def _shown_prop(value) -> bool:
-    # An empty tuple says nothing; variables (a fused op's inner graph) are drawn, not labelled.
-    if isinstance(value, tuple):
-        return bool(value) and not any(isinstance(v, Variable) for v in value)
-    return not isinstance(value, Variable)
-
-
-def _prop_text(key, value) -> str:
-    if key == "idx":
-        return ", ".join(index_text(value, _symbolic_marks(value)))
-    if key == "set_instead_of_inc":
-        return "set" if value else "inc"
-    return f"{key}={value_text(value)}"
-
-
-def _symbolic_marks(idx):
-    marks = []
-    for entry in idx:
-        if entry[0] == "sym":
-            marks.append("?")
-        elif entry[0] == "adv":
-            marks.append("adv")
-        elif entry[0] == "slice":
-            marks.extend("?" for b in entry[1:] if b == "sym")
-    return marks
-
-
-def value_text(value) -> str:
-    """A prop value, compact and deterministic: `1` for the axis tuple `(1,)`, `float32` for a
-    dtype string, the class name for an object without a plain-data form."""
-    if isinstance(value, tuple):
-        if len(value) == 1:
-            return value_text(value[0])
-        return "(" + ", ".join(value_text(v) for v in value) + ")"
-    if isinstance(value, str):
-        return value
-    if value is None or isinstance(value, (bool, int, float, np.integer, np.floating)):
-        return str(value)
-    # Objects (an inner graph, say) would print their id(): name their kind instead.
-    return type(value).__name__
-
-
-def op_label(op) -> str:
-    """A short label for an op in trees and pictures: `Sum{axis=1}`, `Subtensor{1:3, ::2}`,
-    `Cast{dtype=float32}`, `DimShuffle{x,0}`.
-
-    >>> op_label(Sum(axis=(1,)))        # doctest: +SKIP
-    'Sum{axis=1}'
-    """
-    if getattr(type(op), "labels_itself", False):
-        # Theano's scalar ops and T.Elemwise(scalar_op) are named by their own label:
-        # `softsign`, `Elemwise{softsign}`.
-        return op.label
-    new_order = getattr(op, "new_order", None)
-    if new_order is not None and hasattr(op, "input_ndim"):
-        return f"{type(op).__name__}{{{','.join(str(i) for i in new_order)}}}"
-    props = getattr(op, "props", {})
-    defaults = prop_defaults(type(op))
-    # An op may name props that are drawn rather than spelled (a loop's inner graph).
-    hidden = getattr(type(op), "hidden_props", ())
-    if getattr(type(op), "labelled_as_call", False):
-        # The op reads as the call that built it: conv2d(border_mode='half'); with every
-        # option at its default, the bare name (conv2d), as the user wrote no options.
-        notation = op.notation
-        # A None prop is left out, as pp leaves it out (a pool whose window is an input).
-        parts = [f"{key}={_call_value(props[key])}" for key in notation.params
-                 if props[key] is not None
-                 and not (key in defaults and props[key] == defaults[key])]
-        return f"{notation.name}({', '.join(parts)})" if parts else notation.name
-    parts = [_prop_text(key, value) for key, value in props.items()
-             if key not in hidden and _shown_prop(value)
-             and not (key in defaults and value == defaults[key])]
-    name = type(op).__name__
-    return f"{name}{{{', '.join(parts)}}}" if parts else name
-
-
-@functools.lru_cache(maxsize=None)
-def prop_defaults(op_class) -> dict:
-    """{prop: default value} of an op class's dataclass fields that have a default: a param
-    left at its default says nothing (`Dot22`, not `Dot22{transpose_a=False, ...}`)."""
-    fields = getattr(op_class, "__dataclass_fields__", {})
-    return {name: field.default for name, field in fields.items()
-            if field.default is not dataclasses.MISSING}
 
 
 def is_constant(var) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from graphlens.graph.basic import Constant
 from graphlens.render import labels
-from graphlens.printer.forms import inner_graph
 from graphlens.render.scene import SceneEdge, SceneNode
 from graphlens.trace.naming import short_expression
 
@@ -135,9 +134,8 @@ def _what(builder, var) -> str:
         name = labels.printable(var.name) if var.name else "unnamed"
         return f"{name} ({'shared variable' if labels.is_shared(var) else 'input'})"
     op = var.owner.op
-    # A fused op is named by its formula (`Composite{i1 - (0.02 * i0)}`), not its props.
-    text = labels.cut(labels.printable(op.label, limit=200) if inner_graph(op) is not None
-                      else builder.op_text(op))
+    # A fused op's label is its formula (`Composite{i1 - (0.02 * i0)}`), not its props.
+    text = labels.cut(builder.op_text(op))
     if var.name:
         text = f"{labels.printable(var.name)} = {text}"
     return f"{text} at {labels.source_text(var)}"

@@ -19,7 +19,6 @@ from graphlens.graph.basic import Constant, readers, toposort
 from graphlens.render.console import emit
 from graphlens.printer.forms import inner_graph
 from graphlens.printer.naming import constant_text, is_large_constant, is_shared, printable
-from graphlens.printer.expression import op_label_with_formula
 from graphlens.render.pp import printable_targets, view_names
 from graphlens.printer.styled import Rope, collector_paused, plain_lines
 from graphlens.tensor.static_shape import static_shapes
@@ -290,7 +289,7 @@ class TreePrinter:
         """`Sum{axis=1}`; a fused op shows its inner formula: `Composite{i0 * exp(i1)}`."""
         label = self.labels.get(op)
         if label is None:
-            label = self.labels[op] = op_label_with_formula(op)
+            label = self.labels[op] = op.label
         return label
 
     def _leaf_label(self, var) -> tuple:

@@ -71,9 +71,9 @@ MAX_TOOLTIP = 1000
 
 
 def op_text(op) -> str:
-    """The op as the printers name it: `Sum{axis=1}`, `Dot`, `DimShuffle{x,0}` (whole, up to
-    MAX_TOOLTIP characters: a box's label cuts it further with `cut`)."""
-    return printable(naming.op_label(op), limit=MAX_TOOLTIP)
+    """The op's one name (`op.label`, graph/label.py): `Sum{axis=1}`, `Dot`, `DimShuffle{x,0}`
+    (whole, up to MAX_TOOLTIP characters: a box's label cuts it further with `cut`)."""
+    return printable(op.label, limit=MAX_TOOLTIP)
 
 
 def type_text(var) -> str:

@@ -21,8 +21,7 @@ from graphlens.graph.basic import Apply, Constant, clone_graph, toposort
 from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import Func
 from graphlens.graph.op import Op
-from graphlens.printer.expression import label_formula
-from graphlens.printer.naming import op_label
+from graphlens.printer.expression import formula_label
 from graphlens.rewrite.composite_code import written_direct
 from graphlens.rewrite.composite_plans import (DTYPES, kernel_of, reading, same_lengths,
                                                static_lengths, without_fills, active_plans,
@@ -114,10 +113,7 @@ class Composite(Op):
     def label(self):
         # The one printer's text (printer/expression.py): the label reads as pp and debugprint
         # write the same inner graph, `Composite{i0 * exp(i1)}`.
-        text = label_formula(self, MAX_LABEL)
-        # The params as every view spells them (`{destroyed=0}`, printer/naming.py op_label).
-        suffix = op_label(self)[len(type(self).__name__):]
-        return f"{type(self).__name__}{{{text}}}{suffix}"
+        return formula_label(self, type(self).__name__)
 
     def make_node(self, *inputs):
         inputs = [as_tensor_variable(v) for v in inputs]
@@ -384,7 +380,3 @@ def broadcast_shape(shapes):
 def _spare(spare, shape, dtype):
     arrays = spare.get((shape, dtype))
     return arrays.pop() if arrays else np.empty(shape, dtype=dtype)
-
-
-# Longest inner formula shown in a label; bigger composites show their size instead.
-MAX_LABEL = 60

@@ -54,11 +54,6 @@ class Dot22(Op):
     bias: bool = False
     notation = Special("product")        # prints as `x.T @ W + b` (printer/forms.py)
 
-    @property
-    def label(self):
-        layout = ("T" if self.transpose_a else "N") + ("T" if self.transpose_b else "N")
-        return f"Dot22{{{layout}{', bias' if self.bias else ''}}}"
-
     def make_node(self, a, b, *bias):
         a, b = as_tensor_variable(a), as_tensor_variable(b)
         bias = [as_tensor_variable(v) for v in bias]
@@ -126,10 +121,6 @@ class Gemv(Op):
 
     transpose_a: bool = False
     notation = Special("product")        # prints as `x @ w`, `x.T @ g`
-
-    @property
-    def label(self):
-        return f"Gemv{{{'T' if self.transpose_a else 'N'}}}"
 
     def make_node(self, a, v):
         a, v = as_tensor_variable(a), as_tensor_variable(v)
@@ -272,10 +263,6 @@ class SumMean(Reduce):
 
     mean_over: tuple = ()
     notation = Func("sum_mean", params=("axis", "mean_over"))
-
-    @property
-    def label(self):
-        return f"SumMean{{axis={self.axis}, mean_over={self.mean_over}}}"
 
     def make_node(self, x):
         x = as_tensor_variable(x)

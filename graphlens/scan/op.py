@@ -59,16 +59,10 @@ class Scan(Op):
     index: str = "t"
 
     notation = Func("scan")
-    # The inner graph and its layout are drawn (inner_graphs), not spelled in the label.
+    # The inner graph and its layout are drawn (inner_graphs), not spelled in the label
+    # (`Scan{name=rnn}`, graph/label.py).
     hidden_props = ("inner_inputs", "inner_outputs", "n_sequences", "taps", "finals",
                     "n_per_step", "has_condition", "mode", "rewritten", "index")
-
-    @property
-    def label(self) -> str:
-        """`Scan{name='rnn'}`: the inner graph is drawn and printed, not spelled here."""
-        parts = [f"{key}={value!r}" for key, value in self.props.items()
-                 if key not in self.hidden_props and value != _DEFAULTS.get(key)]
-        return f"Scan{{{', '.join(parts)}}}" if parts else "Scan"
 
     # -- layout ---------------------------------------------------------------------------
     @property
@@ -261,9 +255,6 @@ class Scan(Op):
 
     def grad(self, inputs, output_grads):
         return self.L_op(inputs, self.make_node(*inputs).outputs, output_grads)
-
-
-_DEFAULTS = {"name": None, "truncate_gradient": -1}
 
 
 def step_name(base: str, index: str = "t", tap: int = 0) -> str:

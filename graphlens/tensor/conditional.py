@@ -45,12 +45,6 @@ class IfElse(Op):
             raise GraphlensTypeError(f"IfElse: n_outs must be a positive int, got "
                                      f"{self.n_outs!r}")
 
-    @property
-    def label(self) -> str:
-        """`IfElse{name=None}`, with `n_outs` when there are several pairs."""
-        pairs = f"n_outs={self.n_outs}, " if self.n_outs > 1 else ""
-        return f"IfElse{{{pairs}name={self.name!r}}}"
-
     # Cached: the evaluator reads lazy_inputs at every lazy step of every call.
     @functools.cached_property
     def lazy_inputs(self) -> tuple:

@@ -42,8 +42,7 @@ class InplaceElemwise(Op):
     base: Elemwise
     name: str
     destroy_map = {0: [0]}
-    # Printed by its name, as Theano's: `exp_inplace(x)`.
-    labels_itself = True
+    # Named as Theano names it, `exp_inplace`, in every view (its `label`).
 
     @property
     def label(self) -> str:

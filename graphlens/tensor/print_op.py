@@ -59,16 +59,6 @@ class Print(Op):
             raise GraphlensTypeError(f"Print: global_fn must be callable as global_fn(op, value), "
                                      f"got {self.global_fn!r:.80}")
 
-    @property
-    def label(self) -> str:
-        """`Print{message='h', attrs=('shape',)}`: no function address, so labels are stable."""
-        shown = {"message": self.message}
-        if self.attrs != ("__str__",):
-            shown["attrs"] = self.attrs
-        if self.global_fn is not print_attributes:
-            shown["global_fn"] = getattr(self.global_fn, "__qualname__", "function")
-        return "Print{" + ", ".join(f"{key}={value!r}" for key, value in shown.items()) + "}"
-
     def make_node(self, x):
         x = as_tensor_variable(x)
         return Apply(self, [x], [x.type()])

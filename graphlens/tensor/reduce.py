@@ -29,6 +29,7 @@ from graphlens.tensor.basic import cast
 
 def normalize_axes(axis, ndim, var=None, op_name="reduction") -> tuple[int, ...]:
     """`axis` (None, an int or a sequence, negative allowed) as a sorted tuple of axes.
+    `op_name`: what an error names (a string, or the op, written as its label).
 
     >>> normalize_axes(-1, 3), normalize_axes(None, 2)
     ((2,), (0, 1))
@@ -79,16 +80,13 @@ class Reduce(Op):
 
     def make_node(self, x):
         x = as_tensor_variable(x)
-        axes = normalize_axes(self.axis, x.ndim, x, self.label)
+        # The op itself, not its label: the name is written only if an error needs it.
+        axes = normalize_axes(self.axis, x.ndim, x, self)
         if axes != self.axis:
             # The op's other parameters (Prod's no_zeros_in_input) are kept.
             return dataclasses.replace(self, axis=axes).make_node(x)
         shape = tuple(d for i, d in enumerate(x.type.shape) if i not in axes)
         return Apply(self, [x], [tensor_type(self.output_dtype(x.dtype), shape)()])
-
-    @property
-    def label(self):
-        return f"{type(self).__name__}{{axis={self.axis}}}"
 
     def perform(self, node, inputs):
         out = node.outputs[0]
@@ -326,7 +324,7 @@ class Argmin(DiscreteReduce):
 
 def _arg_reduce_node(op, x, dtype):
     x = as_tensor_variable(x)
-    axes = normalize_axes(op.axis, x.ndim, x, op.label)
+    axes = normalize_axes(op.axis, x.ndim, x, op)
     if len(axes) not in (1, x.ndim):
         raise AxisError(f"{op.label}: give one axis or all of them (None), got {op.axis} for "
                         f"{describe(x)}")

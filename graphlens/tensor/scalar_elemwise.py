@@ -44,7 +44,6 @@ class ScalarElemwise(Elemwise):
     nfunc_spec: tuple | None = None
     # pp writes the scalar op's own notation, or `name(x, y)` (printer/forms.py).
     notation = Special("scalar_op")
-    labels_itself = True
 
     def __post_init__(self):
         _check_scalar_op(self.scalar_op)

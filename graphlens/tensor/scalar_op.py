@@ -141,8 +141,6 @@ class ScalarOp(Op):
     output_types_preference = None
     nfunc_spec = None
     name = None
-    # Trees and pictures name the node by `label` (its name): `softsign`, as Theano prints it.
-    labels_itself = True
 
     def __init__(self, output_types_preference=None, name=None):
         if output_types_preference is not None:
@@ -178,7 +176,7 @@ class ScalarOp(Op):
 
     @property
     def label(self) -> str:
-        """How trees and pictures name a scalar node: its name, or class and props."""
+        """How every view names a scalar node, as Theano does: its name, or class and props."""
         return str(self)
 
     @property

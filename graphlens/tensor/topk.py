@@ -60,14 +60,6 @@ class TopKOp(Op):
         return "topk_and_argtopk" if self.return_values else "argtopk"
 
     @property
-    def label(self):
-        # Theano's own str (`TopKOp{axis=1, sorted=True}`), plus whichever props differ.
-        extra = "".join(f", {name}={getattr(self, name)!r}" for name, default in
-                        (("idx_dtype", "int64"), ("return_values", True),
-                         ("return_indices", True)) if getattr(self, name) != default)
-        return f"TopKOp{{axis={self.axis}, sorted={self.sorted}{extra}}}"
-
-    @property
     def zero_gradient_reason(self):
         if self.return_values:
             return None

@@ -248,7 +248,7 @@ def watched_variables(cost, params) -> list:
     `gradient_stats` reports on. One forward pass.
 
     >>> [v.owner.op.label for v in watched_variables(T.sum(T.tanh(w)), [w])]   # doctest: +SKIP
-    ['Tanh', 'Sum{axis=(0,)}']
+    ['Tanh', 'Sum{axis=0}']
     """
     nodes = toposort([cost])
     depends = _dependency_masks(nodes, params)

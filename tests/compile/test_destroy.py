@@ -46,7 +46,7 @@ def test_other_readers_run_before_the_overwrite(reader_first):
     assert float(values["total"]) == 10.0
     np.testing.assert_array_equal(values["doubled"], [6.0, 6.0])
     labels = [node.op.label for node in f.vm.nodes]
-    assert labels.index("Sum{axis=(0,)}") < labels.index("DoubleInPlace")
+    assert labels.index("Sum{axis=0}") < labels.index("DoubleInPlace")
 
 
 def test_an_input_the_users_op_overwrites_is_given_up_to_it_as_in_theano():

@@ -310,7 +310,7 @@ def test_an_ifelse_of_pairs_is_one_lazy_node_giving_each_pair(mode):
     hi, lo = ifelse(c, [Counted("then0")(x) * 2, Counted("then1")(y)],
                     [Counted("else0")(y), Counted("else1")(x) + 1])
     assert hi.owner is lo.owner and hi.owner.op.n_outs == 2
-    assert hi.owner.op.label == "IfElse{n_outs=2, name=None}"
+    assert hi.owner.op.label == "IfElse{n_outs=2}"
     f = function([c, x, y], [hi, lo], mode=mode)
     got = f(1, [1.0, 2.0], [5.0, 7.0])
     np.testing.assert_allclose(got[0], [2.0, 4.0])

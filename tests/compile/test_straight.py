@@ -168,14 +168,15 @@ def test_direct_matrix_products_read_transposes_and_name_a_length_mismatch():
     a, b = T.dmatrices("a", "b")
     line = sys._getframe().f_lineno + 1
     f = function([a, b], [T.dot(a.T, b), T.dot(a, b.T)])
-    assert [step[1].op.label for step in f.vm.program] == ["Dot22{TN}", "Dot22{NT}"]
+    assert [step[1].op.label for step in f.vm.program] == [
+        "Dot22{transpose_a=True}", "Dot22{transpose_b=True}"]
     assert all(step[1].op.direct_perform(step[1]) is not None for step in f.vm.program)
     left, right = np.arange(6.0).reshape(2, 3), np.arange(6.0, 12.0).reshape(2, 3)
     product_tn, product_nt = f(left, right)
     np.testing.assert_array_equal(product_tn, left.T @ right)
     np.testing.assert_array_equal(product_nt, left @ right.T)
-    with pytest.raises(EvaluationError, match=rf"Dot22{{NT}} failed at .*test_straight.py:{line}"
-                                              r": ShapeError: dot: inner lengths differ"):
+    with pytest.raises(EvaluationError, match=rf"Dot22{{transpose_b=True}} failed at "
+                       rf".*test_straight.py:{line}: ShapeError: dot: inner lengths differ"):
         f(left, np.ones((2, 4)))
 
 
@@ -234,7 +235,7 @@ def test_matrix_vector_products_run_directly_and_name_a_length_mismatch():
     np.testing.assert_array_equal(xw, data @ [1.0, -1.0, 2.0])
     np.testing.assert_array_equal(dx, [0.5, 2.0] @ data)
     assert xw.dtype == np.float64 and type(xw) is np.ndarray
-    with pytest.raises(EvaluationError, match=rf"Gemv{{N}} failed at .*test_straight.py:{line}"
+    with pytest.raises(EvaluationError, match=rf"Gemv failed at .*test_straight.py:{line}"
                                               r": ShapeError: dot: inner lengths differ"):
         f(data, np.ones(4), np.ones(2))
     # A product of int vectors keeps perform's path (numpy's dot of 1-d arrays is a scalar).

@@ -57,7 +57,7 @@ def test_clone_with_replace_swaps_a_variable_and_keeps_roots():
 def test_op_equality_hash_and_label_come_from_its_props():
     assert Sum((1,)) == Sum((1,)) and hash(Sum((1,))) == hash(Sum((1,)))
     assert Sum((1,)) != Sum((0,))
-    assert Sum((1,)).label == "Sum{axis=(1,)}"
+    assert Sum((1,)).label == "Sum{axis=1}"
     assert Sum((1,)).props == {"axis": (1,)}
 
 

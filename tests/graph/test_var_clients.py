@@ -16,7 +16,7 @@ def test_clients_in_a_compiled_function_as_theanos_documentation_shows():
     f = graphlens.function([x], T.sum(x + 1))
     topo = f.maker.fgraph.toposort()
     assert [(node.op.label, position) for node, position in topo[0].outputs[0].clients] == [
-        ("Sum{axis=(0,)}", 0)]
+        ("Sum{axis=0}", 0)]
     var = f.maker.fgraph.outputs[0]
     client = var.clients[0]
     assert client == ("output", 0) and f.maker.fgraph.outputs[client[1]] is var

@@ -14,6 +14,7 @@ from graphlens.graph.basic import Apply
 from graphlens.graph.inner import InnerGraph
 from graphlens.graph.notation import ADD, Func, Infix
 from graphlens.graph.op import Op
+from graphlens.printer.expression import formula_label
 from graphlens.render.pp import pp
 from graphlens.printer.styled import collector_paused
 from graphlens.tensor.elemwise import BinaryElemwise
@@ -356,6 +357,11 @@ class Fused(Op):
     def inner_graphs(self):
         return (InnerGraph(self.inner_inputs, self.inner_outputs,
                            tuple(range(len(self.inner_inputs)))),)
+
+    @property
+    def label(self):
+        # As the fusion's Composite names itself: by its inner formula, `Fused{i0 * exp(i1)}`.
+        return formula_label(self, "Fused")
 
     def make_node(self, *inputs):
         return Apply(self, list(inputs), [self.inner_outputs[0].type()])

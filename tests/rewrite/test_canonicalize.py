@@ -96,7 +96,7 @@ def test_products_of_constants_settle_when_constant_folding_is_off():
     (lambda x: x - 0, []),
     (lambda x: x / 1, []),
     (lambda x: -(-x), []),
-    (lambda x: -T.sum(-x, axis=1), ["Sum{axis=(1,)}"]),
+    (lambda x: -T.sum(-x, axis=1), ["Sum{axis=1}"]),
     (lambda x: -T.sum(-x), ["Sum{axis=(0, 1)}"]),
     (lambda x: 0 - x, ["Neg"]),
     (lambda x: x.T.T, []),
@@ -245,7 +245,7 @@ def test_constants_grouped_beside_a_wider_variable_are_multiplied_in_its_dtype()
 def test_minus_sum_of_minus_is_the_sum_bit_for_bit_for_floats_and_kept_for_integers():
     x = T.dmatrix("x")
     f = _agree([x], [-T.sum(-x, axis=0)], [np.array([[0.1, -2.5e300], [0.2, 3.0]])])
-    assert f.rewrite_log.counts()["neg_sum_neg"] == 1 and _labels(f) == ["Sum{axis=(0,)}"]
+    assert f.rewrite_log.counts()["neg_sum_neg"] == 1 and _labels(f) == ["Sum{axis=0}"]
     values = np.random.RandomState(0).standard_normal((50, 3))
     np.testing.assert_array_equal(f(values)[0], np.add.reduce(values, axis=0))
     # In int8, -(-128) wraps to -128: -sum(-y) is 129 where sum(y) is -127, so it stays.

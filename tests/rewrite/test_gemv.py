@@ -40,10 +40,10 @@ def test_gemv_gradients_by_finite_differences():
     verify_grad(lambda a, v: Gemv(True)(a, v) ** 2, [rng.randn(3, 4), rng.randn(3)], rng=rng)
 
 
-def test_gemv_upcasts_checks_lengths_and_names_itself_as_theano_did():
+def test_gemv_upcasts_checks_lengths_and_names_its_transpose():
     a, v = T.fmatrix("a"), T.dvector("v")
     out = Gemv(False)(a, v)
-    assert out.dtype == "float64" and Gemv(True).label == "Gemv{T}"
+    assert out.dtype == "float64" and Gemv(True).label == "Gemv{transpose_a=True}"
     with pytest.raises(ShapeError, match="inner lengths differ, 3 and 4"):
         Gemv(False)(T.TensorType("float64", (2, 3))("m"), T.TensorType("float64", (4,))("w"))
     f = function([a, v], out)

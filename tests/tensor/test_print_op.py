@@ -71,11 +71,16 @@ def test_print_does_not_let_a_later_in_place_op_overwrite_the_input():
     np.testing.assert_array_equal(data, [0.0, 1.0])
 
 
+def _quiet(op, value):
+    """A global_fn that prints nothing."""
+
+
 def test_label_and_formula_are_stable_and_readable():
     x = T.dvector("x")
     p = Print("h", attrs=["shape"])(x)
-    assert p.owner.op.label == "Print{message='h', attrs=('shape',)}"
-    assert Print("h").label == "Print{message='h'}"
+    assert p.owner.op.label == "Print{message=h, attrs=shape}"
+    assert Print("h").label == "Print{message=h}"
+    assert Print("h", global_fn=_quiet).label == "Print{message=h, global_fn=_quiet}"
     assert "0x" not in debugprint(p, file="str")
     assert pp(p).startswith("Print(x")
     assert Print("a", ["shape"]) == Print("a", ("shape",))          # hashable and comparable

@@ -120,7 +120,7 @@ def test_eye_values_dtype_and_static_shape(n, m, k):
     assert out.dtype == "float64" and out.type.shape == expected.shape == value.shape
     np.testing.assert_array_equal(value, expected)
     assert T.eye(n, m, k, dtype="int8").dtype == "int8"
-    assert T.eye(n, m, k, dtype=np.int16).owner.op.label == "Eye{dtype='int16'}"
+    assert T.eye(n, m, k, dtype=np.int16).owner.op.label == "Eye{dtype=int16}"
     with config.change_flags(floatX="float32"):
         assert T.eye(n, m, k).dtype == T.eye(n, m, k, dtype="floatX").dtype == "float32"
 
@@ -168,7 +168,7 @@ def test_arange_of_symbolic_bounds_counts_integers_in_64_bits_as_theano():
     assert floats.dtype == "float32"
     np.testing.assert_array_equal(function([f], floats)(2), [0, 0.5, 1, 1.5])
     assert T.arange(5, dtype="int8").dtype == "int8"
-    assert T.arange(5, dtype=np.float32).owner.op.label == "ARange{dtype='float32'}"
+    assert T.arange(5, dtype=np.float32).owner.op.label == "ARange{dtype=float32}"
     assert T.arange(5, dtype="floatX").dtype == "float64"
 
 

@@ -173,7 +173,7 @@ def test_printing_pp_and_debugprint():
     text = debugprint(positions, file="str")
     assert text.splitlines()[0].startswith("TopKOp{axis=1, sorted=False}.1 [id A] int64[?, 3]")
     assert TopKOp(0, idx_dtype="int32", return_values=False).label == \
-        "TopKOp{axis=0, sorted=True, idx_dtype='int32', return_values=False}"
+        "TopKOp{axis=0, idx_dtype=int32, return_values=False}"
 
 
 def test_build_errors_name_the_op_the_input_and_the_users_line():
