@@ -67,13 +67,9 @@ def test_inner_inputs_are_fresh_variables_named_typed_and_sited_like_a_built_one
     data = np.array([0.5, -1.0]), np.array([2.0, 3.0]), np.array([3, -4])
     np.testing.assert_array_equal(f(*data), np.tanh(data[0] * data[1] + data[2]))
 
-
-def test_the_groups_of_one_compile_share_the_site_found_for_the_first_inner_input(monkeypatch):
-    # Every inner input of a compile is sited on the compiling line: the site and scope are
-    # found once (by TensorType.__call__, a walk to the user's line), not once per group.
+def _counting_variables_made(monkeypatch) -> list:
+    """The list every TensorType.__call__ (a variable made, its site walked to) appends to."""
     from graphlens.tensor.type import TensorType
-    x, y, m = T.dvector("x"), T.dvector("y"), T.lvector("m")
-    outputs = [T.tanh(x * y + m), T.exp(x - y) * 2.0, T.sin(y * m) + x]
     made = []
     original = TensorType.__call__
 
@@ -81,6 +77,15 @@ def test_the_groups_of_one_compile_share_the_site_found_for_the_first_inner_inpu
         made.append(self)
         return original(self, *args, **kwargs)
     monkeypatch.setattr(TensorType, "__call__", counted)
+    return made
+
+
+def test_the_groups_of_one_compile_share_the_site_found_for_the_first_inner_input(monkeypatch):
+    # Every inner input of a compile is sited on the compiling line: the site and scope are
+    # found once (by TensorType.__call__, a walk to the user's line), not once per group.
+    x, y, m = T.dvector("x"), T.dvector("y"), T.lvector("m")
+    outputs = [T.tanh(x * y + m), T.exp(x - y) * 2.0, T.sin(y * m) + x]
+    made = _counting_variables_made(monkeypatch)
     compiling = sys._getframe().f_lineno + 1
     f = function([x, y, m], outputs, mode=NO_INPLACE)
     composites = _composites(f)
@@ -202,16 +207,9 @@ def test_one_node_in_place_composites_take_inner_inputs_sited_once_per_pass(monk
     # An elementwise node alone (nothing to fuse with) that may overwrite a temporary becomes
     # a Composite of one node: its inner inputs are made as fusion makes them, the compiling
     # line's site and scope found for the first, not walked to again for each input.
-    from graphlens.tensor.type import TensorType
     x, y = T.dvectors("x", "y")
     outputs = [T.maximum(T.cumsum(x), y), T.minimum(T.cumprod(y), x)]
-    made = []
-    original = TensorType.__call__
-
-    def counted(self, *args, **kwargs):
-        made.append(self)
-        return original(self, *args, **kwargs)
-    monkeypatch.setattr(TensorType, "__call__", counted)
+    made = _counting_variables_made(monkeypatch)
     compiling = sys._getframe().f_lineno + 1
     f = function([x, y], outputs)
     composites = _composites(f)
