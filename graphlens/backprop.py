@@ -19,7 +19,7 @@ from graphlens.errors import (DisconnectedInputError, GradientCountError, Graphl
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
 from graphlens.errors import RankError
 from graphlens.errors import check_policy, raise_or_warn
-from graphlens.graph.basic import Apply, Variable, toposort
+from graphlens.graph.basic import Apply, Constant, Variable, toposort
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
@@ -73,7 +73,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             raise RankError(f"grad: the cost must be a scalar, got {describe(cost)}. Reduce it "
                              f"first, e.g. cost.sum() or cost.mean()")
         # Theano's _float_ones_like: an integer cost's seed is a floatX one.
-        seeds[cost] = constant(1, dtype=config.floatX if is_discrete(cost.dtype) else cost.dtype)
+        seed = seeds[cost] = constant(1, dtype=config.floatX if is_discrete(cost.dtype)
+                                      else cost.dtype)
     for var, g in (known_grads or {}).items():
         if isinstance(g, Variable) and is_disconnected(g):
             # Theano's DisconnectedType()(): nothing flows back from var (OpFromGraph and scan
@@ -98,7 +99,10 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
                                    "known_grads")
     if isinstance(consider_constant, Variable):
         consider_constant = [consider_constant]
-    grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
+    constants = set(consider_constant or ())
+    grads = backpropagate(seeds, wrt_list, constants)
+    if cost is not None and seeds.get(cost) is seed:
+        grads = _reading_the_cost(cost, seeds, grads, wrt_list, constants)
     results = []
     for var in wrt_list:
         g = grads.get(var)
@@ -118,6 +122,79 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
                 g.name = f"(d{cost.name}/d{var.name})"     # Theano's name of a gradient
             results.append(g)
     return results[0] if single else results
+
+
+def _reading_the_cost(cost, seeds, grads, wrt, constants):
+    """`grads`, where a gradient that does not read every input of the cost is rebuilt from
+    Theano's seed, ones shaped like the cost: `fill(cost, 1.0)`.
+
+    Theano seeded every gradient so, and so a gradient read the cost's inputs: function([x],
+    grad(x * 2, x)) took x, and the input gradient of a linear cost (which reads only the
+    weights) compiled with the input it is taken with respect to. The plain seed 1.0 prints
+    better (`2.0 * x`), so it stays wherever the gradient reads all those inputs anyway (nearly
+    always); rewrites fold the fill away once the function has checked its inputs.
+    """
+    needed = _root_masks(cost)
+    full = needed.get(cost, 0)
+    if not full:
+        return grads        # the cost reads only constants
+    missing = [var for var in wrt
+               if _is_tensor_gradient(grads.get(var)) and _reads(grads[var], needed, full) != full]
+    if not missing:
+        return grads
+    seeds = dict(seeds)
+    seeds[cost] = fill(cost, seeds[cost])
+    rebuilt = backpropagate(seeds, missing, constants)
+    return {**grads, **{var: rebuilt[var] for var in missing if var in rebuilt}}
+
+
+def _is_tensor_gradient(g):
+    return isinstance(g, TensorVariable) and not is_undefined(g)
+
+
+def _root_masks(cost) -> dict:
+    """{variable of the cost's graph: the set of non-constant roots it reads, as a bit mask}.
+
+    Bit masks (Python ints) make the union at every node one operation, whatever the number of
+    roots (a model's hundred parameters)."""
+    masks = {}
+    bits = {}
+    for node in toposort([cost]):
+        mask = 0
+        for var in node.inputs:
+            if var.owner is None:
+                if var not in masks:
+                    masks[var] = (0 if isinstance(var, Constant)
+                                  else 1 << bits.setdefault(var, len(bits)))
+            mask |= masks[var]
+        for out in node.outputs:
+            masks[out] = mask
+    if cost.owner is None and not isinstance(cost, Constant):
+        masks[cost] = 1
+    return masks
+
+
+def _reads(gradient, masks, full) -> int:
+    """The roots of the cost (a mask, as `_root_masks`) that `gradient` reads. The walk stops
+    at variables of the cost's graph, whose roots are known, and as soon as it has them all
+    (`full`, the cost's own mask)."""
+    found = 0
+    seen = {gradient}
+    stack = [gradient]
+    while stack:
+        var = stack.pop()
+        mask = masks.get(var)
+        if mask is not None:
+            found |= mask
+            if found == full:
+                break
+            continue
+        if var.owner is not None:
+            for parent in var.owner.inputs:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+    return found
 
 
 def _disconnected_result(var, cost, policy, return_disconnected):
