@@ -138,14 +138,18 @@ def _reading_the_cost(cost, seeds, grads, wrt, constants):
     full = needed.get(cost, 0)
     if not full:
         return grads        # the cost reads only constants
-    missing = [var for var in wrt
-               if _is_tensor_gradient(grads.get(var)) and _reads(grads[var], needed, full) != full]
+    read = {var: _reads(grads[var], needed, full) for var in wrt
+            if _is_tensor_gradient(grads.get(var))}
+    missing = [var for var, mask in read.items() if mask != full]
     if not missing:
         return grads
     seeds = dict(seeds)
     seeds[cost] = fill(cost, seeds[cost])
     rebuilt = backpropagate(seeds, missing, constants)
-    return {**grads, **{var: rebuilt[var] for var in missing if var in rebuilt}}
+    # A gradient the seed never reaches (sgn's zeros ignore the gradient they are given) reads
+    # no more when rebuilt: the first one is kept, the same graph Theano's would have.
+    return {**grads, **{var: rebuilt[var] for var in missing if var in rebuilt
+                        and _reads(rebuilt[var], needed, full) != read[var]}}
 
 
 def _is_tensor_gradient(g):

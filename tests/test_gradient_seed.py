@@ -102,3 +102,14 @@ def test_the_hessian_of_a_quadratic_compiles_with_its_input():
     x = T.dvector("x")
     f = function([x], hessian(T.sum(x ** 2), x))
     np.testing.assert_allclose(f(np.array([1.0, 2.0])), 2 * np.eye(2))
+
+
+def test_a_gradient_the_seed_never_reaches_is_kept_and_its_unused_input_raises_as_in_theano():
+    # sgn's gradient is zeros shaped like its input: it ignores the gradient it is given, so
+    # Theano's seed never reached it either, and Theano's function([x, w], ...) raised for w.
+    x, w = T.dvectors("x", "w")
+    g = grad(T.sum(T.sgn(x) * w), x)
+    assert pp(g) == "fill(x, 0.0)"
+    with pytest.raises(UnusedInputError, match="'w'"):
+        function([x, w], g)
+    np.testing.assert_array_equal(function([x], g)(np.array([2.0, -3.0])), [0.0, 0.0])
