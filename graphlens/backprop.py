@@ -19,7 +19,7 @@ from graphlens.errors import (DisconnectedInputError, GradientCountError, Graphl
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
 from graphlens.errors import RankError
 from graphlens.errors import check_policy, raise_or_warn
-from graphlens.graph.basic import Apply, Constant, Variable, toposort
+from graphlens.graph.basic import Apply, Constant, Variable, graph_inputs, toposort
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
@@ -31,7 +31,8 @@ from graphlens.tensor.compare import clip
 from graphlens.tensor.math import add
 from graphlens.tensor.fill import fill, zeros_like
 from graphlens.tensor.type import TensorType
-from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
+from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
+                                       constant)
 from graphlens.config import config
 
 
@@ -100,7 +101,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     if isinstance(consider_constant, Variable):
         consider_constant = [consider_constant]
     constants = set(consider_constant or ())
-    grads = backpropagate(seeds, wrt_list, constants)
+    grads = _gradients(seeds, wrt_list, constants)
     if cost is not None and seeds.get(cost) is seed:
         grads = _reading_the_cost(cost, seeds, grads, wrt_list, constants)
     results = []
@@ -145,11 +146,44 @@ def _reading_the_cost(cost, seeds, grads, wrt, constants):
         return grads
     seeds = dict(seeds)
     seeds[cost] = fill(cost, seeds[cost])
-    rebuilt = backpropagate(seeds, missing, constants)
+    rebuilt = _gradients(seeds, missing, constants)
     # A gradient the seed never reaches (sgn's zeros ignore the gradient they are given) reads
     # no more when rebuilt: the first one is kept, the same graph Theano's would have.
     return {**grads, **{var: rebuilt[var] for var in missing if var in rebuilt
                         and _reads(rebuilt[var], needed, full) != read[var]}}
+
+
+def _gradients(seeds, wrt, constants):
+    """`backpropagate`, where a constant among `wrt` also takes the gradients of its copies.
+
+    A constant the user made from a Python number (`one = as_tensor_variable(1.)`) is copied
+    when an op retypes it (`one + y`, y float64) or pads its rank (`one * v`): the graph reads
+    the copy (`retyped_from` names the original). Theano kept the constant itself, so
+    grad(one + y, one) is 1.0 there: the copies' gradients are summed into the original's.
+    """
+    originals = {var for var in wrt if isinstance(var, TensorConstant)}
+    if not originals:
+        return backpropagate(seeds, wrt, constants)
+    copies = {}
+    for var in graph_inputs(list(seeds)):
+        source = getattr(var, "retyped_from", None)
+        if source in originals and var not in originals:
+            copies[var] = source
+    grads = backpropagate(seeds, wrt + list(copies), constants)
+    for copy, source in copies.items():
+        g = grads.pop(copy, None)
+        if g is None:
+            continue
+        if is_undefined(g):
+            grads.setdefault(source, g)
+            continue
+        if g.ndim > source.ndim:        # padded with leading axes of length 1
+            g = g.sum(axis=tuple(range(g.ndim - source.ndim)))
+        if g.dtype != source.dtype:
+            g = cast(g, source.dtype if not is_discrete(source.dtype) else _float_x())
+        found = grads.get(source)
+        grads[source] = g if found is None or is_undefined(found) else found + g
+    return grads
 
 
 def _is_tensor_gradient(g):

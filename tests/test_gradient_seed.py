@@ -104,6 +104,25 @@ def test_the_hessian_of_a_quadratic_compiles_with_its_input():
     np.testing.assert_allclose(f(np.array([1.0, 2.0])), 2 * np.eye(2))
 
 
+def test_gradient_with_respect_to_a_number_constant_the_graph_retyped():
+    # `one` is float32; `one + y` reads a float64 copy of it (tensor/elemwise.py _adapt_weak),
+    # Theano read `one` itself: its gradient is 1.0, not "disconnected".
+    one = T.as_tensor_variable(1.0)
+    y = T.dscalar("y")
+    g = grad(one + y, one)
+    value = function([y], g)(3.0)
+    assert value == 1.0 and value.dtype == one.dtype
+
+
+def test_gradient_with_respect_to_a_constant_padded_to_a_vector_sums_its_copies():
+    one = T.as_tensor_variable(1.0)
+    v = T.dvector("v")
+    y = T.dscalar("y")
+    g = grad((one * v).sum() + one * y, one)      # a padded copy and a retyped copy
+    value = function([v, y], g)(np.array([1.0, 2.0]), 5.0)
+    assert value == 1.0 + 2.0 + 5.0 and value.ndim == 0
+
+
 def test_a_gradient_the_seed_never_reaches_is_kept_and_its_unused_input_raises_as_in_theano():
     # sgn's gradient is zeros shaped like its input: it ignores the gradient it is given, so
     # Theano's seed never reached it either, and Theano's function([x, w], ...) raised for w.
