@@ -19,12 +19,13 @@ from graphlens.errors import (DisconnectedInputError, GradientCountError, Graphl
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
 from graphlens.errors import RankError
 from graphlens.errors import check_policy, raise_or_warn
-from graphlens.graph.basic import Apply, Constant, Variable, graph_inputs, toposort
+from graphlens.graph.basic import (Apply, Constant, Variable, clone_graph, graph_inputs,
+                                   toposort)
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
 from graphlens.graph import scopes
-from graphlens.graph.op import Op, SharedBuild
+from graphlens.graph.op import Op, SharedBuild, keep_as_itself
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import clip
@@ -103,7 +104,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     constants = set(consider_constant or ())
     grads = _gradients(seeds, wrt_list, constants)
     if cost is not None and seeds.get(cost) is seed:
-        grads = _reading_the_cost(cost, seeds, grads, wrt_list, constants)
+        grads = _reading_the_cost(cost, seed, grads, wrt_list)
     results = []
     for var in wrt_list:
         g = grads.get(var)
@@ -125,32 +126,71 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     return results[0] if single else results
 
 
-def _reading_the_cost(cost, seeds, grads, wrt, constants):
-    """`grads`, where a gradient that does not read every input of the cost is rebuilt from
-    Theano's seed, ones shaped like the cost: `fill(cost, 1.0)`.
+def _reading_the_cost(cost, seed, grads, wrt):
+    """`grads`, where a gradient that does not read every input of the cost reads Theano's
+    seed instead of the constant 1.0: ones shaped like the cost, `fill(cost, 1.0)`.
 
     Theano seeded every gradient so, and so a gradient read the cost's inputs: function([x],
     grad(x * 2, x)) took x, and the input gradient of a linear cost (which reads only the
     weights) compiled with the input it is taken with respect to. The plain seed 1.0 prints
     better (`2.0 * x`), so it stays wherever the gradient reads all those inputs anyway (nearly
-    always); rewrites fold the fill away once the function has checked its inputs.
+    always); rewrites fold the fill away once the function has checked its inputs. Only the
+    nodes between the seed and those gradients are copied, not differentiated again.
     """
     needed = _root_masks(cost)
     full = needed.get(cost, 0)
     if not full:
         return grads        # the cost reads only constants
-    read = {var: _reads(grads[var], needed, full) for var in wrt
-            if _is_tensor_gradient(grads.get(var))}
-    missing = [var for var, mask in read.items() if mask != full]
+    missing = [var for var in wrt if _is_tensor_gradient(grads.get(var))
+               and _reads(grads[var], needed, full) != full]
     if not missing:
         return grads
-    seeds = dict(seeds)
-    seeds[cost] = fill(cost, seeds[cost])
-    rebuilt = _gradients(seeds, missing, constants)
-    # A gradient the seed never reaches (sgn's zeros ignore the gradient they are given) reads
-    # no more when rebuilt: the first one is kept, the same graph Theano's would have.
-    return {**grads, **{var: rebuilt[var] for var in missing if var in rebuilt
-                        and _reads(rebuilt[var], needed, full) != read[var]}}
+    order, seeded, seeds = _nodes_from_seed([grads[var] for var in missing], needed, seed)
+    # A gradient the seed never reaches (sgn's zeros ignore the gradient they are given) is
+    # kept: Theano's seed did not reach it either.
+    missing = [var for var in missing if grads[var] in seeded]
+    if not missing:
+        return grads
+    copies, _ = clone_graph([grads[var] for var in missing],
+                            replace={one: fill(cost, one) for one in seeds}, order=order)
+    return {**grads, **dict(zip(missing, copies))}
+
+
+def _nodes_from_seed(gradients, forward, seed):
+    """(the nodes of `gradients` that read `seed`, in topological order; the variables that
+    depend on it; the seed and its copies). A copy is the seed padded to a rank (`gz * w` pads
+    a constant in place, tensor/elemwise.py pad_left). The walk stops at the variables of the
+    cost's graph (`forward`): none of them reads the seed."""
+    order = []
+    seeds = [seed]
+    seeded = {seed}
+    visited = set()
+    for g in gradients:
+        node = g.owner
+        if node is None or g in forward or node in visited:
+            continue
+        visited.add(node)
+        stack = [(node, iter(node.inputs))]
+        while stack:
+            node, inputs = stack[-1]
+            for var in inputs:
+                parent = var.owner
+                if parent is not None and parent not in visited and var not in forward:
+                    visited.add(parent)
+                    stack.append((parent, iter(parent.inputs)))
+                    break
+                if parent is None and getattr(var, "retyped_from", None) is seed and \
+                        var not in seeded:
+                    seeded.add(var)
+                    seeds.append(var)
+            else:
+                stack.pop()
+                for var in node.inputs:
+                    if var in seeded:
+                        seeded.update(node.outputs)
+                        order.append(node)
+                        break
+    return order, seeded, seeds
 
 
 def _gradients(seeds, wrt, constants):
@@ -274,6 +314,9 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
     # of one value would otherwise get its own g.dimshuffle('x'), each tanh its own 1, for
     # merge to undo one replacement at a time when the gradient compiles.
     with BulkBuild(creation_frame()), SharedBuild():
+        for g in seeds.values():
+            if isinstance(g, Constant):
+                keep_as_itself(g)       # grad's _reading_the_cost looks for the seed
         return _backpropagate(seeds, wrt, constants)
 
 

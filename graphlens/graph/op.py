@@ -294,6 +294,20 @@ class SharedBuild:
         return False
 
 
+def keep_as_itself(constant):
+    """In the shared build in force, `constant` is never swapped for an equal one that came
+    first: grad finds its seed again by identity (backprop.py), whatever 1.0s the ops' gradients
+    made before it reached them. No other constant is swapped for it either.
+
+    >>> with SharedBuild():                                   # doctest: +SKIP
+    ...     keep_as_itself(seed); (x * seed).owner.inputs[1] is seed
+    True
+    """
+    memo = getattr(_SHARING, "memo", None)
+    if memo is not None:
+        memo[2][(id(constant.data), constant.type, getattr(constant, "weak", None))] = constant
+
+
 def kept_constant(data, type_, weak):
     """The constant of `data` (an array), `type_` and `weak` that the shared build in force
     keeps, or None (none kept yet, or no shared build): a builder that finds one needs to make
