@@ -145,7 +145,8 @@ def _reading_the_cost(cost, seed, grads, wrt):
                and _reads(grads[var], needed, full) != full]
     if not missing:
         return grads
-    order, seeded, seeds = _nodes_from_seed([grads[var] for var in missing], needed, seed)
+    forward = {var.owner for var in needed if var.owner is not None}
+    order, seeded, seeds = _nodes_from_seed([grads[var] for var in missing], forward, seed)
     # A gradient the seed never reaches (sgn's zeros ignore the gradient they are given) is
     # kept: Theano's seed did not reach it either.
     missing = [var for var in missing if grads[var] in seeded]
@@ -159,37 +160,23 @@ def _reading_the_cost(cost, seed, grads, wrt):
 def _nodes_from_seed(gradients, forward, seed):
     """(the nodes of `gradients` that read `seed`, in topological order; the variables that
     depend on it; the seed and its copies). A copy is the seed padded to a rank (`gz * w` pads
-    a constant in place, tensor/elemwise.py pad_left). The walk stops at the variables of the
-    cost's graph (`forward`): none of them reads the seed."""
+    a constant in place, tensor/elemwise.py pad_left). The walk does not enter the cost's
+    nodes (`forward`): none of them reads the seed."""
     order = []
     seeds = [seed]
     seeded = {seed}
-    visited = set()
-    for g in gradients:
-        node = g.owner
-        if node is None or g in forward or node in visited:
-            continue
-        visited.add(node)
-        stack = [(node, iter(node.inputs))]
-        while stack:
-            node, inputs = stack[-1]
-            for var in inputs:
-                parent = var.owner
-                if parent is not None and parent not in visited and var not in forward:
-                    visited.add(parent)
-                    stack.append((parent, iter(parent.inputs)))
-                    break
-                if parent is None and getattr(var, "retyped_from", None) is seed and \
-                        var not in seeded:
-                    seeded.add(var)
-                    seeds.append(var)
-            else:
-                stack.pop()
-                for var in node.inputs:
-                    if var in seeded:
-                        seeded.update(node.outputs)
-                        order.append(node)
-                        break
+    for node in toposort(gradients, known=forward):
+        reads_seed = False
+        for var in node.inputs:
+            if var in seeded:
+                reads_seed = True
+            elif var.owner is None and getattr(var, "retyped_from", None) is seed:
+                seeded.add(var)
+                seeds.append(var)
+                reads_seed = True
+        if reads_seed:
+            seeded.update(node.outputs)
+            order.append(node)
     return order, seeded, seeds
 
 
