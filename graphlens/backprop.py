@@ -25,7 +25,7 @@ from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
 from graphlens.graph import scopes
-from graphlens.graph.op import Op, SharedBuild, keep_as_itself
+from graphlens.graph.op import Op, SharedBuild, keep_first
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import clip
@@ -303,7 +303,7 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
     with BulkBuild(creation_frame()), SharedBuild():
         for g in seeds.values():
             if isinstance(g, Constant):
-                keep_as_itself(g)       # grad's _reading_the_cost looks for the seed
+                keep_first(g)       # grad's _reading_the_cost looks for the seed
         return _backpropagate(seeds, wrt, constants)
 
 

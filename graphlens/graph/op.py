@@ -294,17 +294,18 @@ class SharedBuild:
         return False
 
 
-def keep_as_itself(constant):
-    """In the shared build in force, `constant` is never swapped for an equal one that came
-    first: grad finds its seed again by identity (backprop.py), whatever 1.0s the ops' gradients
-    made before it reached them. No other constant is swapped for it either.
+def keep_first(constant):
+    """In the shared build in force, `constant` is the one constant of its value: equal ones
+    the build meets later are swapped for it, never it for them. grad keeps its seed so, and
+    finds it again by identity (backprop.py).
 
     >>> with SharedBuild():                                   # doctest: +SKIP
-    ...     keep_as_itself(seed); (x * seed).owner.inputs[1] is seed
+    ...     keep_first(seed); (x * constant(1.0)).owner.inputs[1] is seed
     True
     """
     memo = getattr(_SHARING, "memo", None)
     if memo is not None:
+        memo[1][constant.signature()] = constant
         memo[2][(id(constant.data), constant.type, getattr(constant, "weak", None))] = constant
 
 
