@@ -19,21 +19,19 @@ from graphlens.errors import (DisconnectedInputError, GradientCountError, Graphl
 from graphlens.errors import BulkBuild, InvalidArgumentError, creation_frame, is_graphlens_code
 from graphlens.errors import RankError
 from graphlens.errors import check_policy, raise_or_warn
-from graphlens.graph.basic import (Apply, Constant, Variable, clone_graph, graph_inputs,
-                                   toposort)
+from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
 from graphlens.graph import scopes
-from graphlens.graph.op import Op, SharedBuild, keep_first
+from graphlens.graph.op import Op, SharedBuild
 from graphlens.graph.types import is_discrete
 from graphlens.tensor.basic import cast
 from graphlens.tensor.compare import clip
 from graphlens.tensor.math import add
 from graphlens.tensor.fill import fill, zeros_like
 from graphlens.tensor.type import TensorType
-from graphlens.tensor.variable import (TensorConstant, TensorVariable, as_tensor_variable,
-                                       constant)
+from graphlens.tensor.variable import TensorVariable, as_tensor_variable, constant
 from graphlens.config import config
 
 
@@ -75,8 +73,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             raise RankError(f"grad: the cost must be a scalar, got {describe(cost)}. Reduce it "
                              f"first, e.g. cost.sum() or cost.mean()")
         # Theano's _float_ones_like: an integer cost's seed is a floatX one.
-        seed = seeds[cost] = constant(1, dtype=config.floatX if is_discrete(cost.dtype)
-                                      else cost.dtype)
+        seeds[cost] = constant(1, dtype=config.floatX if is_discrete(cost.dtype) else cost.dtype)
     for var, g in (known_grads or {}).items():
         if isinstance(g, Variable) and is_disconnected(g):
             # Theano's DisconnectedType()(): nothing flows back from var (OpFromGraph and scan
@@ -101,10 +98,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
                                    "known_grads")
     if isinstance(consider_constant, Variable):
         consider_constant = [consider_constant]
-    constants = set(consider_constant or ())
-    grads = _gradients(seeds, wrt_list, constants)
-    if cost is not None and seeds.get(cost) is seed:
-        grads = _reading_the_cost(cost, seed, grads, wrt_list)
+    grads = backpropagate(seeds, wrt_list, set(consider_constant or ()))
     results = []
     for var in wrt_list:
         g = grads.get(var)
@@ -124,142 +118,6 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
                 g.name = f"(d{cost.name}/d{var.name})"     # Theano's name of a gradient
             results.append(g)
     return results[0] if single else results
-
-
-def _reading_the_cost(cost, seed, grads, wrt):
-    """`grads`, where a gradient that does not read every input of the cost reads Theano's
-    seed instead of the constant 1.0: ones shaped like the cost, `fill(cost, 1.0)`.
-
-    Theano seeded every gradient so, and so a gradient read the cost's inputs: function([x],
-    grad(x * 2, x)) took x, and the input gradient of a linear cost (which reads only the
-    weights) compiled with the input it is taken with respect to. The plain seed 1.0 prints
-    better (`2.0 * x`), so it stays wherever the gradient reads all those inputs anyway (nearly
-    always); rewrites fold the fill away once the function has checked its inputs. Only the
-    nodes between the seed and those gradients are copied, not differentiated again.
-    """
-    needed = _root_masks(cost)
-    full = needed.get(cost, 0)
-    if not full:
-        return grads        # the cost reads only constants
-    missing = [var for var in wrt if _is_tensor_gradient(grads.get(var))
-               and _reads(grads[var], needed, full) != full]
-    if not missing:
-        return grads
-    forward = {var.owner for var in needed if var.owner is not None}
-    order, seeded, seeds = _nodes_from_seed([grads[var] for var in missing], forward, seed)
-    # A gradient the seed never reaches (sgn's zeros ignore the gradient they are given) is
-    # kept: Theano's seed did not reach it either.
-    missing = [var for var in missing if grads[var] in seeded]
-    if not missing:
-        return grads
-    copies, _ = clone_graph([grads[var] for var in missing],
-                            replace={one: fill(cost, one) for one in seeds}, order=order)
-    return {**grads, **dict(zip(missing, copies))}
-
-
-def _nodes_from_seed(gradients, forward, seed):
-    """(the nodes of `gradients` that read `seed`, in topological order; the variables that
-    depend on it; the seed and its copies). A copy is the seed padded to a rank (`gz * w` pads
-    a constant in place, tensor/elemwise.py pad_left). The walk does not enter the cost's
-    nodes (`forward`): none of them reads the seed."""
-    order = []
-    seeds = [seed]
-    seeded = {seed}
-    for node in toposort(gradients, known=forward):
-        reads_seed = False
-        for var in node.inputs:
-            if var in seeded:
-                reads_seed = True
-            elif var.owner is None and getattr(var, "retyped_from", None) is seed:
-                seeded.add(var)
-                seeds.append(var)
-                reads_seed = True
-        if reads_seed:
-            seeded.update(node.outputs)
-            order.append(node)
-    return order, seeded, seeds
-
-
-def _gradients(seeds, wrt, constants):
-    """`backpropagate`, where a constant among `wrt` also takes the gradients of its copies.
-
-    A constant the user made from a Python number (`one = as_tensor_variable(1.)`) is copied
-    when an op retypes it (`one + y`, y float64) or pads its rank (`one * v`): the graph reads
-    the copy (`retyped_from` names the original). Theano kept the constant itself, so
-    grad(one + y, one) is 1.0 there: the copies' gradients are summed into the original's.
-    """
-    originals = {var for var in wrt if isinstance(var, TensorConstant)}
-    if not originals:
-        return backpropagate(seeds, wrt, constants)
-    copies = {}
-    for var in graph_inputs(list(seeds)):
-        source = getattr(var, "retyped_from", None)
-        if source in originals and var not in originals:
-            copies[var] = source
-    grads = backpropagate(seeds, wrt + list(copies), constants)
-    for copy, source in copies.items():
-        g = grads.pop(copy, None)
-        if g is None:
-            continue
-        if is_undefined(g):
-            grads.setdefault(source, g)
-            continue
-        if g.ndim > source.ndim:        # padded with leading axes of length 1
-            g = g.sum(axis=tuple(range(g.ndim - source.ndim)))
-        if g.dtype != source.dtype:
-            g = cast(g, source.dtype if not is_discrete(source.dtype) else _float_x())
-        found = grads.get(source)
-        grads[source] = g if found is None or is_undefined(found) else found + g
-    return grads
-
-
-def _is_tensor_gradient(g):
-    return isinstance(g, TensorVariable) and not is_undefined(g)
-
-
-def _root_masks(cost) -> dict:
-    """{variable of the cost's graph: the set of non-constant roots it reads, as a bit mask}.
-
-    Bit masks (Python ints) make the union at every node one operation, whatever the number of
-    roots (a model's hundred parameters)."""
-    masks = {}
-    bits = {}
-    for node in toposort([cost]):
-        mask = 0
-        for var in node.inputs:
-            if var.owner is None:
-                if var not in masks:
-                    masks[var] = (0 if isinstance(var, Constant)
-                                  else 1 << bits.setdefault(var, len(bits)))
-            mask |= masks[var]
-        for out in node.outputs:
-            masks[out] = mask
-    if cost.owner is None and not isinstance(cost, Constant):
-        masks[cost] = 1
-    return masks
-
-
-def _reads(gradient, masks, full) -> int:
-    """The roots of the cost (a mask, as `_root_masks`) that `gradient` reads. The walk stops
-    at variables of the cost's graph, whose roots are known, and as soon as it has them all
-    (`full`, the cost's own mask)."""
-    found = 0
-    seen = {gradient}
-    stack = [gradient]
-    while stack:
-        var = stack.pop()
-        mask = masks.get(var)
-        if mask is not None:
-            found |= mask
-            if found == full:
-                break
-            continue
-        if var.owner is not None:
-            for parent in var.owner.inputs:
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-    return found
 
 
 def _disconnected_result(var, cost, policy, return_disconnected):
@@ -301,9 +159,6 @@ def backpropagate(seeds: dict, wrt: list, constants: set) -> dict:
     # of one value would otherwise get its own g.dimshuffle('x'), each tanh its own 1, for
     # merge to undo one replacement at a time when the gradient compiles.
     with BulkBuild(creation_frame()), SharedBuild():
-        for g in seeds.values():
-            if isinstance(g, Constant):
-                keep_first(g)       # grad's _reading_the_cost looks for the seed
         return _backpropagate(seeds, wrt, constants)
 
 

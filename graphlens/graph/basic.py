@@ -282,10 +282,8 @@ def _as_list(outputs):
     return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
 
-def toposort(outputs, known=()) -> list[Apply]:
-    """The Apply nodes that `outputs` depend on, each after all of its inputs' owners; nodes in
-    `known` are taken as listed already, and the walk does not enter them (grad walks only the
-    gradient's own nodes, not the cost's below them).
+def toposort(outputs) -> list[Apply]:
+    """The Apply nodes that `outputs` depend on, each after all of its inputs' owners.
 
     Deterministic: inputs are visited in order, so the same graph gives the same list every run.
 
@@ -293,7 +291,7 @@ def toposort(outputs, known=()) -> list[Apply]:
     ['Exp', 'Add']
     """
     order = []
-    seen = set(known)
+    seen = set()
     for output in _as_list(outputs):
         root = output.owner
         if root is None or root in seen:

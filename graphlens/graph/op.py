@@ -293,21 +293,6 @@ class SharedBuild:
         return False
 
 
-def keep_first(constant):
-    """In the shared build in force, `constant` is the one constant of its value: equal ones
-    the build meets later are swapped for it, never it for them. grad keeps its seed so, and
-    finds it again by identity (backprop.py).
-
-    >>> with SharedBuild():                                   # doctest: +SKIP
-    ...     keep_first(seed); (x * constant(1.0)).owner.inputs[1] is seed
-    True
-    """
-    memo = getattr(_SHARING, "memo", None)
-    if memo is not None:
-        memo[1][constant.signature()] = constant
-        memo[2][(id(constant.data), constant.type, getattr(constant, "weak", None))] = constant
-
-
 def kept_constant(data, type_, weak):
     """The constant of `data` (an array), `type_` and `weak` that the shared build in force
     keeps, or None (none kept yet, or no shared build): a builder that finds one needs to make

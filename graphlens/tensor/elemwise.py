@@ -274,8 +274,6 @@ def _adapt_weak(var, dtype, fresh=False):
             return var
         adapted = TensorConstant(type_, data, var.name, var.creation_site)
         adapted.scope = var.scope
-        # grad(one + y, one) follows the copy back to the user's constant (backprop.py).
-        adapted.retyped_from = var
         return adapted
     return var
 
@@ -290,12 +288,9 @@ def pad_left(var, ndim):
         if isinstance(data, np.ndarray) and not data.flags.writeable:
             # Read-only (as constant() makes it): a view will do, shared for a literal's data.
             data, type_ = padded_data(data, ndim)
-            padded = TensorConstant(type_, data, var.name, weak=var.weak)
-        else:
-            padded = constant(data.reshape((1,) * (ndim - var.ndim) + data.shape), name=var.name)
-            padded.weak = var.weak
-        # As _adapt_weak's copy: grad follows it back to the user's constant.
-        padded.retyped_from = var if var.retyped_from is None else var.retyped_from
+            return TensorConstant(type_, data, var.name, weak=var.weak)
+        padded = constant(data.reshape((1,) * (ndim - var.ndim) + data.shape), name=var.name)
+        padded.weak = var.weak
         return padded
     return DimShuffle(var.ndim, ("x",) * (ndim - var.ndim) + tuple(range(var.ndim)))(var)
 

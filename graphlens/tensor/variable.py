@@ -392,9 +392,6 @@ class TensorConstant(Constant, TensorVariable):
     """A constant tensor. `weak` marks a Python number, whose dtype yields to arrays' dtypes."""
 
     __slots__ = ("weak",)
-    # The user's weak constant this one is a retyped or padded copy of (tensor/elemwise.py), so
-    # grad(one + y, one) finds `one` in the graph, as Theano's, which kept the constant itself.
-    retyped_from = None
 
     def __init__(self, type, data, name=None, creation_site_=None, weak=False):
         # Constant.__init__ only sets `data`: one call fewer for each literal a build makes.
