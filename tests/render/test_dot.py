@@ -2,7 +2,6 @@
 
 import re
 import sys
-import time
 import zlib
 
 import numpy as np
@@ -237,15 +236,12 @@ def test_a_function_graph_is_drawn_with_its_inputs_and_outputs():
     assert sorted(attrs["class"] for attrs in nodes.values()) == ["input", "op", "output"]
 
 
-def test_100k_node_graph_collapses_and_is_written_in_linear_time():
+def test_100k_node_graph_collapses_to_its_first_thousand_ops():
+    # (How long it takes is measured in bench/big_graph.py, not asserted here: no timed tests.)
     _, chain = exp_chain(100_000)
-    start = time.perf_counter()
-    dot_text = to_dot(chain)
-    elapsed = time.perf_counter() - start
-    nodes, _ = parse(dot_text)
+    nodes, _ = parse(to_dot(chain))
     assert sum(1 for attrs in nodes.values() if attrs["class"] == "op") == 1000
     assert nodes["g_more"]["label"].startswith("... 99,000 more ops not drawn\\nExp x99,000")
-    assert elapsed < 5.0
 
 
 def log_sigmoid(mode=None):
