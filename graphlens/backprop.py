@@ -21,6 +21,7 @@ from graphlens.errors import RankError
 from graphlens.errors import check_policy, raise_or_warn
 from graphlens.graph.basic import Apply, Variable, toposort
 from graphlens.graph.collector import paused_collector
+from graphlens.graph.gradient_costs import remember_cost
 from graphlens.graph.markers import disconnected, is_disconnected, is_undefined, undefined
 from graphlens.graph.notation import Func
 from graphlens.graph import scopes
@@ -116,6 +117,10 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
             if (add_names and cost is not None and cost.name and var.name
                     and g.owner is not None and g.name is None):
                 g.name = f"(d{cost.name}/d{var.name})"     # Theano's name of a gradient
+            if cost is not None and g is not var:
+                # It reads the cost's inputs, as Theano's gradients did through their seed
+                # fill(cost, 1.0): function() counts them used (graph/gradient_costs.py).
+                remember_cost(g, cost)
             results.append(g)
     return results[0] if single else results
 

@@ -441,6 +441,9 @@ MUTATIONS = (
              "literal_constant(data, type_, dtype, ndim, type_.dtype == dtype)",
              "literal_constant(data, type_, dtype, ndim, True)",
              ("tests/tensor/test_plain_node.py",)),
+    Mutation("gradient_cost_inputs_not_read", "gradients", "graphlens/compile/function.py",
+             "        used |= also_read()\n", "        pass\n",
+             ("tests/graph/test_gradient_costs.py",)),
 )
 
 # The 100,000-node tests check size and time, not the behaviour a mutation breaks; leaving them

@@ -19,6 +19,7 @@ from graphlens.graph.basic import (Constant, Variable, ancestors, clone_graph, g
 from graphlens.graph.collector import paused_collector
 from graphlens.graph.markers import is_undefined
 from graphlens.graph.fg import FunctionGraph
+from graphlens.graph.gradient_costs import costs_read_by
 from graphlens.compile import cache as compile_cache
 from graphlens.compile.destroy import check_destroyers
 from graphlens.rewrite import registered
@@ -146,7 +147,8 @@ def _compile(inputs, outputs=None, mode=None, updates=None, givens=None,
     explicit = [item.variable for item in ins]
     if replace:
         roots = graph_inputs(before_outputs)
-    shared_inputs = _check_roots(roots, explicit, on_unused_input)
+    shared_inputs = _check_roots(roots, explicit, on_unused_input,
+                                 lambda: _read_by_gradient_costs(before_outputs, order))
     graph_ins = explicit + shared_inputs
     mode = get_mode(mode)
     nan_guard = nan_guard or mode.nan_guard
@@ -339,9 +341,19 @@ def _normalize_givens(givens, rebuild_strict=True):
     return replace
 
 
-def _check_roots(roots, explicit, on_unused_input):
+def _read_by_gradient_costs(outputs, order) -> set:
+    """The inputs of the costs of the gradients in the graph of `outputs` (`order`, its nodes,
+    when known): Theano's gradients read them through their seed, so they count as used."""
+    nodes = order if order is not None else toposort(outputs)
+    costs = costs_read_by([*outputs, *(out for node in nodes for out in node.outputs)])
+    return set(graph_inputs(costs)) if costs else set()
+
+
+def _check_roots(roots, explicit, on_unused_input, also_read=set):
     """The shared variables among `roots` (the graph's, in `graph_inputs` order); an error
-    for a root that is none of an input, a shared variable or a constant."""
+    for a root that is none of an input, a shared variable or a constant. `also_read()`: the
+    inputs the outputs count as reading without a path to them (a gradient's cost's inputs),
+    asked only when an input is not among the roots."""
     explicit_set = set(explicit)
     shared, missing = [], []
     for var in roots:
@@ -357,6 +369,8 @@ def _check_roots(roots, explicit, on_unused_input):
             f"{undefined[0].type.reason or 'an op said its gradient does not exist'}")
     # Unused inputs first, as Theano checked them: function([s], x) is an UnusedInputError.
     used = set(roots)
+    if any(var not in used for var in explicit):
+        used |= also_read()
     for var in explicit:
         if var not in used:
             message = (f"function: input {describe(var)} is not used by any output. Pass "
