@@ -414,7 +414,7 @@ MUTATIONS = (
              ("tests/tensor/test_theano_basic_ops.py",)),
     # ---- updated shared variables written in place (session 11) ---------------------------
     Mutation("failed_call_keeps_half_written_rows", "shared in place",
-             "graphlens/compile/io.py", "                put_back(written)\n",
+             "graphlens/compile/io.py", "                put_back(regions)\n",
              "                pass\n", ("tests/compile/test_shared_in_place.py",)),
     Mutation("shared_array_aliased_by_argument", "shared in place",
              "graphlens/compile/io.py",

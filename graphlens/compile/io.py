@@ -303,21 +303,22 @@ def unaliasing_mutable_arguments(function, call):
 
 def unaliasing_overwritten_shared(function, overwritten, call):
     """`call` for a function whose program overwrites the arrays of the shared variables
-    `overwritten` (updated ones, in place): the regions written are put back if the call
-    fails (`putting_back_on_failure`); an argument sharing memory with one of them
+    `overwritten` (updated ones, in place): an argument sharing memory with one of them
     (`f(W.get_value(borrow=True))`) is copied first, and so is the value of an overwritten
     variable that another shared variable it reads shares (`shared(a, borrow=True)` twice), so
-    writing in place changes no value the call still reads.
+    writing in place changes no value the call still reads; and the call runs with a journal
+    of the regions it writes into those arrays (graph/overwrites.py): when it raises, they are
+    put back, so a failed call changes no shared value.
 
     The shared values found apart are remembered (held, so their ids stay theirs): a program
     that updates in place keeps the same arrays, and the next call compares identities only.
     """
     written = list(overwritten)
     others = [var for var in function.shared_inputs if var not in overwritten]
-    apart = [()]
-    call = putting_back_on_failure(call, written)
+    apart = ()
 
     def call_unaliased(*args, **kwargs):
+        nonlocal apart
         values = [var._value for var in written]
         for value in (*args, *kwargs.values()):
             if isinstance(value, np.ndarray) and any(
@@ -325,15 +326,19 @@ def unaliasing_overwritten_shared(function, overwritten, call):
                 # The argument is read as it was: a copy of it, not the array written into.
                 args, kwargs = _replaced(args, kwargs, value, value.copy())
         held = values + [var._value for var in others]
-        last = apart[0]
-        if len(last) != len(held) or any(a is not b for a, b in zip(last, held)):
+        if len(apart) != len(held) or any(a is not b for a, b in zip(apart, held)):
             for k, var in enumerate(written):
                 value = held[k]
                 if any(j != k and isinstance(other, np.ndarray)
                        and np.may_share_memory(value, other) for j, other in enumerate(held)):
-                    var._value = held[k] = value.copy()
-            apart[0] = tuple(held)
-        return call(*args, **kwargs)
+                    var._value = held[k] = values[k] = value.copy()
+            apart = tuple(held)
+        with journal(values) as regions:
+            try:
+                return call(*args, **kwargs)
+            except BaseException:
+                put_back(regions)
+                raise
     call_unaliased.__wrapped__ = call
     return call_unaliased
 
@@ -342,19 +347,3 @@ def _replaced(args, kwargs, old, new):
     """args and kwargs with the object `old` (by identity) replaced by `new`."""
     return (tuple(new if value is old else value for value in args),
             {key: new if value is old else value for key, value in kwargs.items()})
-
-
-def putting_back_on_failure(call, updated):
-    """`call` with a journal of what its in-place steps overwrite in the arrays of the shared
-    variables `updated` (graph/overwrites.py): when it raises, every region written is put
-    back, so a failed call changes no shared value."""
-
-    def call_or_put_back(*args, **kwargs):
-        with journal([var._value for var in updated]) as written:
-            try:
-                return call(*args, **kwargs)
-            except BaseException:
-                put_back(written)
-                raise
-    call_or_put_back.__wrapped__ = call
-    return call_or_put_back
